@@ -1,0 +1,116 @@
+// curtain-sim: the demo cluster, standalone. kubectl, curtainctl, Curtain and the tests talk to it
+// as they would to a real API server.
+
+#include "sim/democluster.h"
+#include "sim/scenario.h"
+
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+constexpr const char *usage = R"(Usage: curtain-sim [--port N] [--host ADDRESS] [--scenario FILE] [--log]
+
+Serves Curtain's demo cluster: a Kubernetes API subset with Deployments, Services and Gateway API
+HTTPRoutes, a workload and traffic model, and Prometheus metrics for each environment.
+
+  --port N          port to listen on (default 0: pick a free one and print it)
+  --host ADDRESS    address to listen on (default 127.0.0.1)
+  --scenario FILE   a scenario file (default: the built-in demo, resources/scenarios/demo.yaml)
+  --log             print each request to standard error
+
+Then, for example:
+  kubectl --server http://127.0.0.1:N get deployments,services,httproutes -n demo
+  curtainctl --server http://127.0.0.1:N releases
+)";
+
+int fail(const std::string &message, int code)
+{
+    std::cerr << "curtain-sim: " << message << "\n";
+    return code;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    int port = 0;
+    std::string host = "127.0.0.1";
+    std::string scenarioFile;
+    bool log = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&](const char *flag) -> std::string {
+            if (i + 1 >= argc) {
+                std::cerr << "curtain-sim: " << flag << " needs a value\n";
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (arg == "--help" || arg == "-h") {
+            std::cout << usage;
+            return 0;
+        } else if (arg == "--version") {
+            std::cout << "curtain-sim " CURTAIN_VERSION "\n";
+            return 0;
+        } else if (arg == "--port") {
+            const std::string text = value("--port");
+            char *end = nullptr;
+            const long parsed = std::strtol(text.c_str(), &end, 10);
+            if (text.empty() || *end || parsed < 0 || parsed > 65535) {
+                return fail("--port \"" + text + "\" is not a port number (0–65535)", 2);
+            }
+            port = int(parsed);
+        } else if (arg == "--host") {
+            host = value("--host");
+        } else if (arg == "--scenario") {
+            scenarioFile = value("--scenario");
+        } else if (arg == "--log") {
+            log = true;
+        } else {
+            std::cerr << "curtain-sim: unknown argument \"" << arg << "\"\n\n" << usage;
+            return 2;
+        }
+    }
+
+    std::string text;
+    if (scenarioFile.empty()) {
+        text = Curtain::Sim::builtinScenarioText();
+    } else {
+        std::ifstream in(scenarioFile);
+        if (!in) {
+            return fail("cannot read scenario file " + scenarioFile, 2);
+        }
+        std::stringstream buffer;
+        buffer << in.rdbuf();
+        text = buffer.str();
+    }
+    auto parsed = Curtain::Sim::parseScenario(text);
+    if (auto *error = std::get_if<std::string>(&parsed)) {
+        return fail(*error, 2);
+    }
+
+    // Block the stop signals before any thread starts, so only sigwait below receives them.
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+
+    Curtain::Sim::DemoCluster cluster(std::get<Curtain::Sim::Scenario>(std::move(parsed)), log);
+    std::string error;
+    const int bound = cluster.start(host, port, &error);
+    if (bound < 0) {
+        return fail(error, 1);
+    }
+    std::cout << "curtain-sim: serving the demo cluster at " << cluster.url() << std::endl;
+
+    int received = 0;
+    sigwait(&stopSignals, &received);
+    cluster.stop();
+    return 0;
+}

@@ -1,0 +1,146 @@
+#include "commandline.h"
+
+namespace Curtain::Ctl {
+
+QString usageText()
+{
+    return QStringLiteral(R"(Usage: curtainctl [--demo | --server URL] [-n NAMESPACE] [-o table|json] COMMAND
+
+Drives blue-green and canary releases from scripts and pipelines, exactly as the Curtain console does.
+
+Where:
+  --demo              start the built-in demo cluster in-process and act on it
+  --server URL        a Kubernetes API server, e.g. http://127.0.0.1:6443 (a running curtain-sim)
+  -n, --namespace NS  only releases in this namespace (default: all namespaces)
+  -o, --output FORMAT table (default) or json
+
+Commands:
+  releases                 list every release: strategy, stable and candidate, weight, health
+  status RELEASE           one release in detail, with what may be done to it now
+  set-weight RELEASE N     send N % of traffic (0–100) to the candidate (weighted routes only)
+  promote RELEASE          the candidate becomes stable and takes 100 %
+  flip RELEASE             all traffic to the other environment, in one write
+  rollback RELEASE         all traffic back to the last known-good environment
+
+RELEASE is a name, or NAMESPACE/NAME when the name exists in several namespaces.
+
+Exit codes: 0 success, 1 action refused or failed, 2 usage error, 3 cluster unreachable or
+authentication failed.
+)");
+}
+
+std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString *error)
+{
+    Invocation inv;
+    QStringList positional;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &arg = arguments[i];
+        auto value = [&](const QString &flag) -> std::optional<QString> {
+            if (i + 1 >= arguments.size()) {
+                *error = QStringLiteral("%1 needs a value").arg(flag);
+                return std::nullopt;
+            }
+            return arguments[++i];
+        };
+        if (arg == QLatin1String("-h") || arg == QLatin1String("--help")) {
+            inv.showHelp = true;
+        } else if (arg == QLatin1String("--version")) {
+            inv.showVersion = true;
+        } else if (arg == QLatin1String("--demo")) {
+            inv.demo = true;
+        } else if (arg == QLatin1String("--server")) {
+            const auto v = value(arg);
+            if (!v) {
+                return std::nullopt;
+            }
+            inv.server = *v;
+        } else if (arg == QLatin1String("-n") || arg == QLatin1String("--namespace")) {
+            const auto v = value(arg);
+            if (!v) {
+                return std::nullopt;
+            }
+            inv.namespaceName = *v;
+        } else if (arg == QLatin1String("-o") || arg == QLatin1String("--output")) {
+            const auto v = value(arg);
+            if (!v) {
+                return std::nullopt;
+            }
+            if (*v == QLatin1String("json")) {
+                inv.format = OutputFormat::Json;
+            } else if (*v == QLatin1String("table")) {
+                inv.format = OutputFormat::Table;
+            } else {
+                *error = QStringLiteral("output format \"%1\" is not one of: table, json").arg(*v);
+                return std::nullopt;
+            }
+        } else if (arg.startsWith(QLatin1Char('-')) && arg.size() > 1 && !(arg.size() > 1 && arg[1].isDigit())) {
+            *error = QStringLiteral("unknown option \"%1\"").arg(arg);
+            return std::nullopt;
+        } else {
+            positional << arg;
+        }
+    }
+    if (inv.showHelp || inv.showVersion) {
+        return inv;
+    }
+    if (inv.demo == !inv.server.isEmpty()) {
+        *error = inv.demo ? QStringLiteral("give either --demo or --server, not both")
+                          : QStringLiteral("say which cluster: --server URL (e.g. a running curtain-sim) or --demo");
+        return std::nullopt;
+    }
+    if (!inv.server.isEmpty() && !inv.server.startsWith(QLatin1String("http://")) &&
+        !inv.server.startsWith(QLatin1String("https://"))) {
+        *error = QStringLiteral("--server \"%1\" is not an http:// or https:// URL").arg(inv.server);
+        return std::nullopt;
+    }
+    if (positional.isEmpty()) {
+        *error = QStringLiteral("no command given");
+        return std::nullopt;
+    }
+    const QString command = positional.takeFirst();
+    auto needs = [&](qsizetype count, const QString &shape) {
+        if (positional.size() != count) {
+            *error = QStringLiteral("usage: curtainctl %1 %2").arg(command, shape);
+            return false;
+        }
+        return true;
+    };
+    if (command == QLatin1String("releases")) {
+        if (!needs(0, QString())) {
+            return std::nullopt;
+        }
+        inv.command = Command::Releases;
+    } else if (command == QLatin1String("status")) {
+        if (!needs(1, QStringLiteral("RELEASE"))) {
+            return std::nullopt;
+        }
+        inv.command = Command::Status;
+        inv.release = positional[0];
+    } else if (command == QLatin1String("set-weight")) {
+        if (!needs(2, QStringLiteral("RELEASE N"))) {
+            return std::nullopt;
+        }
+        const auto weight = Core::parseWeight(positional[1]);
+        if (!weight.ok()) {
+            *error = weight.error().message;
+            return std::nullopt;
+        }
+        inv.command = Command::Action;
+        inv.release = positional[0];
+        inv.action = {Core::ActionKind::SetWeight, positional[0], weight.value(), {}};
+    } else if (const auto kind = Core::parseActionName(command); kind && *kind != Core::ActionKind::SetWeight) {
+        if (!needs(1, QStringLiteral("RELEASE"))) {
+            return std::nullopt;
+        }
+        inv.command = Command::Action;
+        inv.release = positional[0];
+        inv.action = {*kind, positional[0], 0, {}};
+    } else {
+        *error = QStringLiteral("unknown command \"%1\"; commands: releases, status, set-weight, promote, flip, rollback")
+                     .arg(command);
+        return std::nullopt;
+    }
+    return inv;
+}
+
+} // namespace Curtain::Ctl

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "core/action.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace Curtain::Ctl {
+
+enum class Command { Releases, Status, Action };
+enum class OutputFormat { Table, Json };
+
+struct Invocation
+{
+    bool demo = false;
+    QString server;
+    QString namespaceName;
+    OutputFormat format = OutputFormat::Table;
+    Command command = Command::Releases;
+    QString release;
+    Core::ActionRequest action;
+    bool showHelp = false;
+    bool showVersion = false;
+};
+
+// Exit codes, as scripts rely on them.
+enum ExitCode { Success = 0, ActionFailed = 1, UsageError = 2, Unreachable = 3 };
+
+QString usageText();
+
+// Parses argv (without the program name). On error, `error` names the argument and the fix.
+std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString *error);
+
+} // namespace Curtain::Ctl

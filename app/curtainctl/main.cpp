@@ -1,0 +1,153 @@
+// curtainctl: every console action, for scripts and pipelines. It runs the same engine as the GUI.
+
+#include "commandline.h"
+#include "output.h"
+
+#include "engine/releaseengine.h"
+#include "net/networkthread.h"
+#include "sim/democluster.h"
+
+#include <QCoreApplication>
+#include <QFutureWatcher>
+#include <QEventLoop>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace Curtain;
+
+namespace {
+
+void writeOut(const QString &text)
+{
+    std::fputs(text.toLocal8Bit().constData(), stdout);
+    std::fflush(stdout);
+}
+
+void writeErr(const QString &text)
+{
+    std::fputs(text.toLocal8Bit().constData(), stderr);
+}
+
+// Waits for a future on this (otherwise idle) thread, but never forever.
+template <typename T>
+Core::Result<T> await(QFuture<Core::Result<T>> future, int timeoutMs, const QString &what)
+{
+    QEventLoop loop;
+    QFutureWatcher<Core::Result<T>> watcher;
+    QObject::connect(&watcher, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    watcher.setFuture(future);
+    if (!future.isFinished()) {
+        loop.exec();
+    }
+    if (!future.isFinished() || future.resultCount() == 0) {
+        return Core::makeError(Core::ErrorKind::Timeout,
+                               QStringLiteral("%1 took longer than %2 s; the cluster may be overloaded or unreachable")
+                                   .arg(what)
+                                   .arg(timeoutMs / 1000));
+    }
+    return future.result();
+}
+
+int exitCodeFor(const Core::Error &error)
+{
+    switch (error.kind) {
+    case Core::ErrorKind::Unreachable:
+    case Core::ErrorKind::Unauthorized:
+    case Core::ErrorKind::Timeout:
+        return Ctl::Unreachable;
+    case Core::ErrorKind::InvalidInput:
+        return Ctl::UsageError;
+    default:
+        return Ctl::ActionFailed;
+    }
+}
+
+int report(const Core::Error &error, Ctl::OutputFormat format)
+{
+    if (format == Ctl::OutputFormat::Json) {
+        writeOut(Ctl::errorJson(error));
+    }
+    writeErr(QStringLiteral("curtainctl: %1\n").arg(error.message));
+    return exitCodeFor(error);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("curtainctl"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CURTAIN_VERSION));
+
+    QString usageError;
+    const auto invocation = Ctl::parseCommandLine(app.arguments().mid(1), &usageError);
+    if (!invocation) {
+        writeErr(QStringLiteral("curtainctl: %1\nRun 'curtainctl --help' for usage.\n").arg(usageError));
+        return Ctl::UsageError;
+    }
+    if (invocation->showHelp) {
+        writeOut(Ctl::usageText());
+        return Ctl::Success;
+    }
+    if (invocation->showVersion) {
+        writeOut(QStringLiteral("curtainctl %1\n").arg(QStringLiteral(CURTAIN_VERSION)));
+        return Ctl::Success;
+    }
+
+    std::unique_ptr<Sim::DemoCluster> demo;
+    Kube::ClusterEndpoint endpoint{QStringLiteral("server"), invocation->server};
+    if (invocation->demo) {
+        std::string error;
+        demo = Sim::startBuiltinDemo(&error);
+        if (!demo) {
+            return report(Core::makeError(Core::ErrorKind::Unreachable, QString::fromStdString(error)), invocation->format);
+        }
+        endpoint = {QStringLiteral("demo"), QString::fromStdString(demo->url())};
+    }
+
+    int code = Ctl::Success;
+    {
+        Net::NetworkThread network;
+        auto *engine = new Engine::ReleaseEngine(network.http(), endpoint, invocation->namespaceName);
+        network.adopt(engine);
+        engine->start();
+        const auto synced = await(engine->whenSynced(), 30'000, QStringLiteral("reading the cluster"));
+        if (!synced.ok()) {
+            code = report(synced.error(), invocation->format);
+        } else if (invocation->command == Ctl::Command::Releases) {
+            writeOut(invocation->format == Ctl::OutputFormat::Json ? Ctl::releasesJson(synced.value())
+                                                                  : Ctl::releasesTable(synced.value()));
+        } else if (invocation->command == Ctl::Command::Status) {
+            // Resolve the name the same way actions do, so errors read the same.
+            const Core::ReleaseSnapshot *found = nullptr;
+            QStringList known;
+            for (const Core::ReleaseSnapshot &r : synced.value()) {
+                known << r.name;
+                if (r.name == invocation->release || r.namespaceName + QLatin1Char('/') + r.name == invocation->release) {
+                    found = &r;
+                }
+            }
+            if (!found) {
+                code = report(Core::makeError(Core::ErrorKind::NotFound,
+                                              QStringLiteral("no release named \"%1\"; known releases: %2")
+                                                  .arg(invocation->release, known.join(QStringLiteral(", ")))),
+                              invocation->format);
+            } else {
+                writeOut(invocation->format == Ctl::OutputFormat::Json ? Ctl::releaseJson(*found)
+                                                                      : Ctl::releaseStatusText(*found));
+            }
+        } else {
+            const auto outcome = await(engine->perform(invocation->action), 30'000,
+                                       Core::actionName(invocation->action.kind));
+            if (!outcome.ok()) {
+                code = report(outcome.error(), invocation->format);
+            } else {
+                writeOut(invocation->format == Ctl::OutputFormat::Json ? Ctl::outcomeJson(outcome.value())
+                                                                      : outcome.value().summary + QLatin1Char('\n'));
+            }
+        }
+    }
+    return code;
+}

@@ -1,0 +1,181 @@
+#include "output.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace Curtain::Ctl {
+
+using nlohmann::json;
+
+namespace {
+
+std::string s(const QString &text)
+{
+    return text.toStdString();
+}
+
+json capabilityJson(const Core::Capability &capability)
+{
+    json c = {{"enabled", capability.enabled}};
+    if (!capability.reason.isEmpty()) {
+        c["reason"] = s(capability.reason);
+    }
+    return c;
+}
+
+json environmentJson(const Core::ReleaseSnapshot &release, Core::Color color)
+{
+    const Core::Environment &env = release.environment(color);
+    return {{"color", s(Core::colorName(color))},
+            {"present", env.present},
+            {"deployment", s(env.deployment)},
+            {"version", s(env.version)},
+            {"replicas", {{"desired", env.desiredReplicas}, {"ready", env.readyReplicas}}},
+            {"trafficPercent", env.trafficPercent},
+            {"role", color == release.stable ? "stable" : "candidate"},
+            {"rollout", {{"complete", env.rolloutComplete}, {"message", s(env.rolloutMessage)}}}};
+}
+
+json snapshotJson(const Core::ReleaseSnapshot &r)
+{
+    json j = {{"name", s(r.name)},
+              {"namespace", s(r.namespaceName)},
+              {"strategy", s(Core::strategyName(r.strategy()))},
+              {"route", {{"kind", s(Core::routeKindName(r.routeKind))}, {"name", s(r.routeName)}, {"resourceVersion", s(r.routeResourceVersion)}}},
+              {"stable", s(Core::colorName(r.stable))},
+              {"candidate", s(Core::colorName(r.candidate()))},
+              {"candidateWeight", r.candidateWeight()},
+              {"previous", r.previous ? json(s(Core::colorName(*r.previous))) : json(nullptr)},
+              {"health", s(r.health())},
+              {"environments", {environmentJson(r, Core::Color::Blue), environmentJson(r, Core::Color::Green)}},
+              {"actions",
+               {{"setWeight", capabilityJson(r.capabilities.setWeight)},
+                {"promote", capabilityJson(r.capabilities.promote)},
+                {"flip", capabilityJson(r.capabilities.flip)},
+                {"rollback", capabilityJson(r.capabilities.rollback)}}}};
+    if (!r.problem.isEmpty()) {
+        j["problem"] = s(r.problem);
+    }
+    return j;
+}
+
+QString fromJson(const json &j)
+{
+    return QString::fromStdString(j.dump(2)) + QLatin1Char('\n');
+}
+
+QString table(const QList<QStringList> &rows)
+{
+    QList<qsizetype> widths;
+    for (const QStringList &row : rows) {
+        for (qsizetype i = 0; i < row.size(); ++i) {
+            if (widths.size() <= i) {
+                widths.append(0);
+            }
+            widths[i] = std::max(widths[i], row[i].size());
+        }
+    }
+    QString out;
+    for (const QStringList &row : rows) {
+        QString line;
+        for (qsizetype i = 0; i < row.size(); ++i) {
+            line += i + 1 < row.size() ? row[i].leftJustified(widths[i] + 2) : row[i];
+        }
+        out += line + QLatin1Char('\n');
+    }
+    return out;
+}
+
+QString describe(const Core::Environment &env)
+{
+    return env.present ? QStringLiteral("%1 %2").arg(Core::colorName(env.color), env.version)
+                       : QStringLiteral("%1 (none)").arg(Core::colorName(env.color));
+}
+
+} // namespace
+
+QString releasesTable(const Core::ReleaseSnapshots &releases)
+{
+    if (releases.isEmpty()) {
+        return QStringLiteral("No releases found (no Service or HTTPRoute is labelled curtain.dev/release).\n");
+    }
+    QList<QStringList> rows{{QStringLiteral("NAMESPACE"), QStringLiteral("RELEASE"), QStringLiteral("STRATEGY"),
+                             QStringLiteral("ROUTE"), QStringLiteral("STABLE"), QStringLiteral("CANDIDATE"),
+                             QStringLiteral("WEIGHT"), QStringLiteral("HEALTH")}};
+    for (const Core::ReleaseSnapshot &r : releases) {
+        rows.append({r.namespaceName, r.name, Core::strategyName(r.strategy()),
+                     (r.routeKind == Core::RouteKind::ServiceSelector ? QStringLiteral("Service/") : QStringLiteral("HTTPRoute/")) + r.routeName,
+                     describe(r.environment(r.stable)), describe(r.environment(r.candidate())),
+                     QStringLiteral("%1 %").arg(r.candidateWeight()), r.health()});
+    }
+    return table(rows);
+}
+
+QString releaseStatusText(const Core::ReleaseSnapshot &r)
+{
+    QString out;
+    out += QStringLiteral("Release:   %1 (namespace %2)\n").arg(r.name, r.namespaceName);
+    out += QStringLiteral("Strategy:  %1, routed by %2 %3 (resourceVersion %4)\n")
+               .arg(Core::strategyName(r.strategy()), Core::routeKindName(r.routeKind), r.routeName, r.routeResourceVersion);
+    out += QStringLiteral("Health:    %1\n").arg(r.health());
+    if (!r.problem.isEmpty()) {
+        out += QStringLiteral("Problem:   %1\n").arg(r.problem);
+    }
+    out += QLatin1Char('\n');
+    QList<QStringList> rows{{QStringLiteral("COLOR"), QStringLiteral("ROLE"), QStringLiteral("VERSION"),
+                             QStringLiteral("READY"), QStringLiteral("TRAFFIC"), QStringLiteral("ROLLOUT")}};
+    for (Core::Color color : {Core::Color::Blue, Core::Color::Green}) {
+        const Core::Environment &env = r.environment(color);
+        rows.append({Core::colorName(color), color == r.stable ? QStringLiteral("stable") : QStringLiteral("candidate"),
+                     env.present ? env.version : QStringLiteral("-"),
+                     QStringLiteral("%1/%2").arg(env.readyReplicas).arg(env.desiredReplicas),
+                     QStringLiteral("%1 %").arg(env.trafficPercent), env.present ? env.rolloutMessage : QStringLiteral("no Deployment")});
+    }
+    out += table(rows);
+    out += QLatin1Char('\n');
+    auto line = [](const QString &name, const Core::Capability &c) {
+        return QStringLiteral("  %1 %2\n").arg(name.leftJustified(11), c.enabled ? QStringLiteral("yes") : QStringLiteral("no — ") + c.reason);
+    };
+    out += QStringLiteral("Actions:\n");
+    out += line(QStringLiteral("set-weight"), r.capabilities.setWeight);
+    out += line(QStringLiteral("promote"), r.capabilities.promote);
+    out += line(QStringLiteral("flip"), r.capabilities.flip);
+    out += line(QStringLiteral("rollback"), r.capabilities.rollback);
+    return out;
+}
+
+QString releasesJson(const Core::ReleaseSnapshots &releases)
+{
+    json list = json::array();
+    for (const Core::ReleaseSnapshot &r : releases) {
+        list.push_back(snapshotJson(r));
+    }
+    return fromJson({{"releases", list}});
+}
+
+QString releaseJson(const Core::ReleaseSnapshot &release)
+{
+    return fromJson(snapshotJson(release));
+}
+
+QString outcomeJson(const Core::ActionOutcome &outcome)
+{
+    return fromJson({{"ok", true},
+                     {"action", s(Core::actionName(outcome.request.kind))},
+                     {"release", s(outcome.after.name)},
+                     {"summary", s(outcome.summary)},
+                     {"before", snapshotJson(outcome.before)},
+                     {"after", snapshotJson(outcome.after)}});
+}
+
+QString errorJson(const Core::Error &error)
+{
+    json e = {{"kind", s(Core::errorKindName(error.kind))}, {"message", s(error.message)}};
+    if (error.httpStatus) {
+        e["httpStatus"] = error.httpStatus;
+    }
+    return fromJson({{"ok", false}, {"error", e}});
+}
+
+} // namespace Curtain::Ctl

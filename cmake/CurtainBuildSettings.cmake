@@ -1,0 +1,37 @@
+# One INTERFACE target carries the language level, warnings and Qt's string-safety defines, so every
+# layer builds the same way and none can quietly opt out.
+add_library(curtain_build_settings INTERFACE)
+target_compile_features(curtain_build_settings INTERFACE cxx_std_20)
+target_compile_definitions(curtain_build_settings INTERFACE
+    QT_NO_CAST_FROM_ASCII
+    QT_NO_CAST_TO_ASCII
+    QT_NO_URL_CAST_FROM_STRING
+    QT_USE_QSTRINGBUILDER
+    QT_NO_KEYWORDS
+    CURTAIN_VERSION="${PROJECT_VERSION}")
+if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(curtain_build_settings INTERFACE
+        -Wall -Wextra -Wpedantic -Wnon-virtual-dtor -Woverloaded-virtual -Wcast-align)
+    if(CURTAIN_WARNINGS_AS_ERRORS)
+        target_compile_options(curtain_build_settings INTERFACE -Werror)
+    endif()
+    if(CURTAIN_SANITIZE)
+        target_compile_options(curtain_build_settings INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
+        target_link_options(curtain_build_settings INTERFACE -fsanitize=address,undefined)
+    endif()
+elseif(MSVC)
+    target_compile_options(curtain_build_settings INTERFACE /W4 /permissive- /utf-8)
+    if(CURTAIN_WARNINGS_AS_ERRORS)
+        target_compile_options(curtain_build_settings INTERFACE /WX)
+    endif()
+endif()
+
+# curtain_add_library(name SOURCES ... PUBLIC_LIBS ... PRIVATE_LIBS ...)
+# One static library per layer; the include root is the layer's parent folder so code says
+# #include "core/result.h".
+function(curtain_add_library name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_LIBS;PRIVATE_LIBS" ${ARGN})
+    add_library(${name} STATIC ${ARG_SOURCES})
+    target_include_directories(${name} PUBLIC "${PROJECT_SOURCE_DIR}/src" "${PROJECT_SOURCE_DIR}")
+    target_link_libraries(${name} PUBLIC curtain_build_settings ${ARG_PUBLIC_LIBS} PRIVATE ${ARG_PRIVATE_LIBS})
+endfunction()

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <QString>
+
+// How Curtain recognises a release on a cluster (documented in the README, "Labels"):
+//   curtain.dev/release=<name>  on the route, on each color's Deployment and on each color's Service
+//   curtain.dev/color=blue|green on each color's Deployment (and its pods) and each color's Service
+// The route remembers roles in annotations, so every console and curtainctl read the same state.
+namespace Curtain::Adapters::Conventions {
+
+inline const QString releaseLabel = QStringLiteral("curtain.dev/release");
+inline const QString colorLabel = QStringLiteral("curtain.dev/color");
+inline const QString stableAnnotation = QStringLiteral("curtain.dev/stable-color");
+inline const QString previousAnnotation = QStringLiteral("curtain.dev/previous-color");
+inline const QString versionLabel = QStringLiteral("app.kubernetes.io/version");
+inline const QString metricsPathAnnotation = QStringLiteral("prometheus.io/path");
+
+} // namespace Curtain::Adapters::Conventions

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "adapters/clusterview.h"
+#include "core/release.h"
+
+namespace Curtain::Adapters {
+
+// Fills one color's Environment from the release's Deployment and per-color Service (if any):
+// version, replicas, rollout state as `kubectl rollout status` words it, and where its metrics are.
+Core::Environment readEnvironment(const ClusterView &view, const QString &namespaceName, const QString &release,
+                                  Core::Color color);
+
+// kubectl's rollout predicate (kubectl/pkg/polymorphichelpers/rollout_status.go): message and done.
+std::pair<QString, bool> rolloutStatus(const Kube::Json &deployment);
+
+// The color a Service stands for: its curtain.dev/color label.
+std::optional<Core::Color> serviceColor(const Kube::Json &service);
+
+} // namespace Curtain::Adapters

@@ -1,0 +1,21 @@
+#pragma once
+
+#include "adapters/routeadapter.h"
+
+namespace Curtain::Adapters {
+
+// Canary behind a Gateway API HTTPRoute: each rule's backendRefs name the per-color Services and
+// their weights split the traffic. Writes are JSON patches: `test` ops pin every backendRef index
+// to the Service it must still name, `replace /metadata/resourceVersion` makes a stale view a 409,
+// and both weights change in the same request (make before break, never both 0).
+class HttpRouteAdapter final : public RouteAdapter
+{
+public:
+    Core::RouteKind kind() const override { return Core::RouteKind::HttpRoute; }
+    std::vector<const Kube::Json *> routes(const ClusterView &view) const override;
+    QString objectPath(const QString &namespaceName, const QString &name) const override;
+    Core::ReleaseSnapshot read(const Kube::Json &route, const ClusterView &view) const override;
+    Core::Result<RoutePatch> write(const Kube::Json &route, const Core::TargetState &target) const override;
+};
+
+} // namespace Curtain::Adapters

@@ -1,0 +1,61 @@
+#include "adapters/routeadapter.h"
+
+#include "adapters/conventions.h"
+#include "adapters/environmentreader.h"
+#include "adapters/httprouteadapter.h"
+#include "adapters/serviceselectoradapter.h"
+
+#include <algorithm>
+
+namespace Curtain::Adapters {
+
+const std::vector<std::unique_ptr<RouteAdapter>> &allAdapters()
+{
+    static const std::vector<std::unique_ptr<RouteAdapter>> adapters = [] {
+        std::vector<std::unique_ptr<RouteAdapter>> list;
+        list.push_back(std::make_unique<ServiceSelectorAdapter>());
+        list.push_back(std::make_unique<HttpRouteAdapter>());
+        return list;
+    }();
+    return adapters;
+}
+
+const RouteAdapter *adapterFor(Core::RouteKind kind)
+{
+    for (const auto &adapter : allAdapters()) {
+        if (adapter->kind() == kind) {
+            return adapter.get();
+        }
+    }
+    return nullptr;
+}
+
+void completeSnapshot(Core::ReleaseSnapshot &snapshot, const Kube::Json &route, const ClusterView &view)
+{
+    snapshot.name = Kube::label(route, Conventions::releaseLabel);
+    snapshot.namespaceName = Kube::objectNamespace(route);
+    snapshot.routeName = Kube::objectName(route);
+    snapshot.routeResourceVersion = Kube::resourceVersion(route);
+    snapshot.blue = readEnvironment(view, snapshot.namespaceName, snapshot.name, Core::Color::Blue);
+    snapshot.green = readEnvironment(view, snapshot.namespaceName, snapshot.name, Core::Color::Green);
+    snapshot.previous = Core::parseColor(Kube::annotation(route, Conventions::previousAnnotation));
+    snapshot.observedAt = QDateTime::currentDateTimeUtc();
+}
+
+Core::ReleaseSnapshots discoverReleases(const ClusterView &view)
+{
+    Core::ReleaseSnapshots releases;
+    for (const auto &adapter : allAdapters()) {
+        for (const Kube::Json *route : adapter->routes(view)) {
+            Core::ReleaseSnapshot snapshot = adapter->read(*route, view);
+            snapshot.capabilities = Core::computeCapabilities(snapshot);
+            releases.append(std::move(snapshot));
+        }
+    }
+    std::sort(releases.begin(), releases.end(), [](const auto &a, const auto &b) {
+        return std::tie(a.namespaceName, a.name) < std::tie(b.namespaceName, b.name);
+    });
+    return releases;
+}
+
+} // namespace Curtain::Adapters

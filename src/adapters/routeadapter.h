@@ -1,0 +1,46 @@
+#pragma once
+
+#include "adapters/clusterview.h"
+#include "core/action.h"
+#include "core/release.h"
+#include "core/result.h"
+#include "kube/kubeclient.h"
+
+#include <memory>
+#include <vector>
+
+namespace Curtain::Adapters {
+
+// One conditional write: the request that moves a route to a TargetState.
+struct RoutePatch
+{
+    QString path;
+    Kube::PatchType type = Kube::PatchType::Merge;
+    QByteArray body;
+};
+
+// Knows one kind of route: which objects are releases, how to read a snapshot from them and how
+// to write a TargetState back in a single request guarded by the object's resourceVersion.
+class RouteAdapter
+{
+public:
+    virtual ~RouteAdapter() = default;
+
+    virtual Core::RouteKind kind() const = 0;
+    // The route objects in the view that this adapter owns.
+    virtual std::vector<const Kube::Json *> routes(const ClusterView &view) const = 0;
+    virtual QString objectPath(const QString &namespaceName, const QString &name) const = 0;
+    virtual Core::ReleaseSnapshot read(const Kube::Json &route, const ClusterView &view) const = 0;
+    virtual Core::Result<RoutePatch> write(const Kube::Json &route, const Core::TargetState &target) const = 0;
+};
+
+const std::vector<std::unique_ptr<RouteAdapter>> &allAdapters();
+const RouteAdapter *adapterFor(Core::RouteKind kind);
+
+// Every release in the view, sorted by namespace and name, with capabilities filled in.
+Core::ReleaseSnapshots discoverReleases(const ClusterView &view);
+
+// Fills what every adapter shares: environments, roles from annotations, capabilities.
+void completeSnapshot(Core::ReleaseSnapshot &snapshot, const Kube::Json &route, const ClusterView &view);
+
+} // namespace Curtain::Adapters

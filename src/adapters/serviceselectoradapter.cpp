@@ -1,0 +1,80 @@
+#include "adapters/serviceselectoradapter.h"
+
+#include "adapters/conventions.h"
+
+namespace Curtain::Adapters {
+
+using Core::Color;
+using Kube::Json;
+
+namespace {
+
+QString selectedColor(const Json &service)
+{
+    return Kube::stringAt(service, "/spec/selector/curtain.dev~1color");
+}
+
+} // namespace
+
+std::vector<const Json *> ServiceSelectorAdapter::routes(const ClusterView &view) const
+{
+    std::vector<const Json *> found;
+    for (const Json &service : view.services) {
+        // A per-color Service carries a color label; the route is the one whose selector picks a color.
+        if (!Kube::label(service, Conventions::releaseLabel).isEmpty() &&
+            Kube::label(service, Conventions::colorLabel).isEmpty() && !selectedColor(service).isEmpty()) {
+            found.push_back(&service);
+        }
+    }
+    return found;
+}
+
+QString ServiceSelectorAdapter::objectPath(const QString &namespaceName, const QString &name) const
+{
+    return QStringLiteral("/api/v1/namespaces/%1/services/%2").arg(namespaceName, name);
+}
+
+Core::ReleaseSnapshot ServiceSelectorAdapter::read(const Json &route, const ClusterView &view) const
+{
+    Core::ReleaseSnapshot snapshot;
+    snapshot.routeKind = kind();
+    completeSnapshot(snapshot, route, view);
+    const QString selected = selectedColor(route);
+    const std::optional<Color> serving = Core::parseColor(selected);
+    if (!serving) {
+        snapshot.problem = QStringLiteral("Service %1 selects curtain.dev/color=\"%2\", which is neither blue nor green")
+                               .arg(snapshot.routeName, selected);
+        return snapshot;
+    }
+    // The selector is the truth about traffic; the stable annotation only matters for weighted routes.
+    snapshot.stable = *serving;
+    snapshot.environment(*serving).trafficPercent = 100;
+    snapshot.environment(Core::otherColor(*serving)).trafficPercent = 0;
+    if (snapshot.previous == snapshot.stable) {
+        snapshot.previous.reset();
+    }
+    return snapshot;
+}
+
+Core::Result<RoutePatch> ServiceSelectorAdapter::write(const Json &route, const Core::TargetState &target) const
+{
+    const bool allBlue = target.blueWeight == 100 && target.greenWeight == 0;
+    const bool allGreen = target.greenWeight == 100 && target.blueWeight == 0;
+    if (!allBlue && !allGreen) {
+        return Core::makeError(Core::ErrorKind::Refused,
+                               QStringLiteral("a Service selector cannot split traffic %1/%2; it serves one color")
+                                   .arg(target.blueWeight)
+                                   .arg(target.greenWeight));
+    }
+    const QString color = Core::colorName(allBlue ? Color::Blue : Color::Green);
+    Json patch;
+    patch["metadata"]["resourceVersion"] = Kube::resourceVersion(route).toStdString();
+    patch["metadata"]["annotations"][Conventions::stableAnnotation.toStdString()] = color.toStdString();
+    patch["metadata"]["annotations"][Conventions::previousAnnotation.toStdString()] =
+        target.previous ? Json(Core::colorName(*target.previous).toStdString()) : Json(nullptr);
+    patch["spec"]["selector"][Conventions::colorLabel.toStdString()] = color.toStdString();
+    return RoutePatch{objectPath(Kube::objectNamespace(route), Kube::objectName(route)), Kube::PatchType::Merge,
+                      QByteArray::fromStdString(patch.dump())};
+}
+
+} // namespace Curtain::Adapters

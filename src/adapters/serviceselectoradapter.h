@@ -1,0 +1,19 @@
+#pragma once
+
+#include "adapters/routeadapter.h"
+
+namespace Curtain::Adapters {
+
+// Blue-green behind a plain Service: the selector's curtain.dev/color names the serving color.
+// Writes are JSON merge patches carrying metadata.resourceVersion (a stale view gets 409).
+class ServiceSelectorAdapter final : public RouteAdapter
+{
+public:
+    Core::RouteKind kind() const override { return Core::RouteKind::ServiceSelector; }
+    std::vector<const Kube::Json *> routes(const ClusterView &view) const override;
+    QString objectPath(const QString &namespaceName, const QString &name) const override;
+    Core::ReleaseSnapshot read(const Kube::Json &route, const ClusterView &view) const override;
+    Core::Result<RoutePatch> write(const Kube::Json &route, const Core::TargetState &target) const override;
+};
+
+} // namespace Curtain::Adapters

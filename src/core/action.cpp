@@ -1,0 +1,199 @@
+#include "core/action.h"
+
+namespace Curtain::Core {
+
+QString actionName(ActionKind kind)
+{
+    switch (kind) {
+    case ActionKind::SetWeight:
+        return QStringLiteral("set-weight");
+    case ActionKind::Promote:
+        return QStringLiteral("promote");
+    case ActionKind::Flip:
+        return QStringLiteral("flip");
+    case ActionKind::Rollback:
+        return QStringLiteral("rollback");
+    }
+    return {};
+}
+
+std::optional<ActionKind> parseActionName(const QString &name)
+{
+    for (ActionKind kind : {ActionKind::SetWeight, ActionKind::Promote, ActionKind::Flip, ActionKind::Rollback}) {
+        if (actionName(kind) == name) {
+            return kind;
+        }
+    }
+    return std::nullopt;
+}
+
+Result<int> parseWeight(const QString &text)
+{
+    QString trimmed = text.trimmed();
+    if (trimmed.endsWith(QLatin1Char('%'))) {
+        trimmed.chop(1);
+        trimmed = trimmed.trimmed();
+    }
+    bool isNumber = false;
+    const int weight = trimmed.toInt(&isNumber);
+    if (!isNumber) {
+        return makeError(ErrorKind::InvalidInput,
+                         QStringLiteral("weight \"%1\" is not a whole number; give a percentage from 0 to 100, e.g. 25")
+                             .arg(text));
+    }
+    if (weight < 0 || weight > 100) {
+        return makeError(ErrorKind::InvalidInput,
+                         QStringLiteral("weight %1 is outside 0–100; the candidate's share is a percentage").arg(weight));
+    }
+    return weight;
+}
+
+TargetState currentState(const ReleaseSnapshot &release)
+{
+    return TargetState{release.blue.trafficPercent, release.green.trafficPercent, release.stable, release.previous};
+}
+
+namespace {
+
+TargetState allTo(Color color, std::optional<Color> previous)
+{
+    TargetState state;
+    state.blueWeight = color == Color::Blue ? 100 : 0;
+    state.greenWeight = color == Color::Green ? 100 : 0;
+    state.stable = color;
+    state.previous = previous;
+    return state;
+}
+
+std::optional<Error> requireReady(const ReleaseSnapshot &release, Color color, const QString &action)
+{
+    const Environment &env = release.environment(color);
+    if (!env.present) {
+        return makeError(ErrorKind::Refused, QStringLiteral("cannot %1 %2: the %3 environment has no Deployment")
+                                                 .arg(action, release.name, colorName(color)));
+    }
+    if (env.readyReplicas == 0) {
+        return makeError(ErrorKind::Refused,
+                         QStringLiteral("cannot %1 %2: %3 (%4) has 0 of %5 replicas ready; wait until it is ready")
+                             .arg(action, release.name, colorName(color), env.version)
+                             .arg(env.desiredReplicas));
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+Result<TargetState> planAction(const ReleaseSnapshot &release, const ActionRequest &request)
+{
+    if (!release.problem.isEmpty()) {
+        return makeError(ErrorKind::Refused, QStringLiteral("%1 cannot be changed: %2").arg(release.name, release.problem));
+    }
+    const Color stable = release.stable;
+    const Color candidate = release.candidate();
+    switch (request.kind) {
+    case ActionKind::SetWeight: {
+        if (release.routeKind == RouteKind::ServiceSelector) {
+            return makeError(ErrorKind::Refused,
+                             QStringLiteral("%1 is routed by a Service selector, which sends all traffic to one color; "
+                                            "use flip instead of a weight")
+                                 .arg(release.name));
+        }
+        if (request.weight < 0 || request.weight > 100) {
+            return makeError(ErrorKind::InvalidInput,
+                             QStringLiteral("weight %1 is outside 0–100; the candidate's share is a percentage")
+                                 .arg(request.weight));
+        }
+        if (request.weight > 0) {
+            if (auto error = requireReady(release, candidate, QStringLiteral("send traffic to"))) {
+                return *error;
+            }
+        }
+        TargetState state = currentState(release);
+        state.stable = stable;
+        (candidate == Color::Blue ? state.blueWeight : state.greenWeight) = request.weight;
+        (stable == Color::Blue ? state.blueWeight : state.greenWeight) = 100 - request.weight;
+        return state;
+    }
+    case ActionKind::Promote:
+        if (auto error = requireReady(release, candidate, QStringLiteral("promote"))) {
+            return *error;
+        }
+        return allTo(candidate, stable);
+    case ActionKind::Flip: {
+        // Flip moves everything to the environment that is not serving the majority now.
+        const Color serving = release.blue.trafficPercent >= release.green.trafficPercent ? Color::Blue : Color::Green;
+        const Color target = otherColor(serving);
+        if (auto error = requireReady(release, target, QStringLiteral("flip"))) {
+            return *error;
+        }
+        return allTo(target, serving);
+    }
+    case ActionKind::Rollback: {
+        if (release.candidateWeight() > 0) {
+            // A canary (or an unpromoted 100 %) is in flight: everything back to stable.
+            return allTo(stable, std::nullopt);
+        }
+        if (release.previous && *release.previous != stable) {
+            const Color target = *release.previous;
+            if (auto error = requireReady(release, target, QStringLiteral("roll back"))) {
+                return *error;
+            }
+            return allTo(target, std::nullopt);
+        }
+        return makeError(ErrorKind::Refused, QStringLiteral("%1 has nothing to roll back: %2 (%3) serves all traffic "
+                                                            "and no earlier environment is recorded")
+                                                 .arg(release.name, colorName(stable), release.environment(stable).version));
+    }
+    }
+    return makeError(ErrorKind::InvalidInput, QStringLiteral("unknown action"));
+}
+
+Capabilities computeCapabilities(const ReleaseSnapshot &release)
+{
+    Capabilities caps;
+    auto probe = [&](ActionKind kind, int weight = 0) {
+        ActionRequest request{kind, release.name, weight, {}};
+        const Result<TargetState> plan = planAction(release, request);
+        if (!plan.ok()) {
+            return Capability{false, plan.error().message};
+        }
+        if (plan.value() == currentState(release)) {
+            return Capability{false, QStringLiteral("nothing to change")};
+        }
+        return Capability{true, {}};
+    };
+    if (release.routeKind == RouteKind::ServiceSelector) {
+        caps.setWeight = {false, QStringLiteral("A Service selector sends all traffic to one color: use Flip. "
+                                                "Route %1 through an HTTPRoute to split traffic by weight.")
+                                     .arg(release.name)};
+    } else if (!release.problem.isEmpty()) {
+        caps.setWeight = {false, release.problem};
+    } else {
+        caps.setWeight = {true, {}};
+    }
+    caps.promote = probe(ActionKind::Promote);
+    caps.flip = probe(ActionKind::Flip);
+    caps.rollback = probe(ActionKind::Rollback);
+    return caps;
+}
+
+QString describeChange(const ReleaseSnapshot &before, const ReleaseSnapshot &after)
+{
+    QStringList parts;
+    for (Color color : {Color::Blue, Color::Green}) {
+        const int was = before.environment(color).trafficPercent;
+        const int now = after.environment(color).trafficPercent;
+        if (was != now) {
+            parts << QStringLiteral("%1 %2 % → %3 %").arg(colorName(color)).arg(was).arg(now);
+        }
+    }
+    if (before.stable != after.stable) {
+        parts << QStringLiteral("stable is now %1 (%2)").arg(colorName(after.stable), after.environment(after.stable).version);
+    }
+    if (parts.isEmpty()) {
+        return QStringLiteral("%1: no change").arg(after.name);
+    }
+    return QStringLiteral("%1: %2").arg(after.name, parts.join(QStringLiteral(", ")));
+}
+
+} // namespace Curtain::Core

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "core/release.h"
+#include "core/result.h"
+
+#include <QString>
+
+#include <optional>
+
+namespace Curtain::Core {
+
+enum class ActionKind { SetWeight, Promote, Flip, Rollback };
+
+QString actionName(ActionKind kind);
+std::optional<ActionKind> parseActionName(const QString &name);
+
+struct ActionRequest
+{
+    ActionKind kind = ActionKind::Rollback;
+    QString release;
+    int weight = 0;                  // SetWeight only
+    QString expectedResourceVersion; // the route version the user looked at; empty = "whatever is current"
+};
+
+// Where a route should end up: the whole state written in one conditional write.
+struct TargetState
+{
+    int blueWeight = 0;
+    int greenWeight = 0;
+    Color stable = Color::Blue;
+    std::optional<Color> previous;
+
+    int weight(Color color) const { return color == Color::Blue ? blueWeight : greenWeight; }
+    bool operator==(const TargetState &) const = default;
+};
+
+struct ActionOutcome
+{
+    ActionRequest request;
+    ReleaseSnapshot before;
+    ReleaseSnapshot after;
+    QString summary; // one sentence for the status bar and the CLI
+};
+
+// Parses a weight as users type it ("25", "25%", " 5 "). Anything else, or outside 0–100, is an
+// InvalidInput error that names the value and the allowed range.
+Result<int> parseWeight(const QString &text);
+
+// The role and weight logic of DESIGN.md's actions, independent of how a route is written.
+Result<TargetState> planAction(const ReleaseSnapshot &release, const ActionRequest &request);
+
+// The state a snapshot is in now, in TargetState terms.
+TargetState currentState(const ReleaseSnapshot &release);
+
+// What the user may do with the release now, and why not.
+Capabilities computeCapabilities(const ReleaseSnapshot &release);
+
+// A one-line description of a state change, e.g. "catalog: green 25 % → 0 %, blue serves 100 %".
+QString describeChange(const ReleaseSnapshot &before, const ReleaseSnapshot &after);
+
+} // namespace Curtain::Core

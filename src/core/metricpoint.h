@@ -1,0 +1,31 @@
+#pragma once
+
+#include "core/release.h"
+
+#include <QList>
+#include <QMetaType>
+
+namespace Curtain::Core {
+
+// One environment's traffic over the sliding window that ends at `timeMs`.
+struct MetricPoint
+{
+    qint64 timeMs = 0;
+    double requestsPerSecond = 0.0;
+    double errorRatio = 0.0; // 5xx responses / all responses
+    double p50Seconds = 0.0;
+    double p99Seconds = 0.0;
+    bool hasTraffic = false; // false: no requests in the window, so ratio and quantiles mean nothing
+};
+
+struct ReleaseMetrics
+{
+    QString release;
+    MetricPoint blue;
+    MetricPoint green;
+    const MetricPoint &point(Color color) const { return color == Color::Blue ? blue : green; }
+};
+
+} // namespace Curtain::Core
+
+Q_DECLARE_METATYPE(Curtain::Core::ReleaseMetrics)

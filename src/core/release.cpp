@@ -1,0 +1,59 @@
+#include "core/release.h"
+
+namespace Curtain::Core {
+
+QString colorName(Color color)
+{
+    return color == Color::Blue ? QStringLiteral("blue") : QStringLiteral("green");
+}
+
+std::optional<Color> parseColor(const QString &name)
+{
+    if (name == QLatin1String("blue")) {
+        return Color::Blue;
+    }
+    if (name == QLatin1String("green")) {
+        return Color::Green;
+    }
+    return std::nullopt;
+}
+
+QString routeKindName(RouteKind kind)
+{
+    switch (kind) {
+    case RouteKind::ServiceSelector:
+        return QStringLiteral("Service selector");
+    case RouteKind::HttpRoute:
+        return QStringLiteral("HTTPRoute");
+    }
+    return {};
+}
+
+QString strategyName(Strategy strategy)
+{
+    return strategy == Strategy::BlueGreen ? QStringLiteral("blue-green") : QStringLiteral("canary");
+}
+
+QString ReleaseSnapshot::health() const
+{
+    if (!problem.isEmpty()) {
+        return QStringLiteral("broken");
+    }
+    const Environment &serving = environment(stable);
+    if (!serving.present || (serving.trafficPercent > 0 && serving.readyReplicas == 0)) {
+        return QStringLiteral("down");
+    }
+    const Environment &cand = environment(candidate());
+    if (cand.trafficPercent > 0 && cand.readyReplicas == 0) {
+        return QStringLiteral("degraded");
+    }
+    if (!serving.rolloutComplete || (cand.present && !cand.rolloutComplete)) {
+        return QStringLiteral("progressing");
+    }
+    if (cand.trafficPercent > 0) {
+        return QStringLiteral("canary");
+    }
+    return QStringLiteral("healthy");
+}
+
+} // namespace Curtain::Core

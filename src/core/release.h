@@ -1,0 +1,88 @@
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+#include <optional>
+
+namespace Curtain::Core {
+
+// Colors are identity and never move; roles (stable, candidate) move between them.
+enum class Color { Blue, Green };
+
+QString colorName(Color color);
+std::optional<Color> parseColor(const QString &name);
+constexpr Color otherColor(Color color) { return color == Color::Blue ? Color::Green : Color::Blue; }
+
+enum class RouteKind {
+    ServiceSelector, // all-or-nothing: the Service's selector names one color
+    HttpRoute,       // Gateway API HTTPRoute backendRef weights
+};
+
+QString routeKindName(RouteKind kind);
+
+enum class Strategy { BlueGreen, Canary };
+QString strategyName(Strategy strategy);
+
+// One deployable copy of the service at one version.
+struct Environment
+{
+    Color color = Color::Blue;
+    bool present = false; // false when the cluster has no Deployment for this color
+    QString deployment;
+    QString version;
+    int desiredReplicas = 0;
+    int readyReplicas = 0;
+    int trafficPercent = 0;
+    QString rolloutMessage; // kubectl rollout status wording, e.g. "2 of 3 updated replicas are available"
+    bool rolloutComplete = false;
+    QString metricsPath; // API path that serves this environment's Prometheus exposition, if any
+};
+
+// Why an action is or is not possible right now; the UI shows the reason on a disabled control.
+struct Capability
+{
+    bool enabled = false;
+    QString reason;
+};
+
+struct Capabilities
+{
+    Capability setWeight;
+    Capability promote;
+    Capability flip;
+    Capability rollback;
+};
+
+// An immutable description of one release at one moment: the only thing the UI reads.
+struct ReleaseSnapshot
+{
+    QString name;
+    QString namespaceName;
+    RouteKind routeKind = RouteKind::ServiceSelector;
+    QString routeName;
+    QString routeResourceVersion;
+    Environment blue;
+    Environment green;
+    Color stable = Color::Blue;
+    std::optional<Color> previous; // the color that served before the last flip or promote
+    QString problem;               // set when the route cannot be read as a release (and actions are off)
+    Capabilities capabilities;
+    QDateTime observedAt;
+
+    Strategy strategy() const { return routeKind == RouteKind::ServiceSelector ? Strategy::BlueGreen : Strategy::Canary; }
+    Color candidate() const { return otherColor(stable); }
+    const Environment &environment(Color color) const { return color == Color::Blue ? blue : green; }
+    Environment &environment(Color color) { return color == Color::Blue ? blue : green; }
+    int candidateWeight() const { return environment(candidate()).trafficPercent; }
+    QString health() const;
+};
+
+using ReleaseSnapshots = QList<ReleaseSnapshot>;
+
+} // namespace Curtain::Core
+
+Q_DECLARE_METATYPE(Curtain::Core::ReleaseSnapshot)
+Q_DECLARE_METATYPE(Curtain::Core::ReleaseSnapshots)

@@ -1,0 +1,296 @@
+#include "engine/releaseengine.h"
+
+#include "adapters/routeadapter.h"
+#include "kube/informer.h"
+#include "metrics/scrapesource.h"
+
+#include <QPromise>
+
+namespace Curtain::Engine {
+
+using Core::ActionOutcome;
+using Core::ErrorKind;
+using Core::ReleaseSnapshot;
+using Core::ReleaseSnapshots;
+using Core::Result;
+using Kube::Informer;
+using Kube::Json;
+
+QString connectionStateName(ConnectionState state)
+{
+    switch (state) {
+    case ConnectionState::Connecting:
+        return QStringLiteral("connecting");
+    case ConnectionState::Live:
+        return QStringLiteral("live");
+    case ConnectionState::Reconnecting:
+        return QStringLiteral("reconnecting");
+    }
+    return {};
+}
+
+namespace {
+
+void registerMetaTypes()
+{
+    qRegisterMetaType<Core::ReleaseSnapshots>();
+    qRegisterMetaType<Core::ReleaseMetrics>();
+    qRegisterMetaType<ConnectionState>();
+}
+
+std::vector<Json> valuesOf(const Informer *informer)
+{
+    std::vector<Json> values;
+    if (informer) {
+        values.reserve(std::size_t(informer->objects().size()));
+        for (const Json &object : informer->objects()) {
+            values.push_back(object);
+        }
+    }
+    return values;
+}
+
+} // namespace
+
+ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Kube::ClusterEndpoint endpoint, QString namespaceName,
+                             QObject *parent)
+    : QObject(parent), m_client(new Kube::KubeClient(http, std::move(endpoint), this)),
+      m_namespace(std::move(namespaceName)), m_rebuild(this)
+{
+    registerMetaTypes();
+    m_rebuild.setSingleShot(true);
+    m_rebuild.setInterval(0); // coalesce the burst of events one change causes into one snapshot
+    connect(&m_rebuild, &QTimer::timeout, this, &ReleaseEngine::rebuild);
+    m_deployments = new Informer(m_client, collection(QStringLiteral("/apis/apps/v1"), QStringLiteral("deployments")),
+                                 QStringLiteral("curtain.dev/release"), false, this);
+    m_services = new Informer(m_client, collection(QStringLiteral("/api/v1"), QStringLiteral("services")),
+                              QStringLiteral("curtain.dev/release"), false, this);
+    m_httpRoutes = new Informer(m_client,
+                                collection(QStringLiteral("/apis/gateway.networking.k8s.io/v1"), QStringLiteral("httproutes")),
+                                QStringLiteral("curtain.dev/release"), true, this);
+    for (Informer *informer : {m_deployments, m_services, m_httpRoutes}) {
+        connect(informer, &Informer::changed, this, &ReleaseEngine::scheduleRebuild);
+        connect(informer, &Informer::stateChanged, this, &ReleaseEngine::updateConnection);
+    }
+}
+
+ReleaseEngine::~ReleaseEngine() = default;
+
+QString ReleaseEngine::collection(const QString &groupVersionPath, const QString &resource) const
+{
+    if (m_namespace.isEmpty()) {
+        return groupVersionPath + QLatin1Char('/') + resource;
+    }
+    return QStringLiteral("%1/namespaces/%2/%3").arg(groupVersionPath, m_namespace, resource);
+}
+
+void ReleaseEngine::start()
+{
+    QMetaObject::invokeMethod(this, &ReleaseEngine::startOnThread, Qt::QueuedConnection);
+}
+
+void ReleaseEngine::startOnThread()
+{
+    for (Informer *informer : {m_deployments, m_services, m_httpRoutes}) {
+        informer->start();
+    }
+}
+
+void ReleaseEngine::enableMetrics(int intervalMs)
+{
+    QMetaObject::invokeMethod(this, [this, intervalMs] {
+        if (m_metrics) {
+            return;
+        }
+        m_metrics = new Metrics::ScrapeSource(m_client, intervalMs, 30'000, this);
+        connect(m_metrics, &Metrics::ScrapeSource::metricsUpdated, this, &ReleaseEngine::metricsUpdated);
+        connect(m_metrics, &Metrics::ScrapeSource::scrapeFailed, this, &ReleaseEngine::metricsFailed);
+        m_metrics->setReleases(m_releases);
+        m_metrics->start();
+    });
+}
+
+QFuture<Result<ReleaseSnapshots>> ReleaseEngine::whenSynced()
+{
+    auto promise = std::make_shared<QPromise<Result<ReleaseSnapshots>>>();
+    promise->start();
+    QFuture<Result<ReleaseSnapshots>> future = promise->future();
+    QMetaObject::invokeMethod(this, [this, promise] {
+        m_syncWaiters.append(promise);
+        updateConnection();
+    });
+    return future;
+}
+
+void ReleaseEngine::updateConnection()
+{
+    ConnectionState state = ConnectionState::Live;
+    QString detail;
+    bool synced = true;
+    for (const Informer *informer : {m_deployments, m_services, m_httpRoutes}) {
+        synced = synced && informer->hasSynced();
+        if (informer->state() == Informer::State::Retrying) {
+            state = ConnectionState::Reconnecting;
+            detail = informer->lastError();
+        } else if (state == ConnectionState::Live && informer->state() == Informer::State::Listing) {
+            state = ConnectionState::Connecting;
+        }
+    }
+    if (state != m_connection || !detail.isEmpty()) {
+        m_connection = state;
+        Q_EMIT connectionChanged(state, detail);
+    }
+    if (m_syncWaiters.isEmpty()) {
+        return;
+    }
+    if (state == ConnectionState::Reconnecting && !synced) {
+        const Core::Error error = Core::makeError(ErrorKind::Unreachable, detail);
+        for (const auto &waiter : std::exchange(m_syncWaiters, {})) {
+            waiter->addResult(error);
+            waiter->finish();
+        }
+    } else if (synced) {
+        rebuild();
+        for (const auto &waiter : std::exchange(m_syncWaiters, {})) {
+            waiter->addResult(m_releases);
+            waiter->finish();
+        }
+    }
+}
+
+void ReleaseEngine::scheduleRebuild()
+{
+    m_rebuild.start();
+}
+
+Adapters::ClusterView ReleaseEngine::view() const
+{
+    return Adapters::ClusterView{valuesOf(m_deployments), valuesOf(m_services), valuesOf(m_httpRoutes)};
+}
+
+void ReleaseEngine::rebuild()
+{
+    m_releases = Adapters::discoverReleases(view());
+    if (m_metrics) {
+        m_metrics->setReleases(m_releases);
+    }
+    Q_EMIT releasesChanged(m_releases);
+}
+
+const ReleaseSnapshot *ReleaseEngine::findRelease(const QString &name, Core::Error *error) const
+{
+    QList<const ReleaseSnapshot *> matches;
+    QStringList known;
+    for (const ReleaseSnapshot &release : m_releases) {
+        known << release.name;
+        if (release.name == name || release.namespaceName + QLatin1Char('/') + release.name == name) {
+            matches << &release;
+        }
+    }
+    if (matches.size() == 1) {
+        return matches.front();
+    }
+    if (matches.isEmpty()) {
+        *error = Core::makeError(ErrorKind::NotFound,
+                                 known.isEmpty()
+                                     ? QStringLiteral("no release named \"%1\": the cluster has no releases (no route is "
+                                                      "labelled curtain.dev/release)")
+                                           .arg(name)
+                                     : QStringLiteral("no release named \"%1\"; known releases: %2")
+                                           .arg(name, known.join(QStringLiteral(", "))));
+    } else {
+        *error = Core::makeError(ErrorKind::InvalidInput,
+                                 QStringLiteral("\"%1\" exists in several namespaces; name it as NAMESPACE/%1").arg(name));
+    }
+    return nullptr;
+}
+
+QFuture<Result<ActionOutcome>> ReleaseEngine::perform(Core::ActionRequest request)
+{
+    auto promise = std::make_shared<QPromise<Result<ActionOutcome>>>();
+    promise->start();
+    QFuture<Result<ActionOutcome>> future = promise->future();
+    QMetaObject::invokeMethod(this, [this, request, promise] { performOnThread(request, promise); });
+    return future;
+}
+
+void ReleaseEngine::performOnThread(Core::ActionRequest request,
+                                    std::shared_ptr<QPromise<Result<ActionOutcome>>> promise)
+{
+    auto finish = [promise](const Result<ActionOutcome> &result) {
+        promise->addResult(result);
+        promise->finish();
+    };
+    Core::Error error;
+    const ReleaseSnapshot *found = findRelease(request.release, &error);
+    if (!found) {
+        return finish(error);
+    }
+    const ReleaseSnapshot before = *found;
+    const Adapters::RouteAdapter *adapter = Adapters::adapterFor(before.routeKind);
+    const Informer *routes = before.routeKind == Core::RouteKind::HttpRoute ? m_httpRoutes : m_services;
+    const Json route = routes->objects().value(before.namespaceName + QLatin1Char('/') + before.routeName);
+    if (!request.expectedResourceVersion.isEmpty() && request.expectedResourceVersion != before.routeResourceVersion) {
+        return finish(Core::makeError(ErrorKind::Conflict,
+                                      QStringLiteral("%1 changed since you looked at it (it now reads: blue %2 %, green %3 %, "
+                                                     "stable %4); nothing was written — review it and try again")
+                                          .arg(before.name)
+                                          .arg(before.blue.trafficPercent)
+                                          .arg(before.green.trafficPercent)
+                                          .arg(Core::colorName(before.stable))));
+    }
+    const Result<Core::TargetState> plan = Core::planAction(before, request);
+    if (!plan.ok()) {
+        return finish(plan.error());
+    }
+    const Core::TargetState target = plan.value();
+    if (target == Core::currentState(before)) {
+        return finish(ActionOutcome{request, before, before, QStringLiteral("%1: already there, nothing to change").arg(before.name)});
+    }
+    const Result<Adapters::RoutePatch> patch = adapter->write(route, target);
+    if (!patch.ok()) {
+        return finish(patch.error());
+    }
+    const QString path = patch.value().path;
+    // Reads the route back and judges the write by what the cluster now says, not by the reply.
+    auto readBack = [this, path, adapter, before, request, target, finish](std::optional<Core::Error> writeError) {
+        m_client->get(path).then(this, [this, adapter, before, request, target, finish, writeError](const Result<Json> &fresh) {
+            if (!fresh.ok()) {
+                return finish(writeError ? *writeError : fresh.error());
+            }
+            Adapters::ClusterView current = view();
+            ReleaseSnapshot after = adapter->read(fresh.value(), current);
+            after.capabilities = Core::computeCapabilities(after);
+            const Core::TargetState now = Core::currentState(after);
+            if (now == target) {
+                return finish(ActionOutcome{request, before, after, Core::describeChange(before, after)});
+            }
+            if (writeError) {
+                Core::Error reported = *writeError;
+                if (reported.httpStatus == 409 || reported.httpStatus == 422) {
+                    reported.kind = ErrorKind::Conflict;
+                    reported.message = QStringLiteral("%1 was changed by someone else before this %2 (%3); nothing was "
+                                                      "written. It now reads: blue %4 %, green %5 %, stable %6 — review "
+                                                      "and try again")
+                                           .arg(before.name, Core::actionName(request.kind), reported.message)
+                                           .arg(after.blue.trafficPercent)
+                                           .arg(after.green.trafficPercent)
+                                           .arg(Core::colorName(after.stable));
+                } else if (now == Core::currentState(before)) {
+                    reported.message += QStringLiteral("; %1 is unchanged").arg(before.name);
+                }
+                return finish(reported);
+            }
+            finish(Core::makeError(ErrorKind::Server,
+                                   QStringLiteral("the cluster accepted the %1 but %2 reads back as blue %3 %, green %4 %")
+                                       .arg(Core::actionName(request.kind), before.name)
+                                       .arg(after.blue.trafficPercent)
+                                       .arg(after.green.trafficPercent)));
+        });
+    };
+    m_client->patch(path, patch.value().type, patch.value().body).then(this, [readBack](const Result<Json> &written) {
+        readBack(written.ok() ? std::nullopt : std::optional<Core::Error>(written.error()));
+    });
+}
+
+} // namespace Curtain::Engine

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "adapters/clusterview.h"
+#include "core/action.h"
+#include "core/metricpoint.h"
+#include "core/release.h"
+#include "kube/kubeclient.h"
+
+#include <QFuture>
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+namespace Curtain::Kube {
+class Informer;
+}
+namespace Curtain::Metrics {
+class ScrapeSource;
+}
+
+namespace Curtain::Engine {
+
+enum class ConnectionState { Connecting, Live, Reconnecting };
+QString connectionStateName(ConnectionState state);
+
+// Keeps every release of one cluster live (list + watch of Deployments, Services and HTTPRoutes)
+// and performs actions on them: plan, one conditional write, read-back. Both the GUI and
+// curtainctl drive it. Lives on the network thread; public methods marked thread-safe may be
+// called from anywhere and answer through futures or queued signals.
+class ReleaseEngine final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ReleaseEngine)
+
+public:
+    // `namespaceName` empty watches all namespaces.
+    ReleaseEngine(Net::HttpClient *http, Kube::ClusterEndpoint endpoint, QString namespaceName = {},
+                  QObject *parent = nullptr);
+    ~ReleaseEngine() override;
+
+    const Kube::ClusterEndpoint &endpoint() const { return m_client->endpoint(); }
+
+    void start();                                                   // thread-safe
+    void enableMetrics(int intervalMs = 2000);                      // thread-safe
+    QFuture<Core::Result<Core::ReleaseSnapshots>> whenSynced();     // thread-safe; fails on the first error
+    QFuture<Core::Result<Core::ActionOutcome>> perform(Core::ActionRequest request); // thread-safe
+
+Q_SIGNALS:
+    void releasesChanged(const Curtain::Core::ReleaseSnapshots &releases);
+    void connectionChanged(Curtain::Engine::ConnectionState state, const QString &detail);
+    void metricsUpdated(const Curtain::Core::ReleaseMetrics &metrics);
+    void metricsFailed(const QString &release, const QString &message);
+
+private:
+    void startOnThread();
+    void scheduleRebuild();
+    void rebuild();
+    void updateConnection();
+    Adapters::ClusterView view() const;
+    const Core::ReleaseSnapshot *findRelease(const QString &name, Core::Error *error) const;
+    void performOnThread(Core::ActionRequest request, std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise);
+    QString collection(const QString &groupVersionPath, const QString &resource) const;
+
+    Kube::KubeClient *m_client;
+    QString m_namespace;
+    Kube::Informer *m_deployments = nullptr;
+    Kube::Informer *m_services = nullptr;
+    Kube::Informer *m_httpRoutes = nullptr;
+    Metrics::ScrapeSource *m_metrics = nullptr;
+    QTimer m_rebuild;
+    Core::ReleaseSnapshots m_releases;
+    ConnectionState m_connection = ConnectionState::Connecting;
+    QList<std::shared_ptr<QPromise<Core::Result<Core::ReleaseSnapshots>>>> m_syncWaiters;
+};
+
+} // namespace Curtain::Engine
+
+Q_DECLARE_METATYPE(Curtain::Engine::ConnectionState)

@@ -1,0 +1,223 @@
+#include "kube/kubeclient.h"
+
+#include "kube/apierror.h"
+#include "kube/watchdecoder.h"
+
+#include <QPromise>
+#include <QUrl>
+#include <QUrlQuery>
+
+#include <memory>
+
+namespace Curtain::Kube {
+
+using Core::ErrorKind;
+using Core::Result;
+using Net::HttpResponse;
+
+QByteArray contentType(PatchType type)
+{
+    switch (type) {
+    case PatchType::Merge:
+        return QByteArrayLiteral("application/merge-patch+json");
+    case PatchType::Json:
+        return QByteArrayLiteral("application/json-patch+json");
+    case PatchType::StrategicMerge:
+        return QByteArrayLiteral("application/strategic-merge-patch+json");
+    }
+    return {};
+}
+
+namespace {
+
+QString userAgent()
+{
+    return QStringLiteral("curtain/" CURTAIN_VERSION);
+}
+
+Result<Json> parseJsonReply(const Result<HttpResponse> &reply, const QString &what)
+{
+    if (!reply.ok()) {
+        return reply.error();
+    }
+    const HttpResponse &response = reply.value();
+    if (response.status / 100 != 2) {
+        return apiError(response.status, response.body, what);
+    }
+    Json parsed = Json::parse(response.body.constBegin(), response.body.constEnd(), nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) {
+        return Core::makeError(ErrorKind::Protocol,
+                               QStringLiteral("%1: the reply is not a JSON object (%2 bytes, starting \"%3\"); the server "
+                                              "may not be a Kubernetes API server")
+                                   .arg(what)
+                                   .arg(response.body.size())
+                                   .arg(QString::fromUtf8(response.body.left(40))));
+    }
+    return parsed;
+}
+
+} // namespace
+
+KubeClient::KubeClient(Net::HttpClient *http, ClusterEndpoint endpoint, QObject *parent)
+    : QObject(parent), m_http(http), m_endpoint(std::move(endpoint))
+{
+    while (m_endpoint.server.endsWith(QLatin1Char('/'))) {
+        m_endpoint.server.chop(1);
+    }
+}
+
+QString KubeClient::url(const QString &path, const QList<QPair<QString, QString>> &query) const
+{
+    QUrl url(m_endpoint.server + path);
+    if (!query.isEmpty()) {
+        QUrlQuery q;
+        for (const auto &item : query) {
+            q.addQueryItem(item.first, QString::fromUtf8(QUrl::toPercentEncoding(item.second)));
+        }
+        url.setQuery(q);
+    }
+    return url.toString(QUrl::FullyEncoded);
+}
+
+Net::HttpRequest KubeClient::request(QByteArray method, const QString &path, const QList<QPair<QString, QString>> &query) const
+{
+    Net::HttpRequest r;
+    r.method = std::move(method);
+    r.url = url(path, query);
+    r.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
+    r.headers.append({QByteArrayLiteral("User-Agent"), userAgent().toUtf8()});
+    return r;
+}
+
+QFuture<Result<Json>> KubeClient::get(const QString &path)
+{
+    const QString what = QStringLiteral("GET %1").arg(path);
+    return m_http->send(request("GET", path)).then([what](const Result<HttpResponse> &reply) {
+        return parseJsonReply(reply, what);
+    });
+}
+
+QFuture<Result<QByteArray>> KubeClient::getRaw(const QString &path)
+{
+    Net::HttpRequest r = request("GET", path);
+    r.headers[0].second = QByteArrayLiteral("text/plain, */*");
+    const QString what = QStringLiteral("GET %1").arg(path);
+    return m_http->send(r).then([what](const Result<HttpResponse> &reply) -> Result<QByteArray> {
+        if (!reply.ok()) {
+            return reply.error();
+        }
+        if (reply.value().status / 100 != 2) {
+            return apiError(reply.value().status, reply.value().body, what);
+        }
+        return reply.value().body;
+    });
+}
+
+QFuture<Result<ListResult>> KubeClient::list(const QString &collectionPath, const QString &labelSelector, int pageSize)
+{
+    // Pages chain through continuations on this object's thread; the pages form one consistent list.
+    struct State
+    {
+        QPromise<Result<ListResult>> promise;
+        ListResult result;
+        std::function<void(const QString &)> fetch;
+    };
+    auto state = std::make_shared<State>();
+    state->promise.start();
+    const QString what = QStringLiteral("LIST %1").arg(collectionPath);
+    state->fetch = [this, state, collectionPath, labelSelector, pageSize, what](const QString &continueToken) {
+        QList<QPair<QString, QString>> query{{QStringLiteral("limit"), QString::number(pageSize)}};
+        if (!labelSelector.isEmpty()) {
+            query.append({QStringLiteral("labelSelector"), labelSelector});
+        }
+        if (!continueToken.isEmpty()) {
+            query.append({QStringLiteral("continue"), continueToken});
+        }
+        m_http->send(request("GET", collectionPath, query)).then(this, [state, what](const Result<HttpResponse> &reply) {
+            Result<Json> page = parseJsonReply(reply, what);
+            auto fail = [&](const Core::Error &error) {
+                state->promise.addResult(error);
+                state->promise.finish();
+                state->fetch = nullptr; // breaks the State ↔ lambda cycle
+            };
+            if (!page.ok()) {
+                return fail(page.error());
+            }
+            const Json &body = page.value();
+            const auto items = body.find("items");
+            if (items == body.end() || !(items->is_array() || items->is_null())) {
+                return fail(Core::makeError(ErrorKind::Protocol, QStringLiteral("%1: the reply has no items list").arg(what)));
+            }
+            if (items->is_array()) {
+                for (const Json &item : *items) {
+                    state->result.items.push_back(item);
+                }
+            }
+            state->result.resourceVersion = stringAt(body, "/metadata/resourceVersion");
+            const QString next = stringAt(body, "/metadata/continue");
+            if (!next.isEmpty()) {
+                return state->fetch(next);
+            }
+            state->promise.addResult(std::move(state->result));
+            state->promise.finish();
+            state->fetch = nullptr;
+        });
+    };
+    QFuture<Result<ListResult>> future = state->promise.future();
+    state->fetch({});
+    return future;
+}
+
+QFuture<Result<Json>> KubeClient::patch(const QString &path, PatchType type, const QByteArray &body)
+{
+    Net::HttpRequest r = request("PATCH", path, {{QStringLiteral("fieldManager"), QStringLiteral("curtain")}});
+    r.headers.append({QByteArrayLiteral("Content-Type"), contentType(type)});
+    r.body = body;
+    const QString what = QStringLiteral("PATCH %1").arg(path);
+    return m_http->send(r).then([what](const Result<HttpResponse> &reply) { return parseJsonReply(reply, what); });
+}
+
+Net::StreamId KubeClient::watch(const QString &collectionPath, const QString &labelSelector,
+                                const QString &resourceVersion, WatchHandlers handlers, int timeoutSeconds)
+{
+    QList<QPair<QString, QString>> query{{QStringLiteral("watch"), QStringLiteral("true")},
+                                         {QStringLiteral("allowWatchBookmarks"), QStringLiteral("true")},
+                                         {QStringLiteral("timeoutSeconds"), QString::number(timeoutSeconds)}};
+    if (!resourceVersion.isEmpty()) {
+        query.append({QStringLiteral("resourceVersion"), resourceVersion});
+    }
+    if (!labelSelector.isEmpty()) {
+        query.append({QStringLiteral("labelSelector"), labelSelector});
+    }
+    Net::HttpRequest r = request("GET", collectionPath, query);
+    r.timeoutMs = 0; // the server ends the stream after timeoutSeconds
+    auto decoder = std::make_shared<WatchDecoder>();
+    const QString what = QStringLiteral("WATCH %1").arg(collectionPath);
+    Net::StreamHandlers stream;
+    stream.onData = [decoder, onEvent = handlers.onEvent](const QByteArray &chunk) {
+        for (const Result<WatchEvent> &event : decoder->feed(chunk)) {
+            onEvent(event);
+        }
+    };
+    stream.onFinished = [decoder, onClosed = handlers.onClosed, what](const Result<HttpResponse> &end) {
+        if (!end.ok()) {
+            return onClosed(end.error());
+        }
+        if (end.value().status / 100 != 2) {
+            return onClosed(apiError(end.value().status, end.value().body, what));
+        }
+        if (decoder->pendingBytes() > 0) {
+            return onClosed(Core::makeError(ErrorKind::Protocol,
+                                            QStringLiteral("%1: the stream ended in the middle of an event").arg(what)));
+        }
+        onClosed(Core::Done{});
+    };
+    return m_http->openStream(r, std::move(stream));
+}
+
+void KubeClient::stopWatch(Net::StreamId id)
+{
+    m_http->cancel(id);
+}
+
+} // namespace Curtain::Kube

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "core/result.h"
+#include "kube/json.h"
+#include "kube/watchdecoder.h"
+#include "net/httpclient.h"
+
+#include <QFuture>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+
+namespace Curtain::Kube {
+
+// Where a cluster is and how to talk to it. Issue-level auth (kubeconfig, certificates, exec
+// plugins) grows here; the demo cluster needs only the server URL.
+struct ClusterEndpoint
+{
+    QString name;   // shown to the user: a context name, or "demo"
+    QString server; // e.g. http://127.0.0.1:6443
+};
+
+enum class PatchType { Merge, Json, StrategicMerge };
+QByteArray contentType(PatchType type);
+
+// A collection path plus its list: the items and the list's resourceVersion to watch from.
+struct ListResult
+{
+    std::vector<Json> items;
+    QString resourceVersion;
+};
+
+struct WatchHandlers
+{
+    std::function<void(const Core::Result<WatchEvent> &)> onEvent;
+    // The stream ended: ok when the server closed it normally (timeoutSeconds), an Error otherwise
+    // (with httpStatus 410 when the resourceVersion is too old).
+    std::function<void(const Core::Result<Core::Done> &)> onClosed;
+};
+
+// The typed-enough Kubernetes REST client: JSON in and out, Status bodies turned into Errors that
+// name the request. Lives on the network thread; futures resolve there.
+class KubeClient final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(KubeClient)
+
+public:
+    KubeClient(Net::HttpClient *http, ClusterEndpoint endpoint, QObject *parent = nullptr);
+
+    const ClusterEndpoint &endpoint() const { return m_endpoint; }
+
+    QFuture<Core::Result<Json>> get(const QString &path);
+    QFuture<Core::Result<QByteArray>> getRaw(const QString &path);
+    // Lists a collection, following `continue` tokens in pages of `pageSize`.
+    QFuture<Core::Result<ListResult>> list(const QString &collectionPath, const QString &labelSelector = {},
+                                           int pageSize = 500);
+    QFuture<Core::Result<Json>> patch(const QString &path, PatchType type, const QByteArray &body);
+    Net::StreamId watch(const QString &collectionPath, const QString &labelSelector, const QString &resourceVersion,
+                        WatchHandlers handlers, int timeoutSeconds = 300);
+    void stopWatch(Net::StreamId id);
+
+    QString url(const QString &path, const QList<QPair<QString, QString>> &query = {}) const;
+
+private:
+    Net::HttpRequest request(QByteArray method, const QString &path, const QList<QPair<QString, QString>> &query = {}) const;
+
+    Net::HttpClient *m_http;
+    ClusterEndpoint m_endpoint;
+};
+
+} // namespace Curtain::Kube

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "core/metricpoint.h"
+#include "core/release.h"
+#include "metrics/slidingwindow.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+namespace Curtain::Kube {
+class KubeClient;
+}
+
+namespace Curtain::Metrics {
+
+// Reads each environment's Prometheus exposition directly (through the API server's service
+// proxy) on a timer, and publishes request rate, error ratio and p50/p99 latency per release over a
+// sliding window. Lives on the network thread.
+class ScrapeSource final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ScrapeSource)
+
+public:
+    ScrapeSource(Kube::KubeClient *client, int intervalMs = 2000, qint64 windowMs = 30'000, QObject *parent = nullptr);
+
+    void setReleases(const Core::ReleaseSnapshots &releases);
+    void start();
+    void scrapeNow();
+
+Q_SIGNALS:
+    void metricsUpdated(const Curtain::Core::ReleaseMetrics &metrics);
+    void scrapeFailed(const QString &release, const QString &message);
+
+private:
+    struct Target
+    {
+        QString release;
+        Core::Color color;
+        QString path;
+    };
+
+    static QString key(const QString &release, Core::Color color);
+    void publish(const QString &release);
+
+    Kube::KubeClient *m_client;
+    QTimer m_timer;
+    qint64 m_windowMs;
+    QList<Target> m_targets;
+    QHash<QString, SlidingWindow> m_windows;
+};
+
+} // namespace Curtain::Metrics

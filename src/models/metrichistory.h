@@ -1,0 +1,34 @@
+#pragma once
+
+#include "core/metricpoint.h"
+
+#include <QHash>
+#include <QList>
+#include <QPointF>
+
+#include <deque>
+
+namespace Curtain::Models {
+
+// The last `spanMs` of metric points per release and color, for the charts.
+class MetricHistory
+{
+public:
+    enum class Series { ErrorRatio, P99Latency, RequestRate };
+
+    explicit MetricHistory(qint64 spanMs = 10 * 60 * 1000) : m_spanMs(spanMs) {}
+
+    void add(const Core::ReleaseMetrics &metrics);
+    // Points as (seconds before `nowMs`, value), oldest first, at most `maxPoints` (downsampled by
+    // keeping each bucket's maximum, so a spike never disappears from the chart).
+    QList<QPointF> points(const QString &release, Core::Color color, Series series, qint64 nowMs, int maxPoints = 300) const;
+    Core::MetricPoint latest(const QString &release, Core::Color color) const;
+    qint64 spanMs() const { return m_spanMs; }
+
+private:
+    static QString key(const QString &release, Core::Color color);
+    qint64 m_spanMs;
+    QHash<QString, std::deque<Core::MetricPoint>> m_points;
+};
+
+} // namespace Curtain::Models

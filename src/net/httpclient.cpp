@@ -1,0 +1,351 @@
+#include "net/httpclient.h"
+
+#include <QHash>
+#include <QPointer>
+#include <QPromise>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <curl/curl.h>
+
+#include <atomic>
+#include <mutex>
+
+namespace Curtain::Net {
+
+using Core::Error;
+using Core::ErrorKind;
+using Core::Result;
+
+QByteArray HttpResponse::header(const QByteArray &name) const
+{
+    for (const Header &h : headers) {
+        if (h.first.compare(name, Qt::CaseInsensitive) == 0) {
+            return h.second;
+        }
+    }
+    return {};
+}
+
+namespace {
+
+void ensureCurlGlobalInit()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+Error transportError(CURLcode code, const char *detail, const QString &url)
+{
+    const QString what = detail && *detail ? QString::fromUtf8(detail) : QString::fromUtf8(curl_easy_strerror(code));
+    switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+        return Core::makeError(ErrorKind::Unreachable,
+                               QStringLiteral("cannot reach %1 (%2); check that the cluster is running and the "
+                                              "address is right")
+                                   .arg(url, what));
+    case CURLE_OPERATION_TIMEDOUT:
+        return Core::makeError(ErrorKind::Timeout, QStringLiteral("%1 did not answer in time (%2)").arg(url, what));
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+        return Core::makeError(ErrorKind::Unreachable, QStringLiteral("TLS with %1 failed: %2").arg(url, what));
+    case CURLE_PARTIAL_FILE:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_WEIRD_SERVER_REPLY:
+        return Core::makeError(ErrorKind::Protocol,
+                               QStringLiteral("the reply from %1 was cut off or malformed (%2)").arg(url, what));
+    default:
+        return Core::makeError(ErrorKind::Unreachable, QStringLiteral("request to %1 failed: %2").arg(url, what));
+    }
+}
+
+} // namespace
+
+struct Transfer
+{
+    StreamId id = 0;
+    CURL *easy = nullptr;
+    curl_slist *headerList = nullptr;
+    HttpRequest request;
+    HttpResponse response;
+    bool isStream = false;
+    bool statusKnown = false;
+    StreamHandlers handlers;
+    std::unique_ptr<QPromise<Result<HttpResponse>>> promise;
+    char errorBuffer[CURL_ERROR_SIZE] = {};
+
+    ~Transfer()
+    {
+        if (headerList) {
+            curl_slist_free_all(headerList);
+        }
+        if (easy) {
+            curl_easy_cleanup(easy);
+        }
+    }
+
+    void finish(const Result<HttpResponse> &result)
+    {
+        if (promise) {
+            promise->addResult(result);
+            promise->finish();
+            promise.reset();
+        }
+        if (handlers.onFinished) {
+            auto onFinished = std::move(handlers.onFinished);
+            handlers = {};
+            onFinished(result);
+        }
+    }
+};
+
+struct SocketWatch
+{
+    QPointer<QSocketNotifier> read;
+    QPointer<QSocketNotifier> write;
+};
+
+struct HttpClient::Private
+{
+    HttpClient *q = nullptr;
+    CURLM *multi = nullptr;
+    QTimer *timer = nullptr; // a child of the client, so it moves threads with it
+    QHash<CURL *, Transfer *> transfers;
+    QHash<curl_socket_t, SocketWatch> sockets;
+    std::atomic<StreamId> nextId{1};
+    std::atomic<int> active{0};
+
+    static int onSocket(CURL *, curl_socket_t socket, int what, void *userp, void *)
+    {
+        static_cast<Private *>(userp)->watchSocket(socket, what);
+        return 0;
+    }
+
+    static int onTimer(CURLM *, long timeoutMs, void *userp)
+    {
+        auto *self = static_cast<Private *>(userp);
+        if (timeoutMs < 0) {
+            self->timer->stop();
+        } else {
+            self->timer->start(int(timeoutMs));
+        }
+        return 0;
+    }
+
+    static size_t onWrite(char *data, size_t size, size_t count, void *userp)
+    {
+        auto *transfer = static_cast<Transfer *>(userp);
+        const size_t bytes = size * count;
+        if (!transfer->statusKnown) {
+            long status = 0;
+            curl_easy_getinfo(transfer->easy, CURLINFO_RESPONSE_CODE, &status);
+            transfer->response.status = int(status);
+            transfer->statusKnown = true;
+        }
+        const bool deliver = transfer->isStream && transfer->response.status / 100 == 2 && transfer->handlers.onData;
+        if (deliver) {
+            transfer->handlers.onData(QByteArray(data, qsizetype(bytes)));
+        } else {
+            transfer->response.body.append(data, qsizetype(bytes));
+        }
+        return bytes;
+    }
+
+    static size_t onHeader(char *data, size_t size, size_t count, void *userp)
+    {
+        auto *transfer = static_cast<Transfer *>(userp);
+        const size_t bytes = size * count;
+        const QByteArray line = QByteArray(data, qsizetype(bytes)).trimmed();
+        if (line.startsWith("HTTP/")) {
+            transfer->response.headers.clear(); // a new response (after 100-continue or a redirect)
+        } else if (const qsizetype colon = line.indexOf(':'); colon > 0) {
+            transfer->response.headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
+        }
+        return bytes;
+    }
+
+    void watchSocket(curl_socket_t socket, int what)
+    {
+        SocketWatch &watch = sockets[socket];
+        if (what == CURL_POLL_REMOVE) {
+            for (QSocketNotifier *n : {watch.read.data(), watch.write.data()}) {
+                if (n) {
+                    n->setEnabled(false);
+                    n->deleteLater();
+                }
+            }
+            sockets.remove(socket);
+            return;
+        }
+        auto ensure = [&](QPointer<QSocketNotifier> &slot, QSocketNotifier::Type type, int flag, bool wanted) {
+            if (!slot) {
+                slot = new QSocketNotifier(qintptr(socket), type, q);
+                QObject::connect(slot, &QSocketNotifier::activated, q, [this, socket, flag] { drive(socket, flag); });
+            }
+            slot->setEnabled(wanted);
+        };
+        ensure(watch.read, QSocketNotifier::Read, CURL_CSELECT_IN, what == CURL_POLL_IN || what == CURL_POLL_INOUT);
+        ensure(watch.write, QSocketNotifier::Write, CURL_CSELECT_OUT, what == CURL_POLL_OUT || what == CURL_POLL_INOUT);
+    }
+
+    void drive(curl_socket_t socket, int flags)
+    {
+        int running = 0;
+        curl_multi_socket_action(multi, socket, flags, &running);
+        collectFinished();
+    }
+
+    void collectFinished()
+    {
+        int pending = 0;
+        while (CURLMsg *message = curl_multi_info_read(multi, &pending)) {
+            if (message->msg != CURLMSG_DONE) {
+                continue;
+            }
+            CURL *easy = message->easy_handle;
+            const CURLcode code = message->data.result;
+            Transfer *transfer = transfers.take(easy);
+            curl_multi_remove_handle(multi, easy);
+            if (!transfer) {
+                continue;
+            }
+            --active;
+            if (code == CURLE_OK) {
+                long status = 0;
+                curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+                transfer->response.status = int(status);
+                transfer->finish(transfer->response);
+            } else {
+                transfer->finish(transportError(code, transfer->errorBuffer, transfer->request.url));
+            }
+            delete transfer;
+        }
+    }
+
+    void start(Transfer *transfer)
+    {
+        CURL *easy = curl_easy_init();
+        transfer->easy = easy;
+        const HttpRequest &r = transfer->request;
+        const QByteArray url = r.url.toUtf8();
+        curl_easy_setopt(easy, CURLOPT_URL, url.constData());
+        curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer);
+        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Private::onWrite);
+        curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer);
+        curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Private::onHeader);
+        curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer);
+        curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->errorBuffer);
+        curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+        curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, long(r.connectTimeoutMs));
+        if (r.timeoutMs > 0) {
+            curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, long(r.timeoutMs));
+        }
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, r.method.constData());
+        if (r.method == "HEAD") {
+            curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+        }
+        if (!r.body.isEmpty() || r.method == "POST" || r.method == "PATCH" || r.method == "PUT") {
+            curl_easy_setopt(easy, CURLOPT_POSTFIELDS, r.body.constData());
+            curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(r.body.size()));
+        }
+        for (const Header &h : r.headers) {
+            const QByteArray line = h.first + ": " + h.second;
+            transfer->headerList = curl_slist_append(transfer->headerList, line.constData());
+        }
+        // libcurl would otherwise send "Expect: 100-continue" on larger bodies and wait for it.
+        transfer->headerList = curl_slist_append(transfer->headerList, "Expect:");
+        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headerList);
+        transfers.insert(easy, transfer);
+        ++active;
+        curl_multi_add_handle(multi, easy);
+    }
+
+    void cancel(StreamId id)
+    {
+        for (auto it = transfers.begin(); it != transfers.end(); ++it) {
+            if (it.value()->id == id) {
+                Transfer *transfer = it.value();
+                transfers.erase(it);
+                curl_multi_remove_handle(multi, transfer->easy);
+                --active;
+                transfer->finish(Core::makeError(ErrorKind::Cancelled, QStringLiteral("request cancelled")));
+                delete transfer;
+                return;
+            }
+        }
+    }
+};
+
+HttpClient::HttpClient(QObject *parent) : QObject(parent), d(std::make_unique<Private>())
+{
+    ensureCurlGlobalInit();
+    d->q = this;
+    d->multi = curl_multi_init();
+    d->timer = new QTimer(this);
+    d->timer->setSingleShot(true);
+    connect(d->timer, &QTimer::timeout, this, [this] {
+        int running = 0;
+        curl_multi_socket_action(d->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+        d->collectFinished();
+    });
+    curl_multi_setopt(d->multi, CURLMOPT_SOCKETFUNCTION, &Private::onSocket);
+    curl_multi_setopt(d->multi, CURLMOPT_SOCKETDATA, d.get());
+    curl_multi_setopt(d->multi, CURLMOPT_TIMERFUNCTION, &Private::onTimer);
+    curl_multi_setopt(d->multi, CURLMOPT_TIMERDATA, d.get());
+}
+
+HttpClient::~HttpClient()
+{
+    const auto pending = d->transfers;
+    d->transfers.clear();
+    for (Transfer *transfer : pending) {
+        curl_multi_remove_handle(d->multi, transfer->easy);
+        transfer->finish(Core::makeError(ErrorKind::Cancelled, QStringLiteral("the HTTP client shut down")));
+        delete transfer;
+    }
+    curl_multi_cleanup(d->multi);
+}
+
+QFuture<Result<HttpResponse>> HttpClient::send(HttpRequest request)
+{
+    auto *transfer = new Transfer;
+    transfer->id = d->nextId++;
+    transfer->request = std::move(request);
+    transfer->promise = std::make_unique<QPromise<Result<HttpResponse>>>();
+    transfer->promise->start();
+    QFuture<Result<HttpResponse>> future = transfer->promise->future();
+    // Always queued: a caller may be inside a curl callback, where adding a handle is not allowed.
+    QMetaObject::invokeMethod(this, [this, transfer] { d->start(transfer); }, Qt::QueuedConnection);
+    return future;
+}
+
+StreamId HttpClient::openStream(HttpRequest request, StreamHandlers handlers)
+{
+    auto *transfer = new Transfer;
+    transfer->id = d->nextId++;
+    transfer->request = std::move(request);
+    transfer->isStream = true;
+    transfer->handlers = std::move(handlers);
+    const StreamId id = transfer->id;
+    QMetaObject::invokeMethod(this, [this, transfer] { d->start(transfer); }, Qt::QueuedConnection);
+    return id;
+}
+
+void HttpClient::cancel(StreamId id)
+{
+    QMetaObject::invokeMethod(this, [this, id] { d->cancel(id); }, Qt::QueuedConnection);
+}
+
+int HttpClient::activeTransfers() const
+{
+    return d->active.load();
+}
+
+} // namespace Curtain::Net

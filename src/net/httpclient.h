@@ -1,0 +1,72 @@
+#pragma once
+
+#include "core/result.h"
+
+#include <QByteArray>
+#include <QFuture>
+#include <QList>
+#include <QObject>
+#include <QPair>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace Curtain::Net {
+
+using Header = QPair<QByteArray, QByteArray>;
+
+struct HttpRequest
+{
+    QByteArray method = QByteArrayLiteral("GET");
+    QString url;
+    QList<Header> headers;
+    QByteArray body;
+    int timeoutMs = 30000; // whole-transfer limit for plain requests; 0 = none (streams)
+    int connectTimeoutMs = 5000;
+};
+
+struct HttpResponse
+{
+    int status = 0;
+    QList<Header> headers;
+    QByteArray body;
+
+    QByteArray header(const QByteArray &name) const; // case-insensitive, first match
+};
+
+using StreamId = quint64;
+
+struct StreamHandlers
+{
+    // A 2xx reply's body, in whatever slices the transport delivers. Runs on the client's thread.
+    std::function<void(const QByteArray &chunk)> onData;
+    // Always called once at the end: the status and, for non-2xx replies, the buffered body.
+    std::function<void(const Core::Result<HttpResponse> &end)> onFinished;
+};
+
+// HTTP over libcurl's multi interface, driven by the Qt event loop of the thread this object lives
+// on (socket notifiers and one timer; nothing polls). Every public method is thread-safe: work is
+// posted to the owning thread, and results come back as futures or as handler calls there.
+class HttpClient final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpClient)
+
+public:
+    explicit HttpClient(QObject *parent = nullptr);
+    ~HttpClient() override;
+
+    QFuture<Core::Result<HttpResponse>> send(HttpRequest request);
+    StreamId openStream(HttpRequest request, StreamHandlers handlers);
+    void cancel(StreamId id);
+
+    // Transfers currently running; for tests and diagnostics.
+    int activeTransfers() const;
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace Curtain::Net

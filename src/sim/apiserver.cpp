@@ -1,0 +1,461 @@
+#include "sim/apiserver.h"
+
+#include "sim/clustermodel.h"
+#include "sim/objectstore.h"
+#include "sim/patching.h"
+#include "sim/tables.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+namespace Curtain::Sim {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+struct ApiServer::Listener
+{
+    std::thread thread;
+};
+
+namespace {
+
+// What a request path addresses, once "/api/v1/…" or "/apis/g/v/…" is taken apart.
+struct Target
+{
+    std::string group;
+    std::string version;
+    const ResourceType *type = nullptr;
+    std::string namespaceName;
+    std::string name;
+    std::vector<std::string> subresource; // e.g. {"status"} or {"proxy", "metrics"}
+    bool discovery = false;               // /api/v1 or /apis/g/v itself
+};
+
+std::vector<std::string> split(const std::string &path)
+{
+    std::vector<std::string> parts;
+    std::stringstream stream(path);
+    std::string part;
+    while (std::getline(stream, part, '/')) {
+        if (!part.empty()) {
+            parts.push_back(part);
+        }
+    }
+    return parts;
+}
+
+std::optional<Target> parseTarget(const std::string &path)
+{
+    const std::vector<std::string> p = split(path);
+    Target t;
+    std::size_t i = 0;
+    if (p.size() >= 2 && p[0] == "api") {
+        t.version = p[1];
+        i = 2;
+    } else if (p.size() >= 3 && p[0] == "apis") {
+        t.group = p[1];
+        t.version = p[2];
+        i = 3;
+    } else {
+        return std::nullopt;
+    }
+    if (i == p.size()) {
+        t.discovery = true;
+        return t;
+    }
+    std::string plural;
+    if (p[i] == "namespaces" && p.size() - i >= 3) {
+        t.namespaceName = p[i + 1];
+        plural = p[i + 2];
+        i += 3;
+    } else {
+        plural = p[i];
+        i += 1;
+    }
+    t.type = findResourceType(t.group, t.version, plural);
+    if (!t.type) {
+        return t; // known prefix, unknown resource: 404 below
+    }
+    if (i < p.size()) {
+        t.name = p[i++];
+    }
+    t.subresource.assign(p.begin() + std::ptrdiff_t(i), p.end());
+    return t;
+}
+
+void sendJson(httplib::Response &res, int status, const json &body)
+{
+    res.status = status;
+    res.set_header("Cache-Control", "no-cache, private");
+    res.set_content(body.dump(), "application/json");
+}
+
+void sendStatus(httplib::Response &res, const ApiStatus &status)
+{
+    sendJson(res, status.code, status.toJson());
+}
+
+template <typename T>
+bool failed(const Outcome<T> &outcome, httplib::Response &res)
+{
+    if (const auto *status = std::get_if<ApiStatus>(&outcome)) {
+        sendStatus(res, *status);
+        return true;
+    }
+    return false;
+}
+
+bool truthy(const std::string &value)
+{
+    return !value.empty() && value != "0" && value != "false" && value != "False" && value != "FALSE";
+}
+
+std::string param(const httplib::Request &req, const char *name)
+{
+    return req.has_param(name) ? req.get_param_value(name) : std::string();
+}
+
+// labelSelector and fieldSelector (metadata.name, metadata.namespace) as one predicate.
+std::optional<std::function<bool(const json &)>> filterFor(const httplib::Request &req, ApiStatus *error)
+{
+    std::optional<LabelSelector> labels;
+    if (const std::string text = param(req, "labelSelector"); !text.empty()) {
+        std::string why;
+        labels = LabelSelector::parse(text, &why);
+        if (!labels) {
+            *error = {400, "BadRequest", "unable to parse requirement: " + why};
+            return std::nullopt;
+        }
+    }
+    std::vector<std::pair<std::string, std::string>> fields;
+    if (const std::string text = param(req, "fieldSelector"); !text.empty()) {
+        std::stringstream stream(text);
+        std::string term;
+        while (std::getline(stream, term, ',')) {
+            const auto eq = term.find('=');
+            std::string key = term.substr(0, eq);
+            if (eq == std::string::npos || (key != "metadata.name" && key != "metadata.namespace")) {
+                *error = {400, "BadRequest", "field label not supported: " + key};
+                return std::nullopt;
+            }
+            std::string value = term.substr(term[eq + 1] == '=' ? eq + 2 : eq + 1);
+            fields.emplace_back(key.substr(9), value);
+        }
+    }
+    return [labels, fields](const json &object) {
+        for (const auto &[field, value] : fields) {
+            if (object["metadata"].value(field, "") != value) {
+                return false;
+            }
+        }
+        return !labels || labels->matches(object["metadata"].value("labels", json::object()));
+    };
+}
+
+std::string eventLine(const std::string &type, const json &object)
+{
+    return json{{"type", type}, {"object", object}}.dump() + "\n";
+}
+
+// A watch: newline-delimited events on a chunked 200 reply, resuming strictly after
+// `resourceVersion`; unset or "0" first replays the current objects as ADDED. A version older than
+// the kept history gets the real server's answer: one ERROR event carrying a 410 Expired Status.
+void serveWatch(ObjectStore &store, const httplib::Request &req, httplib::Response &res, const ResourceType &type,
+                const std::string &ns, const std::function<bool(const json &)> &filter)
+{
+    struct State
+    {
+        std::uint64_t since = 0;
+        std::string pending; // the initial events, or the 410 error
+        bool finishAfterPending = false;
+        Clock::time_point deadline;
+        Clock::time_point lastSent;
+    };
+    auto state = std::make_shared<State>();
+    const std::string rv = param(req, "resourceVersion");
+    const bool bookmarks = truthy(param(req, "allowWatchBookmarks"));
+    const bool initialEvents = truthy(param(req, "sendInitialEvents"));
+    long timeout = 1800;
+    if (const std::string t = param(req, "timeoutSeconds"); !t.empty()) {
+        try {
+            timeout = std::stol(t);
+        } catch (const std::exception &) {
+            return sendStatus(res, {400, "BadRequest", "timeoutSeconds must be a number of seconds"});
+        }
+    }
+    state->deadline = Clock::now() + std::chrono::seconds(timeout);
+    state->lastSent = Clock::now();
+    if (rv.empty() || rv == "0" || initialEvents) {
+        const ListSnapshot snapshot = store.list(type, ns, filter);
+        for (const json &item : snapshot.items) {
+            state->pending += eventLine("ADDED", item);
+        }
+        state->since = snapshot.resourceVersion;
+        if (initialEvents) {
+            state->pending += eventLine("BOOKMARK", {{"kind", type.kind}, {"apiVersion", type.groupVersion()},
+                                                     {"metadata", {{"resourceVersion", std::to_string(snapshot.resourceVersion)},
+                                                                   {"annotations", {{"k8s.io/initial-events-end", "true"}}}}}});
+        }
+    } else {
+        try {
+            state->since = std::stoull(rv);
+        } catch (const std::exception &) {
+            return sendStatus(res, {400, "BadRequest", "resourceVersion \"" + rv + "\" is not a number"});
+        }
+        if (state->since < store.oldestResumableVersion()) {
+            const ApiStatus expired{410, "Expired", "too old resource version: " + rv + " (" +
+                                                        std::to_string(store.oldestResumableVersion()) + ")"};
+            state->pending = eventLine("ERROR", expired.toJson());
+            state->finishAfterPending = true;
+        }
+    }
+    res.set_header("Cache-Control", "no-cache, private");
+    res.set_chunked_content_provider("application/json", [&store, state, &type, ns, filter, bookmarks](std::size_t, httplib::DataSink &sink) {
+        auto write = [&](const std::string &text) { return sink.write(text.data(), text.size()); };
+        if (!state->pending.empty()) {
+            if (!write(std::exchange(state->pending, {}))) {
+                return false;
+            }
+            state->lastSent = Clock::now();
+            if (state->finishAfterPending) {
+                sink.done();
+                return true;
+            }
+        }
+        std::vector<StoredEvent> events;
+        const auto wakeUp = std::min(state->deadline, Clock::now() + std::chrono::seconds(1));
+        switch (store.waitForEvents(type, ns, state->since, wakeUp, &events)) {
+        case ObjectStore::WaitResult::Stopped:
+            sink.done();
+            return true;
+        case ObjectStore::WaitResult::Expired:
+            write(eventLine("ERROR", ApiStatus{410, "Expired", "too old resource version: " + std::to_string(state->since)}.toJson()));
+            sink.done();
+            return true;
+        case ObjectStore::WaitResult::TimedOut:
+            if (Clock::now() >= state->deadline) {
+                sink.done();
+                return true;
+            }
+            if (bookmarks && Clock::now() - state->lastSent > std::chrono::seconds(10)) {
+                state->lastSent = Clock::now();
+                return write(eventLine("BOOKMARK", {{"kind", type.kind}, {"apiVersion", type.groupVersion()},
+                                                    {"metadata", {{"resourceVersion", std::to_string(state->since)}}}}));
+            }
+            return true;
+        case ObjectStore::WaitResult::Events:
+            break;
+        }
+        std::string out;
+        for (const StoredEvent &event : events) {
+            state->since = event.resourceVersion;
+            if (filter(event.object)) {
+                out += eventLine(event.type, event.object);
+            }
+        }
+        if (!out.empty()) {
+            state->lastSent = Clock::now();
+            return write(out);
+        }
+        return true;
+    });
+}
+
+} // namespace
+
+ApiServer::ApiServer(ObjectStore &store, ClusterModel &model, bool logRequests)
+    : m_store(store), m_model(model), m_log(logRequests), m_server(std::make_unique<httplib::Server>())
+{
+    // Every open watch holds a worker; leave plenty for consoles, kubectl and tests together.
+    m_server->new_task_queue = [] { return new httplib::ThreadPool(64); };
+    m_server->set_keep_alive_max_count(10000);
+    m_server->set_keep_alive_timeout(2);
+    routes();
+}
+
+ApiServer::~ApiServer()
+{
+    stop();
+}
+
+int ApiServer::start(const std::string &host, int port, std::string *error)
+{
+    int bound = port;
+    if (port == 0) {
+        bound = m_server->bind_to_any_port(host);
+    } else if (!m_server->bind_to_port(host, port)) {
+        bound = -1;
+    }
+    if (bound < 0) {
+        *error = "cannot listen on " + host + ":" + std::to_string(port) + " (is the port in use?)";
+        return -1;
+    }
+    m_address = host + ":" + std::to_string(bound);
+    m_listener = std::make_unique<Listener>();
+    m_listener->thread = std::thread([this] { m_server->listen_after_bind(); });
+    return bound;
+}
+
+void ApiServer::stop()
+{
+    if (!m_listener) {
+        return;
+    }
+    m_store.stop();
+    m_server->stop();
+    if (m_listener->thread.joinable()) {
+        m_listener->thread.join();
+    }
+    m_listener.reset();
+}
+
+void ApiServer::routes()
+{
+    httplib::Server &svr = *m_server;
+    if (m_log) {
+        svr.set_logger([](const httplib::Request &req, const httplib::Response &res) {
+            std::cerr << req.method << " " << req.target << " -> " << res.status << std::endl;
+        });
+    }
+    svr.Get("/version", [](const httplib::Request &, httplib::Response &res) {
+        sendJson(res, 200,
+                 {{"major", "1"}, {"minor", "30"}, {"gitVersion", "v1.30.0-curtain-sim"}, {"gitCommit", "curtain"},
+                  {"gitTreeState", "clean"}, {"buildDate", "2026-11-26T00:00:00Z"}, {"goVersion", "n/a"},
+                  {"compiler", "c++"}, {"platform", "linux/amd64"}});
+    });
+    for (const char *probe : {"/healthz", "/readyz", "/livez"}) {
+        svr.Get(probe, [](const httplib::Request &, httplib::Response &res) { res.set_content("ok", "text/plain"); });
+    }
+    svr.Get("/api", [this](const httplib::Request &, httplib::Response &res) {
+        sendJson(res, 200, apiVersionsDocument(m_address));
+    });
+    svr.Get("/apis", [](const httplib::Request &, httplib::Response &res) { sendJson(res, 200, apiGroupListDocument()); });
+
+    svr.Get("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
+        const auto target = parseTarget(req.path);
+        if (!target) {
+            return sendStatus(res, {404, "NotFound", "the server could not find the requested resource"});
+        }
+        if (target->discovery) {
+            const json document = apiResourceListDocument(target->group, target->version);
+            return document.is_null() ? sendStatus(res, {404, "NotFound", "the server could not find the requested resource"})
+                                      : sendJson(res, 200, document);
+        }
+        if (!target->type) {
+            return sendStatus(res, {404, "NotFound", "the server could not find the requested resource"});
+        }
+        const ResourceType &type = *target->type;
+        // The service proxy: /api/v1/namespaces/NS/services/NAME[:PORT]/proxy/PATH
+        if (type.kind == "Service" && !target->subresource.empty() && target->subresource[0] == "proxy") {
+            const std::string service = target->name.substr(0, target->name.find(':'));
+            const auto text = m_model.exposition(target->namespaceName, service);
+            if (!text) {
+                return sendStatus(res, notFound(type, service));
+            }
+            if (target->subresource.size() != 2 || target->subresource[1] != "metrics") {
+                return sendStatus(res, {404, "NotFound", "the service \"" + service + "\" serves only /metrics"});
+            }
+            res.set_content(*text, "text/plain; version=0.0.4; charset=utf-8");
+            return;
+        }
+        if (!target->name.empty()) {
+            const auto object = m_store.get(type, target->namespaceName, target->name);
+            if (failed(object, res)) {
+                return;
+            }
+            if (wantsTable(req.get_header_value("Accept"))) {
+                return sendJson(res, 200, tableOf(type, {std::get<json>(object)}, m_store.currentResourceVersion()));
+            }
+            return sendJson(res, 200, std::get<json>(object));
+        }
+        ApiStatus error;
+        const auto filter = filterFor(req, &error);
+        if (!filter) {
+            return sendStatus(res, error);
+        }
+        if (truthy(param(req, "watch"))) {
+            return serveWatch(m_store, req, res, type, target->namespaceName, *filter);
+        }
+        ListSnapshot snapshot = m_store.list(type, target->namespaceName, *filter);
+        // limit + continue: the token carries the list's version and the next offset.
+        std::size_t offset = 0;
+        if (const std::string token = param(req, "continue"); !token.empty()) {
+            const auto colon = token.find(':');
+            try {
+                offset = std::stoul(token.substr(colon + 1));
+            } catch (const std::exception &) {
+                return sendStatus(res, {400, "BadRequest", "continue key is not valid: " + token});
+            }
+        }
+        const std::size_t limit = param(req, "limit").empty() ? 0 : std::stoul(param(req, "limit"));
+        json metadata = {{"resourceVersion", std::to_string(snapshot.resourceVersion)}};
+        std::vector<json> page(snapshot.items.begin() + std::ptrdiff_t(std::min(offset, snapshot.items.size())),
+                               snapshot.items.end());
+        if (limit > 0 && page.size() > limit) {
+            page.resize(limit);
+            metadata["continue"] = std::to_string(snapshot.resourceVersion) + ":" + std::to_string(offset + limit);
+            metadata["remainingItemCount"] = snapshot.items.size() - offset - limit;
+        }
+        if (wantsTable(req.get_header_value("Accept"))) {
+            return sendJson(res, 200, tableOf(type, page, snapshot.resourceVersion));
+        }
+        json items = json::array();
+        for (json &item : page) {
+            if (type.builtin) {
+                item.erase("kind"); // built-in list items carry no kind or apiVersion
+                item.erase("apiVersion");
+            }
+            items.push_back(std::move(item));
+        }
+        sendJson(res, 200, {{"kind", type.kind + "List"}, {"apiVersion", type.groupVersion()}, {"metadata", metadata}, {"items", items}});
+    });
+
+    svr.Patch("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
+        const auto target = parseTarget(req.path);
+        if (!target || !target->type || target->name.empty()) {
+            return sendStatus(res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
+        }
+        const bool status = target->subresource.size() == 1 && target->subresource[0] == "status";
+        if (!target->subresource.empty() && !status) {
+            return sendStatus(res, {404, "NotFound", "the server could not find the requested resource"});
+        }
+        const auto patched = m_store.patch(*target->type, target->namespaceName, target->name,
+                                           req.get_header_value("Content-Type"), req.body, status);
+        if (!failed(patched, res)) {
+            sendJson(res, 200, std::get<json>(patched));
+        }
+    });
+
+    svr.Post("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
+        const auto target = parseTarget(req.path);
+        if (!target || !target->type || !target->name.empty()) {
+            return sendStatus(res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
+        }
+        const json object = json::parse(req.body, nullptr, false);
+        if (object.is_discarded() || !object.is_object()) {
+            return sendStatus(res, {400, "BadRequest", "the request body is not a JSON object"});
+        }
+        const auto created = m_store.create(*target->type, target->namespaceName, object);
+        if (!failed(created, res)) {
+            sendJson(res, 201, std::get<json>(created));
+        }
+    });
+
+    svr.Delete("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
+        const auto target = parseTarget(req.path);
+        if (!target || !target->type || target->name.empty()) {
+            return sendStatus(res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
+        }
+        const auto removed = m_store.remove(*target->type, target->namespaceName, target->name);
+        if (!failed(removed, res)) {
+            sendJson(res, 200, std::get<json>(removed));
+        }
+    });
+}
+
+} // namespace Curtain::Sim

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace httplib {
+class Server;
+}
+
+namespace Curtain::Sim {
+
+class ObjectStore;
+class ClusterModel;
+
+// The demo cluster's HTTP face: the Kubernetes API subset kubectl and Curtain use — /version,
+// legacy discovery, get / list (chunked with limit+continue) / watch (newline-delimited events,
+// bookmarks, 410 when too old) / patch (merge, JSON, strategic) / create / delete, the /status
+// subresource, Table output for kubectl, Status error bodies, and each Service's /proxy/metrics.
+class ApiServer
+{
+public:
+    ApiServer(ObjectStore &store, ClusterModel &model, bool logRequests = false);
+    ~ApiServer();
+
+    // Binds to host:port (0 picks a free port) and serves on background threads; returns the port
+    // or -1 with `error` set.
+    int start(const std::string &host, int port, std::string *error);
+    void stop();
+
+private:
+    void routes();
+
+    ObjectStore &m_store;
+    ClusterModel &m_model;
+    bool m_log;
+    std::string m_address;
+    std::unique_ptr<httplib::Server> m_server;
+    struct Listener;
+    std::unique_ptr<Listener> m_listener;
+};
+
+} // namespace Curtain::Sim

@@ -1,0 +1,255 @@
+#include "sim/clustermodel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace Curtain::Sim {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto replicaStep = std::chrono::milliseconds(600); // one pod becomes ready per step
+
+const ResourceType &type(const char *kind)
+{
+    return *findResourceTypeByKind(kind);
+}
+
+std::string keyOf(const json &object)
+{
+    return object["metadata"].value("namespace", "") + "/" + object["metadata"].value("name", "");
+}
+
+long long intOr(const json &object, const json::json_pointer &pointer, long long fallback)
+{
+    return object.contains(pointer) && object.at(pointer).is_number_integer() ? object.at(pointer).get<long long>() : fallback;
+}
+
+json condition(const std::string &type, bool status, const std::string &reason, const std::string &message)
+{
+    return {{"type", type}, {"status", status ? "True" : "False"}, {"reason", reason}, {"message", message}};
+}
+
+std::string formatNumber(double value)
+{
+    std::ostringstream out;
+    out.precision(12);
+    out << value;
+    return out.str();
+}
+
+} // namespace
+
+const std::vector<double> &ClusterModel::bucketBounds()
+{
+    static const std::vector<double> bounds = {0.005, 0.01, 0.025, 0.05, 0.075, 0.1,  0.125, 0.15, 0.175, 0.2,
+                                               0.25,  0.3,  0.4,   0.5,  0.75,  1.0,  2.5,   5.0,  INFINITY};
+    return bounds;
+}
+
+ClusterModel::ClusterModel(ObjectStore &store, const Scenario &scenario)
+    : m_store(store), m_scenario(scenario), m_random(scenario.seed)
+{
+}
+
+void ClusterModel::tick(Clock::time_point now)
+{
+    advanceRollouts(now);
+    const double seconds = m_lastTick ? std::chrono::duration<double>(now - *m_lastTick).count() : 0.0;
+    m_lastTick = now;
+    if (seconds > 0) {
+        sendTraffic(std::min(seconds, 5.0));
+    }
+}
+
+void ClusterModel::advanceRollouts(Clock::time_point now)
+{
+    for (const json &deployment : m_store.all(type("Deployment"))) {
+        const std::string key = keyOf(deployment);
+        const long long generation = intOr(deployment, "/metadata/generation"_json_pointer, 1);
+        const long long observed = intOr(deployment, "/status/observedGeneration"_json_pointer, 0);
+        const long long desired = intOr(deployment, "/spec/replicas"_json_pointer, 1);
+        long long updated = intOr(deployment, "/status/updatedReplicas"_json_pointer, 0);
+        long long ready = intOr(deployment, "/status/readyReplicas"_json_pointer, 0);
+        const bool newGeneration = generation != observed;
+        const json &podTemplate = deployment["spec"].value("template", json());
+        const bool templateChanged = newGeneration && m_templates[key] != podTemplate;
+        m_templates[key] = podTemplate;
+        if (!newGeneration && updated == desired && ready == desired) {
+            continue;
+        }
+        auto &next = m_nextStep[key];
+        if (newGeneration) {
+            next = now + replicaStep;
+            if (templateChanged && observed > 0) {
+                updated = 0; // a new template: pods are replaced one by one, old ones keep serving
+            }
+        } else if (now < next) {
+            continue;
+        } else {
+            next = now + replicaStep;
+            if (ready < desired) {
+                ++ready;
+            }
+            if (updated < desired) {
+                ++updated;
+            }
+        }
+        ready = std::min(ready, desired); // scale-down is immediate
+        updated = std::min(updated, desired);
+        const bool complete = updated == desired && ready == desired;
+        const std::string name = deployment["metadata"].value("name", "");
+        m_store.updateStatus(type("Deployment"), deployment["metadata"].value("namespace", ""), name, [&](json &object) {
+            json &status = object["status"];
+            status["observedGeneration"] = generation;
+            status["replicas"] = desired;
+            status["updatedReplicas"] = updated;
+            status["readyReplicas"] = ready;
+            status["availableReplicas"] = ready;
+            if (desired - ready > 0) {
+                status["unavailableReplicas"] = desired - ready;
+            } else {
+                status.erase("unavailableReplicas");
+            }
+            status["conditions"] = json::array(
+                {condition("Available", ready > 0, ready > 0 ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+                           ready > 0 ? "Deployment has minimum availability." : "Deployment does not have minimum availability."),
+                 condition("Progressing", true, complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+                           complete ? "ReplicaSet \"" + name + "\" has successfully progressed."
+                                    : "ReplicaSet \"" + name + "\" is progressing.")});
+        });
+    }
+}
+
+std::vector<json> ClusterModel::selectedDeployments(const std::string &ns, const json &selector) const
+{
+    std::vector<json> selected;
+    for (const json &deployment : m_store.list(type("Deployment"), ns, nullptr).items) {
+        const json labels = deployment.value(json::json_pointer("/spec/template/metadata/labels"), json::object());
+        if (selectorMatches(selector, labels)) {
+            selected.push_back(deployment);
+        }
+    }
+    return selected;
+}
+
+std::vector<std::pair<json, double>> ClusterModel::targets(const TrafficSource &source) const
+{
+    // A Service spreads its share over the ready pods of every Deployment it selects.
+    auto viaService = [&](const std::string &serviceName, double share, std::vector<std::pair<json, double>> &out) {
+        const auto service = m_store.get(type("Service"), source.namespaceName, serviceName);
+        if (!std::holds_alternative<json>(service)) {
+            return;
+        }
+        const auto deployments =
+            selectedDeployments(source.namespaceName, std::get<json>(service).value(json::json_pointer("/spec/selector"), json()));
+        double ready = 0;
+        for (const json &d : deployments) {
+            ready += double(intOr(d, "/status/readyReplicas"_json_pointer, 0));
+        }
+        for (const json &d : deployments) {
+            const double pods = double(intOr(d, "/status/readyReplicas"_json_pointer, 0));
+            if (ready > 0 && pods > 0) {
+                out.emplace_back(d, share * pods / ready);
+            }
+        }
+    };
+    std::vector<std::pair<json, double>> out;
+    if (source.kind == "Service") {
+        viaService(source.name, 1.0, out);
+        return out;
+    }
+    const auto route = m_store.get(type("HTTPRoute"), source.namespaceName, source.name);
+    if (!std::holds_alternative<json>(route)) {
+        return out;
+    }
+    const json refs = std::get<json>(route).value(json::json_pointer("/spec/rules/0/backendRefs"), json::array());
+    double total = 0;
+    for (const json &ref : refs) {
+        total += ref.value("weight", 1.0);
+    }
+    for (const json &ref : refs) {
+        if (total > 0 && ref.value("weight", 1.0) > 0) {
+            viaService(ref.value("name", ""), ref.value("weight", 1.0) / total, out);
+        }
+    }
+    return out;
+}
+
+void ClusterModel::serve(const json &deployment, double requests)
+{
+    const std::string image = deployment.value(json::json_pointer("/spec/template/spec/containers/0/image"), "");
+    const Behaviour &behaviour = m_scenario.behaviourFor(image);
+    Counters &counters = m_counters[keyOf(deployment)];
+    counters.version = deployment.value(json::json_pointer("/metadata/labels/app.kubernetes.io~1version"), "");
+    if (counters.buckets.empty()) {
+        counters.buckets.assign(bucketBounds().size(), 0.0);
+    }
+    std::poisson_distribution<long long> arrivals(requests);
+    const long long n = requests > 0 ? arrivals(m_random) : 0;
+    std::binomial_distribution<long long> failures(n, behaviour.errorRate);
+    const long long errors = n > 0 ? failures(m_random) : 0;
+    counters.requestsByCode[200] += double(n - errors);
+    counters.requestsByCode[500] += double(errors);
+    // Lognormal latency with the given median and 99th percentile (z(0.99) = 2.3263).
+    const double sigma = std::log(behaviour.p99Seconds / behaviour.p50Seconds) / 2.3263;
+    std::lognormal_distribution<double> latency(std::log(behaviour.p50Seconds), sigma);
+    const auto &bounds = bucketBounds();
+    for (long long i = 0; i < n; ++i) {
+        const double seconds = latency(m_random);
+        counters.latencySum += seconds;
+        counters.buckets[std::size_t(std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin())] += 1;
+    }
+    counters.count += double(n);
+}
+
+void ClusterModel::sendTraffic(double seconds)
+{
+    std::lock_guard lock(m_mutex);
+    for (const TrafficSource &source : m_scenario.traffic) {
+        for (const auto &[deployment, share] : targets(source)) {
+            serve(deployment, source.requestsPerSecond * share * seconds);
+        }
+    }
+}
+
+std::optional<std::string> ClusterModel::exposition(const std::string &ns, const std::string &serviceName) const
+{
+    const auto service = m_store.get(type("Service"), ns, serviceName);
+    if (!std::holds_alternative<json>(service)) {
+        return std::nullopt;
+    }
+    const auto deployments = selectedDeployments(ns, std::get<json>(service).value(json::json_pointer("/spec/selector"), json()));
+    std::lock_guard lock(m_mutex);
+    std::ostringstream requests;
+    std::ostringstream histogram;
+    requests << "# HELP http_requests_total Requests served, by HTTP status code.\n# TYPE http_requests_total counter\n";
+    histogram << "# HELP http_request_duration_seconds Time to serve a request.\n"
+                 "# TYPE http_request_duration_seconds histogram\n";
+    for (const json &deployment : deployments) {
+        const auto it = m_counters.find(keyOf(deployment));
+        const std::string labels =
+            "deployment=\"" + deployment["metadata"].value("name", "") + "\",version=\"" +
+            deployment.value(json::json_pointer("/metadata/labels/app.kubernetes.io~1version"), "") + "\"";
+        const Counters empty{{}, {{200, 0.0}, {500, 0.0}}, std::vector<double>(bucketBounds().size(), 0.0), 0.0, 0.0};
+        const Counters &c = it == m_counters.end() ? empty : it->second;
+        for (const auto &[code, count] : c.requestsByCode) {
+            requests << "http_requests_total{code=\"" << code << "\"," << labels << "} " << formatNumber(count) << "\n";
+        }
+        double cumulative = 0;
+        for (std::size_t i = 0; i < bucketBounds().size(); ++i) {
+            cumulative += i < c.buckets.size() ? c.buckets[i] : 0.0;
+            const double le = bucketBounds()[i];
+            histogram << "http_request_duration_seconds_bucket{" << labels << ",le=\""
+                      << (std::isinf(le) ? std::string("+Inf") : formatNumber(le)) << "\"} " << formatNumber(cumulative) << "\n";
+        }
+        histogram << "http_request_duration_seconds_sum{" << labels << "} " << formatNumber(c.latencySum) << "\n";
+        histogram << "http_request_duration_seconds_count{" << labels << "} " << formatNumber(c.count) << "\n";
+    }
+    return requests.str() + histogram.str();
+}
+
+} // namespace Curtain::Sim

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "sim/objectstore.h"
+#include "sim/scenario.h"
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+
+namespace Curtain::Sim {
+
+// The part of the demo cluster that a real cluster's controllers and users would be: Deployments
+// become ready replica by replica, and requests arrive at each route and land on the Deployments
+// its selector or weights pick, each version failing and taking time as its Behaviour says.
+class ClusterModel
+{
+public:
+    ClusterModel(ObjectStore &store, const Scenario &scenario);
+
+    void tick(std::chrono::steady_clock::time_point now);
+    // Prometheus exposition of the Deployments a Service selects; nullopt if there is no such Service.
+    std::optional<std::string> exposition(const std::string &ns, const std::string &service) const;
+
+    static const std::vector<double> &bucketBounds();
+
+private:
+    struct Counters
+    {
+        std::string version;
+        std::map<int, double> requestsByCode;
+        std::vector<double> buckets; // per bound, not cumulative
+        double latencySum = 0.0;
+        double count = 0.0;
+    };
+
+    void advanceRollouts(std::chrono::steady_clock::time_point now);
+    void sendTraffic(double seconds);
+    std::vector<std::pair<nlohmann::json, double>> targets(const TrafficSource &source) const;
+    std::vector<nlohmann::json> selectedDeployments(const std::string &ns, const nlohmann::json &selector) const;
+    void serve(const nlohmann::json &deployment, double requests);
+
+    ObjectStore &m_store;
+    Scenario m_scenario;
+    mutable std::mutex m_mutex;
+    std::map<std::string, Counters> m_counters; // by namespace/deployment
+    std::map<std::string, std::chrono::steady_clock::time_point> m_nextStep;
+    std::map<std::string, nlohmann::json> m_templates; // the pod template each Deployment last rolled out
+    std::mt19937_64 m_random;
+    std::optional<std::chrono::steady_clock::time_point> m_lastTick;
+};
+
+} // namespace Curtain::Sim

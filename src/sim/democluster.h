@@ -1,0 +1,45 @@
+#pragma once
+
+#include "sim/scenario.h"
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace Curtain::Sim {
+
+class ApiServer;
+class ClusterModel;
+class ObjectStore;
+
+// The demo cluster in one object: the scenario's objects in a store, the workload and traffic
+// model ticking on its own thread, and the API server on loopback. `curtain --demo`, `curtainctl
+// --demo`, `curtain-sim` and the tests all run exactly this.
+class DemoCluster
+{
+public:
+    explicit DemoCluster(Scenario scenario, bool logRequests = false);
+    ~DemoCluster();
+
+    // Returns the port it listens on (0 picks a free one), or -1 with `error` set.
+    int start(const std::string &host, int port, std::string *error);
+    void stop();
+
+    std::string url() const { return m_url; }
+    ObjectStore &store() { return *m_store; }
+
+private:
+    Scenario m_scenario;
+    std::unique_ptr<ObjectStore> m_store;
+    std::unique_ptr<ClusterModel> m_model;
+    std::unique_ptr<ApiServer> m_server;
+    std::thread m_ticker;
+    std::atomic<bool> m_running{false};
+    std::string m_url;
+};
+
+// The built-in demo scenario, started on 127.0.0.1 and a free port; null with `error` set on failure.
+std::unique_ptr<DemoCluster> startBuiltinDemo(std::string *error);
+
+} // namespace Curtain::Sim

@@ -1,0 +1,357 @@
+#include "sim/objectstore.h"
+
+#include <ctime>
+#include <iomanip>
+#include <random>
+#include <sstream>
+
+namespace Curtain::Sim {
+
+using nlohmann::json;
+
+json ApiStatus::toJson() const
+{
+    json status = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Failure"},
+                   {"message", message}, {"reason", reason}, {"code", code}};
+    if (!details.is_null()) {
+        status["details"] = details;
+    }
+    return status;
+}
+
+ApiStatus notFound(const ResourceType &type, const std::string &name)
+{
+    json details = {{"name", name}, {"kind", type.plural}};
+    if (!type.group.empty()) {
+        details["group"] = type.group;
+    }
+    return {404, "NotFound", type.groupResource() + " \"" + name + "\" not found", details};
+}
+
+namespace {
+
+std::string nowRfc3339()
+{
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    std::ostringstream out;
+    out << std::put_time(&utc, "%Y-%m-%dT%H:%M:%SZ");
+    return out.str();
+}
+
+std::string mediaType(const std::string &contentType)
+{
+    const auto semicolon = contentType.find(';');
+    std::string type = contentType.substr(0, semicolon);
+    while (!type.empty() && type.back() == ' ') {
+        type.pop_back();
+    }
+    return type;
+}
+
+ApiStatus invalid(const ResourceType &type, const std::string &name, const std::string &field, const std::string &detail)
+{
+    const std::string message = type.kind + " \"" + name + "\" is invalid: " + field + ": " + detail;
+    return {422, "Invalid", message,
+            {{"name", name},
+             {"kind", type.kind},
+             {"group", type.group},
+             {"causes", {{{"reason", "FieldValueInvalid"}, {"message", detail}, {"field", field}}}}}};
+}
+
+// The validation the real API server (or the CRD schema) would do for the fields Curtain writes.
+std::optional<ApiStatus> validate(const ResourceType &type, const json &object)
+{
+    const std::string name = object["metadata"].value("name", "");
+    for (const char *map : {"labels", "annotations"}) {
+        const json values = object["metadata"].value(map, json::object());
+        if (!values.is_object()) {
+            return invalid(type, name, std::string("metadata.") + map, "Invalid value: must be a map of strings");
+        }
+        for (auto it = values.begin(); it != values.end(); ++it) {
+            if (!it->is_string()) {
+                return invalid(type, name, std::string("metadata.") + map + "[" + it.key() + "]",
+                               "Invalid value: " + it->dump() + ": must be a string");
+            }
+        }
+    }
+    if (type.kind == "Deployment") {
+        const json replicas = object["spec"].value("replicas", json(1));
+        if (!replicas.is_number_integer() || replicas.get<long long>() < 0) {
+            return invalid(type, name, "spec.replicas", "Invalid value: " + replicas.dump() + ": must be greater than or equal to 0");
+        }
+    }
+    if (type.kind == "HTTPRoute") {
+        const json rules = object["spec"].value("rules", json::array());
+        for (std::size_t r = 0; r < rules.size(); ++r) {
+            const json refs = rules[r].value("backendRefs", json::array());
+            for (std::size_t i = 0; i < refs.size(); ++i) {
+                const json weight = refs[i].value("weight", json(1));
+                if (!weight.is_number_integer() || weight.get<long long>() < 0 || weight.get<long long>() > 1000000) {
+                    return invalid(type, name,
+                                   "spec.rules[" + std::to_string(r) + "].backendRefs[" + std::to_string(i) + "].weight",
+                                   "Invalid value: " + weight.dump() + ": must be an integer from 0 to 1000000");
+                }
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::string ObjectStore::key(const ResourceType &type, const std::string &ns, const std::string &name)
+{
+    return type.groupResource() + "/" + ns + "/" + name;
+}
+
+std::uint64_t ObjectStore::bump(json &object)
+{
+    ++m_version;
+    object["metadata"]["resourceVersion"] = std::to_string(m_version);
+    return m_version;
+}
+
+void ObjectStore::record(const char *eventType, const ResourceType &type, const std::string &ns, const json &object)
+{
+    m_history.push_back({m_version, eventType, &type, ns, object});
+    while (m_history.size() > m_historyLimit) {
+        m_compactedThrough = m_history.front().resourceVersion;
+        m_history.pop_front();
+    }
+    m_changed.notify_all();
+}
+
+ListSnapshot ObjectStore::list(const ResourceType &type, const std::string &ns,
+                               const std::function<bool(const json &)> &filter) const
+{
+    std::lock_guard lock(m_mutex);
+    ListSnapshot snapshot;
+    snapshot.resourceVersion = m_version;
+    const std::string prefix = type.groupResource() + "/" + (ns.empty() ? std::string() : ns + "/");
+    for (auto it = m_objects.lower_bound(prefix); it != m_objects.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+        if (!filter || filter(it->second)) {
+            snapshot.items.push_back(it->second);
+        }
+    }
+    return snapshot;
+}
+
+std::vector<json> ObjectStore::all(const ResourceType &type) const
+{
+    return list(type, {}, nullptr).items;
+}
+
+Outcome<json> ObjectStore::get(const ResourceType &type, const std::string &ns, const std::string &name) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_objects.find(key(type, ns, name));
+    if (it == m_objects.end()) {
+        return notFound(type, name);
+    }
+    return it->second;
+}
+
+Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &ns, json object)
+{
+    std::lock_guard lock(m_mutex);
+    const std::string name = object["metadata"].value("name", "");
+    if (name.empty()) {
+        return invalid(type, name, "metadata.name", "Required value: name or generateName is required");
+    }
+    if (m_objects.count(key(type, ns, name))) {
+        return ApiStatus{409, "AlreadyExists", type.groupResource() + " \"" + name + "\" already exists",
+                         {{"name", name}, {"group", type.group}, {"kind", type.plural}}};
+    }
+    if (auto error = validate(type, object)) {
+        return *error;
+    }
+    object["kind"] = type.kind;
+    object["apiVersion"] = type.groupVersion();
+    if (type.namespaced) {
+        object["metadata"]["namespace"] = ns;
+    }
+    std::mt19937_64 random(++m_uid);
+    std::ostringstream uid;
+    uid << std::hex << std::setfill('0') << std::setw(8) << (random() & 0xffffffff) << "-" << std::setw(4)
+        << (random() & 0xffff) << "-4" << std::setw(3) << (random() & 0xfff) << "-a" << std::setw(3) << (random() & 0xfff)
+        << "-" << std::setw(12) << (random() & 0xffffffffffff);
+    object["metadata"]["uid"] = uid.str();
+    object["metadata"]["creationTimestamp"] = nowRfc3339();
+    if (type.hasGeneration) {
+        object["metadata"]["generation"] = 1;
+    }
+    bump(object);
+    m_objects[key(type, ns, name)] = object;
+    record("ADDED", type, ns, object);
+    return object;
+}
+
+Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns, const std::string &name,
+                                 const std::string &contentType, const std::string &body, bool statusSubresource)
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_objects.find(key(type, ns, name));
+    if (it == m_objects.end()) {
+        return notFound(type, name);
+    }
+    const json &stored = it->second;
+    const std::string media = mediaType(contentType);
+    const std::string accepted = type.builtin ? "application/json-patch+json, application/merge-patch+json, "
+                                                "application/strategic-merge-patch+json"
+                                              : "application/json-patch+json, application/merge-patch+json";
+    const bool known = media == "application/json-patch+json" || media == "application/merge-patch+json" ||
+                       (type.builtin && media == "application/strategic-merge-patch+json");
+    if (!known) {
+        return ApiStatus{415, "UnsupportedMediaType",
+                         "the body of the request was in an unknown format - accepted media types include: " + accepted};
+    }
+    const json patch = json::parse(body, nullptr, false);
+    if (patch.is_discarded()) {
+        return ApiStatus{400, "BadRequest", "error decoding patch: the request body is not valid JSON"};
+    }
+    json patched;
+    try {
+        if (media == "application/json-patch+json") {
+            if (!patch.is_array()) {
+                return ApiStatus{400, "BadRequest", "json: cannot unmarshal object into Go value of type jsonpatch.Patch"};
+            }
+            if (patch.size() > 10000) {
+                return ApiStatus{413, "RequestEntityTooLarge", "The allowed operation count is 10000"};
+            }
+            patched = stored.patch(patch);
+        } else if (media == "application/merge-patch+json") {
+            patched = stored;
+            patched.merge_patch(patch);
+        } else {
+            patched = strategicMerge(stored, patch);
+        }
+    } catch (const json::exception &) {
+        // A failed `test` or a missing path: the API server drops jsonpatch's own words (patch.go).
+        return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request", json::object()};
+    }
+    if (!patched.is_object() || !patched.contains("metadata") || !patched["metadata"].is_object()) {
+        return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request", json::object()};
+    }
+    const json &requestedVersion = patched["metadata"]["resourceVersion"];
+    if (requestedVersion != stored["metadata"]["resourceVersion"]) {
+        return ApiStatus{409, "Conflict",
+                         "Operation cannot be fulfilled on " + type.groupResource() + " \"" + name +
+                             "\": the object has been modified; please apply your changes to the latest version and try again",
+                         {{"name", name}, {"group", type.group}, {"kind", type.plural}}};
+    }
+    // Identity and server-owned fields cannot be changed by a patch.
+    for (const char *field : {"name", "namespace", "uid", "creationTimestamp", "generation"}) {
+        if (stored["metadata"].contains(field)) {
+            patched["metadata"][field] = stored["metadata"][field];
+        }
+    }
+    patched["kind"] = stored["kind"];
+    patched["apiVersion"] = stored["apiVersion"];
+    if (type.hasStatus) {
+        // The main resource ignores status; the /status subresource ignores everything else.
+        if (statusSubresource) {
+            json onlyStatus = stored;
+            onlyStatus["status"] = patched.value("status", json::object());
+            patched = onlyStatus;
+        } else if (stored.contains("status")) {
+            patched["status"] = stored["status"];
+        } else {
+            patched.erase("status");
+        }
+    }
+    if (auto error = validate(type, patched)) {
+        return *error;
+    }
+    if (patched == stored) {
+        return stored; // a no-op write changes nothing, not even the resourceVersion
+    }
+    if (type.hasGeneration && patched.value("spec", json()) != stored.value("spec", json())) {
+        patched["metadata"]["generation"] = stored["metadata"].value("generation", 1) + 1;
+    }
+    bump(patched);
+    it->second = patched;
+    record("MODIFIED", type, ns, patched);
+    return patched;
+}
+
+Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &ns, const std::string &name)
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_objects.find(key(type, ns, name));
+    if (it == m_objects.end()) {
+        return notFound(type, name);
+    }
+    json object = it->second;
+    m_objects.erase(it);
+    bump(object);
+    record("DELETED", type, ns, object);
+    return object;
+}
+
+bool ObjectStore::updateStatus(const ResourceType &type, const std::string &ns, const std::string &name,
+                               const std::function<void(json &)> &mutate)
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_objects.find(key(type, ns, name));
+    if (it == m_objects.end()) {
+        return false;
+    }
+    json updated = it->second;
+    mutate(updated);
+    if (updated == it->second) {
+        return true;
+    }
+    bump(updated);
+    it->second = updated;
+    record("MODIFIED", type, ns, updated);
+    return true;
+}
+
+ObjectStore::WaitResult ObjectStore::waitForEvents(const ResourceType &type, const std::string &ns, std::uint64_t since,
+                                                   std::chrono::steady_clock::time_point deadline,
+                                                   std::vector<StoredEvent> *out) const
+{
+    std::unique_lock lock(m_mutex);
+    if (since < m_compactedThrough) {
+        return WaitResult::Expired;
+    }
+    for (;;) {
+        if (m_stopped) {
+            return WaitResult::Stopped;
+        }
+        for (const StoredEvent &event : m_history) {
+            if (event.resourceVersion > since && event.resource == &type && (ns.empty() || event.namespaceName == ns)) {
+                out->push_back(event);
+            }
+        }
+        if (!out->empty()) {
+            return WaitResult::Events;
+        }
+        if (m_changed.wait_until(lock, deadline) == std::cv_status::timeout) {
+            return WaitResult::TimedOut;
+        }
+    }
+}
+
+std::uint64_t ObjectStore::currentResourceVersion() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_version;
+}
+
+std::uint64_t ObjectStore::oldestResumableVersion() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_compactedThrough;
+}
+
+void ObjectStore::stop()
+{
+    std::lock_guard lock(m_mutex);
+    m_stopped = true;
+    m_changed.notify_all();
+}
+
+} // namespace Curtain::Sim

@@ -1,0 +1,95 @@
+#pragma once
+
+#include "sim/patching.h"
+#include "sim/resourcetypes.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace Curtain::Sim {
+
+// A metav1.Status failure, exactly as the API server writes it.
+struct ApiStatus
+{
+    int code = 500;
+    std::string reason;
+    std::string message;
+    nlohmann::json details = nullptr;
+
+    nlohmann::json toJson() const;
+};
+
+ApiStatus notFound(const ResourceType &type, const std::string &name);
+
+template <typename T>
+using Outcome = std::variant<T, ApiStatus>;
+
+struct StoredEvent
+{
+    std::uint64_t resourceVersion = 0;
+    std::string type; // ADDED, MODIFIED, DELETED
+    const ResourceType *resource = nullptr;
+    std::string namespaceName;
+    nlohmann::json object;
+};
+
+struct ListSnapshot
+{
+    std::vector<nlohmann::json> items;
+    std::uint64_t resourceVersion = 0;
+};
+
+// The demo cluster's etcd: every object, one global resourceVersion counter, and a bounded event
+// history that watches resume from (older versions answer 410 Expired). Thread-safe.
+class ObjectStore
+{
+public:
+    explicit ObjectStore(std::size_t historyLimit = 5000) : m_historyLimit(historyLimit) {}
+
+    ListSnapshot list(const ResourceType &type, const std::string &ns, const std::function<bool(const nlohmann::json &)> &filter) const;
+    Outcome<nlohmann::json> get(const ResourceType &type, const std::string &ns, const std::string &name) const;
+    Outcome<nlohmann::json> create(const ResourceType &type, const std::string &ns, nlohmann::json object);
+    Outcome<nlohmann::json> patch(const ResourceType &type, const std::string &ns, const std::string &name,
+                                  const std::string &contentType, const std::string &body, bool statusSubresource);
+    Outcome<nlohmann::json> remove(const ResourceType &type, const std::string &ns, const std::string &name);
+    // For the simulated controllers: change an object's status in place (a status-subresource write).
+    bool updateStatus(const ResourceType &type, const std::string &ns, const std::string &name,
+                      const std::function<void(nlohmann::json &object)> &mutate);
+    std::vector<nlohmann::json> all(const ResourceType &type) const;
+
+    enum class WaitResult { Events, Expired, TimedOut, Stopped };
+    // Events of `type` (in `ns`, or every namespace when empty) newer than `since`, waiting until
+    // `deadline` for the first one.
+    WaitResult waitForEvents(const ResourceType &type, const std::string &ns, std::uint64_t since,
+                             std::chrono::steady_clock::time_point deadline, std::vector<StoredEvent> *out) const;
+    std::uint64_t currentResourceVersion() const;
+    std::uint64_t oldestResumableVersion() const;
+    void stop(); // wakes every waiting watch
+
+private:
+    static std::string key(const ResourceType &type, const std::string &ns, const std::string &name);
+    void record(const char *eventType, const ResourceType &type, const std::string &ns, const nlohmann::json &object);
+    std::uint64_t bump(nlohmann::json &object);
+
+    mutable std::mutex m_mutex;
+    mutable std::condition_variable m_changed;
+    std::map<std::string, nlohmann::json> m_objects;
+    std::deque<StoredEvent> m_history;
+    std::size_t m_historyLimit;
+    std::uint64_t m_version = 100;
+    std::uint64_t m_compactedThrough = 100;
+    std::uint64_t m_uid = 0;
+    bool m_stopped = false;
+};
+
+} // namespace Curtain::Sim

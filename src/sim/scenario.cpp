@@ -1,0 +1,202 @@
+#include "sim/scenario.h"
+
+#include <QFile>
+
+#include <yaml-cpp/yaml.h>
+
+// Resources compiled into a static library must be registered by name, outside any namespace.
+static void initScenarioResources()
+{
+    Q_INIT_RESOURCE(scenarios);
+}
+
+namespace Curtain::Sim {
+
+using nlohmann::json;
+
+namespace {
+
+struct ScenarioError
+{
+    std::string message;
+};
+
+std::string text(const YAML::Node &node, const char *field, const std::string &where)
+{
+    if (!node[field] || !node[field].IsScalar()) {
+        throw ScenarioError{where + ": \"" + field + "\" is missing"};
+    }
+    return node[field].as<std::string>();
+}
+
+double number(const YAML::Node &node, const char *field, double fallback, const std::string &where)
+{
+    if (!node[field]) {
+        return fallback;
+    }
+    try {
+        return node[field].as<double>();
+    } catch (const YAML::Exception &) {
+        throw ScenarioError{where + ": \"" + field + "\" must be a number"};
+    }
+}
+
+Behaviour behaviour(const YAML::Node &node, const Behaviour &fallback, const std::string &where)
+{
+    Behaviour b;
+    b.errorRate = number(node, "errorRate", fallback.errorRate, where);
+    b.p50Seconds = number(node, "p50Ms", fallback.p50Seconds * 1000, where) / 1000.0;
+    b.p99Seconds = number(node, "p99Ms", fallback.p99Seconds * 1000, where) / 1000.0;
+    if (b.errorRate < 0 || b.errorRate > 1 || b.p50Seconds <= 0 || b.p99Seconds < b.p50Seconds) {
+        throw ScenarioError{where + ": errorRate must be 0–1 and 0 < p50Ms ≤ p99Ms"};
+    }
+    return b;
+}
+
+json deployment(const std::string &ns, const std::string &release, const std::string &color, const std::string &version,
+                int replicas)
+{
+    const json selector = {{"app", release}, {"curtain.dev/color", color}};
+    json labels = selector;
+    labels["curtain.dev/release"] = release;
+    labels["app.kubernetes.io/version"] = version;
+    return {{"apiVersion", "apps/v1"},
+            {"kind", "Deployment"},
+            {"metadata", {{"name", release + "-" + color}, {"namespace", ns}, {"labels", labels}}},
+            {"spec",
+             {{"replicas", replicas},
+              {"selector", {{"matchLabels", selector}}},
+              {"strategy", {{"type", "RollingUpdate"}, {"rollingUpdate", {{"maxSurge", "25%"}, {"maxUnavailable", "25%"}}}}},
+              {"template",
+               {{"metadata", {{"labels", labels}}},
+                {"spec",
+                 {{"containers",
+                   {{{"name", release},
+                     {"image", "registry.demo.local/" + release + ":" + version},
+                     {"ports", {{{"name", "http"}, {"containerPort", 8080}, {"protocol", "TCP"}}}}}}}}}}}}}};
+}
+
+json service(const std::string &ns, const std::string &name, const json &labels, const json &selector, int ipSuffix)
+{
+    return {{"apiVersion", "v1"},
+            {"kind", "Service"},
+            {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels}, {"annotations", {{"prometheus.io/path", "/metrics"}}}}},
+            {"spec",
+             {{"type", "ClusterIP"},
+              {"clusterIP", "10.96.0." + std::to_string(ipSuffix)},
+              {"selector", selector},
+              {"ports", {{{"name", "http"}, {"port", 80}, {"targetPort", 8080}, {"protocol", "TCP"}}}}}}};
+}
+
+Scenario build(const YAML::Node &root)
+{
+    Scenario scenario;
+    const std::string ns = root["namespace"] ? root["namespace"].as<std::string>() : "demo";
+    scenario.seed = root["seed"] ? root["seed"].as<unsigned long long>() : 1;
+    scenario.objects.push_back({{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}});
+    scenario.objects.push_back({{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "default"}}}});
+    if (const YAML::Node behaviours = root["behaviour"]) {
+        if (behaviours["default"]) {
+            scenario.defaultBehaviour = behaviour(behaviours["default"], Behaviour{}, "behaviour.default");
+        }
+        for (const auto &entry : behaviours) {
+            const std::string image = entry.first.as<std::string>();
+            if (image != "default") {
+                scenario.behaviours[image] = behaviour(entry.second, scenario.defaultBehaviour, "behaviour." + image);
+            }
+        }
+    }
+    int ip = 10;
+    if (!root["releases"] || !root["releases"].IsSequence()) {
+        throw ScenarioError{"the scenario has no \"releases\" list"};
+    }
+    for (const YAML::Node &release : root["releases"]) {
+        const std::string name = text(release, "name", "a release");
+        const std::string where = "release " + name;
+        const std::string route = text(release, "route", where);
+        const YAML::Node envs = release["environments"];
+        if (!envs || !envs["blue"] || !envs["green"]) {
+            throw ScenarioError{where + ": needs environments.blue and environments.green"};
+        }
+        for (const char *color : {"blue", "green"}) {
+            const YAML::Node env = envs[color];
+            scenario.objects.push_back(deployment(ns, name, color, text(env, "version", where + "." + color),
+                                                  int(number(env, "replicas", 2, where))));
+            const json labels = {{"curtain.dev/release", name}, {"curtain.dev/color", color}};
+            scenario.objects.push_back(service(ns, name + "-" + color, labels, {{"app", name}, {"curtain.dev/color", color}}, ip++));
+        }
+        const double rps = number(release, "requestsPerSecond", 100, where);
+        if (route == "service") {
+            const std::string serving = release["serving"] ? release["serving"].as<std::string>() : "blue";
+            if (serving != "blue" && serving != "green") {
+                throw ScenarioError{where + ": serving must be blue or green"};
+            }
+            json svc = service(ns, name, {{"curtain.dev/release", name}}, {{"app", name}, {"curtain.dev/color", serving}}, ip++);
+            svc["metadata"]["annotations"]["curtain.dev/stable-color"] = serving;
+            scenario.objects.push_back(svc);
+            scenario.traffic.push_back({ns, "Service", name, rps});
+        } else if (route == "httproute") {
+            const int blue = int(number(release["weights"], "blue", 100, where + ".weights"));
+            const int green = int(number(release["weights"], "green", 0, where + ".weights"));
+            if (blue < 0 || green < 0 || blue + green == 0) {
+                throw ScenarioError{where + ": weights must be ≥ 0 and not both 0"};
+            }
+            json httpRoute = {
+                {"apiVersion", "gateway.networking.k8s.io/v1"},
+                {"kind", "HTTPRoute"},
+                {"metadata",
+                 {{"name", name},
+                  {"namespace", ns},
+                  {"labels", {{"curtain.dev/release", name}}},
+                  {"annotations", {{"curtain.dev/stable-color", blue >= green ? "blue" : "green"}}}}},
+                {"spec",
+                 {{"parentRefs", {{{"name", "demo-gateway"}}}},
+                  {"hostnames", {name + ".demo.example"}},
+                  {"rules",
+                   {{{"matches", {{{"path", {{"type", "PathPrefix"}, {"value", "/"}}}}}},
+                     {"backendRefs",
+                      {{{"name", name + "-blue"}, {"port", 80}, {"weight", blue}},
+                       {{"name", name + "-green"}, {"port", 80}, {"weight", green}}}}}}}}}};
+            scenario.objects.push_back(httpRoute);
+            scenario.traffic.push_back({ns, "HTTPRoute", name, rps});
+        } else {
+            throw ScenarioError{where + ": route \"" + route + "\" is not one of: service, httproute"};
+        }
+    }
+    return scenario;
+}
+
+} // namespace
+
+const Behaviour &Scenario::behaviourFor(const std::string &image) const
+{
+    for (const auto &[suffix, b] : behaviours) {
+        if (image.size() >= suffix.size() && image.compare(image.size() - suffix.size(), suffix.size(), suffix) == 0) {
+            return b;
+        }
+    }
+    return defaultBehaviour;
+}
+
+std::variant<Scenario, std::string> parseScenario(const std::string &yamlText)
+{
+    try {
+        return build(YAML::Load(yamlText));
+    } catch (const ScenarioError &error) {
+        return "scenario: " + error.message;
+    } catch (const YAML::Exception &error) {
+        return std::string("scenario is not valid YAML: ") + error.what();
+    }
+}
+
+std::string builtinScenarioText()
+{
+    initScenarioResources();
+    QFile file(QStringLiteral(":/curtain/scenarios/demo.yaml"));
+    if (!file.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    return file.readAll().toStdString();
+}
+
+} // namespace Curtain::Sim

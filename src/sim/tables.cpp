@@ -1,0 +1,121 @@
+#include "sim/tables.h"
+
+#include <ctime>
+#include <iomanip>
+#include <sstream>
+
+namespace Curtain::Sim {
+
+using nlohmann::json;
+
+namespace {
+
+std::string age(const json &object)
+{
+    const std::string created = object["metadata"].value("creationTimestamp", "");
+    std::tm tm{};
+    std::istringstream in(created);
+    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+    if (in.fail()) {
+        return "<unknown>";
+    }
+    const long seconds = long(std::difftime(std::time(nullptr), timegm(&tm)));
+    if (seconds < 120) {
+        return std::to_string(std::max(0L, seconds)) + "s";
+    }
+    if (seconds < 7200) {
+        return std::to_string(seconds / 60) + "m";
+    }
+    if (seconds < 172800) {
+        return std::to_string(seconds / 3600) + "h";
+    }
+    return std::to_string(seconds / 86400) + "d";
+}
+
+json column(const std::string &name, const std::string &type, const std::string &description, int priority = 0)
+{
+    json c = {{"name", name}, {"type", type}, {"format", ""}, {"description", description}, {"priority", priority}};
+    if (name == "Name") {
+        c["format"] = "name";
+    }
+    return c;
+}
+
+std::string ports(const json &service)
+{
+    std::string text;
+    const json list = service.value(json::json_pointer("/spec/ports"), json::array());
+    for (const json &port : list) {
+        text += (text.empty() ? "" : ",") + std::to_string(port.value("port", 0)) + "/" + port.value("protocol", "TCP");
+    }
+    return text.empty() ? "<none>" : text;
+}
+
+} // namespace
+
+bool wantsTable(const std::string &accept)
+{
+    return accept.find("as=Table") != std::string::npos;
+}
+
+json tableOf(const ResourceType &type, const std::vector<json> &objects, std::uint64_t resourceVersion)
+{
+    json columns = json::array({column("Name", "string", "Name must be unique within a namespace.")});
+    if (type.kind == "Deployment") {
+        columns.push_back(column("Ready", "string", "Number of the pod with ready state"));
+        columns.push_back(column("Up-to-date", "string", "Total number of non-terminated pods targeted by this deployment that have the desired template spec."));
+        columns.push_back(column("Available", "string", "Total number of available pods targeted by this deployment."));
+    } else if (type.kind == "Service") {
+        columns.push_back(column("Type", "string", "type determines how the Service is exposed."));
+        columns.push_back(column("Cluster-IP", "string", "clusterIP is the IP address of the service."));
+        columns.push_back(column("External-IP", "string", "externalIPs is a list of IP addresses."));
+        columns.push_back(column("Port(s)", "string", "The list of ports that are exposed by this service."));
+        columns.push_back(column("Selector", "string", "Route service traffic to pods with label keys and values matching this selector.", 1));
+    } else if (type.kind == "HTTPRoute") {
+        columns.push_back(column("Hostnames", "string", "Hostnames the route matches."));
+    } else if (type.kind == "Namespace") {
+        columns.push_back(column("Status", "string", "The status of the namespace"));
+    }
+    columns.push_back(column("Age", "string", "CreationTimestamp is a timestamp representing the server time when this object was created."));
+    json rows = json::array();
+    for (const json &object : objects) {
+        json cells = json::array({object["metadata"].value("name", "")});
+        if (type.kind == "Deployment") {
+            const auto status = object.value("status", json::object());
+            cells.push_back(std::to_string(status.value("readyReplicas", 0)) + "/" +
+                            std::to_string(object.value(json::json_pointer("/spec/replicas"), 1)));
+            cells.push_back(status.value("updatedReplicas", 0));
+            cells.push_back(status.value("availableReplicas", 0));
+        } else if (type.kind == "Service") {
+            std::string selector;
+            const json selectorMap = object.value(json::json_pointer("/spec/selector"), json::object());
+            for (auto it = selectorMap.begin(); it != selectorMap.end(); ++it) {
+                selector += (selector.empty() ? "" : ",") + it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
+            }
+            cells.push_back(object.value(json::json_pointer("/spec/type"), "ClusterIP"));
+            cells.push_back(object.value(json::json_pointer("/spec/clusterIP"), "None"));
+            cells.push_back("<none>");
+            cells.push_back(ports(object));
+            cells.push_back(selector.empty() ? "<none>" : selector);
+        } else if (type.kind == "HTTPRoute") {
+            std::string hosts;
+            const json hostnames = object.value(json::json_pointer("/spec/hostnames"), json::array());
+            for (const json &host : hostnames) {
+                hosts += (hosts.empty() ? "" : ",") + host.get<std::string>();
+            }
+            cells.push_back(hosts);
+        } else if (type.kind == "Namespace") {
+            cells.push_back("Active");
+        }
+        cells.push_back(age(object));
+        rows.push_back({{"cells", cells},
+                        {"object", {{"kind", "PartialObjectMetadata"}, {"apiVersion", "meta.k8s.io/v1"}, {"metadata", object["metadata"]}}}});
+    }
+    return {{"kind", "Table"},
+            {"apiVersion", "meta.k8s.io/v1"},
+            {"metadata", {{"resourceVersion", std::to_string(resourceVersion)}}},
+            {"columnDefinitions", columns},
+            {"rows", rows}};
+}
+
+} // namespace Curtain::Sim
