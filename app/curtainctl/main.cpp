@@ -97,7 +97,7 @@ int main(int argc, char *argv[])
     }
 
     std::unique_ptr<Sim::DemoCluster> demo;
-    Kube::ClusterEndpoint endpoint{QStringLiteral("server"), invocation->server};
+    Core::ClusterEndpoint endpoint{QStringLiteral("server"), invocation->server};
     if (invocation->demo) {
         std::string error;
         demo = Sim::startBuiltinDemo(&error);

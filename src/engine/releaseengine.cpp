@@ -1,6 +1,8 @@
 #include "engine/releaseengine.h"
 
+#include "adapters/clusterview.h"
 #include "adapters/routeadapter.h"
+#include "kube/kubeclient.h"
 #include "kube/informer.h"
 #include "metrics/scrapesource.h"
 
@@ -52,9 +54,9 @@ std::vector<Json> valuesOf(const Informer *informer)
 
 } // namespace
 
-ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Kube::ClusterEndpoint endpoint, QString namespaceName,
+ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoint, QString namespaceName,
                              QObject *parent)
-    : QObject(parent), m_client(new Kube::KubeClient(http, std::move(endpoint), this)),
+    : QObject(parent), m_endpoint(endpoint), m_client(new Kube::KubeClient(http, std::move(endpoint), this)),
       m_namespace(std::move(namespaceName)), m_rebuild(this)
 {
     registerMetaTypes();

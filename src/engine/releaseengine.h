@@ -1,18 +1,25 @@
 #pragma once
 
-#include "adapters/clusterview.h"
 #include "core/action.h"
+#include "core/clusterendpoint.h"
 #include "core/metricpoint.h"
 #include "core/release.h"
-#include "kube/kubeclient.h"
 
 #include <QFuture>
 #include <QList>
+#include <QPromise>
 #include <QObject>
 #include <QTimer>
 
+namespace Curtain::Adapters {
+struct ClusterView;
+}
 namespace Curtain::Kube {
 class Informer;
+class KubeClient;
+}
+namespace Curtain::Net {
+class HttpClient;
 }
 namespace Curtain::Metrics {
 class ScrapeSource;
@@ -34,11 +41,11 @@ class ReleaseEngine final : public QObject
 
 public:
     // `namespaceName` empty watches all namespaces.
-    ReleaseEngine(Net::HttpClient *http, Kube::ClusterEndpoint endpoint, QString namespaceName = {},
+    ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoint, QString namespaceName = {},
                   QObject *parent = nullptr);
     ~ReleaseEngine() override;
 
-    const Kube::ClusterEndpoint &endpoint() const { return m_client->endpoint(); }
+    const Core::ClusterEndpoint &endpoint() const { return m_endpoint; }
 
     void start();                                                   // thread-safe
     void enableMetrics(int intervalMs = 2000);                      // thread-safe
@@ -61,6 +68,7 @@ private:
     void performOnThread(Core::ActionRequest request, std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise);
     QString collection(const QString &groupVersionPath, const QString &resource) const;
 
+    Core::ClusterEndpoint m_endpoint;
     Kube::KubeClient *m_client;
     QString m_namespace;
     Kube::Informer *m_deployments = nullptr;

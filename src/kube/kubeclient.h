@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/clusterendpoint.h"
 #include "core/result.h"
 #include "kube/json.h"
 #include "kube/watchdecoder.h"
@@ -13,13 +14,7 @@
 
 namespace Curtain::Kube {
 
-// Where a cluster is and how to talk to it. Issue-level auth (kubeconfig, certificates, exec
-// plugins) grows here; the demo cluster needs only the server URL.
-struct ClusterEndpoint
-{
-    QString name;   // shown to the user: a context name, or "demo"
-    QString server; // e.g. http://127.0.0.1:6443
-};
+using ClusterEndpoint = Core::ClusterEndpoint;
 
 enum class PatchType { Merge, Json, StrategicMerge };
 QByteArray contentType(PatchType type);

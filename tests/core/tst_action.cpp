@@ -1,0 +1,195 @@
+// The role and weight logic behind every action: what each button does in each state, and why not.
+
+#include "core/action.h"
+
+#include <QTest>
+
+using namespace Curtain::Core;
+
+namespace {
+
+ReleaseSnapshot release(RouteKind kind, int blueWeight, Color stable, std::optional<Color> previous = std::nullopt,
+                        int greenReady = 2)
+{
+    ReleaseSnapshot r;
+    r.name = QStringLiteral("catalog");
+    r.namespaceName = QStringLiteral("demo");
+    r.routeKind = kind;
+    r.blue = {Color::Blue, true, QStringLiteral("catalog-blue"), QStringLiteral("v2.3.0"), 4, 4, blueWeight, {}, true, {}};
+    r.green = {Color::Green, true, QStringLiteral("catalog-green"), QStringLiteral("v2.4.0"), 2, greenReady, 100 - blueWeight, {}, true, {}};
+    r.stable = stable;
+    r.previous = previous;
+    return r;
+}
+
+} // namespace
+
+class TestAction : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void parseWeight_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("expected"); // -1: rejected
+        QTest::newRow("plain") << QStringLiteral("25") << 25;
+        QTest::newRow("percent") << QStringLiteral("25%") << 25;
+        QTest::newRow("spaces") << QStringLiteral(" 5 % ") << 5;
+        QTest::newRow("zero") << QStringLiteral("0") << 0;
+        QTest::newRow("hundred") << QStringLiteral("100") << 100;
+        QTest::newRow("too high") << QStringLiteral("130") << -1;
+        QTest::newRow("negative") << QStringLiteral("-5") << -1;
+        QTest::newRow("word") << QStringLiteral("half") << -1;
+        QTest::newRow("fraction") << QStringLiteral("2.5") << -1;
+        QTest::newRow("empty") << QString() << -1;
+    }
+
+    void parseWeight()
+    {
+        QFETCH(QString, text);
+        QFETCH(int, expected);
+        const Result<int> weight = Curtain::Core::parseWeight(text);
+        if (expected < 0) {
+            QVERIFY(!weight.ok());
+            QCOMPARE(weight.error().kind, ErrorKind::InvalidInput);
+            QVERIFY2(weight.error().message.contains(QStringLiteral("0")), qPrintable(weight.error().message));
+        } else {
+            QVERIFY(weight.ok());
+            QCOMPARE(weight.value(), expected);
+        }
+    }
+
+    void setWeight_movesCandidateAndStableTogether()
+    {
+        const auto plan = planAction(release(RouteKind::HttpRoute, 100, Color::Blue), {ActionKind::SetWeight, {}, 25, {}});
+        QVERIFY(plan.ok());
+        QCOMPARE(plan.value().greenWeight, 25);
+        QCOMPARE(plan.value().blueWeight, 75);
+        QCOMPARE(plan.value().stable, Color::Blue);
+    }
+
+    void setWeight_whenGreenIsStable_weightsBlue()
+    {
+        const auto plan = planAction(release(RouteKind::HttpRoute, 0, Color::Green), {ActionKind::SetWeight, {}, 5, {}});
+        QVERIFY(plan.ok());
+        QCOMPARE(plan.value().blueWeight, 5);
+        QCOMPARE(plan.value().greenWeight, 95);
+    }
+
+    void setWeight_onServiceSelector_isRefusedWithReason()
+    {
+        const auto plan = planAction(release(RouteKind::ServiceSelector, 100, Color::Blue), {ActionKind::SetWeight, {}, 30, {}});
+        QVERIFY(!plan.ok());
+        QCOMPARE(plan.error().kind, ErrorKind::Refused);
+        QVERIFY(plan.error().message.contains(QStringLiteral("flip")));
+    }
+
+    void setWeight_outOfRange_isInvalidInput()
+    {
+        const auto plan = planAction(release(RouteKind::HttpRoute, 100, Color::Blue), {ActionKind::SetWeight, {}, 130, {}});
+        QVERIFY(!plan.ok());
+        QCOMPARE(plan.error().kind, ErrorKind::InvalidInput);
+        QVERIFY(plan.error().message.contains(QStringLiteral("130")));
+    }
+
+    void setWeight_toUnreadyCandidate_isRefused()
+    {
+        const auto plan = planAction(release(RouteKind::HttpRoute, 100, Color::Blue, std::nullopt, 0), {ActionKind::SetWeight, {}, 5, {}});
+        QVERIFY(!plan.ok());
+        QVERIFY(plan.error().message.contains(QStringLiteral("0 of 2 replicas ready")));
+    }
+
+    void promote_makesCandidateStableAndRemembersThePrevious()
+    {
+        const auto plan = planAction(release(RouteKind::HttpRoute, 75, Color::Blue), {ActionKind::Promote, {}, 0, {}});
+        QVERIFY(plan.ok());
+        QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue}));
+    }
+
+    void flip_movesEverythingToTheOtherColor()
+    {
+        const auto plan = planAction(release(RouteKind::ServiceSelector, 100, Color::Blue), {ActionKind::Flip, {}, 0, {}});
+        QVERIFY(plan.ok());
+        QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue}));
+    }
+
+    void rollback_duringCanary_returnsAllTrafficToStable()
+    {
+        const auto plan = planAction(release(RouteKind::HttpRoute, 75, Color::Blue), {ActionKind::Rollback, {}, 0, {}});
+        QVERIFY(plan.ok());
+        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, std::nullopt}));
+    }
+
+    void rollback_afterFlip_returnsToThePreviousColor()
+    {
+        const auto plan = planAction(release(RouteKind::ServiceSelector, 0, Color::Green, Color::Blue), {ActionKind::Rollback, {}, 0, {}});
+        QVERIFY(plan.ok());
+        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, std::nullopt}));
+    }
+
+    void rollback_withNothingToRollBack_isRefusedAndSaysWhy()
+    {
+        const auto plan = planAction(release(RouteKind::HttpRoute, 100, Color::Blue), {ActionKind::Rollback, {}, 0, {}});
+        QVERIFY(!plan.ok());
+        QVERIFY(plan.error().message.contains(QStringLiteral("nothing to roll back")));
+    }
+
+    void noPlan_everLeavesBothWeightsAtZero_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<int>("blueWeight");
+        QTest::addColumn<int>("weight");
+        for (int kind = 0; kind < 4; ++kind) {
+            for (int blue : {0, 1, 50, 99, 100}) {
+                for (int weight : {0, 1, 50, 100}) {
+                    QTest::addRow("%d/%d/%d", kind, blue, weight) << kind << blue << weight;
+                }
+            }
+        }
+    }
+
+    void noPlan_everLeavesBothWeightsAtZero()
+    {
+        QFETCH(int, kind);
+        QFETCH(int, blueWeight);
+        QFETCH(int, weight);
+        for (Color stable : {Color::Blue, Color::Green}) {
+            const auto plan = planAction(release(RouteKind::HttpRoute, blueWeight, stable, otherColor(stable)),
+                                         {ActionKind(kind), {}, weight, {}});
+            if (plan.ok()) {
+                QCOMPARE(plan.value().blueWeight + plan.value().greenWeight, 100);
+            }
+        }
+    }
+
+    void capabilities_followThePlans()
+    {
+        const Capabilities selector = computeCapabilities(release(RouteKind::ServiceSelector, 100, Color::Blue));
+        QVERIFY(!selector.setWeight.enabled);
+        QVERIFY(selector.setWeight.reason.contains(QStringLiteral("Flip")));
+        QVERIFY(selector.flip.enabled);
+        QVERIFY(!selector.rollback.enabled);
+
+        const Capabilities canary = computeCapabilities(release(RouteKind::HttpRoute, 95, Color::Blue));
+        QVERIFY(canary.setWeight.enabled);
+        QVERIFY(canary.rollback.enabled);
+        QVERIFY(canary.promote.enabled);
+    }
+
+    void describeChange_namesWhatMoved()
+    {
+        const QString text = describeChange(release(RouteKind::HttpRoute, 75, Color::Blue), release(RouteKind::HttpRoute, 100, Color::Blue));
+        QCOMPARE(text, QStringLiteral("catalog: blue 75 % → 100 %, green 25 % → 0 %"));
+    }
+
+    void health_reportsCanaryAndDown()
+    {
+        QCOMPARE(release(RouteKind::HttpRoute, 100, Color::Blue).health(), QStringLiteral("healthy"));
+        QCOMPARE(release(RouteKind::HttpRoute, 90, Color::Blue).health(), QStringLiteral("canary"));
+        QCOMPARE(release(RouteKind::HttpRoute, 90, Color::Blue, std::nullopt, 0).health(), QStringLiteral("degraded"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAction)
+#include "tst_action.moc"

@@ -1,0 +1,163 @@
+// The demo cluster's storage must behave like the API server: versions, conflicts, patch types,
+// validation and watch history.
+
+#include "sim/objectstore.h"
+#include "sim/patching.h"
+
+#include <QTest>
+
+using namespace Curtain::Sim;
+using nlohmann::json;
+
+namespace {
+
+const ResourceType &services()
+{
+    return *findResourceType("", "v1", "services");
+}
+
+const ResourceType &routes()
+{
+    return *findResourceType("gateway.networking.k8s.io", "v1", "httproutes");
+}
+
+json serviceObject()
+{
+    return {{"metadata", {{"name", "app"}, {"labels", {{"tier", "web"}}}}},
+            {"spec", {{"selector", {{"app", "web"}, {"version", "blue"}}}, {"ports", {{{"port", 80}, {"protocol", "TCP"}}}}}}};
+}
+
+std::string rvOf(const Outcome<json> &outcome)
+{
+    return std::get<json>(outcome)["metadata"]["resourceVersion"];
+}
+
+int codeOf(const Outcome<json> &outcome)
+{
+    return std::holds_alternative<ApiStatus>(outcome) ? std::get<ApiStatus>(outcome).code : 200;
+}
+
+} // namespace
+
+class TestObjectStore : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void patch_withCurrentVersion_appliesAndBumpsTheVersion()
+    {
+        ObjectStore store;
+        const std::string rv = rvOf(store.create(services(), "shop", serviceObject()));
+        const auto patched = store.patch(services(), "shop", "app", "application/merge-patch+json; charset=utf-8",
+                                         R"({"metadata":{"resourceVersion":")" + rv + R"("},"spec":{"selector":{"version":"green"}}})", false);
+        QCOMPARE(codeOf(patched), 200);
+        QVERIFY(std::get<json>(patched)["spec"]["selector"]["version"] == "green");
+        QVERIFY(std::get<json>(patched)["spec"]["selector"]["app"] == "web");
+        QVERIFY(rvOf(patched) != rv);
+    }
+
+    void patch_withStaleVersion_is409AndChangesNothing()
+    {
+        ObjectStore store;
+        const std::string rv = rvOf(store.create(services(), "shop", serviceObject()));
+        store.patch(services(), "shop", "app", "application/merge-patch+json", R"({"metadata":{"labels":{"x":"1"}}})", false);
+        const auto stale = store.patch(services(), "shop", "app", "application/merge-patch+json",
+                                       R"({"metadata":{"resourceVersion":")" + rv + R"("},"spec":{"selector":{"version":"green"}}})", false);
+        QCOMPARE(codeOf(stale), 409);
+        QCOMPARE(std::get<ApiStatus>(stale).reason, "Conflict");
+        QVERIFY(std::get<ApiStatus>(stale).message.find("the object has been modified") != std::string::npos);
+        QVERIFY(std::get<json>(store.get(services(), "shop", "app"))["spec"]["selector"]["version"] == "blue");
+    }
+
+    void patch_failedJsonPatchTest_is422()
+    {
+        ObjectStore store;
+        store.create(services(), "shop", serviceObject());
+        const auto result = store.patch(services(), "shop", "app", "application/json-patch+json",
+                                        R"([{"op":"test","path":"/spec/selector/version","value":"green"},{"op":"replace","path":"/spec/selector/version","value":"blue"}])", false);
+        QCOMPARE(codeOf(result), 422);
+    }
+
+    void patch_strategicOnCustomResource_is415()
+    {
+        ObjectStore store;
+        store.create(routes(), "shop", {{"metadata", {{"name", "r"}}}, {"spec", {{"rules", json::array()}}}});
+        const auto result = store.patch(routes(), "shop", "r", "application/strategic-merge-patch+json", "{}", false);
+        QCOMPARE(codeOf(result), 415);
+        QVERIFY(std::get<ApiStatus>(result).message.find("application/merge-patch+json") != std::string::npos);
+    }
+
+    void patch_strategicMerge_mergesPortsByKeyAndHonoursDirectives()
+    {
+        const json merged = strategicMerge(serviceObject(), json::parse(R"({
+            "spec": {"selector": {"$patch": "replace", "app": "web2"},
+                     "$setElementOrder/ports": [{"port": 80}, {"port": 443}],
+                     "ports": [{"port": 443, "protocol": "TCP"}, {"port": 80, "name": "http"}]}})"));
+        QVERIFY(merged["spec"]["selector"] == json({{"app", "web2"}}));
+        QCOMPARE(merged["spec"]["ports"].size(), std::size_t(2));
+        QVERIFY(merged["spec"]["ports"][0]["name"] == "http");
+        QVERIFY(merged["spec"]["ports"][0]["protocol"] == "TCP");
+    }
+
+    void patch_invalidWeight_is422NamingTheField()
+    {
+        ObjectStore store;
+        store.create(routes(), "shop", {{"metadata", {{"name", "r"}}}, {"spec", {{"rules", {{{"backendRefs", {{{"name", "a"}, {"weight", 1}}}}}}}}}});
+        const auto result = store.patch(routes(), "shop", "r", "application/json-patch+json",
+                                        R"([{"op":"replace","path":"/spec/rules/0/backendRefs/0/weight","value":-3}])", false);
+        QCOMPARE(codeOf(result), 422);
+        QVERIFY(std::get<ApiStatus>(result).message.find("spec.rules[0].backendRefs[0].weight") != std::string::npos);
+    }
+
+    void patch_thatChangesNothing_keepsTheVersion()
+    {
+        ObjectStore store;
+        const std::string rv = rvOf(store.create(services(), "shop", serviceObject()));
+        const auto result = store.patch(services(), "shop", "app", "application/merge-patch+json", R"({"spec":{"selector":{"version":"blue"}}})", false);
+        QCOMPARE(rvOf(result), rv);
+    }
+
+    void watch_resumesAfterAVersionAndExpiresOldOnes()
+    {
+        ObjectStore store(3);
+        const std::string first = rvOf(store.create(services(), "shop", serviceObject()));
+        for (int i = 0; i < 5; ++i) {
+            store.patch(services(), "shop", "app", "application/merge-patch+json",
+                        R"({"metadata":{"labels":{"n":")" + std::to_string(i) + R"("}}})", false);
+        }
+        std::vector<StoredEvent> events;
+        const auto deadline = std::chrono::steady_clock::now();
+        QCOMPARE(store.waitForEvents(services(), "shop", std::stoull(first), deadline, &events), ObjectStore::WaitResult::Expired);
+        const std::uint64_t recent = store.currentResourceVersion() - 2;
+        QCOMPARE(store.waitForEvents(services(), "shop", recent, deadline, &events), ObjectStore::WaitResult::Events);
+        QCOMPARE(events.size(), 2u);
+        QVERIFY(events.back().object["metadata"]["labels"]["n"] == "4");
+    }
+
+    void labelSelector_supportsTheKubernetesSyntax_data()
+    {
+        QTest::addColumn<QString>("selector");
+        QTest::addColumn<bool>("matches");
+        QTest::newRow("equals") << QStringLiteral("app=web") << true;
+        QTest::newRow("double equals") << QStringLiteral("app==web") << true;
+        QTest::newRow("not equals") << QStringLiteral("app!=web") << false;
+        QTest::newRow("exists") << QStringLiteral("curtain.dev/release") << true;
+        QTest::newRow("not exists") << QStringLiteral("!curtain.dev/release") << false;
+        QTest::newRow("in") << QStringLiteral("tier in (web, api)") << true;
+        QTest::newRow("notin") << QStringLiteral("tier notin (web)") << false;
+        QTest::newRow("all of them") << QStringLiteral("app=web,tier in (web),!legacy") << true;
+    }
+
+    void labelSelector_supportsTheKubernetesSyntax()
+    {
+        QFETCH(QString, selector);
+        QFETCH(bool, matches);
+        std::string error;
+        const auto parsed = LabelSelector::parse(selector.toStdString(), &error);
+        QVERIFY2(parsed.has_value(), error.c_str());
+        QCOMPARE(parsed->matches({{"app", "web"}, {"tier", "web"}, {"curtain.dev/release", "web"}}), matches);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestObjectStore)
+#include "tst_objectstore.moc"

@@ -1,0 +1,122 @@
+#include "testsupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+#include <httplib.h>
+
+namespace Curtain::Test {
+
+QString binary(const QString &name)
+{
+    return qEnvironmentVariable("CURTAIN_BIN_DIR") + QLatin1Char('/') + name;
+}
+
+QString projectFixture(const QString &relativePath)
+{
+    return qEnvironmentVariable("CURTAIN_SOURCE_DIR") + QStringLiteral("/tests/fixtures/") + relativePath;
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    return file.readAll();
+}
+
+QString upstreamFixtures()
+{
+    QString dir = qEnvironmentVariable("CURTAIN_UPSTREAM_FIXTURES");
+    if (dir.isEmpty()) {
+        dir = qEnvironmentVariable("CURTAIN_SOURCE_DIR") + QStringLiteral("/../shared/fixtures");
+    }
+    return QFileInfo(dir).isDir() ? QDir(dir).canonicalPath() : QString();
+}
+
+QString findProgram(const QString &name)
+{
+    return QStandardPaths::findExecutable(name);
+}
+
+SimProcess::~SimProcess()
+{
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_process->terminate();
+        if (!m_process->waitForFinished(5000)) {
+            m_process->kill();
+            m_process->waitForFinished(2000);
+        }
+    }
+}
+
+bool SimProcess::start(QString *error, const QStringList &extraArguments)
+{
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessChannelMode(QProcess::SeparateChannels);
+    m_process->start(binary(QStringLiteral("curtain-sim")), QStringList{QStringLiteral("--port"), QStringLiteral("0")} + extraArguments);
+    if (!m_process->waitForStarted(5000)) {
+        *error = QStringLiteral("curtain-sim did not start: %1").arg(m_process->errorString());
+        return false;
+    }
+    QByteArray output;
+    while (!output.contains('\n')) {
+        if (!m_process->waitForReadyRead(10000)) {
+            *error = QStringLiteral("curtain-sim printed no address: %1").arg(QString::fromUtf8(m_process->readAllStandardError()));
+            return false;
+        }
+        output += m_process->readAllStandardOutput();
+    }
+    const QString line = QString::fromUtf8(output).trimmed();
+    m_url = line.mid(line.lastIndexOf(QLatin1Char(' ')) + 1);
+    m_port = m_url.mid(m_url.lastIndexOf(QLatin1Char(':')) + 1).toInt();
+    if (m_port <= 0) {
+        *error = QStringLiteral("cannot read the port from \"%1\"").arg(line);
+        return false;
+    }
+    return true;
+}
+
+std::optional<nlohmann::json> ApiReader::get(const std::string &path) const
+{
+    httplib::Client client("127.0.0.1", m_port);
+    const auto res = client.Get(path.c_str());
+    if (!res || res->status != 200) {
+        return std::nullopt;
+    }
+    return nlohmann::json::parse(res->body, nullptr, false);
+}
+
+int ApiReader::patch(const std::string &path, const std::string &contentType, const std::string &body) const
+{
+    httplib::Client client("127.0.0.1", m_port);
+    const auto res = client.Patch(path.c_str(), body, contentType.c_str());
+    return res ? res->status : -1;
+}
+
+std::pair<long long, long long> ApiReader::catalogWeights() const
+{
+    const auto route = get("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog");
+    if (!route) {
+        return {-1, -1};
+    }
+    const auto &refs = (*route)["spec"]["rules"][0]["backendRefs"];
+    return {refs[0].value("weight", 1LL), refs[1].value("weight", 1LL)};
+}
+
+std::string ApiReader::checkoutColor() const
+{
+    const auto service = get("/api/v1/namespaces/demo/services/checkout");
+    return service ? (*service)["spec"]["selector"].value("curtain.dev/color", "") : std::string();
+}
+
+std::string ApiReader::resourceVersion(const std::string &path) const
+{
+    const auto object = get(path);
+    return object ? (*object)["metadata"].value("resourceVersion", "") : std::string();
+}
+
+} // namespace Curtain::Test

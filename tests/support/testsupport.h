@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+
+namespace Curtain::Test {
+
+// Where the built binaries are (set by curtain_add_test) and the project's own fixtures.
+QString binary(const QString &name);
+QString projectFixture(const QString &relativePath);
+QByteArray readFile(const QString &path);
+
+// The upstream conformance data (../shared/fixtures, or CURTAIN_UPSTREAM_FIXTURES); empty when absent.
+QString upstreamFixtures();
+
+// The full path of a program on PATH, or empty. Tests that need one fail naming the Debian package.
+QString findProgram(const QString &name);
+
+// A curtain-sim process on 127.0.0.1 and a free port, stopped when this object goes away.
+class SimProcess
+{
+public:
+    SimProcess() = default;
+    ~SimProcess();
+    // Starts the binary and waits for its "serving … at URL" line; false (with `error`) on failure.
+    bool start(QString *error, const QStringList &extraArguments = {});
+    QString url() const { return m_url; }
+    int port() const { return m_port; }
+
+private:
+    std::unique_ptr<QProcess> m_process;
+    QString m_url;
+    int m_port = 0;
+};
+
+// A plain HTTP reader of the sim's state, independent of Curtain's own client (cpp-httplib).
+class ApiReader
+{
+public:
+    explicit ApiReader(int port) : m_port(port) {}
+    std::optional<nlohmann::json> get(const std::string &path) const;
+    // Sends a patch the way another client would; returns the HTTP status.
+    int patch(const std::string &path, const std::string &contentType, const std::string &body) const;
+
+    // Convenience readers for the demo scenario's objects.
+    std::pair<long long, long long> catalogWeights() const; // blue, green
+    std::string checkoutColor() const;
+    std::string resourceVersion(const std::string &path) const;
+
+private:
+    int m_port;
+};
+
+} // namespace Curtain::Test

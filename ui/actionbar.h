@@ -1,0 +1,41 @@
+#pragma once
+
+#include "core/release.h"
+
+#include <QWidget>
+
+class QPushButton;
+
+namespace Curtain::Ui {
+
+// Promote, Flip and Rollback. Rollback is always visible, never asks for confirmation, has a
+// shortcut (Ctrl+R), and is enabled whenever there is something to roll back.
+class ActionBar final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ActionBar(QWidget *parent = nullptr);
+
+    void setRelease(const Core::ReleaseSnapshot &release);
+    void clear();
+    void setBusy(bool busy); // an action is in flight: Promote and Flip wait, Rollback never does
+
+    QPushButton *rollbackButton() const { return m_rollback; }
+
+Q_SIGNALS:
+    void promoteRequested();
+    void flipRequested();
+    void rollbackRequested();
+
+private:
+    void apply(QPushButton *button, const Core::Capability &capability, const QString &what);
+
+    QPushButton *m_promote;
+    QPushButton *m_flip;
+    QPushButton *m_rollback;
+    Core::Capabilities m_capabilities;
+    bool m_busy = false;
+};
+
+} // namespace Curtain::Ui

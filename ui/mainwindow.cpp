@@ -1,0 +1,299 @@
+#include "mainwindow.h"
+
+#include "actionbar.h"
+#include "charts/metricchart.h"
+#include "environmentpanel.h"
+#include "theme.h"
+#include "weightslider.h"
+
+#include "models/releaselistmodel.h"
+
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QStyledItemDelegate>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace Curtain::Ui {
+
+namespace {
+
+// Colors the Health column; the model stays free of GUI types.
+class HealthDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (index.column() == Models::ReleaseListModel::Health) {
+            option->palette.setColor(QPalette::Text, Theme::healthColor(index.data().toString()));
+            option->font.setBold(true);
+        }
+    }
+};
+
+} // namespace
+
+MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDescription, QWidget *parent)
+    : QMainWindow(parent), m_engine(engine), m_model(new Models::ReleaseListModel(this)), m_chartTimer(this)
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Curtain — %1").arg(clusterDescription));
+
+    m_list = new QTableView(this);
+    m_list->setObjectName(QStringLiteral("releaseList"));
+    m_list->setModel(m_model);
+    m_list->setItemDelegate(new HealthDelegate(m_list));
+    m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_list->verticalHeader()->hide();
+    m_list->horizontalHeader()->setStretchLastSection(true);
+    m_list->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_list->setShowGrid(false);
+    m_list->setAlternatingRowColors(true);
+    m_list->setMinimumWidth(300);
+
+    m_heading = new QLabel(this);
+    m_heading->setObjectName(QStringLiteral("releaseHeading"));
+    QFont headingFont = m_heading->font();
+    headingFont.setPointSize(headingFont.pointSize() + 6);
+    headingFont.setBold(true);
+    m_heading->setFont(headingFont);
+    m_subheading = new QLabel(this);
+    m_subheading->setObjectName(QStringLiteral("releaseSubheading"));
+    m_subheading->setWordWrap(true);
+
+    m_blue = new EnvironmentPanel(Core::Color::Blue, this);
+    m_green = new EnvironmentPanel(Core::Color::Green, this);
+    m_slider = new WeightSlider(this);
+    m_errors = new MetricChart(tr("Error ratio"), tr("% of requests"), 1.0, this);
+    m_errors->setObjectName(QStringLiteral("errorChart"));
+    m_latency = new MetricChart(tr("p99 latency"), tr("ms"), 100.0, this);
+    m_latency->setObjectName(QStringLiteral("latencyChart"));
+    m_actions = new ActionBar(this);
+
+    auto *panels = new QHBoxLayout;
+    panels->addWidget(m_blue);
+    panels->addWidget(m_green);
+    auto *charts = new QHBoxLayout;
+    charts->addWidget(m_errors);
+    charts->addWidget(m_latency);
+
+    auto *detail = new QWidget(this);
+    auto *detailLayout = new QVBoxLayout(detail);
+    detailLayout->setContentsMargins(12, 8, 12, 8);
+    detailLayout->addWidget(m_heading);
+    detailLayout->addWidget(m_subheading);
+    detailLayout->addLayout(panels);
+    detailLayout->addWidget(m_slider);
+    detailLayout->addLayout(charts, 1);
+    detailLayout->addWidget(m_actions);
+
+    auto *splitter = new QSplitter(this);
+    splitter->addWidget(m_list);
+    splitter->addWidget(detail);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({360, 900});
+    setCentralWidget(splitter);
+
+    m_cluster = new QLabel(tr("Cluster: %1").arg(clusterDescription), this);
+    m_cluster->setObjectName(QStringLiteral("clusterLabel"));
+    m_connection = new QLabel(this);
+    m_connection->setObjectName(QStringLiteral("connectionLabel"));
+    m_lastAction = new QLabel(this);
+    m_lastAction->setObjectName(QStringLiteral("lastActionLabel"));
+    statusBar()->addWidget(m_cluster);
+    statusBar()->addWidget(m_connection);
+    statusBar()->addWidget(m_lastAction, 1);
+    onConnection(Engine::ConnectionState::Connecting, {});
+
+    connect(m_engine, &Engine::ReleaseEngine::releasesChanged, this, &MainWindow::onReleases);
+    connect(m_engine, &Engine::ReleaseEngine::metricsUpdated, this, &MainWindow::onMetrics);
+    connect(m_engine, &Engine::ReleaseEngine::connectionChanged, this, &MainWindow::onConnection);
+    connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &index) {
+        m_selected = index.isValid() ? index.data(Models::ReleaseListModel::ReleaseNameRole).toString() : QString();
+        showSelected();
+        refreshCharts();
+    });
+    connect(m_slider, &WeightSlider::weightRequested, this, [this](int weight) {
+        if (const Core::ReleaseSnapshot *release = current()) {
+            m_slider->setPending(weight);
+            run({Core::ActionKind::SetWeight, release->name, weight, release->routeResourceVersion});
+        }
+    });
+    connect(m_actions, &ActionBar::promoteRequested, this, [this] {
+        if (const Core::ReleaseSnapshot *release = current()) {
+            run({Core::ActionKind::Promote, release->name, 0, release->routeResourceVersion});
+        }
+    });
+    connect(m_actions, &ActionBar::flipRequested, this, [this] {
+        if (const Core::ReleaseSnapshot *release = current()) {
+            run({Core::ActionKind::Flip, release->name, 0, release->routeResourceVersion});
+        }
+    });
+    connect(m_actions, &ActionBar::rollbackRequested, this, [this] {
+        // Rollback acts on the cluster's latest state, never on what this window last saw.
+        if (const Core::ReleaseSnapshot *release = current()) {
+            run({Core::ActionKind::Rollback, release->name, 0, {}});
+        }
+    });
+    m_chartTimer.setInterval(1000);
+    connect(&m_chartTimer, &QTimer::timeout, this, &MainWindow::refreshCharts);
+    m_chartTimer.start();
+    showSelected();
+}
+
+const Core::ReleaseSnapshot *MainWindow::current() const
+{
+    const int row = m_model->rowOf(m_selected);
+    return row < 0 ? nullptr : &m_model->releases().at(row);
+}
+
+void MainWindow::selectRelease(const QString &name)
+{
+    const int row = m_model->rowOf(name);
+    if (row >= 0) {
+        m_list->selectRow(row);
+    }
+}
+
+QString MainWindow::lastActionText() const
+{
+    return m_lastAction->text();
+}
+
+void MainWindow::onReleases(const Core::ReleaseSnapshots &releases)
+{
+    m_model->setReleases(releases);
+    if (m_model->rowOf(m_selected) < 0 && !releases.isEmpty()) {
+        m_selected = releases.front().name;
+    }
+    const int row = m_model->rowOf(m_selected);
+    if (row >= 0 && m_list->currentIndex().row() != row) {
+        const QSignalBlocker blocker(m_list->selectionModel());
+        m_list->selectRow(row);
+    }
+    showSelected();
+}
+
+void MainWindow::showSelected()
+{
+    const Core::ReleaseSnapshot *release = current();
+    if (!release) {
+        m_heading->setText(tr("No release selected"));
+        m_subheading->setText(tr("Releases appear here when a Service or HTTPRoute carries the label curtain.dev/release."));
+        m_blue->clear();
+        m_green->clear();
+        m_actions->clear();
+        return;
+    }
+    m_heading->setText(release->name);
+    QString sub = tr("%1 · %2 %3/%4 · stable %5 (%6)")
+                      .arg(Core::strategyName(release->strategy()), Core::routeKindName(release->routeKind),
+                           release->namespaceName, release->routeName, Core::colorName(release->stable),
+                           release->environment(release->stable).version);
+    if (!release->problem.isEmpty()) {
+        sub += QStringLiteral("\n⚠ ") + release->problem;
+    }
+    m_subheading->setText(sub);
+    m_blue->setRelease(*release);
+    m_green->setRelease(*release);
+    m_blue->setMetrics(m_history.latest(release->name, Core::Color::Blue));
+    m_green->setMetrics(m_history.latest(release->name, Core::Color::Green));
+    m_slider->setRelease(*release);
+    m_actions->setRelease(*release);
+    m_actions->setBusy(m_inFlight > 0);
+}
+
+void MainWindow::onMetrics(const Core::ReleaseMetrics &metrics)
+{
+    m_history.add(metrics);
+    if (metrics.release == m_selected) {
+        m_blue->setMetrics(metrics.blue);
+        m_green->setMetrics(metrics.green);
+    }
+}
+
+void MainWindow::refreshCharts()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    auto minutes = [](QList<QPointF> points) {
+        for (QPointF &p : points) {
+            p.setX(p.x() / 60.0);
+        }
+        return points;
+    };
+    using Series = Models::MetricHistory::Series;
+    m_errors->setSeries(minutes(m_history.points(m_selected, Core::Color::Blue, Series::ErrorRatio, now)),
+                        minutes(m_history.points(m_selected, Core::Color::Green, Series::ErrorRatio, now)));
+    m_latency->setSeries(minutes(m_history.points(m_selected, Core::Color::Blue, Series::P99Latency, now)),
+                         minutes(m_history.points(m_selected, Core::Color::Green, Series::P99Latency, now)));
+}
+
+void MainWindow::onConnection(Engine::ConnectionState state, const QString &detail)
+{
+    switch (state) {
+    case Engine::ConnectionState::Live:
+        m_connection->setText(tr("● live"));
+        m_connection->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::healthColor(QStringLiteral("healthy")).name()));
+        m_connection->setToolTip(tr("Watching the cluster; every change shows within a second"));
+        break;
+    case Engine::ConnectionState::Connecting:
+        m_connection->setText(tr("◌ connecting…"));
+        m_connection->setStyleSheet(QString());
+        break;
+    case Engine::ConnectionState::Reconnecting:
+        m_connection->setText(tr("⚠ stale since %1 — reconnecting").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
+        m_connection->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger.name()));
+        m_connection->setToolTip(detail);
+        break;
+    }
+}
+
+void MainWindow::run(Core::ActionRequest request)
+{
+    ++m_inFlight;
+    m_actions->setBusy(true);
+    m_lastAction->setText(tr("%1 %2…").arg(Core::actionName(request.kind), request.release));
+    m_engine->perform(request).then(this, [this, request](const Core::Result<Core::ActionOutcome> &result) {
+        --m_inFlight;
+        m_actions->setBusy(m_inFlight > 0);
+        const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+        if (result.ok()) {
+            m_lastAction->setText(tr("%1  ✓ %2").arg(time, result.value().summary));
+            m_lastAction->setStyleSheet(QString());
+            if (request.kind == Core::ActionKind::SetWeight) {
+                m_slider->setApplied(request.weight);
+            }
+            // The read-back is the newest truth; the watch will confirm it a moment later.
+            if (request.release == m_selected || result.value().after.name == m_selected) {
+                Core::ReleaseSnapshots releases = m_model->releases();
+                for (Core::ReleaseSnapshot &release : releases) {
+                    if (release.name == result.value().after.name && release.namespaceName == result.value().after.namespaceName) {
+                        const Core::ReleaseSnapshot after = result.value().after;
+                        release = after;
+                    }
+                }
+                m_model->setReleases(releases);
+                showSelected();
+            }
+            Q_EMIT actionFinished(true, result.value().summary);
+        } else {
+            m_lastAction->setText(tr("%1  ✗ %2 failed: %3").arg(time, Core::actionName(request.kind), result.error().message));
+            m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger.name()));
+            if (request.kind == Core::ActionKind::SetWeight) {
+                m_slider->setFailed(result.error().message);
+            }
+            Q_EMIT actionFinished(false, result.error().message);
+        }
+    });
+}
+
+} // namespace Curtain::Ui

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "core/action.h"
+#include "core/metricpoint.h"
+#include "core/release.h"
+#include "engine/releaseengine.h"
+#include "models/metrichistory.h"
+
+#include <QMainWindow>
+#include <QTimer>
+
+class QLabel;
+class QTableView;
+
+namespace Curtain::Models {
+class ReleaseListModel;
+}
+
+namespace Curtain::Ui {
+
+class ActionBar;
+class EnvironmentPanel;
+class MetricChart;
+class WeightSlider;
+
+// The console: the release list on the left; the selected release as two panels, blue and green,
+// with the weight slider, live charts and the action bar; the cluster and last action below.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    // `engine` lives on the network thread; the window talks to it through queued signals and futures.
+    MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDescription, QWidget *parent = nullptr);
+
+    QString selectedRelease() const { return m_selected; }
+    void selectRelease(const QString &name);
+    QString lastActionText() const;
+
+Q_SIGNALS:
+    void actionFinished(bool ok, const QString &message);
+
+private:
+    void onReleases(const Core::ReleaseSnapshots &releases);
+    void onMetrics(const Core::ReleaseMetrics &metrics);
+    void onConnection(Engine::ConnectionState state, const QString &detail);
+    void showSelected();
+    void refreshCharts();
+    void run(Core::ActionRequest request);
+    const Core::ReleaseSnapshot *current() const;
+
+    Engine::ReleaseEngine *m_engine;
+    Models::ReleaseListModel *m_model;
+    Models::MetricHistory m_history;
+    QTableView *m_list;
+    QLabel *m_heading;
+    QLabel *m_subheading;
+    EnvironmentPanel *m_blue;
+    EnvironmentPanel *m_green;
+    WeightSlider *m_slider;
+    MetricChart *m_errors;
+    MetricChart *m_latency;
+    ActionBar *m_actions;
+    QLabel *m_cluster;
+    QLabel *m_connection;
+    QLabel *m_lastAction;
+    QTimer m_chartTimer;
+    QString m_selected;
+    int m_inFlight = 0;
+};
+
+} // namespace Curtain::Ui

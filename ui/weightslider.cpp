@@ -1,0 +1,158 @@
+#include "weightslider.h"
+
+#include "theme.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSlider>
+#include <QVBoxLayout>
+
+namespace Curtain::Ui {
+
+const QList<int> &WeightSlider::presets()
+{
+    static const QList<int> values{0, 1, 5, 25, 50, 100};
+    return values;
+}
+
+WeightSlider::WeightSlider(QWidget *parent) : QWidget(parent), m_keyboardSettle(this)
+{
+    setObjectName(QStringLiteral("weightSlider"));
+    auto *caption = new QLabel(tr("Candidate traffic"), this);
+    QFont bold = caption->font();
+    bold.setBold(true);
+    caption->setFont(bold);
+
+    m_slider = new QSlider(Qt::Horizontal, this);
+    m_slider->setObjectName(QStringLiteral("weightTrack"));
+    m_slider->setRange(0, 100);
+    m_slider->setSingleStep(1);
+    m_slider->setPageStep(5);
+    m_slider->setTickPosition(QSlider::TicksBelow);
+    m_slider->setTickInterval(10);
+    m_slider->setMinimumWidth(220);
+    m_slider->setAccessibleName(tr("Candidate traffic weight"));
+
+    m_value = new QLabel(this);
+    m_value->setObjectName(QStringLiteral("weightValue"));
+    m_value->setMinimumWidth(48);
+    m_value->setFont(bold);
+    m_stateLabel = new QLabel(this);
+    m_stateLabel->setObjectName(QStringLiteral("weightState"));
+    m_stateLabel->setMinimumWidth(160);
+    m_reason = new QLabel(this);
+    m_reason->setObjectName(QStringLiteral("weightReason"));
+    m_reason->setWordWrap(true);
+    m_reason->setStyleSheet(QStringLiteral("color: palette(mid);"));
+
+    auto *row = new QHBoxLayout;
+    row->addWidget(caption);
+    row->addWidget(m_slider, 1);
+    row->addWidget(m_value);
+    for (int preset : presets()) {
+        auto *button = new QPushButton(QStringLiteral("%1 %").arg(preset), this);
+        button->setObjectName(QStringLiteral("preset%1").arg(preset));
+        button->setToolTip(tr("Send %1 % of traffic to the candidate").arg(preset));
+        button->setMaximumWidth(56);
+        connect(button, &QPushButton::clicked, this, [this, preset] {
+            showValue(preset);
+            request(preset);
+        });
+        m_presets.append(button);
+        row->addWidget(button);
+    }
+    row->addWidget(m_stateLabel);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(row);
+    layout->addWidget(m_reason);
+
+    // Dragging shows the value; only letting go sends it. Keyboard steps send once they settle.
+    connect(m_slider, &QSlider::valueChanged, this, [this](int value) {
+        m_value->setText(QStringLiteral("%1 %").arg(value));
+        if (!m_slider->isSliderDown() && value != m_applied) {
+            m_keyboardSettle.start();
+        }
+    });
+    connect(m_slider, &QSlider::sliderReleased, this, [this] {
+        m_keyboardSettle.stop();
+        request(m_slider->value());
+    });
+    m_keyboardSettle.setSingleShot(true);
+    m_keyboardSettle.setInterval(400);
+    connect(&m_keyboardSettle, &QTimer::timeout, this, [this] { request(m_slider->value()); });
+    showValue(0);
+}
+
+int WeightSlider::value() const
+{
+    return m_slider->value();
+}
+
+void WeightSlider::showValue(int weight)
+{
+    const QSignalBlocker blocker(m_slider);
+    m_slider->setValue(weight);
+    m_value->setText(QStringLiteral("%1 %").arg(weight));
+}
+
+void WeightSlider::request(int weight)
+{
+    if (weight == m_applied && m_state != State::Failed) {
+        return;
+    }
+    Q_EMIT weightRequested(weight);
+}
+
+void WeightSlider::setRelease(const Core::ReleaseSnapshot &release)
+{
+    const bool otherRelease = release.name != m_release;
+    m_release = release.name;
+    const Core::Capability &capability = release.capabilities.setWeight;
+    m_slider->setEnabled(capability.enabled);
+    for (QPushButton *button : std::as_const(m_presets)) {
+        button->setEnabled(capability.enabled);
+    }
+    m_reason->setText(capability.enabled ? QString() : capability.reason);
+    m_reason->setVisible(!capability.enabled);
+    setToolTip(capability.enabled ? QString() : capability.reason);
+    m_applied = release.candidateWeight();
+    if (otherRelease) {
+        m_state = State::Idle;
+        m_stateLabel->clear();
+    }
+    // Never move the handle under the user's finger or over a request still in flight.
+    if (!m_slider->isSliderDown() && m_state != State::Pending && !m_keyboardSettle.isActive()) {
+        showValue(m_applied);
+    }
+}
+
+void WeightSlider::setPending(int weight)
+{
+    m_state = State::Pending;
+    m_stateLabel->setText(tr("⟳ applying %1 %…").arg(weight));
+    m_stateLabel->setStyleSheet(QString());
+    m_stateLabel->setToolTip(QString());
+}
+
+void WeightSlider::setApplied(int weight)
+{
+    m_state = State::Applied;
+    m_applied = weight;
+    showValue(weight);
+    m_stateLabel->setText(tr("✓ applied %1 %").arg(weight));
+    m_stateLabel->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::healthColor(QStringLiteral("healthy")).name()));
+    m_stateLabel->setToolTip(QString());
+}
+
+void WeightSlider::setFailed(const QString &message)
+{
+    m_state = State::Failed;
+    showValue(m_applied);
+    m_stateLabel->setText(tr("✗ not applied"));
+    m_stateLabel->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger.name()));
+    m_stateLabel->setToolTip(message);
+}
+
+} // namespace Curtain::Ui
