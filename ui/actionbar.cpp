@@ -19,10 +19,11 @@ ActionBar::ActionBar(QWidget *parent) : QWidget(parent)
     m_rollback->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_rollback->setMinimumHeight(36);
     m_rollback->setMinimumWidth(180);
-    m_rollback->setStyleSheet(QStringLiteral("QPushButton { background: %1; color: white; font-weight: bold; border-radius: 4px; "
-                                             "padding: 6px 18px; } QPushButton:disabled { background: palette(midlight); "
-                                             "color: palette(mid); }")
-                                  .arg(Theme::danger.name()));
+    m_rollback->setStyleSheet(
+        QStringLiteral("QPushButton { background: %1; color: white; font-weight: bold; border-radius: 4px; "
+                       "padding: 6px 18px; } QPushButton:disabled { background: palette(midlight); "
+                       "color: palette(mid); }")
+            .arg(Theme::danger.name()));
     for (QPushButton *button : {m_promote, m_flip}) {
         button->setMinimumHeight(36);
         button->setMinimumWidth(110);
@@ -49,7 +50,8 @@ void ActionBar::setRelease(const Core::ReleaseSnapshot &release)
 {
     m_capabilities = release.capabilities;
     apply(m_promote, m_capabilities.promote,
-          tr("Make %1 (%2) stable with 100 % of traffic").arg(Core::colorName(release.candidate()), release.environment(release.candidate()).version));
+          tr("Make %1 (%2) stable with 100 % of traffic")
+              .arg(Core::colorName(release.candidate()), release.environment(release.candidate()).version));
     apply(m_flip, m_capabilities.flip, tr("Move all traffic to the other environment in one write"));
     apply(m_rollback, m_capabilities.rollback, tr("All traffic back to the last known-good environment, now"));
 }

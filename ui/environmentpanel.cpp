@@ -48,9 +48,10 @@ EnvironmentPanel::EnvironmentPanel(Core::Color color, QWidget *parent) : QFrame(
     m_readiness->setObjectName(QStringLiteral("readinessBar"));
     m_readiness->setTextVisible(false);
     m_readiness->setMaximumHeight(8);
-    m_readiness->setStyleSheet(QStringLiteral("QProgressBar { border: none; background: palette(midlight); border-radius: 3px; }"
-                                              "QProgressBar::chunk { background: %1; border-radius: 3px; }")
-                                   .arg(accent.name()));
+    m_readiness->setStyleSheet(
+        QStringLiteral("QProgressBar { border: none; background: palette(midlight); border-radius: 3px; }"
+                       "QProgressBar::chunk { background: %1; border-radius: 3px; }")
+            .arg(accent.name()));
     m_status = makeLabel(QStringLiteral("statusLabel"), this);
     m_status->setWordWrap(true);
     m_metrics = makeLabel(QStringLiteral("metricsLabel"), this);
@@ -91,7 +92,8 @@ void EnvironmentPanel::setRelease(const Core::ReleaseSnapshot &release)
     if (!env.present) {
         clear();
         m_role->setText(stable ? tr("stable") : tr("candidate"));
-        m_status->setText(tr("No Deployment labelled curtain.dev/color=%1 for %2.").arg(Core::colorName(m_color), release.name));
+        m_status->setText(
+            tr("No Deployment labelled curtain.dev/color=%1 for %2.").arg(Core::colorName(m_color), release.name));
         return;
     }
     m_version->setText(env.version);

@@ -188,7 +188,8 @@ void MainWindow::showSelected()
     const Core::ReleaseSnapshot *release = current();
     if (!release) {
         m_heading->setText(tr("No release selected"));
-        m_subheading->setText(tr("Releases appear here when a Service or HTTPRoute carries the label curtain.dev/release."));
+        m_subheading->setText(
+            tr("Releases appear here when a Service or HTTPRoute carries the label curtain.dev/release."));
         m_blue->clear();
         m_green->clear();
         m_actions->clear();
@@ -242,7 +243,8 @@ void MainWindow::onConnection(Engine::ConnectionState state, const QString &deta
     switch (state) {
     case Engine::ConnectionState::Live:
         m_connection->setText(tr("● live"));
-        m_connection->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::healthColor(QStringLiteral("healthy")).name()));
+        m_connection->setStyleSheet(
+            QStringLiteral("color: %1;").arg(Theme::healthColor(QStringLiteral("healthy")).name()));
         m_connection->setToolTip(tr("Watching the cluster; every change shows within a second"));
         break;
     case Engine::ConnectionState::Connecting:
@@ -250,7 +252,8 @@ void MainWindow::onConnection(Engine::ConnectionState state, const QString &deta
         m_connection->setStyleSheet(QString());
         break;
     case Engine::ConnectionState::Reconnecting:
-        m_connection->setText(tr("⚠ stale since %1 — reconnecting").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
+        m_connection->setText(
+            tr("⚠ stale since %1 — reconnecting").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
         m_connection->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger.name()));
         m_connection->setToolTip(detail);
         break;
@@ -276,7 +279,8 @@ void MainWindow::run(Core::ActionRequest request)
             if (request.release == m_selected || result.value().after.name == m_selected) {
                 Core::ReleaseSnapshots releases = m_model->releases();
                 for (Core::ReleaseSnapshot &release : releases) {
-                    if (release.name == result.value().after.name && release.namespaceName == result.value().after.namespaceName) {
+                    if (release.name == result.value().after.name &&
+                        release.namespaceName == result.value().after.namespaceName) {
                         const Core::ReleaseSnapshot after = result.value().after;
                         release = after;
                     }
@@ -286,7 +290,8 @@ void MainWindow::run(Core::ActionRequest request)
             }
             Q_EMIT actionFinished(true, result.value().summary);
         } else {
-            m_lastAction->setText(tr("%1  ✗ %2 failed: %3").arg(time, Core::actionName(request.kind), result.error().message));
+            m_lastAction->setText(
+                tr("%1  ✗ %2 failed: %3").arg(time, Core::actionName(request.kind), result.error().message));
             m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger.name()));
             if (request.kind == Core::ActionKind::SetWeight) {
                 m_slider->setFailed(result.error().message);

@@ -48,18 +48,24 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral("Blue-green and canary release console"));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Use the built-in demo cluster (the default)."));
-    const QCommandLineOption server(QStringLiteral("server"), QStringLiteral("A Kubernetes API server URL."), QStringLiteral("url"));
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QStringLiteral("Use the built-in demo cluster (the default)."));
+    const QCommandLineOption server(QStringLiteral("server"), QStringLiteral("A Kubernetes API server URL."),
+                                    QStringLiteral("url"));
     const QCommandLineOption namespaceOption({QStringLiteral("n"), QStringLiteral("namespace")},
-                                             QStringLiteral("Only releases in this namespace."), QStringLiteral("namespace"));
-    const QCommandLineOption release(QStringLiteral("release"), QStringLiteral("Select this release at start."), QStringLiteral("name"));
-    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size, e.g. 1280x800."), QStringLiteral("WxH"));
+                                             QStringLiteral("Only releases in this namespace."),
+                                             QStringLiteral("namespace"));
+    const QCommandLineOption release(QStringLiteral("release"), QStringLiteral("Select this release at start."),
+                                     QStringLiteral("name"));
+    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size, e.g. 1280x800."),
+                                  QStringLiteral("WxH"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Save the window to a PNG once data has arrived, then quit."),
                                         QStringLiteral("file"));
-    const QCommandLineOption screenshotDelay(QStringLiteral("screenshot-delay"),
-                                             QStringLiteral("Seconds to wait after the first data before the screenshot."),
-                                             QStringLiteral("seconds"), QStringLiteral("1"));
+    const QCommandLineOption screenshotDelay(
+        QStringLiteral("screenshot-delay"),
+        QStringLiteral("Seconds to wait after the first data before the screenshot."), QStringLiteral("seconds"),
+        QStringLiteral("1"));
     parser.addOptions({demo, server, namespaceOption, release, size, screenshot, screenshotDelay});
     parser.process(app);
 
@@ -98,9 +104,9 @@ int main(int argc, char *argv[])
         engine->start();
         engine->enableMetrics(parser.isSet(screenshot) ? 500 : 2000);
         if (parser.isSet(release)) {
-            QObject::connect(engine, &Engine::ReleaseEngine::releasesChanged, &window,
-                             [&window, name = parser.value(release)] { window.selectRelease(name); },
-                             Qt::SingleShotConnection);
+            QObject::connect(
+                engine, &Engine::ReleaseEngine::releasesChanged, &window,
+                [&window, name = parser.value(release)] { window.selectRelease(name); }, Qt::SingleShotConnection);
         }
         if (parser.isSet(screenshot)) {
             const QString file = parser.value(screenshot);

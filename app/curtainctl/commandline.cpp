@@ -136,8 +136,9 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
         inv.release = positional[0];
         inv.action = {*kind, positional[0], 0, {}};
     } else {
-        *error = QStringLiteral("unknown command \"%1\"; commands: releases, status, set-weight, promote, flip, rollback")
-                     .arg(command);
+        *error =
+            QStringLiteral("unknown command \"%1\"; commands: releases, status, set-weight, promote, flip, rollback")
+                .arg(command);
         return std::nullopt;
     }
     return inv;

@@ -8,8 +8,8 @@
 #include "sim/democluster.h"
 
 #include <QCoreApplication>
-#include <QFutureWatcher>
 #include <QEventLoop>
+#include <QFutureWatcher>
 #include <QTimer>
 
 #include <cstdio>
@@ -102,7 +102,8 @@ int main(int argc, char *argv[])
         std::string error;
         demo = Sim::startBuiltinDemo(&error);
         if (!demo) {
-            return report(Core::makeError(Core::ErrorKind::Unreachable, QString::fromStdString(error)), invocation->format);
+            return report(Core::makeError(Core::ErrorKind::Unreachable, QString::fromStdString(error)),
+                          invocation->format);
         }
         endpoint = {QStringLiteral("demo"), QString::fromStdString(demo->url())};
     }
@@ -118,14 +119,15 @@ int main(int argc, char *argv[])
             code = report(synced.error(), invocation->format);
         } else if (invocation->command == Ctl::Command::Releases) {
             writeOut(invocation->format == Ctl::OutputFormat::Json ? Ctl::releasesJson(synced.value())
-                                                                  : Ctl::releasesTable(synced.value()));
+                                                                   : Ctl::releasesTable(synced.value()));
         } else if (invocation->command == Ctl::Command::Status) {
             // Resolve the name the same way actions do, so errors read the same.
             const Core::ReleaseSnapshot *found = nullptr;
             QStringList known;
             for (const Core::ReleaseSnapshot &r : synced.value()) {
                 known << r.name;
-                if (r.name == invocation->release || r.namespaceName + QLatin1Char('/') + r.name == invocation->release) {
+                if (r.name == invocation->release ||
+                    r.namespaceName + QLatin1Char('/') + r.name == invocation->release) {
                     found = &r;
                 }
             }
@@ -136,16 +138,16 @@ int main(int argc, char *argv[])
                               invocation->format);
             } else {
                 writeOut(invocation->format == Ctl::OutputFormat::Json ? Ctl::releaseJson(*found)
-                                                                      : Ctl::releaseStatusText(*found));
+                                                                       : Ctl::releaseStatusText(*found));
             }
         } else {
-            const auto outcome = await(engine->perform(invocation->action), 30'000,
-                                       Core::actionName(invocation->action.kind));
+            const auto outcome =
+                await(engine->perform(invocation->action), 30'000, Core::actionName(invocation->action.kind));
             if (!outcome.ok()) {
                 code = report(outcome.error(), invocation->format);
             } else {
                 writeOut(invocation->format == Ctl::OutputFormat::Json ? Ctl::outcomeJson(outcome.value())
-                                                                      : outcome.value().summary + QLatin1Char('\n'));
+                                                                       : outcome.value().summary + QLatin1Char('\n'));
             }
         }
     }

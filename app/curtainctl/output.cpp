@@ -42,7 +42,10 @@ json snapshotJson(const Core::ReleaseSnapshot &r)
     json j = {{"name", s(r.name)},
               {"namespace", s(r.namespaceName)},
               {"strategy", s(Core::strategyName(r.strategy()))},
-              {"route", {{"kind", s(Core::routeKindName(r.routeKind))}, {"name", s(r.routeName)}, {"resourceVersion", s(r.routeResourceVersion)}}},
+              {"route",
+               {{"kind", s(Core::routeKindName(r.routeKind))},
+                {"name", s(r.routeName)},
+                {"resourceVersion", s(r.routeResourceVersion)}}},
               {"stable", s(Core::colorName(r.stable))},
               {"candidate", s(Core::colorName(r.candidate()))},
               {"candidateWeight", r.candidateWeight()},
@@ -105,7 +108,9 @@ QString releasesTable(const Core::ReleaseSnapshots &releases)
                              QStringLiteral("WEIGHT"), QStringLiteral("HEALTH")}};
     for (const Core::ReleaseSnapshot &r : releases) {
         rows.append({r.namespaceName, r.name, Core::strategyName(r.strategy()),
-                     (r.routeKind == Core::RouteKind::ServiceSelector ? QStringLiteral("Service/") : QStringLiteral("HTTPRoute/")) + r.routeName,
+                     (r.routeKind == Core::RouteKind::ServiceSelector ? QStringLiteral("Service/")
+                                                                      : QStringLiteral("HTTPRoute/")) +
+                         r.routeName,
                      describe(r.environment(r.stable)), describe(r.environment(r.candidate())),
                      QStringLiteral("%1 %").arg(r.candidateWeight()), r.health()});
     }
@@ -117,7 +122,8 @@ QString releaseStatusText(const Core::ReleaseSnapshot &r)
     QString out;
     out += QStringLiteral("Release:   %1 (namespace %2)\n").arg(r.name, r.namespaceName);
     out += QStringLiteral("Strategy:  %1, routed by %2 %3 (resourceVersion %4)\n")
-               .arg(Core::strategyName(r.strategy()), Core::routeKindName(r.routeKind), r.routeName, r.routeResourceVersion);
+               .arg(Core::strategyName(r.strategy()), Core::routeKindName(r.routeKind), r.routeName,
+                    r.routeResourceVersion);
     out += QStringLiteral("Health:    %1\n").arg(r.health());
     if (!r.problem.isEmpty()) {
         out += QStringLiteral("Problem:   %1\n").arg(r.problem);
@@ -130,12 +136,14 @@ QString releaseStatusText(const Core::ReleaseSnapshot &r)
         rows.append({Core::colorName(color), color == r.stable ? QStringLiteral("stable") : QStringLiteral("candidate"),
                      env.present ? env.version : QStringLiteral("-"),
                      QStringLiteral("%1/%2").arg(env.readyReplicas).arg(env.desiredReplicas),
-                     QStringLiteral("%1 %").arg(env.trafficPercent), env.present ? env.rolloutMessage : QStringLiteral("no Deployment")});
+                     QStringLiteral("%1 %").arg(env.trafficPercent),
+                     env.present ? env.rolloutMessage : QStringLiteral("no Deployment")});
     }
     out += table(rows);
     out += QLatin1Char('\n');
     auto line = [](const QString &name, const Core::Capability &c) {
-        return QStringLiteral("  %1 %2\n").arg(name.leftJustified(11), c.enabled ? QStringLiteral("yes") : QStringLiteral("no — ") + c.reason);
+        return QStringLiteral("  %1 %2\n")
+            .arg(name.leftJustified(11), c.enabled ? QStringLiteral("yes") : QStringLiteral("no — ") + c.reason);
     };
     out += QStringLiteral("Actions:\n");
     out += line(QStringLiteral("set-weight"), r.capabilities.setWeight);

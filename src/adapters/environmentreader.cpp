@@ -45,7 +45,8 @@ std::pair<QString, bool> rolloutStatus(const Json &deployment)
     if (const auto conditions = deployment.value(Json::json_pointer("/status/conditions"), Json::array());
         conditions.is_array()) {
         for (const Json &condition : conditions) {
-            if (condition.value("type", "") == "Progressing" && condition.value("reason", "") == "ProgressDeadlineExceeded") {
+            if (condition.value("type", "") == "Progressing" &&
+                condition.value("reason", "") == "ProgressDeadlineExceeded") {
                 return {QStringLiteral("deployment \"%1\" exceeded its progress deadline").arg(name), false};
             }
         }

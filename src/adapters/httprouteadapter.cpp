@@ -133,17 +133,22 @@ Core::Result<RoutePatch> HttpRouteAdapter::write(const Json &route, const Core::
     }
     const std::vector<BackendSlot> slots = colorSlots(route, nullptr);
     if (slots.empty()) {
-        return Core::makeError(Core::ErrorKind::Refused,
-                               QStringLiteral("HTTPRoute %1 has no blue or green backendRefs").arg(Kube::objectName(route)));
+        return Core::makeError(
+            Core::ErrorKind::Refused,
+            QStringLiteral("HTTPRoute %1 has no blue or green backendRefs").arg(Kube::objectName(route)));
     }
     Json ops = Json::array();
     for (const BackendSlot &slot : slots) {
         ops.push_back({{"op", "test"}, {"path", pointer(slot, "name")}, {"value", slot.name.toStdString()}});
     }
-    ops.push_back({{"op", "replace"}, {"path", "/metadata/resourceVersion"}, {"value", Kube::resourceVersion(route).toStdString()}});
+    ops.push_back({{"op", "replace"},
+                   {"path", "/metadata/resourceVersion"},
+                   {"value", Kube::resourceVersion(route).toStdString()}});
     for (const BackendSlot &slot : slots) {
         // `add` creates a weight the object left to its default of 1; `replace` would fail there.
-        ops.push_back({{"op", slot.hasWeight ? "replace" : "add"}, {"path", pointer(slot, "weight")}, {"value", target.weight(slot.color)}});
+        ops.push_back({{"op", slot.hasWeight ? "replace" : "add"},
+                       {"path", pointer(slot, "weight")},
+                       {"value", target.weight(slot.color)}});
     }
     const std::string stable = Core::colorName(target.stable).toStdString();
     const bool hasAnnotations = route.contains(Json::json_pointer("/metadata/annotations"));
@@ -151,7 +156,8 @@ Core::Result<RoutePatch> HttpRouteAdapter::write(const Json &route, const Core::
     if (!hasAnnotations) {
         Json annotations = {{Conventions::stableAnnotation.toStdString(), stable}};
         if (target.previous) {
-            annotations[Conventions::previousAnnotation.toStdString()] = Core::colorName(*target.previous).toStdString();
+            annotations[Conventions::previousAnnotation.toStdString()] =
+                Core::colorName(*target.previous).toStdString();
         }
         ops.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", annotations}});
     } else {

@@ -42,8 +42,9 @@ Core::ReleaseSnapshot ServiceSelectorAdapter::read(const Json &route, const Clus
     const QString selected = selectedColor(route);
     const std::optional<Color> serving = Core::parseColor(selected);
     if (!serving) {
-        snapshot.problem = QStringLiteral("Service %1 selects curtain.dev/color=\"%2\", which is neither blue nor green")
-                               .arg(snapshot.routeName, selected);
+        snapshot.problem =
+            QStringLiteral("Service %1 selects curtain.dev/color=\"%2\", which is neither blue nor green")
+                .arg(snapshot.routeName, selected);
         return snapshot;
     }
     // The selector is the truth about traffic; the stable annotation only matters for weighted routes.

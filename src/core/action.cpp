@@ -37,13 +37,14 @@ Result<int> parseWeight(const QString &text)
     bool isNumber = false;
     const int weight = trimmed.toInt(&isNumber);
     if (!isNumber) {
-        return makeError(ErrorKind::InvalidInput,
-                         QStringLiteral("weight \"%1\" is not a whole number; give a percentage from 0 to 100, e.g. 25")
-                             .arg(text));
+        return makeError(
+            ErrorKind::InvalidInput,
+            QStringLiteral("weight \"%1\" is not a whole number; give a percentage from 0 to 100, e.g. 25").arg(text));
     }
     if (weight < 0 || weight > 100) {
-        return makeError(ErrorKind::InvalidInput,
-                         QStringLiteral("weight %1 is outside 0–100; the candidate's share is a percentage").arg(weight));
+        return makeError(
+            ErrorKind::InvalidInput,
+            QStringLiteral("weight %1 is outside 0–100; the candidate's share is a percentage").arg(weight));
     }
     return weight;
 }
@@ -86,7 +87,8 @@ std::optional<Error> requireReady(const ReleaseSnapshot &release, Color color, c
 Result<TargetState> planAction(const ReleaseSnapshot &release, const ActionRequest &request)
 {
     if (!release.problem.isEmpty()) {
-        return makeError(ErrorKind::Refused, QStringLiteral("%1 cannot be changed: %2").arg(release.name, release.problem));
+        return makeError(ErrorKind::Refused,
+                         QStringLiteral("%1 cannot be changed: %2").arg(release.name, release.problem));
     }
     const Color stable = release.stable;
     const Color candidate = release.candidate();
@@ -140,9 +142,10 @@ Result<TargetState> planAction(const ReleaseSnapshot &release, const ActionReque
             }
             return allTo(target, std::nullopt);
         }
-        return makeError(ErrorKind::Refused, QStringLiteral("%1 has nothing to roll back: %2 (%3) serves all traffic "
-                                                            "and no earlier environment is recorded")
-                                                 .arg(release.name, colorName(stable), release.environment(stable).version));
+        return makeError(ErrorKind::Refused,
+                         QStringLiteral("%1 has nothing to roll back: %2 (%3) serves all traffic "
+                                        "and no earlier environment is recorded")
+                             .arg(release.name, colorName(stable), release.environment(stable).version));
     }
     }
     return makeError(ErrorKind::InvalidInput, QStringLiteral("unknown action"));
@@ -188,7 +191,8 @@ QString describeChange(const ReleaseSnapshot &before, const ReleaseSnapshot &aft
         }
     }
     if (before.stable != after.stable) {
-        parts << QStringLiteral("stable is now %1 (%2)").arg(colorName(after.stable), after.environment(after.stable).version);
+        parts << QStringLiteral("stable is now %1 (%2)")
+                     .arg(colorName(after.stable), after.environment(after.stable).version);
     }
     if (parts.isEmpty()) {
         return QStringLiteral("%1: no change").arg(after.name);

@@ -14,7 +14,10 @@ enum class Color { Blue, Green };
 
 QString colorName(Color color);
 std::optional<Color> parseColor(const QString &name);
-constexpr Color otherColor(Color color) { return color == Color::Blue ? Color::Green : Color::Blue; }
+constexpr Color otherColor(Color color)
+{
+    return color == Color::Blue ? Color::Green : Color::Blue;
+}
 
 enum class RouteKind {
     ServiceSelector, // all-or-nothing: the Service's selector names one color
@@ -72,7 +75,10 @@ struct ReleaseSnapshot
     Capabilities capabilities;
     QDateTime observedAt;
 
-    Strategy strategy() const { return routeKind == RouteKind::ServiceSelector ? Strategy::BlueGreen : Strategy::Canary; }
+    Strategy strategy() const
+    {
+        return routeKind == RouteKind::ServiceSelector ? Strategy::BlueGreen : Strategy::Canary;
+    }
     Color candidate() const { return otherColor(stable); }
     const Environment &environment(Color color) const { return color == Color::Blue ? blue : green; }
     Environment &environment(Color color) { return color == Color::Blue ? blue : green; }

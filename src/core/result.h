@@ -18,8 +18,8 @@ enum class ErrorKind {
     Forbidden,    // 403
     Timeout,
     Cancelled,
-    Protocol,     // a reply that is malformed, truncated or not what the API promises
-    Server,       // 5xx and anything else the server reported
+    Protocol, // a reply that is malformed, truncated or not what the API promises
+    Server,   // 5xx and anything else the server reported
 };
 
 struct Error

@@ -2,8 +2,8 @@
 
 #include "adapters/clusterview.h"
 #include "adapters/routeadapter.h"
-#include "kube/kubeclient.h"
 #include "kube/informer.h"
+#include "kube/kubeclient.h"
 #include "metrics/scrapesource.h"
 
 #include <QPromise>
@@ -67,9 +67,9 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
                                  QStringLiteral("curtain.dev/release"), false, this);
     m_services = new Informer(m_client, collection(QStringLiteral("/api/v1"), QStringLiteral("services")),
                               QStringLiteral("curtain.dev/release"), false, this);
-    m_httpRoutes = new Informer(m_client,
-                                collection(QStringLiteral("/apis/gateway.networking.k8s.io/v1"), QStringLiteral("httproutes")),
-                                QStringLiteral("curtain.dev/release"), true, this);
+    m_httpRoutes = new Informer(
+        m_client, collection(QStringLiteral("/apis/gateway.networking.k8s.io/v1"), QStringLiteral("httproutes")),
+        QStringLiteral("curtain.dev/release"), true, this);
     for (Informer *informer : {m_deployments, m_services, m_httpRoutes}) {
         connect(informer, &Informer::changed, this, &ReleaseEngine::scheduleRebuild);
         connect(informer, &Informer::stateChanged, this, &ReleaseEngine::updateConnection);
@@ -193,16 +193,17 @@ const ReleaseSnapshot *ReleaseEngine::findRelease(const QString &name, Core::Err
         return matches.front();
     }
     if (matches.isEmpty()) {
-        *error = Core::makeError(ErrorKind::NotFound,
-                                 known.isEmpty()
-                                     ? QStringLiteral("no release named \"%1\": the cluster has no releases (no route is "
-                                                      "labelled curtain.dev/release)")
-                                           .arg(name)
-                                     : QStringLiteral("no release named \"%1\"; known releases: %2")
-                                           .arg(name, known.join(QStringLiteral(", "))));
+        *error = Core::makeError(
+            ErrorKind::NotFound,
+            known.isEmpty() ? QStringLiteral("no release named \"%1\": the cluster has no releases (no route is "
+                                             "labelled curtain.dev/release)")
+                                  .arg(name)
+                            : QStringLiteral("no release named \"%1\"; known releases: %2")
+                                  .arg(name, known.join(QStringLiteral(", "))));
     } else {
-        *error = Core::makeError(ErrorKind::InvalidInput,
-                                 QStringLiteral("\"%1\" exists in several namespaces; name it as NAMESPACE/%1").arg(name));
+        *error =
+            Core::makeError(ErrorKind::InvalidInput,
+                            QStringLiteral("\"%1\" exists in several namespaces; name it as NAMESPACE/%1").arg(name));
     }
     return nullptr;
 }
@@ -233,13 +234,14 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
     const Informer *routes = before.routeKind == Core::RouteKind::HttpRoute ? m_httpRoutes : m_services;
     const Json route = routes->objects().value(before.namespaceName + QLatin1Char('/') + before.routeName);
     if (!request.expectedResourceVersion.isEmpty() && request.expectedResourceVersion != before.routeResourceVersion) {
-        return finish(Core::makeError(ErrorKind::Conflict,
-                                      QStringLiteral("%1 changed since you looked at it (it now reads: blue %2 %, green %3 %, "
-                                                     "stable %4); nothing was written — review it and try again")
-                                          .arg(before.name)
-                                          .arg(before.blue.trafficPercent)
-                                          .arg(before.green.trafficPercent)
-                                          .arg(Core::colorName(before.stable))));
+        return finish(
+            Core::makeError(ErrorKind::Conflict,
+                            QStringLiteral("%1 changed since you looked at it (it now reads: blue %2 %, green %3 %, "
+                                           "stable %4); nothing was written — review it and try again")
+                                .arg(before.name)
+                                .arg(before.blue.trafficPercent)
+                                .arg(before.green.trafficPercent)
+                                .arg(Core::colorName(before.stable))));
     }
     const Result<Core::TargetState> plan = Core::planAction(before, request);
     if (!plan.ok()) {
@@ -247,7 +249,8 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
     }
     const Core::TargetState target = plan.value();
     if (target == Core::currentState(before)) {
-        return finish(ActionOutcome{request, before, before, QStringLiteral("%1: already there, nothing to change").arg(before.name)});
+        return finish(ActionOutcome{request, before, before,
+                                    QStringLiteral("%1: already there, nothing to change").arg(before.name)});
     }
     const Result<Adapters::RoutePatch> patch = adapter->write(route, target);
     if (!patch.ok()) {
@@ -256,7 +259,8 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
     const QString path = patch.value().path;
     // Reads the route back and judges the write by what the cluster now says, not by the reply.
     auto readBack = [this, path, adapter, before, request, target, finish](std::optional<Core::Error> writeError) {
-        m_client->get(path).then(this, [this, adapter, before, request, target, finish, writeError](const Result<Json> &fresh) {
+        m_client->get(path).then(this, [this, adapter, before, request, target, finish,
+                                        writeError](const Result<Json> &fresh) {
             if (!fresh.ok()) {
                 return finish(writeError ? *writeError : fresh.error());
             }
@@ -271,23 +275,25 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
                 Core::Error reported = *writeError;
                 if (reported.httpStatus == 409 || reported.httpStatus == 422) {
                     reported.kind = ErrorKind::Conflict;
-                    reported.message = QStringLiteral("%1 was changed by someone else before this %2 (%3); nothing was "
-                                                      "written. It now reads: blue %4 %, green %5 %, stable %6 — review "
-                                                      "and try again")
-                                           .arg(before.name, Core::actionName(request.kind), reported.message)
-                                           .arg(after.blue.trafficPercent)
-                                           .arg(after.green.trafficPercent)
-                                           .arg(Core::colorName(after.stable));
+                    reported.message =
+                        QStringLiteral("%1 was changed by someone else before this %2 (%3); nothing was "
+                                       "written. It now reads: blue %4 %, green %5 %, stable %6 — review "
+                                       "and try again")
+                            .arg(before.name, Core::actionName(request.kind), reported.message)
+                            .arg(after.blue.trafficPercent)
+                            .arg(after.green.trafficPercent)
+                            .arg(Core::colorName(after.stable));
                 } else if (now == Core::currentState(before)) {
                     reported.message += QStringLiteral("; %1 is unchanged").arg(before.name);
                 }
                 return finish(reported);
             }
-            finish(Core::makeError(ErrorKind::Server,
-                                   QStringLiteral("the cluster accepted the %1 but %2 reads back as blue %3 %, green %4 %")
-                                       .arg(Core::actionName(request.kind), before.name)
-                                       .arg(after.blue.trafficPercent)
-                                       .arg(after.green.trafficPercent)));
+            finish(
+                Core::makeError(ErrorKind::Server,
+                                QStringLiteral("the cluster accepted the %1 but %2 reads back as blue %3 %, green %4 %")
+                                    .arg(Core::actionName(request.kind), before.name)
+                                    .arg(after.blue.trafficPercent)
+                                    .arg(after.green.trafficPercent)));
         });
     };
     m_client->patch(path, patch.value().type, patch.value().body).then(this, [readBack](const Result<Json> &written) {

@@ -7,8 +7,8 @@
 
 #include <QFuture>
 #include <QList>
-#include <QPromise>
 #include <QObject>
+#include <QPromise>
 #include <QTimer>
 
 namespace Curtain::Adapters {
@@ -17,7 +17,7 @@ struct ClusterView;
 namespace Curtain::Kube {
 class Informer;
 class KubeClient;
-}
+} // namespace Curtain::Kube
 namespace Curtain::Net {
 class HttpClient;
 }
@@ -47,9 +47,9 @@ public:
 
     const Core::ClusterEndpoint &endpoint() const { return m_endpoint; }
 
-    void start();                                                   // thread-safe
-    void enableMetrics(int intervalMs = 2000);                      // thread-safe
-    QFuture<Core::Result<Core::ReleaseSnapshots>> whenSynced();     // thread-safe; fails on the first error
+    void start();                                               // thread-safe
+    void enableMetrics(int intervalMs = 2000);                  // thread-safe
+    QFuture<Core::Result<Core::ReleaseSnapshots>> whenSynced(); // thread-safe; fails on the first error
     QFuture<Core::Result<Core::ActionOutcome>> perform(Core::ActionRequest request); // thread-safe
 
 Q_SIGNALS:
@@ -65,7 +65,8 @@ private:
     void updateConnection();
     Adapters::ClusterView view() const;
     const Core::ReleaseSnapshot *findRelease(const QString &name, Core::Error *error) const;
-    void performOnThread(Core::ActionRequest request, std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise);
+    void performOnThread(Core::ActionRequest request,
+                         std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise);
     QString collection(const QString &groupVersionPath, const QString &resource) const;
 
     Core::ClusterEndpoint m_endpoint;

@@ -75,8 +75,8 @@ Core::Error apiError(int httpStatus, const QByteArray &body, const QString &what
     if (message.isEmpty()) {
         message = genericMessage(httpStatus);
     }
-    return Core::makeError(kindForStatus(httpStatus), QStringLiteral("%1: %2 (HTTP %3)").arg(what, message).arg(httpStatus),
-                           httpStatus);
+    return Core::makeError(kindForStatus(httpStatus),
+                           QStringLiteral("%1: %2 (HTTP %3)").arg(what, message).arg(httpStatus), httpStatus);
 }
 
 } // namespace Curtain::Kube

@@ -43,7 +43,7 @@ public:
     QString collectionPath() const { return m_path; }
 
 Q_SIGNALS:
-    void changed();                           // the object set changed (also after each relist)
+    void changed(); // the object set changed (also after each relist)
     void stateChanged(State state, const QString &detail);
 
 private:

@@ -46,12 +46,13 @@ Result<Json> parseJsonReply(const Result<HttpResponse> &reply, const QString &wh
     }
     Json parsed = Json::parse(response.body.constBegin(), response.body.constEnd(), nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) {
-        return Core::makeError(ErrorKind::Protocol,
-                               QStringLiteral("%1: the reply is not a JSON object (%2 bytes, starting \"%3\"); the server "
-                                              "may not be a Kubernetes API server")
-                                   .arg(what)
-                                   .arg(response.body.size())
-                                   .arg(QString::fromUtf8(response.body.left(40))));
+        return Core::makeError(
+            ErrorKind::Protocol,
+            QStringLiteral("%1: the reply is not a JSON object (%2 bytes, starting \"%3\"); the server "
+                           "may not be a Kubernetes API server")
+                .arg(what)
+                .arg(response.body.size())
+                .arg(QString::fromUtf8(response.body.left(40))));
     }
     return parsed;
 }
@@ -79,7 +80,8 @@ QString KubeClient::url(const QString &path, const QList<QPair<QString, QString>
     return url.toString(QUrl::FullyEncoded);
 }
 
-Net::HttpRequest KubeClient::request(QByteArray method, const QString &path, const QList<QPair<QString, QString>> &query) const
+Net::HttpRequest KubeClient::request(QByteArray method, const QString &path,
+                                     const QList<QPair<QString, QString>> &query) const
 {
     Net::HttpRequest r;
     r.method = std::move(method);
@@ -133,35 +135,37 @@ QFuture<Result<ListResult>> KubeClient::list(const QString &collectionPath, cons
         if (!continueToken.isEmpty()) {
             query.append({QStringLiteral("continue"), continueToken});
         }
-        m_http->send(request("GET", collectionPath, query)).then(this, [state, what](const Result<HttpResponse> &reply) {
-            Result<Json> page = parseJsonReply(reply, what);
-            auto fail = [&](const Core::Error &error) {
-                state->promise.addResult(error);
-                state->promise.finish();
-                state->fetch = nullptr; // breaks the State ↔ lambda cycle
-            };
-            if (!page.ok()) {
-                return fail(page.error());
-            }
-            const Json &body = page.value();
-            const auto items = body.find("items");
-            if (items == body.end() || !(items->is_array() || items->is_null())) {
-                return fail(Core::makeError(ErrorKind::Protocol, QStringLiteral("%1: the reply has no items list").arg(what)));
-            }
-            if (items->is_array()) {
-                for (const Json &item : *items) {
-                    state->result.items.push_back(item);
+        m_http->send(request("GET", collectionPath, query))
+            .then(this, [state, what](const Result<HttpResponse> &reply) {
+                Result<Json> page = parseJsonReply(reply, what);
+                auto fail = [&](const Core::Error &error) {
+                    state->promise.addResult(error);
+                    state->promise.finish();
+                    state->fetch = nullptr; // breaks the State ↔ lambda cycle
+                };
+                if (!page.ok()) {
+                    return fail(page.error());
                 }
-            }
-            state->result.resourceVersion = stringAt(body, "/metadata/resourceVersion");
-            const QString next = stringAt(body, "/metadata/continue");
-            if (!next.isEmpty()) {
-                return state->fetch(next);
-            }
-            state->promise.addResult(std::move(state->result));
-            state->promise.finish();
-            state->fetch = nullptr;
-        });
+                const Json &body = page.value();
+                const auto items = body.find("items");
+                if (items == body.end() || !(items->is_array() || items->is_null())) {
+                    return fail(Core::makeError(ErrorKind::Protocol,
+                                                QStringLiteral("%1: the reply has no items list").arg(what)));
+                }
+                if (items->is_array()) {
+                    for (const Json &item : *items) {
+                        state->result.items.push_back(item);
+                    }
+                }
+                state->result.resourceVersion = stringAt(body, "/metadata/resourceVersion");
+                const QString next = stringAt(body, "/metadata/continue");
+                if (!next.isEmpty()) {
+                    return state->fetch(next);
+                }
+                state->promise.addResult(std::move(state->result));
+                state->promise.finish();
+                state->fetch = nullptr;
+            });
     };
     QFuture<Result<ListResult>> future = state->promise.future();
     state->fetch({});
@@ -207,8 +211,8 @@ Net::StreamId KubeClient::watch(const QString &collectionPath, const QString &la
             return onClosed(apiError(end.value().status, end.value().body, what));
         }
         if (decoder->pendingBytes() > 0) {
-            return onClosed(Core::makeError(ErrorKind::Protocol,
-                                            QStringLiteral("%1: the stream ended in the middle of an event").arg(what)));
+            return onClosed(Core::makeError(
+                ErrorKind::Protocol, QStringLiteral("%1: the stream ended in the middle of an event").arg(what)));
         }
         onClosed(Core::Done{});
     };

@@ -59,7 +59,8 @@ public:
     QString url(const QString &path, const QList<QPair<QString, QString>> &query = {}) const;
 
 private:
-    Net::HttpRequest request(QByteArray method, const QString &path, const QList<QPair<QString, QString>> &query = {}) const;
+    Net::HttpRequest request(QByteArray method, const QString &path,
+                             const QList<QPair<QString, QString>> &query = {}) const;
 
     Net::HttpClient *m_http;
     ClusterEndpoint m_endpoint;

@@ -8,13 +8,15 @@ Core::Result<WatchEvent> decodeWatchLine(const QByteArray &line)
 {
     const Json event = Json::parse(line.constBegin(), line.constEnd(), nullptr, false);
     if (event.is_discarded() || !event.is_object()) {
-        return Core::makeError(ErrorKind::Protocol,
-                               QStringLiteral("a watch event is not valid JSON: %1").arg(QString::fromUtf8(line.left(120))));
+        return Core::makeError(
+            ErrorKind::Protocol,
+            QStringLiteral("a watch event is not valid JSON: %1").arg(QString::fromUtf8(line.left(120))));
     }
     const QString type = stringAt(event, "/type");
     const auto object = event.find("object");
     if (object == event.end() || !object->is_object()) {
-        return Core::makeError(ErrorKind::Protocol, QStringLiteral("a watch event of type \"%1\" has no object").arg(type));
+        return Core::makeError(ErrorKind::Protocol,
+                               QStringLiteral("a watch event of type \"%1\" has no object").arg(type));
     }
     WatchEvent decoded;
     decoded.object = *object;

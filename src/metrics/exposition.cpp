@@ -86,17 +86,17 @@ Core::Result<QList<Sample>> parseExposition(const QByteArray &text)
         if (pos < line.size() && line[pos] == '{') {
             ++pos;
             if (!parseLabels(line, pos, sample.labels)) {
-                return Core::makeError(ErrorKind::Protocol,
-                                       QStringLiteral("metrics line %1 has malformed labels: %2")
-                                           .arg(lineNumber)
-                                           .arg(QString::fromUtf8(line.left(80))));
+                return Core::makeError(ErrorKind::Protocol, QStringLiteral("metrics line %1 has malformed labels: %2")
+                                                                .arg(lineNumber)
+                                                                .arg(QString::fromUtf8(line.left(80))));
             }
         }
         const QList<QByteArray> rest = line.mid(pos).simplified().split(' ');
         if (sample.name.isEmpty() || rest.isEmpty() || !parseValue(rest.front(), &sample.value)) {
-            return Core::makeError(ErrorKind::Protocol, QStringLiteral("metrics line %1 is not \"name{labels} value\": %2")
-                                                            .arg(lineNumber)
-                                                            .arg(QString::fromUtf8(line.left(80))));
+            return Core::makeError(ErrorKind::Protocol,
+                                   QStringLiteral("metrics line %1 is not \"name{labels} value\": %2")
+                                       .arg(lineNumber)
+                                       .arg(QString::fromUtf8(line.left(80))));
         }
         samples.append(std::move(sample));
     }

@@ -59,7 +59,8 @@ QList<QPointF> MetricHistory::points(const QString &release, Core::Color color, 
             visible.push_back(&p);
         }
     }
-    const std::size_t stride = std::max<std::size_t>(1, (visible.size() + std::size_t(maxPoints) - 1) / std::size_t(maxPoints));
+    const std::size_t stride =
+        std::max<std::size_t>(1, (visible.size() + std::size_t(maxPoints) - 1) / std::size_t(maxPoints));
     for (std::size_t i = 0; i < visible.size(); i += stride) {
         const Core::MetricPoint *peak = visible[i];
         for (std::size_t j = i; j < std::min(visible.size(), i + stride); ++j) {

@@ -21,7 +21,8 @@ public:
     void add(const Core::ReleaseMetrics &metrics);
     // Points as (seconds before `nowMs`, value), oldest first, at most `maxPoints` (downsampled by
     // keeping each bucket's maximum, so a spike never disappears from the chart).
-    QList<QPointF> points(const QString &release, Core::Color color, Series series, qint64 nowMs, int maxPoints = 300) const;
+    QList<QPointF> points(const QString &release, Core::Color color, Series series, qint64 nowMs,
+                          int maxPoints = 300) const;
     Core::MetricPoint latest(const QString &release, Core::Color color) const;
     qint64 spanMs() const { return m_spanMs; }
 

@@ -2,7 +2,8 @@
 
 namespace Curtain::Models {
 
-ReleaseListModel::ReleaseListModel(QObject *parent) : QAbstractTableModel(parent) {}
+ReleaseListModel::ReleaseListModel(QObject *parent) : QAbstractTableModel(parent)
+{}
 
 void ReleaseListModel::setReleases(const Core::ReleaseSnapshots &releases)
 {
@@ -55,10 +56,11 @@ QVariant ReleaseListModel::data(const QModelIndex &index, int role) const
         return release.name;
     }
     if (role == Qt::ToolTipRole) {
-        return release.problem.isEmpty() ? QStringLiteral("%1/%2 — %3 %4")
-                                               .arg(release.namespaceName, release.routeName,
-                                                    Core::routeKindName(release.routeKind), release.routeResourceVersion)
-                                         : release.problem;
+        return release.problem.isEmpty()
+                   ? QStringLiteral("%1/%2 — %3 %4")
+                         .arg(release.namespaceName, release.routeName, Core::routeKindName(release.routeKind),
+                              release.routeResourceVersion)
+                   : release.problem;
     }
     if (role != Qt::DisplayRole) {
         return {};

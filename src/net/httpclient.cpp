@@ -322,7 +322,8 @@ QFuture<Result<HttpResponse>> HttpClient::send(HttpRequest request)
     transfer->promise->start();
     QFuture<Result<HttpResponse>> future = transfer->promise->future();
     // Always queued: a caller may be inside a curl callback, where adding a handle is not allowed.
-    QMetaObject::invokeMethod(this, [this, transfer] { d->start(transfer); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, transfer] { d->start(transfer); }, Qt::QueuedConnection);
     return future;
 }
 
@@ -334,13 +335,15 @@ StreamId HttpClient::openStream(HttpRequest request, StreamHandlers handlers)
     transfer->isStream = true;
     transfer->handlers = std::move(handlers);
     const StreamId id = transfer->id;
-    QMetaObject::invokeMethod(this, [this, transfer] { d->start(transfer); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, transfer] { d->start(transfer); }, Qt::QueuedConnection);
     return id;
 }
 
 void HttpClient::cancel(StreamId id)
 {
-    QMetaObject::invokeMethod(this, [this, id] { d->cancel(id); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, id] { d->cancel(id); }, Qt::QueuedConnection);
 }
 
 int HttpClient::activeTransfers() const

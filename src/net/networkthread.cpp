@@ -15,7 +15,7 @@ NetworkThread::NetworkThread()
 NetworkThread::~NetworkThread()
 {
     QList<QObject *> doomed(m_adopted.crbegin(), m_adopted.crend()); // newest first
-    doomed.append(m_http);                                             // the HTTP client last
+    doomed.append(m_http);                                           // the HTTP client last
     QMetaObject::invokeMethod(
         m_http,
         [doomed] {

@@ -197,9 +197,11 @@ void serveWatch(ObjectStore &store, const httplib::Request &req, httplib::Respon
         }
         state->since = snapshot.resourceVersion;
         if (initialEvents) {
-            state->pending += eventLine("BOOKMARK", {{"kind", type.kind}, {"apiVersion", type.groupVersion()},
-                                                     {"metadata", {{"resourceVersion", std::to_string(snapshot.resourceVersion)},
-                                                                   {"annotations", {{"k8s.io/initial-events-end", "true"}}}}}});
+            state->pending += eventLine("BOOKMARK", {{"kind", type.kind},
+                                                     {"apiVersion", type.groupVersion()},
+                                                     {"metadata",
+                                                      {{"resourceVersion", std::to_string(snapshot.resourceVersion)},
+                                                       {"annotations", {{"k8s.io/initial-events-end", "true"}}}}}});
         }
     } else {
         try {
@@ -208,14 +210,19 @@ void serveWatch(ObjectStore &store, const httplib::Request &req, httplib::Respon
             return sendStatus(res, {400, "BadRequest", "resourceVersion \"" + rv + "\" is not a number"});
         }
         if (state->since < store.oldestResumableVersion()) {
-            const ApiStatus expired{410, "Expired", "too old resource version: " + rv + " (" +
-                                                        std::to_string(store.oldestResumableVersion()) + ")"};
+            const ApiStatus expired{410, "Expired",
+                                    "too old resource version: " + rv + " (" +
+                                        std::to_string(store.oldestResumableVersion()) + ")"};
             state->pending = eventLine("ERROR", expired.toJson());
             state->finishAfterPending = true;
         }
     }
     res.set_header("Cache-Control", "no-cache, private");
-    res.set_chunked_content_provider("application/json", [&store, state, &type, ns, filter, bookmarks](std::size_t, httplib::DataSink &sink) {
+    // kube-apiserver flushes every event, gzip or not. httplib would gzip an "application/json"
+    // stream and hold events in its compressor until the buffer fills, so a watch names its
+    // charset: the same media type to clients, and left uncompressed by httplib.
+    res.set_chunked_content_provider("application/json; charset=utf-8", [&store, state, &type, ns, filter, bookmarks](
+                                                                            std::size_t, httplib::DataSink &sink) {
         auto write = [&](const std::string &text) { return sink.write(text.data(), text.size()); };
         if (!state->pending.empty()) {
             if (!write(std::exchange(state->pending, {}))) {
@@ -234,7 +241,9 @@ void serveWatch(ObjectStore &store, const httplib::Request &req, httplib::Respon
             sink.done();
             return true;
         case ObjectStore::WaitResult::Expired:
-            write(eventLine("ERROR", ApiStatus{410, "Expired", "too old resource version: " + std::to_string(state->since)}.toJson()));
+            write(eventLine(
+                "ERROR",
+                ApiStatus{410, "Expired", "too old resource version: " + std::to_string(state->since)}.toJson()));
             sink.done();
             return true;
         case ObjectStore::WaitResult::TimedOut:
@@ -244,8 +253,10 @@ void serveWatch(ObjectStore &store, const httplib::Request &req, httplib::Respon
             }
             if (bookmarks && Clock::now() - state->lastSent > std::chrono::seconds(10)) {
                 state->lastSent = Clock::now();
-                return write(eventLine("BOOKMARK", {{"kind", type.kind}, {"apiVersion", type.groupVersion()},
-                                                    {"metadata", {{"resourceVersion", std::to_string(state->since)}}}}));
+                return write(
+                    eventLine("BOOKMARK", {{"kind", type.kind},
+                                           {"apiVersion", type.groupVersion()},
+                                           {"metadata", {{"resourceVersion", std::to_string(state->since)}}}}));
             }
             return true;
         case ObjectStore::WaitResult::Events:
@@ -324,9 +335,15 @@ void ApiServer::routes()
     }
     svr.Get("/version", [](const httplib::Request &, httplib::Response &res) {
         sendJson(res, 200,
-                 {{"major", "1"}, {"minor", "30"}, {"gitVersion", "v1.30.0-curtain-sim"}, {"gitCommit", "curtain"},
-                  {"gitTreeState", "clean"}, {"buildDate", "2026-11-26T00:00:00Z"}, {"goVersion", "n/a"},
-                  {"compiler", "c++"}, {"platform", "linux/amd64"}});
+                 {{"major", "1"},
+                  {"minor", "30"},
+                  {"gitVersion", "v1.30.0-curtain-sim"},
+                  {"gitCommit", "curtain"},
+                  {"gitTreeState", "clean"},
+                  {"buildDate", "2026-11-26T00:00:00Z"},
+                  {"goVersion", "n/a"},
+                  {"compiler", "c++"},
+                  {"platform", "linux/amd64"}});
     });
     for (const char *probe : {"/healthz", "/readyz", "/livez"}) {
         svr.Get(probe, [](const httplib::Request &, httplib::Response &res) { res.set_content("ok", "text/plain"); });
@@ -334,7 +351,8 @@ void ApiServer::routes()
     svr.Get("/api", [this](const httplib::Request &, httplib::Response &res) {
         sendJson(res, 200, apiVersionsDocument(m_address));
     });
-    svr.Get("/apis", [](const httplib::Request &, httplib::Response &res) { sendJson(res, 200, apiGroupListDocument()); });
+    svr.Get("/apis",
+            [](const httplib::Request &, httplib::Response &res) { sendJson(res, 200, apiGroupListDocument()); });
 
     svr.Get("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
         const auto target = parseTarget(req.path);
@@ -343,8 +361,9 @@ void ApiServer::routes()
         }
         if (target->discovery) {
             const json document = apiResourceListDocument(target->group, target->version);
-            return document.is_null() ? sendStatus(res, {404, "NotFound", "the server could not find the requested resource"})
-                                      : sendJson(res, 200, document);
+            return document.is_null()
+                       ? sendStatus(res, {404, "NotFound", "the server could not find the requested resource"})
+                       : sendJson(res, 200, document);
         }
         if (!target->type) {
             return sendStatus(res, {404, "NotFound", "the server could not find the requested resource"});
@@ -412,13 +431,18 @@ void ApiServer::routes()
             }
             items.push_back(std::move(item));
         }
-        sendJson(res, 200, {{"kind", type.kind + "List"}, {"apiVersion", type.groupVersion()}, {"metadata", metadata}, {"items", items}});
+        sendJson(res, 200,
+                 {{"kind", type.kind + "List"},
+                  {"apiVersion", type.groupVersion()},
+                  {"metadata", metadata},
+                  {"items", items}});
     });
 
     svr.Patch("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
         const auto target = parseTarget(req.path);
         if (!target || !target->type || target->name.empty()) {
-            return sendStatus(res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
+            return sendStatus(
+                res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
         }
         const bool status = target->subresource.size() == 1 && target->subresource[0] == "status";
         if (!target->subresource.empty() && !status) {
@@ -434,7 +458,8 @@ void ApiServer::routes()
     svr.Post("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
         const auto target = parseTarget(req.path);
         if (!target || !target->type || !target->name.empty()) {
-            return sendStatus(res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
+            return sendStatus(
+                res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
         }
         const json object = json::parse(req.body, nullptr, false);
         if (object.is_discarded() || !object.is_object()) {
@@ -449,7 +474,8 @@ void ApiServer::routes()
     svr.Delete("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
         const auto target = parseTarget(req.path);
         if (!target || !target->type || target->name.empty()) {
-            return sendStatus(res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
+            return sendStatus(
+                res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
         }
         const auto removed = m_store.remove(*target->type, target->namespaceName, target->name);
         if (!failed(removed, res)) {

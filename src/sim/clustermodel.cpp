@@ -25,7 +25,8 @@ std::string keyOf(const json &object)
 
 long long intOr(const json &object, const json::json_pointer &pointer, long long fallback)
 {
-    return object.contains(pointer) && object.at(pointer).is_number_integer() ? object.at(pointer).get<long long>() : fallback;
+    return object.contains(pointer) && object.at(pointer).is_number_integer() ? object.at(pointer).get<long long>()
+                                                                              : fallback;
 }
 
 json condition(const std::string &type, bool status, const std::string &reason, const std::string &message)
@@ -45,15 +46,14 @@ std::string formatNumber(double value)
 
 const std::vector<double> &ClusterModel::bucketBounds()
 {
-    static const std::vector<double> bounds = {0.005, 0.01, 0.025, 0.05, 0.075, 0.1,  0.125, 0.15, 0.175, 0.2,
-                                               0.25,  0.3,  0.4,   0.5,  0.75,  1.0,  2.5,   5.0,  INFINITY};
+    static const std::vector<double> bounds = {0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.175,   0.2,
+                                               0.25,  0.3,  0.4,   0.5,  0.75,  1.0, 2.5,   5.0,  INFINITY};
     return bounds;
 }
 
 ClusterModel::ClusterModel(ObjectStore &store, const Scenario &scenario)
     : m_store(store), m_scenario(scenario), m_random(scenario.seed)
-{
-}
+{}
 
 void ClusterModel::tick(Clock::time_point now)
 {
@@ -102,25 +102,28 @@ void ClusterModel::advanceRollouts(Clock::time_point now)
         updated = std::min(updated, desired);
         const bool complete = updated == desired && ready == desired;
         const std::string name = deployment["metadata"].value("name", "");
-        m_store.updateStatus(type("Deployment"), deployment["metadata"].value("namespace", ""), name, [&](json &object) {
-            json &status = object["status"];
-            status["observedGeneration"] = generation;
-            status["replicas"] = desired;
-            status["updatedReplicas"] = updated;
-            status["readyReplicas"] = ready;
-            status["availableReplicas"] = ready;
-            if (desired - ready > 0) {
-                status["unavailableReplicas"] = desired - ready;
-            } else {
-                status.erase("unavailableReplicas");
-            }
-            status["conditions"] = json::array(
-                {condition("Available", ready > 0, ready > 0 ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-                           ready > 0 ? "Deployment has minimum availability." : "Deployment does not have minimum availability."),
-                 condition("Progressing", true, complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
-                           complete ? "ReplicaSet \"" + name + "\" has successfully progressed."
-                                    : "ReplicaSet \"" + name + "\" is progressing.")});
-        });
+        m_store.updateStatus(
+            type("Deployment"), deployment["metadata"].value("namespace", ""), name, [&](json &object) {
+                json &status = object["status"];
+                status["observedGeneration"] = generation;
+                status["replicas"] = desired;
+                status["updatedReplicas"] = updated;
+                status["readyReplicas"] = ready;
+                status["availableReplicas"] = ready;
+                if (desired - ready > 0) {
+                    status["unavailableReplicas"] = desired - ready;
+                } else {
+                    status.erase("unavailableReplicas");
+                }
+                status["conditions"] = json::array(
+                    {condition("Available", ready > 0,
+                               ready > 0 ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+                               ready > 0 ? "Deployment has minimum availability."
+                                         : "Deployment does not have minimum availability."),
+                     condition("Progressing", true, complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+                               complete ? "ReplicaSet \"" + name + "\" has successfully progressed."
+                                        : "ReplicaSet \"" + name + "\" is progressing.")});
+            });
     }
 }
 
@@ -144,8 +147,8 @@ std::vector<std::pair<json, double>> ClusterModel::targets(const TrafficSource &
         if (!std::holds_alternative<json>(service)) {
             return;
         }
-        const auto deployments =
-            selectedDeployments(source.namespaceName, std::get<json>(service).value(json::json_pointer("/spec/selector"), json()));
+        const auto deployments = selectedDeployments(
+            source.namespaceName, std::get<json>(service).value(json::json_pointer("/spec/selector"), json()));
         double ready = 0;
         for (const json &d : deployments) {
             ready += double(intOr(d, "/status/readyReplicas"_json_pointer, 0));
@@ -222,11 +225,13 @@ std::optional<std::string> ClusterModel::exposition(const std::string &ns, const
     if (!std::holds_alternative<json>(service)) {
         return std::nullopt;
     }
-    const auto deployments = selectedDeployments(ns, std::get<json>(service).value(json::json_pointer("/spec/selector"), json()));
+    const auto deployments =
+        selectedDeployments(ns, std::get<json>(service).value(json::json_pointer("/spec/selector"), json()));
     std::lock_guard lock(m_mutex);
     std::ostringstream requests;
     std::ostringstream histogram;
-    requests << "# HELP http_requests_total Requests served, by HTTP status code.\n# TYPE http_requests_total counter\n";
+    requests
+        << "# HELP http_requests_total Requests served, by HTTP status code.\n# TYPE http_requests_total counter\n";
     histogram << "# HELP http_request_duration_seconds Time to serve a request.\n"
                  "# TYPE http_request_duration_seconds histogram\n";
     for (const json &deployment : deployments) {
@@ -244,7 +249,8 @@ std::optional<std::string> ClusterModel::exposition(const std::string &ns, const
             cumulative += i < c.buckets.size() ? c.buckets[i] : 0.0;
             const double le = bucketBounds()[i];
             histogram << "http_request_duration_seconds_bucket{" << labels << ",le=\""
-                      << (std::isinf(le) ? std::string("+Inf") : formatNumber(le)) << "\"} " << formatNumber(cumulative) << "\n";
+                      << (std::isinf(le) ? std::string("+Inf") : formatNumber(le)) << "\"} " << formatNumber(cumulative)
+                      << "\n";
         }
         histogram << "http_request_duration_seconds_sum{" << labels << "} " << formatNumber(c.latencySum) << "\n";
         histogram << "http_request_duration_seconds_count{" << labels << "} " << formatNumber(c.count) << "\n";

@@ -31,9 +31,13 @@ DemoCluster::DemoCluster(Scenario scenario, bool logRequests)
                                {"readyReplicas", replicas},
                                {"availableReplicas", replicas},
                                {"conditions",
-                                {{{"type", "Available"}, {"status", "True"}, {"reason", "MinimumReplicasAvailable"},
+                                {{{"type", "Available"},
+                                  {"status", "True"},
+                                  {"reason", "MinimumReplicasAvailable"},
                                   {"message", "Deployment has minimum availability."}},
-                                 {{"type", "Progressing"}, {"status", "True"}, {"reason", "NewReplicaSetAvailable"},
+                                 {{"type", "Progressing"},
+                                  {"status", "True"},
+                                  {"reason", "NewReplicaSetAvailable"},
                                   {"message", "ReplicaSet \"" + name + "\" has successfully progressed."}}}}};
             });
         }

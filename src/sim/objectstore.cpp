@@ -11,8 +11,9 @@ using nlohmann::json;
 
 json ApiStatus::toJson() const
 {
-    json status = {{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Failure"},
-                   {"message", message}, {"reason", reason}, {"code", code}};
+    json status = {{"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", json::object()},
+                   {"status", "Failure"}, {"message", message}, {"reason", reason},
+                   {"code", code}};
     if (!details.is_null()) {
         status["details"] = details;
     }
@@ -50,10 +51,13 @@ std::string mediaType(const std::string &contentType)
     return type;
 }
 
-ApiStatus invalid(const ResourceType &type, const std::string &name, const std::string &field, const std::string &detail)
+ApiStatus invalid(const ResourceType &type, const std::string &name, const std::string &field,
+                  const std::string &detail)
 {
     const std::string message = type.kind + " \"" + name + "\" is invalid: " + field + ": " + detail;
-    return {422, "Invalid", message,
+    return {422,
+            "Invalid",
+            message,
             {{"name", name},
              {"kind", type.kind},
              {"group", type.group},
@@ -79,7 +83,8 @@ std::optional<ApiStatus> validate(const ResourceType &type, const json &object)
     if (type.kind == "Deployment") {
         const json replicas = object["spec"].value("replicas", json(1));
         if (!replicas.is_number_integer() || replicas.get<long long>() < 0) {
-            return invalid(type, name, "spec.replicas", "Invalid value: " + replicas.dump() + ": must be greater than or equal to 0");
+            return invalid(type, name, "spec.replicas",
+                           "Invalid value: " + replicas.dump() + ": must be greater than or equal to 0");
         }
     }
     if (type.kind == "HTTPRoute") {
@@ -90,7 +95,8 @@ std::optional<ApiStatus> validate(const ResourceType &type, const json &object)
                 const json weight = refs[i].value("weight", json(1));
                 if (!weight.is_number_integer() || weight.get<long long>() < 0 || weight.get<long long>() > 1000000) {
                     return invalid(type, name,
-                                   "spec.rules[" + std::to_string(r) + "].backendRefs[" + std::to_string(i) + "].weight",
+                                   "spec.rules[" + std::to_string(r) + "].backendRefs[" + std::to_string(i) +
+                                       "].weight",
                                    "Invalid value: " + weight.dump() + ": must be an integer from 0 to 1000000");
                 }
             }
@@ -161,7 +167,9 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
         return invalid(type, name, "metadata.name", "Required value: name or generateName is required");
     }
     if (m_objects.count(key(type, ns, name))) {
-        return ApiStatus{409, "AlreadyExists", type.groupResource() + " \"" + name + "\" already exists",
+        return ApiStatus{409,
+                         "AlreadyExists",
+                         type.groupResource() + " \"" + name + "\" already exists",
                          {{"name", name}, {"group", type.group}, {"kind", type.plural}}};
     }
     if (auto error = validate(type, object)) {
@@ -175,8 +183,8 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
     std::mt19937_64 random(++m_uid);
     std::ostringstream uid;
     uid << std::hex << std::setfill('0') << std::setw(8) << (random() & 0xffffffff) << "-" << std::setw(4)
-        << (random() & 0xffff) << "-4" << std::setw(3) << (random() & 0xfff) << "-a" << std::setw(3) << (random() & 0xfff)
-        << "-" << std::setw(12) << (random() & 0xffffffffffff);
+        << (random() & 0xffff) << "-4" << std::setw(3) << (random() & 0xfff) << "-a" << std::setw(3)
+        << (random() & 0xfff) << "-" << std::setw(12) << (random() & 0xffffffffffff);
     object["metadata"]["uid"] = uid.str();
     object["metadata"]["creationTimestamp"] = nowRfc3339();
     if (type.hasGeneration) {
@@ -205,7 +213,8 @@ Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns
                        (type.builtin && media == "application/strategic-merge-patch+json");
     if (!known) {
         return ApiStatus{415, "UnsupportedMediaType",
-                         "the body of the request was in an unknown format - accepted media types include: " + accepted};
+                         "the body of the request was in an unknown format - accepted media types include: " +
+                             accepted};
     }
     const json patch = json::parse(body, nullptr, false);
     if (patch.is_discarded()) {
@@ -215,7 +224,8 @@ Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns
     try {
         if (media == "application/json-patch+json") {
             if (!patch.is_array()) {
-                return ApiStatus{400, "BadRequest", "json: cannot unmarshal object into Go value of type jsonpatch.Patch"};
+                return ApiStatus{400, "BadRequest",
+                                 "json: cannot unmarshal object into Go value of type jsonpatch.Patch"};
             }
             if (patch.size() > 10000) {
                 return ApiStatus{413, "RequestEntityTooLarge", "The allowed operation count is 10000"};
@@ -229,17 +239,21 @@ Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns
         }
     } catch (const json::exception &) {
         // A failed `test` or a missing path: the API server drops jsonpatch's own words (patch.go).
-        return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request", json::object()};
+        return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request",
+                         json::object()};
     }
     if (!patched.is_object() || !patched.contains("metadata") || !patched["metadata"].is_object()) {
-        return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request", json::object()};
+        return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request",
+                         json::object()};
     }
     const json &requestedVersion = patched["metadata"]["resourceVersion"];
     if (requestedVersion != stored["metadata"]["resourceVersion"]) {
-        return ApiStatus{409, "Conflict",
-                         "Operation cannot be fulfilled on " + type.groupResource() + " \"" + name +
-                             "\": the object has been modified; please apply your changes to the latest version and try again",
-                         {{"name", name}, {"group", type.group}, {"kind", type.plural}}};
+        return ApiStatus{
+            409,
+            "Conflict",
+            "Operation cannot be fulfilled on " + type.groupResource() + " \"" + name +
+                "\": the object has been modified; please apply your changes to the latest version and try again",
+            {{"name", name}, {"group", type.group}, {"kind", type.plural}}};
     }
     // Identity and server-owned fields cannot be changed by a patch.
     for (const char *field : {"name", "namespace", "uid", "creationTimestamp", "generation"}) {

@@ -56,7 +56,8 @@ class ObjectStore
 public:
     explicit ObjectStore(std::size_t historyLimit = 5000) : m_historyLimit(historyLimit) {}
 
-    ListSnapshot list(const ResourceType &type, const std::string &ns, const std::function<bool(const nlohmann::json &)> &filter) const;
+    ListSnapshot list(const ResourceType &type, const std::string &ns,
+                      const std::function<bool(const nlohmann::json &)> &filter) const;
     Outcome<nlohmann::json> get(const ResourceType &type, const std::string &ns, const std::string &name) const;
     Outcome<nlohmann::json> create(const ResourceType &type, const std::string &ns, nlohmann::json object);
     Outcome<nlohmann::json> patch(const ResourceType &type, const std::string &ns, const std::string &name,

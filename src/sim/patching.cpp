@@ -11,7 +11,8 @@ namespace {
 
 bool isDirective(const std::string &key)
 {
-    return key.rfind("$setElementOrder/", 0) == 0 || key == "$retainKeys" || key.rfind("$deleteFromPrimitiveList/", 0) == 0;
+    return key.rfind("$setElementOrder/", 0) == 0 || key == "$retainKeys" ||
+           key.rfind("$deleteFromPrimitiveList/", 0) == 0;
 }
 
 std::string mergeKeyFor(const std::string &field, const json &list)
@@ -72,8 +73,9 @@ json mergeList(const std::string &field, const json &original, const json &patch
         if (!item.is_object() || !item.contains(key)) {
             continue;
         }
-        auto match = std::find_if(result.begin(), result.end(),
-                                  [&](const json &existing) { return existing.is_object() && existing.value(key, json()) == item[key]; });
+        auto match = std::find_if(result.begin(), result.end(), [&](const json &existing) {
+            return existing.is_object() && existing.value(key, json()) == item[key];
+        });
         const bool remove = item.contains("$patch") && item["$patch"] == "delete";
         if (remove) {
             if (match != result.end()) {

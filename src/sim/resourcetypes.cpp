@@ -70,8 +70,11 @@ json apiResourceListDocument(const std::string &group, const std::string &versio
             continue;
         }
         json verbs = {"create", "delete", "get", "list", "patch", "update", "watch"};
-        json resource = {{"name", type.plural},     {"singularName", type.singular}, {"namespaced", type.namespaced},
-                         {"kind", type.kind},       {"verbs", verbs}};
+        json resource = {{"name", type.plural},
+                         {"singularName", type.singular},
+                         {"namespaced", type.namespaced},
+                         {"kind", type.kind},
+                         {"verbs", verbs}};
         if (!type.shortNames.empty()) {
             resource["shortNames"] = type.shortNames;
         }

@@ -66,7 +66,8 @@ json deployment(const std::string &ns, const std::string &release, const std::st
             {"spec",
              {{"replicas", replicas},
               {"selector", {{"matchLabels", selector}}},
-              {"strategy", {{"type", "RollingUpdate"}, {"rollingUpdate", {{"maxSurge", "25%"}, {"maxUnavailable", "25%"}}}}},
+              {"strategy",
+               {{"type", "RollingUpdate"}, {"rollingUpdate", {{"maxSurge", "25%"}, {"maxUnavailable", "25%"}}}}},
               {"template",
                {{"metadata", {{"labels", labels}}},
                 {"spec",
@@ -80,7 +81,11 @@ json service(const std::string &ns, const std::string &name, const json &labels,
 {
     return {{"apiVersion", "v1"},
             {"kind", "Service"},
-            {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels}, {"annotations", {{"prometheus.io/path", "/metrics"}}}}},
+            {"metadata",
+             {{"name", name},
+              {"namespace", ns},
+              {"labels", labels},
+              {"annotations", {{"prometheus.io/path", "/metrics"}}}}},
             {"spec",
              {{"type", "ClusterIP"},
               {"clusterIP", "10.96.0." + std::to_string(ipSuffix)},
@@ -123,7 +128,8 @@ Scenario build(const YAML::Node &root)
             scenario.objects.push_back(deployment(ns, name, color, text(env, "version", where + "." + color),
                                                   int(number(env, "replicas", 2, where))));
             const json labels = {{"curtain.dev/release", name}, {"curtain.dev/color", color}};
-            scenario.objects.push_back(service(ns, name + "-" + color, labels, {{"app", name}, {"curtain.dev/color", color}}, ip++));
+            scenario.objects.push_back(
+                service(ns, name + "-" + color, labels, {{"app", name}, {"curtain.dev/color", color}}, ip++));
         }
         const double rps = number(release, "requestsPerSecond", 100, where);
         if (route == "service") {
@@ -131,7 +137,8 @@ Scenario build(const YAML::Node &root)
             if (serving != "blue" && serving != "green") {
                 throw ScenarioError{where + ": serving must be blue or green"};
             }
-            json svc = service(ns, name, {{"curtain.dev/release", name}}, {{"app", name}, {"curtain.dev/color", serving}}, ip++);
+            json svc = service(ns, name, {{"curtain.dev/release", name}},
+                               {{"app", name}, {"curtain.dev/color", serving}}, ip++);
             svc["metadata"]["annotations"]["curtain.dev/stable-color"] = serving;
             scenario.objects.push_back(svc);
             scenario.traffic.push_back({ns, "Service", name, rps});
@@ -141,22 +148,21 @@ Scenario build(const YAML::Node &root)
             if (blue < 0 || green < 0 || blue + green == 0) {
                 throw ScenarioError{where + ": weights must be ≥ 0 and not both 0"};
             }
-            json httpRoute = {
-                {"apiVersion", "gateway.networking.k8s.io/v1"},
-                {"kind", "HTTPRoute"},
-                {"metadata",
-                 {{"name", name},
-                  {"namespace", ns},
-                  {"labels", {{"curtain.dev/release", name}}},
-                  {"annotations", {{"curtain.dev/stable-color", blue >= green ? "blue" : "green"}}}}},
-                {"spec",
-                 {{"parentRefs", {{{"name", "demo-gateway"}}}},
-                  {"hostnames", {name + ".demo.example"}},
-                  {"rules",
-                   {{{"matches", {{{"path", {{"type", "PathPrefix"}, {"value", "/"}}}}}},
-                     {"backendRefs",
-                      {{{"name", name + "-blue"}, {"port", 80}, {"weight", blue}},
-                       {{"name", name + "-green"}, {"port", 80}, {"weight", green}}}}}}}}}};
+            json httpRoute = {{"apiVersion", "gateway.networking.k8s.io/v1"},
+                              {"kind", "HTTPRoute"},
+                              {"metadata",
+                               {{"name", name},
+                                {"namespace", ns},
+                                {"labels", {{"curtain.dev/release", name}}},
+                                {"annotations", {{"curtain.dev/stable-color", blue >= green ? "blue" : "green"}}}}},
+                              {"spec",
+                               {{"parentRefs", {{{"name", "demo-gateway"}}}},
+                                {"hostnames", {name + ".demo.example"}},
+                                {"rules",
+                                 {{{"matches", {{{"path", {{"type", "PathPrefix"}, {"value", "/"}}}}}},
+                                   {"backendRefs",
+                                    {{{"name", name + "-blue"}, {"port", 80}, {"weight", blue}},
+                                     {{"name", name + "-green"}, {"port", 80}, {"weight", green}}}}}}}}}};
             scenario.objects.push_back(httpRoute);
             scenario.traffic.push_back({ns, "HTTPRoute", name, rps});
         } else {

@@ -63,20 +63,26 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
     json columns = json::array({column("Name", "string", "Name must be unique within a namespace.")});
     if (type.kind == "Deployment") {
         columns.push_back(column("Ready", "string", "Number of the pod with ready state"));
-        columns.push_back(column("Up-to-date", "string", "Total number of non-terminated pods targeted by this deployment that have the desired template spec."));
+        columns.push_back(column(
+            "Up-to-date", "string",
+            "Total number of non-terminated pods targeted by this deployment that have the desired template spec."));
         columns.push_back(column("Available", "string", "Total number of available pods targeted by this deployment."));
     } else if (type.kind == "Service") {
         columns.push_back(column("Type", "string", "type determines how the Service is exposed."));
         columns.push_back(column("Cluster-IP", "string", "clusterIP is the IP address of the service."));
         columns.push_back(column("External-IP", "string", "externalIPs is a list of IP addresses."));
         columns.push_back(column("Port(s)", "string", "The list of ports that are exposed by this service."));
-        columns.push_back(column("Selector", "string", "Route service traffic to pods with label keys and values matching this selector.", 1));
+        columns.push_back(column("Selector", "string",
+                                 "Route service traffic to pods with label keys and values matching this selector.",
+                                 1));
     } else if (type.kind == "HTTPRoute") {
         columns.push_back(column("Hostnames", "string", "Hostnames the route matches."));
     } else if (type.kind == "Namespace") {
         columns.push_back(column("Status", "string", "The status of the namespace"));
     }
-    columns.push_back(column("Age", "string", "CreationTimestamp is a timestamp representing the server time when this object was created."));
+    columns.push_back(
+        column("Age", "string",
+               "CreationTimestamp is a timestamp representing the server time when this object was created."));
     json rows = json::array();
     for (const json &object : objects) {
         json cells = json::array({object["metadata"].value("name", "")});
@@ -90,7 +96,8 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
             std::string selector;
             const json selectorMap = object.value(json::json_pointer("/spec/selector"), json::object());
             for (auto it = selectorMap.begin(); it != selectorMap.end(); ++it) {
-                selector += (selector.empty() ? "" : ",") + it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
+                selector += (selector.empty() ? "" : ",") + it.key() + "=" +
+                            (it->is_string() ? it->get<std::string>() : it->dump());
             }
             cells.push_back(object.value(json::json_pointer("/spec/type"), "ClusterIP"));
             cells.push_back(object.value(json::json_pointer("/spec/clusterIP"), "None"));
@@ -109,7 +116,10 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
         }
         cells.push_back(age(object));
         rows.push_back({{"cells", cells},
-                        {"object", {{"kind", "PartialObjectMetadata"}, {"apiVersion", "meta.k8s.io/v1"}, {"metadata", object["metadata"]}}}});
+                        {"object",
+                         {{"kind", "PartialObjectMetadata"},
+                          {"apiVersion", "meta.k8s.io/v1"},
+                          {"metadata", object["metadata"]}}}});
     }
     return {{"kind", "Table"},
             {"apiVersion", "meta.k8s.io/v1"},

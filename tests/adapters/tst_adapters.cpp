@@ -49,7 +49,10 @@ private Q_SLOTS:
         const Json list = Json::parse(text.toStdString());
         for (const Json &item : list["items"]) {
             const std::string kind = item["kind"];
-            (kind == "Deployment" ? m_view.deployments : kind == "Service" ? m_view.services : m_view.httpRoutes).push_back(item);
+            (kind == "Deployment" ? m_view.deployments
+             : kind == "Service"  ? m_view.services
+                                  : m_view.httpRoutes)
+                .push_back(item);
         }
     }
 
@@ -94,12 +97,14 @@ private Q_SLOTS:
         QVERIFY(!done);
         Json pending = object("Deployment", "web-blue");
         pending["metadata"]["generation"] = 2;
-        QCOMPARE(Adapters::rolloutStatus(pending).first, QStringLiteral("Waiting for deployment spec update to be observed..."));
+        QCOMPARE(Adapters::rolloutStatus(pending).first,
+                 QStringLiteral("Waiting for deployment spec update to be observed..."));
     }
 
     void servicePatch_isAMergePatchGuardedByResourceVersion()
     {
-        const auto patch = Adapters::ServiceSelectorAdapter().write(object("Service", "web"), {100, 0, Core::Color::Blue, std::nullopt});
+        const auto patch = Adapters::ServiceSelectorAdapter().write(object("Service", "web"),
+                                                                    {100, 0, Core::Color::Blue, std::nullopt});
         QVERIFY(patch.ok());
         QCOMPARE(patch.value().type, Kube::PatchType::Merge);
         QCOMPARE(patch.value().path, QStringLiteral("/api/v1/namespaces/shop/services/web"));
@@ -115,7 +120,8 @@ private Q_SLOTS:
 
     void servicePatch_refusesASplit()
     {
-        const auto patch = Adapters::ServiceSelectorAdapter().write(object("Service", "web"), {50, 50, Core::Color::Blue, std::nullopt});
+        const auto patch = Adapters::ServiceSelectorAdapter().write(object("Service", "web"),
+                                                                    {50, 50, Core::Color::Blue, std::nullopt});
         QVERIFY(!patch.ok());
     }
 
@@ -151,7 +157,8 @@ private Q_SLOTS:
 
     void httpRoutePatch_neverWritesAllZero()
     {
-        const auto patch = Adapters::HttpRouteAdapter().write(object("HTTPRoute", "search"), {0, 0, Core::Color::Blue, std::nullopt});
+        const auto patch =
+            Adapters::HttpRouteAdapter().write(object("HTTPRoute", "search"), {0, 0, Core::Color::Blue, std::nullopt});
         QVERIFY(!patch.ok());
     }
 };

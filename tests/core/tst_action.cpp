@@ -15,8 +15,18 @@ ReleaseSnapshot release(RouteKind kind, int blueWeight, Color stable, std::optio
     r.name = QStringLiteral("catalog");
     r.namespaceName = QStringLiteral("demo");
     r.routeKind = kind;
-    r.blue = {Color::Blue, true, QStringLiteral("catalog-blue"), QStringLiteral("v2.3.0"), 4, 4, blueWeight, {}, true, {}};
-    r.green = {Color::Green, true, QStringLiteral("catalog-green"), QStringLiteral("v2.4.0"), 2, greenReady, 100 - blueWeight, {}, true, {}};
+    r.blue = {Color::Blue, true, QStringLiteral("catalog-blue"), QStringLiteral("v2.3.0"), 4, 4, blueWeight, {},
+              true,        {}};
+    r.green = {Color::Green,
+               true,
+               QStringLiteral("catalog-green"),
+               QStringLiteral("v2.4.0"),
+               2,
+               greenReady,
+               100 - blueWeight,
+               {},
+               true,
+               {}};
     r.stable = stable;
     r.previous = previous;
     return r;
@@ -62,7 +72,8 @@ private Q_SLOTS:
 
     void setWeight_movesCandidateAndStableTogether()
     {
-        const auto plan = planAction(release(RouteKind::HttpRoute, 100, Color::Blue), {ActionKind::SetWeight, {}, 25, {}});
+        const auto plan =
+            planAction(release(RouteKind::HttpRoute, 100, Color::Blue), {ActionKind::SetWeight, {}, 25, {}});
         QVERIFY(plan.ok());
         QCOMPARE(plan.value().greenWeight, 25);
         QCOMPARE(plan.value().blueWeight, 75);
@@ -71,7 +82,8 @@ private Q_SLOTS:
 
     void setWeight_whenGreenIsStable_weightsBlue()
     {
-        const auto plan = planAction(release(RouteKind::HttpRoute, 0, Color::Green), {ActionKind::SetWeight, {}, 5, {}});
+        const auto plan =
+            planAction(release(RouteKind::HttpRoute, 0, Color::Green), {ActionKind::SetWeight, {}, 5, {}});
         QVERIFY(plan.ok());
         QCOMPARE(plan.value().blueWeight, 5);
         QCOMPARE(plan.value().greenWeight, 95);
@@ -79,7 +91,8 @@ private Q_SLOTS:
 
     void setWeight_onServiceSelector_isRefusedWithReason()
     {
-        const auto plan = planAction(release(RouteKind::ServiceSelector, 100, Color::Blue), {ActionKind::SetWeight, {}, 30, {}});
+        const auto plan =
+            planAction(release(RouteKind::ServiceSelector, 100, Color::Blue), {ActionKind::SetWeight, {}, 30, {}});
         QVERIFY(!plan.ok());
         QCOMPARE(plan.error().kind, ErrorKind::Refused);
         QVERIFY(plan.error().message.contains(QStringLiteral("flip")));
@@ -87,7 +100,8 @@ private Q_SLOTS:
 
     void setWeight_outOfRange_isInvalidInput()
     {
-        const auto plan = planAction(release(RouteKind::HttpRoute, 100, Color::Blue), {ActionKind::SetWeight, {}, 130, {}});
+        const auto plan =
+            planAction(release(RouteKind::HttpRoute, 100, Color::Blue), {ActionKind::SetWeight, {}, 130, {}});
         QVERIFY(!plan.ok());
         QCOMPARE(plan.error().kind, ErrorKind::InvalidInput);
         QVERIFY(plan.error().message.contains(QStringLiteral("130")));
@@ -95,7 +109,8 @@ private Q_SLOTS:
 
     void setWeight_toUnreadyCandidate_isRefused()
     {
-        const auto plan = planAction(release(RouteKind::HttpRoute, 100, Color::Blue, std::nullopt, 0), {ActionKind::SetWeight, {}, 5, {}});
+        const auto plan = planAction(release(RouteKind::HttpRoute, 100, Color::Blue, std::nullopt, 0),
+                                     {ActionKind::SetWeight, {}, 5, {}});
         QVERIFY(!plan.ok());
         QVERIFY(plan.error().message.contains(QStringLiteral("0 of 2 replicas ready")));
     }
@@ -109,7 +124,8 @@ private Q_SLOTS:
 
     void flip_movesEverythingToTheOtherColor()
     {
-        const auto plan = planAction(release(RouteKind::ServiceSelector, 100, Color::Blue), {ActionKind::Flip, {}, 0, {}});
+        const auto plan =
+            planAction(release(RouteKind::ServiceSelector, 100, Color::Blue), {ActionKind::Flip, {}, 0, {}});
         QVERIFY(plan.ok());
         QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue}));
     }
@@ -123,14 +139,16 @@ private Q_SLOTS:
 
     void rollback_afterFlip_returnsToThePreviousColor()
     {
-        const auto plan = planAction(release(RouteKind::ServiceSelector, 0, Color::Green, Color::Blue), {ActionKind::Rollback, {}, 0, {}});
+        const auto plan = planAction(release(RouteKind::ServiceSelector, 0, Color::Green, Color::Blue),
+                                     {ActionKind::Rollback, {}, 0, {}});
         QVERIFY(plan.ok());
         QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, std::nullopt}));
     }
 
     void rollback_withNothingToRollBack_isRefusedAndSaysWhy()
     {
-        const auto plan = planAction(release(RouteKind::HttpRoute, 100, Color::Blue), {ActionKind::Rollback, {}, 0, {}});
+        const auto plan =
+            planAction(release(RouteKind::HttpRoute, 100, Color::Blue), {ActionKind::Rollback, {}, 0, {}});
         QVERIFY(!plan.ok());
         QVERIFY(plan.error().message.contains(QStringLiteral("nothing to roll back")));
     }
@@ -179,7 +197,8 @@ private Q_SLOTS:
 
     void describeChange_namesWhatMoved()
     {
-        const QString text = describeChange(release(RouteKind::HttpRoute, 75, Color::Blue), release(RouteKind::HttpRoute, 100, Color::Blue));
+        const QString text = describeChange(release(RouteKind::HttpRoute, 75, Color::Blue),
+                                            release(RouteKind::HttpRoute, 100, Color::Blue));
         QCOMPARE(text, QStringLiteral("catalog: blue 75 % → 100 %, green 25 % → 0 %"));
     }
 

@@ -25,11 +25,12 @@ private Q_SLOTS:
     {
         QFETCH(int, sliceSize);
         // (No raw string literals here: moc cannot parse them.)
-        const QByteArray body = "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"5\"}}}\n"
-                                "{\"type\":\"MODIFIED\",\"object\":{\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"6\"}}}\n"
-                                "\n"
-                                "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Service\",\"metadata\":{\"resourceVersion\":\"9\"}}}\n"
-                                "{\"type\":\"DELETED\",\"object\":{\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"10\"}}}\n";
+        const QByteArray body =
+            "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"5\"}}}\n"
+            "{\"type\":\"MODIFIED\",\"object\":{\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"6\"}}}\n"
+            "\n"
+            "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Service\",\"metadata\":{\"resourceVersion\":\"9\"}}}\n"
+            "{\"type\":\"DELETED\",\"object\":{\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"10\"}}}\n";
         WatchDecoder decoder;
         QList<WatchEventType> types;
         QStringList versions;
@@ -40,9 +41,10 @@ private Q_SLOTS:
                 versions << resourceVersion(event.value().object);
             }
         }
-        QCOMPARE(types, (QList<WatchEventType>{WatchEventType::Added, WatchEventType::Modified, WatchEventType::Bookmark,
-                                                WatchEventType::Deleted}));
-        QCOMPARE(versions, (QStringList{QStringLiteral("5"), QStringLiteral("6"), QStringLiteral("9"), QStringLiteral("10")}));
+        QCOMPARE(types, (QList<WatchEventType>{WatchEventType::Added, WatchEventType::Modified,
+                                               WatchEventType::Bookmark, WatchEventType::Deleted}));
+        QCOMPARE(versions,
+                 (QStringList{QStringLiteral("5"), QStringLiteral("6"), QStringLiteral("9"), QStringLiteral("10")}));
         QCOMPARE(decoder.pendingBytes(), 0);
     }
 
@@ -60,7 +62,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("mentions");
         QTest::newRow("not json") << QByteArray("<html>proxy error</html>\n") << QStringLiteral("not valid JSON");
         QTest::newRow("no object") << QByteArray("{\"type\":\"ADDED\"}\n") << QStringLiteral("has no object");
-        QTest::newRow("unknown type") << QByteArray("{\"type\":\"RENAMED\",\"object\":{}}\n") << QStringLiteral("RENAMED");
+        QTest::newRow("unknown type") << QByteArray("{\"type\":\"RENAMED\",\"object\":{}}\n")
+                                      << QStringLiteral("RENAMED");
     }
 
     void malformedLines_becomeProtocolErrors()
@@ -87,7 +90,8 @@ private Q_SLOTS:
 
     void apiError_withoutStatusBody_usesTheGenericWording()
     {
-        const Core::Error error = apiError(429, "Too many requests, please try again later.\n", QStringLiteral("LIST deployments"));
+        const Core::Error error =
+            apiError(429, "Too many requests, please try again later.\n", QStringLiteral("LIST deployments"));
         QCOMPARE(error.kind, Core::ErrorKind::Server);
         QVERIFY(error.message.contains(QStringLiteral("too many requests")));
     }

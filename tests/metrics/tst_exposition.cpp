@@ -18,7 +18,8 @@ QByteArray exposition(double ok, double errors, const std::vector<std::pair<cons
     text += "http_requests_total{code=\"200\",version=\"v1\"} " + QByteArray::number(ok) + "\n";
     text += "http_requests_total{code=\"503\",version=\"v1\"} " + QByteArray::number(errors) + "\n";
     for (const auto &[le, count] : buckets) {
-        text += QByteArray("http_request_duration_seconds_bucket{version=\"v1\",le=\"") + le + "\"} " + QByteArray::number(count) + "\n";
+        text += QByteArray("http_request_duration_seconds_bucket{version=\"v1\",le=\"") + le + "\"} " +
+                QByteArray::number(count) + "\n";
     }
     return text;
 }
@@ -32,7 +33,8 @@ class TestExposition : public QObject
 private Q_SLOTS:
     void parse_readsLabelsEscapesAndSpecialValues()
     {
-        const auto samples = parseExposition("# a comment\nm{a=\"x\\\"y\",b=\"line\\nbreak\"} 1.5e3 1700000000\nn +Inf\nk NaN\n");
+        const auto samples =
+            parseExposition("# a comment\nm{a=\"x\\\"y\",b=\"line\\nbreak\"} 1.5e3 1700000000\nn +Inf\nk NaN\n");
         QVERIFY(samples.ok());
         QCOMPARE(samples.value().size(), 3);
         QCOMPARE(samples.value()[0].labels.value(QStringLiteral("a")), QStringLiteral("x\"y"));
@@ -62,7 +64,10 @@ private Q_SLOTS:
     {
         SlidingWindow window(10'000);
         auto reading = [](qint64 t, double ok, double err, double fast, double slow) {
-            return readCounters(parseExposition(exposition(ok, err, {{"0.1", fast}, {"0.5", fast + slow}, {"+Inf", fast + slow}})).value(), t);
+            return readCounters(
+                parseExposition(exposition(ok, err, {{"0.1", fast}, {"0.5", fast + slow}, {"+Inf", fast + slow}}))
+                    .value(),
+                t);
         };
         window.add(reading(0, 0, 0, 0, 0));
         window.add(reading(5'000, 990, 10, 1000, 0));

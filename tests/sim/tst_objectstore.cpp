@@ -24,7 +24,8 @@ const ResourceType &routes()
 json serviceObject()
 {
     return {{"metadata", {{"name", "app"}, {"labels", {{"tier", "web"}}}}},
-            {"spec", {{"selector", {{"app", "web"}, {"version", "blue"}}}, {"ports", {{{"port", 80}, {"protocol", "TCP"}}}}}}};
+            {"spec",
+             {{"selector", {{"app", "web"}, {"version", "blue"}}}, {"ports", {{{"port", 80}, {"protocol", "TCP"}}}}}}};
 }
 
 std::string rvOf(const Outcome<json> &outcome)
@@ -48,8 +49,9 @@ private Q_SLOTS:
     {
         ObjectStore store;
         const std::string rv = rvOf(store.create(services(), "shop", serviceObject()));
-        const auto patched = store.patch(services(), "shop", "app", "application/merge-patch+json; charset=utf-8",
-                                         R"({"metadata":{"resourceVersion":")" + rv + R"("},"spec":{"selector":{"version":"green"}}})", false);
+        const auto patched = store.patch(
+            services(), "shop", "app", "application/merge-patch+json; charset=utf-8",
+            R"({"metadata":{"resourceVersion":")" + rv + R"("},"spec":{"selector":{"version":"green"}}})", false);
         QCOMPARE(codeOf(patched), 200);
         QVERIFY(std::get<json>(patched)["spec"]["selector"]["version"] == "green");
         QVERIFY(std::get<json>(patched)["spec"]["selector"]["app"] == "web");
@@ -60,9 +62,11 @@ private Q_SLOTS:
     {
         ObjectStore store;
         const std::string rv = rvOf(store.create(services(), "shop", serviceObject()));
-        store.patch(services(), "shop", "app", "application/merge-patch+json", R"({"metadata":{"labels":{"x":"1"}}})", false);
-        const auto stale = store.patch(services(), "shop", "app", "application/merge-patch+json",
-                                       R"({"metadata":{"resourceVersion":")" + rv + R"("},"spec":{"selector":{"version":"green"}}})", false);
+        store.patch(services(), "shop", "app", "application/merge-patch+json", R"({"metadata":{"labels":{"x":"1"}}})",
+                    false);
+        const auto stale = store.patch(
+            services(), "shop", "app", "application/merge-patch+json",
+            R"({"metadata":{"resourceVersion":")" + rv + R"("},"spec":{"selector":{"version":"green"}}})", false);
         QCOMPARE(codeOf(stale), 409);
         QCOMPARE(std::get<ApiStatus>(stale).reason, "Conflict");
         QVERIFY(std::get<ApiStatus>(stale).message.find("the object has been modified") != std::string::npos);
@@ -73,8 +77,10 @@ private Q_SLOTS:
     {
         ObjectStore store;
         store.create(services(), "shop", serviceObject());
-        const auto result = store.patch(services(), "shop", "app", "application/json-patch+json",
-                                        R"([{"op":"test","path":"/spec/selector/version","value":"green"},{"op":"replace","path":"/spec/selector/version","value":"blue"}])", false);
+        const auto result = store.patch(
+            services(), "shop", "app", "application/json-patch+json",
+            R"([{"op":"test","path":"/spec/selector/version","value":"green"},{"op":"replace","path":"/spec/selector/version","value":"blue"}])",
+            false);
         QCOMPARE(codeOf(result), 422);
     }
 
@@ -102,9 +108,12 @@ private Q_SLOTS:
     void patch_invalidWeight_is422NamingTheField()
     {
         ObjectStore store;
-        store.create(routes(), "shop", {{"metadata", {{"name", "r"}}}, {"spec", {{"rules", {{{"backendRefs", {{{"name", "a"}, {"weight", 1}}}}}}}}}});
-        const auto result = store.patch(routes(), "shop", "r", "application/json-patch+json",
-                                        R"([{"op":"replace","path":"/spec/rules/0/backendRefs/0/weight","value":-3}])", false);
+        store.create(routes(), "shop",
+                     {{"metadata", {{"name", "r"}}},
+                      {"spec", {{"rules", {{{"backendRefs", {{{"name", "a"}, {"weight", 1}}}}}}}}}});
+        const auto result =
+            store.patch(routes(), "shop", "r", "application/json-patch+json",
+                        R"([{"op":"replace","path":"/spec/rules/0/backendRefs/0/weight","value":-3}])", false);
         QCOMPARE(codeOf(result), 422);
         QVERIFY(std::get<ApiStatus>(result).message.find("spec.rules[0].backendRefs[0].weight") != std::string::npos);
     }
@@ -113,7 +122,8 @@ private Q_SLOTS:
     {
         ObjectStore store;
         const std::string rv = rvOf(store.create(services(), "shop", serviceObject()));
-        const auto result = store.patch(services(), "shop", "app", "application/merge-patch+json", R"({"spec":{"selector":{"version":"blue"}}})", false);
+        const auto result = store.patch(services(), "shop", "app", "application/merge-patch+json",
+                                        R"({"spec":{"selector":{"version":"blue"}}})", false);
         QCOMPARE(rvOf(result), rv);
     }
 
@@ -127,7 +137,8 @@ private Q_SLOTS:
         }
         std::vector<StoredEvent> events;
         const auto deadline = std::chrono::steady_clock::now();
-        QCOMPARE(store.waitForEvents(services(), "shop", std::stoull(first), deadline, &events), ObjectStore::WaitResult::Expired);
+        QCOMPARE(store.waitForEvents(services(), "shop", std::stoull(first), deadline, &events),
+                 ObjectStore::WaitResult::Expired);
         const std::uint64_t recent = store.currentResourceVersion() - 2;
         QCOMPARE(store.waitForEvents(services(), "shop", recent, deadline, &events), ObjectStore::WaitResult::Events);
         QCOMPARE(events.size(), 2u);

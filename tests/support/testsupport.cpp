@@ -57,7 +57,8 @@ bool SimProcess::start(QString *error, const QStringList &extraArguments)
 {
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::SeparateChannels);
-    m_process->start(binary(QStringLiteral("curtain-sim")), QStringList{QStringLiteral("--port"), QStringLiteral("0")} + extraArguments);
+    m_process->start(binary(QStringLiteral("curtain-sim")),
+                     QStringList{QStringLiteral("--port"), QStringLiteral("0")} + extraArguments);
     if (!m_process->waitForStarted(5000)) {
         *error = QStringLiteral("curtain-sim did not start: %1").arg(m_process->errorString());
         return false;
@@ -65,7 +66,8 @@ bool SimProcess::start(QString *error, const QStringList &extraArguments)
     QByteArray output;
     while (!output.contains('\n')) {
         if (!m_process->waitForReadyRead(10000)) {
-            *error = QStringLiteral("curtain-sim printed no address: %1").arg(QString::fromUtf8(m_process->readAllStandardError()));
+            *error = QStringLiteral("curtain-sim printed no address: %1")
+                         .arg(QString::fromUtf8(m_process->readAllStandardError()));
             return false;
         }
         output += m_process->readAllStandardOutput();

@@ -1,0 +1,181 @@
+// curtainctl as a script would run it against a running curtain-sim: output, exit codes, and the
+// route really changing on the cluster (read back independently).
+
+#include "testsupport.h"
+
+#include <QProcess>
+#include <QTest>
+
+using namespace Curtain;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run curtainctl(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(Test::binary(QStringLiteral("curtainctl")), arguments);
+    Run run;
+    if (!process.waitForFinished(60000)) {
+        process.kill();
+        run.err = QStringLiteral("curtainctl did not finish within 60 s");
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = QString::fromUtf8(process.readAllStandardOutput());
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+} // namespace
+
+class TestCurtainctl : public QObject
+{
+    Q_OBJECT
+
+    Test::SimProcess m_sim;
+    std::unique_ptr<Test::ApiReader> m_api;
+
+    Run ctl(QStringList arguments)
+    {
+        return curtainctl(QStringList{QStringLiteral("--server"), m_sim.url()} + arguments);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_sim.start(&error), qPrintable(error));
+        m_api = std::make_unique<Test::ApiReader>(m_sim.port());
+    }
+
+    void releases_listsBothWithVersionsAndWeights()
+    {
+        const Run run = ctl({QStringLiteral("releases")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.contains(QStringLiteral("catalog")) && run.out.contains(QStringLiteral("checkout")),
+                 qPrintable(run.out));
+        QVERIFY(run.out.contains(QStringLiteral("blue v2.3.0")));
+        QVERIFY(run.out.contains(QStringLiteral("HTTPRoute/catalog")));
+    }
+
+    void releases_asJson_isMachineReadable()
+    {
+        const Run run = ctl({QStringLiteral("-o"), QStringLiteral("json"), QStringLiteral("releases")});
+        QCOMPARE(run.exitCode, 0);
+        const auto json = nlohmann::json::parse(run.out.toStdString(), nullptr, false);
+        QVERIFY2(!json.is_discarded(), qPrintable(run.out));
+        QCOMPARE(json["releases"].size(), std::size_t(2));
+        QVERIFY(json["releases"][1]["environments"][1]["version"] == "v1.5.0");
+    }
+
+    void status_showsBothEnvironmentsAndTheActions()
+    {
+        const Run run = ctl({QStringLiteral("status"), QStringLiteral("checkout")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.contains(QStringLiteral("v1.4.2")) && run.out.contains(QStringLiteral("3/3")),
+                 qPrintable(run.out));
+        QVERIFY(run.out.contains(QStringLiteral("set-weight  no")));
+    }
+
+    void setWeight_thenRollback_moveTheCanary()
+    {
+        Run run = ctl({QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("25")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(run.out.trimmed(), QStringLiteral("catalog: blue 100 % → 75 %, green 0 % → 25 %"));
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(75LL, 25LL));
+        run = ctl({QStringLiteral("rollback"), QStringLiteral("catalog")});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
+    }
+
+    void flip_thenRollback_moveTheSelector()
+    {
+        Run run =
+            ctl({QStringLiteral("-o"), QStringLiteral("json"), QStringLiteral("flip"), QStringLiteral("checkout")});
+        QCOMPARE(run.exitCode, 0);
+        const auto json = nlohmann::json::parse(run.out.toStdString(), nullptr, false);
+        QVERIFY(json["ok"] == true);
+        QVERIFY(json["after"]["stable"] == "green");
+        QCOMPARE(m_api->checkoutColor(), std::string("green"));
+        run = ctl({QStringLiteral("rollback"), QStringLiteral("checkout")});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(m_api->checkoutColor(), std::string("blue"));
+    }
+
+    void promote_thenRollback_restoreStable()
+    {
+        QCOMPARE(ctl({QStringLiteral("promote"), QStringLiteral("catalog")}).exitCode, 0);
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(0LL, 100LL));
+        QCOMPARE(ctl({QStringLiteral("rollback"), QStringLiteral("catalog")}).exitCode, 0);
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
+    }
+
+    void failures_haveTheirExitCodeAndChangeNothing_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("weight too high") << QStringList{QStringLiteral("set-weight"), QStringLiteral("catalog"),
+                                                        QStringLiteral("130")}
+                                         << 2 << QStringLiteral("outside 0–100");
+        QTest::newRow("weight not a number")
+            << QStringList{QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("lots")} << 2
+            << QStringLiteral("not a whole number");
+        QTest::newRow("weight missing") << QStringList{QStringLiteral("set-weight"), QStringLiteral("catalog")} << 2
+                                        << QStringLiteral("usage: curtainctl set-weight RELEASE N");
+        QTest::newRow("unknown command") << QStringList{QStringLiteral("deploy")} << 2
+                                         << QStringLiteral("unknown command");
+        QTest::newRow("unknown release") << QStringList{QStringLiteral("promote"), QStringLiteral("payments")} << 1
+                                         << QStringLiteral("known releases: catalog, checkout");
+        QTest::newRow("weight on a selector")
+            << QStringList{QStringLiteral("set-weight"), QStringLiteral("checkout"), QStringLiteral("20")} << 1
+            << QStringLiteral("use flip");
+    }
+
+    void failures_haveTheirExitCodeAndChangeNothing()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(int, exitCode);
+        QFETCH(QString, mentions);
+        const auto before = m_api->catalogWeights();
+        const std::string color = m_api->checkoutColor();
+        const Run run = ctl(arguments);
+        QCOMPARE(run.exitCode, exitCode);
+        QVERIFY2(run.err.contains(mentions), qPrintable(run.err));
+        QCOMPARE(m_api->catalogWeights(), before);
+        QCOMPARE(m_api->checkoutColor(), color);
+    }
+
+    void unreachableCluster_exitsWith3()
+    {
+        const Run run =
+            curtainctl({QStringLiteral("--server"), QStringLiteral("http://127.0.0.1:1"), QStringLiteral("releases")});
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY2(run.err.contains(QStringLiteral("cannot reach")), qPrintable(run.err));
+    }
+
+    void noCluster_isAUsageError()
+    {
+        const Run run = curtainctl({QStringLiteral("releases")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(run.err.contains(QStringLiteral("--server URL")));
+    }
+
+    void demo_runsTheBuiltInClusterInProcess()
+    {
+        const Run run = curtainctl(
+            {QStringLiteral("--demo"), QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("5")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.contains(QStringLiteral("green 0 % → 5 %")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCurtainctl)
+#include "tst_curtainctl.moc"

@@ -1,0 +1,263 @@
+// The engine against a real curtain-sim process: every action really changes the route on the
+// cluster (read back with an independent HTTP client), bad input changes nothing, and no write ever
+// leaves both weights at 0, not even for one event.
+
+#include "engine/releaseengine.h"
+#include "net/networkthread.h"
+
+#include "testsupport.h"
+
+#include <QFutureWatcher>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <httplib.h>
+
+#include <atomic>
+#include <thread>
+
+using namespace Curtain;
+
+namespace {
+
+template <typename T>
+Core::Result<T> wait(QFuture<Core::Result<T>> future)
+{
+    QFutureWatcher<Core::Result<T>> watcher;
+    QSignalSpy finished(&watcher, &QFutureWatcherBase::finished);
+    watcher.setFuture(future);
+    if (!future.isFinished() && !finished.wait(20000)) {
+        return Core::makeError(Core::ErrorKind::Timeout, QStringLiteral("no answer within 20 s"));
+    }
+    return future.result();
+}
+
+// Records every HTTPRoute event the sim sends while it runs, like any other watcher would.
+class RouteWatch
+{
+public:
+    explicit RouteWatch(int port) : m_client("127.0.0.1", port)
+    {
+        m_thread = std::thread([this] {
+            m_client.Get("/apis/gateway.networking.k8s.io/v1/namespaces/demo/"
+                         "httproutes?watch=true&fieldSelector=metadata.name%3Dcatalog",
+                         [this](const char *data, size_t length) {
+                             m_body.append(data, length);
+                             return !m_stop.load();
+                         });
+        });
+    }
+    ~RouteWatch() { stop(); }
+    void stop()
+    {
+        m_stop = true;
+        if (m_thread.joinable()) {
+            m_client.stop();
+            m_thread.join();
+        }
+    }
+    std::vector<nlohmann::json> events() const
+    {
+        std::vector<nlohmann::json> out;
+        std::stringstream lines(m_body);
+        std::string line;
+        while (std::getline(lines, line)) {
+            if (!line.empty()) {
+                out.push_back(nlohmann::json::parse(line));
+            }
+        }
+        return out;
+    }
+
+private:
+    httplib::Client m_client;
+    std::string m_body;
+    std::atomic<bool> m_stop{false};
+    std::thread m_thread;
+};
+
+} // namespace
+
+class TestEngine : public QObject
+{
+    Q_OBJECT
+
+    Test::SimProcess m_sim;
+    std::unique_ptr<Net::NetworkThread> m_network;
+    Engine::ReleaseEngine *m_engine = nullptr;
+    std::unique_ptr<Test::ApiReader> m_api;
+
+    Core::Result<Core::ActionOutcome> act(Core::ActionKind kind, const QString &release, int weight = 0,
+                                          const QString &rv = {})
+    {
+        return wait(m_engine->perform({kind, release, weight, rv}));
+    }
+
+    Core::ReleaseSnapshot snapshot(const QString &name)
+    {
+        const auto releases = wait(m_engine->whenSynced());
+        for (const auto &r : releases.value()) {
+            if (r.name == name) {
+                return r;
+            }
+        }
+        return {};
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_sim.start(&error), qPrintable(error));
+        m_api = std::make_unique<Test::ApiReader>(m_sim.port());
+        m_network = std::make_unique<Net::NetworkThread>();
+        m_engine = new Engine::ReleaseEngine(m_network->http(), {QStringLiteral("sim"), m_sim.url()});
+        m_network->adopt(m_engine);
+        m_engine->start();
+        const auto synced = wait(m_engine->whenSynced());
+        QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
+    }
+
+    void cleanupTestCase() { m_network.reset(); }
+
+    void discover_showsBothDemoReleasesWithVersions()
+    {
+        const Core::ReleaseSnapshot catalog = snapshot(QStringLiteral("catalog"));
+        QCOMPARE(catalog.routeKind, Core::RouteKind::HttpRoute);
+        QCOMPARE(catalog.blue.version, QStringLiteral("v2.3.0"));
+        QCOMPARE(catalog.green.version, QStringLiteral("v2.4.0"));
+        QCOMPARE(catalog.blue.trafficPercent, 100);
+        const Core::ReleaseSnapshot checkout = snapshot(QStringLiteral("checkout"));
+        QCOMPARE(checkout.routeKind, Core::RouteKind::ServiceSelector);
+        QCOMPARE(checkout.blue.version, QStringLiteral("v1.4.2"));
+        QCOMPARE(checkout.green.readyReplicas, 3);
+    }
+
+    void canary_setWeightPromoteRollback_changeTheRouteOnTheCluster()
+    {
+        RouteWatch watch(m_sim.port());
+        auto result = act(Core::ActionKind::SetWeight, QStringLiteral("catalog"), 25);
+        QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message));
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(75LL, 25LL));
+        QCOMPARE(result.value().after.green.trafficPercent, 25);
+
+        result = act(Core::ActionKind::Promote, QStringLiteral("catalog"));
+        QVERIFY(result.ok());
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(0LL, 100LL));
+        QCOMPARE(result.value().after.stable, Core::Color::Green);
+
+        result = act(Core::ActionKind::Rollback, QStringLiteral("catalog"));
+        QVERIFY(result.ok());
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
+        QCOMPARE(result.value().after.stable, Core::Color::Blue);
+        QVERIFY(result.value().summary.contains(QStringLiteral("blue 0 % → 100 %")));
+
+        // Make before break: every state the cluster went through still served traffic.
+        QTRY_VERIFY(watch.events().size() >= 3);
+        watch.stop();
+        for (const auto &event : watch.events()) {
+            const auto &refs = event["object"]["spec"]["rules"][0]["backendRefs"];
+            QVERIFY2(refs[0].value("weight", 1) + refs[1].value("weight", 1) > 0, event.dump().c_str());
+        }
+    }
+
+    void blueGreen_flipAndRollback_moveTheSelector()
+    {
+        auto result = act(Core::ActionKind::Flip, QStringLiteral("checkout"));
+        QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message));
+        QCOMPARE(m_api->checkoutColor(), std::string("green"));
+        QVERIFY(result.value().after.previous == Core::Color::Blue);
+        result = act(Core::ActionKind::Rollback, QStringLiteral("checkout"));
+        QVERIFY(result.ok());
+        QCOMPARE(m_api->checkoutColor(), std::string("blue"));
+    }
+
+    void badInput_isRefusedAndChangesNothing_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("release");
+        QTest::addColumn<int>("weight");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("weight 130") << int(Core::ActionKind::SetWeight) << QStringLiteral("catalog") << 130
+                                    << QStringLiteral("0–100");
+        QTest::newRow("unknown release") << int(Core::ActionKind::Promote) << QStringLiteral("payments") << 0
+                                         << QStringLiteral("known releases: catalog, checkout");
+        QTest::newRow("weight on a selector")
+            << int(Core::ActionKind::SetWeight) << QStringLiteral("checkout") << 30 << QStringLiteral("flip");
+        QTest::newRow("nothing to roll back") << int(Core::ActionKind::Rollback) << QStringLiteral("checkout") << 0
+                                              << QStringLiteral("nothing to roll back");
+    }
+
+    void badInput_isRefusedAndChangesNothing()
+    {
+        QFETCH(int, kind);
+        QFETCH(QString, release);
+        QFETCH(int, weight);
+        QFETCH(QString, mentions);
+        const std::string routeVersion =
+            m_api->resourceVersion("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog");
+        const std::string serviceVersion = m_api->resourceVersion("/api/v1/namespaces/demo/services/checkout");
+        const auto result = act(Core::ActionKind(kind), release, weight);
+        QVERIFY(!result.ok());
+        QVERIFY2(result.error().message.contains(mentions), qPrintable(result.error().message));
+        QCOMPARE(m_api->resourceVersion("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog"),
+                 routeVersion);
+        QCOMPARE(m_api->resourceVersion("/api/v1/namespaces/demo/services/checkout"), serviceVersion);
+    }
+
+    void staleView_isAConflictThatSaysWhatChanged()
+    {
+        const QString seen = snapshot(QStringLiteral("catalog")).routeResourceVersion;
+        // Someone else moves the canary to 10 % behind this console's back.
+        QCOMPARE(m_api->patch("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog",
+                              "application/json-patch+json",
+                              R"([{"op":"replace","path":"/spec/rules/0/backendRefs/0/weight","value":90},)"
+                              R"({"op":"replace","path":"/spec/rules/0/backendRefs/1/weight","value":10}])"),
+                 200);
+        QTRY_VERIFY(snapshot(QStringLiteral("catalog")).routeResourceVersion != seen);
+        const auto result = act(Core::ActionKind::SetWeight, QStringLiteral("catalog"), 50, seen);
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().kind, Core::ErrorKind::Conflict);
+        QVERIFY2(result.error().message.contains(QStringLiteral("green 10 %")), qPrintable(result.error().message));
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(90LL, 10LL));
+        QVERIFY(act(Core::ActionKind::Rollback, QStringLiteral("catalog")).ok());
+    }
+
+    void unreachableCluster_failsTheSyncWithAnActionableMessage()
+    {
+        Net::NetworkThread network;
+        auto *engine =
+            new Engine::ReleaseEngine(network.http(), {QStringLiteral("gone"), QStringLiteral("http://127.0.0.1:1")});
+        network.adopt(engine);
+        engine->start();
+        const auto synced = wait(engine->whenSynced());
+        QVERIFY(!synced.ok());
+        QCOMPARE(synced.error().kind, Core::ErrorKind::Unreachable);
+        QVERIFY2(synced.error().message.contains(QStringLiteral("cannot reach http://127.0.0.1:1")),
+                 qPrintable(synced.error().message));
+    }
+
+    void truncatedReply_isReportedNotParsed()
+    {
+        httplib::Server broken;
+        broken.Get(".*", [](const httplib::Request &, httplib::Response &res) {
+            res.set_content(R"({"kind":"DeploymentList","items":[{"metadata":)", "application/json");
+        });
+        const int port = broken.bind_to_any_port("127.0.0.1");
+        std::thread serving([&] { broken.listen_after_bind(); });
+        Net::NetworkThread network;
+        auto *engine = new Engine::ReleaseEngine(
+            network.http(), {QStringLiteral("broken"), QStringLiteral("http://127.0.0.1:%1").arg(port)});
+        network.adopt(engine);
+        engine->start();
+        const auto synced = wait(engine->whenSynced());
+        broken.stop();
+        serving.join();
+        QVERIFY(!synced.ok());
+        QVERIFY2(synced.error().message.contains(QStringLiteral("not a JSON object")),
+                 qPrintable(synced.error().message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEngine)
+#include "tst_engine.moc"
