@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "core/futures.h"
+
 #include "actionbar.h"
 #include "charts/metricchart.h"
 #include "environmentpanel.h"
@@ -265,40 +267,41 @@ void MainWindow::run(Core::ActionRequest request)
     ++m_inFlight;
     m_actions->setBusy(true);
     m_lastAction->setText(tr("%1 %2…").arg(Core::actionName(request.kind), request.release));
-    m_engine->perform(request).then(this, [this, request](const Core::Result<Core::ActionOutcome> &result) {
-        --m_inFlight;
-        m_actions->setBusy(m_inFlight > 0);
-        const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
-        if (result.ok()) {
-            m_lastAction->setText(tr("%1  ✓ %2").arg(time, result.value().summary));
-            m_lastAction->setStyleSheet(QString());
-            if (request.kind == Core::ActionKind::SetWeight) {
-                m_slider->setApplied(request.weight);
-            }
-            // The read-back is the newest truth; the watch will confirm it a moment later.
-            if (request.release == m_selected || result.value().after.name == m_selected) {
-                Core::ReleaseSnapshots releases = m_model->releases();
-                for (Core::ReleaseSnapshot &release : releases) {
-                    if (release.name == result.value().after.name &&
-                        release.namespaceName == result.value().after.namespaceName) {
-                        const Core::ReleaseSnapshot after = result.value().after;
-                        release = after;
-                    }
+    Core::onFinished(
+        m_engine->perform(request), this, [this, request](const Core::Result<Core::ActionOutcome> &result) {
+            --m_inFlight;
+            m_actions->setBusy(m_inFlight > 0);
+            const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+            if (result.ok()) {
+                m_lastAction->setText(tr("%1  ✓ %2").arg(time, result.value().summary));
+                m_lastAction->setStyleSheet(QString());
+                if (request.kind == Core::ActionKind::SetWeight) {
+                    m_slider->setApplied(request.weight);
                 }
-                m_model->setReleases(releases);
-                showSelected();
+                // The read-back is the newest truth; the watch will confirm it a moment later.
+                if (request.release == m_selected || result.value().after.name == m_selected) {
+                    Core::ReleaseSnapshots releases = m_model->releases();
+                    for (Core::ReleaseSnapshot &release : releases) {
+                        if (release.name == result.value().after.name &&
+                            release.namespaceName == result.value().after.namespaceName) {
+                            const Core::ReleaseSnapshot after = result.value().after;
+                            release = after;
+                        }
+                    }
+                    m_model->setReleases(releases);
+                    showSelected();
+                }
+                Q_EMIT actionFinished(true, result.value().summary);
+            } else {
+                m_lastAction->setText(
+                    tr("%1  ✗ %2 failed: %3").arg(time, Core::actionName(request.kind), result.error().message));
+                m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger.name()));
+                if (request.kind == Core::ActionKind::SetWeight) {
+                    m_slider->setFailed(result.error().message);
+                }
+                Q_EMIT actionFinished(false, result.error().message);
             }
-            Q_EMIT actionFinished(true, result.value().summary);
-        } else {
-            m_lastAction->setText(
-                tr("%1  ✗ %2 failed: %3").arg(time, Core::actionName(request.kind), result.error().message));
-            m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger.name()));
-            if (request.kind == Core::ActionKind::SetWeight) {
-                m_slider->setFailed(result.error().message);
-            }
-            Q_EMIT actionFinished(false, result.error().message);
-        }
-    });
+        });
 }
 
 } // namespace Curtain::Ui

@@ -1,5 +1,7 @@
 #include "engine/releaseengine.h"
 
+#include "core/futures.h"
+
 #include "adapters/clusterview.h"
 #include "adapters/routeadapter.h"
 #include "kube/informer.h"
@@ -259,46 +261,48 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
     const QString path = patch.value().path;
     // Reads the route back and judges the write by what the cluster now says, not by the reply.
     auto readBack = [this, path, adapter, before, request, target, finish](std::optional<Core::Error> writeError) {
-        m_client->get(path).then(this, [this, adapter, before, request, target, finish,
-                                        writeError](const Result<Json> &fresh) {
-            if (!fresh.ok()) {
-                return finish(writeError ? *writeError : fresh.error());
-            }
-            Adapters::ClusterView current = view();
-            ReleaseSnapshot after = adapter->read(fresh.value(), current);
-            after.capabilities = Core::computeCapabilities(after);
-            const Core::TargetState now = Core::currentState(after);
-            if (now == target) {
-                return finish(ActionOutcome{request, before, after, Core::describeChange(before, after)});
-            }
-            if (writeError) {
-                Core::Error reported = *writeError;
-                if (reported.httpStatus == 409 || reported.httpStatus == 422) {
-                    reported.kind = ErrorKind::Conflict;
-                    reported.message =
-                        QStringLiteral("%1 was changed by someone else before this %2 (%3); nothing was "
-                                       "written. It now reads: blue %4 %, green %5 %, stable %6 — review "
-                                       "and try again")
-                            .arg(before.name, Core::actionName(request.kind), reported.message)
-                            .arg(after.blue.trafficPercent)
-                            .arg(after.green.trafficPercent)
-                            .arg(Core::colorName(after.stable));
-                } else if (now == Core::currentState(before)) {
-                    reported.message += QStringLiteral("; %1 is unchanged").arg(before.name);
+        Core::onFinished(
+            m_client->get(path), this,
+            [this, adapter, before, request, target, finish, writeError](const Result<Json> &fresh) {
+                if (!fresh.ok()) {
+                    return finish(writeError ? *writeError : fresh.error());
                 }
-                return finish(reported);
-            }
-            finish(
-                Core::makeError(ErrorKind::Server,
-                                QStringLiteral("the cluster accepted the %1 but %2 reads back as blue %3 %, green %4 %")
-                                    .arg(Core::actionName(request.kind), before.name)
-                                    .arg(after.blue.trafficPercent)
-                                    .arg(after.green.trafficPercent)));
-        });
+                Adapters::ClusterView current = view();
+                ReleaseSnapshot after = adapter->read(fresh.value(), current);
+                after.capabilities = Core::computeCapabilities(after);
+                const Core::TargetState now = Core::currentState(after);
+                if (now == target) {
+                    return finish(ActionOutcome{request, before, after, Core::describeChange(before, after)});
+                }
+                if (writeError) {
+                    Core::Error reported = *writeError;
+                    if (reported.httpStatus == 409 || reported.httpStatus == 422) {
+                        reported.kind = ErrorKind::Conflict;
+                        reported.message =
+                            QStringLiteral("%1 was changed by someone else before this %2 (%3); nothing was "
+                                           "written. It now reads: blue %4 %, green %5 %, stable %6 — review "
+                                           "and try again")
+                                .arg(before.name, Core::actionName(request.kind), reported.message)
+                                .arg(after.blue.trafficPercent)
+                                .arg(after.green.trafficPercent)
+                                .arg(Core::colorName(after.stable));
+                    } else if (now == Core::currentState(before)) {
+                        reported.message += QStringLiteral("; %1 is unchanged").arg(before.name);
+                    }
+                    return finish(reported);
+                }
+                finish(Core::makeError(
+                    ErrorKind::Server,
+                    QStringLiteral("the cluster accepted the %1 but %2 reads back as blue %3 %, green %4 %")
+                        .arg(Core::actionName(request.kind), before.name)
+                        .arg(after.blue.trafficPercent)
+                        .arg(after.green.trafficPercent)));
+            });
     };
-    m_client->patch(path, patch.value().type, patch.value().body).then(this, [readBack](const Result<Json> &written) {
-        readBack(written.ok() ? std::nullopt : std::optional<Core::Error>(written.error()));
-    });
+    Core::onFinished(m_client->patch(path, patch.value().type, patch.value().body), this,
+                     [readBack](const Result<Json> &written) {
+                         readBack(written.ok() ? std::nullopt : std::optional<Core::Error>(written.error()));
+                     });
 }
 
 } // namespace Curtain::Engine

@@ -1,5 +1,7 @@
 #include "kube/informer.h"
 
+#include "core/futures.h"
+
 #include "kube/kubeclient.h"
 #include "kube/watchdecoder.h"
 
@@ -62,7 +64,7 @@ void Informer::relist()
     }
     setState(State::Listing);
     m_relistNeeded = false;
-    m_client->list(m_path, m_selector).then(this, [this](const Result<ListResult> &listed) {
+    Core::onFinished(m_client->list(m_path, m_selector), this, [this](const Result<ListResult> &listed) {
         if (!m_running) {
             return;
         }

@@ -1,5 +1,7 @@
 #include "kube/kubeclient.h"
 
+#include "core/futures.h"
+
 #include "kube/apierror.h"
 #include "kube/watchdecoder.h"
 
@@ -135,37 +137,37 @@ QFuture<Result<ListResult>> KubeClient::list(const QString &collectionPath, cons
         if (!continueToken.isEmpty()) {
             query.append({QStringLiteral("continue"), continueToken});
         }
-        m_http->send(request("GET", collectionPath, query))
-            .then(this, [state, what](const Result<HttpResponse> &reply) {
-                Result<Json> page = parseJsonReply(reply, what);
-                auto fail = [&](const Core::Error &error) {
-                    state->promise.addResult(error);
-                    state->promise.finish();
-                    state->fetch = nullptr; // breaks the State ↔ lambda cycle
-                };
-                if (!page.ok()) {
-                    return fail(page.error());
-                }
-                const Json &body = page.value();
-                const auto items = body.find("items");
-                if (items == body.end() || !(items->is_array() || items->is_null())) {
-                    return fail(Core::makeError(ErrorKind::Protocol,
-                                                QStringLiteral("%1: the reply has no items list").arg(what)));
-                }
-                if (items->is_array()) {
-                    for (const Json &item : *items) {
-                        state->result.items.push_back(item);
-                    }
-                }
-                state->result.resourceVersion = stringAt(body, "/metadata/resourceVersion");
-                const QString next = stringAt(body, "/metadata/continue");
-                if (!next.isEmpty()) {
-                    return state->fetch(next);
-                }
-                state->promise.addResult(std::move(state->result));
-                state->promise.finish();
-                state->fetch = nullptr;
-            });
+        Core::onFinished(m_http->send(request("GET", collectionPath, query)), this,
+                         [state, what](const Result<HttpResponse> &reply) {
+                             Result<Json> page = parseJsonReply(reply, what);
+                             auto fail = [&](const Core::Error &error) {
+                                 state->promise.addResult(error);
+                                 state->promise.finish();
+                                 state->fetch = nullptr; // breaks the State ↔ lambda cycle
+                             };
+                             if (!page.ok()) {
+                                 return fail(page.error());
+                             }
+                             const Json &body = page.value();
+                             const auto items = body.find("items");
+                             if (items == body.end() || !(items->is_array() || items->is_null())) {
+                                 return fail(Core::makeError(
+                                     ErrorKind::Protocol, QStringLiteral("%1: the reply has no items list").arg(what)));
+                             }
+                             if (items->is_array()) {
+                                 for (const Json &item : *items) {
+                                     state->result.items.push_back(item);
+                                 }
+                             }
+                             state->result.resourceVersion = stringAt(body, "/metadata/resourceVersion");
+                             const QString next = stringAt(body, "/metadata/continue");
+                             if (!next.isEmpty()) {
+                                 return state->fetch(next);
+                             }
+                             state->promise.addResult(std::move(state->result));
+                             state->promise.finish();
+                             state->fetch = nullptr;
+                         });
     };
     QFuture<Result<ListResult>> future = state->promise.future();
     state->fetch({});

@@ -1,5 +1,7 @@
 #include "metrics/scrapesource.h"
 
+#include "core/futures.h"
+
 #include "kube/kubeclient.h"
 
 #include <QDateTime>
@@ -41,7 +43,7 @@ void ScrapeSource::start()
 void ScrapeSource::scrapeNow()
 {
     for (const Target &target : std::as_const(m_targets)) {
-        m_client->getRaw(target.path).then(this, [this, target](const Core::Result<QByteArray> &reply) {
+        Core::onFinished(m_client->getRaw(target.path), this, [this, target](const Core::Result<QByteArray> &reply) {
             if (!reply.ok()) {
                 Q_EMIT scrapeFailed(target.release, reply.error().message);
                 return;
