@@ -126,12 +126,13 @@ Core::ReleaseSnapshot HttpRouteAdapter::read(const Json &route, const ClusterVie
     return snapshot;
 }
 
-Core::Result<RoutePatch> HttpRouteAdapter::write(const Json &route, const Core::TargetState &target) const
+Core::Result<RoutePatch> HttpRouteAdapter::write(const Json &route, const ClusterView &view,
+                                                 const Core::TargetState &target) const
 {
     if (target.blueWeight + target.greenWeight == 0) {
         return Core::makeError(Core::ErrorKind::Refused, QStringLiteral("refusing to set every weight to 0"));
     }
-    const std::vector<BackendSlot> slots = colorSlots(route, nullptr);
+    const std::vector<BackendSlot> slots = colorSlots(route, &view);
     if (slots.empty()) {
         return Core::makeError(
             Core::ErrorKind::Refused,

@@ -15,7 +15,8 @@ public:
     std::vector<const Kube::Json *> routes(const ClusterView &view) const override;
     QString objectPath(const QString &namespaceName, const QString &name) const override;
     Core::ReleaseSnapshot read(const Kube::Json &route, const ClusterView &view) const override;
-    Core::Result<RoutePatch> write(const Kube::Json &route, const Core::TargetState &target) const override;
+    Core::Result<RoutePatch> write(const Kube::Json &route, const ClusterView &view,
+                                   const Core::TargetState &target) const override;
 };
 
 } // namespace Curtain::Adapters

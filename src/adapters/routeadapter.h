@@ -31,7 +31,8 @@ public:
     virtual std::vector<const Kube::Json *> routes(const ClusterView &view) const = 0;
     virtual QString objectPath(const QString &namespaceName, const QString &name) const = 0;
     virtual Core::ReleaseSnapshot read(const Kube::Json &route, const ClusterView &view) const = 0;
-    virtual Core::Result<RoutePatch> write(const Kube::Json &route, const Core::TargetState &target) const = 0;
+    virtual Core::Result<RoutePatch> write(const Kube::Json &route, const ClusterView &view,
+                                           const Core::TargetState &target) const = 0;
 };
 
 const std::vector<std::unique_ptr<RouteAdapter>> &allAdapters();

@@ -57,7 +57,8 @@ Core::ReleaseSnapshot ServiceSelectorAdapter::read(const Json &route, const Clus
     return snapshot;
 }
 
-Core::Result<RoutePatch> ServiceSelectorAdapter::write(const Json &route, const Core::TargetState &target) const
+Core::Result<RoutePatch> ServiceSelectorAdapter::write(const Json &route, const ClusterView &,
+                                                       const Core::TargetState &target) const
 {
     const bool allBlue = target.blueWeight == 100 && target.greenWeight == 0;
     const bool allGreen = target.greenWeight == 100 && target.blueWeight == 0;

@@ -254,7 +254,7 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
         return finish(ActionOutcome{request, before, before,
                                     QStringLiteral("%1: already there, nothing to change").arg(before.name)});
     }
-    const Result<Adapters::RoutePatch> patch = adapter->write(route, target);
+    const Result<Adapters::RoutePatch> patch = adapter->write(route, view(), target);
     if (!patch.ok()) {
         return finish(patch.error());
     }

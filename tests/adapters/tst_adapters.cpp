@@ -103,7 +103,7 @@ private Q_SLOTS:
 
     void servicePatch_isAMergePatchGuardedByResourceVersion()
     {
-        const auto patch = Adapters::ServiceSelectorAdapter().write(object("Service", "web"),
+        const auto patch = Adapters::ServiceSelectorAdapter().write(object("Service", "web"), m_view,
                                                                     {100, 0, Core::Color::Blue, std::nullopt});
         QVERIFY(patch.ok());
         QCOMPARE(patch.value().type, Kube::PatchType::Merge);
@@ -120,7 +120,7 @@ private Q_SLOTS:
 
     void servicePatch_refusesASplit()
     {
-        const auto patch = Adapters::ServiceSelectorAdapter().write(object("Service", "web"),
+        const auto patch = Adapters::ServiceSelectorAdapter().write(object("Service", "web"), m_view,
                                                                     {50, 50, Core::Color::Blue, std::nullopt});
         QVERIFY(!patch.ok());
     }
@@ -128,7 +128,7 @@ private Q_SLOTS:
     void httpRoutePatch_testsEveryBackendAndKeepsTheRestOfTheRule()
     {
         const Json &route = object("HTTPRoute", "search");
-        const auto patch = Adapters::HttpRouteAdapter().write(route, {75, 25, Core::Color::Blue, std::nullopt});
+        const auto patch = Adapters::HttpRouteAdapter().write(route, m_view, {75, 25, Core::Color::Blue, std::nullopt});
         QVERIFY(patch.ok());
         QCOMPARE(patch.value().type, Kube::PatchType::Json);
         const Json ops = Json::parse(patch.value().body.toStdString());
@@ -149,7 +149,8 @@ private Q_SLOTS:
     void httpRoutePatch_failsItsTestWhenABackendMoved()
     {
         Json moved = object("HTTPRoute", "search");
-        const auto patch = Adapters::HttpRouteAdapter().write(moved, {0, 100, Core::Color::Green, Core::Color::Blue});
+        const auto patch =
+            Adapters::HttpRouteAdapter().write(moved, m_view, {0, 100, Core::Color::Green, Core::Color::Blue});
         QVERIFY(patch.ok());
         std::swap(moved["spec"]["rules"][0]["backendRefs"][0], moved["spec"]["rules"][0]["backendRefs"][1]);
         QVERIFY_THROWS_EXCEPTION(Json::exception, moved.patch(Json::parse(patch.value().body.toStdString())));
@@ -157,8 +158,8 @@ private Q_SLOTS:
 
     void httpRoutePatch_neverWritesAllZero()
     {
-        const auto patch =
-            Adapters::HttpRouteAdapter().write(object("HTTPRoute", "search"), {0, 0, Core::Color::Blue, std::nullopt});
+        const auto patch = Adapters::HttpRouteAdapter().write(object("HTTPRoute", "search"), m_view,
+                                                              {0, 0, Core::Color::Blue, std::nullopt});
         QVERIFY(!patch.ok());
     }
 };

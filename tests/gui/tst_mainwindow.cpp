@@ -55,7 +55,8 @@ private Q_SLOTS:
         const std::string url = m_demo->url();
         m_api = std::make_unique<Test::ApiReader>(std::stoi(url.substr(url.rfind(':') + 1)));
         m_network = std::make_unique<Net::NetworkThread>();
-        auto *engine = new Engine::ReleaseEngine(m_network->http(), {QStringLiteral("demo"), QString::fromStdString(url)});
+        auto *engine =
+            new Engine::ReleaseEngine(m_network->http(), {QStringLiteral("demo"), QString::fromStdString(url)});
         m_network->adopt(engine);
         m_window = std::make_unique<Ui::MainWindow>(engine, QStringLiteral("demo"));
         m_window->resize(1280, 800);
