@@ -213,6 +213,7 @@ void MainWindow::showSelected()
     m_slider->setRelease(*release);
     m_actions->setRelease(*release);
     m_actions->setBusy(m_inFlight > 0);
+    Q_EMIT releaseShown(release->name);
 }
 
 void MainWindow::onMetrics(const Core::ReleaseMetrics &metrics)

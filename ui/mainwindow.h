@@ -39,6 +39,7 @@ public:
 
 Q_SIGNALS:
     void actionFinished(bool ok, const QString &message);
+    void releaseShown(const QString &release); // both panels now show this release's data
 
 private:
     void onReleases(const Core::ReleaseSnapshots &releases);

@@ -8,6 +8,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QTimer>
 
 #include <cstdio>
@@ -30,6 +31,8 @@ bool hasDisplay()
 
 int main(int argc, char *argv[])
 {
+    QElapsedTimer sinceStart;
+    sinceStart.start();
     if (!hasDisplay()) {
         std::fputs("curtain: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
                    "Run it from a desktop session, or headless on a virtual display:\n"
@@ -66,7 +69,11 @@ int main(int argc, char *argv[])
         QStringLiteral("screenshot-delay"),
         QStringLiteral("Seconds to wait after the first data before the screenshot."), QStringLiteral("seconds"),
         QStringLiteral("1"));
-    parser.addOptions({demo, server, namespaceOption, release, size, screenshot, screenshotDelay});
+    const QCommandLineOption exitWhenShown(
+        QStringLiteral("exit-when-shown"),
+        QStringLiteral("Print the time from start until both panels show data, then quit "
+                       "(for benchmarks)."));
+    parser.addOptions({demo, server, namespaceOption, release, size, screenshot, screenshotDelay, exitWhenShown});
     parser.process(app);
 
     std::unique_ptr<Sim::DemoCluster> demoCluster;
@@ -107,6 +114,13 @@ int main(int argc, char *argv[])
             QObject::connect(
                 engine, &Engine::ReleaseEngine::releasesChanged, &window,
                 [&window, name = parser.value(release)] { window.selectRelease(name); }, Qt::SingleShotConnection);
+        }
+        if (parser.isSet(exitWhenShown)) {
+            QObject::connect(&window, &Ui::MainWindow::releaseShown, &app, [&sinceStart] {
+                std::printf("shown %.1f ms\n", double(sinceStart.nsecsElapsed()) / 1e6);
+                std::fflush(stdout);
+                QApplication::quit();
+            });
         }
         if (parser.isSet(screenshot)) {
             const QString file = parser.value(screenshot);
