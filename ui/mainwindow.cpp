@@ -60,7 +60,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_list->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_list->setShowGrid(false);
     m_list->setAlternatingRowColors(true);
-    m_list->setMinimumWidth(300);
+    m_list->setMinimumWidth(380); // every column readable without a horizontal scrollbar at 1280 px
 
     m_heading = new QLabel(this);
     m_heading->setObjectName(QStringLiteral("releaseHeading"));
@@ -102,7 +102,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     splitter->addWidget(m_list);
     splitter->addWidget(detail);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({360, 900});
+    splitter->setSizes({380, 900});
     setCentralWidget(splitter);
 
     m_cluster = new QLabel(tr("Cluster: %1").arg(clusterDescription), this);

@@ -40,7 +40,6 @@ WeightSlider::WeightSlider(QWidget *parent) : QWidget(parent), m_keyboardSettle(
     m_value->setFont(bold);
     m_stateLabel = new QLabel(this);
     m_stateLabel->setObjectName(QStringLiteral("weightState"));
-    m_stateLabel->setMinimumWidth(160);
     m_reason = new QLabel(this);
     m_reason->setObjectName(QStringLiteral("weightReason"));
     m_reason->setWordWrap(true);
@@ -54,7 +53,7 @@ WeightSlider::WeightSlider(QWidget *parent) : QWidget(parent), m_keyboardSettle(
         auto *button = new QPushButton(QStringLiteral("%1 %").arg(preset), this);
         button->setObjectName(QStringLiteral("preset%1").arg(preset));
         button->setToolTip(tr("Send %1 % of traffic to the candidate").arg(preset));
-        button->setMaximumWidth(56);
+        button->setMaximumWidth(52);
         connect(button, &QPushButton::clicked, this, [this, preset] {
             showValue(preset);
             request(preset);
@@ -62,11 +61,14 @@ WeightSlider::WeightSlider(QWidget *parent) : QWidget(parent), m_keyboardSettle(
         m_presets.append(button);
         row->addWidget(button);
     }
-    row->addWidget(m_stateLabel);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(row);
-    layout->addWidget(m_reason);
+    // Under the slider: the state of the last request, or why the slider is off.
+    auto *below = new QHBoxLayout;
+    below->addWidget(m_stateLabel);
+    below->addWidget(m_reason, 1);
+    layout->addLayout(below);
 
     // Dragging shows the value; only letting go sends it. Keyboard steps send once they settle.
     connect(m_slider, &QSlider::valueChanged, this, [this](int value) {

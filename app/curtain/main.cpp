@@ -111,9 +111,16 @@ int main(int argc, char *argv[])
         engine->start();
         engine->enableMetrics(parser.isSet(screenshot) ? 500 : 2000);
         if (parser.isSet(release)) {
-            QObject::connect(
-                engine, &Engine::ReleaseEngine::releasesChanged, &window,
-                [&window, name = parser.value(release)] { window.selectRelease(name); }, Qt::SingleShotConnection);
+            // Select it as soon as it exists; stop trying once it is selected.
+            auto *selecting = new QMetaObject::Connection;
+            *selecting = QObject::connect(engine, &Engine::ReleaseEngine::releasesChanged, &window,
+                                          [&window, selecting, name = parser.value(release)] {
+                                              window.selectRelease(name);
+                                              if (window.selectedRelease() == name) {
+                                                  QObject::disconnect(*selecting);
+                                                  delete selecting;
+                                              }
+                                          });
         }
         if (parser.isSet(exitWhenShown)) {
             QObject::connect(&window, &Ui::MainWindow::releaseShown, &app, [&sinceStart] {

@@ -174,6 +174,13 @@ Adapters::ClusterView ReleaseEngine::view() const
 
 void ReleaseEngine::rebuild()
 {
+    // Until every collection has been listed once, a release could look half there (a route
+    // without its Deployments, or missing entirely): publish nothing rather than something wrong.
+    for (const Informer *informer : {m_deployments, m_services, m_httpRoutes}) {
+        if (!informer->hasSynced()) {
+            return;
+        }
+    }
     m_releases = Adapters::discoverReleases(view());
     if (m_metrics) {
         m_metrics->setReleases(m_releases);

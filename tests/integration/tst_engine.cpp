@@ -3,6 +3,7 @@
 // leaves both weights at 0, not even for one event.
 
 #include "engine/releaseengine.h"
+#include "kube/kubeclient.h"
 #include "net/networkthread.h"
 
 #include "testsupport.h"
@@ -221,6 +222,22 @@ private Q_SLOTS:
         QVERIFY2(result.error().message.contains(QStringLiteral("green 10 %")), qPrintable(result.error().message));
         QCOMPARE(m_api->catalogWeights(), std::make_pair(90LL, 10LL));
         QVERIFY(act(Core::ActionKind::Rollback, QStringLiteral("catalog")).ok());
+    }
+
+    void serverConflict_isAConflictErrorInTheServersWords()
+    {
+        // The write path the engine uses when its view is stale at the server: a 409, never a retry.
+        Kube::KubeClient client(m_network->http(), {QStringLiteral("sim"), m_sim.url()});
+        const QByteArray body =
+            R"({"metadata":{"resourceVersion":"1"},"spec":{"selector":{"curtain.dev/color":"green"}}})";
+        const auto result = wait(
+            client.patch(QStringLiteral("/api/v1/namespaces/demo/services/checkout"), Kube::PatchType::Merge, body));
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().kind, Core::ErrorKind::Conflict);
+        QCOMPARE(result.error().httpStatus, 409);
+        QVERIFY2(result.error().message.contains(QStringLiteral("the object has been modified")),
+                 qPrintable(result.error().message));
+        QCOMPARE(m_api->checkoutColor(), std::string("blue"));
     }
 
     void unreachableCluster_failsTheSyncWithAnActionableMessage()

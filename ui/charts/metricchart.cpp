@@ -79,6 +79,7 @@ void MetricChart::setSeries(const QList<QPointF> &blue, const QList<QPointF> &gr
         }
     }
     d->y->setRange(0, top);
+    d->y->applyNiceNumbers(); // ticks at 0, 1, 2 … rather than 0, 1.37, 2.74 …
 }
 
 int MetricChart::pointCount() const
