@@ -31,12 +31,6 @@ double timed(const QString &program, const QStringList &arguments,
     return ms;
 }
 
-double median(QList<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values.isEmpty() ? -1 : values[values.size() / 2];
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -84,14 +78,16 @@ int main(int argc, char *argv[])
         }
     }
     std::printf("rollback of a 25 %% canary on curtain-sim, wall time per command, median of %d\n", runs);
-    std::printf("  curtainctl rollback (list+watch sync, conditional JSON patch, read-back): %7.1f ms\n", median(ours));
+    std::printf("  curtainctl rollback (list+watch sync, conditional JSON patch, read-back): %7.1f ms\n",
+                Curtain::Test::median(ours));
     if (kubectl.isEmpty()) {
         std::printf("  kubectl patch: not measured, kubectl is not installed (Debian package kubernetes-client)\n");
         return 0;
     }
-    std::printf("  kubectl patch --type json (same change), warm discovery cache:         %7.1f ms\n", median(theirs));
+    std::printf("  kubectl patch --type json (same change), warm discovery cache:         %7.1f ms\n",
+                Curtain::Test::median(theirs));
     std::printf("  kubectl patch, first run with a cold discovery cache:                  %7.1f ms\n", kubectlCold);
     std::printf("  ratio curtainctl / kubectl (warm):                                       %7.2f\n",
-                median(ours) / median(theirs));
+                Curtain::Test::median(ours) / Curtain::Test::median(theirs));
     return 0;
 }

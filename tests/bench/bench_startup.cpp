@@ -30,12 +30,6 @@ double runOnce(const QString &program, const QStringList &arguments)
     return -1;
 }
 
-double median(QList<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values.isEmpty() ? -1 : values[values.size() / 2];
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -54,8 +48,9 @@ int main(int argc, char *argv[])
     }
     std::printf("cold start, median of %d (platform %s)\n", runs,
                 qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") ? "xcb" : qgetenv("QT_QPA_PLATFORM").constData());
-    std::printf("  bare Qt Widgets window shown:          %7.1f ms\n", median(bare));
-    std::printf("  curtain --demo, both panels with data: %7.1f ms\n", median(curtain));
-    std::printf("  ratio curtain / bare window:           %7.2f\n", median(curtain) / median(bare));
+    std::printf("  bare Qt Widgets window shown:          %7.1f ms\n", Curtain::Test::median(bare));
+    std::printf("  curtain --demo, both panels with data: %7.1f ms\n", Curtain::Test::median(curtain));
+    std::printf("  ratio curtain / bare window:           %7.2f\n",
+                Curtain::Test::median(curtain) / Curtain::Test::median(bare));
     return 0;
 }

@@ -8,9 +8,10 @@
 
 #include "testsupport.h"
 
-#include <QFutureWatcher>
 #include <QSignalSpy>
 #include <QTest>
+
+#include "futurewait.h"
 
 #include <httplib.h>
 
@@ -20,18 +21,6 @@
 using namespace Curtain;
 
 namespace {
-
-template <typename T>
-Core::Result<T> wait(QFuture<Core::Result<T>> future)
-{
-    QFutureWatcher<Core::Result<T>> watcher;
-    QSignalSpy finished(&watcher, &QFutureWatcherBase::finished);
-    watcher.setFuture(future);
-    if (!future.isFinished() && !finished.wait(20000)) {
-        return Core::makeError(Core::ErrorKind::Timeout, QStringLiteral("no answer within 20 s"));
-    }
-    return future.result();
-}
 
 // Records every HTTPRoute event the sim sends while it runs, like any other watcher would.
 class RouteWatch
@@ -91,12 +80,12 @@ class TestEngine : public QObject
     Core::Result<Core::ActionOutcome> act(Core::ActionKind kind, const QString &release, int weight = 0,
                                           const QString &rv = {})
     {
-        return wait(m_engine->perform({kind, release, weight, rv}));
+        return Test::waitFor(m_engine->perform({kind, release, weight, rv}));
     }
 
     Core::ReleaseSnapshot snapshot(const QString &name)
     {
-        const auto releases = wait(m_engine->whenSynced());
+        const auto releases = Test::waitFor(m_engine->whenSynced());
         for (const auto &r : releases.value()) {
             if (r.name == name) {
                 return r;
@@ -115,7 +104,7 @@ private Q_SLOTS:
         m_engine = new Engine::ReleaseEngine(m_network->http(), {QStringLiteral("sim"), m_sim.url()});
         m_network->adopt(m_engine);
         m_engine->start();
-        const auto synced = wait(m_engine->whenSynced());
+        const auto synced = Test::waitFor(m_engine->whenSynced());
         QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
     }
 
@@ -230,7 +219,7 @@ private Q_SLOTS:
         Kube::KubeClient client(m_network->http(), {QStringLiteral("sim"), m_sim.url()});
         const QByteArray body =
             R"({"metadata":{"resourceVersion":"1"},"spec":{"selector":{"curtain.dev/color":"green"}}})";
-        const auto result = wait(
+        const auto result = Test::waitFor(
             client.patch(QStringLiteral("/api/v1/namespaces/demo/services/checkout"), Kube::PatchType::Merge, body));
         QVERIFY(!result.ok());
         QCOMPARE(result.error().kind, Core::ErrorKind::Conflict);
@@ -247,7 +236,7 @@ private Q_SLOTS:
             new Engine::ReleaseEngine(network.http(), {QStringLiteral("gone"), QStringLiteral("http://127.0.0.1:1")});
         network.adopt(engine);
         engine->start();
-        const auto synced = wait(engine->whenSynced());
+        const auto synced = Test::waitFor(engine->whenSynced());
         QVERIFY(!synced.ok());
         QCOMPARE(synced.error().kind, Core::ErrorKind::Unreachable);
         QVERIFY2(synced.error().message.contains(QStringLiteral("cannot reach http://127.0.0.1:1")),
@@ -267,7 +256,7 @@ private Q_SLOTS:
             network.http(), {QStringLiteral("broken"), QStringLiteral("http://127.0.0.1:%1").arg(port)});
         network.adopt(engine);
         engine->start();
-        const auto synced = wait(engine->whenSynced());
+        const auto synced = Test::waitFor(engine->whenSynced());
         broken.stop();
         serving.join();
         QVERIFY(!synced.ok());

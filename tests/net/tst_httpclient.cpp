@@ -3,9 +3,10 @@
 
 #include "net/httpclient.h"
 
-#include <QFutureWatcher>
 #include <QSignalSpy>
 #include <QTest>
+
+#include "futurewait.h"
 
 #include <httplib.h>
 
@@ -15,21 +16,7 @@
 
 using namespace Curtain;
 
-namespace {
-
-template <typename T>
-Core::Result<T> wait(QFuture<Core::Result<T>> future)
-{
-    QFutureWatcher<Core::Result<T>> watcher;
-    QSignalSpy finished(&watcher, &QFutureWatcherBase::finished);
-    watcher.setFuture(future);
-    if (!future.isFinished() && !finished.wait(10000)) {
-        return Core::makeError(Core::ErrorKind::Timeout, QStringLiteral("test: no answer within 10 s"));
-    }
-    return future.result();
-}
-
-} // namespace
+namespace {} // namespace
 
 class TestHttpClient : public QObject
 {
@@ -110,7 +97,7 @@ private Q_SLOTS:
         Net::HttpRequest request;
         request.url = url("/hello");
         request.headers.append({QByteArrayLiteral("X-Who"), QByteArrayLiteral("curtain")});
-        const auto reply = wait(http.send(request));
+        const auto reply = Test::waitFor(http.send(request));
         QVERIFY(reply.ok());
         QCOMPARE(reply.value().status, 200);
         QCOMPARE(reply.value().body, QByteArrayLiteral("hello curtain"));
@@ -123,7 +110,7 @@ private Q_SLOTS:
         Net::HttpRequest request;
         request.url = url("/slow");
         request.timeoutMs = 300;
-        const auto reply = wait(http.send(request));
+        const auto reply = Test::waitFor(http.send(request));
         QVERIFY(!reply.ok());
         QCOMPARE(reply.error().kind, Core::ErrorKind::Timeout);
         QVERIFY(reply.error().message.contains(QStringLiteral("/slow")));
@@ -180,7 +167,7 @@ private Q_SLOTS:
         Net::HttpClient http;
         Net::HttpRequest request;
         request.url = QStringLiteral("http://127.0.0.1:1/version");
-        const auto reply = wait(http.send(request));
+        const auto reply = Test::waitFor(http.send(request));
         QVERIFY(!reply.ok());
         QCOMPARE(reply.error().kind, Core::ErrorKind::Unreachable);
         QVERIFY(reply.error().message.contains(QStringLiteral("http://127.0.0.1:1/version")));
@@ -196,7 +183,7 @@ private Q_SLOTS:
             futures << http.send(request);
         }
         for (auto &future : futures) {
-            const auto reply = wait(future);
+            const auto reply = Test::waitFor(future);
             QVERIFY2(reply.ok(), qPrintable(reply.ok() ? QString() : reply.error().message));
             QCOMPARE(reply.value().status, 200);
         }

@@ -7,6 +7,8 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+
 namespace Curtain::Test {
 
 QString binary(const QString &name)
@@ -35,6 +37,12 @@ QString upstreamFixtures()
         dir = qEnvironmentVariable("CURTAIN_SOURCE_DIR") + QStringLiteral("/../shared/fixtures");
     }
     return QFileInfo(dir).isDir() ? QDir(dir).canonicalPath() : QString();
+}
+
+double median(QList<double> values)
+{
+    std::sort(values.begin(), values.end());
+    return values.isEmpty() ? -1 : values[values.size() / 2];
 }
 
 QString findProgram(const QString &name)

@@ -19,6 +19,9 @@ QByteArray readFile(const QString &path);
 // The upstream conformance data (../shared/fixtures, or CURTAIN_UPSTREAM_FIXTURES); empty when absent.
 QString upstreamFixtures();
 
+// The middle value (the upper one of an even count); -1 for none. For benchmark figures.
+double median(QList<double> values);
+
 // The full path of a program on PATH, or empty. Tests that need one fail naming the Debian package.
 QString findProgram(const QString &name);
 
