@@ -113,6 +113,7 @@ private Q_SLOTS:
         QTRY_VERIFY(child<QPushButton>("rollbackButton")->isEnabled());
         QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier);
         QTRY_COMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
+        QTRY_VERIFY(m_window->lastActionText().contains(QStringLiteral("✓ catalog: blue 95 % → 100 %")));
     }
 
     void serviceSelectorRelease_disablesTheSliderAndSaysWhy()
@@ -123,9 +124,12 @@ private Q_SLOTS:
         QVERIFY(text("weightReason", "weightSlider").contains(QStringLiteral("Flip")));
         click("flipButton");
         QTRY_COMPARE(m_api->checkoutColor(), std::string("green"));
+        QTRY_VERIFY(m_window->lastActionText().contains(QStringLiteral("✓ checkout: blue 100 % → 0 %")));
         QTRY_COMPARE(text("roleLabel", "greenPanel"), QStringLiteral("stable"));
         click("rollbackButton");
         QTRY_COMPARE(m_api->checkoutColor(), std::string("blue"));
+        // The cluster changes before the console hears back; wait for what the user sees.
+        QTRY_VERIFY(m_window->lastActionText().contains(QStringLiteral("✓ checkout: blue 0 % → 100 %")));
     }
 
     void failedAction_isShownAndChangesNothing()
@@ -139,7 +143,7 @@ private Q_SLOTS:
         QTRY_COMPARE(text("replicasLabel", "greenPanel"), QStringLiteral("0 of 0 replicas ready"));
         click("preset50");
         QTRY_VERIFY(text("weightState", "weightSlider").contains(QStringLiteral("not applied")));
-        QVERIFY(m_window->lastActionText().contains(QStringLiteral("0 of 0 replicas ready")));
+        QVERIFY2(m_window->lastActionText().contains(QStringLiteral("0 of 0 replicas ready")), qPrintable(m_window->lastActionText()));
         QCOMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
         QCOMPARE(child<QSlider>("weightTrack")->value(), 0);
     }
