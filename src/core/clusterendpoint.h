@@ -29,7 +29,9 @@ struct ExecPlugin
 struct ClusterEndpoint
 {
     ClusterEndpoint() = default;
-    ClusterEndpoint(QString endpointName, QString serverUrl) : name(std::move(endpointName)), server(std::move(serverUrl)) {}
+    ClusterEndpoint(QString endpointName, QString serverUrl)
+        : name(std::move(endpointName)), server(std::move(serverUrl))
+    {}
 
     QString name;          // shown to the user: a context name, or "demo"
     QString server;        // e.g. https://10.0.0.1:6443

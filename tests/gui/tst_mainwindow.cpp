@@ -143,7 +143,8 @@ private Q_SLOTS:
         QTRY_COMPARE(text("replicasLabel", "greenPanel"), QStringLiteral("0 of 0 replicas ready"));
         click("preset50");
         QTRY_VERIFY(text("weightState", "weightSlider").contains(QStringLiteral("not applied")));
-        QVERIFY2(m_window->lastActionText().contains(QStringLiteral("0 of 0 replicas ready")), qPrintable(m_window->lastActionText()));
+        QVERIFY2(m_window->lastActionText().contains(QStringLiteral("0 of 0 replicas ready")),
+                 qPrintable(m_window->lastActionText()));
         QCOMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
         QCOMPARE(child<QSlider>("weightTrack")->value(), 0);
     }
