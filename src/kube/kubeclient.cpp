@@ -3,6 +3,7 @@
 #include "core/futures.h"
 
 #include "kube/apierror.h"
+#include "kube/credentials.h"
 #include "kube/watchdecoder.h"
 
 #include <QPromise>
@@ -62,7 +63,7 @@ Result<Json> parseJsonReply(const Result<HttpResponse> &reply, const QString &wh
 } // namespace
 
 KubeClient::KubeClient(Net::HttpClient *http, ClusterEndpoint endpoint, QObject *parent)
-    : QObject(parent), m_http(http), m_endpoint(std::move(endpoint))
+    : QObject(parent), m_http(http), m_endpoint(std::move(endpoint)), m_credentials(new Credentials(m_endpoint, this))
 {
     while (m_endpoint.server.endsWith(QLatin1Char('/'))) {
         m_endpoint.server.chop(1);
@@ -90,13 +91,65 @@ Net::HttpRequest KubeClient::request(QByteArray method, const QString &path,
     r.url = url(path, query);
     r.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
     r.headers.append({QByteArrayLiteral("User-Agent"), userAgent().toUtf8()});
+    r.tls.caPem = m_endpoint.caPem;
+    r.tls.clientCertPem = m_endpoint.clientCertPem;
+    r.tls.clientKeyPem = m_endpoint.clientKeyPem;
+    r.tls.insecureSkipVerify = m_endpoint.insecureSkipTlsVerify;
+    r.tls.serverName = m_endpoint.tlsServerName;
+    r.proxyUrl = m_endpoint.proxyUrl;
     return r;
+}
+
+void KubeClient::authorize(Net::HttpRequest &request, const Credential &credential)
+{
+    if (!credential.bearerToken.isEmpty()) {
+        request.headers.append(
+            {QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + credential.bearerToken});
+    }
+    if (!credential.clientCertPem.isEmpty()) {
+        request.tls.clientCertPem = credential.clientCertPem;
+        request.tls.clientKeyPem = credential.clientKeyPem;
+    }
+}
+
+QFuture<Result<HttpResponse>> KubeClient::send(const Net::HttpRequest &request)
+{
+    // Credential → request → on 401, ask the credential source again and retry exactly once
+    // (what client-go does for exec plugins and token files).
+    auto promise = std::make_shared<QPromise<Result<HttpResponse>>>();
+    promise->start();
+    auto attempt = std::make_shared<std::function<void(bool)>>();
+    *attempt = [this, request, promise, attempt](bool retried) {
+        auto finish = [promise, attempt](const Result<HttpResponse> &result) {
+            promise->addResult(result);
+            promise->finish();
+            *attempt = nullptr; // breaks the attempt ↔ lambda cycle
+        };
+        Core::onFinished(m_credentials->get(), this,
+                         [this, request, retried, attempt, finish](const Result<Credential> &credential) {
+                             if (!credential.ok()) {
+                                 return finish(credential.error());
+                             }
+                             Net::HttpRequest authorized = request;
+                             authorize(authorized, credential.value());
+                             Core::onFinished(m_http->send(authorized), this,
+                                              [this, retried, attempt, finish](const Result<HttpResponse> &reply) {
+                                                  if (reply.ok() && reply.value().status == 401 && !retried &&
+                                                      m_credentials->invalidate()) {
+                                                      return (*attempt)(true);
+                                                  }
+                                                  finish(reply);
+                                              });
+                         });
+    };
+    (*attempt)(false);
+    return promise->future();
 }
 
 QFuture<Result<Json>> KubeClient::get(const QString &path)
 {
     const QString what = QStringLiteral("GET %1").arg(path);
-    return m_http->send(request("GET", path)).then([what](const Result<HttpResponse> &reply) {
+    return send(request("GET", path)).then([what](const Result<HttpResponse> &reply) {
         return parseJsonReply(reply, what);
     });
 }
@@ -106,7 +159,7 @@ QFuture<Result<QByteArray>> KubeClient::getRaw(const QString &path)
     Net::HttpRequest r = request("GET", path);
     r.headers[0].second = QByteArrayLiteral("text/plain, */*");
     const QString what = QStringLiteral("GET %1").arg(path);
-    return m_http->send(r).then([what](const Result<HttpResponse> &reply) -> Result<QByteArray> {
+    return send(r).then([what](const Result<HttpResponse> &reply) -> Result<QByteArray> {
         if (!reply.ok()) {
             return reply.error();
         }
@@ -137,7 +190,7 @@ QFuture<Result<ListResult>> KubeClient::list(const QString &collectionPath, cons
         if (!continueToken.isEmpty()) {
             query.append({QStringLiteral("continue"), continueToken});
         }
-        Core::onFinished(m_http->send(request("GET", collectionPath, query)), this,
+        Core::onFinished(send(request("GET", collectionPath, query)), this,
                          [state, what](const Result<HttpResponse> &reply) {
                              Result<Json> page = parseJsonReply(reply, what);
                              auto fail = [&](const Core::Error &error) {
@@ -180,7 +233,7 @@ QFuture<Result<Json>> KubeClient::patch(const QString &path, PatchType type, con
     r.headers.append({QByteArrayLiteral("Content-Type"), contentType(type)});
     r.body = body;
     const QString what = QStringLiteral("PATCH %1").arg(path);
-    return m_http->send(r).then([what](const Result<HttpResponse> &reply) { return parseJsonReply(reply, what); });
+    return send(r).then([what](const Result<HttpResponse> &reply) { return parseJsonReply(reply, what); });
 }
 
 Net::StreamId KubeClient::watch(const QString &collectionPath, const QString &labelSelector,
@@ -218,6 +271,7 @@ Net::StreamId KubeClient::watch(const QString &collectionPath, const QString &la
         }
         onClosed(Core::Done{});
     };
+    authorize(r, m_credentials->cached()); // a list always precedes a watch, so this is fresh
     return m_http->openStream(r, std::move(stream));
 }
 

@@ -14,6 +14,9 @@
 
 namespace Curtain::Kube {
 
+struct Credential;
+class Credentials;
+
 using ClusterEndpoint = Core::ClusterEndpoint;
 
 enum class PatchType { Merge, Json, StrategicMerge };
@@ -35,7 +38,8 @@ struct WatchHandlers
 };
 
 // The typed-enough Kubernetes REST client: JSON in and out, Status bodies turned into Errors that
-// name the request. Lives on the network thread; futures resolve there.
+// name the request, TLS and credentials from the endpoint (with one retry after a 401 when the
+// credential can be refreshed). Call it on its own thread (the network thread); futures resolve there.
 class KubeClient final : public QObject
 {
     Q_OBJECT
@@ -59,11 +63,14 @@ public:
     QString url(const QString &path, const QList<QPair<QString, QString>> &query = {}) const;
 
 private:
+    QFuture<Core::Result<Net::HttpResponse>> send(const Net::HttpRequest &request);
+    static void authorize(Net::HttpRequest &request, const Credential &credential);
     Net::HttpRequest request(QByteArray method, const QString &path,
                              const QList<QPair<QString, QString>> &query = {}) const;
 
     Net::HttpClient *m_http;
     ClusterEndpoint m_endpoint;
+    Credentials *m_credentials;
 };
 
 } // namespace Curtain::Kube

@@ -5,6 +5,7 @@
 #include <QPromise>
 #include <QSocketNotifier>
 #include <QTimer>
+#include <QUrl>
 
 #include <curl/curl.h>
 
@@ -72,6 +73,7 @@ struct Transfer
     StreamId id = 0;
     CURL *easy = nullptr;
     curl_slist *headerList = nullptr;
+    curl_slist *connectTo = nullptr;
     HttpRequest request;
     HttpResponse response;
     bool isStream = false;
@@ -82,11 +84,14 @@ struct Transfer
 
     ~Transfer()
     {
+        if (easy) {
+            curl_easy_cleanup(easy); // first: the handle refers to the lists below until then
+        }
         if (headerList) {
             curl_slist_free_all(headerList);
         }
-        if (easy) {
-            curl_easy_cleanup(easy);
+        if (connectTo) {
+            curl_slist_free_all(connectTo);
         }
     }
 
@@ -233,8 +238,27 @@ struct HttpClient::Private
         CURL *easy = curl_easy_init();
         transfer->easy = easy;
         const HttpRequest &r = transfer->request;
-        const QByteArray url = r.url.toUtf8();
+        QUrl target(r.url);
+        if (!r.tls.serverName.isEmpty() && target.host() != r.tls.serverName) {
+            // tls-server-name: ask for (and verify) the certificate of serverName while connecting to
+            // the URL's real host — curl's connect-to keeps SNI, Host and verification consistent.
+            const int port = target.port(target.scheme() == QLatin1String("https") ? 443 : 80);
+            transfer->connectTo = curl_slist_append(
+                nullptr,
+                QStringLiteral("%1:%2:%3:%2").arg(r.tls.serverName).arg(port).arg(target.host()).toUtf8().constData());
+            curl_easy_setopt(easy, CURLOPT_CONNECT_TO, transfer->connectTo);
+            target.setHost(r.tls.serverName);
+        }
+        const QByteArray url = target.toString(QUrl::FullyEncoded).toUtf8();
         curl_easy_setopt(easy, CURLOPT_URL, url.constData());
+        applyTls(easy, r.tls);
+        if (!r.proxyUrl.isEmpty()) {
+            QString proxy = r.proxyUrl;
+            if (proxy.startsWith(QLatin1String("socks5://"))) {
+                proxy.replace(0, 9, QStringLiteral("socks5h://")); // let the proxy resolve names, as kubectl does
+            }
+            curl_easy_setopt(easy, CURLOPT_PROXY, proxy.toUtf8().constData());
+        }
         curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer);
         curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Private::onWrite);
         curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer);
@@ -265,6 +289,30 @@ struct HttpClient::Private
         transfers.insert(easy, transfer);
         ++active;
         curl_multi_add_handle(multi, easy);
+    }
+
+    static void applyTls(CURL *easy, const TlsSettings &tls)
+    {
+        auto blob = [](const QByteArray &bytes) {
+            curl_blob b{const_cast<char *>(bytes.constData()), size_t(bytes.size()), CURL_BLOB_COPY};
+            return b;
+        };
+        if (!tls.caPem.isEmpty()) {
+            curl_blob ca = blob(tls.caPem);
+            curl_easy_setopt(easy, CURLOPT_CAINFO_BLOB, &ca);
+        }
+        if (!tls.clientCertPem.isEmpty() && !tls.clientKeyPem.isEmpty()) {
+            curl_blob cert = blob(tls.clientCertPem);
+            curl_blob key = blob(tls.clientKeyPem);
+            curl_easy_setopt(easy, CURLOPT_SSLCERT_BLOB, &cert);
+            curl_easy_setopt(easy, CURLOPT_SSLCERTTYPE, "PEM");
+            curl_easy_setopt(easy, CURLOPT_SSLKEY_BLOB, &key);
+            curl_easy_setopt(easy, CURLOPT_SSLKEYTYPE, "PEM");
+        }
+        if (tls.insecureSkipVerify) {
+            curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+            curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+        }
     }
 
     void cancel(StreamId id)

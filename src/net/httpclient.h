@@ -16,6 +16,18 @@ namespace Curtain::Net {
 
 using Header = QPair<QByteArray, QByteArray>;
 
+// How to trust the server and prove who we are at the TLS layer. PEM bytes, never file names, so
+// nothing is re-read mid-session and nothing sensitive is passed around as a path.
+struct TlsSettings
+{
+    QByteArray caPem;         // trust only this CA (empty: the system's trust store)
+    QByteArray clientCertPem; // client certificate authentication
+    QByteArray clientKeyPem;
+    bool insecureSkipVerify = false;
+    // Verify the certificate for this name instead of the URL's host (kubeconfig tls-server-name).
+    QString serverName;
+};
+
 struct HttpRequest
 {
     QByteArray method = QByteArrayLiteral("GET");
@@ -24,6 +36,8 @@ struct HttpRequest
     QByteArray body;
     int timeoutMs = 30000; // whole-transfer limit for plain requests; 0 = none (streams)
     int connectTimeoutMs = 5000;
+    TlsSettings tls;
+    QString proxyUrl; // http://, https:// or socks5:// (host names resolved by the proxy)
 };
 
 struct HttpResponse

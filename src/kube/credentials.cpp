@@ -1,0 +1,257 @@
+#include "kube/credentials.h"
+
+#include "kube/json.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTimer>
+
+#include <mutex>
+
+namespace Curtain::Kube {
+
+using Core::ErrorKind;
+using Core::Result;
+
+namespace {
+
+constexpr int pluginTimeoutMs = 30'000;
+
+Core::Error pluginError(const Core::ClusterEndpoint &endpoint, const QString &problem)
+{
+    return Core::makeError(
+        ErrorKind::Unauthorized,
+        QStringLiteral("context \"%1\": exec plugin \"%2\" %3").arg(endpoint.name, endpoint.exec->command, problem));
+}
+
+} // namespace
+
+Credentials::Credentials(Core::ClusterEndpoint endpoint, QObject *parent)
+    : QObject(parent), m_endpoint(std::move(endpoint))
+{
+    if (!m_endpoint.token.isEmpty()) {
+        m_cached.bearerToken = m_endpoint.token.toUtf8(); // a literal token wins over tokenFile (client-go)
+        m_valid = true;
+    }
+}
+
+QString Credentials::pluginSearchPath()
+{
+    static std::once_flag once;
+    static QString path;
+    std::call_once(once, [] {
+        path = qEnvironmentVariable("PATH");
+#if defined(Q_OS_LINUX) || defined(Q_OS_MACOS)
+        // Ask the user's login shell once; bounded so a broken shell profile cannot hang us.
+        const QString shell = qEnvironmentVariable("SHELL", QStringLiteral("/bin/sh"));
+        QProcess process;
+        process.start(shell, {QStringLiteral("-l"), QStringLiteral("-c"), QStringLiteral("printf %s \"$PATH\"")});
+        if (process.waitForFinished(3000) && process.exitCode() == 0) {
+            const QStringList extra =
+                QString::fromLocal8Bit(process.readAllStandardOutput()).split(QLatin1Char(':'), Qt::SkipEmptyParts);
+            QStringList merged = path.split(QLatin1Char(':'), Qt::SkipEmptyParts);
+            for (const QString &dir : extra) {
+                if (!merged.contains(dir)) {
+                    merged << dir;
+                }
+            }
+            path = merged.join(QLatin1Char(':'));
+        } else {
+            process.kill();
+        }
+#endif
+    });
+    return path;
+}
+
+bool Credentials::invalidate()
+{
+    if (!m_endpoint.token.isEmpty()) {
+        return false; // a literal token cannot get better by asking again
+    }
+    m_valid = false;
+    m_tokenFileRead = {};
+    return !m_endpoint.tokenFile.isEmpty() || m_endpoint.exec.has_value();
+}
+
+Result<Credential> Credentials::fromTokenFile()
+{
+    const QFileInfo info(m_endpoint.tokenFile);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    // Re-read when the file changed, and at least every minute (client-go's cached file token source).
+    if (m_valid && m_tokenFileRead.isValid() && m_tokenFileRead.secsTo(now) < 60 &&
+        info.lastModified() == m_tokenFileModified) {
+        return m_cached;
+    }
+    QFile file(m_endpoint.tokenFile);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return Core::makeError(ErrorKind::Unauthorized,
+                               QStringLiteral("context \"%1\": tokenFile %2 cannot be read (%3)")
+                                   .arg(m_endpoint.name, m_endpoint.tokenFile, file.errorString()));
+    }
+    const QByteArray token = file.readAll().trimmed();
+    if (token.isEmpty()) {
+        return Core::makeError(
+            ErrorKind::Unauthorized,
+            QStringLiteral("context \"%1\": tokenFile %2 is empty").arg(m_endpoint.name, m_endpoint.tokenFile));
+    }
+    m_cached.bearerToken = token;
+    m_valid = true;
+    m_tokenFileRead = now;
+    m_tokenFileModified = info.lastModified();
+    return m_cached;
+}
+
+QFuture<Result<Credential>> Credentials::get()
+{
+    auto promise = std::make_shared<QPromise<Result<Credential>>>();
+    promise->start();
+    QFuture<Result<Credential>> future = promise->future();
+    auto answer = [&promise](const Result<Credential> &result) {
+        promise->addResult(result);
+        promise->finish();
+    };
+    if (!m_endpoint.token.isEmpty() || (!m_endpoint.exec && m_endpoint.tokenFile.isEmpty())) {
+        answer(m_cached); // a literal token, or only TLS client certificates / nothing at all
+    } else if (!m_endpoint.tokenFile.isEmpty() && !m_endpoint.exec) {
+        answer(fromTokenFile());
+    } else if (m_valid && (!m_expires.isValid() || QDateTime::currentDateTimeUtc().secsTo(m_expires) > 10)) {
+        answer(m_cached);
+    } else {
+        m_waiters.append(promise);
+        if (m_waiters.size() == 1) {
+            runPlugin();
+        }
+    }
+    return future;
+}
+
+void Credentials::finishWaiters(const Result<Credential> &result)
+{
+    for (const auto &waiter : std::exchange(m_waiters, {})) {
+        waiter->addResult(result);
+        waiter->finish();
+    }
+}
+
+QByteArray Credentials::execInfo() const
+{
+    Json info = {{"kind", "ExecCredential"},
+                 {"apiVersion", m_endpoint.exec->apiVersion.toStdString()},
+                 {"spec", {{"interactive", false}}}};
+    if (m_endpoint.exec->provideClusterInfo) {
+        Json cluster = {{"server", m_endpoint.server.toStdString()}};
+        if (!m_endpoint.tlsServerName.isEmpty()) {
+            cluster["tls-server-name"] = m_endpoint.tlsServerName.toStdString();
+        }
+        if (m_endpoint.insecureSkipTlsVerify) {
+            cluster["insecure-skip-tls-verify"] = true;
+        }
+        if (!m_endpoint.caPem.isEmpty()) {
+            cluster["certificate-authority-data"] = m_endpoint.caPem.toBase64().toStdString();
+        }
+        if (!m_endpoint.proxyUrl.isEmpty()) {
+            cluster["proxy-url"] = m_endpoint.proxyUrl.toStdString();
+        }
+        if (!m_endpoint.exec->clusterConfigJson.isEmpty()) {
+            cluster["config"] = Json::parse(m_endpoint.exec->clusterConfigJson.toStdString(), nullptr, false);
+        }
+        info["spec"]["cluster"] = cluster;
+    }
+    return QByteArray::fromStdString(info.dump());
+}
+
+void Credentials::runPlugin()
+{
+    const Core::ExecPlugin &exec = *m_endpoint.exec;
+    if (exec.interactiveMode == QLatin1String("Always")) {
+        return finishWaiters(
+            pluginError(m_endpoint, QStringLiteral("needs a terminal (interactiveMode: Always) and Curtain has "
+                                                   "none; run it once in a terminal, or set interactiveMode to "
+                                                   "IfAvailable or Never")));
+    }
+    const QString searchPath = pluginSearchPath();
+    const QString program =
+        QDir::isAbsolutePath(exec.command) || exec.command.contains(QLatin1Char('/'))
+            ? QFileInfo(QFileInfo(m_endpoint.sourceFile).dir(), exec.command).absoluteFilePath()
+            : QStandardPaths::findExecutable(exec.command, searchPath.split(QLatin1Char(':'), Qt::SkipEmptyParts));
+    if (program.isEmpty() || !QFileInfo(program).isExecutable()) {
+        QString problem = QStringLiteral("was not found (searched PATH: %1)").arg(searchPath);
+        if (!exec.installHint.isEmpty()) {
+            problem += QStringLiteral(". ") + exec.installHint;
+        }
+        return finishWaiters(pluginError(m_endpoint, problem));
+    }
+    auto *process = new QProcess(this);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PATH"), searchPath);
+    for (const auto &[name, value] : exec.env) {
+        env.insert(name, value);
+    }
+    env.insert(QStringLiteral("KUBERNETES_EXEC_INFO"), QString::fromUtf8(execInfo()));
+    process->setProcessEnvironment(env);
+    process->setStandardInputFile(QProcess::nullDevice()); // never interactive: a GUI has no terminal
+    auto *deadline = new QTimer(process);
+    deadline->setSingleShot(true);
+    connect(deadline, &QTimer::timeout, process, [this, process] {
+        process->kill();
+        process->deleteLater();
+        finishWaiters(
+            pluginError(m_endpoint, QStringLiteral("did not finish within %1 s").arg(pluginTimeoutMs / 1000)));
+    });
+    connect(process, &QProcess::errorOccurred, this, [this, process](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart) {
+            process->deleteLater();
+            finishWaiters(
+                pluginError(m_endpoint, QStringLiteral("could not be started: %1").arg(process->errorString())));
+        }
+    });
+    connect(process, &QProcess::finished, this, [this, process, deadline](int exitCode, QProcess::ExitStatus status) {
+        deadline->stop();
+        process->deleteLater();
+        const QByteArray err = process->readAllStandardError().trimmed().right(300);
+        if (status != QProcess::NormalExit || exitCode != 0) {
+            return finishWaiters(pluginError(
+                m_endpoint, QStringLiteral("exited with code %1%2")
+                                .arg(exitCode)
+                                .arg(err.isEmpty() ? QString() : QStringLiteral(": ") + QString::fromUtf8(err))));
+        }
+        const QByteArray out = process->readAllStandardOutput();
+        const Json credential = Json::parse(out.constBegin(), out.constEnd(), nullptr, false);
+        if (credential.is_discarded() || !credential.is_object() ||
+            stringAt(credential, "/kind") != QLatin1String("ExecCredential")) {
+            return finishWaiters(pluginError(m_endpoint, QStringLiteral("did not print an ExecCredential")));
+        }
+        const QString version = stringAt(credential, "/apiVersion");
+        if (version != m_endpoint.exec->apiVersion) {
+            return finishWaiters(pluginError(
+                m_endpoint, QStringLiteral("is configured to use API version %1, plugin returned version %2")
+                                .arg(m_endpoint.exec->apiVersion, version)));
+        }
+        if (!credential.contains("status") || !credential["status"].is_object()) {
+            return finishWaiters(pluginError(m_endpoint, QStringLiteral("didn't return a status field")));
+        }
+        Credential fresh;
+        fresh.bearerToken = stringAt(credential, "/status/token").toUtf8();
+        fresh.clientCertPem = stringAt(credential, "/status/clientCertificateData").toUtf8(); // PEM, not base64
+        fresh.clientKeyPem = stringAt(credential, "/status/clientKeyData").toUtf8();
+        if (fresh.clientCertPem.isEmpty() != fresh.clientKeyPem.isEmpty()) {
+            return finishWaiters(pluginError(m_endpoint, QStringLiteral("returned only certificate or key, not both")));
+        }
+        if (fresh.bearerToken.isEmpty() && fresh.clientCertPem.isEmpty()) {
+            return finishWaiters(pluginError(m_endpoint, QStringLiteral("didn't return a token or cert/key pair")));
+        }
+        const QString expiry = stringAt(credential, "/status/expirationTimestamp");
+        m_expires = expiry.isEmpty() ? QDateTime() : QDateTime::fromString(expiry, Qt::ISODate);
+        m_cached = fresh;
+        m_valid = true;
+        finishWaiters(m_cached);
+    });
+    deadline->start(pluginTimeoutMs);
+    process->start(program, exec.args);
+}
+
+} // namespace Curtain::Kube

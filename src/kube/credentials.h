@@ -1,0 +1,63 @@
+#pragma once
+
+#include "core/clusterendpoint.h"
+#include "core/result.h"
+
+#include <QDateTime>
+#include <QFuture>
+#include <QList>
+#include <QObject>
+#include <QPromise>
+
+#include <memory>
+
+namespace Curtain::Kube {
+
+// What a request carries to prove who it is, besides TLS settings of the cluster itself.
+struct Credential
+{
+    QByteArray bearerToken; // empty: none
+    QByteArray clientCertPem;
+    QByteArray clientKeyPem;
+};
+
+// Supplies the credential for one cluster endpoint: a static token, a token file (re-read when it
+// changes, and at least every minute), or an exec plugin (client.authentication.k8s.io v1/v1beta1)
+// whose credential is cached until its expirationTimestamp and refreshed after a 401. Lives on the
+// network thread; secrets never appear in messages.
+class Credentials final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Credentials)
+
+public:
+    explicit Credentials(Core::ClusterEndpoint endpoint, QObject *parent = nullptr);
+
+    // The credential to use now; runs the exec plugin if there is no valid cached one. Concurrent
+    // callers share one run.
+    QFuture<Core::Result<Credential>> get();
+    // The cached credential, without running anything (for streams opened after a list).
+    Credential cached() const { return m_cached; }
+    // After a 401: forget what is cached so the next get() asks again. True if that can help.
+    bool invalidate();
+
+    // The PATH a plugin is searched on: the process's own, plus the user's login-shell PATH on
+    // Linux and macOS (a GUI started from a menu does not inherit the shell's).
+    static QString pluginSearchPath();
+
+private:
+    Core::Result<Credential> fromTokenFile();
+    void runPlugin();
+    void finishWaiters(const Core::Result<Credential> &result);
+    QByteArray execInfo() const;
+
+    Core::ClusterEndpoint m_endpoint;
+    Credential m_cached;
+    bool m_valid = false;
+    QDateTime m_expires; // invalid: no expiry
+    QDateTime m_tokenFileRead;
+    QDateTime m_tokenFileModified;
+    QList<std::shared_ptr<QPromise<Core::Result<Credential>>>> m_waiters;
+};
+
+} // namespace Curtain::Kube
