@@ -22,6 +22,12 @@ HTTPRoutes, a workload and traffic model, and Prometheus metrics for each enviro
   --host ADDRESS    address to listen on (default 127.0.0.1)
   --scenario FILE   a scenario file (default: the built-in demo, resources/scenarios/demo.yaml)
   --log             print each request to standard error
+  --tls-cert FILE   serve HTTPS with this certificate (PEM); needs --tls-key
+  --tls-key FILE    the certificate's private key (PEM)
+  --client-ca FILE  require client certificates signed by this CA (needs --tls-cert)
+  --token TOKEN     accept this bearer token, answer 401 to anything else (repeatable)
+  --token-file FILE accept the tokens in FILE, one "TOKEN [EXPIRES_UNIX_SECONDS]" per line,
+                    re-read when it changes; an expired token gets 401
 
 Then, for example:
   kubectl --server http://127.0.0.1:N get deployments,services,httproutes -n demo
@@ -41,7 +47,7 @@ int main(int argc, char *argv[])
     int port = 0;
     std::string host = "127.0.0.1";
     std::string scenarioFile;
-    bool log = false;
+    Curtain::Sim::ServerOptions options;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto value = [&](const char *flag) -> std::string {
@@ -70,13 +76,29 @@ int main(int argc, char *argv[])
         } else if (arg == "--scenario") {
             scenarioFile = value("--scenario");
         } else if (arg == "--log") {
-            log = true;
+            options.logRequests = true;
+        } else if (arg == "--tls-cert") {
+            options.tlsCertFile = value("--tls-cert");
+        } else if (arg == "--tls-key") {
+            options.tlsKeyFile = value("--tls-key");
+        } else if (arg == "--client-ca") {
+            options.clientCaFile = value("--client-ca");
+        } else if (arg == "--token") {
+            options.tokens.push_back(value("--token"));
+        } else if (arg == "--token-file") {
+            options.tokenFile = value("--token-file");
         } else {
             std::cerr << "curtain-sim: unknown argument \"" << arg << "\"\n\n" << usage;
             return 2;
         }
     }
 
+    if (options.tlsCertFile.empty() != options.tlsKeyFile.empty()) {
+        return fail("--tls-cert and --tls-key go together", 2);
+    }
+    if (!options.clientCaFile.empty() && options.tlsCertFile.empty()) {
+        return fail("--client-ca needs --tls-cert and --tls-key: client certificates exist only over HTTPS", 2);
+    }
     std::string text;
     if (scenarioFile.empty()) {
         text = Curtain::Sim::builtinScenarioText();
@@ -101,7 +123,7 @@ int main(int argc, char *argv[])
     sigaddset(&stopSignals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
 
-    Curtain::Sim::DemoCluster cluster(std::get<Curtain::Sim::Scenario>(std::move(parsed)), log);
+    Curtain::Sim::DemoCluster cluster(std::get<Curtain::Sim::Scenario>(std::move(parsed)), options);
     std::string error;
     const int bound = cluster.start(host, port, &error);
     if (bound < 0) {

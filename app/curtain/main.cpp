@@ -1,6 +1,7 @@
 // curtain: the desktop console. With no --server it starts the built-in demo cluster in-process and
 // connects to it exactly as it would to a real cluster.
 
+#include "engine/clusterselection.h"
 #include "engine/releaseengine.h"
 #include "mainwindow.h"
 #include "net/networkthread.h"
@@ -51,10 +52,18 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral("Blue-green and canary release console"));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption demo(QStringLiteral("demo"),
-                                  QStringLiteral("Use the built-in demo cluster (the default)."));
-    const QCommandLineOption server(QStringLiteral("server"), QStringLiteral("A Kubernetes API server URL."),
+    const QCommandLineOption demo(
+        QStringLiteral("demo"),
+        QStringLiteral("Use the built-in demo cluster (also the default without a kubeconfig)."));
+    const QCommandLineOption server(QStringLiteral("server"),
+                                    QStringLiteral("A Kubernetes API server URL, without kubeconfig."),
                                     QStringLiteral("url"));
+    const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"),
+                                        QStringLiteral("Read exactly this kubeconfig file."), QStringLiteral("file"));
+    const QCommandLineOption context(
+        QStringLiteral("context"),
+        QStringLiteral("A kubeconfig context (default: the current one; demo: the demo cluster)."),
+        QStringLiteral("name"));
     const QCommandLineOption namespaceOption({QStringLiteral("n"), QStringLiteral("namespace")},
                                              QStringLiteral("Only releases in this namespace."),
                                              QStringLiteral("namespace"));
@@ -73,30 +82,35 @@ int main(int argc, char *argv[])
         QStringLiteral("exit-when-shown"),
         QStringLiteral("Print the time from start until both panels show data, then quit "
                        "(for benchmarks)."));
-    parser.addOptions({demo, server, namespaceOption, release, size, screenshot, screenshotDelay, exitWhenShown});
+    parser.addOptions({demo, server, kubeconfig, context, namespaceOption, release, size, screenshot, screenshotDelay,
+                       exitWhenShown});
     parser.process(app);
 
+    const Engine::ClusterChoice choice{parser.isSet(demo), parser.value(server), parser.value(kubeconfig),
+                                       parser.value(context), parser.value(namespaceOption)};
+    const auto selected = Engine::selectCluster(choice, true);
+    if (!selected.ok()) {
+        std::fprintf(stderr, "curtain: %s\n", qPrintable(selected.error().message));
+        return 2;
+    }
+    Core::ClusterEndpoint endpoint = selected.value().endpoint;
+    QString description = selected.value().description;
     std::unique_ptr<Sim::DemoCluster> demoCluster;
-    Core::ClusterEndpoint endpoint;
-    QString description;
-    if (parser.isSet(server) && !parser.isSet(demo)) {
-        endpoint = {QStringLiteral("server"), parser.value(server)};
-        description = parser.value(server);
-    } else {
+    if (selected.value().demo) {
         std::string error;
         demoCluster = Sim::startBuiltinDemo(&error);
         if (!demoCluster) {
             std::fprintf(stderr, "curtain: cannot start the demo cluster: %s\n", error.c_str());
             return 1;
         }
-        endpoint = {QStringLiteral("demo"), QString::fromStdString(demoCluster->url())};
+        endpoint.server = QString::fromStdString(demoCluster->url());
         description = QStringLiteral("demo (%1)").arg(endpoint.server);
     }
 
     int code = 0;
     {
         Net::NetworkThread network;
-        auto *engine = new Engine::ReleaseEngine(network.http(), endpoint, parser.value(namespaceOption));
+        auto *engine = new Engine::ReleaseEngine(network.http(), endpoint);
         network.adopt(engine);
         Ui::MainWindow window(engine, description);
         QSize windowSize(1280, 800);

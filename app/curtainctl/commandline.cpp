@@ -4,17 +4,20 @@ namespace Curtain::Ctl {
 
 QString usageText()
 {
-    return QStringLiteral(R"(Usage: curtainctl [--demo | --server URL] [-n NAMESPACE] [-o table|json] COMMAND
+    return QStringLiteral(R"(Usage: curtainctl [CLUSTER] [-n NAMESPACE] [-o table|json] COMMAND
 
 Drives blue-green and canary releases from scripts and pipelines, exactly as the Curtain console does.
 
-Where:
-  --demo              start the built-in demo cluster in-process and act on it
-  --server URL        a Kubernetes API server, e.g. http://127.0.0.1:6443 (a running curtain-sim)
-  -n, --namespace NS  only releases in this namespace (default: all namespaces)
+Cluster (like kubectl: --kubeconfig, else KUBECONFIG, else ~/.kube/config, its current context):
+  --context NAME      a kubeconfig context; "demo" is the built-in demo cluster
+  --kubeconfig FILE   read exactly this kubeconfig file
+  --demo              the built-in demo cluster, started in-process
+  --server URL        a Kubernetes API server URL without kubeconfig, e.g. a running curtain-sim
+  -n, --namespace NS  only releases in this namespace (default: the context's, else all namespaces)
   -o, --output FORMAT table (default) or json
 
 Commands:
+  contexts                 list the kubeconfig contexts (and demo); * marks the current one
   releases                 list every release: strategy, stable and candidate, weight, health
   status RELEASE           one release in detail, with what may be done to it now
   set-weight RELEASE N     send N % of traffic (0–100) to the candidate (weighted routes only)
@@ -54,6 +57,18 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
                 return std::nullopt;
             }
             inv.server = *v;
+        } else if (arg == QLatin1String("--kubeconfig")) {
+            const auto v = value(arg);
+            if (!v) {
+                return std::nullopt;
+            }
+            inv.kubeconfig = *v;
+        } else if (arg == QLatin1String("--context")) {
+            const auto v = value(arg);
+            if (!v) {
+                return std::nullopt;
+            }
+            inv.context = *v;
         } else if (arg == QLatin1String("-n") || arg == QLatin1String("--namespace")) {
             const auto v = value(arg);
             if (!v) {
@@ -83,14 +98,8 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
     if (inv.showHelp || inv.showVersion) {
         return inv;
     }
-    if (inv.demo == !inv.server.isEmpty()) {
-        *error = inv.demo ? QStringLiteral("give either --demo or --server, not both")
-                          : QStringLiteral("say which cluster: --server URL (e.g. a running curtain-sim) or --demo");
-        return std::nullopt;
-    }
-    if (!inv.server.isEmpty() && !inv.server.startsWith(QLatin1String("http://")) &&
-        !inv.server.startsWith(QLatin1String("https://"))) {
-        *error = QStringLiteral("--server \"%1\" is not an http:// or https:// URL").arg(inv.server);
+    if (inv.demo && !inv.server.isEmpty()) {
+        *error = QStringLiteral("give either --demo or --server, not both");
         return std::nullopt;
     }
     if (positional.isEmpty()) {
@@ -105,7 +114,12 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
         }
         return true;
     };
-    if (command == QLatin1String("releases")) {
+    if (command == QLatin1String("contexts")) {
+        if (!needs(0, QString())) {
+            return std::nullopt;
+        }
+        inv.command = Command::Contexts;
+    } else if (command == QLatin1String("releases")) {
         if (!needs(0, QString())) {
             return std::nullopt;
         }
@@ -137,7 +151,8 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
         inv.action = {*kind, positional[0], 0, {}};
     } else {
         *error =
-            QStringLiteral("unknown command \"%1\"; commands: releases, status, set-weight, promote, flip, rollback")
+            QStringLiteral(
+                "unknown command \"%1\"; commands: contexts, releases, status, set-weight, promote, flip, rollback")
                 .arg(command);
         return std::nullopt;
     }

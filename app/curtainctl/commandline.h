@@ -9,13 +9,15 @@
 
 namespace Curtain::Ctl {
 
-enum class Command { Releases, Status, Action };
+enum class Command { Contexts, Releases, Status, Action };
 enum class OutputFormat { Table, Json };
 
 struct Invocation
 {
     bool demo = false;
     QString server;
+    QString kubeconfig;
+    QString context;
     QString namespaceName;
     OutputFormat format = OutputFormat::Table;
     Command command = Command::Releases;

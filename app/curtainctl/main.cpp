@@ -3,6 +3,7 @@
 #include "commandline.h"
 #include "output.h"
 
+#include "engine/clusterselection.h"
 #include "engine/releaseengine.h"
 #include "net/networkthread.h"
 #include "sim/democluster.h"
@@ -96,22 +97,42 @@ int main(int argc, char *argv[])
         return Ctl::Success;
     }
 
+    if (invocation->command == Ctl::Command::Contexts) {
+        QString current;
+        const auto contexts = Engine::availableContexts(invocation->kubeconfig, &current);
+        if (!contexts.ok()) {
+            return report(contexts.error(), invocation->format);
+        }
+        QString out;
+        for (const QString &name : contexts.value()) {
+            out += (name == current ? QStringLiteral("* ") : QStringLiteral("  ")) + name + QLatin1Char('\n');
+        }
+        writeOut(out);
+        return Ctl::Success;
+    }
+
+    Engine::ClusterChoice choice{invocation->demo, invocation->server, invocation->kubeconfig, invocation->context,
+                                 invocation->namespaceName};
+    const auto selected = Engine::selectCluster(choice, false);
+    if (!selected.ok()) {
+        return report(selected.error(), invocation->format);
+    }
+    Core::ClusterEndpoint endpoint = selected.value().endpoint;
     std::unique_ptr<Sim::DemoCluster> demo;
-    Core::ClusterEndpoint endpoint{QStringLiteral("server"), invocation->server};
-    if (invocation->demo) {
+    if (selected.value().demo) {
         std::string error;
         demo = Sim::startBuiltinDemo(&error);
         if (!demo) {
             return report(Core::makeError(Core::ErrorKind::Unreachable, QString::fromStdString(error)),
                           invocation->format);
         }
-        endpoint = {QStringLiteral("demo"), QString::fromStdString(demo->url())};
+        endpoint.server = QString::fromStdString(demo->url());
     }
 
     int code = Ctl::Success;
     {
         Net::NetworkThread network;
-        auto *engine = new Engine::ReleaseEngine(network.http(), endpoint, invocation->namespaceName);
+        auto *engine = new Engine::ReleaseEngine(network.http(), endpoint);
         network.adopt(engine);
         engine->start();
         const auto synced = await(engine->whenSynced(), 30'000, QStringLiteral("reading the cluster"));

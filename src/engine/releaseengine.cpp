@@ -56,10 +56,9 @@ std::vector<Json> valuesOf(const Informer *informer)
 
 } // namespace
 
-ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoint, QString namespaceName,
-                             QObject *parent)
+ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoint, QObject *parent)
     : QObject(parent), m_endpoint(endpoint), m_client(new Kube::KubeClient(http, std::move(endpoint), this)),
-      m_namespace(std::move(namespaceName)), m_rebuild(this)
+      m_namespace(m_endpoint.namespaceName), m_rebuild(this)
 {
     registerMetaTypes();
     m_rebuild.setSingleShot(true);

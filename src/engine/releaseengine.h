@@ -40,9 +40,8 @@ class ReleaseEngine final : public QObject
     Q_DISABLE_COPY_MOVE(ReleaseEngine)
 
 public:
-    // `namespaceName` empty watches all namespaces.
-    ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoint, QString namespaceName = {},
-                  QObject *parent = nullptr);
+    // Watches the endpoint's namespace, or all namespaces when it names none.
+    ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoint, QObject *parent = nullptr);
     ~ReleaseEngine() override;
 
     const Core::ClusterEndpoint &endpoint() const { return m_endpoint; }

@@ -326,7 +326,8 @@ Core::Result<Core::ClusterEndpoint> Kubeconfig::endpoint(const QString &contextN
     Core::ClusterEndpoint endpoint;
     endpoint.name = name;
     endpoint.server = cluster.server;
-    endpoint.namespaceName = context->namespaceName.isEmpty() ? QStringLiteral("default") : context->namespaceName;
+    // kubectl falls back to "default"; a release console watches every namespace the user may see.
+    endpoint.namespaceName = context->namespaceName;
     endpoint.tlsServerName = cluster.tlsServerName;
     endpoint.insecureSkipTlsVerify = cluster.insecureSkipTlsVerify;
     endpoint.proxyUrl = cluster.proxyUrl;

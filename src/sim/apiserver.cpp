@@ -1,5 +1,6 @@
 #include "sim/apiserver.h"
 
+#include "sim/authenticator.h"
 #include "sim/clustermodel.h"
 #include "sim/objectstore.h"
 #include "sim/patching.h"
@@ -279,9 +280,17 @@ void serveWatch(ObjectStore &store, const httplib::Request &req, httplib::Respon
 
 } // namespace
 
-ApiServer::ApiServer(ObjectStore &store, ClusterModel &model, bool logRequests)
-    : m_store(store), m_model(model), m_log(logRequests), m_server(std::make_unique<httplib::Server>())
+ApiServer::ApiServer(ObjectStore &store, ClusterModel &model, ServerOptions options)
+    : m_store(store), m_model(model), m_options(std::move(options)),
+      m_authenticator(std::make_unique<Authenticator>(m_options))
 {
+    if (m_options.tlsCertFile.empty()) {
+        m_server = std::make_unique<httplib::Server>();
+    } else {
+        m_server = std::make_unique<httplib::SSLServer>(
+            m_options.tlsCertFile.c_str(), m_options.tlsKeyFile.c_str(),
+            m_options.clientCaFile.empty() ? nullptr : m_options.clientCaFile.c_str());
+    }
     // Every open watch holds a worker; leave plenty for consoles, kubectl and tests together.
     m_server->new_task_queue = [] { return new httplib::ThreadPool(64); };
     m_server->set_keep_alive_max_count(10000);
@@ -296,6 +305,11 @@ ApiServer::~ApiServer()
 
 int ApiServer::start(const std::string &host, int port, std::string *error)
 {
+    if (!m_server->is_valid()) {
+        *error = "cannot serve HTTPS with certificate " + m_options.tlsCertFile + " and key " + m_options.tlsKeyFile +
+                 " (unreadable, not PEM, or not a matching pair)";
+        return -1;
+    }
     int bound = port;
     if (port == 0) {
         bound = m_server->bind_to_any_port(host);
@@ -328,7 +342,21 @@ void ApiServer::stop()
 void ApiServer::routes()
 {
     httplib::Server &svr = *m_server;
-    if (m_log) {
+    // Authentication, as kube-apiserver does it for us: a verified client certificate (the TLS layer
+    // already demanded one when a client CA is set) or a bearer token we accept; the public-info
+    // endpoints stay open to anonymous requests.
+    svr.set_pre_routing_handler([this](const httplib::Request &req, httplib::Response &res) {
+        const bool publicInfo =
+            req.path == "/version" || req.path == "/healthz" || req.path == "/readyz" || req.path == "/livez";
+        const bool certificate = !m_options.clientCaFile.empty();
+        if (publicInfo || certificate || !m_options.requiresAuthentication() ||
+            m_authenticator->accepts(req.get_header_value("Authorization"))) {
+            return httplib::Server::HandlerResponse::Unhandled;
+        }
+        sendStatus(res, {401, "Unauthorized", "Unauthorized"});
+        return httplib::Server::HandlerResponse::Handled;
+    });
+    if (m_options.logRequests) {
         svr.set_logger([](const httplib::Request &req, const httplib::Response &res) {
             std::cerr << req.method << " " << req.target << " -> " << res.status << std::endl;
         });

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sim/serveroptions.h"
+
 #include <memory>
 #include <string>
 
@@ -19,12 +21,13 @@ class ClusterModel;
 class ApiServer
 {
 public:
-    ApiServer(ObjectStore &store, ClusterModel &model, bool logRequests = false);
+    ApiServer(ObjectStore &store, ClusterModel &model, ServerOptions options = {});
     ~ApiServer();
 
     // Binds to host:port (0 picks a free port) and serves on background threads; returns the port
     // or -1 with `error` set.
     int start(const std::string &host, int port, std::string *error);
+    bool https() const { return !m_options.tlsCertFile.empty(); }
     void stop();
 
 private:
@@ -32,7 +35,8 @@ private:
 
     ObjectStore &m_store;
     ClusterModel &m_model;
-    bool m_log;
+    ServerOptions m_options;
+    std::unique_ptr<class Authenticator> m_authenticator;
     std::string m_address;
     std::unique_ptr<httplib::Server> m_server;
     struct Listener;

@@ -8,10 +8,10 @@ namespace Curtain::Sim {
 
 using nlohmann::json;
 
-DemoCluster::DemoCluster(Scenario scenario, bool logRequests)
+DemoCluster::DemoCluster(Scenario scenario, ServerOptions options)
     : m_scenario(std::move(scenario)), m_store(std::make_unique<ObjectStore>()),
       m_model(std::make_unique<ClusterModel>(*m_store, m_scenario)),
-      m_server(std::make_unique<ApiServer>(*m_store, *m_model, logRequests))
+      m_server(std::make_unique<ApiServer>(*m_store, *m_model, options)), m_https(!options.tlsCertFile.empty())
 {
     for (const json &object : m_scenario.objects) {
         const ResourceType *type = findResourceTypeByKind(object.value("kind", ""));
@@ -55,7 +55,7 @@ int DemoCluster::start(const std::string &host, int port, std::string *error)
     if (bound < 0) {
         return bound;
     }
-    m_url = "http://" + host + ":" + std::to_string(bound);
+    m_url = (m_https ? "https://" : "http://") + host + ":" + std::to_string(bound);
     m_running = true;
     m_ticker = std::thread([this] {
         while (m_running) {

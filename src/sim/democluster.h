@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sim/scenario.h"
+#include "sim/serveroptions.h"
 
 #include <atomic>
 #include <memory>
@@ -19,7 +20,7 @@ class ObjectStore;
 class DemoCluster
 {
 public:
-    explicit DemoCluster(Scenario scenario, bool logRequests = false);
+    explicit DemoCluster(Scenario scenario, ServerOptions options = {});
     ~DemoCluster();
 
     // Returns the port it listens on (0 picks a free one), or -1 with `error` set.
@@ -37,6 +38,7 @@ private:
     std::thread m_ticker;
     std::atomic<bool> m_running{false};
     std::string m_url;
+    bool m_https = false;
 };
 
 // The built-in demo scenario, started on 127.0.0.1 and a free port; null with `error` set on failure.

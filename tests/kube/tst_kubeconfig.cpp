@@ -83,7 +83,7 @@ users:
         QVERIFY(!prod.value().insecureSkipTlsVerify); // nothing of the second "prod" leaks in
         QCOMPARE(prod.value().token, QStringLiteral("first-token"));
         QVERIFY(prod.value().tokenFile.isEmpty());
-        QCOMPARE(prod.value().namespaceName, QStringLiteral("default"));
+        QVERIFY(prod.value().namespaceName.isEmpty()); // no namespace in the context: all namespaces
         const auto lab = config.value().endpoint(QStringLiteral("lab"));
         QVERIFY(lab.ok());
         QCOMPARE(lab.value().namespaceName, QStringLiteral("team"));

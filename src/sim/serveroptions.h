@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace Curtain::Sim {
+
+// How the demo cluster's API server is reached and who it lets in — enough to test every way
+// Curtain authenticates against a real cluster.
+struct ServerOptions
+{
+    bool logRequests = false;
+    std::string tlsCertFile;         // serve HTTPS with this certificate (PEM) …
+    std::string tlsKeyFile;          // … and key
+    std::string clientCaFile;        // require client certificates signed by this CA
+    std::vector<std::string> tokens; // accepted bearer tokens
+    // A file of accepted tokens, re-read when it changes: one per line, "TOKEN [EXPIRES]" where
+    // EXPIRES is Unix seconds; a token past it is rejected like a wrong one.
+    std::string tokenFile;
+
+    bool requiresAuthentication() const { return !tokens.empty() || !tokenFile.empty(); }
+};
+
+} // namespace Curtain::Sim
