@@ -354,6 +354,8 @@ void ApiServer::routes()
             return httplib::Server::HandlerResponse::Unhandled;
         }
         sendStatus(res, {401, "Unauthorized", "Unauthorized"});
+        // The request body (if any) was never read: this connection cannot carry another request.
+        res.set_header("Connection", "close");
         return httplib::Server::HandlerResponse::Handled;
     });
     if (m_options.logRequests) {

@@ -1,0 +1,289 @@
+// Connecting like kubectl does, against curtain-sim over HTTPS with certificates the test makes with
+// the openssl CLI: bearer tokens, client certificates, tls-server-name, and an exec plugin whose
+// token expires and is refreshed after the server's 401. Secrets never show up in errors.
+
+#include "engine/clusterselection.h"
+#include "engine/releaseengine.h"
+#include "net/networkthread.h"
+
+#include "futurewait.h"
+#include "testsupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Curtain;
+
+class TestAuth : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_openssl;
+
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+
+    void write(const QString &name, const QByteArray &content, bool executable = false)
+    {
+        QFile file(path(name));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(content);
+        file.close();
+        if (executable) {
+            file.setPermissions(file.permissions() | QFileDevice::ExeOwner);
+        }
+    }
+
+    bool openssl(const QStringList &arguments)
+    {
+        QProcess process;
+        process.setWorkingDirectory(m_dir.path());
+        process.start(m_openssl, arguments);
+        process.waitForFinished(30000);
+        if (process.exitCode() != 0) {
+            qWarning("openssl %s: %s", qPrintable(arguments.join(QLatin1Char(' '))),
+                     process.readAllStandardError().constData());
+        }
+        return process.exitCode() == 0;
+    }
+
+    // Signs `name`.crt with the test CA, for the given subjectAltName (or a client cert when empty).
+    bool makeCertificate(const QString &name, const QString &subject, const QString &altNames)
+    {
+        write(name + QStringLiteral(".ext"), altNames.isEmpty()
+                                                 ? QByteArray("extendedKeyUsage=clientAuth\n")
+                                                 : QString(QStringLiteral("subjectAltName=") + altNames +
+                                                           QStringLiteral("\nextendedKeyUsage=serverAuth\n"))
+                                                       .toUtf8());
+        return openssl({QStringLiteral("req"), QStringLiteral("-new"), QStringLiteral("-newkey"),
+                        QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"),
+                        name + QStringLiteral(".key"), QStringLiteral("-out"), name + QStringLiteral(".csr"),
+                        QStringLiteral("-subj"), subject}) &&
+               openssl({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"),
+                        name + QStringLiteral(".csr"), QStringLiteral("-CA"), QStringLiteral("ca.crt"),
+                        QStringLiteral("-CAkey"), QStringLiteral("ca.key"), QStringLiteral("-CAcreateserial"),
+                        QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-out"),
+                        name + QStringLiteral(".crt"), QStringLiteral("-extfile"), name + QStringLiteral(".ext")});
+    }
+
+    // A kubeconfig with one context "test" on `server`, with the given cluster and user fields.
+    QString kubeconfig(const QString &name, const QString &server, const QString &clusterFields,
+                       const QString &userFields)
+    {
+        write(name, QStringLiteral("apiVersion: v1\nkind: Config\ncurrent-context: test\n"
+                                   "clusters:\n- name: sim\n  cluster:\n    server: %1\n%2"
+                                   "users:\n- name: me\n  user:\n%3"
+                                   "contexts:\n- name: test\n  context: {cluster: sim, user: me}\n")
+                        .arg(server, clusterFields, userFields.isEmpty() ? QStringLiteral("    {}\n") : userFields)
+                        .toUtf8());
+        return path(name);
+    }
+
+    Core::Result<Core::ReleaseSnapshots> syncWith(const QString &kubeconfigFile, Net::NetworkThread &network,
+                                                  Engine::ReleaseEngine **engineOut = nullptr)
+    {
+        const auto selected = Engine::selectCluster({false, {}, kubeconfigFile, {}, {}}, false);
+        if (!selected.ok()) {
+            return selected.error();
+        }
+        auto *engine = new Engine::ReleaseEngine(network.http(), selected.value().endpoint);
+        network.adopt(engine);
+        engine->start();
+        if (engineOut) {
+            *engineOut = engine;
+        }
+        return Test::waitFor(engine->whenSynced(), 30000);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_openssl = Test::findProgram(QStringLiteral("openssl"));
+        if (m_openssl.isEmpty()) {
+            QFAIL("openssl is not installed: install the Debian package openssl (./scripts/setup does)");
+        }
+        QVERIFY(openssl({QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                         QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"),
+                         QStringLiteral("ca.key"), QStringLiteral("-out"), QStringLiteral("ca.crt"),
+                         QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                         QStringLiteral("/CN=curtain-test-ca")}));
+        QVERIFY(makeCertificate(QStringLiteral("server"), QStringLiteral("/CN=curtain-sim"),
+                                QStringLiteral("IP:127.0.0.1,DNS:localhost")));
+        QVERIFY(makeCertificate(QStringLiteral("named"), QStringLiteral("/CN=curtain-sim.test"),
+                                QStringLiteral("DNS:curtain-sim.test")));
+        QVERIFY(makeCertificate(QStringLiteral("client"), QStringLiteral("/CN=jane/O=release-engineers"), QString()));
+    }
+
+    void bearerToken_overHttpsWithTheClustersCa()
+    {
+        Test::SimProcess sim;
+        QString error;
+        QVERIFY2(sim.start(&error, {QStringLiteral("--tls-cert"), path(QStringLiteral("server.crt")),
+                                    QStringLiteral("--tls-key"), path(QStringLiteral("server.key")),
+                                    QStringLiteral("--token"), QStringLiteral("s3cret-token")}),
+                 qPrintable(error));
+        QVERIFY(sim.url().startsWith(QLatin1String("https://")));
+        // The CA is named relative to the kubeconfig, as kubectl resolves it.
+        const QString good =
+            kubeconfig(QStringLiteral("token.yaml"), sim.url(), QStringLiteral("    certificate-authority: ca.crt\n"),
+                       QStringLiteral("    token: s3cret-token\n"));
+        Net::NetworkThread network;
+        const auto synced = syncWith(good, network);
+        QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
+        QCOMPARE(synced.value().size(), 2);
+
+        const QString wrong =
+            kubeconfig(QStringLiteral("wrong.yaml"), sim.url(), QStringLiteral("    certificate-authority: ca.crt\n"),
+                       QStringLiteral("    token: not-the-token\n"));
+        Net::NetworkThread network2;
+        const auto refused = syncWith(wrong, network2);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.contains(QStringLiteral("Unauthorized")), qPrintable(refused.error().message));
+        QVERIFY(!refused.error().message.contains(QStringLiteral("not-the-token")));
+    }
+
+    void clientCertificate_isTheCredential()
+    {
+        Test::SimProcess sim;
+        QString error;
+        QVERIFY2(sim.start(&error, {QStringLiteral("--tls-cert"), path(QStringLiteral("server.crt")),
+                                    QStringLiteral("--tls-key"), path(QStringLiteral("server.key")),
+                                    QStringLiteral("--client-ca"), path(QStringLiteral("ca.crt"))}),
+                 qPrintable(error));
+        const QByteArray ca = Test::readFile(path(QStringLiteral("ca.crt"))).toBase64();
+        const QString withCert =
+            kubeconfig(QStringLiteral("cert.yaml"), sim.url(),
+                       QStringLiteral("    certificate-authority-data: %1\n").arg(QString::fromLatin1(ca)),
+                       QStringLiteral("    client-certificate: client.crt\n    client-key: client.key\n"));
+        Net::NetworkThread network;
+        const auto synced = syncWith(withCert, network);
+        QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
+
+        const QString withoutCert =
+            kubeconfig(QStringLiteral("nocert.yaml"), sim.url(),
+                       QStringLiteral("    certificate-authority-data: %1\n").arg(QString::fromLatin1(ca)), {});
+        Net::NetworkThread network2;
+        const auto refused = syncWith(withoutCert, network2);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().kind, Core::ErrorKind::Unreachable);
+    }
+
+    void tlsServerName_verifiesTheNamedCertificate()
+    {
+        Test::SimProcess sim;
+        QString error;
+        QVERIFY2(sim.start(&error, {QStringLiteral("--tls-cert"), path(QStringLiteral("named.crt")),
+                                    QStringLiteral("--tls-key"), path(QStringLiteral("named.key"))}),
+                 qPrintable(error));
+        const QString named = kubeconfig(
+            QStringLiteral("named.yaml"), sim.url(),
+            QStringLiteral("    certificate-authority: ca.crt\n    tls-server-name: curtain-sim.test\n"), {});
+        Net::NetworkThread network;
+        const auto synced = syncWith(named, network);
+        QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
+
+        // Without it, the certificate does not match 127.0.0.1: refused, and the error says TLS.
+        const QString unnamed = kubeconfig(QStringLiteral("unnamed.yaml"), sim.url(),
+                                           QStringLiteral("    certificate-authority: ca.crt\n"), {});
+        Net::NetworkThread network2;
+        const auto refused = syncWith(unnamed, network2);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.contains(QStringLiteral("TLS")) ||
+                     refused.error().message.contains(QStringLiteral("certificate")),
+                 qPrintable(refused.error().message));
+    }
+
+    void execPlugin_tokenIsRefreshedAfterThe401()
+    {
+        // The plugin prints whatever token the "issuer" file holds and counts its runs.
+        write(QStringLiteral("issued"), "tok-1");
+        write(
+            QStringLiteral("credential-helper"),
+            QStringLiteral(
+                "#!/bin/sh\n"
+                "echo run >> \"%1\"\n"
+                "case \"$KUBERNETES_EXEC_INFO\" in *ExecCredential*) ;; *) echo 'no exec info' >&2; exit 3;; esac\n"
+                "printf '{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\","
+                "\"status\":{\"token\":\"%s\",\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}}' \"$(cat \"%2\")\"\n")
+                .arg(path(QStringLiteral("runs")), path(QStringLiteral("issued")))
+                .toUtf8(),
+            true);
+        write(QStringLiteral("accepted"), "tok-1\n");
+        Test::SimProcess sim;
+        QString error;
+        QVERIFY2(sim.start(&error, {QStringLiteral("--tls-cert"), path(QStringLiteral("server.crt")),
+                                    QStringLiteral("--tls-key"), path(QStringLiteral("server.key")),
+                                    QStringLiteral("--token-file"), path(QStringLiteral("accepted"))}),
+                 qPrintable(error));
+        const QString config =
+            kubeconfig(QStringLiteral("exec.yaml"), sim.url(), QStringLiteral("    certificate-authority: ca.crt\n"),
+                       QStringLiteral("    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                                      "      command: ./credential-helper\n      interactiveMode: Never\n"
+                                      "      provideClusterInfo: true\n"));
+        Net::NetworkThread network;
+        Engine::ReleaseEngine *engine = nullptr;
+        const auto synced = syncWith(config, network, &engine);
+        QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
+        QCOMPARE(Test::readFile(path(QStringLiteral("runs"))).count("run"), 1);
+
+        // The cluster rotates: tok-1 is no longer accepted, the issuer hands out tok-2.
+        write(QStringLiteral("issued"), "tok-2");
+        write(QStringLiteral("accepted"), "tok-2\n");
+        const auto outcome =
+            Test::waitFor(engine->perform({Core::ActionKind::SetWeight, QStringLiteral("catalog"), 5, {}}));
+        QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().message));
+        QCOMPARE(Test::readFile(path(QStringLiteral("runs"))).count("run"), 2); // one refresh, one retry
+    }
+
+    void missingPlugin_saysWhichPathWasSearched()
+    {
+        const QString config =
+            kubeconfig(QStringLiteral("missing.yaml"), QStringLiteral("https://127.0.0.1:1"), {},
+                       QStringLiteral("    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n"
+                                      "      command: no-such-credential-helper\n"
+                                      "      installHint: ask the platform team for no-such-credential-helper\n"));
+        Net::NetworkThread network;
+        const auto synced = syncWith(config, network);
+        QVERIFY(!synced.ok());
+        QVERIFY2(synced.error().message.contains(
+                     QStringLiteral("\"no-such-credential-helper\" was not found (searched PATH: ")),
+                 qPrintable(synced.error().message));
+        QVERIFY(synced.error().message.contains(QStringLiteral("ask the platform team")));
+    }
+
+    void curtainctl_usesKubeconfigAndContexts()
+    {
+        Test::SimProcess sim;
+        QString error;
+        QVERIFY2(sim.start(&error, {QStringLiteral("--tls-cert"), path(QStringLiteral("server.crt")),
+                                    QStringLiteral("--tls-key"), path(QStringLiteral("server.key")),
+                                    QStringLiteral("--token"), QStringLiteral("ctl-token")}),
+                 qPrintable(error));
+        const QString config =
+            kubeconfig(QStringLiteral("ctl.yaml"), sim.url(), QStringLiteral("    certificate-authority: ca.crt\n"),
+                       QStringLiteral("    token: ctl-token\n"));
+        QProcess ctl;
+        ctl.start(Test::binary(QStringLiteral("curtainctl")),
+                  {QStringLiteral("--kubeconfig"), config, QStringLiteral("contexts")});
+        QVERIFY(ctl.waitForFinished(30000));
+        QCOMPARE(QString::fromUtf8(ctl.readAllStandardOutput()), QStringLiteral("* test\n  demo\n"));
+        ctl.start(Test::binary(QStringLiteral("curtainctl")),
+                  {QStringLiteral("--kubeconfig"), config, QStringLiteral("--context"), QStringLiteral("test"),
+                   QStringLiteral("releases")});
+        QVERIFY(ctl.waitForFinished(30000));
+        QCOMPARE(ctl.exitCode(), 0);
+        QVERIFY(ctl.readAllStandardOutput().contains("catalog"));
+        ctl.start(Test::binary(QStringLiteral("curtainctl")),
+                  {QStringLiteral("--kubeconfig"), config, QStringLiteral("--context"), QStringLiteral("prod"),
+                   QStringLiteral("releases")});
+        QVERIFY(ctl.waitForFinished(30000));
+        QCOMPARE(ctl.exitCode(), 2);
+        QVERIFY(ctl.readAllStandardError().contains("context \"prod\" does not exist; contexts: test"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAuth)
+#include "tst_auth.moc"
