@@ -28,6 +28,8 @@ HTTPRoutes, a workload and traffic model, and Prometheus metrics for each enviro
   --token TOKEN     accept this bearer token, answer 401 to anything else (repeatable)
   --token-file FILE accept the tokens in FILE, one "TOKEN [EXPIRES_UNIX_SECONDS]" per line,
                     re-read when it changes; an expired token gets 401
+  --rbac FILE       deny chosen verbs on chosen resources (YAML: deny: [{verb, resource,
+                    namespace?}]): such requests get 403, SelfSubjectAccessReview says no
 
 Then, for example:
   kubectl --server http://127.0.0.1:N get deployments,services,httproutes -n demo
@@ -85,6 +87,8 @@ int main(int argc, char *argv[])
             options.clientCaFile = value("--client-ca");
         } else if (arg == "--token") {
             options.tokens.push_back(value("--token"));
+        } else if (arg == "--rbac") {
+            options.rbacFile = value("--rbac");
         } else if (arg == "--token-file") {
             options.tokenFile = value("--token-file");
         } else {

@@ -12,6 +12,8 @@ class HttpRouteAdapter final : public RouteAdapter
 {
 public:
     Core::RouteKind kind() const override { return Core::RouteKind::HttpRoute; }
+    QString group() const override { return QStringLiteral("gateway.networking.k8s.io"); }
+    QString resource() const override { return QStringLiteral("httproutes"); }
     std::vector<const Kube::Json *> routes(const ClusterView &view) const override;
     QString objectPath(const QString &namespaceName, const QString &name) const override;
     Core::ReleaseSnapshot read(const Kube::Json &route, const ClusterView &view) const override;

@@ -27,6 +27,9 @@ public:
     virtual ~RouteAdapter() = default;
 
     virtual Core::RouteKind kind() const = 0;
+    // The API group and plural resource of the route objects, for permission checks.
+    virtual QString group() const = 0;
+    virtual QString resource() const = 0;
     // The route objects in the view that this adapter owns.
     virtual std::vector<const Kube::Json *> routes(const ClusterView &view) const = 0;
     virtual QString objectPath(const QString &namespaceName, const QString &name) const = 0;

@@ -10,6 +10,8 @@ class ServiceSelectorAdapter final : public RouteAdapter
 {
 public:
     Core::RouteKind kind() const override { return Core::RouteKind::ServiceSelector; }
+    QString group() const override { return QString(); }
+    QString resource() const override { return QStringLiteral("services"); }
     std::vector<const Kube::Json *> routes(const ClusterView &view) const override;
     QString objectPath(const QString &namespaceName, const QString &name) const override;
     Core::ReleaseSnapshot read(const Kube::Json &route, const ClusterView &view) const override;

@@ -8,6 +8,7 @@
 #include "kube/kubeclient.h"
 #include "metrics/scrapesource.h"
 
+#include <QDateTime>
 #include <QPromise>
 
 namespace Curtain::Engine {
@@ -58,12 +59,14 @@ std::vector<Json> valuesOf(const Informer *informer)
 
 ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoint, QObject *parent)
     : QObject(parent), m_endpoint(endpoint), m_client(new Kube::KubeClient(http, std::move(endpoint), this)),
-      m_namespace(m_endpoint.namespaceName), m_rebuild(this)
+      m_namespace(m_endpoint.namespaceName), m_rebuild(this), m_recheck(this)
 {
     registerMetaTypes();
     m_rebuild.setSingleShot(true);
     m_rebuild.setInterval(0); // coalesce the burst of events one change causes into one snapshot
     connect(&m_rebuild, &QTimer::timeout, this, &ReleaseEngine::rebuild);
+    m_recheck.setInterval(60'000); // permissions can change without any object changing
+    connect(&m_recheck, &QTimer::timeout, this, &ReleaseEngine::scheduleRebuild);
     m_deployments = new Informer(m_client, collection(QStringLiteral("/apis/apps/v1"), QStringLiteral("deployments")),
                                  QStringLiteral("curtain.dev/release"), false, this);
     m_services = new Informer(m_client, collection(QStringLiteral("/api/v1"), QStringLiteral("services")),
@@ -78,6 +81,61 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
 }
 
 ReleaseEngine::~ReleaseEngine() = default;
+
+void ReleaseEngine::applyPermissions(Core::ReleaseSnapshot &release)
+{
+    // Every action writes the route: one question covers them all. Rollback is checked like the
+    // rest and greyed with the reason when denied, but never hidden.
+    const Adapters::RouteAdapter *adapter = Adapters::adapterFor(release.routeKind);
+    const QString key = QStringLiteral("patch|%1|%2|%3|%4")
+                            .arg(adapter->group(), adapter->resource(), release.namespaceName, release.routeName);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    Permission &permission = m_permissions[key];
+    if (!permission.pending && now - permission.checkedMs > 60'000) {
+        permission.pending = true;
+        const Json review = {{"kind", "SelfSubjectAccessReview"},
+                             {"apiVersion", "authorization.k8s.io/v1"},
+                             {"spec",
+                              {{"resourceAttributes",
+                                {{"namespace", release.namespaceName.toStdString()},
+                                 {"verb", "patch"},
+                                 {"group", adapter->group().toStdString()},
+                                 {"resource", adapter->resource().toStdString()},
+                                 {"name", release.routeName.toStdString()}}}}}};
+        Core::onFinished(m_client->create(QStringLiteral("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"),
+                                          QByteArray::fromStdString(review.dump())),
+                         this, [this, key](const Result<Json> &answer) {
+                             Permission &p = m_permissions[key];
+                             p.pending = false;
+                             p.checkedMs = QDateTime::currentMSecsSinceEpoch();
+                             // A cluster that cannot answer (no SSAR, a network blip) is not a "no":
+                             // the write itself will get the server's verdict.
+                             p.allowed =
+                                 !answer.ok() || answer.value().value(Json::json_pointer("/status/allowed"), true);
+                             p.reason = answer.ok() ? Kube::stringAt(answer.value(), "/status/reason") : QString();
+                             scheduleRebuild();
+                         });
+        return;
+    }
+    if (permission.allowed) {
+        return;
+    }
+    const QString what =
+        QStringLiteral("patch %1%2 \"%3\" in namespace %4")
+            .arg(adapter->resource(), adapter->group().isEmpty() ? QString() : QLatin1Char('.') + adapter->group(),
+                 release.routeName, release.namespaceName);
+    const QString reason =
+        QStringLiteral("You may not %1, which this action needs%2.")
+            .arg(what, permission.reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(permission.reason));
+    for (Core::Capability *capability : {&release.capabilities.setWeight, &release.capabilities.promote,
+                                         &release.capabilities.flip, &release.capabilities.rollback}) {
+        const bool structural =
+            capability == &release.capabilities.setWeight && release.routeKind == Core::RouteKind::ServiceSelector;
+        if (!structural) { // a Service selector's "use Flip" says more than a permission would
+            *capability = Core::Capability{false, reason};
+        }
+    }
+}
 
 QString ReleaseEngine::collection(const QString &groupVersionPath, const QString &resource) const
 {
@@ -94,6 +152,7 @@ void ReleaseEngine::start()
 
 void ReleaseEngine::startOnThread()
 {
+    m_recheck.start();
     for (Informer *informer : {m_deployments, m_services, m_httpRoutes}) {
         informer->start();
     }
@@ -181,6 +240,9 @@ void ReleaseEngine::rebuild()
         }
     }
     m_releases = Adapters::discoverReleases(view());
+    for (Core::ReleaseSnapshot &release : m_releases) {
+        applyPermissions(release);
+    }
     if (m_metrics) {
         m_metrics->setReleases(m_releases);
     }

@@ -6,6 +6,7 @@
 #include "core/release.h"
 
 #include <QFuture>
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QPromise>
@@ -67,6 +68,7 @@ private:
     void performOnThread(Core::ActionRequest request,
                          std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise);
     QString collection(const QString &groupVersionPath, const QString &resource) const;
+    void applyPermissions(Core::ReleaseSnapshot &release);
 
     Core::ClusterEndpoint m_endpoint;
     Kube::KubeClient *m_client;
@@ -79,6 +81,16 @@ private:
     Core::ReleaseSnapshots m_releases;
     ConnectionState m_connection = ConnectionState::Connecting;
     QList<std::shared_ptr<QPromise<Core::Result<Core::ReleaseSnapshots>>>> m_syncWaiters;
+    // SelfSubjectAccessReview answers, per verb/group/resource/namespace/name, for a short while.
+    struct Permission
+    {
+        bool pending = false;
+        bool allowed = true;
+        QString reason;
+        qint64 checkedMs = 0;
+    };
+    QHash<QString, Permission> m_permissions;
+    QTimer m_recheck;
 };
 
 } // namespace Curtain::Engine

@@ -67,10 +67,13 @@ QString Credentials::pluginSearchPath()
     return path;
 }
 
-bool Credentials::invalidate()
+bool Credentials::invalidate(const Credential &rejected)
 {
     if (!m_endpoint.token.isEmpty()) {
         return false; // a literal token cannot get better by asking again
+    }
+    if (m_valid && rejected.bearerToken != m_cached.bearerToken) {
+        return true; // already replaced since that request went out: just retry with the new one
     }
     m_valid = false;
     m_tokenFileRead = {};

@@ -38,8 +38,9 @@ public:
     QFuture<Core::Result<Credential>> get();
     // The cached credential, without running anything (for streams opened after a list).
     Credential cached() const { return m_cached; }
-    // After a 401: forget what is cached so the next get() asks again. True if that can help.
-    bool invalidate();
+    // After a 401 with `rejected`: forget it so the next get() asks again — once per credential, so
+    // a burst of 401s for the same token runs the plugin once. True if asking again can help.
+    bool invalidate(const Credential &rejected);
 
     // The PATH a plugin is searched on: the process's own, plus the user's login-shell PATH on
     // Linux and macOS (a GUI started from a menu does not inherit the shell's).

@@ -133,9 +133,10 @@ QFuture<Result<HttpResponse>> KubeClient::send(const Net::HttpRequest &request)
                              Net::HttpRequest authorized = request;
                              authorize(authorized, credential.value());
                              Core::onFinished(m_http->send(authorized), this,
-                                              [this, retried, attempt, finish](const Result<HttpResponse> &reply) {
+                                              [this, retried, attempt, finish,
+                                               used = credential.value()](const Result<HttpResponse> &reply) {
                                                   if (reply.ok() && reply.value().status == 401 && !retried &&
-                                                      m_credentials->invalidate()) {
+                                                      m_credentials->invalidate(used)) {
                                                       return (*attempt)(true);
                                                   }
                                                   finish(reply);
@@ -233,6 +234,15 @@ QFuture<Result<Json>> KubeClient::patch(const QString &path, PatchType type, con
     r.headers.append({QByteArrayLiteral("Content-Type"), contentType(type)});
     r.body = body;
     const QString what = QStringLiteral("PATCH %1").arg(path);
+    return send(r).then([what](const Result<HttpResponse> &reply) { return parseJsonReply(reply, what); });
+}
+
+QFuture<Result<Json>> KubeClient::create(const QString &collectionPath, const QByteArray &body)
+{
+    Net::HttpRequest r = request("POST", collectionPath);
+    r.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    r.body = body;
+    const QString what = QStringLiteral("POST %1").arg(collectionPath);
     return send(r).then([what](const Result<HttpResponse> &reply) { return parseJsonReply(reply, what); });
 }
 

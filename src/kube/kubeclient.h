@@ -56,6 +56,7 @@ public:
     QFuture<Core::Result<ListResult>> list(const QString &collectionPath, const QString &labelSelector = {},
                                            int pageSize = 500);
     QFuture<Core::Result<Json>> patch(const QString &path, PatchType type, const QByteArray &body);
+    QFuture<Core::Result<Json>> create(const QString &collectionPath, const QByteArray &body);
     Net::StreamId watch(const QString &collectionPath, const QString &labelSelector, const QString &resourceVersion,
                         WatchHandlers handlers, int timeoutSeconds = 300);
     void stopWatch(Net::StreamId id);

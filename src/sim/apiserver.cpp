@@ -4,6 +4,7 @@
 #include "sim/clustermodel.h"
 #include "sim/objectstore.h"
 #include "sim/patching.h"
+#include "sim/rbac.h"
 #include "sim/tables.h"
 
 #include <httplib.h>
@@ -278,6 +279,47 @@ void serveWatch(ObjectStore &store, const httplib::Request &req, httplib::Respon
     });
 }
 
+// The Kubernetes verb a request needs (get, list, watch, patch, create, delete).
+std::string verbOf(const httplib::Request &req, const Target &target)
+{
+    if (req.method == "GET") {
+        if (!target.name.empty()) {
+            return "get";
+        }
+        return truthy(param(req, "watch")) ? "watch" : "list";
+    }
+    if (req.method == "PATCH") {
+        return "patch";
+    }
+    if (req.method == "POST") {
+        return "create";
+    }
+    if (req.method == "DELETE") {
+        return "delete";
+    }
+    return "update";
+}
+
+// kube-apiserver's 403 wording (responsewriters/errors.go, forbiddenMessage).
+ApiStatus forbidden(const std::string &user, const std::string &verb, const ResourceType &type, const std::string &name,
+                    const std::string &ns, const std::string &subresource)
+{
+    const std::string resource = subresource.empty() ? type.plural : type.plural + "/" + subresource;
+    std::string message = type.groupResource() + (name.empty() ? "" : " \"" + name + "\"") + " is forbidden: User \"" +
+                          user + "\" cannot " + verb + " resource \"" + resource + "\" in API group \"" + type.group +
+                          "\"" + (ns.empty() ? " at the cluster scope" : " in the namespace \"" + ns + "\"");
+    nlohmann::json details = {{"kind", type.plural}};
+    if (!name.empty()) {
+        details["name"] = name;
+    }
+    if (!type.group.empty()) {
+        details["group"] = type.group;
+    }
+    return {403, "Forbidden", message, details};
+}
+
+const char *simUser = "curtain-sim-user";
+
 } // namespace
 
 ApiServer::ApiServer(ObjectStore &store, ClusterModel &model, ServerOptions options)
@@ -295,6 +337,14 @@ ApiServer::ApiServer(ObjectStore &store, ClusterModel &model, ServerOptions opti
     m_server->new_task_queue = [] { return new httplib::ThreadPool(64); };
     m_server->set_keep_alive_max_count(10000);
     m_server->set_keep_alive_timeout(2);
+    if (!m_options.rbacFile.empty()) {
+        auto loaded = RbacRules::load(m_options.rbacFile);
+        if (auto *rules = std::get_if<RbacRules>(&loaded)) {
+            m_rbac = std::make_unique<RbacRules>(std::move(*rules));
+        } else {
+            m_rbacError = std::get<std::string>(loaded);
+        }
+    }
     routes();
 }
 
@@ -305,6 +355,10 @@ ApiServer::~ApiServer()
 
 int ApiServer::start(const std::string &host, int port, std::string *error)
 {
+    if (!m_rbacError.empty()) {
+        *error = m_rbacError;
+        return -1;
+    }
     if (!m_server->is_valid()) {
         *error = "cannot serve HTTPS with certificate " + m_options.tlsCertFile + " and key " + m_options.tlsKeyFile +
                  " (unreadable, not PEM, or not a matching pair)";
@@ -349,8 +403,24 @@ void ApiServer::routes()
         const bool publicInfo =
             req.path == "/version" || req.path == "/healthz" || req.path == "/readyz" || req.path == "/livez";
         const bool certificate = !m_options.clientCaFile.empty();
-        if (publicInfo || certificate || !m_options.requiresAuthentication() ||
-            m_authenticator->accepts(req.get_header_value("Authorization"))) {
+        const bool authenticated = publicInfo || certificate || !m_options.requiresAuthentication() ||
+                                   m_authenticator->accepts(req.get_header_value("Authorization"));
+        if (authenticated) {
+            // Authorization: the RBAC rules, for every resource request.
+            const auto target = parseTarget(req.path);
+            if (m_rbac && target && target->type && target->type->kind != "SelfSubjectAccessReview") {
+                const std::string verb = verbOf(req, *target);
+                const std::string subresource =
+                    target->subresource.empty() ? std::string() : target->subresource.front();
+                const std::string resource =
+                    subresource.empty() ? target->type->plural : target->type->plural + "/" + subresource;
+                if (!m_rbac->allows(verb, resource, target->namespaceName)) {
+                    sendStatus(
+                        res, forbidden(simUser, verb, *target->type, target->name, target->namespaceName, subresource));
+                    res.set_header("Connection", "close");
+                    return httplib::Server::HandlerResponse::Handled;
+                }
+            }
             return httplib::Server::HandlerResponse::Unhandled;
         }
         sendStatus(res, {401, "Unauthorized", "Unauthorized"});
@@ -494,6 +564,25 @@ void ApiServer::routes()
         const json object = json::parse(req.body, nullptr, false);
         if (object.is_discarded() || !object.is_object()) {
             return sendStatus(res, {400, "BadRequest", "the request body is not a JSON object"});
+        }
+        if (target->type->kind == "SelfSubjectAccessReview") {
+            // Answers "may I?" from the same rules the server enforces; nothing is stored.
+            const json attributes = object.value(json::json_pointer("/spec/resourceAttributes"), json::object());
+            std::string resource = attributes.value("resource", "");
+            if (!attributes.value("subresource", "").empty()) {
+                resource += "/" + attributes.value("subresource", "");
+            }
+            const bool allowed =
+                !m_rbac || m_rbac->allows(attributes.value("verb", ""), resource, attributes.value("namespace", ""));
+            json review = object;
+            review["kind"] = "SelfSubjectAccessReview";
+            review["apiVersion"] = "authorization.k8s.io/v1";
+            review["status"] = {{"allowed", allowed}};
+            if (!allowed) {
+                review["status"]["denied"] = true;
+                review["status"]["reason"] = "denied by the rules in " + m_rbac->source();
+            }
+            return sendJson(res, 201, review);
         }
         const auto created = m_store.create(*target->type, target->namespaceName, object);
         if (!failed(created, res)) {

@@ -37,6 +37,8 @@ private:
     ClusterModel &m_model;
     ServerOptions m_options;
     std::unique_ptr<class Authenticator> m_authenticator;
+    std::unique_ptr<class RbacRules> m_rbac;
+    std::string m_rbacError;
     std::string m_address;
     std::unique_ptr<httplib::Server> m_server;
     struct Listener;

@@ -13,6 +13,16 @@ const std::vector<ResourceType> &resourceTypes()
         {"", "v1", "services", "service", "Service", true, true, true, false, {"svc"}},
         {"", "v1", "events", "event", "Event", true, true, false, false, {"ev"}},
         {"apps", "v1", "deployments", "deployment", "Deployment", true, true, true, true, {"deploy"}},
+        {"authorization.k8s.io",
+         "v1",
+         "selfsubjectaccessreviews",
+         "selfsubjectaccessreview",
+         "SelfSubjectAccessReview",
+         false,
+         true,
+         false,
+         false,
+         {}},
         {"coordination.k8s.io", "v1", "leases", "lease", "Lease", true, true, false, false, {}},
         {"gateway.networking.k8s.io", "v1", "httproutes", "httproute", "HTTPRoute", true, false, true, true, {}},
     };
@@ -69,7 +79,8 @@ json apiResourceListDocument(const std::string &group, const std::string &versio
         if (type.group != group || type.version != version) {
             continue;
         }
-        json verbs = {"create", "delete", "get", "list", "patch", "update", "watch"};
+        json verbs = type.kind == "SelfSubjectAccessReview" ? json{"create"} : json{"create", "delete", "get",  "list",
+                                                                                    "patch",  "update", "watch"};
         json resource = {{"name", type.plural},
                          {"singularName", type.singular},
                          {"namespaced", type.namespaced},

@@ -1,0 +1,83 @@
+// Actions the user may not perform are offered disabled, naming the missing permission — checked
+// with SelfSubjectAccessReview against a demo cluster whose RBAC rules deny patching Services.
+
+#include "engine/releaseengine.h"
+#include "mainwindow.h"
+#include "net/networkthread.h"
+#include "sim/democluster.h"
+
+#include "testsupport.h"
+
+#include <QFile>
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Curtain;
+
+class TestPermissions : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Sim::DemoCluster> m_demo;
+    std::unique_ptr<Net::NetworkThread> m_network;
+    std::unique_ptr<Ui::MainWindow> m_window;
+
+    QPushButton *button(const char *name) const { return m_window->findChild<QPushButton *>(QLatin1String(name)); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QFile rules(m_dir.filePath(QStringLiteral("rbac.yaml")));
+        QVERIFY(rules.open(QIODevice::WriteOnly));
+        rules.write("deny:\n  - {verb: patch, resource: services, namespace: demo}\n");
+        rules.close();
+        auto scenario = Sim::parseScenario(Sim::builtinScenarioText());
+        QVERIFY(std::holds_alternative<Sim::Scenario>(scenario));
+        Sim::ServerOptions options;
+        options.rbacFile = rules.fileName().toStdString();
+        m_demo = std::make_unique<Sim::DemoCluster>(std::get<Sim::Scenario>(std::move(scenario)), options);
+        std::string error;
+        QVERIFY2(m_demo->start("127.0.0.1", 0, &error) > 0, error.c_str());
+        m_network = std::make_unique<Net::NetworkThread>();
+        auto *engine = new Engine::ReleaseEngine(m_network->http(),
+                                                 {QStringLiteral("demo"), QString::fromStdString(m_demo->url())});
+        m_network->adopt(engine);
+        m_window = std::make_unique<Ui::MainWindow>(engine, QStringLiteral("demo with RBAC"));
+        m_window->resize(1280, 800);
+        m_window->show();
+        engine->start();
+    }
+
+    void cleanupTestCase()
+    {
+        m_window.reset();
+        m_network.reset();
+        m_demo.reset();
+    }
+
+    void deniedPatch_disablesFlipAndNamesThePermission()
+    {
+        QTRY_COMPARE(m_window->selectedRelease(), QStringLiteral("catalog"));
+        m_window->selectRelease(QStringLiteral("checkout"));
+        QTRY_COMPARE(m_window->selectedRelease(), QStringLiteral("checkout"));
+        QTRY_VERIFY(!button("flipButton")->isEnabled());
+        QVERIFY2(button("flipButton")
+                     ->toolTip()
+                     .contains(QStringLiteral("You may not patch services \"checkout\" in namespace demo")),
+                 qPrintable(button("flipButton")->toolTip()));
+        QVERIFY(button("rollbackButton")->isVisible()); // never hidden
+    }
+
+    void allowedRoute_keepsItsActions()
+    {
+        m_window->selectRelease(QStringLiteral("catalog"));
+        QTRY_COMPARE(m_window->selectedRelease(), QStringLiteral("catalog"));
+        QTRY_VERIFY(button("flipButton")->isEnabled());
+        QVERIFY(button("promoteButton")->isEnabled());
+    }
+};
+
+QTEST_MAIN(TestPermissions)
+#include "tst_permissions.moc"
