@@ -28,6 +28,9 @@ HTTPRoutes, a workload and traffic model, and Prometheus metrics for each enviro
   --token TOKEN     accept this bearer token, answer 401 to anything else (repeatable)
   --token-file FILE accept the tokens in FILE, one "TOKEN [EXPIRES_UNIX_SECONDS]" per line,
                     re-read when it changes; an expired token gets 401
+  --faults JSON     inject faults, e.g. '{"errorRate":0.1,"throttleRate":0.1,"retryAfterSeconds":1,
+                    "delayMs":200}'; change them at run time with PUT /curtain-sim/faults (also
+                    "dropWatches":true, "expireResumes":true)
   --rbac FILE       deny chosen verbs on chosen resources (YAML: deny: [{verb, resource,
                     namespace?}]): such requests get 403, SelfSubjectAccessReview says no
 
@@ -87,6 +90,8 @@ int main(int argc, char *argv[])
             options.clientCaFile = value("--client-ca");
         } else if (arg == "--token") {
             options.tokens.push_back(value("--token"));
+        } else if (arg == "--faults") {
+            options.faultsJson = value("--faults");
         } else if (arg == "--rbac") {
             options.rbacFile = value("--rbac");
         } else if (arg == "--token-file") {

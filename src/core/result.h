@@ -27,6 +27,7 @@ struct Error
     ErrorKind kind = ErrorKind::Server;
     int httpStatus = 0;
     QString message;
+    int retryAfterSeconds = 0; // the server's Retry-After, when it sent one
 };
 
 QString errorKindName(ErrorKind kind);

@@ -80,7 +80,7 @@ void Informer::relist()
                 return;
             }
             m_relistNeeded = true;
-            return retryLater(listed.error().message);
+            return retryLater(listed.error().message, listed.error().retryAfterSeconds);
         }
         QHash<QString, Json> fresh;
         for (const Json &item : listed.value().items) {
@@ -163,16 +163,17 @@ void Informer::onWatchClosed(const Result<Core::Done> &end)
     if (m_relistNeeded && (end.ok() || end.error().kind == Core::ErrorKind::Cancelled)) {
         return relist();
     }
-    retryLater(end.ok() ? m_lastError : end.error().message);
+    retryLater(end.ok() ? m_lastError : end.error().message, end.ok() ? 0 : end.error().retryAfterSeconds);
 }
 
-void Informer::retryLater(const QString &why)
+void Informer::retryLater(const QString &why, int retryAfterSeconds)
 {
     m_lastError = why;
     ++m_failures;
     const double base = std::min(30.0, 0.8 * std::pow(2.0, std::min(m_failures - 1, 6)));
     const double jitter = 0.8 + 0.4 * QRandomGenerator::global()->generateDouble();
-    m_retry.start(int(base * jitter * 1000));
+    // The server's Retry-After is a floor: coming back sooner only earns another 429.
+    m_retry.start(std::max(int(base * jitter * 1000), retryAfterSeconds * 1000));
     setState(State::Retrying, why);
 }
 

@@ -51,7 +51,7 @@ private:
     void startWatch();
     void onEvent(const Core::Result<WatchEvent> &event);
     void onWatchClosed(const Core::Result<Core::Done> &end);
-    void retryLater(const QString &why);
+    void retryLater(const QString &why, int retryAfterSeconds = 0);
     void setState(State state, const QString &detail = {});
     static QString keyOf(const Json &object);
 

@@ -7,6 +7,7 @@
 #include "kube/watchdecoder.h"
 
 #include <QPromise>
+#include <QTimer>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -45,7 +46,9 @@ Result<Json> parseJsonReply(const Result<HttpResponse> &reply, const QString &wh
     }
     const HttpResponse &response = reply.value();
     if (response.status / 100 != 2) {
-        return apiError(response.status, response.body, what);
+        Core::Error error = apiError(response.status, response.body, what);
+        error.retryAfterSeconds = response.header("Retry-After").toInt();
+        return error;
     }
     Json parsed = Json::parse(response.body.constBegin(), response.body.constEnd(), nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) {
@@ -112,6 +115,24 @@ void KubeClient::authorize(Net::HttpRequest &request, const Credential &credenti
     }
 }
 
+int KubeClient::retryAfter(const Net::HttpRequest &request, const Result<HttpResponse> &reply)
+{
+    // As client-go: a 429, or a 5xx that says when to come back, is retried after Retry-After
+    // seconds — a 429 always (the server did nothing), a 5xx only for reads (a write's outcome is
+    // unknown). Bounded, so a persistently overloaded server surfaces as an error.
+    if (!reply.ok()) {
+        return 0;
+    }
+    const int status = reply.value().status;
+    const int seconds = reply.value().header("Retry-After").toInt();
+    const bool retriable = status == 429 || (status >= 500 && seconds > 0 && request.method == "GET");
+    if (!retriable || ++m_retries[request.url] > maxRetries) {
+        m_retries.remove(request.url);
+        return 0;
+    }
+    return std::clamp(seconds, 1, 30);
+}
+
 QFuture<Result<HttpResponse>> KubeClient::send(const Net::HttpRequest &request)
 {
     // Credential → request → on 401, ask the credential source again and retry exactly once
@@ -133,11 +154,16 @@ QFuture<Result<HttpResponse>> KubeClient::send(const Net::HttpRequest &request)
                              Net::HttpRequest authorized = request;
                              authorize(authorized, credential.value());
                              Core::onFinished(m_http->send(authorized), this,
-                                              [this, retried, attempt, finish,
+                                              [this, request, retried, attempt, finish,
                                                used = credential.value()](const Result<HttpResponse> &reply) {
                                                   if (reply.ok() && reply.value().status == 401 && !retried &&
                                                       m_credentials->invalidate(used)) {
                                                       return (*attempt)(true);
+                                                  }
+                                                  if (const int wait = retryAfter(request, reply); wait > 0) {
+                                                      QTimer::singleShot(wait * 1000, this,
+                                                                         [attempt, retried] { (*attempt)(retried); });
+                                                      return;
                                                   }
                                                   finish(reply);
                                               });

@@ -7,6 +7,7 @@
 #include "net/httpclient.h"
 
 #include <QFuture>
+#include <QHash>
 #include <QObject>
 #include <QString>
 
@@ -65,6 +66,8 @@ public:
 
 private:
     QFuture<Core::Result<Net::HttpResponse>> send(const Net::HttpRequest &request);
+    int retryAfter(const Net::HttpRequest &request, const Core::Result<Net::HttpResponse> &reply);
+    static constexpr int maxRetries = 5;
     static void authorize(Net::HttpRequest &request, const Credential &credential);
     Net::HttpRequest request(QByteArray method, const QString &path,
                              const QList<QPair<QString, QString>> &query = {}) const;
@@ -72,6 +75,7 @@ private:
     Net::HttpClient *m_http;
     ClusterEndpoint m_endpoint;
     Credentials *m_credentials;
+    QHash<QString, int> m_retries; // by URL, while a request is being retried after Retry-After
 };
 
 } // namespace Curtain::Kube

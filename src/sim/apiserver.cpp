@@ -167,8 +167,8 @@ std::string eventLine(const std::string &type, const json &object)
 // A watch: newline-delimited events on a chunked 200 reply, resuming strictly after
 // `resourceVersion`; unset or "0" first replays the current objects as ADDED. A version older than
 // the kept history gets the real server's answer: one ERROR event carrying a 410 Expired Status.
-void serveWatch(ObjectStore &store, const httplib::Request &req, httplib::Response &res, const ResourceType &type,
-                const std::string &ns, const std::function<bool(const json &)> &filter)
+void serveWatch(ObjectStore &store, Faults &faults, const httplib::Request &req, httplib::Response &res,
+                const ResourceType &type, const std::string &ns, const std::function<bool(const json &)> &filter)
 {
     struct State
     {
@@ -211,7 +211,7 @@ void serveWatch(ObjectStore &store, const httplib::Request &req, httplib::Respon
         } catch (const std::exception &) {
             return sendStatus(res, {400, "BadRequest", "resourceVersion \"" + rv + "\" is not a number"});
         }
-        if (state->since < store.oldestResumableVersion()) {
+        if (state->since < store.oldestResumableVersion() || faults.expireResumes()) {
             const ApiStatus expired{410, "Expired",
                                     "too old resource version: " + rv + " (" +
                                         std::to_string(store.oldestResumableVersion()) + ")"};
@@ -223,60 +223,69 @@ void serveWatch(ObjectStore &store, const httplib::Request &req, httplib::Respon
     // kube-apiserver flushes every event, gzip or not. httplib would gzip an "application/json"
     // stream and hold events in its compressor until the buffer fills, so a watch names its
     // charset: the same media type to clients, and left uncompressed by httplib.
-    res.set_chunked_content_provider("application/json; charset=utf-8", [&store, state, &type, ns, filter, bookmarks](
-                                                                            std::size_t, httplib::DataSink &sink) {
-        auto write = [&](const std::string &text) { return sink.write(text.data(), text.size()); };
-        if (!state->pending.empty()) {
-            if (!write(std::exchange(state->pending, {}))) {
-                return false;
+    const std::uint64_t generation = faults.dropGeneration();
+    res.set_chunked_content_provider(
+        "application/json; charset=utf-8",
+        [&store, &faults, generation, state, &type, ns, filter, bookmarks](std::size_t, httplib::DataSink &sink) {
+            auto write = [&](const std::string &text) { return sink.write(text.data(), text.size()); };
+            if (faults.dropGeneration() != generation) {
+                return false; // a dropped stream: the connection closes without the final chunk
             }
-            state->lastSent = Clock::now();
-            if (state->finishAfterPending) {
-                sink.done();
-                return true;
-            }
-        }
-        std::vector<StoredEvent> events;
-        const auto wakeUp = std::min(state->deadline, Clock::now() + std::chrono::seconds(1));
-        switch (store.waitForEvents(type, ns, state->since, wakeUp, &events)) {
-        case ObjectStore::WaitResult::Stopped:
-            sink.done();
-            return true;
-        case ObjectStore::WaitResult::Expired:
-            write(eventLine(
-                "ERROR",
-                ApiStatus{410, "Expired", "too old resource version: " + std::to_string(state->since)}.toJson()));
-            sink.done();
-            return true;
-        case ObjectStore::WaitResult::TimedOut:
-            if (Clock::now() >= state->deadline) {
-                sink.done();
-                return true;
-            }
-            if (bookmarks && Clock::now() - state->lastSent > std::chrono::seconds(10)) {
+            if (!state->pending.empty()) {
+                if (!write(std::exchange(state->pending, {}))) {
+                    return false;
+                }
                 state->lastSent = Clock::now();
-                return write(
-                    eventLine("BOOKMARK", {{"kind", type.kind},
-                                           {"apiVersion", type.groupVersion()},
-                                           {"metadata", {{"resourceVersion", std::to_string(state->since)}}}}));
+                if (state->finishAfterPending) {
+                    sink.done();
+                    return true;
+                }
+            }
+            std::vector<StoredEvent> events;
+            const auto wakeUp = std::min(state->deadline, Clock::now() + std::chrono::seconds(1));
+            const ObjectStore::WaitResult waited = store.waitForEvents(type, ns, state->since, wakeUp, &events);
+            if (faults.dropGeneration() != generation) {
+                return false; // dropped while waiting: what just happened is not sent on this stream
+            }
+            switch (waited) {
+            case ObjectStore::WaitResult::Stopped:
+                sink.done();
+                return true;
+            case ObjectStore::WaitResult::Expired:
+                write(eventLine(
+                    "ERROR",
+                    ApiStatus{410, "Expired", "too old resource version: " + std::to_string(state->since)}.toJson()));
+                sink.done();
+                return true;
+            case ObjectStore::WaitResult::TimedOut:
+                if (Clock::now() >= state->deadline) {
+                    sink.done();
+                    return true;
+                }
+                if (bookmarks && Clock::now() - state->lastSent > std::chrono::seconds(10)) {
+                    state->lastSent = Clock::now();
+                    return write(
+                        eventLine("BOOKMARK", {{"kind", type.kind},
+                                               {"apiVersion", type.groupVersion()},
+                                               {"metadata", {{"resourceVersion", std::to_string(state->since)}}}}));
+                }
+                return true;
+            case ObjectStore::WaitResult::Events:
+                break;
+            }
+            std::string out;
+            for (const StoredEvent &event : events) {
+                state->since = event.resourceVersion;
+                if (filter(event.object)) {
+                    out += eventLine(event.type, event.object);
+                }
+            }
+            if (!out.empty()) {
+                state->lastSent = Clock::now();
+                return write(out);
             }
             return true;
-        case ObjectStore::WaitResult::Events:
-            break;
-        }
-        std::string out;
-        for (const StoredEvent &event : events) {
-            state->since = event.resourceVersion;
-            if (filter(event.object)) {
-                out += eventLine(event.type, event.object);
-            }
-        }
-        if (!out.empty()) {
-            state->lastSent = Clock::now();
-            return write(out);
-        }
-        return true;
-    });
+        });
 }
 
 // The Kubernetes verb a request needs (get, list, watch, patch, create, delete).
@@ -337,6 +346,10 @@ ApiServer::ApiServer(ObjectStore &store, ClusterModel &model, ServerOptions opti
     m_server->new_task_queue = [] { return new httplib::ThreadPool(64); };
     m_server->set_keep_alive_max_count(10000);
     m_server->set_keep_alive_timeout(2);
+    if (!m_options.faultsJson.empty()) {
+        const json plan = json::parse(m_options.faultsJson, nullptr, false);
+        m_rbacError = plan.is_discarded() ? "--faults is not JSON: " + m_options.faultsJson : m_faults.apply(plan);
+    }
     if (!m_options.rbacFile.empty()) {
         auto loaded = RbacRules::load(m_options.rbacFile);
         if (auto *rules = std::get_if<RbacRules>(&loaded)) {
@@ -393,6 +406,35 @@ void ApiServer::stop()
     m_listener.reset();
 }
 
+bool ApiServer::applyFaults(const httplib::Request &req, httplib::Response &res, bool publicInfo)
+{
+    if (publicInfo || req.path.rfind("/curtain-sim/", 0) == 0) {
+        return false;
+    }
+    const Faults::Decision decision = m_faults.decide();
+    if (decision.delayMs > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(decision.delayMs)); // the injected slowness itself
+    }
+    if (decision.status == 0) {
+        return false;
+    }
+    res.set_header("Retry-After", std::to_string(decision.retryAfterSeconds));
+    res.set_header("Connection", "close"); // the request body was not read
+    if (decision.status == 429) {
+        // API Priority and Fairness rejects in plain text, not with a Status.
+        res.status = 429;
+        res.set_content("Too many requests, please try again later.\n", "text/plain; charset=utf-8");
+    } else {
+        sendStatus(res, {decision.status,
+                         decision.status == 503 ? "ServiceUnavailable" : "InternalError",
+                         decision.status == 503
+                             ? "the server is currently unable to handle the request"
+                             : "an error on the server (\"injected fault\") has prevented the request from succeeding",
+                         {{"retryAfterSeconds", decision.retryAfterSeconds}}});
+    }
+    return true;
+}
+
 void ApiServer::routes()
 {
     httplib::Server &svr = *m_server;
@@ -421,7 +463,8 @@ void ApiServer::routes()
                     return httplib::Server::HandlerResponse::Handled;
                 }
             }
-            return httplib::Server::HandlerResponse::Unhandled;
+            return applyFaults(req, res, publicInfo) ? httplib::Server::HandlerResponse::Handled
+                                                     : httplib::Server::HandlerResponse::Unhandled;
         }
         sendStatus(res, {401, "Unauthorized", "Unauthorized"});
         // The request body (if any) was never read: this connection cannot carry another request.
@@ -433,6 +476,17 @@ void ApiServer::routes()
             std::cerr << req.method << " " << req.target << " -> " << res.status << std::endl;
         });
     }
+    // The sim's own control endpoint for fault injection (not part of the Kubernetes API).
+    svr.Get("/curtain-sim/faults",
+            [this](const httplib::Request &, httplib::Response &res) { sendJson(res, 200, m_faults.plan()); });
+    svr.Put("/curtain-sim/faults", [this](const httplib::Request &req, httplib::Response &res) {
+        const json plan = json::parse(req.body, nullptr, false);
+        const std::string error = plan.is_discarded() ? "the body is not JSON" : m_faults.apply(plan);
+        if (!error.empty()) {
+            return sendStatus(res, {400, "BadRequest", error});
+        }
+        sendJson(res, 200, m_faults.plan());
+    });
     svr.Get("/version", [](const httplib::Request &, httplib::Response &res) {
         sendJson(res, 200,
                  {{"major", "1"},
@@ -498,7 +552,7 @@ void ApiServer::routes()
             return sendStatus(res, error);
         }
         if (truthy(param(req, "watch"))) {
-            return serveWatch(m_store, req, res, type, target->namespaceName, *filter);
+            return serveWatch(m_store, m_faults, req, res, type, target->namespaceName, *filter);
         }
         ListSnapshot snapshot = m_store.list(type, target->namespaceName, *filter);
         // limit + continue: the token carries the list's version and the next offset.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sim/faults.h"
 #include "sim/serveroptions.h"
 
 #include <memory>
@@ -7,7 +8,9 @@
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+} // namespace httplib
 
 namespace Curtain::Sim {
 
@@ -32,13 +35,15 @@ public:
 
 private:
     void routes();
+    bool applyFaults(const httplib::Request &req, httplib::Response &res, bool publicInfo);
 
     ObjectStore &m_store;
     ClusterModel &m_model;
     ServerOptions m_options;
     std::unique_ptr<class Authenticator> m_authenticator;
     std::unique_ptr<class RbacRules> m_rbac;
-    std::string m_rbacError;
+    std::string m_rbacError; // also a bad --faults plan: start() refuses with it
+    Faults m_faults;
     std::string m_address;
     std::unique_ptr<httplib::Server> m_server;
     struct Listener;

@@ -17,7 +17,8 @@ struct ServerOptions
     // A file of accepted tokens, re-read when it changes: one per line, "TOKEN [EXPIRES]" where
     // EXPIRES is Unix seconds; a token past it is rejected like a wrong one.
     std::string tokenFile;
-    std::string rbacFile; // deny rules (see rbac.h)
+    std::string rbacFile;   // deny rules (see rbac.h)
+    std::string faultsJson; // initial fault plan (see faults.h)
 
     bool requiresAuthentication() const { return !tokens.empty() || !tokenFile.empty(); }
 };

@@ -1,0 +1,63 @@
+#include "sim/faults.h"
+
+namespace Curtain::Sim {
+
+using nlohmann::json;
+
+std::string Faults::apply(const json &plan)
+{
+    if (!plan.is_object()) {
+        return "faults must be a JSON object";
+    }
+    std::lock_guard lock(m_mutex);
+    for (auto it = plan.begin(); it != plan.end(); ++it) {
+        const std::string &key = it.key();
+        if (key == "errorRate" && it->is_number()) {
+            m_errorRate = it->get<double>();
+        } else if (key == "errorStatus" && it->is_number_integer()) {
+            m_errorStatus = it->get<int>();
+        } else if (key == "throttleRate" && it->is_number()) {
+            m_throttleRate = it->get<double>();
+        } else if (key == "retryAfterSeconds" && it->is_number_integer()) {
+            m_retryAfterSeconds = it->get<int>();
+        } else if (key == "delayMs" && it->is_number_integer()) {
+            m_delayMs = it->get<int>();
+        } else if (key == "dropWatches" && it->is_boolean()) {
+            if (it->get<bool>()) {
+                ++m_dropGeneration;
+            }
+        } else if (key == "expireResumes" && it->is_boolean()) {
+            m_expireResumes = it->get<bool>();
+        } else {
+            return "unknown or mistyped fault \"" + key +
+                   "\" (errorRate, errorStatus, throttleRate, retryAfterSeconds, delayMs, dropWatches, expireResumes)";
+        }
+    }
+    return {};
+}
+
+json Faults::plan() const
+{
+    std::lock_guard lock(m_mutex);
+    return {{"errorRate", m_errorRate},       {"errorStatus", m_errorStatus},
+            {"throttleRate", m_throttleRate}, {"retryAfterSeconds", m_retryAfterSeconds},
+            {"delayMs", m_delayMs},           {"expireResumes", m_expireResumes.load()}};
+}
+
+Faults::Decision Faults::decide()
+{
+    std::lock_guard lock(m_mutex);
+    Decision decision;
+    decision.delayMs = m_delayMs;
+    std::uniform_real_distribution<double> roll(0.0, 1.0);
+    if (m_throttleRate > 0 && roll(m_random) < m_throttleRate) {
+        decision.status = 429;
+        decision.retryAfterSeconds = m_retryAfterSeconds;
+    } else if (m_errorRate > 0 && roll(m_random) < m_errorRate) {
+        decision.status = m_errorStatus;
+        decision.retryAfterSeconds = m_retryAfterSeconds;
+    }
+    return decision;
+}
+
+} // namespace Curtain::Sim

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <random>
+#include <string>
+
+namespace Curtain::Sim {
+
+// What can go wrong on purpose, to test clients for real: 5xx and 429 (plain text, as API Priority
+// and Fairness sends it) with Retry-After, slow replies, watch streams dropped mid-flight, and
+// resumed watches told their resourceVersion is too old. Set at start (--faults JSON) or at run
+// time (PUT /curtain-sim/faults with the same JSON).
+class Faults
+{
+public:
+    struct Decision
+    {
+        int status = 0; // 0: serve normally
+        int retryAfterSeconds = 0;
+        int delayMs = 0;
+    };
+
+    // Applies a JSON plan: {"errorRate":0.2,"errorStatus":503,"throttleRate":0.1,"retryAfterSeconds":1,
+    // "delayMs":200,"dropWatches":true,"expireResumes":true}. Unknown keys are an error.
+    std::string apply(const nlohmann::json &plan);
+    nlohmann::json plan() const;
+
+    Decision decide();
+    std::uint64_t dropGeneration() const { return m_dropGeneration.load(); }
+    bool expireResumes() const { return m_expireResumes.load(); }
+
+private:
+    mutable std::mutex m_mutex;
+    double m_errorRate = 0.0;
+    int m_errorStatus = 500;
+    double m_throttleRate = 0.0;
+    int m_retryAfterSeconds = 1;
+    int m_delayMs = 0;
+    std::atomic<std::uint64_t> m_dropGeneration{0};
+    std::atomic<bool> m_expireResumes{false};
+    std::mt19937_64 m_random{20261126};
+};
+
+} // namespace Curtain::Sim

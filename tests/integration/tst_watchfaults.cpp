@@ -1,0 +1,137 @@
+// Live state that survives the network: while curtain-sim throws 500s and plain-text 429s with
+// Retry-After, drops watch streams and answers resumes with 410, another client keeps changing the
+// routes. When the faults stop, Curtain's snapshot equals the cluster's, and no snapshot ever went
+// back to an older version of a route.
+
+#include "engine/releaseengine.h"
+#include "net/networkthread.h"
+
+#include "futurewait.h"
+#include "testsupport.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <httplib.h>
+
+using namespace Curtain;
+
+class TestWatchFaults : public QObject
+{
+    Q_OBJECT
+
+    Test::SimProcess m_sim;
+
+    // The test's own writes retry through the injected faults, as any client would.
+    int faults(const std::string &plan)
+    {
+        httplib::Client client("127.0.0.1", m_sim.port());
+        const auto res = client.Put("/curtain-sim/faults", plan, "application/json");
+        return res ? res->status : -1;
+    }
+
+    bool patchUntilAccepted(const std::string &path, const std::string &type, const std::string &body)
+    {
+        Test::ApiReader api(m_sim.port());
+        for (int attempt = 0; attempt < 50; ++attempt) {
+            if (api.patch(path, type, body) == 200) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_sim.start(&error), qPrintable(error));
+    }
+
+    void faultsDuringChanges_endInTheClustersState()
+    {
+        Net::NetworkThread network;
+        auto *engine = new Engine::ReleaseEngine(network.http(), {QStringLiteral("sim"), m_sim.url()});
+        network.adopt(engine);
+        QSignalSpy snapshots(engine, &Engine::ReleaseEngine::releasesChanged);
+        engine->start();
+        QVERIFY(Test::waitFor(engine->whenSynced()).ok());
+
+        const std::string route = "/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog";
+        const std::string service = "/api/v1/namespaces/demo/services/checkout";
+        auto setCatalog = [&](int green) {
+            return patchUntilAccepted(route, "application/json-patch+json",
+                                      R"([{"op":"replace","path":"/spec/rules/0/backendRefs/0/weight","value":)" +
+                                          std::to_string(100 - green) +
+                                          R"(},{"op":"replace","path":"/spec/rules/0/backendRefs/1/weight","value":)" +
+                                          std::to_string(green) + "}]");
+        };
+        auto engineSeesGreen = [&](int green) {
+            const auto synced = Test::waitFor(engine->whenSynced());
+            return synced.ok() &&
+                   std::any_of(synced.value().begin(), synced.value().end(), [&](const Core::ReleaseSnapshot &r) {
+                       return r.name == QLatin1String("catalog") && r.green.trafficPercent == green;
+                   });
+        };
+
+        // 1. Every resume is refused as too old and the streams drop: only a relist can catch up.
+        QCOMPARE(faults(R"({"expireResumes":true,"dropWatches":true})"), 200);
+        QVERIFY(setCatalog(3));
+        QTRY_VERIFY_WITH_TIMEOUT(engineSeesGreen(3), 30000);
+        QCOMPARE(faults(R"({"expireResumes":false})"), 200);
+
+        // 2. Changes keep coming through 503s and 429s with Retry-After and repeatedly dropped streams.
+        QCOMPARE(faults(R"({"throttleRate":0.2,"errorRate":0.1,"errorStatus":503,"retryAfterSeconds":1})"), 200);
+        for (int i = 1; i <= 12; ++i) {
+            QVERIFY(setCatalog(i * 7));
+            QVERIFY(patchUntilAccepted(service, "application/merge-patch+json",
+                                       std::string(R"({"spec":{"selector":{"curtain.dev/color":")") +
+                                           (i % 2 ? "green" : "blue") + "\"}}}"));
+            if (i % 3 == 0) {
+                QCOMPARE(faults(R"({"dropWatches":true})"), 200);
+                QTRY_VERIFY_WITH_TIMEOUT(engineSeesGreen(i * 7), 30000); // it reconnects and resumes
+            }
+        }
+        QCOMPARE(faults(R"({"throttleRate":0,"errorRate":0,"expireResumes":false})"), 200);
+
+        Test::ApiReader api(m_sim.port());
+        const auto [blue, green] = api.catalogWeights();
+        const std::string color = api.checkoutColor();
+        auto matches = [&] {
+            const auto synced = Test::waitFor(engine->whenSynced());
+            if (!synced.ok()) {
+                return false;
+            }
+            for (const auto &release : synced.value()) {
+                if (release.name == QLatin1String("catalog") &&
+                    (release.blue.trafficPercent != blue || release.green.trafficPercent != green)) {
+                    return false;
+                }
+                if (release.name == QLatin1String("checkout") &&
+                    Core::colorName(release.stable).toStdString() != color) {
+                    return false;
+                }
+            }
+            return true;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(matches(), 60000);
+
+        // Never back in time: the route versions Curtain published only ever grew.
+        long long last = 0;
+        for (const QList<QVariant> &signal : std::as_const(snapshots)) {
+            for (const auto &release : signal.at(0).value<Core::ReleaseSnapshots>()) {
+                if (release.name == QLatin1String("catalog")) {
+                    const long long version = release.routeResourceVersion.toLongLong();
+                    QVERIFY2(
+                        version >= last,
+                        qPrintable(QStringLiteral("route version went from %1 back to %2").arg(last).arg(version)));
+                    last = version;
+                }
+            }
+        }
+        QCOMPARE(QString::number(last), QString::fromStdString(api.resourceVersion(route)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWatchFaults)
+#include "tst_watchfaults.moc"
