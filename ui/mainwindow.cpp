@@ -112,6 +112,16 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_lastAction = new QLabel(this);
     m_lastAction->setObjectName(QStringLiteral("lastActionLabel"));
     statusBar()->addWidget(m_cluster);
+    if (m_engine->endpoint().insecureSkipTlsVerify) {
+        // Stays for as long as the window talks to this cluster: nobody should forget it.
+        auto *insecure = new QLabel(tr("⚠ TLS verification is off (insecure-skip-tls-verify)"), this);
+        insecure->setObjectName(QStringLiteral("insecureWarning"));
+        insecure->setStyleSheet(QStringLiteral("color: white; background: %1; padding: 1px 6px; font-weight: bold;")
+                                    .arg(Theme::danger.name()));
+        insecure->setToolTip(
+            tr("Anyone between you and %1 can read and change this traffic.").arg(m_engine->endpoint().server));
+        statusBar()->addWidget(insecure);
+    }
     statusBar()->addWidget(m_connection);
     statusBar()->addWidget(m_lastAction, 1);
     onConnection(Engine::ConnectionState::Connecting, {});
@@ -148,6 +158,11 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     });
     m_chartTimer.setInterval(1000);
     connect(&m_chartTimer, &QTimer::timeout, this, &MainWindow::refreshCharts);
+    connect(&m_chartTimer, &QTimer::timeout, this, [this] {
+        if (m_staleSince.isValid()) {
+            showConnection(); // the age of stale data keeps counting
+        }
+    });
     m_chartTimer.start();
     showSelected();
 }
@@ -243,7 +258,27 @@ void MainWindow::refreshCharts()
 
 void MainWindow::onConnection(Engine::ConnectionState state, const QString &detail)
 {
-    switch (state) {
+    m_connectionState = state;
+    m_connectionDetail = detail;
+    if (state == Engine::ConnectionState::Reconnecting) {
+        if (!m_staleSince.isValid()) {
+            m_staleSince.start();
+        }
+    } else {
+        m_staleSince.invalidate();
+    }
+    // What is on screen was last confirmed before the drop: grey it, never show it as live.
+    const bool stale = state == Engine::ConnectionState::Reconnecting;
+    for (QWidget *widget :
+         {static_cast<QWidget *>(m_blue), static_cast<QWidget *>(m_green), static_cast<QWidget *>(m_list)}) {
+        widget->setEnabled(!stale);
+    }
+    showConnection();
+}
+
+void MainWindow::showConnection()
+{
+    switch (m_connectionState) {
     case Engine::ConnectionState::Live:
         m_connection->setText(tr("● live"));
         m_connection->setStyleSheet(
@@ -253,12 +288,12 @@ void MainWindow::onConnection(Engine::ConnectionState state, const QString &deta
     case Engine::ConnectionState::Connecting:
         m_connection->setText(tr("◌ connecting…"));
         m_connection->setStyleSheet(QString());
+        m_connection->setToolTip(QString());
         break;
     case Engine::ConnectionState::Reconnecting:
-        m_connection->setText(
-            tr("⚠ stale since %1 — reconnecting").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
-        m_connection->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger.name()));
-        m_connection->setToolTip(detail);
+        m_connection->setText(tr("⚠ stale for %1 s — reconnecting").arg(m_staleSince.elapsed() / 1000));
+        m_connection->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(Theme::danger.name()));
+        m_connection->setToolTip(m_connectionDetail);
         break;
     }
 }

@@ -6,6 +6,7 @@
 #include "engine/releaseengine.h"
 #include "models/metrichistory.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QTimer>
 
@@ -45,6 +46,7 @@ private:
     void onReleases(const Core::ReleaseSnapshots &releases);
     void onMetrics(const Core::ReleaseMetrics &metrics);
     void onConnection(Engine::ConnectionState state, const QString &detail);
+    void showConnection();
     void showSelected();
     void refreshCharts();
     void run(Core::ActionRequest request);
@@ -66,6 +68,9 @@ private:
     QLabel *m_connection;
     QLabel *m_lastAction;
     QTimer m_chartTimer;
+    Engine::ConnectionState m_connectionState = Engine::ConnectionState::Connecting;
+    QString m_connectionDetail;
+    QElapsedTimer m_staleSince;
     QString m_selected;
     int m_inFlight = 0;
 };

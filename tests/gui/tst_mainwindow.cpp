@@ -148,6 +148,15 @@ private Q_SLOTS:
         QCOMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
         QCOMPARE(child<QSlider>("weightTrack")->value(), 0);
     }
+
+    void lostCluster_marksTheDataStaleWithItsAgeAndKeepsRunning()
+    {
+        m_demo->stop(); // the cluster goes away under the console
+        QTRY_VERIFY_WITH_TIMEOUT(text("connectionLabel", nullptr).contains(QStringLiteral("stale for")), 15000);
+        QVERIFY(!m_window->findChild<QWidget *>(QStringLiteral("bluePanel"))->isEnabled());
+        QVERIFY(!text("connectionLabel", nullptr).contains(QStringLiteral("live")));
+        QVERIFY(m_window->isVisible());
+    }
 };
 
 QTEST_MAIN(TestMainWindow)

@@ -41,8 +41,9 @@ private Q_SLOTS:
         std::string error;
         QVERIFY2(m_demo->start("127.0.0.1", 0, &error) > 0, error.c_str());
         m_network = std::make_unique<Net::NetworkThread>();
-        auto *engine = new Engine::ReleaseEngine(m_network->http(),
-                                                 {QStringLiteral("demo"), QString::fromStdString(m_demo->url())});
+        Core::ClusterEndpoint endpoint(QStringLiteral("demo"), QString::fromStdString(m_demo->url()));
+        endpoint.insecureSkipTlsVerify = true; // plain HTTP here; only the warning is under test
+        auto *engine = new Engine::ReleaseEngine(m_network->http(), endpoint);
         m_network->adopt(engine);
         m_window = std::make_unique<Ui::MainWindow>(engine, QStringLiteral("demo with RBAC"));
         m_window->resize(1280, 800);
@@ -68,6 +69,13 @@ private Q_SLOTS:
                      .contains(QStringLiteral("You may not patch services \"checkout\" in namespace demo")),
                  qPrintable(button("flipButton")->toolTip()));
         QVERIFY(button("rollbackButton")->isVisible()); // never hidden
+    }
+
+    void insecureCluster_showsAWarningThatStays()
+    {
+        auto *warning = m_window->findChild<QWidget *>(QStringLiteral("insecureWarning"));
+        QVERIFY(warning);
+        QVERIFY(warning->isVisible());
     }
 
     void allowedRoute_keepsItsActions()
