@@ -10,6 +10,7 @@
 
 #include "models/releaselistmodel.h"
 
+#include <QComboBox>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -44,10 +45,9 @@ protected:
 } // namespace
 
 MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDescription, QWidget *parent)
-    : QMainWindow(parent), m_engine(engine), m_model(new Models::ReleaseListModel(this)), m_chartTimer(this)
+    : QMainWindow(parent), m_model(new Models::ReleaseListModel(this)), m_chartTimer(this)
 {
     setObjectName(QStringLiteral("mainWindow"));
-    setWindowTitle(tr("Curtain — %1").arg(clusterDescription));
 
     m_list = new QTableView(this);
     m_list->setObjectName(QStringLiteral("releaseList"));
@@ -105,30 +105,30 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     splitter->setSizes({380, 900});
     setCentralWidget(splitter);
 
-    m_cluster = new QLabel(tr("Cluster: %1").arg(clusterDescription), this);
+    m_cluster = new QLabel(this);
     m_cluster->setObjectName(QStringLiteral("clusterLabel"));
+    m_insecure = new QLabel(tr("⚠ TLS verification is off (insecure-skip-tls-verify)"), this);
+    m_insecure->setObjectName(QStringLiteral("insecureWarning"));
+    m_insecure->setStyleSheet(
+        QStringLiteral("color: white; background: %1; padding: 1px 6px; font-weight: bold;").arg(Theme::danger.name()));
     m_connection = new QLabel(this);
     m_connection->setObjectName(QStringLiteral("connectionLabel"));
     m_lastAction = new QLabel(this);
     m_lastAction->setObjectName(QStringLiteral("lastActionLabel"));
+    m_contexts = new QComboBox(this);
+    m_contexts->setObjectName(QStringLiteral("contextSwitcher"));
+    m_contexts->setToolTip(tr("Cluster context (from kubeconfig; demo is the built-in demo cluster)"));
+    m_contexts->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_contexts->setVisible(false);
+    connect(m_contexts, &QComboBox::activated, this,
+            [this](int index) { Q_EMIT contextRequested(m_contexts->itemText(index)); });
+    statusBar()->addWidget(m_contexts);
     statusBar()->addWidget(m_cluster);
-    if (m_engine->endpoint().insecureSkipTlsVerify) {
-        // Stays for as long as the window talks to this cluster: nobody should forget it.
-        auto *insecure = new QLabel(tr("⚠ TLS verification is off (insecure-skip-tls-verify)"), this);
-        insecure->setObjectName(QStringLiteral("insecureWarning"));
-        insecure->setStyleSheet(QStringLiteral("color: white; background: %1; padding: 1px 6px; font-weight: bold;")
-                                    .arg(Theme::danger.name()));
-        insecure->setToolTip(
-            tr("Anyone between you and %1 can read and change this traffic.").arg(m_engine->endpoint().server));
-        statusBar()->addWidget(insecure);
-    }
+    statusBar()->addWidget(m_insecure);
     statusBar()->addWidget(m_connection);
     statusBar()->addWidget(m_lastAction, 1);
-    onConnection(Engine::ConnectionState::Connecting, {});
+    setEngine(engine, clusterDescription);
 
-    connect(m_engine, &Engine::ReleaseEngine::releasesChanged, this, &MainWindow::onReleases);
-    connect(m_engine, &Engine::ReleaseEngine::metricsUpdated, this, &MainWindow::onMetrics);
-    connect(m_engine, &Engine::ReleaseEngine::connectionChanged, this, &MainWindow::onConnection);
     connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &index) {
         m_selected = index.isValid() ? index.data(Models::ReleaseListModel::ReleaseNameRole).toString() : QString();
         showSelected();
@@ -167,6 +167,45 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     showSelected();
 }
 
+void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &clusterDescription)
+{
+    if (m_engine) {
+        disconnect(m_engine, nullptr, this, nullptr);
+    }
+    m_engine = engine;
+    m_history = Models::MetricHistory();
+    m_model->setReleases({});
+    m_inFlight = 0;
+    m_lastAction->clear();
+    setWindowTitle(tr("Curtain — %1").arg(clusterDescription));
+    m_cluster->setText(tr("Cluster: %1").arg(clusterDescription));
+    // Stays for as long as the window talks to this cluster: nobody should forget it.
+    m_insecure->setVisible(m_engine->endpoint().insecureSkipTlsVerify);
+    m_insecure->setToolTip(
+        tr("Anyone between you and %1 can read and change this traffic.").arg(m_engine->endpoint().server));
+    onConnection(Engine::ConnectionState::Connecting, {});
+    connect(m_engine, &Engine::ReleaseEngine::releasesChanged, this, &MainWindow::onReleases);
+    connect(m_engine, &Engine::ReleaseEngine::metricsUpdated, this, &MainWindow::onMetrics);
+    connect(m_engine, &Engine::ReleaseEngine::connectionChanged, this, &MainWindow::onConnection);
+    showSelected();
+    refreshCharts();
+}
+
+void MainWindow::setContexts(const QStringList &contexts, const QString &current)
+{
+    const QSignalBlocker blocker(m_contexts);
+    m_contexts->clear();
+    m_contexts->addItems(contexts);
+    m_contexts->setCurrentText(current);
+    m_contexts->setVisible(contexts.size() > 1);
+}
+
+void MainWindow::showMessage(const QString &message)
+{
+    m_lastAction->setText(message);
+    m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger.name()));
+}
+
 const Core::ReleaseSnapshot *MainWindow::current() const
 {
     const int row = m_model->rowOf(m_selected);
@@ -178,6 +217,8 @@ void MainWindow::selectRelease(const QString &name)
     const int row = m_model->rowOf(name);
     if (row >= 0) {
         m_list->selectRow(row);
+    } else {
+        m_selected = name; // not listed (yet): selected as soon as it appears
     }
 }
 

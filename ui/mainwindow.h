@@ -10,6 +10,7 @@
 #include <QMainWindow>
 #include <QTimer>
 
+class QComboBox;
 class QLabel;
 class QTableView;
 
@@ -34,6 +35,11 @@ public:
     // `engine` lives on the network thread; the window talks to it through queued signals and futures.
     MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDescription, QWidget *parent = nullptr);
 
+    // Points the window at another cluster's engine (after a context switch); forgets the old data.
+    void setEngine(Engine::ReleaseEngine *engine, const QString &clusterDescription);
+    void setContexts(const QStringList &contexts, const QString &current);
+    void showMessage(const QString &message); // e.g. a context that could not be opened
+
     QString selectedRelease() const { return m_selected; }
     void selectRelease(const QString &name);
     QString lastActionText() const;
@@ -41,6 +47,7 @@ public:
 Q_SIGNALS:
     void actionFinished(bool ok, const QString &message);
     void releaseShown(const QString &release); // both panels now show this release's data
+    void contextRequested(const QString &context);
 
 private:
     void onReleases(const Core::ReleaseSnapshots &releases);
@@ -52,7 +59,7 @@ private:
     void run(Core::ActionRequest request);
     const Core::ReleaseSnapshot *current() const;
 
-    Engine::ReleaseEngine *m_engine;
+    Engine::ReleaseEngine *m_engine = nullptr;
     Models::ReleaseListModel *m_model;
     Models::MetricHistory m_history;
     QTableView *m_list;
@@ -65,6 +72,8 @@ private:
     MetricChart *m_latency;
     ActionBar *m_actions;
     QLabel *m_cluster;
+    QLabel *m_insecure;
+    QComboBox *m_contexts;
     QLabel *m_connection;
     QLabel *m_lastAction;
     QTimer m_chartTimer;

@@ -1,6 +1,7 @@
 // curtain: the desktop console. With no --server it starts the built-in demo cluster in-process and
 // connects to it exactly as it would to a real cluster.
 
+#include "consolesession.h"
 #include "engine/clusterselection.h"
 #include "engine/releaseengine.h"
 #include "mainwindow.h"
@@ -88,75 +89,74 @@ int main(int argc, char *argv[])
 
     const Engine::ClusterChoice choice{parser.isSet(demo), parser.value(server), parser.value(kubeconfig),
                                        parser.value(context), parser.value(namespaceOption)};
-    const auto selected = Engine::selectCluster(choice, true);
-    if (!selected.ok()) {
-        std::fprintf(stderr, "curtain: %s\n", qPrintable(selected.error().message));
+    auto opened = ConsoleSession::open(choice, true);
+    if (!opened.ok()) {
+        std::fprintf(stderr, "curtain: %s\n", qPrintable(opened.error().message));
         return 2;
     }
-    Core::ClusterEndpoint endpoint = selected.value().endpoint;
-    QString description = selected.value().description;
-    std::unique_ptr<Sim::DemoCluster> demoCluster;
-    if (selected.value().demo) {
-        std::string error;
-        demoCluster = Sim::startBuiltinDemo(&error);
-        if (!demoCluster) {
-            std::fprintf(stderr, "curtain: cannot start the demo cluster: %s\n", error.c_str());
-            return 1;
-        }
-        endpoint.server = QString::fromStdString(demoCluster->url());
-        description = QStringLiteral("demo (%1)").arg(endpoint.server);
-    }
+    std::unique_ptr<ConsoleSession> session = std::move(opened.value());
+    Engine::ReleaseEngine *engine = session->engine();
+    const int metricsIntervalMs = parser.isSet(screenshot) ? 500 : 2000;
 
-    int code = 0;
-    {
-        Net::NetworkThread network;
-        auto *engine = new Engine::ReleaseEngine(network.http(), endpoint);
-        network.adopt(engine);
-        Ui::MainWindow window(engine, description);
-        QSize windowSize(1280, 800);
-        if (parser.isSet(size)) {
-            const QStringList parts = parser.value(size).split(QLatin1Char('x'));
-            if (parts.size() == 2 && parts[0].toInt() > 0 && parts[1].toInt() > 0) {
-                windowSize = QSize(parts[0].toInt(), parts[1].toInt());
-            }
+    Ui::MainWindow window(engine, session->description());
+    if (!parser.isSet(server) && !parser.isSet(demo)) {
+        QString current;
+        const auto contexts = Engine::availableContexts(parser.value(kubeconfig), &current);
+        if (contexts.ok()) {
+            window.setContexts(contexts.value(), session->contextName());
         }
-        window.resize(windowSize);
-        window.show();
-        engine->start();
-        engine->enableMetrics(parser.isSet(screenshot) ? 500 : 2000);
-        if (parser.isSet(release)) {
-            // Select it as soon as it exists; stop trying once it is selected.
-            auto *selecting = new QMetaObject::Connection;
-            *selecting = QObject::connect(engine, &Engine::ReleaseEngine::releasesChanged, &window,
-                                          [&window, selecting, name = parser.value(release)] {
-                                              window.selectRelease(name);
-                                              if (window.selectedRelease() == name) {
-                                                  QObject::disconnect(*selecting);
-                                                  delete selecting;
-                                              }
-                                          });
-        }
-        if (parser.isSet(exitWhenShown)) {
-            QObject::connect(&window, &Ui::MainWindow::releaseShown, &app, [&sinceStart] {
-                std::printf("shown %.1f ms\n", double(sinceStart.nsecsElapsed()) / 1e6);
-                std::fflush(stdout);
-                QApplication::quit();
-            });
-        }
-        if (parser.isSet(screenshot)) {
-            const QString file = parser.value(screenshot);
-            const int delayMs = int(parser.value(screenshotDelay).toDouble() * 1000);
-            QObject::connect(
-                engine, &Engine::ReleaseEngine::metricsUpdated, &window,
-                [&window, file, delayMs] {
-                    QTimer::singleShot(delayMs, &window, [&window, file] {
-                        window.grab().save(file);
-                        QApplication::quit();
-                    });
-                },
-                Qt::SingleShotConnection);
-        }
-        code = app.exec();
     }
-    return code;
+    // Switching context opens the new session first; a context that cannot be opened leaves the
+    // current one running and says why.
+    QObject::connect(&window, &Ui::MainWindow::contextRequested, &window, [&](const QString &name) {
+        Engine::ClusterChoice next = choice;
+        next.demo = false;
+        next.context = name;
+        auto reopened = ConsoleSession::open(next, false);
+        if (!reopened.ok()) {
+            window.showMessage(reopened.error().message);
+            window.setContexts(Engine::availableContexts(parser.value(kubeconfig), nullptr).value(),
+                               session->contextName());
+            return;
+        }
+        std::unique_ptr<ConsoleSession> previous = std::exchange(session, std::move(reopened.value()));
+        window.setEngine(session->engine(), session->description());
+        session->engine()->start();
+        session->engine()->enableMetrics(metricsIntervalMs);
+    });
+    QSize windowSize(1280, 800);
+    if (parser.isSet(size)) {
+        const QStringList parts = parser.value(size).split(QLatin1Char('x'));
+        if (parts.size() == 2 && parts[0].toInt() > 0 && parts[1].toInt() > 0) {
+            windowSize = QSize(parts[0].toInt(), parts[1].toInt());
+        }
+    }
+    window.resize(windowSize);
+    window.show();
+    engine->start();
+    engine->enableMetrics(metricsIntervalMs);
+    if (parser.isSet(release)) {
+        window.selectRelease(parser.value(release)); // remembered until the release is listed
+    }
+    if (parser.isSet(exitWhenShown)) {
+        QObject::connect(&window, &Ui::MainWindow::releaseShown, &app, [&sinceStart] {
+            std::printf("shown %.1f ms\n", double(sinceStart.nsecsElapsed()) / 1e6);
+            std::fflush(stdout);
+            QApplication::quit();
+        });
+    }
+    if (parser.isSet(screenshot)) {
+        const QString file = parser.value(screenshot);
+        const int delayMs = int(parser.value(screenshotDelay).toDouble() * 1000);
+        QObject::connect(
+            engine, &Engine::ReleaseEngine::metricsUpdated, &window,
+            [&window, file, delayMs] {
+                QTimer::singleShot(delayMs, &window, [&window, file] {
+                    window.grab().save(file);
+                    QApplication::quit();
+                });
+            },
+            Qt::SingleShotConnection);
+    }
+    return app.exec(); // the window goes first, then the session it was talking to
 }

@@ -90,7 +90,9 @@ Core::Result<QStringList> availableContexts(const QString &explicitKubeconfig, Q
         names << context.name;
     }
     names << demoContextName;
-    *current = config.value().currentContext().isEmpty() ? demoContextName : config.value().currentContext();
+    if (current) {
+        *current = config.value().currentContext().isEmpty() ? demoContextName : config.value().currentContext();
+    }
     return names;
 }
 

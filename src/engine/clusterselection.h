@@ -32,7 +32,7 @@ inline const QString demoContextName = QStringLiteral("demo");
 // `demoWhenNoKubeconfig`, else an error saying where it looked and what to pass instead.
 Core::Result<SelectedCluster> selectCluster(const ClusterChoice &choice, bool demoWhenNoKubeconfig);
 
-// Every context the user can pick: the kubeconfig's, then "demo". `current` gets the current one.
+// Every context the user can pick: the kubeconfig's, then "demo". `current` (if given) gets the current one.
 Core::Result<QStringList> availableContexts(const QString &explicitKubeconfig, QString *current);
 
 } // namespace Curtain::Engine

@@ -9,6 +9,7 @@
 #include "testsupport.h"
 
 #include <QFile>
+#include <QLabel>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
@@ -84,6 +85,27 @@ private Q_SLOTS:
         QTRY_COMPARE(m_window->selectedRelease(), QStringLiteral("catalog"));
         QTRY_VERIFY(button("flipButton")->isEnabled());
         QVERIFY(button("promoteButton")->isEnabled());
+    }
+
+    void switchingCluster_showsTheOtherClustersState()
+    {
+        // The context switcher hands the window another cluster's engine: here one without RBAC rules.
+        std::string error;
+        auto other = Sim::startBuiltinDemo(&error);
+        QVERIFY2(other, error.c_str());
+        Net::NetworkThread network;
+        auto *engine =
+            new Engine::ReleaseEngine(network.http(), {QStringLiteral("other"), QString::fromStdString(other->url())});
+        network.adopt(engine);
+        m_window->setEngine(engine, QStringLiteral("other cluster"));
+        engine->start();
+        m_window->selectRelease(QStringLiteral("checkout"));
+        QTRY_COMPARE(m_window->selectedRelease(), QStringLiteral("checkout"));
+        QTRY_VERIFY(button("flipButton")->isEnabled()); // this cluster lets us patch Services
+        QVERIFY(!m_window->findChild<QWidget *>(QStringLiteral("insecureWarning"))->isVisible());
+        QCOMPARE(m_window->findChild<QLabel *>(QStringLiteral("clusterLabel"))->text(),
+                 QStringLiteral("Cluster: other cluster"));
+        m_window.reset(); // before the engine it points at goes away with `network`
     }
 };
 
