@@ -28,6 +28,7 @@ HTTPRoutes, a workload and traffic model, and Prometheus metrics for each enviro
   --token TOKEN     accept this bearer token, answer 401 to anything else (repeatable)
   --token-file FILE accept the tokens in FILE, one "TOKEN [EXPIRES_UNIX_SECONDS]" per line,
                     re-read when it changes; an expired token gets 401
+  --extra-releases N  add N more releases (no traffic) in namespace fleet, for scale tests
   --faults JSON     inject faults, e.g. '{"errorRate":0.1,"throttleRate":0.1,"retryAfterSeconds":1,
                     "delayMs":200}'; change them at run time with PUT /curtain-sim/faults (also
                     "dropWatches":true, "expireResumes":true)
@@ -53,6 +54,7 @@ int main(int argc, char *argv[])
     std::string host = "127.0.0.1";
     std::string scenarioFile;
     Curtain::Sim::ServerOptions options;
+    int extraReleases = 0;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto value = [&](const char *flag) -> std::string {
@@ -90,6 +92,13 @@ int main(int argc, char *argv[])
             options.clientCaFile = value("--client-ca");
         } else if (arg == "--token") {
             options.tokens.push_back(value("--token"));
+        } else if (arg == "--extra-releases") {
+            const std::string text = value("--extra-releases");
+            char *end = nullptr;
+            extraReleases = int(std::strtol(text.c_str(), &end, 10));
+            if (text.empty() || *end || extraReleases < 0 || extraReleases > 100000) {
+                return fail("--extra-releases \"" + text + "\" is not a count (0–100000)", 2);
+            }
         } else if (arg == "--faults") {
             options.faultsJson = value("--faults");
         } else if (arg == "--rbac") {
@@ -132,7 +141,9 @@ int main(int argc, char *argv[])
     sigaddset(&stopSignals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
 
-    Curtain::Sim::DemoCluster cluster(std::get<Curtain::Sim::Scenario>(std::move(parsed)), options);
+    auto &scenario = std::get<Curtain::Sim::Scenario>(parsed);
+    scenario.addGeneratedReleases(extraReleases);
+    Curtain::Sim::DemoCluster cluster(std::move(scenario), options);
     std::string error;
     const int bound = cluster.start(host, port, &error);
     if (bound < 0) {

@@ -11,6 +11,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QTimer>
 
 #include <cstdio>
@@ -18,6 +19,20 @@
 using namespace Curtain;
 
 namespace {
+
+// Resident memory of this process, for benchmarks (Linux; 0 elsewhere).
+double residentMegabytes()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (status.open(QIODevice::ReadOnly)) {
+        for (const QByteArray &line : status.readAll().split('\n')) {
+            if (line.startsWith("VmRSS:")) {
+                return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
+            }
+        }
+    }
+    return 0.0;
+}
 
 bool hasDisplay()
 {
@@ -140,7 +155,8 @@ int main(int argc, char *argv[])
     }
     if (parser.isSet(exitWhenShown)) {
         QObject::connect(&window, &Ui::MainWindow::releaseShown, &app, [&sinceStart] {
-            std::printf("shown %.1f ms\n", double(sinceStart.nsecsElapsed()) / 1e6);
+            std::printf("shown %.1f ms, resident %.1f MB\n", double(sinceStart.nsecsElapsed()) / 1e6,
+                        residentMegabytes());
             std::fflush(stdout);
             QApplication::quit();
         });

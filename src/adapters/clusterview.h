@@ -2,16 +2,51 @@
 
 #include "kube/json.h"
 
+#include <QHash>
+#include <QString>
+
 #include <vector>
 
 namespace Curtain::Adapters {
 
-// The objects adapters read releases from: one consistent moment of the watched collections.
+// The objects adapters read releases from: one consistent moment of the watched collections, with
+// lookups by name and by release so reading N releases costs O(N), not O(N²).
 struct ClusterView
 {
+    ClusterView() = default;
+    // Copies never share the index: it points into the vectors of the object that built it.
+    ClusterView(const ClusterView &other)
+        : deployments(other.deployments), services(other.services), httpRoutes(other.httpRoutes)
+    {}
+    ClusterView &operator=(const ClusterView &other)
+    {
+        deployments = other.deployments;
+        services = other.services;
+        httpRoutes = other.httpRoutes;
+        m_index = {};
+        return *this;
+    }
+
     std::vector<Kube::Json> deployments;
     std::vector<Kube::Json> services;
     std::vector<Kube::Json> httpRoutes;
+
+    // "namespace/release/color" → the color's Deployment or Service.
+    const Kube::Json *deploymentFor(const QString &ns, const QString &release, const QString &color) const;
+    const Kube::Json *colorServiceFor(const QString &ns, const QString &release, const QString &color) const;
+    // "namespace/name" → the Service of that name.
+    const Kube::Json *service(const QString &ns, const QString &name) const;
+
+private:
+    struct Index
+    {
+        bool built = false;
+        QHash<QString, const Kube::Json *> deployments;
+        QHash<QString, const Kube::Json *> colorServices;
+        QHash<QString, const Kube::Json *> services;
+    };
+    const Index &index() const;
+    mutable Index m_index; // built on first lookup; the vectors must not change after that
 };
 
 } // namespace Curtain::Adapters

@@ -8,11 +8,6 @@ using Kube::Json;
 
 namespace {
 
-bool belongs(const Json &object, const QString &namespaceName, const QString &release)
-{
-    return Kube::objectNamespace(object) == namespaceName && Kube::label(object, Conventions::releaseLabel) == release;
-}
-
 QString versionOf(const Json &deployment)
 {
     QString version = Kube::label(deployment, Conventions::versionLabel);
@@ -72,30 +67,22 @@ Core::Environment readEnvironment(const ClusterView &view, const QString &namesp
 {
     Core::Environment env;
     env.color = color;
-    for (const Json &deployment : view.deployments) {
-        if (!belongs(deployment, namespaceName, release) ||
-            Kube::label(deployment, Conventions::colorLabel) != Core::colorName(color)) {
-            continue;
-        }
+    if (const Json *deployment = view.deploymentFor(namespaceName, release, Core::colorName(color))) {
         env.present = true;
-        env.deployment = Kube::objectName(deployment);
-        env.version = versionOf(deployment);
-        env.desiredReplicas = int(Kube::intAt(deployment, "/spec/replicas", 1));
-        env.readyReplicas = int(Kube::intAt(deployment, "/status/readyReplicas"));
-        std::tie(env.rolloutMessage, env.rolloutComplete) = rolloutStatus(deployment);
-        break;
+        env.deployment = Kube::objectName(*deployment);
+        env.version = versionOf(*deployment);
+        env.desiredReplicas = int(Kube::intAt(*deployment, "/spec/replicas", 1));
+        env.readyReplicas = int(Kube::intAt(*deployment, "/status/readyReplicas"));
+        std::tie(env.rolloutMessage, env.rolloutComplete) = rolloutStatus(*deployment);
     }
-    for (const Json &service : view.services) {
-        if (belongs(service, namespaceName, release) && serviceColor(service) == color) {
-            // Scraped through the API server's service proxy, which works wherever the user may proxy.
-            QString path = Kube::annotation(service, Conventions::metricsPathAnnotation);
-            if (path.isEmpty()) {
-                path = QStringLiteral("/metrics");
-            }
-            env.metricsPath = QStringLiteral("/api/v1/namespaces/%1/services/%2/proxy%3")
-                                  .arg(namespaceName, Kube::objectName(service), path);
-            break;
+    if (const Json *service = view.colorServiceFor(namespaceName, release, Core::colorName(color))) {
+        // Scraped through the API server's service proxy, which works wherever the user may proxy.
+        QString path = Kube::annotation(*service, Conventions::metricsPathAnnotation);
+        if (path.isEmpty()) {
+            path = QStringLiteral("/metrics");
         }
+        env.metricsPath = QStringLiteral("/api/v1/namespaces/%1/services/%2/proxy%3")
+                              .arg(namespaceName, Kube::objectName(*service), path);
     }
     return env;
 }

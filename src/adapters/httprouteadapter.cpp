@@ -16,10 +16,8 @@ namespace {
 std::optional<Color> colorOfBackend(const QString &backend, const QString &namespaceName, const ClusterView *view)
 {
     if (view) {
-        for (const Json &service : view->services) {
-            if (Kube::objectName(service) == backend && Kube::objectNamespace(service) == namespaceName) {
-                return serviceColor(service);
-            }
+        if (const Json *service = view->service(namespaceName, backend)) {
+            return serviceColor(*service);
         }
     }
     // Without the Service objects at hand, fall back to the <release>-<color> naming convention.

@@ -227,7 +227,11 @@ void ReleaseEngine::scheduleRebuild()
 
 Adapters::ClusterView ReleaseEngine::view() const
 {
-    return Adapters::ClusterView{valuesOf(m_deployments), valuesOf(m_services), valuesOf(m_httpRoutes)};
+    Adapters::ClusterView view;
+    view.deployments = valuesOf(m_deployments);
+    view.services = valuesOf(m_services);
+    view.httpRoutes = valuesOf(m_httpRoutes);
+    return view;
 }
 
 void ReleaseEngine::rebuild()

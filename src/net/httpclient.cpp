@@ -266,7 +266,8 @@ struct HttpClient::Private
         curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer);
         curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->errorBuffer);
         curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+        // gzip only, as client-go: a server offered br may compress at its slowest setting.
+        curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");
         curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, long(r.connectTimeoutMs));
         if (r.timeoutMs > 0) {
             curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, long(r.timeoutMs));

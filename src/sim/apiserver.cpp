@@ -554,7 +554,6 @@ void ApiServer::routes()
         if (truthy(param(req, "watch"))) {
             return serveWatch(m_store, m_faults, req, res, type, target->namespaceName, *filter);
         }
-        ListSnapshot snapshot = m_store.list(type, target->namespaceName, *filter);
         // limit + continue: the token carries the list's version and the next offset.
         std::size_t offset = 0;
         if (const std::string token = param(req, "continue"); !token.empty()) {
@@ -565,14 +564,18 @@ void ApiServer::routes()
                 return sendStatus(res, {400, "BadRequest", "continue key is not valid: " + token});
             }
         }
-        const std::size_t limit = param(req, "limit").empty() ? 0 : std::stoul(param(req, "limit"));
+        std::size_t limit = 0;
+        try {
+            limit = param(req, "limit").empty() ? 0 : std::stoul(param(req, "limit"));
+        } catch (const std::exception &) {
+            return sendStatus(res, {400, "BadRequest", "limit must be a number"});
+        }
+        ListSnapshot snapshot = m_store.list(type, target->namespaceName, *filter, offset, limit);
         json metadata = {{"resourceVersion", std::to_string(snapshot.resourceVersion)}};
-        std::vector<json> page(snapshot.items.begin() + std::ptrdiff_t(std::min(offset, snapshot.items.size())),
-                               snapshot.items.end());
-        if (limit > 0 && page.size() > limit) {
-            page.resize(limit);
+        std::vector<json> &page = snapshot.items;
+        if (limit > 0 && snapshot.matching > offset + limit) {
             metadata["continue"] = std::to_string(snapshot.resourceVersion) + ":" + std::to_string(offset + limit);
-            metadata["remainingItemCount"] = snapshot.items.size() - offset - limit;
+            metadata["remainingItemCount"] = snapshot.matching - offset - limit;
         }
         if (wantsTable(req.get_header_value("Accept"))) {
             return sendJson(res, 200, tableOf(type, page, snapshot.resourceVersion));

@@ -130,7 +130,8 @@ void ObjectStore::record(const char *eventType, const ResourceType &type, const 
 }
 
 ListSnapshot ObjectStore::list(const ResourceType &type, const std::string &ns,
-                               const std::function<bool(const json &)> &filter) const
+                               const std::function<bool(const json &)> &filter, std::size_t offset,
+                               std::size_t limit) const
 {
     std::lock_guard lock(m_mutex);
     ListSnapshot snapshot;
@@ -138,7 +139,10 @@ ListSnapshot ObjectStore::list(const ResourceType &type, const std::string &ns,
     const std::string prefix = type.groupResource() + "/" + (ns.empty() ? std::string() : ns + "/");
     for (auto it = m_objects.lower_bound(prefix); it != m_objects.end() && it->first.rfind(prefix, 0) == 0; ++it) {
         if (!filter || filter(it->second)) {
-            snapshot.items.push_back(it->second);
+            if (snapshot.matching >= offset && (limit == 0 || snapshot.items.size() < limit)) {
+                snapshot.items.push_back(it->second); // only the page is copied
+            }
+            ++snapshot.matching;
         }
     }
     return snapshot;
@@ -147,6 +151,11 @@ ListSnapshot ObjectStore::list(const ResourceType &type, const std::string &ns,
 std::vector<json> ObjectStore::all(const ResourceType &type) const
 {
     return list(type, {}, nullptr).items;
+}
+
+std::vector<json> ObjectStore::select(const ResourceType &type, const std::function<bool(const json &)> &keep) const
+{
+    return list(type, {}, keep).items;
 }
 
 Outcome<json> ObjectStore::get(const ResourceType &type, const std::string &ns, const std::string &name) const

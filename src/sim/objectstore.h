@@ -47,6 +47,7 @@ struct ListSnapshot
 {
     std::vector<nlohmann::json> items;
     std::uint64_t resourceVersion = 0;
+    std::size_t matching = 0; // how many objects matched in all, of which `items` is a page
 };
 
 // The demo cluster's etcd: every object, one global resourceVersion counter, and a bounded event
@@ -56,8 +57,10 @@ class ObjectStore
 public:
     explicit ObjectStore(std::size_t historyLimit = 5000) : m_historyLimit(historyLimit) {}
 
+    // The objects that pass `filter`; with `limit`, only those from `offset` on (a page), copied.
     ListSnapshot list(const ResourceType &type, const std::string &ns,
-                      const std::function<bool(const nlohmann::json &)> &filter) const;
+                      const std::function<bool(const nlohmann::json &)> &filter, std::size_t offset = 0,
+                      std::size_t limit = 0) const;
     Outcome<nlohmann::json> get(const ResourceType &type, const std::string &ns, const std::string &name) const;
     Outcome<nlohmann::json> create(const ResourceType &type, const std::string &ns, nlohmann::json object);
     Outcome<nlohmann::json> patch(const ResourceType &type, const std::string &ns, const std::string &name,
@@ -67,6 +70,9 @@ public:
     bool updateStatus(const ResourceType &type, const std::string &ns, const std::string &name,
                       const std::function<void(nlohmann::json &object)> &mutate);
     std::vector<nlohmann::json> all(const ResourceType &type) const;
+    // Copies only the objects `keep` accepts (it runs under the store's lock: keep it cheap).
+    std::vector<nlohmann::json> select(const ResourceType &type,
+                                       const std::function<bool(const nlohmann::json &)> &keep) const;
 
     enum class WaitResult { Events, Expired, TimedOut, Stopped };
     // Events of `type` (in `ns`, or every namespace when empty) newer than `since`, waiting until

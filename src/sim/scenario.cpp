@@ -2,6 +2,8 @@
 
 #include <QFile>
 
+#include <cstdio>
+
 #include <yaml-cpp/yaml.h>
 
 // Resources compiled into a static library must be registered by name, outside any namespace.
@@ -173,6 +175,40 @@ Scenario build(const YAML::Node &root)
 }
 
 } // namespace
+
+void Scenario::addGeneratedReleases(int count, const std::string &ns)
+{
+    if (count <= 0) {
+        return;
+    }
+    objects.push_back({{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}});
+    for (int i = 1; i <= count; ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "svc-%04d", i);
+        const std::string release = name;
+        for (const char *color : {"blue", "green"}) {
+            objects.push_back(deployment(ns, release, color, std::string(color) == "blue" ? "v1.0.0" : "v1.1.0", 2));
+            objects.push_back(service(ns, release + "-" + color,
+                                      {{"curtain.dev/release", release}, {"curtain.dev/color", color}},
+                                      {{"app", release}, {"curtain.dev/color", color}}, 1));
+        }
+        if (i % 2) {
+            json svc = service(ns, release, {{"curtain.dev/release", release}},
+                               {{"app", release}, {"curtain.dev/color", "blue"}}, 1);
+            objects.push_back(svc);
+        } else {
+            objects.push_back(
+                {{"apiVersion", "gateway.networking.k8s.io/v1"},
+                 {"kind", "HTTPRoute"},
+                 {"metadata", {{"name", release}, {"namespace", ns}, {"labels", {{"curtain.dev/release", release}}}}},
+                 {"spec",
+                  {{"rules",
+                    {{{"backendRefs",
+                       {{{"name", release + "-blue"}, {"port", 80}, {"weight", 100}},
+                        {{"name", release + "-green"}, {"port", 80}, {"weight", 0}}}}}}}}}});
+        }
+    }
+}
 
 const Behaviour &Scenario::behaviourFor(const std::string &image) const
 {

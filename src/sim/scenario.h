@@ -36,6 +36,10 @@ struct Scenario
     unsigned long long seed = 1;
 
     const Behaviour &behaviourFor(const std::string &image) const;
+
+    // Adds `count` more releases in namespace `ns` (alternately Service-selector and HTTPRoute),
+    // without traffic: for scale tests and benchmarks.
+    void addGeneratedReleases(int count, const std::string &ns = "fleet");
 };
 
 // Reads a scenario file (YAML; see resources/scenarios/demo.yaml for the format). The error names
