@@ -5,6 +5,7 @@
 #include "adapters/environmentreader.h"
 #include "adapters/httprouteadapter.h"
 #include "kube/apierror.h"
+#include "kube/kubeconfig.h"
 #include "kube/watchdecoder.h"
 #include "sim/objectstore.h"
 #include "sim/resourcetypes.h"
@@ -351,6 +352,28 @@ private Q_SLOTS:
         } else {
             QVERIFY(result["spec"]["rules"][0]["backendRefs"][1]["weight"] == 10);
         }
+    }
+
+    void constructedKubeconfig_resolvesEveryContext()
+    {
+        const auto config =
+            Kube::Kubeconfig::load({upstream(QStringLiteral("constructed/kubeconfig-multi-auth.yaml"))});
+        QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error().message));
+        QCOMPARE(config.value().currentContext(), QStringLiteral("prod-exec"));
+        const auto prod = config.value().endpoint();
+        QVERIFY2(prod.ok(), qPrintable(prod.ok() ? QString() : prod.error().message));
+        QCOMPARE(prod.value().namespaceName, QStringLiteral("shop"));
+        QCOMPARE(prod.value().tlsServerName, QStringLiteral("kubernetes.default.svc"));
+        QCOMPARE(prod.value().proxyUrl, QStringLiteral("socks5://127.0.0.1:1080"));
+        QVERIFY(prod.value().exec.has_value());
+        QCOMPARE(prod.value().exec->command, QStringLiteral("my-credential-helper"));
+        QCOMPARE(prod.value().exec->interactiveMode, QStringLiteral("Never"));
+        QVERIFY(prod.value().exec->provideClusterInfo);
+        QVERIFY(prod.value().exec->clusterConfigJson.contains("prod-cluster-audience"));
+        const auto lab = config.value().endpoint(QStringLiteral("lab-token"));
+        QVERIFY(lab.ok());
+        QVERIFY(lab.value().insecureSkipTlsVerify);
+        QCOMPARE(lab.value().token, QStringLiteral("PLACEHOLDER_BEARER_TOKEN"));
     }
 };
 
