@@ -2,10 +2,12 @@
 
 #include "sim/authenticator.h"
 #include "sim/clustermodel.h"
+#include "sim/httpsupport.h"
 #include "sim/objectstore.h"
 #include "sim/patching.h"
 #include "sim/rbac.h"
 #include "sim/tables.h"
+#include "sim/watchserver.h"
 
 #include <httplib.h>
 
@@ -15,6 +17,8 @@
 #include <thread>
 
 namespace Curtain::Sim {
+
+using namespace Http;
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
@@ -88,204 +92,6 @@ std::optional<Target> parseTarget(const std::string &path)
     }
     t.subresource.assign(p.begin() + std::ptrdiff_t(i), p.end());
     return t;
-}
-
-void sendJson(httplib::Response &res, int status, const json &body)
-{
-    res.status = status;
-    res.set_header("Cache-Control", "no-cache, private");
-    res.set_content(body.dump(), "application/json");
-}
-
-void sendStatus(httplib::Response &res, const ApiStatus &status)
-{
-    sendJson(res, status.code, status.toJson());
-}
-
-template <typename T>
-bool failed(const Outcome<T> &outcome, httplib::Response &res)
-{
-    if (const auto *status = std::get_if<ApiStatus>(&outcome)) {
-        sendStatus(res, *status);
-        return true;
-    }
-    return false;
-}
-
-bool truthy(const std::string &value)
-{
-    return !value.empty() && value != "0" && value != "false" && value != "False" && value != "FALSE";
-}
-
-std::string param(const httplib::Request &req, const char *name)
-{
-    return req.has_param(name) ? req.get_param_value(name) : std::string();
-}
-
-// labelSelector and fieldSelector (metadata.name, metadata.namespace) as one predicate.
-std::optional<std::function<bool(const json &)>> filterFor(const httplib::Request &req, ApiStatus *error)
-{
-    std::optional<LabelSelector> labels;
-    if (const std::string text = param(req, "labelSelector"); !text.empty()) {
-        std::string why;
-        labels = LabelSelector::parse(text, &why);
-        if (!labels) {
-            *error = {400, "BadRequest", "unable to parse requirement: " + why};
-            return std::nullopt;
-        }
-    }
-    std::vector<std::pair<std::string, std::string>> fields;
-    if (const std::string text = param(req, "fieldSelector"); !text.empty()) {
-        std::stringstream stream(text);
-        std::string term;
-        while (std::getline(stream, term, ',')) {
-            const auto eq = term.find('=');
-            std::string key = term.substr(0, eq);
-            if (eq == std::string::npos || (key != "metadata.name" && key != "metadata.namespace")) {
-                *error = {400, "BadRequest", "field label not supported: " + key};
-                return std::nullopt;
-            }
-            std::string value = term.substr(term[eq + 1] == '=' ? eq + 2 : eq + 1);
-            fields.emplace_back(key.substr(9), value);
-        }
-    }
-    return [labels, fields](const json &object) {
-        for (const auto &[field, value] : fields) {
-            if (object["metadata"].value(field, "") != value) {
-                return false;
-            }
-        }
-        return !labels || labels->matches(object["metadata"].value("labels", json::object()));
-    };
-}
-
-std::string eventLine(const std::string &type, const json &object)
-{
-    return json{{"type", type}, {"object", object}}.dump() + "\n";
-}
-
-// A watch: newline-delimited events on a chunked 200 reply, resuming strictly after
-// `resourceVersion`; unset or "0" first replays the current objects as ADDED. A version older than
-// the kept history gets the real server's answer: one ERROR event carrying a 410 Expired Status.
-void serveWatch(ObjectStore &store, Faults &faults, const httplib::Request &req, httplib::Response &res,
-                const ResourceType &type, const std::string &ns, const std::function<bool(const json &)> &filter)
-{
-    struct State
-    {
-        std::uint64_t since = 0;
-        std::string pending; // the initial events, or the 410 error
-        bool finishAfterPending = false;
-        Clock::time_point deadline;
-        Clock::time_point lastSent;
-    };
-    auto state = std::make_shared<State>();
-    const std::string rv = param(req, "resourceVersion");
-    const bool bookmarks = truthy(param(req, "allowWatchBookmarks"));
-    const bool initialEvents = truthy(param(req, "sendInitialEvents"));
-    long timeout = 1800;
-    if (const std::string t = param(req, "timeoutSeconds"); !t.empty()) {
-        try {
-            timeout = std::stol(t);
-        } catch (const std::exception &) {
-            return sendStatus(res, {400, "BadRequest", "timeoutSeconds must be a number of seconds"});
-        }
-    }
-    state->deadline = Clock::now() + std::chrono::seconds(timeout);
-    state->lastSent = Clock::now();
-    if (rv.empty() || rv == "0" || initialEvents) {
-        const ListSnapshot snapshot = store.list(type, ns, filter);
-        for (const json &item : snapshot.items) {
-            state->pending += eventLine("ADDED", item);
-        }
-        state->since = snapshot.resourceVersion;
-        if (initialEvents) {
-            state->pending += eventLine("BOOKMARK", {{"kind", type.kind},
-                                                     {"apiVersion", type.groupVersion()},
-                                                     {"metadata",
-                                                      {{"resourceVersion", std::to_string(snapshot.resourceVersion)},
-                                                       {"annotations", {{"k8s.io/initial-events-end", "true"}}}}}});
-        }
-    } else {
-        try {
-            state->since = std::stoull(rv);
-        } catch (const std::exception &) {
-            return sendStatus(res, {400, "BadRequest", "resourceVersion \"" + rv + "\" is not a number"});
-        }
-        if (state->since < store.oldestResumableVersion() || faults.expireResumes()) {
-            const ApiStatus expired{410, "Expired",
-                                    "too old resource version: " + rv + " (" +
-                                        std::to_string(store.oldestResumableVersion()) + ")"};
-            state->pending = eventLine("ERROR", expired.toJson());
-            state->finishAfterPending = true;
-        }
-    }
-    res.set_header("Cache-Control", "no-cache, private");
-    // kube-apiserver flushes every event, gzip or not. httplib would gzip an "application/json"
-    // stream and hold events in its compressor until the buffer fills, so a watch names its
-    // charset: the same media type to clients, and left uncompressed by httplib.
-    const std::uint64_t generation = faults.dropGeneration();
-    res.set_chunked_content_provider(
-        "application/json; charset=utf-8",
-        [&store, &faults, generation, state, &type, ns, filter, bookmarks](std::size_t, httplib::DataSink &sink) {
-            auto write = [&](const std::string &text) { return sink.write(text.data(), text.size()); };
-            if (faults.dropGeneration() != generation) {
-                return false; // a dropped stream: the connection closes without the final chunk
-            }
-            if (!state->pending.empty()) {
-                if (!write(std::exchange(state->pending, {}))) {
-                    return false;
-                }
-                state->lastSent = Clock::now();
-                if (state->finishAfterPending) {
-                    sink.done();
-                    return true;
-                }
-            }
-            std::vector<StoredEvent> events;
-            const auto wakeUp = std::min(state->deadline, Clock::now() + std::chrono::seconds(1));
-            const ObjectStore::WaitResult waited = store.waitForEvents(type, ns, state->since, wakeUp, &events);
-            if (faults.dropGeneration() != generation) {
-                return false; // dropped while waiting: what just happened is not sent on this stream
-            }
-            switch (waited) {
-            case ObjectStore::WaitResult::Stopped:
-                sink.done();
-                return true;
-            case ObjectStore::WaitResult::Expired:
-                write(eventLine(
-                    "ERROR",
-                    ApiStatus{410, "Expired", "too old resource version: " + std::to_string(state->since)}.toJson()));
-                sink.done();
-                return true;
-            case ObjectStore::WaitResult::TimedOut:
-                if (Clock::now() >= state->deadline) {
-                    sink.done();
-                    return true;
-                }
-                if (bookmarks && Clock::now() - state->lastSent > std::chrono::seconds(10)) {
-                    state->lastSent = Clock::now();
-                    return write(
-                        eventLine("BOOKMARK", {{"kind", type.kind},
-                                               {"apiVersion", type.groupVersion()},
-                                               {"metadata", {{"resourceVersion", std::to_string(state->since)}}}}));
-                }
-                return true;
-            case ObjectStore::WaitResult::Events:
-                break;
-            }
-            std::string out;
-            for (const StoredEvent &event : events) {
-                state->since = event.resourceVersion;
-                if (filter(event.object)) {
-                    out += eventLine(event.type, event.object);
-                }
-            }
-            if (!out.empty()) {
-                state->lastSent = Clock::now();
-                return write(out);
-            }
-            return true;
-        });
 }
 
 // The Kubernetes verb a request needs (get, list, watch, patch, create, delete).

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "sim/objectstore.h"
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+// The small pieces every handler of the demo cluster's API server shares: JSON and Status replies,
+// query parameters, selectors, watch event lines.
+namespace Curtain::Sim::Http {
+
+void sendJson(httplib::Response &res, int status, const nlohmann::json &body);
+void sendStatus(httplib::Response &res, const ApiStatus &status);
+bool truthy(const std::string &value); // a query flag as the API server reads it
+std::string param(const httplib::Request &req, const char *name);
+// labelSelector and fieldSelector (metadata.name, metadata.namespace) as one predicate; nullopt
+// with `error` set when either does not parse.
+std::optional<std::function<bool(const nlohmann::json &)>> filterFor(const httplib::Request &req, ApiStatus *error);
+std::string eventLine(const std::string &type, const nlohmann::json &object);
+
+// Sends the Status when `outcome` failed; true if it did.
+template <typename T>
+inline bool failed(const Outcome<T> &outcome, httplib::Response &res)
+{
+    if (const auto *status = std::get_if<ApiStatus>(&outcome)) {
+        sendStatus(res, *status);
+        return true;
+    }
+    return false;
+}
+
+} // namespace Curtain::Sim::Http
