@@ -18,7 +18,14 @@ using Core::Result;
 
 namespace {
 
-constexpr int pluginTimeoutMs = 30'000;
+// How long a credential plugin may take: 30 s, or CURTAIN_EXEC_PLUGIN_TIMEOUT seconds for slow
+// single-sign-on helpers (and for tests).
+int pluginTimeoutMs()
+{
+    bool ok = false;
+    const int seconds = qEnvironmentVariableIntValue("CURTAIN_EXEC_PLUGIN_TIMEOUT", &ok);
+    return ok && seconds > 0 ? seconds * 1000 : 30'000;
+}
 
 Core::Error pluginError(const Core::ClusterEndpoint &endpoint, const QString &problem)
 {
@@ -203,7 +210,7 @@ void Credentials::runPlugin()
         process->kill();
         process->deleteLater();
         finishWaiters(
-            pluginError(m_endpoint, QStringLiteral("did not finish within %1 s").arg(pluginTimeoutMs / 1000)));
+            pluginError(m_endpoint, QStringLiteral("did not finish within %1 s").arg(pluginTimeoutMs() / 1000)));
     });
     connect(process, &QProcess::errorOccurred, this, [this, process](QProcess::ProcessError error) {
         if (error == QProcess::FailedToStart) {
@@ -253,7 +260,7 @@ void Credentials::runPlugin()
         m_valid = true;
         finishWaiters(m_cached);
     });
-    deadline->start(pluginTimeoutMs);
+    deadline->start(pluginTimeoutMs());
     process->start(program, exec.args);
 }
 

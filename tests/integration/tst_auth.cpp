@@ -238,6 +238,45 @@ private Q_SLOTS:
         QCOMPARE(Test::readFile(path(QStringLiteral("runs"))).count("run"), 2); // one refresh, one retry
     }
 
+    void hangingPlugin_failsWithinItsTimeout()
+    {
+        write(QStringLiteral("hanging-helper"), "#!/bin/sh\nexec sleep 600\n", true);
+        const QString config =
+            kubeconfig(QStringLiteral("hang.yaml"), QStringLiteral("https://127.0.0.1:1"), {},
+                       QStringLiteral("    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                                      "      command: ./hanging-helper\n      interactiveMode: Never\n"));
+        qputenv("CURTAIN_EXEC_PLUGIN_TIMEOUT", "1");
+        Net::NetworkThread network;
+        const auto synced = syncWith(config, network);
+        qunsetenv("CURTAIN_EXEC_PLUGIN_TIMEOUT");
+        QVERIFY(!synced.ok());
+        QVERIFY2(synced.error().message.contains(QStringLiteral("did not finish within 1 s")),
+                 qPrintable(synced.error().message));
+    }
+
+    void tokenFile_isReadAgainWhenTheClusterRotatesIt()
+    {
+        write(QStringLiteral("accepted-rotation"), "first-token\n");
+        write(QStringLiteral("my-token"), "first-token\n");
+        Test::SimProcess sim;
+        QString error;
+        QVERIFY2(sim.start(&error, {QStringLiteral("--tls-cert"), path(QStringLiteral("server.crt")),
+                                    QStringLiteral("--tls-key"), path(QStringLiteral("server.key")),
+                                    QStringLiteral("--token-file"), path(QStringLiteral("accepted-rotation"))}),
+                 qPrintable(error));
+        const QString config = kubeconfig(QStringLiteral("tokenfile.yaml"), sim.url(),
+                                          QStringLiteral("    certificate-authority: ca.crt\n"),
+                                          QStringLiteral("    tokenFile: my-token\n"));
+        Net::NetworkThread network;
+        Engine::ReleaseEngine *engine = nullptr;
+        QVERIFY(syncWith(config, network, &engine).ok());
+        write(QStringLiteral("accepted-rotation"), "second-token\n");
+        write(QStringLiteral("my-token"), "second-token\n");
+        const auto outcome =
+            Test::waitFor(engine->perform({Core::ActionKind::SetWeight, QStringLiteral("catalog"), 5, {}}));
+        QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().message));
+    }
+
     void missingPlugin_saysWhichPathWasSearched()
     {
         const QString config =
