@@ -9,7 +9,8 @@ QString usageText()
 Drives blue-green and canary releases from scripts and pipelines, exactly as the Curtain console does.
 
 Cluster (like kubectl: --kubeconfig, else KUBECONFIG, else ~/.kube/config, its current context):
-  --context NAME      a kubeconfig context; "demo" is the built-in demo cluster
+  --context NAME      a kubeconfig context; "demo" is the built-in demo cluster. Repeat it with
+                      `releases` for a fleet view: every context's releases, needing attention first
   --kubeconfig FILE   read exactly this kubeconfig file
   --demo              the built-in demo cluster, started in-process
   --server URL        a Kubernetes API server URL without kubeconfig, e.g. a running curtain-sim
@@ -68,7 +69,10 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             if (!v) {
                 return std::nullopt;
             }
-            inv.context = *v;
+            if (inv.context.isEmpty()) {
+                inv.context = *v;
+            }
+            inv.contexts << *v;
         } else if (arg == QLatin1String("-n") || arg == QLatin1String("--namespace")) {
             const auto v = value(arg);
             if (!v) {
@@ -104,6 +108,10 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
     }
     if (positional.isEmpty()) {
         *error = QStringLiteral("no command given");
+        return std::nullopt;
+    }
+    if (inv.contexts.size() > 1 && positional.front() != QLatin1String("releases")) {
+        *error = QStringLiteral("several --context options work only with releases (the fleet view)");
         return std::nullopt;
     }
     const QString command = positional.takeFirst();

@@ -17,7 +17,8 @@ struct Invocation
     bool demo = false;
     QString server;
     QString kubeconfig;
-    QString context;
+    QString context;      // the first --context
+    QStringList contexts; // every --context: several make `releases` a fleet view
     QString namespaceName;
     OutputFormat format = OutputFormat::Table;
     Command command = Command::Releases;

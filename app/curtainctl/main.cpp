@@ -74,6 +74,64 @@ int report(const Core::Error &error, Ctl::OutputFormat format)
     return exitCodeFor(error);
 }
 
+// The fleet view: every context read at once, each on its own network thread.
+int fleet(const Ctl::Invocation &invocation)
+{
+    struct Member
+    {
+        QString context;
+        std::unique_ptr<Sim::DemoCluster> demo;
+        std::unique_ptr<Net::NetworkThread> network;
+        Engine::ReleaseEngine *engine = nullptr;
+        QString error;
+    };
+    std::vector<Member> members;
+    for (const QString &context : invocation.contexts) {
+        Member member;
+        member.context = context;
+        const auto selected =
+            Engine::selectCluster({false, {}, invocation.kubeconfig, context, invocation.namespaceName}, false);
+        if (!selected.ok()) {
+            member.error = selected.error().message;
+            members.push_back(std::move(member));
+            continue;
+        }
+        Core::ClusterEndpoint endpoint = selected.value().endpoint;
+        if (selected.value().demo) {
+            std::string error;
+            member.demo = Sim::startBuiltinDemo(&error);
+            endpoint.server = QString::fromStdString(member.demo ? member.demo->url() : std::string());
+        }
+        member.network = std::make_unique<Net::NetworkThread>();
+        member.engine = new Engine::ReleaseEngine(member.network->http(), endpoint);
+        member.network->adopt(member.engine);
+        member.engine->start();
+        members.push_back(std::move(member));
+    }
+    QList<Ctl::ContextReleases> fleet;
+    bool unreachable = false;
+    for (Member &member : members) {
+        Ctl::ContextReleases part{member.context, {}, member.error};
+        if (member.engine) {
+            const auto synced =
+                await(member.engine->whenSynced(), 30'000, QStringLiteral("reading %1").arg(member.context));
+            if (synced.ok()) {
+                part.releases = synced.value();
+            } else {
+                part.error = synced.error().message;
+            }
+        }
+        unreachable = unreachable || !part.error.isEmpty();
+        fleet.append(part);
+    }
+    writeOut(invocation.format == Ctl::OutputFormat::Json ? Ctl::fleetJson(fleet) : Ctl::fleetTable(fleet));
+    for (Member &member : members) {
+        member.network.reset(); // engines and connections first, then any demo cluster they used
+        member.demo.reset();
+    }
+    return unreachable ? Ctl::Unreachable : Ctl::Success;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -109,6 +167,10 @@ int main(int argc, char *argv[])
         }
         writeOut(out);
         return Ctl::Success;
+    }
+
+    if (invocation->contexts.size() > 1) {
+        return fleet(*invocation);
     }
 
     Engine::ClusterChoice choice{invocation->demo, invocation->server, invocation->kubeconfig, invocation->context,

@@ -117,6 +117,67 @@ QString releasesTable(const Core::ReleaseSnapshots &releases)
     return table(rows);
 }
 
+namespace {
+
+int attentionRank(const QString &health)
+{
+    static const QStringList order{QStringLiteral("unreachable"), QStringLiteral("broken"),
+                                   QStringLiteral("down"),        QStringLiteral("degraded"),
+                                   QStringLiteral("progressing"), QStringLiteral("canary")};
+    const qsizetype rank = order.indexOf(health);
+    return rank < 0 ? int(order.size()) : int(rank);
+}
+
+} // namespace
+
+QString fleetTable(const QList<ContextReleases> &fleet)
+{
+    struct Row
+    {
+        int rank;
+        QStringList cells;
+    };
+    QList<Row> rows;
+    for (const ContextReleases &part : fleet) {
+        if (!part.error.isEmpty()) {
+            rows.append({0,
+                         {part.context, QStringLiteral("-"), QStringLiteral("-"), QStringLiteral("-"),
+                          QStringLiteral("-"), QStringLiteral("-"), QStringLiteral("unreachable: ") + part.error}});
+            continue;
+        }
+        for (const Core::ReleaseSnapshot &r : part.releases) {
+            rows.append({attentionRank(r.health()),
+                         {part.context, r.namespaceName, r.name, describe(r.environment(r.stable)),
+                          describe(r.environment(r.candidate())), QStringLiteral("%1 %").arg(r.candidateWeight()),
+                          r.health()}});
+        }
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) { return a.rank < b.rank; });
+    QList<QStringList> cells{{QStringLiteral("CONTEXT"), QStringLiteral("NAMESPACE"), QStringLiteral("RELEASE"),
+                              QStringLiteral("STABLE"), QStringLiteral("CANDIDATE"), QStringLiteral("WEIGHT"),
+                              QStringLiteral("HEALTH")}};
+    for (const Row &row : rows) {
+        cells.append(row.cells);
+    }
+    return table(cells);
+}
+
+QString fleetJson(const QList<ContextReleases> &fleet)
+{
+    json out = {{"releases", json::array()}, {"unreachable", json::array()}};
+    for (const ContextReleases &part : fleet) {
+        if (!part.error.isEmpty()) {
+            out["unreachable"].push_back({{"context", s(part.context)}, {"error", s(part.error)}});
+        }
+        for (const Core::ReleaseSnapshot &r : part.releases) {
+            json j = snapshotJson(r);
+            j["context"] = s(part.context);
+            out["releases"].push_back(j);
+        }
+    }
+    return fromJson(out);
+}
+
 QString releaseStatusText(const Core::ReleaseSnapshot &r)
 {
     QString out;

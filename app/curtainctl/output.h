@@ -8,6 +8,18 @@
 namespace Curtain::Ctl {
 
 QString releasesTable(const Core::ReleaseSnapshots &releases);
+
+// One context's part of a fleet view: its releases, or why it could not be read.
+struct ContextReleases
+{
+    QString context;
+    Core::ReleaseSnapshots releases;
+    QString error;
+};
+// Every release of every context, those needing attention first (unreachable, broken, down,
+// degraded, progressing, canary), then by context and name.
+QString fleetTable(const QList<ContextReleases> &fleet);
+QString fleetJson(const QList<ContextReleases> &fleet);
 QString releaseStatusText(const Core::ReleaseSnapshot &release);
 QString releasesJson(const Core::ReleaseSnapshots &releases);
 QString releaseJson(const Core::ReleaseSnapshot &release);

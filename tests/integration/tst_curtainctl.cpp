@@ -3,7 +3,9 @@
 
 #include "testsupport.h"
 
+#include <QFile>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Curtain;
@@ -166,6 +168,34 @@ private Q_SLOTS:
         const Run run = curtainctl({QStringLiteral("releases")});
         QCOMPARE(run.exitCode, 2);
         QVERIFY(run.err.contains(QStringLiteral("--server URL")));
+    }
+
+    void fleet_listsEveryContextNeedingAttentionFirst()
+    {
+        QTemporaryDir dir;
+        QFile config(dir.filePath(QStringLiteral("fleet.yaml")));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(
+            QStringLiteral(
+                "clusters:\n- {name: eu, cluster: {server: %1}}\n- {name: us, cluster: {server: http://127.0.0.1:1}}\n"
+                "contexts:\n- {name: prod-eu, context: {cluster: eu}}\n- {name: prod-us, context: {cluster: us}}\n")
+                .arg(m_sim.url())
+                .toUtf8());
+        config.close();
+        QCOMPARE(ctl({QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("5")}).exitCode, 0);
+        const Run run = curtainctl({QStringLiteral("--kubeconfig"), config.fileName(), QStringLiteral("--context"),
+                                    QStringLiteral("prod-eu"), QStringLiteral("--context"), QStringLiteral("prod-us"),
+                                    QStringLiteral("releases")});
+        QCOMPARE(run.exitCode, 3); // one context could not be read: scripts must notice
+        const QStringList lines = run.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 4);
+        QVERIFY2(lines[1].startsWith(QLatin1String("prod-us")) && lines[1].contains(QStringLiteral("unreachable")),
+                 qPrintable(run.out));
+        QVERIFY2(lines[2].contains(QStringLiteral("catalog")) && lines[2].contains(QStringLiteral("canary")),
+                 qPrintable(run.out));
+        QVERIFY2(lines[3].contains(QStringLiteral("checkout")) && lines[3].contains(QStringLiteral("healthy")),
+                 qPrintable(run.out));
+        QCOMPARE(ctl({QStringLiteral("rollback"), QStringLiteral("catalog")}).exitCode, 0);
     }
 
     void demo_runsTheBuiltInClusterInProcess()
