@@ -15,6 +15,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyledItemDelegate>
@@ -122,7 +123,13 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_contexts->setVisible(false);
     connect(m_contexts, &QComboBox::activated, this,
             [this](int index) { Q_EMIT contextRequested(m_contexts->itemText(index)); });
+    m_fleet = new QPushButton(tr("Fleet…"), this);
+    m_fleet->setObjectName(QStringLiteral("fleetButton"));
+    m_fleet->setToolTip(tr("Every release of every context in one table, needing attention first"));
+    m_fleet->setVisible(false);
+    connect(m_fleet, &QPushButton::clicked, this, &MainWindow::fleetRequested);
     statusBar()->addWidget(m_contexts);
+    statusBar()->addWidget(m_fleet);
     statusBar()->addWidget(m_cluster);
     statusBar()->addWidget(m_insecure);
     statusBar()->addWidget(m_connection);
@@ -198,6 +205,7 @@ void MainWindow::setContexts(const QStringList &contexts, const QString &current
     m_contexts->addItems(contexts);
     m_contexts->setCurrentText(current);
     m_contexts->setVisible(contexts.size() > 1);
+    m_fleet->setVisible(contexts.size() > 1);
 }
 
 void MainWindow::showMessage(const QString &message)

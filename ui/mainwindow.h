@@ -12,6 +12,7 @@
 
 class QComboBox;
 class QLabel;
+class QPushButton;
 class QTableView;
 
 namespace Curtain::Models {
@@ -48,6 +49,7 @@ Q_SIGNALS:
     void actionFinished(bool ok, const QString &message);
     void releaseShown(const QString &release); // both panels now show this release's data
     void contextRequested(const QString &context);
+    void fleetRequested();
 
 private:
     void onReleases(const Core::ReleaseSnapshots &releases);
@@ -74,6 +76,7 @@ private:
     QLabel *m_cluster;
     QLabel *m_insecure;
     QComboBox *m_contexts;
+    QPushButton *m_fleet;
     QLabel *m_connection;
     QLabel *m_lastAction;
     QTimer m_chartTimer;

@@ -4,7 +4,9 @@
 #include "consolesession.h"
 #include "engine/clusterselection.h"
 #include "engine/releaseengine.h"
+#include "fleetwindow.h"
 #include "mainwindow.h"
+#include "models/fleetmodel.h"
 #include "net/networkthread.h"
 #include "sim/democluster.h"
 
@@ -98,6 +100,9 @@ int main(int argc, char *argv[])
         QStringLiteral("exit-when-shown"),
         QStringLiteral("Print the time from start until both panels show data, then quit "
                        "(for benchmarks)."));
+    const QCommandLineOption fleetOption(QStringLiteral("fleet"),
+                                         QStringLiteral("Open the fleet view of every context at start."));
+    parser.addOption(fleetOption);
     parser.addOptions({demo, server, kubeconfig, context, namespaceOption, release, size, screenshot, screenshotDelay,
                        exitWhenShown});
     parser.process(app);
@@ -123,21 +128,68 @@ int main(int argc, char *argv[])
     }
     // Switching context opens the new session first; a context that cannot be opened leaves the
     // current one running and says why.
-    QObject::connect(&window, &Ui::MainWindow::contextRequested, &window, [&](const QString &name) {
+    auto switchTo = [&](const QString &name) {
         Engine::ClusterChoice next = choice;
         next.demo = false;
+        next.server.clear();
         next.context = name;
         auto reopened = ConsoleSession::open(next, false);
         if (!reopened.ok()) {
             window.showMessage(reopened.error().message);
             window.setContexts(Engine::availableContexts(parser.value(kubeconfig), nullptr).value(),
                                session->contextName());
-            return;
+            return false;
         }
         std::unique_ptr<ConsoleSession> previous = std::exchange(session, std::move(reopened.value()));
         window.setEngine(session->engine(), session->description());
+        window.setContexts(Engine::availableContexts(parser.value(kubeconfig), nullptr).value(),
+                           session->contextName());
         session->engine()->start();
         session->engine()->enableMetrics(metricsIntervalMs);
+        return true;
+    };
+    QObject::connect(&window, &Ui::MainWindow::contextRequested, &window, switchTo);
+
+    // The fleet view reads every context at once, each through a session of its own.
+    Models::FleetModel fleetModel;
+    std::unique_ptr<Ui::FleetWindow> fleetWindow;
+    std::vector<std::unique_ptr<ConsoleSession>> fleetSessions;
+    QObject::connect(&window, &Ui::MainWindow::fleetRequested, &window, [&] {
+        if (!fleetWindow) {
+            fleetWindow = std::make_unique<Ui::FleetWindow>(&fleetModel);
+            QObject::connect(fleetWindow.get(), &Ui::FleetWindow::openRequested, &window,
+                             [&](const QString &context, const QString &release) {
+                                 if (context == session->contextName() || switchTo(context)) {
+                                     window.selectRelease(release);
+                                     window.raise();
+                                     window.activateWindow();
+                                 }
+                             });
+            const auto contexts = Engine::availableContexts(parser.value(kubeconfig), nullptr);
+            for (const QString &context : contexts.ok() ? contexts.value() : QStringList()) {
+                auto opened = ConsoleSession::open(
+                    {false, {}, parser.value(kubeconfig), context, parser.value(namespaceOption)}, false);
+                if (!opened.ok()) {
+                    fleetModel.setUnreachable(context, opened.error().message);
+                    continue;
+                }
+                Engine::ReleaseEngine *member = opened.value()->engine();
+                QObject::connect(member, &Engine::ReleaseEngine::releasesChanged, &fleetModel,
+                                 [&fleetModel, context](const Core::ReleaseSnapshots &releases) {
+                                     fleetModel.setReleases(context, releases);
+                                 });
+                QObject::connect(member, &Engine::ReleaseEngine::connectionChanged, &fleetModel,
+                                 [&fleetModel, context](Engine::ConnectionState state, const QString &detail) {
+                                     if (state == Engine::ConnectionState::Reconnecting) {
+                                         fleetModel.setUnreachable(context, detail);
+                                     }
+                                 });
+                member->start();
+                fleetSessions.push_back(std::move(opened.value()));
+            }
+        }
+        fleetWindow->show();
+        fleetWindow->raise();
     });
     QSize windowSize(1280, 800);
     if (parser.isSet(size)) {
@@ -150,6 +202,9 @@ int main(int argc, char *argv[])
     window.show();
     engine->start();
     engine->enableMetrics(metricsIntervalMs);
+    if (parser.isSet(fleetOption)) {
+        Q_EMIT window.fleetRequested();
+    }
     if (parser.isSet(release)) {
         window.selectRelease(parser.value(release)); // remembered until the release is listed
     }
@@ -174,5 +229,8 @@ int main(int argc, char *argv[])
             },
             Qt::SingleShotConnection);
     }
-    return app.exec(); // the window goes first, then the session it was talking to
+    const int code = app.exec();
+    fleetWindow.reset();
+    fleetSessions.clear();
+    return code; // then the main window goes, then the session it was talking to
 }

@@ -1,0 +1,135 @@
+#include "models/fleetmodel.h"
+
+#include <algorithm>
+
+namespace Curtain::Models {
+
+FleetModel::FleetModel(QObject *parent) : QAbstractTableModel(parent)
+{}
+
+int FleetModel::attentionRank(const QString &health)
+{
+    static const QStringList order{QStringLiteral("unreachable"), QStringLiteral("broken"),
+                                   QStringLiteral("down"),        QStringLiteral("degraded"),
+                                   QStringLiteral("progressing"), QStringLiteral("canary")};
+    const qsizetype rank = order.indexOf(health);
+    return rank < 0 ? int(order.size()) : int(rank);
+}
+
+void FleetModel::setReleases(const QString &context, const Core::ReleaseSnapshots &releases)
+{
+    m_unreachable.remove(context);
+    m_releases.insert(context, releases);
+    rebuild();
+}
+
+void FleetModel::setUnreachable(const QString &context, const QString &reason)
+{
+    m_unreachable.insert(context, reason);
+    rebuild();
+}
+
+void FleetModel::rebuild()
+{
+    QList<Row> rows;
+    for (auto it = m_unreachable.cbegin(); it != m_unreachable.cend(); ++it) {
+        rows.append({it.key(), {}, it.value()});
+    }
+    for (auto it = m_releases.cbegin(); it != m_releases.cend(); ++it) {
+        if (m_unreachable.contains(it.key())) {
+            continue; // what we had is stale; the unreachable row says so
+        }
+        for (const Core::ReleaseSnapshot &release : it.value()) {
+            rows.append({it.key(), release, {}});
+        }
+    }
+    std::sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
+        return std::make_tuple(attentionRank(a.health()), a.context, a.release.namespaceName, a.release.name) <
+               std::make_tuple(attentionRank(b.health()), b.context, b.release.namespaceName, b.release.name);
+    });
+    beginResetModel();
+    m_rows = rows;
+    endResetModel();
+}
+
+int FleetModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int FleetModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant FleetModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid)) {
+        return {};
+    }
+    const Row &row = m_rows.at(index.row());
+    if (role == ContextRole) {
+        return row.context;
+    }
+    if (role == ReleaseNameRole) {
+        return row.release.name;
+    }
+    if (role == Qt::ToolTipRole && !row.problem.isEmpty()) {
+        return row.problem;
+    }
+    if (role != Qt::DisplayRole) {
+        return {};
+    }
+    if (!row.problem.isEmpty()) {
+        switch (index.column()) {
+        case Context:
+            return row.context;
+        case Health: // the last, stretching column: room for the reason
+            return QStringLiteral("unreachable: %1").arg(row.problem);
+        default:
+            return QStringLiteral("—");
+        }
+    }
+    const Core::ReleaseSnapshot &r = row.release;
+    switch (index.column()) {
+    case Context:
+        return row.context;
+    case Namespace:
+        return r.namespaceName;
+    case Release:
+        return r.name;
+    case Stable:
+        return QStringLiteral("%1 %2").arg(Core::colorName(r.stable), r.environment(r.stable).version);
+    case CandidateWeight:
+        return QStringLiteral("%1 %").arg(r.candidateWeight());
+    case Health:
+        return row.health();
+    default:
+        return {};
+    }
+}
+
+QVariant FleetModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+        return {};
+    }
+    switch (section) {
+    case Context:
+        return tr("Context");
+    case Namespace:
+        return tr("Namespace");
+    case Release:
+        return tr("Release");
+    case Stable:
+        return tr("Stable");
+    case CandidateWeight:
+        return tr("Candidate");
+    case Health:
+        return tr("Health");
+    default:
+        return {};
+    }
+}
+
+} // namespace Curtain::Models
