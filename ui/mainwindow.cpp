@@ -128,7 +128,15 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_fleet->setToolTip(tr("Every release of every context in one table, needing attention first"));
     m_fleet->setVisible(false);
     connect(m_fleet, &QPushButton::clicked, this, &MainWindow::fleetRequested);
+    m_namespaces = new QComboBox(this);
+    m_namespaces->setObjectName(QStringLiteral("namespaceSwitcher"));
+    m_namespaces->setToolTip(tr("Namespace: the releases of one namespace, or of all you may see"));
+    m_namespaces->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_namespaces->addItem(tr("all namespaces"));
+    connect(m_namespaces, &QComboBox::activated, this,
+            [this](int index) { Q_EMIT namespaceRequested(index == 0 ? QString() : m_namespaces->itemText(index)); });
     statusBar()->addWidget(m_contexts);
+    statusBar()->addWidget(m_namespaces);
     statusBar()->addWidget(m_fleet);
     statusBar()->addWidget(m_cluster);
     statusBar()->addWidget(m_insecure);
@@ -188,6 +196,15 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
     m_cluster->setText(tr("Cluster: %1").arg(clusterDescription));
     // Stays for as long as the window talks to this cluster: nobody should forget it.
     m_insecure->setVisible(m_engine->endpoint().insecureSkipTlsVerify);
+    {
+        const QString ns = m_engine->endpoint().namespaceName;
+        const QSignalBlocker blocker(m_namespaces);
+        if (!ns.isEmpty() && m_namespaces->findText(ns) < 0) {
+            m_knownNamespaces << ns;
+            m_namespaces->addItem(ns);
+        }
+        m_namespaces->setCurrentIndex(ns.isEmpty() ? 0 : m_namespaces->findText(ns));
+    }
     m_insecure->setToolTip(
         tr("Anyone between you and %1 can read and change this traffic.").arg(m_engine->endpoint().server));
     onConnection(Engine::ConnectionState::Connecting, {});
@@ -235,8 +252,31 @@ QString MainWindow::lastActionText() const
     return m_lastAction->text();
 }
 
+void MainWindow::updateNamespaces(const Core::ReleaseSnapshots &releases)
+{
+    bool grew = false;
+    for (const Core::ReleaseSnapshot &release : releases) {
+        if (!m_knownNamespaces.contains(release.namespaceName)) {
+            m_knownNamespaces << release.namespaceName;
+            grew = true;
+        }
+    }
+    if (!grew) {
+        return;
+    }
+    m_knownNamespaces.sort();
+    const QString current = m_namespaces->currentIndex() == 0 ? QString() : m_namespaces->currentText();
+    const QSignalBlocker blocker(m_namespaces);
+    while (m_namespaces->count() > 1) {
+        m_namespaces->removeItem(1);
+    }
+    m_namespaces->addItems(m_knownNamespaces);
+    m_namespaces->setCurrentIndex(current.isEmpty() ? 0 : m_namespaces->findText(current));
+}
+
 void MainWindow::onReleases(const Core::ReleaseSnapshots &releases)
 {
+    updateNamespaces(releases);
     m_model->setReleases(releases);
     if (m_model->rowOf(m_selected) < 0 && !releases.isEmpty()) {
         m_selected = releases.front().name;

@@ -50,6 +50,7 @@ Q_SIGNALS:
     void releaseShown(const QString &release); // both panels now show this release's data
     void contextRequested(const QString &context);
     void fleetRequested();
+    void namespaceRequested(const QString &namespaceName); // empty: all namespaces
 
 private:
     void onReleases(const Core::ReleaseSnapshots &releases);
@@ -77,6 +78,9 @@ private:
     QLabel *m_insecure;
     QComboBox *m_contexts;
     QPushButton *m_fleet;
+    QComboBox *m_namespaces;
+    QStringList m_knownNamespaces;
+    void updateNamespaces(const Core::ReleaseSnapshots &releases);
     QLabel *m_connection;
     QLabel *m_lastAction;
     QTimer m_chartTimer;

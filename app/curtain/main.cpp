@@ -128,27 +128,39 @@ int main(int argc, char *argv[])
     }
     // Switching context opens the new session first; a context that cannot be opened leaves the
     // current one running and says why.
-    auto switchTo = [&](const QString &name) {
-        Engine::ClusterChoice next = choice;
-        next.demo = false;
-        next.server.clear();
-        next.context = name;
+    Engine::ClusterChoice current = choice; // what the open session was opened with
+    auto contextList = [&] {
+        const auto contexts = Engine::availableContexts(parser.value(kubeconfig), nullptr);
+        return contexts.ok() ? contexts.value() : QStringList{Engine::demoContextName};
+    };
+    auto reopen = [&](const Engine::ClusterChoice &next) {
         auto reopened = ConsoleSession::open(next, false);
         if (!reopened.ok()) {
             window.showMessage(reopened.error().message);
-            window.setContexts(Engine::availableContexts(parser.value(kubeconfig), nullptr).value(),
-                               session->contextName());
+            window.setContexts(contextList(), session->contextName());
             return false;
         }
         std::unique_ptr<ConsoleSession> previous = std::exchange(session, std::move(reopened.value()));
+        current = next;
         window.setEngine(session->engine(), session->description());
-        window.setContexts(Engine::availableContexts(parser.value(kubeconfig), nullptr).value(),
-                           session->contextName());
+        window.setContexts(contextList(), session->contextName());
         session->engine()->start();
         session->engine()->enableMetrics(metricsIntervalMs);
         return true;
     };
+    auto switchTo = [&](const QString &name) {
+        Engine::ClusterChoice next = current;
+        next.demo = false;
+        next.server.clear();
+        next.context = name;
+        return reopen(next);
+    };
     QObject::connect(&window, &Ui::MainWindow::contextRequested, &window, switchTo);
+    QObject::connect(&window, &Ui::MainWindow::namespaceRequested, &window, [&](const QString &namespaceName) {
+        Engine::ClusterChoice next = current;
+        next.namespaceName = namespaceName;
+        reopen(next);
+    });
 
     // The fleet view reads every context at once, each through a session of its own.
     Models::FleetModel fleetModel;

@@ -9,8 +9,10 @@
 
 #include "testsupport.h"
 
+#include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSlider>
 #include <QTest>
 
@@ -147,6 +149,19 @@ private Q_SLOTS:
                  qPrintable(m_window->lastActionText()));
         QCOMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
         QCOMPARE(child<QSlider>("weightTrack")->value(), 0);
+    }
+
+    void namespaceSwitcher_offersTheNamespacesSeenAndAsksForOne()
+    {
+        auto *namespaces = m_window->findChild<QComboBox *>(QStringLiteral("namespaceSwitcher"));
+        QVERIFY(namespaces);
+        QTRY_VERIFY(namespaces->findText(QStringLiteral("demo")) > 0);
+        QSignalSpy requested(m_window.get(), &Ui::MainWindow::namespaceRequested);
+        Q_EMIT namespaces->activated(namespaces->findText(QStringLiteral("demo")));
+        QCOMPARE(requested.size(), 1);
+        QCOMPARE(requested.at(0).at(0).toString(), QStringLiteral("demo"));
+        Q_EMIT namespaces->activated(0);
+        QCOMPARE(requested.at(1).at(0).toString(), QString()); // all namespaces
     }
 
     void lostCluster_marksTheDataStaleWithItsAgeAndKeepsRunning()
