@@ -238,6 +238,49 @@ private Q_SLOTS:
         QCOMPARE(Test::readFile(path(QStringLiteral("runs"))).count("run"), 2); // one refresh, one retry
     }
 
+    void brokenPlugins_sayWhatWentWrong_data()
+    {
+        QTest::addColumn<QByteArray>("script");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("exits non-zero") << QByteArray(
+                                               "#!/bin/sh\necho 'SSO session expired, run: sso login' >&2\nexit 7\n")
+                                        << QStringLiteral("exited with code 7: SSO session expired, run: sso login");
+        QTest::newRow("not an ExecCredential")
+            << QByteArray("#!/bin/sh\necho 'hello'\n") << QStringLiteral("did not print an ExecCredential");
+        QTest::newRow("wrong version")
+            << QByteArray("#!/bin/sh\necho "
+                          "'{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/"
+                          "v1beta1\",\"status\":{\"token\":\"t\"}}'\n")
+            << QStringLiteral(
+                   "is configured to use API version client.authentication.k8s.io/v1, plugin returned version "
+                   "client.authentication.k8s.io/v1beta1");
+        QTest::newRow("no token")
+            << QByteArray(
+                   "#!/bin/sh\necho "
+                   "'{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"status\":{}}'\n")
+            << QStringLiteral("didn't return a token or cert/key pair");
+    }
+
+    void brokenPlugins_sayWhatWentWrong()
+    {
+        QFETCH(QByteArray, script);
+        QFETCH(QString, mentions);
+        const QString name =
+            QStringLiteral("broken-%1")
+                .arg(QString::fromLatin1(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('-')));
+        write(name, script, true);
+        const QString config =
+            kubeconfig(name + QStringLiteral(".yaml"), QStringLiteral("https://127.0.0.1:1"), {},
+                       QStringLiteral("    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                                      "      command: ./%1\n      interactiveMode: Never\n")
+                           .arg(name));
+        Net::NetworkThread network;
+        const auto synced = syncWith(config, network);
+        QVERIFY(!synced.ok());
+        QVERIFY2(synced.error().message.contains(mentions), qPrintable(synced.error().message));
+        QVERIFY(synced.error().message.contains(QStringLiteral("context \"test\"")));
+    }
+
     void hangingPlugin_failsWithinItsTimeout()
     {
         write(QStringLiteral("hanging-helper"), "#!/bin/sh\nexec sleep 600\n", true);
