@@ -1,36 +1,16 @@
 #include "fleetwindow.h"
 
+#include "healthdelegate.h"
 #include "theme.h"
 
 #include "models/fleetmodel.h"
 
 #include <QHeaderView>
 #include <QLabel>
-#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QVBoxLayout>
 
 namespace Curtain::Ui {
-
-namespace {
-
-class FleetHealthDelegate final : public QStyledItemDelegate
-{
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-
-protected:
-    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
-    {
-        QStyledItemDelegate::initStyleOption(option, index);
-        if (index.column() == Models::FleetModel::Health) {
-            option->palette.setColor(QPalette::Text, Theme::healthColor(index.data().toString()));
-            option->font.setBold(true);
-        }
-    }
-};
-
-} // namespace
 
 FleetWindow::FleetWindow(Models::FleetModel *model, QWidget *parent) : QWidget(parent, Qt::Window)
 {
@@ -41,7 +21,7 @@ FleetWindow::FleetWindow(Models::FleetModel *model, QWidget *parent) : QWidget(p
     m_table = new QTableView(this);
     m_table->setObjectName(QStringLiteral("fleetTable"));
     m_table->setModel(model);
-    m_table->setItemDelegate(new FleetHealthDelegate(m_table));
+    m_table->setItemDelegate(new HealthDelegate(Models::FleetModel::Health, m_table));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);

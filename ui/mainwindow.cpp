@@ -5,6 +5,7 @@
 #include "actionbar.h"
 #include "charts/metricchart.h"
 #include "environmentpanel.h"
+#include "healthdelegate.h"
 #include "theme.h"
 #include "weightslider.h"
 
@@ -18,32 +19,10 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QVBoxLayout>
 
 namespace Curtain::Ui {
-
-namespace {
-
-// Colors the Health column; the model stays free of GUI types.
-class HealthDelegate final : public QStyledItemDelegate
-{
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-
-protected:
-    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
-    {
-        QStyledItemDelegate::initStyleOption(option, index);
-        if (index.column() == Models::ReleaseListModel::Health) {
-            option->palette.setColor(QPalette::Text, Theme::healthColor(index.data().toString()));
-            option->font.setBold(true);
-        }
-    }
-};
-
-} // namespace
 
 MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDescription, QWidget *parent)
     : QMainWindow(parent), m_model(new Models::ReleaseListModel(this)), m_chartTimer(this)
@@ -53,7 +32,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_list = new QTableView(this);
     m_list->setObjectName(QStringLiteral("releaseList"));
     m_list->setModel(m_model);
-    m_list->setItemDelegate(new HealthDelegate(m_list));
+    m_list->setItemDelegate(new HealthDelegate(Models::ReleaseListModel::Health, m_list));
     m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
     m_list->verticalHeader()->hide();
