@@ -111,25 +111,13 @@ QVariant FleetModel::data(const QModelIndex &index, int role) const
 
 QVariant FleetModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+    static const char *const titles[ColumnCount] = {QT_TR_NOOP("Context"),   QT_TR_NOOP("Namespace"),
+                                                    QT_TR_NOOP("Release"),   QT_TR_NOOP("Stable"),
+                                                    QT_TR_NOOP("Candidate"), QT_TR_NOOP("Health")};
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount) {
         return {};
     }
-    switch (section) {
-    case Context:
-        return tr("Context");
-    case Namespace:
-        return tr("Namespace");
-    case Release:
-        return tr("Release");
-    case Stable:
-        return tr("Stable");
-    case CandidateWeight:
-        return tr("Candidate");
-    case Health:
-        return tr("Health");
-    default:
-        return {};
-    }
+    return tr(titles[section]);
 }
 
 } // namespace Curtain::Models

@@ -83,23 +83,12 @@ QVariant ReleaseListModel::data(const QModelIndex &index, int role) const
 
 QVariant ReleaseListModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+    static const char *const titles[ColumnCount] = {QT_TR_NOOP("Release"), QT_TR_NOOP("Strategy"), QT_TR_NOOP("Stable"),
+                                                    QT_TR_NOOP("Candidate"), QT_TR_NOOP("Health")};
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount) {
         return {};
     }
-    switch (section) {
-    case Name:
-        return tr("Release");
-    case Strategy:
-        return tr("Strategy");
-    case StableVersion:
-        return tr("Stable");
-    case CandidateWeight:
-        return tr("Candidate");
-    case Health:
-        return tr("Health");
-    default:
-        return {};
-    }
+    return tr(titles[section]);
 }
 
 } // namespace Curtain::Models
