@@ -188,12 +188,14 @@ void ReleaseEngine::updateConnection()
 {
     ConnectionState state = ConnectionState::Live;
     QString detail;
+    ErrorKind failure = ErrorKind::Unreachable;
     bool synced = true;
     for (const Informer *informer : {m_deployments, m_services, m_httpRoutes}) {
         synced = synced && informer->hasSynced();
         if (informer->state() == Informer::State::Retrying) {
             state = ConnectionState::Reconnecting;
             detail = informer->lastError();
+            failure = informer->lastErrorKind();
         } else if (state == ConnectionState::Live && informer->state() == Informer::State::Listing) {
             state = ConnectionState::Connecting;
         }
@@ -206,7 +208,8 @@ void ReleaseEngine::updateConnection()
         return;
     }
     if (state == ConnectionState::Reconnecting && !synced) {
-        const Core::Error error = Core::makeError(ErrorKind::Unreachable, detail);
+        // Keep what went wrong: a refused credential is not a network problem.
+        const Core::Error error = Core::makeError(failure, detail);
         for (const auto &waiter : std::exchange(m_syncWaiters, {})) {
             waiter->addResult(error);
             waiter->finish();

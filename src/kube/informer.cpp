@@ -80,7 +80,7 @@ void Informer::relist()
                 return;
             }
             m_relistNeeded = true;
-            return retryLater(listed.error().message, listed.error().retryAfterSeconds);
+            return retryLater(listed.error());
         }
         QHash<QString, Json> fresh;
         for (const Json &item : listed.value().items) {
@@ -163,18 +163,20 @@ void Informer::onWatchClosed(const Result<Core::Done> &end)
     if (m_relistNeeded && (end.ok() || end.error().kind == Core::ErrorKind::Cancelled)) {
         return relist();
     }
-    retryLater(end.ok() ? m_lastError : end.error().message, end.ok() ? 0 : end.error().retryAfterSeconds);
+    retryLater(end.ok() ? Core::makeError(Core::ErrorKind::Protocol, m_lastError) : end.error());
 }
 
-void Informer::retryLater(const QString &why, int retryAfterSeconds)
+void Informer::retryLater(const Core::Error &why)
 {
-    m_lastError = why;
+    m_lastError = why.message;
+    m_lastErrorKind = why.kind;
+    const int retryAfterSeconds = why.retryAfterSeconds;
     ++m_failures;
     const double base = std::min(30.0, 0.8 * std::pow(2.0, std::min(m_failures - 1, 6)));
     const double jitter = 0.8 + 0.4 * QRandomGenerator::global()->generateDouble();
     // The server's Retry-After is a floor: coming back sooner only earns another 429.
     m_retry.start(std::max(int(base * jitter * 1000), retryAfterSeconds * 1000));
-    setState(State::Retrying, why);
+    setState(State::Retrying, why.message);
 }
 
 } // namespace Curtain::Kube

@@ -40,6 +40,8 @@ public:
     const QHash<QString, Json> &objects() const { return m_objects; } // keyed by namespace/name
     QString lastResourceVersion() const { return m_resourceVersion; }
     QString lastError() const { return m_lastError; }
+    // The kind of the last failure (Unreachable, Unauthorized, Forbidden, …), for callers that branch on it.
+    Core::ErrorKind lastErrorKind() const { return m_lastErrorKind; }
     QString collectionPath() const { return m_path; }
 
 Q_SIGNALS:
@@ -51,7 +53,7 @@ private:
     void startWatch();
     void onEvent(const Core::Result<WatchEvent> &event);
     void onWatchClosed(const Core::Result<Core::Done> &end);
-    void retryLater(const QString &why, int retryAfterSeconds = 0);
+    void retryLater(const Core::Error &why);
     void setState(State state, const QString &detail = {});
     static QString keyOf(const Json &object);
 
@@ -61,6 +63,7 @@ private:
     QHash<QString, Json> m_objects;
     QString m_resourceVersion;
     QString m_lastError;
+    Core::ErrorKind m_lastErrorKind = Core::ErrorKind::Unreachable;
     State m_state = State::Idle;
     bool m_optional = false;
     bool m_synced = false;

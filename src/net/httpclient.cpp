@@ -36,8 +36,19 @@ void ensureCurlGlobalInit()
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-Error transportError(CURLcode code, const char *detail, const QString &url)
+Error transportError(CURLcode code, const char *detail, const QString &url, bool answered)
 {
+    if (!answered && url.startsWith(QLatin1String("https://")) &&
+        (code == CURLE_RECV_ERROR || code == CURLE_GOT_NOTHING || code == CURLE_SEND_ERROR)) {
+        // Closed during the TLS handshake, before any HTTP: most often a server that requires a
+        // client certificate we did not present.
+        return Core::makeError(
+            ErrorKind::Unreachable,
+            QStringLiteral("TLS with %1 failed: the server closed the connection during the handshake; "
+                           "it may require a client certificate (client-certificate/client-key in "
+                           "the kubeconfig user)")
+                .arg(url));
+    }
     const QString what = detail && *detail ? QString::fromUtf8(detail) : QString::fromUtf8(curl_easy_strerror(code));
     switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -227,7 +238,8 @@ struct HttpClient::Private
                 transfer->response.status = int(status);
                 transfer->finish(transfer->response);
             } else {
-                transfer->finish(transportError(code, transfer->errorBuffer, transfer->request.url));
+                transfer->finish(transportError(code, transfer->errorBuffer, transfer->request.url,
+                                                transfer->statusKnown || !transfer->response.headers.isEmpty()));
             }
             delete transfer;
         }

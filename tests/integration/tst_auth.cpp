@@ -26,6 +26,14 @@ class TestAuth : public QObject
 
     QString path(const QString &name) const { return m_dir.filePath(name); }
 
+    // curtain-sim over HTTPS with the test CA's `certificate` (server or named), plus `extra` flags.
+    bool startHttpsSim(Test::SimProcess &sim, const QString &certificate, const QStringList &extra, QString *error)
+    {
+        return sim.start(error, QStringList{QStringLiteral("--tls-cert"), path(certificate + QStringLiteral(".crt")),
+                                            QStringLiteral("--tls-key"), path(certificate + QStringLiteral(".key"))} +
+                                    extra);
+    }
+
     void write(const QString &name, const QByteArray &content, bool executable = false)
     {
         QFile file(path(name));
@@ -121,9 +129,8 @@ private Q_SLOTS:
     {
         Test::SimProcess sim;
         QString error;
-        QVERIFY2(sim.start(&error, {QStringLiteral("--tls-cert"), path(QStringLiteral("server.crt")),
-                                    QStringLiteral("--tls-key"), path(QStringLiteral("server.key")),
-                                    QStringLiteral("--token"), QStringLiteral("s3cret-token")}),
+        QVERIFY2(startHttpsSim(sim, QStringLiteral("server"),
+                               {QStringLiteral("--token"), QStringLiteral("s3cret-token")}, &error),
                  qPrintable(error));
         QVERIFY(sim.url().startsWith(QLatin1String("https://")));
         // The CA is named relative to the kubeconfig, as kubectl resolves it.
@@ -149,9 +156,8 @@ private Q_SLOTS:
     {
         Test::SimProcess sim;
         QString error;
-        QVERIFY2(sim.start(&error, {QStringLiteral("--tls-cert"), path(QStringLiteral("server.crt")),
-                                    QStringLiteral("--tls-key"), path(QStringLiteral("server.key")),
-                                    QStringLiteral("--client-ca"), path(QStringLiteral("ca.crt"))}),
+        QVERIFY2(startHttpsSim(sim, QStringLiteral("server"),
+                               {QStringLiteral("--client-ca"), path(QStringLiteral("ca.crt"))}, &error),
                  qPrintable(error));
         const QByteArray ca = Test::readFile(path(QStringLiteral("ca.crt"))).toBase64();
         const QString withCert =
@@ -168,6 +174,7 @@ private Q_SLOTS:
         Net::NetworkThread network2;
         const auto refused = syncWith(withoutCert, network2);
         QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().kind == Core::ErrorKind::Unreachable, qPrintable(refused.error().message));
         QCOMPARE(refused.error().kind, Core::ErrorKind::Unreachable);
     }
 
@@ -175,9 +182,7 @@ private Q_SLOTS:
     {
         Test::SimProcess sim;
         QString error;
-        QVERIFY2(sim.start(&error, {QStringLiteral("--tls-cert"), path(QStringLiteral("named.crt")),
-                                    QStringLiteral("--tls-key"), path(QStringLiteral("named.key"))}),
-                 qPrintable(error));
+        QVERIFY2(startHttpsSim(sim, QStringLiteral("named"), {}, &error), qPrintable(error));
         const QString named = kubeconfig(
             QStringLiteral("named.yaml"), sim.url(),
             QStringLiteral("    certificate-authority: ca.crt\n    tls-server-name: curtain-sim.test\n"), {});
@@ -214,9 +219,8 @@ private Q_SLOTS:
         write(QStringLiteral("accepted"), "tok-1\n");
         Test::SimProcess sim;
         QString error;
-        QVERIFY2(sim.start(&error, {QStringLiteral("--tls-cert"), path(QStringLiteral("server.crt")),
-                                    QStringLiteral("--tls-key"), path(QStringLiteral("server.key")),
-                                    QStringLiteral("--token-file"), path(QStringLiteral("accepted"))}),
+        QVERIFY2(startHttpsSim(sim, QStringLiteral("server"),
+                               {QStringLiteral("--token-file"), path(QStringLiteral("accepted"))}, &error),
                  qPrintable(error));
         const QString config =
             kubeconfig(QStringLiteral("exec.yaml"), sim.url(), QStringLiteral("    certificate-authority: ca.crt\n"),
@@ -277,6 +281,7 @@ private Q_SLOTS:
         Net::NetworkThread network;
         const auto synced = syncWith(config, network);
         QVERIFY(!synced.ok());
+        QCOMPARE(synced.error().kind, Core::ErrorKind::Unauthorized);
         QVERIFY2(synced.error().message.contains(mentions), qPrintable(synced.error().message));
         QVERIFY(synced.error().message.contains(QStringLiteral("context \"test\"")));
     }
@@ -303,9 +308,8 @@ private Q_SLOTS:
         write(QStringLiteral("my-token"), "first-token\n");
         Test::SimProcess sim;
         QString error;
-        QVERIFY2(sim.start(&error, {QStringLiteral("--tls-cert"), path(QStringLiteral("server.crt")),
-                                    QStringLiteral("--tls-key"), path(QStringLiteral("server.key")),
-                                    QStringLiteral("--token-file"), path(QStringLiteral("accepted-rotation"))}),
+        QVERIFY2(startHttpsSim(sim, QStringLiteral("server"),
+                               {QStringLiteral("--token-file"), path(QStringLiteral("accepted-rotation"))}, &error),
                  qPrintable(error));
         const QString config = kubeconfig(QStringLiteral("tokenfile.yaml"), sim.url(),
                                           QStringLiteral("    certificate-authority: ca.crt\n"),
@@ -340,9 +344,8 @@ private Q_SLOTS:
     {
         Test::SimProcess sim;
         QString error;
-        QVERIFY2(sim.start(&error, {QStringLiteral("--tls-cert"), path(QStringLiteral("server.crt")),
-                                    QStringLiteral("--tls-key"), path(QStringLiteral("server.key")),
-                                    QStringLiteral("--token"), QStringLiteral("ctl-token")}),
+        QVERIFY2(startHttpsSim(sim, QStringLiteral("server"), {QStringLiteral("--token"), QStringLiteral("ctl-token")},
+                               &error),
                  qPrintable(error));
         const QString config =
             kubeconfig(QStringLiteral("ctl.yaml"), sim.url(), QStringLiteral("    certificate-authority: ca.crt\n"),
