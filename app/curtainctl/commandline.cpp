@@ -25,11 +25,18 @@ Commands:
   promote RELEASE          the candidate becomes stable and takes 100 %
   flip RELEASE             all traffic to the other environment, in one write
   rollback RELEASE         all traffic back to the last known-good environment
+  run RELEASE [--plan FILE] drive a canary plan headless until the judge decides: set weights, wait,
+                           compare the candidate with stable, roll back on Fail, promote on Pass.
+                           FILE is YAML or JSON (steps, judge, metrics); without it, the plan saved
+                           on the release, else 5 % 15 min → checks → 25 % 15 min → checks → promote
+      --prometheus-token-file FILE        bearer token for a Prometheus metrics source
+      --prometheus-basic-auth-file FILE   "user:password" for a Prometheus metrics source
 
 RELEASE is a name, or NAMESPACE/NAME when the name exists in several namespaces.
 
-Exit codes: 0 success, 1 action refused or failed, 2 usage error, 3 cluster unreachable or
-authentication failed.
+Exit codes: 0 success (run: promoted), 1 action refused or failed (run: rolled back or stopped),
+2 usage error (or a bad plan), 3 cluster unreachable or authentication failed, 4 run: held until the
+plan's deadline without a decision.
 )");
 }
 
@@ -73,6 +80,15 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
                 inv.context = *v;
             }
             inv.contexts << *v;
+        } else if (arg == QLatin1String("--plan") || arg == QLatin1String("--prometheus-token-file") ||
+                   arg == QLatin1String("--prometheus-basic-auth-file")) {
+            const auto v = value(arg);
+            if (!v) {
+                return std::nullopt;
+            }
+            (arg == QLatin1String("--plan")                    ? inv.planFile
+             : arg == QLatin1String("--prometheus-token-file") ? inv.prometheusTokenFile
+                                                               : inv.prometheusBasicAuthFile) = *v;
         } else if (arg == QLatin1String("-n") || arg == QLatin1String("--namespace")) {
             const auto v = value(arg);
             if (!v) {
@@ -132,6 +148,12 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             return std::nullopt;
         }
         inv.command = Command::Releases;
+    } else if (command == QLatin1String("run")) {
+        if (!needs(1, QStringLiteral("RELEASE [--plan FILE]"))) {
+            return std::nullopt;
+        }
+        inv.command = Command::Run;
+        inv.release = positional[0];
     } else if (command == QLatin1String("status")) {
         if (!needs(1, QStringLiteral("RELEASE"))) {
             return std::nullopt;
@@ -158,10 +180,9 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
         inv.release = positional[0];
         inv.action = {*kind, positional[0], 0, {}};
     } else {
-        *error =
-            QStringLiteral(
-                "unknown command \"%1\"; commands: contexts, releases, status, set-weight, promote, flip, rollback")
-                .arg(command);
+        *error = QStringLiteral("unknown command \"%1\"; commands: contexts, releases, status, set-weight, promote, "
+                                "flip, rollback, run")
+                     .arg(command);
         return std::nullopt;
     }
     return inv;

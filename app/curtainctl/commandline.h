@@ -9,7 +9,7 @@
 
 namespace Curtain::Ctl {
 
-enum class Command { Contexts, Releases, Status, Action };
+enum class Command { Contexts, Releases, Status, Action, Run };
 enum class OutputFormat { Table, Json };
 
 struct Invocation
@@ -24,12 +24,15 @@ struct Invocation
     Command command = Command::Releases;
     QString release;
     Core::ActionRequest action;
+    QString planFile;                // run: the plan to drive (default: the release's saved plan, else the classic one)
+    QString prometheusTokenFile;     // run: bearer token for a Prometheus metrics source
+    QString prometheusBasicAuthFile; // run: "user:password" for a Prometheus metrics source
     bool showHelp = false;
     bool showVersion = false;
 };
 
 // Exit codes, as scripts rely on them.
-enum ExitCode { Success = 0, ActionFailed = 1, UsageError = 2, Unreachable = 3 };
+enum ExitCode { Success = 0, ActionFailed = 1, UsageError = 2, Unreachable = 3, Held = 4 };
 
 QString usageText();
 

@@ -12,6 +12,8 @@ inline const QString releaseLabel = QStringLiteral("curtain.dev/release");
 inline const QString colorLabel = QStringLiteral("curtain.dev/color");
 inline const QString stableAnnotation = QStringLiteral("curtain.dev/stable-color");
 inline const QString previousAnnotation = QStringLiteral("curtain.dev/previous-color");
+inline const QString planAnnotation = QStringLiteral("curtain.dev/plan");                  // the saved plan
+inline const QString planProgressAnnotation = QStringLiteral("curtain.dev/plan-progress"); // where it is
 inline const QString versionLabel = QStringLiteral("app.kubernetes.io/version");
 inline const QString metricsPathAnnotation = QStringLiteral("prometheus.io/path");
 

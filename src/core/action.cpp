@@ -177,6 +177,15 @@ Capabilities computeCapabilities(const ReleaseSnapshot &release)
     caps.promote = probe(ActionKind::Promote);
     caps.flip = probe(ActionKind::Flip);
     caps.rollback = probe(ActionKind::Rollback);
+    if (!release.planDriver.isEmpty()) {
+        // A running plan owns the weights; hands off, except the one button that must always work.
+        const Capability driven{false, QStringLiteral("A plan driven by %1 is running; stop it first (Rollback "
+                                                      "always works and ends the plan)")
+                                           .arg(release.planDriver)};
+        caps.setWeight = caps.setWeight.enabled ? driven : caps.setWeight;
+        caps.promote = caps.promote.enabled ? driven : caps.promote;
+        caps.flip = caps.flip.enabled ? driven : caps.flip;
+    }
     return caps;
 }
 

@@ -20,6 +20,7 @@ struct ActionRequest
     QString release;
     int weight = 0;                  // SetWeight only
     QString expectedResourceVersion; // the route version the user looked at; empty = "whatever is current"
+    bool fromPlan = false;           // sent by the plan driving the release (others are refused meanwhile)
 };
 
 // Where a route should end up: the whole state written in one conditional write.

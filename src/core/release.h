@@ -72,6 +72,9 @@ struct ReleaseSnapshot
     Color stable = Color::Blue;
     std::optional<Color> previous; // the color that served before the last flip or promote
     QString problem;               // set when the route cannot be read as a release (and actions are off)
+    QString plan;                  // the release's saved plan (JSON), if any
+    QString planProgress;          // a plan's progress (JSON) as its driver last wrote it on the route
+    QString planDriver;            // who drives a running plan; empty when none runs
     Capabilities capabilities;
     QDateTime observedAt;
 

@@ -41,6 +41,8 @@ void registerMetaTypes()
     qRegisterMetaType<Core::ReleaseSnapshots>();
     qRegisterMetaType<Core::ReleaseMetrics>();
     qRegisterMetaType<ConnectionState>();
+    qRegisterMetaType<Core::PlanProgress>();
+    qRegisterMetaType<Core::Judgement>();
 }
 
 std::vector<Json> valuesOf(const Informer *informer)
@@ -58,8 +60,9 @@ std::vector<Json> valuesOf(const Informer *informer)
 } // namespace
 
 ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoint, QObject *parent)
-    : QObject(parent), m_endpoint(endpoint), m_client(new Kube::KubeClient(http, std::move(endpoint), this)),
-      m_namespace(m_endpoint.namespaceName), m_rebuild(this), m_recheck(this)
+    : QObject(parent), m_endpoint(endpoint), m_http(http),
+      m_client(new Kube::KubeClient(http, std::move(endpoint), this)), m_namespace(m_endpoint.namespaceName),
+      m_rebuild(this), m_recheck(this)
 {
     registerMetaTypes();
     m_rebuild.setSingleShot(true);
@@ -320,6 +323,12 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
                                 .arg(before.green.trafficPercent)
                                 .arg(Core::colorName(before.stable))));
     }
+    if (!before.planDriver.isEmpty() && !request.fromPlan && request.kind != Core::ActionKind::Rollback) {
+        return finish(Core::makeError(ErrorKind::Refused,
+                                      QStringLiteral("%1 is driven by a plan (%2); stop the plan first, or press "
+                                                     "Rollback, which always works and ends it")
+                                          .arg(before.name, before.planDriver)));
+    }
     const Result<Core::TargetState> plan = Core::planAction(before, request);
     if (!plan.ok()) {
         return finish(plan.error());
@@ -378,6 +387,55 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
                      [readBack](const Result<Json> &written) {
                          readBack(written.ok() ? std::nullopt : std::optional<Core::Error>(written.error()));
                      });
+}
+
+QFuture<Result<Core::PlanProgress>> ReleaseEngine::runPlan(const QString &release, const Core::Plan &plan,
+                                                           const PlanOptions &options)
+{
+    auto promise = std::make_shared<QPromise<Result<Core::PlanProgress>>>();
+    promise->start();
+    QFuture<Result<Core::PlanProgress>> future = promise->future();
+    QMetaObject::invokeMethod(this, [this, release, plan, options, promise] {
+        if (m_runners.contains(release)) {
+            promise->addResult(Core::makeError(ErrorKind::Refused,
+                                               QStringLiteral("a plan is already running on %1 here").arg(release)));
+            promise->finish();
+            return;
+        }
+        auto *runner = new PlanRunner(this, m_client, m_http, release, plan, options, this);
+        m_runners.insert(release, runner);
+        connect(runner, &PlanRunner::updated, this,
+                [this, release](const Core::PlanProgress &progress, const Core::Judgement &judgement) {
+                    Q_EMIT planUpdated(release, progress, judgement);
+                });
+        connect(runner, &PlanRunner::finished, this,
+                [this, runner, release, promise](const Result<Core::PlanProgress> &end) {
+                    m_runners.remove(release);
+                    runner->deleteLater();
+                    promise->addResult(end);
+                    promise->finish();
+                });
+        runner->start();
+    });
+    return future;
+}
+
+void ReleaseEngine::resumePlan(const QString &release)
+{
+    QMetaObject::invokeMethod(this, [this, release] {
+        if (PlanRunner *runner = m_runners.value(release)) {
+            runner->resume();
+        }
+    });
+}
+
+void ReleaseEngine::stopPlan(const QString &release, const QString &why)
+{
+    QMetaObject::invokeMethod(this, [this, release, why] {
+        if (PlanRunner *runner = m_runners.value(release)) {
+            runner->stop(why);
+        }
+    });
 }
 
 } // namespace Curtain::Engine

@@ -2,8 +2,11 @@
 
 #include "core/action.h"
 #include "core/clusterendpoint.h"
+#include "core/judge.h"
 #include "core/metricpoint.h"
+#include "core/plan.h"
 #include "core/release.h"
+#include "engine/planrunner.h"
 
 #include <QFuture>
 #include <QHash>
@@ -52,11 +55,26 @@ public:
     QFuture<Core::Result<Core::ReleaseSnapshots>> whenSynced(); // thread-safe; fails on the first error
     QFuture<Core::Result<Core::ActionOutcome>> perform(Core::ActionRequest request); // thread-safe
 
+    // Drives a plan on a release (thread-safe); the future resolves when the plan ends, or with the
+    // reason it could not start. Progress arrives through planUpdated.
+    QFuture<Core::Result<Core::PlanProgress>> runPlan(const QString &release, const Core::Plan &plan,
+                                                      const PlanOptions &options);
+    void resumePlan(const QString &release);                   // thread-safe: a human ends a pause
+    void stopPlan(const QString &release, const QString &why); // thread-safe: the weight holds
+
+    // The release as the engine sees it now; call on the engine's thread.
+    const Core::ReleaseSnapshot *releaseOnThread(const QString &name, Core::Error *error) const
+    {
+        return findRelease(name, error);
+    }
+
 Q_SIGNALS:
     void releasesChanged(const Curtain::Core::ReleaseSnapshots &releases);
     void connectionChanged(Curtain::Engine::ConnectionState state, const QString &detail);
     void metricsUpdated(const Curtain::Core::ReleaseMetrics &metrics);
     void metricsFailed(const QString &release, const QString &message);
+    void planUpdated(const QString &release, const Curtain::Core::PlanProgress &progress,
+                     const Curtain::Core::Judgement &judgement);
 
 private:
     void startOnThread();
@@ -71,7 +89,9 @@ private:
     void applyPermissions(Core::ReleaseSnapshot &release);
 
     Core::ClusterEndpoint m_endpoint;
+    Net::HttpClient *m_http;
     Kube::KubeClient *m_client;
+    QHash<QString, PlanRunner *> m_runners; // by release name, while a plan runs here
     QString m_namespace;
     Kube::Informer *m_deployments = nullptr;
     Kube::Informer *m_services = nullptr;

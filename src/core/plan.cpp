@@ -1,0 +1,265 @@
+#include "core/plan.h"
+
+#include <QJsonArray>
+#include <QRegularExpression>
+
+namespace Curtain::Core {
+
+namespace {
+
+Error invalid(const QString &message)
+{
+    return Error{ErrorKind::InvalidInput, 0, message, 0};
+}
+
+QString stepName(int index, const QString &kind)
+{
+    return QStringLiteral("step %1 (%2)").arg(index + 1).arg(kind);
+}
+
+// A duration in a plan: a string like "15m" or a number of seconds.
+std::optional<int> durationValue(const QJsonValue &value)
+{
+    if (value.isDouble()) {
+        return value.toDouble() >= 0 ? std::optional<int>(int(value.toDouble())) : std::nullopt;
+    }
+    return value.isString() ? parseDuration(value.toString()) : std::nullopt;
+}
+
+} // namespace
+
+std::optional<int> parseDuration(const QString &text)
+{
+    static const QRegularExpression full(QStringLiteral("^(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?$"));
+    const QString t = text.trimmed();
+    bool isNumber = false;
+    const int seconds = t.toInt(&isNumber);
+    if (isNumber) {
+        return seconds >= 0 ? std::optional<int>(seconds) : std::nullopt;
+    }
+    const auto match = full.match(t);
+    if (t.isEmpty() || !match.hasMatch()) {
+        return std::nullopt;
+    }
+    return match.captured(1).toInt() * 3600 + match.captured(2).toInt() * 60 + match.captured(3).toInt();
+}
+
+QString formatDurationShort(int seconds)
+{
+    if (seconds % 3600 == 0 && seconds >= 3600) {
+        return QStringLiteral("%1 h").arg(seconds / 3600);
+    }
+    if (seconds % 60 == 0 && seconds >= 60) {
+        return QStringLiteral("%1 min").arg(seconds / 60);
+    }
+    return QStringLiteral("%1 s").arg(seconds);
+}
+
+QString PlanStep::describe() const
+{
+    switch (kind) {
+    case StepKind::SetWeight:
+        return QStringLiteral("set weight %1 %").arg(weight);
+    case StepKind::Pause:
+        return durationSeconds ? QStringLiteral("pause %1").arg(formatDurationShort(*durationSeconds))
+                               : QStringLiteral("pause until resumed");
+    case StepKind::Analysis:
+        return QStringLiteral("analysis (up to %1)").arg(formatDurationShort(timeoutSeconds));
+    }
+    return {};
+}
+
+QJsonObject Plan::toJson() const
+{
+    QJsonArray array;
+    for (const PlanStep &s : steps) {
+        switch (s.kind) {
+        case StepKind::SetWeight:
+            array.append(QJsonObject{{QStringLiteral("setWeight"), s.weight}});
+            break;
+        case StepKind::Pause:
+            array.append(QJsonObject{
+                {QStringLiteral("pause"),
+                 s.durationSeconds ? QJsonObject{{QStringLiteral("duration"), *s.durationSeconds}} : QJsonObject{}}});
+            break;
+        case StepKind::Analysis:
+            array.append(
+                QJsonObject{{QStringLiteral("analysis"), QJsonObject{{QStringLiteral("timeout"), s.timeoutSeconds}}}});
+            break;
+        }
+    }
+    QJsonObject metrics{{QStringLiteral("source"), metricsSource}};
+    if (!requestsQuery.isEmpty()) {
+        metrics[QStringLiteral("requests")] = requestsQuery;
+    }
+    if (!errorsQuery.isEmpty()) {
+        metrics[QStringLiteral("errors")] = errorsQuery;
+    }
+    if (!bucketsQuery.isEmpty()) {
+        metrics[QStringLiteral("buckets")] = bucketsQuery;
+    }
+    return {{QStringLiteral("steps"), array},
+            {QStringLiteral("judge"), judge.toJson()},
+            {QStringLiteral("metrics"), metrics}};
+}
+
+Result<Plan> parsePlan(const QJsonObject &object)
+{
+    Plan plan;
+    const QJsonValue stepsValue = object.value(QStringLiteral("steps"));
+    if (!stepsValue.isArray() || stepsValue.toArray().isEmpty()) {
+        return invalid(QStringLiteral("the plan has no steps: give a list under \"steps\", e.g. "
+                                      "[{setWeight: 5}, {pause: {duration: 15m}}, {analysis: {}}]"));
+    }
+    const QJsonArray steps = stepsValue.toArray();
+    for (int i = 0; i < steps.size(); ++i) {
+        const QJsonObject step = steps.at(i).toObject();
+        if (step.size() != 1) {
+            return invalid(QStringLiteral("step %1 must have exactly one of setWeight, pause or analysis").arg(i + 1));
+        }
+        const QString kind = step.begin().key();
+        const QJsonValue value = step.begin().value();
+        PlanStep s;
+        if (kind == QLatin1String("setWeight")) {
+            s.kind = StepKind::SetWeight;
+            const double w = value.toDouble(-1);
+            if (!value.isDouble() || w < 0 || w > 100 || w != int(w)) {
+                return invalid(
+                    QStringLiteral("%1: weight %2 is not a whole number between 0 and 100")
+                        .arg(stepName(i, kind), value.isDouble() ? QString::number(w) : value.toVariant().toString()));
+            }
+            s.weight = int(w);
+        } else if (kind == QLatin1String("pause")) {
+            s.kind = StepKind::Pause;
+            const QJsonValue duration = value.toObject().value(QStringLiteral("duration"));
+            if (!duration.isUndefined() && !duration.isNull()) {
+                s.durationSeconds = durationValue(duration);
+                if (!s.durationSeconds) {
+                    return invalid(QStringLiteral("%1: duration %2 is not a duration; write e.g. 90s, 15m or 1h")
+                                       .arg(stepName(i, kind), duration.toVariant().toString()));
+                }
+            }
+        } else if (kind == QLatin1String("analysis")) {
+            s.kind = StepKind::Analysis;
+            const QJsonValue timeout = value.toObject().value(QStringLiteral("timeout"));
+            if (!timeout.isUndefined()) {
+                const auto t = durationValue(timeout);
+                if (!t || *t <= 0) {
+                    return invalid(QStringLiteral("%1: timeout %2 is not a positive duration; write e.g. 30m")
+                                       .arg(stepName(i, kind), timeout.toVariant().toString()));
+                }
+                s.timeoutSeconds = *t;
+            }
+        } else {
+            return invalid(
+                QStringLiteral("step %1: unknown step \"%2\"; use setWeight, pause or analysis").arg(i + 1).arg(kind));
+        }
+        plan.steps.append(s);
+    }
+    QString judgeError;
+    plan.judge = JudgeSettings::fromJson(object.value(QStringLiteral("judge")).toObject(), &judgeError);
+    if (!judgeError.isEmpty()) {
+        return invalid(QStringLiteral("judge: ") + judgeError);
+    }
+    const QJsonObject metrics = object.value(QStringLiteral("metrics")).toObject();
+    plan.metricsSource = metrics.value(QStringLiteral("source")).toString(QStringLiteral("scrape"));
+    if (plan.metricsSource != QLatin1String("scrape") && !plan.metricsSource.startsWith(QLatin1String("http://")) &&
+        !plan.metricsSource.startsWith(QLatin1String("https://"))) {
+        return invalid(QStringLiteral("metrics.source \"%1\" is neither \"scrape\" nor a Prometheus URL "
+                                      "(http://… or https://…)")
+                           .arg(plan.metricsSource));
+    }
+    plan.requestsQuery = metrics.value(QStringLiteral("requests")).toString();
+    plan.errorsQuery = metrics.value(QStringLiteral("errors")).toString();
+    plan.bucketsQuery = metrics.value(QStringLiteral("buckets")).toString();
+    return plan;
+}
+
+Result<Done> checkHeadless(const Plan &plan)
+{
+    for (int i = 0; i < plan.steps.size(); ++i) {
+        if (plan.steps.at(i).kind == StepKind::Pause && !plan.steps.at(i).durationSeconds) {
+            return invalid(QStringLiteral("%1 waits for a human to resume it, which a headless run cannot do; give it "
+                                          "a duration (e.g. {pause: {duration: 15m}})")
+                               .arg(stepName(i, QStringLiteral("pause"))));
+        }
+    }
+    return Done{};
+}
+
+Plan classicPlan()
+{
+    Plan plan;
+    plan.steps = {{StepKind::SetWeight, 5, {}, 3600},  {StepKind::Pause, 0, 15 * 60, 3600},
+                  {StepKind::Analysis, 0, {}, 3600},   {StepKind::SetWeight, 25, {}, 3600},
+                  {StepKind::Pause, 0, 15 * 60, 3600}, {StepKind::Analysis, 0, {}, 3600}};
+    return plan;
+}
+
+QString planStateName(PlanState state)
+{
+    switch (state) {
+    case PlanState::Running:
+        return QStringLiteral("running");
+    case PlanState::Paused:
+        return QStringLiteral("paused");
+    case PlanState::Promoted:
+        return QStringLiteral("promoted");
+    case PlanState::RolledBack:
+        return QStringLiteral("rolled back");
+    case PlanState::Held:
+        return QStringLiteral("held");
+    case PlanState::Stopped:
+        return QStringLiteral("stopped");
+    }
+    return {};
+}
+
+std::optional<PlanState> parsePlanState(const QString &name)
+{
+    for (PlanState s : {PlanState::Running, PlanState::Paused, PlanState::Promoted, PlanState::RolledBack,
+                        PlanState::Held, PlanState::Stopped}) {
+        if (planStateName(s) == name) {
+            return s;
+        }
+    }
+    return std::nullopt;
+}
+
+QJsonObject PlanProgress::toJson() const
+{
+    return {{QStringLiteral("plan"), plan.toJson()},
+            {QStringLiteral("step"), step},
+            {QStringLiteral("state"), planStateName(state)},
+            {QStringLiteral("startedAt"), startedAt.toString(Qt::ISODateWithMs)},
+            {QStringLiteral("stepStartedAt"), stepStartedAt.toString(Qt::ISODateWithMs)},
+            {QStringLiteral("driver"), driver},
+            {QStringLiteral("outcome"), outcome},
+            {QStringLiteral("judge"), judgeState}};
+}
+
+Result<PlanProgress> PlanProgress::fromJson(const QJsonObject &object)
+{
+    auto plan = parsePlan(object.value(QStringLiteral("plan")).toObject());
+    if (!plan.ok()) {
+        return plan.error();
+    }
+    PlanProgress p;
+    p.plan = plan.value();
+    p.step = object.value(QStringLiteral("step")).toInt();
+    const auto state = parsePlanState(object.value(QStringLiteral("state")).toString());
+    if (!state || p.step < 0 || p.step > p.plan.steps.size()) {
+        return invalid(QStringLiteral("the plan progress on the route is damaged (state or step); stop the plan and "
+                                      "start it again"));
+    }
+    p.state = *state;
+    p.startedAt = QDateTime::fromString(object.value(QStringLiteral("startedAt")).toString(), Qt::ISODateWithMs);
+    p.stepStartedAt =
+        QDateTime::fromString(object.value(QStringLiteral("stepStartedAt")).toString(), Qt::ISODateWithMs);
+    p.driver = object.value(QStringLiteral("driver")).toString();
+    p.outcome = object.value(QStringLiteral("outcome")).toString();
+    p.judgeState = object.value(QStringLiteral("judge")).toObject();
+    return p;
+}
+
+} // namespace Curtain::Core

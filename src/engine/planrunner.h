@@ -1,0 +1,92 @@
+#pragma once
+
+#include "core/action.h"
+#include "core/judge.h"
+#include "core/plan.h"
+#include "core/release.h"
+#include "metrics/prometheusclient.h"
+
+#include <QObject>
+#include <QTimer>
+
+namespace Curtain::Kube {
+class KubeClient;
+}
+namespace Curtain::Metrics {
+class CounterSource;
+}
+
+namespace Curtain::Engine {
+
+class ReleaseEngine;
+
+struct PlanOptions
+{
+    QString identity;                       // the Lease holder, e.g. "curtainctl@ci-runner/812"
+    bool headless = false;                  // refuse pauses that wait for a human
+    int tickMs = 2000;                      // how often the judge looks (it may look as often as it likes)
+    int leaseSeconds = 15;                  // a driver silent this long has disappeared; another may take over
+    Metrics::PrometheusEndpoint prometheus; // credentials for a Prometheus source (URL from the plan)
+};
+
+// Drives one release through a plan: holds the release's Lease, sets weights, asks the judge at
+// every tick, rolls back the moment it says Fail, promotes on a Pass after the last step, and
+// writes where it is onto the route so a restarted console resumes and others can see. Lives on
+// the network thread with the engine.
+class PlanRunner final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PlanRunner)
+
+public:
+    PlanRunner(ReleaseEngine *engine, Kube::KubeClient *client, Net::HttpClient *http, QString release, Core::Plan plan,
+               PlanOptions options, QObject *parent = nullptr);
+    ~PlanRunner() override;
+
+    QString release() const { return m_release; }
+    void start();
+    void resume();                 // a human ends a pause
+    void stop(const QString &why); // stop driving; the weight holds where it is
+
+Q_SIGNALS:
+    void updated(const Curtain::Core::PlanProgress &progress, const Curtain::Core::Judgement &judgement);
+    // The plan ended (promoted, rolled back, held, stopped), or could not start or lost its Lease.
+    void finished(const Curtain::Core::Result<Curtain::Core::PlanProgress> &result);
+
+private:
+    QString leasePath() const;
+    void acquireLease(std::function<void()> then);
+    void renewLease();
+    void releaseLease();
+    void begin(const Core::ReleaseSnapshot &release);
+    void tick();
+    void judged(const Core::ReleaseSnapshot &release, const Core::Judgement &judgement);
+    void advance(const Core::ReleaseSnapshot &release, const Core::Judgement &judgement);
+    void nextStep();
+    void act(Core::ActionKind kind, int weight, std::function<void(bool ok, const QString &message)> then);
+    void end(Core::PlanState state, const QString &outcome);
+    void fail(const Core::Error &error);
+    void persist(bool force);
+    const Core::ReleaseSnapshot *current() const;
+
+    ReleaseEngine *m_engine;
+    Kube::KubeClient *m_client;
+    QString m_release;
+    PlanOptions m_options;
+    Core::PlanProgress m_progress;
+    Core::Judge m_judge;
+    Core::Judgement m_judgement;
+    Metrics::PrometheusClient *m_prometheus = nullptr;
+    Metrics::CounterSource *m_source = nullptr;
+    QTimer m_timer;
+    bool m_busy = false; // an action or a sample is in flight
+    bool m_finished = false;
+    int m_conflicts = 0;       // consecutive 409s on the plan's own writes
+    int m_expectedWeight = -1; // the candidate weight this plan last set; anything else is a human
+    qint64 m_lastPersistMs = 0;
+    qint64 m_lastRenewMs = 0;
+    QString m_leaseVersion;
+    QString m_metricsProblem;
+};
+
+} // namespace Curtain::Engine
