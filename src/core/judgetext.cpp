@@ -185,7 +185,13 @@ QString explainFailure(const Judgement &judgement, const QString &candidate, con
                  formatRatio(failed->ratioLow), formatCount(failed->candidateRequests));
     case MetricKind::ErrorBudget:
     case MetricKind::LatencyBudget:
-        return QStringLiteral("%1 broke the budget \"%2\": %3.").arg(candidate, failed->name, failed->detail);
+        if (failed->kind == MetricKind::ErrorBudget) {
+            return QStringLiteral("%1 failed %2 of %3 requests (%4), over its %5 error budget.")
+                .arg(candidate, formatPercent(c), formatCount(failed->candidateRequests),
+                     formatCount(failed->candidateEvents), failed->name.section(QLatin1Char('<'), 1).trimmed());
+        }
+        return QStringLiteral("%1 answered %2 of %3 requests over its p99 budget (%4), where at most 1 % may be.")
+            .arg(candidate, formatPercent(c), formatCount(failed->candidateRequests), failed->name);
     }
     return {};
 }

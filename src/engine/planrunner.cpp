@@ -184,11 +184,12 @@ void PlanRunner::renewLease()
                      });
 }
 
-void PlanRunner::releaseLease()
+void PlanRunner::releaseLease(std::function<void()> then)
 {
     const Json patch = {{"metadata", {{"resourceVersion", m_leaseVersion.toStdString()}}},
                         {"spec", {{"holderIdentity", nullptr}}}};
-    m_client->patch(leasePath(), Kube::PatchType::Merge, QByteArray::fromStdString(patch.dump()));
+    Core::onFinished(m_client->patch(leasePath(), Kube::PatchType::Merge, QByteArray::fromStdString(patch.dump())),
+                     this, [then](const Result<Json> &) { then(); });
 }
 
 void PlanRunner::begin(const Core::ReleaseSnapshot &release)
@@ -398,10 +399,9 @@ void PlanRunner::end(PlanState state, const QString &outcome)
     m_timer.stop();
     m_progress.state = state;
     m_progress.outcome = outcome;
-    persist(true);
-    releaseLease();
     Q_EMIT updated(m_progress, m_judgement);
-    Q_EMIT finished(m_progress);
+    // Only report the end once the route says so and the Lease is free: a CLI exits right after.
+    persist(true, [this] { releaseLease([this] { Q_EMIT finished(m_progress); }); });
 }
 
 void PlanRunner::fail(const Core::Error &error)
@@ -411,14 +411,14 @@ void PlanRunner::fail(const Core::Error &error)
     Q_EMIT finished(error);
 }
 
-void PlanRunner::persist(bool force)
+void PlanRunner::persist(bool force, std::function<void()> then)
 {
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    if (!force && nowMs - m_lastPersistMs < persistEveryMs) {
-        return;
-    }
     const Core::ReleaseSnapshot *release = current();
-    if (!release) {
+    if ((!force && nowMs - m_lastPersistMs < persistEveryMs) || !release) {
+        if (then) {
+            then();
+        }
         return;
     }
     m_lastPersistMs = nowMs;
@@ -433,7 +433,10 @@ void PlanRunner::persist(bool force)
                             {Adapters::Conventions::planProgressAnnotation.toStdString(), compact(progress)}}}}}};
     const QString path =
         Adapters::adapterFor(release->routeKind)->objectPath(release->namespaceName, release->routeName);
-    m_client->patch(path, Kube::PatchType::Merge, QByteArray::fromStdString(patch.dump()));
+    auto written = m_client->patch(path, Kube::PatchType::Merge, QByteArray::fromStdString(patch.dump()));
+    if (then) {
+        Core::onFinished(written, this, [then](const Result<Json> &) { then(); });
+    }
 }
 
 } // namespace Curtain::Engine

@@ -57,7 +57,7 @@ private:
     QString leasePath() const;
     void acquireLease(std::function<void()> then);
     void renewLease();
-    void releaseLease();
+    void releaseLease(std::function<void()> then);
     void begin(const Core::ReleaseSnapshot &release);
     void tick();
     void judged(const Core::ReleaseSnapshot &release, const Core::Judgement &judgement);
@@ -66,7 +66,7 @@ private:
     void act(Core::ActionKind kind, int weight, std::function<void(bool ok, const QString &message)> then);
     void end(Core::PlanState state, const QString &outcome);
     void fail(const Core::Error &error);
-    void persist(bool force);
+    void persist(bool force, std::function<void()> then = {});
     const Core::ReleaseSnapshot *current() const;
 
     ReleaseEngine *m_engine;

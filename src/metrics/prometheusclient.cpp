@@ -123,7 +123,8 @@ Core::Result<QList<PromSeries>> PrometheusClient::parseReply(int httpStatus, con
         }
         for (const json &item : data.at("result")) {
             PromSeries series;
-            for (const auto &[key, value] : item.value("metric", json::object()).items()) {
+            const json labels = item.value("metric", json::object()); // items() must not outlive it
+            for (const auto &[key, value] : labels.items()) {
                 series.labels.insert(QString::fromStdString(key), QString::fromStdString(value.get<std::string>()));
             }
             if (item.contains("value")) {

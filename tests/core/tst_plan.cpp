@@ -1,0 +1,109 @@
+// Plans as users write them: every mistake is refused whole, naming the step and the fix.
+
+#include "core/plan.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace Curtain::Core;
+
+namespace {
+
+QJsonObject json(const char *text)
+{
+    return QJsonDocument::fromJson(QByteArray(text)).object();
+}
+
+} // namespace
+
+class TestPlan : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void badPlans_areRefusedNamingTheStep_data()
+    {
+        QTest::addColumn<QString>("plan");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no steps") << R"({"steps": []})"
+                                  << "the plan has no steps";
+        QTest::newRow("no steps key") << R"({})"
+                                      << "the plan has no steps";
+        QTest::newRow("weight too high") << R"({"steps": [{"setWeight": 5}, {"setWeight": 130}]})"
+                                         << "step 2 (setWeight): weight 130 is not a whole number between 0 and 100";
+        QTest::newRow("negative weight") << R"({"steps": [{"setWeight": -1}]})"
+                                         << "step 1 (setWeight): weight -1";
+        QTest::newRow("unknown step") << R"({"steps": [{"setWeight": 5}, {"wait": 10}]})"
+                                      << "step 2: unknown step \"wait\"";
+        QTest::newRow("bad duration") << R"({"steps": [{"pause": {"duration": "soon"}}]})"
+                                      << "step 1 (pause): duration soon is not a duration";
+        QTest::newRow("two keys") << R"({"steps": [{"setWeight": 5, "pause": {}}]})"
+                                  << "step 1 must have exactly one of setWeight, pause or analysis";
+        QTest::newRow("bad judge") << R"({"steps": [{"setWeight": 5}], "judge": {"alpha": 0.9}})"
+                                   << "judge: alpha must be a number between";
+        QTest::newRow("bad source") << R"({"steps": [{"setWeight": 5}], "metrics": {"source": "graphite"}})"
+                                    << "metrics.source \"graphite\" is neither";
+    }
+    void badPlans_areRefusedNamingTheStep()
+    {
+        QFETCH(QString, plan);
+        QFETCH(QString, message);
+        const auto parsed = parsePlan(json(plan.toUtf8().constData()));
+        QVERIFY(!parsed.ok());
+        QCOMPARE(parsed.error().kind, ErrorKind::InvalidInput);
+        QVERIFY2(parsed.error().message.startsWith(message), qPrintable(parsed.error().message));
+    }
+
+    void headlessRun_refusesAPauseOnlyAHumanCanEnd()
+    {
+        const auto plan = parsePlan(json(R"({"steps": [{"setWeight": 5}, {"pause": {}}, {"analysis": {}}]})"));
+        QVERIFY(plan.ok());
+        const auto headless = checkHeadless(plan.value());
+        QVERIFY(!headless.ok());
+        QVERIFY2(headless.error().message.startsWith(QStringLiteral("step 2 (pause) waits for a human")),
+                 qPrintable(headless.error().message));
+    }
+
+    void durations_asWritten()
+    {
+        QCOMPARE(parseDuration(QStringLiteral("15m")), std::optional<int>(900));
+        QCOMPARE(parseDuration(QStringLiteral("1h30m")), std::optional<int>(5400));
+        QCOMPARE(parseDuration(QStringLiteral("90")), std::optional<int>(90));
+        QCOMPARE(parseDuration(QStringLiteral("ten")), std::nullopt);
+    }
+
+    void classicRecipe_isFivePercentThenChecksThenTwentyFive()
+    {
+        const Plan plan = classicPlan();
+        QStringList described;
+        for (const PlanStep &s : plan.steps) {
+            described << s.describe();
+        }
+        QCOMPARE(described.join(QStringLiteral(" → ")),
+                 QStringLiteral("set weight 5 % → pause 15 min → analysis (up to 1 h) → set weight 25 % → pause 15 "
+                                "min → analysis (up to 1 h)"));
+        QCOMPARE(plan.judge.maxErrorRate, std::optional<double>(0.001));
+        QCOMPARE(plan.judge.maxP99Seconds, std::optional<double>(0.2));
+    }
+
+    void progress_survivesTheRouteAnnotation()
+    {
+        PlanProgress p;
+        p.plan = classicPlan();
+        p.step = 2;
+        p.state = PlanState::Running;
+        p.startedAt = QDateTime::fromString(QStringLiteral("2026-11-26T10:00:00.000Z"), Qt::ISODateWithMs);
+        p.stepStartedAt = p.startedAt.addSecs(900);
+        p.driver = QStringLiteral("curtain@laptop/42");
+        const auto back = PlanProgress::fromJson(QJsonDocument::fromJson(QJsonDocument(p.toJson()).toJson()).object());
+        QVERIFY(back.ok());
+        QCOMPARE(back.value().step, 2);
+        QCOMPARE(back.value().stepStartedAt, p.stepStartedAt);
+        QCOMPARE(back.value().plan.steps.size(), p.plan.steps.size());
+        QCOMPARE(back.value().driver, p.driver);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPlan)
+#include "tst_plan.moc"
