@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "planpanel.h"
+
 #include "core/futures.h"
 
 #include "actionbar.h"
@@ -12,6 +14,7 @@
 #include "models/releaselistmodel.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -19,6 +22,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QSysInfo>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -60,6 +64,9 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_latency = new MetricChart(tr("p99 latency"), tr("ms"), 100.0, this);
     m_latency->setObjectName(QStringLiteral("latencyChart"));
     m_actions = new ActionBar(this);
+    m_plan = new PlanPanel(this);
+    m_errors->setMinimumHeight(150);
+    m_latency->setMinimumHeight(150);
 
     auto *panels = new QHBoxLayout;
     panels->addWidget(m_blue);
@@ -77,6 +84,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     detailLayout->addWidget(m_slider);
     detailLayout->addLayout(charts, 1);
     detailLayout->addWidget(m_actions);
+    detailLayout->addWidget(m_plan, 1);
 
     auto *splitter = new QSplitter(this);
     splitter->addWidget(m_list);
@@ -158,6 +166,17 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
         }
     });
     m_chartTimer.start();
+    connect(&m_chartTimer, &QTimer::timeout, m_plan, &PlanPanel::refreshCountdown);
+    connect(m_plan, &PlanPanel::startRequested, this, &MainWindow::startPlan);
+    connect(m_plan, &PlanPanel::resumeRequested, this, [this] { m_engine->resumePlan(m_selected); });
+    connect(m_plan, &PlanPanel::stopRequested, this,
+            [this] { m_engine->stopPlan(m_selected, tr("Stopped from the console; the weight holds.")); });
+    connect(m_plan, &PlanPanel::saveRequested, this, [this](const Core::Plan &plan) {
+        const QString release = m_selected;
+        Core::onFinished(m_engine->savePlan(release, plan), this, [this, release](const Core::Result<Core::Done> &r) {
+            m_lastAction->setText(r.ok() ? tr("Plan saved on %1").arg(release) : r.error().message);
+        });
+    });
     showSelected();
 }
 
@@ -190,6 +209,11 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
     connect(m_engine, &Engine::ReleaseEngine::releasesChanged, this, &MainWindow::onReleases);
     connect(m_engine, &Engine::ReleaseEngine::metricsUpdated, this, &MainWindow::onMetrics);
     connect(m_engine, &Engine::ReleaseEngine::connectionChanged, this, &MainWindow::onConnection);
+    connect(m_engine, &Engine::ReleaseEngine::planUpdated, this,
+            [this](const QString &release, const Core::PlanProgress &progress, const Core::Judgement &judgement) {
+                m_plan->setProgress(release, progress, judgement);
+            });
+    m_drivenHere.clear();
     showSelected();
     refreshCharts();
 }
@@ -278,6 +302,7 @@ void MainWindow::showSelected()
         m_blue->clear();
         m_green->clear();
         m_actions->clear();
+        m_plan->setRelease(nullptr, false);
         return;
     }
     m_heading->setText(release->name);
@@ -296,6 +321,7 @@ void MainWindow::showSelected()
     m_slider->setRelease(*release);
     m_actions->setRelease(*release);
     m_actions->setBusy(m_inFlight > 0);
+    m_plan->setRelease(release, m_drivenHere.contains(release->name));
     Q_EMIT releaseShown(release->name);
 }
 
@@ -406,6 +432,24 @@ void MainWindow::run(Core::ActionRequest request)
                 Q_EMIT actionFinished(false, result.error().message);
             }
         });
+}
+
+void MainWindow::startPlan(const Core::Plan &plan)
+{
+    const QString release = m_selected;
+    Engine::PlanOptions options;
+    options.identity =
+        QStringLiteral("curtain@%1/%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
+    m_drivenHere.insert(release);
+    m_lastAction->setText(tr("Plan started on %1").arg(release));
+    Core::onFinished(m_engine->runPlan(release, plan, options), this,
+                     [this, release](const Core::Result<Core::PlanProgress> &end) {
+                         m_drivenHere.remove(release);
+                         m_lastAction->setText(end.ok() ? QStringLiteral("%1: %2").arg(release, end.value().outcome)
+                                                        : end.error().message);
+                         showSelected();
+                     });
+    showSelected();
 }
 
 } // namespace Curtain::Ui

@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <QSet>
 #include <QTimer>
 
 class QComboBox;
@@ -24,6 +25,7 @@ namespace Curtain::Ui {
 class ActionBar;
 class EnvironmentPanel;
 class MetricChart;
+class PlanPanel;
 class WeightSlider;
 
 // The console: the release list on the left; the selected release as two panels, blue and green,
@@ -44,6 +46,7 @@ public:
     QString selectedRelease() const { return m_selected; }
     void selectRelease(const QString &name);
     QString lastActionText() const;
+    PlanPanel *planPanel() const { return m_plan; }
 
 Q_SIGNALS:
     void actionFinished(bool ok, const QString &message);
@@ -74,6 +77,9 @@ private:
     MetricChart *m_errors;
     MetricChart *m_latency;
     ActionBar *m_actions;
+    PlanPanel *m_plan;
+    QSet<QString> m_drivenHere; // releases whose plan this window started
+    void startPlan(const Core::Plan &plan);
     QLabel *m_cluster;
     QLabel *m_insecure;
     QComboBox *m_contexts;

@@ -9,6 +9,7 @@
 #include "metrics/scrapesource.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
 #include <QPromise>
 
 namespace Curtain::Engine {
@@ -436,6 +437,35 @@ void ReleaseEngine::stopPlan(const QString &release, const QString &why)
             runner->stop(why);
         }
     });
+}
+
+QFuture<Result<Core::Done>> ReleaseEngine::savePlan(const QString &release, const Core::Plan &plan)
+{
+    auto promise = std::make_shared<QPromise<Result<Core::Done>>>();
+    promise->start();
+    QFuture<Result<Core::Done>> future = promise->future();
+    QMetaObject::invokeMethod(this, [this, release, plan, promise] {
+        auto finish = [promise](const Result<Core::Done> &r) {
+            promise->addResult(r);
+            promise->finish();
+        };
+        Core::Error error;
+        const ReleaseSnapshot *found = findRelease(release, &error);
+        if (!found) {
+            return finish(error);
+        }
+        const Json patch = {
+            {"metadata",
+             {{"annotations",
+               {{"curtain.dev/plan", QJsonDocument(plan.toJson()).toJson(QJsonDocument::Compact).toStdString()}}}}}};
+        const QString path = Adapters::adapterFor(found->routeKind)->objectPath(found->namespaceName, found->routeName);
+        Core::onFinished(m_client->patch(path, Kube::PatchType::Merge, QByteArray::fromStdString(patch.dump())), this,
+                         [finish](const Result<Json> &written) {
+                             finish(written.ok() ? Result<Core::Done>(Core::Done{})
+                                                 : Result<Core::Done>(written.error()));
+                         });
+    });
+    return future;
 }
 
 } // namespace Curtain::Engine

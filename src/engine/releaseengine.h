@@ -59,6 +59,8 @@ public:
     // reason it could not start. Progress arrives through planUpdated.
     QFuture<Core::Result<Core::PlanProgress>> runPlan(const QString &release, const Core::Plan &plan,
                                                       const PlanOptions &options);
+    // Saves a plan on the release's route (annotation curtain.dev/plan) for every console; thread-safe.
+    QFuture<Core::Result<Core::Done>> savePlan(const QString &release, const Core::Plan &plan);
     void resumePlan(const QString &release);                   // thread-safe: a human ends a pause
     void stopPlan(const QString &release, const QString &why); // thread-safe: the weight holds
 

@@ -1,0 +1,99 @@
+#include "charts/evidencechart.h"
+
+#include "theme.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QLineSeries>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <algorithm>
+
+namespace Curtain::Ui {
+
+struct EvidenceChart::Private
+{
+    QChart *chart = nullptr;
+    QLineSeries *errors = nullptr;
+    QLineSeries *latency = nullptr;
+    QLineSeries *line = nullptr;
+    QValueAxis *x = nullptr;
+    QValueAxis *y = nullptr;
+};
+
+EvidenceChart::EvidenceChart(QWidget *parent) : QWidget(parent), d(new Private)
+{
+    d->chart = new QChart;
+    d->chart->setAnimationOptions(QChart::NoAnimation);
+    d->chart->setTitle(tr("Evidence that the candidate is worse"));
+    d->chart->legend()->setAlignment(Qt::AlignBottom);
+    d->chart->setMargins(QMargins(4, 4, 4, 4));
+    d->chart->setBackgroundRoundness(0);
+    auto add = [&](QLineSeries *&series, const QString &name, QPen pen) {
+        series = new QLineSeries;
+        series->setName(name);
+        series->setPen(pen);
+        d->chart->addSeries(series);
+    };
+    QPen errors(QColor(0x8e, 0x24, 0xaa));
+    errors.setWidthF(2.0);
+    QPen latency(QColor(0xef, 0x6c, 0x00));
+    latency.setWidthF(2.0);
+    QPen line(Theme::danger);
+    line.setStyle(Qt::DashLine);
+    add(d->errors, tr("errors"), errors);
+    add(d->latency, tr("latency"), latency);
+    add(d->line, tr("roll back"), line);
+    d->x = new QValueAxis;
+    d->x->setLabelFormat(QStringLiteral("%.1f"));
+    d->x->setTitleText(tr("minutes into the plan"));
+    d->y = new QValueAxis;
+    d->y->setLabelFormat(QStringLiteral("%.0f"));
+    d->y->setTitleText(tr("log evidence"));
+    d->chart->addAxis(d->x, Qt::AlignBottom);
+    d->chart->addAxis(d->y, Qt::AlignLeft);
+    for (QLineSeries *series : {d->errors, d->latency, d->line}) {
+        series->attachAxis(d->x);
+        series->attachAxis(d->y);
+    }
+    auto *view = new QChartView(d->chart, this);
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumHeight(170);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(view);
+}
+
+EvidenceChart::~EvidenceChart()
+{
+    delete d;
+}
+
+void EvidenceChart::setSeries(const QList<QPointF> &errors, const QList<QPointF> &latency, double decisionLine)
+{
+    d->errors->replace(errors);
+    d->latency->replace(latency);
+    double right = 1;
+    double low = -2;
+    double high = decisionLine * 1.2;
+    for (const QList<QPointF> *points : {&errors, &latency}) {
+        for (const QPointF &p : *points) {
+            right = std::max(right, p.x());
+            low = std::min(low, p.y());
+            high = std::max(high, p.y());
+        }
+    }
+    d->line->replace({QPointF(0, decisionLine), QPointF(right, decisionLine)});
+    d->x->setRange(0, right);
+    d->x->applyNiceNumbers();
+    d->y->setRange(std::max(low, -20.0), high);
+    d->y->applyNiceNumbers();
+}
+
+int EvidenceChart::pointCount() const
+{
+    return int(d->errors->count() + d->latency->count());
+}
+
+} // namespace Curtain::Ui

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "core/judge.h"
+#include "core/plan.h"
+#include "core/release.h"
+
+#include <QHash>
+#include <QPointF>
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+
+namespace Curtain::Ui {
+
+class EvidenceChart;
+
+// The selected release's canary plan: pick or edit it, start it, and watch it as a timeline (which
+// step, how long left, what it waits for) with the judge's evidence per metric and, at the end, the
+// one sentence that says why it promoted or rolled back.
+class PlanPanel final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit PlanPanel(QWidget *parent = nullptr);
+
+    // What the route says (saved plan, progress written by whichever console drives it).
+    void setRelease(const Core::ReleaseSnapshot *release, bool drivenHere);
+    // Live progress from the plan this console drives.
+    void setProgress(const QString &release, const Core::PlanProgress &progress, const Core::Judgement &judgement);
+    void refreshCountdown();
+
+    QString timelineText() const;
+    QString statusText() const;
+    QString outcomeText() const;
+    QString evidenceText() const;
+    int evidencePoints() const;
+
+Q_SIGNALS:
+    void startRequested(const Curtain::Core::Plan &plan);
+    void resumeRequested();
+    void stopRequested();
+    void saveRequested(const Curtain::Core::Plan &plan);
+
+private:
+    struct Shown
+    {
+        Core::PlanProgress progress;
+        Core::Judgement judgement;
+        QList<QPointF> errors;
+        QList<QPointF> latency;
+        double decisionLine = 0;
+        bool live = false; // from this console's runner, not just the annotation
+    };
+    Core::Plan chosenPlan() const;
+    void editPlan();
+    void show(const Shown &shown, bool running, const QString &driver);
+
+    QString m_release;
+    QString m_savedPlan;
+    bool m_drivenHere = false;
+    QString m_driver;
+    QHash<QString, Shown> m_shown; // by release
+    QComboBox *m_template;
+    QPushButton *m_edit;
+    QPushButton *m_start;
+    QPushButton *m_resume;
+    QPushButton *m_stop;
+    QLabel *m_timeline;
+    QLabel *m_status;
+    QLabel *m_evidence;
+    QLabel *m_outcome;
+    EvidenceChart *m_chart;
+};
+
+} // namespace Curtain::Ui
