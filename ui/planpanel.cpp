@@ -215,6 +215,7 @@ void PlanPanel::setProgress(const QString &release, const Core::PlanProgress &pr
     if (!shown.live || shown.progress.startedAt != progress.startedAt) {
         shown.errors.clear();
         shown.latency.clear();
+        shown.budgets.clear();
     }
     shown.live = true;
     shown.progress = progress;
@@ -222,13 +223,14 @@ void PlanPanel::setProgress(const QString &release, const Core::PlanProgress &pr
     const double minutes = progress.startedAt.isValid()
                                ? double(progress.startedAt.msecsTo(QDateTime::currentDateTimeUtc())) / 60000.0
                                : 0;
-    if (const Core::MetricEvidence *e = judgement.metric(Core::MetricKind::Errors)) {
-        shown.errors.append({minutes, e->logEvidence});
-        shown.decisionLine = e->decisionLine;
-    }
-    if (const Core::MetricEvidence *l = judgement.metric(Core::MetricKind::Latency)) {
-        shown.latency.append({minutes, l->logEvidence});
-    }
+    // Each test has its own line (its share of α): chart the way to it, so 1 means "roll back".
+    auto progressToLine = [](const Core::MetricEvidence *m) {
+        return m && m->decisionLine > 0 ? m->logEvidence / m->decisionLine : 0.0;
+    };
+    shown.errors.append({minutes, progressToLine(judgement.metric(Core::MetricKind::Errors))});
+    shown.latency.append({minutes, progressToLine(judgement.metric(Core::MetricKind::Latency))});
+    shown.budgets.append({minutes, std::max(progressToLine(judgement.metric(Core::MetricKind::ErrorBudget)),
+                                            progressToLine(judgement.metric(Core::MetricKind::LatencyBudget)))});
     if (release == m_release) {
         m_resume->setVisible(progress.state == Core::PlanState::Paused);
         m_stop->setVisible(!Core::isFinal(progress.state));
@@ -256,7 +258,7 @@ void PlanPanel::show(const Shown &shown, bool running, const QString &driver)
         m_status->clear();
         m_evidence->clear();
         m_outcome->clear();
-        m_chart->setSeries({}, {}, 0);
+        m_chart->setSeries({}, {}, {});
         return;
     }
     QStringList steps;
@@ -316,7 +318,7 @@ void PlanPanel::show(const Shown &shown, bool running, const QString &driver)
                   .arg(p.state == Core::PlanState::Promoted ? QStringLiteral("#2e7d32") : Theme::danger.name(),
                        p.outcome.toHtmlEscaped())
             : QString());
-    m_chart->setSeries(shown.errors, shown.latency, shown.decisionLine > 0 ? shown.decisionLine : 6.0);
+    m_chart->setSeries(shown.errors, shown.latency, shown.budgets);
 }
 
 QString PlanPanel::timelineText() const

@@ -51,7 +51,7 @@ private:
         Core::Judgement judgement;
         QList<QPointF> errors;
         QList<QPointF> latency;
-        double decisionLine = 0;
+        QList<QPointF> budgets;
         bool live = false; // from this console's runner, not just the annotation
     };
     Core::Plan chosenPlan() const;

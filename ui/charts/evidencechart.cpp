@@ -17,6 +17,7 @@ struct EvidenceChart::Private
     QChart *chart = nullptr;
     QLineSeries *errors = nullptr;
     QLineSeries *latency = nullptr;
+    QLineSeries *budgets = nullptr;
     QLineSeries *line = nullptr;
     QValueAxis *x = nullptr;
     QValueAxis *y = nullptr;
@@ -40,20 +41,23 @@ EvidenceChart::EvidenceChart(QWidget *parent) : QWidget(parent), d(new Private)
     errors.setWidthF(2.0);
     QPen latency(QColor(0xef, 0x6c, 0x00));
     latency.setWidthF(2.0);
+    QPen budgets(QColor(0x60, 0x60, 0x60));
+    budgets.setWidthF(1.5);
     QPen line(Theme::danger);
     line.setStyle(Qt::DashLine);
     add(d->errors, tr("errors"), errors);
     add(d->latency, tr("latency"), latency);
+    add(d->budgets, tr("budgets"), budgets);
     add(d->line, tr("roll back"), line);
     d->x = new QValueAxis;
     d->x->setLabelFormat(QStringLiteral("%.1f"));
     d->x->setTitleText(tr("minutes into the plan"));
     d->y = new QValueAxis;
-    d->y->setLabelFormat(QStringLiteral("%.0f"));
-    d->y->setTitleText(tr("log evidence"));
+    d->y->setLabelFormat(QStringLiteral("%.1f"));
+    d->y->setTitleText(tr("evidence ÷ line"));
     d->chart->addAxis(d->x, Qt::AlignBottom);
     d->chart->addAxis(d->y, Qt::AlignLeft);
-    for (QLineSeries *series : {d->errors, d->latency, d->line}) {
+    for (QLineSeries *series : {d->errors, d->latency, d->budgets, d->line}) {
         series->attachAxis(d->x);
         series->attachAxis(d->y);
     }
@@ -70,24 +74,26 @@ EvidenceChart::~EvidenceChart()
     delete d;
 }
 
-void EvidenceChart::setSeries(const QList<QPointF> &errors, const QList<QPointF> &latency, double decisionLine)
+void EvidenceChart::setSeries(const QList<QPointF> &errors, const QList<QPointF> &latency,
+                              const QList<QPointF> &budgets)
 {
     d->errors->replace(errors);
     d->latency->replace(latency);
+    d->budgets->replace(budgets);
     double right = 1;
-    double low = -2;
-    double high = decisionLine * 1.2;
-    for (const QList<QPointF> *points : {&errors, &latency}) {
+    double low = -0.5;
+    double high = 1.2;
+    for (const QList<QPointF> *points : {&errors, &latency, &budgets}) {
         for (const QPointF &p : *points) {
             right = std::max(right, p.x());
             low = std::min(low, p.y());
             high = std::max(high, p.y());
         }
     }
-    d->line->replace({QPointF(0, decisionLine), QPointF(right, decisionLine)});
+    d->line->replace({QPointF(0, 1.0), QPointF(right, 1.0)});
     d->x->setRange(0, right);
     d->x->applyNiceNumbers();
-    d->y->setRange(std::max(low, -20.0), high);
+    d->y->setRange(std::max(low, -3.0), std::min(high, 5.0));
     d->y->applyNiceNumbers();
 }
 

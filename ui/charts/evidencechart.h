@@ -6,8 +6,8 @@
 
 namespace Curtain::Ui {
 
-// The judge's evidence over time, one line per comparison (errors, latency), with the line at
-// which it rolls back. Evidence is the log likelihood ratio: it climbs when the candidate is worse.
+// The judge's evidence over time: for the error and latency comparisons and the absolute budgets,
+// how far each test's log likelihood ratio has come towards its own roll-back line (1 = roll back).
 class EvidenceChart final : public QWidget
 {
     Q_OBJECT
@@ -17,7 +17,7 @@ public:
     ~EvidenceChart() override;
 
     // x in minutes since the plan started.
-    void setSeries(const QList<QPointF> &errors, const QList<QPointF> &latency, double decisionLine);
+    void setSeries(const QList<QPointF> &errors, const QList<QPointF> &latency, const QList<QPointF> &budgets);
     int pointCount() const;
 
 private:
