@@ -4,6 +4,7 @@
 
 #include "testsupport.h"
 
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -174,6 +175,39 @@ private Q_SLOTS:
                  qPrintable(run.out));
         QCOMPARE(weights("search"), std::make_pair(0LL, 100LL));
         QCOMPARE(annotation("search", "curtain.dev~1stable-color"), std::string("green"));
+    }
+
+    void vanishedDriver_holdsTheWeight_andARestartResumes()
+    {
+        // After healthyCanary_isPromoted, green is stable: blue is search's candidate now.
+        QCOMPARE(weights("search"), std::make_pair(0LL, 100LL));
+        const QString file =
+            planFile(QStringLiteral("resume.yaml"), "steps:\n  - setWeight: 5\n"
+                                                    "  - pause: {duration: 20s}\n  - analysis: {timeout: 5m}\n");
+        QProcess driver;
+        driver.start(Test::binary(QStringLiteral("curtainctl")),
+                     ctlArguments({QStringLiteral("run"), QStringLiteral("search"), QStringLiteral("--plan"), file}));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            annotation("search", "curtain.dev~1plan-progress").find("\"step\":1") != std::string::npos, 20'000);
+        driver.kill(); // the console vanishes mid-plan: no goodbye, the Lease just stops being renewed
+        driver.waitForFinished();
+        QCOMPARE(weights("search"), std::make_pair(5LL, 95LL));
+
+        // A new driver waits for the Lease to lapse (15 s), then resumes from the route — at the
+        // pause, with the plan saved there — instead of starting over.
+        Run first = ctl({QStringLiteral("run"), QStringLiteral("search")});
+        QCOMPARE(first.exitCode, 1);
+        QVERIFY2(first.err.contains(QStringLiteral("is driven by curtainctl@")), qPrintable(first.err));
+        QCOMPARE(weights("search"), std::make_pair(5LL, 95LL)); // held while nobody judges
+        QDeadlineTimer lapse(40'000);
+        while (first.err.contains(QStringLiteral("is driven by")) && !lapse.hasExpired()) {
+            QTest::qWait(1000);
+            first = ctl({QStringLiteral("run"), QStringLiteral("search")}, 300'000);
+        }
+        QVERIFY2(first.exitCode == 0, qPrintable(first.out + first.err));
+        QVERIFY2(first.err.section(QLatin1Char('\n'), 0, 0).contains(QStringLiteral("step 2/3 pause 20 s")),
+                 qPrintable(first.err));
+        QCOMPARE(weights("search"), std::make_pair(100LL, 0LL));
     }
 
     void prometheus_startsScrapingTheSim()
