@@ -20,6 +20,7 @@
 #include <QSysInfo>
 #include <QTimer>
 
+#include <cmath>
 #include <cstdio>
 
 using namespace Curtain;
@@ -143,16 +144,23 @@ QJsonObject judgementJson(const Core::Judgement &j)
 {
     QJsonArray metrics;
     for (const Core::MetricEvidence &m : j.metrics) {
-        metrics.append(QJsonObject{{QStringLiteral("name"), m.name},
-                                   {QStringLiteral("verdict"), Core::verdictName(m.verdict)},
-                                   {QStringLiteral("candidateEvents"), m.candidateEvents},
-                                   {QStringLiteral("candidateRequests"), m.candidateRequests},
-                                   {QStringLiteral("stableEvents"), m.stableEvents},
-                                   {QStringLiteral("stableRequests"), m.stableRequests},
-                                   {QStringLiteral("ratio"), m.ratio ? QJsonValue(*m.ratio) : QJsonValue()},
-                                   {QStringLiteral("logEvidence"), m.logEvidence},
-                                   {QStringLiteral("decisionLine"), m.decisionLine},
-                                   {QStringLiteral("detail"), m.detail}});
+        metrics.append(
+            QJsonObject{{QStringLiteral("name"), m.name},
+                        {QStringLiteral("verdict"), Core::verdictName(m.verdict)},
+                        {QStringLiteral("candidateEvents"), m.candidateEvents},
+                        {QStringLiteral("candidateRequests"), m.candidateRequests},
+                        {QStringLiteral("stableEvents"), m.stableEvents},
+                        {QStringLiteral("stableRequests"), m.stableRequests},
+                        {QStringLiteral("ratio"), m.ratio ? QJsonValue(*m.ratio) : QJsonValue()},
+                        {QStringLiteral("ratioLow"), m.ratioLow},
+                        {QStringLiteral("ratioHigh"), std::isinf(m.ratioHigh) ? QJsonValue() : QJsonValue(m.ratioHigh)},
+                        {QStringLiteral("logPassEvidence"), m.logPassEvidence},
+                        {QStringLiteral("passLine"), m.passLine},
+                        {QStringLiteral("secondsToDecision"),
+                         m.secondsToDecision ? QJsonValue(*m.secondsToDecision) : QJsonValue()},
+                        {QStringLiteral("logEvidence"), m.logEvidence},
+                        {QStringLiteral("decisionLine"), m.decisionLine},
+                        {QStringLiteral("detail"), m.detail}});
     }
     return {{QStringLiteral("verdict"), Core::verdictName(j.verdict)},
             {QStringLiteral("reason"), j.reason},

@@ -87,6 +87,8 @@ private Q_SLOTS:
         QVERIFY(panel->evidencePoints() > 0);
         QTRY_COMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
         QTRY_VERIFY(start->isEnabled()); // the plan is over: another may start
+        QTRY_VERIFY2(m_window->lastActionText().startsWith(QStringLiteral("catalog: Rolled back automatically")),
+                     qPrintable(m_window->lastActionText()));
         const QString shot = qEnvironmentVariable("CURTAIN_PLAN_SCREENSHOT");
         if (!shot.isEmpty()) {
             m_window->grab().save(shot);

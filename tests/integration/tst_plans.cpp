@@ -135,6 +135,24 @@ private Q_SLOTS:
         // The route says how it ended, for every other console.
         const std::string progress = annotation("catalog", "curtain.dev~1plan-progress");
         QVERIFY2(progress.find("\"state\":\"rolled back\"") != std::string::npos, progress.c_str());
+
+        // The same verdict for a pipeline, as JSON with the evidence behind it.
+        const Run json = ctl({QStringLiteral("-o"), QStringLiteral("json"), QStringLiteral("run"),
+                              QStringLiteral("catalog"), QStringLiteral("--plan"), file});
+        QCOMPARE(json.exitCode, 1);
+        const auto out = nlohmann::json::parse(json.out.toStdString(), nullptr, false);
+        QVERIFY2(!out.is_discarded(), qPrintable(json.out));
+        QVERIFY(out["state"] == "rolled back");
+        QVERIFY(out["judgement"]["verdict"] == "Fail");
+        bool failedMetric = false;
+        for (const auto &metric : out["judgement"]["metrics"]) {
+            if (metric["verdict"] == "Fail") {
+                failedMetric = metric["candidateRequests"].get<double>() > 0 &&
+                               metric["logEvidence"].get<double>() >= metric["decisionLine"].get<double>();
+            }
+        }
+        QVERIFY2(failedMetric, qPrintable(json.out));
+        QCOMPARE(weights("catalog"), std::make_pair(100LL, 0LL));
     }
 
     void secondDriver_isReadOnly_butRollbackAlwaysWorks()
