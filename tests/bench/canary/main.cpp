@@ -284,6 +284,15 @@ int main(int argc, char **argv)
     if (methods.empty()) {
         methods = methodNames();
     }
+    for (const std::string &m : methods) {
+        if (!makeMethod(m, 1)) { // also those named in a scenario file
+            std::fprintf(stderr,
+                         "curtain-bench: unknown method '%s'; use curtain, flagger, argo, argo-default or "
+                         "codedeploy\n",
+                         m.c_str());
+            return 2;
+        }
+    }
 
     std::vector<Cell> cells;
     auto add = [&](const TrafficParams &traffic, const std::string &label) {
