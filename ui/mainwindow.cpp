@@ -65,8 +65,6 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_latency->setObjectName(QStringLiteral("latencyChart"));
     m_actions = new ActionBar(this);
     m_plan = new PlanPanel(this);
-    m_errors->setMinimumHeight(150);
-    m_latency->setMinimumHeight(150);
 
     auto *panels = new QHBoxLayout;
     panels->addWidget(m_blue);
@@ -84,7 +82,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     detailLayout->addWidget(m_slider);
     detailLayout->addLayout(charts, 1);
     detailLayout->addWidget(m_actions);
-    detailLayout->addWidget(m_plan, 1);
+    detailLayout->addWidget(m_plan);
 
     auto *splitter = new QSplitter(this);
     splitter->addWidget(m_list);

@@ -259,6 +259,7 @@ void PlanPanel::show(const Shown &shown, bool running, const QString &driver)
         m_evidence->clear();
         m_outcome->clear();
         m_chart->setSeries({}, {}, {});
+        m_chart->hide(); // nothing to plot: leave the room to the live charts
         return;
     }
     QStringList steps;
@@ -319,6 +320,7 @@ void PlanPanel::show(const Shown &shown, bool running, const QString &driver)
                        p.outcome.toHtmlEscaped())
             : QString());
     m_chart->setSeries(shown.errors, shown.latency, shown.budgets);
+    m_chart->setVisible(!shown.errors.isEmpty());
 }
 
 QString PlanPanel::timelineText() const
