@@ -1,9 +1,5 @@
 #include "adapters/httprouteadapter.h"
 
-#include <QDateTime>
-#include <QJsonDocument>
-#include <QJsonObject>
-
 #include "adapters/conventions.h"
 #include "adapters/environmentreader.h"
 
@@ -120,20 +116,6 @@ Core::ReleaseSnapshot HttpRouteAdapter::read(const Json &route, const ClusterVie
     }
     snapshot.blue.trafficPercent = int(std::lround(100.0 * double(blue) / double(blue + green)));
     snapshot.green.trafficPercent = 100 - snapshot.blue.trafficPercent;
-    snapshot.plan = Kube::annotation(route, Conventions::planAnnotation);
-    snapshot.planProgress = Kube::annotation(route, Conventions::planProgressAnnotation);
-    if (!snapshot.planProgress.isEmpty()) {
-        // Only the state and driver matter here; the engine parses the rest when it drives.
-        const QJsonObject progress = QJsonDocument::fromJson(snapshot.planProgress.toUtf8()).object();
-        const QString state = progress.value(QStringLiteral("state")).toString();
-        // A driver that stopped writing its heartbeat has gone: its plan no longer locks the release.
-        const QDateTime heartbeat =
-            QDateTime::fromString(progress.value(QStringLiteral("heartbeat")).toString(), Qt::ISODateWithMs);
-        const bool alive = heartbeat.isValid() && heartbeat.secsTo(QDateTime::currentDateTimeUtc()) < 30;
-        if (alive && (state == QLatin1String("running") || state == QLatin1String("paused"))) {
-            snapshot.planDriver = progress.value(QStringLiteral("driver")).toString(QStringLiteral("another console"));
-        }
-    }
     const std::optional<Color> annotated = Core::parseColor(Kube::annotation(route, Conventions::stableAnnotation));
     snapshot.stable = annotated ? *annotated : (blue >= green ? Color::Blue : Color::Green);
     if (snapshot.previous == snapshot.stable) {

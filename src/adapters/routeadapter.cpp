@@ -1,5 +1,8 @@
 #include "adapters/routeadapter.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include "adapters/conventions.h"
 #include "adapters/environmentreader.h"
 #include "adapters/httprouteadapter.h"
@@ -40,6 +43,21 @@ void completeSnapshot(Core::ReleaseSnapshot &snapshot, const Kube::Json &route, 
     snapshot.green = readEnvironment(view, snapshot.namespaceName, snapshot.name, Core::Color::Green);
     snapshot.previous = Core::parseColor(Kube::annotation(route, Conventions::previousAnnotation));
     snapshot.observedAt = QDateTime::currentDateTimeUtc();
+    // Plans live on the route whatever its kind (curtain.dev/plan, curtain.dev/plan-progress).
+    snapshot.plan = Kube::annotation(route, Conventions::planAnnotation);
+    snapshot.planProgress = Kube::annotation(route, Conventions::planProgressAnnotation);
+    if (!snapshot.planProgress.isEmpty()) {
+        // Only the state and driver matter here; the engine parses the rest when it drives.
+        const QJsonObject progress = QJsonDocument::fromJson(snapshot.planProgress.toUtf8()).object();
+        const QString state = progress.value(QStringLiteral("state")).toString();
+        // A driver that stopped writing its heartbeat has gone: its plan no longer locks the release.
+        const QDateTime heartbeat =
+            QDateTime::fromString(progress.value(QStringLiteral("heartbeat")).toString(), Qt::ISODateWithMs);
+        const bool alive = heartbeat.isValid() && heartbeat.secsTo(QDateTime::currentDateTimeUtc()) < 30;
+        if (alive && (state == QLatin1String("running") || state == QLatin1String("paused"))) {
+            snapshot.planDriver = progress.value(QStringLiteral("driver")).toString(QStringLiteral("another console"));
+        }
+    }
 }
 
 Core::ReleaseSnapshots discoverReleases(const ClusterView &view)
