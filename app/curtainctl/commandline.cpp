@@ -32,6 +32,10 @@ Commands:
       --prometheus-token-file FILE        bearer token for a Prometheus metrics source
       --prometheus-basic-auth-file FILE   "user:password" for a Prometheus metrics source
 
+  inspect FILE...          an Argo Rollout's status from saved objects (the Rollout with its
+                           ReplicaSets and AnalysisRuns, YAML or JSON), as kubectl argo rollouts
+                           get shows it; no cluster needed
+
 RELEASE is a name, or NAMESPACE/NAME when the name exists in several namespaces.
 
 Exit codes: 0 success (run: promoted), 1 action refused or failed (run: rolled back or stopped),
@@ -148,6 +152,14 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             return std::nullopt;
         }
         inv.command = Command::Releases;
+    } else if (command == QLatin1String("inspect")) {
+        if (positional.isEmpty()) {
+            *error =
+                QStringLiteral("usage: curtainctl inspect FILE... (a Rollout with its ReplicaSets and AnalysisRuns)");
+            return std::nullopt;
+        }
+        inv.command = Command::Inspect;
+        inv.files = positional;
     } else if (command == QLatin1String("run")) {
         if (!needs(1, QStringLiteral("RELEASE [--plan FILE]"))) {
             return std::nullopt;
@@ -181,7 +193,7 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
         inv.action = {*kind, positional[0], 0, {}};
     } else {
         *error = QStringLiteral("unknown command \"%1\"; commands: contexts, releases, status, set-weight, promote, "
-                                "flip, rollback, run")
+                                "flip, rollback, run, inspect")
                      .arg(command);
         return std::nullopt;
     }

@@ -9,7 +9,7 @@
 
 namespace Curtain::Ctl {
 
-enum class Command { Contexts, Releases, Status, Action, Run };
+enum class Command { Contexts, Releases, Status, Action, Run, Inspect };
 enum class OutputFormat { Table, Json };
 
 struct Invocation
@@ -24,6 +24,7 @@ struct Invocation
     Command command = Command::Releases;
     QString release;
     Core::ActionRequest action;
+    QStringList files;               // inspect: saved objects to read offline
     QString planFile;                // run: the plan to drive (default: the release's saved plan, else the classic one)
     QString prometheusTokenFile;     // run: bearer token for a Prometheus metrics source
     QString prometheusBasicAuthFile; // run: "user:password" for a Prometheus metrics source

@@ -1,6 +1,7 @@
 // curtainctl: every console action, for scripts and pipelines. It runs the same engine as the GUI.
 
 #include "commandline.h"
+#include "inspect.h"
 #include "output.h"
 
 #include "engine/clusterselection.h"
@@ -292,6 +293,17 @@ int main(int argc, char *argv[])
     if (invocation->showVersion) {
         writeOut(QStringLiteral("curtainctl %1\n").arg(QStringLiteral(CURTAIN_VERSION)));
         return Ctl::Success;
+    }
+
+    if (invocation->command == Ctl::Command::Inspect) {
+        QString out;
+        QString error;
+        const int code = Ctl::inspect(*invocation, &out, &error);
+        if (code != Ctl::Success) {
+            writeErr(QStringLiteral("curtainctl: %1\n").arg(error));
+        }
+        writeOut(out);
+        return code;
     }
 
     if (invocation->command == Ctl::Command::Contexts) {

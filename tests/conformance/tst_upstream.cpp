@@ -15,7 +15,7 @@
 #include <QDir>
 #include <QTest>
 
-#include <yaml-cpp/yaml.h>
+#include "kube/yamldocuments.h"
 
 using namespace Curtain;
 using nlohmann::json;
@@ -27,43 +27,11 @@ QString upstream(const QString &relative)
     return Test::upstreamFixtures() + QStringLiteral("/kubernetes/") + relative;
 }
 
-json yamlToJson(const YAML::Node &node)
+// One object from an upstream YAML file, read the way `curtainctl inspect` and kubectl read files.
+json yamlObject(const QString &path)
 {
-    switch (node.Type()) {
-    case YAML::NodeType::Map: {
-        json object = json::object();
-        for (const auto &entry : node) {
-            object[entry.first.as<std::string>()] = yamlToJson(entry.second);
-        }
-        return object;
-    }
-    case YAML::NodeType::Sequence: {
-        json array = json::array();
-        for (const auto &item : node) {
-            array.push_back(yamlToJson(item));
-        }
-        return array;
-    }
-    case YAML::NodeType::Scalar: {
-        const std::string text = node.Scalar();
-        if (node.Tag() != "!") { // unquoted: numbers and booleans as YAML reads them
-            try {
-                std::size_t used = 0;
-                const long long number = std::stoll(text, &used);
-                if (used == text.size()) {
-                    return number;
-                }
-            } catch (const std::exception &) {
-            }
-            if (text == "true" || text == "false") {
-                return text == "true";
-            }
-        }
-        return text;
-    }
-    default:
-        return nullptr;
-    }
+    const auto objects = Kube::parseObjects(Test::readFile(path), path);
+    return objects.ok() && !objects.value().empty() ? objects.value().front() : json();
 }
 
 // A request file: "METHOD PATH HTTP/1.1", headers, a blank line, the body.
@@ -260,8 +228,7 @@ private Q_SLOTS:
 
     void gatewayApiExample_readsAndWritesLikeTheReferenceRequest()
     {
-        json route =
-            yamlToJson(YAML::LoadFile(upstream(QStringLiteral("gateway-api/traffic-split-2.yaml")).toStdString()));
+        json route = yamlObject(upstream(QStringLiteral("gateway-api/traffic-split-2.yaml")));
         route["metadata"]["namespace"] = "shop";
         route["metadata"]["resourceVersion"] = "90211";
         route["metadata"]["labels"]["curtain.dev/release"] = "foo";
@@ -317,8 +284,7 @@ private Q_SLOTS:
         json object =
             kind == QLatin1String("Service")
                 ? json{{"metadata", {{"name", "app"}}}, {"spec", {{"selector", {{"app", "web"}, {"version", "blue"}}}}}}
-                : yamlToJson(
-                      YAML::LoadFile(upstream(QStringLiteral("gateway-api/traffic-split-2.yaml")).toStdString()));
+                : yamlObject(upstream(QStringLiteral("gateway-api/traffic-split-2.yaml")));
         object["metadata"]["name"] = kind == QLatin1String("Service") ? "app" : "foo-route";
         if (kind == QLatin1String("HTTPRoute")) { // start from 50/50 so the request really changes something
             object["spec"]["rules"][0]["backendRefs"][0]["weight"] = 50;

@@ -57,6 +57,46 @@ private Q_SLOTS:
         m_api = std::make_unique<Test::ApiReader>(m_sim.port());
     }
 
+    void inspect_derivesArgoStatusOffline()
+    {
+        // A canary paused at its second step, traffic split by a router, one stable and one canary
+        // ReplicaSet: the fields `kubectl argo rollouts get` shows, read from files, no cluster.
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("web.yaml"));
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: web, namespace: shop, generation: 4}\n"
+            "spec:\n  replicas: 4\n  strategy:\n    canary:\n      trafficRouting: {nginx: {stableIngress: web}}\n"
+            "      steps:\n      - setWeight: 10\n      - pause: {}\n      - setWeight: 50\n      - pause: {duration: "
+            "10m}\n"
+            "status:\n  observedGeneration: '4'\n  currentStepIndex: 1\n  currentPodHash: bbb\n  stableRS: aaa\n"
+            "  replicas: 5\n  updatedReplicas: 1\n  readyReplicas: 5\n  availableReplicas: 5\n"
+            "  canary: {weights: {canary: {weight: 10}, stable: {weight: 90}}}\n"
+            "  pauseConditions: [{reason: CanaryPauseStep, startTime: '2026-11-26T10:00:00Z'}]\n"
+            "---\napiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: web-bbb\n  generation: 1\n"
+            "  labels: {rollouts-pod-template-hash: bbb}\n  annotations: {rollout.argoproj.io/revision: '2'}\n"
+            "  ownerReferences: [{kind: Rollout, name: web}]\nspec: {replicas: 1}\n"
+            "status: {observedGeneration: 1, readyReplicas: 1, availableReplicas: 1}\n");
+        out.close();
+        const Run run = curtainctl({QStringLiteral("inspect"), file});
+        QCOMPARE(run.exitCode, 0);
+        for (const char *expected :
+             {"Status:         Paused", "Message:        CanaryPauseStep", "Step:         1/4", "SetWeight:    10",
+              "ActualWeight: 10", "Needs a human:  step 1 pauses until someone promotes", "web-bbb", "canary"}) {
+            QVERIFY2(run.out.contains(QLatin1String(expected)),
+                     qPrintable(QLatin1String(expected) + QLatin1Char('\n') + run.out));
+        }
+        const Run json = curtainctl({QStringLiteral("-o"), QStringLiteral("json"), QStringLiteral("inspect"), file});
+        const auto parsed = nlohmann::json::parse(json.out.toStdString(), nullptr, false);
+        QVERIFY(parsed["status"] == "Paused" && parsed["actualWeight"] == 10 &&
+                parsed["replicaSets"][0]["roles"][0] == "canary");
+
+        const Run none = curtainctl({QStringLiteral("inspect"), QStringLiteral("/dev/null")});
+        QCOMPARE(none.exitCode, 2);
+        QVERIFY2(none.err.contains(QStringLiteral("no Rollout in /dev/null")), qPrintable(none.err));
+    }
+
     void releases_listsBothWithVersionsAndWeights()
     {
         const Run run = ctl({QStringLiteral("releases")});
