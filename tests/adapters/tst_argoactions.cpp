@@ -1,0 +1,138 @@
+// Argo Rollouts actions produce the very requests the kubectl plugin sends (reference
+// argo-rollouts.md §2): status patches with their unified fallback, spec patches, the undo JSON
+// patch of the chosen ReplicaSet's template, and set image on the named container only.
+
+#include "adapters/argo/rolloutactions.h"
+
+#include <QTest>
+
+using namespace Curtain;
+using namespace Curtain::Adapters::Argo;
+using Kube::Json;
+
+namespace {
+
+Json canary(const Json &status, bool paused = false)
+{
+    return {{"kind", "Rollout"},
+            {"metadata", {{"name", "web"}, {"namespace", "shop"}}},
+            {"spec",
+             {{"paused", paused},
+              {"strategy",
+               {{"canary",
+                 {{"steps", {{{"setWeight", 10}}, {{"pause", Json::object()}}, {{"analysis", Json::object()}}}}}}}},
+              {"template",
+               {{"metadata", {{"labels", {{"app", "web"}}}}},
+                {"spec", {{"containers", {{{"name", "web"}, {"image", "web:2"}}}}}}}}}},
+            {"status", status}};
+}
+
+Json replicaSet(int revision, const char *image)
+{
+    return {{"kind", "ReplicaSet"},
+            {"metadata",
+             {{"name", "web-" + std::to_string(revision)},
+              {"annotations", {{"rollout.argoproj.io/revision", std::to_string(revision)}}},
+              {"ownerReferences", {{{"kind", "Rollout"}, {"name", "web"}}}}}},
+            {"spec",
+             {{"template",
+               {{"metadata",
+                 {{"labels", {{"app", "web"}, {"rollouts-pod-template-hash", "h" + std::to_string(revision)}}}}},
+                {"spec", {{"containers", {{{"name", "web"}, {"image", image}}}}}}}}}}};
+}
+
+} // namespace
+
+class TestArgoActions : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void promote_endsThePause_withTheUnifiedFallback()
+    {
+        const auto plan = planPromote(
+            canary({{"currentStepIndex", 1}, {"pauseConditions", {{{"reason", "CanaryPauseStep"}}}}}), false);
+        QVERIFY(plan.ok());
+        QCOMPARE(plan.value().writes.size(), 1);
+        const ArgoWrite &w = plan.value().writes.first();
+        QCOMPARE(w.path, QStringLiteral("/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/web/status"));
+        QVERIFY(w.body == Json::parse(R"({"status":{"pauseConditions":null}})"));
+        QVERIFY(*w.fallback == Json::parse(R"({"status":{"pauseConditions":null}})"));
+    }
+
+    void promote_duringAnAnalysisStep_skipsIt()
+    {
+        const auto plan = planPromote(canary({{"currentStepIndex", 2}}), false);
+        QVERIFY(plan.value().writes.first().body ==
+                Json::parse(R"({"status":{"pauseConditions":null,"currentStepIndex":3}})"));
+    }
+
+    void promote_ofAManuallyPausedRollout_alsoUnpausesTheSpec()
+    {
+        const auto plan = planPromote(
+            canary({{"currentStepIndex", 1}, {"pauseConditions", {{{"reason", "CanaryPauseStep"}}}}}, true), false);
+        QCOMPARE(plan.value().writes.size(), 2);
+        QVERIFY(*plan.value().writes[0].fallback ==
+                Json::parse(R"({"spec":{"paused":false},"status":{"pauseConditions":null}})"));
+        QCOMPARE(plan.value().writes[1].path,
+                 QStringLiteral("/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/web"));
+        QVERIFY(plan.value().writes[1].body == Json::parse(R"({"spec":{"paused":false}})"));
+    }
+
+    void promote_afterAnInconclusiveStepAnalysis_clearsTheControllerPause()
+    {
+        const auto plan =
+            planPromote(canary({{"currentStepIndex", 2},
+                                {"controllerPause", true},
+                                {"pauseConditions", {{{"reason", "InconclusiveAnalysisRun"}}}},
+                                {"canary", {{"currentStepAnalysisRunStatus", {{"status", "Inconclusive"}}}}}}),
+                        false);
+        QVERIFY(plan.value().writes.first().body ==
+                Json::parse(R"({"status":{"pauseConditions":null,"controllerPause":false,"currentStepIndex":3}})"));
+    }
+
+    void promoteFull_abort_retry_pause_restart()
+    {
+        const Json r = canary({{"currentPodHash", "b"}, {"stableRS", "a"}});
+        QVERIFY(planPromote(r, true).value().writes.first().body == Json::parse(R"({"status":{"promoteFull":true}})"));
+        QVERIFY(planAbort(r).writes.first().body == Json::parse(R"({"status":{"abort":true}})"));
+        QVERIFY(planRetry(r).writes.first().body == Json::parse(R"({"status":{"abort":false}})"));
+        QVERIFY(planPause(r).writes.first().body == Json::parse(R"({"spec":{"paused":true}})"));
+        const ArgoWrite restart =
+            planRestart(r, QDateTime::fromString(QStringLiteral("2026-11-26T12:00:00Z"), Qt::ISODate)).writes.first();
+        QVERIFY(restart.body == Json::parse(R"({"spec":{"restartAt":"2026-11-26T12:00:00Z"}})"));
+        QVERIFY(!restart.fallback);
+    }
+
+    void undo_replacesTheTemplateWithThePreviousRevisionsWithoutItsHashLabel()
+    {
+        const auto plan =
+            planUndo(canary({}), {replicaSet(3, "web:1"), replicaSet(4, "web:2"), replicaSet(2, "web:0")}, 0);
+        QVERIFY(plan.ok());
+        const ArgoWrite &w = plan.value().writes.first();
+        QCOMPARE(w.type, Kube::PatchType::Json);
+        QVERIFY2(
+            w.body ==
+                Json::parse(
+                    R"([{"op":"replace","path":"/spec/template","value":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"web:1"}]}}}])"),
+            w.body.dump().c_str());
+        // Undo to what already runs writes nothing; a revision that is gone is an error naming those kept.
+        QCOMPARE(planUndo(canary({}), {replicaSet(4, "web:2")}, 4).value().skipped.left(16),
+                 QStringLiteral("skipped rollback"));
+        const auto missing = planUndo(canary({}), {replicaSet(4, "web:2")}, 9);
+        QVERIFY(!missing.ok());
+        QCOMPARE(missing.error().message,
+                 QStringLiteral("web has no ReplicaSet for revision 9 to undo to (revisions kept: 4)"));
+    }
+
+    void setImage_changesOnlyTheNamedContainer()
+    {
+        const auto updated = withImage(canary({}), QStringLiteral("web"), QStringLiteral("web:3"));
+        QVERIFY(updated.ok());
+        QVERIFY(updated.value()["spec"]["template"]["spec"]["containers"][0]["image"] == "web:3");
+        QVERIFY(!withImage(canary({}), QStringLiteral("sidecar"), QStringLiteral("x:1")).ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestArgoActions)
+#include "tst_argoactions.moc"
