@@ -102,11 +102,8 @@ PlanPanel::PlanPanel(QWidget *parent)
 Core::Plan PlanPanel::chosenPlan() const
 {
     const QString choice = m_template->currentData().toString();
-    if (choice == QLatin1String("saved")) {
-        const auto saved = Core::parsePlan(QJsonDocument::fromJson(m_savedPlan.toUtf8()).object());
-        if (saved.ok()) {
-            return saved.value();
-        }
+    if (choice == QLatin1String("saved") && m_savedPlan) {
+        return *m_savedPlan;
     }
     return choice == QLatin1String("quick") ? quickPlan() : Core::classicPlan();
 }
@@ -159,37 +156,31 @@ void PlanPanel::setRelease(const Core::ReleaseSnapshot *release, bool drivenHere
         m_release.clear();
         return;
     }
-    const bool changed = m_release != release->name || m_savedPlan != release->plan;
+    const bool changed = m_release != release->name || m_savedPlan.has_value() != release->savedPlan.has_value() ||
+                         (m_savedPlan && release->savedPlan && m_savedPlan->toJson() != release->savedPlan->toJson());
     m_release = release->name;
-    m_savedPlan = release->plan;
+    m_savedPlan = release->savedPlan;
     m_driver = release->planDriver;
     if (changed) {
         const QString previous = m_template->currentData().toString();
         m_template->clear();
-        if (!m_savedPlan.isEmpty()) {
+        if (m_savedPlan) {
             m_template->addItem(tr("Saved on %1").arg(m_release), QStringLiteral("saved"));
         }
         m_template->addItem(tr("Classic: 5 % for 15 min → checks → 25 % → checks → promote"),
                             QStringLiteral("classic"));
         m_template->addItem(tr("Quick: 5 % for 30 s → checks → 25 % → checks → promote"), QStringLiteral("quick"));
         const int keep = m_template->findData(previous);
-        m_template->setCurrentIndex(!m_savedPlan.isEmpty() ? 0 : std::max(0, keep));
+        m_template->setCurrentIndex(m_savedPlan ? 0 : std::max(0, keep));
     }
     // What the route says, unless this console drives the plan and knows more.
     Shown shown = m_shown.value(m_release);
-    if (!shown.live && !release->planProgress.isEmpty()) {
-        const QJsonObject object = QJsonDocument::fromJson(release->planProgress.toUtf8()).object();
-        const auto progress = Core::PlanProgress::fromJson(object);
-        if (progress.ok()) {
-            shown.progress = progress.value();
-            shown.judgement.verdict =
-                object.value(QStringLiteral("verdict")).toString() == QLatin1String("Fail")   ? Core::Verdict::Fail
-                : object.value(QStringLiteral("verdict")).toString() == QLatin1String("Pass") ? Core::Verdict::Pass
-                                                                                              : Core::Verdict::Hold;
-            shown.judgement.reason = object.value(QStringLiteral("reason")).toString();
-            shown.judgement.metrics.clear();
-            m_shown.insert(m_release, shown);
-        }
+    if (!shown.live && release->planProgress) {
+        shown.progress = *release->planProgress;
+        shown.judgement.verdict = shown.progress.verdict;
+        shown.judgement.reason = shown.progress.reason;
+        shown.judgement.metrics.clear();
+        m_shown.insert(m_release, shown);
     }
     const bool running = !m_driver.isEmpty() || (shown.live && !Core::isFinal(shown.progress.state));
     // A plan left unfinished by a console that went away resumes where it stopped, judge and all.

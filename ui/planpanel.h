@@ -59,7 +59,7 @@ private:
     void show(const Shown &shown, bool running, const QString &driver);
 
     QString m_release;
-    QString m_savedPlan;
+    std::optional<Core::Plan> m_savedPlan;
     bool m_drivenHere = false;
     QString m_driver;
     QHash<QString, Shown> m_shown; // by release

@@ -1,7 +1,6 @@
 #include "adapters/routeadapter.h"
 
 #include <QJsonDocument>
-#include <QJsonObject>
 
 #include "adapters/conventions.h"
 #include "adapters/environmentreader.h"
@@ -45,17 +44,17 @@ void completeSnapshot(Core::ReleaseSnapshot &snapshot, const Kube::Json &route, 
     snapshot.observedAt = QDateTime::currentDateTimeUtc();
     // Plans live on the route whatever its kind (curtain.dev/plan, curtain.dev/plan-progress).
     snapshot.plan = Kube::annotation(route, Conventions::planAnnotation);
-    snapshot.planProgress = Kube::annotation(route, Conventions::planProgressAnnotation);
-    if (!snapshot.planProgress.isEmpty()) {
-        // Only the state and driver matter here; the engine parses the rest when it drives.
-        const QJsonObject progress = QJsonDocument::fromJson(snapshot.planProgress.toUtf8()).object();
-        const QString state = progress.value(QStringLiteral("state")).toString();
+    if (const auto saved = Core::parsePlan(QJsonDocument::fromJson(snapshot.plan.toUtf8()).object()); saved.ok()) {
+        snapshot.savedPlan = saved.value();
+    }
+    const QString progress = Kube::annotation(route, Conventions::planProgressAnnotation);
+    if (const auto parsed = Core::PlanProgress::fromJson(QJsonDocument::fromJson(progress.toUtf8()).object());
+        !progress.isEmpty() && parsed.ok()) {
+        snapshot.planProgress = parsed.value();
         // A driver that stopped writing its heartbeat has gone: its plan no longer locks the release.
-        const QDateTime heartbeat =
-            QDateTime::fromString(progress.value(QStringLiteral("heartbeat")).toString(), Qt::ISODateWithMs);
-        const bool alive = heartbeat.isValid() && heartbeat.secsTo(QDateTime::currentDateTimeUtc()) < 30;
-        if (alive && (state == QLatin1String("running") || state == QLatin1String("paused"))) {
-            snapshot.planDriver = progress.value(QStringLiteral("driver")).toString(QStringLiteral("another console"));
+        if (parsed.value().drivenAt(QDateTime::currentDateTimeUtc())) {
+            snapshot.planDriver =
+                parsed.value().driver.isEmpty() ? QStringLiteral("another console") : parsed.value().driver;
         }
     }
 }

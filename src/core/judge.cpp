@@ -254,9 +254,6 @@ Judgement Judge::observe(const CanarySample &sample)
     if (m_current.verdict == Verdict::Fail) {
         return m_current; // the test has stopped: a decision made is not taken back by later luck
     }
-    if (!m_startMs) {
-        m_startMs = sample.timeMs;
-    }
     if (!sample.stable.present || !sample.candidate.present) {
         m_current = judge(sample.timeMs);
         if (m_current.verdict != Verdict::Fail) {

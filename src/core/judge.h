@@ -135,7 +135,6 @@ private:
     std::optional<ArmCounters> m_lastStable;
     std::optional<ArmCounters> m_lastCandidate;
     std::optional<qint64> m_firstCandidateTrafficMs;
-    std::optional<qint64> m_startMs;
     double m_candidateRequests = 0;
     double m_stableRequests = 0;
     double m_warmCandidateRequests = 0;

@@ -235,7 +235,26 @@ QJsonObject PlanProgress::toJson() const
             {QStringLiteral("stepStartedAt"), stepStartedAt.toString(Qt::ISODateWithMs)},
             {QStringLiteral("driver"), driver},
             {QStringLiteral("outcome"), outcome},
-            {QStringLiteral("judge"), judgeState}};
+            {QStringLiteral("judge"), judgeState},
+            {QStringLiteral("heartbeat"), heartbeat.toString(Qt::ISODateWithMs)},
+            {QStringLiteral("verdict"), verdictName(verdict)},
+            {QStringLiteral("reason"), reason}};
+}
+
+bool PlanProgress::drivenAt(const QDateTime &now) const
+{
+    return (state == PlanState::Running || state == PlanState::Paused) && heartbeat.isValid() &&
+           heartbeat.secsTo(now) < 30;
+}
+
+std::optional<Verdict> parseVerdict(const QString &name)
+{
+    for (Verdict v : {Verdict::Hold, Verdict::Pass, Verdict::Fail}) {
+        if (verdictName(v) == name) {
+            return v;
+        }
+    }
+    return std::nullopt;
 }
 
 Result<PlanProgress> PlanProgress::fromJson(const QJsonObject &object)
@@ -259,6 +278,9 @@ Result<PlanProgress> PlanProgress::fromJson(const QJsonObject &object)
     p.driver = object.value(QStringLiteral("driver")).toString();
     p.outcome = object.value(QStringLiteral("outcome")).toString();
     p.judgeState = object.value(QStringLiteral("judge")).toObject();
+    p.heartbeat = QDateTime::fromString(object.value(QStringLiteral("heartbeat")).toString(), Qt::ISODateWithMs);
+    p.verdict = parseVerdict(object.value(QStringLiteral("verdict")).toString()).value_or(Verdict::Hold);
+    p.reason = object.value(QStringLiteral("reason")).toString();
     return p;
 }
 

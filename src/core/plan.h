@@ -39,6 +39,8 @@ struct Plan
     QJsonObject toJson() const;
 };
 
+std::optional<Verdict> parseVerdict(const QString &name);
+
 // Parses a plan (already converted from YAML when it came from a file). Every problem names the
 // step and the fix; a plan with any problem is refused whole.
 Result<Plan> parsePlan(const QJsonObject &object);
@@ -71,6 +73,12 @@ struct PlanProgress
     QString driver;  // who holds the Lease, e.g. "curtain@laptop/4711"
     QString outcome; // the final sentence: why it promoted, rolled back or held
     QJsonObject judgeState;
+    QDateTime heartbeat;             // the driver's last write; a silent driver has gone
+    Verdict verdict = Verdict::Hold; // the judge's last word, for consoles that do not drive
+    QString reason;
+
+    // Running or paused, with a heartbeat younger than 30 s: the plan locks the release.
+    bool drivenAt(const QDateTime &now) const;
 
     QJsonObject toJson() const;
     static Result<PlanProgress> fromJson(const QJsonObject &object);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/plan.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QMetaType>
@@ -70,11 +72,12 @@ struct ReleaseSnapshot
     Environment blue;
     Environment green;
     Color stable = Color::Blue;
-    std::optional<Color> previous; // the color that served before the last flip or promote
-    QString problem;               // set when the route cannot be read as a release (and actions are off)
-    QString plan;                  // the release's saved plan (JSON), if any
-    QString planProgress;          // a plan's progress (JSON) as its driver last wrote it on the route
-    QString planDriver;            // who drives a running plan; empty when none runs
+    std::optional<Color> previous;            // the color that served before the last flip or promote
+    QString problem;                          // set when the route cannot be read as a release (and actions are off)
+    QString plan;                             // the release's saved plan as written on the route (JSON), if any
+    std::optional<Plan> savedPlan;            // the same, parsed; nullopt when absent or not a valid plan
+    std::optional<PlanProgress> planProgress; // where a plan is, as its driver last wrote it on the route
+    QString planDriver;                       // who drives a running plan; empty when none runs
     Capabilities capabilities;
     QDateTime observedAt;
 

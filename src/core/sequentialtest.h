@@ -31,13 +31,11 @@ public:
 
     double candidateEvents() const { return m_candidateEvents; }
     double stableEvents() const { return m_stableEvents; }
-    bool hasData() const { return !m_slices.empty(); }
 
     double logFailEvidence() const; // log of the mixture likelihood ratio against ρ = nullRatio
     double logPassEvidence() const; // log of the mixture likelihood ratio against ρ = maxRatio
     double failLine() const;        // log(1/α)
     double passLine() const;        // log(1/β)
-    double maxRatio() const { return m_maxRatio; }
 
     // Maximum-likelihood ρ; nullopt without events, +inf when only the candidate had events.
     std::optional<double> ratioEstimate() const;

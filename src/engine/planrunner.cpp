@@ -196,10 +196,9 @@ void PlanRunner::begin(const Core::ReleaseSnapshot &release)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     // A plan left running on the route (its console restarted or vanished) is resumed, judge and all.
-    const auto saved = Core::PlanProgress::fromJson(QJsonDocument::fromJson(release.planProgress.toUtf8()).object());
-    if (saved.ok() && !Core::isFinal(saved.value().state)) {
+    if (release.planProgress && !Core::isFinal(release.planProgress->state)) {
         const QString identity = m_progress.driver;
-        m_progress = saved.value();
+        m_progress = *release.planProgress;
         m_progress.driver = identity;
         m_judge = Core::Judge(m_progress.plan.judge);
         m_judge.setArmNames(Core::colorName(release.candidate()), Core::colorName(release.stable));
@@ -423,14 +422,14 @@ void PlanRunner::persist(bool force, std::function<void()> then)
     }
     m_lastPersistMs = nowMs;
     m_progress.judgeState = m_judge.saveState();
-    QJsonObject progress = m_progress.toJson();
-    progress[QStringLiteral("heartbeat")] = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-    progress[QStringLiteral("verdict")] = Core::verdictName(m_judgement.verdict);
-    progress[QStringLiteral("reason")] = m_judgement.reason;
-    const Json patch = {{"metadata",
-                         {{"annotations",
-                           {{Adapters::Conventions::planAnnotation.toStdString(), compact(m_progress.plan.toJson())},
-                            {Adapters::Conventions::planProgressAnnotation.toStdString(), compact(progress)}}}}}};
+    m_progress.heartbeat = QDateTime::currentDateTimeUtc();
+    m_progress.verdict = m_judgement.verdict;
+    m_progress.reason = m_judgement.reason;
+    const Json patch = {
+        {"metadata",
+         {{"annotations",
+           {{Adapters::Conventions::planAnnotation.toStdString(), compact(m_progress.plan.toJson())},
+            {Adapters::Conventions::planProgressAnnotation.toStdString(), compact(m_progress.toJson())}}}}}};
     const QString path =
         Adapters::adapterFor(release->routeKind)->objectPath(release->namespaceName, release->routeName);
     auto written = m_client->patch(path, Kube::PatchType::Merge, QByteArray::fromStdString(patch.dump()));
