@@ -295,8 +295,8 @@ void MainWindow::showSelected()
     const Core::ReleaseSnapshot *release = current();
     if (!release) {
         m_heading->setText(tr("No release selected"));
-        m_subheading->setText(
-            tr("Releases appear here when a Service or HTTPRoute carries the label curtain.dev/release."));
+        m_subheading->setText(tr("Releases appear here when a route (Service, HTTPRoute, VirtualService, TrafficSplit, "
+                                 "canary Ingress or Argo Rollout) carries the label curtain.dev/release."));
         m_blue->clear();
         m_green->clear();
         m_actions->clear();

@@ -149,7 +149,7 @@ void PlanPanel::editPlan()
 
 void PlanPanel::setRelease(const Core::ReleaseSnapshot *release, bool drivenHere)
 {
-    const bool weighted = release && release->routeKind == Core::RouteKind::HttpRoute;
+    const bool weighted = release && Core::isWeighted(release->routeKind);
     setVisible(release != nullptr);
     m_drivenHere = drivenHere;
     if (!release) {

@@ -15,8 +15,9 @@ namespace {
 
 constexpr const char *usage = R"(Usage: curtain-sim [--port N] [--host ADDRESS] [--scenario FILE] [--log]
 
-Serves Curtain's demo cluster: a Kubernetes API subset with Deployments, Services and Gateway API
-HTTPRoutes, a workload and traffic model, and Prometheus metrics for each environment.
+Serves Curtain's demo cluster: a Kubernetes API subset with Deployments, ReplicaSets, Services,
+Ingresses, Gateway API HTTPRoutes, Istio VirtualServices, SMI TrafficSplits and Argo Rollouts (with a
+small Rollouts controller), a workload and traffic model, and Prometheus metrics per environment.
 
   --port N          port to listen on (default 0: pick a free one and print it)
   --host ADDRESS    address to listen on (default 127.0.0.1)
@@ -32,11 +33,13 @@ HTTPRoutes, a workload and traffic model, and Prometheus metrics for each enviro
   --faults JSON     inject faults, e.g. '{"errorRate":0.1,"throttleRate":0.1,"retryAfterSeconds":1,
                     "delayMs":200}'; change them at run time with PUT /curtain-sim/faults (also
                     "dropWatches":true, "expireResumes":true)
+  --audit-log FILE  append one JSON line per write request (verb, requestURI, contentType,
+                    requestBody, responseCode), like kube-apiserver's audit log
   --rbac FILE       deny chosen verbs on chosen resources (YAML: deny: [{verb, resource,
                     namespace?}]): such requests get 403, SelfSubjectAccessReview says no
 
 Then, for example:
-  kubectl --server http://127.0.0.1:N get deployments,services,httproutes -n demo
+  kubectl --server http://127.0.0.1:N get deployments,services,httproutes,virtualservices,rollouts -n demo
   curtainctl --server http://127.0.0.1:N releases
 )";
 
@@ -103,6 +106,8 @@ int main(int argc, char *argv[])
             options.faultsJson = value("--faults");
         } else if (arg == "--rbac") {
             options.rbacFile = value("--rbac");
+        } else if (arg == "--audit-log") {
+            options.auditLogFile = value("--audit-log");
         } else if (arg == "--token-file") {
             options.tokenFile = value("--token-file");
         } else {

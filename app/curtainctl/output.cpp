@@ -101,16 +101,15 @@ QString describe(const Core::Environment &env)
 QString releasesTable(const Core::ReleaseSnapshots &releases)
 {
     if (releases.isEmpty()) {
-        return QStringLiteral("No releases found (no Service or HTTPRoute is labelled curtain.dev/release).\n");
+        return QStringLiteral("No releases found (no route — Service, HTTPRoute, VirtualService, TrafficSplit, canary "
+                              "Ingress or Rollout — is labelled curtain.dev/release).\n");
     }
     QList<QStringList> rows{{QStringLiteral("NAMESPACE"), QStringLiteral("RELEASE"), QStringLiteral("STRATEGY"),
                              QStringLiteral("ROUTE"), QStringLiteral("STABLE"), QStringLiteral("CANDIDATE"),
                              QStringLiteral("WEIGHT"), QStringLiteral("HEALTH")}};
     for (const Core::ReleaseSnapshot &r : releases) {
         rows.append({r.namespaceName, r.name, Core::strategyName(r.strategy()),
-                     (r.routeKind == Core::RouteKind::ServiceSelector ? QStringLiteral("Service/")
-                                                                      : QStringLiteral("HTTPRoute/")) +
-                         r.routeName,
+                     Core::routeObjectKind(r.routeKind) + QLatin1Char('/') + r.routeName,
                      describe(r.environment(r.stable)), describe(r.environment(r.candidate())),
                      QStringLiteral("%1 %").arg(r.candidateWeight()), r.health()});
     }

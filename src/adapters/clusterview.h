@@ -15,14 +15,18 @@ struct ClusterView
 {
     ClusterView() = default;
     // Copies never share the index: it points into the vectors of the object that built it.
-    ClusterView(const ClusterView &other)
-        : deployments(other.deployments), services(other.services), httpRoutes(other.httpRoutes)
-    {}
+    ClusterView(const ClusterView &other) { *this = other; }
     ClusterView &operator=(const ClusterView &other)
     {
         deployments = other.deployments;
         services = other.services;
         httpRoutes = other.httpRoutes;
+        virtualServices = other.virtualServices;
+        trafficSplits = other.trafficSplits;
+        ingresses = other.ingresses;
+        rollouts = other.rollouts;
+        replicaSets = other.replicaSets;
+        analysisRuns = other.analysisRuns;
         m_index = {};
         return *this;
     }
@@ -30,6 +34,12 @@ struct ClusterView
     std::vector<Kube::Json> deployments;
     std::vector<Kube::Json> services;
     std::vector<Kube::Json> httpRoutes;
+    std::vector<Kube::Json> virtualServices;
+    std::vector<Kube::Json> trafficSplits;
+    std::vector<Kube::Json> ingresses;
+    std::vector<Kube::Json> rollouts;     // argoproj.io Rollouts labelled curtain.dev/release
+    std::vector<Kube::Json> replicaSets;  // the ReplicaSets those Rollouts own
+    std::vector<Kube::Json> analysisRuns; // and their AnalysisRuns
 
     // "namespace/release/color" → the color's Deployment or Service.
     const Kube::Json *deploymentFor(const QString &ns, const QString &release, const QString &color) const;

@@ -2,6 +2,7 @@
 
 #include "adapters/conventions.h"
 #include "adapters/environmentreader.h"
+#include "adapters/weightedroute.h"
 
 #include <cmath>
 
@@ -11,24 +12,6 @@ using Core::Color;
 using Kube::Json;
 
 namespace {
-
-// A backendRef names a Service; the Service's color label says which environment it is.
-std::optional<Color> colorOfBackend(const QString &backend, const QString &namespaceName, const ClusterView *view)
-{
-    if (view) {
-        if (const Json *service = view->service(namespaceName, backend)) {
-            return serviceColor(*service);
-        }
-    }
-    // Without the Service objects at hand, fall back to the <release>-<color> naming convention.
-    if (backend.endsWith(QLatin1String("-blue"))) {
-        return Color::Blue;
-    }
-    if (backend.endsWith(QLatin1String("-green"))) {
-        return Color::Green;
-    }
-    return std::nullopt;
-}
 
 struct BackendSlot
 {
@@ -40,7 +23,7 @@ struct BackendSlot
     long long weight = 1;
 };
 
-std::vector<BackendSlot> colorSlots(const Json &route, const ClusterView *view)
+std::vector<BackendSlot> colorSlots(const Json &route, const ClusterView &view)
 {
     std::vector<BackendSlot> slots;
     const QString ns = Kube::objectNamespace(route);
@@ -49,7 +32,7 @@ std::vector<BackendSlot> colorSlots(const Json &route, const ClusterView *view)
         const Json refs = rules[r].value("backendRefs", Json::array());
         for (std::size_t i = 0; i < refs.size(); ++i) {
             const QString name = Kube::toQString(refs[i].value("name", ""));
-            if (const auto color = colorOfBackend(name, ns, view)) {
+            if (const auto color = Weighted::colorOfService(name, ns, view)) {
                 BackendSlot slot{r, i, name, *color, refs[i].contains("weight"), refs[i].value("weight", 1LL)};
                 slots.push_back(slot);
             }
@@ -61,13 +44,6 @@ std::vector<BackendSlot> colorSlots(const Json &route, const ClusterView *view)
 std::string pointer(const BackendSlot &slot, const char *leaf)
 {
     return "/spec/rules/" + std::to_string(slot.rule) + "/backendRefs/" + std::to_string(slot.ref) + "/" + leaf;
-}
-
-std::string annotationPointer(const QString &key)
-{
-    QString escaped = key;
-    escaped.replace(QLatin1Char('~'), QLatin1String("~0")).replace(QLatin1Char('/'), QLatin1String("~1"));
-    return "/metadata/annotations/" + escaped.toStdString();
 }
 
 } // namespace
@@ -83,8 +59,10 @@ std::vector<const Json *> HttpRouteAdapter::routes(const ClusterView &view) cons
     return found;
 }
 
-QString HttpRouteAdapter::objectPath(const QString &namespaceName, const QString &name) const
+QString HttpRouteAdapter::objectPath(const Json &route) const
 {
+    const QString namespaceName = Kube::objectNamespace(route);
+    const QString name = Kube::objectName(route);
     return QStringLiteral("/apis/gateway.networking.k8s.io/v1/namespaces/%1/httproutes/%2").arg(namespaceName, name);
 }
 
@@ -93,7 +71,7 @@ Core::ReleaseSnapshot HttpRouteAdapter::read(const Json &route, const ClusterVie
     Core::ReleaseSnapshot snapshot;
     snapshot.routeKind = kind();
     completeSnapshot(snapshot, route, view);
-    const std::vector<BackendSlot> slots = colorSlots(route, &view);
+    const std::vector<BackendSlot> slots = colorSlots(route, view);
     // Weights are relative; the first rule naming both colors is the one users see.
     long long blue = -1;
     long long green = -1;
@@ -103,24 +81,7 @@ Core::ReleaseSnapshot HttpRouteAdapter::read(const Json &route, const ClusterVie
         }
         (slot.color == Color::Blue ? blue : green) = slot.weight;
     }
-    if (slots.empty() || blue < 0 || green < 0) {
-        snapshot.problem = QStringLiteral("HTTPRoute %1 needs backendRefs to both the blue and the green Service of %2")
-                               .arg(snapshot.routeName, snapshot.name);
-        return snapshot;
-    }
-    if (blue + green == 0) {
-        snapshot.problem = QStringLiteral("HTTPRoute %1 gives every backend weight 0, so it serves no traffic; set the "
-                                          "stable backend's weight to restore service")
-                               .arg(snapshot.routeName);
-        return snapshot;
-    }
-    snapshot.blue.trafficPercent = int(std::lround(100.0 * double(blue) / double(blue + green)));
-    snapshot.green.trafficPercent = 100 - snapshot.blue.trafficPercent;
-    const std::optional<Color> annotated = Core::parseColor(Kube::annotation(route, Conventions::stableAnnotation));
-    snapshot.stable = annotated ? *annotated : (blue >= green ? Color::Blue : Color::Green);
-    if (snapshot.previous == snapshot.stable) {
-        snapshot.previous.reset();
-    }
+    Weighted::applyWeights(snapshot, route, blue, green, QStringLiteral("HTTPRoute %1").arg(snapshot.routeName));
     return snapshot;
 }
 
@@ -130,7 +91,7 @@ Core::Result<RoutePatch> HttpRouteAdapter::write(const Json &route, const Cluste
     if (target.blueWeight + target.greenWeight == 0) {
         return Core::makeError(Core::ErrorKind::Refused, QStringLiteral("refusing to set every weight to 0"));
     }
-    const std::vector<BackendSlot> slots = colorSlots(route, &view);
+    const std::vector<BackendSlot> slots = colorSlots(route, view);
     if (slots.empty()) {
         return Core::makeError(
             Core::ErrorKind::Refused,
@@ -149,28 +110,8 @@ Core::Result<RoutePatch> HttpRouteAdapter::write(const Json &route, const Cluste
                        {"path", pointer(slot, "weight")},
                        {"value", target.weight(slot.color)}});
     }
-    const std::string stable = Core::colorName(target.stable).toStdString();
-    const bool hasAnnotations = route.contains(Json::json_pointer("/metadata/annotations"));
-    const bool hasPrevious = !Kube::annotation(route, Conventions::previousAnnotation).isEmpty();
-    if (!hasAnnotations) {
-        Json annotations = {{Conventions::stableAnnotation.toStdString(), stable}};
-        if (target.previous) {
-            annotations[Conventions::previousAnnotation.toStdString()] =
-                Core::colorName(*target.previous).toStdString();
-        }
-        ops.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", annotations}});
-    } else {
-        ops.push_back({{"op", "add"}, {"path", annotationPointer(Conventions::stableAnnotation)}, {"value", stable}});
-        if (target.previous) {
-            ops.push_back({{"op", "add"},
-                           {"path", annotationPointer(Conventions::previousAnnotation)},
-                           {"value", Core::colorName(*target.previous).toStdString()}});
-        } else if (hasPrevious) {
-            ops.push_back({{"op", "remove"}, {"path", annotationPointer(Conventions::previousAnnotation)}});
-        }
-    }
-    return RoutePatch{objectPath(Kube::objectNamespace(route), Kube::objectName(route)), Kube::PatchType::Json,
-                      QByteArray::fromStdString(ops.dump())};
+    Weighted::appendRoleOperations(ops, route, target);
+    return RoutePatch{objectPath(route), Kube::PatchType::Json, QByteArray::fromStdString(ops.dump())};
 }
 
 } // namespace Curtain::Adapters

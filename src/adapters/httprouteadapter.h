@@ -15,7 +15,7 @@ public:
     QString group() const override { return QStringLiteral("gateway.networking.k8s.io"); }
     QString resource() const override { return QStringLiteral("httproutes"); }
     std::vector<const Kube::Json *> routes(const ClusterView &view) const override;
-    QString objectPath(const QString &namespaceName, const QString &name) const override;
+    QString objectPath(const Kube::Json &route) const override;
     Core::ReleaseSnapshot read(const Kube::Json &route, const ClusterView &view) const override;
     Core::Result<RoutePatch> write(const Kube::Json &route, const ClusterView &view,
                                    const Core::TargetState &target) const override;

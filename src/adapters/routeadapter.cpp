@@ -6,6 +6,8 @@
 #include "adapters/environmentreader.h"
 #include "adapters/httprouteadapter.h"
 #include "adapters/serviceselectoradapter.h"
+#include "adapters/trafficsplitadapter.h"
+#include "adapters/virtualserviceadapter.h"
 
 #include <algorithm>
 
@@ -17,6 +19,9 @@ const std::vector<std::unique_ptr<RouteAdapter>> &allAdapters()
         std::vector<std::unique_ptr<RouteAdapter>> list;
         list.push_back(std::make_unique<ServiceSelectorAdapter>());
         list.push_back(std::make_unique<HttpRouteAdapter>());
+        list.push_back(std::make_unique<VirtualServiceAdapter>());
+        list.push_back(std::make_unique<TrafficSplitAdapter>());
+        list.push_back(std::make_unique<NginxCanaryAdapter>());
         return list;
     }();
     return adapters;
@@ -38,6 +43,7 @@ void completeSnapshot(Core::ReleaseSnapshot &snapshot, const Kube::Json &route, 
     snapshot.namespaceName = Kube::objectNamespace(route);
     snapshot.routeName = Kube::objectName(route);
     snapshot.routeResourceVersion = Kube::resourceVersion(route);
+    snapshot.routePath = adapterFor(snapshot.routeKind)->objectPath(route);
     snapshot.blue = readEnvironment(view, snapshot.namespaceName, snapshot.name, Core::Color::Blue);
     snapshot.green = readEnvironment(view, snapshot.namespaceName, snapshot.name, Core::Color::Green);
     snapshot.previous = Core::parseColor(Kube::annotation(route, Conventions::previousAnnotation));

@@ -32,7 +32,8 @@ public:
     virtual QString resource() const = 0;
     // The route objects in the view that this adapter owns.
     virtual std::vector<const Kube::Json *> routes(const ClusterView &view) const = 0;
-    virtual QString objectPath(const QString &namespaceName, const QString &name) const = 0;
+    // The API path of one route object (its apiVersion decides, where a kind is served in several).
+    virtual QString objectPath(const Kube::Json &route) const = 0;
     virtual Core::ReleaseSnapshot read(const Kube::Json &route, const ClusterView &view) const = 0;
     virtual Core::Result<RoutePatch> write(const Kube::Json &route, const ClusterView &view,
                                            const Core::TargetState &target) const = 0;

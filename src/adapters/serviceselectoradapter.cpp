@@ -29,8 +29,10 @@ std::vector<const Json *> ServiceSelectorAdapter::routes(const ClusterView &view
     return found;
 }
 
-QString ServiceSelectorAdapter::objectPath(const QString &namespaceName, const QString &name) const
+QString ServiceSelectorAdapter::objectPath(const Json &route) const
 {
+    const QString namespaceName = Kube::objectNamespace(route);
+    const QString name = Kube::objectName(route);
     return QStringLiteral("/api/v1/namespaces/%1/services/%2").arg(namespaceName, name);
 }
 
@@ -75,8 +77,7 @@ Core::Result<RoutePatch> ServiceSelectorAdapter::write(const Json &route, const 
     patch["metadata"]["annotations"][Conventions::previousAnnotation.toStdString()] =
         target.previous ? Json(Core::colorName(*target.previous).toStdString()) : Json(nullptr);
     patch["spec"]["selector"][Conventions::colorLabel.toStdString()] = color.toStdString();
-    return RoutePatch{objectPath(Kube::objectNamespace(route), Kube::objectName(route)), Kube::PatchType::Merge,
-                      QByteArray::fromStdString(patch.dump())};
+    return RoutePatch{objectPath(route), Kube::PatchType::Merge, QByteArray::fromStdString(patch.dump())};
 }
 
 } // namespace Curtain::Adapters

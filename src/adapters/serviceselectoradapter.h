@@ -13,7 +13,7 @@ public:
     QString group() const override { return QString(); }
     QString resource() const override { return QStringLiteral("services"); }
     std::vector<const Kube::Json *> routes(const ClusterView &view) const override;
-    QString objectPath(const QString &namespaceName, const QString &name) const override;
+    QString objectPath(const Kube::Json &route) const override;
     Core::ReleaseSnapshot read(const Kube::Json &route, const ClusterView &view) const override;
     Core::Result<RoutePatch> write(const Kube::Json &route, const ClusterView &view,
                                    const Core::TargetState &target) const override;

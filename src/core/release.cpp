@@ -25,6 +25,31 @@ QString routeKindName(RouteKind kind)
         return QStringLiteral("Service selector");
     case RouteKind::HttpRoute:
         return QStringLiteral("HTTPRoute");
+    case RouteKind::VirtualService:
+        return QStringLiteral("VirtualService");
+    case RouteKind::TrafficSplit:
+        return QStringLiteral("TrafficSplit");
+    case RouteKind::NginxCanary:
+        return QStringLiteral("NGINX canary Ingress");
+    case RouteKind::ArgoRollout:
+        return QStringLiteral("Argo Rollout");
+    }
+    return {};
+}
+
+QString routeObjectKind(RouteKind kind)
+{
+    switch (kind) {
+    case RouteKind::ServiceSelector:
+        return QStringLiteral("Service");
+    case RouteKind::NginxCanary:
+        return QStringLiteral("Ingress");
+    case RouteKind::ArgoRollout:
+        return QStringLiteral("Rollout");
+    case RouteKind::HttpRoute:
+    case RouteKind::VirtualService:
+    case RouteKind::TrafficSplit:
+        return routeKindName(kind);
     }
     return {};
 }

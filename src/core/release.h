@@ -24,9 +24,21 @@ constexpr Color otherColor(Color color)
 enum class RouteKind {
     ServiceSelector, // all-or-nothing: the Service's selector names one color
     HttpRoute,       // Gateway API HTTPRoute backendRef weights
+    VirtualService,  // Istio VirtualService route destination weights
+    TrafficSplit,    // SMI TrafficSplit backend weights
+    NginxCanary,     // ingress-nginx canary Ingress: canary-weight annotations
+    ArgoRollout,     // Argo Rollouts owns the weights; Curtain drives the controller
 };
 
 QString routeKindName(RouteKind kind);
+// The Kubernetes kind of the route object: Service, HTTPRoute, VirtualService, TrafficSplit, Ingress, Rollout.
+QString routeObjectKind(RouteKind kind);
+// Routes whose weights Curtain writes itself (the slider moves them).
+constexpr bool isWeighted(RouteKind kind)
+{
+    return kind == RouteKind::HttpRoute || kind == RouteKind::VirtualService || kind == RouteKind::TrafficSplit ||
+           kind == RouteKind::NginxCanary;
+}
 
 enum class Strategy { BlueGreen, Canary };
 QString strategyName(Strategy strategy);
@@ -69,6 +81,7 @@ struct ReleaseSnapshot
     RouteKind routeKind = RouteKind::ServiceSelector;
     QString routeName;
     QString routeResourceVersion;
+    QString routePath; // the route object's API path, for writes that are not actions (plans)
     Environment blue;
     Environment green;
     Color stable = Color::Blue;

@@ -81,10 +81,17 @@ void PlanRunner::start()
     if (!release) {
         return fail(error);
     }
-    if (release->routeKind != Core::RouteKind::HttpRoute) {
+    if (release->routeKind == Core::RouteKind::ArgoRollout) {
+        return fail(Core::makeError(Core::ErrorKind::Refused,
+                                    QStringLiteral("%1 is an Argo Rollout: its controller walks the Rollout's own "
+                                                   "steps. Use promote, pause, abort and retry instead of a plan.")
+                                        .arg(m_release)));
+    }
+    if (!Core::isWeighted(release->routeKind)) {
         return fail(Core::makeError(Core::ErrorKind::Refused,
                                     QStringLiteral("%1 is routed by a Service selector, which is all-or-nothing: a "
-                                                   "plan needs a weighted route (HTTPRoute). Use Flip instead.")
+                                                   "plan needs a weighted route (HTTPRoute, VirtualService, "
+                                                   "TrafficSplit or NGINX canary Ingress). Use Flip instead.")
                                         .arg(m_release)));
     }
     if (!release->problem.isEmpty()) {
@@ -430,8 +437,7 @@ void PlanRunner::persist(bool force, std::function<void()> then)
          {{"annotations",
            {{Adapters::Conventions::planAnnotation.toStdString(), compact(m_progress.plan.toJson())},
             {Adapters::Conventions::planProgressAnnotation.toStdString(), compact(m_progress.toJson())}}}}}};
-    const QString path =
-        Adapters::adapterFor(release->routeKind)->objectPath(release->namespaceName, release->routeName);
+    const QString path = release->routePath;
     auto written = m_client->patch(path, Kube::PatchType::Merge, QByteArray::fromStdString(patch.dump()));
     if (then) {
         Core::onFinished(written, this, [then](const Result<Json> &) { then(); });

@@ -11,6 +11,7 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QPromise>
+#include <QSet>
 
 namespace Curtain::Engine {
 
@@ -71,20 +72,33 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
     connect(&m_rebuild, &QTimer::timeout, this, &ReleaseEngine::rebuild);
     m_recheck.setInterval(60'000); // permissions can change without any object changing
     connect(&m_recheck, &QTimer::timeout, this, &ReleaseEngine::scheduleRebuild);
-    m_deployments = new Informer(m_client, collection(QStringLiteral("/apis/apps/v1"), QStringLiteral("deployments")),
-                                 QStringLiteral("curtain.dev/release"), false, this);
-    m_services = new Informer(m_client, collection(QStringLiteral("/api/v1"), QStringLiteral("services")),
-                              QStringLiteral("curtain.dev/release"), false, this);
-    m_httpRoutes = new Informer(
-        m_client, collection(QStringLiteral("/apis/gateway.networking.k8s.io/v1"), QStringLiteral("httproutes")),
-        QStringLiteral("curtain.dev/release"), true, this);
-    for (Informer *informer : {m_deployments, m_services, m_httpRoutes}) {
-        connect(informer, &Informer::changed, this, &ReleaseEngine::scheduleRebuild);
-        connect(informer, &Informer::stateChanged, this, &ReleaseEngine::updateConnection);
-    }
+    const QString release = QStringLiteral("curtain.dev/release");
+    using View = Adapters::ClusterView;
+    watch(QStringLiteral("/apis/apps/v1"), QStringLiteral("deployments"), false, &View::deployments, release);
+    watch(QStringLiteral("/api/v1"), QStringLiteral("services"), false, &View::services, release);
+    // Route kinds a cluster may not have installed are optional: 404 reads as "none here".
+    watch(QStringLiteral("/apis/gateway.networking.k8s.io/v1"), QStringLiteral("httproutes"), true, &View::httpRoutes,
+          release);
+    // Istio serves VirtualServices as v1 (1.22 on) and v1beta1; both are watched, v1 wins (see view()).
+    watch(QStringLiteral("/apis/networking.istio.io/v1"), QStringLiteral("virtualservices"), true,
+          &View::virtualServices, release);
+    watch(QStringLiteral("/apis/networking.istio.io/v1beta1"), QStringLiteral("virtualservices"), true,
+          &View::virtualServices, release);
+    watch(QStringLiteral("/apis/split.smi-spec.io/v1alpha4"), QStringLiteral("trafficsplits"), true,
+          &View::trafficSplits, release);
+    watch(QStringLiteral("/apis/networking.k8s.io/v1"), QStringLiteral("ingresses"), true, &View::ingresses, release);
 }
 
 ReleaseEngine::~ReleaseEngine() = default;
+
+void ReleaseEngine::watch(const QString &groupVersionPath, const QString &resource, bool optional,
+                          std::vector<Json> Adapters::ClusterView::*field, const QString &labelSelector)
+{
+    auto *informer = new Informer(m_client, collection(groupVersionPath, resource), labelSelector, optional, this);
+    connect(informer, &Informer::changed, this, &ReleaseEngine::scheduleRebuild);
+    connect(informer, &Informer::stateChanged, this, &ReleaseEngine::updateConnection);
+    m_collections.append({informer, field});
+}
 
 void ReleaseEngine::applyPermissions(Core::ReleaseSnapshot &release)
 {
@@ -157,8 +171,8 @@ void ReleaseEngine::start()
 void ReleaseEngine::startOnThread()
 {
     m_recheck.start();
-    for (Informer *informer : {m_deployments, m_services, m_httpRoutes}) {
-        informer->start();
+    for (const Collection &c : std::as_const(m_collections)) {
+        c.informer->start();
     }
 }
 
@@ -194,7 +208,8 @@ void ReleaseEngine::updateConnection()
     QString detail;
     ErrorKind failure = ErrorKind::Unreachable;
     bool synced = true;
-    for (const Informer *informer : {m_deployments, m_services, m_httpRoutes}) {
+    for (const Collection &c : std::as_const(m_collections)) {
+        const Informer *informer = c.informer;
         synced = synced && informer->hasSynced();
         if (informer->state() == Informer::State::Retrying) {
             state = ConnectionState::Reconnecting;
@@ -235,9 +250,18 @@ void ReleaseEngine::scheduleRebuild()
 Adapters::ClusterView ReleaseEngine::view() const
 {
     Adapters::ClusterView view;
-    view.deployments = valuesOf(m_deployments);
-    view.services = valuesOf(m_services);
-    view.httpRoutes = valuesOf(m_httpRoutes);
+    QSet<QString> seen; // namespace/name per list: a kind served in two versions appears once
+    for (const Collection &c : m_collections) {
+        std::vector<Json> &list = view.*c.field;
+        for (const Json &object : valuesOf(c.informer)) {
+            const QString key = QString::number(quintptr(&list)) + QLatin1Char('/') + Kube::objectNamespace(object) +
+                                QLatin1Char('/') + Kube::objectName(object);
+            if (!seen.contains(key)) {
+                seen.insert(key);
+                list.push_back(object);
+            }
+        }
+    }
     return view;
 }
 
@@ -245,8 +269,8 @@ void ReleaseEngine::rebuild()
 {
     // Until every collection has been listed once, a release could look half there (a route
     // without its Deployments, or missing entirely): publish nothing rather than something wrong.
-    for (const Informer *informer : {m_deployments, m_services, m_httpRoutes}) {
-        if (!informer->hasSynced()) {
+    for (const Collection &c : std::as_const(m_collections)) {
+        if (!c.informer->hasSynced()) {
             return;
         }
     }
@@ -312,8 +336,14 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
     }
     const ReleaseSnapshot before = *found;
     const Adapters::RouteAdapter *adapter = Adapters::adapterFor(before.routeKind);
-    const Informer *routes = before.routeKind == Core::RouteKind::HttpRoute ? m_httpRoutes : m_services;
-    const Json route = routes->objects().value(before.namespaceName + QLatin1Char('/') + before.routeName);
+    const Adapters::ClusterView current = view();
+    Json route;
+    for (const Json *candidate : adapter->routes(current)) {
+        if (Kube::objectNamespace(*candidate) == before.namespaceName &&
+            Kube::objectName(*candidate) == before.routeName) {
+            route = *candidate;
+        }
+    }
     if (!request.expectedResourceVersion.isEmpty() && request.expectedResourceVersion != before.routeResourceVersion) {
         return finish(
             Core::makeError(ErrorKind::Conflict,
@@ -339,7 +369,7 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
         return finish(ActionOutcome{request, before, before,
                                     QStringLiteral("%1: already there, nothing to change").arg(before.name)});
     }
-    const Result<Adapters::RoutePatch> patch = adapter->write(route, view(), target);
+    const Result<Adapters::RoutePatch> patch = adapter->write(route, current, target);
     if (!patch.ok()) {
         return finish(patch.error());
     }
@@ -458,7 +488,7 @@ QFuture<Result<Core::Done>> ReleaseEngine::savePlan(const QString &release, cons
             {"metadata",
              {{"annotations",
                {{"curtain.dev/plan", QJsonDocument(plan.toJson()).toJson(QJsonDocument::Compact).toStdString()}}}}}};
-        const QString path = Adapters::adapterFor(found->routeKind)->objectPath(found->namespaceName, found->routeName);
+        const QString path = found->routePath;
         Core::onFinished(m_client->patch(path, Kube::PatchType::Merge, QByteArray::fromStdString(patch.dump())), this,
                          [finish](const Result<Json> &written) {
                              finish(written.ok() ? Result<Core::Done>(Core::Done{})

@@ -15,9 +15,8 @@
 #include <QPromise>
 #include <QTimer>
 
-namespace Curtain::Adapters {
-struct ClusterView;
-}
+#include "adapters/clusterview.h"
+
 namespace Curtain::Kube {
 class Informer;
 class KubeClient;
@@ -95,9 +94,15 @@ private:
     Kube::KubeClient *m_client;
     QHash<QString, PlanRunner *> m_runners; // by release name, while a plan runs here
     QString m_namespace;
-    Kube::Informer *m_deployments = nullptr;
-    Kube::Informer *m_services = nullptr;
-    Kube::Informer *m_httpRoutes = nullptr;
+    // One informer per watched collection, and the ClusterView list it fills.
+    struct Collection
+    {
+        Kube::Informer *informer = nullptr;
+        std::vector<Kube::Json> Adapters::ClusterView::*field = nullptr;
+    };
+    QList<Collection> m_collections;
+    void watch(const QString &groupVersionPath, const QString &resource, bool optional,
+               std::vector<Kube::Json> Adapters::ClusterView::*field, const QString &labelSelector);
     Metrics::ScrapeSource *m_metrics = nullptr;
     QTimer m_rebuild;
     Core::ReleaseSnapshots m_releases;

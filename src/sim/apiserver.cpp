@@ -12,7 +12,9 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -277,9 +279,27 @@ void ApiServer::routes()
         res.set_header("Connection", "close");
         return httplib::Server::HandlerResponse::Handled;
     });
-    if (m_options.logRequests) {
-        svr.set_logger([](const httplib::Request &req, const httplib::Response &res) {
-            std::cerr << req.method << " " << req.target << " -> " << res.status << std::endl;
+    if (m_options.logRequests || !m_options.auditLogFile.empty()) {
+        auto audit = std::make_shared<std::ofstream>();
+        if (!m_options.auditLogFile.empty()) {
+            audit->open(m_options.auditLogFile, std::ios::app);
+        }
+        auto auditMutex = std::make_shared<std::mutex>();
+        svr.set_logger([this, audit, auditMutex](const httplib::Request &req, const httplib::Response &res) {
+            if (m_options.logRequests) {
+                std::cerr << req.method << " " << req.target << " -> " << res.status << std::endl;
+            }
+            const bool write =
+                req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE";
+            if (audit->is_open() && write && req.path.rfind("/curtain-sim/", 0) != 0) {
+                const json line = {{"verb", req.method},
+                                   {"requestURI", req.target},
+                                   {"contentType", req.get_header_value("Content-Type")},
+                                   {"requestBody", req.body},
+                                   {"responseCode", res.status}};
+                std::lock_guard lock(*auditMutex);
+                *audit << line.dump() << std::endl;
+            }
         });
     }
     // The sim's own control endpoint for fault injection (not part of the Kubernetes API).

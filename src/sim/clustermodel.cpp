@@ -173,18 +173,67 @@ std::vector<std::pair<json, double>> ClusterModel::targets(const TrafficSource &
         viaService(source.name, 1.0, out);
         return out;
     }
-    const auto route = m_store.get(type("HTTPRoute"), source.namespaceName, source.name);
-    if (!std::holds_alternative<json>(route)) {
-        return out;
+    // Every weighted route comes down to Services and their relative weights.
+    std::vector<std::pair<std::string, double>> backends;
+    auto object = [&](const char *kind, const std::string &name) {
+        const auto found = m_store.get(type(kind), source.namespaceName, name);
+        return std::holds_alternative<json>(found) ? std::get<json>(found) : json();
+    };
+    if (source.kind == "HTTPRoute") {
+        const json route = object("HTTPRoute", source.name);
+        for (const json &ref : route.value(json::json_pointer("/spec/rules/0/backendRefs"), json::array())) {
+            backends.emplace_back(ref.value("name", ""), ref.value("weight", 1.0));
+        }
+    } else if (source.kind == "VirtualService") {
+        const json route = object("VirtualService", source.name);
+        const json destinations = route.value(json::json_pointer("/spec/http/0/route"), json::array());
+        for (const json &d : destinations) {
+            const std::string host = d.value(json::json_pointer("/destination/host"), "");
+            backends.emplace_back(host.substr(0, host.find('.')),
+                                  d.value("weight", destinations.size() == 1 ? 100.0 : 0.0));
+        }
+    } else if (source.kind == "TrafficSplit") {
+        const json split = object("TrafficSplit", source.name);
+        for (const json &b : split.value(json::json_pointer("/spec/backends"), json::array())) {
+            backends.emplace_back(b.value("service", ""), b.value("weight", 0.0));
+        }
+    } else if (source.kind == "Ingress") {
+        // ingress-nginx: canary Ingresses for the primary's host take canary-weight/total of it.
+        const json primary = object("Ingress", source.name);
+        const std::string host = primary.value(json::json_pointer("/spec/rules/0/host"), "");
+        const auto backendOf = [](const json &ingress) {
+            return ingress.value(json::json_pointer("/spec/rules/0/http/paths/0/backend/service/name"), "");
+        };
+        double canaryShare = 0;
+        for (const json &ingress : m_store.list(type("Ingress"), source.namespaceName, nullptr).items) {
+            const json annotations = ingress.value(json::json_pointer("/metadata/annotations"), json::object());
+            if (annotations.value("nginx.ingress.kubernetes.io/canary", "") != "true" ||
+                ingress.value(json::json_pointer("/spec/rules/0/host"), "") != host) {
+                continue;
+            }
+            double weight = 0;
+            double total = 100;
+            try {
+                weight = std::stod(annotations.value("nginx.ingress.kubernetes.io/canary-weight", "0"));
+                total = std::stod(annotations.value("nginx.ingress.kubernetes.io/canary-weight-total", "100"));
+            } catch (const std::exception &) {
+                continue; // ingress-nginx ignores a canary whose weight it cannot read
+            }
+            const double share = total > 0 ? std::clamp(weight / total, 0.0, 1.0 - canaryShare) : 0.0;
+            backends.emplace_back(backendOf(ingress), share);
+            canaryShare += share;
+        }
+        if (!primary.is_null()) {
+            backends.emplace_back(backendOf(primary), 1.0 - canaryShare);
+        }
     }
-    const json refs = std::get<json>(route).value(json::json_pointer("/spec/rules/0/backendRefs"), json::array());
     double total = 0;
-    for (const json &ref : refs) {
-        total += ref.value("weight", 1.0);
+    for (const auto &[name, weight] : backends) {
+        total += std::max(weight, 0.0);
     }
-    for (const json &ref : refs) {
-        if (total > 0 && ref.value("weight", 1.0) > 0) {
-            viaService(ref.value("name", ""), ref.value("weight", 1.0) / total, out);
+    for (const auto &[name, weight] : backends) {
+        if (total > 0 && weight > 0) {
+            viaService(name, weight / total, out);
         }
     }
     return out;

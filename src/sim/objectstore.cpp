@@ -80,7 +80,7 @@ std::optional<ApiStatus> validate(const ResourceType &type, const json &object)
             }
         }
     }
-    if (type.kind == "Deployment") {
+    if (type.kind == "Deployment" || type.kind == "Rollout" || type.kind == "ReplicaSet") {
         const json replicas = object["spec"].value("replicas", json(1));
         if (!replicas.is_number_integer() || replicas.get<long long>() < 0) {
             return invalid(type, name, "spec.replicas",
@@ -100,6 +100,31 @@ std::optional<ApiStatus> validate(const ResourceType &type, const json &object)
                                    "Invalid value: " + weight.dump() + ": must be an integer from 0 to 1000000");
                 }
             }
+        }
+    }
+    // The weights of the mesh CRDs' schemas: integers (Istio's is an int32 the webhook keeps ≤ 100).
+    auto checkWeights = [&](const json &list, const std::string &field) -> std::optional<ApiStatus> {
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const json weight = list[i].value("weight", json(0));
+            if (!weight.is_number_integer() || weight.get<long long>() < 0) {
+                return invalid(type, name, field + "[" + std::to_string(i) + "].weight",
+                               "Invalid value: " + weight.dump() + ": must be a non-negative integer");
+            }
+        }
+        return std::nullopt;
+    };
+    if (type.kind == "VirtualService") {
+        const json http = object["spec"].value("http", json::array());
+        for (std::size_t h = 0; h < http.size(); ++h) {
+            if (auto error =
+                    checkWeights(http[h].value("route", json::array()), "spec.http[" + std::to_string(h) + "].route")) {
+                return error;
+            }
+        }
+    }
+    if (type.kind == "TrafficSplit") {
+        if (auto error = checkWeights(object["spec"].value("backends", json::array()), "spec.backends")) {
+            return error;
         }
     }
     return std::nullopt;
@@ -129,6 +154,20 @@ void ObjectStore::record(const char *eventType, const ResourceType &type, const 
     m_changed.notify_all();
 }
 
+namespace {
+
+// A kind served in several versions (Istio's v1 and v1beta1) is stored once and read in the
+// version the request named.
+json asServed(const ResourceType &type, json object)
+{
+    if (object.is_object() && object.contains("apiVersion")) {
+        object["apiVersion"] = type.groupVersion();
+    }
+    return object;
+}
+
+} // namespace
+
 ListSnapshot ObjectStore::list(const ResourceType &type, const std::string &ns,
                                const std::function<bool(const json &)> &filter, std::size_t offset,
                                std::size_t limit) const
@@ -140,7 +179,7 @@ ListSnapshot ObjectStore::list(const ResourceType &type, const std::string &ns,
     for (auto it = m_objects.lower_bound(prefix); it != m_objects.end() && it->first.rfind(prefix, 0) == 0; ++it) {
         if (!filter || filter(it->second)) {
             if (snapshot.matching >= offset && (limit == 0 || snapshot.items.size() < limit)) {
-                snapshot.items.push_back(it->second); // only the page is copied
+                snapshot.items.push_back(asServed(type, it->second)); // only the page is copied
             }
             ++snapshot.matching;
         }
@@ -165,7 +204,7 @@ Outcome<json> ObjectStore::get(const ResourceType &type, const std::string &ns, 
     if (it == m_objects.end()) {
         return notFound(type, name);
     }
-    return it->second;
+    return asServed(type, it->second);
 }
 
 Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &ns, json object)
@@ -288,7 +327,7 @@ Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns
         return *error;
     }
     if (patched == stored) {
-        return stored; // a no-op write changes nothing, not even the resourceVersion
+        return asServed(type, stored); // a no-op write changes nothing, not even the resourceVersion
     }
     if (type.hasGeneration && patched.value("spec", json()) != stored.value("spec", json())) {
         patched["metadata"]["generation"] = stored["metadata"].value("generation", 1) + 1;
@@ -296,7 +335,7 @@ Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns
     bump(patched);
     it->second = patched;
     record("MODIFIED", type, ns, patched);
-    return patched;
+    return asServed(type, patched);
 }
 
 Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &ns, const std::string &name)
@@ -345,8 +384,12 @@ ObjectStore::WaitResult ObjectStore::waitForEvents(const ResourceType &type, con
             return WaitResult::Stopped;
         }
         for (const StoredEvent &event : m_history) {
-            if (event.resourceVersion > since && event.resource == &type && (ns.empty() || event.namespaceName == ns)) {
+            if (event.resourceVersion > since &&
+                (event.resource == &type ||
+                 (event.resource->plural == type.plural && event.resource->group == type.group)) &&
+                (ns.empty() || event.namespaceName == ns)) {
                 out->push_back(event);
+                out->back().object = asServed(type, event.object);
             }
         }
         if (!out->empty()) {

@@ -1,5 +1,6 @@
 #include "sim/resourcetypes.h"
 
+#include <algorithm>
 #include <map>
 
 namespace Curtain::Sim {
@@ -13,6 +14,41 @@ const std::vector<ResourceType> &resourceTypes()
         {"", "v1", "services", "service", "Service", true, true, true, false, {"svc"}},
         {"", "v1", "events", "event", "Event", true, true, false, false, {"ev"}},
         {"apps", "v1", "deployments", "deployment", "Deployment", true, true, true, true, {"deploy"}},
+        {"apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, true, true, true, {"rs"}},
+        {"networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", true, true, true, true, {"ing"}},
+        // Custom resources of the controllers and meshes Curtain drives (as their CRDs define them).
+        {"argoproj.io", "v1alpha1", "rollouts", "rollout", "Rollout", true, false, true, true, {"ro"}},
+        {"argoproj.io", "v1alpha1", "analysisruns", "analysisrun", "AnalysisRun", true, false, true, true, {"ar"}},
+        {"networking.istio.io",
+         "v1",
+         "virtualservices",
+         "virtualservice",
+         "VirtualService",
+         true,
+         false,
+         true,
+         true,
+         {"vs"}},
+        {"networking.istio.io",
+         "v1beta1",
+         "virtualservices",
+         "virtualservice",
+         "VirtualService",
+         true,
+         false,
+         true,
+         true,
+         {"vs"}},
+        {"split.smi-spec.io",
+         "v1alpha4",
+         "trafficsplits",
+         "trafficsplit",
+         "TrafficSplit",
+         true,
+         false,
+         false,
+         true,
+         {"ts"}},
         {"authorization.k8s.io",
          "v1",
          "selfsubjectaccessreviews",
@@ -58,16 +94,24 @@ json apiVersionsDocument(const std::string &serverAddress)
 
 json apiGroupListDocument()
 {
-    std::map<std::string, std::string> groups; // group → version, in discovery order by name
+    // group → its versions, preferred first (the order of resourceTypes()); groups sorted by name
+    std::map<std::string, std::vector<std::string>> groups;
     for (const ResourceType &type : resourceTypes()) {
-        if (!type.group.empty()) {
-            groups[type.group] = type.version;
+        auto &versions = groups[type.group];
+        if (!type.group.empty() && std::find(versions.begin(), versions.end(), type.version) == versions.end()) {
+            versions.push_back(type.version);
         }
     }
     json list = {{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", json::array()}};
-    for (const auto &[group, version] : groups) {
-        const json gv = {{"groupVersion", group + "/" + version}, {"version", version}};
-        list["groups"].push_back({{"name", group}, {"versions", {gv}}, {"preferredVersion", gv}});
+    for (const auto &[group, versions] : groups) {
+        if (group.empty()) {
+            continue;
+        }
+        json entries = json::array();
+        for (const std::string &version : versions) {
+            entries.push_back({{"groupVersion", group + "/" + version}, {"version", version}});
+        }
+        list["groups"].push_back({{"name", group}, {"versions", entries}, {"preferredVersion", entries[0]}});
     }
     return list;
 }
@@ -89,8 +133,10 @@ json apiResourceListDocument(const std::string &group, const std::string &versio
         if (!type.shortNames.empty()) {
             resource["shortNames"] = type.shortNames;
         }
-        if (type.kind == "Deployment" || type.kind == "Service") {
+        if (type.kind == "Deployment" || type.kind == "Service" || type.kind == "ReplicaSet") {
             resource["categories"] = {"all"};
+        } else if (type.group == "argoproj.io") {
+            resource["categories"] = {"all", "argoproj"}; // as Argo's CRDs declare
         }
         resources.push_back(resource);
         if (type.hasStatus) {

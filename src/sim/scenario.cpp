@@ -144,31 +144,89 @@ Scenario build(const YAML::Node &root)
             svc["metadata"]["annotations"]["curtain.dev/stable-color"] = serving;
             scenario.objects.push_back(svc);
             scenario.traffic.push_back({ns, "Service", name, rps});
-        } else if (route == "httproute") {
+        } else if (route == "httproute" || route == "virtualservice" || route == "trafficsplit" || route == "nginx") {
             const int blue = int(number(release["weights"], "blue", 100, where + ".weights"));
             const int green = int(number(release["weights"], "green", 0, where + ".weights"));
             if (blue < 0 || green < 0 || blue + green == 0) {
                 throw ScenarioError{where + ": weights must be ≥ 0 and not both 0"};
             }
-            json httpRoute = {{"apiVersion", "gateway.networking.k8s.io/v1"},
-                              {"kind", "HTTPRoute"},
-                              {"metadata",
-                               {{"name", name},
-                                {"namespace", ns},
-                                {"labels", {{"curtain.dev/release", name}}},
-                                {"annotations", {{"curtain.dev/stable-color", blue >= green ? "blue" : "green"}}}}},
-                              {"spec",
-                               {{"parentRefs", {{{"name", "demo-gateway"}}}},
-                                {"hostnames", {name + ".demo.example"}},
-                                {"rules",
-                                 {{{"matches", {{{"path", {{"type", "PathPrefix"}, {"value", "/"}}}}}},
-                                   {"backendRefs",
-                                    {{{"name", name + "-blue"}, {"port", 80}, {"weight", blue}},
-                                     {{"name", name + "-green"}, {"port", 80}, {"weight", green}}}}}}}}}};
-            scenario.objects.push_back(httpRoute);
-            scenario.traffic.push_back({ns, "HTTPRoute", name, rps});
+            const std::string stable = blue >= green ? "blue" : "green";
+            const json metadata = {{"name", name},
+                                   {"namespace", ns},
+                                   {"labels", {{"curtain.dev/release", name}}},
+                                   {"annotations", {{"curtain.dev/stable-color", stable}}}};
+            if (route == "httproute") {
+                scenario.objects.push_back(
+                    {{"apiVersion", "gateway.networking.k8s.io/v1"},
+                     {"kind", "HTTPRoute"},
+                     {"metadata", metadata},
+                     {"spec",
+                      {{"parentRefs", {{{"name", "demo-gateway"}}}},
+                       {"hostnames", {name + ".demo.example"}},
+                       {"rules",
+                        {{{"matches", {{{"path", {{"type", "PathPrefix"}, {"value", "/"}}}}}},
+                          {"backendRefs",
+                           {{{"name", name + "-blue"}, {"port", 80}, {"weight", blue}},
+                            {{"name", name + "-green"}, {"port", 80}, {"weight", green}}}}}}}}}});
+                scenario.traffic.push_back({ns, "HTTPRoute", name, rps});
+            } else if (route == "virtualservice") {
+                auto destination = [&](const std::string &color, int weight) {
+                    return json{{"destination", {{"host", name + "-" + color + "." + ns + ".svc.cluster.local"}}},
+                                {"weight", weight}};
+                };
+                scenario.objects.push_back(
+                    {{"apiVersion", "networking.istio.io/v1"},
+                     {"kind", "VirtualService"},
+                     {"metadata", metadata},
+                     {"spec",
+                      {{"hosts", {name}},
+                       {"http", {{{"route", {destination("blue", blue), destination("green", green)}}}}}}}});
+                scenario.traffic.push_back({ns, "VirtualService", name, rps});
+            } else if (route == "trafficsplit") {
+                // The root Service clients call; the TrafficSplit decides which backend answers.
+                scenario.objects.push_back(service(ns, name, {{"app", name}}, {{"app", name}}, ip++));
+                scenario.objects.push_back({{"apiVersion", "split.smi-spec.io/v1alpha4"},
+                                            {"kind", "TrafficSplit"},
+                                            {"metadata", metadata},
+                                            {"spec",
+                                             {{"service", name},
+                                              {"backends",
+                                               {{{"service", name + "-blue"}, {"weight", blue}},
+                                                {{"service", name + "-green"}, {"weight", green}}}}}}});
+                scenario.traffic.push_back({ns, "TrafficSplit", name, rps});
+            } else {
+                // ingress-nginx: the primary Ingress serves the stable color, the canary Ingress for
+                // the same host the other one, with its share in canary-weight.
+                const std::string canaryColor = stable == "blue" ? "green" : "blue";
+                auto ingress = [&](const std::string &ingressName, const std::string &backend) {
+                    return json{{"apiVersion", "networking.k8s.io/v1"},
+                                {"kind", "Ingress"},
+                                {"metadata", {{"name", ingressName}, {"namespace", ns}}},
+                                {"spec",
+                                 {{"ingressClassName", "nginx"},
+                                  {"rules",
+                                   {{{"host", name + ".demo.example"},
+                                     {"http",
+                                      {{"paths",
+                                        {{{"path", "/"},
+                                          {"pathType", "Prefix"},
+                                          {"backend",
+                                           {{"service", {{"name", backend}, {"port", {{"number", 80}}}}}}}}}}}}}}}}}};
+                };
+                scenario.objects.push_back(ingress(name, name + "-" + stable));
+                json canary = ingress(name + "-canary", name + "-" + canaryColor);
+                canary["metadata"]["labels"] = {{"curtain.dev/release", name}};
+                canary["metadata"]["annotations"] = {
+                    {"curtain.dev/stable-color", stable},
+                    {"nginx.ingress.kubernetes.io/canary", "true"},
+                    {"nginx.ingress.kubernetes.io/canary-weight", std::to_string(stable == "blue" ? green : blue)},
+                    {"nginx.ingress.kubernetes.io/canary-weight-total", std::to_string(blue + green)}};
+                scenario.objects.push_back(canary);
+                scenario.traffic.push_back({ns, "Ingress", name, rps});
+            }
         } else {
-            throw ScenarioError{where + ": route \"" + route + "\" is not one of: service, httproute"};
+            throw ScenarioError{where + ": route \"" + route +
+                                "\" is not one of: service, httproute, virtualservice, trafficsplit, nginx"};
         }
     }
     return scenario;

@@ -17,11 +17,11 @@ struct Behaviour
     double p99Seconds = 0.140;
 };
 
-// R requests/s arriving at a route (a Service or an HTTPRoute) in a namespace.
+// R requests/s arriving at a route in a namespace.
 struct TrafficSource
 {
     std::string namespaceName;
-    std::string kind; // "Service" or "HTTPRoute"
+    std::string kind; // Service, HTTPRoute, VirtualService, TrafficSplit, Ingress (the primary one)
     std::string name;
     double requestsPerSecond = 100.0;
 };

@@ -19,6 +19,9 @@ struct ServerOptions
     std::string tokenFile;
     std::string rbacFile;   // deny rules (see rbac.h)
     std::string faultsJson; // initial fault plan (see faults.h)
+    // Appends one JSON line per write (POST, PUT, PATCH, DELETE) to this file, like kube-apiserver's
+    // audit log at Request level: verb, requestURI, contentType, the exact requestBody, responseCode.
+    std::string auditLogFile;
 
     bool requiresAuthentication() const { return !tokens.empty() || !tokenFile.empty(); }
 };

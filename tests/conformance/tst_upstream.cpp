@@ -15,52 +15,16 @@
 #include <QDir>
 #include <QTest>
 
-#include "kube/yamldocuments.h"
+#include "upstreamfiles.h"
 
 using namespace Curtain;
 using nlohmann::json;
+using Test::HttpFile;
+using Test::readHttpFile;
+using Test::upstream;
+using Test::yamlObject;
 
 namespace {
-
-QString upstream(const QString &relative)
-{
-    return Test::upstreamFixtures() + QStringLiteral("/kubernetes/") + relative;
-}
-
-// One object from an upstream YAML file, read the way `curtainctl inspect` and kubectl read files.
-json yamlObject(const QString &path)
-{
-    const auto objects = Kube::parseObjects(Test::readFile(path), path);
-    return objects.ok() && !objects.value().empty() ? objects.value().front() : json();
-}
-
-// A request file: "METHOD PATH HTTP/1.1", headers, a blank line, the body.
-struct HttpFile
-{
-    std::string method;
-    std::string path;
-    std::string contentType;
-    std::string body;
-};
-
-HttpFile readHttpFile(const QString &path)
-{
-    HttpFile file;
-    const QList<QByteArray> lines = Test::readFile(path).split('\n');
-    const QList<QByteArray> first = lines.value(0).split(' ');
-    file.method = first.value(0).toStdString();
-    file.path = first.value(1).toStdString();
-    qsizetype i = 1;
-    for (; i < lines.size() && !lines[i].trimmed().isEmpty(); ++i) {
-        if (lines[i].toLower().startsWith("content-type:")) {
-            file.contentType = lines[i].mid(13).trimmed().toStdString();
-        }
-    }
-    for (++i; i < lines.size(); ++i) {
-        file.body += lines[i].toStdString() + "\n";
-    }
-    return file;
-}
 
 // Undoes HTTP/1.1 chunked framing of a captured response body.
 QByteArray dechunk(const QByteArray &raw)

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "adapters/routeadapter.h"
+
+namespace Curtain::Adapters {
+
+// Canary behind an SMI TrafficSplit (split.smi-spec.io/v1alpha4): the backends are the per-color
+// Services and their relative weights split the root Service's traffic. Writes are merge patches
+// carrying metadata.resourceVersion, as the SMI reference request does: the backends list is
+// replaced whole, which is safe only because a route changed meanwhile makes the write a 409.
+// Backends that are neither color keep their weights.
+class TrafficSplitAdapter final : public RouteAdapter
+{
+public:
+    Core::RouteKind kind() const override { return Core::RouteKind::TrafficSplit; }
+    QString group() const override { return QStringLiteral("split.smi-spec.io"); }
+    QString resource() const override { return QStringLiteral("trafficsplits"); }
+    std::vector<const Kube::Json *> routes(const ClusterView &view) const override;
+    QString objectPath(const Kube::Json &route) const override;
+    Core::ReleaseSnapshot read(const Kube::Json &route, const ClusterView &view) const override;
+    Core::Result<RoutePatch> write(const Kube::Json &route, const ClusterView &view,
+                                   const Core::TargetState &target) const override;
+};
+
+// Canary with ingress-nginx: the route is the canary Ingress (annotation
+// nginx.ingress.kubernetes.io/canary: "true") whose backend is the candidate's Service; the primary
+// Ingress for the same host serves the other color. `canary-weight` out of `canary-weight-total`
+// (strings, as every annotation) is the canary backend's share. Writes are merge patches of the
+// annotations carrying metadata.resourceVersion.
+class NginxCanaryAdapter final : public RouteAdapter
+{
+public:
+    Core::RouteKind kind() const override { return Core::RouteKind::NginxCanary; }
+    QString group() const override { return QStringLiteral("networking.k8s.io"); }
+    QString resource() const override { return QStringLiteral("ingresses"); }
+    std::vector<const Kube::Json *> routes(const ClusterView &view) const override;
+    QString objectPath(const Kube::Json &route) const override;
+    Core::ReleaseSnapshot read(const Kube::Json &route, const ClusterView &view) const override;
+    Core::Result<RoutePatch> write(const Kube::Json &route, const ClusterView &view,
+                                   const Core::TargetState &target) const override;
+};
+
+} // namespace Curtain::Adapters

@@ -1,0 +1,149 @@
+#include "adapters/virtualserviceadapter.h"
+
+#include "adapters/conventions.h"
+#include "adapters/weightedroute.h"
+
+namespace Curtain::Adapters {
+
+using Core::Color;
+using Kube::Json;
+
+namespace {
+
+struct Destination
+{
+    std::size_t http = 0;
+    std::size_t route = 0;
+    Color color = Color::Blue;
+    const char *identifiedBy = "host"; // the field the `test` op pins: "host" or "subset"
+    QString identity;
+    bool hasWeight = false;
+    long long weight = 0; // Istio: a destination without a weight gets none when there are several
+};
+
+std::optional<Color> subsetColor(const Json &route, const QString &subset)
+{
+    if (subset.isEmpty()) {
+        return std::nullopt;
+    }
+    for (Color color : {Color::Blue, Color::Green}) {
+        const QString mapped =
+            Kube::annotation(route, QStringLiteral("curtain.dev/%1-subset").arg(Core::colorName(color)));
+        if (mapped == subset || (mapped.isEmpty() && subset == Core::colorName(color))) {
+            return color;
+        }
+    }
+    return std::nullopt;
+}
+
+std::vector<Destination> colorDestinations(const Json &route, const ClusterView &view)
+{
+    std::vector<Destination> found;
+    const QString ns = Kube::objectNamespace(route);
+    const Json http = route.value(Json::json_pointer("/spec/http"), Json::array());
+    for (std::size_t h = 0; h < http.size(); ++h) {
+        const Json routes = http[h].value("route", Json::array());
+        for (std::size_t r = 0; r < routes.size(); ++r) {
+            const Json destination = routes[r].value("destination", Json::object());
+            const QString subset = Kube::toQString(destination.value("subset", ""));
+            const QString host = Kube::toQString(destination.value("host", ""));
+            Destination d{h,
+                          r,
+                          Color::Blue,
+                          "host",
+                          host,
+                          routes[r].contains("weight"),
+                          routes[r].value("weight", routes.size() == 1 ? 100LL : 0LL)};
+            if (const auto color = subsetColor(route, subset)) {
+                d.color = *color;
+                d.identifiedBy = "subset";
+                d.identity = subset;
+            } else if (const auto byHost = Weighted::colorOfService(host, ns, view); byHost && subset.isEmpty()) {
+                d.color = *byHost;
+            } else {
+                continue;
+            }
+            found.push_back(d);
+        }
+    }
+    return found;
+}
+
+std::string pointer(const Destination &d, const std::string &leaf)
+{
+    return "/spec/http/" + std::to_string(d.http) + "/route/" + std::to_string(d.route) + "/" + leaf;
+}
+
+} // namespace
+
+std::vector<const Json *> VirtualServiceAdapter::routes(const ClusterView &view) const
+{
+    std::vector<const Json *> found;
+    for (const Json &route : view.virtualServices) {
+        if (!Kube::label(route, Conventions::releaseLabel).isEmpty()) {
+            found.push_back(&route);
+        }
+    }
+    return found;
+}
+
+QString VirtualServiceAdapter::objectPath(const Json &route) const
+{
+    // Istio serves the same objects as v1 and v1beta1; write in the version the object was read in.
+    QString apiVersion = Kube::toQString(route.value("apiVersion", ""));
+    if (!apiVersion.startsWith(QLatin1String("networking.istio.io/"))) {
+        apiVersion = QStringLiteral("networking.istio.io/v1");
+    }
+    return QStringLiteral("/apis/%1/namespaces/%2/virtualservices/%3")
+        .arg(apiVersion, Kube::objectNamespace(route), Kube::objectName(route));
+}
+
+Core::ReleaseSnapshot VirtualServiceAdapter::read(const Json &route, const ClusterView &view) const
+{
+    Core::ReleaseSnapshot snapshot;
+    snapshot.routeKind = kind();
+    completeSnapshot(snapshot, route, view);
+    const std::vector<Destination> destinations = colorDestinations(route, view);
+    // The first HTTP route naming a color is the one users see; writes keep every route in step.
+    long long blue = -1;
+    long long green = -1;
+    for (const Destination &d : destinations) {
+        if (d.http == destinations.front().http) {
+            (d.color == Color::Blue ? blue : green) = d.weight;
+        }
+    }
+    Weighted::applyWeights(snapshot, route, blue, green, QStringLiteral("VirtualService %1").arg(snapshot.routeName));
+    return snapshot;
+}
+
+Core::Result<RoutePatch> VirtualServiceAdapter::write(const Json &route, const ClusterView &view,
+                                                      const Core::TargetState &target) const
+{
+    if (target.blueWeight + target.greenWeight == 0) {
+        return Core::makeError(Core::ErrorKind::Refused, QStringLiteral("refusing to set every weight to 0"));
+    }
+    const std::vector<Destination> destinations = colorDestinations(route, view);
+    if (destinations.empty()) {
+        return Core::makeError(
+            Core::ErrorKind::Refused,
+            QStringLiteral("VirtualService %1 has no blue or green destination").arg(Kube::objectName(route)));
+    }
+    Json ops = Json::array();
+    for (const Destination &d : destinations) {
+        ops.push_back({{"op", "test"},
+                       {"path", pointer(d, std::string("destination/") + d.identifiedBy)},
+                       {"value", d.identity.toStdString()}});
+    }
+    ops.push_back({{"op", "replace"},
+                   {"path", "/metadata/resourceVersion"},
+                   {"value", Kube::resourceVersion(route).toStdString()}});
+    for (const Destination &d : destinations) {
+        ops.push_back({{"op", d.hasWeight ? "replace" : "add"},
+                       {"path", pointer(d, "weight")},
+                       {"value", target.weight(d.color)}});
+    }
+    Weighted::appendRoleOperations(ops, route, target);
+    return RoutePatch{objectPath(route), Kube::PatchType::Json, QByteArray::fromStdString(ops.dump())};
+}
+
+} // namespace Curtain::Adapters
