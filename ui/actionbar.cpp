@@ -49,6 +49,13 @@ void ActionBar::apply(QPushButton *button, const Core::Capability &capability, c
 void ActionBar::setRelease(const Core::ReleaseSnapshot &release)
 {
     m_capabilities = release.capabilities;
+    if (release.routeKind == Core::RouteKind::ArgoRollout) {
+        apply(m_promote, m_capabilities.promote,
+              tr("End the current pause or skip to the next step (kubectl argo rollouts promote)"));
+        apply(m_flip, m_capabilities.flip, QString());
+        apply(m_rollback, m_capabilities.rollback, m_capabilities.rollback.reason);
+        return;
+    }
     apply(m_promote, m_capabilities.promote,
           tr("Make %1 (%2) stable with 100 % of traffic")
               .arg(Core::colorName(release.candidate()), release.environment(release.candidate()).version));

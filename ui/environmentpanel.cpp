@@ -88,12 +88,20 @@ void EnvironmentPanel::setRelease(const Core::ReleaseSnapshot &release)
 {
     const Core::Environment &env = release.environment(m_color);
     const bool stable = release.stable == m_color;
-    m_role->setText(stable ? tr("stable") : tr("candidate"));
+    const bool rollout = release.routeKind == Core::RouteKind::ArgoRollout;
+    // An Argo Rollout's environments are its ReplicaSets; a canary, preview or previous revision.
+    const QString role = stable                                            ? tr("stable")
+                         : !rollout                                        ? tr("candidate")
+                         : release.previous == m_color                     ? tr("previous")
+                         : release.strategy() == Core::Strategy::BlueGreen ? tr("preview")
+                                                                           : tr("canary");
+    m_role->setText(role);
     if (!env.present) {
         clear();
-        m_role->setText(stable ? tr("stable") : tr("candidate"));
-        m_status->setText(
-            tr("No Deployment labelled curtain.dev/color=%1 for %2.").arg(Core::colorName(m_color), release.name));
+        m_role->setText(role);
+        m_status->setText(rollout ? tr("No revision in flight: the Rollout runs one ReplicaSet.")
+                                  : tr("No Deployment labelled curtain.dev/color=%1 for %2.")
+                                        .arg(Core::colorName(m_color), release.name));
         return;
     }
     m_version->setText(env.version);
@@ -103,7 +111,8 @@ void EnvironmentPanel::setRelease(const Core::ReleaseSnapshot &release)
     m_replicas->setText(tr("%1 of %2 replicas ready").arg(env.readyReplicas).arg(env.desiredReplicas));
     m_readiness->setRange(0, std::max(1, env.desiredReplicas));
     m_readiness->setValue(env.readyReplicas);
-    m_status->setText(tr("Deployment %1: %2").arg(env.deployment, env.rolloutMessage));
+    m_status->setText(
+        (rollout ? tr("ReplicaSet %1: %2") : tr("Deployment %1: %2")).arg(env.deployment, env.rolloutMessage));
 }
 
 void EnvironmentPanel::setMetrics(const Core::MetricPoint &point)

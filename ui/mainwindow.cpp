@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "planpanel.h"
+#include "rolloutpanel.h"
 
 #include "core/futures.h"
 
@@ -65,6 +66,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_latency->setObjectName(QStringLiteral("latencyChart"));
     m_actions = new ActionBar(this);
     m_plan = new PlanPanel(this);
+    m_rollout = new RolloutPanel(this);
 
     auto *panels = new QHBoxLayout;
     panels->addWidget(m_blue);
@@ -83,6 +85,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     detailLayout->addLayout(charts, 1);
     detailLayout->addWidget(m_actions);
     detailLayout->addWidget(m_plan);
+    detailLayout->addWidget(m_rollout);
 
     auto *splitter = new QSplitter(this);
     splitter->addWidget(m_list);
@@ -165,6 +168,14 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     });
     m_chartTimer.start();
     connect(&m_chartTimer, &QTimer::timeout, m_plan, &PlanPanel::refreshCountdown);
+    connect(&m_chartTimer, &QTimer::timeout, m_rollout, &RolloutPanel::refreshCountdown);
+    connect(m_rollout, &RolloutPanel::actionRequested, this, [this](Core::ActionKind kind, int revision) {
+        if (const Core::ReleaseSnapshot *release = current()) {
+            Core::ActionRequest request{kind, release->name, 0, release->routeResourceVersion};
+            request.revision = revision;
+            run(request);
+        }
+    });
     connect(m_plan, &PlanPanel::startRequested, this, &MainWindow::startPlan);
     connect(m_plan, &PlanPanel::resumeRequested, this, [this] { m_engine->resumePlan(m_selected); });
     connect(m_plan, &PlanPanel::stopRequested, this,
@@ -301,6 +312,7 @@ void MainWindow::showSelected()
         m_green->clear();
         m_actions->clear();
         m_plan->setRelease(nullptr, false);
+        m_rollout->setRelease(nullptr);
         return;
     }
     m_heading->setText(release->name);
@@ -319,7 +331,11 @@ void MainWindow::showSelected()
     m_slider->setRelease(*release);
     m_actions->setRelease(*release);
     m_actions->setBusy(m_inFlight > 0);
-    m_plan->setRelease(release, m_drivenHere.contains(release->name));
+    // An Argo Rollout walks its own steps: step control instead of a plan.
+    const bool rollout = release->routeKind == Core::RouteKind::ArgoRollout;
+    m_plan->setRelease(rollout ? nullptr : release, m_drivenHere.contains(release->name));
+    m_rollout->setRelease(release);
+    m_rollout->setBusy(m_inFlight > 0);
     Q_EMIT releaseShown(release->name);
 }
 
@@ -394,11 +410,13 @@ void MainWindow::run(Core::ActionRequest request)
 {
     ++m_inFlight;
     m_actions->setBusy(true);
+    m_rollout->setBusy(true);
     m_lastAction->setText(tr("%1 %2…").arg(Core::actionName(request.kind), request.release));
     Core::onFinished(
         m_engine->perform(request), this, [this, request](const Core::Result<Core::ActionOutcome> &result) {
             --m_inFlight;
             m_actions->setBusy(m_inFlight > 0);
+            m_rollout->setBusy(m_inFlight > 0);
             const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
             if (result.ok()) {
                 m_lastAction->setText(tr("%1  ✓ %2").arg(time, result.value().summary));

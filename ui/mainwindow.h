@@ -26,6 +26,7 @@ class ActionBar;
 class EnvironmentPanel;
 class MetricChart;
 class PlanPanel;
+class RolloutPanel;
 class WeightSlider;
 
 // The console: the release list on the left; the selected release as two panels, blue and green,
@@ -47,6 +48,7 @@ public:
     void selectRelease(const QString &name);
     QString lastActionText() const;
     PlanPanel *planPanel() const { return m_plan; }
+    RolloutPanel *rolloutPanel() const { return m_rollout; }
 
 Q_SIGNALS:
     void actionFinished(bool ok, const QString &message);
@@ -78,6 +80,7 @@ private:
     MetricChart *m_latency;
     ActionBar *m_actions;
     PlanPanel *m_plan;
+    RolloutPanel *m_rollout;
     QSet<QString> m_drivenHere; // releases whose plan this window started
     void startPlan(const Core::Plan &plan);
     QLabel *m_cluster;

@@ -17,7 +17,8 @@ inline QColor healthColor(const QString &health)
     if (health == QLatin1String("healthy")) {
         return QColor(0x2e, 0x7d, 0x32);
     }
-    if (health == QLatin1String("canary") || health == QLatin1String("progressing")) {
+    if (health == QLatin1String("canary") || health == QLatin1String("progressing") ||
+        health == QLatin1String("paused")) {
         return QColor(0xb2, 0x6a, 0x00);
     }
     return QColor(0xc6, 0x28, 0x28);

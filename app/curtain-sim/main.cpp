@@ -32,7 +32,7 @@ small Rollouts controller), a workload and traffic model, and Prometheus metrics
   --extra-releases N  add N more releases (no traffic) in namespace fleet, for scale tests
   --faults JSON     inject faults, e.g. '{"errorRate":0.1,"throttleRate":0.1,"retryAfterSeconds":1,
                     "delayMs":200}'; change them at run time with PUT /curtain-sim/faults (also
-                    "dropWatches":true, "expireResumes":true)
+                    "dropWatches":true, "expireResumes":true, "argoControllerDown":true)
   --audit-log FILE  append one JSON line per write request (verb, requestURI, contentType,
                     requestBody, responseCode), like kube-apiserver's audit log
   --rbac FILE       deny chosen verbs on chosen resources (YAML: deny: [{verb, resource,

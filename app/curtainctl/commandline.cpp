@@ -24,7 +24,18 @@ Commands:
   set-weight RELEASE N     send N % of traffic (0–100) to the candidate (weighted routes only)
   promote RELEASE          the candidate becomes stable and takes 100 %
   flip RELEASE             all traffic to the other environment, in one write
-  rollback RELEASE         all traffic back to the last known-good environment
+  rollback RELEASE         all traffic back to the last known-good environment (an Argo Rollout:
+                           abort, then undo the template to the stable revision)
+
+Argo Rollouts (the same requests as kubectl argo rollouts; the controller moves the traffic):
+  promote RELEASE [--full] end the current pause or skip the current step; --full: all steps at once
+  abort RELEASE            traffic back to stable; the Rollout stays on the new template (Degraded)
+  retry RELEASE            start an aborted update's steps again
+  pause RELEASE            hold the Rollout where it is (spec.paused)
+  resume RELEASE           end a pause made with `pause`
+  restart RELEASE          restart the Rollout's pods (spec.restartAt)
+  undo RELEASE [--to-revision N]  the pod template of revision N (default: the previous one)
+  set-image RELEASE CONTAINER=IMAGE  start an update ("*" = every container)
   run RELEASE [--plan FILE] drive a canary plan headless until the judge decides: set weights, wait,
                            compare the candidate with stable, roll back on Fail, promote on Pass.
                            FILE is YAML or JSON (steps, judge, metrics); without it, the plan saved
@@ -63,6 +74,20 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             inv.showVersion = true;
         } else if (arg == QLatin1String("--demo")) {
             inv.demo = true;
+        } else if (arg == QLatin1String("--full")) {
+            inv.full = true;
+        } else if (arg == QLatin1String("--to-revision")) {
+            const auto v = value(arg);
+            if (!v) {
+                return std::nullopt;
+            }
+            bool number = false;
+            inv.revision = v->toInt(&number);
+            if (!number || inv.revision < 1) {
+                *error =
+                    QStringLiteral("--to-revision \"%1\" is not a revision number (1, 2, …; see `status`)").arg(*v);
+                return std::nullopt;
+            }
         } else if (arg == QLatin1String("--server")) {
             const auto v = value(arg);
             if (!v) {
@@ -184,6 +209,14 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
         inv.command = Command::Action;
         inv.release = positional[0];
         inv.action = {Core::ActionKind::SetWeight, positional[0], weight.value(), {}};
+    } else if (command == QLatin1String("set-image")) {
+        if (!needs(2, QStringLiteral("RELEASE CONTAINER=IMAGE"))) {
+            return std::nullopt;
+        }
+        inv.command = Command::Action;
+        inv.release = positional[0];
+        inv.action = {Core::ActionKind::SetImage, positional[0], 0, {}};
+        inv.action.image = positional[1];
     } else if (const auto kind = Core::parseActionName(command); kind && *kind != Core::ActionKind::SetWeight) {
         if (!needs(1, QStringLiteral("RELEASE"))) {
             return std::nullopt;
@@ -191,10 +224,22 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
         inv.command = Command::Action;
         inv.release = positional[0];
         inv.action = {*kind, positional[0], 0, {}};
+        if (inv.full && *kind == Core::ActionKind::Promote) {
+            inv.action.kind = Core::ActionKind::PromoteFull;
+        }
+        inv.action.revision = inv.revision;
     } else {
         *error = QStringLiteral("unknown command \"%1\"; commands: contexts, releases, status, set-weight, promote, "
-                                "flip, rollback, run, inspect")
+                                "flip, rollback, run, inspect, abort, retry, pause, resume, restart, undo, set-image")
                      .arg(command);
+        return std::nullopt;
+    }
+    if (inv.full && inv.action.kind != Core::ActionKind::PromoteFull) {
+        *error = QStringLiteral("--full goes with promote only");
+        return std::nullopt;
+    }
+    if (inv.revision != 0 && inv.action.kind != Core::ActionKind::Undo) {
+        *error = QStringLiteral("--to-revision goes with undo only");
         return std::nullopt;
     }
     return inv;

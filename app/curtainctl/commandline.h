@@ -28,6 +28,8 @@ struct Invocation
     QString planFile;                // run: the plan to drive (default: the release's saved plan, else the classic one)
     QString prometheusTokenFile;     // run: bearer token for a Prometheus metrics source
     QString prometheusBasicAuthFile; // run: "user:password" for a Prometheus metrics source
+    bool full = false;               // promote --full
+    int revision = 0;                // undo --to-revision N
     bool showHelp = false;
     bool showVersion = false;
 };

@@ -13,9 +13,7 @@ namespace Curtain::Ctl {
 using Adapters::Argo::RolloutStatus;
 using Kube::Json;
 
-namespace {
-
-QJsonObject toJson(const RolloutStatus &s)
+QJsonObject rolloutJson(const RolloutStatus &s)
 {
     QJsonArray sets;
     for (const auto &rs : s.replicaSets) {
@@ -53,7 +51,14 @@ QJsonObject toJson(const RolloutStatus &s)
                   {QStringLiteral("needsHuman"), s.needsHuman},
                   {QStringLiteral("pauseEndsAt"),
                    s.pauseEndsAt ? QJsonValue(s.pauseEndsAt->toString(Qt::ISODate)) : QJsonValue()}};
+    if (!s.waitingFor.isEmpty()) {
+        o[QStringLiteral("waitingFor")] = s.waitingFor;
+    }
+    o[QStringLiteral("aborted")] = s.aborted;
+    o[QStringLiteral("manuallyPaused")] = s.manuallyPaused;
     if (s.strategy == QLatin1String("Canary")) {
+        o[QStringLiteral("steps")] = QJsonArray::fromStringList(s.steps);
+        o[QStringLiteral("currentStepIndex")] = s.stepIndex;
         o[QStringLiteral("step")] = s.step;
         o[QStringLiteral("setWeight")] = s.setWeight;
         o[QStringLiteral("actualWeight")] = s.actualWeight;
@@ -61,7 +66,7 @@ QJsonObject toJson(const RolloutStatus &s)
     return o;
 }
 
-QString toText(const RolloutStatus &s)
+QString rolloutText(const RolloutStatus &s)
 {
     QString out;
     auto line = [&out](const QString &key, const QString &value) {
@@ -81,6 +86,18 @@ QString toText(const RolloutStatus &s)
     }
     if (s.pauseEndsAt) {
         line(QStringLiteral("Pause ends"), s.pauseEndsAt->toString(Qt::ISODate));
+    }
+    if (!s.waitingFor.isEmpty()) {
+        line(QStringLiteral("Waiting for"), QStringLiteral("the controller (%1)").arg(s.waitingFor));
+    }
+    if (!s.steps.isEmpty()) {
+        out += QStringLiteral("Steps:\n");
+        for (qsizetype i = 0; i < s.steps.size(); ++i) {
+            const QString mark = i < s.stepIndex    ? QStringLiteral("✓")
+                                 : i == s.stepIndex ? QStringLiteral("▶")
+                                                    : QStringLiteral(" ");
+            out += QStringLiteral("  %1 %2. %3\n").arg(mark).arg(i).arg(s.steps[i]);
+        }
     }
     if (!s.needsHuman.isEmpty()) {
         line(QStringLiteral("Needs a human"), s.needsHuman);
@@ -112,8 +129,6 @@ QString toText(const RolloutStatus &s)
     }
     return out;
 }
-
-} // namespace
 
 int inspect(const Invocation &invocation, QString *out, QString *error)
 {
@@ -155,8 +170,8 @@ int inspect(const Invocation &invocation, QString *out, QString *error)
             *error = status.error().message;
             return ActionFailed;
         }
-        json.append(toJson(status.value()));
-        text += (text.isEmpty() ? QString() : QStringLiteral("\n")) + toText(status.value());
+        json.append(rolloutJson(status.value()));
+        text += (text.isEmpty() ? QString() : QStringLiteral("\n")) + rolloutText(status.value());
     }
     *out = invocation.format == OutputFormat::Json
                ? QString::fromUtf8(

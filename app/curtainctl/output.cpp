@@ -1,5 +1,10 @@
 #include "output.h"
 
+#include "core/rolloutcontrol.h"
+#include "inspect.h"
+
+#include <QJsonDocument>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -57,6 +62,16 @@ json snapshotJson(const Core::ReleaseSnapshot &r)
                 {"promote", capabilityJson(r.capabilities.promote)},
                 {"flip", capabilityJson(r.capabilities.flip)},
                 {"rollback", capabilityJson(r.capabilities.rollback)}}}};
+    if (r.rollout) {
+        j["rollout"] = json::parse(QJsonDocument(rolloutJson(*r.rollout)).toJson(QJsonDocument::Compact).toStdString());
+        for (const auto &[name, capability] :
+             {std::pair{"promoteFull", &r.capabilities.promoteFull}, std::pair{"abort", &r.capabilities.abort},
+              std::pair{"retry", &r.capabilities.retry}, std::pair{"pause", &r.capabilities.pause},
+              std::pair{"resume", &r.capabilities.resume}, std::pair{"restart", &r.capabilities.restart},
+              std::pair{"undo", &r.capabilities.undo}}) {
+            j["actions"][name] = capabilityJson(*capability);
+        }
+    }
     if (!r.problem.isEmpty()) {
         j["problem"] = s(r.problem);
     }
@@ -116,19 +131,6 @@ QString releasesTable(const Core::ReleaseSnapshots &releases)
     return table(rows);
 }
 
-namespace {
-
-int attentionRank(const QString &health)
-{
-    static const QStringList order{QStringLiteral("unreachable"), QStringLiteral("broken"),
-                                   QStringLiteral("down"),        QStringLiteral("degraded"),
-                                   QStringLiteral("progressing"), QStringLiteral("canary")};
-    const qsizetype rank = order.indexOf(health);
-    return rank < 0 ? int(order.size()) : int(rank);
-}
-
-} // namespace
-
 QString fleetTable(const QList<ContextReleases> &fleet)
 {
     struct Row
@@ -145,7 +147,7 @@ QString fleetTable(const QList<ContextReleases> &fleet)
             continue;
         }
         for (const Core::ReleaseSnapshot &r : part.releases) {
-            rows.append({attentionRank(r.health()),
+            rows.append({Core::attentionRank(r.health()),
                          {part.context, r.namespaceName, r.name, describe(r.environment(r.stable)),
                           describe(r.environment(r.candidate())), QStringLiteral("%1 %").arg(r.candidateWeight()),
                           r.health()}});
@@ -203,13 +205,27 @@ QString releaseStatusText(const Core::ReleaseSnapshot &r)
     out += QLatin1Char('\n');
     auto line = [](const QString &name, const Core::Capability &c) {
         return QStringLiteral("  %1 %2\n")
-            .arg(name.leftJustified(11), c.enabled ? QStringLiteral("yes") : QStringLiteral("no — ") + c.reason);
+            .arg(name.leftJustified(14), c.enabled ? QStringLiteral("yes") : QStringLiteral("no — ") + c.reason);
     };
     out += QStringLiteral("Actions:\n");
     out += line(QStringLiteral("set-weight"), r.capabilities.setWeight);
     out += line(QStringLiteral("promote"), r.capabilities.promote);
     out += line(QStringLiteral("flip"), r.capabilities.flip);
     out += line(QStringLiteral("rollback"), r.capabilities.rollback);
+    if (r.rollout) {
+        out += line(QStringLiteral("promote --full"), r.capabilities.promoteFull);
+        out += line(QStringLiteral("abort"), r.capabilities.abort);
+        out += line(QStringLiteral("retry"), r.capabilities.retry);
+        out += line(QStringLiteral("pause"), r.capabilities.pause);
+        out += line(QStringLiteral("resume"), r.capabilities.resume);
+        out += line(QStringLiteral("restart"), r.capabilities.restart);
+        out += line(QStringLiteral("undo"), r.capabilities.undo);
+        out += QStringLiteral("\nArgo Rollout:\n") + rolloutText(*r.rollout);
+        out += QStringLiteral("\nRollback here means: %1. %2\n")
+                   .arg(r.capabilities.rollback.enabled ? r.capabilities.rollback.reason
+                                                        : QStringLiteral("abort, then undo to the stable revision"),
+                        Core::gitOpsNote());
+    }
     return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <QJsonDocument>
 
+#include "adapters/argo/rolloutadapter.h"
 #include "adapters/conventions.h"
 #include "adapters/environmentreader.h"
 #include "adapters/httprouteadapter.h"
@@ -22,6 +23,7 @@ const std::vector<std::unique_ptr<RouteAdapter>> &allAdapters()
         list.push_back(std::make_unique<VirtualServiceAdapter>());
         list.push_back(std::make_unique<TrafficSplitAdapter>());
         list.push_back(std::make_unique<NginxCanaryAdapter>());
+        list.push_back(std::make_unique<RolloutAdapter>());
         return list;
     }();
     return adapters;

@@ -1,5 +1,7 @@
 #include "core/action.h"
 
+#include "core/rolloutcontrol.h"
+
 namespace Curtain::Core {
 
 QString actionName(ActionKind kind)
@@ -13,13 +15,31 @@ QString actionName(ActionKind kind)
         return QStringLiteral("flip");
     case ActionKind::Rollback:
         return QStringLiteral("rollback");
+    case ActionKind::PromoteFull:
+        return QStringLiteral("promote-full");
+    case ActionKind::Abort:
+        return QStringLiteral("abort");
+    case ActionKind::Retry:
+        return QStringLiteral("retry");
+    case ActionKind::Pause:
+        return QStringLiteral("pause");
+    case ActionKind::Resume:
+        return QStringLiteral("resume");
+    case ActionKind::Restart:
+        return QStringLiteral("restart");
+    case ActionKind::Undo:
+        return QStringLiteral("undo");
+    case ActionKind::SetImage:
+        return QStringLiteral("set-image");
     }
     return {};
 }
 
 std::optional<ActionKind> parseActionName(const QString &name)
 {
-    for (ActionKind kind : {ActionKind::SetWeight, ActionKind::Promote, ActionKind::Flip, ActionKind::Rollback}) {
+    for (ActionKind kind : {ActionKind::SetWeight, ActionKind::Promote, ActionKind::Flip, ActionKind::Rollback,
+                            ActionKind::PromoteFull, ActionKind::Abort, ActionKind::Retry, ActionKind::Pause,
+                            ActionKind::Resume, ActionKind::Restart, ActionKind::Undo, ActionKind::SetImage}) {
         if (actionName(kind) == name) {
             return kind;
         }
@@ -90,6 +110,18 @@ Result<TargetState> planAction(const ReleaseSnapshot &release, const ActionReque
         return makeError(ErrorKind::Refused,
                          QStringLiteral("%1 cannot be changed: %2").arg(release.name, release.problem));
     }
+    if (release.routeKind == RouteKind::ArgoRollout) {
+        return makeError(ErrorKind::Refused,
+                         QStringLiteral("%1 is an Argo Rollout: its controller moves the traffic, Curtain sends the "
+                                        "controller's own actions instead")
+                             .arg(release.name));
+    }
+    if (isControllerAction(request.kind)) {
+        return makeError(ErrorKind::Refused,
+                         QStringLiteral("%1 is an Argo Rollouts action, and %2 is routed by a %3; use set-weight, "
+                                        "promote, flip or rollback (a plan has its own pause and resume)")
+                             .arg(actionName(request.kind), release.name, routeKindName(release.routeKind)));
+    }
     const Color stable = release.stable;
     const Color candidate = release.candidate();
     switch (request.kind) {
@@ -147,13 +179,30 @@ Result<TargetState> planAction(const ReleaseSnapshot &release, const ActionReque
                                         "and no earlier environment is recorded")
                              .arg(release.name, colorName(stable), release.environment(stable).version));
     }
+    case ActionKind::PromoteFull:
+    case ActionKind::Abort:
+    case ActionKind::Retry:
+    case ActionKind::Pause:
+    case ActionKind::Resume:
+    case ActionKind::Restart:
+    case ActionKind::Undo:
+    case ActionKind::SetImage:
+        break; // refused above
     }
     return makeError(ErrorKind::InvalidInput, QStringLiteral("unknown action"));
 }
 
 Capabilities computeCapabilities(const ReleaseSnapshot &release)
 {
+    if (release.routeKind == RouteKind::ArgoRollout) {
+        return rolloutCapabilities(release);
+    }
     Capabilities caps;
+    const Capability argoOnly{false, QStringLiteral("Argo Rollouts only")};
+    for (Capability *c :
+         {&caps.promoteFull, &caps.abort, &caps.retry, &caps.pause, &caps.resume, &caps.restart, &caps.undo}) {
+        *c = argoOnly;
+    }
     auto probe = [&](ActionKind kind, int weight = 0) {
         ActionRequest request{kind, release.name, weight, {}};
         const Result<TargetState> plan = planAction(release, request);

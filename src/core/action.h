@@ -9,7 +9,27 @@
 
 namespace Curtain::Core {
 
-enum class ActionKind { SetWeight, Promote, Flip, Rollback };
+enum class ActionKind {
+    SetWeight,
+    Promote,
+    Flip,
+    Rollback,
+    // Argo Rollouts' own actions, sent as its kubectl plugin sends them.
+    PromoteFull,
+    Abort,
+    Retry,
+    Pause,
+    Resume,
+    Restart,
+    Undo,
+    SetImage,
+};
+
+// Actions only a controller (Argo Rollouts) performs.
+constexpr bool isControllerAction(ActionKind kind)
+{
+    return kind >= ActionKind::PromoteFull;
+}
 
 QString actionName(ActionKind kind);
 std::optional<ActionKind> parseActionName(const QString &name);
@@ -21,6 +41,8 @@ struct ActionRequest
     int weight = 0;                  // SetWeight only
     QString expectedResourceVersion; // the route version the user looked at; empty = "whatever is current"
     bool fromPlan = false;           // sent by the plan driving the release (others are refused meanwhile)
+    int revision = 0;                // Undo: the revision to return to; 0 = the previous one
+    QString image = {};              // SetImage: "CONTAINER=IMAGE" (container "*" = every container)
 };
 
 // Where a route should end up: the whole state written in one conditional write.

@@ -59,10 +59,23 @@ QString strategyName(Strategy strategy)
     return strategy == Strategy::BlueGreen ? QStringLiteral("blue-green") : QStringLiteral("canary");
 }
 
+int attentionRank(const QString &health)
+{
+    static const QStringList order{QStringLiteral("unreachable"), QStringLiteral("broken"),
+                                   QStringLiteral("down"),        QStringLiteral("degraded"),
+                                   QStringLiteral("paused"),      QStringLiteral("progressing"),
+                                   QStringLiteral("canary")};
+    const qsizetype rank = order.indexOf(health);
+    return rank < 0 ? int(order.size()) : int(rank);
+}
+
 QString ReleaseSnapshot::health() const
 {
     if (!problem.isEmpty()) {
         return QStringLiteral("broken");
+    }
+    if (rollout) { // the controller's own phase: healthy, progressing, paused, degraded
+        return rollout->status.toLower();
     }
     const Environment &serving = environment(stable);
     if (!serving.present || (serving.trafficPercent > 0 && serving.readyReplicas == 0)) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/plan.h"
+#include "core/rollout.h"
 
 #include <QDateTime>
 #include <QList>
@@ -71,6 +72,14 @@ struct Capabilities
     Capability promote;
     Capability flip;
     Capability rollback;
+    // The controller's own controls, for Argo Rollouts (disabled with a reason elsewhere).
+    Capability promoteFull;
+    Capability abort;
+    Capability retry;
+    Capability pause;
+    Capability resume;
+    Capability restart;
+    Capability undo;
 };
 
 // An immutable description of one release at one moment: the only thing the UI reads.
@@ -91,11 +100,15 @@ struct ReleaseSnapshot
     std::optional<Plan> savedPlan;            // the same, parsed; nullopt when absent or not a valid plan
     std::optional<PlanProgress> planProgress; // where a plan is, as its driver last wrote it on the route
     QString planDriver;                       // who drives a running plan; empty when none runs
+    std::optional<RolloutStatus> rollout;     // Argo Rollouts only: the status as its kubectl plugin shows it
     Capabilities capabilities;
     QDateTime observedAt;
 
     Strategy strategy() const
     {
+        if (rollout) {
+            return rollout->strategy == QLatin1String("BlueGreen") ? Strategy::BlueGreen : Strategy::Canary;
+        }
         return routeKind == RouteKind::ServiceSelector ? Strategy::BlueGreen : Strategy::Canary;
     }
     Color candidate() const { return otherColor(stable); }
@@ -106,6 +119,10 @@ struct ReleaseSnapshot
 };
 
 using ReleaseSnapshots = QList<ReleaseSnapshot>;
+
+// How urgently a health (ReleaseSnapshot::health, or "unreachable") needs a person: 0 is the most
+// urgent. Fleet views in the console and curtainctl sort by it.
+int attentionRank(const QString &health);
 
 } // namespace Curtain::Core
 

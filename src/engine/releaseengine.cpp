@@ -1,5 +1,7 @@
 #include "engine/releaseengine.h"
 
+#include "engine/rolloutdriver.h"
+
 #include "core/futures.h"
 
 #include "adapters/clusterview.h"
@@ -87,6 +89,11 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
     watch(QStringLiteral("/apis/split.smi-spec.io/v1alpha4"), QStringLiteral("trafficsplits"), true,
           &View::trafficSplits, release);
     watch(QStringLiteral("/apis/networking.k8s.io/v1"), QStringLiteral("ingresses"), true, &View::ingresses, release);
+    // Every Argo Rollout is a release (the label only renames it); ReplicaSets only Argo's own.
+    watch(QStringLiteral("/apis/argoproj.io/v1alpha1"), QStringLiteral("rollouts"), true, &View::rollouts, {});
+    watch(QStringLiteral("/apis/apps/v1"), QStringLiteral("replicasets"), true, &View::replicaSets,
+          QStringLiteral("rollouts-pod-template-hash"));
+    watch(QStringLiteral("/apis/argoproj.io/v1alpha1"), QStringLiteral("analysisruns"), true, &View::analysisRuns, {});
 }
 
 ReleaseEngine::~ReleaseEngine() = default;
@@ -344,6 +351,9 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
             route = *candidate;
         }
     }
+    if (before.routeKind == Core::RouteKind::ArgoRollout) {
+        return performOnRollout(request, before, route, current, finish);
+    }
     if (!request.expectedResourceVersion.isEmpty() && request.expectedResourceVersion != before.routeResourceVersion) {
         return finish(
             Core::makeError(ErrorKind::Conflict,
@@ -418,6 +428,35 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
                      [readBack](const Result<Json> &written) {
                          readBack(written.ok() ? std::nullopt : std::optional<Core::Error>(written.error()));
                      });
+}
+
+void ReleaseEngine::performOnRollout(const Core::ActionRequest &request, const ReleaseSnapshot &before,
+                                     const Json &rollout, const Adapters::ClusterView &view,
+                                     const std::function<void(const Result<ActionOutcome> &)> &finish)
+{
+    // The capability says why not (nothing to abort, already paused…): nothing is sent then.
+    const Core::Capabilities &caps = before.capabilities;
+    const QHash<Core::ActionKind, const Core::Capability *> gates = {
+        {Core::ActionKind::SetWeight, &caps.setWeight}, {Core::ActionKind::Flip, &caps.flip},
+        {Core::ActionKind::Promote, &caps.promote},     {Core::ActionKind::PromoteFull, &caps.promoteFull},
+        {Core::ActionKind::Abort, &caps.abort},         {Core::ActionKind::Retry, &caps.retry},
+        {Core::ActionKind::Pause, &caps.pause},         {Core::ActionKind::Resume, &caps.resume},
+        {Core::ActionKind::Rollback, &caps.rollback},   {Core::ActionKind::Undo, &caps.undo}};
+    if (const Core::Capability *gate = gates.value(request.kind); gate && !gate->enabled) {
+        return finish(Core::makeError(
+            ErrorKind::Refused,
+            QStringLiteral("cannot %1 %2: %3").arg(Core::actionName(request.kind), before.name, gate->reason)));
+    }
+    if (!before.problem.isEmpty()) {
+        return finish(Core::makeError(ErrorKind::Refused,
+                                      QStringLiteral("%1 cannot be changed: %2").arg(before.name, before.problem)));
+    }
+    auto *driver = new RolloutDriver(m_client, view, before, rollout, request, this);
+    connect(driver, &RolloutDriver::finished, this, [driver, finish](const Result<ActionOutcome> &outcome) {
+        driver->deleteLater();
+        finish(outcome);
+    });
+    driver->start();
 }
 
 QFuture<Result<Core::PlanProgress>> ReleaseEngine::runPlan(const QString &release, const Core::Plan &plan,

@@ -15,6 +15,8 @@
 #include <QPromise>
 #include <QTimer>
 
+#include <functional>
+
 #include "adapters/clusterview.h"
 
 namespace Curtain::Kube {
@@ -86,6 +88,9 @@ private:
     const Core::ReleaseSnapshot *findRelease(const QString &name, Core::Error *error) const;
     void performOnThread(Core::ActionRequest request,
                          std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise);
+    void performOnRollout(const Core::ActionRequest &request, const Core::ReleaseSnapshot &before,
+                          const Kube::Json &rollout, const Adapters::ClusterView &view,
+                          const std::function<void(const Core::Result<Core::ActionOutcome> &)> &finish);
     QString collection(const QString &groupVersionPath, const QString &resource) const;
     void applyPermissions(Core::ReleaseSnapshot &release);
 

@@ -263,6 +263,15 @@ QFuture<Result<Json>> KubeClient::patch(const QString &path, PatchType type, con
     return send(r).then([what](const Result<HttpResponse> &reply) { return parseJsonReply(reply, what); });
 }
 
+QFuture<Result<Json>> KubeClient::replace(const QString &path, const QByteArray &body)
+{
+    Net::HttpRequest r = request("PUT", path, {{QStringLiteral("fieldManager"), QStringLiteral("curtain")}});
+    r.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    r.body = body;
+    const QString what = QStringLiteral("PUT %1").arg(path);
+    return send(r).then([what](const Result<HttpResponse> &reply) { return parseJsonReply(reply, what); });
+}
+
 QFuture<Result<Json>> KubeClient::create(const QString &collectionPath, const QByteArray &body)
 {
     Net::HttpRequest r = request("POST", collectionPath);

@@ -58,6 +58,8 @@ public:
                                            int pageSize = 500);
     QFuture<Core::Result<Json>> patch(const QString &path, PatchType type, const QByteArray &body);
     QFuture<Core::Result<Json>> create(const QString &collectionPath, const QByteArray &body);
+    // PUT: replaces the whole object; its metadata.resourceVersion makes a stale copy a 409.
+    QFuture<Core::Result<Json>> replace(const QString &path, const QByteArray &body);
     Net::StreamId watch(const QString &collectionPath, const QString &labelSelector, const QString &resourceVersion,
                         WatchHandlers handlers, int timeoutSeconds = 300);
     void stopWatch(Net::StreamId id);

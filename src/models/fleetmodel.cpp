@@ -7,15 +7,6 @@ namespace Curtain::Models {
 FleetModel::FleetModel(QObject *parent) : QAbstractTableModel(parent)
 {}
 
-int FleetModel::attentionRank(const QString &health)
-{
-    static const QStringList order{QStringLiteral("unreachable"), QStringLiteral("broken"),
-                                   QStringLiteral("down"),        QStringLiteral("degraded"),
-                                   QStringLiteral("progressing"), QStringLiteral("canary")};
-    const qsizetype rank = order.indexOf(health);
-    return rank < 0 ? int(order.size()) : int(rank);
-}
-
 void FleetModel::setReleases(const QString &context, const Core::ReleaseSnapshots &releases)
 {
     m_unreachable.remove(context);
@@ -44,8 +35,8 @@ void FleetModel::rebuild()
         }
     }
     std::sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
-        return std::make_tuple(attentionRank(a.health()), a.context, a.release.namespaceName, a.release.name) <
-               std::make_tuple(attentionRank(b.health()), b.context, b.release.namespaceName, b.release.name);
+        return std::make_tuple(Core::attentionRank(a.health()), a.context, a.release.namespaceName, a.release.name) <
+               std::make_tuple(Core::attentionRank(b.health()), b.context, b.release.namespaceName, b.release.name);
     });
     beginResetModel();
     m_rows = rows;

@@ -27,8 +27,6 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    static int attentionRank(const QString &health);
-
 private:
     struct Row
     {

@@ -111,6 +111,9 @@ std::string verbOf(const httplib::Request &req, const Target &target)
     if (req.method == "POST") {
         return "create";
     }
+    if (req.method == "PUT") {
+        return "update";
+    }
     if (req.method == "DELETE") {
         return "delete";
     }
@@ -157,6 +160,7 @@ ApiServer::ApiServer(ObjectStore &store, ClusterModel &model, ServerOptions opti
     if (!m_options.faultsJson.empty()) {
         const json plan = json::parse(m_options.faultsJson, nullptr, false);
         m_rbacError = plan.is_discarded() ? "--faults is not JSON: " + m_options.faultsJson : m_faults.apply(plan);
+        m_model.setArgoControllerRunning(!m_faults.argoControllerDown());
     }
     if (!m_options.rbacFile.empty()) {
         auto loaded = RbacRules::load(m_options.rbacFile);
@@ -308,6 +312,7 @@ void ApiServer::routes()
     svr.Put("/curtain-sim/faults", [this](const httplib::Request &req, httplib::Response &res) {
         const json plan = json::parse(req.body, nullptr, false);
         const std::string error = plan.is_discarded() ? "the body is not JSON" : m_faults.apply(plan);
+        m_model.setArgoControllerRunning(!m_faults.argoControllerDown());
         if (!error.empty()) {
             return sendStatus(res, {400, "BadRequest", error});
         }
@@ -435,6 +440,22 @@ void ApiServer::routes()
                                            req.get_header_value("Content-Type"), req.body, status);
         if (!failed(patched, res)) {
             sendJson(res, 200, std::get<json>(patched));
+        }
+    });
+
+    svr.Put("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
+        const auto target = parseTarget(req.path);
+        if (!target || !target->type || target->name.empty()) {
+            return sendStatus(
+                res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
+        }
+        const bool status = target->subresource.size() == 1 && target->subresource[0] == "status";
+        if (!target->subresource.empty() && !status) {
+            return sendStatus(res, {404, "NotFound", "the server could not find the requested resource"});
+        }
+        const auto updated = m_store.update(*target->type, target->namespaceName, target->name, req.body, status);
+        if (!failed(updated, res)) {
+            sendJson(res, 200, std::get<json>(updated));
         }
     });
 

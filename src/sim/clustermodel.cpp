@@ -34,6 +34,18 @@ json condition(const std::string &type, bool status, const std::string &reason, 
     return {{"type", type}, {"status", status ? "True" : "False"}, {"reason", reason}, {"message", message}};
 }
 
+// A workload's version: its app.kubernetes.io/version label, else its image's tag.
+std::string versionOf(const json &workload)
+{
+    const std::string label = workload.value(json::json_pointer("/metadata/labels/app.kubernetes.io~1version"), "");
+    if (!label.empty()) {
+        return label;
+    }
+    const std::string image = workload.value(json::json_pointer("/spec/template/spec/containers/0/image"), "");
+    const auto colon = image.rfind(':');
+    return colon == std::string::npos ? image : image.substr(colon + 1);
+}
+
 std::string formatNumber(double value)
 {
     std::ostringstream out;
@@ -52,12 +64,13 @@ const std::vector<double> &ClusterModel::bucketBounds()
 }
 
 ClusterModel::ClusterModel(ObjectStore &store, const Scenario &scenario)
-    : m_store(store), m_scenario(scenario), m_random(scenario.seed)
+    : m_store(store), m_scenario(scenario), m_rollouts(store), m_random(scenario.seed)
 {}
 
 void ClusterModel::tick(Clock::time_point now)
 {
     advanceRollouts(now);
+    m_rollouts.reconcile(now, m_argoRunning);
     const double seconds = m_lastTick ? std::chrono::duration<double>(now - *m_lastTick).count() : 0.0;
     m_lastTick = now;
     if (seconds > 0) {
@@ -135,13 +148,15 @@ void ClusterModel::advanceRollouts(Clock::time_point now)
     }
 }
 
-std::vector<json> ClusterModel::selectedDeployments(const std::string &ns, const json &selector) const
+std::vector<json> ClusterModel::selectedWorkloads(const std::string &ns, const json &selector) const
 {
     std::vector<json> selected;
-    for (const json &deployment : m_store.list(type("Deployment"), ns, nullptr).items) {
-        const json labels = deployment.value(json::json_pointer("/spec/template/metadata/labels"), json::object());
-        if (selectorMatches(selector, labels)) {
-            selected.push_back(deployment);
+    for (const char *kind : {"Deployment", "ReplicaSet"}) {
+        for (const json &workload : m_store.list(type(kind), ns, nullptr).items) {
+            const json labels = workload.value(json::json_pointer("/spec/template/metadata/labels"), json::object());
+            if (selectorMatches(selector, labels)) {
+                selected.push_back(workload);
+            }
         }
     }
     return selected;
@@ -155,7 +170,7 @@ std::vector<std::pair<json, double>> ClusterModel::targets(const TrafficSource &
         if (!std::holds_alternative<json>(service)) {
             return;
         }
-        const auto deployments = selectedDeployments(
+        const auto deployments = selectedWorkloads(
             source.namespaceName, std::get<json>(service).value(json::json_pointer("/spec/selector"), json()));
         double ready = 0;
         for (const json &d : deployments) {
@@ -244,7 +259,7 @@ void ClusterModel::serve(const json &deployment, double requests)
     const std::string image = deployment.value(json::json_pointer("/spec/template/spec/containers/0/image"), "");
     const Behaviour &behaviour = m_scenario.behaviourFor(image);
     Counters &counters = m_counters[keyOf(deployment)];
-    counters.version = deployment.value(json::json_pointer("/metadata/labels/app.kubernetes.io~1version"), "");
+    counters.version = versionOf(deployment);
     if (counters.buckets.empty()) {
         counters.buckets.assign(bucketBounds().size(), 0.0);
     }
@@ -283,7 +298,7 @@ std::optional<std::string> ClusterModel::exposition(const std::string &ns, const
         return std::nullopt;
     }
     const auto deployments =
-        selectedDeployments(ns, std::get<json>(service).value(json::json_pointer("/spec/selector"), json()));
+        selectedWorkloads(ns, std::get<json>(service).value(json::json_pointer("/spec/selector"), json()));
     std::lock_guard lock(m_mutex);
     std::ostringstream requests;
     std::ostringstream histogram;
@@ -294,8 +309,7 @@ std::optional<std::string> ClusterModel::exposition(const std::string &ns, const
     for (const json &deployment : deployments) {
         const auto it = m_counters.find(keyOf(deployment));
         const std::string labels =
-            "deployment=\"" + deployment["metadata"].value("name", "") + "\",version=\"" +
-            deployment.value(json::json_pointer("/metadata/labels/app.kubernetes.io~1version"), "") + "\"";
+            "deployment=\"" + deployment["metadata"].value("name", "") + "\",version=\"" + versionOf(deployment) + "\"";
         const Counters empty{{}, {{200, 0.0}, {500, 0.0}}, std::vector<double>(bucketBounds().size(), 0.0), 0.0, 0.0};
         const Counters &c = it == m_counters.end() ? empty : it->second;
         for (const auto &[code, count] : c.requestsByCode) {

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "sim/objectstore.h"
+#include "sim/rolloutcontroller.h"
 #include "sim/scenario.h"
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -21,6 +23,8 @@ public:
     ClusterModel(ObjectStore &store, const Scenario &scenario);
 
     void tick(std::chrono::steady_clock::time_point now);
+    // A stopped Argo Rollouts controller (the argoControllerDown fault): ReplicaSets still run.
+    void setArgoControllerRunning(bool running) { m_argoRunning = running; }
     // Prometheus exposition of the Deployments a Service selects; nullopt if there is no such Service.
     std::optional<std::string> exposition(const std::string &ns, const std::string &service) const;
 
@@ -39,11 +43,14 @@ private:
     void advanceRollouts(std::chrono::steady_clock::time_point now);
     void sendTraffic(double seconds);
     std::vector<std::pair<nlohmann::json, double>> targets(const TrafficSource &source) const;
-    std::vector<nlohmann::json> selectedDeployments(const std::string &ns, const nlohmann::json &selector) const;
+    // The Deployments and ReplicaSets (Argo's) whose pods a Service selector picks.
+    std::vector<nlohmann::json> selectedWorkloads(const std::string &ns, const nlohmann::json &selector) const;
     void serve(const nlohmann::json &deployment, double requests);
 
     ObjectStore &m_store;
     Scenario m_scenario;
+    RolloutController m_rollouts;
+    std::atomic<bool> m_argoRunning{true};
     mutable std::mutex m_mutex;
     std::map<std::string, Counters> m_counters; // by namespace/deployment
     std::map<std::string, std::chrono::steady_clock::time_point> m_nextStep;

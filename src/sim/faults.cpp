@@ -28,9 +28,12 @@ std::string Faults::apply(const json &plan)
             }
         } else if (key == "expireResumes" && it->is_boolean()) {
             m_expireResumes = it->get<bool>();
+        } else if (key == "argoControllerDown" && it->is_boolean()) {
+            m_argoControllerDown = it->get<bool>();
         } else {
             return "unknown or mistyped fault \"" + key +
-                   "\" (errorRate, errorStatus, throttleRate, retryAfterSeconds, delayMs, dropWatches, expireResumes)";
+                   "\" (errorRate, errorStatus, throttleRate, retryAfterSeconds, delayMs, dropWatches, expireResumes, "
+                   "argoControllerDown)";
         }
     }
     return {};
@@ -39,9 +42,13 @@ std::string Faults::apply(const json &plan)
 json Faults::plan() const
 {
     std::lock_guard lock(m_mutex);
-    return {{"errorRate", m_errorRate},       {"errorStatus", m_errorStatus},
-            {"throttleRate", m_throttleRate}, {"retryAfterSeconds", m_retryAfterSeconds},
-            {"delayMs", m_delayMs},           {"expireResumes", m_expireResumes.load()}};
+    return {{"errorRate", m_errorRate},
+            {"errorStatus", m_errorStatus},
+            {"throttleRate", m_throttleRate},
+            {"retryAfterSeconds", m_retryAfterSeconds},
+            {"delayMs", m_delayMs},
+            {"expireResumes", m_expireResumes.load()},
+            {"argoControllerDown", m_argoControllerDown.load()}};
 }
 
 Faults::Decision Faults::decide()

@@ -24,13 +24,15 @@ public:
     };
 
     // Applies a JSON plan: {"errorRate":0.2,"errorStatus":503,"throttleRate":0.1,"retryAfterSeconds":1,
-    // "delayMs":200,"dropWatches":true,"expireResumes":true}. Unknown keys are an error.
+    // "delayMs":200,"dropWatches":true,"expireResumes":true,"argoControllerDown":true}. Unknown keys are an error.
     std::string apply(const nlohmann::json &plan);
     nlohmann::json plan() const;
 
     Decision decide();
     std::uint64_t dropGeneration() const { return m_dropGeneration.load(); }
     bool expireResumes() const { return m_expireResumes.load(); }
+    // The Argo Rollouts controller has stopped: Rollouts keep whatever status they had.
+    bool argoControllerDown() const { return m_argoControllerDown.load(); }
 
 private:
     mutable std::mutex m_mutex;
@@ -41,6 +43,7 @@ private:
     int m_delayMs = 0;
     std::atomic<std::uint64_t> m_dropGeneration{0};
     std::atomic<bool> m_expireResumes{false};
+    std::atomic<bool> m_argoControllerDown{false};
     std::mt19937_64 m_random{20261126};
 };
 

@@ -294,6 +294,39 @@ Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns
         return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request",
                          json::object()};
     }
+    return commit(type, ns, name, std::move(patched), statusSubresource);
+}
+
+Outcome<json> ObjectStore::update(const ResourceType &type, const std::string &ns, const std::string &name,
+                                  const std::string &body, bool statusSubresource)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_objects.find(key(type, ns, name)) == m_objects.end()) {
+        return notFound(type, name);
+    }
+    json object = json::parse(body, nullptr, false);
+    if (object.is_discarded() || !object.is_object() || !object.contains("metadata") ||
+        !object["metadata"].is_object()) {
+        return ApiStatus{400, "BadRequest", "the request body is not a JSON object with metadata"};
+    }
+    if (object["metadata"].value("resourceVersion", "").empty()) {
+        return invalid(type, name, "metadata.resourceVersion", "Invalid value: 0x0: must be specified for an update");
+    }
+    if (object["metadata"].value("name", "") != name) {
+        return ApiStatus{400, "BadRequest",
+                         "the name of the object (" + object["metadata"].value("name", "") +
+                             ") does not match the name on the URL (" + name + ")"};
+    }
+    return commit(type, ns, name, std::move(object), statusSubresource);
+}
+
+// The end of every write: the resourceVersion precondition, server-owned fields kept, status
+// only through its subresource, validation, generation, history. Runs under the store's lock.
+Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &ns, const std::string &name,
+                                  json patched, bool statusSubresource)
+{
+    const auto it = m_objects.find(key(type, ns, name));
+    const json &stored = it->second;
     const json &requestedVersion = patched["metadata"]["resourceVersion"];
     if (requestedVersion != stored["metadata"]["resourceVersion"]) {
         return ApiStatus{

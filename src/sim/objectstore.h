@@ -65,6 +65,9 @@ public:
     Outcome<nlohmann::json> create(const ResourceType &type, const std::string &ns, nlohmann::json object);
     Outcome<nlohmann::json> patch(const ResourceType &type, const std::string &ns, const std::string &name,
                                   const std::string &contentType, const std::string &body, bool statusSubresource);
+    // PUT: the whole object replaced, guarded by its metadata.resourceVersion (which must be set).
+    Outcome<nlohmann::json> update(const ResourceType &type, const std::string &ns, const std::string &name,
+                                   const std::string &body, bool statusSubresource);
     Outcome<nlohmann::json> remove(const ResourceType &type, const std::string &ns, const std::string &name);
     // For the simulated controllers: change an object's status in place (a status-subresource write).
     bool updateStatus(const ResourceType &type, const std::string &ns, const std::string &name,
@@ -85,6 +88,8 @@ public:
 
 private:
     static std::string key(const ResourceType &type, const std::string &ns, const std::string &name);
+    Outcome<nlohmann::json> commit(const ResourceType &type, const std::string &ns, const std::string &name,
+                                   nlohmann::json patched, bool statusSubresource);
     void record(const char *eventType, const ResourceType &type, const std::string &ns, const nlohmann::json &object);
     std::uint64_t bump(nlohmann::json &object);
 

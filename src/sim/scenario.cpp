@@ -43,6 +43,40 @@ double number(const YAML::Node &node, const char *field, double fallback, const 
     }
 }
 
+// A YAML subtree as JSON, scalars typed as Kubernetes would read them (25 → number, true → bool).
+json toJson(const YAML::Node &node)
+{
+    if (node.IsMap()) {
+        json object = json::object();
+        for (const auto &entry : node) {
+            object[entry.first.as<std::string>()] = toJson(entry.second);
+        }
+        return object;
+    }
+    if (node.IsSequence()) {
+        json array = json::array();
+        for (const YAML::Node &item : node) {
+            array.push_back(toJson(item));
+        }
+        return array;
+    }
+    if (!node.IsScalar()) {
+        return nullptr;
+    }
+    const std::string text = node.as<std::string>();
+    if (node.Tag() != "!") { // quoted scalars stay strings
+        char *end = nullptr;
+        const long long integer = std::strtoll(text.c_str(), &end, 10);
+        if (!text.empty() && *end == '\0') {
+            return integer;
+        }
+        if (text == "true" || text == "false") {
+            return text == "true";
+        }
+    }
+    return text;
+}
+
 Behaviour behaviour(const YAML::Node &node, const Behaviour &fallback, const std::string &where)
 {
     Behaviour b;
@@ -95,6 +129,68 @@ json service(const std::string &ns, const std::string &name, const json &labels,
               {"ports", {{{"name", "http"}, {"port", 80}, {"targetPort", 8080}, {"protocol", "TCP"}}}}}}};
 }
 
+// An Argo Rollout release: the Rollout at its stable version, the Services its strategy names, a
+// root Service for the traffic, and the scripted update to the candidate version (see
+// RolloutController: sim.curtain.dev/then-set-image).
+void addRollout(Scenario &scenario, const std::string &ns, const std::string &name, bool blueGreen,
+                const YAML::Node &release, const std::string &where, int &ip)
+{
+    const YAML::Node versions = release["versions"];
+    if (!versions || !versions["stable"]) {
+        throw ScenarioError{where + ": needs versions.stable (and versions.candidate for an update in flight)"};
+    }
+    const std::string stable = versions["stable"].as<std::string>();
+    const json labels = {{"app", name}};
+    json strategy;
+    if (blueGreen) {
+        strategy = {{"blueGreen",
+                     {{"activeService", name + "-active"},
+                      {"previewService", name + "-preview"},
+                      {"autoPromotionEnabled", false},
+                      {"scaleDownDelaySeconds", 30}}}};
+    } else {
+        json steps = release["steps"] ? toJson(release["steps"]) : json::array();
+        if (!steps.is_array()) {
+            throw ScenarioError{where + ": steps must be a list of Argo canary steps"};
+        }
+        strategy = {
+            {"canary", {{"canaryService", name + "-canary"}, {"stableService", name + "-stable"}, {"steps", steps}}}};
+    }
+    json rollout = {{"apiVersion", "argoproj.io/v1alpha1"},
+                    {"kind", "Rollout"},
+                    {"metadata", {{"name", name}, {"namespace", ns}, {"labels", {{"curtain.dev/release", name}}}}},
+                    {"spec",
+                     {{"replicas", int(number(release, "replicas", 4, where))},
+                      {"revisionHistoryLimit", 3},
+                      {"selector", {{"matchLabels", labels}}},
+                      {"template",
+                       {{"metadata", {{"labels", labels}}},
+                        {"spec",
+                         {{"containers",
+                           {{{"name", name},
+                             {"image", "registry.demo.local/" + name + ":" + stable},
+                             {"ports", {{{"name", "http"}, {"containerPort", 8080}, {"protocol", "TCP"}}}}}}}}}}},
+                      {"strategy", strategy}}}};
+    if (versions["candidate"]) {
+        rollout["metadata"]["annotations"]["sim.curtain.dev/then-set-image"] =
+            "registry.demo.local/" + name + ":" + versions["candidate"].as<std::string>();
+    }
+    scenario.objects.push_back(rollout);
+    const std::vector<std::string> roles =
+        blueGreen ? std::vector<std::string>{"active", "preview"} : std::vector<std::string>{"stable", "canary"};
+    for (const std::string &role : roles) {
+        scenario.objects.push_back(service(ns, name + "-" + role, labels, labels, ip++));
+    }
+    const double rps = number(release, "requestsPerSecond", 100, where);
+    if (blueGreen) {
+        scenario.traffic.push_back({ns, "Service", name + "-active", rps});
+    } else {
+        // A basic canary: clients reach every pod through one Service, so replicas set the split.
+        scenario.objects.push_back(service(ns, name, labels, labels, ip++));
+        scenario.traffic.push_back({ns, "Service", name, rps});
+    }
+}
+
 Scenario build(const YAML::Node &root)
 {
     Scenario scenario;
@@ -121,6 +217,10 @@ Scenario build(const YAML::Node &root)
         const std::string name = text(release, "name", "a release");
         const std::string where = "release " + name;
         const std::string route = text(release, "route", where);
+        if (route == "argo-canary" || route == "argo-bluegreen") {
+            addRollout(scenario, ns, name, route == "argo-bluegreen", release, where, ip);
+            continue;
+        }
         const YAML::Node envs = release["environments"];
         if (!envs || !envs["blue"] || !envs["green"]) {
             throw ScenarioError{where + ": needs environments.blue and environments.green"};
@@ -225,8 +325,10 @@ Scenario build(const YAML::Node &root)
                 scenario.traffic.push_back({ns, "Ingress", name, rps});
             }
         } else {
-            throw ScenarioError{where + ": route \"" + route +
-                                "\" is not one of: service, httproute, virtualservice, trafficsplit, nginx"};
+            throw ScenarioError{
+                where + ": route \"" + route +
+                "\" is not one of: service, httproute, virtualservice, trafficsplit, nginx, argo-canary, "
+                "argo-bluegreen"};
         }
     }
     return scenario;

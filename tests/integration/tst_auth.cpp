@@ -140,7 +140,7 @@ private Q_SLOTS:
         Net::NetworkThread network;
         const auto synced = syncWith(good, network);
         QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
-        QCOMPARE(synced.value().size(), 6); // the demo: checkout, catalog, search, reviews, ratings, storefront
+        QCOMPARE(synced.value().size(), 8); // the demo: 6 routed releases and 2 Argo Rollouts
 
         const QString wrong =
             kubeconfig(QStringLiteral("wrong.yaml"), sim.url(), QStringLiteral("    certificate-authority: ca.crt\n"),

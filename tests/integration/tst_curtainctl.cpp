@@ -5,6 +5,7 @@
 
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -117,7 +118,8 @@ private Q_SLOTS:
         for (const auto &release : json["releases"]) {
             names << QString::fromStdString(release["name"]);
         }
-        QCOMPARE(names.join(QLatin1Char(' ')), QStringLiteral("catalog checkout ratings reviews search storefront"));
+        QCOMPARE(names.join(QLatin1Char(' ')),
+                 QStringLiteral("catalog checkout ledger payments ratings reviews search storefront"));
         QVERIFY(json["releases"][1]["environments"][1]["version"] == "v1.5.0");
     }
 
@@ -127,7 +129,7 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, 0);
         QVERIFY2(run.out.contains(QStringLiteral("v1.4.2")) && run.out.contains(QStringLiteral("3/3")),
                  qPrintable(run.out));
-        QVERIFY(run.out.contains(QStringLiteral("set-weight  no")));
+        QVERIFY2(run.out.contains(QStringLiteral("set-weight     no")), qPrintable(run.out));
     }
 
     void setWeight_thenRollback_moveTheCanary()
@@ -178,11 +180,25 @@ private Q_SLOTS:
                                         << QStringLiteral("usage: curtainctl set-weight RELEASE N");
         QTest::newRow("unknown command") << QStringList{QStringLiteral("deploy")} << 2
                                          << QStringLiteral("unknown command");
-        QTest::newRow("unknown release") << QStringList{QStringLiteral("promote"), QStringLiteral("payments")} << 1
+        QTest::newRow("unknown release") << QStringList{QStringLiteral("promote"), QStringLiteral("billing")} << 1
                                          << QStringLiteral("known releases: catalog, checkout");
         QTest::newRow("weight on a selector")
             << QStringList{QStringLiteral("set-weight"), QStringLiteral("checkout"), QStringLiteral("20")} << 1
             << QStringLiteral("use flip");
+        QTest::newRow("argo action on an HTTPRoute") << QStringList{QStringLiteral("abort"), QStringLiteral("catalog")}
+                                                     << 1 << QStringLiteral("abort is an Argo Rollouts action");
+        QTest::newRow("weight on a Rollout")
+            << QStringList{QStringLiteral("set-weight"), QStringLiteral("payments"), QStringLiteral("20")} << 1
+            << QStringLiteral("Argo Rollouts owns the weights");
+        QTest::newRow("--full elsewhere")
+            << QStringList{QStringLiteral("abort"), QStringLiteral("payments"), QStringLiteral("--full")} << 2
+            << QStringLiteral("--full goes with promote only");
+        QTest::newRow("bad revision") << QStringList{QStringLiteral("undo"), QStringLiteral("payments"),
+                                                     QStringLiteral("--to-revision"), QStringLiteral("latest")}
+                                      << 2 << QStringLiteral("is not a revision number");
+        QTest::newRow("set-image without =")
+            << QStringList{QStringLiteral("set-image"), QStringLiteral("payments"), QStringLiteral("payments:v9")} << 2
+            << QStringLiteral("CONTAINER=IMAGE");
     }
 
     void failures_haveTheirExitCodeAndChangeNothing()
@@ -232,16 +248,40 @@ private Q_SLOTS:
                                     QStringLiteral("releases")});
         QCOMPARE(run.exitCode, 3); // one context could not be read: scripts must notice
         const QStringList lines = run.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-        QCOMPARE(lines.size(), 8); // header, the unreachable context, the demo's 6 releases
+        QCOMPARE(lines.size(), 10); // header, the unreachable context, the demo's 8 releases
         QVERIFY2(lines[1].startsWith(QLatin1String("prod-us")) && lines[1].contains(QStringLiteral("unreachable")),
                  qPrintable(run.out));
-        QVERIFY2(lines[2].contains(QStringLiteral("catalog")) && lines[2].contains(QStringLiteral("canary")),
+        // Needing attention first (the canary, the paused Rollouts), then the settled ones.
+        const qsizetype firstHealthy = lines.indexOf(QRegularExpression(QStringLiteral(".*healthy$")));
+        QVERIFY2(firstHealthy > 2, qPrintable(run.out));
+        QVERIFY2(lines.indexOf(QRegularExpression(QStringLiteral(".*catalog.*canary.*"))) < firstHealthy,
                  qPrintable(run.out));
-        QVERIFY2(lines[3].contains(QStringLiteral("checkout")), qPrintable(run.out));
-        for (qsizetype i = 3; i < lines.size(); ++i) { // the settled releases follow, in name order
-            QVERIFY2(lines[i].contains(QStringLiteral("healthy")), qPrintable(run.out));
+        for (qsizetype i = firstHealthy; i < lines.size(); ++i) {
+            QVERIFY2(lines[i].endsWith(QStringLiteral("healthy")), qPrintable(run.out));
         }
         QCOMPARE(ctl({QStringLiteral("rollback"), QStringLiteral("catalog")}).exitCode, 0);
+    }
+
+    void argo_stepControlFromTheCli()
+    {
+        // The demo's payments canary waits at its first pause once its update is rolled out.
+        QTRY_VERIFY_WITH_TIMEOUT(ctl({QStringLiteral("status"), QStringLiteral("payments")})
+                                     .out.contains(QStringLiteral("▶ 1. pause (until promoted)")),
+                                 20000);
+        Run run = ctl({QStringLiteral("promote"), QStringLiteral("payments")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.out.startsWith(QStringLiteral("payments: promote sent")), qPrintable(run.out));
+        run = ctl({QStringLiteral("abort"), QStringLiteral("payments")});
+        QVERIFY2(run.exitCode == 0 && run.out.contains(QStringLiteral("Degraded")), qPrintable(run.out + run.err));
+        run = ctl({QStringLiteral("-o"), QStringLiteral("json"), QStringLiteral("status"), QStringLiteral("payments")});
+        const auto status = nlohmann::json::parse(run.out.toStdString(), nullptr, false);
+        QVERIFY2(status.value(nlohmann::json::json_pointer("/rollout/aborted"), false), qPrintable(run.out));
+        QVERIFY(status.value(nlohmann::json::json_pointer("/actions/retry/enabled"), false));
+        run = ctl({QStringLiteral("rollback"), QStringLiteral("payments")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.out.contains(QStringLiteral("v4.1.0 serves all traffic")) &&
+                     run.out.contains(QStringLiteral("revert the change in Git")),
+                 qPrintable(run.out));
     }
 
     void demo_runsTheBuiltInClusterInProcess()

@@ -170,7 +170,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("mentions");
         QTest::newRow("weight 130") << int(Core::ActionKind::SetWeight) << QStringLiteral("catalog") << 130
                                     << QStringLiteral("0–100");
-        QTest::newRow("unknown release") << int(Core::ActionKind::Promote) << QStringLiteral("payments") << 0
+        QTest::newRow("unknown release") << int(Core::ActionKind::Promote) << QStringLiteral("billing") << 0
                                          << QStringLiteral("known releases: catalog, checkout");
         QTest::newRow("weight on a selector")
             << int(Core::ActionKind::SetWeight) << QStringLiteral("checkout") << 30 << QStringLiteral("flip");

@@ -3,15 +3,10 @@
 // independent client), the sim's audit log shows the exact content type and body it received, the
 // simulated traffic follows the new weights, and Rollback puts everything back in one write.
 
-#include "engine/releaseengine.h"
-#include "net/networkthread.h"
-
-#include "testsupport.h"
+#include "simengine.h"
 
 #include <QTemporaryDir>
 #include <QTest>
-
-#include "futurewait.h"
 
 #include <httplib.h>
 
@@ -25,10 +20,7 @@ class TestWeightedRoutes : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    Test::SimProcess m_sim;
-    std::unique_ptr<Net::NetworkThread> m_network;
-    Engine::ReleaseEngine *m_engine = nullptr;
-    std::unique_ptr<Test::ApiReader> m_api;
+    Test::SimEngine m_sim;
 
     QString auditPath() const { return m_dir.filePath(QStringLiteral("audit.jsonl")); }
 
@@ -49,23 +41,15 @@ class TestWeightedRoutes : public QObject
 
     Core::Result<Core::ActionOutcome> act(Core::ActionKind kind, const QString &release, int weight = 0)
     {
-        return Test::waitFor(m_engine->perform({kind, release, weight, {}}));
+        return m_sim.act({kind, release, weight, {}});
     }
 
-    Core::ReleaseSnapshot snapshot(const QString &name)
-    {
-        for (const auto &r : Test::waitFor(m_engine->whenSynced()).value()) {
-            if (r.name == name) {
-                return r;
-            }
-        }
-        return {};
-    }
+    Core::ReleaseSnapshot snapshot(const QString &name) { return m_sim.snapshot(name); }
 
     // The candidate's (green's) share as the route object itself says, read without Curtain.
     int greenShareOnCluster(const QString &kind, const std::string &path) const
     {
-        const json object = m_api->get(path).value_or(json());
+        const json object = m_sim.api->get(path).value_or(json());
         if (kind == QLatin1String("VirtualService")) {
             const json route = object["spec"]["http"][0]["route"];
             return route[1].value("weight", 0) * 100 / (route[0].value("weight", 0) + route[1].value("weight", 0));
@@ -104,16 +88,9 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         QString error;
         QVERIFY2(m_sim.start(&error, {QStringLiteral("--audit-log"), auditPath()}), qPrintable(error));
-        m_api = std::make_unique<Test::ApiReader>(m_sim.port());
-        m_network = std::make_unique<Net::NetworkThread>();
-        m_engine = new Engine::ReleaseEngine(m_network->http(), {QStringLiteral("sim"), m_sim.url()});
-        m_network->adopt(m_engine);
-        m_engine->start();
-        const auto synced = Test::waitFor(m_engine->whenSynced());
-        QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
     }
 
-    void cleanupTestCase() { m_network.reset(); }
+    void cleanupTestCase() { m_sim.stop(); }
 
     void route_movesWithTheSliderAndRollsBackInOneWrite_data()
     {
@@ -181,11 +158,12 @@ private Q_SLOTS:
     void virtualService_servedAsV1beta1Too_isOneRelease()
     {
         // Istio serves the same objects in both versions; the engine watches both and shows one.
-        const auto beta = m_api->get("/apis/networking.istio.io/v1beta1/namespaces/demo/virtualservices/reviews");
+        const auto beta = m_sim.api->get("/apis/networking.istio.io/v1beta1/namespaces/demo/virtualservices/reviews");
         QVERIFY(beta.has_value());
         QCOMPARE(QString::fromStdString((*beta)["apiVersion"]), QStringLiteral("networking.istio.io/v1beta1"));
         int count = 0;
-        for (const auto &r : Test::waitFor(m_engine->whenSynced()).value()) {
+        const auto releases = Test::waitFor(m_sim.engine->whenSynced());
+        for (const auto &r : releases.value()) {
             count += r.name == QLatin1String("reviews") ? 1 : 0;
         }
         QCOMPARE(count, 1);
@@ -195,9 +173,9 @@ private Q_SLOTS:
     {
         // Someone points the canary Ingress at a Service that is not one of the release's colors.
         const std::string path = "/apis/networking.k8s.io/v1/namespaces/demo/ingresses/storefront-canary";
-        QCOMPARE(m_api->patch(path, "application/json-patch+json",
-                              R"([{"op":"replace","path":"/spec/rules/0/http/paths/0/backend/service/name",)"
-                              R"("value":"storefront-preview"}])"),
+        QCOMPARE(m_sim.api->patch(path, "application/json-patch+json",
+                                  R"([{"op":"replace","path":"/spec/rules/0/http/paths/0/backend/service/name",)"
+                                  R"("value":"storefront-preview"}])"),
                  200);
         QTRY_VERIFY(!snapshot(QStringLiteral("storefront")).problem.isEmpty());
         const Core::ReleaseSnapshot broken = snapshot(QStringLiteral("storefront"));
@@ -212,9 +190,9 @@ private Q_SLOTS:
                  qPrintable(refused.error().message));
         QCOMPARE(audit().size(), writesBefore);
 
-        QCOMPARE(m_api->patch(path, "application/json-patch+json",
-                              R"([{"op":"replace","path":"/spec/rules/0/http/paths/0/backend/service/name",)"
-                              R"("value":"storefront-green"}])"),
+        QCOMPARE(m_sim.api->patch(path, "application/json-patch+json",
+                                  R"([{"op":"replace","path":"/spec/rules/0/http/paths/0/backend/service/name",)"
+                                  R"("value":"storefront-green"}])"),
                  200);
         QTRY_VERIFY(snapshot(QStringLiteral("storefront")).problem.isEmpty());
     }
@@ -223,19 +201,20 @@ private Q_SLOTS:
     {
         // Someone else edited the VirtualService after the user looked at it: nothing is written.
         const std::string path = "/apis/networking.istio.io/v1/namespaces/demo/virtualservices/reviews";
-        const json before = m_api->get(path).value();
+        const json before = m_sim.api->get(path).value();
         const Core::ReleaseSnapshot seen = snapshot(QStringLiteral("reviews"));
-        const auto stale = Test::waitFor(
-            m_engine->perform({Core::ActionKind::SetWeight, QStringLiteral("reviews"), 40, seen.routeResourceVersion}));
+        const auto stale =
+            m_sim.act({Core::ActionKind::SetWeight, QStringLiteral("reviews"), 40, seen.routeResourceVersion});
         QVERIFY(stale.ok()); // the view is current: it goes through
-        QCOMPARE(m_api->patch(path, "application/merge-patch+json", R"({"metadata":{"labels":{"team":"x"}}})"), 200);
-        const auto conflicted = Test::waitFor(m_engine->perform(
-            {Core::ActionKind::SetWeight, QStringLiteral("reviews"), 10, stale.value().after.routeResourceVersion}));
+        QCOMPARE(m_sim.api->patch(path, "application/merge-patch+json", R"({"metadata":{"labels":{"team":"x"}}})"),
+                 200);
+        const auto conflicted = m_sim.act(
+            {Core::ActionKind::SetWeight, QStringLiteral("reviews"), 10, stale.value().after.routeResourceVersion});
         QVERIFY(!conflicted.ok());
         QCOMPARE(conflicted.error().kind, Core::ErrorKind::Conflict);
         QCOMPARE(greenShareOnCluster(QStringLiteral("VirtualService"), path), 40);
         QVERIFY(act(Core::ActionKind::Rollback, QStringLiteral("reviews")).ok());
-        QVERIFY(m_api->get(path).value()["spec"]["http"] == before["spec"]["http"]);
+        QVERIFY(m_sim.api->get(path).value()["spec"]["http"] == before["spec"]["http"]);
     }
 };
 

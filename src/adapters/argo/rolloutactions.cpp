@@ -94,6 +94,14 @@ ArgoPlan planPause(const Json &rollout)
     return {{specPatch(rollout, {{"paused", true}})}, {}};
 }
 
+ArgoPlan planResume(const Json &rollout)
+{
+    if (!rollout.value(Json::json_pointer("/spec/paused"), false)) {
+        return {{}, QStringLiteral("%1 is not paused by hand").arg(Kube::objectName(rollout))};
+    }
+    return {{specPatch(rollout, {{"paused", false}})}, {}};
+}
+
 ArgoPlan planRestart(const Json &rollout, const QDateTime &at)
 {
     return {{specPatch(rollout, {{"restartAt", at.toUTC().toString(Qt::ISODate).toStdString()}})}, {}};
@@ -167,6 +175,71 @@ Core::Result<Json> withImage(const Json &rollout, const QString &container, cons
             QStringLiteral("%1 has no container named \"%2\"").arg(Kube::objectName(rollout), container));
     }
     return updated;
+}
+
+Core::Result<ArgoPlan> planRolloutAction(const Json &rollout, const std::vector<Json> &replicaSets,
+                                         const Core::ActionRequest &request, const Core::RolloutRollback &rollback,
+                                         const QDateTime &now)
+{
+    using Core::ActionKind;
+    switch (request.kind) {
+    case ActionKind::Promote:
+        return planPromote(rollout, false);
+    case ActionKind::PromoteFull:
+        return planPromote(rollout, true);
+    case ActionKind::Abort:
+        return planAbort(rollout);
+    case ActionKind::Retry:
+        return planRetry(rollout);
+    case ActionKind::Pause:
+        return planPause(rollout);
+    case ActionKind::Resume:
+        return planResume(rollout);
+    case ActionKind::Restart:
+        return planRestart(rollout, now);
+    case ActionKind::Undo:
+        return planUndo(rollout, replicaSets, request.revision);
+    case ActionKind::Rollback: {
+        const auto undo = planUndo(rollout, replicaSets, rollback.undoRevision);
+        if (!undo.ok()) {
+            return undo.error();
+        }
+        ArgoPlan plan;
+        if (rollback.abort) {
+            plan.writes.append(planAbort(rollout).writes);
+        }
+        plan.writes.append(undo.value().writes);
+        if (rollback.promoteFull && !undo.value().writes.isEmpty()) {
+            // A template change resets status.promoteFull: it must follow the controller's reset.
+            ArgoWrite full = statusPatch(rollout, {{"promoteFull", true}});
+            full.afterController = true;
+            plan.writes.append(full);
+        }
+        plan.skipped = plan.writes.isEmpty() ? undo.value().skipped : QString();
+        return plan;
+    }
+    case ActionKind::SetImage: {
+        const qsizetype eq = request.image.indexOf(QLatin1Char('='));
+        if (eq <= 0 || eq == request.image.size() - 1) {
+            return Core::makeError(
+                Core::ErrorKind::InvalidInput,
+                QStringLiteral("set-image needs CONTAINER=IMAGE (e.g. payments=registry/payments:v2, "
+                               "or *=IMAGE for every container), not \"%1\"")
+                    .arg(request.image));
+        }
+        const auto updated = withImage(rollout, request.image.left(eq), request.image.mid(eq + 1));
+        if (!updated.ok()) {
+            return updated.error();
+        }
+        return ArgoPlan{{ArgoWrite{rolloutPath(rollout), Kube::PatchType::Merge, updated.value(), std::nullopt, true}},
+                        {}};
+    }
+    case ActionKind::SetWeight:
+    case ActionKind::Flip:
+        break;
+    }
+    return Core::makeError(Core::ErrorKind::Refused,
+                           QStringLiteral("%1 is not an Argo Rollouts action").arg(Core::actionName(request.kind)));
 }
 
 } // namespace Curtain::Adapters::Argo

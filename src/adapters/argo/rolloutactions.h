@@ -1,6 +1,8 @@
 #pragma once
 
+#include "core/action.h"
 #include "core/result.h"
+#include "core/rolloutcontrol.h"
 #include "kube/json.h"
 #include "kube/kubeclient.h"
 
@@ -22,6 +24,8 @@ struct ArgoWrite
     Kube::PatchType type = Kube::PatchType::Merge;
     Kube::Json body;
     std::optional<Kube::Json> fallback; // the unified patch for the main resource
+    bool replace = false;               // a PUT of the whole object in `body` (set image), not a patch
+    bool afterController = false;       // send only once the controller has observed the writes before it
 };
 
 struct ArgoPlan
@@ -42,5 +46,13 @@ ArgoPlan planRestart(const Kube::Json &rollout, const QDateTime &at);
 Core::Result<ArgoPlan> planUndo(const Kube::Json &rollout, const std::vector<Kube::Json> &replicaSets, int revision);
 // set image: the whole Rollout with the container's image replaced, for a PUT ("*" = every container).
 Core::Result<Kube::Json> withImage(const Kube::Json &rollout, const QString &container, const QString &image);
+// resume: end a manual pause ({"spec":{"paused":false}}); nothing to write when not paused.
+ArgoPlan planResume(const Kube::Json &rollout);
+
+// The writes of one console or curtainctl action on a Rollout. Rollback is `rollback` (abort when
+// a canary or preview is in flight, then undo to its revision); SetImage reads "CONTAINER=IMAGE".
+Core::Result<ArgoPlan> planRolloutAction(const Kube::Json &rollout, const std::vector<Kube::Json> &replicaSets,
+                                         const Core::ActionRequest &request, const Core::RolloutRollback &rollback,
+                                         const QDateTime &now);
 
 } // namespace Curtain::Adapters::Argo

@@ -70,6 +70,30 @@ QString replicaSetHealth(const Json &rs)
     return QStringLiteral("Healthy");
 }
 
+// A canary step in the words of the Rollout's own YAML: "setWeight 25", "pause 30s".
+QString describeStep(const Json &step)
+{
+    const std::string type = step.begin().key();
+    const Json &value = step.begin().value();
+    if (type == "setWeight") {
+        return QStringLiteral("setWeight %1").arg(text(value));
+    }
+    if (type == "pause") {
+        const Json duration = value.is_object() ? value.value("duration", Json()) : Json();
+        return duration.is_null() ? QStringLiteral("pause (until promoted)")
+                                  : QStringLiteral("pause %1")
+                                        .arg(duration.is_number() ? text(duration) + QLatin1Char('s') : text(duration));
+    }
+    if (type == "analysis") {
+        QStringList templates;
+        for (const Json &t : value.value("templates", Json::array())) {
+            templates << Kube::toQString(t.value("templateName", ""));
+        }
+        return QStringLiteral("analysis %1").arg(templates.join(QStringLiteral(", ")));
+    }
+    return Kube::toQString(type);
+}
+
 // GetRolloutPhase's client-side fallback (CalculateRolloutPhase) for Rollouts without status.phase.
 std::pair<QString, QString> calculatePhase(const Json &rollout, bool blueGreen, int desired)
 {
@@ -233,6 +257,18 @@ Core::Result<RolloutStatus> deriveRolloutStatus(const Json &rollout, const std::
     const QString currentHash = Kube::stringAt(rollout, "/status/currentPodHash");
     const int index = int(status.value("currentStepIndex", 0LL));
     const bool aborted = status.value("abort", false);
+    out.stableHash = stableHash;
+    out.currentHash = currentHash;
+    out.stepIndex = index;
+    out.aborted = aborted;
+    out.manuallyPaused = rollout.value(Json::json_pointer("/spec/paused"), false);
+    for (const Json &step : steps) {
+        out.steps << describeStep(step);
+    }
+    if (out.message == QLatin1String("waiting for rollout spec update to be observed") ||
+        out.message == QLatin1String("waiting for rollout to unpause")) {
+        out.waitingFor = out.message;
+    }
     const bool trafficRouting = rollout.contains(Json::json_pointer("/spec/strategy/canary/trafficRouting"));
     if (!blueGreen) {
         out.step = QStringLiteral("%1/%2").arg(index).arg(steps.size());

@@ -1,0 +1,112 @@
+#include "core/rolloutcontrol.h"
+
+namespace Curtain::Core {
+
+namespace {
+
+QString revisionText(const ReplicaSetInfo &rs)
+{
+    const QString tag = rs.image.section(QLatin1Char(':'), -1);
+    return QStringLiteral("revision %1 (%2)")
+        .arg(rs.revision)
+        .arg(rs.image.contains(QLatin1Char(':')) ? tag : rs.image);
+}
+
+} // namespace
+
+QString gitOpsNote()
+{
+    return QStringLiteral("If Git drives this Rollout (Argo CD, Flux), revert the change in Git too, or it will be "
+                          "synced back.");
+}
+
+Result<RolloutRollback> planRolloutRollback(const ReleaseSnapshot &release)
+{
+    if (!release.rollout) {
+        return makeError(ErrorKind::Refused, QStringLiteral("%1 is not an Argo Rollout").arg(release.name));
+    }
+    const RolloutStatus &r = *release.rollout;
+    const ReplicaSetInfo *stable = r.replicaSet(QStringLiteral("stable"));
+    if (!r.fullyPromoted()) {
+        if (!stable) {
+            return makeError(ErrorKind::Refused,
+                             QStringLiteral("%1 has no stable ReplicaSet to return to (status.stableRS is \"%2\")")
+                                 .arg(release.name, r.stableHash));
+        }
+        RolloutRollback plan{!r.aborted, stable->revision, false, {}};
+        plan.description = QStringLiteral("%1undo the template to the stable %2")
+                               .arg(plan.abort ? QStringLiteral("abort (traffic back to stable), then ") : QString(),
+                                    revisionText(*stable));
+        return plan;
+    }
+    // Fully promoted: roll back to the revision that served before this one.
+    const ReplicaSetInfo *previous = nullptr;
+    for (const ReplicaSetInfo &rs : r.replicaSets) {
+        if (stable && rs.revision < stable->revision && (!previous || rs.revision > previous->revision)) {
+            previous = &rs;
+        }
+    }
+    if (!previous) {
+        return makeError(ErrorKind::Refused,
+                         QStringLiteral("%1 has nothing to roll back: it runs %2 everywhere and keeps no earlier "
+                                        "revision")
+                             .arg(release.name, stable ? revisionText(*stable) : QStringLiteral("one revision")));
+    }
+    RolloutRollback plan{false, previous->revision, true, {}};
+    plan.description = QStringLiteral("undo the template to the previous %1 and promote it at once, skipping the "
+                                      "steps (it is known good)")
+                           .arg(revisionText(*previous));
+    return plan;
+}
+
+Capabilities rolloutCapabilities(const ReleaseSnapshot &release)
+{
+    Capabilities caps;
+    caps.setWeight = {false, QStringLiteral("Argo Rollouts owns the weights of %1: its steps set them. Use the step "
+                                            "controls (Promote moves to the next step).")
+                                 .arg(release.name)};
+    caps.flip = {
+        false,
+        QStringLiteral("%1 is an Argo Rollout: Promote full switches to the new version at once").arg(release.name)};
+    if (!release.problem.isEmpty() || !release.rollout) {
+        const Capability off{false, release.problem.isEmpty() ? QStringLiteral("no Rollout status") : release.problem};
+        for (Capability *c : {&caps.promote, &caps.rollback, &caps.promoteFull, &caps.abort, &caps.retry, &caps.pause,
+                              &caps.resume, &caps.restart, &caps.undo}) {
+            *c = off;
+        }
+        return caps;
+    }
+    const RolloutStatus &r = *release.rollout;
+    const bool inFlight = !r.fullyPromoted();
+    const Capability nothing{false,
+                             QStringLiteral("nothing to promote: %1 runs one revision everywhere").arg(release.name)};
+    const Capability aborted{false, QStringLiteral("aborted: Retry starts the steps again, Rollback returns to stable "
+                                                   "for good")};
+    caps.promote = !inFlight ? nothing : r.aborted ? aborted : Capability{true, {}};
+    if (r.manuallyPaused) {
+        caps.promote = {true, {}}; // promote also ends a manual pause, as the plugin's does
+    }
+    caps.promoteFull = !inFlight ? nothing : Capability{true, {}};
+    caps.abort = !inFlight   ? Capability{false, QStringLiteral("nothing to abort: no update is in flight")}
+                 : r.aborted ? Capability{false, QStringLiteral("already aborted")}
+                             : Capability{true, {}};
+    caps.retry = r.aborted && inFlight ? Capability{true, {}}
+                                       : Capability{false, QStringLiteral("Retry restarts an aborted update; %1 is not "
+                                                                          "aborted")
+                                                               .arg(release.name)};
+    caps.pause = r.manuallyPaused ? Capability{false, QStringLiteral("already paused")} : Capability{true, {}};
+    caps.resume = r.manuallyPaused ? Capability{true, {}}
+                                   : Capability{false, QStringLiteral("not paused by hand (a step's pause ends with "
+                                                                      "Promote)")};
+    caps.restart = {true, {}};
+    caps.undo = r.replicaSets.size() >= 2 ? Capability{true, {}}
+                                          : Capability{false, QStringLiteral("only one revision is kept")};
+    if (const auto rollback = planRolloutRollback(release); rollback.ok()) {
+        caps.rollback = {true, rollback.value().description};
+    } else {
+        caps.rollback = {false, rollback.error().message};
+    }
+    return caps;
+}
+
+} // namespace Curtain::Core

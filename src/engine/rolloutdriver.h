@@ -1,0 +1,64 @@
+#pragma once
+
+#include "adapters/argo/rolloutactions.h"
+#include "adapters/clusterview.h"
+#include "core/action.h"
+#include "core/release.h"
+#include "core/result.h"
+#include "kube/json.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+namespace Curtain::Kube {
+class KubeClient;
+}
+
+namespace Curtain::Engine {
+
+// Performs one action on an Argo Rollout: sends the kubectl plugin's requests in order (a status
+// patch that gets 404 is resent to the main resource, as the plugin does for old controllers; a
+// set-image PUT that meets a 409 is re-read and retried, up to 5 times), then watches the Rollout
+// until the controller has visibly reacted. A controller that does not react within the wait is
+// not an error — the writes were accepted — but the outcome says so, with how long it waited.
+class RolloutDriver final : public QObject
+{
+    Q_OBJECT
+
+public:
+    RolloutDriver(Kube::KubeClient *client, Adapters::ClusterView view, Core::ReleaseSnapshot before,
+                  Kube::Json rollout, Core::ActionRequest request, QObject *parent = nullptr);
+
+    void start();
+    static constexpr int controllerWaitMs = 10'000;
+
+Q_SIGNALS:
+    void finished(const Curtain::Core::Result<Curtain::Core::ActionOutcome> &outcome);
+
+private:
+    void sendNext();
+    void send(const Adapters::Argo::ArgoWrite &write, bool fallback);
+    void retryReplace();
+    void awaitController();
+    void awaitObserved();
+    bool reacted(const Core::RolloutStatus &now) const;
+    void finish(const Core::Result<Core::ActionOutcome> &outcome);
+    Core::ReleaseSnapshot snapshotOf(const Kube::Json &rollout) const;
+    QString done() const; // what was sent so far, for partial failures
+
+    Kube::KubeClient *m_client;
+    Adapters::ClusterView m_view;
+    Core::ReleaseSnapshot m_before;
+    Kube::Json m_rollout;
+    Core::ActionRequest m_request;
+    QList<Adapters::Argo::ArgoWrite> m_writes;
+    QStringList m_sent;
+    int m_next = 0;
+    int m_replaceAttempts = 0;
+    QElapsedTimer m_waiting;
+    QTimer m_poll;
+    bool m_finished = false;
+};
+
+} // namespace Curtain::Engine
