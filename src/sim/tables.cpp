@@ -75,6 +75,16 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
         columns.push_back(column("Selector", "string",
                                  "Route service traffic to pods with label keys and values matching this selector.",
                                  1));
+    } else if (type.kind == "Rollout" || type.kind == "ReplicaSet") {
+        // As Argo's CRD declares its printer columns, and as kube-apiserver prints ReplicaSets.
+        columns.push_back(column("Desired", "integer", "Number of desired pods"));
+        columns.push_back(column("Current", "integer", "Total number of non-terminated pods"));
+        columns.push_back(
+            column(type.kind == "Rollout" ? "Up-to-date" : "Ready", "integer",
+                   type.kind == "Rollout" ? "Total number of pods with the desired template" : "Number of pods ready"));
+        if (type.kind == "Rollout") {
+            columns.push_back(column("Available", "integer", "Total number of available pods"));
+        }
     } else if (type.kind == "HTTPRoute") {
         columns.push_back(column("Hostnames", "string", "Hostnames the route matches."));
     } else if (type.kind == "Namespace") {
@@ -104,6 +114,14 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
             cells.push_back("<none>");
             cells.push_back(ports(object));
             cells.push_back(selector.empty() ? "<none>" : selector);
+        } else if (type.kind == "Rollout" || type.kind == "ReplicaSet") {
+            const auto status = object.value("status", json::object());
+            cells.push_back(object.value(json::json_pointer("/spec/replicas"), 1));
+            cells.push_back(status.value("replicas", 0));
+            cells.push_back(status.value(type.kind == "Rollout" ? "updatedReplicas" : "readyReplicas", 0));
+            if (type.kind == "Rollout") {
+                cells.push_back(status.value("availableReplicas", 0));
+            }
         } else if (type.kind == "HTTPRoute") {
             std::string hosts;
             const json hostnames = object.value(json::json_pointer("/spec/hostnames"), json::array());

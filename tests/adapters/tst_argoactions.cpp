@@ -132,6 +132,47 @@ private Q_SLOTS:
         QVERIFY(updated.value()["spec"]["template"]["spec"]["containers"][0]["image"] == "web:3");
         QVERIFY(!withImage(canary({}), QStringLiteral("sidecar"), QStringLiteral("x:1")).ok());
     }
+
+    void rollback_isAbortThenUndo_andAfterAFullPromotionUndoThenPromoteFull()
+    {
+        const std::vector<Json> sets = {replicaSet(3, "web:1"), replicaSet(4, "web:2")};
+        const Json inFlight = canary({{"currentPodHash", "h4"}, {"stableRS", "h3"}});
+        auto plan = planRolloutAction(inFlight, sets, {Core::ActionKind::Rollback, QStringLiteral("web"), 0, {}},
+                                      {true, 3, false, {}}, QDateTime::currentDateTimeUtc());
+        QVERIFY(plan.ok());
+        QCOMPARE(plan.value().writes.size(), 2);
+        QVERIFY(plan.value().writes[0].body == Json::parse(R"({"status":{"abort":true}})"));
+        QCOMPARE(plan.value().writes[1].type, Kube::PatchType::Json);
+        QVERIFY(plan.value().writes[1].body.dump().find("web:1") != std::string::npos);
+
+        // Fully promoted on revision 4: back to 3, then promoteFull — but only after the controller
+        // has observed the undo, which resets promoteFull.
+        Json promoted = canary({{"currentPodHash", "h4"}, {"stableRS", "h4"}});
+        plan = planRolloutAction(promoted, sets, {Core::ActionKind::Rollback, QStringLiteral("web"), 0, {}},
+                                 {false, 3, true, {}}, QDateTime::currentDateTimeUtc());
+        QCOMPARE(plan.value().writes.size(), 2);
+        QCOMPARE(plan.value().writes[0].type, Kube::PatchType::Json);
+        QVERIFY(!plan.value().writes[0].afterController);
+        QVERIFY(plan.value().writes[1].body == Json::parse(R"({"status":{"promoteFull":true}})"));
+        QVERIFY(plan.value().writes[1].afterController);
+    }
+
+    void setImageAndResume_asActions()
+    {
+        Core::ActionRequest request{Core::ActionKind::SetImage, QStringLiteral("web"), 0, {}};
+        request.image = QStringLiteral("web=web:3");
+        const auto plan = planRolloutAction(canary({}), {}, request, {}, QDateTime::currentDateTimeUtc());
+        QVERIFY(plan.ok());
+        QVERIFY(plan.value().writes[0].replace);
+        QVERIFY(plan.value().writes[0].body["spec"]["template"]["spec"]["containers"][0]["image"] == "web:3");
+        request.image = QStringLiteral("web:3");
+        const auto bad = planRolloutAction(canary({}), {}, request, {}, QDateTime::currentDateTimeUtc());
+        QVERIFY(!bad.ok());
+        QVERIFY(bad.error().message.contains(QStringLiteral("CONTAINER=IMAGE")));
+
+        QVERIFY(planResume(canary({}, true)).writes.first().body == Json::parse(R"({"spec":{"paused":false}})"));
+        QVERIFY(planResume(canary({}, false)).writes.isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestArgoActions)

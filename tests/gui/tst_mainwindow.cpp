@@ -5,6 +5,7 @@
 #include "engine/releaseengine.h"
 #include "mainwindow.h"
 #include "net/networkthread.h"
+#include "planpanel.h"
 #include "sim/democluster.h"
 
 #include "testsupport.h"
@@ -149,6 +150,32 @@ private Q_SLOTS:
                  qPrintable(m_window->lastActionText()));
         QCOMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
         QCOMPARE(child<QSlider>("weightTrack")->value(), 0);
+    }
+
+    void argoRollout_stepControlReplacesTheSlider()
+    {
+        m_window->selectRelease(QStringLiteral("payments"));
+        QTRY_VERIFY(child<QWidget>("rolloutPanel")->isVisible());
+        QVERIFY(!m_window->planPanel()->isVisible()); // the controller walks its own steps
+        // The demo's update reaches its first pause: the panel says who must act.
+        QTRY_VERIFY_WITH_TIMEOUT(text("rolloutState", "rolloutPanel").contains(QStringLiteral("step 1/6")), 20000);
+        QVERIFY(text("rolloutState", "rolloutPanel").contains(QStringLiteral("Waiting for you")));
+        QVERIFY(text("rolloutSteps", "rolloutPanel").contains(QStringLiteral("▶ pause (until promoted)")));
+        QVERIFY(!child<QSlider>("weightTrack")->isEnabled());
+        QCOMPARE(text("roleLabel", "greenPanel"), QStringLiteral("canary"));
+
+        click("abortButton");
+        QTRY_VERIFY_WITH_TIMEOUT(text("rolloutState", "rolloutPanel").contains(QStringLiteral("Degraded")), 15000);
+        QTRY_VERIFY(child<QPushButton>("retryButton")->isEnabled());
+        QVERIFY(text("rolloutRollbackNote", "rolloutPanel").contains(QStringLiteral("revert the change in Git")));
+
+        click("rollbackButton"); // abort is done: the undo to the stable revision is what is left
+        QTRY_VERIFY_WITH_TIMEOUT(text("rolloutState", "rolloutPanel").contains(QStringLiteral("Healthy")), 15000);
+        QTRY_COMPARE(text("versionLabel", "bluePanel"), QStringLiteral("v4.1.0"));
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            text("lastActionLabel", nullptr).contains(QStringLiteral("v4.1.0 serves all traffic")),
+            qPrintable(text("lastActionLabel", nullptr)), 15000);
+        m_window->selectRelease(QStringLiteral("catalog"));
     }
 
     void namespaceSwitcher_offersTheNamespacesSeenAndAsksForOne()

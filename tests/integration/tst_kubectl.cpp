@@ -60,6 +60,37 @@ private Q_SLOTS:
         QVERIFY2(out.contains(QStringLiteral("3/3")), qPrintable(out)); // server-side Table columns
     }
 
+    void get_readsEveryRouteKindAndArgosObjects()
+    {
+        int code = 0;
+        const QString out = kubectl({QStringLiteral("get"),
+                                     QStringLiteral("httproutes,virtualservices,trafficsplits,ingresses,rollouts"),
+                                     QStringLiteral("-n"), QStringLiteral("demo")},
+                                    &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        for (const char *name :
+             {"httproute.gateway.networking.k8s.io/catalog", "virtualservice.networking.istio.io/reviews",
+              "trafficsplit.split.smi-spec.io/ratings", "ingress.networking.k8s.io/storefront-canary",
+              "rollout.argoproj.io/payments", "rollout.argoproj.io/ledger"}) {
+            QVERIFY2(out.contains(QLatin1String(name)), qPrintable(out));
+        }
+        // The Rollout's printer columns, and the ReplicaSets its controller made, by short name.
+        QVERIFY2(out.contains(QStringLiteral("DESIRED")) && out.contains(QStringLiteral("UP-TO-DATE")),
+                 qPrintable(out));
+        const QString sets =
+            kubectl({QStringLiteral("get"), QStringLiteral("rs"), QStringLiteral("-n"), QStringLiteral("demo"),
+                     QStringLiteral("-l"), QStringLiteral("rollouts-pod-template-hash")},
+                    &code);
+        QVERIFY2(code == 0 && sets.contains(QStringLiteral("payments-")), qPrintable(sets));
+        // Istio's older version names the same object.
+        const QString beta =
+            kubectl({QStringLiteral("get"), QStringLiteral("virtualservices.v1beta1.networking.istio.io"),
+                     QStringLiteral("reviews"), QStringLiteral("-n"), QStringLiteral("demo"), QStringLiteral("-o"),
+                     QStringLiteral("jsonpath={.apiVersion}")},
+                    &code);
+        QCOMPARE(beta, QStringLiteral("networking.istio.io/v1beta1"));
+    }
+
     void patch_flipsTheServiceAndCurtainSeesItThroughTheWatch()
     {
         Net::NetworkThread network;
