@@ -341,7 +341,7 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
     if (!found) {
         return finish(error);
     }
-    const ReleaseSnapshot before = *found;
+    ReleaseSnapshot before = *found;
     const Adapters::RouteAdapter *adapter = Adapters::adapterFor(before.routeKind);
     const Adapters::ClusterView current = view();
     Json route;
@@ -350,6 +350,13 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
             Kube::objectName(*candidate) == before.routeName) {
             route = *candidate;
         }
+    }
+    // The watch may have delivered a newer route than the last published snapshot: judge the
+    // request against what will actually be written over, never against an older reading.
+    if (!route.is_null() && Kube::resourceVersion(route) != before.routeResourceVersion) {
+        before = adapter->read(route, current);
+        before.capabilities = Core::computeCapabilities(before);
+        applyPermissions(before);
     }
     if (before.routeKind == Core::RouteKind::ArgoRollout) {
         return performOnRollout(request, before, route, current, finish);
