@@ -14,12 +14,16 @@
 
 #include "models/releaselistmodel.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
@@ -159,6 +163,17 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
             run({Core::ActionKind::Rollback, release->name, 0, {}});
         }
     });
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About %1").arg(QGuiApplication::applicationDisplayName()));
+    about->setObjectName(QStringLiteral("aboutAction"));
+    about->setMenuRole(QAction::AboutRole); // the application menu on macOS
+    connect(about, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About %1").arg(QGuiApplication::applicationDisplayName()),
+                           m_about.isEmpty() ? QGuiApplication::applicationDisplayName() + QLatin1Char(' ') +
+                                                   QCoreApplication::applicationVersion()
+                                             : m_about);
+    });
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
     m_chartTimer.setInterval(1000);
     connect(&m_chartTimer, &QTimer::timeout, this, &MainWindow::refreshCharts);
     connect(&m_chartTimer, &QTimer::timeout, this, [this] {
@@ -299,6 +314,11 @@ void MainWindow::onReleases(const Core::ReleaseSnapshots &releases)
         m_list->selectRow(row);
     }
     showSelected();
+}
+
+void MainWindow::setAboutText(const QString &html)
+{
+    m_about = html;
 }
 
 void MainWindow::showSelected()

@@ -43,6 +43,7 @@ public:
     void setEngine(Engine::ReleaseEngine *engine, const QString &clusterDescription);
     void setContexts(const QStringList &contexts, const QString &current);
     void showMessage(const QString &message); // e.g. a context that could not be opened
+    void setAboutText(const QString &html);   // Help ▸ About: name, version, links (from the branding)
 
     QString selectedRelease() const { return m_selected; }
     void selectRelease(const QString &name);
@@ -97,6 +98,7 @@ private:
     QString m_connectionDetail;
     QElapsedTimer m_staleSince;
     QString m_selected;
+    QString m_about;
     int m_inFlight = 0;
 };
 

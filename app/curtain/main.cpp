@@ -10,10 +10,15 @@
 #include "net/networkthread.h"
 #include "sim/democluster.h"
 
+#include "branding.h"
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QIcon>
+#include <QPainter>
+#include <QSvgRenderer>
 #include <QTimer>
 
 #include <cstdio>
@@ -34,6 +39,32 @@ double residentMegabytes()
         }
     }
     return 0.0;
+}
+
+// The window icon, drawn from the same SVG the packages' icons are rendered from (no icon-engine
+// plugin needed at run time).
+QIcon applicationIcon()
+{
+    QSvgRenderer svg(QStringLiteral(":/curtain/curtain.svg"));
+    QIcon icon;
+    for (int size : {16, 24, 32, 48, 64, 128, 256}) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        svg.render(&painter);
+        painter.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
+}
+
+QString aboutText()
+{
+    return QStringLiteral("<h3>%1 %2</h3><p>%3</p><p><a href=\"%4\">%4</a></p><p>%5 · %6 license · Qt %7</p>")
+        .arg(QStringLiteral(CURTAIN_DISPLAY_NAME), QStringLiteral(CURTAIN_VERSION), QStringLiteral(CURTAIN_SUMMARY),
+             QStringLiteral(CURTAIN_HOMEPAGE), QStringLiteral(CURTAIN_COPYRIGHT), QStringLiteral(CURTAIN_LICENSE),
+             QString::fromLatin1(qVersion()));
 }
 
 bool hasDisplay()
@@ -63,11 +94,14 @@ int main(int argc, char *argv[])
     }
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Curtain"));
+    QApplication::setApplicationDisplayName(QStringLiteral(CURTAIN_DISPLAY_NAME));
     QApplication::setOrganizationDomain(QStringLiteral("curtain.dev"));
     QApplication::setApplicationVersion(QStringLiteral(CURTAIN_VERSION));
+    QGuiApplication::setDesktopFileName(QStringLiteral(CURTAIN_APP_ID)); // Wayland matches the .desktop file by it
+    QApplication::setWindowIcon(applicationIcon());
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Blue-green and canary release console"));
+    parser.setApplicationDescription(QStringLiteral(CURTAIN_SUMMARY));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption demo(
@@ -119,6 +153,7 @@ int main(int argc, char *argv[])
     const int metricsIntervalMs = parser.isSet(screenshot) ? 500 : 2000;
 
     Ui::MainWindow window(engine, session->description());
+    window.setAboutText(aboutText());
     if (!parser.isSet(server) && !parser.isSet(demo)) {
         QString current;
         const auto contexts = Engine::availableContexts(parser.value(kubeconfig), &current);

@@ -1,0 +1,65 @@
+# bash completion for curtainctl: commands, options, and release names from the cluster in use.
+_curtainctl()
+{
+    local cur prev words cword
+    _init_completion || return
+
+    local commands="contexts releases status set-weight promote flip rollback run inspect abort retry pause resume restart undo set-image"
+    local options="--context --kubeconfig --demo --server -n --namespace -o --output --plan --full --to-revision --prometheus-token-file --prometheus-basic-auth-file --help --version"
+
+    case $prev in
+        --kubeconfig | --plan | --prometheus-token-file | --prometheus-basic-auth-file)
+            _filedir
+            return
+            ;;
+        -o | --output)
+            COMPREPLY=($(compgen -W "table json" -- "$cur"))
+            return
+            ;;
+        --context)
+            COMPREPLY=($(compgen -W "$(curtainctl contexts 2>/dev/null | sed 's/^[* ] //')" -- "$cur"))
+            return
+            ;;
+        --server | -n | --namespace | --to-revision)
+            return
+            ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$options" -- "$cur"))
+        return
+    fi
+
+    # The first word that is not an option (or an option's value) is the command.
+    local i command=""
+    for ((i = 1; i < cword; i++)); do
+        case ${words[i]} in
+            --context | --kubeconfig | --server | -n | --namespace | -o | --output | --plan | --to-revision | \
+                --prometheus-token-file | --prometheus-basic-auth-file)
+                ((i++))
+                ;;
+            -*) ;;
+            *)
+                command=${words[i]}
+                break
+                ;;
+        esac
+    done
+
+    if [[ -z $command ]]; then
+        COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+    elif [[ $command == inspect ]]; then
+        _filedir '@(yaml|yml|json)'
+    elif [[ $command != contexts && $command != releases ]]; then
+        # Release names, from the same cluster options as the line being completed.
+        local cluster=() j
+        for ((j = 1; j < cword; j++)); do
+            case ${words[j]} in
+                --context | --kubeconfig | --server | -n | --namespace) cluster+=("${words[j]}" "${words[j + 1]}") ;;
+                --demo) cluster+=(--demo) ;;
+            esac
+        done
+        COMPREPLY=($(compgen -W "$(curtainctl "${cluster[@]}" releases 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur"))
+    fi
+} &&
+    complete -F _curtainctl curtainctl
