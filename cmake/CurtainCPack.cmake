@@ -44,12 +44,19 @@ if(UNIX AND NOT APPLE)
     set(CPACK_RPM_PACKAGE_GROUP "Development/Tools")
     set(CPACK_RPM_PACKAGE_URL "${CURTAIN_HOMEPAGE}")
     set(CPACK_RPM_PACKAGE_AUTOREQ ON)
+    # Directories other packages own (filesystem, hicolor-icon-theme, bash-completion): not ours.
     set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
         /usr/share/applications /usr/share/metainfo /usr/share/icons /usr/share/icons/hicolor
+        /usr/share/icons/hicolor/scalable /usr/share/icons/hicolor/scalable/apps
         /usr/share/bash-completion /usr/share/bash-completion/completions /usr/share/man /usr/share/man/man1)
+    foreach(size IN ITEMS 16 22 24 32 48 64 128 256 512)
+        list(APPEND CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
+            /usr/share/icons/hicolor/${size}x${size} /usr/share/icons/hicolor/${size}x${size}/apps)
+    endforeach()
 elseif(APPLE)
     set(CPACK_GENERATOR "DragNDrop")
     set(CPACK_DMG_VOLUME_NAME "${CURTAIN_DISPLAY_NAME}")
+    set(CPACK_PRE_BUILD_SCRIPTS "${PROJECT_SOURCE_DIR}/packaging/macos/sign.cmake")
 elseif(WIN32)
     set(CPACK_GENERATOR "NSIS")
     set(CPACK_NSIS_DISPLAY_NAME "${CURTAIN_DISPLAY_NAME}")

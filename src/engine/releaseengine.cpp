@@ -152,11 +152,20 @@ void ReleaseEngine::applyPermissions(Core::ReleaseSnapshot &release)
     const QString reason =
         QStringLiteral("You may not %1, which this action needs%2.")
             .arg(what, permission.reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(permission.reason));
-    for (Core::Capability *capability : {&release.capabilities.setWeight, &release.capabilities.promote,
-                                         &release.capabilities.flip, &release.capabilities.rollback}) {
+    Core::Capabilities &c = release.capabilities;
+    for (Core::Capability *capability : {&c.setWeight, &c.promote, &c.flip, &c.rollback}) {
+        const bool argo = release.routeKind == Core::RouteKind::ArgoRollout;
         const bool structural =
-            capability == &release.capabilities.setWeight && release.routeKind == Core::RouteKind::ServiceSelector;
-        if (!structural) { // a Service selector's "use Flip" says more than a permission would
+            (capability == &c.setWeight && (release.routeKind == Core::RouteKind::ServiceSelector || argo)) ||
+            (capability == &c.flip && argo);
+        if (!structural) { // "use Flip" or "the controller owns the weights" says more than a permission would
+            *capability = Core::Capability{false, reason};
+        }
+    }
+    // The controller's own actions (Argo Rollouts) patch the same object.
+    for (Core::Capability *capability :
+         {&c.promoteFull, &c.abort, &c.retry, &c.pause, &c.resume, &c.restart, &c.undo}) {
+        if (capability->enabled) {
             *capability = Core::Capability{false, reason};
         }
     }
