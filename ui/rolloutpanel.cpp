@@ -23,12 +23,6 @@ QString clock(qint64 seconds)
     return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
 }
 
-QString tagOf(const QString &image)
-{
-    const qsizetype colon = image.lastIndexOf(QLatin1Char(':'));
-    return colon > image.lastIndexOf(QLatin1Char('/')) ? image.mid(colon + 1) : image;
-}
-
 } // namespace
 
 RolloutPanel::RolloutPanel(QWidget *parent) : QWidget(parent)
@@ -137,9 +131,9 @@ void RolloutPanel::setRelease(const Core::ReleaseSnapshot *release)
             QAction *action = menu->addAction(
                 tr("revision %1 · %2%3")
                     .arg(rs.revision)
-                    .arg(tagOf(rs.image), rs.roles.isEmpty()
-                                              ? QString()
-                                              : QStringLiteral(" (%1)").arg(rs.roles.join(QStringLiteral(", ")))));
+                    .arg(Core::imageTag(rs.image),
+                         rs.roles.isEmpty() ? QString()
+                                            : QStringLiteral(" (%1)").arg(rs.roles.join(QStringLiteral(", ")))));
             action->setEnabled(!running);
             const int revision = rs.revision;
             connect(action, &QAction::triggered, this,
@@ -178,7 +172,7 @@ void RolloutPanel::setRelease(const Core::ReleaseSnapshot *release)
     } else {
         const Core::ReplicaSetInfo *preview = r.replicaSet(QStringLiteral("preview"));
         m_steps->setText(preview ? tr("Preview %1 runs beside active; Promote switches the active Service to it.")
-                                       .arg(tagOf(preview->image).toHtmlEscaped())
+                                       .arg(Core::imageTag(preview->image).toHtmlEscaped())
                                  : tr("Blue-green: no preview in flight."));
     }
     QStringList runs;

@@ -15,11 +15,7 @@ QString versionOf(const Json &deployment)
         return version;
     }
     const QString image = Kube::stringAt(deployment, "/spec/template/spec/containers/0/image");
-    const qsizetype colon = image.lastIndexOf(QLatin1Char(':'));
-    if (colon > image.lastIndexOf(QLatin1Char('/'))) {
-        return image.mid(colon + 1);
-    }
-    return image.isEmpty() ? QStringLiteral("unknown") : image;
+    return image.isEmpty() ? QStringLiteral("unknown") : Core::imageTag(image);
 }
 
 } // namespace

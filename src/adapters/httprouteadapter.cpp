@@ -50,13 +50,7 @@ std::string pointer(const BackendSlot &slot, const char *leaf)
 
 std::vector<const Json *> HttpRouteAdapter::routes(const ClusterView &view) const
 {
-    std::vector<const Json *> found;
-    for (const Json &route : view.httpRoutes) {
-        if (!Kube::label(route, Conventions::releaseLabel).isEmpty()) {
-            found.push_back(&route);
-        }
-    }
-    return found;
+    return Weighted::labelledRoutes(view.httpRoutes);
 }
 
 QString HttpRouteAdapter::objectPath(const Json &route) const

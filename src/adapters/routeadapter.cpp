@@ -6,6 +6,7 @@
 #include "adapters/conventions.h"
 #include "adapters/environmentreader.h"
 #include "adapters/httprouteadapter.h"
+#include "adapters/nginxcanaryadapter.h"
 #include "adapters/serviceselectoradapter.h"
 #include "adapters/trafficsplitadapter.h"
 #include "adapters/virtualserviceadapter.h"

@@ -22,22 +22,4 @@ public:
                                    const Core::TargetState &target) const override;
 };
 
-// Canary with ingress-nginx: the route is the canary Ingress (annotation
-// nginx.ingress.kubernetes.io/canary: "true") whose backend is the candidate's Service; the primary
-// Ingress for the same host serves the other color. `canary-weight` out of `canary-weight-total`
-// (strings, as every annotation) is the canary backend's share. Writes are merge patches of the
-// annotations carrying metadata.resourceVersion.
-class NginxCanaryAdapter final : public RouteAdapter
-{
-public:
-    Core::RouteKind kind() const override { return Core::RouteKind::NginxCanary; }
-    QString group() const override { return QStringLiteral("networking.k8s.io"); }
-    QString resource() const override { return QStringLiteral("ingresses"); }
-    std::vector<const Kube::Json *> routes(const ClusterView &view) const override;
-    QString objectPath(const Kube::Json &route) const override;
-    Core::ReleaseSnapshot read(const Kube::Json &route, const ClusterView &view) const override;
-    Core::Result<RoutePatch> write(const Kube::Json &route, const ClusterView &view,
-                                   const Core::TargetState &target) const override;
-};
-
 } // namespace Curtain::Adapters

@@ -78,13 +78,7 @@ std::string pointer(const Destination &d, const std::string &leaf)
 
 std::vector<const Json *> VirtualServiceAdapter::routes(const ClusterView &view) const
 {
-    std::vector<const Json *> found;
-    for (const Json &route : view.virtualServices) {
-        if (!Kube::label(route, Conventions::releaseLabel).isEmpty()) {
-            found.push_back(&route);
-        }
-    }
-    return found;
+    return Weighted::labelledRoutes(view.virtualServices);
 }
 
 QString VirtualServiceAdapter::objectPath(const Json &route) const

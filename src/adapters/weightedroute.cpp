@@ -55,6 +55,18 @@ void applyWeights(Core::ReleaseSnapshot &snapshot, const Json &route, long long 
     }
 }
 
+std::vector<const Json *> labelledRoutes(const std::vector<Json> &objects, const QString &annotation)
+{
+    std::vector<const Json *> found;
+    for (const Json &object : objects) {
+        if (!Kube::label(object, Conventions::releaseLabel).isEmpty() &&
+            (annotation.isEmpty() || Kube::annotation(object, annotation) == QLatin1String("true"))) {
+            found.push_back(&object);
+        }
+    }
+    return found;
+}
+
 std::string annotationPointer(const QString &key)
 {
     QString escaped = key;

@@ -23,6 +23,9 @@ std::optional<Core::Color> colorOfService(const QString &name, const QString &na
 void applyWeights(Core::ReleaseSnapshot &snapshot, const Kube::Json &route, long long blue, long long green,
                   const QString &what);
 
+// The route objects labelled curtain.dev/release (and, if given, with `annotation` set to "true").
+std::vector<const Kube::Json *> labelledRoutes(const std::vector<Kube::Json> &objects, const QString &annotation = {});
+
 // A JSON pointer to metadata.annotations[key], escaped as RFC 6901 wants ("/" → "~1").
 std::string annotationPointer(const QString &key);
 

@@ -54,6 +54,12 @@ QString routeObjectKind(RouteKind kind)
     return {};
 }
 
+QString imageTag(const QString &image)
+{
+    const qsizetype colon = image.lastIndexOf(QLatin1Char(':'));
+    return colon > image.lastIndexOf(QLatin1Char('/')) ? image.mid(colon + 1) : image;
+}
+
 QString strategyName(Strategy strategy)
 {
     return strategy == Strategy::BlueGreen ? QStringLiteral("blue-green") : QStringLiteral("canary");

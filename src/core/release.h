@@ -44,6 +44,10 @@ constexpr bool isWeighted(RouteKind kind)
 enum class Strategy { BlueGreen, Canary };
 QString strategyName(Strategy strategy);
 
+// The tag of a container image reference ("registry:5000/app:v2" → "v2"), or the whole reference
+// when it has none: what the console shows as an environment's version.
+QString imageTag(const QString &image);
+
 // One deployable copy of the service at one version.
 struct Environment
 {

@@ -6,10 +6,7 @@ namespace {
 
 QString revisionText(const ReplicaSetInfo &rs)
 {
-    const QString tag = rs.image.section(QLatin1Char(':'), -1);
-    return QStringLiteral("revision %1 (%2)")
-        .arg(rs.revision)
-        .arg(rs.image.contains(QLatin1Char(':')) ? tag : rs.image);
+    return QStringLiteral("revision %1 (%2)").arg(rs.revision).arg(imageTag(rs.image));
 }
 
 } // namespace

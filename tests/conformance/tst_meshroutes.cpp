@@ -4,6 +4,7 @@
 // (constructed/requests/06–08), the sim accepts those requests as a real server would, and its
 // discovery matches the real servers' resource entries. Skipped, by name, without the fixtures.
 
+#include "adapters/nginxcanaryadapter.h"
 #include "adapters/trafficsplitadapter.h"
 #include "adapters/virtualserviceadapter.h"
 #include "sim/objectstore.h"

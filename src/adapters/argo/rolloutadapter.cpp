@@ -13,12 +13,6 @@ using Kube::Json;
 
 namespace {
 
-QString versionOf(const Core::ReplicaSetInfo &rs)
-{
-    const qsizetype colon = rs.image.lastIndexOf(QLatin1Char(':'));
-    return colon > rs.image.lastIndexOf(QLatin1Char('/')) ? rs.image.mid(colon + 1) : rs.image;
-}
-
 // The Service the strategy names for a role (stableService, canaryService, activeService,
 // previewService): its proxy serves that ReplicaSet's metrics, as the controller points its
 // selector at the ReplicaSet's pod-template-hash.
@@ -41,7 +35,7 @@ Core::Environment environmentOf(const Core::ReplicaSetInfo &rs, Color color)
     env.color = color;
     env.present = true;
     env.deployment = rs.name;
-    env.version = versionOf(rs);
+    env.version = Core::imageTag(rs.image);
     env.desiredReplicas = rs.desired;
     env.readyReplicas = rs.ready;
     env.rolloutComplete = rs.health == QLatin1String("Healthy") || rs.health == QLatin1String("ScaledDown");
