@@ -177,9 +177,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_chartTimer.setInterval(1000);
     connect(&m_chartTimer, &QTimer::timeout, this, &MainWindow::refreshCharts);
     connect(&m_chartTimer, &QTimer::timeout, this, [this] {
-        if (m_staleSince.isValid()) {
-            showConnection(); // the age of stale data keeps counting
-        }
+        showConnection(); // ages keep counting, and metrics can go stale without any signal
     });
     m_chartTimer.start();
     connect(&m_chartTimer, &QTimer::timeout, m_plan, &PlanPanel::refreshCountdown);
@@ -233,6 +231,20 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
     connect(m_engine, &Engine::ReleaseEngine::releasesChanged, this, &MainWindow::onReleases);
     connect(m_engine, &Engine::ReleaseEngine::metricsUpdated, this, &MainWindow::onMetrics);
     connect(m_engine, &Engine::ReleaseEngine::connectionChanged, this, &MainWindow::onConnection);
+    connect(m_engine, &Engine::ReleaseEngine::freshnessChanged, this, [this](const Core::DataFreshness &freshness) {
+        m_freshness = freshness;
+        showConnection();
+    });
+    connect(m_engine, &Engine::ReleaseEngine::cacheReset, this, [this](const QString &detail) {
+        showMessage(tr("The cluster is not in the state shown before — %1. What you see now is what the server "
+                       "returned.")
+                        .arg(detail));
+    });
+    connect(m_engine, &Engine::ReleaseEngine::metricsFailed, this,
+            [this](const QString &release, const QString &message) {
+                m_metricsError.insert(release, message);
+                showConnection();
+            });
     connect(m_engine, &Engine::ReleaseEngine::planUpdated, this,
             [this](const QString &release, const Core::PlanProgress &progress, const Core::Judgement &judgement) {
                 m_plan->setProgress(release, progress, judgement);
@@ -362,6 +374,8 @@ void MainWindow::showSelected()
 void MainWindow::onMetrics(const Core::ReleaseMetrics &metrics)
 {
     m_history.add(metrics);
+    m_metricsAt.insert(metrics.release, QDateTime::currentMSecsSinceEpoch());
+    m_metricsError.remove(metrics.release);
     if (metrics.release == m_selected) {
         m_blue->setMetrics(metrics.blue);
         m_green->setMetrics(metrics.green);
@@ -388,15 +402,8 @@ void MainWindow::onConnection(Engine::ConnectionState state, const QString &deta
 {
     m_connectionState = state;
     m_connectionDetail = detail;
-    if (state == Engine::ConnectionState::Reconnecting) {
-        if (!m_staleSince.isValid()) {
-            m_staleSince.start();
-        }
-    } else {
-        m_staleSince.invalidate();
-    }
-    // What is on screen was last confirmed before the drop: grey it, never show it as live.
-    const bool stale = state == Engine::ConnectionState::Reconnecting;
+    // What is on screen was last confirmed before the drop or the silence: grey it, never show it as live.
+    const bool stale = state == Engine::ConnectionState::Reconnecting || state == Engine::ConnectionState::Stale;
     for (QWidget *widget :
          {static_cast<QWidget *>(m_blue), static_cast<QWidget *>(m_green), static_cast<QWidget *>(m_list)}) {
         widget->setEnabled(!stale);
@@ -404,24 +411,60 @@ void MainWindow::onConnection(Engine::ConnectionState state, const QString &deta
     showConnection();
 }
 
+QString MainWindow::metricsStaleness() const
+{
+    // The shown release's metrics, judged like the data: live only while recently scraped.
+    if (m_selected.isEmpty() || m_connectionState != Engine::ConnectionState::Live) {
+        return {};
+    }
+    const QString error = m_metricsError.value(m_selected);
+    const qint64 at = m_metricsAt.value(m_selected, 0);
+    const qint64 ageMs = at > 0 ? QDateTime::currentMSecsSinceEpoch() - at : -1;
+    if (error.isEmpty() && ageMs >= 0 && ageMs <= metricsBoundMs) {
+        return {};
+    }
+    if (error.isEmpty() && ageMs < 0) {
+        return {}; // not scraped yet: nothing shown as live either
+    }
+    const QString age = ageMs < 0 ? tr("no metrics yet") : tr("metrics %1 s old").arg(ageMs / 1000);
+    return error.isEmpty() ? age : tr("%1 — %2").arg(age, error);
+}
+
 void MainWindow::showConnection()
 {
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const qint64 age = m_freshness.ageSeconds(now);
+    const QString bound = tr("Live means: the server was heard from within %1 s and the shown release's metrics were "
+                             "scraped within %2 s.")
+                              .arg(m_freshness.boundSeconds)
+                              .arg(metricsBoundMs / 1000);
     switch (m_connectionState) {
-    case Engine::ConnectionState::Live:
+    case Engine::ConnectionState::Live: {
+        const QString metrics = metricsStaleness();
+        if (!metrics.isEmpty()) {
+            m_connection->setText(tr("⚠ %1").arg(metrics));
+            m_connection->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(Theme::danger.name()));
+            m_connection->setToolTip(bound);
+            break;
+        }
         m_connection->setText(tr("● live"));
         m_connection->setStyleSheet(
             QStringLiteral("color: %1;").arg(Theme::healthColor(QStringLiteral("healthy")).name()));
-        m_connection->setToolTip(tr("Watching the cluster; every change shows within a second"));
+        m_connection->setToolTip(
+            tr("Watching the cluster; last heard %1 s ago. %2").arg(std::max<qint64>(age, 0)).arg(bound));
         break;
+    }
     case Engine::ConnectionState::Connecting:
         m_connection->setText(tr("◌ connecting…"));
         m_connection->setStyleSheet(QString());
         m_connection->setToolTip(QString());
         break;
     case Engine::ConnectionState::Reconnecting:
-        m_connection->setText(tr("⚠ stale for %1 s — reconnecting").arg(m_staleSince.elapsed() / 1000));
+    case Engine::ConnectionState::Stale:
+        m_connection->setText(age >= 0 ? tr("⚠ stale for %1 s — %2").arg(age).arg(m_connectionDetail)
+                                       : tr("⚠ not connected — %1").arg(m_connectionDetail));
         m_connection->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(Theme::danger.name()));
-        m_connection->setToolTip(m_connectionDetail);
+        m_connection->setToolTip(tr("%1 Only Rollback is possible until the console is live again.").arg(bound));
         break;
     }
 }
@@ -444,19 +487,8 @@ void MainWindow::run(Core::ActionRequest request)
                 if (request.kind == Core::ActionKind::SetWeight) {
                     m_slider->setApplied(request.weight);
                 }
-                // The read-back is the newest truth; the watch will confirm it a moment later.
-                if (request.release == m_selected || result.value().after.name == m_selected) {
-                    Core::ReleaseSnapshots releases = m_model->releases();
-                    for (Core::ReleaseSnapshot &release : releases) {
-                        if (release.name == result.value().after.name &&
-                            release.namespaceName == result.value().after.namespaceName) {
-                            const Core::ReleaseSnapshot after = result.value().after;
-                            release = after;
-                        }
-                    }
-                    m_model->setReleases(releases);
-                    showSelected();
-                }
+                // The engine published the snapshot this verdict was read from before the verdict
+                // itself: the list already shows it, and nothing here patches it by hand.
                 Q_EMIT actionFinished(true, result.value().summary);
             } else {
                 m_lastAction->setText(

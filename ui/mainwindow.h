@@ -96,7 +96,11 @@ private:
     QTimer m_chartTimer;
     Engine::ConnectionState m_connectionState = Engine::ConnectionState::Connecting;
     QString m_connectionDetail;
-    QElapsedTimer m_staleSince;
+    Core::DataFreshness m_freshness;
+    QHash<QString, qint64> m_metricsAt;     // release → when its metrics last arrived
+    QHash<QString, QString> m_metricsError; // release → the last scrape failure, until one succeeds
+    static constexpr qint64 metricsBoundMs = 10'000;
+    QString metricsStaleness() const;
     QString m_selected;
     QString m_about;
     int m_inFlight = 0;

@@ -1,19 +1,20 @@
 #include "engine/releaseengine.h"
 
+#include "engine/clustercache.h"
+#include "engine/permissions.h"
 #include "engine/rolloutdriver.h"
+#include "engine/routeaction.h"
 
 #include "core/futures.h"
 
 #include "adapters/clusterview.h"
 #include "adapters/routeadapter.h"
-#include "kube/informer.h"
 #include "kube/kubeclient.h"
 #include "metrics/scrapesource.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QPromise>
-#include <QSet>
 
 namespace Curtain::Engine {
 
@@ -22,21 +23,7 @@ using Core::ErrorKind;
 using Core::ReleaseSnapshot;
 using Core::ReleaseSnapshots;
 using Core::Result;
-using Kube::Informer;
 using Kube::Json;
-
-QString connectionStateName(ConnectionState state)
-{
-    switch (state) {
-    case ConnectionState::Connecting:
-        return QStringLiteral("connecting");
-    case ConnectionState::Live:
-        return QStringLiteral("live");
-    case ConnectionState::Reconnecting:
-        return QStringLiteral("reconnecting");
-    }
-    return {};
-}
 
 namespace {
 
@@ -45,28 +32,18 @@ void registerMetaTypes()
     qRegisterMetaType<Core::ReleaseSnapshots>();
     qRegisterMetaType<Core::ReleaseMetrics>();
     qRegisterMetaType<ConnectionState>();
+    qRegisterMetaType<Core::DataFreshness>();
     qRegisterMetaType<Core::PlanProgress>();
     qRegisterMetaType<Core::Judgement>();
-}
-
-std::vector<Json> valuesOf(const Informer *informer)
-{
-    std::vector<Json> values;
-    if (informer) {
-        values.reserve(std::size_t(informer->objects().size()));
-        for (const Json &object : informer->objects()) {
-            values.push_back(object);
-        }
-    }
-    return values;
 }
 
 } // namespace
 
 ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoint, QObject *parent)
     : QObject(parent), m_endpoint(endpoint), m_http(http),
-      m_client(new Kube::KubeClient(http, std::move(endpoint), this)), m_namespace(m_endpoint.namespaceName),
-      m_rebuild(this), m_recheck(this)
+      m_client(new Kube::KubeClient(http, std::move(endpoint), this)),
+      m_cache(new ClusterCache(m_client, m_endpoint.namespaceName, {}, this)),
+      m_permissions(new Permissions(m_client, this)), m_rebuild(this), m_recheck(this)
 {
     registerMetaTypes();
     m_rebuild.setSingleShot(true);
@@ -74,109 +51,27 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
     connect(&m_rebuild, &QTimer::timeout, this, &ReleaseEngine::rebuild);
     m_recheck.setInterval(60'000); // permissions can change without any object changing
     connect(&m_recheck, &QTimer::timeout, this, &ReleaseEngine::scheduleRebuild);
-    const QString release = QStringLiteral("curtain.dev/release");
-    using View = Adapters::ClusterView;
-    watch(QStringLiteral("/apis/apps/v1"), QStringLiteral("deployments"), false, &View::deployments, release);
-    watch(QStringLiteral("/api/v1"), QStringLiteral("services"), false, &View::services, release);
-    // Route kinds a cluster may not have installed are optional: 404 reads as "none here".
-    watch(QStringLiteral("/apis/gateway.networking.k8s.io/v1"), QStringLiteral("httproutes"), true, &View::httpRoutes,
-          release);
-    // Istio serves VirtualServices as v1 (1.22 on) and v1beta1; both are watched, v1 wins (see view()).
-    watch(QStringLiteral("/apis/networking.istio.io/v1"), QStringLiteral("virtualservices"), true,
-          &View::virtualServices, release);
-    watch(QStringLiteral("/apis/networking.istio.io/v1beta1"), QStringLiteral("virtualservices"), true,
-          &View::virtualServices, release);
-    watch(QStringLiteral("/apis/split.smi-spec.io/v1alpha4"), QStringLiteral("trafficsplits"), true,
-          &View::trafficSplits, release);
-    watch(QStringLiteral("/apis/networking.k8s.io/v1"), QStringLiteral("ingresses"), true, &View::ingresses, release);
-    // Every Argo Rollout is a release (the label only renames it); ReplicaSets only Argo's own.
-    watch(QStringLiteral("/apis/argoproj.io/v1alpha1"), QStringLiteral("rollouts"), true, &View::rollouts, {});
-    watch(QStringLiteral("/apis/apps/v1"), QStringLiteral("replicasets"), true, &View::replicaSets,
-          QStringLiteral("rollouts-pod-template-hash"));
-    watch(QStringLiteral("/apis/argoproj.io/v1alpha1"), QStringLiteral("analysisruns"), true, &View::analysisRuns, {});
+    connect(m_cache, &ClusterCache::changed, this, &ReleaseEngine::scheduleRebuild);
+    connect(m_cache, &ClusterCache::connectionChanged, this, &ReleaseEngine::onConnection);
+    connect(m_cache, &ClusterCache::connectionChanged, this, &ReleaseEngine::connectionChanged);
+    connect(m_cache, &ClusterCache::freshnessChanged, this, &ReleaseEngine::freshnessChanged);
+    // Going stale or live again changes what may be done: the capabilities say so.
+    connect(m_cache, &ClusterCache::freshnessChanged, this, &ReleaseEngine::scheduleRebuild);
+    connect(m_cache, &ClusterCache::reset, this, &ReleaseEngine::cacheReset);
+    connect(m_permissions, &Permissions::changed, this, &ReleaseEngine::scheduleRebuild);
 }
 
-ReleaseEngine::~ReleaseEngine() = default;
-
-void ReleaseEngine::watch(const QString &groupVersionPath, const QString &resource, bool optional,
-                          std::vector<Json> Adapters::ClusterView::*field, const QString &labelSelector)
+ReleaseEngine::~ReleaseEngine()
 {
-    auto *informer = new Informer(m_client, collection(groupVersionPath, resource), labelSelector, optional, this);
-    connect(informer, &Informer::changed, this, &ReleaseEngine::scheduleRebuild);
-    connect(informer, &Informer::stateChanged, this, &ReleaseEngine::updateConnection);
-    m_collections.append({informer, field});
-}
-
-void ReleaseEngine::applyPermissions(Core::ReleaseSnapshot &release)
-{
-    // Every action writes the route: one question covers them all. It is asked per namespace and
-    // route kind (as `kubectl auth can-i patch services -n NS`), so 2,000 releases cost a handful of
-    // reviews, not 2,000. Rollback is checked like the rest and greyed when denied, never hidden.
-    const Adapters::RouteAdapter *adapter = Adapters::adapterFor(release.routeKind);
-    const QString key =
-        QStringLiteral("patch|%1|%2|%3").arg(adapter->group(), adapter->resource(), release.namespaceName);
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    Permission &permission = m_permissions[key];
-    if (!permission.pending && now - permission.checkedMs > 60'000) {
-        permission.pending = true;
-        const Json review = {{"kind", "SelfSubjectAccessReview"},
-                             {"apiVersion", "authorization.k8s.io/v1"},
-                             {"spec",
-                              {{"resourceAttributes",
-                                {{"namespace", release.namespaceName.toStdString()},
-                                 {"verb", "patch"},
-                                 {"group", adapter->group().toStdString()},
-                                 {"resource", adapter->resource().toStdString()}}}}}};
-        Core::onFinished(m_client->create(QStringLiteral("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"),
-                                          QByteArray::fromStdString(review.dump())),
-                         this, [this, key](const Result<Json> &answer) {
-                             Permission &p = m_permissions[key];
-                             p.pending = false;
-                             p.checkedMs = QDateTime::currentMSecsSinceEpoch();
-                             // A cluster that cannot answer (no SSAR, a network blip) is not a "no":
-                             // the write itself will get the server's verdict.
-                             p.allowed =
-                                 !answer.ok() || answer.value().value(Json::json_pointer("/status/allowed"), true);
-                             p.reason = answer.ok() ? Kube::stringAt(answer.value(), "/status/reason") : QString();
-                             scheduleRebuild();
-                         });
-        return;
-    }
-    if (permission.allowed) {
-        return;
-    }
-    const QString what =
-        QStringLiteral("patch %1%2 in namespace %3")
-            .arg(adapter->resource(), adapter->group().isEmpty() ? QString() : QLatin1Char('.') + adapter->group(),
-                 release.namespaceName);
-    const QString reason =
-        QStringLiteral("You may not %1, which this action needs%2.")
-            .arg(what, permission.reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(permission.reason));
-    Core::Capabilities &c = release.capabilities;
-    for (Core::Capability *capability : {&c.setWeight, &c.promote, &c.flip, &c.rollback}) {
-        const bool argo = release.routeKind == Core::RouteKind::ArgoRollout;
-        const bool structural =
-            (capability == &c.setWeight && (release.routeKind == Core::RouteKind::ServiceSelector || argo)) ||
-            (capability == &c.flip && argo);
-        if (!structural) { // "use Flip" or "the controller owns the weights" says more than a permission would
-            *capability = Core::Capability{false, reason};
+    // Plans, drivers, actions, metrics and the cache's informers all talk through the client:
+    // they go first (QObject would delete children in creation order, the client first).
+    const QObjectList children = this->children();
+    for (QObject *child : children) {
+        if (child != m_client && child != &m_rebuild && child != &m_recheck) {
+            delete child;
         }
     }
-    // The controller's own actions (Argo Rollouts) patch the same object.
-    for (Core::Capability *capability :
-         {&c.promoteFull, &c.abort, &c.retry, &c.pause, &c.resume, &c.restart, &c.undo}) {
-        if (capability->enabled) {
-            *capability = Core::Capability{false, reason};
-        }
-    }
-}
-
-QString ReleaseEngine::collection(const QString &groupVersionPath, const QString &resource) const
-{
-    if (m_namespace.isEmpty()) {
-        return groupVersionPath + QLatin1Char('/') + resource;
-    }
-    return QStringLiteral("%1/namespaces/%2/%3").arg(groupVersionPath, m_namespace, resource);
+    delete m_client;
 }
 
 void ReleaseEngine::start()
@@ -187,9 +82,7 @@ void ReleaseEngine::start()
 void ReleaseEngine::startOnThread()
 {
     m_recheck.start();
-    for (const Collection &c : std::as_const(m_collections)) {
-        c.informer->start();
-    }
+    m_cache->start();
 }
 
 void ReleaseEngine::enableMetrics(int intervalMs)
@@ -213,38 +106,20 @@ QFuture<Result<ReleaseSnapshots>> ReleaseEngine::whenSynced()
     QFuture<Result<ReleaseSnapshots>> future = promise->future();
     QMetaObject::invokeMethod(this, [this, promise] {
         m_syncWaiters.append(promise);
-        updateConnection();
+        onConnection();
     });
     return future;
 }
 
-void ReleaseEngine::updateConnection()
+void ReleaseEngine::onConnection()
 {
-    ConnectionState state = ConnectionState::Live;
-    QString detail;
-    ErrorKind failure = ErrorKind::Unreachable;
-    bool synced = true;
-    for (const Collection &c : std::as_const(m_collections)) {
-        const Informer *informer = c.informer;
-        synced = synced && informer->hasSynced();
-        if (informer->state() == Informer::State::Retrying) {
-            state = ConnectionState::Reconnecting;
-            detail = informer->lastError();
-            failure = informer->lastErrorKind();
-        } else if (state == ConnectionState::Live && informer->state() == Informer::State::Listing) {
-            state = ConnectionState::Connecting;
-        }
-    }
-    if (state != m_connection || !detail.isEmpty()) {
-        m_connection = state;
-        Q_EMIT connectionChanged(state, detail);
-    }
     if (m_syncWaiters.isEmpty()) {
         return;
     }
-    if (state == ConnectionState::Reconnecting && !synced) {
+    const bool synced = m_cache->hasSynced();
+    if (m_cache->state() == ConnectionState::Reconnecting && !synced) {
         // Keep what went wrong: a refused credential is not a network problem.
-        const Core::Error error = Core::makeError(failure, detail);
+        const Core::Error error = Core::makeError(m_cache->failureKind(), m_cache->failureDetail());
         for (const auto &waiter : std::exchange(m_syncWaiters, {})) {
             waiter->addResult(error);
             waiter->finish();
@@ -263,36 +138,37 @@ void ReleaseEngine::scheduleRebuild()
     m_rebuild.start();
 }
 
-Adapters::ClusterView ReleaseEngine::view() const
+void ReleaseEngine::applyFreshness(ReleaseSnapshot &release) const
 {
-    Adapters::ClusterView view;
-    QSet<QString> seen; // namespace/name per list: a kind served in two versions appears once
-    for (const Collection &c : m_collections) {
-        std::vector<Json> &list = view.*c.field;
-        for (const Json &object : valuesOf(c.informer)) {
-            const QString key = QString::number(quintptr(&list)) + QLatin1Char('/') + Kube::objectNamespace(object) +
-                                QLatin1Char('/') + Kube::objectName(object);
-            if (!seen.contains(key)) {
-                seen.insert(key);
-                list.push_back(object);
-            }
+    const Core::DataFreshness freshness = m_cache->freshness();
+    if (freshness.live) {
+        return;
+    }
+    // What is shown may no longer be the cluster's state: nothing moves towards a version on the
+    // strength of it. Rollback stays, and reads the route from the server before it writes.
+    const QString reason =
+        QStringLiteral("The data shown is stale (%1); only Rollback is possible until the console is live again.")
+            .arg(freshness.reason);
+    Core::Capabilities &c = release.capabilities;
+    for (Core::Capability *capability : {&c.setWeight, &c.promote, &c.flip, &c.promoteFull, &c.abort, &c.retry,
+                                         &c.pause, &c.resume, &c.restart, &c.undo}) {
+        if (capability->enabled) {
+            *capability = Core::Capability{false, reason};
         }
     }
-    return view;
 }
 
 void ReleaseEngine::rebuild()
 {
     // Until every collection has been listed once, a release could look half there (a route
     // without its Deployments, or missing entirely): publish nothing rather than something wrong.
-    for (const Collection &c : std::as_const(m_collections)) {
-        if (!c.informer->hasSynced()) {
-            return;
-        }
+    if (!m_cache->hasSynced()) {
+        return;
     }
-    m_releases = Adapters::discoverReleases(view());
-    for (Core::ReleaseSnapshot &release : m_releases) {
-        applyPermissions(release);
+    m_releases = Adapters::discoverReleases(m_cache->view());
+    for (ReleaseSnapshot &release : m_releases) {
+        m_permissions->apply(release);
+        applyFreshness(release);
     }
     if (m_metrics) {
         m_metrics->setReleases(m_releases);
@@ -341,7 +217,10 @@ QFuture<Result<ActionOutcome>> ReleaseEngine::perform(Core::ActionRequest reques
 void ReleaseEngine::performOnThread(Core::ActionRequest request,
                                     std::shared_ptr<QPromise<Result<ActionOutcome>>> promise)
 {
-    auto finish = [promise](const Result<ActionOutcome> &result) {
+    // Publish what the action leaves in the cache before its verdict, so whoever shows the verdict
+    // already has the snapshot that goes with it.
+    auto finish = [this, promise](const Result<ActionOutcome> &result) {
+        rebuild();
         promise->addResult(result);
         promise->finish();
     };
@@ -350,104 +229,50 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
     if (!found) {
         return finish(error);
     }
-    ReleaseSnapshot before = *found;
-    const Adapters::RouteAdapter *adapter = Adapters::adapterFor(before.routeKind);
-    const Adapters::ClusterView current = view();
-    Json route;
-    for (const Json *candidate : adapter->routes(current)) {
-        if (Kube::objectNamespace(*candidate) == before.namespaceName &&
-            Kube::objectName(*candidate) == before.routeName) {
-            route = *candidate;
+    const ReleaseSnapshot before = *found;
+    const Core::DataFreshness freshness = m_cache->freshness();
+    if (freshness.live) {
+        return performNow(request, before, finish);
+    }
+    if (request.kind != Core::ActionKind::Rollback) {
+        return finish(Core::makeError(
+            ErrorKind::Refused,
+            QStringLiteral("%1 was not changed: the data shown is stale (%2); only Rollback is possible until the "
+                           "console is live again")
+                .arg(before.name, freshness.reason)));
+    }
+    // Stale: a rollback must not be planned from a remembered state. Read the route from the server.
+    Core::onFinished(m_client->get(before.routePath), this, [this, request, before, finish](const Result<Json> &fresh) {
+        if (!fresh.ok()) {
+            Core::Error reported = fresh.error();
+            reported.message = QStringLiteral("cannot roll back %1: the cluster did not answer (%2); "
+                                              "nothing was written")
+                                   .arg(before.name, reported.message);
+            return finish(reported);
         }
-    }
-    // The watch may have delivered a newer route than the last published snapshot: judge the
-    // request against what will actually be written over, never against an older reading.
-    if (!route.is_null() && Kube::resourceVersion(route) != before.routeResourceVersion) {
-        before = adapter->read(route, current);
-        before.capabilities = Core::computeCapabilities(before);
-        applyPermissions(before);
-    }
+        m_cache->offer(before.routePath, fresh.value());
+        rebuild();
+        Core::Error error;
+        const ReleaseSnapshot *now = findRelease(request.release, &error);
+        if (!now) {
+            return finish(error);
+        }
+        performNow(request, *now, finish);
+    });
+}
+
+void ReleaseEngine::performNow(const Core::ActionRequest &request, const ReleaseSnapshot &before,
+                               const std::function<void(const Result<ActionOutcome> &)> &finish)
+{
     if (before.routeKind == Core::RouteKind::ArgoRollout) {
-        return performOnRollout(request, before, route, current, finish);
+        return performOnRollout(request, before, finish);
     }
-    if (!request.expectedResourceVersion.isEmpty() && request.expectedResourceVersion != before.routeResourceVersion) {
-        return finish(
-            Core::makeError(ErrorKind::Conflict,
-                            QStringLiteral("%1 changed since you looked at it (it now reads: blue %2 %, green %3 %, "
-                                           "stable %4); nothing was written — review it and try again")
-                                .arg(before.name)
-                                .arg(before.blue.trafficPercent)
-                                .arg(before.green.trafficPercent)
-                                .arg(Core::colorName(before.stable))));
-    }
-    if (!before.planDriver.isEmpty() && !request.fromPlan && request.kind != Core::ActionKind::Rollback) {
-        return finish(Core::makeError(ErrorKind::Refused,
-                                      QStringLiteral("%1 is driven by a plan (%2); stop the plan first, or press "
-                                                     "Rollback, which always works and ends it")
-                                          .arg(before.name, before.planDriver)));
-    }
-    const Result<Core::TargetState> plan = Core::planAction(before, request);
-    if (!plan.ok()) {
-        return finish(plan.error());
-    }
-    const Core::TargetState target = plan.value();
-    if (target == Core::currentState(before)) {
-        return finish(ActionOutcome{request, before, before,
-                                    QStringLiteral("%1: already there, nothing to change").arg(before.name)});
-    }
-    const Result<Adapters::RoutePatch> patch = adapter->write(route, current, target);
-    if (!patch.ok()) {
-        return finish(patch.error());
-    }
-    const QString path = patch.value().path;
-    // Reads the route back and judges the write by what the cluster now says, not by the reply.
-    auto readBack = [this, path, adapter, before, request, target, finish](std::optional<Core::Error> writeError) {
-        Core::onFinished(
-            m_client->get(path), this,
-            [this, adapter, before, request, target, finish, writeError](const Result<Json> &fresh) {
-                if (!fresh.ok()) {
-                    return finish(writeError ? *writeError : fresh.error());
-                }
-                Adapters::ClusterView current = view();
-                ReleaseSnapshot after = adapter->read(fresh.value(), current);
-                after.capabilities = Core::computeCapabilities(after);
-                const Core::TargetState now = Core::currentState(after);
-                if (now == target) {
-                    return finish(ActionOutcome{request, before, after, Core::describeChange(before, after)});
-                }
-                if (writeError) {
-                    Core::Error reported = *writeError;
-                    if (reported.httpStatus == 409 || reported.httpStatus == 422) {
-                        reported.kind = ErrorKind::Conflict;
-                        reported.message =
-                            QStringLiteral("%1 was changed by someone else before this %2 (%3); nothing was "
-                                           "written. It now reads: blue %4 %, green %5 %, stable %6 — review "
-                                           "and try again")
-                                .arg(before.name, Core::actionName(request.kind), reported.message)
-                                .arg(after.blue.trafficPercent)
-                                .arg(after.green.trafficPercent)
-                                .arg(Core::colorName(after.stable));
-                    } else if (now == Core::currentState(before)) {
-                        reported.message += QStringLiteral("; %1 is unchanged").arg(before.name);
-                    }
-                    return finish(reported);
-                }
-                finish(Core::makeError(
-                    ErrorKind::Server,
-                    QStringLiteral("the cluster accepted the %1 but %2 reads back as blue %3 %, green %4 %")
-                        .arg(Core::actionName(request.kind), before.name)
-                        .arg(after.blue.trafficPercent)
-                        .arg(after.green.trafficPercent)));
-            });
-    };
-    Core::onFinished(m_client->patch(path, patch.value().type, patch.value().body), this,
-                     [readBack](const Result<Json> &written) {
-                         readBack(written.ok() ? std::nullopt : std::optional<Core::Error>(written.error()));
-                     });
+    auto *action = new RouteAction(m_client, m_cache, m_permissions, request, before, this);
+    connect(action, &RouteAction::finished, this, finish);
+    action->start();
 }
 
 void ReleaseEngine::performOnRollout(const Core::ActionRequest &request, const ReleaseSnapshot &before,
-                                     const Json &rollout, const Adapters::ClusterView &view,
                                      const std::function<void(const Result<ActionOutcome> &)> &finish)
 {
     // The capability says why not (nothing to abort, already paused…): nothing is sent then.
@@ -467,7 +292,20 @@ void ReleaseEngine::performOnRollout(const Core::ActionRequest &request, const R
         return finish(Core::makeError(ErrorKind::Refused,
                                       QStringLiteral("%1 cannot be changed: %2").arg(before.name, before.problem)));
     }
+    const Adapters::ClusterView view = m_cache->view();
+    const Adapters::RouteAdapter *adapter = Adapters::adapterFor(before.routeKind);
+    Json rollout;
+    for (const Json *candidate : adapter->routes(view)) {
+        if (Kube::objectNamespace(*candidate) == before.namespaceName &&
+            Kube::objectName(*candidate) == before.routeName) {
+            rollout = *candidate;
+        }
+    }
     auto *driver = new RolloutDriver(m_client, view, before, rollout, request, this);
+    // Everything the driver reads or writes goes into the cache, and its verdict is read from
+    // there: the panels show the controller's reaction as it arrives, never an older copy.
+    driver->observe = [this](const QString &path, const Json &object) { m_cache->offer(path, object); };
+    driver->currentView = [this] { return m_cache->view(); };
     connect(driver, &RolloutDriver::finished, this, [driver, finish](const Result<ActionOutcome> &outcome) {
         driver->deleteLater();
         finish(outcome);

@@ -2,27 +2,25 @@
 
 #include "core/action.h"
 #include "core/clusterendpoint.h"
+#include "core/freshness.h"
 #include "core/judge.h"
 #include "core/metricpoint.h"
 #include "core/plan.h"
 #include "core/release.h"
+#include "engine/connectionstate.h"
 #include "engine/planrunner.h"
 
 #include <QFuture>
 #include <QHash>
-#include <QList>
 #include <QObject>
 #include <QPromise>
 #include <QTimer>
 
-#include <functional>
-
-#include "adapters/clusterview.h"
+#include <memory>
 
 namespace Curtain::Kube {
-class Informer;
 class KubeClient;
-} // namespace Curtain::Kube
+}
 namespace Curtain::Net {
 class HttpClient;
 }
@@ -32,13 +30,15 @@ class ScrapeSource;
 
 namespace Curtain::Engine {
 
-enum class ConnectionState { Connecting, Live, Reconnecting };
-QString connectionStateName(ConnectionState state);
+class ClusterCache;
+class Permissions;
 
-// Keeps every release of one cluster live (list + watch of Deployments, Services and HTTPRoutes)
-// and performs actions on them: plan, one conditional write, read-back. Both the GUI and
-// curtainctl drive it. Lives on the network thread; public methods marked thread-safe may be
-// called from anywhere and answer through futures or queued signals.
+// Keeps every release of one cluster live and performs actions on them. The releases are read
+// from one cluster cache (ClusterCache) that every list, watch event and action read-back merges
+// into by resourceVersion; actions are judged by what that cache then holds. While the cache is
+// stale, every write but Rollback is refused, and Rollback first reads the route from the server.
+// Both the GUI and curtainctl drive it. Lives on the network thread; public methods marked
+// thread-safe may be called from anywhere and answer through futures or queued signals.
 class ReleaseEngine final : public QObject
 {
     Q_OBJECT
@@ -74,6 +74,11 @@ public:
 Q_SIGNALS:
     void releasesChanged(const Curtain::Core::ReleaseSnapshots &releases);
     void connectionChanged(Curtain::Engine::ConnectionState state, const QString &detail);
+    // Whether the shown data is live, and if not since when and why (see Core::DataFreshness).
+    void freshnessChanged(const Curtain::Core::DataFreshness &freshness);
+    // The server's state was not the one the cache held (a restarted or restored server): the
+    // cache was reloaded, and this says what was seen.
+    void cacheReset(const QString &detail);
     void metricsUpdated(const Curtain::Core::ReleaseMetrics &metrics);
     void metricsFailed(const QString &release, const QString &message);
     void planUpdated(const QString &release, const Curtain::Core::PlanProgress &progress,
@@ -83,48 +88,29 @@ private:
     void startOnThread();
     void scheduleRebuild();
     void rebuild();
-    void updateConnection();
-    Adapters::ClusterView view() const;
+    void onConnection();
     const Core::ReleaseSnapshot *findRelease(const QString &name, Core::Error *error) const;
     void performOnThread(Core::ActionRequest request,
                          std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise);
+    void performNow(const Core::ActionRequest &request, const Core::ReleaseSnapshot &before,
+                    const std::function<void(const Core::Result<Core::ActionOutcome> &)> &finish);
     void performOnRollout(const Core::ActionRequest &request, const Core::ReleaseSnapshot &before,
-                          const Kube::Json &rollout, const Adapters::ClusterView &view,
                           const std::function<void(const Core::Result<Core::ActionOutcome> &)> &finish);
-    QString collection(const QString &groupVersionPath, const QString &resource) const;
-    void applyPermissions(Core::ReleaseSnapshot &release);
+    void applyFreshness(Core::ReleaseSnapshot &release) const;
 
     Core::ClusterEndpoint m_endpoint;
     Net::HttpClient *m_http;
+    // Children (so they move to the network thread with the engine); the destructor deletes the
+    // client last, as everything else talks through it.
     Kube::KubeClient *m_client;
-    QHash<QString, PlanRunner *> m_runners; // by release name, while a plan runs here
-    QString m_namespace;
-    // One informer per watched collection, and the ClusterView list it fills.
-    struct Collection
-    {
-        Kube::Informer *informer = nullptr;
-        std::vector<Kube::Json> Adapters::ClusterView::*field = nullptr;
-    };
-    QList<Collection> m_collections;
-    void watch(const QString &groupVersionPath, const QString &resource, bool optional,
-               std::vector<Kube::Json> Adapters::ClusterView::*field, const QString &labelSelector);
+    ClusterCache *m_cache;
+    Permissions *m_permissions;
+    QHash<QString, PlanRunner *> m_runners; // by release, while a plan runs here
     Metrics::ScrapeSource *m_metrics = nullptr;
     QTimer m_rebuild;
-    Core::ReleaseSnapshots m_releases;
-    ConnectionState m_connection = ConnectionState::Connecting;
-    QList<std::shared_ptr<QPromise<Core::Result<Core::ReleaseSnapshots>>>> m_syncWaiters;
-    // SelfSubjectAccessReview answers, per verb/group/resource/namespace/name, for a short while.
-    struct Permission
-    {
-        bool pending = false;
-        bool allowed = true;
-        QString reason;
-        qint64 checkedMs = 0;
-    };
-    QHash<QString, Permission> m_permissions;
     QTimer m_recheck;
+    Core::ReleaseSnapshots m_releases;
+    QList<std::shared_ptr<QPromise<Core::Result<Core::ReleaseSnapshots>>>> m_syncWaiters;
 };
 
 } // namespace Curtain::Engine
-
-Q_DECLARE_METATYPE(Curtain::Engine::ConnectionState)

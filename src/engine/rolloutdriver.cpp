@@ -66,7 +66,7 @@ void RolloutDriver::awaitObserved()
 {
     Core::onFinished(m_client->get(Adapters::Argo::rolloutPath(m_rollout)), this, [this](const Result<Json> &fresh) {
         if (fresh.ok()) {
-            m_rollout = fresh.value();
+            seen(fresh.value());
         }
         const Json &r = m_rollout;
         const bool observed = r.value(Json::json_pointer("/status/observedGeneration"), std::string()) ==
@@ -115,7 +115,7 @@ void RolloutDriver::send(const ArgoWrite &write, bool fallback)
                                         QString::fromStdString(body.dump()).left(120), error.message, done());
             return finish(reported);
         }
-        m_rollout = written.value();
+        seen(written.value());
         m_sent << QStringLiteral("%1 %2").arg(write.replace ? QStringLiteral("PUT") : QStringLiteral("PATCH"), path);
         ++m_next;
         sendNext();
@@ -129,7 +129,7 @@ void RolloutDriver::retryReplace()
         if (!fresh.ok()) {
             return finish(fresh.error());
         }
-        m_rollout = fresh.value();
+        seen(fresh.value());
         const qsizetype eq = m_request.image.indexOf(QLatin1Char('='));
         const auto updated =
             Adapters::Argo::withImage(m_rollout, m_request.image.left(eq), m_request.image.mid(eq + 1));
@@ -141,9 +141,17 @@ void RolloutDriver::retryReplace()
     });
 }
 
+void RolloutDriver::seen(const Json &rollout)
+{
+    m_rollout = rollout;
+    if (observe) {
+        observe(Adapters::Argo::rolloutPath(rollout), rollout);
+    }
+}
+
 Core::ReleaseSnapshot RolloutDriver::snapshotOf(const Json &rollout) const
 {
-    Core::ReleaseSnapshot snapshot = Adapters::RolloutAdapter().read(rollout, m_view);
+    Core::ReleaseSnapshot snapshot = Adapters::RolloutAdapter().read(rollout, currentView ? currentView() : m_view);
     snapshot.capabilities = Core::computeCapabilities(snapshot);
     return snapshot;
 }
@@ -184,7 +192,7 @@ void RolloutDriver::awaitController()
 {
     Core::onFinished(m_client->get(Adapters::Argo::rolloutPath(m_rollout)), this, [this](const Result<Json> &fresh) {
         if (fresh.ok()) {
-            m_rollout = fresh.value();
+            seen(fresh.value());
         }
         const Core::ReleaseSnapshot after = snapshotOf(m_rollout);
         const bool done = after.rollout && reacted(*after.rollout);

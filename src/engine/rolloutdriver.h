@@ -11,6 +11,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
+
 namespace Curtain::Kube {
 class KubeClient;
 }
@@ -33,6 +35,12 @@ public:
     void start();
     static constexpr int controllerWaitMs = 10'000;
 
+    // Told of every copy of the Rollout the driver reads or writes (the engine merges them into
+    // its cache), and asked for the cluster as it is now when judging the controller's reaction
+    // (its ReplicaSets move while the driver waits). Without them, the view given at construction.
+    std::function<void(const QString &path, const Kube::Json &rollout)> observe;
+    std::function<Adapters::ClusterView()> currentView;
+
 Q_SIGNALS:
     void finished(const Curtain::Core::Result<Curtain::Core::ActionOutcome> &outcome);
 
@@ -46,6 +54,7 @@ private:
     void finish(const Core::Result<Core::ActionOutcome> &outcome);
     Core::ReleaseSnapshot snapshotOf(const Kube::Json &rollout) const;
     QString done() const; // what was sent so far, for partial failures
+    void seen(const Kube::Json &rollout);
 
     Kube::KubeClient *m_client;
     Adapters::ClusterView m_view;

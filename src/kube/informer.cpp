@@ -5,6 +5,7 @@
 #include "kube/kubeclient.h"
 #include "kube/watchdecoder.h"
 
+#include <QDateTime>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -13,6 +14,28 @@
 namespace Curtain::Kube {
 
 using Core::Result;
+
+bool isNewerVersion(const QString &candidate, const QString &current)
+{
+    bool candidateIsNumber = false;
+    bool currentIsNumber = false;
+    const qulonglong a = candidate.toULongLong(&candidateIsNumber);
+    const qulonglong b = current.toULongLong(&currentIsNumber);
+    if (candidateIsNumber && currentIsNumber) {
+        return a > b;
+    }
+    return candidate != current;
+}
+
+namespace {
+
+// The higher of two resourceVersions (the second when they cannot be compared).
+QString highest(const QString &a, const QString &b)
+{
+    return a.isEmpty() || isNewerVersion(b, a) ? b : a;
+}
+
+} // namespace
 
 Informer::Informer(KubeClient *client, QString collectionPath, QString labelSelector, bool optional, QObject *parent)
     : QObject(parent), m_client(client), m_path(std::move(collectionPath)), m_selector(std::move(labelSelector)),
@@ -74,6 +97,7 @@ void Informer::relist()
                 // look again later without alarming anyone.
                 m_objects.clear();
                 m_synced = true;
+                heard();
                 setState(State::NotServed, listed.error().message);
                 Q_EMIT changed();
                 m_retry.start(60'000);
@@ -82,17 +106,80 @@ void Informer::relist()
             m_relistNeeded = true;
             return retryLater(listed.error());
         }
-        QHash<QString, Json> fresh;
-        for (const Json &item : listed.value().items) {
-            fresh.insert(keyOf(item), item);
-        }
-        m_objects = std::move(fresh);
-        m_resourceVersion = listed.value().resourceVersion;
+        applyList(listed.value());
         m_synced = true;
         m_failures = 0;
+        heard();
         Q_EMIT changed();
         startWatch();
     });
+}
+
+void Informer::applyList(const ListResult &listed)
+{
+    const QString listVersion = listed.resourceVersion;
+    // A server whose versions went backwards is not the one this copy came from (restarted with
+    // other state, restored from a backup): nothing held here can be trusted, not even "newer" objects.
+    const bool wentBack = !m_highestVersion.isEmpty() && !listVersion.isEmpty() &&
+                          isNewerVersion(m_highestVersion, listVersion) && m_highestVersion != listVersion;
+    ObjectMap fresh;
+    fresh.reserve(qsizetype(listed.items.size()));
+    for (const Json &item : listed.items) {
+        const QString key = keyOf(item);
+        const ObjectPtr held = wentBack ? nullptr : m_objects.value(key);
+        // An action's read-back may already hold a version newer than this list: keep it.
+        fresh.insert(key, held && isNewerVersion(resourceVersion(*held), resourceVersion(item))
+                              ? held
+                              : std::make_shared<const Json>(item));
+    }
+    if (!wentBack) {
+        // Objects the list does not have were deleted before it was taken, unless they were
+        // offered with a version newer than the list (created after it).
+        for (auto it = m_objects.cbegin(); it != m_objects.cend(); ++it) {
+            if (!fresh.contains(it.key()) && isNewerVersion(resourceVersion(*it.value()), listVersion)) {
+                fresh.insert(it.key(), it.value());
+            }
+        }
+    }
+    const QString before = m_highestVersion;
+    m_objects = std::move(fresh);
+    m_resourceVersion = listVersion;
+    m_highestVersion = wentBack ? listVersion : highest(m_highestVersion, listVersion);
+    if (wentBack) {
+        Q_EMIT reset(QStringLiteral("the server's resourceVersion went back from %1 to %2 (restarted or restored "
+                                    "with other state): %3 was reloaded from scratch")
+                         .arg(before, listVersion, m_path));
+    }
+}
+
+bool Informer::merge(const Json &object)
+{
+    const QString key = keyOf(object);
+    const ObjectPtr held = m_objects.value(key);
+    const QString version = resourceVersion(object);
+    if (held && !isNewerVersion(version, resourceVersion(*held))) {
+        return false; // what is held is as new or newer: a late watch event or a slow read-back
+    }
+    m_objects.insert(key, std::make_shared<const Json>(object));
+    m_highestVersion = highest(m_highestVersion, version);
+    return true;
+}
+
+bool Informer::offer(const Json &object)
+{
+    if (!m_synced || !object.is_object() || Kube::objectName(object).isEmpty()) {
+        return false;
+    }
+    if (!merge(object)) {
+        return false;
+    }
+    Q_EMIT changed();
+    return true;
+}
+
+void Informer::heard()
+{
+    m_lastHeardMs = QDateTime::currentMSecsSinceEpoch();
 }
 
 void Informer::startWatch()
@@ -120,13 +207,15 @@ void Informer::onEvent(const Result<WatchEvent> &decoded)
     }
     const WatchEvent &event = decoded.value();
     const QString rv = resourceVersion(event.object);
+    heard();
+    bool changedHere = false;
     switch (event.type) {
     case WatchEventType::Added:
     case WatchEventType::Modified:
-        m_objects.insert(keyOf(event.object), event.object);
+        changedHere = merge(event.object);
         break;
     case WatchEventType::Deleted:
-        m_objects.remove(keyOf(event.object));
+        changedHere = m_objects.remove(keyOf(event.object)) > 0;
         break;
     case WatchEventType::Bookmark:
         break;
@@ -141,8 +230,9 @@ void Informer::onEvent(const Result<WatchEvent> &decoded)
     }
     if (!rv.isEmpty()) {
         m_resourceVersion = rv;
+        m_highestVersion = highest(m_highestVersion, rv);
     }
-    if (event.type != WatchEventType::Bookmark) {
+    if (changedHere) {
         Q_EMIT changed();
     }
 }
@@ -168,6 +258,9 @@ void Informer::onWatchClosed(const Result<Core::Done> &end)
 
 void Informer::retryLater(const Core::Error &why)
 {
+    // After a reconnect the server may not be the one we watched (restarted, restored, failed
+    // over): resuming the old watch would trust a copy nobody confirmed. Relist instead.
+    m_relistNeeded = true;
     m_lastError = why.message;
     m_lastErrorKind = why.kind;
     const int retryAfterSeconds = why.retryAfterSeconds;

@@ -10,13 +10,30 @@
 #include <QString>
 #include <QTimer>
 
+#include <memory>
+
 namespace Curtain::Kube {
 
+// An object as the cache keeps it: immutable and shared, so a snapshot of a collection is a
+// reference count, never a deep copy.
+using ObjectPtr = std::shared_ptr<const Json>;
+using ObjectMap = QHash<QString, ObjectPtr>; // keyed by namespace/name
+
+// Whether `candidate` may replace `current`: Kubernetes resourceVersions are opaque, but every
+// server we know issues increasing integers; when both are, the higher wins, otherwise the newer
+// arrival does.
+bool isNewerVersion(const QString &candidate, const QString &current);
+
 class KubeClient;
+struct ListResult;
 
 // Keeps a local copy of one collection live: list, then watch from the list's resourceVersion,
-// resume from the last version seen, relist when the server says it is too old (410), and back off
-// with jitter (0.8 s doubling to 30 s) when the connection drops.
+// resume from the last version seen when a watch simply times out, relist when the server says it
+// is too old (410) and after every reconnect, and back off with jitter (0.8 s doubling to 30 s)
+// when the connection drops. Every object that arrives — listed, watched, or offered by an
+// action's read-back — is merged by resourceVersion: an older copy never replaces a newer one.
+// When a relist shows the server's versions went backwards (a restarted or restored API server),
+// the copy is replaced whole and reset() says so.
 class Informer final : public QObject
 {
     Q_OBJECT
@@ -37,7 +54,12 @@ public:
 
     State state() const { return m_state; }
     bool hasSynced() const { return m_synced; }
-    const QHash<QString, Json> &objects() const { return m_objects; } // keyed by namespace/name
+    const ObjectMap &objects() const { return m_objects; } // a cheap, implicitly shared copy
+    // Merges an object read outside the watch (an action's reply or read-back); true if it was
+    // newer than what the informer held and so changed the collection.
+    bool offer(const Json &object);
+    // When the server was last heard from on this collection: a list, an event or a bookmark.
+    qint64 lastHeardMs() const { return m_lastHeardMs; }
     QString lastResourceVersion() const { return m_resourceVersion; }
     QString lastError() const { return m_lastError; }
     // The kind of the last failure (Unreachable, Unauthorized, Forbidden, …), for callers that branch on it.
@@ -47,6 +69,9 @@ public:
 Q_SIGNALS:
     void changed(); // the object set changed (also after each relist)
     void stateChanged(State state, const QString &detail);
+    // The server's state is not the one the informer held (its versions went backwards): the
+    // collection was reloaded from scratch. `detail` says what was seen.
+    void reset(const QString &detail);
 
 private:
     void relist();
@@ -55,12 +80,17 @@ private:
     void onWatchClosed(const Core::Result<Core::Done> &end);
     void retryLater(const Core::Error &why);
     void setState(State state, const QString &detail = {});
+    void applyList(const ListResult &listed);
+    bool merge(const Json &object);
+    void heard();
     static QString keyOf(const Json &object);
 
     KubeClient *m_client;
     QString m_path;
     QString m_selector;
-    QHash<QString, Json> m_objects;
+    ObjectMap m_objects;
+    QString m_highestVersion; // the highest resourceVersion ever seen here, to notice a server going back
+    qint64 m_lastHeardMs = 0;
     QString m_resourceVersion;
     QString m_lastError;
     Core::ErrorKind m_lastErrorKind = Core::ErrorKind::Unreachable;

@@ -173,12 +173,12 @@ QFuture<Result<HttpResponse>> KubeClient::send(const Net::HttpRequest &request)
     return promise->future();
 }
 
-QFuture<Result<Json>> KubeClient::get(const QString &path)
+QFuture<Result<Json>> KubeClient::get(const QString &path, int timeoutMs)
 {
     const QString what = QStringLiteral("GET %1").arg(path);
-    return send(request("GET", path)).then([what](const Result<HttpResponse> &reply) {
-        return parseJsonReply(reply, what);
-    });
+    Net::HttpRequest r = request("GET", path);
+    r.timeoutMs = timeoutMs;
+    return send(r).then([what](const Result<HttpResponse> &reply) { return parseJsonReply(reply, what); });
 }
 
 QFuture<Result<QByteArray>> KubeClient::getRaw(const QString &path)

@@ -51,7 +51,7 @@ public:
 
     const ClusterEndpoint &endpoint() const { return m_endpoint; }
 
-    QFuture<Core::Result<Json>> get(const QString &path);
+    QFuture<Core::Result<Json>> get(const QString &path, int timeoutMs = 30'000);
     QFuture<Core::Result<QByteArray>> getRaw(const QString &path);
     // Lists a collection, following `continue` tokens in pages of `pageSize`.
     QFuture<Core::Result<ListResult>> list(const QString &collectionPath, const QString &labelSelector = {},

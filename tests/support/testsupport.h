@@ -35,6 +35,7 @@ public:
     bool start(QString *error, const QStringList &extraArguments = {});
     QString url() const { return m_url; }
     int port() const { return m_port; }
+    qint64 pid() const { return m_process ? m_process->processId() : 0; }
 
 private:
     std::unique_ptr<QProcess> m_process;

@@ -1,0 +1,89 @@
+#pragma once
+
+#include "core/freshness.h"
+#include "core/result.h"
+#include "engine/connectionstate.h"
+#include "kube/json.h"
+
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace Curtain::Adapters {
+struct ClusterView;
+}
+namespace Curtain::Kube {
+class Informer;
+class KubeClient;
+} // namespace Curtain::Kube
+
+namespace Curtain::Engine {
+
+// One session's copy of the cluster: an informer per watched collection, merged by
+// resourceVersion (never an older object over a newer one, whether it came from a list, a watch
+// event or an action's read-back), whether everything has been listed, and how fresh it is. A
+// heartbeat asks the server when a quiet cluster has said nothing for a while, so "live" always
+// means "heard within the bound". Lives on the network thread.
+class ClusterCache final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ClusterCache)
+
+public:
+    struct Options
+    {
+        int liveBoundMs = 15'000; // heard from the server within this, or the data is stale
+        int heartbeatMs = 5'000;  // ask the server after this much silence
+    };
+
+    // Watches every collection Curtain reads releases from, in `namespaceName` (all when empty).
+    ClusterCache(Kube::KubeClient *client, const QString &namespaceName, Options options, QObject *parent = nullptr);
+    ~ClusterCache() override;
+
+    void start();
+    bool hasSynced() const;
+    ConnectionState state() const { return m_state; }
+    Core::DataFreshness freshness() const { return m_freshness; }
+    // The kind of the failure that keeps the cache from syncing (Unauthorized, Unreachable, …).
+    Core::ErrorKind failureKind() const { return m_failureKind; }
+    QString failureDetail() const { return m_failureDetail; }
+
+    // One consistent moment of every collection. Objects are shared with the cache, not copied.
+    Adapters::ClusterView view() const;
+    // Merges an object read outside the watch (an action's reply or read-back) into the
+    // collection at `objectPath`; true if the cache now holds it (it was newer than its copy).
+    bool offer(const QString &objectPath, const Kube::Json &object);
+
+Q_SIGNALS:
+    void changed();
+    void connectionChanged(Curtain::Engine::ConnectionState state, const QString &detail);
+    void freshnessChanged(const Curtain::Core::DataFreshness &freshness);
+    // The server's state was not the one held (restarted or restored): everything was reloaded.
+    void reset(const QString &detail);
+
+private:
+    struct Collection;
+    void watch(const QString &groupVersionPath, const QString &resource, bool optional,
+               std::vector<Kube::Json> Adapters::ClusterView::*field, const QString &labelSelector);
+    QString collectionPath(const QString &groupVersionPath, const QString &resource) const;
+    void updateState();
+    void heartbeat();
+    qint64 lastContactMs() const;
+
+    Kube::KubeClient *m_client;
+    QString m_namespace;
+    Options m_options;
+    QList<Collection *> m_collections;
+    ConnectionState m_state = ConnectionState::Connecting;
+    Core::DataFreshness m_freshness;
+    Core::ErrorKind m_failureKind = Core::ErrorKind::Unreachable;
+    QString m_failureDetail;
+    QString m_announcedDetail;
+    qint64 m_lastProbeMs = 0; // the last answered heartbeat
+    bool m_probing = false;
+    QTimer m_heartbeat;
+};
+
+} // namespace Curtain::Engine

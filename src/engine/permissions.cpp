@@ -1,0 +1,103 @@
+#include "engine/permissions.h"
+
+#include "adapters/routeadapter.h"
+#include "core/futures.h"
+#include "kube/json.h"
+#include "kube/kubeclient.h"
+
+#include <QDateTime>
+
+namespace Curtain::Engine {
+
+using Kube::Json;
+
+namespace {
+
+constexpr qint64 rememberMs = 60'000; // permissions can change without any object changing
+
+// The review's verdict; a cluster that cannot answer (no SSAR, a network blip) is not a "no": the
+// write itself will get the server's verdict.
+bool allowedIn(const Core::Result<Json> &answer)
+{
+    if (!answer.ok()) {
+        return true;
+    }
+    const Json &review = answer.value();
+    const auto status = review.find("status");
+    if (status == review.end() || !status->is_object()) {
+        return true;
+    }
+    const auto allowed = status->find("allowed");
+    return allowed == status->end() || !allowed->is_boolean() || *allowed == true;
+}
+
+} // namespace
+
+Permissions::Permissions(Kube::KubeClient *client, QObject *parent) : QObject(parent), m_client(client)
+{}
+
+void Permissions::ask(const QString &key, const QString &group, const QString &resource, const QString &namespaceName)
+{
+    m_answers[key].pending = true;
+    const Json review = {{"kind", "SelfSubjectAccessReview"},
+                         {"apiVersion", "authorization.k8s.io/v1"},
+                         {"spec",
+                          {{"resourceAttributes",
+                            {{"namespace", namespaceName.toStdString()},
+                             {"verb", "patch"},
+                             {"group", group.toStdString()},
+                             {"resource", resource.toStdString()}}}}}};
+    Core::onFinished(m_client->create(QStringLiteral("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"),
+                                      QByteArray::fromStdString(review.dump())),
+                     this, [this, key](const Core::Result<Json> &answer) {
+                         Answer &a = m_answers[key];
+                         a.pending = false;
+                         a.checkedMs = QDateTime::currentMSecsSinceEpoch();
+                         a.allowed = allowedIn(answer);
+                         a.reason = answer.ok() ? Kube::stringAt(answer.value(), "/status/reason") : QString();
+                         Q_EMIT changed();
+                     });
+}
+
+void Permissions::apply(Core::ReleaseSnapshot &release)
+{
+    const Adapters::RouteAdapter *adapter = Adapters::adapterFor(release.routeKind);
+    if (!adapter) {
+        return;
+    }
+    const QString key =
+        QStringLiteral("patch|%1|%2|%3").arg(adapter->group(), adapter->resource(), release.namespaceName);
+    const Answer known = m_answers.value(key);
+    if (!known.pending && QDateTime::currentMSecsSinceEpoch() - known.checkedMs > rememberMs) {
+        ask(key, adapter->group(), adapter->resource(), release.namespaceName);
+    }
+    if (known.allowed) {
+        return;
+    }
+    const QString what =
+        QStringLiteral("patch %1%2 in namespace %3")
+            .arg(adapter->resource(), adapter->group().isEmpty() ? QString() : QLatin1Char('.') + adapter->group(),
+                 release.namespaceName);
+    const QString reason =
+        QStringLiteral("You may not %1, which this action needs%2.")
+            .arg(what, known.reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(known.reason));
+    Core::Capabilities &c = release.capabilities;
+    const bool argo = release.routeKind == Core::RouteKind::ArgoRollout;
+    for (Core::Capability *capability : {&c.setWeight, &c.promote, &c.flip, &c.rollback}) {
+        const bool structural =
+            (capability == &c.setWeight && (release.routeKind == Core::RouteKind::ServiceSelector || argo)) ||
+            (capability == &c.flip && argo);
+        if (!structural) { // "use Flip" or "the controller owns the weights" says more than a permission would
+            *capability = Core::Capability{false, reason};
+        }
+    }
+    // The controller's own actions (Argo Rollouts) patch the same object.
+    for (Core::Capability *capability :
+         {&c.promoteFull, &c.abort, &c.retry, &c.pause, &c.resume, &c.restart, &c.undo}) {
+        if (capability->enabled) {
+            *capability = Core::Capability{false, reason};
+        }
+    }
+}
+
+} // namespace Curtain::Engine

@@ -1,0 +1,155 @@
+#include "engine/routeaction.h"
+
+#include "engine/clustercache.h"
+#include "engine/permissions.h"
+
+#include "adapters/clusterview.h"
+#include "adapters/routeadapter.h"
+#include "core/futures.h"
+#include "kube/kubeclient.h"
+
+namespace Curtain::Engine {
+
+using Core::ActionOutcome;
+using Core::ErrorKind;
+using Core::ReleaseSnapshot;
+using Core::Result;
+using Kube::Json;
+
+RouteAction::RouteAction(Kube::KubeClient *client, ClusterCache *cache, Permissions *permissions,
+                         Core::ActionRequest request, Core::ReleaseSnapshot before, QObject *parent)
+    : QObject(parent), m_client(client), m_cache(cache), m_permissions(permissions), m_request(std::move(request)),
+      m_before(std::move(before)), m_adapter(Adapters::adapterFor(m_before.routeKind))
+{}
+
+Result<Json> RouteAction::routeInCache() const
+{
+    const Adapters::ClusterView view = m_cache->view();
+    for (const Json *candidate : m_adapter->routes(view)) {
+        if (Kube::objectNamespace(*candidate) == m_before.namespaceName &&
+            Kube::objectName(*candidate) == m_before.routeName) {
+            return *candidate;
+        }
+    }
+    return Core::makeError(ErrorKind::NotFound,
+                           QStringLiteral("%1: its route %2/%3 is gone from the cluster; nothing was written")
+                               .arg(m_before.name, m_before.namespaceName, m_before.routeName));
+}
+
+ReleaseSnapshot RouteAction::readFromCache(const Json &route) const
+{
+    ReleaseSnapshot snapshot = m_adapter->read(route, m_cache->view());
+    snapshot.capabilities = Core::computeCapabilities(snapshot);
+    return snapshot;
+}
+
+void RouteAction::start()
+{
+    const Result<Json> route = routeInCache();
+    if (!route.ok()) {
+        return finish(route.error());
+    }
+    // The watch may have delivered a newer route than the snapshot the request was made from:
+    // judge the request against what will actually be written over, never an older reading.
+    if (Kube::resourceVersion(route.value()) != m_before.routeResourceVersion) {
+        m_before = readFromCache(route.value());
+        m_permissions->apply(m_before);
+    }
+    if (!m_request.expectedResourceVersion.isEmpty() &&
+        m_request.expectedResourceVersion != m_before.routeResourceVersion) {
+        return finish(
+            Core::makeError(ErrorKind::Conflict,
+                            QStringLiteral("%1 changed since you looked at it (it now reads: blue %2 %, green %3 %, "
+                                           "stable %4); nothing was written — review it and try again")
+                                .arg(m_before.name)
+                                .arg(m_before.blue.trafficPercent)
+                                .arg(m_before.green.trafficPercent)
+                                .arg(Core::colorName(m_before.stable))));
+    }
+    if (!m_before.planDriver.isEmpty() && !m_request.fromPlan && m_request.kind != Core::ActionKind::Rollback) {
+        return finish(Core::makeError(ErrorKind::Refused,
+                                      QStringLiteral("%1 is driven by a plan (%2); stop the plan first, or press "
+                                                     "Rollback, which always works and ends it")
+                                          .arg(m_before.name, m_before.planDriver)));
+    }
+    const Result<Core::TargetState> plan = Core::planAction(m_before, m_request);
+    if (!plan.ok()) {
+        return finish(plan.error());
+    }
+    m_target = plan.value();
+    if (m_target == Core::currentState(m_before)) {
+        return finish(ActionOutcome{m_request, m_before, m_before,
+                                    QStringLiteral("%1: already there, nothing to change").arg(m_before.name)});
+    }
+    write(route.value());
+}
+
+void RouteAction::write(const Json &route)
+{
+    const Result<Adapters::RoutePatch> patch = m_adapter->write(route, m_cache->view(), m_target);
+    if (!patch.ok()) {
+        return finish(patch.error());
+    }
+    const QString path = patch.value().path;
+    Core::onFinished(m_client->patch(path, patch.value().type, patch.value().body), this,
+                     [this, path](const Result<Json> &written) {
+                         if (written.ok()) {
+                             m_cache->offer(path, written.value()); // the reply is the object as written
+                         }
+                         readBack(path, written.ok() ? std::nullopt : std::optional<Core::Error>(written.error()));
+                     });
+}
+
+void RouteAction::readBack(const QString &path, std::optional<Core::Error> writeError)
+{
+    // The write's verdict is what the cluster now says, not the reply: read it back into the cache.
+    Core::onFinished(m_client->get(path), this, [this, path, writeError](const Result<Json> &fresh) {
+        if (!fresh.ok()) {
+            return finish(writeError ? *writeError : fresh.error());
+        }
+        m_cache->offer(path, fresh.value());
+        judge(writeError);
+    });
+}
+
+void RouteAction::judge(std::optional<Core::Error> writeError)
+{
+    const Result<Json> route = routeInCache();
+    if (!route.ok()) {
+        return finish(writeError ? *writeError : route.error());
+    }
+    const ReleaseSnapshot after = readFromCache(route.value());
+    const Core::TargetState now = Core::currentState(after);
+    if (now == m_target) {
+        return finish(ActionOutcome{m_request, m_before, after, Core::describeChange(m_before, after)});
+    }
+    if (writeError) {
+        Core::Error reported = *writeError;
+        if (reported.httpStatus == 409 || reported.httpStatus == 422) {
+            reported.kind = ErrorKind::Conflict;
+            reported.message = QStringLiteral("%1 was changed by someone else before this %2 (%3); nothing was "
+                                              "written. It now reads: blue %4 %, green %5 %, stable %6 — review "
+                                              "and try again")
+                                   .arg(m_before.name, Core::actionName(m_request.kind), reported.message)
+                                   .arg(after.blue.trafficPercent)
+                                   .arg(after.green.trafficPercent)
+                                   .arg(Core::colorName(after.stable));
+        } else if (now == Core::currentState(m_before)) {
+            reported.message += QStringLiteral("; %1 is unchanged").arg(m_before.name);
+        }
+        return finish(reported);
+    }
+    finish(Core::makeError(ErrorKind::Server,
+                           QStringLiteral("the cluster accepted the %1 but %2 reads back as blue %3 %, green %4 %")
+                               .arg(Core::actionName(m_request.kind), m_before.name)
+                               .arg(after.blue.trafficPercent)
+                               .arg(after.green.trafficPercent)));
+}
+
+void RouteAction::finish(const Result<ActionOutcome> &outcome)
+{
+    Q_EMIT finished(outcome);
+    deleteLater();
+}
+
+} // namespace Curtain::Engine

@@ -1,0 +1,114 @@
+// The engine's cluster cache against real curtain-sim processes: a server restarted with other
+// state is reloaded (and the console is told), a server that goes silent makes the data stale
+// within the bound — and while stale only Rollback is let through.
+
+#include "engine/releaseengine.h"
+#include "net/networkthread.h"
+
+#include "futurewait.h"
+#include "testsupport.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Curtain;
+
+class TestClusterCache : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<Test::SimProcess> m_sim;
+    std::unique_ptr<Net::NetworkThread> m_network;
+    Engine::ReleaseEngine *m_engine = nullptr;
+    Core::ReleaseSnapshots m_releases;
+
+    void startSim(const QStringList &arguments)
+    {
+        m_sim = std::make_unique<Test::SimProcess>();
+        QString error;
+        QVERIFY2(m_sim->start(&error, arguments), qPrintable(error));
+    }
+
+    void startEngine()
+    {
+        m_network = std::make_unique<Net::NetworkThread>();
+        m_engine = new Engine::ReleaseEngine(m_network->http(), {QStringLiteral("sim"), m_sim->url()});
+        m_network->adopt(m_engine);
+        connect(m_engine, &Engine::ReleaseEngine::releasesChanged, this,
+                [this](const Core::ReleaseSnapshots &releases) { m_releases = releases; });
+        m_engine->start();
+        const auto synced = Test::waitFor(m_engine->whenSynced());
+        QVERIFY2(synced.ok(), synced.ok() ? "" : qPrintable(synced.error().message));
+        m_releases = synced.value();
+    }
+
+    int releasesIn(const QString &namespaceName) const
+    {
+        return int(std::count_if(m_releases.cbegin(), m_releases.cend(),
+                                 [&](const Core::ReleaseSnapshot &r) { return r.namespaceName == namespaceName; }));
+    }
+
+private Q_SLOTS:
+    void cleanup()
+    {
+        if (m_sim && m_sim->pid() > 0) {
+            ::kill(pid_t(m_sim->pid()), SIGCONT); // never leave a stopped process behind
+        }
+        m_network.reset();
+        m_sim.reset();
+        m_releases.clear();
+    }
+
+    void restartedServer_isReloadedAndSaid()
+    {
+        startSim({QStringLiteral("--extra-releases"), QStringLiteral("25")});
+        startEngine();
+        QCOMPARE(releasesIn(QStringLiteral("fleet")), 25);
+        const QString port = QString::number(m_sim->port());
+        QSignalSpy reset(m_engine, &Engine::ReleaseEngine::cacheReset);
+
+        // The same address now serves another cluster: the demo alone, with fewer objects, so its
+        // resourceVersions are behind everything the engine has seen.
+        m_sim.reset();
+        startSim({QStringLiteral("--port"), port});
+        QTRY_VERIFY_WITH_TIMEOUT(reset.size() > 0, 30000);
+        QVERIFY2(reset.at(0).at(0).toString().contains(QStringLiteral("went back")),
+                 qPrintable(reset.at(0).at(0).toString()));
+        QTRY_COMPARE_WITH_TIMEOUT(releasesIn(QStringLiteral("fleet")), 0, 10000);
+        QVERIFY(releasesIn(QStringLiteral("demo")) > 0);
+    }
+
+    void silentServer_isStaleWithinTheBound_andOnlyRollbackPasses()
+    {
+        startSim({});
+        startEngine();
+        QSignalSpy freshness(m_engine, &Engine::ReleaseEngine::freshnessChanged);
+        QCOMPARE(::kill(pid_t(m_sim->pid()), SIGSTOP), 0); // answers nothing, closes nothing
+
+        auto lastFreshness = [&] {
+            return freshness.isEmpty() ? Core::DataFreshness{true, true, {}, 15, {}}
+                                       : freshness.last().at(0).value<Core::DataFreshness>();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!lastFreshness().live, 30000);
+        QVERIFY2(lastFreshness().reason.contains(QStringLiteral("not answered")), qPrintable(lastFreshness().reason));
+        QVERIFY(lastFreshness().lastContact.isValid());
+
+        // Nothing moves on a stale view; the capabilities say why.
+        QTRY_VERIFY(!m_releases.isEmpty() && !m_releases.front().capabilities.promote.enabled);
+        QVERIFY(m_releases.front().capabilities.promote.reason.contains(QStringLiteral("stale")));
+        const auto refused = Test::waitFor(
+            m_engine->perform({Core::ActionKind::SetWeight, QStringLiteral("demo/catalog"), 40, {}}), 5000);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().kind, Core::ErrorKind::Refused);
+        QVERIFY2(refused.error().message.contains(QStringLiteral("stale")), qPrintable(refused.error().message));
+
+        QCOMPARE(::kill(pid_t(m_sim->pid()), SIGCONT), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(lastFreshness().live, 30000);
+        QTRY_VERIFY(!m_releases.front().capabilities.promote.reason.contains(QStringLiteral("stale")));
+    }
+};
+
+QTEST_MAIN(TestClusterCache)
+#include "tst_clustercache.moc"
