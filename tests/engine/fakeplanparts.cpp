@@ -68,8 +68,8 @@ QFuture<Result<Core::ActionOutcome>> FakeReleases::perform(Core::ActionRequest r
     performed << request;
     if (conflicts > 0) {
         --conflicts;
-        return ready<Core::ActionOutcome>(httpError(Core::ErrorKind::Conflict, 409,
-                                                    QStringLiteral("catalog was changed by someone else")));
+        return ready<Core::ActionOutcome>(
+            httpError(Core::ErrorKind::Conflict, 409, QStringLiteral("catalog was changed by someone else")));
     }
     const Core::ReleaseSnapshot before = release;
     switch (request.kind) {
@@ -145,8 +145,7 @@ Json FakeObjects::object(const QString &path) const
 
 FakeTraffic::FakeTraffic(const Bench::TrafficParams &params, const FakeReleases *releases, Core::Clock *clock)
     : m_traffic(params, 7), m_releases(releases), m_clock(clock), m_startMs(clock->nowMs())
-{
-}
+{}
 
 void FakeTraffic::sample(const Core::ReleaseSnapshot &, Callback done)
 {
