@@ -1,6 +1,7 @@
 // curtainctl as a script would run it against a running curtain-sim: output, exit codes, and the
 // route really changing on the cluster (read back independently).
 
+#include "ctlrunner.h"
 #include "testsupport.h"
 
 #include <QFile>
@@ -13,27 +14,11 @@ using namespace Curtain;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = Test::CtlRun;
 
 Run curtainctl(const QStringList &arguments)
 {
-    QProcess process;
-    process.start(Test::binary(QStringLiteral("curtainctl")), arguments);
-    Run run;
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        run.err = QStringLiteral("curtainctl did not finish within 60 s");
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return Test::runCurtainctl(arguments);
 }
 
 } // namespace
