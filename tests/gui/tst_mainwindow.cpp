@@ -25,8 +25,13 @@ class TestMainWindow : public Test::GuiTestBase
 
     int metricsIntervalMs() const override { return 250; }
 
-    // The window has the demo's releases, with catalog selected.
-    void waitForReleases() { QTRY_COMPARE(window()->selectedRelease(), QStringLiteral("catalog")); }
+    // The window is live on the demo's releases, with catalog selected and its workloads ready.
+    void waitForReleases()
+    {
+        QTRY_COMPARE(window()->selectedRelease(), QStringLiteral("catalog"));
+        QTRY_VERIFY(text("connectionLabel", nullptr).contains(QStringLiteral("live")));
+        QTRY_COMPARE(text("replicasLabel", "greenPanel"), QStringLiteral("2 of 2 replicas ready"));
+    }
 
 private Q_SLOTS:
     void window_showsBothPanelsWithVersions()
@@ -42,6 +47,7 @@ private Q_SLOTS:
 
     void preset_movesTrafficAndTheChartShowsTheCandidate()
     {
+        waitForReleases();
         click("preset25");
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(75LL, 25LL));
         QTRY_VERIFY(text("weightState", "weightSlider").contains(QStringLiteral("applied 25 %")));
@@ -55,6 +61,7 @@ private Q_SLOTS:
 
     void rollbackButton_returnsTrafficToStable()
     {
+        waitForReleases();
         click("preset25");
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(75LL, 25LL));
         QVERIFY(child<QPushButton>("rollbackButton")->isVisible());
@@ -67,6 +74,7 @@ private Q_SLOTS:
 
     void ctrlR_rollsBackWithoutAConfirmation()
     {
+        waitForReleases();
         click("preset5");
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(95LL, 5LL));
         QTRY_VERIFY(child<QPushButton>("rollbackButton")->isEnabled());

@@ -161,7 +161,10 @@ private Q_SLOTS:
     // The direct scrape through the sim's service proxy, judged to a Pass, and the promote written.
     void healthyCanary_isPromoted()
     {
-        const QString file = planFile(QStringLiteral("search.yaml"), "steps:\n  - setWeight: 50\n");
+        // No warm-up allowance: the sim's candidate is warm from its first request, and the Pass
+        // comes as soon as the evidence is in rather than after a minute.
+        const QString file =
+            planFile(QStringLiteral("search.yaml"), "steps:\n  - setWeight: 50\njudge: {warmupSeconds: 0}\n");
         const CtlRun run =
             ctl({QStringLiteral("run"), QStringLiteral("search"), QStringLiteral("--plan"), file}, 400'000);
         QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
