@@ -27,20 +27,26 @@ class TestCurtainctl : public QObject
 {
     Q_OBJECT
 
-    Test::SimProcess m_sim;
+    std::unique_ptr<Test::SimProcess> m_sim; // a fresh cluster for every test function
     std::unique_ptr<Test::ApiReader> m_api;
 
     Run ctl(QStringList arguments)
     {
-        return curtainctl(QStringList{QStringLiteral("--server"), m_sim.url()} + arguments);
+        return curtainctl(QStringList{QStringLiteral("--server"), m_sim->url()} + arguments);
     }
 
 private Q_SLOTS:
-    void initTestCase()
+    void init()
     {
+        m_sim = std::make_unique<Test::SimProcess>();
         QString error;
-        QVERIFY2(m_sim.start(&error), qPrintable(error));
-        m_api = std::make_unique<Test::ApiReader>(m_sim.port());
+        QVERIFY2(m_sim->start(&error), qPrintable(error));
+        m_api = std::make_unique<Test::ApiReader>(m_sim->port());
+    }
+    void cleanup()
+    {
+        m_api.reset();
+        m_sim.reset();
     }
 
     void inspect_derivesArgoStatusOffline()
@@ -224,7 +230,7 @@ private Q_SLOTS:
             QStringLiteral(
                 "clusters:\n- {name: eu, cluster: {server: %1}}\n- {name: us, cluster: {server: http://127.0.0.1:1}}\n"
                 "contexts:\n- {name: prod-eu, context: {cluster: eu}}\n- {name: prod-us, context: {cluster: us}}\n")
-                .arg(m_sim.url())
+                .arg(m_sim->url())
                 .toUtf8());
         config.close();
         QCOMPARE(ctl({QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("5")}).exitCode, 0);
