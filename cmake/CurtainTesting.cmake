@@ -1,9 +1,12 @@
 # curtain_add_test(name SOURCES ... LIBS ... LABEL unit|integration|gui|conformance [TIMEOUT s])
+# curtain_add_test(name ... LABELS integration slow) gives several labels: `ctest -LE slow` skips
+# the real-time runs.
 # The one place a test is registered: it runs headless, in a fixed locale, and carries a label so
 # `ctest -L unit` runs only the fast, pure tests.
 function(curtain_add_test name)
-    cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;LIBS" ${ARGN})
-    if(NOT ARG_LABEL)
+    cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+    list(APPEND ARG_LABELS ${ARG_LABEL})
+    if(NOT ARG_LABELS)
         message(FATAL_ERROR "curtain_add_test(${name}): LABEL is required (unit, integration, gui, conformance)")
     endif()
     if(NOT ARG_TIMEOUT)
@@ -13,7 +16,7 @@ function(curtain_add_test name)
     target_link_libraries(${name} PRIVATE curtain_build_settings curtain_testsupport Qt6::Test ${ARG_LIBS})
     add_test(NAME ${name} COMMAND ${name})
     set_tests_properties(${name} PROPERTIES
-        LABELS ${ARG_LABEL}
+        LABELS "${ARG_LABELS}"
         TIMEOUT ${ARG_TIMEOUT}
         ENVIRONMENT "LC_ALL=C.UTF-8;QT_QPA_PLATFORM=offscreen;CURTAIN_BIN_DIR=${PROJECT_BINARY_DIR}/bin;CURTAIN_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()

@@ -1,15 +1,14 @@
 #include "engine/planrunner.h"
 
+#include "core/clock.h"
 #include "core/futures.h"
 #include "core/judgetext.h"
 
 #include "adapters/conventions.h"
-#include "adapters/routeadapter.h"
-#include "engine/releaseengine.h"
-#include "kube/kubeclient.h"
+#include "engine/planlease.h"
+#include "engine/releaseaccess.h"
 #include "metrics/countersource.h"
 
-#include <QDateTime>
 #include <QJsonDocument>
 
 namespace Curtain::Engine {
@@ -24,11 +23,6 @@ namespace {
 
 constexpr int persistEveryMs = 5000; // also the heartbeat others read to tell a live driver
 
-QString microTime(const QDateTime &time)
-{
-    return time.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz000Z"));
-}
-
 std::string compact(const QJsonObject &object)
 {
     return QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString();
@@ -36,51 +30,50 @@ std::string compact(const QJsonObject &object)
 
 } // namespace
 
-PlanRunner::PlanRunner(ReleaseEngine *engine, Kube::KubeClient *client, Net::HttpClient *http, QString release,
-                       Core::Plan plan, PlanOptions options, QObject *parent)
-    : QObject(parent), m_engine(engine), m_client(client), m_release(std::move(release)), m_options(std::move(options)),
-      m_judge(plan.judge), m_timer(this)
+PlanRunner::PlanRunner(PlanParts parts, QString release, Core::Plan plan, PlanOptions options, QObject *parent)
+    : QObject(parent), m_releases(parts.releases), m_objects(parts.objects), m_source(parts.samples),
+      m_clock(parts.clock ? parts.clock : Core::Clock::system()), m_release(std::move(release)),
+      m_options(std::move(options)), m_judge(plan.judge)
 {
     m_progress.plan = plan;
     m_progress.driver = m_options.identity;
+}
+
+PlanRunner::PlanRunner(ReleaseAccess *releases, Kube::KubeClient *client, Net::HttpClient *http, QString release,
+                       Core::Plan plan, PlanOptions options, QObject *parent)
+    : PlanRunner(PlanParts{releases, nullptr, nullptr, nullptr}, std::move(release), plan, std::move(options), parent)
+{
+    m_ownedObjects = std::make_unique<KubePlanObjects>(client);
+    m_objects = m_ownedObjects.get();
     if (plan.metricsSource == QLatin1String("scrape")) {
         m_source = new Metrics::ScrapeCounters(client, this);
     } else {
         Metrics::PrometheusEndpoint endpoint = m_options.prometheus;
         endpoint.url = plan.metricsSource;
-        m_prometheus = new Metrics::PrometheusClient(http, endpoint, this);
+        auto *prometheus = new Metrics::PrometheusClient(http, endpoint, this);
         Metrics::QueryTemplates templates;
         templates.requests = plan.requestsQuery.isEmpty() ? templates.requests : plan.requestsQuery;
         templates.errors = plan.errorsQuery.isEmpty() ? templates.errors : plan.errorsQuery;
         templates.buckets = plan.bucketsQuery.isEmpty() ? templates.buckets : plan.bucketsQuery;
-        m_source = new Metrics::PrometheusCounters(m_prometheus, templates, this);
+        m_source = new Metrics::PrometheusCounters(prometheus, templates, this);
     }
-    m_timer.setInterval(m_options.tickMs);
-    connect(&m_timer, &QTimer::timeout, this, &PlanRunner::tick);
 }
 
 PlanRunner::~PlanRunner() = default;
 
-const Core::ReleaseSnapshot *PlanRunner::current() const
+std::optional<Core::ReleaseSnapshot> PlanRunner::current() const
 {
-    Core::Error ignored;
-    return m_engine->releaseOnThread(m_release, &ignored);
-}
-
-QString PlanRunner::leasePath() const
-{
-    const Core::ReleaseSnapshot *r = current();
-    return QStringLiteral("/apis/coordination.k8s.io/v1/namespaces/%1/leases/curtain-plan-%2")
-        .arg(r ? r->namespaceName : QString(), m_release);
+    auto found = m_releases->currentRelease(m_release);
+    return found.ok() ? std::optional<Core::ReleaseSnapshot>(std::move(found).value()) : std::nullopt;
 }
 
 void PlanRunner::start()
 {
-    Core::Error error;
-    const Core::ReleaseSnapshot *release = m_engine->releaseOnThread(m_release, &error);
-    if (!release) {
-        return fail(error);
+    const Result<Core::ReleaseSnapshot> found = m_releases->currentRelease(m_release);
+    if (!found.ok()) {
+        return fail(found.error());
     }
+    const Core::ReleaseSnapshot *release = &found.value();
     if (release->routeKind == Core::RouteKind::ArgoRollout) {
         return fail(Core::makeError(Core::ErrorKind::Refused,
                                     QStringLiteral("%1 is an Argo Rollout: its controller walks the Rollout's own "
@@ -103,8 +96,13 @@ void PlanRunner::start()
         }
     }
     m_judge.setArmNames(Core::colorName(release->candidate()), Core::colorName(release->stable));
-    acquireLease([this] {
-        if (const Core::ReleaseSnapshot *r = current()) {
+    m_lease = new PlanLease(m_objects, m_clock, release->namespaceName, m_release, m_options.identity,
+                            m_options.leaseSeconds, this);
+    m_lease->acquire([this](const Result<Core::Done> &taken) {
+        if (!taken.ok()) {
+            return fail(taken.error());
+        }
+        if (const auto r = current()) {
             begin(*r);
         } else {
             fail(Core::makeError(Core::ErrorKind::NotFound, QStringLiteral("%1 disappeared").arg(m_release)));
@@ -112,96 +110,19 @@ void PlanRunner::start()
     });
 }
 
-void PlanRunner::acquireLease(std::function<void()> then)
+void PlanRunner::scheduleTick()
 {
-    const Core::ReleaseSnapshot *release = current();
-    const QString path = leasePath();
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    Core::onFinished(
-        m_client->get(path), this, [this, path, now, then, ns = release->namespaceName](const Result<Json> &got) {
-            const Json spec = {{"holderIdentity", m_options.identity.toStdString()},
-                               {"leaseDurationSeconds", m_options.leaseSeconds},
-                               {"acquireTime", microTime(now).toStdString()},
-                               {"renewTime", microTime(now).toStdString()}};
-            auto taken = [this, then](const Result<Json> &written) {
-                if (!written.ok()) {
-                    return fail(written.error());
-                }
-                m_leaseVersion = Kube::stringAt(written.value(), "/metadata/resourceVersion");
-                m_lastRenewMs = QDateTime::currentMSecsSinceEpoch();
-                then();
-            };
-            if (!got.ok() && got.error().httpStatus == 404) {
-                const Json lease = {{"apiVersion", "coordination.k8s.io/v1"},
-                                    {"kind", "Lease"},
-                                    {"metadata",
-                                     {{"name", QString(QStringLiteral("curtain-plan-") + m_release).toStdString()},
-                                      {"namespace", ns.toStdString()}}},
-                                    {"spec", spec}};
-                Core::onFinished(
-                    m_client->create(path.section(QLatin1Char('/'), 0, -2), QByteArray::fromStdString(lease.dump())),
-                    this, taken);
-                return;
-            }
-            if (!got.ok()) {
-                return fail(got.error());
-            }
-            const Json &lease = got.value();
-            const QString holder = Kube::stringAt(lease, "/spec/holderIdentity");
-            const QDateTime renewed =
-                QDateTime::fromString(Kube::stringAt(lease, "/spec/renewTime"), Qt::ISODateWithMs);
-            const int duration = int(Kube::intAt(lease, "/spec/leaseDurationSeconds", 15));
-            const qint64 silentSeconds = renewed.isValid() ? renewed.secsTo(now) : 1'000'000;
-            if (!holder.isEmpty() && holder != m_options.identity && silentSeconds < duration) {
-                return fail(Core::makeError(Core::ErrorKind::Conflict,
-                                            QStringLiteral("%1's plan is driven by %2 (renewed %3 s ago); this console "
-                                                           "stays read-only. Rollback still works.")
-                                                .arg(m_release, holder)
-                                                .arg(silentSeconds)));
-            }
-            // Conditional on the version we read: two consoles taking over at once cannot both win.
-            Json patch = {
-                {"metadata", {{"resourceVersion", Kube::stringAt(lease, "/metadata/resourceVersion").toStdString()}}},
-                {"spec", spec}};
-            patch["spec"]["leaseTransitions"] =
-                Kube::intAt(lease, "/spec/leaseTransitions", 0) + (holder == m_options.identity ? 0 : 1);
-            Core::onFinished(m_client->patch(path, Kube::PatchType::Merge, QByteArray::fromStdString(patch.dump())),
-                             this, taken);
-        });
-}
-
-void PlanRunner::renewLease()
-{
-    const Json patch = {{"metadata", {{"resourceVersion", m_leaseVersion.toStdString()}}},
-                        {"spec", {{"renewTime", microTime(QDateTime::currentDateTimeUtc()).toStdString()}}}};
-    m_lastRenewMs = QDateTime::currentMSecsSinceEpoch();
-    Core::onFinished(m_client->patch(leasePath(), Kube::PatchType::Merge, QByteArray::fromStdString(patch.dump())),
-                     this, [this](const Result<Json> &written) {
-                         if (written.ok()) {
-                             m_leaseVersion = Kube::stringAt(written.value(), "/metadata/resourceVersion");
-                         } else if (written.error().httpStatus == 409) {
-                             // Someone took over while we were silent: stop without touching anything.
-                             m_finished = true;
-                             m_timer.stop();
-                             Q_EMIT finished(Core::makeError(Core::ErrorKind::Conflict,
-                                                             QStringLiteral("lost the plan's Lease to another driver; "
-                                                                            "this console stopped driving %1")
-                                                                 .arg(m_release)));
-                         }
-                     });
-}
-
-void PlanRunner::releaseLease(std::function<void()> then)
-{
-    const Json patch = {{"metadata", {{"resourceVersion", m_leaseVersion.toStdString()}}},
-                        {"spec", {{"holderIdentity", nullptr}}}};
-    Core::onFinished(m_client->patch(leasePath(), Kube::PatchType::Merge, QByteArray::fromStdString(patch.dump())),
-                     this, [then](const Result<Json> &) { then(); });
+    m_clock->callAfter(m_options.tickMs, this, [this] {
+        if (!m_finished) {
+            tick();
+            scheduleTick();
+        }
+    });
 }
 
 void PlanRunner::begin(const Core::ReleaseSnapshot &release)
 {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime now = m_clock->now();
     // A plan left running on the route (its console restarted or vanished) is resumed, judge and all.
     if (release.planProgress && !Core::isFinal(release.planProgress->state)) {
         const QString identity = m_progress.driver;
@@ -221,7 +142,7 @@ void PlanRunner::begin(const Core::ReleaseSnapshot &release)
     m_judgement = m_judge.current();
     persist(true);
     Q_EMIT updated(m_progress, m_judgement);
-    m_timer.start();
+    scheduleTick();
     tick();
 }
 
@@ -245,11 +166,14 @@ void PlanRunner::tick()
     if (m_busy || m_finished) {
         return;
     }
-    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    if (nowMs - m_lastRenewMs >= m_options.leaseSeconds * 1000 / 3) {
-        renewLease();
+    if (m_lease->renewDue()) {
+        m_lease->renew([this](const Result<Core::Done> &renewed) {
+            if (!renewed.ok() && renewed.error().kind == Core::ErrorKind::Conflict && !m_finished) {
+                fail(renewed.error()); // someone took over while we were silent: stop without touching anything
+            }
+        });
     }
-    const Core::ReleaseSnapshot *release = current();
+    const std::optional<Core::ReleaseSnapshot> release = current();
     if (!release) {
         return; // the cache is relisting; the weight holds until the release is back
     }
@@ -268,7 +192,7 @@ void PlanRunner::tick()
         if (m_finished) {
             return;
         }
-        const Core::ReleaseSnapshot *r = current();
+        const std::optional<Core::ReleaseSnapshot> r = current();
         if (!r) {
             return;
         }
@@ -313,7 +237,7 @@ void PlanRunner::advance(const Core::ReleaseSnapshot &release, const Core::Judge
     if (m_progress.state == PlanState::Paused || m_busy) {
         return;
     }
-    const qint64 elapsed = m_progress.stepStartedAt.secsTo(QDateTime::currentDateTimeUtc());
+    const qint64 elapsed = m_progress.stepStartedAt.secsTo(m_clock->now());
     if (m_progress.step >= m_progress.plan.steps.size()) {
         // After the last step only a Pass promotes: a plan never promotes a candidate it has no data on.
         if (judgement.verdict == Core::Verdict::Pass) {
@@ -367,24 +291,28 @@ void PlanRunner::advance(const Core::ReleaseSnapshot &release, const Core::Judge
 void PlanRunner::nextStep()
 {
     ++m_progress.step;
-    m_progress.stepStartedAt = QDateTime::currentDateTimeUtc();
+    m_progress.stepStartedAt = m_clock->now();
     persist(true);
     Q_EMIT updated(m_progress, m_judgement);
     // Go straight on when the next step needs no waiting (e.g. set weight right after an analysis).
-    QTimer::singleShot(0, this, [this] {
-        if (!m_finished && !m_busy) {
-            if (const Core::ReleaseSnapshot *r = current()) {
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (m_finished || m_busy) {
+                return;
+            }
+            if (const auto r = current()) {
                 advance(*r, m_judgement);
             }
-        }
-    });
+        },
+        Qt::QueuedConnection);
 }
 
 void PlanRunner::act(ActionKind kind, int weight, std::function<void(bool, const QString &)> then)
 {
     m_busy = true;
     Core::ActionRequest request{kind, m_release, weight, {}, true};
-    Core::onFinished(m_engine->perform(request), this, [this, then](const Result<Core::ActionOutcome> &outcome) {
+    Core::onFinished(m_releases->perform(request), this, [this, then](const Result<Core::ActionOutcome> &outcome) {
         m_busy = false;
         // The route moved under us (often our own progress write, not yet in the cache): the next
         // tick reads it again and retries; only a conflict that persists is a failure.
@@ -402,25 +330,23 @@ void PlanRunner::end(PlanState state, const QString &outcome)
         return;
     }
     m_finished = true;
-    m_timer.stop();
     m_progress.state = state;
     m_progress.outcome = outcome;
     Q_EMIT updated(m_progress, m_judgement);
     // Only report the end once the route says so and the Lease is free: a CLI exits right after.
-    persist(true, [this] { releaseLease([this] { Q_EMIT finished(m_progress); }); });
+    persist(true, [this] { m_lease->release([this] { Q_EMIT finished(m_progress); }); });
 }
 
 void PlanRunner::fail(const Core::Error &error)
 {
     m_finished = true;
-    m_timer.stop();
     Q_EMIT finished(error);
 }
 
 void PlanRunner::persist(bool force, std::function<void()> then)
 {
-    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    const Core::ReleaseSnapshot *release = current();
+    const qint64 nowMs = m_clock->nowMs();
+    const std::optional<Core::ReleaseSnapshot> release = current();
     if ((!force && nowMs - m_lastPersistMs < persistEveryMs) || !release) {
         if (then) {
             then();
@@ -429,7 +355,7 @@ void PlanRunner::persist(bool force, std::function<void()> then)
     }
     m_lastPersistMs = nowMs;
     m_progress.judgeState = m_judge.saveState();
-    m_progress.heartbeat = QDateTime::currentDateTimeUtc();
+    m_progress.heartbeat = m_clock->now();
     m_progress.verdict = m_judgement.verdict;
     m_progress.reason = m_judgement.reason;
     const Json patch = {
@@ -438,7 +364,7 @@ void PlanRunner::persist(bool force, std::function<void()> then)
            {{Adapters::Conventions::planAnnotation.toStdString(), compact(m_progress.plan.toJson())},
             {Adapters::Conventions::planProgressAnnotation.toStdString(), compact(m_progress.toJson())}}}}}};
     const QString path = release->routePath;
-    auto written = m_client->patch(path, Kube::PatchType::Merge, QByteArray::fromStdString(patch.dump()));
+    auto written = m_objects->mergePatch(path, QByteArray::fromStdString(patch.dump()));
     if (then) {
         Core::onFinished(written, this, [then](const Result<Json> &) { then(); });
     }

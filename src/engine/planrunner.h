@@ -7,8 +7,13 @@
 #include "metrics/prometheusclient.h"
 
 #include <QObject>
-#include <QTimer>
 
+#include <memory>
+#include <optional>
+
+namespace Curtain::Core {
+class Clock;
+}
 namespace Curtain::Kube {
 class KubeClient;
 }
@@ -18,7 +23,9 @@ class CounterSource;
 
 namespace Curtain::Engine {
 
-class ReleaseEngine;
+class PlanLease;
+class PlanObjects;
+class ReleaseAccess;
 
 struct PlanOptions
 {
@@ -29,18 +36,29 @@ struct PlanOptions
     Metrics::PrometheusEndpoint prometheus; // credentials for a Prometheus source (URL from the plan)
 };
 
+// What a plan runner works through; none of them is owned.
+struct PlanParts
+{
+    ReleaseAccess *releases = nullptr;         // reads the release, performs its actions
+    PlanObjects *objects = nullptr;            // the Lease and the progress annotation on the route
+    Metrics::CounterSource *samples = nullptr; // both arms' counters, for the judge
+    Core::Clock *clock = nullptr;              // nullptr: the system clock
+};
+
 // Drives one release through a plan: holds the release's Lease, sets weights, asks the judge at
 // every tick, rolls back the moment it says Fail, promotes on a Pass after the last step, and
 // writes where it is onto the route so a restarted console resumes and others can see. Lives on
-// the network thread with the engine.
+// the network thread with the engine. Time comes from the injected clock.
 class PlanRunner final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PlanRunner)
 
 public:
-    PlanRunner(ReleaseEngine *engine, Kube::KubeClient *client, Net::HttpClient *http, QString release, Core::Plan plan,
-               PlanOptions options, QObject *parent = nullptr);
+    PlanRunner(PlanParts parts, QString release, Core::Plan plan, PlanOptions options, QObject *parent = nullptr);
+    // On a cluster: the Lease and progress through `client`, samples from the plan's metrics source.
+    PlanRunner(ReleaseAccess *releases, Kube::KubeClient *client, Net::HttpClient *http, QString release,
+               Core::Plan plan, PlanOptions options, QObject *parent = nullptr);
     ~PlanRunner() override;
 
     QString release() const { return m_release; }
@@ -54,10 +72,7 @@ Q_SIGNALS:
     void finished(const Curtain::Core::Result<Curtain::Core::PlanProgress> &result);
 
 private:
-    QString leasePath() const;
-    void acquireLease(std::function<void()> then);
-    void renewLease();
-    void releaseLease(std::function<void()> then);
+    void scheduleTick();
     void begin(const Core::ReleaseSnapshot &release);
     void tick();
     void judged(const Core::ReleaseSnapshot &release, const Core::Judgement &judgement);
@@ -67,25 +82,24 @@ private:
     void end(Core::PlanState state, const QString &outcome);
     void fail(const Core::Error &error);
     void persist(bool force, std::function<void()> then = {});
-    const Core::ReleaseSnapshot *current() const;
+    std::optional<Core::ReleaseSnapshot> current() const;
 
-    ReleaseEngine *m_engine;
-    Kube::KubeClient *m_client;
+    ReleaseAccess *m_releases;
+    PlanObjects *m_objects;
+    Metrics::CounterSource *m_source;
+    Core::Clock *m_clock;
+    std::unique_ptr<PlanObjects> m_ownedObjects; // when built on a KubeClient
+    PlanLease *m_lease = nullptr;                // taken in start(), once the namespace is known
     QString m_release;
     PlanOptions m_options;
     Core::PlanProgress m_progress;
     Core::Judge m_judge;
     Core::Judgement m_judgement;
-    Metrics::PrometheusClient *m_prometheus = nullptr;
-    Metrics::CounterSource *m_source = nullptr;
-    QTimer m_timer;
     bool m_busy = false; // an action or a sample is in flight
     bool m_finished = false;
     int m_conflicts = 0;       // consecutive 409s on the plan's own writes
     int m_expectedWeight = -1; // the candidate weight this plan last set; anything else is a human
     qint64 m_lastPersistMs = 0;
-    qint64 m_lastRenewMs = 0;
-    QString m_leaseVersion;
     QString m_metricsProblem;
 };
 

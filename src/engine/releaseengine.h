@@ -9,6 +9,7 @@
 #include "core/release.h"
 #include "engine/connectionstate.h"
 #include "engine/planrunner.h"
+#include "engine/releaseaccess.h"
 
 #include <QFuture>
 #include <QHash>
@@ -39,7 +40,7 @@ class Permissions;
 // stale, every write but Rollback is refused, and Rollback first reads the route from the server.
 // Both the GUI and curtainctl drive it. Lives on the network thread; public methods marked
 // thread-safe may be called from anywhere and answer through futures or queued signals.
-class ReleaseEngine final : public QObject
+class ReleaseEngine final : public QObject, public ReleaseAccess
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ReleaseEngine)
@@ -54,7 +55,7 @@ public:
     void start();                                               // thread-safe
     void enableMetrics(int intervalMs = 2000);                  // thread-safe
     QFuture<Core::Result<Core::ReleaseSnapshots>> whenSynced(); // thread-safe; fails on the first error
-    QFuture<Core::Result<Core::ActionOutcome>> perform(Core::ActionRequest request); // thread-safe
+    QFuture<Core::Result<Core::ActionOutcome>> perform(Core::ActionRequest request) override; // thread-safe
 
     // Drives a plan on a release (thread-safe); the future resolves when the plan ends, or with the
     // reason it could not start. Progress arrives through planUpdated.
@@ -69,6 +70,13 @@ public:
     const Core::ReleaseSnapshot *releaseOnThread(const QString &name, Core::Error *error) const
     {
         return findRelease(name, error);
+    }
+    // ReleaseAccess, for the plan runner; call on the engine's thread.
+    Core::Result<Core::ReleaseSnapshot> currentRelease(const QString &key) const override
+    {
+        Core::Error error;
+        const Core::ReleaseSnapshot *found = findRelease(key, &error);
+        return found ? Core::Result<Core::ReleaseSnapshot>(*found) : Core::Result<Core::ReleaseSnapshot>(error);
     }
 
 Q_SIGNALS:

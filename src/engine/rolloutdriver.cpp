@@ -2,11 +2,10 @@
 
 #include "adapters/argo/rolloutactions.h"
 #include "adapters/argo/rolloutadapter.h"
+#include "core/clock.h"
 #include "core/futures.h"
 #include "core/rolloutcontrol.h"
 #include "kube/kubeclient.h"
-
-#include <QDateTime>
 
 namespace Curtain::Engine {
 
@@ -17,13 +16,19 @@ using Core::Result;
 using Kube::Json;
 
 RolloutDriver::RolloutDriver(Kube::KubeClient *client, Adapters::ClusterView view, Core::ReleaseSnapshot before,
-                             Json rollout, Core::ActionRequest request, QObject *parent)
+                             Json rollout, Core::ActionRequest request, QObject *parent, Core::Clock *clock)
     : QObject(parent), m_client(client), m_view(std::move(view)), m_before(std::move(before)),
-      m_rollout(std::move(rollout)), m_request(std::move(request)), m_poll(this)
+      m_rollout(std::move(rollout)), m_request(std::move(request)), m_clock(clock ? clock : Core::Clock::system())
+{}
+
+void RolloutDriver::startWaiting()
 {
-    m_poll.setInterval(250);
-    m_poll.setSingleShot(true);
-    connect(&m_poll, &QTimer::timeout, this, &RolloutDriver::awaitController);
+    m_waitStartedMs = m_clock->nowMs();
+}
+
+qint64 RolloutDriver::waitedMs() const
+{
+    return m_clock->nowMs() - m_waitStartedMs;
 }
 
 void RolloutDriver::start()
@@ -36,8 +41,8 @@ void RolloutDriver::start()
         }
         rollback = planned.value();
     }
-    const auto plan = Adapters::Argo::planRolloutAction(m_rollout, m_view.replicaSets, m_request, rollback,
-                                                        QDateTime::currentDateTimeUtc());
+    const auto plan =
+        Adapters::Argo::planRolloutAction(m_rollout, m_view.replicaSets, m_request, rollback, m_clock->now());
     if (!plan.ok()) {
         return finish(plan.error());
     }
@@ -52,11 +57,11 @@ void RolloutDriver::start()
 void RolloutDriver::sendNext()
 {
     if (m_next >= m_writes.size()) {
-        m_waiting.start();
+        startWaiting();
         return awaitController();
     }
     if (m_writes[m_next].afterController) {
-        m_waiting.start();
+        startWaiting();
         return awaitObserved();
     }
     send(m_writes[m_next], false);
@@ -75,16 +80,16 @@ void RolloutDriver::awaitObserved()
             m_writes[m_next].afterController = false;
             return send(m_writes[m_next], false);
         }
-        if (m_waiting.elapsed() >= controllerWaitMs) {
+        if (waitedMs() >= controllerWaitMs) {
             return finish(Core::makeError(
                 ErrorKind::Unreachable,
                 QStringLiteral("%1: the controller has not observed the change after %2 s, so the rest was not sent "
                                "(%3) — is Argo Rollouts running?")
                     .arg(m_before.name)
-                    .arg(m_waiting.elapsed() / 1000)
+                    .arg(waitedMs() / 1000)
                     .arg(done())));
         }
-        QTimer::singleShot(250, this, &RolloutDriver::awaitObserved);
+        m_clock->callAfter(pollMs, this, [this] { awaitObserved(); });
     });
 }
 
@@ -196,8 +201,8 @@ void RolloutDriver::awaitController()
         }
         const Core::ReleaseSnapshot after = snapshotOf(m_rollout);
         const bool done = after.rollout && reacted(*after.rollout);
-        if (!done && m_waiting.elapsed() < controllerWaitMs) {
-            return m_poll.start();
+        if (!done && waitedMs() < controllerWaitMs) {
+            return m_clock->callAfter(pollMs, this, [this] { awaitController(); });
         }
         QString summary = QStringLiteral("%1: %2 sent").arg(m_before.name, Core::actionName(m_request.kind));
         if (after.rollout) {
@@ -213,7 +218,7 @@ void RolloutDriver::awaitController()
         if (!done) {
             summary +=
                 QStringLiteral("; waiting for the controller: no reaction after %1 s — is Argo Rollouts running?")
-                    .arg(m_waiting.elapsed() / 1000);
+                    .arg(waitedMs() / 1000);
         }
         if (m_request.kind == ActionKind::Rollback || m_request.kind == ActionKind::Undo) {
             summary += QLatin1Char(' ') + Core::gitOpsNote();

@@ -7,12 +7,13 @@
 #include "core/result.h"
 #include "kube/json.h"
 
-#include <QElapsedTimer>
 #include <QObject>
-#include <QTimer>
 
 #include <functional>
 
+namespace Curtain::Core {
+class Clock;
+}
 namespace Curtain::Kube {
 class KubeClient;
 }
@@ -23,17 +24,20 @@ namespace Curtain::Engine {
 // patch that gets 404 is resent to the main resource, as the plugin does for old controllers; a
 // set-image PUT that meets a 409 is re-read and retried, up to 5 times), then watches the Rollout
 // until the controller has visibly reacted. A controller that does not react within the wait is
-// not an error — the writes were accepted — but the outcome says so, with how long it waited.
+// not an error — the writes were accepted — but the outcome says so, with how long it waited
+// (measured on the injected clock, the system clock by default).
 class RolloutDriver final : public QObject
 {
     Q_OBJECT
 
 public:
     RolloutDriver(Kube::KubeClient *client, Adapters::ClusterView view, Core::ReleaseSnapshot before,
-                  Kube::Json rollout, Core::ActionRequest request, QObject *parent = nullptr);
+                  Kube::Json rollout, Core::ActionRequest request, QObject *parent = nullptr,
+                  Core::Clock *clock = nullptr);
 
     void start();
     static constexpr int controllerWaitMs = 10'000;
+    static constexpr int pollMs = 250;
 
     // Told of every copy of the Rollout the driver reads or writes (the engine merges them into
     // its cache), and asked for the cluster as it is now when judging the controller's reaction
@@ -49,6 +53,8 @@ private:
     void send(const Adapters::Argo::ArgoWrite &write, bool fallback);
     void retryReplace();
     void awaitController();
+    void startWaiting();
+    qint64 waitedMs() const;
     void awaitObserved();
     bool reacted(const Core::RolloutStatus &now) const;
     void finish(const Core::Result<Core::ActionOutcome> &outcome);
@@ -65,8 +71,8 @@ private:
     QStringList m_sent;
     int m_next = 0;
     int m_replaceAttempts = 0;
-    QElapsedTimer m_waiting;
-    QTimer m_poll;
+    Core::Clock *m_clock;
+    qint64 m_waitStartedMs = 0;
     bool m_finished = false;
 };
 

@@ -72,8 +72,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         if (Test::upstreamFixtures().isEmpty()) {
-            QSKIP("conformance fixtures not found: set CURTAIN_UPSTREAM_FIXTURES or place shared/fixtures beside the "
-                  "project");
+            QSKIP(Test::upstreamFixturesMissing().constData());
         }
     }
 

@@ -62,8 +62,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         if (Test::upstreamFixtures().isEmpty()) {
-            QSKIP("conformance fixtures not found: set CURTAIN_UPSTREAM_FIXTURES or place shared/fixtures beside the "
-                  "project");
+            QSKIP(Test::upstreamFixturesMissing().constData());
         }
     }
 
@@ -71,6 +70,9 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("file");
         const QDir dir(upstream(QStringLiteral("constructed/status")));
+        if (dir.entryList({QStringLiteral("*.json")}).isEmpty()) {
+            QFAIL(qPrintable(QStringLiteral("no Status bodies in %1: the fixtures are incomplete").arg(dir.path())));
+        }
         for (const QString &name : dir.entryList({QStringLiteral("*.json")})) {
             QTest::newRow(qPrintable(name)) << dir.filePath(name);
         }

@@ -3,11 +3,9 @@
 // state), and a console whose server went silent says how old its data is and lets nothing but
 // Rollback through.
 
-#include "engine/releaseengine.h"
 #include "mainwindow.h"
-#include "net/networkthread.h"
-#include "sim/democluster.h"
 
+#include "guitestbase.h"
 #include "testsupport.h"
 
 #include <QLabel>
@@ -17,28 +15,18 @@
 using namespace Curtain;
 using nlohmann::json;
 
-class TestClusterTruth : public QObject
+class TestClusterTruth : public Test::GuiTestBase
 {
     Q_OBJECT
 
-    std::unique_ptr<Sim::DemoCluster> m_demo;
-    std::unique_ptr<Test::ApiReader> m_api;
-    std::unique_ptr<Net::NetworkThread> m_network;
-    std::unique_ptr<Ui::MainWindow> m_window;
-
-    QString text(const char *label, const char *inside) const
-    {
-        QWidget *parent = m_window->findChild<QWidget *>(QLatin1String(inside));
-        const QLabel *l = parent ? parent->findChild<QLabel *>(QLatin1String(label)) : nullptr;
-        return l ? l->text() : QString();
-    }
+    int metricsIntervalMs() const override { return 250; }
 
     // The stable ReplicaSet of payments as an independent client reads it: its revision, and ready
     // of desired replicas — once the controller has finished with it (Healthy, every pod ready).
     std::optional<std::pair<QString, QString>> settledStable() const
     {
-        const auto rollout = m_api->get("/apis/argoproj.io/v1alpha1/namespaces/demo/rollouts/payments");
-        const auto sets = m_api->get("/apis/apps/v1/namespaces/demo/replicasets");
+        const auto rollout = api()->get("/apis/argoproj.io/v1alpha1/namespaces/demo/rollouts/payments");
+        const auto sets = api()->get("/apis/apps/v1/namespaces/demo/replicasets");
         if (!rollout || !sets) {
             return std::nullopt;
         }
@@ -64,46 +52,13 @@ class TestClusterTruth : public QObject
         return std::nullopt;
     }
 
-    void click(const char *name)
-    {
-        auto *button = m_window->findChild<QPushButton *>(QLatin1String(name));
-        QVERIFY2(button, name);
-        QTRY_VERIFY2_WITH_TIMEOUT(button->isEnabled(), qPrintable(button->toolTip()), 15000);
-        QTest::mouseClick(button, Qt::LeftButton);
-    }
-
 private Q_SLOTS:
-    void init()
-    {
-        std::string error;
-        m_demo = Sim::startBuiltinDemo(&error);
-        QVERIFY2(m_demo, error.c_str());
-        const std::string url = m_demo->url();
-        m_api = std::make_unique<Test::ApiReader>(std::stoi(url.substr(url.rfind(':') + 1)));
-        m_network = std::make_unique<Net::NetworkThread>();
-        auto *engine =
-            new Engine::ReleaseEngine(m_network->http(), {QStringLiteral("demo"), QString::fromStdString(url)});
-        m_network->adopt(engine);
-        m_window = std::make_unique<Ui::MainWindow>(engine, QStringLiteral("demo"));
-        m_window->resize(1280, 800);
-        m_window->show();
-        engine->start();
-        engine->enableMetrics(250);
-    }
-
-    void cleanup()
-    {
-        m_window.reset();
-        m_network.reset();
-        m_demo.reset();
-    }
-
     void argoRollback_panelsFollowTheControllerNotTheReadBack()
     {
-        m_window->selectRelease(QStringLiteral("payments"));
+        window()->selectRelease(QStringLiteral("payments"));
         QTRY_VERIFY_WITH_TIMEOUT(text("rolloutState", "rolloutPanel").contains(QStringLiteral("step 1/6")), 20000);
         click("rollbackButton"); // abort + undo to the stable revision
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->lastActionText().contains(QStringLiteral("✓")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(window()->lastActionText().contains(QStringLiteral("✓")), 20000);
         // The controller goes on after the verdict (pods start, the old revision scales down): once
         // it is done, the stable panel shows exactly that within a second — not the read-back's copy.
         std::optional<std::pair<QString, QString>> cluster;

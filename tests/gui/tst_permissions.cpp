@@ -6,6 +6,7 @@
 #include "net/networkthread.h"
 #include "sim/democluster.h"
 
+#include "guitestbase.h"
 #include "testsupport.h"
 
 #include <QFile>
@@ -16,54 +17,37 @@
 
 using namespace Curtain;
 
-class TestPermissions : public QObject
+class TestPermissions : public Test::GuiTestBase
 {
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    std::unique_ptr<Sim::DemoCluster> m_demo;
-    std::unique_ptr<Net::NetworkThread> m_network;
-    std::unique_ptr<Ui::MainWindow> m_window;
 
-    QPushButton *button(const char *name) const { return m_window->findChild<QPushButton *>(QLatin1String(name)); }
+    Sim::ServerOptions serverOptions() const override
+    {
+        const QString path = m_dir.filePath(QStringLiteral("rbac.yaml"));
+        QFile rules(path);
+        if (rules.open(QIODevice::WriteOnly)) {
+            rules.write("deny:\n  - {verb: patch, resource: services, namespace: demo}\n");
+        }
+        Sim::ServerOptions options;
+        options.rbacFile = path.toStdString();
+        return options;
+    }
+    void adjustEndpoint(Core::ClusterEndpoint &endpoint) const override
+    {
+        endpoint.insecureSkipTlsVerify = true; // plain HTTP here; only the warning is under test
+    }
+    QString clusterDescription() const override { return QStringLiteral("demo with RBAC"); }
+
+    QPushButton *button(const char *name) const { return window()->findChild<QPushButton *>(QLatin1String(name)); }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QFile rules(m_dir.filePath(QStringLiteral("rbac.yaml")));
-        QVERIFY(rules.open(QIODevice::WriteOnly));
-        rules.write("deny:\n  - {verb: patch, resource: services, namespace: demo}\n");
-        rules.close();
-        auto scenario = Sim::parseScenario(Sim::builtinScenarioText());
-        QVERIFY(std::holds_alternative<Sim::Scenario>(scenario));
-        Sim::ServerOptions options;
-        options.rbacFile = rules.fileName().toStdString();
-        m_demo = std::make_unique<Sim::DemoCluster>(std::get<Sim::Scenario>(std::move(scenario)), options);
-        std::string error;
-        QVERIFY2(m_demo->start("127.0.0.1", 0, &error) > 0, error.c_str());
-        m_network = std::make_unique<Net::NetworkThread>();
-        Core::ClusterEndpoint endpoint(QStringLiteral("demo"), QString::fromStdString(m_demo->url()));
-        endpoint.insecureSkipTlsVerify = true; // plain HTTP here; only the warning is under test
-        auto *engine = new Engine::ReleaseEngine(m_network->http(), endpoint);
-        m_network->adopt(engine);
-        m_window = std::make_unique<Ui::MainWindow>(engine, QStringLiteral("demo with RBAC"));
-        m_window->resize(1280, 800);
-        m_window->show();
-        engine->start();
-    }
-
-    void cleanupTestCase()
-    {
-        m_window.reset();
-        m_network.reset();
-        m_demo.reset();
-    }
-
     void deniedPatch_disablesFlipAndNamesThePermission()
     {
-        QTRY_COMPARE(m_window->selectedRelease(), QStringLiteral("catalog"));
-        m_window->selectRelease(QStringLiteral("checkout"));
-        QTRY_COMPARE(m_window->selectedRelease(), QStringLiteral("checkout"));
+        QTRY_COMPARE(window()->selectedRelease(), QStringLiteral("catalog"));
+        window()->selectRelease(QStringLiteral("checkout"));
+        QTRY_COMPARE(window()->selectedRelease(), QStringLiteral("checkout"));
         QTRY_VERIFY(!button("flipButton")->isEnabled());
         QVERIFY2(
             button("flipButton")->toolTip().contains(QStringLiteral("You may not patch services in namespace demo")),
@@ -73,15 +57,16 @@ private Q_SLOTS:
 
     void insecureCluster_showsAWarningThatStays()
     {
-        auto *warning = m_window->findChild<QWidget *>(QStringLiteral("insecureWarning"));
+        QTRY_COMPARE(window()->selectedRelease(), QStringLiteral("catalog"));
+        auto *warning = window()->findChild<QWidget *>(QStringLiteral("insecureWarning"));
         QVERIFY(warning);
         QVERIFY(warning->isVisible());
     }
 
     void allowedRoute_keepsItsActions()
     {
-        m_window->selectRelease(QStringLiteral("catalog"));
-        QTRY_COMPARE(m_window->selectedRelease(), QStringLiteral("catalog"));
+        window()->selectRelease(QStringLiteral("catalog"));
+        QTRY_COMPARE(window()->selectedRelease(), QStringLiteral("catalog"));
         QTRY_VERIFY(button("flipButton")->isEnabled());
         QVERIFY(button("promoteButton")->isEnabled());
     }
@@ -96,15 +81,15 @@ private Q_SLOTS:
         auto *engine =
             new Engine::ReleaseEngine(network.http(), {QStringLiteral("other"), QString::fromStdString(other->url())});
         network.adopt(engine);
-        m_window->setEngine(engine, QStringLiteral("other cluster"));
+        window()->setEngine(engine, QStringLiteral("other cluster"));
         engine->start();
-        m_window->selectRelease(QStringLiteral("checkout"));
-        QTRY_COMPARE(m_window->selectedRelease(), QStringLiteral("checkout"));
+        window()->selectRelease(QStringLiteral("checkout"));
+        QTRY_COMPARE(window()->selectedRelease(), QStringLiteral("checkout"));
         QTRY_VERIFY(button("flipButton")->isEnabled()); // this cluster lets us patch Services
-        QVERIFY(!m_window->findChild<QWidget *>(QStringLiteral("insecureWarning"))->isVisible());
-        QCOMPARE(m_window->findChild<QLabel *>(QStringLiteral("clusterLabel"))->text(),
+        QVERIFY(!window()->findChild<QWidget *>(QStringLiteral("insecureWarning"))->isVisible());
+        QCOMPARE(window()->findChild<QLabel *>(QStringLiteral("clusterLabel"))->text(),
                  QStringLiteral("Cluster: other cluster"));
-        m_window.reset(); // before the engine it points at goes away with `network`
+        closeWindow(); // before the engine it points at goes away with `network`
     }
 };
 

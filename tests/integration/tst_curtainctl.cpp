@@ -1,6 +1,7 @@
 // curtainctl as a script would run it against a running curtain-sim: output, exit codes, and the
 // route really changing on the cluster (read back independently).
 
+#include "ctlrunner.h"
 #include "testsupport.h"
 
 #include <QFile>
@@ -13,27 +14,11 @@ using namespace Curtain;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = Test::CtlRun;
 
 Run curtainctl(const QStringList &arguments)
 {
-    QProcess process;
-    process.start(Test::binary(QStringLiteral("curtainctl")), arguments);
-    Run run;
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        run.err = QStringLiteral("curtainctl did not finish within 60 s");
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return Test::runCurtainctl(arguments);
 }
 
 } // namespace
@@ -42,20 +27,26 @@ class TestCurtainctl : public QObject
 {
     Q_OBJECT
 
-    Test::SimProcess m_sim;
+    std::unique_ptr<Test::SimProcess> m_sim; // a fresh cluster for every test function
     std::unique_ptr<Test::ApiReader> m_api;
 
     Run ctl(QStringList arguments)
     {
-        return curtainctl(QStringList{QStringLiteral("--server"), m_sim.url()} + arguments);
+        return curtainctl(QStringList{QStringLiteral("--server"), m_sim->url()} + arguments);
     }
 
 private Q_SLOTS:
-    void initTestCase()
+    void init()
     {
+        m_sim = std::make_unique<Test::SimProcess>();
         QString error;
-        QVERIFY2(m_sim.start(&error), qPrintable(error));
-        m_api = std::make_unique<Test::ApiReader>(m_sim.port());
+        QVERIFY2(m_sim->start(&error), qPrintable(error));
+        m_api = std::make_unique<Test::ApiReader>(m_sim->port());
+    }
+    void cleanup()
+    {
+        m_api.reset();
+        m_sim.reset();
     }
 
     void inspect_derivesArgoStatusOffline()
@@ -239,7 +230,7 @@ private Q_SLOTS:
             QStringLiteral(
                 "clusters:\n- {name: eu, cluster: {server: %1}}\n- {name: us, cluster: {server: http://127.0.0.1:1}}\n"
                 "contexts:\n- {name: prod-eu, context: {cluster: eu}}\n- {name: prod-us, context: {cluster: us}}\n")
-                .arg(m_sim.url())
+                .arg(m_sim->url())
                 .toUtf8());
         config.close();
         QCOMPARE(ctl({QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("5")}).exitCode, 0);

@@ -6,16 +6,16 @@
 #include "kube/kubeclient.h"
 #include "net/networkthread.h"
 
-#include "testsupport.h"
+#include "futurewait.h"
+#include "simengine.h"
 
 #include <QSignalSpy>
 #include <QTest>
 
-#include "futurewait.h"
-
 #include <httplib.h>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 using namespace Curtain;
@@ -32,6 +32,7 @@ public:
             m_client.Get("/apis/gateway.networking.k8s.io/v1/namespaces/demo/"
                          "httproutes?watch=true&fieldSelector=metadata.name%3Dcatalog",
                          [this](const char *data, size_t length) {
+                             const std::lock_guard<std::mutex> lock(m_mutex);
                              m_body.append(data, length);
                              return !m_stop.load();
                          });
@@ -49,11 +50,17 @@ public:
     std::vector<nlohmann::json> events() const
     {
         std::vector<nlohmann::json> out;
-        std::stringstream lines(m_body);
+        std::stringstream lines;
+        {
+            // The watch thread appends while the test reads.
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            lines.str(m_body);
+        }
         std::string line;
         while (std::getline(lines, line)) {
-            if (!line.empty()) {
-                out.push_back(nlohmann::json::parse(line));
+            auto event = nlohmann::json::parse(line, nullptr, false);
+            if (!line.empty() && !event.is_discarded()) { // a line still arriving is read next time
+                out.push_back(std::move(event));
             }
         }
         return out;
@@ -61,7 +68,8 @@ public:
 
 private:
     httplib::Client m_client;
-    std::string m_body;
+    mutable std::mutex m_mutex;
+    std::string m_body; // guarded by m_mutex
     std::atomic<bool> m_stop{false};
     std::thread m_thread;
 };
@@ -72,43 +80,29 @@ class TestEngine : public QObject
 {
     Q_OBJECT
 
-    Test::SimProcess m_sim;
-    std::unique_ptr<Net::NetworkThread> m_network;
-    Engine::ReleaseEngine *m_engine = nullptr;
+    std::unique_ptr<Test::SimEngine> m_cluster; // a fresh sim and engine for every test function
     std::unique_ptr<Test::ApiReader> m_api;
 
     Core::Result<Core::ActionOutcome> act(Core::ActionKind kind, const QString &release, int weight = 0,
                                           const QString &rv = {})
     {
-        return Test::waitFor(m_engine->perform({kind, release, weight, rv}));
+        return m_cluster->act({kind, release, weight, rv});
     }
-
-    Core::ReleaseSnapshot snapshot(const QString &name)
-    {
-        const auto releases = Test::waitFor(m_engine->whenSynced());
-        for (const auto &r : releases.value()) {
-            if (r.name == name) {
-                return r;
-            }
-        }
-        return {};
-    }
+    Core::ReleaseSnapshot snapshot(const QString &name) { return m_cluster->snapshot(name); }
 
 private Q_SLOTS:
-    void initTestCase()
+    void init()
     {
+        m_cluster = std::make_unique<Test::SimEngine>();
         QString error;
-        QVERIFY2(m_sim.start(&error), qPrintable(error));
-        m_api = std::make_unique<Test::ApiReader>(m_sim.port());
-        m_network = std::make_unique<Net::NetworkThread>();
-        m_engine = new Engine::ReleaseEngine(m_network->http(), {QStringLiteral("sim"), m_sim.url()});
-        m_network->adopt(m_engine);
-        m_engine->start();
-        const auto synced = Test::waitFor(m_engine->whenSynced());
-        QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
+        QVERIFY2(m_cluster->start(&error), qPrintable(error));
+        m_api = std::make_unique<Test::ApiReader>(m_cluster->port());
     }
-
-    void cleanupTestCase() { m_network.reset(); }
+    void cleanup()
+    {
+        m_api.reset();
+        m_cluster.reset();
+    }
 
     void discover_showsBothDemoReleasesWithVersions()
     {
@@ -125,7 +119,7 @@ private Q_SLOTS:
 
     void canary_setWeightPromoteRollback_changeTheRouteOnTheCluster()
     {
-        RouteWatch watch(m_sim.port());
+        RouteWatch watch(m_cluster->port());
         auto result = act(Core::ActionKind::SetWeight, QStringLiteral("catalog"), 25);
         QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message));
         QCOMPARE(m_api->catalogWeights(), std::make_pair(75LL, 25LL));
@@ -216,7 +210,8 @@ private Q_SLOTS:
     void serverConflict_isAConflictErrorInTheServersWords()
     {
         // The write path the engine uses when its view is stale at the server: a 409, never a retry.
-        Kube::KubeClient client(m_network->http(), {QStringLiteral("sim"), m_sim.url()});
+        Net::NetworkThread network;
+        Kube::KubeClient client(network.http(), {QStringLiteral("sim"), m_cluster->url()});
         const QByteArray body =
             R"({"metadata":{"resourceVersion":"1"},"spec":{"selector":{"curtain.dev/color":"green"}}})";
         const auto result = Test::waitFor(

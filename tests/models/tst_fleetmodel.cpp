@@ -65,6 +65,7 @@ private Q_SLOTS:
     void reachableAgain_replacesTheUnreachableRow()
     {
         Models::FleetModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setUnreachable(QStringLiteral("prod-us"), QStringLiteral("timeout"));
         model.setReleases(QStringLiteral("prod-us"), {release(QStringLiteral("x"), 0)});
         QCOMPARE(model.rowCount(), 1);

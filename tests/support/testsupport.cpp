@@ -30,13 +30,27 @@ QByteArray readFile(const QString &path)
     return file.readAll();
 }
 
-QString upstreamFixtures()
+QString upstreamFixturesSearched()
 {
     QString dir = qEnvironmentVariable("CURTAIN_UPSTREAM_FIXTURES");
     if (dir.isEmpty()) {
         dir = qEnvironmentVariable("CURTAIN_SOURCE_DIR") + QStringLiteral("/../shared/fixtures");
     }
+    return QDir::cleanPath(dir);
+}
+
+QString upstreamFixtures()
+{
+    const QString dir = upstreamFixturesSearched();
     return QFileInfo(dir).isDir() ? QDir(dir).canonicalPath() : QString();
+}
+
+QByteArray upstreamFixturesMissing()
+{
+    return QStringLiteral("conformance fixtures not found at %1: set CURTAIN_UPSTREAM_FIXTURES or place "
+                          "shared/fixtures beside the project")
+        .arg(upstreamFixturesSearched())
+        .toUtf8();
 }
 
 double median(QList<double> values)

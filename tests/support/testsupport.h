@@ -18,6 +18,9 @@ QByteArray readFile(const QString &path);
 
 // The upstream conformance data (../shared/fixtures, or CURTAIN_UPSTREAM_FIXTURES); empty when absent.
 QString upstreamFixtures();
+QString upstreamFixturesSearched(); // where upstreamFixtures() looked
+// The skip message when they are absent, naming the path; ctest reports such a suite as skipped.
+QByteArray upstreamFixturesMissing();
 
 // The middle value (the upper one of an even count); -1 for none. For benchmark figures.
 double median(QList<double> values);

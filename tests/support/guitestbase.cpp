@@ -1,0 +1,76 @@
+#include "guitestbase.h"
+
+#include "engine/releaseengine.h"
+#include "mainwindow.h"
+#include "net/networkthread.h"
+#include "sim/democluster.h"
+#include "sim/scenario.h"
+
+#include "testsupport.h"
+
+namespace Curtain::Test {
+
+GuiTestBase::GuiTestBase() = default;
+GuiTestBase::~GuiTestBase() = default;
+
+void GuiTestBase::init()
+{
+    auto scenario = Sim::parseScenario(Sim::builtinScenarioText());
+    QVERIFY(std::holds_alternative<Sim::Scenario>(scenario));
+    m_demo = std::make_unique<Sim::DemoCluster>(std::get<Sim::Scenario>(std::move(scenario)), serverOptions());
+    std::string error;
+    QVERIFY2(m_demo->start("127.0.0.1", 0, &error) > 0, error.c_str());
+    const std::string url = m_demo->url();
+    m_api = std::make_unique<ApiReader>(std::stoi(url.substr(url.rfind(':') + 1)));
+    m_network = std::make_unique<Net::NetworkThread>();
+    Core::ClusterEndpoint endpoint(QStringLiteral("demo"), QString::fromStdString(url));
+    adjustEndpoint(endpoint);
+    auto *engine = new Engine::ReleaseEngine(m_network->http(), endpoint);
+    m_network->adopt(engine);
+    m_window = std::make_unique<Ui::MainWindow>(engine, clusterDescription());
+    m_window->resize(windowSize());
+    m_window->show();
+    engine->start();
+    if (metricsIntervalMs() > 0) {
+        engine->enableMetrics(metricsIntervalMs());
+    }
+}
+
+void GuiTestBase::cleanup()
+{
+    m_window.reset(); // before the engine it points at
+    m_network.reset();
+    m_api.reset();
+    m_demo.reset();
+}
+
+void GuiTestBase::closeWindow()
+{
+    m_window.reset();
+}
+
+QWidget *GuiTestBase::rootWidget() const
+{
+    return m_window.get();
+}
+
+QWidget *GuiTestBase::findWidget(const char *name) const
+{
+    return m_window ? m_window->findChild<QWidget *>(QLatin1String(name)) : nullptr;
+}
+
+QString GuiTestBase::text(const char *label, const char *inside) const
+{
+    const QLabel *l = child<QLabel>(label, inside);
+    return l ? l->text() : QString();
+}
+
+void GuiTestBase::click(const char *button)
+{
+    QPushButton *b = child<QPushButton>(button);
+    QVERIFY2(b, button);
+    QTRY_VERIFY2(b->isEnabled(), qPrintable(b->toolTip()));
+    QTest::mouseClick(b, Qt::LeftButton);
+}
+
+} // namespace Curtain::Test

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "core/clusterendpoint.h"
+#include "sim/serveroptions.h"
+
+#include <QLabel>
+#include <QObject>
+#include <QPushButton>
+#include <QSize>
+#include <QTest>
+
+#include <memory>
+
+namespace Curtain::Engine {
+class ReleaseEngine;
+}
+namespace Curtain::Net {
+class NetworkThread;
+}
+namespace Curtain::Sim {
+class DemoCluster;
+}
+namespace Curtain::Ui {
+class MainWindow;
+}
+
+namespace Curtain::Test {
+
+class ApiReader;
+
+// The one GUI fixture: every test function gets a fresh in-process demo cluster, an engine on its
+// own network thread and a MainWindow shown offscreen (KeePassXC's GuiTestBase), so each function
+// can run alone. Subclasses adjust the cluster and the engine through the virtual hooks.
+class GuiTestBase : public QObject
+{
+    Q_OBJECT
+
+public:
+    GuiTestBase();
+    ~GuiTestBase() override;
+
+protected:
+    virtual Sim::ServerOptions serverOptions() const { return {}; } // e.g. RBAC rules
+    virtual void adjustEndpoint(Core::ClusterEndpoint &) const {}
+    virtual int metricsIntervalMs() const { return 0; } // 0: no metrics polling
+    virtual QSize windowSize() const { return {1280, 800}; }
+    virtual QString clusterDescription() const { return QStringLiteral("demo"); }
+
+    Ui::MainWindow *window() const { return m_window.get(); }
+    Sim::DemoCluster *demo() const { return m_demo.get(); }
+    ApiReader *api() const { return m_api.get(); }
+    void closeWindow(); // before an engine it points at goes away
+
+    template <typename T>
+    T *child(const char *name, const char *inside = nullptr) const
+    {
+        QWidget *parent = inside ? findWidget(inside) : rootWidget();
+        return parent ? parent->template findChild<T *>(QLatin1String(name)) : nullptr;
+    }
+    // A label's text, or empty when there is no such label.
+    QString text(const char *label, const char *inside = nullptr) const;
+    // Clicks a button once it is enabled (its tooltip says why while it is not).
+    void click(const char *button);
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+private:
+    QWidget *rootWidget() const;
+    QWidget *findWidget(const char *name) const;
+
+    std::unique_ptr<Sim::DemoCluster> m_demo;
+    std::unique_ptr<ApiReader> m_api;
+    std::unique_ptr<Net::NetworkThread> m_network;
+    std::unique_ptr<Ui::MainWindow> m_window;
+};
+
+} // namespace Curtain::Test
