@@ -6,6 +6,7 @@
 #include "kube/watchdecoder.h"
 
 #include <QDateTime>
+#include <QPointer>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -188,9 +189,20 @@ void Informer::startWatch()
         return;
     }
     WatchHandlers handlers;
-    handlers.onEvent = [this](const Result<WatchEvent> &event) { onEvent(event); };
-    handlers.onClosed = [this](const Result<Core::Done> &end) { onWatchClosed(end); };
-    // Handlers run on the HTTP client's thread, which is this informer's thread too.
+    // Handlers run on the HTTP client's thread, which is this informer's thread too. A cancel is
+    // queued, so a chunk or the stream's end can still arrive after this informer is gone (a
+    // session closing): the guard drops them then.
+    const QPointer<Informer> self(this);
+    handlers.onEvent = [self](const Result<WatchEvent> &event) {
+        if (self) {
+            self->onEvent(event);
+        }
+    };
+    handlers.onClosed = [self](const Result<Core::Done> &end) {
+        if (self) {
+            self->onWatchClosed(end);
+        }
+    };
     m_watch = m_client->watch(m_path, m_selector, m_resourceVersion, std::move(handlers));
     setState(State::Live);
 }
