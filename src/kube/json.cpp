@@ -94,6 +94,25 @@ QString resourceVersion(const Json &object)
     return stringAt(object, "/metadata/resourceVersion");
 }
 
+bool nestedDeeperThan(const Json &value, std::size_t limit)
+{
+    std::vector<std::pair<const Json *, std::size_t>> pending{{&value, 0}};
+    while (!pending.empty()) {
+        const auto [node, depth] = pending.back();
+        pending.pop_back();
+        if (!node->is_structured()) {
+            continue;
+        }
+        if (depth >= limit) {
+            return true;
+        }
+        for (const Json &child : *node) {
+            pending.emplace_back(&child, depth + 1);
+        }
+    }
+    return false;
+}
+
 QString jsonTypeName(const Json &value)
 {
     switch (value.type()) {

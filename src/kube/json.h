@@ -33,6 +33,10 @@ QString objectName(const Json &object);
 QString objectNamespace(const Json &object);
 QString resourceVersion(const Json &object);
 
+// Whether `value` nests objects and arrays deeper than `limit` levels, found without recursion:
+// copying or comparing such a value recurses once per level and can exhaust the stack.
+bool nestedDeeperThan(const Json &value, std::size_t limit);
+
 // "a string", "an integer", "an object"…: how a problem names the type it found.
 QString jsonTypeName(const Json &value);
 
