@@ -37,6 +37,8 @@ small Rollouts controller), a workload and traffic model, and Prometheus metrics
                     requestBody, responseCode), like kube-apiserver's audit log
   --rbac FILE       deny chosen verbs on chosen resources (YAML: deny: [{verb, resource,
                     namespace?}]): such requests get 403, SelfSubjectAccessReview says no
+  --schemaless-crds custom resources (routes, Rollouts) accept any JSON object, as a CRD without
+                    a schema does: for testing clients against malformed objects
 
 Then, for example:
   kubectl --server http://127.0.0.1:N get deployments,services,httproutes,virtualservices,rollouts -n demo
@@ -108,6 +110,8 @@ int main(int argc, char *argv[])
             options.rbacFile = value("--rbac");
         } else if (arg == "--audit-log") {
             options.auditLogFile = value("--audit-log");
+        } else if (arg == "--schemaless-crds") {
+            options.schemalessCustomResources = true;
         } else if (arg == "--token-file") {
             options.tokenFile = value("--token-file");
         } else {

@@ -2,50 +2,47 @@
 
 #include "adapters/conventions.h"
 
+#include <climits>
+
 namespace Curtain::Adapters {
 
 using Kube::Json;
+using Kube::Reader;
 
 namespace {
 
-QString versionOf(const Json &deployment)
+QString versionOf(const Reader &deployment)
 {
-    QString version = Kube::label(deployment, Conventions::versionLabel);
+    QString version =
+        deployment.field("metadata").field("labels").field(Conventions::versionLabel.toStdString()).string();
     if (!version.isEmpty()) {
         return version;
     }
-    const QString image = Kube::stringAt(deployment, "/spec/template/spec/containers/0/image");
+    const QString image =
+        deployment.field("spec").field("template").field("spec").field("containers").item(0).field("image").string();
     return image.isEmpty() ? QStringLiteral("unknown") : Core::imageTag(image);
 }
 
-} // namespace
-
-std::optional<Core::Color> serviceColor(const Json &service)
+std::pair<QString, bool> rolloutStatus(const Reader &deployment)
 {
-    return Core::parseColor(Kube::label(service, Conventions::colorLabel));
-}
-
-std::pair<QString, bool> rolloutStatus(const Json &deployment)
-{
-    const QString name = Kube::objectName(deployment);
-    const long long generation = Kube::intAt(deployment, "/metadata/generation");
-    const long long observed = Kube::intAt(deployment, "/status/observedGeneration");
+    const QString name = deployment.field("metadata").field("name").string();
+    const Reader spec = deployment.field("spec");
+    const Reader status = deployment.field("status");
+    const long long generation = deployment.field("metadata").field("generation").integer();
+    const long long observed = status.field("observedGeneration").integer();
     if (generation > observed) {
         return {QStringLiteral("Waiting for deployment spec update to be observed..."), false};
     }
-    if (const auto conditions = deployment.value(Json::json_pointer("/status/conditions"), Json::array());
-        conditions.is_array()) {
-        for (const Json &condition : conditions) {
-            if (condition.value("type", "") == "Progressing" &&
-                condition.value("reason", "") == "ProgressDeadlineExceeded") {
-                return {QStringLiteral("deployment \"%1\" exceeded its progress deadline").arg(name), false};
-            }
+    for (const Reader &condition : status.field("conditions").items()) {
+        if (condition.field("type").string() == QLatin1String("Progressing") &&
+            condition.field("reason").string() == QLatin1String("ProgressDeadlineExceeded")) {
+            return {QStringLiteral("deployment \"%1\" exceeded its progress deadline").arg(name), false};
         }
     }
-    const long long desired = Kube::intAt(deployment, "/spec/replicas", 1);
-    const long long replicas = Kube::intAt(deployment, "/status/replicas");
-    const long long updated = Kube::intAt(deployment, "/status/updatedReplicas");
-    const long long available = Kube::intAt(deployment, "/status/availableReplicas");
+    const long long desired = spec.field("replicas").integer(1, 0, INT_MAX);
+    const long long replicas = status.field("replicas").integer(0, 0, INT_MAX);
+    const long long updated = status.field("updatedReplicas").integer(0, 0, INT_MAX);
+    const long long available = status.field("availableReplicas").integer(0, 0, INT_MAX);
     if (updated < desired) {
         return {QStringLiteral("%1 out of %2 new replicas have been updated").arg(updated).arg(desired), false};
     }
@@ -58,18 +55,34 @@ std::pair<QString, bool> rolloutStatus(const Json &deployment)
     return {QStringLiteral("successfully rolled out"), true};
 }
 
+} // namespace
+
+std::optional<Core::Color> serviceColor(const Json &service)
+{
+    return Core::parseColor(Kube::label(service, Conventions::colorLabel));
+}
+
+std::pair<QString, bool> rolloutStatus(const Json &deployment)
+{
+    return rolloutStatus(Reader(deployment));
+}
+
 Core::Environment readEnvironment(const ClusterView &view, const QString &namespaceName, const QString &release,
-                                  Core::Color color)
+                                  Core::Color color, QString *problem)
 {
     Core::Environment env;
     env.color = color;
     if (const Json *deployment = view.deploymentFor(namespaceName, release, Core::colorName(color))) {
+        const Reader reader(*deployment);
         env.present = true;
         env.deployment = Kube::objectName(*deployment);
-        env.version = versionOf(*deployment);
-        env.desiredReplicas = int(Kube::intAt(*deployment, "/spec/replicas", 1));
-        env.readyReplicas = int(Kube::intAt(*deployment, "/status/readyReplicas"));
-        std::tie(env.rolloutMessage, env.rolloutComplete) = rolloutStatus(*deployment);
+        env.version = versionOf(reader);
+        env.desiredReplicas = int(reader.field("spec").field("replicas").integer(1, 0, INT_MAX));
+        env.readyReplicas = int(reader.field("status").field("readyReplicas").integer(0, 0, INT_MAX));
+        std::tie(env.rolloutMessage, env.rolloutComplete) = rolloutStatus(reader);
+        if (!reader.ok() && problem && problem->isEmpty()) {
+            *problem = QStringLiteral("Deployment %1/%2: %3").arg(namespaceName, env.deployment, reader.problem());
+        }
     }
     if (const Json *service = view.colorServiceFor(namespaceName, release, Core::colorName(color))) {
         // Scraped through the API server's service proxy, which works wherever the user may proxy.

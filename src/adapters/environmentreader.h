@@ -7,8 +7,9 @@ namespace Curtain::Adapters {
 
 // Fills one color's Environment from the release's Deployment and per-color Service (if any):
 // version, replicas, rollout state as `kubectl rollout status` words it, and where its metrics are.
+// A malformed Deployment reads as far as it can and, if `problem` is empty, names its first fault there.
 Core::Environment readEnvironment(const ClusterView &view, const QString &namespaceName, const QString &release,
-                                  Core::Color color);
+                                  Core::Color color, QString *problem = nullptr);
 
 // kubectl's rollout predicate (kubectl/pkg/polymorphichelpers/rollout_status.go): message and done.
 std::pair<QString, bool> rolloutStatus(const Kube::Json &deployment);

@@ -4,8 +4,6 @@
 #include "adapters/environmentreader.h"
 #include "adapters/weightedroute.h"
 
-#include <cmath>
-
 namespace Curtain::Adapters {
 
 using Core::Color;
@@ -23,18 +21,18 @@ struct BackendSlot
     long long weight = 1;
 };
 
-std::vector<BackendSlot> colorSlots(const Json &route, const ClusterView &view)
+std::vector<BackendSlot> colorSlots(const Kube::Reader &route, const ClusterView &view)
 {
     std::vector<BackendSlot> slots;
-    const QString ns = Kube::objectNamespace(route);
-    const Json rules = route.value(Json::json_pointer("/spec/rules"), Json::array());
+    const QString ns = route.field("metadata").field("namespace").string();
+    const std::vector<Kube::Reader> rules = route.field("spec").field("rules").items();
     for (std::size_t r = 0; r < rules.size(); ++r) {
-        const Json refs = rules[r].value("backendRefs", Json::array());
+        const std::vector<Kube::Reader> refs = rules[r].field("backendRefs").items();
         for (std::size_t i = 0; i < refs.size(); ++i) {
-            const QString name = Kube::toQString(refs[i].value("name", ""));
+            const QString name = refs[i].field("name").string();
             if (const auto color = Weighted::colorOfService(name, ns, view)) {
-                BackendSlot slot{r, i, name, *color, refs[i].contains("weight"), refs[i].value("weight", 1LL)};
-                slots.push_back(slot);
+                const Kube::Reader weight = refs[i].field("weight");
+                slots.push_back({r, i, name, *color, weight.exists(), weight.integer(1, 0, Weighted::maxWeight)});
             }
         }
     }
@@ -60,36 +58,30 @@ QString HttpRouteAdapter::objectPath(const Json &route) const
     return QStringLiteral("/apis/gateway.networking.k8s.io/v1/namespaces/%1/httproutes/%2").arg(namespaceName, name);
 }
 
-Core::ReleaseSnapshot HttpRouteAdapter::read(const Json &route, const ClusterView &view) const
+void HttpRouteAdapter::doRead(const Kube::Reader &route, const ClusterView &view, Core::ReleaseSnapshot &snapshot) const
 {
-    Core::ReleaseSnapshot snapshot;
-    snapshot.routeKind = kind();
-    completeSnapshot(snapshot, route, view);
     const std::vector<BackendSlot> slots = colorSlots(route, view);
     // Weights are relative; the first rule naming both colors is the one users see.
     long long blue = -1;
     long long green = -1;
     for (const BackendSlot &slot : slots) {
-        if (slot.rule != slots.front().rule) {
+        if (slot.rule != slots[0].rule) {
             break;
         }
         (slot.color == Color::Blue ? blue : green) = slot.weight;
     }
     Weighted::applyWeights(snapshot, route, blue, green, QStringLiteral("HTTPRoute %1").arg(snapshot.routeName));
-    return snapshot;
 }
 
-Core::Result<RoutePatch> HttpRouteAdapter::write(const Json &route, const ClusterView &view,
-                                                 const Core::TargetState &target) const
+Core::Result<RoutePatch> HttpRouteAdapter::doWrite(const Kube::Reader &route, const ClusterView &view,
+                                                   const Core::TargetState &target) const
 {
-    if (target.blueWeight + target.greenWeight == 0) {
-        return Core::makeError(Core::ErrorKind::Refused, QStringLiteral("refusing to set every weight to 0"));
-    }
+    const Json &object = *route.json();
     const std::vector<BackendSlot> slots = colorSlots(route, view);
     if (slots.empty()) {
         return Core::makeError(
             Core::ErrorKind::Refused,
-            QStringLiteral("HTTPRoute %1 has no blue or green backendRefs").arg(Kube::objectName(route)));
+            QStringLiteral("HTTPRoute %1 has no blue or green backendRefs").arg(Kube::objectName(object)));
     }
     Json ops = Json::array();
     for (const BackendSlot &slot : slots) {
@@ -97,15 +89,15 @@ Core::Result<RoutePatch> HttpRouteAdapter::write(const Json &route, const Cluste
     }
     ops.push_back({{"op", "replace"},
                    {"path", "/metadata/resourceVersion"},
-                   {"value", Kube::resourceVersion(route).toStdString()}});
+                   {"value", Kube::resourceVersion(object).toStdString()}});
     for (const BackendSlot &slot : slots) {
         // `add` creates a weight the object left to its default of 1; `replace` would fail there.
         ops.push_back({{"op", slot.hasWeight ? "replace" : "add"},
                        {"path", pointer(slot, "weight")},
                        {"value", target.weight(slot.color)}});
     }
-    Weighted::appendRoleOperations(ops, route, target);
-    return RoutePatch{objectPath(route), Kube::PatchType::Json, QByteArray::fromStdString(ops.dump())};
+    Weighted::appendRoleOperations(ops, object, target);
+    return RoutePatch{objectPath(object), Kube::PatchType::Json, QByteArray::fromStdString(ops.dump())};
 }
 
 } // namespace Curtain::Adapters

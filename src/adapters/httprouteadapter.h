@@ -12,13 +12,16 @@ class HttpRouteAdapter final : public RouteAdapter
 {
 public:
     Core::RouteKind kind() const override { return Core::RouteKind::HttpRoute; }
+    QString objectKind() const override { return QStringLiteral("HTTPRoute"); }
     QString group() const override { return QStringLiteral("gateway.networking.k8s.io"); }
     QString resource() const override { return QStringLiteral("httproutes"); }
     std::vector<const Kube::Json *> routes(const ClusterView &view) const override;
     QString objectPath(const Kube::Json &route) const override;
-    Core::ReleaseSnapshot read(const Kube::Json &route, const ClusterView &view) const override;
-    Core::Result<RoutePatch> write(const Kube::Json &route, const ClusterView &view,
-                                   const Core::TargetState &target) const override;
+
+private:
+    void doRead(const Kube::Reader &route, const ClusterView &view, Core::ReleaseSnapshot &snapshot) const override;
+    Core::Result<RoutePatch> doWrite(const Kube::Reader &route, const ClusterView &view,
+                                     const Core::TargetState &target) const override;
 };
 
 } // namespace Curtain::Adapters

@@ -15,23 +15,38 @@ const QString weightAnnotation = QStringLiteral("nginx.ingress.kubernetes.io/can
 const QString totalAnnotation = QStringLiteral("nginx.ingress.kubernetes.io/canary-weight-total");
 
 // The Service the canary Ingress sends to: its default backend, or its first path's.
-QString canaryBackend(const Json &ingress)
+QString canaryBackend(const Kube::Reader &ingress)
 {
-    if (const QString fallback = Kube::stringAt(ingress, "/spec/defaultBackend/service/name"); !fallback.isEmpty()) {
+    const Kube::Reader spec = ingress.field("spec");
+    if (const QString fallback = spec.field("defaultBackend").field("service").field("name").string();
+        !fallback.isEmpty()) {
         return fallback;
     }
-    return Kube::stringAt(ingress, "/spec/rules/0/http/paths/0/backend/service/name");
+    return spec.field("rules")
+        .item(0)
+        .field("http")
+        .field("paths")
+        .item(0)
+        .field("backend")
+        .field("service")
+        .field("name")
+        .string();
 }
 
-std::optional<long long> annotationNumber(const Json &ingress, const QString &key, long long fallback)
+QString annotationText(const Kube::Reader &ingress, const QString &key)
 {
-    const QString text = Kube::annotation(ingress, key);
+    return ingress.field("metadata").field("annotations").field(key.toStdString()).string();
+}
+
+std::optional<long long> annotationNumber(const Kube::Reader &ingress, const QString &key, long long fallback)
+{
+    const QString text = annotationText(ingress, key);
     if (text.isEmpty()) {
         return fallback;
     }
     bool ok = false;
     const long long value = text.trimmed().toLongLong(&ok);
-    return ok && value >= 0 ? std::optional(value) : std::nullopt;
+    return ok && value >= 0 && value <= Weighted::maxWeight ? std::optional(value) : std::nullopt;
 }
 
 } // namespace
@@ -47,20 +62,21 @@ QString NginxCanaryAdapter::objectPath(const Json &route) const
         .arg(Kube::objectNamespace(route), Kube::objectName(route));
 }
 
-Core::ReleaseSnapshot NginxCanaryAdapter::read(const Json &route, const ClusterView &view) const
+void NginxCanaryAdapter::doRead(const Kube::Reader &route, const ClusterView &view,
+                                Core::ReleaseSnapshot &snapshot) const
 {
-    Core::ReleaseSnapshot snapshot;
-    snapshot.routeKind = kind();
-    completeSnapshot(snapshot, route, view);
     const QString what = QStringLiteral("canary Ingress %1").arg(snapshot.routeName);
     const QString backend = canaryBackend(route);
     const auto canary = Weighted::colorOfService(backend, snapshot.namespaceName, view);
+    if (!route.ok()) {
+        return;
+    }
     if (!canary) {
         snapshot.problem =
             QStringLiteral("%1 sends to Service \"%2\", which is neither %3's blue nor its green Service "
                            "(label it curtain.dev/color, or name it %3-blue / %3-green)")
                 .arg(what, backend, snapshot.name);
-        return snapshot;
+        return;
     }
     const auto weight = annotationNumber(route, weightAnnotation, 0);
     const auto total = annotationNumber(route, totalAnnotation, 100);
@@ -69,31 +85,31 @@ Core::ReleaseSnapshot NginxCanaryAdapter::read(const Json &route, const ClusterV
             QStringLiteral(
                 "%1 has canary-weight \"%2\" and canary-weight-total \"%3\"; both must be whole numbers with "
                 "0 ≤ canary-weight ≤ canary-weight-total (default 100)")
-                .arg(what, Kube::annotation(route, weightAnnotation), Kube::annotation(route, totalAnnotation));
-        return snapshot;
+                .arg(what, annotationText(route, weightAnnotation), annotationText(route, totalAnnotation));
+        return;
     }
     // The primary Ingress serves the rest; it names the other color.
     const long long canaryShare = *weight;
     const long long primaryShare = *total - *weight;
     Weighted::applyWeights(snapshot, route, *canary == Color::Blue ? canaryShare : primaryShare,
                            *canary == Color::Green ? canaryShare : primaryShare, what);
-    if (snapshot.problem.isEmpty() && Kube::annotation(route, Conventions::stableAnnotation).isEmpty()) {
+    if (snapshot.problem.isEmpty() && annotationText(route, Conventions::stableAnnotation).isEmpty()) {
         snapshot.stable = Core::otherColor(*canary); // unannotated: the primary Ingress's color is stable
     }
-    return snapshot;
 }
 
-Core::Result<RoutePatch> NginxCanaryAdapter::write(const Json &route, const ClusterView &view,
-                                                   const Core::TargetState &target) const
+Core::Result<RoutePatch> NginxCanaryAdapter::doWrite(const Kube::Reader &reader, const ClusterView &view,
+                                                     const Core::TargetState &target) const
 {
-    const QString backend = canaryBackend(route);
+    const Json &route = *reader.json();
+    const QString backend = canaryBackend(reader);
     const auto canary = Weighted::colorOfService(backend, Kube::objectNamespace(route), view);
     if (!canary) {
         return Core::makeError(Core::ErrorKind::Refused,
                                QStringLiteral("canary Ingress %1 sends to \"%2\", which is not a color Service")
                                    .arg(Kube::objectName(route), backend));
     }
-    const long long total = annotationNumber(route, totalAnnotation, 100).value_or(100);
+    const long long total = annotationNumber(reader, totalAnnotation, 100).value_or(100);
     const auto [blue, green] = Weighted::scaledWeights(target, total > 0 ? total : 100);
     Json annotations = Weighted::roleAnnotations(route, target);
     annotations[canaryAnnotation.toStdString()] = "true";

@@ -40,23 +40,30 @@ const RouteAdapter *adapterFor(Core::RouteKind kind)
     return nullptr;
 }
 
-void completeSnapshot(Core::ReleaseSnapshot &snapshot, const Kube::Json &route, const ClusterView &view)
+void completeSnapshot(Core::ReleaseSnapshot &snapshot, const Kube::Reader &route, const ClusterView &view)
 {
-    snapshot.name = Kube::label(route, Conventions::releaseLabel);
-    snapshot.namespaceName = Kube::objectNamespace(route);
-    snapshot.routeName = Kube::objectName(route);
-    snapshot.routeResourceVersion = Kube::resourceVersion(route);
-    snapshot.routePath = adapterFor(snapshot.routeKind)->objectPath(route);
-    snapshot.blue = readEnvironment(view, snapshot.namespaceName, snapshot.name, Core::Color::Blue);
-    snapshot.green = readEnvironment(view, snapshot.namespaceName, snapshot.name, Core::Color::Green);
-    snapshot.previous = Core::parseColor(Kube::annotation(route, Conventions::previousAnnotation));
+    const Kube::Reader metadata = route.field("metadata");
+    const Kube::Reader annotations = metadata.field("annotations");
+    auto annotation = [&annotations](const QString &key) { return annotations.field(key.toStdString()).string(); };
+    snapshot.name = metadata.field("labels").field(Conventions::releaseLabel.toStdString()).string();
+    snapshot.namespaceName = metadata.field("namespace").string();
+    snapshot.routeName = metadata.field("name").string();
+    snapshot.routeResourceVersion = metadata.field("resourceVersion").string();
+    snapshot.routePath = adapterFor(snapshot.routeKind)->objectPath(*route.json());
+    QString environmentProblem;
+    snapshot.blue =
+        readEnvironment(view, snapshot.namespaceName, snapshot.name, Core::Color::Blue, &environmentProblem);
+    snapshot.green =
+        readEnvironment(view, snapshot.namespaceName, snapshot.name, Core::Color::Green, &environmentProblem);
+    snapshot.problem = environmentProblem;
+    snapshot.previous = Core::parseColor(annotation(Conventions::previousAnnotation));
     snapshot.observedAt = QDateTime::currentDateTimeUtc();
     // Plans live on the route whatever its kind (curtain.dev/plan, curtain.dev/plan-progress).
-    snapshot.plan = Kube::annotation(route, Conventions::planAnnotation);
+    snapshot.plan = annotation(Conventions::planAnnotation);
     if (const auto saved = Core::parsePlan(QJsonDocument::fromJson(snapshot.plan.toUtf8()).object()); saved.ok()) {
         snapshot.savedPlan = saved.value();
     }
-    const QString progress = Kube::annotation(route, Conventions::planProgressAnnotation);
+    const QString progress = annotation(Conventions::planProgressAnnotation);
     if (const auto parsed = Core::PlanProgress::fromJson(QJsonDocument::fromJson(progress.toUtf8()).object());
         !progress.isEmpty() && parsed.ok()) {
         snapshot.planProgress = parsed.value();
@@ -68,10 +75,142 @@ void completeSnapshot(Core::ReleaseSnapshot &snapshot, const Kube::Json &route, 
     }
 }
 
+namespace {
+
+// Far deeper than any route or Rollout nests; past it the object is refused before anything copies it.
+constexpr std::size_t maxNesting = 64;
+
+// "HTTPRoute demo/catalog": how a problem names the object it is about.
+QString describe(const RouteAdapter &adapter, const Kube::Json &route)
+{
+    return QStringLiteral("%1 %2/%3").arg(adapter.objectKind(), Kube::objectNamespace(route), Kube::objectName(route));
+}
+
+// Whether the patch body carries the route's resourceVersion where the API server checks it:
+// metadata.resourceVersion of a merge patch, or a `test`/`replace` of /metadata/resourceVersion.
+bool carriesResourceVersion(const RoutePatch &patch, const std::string &version)
+{
+    const Kube::Json body = Kube::Json::parse(patch.body.toStdString(), nullptr, false);
+    const Kube::Reader reader(body);
+    if (patch.type == Kube::PatchType::Json) {
+        for (const Kube::Reader &op : reader.items()) {
+            const std::string name = op.field("op").stdString();
+            if ((name == "test" || name == "replace") && op.field("path").stdString() == "/metadata/resourceVersion" &&
+                op.field("value").stdString() == version) {
+                return reader.ok();
+            }
+        }
+        return false;
+    }
+    return reader.field("metadata").field("resourceVersion").stdString() == version && reader.ok();
+}
+
+} // namespace
+
+Core::ReleaseSnapshot RouteAdapter::read(const Kube::Json &route, const ClusterView &view) const
+{
+    Core::ReleaseSnapshot snapshot;
+    snapshot.routeKind = kind();
+    const Kube::Reader reader(route);
+    QString failure;
+    try {
+        if (Kube::nestedDeeperThan(route, maxNesting)) {
+            failure = QStringLiteral("nests objects deeper than %1 levels; Curtain does not read it").arg(maxNesting);
+        } else {
+            completeSnapshot(snapshot, reader, view);
+            doRead(reader, view, snapshot);
+            failure = reader.problem();
+        }
+    } catch (const std::exception &e) {
+        // Only a defect gets here: the readers do not throw. The release is still listed, broken.
+        failure = QStringLiteral("cannot be read (%1)").arg(QString::fromUtf8(e.what()));
+    } catch (...) {
+        failure = QStringLiteral("cannot be read");
+    }
+    if (!failure.isEmpty()) {
+        snapshot.problem = describe(*this, route) + QStringLiteral(": ") + failure;
+    }
+    if (!snapshot.problem.isEmpty()) {
+        // Listed under some name whatever failed, so the user sees which object to fix.
+        snapshot.namespaceName = Kube::objectNamespace(route);
+        snapshot.routeName = Kube::objectName(route);
+        snapshot.routeResourceVersion = Kube::resourceVersion(route);
+        if (snapshot.name.isEmpty()) {
+            snapshot.name = Kube::label(route, Conventions::releaseLabel);
+        }
+        if (snapshot.name.isEmpty()) {
+            snapshot.name = snapshot.routeName;
+        }
+    }
+    return snapshot;
+}
+
+Core::Result<RoutePatch> RouteAdapter::write(const Kube::Json &route, const ClusterView &view,
+                                             const Core::TargetState &target) const
+{
+    try {
+        return checkedWrite(route, view, target);
+    } catch (const std::exception &e) {
+        return Core::makeError(Core::ErrorKind::Refused, QStringLiteral("%1 cannot be written (%2); nothing was sent")
+                                                             .arg(describe(*this, route), QString::fromUtf8(e.what())));
+    } catch (...) {
+        return Core::makeError(Core::ErrorKind::Refused,
+                               QStringLiteral("%1 cannot be written; nothing was sent").arg(describe(*this, route)));
+    }
+}
+
+Core::Result<RoutePatch> RouteAdapter::checkedWrite(const Kube::Json &route, const ClusterView &view,
+                                                    const Core::TargetState &target) const
+{
+    const QString what = describe(*this, route);
+    if (target.blueWeight + target.greenWeight == 0) {
+        return Core::makeError(Core::ErrorKind::Refused, QStringLiteral("refusing to set every weight to 0"));
+    }
+    if (const Core::ReleaseSnapshot before = read(route, view); !before.problem.isEmpty()) {
+        return Core::makeError(Core::ErrorKind::Refused,
+                               QStringLiteral("refusing to write %1: %2").arg(what, before.problem));
+    }
+    const std::string version = Kube::resourceVersion(route).toStdString();
+    if (version.empty()) {
+        return Core::makeError(Core::ErrorKind::Refused,
+                               QStringLiteral("refusing to write %1: it has no metadata.resourceVersion, and every "
+                                              "write must be conditional on one")
+                                   .arg(what));
+    }
+    Core::Result<RoutePatch> patch = doWrite(Kube::Reader(route), view, target);
+    if (!patch.ok()) {
+        return patch;
+    }
+    if (!carriesResourceVersion(patch.value(), version)) {
+        return Core::makeError(Core::ErrorKind::Refused,
+                               QStringLiteral("refusing to write %1: the patch is not conditional on resourceVersion "
+                                              "%2")
+                                   .arg(what, QString::fromStdString(version)));
+    }
+    // Make before break: judge the route as it will be once the patch applies. Our own body, applied
+    // to the route it was made from; should either throw anyway, write() is the boundary that catches.
+    const Kube::Json body = Kube::Json::parse(patch.value().body.toStdString()); // check-json-readers: allow
+    Kube::Json after = route;
+    if (patch.value().type == Kube::PatchType::Json) {
+        after = route.patch(body); // check-json-readers: allow
+    } else {
+        after.merge_patch(body);
+    }
+    const Core::ReleaseSnapshot result = read(after, view);
+    if (!result.problem.isEmpty() || result.blue.trafficPercent + result.green.trafficPercent != 100) {
+        return Core::makeError(
+            Core::ErrorKind::Refused,
+            QStringLiteral("refusing to write %1: the route would not serve traffic afterwards (%2)")
+                .arg(what, result.problem.isEmpty() ? QStringLiteral("no weight above 0") : result.problem));
+    }
+    return patch;
+}
+
 Core::ReleaseSnapshots discoverReleases(const ClusterView &view)
 {
     Core::ReleaseSnapshots releases;
     for (const auto &adapter : allAdapters()) {
+        // read() turns any object into a snapshot, so one malformed route never hides the others.
         for (const Kube::Json *route : adapter->routes(view)) {
             Core::ReleaseSnapshot snapshot = adapter->read(*route, view);
             snapshot.capabilities = Core::computeCapabilities(snapshot);

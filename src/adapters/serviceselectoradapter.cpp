@@ -9,9 +9,10 @@ using Kube::Json;
 
 namespace {
 
-QString selectedColor(const Json &service)
+// Whether the selector picks by color at all (whatever the value: read() judges it).
+bool selectsColor(const Json &service)
 {
-    return Kube::stringAt(service, "/spec/selector/curtain.dev~1color");
+    return Kube::Reader(service).field("spec").field("selector").field(Conventions::colorLabel.toStdString()).exists();
 }
 
 } // namespace
@@ -22,7 +23,7 @@ std::vector<const Json *> ServiceSelectorAdapter::routes(const ClusterView &view
     for (const Json &service : view.services) {
         // A per-color Service carries a color label; the route is the one whose selector picks a color.
         if (!Kube::label(service, Conventions::releaseLabel).isEmpty() &&
-            Kube::label(service, Conventions::colorLabel).isEmpty() && !selectedColor(service).isEmpty()) {
+            Kube::label(service, Conventions::colorLabel).isEmpty() && selectsColor(service)) {
             found.push_back(&service);
         }
     }
@@ -36,18 +37,20 @@ QString ServiceSelectorAdapter::objectPath(const Json &route) const
     return QStringLiteral("/api/v1/namespaces/%1/services/%2").arg(namespaceName, name);
 }
 
-Core::ReleaseSnapshot ServiceSelectorAdapter::read(const Json &route, const ClusterView &view) const
+void ServiceSelectorAdapter::doRead(const Kube::Reader &route, const ClusterView &,
+                                    Core::ReleaseSnapshot &snapshot) const
 {
-    Core::ReleaseSnapshot snapshot;
-    snapshot.routeKind = kind();
-    completeSnapshot(snapshot, route, view);
-    const QString selected = selectedColor(route);
+    const QString selected =
+        route.field("spec").field("selector").field(Conventions::colorLabel.toStdString()).string();
     const std::optional<Color> serving = Core::parseColor(selected);
+    if (!route.ok()) {
+        return;
+    }
     if (!serving) {
         snapshot.problem =
             QStringLiteral("Service %1 selects curtain.dev/color=\"%2\", which is neither blue nor green")
                 .arg(snapshot.routeName, selected);
-        return snapshot;
+        return;
     }
     // The selector is the truth about traffic; the stable annotation only matters for weighted routes.
     snapshot.stable = *serving;
@@ -56,12 +59,12 @@ Core::ReleaseSnapshot ServiceSelectorAdapter::read(const Json &route, const Clus
     if (snapshot.previous == snapshot.stable) {
         snapshot.previous.reset();
     }
-    return snapshot;
 }
 
-Core::Result<RoutePatch> ServiceSelectorAdapter::write(const Json &route, const ClusterView &,
-                                                       const Core::TargetState &target) const
+Core::Result<RoutePatch> ServiceSelectorAdapter::doWrite(const Kube::Reader &reader, const ClusterView &,
+                                                         const Core::TargetState &target) const
 {
+    const Json &route = *reader.json();
     const bool allBlue = target.blueWeight == 100 && target.greenWeight == 0;
     const bool allGreen = target.greenWeight == 100 && target.blueWeight == 0;
     if (!allBlue && !allGreen) {
@@ -74,8 +77,8 @@ Core::Result<RoutePatch> ServiceSelectorAdapter::write(const Json &route, const 
     Json patch;
     patch["metadata"]["resourceVersion"] = Kube::resourceVersion(route).toStdString();
     patch["metadata"]["annotations"][Conventions::stableAnnotation.toStdString()] = color.toStdString();
-    patch["metadata"]["annotations"][Conventions::previousAnnotation.toStdString()] =
-        target.previous ? Json(Core::colorName(*target.previous).toStdString()) : Json(nullptr);
+    const Json previous = target.previous ? Json(Core::colorName(*target.previous).toStdString()) : Json(nullptr);
+    patch["metadata"]["annotations"][Conventions::previousAnnotation.toStdString()] = previous;
     patch["spec"]["selector"][Conventions::colorLabel.toStdString()] = color.toStdString();
     return RoutePatch{objectPath(route), Kube::PatchType::Merge, QByteArray::fromStdString(patch.dump())};
 }

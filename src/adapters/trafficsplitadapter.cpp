@@ -19,37 +19,33 @@ QString TrafficSplitAdapter::objectPath(const Json &route) const
         .arg(Kube::objectNamespace(route), Kube::objectName(route));
 }
 
-Core::ReleaseSnapshot TrafficSplitAdapter::read(const Json &route, const ClusterView &view) const
+void TrafficSplitAdapter::doRead(const Kube::Reader &route, const ClusterView &view,
+                                 Core::ReleaseSnapshot &snapshot) const
 {
-    Core::ReleaseSnapshot snapshot;
-    snapshot.routeKind = kind();
-    completeSnapshot(snapshot, route, view);
     long long blue = -1;
     long long green = -1;
-    for (const Json &backend : route.value(Json::json_pointer("/spec/backends"), Json::array())) {
-        const QString service = Kube::toQString(backend.value("service", ""));
+    for (const Kube::Reader &backend : route.field("spec").field("backends").items()) {
+        const QString service = backend.field("service").string();
         if (const auto color = Weighted::colorOfService(service, snapshot.namespaceName, view)) {
             long long &slot = *color == Color::Blue ? blue : green;
-            slot = std::max(slot, 0LL) + backend.value("weight", 0LL);
+            slot = std::max(slot, 0LL) + backend.field("weight").integer(0, 0, Weighted::maxWeight);
         }
     }
     Weighted::applyWeights(snapshot, route, blue, green, QStringLiteral("TrafficSplit %1").arg(snapshot.routeName));
-    return snapshot;
 }
 
-Core::Result<RoutePatch> TrafficSplitAdapter::write(const Json &route, const ClusterView &view,
-                                                    const Core::TargetState &target) const
+Core::Result<RoutePatch> TrafficSplitAdapter::doWrite(const Kube::Reader &reader, const ClusterView &view,
+                                                      const Core::TargetState &target) const
 {
-    if (target.blueWeight + target.greenWeight == 0) {
-        return Core::makeError(Core::ErrorKind::Refused, QStringLiteral("refusing to set every weight to 0"));
-    }
+    const Json &route = *reader.json();
     const QString ns = Kube::objectNamespace(route);
-    Json backends = route.value(Json::json_pointer("/spec/backends"), Json::array());
+    const Kube::Reader list = reader.field("spec").field("backends");
+    Json backends = list.json() ? *list.json() : Json::array();
+    const std::vector<Kube::Reader> items = list.items();
     bool found = false;
-    for (Json &backend : backends) {
-        const QString service = Kube::toQString(backend.value("service", ""));
-        if (const auto color = Weighted::colorOfService(service, ns, view)) {
-            backend["weight"] = target.weight(*color);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (const auto color = Weighted::colorOfService(items[i].field("service").string(), ns, view)) {
+            backends[i]["weight"] = target.weight(*color);
             found = true;
         }
     }

@@ -36,25 +36,27 @@ std::optional<Color> subsetColor(const Json &route, const QString &subset)
     return std::nullopt;
 }
 
-std::vector<Destination> colorDestinations(const Json &route, const ClusterView &view)
+std::vector<Destination> colorDestinations(const Kube::Reader &route, const ClusterView &view)
 {
     std::vector<Destination> found;
-    const QString ns = Kube::objectNamespace(route);
-    const Json http = route.value(Json::json_pointer("/spec/http"), Json::array());
+    const Json &object = *route.json();
+    const QString ns = Kube::objectNamespace(object);
+    const std::vector<Kube::Reader> http = route.field("spec").field("http").items();
     for (std::size_t h = 0; h < http.size(); ++h) {
-        const Json routes = http[h].value("route", Json::array());
+        const std::vector<Kube::Reader> routes = http[h].field("route").items();
         for (std::size_t r = 0; r < routes.size(); ++r) {
-            const Json destination = routes[r].value("destination", Json::object());
-            const QString subset = Kube::toQString(destination.value("subset", ""));
-            const QString host = Kube::toQString(destination.value("host", ""));
+            const Kube::Reader destination = routes[r].field("destination");
+            const QString subset = destination.field("subset").string();
+            const QString host = destination.field("host").string();
+            const Kube::Reader weight = routes[r].field("weight");
             Destination d{h,
                           r,
                           Color::Blue,
                           "host",
                           host,
-                          routes[r].contains("weight"),
-                          routes[r].value("weight", routes.size() == 1 ? 100LL : 0LL)};
-            if (const auto color = subsetColor(route, subset)) {
+                          weight.exists(),
+                          weight.integer(routes.size() == 1 ? 100 : 0, 0, Weighted::maxWeight)};
+            if (const auto color = subsetColor(object, subset)) {
                 d.color = *color;
                 d.identifiedBy = "subset";
                 d.identity = subset;
@@ -84,7 +86,7 @@ std::vector<const Json *> VirtualServiceAdapter::routes(const ClusterView &view)
 QString VirtualServiceAdapter::objectPath(const Json &route) const
 {
     // Istio serves the same objects as v1 and v1beta1; write in the version the object was read in.
-    QString apiVersion = Kube::toQString(route.value("apiVersion", ""));
+    QString apiVersion = Kube::stringAt(route, "/apiVersion");
     if (!apiVersion.startsWith(QLatin1String("networking.istio.io/"))) {
         apiVersion = QStringLiteral("networking.istio.io/v1");
     }
@@ -92,31 +94,26 @@ QString VirtualServiceAdapter::objectPath(const Json &route) const
         .arg(apiVersion, Kube::objectNamespace(route), Kube::objectName(route));
 }
 
-Core::ReleaseSnapshot VirtualServiceAdapter::read(const Json &route, const ClusterView &view) const
+void VirtualServiceAdapter::doRead(const Kube::Reader &route, const ClusterView &view,
+                                   Core::ReleaseSnapshot &snapshot) const
 {
-    Core::ReleaseSnapshot snapshot;
-    snapshot.routeKind = kind();
-    completeSnapshot(snapshot, route, view);
     const std::vector<Destination> destinations = colorDestinations(route, view);
     // The first HTTP route naming a color is the one users see; writes keep every route in step.
     long long blue = -1;
     long long green = -1;
     for (const Destination &d : destinations) {
-        if (d.http == destinations.front().http) {
+        if (d.http == destinations[0].http) {
             (d.color == Color::Blue ? blue : green) = d.weight;
         }
     }
     Weighted::applyWeights(snapshot, route, blue, green, QStringLiteral("VirtualService %1").arg(snapshot.routeName));
-    return snapshot;
 }
 
-Core::Result<RoutePatch> VirtualServiceAdapter::write(const Json &route, const ClusterView &view,
-                                                      const Core::TargetState &target) const
+Core::Result<RoutePatch> VirtualServiceAdapter::doWrite(const Kube::Reader &reader, const ClusterView &view,
+                                                        const Core::TargetState &target) const
 {
-    if (target.blueWeight + target.greenWeight == 0) {
-        return Core::makeError(Core::ErrorKind::Refused, QStringLiteral("refusing to set every weight to 0"));
-    }
-    const std::vector<Destination> destinations = colorDestinations(route, view);
+    const Json &route = *reader.json();
+    const std::vector<Destination> destinations = colorDestinations(reader, view);
     if (destinations.empty()) {
         return Core::makeError(
             Core::ErrorKind::Refused,

@@ -31,7 +31,7 @@ std::optional<Color> colorOfService(const QString &name, const QString &namespac
     return std::nullopt;
 }
 
-void applyWeights(Core::ReleaseSnapshot &snapshot, const Json &route, long long blue, long long green,
+void applyWeights(Core::ReleaseSnapshot &snapshot, const Kube::Reader &route, long long blue, long long green,
                   const QString &what)
 {
     if (blue < 0 || green < 0) {
@@ -48,7 +48,8 @@ void applyWeights(Core::ReleaseSnapshot &snapshot, const Json &route, long long 
     }
     snapshot.blue.trafficPercent = int(std::lround(100.0 * double(blue) / double(blue + green)));
     snapshot.green.trafficPercent = 100 - snapshot.blue.trafficPercent;
-    const std::optional<Color> annotated = Core::parseColor(Kube::annotation(route, Conventions::stableAnnotation));
+    const std::optional<Color> annotated = Core::parseColor(
+        route.field("metadata").field("annotations").field(Conventions::stableAnnotation.toStdString()).string());
     snapshot.stable = annotated ? *annotated : (blue >= green ? Color::Blue : Color::Green);
     if (snapshot.previous == snapshot.stable) {
         snapshot.previous.reset();
@@ -77,7 +78,7 @@ std::string annotationPointer(const QString &key)
 void appendRoleOperations(Json &ops, const Json &route, const Core::TargetState &target)
 {
     const std::string stable = Core::colorName(target.stable).toStdString();
-    const bool hasAnnotations = route.contains(Json::json_pointer("/metadata/annotations"));
+    const bool hasAnnotations = Kube::Reader(route).field("metadata").field("annotations").exists();
     const bool hasPrevious = !Kube::annotation(route, Conventions::previousAnnotation).isEmpty();
     if (!hasAnnotations) {
         Json annotations = {{Conventions::stableAnnotation.toStdString(), stable}};

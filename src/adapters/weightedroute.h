@@ -20,8 +20,11 @@ std::optional<Core::Color> colorOfService(const QString &name, const QString &na
 
 // Fills both environments' traffic share and the roles from raw weights (-1 = that color has no
 // backend), or sets snapshot.problem saying what the route lacks.
-void applyWeights(Core::ReleaseSnapshot &snapshot, const Kube::Json &route, long long blue, long long green,
+void applyWeights(Core::ReleaseSnapshot &snapshot, const Kube::Reader &route, long long blue, long long green,
                   const QString &what);
+
+// The largest weight a backend may carry: Gateway API's bound, and far inside int32 for the meshes.
+inline constexpr long long maxWeight = 1000000;
 
 // The route objects labelled curtain.dev/release (and, if given, with `annotation` set to "true").
 std::vector<const Kube::Json *> labelledRoutes(const std::vector<Kube::Json> &objects, const QString &annotation = {});

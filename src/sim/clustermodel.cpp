@@ -285,7 +285,13 @@ void ClusterModel::sendTraffic(double seconds)
 {
     std::lock_guard lock(m_mutex);
     for (const TrafficSource &source : m_scenario.traffic) {
-        for (const auto &[deployment, share] : targets(source)) {
+        std::vector<std::pair<json, double>> routed;
+        try {
+            routed = targets(source);
+        } catch (const std::exception &) {
+            continue; // a route the model cannot read serves nothing, as a mesh rejects such a config
+        }
+        for (const auto &[deployment, share] : routed) {
             serve(deployment, source.requestsPerSecond * share * seconds);
         }
     }

@@ -13,6 +13,7 @@ DemoCluster::DemoCluster(Scenario scenario, ServerOptions options)
       m_model(std::make_unique<ClusterModel>(*m_store, m_scenario)),
       m_server(std::make_unique<ApiServer>(*m_store, *m_model, options)), m_https(!options.tlsCertFile.empty())
 {
+    m_store->setSchemalessCustomResources(options.schemalessCustomResources);
     for (const json &object : m_scenario.objects) {
         const ResourceType *type = findResourceTypeByKind(object.value("kind", ""));
         if (!type) {

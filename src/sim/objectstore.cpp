@@ -64,10 +64,29 @@ ApiStatus invalid(const ResourceType &type, const std::string &name, const std::
              {"causes", {{{"reason", "FieldValueInvalid"}, {"message", detail}, {"field", field}}}}}};
 }
 
+std::optional<ApiStatus> validateFields(const ResourceType &type, const json &object, bool schemaless);
+
 // The validation the real API server (or the CRD schema) would do for the fields Curtain writes.
-std::optional<ApiStatus> validate(const ResourceType &type, const json &object)
+// Never throws: an object whose shape the checks cannot even walk is invalid as a whole.
+std::optional<ApiStatus> validate(const ResourceType &type, const json &object, bool schemaless)
 {
-    const std::string name = object["metadata"].value("name", "");
+    if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object()) {
+        return invalid(type, "", "metadata", "Invalid value: must be an object");
+    }
+    try {
+        return validateFields(type, object, schemaless);
+    } catch (const json::exception &) {
+        return invalid(type,
+                       object["metadata"].value("name", json()).is_string() ? object["metadata"].value("name", "")
+                                                                            : std::string(),
+                       "spec", "Invalid value: does not match the schema of " + type.kind);
+    }
+}
+
+std::optional<ApiStatus> validateFields(const ResourceType &type, const json &object, bool schemaless)
+{
+    const std::string name =
+        object["metadata"].value("name", json()).is_string() ? object["metadata"].value("name", "") : std::string();
     for (const char *map : {"labels", "annotations"}) {
         const json values = object["metadata"].value(map, json::object());
         if (!values.is_object()) {
@@ -79,6 +98,12 @@ std::optional<ApiStatus> validate(const ResourceType &type, const json &object)
                                "Invalid value: " + it->dump() + ": must be a string");
             }
         }
+    }
+    if (schemaless && !type.builtin) {
+        return std::nullopt;
+    }
+    if (!object.contains("spec")) {
+        return std::nullopt;
     }
     if (type.kind == "Deployment" || type.kind == "Rollout" || type.kind == "ReplicaSet") {
         const json replicas = object["spec"].value("replicas", json(1));
@@ -220,7 +245,7 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
                          type.groupResource() + " \"" + name + "\" already exists",
                          {{"name", name}, {"group", type.group}, {"kind", type.plural}}};
     }
-    if (auto error = validate(type, object)) {
+    if (auto error = validate(type, object, m_schemaless)) {
         return *error;
     }
     object["kind"] = type.kind;
@@ -356,7 +381,7 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
             patched.erase("status");
         }
     }
-    if (auto error = validate(type, patched)) {
+    if (auto error = validate(type, patched, m_schemaless)) {
         return *error;
     }
     if (patched == stored) {

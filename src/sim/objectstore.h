@@ -57,6 +57,11 @@ class ObjectStore
 public:
     explicit ObjectStore(std::size_t historyLimit = 5000) : m_historyLimit(historyLimit) {}
 
+    // Custom resources (HTTPRoute, VirtualService, TrafficSplit, Rollout…) accept any JSON object,
+    // as a CRD without a structural schema does, so clients can be tested against malformed objects.
+    // Built-in kinds stay validated.
+    void setSchemalessCustomResources(bool on) { m_schemaless = on; }
+
     // The objects that pass `filter`; with `limit`, only those from `offset` on (a page), copied.
     ListSnapshot list(const ResourceType &type, const std::string &ns,
                       const std::function<bool(const nlohmann::json &)> &filter, std::size_t offset = 0,
@@ -98,6 +103,7 @@ private:
     std::map<std::string, nlohmann::json> m_objects;
     std::deque<StoredEvent> m_history;
     std::size_t m_historyLimit;
+    bool m_schemaless = false;
     std::uint64_t m_version = 100;
     std::uint64_t m_compactedThrough = 100;
     std::uint64_t m_uid = 0;

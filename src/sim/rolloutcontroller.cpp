@@ -147,7 +147,11 @@ std::string RolloutController::podTemplateHash(const json &podTemplate)
 void RolloutController::reconcile(Clock::time_point now, bool controllerRunning)
 {
     for (const json &rollout : controllerRunning ? m_store.all(type("Rollout")) : std::vector<json>()) {
-        reconcileOne(rollout);
+        try {
+            reconcileOne(rollout);
+        } catch (const std::exception &) {
+            // Argo's controller logs a Rollout it cannot decode and goes on with the others.
+        }
     }
     advanceReplicaSets(now);
 }

@@ -22,6 +22,8 @@ struct ServerOptions
     // Appends one JSON line per write (POST, PUT, PATCH, DELETE) to this file, like kube-apiserver's
     // audit log at Request level: verb, requestURI, contentType, the exact requestBody, responseCode.
     std::string auditLogFile;
+    // Custom resources accept any JSON object (a CRD without a schema), for tests of malformed objects.
+    bool schemalessCustomResources = false;
 
     bool requiresAuthentication() const { return !tokens.empty() || !tokenFile.empty(); }
 };

@@ -1,6 +1,7 @@
 #include "adapters/argo/rolloutactions.h"
 
 #include <algorithm>
+#include <climits>
 
 namespace Curtain::Adapters::Argo {
 
@@ -24,12 +25,18 @@ ArgoWrite specPatch(const Json &rollout, const Json &spec)
 
 bool owns(const Json &rs, const Json &rollout)
 {
-    for (const Json &ref : rs.value(Json::json_pointer("/metadata/ownerReferences"), Json::array())) {
-        if (ref.value("kind", "") == "Rollout" && ref.value("name", "") == rollout["metadata"].value("name", "")) {
+    const QString name = Kube::objectName(rollout);
+    for (const Kube::Reader &ref : Kube::Reader(rs).field("metadata").field("ownerReferences").items()) {
+        if (ref.field("kind").string() == QLatin1String("Rollout") && ref.field("name").string() == name) {
             return true;
         }
     }
     return false;
+}
+
+bool manuallyPaused(const Json &rollout)
+{
+    return Kube::Reader(rollout).field("spec").field("paused").boolean();
 }
 
 } // namespace
@@ -43,29 +50,36 @@ QString rolloutPath(const Json &rollout)
 Core::Result<ArgoPlan> planPromote(const Json &rollout, bool full)
 {
     ArgoPlan plan;
-    const bool paused = rollout.value(Json::json_pointer("/spec/paused"), false);
-    const Json status = rollout.value("status", Json::object());
+    const Kube::Reader reader(rollout);
+    const bool paused = manuallyPaused(rollout);
+    const Kube::Reader status = reader.field("status");
     if (full) {
-        if (status.value("currentPodHash", "") != status.value("stableRS", "")) {
+        if (status.field("currentPodHash").string() != status.field("stableRS").string()) {
             plan.writes.append(
                 statusPatch(rollout, {{"promoteFull", true}}, paused ? Json{{"paused", false}} : Json()));
         }
     } else {
-        const bool canary = rollout.contains(Json::json_pointer("/spec/strategy/canary"));
-        const Json steps = rollout.value(Json::json_pointer("/spec/strategy/canary/steps"), Json::array());
-        const Json pauses = status.value("pauseConditions", Json::array());
-        const long long index = std::min<long long>(status.value("currentStepIndex", 0LL), (long long)steps.size());
-        const long long next = std::min<long long>(index + 1, (long long)steps.size());
-        const bool inconclusiveStep = status.value(Json::json_pointer("/canary/currentStepAnalysisRunStatus/status"),
-                                                   std::string()) == "Inconclusive";
+        const Kube::Reader canaryStrategy = reader.field("spec").field("strategy").field("canary");
+        const bool canary = canaryStrategy.exists();
+        const long long stepCount = (long long)canaryStrategy.field("steps").items().size();
+        const bool noPauses = status.field("pauseConditions").items().empty();
+        const long long index = std::min(status.field("currentStepIndex").integer(0, 0, INT_MAX), stepCount);
+        const long long next = std::min<long long>(index + 1, stepCount);
+        const bool inconclusiveStep =
+            status.field("canary").field("currentStepAnalysisRunStatus").field("status").string() ==
+            QLatin1String("Inconclusive");
         const Json unpause = paused ? Json{{"paused", false}} : Json();
-        if (canary && inconclusiveStep && !pauses.empty() && status.value("controllerPause", false)) {
+        if (!reader.ok()) {
+            return Core::makeError(Core::ErrorKind::InvalidInput,
+                                   QStringLiteral("%1: %2").arg(Kube::objectName(rollout), reader.problem()));
+        }
+        if (canary && inconclusiveStep && !noPauses && status.field("controllerPause").boolean()) {
             plan.writes.append(statusPatch(
                 rollout, {{"pauseConditions", nullptr}, {"controllerPause", false}, {"currentStepIndex", next}},
                 unpause));
-        } else if (!pauses.empty()) {
+        } else if (!noPauses) {
             plan.writes.append(statusPatch(rollout, {{"pauseConditions", nullptr}}, unpause));
-        } else if (canary && !steps.empty() && !paused) {
+        } else if (canary && stepCount > 0 && !paused) {
             // Not paused: promote skips the step in progress (an analysis or an experiment).
             plan.writes.append(statusPatch(rollout, {{"pauseConditions", nullptr}, {"currentStepIndex", next}}));
         }
@@ -96,7 +110,7 @@ ArgoPlan planPause(const Json &rollout)
 
 ArgoPlan planResume(const Json &rollout)
 {
-    if (!rollout.value(Json::json_pointer("/spec/paused"), false)) {
+    if (!manuallyPaused(rollout)) {
         return {{}, QStringLiteral("%1 is not paused by hand").arg(Kube::objectName(rollout))};
     }
     return {{specPatch(rollout, {{"paused", false}})}, {}};
@@ -137,12 +151,16 @@ Core::Result<ArgoPlan> planUndo(const Json &rollout, const std::vector<Json> &re
                                         revision == 0 ? QStringLiteral("\"previous\"") : QString::number(revision),
                                         known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", "))));
     }
-    Json templ = target->value(Json::json_pointer("/spec/template"), Json::object());
-    if (templ.contains(Json::json_pointer("/metadata/labels"))) {
-        templ["metadata"]["labels"].erase("rollouts-pod-template-hash");
+    const Kube::Reader targetTemplate = Kube::Reader(*target).field("spec").field("template");
+    Json templ = targetTemplate.isObject() ? *targetTemplate.json() : Json::object();
+    if (const auto labels = templ.find("metadata"); labels != templ.end() && labels->is_object()) {
+        if (const auto map = labels->find("labels"); map != labels->end() && map->is_object()) {
+            map->erase("rollouts-pod-template-hash");
+        }
     }
+    const Kube::Reader current = Kube::Reader(rollout).field("spec").field("template");
     ArgoPlan plan;
-    if (templ == rollout.value(Json::json_pointer("/spec/template"), Json::object())) {
+    if (templ == (current.isObject() ? *current.json() : Json::object())) {
         plan.skipped = QStringLiteral("skipped rollback (current template already matches revision %1)")
                            .arg(Kube::annotation(*target, QStringLiteral("rollout.argoproj.io/revision")));
         return plan;
@@ -157,14 +175,14 @@ Core::Result<Json> withImage(const Json &rollout, const QString &container, cons
 {
     Json updated = rollout;
     bool found = false;
+    const Kube::Reader podSpec = Kube::Reader(rollout).field("spec").field("template").field("spec");
     for (const char *list : {"initContainers", "containers", "ephemeralContainers"}) {
-        const Json::json_pointer pointer("/spec/template/spec/" + std::string(list));
-        if (!updated.contains(pointer)) {
-            continue;
-        }
-        for (Json &c : updated.at(pointer)) {
-            if (container == QLatin1String("*") || c.value("name", "") == container.toStdString()) {
-                c["image"] = image.toStdString();
+        const std::vector<Kube::Reader> containers = podSpec.field(list).items();
+        for (std::size_t i = 0; i < containers.size(); ++i) {
+            if (containers[i].isObject() &&
+                (container == QLatin1String("*") || containers[i].field("name").string() == container)) {
+                // Mutable subscripts on the copy, along a path the reader has just seen is there.
+                updated["spec"]["template"]["spec"][list][i]["image"] = image.toStdString();
                 found = true;
             }
         }

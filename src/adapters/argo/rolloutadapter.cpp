@@ -16,17 +16,16 @@ namespace {
 // The Service the strategy names for a role (stableService, canaryService, activeService,
 // previewService): its proxy serves that ReplicaSet's metrics, as the controller points its
 // selector at the ReplicaSet's pod-template-hash.
-QString metricsPath(const Json &rollout, const char *serviceField)
+QString metricsPath(const Kube::Reader &rollout, const char *serviceField)
 {
-    const bool blueGreen = rollout.contains(Json::json_pointer("/spec/strategy/blueGreen"));
-    const QString service = Kube::stringAt(
-        rollout,
-        (std::string(blueGreen ? "/spec/strategy/blueGreen/" : "/spec/strategy/canary/") + serviceField).c_str());
+    const Kube::Reader strategy = rollout.field("spec").field("strategy");
+    const bool blueGreen = strategy.field("blueGreen").exists();
+    const QString service = strategy.field(blueGreen ? "blueGreen" : "canary").field(serviceField).string();
     if (service.isEmpty()) {
         return {};
     }
     return QStringLiteral("/api/v1/namespaces/%1/services/%2/proxy/metrics")
-        .arg(Kube::objectNamespace(rollout), service);
+        .arg(rollout.field("metadata").field("namespace").string(), service);
 }
 
 Core::Environment environmentOf(const Core::ReplicaSetInfo &rs, Color color)
@@ -63,21 +62,22 @@ QString RolloutAdapter::objectPath(const Json &route) const
     return Argo::rolloutPath(route);
 }
 
-Core::ReleaseSnapshot RolloutAdapter::read(const Json &rollout, const ClusterView &view) const
+void RolloutAdapter::doRead(const Kube::Reader &rollout, const ClusterView &view, Core::ReleaseSnapshot &snapshot) const
 {
-    Core::ReleaseSnapshot snapshot;
-    snapshot.routeKind = kind();
-    completeSnapshot(snapshot, rollout, view);
     if (snapshot.name.isEmpty()) {
         snapshot.name = snapshot.routeName; // Rollouts are releases by themselves; the label only renames
     }
     snapshot.blue = Core::Environment();
     snapshot.green = Core::Environment();
     snapshot.green.color = Color::Green;
+    snapshot.problem.clear(); // the Rollout's own ReplicaSets are its environments, not Deployments
     const auto derived = Argo::deriveRolloutStatus(rollout, view.replicaSets, view.analysisRuns);
+    if (!rollout.ok()) {
+        return; // the read boundary names the malformed field
+    }
     if (!derived.ok()) {
         snapshot.problem = derived.error().message;
-        return snapshot;
+        return;
     }
     const Core::RolloutStatus &status = derived.value();
     snapshot.rollout = status;
@@ -100,7 +100,7 @@ Core::ReleaseSnapshot RolloutAdapter::read(const Json &rollout, const ClusterVie
     if (!stable) {
         snapshot.problem = QStringLiteral("Rollout %1 has no stable ReplicaSet yet (status.stableRS \"%2\")")
                                .arg(snapshot.routeName, status.stableHash);
-        return snapshot;
+        return;
     }
     snapshot.stable = stable->revision % 2 == 1 ? Color::Blue : Color::Green;
     snapshot.environment(snapshot.stable) = environmentOf(*stable, snapshot.stable);
@@ -129,14 +129,14 @@ Core::ReleaseSnapshot RolloutAdapter::read(const Json &rollout, const ClusterVie
     if (candidate && status.fullyPromoted()) {
         snapshot.previous = other;
     }
-    return snapshot;
 }
 
-Core::Result<RoutePatch> RolloutAdapter::write(const Json &route, const ClusterView &, const Core::TargetState &) const
+Core::Result<RoutePatch> RolloutAdapter::doWrite(const Kube::Reader &route, const ClusterView &,
+                                                 const Core::TargetState &) const
 {
     return Core::makeError(Core::ErrorKind::Refused,
                            QStringLiteral("Rollout %1 is driven by Argo Rollouts; Curtain writes no weights to it")
-                               .arg(Kube::objectName(route)));
+                               .arg(route.field("metadata").field("name").string()));
 }
 
 } // namespace Curtain::Adapters

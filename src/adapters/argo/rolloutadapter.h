@@ -13,13 +13,16 @@ class RolloutAdapter final : public RouteAdapter
 {
 public:
     Core::RouteKind kind() const override { return Core::RouteKind::ArgoRollout; }
+    QString objectKind() const override { return QStringLiteral("Rollout"); }
     QString group() const override { return QStringLiteral("argoproj.io"); }
     QString resource() const override { return QStringLiteral("rollouts"); }
     std::vector<const Kube::Json *> routes(const ClusterView &view) const override;
     QString objectPath(const Kube::Json &route) const override;
-    Core::ReleaseSnapshot read(const Kube::Json &route, const ClusterView &view) const override;
-    Core::Result<RoutePatch> write(const Kube::Json &route, const ClusterView &view,
-                                   const Core::TargetState &target) const override;
+
+private:
+    void doRead(const Kube::Reader &route, const ClusterView &view, Core::ReleaseSnapshot &snapshot) const override;
+    Core::Result<RoutePatch> doWrite(const Kube::Reader &route, const ClusterView &view,
+                                     const Core::TargetState &target) const override;
 };
 
 } // namespace Curtain::Adapters
