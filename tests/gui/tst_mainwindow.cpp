@@ -77,7 +77,7 @@ private Q_SLOTS:
 
     void window_showsBothPanelsWithVersions()
     {
-        QTRY_COMPARE(m_window->selectedRelease(), QStringLiteral("catalog"));
+        QTRY_COMPARE(m_window->selectedRelease().name, QStringLiteral("catalog"));
         QTRY_COMPARE(text("versionLabel", "bluePanel"), QStringLiteral("v2.3.0"));
         QCOMPARE(text("versionLabel", "greenPanel"), QStringLiteral("v2.4.0"));
         QCOMPARE(text("trafficLabel", "bluePanel"), QStringLiteral("100 %"));
@@ -138,7 +138,7 @@ private Q_SLOTS:
     void failedAction_isShownAndChangesNothing()
     {
         m_window->selectRelease(QStringLiteral("catalog"));
-        QTRY_COMPARE(m_window->selectedRelease(), QStringLiteral("catalog"));
+        QTRY_COMPARE(m_window->selectedRelease().name, QStringLiteral("catalog"));
         // Someone scales the candidate to zero: sending it traffic must be refused, visibly.
         QCOMPARE(m_api->patch("/apis/apps/v1/namespaces/demo/deployments/catalog-green", "application/merge-patch+json",
                               R"({"spec":{"replicas":0}})"),

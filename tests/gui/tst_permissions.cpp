@@ -61,9 +61,9 @@ private Q_SLOTS:
 
     void deniedPatch_disablesFlipAndNamesThePermission()
     {
-        QTRY_COMPARE(m_window->selectedRelease(), QStringLiteral("catalog"));
+        QTRY_COMPARE(m_window->selectedRelease().name, QStringLiteral("catalog"));
         m_window->selectRelease(QStringLiteral("checkout"));
-        QTRY_COMPARE(m_window->selectedRelease(), QStringLiteral("checkout"));
+        QTRY_COMPARE(m_window->selectedRelease().name, QStringLiteral("checkout"));
         QTRY_VERIFY(!button("flipButton")->isEnabled());
         QVERIFY2(
             button("flipButton")->toolTip().contains(QStringLiteral("You may not patch services in namespace demo")),
@@ -81,7 +81,7 @@ private Q_SLOTS:
     void allowedRoute_keepsItsActions()
     {
         m_window->selectRelease(QStringLiteral("catalog"));
-        QTRY_COMPARE(m_window->selectedRelease(), QStringLiteral("catalog"));
+        QTRY_COMPARE(m_window->selectedRelease().name, QStringLiteral("catalog"));
         QTRY_VERIFY(button("flipButton")->isEnabled());
         QVERIFY(button("promoteButton")->isEnabled());
     }
@@ -99,7 +99,7 @@ private Q_SLOTS:
         m_window->setEngine(engine, QStringLiteral("other cluster"));
         engine->start();
         m_window->selectRelease(QStringLiteral("checkout"));
-        QTRY_COMPARE(m_window->selectedRelease(), QStringLiteral("checkout"));
+        QTRY_COMPARE(m_window->selectedRelease().name, QStringLiteral("checkout"));
         QTRY_VERIFY(button("flipButton")->isEnabled()); // this cluster lets us patch Services
         QVERIFY(!m_window->findChild<QWidget *>(QStringLiteral("insecureWarning"))->isVisible());
         QCOMPARE(m_window->findChild<QLabel *>(QStringLiteral("clusterLabel"))->text(),

@@ -59,7 +59,7 @@ private Q_SLOTS:
 
     void serviceSelectorRelease_cannotRunAPlan_andSaysWhy()
     {
-        QTRY_VERIFY(m_window->selectedRelease() == QStringLiteral("catalog"));
+        QTRY_VERIFY(m_window->selectedRelease().name == QStringLiteral("catalog"));
         m_window->selectRelease(QStringLiteral("checkout"));
         QPushButton *start = child<QPushButton>("startPlan");
         QTRY_VERIFY(start && !start->isEnabled());
