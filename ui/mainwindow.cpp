@@ -31,6 +31,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace Curtain::Ui {
 
 MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDescription, QWidget *parent)
@@ -194,9 +196,9 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     });
     connect(m_plan, &PlanPanel::startRequested, this, &MainWindow::startPlan);
     // The engine hears of releases as "namespace/name": a bare name is ambiguous across namespaces.
-    connect(m_plan, &PlanPanel::resumeRequested, this, [this] { m_engine->resumePlan(m_selected.toString()); });
+    connect(m_plan, &PlanPanel::resumeRequested, this, [this] { m_engine->resumePlan(planTarget(m_selected)); });
     connect(m_plan, &PlanPanel::stopRequested, this,
-            [this] { m_engine->stopPlan(m_selected.toString(), tr("Stopped from the console; the weight holds.")); });
+            [this] { m_engine->stopPlan(planTarget(m_selected), tr("Stopped from the console; the weight holds.")); });
     connect(m_plan, &PlanPanel::saveRequested, this, [this](const Core::Plan &plan) {
         const Core::ReleaseKey release = m_selected;
         Core::onFinished(
@@ -277,6 +279,18 @@ Core::ReleaseKey MainWindow::keyOf(const QString &engineName) const
     const Core::ReleaseKey key = Core::ReleaseKey::fromString(engineName);
     const int row = key.namespaceName.isEmpty() ? m_model->rowOf(key) : -1;
     return row < 0 ? key : m_model->releases().at(row).key();
+}
+
+QString MainWindow::planTarget(const Core::ReleaseKey &release) const
+{
+    // The engine names a plan's Lease "curtain-plan-" + the string it is given, so "namespace/name"
+    // would make an invalid object name. Until it names the Lease after the release's own name, a
+    // release whose name is unique among those listed is driven by its name (the Lease every console
+    // and curtainctl share); only a name shared across namespaces needs the full key.
+    const auto &all = m_model->releases();
+    const auto sameName = std::count_if(all.cbegin(), all.cend(),
+                                        [&release](const Core::ReleaseSnapshot &r) { return r.name == release.name; });
+    return sameName == 1 ? release.name : release.toString();
 }
 
 void MainWindow::selectRelease(const Core::ReleaseKey &release)
@@ -497,7 +511,7 @@ void MainWindow::startPlan(const Core::Plan &plan)
         QStringLiteral("curtain@%1/%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
     m_drivenHere.insert(release);
     m_lastAction->setText(tr("Plan started on %1").arg(shownName(release)));
-    Core::onFinished(m_engine->runPlan(release.toString(), plan, options), this,
+    Core::onFinished(m_engine->runPlan(planTarget(release), plan, options), this,
                      [this, release](const Core::Result<Core::PlanProgress> &end) {
                          m_drivenHere.remove(release);
                          m_lastAction->setText(

@@ -69,8 +69,9 @@ private:
     void refreshCharts();
     void run(Core::ActionRequest request);
     const Core::ReleaseSnapshot *current() const;
-    QString shownName(const Core::ReleaseKey &release) const; // how messages name a release
-    Core::ReleaseKey keyOf(const QString &engineName) const;  // a release as the engine names it, as a key
+    QString shownName(const Core::ReleaseKey &release) const;  // how messages name a release
+    Core::ReleaseKey keyOf(const QString &engineName) const;   // a release as the engine names it, as a key
+    QString planTarget(const Core::ReleaseKey &release) const; // how runPlan/resumePlan/stopPlan name it
 
     Engine::ReleaseEngine *m_engine = nullptr;
     Models::ReleaseListModel *m_model;
