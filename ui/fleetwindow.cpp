@@ -32,7 +32,7 @@ FleetWindow::FleetWindow(Models::FleetModel *model, QWidget *parent) : QWidget(p
     layout->addWidget(m_table);
     resize(900, 500);
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
-        const QString release = index.data(Models::FleetModel::ReleaseNameRole).toString();
+        const auto release = index.data(Models::FleetModel::ReleaseKeyRole).value<Core::ReleaseKey>();
         if (!release.isEmpty()) {
             Q_EMIT openRequested(index.data(Models::FleetModel::ContextRole).toString(), release);
         }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/release.h"
+
 #include <QWidget>
 
 class QTableView;
@@ -20,7 +22,7 @@ public:
     explicit FleetWindow(Models::FleetModel *model, QWidget *parent = nullptr);
 
 Q_SIGNALS:
-    void openRequested(const QString &context, const QString &release);
+    void openRequested(const QString &context, const Curtain::Core::ReleaseKey &release);
 
 private:
     QTableView *m_table;

@@ -31,6 +31,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace Curtain::Ui {
 
 MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDescription, QWidget *parent)
@@ -137,30 +139,31 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     setEngine(engine, clusterDescription);
 
     connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &index) {
-        m_selected = index.isValid() ? index.data(Models::ReleaseListModel::ReleaseNameRole).toString() : QString();
+        m_selected = index.isValid() ? index.data(Models::ReleaseListModel::ReleaseKeyRole).value<Core::ReleaseKey>()
+                                     : Core::ReleaseKey();
         showSelected();
         refreshCharts();
     });
     connect(m_slider, &WeightSlider::weightRequested, this, [this](int weight) {
         if (const Core::ReleaseSnapshot *release = current()) {
             m_slider->setPending(weight);
-            run({Core::ActionKind::SetWeight, release->name, weight, release->routeResourceVersion});
+            run({Core::ActionKind::SetWeight, release->key().toString(), weight, release->routeResourceVersion});
         }
     });
     connect(m_actions, &ActionBar::promoteRequested, this, [this] {
         if (const Core::ReleaseSnapshot *release = current()) {
-            run({Core::ActionKind::Promote, release->name, 0, release->routeResourceVersion});
+            run({Core::ActionKind::Promote, release->key().toString(), 0, release->routeResourceVersion});
         }
     });
     connect(m_actions, &ActionBar::flipRequested, this, [this] {
         if (const Core::ReleaseSnapshot *release = current()) {
-            run({Core::ActionKind::Flip, release->name, 0, release->routeResourceVersion});
+            run({Core::ActionKind::Flip, release->key().toString(), 0, release->routeResourceVersion});
         }
     });
     connect(m_actions, &ActionBar::rollbackRequested, this, [this] {
         // Rollback acts on the cluster's latest state, never on what this window last saw.
         if (const Core::ReleaseSnapshot *release = current()) {
-            run({Core::ActionKind::Rollback, release->name, 0, {}});
+            run({Core::ActionKind::Rollback, release->key().toString(), 0, {}});
         }
     });
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -184,20 +187,22 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     connect(&m_chartTimer, &QTimer::timeout, m_rollout, &RolloutPanel::refreshCountdown);
     connect(m_rollout, &RolloutPanel::actionRequested, this, [this](Core::ActionKind kind, int revision) {
         if (const Core::ReleaseSnapshot *release = current()) {
-            Core::ActionRequest request{kind, release->name, 0, release->routeResourceVersion};
+            Core::ActionRequest request{kind, release->key().toString(), 0, release->routeResourceVersion};
             request.revision = revision;
             run(request);
         }
     });
     connect(m_plan, &PlanPanel::startRequested, this, &MainWindow::startPlan);
-    connect(m_plan, &PlanPanel::resumeRequested, this, [this] { m_engine->resumePlan(m_selected); });
+    // The engine hears of releases as "namespace/name": a bare name is ambiguous across namespaces.
+    connect(m_plan, &PlanPanel::resumeRequested, this, [this] { m_engine->resumePlan(planTarget(m_selected)); });
     connect(m_plan, &PlanPanel::stopRequested, this,
-            [this] { m_engine->stopPlan(m_selected, tr("Stopped from the console; the weight holds.")); });
+            [this] { m_engine->stopPlan(planTarget(m_selected), tr("Stopped from the console; the weight holds.")); });
     connect(m_plan, &PlanPanel::saveRequested, this, [this](const Core::Plan &plan) {
-        const QString release = m_selected;
-        Core::onFinished(m_engine->savePlan(release, plan), this, [this, release](const Core::Result<Core::Done> &r) {
-            m_lastAction->setText(r.ok() ? tr("Plan saved on %1").arg(release) : r.error().message);
-        });
+        const Core::ReleaseKey release = m_selected;
+        Core::onFinished(
+            m_engine->savePlan(release.toString(), plan), this, [this, release](const Core::Result<Core::Done> &r) {
+                m_lastAction->setText(r.ok() ? tr("Plan saved on %1").arg(shownName(release)) : r.error().message);
+            });
     });
     showSelected();
 }
@@ -247,7 +252,7 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
             });
     connect(m_engine, &Engine::ReleaseEngine::planUpdated, this,
             [this](const QString &release, const Core::PlanProgress &progress, const Core::Judgement &judgement) {
-                m_plan->setProgress(release, progress, judgement);
+                m_plan->setProgress(keyOf(release), progress, judgement);
             });
     m_drivenHere.clear();
     showSelected();
@@ -276,13 +281,38 @@ const Core::ReleaseSnapshot *MainWindow::current() const
     return row < 0 ? nullptr : &m_model->releases().at(row);
 }
 
-void MainWindow::selectRelease(const QString &name)
+QString MainWindow::shownName(const Core::ReleaseKey &release) const
 {
-    const int row = m_model->rowOf(name);
+    return m_model->displayName(release);
+}
+
+Core::ReleaseKey MainWindow::keyOf(const QString &engineName) const
+{
+    const Core::ReleaseKey key = Core::ReleaseKey::fromString(engineName);
+    const int row = key.namespaceName.isEmpty() ? m_model->rowOf(key) : -1;
+    return row < 0 ? key : m_model->releases().at(row).key();
+}
+
+QString MainWindow::planTarget(const Core::ReleaseKey &release) const
+{
+    // The engine names a plan's Lease "curtain-plan-" + the string it is given, so "namespace/name"
+    // would make an invalid object name. Until it names the Lease after the release's own name, a
+    // release whose name is unique among those listed is driven by its name (the Lease every console
+    // and curtainctl share); only a name shared across namespaces needs the full key.
+    const auto &all = m_model->releases();
+    const auto sameName = std::count_if(all.cbegin(), all.cend(),
+                                        [&release](const Core::ReleaseSnapshot &r) { return r.name == release.name; });
+    return sameName == 1 ? release.name : release.toString();
+}
+
+void MainWindow::selectRelease(const Core::ReleaseKey &release)
+{
+    const int row = m_model->rowOf(release);
     if (row >= 0) {
+        m_selected = m_model->releases().at(row).key();
         m_list->selectRow(row);
     } else {
-        m_selected = name; // not listed (yet): selected as soon as it appears
+        m_selected = release; // not listed (yet): selected as soon as it appears
     }
 }
 
@@ -318,9 +348,12 @@ void MainWindow::onReleases(const Core::ReleaseSnapshots &releases)
     updateNamespaces(releases);
     m_model->setReleases(releases);
     if (m_model->rowOf(m_selected) < 0 && !releases.isEmpty()) {
-        m_selected = releases.front().name;
+        m_selected = releases.front().key();
     }
     const int row = m_model->rowOf(m_selected);
+    if (row >= 0) {
+        m_selected = releases.at(row).key(); // a name asked for before it was listed now has its namespace
+    }
     if (row >= 0 && m_list->currentIndex().row() != row) {
         const QSignalBlocker blocker(m_list->selectionModel());
         m_list->selectRow(row);
@@ -347,7 +380,7 @@ void MainWindow::showSelected()
         m_rollout->setRelease(nullptr);
         return;
     }
-    m_heading->setText(release->name);
+    m_heading->setText(shownName(release->key()));
     QString sub = tr("%1 · %2 %3/%4 · stable %5 (%6)")
                       .arg(Core::strategyName(release->strategy()), Core::routeKindName(release->routeKind),
                            release->namespaceName, release->routeName, Core::colorName(release->stable),
@@ -358,24 +391,24 @@ void MainWindow::showSelected()
     m_subheading->setText(sub);
     m_blue->setRelease(*release);
     m_green->setRelease(*release);
-    m_blue->setMetrics(m_history.latest(release->name, Core::Color::Blue));
-    m_green->setMetrics(m_history.latest(release->name, Core::Color::Green));
+    m_blue->setMetrics(m_history.latest(release->key(), Core::Color::Blue));
+    m_green->setMetrics(m_history.latest(release->key(), Core::Color::Green));
     m_slider->setRelease(*release);
     m_actions->setRelease(*release);
     m_actions->setBusy(m_inFlight > 0);
     // An Argo Rollout walks its own steps: step control instead of a plan.
     const bool rollout = release->routeKind == Core::RouteKind::ArgoRollout;
-    m_plan->setRelease(rollout ? nullptr : release, m_drivenHere.contains(release->name));
+    m_plan->setRelease(rollout ? nullptr : release, m_drivenHere.contains(release->key()));
     m_rollout->setRelease(release);
     m_rollout->setBusy(m_inFlight > 0);
-    Q_EMIT releaseShown(release->name);
+    Q_EMIT releaseShown(release->key());
 }
 
 void MainWindow::onMetrics(const Core::ReleaseMetrics &metrics)
 {
     m_history.add(metrics);
-    m_metricsAt.insert(metrics.release, QDateTime::currentMSecsSinceEpoch());
-    m_metricsError.remove(metrics.release);
+    m_metricsAt.insert(metrics.release.toString(), QDateTime::currentMSecsSinceEpoch());
+    m_metricsError.remove(metrics.release.toString());
     if (metrics.release == m_selected) {
         m_blue->setMetrics(metrics.blue);
         m_green->setMetrics(metrics.green);
@@ -414,11 +447,11 @@ void MainWindow::onConnection(Engine::ConnectionState state, const QString &deta
 QString MainWindow::metricsStaleness() const
 {
     // The shown release's metrics, judged like the data: live only while recently scraped.
-    if (m_selected.isEmpty() || m_connectionState != Engine::ConnectionState::Live) {
+    if (m_selected.name.isEmpty() || m_connectionState != Engine::ConnectionState::Live) {
         return {};
     }
-    const QString error = m_metricsError.value(m_selected);
-    const qint64 at = m_metricsAt.value(m_selected, 0);
+    const QString error = m_metricsError.value(m_selected.toString());
+    const qint64 at = m_metricsAt.value(m_selected.toString(), 0);
     const qint64 ageMs = at > 0 ? QDateTime::currentMSecsSinceEpoch() - at : -1;
     if (error.isEmpty() && ageMs >= 0 && ageMs <= metricsBoundMs) {
         return {};
@@ -474,7 +507,8 @@ void MainWindow::run(Core::ActionRequest request)
     ++m_inFlight;
     m_actions->setBusy(true);
     m_rollout->setBusy(true);
-    m_lastAction->setText(tr("%1 %2…").arg(Core::actionName(request.kind), request.release));
+    m_lastAction->setText(
+        tr("%1 %2…").arg(Core::actionName(request.kind), shownName(Core::ReleaseKey::fromString(request.release))));
     Core::onFinished(
         m_engine->perform(request), this, [this, request](const Core::Result<Core::ActionOutcome> &result) {
             --m_inFlight;
@@ -504,17 +538,18 @@ void MainWindow::run(Core::ActionRequest request)
 
 void MainWindow::startPlan(const Core::Plan &plan)
 {
-    const QString release = m_selected;
+    const Core::ReleaseKey release = m_selected;
     Engine::PlanOptions options;
     options.identity =
         QStringLiteral("curtain@%1/%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
     m_drivenHere.insert(release);
-    m_lastAction->setText(tr("Plan started on %1").arg(release));
-    Core::onFinished(m_engine->runPlan(release, plan, options), this,
+    m_lastAction->setText(tr("Plan started on %1").arg(shownName(release)));
+    Core::onFinished(m_engine->runPlan(planTarget(release), plan, options), this,
                      [this, release](const Core::Result<Core::PlanProgress> &end) {
                          m_drivenHere.remove(release);
-                         m_lastAction->setText(end.ok() ? QStringLiteral("%1: %2").arg(release, end.value().outcome)
-                                                        : end.error().message);
+                         m_lastAction->setText(
+                             end.ok() ? QStringLiteral("%1: %2").arg(shownName(release), end.value().outcome)
+                                      : end.error().message);
                          showSelected();
                      });
     showSelected();

@@ -45,15 +45,17 @@ public:
     void showMessage(const QString &message); // e.g. a context that could not be opened
     void setAboutText(const QString &html);   // Help ▸ About: name, version, links (from the branding)
 
-    QString selectedRelease() const { return m_selected; }
-    void selectRelease(const QString &name);
+    Core::ReleaseKey selectedRelease() const { return m_selected; }
+    void selectRelease(const Core::ReleaseKey &release);
+    // "namespace/name", or a bare name (the first release of that name), e.g. from --release.
+    void selectRelease(const QString &release) { selectRelease(Core::ReleaseKey::fromString(release)); }
     QString lastActionText() const;
     PlanPanel *planPanel() const { return m_plan; }
     RolloutPanel *rolloutPanel() const { return m_rollout; }
 
 Q_SIGNALS:
     void actionFinished(bool ok, const QString &message);
-    void releaseShown(const QString &release); // both panels now show this release's data
+    void releaseShown(const Curtain::Core::ReleaseKey &release); // both panels now show this release's data
     void contextRequested(const QString &context);
     void fleetRequested();
     void namespaceRequested(const QString &namespaceName); // empty: all namespaces
@@ -67,6 +69,9 @@ private:
     void refreshCharts();
     void run(Core::ActionRequest request);
     const Core::ReleaseSnapshot *current() const;
+    QString shownName(const Core::ReleaseKey &release) const;  // how messages name a release
+    Core::ReleaseKey keyOf(const QString &engineName) const;   // a release as the engine names it, as a key
+    QString planTarget(const Core::ReleaseKey &release) const; // how runPlan/resumePlan/stopPlan name it
 
     Engine::ReleaseEngine *m_engine = nullptr;
     Models::ReleaseListModel *m_model;
@@ -82,7 +87,7 @@ private:
     ActionBar *m_actions;
     PlanPanel *m_plan;
     RolloutPanel *m_rollout;
-    QSet<QString> m_drivenHere; // releases whose plan this window started
+    QSet<Core::ReleaseKey> m_drivenHere; // releases whose plan this window started
     void startPlan(const Core::Plan &plan);
     QLabel *m_cluster;
     QLabel *m_insecure;
@@ -101,7 +106,7 @@ private:
     QHash<QString, QString> m_metricsError; // release → the last scrape failure, until one succeeds
     static constexpr qint64 metricsBoundMs = 10'000;
     QString metricsStaleness() const;
-    QString m_selected;
+    Core::ReleaseKey m_selected; // without a namespace only until a release of that name is listed
     QString m_about;
     int m_inFlight = 0;
 };

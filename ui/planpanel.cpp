@@ -111,7 +111,7 @@ Core::Plan PlanPanel::chosenPlan() const
 void PlanPanel::editPlan()
 {
     QDialog dialog(this);
-    dialog.setWindowTitle(tr("Plan for %1").arg(m_release));
+    dialog.setWindowTitle(tr("Plan for %1").arg(m_release.toString()));
     auto *editor = new QPlainTextEdit(&dialog);
     editor->setObjectName(QStringLiteral("planEditor"));
     editor->setPlainText(QString::fromUtf8(QJsonDocument(chosenPlan().toJson()).toJson(QJsonDocument::Indented)));
@@ -153,19 +153,19 @@ void PlanPanel::setRelease(const Core::ReleaseSnapshot *release, bool drivenHere
     setVisible(release != nullptr);
     m_drivenHere = drivenHere;
     if (!release) {
-        m_release.clear();
+        m_release = {};
         return;
     }
-    const bool changed = m_release != release->name || m_savedPlan.has_value() != release->savedPlan.has_value() ||
+    const bool changed = m_release != release->key() || m_savedPlan.has_value() != release->savedPlan.has_value() ||
                          (m_savedPlan && release->savedPlan && m_savedPlan->toJson() != release->savedPlan->toJson());
-    m_release = release->name;
+    m_release = release->key();
     m_savedPlan = release->savedPlan;
     m_driver = release->planDriver;
     if (changed) {
         const QString previous = m_template->currentData().toString();
         m_template->clear();
         if (m_savedPlan) {
-            m_template->addItem(tr("Saved on %1").arg(m_release), QStringLiteral("saved"));
+            m_template->addItem(tr("Saved on %1").arg(m_release.name), QStringLiteral("saved"));
         }
         m_template->addItem(tr("Classic: 5 % for 15 min → checks → 25 % → checks → promote"),
                             QStringLiteral("classic"));
@@ -193,13 +193,13 @@ void PlanPanel::setRelease(const Core::ReleaseSnapshot *release, bool drivenHere
     m_start->setToolTip(weighted ? m_start->toolTip()
                                  : tr("%1 is routed by a Service selector (all or nothing): use Flip. Plans need "
                                       "a weighted route.")
-                                       .arg(m_release));
+                                       .arg(m_release.name));
     m_resume->setVisible(drivenHere && shown.progress.state == Core::PlanState::Paused);
     m_stop->setVisible(drivenHere && running);
     show(shown, running, m_driver);
 }
 
-void PlanPanel::setProgress(const QString &release, const Core::PlanProgress &progress,
+void PlanPanel::setProgress(const Core::ReleaseKey &release, const Core::PlanProgress &progress,
                             const Core::Judgement &judgement)
 {
     Shown &shown = m_shown[release];
@@ -245,7 +245,7 @@ void PlanPanel::show(const Shown &shown, bool running, const QString &driver)
 {
     const Core::PlanProgress &p = shown.progress;
     if (p.plan.steps.isEmpty()) {
-        m_timeline->setText(tr("No plan has run on %1. Pick one and press Start plan.").arg(m_release));
+        m_timeline->setText(tr("No plan has run on %1. Pick one and press Start plan.").arg(m_release.name));
         m_status->clear();
         m_evidence->clear();
         m_outcome->clear();

@@ -28,8 +28,9 @@ public:
 
     // What the route says (saved plan, progress written by whichever console drives it).
     void setRelease(const Core::ReleaseSnapshot *release, bool drivenHere);
-    // Live progress from the plan this console drives.
-    void setProgress(const QString &release, const Core::PlanProgress &progress, const Core::Judgement &judgement);
+    // Live progress from the plan this console drives, for the release it names (maybe not the one shown).
+    void setProgress(const Core::ReleaseKey &release, const Core::PlanProgress &progress,
+                     const Core::Judgement &judgement);
     void refreshCountdown();
 
     QString timelineText() const;
@@ -58,11 +59,11 @@ private:
     void editPlan();
     void show(const Shown &shown, bool running, const QString &driver);
 
-    QString m_release;
+    Core::ReleaseKey m_release; // the release shown; texts name it by its name, the heading says where
     std::optional<Core::Plan> m_savedPlan;
     bool m_drivenHere = false;
     QString m_driver;
-    QHash<QString, Shown> m_shown; // by release
+    QHash<Core::ReleaseKey, Shown> m_shown;
     QComboBox *m_template;
     QPushButton *m_edit;
     QPushButton *m_start;

@@ -113,11 +113,11 @@ void RolloutPanel::setRelease(const Core::ReleaseSnapshot *release)
     const bool rollout = release && release->routeKind == Core::RouteKind::ArgoRollout;
     setVisible(rollout);
     if (!rollout) {
-        m_release.clear();
+        m_release = {};
         m_status.reset();
         return;
     }
-    m_release = release->name;
+    m_release = release->key();
     m_status = release->rollout;
     m_capabilities = release->capabilities;
     setBusy(m_busy);

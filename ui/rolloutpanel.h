@@ -40,11 +40,11 @@ private:
     void apply(QPushButton *button, const Core::Capability &capability, const QString &what);
     QPushButton *addButton(const QString &text, const QString &name, Core::ActionKind kind);
 
-    QString m_release;
+    Core::ReleaseKey m_release;
     std::optional<Core::RolloutStatus> m_status;
     Core::Capabilities m_capabilities;
     bool m_busy = false;
-    QHash<QString, QDateTime> m_waitingSince; // per release: when "waiting for the controller" began
+    QHash<Core::ReleaseKey, QDateTime> m_waitingSince; // per release: when "waiting for the controller" began
     QLabel *m_state;
     QLabel *m_steps;
     QLabel *m_analysis;

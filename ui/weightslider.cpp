@@ -109,8 +109,8 @@ void WeightSlider::request(int weight)
 
 void WeightSlider::setRelease(const Core::ReleaseSnapshot &release)
 {
-    const bool otherRelease = release.name != m_release;
-    m_release = release.name;
+    const bool otherRelease = release.key() != m_release;
+    m_release = release.key();
     const Core::Capability &capability = release.capabilities.setWeight;
     m_slider->setEnabled(capability.enabled);
     for (QPushButton *button : std::as_const(m_presets)) {

@@ -46,7 +46,7 @@ private:
     QTimer m_keyboardSettle;
     State m_state = State::Idle;
     int m_applied = 0;
-    QString m_release;
+    Core::ReleaseKey m_release;
 };
 
 } // namespace Curtain::Ui

@@ -205,7 +205,7 @@ int main(int argc, char *argv[])
         if (!fleetWindow) {
             fleetWindow = std::make_unique<Ui::FleetWindow>(&fleetModel);
             QObject::connect(fleetWindow.get(), &Ui::FleetWindow::openRequested, &window,
-                             [&](const QString &context, const QString &release) {
+                             [&](const QString &context, const Core::ReleaseKey &release) {
                                  if (context == session->contextName() || switchTo(context)) {
                                      window.selectRelease(release);
                                      window.raise();

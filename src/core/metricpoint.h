@@ -20,7 +20,7 @@ struct MetricPoint
 
 struct ReleaseMetrics
 {
-    QString release;
+    ReleaseKey release; // never the bare name: same-named releases of two namespaces are two series
     MetricPoint blue;
     MetricPoint green;
     const MetricPoint &point(Color color) const { return color == Color::Blue ? blue : green; }

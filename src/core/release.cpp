@@ -1,5 +1,7 @@
 #include "core/release.h"
 
+#include <QHashFunctions>
+
 namespace Curtain::Core {
 
 QString colorName(Color color)
@@ -52,6 +54,33 @@ QString routeObjectKind(RouteKind kind)
         return routeKindName(kind);
     }
     return {};
+}
+
+QString ReleaseKey::toString() const
+{
+    return namespaceName.isEmpty() ? name : namespaceName + QLatin1Char('/') + name;
+}
+
+ReleaseKey ReleaseKey::fromString(const QString &text)
+{
+    const qsizetype slash = text.indexOf(QLatin1Char('/'));
+    return slash < 0 ? ReleaseKey{{}, text} : ReleaseKey{text.left(slash), text.mid(slash + 1)};
+}
+
+bool ReleaseKey::matches(const ReleaseKey &other) const
+{
+    return name == other.name &&
+           (namespaceName == other.namespaceName || namespaceName.isEmpty() || other.namespaceName.isEmpty());
+}
+
+size_t qHash(const ReleaseKey &key, size_t seed) noexcept
+{
+    return qHashMulti(seed, key.namespaceName, key.name);
+}
+
+size_t qHash(Color color, size_t seed) noexcept
+{
+    return ::qHash(int(color), seed);
 }
 
 QString imageTag(const QString &image)

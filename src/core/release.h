@@ -8,6 +8,7 @@
 #include <QMetaType>
 #include <QString>
 
+#include <compare>
 #include <optional>
 
 namespace Curtain::Core {
@@ -86,6 +87,35 @@ struct Capabilities
     Capability undo;
 };
 
+// Who a release is. Names repeat across namespaces (a `checkout` in `shop` and one in `shop-eu`), so
+// every lookup, map and message to the engine uses the key; only what is displayed may drop the namespace.
+struct ReleaseKey
+{
+    QString namespaceName;
+    QString name;
+
+    bool isEmpty() const { return name.isEmpty(); }
+    // "namespace/name" (just the name while the namespace is unknown): the form the engine and
+    // curtainctl accept.
+    QString toString() const;
+    // Reads "namespace/name", or a bare name (namespaceName stays empty: any namespace may match).
+    static ReleaseKey fromString(const QString &text);
+    // True when `other` names this release: equal keys, or a bare-name key with the same name.
+    bool matches(const ReleaseKey &other) const;
+
+    friend bool operator==(const ReleaseKey &a, const ReleaseKey &b) = default;
+    friend std::strong_ordering operator<=>(const ReleaseKey &a, const ReleaseKey &b)
+    {
+        if (const int ns = QString::compare(a.namespaceName, b.namespaceName); ns != 0) {
+            return ns <=> 0;
+        }
+        return QString::compare(a.name, b.name) <=> 0;
+    }
+};
+
+size_t qHash(const ReleaseKey &key, size_t seed = 0) noexcept;
+size_t qHash(Color color, size_t seed = 0) noexcept;
+
 // An immutable description of one release at one moment: the only thing the UI reads.
 struct ReleaseSnapshot
 {
@@ -108,6 +138,7 @@ struct ReleaseSnapshot
     Capabilities capabilities;
     QDateTime observedAt;
 
+    ReleaseKey key() const { return {namespaceName, name}; }
     Strategy strategy() const
     {
         if (rollout) {
@@ -130,5 +161,6 @@ int attentionRank(const QString &health);
 
 } // namespace Curtain::Core
 
+Q_DECLARE_METATYPE(Curtain::Core::ReleaseKey)
 Q_DECLARE_METATYPE(Curtain::Core::ReleaseSnapshot)
 Q_DECLARE_METATYPE(Curtain::Core::ReleaseSnapshots)

@@ -15,11 +15,6 @@ ScrapeSource::ScrapeSource(Kube::KubeClient *client, int intervalMs, qint64 wind
     connect(&m_timer, &QTimer::timeout, this, &ScrapeSource::scrapeNow);
 }
 
-QString ScrapeSource::key(const QString &release, Core::Color color)
-{
-    return release + QLatin1Char('/') + Core::colorName(color);
-}
-
 void ScrapeSource::setReleases(const Core::ReleaseSnapshots &releases)
 {
     QList<Target> targets;
@@ -27,7 +22,7 @@ void ScrapeSource::setReleases(const Core::ReleaseSnapshots &releases)
         for (Core::Color color : {Core::Color::Blue, Core::Color::Green}) {
             const Core::Environment &env = release.environment(color);
             if (!env.metricsPath.isEmpty()) {
-                targets.append({release.name, color, env.metricsPath});
+                targets.append({release.key(), color, env.metricsPath});
             }
         }
     }
@@ -45,17 +40,18 @@ void ScrapeSource::scrapeNow()
     for (const Target &target : std::as_const(m_targets)) {
         Core::onFinished(m_client->getRaw(target.path), this, [this, target](const Core::Result<QByteArray> &reply) {
             if (!reply.ok()) {
-                Q_EMIT scrapeFailed(target.release, reply.error().message);
+                Q_EMIT scrapeFailed(target.release.toString(), reply.error().message);
                 return;
             }
             const auto samples = parseExposition(reply.value());
             if (!samples.ok()) {
-                Q_EMIT scrapeFailed(target.release, samples.error().message);
+                Q_EMIT scrapeFailed(target.release.toString(), samples.error().message);
                 return;
             }
-            auto it = m_windows.find(key(target.release, target.color));
+            const WindowKey key{target.release, target.color};
+            auto it = m_windows.find(key);
             if (it == m_windows.end()) {
-                it = m_windows.insert(key(target.release, target.color), SlidingWindow(m_windowMs));
+                it = m_windows.insert(key, SlidingWindow(m_windowMs));
             }
             it->add(readCounters(samples.value(), QDateTime::currentMSecsSinceEpoch()));
             publish(target.release);
@@ -63,12 +59,12 @@ void ScrapeSource::scrapeNow()
     }
 }
 
-void ScrapeSource::publish(const QString &release)
+void ScrapeSource::publish(const Core::ReleaseKey &release)
 {
     Core::ReleaseMetrics metrics;
     metrics.release = release;
-    metrics.blue = m_windows.value(key(release, Core::Color::Blue)).point();
-    metrics.green = m_windows.value(key(release, Core::Color::Green)).point();
+    metrics.blue = m_windows.value({release, Core::Color::Blue}).point();
+    metrics.green = m_windows.value({release, Core::Color::Green}).point();
     Q_EMIT metricsUpdated(metrics);
 }
 

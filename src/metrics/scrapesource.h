@@ -8,6 +8,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <utility>
+
 namespace Curtain::Kube {
 class KubeClient;
 }
@@ -16,7 +18,8 @@ namespace Curtain::Metrics {
 
 // Reads each environment's Prometheus exposition directly (through the API server's service
 // proxy) on a timer, and publishes request rate, error ratio and p50/p99 latency per release over a
-// sliding window. Lives on the network thread.
+// sliding window. Releases are told apart by namespace and name, so two same-named releases never
+// share a window. Lives on the network thread.
 class ScrapeSource final : public QObject
 {
     Q_OBJECT
@@ -31,24 +34,24 @@ public:
 
 Q_SIGNALS:
     void metricsUpdated(const Curtain::Core::ReleaseMetrics &metrics);
-    void scrapeFailed(const QString &release, const QString &message);
+    void scrapeFailed(const QString &release, const QString &message); // release as "namespace/name"
 
 private:
     struct Target
     {
-        QString release;
+        Core::ReleaseKey release;
         Core::Color color;
         QString path;
     };
 
-    static QString key(const QString &release, Core::Color color);
-    void publish(const QString &release);
+    using WindowKey = std::pair<Core::ReleaseKey, Core::Color>;
+    void publish(const Core::ReleaseKey &release);
 
     Kube::KubeClient *m_client;
     QTimer m_timer;
     qint64 m_windowMs;
     QList<Target> m_targets;
-    QHash<QString, SlidingWindow> m_windows;
+    QHash<WindowKey, SlidingWindow> m_windows;
 };
 
 } // namespace Curtain::Metrics

@@ -43,6 +43,16 @@ void FleetModel::rebuild()
     endResetModel();
 }
 
+int FleetModel::rowOf(const QString &context, const Core::ReleaseKey &release) const
+{
+    for (qsizetype i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].problem.isEmpty() && m_rows[i].context == context && m_rows[i].release.key() == release) {
+            return int(i);
+        }
+    }
+    return -1;
+}
+
 int FleetModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_rows.size());
@@ -62,8 +72,8 @@ QVariant FleetModel::data(const QModelIndex &index, int role) const
     if (role == ContextRole) {
         return row.context;
     }
-    if (role == ReleaseNameRole) {
-        return row.release.name;
+    if (role == ReleaseKeyRole) {
+        return row.problem.isEmpty() ? QVariant::fromValue(row.release.key()) : QVariant();
     }
     if (role == Qt::ToolTipRole && !row.problem.isEmpty()) {
         return row.problem;

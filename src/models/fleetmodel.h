@@ -15,12 +15,14 @@ class FleetModel final : public QAbstractTableModel
 
 public:
     enum Column { Context, Namespace, Release, Stable, CandidateWeight, Health, ColumnCount };
-    enum Role { ContextRole = Qt::UserRole + 1, ReleaseNameRole };
+    // A row is known by (context, Core::ReleaseKey): names repeat across namespaces and contexts.
+    enum Role { ContextRole = Qt::UserRole + 1, ReleaseKeyRole };
 
     explicit FleetModel(QObject *parent = nullptr);
 
     void setReleases(const QString &context, const Core::ReleaseSnapshots &releases);
     void setUnreachable(const QString &context, const QString &reason);
+    int rowOf(const QString &context, const Core::ReleaseKey &release) const; // -1 when not listed
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -4,11 +4,6 @@
 
 namespace Curtain::Models {
 
-QString MetricHistory::key(const QString &release, Core::Color color)
-{
-    return release + QLatin1Char('/') + Core::colorName(color);
-}
-
 void MetricHistory::add(const Core::ReleaseMetrics &metrics)
 {
     for (Core::Color color : {Core::Color::Blue, Core::Color::Green}) {
@@ -16,7 +11,7 @@ void MetricHistory::add(const Core::ReleaseMetrics &metrics)
         if (point.timeMs == 0) {
             continue;
         }
-        std::deque<Core::MetricPoint> &series = m_points[key(metrics.release, color)];
+        std::deque<Core::MetricPoint> &series = m_points[Key{metrics.release, color}];
         if (!series.empty() && series.back().timeMs >= point.timeMs) {
             continue;
         }
@@ -27,17 +22,17 @@ void MetricHistory::add(const Core::ReleaseMetrics &metrics)
     }
 }
 
-Core::MetricPoint MetricHistory::latest(const QString &release, Core::Color color) const
+Core::MetricPoint MetricHistory::latest(const Core::ReleaseKey &release, Core::Color color) const
 {
-    const auto it = m_points.constFind(key(release, color));
+    const auto it = m_points.constFind(Key{release, color});
     return it == m_points.cend() || it->empty() ? Core::MetricPoint{} : it->back();
 }
 
-QList<QPointF> MetricHistory::points(const QString &release, Core::Color color, Series series, qint64 nowMs,
+QList<QPointF> MetricHistory::points(const Core::ReleaseKey &release, Core::Color color, Series series, qint64 nowMs,
                                      int maxPoints) const
 {
     QList<QPointF> out;
-    const auto it = m_points.constFind(key(release, color));
+    const auto it = m_points.constFind(Key{release, color});
     if (it == m_points.cend()) {
         return out;
     }

@@ -7,10 +7,11 @@
 #include <QPointF>
 
 #include <deque>
+#include <utility>
 
 namespace Curtain::Models {
 
-// The last `spanMs` of metric points per release and color, for the charts.
+// The last `spanMs` of metric points per release (namespace and name) and color, for the charts.
 class MetricHistory
 {
 public:
@@ -21,15 +22,15 @@ public:
     void add(const Core::ReleaseMetrics &metrics);
     // Points as (seconds before `nowMs`, value), oldest first, at most `maxPoints` (downsampled by
     // keeping each bucket's maximum, so a spike never disappears from the chart).
-    QList<QPointF> points(const QString &release, Core::Color color, Series series, qint64 nowMs,
+    QList<QPointF> points(const Core::ReleaseKey &release, Core::Color color, Series series, qint64 nowMs,
                           int maxPoints = 300) const;
-    Core::MetricPoint latest(const QString &release, Core::Color color) const;
+    Core::MetricPoint latest(const Core::ReleaseKey &release, Core::Color color) const;
     qint64 spanMs() const { return m_spanMs; }
 
 private:
-    static QString key(const QString &release, Core::Color color);
+    using Key = std::pair<Core::ReleaseKey, Core::Color>;
     qint64 m_spanMs;
-    QHash<QString, std::deque<Core::MetricPoint>> m_points;
+    QHash<Key, std::deque<Core::MetricPoint>> m_points;
 };
 
 } // namespace Curtain::Models

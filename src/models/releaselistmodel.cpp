@@ -1,5 +1,7 @@
 #include "models/releaselistmodel.h"
 
+#include <algorithm>
+
 namespace Curtain::Models {
 
 ReleaseListModel::ReleaseListModel(QObject *parent) : QAbstractTableModel(parent)
@@ -9,8 +11,11 @@ void ReleaseListModel::setReleases(const Core::ReleaseSnapshots &releases)
 {
     bool sameRows = releases.size() == m_releases.size();
     for (qsizetype i = 0; sameRows && i < releases.size(); ++i) {
-        sameRows = releases[i].name == m_releases[i].name && releases[i].namespaceName == m_releases[i].namespaceName;
+        sameRows = releases[i].key() == m_releases[i].key();
     }
+    m_severalNamespaces = std::any_of(releases.cbegin(), releases.cend(), [&releases](const Core::ReleaseSnapshot &r) {
+        return r.namespaceName != releases.front().namespaceName;
+    });
     if (!sameRows) {
         beginResetModel();
         m_releases = releases;
@@ -23,14 +28,20 @@ void ReleaseListModel::setReleases(const Core::ReleaseSnapshots &releases)
     }
 }
 
-int ReleaseListModel::rowOf(const QString &release) const
+int ReleaseListModel::rowOf(const Core::ReleaseKey &release) const
 {
     for (qsizetype i = 0; i < m_releases.size(); ++i) {
-        if (m_releases[i].name == release) {
+        if (m_releases[i].name == release.name &&
+            (release.namespaceName.isEmpty() || m_releases[i].namespaceName == release.namespaceName)) {
             return int(i);
         }
     }
     return -1;
+}
+
+QString ReleaseListModel::displayName(const Core::ReleaseKey &release) const
+{
+    return m_severalNamespaces ? release.toString() : release.name;
 }
 
 int ReleaseListModel::rowCount(const QModelIndex &parent) const
@@ -52,8 +63,8 @@ QVariant ReleaseListModel::data(const QModelIndex &index, int role) const
     if (role == SnapshotRole) {
         return QVariant::fromValue(release);
     }
-    if (role == ReleaseNameRole) {
-        return release.name;
+    if (role == ReleaseKeyRole) {
+        return QVariant::fromValue(release.key());
     }
     if (role == Qt::ToolTipRole) {
         return release.problem.isEmpty()
@@ -67,7 +78,7 @@ QVariant ReleaseListModel::data(const QModelIndex &index, int role) const
     }
     switch (index.column()) {
     case Name:
-        return release.name;
+        return displayName(release.key());
     case Strategy:
         return Core::strategyName(release.strategy());
     case StableVersion:

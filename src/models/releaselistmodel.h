@@ -8,19 +8,26 @@ namespace Curtain::Models {
 
 // The release list: one row per release, fed whole snapshots. When the set of releases is the same
 // it signals only the cells that changed, so views keep their selection and scroll position.
+// Rows are known by Core::ReleaseKey (namespace and name); the Release column shows the bare name
+// while every listed release is in one namespace, and namespace/name once several are listed.
 class ReleaseListModel final : public QAbstractTableModel
 {
     Q_OBJECT
 
 public:
     enum Column { Name, Strategy, StableVersion, CandidateWeight, Health, ColumnCount };
-    enum Role { SnapshotRole = Qt::UserRole + 1, ReleaseNameRole };
+    enum Role { SnapshotRole = Qt::UserRole + 1, ReleaseKeyRole };
 
     explicit ReleaseListModel(QObject *parent = nullptr);
 
     void setReleases(const Core::ReleaseSnapshots &releases);
     const Core::ReleaseSnapshots &releases() const { return m_releases; }
-    int rowOf(const QString &release) const;
+    // The row of `release`, or -1. A key without a namespace (a name typed by a user) finds the
+    // first release of that name.
+    int rowOf(const Core::ReleaseKey &release) const;
+    // What the user reads for `release`: its name, or namespace/name when several namespaces are listed.
+    QString displayName(const Core::ReleaseKey &release) const;
+    bool severalNamespaces() const { return m_severalNamespaces; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -29,6 +36,7 @@ public:
 
 private:
     Core::ReleaseSnapshots m_releases;
+    bool m_severalNamespaces = false;
 };
 
 } // namespace Curtain::Models

@@ -28,7 +28,7 @@ class TestMainWindow : public Test::GuiTestBase
     // The window is live on the demo's releases, with catalog selected and its workloads ready.
     void waitForReleases()
     {
-        QTRY_COMPARE(window()->selectedRelease(), QStringLiteral("catalog"));
+        QTRY_COMPARE(window()->selectedRelease().name, QStringLiteral("catalog"));
         QTRY_VERIFY(text("connectionLabel", nullptr).contains(QStringLiteral("live")));
         QTRY_COMPARE(text("replicasLabel", "greenPanel"), QStringLiteral("2 of 2 replicas ready"));
     }
@@ -36,7 +36,7 @@ class TestMainWindow : public Test::GuiTestBase
 private Q_SLOTS:
     void window_showsBothPanelsWithVersions()
     {
-        QTRY_COMPARE(window()->selectedRelease(), QStringLiteral("catalog"));
+        QTRY_COMPARE(window()->selectedRelease().name, QStringLiteral("catalog"));
         QTRY_COMPARE(text("versionLabel", "bluePanel"), QStringLiteral("v2.3.0"));
         QCOMPARE(text("versionLabel", "greenPanel"), QStringLiteral("v2.4.0"));
         QCOMPARE(text("trafficLabel", "bluePanel"), QStringLiteral("100 %"));
@@ -103,7 +103,7 @@ private Q_SLOTS:
     void failedAction_isShownAndChangesNothing()
     {
         window()->selectRelease(QStringLiteral("catalog"));
-        QTRY_COMPARE(window()->selectedRelease(), QStringLiteral("catalog"));
+        QTRY_COMPARE(window()->selectedRelease().name, QStringLiteral("catalog"));
         // Someone scales the candidate to zero: sending it traffic must be refused, visibly.
         QCOMPARE(api()->patch("/apis/apps/v1/namespaces/demo/deployments/catalog-green", "application/merge-patch+json",
                               R"({"spec":{"replicas":0}})"),

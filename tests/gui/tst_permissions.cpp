@@ -45,9 +45,9 @@ class TestPermissions : public Test::GuiTestBase
 private Q_SLOTS:
     void deniedPatch_disablesFlipAndNamesThePermission()
     {
-        QTRY_COMPARE(window()->selectedRelease(), QStringLiteral("catalog"));
+        QTRY_COMPARE(window()->selectedRelease().name, QStringLiteral("catalog"));
         window()->selectRelease(QStringLiteral("checkout"));
-        QTRY_COMPARE(window()->selectedRelease(), QStringLiteral("checkout"));
+        QTRY_COMPARE(window()->selectedRelease().name, QStringLiteral("checkout"));
         QTRY_VERIFY(!button("flipButton")->isEnabled());
         QVERIFY2(
             button("flipButton")->toolTip().contains(QStringLiteral("You may not patch services in namespace demo")),
@@ -57,7 +57,7 @@ private Q_SLOTS:
 
     void insecureCluster_showsAWarningThatStays()
     {
-        QTRY_COMPARE(window()->selectedRelease(), QStringLiteral("catalog"));
+        QTRY_COMPARE(window()->selectedRelease().name, QStringLiteral("catalog"));
         auto *warning = window()->findChild<QWidget *>(QStringLiteral("insecureWarning"));
         QVERIFY(warning);
         QVERIFY(warning->isVisible());
@@ -66,7 +66,7 @@ private Q_SLOTS:
     void allowedRoute_keepsItsActions()
     {
         window()->selectRelease(QStringLiteral("catalog"));
-        QTRY_COMPARE(window()->selectedRelease(), QStringLiteral("catalog"));
+        QTRY_COMPARE(window()->selectedRelease().name, QStringLiteral("catalog"));
         QTRY_VERIFY(button("flipButton")->isEnabled());
         QVERIFY(button("promoteButton")->isEnabled());
     }
@@ -84,7 +84,7 @@ private Q_SLOTS:
         window()->setEngine(engine, QStringLiteral("other cluster"));
         engine->start();
         window()->selectRelease(QStringLiteral("checkout"));
-        QTRY_COMPARE(window()->selectedRelease(), QStringLiteral("checkout"));
+        QTRY_COMPARE(window()->selectedRelease().name, QStringLiteral("checkout"));
         QTRY_VERIFY(button("flipButton")->isEnabled()); // this cluster lets us patch Services
         QVERIFY(!window()->findChild<QWidget *>(QStringLiteral("insecureWarning"))->isVisible());
         QCOMPARE(window()->findChild<QLabel *>(QStringLiteral("clusterLabel"))->text(),

@@ -26,7 +26,7 @@ class TestPlanPanel : public Test::GuiTestBase
 private Q_SLOTS:
     void serviceSelectorRelease_cannotRunAPlan_andSaysWhy()
     {
-        QTRY_VERIFY(window()->selectedRelease() == QStringLiteral("catalog"));
+        QTRY_VERIFY(window()->selectedRelease().name == QStringLiteral("catalog"));
         window()->selectRelease(QStringLiteral("checkout"));
         QPushButton *start = child<QPushButton>("startPlan");
         QTRY_VERIFY(start && !start->isEnabled());
@@ -35,7 +35,7 @@ private Q_SLOTS:
 
     void faultyCanary_isRolledBack_andThePanelSaysWhy()
     {
-        QTRY_VERIFY(window()->selectedRelease() == QStringLiteral("catalog"));
+        QTRY_VERIFY(window()->selectedRelease().name == QStringLiteral("catalog"));
         window()->selectRelease(QStringLiteral("catalog"));
         QComboBox *templates = child<QComboBox>("planTemplate");
         QTRY_VERIFY(templates && templates->findData(QStringLiteral("quick")) >= 0);

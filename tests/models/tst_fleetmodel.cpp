@@ -9,11 +9,12 @@ using namespace Curtain;
 
 namespace {
 
-Core::ReleaseSnapshot release(const QString &name, int candidateWeight, int candidateReady = 2)
+Core::ReleaseSnapshot release(const QString &name, int candidateWeight, int candidateReady = 2,
+                              const QString &ns = QStringLiteral("shop"))
 {
     Core::ReleaseSnapshot r;
     r.name = name;
-    r.namespaceName = QStringLiteral("shop");
+    r.namespaceName = ns;
     r.routeKind = Core::RouteKind::HttpRoute;
     r.blue = {Core::Color::Blue,
               true,
@@ -70,6 +71,35 @@ private Q_SLOTS:
         model.setReleases(QStringLiteral("prod-us"), {release(QStringLiteral("x"), 0)});
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.index(0, Models::FleetModel::Health).data().toString(), QStringLiteral("healthy"));
+    }
+
+    void sameName_inTwoNamespacesAndTwoContexts_isFourRows_eachWithItsKey()
+    {
+        Models::FleetModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QString checkout = QStringLiteral("checkout");
+        for (const QString &context : {QStringLiteral("prod-eu"), QStringLiteral("prod-us")}) {
+            model.setReleases(context, {release(checkout, 0, 2, QStringLiteral("shop")),
+                                        release(checkout, 10, 2, QStringLiteral("shop-eu"))});
+        }
+        QCOMPARE(model.rowCount(), 4);
+        const Core::ReleaseKey shopEu{QStringLiteral("shop-eu"), checkout};
+        const int row = model.rowOf(QStringLiteral("prod-us"), shopEu);
+        QVERIFY(row >= 0);
+        // What a double-click opens: this context's shop-eu checkout, not the first checkout listed.
+        QCOMPARE(model.index(row, 0).data(Models::FleetModel::ContextRole).toString(), QStringLiteral("prod-us"));
+        QCOMPARE(model.index(row, 0).data(Models::FleetModel::ReleaseKeyRole).value<Core::ReleaseKey>(), shopEu);
+        QCOMPARE(model.index(row, Models::FleetModel::Namespace).data().toString(), QStringLiteral("shop-eu"));
+        QCOMPARE(model.index(row, Models::FleetModel::CandidateWeight).data().toString(), QStringLiteral("10 %"));
+        QVERIFY(model.rowOf(QStringLiteral("prod-us"), {QStringLiteral("shop"), checkout}) != row);
+        QCOMPARE(model.rowOf(QStringLiteral("prod-ap"), shopEu), -1);
+    }
+
+    void unreachableRow_namesNoRelease()
+    {
+        Models::FleetModel model;
+        model.setUnreachable(QStringLiteral("prod-ap"), QStringLiteral("timeout"));
+        QVERIFY(!model.index(0, 0).data(Models::FleetModel::ReleaseKeyRole).isValid());
     }
 };
 

@@ -1,5 +1,5 @@
-// The release list as the console shows it, under QAbstractItemModelTester: a refresh of the same
-// releases changes cells, not rows (so a selected release stays selected), and a new set resets.
+// The release list knows a release by namespace and name: two `checkout`s of two namespaces are two
+// rows, each found by its own key, and the list says which namespace each is in.
 
 #include "models/releaselistmodel.h"
 
@@ -8,27 +8,23 @@
 #include <QTest>
 
 using namespace Curtain;
-using Models::ReleaseListModel;
 
 namespace {
 
-Core::ReleaseSnapshot release(const QString &name, int candidateWeight)
+Core::ReleaseSnapshot release(const QString &ns, const QString &name, const QString &stableVersion)
 {
     Core::ReleaseSnapshot r;
+    r.namespaceName = ns;
     r.name = name;
-    r.namespaceName = QStringLiteral("shop");
-    r.routeName = name;
     r.routeKind = Core::RouteKind::HttpRoute;
-    r.blue.color = Core::Color::Blue;
-    r.blue.present = true;
-    r.blue.version = QStringLiteral("v1.4.0");
-    r.blue.trafficPercent = 100 - candidateWeight;
-    r.green.color = Core::Color::Green;
-    r.green.present = true;
-    r.green.version = QStringLiteral("v1.5.0");
-    r.green.trafficPercent = candidateWeight;
+    r.routeName = name;
+    r.blue = {Core::Color::Blue, true, name + QStringLiteral("-blue"), stableVersion, 2, 2, 100, {}, true, {}};
+    r.green = {Core::Color::Green, true, name + QStringLiteral("-green"), QStringLiteral("v9"), 2, 2, 0, {}, true, {}};
     return r;
 }
+
+const Core::ReleaseKey shop{QStringLiteral("shop"), QStringLiteral("checkout")};
+const Core::ReleaseKey shopEu{QStringLiteral("shop-eu"), QStringLiteral("checkout")};
 
 } // namespace
 
@@ -36,58 +32,74 @@ class TestReleaseListModel : public QObject
 {
     Q_OBJECT
 
-    std::unique_ptr<ReleaseListModel> m_model;
-    std::unique_ptr<QAbstractItemModelTester> m_tester;
-
-    QString cell(int row, int column) const { return m_model->index(row, column).data().toString(); }
+    static QString cell(const Models::ReleaseListModel &model, int row, int column)
+    {
+        return model.index(row, column).data().toString();
+    }
 
 private Q_SLOTS:
-    void init()
+    void key_readsAndWritesNamespaceSlashName()
     {
-        m_model = std::make_unique<ReleaseListModel>();
-        m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
-                                                              QAbstractItemModelTester::FailureReportingMode::QtTest);
-    }
-    void cleanup()
-    {
-        m_tester.reset();
-        m_model.reset();
-    }
-
-    void rows_showWhatTheConsoleShows()
-    {
-        m_model->setReleases({release(QStringLiteral("catalog"), 25), release(QStringLiteral("search"), 0)});
-        QCOMPARE(m_model->rowCount(), 2);
-        QCOMPARE(cell(0, ReleaseListModel::Name), QStringLiteral("catalog"));
-        QCOMPARE(cell(0, ReleaseListModel::StableVersion), QStringLiteral("v1.4.0"));
-        QCOMPARE(cell(0, ReleaseListModel::CandidateWeight), QStringLiteral("25 %"));
-        QCOMPARE(m_model->index(1, 0).data(ReleaseListModel::ReleaseNameRole).toString(), QStringLiteral("search"));
-        QCOMPARE(m_model->rowOf(QStringLiteral("search")), 1);
-        QCOMPARE(m_model->rowOf(QStringLiteral("billing")), -1);
-        QCOMPARE(m_model->headerData(0, Qt::Horizontal).toString(), QStringLiteral("Release"));
+        QCOMPARE(shopEu.toString(), QStringLiteral("shop-eu/checkout"));
+        QCOMPARE(Core::ReleaseKey::fromString(QStringLiteral("shop-eu/checkout")), shopEu);
+        const Core::ReleaseKey bare = Core::ReleaseKey::fromString(QStringLiteral("checkout"));
+        QVERIFY(bare.namespaceName.isEmpty());
+        QCOMPARE(bare.toString(), QStringLiteral("checkout"));
+        QVERIFY(shop != shopEu);
+        QVERIFY(shop < shopEu);
+        QVERIFY(qHash(shop) != qHash(shopEu));
+        QVERIFY(bare.matches(shop) && bare.matches(shopEu) && !shop.matches(shopEu));
     }
 
-    void sameReleases_changeCellsNotRows()
+    void sameNameInTwoNamespaces_isTwoRows_eachFoundByItsKey()
     {
-        m_model->setReleases({release(QStringLiteral("catalog"), 25), release(QStringLiteral("search"), 0)});
-        QSignalSpy reset(m_model.get(), &QAbstractItemModel::modelReset);
-        QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
-        m_model->setReleases({release(QStringLiteral("catalog"), 50), release(QStringLiteral("search"), 0)});
-        QCOMPARE(reset.count(), 0);
-        QCOMPARE(changed.count(), 1);
-        QCOMPARE(cell(0, ReleaseListModel::CandidateWeight), QStringLiteral("50 %"));
+        Models::ReleaseListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setReleases({release(QStringLiteral("shop"), QStringLiteral("checkout"), QStringLiteral("v1")),
+                           release(QStringLiteral("shop-eu"), QStringLiteral("checkout"), QStringLiteral("v2"))});
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.rowOf(shop), 0);
+        QCOMPARE(model.rowOf(shopEu), 1);
+        QCOMPARE(model.rowOf({QStringLiteral("shop-us"), QStringLiteral("checkout")}), -1);
+        QCOMPARE(model.index(1, 0).data(Models::ReleaseListModel::ReleaseKeyRole).value<Core::ReleaseKey>(), shopEu);
+        QCOMPARE(cell(model, model.rowOf(shopEu), Models::ReleaseListModel::StableVersion), QStringLiteral("v2"));
+        // Several namespaces listed: the user reads which checkout is which.
+        QVERIFY(model.severalNamespaces());
+        QCOMPARE(cell(model, 0, Models::ReleaseListModel::Name), QStringLiteral("shop/checkout"));
+        QCOMPARE(cell(model, 1, Models::ReleaseListModel::Name), QStringLiteral("shop-eu/checkout"));
+        QCOMPARE(model.displayName(shopEu), QStringLiteral("shop-eu/checkout"));
     }
 
-    void differentReleases_reset_andEmptyIsEmpty()
+    void oneNamespace_showsTheBareName()
     {
-        m_model->setReleases({release(QStringLiteral("catalog"), 25)});
-        QSignalSpy reset(m_model.get(), &QAbstractItemModel::modelReset);
-        m_model->setReleases({release(QStringLiteral("catalog"), 25), release(QStringLiteral("search"), 5)});
-        QCOMPARE(reset.count(), 1);
-        QCOMPARE(m_model->rowCount(), 2);
-        m_model->setReleases({});
-        QCOMPARE(m_model->rowCount(), 0);
-        QVERIFY(!m_model->index(0, 0).isValid());
+        Models::ReleaseListModel model;
+        model.setReleases({release(QStringLiteral("shop"), QStringLiteral("checkout"), QStringLiteral("v1")),
+                           release(QStringLiteral("shop"), QStringLiteral("catalog"), QStringLiteral("v3"))});
+        QVERIFY(!model.severalNamespaces());
+        QCOMPARE(cell(model, 0, Models::ReleaseListModel::Name), QStringLiteral("checkout"));
+        QCOMPARE(model.displayName(shop), QStringLiteral("checkout"));
+        // A name typed by a user (no namespace) finds its release.
+        QCOMPARE(model.rowOf(Core::ReleaseKey::fromString(QStringLiteral("catalog"))), 1);
+    }
+
+    void sameKeysAgain_changeCellsNotRows()
+    {
+        Models::ReleaseListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setReleases({release(QStringLiteral("shop"), QStringLiteral("checkout"), QStringLiteral("v1")),
+                           release(QStringLiteral("shop-eu"), QStringLiteral("checkout"), QStringLiteral("v2"))});
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setReleases({release(QStringLiteral("shop"), QStringLiteral("checkout"), QStringLiteral("v1")),
+                           release(QStringLiteral("shop-eu"), QStringLiteral("checkout"), QStringLiteral("v3"))});
+        QCOMPARE(reset.size(), 0);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(cell(model, 1, Models::ReleaseListModel::StableVersion), QStringLiteral("v3"));
+        // The same names in swapped namespaces are other releases: the rows are rebuilt.
+        model.setReleases({release(QStringLiteral("shop-eu"), QStringLiteral("checkout"), QStringLiteral("v3")),
+                           release(QStringLiteral("shop"), QStringLiteral("checkout"), QStringLiteral("v1"))});
+        QCOMPARE(reset.size(), 1);
+        QCOMPARE(model.rowOf(shop), 1);
     }
 };
 
