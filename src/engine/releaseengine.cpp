@@ -96,7 +96,14 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
     watch(QStringLiteral("/apis/argoproj.io/v1alpha1"), QStringLiteral("analysisruns"), true, &View::analysisRuns, {});
 }
 
-ReleaseEngine::~ReleaseEngine() = default;
+ReleaseEngine::~ReleaseEngine()
+{
+    // An informer stops its watch through m_client when it goes; children are deleted in creation
+    // order, the client first, so the informers must go before that (a use after free otherwise).
+    for (const Collection &c : std::as_const(m_collections)) {
+        delete c.informer;
+    }
+}
 
 void ReleaseEngine::watch(const QString &groupVersionPath, const QString &resource, bool optional,
                           std::vector<Json> Adapters::ClusterView::*field, const QString &labelSelector)

@@ -19,6 +19,7 @@
 #include <QFile>
 #include <QPushButton>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
@@ -37,6 +38,11 @@ public:
 
     bool notify(QObject *receiver, QEvent *event) override
     {
+        // notify() runs for events on every thread (the network threads, the demo's): count the
+        // GUI thread's only, and touch nothing shared from the others.
+        if (QThread::currentThread() != thread()) {
+            return QApplication::notify(receiver, event);
+        }
         if (!measuring || m_depth > 0) {
             ++m_depth;
             const bool handled = QApplication::notify(receiver, event);
