@@ -96,14 +96,7 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
     watch(QStringLiteral("/apis/argoproj.io/v1alpha1"), QStringLiteral("analysisruns"), true, &View::analysisRuns, {});
 }
 
-ReleaseEngine::~ReleaseEngine()
-{
-    // An informer stops its watch through m_client when it goes; children are deleted in creation
-    // order, the client first, so the informers must go before that (a use after free otherwise).
-    for (const Collection &c : std::as_const(m_collections)) {
-        delete c.informer;
-    }
-}
+ReleaseEngine::~ReleaseEngine() = default;
 
 void ReleaseEngine::watch(const QString &groupVersionPath, const QString &resource, bool optional,
                           std::vector<Json> Adapters::ClusterView::*field, const QString &labelSelector)
