@@ -68,7 +68,10 @@ QFuture<SessionResult> Session::withNamespace(SessionPtr from, QString namespace
         session->m_description = from->m_description;
         session->m_contexts = from->m_contexts;
         session->m_host = from->m_host;
-        session->m_network = from->m_network;
+        // A thread of its own, not `from`'s: an engine disposed of while its HTTP client lives on
+        // can still be handed a watch chunk (cancel is queued), see the report on the engine's
+        // teardown. Closing the old session then takes its client down with it, as before.
+        session->m_network = std::make_shared<Net::NetworkThread>();
         Core::ClusterEndpoint endpoint = from->m_engine->endpoint();
         endpoint.namespaceName = namespaceName;
         session->attach(endpoint);

@@ -58,7 +58,7 @@ public:
     // A session on an endpoint resolved elsewhere (tests and benchmarks name their own), on the calling thread.
     static SessionPtr openEndpoint(const Core::ClusterEndpoint &endpoint,
                                    std::shared_ptr<Net::NetworkThread> network = {});
-    // Another session on `from`'s running cluster (same endpoint, network thread and demo cluster)
+    // Another session on `from`'s running cluster (same endpoint and demo cluster, a new engine)
     // that watches `namespaceName` (empty: all namespaces); opened on a worker thread.
     static QFuture<SessionResult> withNamespace(SessionPtr from, QString namespaceName);
     // Drops `session` on a worker thread: its engine, then its network thread and demo cluster
