@@ -207,7 +207,8 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     showSelected();
 }
 
-void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &clusterDescription)
+void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &clusterDescription,
+                           const std::optional<Core::ReleaseSnapshots> &synced)
 {
     if (m_engine) {
         disconnect(m_engine, nullptr, this, nullptr);
@@ -217,8 +218,15 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
     m_model->setReleases({});
     m_inFlight = 0;
     m_lastAction->clear();
+    m_lastAction->setStyleSheet({});
     setWindowTitle(tr("Curtain — %1").arg(clusterDescription));
     m_cluster->setText(tr("Cluster: %1").arg(clusterDescription));
+    if (!m_engine) { // the session is still being opened
+        m_insecure->setVisible(false);
+        onConnection(Engine::ConnectionState::Connecting, {});
+        showSelected();
+        return;
+    }
     // Stays for as long as the window talks to this cluster: nobody should forget it.
     m_insecure->setVisible(m_engine->endpoint().insecureSkipTlsVerify);
     {
@@ -232,7 +240,7 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
     }
     m_insecure->setToolTip(
         tr("Anyone between you and %1 can read and change this traffic.").arg(m_engine->endpoint().server));
-    onConnection(Engine::ConnectionState::Connecting, {});
+    onConnection(synced ? Engine::ConnectionState::Live : Engine::ConnectionState::Connecting, {});
     connect(m_engine, &Engine::ReleaseEngine::releasesChanged, this, &MainWindow::onReleases);
     connect(m_engine, &Engine::ReleaseEngine::metricsUpdated, this, &MainWindow::onMetrics);
     connect(m_engine, &Engine::ReleaseEngine::connectionChanged, this, &MainWindow::onConnection);
@@ -255,6 +263,9 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
                 m_plan->setProgress(keyOf(release), progress, judgement);
             });
     m_drivenHere.clear();
+    if (synced) {
+        onReleases(*synced);
+    }
     showSelected();
     refreshCharts();
 }
@@ -267,6 +278,12 @@ void MainWindow::setContexts(const QStringList &contexts, const QString &current
     m_contexts->setCurrentText(current);
     m_contexts->setVisible(contexts.size() > 1);
     m_fleet->setVisible(contexts.size() > 1);
+}
+
+void MainWindow::showSwitching(const QString &target)
+{
+    m_lastAction->setText(tr("switching to %1…").arg(target));
+    m_lastAction->setStyleSheet({});
 }
 
 void MainWindow::showMessage(const QString &message)

@@ -11,6 +11,8 @@
 #include <QSet>
 #include <QTimer>
 
+#include <optional>
+
 class QComboBox;
 class QLabel;
 class QPushButton;
@@ -36,14 +38,18 @@ class MainWindow final : public QMainWindow
     Q_OBJECT
 
 public:
-    // `engine` lives on the network thread; the window talks to it through queued signals and futures.
+    // `engine` lives on the network thread; the window talks to it through queued signals and futures;
+    // `engine` may be null while the first session is still being opened.
     MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDescription, QWidget *parent = nullptr);
 
-    // Points the window at another cluster's engine (after a context switch); forgets the old data.
-    void setEngine(Engine::ReleaseEngine *engine, const QString &clusterDescription);
+    // Points the window at another cluster's engine (after a context switch); forgets the old data
+    // and shows `synced`, the engine's first snapshot, when the caller waited for it.
+    void setEngine(Engine::ReleaseEngine *engine, const QString &clusterDescription,
+                   const std::optional<Core::ReleaseSnapshots> &synced = std::nullopt);
     void setContexts(const QStringList &contexts, const QString &current);
-    void showMessage(const QString &message); // e.g. a context that could not be opened
-    void setAboutText(const QString &html);   // Help ▸ About: name, version, links (from the branding)
+    void showSwitching(const QString &target); // the current session keeps running until the next is open
+    void showMessage(const QString &message);  // e.g. a context that could not be opened
+    void setAboutText(const QString &html);    // Help ▸ About: name, version, links (from the branding)
 
     Core::ReleaseKey selectedRelease() const { return m_selected; }
     void selectRelease(const Core::ReleaseKey &release);

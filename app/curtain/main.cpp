@@ -1,14 +1,10 @@
 // curtain: the desktop console. With no --server it starts the built-in demo cluster in-process and
 // connects to it exactly as it would to a real cluster.
 
-#include "consolesession.h"
-#include "engine/clusterselection.h"
 #include "engine/releaseengine.h"
-#include "fleetwindow.h"
+#include "engine/session.h"
 #include "mainwindow.h"
-#include "models/fleetmodel.h"
-#include "net/networkthread.h"
-#include "sim/democluster.h"
+#include "windowmanager.h"
 
 #include "branding.h"
 
@@ -65,6 +61,15 @@ QString aboutText()
         .arg(QStringLiteral(CURTAIN_DISPLAY_NAME), QStringLiteral(CURTAIN_VERSION), QStringLiteral(CURTAIN_SUMMARY),
              QStringLiteral(CURTAIN_HOMEPAGE), QStringLiteral(CURTAIN_COPYRIGHT), QStringLiteral(CURTAIN_LICENSE),
              QString::fromLatin1(qVersion()));
+}
+
+QSize windowSize(const QString &option)
+{
+    const QStringList parts = option.split(QLatin1Char('x'));
+    if (parts.size() == 2 && parts[0].toInt() > 0 && parts[1].toInt() > 0) {
+        return QSize(parts[0].toInt(), parts[1].toInt());
+    }
+    return QSize(1280, 800);
 }
 
 bool hasDisplay()
@@ -141,122 +146,27 @@ int main(int argc, char *argv[])
                        exitWhenShown});
     parser.process(app);
 
-    const Engine::ClusterChoice choice{parser.isSet(demo), parser.value(server), parser.value(kubeconfig),
-                                       parser.value(context), parser.value(namespaceOption)};
-    auto opened = ConsoleSession::open(choice, true);
-    if (!opened.ok()) {
-        std::fprintf(stderr, "curtain: %s\n", qPrintable(opened.error().message));
-        return 2;
-    }
-    std::unique_ptr<ConsoleSession> session = std::move(opened.value());
-    Engine::ReleaseEngine *engine = session->engine();
-    const int metricsIntervalMs = parser.isSet(screenshot) ? 500 : 2000;
-
-    Ui::MainWindow window(engine, session->description());
-    window.setAboutText(aboutText());
-    if (!parser.isSet(server) && !parser.isSet(demo)) {
-        QString current;
-        const auto contexts = Engine::availableContexts(parser.value(kubeconfig), &current);
-        if (contexts.ok()) {
-            window.setContexts(contexts.value(), session->contextName());
-        }
-    }
-    // Switching context opens the new session first; a context that cannot be opened leaves the
-    // current one running and says why.
-    Engine::ClusterChoice current = choice; // what the open session was opened with
-    auto contextList = [&] {
-        const auto contexts = Engine::availableContexts(parser.value(kubeconfig), nullptr);
-        return contexts.ok() ? contexts.value() : QStringList{Engine::demoContextName};
-    };
-    auto reopen = [&](const Engine::ClusterChoice &next) {
-        auto reopened = ConsoleSession::open(next, false);
-        if (!reopened.ok()) {
-            window.showMessage(reopened.error().message);
-            window.setContexts(contextList(), session->contextName());
-            return false;
-        }
-        std::unique_ptr<ConsoleSession> previous = std::exchange(session, std::move(reopened.value()));
-        current = next;
-        window.setEngine(session->engine(), session->description());
-        window.setContexts(contextList(), session->contextName());
-        session->engine()->start();
-        session->engine()->enableMetrics(metricsIntervalMs);
-        return true;
-    };
-    auto switchTo = [&](const QString &name) {
-        Engine::ClusterChoice next = current;
-        next.demo = false;
-        next.server.clear();
-        next.context = name;
-        return reopen(next);
-    };
-    QObject::connect(&window, &Ui::MainWindow::contextRequested, &window, switchTo);
-    QObject::connect(&window, &Ui::MainWindow::namespaceRequested, &window, [&](const QString &namespaceName) {
-        Engine::ClusterChoice next = current;
-        next.namespaceName = namespaceName;
-        reopen(next);
+    Ui::WindowManager::Options options;
+    options.choice = {parser.isSet(demo), parser.value(server), parser.value(kubeconfig), parser.value(context),
+                      parser.value(namespaceOption)};
+    options.contextSwitcher = !parser.isSet(server) && !parser.isSet(demo);
+    options.metricsIntervalMs = parser.isSet(screenshot) ? 500 : 2000;
+    options.size = windowSize(parser.value(size));
+    options.aboutText = aboutText();
+    Ui::WindowManager manager(options, Ui::WindowManager::builtinDemo());
+    QObject::connect(&manager, &Ui::WindowManager::openFailed, &app, [](const QString &message) {
+        std::fprintf(stderr, "curtain: %s\n", qPrintable(message));
+        QCoreApplication::exit(2);
     });
-
-    // The fleet view reads every context at once, each through a session of its own.
-    Models::FleetModel fleetModel;
-    std::unique_ptr<Ui::FleetWindow> fleetWindow;
-    std::vector<std::unique_ptr<ConsoleSession>> fleetSessions;
-    QObject::connect(&window, &Ui::MainWindow::fleetRequested, &window, [&] {
-        if (!fleetWindow) {
-            fleetWindow = std::make_unique<Ui::FleetWindow>(&fleetModel);
-            QObject::connect(fleetWindow.get(), &Ui::FleetWindow::openRequested, &window,
-                             [&](const QString &context, const Core::ReleaseKey &release) {
-                                 if (context == session->contextName() || switchTo(context)) {
-                                     window.selectRelease(release);
-                                     window.raise();
-                                     window.activateWindow();
-                                 }
-                             });
-            const auto contexts = Engine::availableContexts(parser.value(kubeconfig), nullptr);
-            for (const QString &context : contexts.ok() ? contexts.value() : QStringList()) {
-                auto opened = ConsoleSession::open(
-                    {false, {}, parser.value(kubeconfig), context, parser.value(namespaceOption)}, false);
-                if (!opened.ok()) {
-                    fleetModel.setUnreachable(context, opened.error().message);
-                    continue;
-                }
-                Engine::ReleaseEngine *member = opened.value()->engine();
-                QObject::connect(member, &Engine::ReleaseEngine::releasesChanged, &fleetModel,
-                                 [&fleetModel, context](const Core::ReleaseSnapshots &releases) {
-                                     fleetModel.setReleases(context, releases);
-                                 });
-                QObject::connect(member, &Engine::ReleaseEngine::connectionChanged, &fleetModel,
-                                 [&fleetModel, context](Engine::ConnectionState state, const QString &detail) {
-                                     if (state == Engine::ConnectionState::Reconnecting) {
-                                         fleetModel.setUnreachable(context, detail);
-                                     }
-                                 });
-                member->start();
-                fleetSessions.push_back(std::move(opened.value()));
-            }
-        }
-        fleetWindow->show();
-        fleetWindow->raise();
-    });
-    QSize windowSize(1280, 800);
-    if (parser.isSet(size)) {
-        const QStringList parts = parser.value(size).split(QLatin1Char('x'));
-        if (parts.size() == 2 && parts[0].toInt() > 0 && parts[1].toInt() > 0) {
-            windowSize = QSize(parts[0].toInt(), parts[1].toInt());
-        }
-    }
-    window.resize(windowSize);
-    window.show();
-    engine->start();
-    engine->enableMetrics(metricsIntervalMs);
-    if (parser.isSet(fleetOption)) {
-        Q_EMIT window.fleetRequested();
-    }
+    manager.open();
     if (parser.isSet(release)) {
-        window.selectRelease(parser.value(release)); // remembered until the release is listed
+        manager.window()->selectRelease(parser.value(release)); // remembered until the release is listed
+    }
+    if (parser.isSet(fleetOption)) {
+        QObject::connect(&manager, &Ui::WindowManager::opened, &manager, &Ui::WindowManager::showFleet);
     }
     if (parser.isSet(exitWhenShown)) {
-        QObject::connect(&window, &Ui::MainWindow::releaseShown, &app, [&sinceStart] {
+        QObject::connect(manager.window(), &Ui::MainWindow::releaseShown, &app, [&sinceStart] {
             std::printf("shown %.1f ms, resident %.1f MB\n", double(sinceStart.nsecsElapsed()) / 1e6,
                         residentMegabytes());
             std::fflush(stdout);
@@ -266,18 +176,18 @@ int main(int argc, char *argv[])
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
         const int delayMs = int(parser.value(screenshotDelay).toDouble() * 1000);
-        QObject::connect(
-            engine, &Engine::ReleaseEngine::metricsUpdated, &window,
-            [&window, file, delayMs] {
-                QTimer::singleShot(delayMs, &window, [&window, file] {
-                    window.grab().save(file);
-                    QApplication::quit();
-                });
-            },
-            Qt::SingleShotConnection);
+        QObject::connect(&manager, &Ui::WindowManager::opened, &manager, [&manager, file, delayMs] {
+            Ui::MainWindow *window = manager.window();
+            QObject::connect(
+                manager.session()->engine(), &Engine::ReleaseEngine::metricsUpdated, window,
+                [window, file, delayMs] {
+                    QTimer::singleShot(delayMs, window, [window, file] {
+                        window->grab().save(file);
+                        QApplication::quit();
+                    });
+                },
+                Qt::SingleShotConnection);
+        });
     }
-    const int code = app.exec();
-    fleetWindow.reset();
-    fleetSessions.clear();
-    return code; // then the main window goes, then the session it was talking to
+    return app.exec(); // then the window manager closes the windows and the session
 }

@@ -7,6 +7,7 @@
 #include "engine/clusterselection.h"
 #include "engine/planfile.h"
 #include "engine/releaseengine.h"
+#include "engine/session.h"
 #include "net/networkthread.h"
 #include "sim/democluster.h"
 
@@ -83,47 +84,50 @@ int report(const Core::Error &error, Ctl::OutputFormat format)
     return exitCodeFor(error);
 }
 
-// The fleet view: every context read at once, each on its own network thread.
+// The demo context: the built-in demo cluster, started in this process for as long as it is used.
+Engine::ClusterHostFactory builtinDemo()
+{
+    return []() -> Core::Result<Engine::HostedCluster> {
+        std::string error;
+        std::shared_ptr<Sim::DemoCluster> demo = Sim::startBuiltinDemo(&error);
+        if (!demo) {
+            return Core::makeError(Core::ErrorKind::Unreachable, QString::fromStdString(error));
+        }
+        return Engine::HostedCluster{QString::fromStdString(demo->url()), demo};
+    };
+}
+
+// The fleet view: every context read at once, all on one network thread.
 int fleet(const Ctl::Invocation &invocation)
 {
     struct Member
     {
         QString context;
-        std::unique_ptr<Sim::DemoCluster> demo;
-        std::unique_ptr<Net::NetworkThread> network;
-        Engine::ReleaseEngine *engine = nullptr;
+        Engine::SessionPtr session;
         QString error;
     };
+    const auto network = std::make_shared<Net::NetworkThread>();
     std::vector<Member> members;
     for (const QString &context : invocation.contexts) {
         Member member;
         member.context = context;
-        const auto selected =
-            Engine::selectCluster({false, {}, invocation.kubeconfig, context, invocation.namespaceName}, false);
-        if (!selected.ok()) {
-            member.error = selected.error().message;
-            members.push_back(std::move(member));
-            continue;
+        auto opened = Engine::Session::openHere({false, {}, invocation.kubeconfig, context, invocation.namespaceName},
+                                                {false, builtinDemo(), network, false});
+        if (opened.ok()) {
+            member.session = std::move(opened).value();
+            member.session->engine()->start();
+        } else {
+            member.error = opened.error().message;
         }
-        Core::ClusterEndpoint endpoint = selected.value().endpoint;
-        if (selected.value().demo) {
-            std::string error;
-            member.demo = Sim::startBuiltinDemo(&error);
-            endpoint.server = QString::fromStdString(member.demo ? member.demo->url() : std::string());
-        }
-        member.network = std::make_unique<Net::NetworkThread>();
-        member.engine = new Engine::ReleaseEngine(member.network->http(), endpoint);
-        member.network->adopt(member.engine);
-        member.engine->start();
         members.push_back(std::move(member));
     }
     QList<Ctl::ContextReleases> fleet;
     bool unreachable = false;
     for (Member &member : members) {
         Ctl::ContextReleases part{member.context, {}, member.error};
-        if (member.engine) {
+        if (member.session) {
             const auto synced =
-                await(member.engine->whenSynced(), 30'000, QStringLiteral("reading %1").arg(member.context));
+                await(member.session->engine()->whenSynced(), 30'000, QStringLiteral("reading %1").arg(member.context));
             if (synced.ok()) {
                 part.releases = synced.value();
             } else {
@@ -134,10 +138,7 @@ int fleet(const Ctl::Invocation &invocation)
         fleet.append(part);
     }
     writeOut(invocation.format == Ctl::OutputFormat::Json ? Ctl::fleetJson(fleet) : Ctl::fleetTable(fleet));
-    for (Member &member : members) {
-        member.network.reset(); // engines and connections first, then any demo cluster they used
-        member.demo.reset();
-    }
+    members.clear(); // engines and connections first, then any demo cluster they used
     return unreachable ? Ctl::Unreachable : Ctl::Success;
 }
 
@@ -326,27 +327,15 @@ int main(int argc, char *argv[])
 
     Engine::ClusterChoice choice{invocation->demo, invocation->server, invocation->kubeconfig, invocation->context,
                                  invocation->namespaceName};
-    const auto selected = Engine::selectCluster(choice, false);
-    if (!selected.ok()) {
-        return report(selected.error(), invocation->format);
-    }
-    Core::ClusterEndpoint endpoint = selected.value().endpoint;
-    std::unique_ptr<Sim::DemoCluster> demo;
-    if (selected.value().demo) {
-        std::string error;
-        demo = Sim::startBuiltinDemo(&error);
-        if (!demo) {
-            return report(Core::makeError(Core::ErrorKind::Unreachable, QString::fromStdString(error)),
-                          invocation->format);
-        }
-        endpoint.server = QString::fromStdString(demo->url());
+    auto opened = Engine::Session::openHere(choice, {false, builtinDemo(), {}, false});
+    if (!opened.ok()) {
+        return report(opened.error(), invocation->format);
     }
 
     int code = Ctl::Success;
     {
-        Net::NetworkThread network;
-        auto *engine = new Engine::ReleaseEngine(network.http(), endpoint);
-        network.adopt(engine);
+        const Engine::SessionPtr session = std::move(opened).value(); // closed at the end of this block
+        Engine::ReleaseEngine *engine = session->engine();
         engine->start();
         const auto synced = await(engine->whenSynced(), 30'000, QStringLiteral("reading the cluster"));
         if (!synced.ok()) {

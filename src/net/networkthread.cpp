@@ -2,6 +2,8 @@
 
 #include "net/httpclient.h"
 
+#include <QMutexLocker>
+
 namespace Curtain::Net {
 
 NetworkThread::NetworkThread()
@@ -14,8 +16,13 @@ NetworkThread::NetworkThread()
 
 NetworkThread::~NetworkThread()
 {
-    QList<QObject *> doomed(m_adopted.crbegin(), m_adopted.crend()); // newest first
-    doomed.append(m_http);                                           // the HTTP client last
+    QList<QObject *> doomed;
+    {
+        const QMutexLocker locker(&m_lock);
+        doomed = QList<QObject *>(m_adopted.crbegin(), m_adopted.crend()); // newest first
+        m_adopted.clear();
+    }
+    doomed.append(m_http); // the HTTP client last
     QMetaObject::invokeMethod(
         m_http,
         [doomed] {
@@ -31,7 +38,20 @@ NetworkThread::~NetworkThread()
 void NetworkThread::adopt(QObject *object)
 {
     object->moveToThread(&m_thread);
+    const QMutexLocker locker(&m_lock);
     m_adopted.append(object);
+}
+
+void NetworkThread::dispose(QObject *object)
+{
+    {
+        const QMutexLocker locker(&m_lock);
+        if (!m_adopted.removeOne(object)) {
+            return; // not ours, or already gone with the thread
+        }
+    }
+    QMetaObject::invokeMethod(
+        m_http, [object] { delete object; }, Qt::BlockingQueuedConnection);
 }
 
 } // namespace Curtain::Net

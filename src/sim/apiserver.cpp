@@ -189,11 +189,24 @@ int ApiServer::start(const std::string &host, int port, std::string *error)
                  " (unreadable, not PEM, or not a matching pair)";
         return -1;
     }
+    // cpp-httplib listens with a backlog of 5, but a console opens a dozen list connections at once:
+    // the SYNs that overflow the queue are only sent again after TCP's 1 s retransmission timeout,
+    // which made most cold starts of the demo wait a second. listen() again on the bound socket
+    // raises the backlog.
+    socket_t listening = INVALID_SOCKET;
+    m_server->set_socket_options([&listening](socket_t sock) {
+        httplib::default_socket_options(sock);
+        listening = sock;
+    });
     int bound = port;
     if (port == 0) {
         bound = m_server->bind_to_any_port(host);
     } else if (!m_server->bind_to_port(host, port)) {
         bound = -1;
+    }
+    m_server->set_socket_options(httplib::default_socket_options); // `listening` goes out of scope
+    if (bound >= 0 && listening != INVALID_SOCKET) {
+        ::listen(listening, SOMAXCONN);
     }
     if (bound < 0) {
         *error = "cannot listen on " + host + ":" + std::to_string(port) + " (is the port in use?)";

@@ -1,19 +1,25 @@
-// How long the GUI thread is ever blocked while the user flips and moves the slider, two ways:
+// How long the GUI thread is ever blocked while the user flips and moves the slider, and while they
+// switch contexts and namespaces, two ways:
 //  - busy: the longest single event the GUI thread handled (QApplication::notify, outermost only),
-//    i.e. work done on the GUI thread: layout, painting, model updates;
+//    i.e. work done on the GUI thread: layout, painting, model updates, opening or closing sessions;
 //  - late: how late a 1 ms timer on the GUI thread fired, which also counts the OS not scheduling
-//    the thread (2 cores shared with the in-process cluster and the network thread).
-// Runs the real window offscreen on the in-process demo cluster.
+//    the thread (2 cores shared with the in-process clusters and the network threads).
+// Runs the real console (window manager and window) offscreen on the in-process demo cluster; a
+// kubeconfig adds a context "other" on a second demo cluster to switch to and back.
 
 #include "engine/releaseengine.h"
+#include "engine/session.h"
 #include "mainwindow.h"
-#include "net/networkthread.h"
 #include "sim/democluster.h"
+#include "windowmanager.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
 #include <QPushButton>
+#include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
@@ -32,6 +38,11 @@ public:
 
     bool notify(QObject *receiver, QEvent *event) override
     {
+        // notify() runs for events on every thread (the network threads, the demo's): count the
+        // GUI thread's only, and touch nothing shared from the others.
+        if (QThread::currentThread() != thread()) {
+            return QApplication::notify(receiver, event);
+        }
         if (!measuring || m_depth > 0) {
             ++m_depth;
             const bool handled = QApplication::notify(receiver, event);
@@ -60,6 +71,71 @@ double percentile(QList<double> values, double p)
     return values[std::min(values.size() - 1, qsizetype(double(values.size()) * p))];
 }
 
+// From start() to stop(): every event the GUI thread handled and how late a 1 ms timer fired.
+class Probe
+{
+public:
+    explicit Probe(TimedApplication &app) : m_app(app)
+    {
+        m_tick.setTimerType(Qt::PreciseTimer);
+        m_tick.setInterval(1);
+        QObject::connect(&m_tick, &QTimer::timeout, [this] {
+            const qint64 now = m_clock.nsecsElapsed();
+            m_lateness << std::max(0.0, double(now - m_last) / 1e6 - 1.0);
+            m_last = now;
+        });
+    }
+    void start()
+    {
+        m_app.dispatchMs.clear();
+        m_lateness.clear();
+        m_clock.start();
+        m_last = m_clock.nsecsElapsed();
+        m_tick.start();
+        m_app.measuring = true;
+    }
+    void stop(const QString &what)
+    {
+        m_tick.stop();
+        m_app.measuring = false;
+        auto over16 = [](const QList<double> &values) {
+            return qlonglong(std::count_if(values.begin(), values.end(), [](double ms) { return ms > 16.0; }));
+        };
+        std::printf("GUI thread during %s (%.1f s, %lld events, %lld timer ticks)\n", qPrintable(what),
+                    double(m_clock.elapsed()) / 1000.0, qlonglong(m_app.dispatchMs.size()),
+                    qlonglong(m_lateness.size()));
+        std::printf("  busy (longest event handled): worst %6.2f ms, p99 %5.2f ms, over 16 ms: %lld\n",
+                    percentile(m_app.dispatchMs, 1.0), percentile(m_app.dispatchMs, 0.99), over16(m_app.dispatchMs));
+        std::printf("  late (1 ms timer lateness):   worst %6.2f ms, p99 %5.2f ms, over 16 ms: %lld\n",
+                    percentile(m_lateness, 1.0), percentile(m_lateness, 0.99), over16(m_lateness));
+        std::fflush(stdout);
+    }
+
+private:
+    TimedApplication &m_app;
+    QTimer m_tick;
+    QElapsedTimer m_clock;
+    qint64 m_last = 0;
+    QList<double> m_lateness;
+};
+
+// Runs the event loop until `sender` emits `signal`, or 20 s.
+template <typename Sender, typename Signal>
+void waitFor(Sender *sender, Signal signal)
+{
+    QEventLoop loop;
+    QObject::connect(sender, signal, &loop, &QEventLoop::quit, Qt::SingleShotConnection);
+    QTimer::singleShot(20000, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+void settle(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -68,53 +144,40 @@ int main(int argc, char *argv[])
         qputenv("QT_QPA_PLATFORM", "offscreen");
     }
     TimedApplication app(argc, argv);
+    // The context to switch to: a second demo cluster, named in a kubeconfig of its own.
     std::string error;
-    auto demo = Sim::startBuiltinDemo(&error);
-    if (!demo) {
+    auto other = Sim::startBuiltinDemo(&error);
+    if (!other) {
         std::fprintf(stderr, "%s\n", error.c_str());
         return 1;
     }
-    Net::NetworkThread network;
-    auto *engine =
-        new Engine::ReleaseEngine(network.http(), {QStringLiteral("demo"), QString::fromStdString(demo->url())});
-    network.adopt(engine);
-    Ui::MainWindow window(engine, QStringLiteral("demo"));
-    window.resize(1280, 800);
-    window.show();
-    engine->start();
-    engine->enableMetrics(500);
+    QTemporaryDir dir;
+    QFile config(dir.filePath(QStringLiteral("config")));
+    if (!config.open(QIODevice::WriteOnly)) {
+        return 1;
+    }
+    config.write(QStringLiteral("clusters:\n- {name: other, cluster: {server: %1}}\n"
+                                "contexts:\n- {name: other, context: {cluster: other}}\n")
+                     .arg(QString::fromStdString(other->url()))
+                     .toUtf8());
+    config.close();
 
-    auto waitFor = [&](auto signal) {
-        QEventLoop loop;
-        QObject::connect(&window, signal, &loop, &QEventLoop::quit, Qt::SingleShotConnection);
-        QTimer::singleShot(20000, &loop, &QEventLoop::quit);
-        loop.exec();
-    };
-    waitFor(&Ui::MainWindow::releaseShown);
+    Ui::WindowManager::Options options;
+    options.choice = {false, {}, config.fileName(), Engine::demoContextName, {}};
+    options.metricsIntervalMs = 500;
+    Ui::WindowManager manager(options, Ui::WindowManager::builtinDemo());
+    manager.open();
+    waitFor(&manager, &Ui::WindowManager::opened);
+    Ui::MainWindow &window = *manager.window();
+    waitFor(&window, &Ui::MainWindow::releaseShown);
 
-    // The probe: from here on, every late tick is time the GUI thread could not answer.
-    QList<double> lateness;
-    QElapsedTimer clock;
-    clock.start();
-    qint64 last = clock.nsecsElapsed();
-    QTimer probe;
-    probe.setTimerType(Qt::PreciseTimer);
-    probe.setInterval(1);
-    QObject::connect(&probe, &QTimer::timeout, [&] {
-        const qint64 now = clock.nsecsElapsed();
-        lateness << std::max(0.0, double(now - last) / 1e6 - 1.0);
-        last = now;
-    });
+    Probe probe(app);
     probe.start();
-    app.measuring = true;
-
     auto click = [&](const char *name) {
         auto *button = window.findChild<QPushButton *>(QLatin1String(name));
-        QEventLoop settle;
-        QTimer::singleShot(50, &settle, &QEventLoop::quit); // let the UI catch up with the last snapshot
-        settle.exec();
+        settle(50); // let the UI catch up with the last snapshot
         button->click();
-        waitFor(&Ui::MainWindow::actionFinished);
+        waitFor(&window, &Ui::MainWindow::actionFinished);
     };
     const int rounds = 20;
     window.selectRelease(QStringLiteral("catalog"));
@@ -126,17 +189,37 @@ int main(int argc, char *argv[])
     for (int i = 0; i < rounds; ++i) {
         click("flipButton");
     }
-    probe.stop();
-    app.measuring = false;
+    probe.stop(QStringLiteral("%1 slider moves and %2 flips").arg(2 * rounds).arg(rounds));
 
-    auto over16 = [](const QList<double> &values) {
-        return qlonglong(std::count_if(values.begin(), values.end(), [](double ms) { return ms > 16.0; }));
+    // Switches: the demo's namespace and back to all namespaces, then demo → other → demo. Each
+    // waits for the switch to end, then a little for the new data to be painted.
+    const int switches = 5;
+    int failed = 0;
+    QObject::connect(&manager, &Ui::WindowManager::switched, [&failed](bool ok, const QString &why) {
+        if (!ok) {
+            ++failed;
+            std::fprintf(stderr, "switch failed: %s\n", qPrintable(why));
+        }
+    });
+    auto switchAndWait = [&](auto change) {
+        change();
+        waitFor(&manager, &Ui::WindowManager::switched);
+        settle(100);
     };
-    std::printf("GUI thread during %d slider moves and %d flips (%.1f s, %lld events, %lld timer ticks)\n", 2 * rounds,
-                rounds, double(clock.elapsed()) / 1000.0, qlonglong(app.dispatchMs.size()), qlonglong(lateness.size()));
-    std::printf("  busy (longest event handled): worst %6.2f ms, p99 %5.2f ms, over 16 ms: %lld\n",
-                percentile(app.dispatchMs, 1.0), percentile(app.dispatchMs, 0.99), over16(app.dispatchMs));
-    std::printf("  late (1 ms timer lateness):   worst %6.2f ms, p99 %5.2f ms, over 16 ms: %lld\n",
-                percentile(lateness, 1.0), percentile(lateness, 0.99), over16(lateness));
-    return 0;
+    probe.start();
+    for (int i = 0; i < switches; ++i) {
+        switchAndWait([&] { manager.switchNamespace(QStringLiteral("demo")); });
+        switchAndWait([&] { manager.switchNamespace(QString()); });
+    }
+    probe.stop(QStringLiteral("%1 namespace switches on the demo").arg(2 * switches));
+    probe.start();
+    for (int i = 0; i < switches; ++i) {
+        switchAndWait([&] { manager.switchContext(QStringLiteral("other")); });
+        switchAndWait([&] { manager.switchContext(Engine::demoContextName); });
+    }
+    probe.stop(QStringLiteral("%1 context switches (demo ↔ other)").arg(2 * switches));
+    if (failed > 0) {
+        std::printf("  %d switches failed\n", failed);
+    }
+    return failed > 0 ? 1 : 0;
 }

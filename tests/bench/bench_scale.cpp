@@ -2,7 +2,7 @@
 // shown (and the GUI's resident memory then), and how fast watch events become snapshots.
 
 #include "engine/releaseengine.h"
-#include "net/networkthread.h"
+#include "engine/session.h"
 
 #include "futurewait.h"
 #include "testsupport.h"
@@ -50,9 +50,8 @@ int main(int argc, char *argv[])
     }
 
     // 2. A burst of route changes from 4 writers; how soon does the engine's snapshot show them all?
-    Net::NetworkThread network;
-    auto *engine = new Engine::ReleaseEngine(network.http(), {QStringLiteral("sim"), sim.url()});
-    network.adopt(engine);
+    const Engine::SessionPtr session = Engine::Session::openEndpoint({QStringLiteral("sim"), sim.url()});
+    Engine::ReleaseEngine *engine = session->engine();
     engine->start();
     const auto synced = Test::waitFor(engine->whenSynced(), 120000);
     if (!synced.ok()) {

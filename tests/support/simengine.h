@@ -1,7 +1,7 @@
 #pragma once
 
 #include "engine/releaseengine.h"
-#include "net/networkthread.h"
+#include "engine/session.h"
 
 #include "futurewait.h"
 #include "testsupport.h"
@@ -10,8 +10,8 @@
 
 namespace Curtain::Test {
 
-// A curtain-sim process and a ReleaseEngine watching it, synced: what the integration tests that
-// drive actions share. Call start() from initTestCase and QVERIFY2 its result.
+// A curtain-sim process and a session watching it, synced: what the integration tests that drive
+// actions share. Call start() from initTestCase and QVERIFY2 its result.
 class SimEngine
 {
 public:
@@ -21,9 +21,8 @@ public:
             return false;
         }
         api = std::make_unique<ApiReader>(m_sim.port());
-        m_network = std::make_unique<Net::NetworkThread>();
-        engine = new Engine::ReleaseEngine(m_network->http(), {QStringLiteral("sim"), m_sim.url()});
-        m_network->adopt(engine);
+        m_session = Engine::Session::openEndpoint({QStringLiteral("sim"), m_sim.url()});
+        engine = m_session->engine();
         engine->start();
         const auto synced = waitFor(engine->whenSynced());
         if (!synced.ok()) {
@@ -31,7 +30,11 @@ public:
         }
         return synced.ok();
     }
-    void stop() { m_network.reset(); }
+    void stop()
+    {
+        engine = nullptr;
+        m_session.reset();
+    }
 
     int port() const { return m_sim.port(); }
     QString url() const { return m_sim.url(); }
@@ -58,7 +61,7 @@ public:
 
 private:
     SimProcess m_sim;
-    std::unique_ptr<Net::NetworkThread> m_network;
+    Engine::SessionPtr m_session;
 };
 
 } // namespace Curtain::Test

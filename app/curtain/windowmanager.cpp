@@ -1,0 +1,271 @@
+#include "windowmanager.h"
+
+#include "core/futures.h"
+#include "engine/releaseengine.h"
+#include "fleetwindow.h"
+#include "mainwindow.h"
+#include "models/fleetmodel.h"
+#include "net/networkthread.h"
+#include "sim/democluster.h"
+
+#include <QFutureWatcher>
+#include <QMutex>
+#include <QMutexLocker>
+
+namespace Curtain::Ui {
+
+using Engine::Session;
+using Engine::SessionPtr;
+using Engine::SessionResult;
+
+namespace {
+
+// Core::onFinished, but the result is moved out of the future: a session then has no owner left in
+// a finished future, and whoever closes it really is the last to let go (on a worker thread).
+template <typename T, typename Handler>
+void takeWhenFinished(const QFuture<T> &future, QObject *context, Handler handler)
+{
+    auto *watcher = new QFutureWatcher<T>(context);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, context,
+                     [watcher, handler = std::move(handler)]() mutable {
+                         watcher->deleteLater();
+                         QFuture<T> done = watcher->future();
+                         if (done.resultCount() > 0) {
+                             handler(done.takeResult());
+                         }
+                     });
+    watcher->setFuture(future);
+}
+
+} // namespace
+
+WindowManager::WindowManager(Options options, Engine::ClusterHostFactory startDemo, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_startDemo(std::move(startDemo))
+{}
+
+WindowManager::~WindowManager()
+{
+    m_fleetWindow.reset();
+    m_window.reset(); // it talks to the current engine
+    for (QFuture<SessionResult> &opening : m_opening) {
+        if (opening.isValid()) { // not yet taken: what it opens closes with it, below
+            opening.waitForFinished();
+        }
+    }
+    for (QFuture<void> &closing : m_closing) {
+        closing.waitForFinished();
+    }
+    m_opening.clear();
+    m_fleetSessions.clear();
+    m_session.reset();
+}
+
+Engine::ClusterHostFactory WindowManager::builtinDemo()
+{
+    struct Running
+    {
+        QMutex lock;
+        std::weak_ptr<Sim::DemoCluster> demo;
+    };
+    auto running = std::make_shared<Running>();
+    return [running]() -> Core::Result<Engine::HostedCluster> {
+        const QMutexLocker locker(&running->lock);
+        std::shared_ptr<Sim::DemoCluster> demo = running->demo.lock();
+        if (!demo) {
+            std::string error;
+            demo = Sim::startBuiltinDemo(&error);
+            if (!demo) {
+                return Core::makeError(
+                    Core::ErrorKind::Unreachable,
+                    QStringLiteral("cannot start the demo cluster: %1").arg(QString::fromStdString(error)));
+            }
+            running->demo = demo;
+        }
+        return Engine::HostedCluster{QString::fromStdString(demo->url()), demo};
+    };
+}
+
+void WindowManager::open()
+{
+    Engine::SessionOptions options{m_options.demoWhenNoKubeconfig, m_startDemo, {}, true};
+    // The session opens on a worker thread (the demo starts listening there) while this thread
+    // builds the window: on two cores, neither waits for the other.
+    const QFuture<SessionResult> opening = track(Session::open(m_options.choice, std::move(options)));
+    setupWindow();
+    takeWhenFinished(opening, this, [this](SessionResult result) {
+        if (!result.ok()) {
+            Q_EMIT openFailed(result.error().message);
+            return;
+        }
+        m_session = std::move(result).value();
+        m_window->setEngine(m_session->engine(), m_session->description());
+        if (m_options.contextSwitcher) {
+            m_window->setContexts(m_session->contexts(), m_session->contextName());
+        }
+        m_window->show();
+        m_session->engine()->start();
+        m_session->engine()->enableMetrics(m_options.metricsIntervalMs);
+        Q_EMIT opened();
+    });
+}
+
+QFuture<SessionResult> WindowManager::track(QFuture<SessionResult> opening)
+{
+    // A future whose result was taken is no longer valid (and never "finished").
+    m_opening.removeIf([](const QFuture<SessionResult> &f) { return !f.isValid() || f.isFinished(); });
+    m_opening.append(opening);
+    return opening;
+}
+
+void WindowManager::setupWindow()
+{
+    m_window = std::make_unique<MainWindow>(nullptr, tr("opening…"));
+    m_window->setAboutText(m_options.aboutText);
+    m_window->resize(m_options.size);
+    connect(m_window.get(), &MainWindow::contextRequested, this, &WindowManager::switchContext);
+    connect(m_window.get(), &MainWindow::namespaceRequested, this, &WindowManager::switchNamespace);
+    connect(m_window.get(), &MainWindow::fleetRequested, this, &WindowManager::showFleet);
+}
+
+void WindowManager::switchContext(const QString &context)
+{
+    if (!m_session) {
+        return;
+    }
+    if (context == m_session->contextName() && !isSwitching()) {
+        Q_EMIT switched(true, {});
+        return;
+    }
+    Engine::ClusterChoice next = m_session->choice();
+    next.demo = false;
+    next.server.clear();
+    next.context = context;
+    request(context, track(Session::open(next, {false, m_startDemo, {}, true})));
+}
+
+void WindowManager::switchNamespace(const QString &namespaceName)
+{
+    if (!m_session) {
+        return;
+    }
+    // The same cluster (for the demo: the same running demo and its state) seen through another
+    // namespace: only the engine is new.
+    const QString target = namespaceName.isEmpty() ? tr("all namespaces") : namespaceName;
+    request(target, track(Session::withNamespace(m_session, namespaceName)));
+}
+
+void WindowManager::request(const QString &target, const QFuture<SessionResult> &future)
+{
+    const quint64 generation = ++m_generation;
+    ++m_pending;
+    m_window->showSwitching(target);
+    auto fail = [this, target](const QString &message) {
+        --m_pending;
+        // The current session goes on; the switcher points at it again.
+        m_window->showMessage(tr("Cannot switch to %1: %2").arg(target, message));
+        if (m_options.contextSwitcher) {
+            m_window->setContexts(m_session->contexts(), m_session->contextName());
+        }
+        Q_EMIT switched(false, message);
+    };
+    takeWhenFinished(future, this, [this, generation, fail](SessionResult opened) {
+        if (generation != m_generation || !opened.ok()) {
+            if (opened.ok()) {
+                --m_pending;
+                return retire(std::move(opened).value());
+            }
+            return generation != m_generation ? void(--m_pending) : fail(opened.error().message);
+        }
+        // Switch only to a cluster that answers: until its engine has listed everything, the
+        // window keeps showing the current one.
+        SessionPtr next = std::move(opened).value();
+        next->engine()->start();
+        next->engine()->enableMetrics(m_options.metricsIntervalMs);
+        const auto synced = next->engine()->whenSynced();
+        Core::onFinished(synced, this,
+                         [this, generation, next = std::move(next),
+                          fail](const Core::Result<Core::ReleaseSnapshots> &releases) mutable {
+                             if (generation != m_generation || !releases.ok()) {
+                                 retire(std::move(next));
+                                 return generation != m_generation ? void(--m_pending) : fail(releases.error().message);
+                             }
+                             adopt(std::move(next), releases.value());
+                         });
+    });
+}
+
+void WindowManager::adopt(SessionPtr next, const Core::ReleaseSnapshots &releases)
+{
+    --m_pending;
+    SessionPtr previous = std::exchange(m_session, std::move(next));
+    m_window->setEngine(m_session->engine(), m_session->description(), releases);
+    if (m_options.contextSwitcher) {
+        m_window->setContexts(m_session->contexts(), m_session->contextName());
+    }
+    retire(std::move(previous));
+    if (!m_fleetPendingRelease.name.isEmpty()) {
+        m_window->selectRelease(std::exchange(m_fleetPendingRelease, {}));
+    }
+    Q_EMIT switched(true, {});
+}
+
+void WindowManager::retire(SessionPtr session)
+{
+    // Closing stops watches, joins a thread and maybe the demo's: never on this thread.
+    m_closing.removeIf([](const QFuture<void> &f) { return f.isFinished(); });
+    m_closing.append(Session::close(std::move(session)));
+}
+
+void WindowManager::showFleet()
+{
+    if (!m_fleetWindow) {
+        m_fleetModel = std::make_unique<Models::FleetModel>();
+        m_fleetWindow = std::make_unique<FleetWindow>(m_fleetModel.get());
+        connect(m_fleetWindow.get(), &FleetWindow::openRequested, this,
+                [this](const QString &context, const Core::ReleaseKey &release) {
+                    if (m_session && context == m_session->contextName()) {
+                        m_window->selectRelease(release);
+                    } else {
+                        m_fleetPendingRelease = release;
+                        switchContext(context);
+                    }
+                    m_window->raise();
+                    m_window->activateWindow();
+                });
+        // Every context at once, all on one network thread.
+        m_fleetNetwork = std::make_shared<Net::NetworkThread>();
+        for (const QString &context : m_session ? m_session->contexts() : QStringList()) {
+            openFleetMember(context);
+        }
+    }
+    m_fleetWindow->show();
+    m_fleetWindow->raise();
+}
+
+void WindowManager::openFleetMember(const QString &context)
+{
+    const Engine::ClusterChoice choice{false, {}, m_options.choice.kubeconfig, context, m_options.choice.namespaceName};
+    takeWhenFinished(track(Session::open(choice, {false, m_startDemo, m_fleetNetwork, false})), this,
+                     [this, context](SessionResult opened) {
+                         if (!opened.ok()) {
+                             m_fleetModel->setUnreachable(context, opened.error().message);
+                             return;
+                         }
+                         Engine::ReleaseEngine *member = opened.value()->engine();
+                         Models::FleetModel *model = m_fleetModel.get();
+                         connect(member, &Engine::ReleaseEngine::releasesChanged, model,
+                                 [model, context](const Core::ReleaseSnapshots &releases) {
+                                     model->setReleases(context, releases);
+                                 });
+                         connect(member, &Engine::ReleaseEngine::connectionChanged, model,
+                                 [model, context](Engine::ConnectionState state, const QString &detail) {
+                                     if (state == Engine::ConnectionState::Reconnecting) {
+                                         model->setUnreachable(context, detail);
+                                     }
+                                 });
+                         member->start();
+                         m_fleetSessions.push_back(std::move(opened).value());
+                     });
+}
+
+} // namespace Curtain::Ui

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "core/release.h"
+#include "engine/clusterselection.h"
+#include "engine/session.h"
+
+#include <QFuture>
+#include <QList>
+#include <QObject>
+#include <QSize>
+
+#include <memory>
+#include <vector>
+
+namespace Curtain::Models {
+class FleetModel;
+}
+namespace Curtain::Net {
+class NetworkThread;
+}
+
+namespace Curtain::Ui {
+
+class FleetWindow;
+class MainWindow;
+
+// Owns what the console shows: the current session, the main window, context and namespace
+// switching, and the fleet. Sessions open and close on worker threads; while a switch is under way
+// the window says so and keeps working on the current session, which stays if the next one cannot
+// be opened.
+class WindowManager final : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        Engine::ClusterChoice choice;
+        bool demoWhenNoKubeconfig = true;
+        bool contextSwitcher = true; // offer the kubeconfig's contexts (not with --server or --demo)
+        int metricsIntervalMs = 2000;
+        QSize size{1280, 800};
+        QString aboutText;
+    };
+
+    // `startDemo` starts the demo cluster; see builtinDemo().
+    WindowManager(Options options, Engine::ClusterHostFactory startDemo, QObject *parent = nullptr);
+    ~WindowManager() override;
+
+    // The built-in demo cluster, started in this process. While a session uses it, every other
+    // session opened on the demo context talks to the same one.
+    static Engine::ClusterHostFactory builtinDemo();
+
+    // Opens the first session off the GUI thread; the window shows once it is open.
+    void open();
+    MainWindow *window() const { return m_window.get(); }
+    Engine::Session *session() const { return m_session.get(); }
+    bool isSwitching() const { return m_pending != 0; }
+
+    void switchContext(const QString &context);
+    void switchNamespace(const QString &namespaceName); // the demo keeps its one cluster
+    void showFleet();
+
+Q_SIGNALS:
+    void opened();                                  // the first session is open and the window shown
+    void openFailed(const QString &message);        // the first session could not be opened
+    void switched(bool ok, const QString &message); // a context or namespace switch ended
+
+private:
+    void setupWindow();
+    void request(const QString &target, const QFuture<Engine::SessionResult> &future);
+    QFuture<Engine::SessionResult> track(QFuture<Engine::SessionResult> opening);
+    void adopt(Engine::SessionPtr next, const Core::ReleaseSnapshots &releases);
+    void retire(Engine::SessionPtr session);
+    void openFleetMember(const QString &context);
+
+    Options m_options;
+    Engine::ClusterHostFactory m_startDemo;
+    Engine::SessionPtr m_session;
+    std::unique_ptr<MainWindow> m_window;
+    quint64 m_generation = 0; // the newest request; older answers are closed unused
+    int m_pending = 0;
+    QList<QFuture<Engine::SessionResult>> m_opening; // waited for at exit
+    QList<QFuture<void>> m_closing;                  // waited for at exit
+
+    std::unique_ptr<Models::FleetModel> m_fleetModel;
+    std::shared_ptr<Net::NetworkThread> m_fleetNetwork; // one thread for every context in the fleet
+    std::unique_ptr<FleetWindow> m_fleetWindow;
+    std::vector<Engine::SessionPtr> m_fleetSessions;
+    Core::ReleaseKey m_fleetPendingRelease;
+};
+
+} // namespace Curtain::Ui

@@ -1,0 +1,112 @@
+#include "engine/session.h"
+
+#include "engine/releaseengine.h"
+#include "net/networkthread.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace Curtain::Engine {
+
+QFuture<SessionResult> Session::open(ClusterChoice choice, SessionOptions options)
+{
+    return QtConcurrent::run(
+        [choice = std::move(choice), options = std::move(options)] { return openHere(choice, options); });
+}
+
+SessionResult Session::openHere(const ClusterChoice &choice, const SessionOptions &options)
+{
+    const auto selected = selectCluster(choice, options.demoWhenNoKubeconfig);
+    if (!selected.ok()) {
+        return selected.error();
+    }
+    SessionPtr session(new Session);
+    Core::ClusterEndpoint endpoint = selected.value().endpoint;
+    session->m_choice = choice;
+    session->m_description = selected.value().description;
+    session->m_context = selected.value().demo ? demoContextName : endpoint.name;
+    if (options.listContexts) {
+        const auto contexts = availableContexts(choice.kubeconfig, nullptr);
+        session->m_contexts = contexts.ok() ? contexts.value() : QStringList{demoContextName};
+    }
+    if (selected.value().demo) {
+        if (!options.startDemo) {
+            return Core::makeError(Core::ErrorKind::InvalidInput,
+                                   QStringLiteral("the demo cluster is not available in this program"));
+        }
+        const auto started = options.startDemo();
+        if (!started.ok()) {
+            return started.error();
+        }
+        session->m_host = started.value().keepAlive;
+        endpoint.server = started.value().url;
+        session->m_description = QStringLiteral("demo (%1)").arg(endpoint.server);
+    }
+    session->m_network = options.network ? options.network : std::make_shared<Net::NetworkThread>();
+    session->attach(endpoint);
+    return session;
+}
+
+SessionPtr Session::openEndpoint(const Core::ClusterEndpoint &endpoint, std::shared_ptr<Net::NetworkThread> network)
+{
+    SessionPtr session(new Session);
+    session->m_choice.server = endpoint.server;
+    session->m_choice.namespaceName = endpoint.namespaceName;
+    session->m_context = endpoint.name;
+    session->m_description = QStringLiteral("%1 (%2)").arg(endpoint.name, endpoint.server);
+    session->m_network = network ? std::move(network) : std::make_shared<Net::NetworkThread>();
+    session->attach(endpoint);
+    return session;
+}
+
+QFuture<SessionResult> Session::withNamespace(SessionPtr from, QString namespaceName)
+{
+    return QtConcurrent::run([from = std::move(from), namespaceName = std::move(namespaceName)]() -> SessionResult {
+        SessionPtr session(new Session);
+        session->m_choice = from->m_choice;
+        session->m_choice.namespaceName = namespaceName;
+        session->m_context = from->m_context;
+        session->m_description = from->m_description;
+        session->m_contexts = from->m_contexts;
+        session->m_host = from->m_host;
+        // A thread of its own, not `from`'s: an engine disposed of while its HTTP client lives on
+        // can still be handed a watch chunk (cancel is queued), see the report on the engine's
+        // teardown. Closing the old session then takes its client down with it, as before.
+        session->m_network = std::make_shared<Net::NetworkThread>();
+        Core::ClusterEndpoint endpoint = from->m_engine->endpoint();
+        endpoint.namespaceName = namespaceName;
+        session->attach(endpoint);
+        return session;
+    });
+}
+
+QFuture<void> Session::close(SessionPtr session)
+{
+    return QtConcurrent::run([session = std::move(session)]() mutable { session.reset(); });
+}
+
+void Session::attach(const Core::ClusterEndpoint &endpoint)
+{
+    m_engine = new ReleaseEngine(m_network->http(), endpoint);
+    m_network->adopt(m_engine);
+}
+
+Session::~Session()
+{
+    if (m_engine) {
+        m_network->dispose(m_engine); // its watches close while the thread and the cluster are still up
+    }
+    m_network.reset();
+    m_host.reset();
+}
+
+QString Session::server() const
+{
+    return m_engine->endpoint().server;
+}
+
+QString Session::namespaceName() const
+{
+    return m_engine->endpoint().namespaceName;
+}
+
+} // namespace Curtain::Engine

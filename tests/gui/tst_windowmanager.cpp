@@ -1,0 +1,173 @@
+// The console's sessions as a user meets them: a context that cannot be opened leaves the current
+// one working and says why; the demo's namespace switcher filters the one demo cluster instead of
+// starting another (same URL, its state kept).
+
+#include "engine/releaseengine.h"
+#include "engine/session.h"
+#include "mainwindow.h"
+#include "sim/democluster.h"
+#include "sim/objectstore.h"
+#include "sim/resourcetypes.h"
+#include "sim/scenario.h"
+#include "windowmanager.h"
+
+#include <QAbstractItemView>
+#include <QComboBox>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Curtain;
+
+namespace {
+
+// A second namespace in the running demo, with one release of its own.
+const char *teamB = R"(namespace: team-b
+releases:
+  - name: inventory
+    route: service
+    serving: blue
+    environments:
+      blue:  {version: v3.0.0, replicas: 1}
+      green: {version: v3.1.0, replicas: 1}
+)";
+
+} // namespace
+
+class TestWindowManager : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_kubeconfig;
+    int m_demosStarted = 0;
+    std::shared_ptr<Sim::DemoCluster> m_demo; // what the factory started, to compare against
+    std::unique_ptr<Ui::WindowManager> m_manager;
+
+    // The built-in demo plus the team-b namespace, counting how often a demo cluster is started.
+    Engine::ClusterHostFactory demoFactory()
+    {
+        return [this]() -> Core::Result<Engine::HostedCluster> {
+            std::string error;
+            std::shared_ptr<Sim::DemoCluster> demo = Sim::startBuiltinDemo(&error);
+            if (!demo) {
+                return Core::makeError(Core::ErrorKind::Unreachable, QString::fromStdString(error));
+            }
+            auto extra = Sim::parseScenario(teamB);
+            if (auto *message = std::get_if<std::string>(&extra)) {
+                return Core::makeError(Core::ErrorKind::InvalidInput, QString::fromStdString(*message));
+            }
+            for (const nlohmann::json &object : std::get<Sim::Scenario>(extra).objects) {
+                if (const Sim::ResourceType *type = Sim::findResourceTypeByKind(object.value("kind", ""))) {
+                    // Namespace "default" exists already: that create fails, the others do not.
+                    (void)demo->store().create(*type, type->namespaced ? "team-b" : "", object);
+                }
+            }
+            ++m_demosStarted;
+            m_demo = demo;
+            return Engine::HostedCluster{QString::fromStdString(demo->url()), demo};
+        };
+    }
+
+    // Every release name the window lists, whatever view lists them.
+    QStringList listed() const
+    {
+        QStringList names;
+        for (const QAbstractItemView *view : m_manager->window()->findChildren<QAbstractItemView *>()) {
+            const QAbstractItemModel *model = view->model();
+            for (int row = 0; model && row < model->rowCount(); ++row) {
+                names << model->index(row, 0).data().toString();
+            }
+        }
+        return names;
+    }
+
+    bool lists(const QString &release) const { return listed().join(QLatin1Char('\n')).contains(release); }
+
+    QString lastAction() const { return m_manager->window()->lastActionText(); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        // "broken" points at a port nothing listens on: it resolves, then cannot be reached.
+        m_kubeconfig = m_dir.filePath(QStringLiteral("config"));
+        QFile config(m_kubeconfig);
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write("clusters:\n- {name: nowhere, cluster: {server: http://127.0.0.1:1}}\n"
+                     "contexts:\n- {name: broken, context: {cluster: nowhere}}\n");
+    }
+
+    void init()
+    {
+        m_demosStarted = 0;
+        Ui::WindowManager::Options options;
+        options.choice = {false, {}, m_kubeconfig, Engine::demoContextName, {}};
+        options.metricsIntervalMs = 250;
+        m_manager = std::make_unique<Ui::WindowManager>(options, demoFactory());
+        QSignalSpy opened(m_manager.get(), &Ui::WindowManager::opened);
+        m_manager->open();
+        QVERIFY(opened.wait(20000));
+        QTRY_VERIFY_WITH_TIMEOUT(lists(QStringLiteral("checkout")), 20000);
+    }
+
+    void cleanup()
+    {
+        m_manager.reset();
+        m_demo.reset();
+    }
+
+    void contextThatCannotBeOpened_keepsTheCurrentSessionAndSaysWhy()
+    {
+        Engine::Session *before = m_manager->session();
+        auto *contexts = m_manager->window()->findChild<QComboBox *>(QStringLiteral("contextSwitcher"));
+        QVERIFY(contexts);
+        QCOMPARE(contexts->currentText(), QStringLiteral("demo"));
+
+        QSignalSpy switched(m_manager.get(), &Ui::WindowManager::switched);
+        m_manager->switchContext(QStringLiteral("broken"));
+        QCOMPARE(lastAction(), QStringLiteral("switching to broken…"));
+        QVERIFY(m_manager->isSwitching());
+        QVERIFY(switched.wait(20000));
+
+        QCOMPARE(switched.first().at(0).toBool(), false);
+        const QString why = switched.first().at(1).toString();
+        QVERIFY2(why.contains(QStringLiteral("127.0.0.1")), qPrintable(why)); // the connection error itself
+        QVERIFY2(lastAction().contains(QStringLiteral("Cannot switch to broken")), qPrintable(lastAction()));
+        QVERIFY2(lastAction().contains(why), qPrintable(lastAction()));
+        // Still the demo, still live, still listed.
+        QCOMPARE(m_manager->session(), before);
+        QCOMPARE(contexts->currentText(), QStringLiteral("demo"));
+        QVERIFY(lists(QStringLiteral("checkout")));
+        const auto releases = m_manager->session()->engine()->whenSynced();
+        QTRY_VERIFY_WITH_TIMEOUT(releases.isFinished(), 10000);
+        QVERIFY(releases.result().ok());
+    }
+
+    void demoNamespaceSwitch_filtersTheSameDemoCluster()
+    {
+        const QString url = m_manager->session()->server();
+        QCOMPARE(url, QString::fromStdString(m_demo->url()));
+        QTRY_VERIFY_WITH_TIMEOUT(lists(QStringLiteral("inventory")), 20000);
+
+        QSignalSpy switched(m_manager.get(), &Ui::WindowManager::switched);
+        m_manager->switchNamespace(QStringLiteral("demo"));
+        QVERIFY(switched.wait(20000));
+        QVERIFY2(switched.last().at(0).toBool(), qPrintable(switched.last().at(1).toString()));
+        QCOMPARE(m_manager->session()->server(), url); // the same cluster, same port
+        QCOMPARE(m_manager->session()->namespaceName(), QStringLiteral("demo"));
+        QVERIFY(lists(QStringLiteral("checkout")));
+        QVERIFY2(!lists(QStringLiteral("inventory")), qPrintable(listed().join(QLatin1Char(','))));
+
+        m_manager->switchNamespace(QString()); // all namespaces
+        QVERIFY(switched.wait(20000));
+        QVERIFY(switched.last().at(0).toBool());
+        QCOMPARE(m_manager->session()->server(), url);
+        QVERIFY(lists(QStringLiteral("inventory")));
+        QVERIFY(lists(QStringLiteral("checkout")));
+        QCOMPARE(m_demosStarted, 1);
+    }
+};
+
+QTEST_MAIN(TestWindowManager)
+#include "tst_windowmanager.moc"
