@@ -3,7 +3,7 @@
 #     cmake -DBUILD_DIR=<build> -DSOURCE_DIR=<worktree> -DOBJECT_DIR=ui/CMakeFiles/curtain_ui.dir
 #           -DNINJA=<ninja> -P tests/layering/checkuiheaders.cmake
 # The compiler's own record is the evidence: Ninja keeps every object's headers (`ninja -t deps`).
-# For each offending object it recompiles the source with -H (syntax only) to print the include
+# For each offending object it preprocesses the source again with -H to print the include
 # chain that leads there, e.g. mainwindow.cpp → mainwindow.h → engine/releaseengine.h → …
 cmake_minimum_required(VERSION 3.25)
 
@@ -61,7 +61,7 @@ function(include_chains object out)
         if(skip_next)
             set(skip_next FALSE)
         elseif(argument MATCHES "^-(o|MT|MF)$")
-            set(skip_next TRUE) # no object and no depfile: this run only reads
+            set(skip_next TRUE) # no object and no depfile: this run only preprocesses
         elseif(NOT argument STREQUAL "-MD")
             list(APPEND compile "${argument}")
         endif()
@@ -69,10 +69,10 @@ function(include_chains object out)
             set(source "${argument}")
         endif()
     endforeach()
-    execute_process(COMMAND ${compile} -fsyntax-only -H WORKING_DIRECTORY "${BUILD_DIR}"
+    execute_process(COMMAND ${compile} -E -H WORKING_DIRECTORY "${BUILD_DIR}"
         RESULT_VARIABLE result OUTPUT_QUIET ERROR_VARIABLE trace)
     if(NOT result EQUAL 0)
-        set(${out} "  (recompiling with -H to find the include chain failed; its headers are listed above)" PARENT_SCOPE)
+        set(${out} "  (preprocessing with -H to find the include chain failed)" PARENT_SCOPE)
         return()
     endif()
     string(REPLACE ";" "\\;" trace "${trace}")
