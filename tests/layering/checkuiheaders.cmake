@@ -144,7 +144,7 @@ foreach(object IN LISTS objects)
         math(EXPR offenders "${offenders} + 1")
         list(LENGTH bad count)
         include_chains("${object}" chains)
-        string(APPEND report "${object} compiles ${count} forbidden headers:\n${chains}\n")
+        string(APPEND report "${object} pulls in ${count} curl, nlohmann, yaml-cpp or httplib headers:\n${chains}\n")
     endif()
 endforeach()
 
