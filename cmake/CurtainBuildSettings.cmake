@@ -27,11 +27,16 @@ elseif(MSVC)
 endif()
 
 # curtain_add_library(name SOURCES ... PUBLIC_LIBS ... PRIVATE_LIBS ...)
-# One static library per layer; the include root is the layer's parent folder so code says
-# #include "core/result.h".
+# One static library per layer. The include root is src/, so code says #include "core/result.h";
+# the repository root is not an include path, so nothing outside src/ is reachable by accident.
+# PUBLIC_LIBS are only what the library's own headers include (a consumer compiles those headers);
+# everything the .cpp files alone use is PRIVATE, so curl, yaml-cpp and friends do not travel up
+# the layers. curtain_build_settings stays PUBLIC: the headers are C++20 and must be read with the
+# same string-safety defines on both sides. Which layer may include which is checked by the
+# layering test (tests/layering/), since one shared src/ root cannot make an upward include fail.
 function(curtain_add_library name)
     cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_LIBS;PRIVATE_LIBS" ${ARGN})
     add_library(${name} STATIC ${ARG_SOURCES})
-    target_include_directories(${name} PUBLIC "${PROJECT_SOURCE_DIR}/src" "${PROJECT_SOURCE_DIR}")
+    target_include_directories(${name} PUBLIC "${PROJECT_SOURCE_DIR}/src")
     target_link_libraries(${name} PUBLIC curtain_build_settings ${ARG_PUBLIC_LIBS} PRIVATE ${ARG_PRIVATE_LIBS})
 endfunction()
