@@ -140,11 +140,11 @@ Adapters::ClusterView ClusterCache::view() const
         std::vector<Json> &list = view.*c->field;
         const Kube::ObjectMap objects = c->informer->objects(); // shared, not copied
         list.reserve(list.size() + std::size_t(objects.size()));
-        for (auto it = objects.cbegin(); it != objects.cend(); ++it) {
-            const QString key = QString::number(quintptr(&list)) + QLatin1Char('/') + it.key();
+        for (const auto &[name, object] : objects.asKeyValueRange()) {
+            const QString key = QString::number(quintptr(&list)) + QLatin1Char('/') + name;
             if (!seen.contains(key)) {
                 seen.insert(key);
-                list.push_back(*it.value());
+                list.push_back(*object);
             }
         }
     }

@@ -96,11 +96,11 @@ void PlanLease::acquire(Callback done)
                                             .arg(silentSeconds)));
         }
         // Conditional on the version we read: two consoles taking over at once cannot both win.
-        Json patch = {
+        Json body = spec(now);
+        body["leaseTransitions"] = Kube::intAt(lease, "/spec/leaseTransitions", 0) + (holder == m_identity ? 0 : 1);
+        const Json patch = {
             {"metadata", {{"resourceVersion", Kube::stringAt(lease, "/metadata/resourceVersion").toStdString()}}},
-            {"spec", spec(now)}};
-        patch["spec"]["leaseTransitions"] =
-            Kube::intAt(lease, "/spec/leaseTransitions", 0) + (holder == m_identity ? 0 : 1);
+            {"spec", body}};
         Core::onFinished(m_objects->mergePatch(path(), QByteArray::fromStdString(patch.dump())), this, taken);
     });
 }

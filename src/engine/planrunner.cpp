@@ -251,7 +251,7 @@ void PlanRunner::advance(const Core::ReleaseSnapshot &release, const Core::Judge
         }
         return;
     }
-    const Core::PlanStep &step = m_progress.plan.steps.at(m_progress.step);
+    const Core::PlanStep &step = m_progress.plan.steps[m_progress.step]; // in range: checked above
     switch (step.kind) {
     case StepKind::SetWeight:
         if (release.candidateWeight() == step.weight) {

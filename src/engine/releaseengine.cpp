@@ -187,7 +187,7 @@ const ReleaseSnapshot *ReleaseEngine::findRelease(const QString &name, Core::Err
         }
     }
     if (matches.size() == 1) {
-        return matches.front();
+        return matches.first();
     }
     if (matches.isEmpty()) {
         *error = Core::makeError(

@@ -74,8 +74,9 @@ void RolloutDriver::awaitObserved()
             seen(fresh.value());
         }
         const Json &r = m_rollout;
-        const bool observed = r.value(Json::json_pointer("/status/observedGeneration"), std::string()) ==
-                              std::to_string(r.value(Json::json_pointer("/metadata/generation"), 0LL));
+        // Argo writes observedGeneration as a string; read both without trusting their types.
+        const bool observed = Kube::stringAt(r, "/status/observedGeneration") ==
+                              QString::number(Kube::intAt(r, "/metadata/generation", 0));
         if (observed) {
             m_writes[m_next].afterController = false;
             return send(m_writes[m_next], false);
