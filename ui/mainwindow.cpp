@@ -312,14 +312,7 @@ Core::ReleaseKey MainWindow::keyOf(const QString &engineName) const
 
 QString MainWindow::planTarget(const Core::ReleaseKey &release) const
 {
-    // The engine names a plan's Lease "curtain-plan-" + the string it is given, so "namespace/name"
-    // would make an invalid object name. Until it names the Lease after the release's own name, a
-    // release whose name is unique among those listed is driven by its name (the Lease every console
-    // and curtainctl share); only a name shared across namespaces needs the full key.
-    const auto &all = m_model->releases();
-    const auto sameName = std::count_if(all.cbegin(), all.cend(),
-                                        [&release](const Core::ReleaseSnapshot &r) { return r.name == release.name; });
-    return sameName == 1 ? release.name : release.toString();
+    return release.toString(); // the engine resolves it and names the Lease after the release
 }
 
 void MainWindow::selectRelease(const Core::ReleaseKey &release)

@@ -96,7 +96,7 @@ void PlanRunner::start()
         }
     }
     m_judge.setArmNames(Core::colorName(release->candidate()), Core::colorName(release->stable));
-    m_lease = new PlanLease(m_objects, m_clock, release->namespaceName, m_release, m_options.identity,
+    m_lease = new PlanLease(m_objects, m_clock, release->namespaceName, release->name, m_options.identity,
                             m_options.leaseSeconds, this);
     m_lease->acquire([this](const Result<Core::Done> &taken) {
         if (!taken.ok()) {

@@ -313,20 +313,30 @@ void ReleaseEngine::performOnRollout(const Core::ActionRequest &request, const R
     driver->start();
 }
 
+QString ReleaseEngine::runnerKey(const QString &release) const
+{
+    Core::Error ignored;
+    const ReleaseSnapshot *found = findRelease(release, &ignored);
+    return found ? found->namespaceName + QLatin1Char('/') + found->name : release;
+}
+
 QFuture<Result<Core::PlanProgress>> ReleaseEngine::runPlan(const QString &release, const Core::Plan &plan,
                                                            const PlanOptions &options)
 {
     auto promise = std::make_shared<QPromise<Result<Core::PlanProgress>>>();
     promise->start();
     QFuture<Result<Core::PlanProgress>> future = promise->future();
-    QMetaObject::invokeMethod(this, [this, release, plan, options, promise] {
+    QMetaObject::invokeMethod(this, [this, given = release, plan, options, promise] {
+        // One runner per release, whatever the caller called it ("catalog" or "demo/catalog"), and
+        // progress always names it as namespace/name.
+        const QString release = runnerKey(given);
         if (m_runners.contains(release)) {
             promise->addResult(Core::makeError(ErrorKind::Refused,
                                                QStringLiteral("a plan is already running on %1 here").arg(release)));
             promise->finish();
             return;
         }
-        auto *runner = new PlanRunner(this, m_client, m_http, release, plan, options, this);
+        auto *runner = new PlanRunner(this, m_client, m_http, given, plan, options, this);
         m_runners.insert(release, runner);
         connect(runner, &PlanRunner::updated, this,
                 [this, release](const Core::PlanProgress &progress, const Core::Judgement &judgement) {
@@ -347,7 +357,7 @@ QFuture<Result<Core::PlanProgress>> ReleaseEngine::runPlan(const QString &releas
 void ReleaseEngine::resumePlan(const QString &release)
 {
     QMetaObject::invokeMethod(this, [this, release] {
-        if (PlanRunner *runner = m_runners.value(release)) {
+        if (PlanRunner *runner = m_runners.value(runnerKey(release))) {
             runner->resume();
         }
     });
@@ -356,7 +366,7 @@ void ReleaseEngine::resumePlan(const QString &release)
 void ReleaseEngine::stopPlan(const QString &release, const QString &why)
 {
     QMetaObject::invokeMethod(this, [this, release, why] {
-        if (PlanRunner *runner = m_runners.value(release)) {
+        if (PlanRunner *runner = m_runners.value(runnerKey(release))) {
             runner->stop(why);
         }
     });

@@ -105,6 +105,7 @@ private:
     void performOnRollout(const Core::ActionRequest &request, const Core::ReleaseSnapshot &before,
                           const std::function<void(const Core::Result<Core::ActionOutcome> &)> &finish);
     void applyFreshness(Core::ReleaseSnapshot &release) const;
+    QString runnerKey(const QString &release) const; // namespace/name of the release `release` names
 
     Core::ClusterEndpoint m_endpoint;
     Net::HttpClient *m_http;
