@@ -8,8 +8,8 @@ namespace Curtain::Core {
 
 // How much the shown cluster data can be trusted right now. "Live" is a promise with a bound: the
 // server was heard from (a list, a watch event or bookmark, or an answered heartbeat) within
-// `boundSeconds` and every watch is open. Otherwise the data is stale since `lastContact`, and
-// `reason` says why in words a user can act on.
+// `boundSeconds`, and no watch has been reconnecting for longer than that. Otherwise the data is stale since
+// `lastContact`, and `reason` says why in words a user can act on.
 struct DataFreshness
 {
     bool live = false;

@@ -219,7 +219,17 @@ void ClusterCache::updateState()
     Core::DataFreshness freshness;
     freshness.boundSeconds = m_options.liveBoundMs / 1000;
     freshness.synced = hasSynced();
-    freshness.live = state == ConnectionState::Live && freshness.synced;
+    // A watch that just dropped (a 401 while a token refreshes, a proxy timeout) is being
+    // repaired; the data stays within its bound until the silence or the trouble outlasts it.
+    const qint64 now = nowMs();
+    if (state == ConnectionState::Live) {
+        m_troubleSinceMs = 0;
+    } else if (m_troubleSinceMs == 0) {
+        m_troubleSinceMs = now;
+    }
+    const bool troubledTooLong = m_troubleSinceMs > 0 && now - m_troubleSinceMs > m_options.liveBoundMs;
+    freshness.live =
+        freshness.synced && state != ConnectionState::Stale && !troubledTooLong && silentMs <= m_options.liveBoundMs;
     freshness.lastContact = last > 0 ? QDateTime::fromMSecsSinceEpoch(last, Qt::UTC) : QDateTime();
     freshness.reason = freshness.live ? QString() : detail.isEmpty() ? QStringLiteral("connecting") : detail;
     const bool freshnessFlipped = freshness.live != m_freshness.live || freshness.reason != m_freshness.reason ||

@@ -81,7 +81,8 @@ private:
     Core::ErrorKind m_failureKind = Core::ErrorKind::Unreachable;
     QString m_failureDetail;
     QString m_announcedDetail;
-    qint64 m_lastProbeMs = 0; // the last answered heartbeat
+    qint64 m_lastProbeMs = 0;    // the last answered heartbeat
+    qint64 m_troubleSinceMs = 0; // since when a collection has been reconnecting or relisting
     bool m_probing = false;
     QTimer m_heartbeat;
 };
