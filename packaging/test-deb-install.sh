@@ -18,7 +18,20 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 
-mirror=${CURTAIN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# The Debian archive this machine already uses (its apt configuration, deb822 or one-line format),
+# so the test names no archive host of its own; CURTAIN_DEBIAN_MIRROR overrides it.
+apt_mirror() {
+    {
+        awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' /etc/apt/sources.list.d/*.sources 2>/dev/null
+        awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; break } }' \
+            /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
+    } | grep -E '/debian/?$' | head -1 || true # a missing sources file is not an error
+}
+mirror=${CURTAIN_DEBIAN_MIRROR:-$(apt_mirror)}
+if [ -z "$mirror" ]; then
+    echo "install-test: no Debian archive in this machine's apt configuration; set CURTAIN_DEBIAN_MIRROR" >&2
+    exit 1
+fi
 root=$(mktemp -d "${TMPDIR:-/tmp}/curtain-install-test.XXXXXX")
 cleanup() {
     umount "$root/proc" 2>/dev/null || true
