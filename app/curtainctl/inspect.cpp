@@ -132,9 +132,9 @@ QString rolloutText(const RolloutStatus &s)
 
 int inspect(const Invocation &invocation, QString *out, QString *error)
 {
-    std::vector<Json> rollouts;
-    std::vector<Json> replicaSets;
-    std::vector<Json> analysisRuns;
+    Kube::ObjectList rollouts;
+    Kube::ObjectList replicaSets;
+    Kube::ObjectList analysisRuns;
     for (const QString &path : invocation.files) {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly)) {
@@ -147,12 +147,12 @@ int inspect(const Invocation &invocation, QString *out, QString *error)
             return UsageError;
         }
         for (const Json &o : objects.value()) {
-            const std::string kind = o.value("kind", "");
-            if (kind == "Rollout") {
+            const QString kind = Kube::stringAt(o, "/kind");
+            if (kind == QLatin1String("Rollout")) {
                 rollouts.push_back(o);
-            } else if (kind == "ReplicaSet") {
+            } else if (kind == QLatin1String("ReplicaSet")) {
                 replicaSets.push_back(o);
-            } else if (kind == "AnalysisRun") {
+            } else if (kind == QLatin1String("AnalysisRun")) {
                 analysisRuns.push_back(o);
             }
         }

@@ -1,11 +1,10 @@
 #pragma once
 
-#include "kube/json.h"
+#include "kube/objectlist.h"
 
 #include <QHash>
 #include <QString>
 
-#include <vector>
 
 namespace Curtain::Adapters {
 
@@ -31,15 +30,15 @@ struct ClusterView
         return *this;
     }
 
-    std::vector<Kube::Json> deployments;
-    std::vector<Kube::Json> services;
-    std::vector<Kube::Json> httpRoutes;
-    std::vector<Kube::Json> virtualServices;
-    std::vector<Kube::Json> trafficSplits;
-    std::vector<Kube::Json> ingresses;
-    std::vector<Kube::Json> rollouts;     // argoproj.io Rollouts labelled curtain.dev/release
-    std::vector<Kube::Json> replicaSets;  // the ReplicaSets those Rollouts own
-    std::vector<Kube::Json> analysisRuns; // and their AnalysisRuns
+    Kube::ObjectList deployments;
+    Kube::ObjectList services;
+    Kube::ObjectList httpRoutes;
+    Kube::ObjectList virtualServices;
+    Kube::ObjectList trafficSplits;
+    Kube::ObjectList ingresses;
+    Kube::ObjectList rollouts;     // argoproj.io Rollouts labelled curtain.dev/release
+    Kube::ObjectList replicaSets;  // the ReplicaSets those Rollouts own
+    Kube::ObjectList analysisRuns; // and their AnalysisRuns
 
     // "namespace/release/color" → the color's Deployment or Service.
     const Kube::Json *deploymentFor(const QString &ns, const QString &release, const QString &color) const;

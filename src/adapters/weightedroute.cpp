@@ -56,7 +56,7 @@ void applyWeights(Core::ReleaseSnapshot &snapshot, const Kube::Reader &route, lo
     }
 }
 
-std::vector<const Json *> labelledRoutes(const std::vector<Json> &objects, const QString &annotation)
+std::vector<const Json *> labelledRoutes(const Kube::ObjectList &objects, const QString &annotation)
 {
     std::vector<const Json *> found;
     for (const Json &object : objects) {

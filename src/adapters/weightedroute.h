@@ -27,7 +27,7 @@ void applyWeights(Core::ReleaseSnapshot &snapshot, const Kube::Reader &route, lo
 inline constexpr long long maxWeight = 1000000;
 
 // The route objects labelled curtain.dev/release (and, if given, with `annotation` set to "true").
-std::vector<const Kube::Json *> labelledRoutes(const std::vector<Kube::Json> &objects, const QString &annotation = {});
+std::vector<const Kube::Json *> labelledRoutes(const Kube::ObjectList &objects, const QString &annotation = {});
 
 // A JSON pointer to metadata.annotations[key], escaped as RFC 6901 wants ("/" → "~1").
 std::string annotationPointer(const QString &key);

@@ -32,7 +32,7 @@ QString connectionStateName(ConnectionState state)
 struct ClusterCache::Collection
 {
     Informer *informer = nullptr;
-    std::vector<Json> Adapters::ClusterView::*field = nullptr;
+    Kube::ObjectList Adapters::ClusterView::*field = nullptr;
     QString unscopedPath; // the collection's path without a namespace, to route offered objects
 };
 
@@ -96,7 +96,7 @@ ClusterCache::~ClusterCache()
 }
 
 void ClusterCache::watch(const QString &groupVersionPath, const QString &resource, bool optional,
-                         std::vector<Json> Adapters::ClusterView::*field, const QString &labelSelector)
+                         Kube::ObjectList Adapters::ClusterView::*field, const QString &labelSelector)
 {
     const QString path = collectionPath(groupVersionPath, resource);
     auto *informer = new Informer(m_client, path, labelSelector, optional, this);
@@ -137,14 +137,14 @@ Adapters::ClusterView ClusterCache::view() const
     Adapters::ClusterView view;
     QSet<QString> seen; // field/namespace/name: a kind served in two versions appears once
     for (const Collection *c : m_collections) {
-        std::vector<Json> &list = view.*c->field;
+        Kube::ObjectList &list = view.*c->field;
         const Kube::ObjectMap objects = c->informer->objects(); // shared, not copied
         list.reserve(list.size() + std::size_t(objects.size()));
         for (const auto &[name, object] : objects.asKeyValueRange()) {
             const QString key = QString::number(quintptr(&list)) + QLatin1Char('/') + name;
             if (!seen.contains(key)) {
                 seen.insert(key);
-                list.push_back(*object);
+                list.push_back(object);
             }
         }
     }

@@ -3,7 +3,7 @@
 #include "core/freshness.h"
 #include "core/result.h"
 #include "engine/connectionstate.h"
-#include "kube/json.h"
+#include "kube/objectlist.h"
 
 #include <QList>
 #include <QObject>
@@ -66,7 +66,7 @@ Q_SIGNALS:
 private:
     struct Collection;
     void watch(const QString &groupVersionPath, const QString &resource, bool optional,
-               std::vector<Kube::Json> Adapters::ClusterView::*field, const QString &labelSelector);
+               Kube::ObjectList Adapters::ClusterView::*field, const QString &labelSelector);
     QString collectionPath(const QString &groupVersionPath, const QString &resource) const;
     void updateState();
     void heartbeat();

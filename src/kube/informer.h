@@ -7,6 +7,8 @@
 
 #include <QHash>
 #include <QObject>
+#include "kube/objectlist.h"
+
 #include <QString>
 #include <QTimer>
 
@@ -14,9 +16,6 @@
 
 namespace Curtain::Kube {
 
-// An object as the cache keeps it: immutable and shared, so a snapshot of a collection is a
-// reference count, never a deep copy.
-using ObjectPtr = std::shared_ptr<const Json>;
 using ObjectMap = QHash<QString, ObjectPtr>; // keyed by namespace/name
 
 // Whether `candidate` may replace `current`: Kubernetes resourceVersions are opaque, but every

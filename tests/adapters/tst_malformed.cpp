@@ -122,7 +122,7 @@ struct Kind
 {
     const char *release;
     const char *objectKind;
-    std::vector<Json> Adapters::ClusterView::*list;
+    Kube::ObjectList Adapters::ClusterView::*list;
     // Fields whose change makes the object no release of this kind at all (it is then not listed).
     QStringList membership;
 };
@@ -364,7 +364,7 @@ private Q_SLOTS:
                 continue;
             }
             Adapters::ClusterView view = validView();
-            Json &object = (view.*kind.list)[0];
+            Json object = (view.*kind.list)[0];
             if (replacement) {
                 object[site.pointer] = std::move(*replacement);
             } else if (Json &parent = object[site.pointer.parent_pointer()]; parent.is_array()) {
@@ -372,6 +372,7 @@ private Q_SLOTS:
             } else {
                 parent.erase(site.pointer.back());
             }
+            (view.*kind.list).replace(0, std::move(object));
             if (const QString wrong = judge(view, kind, site.path); !wrong.isEmpty()) {
                 failures << site.path + QStringLiteral(": ") + wrong;
             }
@@ -425,7 +426,9 @@ private Q_SLOTS:
         QFETCH(QByteArray, value);
         QFETCH(QString, problem);
         const Kind &kind = kinds()[std::size_t(kindIndex)];
-        (m_view.*kind.list)[0][Json::json_pointer(pointer.toStdString())] = Json::parse(value.toStdString());
+        Json object = (m_view.*kind.list)[0];
+        object[Json::json_pointer(pointer.toStdString())] = Json::parse(value.toStdString());
+        (m_view.*kind.list).replace(0, std::move(object));
         const Core::ReleaseSnapshots releases = Adapters::discoverReleases(m_view);
         QCOMPARE(releases.size(), int(kinds().size()));
         const auto broken = find(releases, QString::fromLatin1(kind.release));

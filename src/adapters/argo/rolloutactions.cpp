@@ -121,7 +121,7 @@ ArgoPlan planRestart(const Json &rollout, const QDateTime &at)
     return {{specPatch(rollout, {{"restartAt", at.toUTC().toString(Qt::ISODate).toStdString()}})}, {}};
 }
 
-Core::Result<ArgoPlan> planUndo(const Json &rollout, const std::vector<Json> &replicaSets, int revision)
+Core::Result<ArgoPlan> planUndo(const Json &rollout, const Kube::ObjectList &replicaSets, int revision)
 {
     std::vector<std::pair<int, const Json *>> owned;
     for (const Json &rs : replicaSets) {
@@ -195,7 +195,7 @@ Core::Result<Json> withImage(const Json &rollout, const QString &container, cons
     return updated;
 }
 
-Core::Result<ArgoPlan> planRolloutAction(const Json &rollout, const std::vector<Json> &replicaSets,
+Core::Result<ArgoPlan> planRolloutAction(const Json &rollout, const Kube::ObjectList &replicaSets,
                                          const Core::ActionRequest &request, const Core::RolloutRollback &rollback,
                                          const QDateTime &now)
 {

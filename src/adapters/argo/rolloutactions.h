@@ -3,7 +3,7 @@
 #include "core/action.h"
 #include "core/result.h"
 #include "core/rolloutcontrol.h"
-#include "kube/json.h"
+#include "kube/objectlist.h"
 #include "kube/kubeclient.h"
 
 #include <QDateTime>
@@ -43,7 +43,7 @@ ArgoPlan planRetry(const Kube::Json &rollout);
 ArgoPlan planPause(const Kube::Json &rollout);
 ArgoPlan planRestart(const Kube::Json &rollout, const QDateTime &at);
 // undo: the pod template of the ReplicaSet at `revision` (0 = the previous one), as a JSON patch.
-Core::Result<ArgoPlan> planUndo(const Kube::Json &rollout, const std::vector<Kube::Json> &replicaSets, int revision);
+Core::Result<ArgoPlan> planUndo(const Kube::Json &rollout, const Kube::ObjectList &replicaSets, int revision);
 // set image: the whole Rollout with the container's image replaced, for a PUT ("*" = every container).
 Core::Result<Kube::Json> withImage(const Kube::Json &rollout, const QString &container, const QString &image);
 // resume: end a manual pause ({"spec":{"paused":false}}); nothing to write when not paused.
@@ -51,7 +51,7 @@ ArgoPlan planResume(const Kube::Json &rollout);
 
 // The writes of one console or curtainctl action on a Rollout. Rollback is `rollback` (abort when
 // a canary or preview is in flight, then undo to its revision); SetImage reads "CONTAINER=IMAGE".
-Core::Result<ArgoPlan> planRolloutAction(const Kube::Json &rollout, const std::vector<Kube::Json> &replicaSets,
+Core::Result<ArgoPlan> planRolloutAction(const Kube::Json &rollout, const Kube::ObjectList &replicaSets,
                                          const Core::ActionRequest &request, const Core::RolloutRollback &rollback,
                                          const QDateTime &now);
 

@@ -326,8 +326,8 @@ std::optional<double> parseArgoDuration(const Json &value)
     return consumed == s.size() && consumed > 0 ? std::optional<double>(total) : std::nullopt;
 }
 
-Core::Result<RolloutStatus> deriveRolloutStatus(const Json &rollout, const std::vector<Json> &replicaSets,
-                                                const std::vector<Json> &analysisRuns)
+Core::Result<RolloutStatus> deriveRolloutStatus(const Json &rollout, const Kube::ObjectList &replicaSets,
+                                                const Kube::ObjectList &analysisRuns)
 {
     const Reader reader(rollout);
     Core::Result<RolloutStatus> status = deriveRolloutStatus(reader, replicaSets, analysisRuns);
@@ -339,8 +339,8 @@ Core::Result<RolloutStatus> deriveRolloutStatus(const Json &rollout, const std::
     return status;
 }
 
-Core::Result<RolloutStatus> deriveRolloutStatus(const Reader &rollout, const std::vector<Json> &replicaSets,
-                                                const std::vector<Json> &analysisRuns)
+Core::Result<RolloutStatus> deriveRolloutStatus(const Reader &rollout, const Kube::ObjectList &replicaSets,
+                                                const Kube::ObjectList &analysisRuns)
 {
     RolloutStatus out;
     out.name = rollout.field("metadata").field("name").string();
