@@ -228,9 +228,10 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
         return;
     }
     // Stays for as long as the window talks to this cluster: nobody should forget it.
-    m_insecure->setVisible(m_engine->endpoint().insecureSkipTlsVerify);
+    const Core::ClusterDescription cluster = m_engine->cluster();
+    m_insecure->setVisible(cluster.insecureSkipTlsVerify);
     {
-        const QString ns = m_engine->endpoint().namespaceName;
+        const QString ns = cluster.namespaceName;
         const QSignalBlocker blocker(m_namespaces);
         if (!ns.isEmpty() && m_namespaces->findText(ns) < 0) {
             m_knownNamespaces << ns;
@@ -238,8 +239,7 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
         }
         m_namespaces->setCurrentIndex(ns.isEmpty() ? 0 : m_namespaces->findText(ns));
     }
-    m_insecure->setToolTip(
-        tr("Anyone between you and %1 can read and change this traffic.").arg(m_engine->endpoint().server));
+    m_insecure->setToolTip(tr("Anyone between you and %1 can read and change this traffic.").arg(cluster.server));
     onConnection(synced ? Engine::ConnectionState::Live : Engine::ConnectionState::Connecting, {});
     connect(m_engine, &Engine::ReleaseEngine::releasesChanged, this, &MainWindow::onReleases);
     connect(m_engine, &Engine::ReleaseEngine::metricsUpdated, this, &MainWindow::onMetrics);

@@ -7,6 +7,7 @@
 #include "adapters/conventions.h"
 #include "engine/planlease.h"
 #include "engine/releaseaccess.h"
+#include "kube/kubeclient.h"
 #include "metrics/countersource.h"
 
 #include <QJsonDocument>
@@ -46,7 +47,7 @@ PlanRunner::PlanRunner(ReleaseAccess *releases, Kube::KubeClient *client, Net::H
     m_ownedObjects = std::make_unique<KubePlanObjects>(client);
     m_objects = m_ownedObjects.get();
     if (plan.metricsSource == QLatin1String("scrape")) {
-        m_source = new Metrics::ScrapeCounters(client, this);
+        m_source = new Metrics::ScrapeCounters([client](const QString &path) { return client->getRaw(path); }, this);
     } else {
         Metrics::PrometheusEndpoint endpoint = m_options.prometheus;
         endpoint.url = plan.metricsSource;

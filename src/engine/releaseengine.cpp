@@ -91,7 +91,8 @@ void ReleaseEngine::enableMetrics(int intervalMs)
         if (m_metrics) {
             return;
         }
-        m_metrics = new Metrics::ScrapeSource(m_client, intervalMs, 30'000, this);
+        m_metrics = new Metrics::ScrapeSource([client = m_client](const QString &path) { return client->getRaw(path); },
+                                              intervalMs, 30'000, this);
         connect(m_metrics, &Metrics::ScrapeSource::metricsUpdated, this, &ReleaseEngine::metricsUpdated);
         connect(m_metrics, &Metrics::ScrapeSource::scrapeFailed, this, &ReleaseEngine::metricsFailed);
         m_metrics->setReleases(m_releases);

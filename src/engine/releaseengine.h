@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/action.h"
+#include "core/clusterdescription.h"
 #include "core/clusterendpoint.h"
 #include "core/freshness.h"
 #include "core/judge.h"
@@ -50,7 +51,11 @@ public:
     ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoint, QObject *parent = nullptr);
     ~ReleaseEngine() override;
 
-    const Core::ClusterEndpoint &endpoint() const { return m_endpoint; }
+    // The cluster as the console may show it: no credential in it.
+    Core::ClusterDescription cluster() const
+    {
+        return {m_endpoint.name, m_endpoint.server, m_endpoint.namespaceName, m_endpoint.insecureSkipTlsVerify};
+    }
 
     void start();                                               // thread-safe
     void enableMetrics(int intervalMs = 2000);                  // thread-safe

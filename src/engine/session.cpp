@@ -72,7 +72,7 @@ QFuture<SessionResult> Session::withNamespace(SessionPtr from, QString namespace
         // can still be handed a watch chunk (cancel is queued), see the report on the engine's
         // teardown. Closing the old session then takes its client down with it, as before.
         session->m_network = std::make_shared<Net::NetworkThread>();
-        Core::ClusterEndpoint endpoint = from->m_engine->endpoint();
+        Core::ClusterEndpoint endpoint = from->m_endpoint;
         endpoint.namespaceName = namespaceName;
         session->attach(endpoint);
         return session;
@@ -86,6 +86,7 @@ QFuture<void> Session::close(SessionPtr session)
 
 void Session::attach(const Core::ClusterEndpoint &endpoint)
 {
+    m_endpoint = endpoint;
     m_engine = new ReleaseEngine(m_network->http(), endpoint);
     m_network->adopt(m_engine);
 }
@@ -101,12 +102,12 @@ Session::~Session()
 
 QString Session::server() const
 {
-    return m_engine->endpoint().server;
+    return m_endpoint.server;
 }
 
 QString Session::namespaceName() const
 {
-    return m_engine->endpoint().namespaceName;
+    return m_endpoint.namespaceName;
 }
 
 } // namespace Curtain::Engine

@@ -84,6 +84,7 @@ private:
     QString m_context;
     QString m_description;
     QStringList m_contexts;
+    Core::ClusterEndpoint m_endpoint; // with its credentials: the engine and withNamespace() need them
     // Destroyed in the reverse order: the engine, then the thread it lived on, then the cluster it talked to.
     std::shared_ptr<void> m_host;
     std::shared_ptr<Net::NetworkThread> m_network;

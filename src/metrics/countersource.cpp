@@ -1,7 +1,6 @@
 #include "metrics/countersource.h"
 
 #include "core/futures.h"
-#include "kube/kubeclient.h"
 #include "metrics/exposition.h"
 #include "metrics/prometheusclient.h"
 
@@ -54,7 +53,7 @@ QString QueryTemplates::render(const QString &templ, const Core::ReleaseSnapshot
     return out;
 }
 
-ScrapeCounters::ScrapeCounters(Kube::KubeClient *client, QObject *parent) : CounterSource(parent), m_client(client)
+ScrapeCounters::ScrapeCounters(FetchRaw fetch, QObject *parent) : CounterSource(parent), m_fetch(std::move(fetch))
 {}
 
 QString ScrapeCounters::describe() const
@@ -74,7 +73,7 @@ void ScrapeCounters::sample(const Core::ReleaseSnapshot &release, Callback done)
             gather->finish(); // absent arm: the judge holds and says so
             continue;
         }
-        Core::onFinished(m_client->getRaw(path), this, [gather, release, color](const Result<QByteArray> &reply) {
+        Core::onFinished(m_fetch(path), this, [gather, release, color](const Result<QByteArray> &reply) {
             if (!reply.ok()) {
                 gather->error = reply.error();
             } else if (const auto samples = parseExposition(reply.value()); !samples.ok()) {

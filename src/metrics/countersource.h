@@ -3,15 +3,12 @@
 #include "core/judge.h"
 #include "core/release.h"
 #include "core/result.h"
+#include "metrics/fetch.h"
 
 #include <QObject>
 #include <QString>
 
 #include <functional>
-
-namespace Curtain::Kube {
-class KubeClient;
-}
 
 namespace Curtain::Metrics {
 
@@ -49,12 +46,12 @@ class ScrapeCounters final : public CounterSource
     Q_OBJECT
 
 public:
-    explicit ScrapeCounters(Kube::KubeClient *client, QObject *parent = nullptr);
+    explicit ScrapeCounters(FetchRaw fetch, QObject *parent = nullptr);
     QString describe() const override;
     void sample(const Core::ReleaseSnapshot &release, Callback done) override;
 
 private:
-    Kube::KubeClient *m_client;
+    FetchRaw m_fetch;
 };
 
 // The Prometheus HTTP API with the release's query templates.

@@ -2,14 +2,12 @@
 
 #include "core/futures.h"
 
-#include "kube/kubeclient.h"
-
 #include <QDateTime>
 
 namespace Curtain::Metrics {
 
-ScrapeSource::ScrapeSource(Kube::KubeClient *client, int intervalMs, qint64 windowMs, QObject *parent)
-    : QObject(parent), m_client(client), m_timer(this), m_windowMs(windowMs)
+ScrapeSource::ScrapeSource(FetchRaw fetch, int intervalMs, qint64 windowMs, QObject *parent)
+    : QObject(parent), m_fetch(std::move(fetch)), m_timer(this), m_windowMs(windowMs)
 {
     m_timer.setInterval(intervalMs);
     connect(&m_timer, &QTimer::timeout, this, &ScrapeSource::scrapeNow);
@@ -38,7 +36,7 @@ void ScrapeSource::start()
 void ScrapeSource::scrapeNow()
 {
     for (const Target &target : std::as_const(m_targets)) {
-        Core::onFinished(m_client->getRaw(target.path), this, [this, target](const Core::Result<QByteArray> &reply) {
+        Core::onFinished(m_fetch(target.path), this, [this, target](const Core::Result<QByteArray> &reply) {
             if (!reply.ok()) {
                 Q_EMIT scrapeFailed(target.release.toString(), reply.error().message);
                 return;

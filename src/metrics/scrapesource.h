@@ -2,6 +2,7 @@
 
 #include "core/metricpoint.h"
 #include "core/release.h"
+#include "metrics/fetch.h"
 #include "metrics/slidingwindow.h"
 
 #include <QHash>
@@ -9,10 +10,6 @@
 #include <QTimer>
 
 #include <utility>
-
-namespace Curtain::Kube {
-class KubeClient;
-}
 
 namespace Curtain::Metrics {
 
@@ -26,7 +23,7 @@ class ScrapeSource final : public QObject
     Q_DISABLE_COPY_MOVE(ScrapeSource)
 
 public:
-    ScrapeSource(Kube::KubeClient *client, int intervalMs = 2000, qint64 windowMs = 30'000, QObject *parent = nullptr);
+    ScrapeSource(FetchRaw fetch, int intervalMs = 2000, qint64 windowMs = 30'000, QObject *parent = nullptr);
 
     void setReleases(const Core::ReleaseSnapshots &releases);
     void start();
@@ -47,7 +44,7 @@ private:
     using WindowKey = std::pair<Core::ReleaseKey, Core::Color>;
     void publish(const Core::ReleaseKey &release);
 
-    Kube::KubeClient *m_client;
+    FetchRaw m_fetch;
     QTimer m_timer;
     qint64 m_windowMs;
     QList<Target> m_targets;
