@@ -2,6 +2,7 @@
 
 #include "adapters/clusterview.h"
 #include "adapters/conventions.h"
+#include "core/clock.h"
 #include "core/futures.h"
 #include "kube/informer.h"
 #include "kube/kubeclient.h"
@@ -38,11 +39,6 @@ struct ClusterCache::Collection
 
 namespace {
 
-qint64 nowMs()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
-
 // "/apis/g/v/namespaces/ns/things/name" → "/apis/g/v/things": which collection an object is in.
 QString unscopedCollection(const QString &path, bool dropName)
 {
@@ -60,13 +56,12 @@ QString unscopedCollection(const QString &path, bool dropName)
 } // namespace
 
 ClusterCache::ClusterCache(Kube::KubeClient *client, const QString &namespaceName, Options options, QObject *parent)
-    : QObject(parent), m_client(client), m_namespace(namespaceName), m_options(options), m_heartbeat(this)
+    : QObject(parent), m_client(client), m_namespace(namespaceName), m_options(options),
+      m_clock(options.clock ? options.clock : Core::Clock::system())
 {
     qRegisterMetaType<ConnectionState>();
     qRegisterMetaType<Core::DataFreshness>();
     m_freshness.boundSeconds = m_options.liveBoundMs / 1000;
-    m_heartbeat.setInterval(std::max(250, m_options.heartbeatMs / 5));
-    connect(&m_heartbeat, &QTimer::timeout, this, &ClusterCache::heartbeat);
 
     const QString release = Adapters::Conventions::releaseLabel;
     using View = Adapters::ClusterView;
@@ -99,7 +94,7 @@ void ClusterCache::watch(const QString &groupVersionPath, const QString &resourc
                          Kube::ObjectList Adapters::ClusterView::*field, const QString &labelSelector)
 {
     const QString path = collectionPath(groupVersionPath, resource);
-    auto *informer = new Informer(m_client, path, labelSelector, optional, this);
+    auto *informer = new Informer(m_client, path, labelSelector, optional, this, m_clock);
     connect(informer, &Informer::changed, this, &ClusterCache::changed);
     connect(informer, &Informer::stateChanged, this, &ClusterCache::updateState);
     connect(informer, &Informer::reset, this, &ClusterCache::reset);
@@ -119,7 +114,7 @@ void ClusterCache::start()
     for (const Collection *c : std::as_const(m_collections)) {
         c->informer->start();
     }
-    m_heartbeat.start();
+    scheduleHeartbeat();
 }
 
 bool ClusterCache::hasSynced() const
@@ -192,6 +187,18 @@ void ClusterCache::heartbeat()
                          });
     }
     updateState();
+    scheduleHeartbeat();
+}
+
+void ClusterCache::scheduleHeartbeat()
+{
+    // Looked at five times per heartbeat period, so silence is noticed within a fifth of it.
+    m_clock->callAfter(std::max(250, m_options.heartbeatMs / 5), this, [this] { heartbeat(); });
+}
+
+qint64 ClusterCache::nowMs() const
+{
+    return m_clock->nowMs();
 }
 
 void ClusterCache::updateState()

@@ -7,7 +7,6 @@
 
 #include <QList>
 #include <QObject>
-#include <QTimer>
 
 #include <memory>
 
@@ -18,6 +17,10 @@ namespace Curtain::Kube {
 class Informer;
 class KubeClient;
 } // namespace Curtain::Kube
+
+namespace Curtain::Core {
+class Clock;
+}
 
 namespace Curtain::Engine {
 
@@ -34,8 +37,9 @@ class ClusterCache final : public QObject
 public:
     struct Options
     {
-        int liveBoundMs = 15'000; // heard from the server within this, or the data is stale
-        int heartbeatMs = 5'000;  // ask the server after this much silence
+        int liveBoundMs = 15'000;     // heard from the server within this, or the data is stale
+        int heartbeatMs = 5'000;      // ask the server after this much silence
+        Core::Clock *clock = nullptr; // heartbeats, backoff and "heard" times; the system clock when null
     };
 
     // Watches every collection Curtain reads releases from, in `namespaceName` (all when empty).
@@ -70,11 +74,14 @@ private:
     QString collectionPath(const QString &groupVersionPath, const QString &resource) const;
     void updateState();
     void heartbeat();
+    void scheduleHeartbeat();
+    qint64 nowMs() const;
     qint64 lastContactMs() const;
 
     Kube::KubeClient *m_client;
     QString m_namespace;
     Options m_options;
+    Core::Clock *m_clock;
     QList<Collection *> m_collections;
     ConnectionState m_state = ConnectionState::Connecting;
     Core::DataFreshness m_freshness;
@@ -84,7 +91,6 @@ private:
     qint64 m_lastProbeMs = 0;    // the last answered heartbeat
     qint64 m_troubleSinceMs = 0; // since when a collection has been reconnecting or relisting
     bool m_probing = false;
-    QTimer m_heartbeat;
 };
 
 } // namespace Curtain::Engine

@@ -1,5 +1,6 @@
 #include "kube/informer.h"
 
+#include "core/clock.h"
 #include "core/futures.h"
 
 #include "kube/kubeclient.h"
@@ -38,12 +39,20 @@ QString highest(const QString &a, const QString &b)
 
 } // namespace
 
-Informer::Informer(KubeClient *client, QString collectionPath, QString labelSelector, bool optional, QObject *parent)
+Informer::Informer(KubeClient *client, QString collectionPath, QString labelSelector, bool optional, QObject *parent,
+                   Core::Clock *clock)
     : QObject(parent), m_client(client), m_path(std::move(collectionPath)), m_selector(std::move(labelSelector)),
-      m_optional(optional), m_retry(this)
+      m_optional(optional), m_clock(clock ? clock : Core::Clock::system())
+{}
+
+void Informer::retryAfter(qint64 ms)
 {
-    m_retry.setSingleShot(true);
-    connect(&m_retry, &QTimer::timeout, this, [this] { m_relistNeeded || !m_synced ? relist() : startWatch(); });
+    const quint64 generation = ++m_retryGeneration;
+    m_clock->callAfter(ms, this, [this, generation] {
+        if (generation == m_retryGeneration && m_running) {
+            m_relistNeeded || !m_synced ? relist() : startWatch();
+        }
+    });
 }
 
 Informer::~Informer()
@@ -63,7 +72,7 @@ void Informer::start()
 void Informer::stop()
 {
     m_running = false;
-    m_retry.stop();
+    ++m_retryGeneration;
     if (m_watch) {
         m_client->stopWatch(m_watch);
         m_watch = 0;
@@ -101,7 +110,7 @@ void Informer::relist()
                 heard();
                 setState(State::NotServed, listed.error().message);
                 Q_EMIT changed();
-                m_retry.start(60'000);
+                retryAfter(60'000);
                 return;
             }
             m_relistNeeded = true;
@@ -180,7 +189,7 @@ bool Informer::offer(const Json &object)
 
 void Informer::heard()
 {
-    m_lastHeardMs = QDateTime::currentMSecsSinceEpoch();
+    m_lastHeardMs = m_clock->nowMs();
 }
 
 void Informer::startWatch()
@@ -280,7 +289,7 @@ void Informer::retryLater(const Core::Error &why)
     const double base = std::min(30.0, 0.8 * std::pow(2.0, std::min(m_failures - 1, 6)));
     const double jitter = 0.8 + 0.4 * QRandomGenerator::global()->generateDouble();
     // The server's Retry-After is a floor: coming back sooner only earns another 429.
-    m_retry.start(std::max(int(base * jitter * 1000), retryAfterSeconds * 1000));
+    retryAfter(std::max(qint64(base * jitter * 1000), qint64(retryAfterSeconds) * 1000));
     setState(State::Retrying, why.message);
 }
 

@@ -5,14 +5,17 @@
 #include "kube/watchdecoder.h"
 #include "net/httpclient.h"
 
+#include "kube/objectlist.h"
 #include <QHash>
 #include <QObject>
-#include "kube/objectlist.h"
 
 #include <QString>
-#include <QTimer>
 
 #include <memory>
+
+namespace Curtain::Core {
+class Clock;
+}
 
 namespace Curtain::Kube {
 
@@ -44,8 +47,9 @@ public:
 
     // An optional collection (a custom resource the cluster may not have installed) treats 404 as
     // "empty, look again later" instead of an error.
+    // Backoff and "last heard" run on `clock` (the system clock when null), so tests turn them by hand.
     Informer(KubeClient *client, QString collectionPath, QString labelSelector, bool optional = false,
-             QObject *parent = nullptr);
+             QObject *parent = nullptr, Core::Clock *clock = nullptr);
     ~Informer() override;
 
     void start();
@@ -78,6 +82,7 @@ private:
     void onEvent(const Core::Result<WatchEvent> &event);
     void onWatchClosed(const Core::Result<Core::Done> &end);
     void retryLater(const Core::Error &why);
+    void retryAfter(qint64 ms);
     void setState(State state, const QString &detail = {});
     void applyList(const ListResult &listed);
     bool merge(const Json &object);
@@ -100,7 +105,8 @@ private:
     bool m_relistNeeded = false;
     int m_failures = 0;
     Net::StreamId m_watch = 0;
-    QTimer m_retry;
+    Core::Clock *m_clock;
+    quint64 m_retryGeneration = 0; // a scheduled retry runs only if nothing cancelled or replaced it
 };
 
 } // namespace Curtain::Kube
