@@ -2,8 +2,8 @@
 // with SelfSubjectAccessReview against a demo cluster whose RBAC rules deny patching Services.
 
 #include "engine/releaseengine.h"
+#include "engine/session.h"
 #include "mainwindow.h"
-#include "net/networkthread.h"
 #include "sim/democluster.h"
 
 #include "guitestbase.h"
@@ -77,10 +77,9 @@ private Q_SLOTS:
         std::string error;
         auto other = Sim::startBuiltinDemo(&error);
         QVERIFY2(other, error.c_str());
-        Net::NetworkThread network;
-        auto *engine =
-            new Engine::ReleaseEngine(network.http(), {QStringLiteral("other"), QString::fromStdString(other->url())});
-        network.adopt(engine);
+        const Engine::SessionPtr session =
+            Engine::Session::openEndpoint({QStringLiteral("other"), QString::fromStdString(other->url())});
+        Engine::ReleaseEngine *engine = session->engine();
         window()->setEngine(engine, QStringLiteral("other cluster"));
         engine->start();
         window()->selectRelease(QStringLiteral("checkout"));
@@ -89,7 +88,7 @@ private Q_SLOTS:
         QVERIFY(!window()->findChild<QWidget *>(QStringLiteral("insecureWarning"))->isVisible());
         QCOMPARE(window()->findChild<QLabel *>(QStringLiteral("clusterLabel"))->text(),
                  QStringLiteral("Cluster: other cluster"));
-        closeWindow(); // before the engine it points at goes away with `network`
+        closeWindow(); // before the engine it points at goes away with `session`
     }
 };
 

@@ -4,11 +4,11 @@
 
 #include "charts/metricchart.h"
 #include "engine/releaseengine.h"
+#include "engine/session.h"
 #include "fleetwindow.h"
 #include "mainwindow.h"
 #include "models/fleetmodel.h"
 #include "models/releaselistmodel.h"
-#include "net/networkthread.h"
 #include "sim/democluster.h"
 
 #include "testsupport.h"
@@ -92,7 +92,7 @@ class TestTwoNamespaces : public QObject
 
     std::unique_ptr<Sim::DemoCluster> m_sim;
     std::unique_ptr<Test::ApiReader> m_api;
-    std::unique_ptr<Net::NetworkThread> m_network;
+    Engine::SessionPtr m_session;
     std::unique_ptr<Ui::MainWindow> m_window;
 
     QTableView *list() const { return m_window->findChild<QTableView *>(QStringLiteral("releaseList")); }
@@ -144,11 +144,9 @@ private Q_SLOTS:
         const int port = m_sim->start("127.0.0.1", 0, &startError);
         QVERIFY2(port > 0, startError.c_str());
         m_api = std::make_unique<Test::ApiReader>(port);
-        m_network = std::make_unique<Net::NetworkThread>();
         // No namespace in the endpoint: the engine watches all namespaces.
-        auto *engine = new Engine::ReleaseEngine(m_network->http(),
-                                                 {QStringLiteral("shops"), QString::fromStdString(m_sim->url())});
-        m_network->adopt(engine);
+        m_session = Engine::Session::openEndpoint({QStringLiteral("shops"), QString::fromStdString(m_sim->url())});
+        Engine::ReleaseEngine *engine = m_session->engine();
         m_window = std::make_unique<Ui::MainWindow>(engine, QStringLiteral("shops"));
         m_window->resize(1280, 800);
         m_window->show();
@@ -160,7 +158,7 @@ private Q_SLOTS:
     void cleanup()
     {
         m_window.reset();
-        m_network.reset();
+        m_session.reset();
         m_api.reset();
         m_sim.reset();
     }

@@ -4,7 +4,7 @@
 
 #include "engine/clusterselection.h"
 #include "engine/releaseengine.h"
-#include "net/networkthread.h"
+#include "engine/session.h"
 
 #include "futurewait.h"
 #include "testsupport.h"
@@ -90,15 +90,16 @@ class TestAuth : public QObject
         return path(name);
     }
 
-    Core::Result<Core::ReleaseSnapshots> syncWith(const QString &kubeconfigFile, Net::NetworkThread &network,
+    // Opens the kubeconfig as the console does; `session` keeps the engine alive for the caller.
+    Core::Result<Core::ReleaseSnapshots> syncWith(const QString &kubeconfigFile, Engine::SessionPtr &session,
                                                   Engine::ReleaseEngine **engineOut = nullptr)
     {
-        const auto selected = Engine::selectCluster({false, {}, kubeconfigFile, {}, {}}, false);
-        if (!selected.ok()) {
-            return selected.error();
+        auto opened = Engine::Session::openHere({false, {}, kubeconfigFile, {}, {}});
+        if (!opened.ok()) {
+            return opened.error();
         }
-        auto *engine = new Engine::ReleaseEngine(network.http(), selected.value().endpoint);
-        network.adopt(engine);
+        session = std::move(opened).value();
+        Engine::ReleaseEngine *engine = session->engine();
         engine->start();
         if (engineOut) {
             *engineOut = engine;
@@ -137,16 +138,16 @@ private Q_SLOTS:
         const QString good =
             kubeconfig(QStringLiteral("token.yaml"), sim.url(), QStringLiteral("    certificate-authority: ca.crt\n"),
                        QStringLiteral("    token: s3cret-token\n"));
-        Net::NetworkThread network;
-        const auto synced = syncWith(good, network);
+        Engine::SessionPtr session;
+        const auto synced = syncWith(good, session);
         QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
         QCOMPARE(synced.value().size(), 8); // the demo: 6 routed releases and 2 Argo Rollouts
 
         const QString wrong =
             kubeconfig(QStringLiteral("wrong.yaml"), sim.url(), QStringLiteral("    certificate-authority: ca.crt\n"),
                        QStringLiteral("    token: not-the-token\n"));
-        Net::NetworkThread network2;
-        const auto refused = syncWith(wrong, network2);
+        Engine::SessionPtr session2;
+        const auto refused = syncWith(wrong, session2);
         QVERIFY(!refused.ok());
         QVERIFY2(refused.error().message.contains(QStringLiteral("Unauthorized")), qPrintable(refused.error().message));
         QVERIFY(!refused.error().message.contains(QStringLiteral("not-the-token")));
@@ -164,15 +165,15 @@ private Q_SLOTS:
             kubeconfig(QStringLiteral("cert.yaml"), sim.url(),
                        QStringLiteral("    certificate-authority-data: %1\n").arg(QString::fromLatin1(ca)),
                        QStringLiteral("    client-certificate: client.crt\n    client-key: client.key\n"));
-        Net::NetworkThread network;
-        const auto synced = syncWith(withCert, network);
+        Engine::SessionPtr session;
+        const auto synced = syncWith(withCert, session);
         QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
 
         const QString withoutCert =
             kubeconfig(QStringLiteral("nocert.yaml"), sim.url(),
                        QStringLiteral("    certificate-authority-data: %1\n").arg(QString::fromLatin1(ca)), {});
-        Net::NetworkThread network2;
-        const auto refused = syncWith(withoutCert, network2);
+        Engine::SessionPtr session2;
+        const auto refused = syncWith(withoutCert, session2);
         QVERIFY(!refused.ok());
         QVERIFY2(refused.error().kind == Core::ErrorKind::Unreachable, qPrintable(refused.error().message));
         QCOMPARE(refused.error().kind, Core::ErrorKind::Unreachable);
@@ -186,15 +187,15 @@ private Q_SLOTS:
         const QString named = kubeconfig(
             QStringLiteral("named.yaml"), sim.url(),
             QStringLiteral("    certificate-authority: ca.crt\n    tls-server-name: curtain-sim.test\n"), {});
-        Net::NetworkThread network;
-        const auto synced = syncWith(named, network);
+        Engine::SessionPtr session;
+        const auto synced = syncWith(named, session);
         QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
 
         // Without it, the certificate does not match 127.0.0.1: refused, and the error says TLS.
         const QString unnamed = kubeconfig(QStringLiteral("unnamed.yaml"), sim.url(),
                                            QStringLiteral("    certificate-authority: ca.crt\n"), {});
-        Net::NetworkThread network2;
-        const auto refused = syncWith(unnamed, network2);
+        Engine::SessionPtr session2;
+        const auto refused = syncWith(unnamed, session2);
         QVERIFY(!refused.ok());
         QVERIFY2(refused.error().message.contains(QStringLiteral("TLS")) ||
                      refused.error().message.contains(QStringLiteral("certificate")),
@@ -227,9 +228,9 @@ private Q_SLOTS:
                        QStringLiteral("    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
                                       "      command: ./credential-helper\n      interactiveMode: Never\n"
                                       "      provideClusterInfo: true\n"));
-        Net::NetworkThread network;
+        Engine::SessionPtr session;
         Engine::ReleaseEngine *engine = nullptr;
-        const auto synced = syncWith(config, network, &engine);
+        const auto synced = syncWith(config, session, &engine);
         QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
         QCOMPARE(Test::readFile(path(QStringLiteral("runs"))).count("run"), 1);
 
@@ -278,8 +279,8 @@ private Q_SLOTS:
                        QStringLiteral("    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
                                       "      command: ./%1\n      interactiveMode: Never\n")
                            .arg(name));
-        Net::NetworkThread network;
-        const auto synced = syncWith(config, network);
+        Engine::SessionPtr session;
+        const auto synced = syncWith(config, session);
         QVERIFY(!synced.ok());
         QCOMPARE(synced.error().kind, Core::ErrorKind::Unauthorized);
         QVERIFY2(synced.error().message.contains(mentions), qPrintable(synced.error().message));
@@ -294,8 +295,8 @@ private Q_SLOTS:
                        QStringLiteral("    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
                                       "      command: ./hanging-helper\n      interactiveMode: Never\n"));
         qputenv("CURTAIN_EXEC_PLUGIN_TIMEOUT", "1");
-        Net::NetworkThread network;
-        const auto synced = syncWith(config, network);
+        Engine::SessionPtr session;
+        const auto synced = syncWith(config, session);
         qunsetenv("CURTAIN_EXEC_PLUGIN_TIMEOUT");
         QVERIFY(!synced.ok());
         QVERIFY2(synced.error().message.contains(QStringLiteral("did not finish within 1 s")),
@@ -314,9 +315,9 @@ private Q_SLOTS:
         const QString config = kubeconfig(QStringLiteral("tokenfile.yaml"), sim.url(),
                                           QStringLiteral("    certificate-authority: ca.crt\n"),
                                           QStringLiteral("    tokenFile: my-token\n"));
-        Net::NetworkThread network;
+        Engine::SessionPtr session;
         Engine::ReleaseEngine *engine = nullptr;
-        QVERIFY(syncWith(config, network, &engine).ok());
+        QVERIFY(syncWith(config, session, &engine).ok());
         write(QStringLiteral("accepted-rotation"), "second-token\n");
         write(QStringLiteral("my-token"), "second-token\n");
         const auto outcome =
@@ -331,8 +332,8 @@ private Q_SLOTS:
                        QStringLiteral("    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n"
                                       "      command: no-such-credential-helper\n"
                                       "      installHint: ask the platform team for no-such-credential-helper\n"));
-        Net::NetworkThread network;
-        const auto synced = syncWith(config, network);
+        Engine::SessionPtr session;
+        const auto synced = syncWith(config, session);
         QVERIFY(!synced.ok());
         QVERIFY2(synced.error().message.contains(
                      QStringLiteral("\"no-such-credential-helper\" was not found (searched PATH: ")),

@@ -3,7 +3,7 @@
 // within the bound — and while stale only Rollback is let through.
 
 #include "engine/releaseengine.h"
-#include "net/networkthread.h"
+#include "engine/session.h"
 
 #include "futurewait.h"
 #include "testsupport.h"
@@ -20,7 +20,7 @@ class TestClusterCache : public QObject
     Q_OBJECT
 
     std::unique_ptr<Test::SimProcess> m_sim;
-    std::unique_ptr<Net::NetworkThread> m_network;
+    Engine::SessionPtr m_session;
     Engine::ReleaseEngine *m_engine = nullptr;
     Core::ReleaseSnapshots m_releases;
 
@@ -33,9 +33,8 @@ class TestClusterCache : public QObject
 
     void startEngine()
     {
-        m_network = std::make_unique<Net::NetworkThread>();
-        m_engine = new Engine::ReleaseEngine(m_network->http(), {QStringLiteral("sim"), m_sim->url()});
-        m_network->adopt(m_engine);
+        m_session = Engine::Session::openEndpoint({QStringLiteral("sim"), m_sim->url()});
+        m_engine = m_session->engine();
         connect(m_engine, &Engine::ReleaseEngine::releasesChanged, this,
                 [this](const Core::ReleaseSnapshots &releases) { m_releases = releases; });
         m_engine->start();
@@ -56,7 +55,7 @@ private Q_SLOTS:
         if (m_sim && m_sim->pid() > 0) {
             ::kill(pid_t(m_sim->pid()), SIGCONT); // never leave a stopped process behind
         }
-        m_network.reset();
+        m_session.reset();
         m_sim.reset();
         m_releases.clear();
     }

@@ -3,6 +3,7 @@
 // leaves both weights at 0, not even for one event.
 
 #include "engine/releaseengine.h"
+#include "engine/session.h"
 #include "kube/kubeclient.h"
 #include "net/networkthread.h"
 
@@ -226,10 +227,9 @@ private Q_SLOTS:
 
     void unreachableCluster_failsTheSyncWithAnActionableMessage()
     {
-        Net::NetworkThread network;
-        auto *engine =
-            new Engine::ReleaseEngine(network.http(), {QStringLiteral("gone"), QStringLiteral("http://127.0.0.1:1")});
-        network.adopt(engine);
+        const Engine::SessionPtr session =
+            Engine::Session::openEndpoint({QStringLiteral("gone"), QStringLiteral("http://127.0.0.1:1")});
+        Engine::ReleaseEngine *engine = session->engine();
         engine->start();
         const auto synced = Test::waitFor(engine->whenSynced());
         QVERIFY(!synced.ok());
@@ -246,10 +246,9 @@ private Q_SLOTS:
         });
         const int port = broken.bind_to_any_port("127.0.0.1");
         std::thread serving([&] { broken.listen_after_bind(); });
-        Net::NetworkThread network;
-        auto *engine = new Engine::ReleaseEngine(
-            network.http(), {QStringLiteral("broken"), QStringLiteral("http://127.0.0.1:%1").arg(port)});
-        network.adopt(engine);
+        const Engine::SessionPtr session =
+            Engine::Session::openEndpoint({QStringLiteral("broken"), QStringLiteral("http://127.0.0.1:%1").arg(port)});
+        Engine::ReleaseEngine *engine = session->engine();
         engine->start();
         const auto synced = Test::waitFor(engine->whenSynced());
         broken.stop();

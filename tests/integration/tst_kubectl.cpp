@@ -2,7 +2,7 @@
 // it makes must reach Curtain's snapshot through the watch within a second.
 
 #include "engine/releaseengine.h"
-#include "net/networkthread.h"
+#include "engine/session.h"
 
 #include "testsupport.h"
 
@@ -93,9 +93,8 @@ private Q_SLOTS:
 
     void patch_flipsTheServiceAndCurtainSeesItThroughTheWatch()
     {
-        Net::NetworkThread network;
-        auto *engine = new Engine::ReleaseEngine(network.http(), {QStringLiteral("sim"), m_sim.url()});
-        network.adopt(engine);
+        const Engine::SessionPtr session = Engine::Session::openEndpoint({QStringLiteral("sim"), m_sim.url()});
+        Engine::ReleaseEngine *engine = session->engine();
         QSignalSpy changes(engine, &Engine::ReleaseEngine::releasesChanged);
         engine->start();
         QVERIFY(changes.wait(10000));

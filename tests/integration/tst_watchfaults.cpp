@@ -4,7 +4,7 @@
 // back to an older version of a route.
 
 #include "engine/releaseengine.h"
-#include "net/networkthread.h"
+#include "engine/session.h"
 
 #include "futurewait.h"
 #include "testsupport.h"
@@ -50,9 +50,8 @@ private Q_SLOTS:
 
     void faultsDuringChanges_endInTheClustersState()
     {
-        Net::NetworkThread network;
-        auto *engine = new Engine::ReleaseEngine(network.http(), {QStringLiteral("sim"), m_sim.url()});
-        network.adopt(engine);
+        const Engine::SessionPtr session = Engine::Session::openEndpoint({QStringLiteral("sim"), m_sim.url()});
+        Engine::ReleaseEngine *engine = session->engine();
         QSignalSpy snapshots(engine, &Engine::ReleaseEngine::releasesChanged);
         engine->start();
         QVERIFY(Test::waitFor(engine->whenSynced()).ok());

@@ -1,8 +1,8 @@
 #include "guitestbase.h"
 
 #include "engine/releaseengine.h"
+#include "engine/session.h"
 #include "mainwindow.h"
-#include "net/networkthread.h"
 #include "sim/democluster.h"
 #include "sim/scenario.h"
 
@@ -22,11 +22,10 @@ void GuiTestBase::init()
     QVERIFY2(m_demo->start("127.0.0.1", 0, &error) > 0, error.c_str());
     const std::string url = m_demo->url();
     m_api = std::make_unique<ApiReader>(std::stoi(url.substr(url.rfind(':') + 1)));
-    m_network = std::make_unique<Net::NetworkThread>();
     Core::ClusterEndpoint endpoint(QStringLiteral("demo"), QString::fromStdString(url));
     adjustEndpoint(endpoint);
-    auto *engine = new Engine::ReleaseEngine(m_network->http(), endpoint);
-    m_network->adopt(engine);
+    m_session = Engine::Session::openEndpoint(endpoint);
+    Engine::ReleaseEngine *engine = m_session->engine();
     m_window = std::make_unique<Ui::MainWindow>(engine, clusterDescription());
     m_window->resize(windowSize());
     m_window->show();
@@ -39,7 +38,7 @@ void GuiTestBase::init()
 void GuiTestBase::cleanup()
 {
     m_window.reset(); // before the engine it points at
-    m_network.reset();
+    m_session.reset();
     m_api.reset();
     m_demo.reset();
 }

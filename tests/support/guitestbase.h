@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/clusterendpoint.h"
+#include "engine/session.h"
 #include "sim/serveroptions.h"
 
 #include <QLabel>
@@ -72,7 +73,7 @@ private:
 
     std::unique_ptr<Sim::DemoCluster> m_demo;
     std::unique_ptr<ApiReader> m_api;
-    std::unique_ptr<Net::NetworkThread> m_network;
+    Engine::SessionPtr m_session;
     std::unique_ptr<Ui::MainWindow> m_window;
 };
 
