@@ -14,6 +14,13 @@ inline const QString stableAnnotation = QStringLiteral("curtain.dev/stable-color
 inline const QString previousAnnotation = QStringLiteral("curtain.dev/previous-color");
 inline const QString planAnnotation = QStringLiteral("curtain.dev/plan");                  // the saved plan
 inline const QString planProgressAnnotation = QStringLiteral("curtain.dev/plan-progress"); // where it is
+// Istio: which DestinationRule subset is each color (when the subsets are not named blue/green).
+inline QString subsetAnnotation(const QString &color)
+{
+    return QStringLiteral("curtain.dev/%1-subset").arg(color);
+}
+// Argo Rollouts: the label on a Rollout's ReplicaSets (and pods) naming its pod template.
+inline const QString podTemplateHashLabel = QStringLiteral("rollouts-pod-template-hash");
 inline const QString versionLabel = QStringLiteral("app.kubernetes.io/version");
 inline const QString metricsPathAnnotation = QStringLiteral("prometheus.io/path");
 

@@ -27,8 +27,7 @@ std::optional<Color> subsetColor(const Json &route, const QString &subset)
         return std::nullopt;
     }
     for (Color color : {Color::Blue, Color::Green}) {
-        const QString mapped =
-            Kube::annotation(route, QStringLiteral("curtain.dev/%1-subset").arg(Core::colorName(color)));
+        const QString mapped = Kube::annotation(route, Conventions::subsetAnnotation(Core::colorName(color)));
         if (mapped == subset || (mapped.isEmpty() && subset == Core::colorName(color))) {
             return color;
         }

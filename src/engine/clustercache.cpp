@@ -81,7 +81,7 @@ ClusterCache::ClusterCache(Kube::KubeClient *client, const QString &namespaceNam
     // Every Argo Rollout is a release (the label only renames it); ReplicaSets only Argo's own.
     watch(QStringLiteral("/apis/argoproj.io/v1alpha1"), QStringLiteral("rollouts"), true, &View::rollouts, {});
     watch(QStringLiteral("/apis/apps/v1"), QStringLiteral("replicasets"), true, &View::replicaSets,
-          QStringLiteral("rollouts-pod-template-hash"));
+          Adapters::Conventions::podTemplateHashLabel);
     watch(QStringLiteral("/apis/argoproj.io/v1alpha1"), QStringLiteral("analysisruns"), true, &View::analysisRuns, {});
 }
 

@@ -8,6 +8,7 @@
 #include "core/futures.h"
 
 #include "adapters/clusterview.h"
+#include "adapters/conventions.h"
 #include "adapters/routeadapter.h"
 #include "kube/kubeclient.h"
 #include "metrics/scrapesource.h"
@@ -388,10 +389,10 @@ QFuture<Result<Core::Done>> ReleaseEngine::savePlan(const QString &release, cons
         if (!found) {
             return finish(error);
         }
-        const Json patch = {
-            {"metadata",
-             {{"annotations",
-               {{"curtain.dev/plan", QJsonDocument(plan.toJson()).toJson(QJsonDocument::Compact).toStdString()}}}}}};
+        const Json patch = {{"metadata",
+                             {{"annotations",
+                               {{Adapters::Conventions::planAnnotation.toStdString(),
+                                 QJsonDocument(plan.toJson()).toJson(QJsonDocument::Compact).toStdString()}}}}}};
         const QString path = found->routePath;
         Core::onFinished(m_client->patch(path, Kube::PatchType::Merge, QByteArray::fromStdString(patch.dump())), this,
                          [finish](const Result<Json> &written) {

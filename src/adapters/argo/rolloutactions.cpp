@@ -1,5 +1,7 @@
 #include "adapters/argo/rolloutactions.h"
 
+#include "adapters/conventions.h"
+
 #include <algorithm>
 #include <climits>
 
@@ -155,7 +157,7 @@ Core::Result<ArgoPlan> planUndo(const Json &rollout, const Kube::ObjectList &rep
     Json templ = targetTemplate.isObject() ? *targetTemplate.json() : Json::object();
     if (const auto labels = templ.find("metadata"); labels != templ.end() && labels->is_object()) {
         if (const auto map = labels->find("labels"); map != labels->end() && map->is_object()) {
-            map->erase("rollouts-pod-template-hash");
+            map->erase(Conventions::podTemplateHashLabel.toStdString());
         }
     }
     const Kube::Reader current = Kube::Reader(rollout).field("spec").field("template");

@@ -1,5 +1,7 @@
 #include "adapters/argo/rolloutstatus.h"
 
+#include "adapters/conventions.h"
+
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -183,7 +185,7 @@ ReplicaSetInfo replicaSetInfo(const Json &object, const RolloutStatus &out, cons
     const Reader rs(object);
     ReplicaSetInfo info;
     info.name = Kube::objectName(object);
-    info.podTemplateHash = Kube::label(object, QStringLiteral("rollouts-pod-template-hash"));
+    info.podTemplateHash = Kube::label(object, Conventions::podTemplateHashLabel);
     info.revision = Kube::annotation(object, QStringLiteral("rollout.argoproj.io/revision")).toInt();
     info.desired = count(rs.field("spec").field("replicas"), 1);
     info.ready = count(rs.field("status").field("readyReplicas"));
