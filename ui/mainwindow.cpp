@@ -253,6 +253,8 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
                        "returned.")
                         .arg(detail));
     });
+    // The engine may have started before this window listened: have it say again where it is.
+    m_engine->republish();
     connect(m_engine, &Engine::ReleaseEngine::metricsFailed, this,
             [this](const QString &release, const QString &message) {
                 m_metricsError.insert(release, message);

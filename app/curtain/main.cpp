@@ -166,12 +166,15 @@ int main(int argc, char *argv[])
         QObject::connect(&manager, &Ui::WindowManager::opened, &manager, &Ui::WindowManager::showFleet);
     }
     if (parser.isSet(exitWhenShown)) {
-        QObject::connect(manager.window(), &Ui::MainWindow::releaseShown, &app, [&sinceStart] {
-            std::printf("shown %.1f ms, resident %.1f MB\n", double(sinceStart.nsecsElapsed()) / 1e6,
-                        residentMegabytes());
-            std::fflush(stdout);
-            QApplication::quit();
-        });
+        QObject::connect(
+            manager.window(), &Ui::MainWindow::releaseShown, &app,
+            [&sinceStart] {
+                std::printf("shown %.1f ms, resident %.1f MB\n", double(sinceStart.nsecsElapsed()) / 1e6,
+                            residentMegabytes());
+                std::fflush(stdout);
+                QApplication::quit();
+            },
+            Qt::SingleShotConnection); // once: selecting re-emits it while the quit is queued
     }
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);

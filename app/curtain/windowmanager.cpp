@@ -87,9 +87,10 @@ Engine::ClusterHostFactory WindowManager::builtinDemo()
 
 void WindowManager::open()
 {
-    Engine::SessionOptions options{m_options.demoWhenNoKubeconfig, m_startDemo, {}, true};
-    // The session opens on a worker thread (the demo starts listening there) while this thread
-    // builds the window: on two cores, neither waits for the other.
+    Engine::SessionOptions options{m_options.demoWhenNoKubeconfig, m_startDemo, {}, true, true};
+    // The session opens on a worker thread (the demo starts listening there) and its engine starts
+    // listing at once, while this thread builds the window: on two cores, neither waits for the
+    // other. The window asks the engine to republish what it missed (MainWindow::setEngine).
     const QFuture<SessionResult> opening = track(Session::open(m_options.choice, std::move(options)));
     setupWindow();
     takeWhenFinished(opening, this, [this](SessionResult result) {
@@ -103,7 +104,6 @@ void WindowManager::open()
             m_window->setContexts(m_session->contexts(), m_session->contextName());
         }
         m_window->show();
-        m_session->engine()->start();
         m_session->engine()->enableMetrics(m_options.metricsIntervalMs);
         Q_EMIT opened();
     });

@@ -49,6 +49,7 @@ public:
     void start();
     bool hasSynced() const;
     ConnectionState state() const { return m_state; }
+    QString stateDetail() const { return m_failureDetail; } // why the state is not Live
     Core::DataFreshness freshness() const { return m_freshness; }
     // The kind of the failure that keeps the cache from syncing (Unauthorized, Unreachable, …).
     Core::ErrorKind failureKind() const { return m_failureKind; }

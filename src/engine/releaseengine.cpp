@@ -82,8 +82,22 @@ void ReleaseEngine::start()
 
 void ReleaseEngine::startOnThread()
 {
+    if (std::exchange(m_started, true)) {
+        return;
+    }
     m_recheck.start();
     m_cache->start();
+}
+
+void ReleaseEngine::republish()
+{
+    QMetaObject::invokeMethod(this, [this] {
+        Q_EMIT connectionChanged(m_cache->state(), m_cache->stateDetail());
+        Q_EMIT freshnessChanged(m_cache->freshness());
+        if (m_cache->hasSynced()) {
+            rebuild();
+        }
+    });
 }
 
 void ReleaseEngine::enableMetrics(int intervalMs)

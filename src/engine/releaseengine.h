@@ -57,7 +57,10 @@ public:
         return {m_endpoint.name, m_endpoint.server, m_endpoint.namespaceName, m_endpoint.insecureSkipTlsVerify};
     }
 
-    void start();                                               // thread-safe
+    void start(); // thread-safe; once
+    // Emits the current connection state, freshness and (once synced) releases again, for a
+    // receiver that connected after the engine started (thread-safe).
+    void republish();
     void enableMetrics(int intervalMs = 2000);                  // thread-safe
     QFuture<Core::Result<Core::ReleaseSnapshots>> whenSynced(); // thread-safe; fails on the first error
     QFuture<Core::Result<Core::ActionOutcome>> perform(Core::ActionRequest request) override; // thread-safe
@@ -99,6 +102,7 @@ Q_SIGNALS:
 
 private:
     void startOnThread();
+    bool m_started = false;
     void scheduleRebuild();
     void rebuild();
     void onConnection();

@@ -43,6 +43,9 @@ SessionResult Session::openHere(const ClusterChoice &choice, const SessionOption
     }
     session->m_network = options.network ? options.network : std::make_shared<Net::NetworkThread>();
     session->attach(endpoint);
+    if (options.startEngine) {
+        session->m_engine->start();
+    }
     return session;
 }
 

@@ -35,6 +35,7 @@ struct SessionOptions
     ClusterHostFactory startDemo;                // how the demo context starts; without one it cannot be opened
     std::shared_ptr<Net::NetworkThread> network; // share this thread (the fleet); empty: one of its own
     bool listContexts = false;                   // also read every context the user can switch to
+    bool startEngine = false;                    // start listing at once, before anyone listens (see republish())
 };
 
 class Session;
