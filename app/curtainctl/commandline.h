@@ -35,7 +35,9 @@ struct Invocation
 };
 
 // Exit codes, as scripts rely on them.
-enum ExitCode { Success = 0, ActionFailed = 1, UsageError = 2, Unreachable = 3, Held = 4 };
+// README "Exit codes". NotConfirmed: a write was sent and the cluster has not shown it (no answer, a
+// read-back that failed or disagrees, a controller that did not react) — look before acting again.
+enum ExitCode { Success = 0, ActionFailed = 1, UsageError = 2, Unreachable = 3, Held = 4, NotConfirmed = 5 };
 
 QString usageText();
 

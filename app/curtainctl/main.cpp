@@ -70,6 +70,10 @@ int exitCodeFor(const Core::Error &error)
         return Ctl::Unreachable;
     case Core::ErrorKind::InvalidInput:
         return Ctl::UsageError;
+    case Core::ErrorKind::NotConfirmed:
+        return Ctl::NotConfirmed;
+    case Core::ErrorKind::Server: // an overloaded or failing server is not the action's fault
+        return error.httpStatus >= 500 || error.httpStatus == 429 ? Ctl::Unreachable : Ctl::ActionFailed;
     default:
         return Ctl::ActionFailed;
     }
@@ -366,13 +370,24 @@ int main(int argc, char *argv[])
                                                                        : Ctl::releaseStatusText(*found));
             }
         } else {
-            const auto outcome =
-                await(engine->perform(invocation->action), 30'000, Core::actionName(invocation->action.kind));
+            // The engine answers within its own bounds (a write's timeout, then its read-backs); this
+            // is only the last guard, and past it nobody knows whether the write landed.
+            auto outcome =
+                await(engine->perform(invocation->action), 45'000, Core::actionName(invocation->action.kind));
+            if (!outcome.ok() && outcome.error().kind == Core::ErrorKind::Timeout &&
+                outcome.error().message.contains(QLatin1String("took longer than"))) {
+                outcome =
+                    Core::makeError(Core::ErrorKind::NotConfirmed,
+                                    QStringLiteral("%1 on %2: no verdict within 45 s; it may or may not have been "
+                                                   "applied — look with `curtainctl status %2` before trying again")
+                                        .arg(Core::actionName(invocation->action.kind), invocation->release));
+            }
             if (!outcome.ok()) {
                 code = report(outcome.error(), invocation->format);
             } else {
                 writeOut(invocation->format == Ctl::OutputFormat::Json ? Ctl::outcomeJson(outcome.value())
                                                                        : outcome.value().summary + QLatin1Char('\n'));
+                code = outcome.value().confirmed ? code : int(Ctl::NotConfirmed);
             }
         }
     }

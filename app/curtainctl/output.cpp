@@ -246,6 +246,7 @@ QString releaseJson(const Core::ReleaseSnapshot &release)
 QString outcomeJson(const Core::ActionOutcome &outcome)
 {
     return fromJson({{"ok", true},
+                     {"confirmed", outcome.confirmed},
                      {"action", s(Core::actionName(outcome.request.kind))},
                      {"release", s(outcome.after.name)},
                      {"summary", s(outcome.summary)},

@@ -63,6 +63,9 @@ struct ActionOutcome
     ReleaseSnapshot before;
     ReleaseSnapshot after;
     QString summary; // one sentence for the status bar and the CLI
+    // False when the writes were accepted but the cluster has not shown their effect (an Argo
+    // controller that did not react in time): sent, not confirmed.
+    bool confirmed = true;
 };
 
 // Parses a weight as users type it ("25", "25%", " 5 "). Anything else, or outside 0–100, is an

@@ -27,6 +27,8 @@ QString errorKindName(ErrorKind kind)
         return QStringLiteral("protocol error");
     case ErrorKind::Server:
         return QStringLiteral("server error");
+    case ErrorKind::NotConfirmed:
+        return QStringLiteral("not confirmed");
     }
     return QStringLiteral("error");
 }

@@ -18,8 +18,9 @@ enum class ErrorKind {
     Forbidden,    // 403
     Timeout,
     Cancelled,
-    Protocol, // a reply that is malformed, truncated or not what the API promises
-    Server,   // 5xx and anything else the server reported
+    Protocol,     // a reply that is malformed, truncated or not what the API promises
+    Server,       // 5xx and anything else the server reported
+    NotConfirmed, // a write was sent and its outcome is unknown: no answer came, and reading back did not show it
 };
 
 struct Error
@@ -28,6 +29,9 @@ struct Error
     int httpStatus = 0;
     QString message;
     int retryAfterSeconds = 0; // the server's Retry-After, when it sent one
+    // The request left this machine and no complete answer came back (a timeout or a connection
+    // lost mid-way): a write may have been applied. False when it never got out (refused, DNS, TLS).
+    bool requestSent = false;
 };
 
 QString errorKindName(ErrorKind kind);

@@ -224,7 +224,9 @@ void RolloutDriver::awaitController()
         if (m_request.kind == ActionKind::Rollback || m_request.kind == ActionKind::Undo) {
             summary += QLatin1Char(' ') + Core::gitOpsNote();
         }
-        finish(Core::ActionOutcome{m_request, m_before, after, summary});
+        Core::ActionOutcome outcome{m_request, m_before, after, summary};
+        outcome.confirmed = done; // accepted, but not acted on: the caller must not take it as done
+        finish(outcome);
     });
 }
 

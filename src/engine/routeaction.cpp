@@ -8,6 +8,8 @@
 #include "core/futures.h"
 #include "kube/kubeclient.h"
 
+#include <QTimer>
+
 namespace Curtain::Engine {
 
 using Core::ActionOutcome;
@@ -100,19 +102,54 @@ void RouteAction::write(const Json &route)
                      });
 }
 
+bool RouteAction::outcomeUnknown(const Core::Error &error)
+{
+    // Sent and never answered, or answered in a way that does not say whether it was applied: a
+    // 500 or a 504 from the API server (or a proxy before it) may come after the change is stored.
+    return error.requestSent || error.httpStatus == 500 || error.httpStatus == 504;
+}
+
 void RouteAction::readBack(const QString &path, std::optional<Core::Error> writeError)
 {
     // The write's verdict is what the cluster now says, not the reply: read it back into the cache.
-    Core::onFinished(m_client->get(path), this, [this, path, writeError](const Result<Json> &fresh) {
-        if (!fresh.ok()) {
-            return finish(writeError ? *writeError : fresh.error());
+    Core::onFinished(m_client->get(path, readBackTimeoutMs), this, [this, path, writeError](const Result<Json> &fresh) {
+        if (fresh.ok()) {
+            m_cache->offer(path, fresh.value());
+            return judge(path, writeError);
         }
-        m_cache->offer(path, fresh.value());
-        judge(writeError);
+        const bool unknown = writeError && outcomeUnknown(*writeError);
+        if ((!writeError || unknown) && ++m_readBacks < readBackAttempts) {
+            return retryReadBack(path, writeError);
+        }
+        if (!writeError) { // the reply to the write is in the cache: it is the server's own word
+            m_readBackError = fresh.error().message;
+            return judge(path, writeError);
+        }
+        if (unknown) {
+            return finish(notConfirmed(
+                *writeError,
+                QStringLiteral("reading %1 back failed too (%2)").arg(m_before.routeName, fresh.error().message)));
+        }
+        finish(*writeError); // refused outright: nothing was applied
     });
 }
 
-void RouteAction::judge(std::optional<Core::Error> writeError)
+void RouteAction::retryReadBack(const QString &path, std::optional<Core::Error> writeError)
+{
+    QTimer::singleShot(readBackDelayMs << (m_readBacks - 1), this,
+                       [this, path, writeError] { readBack(path, writeError); });
+}
+
+Core::Error RouteAction::notConfirmed(const Core::Error &writeError, const QString &nowShown) const
+{
+    return Core::makeError(ErrorKind::NotConfirmed,
+                           QStringLiteral("%1: the %2 was sent but not confirmed (%3); %4. It may still be applied: "
+                                          "look with `curtainctl status %1` before trying again")
+                               .arg(m_before.name, QStringLiteral("PATCH"), writeError.message, nowShown),
+                           writeError.httpStatus);
+}
+
+void RouteAction::judge(const QString &path, std::optional<Core::Error> writeError)
 {
     const Result<Json> route = routeInCache();
     if (!route.ok()) {
@@ -121,7 +158,24 @@ void RouteAction::judge(std::optional<Core::Error> writeError)
     const ReleaseSnapshot after = readFromCache(route.value());
     const Core::TargetState now = Core::currentState(after);
     if (now == m_target) {
-        return finish(ActionOutcome{m_request, m_before, after, Core::describeChange(m_before, after)});
+        QString summary = Core::describeChange(m_before, after);
+        if (writeError) {
+            summary +=
+                QStringLiteral(" (confirmed by reading it back: the reply was lost — %1)").arg(writeError->message);
+        } else if (!m_readBackError.isEmpty()) {
+            summary += QStringLiteral(" (as the server's reply says; reading it back failed: %1)").arg(m_readBackError);
+        }
+        return finish(ActionOutcome{m_request, m_before, after, summary});
+    }
+    const QString shown = QStringLiteral("the cluster now shows blue %1 %, green %2 %, stable %3")
+                              .arg(after.blue.trafficPercent)
+                              .arg(after.green.trafficPercent)
+                              .arg(Core::colorName(after.stable));
+    if (writeError && outcomeUnknown(*writeError)) {
+        if (++m_readBacks < readBackAttempts) {
+            return retryReadBack(path, writeError); // a slow server may still be storing it
+        }
+        return finish(notConfirmed(*writeError, shown));
     }
     if (writeError) {
         Core::Error reported = *writeError;

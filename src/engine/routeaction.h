@@ -41,7 +41,10 @@ Q_SIGNALS:
 private:
     void write(const Kube::Json &route);
     void readBack(const QString &path, std::optional<Core::Error> writeError);
-    void judge(std::optional<Core::Error> writeError);
+    void retryReadBack(const QString &path, std::optional<Core::Error> writeError);
+    void judge(const QString &path, std::optional<Core::Error> writeError);
+    static bool outcomeUnknown(const Core::Error &writeError);
+    Core::Error notConfirmed(const Core::Error &writeError, const QString &nowShown) const;
     Core::Result<Kube::Json> routeInCache() const;
     Core::ReleaseSnapshot readFromCache(const Kube::Json &route) const;
     void finish(const Core::Result<Core::ActionOutcome> &outcome);
@@ -53,6 +56,14 @@ private:
     Core::ReleaseSnapshot m_before;
     const Adapters::RouteAdapter *m_adapter;
     Core::TargetState m_target;
+    int m_readBacks = 0;     // read-backs retried so far
+    QString m_readBackError; // why the last read-back failed, when the write's own reply had to do
+
+    // A write whose answer was lost is read back up to three times (at once, then after 1 s and
+    // 2 s), each read bounded: the verdict comes within ~10 s of the write's own timeout.
+    static constexpr int readBackAttempts = 3;
+    static constexpr int readBackDelayMs = 1000;
+    static constexpr int readBackTimeoutMs = 5000;
 };
 
 } // namespace Curtain::Engine

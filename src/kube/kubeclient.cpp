@@ -52,13 +52,15 @@ Result<Json> parseJsonReply(const Result<HttpResponse> &reply, const QString &wh
     }
     Json parsed = Json::parse(response.body.constBegin(), response.body.constEnd(), nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) {
-        return Core::makeError(
-            ErrorKind::Protocol,
-            QStringLiteral("%1: the reply is not a JSON object (%2 bytes, starting \"%3\"); the server "
-                           "may not be a Kubernetes API server")
-                .arg(what)
-                .arg(response.body.size())
-                .arg(QString::fromUtf8(response.body.left(40))));
+        Core::Error error =
+            Core::makeError(ErrorKind::Protocol,
+                            QStringLiteral("%1: the reply is not a JSON object (%2 bytes, starting \"%3\"); the server "
+                                           "may not be a Kubernetes API server")
+                                .arg(what)
+                                .arg(response.body.size())
+                                .arg(QString::fromUtf8(response.body.left(40))));
+        error.requestSent = true; // it answered 2xx: a write was applied, whatever the body says
+        return error;
     }
     return parsed;
 }
@@ -257,6 +259,7 @@ QFuture<Result<ListResult>> KubeClient::list(const QString &collectionPath, cons
 QFuture<Result<Json>> KubeClient::patch(const QString &path, PatchType type, const QByteArray &body)
 {
     Net::HttpRequest r = request("PATCH", path, {{QStringLiteral("fieldManager"), QStringLiteral("curtain")}});
+    r.timeoutMs = writeTimeoutMs;
     r.headers.append({QByteArrayLiteral("Content-Type"), contentType(type)});
     r.body = body;
     const QString what = QStringLiteral("PATCH %1").arg(path);
@@ -266,6 +269,7 @@ QFuture<Result<Json>> KubeClient::patch(const QString &path, PatchType type, con
 QFuture<Result<Json>> KubeClient::replace(const QString &path, const QByteArray &body)
 {
     Net::HttpRequest r = request("PUT", path, {{QStringLiteral("fieldManager"), QStringLiteral("curtain")}});
+    r.timeoutMs = writeTimeoutMs;
     r.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
     r.body = body;
     const QString what = QStringLiteral("PUT %1").arg(path);
@@ -275,6 +279,7 @@ QFuture<Result<Json>> KubeClient::replace(const QString &path, const QByteArray 
 QFuture<Result<Json>> KubeClient::create(const QString &collectionPath, const QByteArray &body)
 {
     Net::HttpRequest r = request("POST", collectionPath);
+    r.timeoutMs = writeTimeoutMs;
     r.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
     r.body = body;
     const QString what = QStringLiteral("POST %1").arg(collectionPath);

@@ -52,6 +52,9 @@ public:
     const ClusterEndpoint &endpoint() const { return m_endpoint; }
 
     QFuture<Core::Result<Json>> get(const QString &path, int timeoutMs = 30'000);
+    // How long a write waits for its answer. Shorter than the reads' bound, so an action can still
+    // read back and say what the cluster shows before a caller (curtainctl: 45 s) gives up on it.
+    static constexpr int writeTimeoutMs = 15'000;
     QFuture<Core::Result<QByteArray>> getRaw(const QString &path);
     // Lists a collection, following `continue` tokens in pages of `pageSize`.
     QFuture<Core::Result<ListResult>> list(const QString &collectionPath, const QString &labelSelector = {},

@@ -238,8 +238,11 @@ struct HttpClient::Private
                 transfer->response.status = int(status);
                 transfer->finish(transfer->response);
             } else {
-                transfer->finish(transportError(code, transfer->errorBuffer, transfer->request.url,
-                                                transfer->statusKnown || !transfer->response.headers.isEmpty()));
+                Error error = transportError(code, transfer->errorBuffer, transfer->request.url,
+                                             transfer->statusKnown || !transfer->response.headers.isEmpty());
+                long sent = 0; // bytes of request headers that left: the server may have acted on it
+                error.requestSent = curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0;
+                transfer->finish(error);
             }
             delete transfer;
         }
