@@ -3,6 +3,7 @@
 #include "sim/authenticator.h"
 #include "sim/clustermodel.h"
 #include "sim/httpsupport.h"
+#include "sim/jsonbody.h"
 #include "sim/objectstore.h"
 #include "sim/patching.h"
 #include "sim/rbac.h"
@@ -323,8 +324,9 @@ void ApiServer::routes()
     svr.Get("/curtain-sim/faults",
             [this](const httplib::Request &, httplib::Response &res) { sendJson(res, 200, m_faults.plan()); });
     svr.Put("/curtain-sim/faults", [this](const httplib::Request &req, httplib::Response &res) {
-        const json plan = json::parse(req.body, nullptr, false);
-        const std::string error = plan.is_discarded() ? "the body is not JSON" : m_faults.apply(plan);
+        const Outcome<json> plan = parseBody(req.body);
+        const std::string error = std::holds_alternative<json>(plan) ? m_faults.apply(std::get<json>(plan))
+                                                                     : std::get<ApiStatus>(plan).message;
         m_model.setArgoControllerRunning(!m_faults.argoControllerDown());
         if (!error.empty()) {
             return sendStatus(res, {400, "BadRequest", error});
@@ -478,9 +480,13 @@ void ApiServer::routes()
             return sendStatus(
                 res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
         }
-        const json object = json::parse(req.body, nullptr, false);
-        if (object.is_discarded() || !object.is_object()) {
-            return sendStatus(res, {400, "BadRequest", "the request body is not a JSON object"});
+        const Outcome<json> parsed = parseBody(req.body);
+        if (failed(parsed, res)) {
+            return;
+        }
+        const json &object = std::get<json>(parsed);
+        if (!object.is_object()) {
+            return sendStatus(res, badRequest("the request body is not a JSON object"));
         }
         if (target->type->kind == "SelfSubjectAccessReview") {
             // Answers "may I?" from the same rules the server enforces; nothing is stored.

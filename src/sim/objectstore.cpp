@@ -1,5 +1,7 @@
 #include "sim/objectstore.h"
 
+#include "sim/jsonbody.h"
+
 #include <ctime>
 #include <iomanip>
 #include <random>
@@ -8,26 +10,6 @@
 namespace Curtain::Sim {
 
 using nlohmann::json;
-
-json ApiStatus::toJson() const
-{
-    json status = {{"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", json::object()},
-                   {"status", "Failure"}, {"message", message}, {"reason", reason},
-                   {"code", code}};
-    if (!details.is_null()) {
-        status["details"] = details;
-    }
-    return status;
-}
-
-ApiStatus notFound(const ResourceType &type, const std::string &name)
-{
-    json details = {{"name", name}, {"kind", type.plural}};
-    if (!type.group.empty()) {
-        details["group"] = type.group;
-    }
-    return {404, "NotFound", type.groupResource() + " \"" + name + "\" not found", details};
-}
 
 namespace {
 
@@ -289,10 +271,11 @@ Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns
                          "the body of the request was in an unknown format - accepted media types include: " +
                              accepted};
     }
-    const json patch = json::parse(body, nullptr, false);
-    if (patch.is_discarded()) {
-        return ApiStatus{400, "BadRequest", "error decoding patch: the request body is not valid JSON"};
+    const Outcome<json> parsed = parseBody(body);
+    if (const auto *error = std::get_if<ApiStatus>(&parsed)) {
+        return *error;
     }
+    const json &patch = std::get<json>(parsed);
     json patched;
     try {
         if (media == "application/json-patch+json") {
@@ -329,9 +312,12 @@ Outcome<json> ObjectStore::update(const ResourceType &type, const std::string &n
     if (m_objects.find(key(type, ns, name)) == m_objects.end()) {
         return notFound(type, name);
     }
-    json object = json::parse(body, nullptr, false);
-    if (object.is_discarded() || !object.is_object() || !object.contains("metadata") ||
-        !object["metadata"].is_object()) {
+    Outcome<json> parsed = parseBody(body);
+    if (const auto *error = std::get_if<ApiStatus>(&parsed)) {
+        return *error;
+    }
+    json object = std::move(std::get<json>(parsed));
+    if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object()) {
         return ApiStatus{400, "BadRequest", "the request body is not a JSON object with metadata"};
     }
     if (object["metadata"].value("resourceVersion", "").empty()) {

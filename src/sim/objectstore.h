@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sim/apistatus.h"
 #include "sim/patching.h"
 #include "sim/resourcetypes.h"
 
@@ -17,22 +18,6 @@
 #include <vector>
 
 namespace Curtain::Sim {
-
-// A metav1.Status failure, exactly as the API server writes it.
-struct ApiStatus
-{
-    int code = 500;
-    std::string reason;
-    std::string message;
-    nlohmann::json details = nullptr;
-
-    nlohmann::json toJson() const;
-};
-
-ApiStatus notFound(const ResourceType &type, const std::string &name);
-
-template <typename T>
-using Outcome = std::variant<T, ApiStatus>;
 
 struct StoredEvent
 {
