@@ -1,6 +1,7 @@
 #include "sim/objectstore.h"
 
 #include "sim/jsonbody.h"
+#include "sim/validation.h"
 
 #include <ctime>
 #include <iomanip>
@@ -31,110 +32,6 @@ std::string mediaType(const std::string &contentType)
         type.pop_back();
     }
     return type;
-}
-
-ApiStatus invalid(const ResourceType &type, const std::string &name, const std::string &field,
-                  const std::string &detail)
-{
-    const std::string message = type.kind + " \"" + name + "\" is invalid: " + field + ": " + detail;
-    return {422,
-            "Invalid",
-            message,
-            {{"name", name},
-             {"kind", type.kind},
-             {"group", type.group},
-             {"causes", {{{"reason", "FieldValueInvalid"}, {"message", detail}, {"field", field}}}}}};
-}
-
-std::optional<ApiStatus> validateFields(const ResourceType &type, const json &object, bool schemaless);
-
-// The validation the real API server (or the CRD schema) would do for the fields Curtain writes.
-// Never throws: an object whose shape the checks cannot even walk is invalid as a whole.
-std::optional<ApiStatus> validate(const ResourceType &type, const json &object, bool schemaless)
-{
-    if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object()) {
-        return invalid(type, "", "metadata", "Invalid value: must be an object");
-    }
-    try {
-        return validateFields(type, object, schemaless);
-    } catch (const json::exception &) {
-        return invalid(type,
-                       object["metadata"].value("name", json()).is_string() ? object["metadata"].value("name", "")
-                                                                            : std::string(),
-                       "spec", "Invalid value: does not match the schema of " + type.kind);
-    }
-}
-
-std::optional<ApiStatus> validateFields(const ResourceType &type, const json &object, bool schemaless)
-{
-    const std::string name =
-        object["metadata"].value("name", json()).is_string() ? object["metadata"].value("name", "") : std::string();
-    for (const char *map : {"labels", "annotations"}) {
-        const json values = object["metadata"].value(map, json::object());
-        if (!values.is_object()) {
-            return invalid(type, name, std::string("metadata.") + map, "Invalid value: must be a map of strings");
-        }
-        for (auto it = values.begin(); it != values.end(); ++it) {
-            if (!it->is_string()) {
-                return invalid(type, name, std::string("metadata.") + map + "[" + it.key() + "]",
-                               "Invalid value: " + it->dump() + ": must be a string");
-            }
-        }
-    }
-    if (schemaless && !type.builtin) {
-        return std::nullopt;
-    }
-    if (!object.contains("spec")) {
-        return std::nullopt;
-    }
-    if (type.kind == "Deployment" || type.kind == "Rollout" || type.kind == "ReplicaSet") {
-        const json replicas = object["spec"].value("replicas", json(1));
-        if (!replicas.is_number_integer() || replicas.get<long long>() < 0) {
-            return invalid(type, name, "spec.replicas",
-                           "Invalid value: " + replicas.dump() + ": must be greater than or equal to 0");
-        }
-    }
-    if (type.kind == "HTTPRoute") {
-        const json rules = object["spec"].value("rules", json::array());
-        for (std::size_t r = 0; r < rules.size(); ++r) {
-            const json refs = rules[r].value("backendRefs", json::array());
-            for (std::size_t i = 0; i < refs.size(); ++i) {
-                const json weight = refs[i].value("weight", json(1));
-                if (!weight.is_number_integer() || weight.get<long long>() < 0 || weight.get<long long>() > 1000000) {
-                    return invalid(type, name,
-                                   "spec.rules[" + std::to_string(r) + "].backendRefs[" + std::to_string(i) +
-                                       "].weight",
-                                   "Invalid value: " + weight.dump() + ": must be an integer from 0 to 1000000");
-                }
-            }
-        }
-    }
-    // The weights of the mesh CRDs' schemas: integers (Istio's is an int32 the webhook keeps ≤ 100).
-    auto checkWeights = [&](const json &list, const std::string &field) -> std::optional<ApiStatus> {
-        for (std::size_t i = 0; i < list.size(); ++i) {
-            const json weight = list[i].value("weight", json(0));
-            if (!weight.is_number_integer() || weight.get<long long>() < 0) {
-                return invalid(type, name, field + "[" + std::to_string(i) + "].weight",
-                               "Invalid value: " + weight.dump() + ": must be a non-negative integer");
-            }
-        }
-        return std::nullopt;
-    };
-    if (type.kind == "VirtualService") {
-        const json http = object["spec"].value("http", json::array());
-        for (std::size_t h = 0; h < http.size(); ++h) {
-            if (auto error =
-                    checkWeights(http[h].value("route", json::array()), "spec.http[" + std::to_string(h) + "].route")) {
-                return error;
-            }
-        }
-    }
-    if (type.kind == "TrafficSplit") {
-        if (auto error = checkWeights(object["spec"].value("backends", json::array()), "spec.backends")) {
-            return error;
-        }
-    }
-    return std::nullopt;
 }
 
 } // namespace
@@ -216,19 +113,16 @@ Outcome<json> ObjectStore::get(const ResourceType &type, const std::string &ns, 
 
 Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &ns, json object)
 {
-    std::lock_guard lock(m_mutex);
-    const std::string name = object["metadata"].value("name", "");
-    if (name.empty()) {
-        return invalid(type, name, "metadata.name", "Required value: name or generateName is required");
+    if (auto error = validateObject(type, object, m_schemaless)) {
+        return *error;
     }
+    const std::string name = object["metadata"]["name"];
+    std::lock_guard lock(m_mutex);
     if (m_objects.count(key(type, ns, name))) {
         return ApiStatus{409,
                          "AlreadyExists",
                          type.groupResource() + " \"" + name + "\" already exists",
                          {{"name", name}, {"group", type.group}, {"kind", type.plural}}};
-    }
-    if (auto error = validate(type, object, m_schemaless)) {
-        return *error;
     }
     object["kind"] = type.kind;
     object["apiVersion"] = type.groupVersion();
@@ -367,7 +261,7 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
             patched.erase("status");
         }
     }
-    if (auto error = validate(type, patched, m_schemaless)) {
+    if (auto error = validateObject(type, patched, m_schemaless)) {
         return *error;
     }
     if (patched == stored) {
