@@ -1,6 +1,7 @@
 #include "sim/objectstore.h"
 
 #include "sim/jsonbody.h"
+#include "sim/jsonread.h"
 #include "sim/validation.h"
 
 #include <ctime>
@@ -32,6 +33,41 @@ std::string mediaType(const std::string &contentType)
         type.pop_back();
     }
     return type;
+}
+
+// A written object's namespace against the request's (kube's EnsureObjectNamespaceMatchesRequestNamespace):
+// a missing one is the request's, another one is refused; cluster-scoped objects have none.
+std::optional<ApiStatus> adoptNamespace(const ResourceType &type, const std::string &ns, json &object)
+{
+    json &metadata = object["metadata"];
+    if (!type.namespaced) {
+        metadata.erase("namespace");
+        return std::nullopt;
+    }
+    const std::string given = textAt(object, "/metadata/namespace");
+    if (!given.empty() && given != ns) {
+        return badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    }
+    metadata["namespace"] = ns;
+    return std::nullopt;
+}
+
+// An update or patch names the object its URL names (kube's checkName).
+std::optional<ApiStatus> nameMismatch(const json &object, const std::string &name)
+{
+    const std::string given = textAt(object, "/metadata/name");
+    if (given != name) {
+        return badRequest("the name of the object (" + given + ") does not match the name on the URL (" + name + ")");
+    }
+    return std::nullopt;
+}
+
+ApiStatus conflict(const ResourceType &type, const std::string &name, const std::string &why)
+{
+    return {409,
+            "Conflict",
+            "Operation cannot be fulfilled on " + type.groupResource() + " \"" + name + "\": " + why,
+            {{"name", name}, {"group", type.group}, {"kind", type.plural}}};
 }
 
 } // namespace
@@ -116,6 +152,9 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
     if (auto error = validateObject(type, object, m_schemaless)) {
         return *error;
     }
+    if (auto error = adoptNamespace(type, ns, object)) {
+        return *error;
+    }
     const std::string name = object["metadata"]["name"];
     std::lock_guard lock(m_mutex);
     if (m_objects.count(key(type, ns, name))) {
@@ -126,9 +165,6 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
     }
     object["kind"] = type.kind;
     object["apiVersion"] = type.groupVersion();
-    if (type.namespaced) {
-        object["metadata"]["namespace"] = ns;
-    }
     std::mt19937_64 random(++m_uid);
     std::ostringstream uid;
     uid << std::hex << std::setfill('0') << std::setw(8) << (random() & 0xffffffff) << "-" << std::setw(4)
@@ -196,31 +232,50 @@ Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns
         return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request",
                          json::object()};
     }
+    if (auto error = adoptNamespace(type, ns, patched)) {
+        return *error;
+    }
+    if (auto error = nameMismatch(patched, name)) {
+        return *error;
+    }
     return commit(type, ns, name, std::move(patched), statusSubresource);
 }
 
 Outcome<json> ObjectStore::update(const ResourceType &type, const std::string &ns, const std::string &name,
                                   const std::string &body, bool statusSubresource)
 {
-    std::lock_guard lock(m_mutex);
-    if (m_objects.find(key(type, ns, name)) == m_objects.end()) {
-        return notFound(type, name);
-    }
     Outcome<json> parsed = parseBody(body);
     if (const auto *error = std::get_if<ApiStatus>(&parsed)) {
         return *error;
     }
     json object = std::move(std::get<json>(parsed));
     if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object()) {
-        return ApiStatus{400, "BadRequest", "the request body is not a JSON object with metadata"};
+        return badRequest("the request body is not a JSON object with metadata");
     }
-    if (object["metadata"].value("resourceVersion", "").empty()) {
+    // kube-apiserver's order: the URL (checkName), then the stored object's uid, then its version.
+    if (auto error = nameMismatch(object, name)) {
+        return *error;
+    }
+    if (const std::string given = textAt(object, "/metadata/namespace");
+        type.namespaced && !given.empty() && given != ns) {
+        return badRequest("the namespace of the object (" + given + ") does not match the namespace on the request (" +
+                          ns + ")");
+    }
+    std::lock_guard lock(m_mutex);
+    const auto it = m_objects.find(key(type, ns, name));
+    if (it == m_objects.end()) {
+        return notFound(type, name);
+    }
+    const std::string uid = textAt(object, "/metadata/uid");
+    if (const std::string storedUid = textAt(it->second, "/metadata/uid"); !uid.empty() && uid != storedUid) {
+        return conflict(type, name,
+                        "Precondition failed: UID in precondition: " + uid + ", UID in object meta: " + storedUid);
+    }
+    if (textAt(object, "/metadata/resourceVersion").empty()) {
         return invalid(type, name, "metadata.resourceVersion", "Invalid value: 0x0: must be specified for an update");
     }
-    if (object["metadata"].value("name", "") != name) {
-        return ApiStatus{400, "BadRequest",
-                         "the name of the object (" + object["metadata"].value("name", "") +
-                             ") does not match the name on the URL (" + name + ")"};
+    if (auto error = adoptNamespace(type, ns, object)) {
+        return *error;
     }
     return commit(type, ns, name, std::move(object), statusSubresource);
 }
@@ -234,14 +289,15 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
     const json &stored = it->second;
     const json &requestedVersion = patched["metadata"]["resourceVersion"];
     if (requestedVersion != stored["metadata"]["resourceVersion"]) {
-        return ApiStatus{
-            409,
-            "Conflict",
-            "Operation cannot be fulfilled on " + type.groupResource() + " \"" + name +
-                "\": the object has been modified; please apply your changes to the latest version and try again",
-            {{"name", name}, {"group", type.group}, {"kind", type.plural}}};
+        return conflict(type, name,
+                        "the object has been modified; please apply your changes to the latest version and try again");
     }
-    // Identity and server-owned fields cannot be changed by a patch.
+    // The uid is immutable; one left out is the stored one (kube's BeforeUpdate).
+    const json uid = patched["metadata"].value("uid", json());
+    if (!uid.is_null() && uid != "" && uid != stored["metadata"]["uid"]) {
+        return invalid(type, name, "metadata.uid", "Invalid value: " + uid.dump() + ": field is immutable");
+    }
+    // Server-owned fields cannot be changed by a write; name and namespace were checked against the URL.
     for (const char *field : {"name", "namespace", "uid", "creationTimestamp", "generation"}) {
         if (stored["metadata"].contains(field)) {
             patched["metadata"][field] = stored["metadata"][field];
