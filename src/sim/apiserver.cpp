@@ -1,5 +1,6 @@
 #include "sim/apiserver.h"
 
+#include "sim/admission.h"
 #include "sim/authenticator.h"
 #include "sim/clustermodel.h"
 #include "sim/httpsupport.h"
@@ -8,8 +9,7 @@
 #include "sim/patching.h"
 #include "sim/rbac.h"
 #include "sim/requesttarget.h"
-#include "sim/tables.h"
-#include "sim/watchserver.h"
+#include "sim/resourceapi.h"
 
 #include <httplib.h>
 
@@ -66,6 +66,7 @@ ApiServer::ApiServer(ObjectStore &store, ClusterModel &model, ServerOptions opti
             m_rbacError = std::get<std::string>(loaded);
         }
     }
+    m_resources = std::make_unique<ResourceApi>(m_store, m_model, m_faults, m_rbac.get());
     routes();
 }
 
@@ -158,6 +159,58 @@ bool ApiServer::applyFaults(const httplib::Request &req, httplib::Response &res,
 
 void ApiServer::routes()
 {
+    routeBoundary();
+    routeAuthentication();
+    routeLogging();
+    routeControl();
+    // Resource requests: each handler behind the boundary that turns an exception into a Status.
+    httplib::Server &svr = *m_server;
+    auto guarded = [](void (ResourceApi::*handler)(const httplib::Request &, httplib::Response &), ResourceApi *api) {
+        return [handler, api](const httplib::Request &req, httplib::Response &res) {
+            try {
+                (api->*handler)(req, res);
+            } catch (const std::exception &e) {
+                res = httplib::Response();
+                sendStatus(res, internalError(e.what()));
+            }
+        };
+    };
+    svr.Get("/(api|apis)/.*", guarded(&ResourceApi::get, m_resources.get()));
+    svr.Patch("/(api|apis)/.*", guarded(&ResourceApi::patch, m_resources.get()));
+    svr.Put("/(api|apis)/.*", guarded(&ResourceApi::update, m_resources.get()));
+    svr.Post("/(api|apis)/.*", guarded(&ResourceApi::create, m_resources.get()));
+    svr.Delete("/(api|apis)/.*", guarded(&ResourceApi::remove, m_resources.get()));
+}
+
+// Whatever escapes a handler, and whatever cpp-httplib answers by itself (a request it cannot parse,
+// a body over 3 MiB, a path without a route), reaches the client as a Kubernetes Status: never an
+// empty 500 carrying the exception in a header.
+void ApiServer::routeBoundary()
+{
+    httplib::Server &svr = *m_server;
+    svr.set_payload_max_length(maxBodyBytes);
+    svr.set_exception_handler([](const httplib::Request &, httplib::Response &res, std::exception_ptr thrown) {
+        std::string what = "unknown exception";
+        try {
+            std::rethrow_exception(thrown);
+        } catch (const std::exception &e) {
+            what = e.what();
+        } catch (...) {
+        }
+        res = httplib::Response();
+        sendStatus(res, internalError(what));
+    });
+    svr.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request &, httplib::Response &res) {
+        if (!res.body.empty() || res.content_provider_) {
+            return httplib::Server::HandlerResponse::Unhandled;
+        }
+        sendStatus(res, statusForCode(res.status));
+        return httplib::Server::HandlerResponse::Handled;
+    }));
+}
+
+void ApiServer::routeAuthentication()
+{
     httplib::Server &svr = *m_server;
     // Authentication, as kube-apiserver does it for us: a verified client certificate (the TLS layer
     // already demanded one when a client CA is set) or a bearer token we accept; the public-info
@@ -169,6 +222,11 @@ void ApiServer::routes()
         const bool authenticated = publicInfo || certificate || !m_options.requiresAuthentication() ||
                                    m_authenticator->accepts(req.get_header_value("Authorization"));
         if (authenticated) {
+            if (const auto problem = Admission::bodyLength(req)) {
+                sendStatus(res, *problem);
+                res.set_header("Connection", "close"); // the body was not read
+                return httplib::Server::HandlerResponse::Handled;
+            }
             // Authorization: the RBAC rules, for every resource request.
             const auto target = parseTarget(req.path);
             if (m_rbac && target && target->type && target->type->kind != "SelfSubjectAccessReview") {
@@ -192,6 +250,11 @@ void ApiServer::routes()
         res.set_header("Connection", "close");
         return httplib::Server::HandlerResponse::Handled;
     });
+}
+
+void ApiServer::routeLogging()
+{
+    httplib::Server &svr = *m_server;
     if (m_options.logRequests || !m_options.auditLogFile.empty()) {
         auto audit = std::make_shared<std::ofstream>();
         if (!m_options.auditLogFile.empty()) {
@@ -215,6 +278,11 @@ void ApiServer::routes()
             }
         });
     }
+}
+
+void ApiServer::routeControl()
+{
+    httplib::Server &svr = *m_server;
     // The sim's own control endpoint for fault injection (not part of the Kubernetes API).
     svr.Get("/curtain-sim/faults",
             [this](const httplib::Request &, httplib::Response &res) { sendJson(res, 200, m_faults.plan()); });
@@ -248,177 +316,6 @@ void ApiServer::routes()
     });
     svr.Get("/apis",
             [](const httplib::Request &, httplib::Response &res) { sendJson(res, 200, apiGroupListDocument()); });
-
-    svr.Get("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
-        const auto target = parseTarget(req.path);
-        if (!target) {
-            return sendStatus(res, {404, "NotFound", "the server could not find the requested resource"});
-        }
-        if (target->discovery) {
-            const json document = apiResourceListDocument(target->group, target->version);
-            return document.is_null()
-                       ? sendStatus(res, {404, "NotFound", "the server could not find the requested resource"})
-                       : sendJson(res, 200, document);
-        }
-        if (!target->type) {
-            return sendStatus(res, {404, "NotFound", "the server could not find the requested resource"});
-        }
-        const ResourceType &type = *target->type;
-        // The service proxy: /api/v1/namespaces/NS/services/NAME[:PORT]/proxy/PATH
-        if (type.kind == "Service" && !target->subresource.empty() && target->subresource[0] == "proxy") {
-            const std::string service = target->name.substr(0, target->name.find(':'));
-            const auto text = m_model.exposition(target->namespaceName, service);
-            if (!text) {
-                return sendStatus(res, notFound(type, service));
-            }
-            if (target->subresource.size() != 2 || target->subresource[1] != "metrics") {
-                return sendStatus(res, {404, "NotFound", "the service \"" + service + "\" serves only /metrics"});
-            }
-            res.set_content(*text, "text/plain; version=0.0.4; charset=utf-8");
-            return;
-        }
-        if (!target->name.empty()) {
-            const auto object = m_store.get(type, target->namespaceName, target->name);
-            if (failed(object, res)) {
-                return;
-            }
-            if (wantsTable(req.get_header_value("Accept"))) {
-                return sendJson(res, 200, tableOf(type, {std::get<json>(object)}, m_store.currentResourceVersion()));
-            }
-            return sendJson(res, 200, std::get<json>(object));
-        }
-        ApiStatus error;
-        const auto filter = filterFor(req, &error);
-        if (!filter) {
-            return sendStatus(res, error);
-        }
-        if (truthy(param(req, "watch"))) {
-            return serveWatch(m_store, m_faults, req, res, type, target->namespaceName, *filter);
-        }
-        // limit + continue: the token carries the list's version and the next offset.
-        std::size_t offset = 0;
-        if (const std::string token = param(req, "continue"); !token.empty()) {
-            const auto colon = token.find(':');
-            try {
-                offset = std::stoul(token.substr(colon + 1));
-            } catch (const std::exception &) {
-                return sendStatus(res, {400, "BadRequest", "continue key is not valid: " + token});
-            }
-        }
-        std::size_t limit = 0;
-        try {
-            limit = param(req, "limit").empty() ? 0 : std::stoul(param(req, "limit"));
-        } catch (const std::exception &) {
-            return sendStatus(res, {400, "BadRequest", "limit must be a number"});
-        }
-        ListSnapshot snapshot = m_store.list(type, target->namespaceName, *filter, offset, limit);
-        json metadata = {{"resourceVersion", std::to_string(snapshot.resourceVersion)}};
-        std::vector<json> &page = snapshot.items;
-        if (limit > 0 && snapshot.matching > offset + limit) {
-            metadata["continue"] = std::to_string(snapshot.resourceVersion) + ":" + std::to_string(offset + limit);
-            metadata["remainingItemCount"] = snapshot.matching - offset - limit;
-        }
-        if (wantsTable(req.get_header_value("Accept"))) {
-            return sendJson(res, 200, tableOf(type, page, snapshot.resourceVersion));
-        }
-        json items = json::array();
-        for (json &item : page) {
-            if (type.builtin) {
-                item.erase("kind"); // built-in list items carry no kind or apiVersion
-                item.erase("apiVersion");
-            }
-            items.push_back(std::move(item));
-        }
-        sendJson(res, 200,
-                 {{"kind", type.kind + "List"},
-                  {"apiVersion", type.groupVersion()},
-                  {"metadata", metadata},
-                  {"items", items}});
-    });
-
-    svr.Patch("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
-        const auto target = parseTarget(req.path);
-        if (!target || !target->type || target->name.empty()) {
-            return sendStatus(
-                res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
-        }
-        const bool status = target->subresource.size() == 1 && target->subresource[0] == "status";
-        if (!target->subresource.empty() && !status) {
-            return sendStatus(res, {404, "NotFound", "the server could not find the requested resource"});
-        }
-        const auto patched = m_store.patch(*target->type, target->namespaceName, target->name,
-                                           req.get_header_value("Content-Type"), req.body, status);
-        if (!failed(patched, res)) {
-            sendJson(res, 200, std::get<json>(patched));
-        }
-    });
-
-    svr.Put("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
-        const auto target = parseTarget(req.path);
-        if (!target || !target->type || target->name.empty()) {
-            return sendStatus(
-                res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
-        }
-        const bool status = target->subresource.size() == 1 && target->subresource[0] == "status";
-        if (!target->subresource.empty() && !status) {
-            return sendStatus(res, {404, "NotFound", "the server could not find the requested resource"});
-        }
-        const auto updated = m_store.update(*target->type, target->namespaceName, target->name, req.body, status);
-        if (!failed(updated, res)) {
-            sendJson(res, 200, std::get<json>(updated));
-        }
-    });
-
-    svr.Post("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
-        const auto target = parseTarget(req.path);
-        if (!target || !target->type || !target->name.empty()) {
-            return sendStatus(
-                res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
-        }
-        const Outcome<json> parsed = parseBody(req.body);
-        if (failed(parsed, res)) {
-            return;
-        }
-        const json &object = std::get<json>(parsed);
-        if (!object.is_object()) {
-            return sendStatus(res, badRequest("the request body is not a JSON object"));
-        }
-        if (target->type->kind == "SelfSubjectAccessReview") {
-            // Answers "may I?" from the same rules the server enforces; nothing is stored.
-            const json attributes = object.value(json::json_pointer("/spec/resourceAttributes"), json::object());
-            std::string resource = attributes.value("resource", "");
-            if (!attributes.value("subresource", "").empty()) {
-                resource += "/" + attributes.value("subresource", "");
-            }
-            const bool allowed =
-                !m_rbac || m_rbac->allows(attributes.value("verb", ""), resource, attributes.value("namespace", ""));
-            json review = object;
-            review["kind"] = "SelfSubjectAccessReview";
-            review["apiVersion"] = "authorization.k8s.io/v1";
-            review["status"] = {{"allowed", allowed}};
-            if (!allowed) {
-                review["status"]["denied"] = true;
-                review["status"]["reason"] = "denied by the rules in " + m_rbac->source();
-            }
-            return sendJson(res, 201, review);
-        }
-        const auto created = m_store.create(*target->type, target->namespaceName, object);
-        if (!failed(created, res)) {
-            sendJson(res, 201, std::get<json>(created));
-        }
-    });
-
-    svr.Delete("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
-        const auto target = parseTarget(req.path);
-        if (!target || !target->type || target->name.empty()) {
-            return sendStatus(
-                res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
-        }
-        const auto removed = m_store.remove(*target->type, target->namespaceName, target->name);
-        if (!failed(removed, res)) {
-            sendJson(res, 200, std::get<json>(removed));
-        }
-    });
 }
 
 } // namespace Curtain::Sim
