@@ -4,13 +4,40 @@
 #include "sim/httpsupport.h"
 #include "sim/objectstore.h"
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <optional>
 
 namespace Curtain::Sim {
 
 using namespace Http;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr long long maxWatchSeconds = 1800; // kube-apiserver's --min-request-timeout
+
+// A watch's lifetime: the client's timeoutSeconds, none or 0 meaning the longest, capped so that no
+// watch holds a worker for ever (and no deadline overflows the clock); nullopt when not a number.
+std::optional<long long> watchSeconds(const std::string &text)
+{
+    if (text.empty()) {
+        return maxWatchSeconds;
+    }
+    long long seconds = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (end != text.data() + text.size() || (error != std::errc() && error != std::errc::result_out_of_range)) {
+        return std::nullopt;
+    }
+    if (error == std::errc::result_out_of_range) {
+        return text[0] == '-' ? 0 : maxWatchSeconds;
+    }
+    return seconds == 0 ? maxWatchSeconds : std::clamp(seconds, 0LL, maxWatchSeconds);
+}
+
+} // namespace
 
 void serveWatch(ObjectStore &store, Faults &faults, const httplib::Request &req, httplib::Response &res,
                 const ResourceType &type, const std::string &ns, const std::function<bool(const json &)> &filter)
@@ -27,15 +54,11 @@ void serveWatch(ObjectStore &store, Faults &faults, const httplib::Request &req,
     const std::string rv = param(req, "resourceVersion");
     const bool bookmarks = truthy(param(req, "allowWatchBookmarks"));
     const bool initialEvents = truthy(param(req, "sendInitialEvents"));
-    long timeout = 1800;
-    if (const std::string t = param(req, "timeoutSeconds"); !t.empty()) {
-        try {
-            timeout = std::stol(t);
-        } catch (const std::exception &) {
-            return sendStatus(res, {400, "BadRequest", "timeoutSeconds must be a number of seconds"});
-        }
+    const auto timeout = watchSeconds(param(req, "timeoutSeconds"));
+    if (!timeout) {
+        return sendStatus(res, badRequest("timeoutSeconds must be a number of seconds"));
     }
-    state->deadline = Clock::now() + std::chrono::seconds(timeout);
+    state->deadline = Clock::now() + std::chrono::seconds(*timeout);
     state->lastSent = Clock::now();
     if (rv.empty() || rv == "0" || initialEvents) {
         const ListSnapshot snapshot = store.list(type, ns, filter);

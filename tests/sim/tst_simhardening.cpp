@@ -128,6 +128,14 @@ std::string deploymentNamed(const std::string &name)
         .dump();
 }
 
+// Whether a chunked reply has ended: its last, empty chunk has arrived.
+bool streamEnded(const std::string &text)
+{
+    const auto body = text.find("\r\n\r\n");
+    return body != std::string::npos &&
+           (text.compare(body + 4, 5, "0\r\n\r\n") == 0 || text.find("\r\n0\r\n\r\n", body) != std::string::npos);
+}
+
 bool hasStatusLine(const std::string &text)
 {
     return text.find("\r\n") != std::string::npos;
@@ -276,6 +284,7 @@ private Q_SLOTS:
         RawConnection watch(m_sim->port());
         QVERIFY(watch.send(watchRequest("&resourceVersion=" + rv + "&timeoutSeconds=9223372036854775807")));
         QVERIFY(watch.readUntil(hasStatusLine, 5000).rfind("HTTP/1.1 200", 0) == 0);
+        QVERIFY2(!streamEnded(watch.readUntil(streamEnded, 1000)), "the watch ended at once");
         QCOMPARE(patch("/api/v1/namespaces/demo/services/checkout", mergePatch,
                        R"({"metadata":{"labels":{"touched":"yes"}}})")
                      .code,
