@@ -62,6 +62,15 @@ std::optional<ApiStatus> nameMismatch(const json &object, const std::string &nam
     return std::nullopt;
 }
 
+// What a client of kube-apiserver sees when etcd refuses an object that grew too large.
+std::optional<ApiStatus> tooLarge(std::size_t bytes)
+{
+    if (bytes <= maxObjectBytes) {
+        return std::nullopt;
+    }
+    return ApiStatus{413, "RequestEntityTooLarge", "etcdserver: request is too large"};
+}
+
 ApiStatus conflict(const ResourceType &type, const std::string &name, const std::string &why)
 {
     return {409,
@@ -84,11 +93,14 @@ std::uint64_t ObjectStore::bump(json &object)
     return m_version;
 }
 
-void ObjectStore::record(const char *eventType, const ResourceType &type, const std::string &ns, const json &object)
+void ObjectStore::record(const char *eventType, const ResourceType &type, const std::string &ns, const json &object,
+                         std::size_t bytes)
 {
-    m_history.push_back({m_version, eventType, &type, ns, object});
-    while (m_history.size() > m_historyLimit) {
+    m_history.push_back({m_version, eventType, &type, ns, object, bytes});
+    m_historyBytes += bytes;
+    while (m_history.size() > 1 && (m_history.size() > m_historyLimit || m_historyBytes > m_historyBytesLimit)) {
         m_compactedThrough = m_history.front().resourceVersion;
+        m_historyBytes -= m_history.front().bytes;
         m_history.pop_front();
     }
     m_changed.notify_all();
@@ -175,9 +187,13 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
     if (type.hasGeneration) {
         object["metadata"]["generation"] = 1;
     }
+    const std::size_t bytes = object.dump().size();
+    if (auto error = tooLarge(bytes)) {
+        return *error;
+    }
     bump(object);
     m_objects[key(type, ns, name)] = object;
-    record("ADDED", type, ns, object);
+    record("ADDED", type, ns, object, bytes);
     return object;
 }
 
@@ -326,9 +342,13 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
     if (type.hasGeneration && patched.value("spec", json()) != stored.value("spec", json())) {
         patched["metadata"]["generation"] = stored["metadata"].value("generation", 1) + 1;
     }
+    const std::size_t bytes = patched.dump().size();
+    if (auto error = tooLarge(bytes)) {
+        return *error;
+    }
     bump(patched);
     it->second = patched;
-    record("MODIFIED", type, ns, patched);
+    record("MODIFIED", type, ns, patched, bytes);
     return asServed(type, patched);
 }
 
@@ -342,7 +362,7 @@ Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &n
     json object = it->second;
     m_objects.erase(it);
     bump(object);
-    record("DELETED", type, ns, object);
+    record("DELETED", type, ns, object, object.dump().size());
     return object;
 }
 
@@ -361,7 +381,7 @@ bool ObjectStore::updateStatus(const ResourceType &type, const std::string &ns, 
     }
     bump(updated);
     it->second = updated;
-    record("MODIFIED", type, ns, updated);
+    record("MODIFIED", type, ns, updated, updated.dump().size());
     return true;
 }
 

@@ -328,7 +328,7 @@ private Q_SLOTS:
         const std::string leases = "/apis/coordination.k8s.io/v1/namespaces/demo/leases";
         const json lease = {{"metadata", {{"name", "big"}}}, {"spec", {{"holderIdentity", std::string(2 << 20, 'a')}}}};
         QCOMPARE(post(leases, lease.dump()).code, 201);
-        const json grow = {{"metadata", {{"annotations", {{"more", std::string(2 << 20, 'b')}}}}}};
+        const json grow = {{"spec", {{"preferredHolder", std::string(2 << 20, 'b')}}}};
         const Reply reply = patch(leases + "/big", mergePatch, grow.dump());
         QCOMPARE(reply.code, 413);
         QVERIFY2(reply.isStatus("RequestEntityTooLarge"), reply.body.dump().c_str());
