@@ -3,6 +3,7 @@
 #include "sim/admission.h"
 #include "sim/authenticator.h"
 #include "sim/clustermodel.h"
+#include "sim/connectionguard.h"
 #include "sim/httpsupport.h"
 #include "sim/jsonbody.h"
 #include "sim/objectstore.h"
@@ -49,10 +50,14 @@ ApiServer::ApiServer(ObjectStore &store, ClusterModel &model, ServerOptions opti
             m_options.tlsCertFile.c_str(), m_options.tlsKeyFile.c_str(),
             m_options.clientCaFile.empty() ? nullptr : m_options.clientCaFile.c_str());
     }
-    // Every open watch holds a worker; leave plenty for consoles, kubectl and tests together.
-    m_server->new_task_queue = [] { return new httplib::ThreadPool(64); };
+    // Every connection holds a worker while it lives: the guard runs them, and limits how long.
+    ConnectionGuard::Limits limits;
+    limits.watches = std::size_t(std::max(1, m_options.maxWatches));
+    limits.readDeadline = std::chrono::seconds(std::max(1, m_options.readDeadlineSeconds));
+    m_guard = std::make_unique<ConnectionGuard>(limits);
+    m_server->new_task_queue = [this] { return m_guard->newTaskQueue(); };
     m_server->set_keep_alive_max_count(10000);
-    m_server->set_keep_alive_timeout(2);
+    m_server->set_keep_alive_timeout(std::chrono::duration_cast<std::chrono::seconds>(limits.keepAlive).count());
     if (!m_options.faultsJson.empty()) {
         const json plan = json::parse(m_options.faultsJson, nullptr, false);
         m_rbacError = plan.is_discarded() ? "--faults is not JSON: " + m_options.faultsJson : m_faults.apply(plan);
@@ -66,7 +71,7 @@ ApiServer::ApiServer(ObjectStore &store, ClusterModel &model, ServerOptions opti
             m_rbacError = std::get<std::string>(loaded);
         }
     }
-    m_resources = std::make_unique<ResourceApi>(m_store, m_model, m_faults, m_rbac.get());
+    m_resources = std::make_unique<ResourceApi>(m_store, m_model, m_faults, *m_guard, m_rbac.get());
     routes();
 }
 
@@ -110,6 +115,7 @@ int ApiServer::start(const std::string &host, int port, std::string *error)
         return -1;
     }
     m_address = host + ":" + std::to_string(bound);
+    m_guard->setPort(bound);
     m_listener = std::make_unique<Listener>();
     m_listener->thread = std::thread([this] { m_server->listen_after_bind(); });
     return bound;
@@ -163,23 +169,31 @@ void ApiServer::routes()
     routeAuthentication();
     routeLogging();
     routeControl();
-    // Resource requests: each handler behind the boundary that turns an exception into a Status.
     httplib::Server &svr = *m_server;
-    auto guarded = [](void (ResourceApi::*handler)(const httplib::Request &, httplib::Response &), ResourceApi *api) {
-        return [handler, api](const httplib::Request &req, httplib::Response &res) {
-            try {
-                (api->*handler)(req, res);
-            } catch (const std::exception &e) {
-                res = httplib::Response();
-                sendStatus(res, internalError(e.what()));
-            }
-        };
+    auto resource = [this](void (ResourceApi::*handler)(const httplib::Request &, httplib::Response &)) {
+        return boundary([this, handler](const httplib::Request &req, httplib::Response &res) {
+            (m_resources.get()->*handler)(req, res);
+        });
     };
-    svr.Get("/(api|apis)/.*", guarded(&ResourceApi::get, m_resources.get()));
-    svr.Patch("/(api|apis)/.*", guarded(&ResourceApi::patch, m_resources.get()));
-    svr.Put("/(api|apis)/.*", guarded(&ResourceApi::update, m_resources.get()));
-    svr.Post("/(api|apis)/.*", guarded(&ResourceApi::create, m_resources.get()));
-    svr.Delete("/(api|apis)/.*", guarded(&ResourceApi::remove, m_resources.get()));
+    svr.Get("/(api|apis)/.*", resource(&ResourceApi::get));
+    svr.Patch("/(api|apis)/.*", resource(&ResourceApi::patch));
+    svr.Put("/(api|apis)/.*", resource(&ResourceApi::update));
+    svr.Post("/(api|apis)/.*", resource(&ResourceApi::create));
+    svr.Delete("/(api|apis)/.*", resource(&ResourceApi::remove));
+}
+
+std::function<void(const httplib::Request &, httplib::Response &)>
+ApiServer::boundary(std::function<void(const httplib::Request &, httplib::Response &)> handler)
+{
+    return [this, handler = std::move(handler)](const httplib::Request &req, httplib::Response &res) {
+        m_guard->requestStarted();
+        try {
+            handler(req, res);
+        } catch (const std::exception &e) {
+            res = httplib::Response();
+            sendStatus(res, internalError(e.what()));
+        }
+    };
 }
 
 // Whatever escapes a handler, and whatever cpp-httplib answers by itself (a request it cannot parse,
@@ -254,68 +268,71 @@ void ApiServer::routeAuthentication()
 
 void ApiServer::routeLogging()
 {
-    httplib::Server &svr = *m_server;
-    if (m_options.logRequests || !m_options.auditLogFile.empty()) {
-        auto audit = std::make_shared<std::ofstream>();
-        if (!m_options.auditLogFile.empty()) {
-            audit->open(m_options.auditLogFile, std::ios::app);
-        }
-        auto auditMutex = std::make_shared<std::mutex>();
-        svr.set_logger([this, audit, auditMutex](const httplib::Request &req, const httplib::Response &res) {
-            if (m_options.logRequests) {
-                std::cerr << req.method << " " << req.target << " -> " << res.status << std::endl;
-            }
-            const bool write =
-                req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE";
-            if (audit->is_open() && write && req.path.rfind("/curtain-sim/", 0) != 0) {
-                const json line = {{"verb", req.method},
-                                   {"requestURI", req.target},
-                                   {"contentType", req.get_header_value("Content-Type")},
-                                   {"requestBody", req.body},
-                                   {"responseCode", res.status}};
-                std::lock_guard lock(*auditMutex);
-                *audit << line.dump() << std::endl;
-            }
-        });
+    auto audit = std::make_shared<std::ofstream>();
+    if (!m_options.auditLogFile.empty()) {
+        audit->open(m_options.auditLogFile, std::ios::app);
     }
+    auto auditMutex = std::make_shared<std::mutex>();
+    // Called once a response is out, on the worker that sent it.
+    m_server->set_logger([this, audit, auditMutex](const httplib::Request &req, const httplib::Response &res) {
+        m_guard->requestFinished();
+        if (m_options.logRequests) {
+            std::cerr << req.method << " " << req.target << " -> " << res.status << std::endl;
+        }
+        const bool write =
+            req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE";
+        if (audit->is_open() && write && req.path.rfind("/curtain-sim/", 0) != 0) {
+            const json line = {{"verb", req.method},
+                               {"requestURI", req.target},
+                               {"contentType", req.get_header_value("Content-Type")},
+                               {"requestBody", req.body},
+                               {"responseCode", res.status}};
+            std::lock_guard lock(*auditMutex);
+            *audit << line.dump() << std::endl;
+        }
+    });
 }
 
 void ApiServer::routeControl()
 {
     httplib::Server &svr = *m_server;
     // The sim's own control endpoint for fault injection (not part of the Kubernetes API).
-    svr.Get("/curtain-sim/faults",
-            [this](const httplib::Request &, httplib::Response &res) { sendJson(res, 200, m_faults.plan()); });
-    svr.Put("/curtain-sim/faults", [this](const httplib::Request &req, httplib::Response &res) {
-        const Outcome<json> plan = parseBody(req.body);
-        const std::string error = std::holds_alternative<json>(plan) ? m_faults.apply(std::get<json>(plan))
-                                                                     : std::get<ApiStatus>(plan).message;
-        m_model.setArgoControllerRunning(!m_faults.argoControllerDown());
-        if (!error.empty()) {
-            return sendStatus(res, {400, "BadRequest", error});
-        }
-        sendJson(res, 200, m_faults.plan());
-    });
-    svr.Get("/version", [](const httplib::Request &, httplib::Response &res) {
-        sendJson(res, 200,
-                 {{"major", "1"},
-                  {"minor", "30"},
-                  {"gitVersion", "v1.30.0-curtain-sim"},
-                  {"gitCommit", "curtain"},
-                  {"gitTreeState", "clean"},
-                  {"buildDate", "2026-11-26T00:00:00Z"},
-                  {"goVersion", "n/a"},
-                  {"compiler", "c++"},
-                  {"platform", "linux/amd64"}});
-    });
+    svr.Get("/curtain-sim/faults", boundary([this](const httplib::Request &, httplib::Response &res) {
+                sendJson(res, 200, m_faults.plan());
+            }));
+    svr.Put("/curtain-sim/faults", boundary([this](const httplib::Request &req, httplib::Response &res) {
+                const Outcome<json> plan = parseBody(req.body);
+                const std::string error = std::holds_alternative<json>(plan) ? m_faults.apply(std::get<json>(plan))
+                                                                             : std::get<ApiStatus>(plan).message;
+                m_model.setArgoControllerRunning(!m_faults.argoControllerDown());
+                if (!error.empty()) {
+                    return sendStatus(res, {400, "BadRequest", error});
+                }
+                sendJson(res, 200, m_faults.plan());
+            }));
+    svr.Get("/version", boundary([](const httplib::Request &, httplib::Response &res) {
+                sendJson(res, 200,
+                         {{"major", "1"},
+                          {"minor", "30"},
+                          {"gitVersion", "v1.30.0-curtain-sim"},
+                          {"gitCommit", "curtain"},
+                          {"gitTreeState", "clean"},
+                          {"buildDate", "2026-11-26T00:00:00Z"},
+                          {"goVersion", "n/a"},
+                          {"compiler", "c++"},
+                          {"platform", "linux/amd64"}});
+            }));
     for (const char *probe : {"/healthz", "/readyz", "/livez"}) {
-        svr.Get(probe, [](const httplib::Request &, httplib::Response &res) { res.set_content("ok", "text/plain"); });
+        svr.Get(probe, boundary([](const httplib::Request &, httplib::Response &res) {
+                    res.set_content("ok", "text/plain");
+                }));
     }
-    svr.Get("/api", [this](const httplib::Request &, httplib::Response &res) {
-        sendJson(res, 200, apiVersionsDocument(m_address));
-    });
-    svr.Get("/apis",
-            [](const httplib::Request &, httplib::Response &res) { sendJson(res, 200, apiGroupListDocument()); });
+    svr.Get("/api", boundary([this](const httplib::Request &, httplib::Response &res) {
+                sendJson(res, 200, apiVersionsDocument(m_address));
+            }));
+    svr.Get("/apis", boundary([](const httplib::Request &, httplib::Response &res) {
+                sendJson(res, 200, apiGroupListDocument());
+            }));
 }
 
 } // namespace Curtain::Sim

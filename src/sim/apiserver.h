@@ -3,6 +3,7 @@
 #include "sim/faults.h"
 #include "sim/serveroptions.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -41,6 +42,10 @@ private:
     void routeAuthentication();
     void routeLogging();
     void routeControl();
+    // Wraps a handler: the request has been read (ConnectionGuard), and whatever it throws becomes a
+    // 500 Status.
+    std::function<void(const httplib::Request &, httplib::Response &)>
+    boundary(std::function<void(const httplib::Request &, httplib::Response &)> handler);
     bool applyFaults(const httplib::Request &req, httplib::Response &res, bool publicInfo);
 
     ObjectStore &m_store;
@@ -48,6 +53,7 @@ private:
     ServerOptions m_options;
     std::unique_ptr<class Authenticator> m_authenticator;
     std::unique_ptr<class RbacRules> m_rbac;
+    std::unique_ptr<class ConnectionGuard> m_guard; // outlives m_server, whose workers it runs
     std::unique_ptr<class ResourceApi> m_resources;
     std::string m_rbacError; // also a bad --faults plan: start() refuses with it
     Faults m_faults;

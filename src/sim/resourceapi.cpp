@@ -42,8 +42,9 @@ std::optional<Target> objectTarget(const httplib::Request &req, httplib::Respons
 
 } // namespace
 
-ResourceApi::ResourceApi(ObjectStore &store, ClusterModel &model, Faults &faults, const RbacRules *rbac)
-    : m_store(store), m_model(model), m_faults(faults), m_rbac(rbac)
+ResourceApi::ResourceApi(ObjectStore &store, ClusterModel &model, Faults &faults, ConnectionGuard &guard,
+                         const RbacRules *rbac)
+    : m_store(store), m_model(model), m_faults(faults), m_guard(guard), m_rbac(rbac)
 {}
 
 void ResourceApi::get(const httplib::Request &req, httplib::Response &res)
@@ -99,7 +100,7 @@ void ResourceApi::list(const httplib::Request &req, httplib::Response &res, cons
         return sendStatus(res, error);
     }
     if (truthy(param(req, "watch"))) {
-        return serveWatch(m_store, m_faults, req, res, type, target.namespaceName, *filter);
+        return serveWatch({m_store, m_faults, m_guard}, req, res, type, target.namespaceName, *filter);
     }
     // limit + continue: the token carries the list's version and the next offset.
     std::size_t offset = 0;

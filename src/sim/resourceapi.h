@@ -13,6 +13,7 @@ struct Response;
 namespace Curtain::Sim {
 
 class ClusterModel;
+class ConnectionGuard;
 class Faults;
 class ObjectStore;
 class RbacRules;
@@ -25,7 +26,7 @@ struct Target;
 class ResourceApi
 {
 public:
-    ResourceApi(ObjectStore &store, ClusterModel &model, Faults &faults, const RbacRules *rbac);
+    ResourceApi(ObjectStore &store, ClusterModel &model, Faults &faults, ConnectionGuard &guard, const RbacRules *rbac);
 
     void get(const httplib::Request &req, httplib::Response &res);
     void patch(const httplib::Request &req, httplib::Response &res);
@@ -41,6 +42,7 @@ private:
     ObjectStore &m_store;
     ClusterModel &m_model;
     Faults &m_faults;
+    ConnectionGuard &m_guard;
     const RbacRules *m_rbac;
 };
 
