@@ -35,6 +35,53 @@ std::string mediaType(const std::string &contentType)
     return type;
 }
 
+// A JSON patch, op by op, counting what its `copy` ops duplicate: a few thousand copies of a large
+// subtree would grow one object by gigabytes before any size check (kube's JSONPatchMaxCopyBytes).
+Outcome<json> applyJsonPatch(json document, const json &ops)
+{
+    if (!ops.is_array()) {
+        return badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+    }
+    if (ops.size() > 10000) {
+        return ApiStatus{413, "RequestEntityTooLarge", "The allowed operation count is 10000"};
+    }
+    std::size_t copied = 0;
+    for (const json &op : ops) {
+        if (op.is_object() && op.value("op", json()) == "copy" && op.value("from", json()).is_string()) {
+            const json::json_pointer from(op["from"].get<std::string>());
+            copied += document.contains(from) ? document.at(from).dump().size() : 0;
+            if (copied > maxObjectBytes) {
+                return ApiStatus{413, "RequestEntityTooLarge",
+                                 "Request entity too large: Unable to complete the copy, the accumulated size "
+                                 "increase of copy is " +
+                                     std::to_string(copied) + ", exceeding the limit " +
+                                     std::to_string(maxObjectBytes)};
+            }
+        }
+        document.patch_inplace(json::array({op}));
+    }
+    return document;
+}
+
+Outcome<json> applyPatch(const std::string &media, const json &stored, const json &patch)
+{
+    try {
+        if (media == "application/json-patch+json") {
+            return applyJsonPatch(stored, patch);
+        }
+        if (media == "application/merge-patch+json") {
+            json patched = stored;
+            patched.merge_patch(patch);
+            return patched;
+        }
+        return strategicMerge(stored, patch);
+    } catch (const json::exception &) {
+        // A failed `test` or a missing path: the API server drops jsonpatch's own words (patch.go).
+        return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request",
+                         json::object()};
+    }
+}
+
 // A written object's namespace against the request's (kube's EnsureObjectNamespaceMatchesRequestNamespace):
 // a missing one is the request's, another one is refused; cluster-scoped objects have none.
 std::optional<ApiStatus> adoptNamespace(const ResourceType &type, const std::string &ns, json &object)
@@ -200,12 +247,6 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
 Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns, const std::string &name,
                                  const std::string &contentType, const std::string &body, bool statusSubresource)
 {
-    std::lock_guard lock(m_mutex);
-    const auto it = m_objects.find(key(type, ns, name));
-    if (it == m_objects.end()) {
-        return notFound(type, name);
-    }
-    const json &stored = it->second;
     const std::string media = mediaType(contentType);
     const std::string accepted = type.builtin ? "application/json-patch+json, application/merge-patch+json, "
                                                 "application/strategic-merge-patch+json"
@@ -217,33 +258,20 @@ Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns
                          "the body of the request was in an unknown format - accepted media types include: " +
                              accepted};
     }
-    const Outcome<json> parsed = parseBody(body);
+    const Outcome<json> parsed = parseBody(body); // outside the lock: parsing 3 MiB takes a while
     if (const auto *error = std::get_if<ApiStatus>(&parsed)) {
         return *error;
     }
-    const json &patch = std::get<json>(parsed);
-    json patched;
-    try {
-        if (media == "application/json-patch+json") {
-            if (!patch.is_array()) {
-                return ApiStatus{400, "BadRequest",
-                                 "json: cannot unmarshal object into Go value of type jsonpatch.Patch"};
-            }
-            if (patch.size() > 10000) {
-                return ApiStatus{413, "RequestEntityTooLarge", "The allowed operation count is 10000"};
-            }
-            patched = stored.patch(patch);
-        } else if (media == "application/merge-patch+json") {
-            patched = stored;
-            patched.merge_patch(patch);
-        } else {
-            patched = strategicMerge(stored, patch);
-        }
-    } catch (const json::exception &) {
-        // A failed `test` or a missing path: the API server drops jsonpatch's own words (patch.go).
-        return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request",
-                         json::object()};
+    std::lock_guard lock(m_mutex);
+    const auto it = m_objects.find(key(type, ns, name));
+    if (it == m_objects.end()) {
+        return notFound(type, name);
     }
+    Outcome<json> applied = applyPatch(media, it->second, std::get<json>(parsed));
+    if (const auto *error = std::get_if<ApiStatus>(&applied)) {
+        return *error;
+    }
+    json &patched = std::get<json>(applied);
     if (!patched.is_object() || !patched.contains("metadata") || !patched["metadata"].is_object()) {
         return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request",
                          json::object()};

@@ -180,6 +180,20 @@ private Q_SLOTS:
         QVERIFY(!std::get<json>(store.get(services(), "shop", "app"))["spec"].contains("more"));
     }
 
+    void jsonPatch_copyingMoreThan3MiB_is413BeforeItGrowsTheObject()
+    {
+        ObjectStore store;
+        store.create(services(), "shop", serviceObject());
+        json ops = json::array({{{"op", "add"}, {"path", "/spec/blob"}, {"value", std::string(1 << 20, 'x')}}});
+        for (int i = 0; i < 5; ++i) { // each copy adds another MiB: thousands would add gigabytes
+            ops.push_back({{"op", "copy"}, {"from", "/spec/blob"}, {"path", "/spec/copy" + std::to_string(i)}});
+        }
+        const auto refused = store.patch(services(), "shop", "app", "application/json-patch+json", ops.dump(), false);
+        QCOMPARE(codeOf(refused), 413);
+        QVERIFY2(std::get<ApiStatus>(refused).message.find("accumulated size increase of copy") != std::string::npos,
+                 std::get<ApiStatus>(refused).message.c_str());
+    }
+
     void labelSelector_supportsTheKubernetesSyntax_data()
     {
         QTest::addColumn<QString>("selector");
