@@ -344,13 +344,20 @@ std::optional<ApiStatus> validateObject(const ResourceType &type, const json &ob
         return invalid(type, "", "metadata", "Required value");
     }
     const json &metadata = object["metadata"];
-    Checker check(type, metadata.value("name", json()).is_string() ? metadata["name"].get<std::string>() : "");
-    if (nestedDeeperThan(object, maxJsonDepth)) {
-        check.fail("", "must not nest deeper than " + std::to_string(maxJsonDepth) + " levels");
-    }
-    checkMetadata(check, metadata);
-    if (!check.failed() && !(schemaless && !type.builtin)) {
-        checkSpec(check, object);
+    const std::string name = metadata.value("name", json()).is_string() ? metadata["name"].get<std::string>() : "";
+    Checker check(type, name);
+    try {
+        if (nestedDeeperThan(object, maxJsonDepth)) {
+            check.fail("", "must not nest deeper than " + std::to_string(maxJsonDepth) + " levels");
+        }
+        checkMetadata(check, metadata);
+        if (!check.failed() && !(schemaless && !type.builtin)) {
+            checkSpec(check, object);
+        }
+    } catch (const std::exception &) {
+        // The checks test every type before they read a value; should one still throw, the object is
+        // refused, not the request failed.
+        check.fail("", "does not match the schema of " + type.kind);
     }
     return check.result();
 }
