@@ -39,6 +39,11 @@ small Rollouts controller), a workload and traffic model, and Prometheus metrics
                     namespace?}]): such requests get 403, SelfSubjectAccessReview says no
   --schemaless-crds custom resources (routes, Rollouts) accept any JSON object, as a CRD without
                     a schema does: for testing clients against malformed objects
+  --max-watches N   watches open at once (default 96); more get 429 with Retry-After, so that
+                    watches cannot take the workers every other request needs
+  --read-deadline SECONDS
+                    a request must arrive whole within this time (default 30), or its connection
+                    is closed: slow clients cannot hold the server's workers
 
 Then, for example:
   kubectl --server http://127.0.0.1:N get deployments,services,httproutes,virtualservices,rollouts -n demo
@@ -104,6 +109,14 @@ int main(int argc, char *argv[])
             if (text.empty() || *end || extraReleases < 0 || extraReleases > 100000) {
                 return fail("--extra-releases \"" + text + "\" is not a count (0–100000)", 2);
             }
+        } else if (arg == "--max-watches" || arg == "--read-deadline") {
+            const std::string text = value(arg.c_str());
+            char *end = nullptr;
+            const long parsed = std::strtol(text.c_str(), &end, 10);
+            if (text.empty() || *end || parsed < 1 || parsed > 10000) {
+                return fail(arg + " \"" + text + "\" is not a number from 1 to 10000", 2);
+            }
+            (arg == "--max-watches" ? options.maxWatches : options.readDeadlineSeconds) = int(parsed);
         } else if (arg == "--faults") {
             options.faultsJson = value("--faults");
         } else if (arg == "--rbac") {

@@ -1,13 +1,16 @@
 #include "sim/apiserver.h"
 
+#include "sim/admission.h"
 #include "sim/authenticator.h"
 #include "sim/clustermodel.h"
+#include "sim/connectionguard.h"
 #include "sim/httpsupport.h"
+#include "sim/jsonbody.h"
 #include "sim/objectstore.h"
 #include "sim/patching.h"
 #include "sim/rbac.h"
-#include "sim/tables.h"
-#include "sim/watchserver.h"
+#include "sim/requesttarget.h"
+#include "sim/resourceapi.h"
 
 #include <httplib.h>
 
@@ -32,112 +35,6 @@ struct ApiServer::Listener
 
 namespace {
 
-// What a request path addresses, once "/api/v1/…" or "/apis/g/v/…" is taken apart.
-struct Target
-{
-    std::string group;
-    std::string version;
-    const ResourceType *type = nullptr;
-    std::string namespaceName;
-    std::string name;
-    std::vector<std::string> subresource; // e.g. {"status"} or {"proxy", "metrics"}
-    bool discovery = false;               // /api/v1 or /apis/g/v itself
-};
-
-std::vector<std::string> split(const std::string &path)
-{
-    std::vector<std::string> parts;
-    std::stringstream stream(path);
-    std::string part;
-    while (std::getline(stream, part, '/')) {
-        if (!part.empty()) {
-            parts.push_back(part);
-        }
-    }
-    return parts;
-}
-
-std::optional<Target> parseTarget(const std::string &path)
-{
-    const std::vector<std::string> p = split(path);
-    Target t;
-    std::size_t i = 0;
-    if (p.size() >= 2 && p[0] == "api") {
-        t.version = p[1];
-        i = 2;
-    } else if (p.size() >= 3 && p[0] == "apis") {
-        t.group = p[1];
-        t.version = p[2];
-        i = 3;
-    } else {
-        return std::nullopt;
-    }
-    if (i == p.size()) {
-        t.discovery = true;
-        return t;
-    }
-    std::string plural;
-    if (p[i] == "namespaces" && p.size() - i >= 3) {
-        t.namespaceName = p[i + 1];
-        plural = p[i + 2];
-        i += 3;
-    } else {
-        plural = p[i];
-        i += 1;
-    }
-    t.type = findResourceType(t.group, t.version, plural);
-    if (!t.type) {
-        return t; // known prefix, unknown resource: 404 below
-    }
-    if (i < p.size()) {
-        t.name = p[i++];
-    }
-    t.subresource.assign(p.begin() + std::ptrdiff_t(i), p.end());
-    return t;
-}
-
-// The Kubernetes verb a request needs (get, list, watch, patch, create, delete).
-std::string verbOf(const httplib::Request &req, const Target &target)
-{
-    if (req.method == "GET") {
-        if (!target.name.empty()) {
-            return "get";
-        }
-        return truthy(param(req, "watch")) ? "watch" : "list";
-    }
-    if (req.method == "PATCH") {
-        return "patch";
-    }
-    if (req.method == "POST") {
-        return "create";
-    }
-    if (req.method == "PUT") {
-        return "update";
-    }
-    if (req.method == "DELETE") {
-        return "delete";
-    }
-    return "update";
-}
-
-// kube-apiserver's 403 wording (responsewriters/errors.go, forbiddenMessage).
-ApiStatus forbidden(const std::string &user, const std::string &verb, const ResourceType &type, const std::string &name,
-                    const std::string &ns, const std::string &subresource)
-{
-    const std::string resource = subresource.empty() ? type.plural : type.plural + "/" + subresource;
-    std::string message = type.groupResource() + (name.empty() ? "" : " \"" + name + "\"") + " is forbidden: User \"" +
-                          user + "\" cannot " + verb + " resource \"" + resource + "\" in API group \"" + type.group +
-                          "\"" + (ns.empty() ? " at the cluster scope" : " in the namespace \"" + ns + "\"");
-    nlohmann::json details = {{"kind", type.plural}};
-    if (!name.empty()) {
-        details["name"] = name;
-    }
-    if (!type.group.empty()) {
-        details["group"] = type.group;
-    }
-    return {403, "Forbidden", message, details};
-}
-
 const char *simUser = "curtain-sim-user";
 
 } // namespace
@@ -153,10 +50,14 @@ ApiServer::ApiServer(ObjectStore &store, ClusterModel &model, ServerOptions opti
             m_options.tlsCertFile.c_str(), m_options.tlsKeyFile.c_str(),
             m_options.clientCaFile.empty() ? nullptr : m_options.clientCaFile.c_str());
     }
-    // Every open watch holds a worker; leave plenty for consoles, kubectl and tests together.
-    m_server->new_task_queue = [] { return new httplib::ThreadPool(64); };
+    // Every connection holds a worker while it lives: the guard runs them, and limits how long.
+    ConnectionGuard::Limits limits;
+    limits.watches = std::size_t(std::max(1, m_options.maxWatches));
+    limits.readDeadline = std::chrono::seconds(std::max(1, m_options.readDeadlineSeconds));
+    m_guard = std::make_unique<ConnectionGuard>(limits);
+    m_server->new_task_queue = [this] { return m_guard->newTaskQueue(); };
     m_server->set_keep_alive_max_count(10000);
-    m_server->set_keep_alive_timeout(2);
+    m_server->set_keep_alive_timeout(std::chrono::duration_cast<std::chrono::seconds>(limits.keepAlive).count());
     if (!m_options.faultsJson.empty()) {
         const json plan = json::parse(m_options.faultsJson, nullptr, false);
         m_rbacError = plan.is_discarded() ? "--faults is not JSON: " + m_options.faultsJson : m_faults.apply(plan);
@@ -170,6 +71,7 @@ ApiServer::ApiServer(ObjectStore &store, ClusterModel &model, ServerOptions opti
             m_rbacError = std::get<std::string>(loaded);
         }
     }
+    m_resources = std::make_unique<ResourceApi>(m_store, m_model, m_faults, *m_guard, m_rbac.get());
     routes();
 }
 
@@ -213,6 +115,7 @@ int ApiServer::start(const std::string &host, int port, std::string *error)
         return -1;
     }
     m_address = host + ":" + std::to_string(bound);
+    m_guard->setPort(bound);
     m_listener = std::make_unique<Listener>();
     m_listener->thread = std::thread([this] { m_server->listen_after_bind(); });
     return bound;
@@ -262,6 +165,66 @@ bool ApiServer::applyFaults(const httplib::Request &req, httplib::Response &res,
 
 void ApiServer::routes()
 {
+    routeBoundary();
+    routeAuthentication();
+    routeLogging();
+    routeControl();
+    httplib::Server &svr = *m_server;
+    auto resource = [this](void (ResourceApi::*handler)(const httplib::Request &, httplib::Response &)) {
+        return boundary([this, handler](const httplib::Request &req, httplib::Response &res) {
+            (m_resources.get()->*handler)(req, res);
+        });
+    };
+    svr.Get("/(api|apis)/.*", resource(&ResourceApi::get));
+    svr.Patch("/(api|apis)/.*", resource(&ResourceApi::patch));
+    svr.Put("/(api|apis)/.*", resource(&ResourceApi::update));
+    svr.Post("/(api|apis)/.*", resource(&ResourceApi::create));
+    svr.Delete("/(api|apis)/.*", resource(&ResourceApi::remove));
+}
+
+std::function<void(const httplib::Request &, httplib::Response &)>
+ApiServer::boundary(std::function<void(const httplib::Request &, httplib::Response &)> handler)
+{
+    return [this, handler = std::move(handler)](const httplib::Request &req, httplib::Response &res) {
+        m_guard->requestStarted();
+        try {
+            handler(req, res);
+        } catch (const std::exception &e) {
+            res = httplib::Response();
+            sendStatus(res, internalError(e.what()));
+        }
+    };
+}
+
+// Whatever escapes a handler, and whatever cpp-httplib answers by itself (a request it cannot parse,
+// a body over 3 MiB, a path without a route), reaches the client as a Kubernetes Status: never an
+// empty 500 carrying the exception in a header.
+void ApiServer::routeBoundary()
+{
+    httplib::Server &svr = *m_server;
+    svr.set_payload_max_length(maxBodyBytes);
+    svr.set_exception_handler([](const httplib::Request &, httplib::Response &res, std::exception_ptr thrown) {
+        std::string what = "unknown exception";
+        try {
+            std::rethrow_exception(thrown);
+        } catch (const std::exception &e) {
+            what = e.what();
+        } catch (...) {
+        }
+        res = httplib::Response();
+        sendStatus(res, internalError(what));
+    });
+    svr.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request &, httplib::Response &res) {
+        if (!res.body.empty() || res.content_provider_) {
+            return httplib::Server::HandlerResponse::Unhandled;
+        }
+        sendStatus(res, statusForCode(res.status));
+        return httplib::Server::HandlerResponse::Handled;
+    }));
+}
+
+void ApiServer::routeAuthentication()
+{
     httplib::Server &svr = *m_server;
     // Authentication, as kube-apiserver does it for us: a verified client certificate (the TLS layer
     // already demanded one when a client CA is set) or a bearer token we accept; the public-info
@@ -273,6 +236,11 @@ void ApiServer::routes()
         const bool authenticated = publicInfo || certificate || !m_options.requiresAuthentication() ||
                                    m_authenticator->accepts(req.get_header_value("Authorization"));
         if (authenticated) {
+            if (const auto problem = Admission::bodyLength(req)) {
+                sendStatus(res, *problem);
+                res.set_header("Connection", "close"); // the body was not read
+                return httplib::Server::HandlerResponse::Handled;
+            }
             // Authorization: the RBAC rules, for every resource request.
             const auto target = parseTarget(req.path);
             if (m_rbac && target && target->type && target->type->kind != "SelfSubjectAccessReview") {
@@ -296,228 +264,75 @@ void ApiServer::routes()
         res.set_header("Connection", "close");
         return httplib::Server::HandlerResponse::Handled;
     });
-    if (m_options.logRequests || !m_options.auditLogFile.empty()) {
-        auto audit = std::make_shared<std::ofstream>();
-        if (!m_options.auditLogFile.empty()) {
-            audit->open(m_options.auditLogFile, std::ios::app);
-        }
-        auto auditMutex = std::make_shared<std::mutex>();
-        svr.set_logger([this, audit, auditMutex](const httplib::Request &req, const httplib::Response &res) {
-            if (m_options.logRequests) {
-                std::cerr << req.method << " " << req.target << " -> " << res.status << std::endl;
-            }
-            const bool write =
-                req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE";
-            if (audit->is_open() && write && req.path.rfind("/curtain-sim/", 0) != 0) {
-                const json line = {{"verb", req.method},
-                                   {"requestURI", req.target},
-                                   {"contentType", req.get_header_value("Content-Type")},
-                                   {"requestBody", req.body},
-                                   {"responseCode", res.status}};
-                std::lock_guard lock(*auditMutex);
-                *audit << line.dump() << std::endl;
-            }
-        });
+}
+
+void ApiServer::routeLogging()
+{
+    auto audit = std::make_shared<std::ofstream>();
+    if (!m_options.auditLogFile.empty()) {
+        audit->open(m_options.auditLogFile, std::ios::app);
     }
+    auto auditMutex = std::make_shared<std::mutex>();
+    // Called once a response is out, on the worker that sent it.
+    m_server->set_logger([this, audit, auditMutex](const httplib::Request &req, const httplib::Response &res) {
+        m_guard->requestFinished();
+        if (m_options.logRequests) {
+            std::cerr << req.method << " " << req.target << " -> " << res.status << std::endl;
+        }
+        const bool write =
+            req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE";
+        if (audit->is_open() && write && req.path.rfind("/curtain-sim/", 0) != 0) {
+            const json line = {{"verb", req.method},
+                               {"requestURI", req.target},
+                               {"contentType", req.get_header_value("Content-Type")},
+                               {"requestBody", req.body},
+                               {"responseCode", res.status}};
+            std::lock_guard lock(*auditMutex);
+            *audit << line.dump() << std::endl;
+        }
+    });
+}
+
+void ApiServer::routeControl()
+{
+    httplib::Server &svr = *m_server;
     // The sim's own control endpoint for fault injection (not part of the Kubernetes API).
-    svr.Get("/curtain-sim/faults",
-            [this](const httplib::Request &, httplib::Response &res) { sendJson(res, 200, m_faults.plan()); });
-    svr.Put("/curtain-sim/faults", [this](const httplib::Request &req, httplib::Response &res) {
-        const json plan = json::parse(req.body, nullptr, false);
-        const std::string error = plan.is_discarded() ? "the body is not JSON" : m_faults.apply(plan);
-        m_model.setArgoControllerRunning(!m_faults.argoControllerDown());
-        if (!error.empty()) {
-            return sendStatus(res, {400, "BadRequest", error});
-        }
-        sendJson(res, 200, m_faults.plan());
-    });
-    svr.Get("/version", [](const httplib::Request &, httplib::Response &res) {
-        sendJson(res, 200,
-                 {{"major", "1"},
-                  {"minor", "30"},
-                  {"gitVersion", "v1.30.0-curtain-sim"},
-                  {"gitCommit", "curtain"},
-                  {"gitTreeState", "clean"},
-                  {"buildDate", "2026-11-26T00:00:00Z"},
-                  {"goVersion", "n/a"},
-                  {"compiler", "c++"},
-                  {"platform", "linux/amd64"}});
-    });
+    svr.Get("/curtain-sim/faults", boundary([this](const httplib::Request &, httplib::Response &res) {
+                sendJson(res, 200, m_faults.plan());
+            }));
+    svr.Put("/curtain-sim/faults", boundary([this](const httplib::Request &req, httplib::Response &res) {
+                const Outcome<json> plan = parseBody(req.body);
+                const std::string error = std::holds_alternative<json>(plan) ? m_faults.apply(std::get<json>(plan))
+                                                                             : std::get<ApiStatus>(plan).message;
+                m_model.setArgoControllerRunning(!m_faults.argoControllerDown());
+                if (!error.empty()) {
+                    return sendStatus(res, {400, "BadRequest", error});
+                }
+                sendJson(res, 200, m_faults.plan());
+            }));
+    svr.Get("/version", boundary([](const httplib::Request &, httplib::Response &res) {
+                sendJson(res, 200,
+                         {{"major", "1"},
+                          {"minor", "30"},
+                          {"gitVersion", "v1.30.0-curtain-sim"},
+                          {"gitCommit", "curtain"},
+                          {"gitTreeState", "clean"},
+                          {"buildDate", "2026-11-26T00:00:00Z"},
+                          {"goVersion", "n/a"},
+                          {"compiler", "c++"},
+                          {"platform", "linux/amd64"}});
+            }));
     for (const char *probe : {"/healthz", "/readyz", "/livez"}) {
-        svr.Get(probe, [](const httplib::Request &, httplib::Response &res) { res.set_content("ok", "text/plain"); });
+        svr.Get(probe, boundary([](const httplib::Request &, httplib::Response &res) {
+                    res.set_content("ok", "text/plain");
+                }));
     }
-    svr.Get("/api", [this](const httplib::Request &, httplib::Response &res) {
-        sendJson(res, 200, apiVersionsDocument(m_address));
-    });
-    svr.Get("/apis",
-            [](const httplib::Request &, httplib::Response &res) { sendJson(res, 200, apiGroupListDocument()); });
-
-    svr.Get("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
-        const auto target = parseTarget(req.path);
-        if (!target) {
-            return sendStatus(res, {404, "NotFound", "the server could not find the requested resource"});
-        }
-        if (target->discovery) {
-            const json document = apiResourceListDocument(target->group, target->version);
-            return document.is_null()
-                       ? sendStatus(res, {404, "NotFound", "the server could not find the requested resource"})
-                       : sendJson(res, 200, document);
-        }
-        if (!target->type) {
-            return sendStatus(res, {404, "NotFound", "the server could not find the requested resource"});
-        }
-        const ResourceType &type = *target->type;
-        // The service proxy: /api/v1/namespaces/NS/services/NAME[:PORT]/proxy/PATH
-        if (type.kind == "Service" && !target->subresource.empty() && target->subresource[0] == "proxy") {
-            const std::string service = target->name.substr(0, target->name.find(':'));
-            const auto text = m_model.exposition(target->namespaceName, service);
-            if (!text) {
-                return sendStatus(res, notFound(type, service));
-            }
-            if (target->subresource.size() != 2 || target->subresource[1] != "metrics") {
-                return sendStatus(res, {404, "NotFound", "the service \"" + service + "\" serves only /metrics"});
-            }
-            res.set_content(*text, "text/plain; version=0.0.4; charset=utf-8");
-            return;
-        }
-        if (!target->name.empty()) {
-            const auto object = m_store.get(type, target->namespaceName, target->name);
-            if (failed(object, res)) {
-                return;
-            }
-            if (wantsTable(req.get_header_value("Accept"))) {
-                return sendJson(res, 200, tableOf(type, {std::get<json>(object)}, m_store.currentResourceVersion()));
-            }
-            return sendJson(res, 200, std::get<json>(object));
-        }
-        ApiStatus error;
-        const auto filter = filterFor(req, &error);
-        if (!filter) {
-            return sendStatus(res, error);
-        }
-        if (truthy(param(req, "watch"))) {
-            return serveWatch(m_store, m_faults, req, res, type, target->namespaceName, *filter);
-        }
-        // limit + continue: the token carries the list's version and the next offset.
-        std::size_t offset = 0;
-        if (const std::string token = param(req, "continue"); !token.empty()) {
-            const auto colon = token.find(':');
-            try {
-                offset = std::stoul(token.substr(colon + 1));
-            } catch (const std::exception &) {
-                return sendStatus(res, {400, "BadRequest", "continue key is not valid: " + token});
-            }
-        }
-        std::size_t limit = 0;
-        try {
-            limit = param(req, "limit").empty() ? 0 : std::stoul(param(req, "limit"));
-        } catch (const std::exception &) {
-            return sendStatus(res, {400, "BadRequest", "limit must be a number"});
-        }
-        ListSnapshot snapshot = m_store.list(type, target->namespaceName, *filter, offset, limit);
-        json metadata = {{"resourceVersion", std::to_string(snapshot.resourceVersion)}};
-        std::vector<json> &page = snapshot.items;
-        if (limit > 0 && snapshot.matching > offset + limit) {
-            metadata["continue"] = std::to_string(snapshot.resourceVersion) + ":" + std::to_string(offset + limit);
-            metadata["remainingItemCount"] = snapshot.matching - offset - limit;
-        }
-        if (wantsTable(req.get_header_value("Accept"))) {
-            return sendJson(res, 200, tableOf(type, page, snapshot.resourceVersion));
-        }
-        json items = json::array();
-        for (json &item : page) {
-            if (type.builtin) {
-                item.erase("kind"); // built-in list items carry no kind or apiVersion
-                item.erase("apiVersion");
-            }
-            items.push_back(std::move(item));
-        }
-        sendJson(res, 200,
-                 {{"kind", type.kind + "List"},
-                  {"apiVersion", type.groupVersion()},
-                  {"metadata", metadata},
-                  {"items", items}});
-    });
-
-    svr.Patch("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
-        const auto target = parseTarget(req.path);
-        if (!target || !target->type || target->name.empty()) {
-            return sendStatus(
-                res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
-        }
-        const bool status = target->subresource.size() == 1 && target->subresource[0] == "status";
-        if (!target->subresource.empty() && !status) {
-            return sendStatus(res, {404, "NotFound", "the server could not find the requested resource"});
-        }
-        const auto patched = m_store.patch(*target->type, target->namespaceName, target->name,
-                                           req.get_header_value("Content-Type"), req.body, status);
-        if (!failed(patched, res)) {
-            sendJson(res, 200, std::get<json>(patched));
-        }
-    });
-
-    svr.Put("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
-        const auto target = parseTarget(req.path);
-        if (!target || !target->type || target->name.empty()) {
-            return sendStatus(
-                res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
-        }
-        const bool status = target->subresource.size() == 1 && target->subresource[0] == "status";
-        if (!target->subresource.empty() && !status) {
-            return sendStatus(res, {404, "NotFound", "the server could not find the requested resource"});
-        }
-        const auto updated = m_store.update(*target->type, target->namespaceName, target->name, req.body, status);
-        if (!failed(updated, res)) {
-            sendJson(res, 200, std::get<json>(updated));
-        }
-    });
-
-    svr.Post("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
-        const auto target = parseTarget(req.path);
-        if (!target || !target->type || !target->name.empty()) {
-            return sendStatus(
-                res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
-        }
-        const json object = json::parse(req.body, nullptr, false);
-        if (object.is_discarded() || !object.is_object()) {
-            return sendStatus(res, {400, "BadRequest", "the request body is not a JSON object"});
-        }
-        if (target->type->kind == "SelfSubjectAccessReview") {
-            // Answers "may I?" from the same rules the server enforces; nothing is stored.
-            const json attributes = object.value(json::json_pointer("/spec/resourceAttributes"), json::object());
-            std::string resource = attributes.value("resource", "");
-            if (!attributes.value("subresource", "").empty()) {
-                resource += "/" + attributes.value("subresource", "");
-            }
-            const bool allowed =
-                !m_rbac || m_rbac->allows(attributes.value("verb", ""), resource, attributes.value("namespace", ""));
-            json review = object;
-            review["kind"] = "SelfSubjectAccessReview";
-            review["apiVersion"] = "authorization.k8s.io/v1";
-            review["status"] = {{"allowed", allowed}};
-            if (!allowed) {
-                review["status"]["denied"] = true;
-                review["status"]["reason"] = "denied by the rules in " + m_rbac->source();
-            }
-            return sendJson(res, 201, review);
-        }
-        const auto created = m_store.create(*target->type, target->namespaceName, object);
-        if (!failed(created, res)) {
-            sendJson(res, 201, std::get<json>(created));
-        }
-    });
-
-    svr.Delete("/(api|apis)/.*", [this](const httplib::Request &req, httplib::Response &res) {
-        const auto target = parseTarget(req.path);
-        if (!target || !target->type || target->name.empty()) {
-            return sendStatus(
-                res, {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"});
-        }
-        const auto removed = m_store.remove(*target->type, target->namespaceName, target->name);
-        if (!failed(removed, res)) {
-            sendJson(res, 200, std::get<json>(removed));
-        }
-    });
+    svr.Get("/api", boundary([this](const httplib::Request &, httplib::Response &res) {
+                sendJson(res, 200, apiVersionsDocument(m_address));
+            }));
+    svr.Get("/apis", boundary([](const httplib::Request &, httplib::Response &res) {
+                sendJson(res, 200, apiGroupListDocument());
+            }));
 }
 
 } // namespace Curtain::Sim

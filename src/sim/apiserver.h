@@ -3,6 +3,7 @@
 #include "sim/faults.h"
 #include "sim/serveroptions.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,8 @@ class ClusterModel;
 // legacy discovery, get / list (chunked with limit+continue) / watch (newline-delimited events,
 // bookmarks, 410 when too old) / patch (merge, JSON, strategic) / create / delete, the /status
 // subresource, Table output for kubectl, Status error bodies, and each Service's /proxy/metrics.
+// This class is the server around them (see ResourceApi): authentication and RBAC, injected faults,
+// the audit log, and one boundary that answers every failure as a Kubernetes Status.
 class ApiServer
 {
 public:
@@ -35,6 +38,14 @@ public:
 
 private:
     void routes();
+    void routeBoundary();
+    void routeAuthentication();
+    void routeLogging();
+    void routeControl();
+    // Wraps a handler: the request has been read (ConnectionGuard), and whatever it throws becomes a
+    // 500 Status.
+    std::function<void(const httplib::Request &, httplib::Response &)>
+    boundary(std::function<void(const httplib::Request &, httplib::Response &)> handler);
     bool applyFaults(const httplib::Request &req, httplib::Response &res, bool publicInfo);
 
     ObjectStore &m_store;
@@ -42,6 +53,8 @@ private:
     ServerOptions m_options;
     std::unique_ptr<class Authenticator> m_authenticator;
     std::unique_ptr<class RbacRules> m_rbac;
+    std::unique_ptr<class ConnectionGuard> m_guard; // outlives m_server, whose workers it runs
+    std::unique_ptr<class ResourceApi> m_resources;
     std::string m_rbacError; // also a bad --faults plan: start() refuses with it
     Faults m_faults;
     std::string m_address;

@@ -1,5 +1,7 @@
 #include "sim/clustermodel.h"
 
+#include "sim/jsonread.h"
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -20,13 +22,7 @@ const ResourceType &type(const char *kind)
 
 std::string keyOf(const json &object)
 {
-    return object["metadata"].value("namespace", "") + "/" + object["metadata"].value("name", "");
-}
-
-long long intOr(const json &object, const json::json_pointer &pointer, long long fallback)
-{
-    return object.contains(pointer) && object.at(pointer).is_number_integer() ? object.at(pointer).get<long long>()
-                                                                              : fallback;
+    return textAt(object, "/metadata/namespace") + "/" + textAt(object, "/metadata/name");
 }
 
 json condition(const std::string &type, bool status, const std::string &reason, const std::string &message)
@@ -37,11 +33,11 @@ json condition(const std::string &type, bool status, const std::string &reason, 
 // A workload's version: its app.kubernetes.io/version label, else its image's tag.
 std::string versionOf(const json &workload)
 {
-    const std::string label = workload.value(json::json_pointer("/metadata/labels/app.kubernetes.io~1version"), "");
+    const std::string label = textAt(workload, "/metadata/labels/app.kubernetes.io~1version");
     if (!label.empty()) {
         return label;
     }
-    const std::string image = workload.value(json::json_pointer("/spec/template/spec/containers/0/image"), "");
+    const std::string image = textAt(workload, "/spec/template/spec/containers/0/image");
     const auto colon = image.rfind(':');
     return colon == std::string::npos ? image : image.substr(colon + 1);
 }
@@ -82,70 +78,76 @@ void ClusterModel::advanceRollouts(Clock::time_point now)
 {
     // Only Deployments with something left to do: thousands of settled ones cost nothing per tick.
     auto unsettled = [](const json &d) {
-        const long long desired = intOr(d, "/spec/replicas"_json_pointer, 1);
-        return intOr(d, "/metadata/generation"_json_pointer, 1) !=
-                   intOr(d, "/status/observedGeneration"_json_pointer, 0) ||
-               intOr(d, "/status/readyReplicas"_json_pointer, 0) != desired ||
-               intOr(d, "/status/updatedReplicas"_json_pointer, 0) != desired;
+        const long long desired = integerAt(d, "/spec/replicas", 1);
+        return integerAt(d, "/metadata/generation", 1) != integerAt(d, "/status/observedGeneration", 0) ||
+               integerAt(d, "/status/readyReplicas", 0) != desired ||
+               integerAt(d, "/status/updatedReplicas", 0) != desired;
     };
     for (const json &deployment : m_store.select(type("Deployment"), unsettled)) {
-        const std::string key = keyOf(deployment);
-        const long long generation = intOr(deployment, "/metadata/generation"_json_pointer, 1);
-        const long long observed = intOr(deployment, "/status/observedGeneration"_json_pointer, 0);
-        const long long desired = intOr(deployment, "/spec/replicas"_json_pointer, 1);
-        long long updated = intOr(deployment, "/status/updatedReplicas"_json_pointer, 0);
-        long long ready = intOr(deployment, "/status/readyReplicas"_json_pointer, 0);
-        const bool newGeneration = generation != observed;
-        const json &podTemplate = deployment["spec"].value("template", json());
-        const bool templateChanged = newGeneration && m_templates[key] != podTemplate;
-        m_templates[key] = podTemplate;
-        if (!newGeneration && updated == desired && ready == desired) {
-            continue;
+        try {
+            advanceDeployment(deployment, now);
+        } catch (const std::exception &) {
+            // One Deployment the model cannot read stays as it is; the others and the traffic go on.
         }
-        auto &next = m_nextStep[key];
-        if (newGeneration) {
-            next = now + replicaStep;
-            if (templateChanged && observed > 0) {
-                updated = 0; // a new template: pods are replaced one by one, old ones keep serving
-            }
-        } else if (now < next) {
-            continue;
-        } else {
-            next = now + replicaStep;
-            if (ready < desired) {
-                ++ready;
-            }
-            if (updated < desired) {
-                ++updated;
-            }
-        }
-        ready = std::min(ready, desired); // scale-down is immediate
-        updated = std::min(updated, desired);
-        const bool complete = updated == desired && ready == desired;
-        const std::string name = deployment["metadata"].value("name", "");
-        m_store.updateStatus(
-            type("Deployment"), deployment["metadata"].value("namespace", ""), name, [&](json &object) {
-                json &status = object["status"];
-                status["observedGeneration"] = generation;
-                status["replicas"] = desired;
-                status["updatedReplicas"] = updated;
-                status["readyReplicas"] = ready;
-                status["availableReplicas"] = ready;
-                if (desired - ready > 0) {
-                    status["unavailableReplicas"] = desired - ready;
-                } else {
-                    status.erase("unavailableReplicas");
-                }
-                status["conditions"] = json::array(
-                    {condition("Available", ready > 0,
-                               ready > 0 ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-                               ready > 0 ? "Deployment has minimum availability."
-                                         : "Deployment does not have minimum availability."),
-                     condition("Progressing", true, complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
-                               complete ? "ReplicaSet \"" + name + "\" has successfully progressed."
-                                        : "ReplicaSet \"" + name + "\" is progressing.")});
-            });
     }
+}
+
+void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point now)
+{
+    const std::string key = keyOf(deployment);
+    const long long generation = integerAt(deployment, "/metadata/generation", 1);
+    const long long observed = integerAt(deployment, "/status/observedGeneration", 0);
+    const long long desired = integerAt(deployment, "/spec/replicas", 1);
+    long long updated = integerAt(deployment, "/status/updatedReplicas", 0);
+    long long ready = integerAt(deployment, "/status/readyReplicas", 0);
+    const bool newGeneration = generation != observed;
+    const json podTemplate = valueAt(deployment, "/spec/template", json());
+    const bool templateChanged = newGeneration && m_templates[key] != podTemplate;
+    m_templates[key] = podTemplate;
+    if (!newGeneration && updated == desired && ready == desired) {
+        return;
+    }
+    auto &next = m_nextStep[key];
+    if (newGeneration) {
+        next = now + replicaStep;
+        if (templateChanged && observed > 0) {
+            updated = 0; // a new template: pods are replaced one by one, old ones keep serving
+        }
+    } else if (now < next) {
+        return;
+    } else {
+        next = now + replicaStep;
+        if (ready < desired) {
+            ++ready;
+        }
+        if (updated < desired) {
+            ++updated;
+        }
+    }
+    ready = std::min(ready, desired); // scale-down is immediate
+    updated = std::min(updated, desired);
+    const bool complete = updated == desired && ready == desired;
+    const std::string name = textAt(deployment, "/metadata/name");
+    m_store.updateStatus(type("Deployment"), textAt(deployment, "/metadata/namespace"), name, [&](json &object) {
+        json &status = object["status"];
+        status["observedGeneration"] = generation;
+        status["replicas"] = desired;
+        status["updatedReplicas"] = updated;
+        status["readyReplicas"] = ready;
+        status["availableReplicas"] = ready;
+        if (desired - ready > 0) {
+            status["unavailableReplicas"] = desired - ready;
+        } else {
+            status.erase("unavailableReplicas");
+        }
+        status["conditions"] = json::array(
+            {condition("Available", ready > 0, ready > 0 ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+                       ready > 0 ? "Deployment has minimum availability."
+                                 : "Deployment does not have minimum availability."),
+             condition("Progressing", true, complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+                       complete ? "ReplicaSet \"" + name + "\" has successfully progressed."
+                                : "ReplicaSet \"" + name + "\" is progressing.")});
+    });
 }
 
 std::vector<json> ClusterModel::selectedWorkloads(const std::string &ns, const json &selector) const
@@ -174,10 +176,10 @@ std::vector<std::pair<json, double>> ClusterModel::targets(const TrafficSource &
             source.namespaceName, std::get<json>(service).value(json::json_pointer("/spec/selector"), json()));
         double ready = 0;
         for (const json &d : deployments) {
-            ready += double(intOr(d, "/status/readyReplicas"_json_pointer, 0));
+            ready += double(integerAt(d, "/status/readyReplicas", 0));
         }
         for (const json &d : deployments) {
-            const double pods = double(intOr(d, "/status/readyReplicas"_json_pointer, 0));
+            const double pods = double(integerAt(d, "/status/readyReplicas", 0));
             if (ready > 0 && pods > 0) {
                 out.emplace_back(d, share * pods / ready);
             }
@@ -256,7 +258,7 @@ std::vector<std::pair<json, double>> ClusterModel::targets(const TrafficSource &
 
 void ClusterModel::serve(const json &deployment, double requests)
 {
-    const std::string image = deployment.value(json::json_pointer("/spec/template/spec/containers/0/image"), "");
+    const std::string image = textAt(deployment, "/spec/template/spec/containers/0/image");
     const Behaviour &behaviour = m_scenario.behaviourFor(image);
     Counters &counters = m_counters[keyOf(deployment)];
     counters.version = versionOf(deployment);
@@ -285,14 +287,12 @@ void ClusterModel::sendTraffic(double seconds)
 {
     std::lock_guard lock(m_mutex);
     for (const TrafficSource &source : m_scenario.traffic) {
-        std::vector<std::pair<json, double>> routed;
         try {
-            routed = targets(source);
+            for (const auto &[deployment, share] : targets(source)) {
+                serve(deployment, source.requestsPerSecond * share * seconds);
+            }
         } catch (const std::exception &) {
-            continue; // a route the model cannot read serves nothing, as a mesh rejects such a config
-        }
-        for (const auto &[deployment, share] : routed) {
-            serve(deployment, source.requestsPerSecond * share * seconds);
+            // A route the model cannot read serves nothing, as a mesh rejects such a config.
         }
     }
 }
@@ -315,7 +315,7 @@ std::optional<std::string> ClusterModel::exposition(const std::string &ns, const
     for (const json &deployment : deployments) {
         const auto it = m_counters.find(keyOf(deployment));
         const std::string labels =
-            "deployment=\"" + deployment["metadata"].value("name", "") + "\",version=\"" + versionOf(deployment) + "\"";
+            "deployment=\"" + textAt(deployment, "/metadata/name") + "\",version=\"" + versionOf(deployment) + "\"";
         const Counters empty{{}, {{200, 0.0}, {500, 0.0}}, std::vector<double>(bucketBounds().size(), 0.0), 0.0, 0.0};
         const Counters &c = it == m_counters.end() ? empty : it->second;
         for (const auto &[code, count] : c.requestsByCode) {

@@ -41,6 +41,7 @@ private:
     };
 
     void advanceRollouts(std::chrono::steady_clock::time_point now);
+    void advanceDeployment(const nlohmann::json &deployment, std::chrono::steady_clock::time_point now);
     void sendTraffic(double seconds);
     std::vector<std::pair<nlohmann::json, double>> targets(const TrafficSource &source) const;
     // The Deployments and ReplicaSets (Argo's) whose pods a Service selector picks.

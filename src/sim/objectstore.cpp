@@ -1,5 +1,9 @@
 #include "sim/objectstore.h"
 
+#include "sim/jsonbody.h"
+#include "sim/jsonread.h"
+#include "sim/validation.h"
+
 #include <ctime>
 #include <iomanip>
 #include <random>
@@ -8,26 +12,6 @@
 namespace Curtain::Sim {
 
 using nlohmann::json;
-
-json ApiStatus::toJson() const
-{
-    json status = {{"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", json::object()},
-                   {"status", "Failure"}, {"message", message}, {"reason", reason},
-                   {"code", code}};
-    if (!details.is_null()) {
-        status["details"] = details;
-    }
-    return status;
-}
-
-ApiStatus notFound(const ResourceType &type, const std::string &name)
-{
-    json details = {{"name", name}, {"kind", type.plural}};
-    if (!type.group.empty()) {
-        details["group"] = type.group;
-    }
-    return {404, "NotFound", type.groupResource() + " \"" + name + "\" not found", details};
-}
 
 namespace {
 
@@ -51,108 +35,95 @@ std::string mediaType(const std::string &contentType)
     return type;
 }
 
-ApiStatus invalid(const ResourceType &type, const std::string &name, const std::string &field,
-                  const std::string &detail)
+// A JSON patch, op by op, counting what its `copy` ops duplicate: a few thousand copies of a large
+// subtree would grow one object by gigabytes before any size check (kube's JSONPatchMaxCopyBytes).
+Outcome<json> applyJsonPatch(json document, const json &ops)
 {
-    const std::string message = type.kind + " \"" + name + "\" is invalid: " + field + ": " + detail;
-    return {422,
-            "Invalid",
-            message,
-            {{"name", name},
-             {"kind", type.kind},
-             {"group", type.group},
-             {"causes", {{{"reason", "FieldValueInvalid"}, {"message", detail}, {"field", field}}}}}};
+    if (!ops.is_array()) {
+        return badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+    }
+    if (ops.size() > 10000) {
+        return ApiStatus{413, "RequestEntityTooLarge", "The allowed operation count is 10000"};
+    }
+    std::size_t copied = 0;
+    for (const json &op : ops) {
+        if (op.is_object() && op.value("op", json()) == "copy" && op.value("from", json()).is_string()) {
+            const json::json_pointer from(op["from"].get<std::string>());
+            copied += document.contains(from) ? document.at(from).dump().size() : 0;
+            if (copied > maxObjectBytes) {
+                return ApiStatus{413, "RequestEntityTooLarge",
+                                 "Request entity too large: Unable to complete the copy, the accumulated size "
+                                 "increase of copy is " +
+                                     std::to_string(copied) + ", exceeding the limit " +
+                                     std::to_string(maxObjectBytes)};
+            }
+        }
+        document.patch_inplace(json::array({op}));
+    }
+    return document;
 }
 
-std::optional<ApiStatus> validateFields(const ResourceType &type, const json &object, bool schemaless);
-
-// The validation the real API server (or the CRD schema) would do for the fields Curtain writes.
-// Never throws: an object whose shape the checks cannot even walk is invalid as a whole.
-std::optional<ApiStatus> validate(const ResourceType &type, const json &object, bool schemaless)
+Outcome<json> applyPatch(const std::string &media, const json &stored, const json &patch)
 {
-    if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object()) {
-        return invalid(type, "", "metadata", "Invalid value: must be an object");
-    }
     try {
-        return validateFields(type, object, schemaless);
+        if (media == "application/json-patch+json") {
+            return applyJsonPatch(stored, patch);
+        }
+        if (media == "application/merge-patch+json") {
+            json patched = stored;
+            patched.merge_patch(patch);
+            return patched;
+        }
+        return strategicMerge(stored, patch);
     } catch (const json::exception &) {
-        return invalid(type,
-                       object["metadata"].value("name", json()).is_string() ? object["metadata"].value("name", "")
-                                                                            : std::string(),
-                       "spec", "Invalid value: does not match the schema of " + type.kind);
+        // A failed `test` or a missing path: the API server drops jsonpatch's own words (patch.go).
+        return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request",
+                         json::object()};
     }
 }
 
-std::optional<ApiStatus> validateFields(const ResourceType &type, const json &object, bool schemaless)
+// A written object's namespace against the request's (kube's EnsureObjectNamespaceMatchesRequestNamespace):
+// a missing one is the request's, another one is refused; cluster-scoped objects have none.
+std::optional<ApiStatus> adoptNamespace(const ResourceType &type, const std::string &ns, json &object)
 {
-    const std::string name =
-        object["metadata"].value("name", json()).is_string() ? object["metadata"].value("name", "") : std::string();
-    for (const char *map : {"labels", "annotations"}) {
-        const json values = object["metadata"].value(map, json::object());
-        if (!values.is_object()) {
-            return invalid(type, name, std::string("metadata.") + map, "Invalid value: must be a map of strings");
-        }
-        for (auto it = values.begin(); it != values.end(); ++it) {
-            if (!it->is_string()) {
-                return invalid(type, name, std::string("metadata.") + map + "[" + it.key() + "]",
-                               "Invalid value: " + it->dump() + ": must be a string");
-            }
-        }
-    }
-    if (schemaless && !type.builtin) {
+    json &metadata = object["metadata"];
+    if (!type.namespaced) {
+        metadata.erase("namespace");
         return std::nullopt;
     }
-    if (!object.contains("spec")) {
-        return std::nullopt;
+    const std::string given = textAt(object, "/metadata/namespace");
+    if (!given.empty() && given != ns) {
+        return badRequest("the namespace of the provided object does not match the namespace sent on the request");
     }
-    if (type.kind == "Deployment" || type.kind == "Rollout" || type.kind == "ReplicaSet") {
-        const json replicas = object["spec"].value("replicas", json(1));
-        if (!replicas.is_number_integer() || replicas.get<long long>() < 0) {
-            return invalid(type, name, "spec.replicas",
-                           "Invalid value: " + replicas.dump() + ": must be greater than or equal to 0");
-        }
-    }
-    if (type.kind == "HTTPRoute") {
-        const json rules = object["spec"].value("rules", json::array());
-        for (std::size_t r = 0; r < rules.size(); ++r) {
-            const json refs = rules[r].value("backendRefs", json::array());
-            for (std::size_t i = 0; i < refs.size(); ++i) {
-                const json weight = refs[i].value("weight", json(1));
-                if (!weight.is_number_integer() || weight.get<long long>() < 0 || weight.get<long long>() > 1000000) {
-                    return invalid(type, name,
-                                   "spec.rules[" + std::to_string(r) + "].backendRefs[" + std::to_string(i) +
-                                       "].weight",
-                                   "Invalid value: " + weight.dump() + ": must be an integer from 0 to 1000000");
-                }
-            }
-        }
-    }
-    // The weights of the mesh CRDs' schemas: integers (Istio's is an int32 the webhook keeps ≤ 100).
-    auto checkWeights = [&](const json &list, const std::string &field) -> std::optional<ApiStatus> {
-        for (std::size_t i = 0; i < list.size(); ++i) {
-            const json weight = list[i].value("weight", json(0));
-            if (!weight.is_number_integer() || weight.get<long long>() < 0) {
-                return invalid(type, name, field + "[" + std::to_string(i) + "].weight",
-                               "Invalid value: " + weight.dump() + ": must be a non-negative integer");
-            }
-        }
-        return std::nullopt;
-    };
-    if (type.kind == "VirtualService") {
-        const json http = object["spec"].value("http", json::array());
-        for (std::size_t h = 0; h < http.size(); ++h) {
-            if (auto error =
-                    checkWeights(http[h].value("route", json::array()), "spec.http[" + std::to_string(h) + "].route")) {
-                return error;
-            }
-        }
-    }
-    if (type.kind == "TrafficSplit") {
-        if (auto error = checkWeights(object["spec"].value("backends", json::array()), "spec.backends")) {
-            return error;
-        }
+    metadata["namespace"] = ns;
+    return std::nullopt;
+}
+
+// An update or patch names the object its URL names (kube's checkName).
+std::optional<ApiStatus> nameMismatch(const json &object, const std::string &name)
+{
+    const std::string given = textAt(object, "/metadata/name");
+    if (given != name) {
+        return badRequest("the name of the object (" + given + ") does not match the name on the URL (" + name + ")");
     }
     return std::nullopt;
+}
+
+// What a client of kube-apiserver sees when etcd refuses an object that grew too large.
+std::optional<ApiStatus> tooLarge(std::size_t bytes)
+{
+    if (bytes <= maxObjectBytes) {
+        return std::nullopt;
+    }
+    return ApiStatus{413, "RequestEntityTooLarge", "etcdserver: request is too large"};
+}
+
+ApiStatus conflict(const ResourceType &type, const std::string &name, const std::string &why)
+{
+    return {409,
+            "Conflict",
+            "Operation cannot be fulfilled on " + type.groupResource() + " \"" + name + "\": " + why,
+            {{"name", name}, {"group", type.group}, {"kind", type.plural}}};
 }
 
 } // namespace
@@ -169,11 +140,14 @@ std::uint64_t ObjectStore::bump(json &object)
     return m_version;
 }
 
-void ObjectStore::record(const char *eventType, const ResourceType &type, const std::string &ns, const json &object)
+void ObjectStore::record(const char *eventType, const ResourceType &type, const std::string &ns, const json &object,
+                         std::size_t bytes)
 {
-    m_history.push_back({m_version, eventType, &type, ns, object});
-    while (m_history.size() > m_historyLimit) {
+    m_history.push_back({m_version, eventType, &type, ns, object, bytes});
+    m_historyBytes += bytes;
+    while (m_history.size() > 1 && (m_history.size() > m_historyLimit || m_historyBytes > m_historyBytesLimit)) {
         m_compactedThrough = m_history.front().resourceVersion;
+        m_historyBytes -= m_history.front().bytes;
         m_history.pop_front();
     }
     m_changed.notify_all();
@@ -234,25 +208,22 @@ Outcome<json> ObjectStore::get(const ResourceType &type, const std::string &ns, 
 
 Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &ns, json object)
 {
-    std::lock_guard lock(m_mutex);
-    const std::string name = object["metadata"].value("name", "");
-    if (name.empty()) {
-        return invalid(type, name, "metadata.name", "Required value: name or generateName is required");
+    if (auto error = validateObject(type, object, m_schemaless)) {
+        return *error;
     }
+    if (auto error = adoptNamespace(type, ns, object)) {
+        return *error;
+    }
+    const std::string name = object["metadata"]["name"];
+    std::lock_guard lock(m_mutex);
     if (m_objects.count(key(type, ns, name))) {
         return ApiStatus{409,
                          "AlreadyExists",
                          type.groupResource() + " \"" + name + "\" already exists",
                          {{"name", name}, {"group", type.group}, {"kind", type.plural}}};
     }
-    if (auto error = validate(type, object, m_schemaless)) {
-        return *error;
-    }
     object["kind"] = type.kind;
     object["apiVersion"] = type.groupVersion();
-    if (type.namespaced) {
-        object["metadata"]["namespace"] = ns;
-    }
     std::mt19937_64 random(++m_uid);
     std::ostringstream uid;
     uid << std::hex << std::setfill('0') << std::setw(8) << (random() & 0xffffffff) << "-" << std::setw(4)
@@ -263,21 +234,19 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
     if (type.hasGeneration) {
         object["metadata"]["generation"] = 1;
     }
+    const std::size_t bytes = object.dump().size();
+    if (auto error = tooLarge(bytes)) {
+        return *error;
+    }
     bump(object);
     m_objects[key(type, ns, name)] = object;
-    record("ADDED", type, ns, object);
+    record("ADDED", type, ns, object, bytes);
     return object;
 }
 
 Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns, const std::string &name,
                                  const std::string &contentType, const std::string &body, bool statusSubresource)
 {
-    std::lock_guard lock(m_mutex);
-    const auto it = m_objects.find(key(type, ns, name));
-    if (it == m_objects.end()) {
-        return notFound(type, name);
-    }
-    const json &stored = it->second;
     const std::string media = mediaType(contentType);
     const std::string accepted = type.builtin ? "application/json-patch+json, application/merge-patch+json, "
                                                 "application/strategic-merge-patch+json"
@@ -289,35 +258,29 @@ Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns
                          "the body of the request was in an unknown format - accepted media types include: " +
                              accepted};
     }
-    const json patch = json::parse(body, nullptr, false);
-    if (patch.is_discarded()) {
-        return ApiStatus{400, "BadRequest", "error decoding patch: the request body is not valid JSON"};
+    const Outcome<json> parsed = parseBody(body); // outside the lock: parsing 3 MiB takes a while
+    if (const auto *error = std::get_if<ApiStatus>(&parsed)) {
+        return *error;
     }
-    json patched;
-    try {
-        if (media == "application/json-patch+json") {
-            if (!patch.is_array()) {
-                return ApiStatus{400, "BadRequest",
-                                 "json: cannot unmarshal object into Go value of type jsonpatch.Patch"};
-            }
-            if (patch.size() > 10000) {
-                return ApiStatus{413, "RequestEntityTooLarge", "The allowed operation count is 10000"};
-            }
-            patched = stored.patch(patch);
-        } else if (media == "application/merge-patch+json") {
-            patched = stored;
-            patched.merge_patch(patch);
-        } else {
-            patched = strategicMerge(stored, patch);
-        }
-    } catch (const json::exception &) {
-        // A failed `test` or a missing path: the API server drops jsonpatch's own words (patch.go).
-        return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request",
-                         json::object()};
+    std::lock_guard lock(m_mutex);
+    const auto it = m_objects.find(key(type, ns, name));
+    if (it == m_objects.end()) {
+        return notFound(type, name);
     }
+    Outcome<json> applied = applyPatch(media, it->second, std::get<json>(parsed));
+    if (const auto *error = std::get_if<ApiStatus>(&applied)) {
+        return *error;
+    }
+    json &patched = std::get<json>(applied);
     if (!patched.is_object() || !patched.contains("metadata") || !patched["metadata"].is_object()) {
         return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request",
                          json::object()};
+    }
+    if (auto error = adoptNamespace(type, ns, patched)) {
+        return *error;
+    }
+    if (auto error = nameMismatch(patched, name)) {
+        return *error;
     }
     return commit(type, ns, name, std::move(patched), statusSubresource);
 }
@@ -325,22 +288,38 @@ Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns
 Outcome<json> ObjectStore::update(const ResourceType &type, const std::string &ns, const std::string &name,
                                   const std::string &body, bool statusSubresource)
 {
+    Outcome<json> parsed = parseBody(body);
+    if (const auto *error = std::get_if<ApiStatus>(&parsed)) {
+        return *error;
+    }
+    json object = std::move(std::get<json>(parsed));
+    if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object()) {
+        return badRequest("the request body is not a JSON object with metadata");
+    }
+    // kube-apiserver's order: the URL (checkName), then the stored object's uid, then its version.
+    if (auto error = nameMismatch(object, name)) {
+        return *error;
+    }
+    if (const std::string given = textAt(object, "/metadata/namespace");
+        type.namespaced && !given.empty() && given != ns) {
+        return badRequest("the namespace of the object (" + given + ") does not match the namespace on the request (" +
+                          ns + ")");
+    }
     std::lock_guard lock(m_mutex);
-    if (m_objects.find(key(type, ns, name)) == m_objects.end()) {
+    const auto it = m_objects.find(key(type, ns, name));
+    if (it == m_objects.end()) {
         return notFound(type, name);
     }
-    json object = json::parse(body, nullptr, false);
-    if (object.is_discarded() || !object.is_object() || !object.contains("metadata") ||
-        !object["metadata"].is_object()) {
-        return ApiStatus{400, "BadRequest", "the request body is not a JSON object with metadata"};
+    const std::string uid = textAt(object, "/metadata/uid");
+    if (const std::string storedUid = textAt(it->second, "/metadata/uid"); !uid.empty() && uid != storedUid) {
+        return conflict(type, name,
+                        "Precondition failed: UID in precondition: " + uid + ", UID in object meta: " + storedUid);
     }
-    if (object["metadata"].value("resourceVersion", "").empty()) {
+    if (textAt(object, "/metadata/resourceVersion").empty()) {
         return invalid(type, name, "metadata.resourceVersion", "Invalid value: 0x0: must be specified for an update");
     }
-    if (object["metadata"].value("name", "") != name) {
-        return ApiStatus{400, "BadRequest",
-                         "the name of the object (" + object["metadata"].value("name", "") +
-                             ") does not match the name on the URL (" + name + ")"};
+    if (auto error = adoptNamespace(type, ns, object)) {
+        return *error;
     }
     return commit(type, ns, name, std::move(object), statusSubresource);
 }
@@ -354,14 +333,15 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
     const json &stored = it->second;
     const json &requestedVersion = patched["metadata"]["resourceVersion"];
     if (requestedVersion != stored["metadata"]["resourceVersion"]) {
-        return ApiStatus{
-            409,
-            "Conflict",
-            "Operation cannot be fulfilled on " + type.groupResource() + " \"" + name +
-                "\": the object has been modified; please apply your changes to the latest version and try again",
-            {{"name", name}, {"group", type.group}, {"kind", type.plural}}};
+        return conflict(type, name,
+                        "the object has been modified; please apply your changes to the latest version and try again");
     }
-    // Identity and server-owned fields cannot be changed by a patch.
+    // The uid is immutable; one left out is the stored one (kube's BeforeUpdate).
+    const json uid = patched["metadata"].value("uid", json());
+    if (!uid.is_null() && uid != "" && uid != stored["metadata"]["uid"]) {
+        return invalid(type, name, "metadata.uid", "Invalid value: " + uid.dump() + ": field is immutable");
+    }
+    // Server-owned fields cannot be changed by a write; name and namespace were checked against the URL.
     for (const char *field : {"name", "namespace", "uid", "creationTimestamp", "generation"}) {
         if (stored["metadata"].contains(field)) {
             patched["metadata"][field] = stored["metadata"][field];
@@ -381,7 +361,7 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
             patched.erase("status");
         }
     }
-    if (auto error = validate(type, patched, m_schemaless)) {
+    if (auto error = validateObject(type, patched, m_schemaless)) {
         return *error;
     }
     if (patched == stored) {
@@ -390,9 +370,13 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
     if (type.hasGeneration && patched.value("spec", json()) != stored.value("spec", json())) {
         patched["metadata"]["generation"] = stored["metadata"].value("generation", 1) + 1;
     }
+    const std::size_t bytes = patched.dump().size();
+    if (auto error = tooLarge(bytes)) {
+        return *error;
+    }
     bump(patched);
     it->second = patched;
-    record("MODIFIED", type, ns, patched);
+    record("MODIFIED", type, ns, patched, bytes);
     return asServed(type, patched);
 }
 
@@ -406,7 +390,7 @@ Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &n
     json object = it->second;
     m_objects.erase(it);
     bump(object);
-    record("DELETED", type, ns, object);
+    record("DELETED", type, ns, object, object.dump().size());
     return object;
 }
 
@@ -425,7 +409,7 @@ bool ObjectStore::updateStatus(const ResourceType &type, const std::string &ns, 
     }
     bump(updated);
     it->second = updated;
-    record("MODIFIED", type, ns, updated);
+    record("MODIFIED", type, ns, updated, updated.dump().size());
     return true;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sim/apistatus.h"
 #include "sim/patching.h"
 #include "sim/resourcetypes.h"
 
@@ -18,22 +19,6 @@
 
 namespace Curtain::Sim {
 
-// A metav1.Status failure, exactly as the API server writes it.
-struct ApiStatus
-{
-    int code = 500;
-    std::string reason;
-    std::string message;
-    nlohmann::json details = nullptr;
-
-    nlohmann::json toJson() const;
-};
-
-ApiStatus notFound(const ResourceType &type, const std::string &name);
-
-template <typename T>
-using Outcome = std::variant<T, ApiStatus>;
-
 struct StoredEvent
 {
     std::uint64_t resourceVersion = 0;
@@ -41,7 +26,12 @@ struct StoredEvent
     const ResourceType *resource = nullptr;
     std::string namespaceName;
     nlohmann::json object;
+    std::size_t bytes = 0; // the object's JSON, as the history's byte budget counts it
 };
+
+// The largest object the store keeps, as JSON. etcd keeps 1.5 MiB of protobuf; the sim allows as much
+// as one request body may carry, so that patches cannot grow an object without bound.
+constexpr std::size_t maxObjectBytes = 3 * 1024 * 1024;
 
 struct ListSnapshot
 {
@@ -50,12 +40,16 @@ struct ListSnapshot
     std::size_t matching = 0; // how many objects matched in all, of which `items` is a page
 };
 
-// The demo cluster's etcd: every object, one global resourceVersion counter, and a bounded event
-// history that watches resume from (older versions answer 410 Expired). Thread-safe.
+// The demo cluster's etcd: every object, one global resourceVersion counter, and an event history
+// that watches resume from (older versions answer 410 Expired), bounded in events and in bytes: a
+// few large objects written often must not hold the sim's memory, nor slow every watch that scans
+// the history. Thread-safe.
 class ObjectStore
 {
 public:
-    explicit ObjectStore(std::size_t historyLimit = 5000) : m_historyLimit(historyLimit) {}
+    explicit ObjectStore(std::size_t historyLimit = 5000, std::size_t historyBytes = 64 * 1024 * 1024)
+        : m_historyLimit(historyLimit), m_historyBytesLimit(historyBytes)
+    {}
 
     // Custom resources (HTTPRoute, VirtualService, TrafficSplit, Rollout…) accept any JSON object,
     // as a CRD without a structural schema does, so clients can be tested against malformed objects.
@@ -95,7 +89,8 @@ private:
     static std::string key(const ResourceType &type, const std::string &ns, const std::string &name);
     Outcome<nlohmann::json> commit(const ResourceType &type, const std::string &ns, const std::string &name,
                                    nlohmann::json patched, bool statusSubresource);
-    void record(const char *eventType, const ResourceType &type, const std::string &ns, const nlohmann::json &object);
+    void record(const char *eventType, const ResourceType &type, const std::string &ns, const nlohmann::json &object,
+                std::size_t bytes);
     std::uint64_t bump(nlohmann::json &object);
 
     mutable std::mutex m_mutex;
@@ -103,6 +98,8 @@ private:
     std::map<std::string, nlohmann::json> m_objects;
     std::deque<StoredEvent> m_history;
     std::size_t m_historyLimit;
+    std::size_t m_historyBytesLimit;
+    std::size_t m_historyBytes = 0;
     bool m_schemaless = false;
     std::uint64_t m_version = 100;
     std::uint64_t m_compactedThrough = 100;

@@ -1,5 +1,6 @@
 #include "sim/rolloutcontroller.h"
 
+#include "sim/jsonread.h"
 #include "sim/resourcetypes.h"
 
 #include <algorithm>
@@ -22,18 +23,6 @@ const char *const scaleDownAnnotation = "argo-rollouts.argoproj.io/scale-down-de
 const ResourceType &type(const char *kind)
 {
     return *findResourceTypeByKind(kind);
-}
-
-long long intAt(const json &object, const char *pointer, long long fallback)
-{
-    const json::json_pointer p(pointer);
-    return object.contains(p) && object.at(p).is_number_integer() ? object.at(p).get<long long>() : fallback;
-}
-
-std::string stringAt(const json &object, const char *pointer)
-{
-    const json::json_pointer p(pointer);
-    return object.contains(p) && object.at(p).is_string() ? object.at(p).get<std::string>() : std::string();
 }
 
 std::string rfc3339(Wall::time_point at)
@@ -175,9 +164,9 @@ json RolloutController::ensureReplicaSet(const json &rollout, const std::string 
             return std::holds_alternative<json>(patched) ? std::get<json>(patched) : rs;
         }
     }
-    json podTemplate = rollout["spec"].value("template", json::object());
+    json podTemplate = valueAt(rollout, "/spec/template", json::object());
     podTemplate["metadata"]["labels"][hashLabel] = hash;
-    json selector = rollout["spec"].value("selector", json::object());
+    json selector = valueAt(rollout, "/spec/selector", json::object());
     selector["matchLabels"][hashLabel] = hash;
     const json rs = {{"apiVersion", "apps/v1"},
                      {"kind", "ReplicaSet"},
@@ -202,7 +191,7 @@ json RolloutController::ensureReplicaSet(const json &rollout, const std::string 
 
 void RolloutController::scale(const json &rs, long long replicas)
 {
-    if (intAt(rs, "/spec/replicas", 1) == replicas) {
+    if (integerAt(rs, "/spec/replicas", 1) == replicas) {
         return;
     }
     m_store.patch(type("ReplicaSet"), rs["metadata"].value("namespace", ""), rs["metadata"].value("name", ""),
@@ -228,13 +217,13 @@ void RolloutController::reconcileOne(const json &rollout)
     const std::string ns = rollout["metadata"].value("namespace", "");
     const std::string name = rollout["metadata"].value("name", "");
     const std::string nowText = rfc3339(Wall::now());
-    const long long replicas = intAt(rollout, "/spec/replicas", 1);
+    const long long replicas = integerAt(rollout, "/spec/replicas", 1);
     const bool blueGreen = rollout.contains(json::json_pointer("/spec/strategy/blueGreen"));
     const json strategy = rollout.value(
         json::json_pointer(blueGreen ? "/spec/strategy/blueGreen" : "/spec/strategy/canary"), json::object());
     const json steps = blueGreen ? json::array() : strategy.value("steps", json::array());
     const long long stepCount = static_cast<long long>(steps.size());
-    const std::string podHash = podTemplateHash(rollout["spec"].value("template", json::object()));
+    const std::string podHash = podTemplateHash(valueAt(rollout, "/spec/template", json::object()));
     const std::string stepsHash = podTemplateHash(steps);
     json status = rollout.value("status", json::object());
 
@@ -287,7 +276,7 @@ void RolloutController::reconcileOne(const json &rollout)
     if (aborted && !status.contains("abortedAt")) {
         status["abortedAt"] = nowText;
     }
-    auto available = [](const json &rs) { return rs.is_null() ? 0LL : intAt(rs, "/status/availableReplicas", 0); };
+    auto available = [](const json &rs) { return rs.is_null() ? 0LL : integerAt(rs, "/status/availableReplicas", 0); };
     // A pause the user ended (promote cleared pauseConditions) or one whose time ran out.
     auto pauseOver = [&](const json &duration) {
         const json pauses = status.value("pauseConditions", json::array());
@@ -311,7 +300,7 @@ void RolloutController::reconcileOne(const json &rollout)
     };
 
     if (!blueGreen) {
-        long long index = std::clamp(intAt(status, "/currentStepIndex", 0), 0LL, stepCount);
+        long long index = std::clamp(integerAt(status, "/currentStepIndex", 0), 0LL, stepCount);
         if (promoteFull) {
             index = stepCount;
         }
@@ -366,7 +355,7 @@ void RolloutController::reconcileOne(const json &rollout)
         pointService(ns, strategy.value("stableService", ""), status.value("stableRS", ""));
         pointService(ns, strategy.value("canaryService", ""), podHash);
     } else {
-        std::string active = stringAt(status, "/blueGreen/activeSelector");
+        std::string active = textAt(status, "/blueGreen/activeSelector");
         if (!current.is_null() && podHash != active) {
             scale(current, aborted ? 0 : replicas);
             status["blueGreen"]["previewSelector"] = podHash;
@@ -418,7 +407,7 @@ void RolloutController::reconcileOne(const json &rollout)
             }
         }
         pointService(ns, strategy.value("activeService", ""), active);
-        pointService(ns, strategy.value("previewService", ""), stringAt(status, "/blueGreen/previewSelector"));
+        pointService(ns, strategy.value("previewService", ""), textAt(status, "/blueGreen/previewSelector"));
     }
 
     // Counts, conditions, phase and message, as the controller reports them.
@@ -427,22 +416,22 @@ void RolloutController::reconcileOne(const json &rollout)
     long long availableTotal = 0;
     for (const json &rs : m_store.all(type("ReplicaSet"))) {
         if (rs["metadata"].value("namespace", "") == ns && ownedBy(rs, rollout)) {
-            total += intAt(rs, "/status/replicas", 0);
-            ready += intAt(rs, "/status/readyReplicas", 0);
-            availableTotal += intAt(rs, "/status/availableReplicas", 0);
+            total += integerAt(rs, "/status/replicas", 0);
+            ready += integerAt(rs, "/status/readyReplicas", 0);
+            availableTotal += integerAt(rs, "/status/availableReplicas", 0);
             if (rs.value(json::json_pointer("/metadata/labels/rollouts-pod-template-hash"), "") == podHash) {
                 current = rs;
             }
         }
     }
-    const long long updated = current.is_null() ? 0 : intAt(current, "/status/replicas", 0);
+    const long long updated = current.is_null() ? 0 : integerAt(current, "/status/replicas", 0);
     status["replicas"] = total;
     status["updatedReplicas"] = updated;
     status["readyReplicas"] = ready;
     status["availableReplicas"] = availableTotal;
-    status["observedGeneration"] = std::to_string(intAt(rollout, "/metadata/generation", 1));
+    status["observedGeneration"] = std::to_string(integerAt(rollout, "/metadata/generation", 1));
     status["selector"] = "app=" + rollout.value(json::json_pointer("/spec/selector/matchLabels/app"), name);
-    if (const std::string restartAt = stringAt(rollout, "/spec/restartAt"); !restartAt.empty()) {
+    if (const std::string restartAt = textAt(rollout, "/spec/restartAt"); !restartAt.empty()) {
         status["restartedAt"] = restartAt;
     }
     const bool promoted = status.value("stableRS", "") == podHash;
@@ -468,7 +457,7 @@ void RolloutController::reconcileOne(const json &rollout)
         message = "more replicas need to be updated";
     } else if (availableTotal < updated) {
         message = "updated replicas are still becoming available";
-    } else if (blueGreen && stringAt(status, "/blueGreen/activeSelector") != podHash) {
+    } else if (blueGreen && textAt(status, "/blueGreen/activeSelector") != podHash) {
         message = "active service cutover pending";
     } else if (!blueGreen && total > updated) {
         message = "old replicas are pending termination";
@@ -522,16 +511,18 @@ void RolloutController::reconcileOne(const json &rollout)
 void RolloutController::advanceReplicaSets(Clock::time_point now)
 {
     auto unsettled = [](const json &rs) {
-        const long long desired = intAt(rs, "/spec/replicas", 1);
-        return intAt(rs, "/status/readyReplicas", -1) != desired || intAt(rs, "/status/replicas", -1) != desired ||
-               intAt(rs, "/status/observedGeneration", 0) != intAt(rs, "/metadata/generation", 1);
+        const long long desired = integerAt(rs, "/spec/replicas", 1);
+        return integerAt(rs, "/status/readyReplicas", -1) != desired ||
+               integerAt(rs, "/status/replicas", -1) != desired ||
+               integerAt(rs, "/status/observedGeneration", 0) != integerAt(rs, "/metadata/generation", 1);
     };
     for (const json &rs : m_store.select(type("ReplicaSet"), unsettled)) {
-        const std::string key = rs["metadata"].value("namespace", "") + "/" + rs["metadata"].value("name", "");
-        const long long desired = intAt(rs, "/spec/replicas", 1);
-        long long ready = std::max(0LL, intAt(rs, "/status/readyReplicas", 0));
+        const std::string ns = textAt(rs, "/metadata/namespace");
+        const std::string name = textAt(rs, "/metadata/name");
+        const long long desired = integerAt(rs, "/spec/replicas", 1);
+        long long ready = std::max(0LL, integerAt(rs, "/status/readyReplicas", 0));
         if (ready < desired) {
-            auto &next = m_nextPod[key];
+            auto &next = m_nextPod[ns + "/" + name];
             if (now < next) {
                 continue;
             }
@@ -540,15 +531,18 @@ void RolloutController::advanceReplicaSets(Clock::time_point now)
         } else {
             ready = desired; // scale-down is immediate
         }
-        m_store.updateStatus(type("ReplicaSet"), rs["metadata"].value("namespace", ""),
-                             rs["metadata"].value("name", ""), [&](json &object) {
-                                 json &status = object["status"];
-                                 status["replicas"] = desired;
-                                 status["readyReplicas"] = ready;
-                                 status["availableReplicas"] = ready;
-                                 status["fullyLabeledReplicas"] = desired;
-                                 status["observedGeneration"] = intAt(object, "/metadata/generation", 1);
-                             });
+        try {
+            m_store.updateStatus(type("ReplicaSet"), ns, name, [&](json &object) {
+                json &status = object["status"];
+                status["replicas"] = desired;
+                status["readyReplicas"] = ready;
+                status["availableReplicas"] = ready;
+                status["fullyLabeledReplicas"] = desired;
+                status["observedGeneration"] = integerAt(object, "/metadata/generation", 1);
+            });
+        } catch (const std::exception &) {
+            // A status some client replaced with a non-object stays as it is, the other pods go on.
+        }
     }
 }
 

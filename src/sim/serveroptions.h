@@ -24,6 +24,12 @@ struct ServerOptions
     std::string auditLogFile;
     // Custom resources accept any JSON object (a CRD without a schema), for tests of malformed objects.
     bool schemalessCustomResources = false;
+    // Watches open at once; more get 429 with Retry-After. The server keeps 32 workers beyond them for
+    // every other request, so open watches cannot starve lists, patches and probes.
+    int maxWatches = 96;
+    // A request must arrive whole, headers and body, within this many seconds, or its connection is
+    // closed: a slow client cannot hold a worker.
+    int readDeadlineSeconds = 30;
 
     bool requiresAuthentication() const { return !tokens.empty() || !tokenFile.empty(); }
 };

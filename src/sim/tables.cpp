@@ -1,5 +1,7 @@
 #include "sim/tables.h"
 
+#include "sim/jsonread.h"
+
 #include <ctime>
 #include <iomanip>
 #include <sstream>
@@ -44,9 +46,10 @@ json column(const std::string &name, const std::string &type, const std::string 
 std::string ports(const json &service)
 {
     std::string text;
-    const json list = service.value(json::json_pointer("/spec/ports"), json::array());
+    const json list = valueAt(service, "/spec/ports", json::array());
     for (const json &port : list) {
-        text += (text.empty() ? "" : ",") + std::to_string(port.value("port", 0)) + "/" + port.value("protocol", "TCP");
+        text += (text.empty() ? "" : ",") + std::to_string(integerAt(port, "/port", 0)) + "/" +
+                textAt(port, "/protocol", "TCP");
     }
     return text.empty() ? "<none>" : text;
 }
@@ -95,38 +98,38 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
                "CreationTimestamp is a timestamp representing the server time when this object was created."));
     json rows = json::array();
     for (const json &object : objects) {
-        json cells = json::array({object["metadata"].value("name", "")});
+        // Objects of schemaless kinds can hold anything: every cell reads without throwing.
+        json cells = json::array({textAt(object, "/metadata/name")});
         if (type.kind == "Deployment") {
-            const auto status = object.value("status", json::object());
-            cells.push_back(std::to_string(status.value("readyReplicas", 0)) + "/" +
-                            std::to_string(object.value(json::json_pointer("/spec/replicas"), 1)));
-            cells.push_back(status.value("updatedReplicas", 0));
-            cells.push_back(status.value("availableReplicas", 0));
+            cells.push_back(std::to_string(integerAt(object, "/status/readyReplicas", 0)) + "/" +
+                            std::to_string(integerAt(object, "/spec/replicas", 1)));
+            cells.push_back(integerAt(object, "/status/updatedReplicas", 0));
+            cells.push_back(integerAt(object, "/status/availableReplicas", 0));
         } else if (type.kind == "Service") {
             std::string selector;
-            const json selectorMap = object.value(json::json_pointer("/spec/selector"), json::object());
-            for (auto it = selectorMap.begin(); it != selectorMap.end(); ++it) {
+            const json selectorMap = valueAt(object, "/spec/selector", json::object());
+            for (auto it = selectorMap.begin(); selectorMap.is_object() && it != selectorMap.end(); ++it) {
                 selector += (selector.empty() ? "" : ",") + it.key() + "=" +
                             (it->is_string() ? it->get<std::string>() : it->dump());
             }
-            cells.push_back(object.value(json::json_pointer("/spec/type"), "ClusterIP"));
-            cells.push_back(object.value(json::json_pointer("/spec/clusterIP"), "None"));
+            cells.push_back(textAt(object, "/spec/type", "ClusterIP"));
+            cells.push_back(textAt(object, "/spec/clusterIP", "None"));
             cells.push_back("<none>");
             cells.push_back(ports(object));
             cells.push_back(selector.empty() ? "<none>" : selector);
         } else if (type.kind == "Rollout" || type.kind == "ReplicaSet") {
-            const auto status = object.value("status", json::object());
-            cells.push_back(object.value(json::json_pointer("/spec/replicas"), 1));
-            cells.push_back(status.value("replicas", 0));
-            cells.push_back(status.value(type.kind == "Rollout" ? "updatedReplicas" : "readyReplicas", 0));
+            cells.push_back(integerAt(object, "/spec/replicas", 1));
+            cells.push_back(integerAt(object, "/status/replicas", 0));
+            cells.push_back(
+                integerAt(object, type.kind == "Rollout" ? "/status/updatedReplicas" : "/status/readyReplicas", 0));
             if (type.kind == "Rollout") {
-                cells.push_back(status.value("availableReplicas", 0));
+                cells.push_back(integerAt(object, "/status/availableReplicas", 0));
             }
         } else if (type.kind == "HTTPRoute") {
             std::string hosts;
-            const json hostnames = object.value(json::json_pointer("/spec/hostnames"), json::array());
+            const json hostnames = valueAt(object, "/spec/hostnames", json::array());
             for (const json &host : hostnames) {
-                hosts += (hosts.empty() ? "" : ",") + host.get<std::string>();
+                hosts += (hosts.empty() ? "" : ",") + (host.is_string() ? host.get<std::string>() : host.dump());
             }
             cells.push_back(hosts);
         } else if (type.kind == "Namespace") {

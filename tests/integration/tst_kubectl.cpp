@@ -123,6 +123,54 @@ private Q_SLOTS:
         qInfo("kubectl patch → Curtain snapshot: %lld ms", sincePatch.elapsed());
     }
 
+    void create_isAcceptedAndReadBack()
+    {
+        int code = 0;
+        QString out = kubectl({QStringLiteral("create"), QStringLiteral("deployment"),
+                               QStringLiteral("made-by-kubectl"), QStringLiteral("--image=registry.demo.local/made:v1"),
+                               QStringLiteral("-n"), QStringLiteral("demo")},
+                              &code);
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("created")), qPrintable(out));
+        out = kubectl({QStringLiteral("get"), QStringLiteral("deployment"), QStringLiteral("made-by-kubectl"),
+                       QStringLiteral("-n"), QStringLiteral("demo"), QStringLiteral("-o"),
+                       QStringLiteral("jsonpath={.spec.template.spec.containers[0].image}")},
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QCOMPARE(out, QStringLiteral("registry.demo.local/made:v1"));
+    }
+
+    // What the sim refuses, kubectl prints in the words it prints for a real cluster.
+    void refusals_readAsFromARealServer_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("missing namespace")
+            << QStringList{QStringLiteral("create"),        QStringLiteral("deployment"), QStringLiteral("web"),
+                           QStringLiteral("--image=nginx"), QStringLiteral("-n"),         QStringLiteral("nowhere")}
+            << QStringLiteral(R"(namespaces "nowhere" not found)");
+        QTest::newRow("replicas over int32")
+            << QStringList{QStringLiteral("patch"),
+                           QStringLiteral("deployment"),
+                           QStringLiteral("checkout-blue"),
+                           QStringLiteral("-n"),
+                           QStringLiteral("demo"),
+                           QStringLiteral("--type"),
+                           QStringLiteral("merge"),
+                           QStringLiteral("-p"),
+                           QStringLiteral(R"({"spec":{"replicas":1000000000000}})")}
+            << QStringLiteral(R"(The Deployment "checkout-blue" is invalid: spec.replicas: Invalid value: )"
+                              R"(1000000000000: must be less than or equal to 2147483647)");
+    }
+    void refusals_readAsFromARealServer()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, expected);
+        int code = 0;
+        const QString out = kubectl(arguments, &code);
+        QVERIFY(code != 0);
+        QVERIFY2(out.contains(expected), qPrintable(out));
+    }
+
     void strategicPatchOnACustomResource_isRefusedLikeARealServer()
     {
         int code = 0;

@@ -145,6 +145,55 @@ private Q_SLOTS:
         QVERIFY(events.back().object["metadata"]["labels"]["n"] == "4");
     }
 
+    void history_isBoundedInBytesToo()
+    {
+        ObjectStore store(5000, 1 << 20); // room for thousands of events, but only one MiB of them
+        const std::string first = rvOf(store.create(services(), "shop", serviceObject()));
+        for (int i = 0; i < 8; ++i) { // each version carries a new 200 kB annotation
+            const json patch = {{"metadata", {{"annotations", {{"note", std::string(200 * 1024, char('a' + i))}}}}}};
+            QCOMPARE(
+                codeOf(store.patch(services(), "shop", "app", "application/merge-patch+json", patch.dump(), false)),
+                200);
+        }
+        std::vector<StoredEvent> events;
+        const auto deadline = std::chrono::steady_clock::now();
+        QCOMPARE(store.waitForEvents(services(), "shop", std::stoull(first), deadline, &events),
+                 ObjectStore::WaitResult::Expired);
+        // The most recent changes are still there to resume from.
+        QCOMPARE(store.waitForEvents(services(), "shop", store.currentResourceVersion() - 2, deadline, &events),
+                 ObjectStore::WaitResult::Events);
+        QCOMPARE(events.size(), 2u);
+    }
+
+    void patch_growingAnObjectPast3MiB_is413()
+    {
+        ObjectStore store;
+        store.create(services(), "shop", serviceObject());
+        const json big = {{"spec", {{"note", std::string(2 << 20, 'x')}}}};
+        QCOMPARE(codeOf(store.patch(services(), "shop", "app", "application/merge-patch+json", big.dump(), false)),
+                 200);
+        const json bigger = {{"spec", {{"more", std::string(2 << 20, 'y')}}}};
+        const auto refused =
+            store.patch(services(), "shop", "app", "application/merge-patch+json", bigger.dump(), false);
+        QCOMPARE(codeOf(refused), 413);
+        QCOMPARE(std::get<ApiStatus>(refused).reason, std::string("RequestEntityTooLarge"));
+        QVERIFY(!std::get<json>(store.get(services(), "shop", "app"))["spec"].contains("more"));
+    }
+
+    void jsonPatch_copyingMoreThan3MiB_is413BeforeItGrowsTheObject()
+    {
+        ObjectStore store;
+        store.create(services(), "shop", serviceObject());
+        json ops = json::array({{{"op", "add"}, {"path", "/spec/blob"}, {"value", std::string(1 << 20, 'x')}}});
+        for (int i = 0; i < 5; ++i) { // each copy adds another MiB: thousands would add gigabytes
+            ops.push_back({{"op", "copy"}, {"from", "/spec/blob"}, {"path", "/spec/copy" + std::to_string(i)}});
+        }
+        const auto refused = store.patch(services(), "shop", "app", "application/json-patch+json", ops.dump(), false);
+        QCOMPARE(codeOf(refused), 413);
+        QVERIFY2(std::get<ApiStatus>(refused).message.find("accumulated size increase of copy") != std::string::npos,
+                 std::get<ApiStatus>(refused).message.c_str());
+    }
+
     void labelSelector_supportsTheKubernetesSyntax_data()
     {
         QTest::addColumn<QString>("selector");

@@ -1,0 +1,82 @@
+#include "sim/admission.h"
+
+#include "sim/objectstore.h"
+
+#include <httplib.h>
+
+namespace Curtain::Sim {
+
+namespace {
+
+std::string mediaTypeOf(const std::string &contentType)
+{
+    std::string type = contentType.substr(0, contentType.find(';'));
+    while (!type.empty() && type.back() == ' ') {
+        type.pop_back();
+    }
+    return type;
+}
+
+bool writes(const httplib::Request &req)
+{
+    return req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
+}
+
+} // namespace
+
+namespace Admission {
+
+std::optional<ApiStatus> bodyLength(const httplib::Request &req)
+{
+    if (!writes(req) || (req.has_header("Content-Length") && !req.has_header("Transfer-Encoding"))) {
+        return std::nullopt;
+    }
+    return ApiStatus{411, "",
+                     "curtain-sim needs a Content-Length on writes: it refuses bodies over " +
+                         std::to_string(maxBodyBytes) + " bytes before reading them"};
+}
+
+std::optional<ApiStatus> jsonBody(const httplib::Request &req)
+{
+    if (mediaTypeOf(req.get_header_value("Content-Type")) == "application/json") {
+        return std::nullopt;
+    }
+    return ApiStatus{415, "UnsupportedMediaType",
+                     "the body of the request was in an unknown format - accepted media types include: "
+                     "application/json"};
+}
+
+std::optional<ApiStatus> namespaceExists(const ObjectStore &store, const ResourceType &type, const std::string &ns)
+{
+    const ResourceType &namespaces = *findResourceTypeByKind("Namespace");
+    if (!type.namespaced || std::holds_alternative<nlohmann::json>(store.get(namespaces, {}, ns))) {
+        return std::nullopt;
+    }
+    return notFound(namespaces, ns);
+}
+
+} // namespace Admission
+
+ApiStatus statusForCode(int code)
+{
+    switch (code) {
+    case 400:
+        return badRequest("the server could not read the request");
+    case 404:
+        return {404, "NotFound", "the server could not find the requested resource"};
+    case 405:
+        return {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"};
+    case 413:
+        return {413, "RequestEntityTooLarge", "Request entity too large: limit is " + std::to_string(maxBodyBytes)};
+    case 414:
+        return {414, "", "the request URI is too long"};
+    case 500:
+        return internalError("the request failed inside the server");
+    default:
+        return {code, "",
+                "the server responded with the status code " + std::to_string(code) +
+                    " but did not return more information"};
+    }
+}
+
+} // namespace Curtain::Sim

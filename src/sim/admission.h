@@ -1,0 +1,39 @@
+#pragma once
+
+#include "sim/apistatus.h"
+#include "sim/resourcetypes.h"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace httplib {
+struct Request;
+} // namespace httplib
+
+namespace Curtain::Sim {
+
+class ObjectStore;
+
+// kube-apiserver refuses write bodies over 3 MiB (MaxRequestBodyBytes) with 413.
+constexpr std::size_t maxBodyBytes = 3 * 1024 * 1024;
+
+// What the sim checks about a request before a handler or the store sees it, each answering the
+// Status a client gets, or nothing when the request may go on.
+namespace Admission {
+
+// A write must say how long its body is: cpp-httplib reads a chunked or length-less body whole,
+// with no limit, so the sim refuses those instead of reading them (411).
+std::optional<ApiStatus> bodyLength(const httplib::Request &req);
+// Creates and updates take JSON only (415); patch types are the store's to check.
+std::optional<ApiStatus> jsonBody(const httplib::Request &req);
+// NamespaceLifecycle: objects are created only in a namespace that exists (404).
+std::optional<ApiStatus> namespaceExists(const ObjectStore &store, const ResourceType &type, const std::string &ns);
+
+} // namespace Admission
+
+// The Status for an error cpp-httplib answers by itself: a request it cannot parse (400), a path no
+// route serves (404), a body over the limit (413), an unreadable URI (414).
+ApiStatus statusForCode(int code);
+
+} // namespace Curtain::Sim

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "sim/resourcetypes.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <variant>
+
+namespace Curtain::Sim {
+
+// A metav1.Status failure, exactly as the API server writes it.
+struct ApiStatus
+{
+    int code = 500;
+    std::string reason;
+    std::string message;
+    nlohmann::json details = nullptr;
+
+    nlohmann::json toJson() const;
+};
+
+template <typename T>
+using Outcome = std::variant<T, ApiStatus>;
+
+ApiStatus notFound(const ResourceType &type, const std::string &name);
+ApiStatus badRequest(const std::string &message);
+// An unexpected failure inside the sim, as kube-apiserver reports one of its own (NewInternalError).
+ApiStatus internalError(const std::string &what);
+
+} // namespace Curtain::Sim

@@ -1,0 +1,230 @@
+#include "sim/resourceapi.h"
+
+#include "sim/admission.h"
+#include "sim/clustermodel.h"
+#include "sim/httpsupport.h"
+#include "sim/jsonbody.h"
+#include "sim/jsonread.h"
+#include "sim/objectstore.h"
+#include "sim/rbac.h"
+#include "sim/requesttarget.h"
+#include "sim/tables.h"
+#include "sim/watchserver.h"
+
+#include <httplib.h>
+
+namespace Curtain::Sim {
+
+using namespace Http;
+using nlohmann::json;
+
+namespace {
+
+const ApiStatus noSuchResource{404, "NotFound", "the server could not find the requested resource"};
+const ApiStatus methodNotAllowed{405, "MethodNotAllowed",
+                                 "the server does not allow this method on the requested resource"};
+
+// A write's target: a named object of a known type, or its /status (`status` set).
+std::optional<Target> objectTarget(const httplib::Request &req, httplib::Response &res, bool *status)
+{
+    auto target = parseTarget(req.path);
+    if (!target || !target->type || target->name.empty()) {
+        sendStatus(res, methodNotAllowed);
+        return std::nullopt;
+    }
+    *status = target->subresource.size() == 1 && target->subresource[0] == "status";
+    if (!target->subresource.empty() && !*status) {
+        sendStatus(res, noSuchResource);
+        return std::nullopt;
+    }
+    return target;
+}
+
+} // namespace
+
+ResourceApi::ResourceApi(ObjectStore &store, ClusterModel &model, Faults &faults, ConnectionGuard &guard,
+                         const RbacRules *rbac)
+    : m_store(store), m_model(model), m_faults(faults), m_guard(guard), m_rbac(rbac)
+{}
+
+void ResourceApi::get(const httplib::Request &req, httplib::Response &res)
+{
+    const auto target = parseTarget(req.path);
+    if (!target) {
+        return sendStatus(res, noSuchResource);
+    }
+    if (target->discovery) {
+        const json document = apiResourceListDocument(target->group, target->version);
+        return document.is_null() ? sendStatus(res, noSuchResource) : sendJson(res, 200, document);
+    }
+    if (!target->type) {
+        return sendStatus(res, noSuchResource);
+    }
+    const ResourceType &type = *target->type;
+    if (type.kind == "Service" && !target->subresource.empty() && target->subresource[0] == "proxy") {
+        return proxyMetrics(res, *target);
+    }
+    if (target->name.empty()) {
+        return list(req, res, *target);
+    }
+    const auto object = m_store.get(type, target->namespaceName, target->name);
+    if (failed(object, res)) {
+        return;
+    }
+    if (wantsTable(req.get_header_value("Accept"))) {
+        return sendJson(res, 200, tableOf(type, {std::get<json>(object)}, m_store.currentResourceVersion()));
+    }
+    sendJson(res, 200, std::get<json>(object));
+}
+
+// The service proxy: /api/v1/namespaces/NS/services/NAME[:PORT]/proxy/PATH
+void ResourceApi::proxyMetrics(httplib::Response &res, const Target &target)
+{
+    const std::string service = target.name.substr(0, target.name.find(':'));
+    const auto text = m_model.exposition(target.namespaceName, service);
+    if (!text) {
+        return sendStatus(res, notFound(*target.type, service));
+    }
+    if (target.subresource.size() != 2 || target.subresource[1] != "metrics") {
+        return sendStatus(res, {404, "NotFound", "the service \"" + service + "\" serves only /metrics"});
+    }
+    res.set_content(*text, "text/plain; version=0.0.4; charset=utf-8");
+}
+
+void ResourceApi::list(const httplib::Request &req, httplib::Response &res, const Target &target)
+{
+    const ResourceType &type = *target.type;
+    ApiStatus error;
+    const auto filter = filterFor(req, &error);
+    if (!filter) {
+        return sendStatus(res, error);
+    }
+    if (truthy(param(req, "watch"))) {
+        return serveWatch({m_store, m_faults, m_guard}, req, res, type, target.namespaceName, *filter);
+    }
+    // limit + continue: the token carries the list's version and the next offset.
+    std::size_t offset = 0;
+    std::size_t limit = 0;
+    try {
+        const std::string token = param(req, "continue");
+        offset = token.empty() ? 0 : std::stoul(token.substr(token.find(':') + 1));
+    } catch (const std::exception &) {
+        return sendStatus(res, badRequest("continue key is not valid: " + param(req, "continue")));
+    }
+    try {
+        limit = param(req, "limit").empty() ? 0 : std::stoul(param(req, "limit"));
+    } catch (const std::exception &) {
+        return sendStatus(res, badRequest("limit must be a number"));
+    }
+    ListSnapshot snapshot = m_store.list(type, target.namespaceName, *filter, offset, limit);
+    json metadata = {{"resourceVersion", std::to_string(snapshot.resourceVersion)}};
+    if (limit > 0 && snapshot.matching > offset + limit) {
+        metadata["continue"] = std::to_string(snapshot.resourceVersion) + ":" + std::to_string(offset + limit);
+        metadata["remainingItemCount"] = snapshot.matching - offset - limit;
+    }
+    if (wantsTable(req.get_header_value("Accept"))) {
+        return sendJson(res, 200, tableOf(type, snapshot.items, snapshot.resourceVersion));
+    }
+    json items = json::array();
+    for (json &item : snapshot.items) {
+        if (type.builtin) {
+            item.erase("kind"); // built-in list items carry no kind or apiVersion
+            item.erase("apiVersion");
+        }
+        items.push_back(std::move(item));
+    }
+    sendJson(
+        res, 200,
+        {{"kind", type.kind + "List"}, {"apiVersion", type.groupVersion()}, {"metadata", metadata}, {"items", items}});
+}
+
+void ResourceApi::patch(const httplib::Request &req, httplib::Response &res)
+{
+    bool status = false;
+    if (const auto target = objectTarget(req, res, &status)) {
+        const auto patched = m_store.patch(*target->type, target->namespaceName, target->name,
+                                           req.get_header_value("Content-Type"), req.body, status);
+        if (!failed(patched, res)) {
+            sendJson(res, 200, std::get<json>(patched));
+        }
+    }
+}
+
+void ResourceApi::update(const httplib::Request &req, httplib::Response &res)
+{
+    bool status = false;
+    const auto target = objectTarget(req, res, &status);
+    if (!target) {
+        return;
+    }
+    if (const auto problem = Admission::jsonBody(req)) {
+        return sendStatus(res, *problem);
+    }
+    const auto updated = m_store.update(*target->type, target->namespaceName, target->name, req.body, status);
+    if (!failed(updated, res)) {
+        sendJson(res, 200, std::get<json>(updated));
+    }
+}
+
+void ResourceApi::create(const httplib::Request &req, httplib::Response &res)
+{
+    const auto target = parseTarget(req.path);
+    if (!target || !target->type || !target->name.empty()) {
+        return sendStatus(res, methodNotAllowed);
+    }
+    if (const auto problem = Admission::jsonBody(req)) {
+        return sendStatus(res, *problem);
+    }
+    const Outcome<json> parsed = parseBody(req.body);
+    if (failed(parsed, res)) {
+        return;
+    }
+    const json &object = std::get<json>(parsed);
+    if (!object.is_object()) {
+        return sendStatus(res, badRequest("the request body is not a JSON object"));
+    }
+    if (target->type->kind == "SelfSubjectAccessReview") {
+        return accessReview(object, res);
+    }
+    if (const auto problem = Admission::namespaceExists(m_store, *target->type, target->namespaceName)) {
+        return sendStatus(res, *problem);
+    }
+    const auto created = m_store.create(*target->type, target->namespaceName, object);
+    if (!failed(created, res)) {
+        sendJson(res, 201, std::get<json>(created));
+    }
+}
+
+// Answers "may I?" from the same rules the server enforces; nothing is stored.
+void ResourceApi::accessReview(const json &review, httplib::Response &res)
+{
+    std::string resource = textAt(review, "/spec/resourceAttributes/resource");
+    if (const std::string subresource = textAt(review, "/spec/resourceAttributes/subresource"); !subresource.empty()) {
+        resource += "/" + subresource;
+    }
+    const bool allowed = !m_rbac || m_rbac->allows(textAt(review, "/spec/resourceAttributes/verb"), resource,
+                                                   textAt(review, "/spec/resourceAttributes/namespace"));
+    json answer = review;
+    answer["kind"] = "SelfSubjectAccessReview";
+    answer["apiVersion"] = "authorization.k8s.io/v1";
+    answer["status"] = {{"allowed", allowed}};
+    if (!allowed) {
+        answer["status"]["denied"] = true;
+        answer["status"]["reason"] = "denied by the rules in " + m_rbac->source();
+    }
+    sendJson(res, 201, answer);
+}
+
+void ResourceApi::remove(const httplib::Request &req, httplib::Response &res)
+{
+    const auto target = parseTarget(req.path);
+    if (!target || !target->type || target->name.empty()) {
+        return sendStatus(res, methodNotAllowed);
+    }
+    const auto removed = m_store.remove(*target->type, target->namespaceName, target->name);
+    if (!failed(removed, res)) {
+        sendJson(res, 200, std::get<json>(removed));
+    }
+}
+
+} // namespace Curtain::Sim

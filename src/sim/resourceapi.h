@@ -1,0 +1,49 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+namespace httplib {
+struct Request;
+struct Response;
+} // namespace httplib
+
+namespace Curtain::Sim {
+
+class ClusterModel;
+class ConnectionGuard;
+class Faults;
+class ObjectStore;
+class RbacRules;
+struct Target;
+
+// The handlers of resource requests under /api and /apis: discovery, get, list (chunked with
+// limit+continue), watch, patch, update, create and delete, the /status subresource,
+// SelfSubjectAccessReview and each Service's /proxy/metrics. Each answers one request;
+// ApiServer puts them behind its authentication and its catching boundary.
+class ResourceApi
+{
+public:
+    ResourceApi(ObjectStore &store, ClusterModel &model, Faults &faults, ConnectionGuard &guard, const RbacRules *rbac);
+
+    void get(const httplib::Request &req, httplib::Response &res);
+    void patch(const httplib::Request &req, httplib::Response &res);
+    void update(const httplib::Request &req, httplib::Response &res);
+    void create(const httplib::Request &req, httplib::Response &res);
+    void remove(const httplib::Request &req, httplib::Response &res);
+
+private:
+    void list(const httplib::Request &req, httplib::Response &res, const Target &target);
+    void proxyMetrics(httplib::Response &res, const Target &target);
+    void accessReview(const nlohmann::json &review, httplib::Response &res);
+
+    ObjectStore &m_store;
+    ClusterModel &m_model;
+    Faults &m_faults;
+    ConnectionGuard &m_guard;
+    const RbacRules *m_rbac;
+};
+
+} // namespace Curtain::Sim

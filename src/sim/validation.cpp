@@ -1,0 +1,365 @@
+#include "sim/validation.h"
+
+#include "sim/jsonbody.h"
+
+#include <regex>
+
+namespace Curtain::Sim {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr long long int32Max = 2147483647;
+constexpr std::size_t annotationsMaxBytes = 256 * 1024; // kube's TotalAnnotationSizeLimitB
+
+// The type names of OpenAPI, as a structural schema reports a mismatch.
+std::string typeName(const json &value)
+{
+    switch (value.type()) {
+    case json::value_t::object:
+        return "object";
+    case json::value_t::array:
+        return "array";
+    case json::value_t::string:
+        return "string";
+    case json::value_t::boolean:
+        return "boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+        return "integer";
+    case json::value_t::number_float:
+        return "number";
+    default:
+        return "null";
+    }
+}
+
+bool hasType(const json &value, const std::string &expected)
+{
+    const std::string actual = typeName(value);
+    return actual == expected || (expected == "number" && actual == "integer");
+}
+
+// Walks one object and remembers the first problem, in the words of kube-apiserver's field errors.
+class Checker
+{
+public:
+    Checker(const ResourceType &type, std::string name) : m_type(type), m_name(std::move(name)) {}
+
+    bool failed() const { return m_error.has_value(); }
+    std::optional<ApiStatus> result() const { return m_error; }
+
+    void fail(const std::string &field, const std::string &detail)
+    {
+        if (!m_error) {
+            m_error = invalid(m_type, m_name, field, detail);
+        }
+    }
+    void invalidValue(const std::string &field, const json &value, const std::string &why)
+    {
+        fail(field, "Invalid value: " + value.dump() + ": " + why);
+    }
+    // A value of the wrong type, as a structural schema words it.
+    bool typedValue(const json &value, const std::string &field, const std::string &expected)
+    {
+        if (hasType(value, expected)) {
+            return !failed();
+        }
+        const std::string actual = typeName(value);
+        fail(field, "Invalid value: \"" + actual + "\": " + field + " in body must be of type " + expected + ": \"" +
+                        actual + "\"");
+        return false;
+    }
+    // A present value of the wrong type; a missing one passes (see required).
+    bool typed(const json &parent, const char *key, const std::string &field, const std::string &expected)
+    {
+        if (!parent.is_object() || !parent.contains(key)) {
+            return !failed();
+        }
+        return typedValue(parent[key], field, expected);
+    }
+    bool required(const json &parent, const char *key, const std::string &field, const std::string &expected)
+    {
+        if (!parent.is_object() || !parent.contains(key) || parent[key].is_null()) {
+            fail(field, "Required value");
+            return false;
+        }
+        return typed(parent, key, field, expected);
+    }
+    void int32Range(const json &parent, const char *key, const std::string &field, long long minimum)
+    {
+        if (!typed(parent, key, field, "integer") || !parent.contains(key)) {
+            return;
+        }
+        const json &value = parent[key];
+        if (value.is_number_unsigned() && value.get<unsigned long long>() > static_cast<unsigned long long>(int32Max)) {
+            invalidValue(field, value, "must be less than or equal to " + std::to_string(int32Max));
+        } else if (value.get<long long>() > int32Max) {
+            invalidValue(field, value, "must be less than or equal to " + std::to_string(int32Max));
+        } else if (value.get<long long>() < minimum) {
+            invalidValue(field, value, "must be greater than or equal to " + std::to_string(minimum));
+        }
+    }
+
+    const ResourceType &type() const { return m_type; }
+
+private:
+    const ResourceType &m_type;
+    std::string m_name;
+    std::optional<ApiStatus> m_error;
+};
+
+std::string indexed(const std::string &field, std::size_t i)
+{
+    return field + "[" + std::to_string(i) + "]";
+}
+
+// Each element of the list at parent[key] that is an object, with its field path; wrong types fail.
+template <typename Each>
+void forEachObject(Checker &check, const json &parent, const char *key, const std::string &field, Each each)
+{
+    if (!check.typed(parent, key, field, "array") || !parent.is_object() || !parent.contains(key)) {
+        return;
+    }
+    const json &list = parent[key];
+    for (std::size_t i = 0; i < list.size() && !check.failed(); ++i) {
+        if (!check.typedValue(list[i], indexed(field, i), "object")) {
+            return;
+        }
+        each(list[i], indexed(field, i));
+    }
+}
+
+// Names as kube-apiserver checks them: a Service's name becomes a DNS label (RFC 1035), a
+// Namespace's is one (RFC 1123); everything else, custom resources too, is an RFC 1123 subdomain.
+std::optional<std::string> nameProblem(const ResourceType &type, const std::string &name)
+{
+    static const std::regex subdomain("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    static const std::regex label("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    static const std::regex dns1035("[a-z]([-a-z0-9]*[a-z0-9])?");
+    const bool isLabel = type.builtin && (type.kind == "Service" || type.kind == "Namespace");
+    if (name.size() > (isLabel ? 63u : 253u)) {
+        return "must be no more than " + std::to_string(isLabel ? 63 : 253) + " characters";
+    }
+    if (type.builtin && type.kind == "Service" && !std::regex_match(name, dns1035)) {
+        return "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+               "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', "
+               "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+    }
+    if (type.builtin && type.kind == "Namespace" && !std::regex_match(name, label)) {
+        return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
+               "start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
+               "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+    }
+    if (!isLabel && !std::regex_match(name, subdomain)) {
+        return "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and "
+               "must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
+               "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+    }
+    return std::nullopt;
+}
+
+void checkMetadata(Checker &check, const json &metadata)
+{
+    if (!check.required(metadata, "name", "metadata.name", "string")) {
+        return;
+    }
+    const std::string name = metadata["name"].get<std::string>();
+    if (name.empty()) {
+        return check.fail("metadata.name", "Required value: name or generateName is required");
+    }
+    if (const auto problem = nameProblem(check.type(), name)) {
+        return check.invalidValue("metadata.name", name, *problem);
+    }
+    check.typed(metadata, "namespace", "metadata.namespace", "string");
+    check.typed(metadata, "uid", "metadata.uid", "string");
+    std::size_t annotationBytes = 0;
+    for (const char *map : {"labels", "annotations"}) {
+        const std::string field = std::string("metadata.") + map;
+        if (!check.typed(metadata, map, field, "object") || !metadata.contains(map)) {
+            continue;
+        }
+        for (auto it = metadata[map].begin(); it != metadata[map].end() && !check.failed(); ++it) {
+            check.typed(metadata[map], it.key().c_str(), field + "[" + it.key() + "]", "string");
+            if (std::string(map) == "annotations" && it->is_string()) {
+                annotationBytes += it.key().size() + it->get_ref<const std::string &>().size();
+            }
+        }
+    }
+    if (annotationBytes > annotationsMaxBytes) {
+        check.fail("metadata.annotations",
+                   "Too long: must have at most " + std::to_string(annotationsMaxBytes) + " bytes");
+    }
+}
+
+void checkPodTemplate(Checker &check, const json &spec)
+{
+    if (!check.required(spec, "template", "spec.template", "object") ||
+        !check.required(spec["template"], "spec", "spec.template.spec", "object")) {
+        return;
+    }
+    const json &podSpec = spec["template"]["spec"];
+    if (!check.required(podSpec, "containers", "spec.template.spec.containers", "array")) {
+        return;
+    }
+    if (podSpec["containers"].empty()) {
+        return check.fail("spec.template.spec.containers", "Required value");
+    }
+    forEachObject(check, podSpec, "containers", "spec.template.spec.containers", [&](const json &c, const auto &at) {
+        check.required(c, "name", at + ".name", "string");
+        check.required(c, "image", at + ".image", "string");
+    });
+}
+
+void checkWorkload(Checker &check, const json &spec)
+{
+    check.int32Range(spec, "replicas", "spec.replicas", 0);
+    if (check.type().kind == "Rollout") {
+        return; // Argo's schema leaves the template to the controller's own checks
+    }
+    if (check.required(spec, "selector", "spec.selector", "object")) {
+        checkPodTemplate(check, spec);
+    }
+}
+
+void checkService(Checker &check, const json &spec)
+{
+    check.typed(spec, "selector", "spec.selector", "object");
+    if (spec.contains("selector") && spec["selector"].is_object()) {
+        for (auto it = spec["selector"].begin(); it != spec["selector"].end() && !check.failed(); ++it) {
+            check.typed(spec["selector"], it.key().c_str(), "spec.selector[" + it.key() + "]", "string");
+        }
+    }
+    // kube also requires ports of most Services; the sim's clients and model never need them.
+    forEachObject(check, spec, "ports", "spec.ports", [&](const json &port, const std::string &at) {
+        if (check.required(port, "port", at + ".port", "integer")) {
+            const long long number = port["port"].get<long long>();
+            if (number < 1 || number > 65535) {
+                check.invalidValue(at + ".port", port["port"], "must be between 1 and 65535, inclusive");
+            }
+        }
+    });
+}
+
+// A weight of a mesh route: an integer from 0 to `maximum`.
+void checkWeight(Checker &check, const json &backend, const std::string &at, long long maximum)
+{
+    if (!backend.contains("weight")) {
+        return;
+    }
+    const json &weight = backend["weight"];
+    if (!weight.is_number_integer() || weight.get<long long>() < 0 || weight.get<long long>() > maximum) {
+        check.invalidValue(at + ".weight", weight, "must be an integer from 0 to " + std::to_string(maximum));
+    }
+}
+
+void checkHttpRoute(Checker &check, const json &spec)
+{
+    if (check.typed(spec, "hostnames", "spec.hostnames", "array") && spec.contains("hostnames")) {
+        for (std::size_t i = 0; i < spec["hostnames"].size() && !check.failed(); ++i) {
+            check.typedValue(spec["hostnames"][i], indexed("spec.hostnames", i), "string");
+        }
+    }
+    forEachObject(check, spec, "rules", "spec.rules", [&](const json &rule, const std::string &ruleAt) {
+        forEachObject(check, rule, "backendRefs", ruleAt + ".backendRefs", [&](const json &ref, const auto &at) {
+            check.required(ref, "name", at + ".name", "string");
+            check.typed(ref, "port", at + ".port", "integer");
+            checkWeight(check, ref, at, 1000000);
+        });
+    });
+}
+
+void checkVirtualService(Checker &check, const json &spec)
+{
+    forEachObject(check, spec, "http", "spec.http", [&](const json &http, const std::string &httpAt) {
+        forEachObject(check, http, "route", httpAt + ".route", [&](const json &route, const std::string &at) {
+            if (check.required(route, "destination", at + ".destination", "object")) {
+                check.required(route["destination"], "host", at + ".destination.host", "string");
+            }
+            // Istio's weight is an int32 the webhook keeps at or below 100.
+            checkWeight(check, route, at, int32Max);
+        });
+    });
+}
+
+void checkTrafficSplit(Checker &check, const json &spec)
+{
+    check.typed(spec, "service", "spec.service", "string");
+    forEachObject(check, spec, "backends", "spec.backends", [&](const json &backend, const std::string &at) {
+        check.required(backend, "service", at + ".service", "string");
+        checkWeight(check, backend, at, int32Max);
+    });
+}
+
+void checkSpec(Checker &check, const json &object)
+{
+    const ResourceType &type = check.type();
+    const bool needsSpec =
+        !type.builtin || type.kind == "Deployment" || type.kind == "ReplicaSet" || type.kind == "Service";
+    if (!needsSpec) {
+        return;
+    }
+    if (!type.builtin && !check.required(object, "spec", "spec", "object")) {
+        return;
+    }
+    if (!check.typed(object, "spec", "spec", "object")) {
+        return;
+    }
+    const json spec = object.value("spec", json::object());
+    if (type.kind == "Deployment" || type.kind == "ReplicaSet" || type.kind == "Rollout") {
+        checkWorkload(check, spec);
+    } else if (type.kind == "Service") {
+        checkService(check, spec);
+    } else if (type.kind == "HTTPRoute") {
+        checkHttpRoute(check, spec);
+    } else if (type.kind == "VirtualService") {
+        checkVirtualService(check, spec);
+    } else if (type.kind == "TrafficSplit") {
+        checkTrafficSplit(check, spec);
+    }
+}
+
+} // namespace
+
+ApiStatus invalid(const ResourceType &type, const std::string &name, const std::string &field,
+                  const std::string &detail)
+{
+    // kube-apiserver names the kind with its group: Deployment.apps, HTTPRoute.gateway.networking.k8s.io.
+    const std::string qualifiedKind = type.group.empty() ? type.kind : type.kind + "." + type.group;
+    const bool required = detail.rfind("Required value", 0) == 0;
+    json cause = {{"reason", required ? "FieldValueRequired" : "FieldValueInvalid"}, {"message", detail}};
+    if (!field.empty()) {
+        cause["field"] = field;
+    }
+    return {422,
+            "Invalid",
+            qualifiedKind + " \"" + name + "\" is invalid: " + (field.empty() ? "" : field + ": ") + detail,
+            {{"name", name}, {"kind", type.kind}, {"group", type.group}, {"causes", {cause}}}};
+}
+
+std::optional<ApiStatus> validateObject(const ResourceType &type, const json &object, bool schemaless)
+{
+    if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object()) {
+        return invalid(type, "", "metadata", "Required value");
+    }
+    const json &metadata = object["metadata"];
+    const std::string name = metadata.value("name", json()).is_string() ? metadata["name"].get<std::string>() : "";
+    Checker check(type, name);
+    try {
+        if (nestedDeeperThan(object, maxJsonDepth)) {
+            check.fail("", "must not nest deeper than " + std::to_string(maxJsonDepth) + " levels");
+        }
+        checkMetadata(check, metadata);
+        if (!check.failed() && !(schemaless && !type.builtin)) {
+            checkSpec(check, object);
+        }
+    } catch (const std::exception &) {
+        // The checks test every type before they read a value; should one still throw, the object is
+        // refused, not the request failed.
+        check.fail("", "does not match the schema of " + type.kind);
+    }
+    return check.result();
+}
+
+} // namespace Curtain::Sim
