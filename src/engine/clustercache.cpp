@@ -211,6 +211,7 @@ void ClusterCache::updateState()
             state = ConnectionState::Reconnecting;
             detail = informer->lastError();
             m_failureKind = informer->lastErrorKind();
+            m_failureStatus = informer->lastErrorStatus();
         } else if (state == ConnectionState::Live && informer->state() == Informer::State::Listing) {
             state = ConnectionState::Connecting;
         }

@@ -49,10 +49,10 @@ public:
     void start();
     bool hasSynced() const;
     ConnectionState state() const { return m_state; }
-    QString stateDetail() const { return m_failureDetail; } // why the state is not Live
     Core::DataFreshness freshness() const { return m_freshness; }
     // The kind of the failure that keeps the cache from syncing (Unauthorized, Unreachable, …).
     Core::ErrorKind failureKind() const { return m_failureKind; }
+    int failureStatus() const { return m_failureStatus; } // and its HTTP status, if any
     QString failureDetail() const { return m_failureDetail; }
 
     // One consistent moment of every collection. Objects are shared with the cache, not copied.
@@ -87,6 +87,7 @@ private:
     ConnectionState m_state = ConnectionState::Connecting;
     Core::DataFreshness m_freshness;
     Core::ErrorKind m_failureKind = Core::ErrorKind::Unreachable;
+    int m_failureStatus = 0;
     QString m_failureDetail;
     QString m_announcedDetail;
     qint64 m_lastProbeMs = 0;    // the last answered heartbeat

@@ -51,6 +51,16 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
     m_rebuild.setInterval(0); // coalesce the burst of events one change causes into one snapshot
     connect(&m_rebuild, &QTimer::timeout, this, &ReleaseEngine::rebuild);
     m_recheck.setInterval(60'000); // permissions can change without any object changing
+    m_syncDeadline = new QTimer(this);
+    m_syncDeadline->setSingleShot(true);
+    m_syncDeadline->setInterval(syncDeadlineMs);
+    connect(m_syncDeadline, &QTimer::timeout, this, [this] {
+        m_syncDeadlinePassed = true;
+        if (!m_cache->hasSynced() && m_cache->state() != ConnectionState::Reconnecting) {
+            return; // listing again right now: the next failure, if any, ends the wait
+        }
+        onConnection();
+    });
     connect(&m_recheck, &QTimer::timeout, this, &ReleaseEngine::scheduleRebuild);
     connect(m_cache, &ClusterCache::changed, this, &ReleaseEngine::scheduleRebuild);
     connect(m_cache, &ClusterCache::connectionChanged, this, &ReleaseEngine::onConnection);
@@ -92,7 +102,7 @@ void ReleaseEngine::startOnThread()
 void ReleaseEngine::republish()
 {
     QMetaObject::invokeMethod(this, [this] {
-        Q_EMIT connectionChanged(m_cache->state(), m_cache->stateDetail());
+        Q_EMIT connectionChanged(m_cache->state(), m_cache->failureDetail());
         Q_EMIT freshnessChanged(m_cache->freshness());
         if (m_cache->hasSynced()) {
             rebuild();
@@ -134,13 +144,32 @@ void ReleaseEngine::onConnection()
     }
     const bool synced = m_cache->hasSynced();
     if (m_cache->state() == ConnectionState::Reconnecting && !synced) {
+        // A busy or flaky server (5xx, 429, a timeout) gets the informers' retries until the sync
+        // deadline; a refused connection or credential, or a server that is not one, does not heal
+        // by waiting.
+        const Core::ErrorKind kind = m_cache->failureKind();
+        const bool transient = kind == Core::ErrorKind::Server || kind == Core::ErrorKind::Timeout;
+        if (transient && !m_syncDeadlinePassed) {
+            if (!m_syncDeadline->isActive()) {
+                m_syncDeadline->start();
+            }
+            return;
+        }
         // Keep what went wrong: a refused credential is not a network problem.
-        const Core::Error error = Core::makeError(m_cache->failureKind(), m_cache->failureDetail());
+        const Core::Error error =
+            Core::makeError(kind,
+                            m_syncDeadlinePassed ? QStringLiteral("%1 (still failing after %2 s of retries)")
+                                                       .arg(m_cache->failureDetail())
+                                                       .arg(syncDeadlineMs / 1000)
+                                                 : m_cache->failureDetail(),
+                            m_cache->failureStatus());
         for (const auto &waiter : std::exchange(m_syncWaiters, {})) {
             waiter->addResult(error);
             waiter->finish();
         }
     } else if (synced) {
+        m_syncDeadline->stop();
+        m_syncDeadlinePassed = false;
         rebuild();
         for (const auto &waiter : std::exchange(m_syncWaiters, {})) {
             waiter->addResult(m_releases);

@@ -127,6 +127,9 @@ private:
     Metrics::ScrapeSource *m_metrics = nullptr;
     QTimer m_rebuild;
     QTimer m_recheck;
+    QTimer *m_syncDeadline = nullptr; // transient failures while syncing are retried until it fires
+    bool m_syncDeadlinePassed = false;
+    static constexpr int syncDeadlineMs = 20'000;
     Core::ReleaseSnapshots m_releases;
     QList<std::shared_ptr<QPromise<Core::Result<Core::ReleaseSnapshots>>>> m_syncWaiters;
 };

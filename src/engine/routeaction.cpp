@@ -10,6 +10,8 @@
 
 #include <QTimer>
 
+#include <algorithm>
+
 namespace Curtain::Engine {
 
 using Core::ActionOutcome;
@@ -93,6 +95,8 @@ void RouteAction::write(const Json &route)
         return finish(patch.error());
     }
     const QString path = patch.value().path;
+    m_writtenOver = Kube::resourceVersion(route);
+    m_readBacks = 0;
     Core::onFinished(m_client->patch(path, patch.value().type, patch.value().body), this,
                      [this, path](const Result<Json> &written) {
                          if (written.ok()) {
@@ -100,6 +104,11 @@ void RouteAction::write(const Json &route)
                          }
                          readBack(path, written.ok() ? std::nullopt : std::optional<Core::Error>(written.error()));
                      });
+}
+
+bool RouteAction::answeredFailure(const Core::Error &error)
+{
+    return !error.requestSent && (error.httpStatus >= 500 || error.httpStatus == 429);
 }
 
 bool RouteAction::outcomeUnknown(const Core::Error &error)
@@ -171,6 +180,13 @@ void RouteAction::judge(const QString &path, std::optional<Core::Error> writeErr
                               .arg(after.blue.trafficPercent)
                               .arg(after.green.trafficPercent)
                               .arg(Core::colorName(after.stable));
+    const bool unchanged = Kube::resourceVersion(route.value()) == m_writtenOver;
+    if (writeError && answeredFailure(*writeError) && unchanged && m_writes++ < writeAttempts) {
+        // The server said it failed (5xx, 429) and the route is as it was: the write is conditional
+        // on this resourceVersion, so sending it again cannot apply it twice.
+        const int waitMs = std::clamp(writeError->retryAfterSeconds * 1000, 200, 2000);
+        return QTimer::singleShot(waitMs, this, [this, fresh = route.value()] { write(fresh); });
+    }
     if (writeError && outcomeUnknown(*writeError)) {
         if (++m_readBacks < readBackAttempts) {
             return retryReadBack(path, writeError); // a slow server may still be storing it

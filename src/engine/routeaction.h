@@ -44,6 +44,7 @@ private:
     void retryReadBack(const QString &path, std::optional<Core::Error> writeError);
     void judge(const QString &path, std::optional<Core::Error> writeError);
     static bool outcomeUnknown(const Core::Error &writeError);
+    static bool answeredFailure(const Core::Error &writeError);
     Core::Error notConfirmed(const Core::Error &writeError, const QString &nowShown) const;
     Core::Result<Kube::Json> routeInCache() const;
     Core::ReleaseSnapshot readFromCache(const Kube::Json &route) const;
@@ -57,6 +58,8 @@ private:
     const Adapters::RouteAdapter *m_adapter;
     Core::TargetState m_target;
     int m_readBacks = 0;     // read-backs retried so far
+    int m_writes = 1;        // writes sent so far
+    QString m_writtenOver;   // the route's resourceVersion the write was conditional on
     QString m_readBackError; // why the last read-back failed, when the write's own reply had to do
 
     // A write whose answer was lost is read back up to three times (at once, then after 1 s and
@@ -64,6 +67,8 @@ private:
     static constexpr int readBackAttempts = 3;
     static constexpr int readBackDelayMs = 1000;
     static constexpr int readBackTimeoutMs = 5000;
+    // A write the server refused with 5xx or 429 is sent again (still conditional) up to 3 times.
+    static constexpr int writeAttempts = 3;
 };
 
 } // namespace Curtain::Engine

@@ -284,6 +284,7 @@ void Informer::retryLater(const Core::Error &why)
     m_relistNeeded = true;
     m_lastError = why.message;
     m_lastErrorKind = why.kind;
+    m_lastErrorStatus = why.httpStatus;
     const int retryAfterSeconds = why.retryAfterSeconds;
     ++m_failures;
     const double base = std::min(30.0, 0.8 * std::pow(2.0, std::min(m_failures - 1, 6)));

@@ -67,6 +67,7 @@ public:
     QString lastError() const { return m_lastError; }
     // The kind of the last failure (Unreachable, Unauthorized, Forbidden, …), for callers that branch on it.
     Core::ErrorKind lastErrorKind() const { return m_lastErrorKind; }
+    int lastErrorStatus() const { return m_lastErrorStatus; } // its HTTP status, 0 when none came
     QString collectionPath() const { return m_path; }
 
 Q_SIGNALS:
@@ -98,6 +99,7 @@ private:
     QString m_resourceVersion;
     QString m_lastError;
     Core::ErrorKind m_lastErrorKind = Core::ErrorKind::Unreachable;
+    int m_lastErrorStatus = 0;
     State m_state = State::Idle;
     bool m_optional = false;
     bool m_synced = false;

@@ -143,6 +143,9 @@ bool ApiServer::applyFaults(const httplib::Request &req, httplib::Response &res,
     if (decision.delayMs > 0) {
         std::this_thread::sleep_for(std::chrono::milliseconds(decision.delayMs)); // the injected slowness itself
     }
+    if (decision.writeDelayMs > 0 && (req.method == "PATCH" || req.method == "PUT")) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(decision.writeDelayMs)); // a write that lands late
+    }
     if (decision.status == 0) {
         return false;
     }
@@ -173,6 +176,9 @@ void ApiServer::routes()
     auto resource = [this](void (ResourceApi::*handler)(const httplib::Request &, httplib::Response &)) {
         return boundary([this, handler](const httplib::Request &req, httplib::Response &res) {
             (m_resources.get()->*handler)(req, res);
+            if (const int ms = m_faults.writeReplyDelayMs(); ms > 0 && (req.method == "PATCH" || req.method == "PUT")) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(ms)); // applied; the answer comes late
+            }
         });
     };
     svr.Get("/(api|apis)/.*", resource(&ResourceApi::get));

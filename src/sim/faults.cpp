@@ -22,6 +22,10 @@ std::string Faults::apply(const json &plan)
             m_retryAfterSeconds = it->get<int>();
         } else if (key == "delayMs" && it->is_number_integer()) {
             m_delayMs = it->get<int>();
+        } else if (key == "writeDelayMs" && it->is_number_integer()) {
+            m_writeDelayMs = it->get<int>();
+        } else if (key == "writeReplyDelayMs" && it->is_number_integer()) {
+            m_writeReplyDelayMs = it->get<int>();
         } else if (key == "dropWatches" && it->is_boolean()) {
             if (it->get<bool>()) {
                 ++m_dropGeneration;
@@ -32,8 +36,8 @@ std::string Faults::apply(const json &plan)
             m_argoControllerDown = it->get<bool>();
         } else {
             return "unknown or mistyped fault \"" + key +
-                   "\" (errorRate, errorStatus, throttleRate, retryAfterSeconds, delayMs, dropWatches, expireResumes, "
-                   "argoControllerDown)";
+                   "\" (errorRate, errorStatus, throttleRate, retryAfterSeconds, delayMs, writeDelayMs, "
+                   "writeReplyDelayMs, dropWatches, expireResumes, argoControllerDown)";
         }
     }
     return {};
@@ -47,6 +51,8 @@ json Faults::plan() const
             {"throttleRate", m_throttleRate},
             {"retryAfterSeconds", m_retryAfterSeconds},
             {"delayMs", m_delayMs},
+            {"writeDelayMs", m_writeDelayMs},
+            {"writeReplyDelayMs", m_writeReplyDelayMs.load()},
             {"expireResumes", m_expireResumes.load()},
             {"argoControllerDown", m_argoControllerDown.load()}};
 }
@@ -56,6 +62,7 @@ Faults::Decision Faults::decide()
     std::lock_guard lock(m_mutex);
     Decision decision;
     decision.delayMs = m_delayMs;
+    decision.writeDelayMs = m_writeDelayMs;
     std::uniform_real_distribution<double> roll(0.0, 1.0);
     if (m_throttleRate > 0 && roll(m_random) < m_throttleRate) {
         decision.status = 429;

@@ -21,10 +21,13 @@ public:
         int status = 0; // 0: serve normally
         int retryAfterSeconds = 0;
         int delayMs = 0;
+        int writeDelayMs = 0; // before a write is applied: the client may give up before it lands
     };
 
     // Applies a JSON plan: {"errorRate":0.2,"errorStatus":503,"throttleRate":0.1,"retryAfterSeconds":1,
-    // "delayMs":200,"dropWatches":true,"expireResumes":true,"argoControllerDown":true}. Unknown keys are an error.
+    // "delayMs":200,"writeDelayMs":20000,"writeReplyDelayMs":20000,"dropWatches":true,"expireResumes":true,
+    // "argoControllerDown":true}. Unknown keys are an error. writeDelayMs holds a write before it is
+    // applied; writeReplyDelayMs applies it and then holds the reply (a reply lost on the way back).
     std::string apply(const nlohmann::json &plan);
     nlohmann::json plan() const;
 
@@ -33,6 +36,7 @@ public:
     bool expireResumes() const { return m_expireResumes.load(); }
     // The Argo Rollouts controller has stopped: Rollouts keep whatever status they had.
     bool argoControllerDown() const { return m_argoControllerDown.load(); }
+    int writeReplyDelayMs() const { return m_writeReplyDelayMs.load(); }
 
 private:
     mutable std::mutex m_mutex;
@@ -41,6 +45,8 @@ private:
     double m_throttleRate = 0.0;
     int m_retryAfterSeconds = 1;
     int m_delayMs = 0;
+    int m_writeDelayMs = 0;
+    std::atomic<int> m_writeReplyDelayMs{0};
     std::atomic<std::uint64_t> m_dropGeneration{0};
     std::atomic<bool> m_expireResumes{false};
     std::atomic<bool> m_argoControllerDown{false};

@@ -1,0 +1,111 @@
+// A write's report is the truth, as a script sees it from curtainctl against a real curtain-sim
+// with injected faults: a write whose answer is lost is confirmed by reading it back; a write that
+// lands after the client gave up is "sent, not confirmed" (exit 5) with what the cluster shows —
+// and it does land; transient 5xx while syncing and writing do not fail an action; an Argo
+// controller that never reacts is not a success.
+
+#include "ctlrunner.h"
+#include "testsupport.h"
+
+#include <QTest>
+
+#include <httplib.h>
+
+#include <memory>
+
+using namespace Curtain;
+
+class TestWriteTruth : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<Test::SimProcess> m_sim;
+    std::unique_ptr<Test::ApiReader> m_api;
+
+    void startSim(const QStringList &arguments = {})
+    {
+        m_sim = std::make_unique<Test::SimProcess>();
+        QString error;
+        QVERIFY2(m_sim->start(&error, arguments), qPrintable(error));
+        m_api = std::make_unique<Test::ApiReader>(m_sim->port());
+    }
+
+    void setFaults(const std::string &faults)
+    {
+        httplib::Client sim("127.0.0.1", m_sim->port());
+        const auto reply = sim.Put("/curtain-sim/faults", faults, "application/json");
+        QVERIFY(reply && reply->status == 200);
+    }
+
+    Test::CtlRun ctl(const QStringList &arguments)
+    {
+        return Test::runCurtainctl(QStringList{QStringLiteral("--server"), m_sim->url()} + arguments, 90'000);
+    }
+
+private Q_SLOTS:
+    void cleanup()
+    {
+        m_api.reset();
+        m_sim.reset();
+    }
+
+    void lostReply_isConfirmedByReadingBack()
+    {
+        startSim();
+        setFaults(R"({"writeReplyDelayMs":25000})"); // applied at once, answered after the client gave up
+        const Test::CtlRun run = ctl({QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("30")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.out.contains(QStringLiteral("confirmed by reading it back")), qPrintable(run.out));
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(70LL, 30LL));
+    }
+
+    void lateWrite_isSentNotConfirmed_andSaysWhatTheClusterShows()
+    {
+        startSim();
+        const auto [blue, green] = m_api->catalogWeights();
+        setFaults(R"({"writeDelayMs":22000})"); // stored only after the client's 15 s and its read-backs
+        const Test::CtlRun run = ctl({QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("30")});
+        QCOMPARE(run.exitCode, 5);
+        QVERIFY2(run.err.contains(QStringLiteral("was sent but not confirmed")), qPrintable(run.err));
+        QVERIFY2(run.err.contains(QStringLiteral("the cluster now shows blue %1 %, green %2 %").arg(blue).arg(green)),
+                 qPrintable(run.err));
+        QVERIFY2(run.err.contains(QStringLiteral("curtainctl status catalog")), qPrintable(run.err));
+        // …and it was right not to say "nothing changed": the write lands.
+        QTRY_VERIFY_WITH_TIMEOUT(m_api->catalogWeights() == std::make_pair(70LL, 30LL), 20000);
+    }
+
+    void transientServerErrors_doNotFailAnAction()
+    {
+        // One request in four fails with 500 — lists, watches, access reviews and the write alike.
+        startSim({QStringLiteral("--faults"), QStringLiteral(R"({"errorRate":0.25,"errorStatus":500})")});
+        for (int weight : {20, 40}) {
+            const Test::CtlRun run =
+                ctl({QStringLiteral("set-weight"), QStringLiteral("catalog"), QString::number(weight)});
+            QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+            // The test's own reads meet the injected 500s too: read until one is answered.
+            QTRY_COMPARE(m_api->catalogWeights(), std::make_pair(100LL - weight, (long long)weight));
+        }
+    }
+
+    void overloadedServer_exitsWith3()
+    {
+        startSim({QStringLiteral("--faults"), QStringLiteral(R"({"errorRate":1.0,"errorStatus":503})")});
+        const Test::CtlRun run = ctl({QStringLiteral("releases")});
+        QCOMPARE(run.exitCode, 3); // the server's trouble, not the command's
+        QVERIFY2(run.err.contains(QStringLiteral("still failing after")), qPrintable(run.err));
+    }
+
+    void controllerThatNeverReacts_exitsWith5()
+    {
+        startSim();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            ctl({QStringLiteral("status"), QStringLiteral("payments")}).out.contains(QStringLiteral("Paused")), 20000);
+        setFaults(R"({"argoControllerDown":true})");
+        const Test::CtlRun run = ctl({QStringLiteral("pause"), QStringLiteral("payments")});
+        QCOMPARE(run.exitCode, 5); // the write was accepted, nothing happened: not a success
+        QVERIFY2(run.out.contains(QStringLiteral("no reaction after 10 s")), qPrintable(run.out));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWriteTruth)
+#include "tst_writetruth.moc"
