@@ -1,0 +1,100 @@
+// curtainctl on hostile input, as a user at a terminal meets it: files that never end or expand to
+// gigabytes and kubeconfigs of the wrong shape end with an error naming the file and the limit;
+// nothing crashes, hangs, or sends a request it should not.
+
+#include "ctlrunner.h"
+#include "testsupport.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Curtain;
+
+namespace {
+
+using Run = Test::CtlRun;
+
+// Nine levels of ten aliases each: 10^9 nodes once expanded, from under a kilobyte of text.
+QByteArray billionLaughs()
+{
+    QByteArray text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+    for (int level = 1; level <= 9; ++level) {
+        QByteArray line = "a" + QByteArray::number(level) + ": &a" + QByteArray::number(level) + " [";
+        for (int i = 0; i < 10; ++i) {
+            line += (i ? ", *a" : "*a") + QByteArray::number(level - 1);
+        }
+        text += line + "]\n";
+    }
+    return text;
+}
+
+} // namespace
+
+class TestCtlInput : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<QTemporaryDir> m_dir; // fresh for every test function
+
+    QString write(const QString &name, const QByteArray &content)
+    {
+        const QString path = m_dir->filePath(name);
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly)) {
+            qFatal("cannot write %s", qPrintable(path));
+        }
+        file.write(content);
+        return path;
+    }
+
+    // curtainctl, which must finish well within `boundMs` however hostile its input.
+    static Run boundedCtl(const QStringList &arguments, int boundMs = 20'000)
+    {
+        QElapsedTimer clock;
+        clock.start();
+        Run run = Test::runCurtainctl(arguments, boundMs);
+        if (clock.elapsed() >= boundMs) {
+            run.err += QStringLiteral("(took %1 ms)").arg(clock.elapsed());
+        }
+        return run;
+    }
+
+private Q_SLOTS:
+    void init() { m_dir = std::make_unique<QTemporaryDir>(); }
+    void cleanup() { m_dir.reset(); }
+
+    void inspect_endsOnHostileFilesWithAnError_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("parser that stops advancing") << QByteArray(",:") << QStringLiteral("not valid YAML");
+        QTest::newRow("billion laughs") << billionLaughs() << QStringLiteral("expands to more than 1000000 nodes");
+        QTest::newRow("deep nesting") << QByteArray(5000, '[') + QByteArray(5000, ']')
+                                      << QStringLiteral("deeper than 100 levels");
+        QTest::newRow("kind of another type")
+            << QByteArray("kind: 5\n---\nkind: {a: 1}\n") << QStringLiteral("no Rollout in");
+    }
+
+    void inspect_endsOnHostileFilesWithAnError()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, mentions);
+        const QString file = write(QStringLiteral("hostile.yaml"), content);
+        const Run run = boundedCtl({QStringLiteral("inspect"), file});
+        QVERIFY2(run.exitCode == 2, qPrintable(QStringLiteral("exit %1: %2").arg(run.exitCode).arg(run.err)));
+        QVERIFY2(run.err.contains(mentions), qPrintable(run.err));
+        QVERIFY2(run.err.contains(file), qPrintable(run.err));
+    }
+
+    void inspect_endlessFile_stopsAtTheSizeLimit()
+    {
+        const Run run = boundedCtl({QStringLiteral("inspect"), QStringLiteral("/dev/zero")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(QStringLiteral("/dev/zero: is larger than 16 MiB")), qPrintable(run.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCtlInput)
+#include "tst_ctlinput.moc"
