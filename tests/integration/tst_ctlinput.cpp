@@ -88,6 +88,40 @@ private Q_SLOTS:
         QVERIFY2(run.err.contains(file), qPrintable(run.err));
     }
 
+    void kubeconfigOfTheWrongShape_isAnErrorNamingTheEntry_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("cluster a string")
+            << QByteArray("clusters: [foo]\n")
+            << QStringLiteral("clusters[0] is a string, expected a map with name and cluster");
+        QTest::newRow("cluster body a string") << QByteArray("clusters:\n- name: a\n  cluster: foo\n")
+                                               << QStringLiteral("clusters[0].cluster is a string, expected a map");
+        QTest::newRow("user body a string") << QByteArray("users:\n- name: u\n  user: x\n")
+                                            << QStringLiteral("users[0].user is a string, expected a map");
+        QTest::newRow("exec env a string")
+            << QByteArray("users:\n- name: u\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1beta1, "
+                          "command: x, env: [x]}\n")
+            << QStringLiteral("users[0].user.exec.env[0] is a string, expected a map with name and value");
+        QTest::newRow("alias bomb") << QByteArray("clusters: []\nx:\n") +
+                                           billionLaughs().replace("\n", "\n  ").prepend("  ")
+                                    << QStringLiteral("expands to more than 1000000 nodes");
+    }
+
+    void kubeconfigOfTheWrongShape_isAnErrorNamingTheEntry()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, mentions);
+        const QString config = write(QStringLiteral("config"), content);
+        for (const QString &command : {QStringLiteral("contexts"), QStringLiteral("releases")}) {
+            const Run run = boundedCtl({QStringLiteral("--kubeconfig"), config, command});
+            QVERIFY2(run.exitCode == 2,
+                     qPrintable(QStringLiteral("%1: exit %2: %3").arg(command).arg(run.exitCode).arg(run.err)));
+            QVERIFY2(run.err.startsWith(QStringLiteral("curtainctl: %1: ").arg(config)), qPrintable(run.err));
+            QVERIFY2(run.err.contains(mentions), qPrintable(run.err));
+        }
+    }
+
     void inspect_endlessFile_stopsAtTheSizeLimit()
     {
         const Run run = boundedCtl({QStringLiteral("inspect"), QStringLiteral("/dev/zero")});
