@@ -115,6 +115,9 @@ int fleet(const Ctl::Invocation &invocation)
                                                 {false, builtinDemo(), network, false});
         if (opened.ok()) {
             member.session = std::move(opened).value();
+            if (!member.session->warning().isEmpty()) {
+                writeErr(QStringLiteral("curtainctl: warning: %1: %2\n").arg(context, member.session->warning()));
+            }
             member.session->engine()->start();
         } else {
             member.error = opened.error().message;
@@ -335,6 +338,9 @@ int main(int argc, char *argv[])
     int code = Ctl::Success;
     {
         const Engine::SessionPtr session = std::move(opened).value(); // closed at the end of this block
+        if (!session->warning().isEmpty()) {
+            writeErr(QStringLiteral("curtainctl: warning: %1\n").arg(session->warning()));
+        }
         Engine::ReleaseEngine *engine = session->engine();
         engine->start();
         const auto synced = await(engine->whenSynced(), 30'000, QStringLiteral("reading the cluster"));

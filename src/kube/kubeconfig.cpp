@@ -2,6 +2,7 @@
 
 #include "kube/inputfile.h"
 #include "kube/kubeconfigfile.h"
+#include "kube/serverurl.h"
 #include "kube/yamldocuments.h"
 
 #include <QDir>
@@ -197,9 +198,15 @@ Core::Result<Core::ClusterEndpoint> Kubeconfig::endpoint(const QString &contextN
         return Core::makeError(ErrorKind::InvalidInput,
                                QStringLiteral("%1: %2 has no server").arg(cluster.file, clusterEntry));
     }
+    const auto server = parseServerUrl(cluster.server);
+    if (!server.ok()) {
+        return Core::makeError(ErrorKind::InvalidInput,
+                               QStringLiteral("%1: %2: server \"%3\" %4")
+                                   .arg(cluster.file, clusterEntry, cluster.server.left(200), server.error().message));
+    }
     Core::ClusterEndpoint endpoint;
     endpoint.name = name;
-    endpoint.server = cluster.server;
+    endpoint.server = server.value();
     // kubectl falls back to "default"; a release console watches every namespace the user may see.
     endpoint.namespaceName = context->namespaceName;
     endpoint.tlsServerName = cluster.tlsServerName;

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 
 namespace Curtain::Net {
 
@@ -245,12 +246,30 @@ struct HttpClient::Private
         }
     }
 
+    // What must never reach libcurl; the message names no header value, which may be a secret.
+    static std::optional<Error> refusal(const HttpRequest &r, const QUrl &target)
+    {
+        if (!target.isValid() ||
+            (target.scheme() != QLatin1String("http") && target.scheme() != QLatin1String("https"))) {
+            return Core::makeError(ErrorKind::InvalidInput,
+                                   QStringLiteral("refusing to send a request to %1: only http:// and https:// URLs "
+                                                  "are allowed")
+                                       .arg(r.url.left(200)));
+        }
+        return std::nullopt;
+    }
+
     void start(Transfer *transfer)
     {
+        const HttpRequest &r = transfer->request;
+        QUrl target(r.url, QUrl::StrictMode);
+        if (const std::optional<Error> refused = refusal(r, target)) {
+            transfer->finish(*refused);
+            delete transfer;
+            return;
+        }
         CURL *easy = curl_easy_init();
         transfer->easy = easy;
-        const HttpRequest &r = transfer->request;
-        QUrl target(r.url);
         if (!r.tls.serverName.isEmpty() && target.host() != r.tls.serverName) {
             // tls-server-name: ask for (and verify) the certificate of serverName while connecting to
             // the URL's real host — curl's connect-to keeps SNI, Host and verification consistent.
@@ -278,6 +297,9 @@ struct HttpClient::Private
         curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer);
         curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->errorBuffer);
         curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+        // Only HTTP, also after a redirect: never file://, ftp:// or any other protocol libcurl knows.
+        curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
         // gzip only, as client-go: a server offered br may compress at its slowest setting.
         curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");
         curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, long(r.connectTimeoutMs));

@@ -37,6 +37,38 @@ class TestCtlInput : public QObject
     Q_OBJECT
 
     std::unique_ptr<QTemporaryDir> m_dir; // fresh for every test function
+    std::unique_ptr<Test::SimProcess> m_sim;
+
+    // A curtain-sim that logs every request it answers, for tests that a request never left.
+    void startSim()
+    {
+        m_sim = std::make_unique<Test::SimProcess>();
+        QString error;
+        QVERIFY2(m_sim->start(&error, {QStringLiteral("--log")}), qPrintable(error));
+    }
+
+    // The requests the sim has answered: everything it logged before a marker request of our own.
+    QStringList requestsSeenBySim()
+    {
+        const QString marker = QStringLiteral("/curtain-test-marker");
+        Test::ApiReader(m_sim->port()).get(marker.toStdString());
+        if (!QTest::qWaitFor([&] { return m_sim->errorOutput().contains(marker); }, 10'000)) {
+            return {QStringLiteral("(the sim never logged the marker request)")};
+        }
+        const QString log = m_sim->errorOutput();
+        return log.left(log.indexOf(QStringLiteral("GET ") + marker)).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    }
+
+    // A kubeconfig with one context on `server` whose user has `userFields` (flow-style YAML).
+    QString kubeconfig(const QString &server, const QString &userFields = QStringLiteral("{token: secret-token}"))
+    {
+        return write(
+            QStringLiteral("config"),
+            QStringLiteral("current-context: c\nclusters: [{name: k, cluster: {server: '%1'}}]\n"
+                           "users: [{name: me, user: %2}]\ncontexts: [{name: c, context: {cluster: k, user: me}}]\n")
+                .arg(server, userFields)
+                .toUtf8());
+    }
 
     QString write(const QString &name, const QByteArray &content)
     {
@@ -63,7 +95,11 @@ class TestCtlInput : public QObject
 
 private Q_SLOTS:
     void init() { m_dir = std::make_unique<QTemporaryDir>(); }
-    void cleanup() { m_dir.reset(); }
+    void cleanup()
+    {
+        m_sim.reset();
+        m_dir.reset();
+    }
 
     void inspect_endsOnHostileFilesWithAnError_data()
     {
@@ -120,6 +156,42 @@ private Q_SLOTS:
             QVERIFY2(run.err.startsWith(QStringLiteral("curtainctl: %1: ").arg(config)), qPrintable(run.err));
             QVERIFY2(run.err.contains(mentions), qPrintable(run.err));
         }
+    }
+
+    void serverThatIsNotAUrl_isRefusedBeforeAnyRequest_data()
+    {
+        QTest::addColumn<bool>("flag");      // --server rather than the kubeconfig
+        QTest::addColumn<QString>("server"); // %1: the sim's URL
+        QTest::addColumn<QString>("mentions");
+        // An unquoted YAML number once sent the bearer token in plain text to 0.0.31.144:80.
+        QTest::newRow("kubeconfig: a number")
+            << false << QStringLiteral("8080") << QStringLiteral("cluster \"k\": server \"8080\" has no scheme");
+        // A space once made the request silently go to port 80.
+        QTest::newRow("kubeconfig: space and path")
+            << false << QStringLiteral("%1 /x") << QStringLiteral("contains a space or a control character");
+        QTest::newRow("kubeconfig: file")
+            << false << QStringLiteral("file:///etc/hostname") << QStringLiteral("has the scheme \"file\"");
+        QTest::newRow("--server: space and path")
+            << true << QStringLiteral("%1 /x") << QStringLiteral("contains a space or a control character");
+        QTest::newRow("--server: no scheme")
+            << true << QStringLiteral("127.0.0.1:%2") << QStringLiteral("has no scheme");
+    }
+
+    void serverThatIsNotAUrl_isRefusedBeforeAnyRequest()
+    {
+        QFETCH(bool, flag);
+        QFETCH(QString, server);
+        QFETCH(QString, mentions);
+        startSim();
+        server = server.replace(QStringLiteral("%1"), m_sim->url())
+                     .replace(QStringLiteral("%2"), QString::number(m_sim->port()));
+        const QStringList cluster = flag ? QStringList{QStringLiteral("--server"), server}
+                                         : QStringList{QStringLiteral("--kubeconfig"), kubeconfig(server)};
+        const Run run = boundedCtl(cluster + QStringList{QStringLiteral("releases")});
+        QVERIFY2(run.exitCode == 2, qPrintable(QStringLiteral("exit %1: %2").arg(run.exitCode).arg(run.err)));
+        QVERIFY2(run.err.contains(mentions), qPrintable(run.err));
+        QVERIFY(!run.err.contains(QStringLiteral("secret-token")));
+        QCOMPARE(requestsSeenBySim(), QStringList());
     }
 
     void inspect_endlessFile_stopsAtTheSizeLimit()

@@ -170,6 +170,19 @@ contexts: [{name: c, context: {cluster: k}}]
             << QByteArray("clusters: [{name: k, cluster: {server: https://k, proxy-url: 'ftp://p:21'}}]\n"
                           "contexts: [{name: c, context: {cluster: k}}]\n")
             << QStringLiteral("c") << QStringLiteral("unsupported scheme \"ftp\"");
+        // An unquoted YAML number once sent the bearer token in plain text to 0.0.31.144:80.
+        QTest::newRow("server a number") << QByteArray("clusters: [{name: k, cluster: {server: 8080}}]\n"
+                                                       "contexts: [{name: c, context: {cluster: k}}]\n")
+                                         << QStringLiteral("c")
+                                         << QStringLiteral("cluster \"k\": server \"8080\" has no scheme");
+        QTest::newRow("server with a space")
+            << QByteArray("clusters: [{name: k, cluster: {server: 'http://127.0.0.1:1 /x'}}]\n"
+                          "contexts: [{name: c, context: {cluster: k}}]\n")
+            << QStringLiteral("c") << QStringLiteral("contains a space or a control character");
+        QTest::newRow("server file scheme")
+            << QByteArray("clusters: [{name: k, cluster: {server: 'file:///etc/passwd'}}]\n"
+                          "contexts: [{name: c, context: {cluster: k}}]\n")
+            << QStringLiteral("c") << QStringLiteral("has the scheme \"file\"");
         QTest::newRow("half a key pair") << QByteArray("clusters: [{name: k, cluster: {server: https://k}}]\n"
                                                        "users: [{name: u, user: {client-certificate-data: ") +
                                                 certPem.toBase64() +

@@ -173,6 +173,28 @@ private Q_SLOTS:
         QVERIFY(reply.error().message.contains(QStringLiteral("http://127.0.0.1:1/version")));
     }
 
+    void otherProtocols_areRefusedBeforeAnyTransfer_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::newRow("file") << QStringLiteral("file:///etc/hostname");
+        QTest::newRow("ftp") << QStringLiteral("ftp://127.0.0.1:%1/").arg(m_port);
+        QTest::newRow("dict") << QStringLiteral("dict://127.0.0.1:%1/").arg(m_port);
+    }
+
+    void otherProtocols_areRefusedBeforeAnyTransfer()
+    {
+        QFETCH(QString, url);
+        Net::HttpClient http;
+        Net::HttpRequest request;
+        request.url = url;
+        const auto reply = Test::waitFor(http.send(request));
+        QVERIFY2(!reply.ok(), qPrintable(QString::fromUtf8(reply.ok() ? reply.value().body : QByteArray())));
+        QCOMPARE(reply.error().kind, Core::ErrorKind::InvalidInput);
+        QVERIFY2(reply.error().message.contains(QStringLiteral("only http:// and https:// URLs are allowed")),
+                 qPrintable(reply.error().message));
+        QCOMPARE(http.activeTransfers(), 0);
+    }
+
     void manyRequestsAtOnce_allComeBack()
     {
         Net::HttpClient http;
