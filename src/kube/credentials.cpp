@@ -1,9 +1,10 @@
 #include "kube/credentials.h"
 
+#include "kube/inputfile.h"
 #include "kube/json.h"
+#include "net/httpclient.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
@@ -27,19 +28,38 @@ int pluginTimeoutMs()
     return ok && seconds > 0 ? seconds * 1000 : 30'000;
 }
 
+// Whose credential a message is about: the context, and the kubeconfig user when there is one.
+QString whose(const Core::ClusterEndpoint &endpoint)
+{
+    return endpoint.userName.isEmpty()
+               ? QStringLiteral("context \"%1\"").arg(endpoint.name)
+               : QStringLiteral("context \"%1\", user \"%2\"").arg(endpoint.name, endpoint.userName);
+}
+
 Core::Error pluginError(const Core::ClusterEndpoint &endpoint, const QString &problem)
 {
     return Core::makeError(
         ErrorKind::Unauthorized,
-        QStringLiteral("context \"%1\": exec plugin \"%2\" %3").arg(endpoint.name, endpoint.exec->command, problem));
+        QStringLiteral("%1: exec plugin \"%2\" %3").arg(whose(endpoint), endpoint.exec->command, problem));
 }
+
+// A token goes into the Authorization header, where a line break would start a header of the
+// token's choosing (Impersonate-User…). Says so without showing the token.
+bool holdsControlByte(const QByteArray &token)
+{
+    return Net::firstControlByte(token) >= 0;
+}
+
+const QString controlByteProblem =
+    QStringLiteral("contains a control character; a token is one line of printable text (a line break would add "
+                   "a header of its own)");
 
 } // namespace
 
 Credentials::Credentials(Core::ClusterEndpoint endpoint, QObject *parent)
     : QObject(parent), m_endpoint(std::move(endpoint))
 {
-    if (!m_endpoint.token.isEmpty()) {
+    if (!m_endpoint.token.isEmpty() && !holdsControlByte(m_endpoint.token.toUtf8())) {
         m_cached.bearerToken = m_endpoint.token.toUtf8(); // a literal token wins over tokenFile (client-go)
         m_valid = true;
     }
@@ -96,17 +116,23 @@ Result<Credential> Credentials::fromTokenFile()
         info.lastModified() == m_tokenFileModified) {
         return m_cached;
     }
-    QFile file(m_endpoint.tokenFile);
-    if (!file.open(QIODevice::ReadOnly)) {
+    const auto content = readCredentialFile(m_endpoint.tokenFile);
+    if (!content.ok()) {
         return Core::makeError(ErrorKind::Unauthorized,
-                               QStringLiteral("context \"%1\": tokenFile %2 cannot be read (%3)")
-                                   .arg(m_endpoint.name, m_endpoint.tokenFile, file.errorString()));
+                               QStringLiteral("%1: tokenFile %2 %3")
+                                   .arg(whose(m_endpoint), m_endpoint.tokenFile, content.error().message));
     }
-    const QByteArray token = file.readAll().trimmed();
+    // Surrounding white space, the trailing newline above all, is not part of it (client-go's TrimSpace).
+    const QByteArray token = content.value().trimmed();
     if (token.isEmpty()) {
         return Core::makeError(
             ErrorKind::Unauthorized,
-            QStringLiteral("context \"%1\": tokenFile %2 is empty").arg(m_endpoint.name, m_endpoint.tokenFile));
+            QStringLiteral("%1: tokenFile %2 is empty").arg(whose(m_endpoint), m_endpoint.tokenFile));
+    }
+    if (holdsControlByte(token)) {
+        return Core::makeError(ErrorKind::Unauthorized,
+                               QStringLiteral("%1: tokenFile %2: the token %3")
+                                   .arg(whose(m_endpoint), m_endpoint.tokenFile, controlByteProblem));
     }
     m_cached.bearerToken = token;
     m_valid = true;
@@ -124,7 +150,10 @@ QFuture<Result<Credential>> Credentials::get()
         promise->addResult(result);
         promise->finish();
     };
-    if (!m_endpoint.token.isEmpty() || (!m_endpoint.exec && m_endpoint.tokenFile.isEmpty())) {
+    if (!m_endpoint.token.isEmpty() && !m_valid) { // refused by the constructor
+        answer(Core::makeError(ErrorKind::Unauthorized,
+                               QStringLiteral("%1: token %2").arg(whose(m_endpoint), controlByteProblem)));
+    } else if (!m_endpoint.token.isEmpty() || (!m_endpoint.exec && m_endpoint.tokenFile.isEmpty())) {
         answer(m_cached); // a literal token, or only TLS client certificates / nothing at all
     } else if (!m_endpoint.tokenFile.isEmpty() && !m_endpoint.exec) {
         answer(fromTokenFile());
@@ -253,6 +282,10 @@ void Credentials::runPlugin()
         }
         if (fresh.bearerToken.isEmpty() && fresh.clientCertPem.isEmpty()) {
             return finishWaiters(pluginError(m_endpoint, QStringLiteral("didn't return a token or cert/key pair")));
+        }
+        if (holdsControlByte(fresh.bearerToken)) {
+            return finishWaiters(
+                pluginError(m_endpoint, QStringLiteral("returned a token that ") + controlByteProblem));
         }
         const QString expiry = stringAt(credential, "/status/expirationTimestamp");
         m_expires = expiry.isEmpty() ? QDateTime() : QDateTime::fromString(expiry, Qt::ISODate);

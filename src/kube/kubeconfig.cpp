@@ -4,6 +4,7 @@
 #include "kube/kubeconfigfile.h"
 #include "kube/serverurl.h"
 #include "kube/yamldocuments.h"
+#include "net/httpclient.h"
 
 #include <QDir>
 #include <QFile>
@@ -242,6 +243,13 @@ Core::Result<Core::ClusterEndpoint> Kubeconfig::endpoint(const QString &contextN
         const User &user = m_users[context->user];
         const QString userEntry = QStringLiteral("user \"%1\"").arg(context->user);
         endpoint.sourceFile = user.file;
+        endpoint.userName = context->user;
+        if (Net::firstControlByte(user.token.toUtf8()) >= 0) { // it would add headers of its own; not shown
+            return Core::makeError(ErrorKind::InvalidInput,
+                                   QStringLiteral("%1: %2: token contains a control character; a token is one line "
+                                                  "of printable text")
+                                       .arg(user.file, userEntry));
+        }
         const auto cert =
             readPem(user.certData, user.certFile, user.file, userEntry, "client-certificate", "CERTIFICATE");
         if (!cert.ok()) {

@@ -29,7 +29,27 @@ QByteArray HttpResponse::header(const QByteArray &name) const
     return {};
 }
 
+qsizetype firstControlByte(QByteArrayView value)
+{
+    for (qsizetype i = 0; i < value.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(value[i]);
+        if (byte < 0x20 || byte == 0x7f) {
+            return i;
+        }
+    }
+    return -1;
+}
+
 namespace {
+
+// RFC 9110's token: what a header name may be made of.
+bool isHeaderName(const QByteArray &name)
+{
+    static const QByteArrayView punctuation("!#$%&'*+-.^_`|~");
+    return !name.isEmpty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || punctuation.contains(c);
+    });
+}
 
 void ensureCurlGlobalInit()
 {
@@ -255,6 +275,20 @@ struct HttpClient::Private
                                    QStringLiteral("refusing to send a request to %1: only http:// and https:// URLs "
                                                   "are allowed")
                                        .arg(r.url.left(200)));
+        }
+        for (const Header &h : r.headers) {
+            if (!isHeaderName(h.first)) {
+                return Core::makeError(ErrorKind::InvalidInput,
+                                       QStringLiteral("refusing to send a header whose name is not a single word "
+                                                      "(letters, digits and !#$%&'*+-.^_`|~) to %1")
+                                           .arg(r.url.left(200)));
+            }
+            if (firstControlByte(h.second) >= 0) {
+                return Core::makeError(ErrorKind::InvalidInput,
+                                       QStringLiteral("refusing to send header \"%1\" to %2: its value contains a "
+                                                      "control character (a line break would start another header)")
+                                           .arg(QString::fromLatin1(h.first), r.url.left(200)));
+            }
         }
         return std::nullopt;
     }

@@ -40,11 +40,11 @@ class TestCtlInput : public QObject
     std::unique_ptr<Test::SimProcess> m_sim;
 
     // A curtain-sim that logs every request it answers, for tests that a request never left.
-    void startSim()
+    void startSim(const QStringList &extraArguments = {})
     {
         m_sim = std::make_unique<Test::SimProcess>();
         QString error;
-        QVERIFY2(m_sim->start(&error, {QStringLiteral("--log")}), qPrintable(error));
+        QVERIFY2(m_sim->start(&error, QStringList{QStringLiteral("--log")} + extraArguments), qPrintable(error));
     }
 
     // The requests the sim has answered: everything it logged before a marker request of our own.
@@ -70,7 +70,7 @@ class TestCtlInput : public QObject
                 .toUtf8());
     }
 
-    QString write(const QString &name, const QByteArray &content)
+    QString write(const QString &name, const QByteArray &content, bool executable = false)
     {
         const QString path = m_dir->filePath(name);
         QFile file(path);
@@ -78,6 +78,9 @@ class TestCtlInput : public QObject
             qFatal("cannot write %s", qPrintable(path));
         }
         file.write(content);
+        if (executable) {
+            file.setPermissions(file.permissions() | QFileDevice::ExeOwner);
+        }
         return path;
     }
 
@@ -191,6 +194,48 @@ private Q_SLOTS:
         QVERIFY2(run.exitCode == 2, qPrintable(QStringLiteral("exit %1: %2").arg(run.exitCode).arg(run.err)));
         QVERIFY2(run.err.contains(mentions), qPrintable(run.err));
         QVERIFY(!run.err.contains(QStringLiteral("secret-token")));
+        QCOMPARE(requestsSeenBySim(), QStringList());
+    }
+
+    void tokenThatWouldAddAHeader_isRefusedAndNothingIsSent_data()
+    {
+        QTest::addColumn<QString>("user");      // the kubeconfig user, flow-style YAML
+        QTest::addColumn<QByteArray>("helper"); // written as ./helper, executable: a token file or a plugin
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("mentions");
+        // The sim accepts the token "abc": a request that went out would have succeeded, as
+        // system:admin had the server honoured the injected header.
+        QTest::newRow("kubeconfig token")
+            << QStringLiteral("{token: \"abc\\r\\nImpersonate-User: system:admin\"}") << QByteArray() << 2
+            << QStringLiteral("user \"me\": token contains a control character");
+        QTest::newRow("tokenFile") << QStringLiteral("{tokenFile: helper}")
+                                   << QByteArray("abc\r\nImpersonate-User: system:admin\n") << 3
+                                   << QStringLiteral("user \"me\": tokenFile");
+        QTest::newRow("exec plugin")
+            << QStringLiteral("{exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: ./helper}}")
+            << QByteArray("#!/bin/sh\nprintf '%s' '{\"kind\":\"ExecCredential\",\"apiVersion\":"
+                          "\"client.authentication.k8s.io/v1beta1\",\"status\":{\"token\":"
+                          "\"abc\\r\\nImpersonate-User: system:admin\"}}'\n")
+            << 3 << QStringLiteral("user \"me\": exec plugin \"./helper\" returned a token that contains a control");
+    }
+
+    void tokenThatWouldAddAHeader_isRefusedAndNothingIsSent()
+    {
+        QFETCH(QString, user);
+        QFETCH(QByteArray, helper);
+        QFETCH(int, exitCode);
+        QFETCH(QString, mentions);
+        startSim({QStringLiteral("--token"), QStringLiteral("abc")});
+        if (!helper.isEmpty()) {
+            write(QStringLiteral("helper"), helper, true);
+        }
+        const Run run =
+            boundedCtl({QStringLiteral("--kubeconfig"), kubeconfig(m_sim->url(), user), QStringLiteral("releases")});
+        QVERIFY2(run.exitCode == exitCode,
+                 qPrintable(QStringLiteral("exit %1: %2%3").arg(run.exitCode).arg(run.err, run.out)));
+        QVERIFY2(run.err.contains(mentions), qPrintable(run.err));
+        QVERIFY2(run.err.contains(QStringLiteral("contains a control character")), qPrintable(run.err));
+        QVERIFY2(!run.err.contains(QStringLiteral("system:admin")), qPrintable(run.err));
         QCOMPARE(requestsSeenBySim(), QStringList());
     }
 

@@ -317,6 +317,35 @@ contexts: [{name: c, context: {cluster: k, user: u}}]
                  qPrintable(error.message));
     }
 
+    void controlBytesInAToken_areRefusedNamingTheUser_data()
+    {
+        QTest::addColumn<QByteArray>("token");
+        // A token that adds a header of its own: once sent as an Impersonate-User header.
+        QTest::newRow("CR LF") << QByteArray("\"abc\\r\\nImpersonate-User: system:admin\"");
+        QTest::newRow("LF") << QByteArray("\"abc\\nImpersonate-User: system:admin\"");
+        QTest::newRow("ESC") << QByteArray("\"abc\\e[2Jsystem:admin\"");
+        QTest::newRow("TAB") << QByteArray("\"abc\\tsystem:admin\"");
+    }
+
+    void controlBytesInAToken_areRefusedNamingTheUser()
+    {
+        QFETCH(QByteArray, token);
+        const QString file = write(QStringLiteral("token/config"),
+                                   "current-context: c\nclusters: [{name: k, cluster: {server: https://k:6443}}]\n"
+                                   "users: [{name: me, user: {token: " +
+                                       token + "}}]\ncontexts: [{name: c, context: {cluster: k, user: me}}]\n");
+        const auto config = Kubeconfig::load({file});
+        QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error().message));
+        const auto endpoint = config.value().endpoint();
+        QVERIFY(!endpoint.ok());
+        QCOMPARE(endpoint.error().kind, Core::ErrorKind::InvalidInput);
+        QVERIFY2(endpoint.error().message.startsWith(file + QStringLiteral(": user \"me\": token contains a control "
+                                                                           "character")),
+                 qPrintable(endpoint.error().message));
+        QVERIFY2(!endpoint.error().message.contains(QStringLiteral("system:admin")),
+                 qPrintable(endpoint.error().message));
+    }
+
     void explicitPath_mustExist()
     {
         const auto config = Kubeconfig::load({QStringLiteral("/no/such/kubeconfig")}, true);
