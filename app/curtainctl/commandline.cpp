@@ -1,5 +1,7 @@
 #include "commandline.h"
 
+#include "kube/apinames.h"
+
 namespace Curtain::Ctl {
 
 QString usageText()
@@ -54,6 +56,40 @@ Exit codes: 0 success (run: promoted), 1 action refused or failed (run: rolled b
 plan's deadline without a decision.
 )");
 }
+
+namespace {
+
+// Names go into URL paths: refuse what the API server would not accept before any request.
+QString nameError(const Invocation &inv)
+{
+    const auto invalid = [](const QString &name, const QString &what, const QString &problem) {
+        return QStringLiteral("\"%1\" is not a valid %2: %3").arg(name, what, problem);
+    };
+    if (!inv.namespaceName.isEmpty()) {
+        if (const QString problem = Kube::namespaceProblem(inv.namespaceName); !problem.isEmpty()) {
+            return invalid(inv.namespaceName, QStringLiteral("namespace"), problem);
+        }
+    }
+    if (inv.release.isEmpty()) {
+        return {};
+    }
+    // NAME, or NAMESPACE/NAME: anything else with a '/' fails as a release name.
+    const qsizetype slash = inv.release.indexOf(QLatin1Char('/'));
+    const bool qualified = slash > 0 && inv.release.indexOf(QLatin1Char('/'), slash + 1) < 0;
+    const QString name = qualified ? inv.release.mid(slash + 1) : inv.release;
+    if (qualified) {
+        const QString namespaceName = inv.release.left(slash);
+        if (const QString problem = Kube::namespaceProblem(namespaceName); !problem.isEmpty()) {
+            return invalid(namespaceName, QStringLiteral("namespace"), problem);
+        }
+    }
+    if (const QString problem = Kube::releaseNameProblem(name); !problem.isEmpty()) {
+        return invalid(qualified ? name : inv.release, QStringLiteral("release name"), problem);
+    }
+    return {};
+}
+
+} // namespace
 
 std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString *error)
 {
@@ -240,6 +276,10 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
     }
     if (inv.revision != 0 && inv.action.kind != Core::ActionKind::Undo) {
         *error = QStringLiteral("--to-revision goes with undo only");
+        return std::nullopt;
+    }
+    if (const QString problem = nameError(inv); !problem.isEmpty()) {
+        *error = problem;
         return std::nullopt;
     }
     return inv;

@@ -1,5 +1,6 @@
 #include "engine/clusterselection.h"
 
+#include "kube/apinames.h"
 #include "kube/kubeconfig.h"
 #include "kube/serverurl.h"
 
@@ -41,6 +42,13 @@ SelectedCluster withWarning(SelectedCluster selected)
 
 Core::Result<SelectedCluster> selectCluster(const ClusterChoice &choice, bool demoWhenNoKubeconfig)
 {
+    if (!choice.namespaceName.isEmpty()) { // it goes into every URL path
+        if (const QString problem = Kube::namespaceProblem(choice.namespaceName); !problem.isEmpty()) {
+            return Core::makeError(
+                Core::ErrorKind::InvalidInput,
+                QStringLiteral("\"%1\" is not a valid namespace: %2").arg(choice.namespaceName, problem));
+        }
+    }
     if (choice.demo || choice.context == demoContextName) {
         SelectedCluster selected = demoCluster();
         selected.endpoint.namespaceName = choice.namespaceName;

@@ -1,5 +1,6 @@
 #include "kube/kubeconfig.h"
 
+#include "kube/apinames.h"
 #include "kube/inputfile.h"
 #include "kube/kubeconfigfile.h"
 #include "kube/serverurl.h"
@@ -187,6 +188,13 @@ Core::Result<Core::ClusterEndpoint> Kubeconfig::endpoint(const QString &contextN
             ErrorKind::InvalidInput,
             QStringLiteral("%1: context \"%2\" does not exist; contexts: %3")
                 .arg(files, name, known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", "))));
+    }
+    if (!context->namespaceName.isEmpty()) { // it goes into every URL path
+        if (const QString problem = namespaceProblem(context->namespaceName); !problem.isEmpty()) {
+            return Core::makeError(ErrorKind::InvalidInput,
+                                   QStringLiteral("%1: context \"%2\": namespace \"%3\" is not a valid namespace: %4")
+                                       .arg(files, name, context->namespaceName, problem));
+        }
     }
     if (!m_clusters.contains(context->cluster)) {
         return Core::makeError(ErrorKind::InvalidInput,

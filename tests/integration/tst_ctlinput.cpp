@@ -239,6 +239,58 @@ private Q_SLOTS:
         QCOMPARE(requestsSeenBySim(), QStringList());
     }
 
+    void namesThatWouldChangeTheUrl_areRefusedBeforeAnyRequest_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("mentions");
+        const QString releases = QStringLiteral("releases");
+        QTest::newRow("namespace climbing up")
+            << QStringList{QStringLiteral("-n"), QStringLiteral("demo/../../api"), releases}
+            << QStringLiteral("\"demo/../../api\" is not a valid namespace");
+        QTest::newRow("namespace with a query")
+            << QStringList{QStringLiteral("-n"), QStringLiteral("demo?watch=1"), releases}
+            << QStringLiteral("is not a valid namespace");
+        QTest::newRow("namespace with a space")
+            << QStringList{QStringLiteral("-n"), QStringLiteral("Demo Shop"), releases}
+            << QStringLiteral("is not a valid namespace: a namespace is at most 63");
+        QTest::newRow("release with slashes") << QStringList{QStringLiteral("status"), QStringLiteral("demo/x/catalog")}
+                                              << QStringLiteral("\"demo/x/catalog\" is not a valid release");
+        QTest::newRow("release with a fragment")
+            << QStringList{QStringLiteral("set-weight"), QStringLiteral("catalog#x"), QStringLiteral("5")}
+            << QStringLiteral("is not a valid release name");
+        QTest::newRow("release's namespace") << QStringList{QStringLiteral("promote"), QStringLiteral("Demo/catalog")}
+                                             << QStringLiteral("\"Demo\" is not a valid namespace");
+    }
+
+    void namesThatWouldChangeTheUrl_areRefusedBeforeAnyRequest()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, mentions);
+        startSim();
+        const Run run = boundedCtl(QStringList{QStringLiteral("--server"), m_sim->url()} + arguments);
+        QVERIFY2(run.exitCode == 2, qPrintable(QStringLiteral("exit %1: %2").arg(run.exitCode).arg(run.err)));
+        QVERIFY2(run.err.contains(mentions), qPrintable(run.err));
+        QCOMPARE(requestsSeenBySim(), QStringList());
+    }
+
+    void kubeconfigNamespaceThatWouldChangeTheUrl_isRefused()
+    {
+        startSim();
+        const QString config =
+            write(QStringLiteral("config"),
+                  QStringLiteral("current-context: c\nclusters: [{name: k, cluster: {server: '%1'}}]\n"
+                                 "contexts: [{name: c, context: {cluster: k, namespace: 'demo/../..'}}]\n")
+                      .arg(m_sim->url())
+                      .toUtf8());
+        const Run run = boundedCtl({QStringLiteral("--kubeconfig"), config, QStringLiteral("releases")});
+        QVERIFY2(run.exitCode == 2, qPrintable(QStringLiteral("exit %1: %2").arg(run.exitCode).arg(run.err)));
+        QVERIFY2(
+            run.err.contains(
+                QStringLiteral("%1: context \"c\": namespace \"demo/../..\" is not a valid namespace").arg(config)),
+            qPrintable(run.err));
+        QCOMPARE(requestsSeenBySim(), QStringList());
+    }
+
     void inspect_endlessFile_stopsAtTheSizeLimit()
     {
         const Run run = boundedCtl({QStringLiteral("inspect"), QStringLiteral("/dev/zero")});
