@@ -1,5 +1,6 @@
 #include "commandline.h"
 
+#include "core/displaytext.h"
 #include "kube/apinames.h"
 
 namespace Curtain::Ctl {
@@ -63,7 +64,7 @@ namespace {
 QString nameError(const Invocation &inv)
 {
     const auto invalid = [](const QString &name, const QString &what, const QString &problem) {
-        return QStringLiteral("\"%1\" is not a valid %2: %3").arg(name, what, problem);
+        return QStringLiteral("\"%1\" is not a valid %2: %3").arg(Core::shown(name), what, problem);
     };
     if (!inv.namespaceName.isEmpty()) {
         if (const QString problem = Kube::namespaceProblem(inv.namespaceName); !problem.isEmpty()) {
@@ -120,8 +121,8 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             bool number = false;
             inv.revision = v->toInt(&number);
             if (!number || inv.revision < 1) {
-                *error =
-                    QStringLiteral("--to-revision \"%1\" is not a revision number (1, 2, …; see `status`)").arg(*v);
+                *error = QStringLiteral("--to-revision \"%1\" is not a revision number (1, 2, …; see `status`)")
+                             .arg(Core::shown(*v));
                 return std::nullopt;
             }
         } else if (arg == QLatin1String("--server")) {
@@ -170,11 +171,11 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             } else if (*v == QLatin1String("table")) {
                 inv.format = OutputFormat::Table;
             } else {
-                *error = QStringLiteral("output format \"%1\" is not one of: table, json").arg(*v);
+                *error = QStringLiteral("output format \"%1\" is not one of: table, json").arg(Core::shown(*v));
                 return std::nullopt;
             }
         } else if (arg.startsWith(QLatin1Char('-')) && arg.size() > 1 && !(arg.size() > 1 && arg[1].isDigit())) {
-            *error = QStringLiteral("unknown option \"%1\"").arg(arg);
+            *error = QStringLiteral("unknown option \"%1\"").arg(Core::shown(arg));
             return std::nullopt;
         } else {
             positional << arg;
@@ -267,7 +268,7 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
     } else {
         *error = QStringLiteral("unknown command \"%1\"; commands: contexts, releases, status, set-weight, promote, "
                                 "flip, rollback, run, inspect, abort, retry, pause, resume, restart, undo, set-image")
-                     .arg(command);
+                     .arg(Core::shown(command));
         return std::nullopt;
     }
     if (inv.full && inv.action.kind != Core::ActionKind::PromoteFull) {

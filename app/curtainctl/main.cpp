@@ -4,6 +4,7 @@
 #include "inspect.h"
 #include "output.h"
 
+#include "core/displaytext.h"
 #include "engine/clusterselection.h"
 #include "engine/planfile.h"
 #include "engine/releaseengine.h"
@@ -29,15 +30,33 @@ using namespace Curtain;
 
 namespace {
 
+// Output carries names and messages from the cluster and from files: no control character in
+// them reaches the terminal raw (tables and JSON keep their own line breaks).
+QString printableLines(const QString &text)
+{
+    QStringList lines = text.split(QLatin1Char('\n'));
+    for (QString &line : lines) {
+        line = Core::withoutControlCharacters(line);
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
 void writeOut(const QString &text)
 {
-    std::fputs(text.toLocal8Bit().constData(), stdout);
+    std::fputs(printableLines(text).toLocal8Bit().constData(), stdout);
     std::fflush(stdout);
 }
 
 void writeErr(const QString &text)
 {
-    std::fputs(text.toLocal8Bit().constData(), stderr);
+    std::fputs(printableLines(text).toLocal8Bit().constData(), stderr);
+}
+
+// One message on one line, however long or strange its parts: the values in it are shortened
+// where they are put in; this bounds the whole.
+void writeError(const QString &message, const QString &prefix = QStringLiteral("curtainctl: "))
+{
+    writeErr(prefix + Core::shown(message, 4000) + QLatin1Char('\n'));
 }
 
 // Waits for a future on this (otherwise idle) thread, but never forever.
@@ -80,7 +99,7 @@ int report(const Core::Error &error, Ctl::OutputFormat format)
     if (format == Ctl::OutputFormat::Json) {
         writeOut(Ctl::errorJson(error));
     }
-    writeErr(QStringLiteral("curtainctl: %1\n").arg(error.message));
+    writeError(error.message);
     return exitCodeFor(error);
 }
 
@@ -116,7 +135,8 @@ int fleet(const Ctl::Invocation &invocation)
         if (opened.ok()) {
             member.session = std::move(opened).value();
             if (!member.session->warning().isEmpty()) {
-                writeErr(QStringLiteral("curtainctl: warning: %1: %2\n").arg(context, member.session->warning()));
+                writeError(QStringLiteral("%1: %2").arg(context, member.session->warning()),
+                           QStringLiteral("curtainctl: warning: "));
             }
             member.session->engine()->start();
         } else {
@@ -287,7 +307,8 @@ int main(int argc, char *argv[])
     QString usageError;
     const auto invocation = Ctl::parseCommandLine(app.arguments().mid(1), &usageError);
     if (!invocation) {
-        writeErr(QStringLiteral("curtainctl: %1\nRun 'curtainctl --help' for usage.\n").arg(usageError));
+        writeError(usageError);
+        writeErr(QStringLiteral("Run 'curtainctl --help' for usage.\n"));
         return Ctl::UsageError;
     }
     if (invocation->showHelp) {
@@ -304,7 +325,7 @@ int main(int argc, char *argv[])
         QString error;
         const int code = Ctl::inspect(*invocation, &out, &error);
         if (code != Ctl::Success) {
-            writeErr(QStringLiteral("curtainctl: %1\n").arg(error));
+            writeError(error);
         }
         writeOut(out);
         return code;
@@ -339,7 +360,7 @@ int main(int argc, char *argv[])
     {
         const Engine::SessionPtr session = std::move(opened).value(); // closed at the end of this block
         if (!session->warning().isEmpty()) {
-            writeErr(QStringLiteral("curtainctl: warning: %1\n").arg(session->warning()));
+            writeError(session->warning(), QStringLiteral("curtainctl: warning: "));
         }
         Engine::ReleaseEngine *engine = session->engine();
         engine->start();
@@ -365,7 +386,8 @@ int main(int argc, char *argv[])
             if (!found) {
                 code = report(Core::makeError(Core::ErrorKind::NotFound,
                                               QStringLiteral("no release named \"%1\"; known releases: %2")
-                                                  .arg(invocation->release, known.join(QStringLiteral(", ")))),
+                                                  .arg(Core::shown(invocation->release),
+                                                       Core::shown(known.join(QStringLiteral(", ")), 2000))),
                               invocation->format);
             } else {
                 writeOut(invocation->format == Ctl::OutputFormat::Json ? Ctl::releaseJson(*found)

@@ -1,5 +1,7 @@
 #include "engine/clusterselection.h"
 
+#include "core/displaytext.h"
+
 #include "kube/apinames.h"
 #include "kube/kubeconfig.h"
 #include "kube/serverurl.h"
@@ -46,7 +48,7 @@ Core::Result<SelectedCluster> selectCluster(const ClusterChoice &choice, bool de
         if (const QString problem = Kube::namespaceProblem(choice.namespaceName); !problem.isEmpty()) {
             return Core::makeError(
                 Core::ErrorKind::InvalidInput,
-                QStringLiteral("\"%1\" is not a valid namespace: %2").arg(choice.namespaceName, problem));
+                QStringLiteral("\"%1\" is not a valid namespace: %2").arg(Core::shown(choice.namespaceName), problem));
         }
     }
     if (choice.demo || choice.context == demoContextName) {
@@ -57,8 +59,9 @@ Core::Result<SelectedCluster> selectCluster(const ClusterChoice &choice, bool de
     if (!choice.server.isEmpty()) {
         const auto server = Kube::parseServerUrl(choice.server);
         if (!server.ok()) {
-            return Core::makeError(Core::ErrorKind::InvalidInput,
-                                   QStringLiteral("--server \"%1\" %2").arg(choice.server, server.error().message));
+            return Core::makeError(
+                Core::ErrorKind::InvalidInput,
+                QStringLiteral("--server \"%1\" %2").arg(Core::shown(choice.server), server.error().message));
         }
         SelectedCluster selected;
         selected.endpoint = Core::ClusterEndpoint(QStringLiteral("server"), server.value());

@@ -1,5 +1,6 @@
 #include "kube/credentials.h"
 
+#include "core/displaytext.h"
 #include "kube/inputfile.h"
 #include "kube/json.h"
 #include "net/httpclient.h"
@@ -31,16 +32,16 @@ int pluginTimeoutMs()
 // Whose credential a message is about: the context, and the kubeconfig user when there is one.
 QString whose(const Core::ClusterEndpoint &endpoint)
 {
-    return endpoint.userName.isEmpty()
-               ? QStringLiteral("context \"%1\"").arg(endpoint.name)
-               : QStringLiteral("context \"%1\", user \"%2\"").arg(endpoint.name, endpoint.userName);
+    return endpoint.userName.isEmpty() ? QStringLiteral("context \"%1\"").arg(Core::shown(endpoint.name))
+                                       : QStringLiteral("context \"%1\", user \"%2\"")
+                                             .arg(Core::shown(endpoint.name), Core::shown(endpoint.userName));
 }
 
 Core::Error pluginError(const Core::ClusterEndpoint &endpoint, const QString &problem)
 {
     return Core::makeError(
         ErrorKind::Unauthorized,
-        QStringLiteral("%1: exec plugin \"%2\" %3").arg(whose(endpoint), endpoint.exec->command, problem));
+        QStringLiteral("%1: exec plugin \"%2\" %3").arg(whose(endpoint), Core::shown(endpoint.exec->command), problem));
 }
 
 // A token goes into the Authorization header, where a line break would start a header of the
@@ -254,9 +255,10 @@ void Credentials::runPlugin()
         const QByteArray err = process->readAllStandardError().trimmed().right(300);
         if (status != QProcess::NormalExit || exitCode != 0) {
             return finishWaiters(pluginError(
-                m_endpoint, QStringLiteral("exited with code %1%2")
-                                .arg(exitCode)
-                                .arg(err.isEmpty() ? QString() : QStringLiteral(": ") + QString::fromUtf8(err))));
+                m_endpoint,
+                QStringLiteral("exited with code %1%2")
+                    .arg(exitCode)
+                    .arg(err.isEmpty() ? QString() : QStringLiteral(": ") + Core::shown(QString::fromUtf8(err), 300))));
         }
         const QByteArray out = process->readAllStandardOutput();
         const Json credential = Json::parse(out.constBegin(), out.constEnd(), nullptr, false);
@@ -268,7 +270,7 @@ void Credentials::runPlugin()
         if (version != m_endpoint.exec->apiVersion) {
             return finishWaiters(pluginError(
                 m_endpoint, QStringLiteral("is configured to use API version %1, plugin returned version %2")
-                                .arg(m_endpoint.exec->apiVersion, version)));
+                                .arg(m_endpoint.exec->apiVersion, Core::shown(version, 80))));
         }
         if (!credential.contains("status") || !credential["status"].is_object()) {
             return finishWaiters(pluginError(m_endpoint, QStringLiteral("didn't return a status field")));

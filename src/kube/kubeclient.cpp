@@ -1,5 +1,6 @@
 #include "kube/kubeclient.h"
 
+#include "core/displaytext.h"
 #include "core/futures.h"
 
 #include "kube/apierror.h"
@@ -58,7 +59,7 @@ Result<Json> parseJsonReply(const Result<HttpResponse> &reply, const QString &wh
                            "may not be a Kubernetes API server")
                 .arg(what)
                 .arg(response.body.size())
-                .arg(QString::fromUtf8(response.body.left(40))));
+                .arg(Core::shown(QString::fromUtf8(response.body.left(40)))));
     }
     return parsed;
 }

@@ -1,5 +1,6 @@
 #include "kube/kubeconfig.h"
 
+#include "core/displaytext.h"
 #include "kube/apinames.h"
 #include "kube/inputfile.h"
 #include "kube/kubeconfigfile.h"
@@ -172,6 +173,7 @@ Core::Result<Core::ClusterEndpoint> Kubeconfig::endpoint(const QString &contextN
 {
     const QString files = m_loaded.isEmpty() ? QStringLiteral("kubeconfig") : m_loaded.join(QStringLiteral(", "));
     const QString name = contextName.isEmpty() ? m_currentContext : contextName;
+    const QString shownName = Core::shown(name); // from the command line or a file: shown safely
     if (name.isEmpty()) {
         return Core::makeError(
             ErrorKind::InvalidInput,
@@ -187,31 +189,32 @@ Core::Result<Core::ClusterEndpoint> Kubeconfig::endpoint(const QString &contextN
         return Core::makeError(
             ErrorKind::InvalidInput,
             QStringLiteral("%1: context \"%2\" does not exist; contexts: %3")
-                .arg(files, name, known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", "))));
+                .arg(files, shownName,
+                     known.isEmpty() ? QStringLiteral("none") : Core::shown(known.join(QStringLiteral(", ")), 2000)));
     }
     if (!context->namespaceName.isEmpty()) { // it goes into every URL path
         if (const QString problem = namespaceProblem(context->namespaceName); !problem.isEmpty()) {
             return Core::makeError(ErrorKind::InvalidInput,
                                    QStringLiteral("%1: context \"%2\": namespace \"%3\" is not a valid namespace: %4")
-                                       .arg(files, name, context->namespaceName, problem));
+                                       .arg(files, shownName, Core::shown(context->namespaceName), problem));
         }
     }
     if (!m_clusters.contains(context->cluster)) {
         return Core::makeError(ErrorKind::InvalidInput,
                                QStringLiteral("%1: context \"%2\" names cluster \"%3\", which is not defined")
-                                   .arg(files, name, context->cluster));
+                                   .arg(files, shownName, Core::shown(context->cluster)));
     }
     const Cluster &cluster = m_clusters[context->cluster];
-    const QString clusterEntry = QStringLiteral("cluster \"%1\"").arg(context->cluster);
+    const QString clusterEntry = QStringLiteral("cluster \"%1\"").arg(Core::shown(context->cluster));
     if (cluster.server.isEmpty()) {
         return Core::makeError(ErrorKind::InvalidInput,
                                QStringLiteral("%1: %2 has no server").arg(cluster.file, clusterEntry));
     }
     const auto server = parseServerUrl(cluster.server);
     if (!server.ok()) {
-        return Core::makeError(ErrorKind::InvalidInput,
-                               QStringLiteral("%1: %2: server \"%3\" %4")
-                                   .arg(cluster.file, clusterEntry, cluster.server.left(200), server.error().message));
+        return Core::makeError(ErrorKind::InvalidInput, QStringLiteral("%1: %2: server \"%3\" %4")
+                                                            .arg(cluster.file, clusterEntry,
+                                                                 Core::shown(cluster.server), server.error().message));
     }
     Core::ClusterEndpoint endpoint;
     endpoint.name = name;
@@ -227,7 +230,7 @@ Core::Result<Core::ClusterEndpoint> Kubeconfig::endpoint(const QString &contextN
             return Core::makeError(ErrorKind::InvalidInput,
                                    QStringLiteral("%1: %2: proxy-url has unsupported scheme \"%3\", must "
                                                   "be http, https, or socks5")
-                                       .arg(cluster.file, clusterEntry, scheme));
+                                       .arg(cluster.file, clusterEntry, Core::shown(scheme, 20)));
         }
     }
     const auto ca =
@@ -246,10 +249,10 @@ Core::Result<Core::ClusterEndpoint> Kubeconfig::endpoint(const QString &contextN
         if (!m_users.contains(context->user)) {
             return Core::makeError(ErrorKind::InvalidInput,
                                    QStringLiteral("%1: context \"%2\" names user \"%3\", which is not defined")
-                                       .arg(files, name, context->user));
+                                       .arg(files, shownName, Core::shown(context->user)));
         }
         const User &user = m_users[context->user];
-        const QString userEntry = QStringLiteral("user \"%1\"").arg(context->user);
+        const QString userEntry = QStringLiteral("user \"%1\"").arg(Core::shown(context->user));
         endpoint.sourceFile = user.file;
         endpoint.userName = context->user;
         if (Net::firstControlByte(user.token.toUtf8()) >= 0) { // it would add headers of its own; not shown

@@ -1,5 +1,7 @@
 #include "kube/kubeconfigfile.h"
 
+#include "core/displaytext.h"
+
 namespace Curtain::Kube {
 
 namespace {
@@ -39,7 +41,7 @@ bool flag(const Reader &field)
     static const QStringList yes{QStringLiteral("true"), QStringLiteral("True"), QStringLiteral("TRUE")};
     static const QStringList no{QStringLiteral("false"), QStringLiteral("False"), QStringLiteral("FALSE")};
     if (!yes.contains(value) && !no.contains(value)) {
-        field.fail(QStringLiteral("is \"%1\", expected true or false").arg(value.left(40)));
+        field.fail(QStringLiteral("is \"%1\", expected true or false").arg(Core::shown(value, 40)));
     }
     return yes.contains(value);
 }
@@ -104,7 +106,7 @@ Core::Result<Core::ExecPlugin> readExec(const Reader &node, const QString &where
         exec.apiVersion != QLatin1String("client.authentication.k8s.io/v1beta1")) {
         return invalid(QStringLiteral("apiVersion \"%1\" is not supported; use client.authentication.k8s.io/v1 "
                                       "or v1beta1")
-                           .arg(exec.apiVersion.left(80)));
+                           .arg(Core::shown(exec.apiVersion, 80)));
     }
     if (exec.interactiveMode.isEmpty()) {
         if (exec.apiVersion.endsWith(QLatin1String("/v1"))) {
@@ -116,7 +118,7 @@ Core::Result<Core::ExecPlugin> readExec(const Reader &node, const QString &where
     if (!QStringList{QStringLiteral("Never"), QStringLiteral("IfAvailable"), QStringLiteral("Always")}.contains(
             exec.interactiveMode)) {
         return invalid(QStringLiteral("invalid interactiveMode \"%1\" (Never, IfAvailable or Always)")
-                           .arg(exec.interactiveMode.left(80)));
+                           .arg(Core::shown(exec.interactiveMode, 80)));
     }
     return exec;
 }
@@ -157,7 +159,7 @@ Core::Result<Kubeconfig::User> readUser(const Reader &body, const QString &file,
     user.authProvider = body.field("auth-provider").exists();
     const Reader exec = body.field("exec");
     if (exec.exists() && isMap(exec)) {
-        const QString where = QStringLiteral("user \"%1\": exec").arg(name);
+        const QString where = QStringLiteral("user \"%1\": exec").arg(Core::shown(name));
         auto plugin = readExec(exec, where);
         if (!plugin.ok()) {
             return plugin.error();
@@ -167,7 +169,7 @@ Core::Result<Kubeconfig::User> readUser(const Reader &body, const QString &file,
             return Core::makeError(
                 Core::ErrorKind::InvalidInput,
                 QStringLiteral("user \"%1\": authProvider cannot be provided in combination with an exec plugin")
-                    .arg(name));
+                    .arg(Core::shown(name)));
         }
     }
     return user;

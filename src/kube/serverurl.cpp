@@ -1,5 +1,7 @@
 #include "kube/serverurl.h"
 
+#include "core/displaytext.h"
+
 #include <QUrl>
 
 namespace Curtain::Kube {
@@ -42,7 +44,8 @@ Core::Result<QString> parseServerUrl(const QString &text)
     }
     const QUrl url(text, QUrl::StrictMode);
     if (!url.isValid()) {
-        return problem(QStringLiteral("is not a valid URL (%1)").arg(url.errorString()));
+        // QUrl's message quotes the input, which may be huge.
+        return problem(QStringLiteral("is not a valid URL (%1)").arg(Core::shown(url.errorString(), 160)));
     }
     const QString scheme = url.scheme();
     if (scheme != QLatin1String("https") && scheme != QLatin1String("http")) {

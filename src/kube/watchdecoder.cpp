@@ -1,5 +1,7 @@
 #include "kube/watchdecoder.h"
 
+#include "core/displaytext.h"
+
 namespace Curtain::Kube {
 
 using Core::ErrorKind;
@@ -10,13 +12,13 @@ Core::Result<WatchEvent> decodeWatchLine(const QByteArray &line)
     if (event.is_discarded() || !event.is_object()) {
         return Core::makeError(
             ErrorKind::Protocol,
-            QStringLiteral("a watch event is not valid JSON: %1").arg(QString::fromUtf8(line.left(120))));
+            QStringLiteral("a watch event is not valid JSON: %1").arg(Core::shown(QString::fromUtf8(line.left(120)))));
     }
     const QString type = stringAt(event, "/type");
     const auto object = event.find("object");
     if (object == event.end() || !object->is_object()) {
         return Core::makeError(ErrorKind::Protocol,
-                               QStringLiteral("a watch event of type \"%1\" has no object").arg(type));
+                               QStringLiteral("a watch event of type \"%1\" has no object").arg(Core::shown(type, 40)));
     }
     WatchEvent decoded;
     decoded.object = *object;
@@ -31,7 +33,8 @@ Core::Result<WatchEvent> decodeWatchLine(const QByteArray &line)
     } else if (type == QLatin1String("ERROR")) {
         decoded.type = WatchEventType::Error;
     } else {
-        return Core::makeError(ErrorKind::Protocol, QStringLiteral("unknown watch event type \"%1\"").arg(type));
+        return Core::makeError(ErrorKind::Protocol,
+                               QStringLiteral("unknown watch event type \"%1\"").arg(Core::shown(type, 40)));
     }
     return decoded;
 }

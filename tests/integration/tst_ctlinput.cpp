@@ -291,6 +291,59 @@ private Q_SLOTS:
         QCOMPARE(requestsSeenBySim(), QStringList());
     }
 
+    void outsideTextInErrors_isEscapedAndShortened_data()
+    {
+        QTest::addColumn<QStringList>("arguments"); // %s: the sim's URL, %k: a kubeconfig on it
+        QTest::addColumn<QString>("mentions");
+        const QString longName(100'000, QLatin1Char('a'));
+        const QString sim = QStringLiteral("%s");
+        QTest::newRow("retitling release name")
+            << QStringList{QStringLiteral("--server"), sim, QStringLiteral("status"),
+                           QStringLiteral("\x1b]0;pwned\x07"
+                                          "catalog")}
+            << QStringLiteral("\"\\x1b]0;pwned\\x07catalog\" is not a valid release name");
+        QTest::newRow("100,000-character release name")
+            << QStringList{QStringLiteral("--server"), sim, QStringLiteral("status"), longName}
+            << QStringLiteral("aaaa… is not a valid release name")
+                   .replace(QStringLiteral(" is"), QStringLiteral("\" is"));
+        QTest::newRow("fake line in a namespace")
+            << QStringList{QStringLiteral("--server"), sim, QStringLiteral("-n"), QStringLiteral("x\r\ncurtainctl: ok"),
+                           QStringLiteral("releases")}
+            << QStringLiteral("\"x\\r\\ncurtainctl: ok\" is not a valid namespace");
+        QTest::newRow("colour in an option") << QStringList{QStringLiteral("--\x1b[2J"), QStringLiteral("releases")}
+                                             << QStringLiteral("unknown option \"--\\x1b[2J\"");
+        QTest::newRow("colour in a context")
+            << QStringList{QStringLiteral("--kubeconfig"), QStringLiteral("%k"), QStringLiteral("--context"),
+                           QStringLiteral("\x1b[31mprod"), QStringLiteral("releases")}
+            << QStringLiteral("context \"\\x1b[31mprod\" does not exist");
+        QTest::newRow("100,000-character server")
+            << QStringList{QStringLiteral("--server"), QStringLiteral("https://") + longName,
+                           QStringLiteral("releases")}
+            << QStringLiteral("aaaa…\"");
+        QTest::newRow("unknown release") << QStringList{QStringLiteral("--server"), sim, QStringLiteral("status"),
+                                                        QString(250, QLatin1Char('b'))}
+                                         << QStringLiteral("bbbb…\"; known releases: catalog");
+    }
+
+    void outsideTextInErrors_isEscapedAndShortened()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, mentions);
+        startSim();
+        const QString config = kubeconfig(m_sim->url(), QStringLiteral("{}"));
+        for (QString &argument : arguments) {
+            argument.replace(QStringLiteral("%s"), m_sim->url()).replace(QStringLiteral("%k"), config);
+        }
+        const Run run = boundedCtl(arguments);
+        QVERIFY2(run.exitCode == 1 || run.exitCode == 2, qPrintable(QStringLiteral("exit %1").arg(run.exitCode)));
+        QVERIFY2(run.err.contains(mentions), qPrintable(run.err.left(2000)));
+        QVERIFY2(run.err.size() < 1000, qPrintable(QStringLiteral("%1 characters").arg(run.err.size())));
+        for (const QChar c : run.err) {
+            QVERIFY2(c == QLatin1Char('\n') || (c.unicode() >= 0x20 && c.unicode() != 0x7f),
+                     qPrintable(QStringLiteral("a raw control character U+%1").arg(int(c.unicode()), 4, 16)));
+        }
+    }
+
     void inspect_endlessFile_stopsAtTheSizeLimit()
     {
         const Run run = boundedCtl({QStringLiteral("inspect"), QStringLiteral("/dev/zero")});
