@@ -9,6 +9,7 @@
 #include "engine/planfile.h"
 #include "engine/releaseengine.h"
 #include "engine/session.h"
+#include "kube/credentials.h"
 #include "net/networkthread.h"
 #include "sim/democluster.h"
 
@@ -80,6 +81,13 @@ Core::Result<T> await(QFuture<Core::Result<T>> future, int timeoutMs, const QStr
     return future.result();
 }
 
+// How long to wait on the cluster: 30 s, plus the time an exec plugin may take to give the
+// credential first, so that a hung plugin is reported as one, not as an overloaded cluster.
+int clusterWaitMs(const Engine::ReleaseEngine *engine)
+{
+    return 30'000 + (engine->endpoint().exec ? Kube::Credentials::pluginTimeoutMs() : 0);
+}
+
 int exitCodeFor(const Core::Error &error)
 {
     switch (error.kind) {
@@ -149,8 +157,8 @@ int fleet(const Ctl::Invocation &invocation)
     for (Member &member : members) {
         Ctl::ContextReleases part{member.context, {}, member.error};
         if (member.session) {
-            const auto synced =
-                await(member.session->engine()->whenSynced(), 30'000, QStringLiteral("reading %1").arg(member.context));
+            const auto synced = await(member.session->engine()->whenSynced(), clusterWaitMs(member.session->engine()),
+                                      QStringLiteral("reading %1").arg(member.context));
             if (synced.ok()) {
                 part.releases = synced.value();
             } else {
@@ -364,7 +372,7 @@ int main(int argc, char *argv[])
         }
         Engine::ReleaseEngine *engine = session->engine();
         engine->start();
-        const auto synced = await(engine->whenSynced(), 30'000, QStringLiteral("reading the cluster"));
+        const auto synced = await(engine->whenSynced(), clusterWaitMs(engine), QStringLiteral("reading the cluster"));
         if (!synced.ok()) {
             code = report(synced.error(), invocation->format);
         } else if (invocation->command == Ctl::Command::Run) {
@@ -394,8 +402,8 @@ int main(int argc, char *argv[])
                                                                        : Ctl::releaseStatusText(*found));
             }
         } else {
-            const auto outcome =
-                await(engine->perform(invocation->action), 30'000, Core::actionName(invocation->action.kind));
+            const auto outcome = await(engine->perform(invocation->action), clusterWaitMs(engine),
+                                       Core::actionName(invocation->action.kind));
             if (!outcome.ok()) {
                 code = report(outcome.error(), invocation->format);
             } else {

@@ -5,6 +5,7 @@
 
 #include "kube/apierror.h"
 #include "kube/credentials.h"
+#include "kube/inputlimits.h"
 #include "kube/watchdecoder.h"
 
 #include <QPromise>
@@ -52,6 +53,12 @@ Result<Json> parseJsonReply(const Result<HttpResponse> &reply, const QString &wh
         return error;
     }
     Json parsed = Json::parse(response.body.constBegin(), response.body.constEnd(), nullptr, false);
+    if (nestedDeeperThan(parsed, Limits::maxJsonDepth)) { // copying it would recurse once per level
+        return Core::makeError(ErrorKind::Protocol,
+                               QStringLiteral("%1: the reply nests objects and arrays deeper than %2 levels, the limit")
+                                   .arg(what)
+                                   .arg(Limits::maxJsonDepth));
+    }
     if (parsed.is_discarded() || !parsed.is_object()) {
         return Core::makeError(
             ErrorKind::Protocol,

@@ -1,6 +1,7 @@
 #include "kube/watchdecoder.h"
 
 #include "core/displaytext.h"
+#include "kube/inputlimits.h"
 
 namespace Curtain::Kube {
 
@@ -13,6 +14,11 @@ Core::Result<WatchEvent> decodeWatchLine(const QByteArray &line)
         return Core::makeError(
             ErrorKind::Protocol,
             QStringLiteral("a watch event is not valid JSON: %1").arg(Core::shown(QString::fromUtf8(line.left(120)))));
+    }
+    if (nestedDeeperThan(event, Limits::maxJsonDepth)) { // copying it would recurse once per level
+        return Core::makeError(ErrorKind::Protocol,
+                               QStringLiteral("a watch event nests objects and arrays deeper than %1 levels, the limit")
+                                   .arg(Limits::maxJsonDepth));
     }
     const QString type = stringAt(event, "/type");
     const auto object = event.find("object");

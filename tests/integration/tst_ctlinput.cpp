@@ -344,6 +344,54 @@ private Q_SLOTS:
         }
     }
 
+    void execPluginThatHangs_isReportedAsTimedOut()
+    {
+        // It once ran into curtainctl's own 30 s wait, which blamed an overloaded cluster.
+        startSim();
+        write(QStringLiteral("helper"), "#!/bin/sh\necho $$ > \"$0.pid\"\nexec sleep 600\n", true);
+        const QString config =
+            kubeconfig(m_sim->url(),
+                       QStringLiteral("{exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: ./helper}}"));
+        qputenv("CURTAIN_EXEC_PLUGIN_TIMEOUT", "1");
+        const Run run = boundedCtl({QStringLiteral("--kubeconfig"), config, QStringLiteral("releases")}, 15'000);
+        qunsetenv("CURTAIN_EXEC_PLUGIN_TIMEOUT");
+        QVERIFY2(run.exitCode == 3, qPrintable(QStringLiteral("exit %1: %2").arg(run.exitCode).arg(run.err)));
+        QVERIFY2(run.err.contains(QStringLiteral("user \"me\": exec plugin \"./helper\" timed out after 1 s")),
+                 qPrintable(run.err));
+        QVERIFY2(!run.err.contains(QStringLiteral("overloaded")), qPrintable(run.err));
+        const QByteArray pid = Test::readFile(m_dir->filePath(QStringLiteral("helper.pid"))).trimmed();
+        QVERIFY(!pid.isEmpty());
+        QTRY_VERIFY2(!QFile::exists(QStringLiteral("/proc/%1").arg(QString::fromLatin1(pid))), "the plugin still runs");
+        QCOMPARE(requestsSeenBySim(), QStringList());
+    }
+
+    void execPluginThatPrintsWithoutEnd_isStoppedAtTheOutputLimit()
+    {
+        startSim();
+        write(QStringLiteral("helper"), "#!/bin/sh\nhead -c 2097152 /dev/zero\nexec sleep 600\n", true);
+        const QString config =
+            kubeconfig(m_sim->url(),
+                       QStringLiteral("{exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: ./helper}}"));
+        qputenv("CURTAIN_EXEC_PLUGIN_TIMEOUT", "20");
+        const Run run = boundedCtl({QStringLiteral("--kubeconfig"), config, QStringLiteral("releases")}, 15'000);
+        qunsetenv("CURTAIN_EXEC_PLUGIN_TIMEOUT");
+        QVERIFY2(run.exitCode == 3, qPrintable(QStringLiteral("exit %1: %2").arg(run.exitCode).arg(run.err)));
+        QVERIFY2(
+            run.err.contains(QStringLiteral("exec plugin \"./helper\" printed more than 1 MiB on standard output")),
+            qPrintable(run.err));
+        QCOMPARE(requestsSeenBySim(), QStringList());
+    }
+
+    void planFileThatNeverEnds_stopsAtTheSizeLimit()
+    {
+        startSim();
+        const Run run = boundedCtl({QStringLiteral("--server"), m_sim->url(), QStringLiteral("run"),
+                                    QStringLiteral("catalog"), QStringLiteral("--plan"), QStringLiteral("/dev/zero")});
+        QVERIFY2(run.exitCode == 2, qPrintable(QStringLiteral("exit %1: %2").arg(run.exitCode).arg(run.err)));
+        QVERIFY2(run.err.contains(QStringLiteral("the plan file /dev/zero is larger than 16 MiB")),
+                 qPrintable(run.err));
+    }
+
     void inspect_endlessFile_stopsAtTheSizeLimit()
     {
         const Run run = boundedCtl({QStringLiteral("inspect"), QStringLiteral("/dev/zero")});
