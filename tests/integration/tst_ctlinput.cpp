@@ -47,16 +47,18 @@ class TestCtlInput : public QObject
         QVERIFY2(m_sim->start(&error, QStringList{QStringLiteral("--log")} + extraArguments), qPrintable(error));
     }
 
-    // The requests the sim has answered: everything it logged before a marker request of our own.
+    // The requests the sim has answered, once a marker request of our own shows in its log (a
+    // request is logged when it ends, so the earlier ones are there by then).
     QStringList requestsSeenBySim()
     {
-        const QString marker = QStringLiteral("/curtain-test-marker");
-        Test::ApiReader(m_sim->port()).get(marker.toStdString());
+        const QString marker = QStringLiteral("GET /curtain-test-marker ");
+        Test::ApiReader(m_sim->port()).get("/curtain-test-marker");
         if (!QTest::qWaitFor([&] { return m_sim->errorOutput().contains(marker); }, 10'000)) {
             return {QStringLiteral("(the sim never logged the marker request)")};
         }
-        const QString log = m_sim->errorOutput();
-        return log.left(log.indexOf(QStringLiteral("GET ") + marker)).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QStringList requests = m_sim->errorOutput().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        requests.removeIf([&](const QString &line) { return line.startsWith(marker); });
+        return requests;
     }
 
     // A kubeconfig with one context on `server` whose user has `userFields` (flow-style YAML).
