@@ -15,14 +15,15 @@ Core::Result<Core::Plan> parsePlanText(const QByteArray &text, const QString &or
     if (!documents.ok()) {
         return documents.error();
     }
-    if (documents.value().empty() || !documents.value().front().is_object()) {
+    const std::vector<Kube::Json> &all = documents.value();
+    const Kube::Json *root = all.empty() ? nullptr : &all[0]; // the first document, as YAML::Load read it
+    if (!root || !root->is_object()) {
         return Core::makeError(Core::ErrorKind::InvalidInput,
                                QStringLiteral("%1: a plan is a mapping with \"steps\" (and optionally \"judge\" and "
                                               "\"metrics\")")
                                    .arg(origin));
     }
-    const QJsonObject object =
-        QJsonDocument::fromJson(QByteArray::fromStdString(documents.value().front().dump())).object();
+    const QJsonObject object = QJsonDocument::fromJson(QByteArray::fromStdString(root->dump())).object();
     auto plan = Core::parsePlan(object);
     if (!plan.ok()) {
         Core::Error e = plan.error();
