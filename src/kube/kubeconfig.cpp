@@ -90,6 +90,75 @@ QStringList Kubeconfig::files(const QString &explicitPath, const QString &kubeco
 
 namespace {
 
+// The cluster's part of an endpoint: the server, TLS and the proxy, each checked.
+std::optional<Core::Error> applyCluster(const Kubeconfig::Cluster &cluster, const QString &name,
+                                        Core::ClusterEndpoint &endpoint)
+{
+    const QString entry = QStringLiteral("cluster \"%1\"").arg(Core::shown(name));
+    auto invalid = [&](const QString &problem) {
+        return Core::makeError(ErrorKind::InvalidInput, QStringLiteral("%1: %2%3").arg(cluster.file, entry, problem));
+    };
+    if (cluster.server.isEmpty()) {
+        return invalid(QStringLiteral(" has no server"));
+    }
+    const auto server = parseServerUrl(cluster.server);
+    if (!server.ok()) {
+        return invalid(QStringLiteral(": server \"%1\" %2").arg(Core::shown(cluster.server), server.error().message));
+    }
+    endpoint.server = server.value();
+    endpoint.tlsServerName = cluster.tlsServerName;
+    endpoint.insecureSkipTlsVerify = cluster.insecureSkipTlsVerify;
+    endpoint.proxyUrl = cluster.proxyUrl;
+    if (!endpoint.proxyUrl.isEmpty()) {
+        const QString scheme = endpoint.proxyUrl.section(QStringLiteral("://"), 0, 0);
+        if (scheme != QLatin1String("http") && scheme != QLatin1String("https") && scheme != QLatin1String("socks5")) {
+            return invalid(QStringLiteral(": proxy-url has unsupported scheme \"%1\", must be http, https, or socks5")
+                               .arg(Core::shown(scheme, 20)));
+        }
+    }
+    const auto ca =
+        readPem(cluster.caData, cluster.caFile, cluster.file, entry, "certificate-authority", "CERTIFICATE");
+    if (!ca.ok()) {
+        return ca.error();
+    }
+    endpoint.caPem = ca.value();
+    if (endpoint.insecureSkipTlsVerify && !endpoint.caPem.isEmpty()) {
+        return invalid(QStringLiteral(": specifying a root certificates file with the insecure flag is not allowed"));
+    }
+    return std::nullopt;
+}
+
+// The user's part: client certificate and key, token, tokenFile, exec plugin.
+std::optional<Core::Error> applyUser(const Kubeconfig::User &user, const QString &name, Core::ClusterEndpoint &endpoint)
+{
+    const QString entry = QStringLiteral("user \"%1\"").arg(Core::shown(name));
+    auto invalid = [&](const QString &problem) {
+        return Core::makeError(ErrorKind::InvalidInput, QStringLiteral("%1: %2%3").arg(user.file, entry, problem));
+    };
+    endpoint.sourceFile = user.file;
+    endpoint.userName = name;
+    if (Net::firstControlByte(user.token.toUtf8()) >= 0) { // it would add headers of its own; never shown
+        return invalid(QStringLiteral(": token contains a control character; a token is one line of printable text"));
+    }
+    const auto cert = readPem(user.certData, user.certFile, user.file, entry, "client-certificate", "CERTIFICATE");
+    if (!cert.ok()) {
+        return cert.error();
+    }
+    const auto key = readPem(user.keyData, user.keyFile, user.file, entry, "client-key", "PRIVATE KEY");
+    if (!key.ok()) {
+        return key.error();
+    }
+    if (cert.value().isEmpty() != key.value().isEmpty()) {
+        return invalid(QStringLiteral(" has a client certificate without its key, or a key without its certificate"));
+    }
+    endpoint.clientCertPem = cert.value();
+    endpoint.clientKeyPem = key.value();
+    endpoint.token = user.token;
+    endpoint.tokenFile = resolvePath(user.tokenFile, user.file);
+    endpoint.exec = user.exec;
+    return std::nullopt;
+}
+
 // One file's entries, or why it cannot be read; null JSON for an empty file.
 Core::Result<Json> parseFile(const QString &file)
 {
@@ -205,45 +274,12 @@ Core::Result<Core::ClusterEndpoint> Kubeconfig::endpoint(const QString &contextN
                                    .arg(files, shownName, Core::shown(context->cluster)));
     }
     const Cluster &cluster = m_clusters[context->cluster];
-    const QString clusterEntry = QStringLiteral("cluster \"%1\"").arg(Core::shown(context->cluster));
-    if (cluster.server.isEmpty()) {
-        return Core::makeError(ErrorKind::InvalidInput,
-                               QStringLiteral("%1: %2 has no server").arg(cluster.file, clusterEntry));
-    }
-    const auto server = parseServerUrl(cluster.server);
-    if (!server.ok()) {
-        return Core::makeError(ErrorKind::InvalidInput, QStringLiteral("%1: %2: server \"%3\" %4")
-                                                            .arg(cluster.file, clusterEntry,
-                                                                 Core::shown(cluster.server), server.error().message));
-    }
     Core::ClusterEndpoint endpoint;
     endpoint.name = name;
-    endpoint.server = server.value();
     // kubectl falls back to "default"; a release console watches every namespace the user may see.
     endpoint.namespaceName = context->namespaceName;
-    endpoint.tlsServerName = cluster.tlsServerName;
-    endpoint.insecureSkipTlsVerify = cluster.insecureSkipTlsVerify;
-    endpoint.proxyUrl = cluster.proxyUrl;
-    if (!endpoint.proxyUrl.isEmpty()) {
-        const QString scheme = endpoint.proxyUrl.section(QStringLiteral("://"), 0, 0);
-        if (scheme != QLatin1String("http") && scheme != QLatin1String("https") && scheme != QLatin1String("socks5")) {
-            return Core::makeError(ErrorKind::InvalidInput,
-                                   QStringLiteral("%1: %2: proxy-url has unsupported scheme \"%3\", must "
-                                                  "be http, https, or socks5")
-                                       .arg(cluster.file, clusterEntry, Core::shown(scheme, 20)));
-        }
-    }
-    const auto ca =
-        readPem(cluster.caData, cluster.caFile, cluster.file, clusterEntry, "certificate-authority", "CERTIFICATE");
-    if (!ca.ok()) {
-        return ca.error();
-    }
-    endpoint.caPem = ca.value();
-    if (endpoint.insecureSkipTlsVerify && !endpoint.caPem.isEmpty()) {
-        return Core::makeError(ErrorKind::InvalidInput,
-                               QStringLiteral("%1: %2: specifying a root certificates file with the "
-                                              "insecure flag is not allowed")
-                                   .arg(cluster.file, clusterEntry));
+    if (std::optional<Core::Error> error = applyCluster(cluster, context->cluster, endpoint)) {
+        return *error;
     }
     if (!context->user.isEmpty()) {
         if (!m_users.contains(context->user)) {
@@ -251,36 +287,9 @@ Core::Result<Core::ClusterEndpoint> Kubeconfig::endpoint(const QString &contextN
                                    QStringLiteral("%1: context \"%2\" names user \"%3\", which is not defined")
                                        .arg(files, shownName, Core::shown(context->user)));
         }
-        const User &user = m_users[context->user];
-        const QString userEntry = QStringLiteral("user \"%1\"").arg(Core::shown(context->user));
-        endpoint.sourceFile = user.file;
-        endpoint.userName = context->user;
-        if (Net::firstControlByte(user.token.toUtf8()) >= 0) { // it would add headers of its own; not shown
-            return Core::makeError(ErrorKind::InvalidInput,
-                                   QStringLiteral("%1: %2: token contains a control character; a token is one line "
-                                                  "of printable text")
-                                       .arg(user.file, userEntry));
+        if (std::optional<Core::Error> error = applyUser(m_users[context->user], context->user, endpoint)) {
+            return *error;
         }
-        const auto cert =
-            readPem(user.certData, user.certFile, user.file, userEntry, "client-certificate", "CERTIFICATE");
-        if (!cert.ok()) {
-            return cert.error();
-        }
-        const auto key = readPem(user.keyData, user.keyFile, user.file, userEntry, "client-key", "PRIVATE KEY");
-        if (!key.ok()) {
-            return key.error();
-        }
-        if (cert.value().isEmpty() != key.value().isEmpty()) {
-            return Core::makeError(ErrorKind::InvalidInput,
-                                   QStringLiteral("%1: %2 has a client certificate without its key, or "
-                                                  "a key without its certificate")
-                                       .arg(user.file, userEntry));
-        }
-        endpoint.clientCertPem = cert.value();
-        endpoint.clientKeyPem = key.value();
-        endpoint.token = user.token;
-        endpoint.tokenFile = resolvePath(user.tokenFile, user.file);
-        endpoint.exec = user.exec;
         if (endpoint.exec) {
             endpoint.exec->clusterConfigJson = cluster.execExtensionJson;
         }
