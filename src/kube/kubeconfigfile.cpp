@@ -31,15 +31,15 @@ QString text(const Reader &field)
     return field.string();
 }
 
-// A boolean as YAML 1.1 spells it, which is what client-go's decoder accepts.
+// A boolean in every YAML 1.1 spelling, as client-go's decoder reads it; anything else is named.
 bool flag(const Reader &field)
 {
     const QString value = text(field);
     if (value.isEmpty()) {
         return false;
     }
-    static const QStringList yes{QStringLiteral("true"), QStringLiteral("True"), QStringLiteral("TRUE")};
-    static const QStringList no{QStringLiteral("false"), QStringLiteral("False"), QStringLiteral("FALSE")};
+    static const QStringList yes = QStringLiteral("true True TRUE yes Yes YES on On ON y Y").split(QLatin1Char(' '));
+    static const QStringList no = QStringLiteral("false False FALSE no No NO off Off OFF n N").split(QLatin1Char(' '));
     if (!yes.contains(value) && !no.contains(value)) {
         field.fail(QStringLiteral("is \"%1\", expected true or false").arg(Core::shown(value, 40)));
     }

@@ -247,7 +247,7 @@ contexts: [{name: c, context: {cluster: k}}]
     {
         const QString file = write(QStringLiteral("typed/config"), R"(
 current-context: c
-clusters: [{name: k, cluster: {server: 'https://k:6443', insecure-skip-tls-verify: True}}]
+clusters: [{name: k, cluster: {server: 'https://k:6443', insecure-skip-tls-verify: yes}}]
 users: [{name: u, user: {token: 0x1F}}]
 contexts: [{name: c, context: {cluster: k, user: u}}]
 )");
