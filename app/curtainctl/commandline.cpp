@@ -1,5 +1,8 @@
 #include "commandline.h"
 
+#include "core/displaytext.h"
+#include "kube/apinames.h"
+
 namespace Curtain::Ctl {
 
 QString usageText()
@@ -55,6 +58,40 @@ plan's deadline without a decision.
 )");
 }
 
+namespace {
+
+// Names go into URL paths: refuse what the API server would not accept before any request.
+QString nameError(const Invocation &inv)
+{
+    const auto invalid = [](const QString &name, const QString &what, const QString &problem) {
+        return QStringLiteral("\"%1\" is not a valid %2: %3").arg(Core::shown(name), what, problem);
+    };
+    if (!inv.namespaceName.isEmpty()) {
+        if (const QString problem = Kube::namespaceProblem(inv.namespaceName); !problem.isEmpty()) {
+            return invalid(inv.namespaceName, QStringLiteral("namespace"), problem);
+        }
+    }
+    if (inv.release.isEmpty()) {
+        return {};
+    }
+    // NAME, or NAMESPACE/NAME: anything else with a '/' fails as a release name.
+    const qsizetype slash = inv.release.indexOf(QLatin1Char('/'));
+    const bool qualified = slash > 0 && inv.release.indexOf(QLatin1Char('/'), slash + 1) < 0;
+    const QString name = qualified ? inv.release.mid(slash + 1) : inv.release;
+    if (qualified) {
+        const QString namespaceName = inv.release.left(slash);
+        if (const QString problem = Kube::namespaceProblem(namespaceName); !problem.isEmpty()) {
+            return invalid(namespaceName, QStringLiteral("namespace"), problem);
+        }
+    }
+    if (const QString problem = Kube::releaseNameProblem(name); !problem.isEmpty()) {
+        return invalid(qualified ? name : inv.release, QStringLiteral("release name"), problem);
+    }
+    return {};
+}
+
+} // namespace
+
 std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString *error)
 {
     Invocation inv;
@@ -84,8 +121,8 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             bool number = false;
             inv.revision = v->toInt(&number);
             if (!number || inv.revision < 1) {
-                *error =
-                    QStringLiteral("--to-revision \"%1\" is not a revision number (1, 2, …; see `status`)").arg(*v);
+                *error = QStringLiteral("--to-revision \"%1\" is not a revision number (1, 2, …; see `status`)")
+                             .arg(Core::shown(*v));
                 return std::nullopt;
             }
         } else if (arg == QLatin1String("--server")) {
@@ -134,11 +171,11 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             } else if (*v == QLatin1String("table")) {
                 inv.format = OutputFormat::Table;
             } else {
-                *error = QStringLiteral("output format \"%1\" is not one of: table, json").arg(*v);
+                *error = QStringLiteral("output format \"%1\" is not one of: table, json").arg(Core::shown(*v));
                 return std::nullopt;
             }
         } else if (arg.startsWith(QLatin1Char('-')) && arg.size() > 1 && !(arg.size() > 1 && arg[1].isDigit())) {
-            *error = QStringLiteral("unknown option \"%1\"").arg(arg);
+            *error = QStringLiteral("unknown option \"%1\"").arg(Core::shown(arg));
             return std::nullopt;
         } else {
             positional << arg;
@@ -231,7 +268,7 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
     } else {
         *error = QStringLiteral("unknown command \"%1\"; commands: contexts, releases, status, set-weight, promote, "
                                 "flip, rollback, run, inspect, abort, retry, pause, resume, restart, undo, set-image")
-                     .arg(command);
+                     .arg(Core::shown(command));
         return std::nullopt;
     }
     if (inv.full && inv.action.kind != Core::ActionKind::PromoteFull) {
@@ -240,6 +277,10 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
     }
     if (inv.revision != 0 && inv.action.kind != Core::ActionKind::Undo) {
         *error = QStringLiteral("--to-revision goes with undo only");
+        return std::nullopt;
+    }
+    if (const QString problem = nameError(inv); !problem.isEmpty()) {
+        *error = problem;
         return std::nullopt;
     }
     return inv;

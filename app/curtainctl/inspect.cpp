@@ -1,9 +1,9 @@
 #include "inspect.h"
 
 #include "adapters/argo/rolloutstatus.h"
+#include "kube/inputfile.h"
 #include "kube/yamldocuments.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -136,24 +136,24 @@ int inspect(const Invocation &invocation, QString *out, QString *error)
     Kube::ObjectList replicaSets;
     Kube::ObjectList analysisRuns;
     for (const QString &path : invocation.files) {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+        const auto text = Kube::readConfigFile(path);
+        if (!text.ok()) {
+            *error = QStringLiteral("%1: %2").arg(path, text.error().message);
             return UsageError;
         }
-        const auto objects = Kube::parseObjects(file.readAll(), path);
+        auto objects = Kube::parseObjects(text.value(), path);
         if (!objects.ok()) {
             *error = objects.error().message;
             return UsageError;
         }
-        for (const Json &o : objects.value()) {
+        for (Json &o : objects.value()) {
             const QString kind = Kube::stringAt(o, "/kind");
             if (kind == QLatin1String("Rollout")) {
-                rollouts.push_back(o);
+                rollouts.push_back(std::move(o));
             } else if (kind == QLatin1String("ReplicaSet")) {
-                replicaSets.push_back(o);
+                replicaSets.push_back(std::move(o));
             } else if (kind == QLatin1String("AnalysisRun")) {
-                analysisRuns.push_back(o);
+                analysisRuns.push_back(std::move(o));
             }
         }
     }

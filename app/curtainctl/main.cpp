@@ -4,10 +4,12 @@
 #include "inspect.h"
 #include "output.h"
 
+#include "core/displaytext.h"
 #include "engine/clusterselection.h"
 #include "engine/planfile.h"
 #include "engine/releaseengine.h"
 #include "engine/session.h"
+#include "kube/credentials.h"
 #include "net/networkthread.h"
 #include "sim/democluster.h"
 
@@ -29,15 +31,33 @@ using namespace Curtain;
 
 namespace {
 
+// Output carries names and messages from the cluster and from files: no control character in
+// them reaches the terminal raw (tables and JSON keep their own line breaks).
+QString printableLines(const QString &text)
+{
+    QStringList lines = text.split(QLatin1Char('\n'));
+    for (QString &line : lines) {
+        line = Core::withoutControlCharacters(line);
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
 void writeOut(const QString &text)
 {
-    std::fputs(text.toLocal8Bit().constData(), stdout);
+    std::fputs(printableLines(text).toLocal8Bit().constData(), stdout);
     std::fflush(stdout);
 }
 
 void writeErr(const QString &text)
 {
-    std::fputs(text.toLocal8Bit().constData(), stderr);
+    std::fputs(printableLines(text).toLocal8Bit().constData(), stderr);
+}
+
+// One message on one line, however long or strange its parts: the values in it are shortened
+// where they are put in; this bounds the whole.
+void writeError(const QString &message, const QString &prefix = QStringLiteral("curtainctl: "))
+{
+    writeErr(prefix + Core::shown(message, 4000) + QLatin1Char('\n'));
 }
 
 // Waits for a future on this (otherwise idle) thread, but never forever.
@@ -59,6 +79,13 @@ Core::Result<T> await(QFuture<Core::Result<T>> future, int timeoutMs, const QStr
                                    .arg(timeoutMs / 1000));
     }
     return future.result();
+}
+
+// How long to wait on the cluster: 30 s, plus the time an exec plugin may take to give the
+// credential first, so that a hung plugin is reported as one, not as an overloaded cluster.
+int clusterWaitMs(const Engine::ReleaseEngine *engine)
+{
+    return 30'000 + (engine->cluster().execCredential ? Kube::Credentials::pluginTimeoutMs() : 0);
 }
 
 int exitCodeFor(const Core::Error &error)
@@ -84,7 +111,7 @@ int report(const Core::Error &error, Ctl::OutputFormat format)
     if (format == Ctl::OutputFormat::Json) {
         writeOut(Ctl::errorJson(error));
     }
-    writeErr(QStringLiteral("curtainctl: %1\n").arg(error.message));
+    writeError(error.message);
     return exitCodeFor(error);
 }
 
@@ -119,6 +146,10 @@ int fleet(const Ctl::Invocation &invocation)
                                                 {false, builtinDemo(), network, false});
         if (opened.ok()) {
             member.session = std::move(opened).value();
+            if (!member.session->warning().isEmpty()) {
+                writeError(QStringLiteral("%1: %2").arg(context, member.session->warning()),
+                           QStringLiteral("curtainctl: warning: "));
+            }
             member.session->engine()->start();
         } else {
             member.error = opened.error().message;
@@ -130,8 +161,8 @@ int fleet(const Ctl::Invocation &invocation)
     for (Member &member : members) {
         Ctl::ContextReleases part{member.context, {}, member.error};
         if (member.session) {
-            const auto synced =
-                await(member.session->engine()->whenSynced(), 30'000, QStringLiteral("reading %1").arg(member.context));
+            const auto synced = await(member.session->engine()->whenSynced(), clusterWaitMs(member.session->engine()),
+                                      QStringLiteral("reading %1").arg(member.context));
             if (synced.ok()) {
                 part.releases = synced.value();
             } else {
@@ -288,7 +319,8 @@ int main(int argc, char *argv[])
     QString usageError;
     const auto invocation = Ctl::parseCommandLine(app.arguments().mid(1), &usageError);
     if (!invocation) {
-        writeErr(QStringLiteral("curtainctl: %1\nRun 'curtainctl --help' for usage.\n").arg(usageError));
+        writeError(usageError);
+        writeErr(QStringLiteral("Run 'curtainctl --help' for usage.\n"));
         return Ctl::UsageError;
     }
     if (invocation->showHelp) {
@@ -305,7 +337,7 @@ int main(int argc, char *argv[])
         QString error;
         const int code = Ctl::inspect(*invocation, &out, &error);
         if (code != Ctl::Success) {
-            writeErr(QStringLiteral("curtainctl: %1\n").arg(error));
+            writeError(error);
         }
         writeOut(out);
         return code;
@@ -339,9 +371,12 @@ int main(int argc, char *argv[])
     int code = Ctl::Success;
     {
         const Engine::SessionPtr session = std::move(opened).value(); // closed at the end of this block
+        if (!session->warning().isEmpty()) {
+            writeError(session->warning(), QStringLiteral("curtainctl: warning: "));
+        }
         Engine::ReleaseEngine *engine = session->engine();
         engine->start();
-        const auto synced = await(engine->whenSynced(), 30'000, QStringLiteral("reading the cluster"));
+        const auto synced = await(engine->whenSynced(), clusterWaitMs(engine), QStringLiteral("reading the cluster"));
         if (!synced.ok()) {
             code = report(synced.error(), invocation->format);
         } else if (invocation->command == Ctl::Command::Run) {
@@ -363,7 +398,8 @@ int main(int argc, char *argv[])
             if (!found) {
                 code = report(Core::makeError(Core::ErrorKind::NotFound,
                                               QStringLiteral("no release named \"%1\"; known releases: %2")
-                                                  .arg(invocation->release, known.join(QStringLiteral(", ")))),
+                                                  .arg(Core::shown(invocation->release),
+                                                       Core::shown(known.join(QStringLiteral(", ")), 2000))),
                               invocation->format);
             } else {
                 writeOut(invocation->format == Ctl::OutputFormat::Json ? Ctl::releaseJson(*found)
@@ -372,15 +408,17 @@ int main(int argc, char *argv[])
         } else {
             // The engine answers within its own bounds (a write's timeout, then its read-backs); this
             // is only the last guard, and past it nobody knows whether the write landed.
+            const int waitMs = clusterWaitMs(engine) + 15'000;
             auto outcome =
-                await(engine->perform(invocation->action), 45'000, Core::actionName(invocation->action.kind));
+                await(engine->perform(invocation->action), waitMs, Core::actionName(invocation->action.kind));
             if (!outcome.ok() && outcome.error().kind == Core::ErrorKind::Timeout &&
                 outcome.error().message.contains(QLatin1String("took longer than"))) {
                 outcome =
                     Core::makeError(Core::ErrorKind::NotConfirmed,
-                                    QStringLiteral("%1 on %2: no verdict within 45 s; it may or may not have been "
+                                    QStringLiteral("%1 on %2: no verdict within %3 s; it may or may not have been "
                                                    "applied — look with `curtainctl status %2` before trying again")
-                                        .arg(Core::actionName(invocation->action.kind), invocation->release));
+                                        .arg(Core::actionName(invocation->action.kind), invocation->release)
+                                        .arg(waitMs / 1000));
             }
             if (!outcome.ok()) {
                 code = report(outcome.error(), invocation->format);

@@ -1,6 +1,7 @@
 #include "adapters/environmentreader.h"
 
 #include "adapters/conventions.h"
+#include "kube/apinames.h"
 
 #include <climits>
 
@@ -90,8 +91,9 @@ Core::Environment readEnvironment(const ClusterView &view, const QString &namesp
         if (path.isEmpty()) {
             path = QStringLiteral("/metrics");
         }
-        env.metricsPath = QStringLiteral("/api/v1/namespaces/%1/services/%2/proxy%3")
-                              .arg(namespaceName, Kube::objectName(*service), path);
+        env.metricsPath =
+            QStringLiteral("/api/v1/namespaces/%1/services/%2/proxy%3")
+                .arg(Kube::pathSegment(namespaceName), Kube::pathSegment(Kube::objectName(*service)), path);
     }
     return env;
 }

@@ -3,6 +3,7 @@
 #include "adapters/conventions.h"
 #include "adapters/environmentreader.h"
 #include "adapters/weightedroute.h"
+#include "kube/apinames.h"
 
 namespace Curtain::Adapters {
 
@@ -55,7 +56,8 @@ QString HttpRouteAdapter::objectPath(const Json &route) const
 {
     const QString namespaceName = Kube::objectNamespace(route);
     const QString name = Kube::objectName(route);
-    return QStringLiteral("/apis/gateway.networking.k8s.io/v1/namespaces/%1/httproutes/%2").arg(namespaceName, name);
+    return QStringLiteral("/apis/gateway.networking.k8s.io/v1/namespaces/%1/httproutes/%2")
+        .arg(Kube::pathSegment(namespaceName), Kube::pathSegment(name));
 }
 
 void HttpRouteAdapter::doRead(const Kube::Reader &route, const ClusterView &view, Core::ReleaseSnapshot &snapshot) const

@@ -2,6 +2,7 @@
 
 #include "adapters/conventions.h"
 #include "adapters/weightedroute.h"
+#include "kube/apinames.h"
 
 namespace Curtain::Adapters {
 
@@ -59,7 +60,7 @@ std::vector<const Json *> NginxCanaryAdapter::routes(const ClusterView &view) co
 QString NginxCanaryAdapter::objectPath(const Json &route) const
 {
     return QStringLiteral("/apis/networking.k8s.io/v1/namespaces/%1/ingresses/%2")
-        .arg(Kube::objectNamespace(route), Kube::objectName(route));
+        .arg(Kube::pathSegment(Kube::objectNamespace(route)), Kube::pathSegment(Kube::objectName(route)));
 }
 
 void NginxCanaryAdapter::doRead(const Kube::Reader &route, const ClusterView &view,

@@ -1,6 +1,7 @@
 #include "adapters/serviceselectoradapter.h"
 
 #include "adapters/conventions.h"
+#include "kube/apinames.h"
 
 namespace Curtain::Adapters {
 
@@ -34,7 +35,8 @@ QString ServiceSelectorAdapter::objectPath(const Json &route) const
 {
     const QString namespaceName = Kube::objectNamespace(route);
     const QString name = Kube::objectName(route);
-    return QStringLiteral("/api/v1/namespaces/%1/services/%2").arg(namespaceName, name);
+    return QStringLiteral("/api/v1/namespaces/%1/services/%2")
+        .arg(Kube::pathSegment(namespaceName), Kube::pathSegment(name));
 }
 
 void ServiceSelectorAdapter::doRead(const Kube::Reader &route, const ClusterView &,

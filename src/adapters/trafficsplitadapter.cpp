@@ -2,6 +2,7 @@
 
 #include "adapters/conventions.h"
 #include "adapters/weightedroute.h"
+#include "kube/apinames.h"
 
 namespace Curtain::Adapters {
 
@@ -16,7 +17,7 @@ std::vector<const Json *> TrafficSplitAdapter::routes(const ClusterView &view) c
 QString TrafficSplitAdapter::objectPath(const Json &route) const
 {
     return QStringLiteral("/apis/split.smi-spec.io/v1alpha4/namespaces/%1/trafficsplits/%2")
-        .arg(Kube::objectNamespace(route), Kube::objectName(route));
+        .arg(Kube::pathSegment(Kube::objectNamespace(route)), Kube::pathSegment(Kube::objectName(route)));
 }
 
 void TrafficSplitAdapter::doRead(const Kube::Reader &route, const ClusterView &view,

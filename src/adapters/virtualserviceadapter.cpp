@@ -2,6 +2,7 @@
 
 #include "adapters/conventions.h"
 #include "adapters/weightedroute.h"
+#include "kube/apinames.h"
 
 namespace Curtain::Adapters {
 
@@ -90,7 +91,7 @@ QString VirtualServiceAdapter::objectPath(const Json &route) const
         apiVersion = QStringLiteral("networking.istio.io/v1");
     }
     return QStringLiteral("/apis/%1/namespaces/%2/virtualservices/%3")
-        .arg(apiVersion, Kube::objectNamespace(route), Kube::objectName(route));
+        .arg(apiVersion, Kube::pathSegment(Kube::objectNamespace(route)), Kube::pathSegment(Kube::objectName(route)));
 }
 
 void VirtualServiceAdapter::doRead(const Kube::Reader &route, const ClusterView &view,

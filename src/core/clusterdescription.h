@@ -12,6 +12,7 @@ struct ClusterDescription
     QString server;        // e.g. https://10.0.0.1:6443
     QString namespaceName; // empty = all namespaces
     bool insecureSkipTlsVerify = false;
+    bool execCredential = false; // its credential comes from an exec plugin (which may take a while)
 };
 
 } // namespace Curtain::Core

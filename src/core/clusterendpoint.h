@@ -48,6 +48,7 @@ struct ClusterEndpoint
     QString tokenFile;
     std::optional<ExecPlugin> exec;
     QString sourceFile; // the kubeconfig file the user entry came from, for messages
+    QString userName;   // that user entry's name, for messages
 };
 
 } // namespace Curtain::Core

@@ -4,6 +4,7 @@
 #include "adapters/conventions.h"
 #include "core/clock.h"
 #include "core/futures.h"
+#include "kube/apinames.h"
 #include "kube/informer.h"
 #include "kube/kubeclient.h"
 
@@ -106,7 +107,7 @@ QString ClusterCache::collectionPath(const QString &groupVersionPath, const QStr
     if (m_namespace.isEmpty()) {
         return groupVersionPath + QLatin1Char('/') + resource;
     }
-    return QStringLiteral("%1/namespaces/%2/%3").arg(groupVersionPath, m_namespace, resource);
+    return QStringLiteral("%1/namespaces/%2/%3").arg(groupVersionPath, Kube::pathSegment(m_namespace), resource);
 }
 
 void ClusterCache::start()

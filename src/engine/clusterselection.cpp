@@ -1,6 +1,10 @@
 #include "engine/clusterselection.h"
 
+#include "core/displaytext.h"
+
+#include "kube/apinames.h"
 #include "kube/kubeconfig.h"
+#include "kube/serverurl.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -26,27 +30,44 @@ SelectedCluster demoCluster()
     return selected;
 }
 
+// Plain http to another machine is allowed, as kubectl allows it, but never silently.
+SelectedCluster withWarning(SelectedCluster selected)
+{
+    selected.warning = Kube::plainHttpWarning(selected.endpoint.server);
+    if (!selected.warning.isEmpty()) {
+        selected.description += QStringLiteral(" — ⚠ plain http, unencrypted");
+    }
+    return selected;
+}
+
 } // namespace
 
 Core::Result<SelectedCluster> selectCluster(const ClusterChoice &choice, bool demoWhenNoKubeconfig)
 {
+    if (!choice.namespaceName.isEmpty()) { // it goes into every URL path
+        if (const QString problem = Kube::namespaceProblem(choice.namespaceName); !problem.isEmpty()) {
+            return Core::makeError(
+                Core::ErrorKind::InvalidInput,
+                QStringLiteral("\"%1\" is not a valid namespace: %2").arg(Core::shown(choice.namespaceName), problem));
+        }
+    }
     if (choice.demo || choice.context == demoContextName) {
         SelectedCluster selected = demoCluster();
         selected.endpoint.namespaceName = choice.namespaceName;
         return selected;
     }
     if (!choice.server.isEmpty()) {
-        if (!choice.server.startsWith(QLatin1String("http://")) &&
-            !choice.server.startsWith(QLatin1String("https://"))) {
+        const auto server = Kube::parseServerUrl(choice.server);
+        if (!server.ok()) {
             return Core::makeError(
                 Core::ErrorKind::InvalidInput,
-                QStringLiteral("--server \"%1\" is not an http:// or https:// URL").arg(choice.server));
+                QStringLiteral("--server \"%1\" %2").arg(Core::shown(choice.server), server.error().message));
         }
         SelectedCluster selected;
-        selected.endpoint = Core::ClusterEndpoint(QStringLiteral("server"), choice.server);
+        selected.endpoint = Core::ClusterEndpoint(QStringLiteral("server"), server.value());
         selected.endpoint.namespaceName = choice.namespaceName;
-        selected.description = choice.server;
-        return selected;
+        selected.description = server.value();
+        return withWarning(std::move(selected));
     }
     bool found = false;
     const auto config = loadFor(choice.kubeconfig, &found);
@@ -75,7 +96,7 @@ Core::Result<SelectedCluster> selectCluster(const ClusterChoice &choice, bool de
         selected.endpoint.namespaceName = choice.namespaceName;
     }
     selected.description = QStringLiteral("%1 (%2)").arg(selected.endpoint.name, selected.endpoint.server);
-    return selected;
+    return withWarning(std::move(selected));
 }
 
 Core::Result<QStringList> availableContexts(const QString &explicitKubeconfig, QString *current)

@@ -23,6 +23,7 @@ struct SelectedCluster
     bool demo = false;              // start the built-in demo cluster and connect to it
     Core::ClusterEndpoint endpoint; // server empty when demo
     QString description;            // for titles and status bars; never contains secrets
+    QString warning;                // to show before using it (plain http to another machine), or empty
 };
 
 inline const QString demoContextName = QStringLiteral("demo");

@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "core/futures.h"
+#include "kube/apinames.h"
 #include "kube/kubeclient.h"
 
 namespace Curtain::Engine {
@@ -42,7 +43,7 @@ PlanLease::PlanLease(PlanObjects *objects, Core::Clock *clock, QString namespace
 QString PlanLease::path() const
 {
     return QStringLiteral("/apis/coordination.k8s.io/v1/namespaces/%1/leases/curtain-plan-%2")
-        .arg(m_namespace, m_release);
+        .arg(Kube::pathSegment(m_namespace), Kube::pathSegment(m_release));
 }
 
 Json PlanLease::spec(const QDateTime &now) const

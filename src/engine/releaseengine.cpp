@@ -5,6 +5,7 @@
 #include "engine/rolloutdriver.h"
 #include "engine/routeaction.h"
 
+#include "core/displaytext.h"
 #include "core/futures.h"
 
 #include "adapters/clusterview.h"
@@ -239,13 +240,13 @@ const ReleaseSnapshot *ReleaseEngine::findRelease(const QString &name, Core::Err
             ErrorKind::NotFound,
             known.isEmpty() ? QStringLiteral("no release named \"%1\": the cluster has no releases (no route is "
                                              "labelled curtain.dev/release)")
-                                  .arg(name)
+                                  .arg(Core::shown(name))
                             : QStringLiteral("no release named \"%1\"; known releases: %2")
-                                  .arg(name, known.join(QStringLiteral(", "))));
+                                  .arg(Core::shown(name), Core::shown(known.join(QStringLiteral(", ")), 2000)));
     } else {
-        *error =
-            Core::makeError(ErrorKind::InvalidInput,
-                            QStringLiteral("\"%1\" exists in several namespaces; name it as NAMESPACE/%1").arg(name));
+        *error = Core::makeError(
+            ErrorKind::InvalidInput,
+            QStringLiteral("\"%1\" exists in several namespaces; name it as NAMESPACE/%1").arg(Core::shown(name)));
     }
     return nullptr;
 }

@@ -54,7 +54,8 @@ public:
     // The cluster as the console may show it: no credential in it.
     Core::ClusterDescription cluster() const
     {
-        return {m_endpoint.name, m_endpoint.server, m_endpoint.namespaceName, m_endpoint.insecureSkipTlsVerify};
+        return {m_endpoint.name, m_endpoint.server, m_endpoint.namespaceName, m_endpoint.insecureSkipTlsVerify,
+                m_endpoint.exec.has_value()};
     }
 
     void start(); // thread-safe; once

@@ -23,6 +23,7 @@ SessionResult Session::openHere(const ClusterChoice &choice, const SessionOption
     Core::ClusterEndpoint endpoint = selected.value().endpoint;
     session->m_choice = choice;
     session->m_description = selected.value().description;
+    session->m_warning = selected.value().warning;
     session->m_context = selected.value().demo ? demoContextName : endpoint.name;
     if (options.listContexts) {
         const auto contexts = availableContexts(choice.kubeconfig, nullptr);
@@ -69,6 +70,7 @@ QFuture<SessionResult> Session::withNamespace(SessionPtr from, QString namespace
         session->m_choice.namespaceName = namespaceName;
         session->m_context = from->m_context;
         session->m_description = from->m_description;
+        session->m_warning = from->m_warning;
         session->m_contexts = from->m_contexts;
         session->m_host = from->m_host;
         // A thread of its own, not `from`'s: an engine disposed of while its HTTP client lives on

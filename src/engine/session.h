@@ -72,6 +72,7 @@ public:
     const ClusterChoice &choice() const { return m_choice; } // what opened it, namespace included
     QString contextName() const { return m_context; }        // a kubeconfig context, "demo" or "server"
     QString description() const { return m_description; }    // for titles; never contains secrets
+    QString warning() const { return m_warning; }            // SelectedCluster::warning, or empty
     QString server() const;                                  // the URL the engine talks to
     QString namespaceName() const;                           // empty: all namespaces
     bool isDemo() const { return bool(m_host); }
@@ -84,6 +85,7 @@ private:
     ClusterChoice m_choice;
     QString m_context;
     QString m_description;
+    QString m_warning;
     QStringList m_contexts;
     Core::ClusterEndpoint m_endpoint; // with its credentials: the engine and withNamespace() need them
     // Destroyed in the reverse order: the engine, then the thread it lived on, then the cluster it talked to.

@@ -1,5 +1,6 @@
 #include "kube/apierror.h"
 
+#include "core/displaytext.h"
 #include "kube/json.h"
 
 namespace Curtain::Kube {
@@ -75,8 +76,10 @@ Core::Error apiError(int httpStatus, const QByteArray &body, const QString &what
     if (message.isEmpty()) {
         message = genericMessage(httpStatus);
     }
+    // The server's own words, but shown safely: a hostile or broken server writes what it likes.
     return Core::makeError(kindForStatus(httpStatus),
-                           QStringLiteral("%1: %2 (HTTP %3)").arg(what, message).arg(httpStatus), httpStatus);
+                           QStringLiteral("%1: %2 (HTTP %3)").arg(what, Core::shown(message, 1000)).arg(httpStatus),
+                           httpStatus);
 }
 
 } // namespace Curtain::Kube

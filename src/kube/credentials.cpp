@@ -1,13 +1,16 @@
 #include "kube/credentials.h"
 
+#include "core/displaytext.h"
+#include "kube/inputfile.h"
+#include "kube/inputlimits.h"
 #include "kube/json.h"
+#include "kube/pluginprocess.h"
+#include "net/httpclient.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
-#include <QTimer>
 
 #include <mutex>
 
@@ -18,28 +21,85 @@ using Core::Result;
 
 namespace {
 
-// How long a credential plugin may take: 30 s, or CURTAIN_EXEC_PLUGIN_TIMEOUT seconds for slow
-// single-sign-on helpers (and for tests).
-int pluginTimeoutMs()
+// Whose credential a message is about: the context, and the kubeconfig user when there is one.
+QString whose(const Core::ClusterEndpoint &endpoint)
 {
-    bool ok = false;
-    const int seconds = qEnvironmentVariableIntValue("CURTAIN_EXEC_PLUGIN_TIMEOUT", &ok);
-    return ok && seconds > 0 ? seconds * 1000 : 30'000;
+    return endpoint.userName.isEmpty() ? QStringLiteral("context \"%1\"").arg(Core::shown(endpoint.name))
+                                       : QStringLiteral("context \"%1\", user \"%2\"")
+                                             .arg(Core::shown(endpoint.name), Core::shown(endpoint.userName));
 }
 
 Core::Error pluginError(const Core::ClusterEndpoint &endpoint, const QString &problem)
 {
     return Core::makeError(
         ErrorKind::Unauthorized,
-        QStringLiteral("context \"%1\": exec plugin \"%2\" %3").arg(endpoint.name, endpoint.exec->command, problem));
+        QStringLiteral("%1: exec plugin \"%2\" %3").arg(whose(endpoint), Core::shown(endpoint.exec->command), problem));
+}
+
+// A token goes into the Authorization header, where a line break would start a header of the
+// token's choosing (Impersonate-User…). Says so without showing the token.
+bool holdsControlByte(const QByteArray &token)
+{
+    return Net::firstControlByte(token) >= 0;
+}
+
+const QString controlByteProblem =
+    QStringLiteral("contains a control character; a token is one line of printable text (a line break would add "
+                   "a header of its own)");
+
+// The credential in a plugin's output (an ExecCredential), or the problem, in words that follow
+// the plugin's name; checked as client-go checks it.
+Result<Credential> readExecCredential(const QByteArray &output, const QString &apiVersion, QDateTime *expires)
+{
+    auto problem = [](const QString &message) { return Core::makeError(ErrorKind::Unauthorized, message); };
+    const Json credential = Json::parse(output.constBegin(), output.constEnd(), nullptr, false);
+    if (credential.is_discarded() || !credential.is_object() ||
+        stringAt(credential, "/kind") != QLatin1String("ExecCredential")) {
+        return problem(QStringLiteral("did not print an ExecCredential"));
+    }
+    if (nestedDeeperThan(credential, Limits::maxJsonDepth)) {
+        return problem(
+            QStringLiteral("printed JSON nested deeper than %1 levels, the limit").arg(Limits::maxJsonDepth));
+    }
+    const QString version = stringAt(credential, "/apiVersion");
+    if (version != apiVersion) {
+        return problem(QStringLiteral("is configured to use API version %1, plugin returned version %2")
+                           .arg(apiVersion, Core::shown(version, 80)));
+    }
+    if (!Reader(credential).field("status").isObject()) {
+        return problem(QStringLiteral("didn't return a status field"));
+    }
+    Credential fresh;
+    fresh.bearerToken = stringAt(credential, "/status/token").toUtf8();
+    fresh.clientCertPem = stringAt(credential, "/status/clientCertificateData").toUtf8(); // PEM, not base64
+    fresh.clientKeyPem = stringAt(credential, "/status/clientKeyData").toUtf8();
+    if (fresh.clientCertPem.isEmpty() != fresh.clientKeyPem.isEmpty()) {
+        return problem(QStringLiteral("returned only certificate or key, not both"));
+    }
+    if (fresh.bearerToken.isEmpty() && fresh.clientCertPem.isEmpty()) {
+        return problem(QStringLiteral("didn't return a token or cert/key pair"));
+    }
+    if (holdsControlByte(fresh.bearerToken)) {
+        return problem(QStringLiteral("returned a token that ") + controlByteProblem);
+    }
+    const QString expiry = stringAt(credential, "/status/expirationTimestamp");
+    *expires = expiry.isEmpty() ? QDateTime() : QDateTime::fromString(expiry, Qt::ISODate);
+    return fresh;
 }
 
 } // namespace
 
+int Credentials::pluginTimeoutMs()
+{
+    bool ok = false;
+    const int seconds = qEnvironmentVariableIntValue("CURTAIN_EXEC_PLUGIN_TIMEOUT", &ok);
+    return ok && seconds > 0 ? seconds * 1000 : Limits::execPluginTimeoutMs;
+}
+
 Credentials::Credentials(Core::ClusterEndpoint endpoint, QObject *parent)
     : QObject(parent), m_endpoint(std::move(endpoint))
 {
-    if (!m_endpoint.token.isEmpty()) {
+    if (!m_endpoint.token.isEmpty() && !holdsControlByte(m_endpoint.token.toUtf8())) {
         m_cached.bearerToken = m_endpoint.token.toUtf8(); // a literal token wins over tokenFile (client-go)
         m_valid = true;
     }
@@ -96,17 +156,23 @@ Result<Credential> Credentials::fromTokenFile()
         info.lastModified() == m_tokenFileModified) {
         return m_cached;
     }
-    QFile file(m_endpoint.tokenFile);
-    if (!file.open(QIODevice::ReadOnly)) {
+    const auto content = readCredentialFile(m_endpoint.tokenFile);
+    if (!content.ok()) {
         return Core::makeError(ErrorKind::Unauthorized,
-                               QStringLiteral("context \"%1\": tokenFile %2 cannot be read (%3)")
-                                   .arg(m_endpoint.name, m_endpoint.tokenFile, file.errorString()));
+                               QStringLiteral("%1: tokenFile %2 %3")
+                                   .arg(whose(m_endpoint), m_endpoint.tokenFile, content.error().message));
     }
-    const QByteArray token = file.readAll().trimmed();
+    // Surrounding white space, the trailing newline above all, is not part of it (client-go's TrimSpace).
+    const QByteArray token = content.value().trimmed();
     if (token.isEmpty()) {
         return Core::makeError(
             ErrorKind::Unauthorized,
-            QStringLiteral("context \"%1\": tokenFile %2 is empty").arg(m_endpoint.name, m_endpoint.tokenFile));
+            QStringLiteral("%1: tokenFile %2 is empty").arg(whose(m_endpoint), m_endpoint.tokenFile));
+    }
+    if (holdsControlByte(token)) {
+        return Core::makeError(ErrorKind::Unauthorized,
+                               QStringLiteral("%1: tokenFile %2: the token %3")
+                                   .arg(whose(m_endpoint), m_endpoint.tokenFile, controlByteProblem));
     }
     m_cached.bearerToken = token;
     m_valid = true;
@@ -124,7 +190,10 @@ QFuture<Result<Credential>> Credentials::get()
         promise->addResult(result);
         promise->finish();
     };
-    if (!m_endpoint.token.isEmpty() || (!m_endpoint.exec && m_endpoint.tokenFile.isEmpty())) {
+    if (!m_endpoint.token.isEmpty() && !m_valid) { // refused by the constructor
+        answer(Core::makeError(ErrorKind::Unauthorized,
+                               QStringLiteral("%1: token %2").arg(whose(m_endpoint), controlByteProblem)));
+    } else if (!m_endpoint.token.isEmpty() || (!m_endpoint.exec && m_endpoint.tokenFile.isEmpty())) {
         answer(m_cached); // a literal token, or only TLS client certificates / nothing at all
     } else if (!m_endpoint.tokenFile.isEmpty() && !m_endpoint.exec) {
         answer(fromTokenFile());
@@ -195,73 +264,26 @@ void Credentials::runPlugin()
         }
         return finishWaiters(pluginError(m_endpoint, problem));
     }
-    auto *process = new QProcess(this);
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("PATH"), searchPath);
     for (const auto &[name, value] : exec.env) {
         env.insert(name, value);
     }
     env.insert(QStringLiteral("KUBERNETES_EXEC_INFO"), QString::fromUtf8(execInfo()));
-    process->setProcessEnvironment(env);
-    process->setStandardInputFile(QProcess::nullDevice()); // never interactive: a GUI has no terminal
-    auto *deadline = new QTimer(process);
-    deadline->setSingleShot(true);
-    connect(deadline, &QTimer::timeout, process, [this, process] {
-        process->kill();
-        process->deleteLater();
-        finishWaiters(
-            pluginError(m_endpoint, QStringLiteral("did not finish within %1 s").arg(pluginTimeoutMs() / 1000)));
-    });
-    connect(process, &QProcess::errorOccurred, this, [this, process](QProcess::ProcessError error) {
-        if (error == QProcess::FailedToStart) {
-            process->deleteLater();
-            finishWaiters(
-                pluginError(m_endpoint, QStringLiteral("could not be started: %1").arg(process->errorString())));
+    PluginProcess::run(program, exec.args, env, pluginTimeoutMs(), this, [this](const Result<QByteArray> &output) {
+        if (!output.ok()) {
+            return finishWaiters(pluginError(m_endpoint, output.error().message));
         }
-    });
-    connect(process, &QProcess::finished, this, [this, process, deadline](int exitCode, QProcess::ExitStatus status) {
-        deadline->stop();
-        process->deleteLater();
-        const QByteArray err = process->readAllStandardError().trimmed().right(300);
-        if (status != QProcess::NormalExit || exitCode != 0) {
-            return finishWaiters(pluginError(
-                m_endpoint, QStringLiteral("exited with code %1%2")
-                                .arg(exitCode)
-                                .arg(err.isEmpty() ? QString() : QStringLiteral(": ") + QString::fromUtf8(err))));
+        QDateTime expires;
+        const auto fresh = readExecCredential(output.value(), m_endpoint.exec->apiVersion, &expires);
+        if (!fresh.ok()) {
+            return finishWaiters(pluginError(m_endpoint, fresh.error().message));
         }
-        const QByteArray out = process->readAllStandardOutput();
-        const Json credential = Json::parse(out.constBegin(), out.constEnd(), nullptr, false);
-        if (credential.is_discarded() || !credential.is_object() ||
-            stringAt(credential, "/kind") != QLatin1String("ExecCredential")) {
-            return finishWaiters(pluginError(m_endpoint, QStringLiteral("did not print an ExecCredential")));
-        }
-        const QString version = stringAt(credential, "/apiVersion");
-        if (version != m_endpoint.exec->apiVersion) {
-            return finishWaiters(pluginError(
-                m_endpoint, QStringLiteral("is configured to use API version %1, plugin returned version %2")
-                                .arg(m_endpoint.exec->apiVersion, version)));
-        }
-        if (!credential.contains("status") || !credential["status"].is_object()) {
-            return finishWaiters(pluginError(m_endpoint, QStringLiteral("didn't return a status field")));
-        }
-        Credential fresh;
-        fresh.bearerToken = stringAt(credential, "/status/token").toUtf8();
-        fresh.clientCertPem = stringAt(credential, "/status/clientCertificateData").toUtf8(); // PEM, not base64
-        fresh.clientKeyPem = stringAt(credential, "/status/clientKeyData").toUtf8();
-        if (fresh.clientCertPem.isEmpty() != fresh.clientKeyPem.isEmpty()) {
-            return finishWaiters(pluginError(m_endpoint, QStringLiteral("returned only certificate or key, not both")));
-        }
-        if (fresh.bearerToken.isEmpty() && fresh.clientCertPem.isEmpty()) {
-            return finishWaiters(pluginError(m_endpoint, QStringLiteral("didn't return a token or cert/key pair")));
-        }
-        const QString expiry = stringAt(credential, "/status/expirationTimestamp");
-        m_expires = expiry.isEmpty() ? QDateTime() : QDateTime::fromString(expiry, Qt::ISODate);
-        m_cached = fresh;
+        m_expires = expires;
+        m_cached = fresh.value();
         m_valid = true;
         finishWaiters(m_cached);
     });
-    deadline->start(pluginTimeoutMs());
-    process->start(program, exec.args);
 }
 
 } // namespace Curtain::Kube

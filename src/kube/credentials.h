@@ -45,6 +45,10 @@ public:
     // The PATH a plugin is searched on: the process's own, plus the user's login-shell PATH on
     // Linux and macOS (a GUI started from a menu does not inherit the shell's).
     static QString pluginSearchPath();
+    // How long an exec plugin may run: Limits::execPluginTimeoutMs, or CURTAIN_EXEC_PLUGIN_TIMEOUT
+    // seconds for slow single-sign-on helpers (and for tests). Whoever waits on a credential
+    // waits longer than this, so that a hung plugin is reported as such.
+    static int pluginTimeoutMs();
 
 private:
     Core::Result<Credential> fromTokenFile();

@@ -1,9 +1,11 @@
 #include "kube/kubeclient.h"
 
+#include "core/displaytext.h"
 #include "core/futures.h"
 
 #include "kube/apierror.h"
 #include "kube/credentials.h"
+#include "kube/inputlimits.h"
 #include "kube/watchdecoder.h"
 
 #include <QPromise>
@@ -51,6 +53,12 @@ Result<Json> parseJsonReply(const Result<HttpResponse> &reply, const QString &wh
         return error;
     }
     Json parsed = Json::parse(response.body.constBegin(), response.body.constEnd(), nullptr, false);
+    if (nestedDeeperThan(parsed, Limits::maxJsonDepth)) { // copying it would recurse once per level
+        return Core::makeError(ErrorKind::Protocol,
+                               QStringLiteral("%1: the reply nests objects and arrays deeper than %2 levels, the limit")
+                                   .arg(what)
+                                   .arg(Limits::maxJsonDepth));
+    }
     if (parsed.is_discarded() || !parsed.is_object()) {
         Core::Error error =
             Core::makeError(ErrorKind::Protocol,
@@ -58,7 +66,7 @@ Result<Json> parseJsonReply(const Result<HttpResponse> &reply, const QString &wh
                                            "may not be a Kubernetes API server")
                                 .arg(what)
                                 .arg(response.body.size())
-                                .arg(QString::fromUtf8(response.body.left(40))));
+                                .arg(Core::shown(QString::fromUtf8(response.body.left(40)))));
         error.requestSent = true; // it answered 2xx: a write was applied, whatever the body says
         return error;
     }

@@ -1,123 +1,22 @@
 #include "kube/kubeconfig.h"
 
+#include "core/displaytext.h"
+#include "kube/apinames.h"
+#include "kube/inputfile.h"
+#include "kube/kubeconfigfile.h"
+#include "kube/serverurl.h"
+#include "kube/yamldocuments.h"
+#include "net/httpclient.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-
-#include <yaml-cpp/yaml.h>
-
-#include <nlohmann/json.hpp>
 
 namespace Curtain::Kube {
 
 using Core::ErrorKind;
 
 namespace {
-
-struct LoadError
-{
-    QString message;
-};
-
-QString text(const YAML::Node &node, const char *key)
-{
-    const YAML::Node value = node[key];
-    return value && value.IsScalar() ? QString::fromStdString(value.Scalar()) : QString();
-}
-
-bool flag(const YAML::Node &node, const char *key)
-{
-    const YAML::Node value = node[key];
-    return value && value.IsScalar() && (value.Scalar() == "true" || value.Scalar() == "True");
-}
-
-nlohmann::json toJson(const YAML::Node &node)
-{
-    if (node.IsMap()) {
-        nlohmann::json object = nlohmann::json::object();
-        for (const auto &entry : node) {
-            object[entry.first.Scalar()] = toJson(entry.second);
-        }
-        return object;
-    }
-    if (node.IsSequence()) {
-        nlohmann::json array = nlohmann::json::array();
-        for (const auto &item : node) {
-            array.push_back(toJson(item));
-        }
-        return array;
-    }
-    return node.IsScalar() ? nlohmann::json(node.Scalar()) : nlohmann::json();
-}
-
-// The named entries of one list (clusters, users, contexts), each with its body under `inner`.
-template <typename Visit>
-void forEachNamed(const YAML::Node &root, const char *list, const char *inner, const QString &file, Visit visit)
-{
-    const YAML::Node entries = root[list];
-    if (!entries || entries.IsNull()) {
-        return;
-    }
-    if (!entries.IsSequence()) {
-        throw LoadError{QStringLiteral("%1: \"%2\" must be a list").arg(file, QLatin1String(list))};
-    }
-    for (const YAML::Node &entry : entries) {
-        const QString name = text(entry, "name");
-        if (name.isEmpty()) {
-            throw LoadError{QStringLiteral("%1: an entry of \"%2\" has no name").arg(file, QLatin1String(list))};
-        }
-        visit(name, entry[inner] ? entry[inner] : YAML::Node(YAML::NodeType::Map));
-    }
-}
-
-Core::ExecPlugin readExec(const YAML::Node &node, const QString &file, const QString &user)
-{
-    Core::ExecPlugin exec;
-    exec.apiVersion = text(node, "apiVersion");
-    exec.command = text(node, "command");
-    exec.interactiveMode = text(node, "interactiveMode");
-    exec.provideClusterInfo = flag(node, "provideClusterInfo");
-    exec.installHint = text(node, "installHint");
-    if (const YAML::Node args = node["args"]; args && args.IsSequence()) {
-        for (const YAML::Node &arg : args) {
-            exec.args << QString::fromStdString(arg.Scalar());
-        }
-    }
-    if (const YAML::Node env = node["env"]; env && env.IsSequence()) {
-        for (const YAML::Node &var : env) {
-            exec.env.append({text(var, "name"), text(var, "value")});
-        }
-    }
-    const QString where = QStringLiteral("%1: user \"%2\": exec").arg(file, user);
-    // The checks client-go's validation.go makes, in its words.
-    if (exec.command.isEmpty()) {
-        throw LoadError{where + QStringLiteral(": command must be specified to use exec authentication plugin")};
-    }
-    if (exec.apiVersion.isEmpty()) {
-        throw LoadError{where + QStringLiteral(": apiVersion must be specified to use exec authentication plugin")};
-    }
-    if (exec.apiVersion != QLatin1String("client.authentication.k8s.io/v1") &&
-        exec.apiVersion != QLatin1String("client.authentication.k8s.io/v1beta1")) {
-        throw LoadError{where +
-                        QStringLiteral(": apiVersion \"%1\" is not supported; use client.authentication.k8s.io/v1 "
-                                       "or v1beta1")
-                            .arg(exec.apiVersion)};
-    }
-    if (exec.interactiveMode.isEmpty()) {
-        if (exec.apiVersion.endsWith(QLatin1String("/v1"))) {
-            throw LoadError{where + QStringLiteral(": interactiveMode must be specified for %1 to use exec "
-                                                   "authentication plugin")
-                                        .arg(exec.apiVersion)};
-        }
-        exec.interactiveMode = QStringLiteral("IfAvailable");
-    }
-    if (!QStringList{QStringLiteral("Never"), QStringLiteral("IfAvailable"), QStringLiteral("Always")}.contains(
-            exec.interactiveMode)) {
-        throw LoadError{where + QStringLiteral(": invalid interactiveMode \"%1\" (Never, IfAvailable or Always)")
-                                    .arg(exec.interactiveMode)};
-    }
-    return exec;
-}
 
 QString resolvePath(const QString &path, const QString &definingFile)
 {
@@ -147,13 +46,13 @@ Core::Result<QByteArray> readPem(const QString &data, const QString &path, const
         origin = QStringLiteral("%1-data").arg(QLatin1String(field));
     } else if (!path.isEmpty()) {
         const QString resolved = resolvePath(path, definingFile);
-        QFile file(resolved);
-        if (!file.open(QIODevice::ReadOnly)) {
-            return Core::makeError(ErrorKind::InvalidInput,
-                                   QStringLiteral("%1: %2: %3 file %4 cannot be read (%5)")
-                                       .arg(definingFile, entry, QLatin1String(field), resolved, file.errorString()));
+        const auto content = readCredentialFile(resolved);
+        if (!content.ok()) {
+            return Core::makeError(ErrorKind::InvalidInput, QStringLiteral("%1: %2: %3 file %4 %5")
+                                                                .arg(definingFile, entry, QLatin1String(field),
+                                                                     resolved, content.error().message));
         }
-        pem = file.readAll();
+        pem = content.value();
         origin = QStringLiteral("%1 file %2").arg(QLatin1String(field), resolved);
     } else {
         return QByteArray();
@@ -189,100 +88,148 @@ QStringList Kubeconfig::files(const QString &explicitPath, const QString &kubeco
     return {QDir(homeDir).filePath(QStringLiteral(".kube/config"))};
 }
 
+namespace {
+
+// The cluster's part of an endpoint: the server, TLS and the proxy, each checked.
+std::optional<Core::Error> applyCluster(const Kubeconfig::Cluster &cluster, const QString &name,
+                                        Core::ClusterEndpoint &endpoint)
+{
+    const QString entry = QStringLiteral("cluster \"%1\"").arg(Core::shown(name));
+    auto invalid = [&](const QString &problem) {
+        return Core::makeError(ErrorKind::InvalidInput, QStringLiteral("%1: %2%3").arg(cluster.file, entry, problem));
+    };
+    if (cluster.server.isEmpty()) {
+        return invalid(QStringLiteral(" has no server"));
+    }
+    const auto server = parseServerUrl(cluster.server);
+    if (!server.ok()) {
+        return invalid(QStringLiteral(": server \"%1\" %2").arg(Core::shown(cluster.server), server.error().message));
+    }
+    endpoint.server = server.value();
+    endpoint.tlsServerName = cluster.tlsServerName;
+    endpoint.insecureSkipTlsVerify = cluster.insecureSkipTlsVerify;
+    endpoint.proxyUrl = cluster.proxyUrl;
+    if (!endpoint.proxyUrl.isEmpty()) {
+        const QString scheme = endpoint.proxyUrl.section(QStringLiteral("://"), 0, 0);
+        if (scheme != QLatin1String("http") && scheme != QLatin1String("https") && scheme != QLatin1String("socks5")) {
+            return invalid(QStringLiteral(": proxy-url has unsupported scheme \"%1\", must be http, https, or socks5")
+                               .arg(Core::shown(scheme, 20)));
+        }
+    }
+    const auto ca =
+        readPem(cluster.caData, cluster.caFile, cluster.file, entry, "certificate-authority", "CERTIFICATE");
+    if (!ca.ok()) {
+        return ca.error();
+    }
+    endpoint.caPem = ca.value();
+    if (endpoint.insecureSkipTlsVerify && !endpoint.caPem.isEmpty()) {
+        return invalid(QStringLiteral(": specifying a root certificates file with the insecure flag is not allowed"));
+    }
+    return std::nullopt;
+}
+
+// The user's part: client certificate and key, token, tokenFile, exec plugin.
+std::optional<Core::Error> applyUser(const Kubeconfig::User &user, const QString &name, Core::ClusterEndpoint &endpoint)
+{
+    const QString entry = QStringLiteral("user \"%1\"").arg(Core::shown(name));
+    auto invalid = [&](const QString &problem) {
+        return Core::makeError(ErrorKind::InvalidInput, QStringLiteral("%1: %2%3").arg(user.file, entry, problem));
+    };
+    endpoint.sourceFile = user.file;
+    endpoint.userName = name;
+    if (Net::firstControlByte(user.token.toUtf8()) >= 0) { // it would add headers of its own; never shown
+        return invalid(QStringLiteral(": token contains a control character; a token is one line of printable text"));
+    }
+    const auto cert = readPem(user.certData, user.certFile, user.file, entry, "client-certificate", "CERTIFICATE");
+    if (!cert.ok()) {
+        return cert.error();
+    }
+    const auto key = readPem(user.keyData, user.keyFile, user.file, entry, "client-key", "PRIVATE KEY");
+    if (!key.ok()) {
+        return key.error();
+    }
+    if (cert.value().isEmpty() != key.value().isEmpty()) {
+        return invalid(QStringLiteral(" has a client certificate without its key, or a key without its certificate"));
+    }
+    endpoint.clientCertPem = cert.value();
+    endpoint.clientKeyPem = key.value();
+    endpoint.token = user.token;
+    endpoint.tokenFile = resolvePath(user.tokenFile, user.file);
+    endpoint.exec = user.exec;
+    return std::nullopt;
+}
+
+// One file's entries, or why it cannot be read; null JSON for an empty file.
+Core::Result<Json> parseFile(const QString &file)
+{
+    const auto content = readConfigFile(file);
+    if (!content.ok()) {
+        return Core::makeError(ErrorKind::InvalidInput, QStringLiteral("%1: %2").arg(file, content.error().message));
+    }
+    // Text scalars: `server: 8080` and `token: 0x1F` stay what was written, for the checks to see.
+    auto documents = parseYamlDocuments(content.value(), file, YamlScalars::Text);
+    if (!documents.ok()) {
+        return documents.error();
+    }
+    return documents.value().empty() ? Json() : std::move(documents.value().front());
+}
+
+} // namespace
+
 Core::Result<Kubeconfig> Kubeconfig::load(const QStringList &files, bool explicitPath)
 {
     Kubeconfig config;
-    try {
-        for (const QString &file : files) {
-            QFile handle(file);
-            if (!handle.exists()) {
-                if (explicitPath) {
-                    throw LoadError{QStringLiteral("%1: no such kubeconfig file").arg(file)};
-                }
-                continue; // as kubectl: a missing file in KUBECONFIG is skipped
+    for (const QString &file : files) {
+        if (!QFile::exists(file)) {
+            if (explicitPath) {
+                return Core::makeError(ErrorKind::InvalidInput,
+                                       QStringLiteral("%1: no such kubeconfig file").arg(file));
             }
-            if (!handle.open(QIODevice::ReadOnly)) {
-                throw LoadError{QStringLiteral("%1: cannot be read (%2)").arg(file, handle.errorString())};
-            }
-            YAML::Node root;
-            try {
-                root = YAML::Load(handle.readAll().toStdString());
-            } catch (const YAML::Exception &error) {
-                throw LoadError{
-                    QStringLiteral("%1: not valid YAML: %2").arg(file, QString::fromStdString(error.what()))};
-            }
-            if (root.IsNull()) {
-                config.m_loaded << file;
-                continue;
-            }
-            if (!root.IsMap()) {
-                throw LoadError{
-                    QStringLiteral("%1: not a kubeconfig (expected a map with clusters, users and contexts)")
-                        .arg(file)};
-            }
-            config.m_loaded << file;
-            // First file to set current-context wins.
-            if (config.m_currentContext.isEmpty()) {
-                config.m_currentContext = text(root, "current-context");
-            }
-            // First file to define a name wins, whole entry — later same-named entries are ignored.
-            forEachNamed(root, "clusters", "cluster", file, [&](const QString &name, const YAML::Node &body) {
-                if (config.m_clusters.contains(name)) {
-                    return;
-                }
-                Cluster cluster;
-                cluster.file = file;
-                cluster.server = text(body, "server");
-                cluster.caData = text(body, "certificate-authority-data");
-                cluster.caFile = text(body, "certificate-authority");
-                cluster.tlsServerName = text(body, "tls-server-name");
-                cluster.insecureSkipTlsVerify = flag(body, "insecure-skip-tls-verify");
-                cluster.proxyUrl = text(body, "proxy-url");
-                if (const YAML::Node extensions = body["extensions"]; extensions && extensions.IsSequence()) {
-                    for (const YAML::Node &extension : extensions) {
-                        if (text(extension, "name") == QLatin1String("client.authentication.k8s.io/exec")) {
-                            cluster.execExtensionJson =
-                                QByteArray::fromStdString(toJson(extension["extension"]).dump());
-                        }
-                    }
-                }
-                config.m_clusters.insert(name, cluster);
-            });
-            forEachNamed(root, "users", "user", file, [&](const QString &name, const YAML::Node &body) {
-                if (config.m_users.contains(name)) {
-                    return;
-                }
-                User user;
-                user.file = file;
-                user.token = text(body, "token");
-                user.tokenFile = text(body, "tokenFile");
-                user.certData = text(body, "client-certificate-data");
-                user.certFile = text(body, "client-certificate");
-                user.keyData = text(body, "client-key-data");
-                user.keyFile = text(body, "client-key");
-                user.authProvider = bool(body["auth-provider"]);
-                if (body["exec"] && !body["exec"].IsNull()) {
-                    user.exec = readExec(body["exec"], file, name);
-                    if (user.authProvider) {
-                        throw LoadError{
-                            QStringLiteral("%1: user \"%2\": authProvider cannot be provided in combination "
-                                           "with an exec plugin")
-                                .arg(file, name)};
-                    }
-                }
-                config.m_users.insert(name, user);
-            });
-            forEachNamed(root, "contexts", "context", file, [&](const QString &name, const YAML::Node &body) {
-                if (config.hasContext(name)) {
-                    return;
-                }
-                config.m_contexts.append({name, text(body, "cluster"), text(body, "user"), text(body, "namespace")});
-            });
+            continue; // as kubectl: a missing file in KUBECONFIG is skipped
         }
-    } catch (const LoadError &error) {
-        return Core::makeError(ErrorKind::InvalidInput, error.message);
+        const auto root = parseFile(file);
+        if (!root.ok()) {
+            return root.error();
+        }
+        config.m_loaded << file;
+        if (root.value().is_null()) {
+            continue;
+        }
+        if (!root.value().is_object()) {
+            return Core::makeError(
+                ErrorKind::InvalidInput,
+                QStringLiteral("%1: not a kubeconfig (expected a map with clusters, users and contexts)").arg(file));
+        }
+        const auto entries = readKubeconfigFile(root.value(), file);
+        if (!entries.ok()) {
+            return entries.error();
+        }
+        config.merge(entries.value());
     }
     return config;
+}
+
+void Kubeconfig::merge(const KubeconfigFile &file)
+{
+    // First file to set current-context wins; first file to define a name wins, whole entry.
+    if (m_currentContext.isEmpty()) {
+        m_currentContext = file.currentContext;
+    }
+    for (const auto &[name, cluster] : file.clusters) {
+        if (!m_clusters.contains(name)) {
+            m_clusters.insert(name, cluster);
+        }
+    }
+    for (const auto &[name, user] : file.users) {
+        if (!m_users.contains(name)) {
+            m_users.insert(name, user);
+        }
+    }
+    for (const KubeconfigContext &context : file.contexts) {
+        if (!hasContext(context.name)) {
+            m_contexts.append(context);
+        }
+    }
 }
 
 bool Kubeconfig::hasContext(const QString &name) const
@@ -295,6 +242,7 @@ Core::Result<Core::ClusterEndpoint> Kubeconfig::endpoint(const QString &contextN
 {
     const QString files = m_loaded.isEmpty() ? QStringLiteral("kubeconfig") : m_loaded.join(QStringLiteral(", "));
     const QString name = contextName.isEmpty() ? m_currentContext : contextName;
+    const QString shownName = Core::shown(name); // from the command line or a file: shown safely
     if (name.isEmpty()) {
         return Core::makeError(
             ErrorKind::InvalidInput,
@@ -310,77 +258,38 @@ Core::Result<Core::ClusterEndpoint> Kubeconfig::endpoint(const QString &contextN
         return Core::makeError(
             ErrorKind::InvalidInput,
             QStringLiteral("%1: context \"%2\" does not exist; contexts: %3")
-                .arg(files, name, known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", "))));
+                .arg(files, shownName,
+                     known.isEmpty() ? QStringLiteral("none") : Core::shown(known.join(QStringLiteral(", ")), 2000)));
+    }
+    if (!context->namespaceName.isEmpty()) { // it goes into every URL path
+        if (const QString problem = namespaceProblem(context->namespaceName); !problem.isEmpty()) {
+            return Core::makeError(ErrorKind::InvalidInput,
+                                   QStringLiteral("%1: context \"%2\": namespace \"%3\" is not a valid namespace: %4")
+                                       .arg(files, shownName, Core::shown(context->namespaceName), problem));
+        }
     }
     if (!m_clusters.contains(context->cluster)) {
         return Core::makeError(ErrorKind::InvalidInput,
                                QStringLiteral("%1: context \"%2\" names cluster \"%3\", which is not defined")
-                                   .arg(files, name, context->cluster));
+                                   .arg(files, shownName, Core::shown(context->cluster)));
     }
     const Cluster &cluster = m_clusters[context->cluster];
-    const QString clusterEntry = QStringLiteral("cluster \"%1\"").arg(context->cluster);
-    if (cluster.server.isEmpty()) {
-        return Core::makeError(ErrorKind::InvalidInput,
-                               QStringLiteral("%1: %2 has no server").arg(cluster.file, clusterEntry));
-    }
     Core::ClusterEndpoint endpoint;
     endpoint.name = name;
-    endpoint.server = cluster.server;
     // kubectl falls back to "default"; a release console watches every namespace the user may see.
     endpoint.namespaceName = context->namespaceName;
-    endpoint.tlsServerName = cluster.tlsServerName;
-    endpoint.insecureSkipTlsVerify = cluster.insecureSkipTlsVerify;
-    endpoint.proxyUrl = cluster.proxyUrl;
-    if (!endpoint.proxyUrl.isEmpty()) {
-        const QString scheme = endpoint.proxyUrl.section(QStringLiteral("://"), 0, 0);
-        if (scheme != QLatin1String("http") && scheme != QLatin1String("https") && scheme != QLatin1String("socks5")) {
-            return Core::makeError(ErrorKind::InvalidInput,
-                                   QStringLiteral("%1: %2: proxy-url has unsupported scheme \"%3\", must "
-                                                  "be http, https, or socks5")
-                                       .arg(cluster.file, clusterEntry, scheme));
-        }
-    }
-    const auto ca =
-        readPem(cluster.caData, cluster.caFile, cluster.file, clusterEntry, "certificate-authority", "CERTIFICATE");
-    if (!ca.ok()) {
-        return ca.error();
-    }
-    endpoint.caPem = ca.value();
-    if (endpoint.insecureSkipTlsVerify && !endpoint.caPem.isEmpty()) {
-        return Core::makeError(ErrorKind::InvalidInput,
-                               QStringLiteral("%1: %2: specifying a root certificates file with the "
-                                              "insecure flag is not allowed")
-                                   .arg(cluster.file, clusterEntry));
+    if (std::optional<Core::Error> error = applyCluster(cluster, context->cluster, endpoint)) {
+        return *error;
     }
     if (!context->user.isEmpty()) {
         if (!m_users.contains(context->user)) {
             return Core::makeError(ErrorKind::InvalidInput,
                                    QStringLiteral("%1: context \"%2\" names user \"%3\", which is not defined")
-                                       .arg(files, name, context->user));
+                                       .arg(files, shownName, Core::shown(context->user)));
         }
-        const User &user = m_users[context->user];
-        const QString userEntry = QStringLiteral("user \"%1\"").arg(context->user);
-        endpoint.sourceFile = user.file;
-        const auto cert =
-            readPem(user.certData, user.certFile, user.file, userEntry, "client-certificate", "CERTIFICATE");
-        if (!cert.ok()) {
-            return cert.error();
+        if (std::optional<Core::Error> error = applyUser(m_users[context->user], context->user, endpoint)) {
+            return *error;
         }
-        const auto key = readPem(user.keyData, user.keyFile, user.file, userEntry, "client-key", "PRIVATE KEY");
-        if (!key.ok()) {
-            return key.error();
-        }
-        if (cert.value().isEmpty() != key.value().isEmpty()) {
-            return Core::makeError(ErrorKind::InvalidInput,
-                                   QStringLiteral("%1: %2 has a client certificate without its key, or "
-                                                  "a key without its certificate")
-                                       .arg(user.file, userEntry));
-        }
-        endpoint.clientCertPem = cert.value();
-        endpoint.clientKeyPem = key.value();
-        endpoint.token = user.token;
-        endpoint.tokenFile = resolvePath(user.tokenFile, user.file);
-        endpoint.exec = user.exec;
         if (endpoint.exec) {
             endpoint.exec->clusterConfigJson = cluster.execExtensionJson;
         }

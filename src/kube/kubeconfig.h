@@ -9,6 +9,8 @@
 
 namespace Curtain::Kube {
 
+struct KubeconfigFile;
+
 struct KubeconfigContext
 {
     QString name;
@@ -28,7 +30,8 @@ public:
     static QStringList files(const QString &explicitPath, const QString &kubeconfigVariable, const QString &homeDir);
 
     // Loads and merges `files`. Missing files are skipped (unless `explicitPath`), but an
-    // unparseable file is an error naming the file and the problem.
+    // unparseable file, an entry of the wrong shape or a file past the limits of kube/inputlimits.h
+    // is an error naming the file, the entry and the problem.
     static Core::Result<Kubeconfig> load(const QStringList &files, bool explicitPath = false);
 
     const QList<KubeconfigContext> &contexts() const { return m_contexts; }
@@ -66,6 +69,8 @@ public:
     };
 
 private:
+    void merge(const KubeconfigFile &file);
+
     QList<KubeconfigContext> m_contexts;
     QMap<QString, Cluster> m_clusters;
     QMap<QString, User> m_users;

@@ -1,5 +1,8 @@
 #include "kube/watchdecoder.h"
 
+#include "core/displaytext.h"
+#include "kube/inputlimits.h"
+
 namespace Curtain::Kube {
 
 using Core::ErrorKind;
@@ -10,13 +13,18 @@ Core::Result<WatchEvent> decodeWatchLine(const QByteArray &line)
     if (event.is_discarded() || !event.is_object()) {
         return Core::makeError(
             ErrorKind::Protocol,
-            QStringLiteral("a watch event is not valid JSON: %1").arg(QString::fromUtf8(line.left(120))));
+            QStringLiteral("a watch event is not valid JSON: %1").arg(Core::shown(QString::fromUtf8(line.left(120)))));
+    }
+    if (nestedDeeperThan(event, Limits::maxJsonDepth)) { // copying it would recurse once per level
+        return Core::makeError(ErrorKind::Protocol,
+                               QStringLiteral("a watch event nests objects and arrays deeper than %1 levels, the limit")
+                                   .arg(Limits::maxJsonDepth));
     }
     const QString type = stringAt(event, "/type");
     const auto object = event.find("object");
     if (object == event.end() || !object->is_object()) {
         return Core::makeError(ErrorKind::Protocol,
-                               QStringLiteral("a watch event of type \"%1\" has no object").arg(type));
+                               QStringLiteral("a watch event of type \"%1\" has no object").arg(Core::shown(type, 40)));
     }
     WatchEvent decoded;
     decoded.object = *object;
@@ -31,7 +39,8 @@ Core::Result<WatchEvent> decodeWatchLine(const QByteArray &line)
     } else if (type == QLatin1String("ERROR")) {
         decoded.type = WatchEventType::Error;
     } else {
-        return Core::makeError(ErrorKind::Protocol, QStringLiteral("unknown watch event type \"%1\"").arg(type));
+        return Core::makeError(ErrorKind::Protocol,
+                               QStringLiteral("unknown watch event type \"%1\"").arg(Core::shown(type, 40)));
     }
     return decoded;
 }

@@ -1,74 +1,259 @@
 #include "kube/yamldocuments.h"
 
-#include <yaml-cpp/yaml.h>
+#include "kube/inputlimits.h"
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/node/convert.h>
+#include <yaml-cpp/node/node.h>
+#include <yaml-cpp/parser.h>
+
+#include <optional>
+#include <sstream>
+#include <unordered_map>
 
 namespace Curtain::Kube {
 
 namespace {
 
-Json toJson(const YAML::Node &node)
+// Thrown from the event handler to stop the parser at a limit; caught in parseYamlDocuments.
+struct Stop
 {
-    switch (node.Type()) {
-    case YAML::NodeType::Map: {
-        Json object = Json::object();
-        for (const auto &entry : node) {
-            object[entry.first.as<std::string>()] = toJson(entry.second);
-        }
-        return object;
-    }
-    case YAML::NodeType::Sequence: {
-        Json array = Json::array();
-        for (const auto &item : node) {
-            array.push_back(toJson(item));
-        }
-        return array;
-    }
-    case YAML::NodeType::Scalar: {
-        const std::string text = node.Scalar();
-        if (node.Tag() != "!") { // unquoted: numbers and booleans as YAML reads them
-            long long integer = 0;
-            if (YAML::convert<long long>::decode(node, integer)) {
-                return integer;
-            }
-            double number = 0;
-            if (text.find_first_of("0123456789") != std::string::npos && YAML::convert<double>::decode(node, number)) {
-                return number;
-            }
-            if (text == "true" || text == "false") {
-                return text == "true";
-            }
-        }
+    QString message;
+    YAML::Mark mark;
+};
+
+QString where(const YAML::Mark &mark)
+{
+    return QStringLiteral("line %1, column %2").arg(mark.line + 1).arg(mark.column + 1);
+}
+
+// Unquoted scalars as YAML 1.1 reads them (what kubectl's YAML-to-JSON step does for objects).
+Json typedScalar(const std::string &tag, const std::string &text)
+{
+    if (tag == "!" || tag == "tag:yaml.org,2002:str") { // quoted, or explicitly a string
         return text;
     }
-    default:
-        return nullptr;
+    const YAML::Node node(text);
+    long long integer = 0;
+    if (YAML::convert<long long>::decode(node, integer)) {
+        return integer;
     }
+    double number = 0;
+    if (text.find_first_of("0123456789") != std::string::npos && YAML::convert<double>::decode(node, number)) {
+        return number;
+    }
+    if (text == "true" || text == "false") {
+        return text == "true";
+    }
+    return text;
+}
+
+// Builds JSON straight from the parser's events, so nothing is expanded before it is counted: an
+// alias costs the nodes of what it repeats, every time it repeats it.
+class JsonBuilder final : public YAML::EventHandler
+{
+public:
+    explicit JsonBuilder(YamlScalars scalars) : m_scalars(scalars) {}
+
+    void startDocument()
+    {
+        m_document.reset();
+        m_started = false;
+    }
+    bool started() const { return m_started; }
+    const YAML::Mark &documentMark() const { return m_documentMark; }
+    Json takeDocument() { return m_document ? std::move(*m_document) : Json(); }
+
+    void OnDocumentStart(const YAML::Mark &mark) override
+    {
+        m_started = true;
+        m_documentMark = mark;
+        m_anchors.clear(); // anchors belong to one document
+    }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark &mark, YAML::anchor_t anchor) override
+    {
+        count(mark, 1);
+        place(mark, Json(), anchor, 1);
+    }
+    void OnAlias(const YAML::Mark &mark, YAML::anchor_t anchor) override
+    {
+        const auto found = m_anchors.find(anchor);
+        if (found == m_anchors.end()) {
+            throw Stop{QStringLiteral("an alias refers to no anchor"), mark};
+        }
+        count(mark, found->second.nodes); // before copying it
+        place(mark, found->second.value, 0, found->second.nodes);
+    }
+    void OnScalar(const YAML::Mark &mark, const std::string &tag, YAML::anchor_t anchor,
+                  const std::string &value) override
+    {
+        count(mark, 1);
+        // A key is text whatever it looks like: JSON keys are strings.
+        const bool text = m_scalars == YamlScalars::Text || expectingKey();
+        place(mark, text ? Json(value) : typedScalar(tag, value), anchor, 1);
+    }
+    void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor,
+                         YAML::EmitterStyle::value) override
+    {
+        open(mark, Json::array(), anchor);
+    }
+    void OnSequenceEnd() override { close(); }
+    void OnMapStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor,
+                    YAML::EmitterStyle::value) override
+    {
+        open(mark, Json::object(), anchor);
+    }
+    void OnMapEnd() override { close(); }
+
+private:
+    struct Open
+    {
+        Json value;
+        YAML::anchor_t anchor = 0;
+        std::size_t nodesBefore = 0;
+        std::optional<std::string> key; // a map's key, waiting for its value
+        YAML::Mark mark;
+    };
+    struct Anchored
+    {
+        Json value;
+        std::size_t nodes = 0;
+    };
+
+    bool expectingKey() const { return !m_open.empty() && m_open.back().value.is_object() && !m_open.back().key; }
+
+    void count(const YAML::Mark &mark, std::size_t nodes)
+    {
+        m_nodes += nodes;
+        if (m_nodes > Limits::maxYamlNodes) {
+            throw Stop{QStringLiteral("expands to more than %1 nodes, the limit for YAML (aliases that repeat "
+                                      "aliases?)")
+                           .arg(Limits::maxYamlNodes),
+                       mark};
+        }
+    }
+
+    void open(const YAML::Mark &mark, Json container, YAML::anchor_t anchor)
+    {
+        if (expectingKey()) {
+            throw Stop{QStringLiteral("a key is a map or a list, expected text"), mark};
+        }
+        if (int(m_open.size()) >= Limits::maxYamlDepth) {
+            throw Stop{QStringLiteral("nests maps and lists deeper than %1 levels, the limit for YAML")
+                           .arg(Limits::maxYamlDepth),
+                       mark};
+        }
+        const std::size_t before = m_nodes;
+        count(mark, 1);
+        m_open.push_back({std::move(container), anchor, before, std::nullopt, mark});
+    }
+
+    void close()
+    {
+        Open done = std::move(m_open.back());
+        m_open.pop_back();
+        place(done.mark, std::move(done.value), done.anchor, m_nodes - done.nodesBefore);
+    }
+
+    void place(const YAML::Mark &mark, Json value, YAML::anchor_t anchor, std::size_t nodes)
+    {
+        if (anchor != 0) {
+            m_anchors[anchor] = {value, nodes};
+        }
+        if (m_open.empty()) {
+            m_document = std::move(value);
+            return;
+        }
+        Open &parent = m_open.back();
+        if (parent.value.is_array()) {
+            parent.value.push_back(std::move(value));
+        } else if (!parent.key) {
+            if (value.is_structured()) {
+                throw Stop{QStringLiteral("a key is a map or a list, expected text"), mark};
+            }
+            const auto *text = value.get_ptr<const std::string *>();
+            parent.key = text ? *text : value.dump(); // an alias of a number: its text
+        } else {
+            parent.value[*parent.key] = std::move(value);
+            parent.key.reset();
+        }
+    }
+
+    YamlScalars m_scalars;
+    std::vector<Open> m_open;
+    std::unordered_map<YAML::anchor_t, Anchored> m_anchors;
+    std::size_t m_nodes = 0; // across all documents: they share one budget
+    std::optional<Json> m_document;
+    bool m_started = false;
+    YAML::Mark m_documentMark;
+};
+
+Core::Error yamlError(const QString &origin, const QString &problem, const YAML::Mark &mark)
+{
+    return Core::makeError(Core::ErrorKind::InvalidInput,
+                           QStringLiteral("%1: %2 (%3)").arg(origin, problem, where(mark)));
 }
 
 } // namespace
 
+Core::Result<std::vector<Json>> parseYamlDocuments(const QByteArray &text, const QString &origin, YamlScalars scalars)
+{
+    std::vector<Json> documents;
+    std::istringstream input(text.toStdString());
+    YAML::Parser parser(input);
+    JsonBuilder builder(scalars);
+    int previousStart = -1;
+    try {
+        for (;;) {
+            builder.startDocument();
+            if (!parser.HandleNextDocument(builder)) {
+                break;
+            }
+            // yaml-cpp 0.7 (YAML::LoadAll) reports the same empty document forever on some invalid
+            // input such as ",:": a document must start past the previous one.
+            if (!builder.started() || builder.documentMark().pos <= previousStart) {
+                return yamlError(origin, QStringLiteral("not valid YAML: the parser stopped advancing"),
+                                 builder.documentMark());
+            }
+            previousStart = builder.documentMark().pos;
+            documents.push_back(builder.takeDocument());
+        }
+    } catch (const Stop &stop) {
+        return yamlError(origin, stop.message, stop.mark);
+    } catch (const YAML::Exception &e) {
+        return yamlError(origin, QStringLiteral("not valid YAML or JSON: %1").arg(QString::fromStdString(e.msg)),
+                         e.mark);
+    }
+    return documents;
+}
+
 Core::Result<std::vector<Json>> parseObjects(const QByteArray &text, const QString &origin)
 {
+    auto documents = parseYamlDocuments(text, origin, YamlScalars::Typed);
+    if (!documents.ok()) {
+        return documents.error();
+    }
     std::vector<Json> objects;
-    try {
-        for (const YAML::Node &document : YAML::LoadAll(text.toStdString())) {
-            if (document.IsNull()) {
-                continue;
-            }
-            Json object = toJson(document);
-            const std::string kind = object.is_object() ? object.value("kind", "") : "";
-            if (kind.size() > 4 && kind.compare(kind.size() - 4, 4, "List") == 0) {
-                for (const Json &item : object.value("items", Json::array())) {
-                    objects.push_back(item);
-                }
-            } else if (object.is_object()) {
-                objects.push_back(std::move(object));
-            }
+    for (Json &document : documents.value()) {
+        if (!document.is_object()) {
+            continue;
         }
-    } catch (const YAML::Exception &e) {
-        return Core::makeError(
-            Core::ErrorKind::InvalidInput,
-            QStringLiteral("%1: not valid YAML or JSON: %2").arg(origin, QString::fromStdString(e.what())));
+        const QString kind = stringAt(document, "/kind");
+        if (kind.endsWith(QLatin1String("List"))) {
+            const auto items = document.find("items");
+            if (items != document.end() && items->is_array()) {
+                for (Json &item : *items) {
+                    if (item.is_object()) {
+                        objects.push_back(std::move(item));
+                    }
+                }
+            }
+        } else {
+            objects.push_back(std::move(document));
+        }
     }
     return objects;
 }

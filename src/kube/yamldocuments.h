@@ -10,9 +10,19 @@
 
 namespace Curtain::Kube {
 
+// How YAML scalars become JSON. Typed: unquoted ones become numbers and booleans as YAML 1.1 reads
+// them, quoted ones stay strings (Kubernetes objects, plans). Text: every scalar stays the text it
+// was written as, so `server: 8080` or `token: 0x1F` reach the reader unchanged (kubeconfig).
+enum class YamlScalars { Typed, Text };
+
+// Every `---` document of `text` as JSON (null for an empty one), within Limits::maxYamlNodes
+// (aliases counted at full size each time they repeat) and Limits::maxYamlDepth. Errors name
+// `origin`, the line and the limit. Never loops: a parser that stops advancing is an error.
+Core::Result<std::vector<Json>> parseYamlDocuments(const QByteArray &text, const QString &origin,
+                                                   YamlScalars scalars = YamlScalars::Typed);
+
 // Kubernetes objects from YAML or JSON text as kubectl reads a file: several `---` documents, and
-// `kind: List` (or any *List) flattened into its items. Unquoted scalars become numbers and
-// booleans as YAML 1.1 reads them; quoted ones stay strings. `origin` names the file in errors.
+// `kind: List` (or any *List) flattened into its items. `origin` names the file in errors.
 Core::Result<std::vector<Json>> parseObjects(const QByteArray &text, const QString &origin);
 
 } // namespace Curtain::Kube

@@ -1,5 +1,9 @@
 #include "metrics/prometheusclient.h"
 
+#include "core/displaytext.h"
+#include "kube/inputlimits.h"
+#include "kube/json.h"
+
 #include <QUrlQuery>
 
 #include <nlohmann/json.hpp>
@@ -107,6 +111,12 @@ Core::Result<QList<PromSeries>> PrometheusClient::parseReply(int httpStatus, con
     }
     try {
         const json reply = json::parse(body.constBegin(), body.constEnd());
+        if (Kube::nestedDeeperThan(reply, Kube::Limits::maxJsonDepth)) { // copying it would recurse per level
+            return fail(ErrorKind::Protocol, QStringLiteral("the Prometheus reply to %1 nests deeper than %2 levels, "
+                                                            "the limit")
+                                                 .arg(Core::shown(promql))
+                                                 .arg(Kube::Limits::maxJsonDepth));
+        }
         if (reply.value("status", "") != "success") {
             // {"status":"error","errorType":"bad_data","error":"1:5: parse error: …"}
             return fail(httpStatus >= 500 ? ErrorKind::Server : ErrorKind::InvalidInput,

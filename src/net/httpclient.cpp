@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 
 namespace Curtain::Net {
 
@@ -28,7 +29,27 @@ QByteArray HttpResponse::header(const QByteArray &name) const
     return {};
 }
 
+qsizetype firstControlByte(QByteArrayView value)
+{
+    for (qsizetype i = 0; i < value.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(value[i]);
+        if (byte < 0x20 || byte == 0x7f) {
+            return i;
+        }
+    }
+    return -1;
+}
+
 namespace {
+
+// RFC 9110's token: what a header name may be made of.
+bool isHeaderName(const QByteArray &name)
+{
+    static const QByteArrayView punctuation("!#$%&'*+-.^_`|~");
+    return !name.isEmpty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || punctuation.contains(c);
+    });
+}
 
 void ensureCurlGlobalInit()
 {
@@ -248,12 +269,44 @@ struct HttpClient::Private
         }
     }
 
+    // What must never reach libcurl; the message names no header value, which may be a secret.
+    static std::optional<Error> refusal(const HttpRequest &r, const QUrl &target)
+    {
+        if (!target.isValid() ||
+            (target.scheme() != QLatin1String("http") && target.scheme() != QLatin1String("https"))) {
+            return Core::makeError(ErrorKind::InvalidInput,
+                                   QStringLiteral("refusing to send a request to %1: only http:// and https:// URLs "
+                                                  "are allowed")
+                                       .arg(r.url.left(200)));
+        }
+        for (const Header &h : r.headers) {
+            if (!isHeaderName(h.first)) {
+                return Core::makeError(ErrorKind::InvalidInput,
+                                       QStringLiteral("refusing to send a header whose name is not a single word "
+                                                      "(letters, digits and !#$%&'*+-.^_`|~) to %1")
+                                           .arg(r.url.left(200)));
+            }
+            if (firstControlByte(h.second) >= 0) {
+                return Core::makeError(ErrorKind::InvalidInput,
+                                       QStringLiteral("refusing to send header \"%1\" to %2: its value contains a "
+                                                      "control character (a line break would start another header)")
+                                           .arg(QString::fromLatin1(h.first), r.url.left(200)));
+            }
+        }
+        return std::nullopt;
+    }
+
     void start(Transfer *transfer)
     {
+        const HttpRequest &r = transfer->request;
+        QUrl target(r.url, QUrl::StrictMode);
+        if (const std::optional<Error> refused = refusal(r, target)) {
+            transfer->finish(*refused);
+            delete transfer;
+            return;
+        }
         CURL *easy = curl_easy_init();
         transfer->easy = easy;
-        const HttpRequest &r = transfer->request;
-        QUrl target(r.url);
         if (!r.tls.serverName.isEmpty() && target.host() != r.tls.serverName) {
             // tls-server-name: ask for (and verify) the certificate of serverName while connecting to
             // the URL's real host — curl's connect-to keeps SNI, Host and verification consistent.
@@ -281,6 +334,9 @@ struct HttpClient::Private
         curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer);
         curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->errorBuffer);
         curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+        // Only HTTP, also after a redirect: never file://, ftp:// or any other protocol libcurl knows.
+        curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
         // gzip only, as client-go: a server offered br may compress at its slowest setting.
         curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");
         curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, long(r.connectTimeoutMs));

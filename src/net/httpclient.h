@@ -49,6 +49,10 @@ struct HttpResponse
     QByteArray header(const QByteArray &name) const; // case-insensitive, first match
 };
 
+// The position of the first control byte (below 0x20, or 0x7f) in `value`, or -1. In a header
+// value such a byte would end the header early and start another one of the sender's choosing.
+qsizetype firstControlByte(QByteArrayView value);
+
 using StreamId = quint64;
 
 struct StreamHandlers
@@ -61,7 +65,9 @@ struct StreamHandlers
 
 // HTTP over libcurl's multi interface, driven by the Qt event loop of the thread this object lives
 // on (socket notifiers and one timer; nothing polls). Every public method is thread-safe: work is
-// posted to the owning thread, and results come back as futures or as handler calls there.
+// posted to the owning thread, and results come back as futures or as handler calls there. A
+// request to anything but http:// or https://, or with a header name or value that holds a control
+// byte, fails with InvalidInput before anything is sent.
 class HttpClient final : public QObject
 {
     Q_OBJECT

@@ -13,6 +13,7 @@
 
 #include <QAbstractItemView>
 #include <QComboBox>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -142,6 +143,24 @@ private Q_SLOTS:
         const auto releases = m_manager->session()->engine()->whenSynced();
         QTRY_VERIFY_WITH_TIMEOUT(releases.isFinished(), 10000);
         QVERIFY(releases.result().ok());
+    }
+
+    void kubeconfigOfTheWrongShape_failsToOpenNamingTheEntry()
+    {
+        // It once aborted the console at start: yaml-cpp threw from operator[] on a string.
+        const QString path = m_dir.filePath(QStringLiteral("wrong-shape"));
+        QFile config(path);
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write("current-context: c\nclusters: [foo]\ncontexts: [{name: c, context: {cluster: foo}}]\n");
+        config.close();
+        Ui::WindowManager::Options options;
+        options.choice = {false, {}, path, {}, {}};
+        Ui::WindowManager manager(options, demoFactory());
+        QSignalSpy failed(&manager, &Ui::WindowManager::openFailed);
+        manager.open();
+        QVERIFY(failed.wait(20000));
+        QCOMPARE(failed.first().at(0).toString(),
+                 path + QStringLiteral(": clusters[0] is a string, expected a map with name and cluster"));
     }
 
     void demoNamespaceSwitch_filtersTheSameDemoCluster()

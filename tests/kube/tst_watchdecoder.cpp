@@ -95,6 +95,22 @@ private Q_SLOTS:
         QCOMPARE(error.kind, Core::ErrorKind::Server);
         QVERIFY(error.message.contains(QStringLiteral("too many requests")));
     }
+
+    void deeplyNestedObject_isAnErrorNotACrash()
+    {
+        // Parsing is iterative, but copying the object recursed once per level: a 100-kilobyte
+        // event of nested arrays overflowed the stack.
+        const int depth = 200'000;
+        const QByteArray line =
+            "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"a\"},\"spec\":" + QByteArray(depth, '[') +
+            QByteArray(depth, ']') + "}}";
+        const auto event = decodeWatchLine(line);
+        QVERIFY(!event.ok());
+        QCOMPARE(event.error().kind, Core::ErrorKind::Protocol);
+        QVERIFY2(event.error().message.contains(QStringLiteral("deeper than 100 levels")),
+                 qPrintable(event.error().message));
+        QVERIFY(event.error().message.size() < 400);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestWatchDecoder)

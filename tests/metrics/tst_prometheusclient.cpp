@@ -100,6 +100,20 @@ private Q_SLOTS:
         QCOMPARE(reply.value().first().values.at(1).second, 2.5);
     }
 
+    void deeplyNestedReply_isAnErrorNotACrash()
+    {
+        // Copying a label set nested 200,000 levels deep recursed once per level: a stack overflow.
+        const int depth = 200'000;
+        const QByteArray body = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":"
+                                "{\"a\":" +
+                                QByteArray(depth, '[') + QByteArray(depth, ']') + "},\"value\":[1,\"1\"]}]}}";
+        const auto reply = Metrics::PrometheusClient::parseReply(200, body, QStringLiteral("up"));
+        QVERIFY(!reply.ok());
+        QCOMPARE(reply.error().kind, Core::ErrorKind::Protocol);
+        QVERIFY2(reply.error().message.contains(QStringLiteral("deeper than 100 levels")),
+                 qPrintable(reply.error().message));
+    }
+
     void nan_isKeptAsNan()
     {
         Net::HttpClient http;

@@ -10,6 +10,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -29,6 +30,7 @@ class TestHttpClient : public QObject
     std::condition_variable m_released;
     bool m_release = false;
     bool m_stopping = false;
+    std::atomic<int> m_requests{0}; // to /hello
 
     QString url(const char *path) const
     {
@@ -38,7 +40,8 @@ class TestHttpClient : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        m_server.Get("/hello", [](const httplib::Request &req, httplib::Response &res) {
+        m_server.Get("/hello", [this](const httplib::Request &req, httplib::Response &res) {
+            ++m_requests;
             res.set_header("Retry-After", "7");
             res.set_content("hello " + req.get_header_value("X-Who"), "text/plain");
         });
@@ -171,6 +174,59 @@ private Q_SLOTS:
         QVERIFY(!reply.ok());
         QCOMPARE(reply.error().kind, Core::ErrorKind::Unreachable);
         QVERIFY(reply.error().message.contains(QStringLiteral("http://127.0.0.1:1/version")));
+    }
+
+    void otherProtocols_areRefusedBeforeAnyTransfer_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::newRow("file") << QStringLiteral("file:///etc/hostname");
+        QTest::newRow("ftp") << QStringLiteral("ftp://127.0.0.1:%1/").arg(m_port);
+        QTest::newRow("dict") << QStringLiteral("dict://127.0.0.1:%1/").arg(m_port);
+    }
+
+    void otherProtocols_areRefusedBeforeAnyTransfer()
+    {
+        QFETCH(QString, url);
+        Net::HttpClient http;
+        Net::HttpRequest request;
+        request.url = url;
+        const auto reply = Test::waitFor(http.send(request));
+        QVERIFY2(!reply.ok(), qPrintable(QString::fromUtf8(reply.ok() ? reply.value().body : QByteArray())));
+        QCOMPARE(reply.error().kind, Core::ErrorKind::InvalidInput);
+        QVERIFY2(reply.error().message.contains(QStringLiteral("only http:// and https:// URLs are allowed")),
+                 qPrintable(reply.error().message));
+        QCOMPARE(http.activeTransfers(), 0);
+    }
+
+    void controlBytesInAHeader_areRefusedAndNothingIsSent_data()
+    {
+        QTest::addColumn<QByteArray>("name");
+        QTest::addColumn<QByteArray>("value");
+        // A token that would add a header of its own: once sent as two headers.
+        QTest::newRow("CR LF in the value")
+            << QByteArray("Authorization") << QByteArray("Bearer abc\r\nImpersonate-User: system:admin");
+        QTest::newRow("LF in the value") << QByteArray("Authorization") << QByteArray("Bearer abc\nX-Other: 1");
+        QTest::newRow("NUL in the value") << QByteArray("Authorization") << QByteArray("Bearer abc\0def", 14);
+        QTest::newRow("ESC in the value") << QByteArray("X-Who") << QByteArray("\x1b[31mred");
+        QTest::newRow("colon in the name") << QByteArray("X-Who: injected\r\nX-Other") << QByteArray("1");
+        QTest::newRow("space in the name") << QByteArray("X Who") << QByteArray("1");
+    }
+
+    void controlBytesInAHeader_areRefusedAndNothingIsSent()
+    {
+        QFETCH(QByteArray, name);
+        QFETCH(QByteArray, value);
+        const int before = m_requests.load();
+        Net::HttpClient http;
+        Net::HttpRequest request;
+        request.url = url("/hello");
+        request.headers.append({name, value});
+        const auto reply = Test::waitFor(http.send(request));
+        QVERIFY2(!reply.ok(), qPrintable(QString::fromUtf8(reply.ok() ? reply.value().body : QByteArray())));
+        QCOMPARE(reply.error().kind, Core::ErrorKind::InvalidInput);
+        QVERIFY2(reply.error().message.contains(QStringLiteral("refusing to send")), qPrintable(reply.error().message));
+        QVERIFY2(!reply.error().message.contains(QStringLiteral("abc")), qPrintable(reply.error().message));
+        QCOMPARE(m_requests.load(), before);
     }
 
     void manyRequestsAtOnce_allComeBack()

@@ -104,6 +104,14 @@ bool SimProcess::start(QString *error, const QStringList &extraArguments)
     return true;
 }
 
+QString SimProcess::errorOutput()
+{
+    if (m_process) {
+        m_errorOutput += m_process->readAllStandardError();
+    }
+    return QString::fromUtf8(m_errorOutput);
+}
+
 std::optional<nlohmann::json> ApiReader::get(const std::string &path) const
 {
     httplib::Client client("127.0.0.1", m_port);

@@ -39,9 +39,13 @@ public:
     QString url() const { return m_url; }
     int port() const { return m_port; }
     qint64 pid() const { return m_process ? m_process->processId() : 0; }
+    // What it has printed on standard error so far: started with --log, one line per request it
+    // answered ("GET /version -> 200"). Reads what the event loop has received; poll with QTRY_*.
+    QString errorOutput();
 
 private:
     std::unique_ptr<QProcess> m_process;
+    QByteArray m_errorOutput;
     QString m_url;
     int m_port = 0;
 };

@@ -1,6 +1,7 @@
 #include "adapters/argo/rolloutactions.h"
 
 #include "adapters/conventions.h"
+#include "kube/apinames.h"
 
 #include <algorithm>
 #include <climits>
@@ -46,7 +47,7 @@ bool manuallyPaused(const Json &rollout)
 QString rolloutPath(const Json &rollout)
 {
     return QStringLiteral("/apis/argoproj.io/v1alpha1/namespaces/%1/rollouts/%2")
-        .arg(Kube::objectNamespace(rollout), Kube::objectName(rollout));
+        .arg(Kube::pathSegment(Kube::objectNamespace(rollout)), Kube::pathSegment(Kube::objectName(rollout)));
 }
 
 Core::Result<ArgoPlan> planPromote(const Json &rollout, bool full)

@@ -3,6 +3,7 @@
 #include "adapters/argo/rolloutactions.h"
 #include "adapters/argo/rolloutstatus.h"
 #include "adapters/conventions.h"
+#include "kube/apinames.h"
 
 #include <algorithm>
 
@@ -25,7 +26,7 @@ QString metricsPath(const Kube::Reader &rollout, const char *serviceField)
         return {};
     }
     return QStringLiteral("/api/v1/namespaces/%1/services/%2/proxy/metrics")
-        .arg(rollout.field("metadata").field("namespace").string(), service);
+        .arg(Kube::pathSegment(rollout.field("metadata").field("namespace").string()), Kube::pathSegment(service));
 }
 
 Core::Environment environmentOf(const Core::ReplicaSetInfo &rs, Color color)

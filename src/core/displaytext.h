@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QString>
+
+namespace Curtain::Core {
+
+// Text from outside (a name typed on the command line, a value in a file, a server's message)
+// made safe to put in a message: control characters are written as escapes (\n, \r, \t, \x1b,
+// \u202e for the bidirectional overrides) so they cannot move the cursor, recolour or retitle a
+// terminal or fake another line; and text longer than `maxChars` is cut there and ends in "…".
+QString shown(const QString &text, qsizetype maxChars = 200);
+
+// The escaping of shown() without the cut: for a whole message about to be printed.
+QString withoutControlCharacters(const QString &text);
+
+} // namespace Curtain::Core

@@ -1,0 +1,48 @@
+// Outside text in messages: escapes for control characters, and a cut for very long values.
+
+#include "core/displaytext.h"
+
+#include <QTest>
+
+using namespace Curtain;
+
+class TestDisplayText : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void controlCharacters_becomeEscapes_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("plain") << QStringLiteral("catalog") << QStringLiteral("catalog");
+        QTest::newRow("colour") << QStringLiteral("\x1b[31mred") << QStringLiteral("\\x1b[31mred");
+        QTest::newRow("fake line") << QStringLiteral("a\r\ncurtainctl: ok") << QStringLiteral("a\\r\\ncurtainctl: ok");
+        QTest::newRow("title") << QStringLiteral("\x1b]0;pwned\x07") << QStringLiteral("\\x1b]0;pwned\\x07");
+        QTest::newRow("C1") << QString(QChar(0x9b)) + QStringLiteral("2J") << QStringLiteral("\\x9b2J");
+        QTest::newRow("bidi override") << QString(QChar(0x202e)) + QStringLiteral("txt.exe")
+                                       << QStringLiteral("\\u202etxt.exe");
+        QTest::newRow("not ascii stays") << QStringLiteral("grün → blau") << QStringLiteral("grün → blau");
+    }
+
+    void controlCharacters_becomeEscapes()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, shown);
+        QCOMPARE(Core::shown(text), shown);
+    }
+
+    void longValues_areCut()
+    {
+        const QString name(100000, QLatin1Char('a'));
+        const QString cut = Core::shown(name);
+        QCOMPARE(cut.size(), 201);
+        QVERIFY(cut.endsWith(QStringLiteral("a…")));
+        QCOMPARE(Core::shown(name, 10), QStringLiteral("aaaaaaaaaa…"));
+        QCOMPARE(Core::shown(QString(200, QLatin1Char('b'))), QString(200, QLatin1Char('b')));
+        QCOMPARE(Core::withoutControlCharacters(name).size(), 100000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDisplayText)
+#include "tst_displaytext.moc"
