@@ -1,5 +1,7 @@
 #include "kube/json.h"
 
+#include "core/nesting.h"
+
 // The only file on the client side allowed the throwing nlohmann accessors (scripts/check-json-readers):
 // each use below is guarded by a type or range check first, and the pointer lookups by a catch.
 
@@ -96,21 +98,7 @@ QString resourceVersion(const Json &object)
 
 bool nestedDeeperThan(const Json &value, std::size_t limit)
 {
-    std::vector<std::pair<const Json *, std::size_t>> pending{{&value, 0}};
-    while (!pending.empty()) {
-        const auto [node, depth] = pending.back();
-        pending.pop_back();
-        if (!node->is_structured()) {
-            continue;
-        }
-        if (depth >= limit) {
-            return true;
-        }
-        for (const Json &child : *node) {
-            pending.emplace_back(&child, depth + 1);
-        }
-    }
-    return false;
+    return Core::nestedDeeperThan(value, limit);
 }
 
 QString jsonTypeName(const Json &value)

@@ -1,8 +1,8 @@
 #include "metrics/prometheusclient.h"
 
 #include "core/displaytext.h"
-#include "kube/inputlimits.h"
-#include "kube/json.h"
+#include "core/inputlimits.h"
+#include "core/nesting.h"
 
 #include <QUrlQuery>
 
@@ -111,11 +111,11 @@ Core::Result<QList<PromSeries>> PrometheusClient::parseReply(int httpStatus, con
     }
     try {
         const json reply = json::parse(body.constBegin(), body.constEnd());
-        if (Kube::nestedDeeperThan(reply, Kube::Limits::maxJsonDepth)) { // copying it would recurse per level
+        if (Core::nestedDeeperThan(reply, Core::Limits::maxJsonDepth)) { // copying it would recurse per level
             return fail(ErrorKind::Protocol, QStringLiteral("the Prometheus reply to %1 nests deeper than %2 levels, "
                                                             "the limit")
                                                  .arg(Core::shown(promql))
-                                                 .arg(Kube::Limits::maxJsonDepth));
+                                                 .arg(Core::Limits::maxJsonDepth));
         }
         if (reply.value("status", "") != "success") {
             // {"status":"error","errorType":"bad_data","error":"1:5: parse error: …"}

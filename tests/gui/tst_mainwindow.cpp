@@ -64,10 +64,13 @@ private Q_SLOTS:
         waitForReleases();
         click("preset25");
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(75LL, 25LL));
+        // As a user would: the move is confirmed on screen before Rollback is pressed.
+        QTRY_VERIFY(window()->lastActionText().contains(QStringLiteral("✓")));
         QVERIFY(child<QPushButton>("rollbackButton")->isVisible());
         click("rollbackButton");
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
-        QTRY_VERIFY(window()->lastActionText().contains(QStringLiteral("✓ catalog: blue 75 % → 100 %")));
+        QTRY_VERIFY2(window()->lastActionText().contains(QStringLiteral("✓ catalog: blue 75 % → 100 %")),
+                     qPrintable(window()->lastActionText()));
         QTRY_COMPARE(text("trafficLabel", "greenPanel"), QStringLiteral("0 %"));
         QTRY_VERIFY(!child<QPushButton>("rollbackButton")->isEnabled()); // nothing left to roll back
     }
