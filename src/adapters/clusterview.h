@@ -5,7 +5,6 @@
 #include <QHash>
 #include <QString>
 
-
 namespace Curtain::Adapters {
 
 // The objects adapters read releases from: one consistent moment of the watched collections, with

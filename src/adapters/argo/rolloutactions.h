@@ -3,8 +3,8 @@
 #include "core/action.h"
 #include "core/result.h"
 #include "core/rolloutcontrol.h"
-#include "kube/objectlist.h"
 #include "kube/kubeclient.h"
+#include "kube/objectlist.h"
 
 #include <QDateTime>
 #include <QList>
