@@ -134,7 +134,8 @@ JudgeSettings JudgeSettings::fromJson(const QJsonObject &object, QString *error)
         if (v.isUndefined()) {
             return;
         }
-        if (!v.isDouble() || v.toDouble() < low || v.toDouble() > high) {
+        // NaN (YAML's .nan) is in no range: as a threshold it would make every comparison false.
+        if (!v.isDouble() || !(v.toDouble() >= low && v.toDouble() <= high)) {
             if (error->isEmpty()) {
                 *error = QStringLiteral("%1 must be a number %2").arg(QLatin1String(key), QLatin1String(range));
             }

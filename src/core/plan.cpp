@@ -134,7 +134,8 @@ Result<Plan> parsePlan(const QJsonObject &object)
         if (kind == QLatin1String("setWeight")) {
             s.kind = StepKind::SetWeight;
             const double w = value.toDouble(-1);
-            if (!value.isDouble() || w < 0 || w > 100 || w != int(w)) {
+            // Written so that NaN (YAML's .nan) fails too, before int(w) would be undefined for it.
+            if (!value.isDouble() || !(w >= 0 && w <= 100) || w != int(w)) {
                 return invalid(
                     QStringLiteral("%1: weight %2 is not a whole number between 0 and 100")
                         .arg(stepName(i, kind), value.isDouble() ? QString::number(w) : value.toVariant().toString()));

@@ -62,6 +62,24 @@ private Q_SLOTS:
         QVERIFY2(parsed.error().message.startsWith(message), qPrintable(parsed.error().message));
     }
 
+    // YAML reads .nan as a number, which passed every range check: a weight of NaN was converted to
+    // int (undefined), and alpha NaN made the judge's every comparison false, so it never failed.
+    void notANumber_isRefused()
+    {
+        const QJsonObject weight{
+            {QStringLiteral("steps"), QJsonArray{QJsonObject{{QStringLiteral("setWeight"), qQNaN()}}}}};
+        const auto byWeight = parsePlan(weight);
+        QVERIFY(!byWeight.ok());
+        QVERIFY2(byWeight.error().message.startsWith(QStringLiteral("step 1 (setWeight): weight nan is not")),
+                 qPrintable(byWeight.error().message));
+        QJsonObject judged = json(R"({"steps": [{"setWeight": 5}]})");
+        judged[QStringLiteral("judge")] = QJsonObject{{QStringLiteral("alpha"), qQNaN()}};
+        const auto byJudge = parsePlan(judged);
+        QVERIFY(!byJudge.ok());
+        QVERIFY2(byJudge.error().message.startsWith(QStringLiteral("judge: alpha must be a number between")),
+                 qPrintable(byJudge.error().message));
+    }
+
     void headlessRun_refusesAPauseOnlyAHumanCanEnd()
     {
         const auto plan = parsePlan(json(R"({"steps": [{"setWeight": 5}, {"pause": {}}, {"analysis": {}}]})"));
