@@ -260,7 +260,11 @@ int main(int argc, char **argv)
         return 2;
     }
     g_out = QDir(QString::fromLocal8Bit(argv[1]));
-    g_out.mkpath(QStringLiteral("."));
+    // Every target gets its directory, seeded here or not, so the replay tests can name them all.
+    for (const char *target : {"watchdecoder", "releases", "kubeconfig", "yamldocuments", "execcredential",
+                               "exposition", "prometheusreply", "planfile", "simrequest"}) {
+        g_out.mkpath(QString::fromLatin1(target));
+    }
     const Demo demo;
     for (const auto &[release, objects] : releases(demo)) {
         const std::string ns = objects.front()["metadata"].value("namespace", "");
