@@ -40,3 +40,16 @@ function(curtain_add_library name)
     target_include_directories(${name} PUBLIC "${PROJECT_SOURCE_DIR}/src")
     target_link_libraries(${name} PUBLIC curtain_build_settings ${ARG_PUBLIC_LIBS} PRIVATE ${ARG_PRIVATE_LIBS})
 endfunction()
+
+# CURTAIN_FUZZ (tests/fuzz, scripts/fuzz): every layer gets libFuzzer's coverage hooks, so the fuzzer
+# is guided through our parsers and not only the harnesses; undefined behaviour aborts, so it counts
+# as a finding like a crash. Only clang has libFuzzer.
+if(CURTAIN_FUZZ)
+    if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+        message(FATAL_ERROR "CURTAIN_FUZZ=ON needs clang (libFuzzer): configure a build directory of its own "
+            "with CC=clang CXX=clang++, as scripts/fuzz does (Debian: apt install clang libclang-rt-14-dev)")
+    endif()
+    target_compile_options(curtain_build_settings INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+        -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+    target_link_options(curtain_build_settings INTERFACE -fsanitize=address,undefined)
+endif()

@@ -70,6 +70,15 @@ QJsonArray slicesToJson(const std::map<int, std::pair<double, double>> &slices)
     return out;
 }
 
+// A time in ms as the state saved it (a JSON number; absent is 0). nullopt when no qint64 holds it
+// exactly: converting such a double is undefined, and the state is damaged anyway.
+std::optional<qint64> timeMs(const QJsonValue &value)
+{
+    const double ms = value.isUndefined() ? 0.0 : value.toDouble(std::numeric_limits<double>::quiet_NaN());
+    constexpr double exact = 9007199254740992.0; // 2^53
+    return std::abs(ms) <= exact ? std::optional<qint64>(qint64(ms)) : std::nullopt;
+}
+
 std::map<int, std::pair<double, double>> slicesFromJson(const QJsonArray &array)
 {
     std::map<int, std::pair<double, double>> out;
@@ -125,7 +134,8 @@ JudgeSettings JudgeSettings::fromJson(const QJsonObject &object, QString *error)
         if (v.isUndefined()) {
             return;
         }
-        if (!v.isDouble() || v.toDouble() < low || v.toDouble() > high) {
+        // NaN (YAML's .nan) is in no range: as a threshold it would make every comparison false.
+        if (!v.isDouble() || !(v.toDouble() >= low && v.toDouble() <= high)) {
             if (error->isEmpty()) {
                 *error = QStringLiteral("%1 must be a number %2").arg(QLatin1String(key), QLatin1String(range));
             }
@@ -502,7 +512,10 @@ QJsonObject Judge::saveState() const
 
 bool Judge::restoreState(const QJsonObject &o)
 {
-    if (!o.value(QStringLiteral("errors")).isArray() || !o.value(QStringLiteral("requests")).isArray()) {
+    const auto firstCandidateTrafficMs = timeMs(o.value(QStringLiteral("firstCandidateTrafficMs")));
+    const auto lastSampleMs = timeMs(o.value(QStringLiteral("lastSampleMs")));
+    if (!o.value(QStringLiteral("errors")).isArray() || !o.value(QStringLiteral("requests")).isArray() ||
+        !firstCandidateTrafficMs || !lastSampleMs) {
         return false;
     }
     m_errors.restore(slicesFromJson(o.value(QStringLiteral("errors")).toArray()));
@@ -523,7 +536,7 @@ bool Judge::restoreState(const QJsonObject &o)
         m_budgetEdge = o.value(QStringLiteral("budgetEdge")).toDouble();
     }
     if (o.contains(QStringLiteral("firstCandidateTrafficMs"))) {
-        m_firstCandidateTrafficMs = qint64(o.value(QStringLiteral("firstCandidateTrafficMs")).toDouble());
+        m_firstCandidateTrafficMs = *firstCandidateTrafficMs;
     }
     const QJsonArray r = o.value(QStringLiteral("requests")).toArray();
     m_candidateRequests = r.at(0).toDouble();
@@ -536,7 +549,7 @@ bool Judge::restoreState(const QJsonObject &o)
     if (o.contains(QStringLiteral("lastStable"))) {
         m_lastStable = countersFromJson(o.value(QStringLiteral("lastStable")).toObject());
         m_lastCandidate = countersFromJson(o.value(QStringLiteral("lastCandidate")).toObject());
-        m_lastSampleMs = qint64(o.value(QStringLiteral("lastSampleMs")).toDouble());
+        m_lastSampleMs = *lastSampleMs;
     }
     m_lastShare = o.value(QStringLiteral("share")).toDouble();
     m_current = judge(m_lastSampleMs);

@@ -3,6 +3,8 @@
 #include <QJsonArray>
 #include <QRegularExpression>
 
+#include <limits>
+
 namespace Curtain::Core {
 
 namespace {
@@ -17,11 +19,18 @@ QString stepName(int index, const QString &kind)
     return QStringLiteral("step %1 (%2)").arg(index + 1).arg(kind);
 }
 
+// Seconds a plan can wait: anything longer (1e10, .inf, "9999999h") is not a duration, rather than
+// an int conversion that is undefined or wraps to a negative or zero wait.
+std::optional<int> waitSeconds(double value)
+{
+    return value >= 0 && value <= std::numeric_limits<int>::max() ? std::optional<int>(int(value)) : std::nullopt;
+}
+
 // A duration in a plan: a string like "15m" or a number of seconds.
 std::optional<int> durationValue(const QJsonValue &value)
 {
     if (value.isDouble()) {
-        return value.toDouble() >= 0 ? std::optional<int>(int(value.toDouble())) : std::nullopt;
+        return waitSeconds(value.toDouble());
     }
     return value.isString() ? parseDuration(value.toString()) : std::nullopt;
 }
@@ -33,15 +42,17 @@ std::optional<int> parseDuration(const QString &text)
     static const QRegularExpression full(QStringLiteral("^(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?$"));
     const QString t = text.trimmed();
     bool isNumber = false;
-    const int seconds = t.toInt(&isNumber);
+    const qlonglong number = t.toLongLong(&isNumber);
     if (isNumber) {
-        return seconds >= 0 ? std::optional<int>(seconds) : std::nullopt;
+        return waitSeconds(double(number));
     }
     const auto match = full.match(t);
     if (t.isEmpty() || !match.hasMatch()) {
         return std::nullopt;
     }
-    return match.captured(1).toInt() * 3600 + match.captured(2).toInt() * 60 + match.captured(3).toInt();
+    // Each part in double: "99999999h" must not overflow on its way to being refused.
+    return waitSeconds(match.captured(1).toDouble() * 3600 + match.captured(2).toDouble() * 60 +
+                       match.captured(3).toDouble());
 }
 
 QString formatDurationShort(int seconds)
@@ -123,7 +134,8 @@ Result<Plan> parsePlan(const QJsonObject &object)
         if (kind == QLatin1String("setWeight")) {
             s.kind = StepKind::SetWeight;
             const double w = value.toDouble(-1);
-            if (!value.isDouble() || w < 0 || w > 100 || w != int(w)) {
+            // Written so that NaN (YAML's .nan) fails too, before int(w) would be undefined for it.
+            if (!value.isDouble() || !(w >= 0 && w <= 100) || w != int(w)) {
                 return invalid(
                     QStringLiteral("%1: weight %2 is not a whole number between 0 and 100")
                         .arg(stepName(i, kind), value.isDouble() ? QString::number(w) : value.toVariant().toString()));

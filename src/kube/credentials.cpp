@@ -47,8 +47,8 @@ const QString controlByteProblem =
     QStringLiteral("contains a control character; a token is one line of printable text (a line break would add "
                    "a header of its own)");
 
-// The credential in a plugin's output (an ExecCredential), or the problem, in words that follow
-// the plugin's name; checked as client-go checks it.
+} // namespace
+
 Result<Credential> readExecCredential(const QByteArray &output, const QString &apiVersion, QDateTime *expires)
 {
     auto problem = [](const QString &message) { return Core::makeError(ErrorKind::Unauthorized, message); };
@@ -86,8 +86,6 @@ Result<Credential> readExecCredential(const QByteArray &output, const QString &a
     *expires = expiry.isEmpty() ? QDateTime() : QDateTime::fromString(expiry, Qt::ISODate);
     return fresh;
 }
-
-} // namespace
 
 int Credentials::pluginTimeoutMs()
 {

@@ -21,6 +21,11 @@ struct Credential
     QByteArray clientKeyPem;
 };
 
+// The credential in an exec plugin's standard output (an ExecCredential of `apiVersion`), checked as
+// client-go checks it, with its expiry in `expires` (invalid: none); or the problem, in words that
+// follow the plugin's name. Pure, so it is tested and fuzzed without running a process.
+Core::Result<Credential> readExecCredential(const QByteArray &output, const QString &apiVersion, QDateTime *expires);
+
 // Supplies the credential for one cluster endpoint: a static token, a token file (re-read when it
 // changes, and at least every minute), or an exec plugin (client.authentication.k8s.io v1/v1beta1)
 // whose credential is cached until its expirationTimestamp and refreshed after a 401. Lives on the

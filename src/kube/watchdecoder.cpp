@@ -50,7 +50,7 @@ QList<Core::Result<WatchEvent>> WatchDecoder::feed(const QByteArray &bytes)
     QList<Core::Result<WatchEvent>> events;
     m_buffer.append(bytes);
     qsizetype start = 0;
-    for (qsizetype newline = m_buffer.indexOf('\n'); newline >= 0; newline = m_buffer.indexOf('\n', start)) {
+    for (qsizetype newline = m_buffer.indexOf('\n', m_scanned); newline >= 0; newline = m_buffer.indexOf('\n', start)) {
         const QByteArray line = m_buffer.mid(start, newline - start).trimmed();
         start = newline + 1;
         if (!line.isEmpty()) {
@@ -58,6 +58,7 @@ QList<Core::Result<WatchEvent>> WatchDecoder::feed(const QByteArray &bytes)
         }
     }
     m_buffer.remove(0, start);
+    m_scanned = m_buffer.size(); // what is left holds no newline: the next feed searches only its own bytes
     return events;
 }
 

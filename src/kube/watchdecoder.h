@@ -27,6 +27,10 @@ public:
 
 private:
     QByteArray m_buffer;
+    // How much of m_buffer is known to hold no newline. A server (or a proxy) that trickles a large
+    // object a few bytes at a time would otherwise have the whole pending line searched again for
+    // every slice: quadratic in the object's size, on the network thread.
+    qsizetype m_scanned = 0;
 };
 
 Core::Result<WatchEvent> decodeWatchLine(const QByteArray &line);

@@ -9,6 +9,7 @@
 #include <yaml-cpp/node/node.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <optional>
 #include <sstream>
 #include <unordered_map>
@@ -48,6 +49,21 @@ Json typedScalar(const std::string &tag, const std::string &text)
         return text == "true";
     }
     return text;
+}
+
+// yaml-cpp passes a scalar's bytes through as they are, but JSON text is UTF-8 and nlohmann's dump()
+// throws on anything else, so a file that is not UTF-8 stops here instead of at its first writer.
+bool isUtf8(const std::string &text)
+{
+    if (std::none_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+        return true;
+    }
+    try {
+        (void)Json(text).dump();
+        return true;
+    } catch (const Json::exception &) {
+        return false;
+    }
 }
 
 // Builds JSON straight from the parser's events, so nothing is expanded before it is counted: an
@@ -91,6 +107,9 @@ public:
                   const std::string &value) override
     {
         count(mark, 1);
+        if (!isUtf8(value)) {
+            throw Stop{QStringLiteral("holds text that is not UTF-8; save the file as UTF-8"), mark};
+        }
         // A key is text whatever it looks like: JSON keys are strings.
         const bool text = m_scalars == YamlScalars::Text || expectingKey();
         place(mark, text ? Json(value) : typedScalar(tag, value), anchor, 1);

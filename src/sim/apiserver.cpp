@@ -294,7 +294,7 @@ void ApiServer::routeLogging()
                                {"requestBody", req.body},
                                {"responseCode", res.status}};
             std::lock_guard lock(*auditMutex);
-            *audit << line.dump() << std::endl;
+            *audit << jsonText(line) << std::endl; // the raw body may not be UTF-8
         }
     });
 }

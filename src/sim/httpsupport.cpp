@@ -8,11 +8,16 @@ namespace Curtain::Sim::Http {
 
 using nlohmann::json;
 
+std::string jsonText(const json &value)
+{
+    return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 void sendJson(httplib::Response &res, int status, const json &body)
 {
     res.status = status;
     res.set_header("Cache-Control", "no-cache, private");
-    res.set_content(body.dump(), "application/json");
+    res.set_content(jsonText(body), "application/json");
 }
 
 void sendStatus(httplib::Response &res, const ApiStatus &status)
@@ -68,7 +73,7 @@ std::optional<std::function<bool(const json &)>> filterFor(const httplib::Reques
 
 std::string eventLine(const std::string &type, const json &object)
 {
-    return json{{"type", type}, {"object", object}}.dump() + "\n";
+    return jsonText(json{{"type", type}, {"object", object}}) + "\n";
 }
 
 } // namespace Curtain::Sim::Http

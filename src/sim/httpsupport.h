@@ -14,6 +14,10 @@
 // query parameters, selectors, watch event lines.
 namespace Curtain::Sim::Http {
 
+// JSON text as kube-apiserver (Go's encoder) writes it: strings from the request itself (a name
+// decoded from the URL, a selector, a raw body) may hold bytes that are not UTF-8, and they become
+// U+FFFD instead of an exception that turned the answer into a 500.
+std::string jsonText(const nlohmann::json &value);
 void sendJson(httplib::Response &res, int status, const nlohmann::json &body);
 void sendStatus(httplib::Response &res, const ApiStatus &status);
 bool truthy(const std::string &value); // a query flag as the API server reads it

@@ -155,6 +155,34 @@ private Q_SLOTS:
                  expected.judgement.metric(Core::MetricKind::Errors)->candidateEvents);
     }
 
+    // Found by fuzz_planfile: the state comes from a route annotation anyone with write access can
+    // edit, and a time no qint64 holds was converted regardless (undefined behaviour).
+    void restoredState_withTimesNoIntegerHolds_isRefused_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QJsonValue>("value");
+        QTest::newRow("first traffic far past") << QStringLiteral("firstCandidateTrafficMs") << QJsonValue(1.5e46);
+        QTest::newRow("last sample far before") << QStringLiteral("lastSampleMs") << QJsonValue(-1e300);
+        QTest::newRow("last sample as text") << QStringLiteral("lastSampleMs") << QJsonValue(QStringLiteral("soon"));
+    }
+
+    void restoredState_withTimesNoIntegerHolds_isRefused()
+    {
+        QFETCH(QString, field);
+        QFETCH(QJsonValue, value);
+        Bench::TrafficParams params;
+        Core::Judge first(benchSettings());
+        Bench::Traffic traffic(params, 5);
+        drive(first, traffic, 10, 120, false);
+        QJsonObject state = first.saveState();
+        QVERIFY(state.contains(field));
+        QVERIFY(Core::Judge(benchSettings()).restoreState(state));
+        state[field] = value;
+        Core::Judge resumed(benchSettings());
+        QVERIFY(!resumed.restoreState(state));
+        QCOMPARE(resumed.saveState(), Core::Judge(benchSettings()).saveState()); // still a fresh judge
+    }
+
     void badSettings_nameTheFieldAndTheRange()
     {
         QString error;

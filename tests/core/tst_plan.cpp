@@ -38,6 +38,13 @@ private Q_SLOTS:
                                       << "step 2: unknown step \"wait\"";
         QTest::newRow("bad duration") << R"({"steps": [{"pause": {"duration": "soon"}}]})"
                                       << "step 1 (pause): duration soon is not a duration";
+        // Found by fuzz_planfile: converting these to int was undefined behaviour (a negative or zero wait).
+        QTest::newRow("duration past an int") << R"({"steps": [{"pause": {"duration": 1e10}}]})"
+                                              << "step 1 (pause): duration 10000000000 is not a duration";
+        QTest::newRow("hours past an int") << R"({"steps": [{"pause": {"duration": "99999999h"}}]})"
+                                           << "step 1 (pause): duration 99999999h is not a duration";
+        QTest::newRow("timeout past an int") << R"({"steps": [{"analysis": {"timeout": 1e300}}]})"
+                                             << "step 1 (analysis): timeout 1e+300 is not a positive duration";
         QTest::newRow("two keys") << R"({"steps": [{"setWeight": 5, "pause": {}}]})"
                                   << "step 1 must have exactly one of setWeight, pause or analysis";
         QTest::newRow("bad judge") << R"({"steps": [{"setWeight": 5}], "judge": {"alpha": 0.9}})"
@@ -53,6 +60,24 @@ private Q_SLOTS:
         QVERIFY(!parsed.ok());
         QCOMPARE(parsed.error().kind, ErrorKind::InvalidInput);
         QVERIFY2(parsed.error().message.startsWith(message), qPrintable(parsed.error().message));
+    }
+
+    // YAML reads .nan as a number, which passed every range check: a weight of NaN was converted to
+    // int (undefined), and alpha NaN made the judge's every comparison false, so it never failed.
+    void notANumber_isRefused()
+    {
+        const QJsonObject weight{
+            {QStringLiteral("steps"), QJsonArray{QJsonObject{{QStringLiteral("setWeight"), qQNaN()}}}}};
+        const auto byWeight = parsePlan(weight);
+        QVERIFY(!byWeight.ok());
+        QVERIFY2(byWeight.error().message.startsWith(QStringLiteral("step 1 (setWeight): weight nan is not")),
+                 qPrintable(byWeight.error().message));
+        QJsonObject judged = json(R"({"steps": [{"setWeight": 5}]})");
+        judged[QStringLiteral("judge")] = QJsonObject{{QStringLiteral("alpha"), qQNaN()}};
+        const auto byJudge = parsePlan(judged);
+        QVERIFY(!byJudge.ok());
+        QVERIFY2(byJudge.error().message.startsWith(QStringLiteral("judge: alpha must be a number between")),
+                 qPrintable(byJudge.error().message));
     }
 
     void headlessRun_refusesAPauseOnlyAHumanCanEnd()
@@ -71,6 +96,10 @@ private Q_SLOTS:
         QCOMPARE(parseDuration(QStringLiteral("1h30m")), std::optional<int>(5400));
         QCOMPARE(parseDuration(QStringLiteral("90")), std::optional<int>(90));
         QCOMPARE(parseDuration(QStringLiteral("ten")), std::nullopt);
+        QCOMPARE(parseDuration(QStringLiteral("596523h")), std::optional<int>(596523 * 3600));
+        QCOMPARE(parseDuration(QStringLiteral("596524h")), std::nullopt); // past 2^31 seconds
+        QCOMPARE(parseDuration(QStringLiteral("99999999999999999999h")), std::nullopt);
+        QCOMPARE(parseDuration(QStringLiteral("2147483648")), std::nullopt);
     }
 
     void classicRecipe_isFivePercentThenChecksThenTwentyFive()

@@ -1,6 +1,7 @@
 // Bearer tokens as they reach the Authorization header: a token file's trailing newline is trimmed
 // (as client-go does), but a control byte inside a token is refused with an error naming the
-// kubeconfig user, and a token file that never ends stops at its size limit.
+// kubeconfig user, and a token file that never ends stops at its size limit. And what an exec plugin
+// prints, read without running one (tst_auth runs real plugins end to end).
 
 #include "kube/credentials.h"
 
@@ -43,6 +44,8 @@ class TestCredentials : public QObject
         }
         return future.result();
     }
+
+    static QString v1() { return QStringLiteral("client.authentication.k8s.io/v1"); }
 
 private Q_SLOTS:
     void init() { m_dir = std::make_unique<QTemporaryDir>(); }
@@ -102,6 +105,67 @@ private Q_SLOTS:
         QVERIFY(!credential.ok());
         QVERIFY2(credential.error().message.contains(QStringLiteral("user \"me\": token contains a control character")),
                  qPrintable(credential.error().message));
+    }
+
+    void execCredential_tokenWithItsExpiry()
+    {
+        QDateTime expires;
+        const auto credential = Kube::readExecCredential(
+            "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"status\":{\"token\":"
+            "\"t0k\",\"expirationTimestamp\":\"2026-12-02T13:00:00Z\"}}",
+            v1(), &expires);
+        QVERIFY(credential.ok());
+        QCOMPARE(credential.value().bearerToken, QByteArray("t0k"));
+        QCOMPARE(expires, QDateTime(QDate(2026, 12, 2), QTime(13, 0), Qt::UTC));
+    }
+
+    void execCredential_certificatePairWithoutExpiry()
+    {
+        QDateTime expires = QDateTime::currentDateTimeUtc();
+        const auto credential = Kube::readExecCredential(
+            "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"status\":{"
+            "\"clientCertificateData\":\"-----BEGIN CERTIFICATE-----\",\"clientKeyData\":\"-----BEGIN KEY-----\"}}",
+            v1(), &expires);
+        QVERIFY(credential.ok());
+        QVERIFY(credential.value().bearerToken.isEmpty());
+        QCOMPARE(credential.value().clientKeyPem, QByteArray("-----BEGIN KEY-----"));
+        QVERIFY(!expires.isValid());
+    }
+
+    void execCredential_refusedNamingTheProblem_data()
+    {
+        QTest::addColumn<QByteArray>("output");
+        QTest::addColumn<QString>("problem");
+        QTest::newRow("not JSON") << QByteArray("token: abc") << QStringLiteral("did not print an ExecCredential");
+        QTest::newRow("another kind") << QByteArray("{\"kind\":\"Status\"}")
+                                      << QStringLiteral("did not print an ExecCredential");
+        QTest::newRow("other version")
+            << QByteArray("{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1beta1\"}")
+            << QStringLiteral("is configured to use API version client.authentication.k8s.io/v1, plugin returned "
+                              "version client.authentication.k8s.io/v1beta1");
+        QTest::newRow("status not an object")
+            << QByteArray("{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\","
+                          "\"status\":\"ok\"}")
+            << QStringLiteral("didn't return a status field");
+        QTest::newRow("certificate without key")
+            << QByteArray("{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\","
+                          "\"status\":{\"token\":\"t\",\"clientCertificateData\":\"pem\"}}")
+            << QStringLiteral("returned only certificate or key, not both");
+        QTest::newRow("no token of the right type")
+            << QByteArray("{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\","
+                          "\"status\":{\"token\":7}}")
+            << QStringLiteral("didn't return a token or cert/key pair");
+    }
+
+    void execCredential_refusedNamingTheProblem()
+    {
+        QFETCH(QByteArray, output);
+        QFETCH(QString, problem);
+        QDateTime expires;
+        const auto credential = Kube::readExecCredential(output, v1(), &expires);
+        QVERIFY(!credential.ok());
+        QCOMPARE(credential.error().kind, Core::ErrorKind::Unauthorized);
+        QCOMPARE(credential.error().message, problem);
     }
 };
 

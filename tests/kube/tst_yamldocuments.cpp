@@ -129,6 +129,31 @@ private Q_SLOTS:
         const auto atTheLimit = Kube::parseYamlDocuments(QByteArray(depth - 1, '[') + QByteArray(depth - 1, ']'), {});
         QVERIFY2(atTheLimit.ok(), qPrintable(messageOf(atTheLimit)));
     }
+
+    // Found by fuzz_planfile and fuzz_kubeconfig: yaml-cpp passed the bytes through, and the plan
+    // reader and the exec extension then aborted in nlohmann's dump().
+    void textThatIsNotUtf8_isAnErrorNamingTheLine_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::newRow("key") << QByteArray("steps:\n- pause: {duration: 1}\n\xab\xab: v\n");
+        QTest::newRow("value") << QByteArray("a: 1\nb: 2\nc: caf\xe9\n");
+        QTest::newRow("surrogate") << QByteArray("a: 1\nb: 2\nc: \"\xed\xa0\x80\"\n");
+    }
+    void textThatIsNotUtf8_isAnErrorNamingTheLine()
+    {
+        QFETCH(QByteArray, text);
+        for (const auto scalars : {Kube::YamlScalars::Typed, Kube::YamlScalars::Text}) {
+            const auto documents = Kube::parseYamlDocuments(text, QStringLiteral("latin1.yaml"), scalars);
+            QVERIFY(!documents.ok());
+            QVERIFY2(documents.error().message.startsWith(QStringLiteral("latin1.yaml: holds text that is not UTF-8")),
+                     qPrintable(documents.error().message));
+            QVERIFY2(documents.error().message.contains(QStringLiteral("line 3")),
+                     qPrintable(documents.error().message));
+        }
+        const auto utf8 = Kube::parseYamlDocuments("a: caf\xc3\xa9\n", {});
+        QVERIFY2(utf8.ok(), qPrintable(messageOf(utf8)));
+        QCOMPARE(Kube::stringAt(utf8.value().at(0), "/a"), QStringLiteral("caf\u00e9"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestYamlDocuments)
