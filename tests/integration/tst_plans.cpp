@@ -75,6 +75,7 @@ class TestPlans : public QObject
         const QString configFile = planFile(QStringLiteral("prometheus.yml"), config);
         m_prometheus = std::make_unique<QProcess>();
         m_prometheus->setProcessChannelMode(QProcess::MergedChannels);
+        Test::endsWithTheTest(*m_prometheus);
         m_prometheus->start(program, {QStringLiteral("--config.file=") + configFile,
                                       QStringLiteral("--storage.tsdb.path=") + m_dir->filePath(QStringLiteral("tsdb")),
                                       QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(m_prometheusPort)});

@@ -5,6 +5,7 @@
 
 #include "testsupport.h"
 
+#include <QProcess>
 #include <QTest>
 
 #include <httplib.h>
@@ -202,6 +203,24 @@ class TestSimHardening : public QObject
 
 private Q_SLOTS:
     void cleanup() { m_sim.reset(); }
+
+    // A test that crashes or is killed by ctest's timeout runs no destructor: its sim must still go.
+    void aTestThatDies_leavesNoSimBehind()
+    {
+        QProcess dying;
+        dying.start(Test::binary(QStringLiteral("curtain-dyingtest")), {});
+        QVERIFY2(dying.waitForFinished(20000), "curtain-dyingtest did not end");
+        QCOMPARE(dying.exitStatus(), QProcess::CrashExit);
+        const QByteArray pid = dying.readAllStandardOutput().trimmed();
+        QVERIFY2(pid.toLongLong() > 0, dying.readAllStandardError().constData());
+        // Gone, or a zombie waiting for its new parent to reap it: either way no longer running.
+        const auto running = [&pid] {
+            const QByteArray stat = Test::readFile(QStringLiteral("/proc/%1/stat").arg(QString::fromLatin1(pid)));
+            const qsizetype state = stat.lastIndexOf(')') + 2;
+            return !stat.isEmpty() && stat.size() > state && stat.at(state) != 'Z';
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!running(), 10000);
+    }
 
     void mergePatchNullSpec_isInvalidAndTheModelGoesOn()
     {

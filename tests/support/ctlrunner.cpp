@@ -10,6 +10,7 @@ namespace Curtain::Test {
 
 void startCurtainctl(QProcess &process, const QStringList &arguments)
 {
+    endsWithTheTest(process);
     process.start(binary(QStringLiteral("curtainctl")), arguments);
 }
 

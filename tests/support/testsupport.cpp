@@ -9,6 +9,11 @@
 
 #include <algorithm>
 
+#ifdef Q_OS_LINUX
+#include <csignal>
+#include <sys/prctl.h>
+#endif
+
 namespace Curtain::Test {
 
 QString binary(const QString &name)
@@ -64,6 +69,15 @@ QString findProgram(const QString &name)
     return QStandardPaths::findExecutable(name);
 }
 
+void endsWithTheTest(QProcess &process)
+{
+#ifdef Q_OS_LINUX
+    process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+#else
+    Q_UNUSED(process);
+#endif
+}
+
 SimProcess::~SimProcess()
 {
     if (m_process && m_process->state() != QProcess::NotRunning) {
@@ -79,6 +93,7 @@ bool SimProcess::start(QString *error, const QStringList &extraArguments)
 {
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::SeparateChannels);
+    endsWithTheTest(*m_process);
     m_process->start(binary(QStringLiteral("curtain-sim")),
                      QStringList{QStringLiteral("--port"), QStringLiteral("0")} + extraArguments);
     if (!m_process->waitForStarted(5000)) {

@@ -28,6 +28,11 @@ double median(QList<double> values);
 // The full path of a program on PATH, or empty. Tests that need one fail naming the Debian package.
 QString findProgram(const QString &name);
 
+// Makes a child end with the test: if the test process dies (a crash, an abort, a ctest timeout), the
+// kernel kills the child, so no curtain-sim, Prometheus or curtainctl is left holding ports. Call
+// before start(). Linux only; elsewhere the destructors that stop them are all there is.
+void endsWithTheTest(QProcess &process);
+
 // A curtain-sim process on 127.0.0.1 and a free port, stopped when this object goes away.
 class SimProcess
 {
