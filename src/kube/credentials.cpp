@@ -49,6 +49,13 @@ const QString controlByteProblem =
 
 } // namespace
 
+QString credentialOwner(const Core::ClusterEndpoint &endpoint)
+{
+    return endpoint.sourceFile.isEmpty()
+               ? whose(endpoint)
+               : QStringLiteral("%1 in %2").arg(whose(endpoint), Core::shown(endpoint.sourceFile));
+}
+
 Result<Credential> readExecCredential(const QByteArray &output, const QString &apiVersion, QDateTime *expires)
 {
     auto problem = [](const QString &message) { return Core::makeError(ErrorKind::Unauthorized, message); };

@@ -21,6 +21,9 @@ struct Credential
     QByteArray clientKeyPem;
 };
 
+// Whose credential a message is about: the context, the kubeconfig user and the file it came from.
+QString credentialOwner(const Core::ClusterEndpoint &endpoint);
+
 // The credential in an exec plugin's standard output (an ExecCredential of `apiVersion`), checked as
 // client-go checks it, with its expiry in `expires` (invalid: none); or the problem, in words that
 // follow the plugin's name. Pure, so it is tested and fuzzed without running a process.

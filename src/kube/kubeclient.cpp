@@ -143,6 +143,19 @@ int KubeClient::retryAfter(const Net::HttpRequest &request, const Result<HttpRes
     return std::clamp(seconds, 1, 30);
 }
 
+// A 401 after the credential was asked for again: say whose credential the cluster refused, so the
+// user knows which kubeconfig entry to fix (the credential itself is never shown).
+Core::Error KubeClient::refusedCredentials(const Net::HttpRequest &request, const HttpResponse &response) const
+{
+    const QString path = QUrl(request.url).path();
+    Core::Error error = apiError(response.status, response.body,
+                                 QStringLiteral("%1 %2").arg(QString::fromLatin1(request.method), path));
+    error.message += QStringLiteral(": the cluster did not accept the credentials of %1; renew them, or check them "
+                                    "with kubectl using the same context")
+                         .arg(credentialOwner(m_endpoint));
+    return error;
+}
+
 QFuture<Result<HttpResponse>> KubeClient::send(const Net::HttpRequest &request)
 {
     // Credential → request → on 401, ask the credential source again and retry exactly once
@@ -174,6 +187,9 @@ QFuture<Result<HttpResponse>> KubeClient::send(const Net::HttpRequest &request)
                                                       QTimer::singleShot(wait * 1000, this,
                                                                          [attempt, retried] { (*attempt)(retried); });
                                                       return;
+                                                  }
+                                                  if (reply.ok() && reply.value().status == 401) {
+                                                      return finish(refusedCredentials(request, reply.value()));
                                                   }
                                                   finish(reply);
                                               });

@@ -71,6 +71,7 @@ public:
 
 private:
     QFuture<Core::Result<Net::HttpResponse>> send(const Net::HttpRequest &request);
+    Core::Error refusedCredentials(const Net::HttpRequest &request, const Net::HttpResponse &response) const;
     int retryAfter(const Net::HttpRequest &request, const Core::Result<Net::HttpResponse> &reply);
     static constexpr int maxRetries = 5;
     static void authorize(Net::HttpRequest &request, const Credential &credential);

@@ -370,6 +370,28 @@ private Q_SLOTS:
         QCOMPARE(ctl.exitCode(), 2);
         QVERIFY(ctl.readAllStandardError().contains("context \"prod\" does not exist; contexts: test"));
     }
+
+    // A refused credential says whose it is, so the user knows which kubeconfig entry to fix.
+    void unauthorized_namesTheContextUserAndFile()
+    {
+        Test::SimProcess sim;
+        QString error;
+        QVERIFY2(sim.start(&error, {QStringLiteral("--token"), QStringLiteral("the-right-one")}), qPrintable(error));
+        const QString config =
+            kubeconfig(QStringLiteral("refused.yaml"), sim.url(), {}, QStringLiteral("    token: an-old-one\n"));
+        QProcess ctl;
+        ctl.start(Test::binary(QStringLiteral("curtainctl")),
+                  {QStringLiteral("--kubeconfig"), config, QStringLiteral("releases")});
+        QVERIFY(ctl.waitForFinished(30000));
+        QCOMPARE(ctl.exitCode(), 3); // authentication failed
+        const QString said = QString::fromUtf8(ctl.readAllStandardError());
+        QVERIFY2(said.contains(QStringLiteral("Unauthorized (HTTP 401)")), qPrintable(said));
+        QVERIFY2(said.contains(QStringLiteral("the cluster did not accept the credentials of context \"test\", user "
+                                              "\"me\" in %1")
+                                   .arg(config)),
+                 qPrintable(said));
+        QVERIFY(!said.contains(QStringLiteral("an-old-one")));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAuth)
