@@ -10,6 +10,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <httplib.h>
+
+#include <thread>
+
 using namespace Curtain;
 
 namespace {
@@ -399,6 +403,29 @@ private Q_SLOTS:
         const Run run = boundedCtl({QStringLiteral("inspect"), QStringLiteral("/dev/zero")});
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(run.err.contains(QStringLiteral("/dev/zero: is larger than 16 MiB")), qPrintable(run.err));
+    }
+
+    // A server whose list reply holds an object nested 100,000 deep: curtainctl once copied it
+    // recursively and died of a stack overflow. Now the reply is refused, naming the limit.
+    void listReplyNestedTooDeep_isAnErrorNotACrash()
+    {
+        const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+        const std::string list =
+            R"({"kind":"DeploymentList","apiVersion":"apps/v1","metadata":{"resourceVersion":"1"},)"
+            R"("items":[{"metadata":{"name":"deep","namespace":"demo"},"spec":)" +
+            deep + "}]}";
+        httplib::Server hostile;
+        hostile.Get(".*", [&list](const httplib::Request &, httplib::Response &res) {
+            res.set_content(list, "application/json");
+        });
+        const int port = hostile.bind_to_any_port("127.0.0.1");
+        std::thread serving([&] { hostile.listen_after_bind(); });
+        const Run run = boundedCtl(
+            {QStringLiteral("--server"), QStringLiteral("http://127.0.0.1:%1").arg(port), QStringLiteral("releases")});
+        hostile.stop();
+        serving.join();
+        QVERIFY2(run.exitCode > 0, qPrintable(run.err)); // an exit code, not a signal (-1)
+        QVERIFY2(run.err.contains(QStringLiteral("nests objects and arrays deeper than")), qPrintable(run.err));
     }
 };
 

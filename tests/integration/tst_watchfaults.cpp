@@ -6,6 +6,7 @@
 #include "engine/releaseengine.h"
 #include "engine/session.h"
 
+#include "ctlrunner.h"
 #include "futurewait.h"
 #include "testsupport.h"
 
@@ -129,6 +130,29 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(QString::number(last), QString::fromStdString(api.resourceVersion(route)));
+    }
+
+    // A write while every watch keeps being dropped (each 100 ms, the PATCH itself held 1 s in
+    // flight): curtainctl still applies it, confirms it and says so, and the cluster holds it.
+    void actionWhileWatchesKeepDropping_isAppliedAndConfirmed()
+    {
+        QCOMPARE(faults(R"({"writeDelayMs":1000})"), 200);
+        QProcess ctl;
+        Test::startCurtainctl(ctl, {QStringLiteral("--server"), m_sim.url(), QStringLiteral("set-weight"),
+                                    QStringLiteral("catalog"), QStringLiteral("35")});
+        int drops = 0;
+        while (!ctl.waitForFinished(100) && drops < 600) {
+            QCOMPARE(faults(R"({"dropWatches":true})"), 200);
+            ++drops;
+        }
+        QCOMPARE(faults(R"({"writeDelayMs":0})"), 200);
+        QVERIFY2(ctl.state() == QProcess::NotRunning, "curtainctl did not finish within 60 s");
+        const QString out = QString::fromUtf8(ctl.readAllStandardOutput());
+        QVERIFY2(drops >= 5, qPrintable(QString::number(drops)));
+        QVERIFY2(ctl.exitStatus() == QProcess::NormalExit && ctl.exitCode() == 0,
+                 ctl.readAllStandardError().constData());
+        QVERIFY2(out.contains(QStringLiteral("catalog: ")) && out.contains(QStringLiteral("→ 35 %")), qPrintable(out));
+        QCOMPARE(Test::ApiReader(m_sim.port()).catalogWeights().second, 35LL);
     }
 };
 
