@@ -206,6 +206,13 @@ private Q_SLOTS:
             {QStringLiteral("flip"), QStringLiteral("checkout")},
             {QStringLiteral("rollback"), QStringLiteral("catalog")},
             {QStringLiteral("pause"), QStringLiteral("payments")},
+            {QStringLiteral("resume"), QStringLiteral("payments")},
+            {QStringLiteral("promote"), QStringLiteral("payments"), QStringLiteral("--full")},
+            {QStringLiteral("abort"), QStringLiteral("payments")},
+            {QStringLiteral("retry"), QStringLiteral("payments")},
+            {QStringLiteral("restart"), QStringLiteral("payments")},
+            {QStringLiteral("undo"), QStringLiteral("payments")},
+            {QStringLiteral("set-image"), QStringLiteral("payments"), QStringLiteral("*=registry.example/pay:2")},
             {QStringLiteral("nosuchcommand")},
         };
         // Every level of logging the programs have, on for the whole sweep.

@@ -83,7 +83,8 @@ private Q_SLOTS:
                 ctl({QStringLiteral("set-weight"), QStringLiteral("catalog"), QString::number(weight)});
             QVERIFY2(run.exitCode == 0, qPrintable(run.err));
             // The test's own reads meet the injected 500s too: read until one is answered.
-            QTRY_COMPARE(m_api->catalogWeights(), std::make_pair(100LL - weight, (long long)weight));
+            QTRY_COMPARE_WITH_TIMEOUT(m_api->catalogWeights(), std::make_pair(100LL - weight, (long long)weight),
+                                      60000);
         }
     }
 
