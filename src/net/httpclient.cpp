@@ -10,8 +10,10 @@
 #include <curl/curl.h>
 
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <utility>
 
 namespace Curtain::Net {
 
@@ -421,6 +423,27 @@ HttpClient::HttpClient(QObject *parent) : QObject(parent), d(std::make_unique<Pr
     curl_multi_setopt(d->multi, CURLMOPT_TIMERDATA, d.get());
 }
 
+// Always queued: a caller may be inside a curl callback, where adding a handle is not allowed. Until
+// it starts, the queued call owns the transfer: if the client goes first, the call is dropped and the
+// transfer freed with it (a request's future then reports cancelled); it used to leak.
+namespace {
+
+template <typename Start>
+void startQueued(QObject *client, Transfer *transfer, Start start)
+{
+    struct Owned
+    {
+        Transfer *transfer = nullptr;
+        ~Owned() { delete transfer; }
+    };
+    auto owned = std::make_shared<Owned>();
+    owned->transfer = transfer;
+    QMetaObject::invokeMethod(
+        client, [owned, start] { start(std::exchange(owned->transfer, nullptr)); }, Qt::QueuedConnection);
+}
+
+} // namespace
+
 HttpClient::~HttpClient()
 {
     const auto pending = d->transfers;
@@ -441,9 +464,7 @@ QFuture<Result<HttpResponse>> HttpClient::send(HttpRequest request)
     transfer->promise = std::make_unique<QPromise<Result<HttpResponse>>>();
     transfer->promise->start();
     QFuture<Result<HttpResponse>> future = transfer->promise->future();
-    // Always queued: a caller may be inside a curl callback, where adding a handle is not allowed.
-    QMetaObject::invokeMethod(
-        this, [this, transfer] { d->start(transfer); }, Qt::QueuedConnection);
+    startQueued(this, transfer, [this](Transfer *queued) { d->start(queued); });
     return future;
 }
 
@@ -455,8 +476,7 @@ StreamId HttpClient::openStream(HttpRequest request, StreamHandlers handlers)
     transfer->isStream = true;
     transfer->handlers = std::move(handlers);
     const StreamId id = transfer->id;
-    QMetaObject::invokeMethod(
-        this, [this, transfer] { d->start(transfer); }, Qt::QueuedConnection);
+    startQueued(this, transfer, [this](Transfer *queued) { d->start(queued); });
     return id;
 }
 
