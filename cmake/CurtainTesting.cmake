@@ -12,11 +12,17 @@ function(curtain_add_test name)
     if(NOT ARG_TIMEOUT)
         set(ARG_TIMEOUT 120)
     endif()
+    set(qtest_timeout_ms 300000) # QTest's own default for one test function
+    if(CURTAIN_SANITIZE AND NOT CURTAIN_SANITIZE STREQUAL "OFF")
+        # Sanitized code (and every child process it starts) runs two to ten times slower.
+        math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * 4")
+        math(EXPR qtest_timeout_ms "${qtest_timeout_ms} * 4")
+    endif()
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE curtain_build_settings curtain_testsupport Qt6::Test ${ARG_LIBS})
     add_test(NAME ${name} COMMAND ${name})
     set_tests_properties(${name} PROPERTIES
         LABELS "${ARG_LABELS}"
         TIMEOUT ${ARG_TIMEOUT}
-        ENVIRONMENT "LC_ALL=C.UTF-8;QT_QPA_PLATFORM=offscreen;CURTAIN_BIN_DIR=${PROJECT_BINARY_DIR}/bin;CURTAIN_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+        ENVIRONMENT "LC_ALL=C.UTF-8;QT_QPA_PLATFORM=offscreen;QTEST_FUNCTION_TIMEOUT=${qtest_timeout_ms};CURTAIN_BIN_DIR=${PROJECT_BINARY_DIR}/bin;CURTAIN_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
