@@ -48,8 +48,10 @@ std::string ports(const json &service)
     std::string text;
     const json list = valueAt(service, "/spec/ports", json::array());
     for (const json &port : list) {
-        text += (text.empty() ? "" : ",") + std::to_string(integerAt(port, "/port", 0)) + "/" +
-                textAt(port, "/protocol", "TCP");
+        if (!text.empty()) {
+            text += ',';
+        }
+        text += std::to_string(integerAt(port, "/port", 0)) + "/" + textAt(port, "/protocol", "TCP");
     }
     return text.empty() ? "<none>" : text;
 }
@@ -129,7 +131,10 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
             std::string hosts;
             const json hostnames = valueAt(object, "/spec/hostnames", json::array());
             for (const json &host : hostnames) {
-                hosts += (hosts.empty() ? "" : ",") + (host.is_string() ? host.get<std::string>() : host.dump());
+                if (!hosts.empty()) {
+                    hosts += ',';
+                }
+                hosts += host.is_string() ? host.get<std::string>() : host.dump();
             }
             cells.push_back(hosts);
         } else if (type.kind == "Namespace") {
