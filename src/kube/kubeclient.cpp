@@ -331,15 +331,21 @@ Net::StreamId KubeClient::watch(const QString &collectionPath, const QString &la
     r.timeoutMs = 0; // the server ends the stream after timeoutSeconds
     auto decoder = std::make_shared<WatchDecoder>();
     const QString what = QStringLiteral("WATCH %1").arg(collectionPath);
+    const QString owner = credentialOwner(m_endpoint);
     Net::StreamHandlers stream;
     stream.onData = [decoder, onEvent = handlers.onEvent](const QByteArray &chunk) {
         for (const Result<WatchEvent> &event : decoder->feed(chunk)) {
             onEvent(event);
         }
     };
-    stream.onFinished = [decoder, onClosed = handlers.onClosed, what](const Result<HttpResponse> &end) {
+    stream.onFinished = [decoder, onClosed = handlers.onClosed, what, owner](const Result<HttpResponse> &end) {
         if (!end.ok()) {
             return onClosed(end.error());
+        }
+        if (end.value().status == 401) { // the relist that follows asks the credential source again
+            Core::Error error = apiError(end.value().status, end.value().body, what);
+            error.message += QStringLiteral(": the cluster did not accept the credentials of %1").arg(owner);
+            return onClosed(error);
         }
         if (end.value().status / 100 != 2) {
             return onClosed(apiError(end.value().status, end.value().body, what));

@@ -392,6 +392,35 @@ private Q_SLOTS:
                  qPrintable(said));
         QVERIFY(!said.contains(QStringLiteral("an-old-one")));
     }
+
+    // A token the cluster stops accepting while the console watches: the watches' and the
+    // relist's 401s name whose credential it was, and the console stops calling itself live.
+    void refusedWhileWatching_namesTheCredentials()
+    {
+        write(QStringLiteral("accepted-now"), "tok-1\n");
+        Test::SimProcess sim;
+        QString error;
+        QVERIFY2(sim.start(&error, {QStringLiteral("--token-file"), path(QStringLiteral("accepted-now"))}),
+                 qPrintable(error));
+        const QString config =
+            kubeconfig(QStringLiteral("watching.yaml"), sim.url(), {}, QStringLiteral("    token: tok-1\n"));
+        Engine::SessionPtr session;
+        Engine::ReleaseEngine *engine = nullptr;
+        const auto synced = syncWith(config, session, &engine);
+        QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
+        auto detail = std::make_shared<QString>(); // a queued call may still arrive after this function
+        connect(engine, &Engine::ReleaseEngine::connectionChanged, this,
+                [detail](Engine::ConnectionState, const QString &said) { *detail = said; });
+
+        write(QStringLiteral("accepted-now"), "tok-2\n"); // rotated; this kubeconfig still has tok-1
+        QCOMPARE(Test::ApiReader(sim.port()).setFaults(R"({"dropWatches":true})", "tok-2"), 200);
+        QTRY_VERIFY_WITH_TIMEOUT(detail->contains(QStringLiteral("the cluster did not accept the credentials of "
+                                                                 "context \"test\", user \"me\" in %1")
+                                                      .arg(config)),
+                                 20000);
+        QVERIFY2(detail->contains(QStringLiteral("HTTP 401")), qPrintable(*detail));
+        QVERIFY(!detail->contains(QStringLiteral("tok-1")));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAuth)

@@ -13,8 +13,6 @@
 #include <QSignalSpy>
 #include <QTest>
 
-#include <httplib.h>
-
 using namespace Curtain;
 
 class TestWatchFaults : public QObject
@@ -23,14 +21,9 @@ class TestWatchFaults : public QObject
 
     Test::SimProcess m_sim;
 
-    // The test's own writes retry through the injected faults, as any client would.
-    int faults(const std::string &plan)
-    {
-        httplib::Client client("127.0.0.1", m_sim.port());
-        const auto res = client.Put("/curtain-sim/faults", plan, "application/json");
-        return res ? res->status : -1;
-    }
+    int faults(const std::string &plan) { return Test::ApiReader(m_sim.port()).setFaults(plan); }
 
+    // The test's own writes retry through the injected faults, as any client would.
     bool patchUntilAccepted(const std::string &path, const std::string &type, const std::string &body)
     {
         Test::ApiReader api(m_sim.port());

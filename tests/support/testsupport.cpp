@@ -144,6 +144,16 @@ int ApiReader::patch(const std::string &path, const std::string &contentType, co
     return res ? res->status : -1;
 }
 
+int ApiReader::setFaults(const std::string &plan, const std::string &token) const
+{
+    httplib::Client client("127.0.0.1", m_port);
+    if (!token.empty()) {
+        client.set_bearer_token_auth(token);
+    }
+    const auto res = client.Put("/curtain-sim/faults", plan, "application/json");
+    return res ? res->status : -1;
+}
+
 std::pair<long long, long long> ApiReader::catalogWeights() const
 {
     const auto route = get("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog");

@@ -63,6 +63,9 @@ public:
     std::optional<nlohmann::json> get(const std::string &path) const;
     // Sends a patch the way another client would; returns the HTTP status.
     int patch(const std::string &path, const std::string &contentType, const std::string &body) const;
+    // Sets curtain-sim's injected faults (`PUT /curtain-sim/faults`), with a bearer token when the
+    // sim demands one.
+    int setFaults(const std::string &plan, const std::string &token = {}) const;
 
     // Convenience readers for the demo scenario's objects.
     std::pair<long long, long long> catalogWeights() const; // blue, green
