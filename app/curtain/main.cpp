@@ -137,8 +137,8 @@ int main(int argc, char *argv[])
         QStringLiteral("1"));
     const QCommandLineOption exitWhenShown(
         QStringLiteral("exit-when-shown"),
-        QStringLiteral("Print the time from start until both panels show data, then quit "
-                       "(for benchmarks)."));
+        QStringLiteral("Print the time from start until the window shows data in both panels, then "
+                       "quit (for benchmarks)."));
     const QCommandLineOption fleetOption(QStringLiteral("fleet"),
                                          QStringLiteral("Open the fleet view of every context at start."));
     parser.addOption(fleetOption);
@@ -166,15 +166,25 @@ int main(int argc, char *argv[])
         QObject::connect(&manager, &Ui::WindowManager::opened, &manager, &Ui::WindowManager::showFleet);
     }
     if (parser.isSet(exitWhenShown)) {
-        QObject::connect(
-            manager.window(), &Ui::MainWindow::releaseShown, &app,
-            [&sinceStart] {
+        // Shown: the window is open and its panels hold a release's data, and the event loop has
+        // turned once more — the repaint that puts the data on screen went first (as for the
+        // bare window the benchmark compares with).
+        enum Seen { DataShown = 1, WindowOpen = 2, Reported = 4 };
+        auto seen = std::make_shared<int>(0);
+        auto report = [seen, &sinceStart](int what) {
+            if (*seen & Reported || (*seen |= what) != (DataShown | WindowOpen)) {
+                return;
+            }
+            *seen |= Reported;
+            QTimer::singleShot(0, qApp, [&sinceStart] {
                 std::printf("shown %.1f ms, resident %.1f MB\n", double(sinceStart.nsecsElapsed()) / 1e6,
                             residentMegabytes());
                 std::fflush(stdout);
                 QApplication::quit();
-            },
-            Qt::SingleShotConnection); // once: selecting re-emits it while the quit is queued
+            });
+        };
+        QObject::connect(manager.window(), &Ui::MainWindow::releaseShown, &app, [report] { report(DataShown); });
+        QObject::connect(&manager, &Ui::WindowManager::opened, &app, [report] { report(WindowOpen); });
     }
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);

@@ -11,6 +11,7 @@
 #include <QFutureWatcher>
 #include <QMutex>
 #include <QMutexLocker>
+#include <QTimer>
 
 namespace Curtain::Ui {
 
@@ -19,6 +20,9 @@ using Engine::SessionPtr;
 using Engine::SessionResult;
 
 namespace {
+
+// How long the first window waits for the cluster's releases before it shows without them.
+constexpr int firstListWaitMs = 300;
 
 // Core::onFinished, but the result is moved out of the future: a session then has no owner left in
 // a finished future, and whoever closes it really is the last to let go (on a worker thread).
@@ -99,13 +103,28 @@ void WindowManager::open()
             return;
         }
         m_session = std::move(result).value();
-        m_window->setEngine(m_session->engine(), m_session->description());
-        if (m_options.contextSwitcher) {
-            m_window->setContexts(m_session->contexts(), m_session->contextName());
-        }
-        m_window->show();
-        m_session->engine()->enableMetrics(m_options.metricsIntervalMs);
-        Q_EMIT opened();
+        // The first paint shows the cluster's releases, not an empty window that fills a moment
+        // later (two layouts and two paints of every panel and chart): wait for the first list,
+        // but never long — a slow cluster gets the window at once, saying that it is connecting.
+        auto shown = std::make_shared<bool>(false);
+        auto showWindow = [this, shown,
+                           session = m_session.get()](const std::optional<Core::ReleaseSnapshots> &synced) {
+            if (std::exchange(*shown, true) || session != m_session.get()) {
+                return;
+            }
+            m_window->setEngine(m_session->engine(), m_session->description(), synced);
+            if (m_options.contextSwitcher) {
+                m_window->setContexts(m_session->contexts(), m_session->contextName());
+            }
+            m_window->show();
+            m_session->engine()->enableMetrics(m_options.metricsIntervalMs);
+            Q_EMIT opened();
+        };
+        Core::onFinished(m_session->engine()->whenSynced(), this,
+                         [showWindow](const Core::Result<Core::ReleaseSnapshots> &releases) {
+                             showWindow(releases.ok() ? std::optional(releases.value()) : std::nullopt);
+                         });
+        QTimer::singleShot(firstListWaitMs, this, [showWindow] { showWindow(std::nullopt); });
     });
 }
 

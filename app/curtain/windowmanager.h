@@ -51,7 +51,8 @@ public:
     // session opened on the demo context talks to the same one.
     static Engine::ClusterHostFactory builtinDemo();
 
-    // Opens the first session off the GUI thread; the window shows once it is open.
+    // Opens the first session off the GUI thread; the window shows once the session has listed the
+    // cluster (or after 300 ms, still connecting), so its first paint holds the releases.
     void open();
     MainWindow *window() const { return m_window.get(); }
     Engine::Session *session() const { return m_session.get(); }

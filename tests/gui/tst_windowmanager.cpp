@@ -118,6 +118,28 @@ private Q_SLOTS:
         m_demo.reset();
     }
 
+    // The first window a user sees already lists the cluster's releases: it waits (briefly) for the
+    // first list instead of painting an empty window that fills a moment later.
+    void firstWindow_opensWithTheReleasesListed()
+    {
+        cleanup(); // a window of its own, watched from before it opens
+        Ui::WindowManager::Options options;
+        options.choice = {false, {}, m_kubeconfig, Engine::demoContextName, {}};
+        m_manager = std::make_unique<Ui::WindowManager>(options, demoFactory());
+        bool visible = false;
+        QStringList listedAtOpen;
+        connect(m_manager.get(), &Ui::WindowManager::opened, this, [&] {
+            visible = m_manager->window()->isVisible();
+            listedAtOpen = listed();
+        });
+        QSignalSpy opened(m_manager.get(), &Ui::WindowManager::opened);
+        m_manager->open();
+        QVERIFY(opened.wait(20000));
+        QVERIFY(visible);
+        QVERIFY2(listedAtOpen.join(QLatin1Char(' ')).contains(QStringLiteral("checkout")),
+                 qPrintable(listedAtOpen.join(QLatin1Char(' '))));
+    }
+
     void contextThatCannotBeOpened_keepsTheCurrentSessionAndSaysWhy()
     {
         Engine::Session *before = m_manager->session();
