@@ -7,8 +7,24 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QVBoxLayout>
+#include <QWheelEvent>
 
 namespace Curtain::Ui {
+
+namespace {
+
+// A wheel turned over the slider on the way down the window must not move traffic: the slider takes
+// no wheel events (they go on to whatever scrolls), and keys reach it only once it has focus.
+class WheelProofSlider final : public QSlider
+{
+public:
+    using QSlider::QSlider;
+
+protected:
+    void wheelEvent(QWheelEvent *event) override { event->ignore(); }
+};
+
+} // namespace
 
 const QList<int> &WeightSlider::presets()
 {
@@ -24,7 +40,8 @@ WeightSlider::WeightSlider(QWidget *parent) : QWidget(parent), m_keyboardSettle(
     bold.setBold(true);
     caption->setFont(bold);
 
-    m_slider = new QSlider(Qt::Horizontal, this);
+    m_slider = new WheelProofSlider(Qt::Horizontal, this);
+    m_slider->setFocusPolicy(Qt::StrongFocus); // Tab or a click, never the wheel
     m_slider->setObjectName(QStringLiteral("weightTrack"));
     m_slider->setRange(0, 100);
     m_slider->setSingleStep(1);

@@ -16,6 +16,7 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTest>
+#include <QWheelEvent>
 
 using namespace Curtain;
 
@@ -57,6 +58,25 @@ private Q_SLOTS:
         QVERIFY(errors);
         QTRY_VERIFY_WITH_TIMEOUT(text("metricsLabel", "greenPanel").contains(QStringLiteral("req/s")), 15000);
         QTRY_VERIFY(errors->pointCount() > 2);
+    }
+
+    // Three wheel notches over the slider, on the way down the window, move nothing: the slider
+    // keeps its value, so nothing is sent (a changed value is what starts the send).
+    void wheelOverTheSlider_movesNoTraffic()
+    {
+        waitForReleases();
+        auto *track = child<QSlider>("weightTrack");
+        QCOMPARE(track->value(), 0);
+        const QPointF centre = track->rect().center();
+        for (int notch = 0; notch < 3; ++notch) {
+            QWheelEvent wheel(centre, track->mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton,
+                              Qt::NoModifier, Qt::NoScrollPhase, false);
+            QApplication::sendEvent(track, &wheel);
+        }
+        QCOMPARE(track->value(), 0);
+        QCOMPARE(text("weightValue", "weightSlider"), QStringLiteral("0 %"));
+        QVERIFY(!track->hasFocus());
+        QCOMPARE(track->focusPolicy(), Qt::StrongFocus);
     }
 
     void rollbackButton_returnsTrafficToStable()
