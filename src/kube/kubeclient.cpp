@@ -36,6 +36,17 @@ QByteArray contentType(PatchType type)
 
 namespace {
 
+// A 401 after the credential was asked for again: say whose credential the cluster refused, so the
+// user knows which kubeconfig entry to fix (the credential itself is never shown).
+Core::Error credentialsRefused(const HttpResponse &response, const QString &what, const QString &owner)
+{
+    Core::Error error = apiError(response.status, response.body, what);
+    error.message += QStringLiteral(": the cluster did not accept the credentials of %1; renew them, or check them "
+                                    "with kubectl using the same context")
+                         .arg(owner);
+    return error;
+}
+
 QString userAgent()
 {
     return QStringLiteral("curtain/" CURTAIN_VERSION);
@@ -143,17 +154,10 @@ int KubeClient::retryAfter(const Net::HttpRequest &request, const Result<HttpRes
     return std::clamp(seconds, 1, 30);
 }
 
-// A 401 after the credential was asked for again: say whose credential the cluster refused, so the
-// user knows which kubeconfig entry to fix (the credential itself is never shown).
 Core::Error KubeClient::refusedCredentials(const Net::HttpRequest &request, const HttpResponse &response) const
 {
-    const QString path = QUrl(request.url).path();
-    Core::Error error = apiError(response.status, response.body,
-                                 QStringLiteral("%1 %2").arg(QString::fromLatin1(request.method), path));
-    error.message += QStringLiteral(": the cluster did not accept the credentials of %1; renew them, or check them "
-                                    "with kubectl using the same context")
-                         .arg(credentialOwner(m_endpoint));
-    return error;
+    const QString what = QStringLiteral("%1 %2").arg(QString::fromLatin1(request.method), QUrl(request.url).path());
+    return credentialsRefused(response, what, credentialOwner(m_endpoint));
 }
 
 QFuture<Result<HttpResponse>> KubeClient::send(const Net::HttpRequest &request)
@@ -343,9 +347,7 @@ Net::StreamId KubeClient::watch(const QString &collectionPath, const QString &la
             return onClosed(end.error());
         }
         if (end.value().status == 401) { // the relist that follows asks the credential source again
-            Core::Error error = apiError(end.value().status, end.value().body, what);
-            error.message += QStringLiteral(": the cluster did not accept the credentials of %1").arg(owner);
-            return onClosed(error);
+            return onClosed(credentialsRefused(end.value(), what, owner));
         }
         if (end.value().status / 100 != 2) {
             return onClosed(apiError(end.value().status, end.value().body, what));

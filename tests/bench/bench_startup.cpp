@@ -1,4 +1,4 @@
-// Cold start of `curtain --demo` to a window whose blue and green panels show data, side by side
+// Cold start of `curtain --demo` to a painted window whose blue and green panels show data, side by side
 // with two floors: a bare Qt Widgets window, and a process that only loads curtain's shared libraries.
 // Each run is a whole new process, timed from its start until it prints "shown"; prints median, min
 // and max of wall time.
@@ -58,7 +58,7 @@ int main(int argc, char *argv[])
                 qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") ? "xcb" : qgetenv("QT_QPA_PLATFORM").constData());
     line("bare Qt Widgets window shown:", bare);
     line("curtain's libraries loaded, nothing run:", floor);
-    line("curtain --demo, both panels with data:", curtain);
+    line("curtain --demo, painted with data:", curtain);
     std::printf("  ratio of medians curtain / bare window: %.2f; curtain beyond loading its libraries: %.1f ms\n",
                 Curtain::Test::median(curtain) / Curtain::Test::median(bare),
                 Curtain::Test::median(curtain) - Curtain::Test::median(floor));

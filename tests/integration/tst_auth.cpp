@@ -408,18 +408,26 @@ private Q_SLOTS:
         Engine::ReleaseEngine *engine = nullptr;
         const auto synced = syncWith(config, session, &engine);
         QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
-        auto detail = std::make_shared<QString>(); // a queued call may still arrive after this function
+        struct Seen
+        {
+            Engine::ConnectionState state = Engine::ConnectionState::Live;
+            QString detail;
+        };
+        auto seen = std::make_shared<Seen>(); // a queued call may still arrive after this function
         connect(engine, &Engine::ReleaseEngine::connectionChanged, this,
-                [detail](Engine::ConnectionState, const QString &said) { *detail = said; });
+                [seen](Engine::ConnectionState state, const QString &said) {
+                    *seen = {state, said};
+                });
 
         write(QStringLiteral("accepted-now"), "tok-2\n"); // rotated; this kubeconfig still has tok-1
         QCOMPARE(Test::ApiReader(sim.port()).setFaults(R"({"dropWatches":true})", "tok-2"), 200);
-        QTRY_VERIFY_WITH_TIMEOUT(detail->contains(QStringLiteral("the cluster did not accept the credentials of "
-                                                                 "context \"test\", user \"me\" in %1")
-                                                      .arg(config)),
+        QTRY_VERIFY_WITH_TIMEOUT(seen->detail.contains(QStringLiteral("the cluster did not accept the credentials of "
+                                                                      "context \"test\", user \"me\" in %1")
+                                                           .arg(config)),
                                  20000);
-        QVERIFY2(detail->contains(QStringLiteral("HTTP 401")), qPrintable(*detail));
-        QVERIFY(!detail->contains(QStringLiteral("tok-1")));
+        QVERIFY2(seen->detail.contains(QStringLiteral("HTTP 401")), qPrintable(seen->detail));
+        QVERIFY(!seen->detail.contains(QStringLiteral("tok-1")));
+        QVERIFY(seen->state != Engine::ConnectionState::Live);
     }
 };
 
