@@ -7,8 +7,10 @@
 
 #include "actionbar.h"
 #include "charts/metricchart.h"
+#include "confirmmovedialog.h"
 #include "environmentpanel.h"
 #include "healthdelegate.h"
+#include "settings.h"
 #include "theme.h"
 #include "weightslider.h"
 
@@ -146,18 +148,18 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     });
     connect(m_slider, &WeightSlider::weightRequested, this, [this](int weight) {
         if (const Core::ReleaseSnapshot *release = current()) {
-            m_slider->setPending(weight);
-            run({Core::ActionKind::SetWeight, release->key().toString(), weight, release->routeResourceVersion});
+            confirmThenRun(
+                {Core::ActionKind::SetWeight, release->key().toString(), weight, release->routeResourceVersion});
         }
     });
     connect(m_actions, &ActionBar::promoteRequested, this, [this] {
         if (const Core::ReleaseSnapshot *release = current()) {
-            run({Core::ActionKind::Promote, release->key().toString(), 0, release->routeResourceVersion});
+            confirmThenRun({Core::ActionKind::Promote, release->key().toString(), 0, release->routeResourceVersion});
         }
     });
     connect(m_actions, &ActionBar::flipRequested, this, [this] {
         if (const Core::ReleaseSnapshot *release = current()) {
-            run({Core::ActionKind::Flip, release->key().toString(), 0, release->routeResourceVersion});
+            confirmThenRun({Core::ActionKind::Flip, release->key().toString(), 0, release->routeResourceVersion});
         }
     });
     connect(m_actions, &ActionBar::rollbackRequested, this, [this] {
@@ -189,10 +191,15 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
         if (const Core::ReleaseSnapshot *release = current()) {
             Core::ActionRequest request{kind, release->key().toString(), 0, release->routeResourceVersion};
             request.revision = revision;
-            run(request);
+            confirmThenRun(request);
         }
     });
-    connect(m_plan, &PlanPanel::startRequested, this, &MainWindow::startPlan);
+    connect(m_plan, &PlanPanel::startRequested, this, [this](const Core::Plan &plan) {
+        if (const Core::ReleaseSnapshot *release = current()) {
+            confirm(
+                *release, Core::unprovenPlan(*release, plan), [this, plan] { startPlan(plan); }, [] {});
+        }
+    });
     // The engine hears of releases as "namespace/name": a bare name is ambiguous across namespaces.
     connect(m_plan, &PlanPanel::resumeRequested, this, [this] { m_engine->resumePlan(planTarget(m_selected)); });
     connect(m_plan, &PlanPanel::stopRequested, this,
@@ -514,8 +521,48 @@ void MainWindow::showConnection()
     }
 }
 
+void MainWindow::confirmThenRun(const Core::ActionRequest &request)
+{
+    const Core::ReleaseSnapshot *release = current();
+    const std::optional<Core::UnprovenMove> move = release ? Core::unprovenMove(*release, request) : std::nullopt;
+    if (!move) {
+        return run(request); // towards the known-good version, or refused anyway: no question
+    }
+    // The request keeps the route version the user confirmed: if the route changes while the dialog
+    // is open, the write is refused as a conflict rather than applied to a state nobody saw.
+    confirm(
+        *release, *move, [this, request] { run(request); },
+        [this, request] {
+            if (request.kind == Core::ActionKind::SetWeight) {
+                m_slider->revert();
+            }
+        });
+}
+
+void MainWindow::confirm(const Core::ReleaseSnapshot &release, const Core::UnprovenMove &move, std::function<void()> go,
+                         std::function<void()> cancelled)
+{
+    const QString context = m_engine ? m_engine->cluster().name : QString();
+    auto *dialog = new ConfirmMoveDialog(context, release.key().toString(), move,
+                                         Core::isProtectedContext(context, Settings::protectedContexts()), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::finished, this,
+            [this, go = std::move(go), cancelled = std::move(cancelled), summary = dialog->summary()](int result) {
+                if (result == QDialog::Accepted) {
+                    return go();
+                }
+                cancelled();
+                m_lastAction->setText(tr("Cancelled, nothing sent: %1").arg(summary));
+                m_lastAction->setStyleSheet(QString());
+            });
+    dialog->open();
+}
+
 void MainWindow::run(Core::ActionRequest request)
 {
+    if (request.kind == Core::ActionKind::SetWeight) {
+        m_slider->setPending(request.weight);
+    }
     ++m_inFlight;
     m_actions->setBusy(true);
     m_rollout->setBusy(true);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/action.h"
+#include "core/confirmation.h"
 #include "core/metricpoint.h"
 #include "core/release.h"
 #include "engine/releaseengine.h"
@@ -11,6 +12,7 @@
 #include <QSet>
 #include <QTimer>
 
+#include <functional>
 #include <optional>
 
 class QComboBox;
@@ -73,6 +75,10 @@ private:
     void showConnection();
     void showSelected();
     void refreshCharts();
+    void
+    confirmThenRun(const Core::ActionRequest &request); // asks first when traffic moves towards an unproven version
+    void confirm(const Core::ReleaseSnapshot &release, const Core::UnprovenMove &move, std::function<void()> go,
+                 std::function<void()> cancelled);
     void run(Core::ActionRequest request);
     const Core::ReleaseSnapshot *current() const;
     QString shownName(const Core::ReleaseKey &release) const;  // how messages name a release

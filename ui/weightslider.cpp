@@ -165,6 +165,15 @@ void WeightSlider::setApplied(int weight)
     m_stateLabel->setToolTip(QString());
 }
 
+void WeightSlider::revert()
+{
+    m_state = State::Idle;
+    showValue(m_applied);
+    m_stateLabel->setText(tr("not sent"));
+    m_stateLabel->setStyleSheet(QString());
+    m_stateLabel->setToolTip(QString());
+}
+
 void WeightSlider::setFailed(const QString &message)
 {
     m_state = State::Failed;

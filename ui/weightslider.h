@@ -26,6 +26,7 @@ public:
     void setPending(int weight);
     void setApplied(int weight);
     void setFailed(const QString &message);
+    void revert(); // a requested weight was not sent (its confirmation was cancelled)
     State state() const { return m_state; }
     int value() const;
 

@@ -100,6 +100,7 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Curtain"));
     QApplication::setApplicationDisplayName(QStringLiteral(CURTAIN_DISPLAY_NAME));
+    QApplication::setOrganizationName(QStringLiteral("Curtain")); // settings: ~/.config/Curtain/Curtain.conf
     QApplication::setOrganizationDomain(QStringLiteral("curtain.dev"));
     QApplication::setApplicationVersion(QStringLiteral(CURTAIN_VERSION));
     QGuiApplication::setDesktopFileName(QStringLiteral(CURTAIN_APP_ID)); // Wayland matches the .desktop file by it

@@ -2,6 +2,7 @@
 // versions, the slider moves real traffic, Rollback (button or Ctrl+R) moves it back on the cluster.
 
 #include "charts/metricchart.h"
+#include "confirmmovedialog.h"
 #include "engine/releaseengine.h"
 #include "mainwindow.h"
 #include "planpanel.h"
@@ -12,7 +13,9 @@
 
 #include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTest>
@@ -49,7 +52,7 @@ private Q_SLOTS:
     void preset_movesTrafficAndTheChartShowsTheCandidate()
     {
         waitForReleases();
-        click("preset25");
+        clickAndConfirm("preset25");
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(75LL, 25LL));
         QTRY_VERIFY(text("weightState", "weightSlider").contains(QStringLiteral("applied 25 %")));
         QTRY_COMPARE(text("trafficLabel", "greenPanel"), QStringLiteral("25 %"));
@@ -79,15 +82,93 @@ private Q_SLOTS:
         QCOMPARE(track->focusPolicy(), Qt::StrongFocus);
     }
 
+    // Flip on a canary at 0 % asks first, naming context, release and change; Cancel is the default,
+    // so Enter sends nothing, and the slider and the cluster stay where they were.
+    void flipTowardsTheCandidate_asksAndEnterCancels()
+    {
+        waitForReleases();
+        click("flipButton");
+        Ui::ConfirmMoveDialog *dialog = Test::findVisibleConfirmation(window());
+        QVERIFY(dialog);
+        QCOMPARE(dialog->findChild<QLabel *>(QStringLiteral("confirmSummary"))->text(),
+                 QStringLiteral("demo · demo/catalog: green v2.4.0 0 % → 100 %, and it becomes stable"));
+        QVERIFY(dialog->findChild<QPushButton *>(QStringLiteral("cancelButton"))->isDefault());
+        QVERIFY(!dialog->findChild<QPushButton *>(QStringLiteral("confirmButton"))->isDefault());
+        QVERIFY(!dialog->findChild<QWidget *>(QStringLiteral("typedReleaseName"))); // "demo" is not protected
+        Test::saveScreenshot(dialog, QStringLiteral("confirm-flip"));
+        QTest::keyClick(dialog, Qt::Key_Return);
+        QTRY_VERIFY(!dialog->isVisible());
+        QVERIFY2(window()->lastActionText().startsWith(QStringLiteral("Cancelled, nothing sent")),
+                 qPrintable(window()->lastActionText()));
+        QCOMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
+        QCOMPARE(text("trafficLabel", "greenPanel"), QStringLiteral("0 %"));
+    }
+
+    // The 100 % preset asks too; Escape cancels and the slider goes back to what the cluster has.
+    void presetTowardsTheCandidate_asksAndEscapeLeavesTheSlider()
+    {
+        waitForReleases();
+        click("preset100");
+        Ui::ConfirmMoveDialog *dialog = Test::findVisibleConfirmation(window());
+        QVERIFY(dialog);
+        QVERIFY(dialog->summary().endsWith(QStringLiteral("green v2.4.0 0 % → 100 %")));
+        QCOMPARE(dialog->findChild<QPushButton *>(QStringLiteral("confirmButton"))->text(),
+                 QStringLiteral("Set 100 %"));
+        QTest::keyClick(dialog, Qt::Key_Escape);
+        QTRY_VERIFY(!dialog->isVisible());
+        QCOMPARE(child<QSlider>("weightTrack")->value(), 0);
+        QCOMPARE(text("weightState", "weightSlider"), QStringLiteral("not sent"));
+        QCOMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
+        clickAndConfirm("preset25");
+        QTRY_COMPARE(api()->catalogWeights(), std::make_pair(75LL, 25LL));
+        QTRY_VERIFY(text("weightState", "weightSlider").contains(QStringLiteral("applied 25 %")));
+        click("preset5"); // a lower weight moves traffic back towards stable: no question
+        QVERIFY(!Test::findVisibleConfirmation(window()));
+        QTRY_COMPARE(api()->catalogWeights(), std::make_pair(95LL, 5LL));
+    }
+
+    // In a protected context (settings: safety/protectedContexts) the release's name must be typed.
+    void protectedContext_needsTheReleaseNameTyped()
+    {
+        QSettings().setValue(QStringLiteral("safety/protectedContexts"), QStringList{QStringLiteral("dem*")});
+        waitForReleases();
+        click("preset25");
+        Ui::ConfirmMoveDialog *dialog = Test::findVisibleConfirmation(window());
+        QVERIFY(dialog);
+        auto *confirm = dialog->findChild<QPushButton *>(QStringLiteral("confirmButton"));
+        auto *typed = dialog->findChild<QLineEdit *>(QStringLiteral("typedReleaseName"));
+        QVERIFY(typed);
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("protectedWarning"))
+                    ->text()
+                    .contains(QStringLiteral("demo is a protected context")));
+        QVERIFY(!confirm->isEnabled());
+        Test::saveScreenshot(dialog, QStringLiteral("confirm-protected"));
+        QTest::keyClicks(typed, QStringLiteral("checkout")); // another release's name
+        QVERIFY(!confirm->isEnabled());
+        typed->clear();
+        QTest::keyClicks(typed, QStringLiteral("catalog"));
+        QVERIFY(confirm->isEnabled());
+        QTest::mouseClick(confirm, Qt::LeftButton);
+        QTRY_COMPARE(api()->catalogWeights(), std::make_pair(75LL, 25LL));
+        window()->activateWindow(); // as a window manager does when the dialog closes
+        QVERIFY(QTest::qWaitForWindowActive(window()));
+        // Rollback asks nothing, in a protected context too.
+        QTRY_VERIFY(child<QPushButton>("rollbackButton")->isEnabled());
+        QTest::keyClick(window(), Qt::Key_R, Qt::ControlModifier);
+        QVERIFY(!Test::findVisibleConfirmation(window()));
+        QTRY_COMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
+    }
+
     void rollbackButton_returnsTrafficToStable()
     {
         waitForReleases();
-        click("preset25");
+        clickAndConfirm("preset25");
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(75LL, 25LL));
         // As a user would: the move is confirmed on screen before Rollback is pressed.
         QTRY_VERIFY(window()->lastActionText().contains(QStringLiteral("✓")));
         QVERIFY(child<QPushButton>("rollbackButton")->isVisible());
         click("rollbackButton");
+        QVERIFY(!Test::findVisibleConfirmation(window())); // one click, no question
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
         QTRY_VERIFY2(window()->lastActionText().contains(QStringLiteral("✓ catalog: blue 75 % → 100 %")),
                      qPrintable(window()->lastActionText()));
@@ -98,10 +179,11 @@ private Q_SLOTS:
     void ctrlR_rollsBackWithoutAConfirmation()
     {
         waitForReleases();
-        click("preset5");
+        clickAndConfirm("preset5");
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(95LL, 5LL));
         QTRY_VERIFY(child<QPushButton>("rollbackButton")->isEnabled());
         QTest::keyClick(window(), Qt::Key_R, Qt::ControlModifier);
+        QVERIFY(!Test::findVisibleConfirmation(window()));
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
         QTRY_VERIFY(window()->lastActionText().contains(QStringLiteral("✓ catalog: blue 95 % → 100 %")));
     }
@@ -113,7 +195,7 @@ private Q_SLOTS:
         QTRY_COMPARE(text("versionLabel", "bluePanel"), QStringLiteral("v1.4.2"));
         QVERIFY(!child<QSlider>("weightTrack")->isEnabled());
         QVERIFY(text("weightReason", "weightSlider").contains(QStringLiteral("Flip")));
-        click("flipButton");
+        clickAndConfirm("flipButton");
         QTRY_COMPARE(api()->checkoutColor(), std::string("green"));
         QTRY_VERIFY(window()->lastActionText().contains(QStringLiteral("✓ checkout: blue 100 % → 0 %")));
         QTRY_COMPARE(text("roleLabel", "greenPanel"), QStringLiteral("stable"));
@@ -153,7 +235,18 @@ private Q_SLOTS:
         QVERIFY(!child<QSlider>("weightTrack")->isEnabled());
         QCOMPARE(text("roleLabel", "greenPanel"), QStringLiteral("canary"));
 
-        click("abortButton");
+        // Promote full would skip every step: it asks, and cancelling leaves the Rollout paused.
+        click("promoteFullButton");
+        Ui::ConfirmMoveDialog *dialog = Test::findVisibleConfirmation(window());
+        QVERIFY(dialog);
+        QVERIFY2(dialog->summary().contains(QStringLiteral("→ 100 %, every remaining step and analysis skipped")),
+                 qPrintable(dialog->summary()));
+        QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("cancelButton")), Qt::LeftButton);
+        QTRY_VERIFY(!dialog->isVisible());
+        QVERIFY(text("rolloutState", "rolloutPanel").contains(QStringLiteral("step 1/6")));
+
+        click("abortButton"); // towards stable: no question
+        QVERIFY(!Test::findVisibleConfirmation(window()));
         QTRY_VERIFY_WITH_TIMEOUT(text("rolloutState", "rolloutPanel").contains(QStringLiteral("Degraded")), 15000);
         QTRY_VERIFY(child<QPushButton>("retryButton")->isEnabled());
         QVERIFY(text("rolloutRollbackNote", "rolloutPanel").contains(QStringLiteral("revert the change in Git")));

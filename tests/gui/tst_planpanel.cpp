@@ -1,6 +1,7 @@
 // A plan started from the console on the demo cluster: catalog's faulty candidate ends in an
 // automatic rollback that the panel explains in one sentence, with the judge's evidence shown.
 
+#include "confirmmovedialog.h"
 #include "engine/releaseengine.h"
 #include "mainwindow.h"
 #include "planpanel.h"
@@ -43,6 +44,11 @@ private Q_SLOTS:
         QPushButton *start = child<QPushButton>("startPlan");
         QTRY_VERIFY(start->isEnabled());
         QTest::mouseClick(start, Qt::LeftButton);
+        Ui::ConfirmMoveDialog *question = Test::findVisibleConfirmation(window());
+        QVERIFY(question); // a plan moves traffic towards the candidate: it asks first
+        QVERIFY2(question->summary().contains(QStringLiteral("plan moves green v2.4.0 from 0 % through 5 %")),
+                 qPrintable(question->summary()));
+        Test::confirmMove(window());
 
         // The timeline shows the plan while it runs, and the buttons that would fight it are off.
         Ui::PlanPanel *panel = window()->planPanel();

@@ -11,6 +11,7 @@
 #include "models/releaselistmodel.h"
 #include "sim/democluster.h"
 
+#include "guitestbase.h"
 #include "testsupport.h"
 
 #include <QLabel>
@@ -242,6 +243,7 @@ private Q_SLOTS:
         clickRow(QStringLiteral("shop/checkout"));
         QTRY_COMPARE(text("versionLabel", "bluePanel"), QStringLiteral("v1.0.0"));
         click("preset5");
+        Test::confirmMove(m_window.get());
         QTRY_COMPARE(weights("shop"), std::make_pair(95LL, 5LL));
         QTRY_VERIFY2(m_window->lastActionText().contains(QStringLiteral("✓")), qPrintable(m_window->lastActionText()));
         QCOMPARE(weights("shop-eu"), std::make_pair(100LL, 0LL));
@@ -250,6 +252,7 @@ private Q_SLOTS:
         QTRY_COMPARE(text("versionLabel", "bluePanel"), QStringLiteral("v2.0.0"));
         QTRY_COMPARE(text("trafficLabel", "greenPanel"), QStringLiteral("0 %"));
         click("preset25");
+        Test::confirmMove(m_window.get());
         QTRY_COMPARE(weights("shop-eu"), std::make_pair(75LL, 25LL));
         QTRY_COMPARE(text("trafficLabel", "greenPanel"), QStringLiteral("25 %"));
         QCOMPARE(weights("shop"), std::make_pair(95LL, 5LL));
@@ -261,9 +264,11 @@ private Q_SLOTS:
     {
         clickRow(QStringLiteral("shop/checkout"));
         click("preset25");
+        Test::confirmMove(m_window.get());
         QTRY_COMPARE(weights("shop"), std::make_pair(75LL, 25LL));
         clickRow(QStringLiteral("shop-eu/checkout"));
         click("preset50");
+        Test::confirmMove(m_window.get());
         QTRY_COMPARE(weights("shop-eu"), std::make_pair(50LL, 50LL));
         QTRY_COMPARE(text("trafficLabel", "greenPanel"), QStringLiteral("50 %"));
         click("rollbackButton");

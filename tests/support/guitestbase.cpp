@@ -1,5 +1,6 @@
 #include "guitestbase.h"
 
+#include "confirmmovedialog.h"
 #include "engine/releaseengine.h"
 #include "engine/session.h"
 #include "mainwindow.h"
@@ -8,13 +9,57 @@
 
 #include "testsupport.h"
 
+#include <QLineEdit>
+#include <QSettings>
+#include <QStandardPaths>
+
 namespace Curtain::Test {
 
-GuiTestBase::GuiTestBase() = default;
+Ui::ConfirmMoveDialog *findVisibleConfirmation(QWidget *window)
+{
+    for (auto *dialog : window->findChildren<Ui::ConfirmMoveDialog *>()) {
+        if (dialog->isVisible()) {
+            return dialog;
+        }
+    }
+    return nullptr;
+}
+
+void saveScreenshot(QWidget *widget, const QString &name)
+{
+    const QString directory = qEnvironmentVariable("CURTAIN_SCREENSHOTS");
+    if (!directory.isEmpty()) {
+        QVERIFY2(widget->grab().save(directory + QLatin1Char('/') + name + QStringLiteral(".png")), qPrintable(name));
+    }
+}
+
+void confirmMove(QWidget *window)
+{
+    Ui::ConfirmMoveDialog *dialog = findVisibleConfirmation(window);
+    QVERIFY2(dialog, "no confirmation was asked for");
+    if (auto *typed = dialog->findChild<QLineEdit *>(QStringLiteral("typedReleaseName"))) {
+        QTest::keyClicks(typed, typed->placeholderText());
+    }
+    auto *confirm = dialog->findChild<QPushButton *>(QStringLiteral("confirmButton"));
+    QVERIFY(confirm && confirm->isEnabled());
+    QTest::mouseClick(confirm, Qt::LeftButton);
+    QTRY_VERIFY(!dialog->isVisible());
+    // A window manager gives the focus back to the window the dialog belonged to; offscreen, no one
+    // does, and its shortcuts (Ctrl+R) would go nowhere.
+    window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window));
+}
+
+GuiTestBase::GuiTestBase()
+{
+    QStandardPaths::setTestModeEnabled(true); // settings live in a test location, never the user's
+}
+
 GuiTestBase::~GuiTestBase() = default;
 
 void GuiTestBase::init()
 {
+    QSettings().clear(); // every function starts from the defaults
     auto scenario = Sim::parseScenario(Sim::builtinScenarioText());
     QVERIFY(std::holds_alternative<Sim::Scenario>(scenario));
     m_demo = std::make_unique<Sim::DemoCluster>(std::get<Sim::Scenario>(std::move(scenario)), serverOptions());
@@ -70,6 +115,12 @@ void GuiTestBase::click(const char *button)
     QVERIFY2(b, button);
     QTRY_VERIFY2(b->isEnabled(), qPrintable(b->toolTip()));
     QTest::mouseClick(b, Qt::LeftButton);
+}
+
+void GuiTestBase::clickAndConfirm(const char *button)
+{
+    click(button);
+    confirmMove(m_window.get());
 }
 
 } // namespace Curtain::Test

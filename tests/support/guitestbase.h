@@ -22,12 +22,22 @@ namespace Curtain::Sim {
 class DemoCluster;
 }
 namespace Curtain::Ui {
+class ConfirmMoveDialog;
 class MainWindow;
-}
+} // namespace Curtain::Ui
 
 namespace Curtain::Test {
 
 class ApiReader;
+
+// The question showing in `window` now, if any: a move towards an unproven version asks it in the
+// click's own event, so it shows at once or not at all.
+Ui::ConfirmMoveDialog *findVisibleConfirmation(QWidget *window);
+// Saves `widget` as NAME.png into $CURTAIN_SCREENSHOTS when it is set (for the README's pictures
+// of states only a test reaches, such as an open confirmation).
+void saveScreenshot(QWidget *widget, const QString &name);
+// Answers that question with its confirm button, typing the release's name first when asked to.
+void confirmMove(QWidget *window);
 
 // The one GUI fixture: every test function gets a fresh in-process demo cluster, an engine on its
 // own network thread and a MainWindow shown offscreen (KeePassXC's GuiTestBase), so each function
@@ -62,6 +72,8 @@ protected:
     QString text(const char *label, const char *inside = nullptr) const;
     // Clicks a button once it is enabled (its tooltip says why while it is not).
     void click(const char *button);
+    // Clicks a button that moves traffic towards the candidate and confirms the question it asks.
+    void clickAndConfirm(const char *button);
 
 private Q_SLOTS:
     void init();
