@@ -7,10 +7,9 @@
 
 #include "actionbar.h"
 #include "charts/metricchart.h"
-#include "confirmmovedialog.h"
 #include "environmentpanel.h"
+#include "failurebanner.h"
 #include "healthdelegate.h"
-#include "settings.h"
 #include "theme.h"
 #include "weightslider.h"
 
@@ -29,7 +28,6 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QSysInfo>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -65,6 +63,9 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_subheading->setObjectName(QStringLiteral("releaseSubheading"));
     m_subheading->setWordWrap(true);
 
+    m_banner = new FailureBanner(this);
+    connect(m_banner, &FailureBanner::retryRequested, this, &MainWindow::retryFailed);
+    connect(m_banner, &FailureBanner::dismissRequested, this, &MainWindow::dismissFailure);
     m_blue = new EnvironmentPanel(Core::Color::Blue, this);
     m_green = new EnvironmentPanel(Core::Color::Green, this);
     m_slider = new WeightSlider(this);
@@ -88,6 +89,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     detailLayout->setContentsMargins(12, 8, 12, 8);
     detailLayout->addWidget(m_heading);
     detailLayout->addWidget(m_subheading);
+    detailLayout->addWidget(m_banner);
     detailLayout->addLayout(panels);
     detailLayout->addWidget(m_slider);
     detailLayout->addLayout(charts, 1);
@@ -388,6 +390,7 @@ void MainWindow::setAboutText(const QString &html)
 void MainWindow::showSelected()
 {
     const Core::ReleaseSnapshot *release = current();
+    showFailure();
     if (!release) {
         m_heading->setText(tr("No release selected"));
         m_subheading->setText(tr("Releases appear here when a route (Service, HTTPRoute, VirtualService, TrafficSplit, "
@@ -519,99 +522,6 @@ void MainWindow::showConnection()
         m_connection->setToolTip(tr("%1 Only Rollback is possible until the console is live again.").arg(bound));
         break;
     }
-}
-
-void MainWindow::confirmThenRun(const Core::ActionRequest &request)
-{
-    const Core::ReleaseSnapshot *release = current();
-    const std::optional<Core::UnprovenMove> move = release ? Core::unprovenMove(*release, request) : std::nullopt;
-    if (!move) {
-        return run(request); // towards the known-good version, or refused anyway: no question
-    }
-    // The request keeps the route version the user confirmed: if the route changes while the dialog
-    // is open, the write is refused as a conflict rather than applied to a state nobody saw.
-    confirm(
-        *release, *move, [this, request] { run(request); },
-        [this, request] {
-            if (request.kind == Core::ActionKind::SetWeight) {
-                m_slider->revert();
-            }
-        });
-}
-
-void MainWindow::confirm(const Core::ReleaseSnapshot &release, const Core::UnprovenMove &move, std::function<void()> go,
-                         std::function<void()> cancelled)
-{
-    const QString context = m_engine ? m_engine->cluster().name : QString();
-    auto *dialog = new ConfirmMoveDialog(context, release.key().toString(), move,
-                                         Core::isProtectedContext(context, Settings::protectedContexts()), this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::finished, this,
-            [this, go = std::move(go), cancelled = std::move(cancelled), summary = dialog->summary()](int result) {
-                if (result == QDialog::Accepted) {
-                    return go();
-                }
-                cancelled();
-                m_lastAction->setText(tr("Cancelled, nothing sent: %1").arg(summary));
-                m_lastAction->setStyleSheet(QString());
-            });
-    dialog->open();
-}
-
-void MainWindow::run(Core::ActionRequest request)
-{
-    if (request.kind == Core::ActionKind::SetWeight) {
-        m_slider->setPending(request.weight);
-    }
-    ++m_inFlight;
-    m_actions->setBusy(true);
-    m_rollout->setBusy(true);
-    m_lastAction->setText(
-        tr("%1 %2…").arg(Core::actionName(request.kind), shownName(Core::ReleaseKey::fromString(request.release))));
-    Core::onFinished(
-        m_engine->perform(request), this, [this, request](const Core::Result<Core::ActionOutcome> &result) {
-            --m_inFlight;
-            m_actions->setBusy(m_inFlight > 0);
-            m_rollout->setBusy(m_inFlight > 0);
-            const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
-            if (result.ok()) {
-                m_lastAction->setText(tr("%1  ✓ %2").arg(time, result.value().summary));
-                m_lastAction->setStyleSheet(QString());
-                if (request.kind == Core::ActionKind::SetWeight) {
-                    m_slider->setApplied(request.weight);
-                }
-                // The engine published the snapshot this verdict was read from before the verdict
-                // itself: the list already shows it, and nothing here patches it by hand.
-                Q_EMIT actionFinished(true, result.value().summary);
-            } else {
-                m_lastAction->setText(
-                    tr("%1  ✗ %2 failed: %3").arg(time, Core::actionName(request.kind), result.error().message));
-                m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger.name()));
-                if (request.kind == Core::ActionKind::SetWeight) {
-                    m_slider->setFailed(result.error().message);
-                }
-                Q_EMIT actionFinished(false, result.error().message);
-            }
-        });
-}
-
-void MainWindow::startPlan(const Core::Plan &plan)
-{
-    const Core::ReleaseKey release = m_selected;
-    Engine::PlanOptions options;
-    options.identity =
-        QStringLiteral("curtain@%1/%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
-    m_drivenHere.insert(release);
-    m_lastAction->setText(tr("Plan started on %1").arg(shownName(release)));
-    Core::onFinished(m_engine->runPlan(planTarget(release), plan, options), this,
-                     [this, release](const Core::Result<Core::PlanProgress> &end) {
-                         m_drivenHere.remove(release);
-                         m_lastAction->setText(
-                             end.ok() ? QStringLiteral("%1: %2").arg(shownName(release), end.value().outcome)
-                                      : end.error().message);
-                         showSelected();
-                     });
-    showSelected();
 }
 
 } // namespace Curtain::Ui

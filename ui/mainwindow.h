@@ -28,6 +28,7 @@ namespace Curtain::Ui {
 
 class ActionBar;
 class EnvironmentPanel;
+class FailureBanner;
 class MetricChart;
 class PlanPanel;
 class RolloutPanel;
@@ -58,6 +59,7 @@ public:
     // "namespace/name", or a bare name (the first release of that name), e.g. from --release.
     void selectRelease(const QString &release) { selectRelease(Core::ReleaseKey::fromString(release)); }
     QString lastActionText() const;
+    QString failureText() const; // the failed-action banner on the selected release; empty when none shows
     PlanPanel *planPanel() const { return m_plan; }
     RolloutPanel *rolloutPanel() const { return m_rollout; }
 
@@ -80,6 +82,9 @@ private:
     void confirm(const Core::ReleaseSnapshot &release, const Core::UnprovenMove &move, std::function<void()> go,
                  std::function<void()> cancelled);
     void run(Core::ActionRequest request);
+    void showFailure(); // the selected release's failed action, if one is not yet dismissed
+    void retryFailed();
+    void dismissFailure();
     const Core::ReleaseSnapshot *current() const;
     QString shownName(const Core::ReleaseKey &release) const;  // how messages name a release
     Core::ReleaseKey keyOf(const QString &engineName) const;   // a release as the engine names it, as a key
@@ -99,6 +104,14 @@ private:
     ActionBar *m_actions;
     PlanPanel *m_plan;
     RolloutPanel *m_rollout;
+    FailureBanner *m_banner;
+    struct FailedAction
+    {
+        Core::ActionRequest request;
+        QString headline; // "✗ Rollback on catalog failed at 12:03:04"
+        QString detail;   // the server's words
+    };
+    QHash<Core::ReleaseKey, FailedAction> m_failures;
     QSet<Core::ReleaseKey> m_drivenHere; // releases whose plan this window started
     void startPlan(const Core::Plan &plan);
     QLabel *m_cluster;

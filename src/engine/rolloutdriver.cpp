@@ -106,7 +106,7 @@ void RolloutDriver::send(const ArgoWrite &write, bool fallback)
     const Json body = fallback ? *write.fallback : write.body;
     const QByteArray bytes = QByteArray::fromStdString(body.dump());
     auto reply = write.replace ? m_client->replace(path, bytes) : m_client->patch(path, write.type, bytes);
-    Core::onFinished(reply, this, [this, write, fallback, path, body](const Result<Json> &written) {
+    Core::onFinished(reply, this, [this, write, fallback, path](const Result<Json> &written) {
         if (!written.ok()) {
             const Core::Error &error = written.error();
             if (!fallback && write.fallback && error.httpStatus == 404) {
@@ -115,10 +115,11 @@ void RolloutDriver::send(const ArgoWrite &write, bool fallback)
             if (write.replace && error.httpStatus == 409 && ++m_replaceAttempts < 5) {
                 return retryReplace();
             }
+            // The client's error names the write by method and path; a request body is no message
+            // for a person.
             Core::Error reported = error;
-            reported.message = QStringLiteral("%1 on %2 failed at %3: %4 (%5)")
-                                   .arg(Core::actionName(m_request.kind), m_before.name,
-                                        QString::fromStdString(body.dump()).left(120), error.message, done());
+            reported.message = QStringLiteral("%1 on %2 failed: %3 (%4)")
+                                   .arg(Core::actionName(m_request.kind), m_before.name, error.message, done());
             return finish(reported);
         }
         seen(written.value());

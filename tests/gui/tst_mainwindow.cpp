@@ -188,6 +188,49 @@ private Q_SLOTS:
         QTRY_VERIFY(window()->lastActionText().contains(QStringLiteral("✓ catalog: blue 95 % → 100 %")));
     }
 
+    // A failed Rollback stays on the release in the server's words until dismissed, whatever the
+    // status bar says next, and Retry sends it again.
+    void failedRollback_staysInABannerWithRetry()
+    {
+        waitForReleases();
+        clickAndConfirm("preset25");
+        QTRY_COMPARE(api()->catalogWeights(), std::make_pair(75LL, 25LL));
+        QTRY_VERIFY(window()->lastActionText().contains(QStringLiteral("✓")));
+        QCOMPARE(window()->failureText(), QString());
+        QCOMPARE(api()->setFaults(R"({"errorRate":1.0,"errorStatus":422})"), 200);
+        click("rollbackButton");
+        QTRY_VERIFY2(window()->failureText().startsWith(QStringLiteral("✗ Rollback on catalog failed at ")),
+                     qPrintable(window()->failureText()));
+        QVERIFY2(window()->failureText().contains(QStringLiteral("HTTP 422")), qPrintable(window()->failureText()));
+        QVERIFY(!window()->failureText().contains(QLatin1Char('{')));
+        Test::saveScreenshot(window(), QStringLiteral("failed-rollback"));
+        window()->showMessage(QStringLiteral("a later message")); // the status line moves on…
+        window()->selectRelease(QStringLiteral("search"));
+        QTRY_COMPARE(window()->failureText(), QString()); // …another release has no failure…
+        window()->selectRelease(QStringLiteral("catalog"));
+        QTRY_VERIFY(window()->failureText().contains(QStringLiteral("Rollback on catalog failed"))); // …this one does
+
+        QCOMPARE(api()->setFaults(R"({"errorRate":0})"), 200);
+        click("bannerRetryButton");
+        QVERIFY(!Test::findVisibleConfirmation(window())); // a Rollback asks nothing, retried or not
+        QTRY_COMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
+        QTRY_COMPARE(window()->failureText(), QString()); // resolved
+    }
+
+    void failureBanner_staysUntilDismissed()
+    {
+        waitForReleases();
+        QCOMPARE(api()->setFaults(R"({"errorRate":1.0,"errorStatus":422})"), 200);
+        click("preset25");
+        Test::confirmMove(window());
+        QTRY_VERIFY2(window()->failureText().startsWith(QStringLiteral("✗ Set-weight on catalog failed at ")),
+                     qPrintable(window()->failureText()));
+        QCOMPARE(api()->setFaults(R"({"errorRate":0})"), 200);
+        click("bannerDismissButton");
+        QCOMPARE(window()->failureText(), QString());
+        QCOMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
+    }
+
     void serviceSelectorRelease_disablesTheSliderAndSaysWhy()
     {
         waitForReleases();

@@ -64,6 +64,13 @@ class TestRolloutDriver : public QObject
         return start;
     }
 
+    void setFaults(const char *plan)
+    {
+        httplib::Client sim("127.0.0.1", m_sim->port());
+        const auto reply = sim.Put("/curtain-sim/faults", plan, "application/json");
+        QVERIFY(reply && reply->status == 200);
+    }
+
     void setControllerDown(bool down)
     {
         httplib::Client sim("127.0.0.1", m_sim->port());
@@ -125,6 +132,29 @@ private Q_SLOTS:
         QVERIFY2(outcome.value().summary.contains(QStringLiteral("waiting for the controller: no reaction after 10 s")),
                  qPrintable(outcome.value().summary)); // …and the driver gave up on the controller at 10 s
         QVERIFY(clock.nowMs() - Core::ManualClock().nowMs() < 11'000);
+    }
+
+    // A refused write is named by method and path, never by its request body.
+    void refusedWrite_namesTheRequestNotItsBody()
+    {
+        const auto start = readStart();
+        QVERIFY(start.ok());
+        setFaults(R"({"errorRate":1.0,"errorStatus":422})");
+        Core::ManualClock clock;
+        Engine::RolloutDriver driver(m_client.get(), start.value().view, start.value().release, start.value().rollout,
+                                     {ActionKind::Restart, QStringLiteral("payments"), 0, {}}, nullptr, &clock);
+        QSignalSpy finished(&driver, &Engine::RolloutDriver::finished);
+        driver.start();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+        setFaults("{}");
+        const auto outcome = finished.first().first().value<Core::Result<Core::ActionOutcome>>();
+        QVERIFY(!outcome.ok());
+        const QString message = outcome.error().message;
+        QVERIFY2(message.startsWith(QStringLiteral("restart on payments failed: PATCH %1").arg(payments)),
+                 qPrintable(message));
+        QVERIFY2(!message.contains(QLatin1Char('{')) && !message.contains(QStringLiteral("restartAt")),
+                 qPrintable(message));
+        QVERIFY2(message.endsWith(QStringLiteral("(nothing was changed)")), qPrintable(message));
     }
 
     void controllerThatReactsLate_isWaitedFor()

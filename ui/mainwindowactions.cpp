@@ -1,0 +1,175 @@
+// MainWindow's actions: the question before a move towards an unproven version, the request to
+// the engine, and the report of how it ended — in the status bar, and for a failure in a banner
+// that stays on the release until dismissed.
+
+#include "mainwindow.h"
+
+#include "actionbar.h"
+#include "confirmmovedialog.h"
+#include "failurebanner.h"
+#include "planpanel.h"
+#include "rolloutpanel.h"
+#include "settings.h"
+#include "theme.h"
+#include "weightslider.h"
+
+#include "core/futures.h"
+
+#include <QCoreApplication>
+#include <QLabel>
+#include <QSysInfo>
+#include <QTime>
+
+namespace Curtain::Ui {
+
+namespace {
+
+QString sentenceCase(QString text) // "rollback" → "Rollback", "set-weight" → "Set-weight"
+{
+    if (!text.isEmpty()) {
+        text[0] = text[0].toUpper();
+    }
+    return text;
+}
+
+} // namespace
+
+void MainWindow::confirmThenRun(const Core::ActionRequest &request)
+{
+    const Core::ReleaseSnapshot *release = current();
+    const std::optional<Core::UnprovenMove> move = release ? Core::unprovenMove(*release, request) : std::nullopt;
+    if (!move) {
+        return run(request); // towards the known-good version, or refused anyway: no question
+    }
+    // The request keeps the route version the user confirmed: if the route changes while the dialog
+    // is open, the write is refused as a conflict rather than applied to a state nobody saw.
+    confirm(
+        *release, *move, [this, request] { run(request); },
+        [this, request] {
+            if (request.kind == Core::ActionKind::SetWeight) {
+                m_slider->revert();
+            }
+        });
+}
+
+void MainWindow::confirm(const Core::ReleaseSnapshot &release, const Core::UnprovenMove &move, std::function<void()> go,
+                         std::function<void()> cancelled)
+{
+    const QString context = m_engine ? m_engine->cluster().name : QString();
+    auto *dialog = new ConfirmMoveDialog(context, release.key().toString(), move,
+                                         Core::isProtectedContext(context, Settings::protectedContexts()), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::finished, this,
+            [this, go = std::move(go), cancelled = std::move(cancelled), summary = dialog->summary()](int result) {
+                if (result == QDialog::Accepted) {
+                    return go();
+                }
+                cancelled();
+                m_lastAction->setText(tr("Cancelled, nothing sent: %1").arg(summary));
+                m_lastAction->setStyleSheet(QString());
+            });
+    dialog->open();
+}
+
+void MainWindow::run(Core::ActionRequest request)
+{
+    if (request.kind == Core::ActionKind::SetWeight) {
+        m_slider->setPending(request.weight);
+    }
+    ++m_inFlight;
+    m_actions->setBusy(true);
+    m_rollout->setBusy(true);
+    m_lastAction->setText(
+        tr("%1 %2…").arg(Core::actionName(request.kind), shownName(Core::ReleaseKey::fromString(request.release))));
+    Core::onFinished(
+        m_engine->perform(request), this, [this, request](const Core::Result<Core::ActionOutcome> &result) {
+            --m_inFlight;
+            m_actions->setBusy(m_inFlight > 0);
+            m_rollout->setBusy(m_inFlight > 0);
+            const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+            const Core::ReleaseKey release = Core::ReleaseKey::fromString(request.release);
+            if (result.ok()) {
+                m_failures.remove(release); // resolved: a retry, or a later action, went through
+                showFailure();
+                m_lastAction->setText(tr("%1  ✓ %2").arg(time, result.value().summary));
+                m_lastAction->setStyleSheet(QString());
+                if (request.kind == Core::ActionKind::SetWeight) {
+                    m_slider->setApplied(request.weight);
+                }
+                // The engine published the snapshot this verdict was read from before the verdict
+                // itself: the list already shows it, and nothing here patches it by hand.
+                Q_EMIT actionFinished(true, result.value().summary);
+            } else {
+                m_failures.insert(release,
+                                  {request,
+                                   tr("✗ %1 on %2 failed at %3")
+                                       .arg(sentenceCase(Core::actionName(request.kind)), shownName(release), time),
+                                   result.error().message});
+                showFailure();
+                m_lastAction->setText(
+                    tr("%1  ✗ %2 failed: %3").arg(time, Core::actionName(request.kind), result.error().message));
+                m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger.name()));
+                if (request.kind == Core::ActionKind::SetWeight) {
+                    m_slider->setFailed(result.error().message);
+                }
+                Q_EMIT actionFinished(false, result.error().message);
+            }
+        });
+}
+
+void MainWindow::startPlan(const Core::Plan &plan)
+{
+    const Core::ReleaseKey release = m_selected;
+    Engine::PlanOptions options;
+    options.identity =
+        QStringLiteral("curtain@%1/%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
+    m_drivenHere.insert(release);
+    m_lastAction->setText(tr("Plan started on %1").arg(shownName(release)));
+    Core::onFinished(m_engine->runPlan(planTarget(release), plan, options), this,
+                     [this, release](const Core::Result<Core::PlanProgress> &end) {
+                         m_drivenHere.remove(release);
+                         m_lastAction->setText(
+                             end.ok() ? QStringLiteral("%1: %2").arg(shownName(release), end.value().outcome)
+                                      : end.error().message);
+                         showSelected();
+                     });
+    showSelected();
+}
+
+QString MainWindow::failureText() const
+{
+    return m_banner->text();
+}
+
+void MainWindow::showFailure()
+{
+    const auto failure = m_failures.constFind(m_selected);
+    if (failure == m_failures.constEnd()) {
+        m_banner->hide();
+        return;
+    }
+    m_banner->showFailure(failure->headline, failure->detail);
+}
+
+void MainWindow::retryFailed()
+{
+    const auto failure = m_failures.constFind(m_selected);
+    const Core::ReleaseSnapshot *release = current();
+    if (failure == m_failures.constEnd() || !release) {
+        return;
+    }
+    Core::ActionRequest request = failure->request;
+    // Again on what the cluster shows now: a Rollback on its latest state, anything else on the
+    // route version the user sees (and is asked about) now.
+    request.expectedResourceVersion =
+        request.kind == Core::ActionKind::Rollback ? QString() : release->routeResourceVersion;
+    confirmThenRun(request);
+}
+
+void MainWindow::dismissFailure()
+{
+    m_failures.remove(m_selected);
+    showFailure();
+}
+
+} // namespace Curtain::Ui
