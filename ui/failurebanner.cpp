@@ -46,6 +46,15 @@ FailureBanner::FailureBanner(QWidget *parent) : QFrame(parent)
     setVisible(false);
 }
 
+void FailureBanner::setAcknowledgeOnly(const QString &objectName)
+{
+    setObjectName(objectName);
+    m_retry->hide();
+    m_retry->setEnabled(false);
+    m_dismiss->setText(tr("Acknowledge"));
+    m_dismiss->setObjectName(objectName + QStringLiteral("AcknowledgeButton"));
+}
+
 void FailureBanner::showFailure(const QString &headline, const QString &detail)
 {
     m_headline->setText(headline);

@@ -17,6 +17,9 @@ class FailureBanner final : public QFrame
 public:
     explicit FailureBanner(QWidget *parent = nullptr);
 
+    // A notice rather than a failure: nothing to retry, and the button acknowledges it.
+    void setAcknowledgeOnly(const QString &objectName);
+
     void showFailure(const QString &headline, const QString &detail);
     QString text() const; // headline and detail, as shown
 

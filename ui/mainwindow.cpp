@@ -10,6 +10,7 @@
 #include "environmentpanel.h"
 #include "failurebanner.h"
 #include "healthdelegate.h"
+#include "settings.h"
 #include "theme.h"
 #include "weightslider.h"
 
@@ -66,6 +67,9 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_banner = new FailureBanner(this);
     connect(m_banner, &FailureBanner::retryRequested, this, &MainWindow::retryFailed);
     connect(m_banner, &FailureBanner::dismissRequested, this, &MainWindow::dismissFailure);
+    m_rollbackMark = new FailureBanner(this);
+    m_rollbackMark->setAcknowledgeOnly(QStringLiteral("rollbackMark"));
+    connect(m_rollbackMark, &FailureBanner::dismissRequested, this, &MainWindow::acknowledgeRollback);
     m_blue = new EnvironmentPanel(Core::Color::Blue, this);
     m_green = new EnvironmentPanel(Core::Color::Green, this);
     m_slider = new WeightSlider(this);
@@ -90,6 +94,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     detailLayout->addWidget(m_heading);
     detailLayout->addWidget(m_subheading);
     detailLayout->addWidget(m_banner);
+    detailLayout->addWidget(m_rollbackMark);
     detailLayout->addLayout(panels);
     detailLayout->addWidget(m_slider);
     detailLayout->addLayout(charts, 1);
@@ -230,6 +235,8 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
     m_lastAction->setStyleSheet({});
     setWindowTitle(tr("Curtain — %1").arg(clusterDescription));
     m_cluster->setText(tr("Cluster: %1").arg(clusterDescription));
+    m_model->setAcknowledgedRollbacks(m_engine ? Settings::acknowledgedRollbacks(m_engine->cluster().name)
+                                               : QHash<Core::ReleaseKey, QDateTime>());
     if (!m_engine) { // the session is still being opened
         m_insecure->setVisible(false);
         onConnection(Engine::ConnectionState::Connecting, {});
@@ -391,6 +398,7 @@ void MainWindow::showSelected()
 {
     const Core::ReleaseSnapshot *release = current();
     showFailure();
+    showRollbackMark();
     if (!release) {
         m_heading->setText(tr("No release selected"));
         m_subheading->setText(tr("Releases appear here when a route (Service, HTTPRoute, VirtualService, TrafficSplit, "
@@ -429,6 +437,7 @@ void MainWindow::showSelected()
 void MainWindow::onMetrics(const Core::ReleaseMetrics &metrics)
 {
     m_history.add(metrics);
+    m_model->setMetrics(metrics);
     m_metricsAt.insert(metrics.release.toString(), QDateTime::currentMSecsSinceEpoch());
     m_metricsError.remove(metrics.release.toString());
     if (metrics.release == m_selected) {

@@ -59,7 +59,8 @@ public:
     // "namespace/name", or a bare name (the first release of that name), e.g. from --release.
     void selectRelease(const QString &release) { selectRelease(Core::ReleaseKey::fromString(release)); }
     QString lastActionText() const;
-    QString failureText() const; // the failed-action banner on the selected release; empty when none shows
+    QString failureText() const;      // the failed-action banner on the selected release; empty when none shows
+    QString rollbackMarkText() const; // the automatic-rollback mark on the selected release; empty when none shows
     PlanPanel *planPanel() const { return m_plan; }
     RolloutPanel *rolloutPanel() const { return m_rollout; }
 
@@ -85,6 +86,8 @@ private:
     void showFailure(); // the selected release's failed action, if one is not yet dismissed
     void retryFailed();
     void dismissFailure();
+    void showRollbackMark(); // the selected release's automatic rollback, until acknowledged
+    void acknowledgeRollback();
     const Core::ReleaseSnapshot *current() const;
     QString shownName(const Core::ReleaseKey &release) const;  // how messages name a release
     Core::ReleaseKey keyOf(const QString &engineName) const;   // a release as the engine names it, as a key
@@ -105,6 +108,7 @@ private:
     PlanPanel *m_plan;
     RolloutPanel *m_rollout;
     FailureBanner *m_banner;
+    FailureBanner *m_rollbackMark;
     struct FailedAction
     {
         Core::ActionRequest request;

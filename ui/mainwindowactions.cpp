@@ -7,6 +7,7 @@
 #include "actionbar.h"
 #include "confirmmovedialog.h"
 #include "failurebanner.h"
+#include "models/releaselistmodel.h"
 #include "planpanel.h"
 #include "rolloutpanel.h"
 #include "settings.h"
@@ -14,6 +15,7 @@
 #include "weightslider.h"
 
 #include "core/futures.h"
+#include "core/health.h"
 
 #include <QCoreApplication>
 #include <QLabel>
@@ -139,6 +141,39 @@ void MainWindow::startPlan(const Core::Plan &plan)
 QString MainWindow::failureText() const
 {
     return m_banner->text();
+}
+
+QString MainWindow::rollbackMarkText() const
+{
+    return m_rollbackMark->text();
+}
+
+void MainWindow::showRollbackMark()
+{
+    const Core::ReleaseSnapshot *release = current();
+    const QString mark =
+        release ? Core::unacknowledgedRollback(*release, m_model->acknowledgedRollback(release->key())) : QString();
+    if (mark.isEmpty()) {
+        m_rollbackMark->hide();
+        return;
+    }
+    // "rolled back automatically 12:03 — why": the when as the headline, the why below it.
+    m_rollbackMark->showFailure(
+        tr("↺ %1 was %2").arg(shownName(release->key()), mark.section(QStringLiteral(" — "), 0, 0)),
+        mark.section(QStringLiteral(" — "), 1));
+}
+
+void MainWindow::acknowledgeRollback()
+{
+    const Core::ReleaseSnapshot *release = current();
+    if (!release || !release->planProgress) {
+        return;
+    }
+    m_model->acknowledgeRollback(release->key(), release->planProgress->startedAt);
+    if (m_engine) {
+        Settings::acknowledgeRollback(m_engine->cluster().name, release->key(), release->planProgress->startedAt);
+    }
+    showRollbackMark();
 }
 
 void MainWindow::showFailure()

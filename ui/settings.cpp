@@ -12,4 +12,39 @@ QStringList protectedContexts()
     return settings.value(QStringLiteral("safety/protectedContexts"), Core::defaultProtectedContexts()).toStringList();
 }
 
+namespace {
+
+const QString acknowledgedKey = QStringLiteral("history/acknowledgedRollbacks");
+constexpr qsizetype acknowledgedKept = 200;
+const QChar separator(0x1f); // unit separator: in no context, namespace or name
+
+} // namespace
+
+QHash<Core::ReleaseKey, QDateTime> acknowledgedRollbacks(const QString &context)
+{
+    QHash<Core::ReleaseKey, QDateTime> acknowledged;
+    const QStringList entries = QSettings().value(acknowledgedKey).toStringList();
+    for (const QString &entry : entries) { // "context␟namespace/name␟plan start"
+        const QStringList parts = entry.split(separator);
+        if (parts.size() == 3 && parts[0] == context) {
+            acknowledged.insert(Core::ReleaseKey::fromString(parts[1]),
+                                QDateTime::fromString(parts[2], Qt::ISODateWithMs));
+        }
+    }
+    return acknowledged;
+}
+
+void acknowledgeRollback(const QString &context, const Core::ReleaseKey &release, const QDateTime &planStartedAt)
+{
+    QSettings settings;
+    QStringList entries = settings.value(acknowledgedKey).toStringList();
+    const QString prefix = context + separator + release.toString() + separator;
+    entries.removeIf([&prefix](const QString &entry) { return entry.startsWith(prefix); });
+    entries.append(prefix + planStartedAt.toString(Qt::ISODateWithMs));
+    if (entries.size() > acknowledgedKept) {
+        entries.remove(0, entries.size() - acknowledgedKept);
+    }
+    settings.setValue(acknowledgedKey, entries);
+}
+
 } // namespace Curtain::Ui::Settings

@@ -1,5 +1,9 @@
 #pragma once
 
+#include "core/release.h"
+
+#include <QDateTime>
+#include <QHash>
 #include <QStringList>
 
 // What the console remembers between runs, through QSettings (on Linux ~/.config/Curtain/Curtain.conf).
@@ -9,5 +13,10 @@ namespace Curtain::Ui::Settings {
 // contexts where moving traffic towards an unproven version needs the release's name typed.
 // Default "*prod*"; an empty list protects none.
 QStringList protectedContexts();
+
+// history/acknowledgedRollbacks: the automatic rollbacks a person has acknowledged in `context`,
+// each known by its plan's start (the most recent 200 are kept).
+QHash<Core::ReleaseKey, QDateTime> acknowledgedRollbacks(const QString &context);
+void acknowledgeRollback(const QString &context, const Core::ReleaseKey &release, const QDateTime &planStartedAt);
 
 } // namespace Curtain::Ui::Settings

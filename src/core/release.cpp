@@ -96,9 +96,14 @@ QString strategyName(Strategy strategy)
 
 int attentionRank(const QString &health)
 {
-    static const QStringList order{QStringLiteral("unreachable"), QStringLiteral("broken"),
-                                   QStringLiteral("down"),        QStringLiteral("degraded"),
-                                   QStringLiteral("paused"),      QStringLiteral("progressing"),
+    static const QStringList order{QStringLiteral("unreachable"),
+                                   QStringLiteral("broken"),
+                                   QStringLiteral("down"),
+                                   QStringLiteral("degraded"),
+                                   QStringLiteral("degraded (metrics)"),
+                                   QStringLiteral("rolled back"),
+                                   QStringLiteral("paused"),
+                                   QStringLiteral("progressing"),
                                    QStringLiteral("canary")};
     const qsizetype rank = order.indexOf(health);
     return rank < 0 ? int(order.size()) : int(rank);

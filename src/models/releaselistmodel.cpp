@@ -1,5 +1,7 @@
 #include "models/releaselistmodel.h"
 
+#include "core/health.h"
+
 #include <algorithm>
 
 namespace Curtain::Models {
@@ -16,6 +18,10 @@ void ReleaseListModel::setReleases(const Core::ReleaseSnapshots &releases)
     m_severalNamespaces = std::any_of(releases.cbegin(), releases.cend(), [&releases](const Core::ReleaseSnapshot &r) {
         return r.namespaceName != releases.front().namespaceName;
     });
+    m_metrics.removeIf([&releases](const auto &entry) {
+        return std::none_of(releases.cbegin(), releases.cend(),
+                            [&entry](const Core::ReleaseSnapshot &r) { return r.key() == entry.key(); });
+    });
     if (!sameRows) {
         beginResetModel();
         m_releases = releases;
@@ -25,6 +31,32 @@ void ReleaseListModel::setReleases(const Core::ReleaseSnapshots &releases)
     m_releases = releases;
     if (!m_releases.isEmpty()) {
         Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    }
+}
+
+void ReleaseListModel::setMetrics(const Core::ReleaseMetrics &metrics)
+{
+    const int row = rowOf(metrics.release);
+    if (row < 0 || m_releases.at(row).key() != metrics.release) {
+        return;
+    }
+    m_metrics.insert(metrics.release, metrics);
+    Q_EMIT dataChanged(index(row, Health), index(row, Health));
+}
+
+void ReleaseListModel::setAcknowledgedRollbacks(const QHash<Core::ReleaseKey, QDateTime> &acknowledged)
+{
+    m_acknowledged = acknowledged;
+    if (!m_releases.isEmpty()) {
+        Q_EMIT dataChanged(index(0, Health), index(rowCount() - 1, Health));
+    }
+}
+
+void ReleaseListModel::acknowledgeRollback(const Core::ReleaseKey &release, const QDateTime &planStartedAt)
+{
+    m_acknowledged.insert(release, planStartedAt);
+    if (const int row = rowOf(release); row >= 0) {
+        Q_EMIT dataChanged(index(row, Health), index(row, Health));
     }
 }
 
@@ -66,6 +98,18 @@ QVariant ReleaseListModel::data(const QModelIndex &index, int role) const
     if (role == ReleaseKeyRole) {
         return QVariant::fromValue(release.key());
     }
+    const auto metrics = m_metrics.constFind(release.key());
+    if (role == Qt::ToolTipRole && index.column() == Health && metrics != m_metrics.constEnd()) {
+        if (const QString over = Core::overBudget(release, *metrics); !over.isEmpty()) {
+            return over;
+        }
+    }
+    if (role == Qt::ToolTipRole && index.column() == Health) {
+        if (const QString mark = Core::unacknowledgedRollback(release, m_acknowledged.value(release.key()));
+            !mark.isEmpty()) {
+            return mark;
+        }
+    }
     if (role == Qt::ToolTipRole) {
         return release.problem.isEmpty()
                    ? QStringLiteral("%1/%2 — %3 %4")
@@ -86,7 +130,8 @@ QVariant ReleaseListModel::data(const QModelIndex &index, int role) const
     case CandidateWeight:
         return QStringLiteral("%1 %").arg(release.candidateWeight());
     case Health:
-        return release.health();
+        return Core::healthWithMetrics(release, metrics == m_metrics.constEnd() ? nullptr : &*metrics,
+                                       m_acknowledged.value(release.key()));
     default:
         return {};
     }

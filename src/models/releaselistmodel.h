@@ -1,8 +1,10 @@
 #pragma once
 
+#include "core/metricpoint.h"
 #include "core/release.h"
 
 #include <QAbstractTableModel>
+#include <QDateTime>
 
 namespace Curtain::Models {
 
@@ -21,6 +23,14 @@ public:
     explicit ReleaseListModel(QObject *parent = nullptr);
 
     void setReleases(const Core::ReleaseSnapshots &releases);
+    // The latest metrics of a release: its Health reads "degraded (metrics)" while an environment
+    // that serves traffic is over budget (Core::healthWithMetrics), and its tooltip says why.
+    void setMetrics(const Core::ReleaseMetrics &metrics);
+    // Automatic rollbacks a person has seen, each known by its plan's start: the Health of a release
+    // whose last plan rolled back reads "rolled back" until then (Core::unacknowledgedRollback).
+    void setAcknowledgedRollbacks(const QHash<Core::ReleaseKey, QDateTime> &acknowledged);
+    void acknowledgeRollback(const Core::ReleaseKey &release, const QDateTime &planStartedAt);
+    QDateTime acknowledgedRollback(const Core::ReleaseKey &release) const { return m_acknowledged.value(release); }
     const Core::ReleaseSnapshots &releases() const { return m_releases; }
     // The row of `release`, or -1. A key without a namespace (a name typed by a user) finds the
     // first release of that name.
@@ -36,6 +46,8 @@ public:
 
 private:
     Core::ReleaseSnapshots m_releases;
+    QHash<Core::ReleaseKey, Core::ReleaseMetrics> m_metrics;
+    QHash<Core::ReleaseKey, QDateTime> m_acknowledged;
     bool m_severalNamespaces = false;
 };
 

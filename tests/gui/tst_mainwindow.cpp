@@ -5,6 +5,7 @@
 #include "confirmmovedialog.h"
 #include "engine/releaseengine.h"
 #include "mainwindow.h"
+#include "models/releaselistmodel.h"
 #include "planpanel.h"
 #include "sim/democluster.h"
 
@@ -18,6 +19,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QTableView>
 #include <QTest>
 #include <QWheelEvent>
 
@@ -229,6 +231,22 @@ private Q_SLOTS:
         click("bannerDismissButton");
         QCOMPARE(window()->failureText(), QString());
         QCOMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
+    }
+
+    // v2.4.0 promoted and serving everything at ~3 % errors: the Deployments are fine, the release is not.
+    void promotedCandidateOverItsErrorBudget_readsDegradedInTheList()
+    {
+        waitForReleases();
+        clickAndConfirm("promoteButton");
+        QTRY_COMPARE(api()->catalogWeights(), std::make_pair(0LL, 100LL));
+        auto health = [this] {
+            const QAbstractItemModel *list = child<QTableView>("releaseList")->model();
+            const QModelIndexList rows =
+                list->match(list->index(0, Models::ReleaseListModel::Name), Qt::DisplayRole, QStringLiteral("catalog"));
+            return rows.isEmpty() ? QString()
+                                  : rows.front().siblingAtColumn(Models::ReleaseListModel::Health).data().toString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(health(), QStringLiteral("degraded (metrics)"), 20000);
     }
 
     void serviceSelectorRelease_disablesTheSliderAndSaysWhy()

@@ -4,6 +4,7 @@
 #include "confirmmovedialog.h"
 #include "engine/releaseengine.h"
 #include "mainwindow.h"
+#include "models/releaselistmodel.h"
 #include "planpanel.h"
 #include "sim/democluster.h"
 
@@ -13,6 +14,8 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
+#include <QSettings>
+#include <QTableView>
 #include <QTest>
 
 using namespace Curtain;
@@ -23,6 +26,17 @@ class TestPlanPanel : public Test::GuiTestBase
 
     int metricsIntervalMs() const override { return 500; }
     QSize windowSize() const override { return {1280, 900}; }
+
+    QString healthOf(const QString &name) const
+    {
+        const QAbstractItemModel *list = child<QTableView>("releaseList")->model();
+        for (int row = 0; row < list->rowCount(); ++row) {
+            if (list->index(row, Models::ReleaseListModel::Name).data().toString() == name) {
+                return list->index(row, Models::ReleaseListModel::Health).data().toString();
+            }
+        }
+        return {};
+    }
 
 private Q_SLOTS:
     void serviceSelectorRelease_cannotRunAPlan_andSaysWhy()
@@ -67,6 +81,20 @@ private Q_SLOTS:
         if (!shot.isEmpty()) {
             window()->grab().save(shot);
         }
+
+        // The rollback leaves a mark on the release, in the list and above the panels, until a person
+        // acknowledges it; the acknowledgement is remembered.
+        QTRY_VERIFY2(
+            window()->rollbackMarkText().startsWith(QStringLiteral("↺ catalog was rolled back automatically ")),
+            qPrintable(window()->rollbackMarkText()));
+        QVERIFY2(window()->rollbackMarkText().contains(QStringLiteral("green")),
+                 qPrintable(window()->rollbackMarkText()));
+        QCOMPARE(healthOf(QStringLiteral("catalog")), QStringLiteral("rolled back"));
+        Test::saveScreenshot(window(), QStringLiteral("rollback-mark"));
+        click("rollbackMarkAcknowledgeButton");
+        QCOMPARE(window()->rollbackMarkText(), QString());
+        QCOMPARE(healthOf(QStringLiteral("catalog")), QStringLiteral("healthy"));
+        QVERIFY(QSettings().value(QStringLiteral("history/acknowledgedRollbacks")).toStringList().size() == 1);
     }
 };
 

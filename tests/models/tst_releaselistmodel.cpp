@@ -101,6 +101,93 @@ private Q_SLOTS:
         QCOMPARE(reset.size(), 1);
         QCOMPARE(model.rowOf(shop), 1);
     }
+
+    // Serving 100 % at 3 % errors is not healthy, whatever the Deployments say; a candidate without
+    // traffic, or a trickle too small to mean anything, changes nothing.
+    void servingOverTheErrorBudget_readsDegradedAndSaysWhy()
+    {
+        Models::ReleaseListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        Core::ReleaseSnapshot flipped =
+            release(QStringLiteral("shop"), QStringLiteral("checkout"), QStringLiteral("v1"));
+        flipped.blue.trafficPercent = 0;
+        flipped.green.trafficPercent = 100;
+        flipped.stable = Core::Color::Green;
+        model.setReleases({flipped});
+        QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("healthy"));
+
+        Core::ReleaseMetrics metrics{shop, {}, {}};
+        metrics.blue = {0, 40.0, 0.30, 0.01, 0.05, true}; // no traffic is routed to blue: ignored
+        metrics.green = {0, 40.0, 0.005, 0.01, 0.05, true};
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setMetrics(metrics);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("healthy"));
+
+        metrics.green.errorRatio = 0.031;
+        model.setMetrics(metrics);
+        QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("degraded (metrics)"));
+        QCOMPARE(model.index(0, Models::ReleaseListModel::Health).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("green serves 100 % at 3.1 % errors (budget 1.0 %)"));
+        QVERIFY(Core::attentionRank(QStringLiteral("degraded (metrics)")) <
+                Core::attentionRank(QStringLiteral("canary")));
+
+        metrics.green.requestsPerSecond = 0.2; // a trickle: no verdict either way
+        model.setMetrics(metrics);
+        QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("healthy"));
+
+        // Metrics of a release no longer listed are forgotten with it.
+        metrics.green.requestsPerSecond = 40.0;
+        model.setMetrics(metrics);
+        model.setReleases({});
+        model.setReleases({flipped});
+        QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("healthy"));
+    }
+
+    void latencyBudget_comesFromTheSavedPlan()
+    {
+        Models::ReleaseListModel model;
+        Core::ReleaseSnapshot r = release(QStringLiteral("shop"), QStringLiteral("checkout"), QStringLiteral("v1"));
+        Core::ReleaseMetrics metrics{shop, {0, 40.0, 0.0, 0.1, 0.9, true}, {}};
+        model.setReleases({r});
+        model.setMetrics(metrics);
+        QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("healthy")); // no budget set
+        r.savedPlan = Core::Plan{};
+        r.savedPlan->judge.maxP99Seconds = 0.5;
+        model.setReleases({r});
+        model.setMetrics(metrics);
+        QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("degraded (metrics)"));
+        QCOMPARE(model.index(0, Models::ReleaseListModel::Health).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("blue serves 100 % with p99 900 ms (budget 500 ms)"));
+    }
+
+    // After a plan rolled back on its own, the list says so until someone acknowledges it; a later
+    // plan that rolls back again is a new mark.
+    void automaticRollback_isMarkedUntilAcknowledged()
+    {
+        Models::ReleaseListModel model;
+        Core::ReleaseSnapshot r = release(QStringLiteral("shop"), QStringLiteral("checkout"), QStringLiteral("v1"));
+        Core::PlanProgress progress;
+        progress.state = Core::PlanState::RolledBack;
+        progress.startedAt = QDateTime(QDate(2026, 12, 2), QTime(12, 0), Qt::UTC);
+        progress.heartbeat = QDateTime(QDate(2026, 12, 2), QTime(12, 3), Qt::UTC);
+        progress.outcome =
+            QStringLiteral("Rolled back automatically: green failed 4.4 % of requests against blue's 0.1 %");
+        r.planProgress = progress;
+        model.setReleases({r});
+        QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("rolled back"));
+        const QString tip = model.index(0, Models::ReleaseListModel::Health).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.startsWith(QStringLiteral("rolled back automatically ")), qPrintable(tip));
+        QVERIFY2(tip.endsWith(QStringLiteral(" — green failed 4.4 % of requests against blue's 0.1 %")),
+                 qPrintable(tip));
+
+        model.acknowledgeRollback(shop, progress.startedAt);
+        QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("healthy"));
+
+        r.planProgress->startedAt = progress.startedAt.addSecs(3600); // the next plan rolled back too
+        model.setReleases({r});
+        QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("rolled back"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestReleaseListModel)

@@ -1,0 +1,79 @@
+#include "core/health.h"
+
+namespace Curtain::Core {
+
+namespace {
+
+constexpr double minimumRequestsPerSecond = 0.5;
+
+QString percent(double ratio)
+{
+    return QStringLiteral("%1 %").arg(ratio * 100.0, 0, 'f', ratio < 0.01 ? 2 : 1);
+}
+
+} // namespace
+
+MetricBudget metricBudget(const ReleaseSnapshot &release)
+{
+    MetricBudget budget;
+    if (release.savedPlan) {
+        budget.maxP99Seconds = release.savedPlan->judge.maxP99Seconds;
+    }
+    return budget;
+}
+
+QString overBudget(const ReleaseSnapshot &release, const ReleaseMetrics &metrics)
+{
+    const MetricBudget budget = metricBudget(release);
+    QStringList reasons;
+    for (Color color : {Color::Blue, Color::Green}) {
+        const Environment &env = release.environment(color);
+        const MetricPoint &point = metrics.point(color);
+        if (env.trafficPercent == 0 || !point.hasTraffic || point.requestsPerSecond < minimumRequestsPerSecond) {
+            continue;
+        }
+        const QString serving =
+            QStringLiteral("%1 serves %2 %").arg(colorName(color), QString::number(env.trafficPercent));
+        if (point.errorRatio > budget.maxErrorRatio) {
+            reasons << QStringLiteral("%1 at %2 errors (budget %3)")
+                           .arg(serving, percent(point.errorRatio), percent(budget.maxErrorRatio));
+        } else if (budget.maxP99Seconds && point.p99Seconds > *budget.maxP99Seconds) {
+            reasons << QStringLiteral("%1 with p99 %2 ms (budget %3 ms)")
+                           .arg(serving)
+                           .arg(point.p99Seconds * 1000.0, 0, 'f', 0)
+                           .arg(*budget.maxP99Seconds * 1000.0, 0, 'f', 0);
+        }
+    }
+    return reasons.join(QStringLiteral("; "));
+}
+
+QString unacknowledgedRollback(const ReleaseSnapshot &release, const QDateTime &acknowledged)
+{
+    const std::optional<PlanProgress> &progress = release.planProgress;
+    if (!progress || progress->state != PlanState::RolledBack ||
+        (acknowledged.isValid() && acknowledged == progress->startedAt)) {
+        return {};
+    }
+    const QDateTime at = progress->heartbeat.isValid() ? progress->heartbeat : progress->stepStartedAt;
+    QString why = progress->outcome;
+    if (const QString said = QStringLiteral("Rolled back automatically: "); why.startsWith(said)) {
+        why.remove(0, said.size()); // the plan's own sentence: its reason is what is new here
+    }
+    return QStringLiteral("rolled back automatically %1 — %2")
+        .arg(at.toLocalTime().toString(QStringLiteral("HH:mm")), why);
+}
+
+QString healthWithMetrics(const ReleaseSnapshot &release, const ReleaseMetrics *metrics,
+                          const QDateTime &acknowledgedRollback)
+{
+    const QString health = release.health();
+    if (health != QLatin1String("healthy") && health != QLatin1String("canary")) {
+        return health;
+    }
+    if (metrics && !overBudget(release, *metrics).isEmpty()) {
+        return QStringLiteral("degraded (metrics)");
+    }
+    return unacknowledgedRollback(release, acknowledgedRollback).isEmpty() ? health : QStringLiteral("rolled back");
+}
+
+} // namespace Curtain::Core
