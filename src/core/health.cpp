@@ -1,10 +1,28 @@
 #include "core/health.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace Curtain::Core {
 
 namespace {
 
 constexpr double minimumRequestsPerSecond = 0.5;
+
+// The error ratio the window's requests prove at least, with 99.9 % confidence (Wilson's lower
+// bound): a health that follows the raw ratio would flap on every unlucky window of a small service.
+double provenErrorRatio(const MetricPoint &point)
+{
+    const double n = point.requests;
+    if (n <= 0) {
+        return 0.0;
+    }
+    constexpr double z = 3.29;
+    const double p = point.errorRatio;
+    const double centre = p + z * z / (2 * n);
+    const double margin = z * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+    return std::max(0.0, (centre - margin) / (1 + z * z / n));
+}
 
 QString percent(double ratio)
 {
@@ -34,7 +52,7 @@ QString overBudget(const ReleaseSnapshot &release, const ReleaseMetrics &metrics
         }
         const QString serving =
             QStringLiteral("%1 serves %2 %").arg(colorName(color), QString::number(env.trafficPercent));
-        if (point.errorRatio > budget.maxErrorRatio) {
+        if (provenErrorRatio(point) > budget.maxErrorRatio) {
             reasons << QStringLiteral("%1 at %2 errors (budget %3)")
                            .arg(serving, percent(point.errorRatio), percent(budget.maxErrorRatio));
         } else if (budget.maxP99Seconds && point.p99Seconds > *budget.maxP99Seconds) {

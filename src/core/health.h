@@ -11,7 +11,8 @@
 namespace Curtain::Core {
 
 // What an environment that serves traffic may cost before the release reads as degraded: errors
-// over 1 % of requests, and p99 over the saved plan's latency budget when the release has one.
+// over 1 % of requests (proven by the window's count, not one unlucky window), and p99 over the
+// saved plan's latency budget when the release has one.
 struct MetricBudget
 {
     double maxErrorRatio = 0.01;

@@ -16,6 +16,7 @@ struct MetricPoint
     double p50Seconds = 0.0;
     double p99Seconds = 0.0;
     bool hasTraffic = false; // false: no requests in the window, so ratio and quantiles mean nothing
+    double requests = 0.0;   // how many the window held: what a ratio's certainty rests on
 };
 
 struct ReleaseMetrics

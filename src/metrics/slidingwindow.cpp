@@ -36,6 +36,7 @@ Core::MetricPoint SlidingWindow::point() const
     }
     point.hasTraffic = true;
     point.requestsPerSecond = requests / seconds;
+    point.requests = requests;
     point.errorRatio = (last.errors - first.errors) / requests;
     std::vector<std::pair<double, double>> delta;
     if (first.buckets.size() == last.buckets.size()) {

@@ -117,14 +117,18 @@ private Q_SLOTS:
         QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("healthy"));
 
         Core::ReleaseMetrics metrics{shop, {}, {}};
-        metrics.blue = {0, 40.0, 0.30, 0.01, 0.05, true}; // no traffic is routed to blue: ignored
-        metrics.green = {0, 40.0, 0.005, 0.01, 0.05, true};
+        metrics.blue = {0, 40.0, 0.30, 0.01, 0.05, true, 1200}; // no traffic is routed to blue: ignored
+        metrics.green = {0, 40.0, 0.005, 0.01, 0.05, true, 1200};
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         model.setMetrics(metrics);
         QCOMPARE(changed.size(), 1);
         QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("healthy"));
 
-        metrics.green.errorRatio = 0.031;
+        metrics.green.errorRatio = 0.0175; // 21 of 1,200: over 1 %, but one unlucky window could do that
+        model.setMetrics(metrics);
+        QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("healthy"));
+
+        metrics.green.errorRatio = 0.031; // 37 of 1,200: more than luck
         model.setMetrics(metrics);
         QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("degraded (metrics)"));
         QCOMPARE(model.index(0, Models::ReleaseListModel::Health).data(Qt::ToolTipRole).toString(),
@@ -148,7 +152,7 @@ private Q_SLOTS:
     {
         Models::ReleaseListModel model;
         Core::ReleaseSnapshot r = release(QStringLiteral("shop"), QStringLiteral("checkout"), QStringLiteral("v1"));
-        Core::ReleaseMetrics metrics{shop, {0, 40.0, 0.0, 0.1, 0.9, true}, {}};
+        Core::ReleaseMetrics metrics{shop, {0, 40.0, 0.0, 0.1, 0.9, true, 1200}, {}};
         model.setReleases({r});
         model.setMetrics(metrics);
         QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("healthy")); // no budget set
