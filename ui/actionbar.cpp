@@ -19,11 +19,12 @@ ActionBar::ActionBar(QWidget *parent) : QWidget(parent)
     m_rollback->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_rollback->setMinimumHeight(36);
     m_rollback->setMinimumWidth(180);
+    // Filled red while it can act; outlined when there is nothing to roll back (any palette).
     m_rollback->setStyleSheet(
         QStringLiteral("QPushButton { background: %1; color: white; font-weight: bold; border-radius: 4px; "
-                       "padding: 6px 18px; } QPushButton:disabled { background: palette(midlight); "
-                       "color: palette(mid); }")
-            .arg(Theme::danger.name()));
+                       "padding: 6px 18px; } QPushButton:disabled { background: transparent; color: %2; "
+                       "border: 1px solid %2; }")
+            .arg(Theme::dangerFill.name(), Theme::secondaryText().name()));
     for (QPushButton *button : {m_promote, m_flip}) {
         button->setMinimumHeight(36);
         button->setMinimumWidth(110);

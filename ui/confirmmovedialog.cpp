@@ -49,7 +49,7 @@ ConfirmMoveDialog::ConfirmMoveDialog(const QString &context, const QString &rele
                                    this);
         warning->setObjectName(QStringLiteral("protectedWarning"));
         warning->setWordWrap(true);
-        warning->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(Theme::danger.name()));
+        warning->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(Theme::danger().name()));
         m_typed = new QLineEdit(this);
         m_typed->setObjectName(QStringLiteral("typedReleaseName"));
         m_typed->setAccessibleName(tr("Release name to confirm"));

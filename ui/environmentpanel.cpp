@@ -37,7 +37,7 @@ EnvironmentPanel::EnvironmentPanel(Core::Color color, QWidget *parent) : QFrame(
 
     m_title = makeLabel(QStringLiteral("titleLabel"), this, 2, true);
     m_title->setText(Core::colorName(color).toUpper());
-    m_title->setStyleSheet(QStringLiteral("color: %1;").arg(accent.name()));
+    m_title->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::colorText(color).name()));
     m_role = makeLabel(QStringLiteral("roleLabel"), this);
     m_role->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_version = makeLabel(QStringLiteral("versionLabel"), this, 8, true);

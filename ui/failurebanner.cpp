@@ -16,7 +16,7 @@ FailureBanner::FailureBanner(QWidget *parent) : QFrame(parent)
     // A tinted background with dark text keeps the contrast in light and dark palettes alike.
     setStyleSheet(QStringLiteral("Curtain--Ui--FailureBanner { border: 1px solid %1; border-left: 5px solid %1; "
                                  "border-radius: 4px; background: #fdecea; } QLabel { color: #5f1111; }")
-                      .arg(Theme::danger.name()));
+                      .arg(Theme::danger().name()));
     m_headline = new QLabel(this);
     m_headline->setObjectName(QStringLiteral("failureHeadline"));
     m_headline->setTextFormat(Qt::PlainText);

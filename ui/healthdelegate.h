@@ -18,7 +18,7 @@ protected:
     {
         QStyledItemDelegate::initStyleOption(option, index);
         if (index.column() == m_column) {
-            option->palette.setColor(QPalette::Text, Theme::healthColor(index.data().toString()));
+            option->palette.setColor(QPalette::Text, Theme::healthColor(index.data().toString(), option->palette));
             option->font.setBold(true);
         }
     }

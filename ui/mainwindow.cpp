@@ -17,6 +17,7 @@
 #include "models/releaselistmodel.h"
 
 #include <QApplication>
+#include <QCloseEvent>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDateTime>
@@ -27,6 +28,9 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
@@ -51,8 +55,9 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_list->horizontalHeader()->setStretchLastSection(true);
     m_list->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_list->setShowGrid(false);
+    m_list->setWordWrap(false); // "degraded (metrics)" elides in a narrow list rather than doubling the row
     m_list->setAlternatingRowColors(true);
-    m_list->setMinimumWidth(380); // every column readable without a horizontal scrollbar at 1280 px
+    m_list->setMinimumWidth(240); // the splitter starts it at 420: every column readable at 1280 px
 
     m_heading = new QLabel(this);
     m_heading->setObjectName(QStringLiteral("releaseHeading"));
@@ -88,33 +93,57 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     charts->addWidget(m_errors);
     charts->addWidget(m_latency);
 
+    // The detail scrolls when the window is small (1024×640); what must never scroll away stays
+    // outside it: a failed action and a rollback mark above, Promote, Flip and Rollback below.
     auto *detail = new QWidget(this);
     auto *detailLayout = new QVBoxLayout(detail);
     detailLayout->setContentsMargins(12, 8, 12, 8);
     detailLayout->addWidget(m_heading);
     detailLayout->addWidget(m_subheading);
-    detailLayout->addWidget(m_banner);
-    detailLayout->addWidget(m_rollbackMark);
     detailLayout->addLayout(panels);
     detailLayout->addWidget(m_slider);
     detailLayout->addLayout(charts, 1);
-    detailLayout->addWidget(m_actions);
     detailLayout->addWidget(m_plan);
     detailLayout->addWidget(m_rollout);
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("detailScroll"));
+    scroll->setWidget(detail);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    // Up and down only: a narrow window takes width from the list (the splitter), not from the panels.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(detail->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width());
 
-    auto *splitter = new QSplitter(this);
-    splitter->addWidget(m_list);
-    splitter->addWidget(detail);
-    splitter->setStretchFactor(1, 1);
-    splitter->setSizes({380, 900});
-    setCentralWidget(splitter);
+    auto *right = new QWidget(this);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->setSpacing(0);
+    auto *banners = new QVBoxLayout;
+    banners->setContentsMargins(12, 6, 12, 0);
+    banners->addWidget(m_banner);
+    banners->addWidget(m_rollbackMark);
+    rightLayout->addLayout(banners);
+    rightLayout->addWidget(scroll, 1);
+    auto *actions = new QVBoxLayout;
+    actions->setContentsMargins(12, 6, 12, 8);
+    actions->addWidget(m_actions);
+    rightLayout->addLayout(actions);
+
+    m_splitter = new QSplitter(this);
+    m_splitter->setObjectName(QStringLiteral("listDetailSplitter"));
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->addWidget(m_list);
+    m_splitter->addWidget(right);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({420, 860});
+    setCentralWidget(m_splitter);
 
     m_cluster = new QLabel(this);
     m_cluster->setObjectName(QStringLiteral("clusterLabel"));
     m_insecure = new QLabel(tr("⚠ TLS verification is off (insecure-skip-tls-verify)"), this);
     m_insecure->setObjectName(QStringLiteral("insecureWarning"));
-    m_insecure->setStyleSheet(
-        QStringLiteral("color: white; background: %1; padding: 1px 6px; font-weight: bold;").arg(Theme::danger.name()));
+    m_insecure->setStyleSheet(QStringLiteral("color: white; background: %1; padding: 1px 6px; font-weight: bold;")
+                                  .arg(Theme::dangerFill.name()));
     m_connection = new QLabel(this);
     m_connection->setObjectName(QStringLiteral("connectionLabel"));
     m_lastAction = new QLabel(this);
@@ -233,7 +262,6 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
     m_inFlight = 0;
     m_lastAction->clear();
     m_lastAction->setStyleSheet({});
-    setWindowTitle(tr("Curtain — %1").arg(clusterDescription));
     m_cluster->setText(tr("Cluster: %1").arg(clusterDescription));
     m_model->setAcknowledgedRollbacks(m_engine ? Settings::acknowledgedRollbacks(m_engine->cluster().name)
                                                : QHash<Core::ReleaseKey, QDateTime>());
@@ -307,7 +335,7 @@ void MainWindow::showSwitching(const QString &target)
 void MainWindow::showMessage(const QString &message)
 {
     m_lastAction->setText(message);
-    m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger.name()));
+    m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
 }
 
 const Core::ReleaseSnapshot *MainWindow::current() const
@@ -389,6 +417,32 @@ void MainWindow::onReleases(const Core::ReleaseSnapshots &releases)
     showSelected();
 }
 
+void MainWindow::restoreLayout(bool keepSize)
+{
+    // A size forced from the command line (screenshots, benchmarks) is not the user's to keep.
+    m_rememberLayout = !keepSize;
+    const Settings::WindowLayout layout = Settings::windowLayout();
+    m_splitter->restoreState(layout.splitter);
+    if (!layout.release.isEmpty() && m_selected.name.isEmpty()) {
+        selectRelease(layout.release);
+    }
+    if (keepSize || restoreGeometry(layout.geometry)) {
+        return;
+    }
+    // A first start: 1280×800 where it fits, else nine tenths of the screen (1024×640 still works).
+    const QScreen *screen = QGuiApplication::primaryScreen();
+    const QSize available = screen ? screen->availableGeometry().size() : QSize(1280, 800);
+    resize(QSize(1280, 800).boundedTo(available * 0.9).expandedTo(minimumSizeHint()).boundedTo(available));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_rememberLayout) {
+        Settings::setWindowLayout({saveGeometry(), m_splitter->saveState(), m_selected.toString()});
+    }
+    QMainWindow::closeEvent(event);
+}
+
 void MainWindow::setAboutText(const QString &html)
 {
     m_about = html;
@@ -399,6 +453,10 @@ void MainWindow::showSelected()
     const Core::ReleaseSnapshot *release = current();
     showFailure();
     showRollbackMark();
+    // Which context and which release, once each: the taskbar tells two windows apart by it.
+    const QString context = m_engine ? m_engine->cluster().name : tr("opening…");
+    setWindowTitle(release ? tr("%1 · %2 — Curtain").arg(shownName(release->key()), context)
+                           : tr("%1 — Curtain").arg(context));
     if (!release) {
         m_heading->setText(tr("No release selected"));
         m_subheading->setText(tr("Releases appear here when a route (Service, HTTPRoute, VirtualService, TrafficSplit, "
@@ -507,7 +565,7 @@ void MainWindow::showConnection()
         const QString metrics = metricsStaleness();
         if (!metrics.isEmpty()) {
             m_connection->setText(tr("⚠ %1").arg(metrics));
-            m_connection->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(Theme::danger.name()));
+            m_connection->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(Theme::danger().name()));
             m_connection->setToolTip(bound);
             break;
         }
@@ -527,7 +585,7 @@ void MainWindow::showConnection()
     case Engine::ConnectionState::Stale:
         m_connection->setText(age >= 0 ? tr("⚠ stale for %1 s — %2").arg(age).arg(m_connectionDetail)
                                        : tr("⚠ not connected — %1").arg(m_connectionDetail));
-        m_connection->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(Theme::danger.name()));
+        m_connection->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(Theme::danger().name()));
         m_connection->setToolTip(tr("%1 Only Rollback is possible until the console is live again.").arg(bound));
         break;
     }

@@ -18,6 +18,7 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QSplitter;
 class QTableView;
 
 namespace Curtain::Models {
@@ -53,6 +54,10 @@ public:
     void showSwitching(const QString &target); // the current session keeps running until the next is open
     void showMessage(const QString &message);  // e.g. a context that could not be opened
     void setAboutText(const QString &html);    // Help ▸ About: name, version, links (from the branding)
+    // The layout the user left (settings): the splitter, the release, and unless `keepSize` the
+    // window's geometry. Without a saved geometry the window fits the screen it opens on. Unless
+    // `keepSize`, closing the window saves the layout again.
+    void restoreLayout(bool keepSize);
 
     Core::ReleaseKey selectedRelease() const { return m_selected; }
     void selectRelease(const Core::ReleaseKey &release);
@@ -70,6 +75,9 @@ Q_SIGNALS:
     void contextRequested(const QString &context);
     void fleetRequested();
     void namespaceRequested(const QString &namespaceName); // empty: all namespaces
+
+protected:
+    void closeEvent(QCloseEvent *event) override; // remembers the layout for the next start
 
 private:
     void onReleases(const Core::ReleaseSnapshots &releases);
@@ -118,6 +126,8 @@ private:
     QHash<Core::ReleaseKey, FailedAction> m_failures;
     QSet<Core::ReleaseKey> m_drivenHere; // releases whose plan this window started
     void startPlan(const Core::Plan &plan);
+    QSplitter *m_splitter = nullptr;
+    bool m_rememberLayout = false; // set by restoreLayout() unless the size was given
     QLabel *m_cluster;
     QLabel *m_insecure;
     QComboBox *m_contexts;

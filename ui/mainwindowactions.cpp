@@ -110,7 +110,7 @@ void MainWindow::run(Core::ActionRequest request)
                 showFailure();
                 m_lastAction->setText(
                     tr("%1  ✗ %2 failed: %3").arg(time, Core::actionName(request.kind), result.error().message));
-                m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger.name()));
+                m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
                 if (request.kind == Core::ActionKind::SetWeight) {
                     m_slider->setFailed(result.error().message);
                 }

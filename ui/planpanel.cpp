@@ -37,11 +37,11 @@ QString verdictColor(Core::Verdict v)
 {
     switch (v) {
     case Core::Verdict::Pass:
-        return QStringLiteral("#2e7d32");
+        return Theme::success().name();
     case Core::Verdict::Fail:
-        return Theme::danger.name();
+        return Theme::danger().name();
     case Core::Verdict::Hold:
-        return QStringLiteral("#b26a00");
+        return Theme::waiting().name();
     }
     return {};
 }
@@ -118,7 +118,7 @@ void PlanPanel::editPlan()
     editor->setMinimumSize(520, 420);
     auto *problem = new QLabel(&dialog);
     problem->setObjectName(QStringLiteral("planProblem"));
-    problem->setStyleSheet(QStringLiteral("color: %1").arg(Theme::danger.name()));
+    problem->setStyleSheet(QStringLiteral("color: %1").arg(Theme::danger().name()));
     problem->setWordWrap(true);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, &dialog);
     auto *layout = new QVBoxLayout(&dialog);
@@ -307,7 +307,7 @@ void PlanPanel::show(const Shown &shown, bool running, const QString &driver)
     m_outcome->setText(
         Core::isFinal(p.state) && !p.outcome.isEmpty()
             ? QStringLiteral("<span style='color:%1'><b>%2</b></span>")
-                  .arg(p.state == Core::PlanState::Promoted ? QStringLiteral("#2e7d32") : Theme::danger.name(),
+                  .arg(p.state == Core::PlanState::Promoted ? Theme::success().name() : Theme::danger().name(),
                        p.outcome.toHtmlEscaped())
             : QString());
     m_chart->setSeries(shown.errors, shown.latency, shown.budgets);

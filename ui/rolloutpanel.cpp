@@ -42,7 +42,7 @@ RolloutPanel::RolloutPanel(QWidget *parent) : QWidget(parent)
     m_rollback = new QLabel(this);
     m_rollback->setObjectName(QStringLiteral("rolloutRollbackNote"));
     m_rollback->setWordWrap(true);
-    m_rollback->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    m_rollback->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::secondaryText().name()));
 
     m_promoteFull = addButton(tr("Promote full"), QStringLiteral("promoteFullButton"), ActionKind::PromoteFull);
     m_pause = addButton(tr("Pause"), QStringLiteral("pauseButton"), ActionKind::Pause);
@@ -160,7 +160,7 @@ void RolloutPanel::setRelease(const Core::ReleaseSnapshot *release)
         for (qsizetype i = 0; i < r.steps.size(); ++i) {
             const QString text = r.steps[i].toHtmlEscaped();
             if (i < r.stepIndex) {
-                chips << QStringLiteral("<span style='color:#2e7d32'>✓ %1</span>").arg(text);
+                chips << QStringLiteral("<span style='color:%1'>✓ %2</span>").arg(Theme::success().name(), text);
             } else if (i == r.stepIndex && !r.aborted) {
                 chips << QStringLiteral("<b>▶ %1</b>").arg(text);
             } else {
@@ -209,12 +209,12 @@ void RolloutPanel::refreshCountdown()
         text += tr(" · resumes in %1").arg(clock(QDateTime::currentDateTimeUtc().secsTo(*r.pauseEndsAt)));
     }
     if (!r.needsHuman.isEmpty()) {
-        text += QStringLiteral("<br><span style='color:#b26a00'>%1</span>")
-                    .arg(tr("Waiting for you: %1").arg(r.needsHuman.toHtmlEscaped()));
+        text += QStringLiteral("<br><span style='color:%1'>%2</span>")
+                    .arg(Theme::waiting().name(), tr("Waiting for you: %1").arg(r.needsHuman.toHtmlEscaped()));
     }
     if (const auto since = m_waitingSince.value(m_release); since.isValid()) {
         text += QStringLiteral("<br><span style='color:%1'>%2</span>")
-                    .arg(Theme::danger.name(),
+                    .arg(Theme::danger().name(),
                          tr("Waiting for the controller for %1 (%2): is Argo Rollouts running?")
                              .arg(clock(since.secsTo(QDateTime::currentDateTimeUtc())), r.waitingFor.toHtmlEscaped()));
     }

@@ -47,4 +47,20 @@ void acknowledgeRollback(const QString &context, const Core::ReleaseKey &release
     settings.setValue(acknowledgedKey, entries);
 }
 
+WindowLayout windowLayout()
+{
+    const QSettings settings;
+    return {settings.value(QStringLiteral("window/geometry")).toByteArray(),
+            settings.value(QStringLiteral("window/splitter")).toByteArray(),
+            settings.value(QStringLiteral("window/release")).toString()};
+}
+
+void setWindowLayout(const WindowLayout &layout)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), layout.geometry);
+    settings.setValue(QStringLiteral("window/splitter"), layout.splitter);
+    settings.setValue(QStringLiteral("window/release"), layout.release);
+}
+
 } // namespace Curtain::Ui::Settings

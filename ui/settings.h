@@ -19,4 +19,15 @@ QStringList protectedContexts();
 QHash<Core::ReleaseKey, QDateTime> acknowledgedRollbacks(const QString &context);
 void acknowledgeRollback(const QString &context, const Core::ReleaseKey &release, const QDateTime &planStartedAt);
 
+// window/geometry, window/splitter, window/release: how the main window was left when it was
+// closed, and the release it showed ("namespace/name").
+struct WindowLayout
+{
+    QByteArray geometry;
+    QByteArray splitter;
+    QString release;
+};
+WindowLayout windowLayout();
+void setWindowLayout(const WindowLayout &layout);
+
 } // namespace Curtain::Ui::Settings

@@ -3,27 +3,33 @@
 #include "core/release.h"
 
 #include <QColor>
+#include <QGuiApplication>
+#include <QPalette>
 
+// Colours with a meaning — identity (blue, green) and state (healthy, waiting, failing) — chosen for
+// the palette in use: each has a variant for light and one for dark backgrounds, and text in them
+// keeps a contrast of at least 4.5:1 (WCAG AA) against the palette's backgrounds.
 namespace Curtain::Ui::Theme {
 
-// Colors are identity: the same blue and green everywhere a color is shown.
-inline QColor color(Core::Color c)
-{
-    return c == Core::Color::Blue ? QColor(0x1f, 0x6f, 0xd9) : QColor(0x23, 0x9a, 0x4d);
-}
+// WCAG's contrast ratio of two colours, 1 (none) to 21 (black on white).
+double contrastRatio(const QColor &a, const QColor &b);
+// Dark backgrounds: the palette's base is darker than its text.
+bool isDark(const QPalette &palette);
 
-inline QColor healthColor(const QString &health)
-{
-    if (health == QLatin1String("healthy")) {
-        return QColor(0x2e, 0x7d, 0x32);
-    }
-    if (health == QLatin1String("canary") || health == QLatin1String("progressing") ||
-        health == QLatin1String("paused")) {
-        return QColor(0xb2, 0x6a, 0x00);
-    }
-    return QColor(0xc6, 0x28, 0x28);
-}
+// Colors are identity: the same blue and green everywhere a color fills or outlines something.
+QColor color(Core::Color c);
+// The same identity as text (titles, labels): darker or lighter to stay readable on the palette.
+QColor colorText(Core::Color c, const QPalette &palette = QGuiApplication::palette());
 
-inline const QColor danger{0xc6, 0x28, 0x28};
+// A release's health (or a plan's or rollout's state) as text colour: green for healthy, amber for
+// what waits or moves (canary, progressing, paused), red for everything else.
+QColor healthColor(const QString &health, const QPalette &palette = QGuiApplication::palette());
+QColor success(const QPalette &palette = QGuiApplication::palette()); // text: applied, promoted, live
+QColor danger(const QPalette &palette = QGuiApplication::palette());  // text: failed, refused, lost
+QColor waiting(const QPalette &palette = QGuiApplication::palette()); // text: holding, paused, in flight
+// Filled warnings (the Rollback button, the TLS-off badge): white text on it in any palette.
+inline const QColor dangerFill{0xb7, 0x1c, 0x1c};
+// Secondary text (reasons, notes): between the palette's text and its window, still readable.
+QColor secondaryText(const QPalette &palette = QGuiApplication::palette());
 
 } // namespace Curtain::Ui::Theme

@@ -60,7 +60,7 @@ WeightSlider::WeightSlider(QWidget *parent) : QWidget(parent), m_keyboardSettle(
     m_reason = new QLabel(this);
     m_reason->setObjectName(QStringLiteral("weightReason"));
     m_reason->setWordWrap(true);
-    m_reason->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    m_reason->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::secondaryText().name()));
 
     auto *row = new QHBoxLayout;
     row->addWidget(caption);
@@ -179,7 +179,7 @@ void WeightSlider::setFailed(const QString &message)
     m_state = State::Failed;
     showValue(m_applied);
     m_stateLabel->setText(tr("✗ not applied"));
-    m_stateLabel->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger.name()));
+    m_stateLabel->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
     m_stateLabel->setToolTip(message);
 }
 

@@ -18,6 +18,8 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 
 using namespace Curtain;
 
@@ -63,13 +65,19 @@ QString aboutText()
              QString::fromLatin1(qVersion()));
 }
 
-QSize windowSize(const QString &option)
+// --size WxH; nullopt when absent. Anything else ends the program with an error naming the option.
+std::optional<QSize> windowSize(const QString &option)
 {
+    if (option.isEmpty()) {
+        return std::nullopt;
+    }
     const QStringList parts = option.split(QLatin1Char('x'));
     if (parts.size() == 2 && parts[0].toInt() > 0 && parts[1].toInt() > 0) {
         return QSize(parts[0].toInt(), parts[1].toInt());
     }
-    return QSize(1280, 800);
+    std::fprintf(stderr, "curtain: --size %s is not a window size; give width x height in pixels, e.g. 1280x800\n",
+                 qPrintable(option));
+    std::exit(2);
 }
 
 bool hasDisplay()

@@ -140,7 +140,10 @@ void WindowManager::setupWindow()
 {
     m_window = std::make_unique<MainWindow>(nullptr, tr("opening…"));
     m_window->setAboutText(m_options.aboutText);
-    m_window->resize(m_options.size);
+    if (m_options.size) {
+        m_window->resize(*m_options.size);
+    }
+    m_window->restoreLayout(m_options.size.has_value());
     connect(m_window.get(), &MainWindow::contextRequested, this, &WindowManager::switchContext);
     connect(m_window.get(), &MainWindow::namespaceRequested, this, &WindowManager::switchNamespace);
     connect(m_window.get(), &MainWindow::fleetRequested, this, &WindowManager::showFleet);

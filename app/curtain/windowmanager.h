@@ -10,6 +10,7 @@
 #include <QSize>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace Curtain::Models {
@@ -39,7 +40,7 @@ public:
         bool demoWhenNoKubeconfig = true;
         bool contextSwitcher = true; // offer the kubeconfig's contexts (not with --server or --demo)
         int metricsIntervalMs = 2000;
-        QSize size{1280, 800};
+        std::optional<QSize> size; // nullopt: as the user left it, else fitted to the screen
         QString aboutText;
     };
 

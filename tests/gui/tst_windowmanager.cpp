@@ -14,7 +14,11 @@
 #include <QAbstractItemView>
 #include <QComboBox>
 #include <QFile>
+#include <QScreen>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QSplitter>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -90,6 +94,7 @@ class TestWindowManager : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        QStandardPaths::setTestModeEnabled(true); // settings in a test location, never the user's
         QVERIFY(m_dir.isValid());
         // "broken" points at a port nothing listens on: it resolves, then cannot be reached.
         m_kubeconfig = m_dir.filePath(QStringLiteral("config"));
@@ -101,6 +106,7 @@ private Q_SLOTS:
 
     void init()
     {
+        QSettings().clear(); // every function starts from the defaults
         m_demosStarted = 0;
         Ui::WindowManager::Options options;
         options.choice = {false, {}, m_kubeconfig, Engine::demoContextName, {}};
@@ -138,6 +144,35 @@ private Q_SLOTS:
         QVERIFY(visible);
         QVERIFY2(listedAtOpen.join(QLatin1Char(' ')).contains(QStringLiteral("checkout")),
                  qPrintable(listedAtOpen.join(QLatin1Char(' '))));
+    }
+
+    // Size, split and release are as the user left them when the window was closed; without that,
+    // the window fits the screen.
+    void layout_isRememberedBetweenRuns()
+    {
+        Ui::MainWindow *window = m_manager->window();
+        const QRect screen = window->screen()->availableGeometry(); // offscreen: 800×800
+        QVERIFY(window->height() <= screen.height());
+        QVERIFY(window->width() <= std::max(screen.width(), window->minimumSizeHint().width()));
+        window->resize(1100, 700);
+        window->selectRelease(QStringLiteral("search"));
+        QTRY_COMPARE(window->selectedRelease(), Core::ReleaseKey(QStringLiteral("demo"), QStringLiteral("search")));
+        auto *splitter = window->findChild<QSplitter *>(QStringLiteral("listDetailSplitter"));
+        splitter->setSizes({300, 800});
+        const QList<int> split = splitter->sizes();
+        window->close();
+
+        cleanup();
+        Ui::WindowManager::Options options;
+        options.choice = {false, {}, m_kubeconfig, Engine::demoContextName, {}};
+        m_manager = std::make_unique<Ui::WindowManager>(options, demoFactory());
+        QSignalSpy opened(m_manager.get(), &Ui::WindowManager::opened);
+        m_manager->open();
+        QVERIFY(opened.wait(20000));
+        QCOMPARE(m_manager->window()->size(), QSize(1100, 700));
+        QCOMPARE(m_manager->window()->findChild<QSplitter *>(QStringLiteral("listDetailSplitter"))->sizes(), split);
+        QTRY_COMPARE(m_manager->window()->selectedRelease(),
+                     Core::ReleaseKey(QStringLiteral("demo"), QStringLiteral("search")));
     }
 
     void contextThatCannotBeOpened_keepsTheCurrentSessionAndSaysWhy()

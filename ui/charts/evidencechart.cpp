@@ -26,6 +26,8 @@ struct EvidenceChart::Private
 EvidenceChart::EvidenceChart(QWidget *parent) : QWidget(parent), d(new Private)
 {
     d->chart = new QChart;
+    // Before any series: a theme sets every colour, and ours (blue, green) are set after it.
+    d->chart->setTheme(Theme::isDark(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight);
     d->chart->setAnimationOptions(QChart::NoAnimation);
     d->chart->setTitle(tr("Evidence that the candidate is worse"));
     d->chart->legend()->setAlignment(Qt::AlignBottom);
@@ -43,7 +45,7 @@ EvidenceChart::EvidenceChart(QWidget *parent) : QWidget(parent), d(new Private)
     latency.setWidthF(2.0);
     QPen budgets(QColor(0x60, 0x60, 0x60));
     budgets.setWidthF(1.5);
-    QPen line(Theme::danger);
+    QPen line(Theme::danger());
     line.setStyle(Qt::DashLine);
     add(d->errors, tr("errors"), errors);
     add(d->latency, tr("latency"), latency);

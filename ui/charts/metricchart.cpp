@@ -27,6 +27,8 @@ MetricChart::MetricChart(const QString &title, const QString &unit, double minim
 {
     d->minimumRange = minimumRange;
     d->chart = new QChart;
+    // Before any series: a theme sets every colour, and ours (blue, green) are set after it.
+    d->chart->setTheme(Theme::isDark(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight);
     d->chart->setAnimationOptions(QChart::NoAnimation);
     d->chart->setTitle(title);
     d->chart->legend()->setAlignment(Qt::AlignBottom);
