@@ -2,6 +2,7 @@
 
 #include "theme.h"
 
+#include <QAction>
 #include <QHBoxLayout>
 #include <QPushButton>
 
@@ -16,7 +17,6 @@ ActionBar::ActionBar(QWidget *parent) : QWidget(parent)
     m_flip->setObjectName(QStringLiteral("flipButton"));
     m_rollback = new QPushButton(tr("Rollback  (Ctrl+R)"), this);
     m_rollback->setObjectName(QStringLiteral("rollbackButton"));
-    m_rollback->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_rollback->setMinimumHeight(36);
     m_rollback->setMinimumWidth(180);
     // Filled red while it can act; outlined when there is nothing to roll back (any palette).
@@ -35,16 +35,40 @@ ActionBar::ActionBar(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_flip);
     layout->addStretch(1);
     layout->addWidget(m_rollback);
-    connect(m_promote, &QPushButton::clicked, this, &ActionBar::promoteRequested);
-    connect(m_flip, &QPushButton::clicked, this, &ActionBar::flipRequested);
-    connect(m_rollback, &QPushButton::clicked, this, &ActionBar::rollbackRequested);
+    // The actions carry the shortcuts (in the Release menu, and here for a window without one).
+    m_promoteAction = new QAction(tr("&Promote"), this);
+    m_promoteAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    m_flipAction = new QAction(tr("&Flip"), this);
+    m_flipAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    m_rollbackAction = new QAction(tr("&Rollback"), this);
+    m_rollbackAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_rollbackAction->setObjectName(QStringLiteral("rollbackAction"));
+    m_promoteAction->setObjectName(QStringLiteral("promoteAction"));
+    m_flipAction->setObjectName(QStringLiteral("flipAction"));
+    for (QAction *action : {m_promoteAction, m_flipAction, m_rollbackAction}) {
+        action->setShortcutContext(Qt::WindowShortcut);
+        addAction(action);
+    }
+    connect(m_promoteAction, &QAction::triggered, this, &ActionBar::promoteRequested);
+    connect(m_flipAction, &QAction::triggered, this, &ActionBar::flipRequested);
+    connect(m_rollbackAction, &QAction::triggered, this, &ActionBar::rollbackRequested);
+    connect(m_promote, &QPushButton::clicked, m_promoteAction, &QAction::trigger);
+    connect(m_flip, &QPushButton::clicked, m_flipAction, &QAction::trigger);
+    connect(m_rollback, &QPushButton::clicked, m_rollbackAction, &QAction::trigger);
     clear();
+}
+
+QAction *ActionBar::actionOf(QPushButton *button) const
+{
+    return button == m_promote ? m_promoteAction : button == m_flip ? m_flipAction : m_rollbackAction;
 }
 
 void ActionBar::apply(QPushButton *button, const Core::Capability &capability, const QString &what)
 {
     button->setEnabled(capability.enabled && (!m_busy || button == m_rollback));
     button->setToolTip(capability.enabled ? what : capability.reason);
+    actionOf(button)->setEnabled(button->isEnabled());
+    actionOf(button)->setToolTip(button->toolTip());
 }
 
 void ActionBar::setRelease(const Core::ReleaseSnapshot &release)
@@ -70,6 +94,7 @@ void ActionBar::clear()
     for (QPushButton *button : {m_promote, m_flip, m_rollback}) {
         button->setEnabled(false);
         button->setToolTip(tr("Select a release"));
+        actionOf(button)->setEnabled(false);
     }
 }
 

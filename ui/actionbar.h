@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+class QAction;
 class QPushButton;
 
 namespace Curtain::Ui {
@@ -22,6 +23,11 @@ public:
     void setBusy(bool busy); // an action is in flight: Promote and Flip wait, Rollback never does
 
     QPushButton *rollbackButton() const { return m_rollback; }
+    // The same three as menu actions with their shortcuts (Rollback Ctrl+R), enabled exactly when
+    // their buttons are.
+    QAction *promoteAction() const { return m_promoteAction; }
+    QAction *flipAction() const { return m_flipAction; }
+    QAction *rollbackAction() const { return m_rollbackAction; }
 
 Q_SIGNALS:
     void promoteRequested();
@@ -34,6 +40,10 @@ private:
     QPushButton *m_promote;
     QPushButton *m_flip;
     QPushButton *m_rollback;
+    QAction *m_promoteAction;
+    QAction *m_flipAction;
+    QAction *m_rollbackAction;
+    QAction *actionOf(QPushButton *button) const;
     Core::Capabilities m_capabilities;
     bool m_busy = false;
 };

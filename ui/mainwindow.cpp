@@ -57,6 +57,8 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_list->setShowGrid(false);
     m_list->setWordWrap(false); // "degraded (metrics)" elides in a narrow list rather than doubling the row
     m_list->setAlternatingRowColors(true);
+    m_list->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
+    m_list->setAccessibleName(tr("Releases"));
     m_list->setMinimumWidth(240); // the splitter starts it at 420: every column readable at 1280 px
 
     m_heading = new QLabel(this);
@@ -82,9 +84,9 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_errors->setObjectName(QStringLiteral("errorChart"));
     m_latency = new MetricChart(tr("p99 latency"), tr("ms"), 100.0, this);
     m_latency->setObjectName(QStringLiteral("latencyChart"));
-    m_actions = new ActionBar(this);
     m_plan = new PlanPanel(this);
     m_rollout = new RolloutPanel(this);
+    m_actions = new ActionBar(this); // after the plan: Tab walks the screen top to bottom
 
     auto *panels = new QHBoxLayout;
     panels->addWidget(m_blue);
@@ -152,6 +154,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_contexts->setObjectName(QStringLiteral("contextSwitcher"));
     m_contexts->setToolTip(tr("Cluster context (from kubeconfig; demo is the built-in demo cluster)"));
     m_contexts->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_contexts->setAccessibleName(tr("Cluster context"));
     m_contexts->setVisible(false);
     connect(m_contexts, &QComboBox::activated, this,
             [this](int index) { Q_EMIT contextRequested(m_contexts->itemText(index)); });
@@ -164,6 +167,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_namespaces->setObjectName(QStringLiteral("namespaceSwitcher"));
     m_namespaces->setToolTip(tr("Namespace: the releases of one namespace, or of all you may see"));
     m_namespaces->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_namespaces->setAccessibleName(tr("Namespace"));
     m_namespaces->addItem(tr("all namespaces"));
     connect(m_namespaces, &QComboBox::activated, this,
             [this](int index) { Q_EMIT namespaceRequested(index == 0 ? QString() : m_namespaces->itemText(index)); });
@@ -204,17 +208,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
             run({Core::ActionKind::Rollback, release->key().toString(), 0, {}});
         }
     });
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    QAction *about = help->addAction(tr("&About %1").arg(QGuiApplication::applicationDisplayName()));
-    about->setObjectName(QStringLiteral("aboutAction"));
-    about->setMenuRole(QAction::AboutRole); // the application menu on macOS
-    connect(about, &QAction::triggered, this, [this] {
-        QMessageBox::about(this, tr("About %1").arg(QGuiApplication::applicationDisplayName()),
-                           m_about.isEmpty() ? QGuiApplication::applicationDisplayName() + QLatin1Char(' ') +
-                                                   QCoreApplication::applicationVersion()
-                                             : m_about);
-    });
-    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+    buildMenus();
     m_chartTimer.setInterval(1000);
     connect(&m_chartTimer, &QTimer::timeout, this, &MainWindow::refreshCharts);
     connect(&m_chartTimer, &QTimer::timeout, this, [this] {

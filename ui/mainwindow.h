@@ -94,6 +94,9 @@ private:
     void showFailure(); // the selected release's failed action, if one is not yet dismissed
     void retryFailed();
     void dismissFailure();
+    void buildMenus();
+    void stepWeight(int direction); // the next preset weight up (+1) or down (-1)
+    void showShortcuts();
     void showRollbackMark(); // the selected release's automatic rollback, until acknowledged
     void acknowledgeRollback();
     const Core::ReleaseSnapshot *current() const;

@@ -12,6 +12,8 @@
 #include "guitestbase.h"
 #include "testsupport.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -159,6 +161,58 @@ private Q_SLOTS:
         QTest::keyClick(window(), Qt::Key_R, Qt::ControlModifier);
         QVERIFY(!Test::findVisibleConfirmation(window()));
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
+    }
+
+    // From start to every action with keys only: the list, the weight up and down, Flip, Rollback,
+    // a question answered from the keyboard, and Tab leaving the list.
+    void keysOnly_reachEveryAction()
+    {
+        waitForReleases();
+        QVERIFY(QTest::qWaitForWindowActive(window()));
+        QTest::keyClick(window(), Qt::Key_L, Qt::ControlModifier); // View ▸ Release list
+        auto *list = child<QTableView>("releaseList");
+        QTRY_VERIFY(list->hasFocus());
+        QTest::keyClick(list, Qt::Key_Tab); // Tab leaves the list instead of walking its cells
+        QVERIFY(!list->hasFocus());
+
+        QTest::keyClick(window(), Qt::Key_BracketRight, Qt::ControlModifier); // more traffic
+        Ui::ConfirmMoveDialog *dialog = Test::findVisibleConfirmation(window());
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->findChild<QPushButton *>(QStringLiteral("cancelButton"))->hasFocus());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        QTRY_VERIFY(dialog->findChild<QPushButton *>(QStringLiteral("confirmButton"))->hasFocus());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space);
+        QTRY_COMPARE(api()->catalogWeights(), std::make_pair(99LL, 1LL)); // the next preset: 1 %
+        QTRY_VERIFY(window()->lastActionText().contains(QStringLiteral("✓")));
+        window()->activateWindow(); // as a window manager does when the dialog closes
+        QVERIFY(QTest::qWaitForWindowActive(window()));
+
+        QTest::keyClick(window(), Qt::Key_BracketLeft, Qt::ControlModifier); // back: no question
+        QVERIFY(!Test::findVisibleConfirmation(window()));
+        QTRY_COMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
+
+        QTRY_VERIFY(window()->findChild<QAction *>(QStringLiteral("flipAction"))->isEnabled()); // nothing in flight
+        QTest::keyClick(window(), Qt::Key_F, Qt::ControlModifier | Qt::ShiftModifier);          // Flip asks…
+        dialog = Test::findVisibleConfirmation(window());
+        QVERIFY(dialog);
+        QTest::keyClick(dialog, Qt::Key_Escape); // …and Escape sends nothing
+        QTRY_VERIFY(!dialog->isVisible());
+        QCOMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
+        window()->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window()));
+
+        QTest::keyClick(window(), Qt::Key_BracketRight, Qt::ControlModifier);
+        Test::confirmMove(window());
+        QTRY_COMPARE(api()->catalogWeights(), std::make_pair(99LL, 1LL));
+        QTRY_VERIFY(window()->findChild<QAction *>(QStringLiteral("rollbackAction"))->isEnabled());
+        QTest::keyClick(window(), Qt::Key_R, Qt::ControlModifier); // Release ▸ Rollback
+        QTRY_COMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
+
+        // Every menu action the Release menu lists has a shortcut.
+        for (const char *name :
+             {"rollbackAction", "promoteAction", "flipAction", "moreWeightAction", "lessWeightAction"}) {
+            QVERIFY2(!window()->findChild<QAction *>(QLatin1String(name))->shortcut().isEmpty(), name);
+        }
     }
 
     void rollbackButton_returnsTrafficToStable()
