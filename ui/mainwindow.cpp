@@ -24,6 +24,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -31,6 +32,7 @@
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
@@ -45,9 +47,24 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
 {
     setObjectName(QStringLiteral("mainWindow"));
 
+    // The view sees the releases through a filter (the box above it, Ctrl+F) and sorts by any
+    // column; Health sorts by urgency. Until a header is clicked, the cluster's order.
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(Models::ReleaseListModel::SortRole);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_filter = new QLineEdit(this);
+    m_filter->setObjectName(QStringLiteral("releaseFilter"));
+    m_filter->setPlaceholderText(tr("Filter releases (Ctrl+F)"));
+    m_filter->setAccessibleName(tr("Filter releases"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
     m_list = new QTableView(this);
     m_list->setObjectName(QStringLiteral("releaseList"));
-    m_list->setModel(m_model);
+    m_list->setModel(m_proxy);
+    m_list->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    m_list->setSortingEnabled(true);
     m_list->setItemDelegate(new HealthDelegate(Models::ReleaseListModel::Health, m_list));
     m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -59,7 +76,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_list->setAlternatingRowColors(true);
     m_list->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
     m_list->setAccessibleName(tr("Releases"));
-    m_list->setMinimumWidth(240); // the splitter starts it at 420: every column readable at 1280 px
+    m_list->setMinimumWidth(240); // the splitter starts it at 460: every column readable at 1280 px
 
     m_heading = new QLabel(this);
     m_heading->setObjectName(QStringLiteral("releaseHeading"));
@@ -134,10 +151,16 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_splitter = new QSplitter(this);
     m_splitter->setObjectName(QStringLiteral("listDetailSplitter"));
     m_splitter->setChildrenCollapsible(false);
-    m_splitter->addWidget(m_list);
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->setSpacing(2);
+    leftLayout->addWidget(m_filter);
+    leftLayout->addWidget(m_list);
+    m_splitter->addWidget(left);
     m_splitter->addWidget(right);
     m_splitter->setStretchFactor(1, 1);
-    m_splitter->setSizes({420, 860});
+    m_splitter->setSizes({460, 820});
     setCentralWidget(m_splitter);
 
     m_cluster = new QLabel(this);
@@ -209,6 +232,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
         }
     });
     buildMenus();
+    m_list->setFocus(); // where the window starts: the arrow keys pick a release
     m_chartTimer.setInterval(1000);
     connect(&m_chartTimer, &QTimer::timeout, this, &MainWindow::refreshCharts);
     connect(&m_chartTimer, &QTimer::timeout, this, [this] {
@@ -360,7 +384,7 @@ void MainWindow::selectRelease(const Core::ReleaseKey &release)
     const int row = m_model->rowOf(release);
     if (row >= 0) {
         m_selected = m_model->releases().at(row).key();
-        m_list->selectRow(row);
+        m_list->selectRow(viewRow(row));
     } else {
         m_selected = release; // not listed (yet): selected as soon as it appears
     }
@@ -404,11 +428,17 @@ void MainWindow::onReleases(const Core::ReleaseSnapshots &releases)
     if (row >= 0) {
         m_selected = releases.at(row).key(); // a name asked for before it was listed now has its namespace
     }
-    if (row >= 0 && m_list->currentIndex().row() != row) {
+    m_list->setColumnHidden(Models::ReleaseListModel::Namespace, !m_model->severalNamespaces());
+    if (row >= 0 && m_list->currentIndex().row() != viewRow(row)) {
         const QSignalBlocker blocker(m_list->selectionModel());
-        m_list->selectRow(row);
+        m_list->selectRow(viewRow(row));
     }
     showSelected();
+}
+
+int MainWindow::viewRow(int modelRow) const
+{
+    return m_proxy->mapFromSource(m_model->index(modelRow, 0)).row();
 }
 
 void MainWindow::restoreLayout(bool keepSize)

@@ -16,6 +16,8 @@
 #include <optional>
 
 class QComboBox;
+class QLineEdit;
+class QSortFilterProxyModel;
 class QLabel;
 class QPushButton;
 class QSplitter;
@@ -107,7 +109,10 @@ private:
     Engine::ReleaseEngine *m_engine = nullptr;
     Models::ReleaseListModel *m_model;
     Models::MetricHistory m_history;
+    QSortFilterProxyModel *m_proxy;
+    QLineEdit *m_filter;
     QTableView *m_list;
+    int viewRow(int modelRow) const; // the list's row of a release, or -1 while the filter hides it
     QLabel *m_heading;
     QLabel *m_subheading;
     EnvironmentPanel *m_blue;

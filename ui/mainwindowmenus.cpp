@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QGuiApplication>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -43,6 +44,11 @@ void MainWindow::buildMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *list = view->addAction(tr("Release &list"), this, [this] { m_list->setFocus(Qt::ShortcutFocusReason); });
     list->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    QAction *filter = view->addAction(tr("F&ilter releases"), this, [this] {
+        m_filter->setFocus(Qt::ShortcutFocusReason);
+        m_filter->selectAll();
+    });
+    filter->setShortcut(QKeySequence::Find);
     QAction *namespaces = view->addAction(tr("&Namespace…"), this, [this] {
         m_namespaces->setFocus(Qt::ShortcutFocusReason);
         m_namespaces->showPopup();

@@ -117,12 +117,24 @@ QVariant ReleaseListModel::data(const QModelIndex &index, int role) const
                               release.routeResourceVersion)
                    : release.problem;
     }
+    if (role == SortRole) {
+        switch (index.column()) {
+        case CandidateWeight:
+            return release.candidateWeight();
+        case Health:
+            return Core::attentionRank(data(index, Qt::DisplayRole).toString());
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    }
     if (role != Qt::DisplayRole) {
         return {};
     }
     switch (index.column()) {
     case Name:
         return displayName(release.key());
+    case Namespace:
+        return release.namespaceName;
     case Strategy:
         return Core::strategyName(release.strategy());
     case StableVersion:
@@ -139,7 +151,8 @@ QVariant ReleaseListModel::data(const QModelIndex &index, int role) const
 
 QVariant ReleaseListModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    static const char *const titles[ColumnCount] = {QT_TR_NOOP("Release"), QT_TR_NOOP("Strategy"), QT_TR_NOOP("Stable"),
+    static const char *const titles[ColumnCount] = {QT_TR_NOOP("Release"),   QT_TR_NOOP("Namespace"),
+                                                    QT_TR_NOOP("Strategy"),  QT_TR_NOOP("Stable"),
                                                     QT_TR_NOOP("Candidate"), QT_TR_NOOP("Health")};
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount) {
         return {};

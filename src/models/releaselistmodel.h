@@ -17,8 +17,9 @@ class ReleaseListModel final : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { Name, Strategy, StableVersion, CandidateWeight, Health, ColumnCount };
-    enum Role { SnapshotRole = Qt::UserRole + 1, ReleaseKeyRole };
+    enum Column { Name, Namespace, Strategy, StableVersion, CandidateWeight, Health, ColumnCount };
+    // SortRole: what a column sorts by — Health by how urgently it needs a person, weights as numbers.
+    enum Role { SnapshotRole = Qt::UserRole + 1, ReleaseKeyRole, SortRole };
 
     explicit ReleaseListModel(QObject *parent = nullptr);
 

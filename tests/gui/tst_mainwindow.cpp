@@ -15,6 +15,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -213,6 +214,38 @@ private Q_SLOTS:
              {"rollbackAction", "promoteAction", "flipAction", "moreWeightAction", "lessWeightAction"}) {
             QVERIFY2(!window()->findChild<QAction *>(QLatin1String(name))->shortcut().isEmpty(), name);
         }
+    }
+
+    // Ctrl+F filters the list; a click on Health sorts by urgency; selection follows the release,
+    // not the row it was on.
+    void releaseList_filtersAndSortsByUrgency()
+    {
+        waitForReleases();
+        auto *list = child<QTableView>("releaseList");
+        QVERIFY(QTest::qWaitForWindowActive(window()));
+        QTest::keyClick(window(), Qt::Key_F, Qt::ControlModifier);
+        auto *filter = child<QLineEdit>("releaseFilter");
+        QTRY_VERIFY(filter->hasFocus());
+        QTest::keyClicks(filter, QStringLiteral("CHECK"));
+        QCOMPARE(list->model()->rowCount(), 1);
+        QCOMPARE(list->model()->index(0, Models::ReleaseListModel::Name).data().toString(), QStringLiteral("checkout"));
+        filter->clear();
+        QCOMPARE(list->model()->rowCount(), 8);
+
+        QTest::mouseClick(
+            list->horizontalHeader()->viewport(), Qt::LeftButton, {},
+            QPoint(list->horizontalHeader()->sectionViewportPosition(Models::ReleaseListModel::Health) + 5,
+                   list->horizontalHeader()->height() / 2));
+        QTRY_VERIFY(list->model()->index(0, Models::ReleaseListModel::Health).data().toString() !=
+                    QStringLiteral("healthy")); // the Argo releases wait for someone: they come first
+        QCOMPARE(list->model()->index(7, Models::ReleaseListModel::Health).data().toString(),
+                 QStringLiteral("healthy"));
+        QVERIFY(list->isColumnHidden(Models::ReleaseListModel::Namespace)); // one namespace: no column for it
+
+        window()->selectRelease(QStringLiteral("search"));
+        QTRY_COMPARE(list->currentIndex().data(Models::ReleaseListModel::ReleaseKeyRole).value<Core::ReleaseKey>().name,
+                     QStringLiteral("search"));
+        QTRY_COMPARE(text("releaseHeading"), QStringLiteral("search"));
     }
 
     void rollbackButton_returnsTrafficToStable()
