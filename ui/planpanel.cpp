@@ -2,6 +2,7 @@
 
 #include "charts/evidencechart.h"
 #include "core/judgetext.h"
+#include "engine/planfile.h"
 #include "theme.h"
 
 #include <QComboBox>
@@ -9,7 +10,6 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -30,6 +30,7 @@ Core::Plan quickPlan()
                   {Core::StepKind::Analysis, 0, {}, 600},
                   {Core::StepKind::SetWeight, 25, {}, 3600},
                   {Core::StepKind::Analysis, 0, {}, 600}};
+    plan.name = QStringLiteral("Quick");
     return plan;
 }
 
@@ -114,7 +115,7 @@ void PlanPanel::editPlan()
     dialog.setWindowTitle(tr("Plan for %1").arg(m_release.toString()));
     auto *editor = new QPlainTextEdit(&dialog);
     editor->setObjectName(QStringLiteral("planEditor"));
-    editor->setPlainText(QString::fromUtf8(QJsonDocument(chosenPlan().toJson()).toJson(QJsonDocument::Indented)));
+    editor->setPlainText(QString::fromUtf8(Engine::planYaml(chosenPlan())));
     editor->setMinimumSize(520, 420);
     auto *problem = new QLabel(&dialog);
     problem->setObjectName(QStringLiteral("planProblem"));
@@ -122,21 +123,17 @@ void PlanPanel::editPlan()
     problem->setWordWrap(true);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, &dialog);
     auto *layout = new QVBoxLayout(&dialog);
-    layout->addWidget(new QLabel(tr("Steps: setWeight N, pause {duration} (none: until resumed), analysis {timeout}. "
-                                    "Saved on the release's route for every console."),
+    layout->addWidget(new QLabel(tr("YAML or JSON, as curtainctl run --plan reads it. Steps: setWeight N, pause "
+                                    "{duration: 15m} (none: until resumed), analysis {timeout: 1h}. Saved on the "
+                                    "release's route for every console."),
                                  &dialog));
     layout->addWidget(editor);
     layout->addWidget(problem);
     layout->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     connect(buttons, &QDialogButtonBox::accepted, &dialog, [&] {
-        QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson(editor->toPlainText().toUtf8(), &error);
-        if (error.error != QJsonParseError::NoError) {
-            problem->setText(tr("Not JSON at character %1: %2").arg(error.offset).arg(error.errorString()));
-            return;
-        }
-        const auto plan = Core::parsePlan(doc.object());
+        // Exactly as `curtainctl run --plan FILE` reads a file: YAML or JSON, durations as 15m or seconds.
+        const auto plan = Engine::parsePlanText(editor->toPlainText().toUtf8(), tr("the plan"));
         if (!plan.ok()) {
             problem->setText(plan.error().message); // nothing is saved until the whole plan is right
             return;
@@ -165,7 +162,10 @@ void PlanPanel::setRelease(const Core::ReleaseSnapshot *release, bool drivenHere
         const QString previous = m_template->currentData().toString();
         m_template->clear();
         if (m_savedPlan) {
-            m_template->addItem(tr("Saved on %1").arg(m_release.name), QStringLiteral("saved"));
+            m_template->addItem(m_savedPlan->name.isEmpty()
+                                    ? tr("Saved on %1").arg(m_release.name)
+                                    : tr("Saved on %1: %2").arg(m_release.name, m_savedPlan->name),
+                                QStringLiteral("saved"));
         }
         m_template->addItem(tr("Classic: 5 % for 15 min → checks → 25 % → checks → promote"),
                             QStringLiteral("classic"));

@@ -109,14 +109,23 @@ QJsonObject Plan::toJson() const
     if (!bucketsQuery.isEmpty()) {
         metrics[QStringLiteral("buckets")] = bucketsQuery;
     }
-    return {{QStringLiteral("steps"), array},
-            {QStringLiteral("judge"), judge.toJson()},
-            {QStringLiteral("metrics"), metrics}};
+    QJsonObject object{{QStringLiteral("steps"), array},
+                       {QStringLiteral("judge"), judge.toJson()},
+                       {QStringLiteral("metrics"), metrics}};
+    if (!name.isEmpty()) {
+        object[QStringLiteral("name")] = name;
+    }
+    return object;
 }
 
 Result<Plan> parsePlan(const QJsonObject &object)
 {
     Plan plan;
+    const QJsonValue name = object.value(QStringLiteral("name"));
+    if (!name.isUndefined() && !name.isNull() && !name.isString()) {
+        return invalid(QStringLiteral("the plan's \"name\" must be text, e.g. name: careful canary"));
+    }
+    plan.name = name.toString().trimmed().left(80);
     const QJsonValue stepsValue = object.value(QStringLiteral("steps"));
     if (!stepsValue.isArray() || stepsValue.toArray().isEmpty()) {
         return invalid(QStringLiteral("the plan has no steps: give a list under \"steps\", e.g. "
@@ -205,6 +214,7 @@ Plan classicPlan()
     plan.steps = {{StepKind::SetWeight, 5, {}, 3600},  {StepKind::Pause, 0, 15 * 60, 3600},
                   {StepKind::Analysis, 0, {}, 3600},   {StepKind::SetWeight, 25, {}, 3600},
                   {StepKind::Pause, 0, 15 * 60, 3600}, {StepKind::Analysis, 0, {}, 3600}};
+    plan.name = QStringLiteral("Classic");
     return plan;
 }
 

@@ -35,6 +35,7 @@ struct Plan
     QString requestsQuery;                            // optional overrides of the default PromQL templates
     QString errorsQuery;
     QString bucketsQuery;
+    QString name; // what the console calls it ("Classic", "Quick", a team's own); optional
 
     QJsonObject toJson() const;
 };

@@ -3,6 +3,7 @@
 #include "kube/inputfile.h"
 #include "kube/yamldocuments.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -31,6 +32,46 @@ Core::Result<Core::Plan> parsePlanText(const QByteArray &text, const QString &or
         return e;
     }
     return plan;
+}
+
+namespace {
+
+// 900 → "15m", 3600 → "1h", 90 → "90s": how the README and people write durations.
+std::string duration(int seconds)
+{
+    if (seconds > 0 && seconds % 3600 == 0) {
+        return std::to_string(seconds / 3600) + "h";
+    }
+    if (seconds > 0 && seconds % 60 == 0) {
+        return std::to_string(seconds / 60) + "m";
+    }
+    return std::to_string(seconds) + "s";
+}
+
+} // namespace
+
+QByteArray planYaml(const Core::Plan &plan)
+{
+    QJsonObject object = plan.toJson();
+    QJsonArray steps = object.value(QStringLiteral("steps")).toArray();
+    for (QJsonValueRef step : steps) {
+        QJsonObject stepObject = step.toObject();
+        for (const QString &kind : {QStringLiteral("pause"), QStringLiteral("analysis")}) {
+            QJsonObject body = stepObject.value(kind).toObject();
+            for (const QString &field : {QStringLiteral("duration"), QStringLiteral("timeout")}) {
+                if (body.value(field).isDouble()) {
+                    body.insert(field, QString::fromStdString(duration(body.value(field).toInt())));
+                }
+            }
+            if (stepObject.contains(kind)) {
+                stepObject.insert(kind, body);
+            }
+        }
+        step = stepObject;
+    }
+    object.insert(QStringLiteral("steps"), steps);
+    // In the order people read a plan: what it is, what it does, how it judges.
+    return Kube::toYaml(object, {QStringLiteral("name"), QStringLiteral("steps"), QStringLiteral("judge")});
 }
 
 Core::Result<Core::Plan> loadPlanFile(const QString &path)

@@ -2,6 +2,11 @@
 
 #include "kube/inputlimits.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <yaml-cpp/emitter.h>
+#include <yaml-cpp/emittermanip.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
@@ -10,6 +15,7 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <sstream>
 #include <unordered_map>
@@ -275,6 +281,68 @@ Core::Result<std::vector<Json>> parseObjects(const QByteArray &text, const QStri
         }
     }
     return objects;
+}
+
+} // namespace Curtain::Kube
+
+namespace Curtain::Kube {
+
+namespace {
+
+bool isScalar(const QJsonValue &value)
+{
+    return !value.isObject() && !value.isArray();
+}
+
+void emit(YAML::Emitter &out, const QJsonValue &value, bool listItem = false, const QStringList &firstKeys = {})
+{
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        // `- setWeight: 5` as a list item, `pause: {duration: 15m}` as a value.
+        const bool small = !listItem && object.size() <= 2 && std::all_of(object.begin(), object.end(), isScalar);
+        out << (small ? YAML::Flow : YAML::Block) << YAML::BeginMap;
+        QStringList keys = firstKeys;
+        keys.removeIf([&object](const QString &key) { return !object.contains(key); });
+        for (const QString &key : object.keys()) {
+            if (!keys.contains(key)) {
+                keys << key;
+            }
+        }
+        for (const QString &key : keys) {
+            out << YAML::Key << key.toStdString() << YAML::Value;
+            emit(out, object.value(key));
+        }
+        out << YAML::EndMap;
+    } else if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        out << (std::all_of(array.begin(), array.end(), isScalar) ? YAML::Flow : YAML::Block) << YAML::BeginSeq;
+        for (const QJsonValue &item : array) {
+            emit(out, item, true);
+        }
+        out << YAML::EndSeq;
+    } else if (value.isString()) {
+        out << value.toString().toStdString();
+    } else if (value.isBool()) {
+        out << value.toBool();
+    } else if (value.isDouble() && value.toDouble() == std::floor(value.toDouble()) &&
+               std::abs(value.toDouble()) < 1e15) {
+        out << static_cast<long long>(value.toDouble());
+    } else if (value.isDouble()) {
+        out << value.toDouble();
+    } else {
+        out << YAML::Null;
+    }
+}
+
+} // namespace
+
+QByteArray toYaml(const QJsonObject &object, const QStringList &firstKeys)
+{
+    YAML::Emitter out;
+    out.SetDoublePrecision(15);
+    out.SetNullFormat(YAML::LowerNull);
+    emit(out, object, false, firstKeys);
+    return QByteArray(out.c_str(), qsizetype(out.size())) + '\n';
 }
 
 } // namespace Curtain::Kube

@@ -4,7 +4,9 @@
 #include "kube/json.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <vector>
 
@@ -24,5 +26,10 @@ Core::Result<std::vector<Json>> parseYamlDocuments(const QByteArray &text, const
 // Kubernetes objects from YAML or JSON text as kubectl reads a file: several `---` documents, and
 // `kind: List` (or any *List) flattened into its items. `origin` names the file in errors.
 Core::Result<std::vector<Json>> parseObjects(const QByteArray &text, const QString &origin);
+
+// JSON as block YAML (small maps and lists of scalars in flow style: `pause: {duration: 15m}`), for
+// files a person edits; parseYamlDocuments reads it back as the same JSON. The top level's
+// `firstKeys` come first, in that order; every other key follows alphabetically.
+QByteArray toYaml(const QJsonObject &object, const QStringList &firstKeys = {});
 
 } // namespace Curtain::Kube
