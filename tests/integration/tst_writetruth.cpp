@@ -82,8 +82,23 @@ private Q_SLOTS:
             const Test::CtlRun run =
                 ctl({QStringLiteral("set-weight"), QStringLiteral("catalog"), QString::number(weight)});
             QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-            // The test's own reads meet the injected 500s too: read until one is answered.
-            QTRY_COMPARE_WITH_TIMEOUT(m_api->catalogWeights(), std::make_pair(100LL - weight, (long long)weight),
+            // The test's own reads meet the injected 500s too: read until one is answered with the
+            // weight. QTRY_* evaluates its expression once more after the loop, and that read could meet
+            // a 500 of its own: what was seen is kept.
+            const auto expected = std::make_pair(100LL - weight, (long long)weight);
+            std::pair<long long, long long> seen{-1, -1};
+            auto reached = [&] {
+                if (seen != expected) {
+                    seen = m_api->catalogWeights();
+                }
+                return seen == expected;
+            };
+            QTRY_VERIFY2_WITH_TIMEOUT(reached(),
+                                      qPrintable(QStringLiteral("weights %1/%2 after `set-weight %3` printed: %4 %5")
+                                                     .arg(seen.first)
+                                                     .arg(seen.second)
+                                                     .arg(weight)
+                                                     .arg(run.out, run.err)),
                                       60000);
         }
     }
