@@ -187,9 +187,12 @@ void PlanPanel::setRelease(const Core::ReleaseSnapshot *release, bool drivenHere
     const bool orphaned =
         !running && !shown.live && !shown.progress.plan.steps.isEmpty() && !Core::isFinal(shown.progress.state);
     m_start->setText(orphaned ? tr("Take over plan") : tr("Start plan"));
-    m_template->setEnabled(weighted && !running);
-    m_edit->setEnabled(weighted && !running);
-    m_start->setEnabled(weighted && !running);
+    // Where no plan can run, the row says why instead of offering a switched-off "Start plan".
+    m_weighted = weighted;
+    for (QWidget *control : std::initializer_list<QWidget *>{m_template, m_edit, m_start}) {
+        control->setVisible(weighted);
+        control->setEnabled(weighted && !running);
+    }
     m_start->setToolTip(weighted ? m_start->toolTip()
                                  : tr("%1 is routed by a Service selector (all or nothing): use Flip. Plans need "
                                       "a weighted route.")
@@ -245,7 +248,10 @@ void PlanPanel::show(const Shown &shown, bool running, const QString &driver)
 {
     const Core::PlanProgress &p = shown.progress;
     if (p.plan.steps.isEmpty()) {
-        m_timeline->setText(tr("No plan has run on %1. Pick one and press Start plan.").arg(m_release.name));
+        m_timeline->setText(m_weighted ? tr("No plan has run on %1. Pick one and press Start plan.").arg(m_release.name)
+                                       : tr("No plan here: %1 is routed by a Service selector (all or nothing), and "
+                                            "plans need a weighted route. Use Flip; Rollback flips back.")
+                                             .arg(m_release.name));
         m_status->clear();
         m_evidence->clear();
         m_outcome->clear();

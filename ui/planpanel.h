@@ -46,6 +46,7 @@ Q_SIGNALS:
     void saveRequested(const Curtain::Core::Plan &plan);
 
 private:
+    bool m_weighted = true; // the release has a weighted route, so a plan can run on it
     struct Shown
     {
         Core::PlanProgress progress;

@@ -137,7 +137,9 @@ void WeightSlider::setRelease(const Core::ReleaseSnapshot &release)
     m_reason->setVisible(!capability.enabled);
     setToolTip(capability.enabled ? QString() : capability.reason);
     m_applied = release.candidateWeight();
-    if (otherRelease) {
+    // "✓ applied 25 %" is about this console's last request: once the cluster has moved on (a
+    // Rollback, another console, a plan), it would be a claim about a state that is gone.
+    if (otherRelease || (m_state == State::Applied && m_applied != m_appliedShown)) {
         m_state = State::Idle;
         m_stateLabel->clear();
     }
@@ -159,6 +161,7 @@ void WeightSlider::setApplied(int weight)
 {
     m_state = State::Applied;
     m_applied = weight;
+    m_appliedShown = weight;
     showValue(weight);
     m_stateLabel->setText(tr("✓ applied %1 %").arg(weight));
     m_stateLabel->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::healthColor(QStringLiteral("healthy")).name()));

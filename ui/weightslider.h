@@ -47,6 +47,7 @@ private:
     QTimer m_keyboardSettle;
     State m_state = State::Idle;
     int m_applied = 0;
+    int m_appliedShown = 0; // the weight "✓ applied" names
     Core::ReleaseKey m_release;
 };
 

@@ -268,6 +268,8 @@ private Q_SLOTS:
                      qPrintable(window()->lastActionText()));
         QTRY_COMPARE(text("trafficLabel", "greenPanel"), QStringLiteral("0 %"));
         QTRY_VERIFY(!child<QPushButton>("rollbackButton")->isEnabled()); // nothing left to roll back
+        QVERIFY2(!text("weightState", "weightSlider").contains(QStringLiteral("applied 25 %")),
+                 qPrintable(text("weightState", "weightSlider"))); // no claim about a state that is gone
     }
 
     void ctrlR_rollsBackWithoutAConfirmation()
