@@ -417,8 +417,18 @@ void MainWindow::updateNamespaces(const Core::ReleaseSnapshots &releases)
     m_namespaces->setCurrentIndex(current.isEmpty() ? 0 : m_namespaces->findText(current));
 }
 
+bool MainWindow::fromAnotherEngine() const
+{
+    // Signals cross threads queued: one the previous engine sent before the switch can arrive after
+    // it, and would put the old cluster's (or namespace's) releases back on screen.
+    return sender() && sender() != m_engine;
+}
+
 void MainWindow::onReleases(const Core::ReleaseSnapshots &releases)
 {
+    if (fromAnotherEngine()) {
+        return;
+    }
     updateNamespaces(releases);
     m_model->setReleases(releases);
     if (m_model->rowOf(m_selected) < 0 && !releases.isEmpty()) {
@@ -518,6 +528,9 @@ void MainWindow::showSelected()
 
 void MainWindow::onMetrics(const Core::ReleaseMetrics &metrics)
 {
+    if (fromAnotherEngine()) {
+        return;
+    }
     m_history.add(metrics);
     m_model->setMetrics(metrics);
     m_metricsAt.insert(metrics.release.toString(), QDateTime::currentMSecsSinceEpoch());
@@ -546,6 +559,9 @@ void MainWindow::refreshCharts()
 
 void MainWindow::onConnection(Engine::ConnectionState state, const QString &detail)
 {
+    if (fromAnotherEngine()) {
+        return;
+    }
     m_connectionState = state;
     m_connectionDetail = detail;
     // What is on screen was last confirmed before the drop or the silence: grey it, never show it as live.

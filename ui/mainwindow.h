@@ -82,6 +82,7 @@ protected:
     void closeEvent(QCloseEvent *event) override; // remembers the layout for the next start
 
 private:
+    bool fromAnotherEngine() const; // inside a slot: the signal came from an engine no longer shown
     void onReleases(const Core::ReleaseSnapshots &releases);
     void onMetrics(const Core::ReleaseMetrics &metrics);
     void onConnection(Engine::ConnectionState state, const QString &detail);
