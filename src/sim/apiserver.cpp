@@ -33,12 +33,6 @@ struct ApiServer::Listener
     std::thread thread;
 };
 
-namespace {
-
-const char *simUser = "curtain-sim-user";
-
-} // namespace
-
 ApiServer::ApiServer(ObjectStore &store, ClusterModel &model, ServerOptions options)
     : m_store(store), m_model(model), m_options(std::move(options)),
       m_authenticator(std::make_unique<Authenticator>(m_options))
@@ -127,6 +121,7 @@ void ApiServer::stop()
         return;
     }
     m_store.stop();
+    m_model.pods().stop(); // log followers end too
     m_server->stop();
     if (m_listener->thread.joinable()) {
         m_listener->thread.join();

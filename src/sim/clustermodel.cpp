@@ -60,13 +60,14 @@ const std::vector<double> &ClusterModel::bucketBounds()
 }
 
 ClusterModel::ClusterModel(ObjectStore &store, const Scenario &scenario)
-    : m_store(store), m_scenario(scenario), m_rollouts(store), m_random(scenario.seed)
+    : m_store(store), m_scenario(scenario), m_rollouts(store), m_pods(store, m_scenario), m_random(scenario.seed)
 {}
 
 void ClusterModel::tick(Clock::time_point now)
 {
     advanceRollouts(now);
     m_rollouts.reconcile(now, m_argoRunning);
+    m_pods.reconcile(now);
     const double seconds = m_lastTick ? std::chrono::duration<double>(now - *m_lastTick).count() : 0.0;
     m_lastTick = now;
     if (seconds > 0) {
@@ -275,12 +276,18 @@ void ClusterModel::serve(const json &deployment, double requests)
     const double sigma = std::log(behaviour.p99Seconds / behaviour.p50Seconds) / 2.3263;
     std::lognormal_distribution<double> latency(std::log(behaviour.p50Seconds), sigma);
     const auto &bounds = bucketBounds();
+    std::vector<double> latencies;
+    latencies.reserve(std::size_t(std::min(n, 10'000LL)));
     for (long long i = 0; i < n; ++i) {
         const double seconds = latency(m_random);
         counters.latencySum += seconds;
         counters.buckets[std::size_t(std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin())] += 1;
+        if (latencies.size() < latencies.capacity()) {
+            latencies.push_back(seconds);
+        }
     }
     counters.count += double(n);
+    m_pods.logRequests(deployment, n, errors, latencies); // the same requests, as access-log lines
 }
 
 void ClusterModel::sendTraffic(double seconds)

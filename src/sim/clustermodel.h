@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sim/objectstore.h"
+#include "sim/podmodel.h"
 #include "sim/rolloutcontroller.h"
 #include "sim/scenario.h"
 
@@ -29,6 +30,8 @@ public:
     std::optional<std::string> exposition(const std::string &ns, const std::string &service) const;
 
     static const std::vector<double> &bucketBounds();
+    // Pods, their logs and the kubelet's events (thread-safe to read logs from).
+    PodModel &pods() { return m_pods; }
 
 private:
     struct Counters
@@ -51,6 +54,7 @@ private:
     ObjectStore &m_store;
     Scenario m_scenario;
     RolloutController m_rollouts;
+    PodModel m_pods;
     std::atomic<bool> m_argoRunning{true};
     mutable std::mutex m_mutex;
     std::map<std::string, Counters> m_counters; // by namespace/deployment

@@ -1,5 +1,7 @@
 #include "sim/httpsupport.h"
 
+#include "sim/eventviews.h"
+#include "sim/jsonread.h"
 #include "sim/patching.h"
 
 #include <sstream>
@@ -35,7 +37,8 @@ std::string param(const httplib::Request &req, const char *name)
     return req.has_param(name) ? req.get_param_value(name) : std::string();
 }
 
-std::optional<std::function<bool(const json &)>> filterFor(const httplib::Request &req, ApiStatus *error)
+std::optional<std::function<bool(const json &)>> filterFor(const httplib::Request &req, const ResourceType &type,
+                                                           ApiStatus *error)
 {
     std::optional<LabelSelector> labels;
     if (const std::string text = param(req, "labelSelector"); !text.empty()) {
@@ -46,28 +49,45 @@ std::optional<std::function<bool(const json &)>> filterFor(const httplib::Reques
             return std::nullopt;
         }
     }
-    std::vector<std::pair<std::string, std::string>> fields;
+    // label, value, and whether the term is a != (kube's field selectors take =, == and !=)
+    struct Term
+    {
+        std::string label;
+        std::string value;
+        bool negated = false;
+    };
+    std::vector<Term> terms;
     if (const std::string text = param(req, "fieldSelector"); !text.empty()) {
         std::stringstream stream(text);
         std::string term;
         while (std::getline(stream, term, ',')) {
             const auto eq = term.find('=');
-            std::string key = term.substr(0, eq);
-            if (eq == std::string::npos || (key != "metadata.name" && key != "metadata.namespace")) {
-                *error = {400, "BadRequest", "field label not supported: " + key};
+            if (eq == std::string::npos) {
+                *error = {400, "BadRequest", "invalid selector: '" + text + "'; can't understand '" + term + "'"};
                 return std::nullopt;
             }
-            std::string value = term.substr(term[eq + 1] == '=' ? eq + 2 : eq + 1);
-            fields.emplace_back(key.substr(9), value);
+            const bool negated = eq > 0 && term[eq - 1] == '!';
+            std::string label = term.substr(0, negated ? eq - 1 : eq);
+            const bool known = label == "metadata.name" || label == "metadata.namespace" ||
+                               EventViews::fieldValue(type, json::object(), label).has_value();
+            if (!known) {
+                *error = {400, "BadRequest", "field label not supported: " + label};
+                return std::nullopt;
+            }
+            std::string value = term.substr(eq + 1 < term.size() && term[eq + 1] == '=' ? eq + 2 : eq + 1);
+            terms.push_back({std::move(label), std::move(value), negated});
         }
     }
-    return [labels, fields](const json &object) {
-        for (const auto &[field, value] : fields) {
-            if (object["metadata"].value(field, "") != value) {
+    return [labels, terms, &type](const json &object) {
+        for (const Term &term : terms) {
+            const std::string actual = term.label.rfind("metadata.", 0) == 0
+                                           ? textAt(object, ("/metadata/" + term.label.substr(9)).c_str())
+                                           : EventViews::fieldValue(type, object, term.label).value_or("");
+            if ((actual == term.value) == term.negated) {
                 return false;
             }
         }
-        return !labels || labels->matches(object["metadata"].value("labels", json::object()));
+        return !labels || labels->matches(valueAt(object, "/metadata/labels", json::object()));
     };
 }
 

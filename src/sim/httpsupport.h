@@ -22,9 +22,10 @@ void sendJson(httplib::Response &res, int status, const nlohmann::json &body);
 void sendStatus(httplib::Response &res, const ApiStatus &status);
 bool truthy(const std::string &value); // a query flag as the API server reads it
 std::string param(const httplib::Request &req, const char *name);
-// labelSelector and fieldSelector (metadata.name, metadata.namespace) as one predicate; nullopt
-// with `error` set when either does not parse.
-std::optional<std::function<bool(const nlohmann::json &)>> filterFor(const httplib::Request &req, ApiStatus *error);
+// labelSelector and fieldSelector (metadata.name, metadata.namespace, and the Event fields kubectl
+// selects on) as one predicate for objects of `type`; nullopt with `error` set when either does not parse.
+std::optional<std::function<bool(const nlohmann::json &)>> filterFor(const httplib::Request &req,
+                                                                     const ResourceType &type, ApiStatus *error);
 std::string eventLine(const std::string &type, const nlohmann::json &object);
 
 // Sends the Status when `outcome` failed; true if it did.

@@ -1,5 +1,7 @@
 #include "sim/objectstore.h"
 
+#include "sim/eventviews.h"
+
 #include "sim/jsonbody.h"
 #include "sim/jsonread.h"
 #include "sim/validation.h"
@@ -130,7 +132,7 @@ ApiStatus conflict(const ResourceType &type, const std::string &name, const std:
 
 std::string ObjectStore::key(const ResourceType &type, const std::string &ns, const std::string &name)
 {
-    return type.groupResource() + "/" + ns + "/" + name;
+    return type.storageKey() + "/" + ns + "/" + name;
 }
 
 std::uint64_t ObjectStore::bump(json &object)
@@ -156,9 +158,12 @@ void ObjectStore::record(const char *eventType, const ResourceType &type, const 
 namespace {
 
 // A kind served in several versions (Istio's v1 and v1beta1) is stored once and read in the
-// version the request named.
+// version the request named; Events are stored in their core shape and read in either.
 json asServed(const ResourceType &type, json object)
 {
+    if (EventViews::isEventsV1(type)) {
+        return EventViews::toEventsV1(object);
+    }
     if (object.is_object() && object.contains("apiVersion")) {
         object["apiVersion"] = type.groupVersion();
     }
@@ -174,7 +179,7 @@ ListSnapshot ObjectStore::list(const ResourceType &type, const std::string &ns,
     std::lock_guard lock(m_mutex);
     ListSnapshot snapshot;
     snapshot.resourceVersion = m_version;
-    const std::string prefix = type.groupResource() + "/" + (ns.empty() ? std::string() : ns + "/");
+    const std::string prefix = type.storageKey() + "/" + (ns.empty() ? std::string() : ns + "/");
     for (auto it = m_objects.lower_bound(prefix); it != m_objects.end() && it->first.rfind(prefix, 0) == 0; ++it) {
         if (!filter || filter(it->second)) {
             if (snapshot.matching >= offset && (limit == 0 || snapshot.items.size() < limit)) {
@@ -208,6 +213,12 @@ Outcome<json> ObjectStore::get(const ResourceType &type, const std::string &ns, 
 
 Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &ns, json object)
 {
+    if (EventViews::isEventsV1(type)) {
+        if (auto error = EventViews::validateEventsV1(object)) {
+            return *error;
+        }
+        object = EventViews::toCore(object);
+    }
     if (auto error = validateObject(type, object, m_schemaless)) {
         return *error;
     }
@@ -223,7 +234,7 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
                          {{"name", name}, {"group", type.group}, {"kind", type.plural}}};
     }
     object["kind"] = type.kind;
-    object["apiVersion"] = type.groupVersion();
+    object["apiVersion"] = EventViews::isEventsV1(type) ? "v1" : type.groupVersion();
     std::mt19937_64 random(++m_uid);
     std::ostringstream uid;
     uid << std::hex << std::setfill('0') << std::setw(8) << (random() & 0xffffffff) << "-" << std::setw(4)
@@ -241,7 +252,7 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
     bump(object);
     m_objects[key(type, ns, name)] = object;
     record("ADDED", type, ns, object, bytes);
-    return object;
+    return asServed(type, object);
 }
 
 Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns, const std::string &name,
@@ -267,11 +278,14 @@ Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns
     if (it == m_objects.end()) {
         return notFound(type, name);
     }
-    Outcome<json> applied = applyPatch(media, it->second, std::get<json>(parsed));
+    Outcome<json> applied = applyPatch(media, asServed(type, it->second), std::get<json>(parsed));
     if (const auto *error = std::get_if<ApiStatus>(&applied)) {
         return *error;
     }
     json &patched = std::get<json>(applied);
+    if (EventViews::isEventsV1(type)) {
+        patched = EventViews::toCore(patched);
+    }
     if (!patched.is_object() || !patched.contains("metadata") || !patched["metadata"].is_object()) {
         return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request",
                          json::object()};
@@ -295,6 +309,9 @@ Outcome<json> ObjectStore::update(const ResourceType &type, const std::string &n
     json object = std::move(std::get<json>(parsed));
     if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object()) {
         return badRequest("the request body is not a JSON object with metadata");
+    }
+    if (EventViews::isEventsV1(type)) {
+        object = EventViews::toCore(object);
     }
     // kube-apiserver's order: the URL (checkName), then the stored object's uid, then its version.
     if (auto error = nameMismatch(object, name)) {
@@ -391,7 +408,7 @@ Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &n
     m_objects.erase(it);
     bump(object);
     record("DELETED", type, ns, object, object.dump().size());
-    return object;
+    return asServed(type, object);
 }
 
 bool ObjectStore::updateStatus(const ResourceType &type, const std::string &ns, const std::string &name,
@@ -427,8 +444,7 @@ ObjectStore::WaitResult ObjectStore::waitForEvents(const ResourceType &type, con
         }
         for (const StoredEvent &event : m_history) {
             if (event.resourceVersion > since &&
-                (event.resource == &type ||
-                 (event.resource->plural == type.plural && event.resource->group == type.group)) &&
+                (event.resource == &type || event.resource->storageKey() == type.storageKey()) &&
                 (ns.empty() || event.namespaceName == ns)) {
                 out->push_back(event);
                 out->back().object = asServed(type, event.object);

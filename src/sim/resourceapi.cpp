@@ -2,6 +2,7 @@
 
 #include "sim/admission.h"
 #include "sim/clustermodel.h"
+#include "sim/connectionguard.h"
 #include "sim/httpsupport.h"
 #include "sim/jsonbody.h"
 #include "sim/jsonread.h"
@@ -64,6 +65,9 @@ void ResourceApi::get(const httplib::Request &req, httplib::Response &res)
     if (type.kind == "Service" && !target->subresource.empty() && target->subresource[0] == "proxy") {
         return proxyMetrics(res, *target);
     }
+    if (type.kind == "Pod" && target->subresource.size() == 1 && target->subresource[0] == "log") {
+        return podLog(req, res, *target);
+    }
     if (target->name.empty()) {
         return list(req, res, *target);
     }
@@ -91,11 +95,94 @@ void ResourceApi::proxyMetrics(httplib::Response &res, const Target &target)
     res.set_content(*text, "text/plain; version=0.0.4; charset=utf-8");
 }
 
+// GET /api/v1/namespaces/NS/pods/NAME/log: the pod's access log, as `kubectl logs` reads it
+// (tailLines, limitBytes, container; follow streams new lines until the client goes, at most 30 min).
+void ResourceApi::podLog(const httplib::Request &req, httplib::Response &res, const Target &target)
+{
+    const auto pod = m_store.get(*target.type, target.namespaceName, target.name);
+    if (failed(pod, res)) {
+        return;
+    }
+    if (const std::string container = param(req, "container"); !container.empty()) {
+        bool known = false;
+        for (const json &c : valueAt(std::get<json>(pod), "/spec/containers", json::array())) {
+            known = known || textAt(c, "/name") == container;
+        }
+        if (!known) {
+            return sendStatus(res, badRequest("container " + container + " is not valid for pod " + target.name));
+        }
+    }
+    long long tail = 0;
+    long long limitBytes = 0;
+    try {
+        tail = param(req, "tailLines").empty() ? 0 : std::stoll(param(req, "tailLines"));
+        limitBytes = param(req, "limitBytes").empty() ? 0 : std::stoll(param(req, "limitBytes"));
+    } catch (const std::exception &) {
+        return sendStatus(res, badRequest("tailLines and limitBytes must be numbers"));
+    }
+    if (tail < 0 || limitBytes < 0) {
+        return sendStatus(res, badRequest("tailLines and limitBytes must not be negative"));
+    }
+    PodModel &pods = m_model.pods();
+    const PodModel::LogLines first = pods.log(target.namespaceName, target.name, 0, std::size_t(tail));
+    std::string text;
+    for (const std::string &line : first.lines) {
+        text += line + "\n";
+    }
+    if (limitBytes > 0 && text.size() > std::size_t(limitBytes)) {
+        text.resize(std::size_t(limitBytes));
+    }
+    if (!truthy(param(req, "follow"))) {
+        res.set_content(text, "text/plain");
+        return;
+    }
+    auto slot = m_guard.openWatch(); // a follow holds a worker as a watch does, and counts as one
+    if (!slot) {
+        res.set_header("Retry-After", "1");
+        return sendStatus(res, {429,
+                                "TooManyRequests",
+                                "too many streams are open at once; try again in a second",
+                                {{"retryAfterSeconds", 1}}});
+    }
+    struct Follow
+    {
+        std::string pending;
+        std::uint64_t next = 0;
+        std::chrono::steady_clock::time_point end;
+    };
+    auto follow =
+        std::make_shared<Follow>(Follow{text, first.next, std::chrono::steady_clock::now() + std::chrono::minutes(30)});
+    const std::string ns = target.namespaceName;
+    const std::string name = target.name;
+    // kube-apiserver says text/plain; cpp-httplib would gzip any text/* stream for a client that
+    // accepts gzip (kubectl does) and hold the lines in its compressor, so a follow is sent as bytes.
+    res.set_chunked_content_provider(
+        "application/octet-stream", [follow, slot, &pods, ns, name](std::size_t, httplib::DataSink &sink) {
+            if (!follow->pending.empty()) {
+                const bool written = sink.write(follow->pending.data(), follow->pending.size());
+                follow->pending.clear();
+                return written;
+            }
+            const auto now = std::chrono::steady_clock::now();
+            if (now >= follow->end || !sink.is_writable()) {
+                sink.done();
+                return true;
+            }
+            pods.waitForLines(ns, name, follow->next, std::min(follow->end, now + std::chrono::seconds(1)));
+            const PodModel::LogLines more = pods.log(ns, name, follow->next, 0);
+            follow->next = more.next;
+            for (const std::string &line : more.lines) {
+                follow->pending += line + "\n";
+            }
+            return true; // written on the next call; nothing new: look again after the wait
+        });
+}
+
 void ResourceApi::list(const httplib::Request &req, httplib::Response &res, const Target &target)
 {
     const ResourceType &type = *target.type;
     ApiStatus error;
-    const auto filter = filterFor(req, &error);
+    const auto filter = filterFor(req, type, &error);
     if (!filter) {
         return sendStatus(res, error);
     }
@@ -186,6 +273,9 @@ void ResourceApi::create(const httplib::Request &req, httplib::Response &res)
     if (target->type->kind == "SelfSubjectAccessReview") {
         return accessReview(object, res);
     }
+    if (target->type->kind == "SelfSubjectReview") {
+        return selfReview(res);
+    }
     if (const auto problem = Admission::namespaceExists(m_store, *target->type, target->namespaceName)) {
         return sendStatus(res, *problem);
     }
@@ -212,6 +302,16 @@ void ResourceApi::accessReview(const json &review, httplib::Response &res)
         answer["status"]["denied"] = true;
         answer["status"]["reason"] = "denied by the rules in " + m_rbac->source();
     }
+    sendJson(res, 201, answer);
+}
+
+// "Who am I": every request the sim lets through is made as its one user.
+void ResourceApi::selfReview(httplib::Response &res)
+{
+    json answer = {{"kind", "SelfSubjectReview"},
+                   {"apiVersion", "authentication.k8s.io/v1"},
+                   {"metadata", {{"creationTimestamp", nullptr}}},
+                   {"status", {{"userInfo", {{"username", simUser}, {"groups", {"system:authenticated"}}}}}}};
     sendJson(res, 201, answer);
 }
 

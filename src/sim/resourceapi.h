@@ -23,6 +23,9 @@ struct Target;
 // limit+continue), watch, patch, update, create and delete, the /status subresource,
 // SelfSubjectAccessReview and each Service's /proxy/metrics. Each answers one request;
 // ApiServer puts them behind its authentication and its catching boundary.
+// The one user every request the sim lets through is made as (SelfSubjectReview, 403 messages).
+inline constexpr const char *simUser = "curtain-sim-user";
+
 class ResourceApi
 {
 public:
@@ -37,7 +40,9 @@ public:
 private:
     void list(const httplib::Request &req, httplib::Response &res, const Target &target);
     void proxyMetrics(httplib::Response &res, const Target &target);
+    void podLog(const httplib::Request &req, httplib::Response &res, const Target &target);
     void accessReview(const nlohmann::json &review, httplib::Response &res);
+    void selfReview(httplib::Response &res);
 
     ObjectStore &m_store;
     ClusterModel &m_model;

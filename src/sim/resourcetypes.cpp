@@ -12,7 +12,9 @@ const std::vector<ResourceType> &resourceTypes()
     static const std::vector<ResourceType> types = {
         {"", "v1", "namespaces", "namespace", "Namespace", false, true, true, false, {"ns"}},
         {"", "v1", "services", "service", "Service", true, true, true, false, {"svc"}},
-        {"", "v1", "events", "event", "Event", true, true, false, false, {"ev"}},
+        {"", "v1", "pods", "pod", "Pod", true, true, true, false, {"po"}},
+        {"", "v1", "events", "event", "Event", true, true, false, false, {"ev"}, "events"},
+        {"events.k8s.io", "v1", "events", "event", "Event", true, true, false, false, {}, "events"},
         {"apps", "v1", "deployments", "deployment", "Deployment", true, true, true, true, {"deploy"}},
         {"apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, true, true, true, {"rs"}},
         {"networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", true, true, true, true, {"ing"}},
@@ -54,6 +56,16 @@ const std::vector<ResourceType> &resourceTypes()
          "selfsubjectaccessreviews",
          "selfsubjectaccessreview",
          "SelfSubjectAccessReview",
+         false,
+         true,
+         false,
+         false,
+         {}},
+        {"authentication.k8s.io",
+         "v1",
+         "selfsubjectreviews",
+         "selfsubjectreview",
+         "SelfSubjectReview",
          false,
          true,
          false,
@@ -123,7 +135,7 @@ json apiResourceListDocument(const std::string &group, const std::string &versio
         if (type.group != group || type.version != version) {
             continue;
         }
-        json verbs = type.kind == "SelfSubjectAccessReview" ? json{"create"} : json{"create", "delete", "get",  "list",
+        json verbs = type.kind.rfind("SelfSubject", 0) == 0 ? json{"create"} : json{"create", "delete", "get",  "list",
                                                                                     "patch",  "update", "watch"};
         json resource = {{"name", type.plural},
                          {"singularName", type.singular},
@@ -133,12 +145,19 @@ json apiResourceListDocument(const std::string &group, const std::string &versio
         if (!type.shortNames.empty()) {
             resource["shortNames"] = type.shortNames;
         }
-        if (type.kind == "Deployment" || type.kind == "Service" || type.kind == "ReplicaSet") {
+        if (type.kind == "Deployment" || type.kind == "Service" || type.kind == "ReplicaSet" || type.kind == "Pod") {
             resource["categories"] = {"all"};
         } else if (type.group == "argoproj.io") {
             resource["categories"] = {"all", "argoproj"}; // as Argo's CRDs declare
         }
         resources.push_back(resource);
+        if (type.kind == "Pod") {
+            resources.push_back({{"name", "pods/log"},
+                                 {"singularName", ""},
+                                 {"namespaced", true},
+                                 {"kind", "Pod"},
+                                 {"verbs", {"get"}}});
+        }
         if (type.hasStatus) {
             resources.push_back({{"name", type.plural + "/status"},
                                  {"singularName", ""},

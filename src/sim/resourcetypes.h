@@ -20,9 +20,11 @@ struct ResourceType
     bool hasStatus = true; // status is a subresource: writes to the main resource leave it alone
     bool hasGeneration = true;
     std::vector<std::string> shortNames;
+    std::string storedAs = {}; // the storage both views of one resource share (core and events.k8s.io Events)
 
     std::string groupVersion() const { return group.empty() ? version : group + "/" + version; }
     std::string groupResource() const { return group.empty() ? plural : plural + "." + group; }
+    std::string storageKey() const { return storedAs.empty() ? groupResource() : storedAs; }
 };
 
 const std::vector<ResourceType> &resourceTypes();

@@ -1,5 +1,6 @@
 #include "sim/rolloutcontroller.h"
 
+#include "sim/controllerevents.h"
 #include "sim/jsonread.h"
 #include "sim/resourcetypes.h"
 
@@ -493,8 +494,9 @@ void RolloutController::reconcileOne(const json &rollout)
         }
     }
     status["conditions"] = conditions;
-    if (status != rollout.value("status", json::object())) {
+    if (const json before = rollout.value("status", json::object()); status != before) {
         m_store.updateStatus(type("Rollout"), ns, name, [&](json &object) { object["status"] = status; });
+        recordRolloutEvents(m_store, rollout, before, status, revision);
     }
 
     // The demo's scripted `set image`, once the first revision is healthy.

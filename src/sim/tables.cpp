@@ -94,6 +94,14 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
         columns.push_back(column("Hostnames", "string", "Hostnames the route matches."));
     } else if (type.kind == "Namespace") {
         columns.push_back(column("Status", "string", "The status of the namespace"));
+    } else if (type.kind == "Pod") {
+        columns.push_back(
+            column("Ready", "string", "The aggregate readiness state of this pod for accepting traffic."));
+        columns.push_back(column("Status", "string", "The aggregate status of the containers in this pod."));
+        columns.push_back(
+            column("Restarts", "string", "The number of times the containers in this pod have been restarted."));
+        columns.push_back(column("IP", "string", "IP address allocated to the pod.", 1));
+        columns.push_back(column("Node", "string", "Name of the node this pod is running on.", 1));
     }
     columns.push_back(
         column("Age", "string",
@@ -139,6 +147,19 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
             cells.push_back(hosts);
         } else if (type.kind == "Namespace") {
             cells.push_back("Active");
+        } else if (type.kind == "Pod") {
+            long long ready = 0;
+            long long restarts = 0;
+            const json statuses = valueAt(object, "/status/containerStatuses", json::array());
+            for (const json &container : statuses) {
+                ready += valueAt(container, "/ready", false) == true ? 1 : 0;
+                restarts += integerAt(container, "/restartCount", 0);
+            }
+            cells.push_back(std::to_string(ready) + "/" + std::to_string(statuses.is_array() ? statuses.size() : 0));
+            cells.push_back(textAt(object, "/status/phase", "Pending"));
+            cells.push_back(std::to_string(restarts));
+            cells.push_back(textAt(object, "/status/podIP", "<none>"));
+            cells.push_back(textAt(object, "/spec/nodeName", "<none>"));
         }
         cells.push_back(age(object));
         rows.push_back({{"cells", cells},

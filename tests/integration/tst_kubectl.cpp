@@ -7,7 +7,6 @@
 #include "testsupport.h"
 
 #include <QElapsedTimer>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -24,16 +23,7 @@ class TestKubectl : public QObject
 
     QString kubectl(const QStringList &arguments, int *exitCode)
     {
-        QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("HOME"), m_home.path());
-        env.remove(QStringLiteral("KUBECONFIG"));
-        process.setProcessEnvironment(env);
-        process.setProcessChannelMode(QProcess::MergedChannels);
-        process.start(m_kubectl, QStringList{QStringLiteral("--server"), m_sim.url()} + arguments);
-        process.waitForFinished(60000);
-        *exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        return QString::fromUtf8(process.readAll());
+        return Test::runKubectl(m_kubectl, m_sim.url(), m_home.path(), arguments, exitCode);
     }
 
 private Q_SLOTS:
@@ -45,6 +35,40 @@ private Q_SLOTS:
         }
         QString error;
         QVERIFY2(m_sim.start(&error), qPrintable(error));
+    }
+
+    // Pods for the Deployments' replicas, and their logs: what kubectl shows a release engineer.
+    void getPodsAndLogs_workAgainstTheDemo()
+    {
+        int code = -1;
+        QString out;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (out = kubectl({QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("demo"),
+                            QStringLiteral("-l"), QStringLiteral("app=catalog"), QStringLiteral("-o"),
+                            QStringLiteral("wide")},
+                           &code))
+                    .count(QLatin1String("Running")) == 6,
+            10'000);
+        QCOMPARE(code, 0);
+        QVERIFY2(out.startsWith(QLatin1String("NAME ")) && out.contains(QLatin1String("RESTARTS")) &&
+                     out.contains(QLatin1String("sim-node-")),
+                 qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("catalog-blue-")) && out.contains(QLatin1String("1/1")), qPrintable(out));
+        // blue serves all of catalog's traffic: its pods' logs fill with request lines.
+        const QString pod = out.section(QLatin1Char('\n'), 1, 1).section(QLatin1Char(' '), 0, 0);
+        QVERIFY2(pod.startsWith(QLatin1String("catalog-blue-")), qPrintable(pod));
+        QTRY_VERIFY_WITH_TIMEOUT((out = kubectl({QStringLiteral("logs"), QStringLiteral("-n"), QStringLiteral("demo"),
+                                                 pod, QStringLiteral("--tail"), QStringLiteral("3")},
+                                                &code))
+                                         .count(QLatin1String("HTTP/1.1")) == 3,
+                                 10'000);
+        QCOMPARE(code, 0);
+        QVERIFY2(out.contains(QLatin1String("\"GET /items/")), qPrintable(out));
+        out = kubectl(
+            {QStringLiteral("logs"), QStringLiteral("-n"), QStringLiteral("demo"), QStringLiteral("no-such-pod")},
+            &code);
+        QVERIFY(code != 0);
+        QVERIFY2(out.contains(QLatin1String("pods \"no-such-pod\" not found")), qPrintable(out));
     }
 
     void get_listsTheDemoObjects()

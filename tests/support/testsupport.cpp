@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
 #include <QStandardPaths>
 
 #include <httplib.h>
@@ -67,6 +68,24 @@ double median(QList<double> values)
 QString findProgram(const QString &name)
 {
     return QStandardPaths::findExecutable(name);
+}
+
+QString runKubectl(const QString &kubectl, const QString &server, const QString &home, const QStringList &arguments,
+                   int *exitCode)
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), home);
+    env.remove(QStringLiteral("KUBECONFIG"));
+    process.setProcessEnvironment(env);
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    endsWithTheTest(process);
+    process.start(kubectl, QStringList{QStringLiteral("--server"), server} + arguments);
+    const bool finished = process.waitForFinished(60'000);
+    if (exitCode) {
+        *exitCode = finished && process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    }
+    return QString::fromUtf8(process.readAll());
 }
 
 void endsWithTheTest(QProcess &process)

@@ -28,6 +28,12 @@ double median(QList<double> values);
 // The full path of a program on PATH, or empty. Tests that need one fail naming the Debian package.
 QString findProgram(const QString &name);
 
+// Runs `kubectl --server SERVER ARGUMENTS…` to the end (at most a minute) with HOME set to `home`
+// (its discovery cache goes there, not into the user's ~/.kube) and no KUBECONFIG; returns what it
+// printed, standard error included, and sets `exitCode` (-1 when it crashed or did not finish).
+QString runKubectl(const QString &kubectl, const QString &server, const QString &home, const QStringList &arguments,
+                   int *exitCode = nullptr);
+
 // Makes a child end with the test: if the test process dies (a crash, an abort, a ctest timeout), the
 // kernel kills the child, so no curtain-sim, Prometheus or curtainctl is left holding ports. Call
 // before start(). Linux only; elsewhere the destructors that stop them are all there is.

@@ -1,0 +1,112 @@
+#include "sim/controllerevents.h"
+
+#include "sim/jsonread.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace Curtain::Sim {
+
+using nlohmann::json;
+
+namespace {
+
+std::string nowText(bool micro)
+{
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char text[40];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::string result = text;
+    if (micro) {
+        const auto micros =
+            std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1'000'000;
+        char fraction[16];
+        std::snprintf(fraction, sizeof fraction, ".%06lld", static_cast<long long>(micros));
+        result += fraction;
+    }
+    return result + "Z";
+}
+
+} // namespace
+
+void recordEvent(ObjectStore &store, const json &regarding, const std::string &type, const std::string &reason,
+                 const std::string &message, const std::string &component)
+{
+    static std::atomic<unsigned long long> sequence{0};
+    const std::string ns = textAt(regarding, "/metadata/namespace");
+    const auto nanos =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    char suffix[32];
+    std::snprintf(suffix, sizeof suffix, ".%llx", static_cast<unsigned long long>(nanos) + ++sequence);
+    const std::string now = nowText(false);
+    json event = {{"metadata", {{"name", textAt(regarding, "/metadata/name") + suffix}, {"namespace", ns}}},
+                  {"involvedObject",
+                   {{"apiVersion", textAt(regarding, "/apiVersion")},
+                    {"kind", textAt(regarding, "/kind")},
+                    {"name", textAt(regarding, "/metadata/name")},
+                    {"namespace", ns},
+                    {"uid", textAt(regarding, "/metadata/uid")},
+                    {"resourceVersion", textAt(regarding, "/metadata/resourceVersion")}}},
+                  {"reason", reason},
+                  {"message", message},
+                  {"type", type},
+                  {"source", {{"component", component}}},
+                  {"firstTimestamp", now},
+                  {"lastTimestamp", now},
+                  {"count", 1},
+                  {"eventTime", nullptr},
+                  {"reportingComponent", component},
+                  {"reportingInstance", ""}};
+    store.create(*findResourceType("", "v1", "events"), ns, std::move(event));
+}
+
+void recordRolloutEvents(ObjectStore &store, const json &rollout, const json &before, const json &after, int revision)
+{
+    const auto record = [&](const char *type, const char *reason, const std::string &message) {
+        recordEvent(store, rollout, type, reason, message, "rollouts-controller");
+    };
+    const std::string podHash = textAt(after, "/currentPodHash");
+    if (!textAt(before, "/currentPodHash").empty() && textAt(before, "/currentPodHash") != podHash) {
+        record("Normal", "RolloutUpdated", "Rollout updated to revision " + std::to_string(revision));
+    }
+    const json steps = valueAt(rollout, "/spec/strategy/canary/steps", json::array());
+    const long long was = integerAt(before, "/currentStepIndex", -1);
+    const long long now = integerAt(after, "/currentStepIndex", -1);
+    if (steps.is_array() && was >= 0 && now > was && now <= static_cast<long long>(steps.size()) &&
+        textAt(before, "/currentPodHash") == podHash) {
+        for (long long step = was; step < now; ++step) {
+            std::string detail;
+            if (const json &s = steps[std::size_t(step)]; s.is_object() && s.contains("setWeight")) {
+                detail = " (setWeight: " + s["setWeight"].dump() + ")";
+            } else if (s.is_object() && s.contains("pause")) {
+                detail = " (pause)";
+            }
+            record("Normal", "RolloutStepCompleted",
+                   "Rollout step " + std::to_string(step + 1) + "/" + std::to_string(steps.size()) + " completed" +
+                       detail);
+        }
+    }
+    const bool pausedBefore = !valueAt(before, "/pauseConditions", json::array()).empty();
+    const json pauses = valueAt(after, "/pauseConditions", json::array());
+    if (!pausedBefore && pauses.is_array() && !pauses.empty()) {
+        record("Normal", "RolloutPaused", "Rollout is paused (" + textAt(pauses[0], "/reason") + ")");
+    }
+    const bool abortedBefore = valueAt(before, "/abort", false) == true;
+    if (!abortedBefore && valueAt(after, "/abort", false) == true) {
+        record("Warning", "RolloutAborted", "Rollout aborted update to revision " + std::to_string(revision));
+    }
+    const std::string stable = textAt(after, "/stableRS");
+    if (!textAt(before, "/stableRS").empty() && textAt(before, "/stableRS") != stable && stable == podHash) {
+        record("Normal", "RolloutCompleted",
+               "Rollout completed update to revision " + std::to_string(revision) + " (" + podHash +
+                   "): Rollout is Completed");
+    }
+}
+
+} // namespace Curtain::Sim

@@ -1,0 +1,286 @@
+#include "sim/podmodel.h"
+
+#include "sim/controllerevents.h"
+#include "sim/jsonread.h"
+#include "sim/resourcetypes.h"
+
+#include <cstdio>
+#include <ctime>
+#include <functional>
+
+namespace Curtain::Sim {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+const ResourceType &type(const char *kind)
+{
+    return *findResourceTypeByKind(kind);
+}
+
+// Five characters of kube's pod-name alphabet, the same for the same input.
+std::string suffix(const std::string &seed)
+{
+    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+    std::size_t h = std::hash<std::string>{}(seed);
+    std::string out;
+    for (int i = 0; i < 5; ++i) {
+        out += alphabet[h % (sizeof alphabet - 1)];
+        h /= (sizeof alphabet - 1);
+    }
+    return out;
+}
+
+std::string wallText(bool millis)
+{
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char text[48];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::string result = text;
+    if (millis) {
+        char fraction[8];
+        std::snprintf(
+            fraction, sizeof fraction, ".%03lld",
+            static_cast<long long>(
+                std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000));
+        result += fraction;
+    }
+    return result + "Z";
+}
+
+std::string workloadKey(const json &workload)
+{
+    return textAt(workload, "/kind") + "/" + textAt(workload, "/metadata/namespace") + "/" +
+           textAt(workload, "/metadata/name");
+}
+
+} // namespace
+
+void PodModel::reconcile(Clock::time_point now)
+{
+    for (const char *kind : {"Deployment", "ReplicaSet"}) {
+        // Only workloads that changed since their pods were made: thousands of settled ones cost a
+        // string comparison each.
+        const auto changed = [this](const json &workload) {
+            const auto it = m_workloads.find(workloadKey(workload));
+            return it == m_workloads.end() || it->second.signature != textAt(workload, "/metadata/resourceVersion");
+        };
+        for (const json &workload : m_store.select(type(kind), changed)) {
+            try {
+                syncPods(workload);
+            } catch (const std::exception &) {
+                // A workload the model cannot read keeps the pods it had.
+            }
+        }
+    }
+    kubeletTrouble(now);
+}
+
+json PodModel::podFor(const json &workload, const std::string &name, bool ready) const
+{
+    const std::string ns = textAt(workload, "/metadata/namespace");
+    json labels = valueAt(workload, "/spec/template/metadata/labels", json::object());
+    if (!labels.is_object()) {
+        labels = json::object();
+    }
+    json containers = valueAt(workload, "/spec/template/spec/containers", json::array());
+    json statuses = json::array();
+    for (const json &container : containers) {
+        statuses.push_back({{"name", textAt(container, "/name")},
+                            {"image", textAt(container, "/image")},
+                            {"ready", ready},
+                            {"started", true},
+                            {"restartCount", 0},
+                            {"state", {{"running", {{"startedAt", wallText(false)}}}}}});
+    }
+    const std::size_t h = std::hash<std::string>{}(name);
+    return {
+        {"metadata",
+         {{"name", name},
+          {"namespace", ns},
+          {"labels", labels},
+          {"ownerReferences",
+           json::array({{{"apiVersion", textAt(workload, "/apiVersion")},
+                         {"kind", textAt(workload, "/kind") == "Deployment" ? "ReplicaSet" : textAt(workload, "/kind")},
+                         {"name", textAt(workload, "/metadata/name")},
+                         {"uid", textAt(workload, "/metadata/uid")},
+                         {"controller", true}}})}}},
+        {"spec",
+         {{"containers", containers},
+          {"nodeName", "sim-node-" + std::to_string(h % 3 + 1)},
+          {"restartPolicy", "Always"}}},
+        {"status",
+         {{"phase", "Running"},
+          {"conditions", json::array({{{"type", "Ready"}, {"status", ready ? "True" : "False"}}})},
+          {"podIP", "10.42." + std::to_string(h % 200 + 1) + "." + std::to_string(h / 200 % 250 + 2)},
+          {"startTime", wallText(false)},
+          {"containerStatuses", statuses}}}};
+}
+
+void PodModel::syncPods(const json &workload)
+{
+    const std::string kind = textAt(workload, "/kind");
+    const std::string ns = textAt(workload, "/metadata/namespace");
+    const std::string name = textAt(workload, "/metadata/name");
+    const long long desired = std::max(0LL, integerAt(workload, "/spec/replicas", 1));
+    const long long ready = std::clamp(integerAt(workload, "/status/readyReplicas", 0), 0LL, desired);
+    // A Deployment's pods carry its template's hash (a new template makes new pods, as a new
+    // ReplicaSet would); an Argo ReplicaSet already is one template.
+    const std::string prefix = kind == "Deployment"
+                                   ? name + "-" + suffix(valueAt(workload, "/spec/template", json()).dump()) + "-"
+                                   : name + "-";
+    Workload &known = m_workloads[workloadKey(workload)];
+    std::vector<std::string> wanted;
+    for (long long i = 0; i < std::min(desired, 100LL); ++i) {
+        wanted.push_back(prefix + suffix(name + "#" + std::to_string(i)));
+    }
+    for (const std::string &old : known.pods) {
+        if (std::find(wanted.begin(), wanted.end(), old) == wanted.end()) {
+            m_store.remove(type("Pod"), ns, old);
+        }
+    }
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+        const bool isReady = static_cast<long long>(i) < ready;
+        const auto existing = m_store.get(type("Pod"), ns, wanted[i]);
+        if (!std::holds_alternative<json>(existing)) {
+            m_store.create(type("Pod"), ns, podFor(workload, wanted[i], isReady));
+            continue;
+        }
+        m_store.updateStatus(type("Pod"), ns, wanted[i], [&](json &pod) {
+            json &status = pod["status"];
+            status["conditions"] = json::array({{{"type", "Ready"}, {"status", isReady ? "True" : "False"}}});
+            for (json &container : status["containerStatuses"]) {
+                if (container.is_object()) {
+                    container["ready"] = isReady;
+                }
+            }
+        });
+    }
+    known.pods = wanted;
+    // The version read after the pods were written: the workload itself did not change since.
+    const auto now = m_store.get(type(kind.c_str()), ns, name);
+    known.signature =
+        std::holds_alternative<json>(now) ? textAt(std::get<json>(now), "/metadata/resourceVersion") : std::string();
+}
+
+void PodModel::kubeletTrouble(Clock::time_point now)
+{
+    for (auto &[key, workload] : m_workloads) {
+        if (workload.pods.empty()) {
+            continue;
+        }
+        const std::string kind = key.substr(0, key.find('/'));
+        const std::string rest = key.substr(key.find('/') + 1);
+        const std::string ns = rest.substr(0, rest.find('/'));
+        const std::string name = rest.substr(rest.find('/') + 1);
+        const auto found = m_store.get(type(kind.c_str()), ns, name);
+        if (!std::holds_alternative<json>(found)) {
+            continue;
+        }
+        const json &object = std::get<json>(found);
+        const Behaviour &behaviour = m_scenario.behaviourFor(textAt(object, "/spec/template/spec/containers/0/image"));
+        if (behaviour.errorRate < 0.02 || integerAt(object, "/status/readyReplicas", 0) < 1) {
+            continue;
+        }
+        auto [next, first] = m_nextTrouble.try_emplace(key, now + std::chrono::seconds(5));
+        if (now < next->second) {
+            continue;
+        }
+        const int round = ++m_troubleRound;
+        next->second = now + std::chrono::seconds(60);
+        const std::string pod = workload.pods[std::size_t(round) % workload.pods.size()];
+        const auto podObject = m_store.get(type("Pod"), ns, pod);
+        if (!std::holds_alternative<json>(podObject)) {
+            continue;
+        }
+        recordEvent(m_store, std::get<json>(podObject), "Warning", "Unhealthy",
+                    "Readiness probe failed: HTTP probe failed with statuscode: 503", "kubelet");
+        if (round % 5 == 0) {
+            m_store.updateStatus(type("Pod"), ns, pod, [](json &p) {
+                for (json &container : p["status"]["containerStatuses"]) {
+                    if (container.is_object()) {
+                        container["restartCount"] = integerAt(container, "/restartCount", 0) + 1;
+                    }
+                }
+            });
+            recordEvent(m_store, std::get<json>(podObject), "Warning", "BackOff",
+                        "Back-off restarting failed container in pod " + pod, "kubelet");
+        }
+    }
+}
+
+void PodModel::logRequests(const json &workload, long long count, long long errors,
+                           const std::vector<double> &latencies)
+{
+    const auto it = m_workloads.find(workloadKey(workload));
+    if (it == m_workloads.end() || it->second.pods.empty() || count <= 0) {
+        return;
+    }
+    const long long ready = std::clamp(integerAt(workload, "/status/readyReplicas", 1), 1LL,
+                                       static_cast<long long>(it->second.pods.size()));
+    const std::string ns = textAt(workload, "/metadata/namespace");
+    const std::string time = wallText(true);
+    std::lock_guard lock(m_mutex);
+    for (long long i = 0; i < count; ++i) {
+        const bool failed = i < errors; // which of the requests failed does not matter, how many does
+        const double seconds = std::size_t(i) < latencies.size() ? latencies[std::size_t(i)] : 0.05;
+        char line[200];
+        std::snprintf(line, sizeof line, "%s \"GET /items/%llu HTTP/1.1\" %d %.0fms%s", time.c_str(),
+                      static_cast<unsigned long long>(++m_requestNumber % 100000), failed ? 500 : 200, seconds * 1000,
+                      failed ? " upstream error: connection reset by peer" : "");
+        const std::string &pod = it->second.pods[std::size_t(m_requestNumber % std::uint64_t(ready))];
+        Log &log = m_logs[ns + "/" + pod];
+        log.lines.push_back(line);
+        ++log.next;
+        while (log.lines.size() > bufferedLines) {
+            log.lines.pop_front();
+        }
+    }
+    m_logged.notify_all();
+}
+
+PodModel::LogLines PodModel::log(const std::string &ns, const std::string &pod, std::uint64_t from,
+                                 std::size_t tail) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_logs.find(ns + "/" + pod);
+    if (it == m_logs.end()) {
+        return {};
+    }
+    const Log &log = it->second;
+    const std::uint64_t first = log.next - log.lines.size();
+    std::uint64_t start = std::max(from, first);
+    if (tail > 0 && log.next - start > tail) {
+        start = log.next - tail;
+    }
+    LogLines out;
+    for (std::uint64_t n = start; n < log.next; ++n) {
+        out.lines.push_back(log.lines[std::size_t(n - first)]);
+    }
+    out.next = log.next;
+    return out;
+}
+
+void PodModel::waitForLines(const std::string &ns, const std::string &pod, std::uint64_t from,
+                            Clock::time_point deadline) const
+{
+    std::unique_lock lock(m_mutex);
+    m_logged.wait_until(lock, deadline, [&] {
+        const auto it = m_logs.find(ns + "/" + pod);
+        return m_stopped || (it != m_logs.end() && it->second.next > from);
+    });
+}
+
+void PodModel::stop()
+{
+    std::lock_guard lock(m_mutex);
+    m_stopped = true;
+    m_logged.notify_all();
+}
+
+} // namespace Curtain::Sim

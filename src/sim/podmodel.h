@@ -1,0 +1,78 @@
+#pragma once
+
+#include "sim/objectstore.h"
+#include "sim/scenario.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace Curtain::Sim {
+
+// The pods a kubelet would run: one Pod object per replica of every Deployment and ReplicaSet,
+// created as replicas appear, Ready as they become ready, removed as they go; their logs, one
+// access-log line per request the traffic model serves them (a version failing 3 % of requests
+// logs 3 % 5xx lines); and, for a version over 2 % errors, the kubelet's Warning events (Unhealthy
+// 5 s after its pods are ready, then every minute; a restart with BackOff every fifth time). Logs are read from the
+// API's threads while the model's tick writes them: thread-safe.
+class PodModel
+{
+public:
+    PodModel(ObjectStore &store, const Scenario &scenario) : m_store(store), m_scenario(scenario) {}
+
+    void reconcile(std::chrono::steady_clock::time_point now); // from the model's tick
+
+    // `count` requests of `workload` served now, `errors` of them 5xx, with these latencies (seconds).
+    void logRequests(const nlohmann::json &workload, long long count, long long errors,
+                     const std::vector<double> &latencies);
+
+    struct LogLines
+    {
+        std::vector<std::string> lines;
+        std::uint64_t next = 0; // the sequence number after the last line: where a follow resumes
+    };
+    // The pod's buffered lines from `from` on (only the last `tail` of them when > 0).
+    LogLines log(const std::string &ns, const std::string &pod, std::uint64_t from, std::size_t tail) const;
+    // Waits until the pod has lines from `from` on, or `deadline`.
+    void waitForLines(const std::string &ns, const std::string &pod, std::uint64_t from,
+                      std::chrono::steady_clock::time_point deadline) const;
+    void stop(); // wakes every follower
+
+    static constexpr std::size_t bufferedLines = 1000;
+
+private:
+    struct Workload
+    {
+        std::string signature; // what the pods were made from: replicas, ready, template
+        std::vector<std::string> pods;
+    };
+    struct Log
+    {
+        std::deque<std::string> lines;
+        std::uint64_t next = 0;
+    };
+    void syncPods(const nlohmann::json &workload);
+    nlohmann::json podFor(const nlohmann::json &workload, const std::string &name, bool ready) const;
+    void kubeletTrouble(std::chrono::steady_clock::time_point now);
+
+    ObjectStore &m_store;
+    const Scenario &m_scenario;
+    std::map<std::string, Workload> m_workloads; // by kind/namespace/name; the tick thread's own
+    std::map<std::string, std::chrono::steady_clock::time_point> m_nextTrouble;
+    mutable std::mutex m_mutex; // the logs
+    mutable std::condition_variable m_logged;
+    std::map<std::string, Log> m_logs; // by namespace/pod
+    bool m_stopped = false;
+    std::uint64_t m_requestNumber = 0;
+    int m_troubleRound = 0;
+};
+
+} // namespace Curtain::Sim
