@@ -3,8 +3,12 @@
 #include "theme.h"
 
 #include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QProgressBar>
+#include <QPushButton>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 namespace Curtain::Ui {
@@ -57,6 +61,38 @@ EnvironmentPanel::EnvironmentPanel(Core::Color color, QWidget *parent) : QFrame(
     m_metrics = makeLabel(QStringLiteral("metricsLabel"), this);
     m_metrics->setWordWrap(true);
 
+    m_pods = new QTreeWidget(this);
+    m_pods->setObjectName(QStringLiteral("podList"));
+    m_pods->setAccessibleName(tr("%1 pods").arg(Core::colorName(color)));
+    m_pods->setRootIsDecorated(false);
+    m_pods->setUniformRowHeights(true);
+    m_pods->setTextElideMode(Qt::ElideMiddle); // the end of a pod's name is what tells pods apart
+    m_pods->setHeaderLabels({tr("Pod"), tr("Ready"), tr("Restarts"), tr("Age"), tr("Node")});
+    m_pods->header()->setStretchLastSection(false);
+    m_pods->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    for (int column = 1; column < 5; ++column) {
+        m_pods->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    }
+    m_pods->setMaximumHeight(m_pods->fontMetrics().height() * 7);
+    m_pods->setMinimumHeight(m_pods->fontMetrics().height() * 4);
+    connect(m_pods, &QTreeWidget::itemActivated, this, [this] { requestLog(); });
+    m_warnings = makeLabel(QStringLiteral("warningsLabel"), this);
+    m_warnings->setWordWrap(true);
+    m_eventsButton = new QPushButton(tr("Events…"), this);
+    m_eventsButton->setObjectName(QStringLiteral("eventsButton"));
+    m_eventsButton->setAccessibleName(tr("%1's Warning events").arg(Core::colorName(color)));
+    m_eventsButton->setToolTip(tr("The Warning events on this environment's pods and workload"));
+    connect(m_eventsButton, &QPushButton::clicked, this, &EnvironmentPanel::eventsRequested);
+    m_logButton = new QPushButton(tr("Log…"), this);
+    m_logButton->setObjectName(QStringLiteral("logButton"));
+    m_logButton->setAccessibleName(tr("Follow the selected %1 pod's log").arg(Core::colorName(color)));
+    m_logButton->setToolTip(tr("Follow the selected pod's log, as kubectl logs -f does"));
+    connect(m_logButton, &QPushButton::clicked, this, &EnvironmentPanel::requestLog);
+    auto *podButtons = new QHBoxLayout;
+    podButtons->addWidget(m_warnings, 1);
+    podButtons->addWidget(m_eventsButton);
+    podButtons->addWidget(m_logButton);
+
     auto *layout = new QGridLayout(this);
     layout->setContentsMargins(14, 10, 14, 12);
     layout->setVerticalSpacing(6);
@@ -68,7 +104,9 @@ EnvironmentPanel::EnvironmentPanel(Core::Color color, QWidget *parent) : QFrame(
     layout->addWidget(m_readiness, 3, 0, 1, 2);
     layout->addWidget(m_status, 4, 0, 1, 2);
     layout->addWidget(m_metrics, 5, 0, 1, 2);
-    layout->setRowStretch(6, 1);
+    layout->addWidget(m_pods, 6, 0, 1, 2);
+    layout->addLayout(podButtons, 7, 0, 1, 2);
+    layout->setRowStretch(8, 1);
     clear();
 }
 
@@ -82,6 +120,88 @@ void EnvironmentPanel::clear()
     m_readiness->setValue(0);
     m_status->clear();
     m_metrics->clear();
+    m_pods->clear();
+    m_warnings->clear();
+    m_eventsButton->setEnabled(false);
+    m_logButton->setEnabled(false);
+}
+
+void EnvironmentPanel::setPods(const Core::EnvironmentPods &pods)
+{
+    const QString selected = m_pods->currentItem() ? m_pods->currentItem()->text(0) : QString();
+    m_pods->clear();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const Core::PodInfo &pod : pods.pods) {
+        auto *item =
+            new QTreeWidgetItem(m_pods, {pod.name, QStringLiteral("%1/%2").arg(pod.readyContainers).arg(pod.containers),
+                                         QString::number(pod.restarts), Core::shortAge(pod.created, now), pod.node});
+        item->setToolTip(
+            0, tr("%1 · %2 · containers: %3").arg(pod.name, pod.phase, pod.containerNames.join(QStringLiteral(", "))));
+        if (!pod.ready()) {
+            item->setForeground(1, Theme::waiting(palette()));
+        }
+        if (pod.restarts > 0) {
+            item->setForeground(2, Theme::danger(palette()));
+        }
+        if (pod.name == selected) {
+            m_pods->setCurrentItem(item);
+        }
+    }
+    if (!m_pods->currentItem() && m_pods->topLevelItemCount() > 0) {
+        m_pods->setCurrentItem(m_pods->topLevelItem(0));
+    }
+    m_logButton->setEnabled(m_pods->topLevelItemCount() > 0);
+    m_eventsButton->setEnabled(true);
+    QPalette warningPalette = m_warnings->palette();
+    if (!pods.warningsProblem.isEmpty()) {
+        m_warnings->setText(tr("Events not read: %1").arg(pods.warningsProblem));
+        warningPalette.setColor(QPalette::WindowText, Theme::secondaryText(palette()));
+    } else if (pods.warnings.isEmpty()) {
+        m_warnings->setText(tr("No Warning events"));
+        warningPalette.setColor(QPalette::WindowText, Theme::secondaryText(palette()));
+    } else {
+        const Core::HistoryEntry &last = pods.warnings.front();
+        const QString count =
+            pods.warnings.size() == 1 ? tr("1 Warning event") : tr("%1 Warning events").arg(pods.warnings.size());
+        m_warnings->setText(tr("%1, the last %2 ago: %3").arg(count, Core::shortAge(last.time, now), last.action));
+        warningPalette.setColor(QPalette::WindowText, Theme::danger(palette()));
+    }
+    m_warnings->setPalette(warningPalette);
+}
+
+void EnvironmentPanel::setPodsError(const QString &message)
+{
+    m_pods->clear();
+    m_warnings->setText(tr("Pods not read: %1").arg(message));
+    m_logButton->setEnabled(false);
+    m_eventsButton->setEnabled(false);
+}
+
+void EnvironmentPanel::requestLog()
+{
+    if (const QTreeWidgetItem *item = m_pods->currentItem()) {
+        Q_EMIT logRequested(item->text(0));
+    }
+}
+
+int EnvironmentPanel::podCount() const
+{
+    return m_pods->topLevelItemCount();
+}
+
+QString EnvironmentPanel::podText(int row) const
+{
+    const QTreeWidgetItem *item = m_pods->topLevelItem(row);
+    QStringList cells;
+    for (int column = 0; item && column < item->columnCount(); ++column) {
+        cells << item->text(column);
+    }
+    return cells.join(QStringLiteral(" | "));
+}
+
+QString EnvironmentPanel::warningsText() const
+{
+    return m_warnings->text();
 }
 
 void EnvironmentPanel::setRelease(const Core::ReleaseSnapshot &release)

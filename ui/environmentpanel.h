@@ -1,17 +1,21 @@
 #pragma once
 
 #include "core/metricpoint.h"
+#include "core/pods.h"
 #include "core/release.h"
 
 #include <QFrame>
 
 class QLabel;
 class QProgressBar;
+class QPushButton;
+class QTreeWidget;
 
 namespace Curtain::Ui {
 
 // One environment of the selected release (blue or green): version, replicas, traffic share, role,
-// rollout state and the latest metrics.
+// rollout state, the latest metrics, and its pods (ready, restarts, age, node) with the way to their
+// Warning events and a pod's log.
 class EnvironmentPanel final : public QFrame
 {
     Q_OBJECT
@@ -22,8 +26,18 @@ public:
     void setRelease(const Core::ReleaseSnapshot &release);
     void setMetrics(const Core::MetricPoint &point);
     void clear();
+    void setPods(const Core::EnvironmentPods &pods);
+    void setPodsError(const QString &message);
+    int podCount() const;
+    QString podText(int row) const; // "name | ready | restarts | age | node", for tests
+    QString warningsText() const;
+
+Q_SIGNALS:
+    void logRequested(const QString &pod);
+    void eventsRequested();
 
 private:
+    void requestLog();
     Core::Color m_color;
     QLabel *m_title;
     QLabel *m_role;
@@ -33,6 +47,10 @@ private:
     QProgressBar *m_readiness;
     QLabel *m_status;
     QLabel *m_metrics;
+    QTreeWidget *m_pods;
+    QLabel *m_warnings;
+    QPushButton *m_eventsButton;
+    QPushButton *m_logButton;
 };
 
 } // namespace Curtain::Ui

@@ -232,6 +232,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
         }
     });
     buildMenus();
+    connectPods();
     m_list->setFocus(); // where the window starts: the arrow keys pick a release
     m_chartTimer.setInterval(1000);
     connect(&m_chartTimer, &QTimer::timeout, this, &MainWindow::refreshCharts);
@@ -276,6 +277,9 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
     }
     m_engine = engine;
     m_history = Models::MetricHistory();
+    m_actionTimes.clear();
+    m_historyShownFor = {};
+    closeLogs();
     m_model->setReleases({});
     m_inFlight = 0;
     m_lastAction->clear();
@@ -523,6 +527,15 @@ void MainWindow::showSelected()
     m_plan->setRelease(rollout ? nullptr : release, m_drivenHere.contains(release->key()));
     m_rollout->setRelease(release);
     m_rollout->setBusy(m_inFlight > 0);
+    if (std::exchange(m_historyShownFor, release->key()) != release->key()) {
+        loadHistory(); // the chart marks, and the History window if it is open, follow the selection
+        for (EnvironmentPanel *panel : {m_blue, m_green}) {
+            if (release->environment(panel == m_blue ? Core::Color::Blue : Core::Color::Green).present) {
+                panel->setPods({}); // not the last release's pods while this one's are read
+            }
+        }
+        loadPods();
+    }
     Q_EMIT releaseShown(release->key());
 }
 
@@ -555,6 +568,9 @@ void MainWindow::refreshCharts()
                         minutes(m_history.points(m_selected, Core::Color::Green, Series::ErrorRatio, now)));
     m_latency->setSeries(minutes(m_history.points(m_selected, Core::Color::Blue, Series::P99Latency, now)),
                          minutes(m_history.points(m_selected, Core::Color::Green, Series::P99Latency, now)));
+    const QList<double> marks = actionMarks(now);
+    m_errors->setMarkers(marks);
+    m_latency->setMarkers(marks);
 }
 
 } // namespace Curtain::Ui

@@ -12,6 +12,7 @@
 #include <QSet>
 #include <QTimer>
 
+#include <array>
 #include <functional>
 #include <optional>
 
@@ -32,6 +33,7 @@ namespace Curtain::Ui {
 class ActionBar;
 class EnvironmentPanel;
 class FailureBanner;
+class HistoryWindow;
 class MetricChart;
 class PlanPanel;
 class RolloutPanel;
@@ -68,6 +70,7 @@ public:
     QString lastActionText() const;
     QString failureText() const;      // the failed-action banner on the selected release; empty when none shows
     QString rollbackMarkText() const; // the automatic-rollback mark on the selected release; empty when none shows
+    HistoryWindow *historyWindow() const { return m_historyWindow; } // null until History is first opened
     PlanPanel *planPanel() const { return m_plan; }
     RolloutPanel *rolloutPanel() const { return m_rollout; }
 
@@ -100,6 +103,14 @@ private:
     void buildMenus();
     void stepWeight(int direction); // the next preset weight up (+1) or down (-1)
     void showShortcuts();
+    void showHistory();
+    void loadHistory();                            // the selected release's history, into the window and the charts
+    QList<double> actionMarks(qint64 nowMs) const; // the selected release's actions, in minutes before now
+    void connectPods();
+    void loadPods(); // both panels' pods and Warning events, for the selected release
+    void showWarnings(Core::Color color);
+    void openLog(const QString &namespaceName, const QString &pod);
+    void closeLogs();
     void showRollbackMark(); // the selected release's automatic rollback, until acknowledged
     void acknowledgeRollback();
     const Core::ReleaseSnapshot *current() const;
@@ -135,6 +146,14 @@ private:
     QHash<Core::ReleaseKey, FailedAction> m_failures;
     QSet<Core::ReleaseKey> m_drivenHere; // releases whose plan this window started
     void startPlan(const Core::Plan &plan);
+    QTimer m_podsTimer;
+    std::array<quint64, 2> m_podsAsked{}; // blue, green
+    std::array<Core::EnvironmentPods, 2> m_pods;
+    HistoryWindow *m_historyWindow = nullptr;
+    QTimer m_historyTimer;
+    quint64 m_historyAsked = 0;
+    Core::ReleaseKey m_historyShownFor; // the release whose history was last asked for on selection
+    QHash<Core::ReleaseKey, QList<QDateTime>> m_actionTimes;
     QSplitter *m_splitter = nullptr;
     bool m_rememberLayout = false; // set by restoreLayout() unless the size was given
     QLabel *m_cluster;

@@ -90,6 +90,7 @@ void MainWindow::run(Core::ActionRequest request)
             m_rollout->setBusy(m_inFlight > 0);
             const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
             const Core::ReleaseKey release = Core::ReleaseKey::fromString(request.release);
+            loadHistory(); // the action's own record: a mark on the charts, a row in History
             if (result.ok()) {
                 m_failures.remove(release); // resolved: a retry, or a later action, went through
                 showFailure();

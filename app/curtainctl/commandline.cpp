@@ -24,6 +24,9 @@ Commands:
   contexts                 list the kubeconfig contexts (and demo); * marks the current one
   releases                 list every release: strategy, stable and candidate, weight, health
   status RELEASE           one release in detail, with what may be done to it now
+  history RELEASE          who did what to the release, newest first: every action Curtain took
+                           (this machine's journal) and the cluster's Events on its route and
+                           workloads, Curtain's from every console and the controllers'
   set-weight RELEASE N     send N % of traffic (0–100) to the candidate (weighted routes only)
   promote RELEASE          the candidate becomes stable and takes 100 %
   flip RELEASE             all traffic to the other environment, in one write
@@ -51,6 +54,9 @@ Argo Rollouts (the same requests as kubectl argo rollouts; the controller moves 
                            get shows it; no cluster needed
 
 RELEASE is a name, or NAMESPACE/NAME when the name exists in several namespaces.
+
+Every action is recorded as an Event on the release's route (with the user the cluster names) and
+in a hash-chained journal in the user's state directory ($CURTAIN_JOURNAL to choose another file).
 
 Exit codes: 0 success (run: promoted), 1 action refused or failed (run: rolled back or stopped),
 2 usage error (or a bad plan), 3 cluster unreachable or authentication failed, 4 run: held until the
@@ -234,6 +240,12 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
         }
         inv.command = Command::Status;
         inv.release = positional[0];
+    } else if (command == QLatin1String("history")) {
+        if (!needs(1, QStringLiteral("RELEASE"))) {
+            return std::nullopt;
+        }
+        inv.command = Command::History;
+        inv.release = positional[0];
     } else if (command == QLatin1String("set-weight")) {
         if (!needs(2, QStringLiteral("RELEASE N"))) {
             return std::nullopt;
@@ -266,8 +278,9 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
         }
         inv.action.revision = inv.revision;
     } else {
-        *error = QStringLiteral("unknown command \"%1\"; commands: contexts, releases, status, set-weight, promote, "
-                                "flip, rollback, run, inspect, abort, retry, pause, resume, restart, undo, set-image")
+        *error = QStringLiteral(
+                     "unknown command \"%1\"; commands: contexts, releases, status, history, set-weight, promote, "
+                     "flip, rollback, run, inspect, abort, retry, pause, resume, restart, undo, set-image")
                      .arg(Core::shown(command));
         return std::nullopt;
     }

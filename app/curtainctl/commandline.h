@@ -9,7 +9,7 @@
 
 namespace Curtain::Ctl {
 
-enum class Command { Contexts, Releases, Status, Action, Run, Inspect };
+enum class Command { Contexts, Releases, Status, Action, Run, Inspect, History };
 enum class OutputFormat { Table, Json };
 
 struct Invocation

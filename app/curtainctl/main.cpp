@@ -6,6 +6,7 @@
 
 #include "core/displaytext.h"
 #include "engine/clusterselection.h"
+#include "engine/journal.h"
 #include "engine/planfile.h"
 #include "engine/releaseengine.h"
 #include "engine/session.h"
@@ -310,6 +311,45 @@ int runPlan(Engine::ReleaseEngine *engine, const Ctl::Invocation &invocation, co
 
 } // namespace
 
+// The Events an action or a plan wrote are sent while the command reports; give them a moment to
+// be answered before the process (and its connection) ends. They are best-effort: never an error.
+void waitForAudit(Engine::ReleaseEngine *engine)
+{
+    const QFuture<Core::Done> settled = engine->auditSettled();
+    QEventLoop loop;
+    QFutureWatcher<Core::Done> watcher;
+    QObject::connect(&watcher, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(5'000, &loop, &QEventLoop::quit);
+    watcher.setFuture(settled);
+    if (!settled.isFinished()) {
+        loop.exec();
+    }
+}
+
+int history(Engine::ReleaseEngine *engine, const Ctl::Invocation &invocation)
+{
+    const auto history =
+        await(engine->history(invocation.release), clusterWaitMs(engine), QStringLiteral("reading the history"));
+    if (!history.ok()) {
+        return report(history.error(), invocation.format);
+    }
+    const Core::ReleaseHistory &found = history.value();
+    if (!found.journalProblem.isEmpty()) {
+        writeError(QStringLiteral("the journal %1 was tampered with or damaged: %2")
+                       .arg(Engine::Journal::defaultPath(), found.journalProblem),
+                   QStringLiteral("curtainctl: warning: "));
+    }
+    if (!found.clusterProblem.isEmpty()) {
+        writeError(QStringLiteral("the cluster's Events could not be read (%1); showing this machine's journal only")
+                       .arg(found.clusterProblem),
+                   QStringLiteral("curtainctl: warning: "));
+    }
+    writeOut(invocation.format == Ctl::OutputFormat::Json
+                 ? Ctl::historyJson(invocation.release, found, Engine::Journal::defaultPath())
+                 : Ctl::historyTable(found));
+    return Ctl::Success;
+}
+
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
@@ -384,6 +424,8 @@ int main(int argc, char *argv[])
         } else if (invocation->command == Ctl::Command::Releases) {
             writeOut(invocation->format == Ctl::OutputFormat::Json ? Ctl::releasesJson(synced.value())
                                                                    : Ctl::releasesTable(synced.value()));
+        } else if (invocation->command == Ctl::Command::History) {
+            code = history(engine, *invocation);
         } else if (invocation->command == Ctl::Command::Status) {
             // Resolve the name the same way actions do, so errors read the same.
             const Core::ReleaseSnapshot *found = nullptr;
@@ -428,6 +470,7 @@ int main(int argc, char *argv[])
                 code = outcome.value().confirmed ? code : int(Ctl::NotConfirmed);
             }
         }
+        waitForAudit(engine);
     }
     return code;
 }

@@ -1,9 +1,12 @@
 #include "output.h"
 
+#include "core/displaytext.h"
 #include "core/rolloutcontrol.h"
 #include "inspect.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 
 #include <nlohmann/json.hpp>
 
@@ -261,6 +264,39 @@ QString errorJson(const Core::Error &error)
         e["httpStatus"] = error.httpStatus;
     }
     return fromJson({{"ok", false}, {"error", e}});
+}
+
+QString historyTable(const Core::ReleaseHistory &history)
+{
+    if (history.entries.isEmpty()) {
+        return QStringLiteral("No history yet: no action through Curtain on this machine, and no Event on the "
+                              "release's route or workloads.\n");
+    }
+    QList<QStringList> rows{{QStringLiteral("TIME"), QStringLiteral("WHO"), QStringLiteral("ACTION"),
+                             QStringLiteral("RESULT"), QStringLiteral("VIA"), QStringLiteral("WHAT")}};
+    for (const Core::HistoryEntry &entry : history.entries) {
+        rows.append({entry.time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                     Core::shown(entry.actor, 40), Core::shown(entry.action, 40),
+                     entry.outcome.isEmpty() ? QStringLiteral("-") : entry.outcome, Core::shown(entry.via, 30),
+                     Core::shown(entry.note, 300)});
+    }
+    return table(rows);
+}
+
+QString historyJson(const QString &release, const Core::ReleaseHistory &history, const QString &journalPath)
+{
+    QJsonArray entries;
+    for (const Core::HistoryEntry &entry : history.entries) {
+        entries.append(entry.toJson());
+    }
+    const QJsonObject journal{{QStringLiteral("path"), journalPath},
+                              {QStringLiteral("intact"), history.journalProblem.isEmpty()},
+                              {QStringLiteral("problem"), history.journalProblem}};
+    return QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("release"), release},
+                                                       {QStringLiteral("journal"), journal},
+                                                       {QStringLiteral("clusterProblem"), history.clusterProblem},
+                                                       {QStringLiteral("entries"), entries}})
+                                 .toJson(QJsonDocument::Indented));
 }
 
 } // namespace Curtain::Ctl

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/action.h"
+#include "core/history.h"
 #include "core/release.h"
 
 #include <QString>
@@ -25,5 +26,8 @@ QString releasesJson(const Core::ReleaseSnapshots &releases);
 QString releaseJson(const Core::ReleaseSnapshot &release);
 QString outcomeJson(const Core::ActionOutcome &outcome);
 QString errorJson(const Core::Error &error);
+// A release's history, newest first: when, who, what, the result, through what, and what changed.
+QString historyTable(const Core::ReleaseHistory &history);
+QString historyJson(const QString &release, const Core::ReleaseHistory &history, const QString &journalPath);
 
 } // namespace Curtain::Ctl

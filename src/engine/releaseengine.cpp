@@ -1,7 +1,9 @@
 #include "engine/releaseengine.h"
 
+#include "engine/auditor.h"
 #include "engine/clustercache.h"
 #include "engine/permissions.h"
+#include "engine/podreader.h"
 #include "engine/rolloutdriver.h"
 #include "engine/routeaction.h"
 
@@ -11,11 +13,13 @@
 #include "adapters/clusterview.h"
 #include "adapters/conventions.h"
 #include "adapters/routeadapter.h"
+#include "kube/apinames.h"
 #include "kube/kubeclient.h"
 #include "metrics/scrapesource.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QPromise>
 
 namespace Curtain::Engine {
@@ -37,6 +41,7 @@ void registerMetaTypes()
     qRegisterMetaType<Core::DataFreshness>();
     qRegisterMetaType<Core::PlanProgress>();
     qRegisterMetaType<Core::Judgement>();
+    qRegisterMetaType<quint64>();
 }
 
 } // namespace
@@ -45,7 +50,8 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
     : QObject(parent), m_endpoint(endpoint), m_http(http),
       m_client(new Kube::KubeClient(http, std::move(endpoint), this)),
       m_cache(new ClusterCache(m_client, m_endpoint.namespaceName, {}, this)),
-      m_permissions(new Permissions(m_client, this)), m_rebuild(this), m_recheck(this)
+      m_permissions(new Permissions(m_client, this)), m_auditor(new Auditor(m_client, m_endpoint, this)),
+      m_rebuild(this), m_recheck(this)
 {
     registerMetaTypes();
     m_rebuild.setSingleShot(true);
@@ -77,6 +83,9 @@ ReleaseEngine::~ReleaseEngine()
 {
     // Plans, drivers, actions, metrics and the cache's informers all talk through the client:
     // they go first (QObject would delete children in creation order, the client first).
+    for (const quint64 stream : std::as_const(m_logStreams)) {
+        m_client->stopWatch(stream); // their handlers point at this engine
+    }
     const QObjectList children = this->children();
     for (QObject *child : children) {
         if (child != m_client && child != &m_rebuild && child != &m_recheck) {
@@ -98,6 +107,106 @@ void ReleaseEngine::startOnThread()
     }
     m_recheck.start();
     m_cache->start();
+    m_auditor->start();
+}
+
+QFuture<Core::Done> ReleaseEngine::auditSettled()
+{
+    auto promise = std::make_shared<QPromise<Core::Done>>();
+    promise->start();
+    QFuture<Core::Done> future = promise->future();
+    QMetaObject::invokeMethod(this, [this, promise] {
+        Core::onFinished(m_auditor->settled(), this, [promise](Core::Done) {
+            promise->addResult(Core::Done{});
+            promise->finish();
+        });
+    });
+    return future;
+}
+
+QFuture<Result<Core::EnvironmentPods>> ReleaseEngine::pods(const QString &release, Core::Color color)
+{
+    auto promise = std::make_shared<QPromise<Result<Core::EnvironmentPods>>>();
+    promise->start();
+    QFuture<Result<Core::EnvironmentPods>> future = promise->future();
+    QMetaObject::invokeMethod(this, [this, release, color, promise] {
+        Core::Error error;
+        const ReleaseSnapshot *found = findRelease(release, &error);
+        if (!found) {
+            promise->addResult(error);
+            promise->finish();
+            return;
+        }
+        Core::onFinished(readEnvironmentPods(m_client, *found, color, this), this,
+                         [promise](const Result<Core::EnvironmentPods> &pods) {
+                             promise->addResult(pods);
+                             promise->finish();
+                         });
+    });
+    return future;
+}
+
+quint64 ReleaseEngine::followLog(const QString &namespaceName, const QString &pod, int tailLines)
+{
+    const quint64 id = m_nextLog++;
+    QMetaObject::invokeMethod(this, [this, id, namespaceName, pod, tailLines] {
+        for (const auto &[name, problem] : {std::pair{namespaceName, Kube::namespaceProblem(namespaceName)},
+                                            std::pair{pod, Kube::objectNameProblem(pod)}}) {
+            if (!problem.isEmpty()) {
+                Q_EMIT logEnded(id, QStringLiteral("\"%1\" is not a valid name: %2").arg(Core::shown(name), problem));
+                return;
+            }
+        }
+        const QString path = QStringLiteral("/api/v1/namespaces/%1/pods/%2/log").arg(namespaceName, pod);
+        const Net::StreamId stream = m_client->streamText(
+            path,
+            {{QStringLiteral("follow"), QStringLiteral("true")},
+             {QStringLiteral("tailLines"), QString::number(tailLines)}},
+            // The cancel a destructor sends is queued: a slice already on its way must find no engine.
+            [engine = QPointer<ReleaseEngine>(this), id](const QByteArray &chunk) {
+                if (engine) {
+                    Q_EMIT engine->logText(id, QString::fromUtf8(chunk));
+                }
+            },
+            [engine = QPointer<ReleaseEngine>(this), id](const Result<Core::Done> &end) {
+                if (engine) {
+                    engine->m_logStreams.remove(id);
+                    Q_EMIT engine->logEnded(id, end.ok() ? QString() : end.error().message);
+                }
+            });
+        m_logStreams.insert(id, stream);
+    });
+    return id;
+}
+
+void ReleaseEngine::stopLog(quint64 id)
+{
+    QMetaObject::invokeMethod(this, [this, id] {
+        if (const auto stream = m_logStreams.take(id)) {
+            m_client->stopWatch(stream);
+        }
+    });
+}
+
+QFuture<Result<Core::ReleaseHistory>> ReleaseEngine::history(const QString &release)
+{
+    auto promise = std::make_shared<QPromise<Result<Core::ReleaseHistory>>>();
+    promise->start();
+    QFuture<Result<Core::ReleaseHistory>> future = promise->future();
+    QMetaObject::invokeMethod(this, [this, release, promise] {
+        Core::Error error;
+        const ReleaseSnapshot *found = findRelease(release, &error);
+        if (!found) {
+            promise->addResult(error);
+            promise->finish();
+            return;
+        }
+        Core::onFinished(m_auditor->history(*found), this, [promise](const Core::ReleaseHistory &history) {
+            promise->addResult(history);
+            promise->finish();
+        });
+    });
+    return future;
 }
 
 void ReleaseEngine::republish()
@@ -265,8 +374,10 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
 {
     // Publish what the action leaves in the cache before its verdict, so whoever shows the verdict
     // already has the snapshot that goes with it.
-    auto finish = [this, promise](const Result<ActionOutcome> &result) {
+    auto finish = [this, promise, request](const Result<ActionOutcome> &result) {
         rebuild();
+        Core::Error ignored;
+        m_auditor->recordAction(request, findRelease(request.release, &ignored), result);
         promise->addResult(result);
         promise->finish();
     };
@@ -385,7 +496,9 @@ QFuture<Result<Core::PlanProgress>> ReleaseEngine::runPlan(const QString &releas
         auto *runner = new PlanRunner(this, m_client, m_http, given, plan, options, this);
         m_runners.insert(release, runner);
         connect(runner, &PlanRunner::updated, this,
-                [this, release](const Core::PlanProgress &progress, const Core::Judgement &judgement) {
+                [this, release, last = std::make_shared<std::optional<std::pair<int, Core::PlanState>>>()](
+                    const Core::PlanProgress &progress, const Core::Judgement &judgement) {
+                    recordPlanProgress(release, progress, *last);
                     Q_EMIT planUpdated(release, progress, judgement);
                 });
         connect(runner, &PlanRunner::finished, this,
@@ -398,6 +511,43 @@ QFuture<Result<Core::PlanProgress>> ReleaseEngine::runPlan(const QString &releas
         runner->start();
     });
     return future;
+}
+
+// A plan's history: its start, each step it moves to, and how it ends, with the judge's words.
+void ReleaseEngine::recordPlanProgress(const QString &release, const Core::PlanProgress &progress,
+                                       std::optional<std::pair<int, Core::PlanState>> &last)
+{
+    const std::pair<int, Core::PlanState> now{progress.step, progress.state};
+    if (last == now) {
+        return;
+    }
+    const bool started = !last.has_value();
+    last = now;
+    Core::Error ignored;
+    const ReleaseSnapshot *found = findRelease(release, &ignored);
+    if (!found) {
+        return;
+    }
+    const QString state = Core::planStateName(progress.state);
+    const int steps = int(progress.plan.steps.size());
+    QString note = QStringLiteral("%1: step %2 of %3")
+                       .arg(progress.plan.name.isEmpty() ? QStringLiteral("plan") : progress.plan.name)
+                       .arg(std::min(progress.step + 1, steps))
+                       .arg(steps);
+    if (!progress.reason.isEmpty()) {
+        note += QStringLiteral(" — ") + progress.reason;
+    }
+    if (Core::isFinal(progress.state)) {
+        QString verdict = QStringLiteral("Plan");
+        for (const QString &word : state.split(QLatin1Char(' '))) {
+            verdict += word.left(1).toUpper() + word.mid(1); // "rolled back" → PlanRolledBack
+        }
+        const bool bad = progress.state != Core::PlanState::Promoted;
+        m_auditor->recordPlan(*found, verdict, state, progress.outcome.isEmpty() ? note : progress.outcome, bad);
+    } else {
+        m_auditor->recordPlan(*found, started ? QStringLiteral("PlanStarted") : QStringLiteral("PlanStep"), state, note,
+                              false);
+    }
 }
 
 void ReleaseEngine::resumePlan(const QString &release)

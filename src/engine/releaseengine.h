@@ -4,9 +4,11 @@
 #include "core/clusterdescription.h"
 #include "core/clusterendpoint.h"
 #include "core/freshness.h"
+#include "core/history.h"
 #include "core/judge.h"
 #include "core/metricpoint.h"
 #include "core/plan.h"
+#include "core/pods.h"
 #include "core/release.h"
 #include "engine/connectionstate.h"
 #include "engine/planrunner.h"
@@ -18,6 +20,7 @@
 #include <QPromise>
 #include <QTimer>
 
+#include <atomic>
 #include <memory>
 
 namespace Curtain::Kube {
@@ -32,6 +35,7 @@ class ScrapeSource;
 
 namespace Curtain::Engine {
 
+class Auditor;
 class ClusterCache;
 class Permissions;
 
@@ -70,6 +74,17 @@ public:
     // reason it could not start. Progress arrives through planUpdated.
     QFuture<Core::Result<Core::PlanProgress>> runPlan(const QString &release, const Core::Plan &plan,
                                                       const PlanOptions &options);
+    // Resolves when every Event written so far was answered: wait for it before the process ends
+    // (thread-safe).
+    QFuture<Core::Done> auditSettled();
+    // The release's history: this machine's journal and the cluster's Events (thread-safe).
+    QFuture<Core::Result<Core::ReleaseHistory>> history(const QString &release);
+    // What runs one environment of a release: its pods and their Warning events (thread-safe).
+    QFuture<Core::Result<Core::EnvironmentPods>> pods(const QString &release, Core::Color color);
+    // Follows a pod's log as `kubectl logs -f --tail N` does: text arrives through logText(id, …)
+    // until stopLog(id) or the stream ends (logEnded, with the error when it failed). Thread-safe.
+    quint64 followLog(const QString &namespaceName, const QString &pod, int tailLines);
+    void stopLog(quint64 id);
     // Saves a plan on the release's route (annotation curtain.dev/plan) for every console; thread-safe.
     QFuture<Core::Result<Core::Done>> savePlan(const QString &release, const Core::Plan &plan);
     void resumePlan(const QString &release);                   // thread-safe: a human ends a pause
@@ -98,6 +113,8 @@ Q_SIGNALS:
     void cacheReset(const QString &detail);
     void metricsUpdated(const Curtain::Core::ReleaseMetrics &metrics);
     void metricsFailed(const QString &release, const QString &message);
+    void logText(quint64 id, const QString &text);
+    void logEnded(quint64 id, const QString &error); // empty: the server ended the stream
     void planUpdated(const QString &release, const Curtain::Core::PlanProgress &progress,
                      const Curtain::Core::Judgement &judgement);
 
@@ -115,7 +132,10 @@ private:
     void performOnRollout(const Core::ActionRequest &request, const Core::ReleaseSnapshot &before,
                           const std::function<void(const Core::Result<Core::ActionOutcome> &)> &finish);
     void applyFreshness(Core::ReleaseSnapshot &release) const;
-    QString runnerKey(const QString &release) const; // namespace/name of the release `release` names
+    QString runnerKey(const QString &release) const;
+    void recordPlanProgress(
+        const QString &release, const Core::PlanProgress &progress,
+        std::optional<std::pair<int, Core::PlanState>> &last); // namespace/name of the release `release` names
 
     Core::ClusterEndpoint m_endpoint;
     Net::HttpClient *m_http;
@@ -124,6 +144,7 @@ private:
     Kube::KubeClient *m_client;
     ClusterCache *m_cache;
     Permissions *m_permissions;
+    Auditor *m_auditor;
     QHash<QString, PlanRunner *> m_runners; // by release, while a plan runs here
     Metrics::ScrapeSource *m_metrics = nullptr;
     QTimer m_rebuild;
@@ -133,6 +154,8 @@ private:
     static constexpr int syncDeadlineMs = 20'000;
     Core::ReleaseSnapshots m_releases;
     QList<std::shared_ptr<QPromise<Core::Result<Core::ReleaseSnapshots>>>> m_syncWaiters;
+    std::atomic<quint64> m_nextLog{1};
+    QHash<quint64, quint64> m_logStreams; // followLog id → the client's stream
 };
 
 } // namespace Curtain::Engine

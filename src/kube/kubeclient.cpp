@@ -319,6 +319,30 @@ QFuture<Result<Json>> KubeClient::create(const QString &collectionPath, const QB
     return send(r).then([what](const Result<HttpResponse> &reply) { return parseJsonReply(reply, what); });
 }
 
+Net::StreamId KubeClient::streamText(const QString &path, const QList<QPair<QString, QString>> &query,
+                                     std::function<void(const QByteArray &)> onText,
+                                     std::function<void(const Core::Result<Core::Done> &)> onClosed)
+{
+    Net::HttpRequest r = request("GET", path, query);
+    r.timeoutMs = 0; // the server ends the stream, or the reader stops it
+    r.headers.removeIf([](const auto &header) { return header.first == "Accept"; });
+    r.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("text/plain, */*")});
+    const QString what = QStringLiteral("GET %1").arg(path);
+    Net::StreamHandlers stream; // onData sees 2xx bodies only: an error's Status is not log text
+    stream.onData = [onText](const QByteArray &chunk) { onText(chunk); };
+    stream.onFinished = [onClosed, what](const Result<HttpResponse> &end) {
+        if (!end.ok()) {
+            return onClosed(end.error());
+        }
+        if (end.value().status / 100 != 2) {
+            return onClosed(apiError(end.value().status, end.value().body, what));
+        }
+        onClosed(Core::Done{});
+    };
+    authorize(r, m_credentials->cached());
+    return m_http->openStream(r, std::move(stream));
+}
+
 Net::StreamId KubeClient::watch(const QString &collectionPath, const QString &labelSelector,
                                 const QString &resourceVersion, WatchHandlers handlers, int timeoutSeconds)
 {

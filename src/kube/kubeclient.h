@@ -66,6 +66,11 @@ public:
     Net::StreamId watch(const QString &collectionPath, const QString &labelSelector, const QString &resourceVersion,
                         WatchHandlers handlers, int timeoutSeconds = 300);
     void stopWatch(Net::StreamId id);
+    // A text stream, as `kubectl logs -f` reads a pod's log: `onText` for every chunk as it comes,
+    // `onClosed` when the server ends it (ok) or it fails. Stop it with stopWatch.
+    Net::StreamId streamText(const QString &path, const QList<QPair<QString, QString>> &query,
+                             std::function<void(const QByteArray &)> onText,
+                             std::function<void(const Core::Result<Core::Done> &)> onClosed);
 
     QString url(const QString &path, const QList<QPair<QString, QString>> &query = {}) const;
 

@@ -4,9 +4,12 @@
 #include "charts/metricchart.h"
 #include "confirmmovedialog.h"
 #include "engine/releaseengine.h"
+#include "environmentpanel.h"
+#include "historywindow.h"
 #include "mainwindow.h"
 #include "models/releaselistmodel.h"
 #include "planpanel.h"
+#include "podlogwindow.h"
 #include "sim/democluster.h"
 
 #include "guitestbase.h"
@@ -270,6 +273,73 @@ private Q_SLOTS:
         QTRY_VERIFY(!child<QPushButton>("rollbackButton")->isEnabled()); // nothing left to roll back
         QVERIFY2(!text("weightState", "weightSlider").contains(QStringLiteral("applied 25 %")),
                  qPrintable(text("weightState", "weightSlider"))); // no claim about a state that is gone
+    }
+
+    // Who did what, in the console: the action just taken is History's newest row, with the user
+    // the cluster names, and the charts carry a mark where it happened.
+    void history_showsEachActionWithItsActorAndMarksTheCharts()
+    {
+        waitForReleases();
+        clickAndConfirm("preset25");
+        QTRY_COMPARE(api()->catalogWeights(), std::make_pair(75LL, 25LL));
+        QTest::keyClick(window(), Qt::Key_H, Qt::ControlModifier);
+        Ui::HistoryWindow *history = window()->historyWindow();
+        QVERIFY(history);
+        QTRY_VERIFY(history->isVisible());
+        QTRY_VERIFY(history->rowCount() >= 1);
+        const QString set = history->rowText(0);
+        for (const char *expected : {"curtain-sim-user", "SetWeight", "applied", "green 0 % → 25 %"}) {
+            QVERIFY2(set.contains(QString::fromUtf8(expected)), qPrintable(set));
+        }
+        QCOMPARE(history->warningText(), QString());
+        const auto *errors = window()->findChild<Ui::MetricChart *>(QStringLiteral("errorChart"));
+        QVERIFY(errors);
+        QTRY_COMPARE(errors->markerCount(), 1);
+
+        window()->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window()));
+        click("rollbackButton");
+        QTRY_COMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
+        QTRY_VERIFY2(history->rowText(0).contains(QLatin1String("Rollback")), qPrintable(history->rowText(0)));
+        QCOMPARE(history->rowCount(), 2);
+        QTRY_COMPARE(errors->markerCount(), 2);
+        history->resize(1000, 360);
+        Test::saveScreenshot(history, QStringLiteral("curtain-history"));
+    }
+
+    // When green fails, its pods, their Warning events and a log that follows: the first things a
+    // release engineer looks at, in the panel of the failing version.
+    void pods_listTheirWarningsAndALogThatFollows()
+    {
+        waitForReleases();
+        auto *green = window()->findChild<Ui::EnvironmentPanel *>(QStringLiteral("greenPanel"));
+        QVERIFY(green);
+        QTRY_COMPARE(green->podCount(), 2);
+        for (int row = 0; row < 2; ++row) {
+            QVERIFY2(green->podText(row).startsWith(QLatin1String("catalog-green-")), qPrintable(green->podText(row)));
+            QVERIFY2(green->podText(row).contains(QLatin1String(" | 1/1 | ")), qPrintable(green->podText(row)));
+        }
+        // v2.4.0 fails 3 % of its requests: the kubelet's readiness probe says so.
+        QTRY_VERIFY_WITH_TIMEOUT(green->warningsText().contains(QLatin1String("Unhealthy")), 20'000);
+
+        clickAndConfirm("preset50");
+        QTRY_COMPARE(api()->catalogWeights(), std::make_pair(50LL, 50LL));
+        QPushButton *logButton = child<QPushButton>("logButton", "greenPanel");
+        QVERIFY(logButton && logButton->isEnabled());
+        logButton->click(); // the first pod is selected
+        Ui::PodLogWindow *log = nullptr;
+        QTRY_VERIFY((log = window()->findChild<Ui::PodLogWindow *>()) && log->isVisible());
+        QVERIFY2(log->windowTitle().contains(QLatin1String("catalog-green-")), qPrintable(log->windowTitle()));
+        QTRY_VERIFY2_WITH_TIMEOUT(log->text().contains(QLatin1String("HTTP/1.1\" 200")), qPrintable(log->statusText()),
+                                  15'000);
+        // Its 5xx lines arrive as they are served, through the followed stream.
+        QTRY_VERIFY2_WITH_TIMEOUT(log->text().contains(QLatin1String("HTTP/1.1\" 500")), qPrintable(log->statusText()),
+                                  20'000);
+        Test::saveScreenshot(log, QStringLiteral("curtain-pod-log"));
+        log->close();
+        window()->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window()));
+        Test::saveScreenshot(window(), QStringLiteral("curtain-pods-1280x800"));
     }
 
     void ctrlR_rollsBackWithoutAConfirmation()

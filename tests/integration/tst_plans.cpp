@@ -8,6 +8,9 @@
 #include "testsupport.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -93,6 +96,7 @@ private Q_SLOTS:
     void init()
     {
         m_dir = std::make_unique<QTemporaryDir>();
+        qputenv("CURTAIN_JOURNAL", m_dir->filePath(QStringLiteral("journal.jsonl")).toUtf8());
         m_sim = std::make_unique<Test::SimProcess>();
         QString error;
         QVERIFY2(m_sim->start(&error), qPrintable(error));
@@ -173,6 +177,22 @@ private Q_SLOTS:
                  qPrintable(run.out));
         QCOMPARE(weights("search"), std::make_pair(0LL, 100LL));
         QCOMPARE(annotation("search", "curtain.dev~1stable-color"), std::string("green"));
+
+        // The plan's history: its start, the weight it set, and its verdict, newest first.
+        const CtlRun history =
+            ctl({QStringLiteral("history"), QStringLiteral("search"), QStringLiteral("-o"), QStringLiteral("json")});
+        QCOMPARE(history.exitCode, 0);
+        QStringList actions;
+        for (const QJsonValue &entry :
+             QJsonDocument::fromJson(history.out.toUtf8()).object().value(QLatin1String("entries")).toArray()) {
+            if (entry.toObject().value(QLatin1String("via")).toString() == QLatin1String("plan")) {
+                actions << entry.toObject().value(QLatin1String("action")).toString();
+            }
+        }
+        QVERIFY2(actions.size() >= 3, qPrintable(actions.join(QLatin1Char(' '))));
+        QCOMPARE(actions.first(), QStringLiteral("PlanPromoted"));
+        QVERIFY2(actions.contains(QStringLiteral("SetWeight")), qPrintable(actions.join(QLatin1Char(' '))));
+        QCOMPARE(actions.last(), QStringLiteral("PlanStarted"));
     }
 
     // Prometheus as the source: the faulty canary is rolled back, with the evidence for a pipeline.

@@ -3,7 +3,8 @@
 // every kind of context (accepted, refused, unreachable, malformed) at every log level, and the
 // console starts on them. Not one of the secrets may appear in anything a user, a log or the cluster
 // could see: standard output and error, curtain-sim's request log and audit log, the objects on the
-// cluster, or any file the programs wrote under their home directory.
+// cluster (the Events Curtain writes for every action among them), or any file the programs wrote
+// under their home directory (the journal of who did what among them).
 
 #include "ctlrunner.h"
 #include "testsupport.h"
@@ -251,9 +252,10 @@ private Q_SLOTS:
         see(QStringLiteral("curtain-sim's audit log"), Test::readFile(path(QStringLiteral("audit.log"))));
         httplib::Client api("127.0.0.1", sim.port());
         api.set_bearer_token_auth(secret(QStringLiteral("token")).value.toStdString());
-        for (const char *list : {"/api/v1/events", "/api/v1/namespaces/demo/configmaps",
-                                 "/apis/coordination.k8s.io/v1/leases", "/apis/gateway.networking.k8s.io/v1/httproutes",
-                                 "/apis/argoproj.io/v1alpha1/rollouts", "/apis/apps/v1/deployments"}) {
+        for (const char *list :
+             {"/api/v1/events", "/apis/events.k8s.io/v1/events", "/api/v1/namespaces/demo/configmaps",
+              "/apis/coordination.k8s.io/v1/leases", "/apis/gateway.networking.k8s.io/v1/httproutes",
+              "/apis/argoproj.io/v1alpha1/rollouts", "/apis/apps/v1/deployments"}) {
             const auto reply = api.Get(list);
             see(QStringLiteral("the cluster's %1").arg(QString::fromLatin1(list)),
                 reply ? QByteArray::fromStdString(reply->body) : QByteArray());
@@ -283,6 +285,10 @@ private Q_SLOTS:
         QVERIFY(saw(QStringLiteral("--context file -o table releases (stdout)"), QStringLiteral("catalog")));
         QVERIFY(saw(QStringLiteral("--context wrong -o table releases (stderr)"), QStringLiteral("Unauthorized")));
         QVERIFY(saw(QStringLiteral("curtain-sim's audit log"), QStringLiteral("httproutes/catalog")));
+        // Who did what was recorded where the secrets could have gone: the journal and the Events.
+        QVERIFY(saw(QStringLiteral("journal.jsonl"), QStringLiteral("\"action\":\"SetWeight\"")));
+        QVERIFY(
+            saw(QStringLiteral("the cluster's /apis/events.k8s.io/v1/events"), QStringLiteral("curtain.dev/console")));
         QVERIFY(saw(QStringLiteral("the cluster's /apis/gateway.networking.k8s.io/v1/httproutes"),
                     QStringLiteral("catalog")));
 

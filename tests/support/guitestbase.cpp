@@ -12,6 +12,7 @@
 #include <QLineEdit>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 
 namespace Curtain::Test {
 
@@ -60,6 +61,9 @@ GuiTestBase::~GuiTestBase() = default;
 void GuiTestBase::init()
 {
     QSettings().clear(); // every function starts from the defaults
+    // …and with a journal of its own (the history of what it did, and nothing else).
+    m_journalDir = std::make_unique<QTemporaryDir>();
+    qputenv("CURTAIN_JOURNAL", m_journalDir->filePath(QStringLiteral("journal.jsonl")).toUtf8());
     auto scenario = Sim::parseScenario(Sim::builtinScenarioText());
     QVERIFY(std::holds_alternative<Sim::Scenario>(scenario));
     m_demo = std::make_unique<Sim::DemoCluster>(std::get<Sim::Scenario>(std::move(scenario)), serverOptions());

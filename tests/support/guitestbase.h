@@ -10,6 +10,8 @@
 #include <QSize>
 #include <QTest>
 
+#include <QTemporaryDir>
+
 #include <memory>
 
 namespace Curtain::Engine {
@@ -87,6 +89,7 @@ private:
     std::unique_ptr<ApiReader> m_api;
     Engine::SessionPtr m_session;
     std::unique_ptr<Ui::MainWindow> m_window;
+    std::unique_ptr<QTemporaryDir> m_journalDir;
 };
 
 } // namespace Curtain::Test

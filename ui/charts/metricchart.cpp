@@ -4,7 +4,9 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QLegendMarker>
 #include <QLineSeries>
+#include <QScatterSeries>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -17,6 +19,7 @@ struct MetricChart::Private
     QChart *chart = nullptr;
     QLineSeries *blue = nullptr;
     QLineSeries *green = nullptr;
+    QScatterSeries *actions = nullptr;
     QValueAxis *x = nullptr;
     QValueAxis *y = nullptr;
     double minimumRange = 1.0;
@@ -53,7 +56,16 @@ MetricChart::MetricChart(const QString &title, const QString &unit, double minim
     d->y->setTitleText(unit);
     d->chart->addAxis(d->x, Qt::AlignBottom);
     d->chart->addAxis(d->y, Qt::AlignLeft);
-    for (QLineSeries *series : {d->blue, d->green}) {
+    // Actions sit on the time axis as small triangles in the text colour: where the lines changed
+    // because someone acted, not because the release did.
+    d->actions = new QScatterSeries;
+    d->actions->setName(tr("action"));
+    d->actions->setMarkerShape(QScatterSeries::MarkerShapeTriangle);
+    d->actions->setMarkerSize(11);
+    d->actions->setColor(palette().color(QPalette::WindowText));
+    d->actions->setBorderColor(palette().color(QPalette::Window));
+    d->chart->addSeries(d->actions);
+    for (QXYSeries *series : std::initializer_list<QXYSeries *>{d->blue, d->green, d->actions}) {
         series->attachAxis(d->x);
         series->attachAxis(d->y);
     }
@@ -82,6 +94,23 @@ void MetricChart::setSeries(const QList<QPointF> &blue, const QList<QPointF> &gr
     }
     d->y->setRange(0, top);
     d->y->applyNiceNumbers(); // ticks at 0, 1, 2 … rather than 0, 1.37, 2.74 …
+}
+
+void MetricChart::setMarkers(const QList<double> &minutesAgo)
+{
+    QList<QPointF> points;
+    for (double x : minutesAgo) {
+        points.append({x, 0.0});
+    }
+    d->actions->replace(points);
+    for (QLegendMarker *marker : d->chart->legend()->markers(d->actions)) {
+        marker->setVisible(!points.isEmpty()); // no legend entry for marks that are not there
+    }
+}
+
+int MetricChart::markerCount() const
+{
+    return int(d->actions->count());
 }
 
 int MetricChart::pointCount() const

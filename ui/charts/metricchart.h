@@ -18,6 +18,9 @@ public:
 
     // x in minutes before now (−10 … 0), y in the chart's unit.
     void setSeries(const QList<QPointF> &blue, const QList<QPointF> &green);
+    // Marks on the time axis where someone acted on the release (minutes before now).
+    void setMarkers(const QList<double> &minutesAgo);
+    int markerCount() const;
     int pointCount() const;
     double maximumShown() const;
 

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "core/result.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace Curtain::Engine {
+
+// This machine's record of every action Curtain took, because the cluster forgets its Events after
+// about an hour. JSON lines, append-only; each line carries in "prev" the SHA-256 of the line before
+// it (the first line an empty "prev"), and a head file beside it keeps the count and the last hash,
+// so an edited, removed or cut-off line is detected. Several consoles and curtainctl runs may append
+// at once: each append holds a lock file.
+class Journal
+{
+public:
+    explicit Journal(QString path = defaultPath());
+
+    // $CURTAIN_JOURNAL when set; else the user's state directory (XDG_STATE_HOME on Linux, the
+    // application data location elsewhere, Qt 6.4 having no state location) + curtain/journal.jsonl.
+    static QString defaultPath();
+    const QString &path() const { return m_path; }
+
+    Core::Result<Core::Done> append(QJsonObject record);
+
+    struct Reading
+    {
+        QList<QJsonObject> records; // oldest first
+        // Empty when the chain holds; else where it breaks, e.g. "line 7 was changed or a line
+        // before it removed". Records are still returned: the history is shown with the warning.
+        QString problem;
+    };
+    Reading read() const;
+
+private:
+    QString m_path;
+};
+
+} // namespace Curtain::Engine
