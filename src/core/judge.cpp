@@ -471,7 +471,10 @@ Judgement Judge::judge(qint64 timeMs) const
         j.reason = text.passSentence(errors, latency);
     } else {
         j.verdict = Verdict::Hold;
-        j.reason = text.holdSentence(errors, latency, m_candidateRequests);
+        const bool warmingUp = m_candidateRequests <= 0 && m_warmCandidateRequests > 0 && m_firstCandidateTrafficMs;
+        j.reason = warmingUp ? text.warmupSentence(*m_firstCandidateTrafficMs + qint64(m_settings.warmupSeconds * 1000),
+                                                   m_settings.warmupErrorRatio, m_warmCandidateRequests)
+                             : text.holdSentence(errors, latency, m_candidateRequests);
     }
     return j;
 }

@@ -1,5 +1,7 @@
 #include "core/judgetext.h"
 
+#include <QDateTime>
+
 #include <cmath>
 
 namespace Curtain::Core {
@@ -126,6 +128,14 @@ QString JudgeText::passSentence(const MetricEvidence &errors, const MetricEviden
                                      .arg(formatCount(errors.candidateEvents), formatCount(errors.candidateRequests));
     return QStringLiteral("%1 is no worse than %2: %3, slow requests at most %4 of %2's.")
         .arg(candidate, stable, errorPart, formatRatio(std::min(latency.ratioHigh, 1e9)));
+}
+
+QString JudgeText::warmupSentence(qint64 warmEndsMs, double toleratedRatio, double warmRequests) const
+{
+    const QString at = QDateTime::fromMSecsSinceEpoch(warmEndsMs).toLocalTime().toString(QStringLiteral("HH:mm"));
+    return QStringLiteral("Warming up: %1 has served %2 requests. Latency is compared from %3; until then errors are "
+                          "tolerated up to %4× %5's rate, and the counts start again at %3.")
+        .arg(candidate, formatCount(warmRequests), at, QString::number(toleratedRatio), stable);
 }
 
 QString JudgeText::holdSentence(const MetricEvidence &errors, const MetricEvidence &latency,

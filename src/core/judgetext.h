@@ -27,6 +27,9 @@ struct JudgeText
     void describeBudget(MetricEvidence &m, double threshold, std::optional<double> edge) const;
     QString passSentence(const MetricEvidence &errors, const MetricEvidence &latency) const;
     QString holdSentence(const MetricEvidence &errors, const MetricEvidence &latency, double candidateRequests) const;
+    // While the candidate warms up: what is compared from when, what is tolerated until then, and
+    // that the counts start again then (`warmEndsMs` is a wall-clock time, shown in local time).
+    QString warmupSentence(qint64 warmEndsMs, double toleratedRatio, double warmRequests) const;
 };
 
 } // namespace Curtain::Core

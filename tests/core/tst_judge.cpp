@@ -97,6 +97,22 @@ private Q_SLOTS:
                  qPrintable(out.judgement.reason));
     }
 
+    // During warm-up the judge says what it waits for and until when, not "no requests yet" beside
+    // thousands of them.
+    void warmup_holdSaysWhenComparisonStarts()
+    {
+        Core::Judge judge(benchSettings());
+        judge.setArmNames(QStringLiteral("green"), QStringLiteral("blue"));
+        Bench::Traffic traffic({}, 7);
+        const Outcome out = drive(judge, traffic, 25, 30); // inside the first minute of candidate traffic
+        QCOMPARE(out.judgement.verdict, Verdict::Hold);
+        const QString &reason = out.judgement.reason;
+        QVERIFY2(reason.startsWith(QStringLiteral("Warming up: green has served ")), qPrintable(reason));
+        QVERIFY2(!reason.contains(QStringLiteral("no requests")), qPrintable(reason));
+        QVERIFY2(reason.contains(QStringLiteral("errors are tolerated up to 4× blue's rate")), qPrintable(reason));
+        QVERIFY2(reason.contains(QStringLiteral("the counts start again at")), qPrintable(reason));
+    }
+
     void slowerCandidate_failsOnLatencyAfterWarmup()
     {
         Bench::TrafficParams params;
