@@ -10,6 +10,7 @@
 #include "environmentpanel.h"
 #include "failurebanner.h"
 #include "healthdelegate.h"
+#include "notifier.h"
 #include "settings.h"
 #include "theme.h"
 #include "weightslider.h"
@@ -46,6 +47,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     : QMainWindow(parent), m_model(new Models::ReleaseListModel(this)), m_chartTimer(this)
 {
     setObjectName(QStringLiteral("mainWindow"));
+    m_notifier = new Notifier(this); // before setEngine below, which resets it
 
     // The view sees the releases through a filter (the box above it, Ctrl+F) and sorts by any
     // column; Health sorts by urgency. Until a header is clicked, the cluster's order.
@@ -233,6 +235,16 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     });
     buildMenus();
     connectPods();
+    connect(m_notifier, &Notifier::showWindowRequested, this, [this] {
+        showNormal();
+        raise();
+        activateWindow();
+    });
+    connect(m_notifier, &Notifier::quitRequested, this, [this] {
+        m_quitting = true;
+        close();
+        QApplication::quit();
+    });
     m_list->setFocus(); // where the window starts: the arrow keys pick a release
     m_chartTimer.setInterval(1000);
     connect(&m_chartTimer, &QTimer::timeout, this, &MainWindow::refreshCharts);
@@ -280,6 +292,7 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
     m_actionTimes.clear();
     m_historyShownFor = {};
     closeLogs();
+    m_notifier->reset();
     m_model->setReleases({});
     m_inFlight = 0;
     m_lastAction->clear();
@@ -313,6 +326,7 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
     connect(m_engine, &Engine::ReleaseEngine::freshnessChanged, this, [this](const Core::DataFreshness &freshness) {
         m_freshness = freshness;
         showConnection();
+        m_notifier->setFreshness(m_engine->cluster().name, freshness);
     });
     connect(m_engine, &Engine::ReleaseEngine::cacheReset, this, [this](const QString &detail) {
         showMessage(tr("The cluster is not in the state shown before — %1. What you see now is what the server "
@@ -435,6 +449,7 @@ void MainWindow::onReleases(const Core::ReleaseSnapshots &releases)
     }
     updateNamespaces(releases);
     m_model->setReleases(releases);
+    m_notifier->observe(m_engine->cluster().name, *m_model);
     if (m_model->rowOf(m_selected) < 0 && !releases.isEmpty()) {
         m_selected = releases.front().key();
     }
@@ -475,6 +490,14 @@ void MainWindow::restoreLayout(bool keepSize)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // A plan this console drives goes on while it runs: the window goes to the tray, not away.
+    if (!m_drivenHere.isEmpty() && !m_quitting &&
+        m_notifier->keepRunningInTray(tr("The plan on %1 goes on; the tray icon brings the window back.")
+                                          .arg(shownName(*m_drivenHere.cbegin())))) {
+        hide();
+        event->ignore();
+        return;
+    }
     if (m_rememberLayout) {
         Settings::setWindowLayout({saveGeometry(), m_splitter->saveState(), m_selected.toString()});
     }
@@ -546,6 +569,7 @@ void MainWindow::onMetrics(const Core::ReleaseMetrics &metrics)
     }
     m_history.add(metrics);
     m_model->setMetrics(metrics);
+    m_notifier->observe(m_engine->cluster().name, *m_model); // "degraded (metrics)" comes from here
     m_metricsAt.insert(metrics.release.toString(), QDateTime::currentMSecsSinceEpoch());
     m_metricsError.remove(metrics.release.toString());
     if (metrics.release == m_selected) {

@@ -34,6 +34,7 @@ class ActionBar;
 class EnvironmentPanel;
 class FailureBanner;
 class HistoryWindow;
+class Notifier;
 class MetricChart;
 class PlanPanel;
 class RolloutPanel;
@@ -71,6 +72,7 @@ public:
     QString failureText() const;      // the failed-action banner on the selected release; empty when none shows
     QString rollbackMarkText() const; // the automatic-rollback mark on the selected release; empty when none shows
     HistoryWindow *historyWindow() const { return m_historyWindow; } // null until History is first opened
+    Notifier *notifier() const { return m_notifier; }
     PlanPanel *planPanel() const { return m_plan; }
     RolloutPanel *rolloutPanel() const { return m_rollout; }
 
@@ -150,6 +152,8 @@ private:
     std::array<quint64, 2> m_podsAsked{}; // blue, green
     std::array<Core::EnvironmentPods, 2> m_pods;
     HistoryWindow *m_historyWindow = nullptr;
+    Notifier *m_notifier = nullptr;
+    bool m_quitting = false; // Quit from the tray: close even while a plan runs
     QTimer m_historyTimer;
     quint64 m_historyAsked = 0;
     Core::ReleaseKey m_historyShownFor; // the release whose history was last asked for on selection

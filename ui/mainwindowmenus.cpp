@@ -22,7 +22,8 @@ void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *quit = file->addAction(tr("&Quit"), this, [this] {
-        close(); // remembers the layout
+        m_quitting = true; // Quit means quit, a plan driven here included
+        close();           // remembers the layout
         QApplication::quit();
     });
     quit->setShortcut(QKeySequence::Quit);

@@ -5,6 +5,7 @@
 #include "engine/releaseengine.h"
 #include "mainwindow.h"
 #include "models/releaselistmodel.h"
+#include "notifier.h"
 #include "planpanel.h"
 #include "sim/democluster.h"
 
@@ -92,6 +93,13 @@ private Q_SLOTS:
         QVERIFY2(window()->rollbackMarkText().contains(QStringLiteral("green")),
                  qPrintable(window()->rollbackMarkText()));
         QCOMPARE(healthOf(QStringLiteral("catalog")), QStringLiteral("rolled back"));
+        // …and a desktop notification says so, once (offscreen there is no tray: it is kept).
+        QTRY_VERIFY(!window()->notifier()->shown().isEmpty());
+        int rollbacks = 0;
+        for (const Core::Notification &n : window()->notifier()->shown()) {
+            rollbacks += n.title == QLatin1String("demo/catalog rolled back automatically") ? 1 : 0;
+        }
+        QCOMPARE(rollbacks, 1);
         Test::saveScreenshot(window(), QStringLiteral("rollback-mark"));
         click("rollbackMarkAcknowledgeButton");
         QCOMPARE(window()->rollbackMarkText(), QString());
