@@ -347,6 +347,9 @@ private Q_SLOTS:
         waitForReleases();
         clickAndConfirm("preset5");
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(95LL, 5LL));
+        // As a user would: the move's verdict is on screen before the key is pressed (else the
+        // move's verdict, arriving second, is the last action shown).
+        QTRY_VERIFY(window()->lastActionText().contains(QStringLiteral("✓ catalog: blue 100 % → 95 %")));
         QTRY_VERIFY(child<QPushButton>("rollbackButton")->isEnabled());
         QTest::keyClick(window(), Qt::Key_R, Qt::ControlModifier);
         QVERIFY(!Test::findVisibleConfirmation(window()));

@@ -2,6 +2,7 @@
 // the palette, has a contrast of at least 4.5:1 (WCAG AA) against the backgrounds it is drawn on.
 // The whole binary runs in a dark palette, so the console itself is also shown in one.
 
+#include "environmentpanel.h"
 #include "failurebanner.h"
 #include "mainwindow.h"
 #include "models/releaselistmodel.h"
@@ -110,6 +111,10 @@ private Q_SLOTS:
         QVERIFY(child<QLabel>("titleLabel", "greenPanel")
                     ->styleSheet()
                     .contains(Ui::Theme::colorText(Core::Color::Green, palette).name()));
+        // The pods are in the panels too (read after the release), in the same palette.
+        QTRY_COMPARE(window()->findChild<Ui::EnvironmentPanel *>(QStringLiteral("greenPanel"))->podCount(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(window()->findChild<Ui::EnvironmentPanel *>(QStringLiteral("bluePanel"))->podCount(),
+                                  4, 10'000);
         Test::saveScreenshot(window(), QStringLiteral("dark"));
     }
 };

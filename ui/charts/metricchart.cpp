@@ -65,6 +65,12 @@ MetricChart::MetricChart(const QString &title, const QString &unit, double minim
     d->actions->setColor(palette().color(QPalette::WindowText));
     d->actions->setBorderColor(palette().color(QPalette::Window));
     d->chart->addSeries(d->actions);
+    for (QLegendMarker *marker : d->chart->legend()->markers(d->actions)) {
+        marker->setVisible(false); // the legend names the colors; the marks explain themselves (tooltip)
+    }
+    setToolTip(tr("%1 for blue and green over the last ten minutes; ▲ on the time axis: an action on the release "
+                  "(View ▸ History says which)")
+                   .arg(title));
     for (QXYSeries *series : std::initializer_list<QXYSeries *>{d->blue, d->green, d->actions}) {
         series->attachAxis(d->x);
         series->attachAxis(d->y);
@@ -103,9 +109,6 @@ void MetricChart::setMarkers(const QList<double> &minutesAgo)
         points.append({x, 0.0});
     }
     d->actions->replace(points);
-    for (QLegendMarker *marker : d->chart->legend()->markers(d->actions)) {
-        marker->setVisible(!points.isEmpty()); // no legend entry for marks that are not there
-    }
 }
 
 int MetricChart::markerCount() const
