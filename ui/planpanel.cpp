@@ -158,6 +158,7 @@ void PlanPanel::setRelease(const Core::ReleaseSnapshot *release, bool drivenHere
     m_release = release->key();
     m_savedPlan = release->savedPlan;
     m_driver = release->planDriver;
+    m_candidateWeight = release->candidateWeight();
     if (changed) {
         const QString previous = m_template->currentData().toString();
         m_template->clear();
@@ -293,6 +294,18 @@ void PlanPanel::show(const Shown &shown, bool running, const QString &driver)
                      .arg(std::min(p.step + 1, int(p.plan.steps.size())))
                      .arg(p.plan.steps.size())
                      .arg(waiting, (driver.isEmpty() ? p.driver : driver).toHtmlEscaped());
+    } else if (!Core::isFinal(p.state)) {
+        // Its driver has gone (no heartbeat for 30 s): say since when, and where the traffic stays.
+        const QString since = p.heartbeat.isValid()
+                                  ? tr("since %1 (%2 ago)")
+                                        .arg(p.heartbeat.toLocalTime().toString(QStringLiteral("HH:mm:ss")),
+                                             Core::formatDuration(std::max<qint64>(
+                                                 0, p.heartbeat.secsTo(QDateTime::currentDateTimeUtc()))))
+                                  : QString();
+        status = tr("<b>The plan's driver %1 has gone</b> — no heartbeat %2. The weight holds at %3 %; Take over "
+                    "plan resumes it here, Rollback ends it.")
+                     .arg(p.driver.toHtmlEscaped(), since)
+                     .arg(m_candidateWeight);
     } else {
         status = tr("Last plan: %1").arg(Core::planStateName(p.state));
     }

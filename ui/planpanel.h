@@ -64,6 +64,7 @@ private:
     std::optional<Core::Plan> m_savedPlan;
     bool m_drivenHere = false;
     QString m_driver;
+    int m_candidateWeight = 0; // where the traffic holds while a plan has no driver
     QHash<Core::ReleaseKey, Shown> m_shown;
     QComboBox *m_template;
     QPushButton *m_edit;

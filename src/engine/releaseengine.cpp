@@ -51,7 +51,7 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
       m_client(new Kube::KubeClient(http, std::move(endpoint), this)),
       m_cache(new ClusterCache(m_client, m_endpoint.namespaceName, {}, this)),
       m_permissions(new Permissions(m_client, this)), m_auditor(new Auditor(m_client, m_endpoint, this)),
-      m_rebuild(this), m_recheck(this)
+      m_rebuild(this), m_recheck(this), m_driverLapse(this)
 {
     registerMetaTypes();
     m_rebuild.setSingleShot(true);
@@ -69,6 +69,8 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
         onConnection();
     });
     connect(&m_recheck, &QTimer::timeout, this, &ReleaseEngine::scheduleRebuild);
+    m_driverLapse.setSingleShot(true);
+    connect(&m_driverLapse, &QTimer::timeout, this, &ReleaseEngine::scheduleRebuild);
     connect(m_cache, &ClusterCache::changed, this, &ReleaseEngine::scheduleRebuild);
     connect(m_cache, &ClusterCache::connectionChanged, this, &ReleaseEngine::onConnection);
     connect(m_cache, &ClusterCache::connectionChanged, this, &ReleaseEngine::connectionChanged);
@@ -88,7 +90,7 @@ ReleaseEngine::~ReleaseEngine()
     }
     const QObjectList children = this->children();
     for (QObject *child : children) {
-        if (child != m_client && child != &m_rebuild && child != &m_recheck) {
+        if (child != m_client && child != &m_rebuild && child != &m_recheck && child != &m_driverLapse) {
             delete child;
         }
     }
@@ -328,7 +330,28 @@ void ReleaseEngine::rebuild()
     if (m_metrics) {
         m_metrics->setReleases(m_releases);
     }
+    watchForLapsedDrivers();
     Q_EMIT releasesChanged(m_releases);
+}
+
+// A plan's driver holds the release while its heartbeat is younger than 30 s. Nothing on the route
+// changes when a driver dies, so the engine looks again the moment the youngest heartbeat lapses:
+// every console shows the plan as left, and Take over plan, at once.
+void ReleaseEngine::watchForLapsedDrivers()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    std::optional<qint64> nextMs;
+    for (const ReleaseSnapshot &release : m_releases) {
+        if (!release.planDriver.isEmpty() && release.planProgress && release.planProgress->heartbeat.isValid()) {
+            const qint64 lapsesIn = now.msecsTo(release.planProgress->heartbeat.addSecs(30)) + 50;
+            nextMs = std::min(nextMs.value_or(lapsesIn), lapsesIn);
+        }
+    }
+    if (nextMs) {
+        m_driverLapse.start(int(std::clamp<qint64>(*nextMs, 0, 60'000)));
+    } else {
+        m_driverLapse.stop();
+    }
 }
 
 const ReleaseSnapshot *ReleaseEngine::findRelease(const QString &name, Core::Error *error) const

@@ -149,6 +149,8 @@ private:
     Metrics::ScrapeSource *m_metrics = nullptr;
     QTimer m_rebuild;
     QTimer m_recheck;
+    QTimer m_driverLapse; // fires when the youngest plan driver's heartbeat lapses
+    void watchForLapsedDrivers();
     QTimer *m_syncDeadline = nullptr; // transient failures while syncing are retried until it fires
     bool m_syncDeadlinePassed = false;
     static constexpr int syncDeadlineMs = 20'000;

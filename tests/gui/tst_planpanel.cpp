@@ -12,7 +12,10 @@
 #include "guitestbase.h"
 #include "testsupport.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QComboBox>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QPushButton>
 #include <QSettings>
@@ -49,6 +52,41 @@ private Q_SLOTS:
         QVERIFY(!start->isEnabled());
         QTRY_VERIFY2(window()->planPanel()->timelineText().contains(QStringLiteral("Service selector")),
                      qPrintable(window()->planPanel()->timelineText()));
+    }
+
+    // A console driving a plan dies: nothing on the route changes, but its heartbeat lapses. Every
+    // other console shows the plan as left at once — since when, where the weight holds — with
+    // Take over plan, not a frozen countdown for a minute or two.
+    void lapsedDriver_isShownAsGoneAtOnce()
+    {
+        QTRY_VERIFY(window()->selectedRelease().name == QStringLiteral("catalog"));
+        Core::PlanProgress progress;
+        progress.plan = Core::classicPlan();
+        progress.step = 1;
+        progress.state = Core::PlanState::Running;
+        progress.startedAt = QDateTime::currentDateTimeUtc().addSecs(-120);
+        progress.stepStartedAt = progress.startedAt;
+        progress.driver = QStringLiteral("curtain@elsewhere/4711");
+        progress.heartbeat = QDateTime::currentDateTimeUtc().addSecs(-26); // lapses in about 4 s
+        const std::string annotation = QJsonDocument(progress.toJson()).toJson(QJsonDocument::Compact).toStdString();
+        QCOMPARE(
+            api()->patch(
+                "/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog", "application/merge-patch+json",
+                nlohmann::json{{"metadata", {{"annotations", {{"curtain.dev/plan-progress", annotation}}}}}}.dump()),
+            200);
+        Ui::PlanPanel *panel = window()->planPanel();
+        QPushButton *start = child<QPushButton>("startPlan");
+        QTRY_VERIFY2(panel->statusText().contains(QStringLiteral("driven by curtain@elsewhere/4711")),
+                     qPrintable(panel->statusText()));
+        QVERIFY(!start->isEnabled()); // driven elsewhere: nothing to start here
+        // The engine looks again when the heartbeat lapses; the recheck every minute would be too late.
+        QTRY_VERIFY2_WITH_TIMEOUT(start->isEnabled() && start->text() == QStringLiteral("Take over plan"),
+                                  qPrintable(panel->statusText()), 10'000);
+        QVERIFY2(panel->statusText().contains(QStringLiteral("driver curtain@elsewhere/4711 has gone")),
+                 qPrintable(panel->statusText()));
+        QVERIFY2(panel->statusText().contains(QStringLiteral("The weight holds at 0 %")),
+                 qPrintable(panel->statusText()));
+        Test::saveScreenshot(window(), QStringLiteral("lapsed-driver"));
     }
 
     void faultyCanary_isRolledBack_andThePanelSaysWhy()
