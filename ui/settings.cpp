@@ -63,4 +63,18 @@ void setWindowLayout(const WindowLayout &layout)
     settings.setValue(QStringLiteral("window/release"), layout.release);
 }
 
+LastSession lastSession()
+{
+    const QSettings settings;
+    return {settings.value(QStringLiteral("session/context")).toString(),
+            settings.value(QStringLiteral("session/namespace")).toString()};
+}
+
+void setLastSession(const LastSession &session)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("session/context"), session.context);
+    settings.setValue(QStringLiteral("session/namespace"), session.namespaceName);
+}
+
 } // namespace Curtain::Ui::Settings

@@ -30,4 +30,14 @@ struct WindowLayout
 WindowLayout windowLayout();
 void setWindowLayout(const WindowLayout &layout);
 
+// session/context, session/namespace: the kubeconfig context and namespace the console last showed
+// (the namespace empty for the context's own, or all), to start on them again.
+struct LastSession
+{
+    QString context;
+    QString namespaceName;
+};
+LastSession lastSession();
+void setLastSession(const LastSession &session);
+
 } // namespace Curtain::Ui::Settings

@@ -159,6 +159,7 @@ int main(int argc, char *argv[])
     options.choice = {parser.isSet(demo), parser.value(server), parser.value(kubeconfig), parser.value(context),
                       parser.value(namespaceOption)};
     options.contextSwitcher = !parser.isSet(server) && !parser.isSet(demo);
+    options.rememberSession = options.contextSwitcher && !parser.isSet(context);
     options.metricsIntervalMs = parser.isSet(screenshot) ? 500 : 2000;
     options.size = windowSize(parser.value(size));
     options.aboutText = aboutText();

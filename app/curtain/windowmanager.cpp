@@ -1,5 +1,7 @@
 #include "windowmanager.h"
 
+#include "settings.h"
+
 #include "core/futures.h"
 #include "engine/releaseengine.h"
 #include "fleetwindow.h"
@@ -91,18 +93,44 @@ Engine::ClusterHostFactory WindowManager::builtinDemo()
 
 void WindowManager::open()
 {
+    if (m_options.rememberSession && m_options.choice.context.isEmpty() && !m_options.choice.demo &&
+        m_options.choice.server.isEmpty()) {
+        const Settings::LastSession last = Settings::lastSession();
+        if (!last.context.isEmpty()) {
+            m_given = m_options.choice;
+            m_options.choice.context = last.context;
+            if (m_options.choice.namespaceName.isEmpty()) {
+                m_options.choice.namespaceName = last.namespaceName;
+            }
+            m_fromSettings = true;
+        }
+    }
+    setupWindow();
+    openSession();
+}
+
+void WindowManager::openSession()
+{
     Engine::SessionOptions options{m_options.demoWhenNoKubeconfig, m_startDemo, {}, true, true};
     // The session opens on a worker thread (the demo starts listening there) and its engine starts
     // listing at once, while this thread builds the window: on two cores, neither waits for the
     // other. The window asks the engine to republish what it missed (MainWindow::setEngine).
     const QFuture<SessionResult> opening = track(Session::open(m_options.choice, std::move(options)));
-    setupWindow();
     takeWhenFinished(opening, this, [this](SessionResult result) {
+        if (!result.ok() && std::exchange(m_fromSettings, false)) {
+            // The context remembered from the last run is gone or broken: the kubeconfig's own.
+            m_window->showMessage(tr("The last context, %1, cannot be opened (%2); showing the kubeconfig's current "
+                                     "context instead.")
+                                      .arg(m_options.choice.context, result.error().message));
+            m_options.choice = m_given;
+            return openSession();
+        }
         if (!result.ok()) {
             Q_EMIT openFailed(result.error().message);
             return;
         }
         m_session = std::move(result).value();
+        rememberSession();
         // The first paint shows the cluster's releases, not an empty window that fills a moment
         // later (two layouts and two paints of every panel and chart): wait for the first list,
         // but never long — a slow cluster gets the window at once, saying that it is connecting.
@@ -225,10 +253,18 @@ void WindowManager::adopt(SessionPtr next, const Core::ReleaseSnapshots &release
         m_window->setContexts(m_session->contexts(), m_session->contextName());
     }
     retire(std::move(previous));
+    rememberSession();
     if (!m_fleetPendingRelease.name.isEmpty()) {
         m_window->selectRelease(std::exchange(m_fleetPendingRelease, {}));
     }
     Q_EMIT switched(true, {});
+}
+
+void WindowManager::rememberSession()
+{
+    if (m_options.contextSwitcher && m_session) { // a kubeconfig's context (not --server, not --demo)
+        Settings::setLastSession({m_session->contextName(), m_session->namespaceName()});
+    }
 }
 
 void WindowManager::retire(SessionPtr session)

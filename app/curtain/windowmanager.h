@@ -42,6 +42,9 @@ public:
         int metricsIntervalMs = 2000;
         std::optional<QSize> size; // nullopt: as the user left it, else fitted to the screen
         QString aboutText;
+        // No context given: start on the context and namespace last shown (settings), falling back
+        // to the kubeconfig's current context when that one cannot be opened any more.
+        bool rememberSession = false;
     };
 
     // `startDemo` starts the demo cluster; see builtinDemo().
@@ -55,6 +58,7 @@ public:
     // Opens the first session off the GUI thread; the window shows once the session has listed the
     // cluster (or after 300 ms, still connecting), so its first paint holds the releases.
     void open();
+    void openSession(); // the first session, on m_options.choice
     MainWindow *window() const { return m_window.get(); }
     Engine::Session *session() const { return m_session.get(); }
     bool isSwitching() const { return m_pending != 0; }
@@ -73,6 +77,7 @@ private:
     void request(const QString &target, const QFuture<Engine::SessionResult> &future);
     QFuture<Engine::SessionResult> track(QFuture<Engine::SessionResult> opening);
     void adopt(Engine::SessionPtr next, const Core::ReleaseSnapshots &releases);
+    void rememberSession(); // the context and namespace now shown, for the next start
     void retire(Engine::SessionPtr session);
     void openFleetMember(const QString &context);
 
@@ -90,6 +95,8 @@ private:
     std::unique_ptr<FleetWindow> m_fleetWindow;
     std::vector<Engine::SessionPtr> m_fleetSessions;
     Core::ReleaseKey m_fleetPendingRelease;
+    Engine::ClusterChoice m_given; // the choice from the command line, when the remembered one replaced it
+    bool m_fromSettings = false;   // the first session opens the remembered context
 };
 
 } // namespace Curtain::Ui

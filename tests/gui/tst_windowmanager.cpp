@@ -124,6 +124,41 @@ private Q_SLOTS:
         m_demo.reset();
     }
 
+    // The context and namespace a user left are where the next start opens; one that cannot be opened
+    // any more gives way to the kubeconfig's own, saying why.
+    void lastContextAndNamespace_openAgain()
+    {
+        QSignalSpy switched(m_manager.get(), &Ui::WindowManager::switched);
+        m_manager->switchNamespace(QStringLiteral("demo"));
+        QVERIFY(switched.wait(20'000));
+        QCOMPARE(switched.last().at(0).toBool(), true);
+        QCOMPARE(QSettings().value(QStringLiteral("session/context")).toString(), Engine::demoContextName);
+        QCOMPARE(QSettings().value(QStringLiteral("session/namespace")).toString(), QStringLiteral("demo"));
+
+        cleanup();
+        Ui::WindowManager::Options options;
+        options.choice = {false, {}, m_kubeconfig, {}, {}}; // no --context: this kubeconfig has no current one
+        options.rememberSession = true;
+        m_manager = std::make_unique<Ui::WindowManager>(options, demoFactory());
+        QSignalSpy opened(m_manager.get(), &Ui::WindowManager::opened);
+        m_manager->open();
+        QVERIFY(opened.wait(20'000));
+        QCOMPARE(m_manager->session()->contextName(), Engine::demoContextName);
+        QCOMPARE(m_manager->session()->namespaceName(), QStringLiteral("demo"));
+
+        cleanup();
+        QSettings().setValue(QStringLiteral("session/context"), QStringLiteral("deleted-since"));
+        options.choice = {false, {}, m_kubeconfig, Engine::demoContextName, {}};
+        options.choice.context.clear();
+        m_manager = std::make_unique<Ui::WindowManager>(options, demoFactory());
+        QSignalSpy failed(m_manager.get(), &Ui::WindowManager::openFailed);
+        m_manager->open();
+        // This kubeconfig has no current context either: the fallback fails too, and says its own reason.
+        QVERIFY(failed.wait(20'000));
+        QVERIFY2(!failed.last().at(0).toString().contains(QStringLiteral("deleted-since")),
+                 qPrintable(failed.last().at(0).toString()));
+    }
+
     // The first window a user sees already lists the cluster's releases: it waits (briefly) for the
     // first list instead of painting an empty window that fills a moment later.
     void firstWindow_opensWithTheReleasesListed()
