@@ -99,7 +99,8 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_blue = new EnvironmentPanel(Core::Color::Blue, this);
     m_green = new EnvironmentPanel(Core::Color::Green, this);
     m_slider = new WeightSlider(this);
-    m_errors = new MetricChart(tr("Error ratio"), tr("% of requests"), 1.0, this);
+    // Short axis titles: a chart at its minimum height elides a long one to "…".
+    m_errors = new MetricChart(tr("Errors (% of requests)"), tr("%"), 1.0, this);
     m_errors->setObjectName(QStringLiteral("errorChart"));
     m_latency = new MetricChart(tr("p99 latency"), tr("ms"), 100.0, this);
     m_latency->setObjectName(QStringLiteral("latencyChart"));

@@ -29,7 +29,8 @@ EvidenceChart::EvidenceChart(QWidget *parent) : QWidget(parent), d(new Private)
     // Before any series: a theme sets every colour, and ours (blue, green) are set after it.
     d->chart->setTheme(Theme::isDark(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight);
     d->chart->setAnimationOptions(QChart::NoAnimation);
-    d->chart->setTitle(tr("Evidence that the candidate is worse"));
+    // The scale goes in the title: a short chart elides a y-axis title to "…".
+    d->chart->setTitle(tr("Evidence that the candidate is worse (1 = the rollback line)"));
     d->chart->legend()->setAlignment(Qt::AlignBottom);
     d->chart->setMargins(QMargins(4, 4, 4, 4));
     d->chart->setBackgroundRoundness(0);
@@ -56,7 +57,6 @@ EvidenceChart::EvidenceChart(QWidget *parent) : QWidget(parent), d(new Private)
     d->x->setTitleText(tr("minutes into the plan"));
     d->y = new QValueAxis;
     d->y->setLabelFormat(QStringLiteral("%.1f"));
-    d->y->setTitleText(tr("evidence ÷ line"));
     d->chart->addAxis(d->x, Qt::AlignBottom);
     d->chart->addAxis(d->y, Qt::AlignLeft);
     for (QLineSeries *series : {d->errors, d->latency, d->budgets, d->line}) {
