@@ -110,7 +110,8 @@ Journal::Reading Journal::read() const
     QByteArray previousHash;
     qint64 number = 0;
     while (!file.atEnd()) {
-        QByteArray line = file.readLine(1 << 20);
+        // readLine(max) would set aside `max` bytes for every line: read each as long as it is.
+        QByteArray line = file.readLine();
         if (line.endsWith('\n')) {
             line.chop(1);
         }
