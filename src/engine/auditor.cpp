@@ -92,6 +92,13 @@ QString apiVersionOf(const QString &path)
     return parts.size() >= 2 ? parts[1] : QStringLiteral("v1");
 }
 
+// How the action came: "curtainctl" from a script or pipeline, "console" from a person at the GUI.
+QString through()
+{
+    return QCoreApplication::applicationName() == QLatin1String("curtainctl") ? QStringLiteral("curtainctl")
+                                                                              : QStringLiteral("console");
+}
+
 QString instanceName()
 {
     return Core::shown(QSysInfo::machineHostName(), 100) + QLatin1Char('/') +
@@ -169,10 +176,9 @@ void Auditor::recordAction(const Core::ActionRequest &request, const Core::Relea
                            const Core::Result<Core::ActionOutcome> &result)
 {
     const QString outcome = outcomeOf(result);
-    QJsonObject entry{
-        {QStringLiteral("action"), Core::eventActionName(Core::actionName(request.kind))},
-        {QStringLiteral("outcome"), outcome},
-        {QStringLiteral("via"), request.fromPlan ? QStringLiteral("plan") : QCoreApplication::applicationName()}};
+    QJsonObject entry{{QStringLiteral("action"), Core::eventActionName(Core::actionName(request.kind))},
+                      {QStringLiteral("outcome"), outcome},
+                      {QStringLiteral("via"), request.fromPlan ? QStringLiteral("plan") : through()}};
     if (request.kind == Core::ActionKind::SetWeight) {
         entry.insert(QStringLiteral("weight"), request.weight);
     }

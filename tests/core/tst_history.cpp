@@ -53,7 +53,7 @@ private Q_SLOTS:
     {
         const Core::HistoryEntry entry = Core::historyEntryFromEvent(parsed(R"({
             "metadata": {"name": "catalog.18a", "namespace": "demo",
-                         "annotations": {"curtain.dev/user": "jane@example.com", "curtain.dev/via": "curtain",
+                         "annotations": {"curtain.dev/user": "jane@example.com", "curtain.dev/via": "console",
                                          "curtain.dev/outcome": "applied", "curtain.dev/release": "catalog"}},
             "eventTime": "2026-12-02T12:03:04.123456Z", "reportingController": "curtain.dev/console",
             "reportingInstance": "laptop/4711", "action": "Flip", "reason": "Flipped", "type": "Normal",
@@ -62,7 +62,7 @@ private Q_SLOTS:
         QCOMPARE(entry.actor, QStringLiteral("jane@example.com"));
         QCOMPARE(entry.action, QStringLiteral("Flip"));
         QCOMPARE(entry.outcome, QStringLiteral("applied"));
-        QCOMPARE(entry.via, QStringLiteral("curtain"));
+        QCOMPARE(entry.via, QStringLiteral("console"));
         QCOMPARE(entry.object, QStringLiteral("HTTPRoute/catalog"));
         QCOMPARE(entry.origin, QStringLiteral("cluster"));
         QCOMPARE(entry.time, QDateTime(QDate(2026, 12, 2), QTime(12, 3, 4, 123), Qt::UTC));

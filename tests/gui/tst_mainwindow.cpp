@@ -288,7 +288,7 @@ private Q_SLOTS:
         QTRY_VERIFY(history->isVisible());
         QTRY_VERIFY(history->rowCount() >= 1);
         const QString set = history->rowText(0);
-        for (const char *expected : {"curtain-sim-user", "SetWeight", "applied", "green 0 % → 25 %"}) {
+        for (const char *expected : {"curtain-sim-user", "SetWeight", "applied", "console", "green 0 % → 25 %"}) {
             QVERIFY2(set.contains(QString::fromUtf8(expected)), qPrintable(set));
         }
         QCOMPARE(history->warningText(), QString());

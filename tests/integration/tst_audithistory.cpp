@@ -132,7 +132,7 @@ private Q_SLOTS:
               {"namespace", "demo"},
               {"annotations",
                {{"curtain.dev/user", "ops@elsewhere"},
-                {"curtain.dev/via", "curtain"},
+                {"curtain.dev/via", "console"},
                 {"curtain.dev/outcome", "applied"}}}}},
             {"eventTime", QDateTime::currentDateTimeUtc().addSecs(1).toString(Qt::ISODateWithMs).toStdString()},
             {"reportingController", "curtain.dev/console"},
