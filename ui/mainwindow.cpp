@@ -579,23 +579,4 @@ void MainWindow::onMetrics(const Core::ReleaseMetrics &metrics)
     }
 }
 
-void MainWindow::refreshCharts()
-{
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    auto minutes = [](QList<QPointF> points) {
-        for (QPointF &p : points) {
-            p.setX(p.x() / 60.0);
-        }
-        return points;
-    };
-    using Series = Models::MetricHistory::Series;
-    m_errors->setSeries(minutes(m_history.points(m_selected, Core::Color::Blue, Series::ErrorRatio, now)),
-                        minutes(m_history.points(m_selected, Core::Color::Green, Series::ErrorRatio, now)));
-    m_latency->setSeries(minutes(m_history.points(m_selected, Core::Color::Blue, Series::P99Latency, now)),
-                         minutes(m_history.points(m_selected, Core::Color::Green, Series::P99Latency, now)));
-    const QList<double> marks = actionMarks(now);
-    m_errors->setMarkers(marks);
-    m_latency->setMarkers(marks);
-}
-
 } // namespace Curtain::Ui

@@ -1,5 +1,5 @@
-// MainWindow's history: the History window (View ▸ History) and the action marks on the charts,
-// both from the engine's merge of this machine's journal and the cluster's Events.
+// MainWindow's history: the History window (View ▸ History) and the live charts with their action
+// marks, both from the engine's merge of this machine's journal and the cluster's Events.
 
 #include "mainwindow.h"
 
@@ -78,6 +78,25 @@ QList<double> MainWindow::actionMarks(qint64 nowMs) const
         }
     }
     return marks;
+}
+
+void MainWindow::refreshCharts()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    auto minutes = [](QList<QPointF> points) {
+        for (QPointF &p : points) {
+            p.setX(p.x() / 60.0);
+        }
+        return points;
+    };
+    using Series = Models::MetricHistory::Series;
+    m_errors->setSeries(minutes(m_history.points(m_selected, Core::Color::Blue, Series::ErrorRatio, now)),
+                        minutes(m_history.points(m_selected, Core::Color::Green, Series::ErrorRatio, now)));
+    m_latency->setSeries(minutes(m_history.points(m_selected, Core::Color::Blue, Series::P99Latency, now)),
+                         minutes(m_history.points(m_selected, Core::Color::Green, Series::P99Latency, now)));
+    const QList<double> marks = actionMarks(now);
+    m_errors->setMarkers(marks);
+    m_latency->setMarkers(marks);
 }
 
 } // namespace Curtain::Ui

@@ -2,6 +2,7 @@
 
 #include "sim/jsonread.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -11,28 +12,24 @@ namespace Curtain::Sim {
 
 using nlohmann::json;
 
-namespace {
-
-std::string nowText(bool micro)
+std::string utcNow(int fractionDigits)
 {
     const auto now = std::chrono::system_clock::now();
     const std::time_t t = std::chrono::system_clock::to_time_t(now);
     std::tm tm{};
     gmtime_r(&t, &tm);
-    char text[40];
+    char text[48];
     std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
     std::string result = text;
-    if (micro) {
-        const auto micros =
+    if (fractionDigits > 0) {
+        const long long micros =
             std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1'000'000;
         char fraction[16];
-        std::snprintf(fraction, sizeof fraction, ".%06lld", static_cast<long long>(micros));
-        result += fraction;
+        std::snprintf(fraction, sizeof fraction, ".%06lld", micros);
+        result += std::string(fraction).substr(0, std::size_t(std::min(fractionDigits, 6)) + 1);
     }
     return result + "Z";
 }
-
-} // namespace
 
 void recordEvent(ObjectStore &store, const json &regarding, const std::string &type, const std::string &reason,
                  const std::string &message, const std::string &component)
@@ -44,7 +41,7 @@ void recordEvent(ObjectStore &store, const json &regarding, const std::string &t
             .count();
     char suffix[32];
     std::snprintf(suffix, sizeof suffix, ".%llx", static_cast<unsigned long long>(nanos) + ++sequence);
-    const std::string now = nowText(false);
+    const std::string now = utcNow(0);
     json event = {{"metadata", {{"name", textAt(regarding, "/metadata/name") + suffix}, {"namespace", ns}}},
                   {"involvedObject",
                    {{"apiVersion", textAt(regarding, "/apiVersion")},

@@ -15,6 +15,9 @@ namespace Curtain::Sim {
 void recordRolloutEvents(ObjectStore &store, const nlohmann::json &rollout, const nlohmann::json &before,
                          const nlohmann::json &after, int revision);
 
+// Now in UTC as RFC 3339, with `fractionDigits` (0–6) of the second: the sim's controllers' clock text.
+std::string utcNow(int fractionDigits);
+
 // One Event on an object, as a controller's recorder writes it (for the sim's own controllers).
 void recordEvent(ObjectStore &store, const nlohmann::json &regarding, const std::string &type,
                  const std::string &reason, const std::string &message, const std::string &component);

@@ -91,6 +91,15 @@ std::optional<std::function<bool(const json &)>> filterFor(const httplib::Reques
     };
 }
 
+void sendTooManyStreams(httplib::Response &res, const std::string &what)
+{
+    res.set_header("Retry-After", "1");
+    sendStatus(res, {429,
+                     "TooManyRequests",
+                     "too many " + what + " are open at once; try again in a second",
+                     {{"retryAfterSeconds", 1}}});
+}
+
 std::string eventLine(const std::string &type, const json &object)
 {
     return jsonText(json{{"type", type}, {"object", object}}) + "\n";

@@ -26,6 +26,9 @@ std::string param(const httplib::Request &req, const char *name);
 // selects on) as one predicate for objects of `type`; nullopt with `error` set when either does not parse.
 std::optional<std::function<bool(const nlohmann::json &)>> filterFor(const httplib::Request &req,
                                                                      const ResourceType &type, ApiStatus *error);
+// 429 with Retry-After: 1, as kube-apiserver answers when it holds too many long requests; `what`
+// names them ("watches", "streams").
+void sendTooManyStreams(httplib::Response &res, const std::string &what);
 std::string eventLine(const std::string &type, const nlohmann::json &object);
 
 // Sends the Status when `outcome` failed; true if it did.

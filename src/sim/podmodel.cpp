@@ -33,26 +33,6 @@ std::string suffix(const std::string &seed)
     return out;
 }
 
-std::string wallText(bool millis)
-{
-    const auto now = std::chrono::system_clock::now();
-    const std::time_t t = std::chrono::system_clock::to_time_t(now);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char text[48];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-    std::string result = text;
-    if (millis) {
-        char fraction[8];
-        std::snprintf(
-            fraction, sizeof fraction, ".%03lld",
-            static_cast<long long>(
-                std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000));
-        result += fraction;
-    }
-    return result + "Z";
-}
-
 std::string workloadKey(const json &workload)
 {
     return textAt(workload, "/kind") + "/" + textAt(workload, "/metadata/namespace") + "/" +
@@ -96,7 +76,7 @@ json PodModel::podFor(const json &workload, const std::string &name, bool ready)
                             {"ready", ready},
                             {"started", true},
                             {"restartCount", 0},
-                            {"state", {{"running", {{"startedAt", wallText(false)}}}}}});
+                            {"state", {{"running", {{"startedAt", utcNow(0)}}}}}});
     }
     const std::size_t h = std::hash<std::string>{}(name);
     return {
@@ -118,7 +98,7 @@ json PodModel::podFor(const json &workload, const std::string &name, bool ready)
          {{"phase", "Running"},
           {"conditions", json::array({{{"type", "Ready"}, {"status", ready ? "True" : "False"}}})},
           {"podIP", "10.42." + std::to_string(h % 200 + 1) + "." + std::to_string(h / 200 % 250 + 2)},
-          {"startTime", wallText(false)},
+          {"startTime", utcNow(0)},
           {"containerStatuses", statuses}}}};
 }
 
@@ -224,7 +204,7 @@ void PodModel::logRequests(const json &workload, long long count, long long erro
     const long long ready = std::clamp(integerAt(workload, "/status/readyReplicas", 1), 1LL,
                                        static_cast<long long>(it->second.pods.size()));
     const std::string ns = textAt(workload, "/metadata/namespace");
-    const std::string time = wallText(true);
+    const std::string time = utcNow(3);
     std::lock_guard lock(m_mutex);
     for (long long i = 0; i < count; ++i) {
         const bool failed = i < errors; // which of the requests failed does not matter, how many does

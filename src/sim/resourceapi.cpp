@@ -138,11 +138,7 @@ void ResourceApi::podLog(const httplib::Request &req, httplib::Response &res, co
     }
     auto slot = m_guard.openWatch(); // a follow holds a worker as a watch does, and counts as one
     if (!slot) {
-        res.set_header("Retry-After", "1");
-        return sendStatus(res, {429,
-                                "TooManyRequests",
-                                "too many streams are open at once; try again in a second",
-                                {{"retryAfterSeconds", 1}}});
+        return sendTooManyStreams(res, "streams");
     }
     struct Follow
     {

@@ -188,11 +188,7 @@ void serveWatch(WatchSources sources, const httplib::Request &req, httplib::Resp
     auto slot = sources.guard.openWatch();
     if (!slot) {
         // As kube-apiserver's NewTooManyRequests: clients wait Retry-After and watch again.
-        res.set_header("Retry-After", "1");
-        return sendStatus(res, {429,
-                                "TooManyRequests",
-                                "too many watches are open at once; try again in a second",
-                                {{"retryAfterSeconds", 1}}});
+        return sendTooManyStreams(res, "watches");
     }
     res.set_header("Cache-Control", "no-cache, private");
     // kube-apiserver flushes every event, gzip or not. httplib would gzip an "application/json"
