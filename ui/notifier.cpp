@@ -12,7 +12,7 @@ namespace Curtain::Ui {
 Notifier::Notifier(QWidget *window) : QObject(window), m_window(window)
 {
     m_lost.setSingleShot(true);
-    m_lost.setInterval(60'000);
+    m_lost.setInterval(m_lostDelay);
     connect(&m_lost, &QTimer::timeout, this, [this] {
         if (!m_freshness.live) {
             show(Core::clusterLostNotification(
@@ -22,25 +22,101 @@ Notifier::Notifier(QWidget *window) : QObject(window), m_window(window)
     });
 }
 
+namespace {
+
+Core::AlertState alertStateOf(const Core::ReleaseSnapshot &release, const QString &health)
+{
+    Core::AlertState state;
+    state.health = health;
+    if (release.planProgress) {
+        state.plan = release.planProgress->state;
+        state.planOutcome = release.planProgress->outcome;
+    }
+    return state;
+}
+
+} // namespace
+
 void Notifier::observe(const QString &context, const Models::ReleaseListModel &model)
 {
+    if (context != m_screenContext) {
+        m_screenContext = context;
+        m_fleetSeen.remove(context); // on screen now: the list below speaks for it
+        setFleetReachable(context, true, {});
+    }
     QHash<Core::ReleaseKey, Core::AlertState> now;
     for (int row = 0; row < model.rowCount(); ++row) {
         const Core::ReleaseSnapshot &release = model.releases().at(row);
-        Core::AlertState state;
-        state.health = model.data(model.index(row, Models::ReleaseListModel::Health)).toString();
-        if (release.planProgress) {
-            state.plan = release.planProgress->state;
-            state.planOutcome = release.planProgress->outcome;
-        }
-        now.insert(release.key(), state);
+        now.insert(release.key(),
+                   alertStateOf(release, model.data(model.index(row, Models::ReleaseListModel::Health)).toString()));
     }
-    const QList<Core::Notification> changes = Core::notificationsBetween(context, m_seen, now);
+    notifyChanges(context, &m_seen, now);
+}
+
+void Notifier::observeFleet(const QString &context, const Core::ReleaseSnapshots &releases)
+{
+    if (context == m_screenContext) {
+        return;
+    }
+    QHash<Core::ReleaseKey, Core::AlertState> now;
+    for (const Core::ReleaseSnapshot &release : releases) {
+        now.insert(release.key(), alertStateOf(release, release.health()));
+    }
+    notifyChanges(context, &m_fleetSeen[context], now);
+}
+
+void Notifier::notifyChanges(const QString &context, QHash<Core::ReleaseKey, Core::AlertState> *seen,
+                             const QHash<Core::ReleaseKey, Core::AlertState> &now)
+{
+    const QList<Core::Notification> changes = Core::notificationsBetween(context, *seen, now);
     // Releases that went away are forgotten; the others are remembered as they are now.
-    m_seen = now;
+    *seen = now;
     for (const Core::Notification &notification : changes) {
         show(notification);
     }
+}
+
+void Notifier::setFleetReachable(const QString &context, bool reachable, const QString &reason)
+{
+    if (reachable || context == m_screenContext) {
+        if (reachable) {
+            m_fleetLive.insert(context);
+        }
+        if (FleetLoss loss = m_fleetLost.take(context); loss.timer) {
+            loss.timer->deleteLater();
+        }
+        return;
+    }
+    if (!m_fleetLive.contains(context) || m_fleetLost.contains(context)) {
+        return; // never answered (the fleet says so in its table), or already counting
+    }
+    FleetLoss &loss = m_fleetLost[context];
+    loss.reason = reason;
+    loss.since = QDateTime::currentDateTimeUtc();
+    loss.timer = new QTimer(this);
+    loss.timer->setSingleShot(true);
+    connect(loss.timer, &QTimer::timeout, this, [this, context] {
+        const FleetLoss &lost = m_fleetLost.value(context);
+        const qint64 seconds = std::max<qint64>(60, lost.since.secsTo(QDateTime::currentDateTimeUtc()));
+        show(Core::clusterLostNotification(context, seconds, lost.reason));
+    });
+    loss.timer->start(m_lostDelay);
+}
+
+void Notifier::forgetFleet()
+{
+    for (FleetLoss &loss : m_fleetLost) {
+        delete loss.timer;
+    }
+    m_fleetLost.clear();
+    m_fleetSeen.clear();
+    m_fleetLive.clear();
+}
+
+void Notifier::setLostDelay(int milliseconds)
+{
+    m_lostDelay = milliseconds;
+    m_lost.setInterval(milliseconds);
 }
 
 void Notifier::setFreshness(const QString &context, const Core::DataFreshness &freshness)
@@ -58,6 +134,7 @@ void Notifier::setFreshness(const QString &context, const Core::DataFreshness &f
 void Notifier::reset()
 {
     m_seen.clear();
+    m_screenContext.clear();
     m_lost.stop();
     m_freshness = {};
 }

@@ -8,6 +8,7 @@
 #include "mainwindow.h"
 #include "models/fleetmodel.h"
 #include "net/networkthread.h"
+#include "notifier.h"
 #include "sim/democluster.h"
 
 #include <QFutureWatcher>
@@ -319,6 +320,18 @@ void WindowManager::openFleetMember(const QString &context)
                                  [model, context](Engine::ConnectionState state, const QString &detail) {
                                      if (state == Engine::ConnectionState::Reconnecting) {
                                          model->setUnreachable(context, detail);
+                                     }
+                                 });
+                         // What happens in the other contexts reaches the desktop too.
+                         Notifier *notifier = m_window->notifier();
+                         connect(member, &Engine::ReleaseEngine::releasesChanged, notifier,
+                                 [notifier, context](const Core::ReleaseSnapshots &releases) {
+                                     notifier->observeFleet(context, releases);
+                                 });
+                         connect(member, &Engine::ReleaseEngine::freshnessChanged, notifier,
+                                 [notifier, context](const Core::DataFreshness &freshness) {
+                                     if (freshness.synced) {
+                                         notifier->setFleetReachable(context, freshness.live, freshness.reason);
                                      }
                                  });
                          member->start();

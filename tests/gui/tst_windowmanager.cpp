@@ -4,7 +4,9 @@
 
 #include "engine/releaseengine.h"
 #include "engine/session.h"
+#include "fleetwindow.h"
 #include "mainwindow.h"
+#include "notifier.h"
 #include "sim/democluster.h"
 #include "sim/objectstore.h"
 #include "sim/resourcetypes.h"
@@ -12,6 +14,7 @@
 #include "windowmanager.h"
 
 #include <QAbstractItemView>
+#include <QApplication>
 #include <QComboBox>
 #include <QFile>
 #include <QScreen>
@@ -253,6 +256,66 @@ private Q_SLOTS:
         QVERIFY(failed.wait(20000));
         QCOMPARE(failed.first().at(0).toString(),
                  path + QStringLiteral(": clusters[0] is a string, expected a map with name and cluster"));
+    }
+
+    // The fleet window watches other contexts: a release there going down reaches the desktop once, a
+    // context there that stops answering is reported after the delay, and the context on screen is
+    // left to the main window (never told twice).
+    void fleetContexts_notifyWhatHappensOffScreen()
+    {
+        std::string error;
+        std::shared_ptr<Sim::DemoCluster> second = Sim::startBuiltinDemo(&error);
+        QVERIFY2(second, error.c_str());
+        const QString path = m_dir.filePath(QStringLiteral("fleet-config"));
+        QFile config(path);
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(QStringLiteral("clusters:\n- {name: other, cluster: {server: %1}}\n"
+                                    "contexts:\n- {name: second, context: {cluster: other}}\n")
+                         .arg(QString::fromStdString(second->url()))
+                         .toUtf8());
+        config.close();
+        Ui::WindowManager::Options options;
+        options.choice = {false, {}, path, Engine::demoContextName, {}};
+        Ui::WindowManager manager(options, demoFactory());
+        QSignalSpy opened(&manager, &Ui::WindowManager::opened);
+        manager.open();
+        QVERIFY(opened.wait(20000));
+        Ui::Notifier *notifier = manager.window()->notifier();
+        notifier->setLostDelay(500);
+        manager.showFleet();
+        const auto fleetLists = [] {
+            for (QWidget *top : QApplication::topLevelWidgets()) {
+                if (auto *fleet = qobject_cast<Ui::FleetWindow *>(top)) {
+                    const QAbstractItemModel *model = fleet->findChild<QAbstractItemView *>()->model();
+                    return model->match(model->index(0, 0), Qt::DisplayRole, QStringLiteral("second")).size();
+                }
+            }
+            return qsizetype(0);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(fleetLists() > 0, 20000);
+        QVERIFY(notifier->shown().isEmpty()); // nothing at start
+
+        // Blue serves checkout in the second cluster; without its Deployment the release is down.
+        const auto removed =
+            second->store().remove(*Sim::findResourceTypeByKind("Deployment"), "demo", "checkout-blue");
+        QVERIFY(std::holds_alternative<nlohmann::json>(removed));
+        // A release's notification names its context at the end of the body, a cluster's in its title.
+        const auto about = [notifier](const QString &context, const QString &what) {
+            qsizetype count = 0;
+            for (const Core::Notification &n : notifier->shown()) {
+                const bool inContext =
+                    n.body.endsWith(QStringLiteral("— ") + context) || n.title.startsWith(context + QLatin1Char(':'));
+                count += inContext && n.title.contains(what) ? 1 : 0;
+            }
+            return count;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(about(QStringLiteral("second"), QStringLiteral("checkout is down")), 1, 20000);
+
+        // Stale after its 15 s bound, then lost after the (shortened) delay.
+        second->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(about(QStringLiteral("second"), QStringLiteral("cluster lost")), 1, 40000);
+        QCOMPARE(about(QStringLiteral("second"), QStringLiteral("checkout is down")), 1);
+        QCOMPARE(about(Engine::demoContextName, QString()), 0); // the main window's, never the fleet's
     }
 
     void demoNamespaceSwitch_filtersTheSameDemoCluster()
