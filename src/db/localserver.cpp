@@ -1,0 +1,163 @@
+#include "db/localserver.h"
+
+#include "db/connection.h"
+#include "db/sqltext.h"
+
+#include <QCollator>
+#include <QDir>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+#include <pwd.h>
+#include <unistd.h>
+
+namespace Curtain::Db {
+
+namespace {
+
+const char *superuser = "curtain";
+const int socketPort = 5432; // the socket's name only: the directory is private, so no other server meets it
+
+} // namespace
+
+QString postgresBinDir()
+{
+    QDir versions(QStringLiteral("/usr/lib/postgresql"));
+    QStringList found = versions.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    QCollator numeric;
+    numeric.setNumericMode(true);
+    std::sort(found.begin(), found.end(),
+              [&](const QString &a, const QString &b) { return numeric.compare(a, b) > 0; });
+    for (const QString &version : found) {
+        const QString bin = versions.filePath(version + QStringLiteral("/bin"));
+        if (QFileInfo(bin + QStringLiteral("/initdb")).isExecutable()) {
+            return bin;
+        }
+    }
+    const QString onPath = QStandardPaths::findExecutable(QStringLiteral("initdb"));
+    return onPath.isEmpty() ? QString() : QFileInfo(onPath).canonicalPath();
+}
+
+Core::Result<std::unique_ptr<LocalServer>> LocalServer::start()
+{
+    std::unique_ptr<LocalServer> server(new LocalServer);
+    server->m_binDir = postgresBinDir();
+    if (server->m_binDir.isEmpty()) {
+        return Core::makeError(Core::ErrorKind::NotFound,
+                               QStringLiteral("PostgreSQL's server programs (initdb, pg_ctl) are not installed; on "
+                                              "Debian: apt install postgresql (./scripts/setup does it)"));
+    }
+    QTemporaryDir directory(QDir::tempPath() + QStringLiteral("/curtain-postgres-XXXXXX"));
+    if (!directory.isValid()) {
+        return Core::makeError(
+            Core::ErrorKind::Server,
+            QStringLiteral("cannot make a directory for PostgreSQL: %1").arg(directory.errorString()));
+    }
+    directory.setAutoRemove(false); // ours now: removed in the destructor
+    server->m_directory = directory.path();
+    if (geteuid() == 0) {
+        const passwd *owner = getpwnam("postgres");
+        if (!owner) {
+            owner = getpwnam("nobody");
+        }
+        if (!owner) {
+            return Core::makeError(Core::ErrorKind::Refused,
+                                   QStringLiteral("PostgreSQL refuses to run as root and neither a postgres nor a "
+                                                  "nobody user exists to run it as"));
+        }
+        server->m_owner = QString::fromLocal8Bit(owner->pw_name);
+        if (chown(QFile::encodeName(server->m_directory).constData(), owner->pw_uid, owner->pw_gid) != 0) {
+            return Core::makeError(
+                Core::ErrorKind::Server,
+                QStringLiteral("cannot give %1 to the user %2").arg(server->m_directory, server->m_owner));
+        }
+    }
+    const QString data = server->m_directory + QStringLiteral("/data");
+    auto made = server->runAsOwner(QStringLiteral("initdb"),
+                                   {QStringLiteral("-D"), data, QStringLiteral("-U"), QString::fromLatin1(superuser),
+                                    QStringLiteral("-A"), QStringLiteral("trust"), QStringLiteral("-E"),
+                                    QStringLiteral("UTF8"), QStringLiteral("--locale=C"), QStringLiteral("--no-sync")},
+                                   120'000);
+    if (!made.ok()) {
+        return made.error();
+    }
+    // Disposable data: no fsync; only the private socket, no TCP port to collide on.
+    const QString options =
+        QStringLiteral("-k '%1' -p %2 -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
+                       "-c full_page_writes=off -c max_connections=60")
+            .arg(server->m_directory)
+            .arg(socketPort);
+    auto started =
+        server->runAsOwner(QStringLiteral("pg_ctl"),
+                           {QStringLiteral("-D"), data, QStringLiteral("-l"),
+                            server->m_directory + QStringLiteral("/postgres.log"), QStringLiteral("-o"), options,
+                            QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("start")},
+                           90'000);
+    if (!started.ok()) {
+        return started.error();
+    }
+    server->m_running = true;
+    return server;
+}
+
+LocalServer::~LocalServer()
+{
+    if (m_running) {
+        (void)runAsOwner(QStringLiteral("pg_ctl"),
+                         {QStringLiteral("-D"), m_directory + QStringLiteral("/data"), QStringLiteral("-m"),
+                          QStringLiteral("immediate"), QStringLiteral("-w"), QStringLiteral("stop")},
+                         30'000);
+    }
+    if (!m_directory.isEmpty()) {
+        QDir(m_directory).removeRecursively();
+    }
+}
+
+Core::Result<QString> LocalServer::runAsOwner(const QString &program, const QStringList &arguments, int timeoutMs)
+{
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.setWorkingDirectory(m_directory); // the owner may not enter ours
+    const QString path = m_binDir + QLatin1Char('/') + program;
+    if (m_owner.isEmpty()) {
+        process.start(path, arguments);
+    } else {
+        process.start(QStringLiteral("runuser"),
+                      QStringList{QStringLiteral("-u"), m_owner, QStringLiteral("--"), path} + arguments);
+    }
+    if (!process.waitForFinished(timeoutMs) || process.exitStatus() != QProcess::NormalExit ||
+        process.exitCode() != 0) {
+        process.kill();
+        process.waitForFinished(5000);
+        const QString output = QString::fromLocal8Bit(process.readAll()).trimmed();
+        return Core::makeError(Core::ErrorKind::Server,
+                               QStringLiteral("%1 failed (%2): %3")
+                                   .arg(program,
+                                        process.error() == QProcess::FailedToStart
+                                            ? process.errorString()
+                                            : QStringLiteral("exit %1").arg(process.exitCode()),
+                                        output.right(800)));
+    }
+    return QString::fromLocal8Bit(process.readAll());
+}
+
+QString LocalServer::conninfo(const QString &database) const
+{
+    return QStringLiteral("host=%1 port=%2 user=%3 dbname=%4")
+        .arg(m_directory)
+        .arg(socketPort)
+        .arg(QString::fromLatin1(superuser), database);
+}
+
+Core::Result<Core::Done> LocalServer::createDatabase(const QString &name)
+{
+    auto db = Connection::open(conninfo());
+    if (!db.ok()) {
+        return db.error();
+    }
+    return db.value()->execute(QStringLiteral("CREATE DATABASE %1").arg(ident(name)));
+}
+
+} // namespace Curtain::Db
