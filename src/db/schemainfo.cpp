@@ -12,6 +12,80 @@ const ColumnInfo *TableInfo::column(const QString &name) const
     return nullptr;
 }
 
+const ConstraintInfo *TableInfo::constraint(const QString &name) const
+{
+    for (const ConstraintInfo &info : constraints) {
+        if (info.name == name) {
+            return &info;
+        }
+    }
+    return nullptr;
+}
+
+namespace {
+
+// Constraints and indexes of each table, with their columns by name.
+Core::Result<Core::Done> readConstraintsAndIndexes(Connection &db, const QString &schema, SchemaInfo *info)
+{
+    const auto constraints = db.query(QStringLiteral(R"SQL(
+        SELECT c.relname, k.conname, k.contype::text, pg_get_constraintdef(k.oid),
+               coalesce((SELECT string_agg(a.attname, chr(31) ORDER BY u.position)
+                         FROM unnest(k.conkey) WITH ORDINALITY AS u(attnum, position)
+                         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = u.attnum), '')
+        FROM pg_constraint k
+        JOIN pg_class c ON c.oid = k.conrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1
+        ORDER BY c.relname, k.conname)SQL"),
+                                      {schema});
+    if (!constraints.ok()) {
+        return constraints.error();
+    }
+    for (const QStringList &row : constraints.value().values) {
+        if (info->contains(row[0])) {
+            (*info)[row[0]].constraints << ConstraintInfo{row[1], row[2], row[4].split(QChar(31), Qt::SkipEmptyParts),
+                                                          row[3]};
+        }
+    }
+    const auto indexes = db.query(QStringLiteral(R"SQL(
+        SELECT t.relname, i.relname, x.indisunique, x.indisprimary OR EXISTS (
+                   SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.contype IN ('p', 'u', 'x')),
+               x.indexprs IS NULL AND x.indpred IS NULL AND 0 <> ALL (x.indkey), m.amname,
+               pg_get_indexdef(x.indexrelid, 1, true), coalesce(array_to_string(i.reloptions, ', '), ''),
+               coalesce((SELECT string_agg(a.attname, chr(31) ORDER BY u.position)
+                         FROM unnest(x.indkey) WITH ORDINALITY AS u(attnum, position)
+                         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = u.attnum
+                         WHERE u.position <= x.indnkeyatts), '')
+        FROM pg_index x
+        JOIN pg_class i ON i.oid = x.indexrelid
+        JOIN pg_class t ON t.oid = x.indrelid
+        JOIN pg_am m ON m.oid = i.relam
+        JOIN pg_namespace n ON n.oid = t.relnamespace
+        WHERE n.nspname = $1
+        ORDER BY t.relname, i.relname)SQL"),
+                                  {schema});
+    if (!indexes.ok()) {
+        return indexes.error();
+    }
+    for (const QStringList &row : indexes.value().values) {
+        if (info->contains(row[0])) {
+            IndexInfo index;
+            index.name = row[1];
+            index.unique = row[2] == QLatin1String("t");
+            index.ofConstraint = row[3] == QLatin1String("t");
+            index.simple = row[4] == QLatin1String("t");
+            index.method = row[5];
+            index.firstKey = row[6];
+            index.storageParameters = row[7];
+            index.columns = row[8].split(QChar(31), Qt::SkipEmptyParts);
+            (*info)[row[0]].indexes << index;
+        }
+    }
+    return Core::Done{};
+}
+
+} // namespace
+
 Core::Result<SchemaInfo> readSchema(Connection &db, const QString &schema)
 {
     const auto columns = db.query(QStringLiteral(R"SQL(
@@ -118,6 +192,9 @@ Core::Result<SchemaInfo> readSchema(Connection &db, const QString &schema)
         if (info.contains(row[0])) {
             info[row[0]].primaryKey << row[1];
         }
+    }
+    if (auto read = readConstraintsAndIndexes(db, schema, &info); !read.ok()) {
+        return read.error();
     }
     return info;
 }

@@ -23,6 +23,26 @@ struct ColumnInfo
     QString comment;
 };
 
+struct ConstraintInfo
+{
+    QString name;
+    QString type; // p, u, c, f, x (pg_constraint.contype)
+    QStringList columns;
+    QString definition; // pg_get_constraintdef: "CHECK ((length(title) > 3))", "FOREIGN KEY (a) REFERENCES …"
+};
+
+struct IndexInfo
+{
+    QString name;
+    QStringList columns; // key columns; empty for an index on expressions only
+    bool unique = false;
+    bool ofConstraint = false; // it backs a primary key, unique or exclusion constraint
+    bool simple = false;       // plain column keys, no expressions, no predicate
+    QString method;            // btree, hash, …
+    QString firstKey;          // the first key as pg_get_indexdef writes it: "name text_pattern_ops DESC"
+    QString storageParameters; // "fillfactor=70"
+};
+
 struct TableInfo
 {
     QString name;
@@ -30,8 +50,11 @@ struct TableInfo
     QStringList primaryKey;
     QString replicaIdentity; // d, n, f, i (pg_class.relreplident)
     QString replicaIndex;    // the index when it is i
+    QList<ConstraintInfo> constraints;
+    QList<IndexInfo> indexes;
 
     const ColumnInfo *column(const QString &name) const;
+    const ConstraintInfo *constraint(const QString &name) const;
 };
 
 using SchemaInfo = QMap<QString, TableInfo>; // by table name
