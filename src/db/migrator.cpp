@@ -246,7 +246,7 @@ Core::Result<Core::Done> Migrator::start(const Migration &migration, const Progr
         const auto recorded = m_db->query(
             QStringLiteral("INSERT INTO %1 (schema, name, version_schema, parent, migration, steps, state, "
                            "started_by, backfill_finished) VALUES ($1, $2, $3, nullif($4, ''), $5::jsonb, $6::jsonb, "
-                           "'started', $7, $8)")
+                           "'started', coalesce(nullif($7, ''), session_user), $8)")
                 .arg(state(QStringLiteral("migrations"))),
             {m_options.schema, migration.name, version, parent, QString::fromUtf8(migration.json),
              QString::fromUtf8(stepsJson(planned)), m_options.actor,
@@ -332,33 +332,50 @@ Core::Result<Core::Done> Migrator::backfillTable(const QString &table, const QSt
         return tables.error();
     }
     const TableInfo info = tables.value().value(table);
-    QStringList casts;    // $1::integer, …: the last key of the batch before
-    QStringList matches;  // t.id = b.id AND …
-    QStringList returned; // t.id, …
-    QStringList lastKey;  // u.id::text, …
-    QStringList keyOrder; // u.id DESC, …
+    QStringList upperCasts; // $1::integer, …: the last key there was when the backfill began
+    QStringList lastCasts;  // $2::integer, …: the last key of the batch before
+    QStringList matches;    // t.id = b.id AND …
+    QStringList returned;   // t.id, …
+    QStringList keyText;    // u.id::text, …
+    QStringList keyOrder;   // u.id DESC, …
     for (qsizetype i = 0; i < key.size(); ++i) {
         const ColumnInfo *column = info.column(key[i]);
         const QString name = ident(key[i]);
-        casts << QStringLiteral("$%1::%2").arg(i + 1).arg(column ? column->type : QStringLiteral("text"));
+        const QString type = column ? column->type : QStringLiteral("text");
+        upperCasts << QStringLiteral("$%1::%2").arg(i + 1).arg(type);
+        lastCasts << QStringLiteral("$%1::%2").arg(key.size() + i + 1).arg(type);
         matches << QStringLiteral("t.%1 = b.%1").arg(name);
         returned << QStringLiteral("t.%1").arg(name);
-        lastKey << QStringLiteral("u.%1::text").arg(name);
+        keyText << QStringLiteral("u.%1::text").arg(name);
         keyOrder << QStringLiteral("u.%1 DESC").arg(name);
     }
     const QString tableSql = qualified(m_options.schema, table);
     const QString keys = identList(key);
+    // Only rows that existed when the backfill began: later ones were written through the triggers,
+    // and chasing them would never end under a steady insert rate.
+    const auto upper =
+        m_db->query(QStringLiteral("SELECT %1 FROM %2 u ORDER BY %3 LIMIT 1")
+                        .arg(keyText.join(QStringLiteral(", ")), tableSql, keyOrder.join(QStringLiteral(", "))));
+    if (!upper.ok()) {
+        return upper.error();
+    }
+    if (upper.value().size() == 0) {
+        return Core::Done{}; // an empty table
+    }
+    const QStringList upperKey = upper.value().values.first();
     // Touch one batch in key order (the up triggers fill the new columns) and return its last key.
     const auto batchSql = [&](bool first) {
-        const QString after =
-            first ? QString() : QStringLiteral("WHERE (%1) > (%2)").arg(keys, casts.join(QStringLiteral(", ")));
+        QString where = QStringLiteral("WHERE (%1) <= (%2)").arg(keys, upperCasts.join(QStringLiteral(", ")));
+        if (!first) {
+            where += QStringLiteral(" AND (%1) > (%2)").arg(keys, lastCasts.join(QStringLiteral(", ")));
+        }
         return QStringLiteral("WITH b AS (SELECT %1 FROM %2 %3 ORDER BY %1 LIMIT %4), "
                               "u AS (UPDATE %2 t SET %5 = t.%5 FROM b WHERE %6 RETURNING %7) "
                               "SELECT %8, (SELECT count(*) FROM u) FROM u ORDER BY %9 LIMIT 1")
-            .arg(keys, tableSql, after)
+            .arg(keys, tableSql, where)
             .arg(m_options.batchSize)
             .arg(ident(key.first()), matches.join(QStringLiteral(" AND ")), returned.join(QStringLiteral(", ")),
-                 lastKey.join(QStringLiteral(", ")), keyOrder.join(QStringLiteral(", ")));
+                 keyText.join(QStringLiteral(", ")), keyOrder.join(QStringLiteral(", ")));
     };
     if (auto set = run({QStringLiteral("SET lock_timeout = '%1ms'").arg(m_options.lockTimeoutMs)}); !set.ok()) {
         return set;
@@ -373,7 +390,7 @@ Core::Result<Core::Done> Migrator::backfillTable(const QString &table, const QSt
                                        .arg(*done)
                                        .arg(total));
         }
-        const auto batch = m_db->query(batchSql(last.isEmpty()), last);
+        const auto batch = m_db->query(batchSql(last.isEmpty()), upperKey + last);
         if (!batch.ok()) {
             if (m_db->lastSqlState() == QLatin1String("55P03") && busy < m_options.lockRetries) {
                 ++busy;
@@ -424,10 +441,12 @@ Core::Result<QJsonObject> Migrator::lockActive(const QString &name)
 
 Core::Result<Core::Done> Migrator::finishActive(const QString &how)
 {
-    const auto marked = m_db->query(QStringLiteral("UPDATE %1 SET state = $3, finished_at = now(), finished_by = $2 "
-                                                   "WHERE schema = $1 AND state = 'started'")
-                                        .arg(state(QStringLiteral("migrations"))),
-                                    {m_options.schema, m_options.actor, how});
+    const auto marked = m_db->query(
+        QStringLiteral(
+            "UPDATE %1 SET state = $3, finished_at = now(), finished_by = coalesce(nullif($2, ''), session_user) "
+            "WHERE schema = $1 AND state = 'started'")
+            .arg(state(QStringLiteral("migrations"))),
+        {m_options.schema, m_options.actor, how});
     return marked.ok() ? Core::Result<Core::Done>(Core::Done{}) : Core::Result<Core::Done>(marked.error());
 }
 

@@ -23,7 +23,7 @@ struct MigratorOptions
     int lockRetries = 8;     // with backoff from 100 ms, doubling, up to 5 s, with jitter
     int batchSize = 1000;    // rows per backfill batch
     int batchDelayMs = 0;    // pause between batches, to leave room for the application's writes
-    QString actor;           // who runs it, as the history should say (the database user is kept too)
+    QString actor;           // who runs it, as the history should say; empty: the database user (always kept too)
 };
 
 struct BackfillProgress

@@ -51,7 +51,7 @@ Core::Result<Core::Done> readConstraintsAndIndexes(Connection &db, const QString
         SELECT t.relname, i.relname, x.indisunique, x.indisprimary OR EXISTS (
                    SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.contype IN ('p', 'u', 'x')),
                x.indexprs IS NULL AND x.indpred IS NULL AND 0 <> ALL (x.indkey), m.amname,
-               pg_get_indexdef(x.indexrelid, 1, true), coalesce(array_to_string(i.reloptions, ', '), ''),
+               substring(pg_get_indexdef(x.indexrelid) FROM 'USING [a-z_]+ \((.*?)\)(?: INCLUDE| WITH| WHERE|$)'), coalesce(array_to_string(i.reloptions, ', '), ''),
                coalesce((SELECT string_agg(a.attname, chr(31) ORDER BY u.position)
                          FROM unnest(x.indkey) WITH ORDINALITY AS u(attnum, position)
                          JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = u.attnum
@@ -199,10 +199,10 @@ Core::Result<SchemaInfo> readSchema(Connection &db, const QString &schema)
     return info;
 }
 
-Core::Result<QStringList> describeSchema(Connection &db, const QString &schema)
+Core::Result<QStringList> describeSchema(Connection &db, const QString &schema, const QString &stateSchema)
 {
     const auto rows = db.query(QStringLiteral(R"SQL(
-        SELECT 'table ' || c.relname || ' ' || c.relkind || ' identity ' || c.relreplident
+        SELECT 'table ' || c.relname || ' ' || c.relkind::text || ' identity ' || c.relreplident::text
             || coalesce(' comment ' || obj_description(c.oid, 'pg_class'), '')
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'S')
@@ -229,7 +229,7 @@ Core::Result<QStringList> describeSchema(Connection &db, const QString &schema)
         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = $1 AND NOT t.tgisinternal
         UNION ALL
-        SELECT 'type ' || t.typname || ' ' || t.typtype
+        SELECT 'type ' || t.typname || ' ' || t.typtype::text
             || coalesce(' (' || (SELECT string_agg(e.enumlabel, ', ' ORDER BY e.enumsortorder) FROM pg_enum e
                                  WHERE e.enumtypid = t.oid) || ')', '')
         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -240,9 +240,9 @@ Core::Result<QStringList> describeSchema(Connection &db, const QString &schema)
         WHERE n.nspname = $1
         UNION ALL
         SELECT 'schema ' || nspname FROM pg_namespace
-        WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND nspname NOT LIKE 'pg\_%'
+        WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', $2) AND nspname NOT LIKE 'pg\_%'
         ORDER BY 1)SQL"),
-                               {schema});
+                               {schema, stateSchema});
     if (!rows.ok()) {
         return rows.error();
     }

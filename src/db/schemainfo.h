@@ -39,7 +39,7 @@ struct IndexInfo
     bool ofConstraint = false; // it backs a primary key, unique or exclusion constraint
     bool simple = false;       // plain column keys, no expressions, no predicate
     QString method;            // btree, hash, …
-    QString firstKey;          // the first key as pg_get_indexdef writes it: "name text_pattern_ops DESC"
+    QString firstKey;          // the keys as pg_get_indexdef writes them: "name text_pattern_ops DESC"
     QString storageParameters; // "fillfactor=70"
 };
 
@@ -62,8 +62,10 @@ using SchemaInfo = QMap<QString, TableInfo>; // by table name
 // The base tables of `schema` (Curtain's own columns and tables included: they are physical).
 Core::Result<SchemaInfo> readSchema(Connection &db, const QString &schema);
 
-// Every schema, table, column, constraint and index of `schema` as text, for comparing a database
-// before and after (a rollback must leave it as it was).
-Core::Result<QStringList> describeSchema(Connection &db, const QString &schema);
+// Every schema (but Curtain's state schema), and every table, column, constraint, index, trigger,
+// type and function of `schema` as text, for comparing a database before and after (a rollback must
+// leave it as it was).
+Core::Result<QStringList> describeSchema(Connection &db, const QString &schema,
+                                         const QString &stateSchema = QStringLiteral("curtain"));
 
 } // namespace Curtain::Db
