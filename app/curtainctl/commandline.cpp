@@ -53,6 +53,20 @@ Argo Rollouts (the same requests as kubectl argo rollouts; the controller moves 
                            ReplicaSets and AnalysisRuns, YAML or JSON), as kubectl argo rollouts
                            get shows it; no cluster needed
 
+Schema migrations (pgroll's file format, expand/contract, on PostgreSQL; no cluster needed):
+  migration status         the schema's phase (none, expanded: both versions live, contracted), the
+                           live version schemas, the active migration's backfill, and the history
+  migration start FILE     expand: the new version's schema of views and the changes both versions
+                           survive; backfills in batches with progress on standard error
+  migration complete       contract: the old version's schema goes, the breaking changes are made
+  migration rollback       undo a started migration; the database is as it was before start
+      --database CONNINFO   a libpq connection string or service name ("service=orders",
+                           "host=db dbname=orders user=app"); passwords only from ~/.pgpass or
+                           PGPASSFILE, never in the string
+      --schema NAME         the tables' schema (default public)
+      --lock-timeout MS     how long one statement waits for a lock before it is retried (500)
+      --batch-size ROWS     rows per backfill batch (1000); --batch-delay MS between batches (0)
+
 RELEASE is a name, or NAMESPACE/NAME when the name exists in several namespaces.
 
 Every action is recorded as an Event on the release's route (with the user the cluster names) and
@@ -161,6 +175,29 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             (arg == QLatin1String("--plan")                    ? inv.planFile
              : arg == QLatin1String("--prometheus-token-file") ? inv.prometheusTokenFile
                                                                : inv.prometheusBasicAuthFile) = *v;
+        } else if (arg == QLatin1String("--database") || arg == QLatin1String("--schema")) {
+            const auto v = value(arg);
+            if (!v) {
+                return std::nullopt;
+            }
+            (arg == QLatin1String("--database") ? inv.database : inv.schema) = *v;
+        } else if (arg == QLatin1String("--lock-timeout") || arg == QLatin1String("--batch-size") ||
+                   arg == QLatin1String("--batch-delay")) {
+            const auto v = value(arg);
+            if (!v) {
+                return std::nullopt;
+            }
+            bool number = false;
+            const int n = v->toInt(&number);
+            const bool size = arg == QLatin1String("--batch-size");
+            if (!number || n < (size ? 1 : 0) || n > (size ? 1'000'000 : 3'600'000)) {
+                *error = QStringLiteral("%1 \"%2\" is not %3")
+                             .arg(arg, Core::shown(*v),
+                                  size ? QStringLiteral("a row count from 1 to 1000000")
+                                       : QStringLiteral("a number of milliseconds from 0 to 3600000"));
+                return std::nullopt;
+            }
+            (arg == QLatin1String("--lock-timeout") ? inv.lockTimeoutMs : size ? inv.batchSize : inv.batchDelayMs) = n;
         } else if (arg == QLatin1String("-n") || arg == QLatin1String("--namespace")) {
             const auto v = value(arg);
             if (!v) {
@@ -228,6 +265,25 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
         }
         inv.command = Command::Inspect;
         inv.files = positional;
+    } else if (command == QLatin1String("migration")) {
+        const QString sub = positional.isEmpty() ? QString() : positional.takeFirst();
+        const bool withFile = sub == QLatin1String("start");
+        if ((sub != QLatin1String("status") && sub != QLatin1String("start") && sub != QLatin1String("complete") &&
+             sub != QLatin1String("rollback")) ||
+            positional.size() != (withFile ? 1 : 0)) {
+            *error = QStringLiteral("usage: curtainctl migration status|start FILE|complete|rollback --database "
+                                    "CONNINFO [--schema NAME]");
+            return std::nullopt;
+        }
+        if (inv.database.isEmpty()) {
+            *error = QStringLiteral("migration %1 needs --database CONNINFO (a libpq connection string or service "
+                                    "name, e.g. \"service=orders\")")
+                         .arg(sub);
+            return std::nullopt;
+        }
+        inv.command = Command::Migration;
+        inv.migrationCommand = sub;
+        inv.files = positional;
     } else if (command == QLatin1String("run")) {
         if (!needs(1, QStringLiteral("RELEASE [--plan FILE]"))) {
             return std::nullopt;
@@ -280,7 +336,8 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
     } else {
         *error = QStringLiteral(
                      "unknown command \"%1\"; commands: contexts, releases, status, history, set-weight, promote, "
-                     "flip, rollback, run, inspect, abort, retry, pause, resume, restart, undo, set-image")
+                     "flip, rollback, run, inspect, abort, retry, pause, resume, restart, undo, set-image, "
+                     "migration")
                      .arg(Core::shown(command));
         return std::nullopt;
     }

@@ -9,7 +9,7 @@
 
 namespace Curtain::Ctl {
 
-enum class Command { Contexts, Releases, Status, Action, Run, Inspect, History };
+enum class Command { Contexts, Releases, Status, Action, Run, Inspect, History, Migration };
 enum class OutputFormat { Table, Json };
 
 struct Invocation
@@ -30,6 +30,13 @@ struct Invocation
     QString prometheusBasicAuthFile; // run: "user:password" for a Prometheus metrics source
     bool full = false;               // promote --full
     int revision = 0;                // undo --to-revision N
+    // migration: status, start FILE, complete, rollback — on --database, in --schema.
+    QString migrationCommand;
+    QString database; // a libpq connection string or service name, without a password
+    QString schema = QStringLiteral("public");
+    int lockTimeoutMs = 500;
+    int batchSize = 1000;
+    int batchDelayMs = 0;
     bool showHelp = false;
     bool showVersion = false;
 };

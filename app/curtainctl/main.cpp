@@ -2,6 +2,7 @@
 
 #include "commandline.h"
 #include "inspect.h"
+#include "migration.h"
 #include "output.h"
 
 #include "core/displaytext.h"
@@ -381,6 +382,15 @@ int main(int argc, char *argv[])
         }
         writeOut(out);
         return code;
+    }
+
+    if (invocation->command == Ctl::Command::Migration) {
+        const auto done = Ctl::migration(*invocation, [](const QString &line) { writeErr(line + QLatin1Char('\n')); });
+        if (!done.ok()) {
+            return report(done.error(), invocation->format);
+        }
+        writeOut(done.value());
+        return Ctl::Success;
     }
 
     if (invocation->command == Ctl::Command::Contexts) {

@@ -1,0 +1,166 @@
+// `curtainctl migration` as a pipeline runs it against a real PostgreSQL: start with progress, status
+// in text and JSON, complete and rollback, and the errors a script must be able to tell apart.
+
+#include "ctlrunner.h"
+#include "db/connection.h"
+#include "db/localserver.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Curtain;
+
+class TestMigrationCtl : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<Db::LocalServer> m_server;
+    QTemporaryDir m_dir;
+    int m_databases = 0;
+
+    // A fresh database with `orders` (5,000 rows) made by curtainctl's first migration.
+    QString freshDatabase()
+    {
+        const QString name = QStringLiteral("orders%1").arg(++m_databases);
+        if (!m_server->createDatabase(name).ok()) {
+            return {};
+        }
+        const QString conninfo = m_server->conninfo(name);
+        const Test::CtlRun created =
+            Test::runCurtainctl({QStringLiteral("migration"), QStringLiteral("start"),
+                                 file(QStringLiteral("01_orders.yaml"), "operations:\n  - create_table:\n"
+                                                                        "      name: orders\n      columns:\n"
+                                                                        "        - {name: id, type: serial, pk: true}\n"
+                                                                        "        - {name: customer, type: text}\n"),
+                                 QStringLiteral("--database"), conninfo});
+        const Test::CtlRun completed = Test::runCurtainctl(
+            {QStringLiteral("migration"), QStringLiteral("complete"), QStringLiteral("--database"), conninfo});
+        auto db = Db::Connection::open(conninfo);
+        if (created.exitCode != 0 || completed.exitCode != 0 || !db.ok() ||
+            !db.value()
+                 ->execute(
+                     QStringLiteral("INSERT INTO orders (customer) SELECT 'c' || n FROM generate_series(1, 5000) n"))
+                 .ok()) {
+            qWarning() << created.err << completed.err;
+            return {};
+        }
+        return conninfo;
+    }
+
+    QString file(const QString &name, const QByteArray &text)
+    {
+        QFile out(m_dir.filePath(name));
+        if (!out.open(QIODevice::WriteOnly)) {
+            return {};
+        }
+        out.write(text);
+        return out.fileName();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        auto server = Db::LocalServer::start();
+        QVERIFY2(server.ok(), server.ok() ? "" : qPrintable(server.error().message));
+        m_server = std::move(server).value();
+        QVERIFY(m_dir.isValid());
+    }
+
+    void startStatusComplete_asAPipelineSeesThem()
+    {
+        const QString conninfo = freshDatabase();
+        QVERIFY(!conninfo.isEmpty());
+        const QString v2 =
+            file(QStringLiteral("02_add_email.yaml"),
+                 "operations:\n  - add_column:\n      table: orders\n      up: customer || '@example.org'\n"
+                 "      column: {name: email, type: text}\n");
+        const Test::CtlRun started =
+            Test::runCurtainctl({QStringLiteral("migration"), QStringLiteral("start"), v2, QStringLiteral("--database"),
+                                 conninfo, QStringLiteral("--batch-size"), QStringLiteral("500")});
+        QCOMPARE(started.exitCode, 0);
+        QVERIFY2(started.out.startsWith(QStringLiteral("Started 02_add_email in ")), qPrintable(started.out));
+        QVERIFY2(started.out.contains(QStringLiteral("Schema public: expanded — both versions live: 01_orders (old) "
+                                                     "and 02_add_email (new).")),
+                 qPrintable(started.out));
+        QVERIFY2(started.out.contains(QStringLiteral("backfill 5000 of 5000 rows, finished")), qPrintable(started.out));
+        QVERIFY2(started.err.contains(QStringLiteral("backfill orders: 5000 of 5000 rows (100 %)")),
+                 qPrintable(started.err));
+
+        const Test::CtlRun status =
+            Test::runCurtainctl({QStringLiteral("migration"), QStringLiteral("status"), QStringLiteral("--database"),
+                                 conninfo, QStringLiteral("-o"), QStringLiteral("json")});
+        QCOMPARE(status.exitCode, 0);
+        const QJsonObject json = QJsonDocument::fromJson(status.out.toUtf8()).object();
+        QCOMPARE(json.value(QStringLiteral("phase")).toString(), QStringLiteral("expanded"));
+        QCOMPARE(json.value(QStringLiteral("liveVersions")).toArray().size(), 2);
+        QCOMPARE(json.value(QStringLiteral("latest")).toObject().value(QStringLiteral("startedBy")).toString(),
+                 QStringLiteral("local:%1").arg(qEnvironmentVariable("USER", QStringLiteral("unknown"))));
+
+        // A second start while one is in progress is refused, exit 1, and says what to do.
+        const Test::CtlRun again = Test::runCurtainctl(
+            {QStringLiteral("migration"), QStringLiteral("start"), v2, QStringLiteral("--database"), conninfo});
+        QCOMPARE(again.exitCode, 1);
+        QVERIFY2(again.err.contains(QStringLiteral("migration 02_add_email is in progress on schema public")),
+                 qPrintable(again.err));
+
+        const Test::CtlRun completed = Test::runCurtainctl(
+            {QStringLiteral("migration"), QStringLiteral("complete"), QStringLiteral("--database"), conninfo});
+        QCOMPARE(completed.exitCode, 0);
+        QVERIFY2(completed.out.contains(QStringLiteral("Schema public: contracted — version 02_add_email is the only "
+                                                       "one live.")),
+                 qPrintable(completed.out));
+        const Test::CtlRun late = Test::runCurtainctl(
+            {QStringLiteral("migration"), QStringLiteral("rollback"), QStringLiteral("--database"), conninfo});
+        QCOMPARE(late.exitCode, 1);
+        QVERIFY2(late.err.contains(QStringLiteral("a completed migration cannot be rolled back")),
+                 qPrintable(late.err));
+    }
+
+    void badInput_isNamedAndChangesNothing()
+    {
+        const QString conninfo = freshDatabase();
+        QVERIFY(!conninfo.isEmpty());
+        // A password on the command line would end up in shell history and process lists.
+        const Test::CtlRun password =
+            Test::runCurtainctl({QStringLiteral("migration"), QStringLiteral("status"), QStringLiteral("--database"),
+                                 conninfo + QStringLiteral(" password=hunter2")});
+        QCOMPARE(password.exitCode, 2);
+        QVERIFY2(password.err.contains(QStringLiteral("holds a password; put it in ~/.pgpass")),
+                 qPrintable(password.err));
+        QVERIFY(!password.err.contains(QStringLiteral("hunter2")));
+
+        const Test::CtlRun wrongFile = Test::runCurtainctl(
+            {QStringLiteral("migration"), QStringLiteral("start"),
+             file(QStringLiteral("bad.yaml"), "operations:\n  - add_column: {table: orders, colum: {}}\n"),
+             QStringLiteral("--database"), conninfo});
+        QCOMPARE(wrongFile.exitCode, 2);
+        QVERIFY2(wrongFile.err.contains(QStringLiteral("bad.yaml: operations[0].add_column.colum is not a field of "
+                                                       "add_column")),
+                 qPrintable(wrongFile.err));
+
+        const Test::CtlRun missingTable =
+            Test::runCurtainctl({QStringLiteral("migration"), QStringLiteral("start"),
+                                 file(QStringLiteral("03_x.yaml"), "operations:\n  - drop_table: {name: invoices}\n"),
+                                 QStringLiteral("--database"), conninfo});
+        QCOMPARE(missingTable.exitCode, 1);
+        QVERIFY2(missingTable.err.contains(QStringLiteral("table \"invoices\" does not exist")),
+                 qPrintable(missingTable.err));
+
+        const Test::CtlRun nowhere =
+            Test::runCurtainctl({QStringLiteral("migration"), QStringLiteral("status"), QStringLiteral("--database"),
+                                 QStringLiteral("host=%1/none port=1 dbname=x").arg(m_dir.path())});
+        QCOMPARE(nowhere.exitCode, 3);
+        QVERIFY2(nowhere.err.contains(QStringLiteral("cannot connect to the database")), qPrintable(nowhere.err));
+
+        const Test::CtlRun usage = Test::runCurtainctl({QStringLiteral("migration"), QStringLiteral("status")});
+        QCOMPARE(usage.exitCode, 2);
+        QVERIFY2(usage.err.contains(QStringLiteral("migration status needs --database CONNINFO")),
+                 qPrintable(usage.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMigrationCtl)
+#include "tst_migrationctl.moc"
