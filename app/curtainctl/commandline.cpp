@@ -60,7 +60,11 @@ Schema migrations (pgroll's file format, expand/contract, on PostgreSQL; no clus
                            survive; backfills in batches with progress on standard error
   migration complete       contract: the old version's schema goes, the breaking changes are made
   migration rollback       undo a started migration; the database is as it was before start
-      --database CONNINFO   a libpq connection string or service name ("service=orders",
+      --release RELEASE     the release whose route names the database (curtain.dev/database): the
+                           schema gate refuses a contract while a color on the old version has
+                           traffic or pods, and a rollback while one on the new version has
+      --database CONNINFO   or the database itself, without a gate: a libpq connection string or
+                           service name ("service=orders",
                            "host=db dbname=orders user=app"); passwords only from ~/.pgpass or
                            PGPASSFILE, never in the string
       --schema NAME         the tables' schema (default public)
@@ -175,12 +179,15 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             (arg == QLatin1String("--plan")                    ? inv.planFile
              : arg == QLatin1String("--prometheus-token-file") ? inv.prometheusTokenFile
                                                                : inv.prometheusBasicAuthFile) = *v;
-        } else if (arg == QLatin1String("--database") || arg == QLatin1String("--schema")) {
+        } else if (arg == QLatin1String("--database") || arg == QLatin1String("--schema") ||
+                   arg == QLatin1String("--release")) {
             const auto v = value(arg);
             if (!v) {
                 return std::nullopt;
             }
-            (arg == QLatin1String("--database") ? inv.database : inv.schema) = *v;
+            (arg == QLatin1String("--database") ? inv.database
+             : arg == QLatin1String("--schema") ? inv.schema
+                                                : inv.release) = *v;
         } else if (arg == QLatin1String("--lock-timeout") || arg == QLatin1String("--batch-size") ||
                    arg == QLatin1String("--batch-delay")) {
             const auto v = value(arg);
@@ -271,13 +278,14 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
         if ((sub != QLatin1String("status") && sub != QLatin1String("start") && sub != QLatin1String("complete") &&
              sub != QLatin1String("rollback")) ||
             positional.size() != (withFile ? 1 : 0)) {
-            *error = QStringLiteral("usage: curtainctl migration status|start FILE|complete|rollback --database "
-                                    "CONNINFO [--schema NAME]");
+            *error = QStringLiteral("usage: curtainctl migration status|start FILE|complete|rollback --release "
+                                    "RELEASE | --database CONNINFO [--schema NAME]");
             return std::nullopt;
         }
-        if (inv.database.isEmpty()) {
-            *error = QStringLiteral("migration %1 needs --database CONNINFO (a libpq connection string or service "
-                                    "name, e.g. \"service=orders\")")
+        if (inv.database.isEmpty() == inv.release.isEmpty()) {
+            *error = QStringLiteral("migration %1 needs --release RELEASE (its route names the database, and the "
+                                    "schema gate checks what each color uses) or --database CONNINFO (a libpq "
+                                    "connection string or service name, e.g. \"service=orders\"; no gate)")
                          .arg(sub);
             return std::nullopt;
         }

@@ -12,6 +12,7 @@
 #include "engine/releaseengine.h"
 #include "engine/session.h"
 #include "kube/credentials.h"
+#include "kube/inputfile.h"
 #include "net/networkthread.h"
 #include "sim/democluster.h"
 
@@ -351,6 +352,77 @@ int history(Engine::ReleaseEngine *engine, const Ctl::Invocation &invocation)
     return Ctl::Success;
 }
 
+// `migration … --release R`: the release's route names the database, and the steps go through the
+// engine's schema gate and into the release's history.
+int migrationOnRelease(Engine::ReleaseEngine *engine, const Ctl::Invocation &invocation)
+{
+    Core::Error error;
+    if (invocation.migrationCommand == QLatin1String("status")) {
+        Core::Result<QString> database = Core::makeError(Core::ErrorKind::NotFound, QString());
+        QMetaObject::invokeMethod(
+            engine,
+            [&] {
+                const Core::ReleaseSnapshot *found = engine->releaseOnThread(invocation.release, &error);
+                database =
+                    !found ? Core::Result<QString>(error)
+                    : found->database.isEmpty()
+                        ? Core::Result<QString>(Core::makeError(
+                              Core::ErrorKind::Refused, QStringLiteral("%1 names no database: annotate its route with "
+                                                                       "curtain.dev/database=SERVICE")
+                                                            .arg(found->name)))
+                        : Core::Result<QString>(found->database + QChar(0) + found->databaseSchema);
+            },
+            Qt::BlockingQueuedConnection);
+        if (!database.ok()) {
+            return report(database.error(), invocation.format);
+        }
+        Ctl::Invocation direct = invocation;
+        direct.database = database.value().section(QChar(0), 0, 0);
+        direct.schema = database.value().section(QChar(0), 1);
+        const auto done = Ctl::migration(direct, [](const QString &) {});
+        if (!done.ok()) {
+            return report(done.error(), invocation.format);
+        }
+        writeOut(done.value());
+        return Ctl::Success;
+    }
+    Core::SchemaRequest request;
+    request.release = invocation.release;
+    request.step = invocation.migrationCommand == QLatin1String("start")      ? Core::SchemaRequest::Expand
+                   : invocation.migrationCommand == QLatin1String("complete") ? Core::SchemaRequest::Contract
+                                                                              : Core::SchemaRequest::Abort;
+    if (request.step == Core::SchemaRequest::Expand) {
+        request.migrationFile = invocation.files.value(0);
+        const auto text = Kube::readConfigFile(request.migrationFile);
+        if (!text.ok()) {
+            return report(
+                Core::makeError(
+                    Core::ErrorKind::InvalidInput,
+                    QStringLiteral("the migration file %1 %2").arg(request.migrationFile, text.error().message)),
+                invocation.format);
+        }
+        request.migrationText = text.value();
+    }
+    QObject context;
+    QObject::connect(
+        engine, &Engine::ReleaseEngine::schemaProgress, &context,
+        [](const QString &, const QString &table, qint64 done, qint64 total) {
+            writeErr(QStringLiteral("backfill %1: %2 of %3 rows\n").arg(table).arg(done).arg(total));
+        },
+        Qt::QueuedConnection);
+    const auto result =
+        await(engine->migrate(request), std::numeric_limits<int>::max(), QStringLiteral("the migration"));
+    if (!result.ok()) {
+        return report(result.error(), invocation.format);
+    }
+    writeOut(invocation.format == Ctl::OutputFormat::Json
+                 ? QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("ok"), true},
+                                                               {QStringLiteral("summary"), result.value()}})
+                                         .toJson(QJsonDocument::Indented))
+                 : QStringLiteral("%1: %2\n").arg(invocation.release, result.value()));
+    return Ctl::Success;
+}
+
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
@@ -384,7 +456,7 @@ int main(int argc, char *argv[])
         return code;
     }
 
-    if (invocation->command == Ctl::Command::Migration) {
+    if (invocation->command == Ctl::Command::Migration && invocation->release.isEmpty()) {
         const auto done = Ctl::migration(*invocation, [](const QString &line) { writeErr(line + QLatin1Char('\n')); });
         if (!done.ok()) {
             return report(done.error(), invocation->format);
@@ -436,6 +508,8 @@ int main(int argc, char *argv[])
                                                                    : Ctl::releasesTable(synced.value()));
         } else if (invocation->command == Ctl::Command::History) {
             code = history(engine, *invocation);
+        } else if (invocation->command == Ctl::Command::Migration) {
+            code = migrationOnRelease(engine, *invocation);
         } else if (invocation->command == Ctl::Command::Status) {
             // Resolve the name the same way actions do, so errors read the same.
             const Core::ReleaseSnapshot *found = nullptr;

@@ -23,5 +23,11 @@ inline QString subsetAnnotation(const QString &color)
 inline const QString podTemplateHashLabel = QStringLiteral("rollouts-pod-template-hash");
 inline const QString versionLabel = QStringLiteral("app.kubernetes.io/version");
 inline const QString metricsPathAnnotation = QStringLiteral("prometheus.io/path");
+// The schema gate: the route names its database (a libpq service name or conninfo, no password) and
+// the tables' schema; each color's Deployment (or pod template) may name its schema version, else
+// its pods' PGOPTIONS search_path says it.
+inline const QString databaseAnnotation = QStringLiteral("curtain.dev/database");
+inline const QString databaseSchemaAnnotation = QStringLiteral("curtain.dev/database-schema");
+inline const QString schemaVersionAnnotation = QStringLiteral("curtain.dev/schema-version");
 
 } // namespace Curtain::Adapters::Conventions

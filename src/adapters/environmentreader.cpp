@@ -1,6 +1,7 @@
 #include "adapters/environmentreader.h"
 
 #include "adapters/conventions.h"
+#include "core/schemagate.h"
 #include "kube/apinames.h"
 
 #include <climits>
@@ -22,6 +23,30 @@ QString versionOf(const Reader &deployment)
     const QString image =
         deployment.field("spec").field("template").field("spec").field("containers").item(0).field("image").string();
     return image.isEmpty() ? QStringLiteral("unknown") : Core::imageTag(image);
+}
+
+// The schema version the pods use: the annotation on the Deployment or its pod template, else the
+// first schema of the search_path PGOPTIONS gives any container.
+QString schemaVersionOf(const Reader &deployment)
+{
+    const std::string key = Conventions::schemaVersionAnnotation.toStdString();
+    const Reader podTemplate = deployment.field("spec").field("template");
+    for (const Reader &metadata : {deployment.field("metadata"), podTemplate.field("metadata")}) {
+        if (const QString version = metadata.field("annotations").field(key).string(); !version.isEmpty()) {
+            return version;
+        }
+    }
+    for (const Reader &container : podTemplate.field("spec").field("containers").items()) {
+        for (const Reader &variable : container.field("env").items()) {
+            if (variable.field("name").string() == QLatin1String("PGOPTIONS")) {
+                if (const QString version = Core::searchPathVersion(variable.field("value").string());
+                    !version.isEmpty()) {
+                    return version;
+                }
+            }
+        }
+    }
+    return {};
 }
 
 std::pair<QString, bool> rolloutStatus(const Reader &deployment)
@@ -81,6 +106,7 @@ Core::Environment readEnvironment(const ClusterView &view, const QString &namesp
         env.desiredReplicas = int(reader.field("spec").field("replicas").integer(1, 0, INT_MAX));
         env.readyReplicas = int(reader.field("status").field("readyReplicas").integer(0, 0, INT_MAX));
         std::tie(env.rolloutMessage, env.rolloutComplete) = rolloutStatus(reader);
+        env.schemaVersion = schemaVersionOf(reader);
         if (!reader.ok() && problem && problem->isEmpty()) {
             *problem = QStringLiteral("Deployment %1/%2: %3").arg(namespaceName, env.deployment, reader.problem());
         }

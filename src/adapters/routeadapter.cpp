@@ -57,6 +57,10 @@ void completeSnapshot(Core::ReleaseSnapshot &snapshot, const Kube::Reader &route
         readEnvironment(view, snapshot.namespaceName, snapshot.name, Core::Color::Green, &environmentProblem);
     snapshot.problem = environmentProblem;
     snapshot.previous = Core::parseColor(annotation(Conventions::previousAnnotation));
+    snapshot.database = annotation(Conventions::databaseAnnotation);
+    if (const QString schema = annotation(Conventions::databaseSchemaAnnotation); !schema.isEmpty()) {
+        snapshot.databaseSchema = schema;
+    }
     snapshot.observedAt = QDateTime::currentDateTimeUtc();
     // Plans live on the route whatever its kind (curtain.dev/plan, curtain.dev/plan-progress).
     snapshot.plan = annotation(Conventions::planAnnotation);

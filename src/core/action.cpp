@@ -1,6 +1,7 @@
 #include "core/action.h"
 
 #include "core/rolloutcontrol.h"
+#include "core/schemagate.h"
 
 namespace Curtain::Core {
 
@@ -104,7 +105,9 @@ std::optional<Error> requireReady(const ReleaseSnapshot &release, Color color, c
 
 } // namespace
 
-Result<TargetState> planAction(const ReleaseSnapshot &release, const ActionRequest &request)
+namespace {
+
+Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionRequest &request)
 {
     if (!release.problem.isEmpty()) {
         return makeError(ErrorKind::Refused,
@@ -190,6 +193,21 @@ Result<TargetState> planAction(const ReleaseSnapshot &release, const ActionReque
         break; // refused above
     }
     return makeError(ErrorKind::InvalidInput, QStringLiteral("unknown action"));
+}
+
+} // namespace
+
+Result<TargetState> planAction(const ReleaseSnapshot &release, const ActionRequest &request)
+{
+    Result<TargetState> target = planRoles(release, request);
+    if (target.ok()) {
+        // Roles and weights allow it; the database may not (a color on a schema version that is
+        // not there).
+        if (std::optional<Error> refused = schemaGate(release, int(request.kind), target.value())) {
+            return *refused;
+        }
+    }
+    return target;
 }
 
 Capabilities computeCapabilities(const ReleaseSnapshot &release)

@@ -43,6 +43,7 @@ struct ActionRequest
     bool fromPlan = false;           // sent by the plan driving the release (others are refused meanwhile)
     int revision = 0;                // Undo: the revision to return to; 0 = the previous one
     QString image = {};              // SetImage: "CONTAINER=IMAGE" (container "*" = every container)
+    bool databaseRead = false;       // the engine read the release's database for this request already
 };
 
 // Where a route should end up: the whole state written in one conditional write.

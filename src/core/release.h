@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/databasestate.h"
 #include "core/plan.h"
 #include "core/rollout.h"
 
@@ -62,6 +63,9 @@ struct Environment
     QString rolloutMessage; // kubectl rollout status wording, e.g. "2 of 3 updated replicas are available"
     bool rolloutComplete = false;
     QString metricsPath; // API path that serves this environment's Prometheus exposition, if any
+    // The database schema version its pods use (curtain.dev/schema-version, else the search_path in
+    // PGOPTIONS); empty when it declares none.
+    QString schemaVersion;
 };
 
 // Why an action is or is not possible right now; the UI shows the reason on a disabled control.
@@ -135,6 +139,9 @@ struct ReleaseSnapshot
     std::optional<PlanProgress> planProgress; // where a plan is, as its driver last wrote it on the route
     QString planDriver;                       // who drives a running plan; empty when none runs
     std::optional<RolloutStatus> rollout;     // Argo Rollouts only: the status as its kubectl plugin shows it
+    QString database;                         // curtain.dev/database on the route: the schema gate's database
+    QString databaseSchema = QStringLiteral("public"); // curtain.dev/database-schema: its tables' schema
+    std::optional<DatabaseState> databaseState;        // the engine's last reading of it
     Capabilities capabilities;
     QDateTime observedAt;
 

@@ -213,6 +213,16 @@ void Auditor::recordPlan(const Core::ReleaseSnapshot &release, const QString &ac
     record(entry, release, action, warning);
 }
 
+void Auditor::recordMigration(const Core::ReleaseSnapshot &release, const QString &reason, const QString &outcome,
+                              const QString &note)
+{
+    QJsonObject entry{{QStringLiteral("action"), reason},
+                      {QStringLiteral("outcome"), outcome},
+                      {QStringLiteral("via"), through()},
+                      {QStringLiteral("note"), Core::shown(note, 400)}};
+    record(entry, release, reason, outcome != QLatin1String("applied"));
+}
+
 void Auditor::record(QJsonObject entry, const Core::ReleaseSnapshot &release, const QString &reason, bool warning)
 {
     if (!entry.contains(QLatin1String("time"))) {

@@ -42,6 +42,10 @@ public:
     void recordPlan(const Core::ReleaseSnapshot &release, const QString &action, const QString &state,
                     const QString &note, bool warning);
 
+    // A schema migration step on the release's database (SchemaExpanded, SchemaContracted,
+    // SchemaAborted, or SchemaRefused / SchemaFailed), sent from this program.
+    void recordMigration(const Core::ReleaseSnapshot &release, const QString &reason, const QString &outcome,
+                         const QString &note);
     // Resolves once every Event sent so far was answered (or failed): what curtainctl waits for
     // before it exits. Call on the engine's thread.
     QFuture<Core::Done> settled();

@@ -2,6 +2,7 @@
 
 #include "engine/auditor.h"
 #include "engine/clustercache.h"
+#include "engine/databasemonitor.h"
 #include "engine/permissions.h"
 #include "engine/rolloutdriver.h"
 #include "engine/routeaction.h"
@@ -48,7 +49,7 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
       m_client(new Kube::KubeClient(http, std::move(endpoint), this)),
       m_cache(new ClusterCache(m_client, m_endpoint.namespaceName, {}, this)),
       m_permissions(new Permissions(m_client, this)), m_auditor(new Auditor(m_client, m_endpoint, this)),
-      m_rebuild(this), m_recheck(this), m_driverLapse(this)
+      m_databases(new DatabaseMonitor(this)), m_rebuild(this), m_recheck(this), m_driverLapse(this)
 {
     registerMetaTypes();
     m_rebuild.setSingleShot(true);
@@ -76,6 +77,7 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
     connect(m_cache, &ClusterCache::freshnessChanged, this, &ReleaseEngine::scheduleRebuild);
     connect(m_cache, &ClusterCache::reset, this, &ReleaseEngine::cacheReset);
     connect(m_permissions, &Permissions::changed, this, &ReleaseEngine::scheduleRebuild);
+    connect(m_databases, &DatabaseMonitor::changed, this, &ReleaseEngine::scheduleRebuild);
 }
 
 ReleaseEngine::~ReleaseEngine()
@@ -221,10 +223,20 @@ void ReleaseEngine::rebuild()
         return;
     }
     m_releases = Adapters::discoverReleases(m_cache->view());
+    QList<std::pair<QString, QString>> databases;
     for (ReleaseSnapshot &release : m_releases) {
+        if (!release.database.isEmpty()) {
+            // The schema gate needs the database's state before it says what may move.
+            release.databaseState = m_databases->state(release.database, release.databaseSchema);
+            release.capabilities = Core::computeCapabilities(release);
+            if (!databases.contains(std::pair{release.database, release.databaseSchema})) {
+                databases.append({release.database, release.databaseSchema});
+            }
+        }
         m_permissions->apply(release);
         applyFreshness(release);
     }
+    m_databases->watch(databases);
     if (m_metrics) {
         m_metrics->setReleases(m_releases);
     }
@@ -308,6 +320,15 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
         return finish(error);
     }
     const ReleaseSnapshot before = *found;
+    if (!before.database.isEmpty() && !request.databaseRead) {
+        // The gate decides on the database as it is now, not as it was at the last poll.
+        Core::ActionRequest again = request;
+        again.databaseRead = true;
+        return m_databases->refresh(before.database, before.databaseSchema, [this, again, promise] {
+            rebuild();
+            performOnThread(again, promise);
+        });
+    }
     const Core::DataFreshness freshness = m_cache->freshness();
     if (freshness.live) {
         return performNow(request, before, finish);

@@ -10,6 +10,7 @@
 #include "core/plan.h"
 #include "core/pods.h"
 #include "core/release.h"
+#include "core/schemagate.h"
 #include "engine/connectionstate.h"
 #include "engine/planrunner.h"
 #include "engine/releaseaccess.h"
@@ -37,6 +38,7 @@ namespace Curtain::Engine {
 
 class Auditor;
 class ClusterCache;
+class DatabaseMonitor;
 class Permissions;
 
 // Keeps every release of one cluster live and performs actions on them. The releases are read
@@ -85,6 +87,11 @@ public:
     // until stopLog(id) or the stream ends (logEnded, with the error when it failed). Thread-safe.
     quint64 followLog(const QString &namespaceName, const QString &pod, int tailLines);
     void stopLog(quint64 id);
+    // A schema migration step on the release's database (curtain.dev/database), through the gate:
+    // expand, contract (refused while a color on the old version has traffic or pods), abort
+    // (refused while one on the new version has). Runs off this thread; recorded in the history.
+    // Thread-safe; backfill progress arrives through schemaProgress.
+    QFuture<Core::Result<QString>> migrate(const Core::SchemaRequest &request);
     // Saves a plan on the release's route (annotation curtain.dev/plan) for every console; thread-safe.
     QFuture<Core::Result<Core::Done>> savePlan(const QString &release, const Core::Plan &plan);
     void resumePlan(const QString &release);                   // thread-safe: a human ends a pause
@@ -105,6 +112,7 @@ public:
 
 Q_SIGNALS:
     void releasesChanged(const Curtain::Core::ReleaseSnapshots &releases);
+    void schemaProgress(const QString &release, const QString &table, qint64 done, qint64 total);
     void connectionChanged(Curtain::Engine::ConnectionState state, const QString &detail);
     // Whether the shown data is live, and if not since when and why (see Core::DataFreshness).
     void freshnessChanged(const Curtain::Core::DataFreshness &freshness);
@@ -145,6 +153,7 @@ private:
     ClusterCache *m_cache;
     Permissions *m_permissions;
     Auditor *m_auditor;
+    DatabaseMonitor *m_databases;           // the schema gate's view of each release's database
     QHash<QString, PlanRunner *> m_runners; // by release, while a plan runs here
     Metrics::ScrapeSource *m_metrics = nullptr;
     QTimer m_rebuild;

@@ -56,7 +56,10 @@ void RouteAction::start()
     // The watch may have delivered a newer route than the snapshot the request was made from:
     // judge the request against what will actually be written over, never an older reading.
     if (Kube::resourceVersion(route.value()) != m_before.routeResourceVersion) {
+        const std::optional<Core::DatabaseState> database = m_before.databaseState;
         m_before = readFromCache(route.value());
+        m_before.databaseState = database; // the engine's reading, taken for this request
+        m_before.capabilities = Core::computeCapabilities(m_before);
         m_permissions->apply(m_before);
     }
     if (!m_request.expectedResourceVersion.isEmpty() &&

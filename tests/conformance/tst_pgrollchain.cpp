@@ -8,6 +8,7 @@
 #include "db/migrator.h"
 #include "db/schemainfo.h"
 #include "engine/migrationfile.h"
+#include "testpostgres.h"
 #include "testsupport.h"
 
 #include <QDir>
@@ -67,9 +68,8 @@ class TestPgrollChain : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        auto server = Db::LocalServer::start();
-        QVERIFY2(server.ok(), why(QString(), server).constData());
-        m_server = std::move(server).value();
+        const QString postgres = Test::startPostgres(&m_server);
+        QVERIFY2(postgres.isEmpty(), qPrintable(postgres));
         QVERIFY(m_server->createDatabase(QStringLiteral("chain")).ok());
         auto db = Db::Connection::open(m_server->conninfo(QStringLiteral("chain")));
         QVERIFY2(db.ok(), why(QString(), db).constData());

@@ -15,8 +15,8 @@ ReleaseSnapshot release(RouteKind kind, int blueWeight, Color stable, std::optio
     r.name = QStringLiteral("catalog");
     r.namespaceName = QStringLiteral("demo");
     r.routeKind = kind;
-    r.blue = {Color::Blue, true, QStringLiteral("catalog-blue"), QStringLiteral("v2.3.0"), 4, 4, blueWeight, {},
-              true,        {}};
+    r.blue = {Color::Blue, true, QStringLiteral("catalog-blue"), QStringLiteral("v2.3.0"), 4, 4, blueWeight, {}, true,
+              {},          {}};
     r.green = {Color::Green,
                true,
                QStringLiteral("catalog-green"),
@@ -26,6 +26,7 @@ ReleaseSnapshot release(RouteKind kind, int blueWeight, Color stable, std::optio
                100 - blueWeight,
                {},
                true,
+               {},
                {}};
     r.stable = stable;
     r.previous = previous;

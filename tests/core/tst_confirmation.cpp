@@ -15,10 +15,12 @@ ReleaseSnapshot route(RouteKind kind, int greenWeight, Color stable = Color::Blu
     r.name = QStringLiteral("catalog");
     r.namespaceName = QStringLiteral("demo");
     r.routeKind = kind;
-    r.blue = {Color::Blue, true, QStringLiteral("catalog-blue"), QStringLiteral("v2.3.0"), 4, 4, 100 - greenWeight, {},
-              true,        {}};
-    r.green = {Color::Green, true, QStringLiteral("catalog-green"), QStringLiteral("v2.4.0"), 2, 2, greenWeight, {},
-               true,         {}};
+    r.blue = {
+        Color::Blue, true, QStringLiteral("catalog-blue"), QStringLiteral("v2.3.0"), 4, 4, 100 - greenWeight, {}, true,
+        {},          {}};
+    r.green = {
+        Color::Green, true, QStringLiteral("catalog-green"), QStringLiteral("v2.4.0"), 2, 2, greenWeight, {}, true,
+        {},           {}};
     r.stable = stable;
     return r;
 }

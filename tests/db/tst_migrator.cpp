@@ -6,6 +6,7 @@
 #include "db/migrator.h"
 #include "db/schemainfo.h"
 #include "engine/migrationfile.h"
+#include "testpostgres.h"
 
 #include <QTest>
 
@@ -133,9 +134,8 @@ class TestMigrator : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        auto server = Db::LocalServer::start();
-        QVERIFY2(server.ok(), why(server).constData());
-        m_server = std::move(server).value();
+        const QString postgres = Test::startPostgres(&m_server);
+        QVERIFY2(postgres.isEmpty(), qPrintable(postgres));
     }
 
     // Blue on v1 and green on v2 write and read all through start (a 100,000-row backfill), the

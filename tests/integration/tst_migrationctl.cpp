@@ -4,6 +4,8 @@
 #include "ctlrunner.h"
 #include "db/connection.h"
 #include "db/localserver.h"
+#include "testpostgres.h"
+#include "testsupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -50,22 +52,13 @@ class TestMigrationCtl : public QObject
         return conninfo;
     }
 
-    QString file(const QString &name, const QByteArray &text)
-    {
-        QFile out(m_dir.filePath(name));
-        if (!out.open(QIODevice::WriteOnly)) {
-            return {};
-        }
-        out.write(text);
-        return out.fileName();
-    }
+    QString file(const QString &name, const QByteArray &text) { return Test::writeFile(m_dir.filePath(name), text); }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        auto server = Db::LocalServer::start();
-        QVERIFY2(server.ok(), server.ok() ? "" : qPrintable(server.error().message));
-        m_server = std::move(server).value();
+        const QString postgres = Test::startPostgres(&m_server);
+        QVERIFY2(postgres.isEmpty(), qPrintable(postgres));
         QVERIFY(m_dir.isValid());
     }
 
@@ -157,7 +150,8 @@ private Q_SLOTS:
 
         const Test::CtlRun usage = Test::runCurtainctl({QStringLiteral("migration"), QStringLiteral("status")});
         QCOMPARE(usage.exitCode, 2);
-        QVERIFY2(usage.err.contains(QStringLiteral("migration status needs --database CONNINFO")),
+        QVERIFY2(usage.err.contains(
+                     QStringLiteral("migration status needs --release RELEASE (its route names the database")),
                  qPrintable(usage.err));
     }
 };

@@ -25,6 +25,7 @@ Core::ReleaseSnapshot release(const QString &name, int candidateWeight, int cand
               100 - candidateWeight,
               {},
               true,
+              {},
               {}};
     r.green = {Core::Color::Green,
                true,
@@ -35,6 +36,7 @@ Core::ReleaseSnapshot release(const QString &name, int candidateWeight, int cand
                candidateWeight,
                {},
                true,
+               {},
                {}};
     return r;
 }

@@ -18,8 +18,9 @@ Core::ReleaseSnapshot release(const QString &ns, const QString &name, const QStr
     r.name = name;
     r.routeKind = Core::RouteKind::HttpRoute;
     r.routeName = name;
-    r.blue = {Core::Color::Blue, true, name + QStringLiteral("-blue"), stableVersion, 2, 2, 100, {}, true, {}};
-    r.green = {Core::Color::Green, true, name + QStringLiteral("-green"), QStringLiteral("v9"), 2, 2, 0, {}, true, {}};
+    r.blue = {Core::Color::Blue, true, name + QStringLiteral("-blue"), stableVersion, 2, 2, 100, {}, true, {}, {}};
+    r.green = {
+        Core::Color::Green, true, name + QStringLiteral("-green"), QStringLiteral("v9"), 2, 2, 0, {}, true, {}, {}};
     return r;
 }
 

@@ -27,6 +27,12 @@ QString projectFixture(const QString &relativePath)
     return qEnvironmentVariable("CURTAIN_SOURCE_DIR") + QStringLiteral("/tests/fixtures/") + relativePath;
 }
 
+QString writeFile(const QString &path, const QByteArray &text)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(text) == text.size() ? path : QString();
+}
+
 QByteArray readFile(const QString &path)
 {
     QFile file(path);

@@ -15,6 +15,8 @@ namespace Curtain::Test {
 QString binary(const QString &name);
 QString projectFixture(const QString &relativePath);
 QByteArray readFile(const QString &path);
+// Writes `text` to `path`; the path, or empty when it could not be written.
+QString writeFile(const QString &path, const QByteArray &text);
 
 // The upstream conformance data (../shared/fixtures, or CURTAIN_UPSTREAM_FIXTURES); empty when absent.
 QString upstreamFixtures();

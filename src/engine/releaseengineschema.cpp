@@ -1,0 +1,150 @@
+// ReleaseEngine's schema migration steps: the gate, then Db::Migrator off the engine's thread.
+
+#include "engine/releaseengine.h"
+
+#include "engine/auditor.h"
+#include "engine/databasemonitor.h"
+#include "engine/migrationfile.h"
+
+#include "core/futures.h"
+#include "db/connection.h"
+#include "db/migrator.h"
+
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QPromise>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace Curtain::Engine {
+
+using Core::ErrorKind;
+using Core::Result;
+using Core::SchemaRequest;
+
+namespace {
+
+// One step on the database, blocking: what the worker thread runs.
+Result<QString> runStep(const QString &conninfo, const Db::MigratorOptions &options, SchemaRequest::Step step,
+                        const std::optional<Db::Migration> &migration, const Db::ProgressFunction &progress)
+{
+    auto db = Db::Connection::open(conninfo);
+    if (!db.ok()) {
+        return db.error();
+    }
+    Db::Migrator migrator(db.value(), options);
+    QElapsedTimer clock;
+    clock.start();
+    const Result<Core::Done> done = step == SchemaRequest::Expand     ? migrator.start(*migration, progress)
+                                    : step == SchemaRequest::Contract ? migrator.complete(progress)
+                                                                      : migrator.rollback();
+    if (!done.ok()) {
+        return done.error();
+    }
+    const auto status = migrator.status();
+    const QString version = status.ok() && status.value().latest ? status.value().latest->versionSchema : QString();
+    switch (step) {
+    case SchemaRequest::Expand:
+        return QStringLiteral("expanded to %1 in %2 ms: both versions live").arg(version).arg(clock.elapsed());
+    case SchemaRequest::Contract:
+        return QStringLiteral("contracted in %1 ms: only %2 is live").arg(clock.elapsed()).arg(version);
+    case SchemaRequest::Abort:
+        break;
+    }
+    return QStringLiteral("migration aborted in %1 ms: the database is as it was before it started")
+        .arg(clock.elapsed());
+}
+
+QString reasonFor(SchemaRequest::Step step)
+{
+    switch (step) {
+    case SchemaRequest::Contract:
+        return QStringLiteral("SchemaContracted");
+    case SchemaRequest::Abort:
+        return QStringLiteral("SchemaAborted");
+    case SchemaRequest::Expand:
+        break;
+    }
+    return QStringLiteral("SchemaExpanded");
+}
+
+} // namespace
+
+QFuture<Result<QString>> ReleaseEngine::migrate(const SchemaRequest &request)
+{
+    auto promise = std::make_shared<QPromise<Result<QString>>>();
+    promise->start();
+    QFuture<Result<QString>> future = promise->future();
+    QMetaObject::invokeMethod(this, [this, request, promise] {
+        const auto finish = [promise](const Result<QString> &result) {
+            promise->addResult(result);
+            promise->finish();
+        };
+        Core::Error error;
+        const Core::ReleaseSnapshot *found = findRelease(request.release, &error);
+        if (!found) {
+            return finish(error);
+        }
+        if (found->database.isEmpty()) {
+            return finish(Core::makeError(ErrorKind::Refused,
+                                          QStringLiteral("%1 names no database: annotate its route with "
+                                                         "curtain.dev/database=SERVICE (a libpq service name or "
+                                                         "connection string, no password)")
+                                              .arg(found->name)));
+        }
+        std::optional<Db::Migration> migration;
+        if (request.step == SchemaRequest::Expand) {
+            auto parsed = parseMigrationText(request.migrationText, request.migrationFile,
+                                             QFileInfo(request.migrationFile).completeBaseName());
+            if (!parsed.ok()) {
+                return finish(parsed.error());
+            }
+            migration = parsed.value();
+        }
+        const QString conninfo = found->database;
+        const QString schema = found->databaseSchema;
+        // The gate decides on the database as it is now.
+        m_databases->refresh(conninfo, schema, [this, request, promise, finish, migration, conninfo, schema] {
+            rebuild();
+            Core::Error missing;
+            const Core::ReleaseSnapshot *now = findRelease(request.release, &missing);
+            if (!now) {
+                return finish(missing);
+            }
+            const std::optional<Core::Error> refused = request.step == SchemaRequest::Contract
+                                                           ? Core::contractGate(*now)
+                                                       : request.step == SchemaRequest::Abort ? Core::abortGate(*now)
+                                                                                              : std::nullopt;
+            if (refused) {
+                m_auditor->recordMigration(*now, QStringLiteral("SchemaRefused"), QStringLiteral("refused"),
+                                           refused->message);
+                return finish(*refused);
+            }
+            Db::MigratorOptions options;
+            options.schema = schema;
+            options.actor = m_auditor->actor();
+            const QString release = now->key().toString();
+            const Db::ProgressFunction progress = [this, release](const Db::BackfillProgress &p) {
+                QMetaObject::invokeMethod(
+                    this, [this, release, p] { Q_EMIT schemaProgress(release, p.table, p.done, p.total); });
+            };
+            const Core::ReleaseSnapshot snapshot = *now;
+            Core::onFinished(QtConcurrent::run(runStep, conninfo, options, request.step, migration, progress), this,
+                             [this, request, snapshot, finish, conninfo, schema](const Result<QString> &result) {
+                                 m_auditor->recordMigration(
+                                     snapshot, result.ok() ? reasonFor(request.step) : QStringLiteral("SchemaFailed"),
+                                     result.ok() ? QStringLiteral("applied") : QStringLiteral("failed"),
+                                     result.ok() ? result.value()
+                                                 : QStringLiteral("%1: %2").arg(Core::schemaStepName(request.step),
+                                                                                result.error().message));
+                                 // What the console shows next is the database after the step.
+                                 m_databases->refresh(conninfo, schema, [this, result, finish] {
+                                     rebuild();
+                                     finish(result);
+                                 });
+                             });
+        });
+    });
+    return future;
+}
+
+} // namespace Curtain::Engine

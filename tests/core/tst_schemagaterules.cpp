@@ -1,0 +1,171 @@
+// The schema gate's rules on plain values: which moves, contracts and aborts it lets through.
+
+#include "core/action.h"
+#include "core/schemagate.h"
+
+#include <QTest>
+
+using namespace Curtain::Core;
+
+namespace {
+
+// checkout: blue (v1) serves 100 %, green (v2) is ready; database "orders" in `phase`.
+ReleaseSnapshot release(const QString &phase, const QStringList &live, const QStringList &gone = {})
+{
+    ReleaseSnapshot r;
+    r.name = QStringLiteral("checkout");
+    r.namespaceName = QStringLiteral("demo");
+    r.routeKind = RouteKind::HttpRoute;
+    r.blue.color = Color::Blue;
+    r.blue.present = true;
+    r.blue.version = QStringLiteral("v1.4.2");
+    r.blue.desiredReplicas = r.blue.readyReplicas = 3;
+    r.blue.trafficPercent = 100;
+    r.blue.schemaVersion = QStringLiteral("s1");
+    r.green = r.blue;
+    r.green.color = Color::Green;
+    r.green.version = QStringLiteral("v1.5.0");
+    r.green.trafficPercent = 0;
+    r.green.schemaVersion = QStringLiteral("s2");
+    r.stable = Color::Blue;
+    r.database = QStringLiteral("service=orders");
+    DatabaseState state;
+    state.read = true;
+    state.phase = phase;
+    state.liveVersions = live;
+    state.goneVersions = gone;
+    state.oldVersion = phase == QLatin1String("expanded") ? QStringLiteral("s1") : QString();
+    state.newVersion = live.isEmpty() ? QString() : live.last();
+    state.migration = QStringLiteral("s2");
+    r.databaseState = state;
+    return r;
+}
+
+Result<TargetState> ask(const ReleaseSnapshot &r, ActionKind kind, int weight = 0)
+{
+    return planAction(r, {kind, r.name, weight, {}});
+}
+
+} // namespace
+
+class TestSchemaGateRules : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void searchPath_namesTheFirstSchema_data()
+    {
+        QTest::addColumn<QString>("pgoptions");
+        QTest::addColumn<QString>("version");
+        QTest::newRow("plain") << "-c search_path=v2"
+                               << "v2";
+        QTest::newRow("joined") << "-csearch_path=v2,public"
+                                << "v2";
+        QTest::newRow("long form") << "--search_path=\"v2\""
+                                   << "v2";
+        QTest::newRow("among others") << "-c statement_timeout=5s -c search_path=app_v3"
+                                      << "app_v3";
+        QTest::newRow("$user") << "-c search_path=$user,public"
+                               << "";
+        QTest::newRow("none") << "-c work_mem=64MB"
+                              << "";
+    }
+    void searchPath_namesTheFirstSchema()
+    {
+        QFETCH(QString, pgoptions);
+        QFETCH(QString, version);
+        QCOMPARE(searchPathVersion(pgoptions), version);
+    }
+
+    void databaseLabel_neverShowsTheConnectionString()
+    {
+        QCOMPARE(databaseLabel(QStringLiteral("service=orders")), QStringLiteral("orders"));
+        QCOMPARE(databaseLabel(QStringLiteral("host=db.internal port=5432 dbname=shop user=app")),
+                 QStringLiteral("shop"));
+        QCOMPARE(databaseLabel(QStringLiteral("postgresql://app@db/shop?sslmode=require")), QStringLiteral("shop"));
+        QCOMPARE(databaseLabel(QStringLiteral("host=db")), QStringLiteral("the database"));
+    }
+
+    void trafficTowardsAMissingVersion_isRefused()
+    {
+        const ReleaseSnapshot r = release(QStringLiteral("contracted"), {QStringLiteral("s1")});
+        for (ActionKind kind : {ActionKind::SetWeight, ActionKind::Flip, ActionKind::Promote}) {
+            const auto refused = ask(r, kind, 5);
+            QVERIFY(!refused.ok());
+            QVERIFY2(refused.error().message.contains(QStringLiteral("green (v1.5.0) needs schema version s2 of "
+                                                                     "database orders, which does not exist yet")),
+                     qPrintable(refused.error().message));
+        }
+        QVERIFY(!computeCapabilities(r).flip.enabled);
+        QVERIFY(computeCapabilities(r).flip.reason.contains(QStringLiteral("Expand first")));
+    }
+
+    void bothVersionsLive_letsTrafficMoveBothWays()
+    {
+        ReleaseSnapshot r = release(QStringLiteral("expanded"), {QStringLiteral("s1"), QStringLiteral("s2")});
+        QVERIFY(ask(r, ActionKind::SetWeight, 25).ok());
+        QVERIFY(ask(r, ActionKind::Flip).ok());
+        r.blue.trafficPercent = 75;
+        r.green.trafficPercent = 25;
+        QVERIFY(ask(r, ActionKind::Rollback).ok());
+    }
+
+    void rollbackToAContractedVersion_isTheTrap()
+    {
+        // Green serves on s2 after the contract; blue, on s1, is gone underneath.
+        ReleaseSnapshot r = release(QStringLiteral("contracted"), {QStringLiteral("s2")}, {QStringLiteral("s1")});
+        r.stable = Color::Green;
+        r.previous = Color::Blue;
+        r.blue.trafficPercent = 0;
+        r.green.trafficPercent = 100;
+        const auto trap = ask(r, ActionKind::Rollback);
+        QVERIFY(!trap.ok());
+        QVERIFY2(trap.error().message.contains(QStringLiteral("rollback would send traffic to blue (v1.4.2), which "
+                                                              "needs schema version s1 of database orders — migration "
+                                                              "s2 contracted it")),
+                 qPrintable(trap.error().message));
+        QVERIFY(!computeCapabilities(r).rollback.enabled);
+        QVERIFY(computeCapabilities(r).rollback.reason.contains(QStringLiteral("Safe path: keep green serving")));
+    }
+
+    void unreadableDatabase_holdsMovesButNotRollback()
+    {
+        ReleaseSnapshot r = release(QStringLiteral("expanded"), {QStringLiteral("s1"), QStringLiteral("s2")});
+        r.databaseState->read = false;
+        r.databaseState->error = QStringLiteral("cannot connect to the database: timeout");
+        const auto held = ask(r, ActionKind::SetWeight, 5);
+        QVERIFY(!held.ok());
+        QVERIFY2(held.error().message.contains(QStringLiteral("cannot read that database (cannot connect to the "
+                                                              "database: timeout)")),
+                 qPrintable(held.error().message));
+        r.blue.trafficPercent = 90;
+        r.green.trafficPercent = 10;
+        QVERIFY(ask(r, ActionKind::Rollback).ok()); // towards stable: always
+    }
+
+    void releaseWithoutADatabase_isNotGated()
+    {
+        ReleaseSnapshot r = release(QStringLiteral("contracted"), {});
+        r.database.clear();
+        QVERIFY(ask(r, ActionKind::Flip).ok());
+    }
+
+    void contractAndAbort_waitForTheColorsThatUseTheVersion()
+    {
+        ReleaseSnapshot r = release(QStringLiteral("expanded"), {QStringLiteral("s1"), QStringLiteral("s2")});
+        QVERIFY(contractGate(r).has_value()); // blue on s1 serves
+        QVERIFY(abortGate(r).has_value());    // green on s2 has 3 ready pods
+        r.green.readyReplicas = 0;
+        QVERIFY(!abortGate(r).has_value());
+        r.blue.trafficPercent = 0;
+        r.green.trafficPercent = 100;
+        r.blue.readyReplicas = 1;
+        QVERIFY2(contractGate(r)->message.contains(QStringLiteral("it has 0 % of traffic and 1 ready pod.")),
+                 qPrintable(contractGate(r)->message));
+        r.blue.readyReplicas = 0;
+        QVERIFY(!contractGate(r).has_value());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSchemaGateRules)
+#include "tst_schemagaterules.moc"
