@@ -7,6 +7,7 @@
 
 #include "actionbar.h"
 #include "charts/metricchart.h"
+#include "databasepanel.h"
 #include "environmentpanel.h"
 #include "failurebanner.h"
 #include "healthdelegate.h"
@@ -106,6 +107,8 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_latency->setObjectName(QStringLiteral("latencyChart"));
     m_plan = new PlanPanel(this);
     m_rollout = new RolloutPanel(this);
+    m_database = new DatabasePanel(this);
+    connect(m_database, &DatabasePanel::migrationRequested, this, &MainWindow::runMigration);
     m_actions = new ActionBar(this); // after the plan: Tab walks the screen top to bottom
 
     auto *panels = new QHBoxLayout;
@@ -124,6 +127,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     detailLayout->addWidget(m_subheading);
     detailLayout->addLayout(panels);
     detailLayout->addWidget(m_slider);
+    detailLayout->addWidget(m_database); // beside the traffic it gates
     detailLayout->addLayout(charts, 1);
     detailLayout->addWidget(m_plan);
     detailLayout->addWidget(m_rollout);
@@ -345,6 +349,13 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
             [this](const QString &release, const Core::PlanProgress &progress, const Core::Judgement &judgement) {
                 m_plan->setProgress(keyOf(release), progress, judgement);
             });
+    connect(m_engine, &Engine::ReleaseEngine::schemaProgress, this,
+            [this](const QString &release, const QString &table, qint64 done, qint64 total) {
+                const Core::ReleaseSnapshot *shown = current();
+                if (!fromAnotherEngine() && shown && shown->key().toString() == release) {
+                    m_database->setProgress(table, done, total);
+                }
+            });
     m_drivenHere.clear();
     if (synced) {
         onReleases(*synced);
@@ -528,6 +539,7 @@ void MainWindow::showSelected()
         m_actions->clear();
         m_plan->setRelease(nullptr, false);
         m_rollout->setRelease(nullptr);
+        m_database->setRelease(nullptr);
         return;
     }
     m_heading->setText(shownName(release->key()));
@@ -551,6 +563,7 @@ void MainWindow::showSelected()
     m_plan->setRelease(rollout ? nullptr : release, m_drivenHere.contains(release->key()));
     m_rollout->setRelease(release);
     m_rollout->setBusy(m_inFlight > 0);
+    m_database->setRelease(release);
     if (std::exchange(m_historyShownFor, release->key()) != release->key()) {
         loadHistory(); // the chart marks, and the History window if it is open, follow the selection
         for (EnvironmentPanel *panel : {m_blue, m_green}) {

@@ -36,6 +36,7 @@ class FailureBanner;
 class HistoryWindow;
 class Notifier;
 class MetricChart;
+class DatabasePanel;
 class PlanPanel;
 class RolloutPanel;
 class WeightSlider;
@@ -75,6 +76,9 @@ public:
     Notifier *notifier() const { return m_notifier; }
     PlanPanel *planPanel() const { return m_plan; }
     RolloutPanel *rolloutPanel() const { return m_rollout; }
+    DatabasePanel *databasePanel() const { return m_database; }
+    // Expand asks for the migration file; a test answers instead of the file dialog.
+    void setMigrationFileChooser(std::function<QString()> chooser) { m_chooseMigrationFile = std::move(chooser); }
 
 Q_SIGNALS:
     void actionFinished(bool ok, const QString &message);
@@ -99,6 +103,7 @@ private:
     void confirm(const Core::ReleaseSnapshot &release, const Core::UnprovenMove &move, std::function<void()> go,
                  std::function<void()> cancelled);
     void run(Core::ActionRequest request);
+    void runMigration(Core::SchemaRequest::Step step); // mainwindowdatabase.cpp
     void showFailure(); // the selected release's failed action, if one is not yet dismissed
     void retryFailed();
     void dismissFailure();
@@ -137,6 +142,8 @@ private:
     ActionBar *m_actions;
     PlanPanel *m_plan;
     RolloutPanel *m_rollout;
+    DatabasePanel *m_database;
+    std::function<QString()> m_chooseMigrationFile;
     FailureBanner *m_banner;
     FailureBanner *m_rollbackMark;
     struct FailedAction

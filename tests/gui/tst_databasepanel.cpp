@@ -1,0 +1,133 @@
+// The Database row of a release whose route names a real PostgreSQL database: the migration's phase,
+// which version each color needs, the backfill as it runs, and a contract the schema gate refuses
+// with its reason on the button.
+
+#include "mainwindow.h"
+
+#include "databasepanel.h"
+#include "db/connection.h"
+#include "db/migrator.h"
+#include "engine/migrationfile.h"
+#include "guitestbase.h"
+#include "testpostgres.h"
+#include "testsupport.h"
+
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Curtain;
+
+class TestDatabasePanel : public Test::GuiTestBase
+{
+    Q_OBJECT
+
+    std::unique_ptr<Db::LocalServer> m_server;
+    QTemporaryDir m_dir;
+    QString m_conninfo;
+    int m_databases = 0;
+
+    // checkout on a fresh database at v1 with `rows` rows: blue needs v1, green v2.
+    void releaseOnDatabase(int rows)
+    {
+        if (!m_server) {
+            const QString postgres = Test::startPostgres(&m_server);
+            QVERIFY2(postgres.isEmpty(), qPrintable(postgres));
+        }
+        const QString name = QStringLiteral("orders%1").arg(++m_databases);
+        QVERIFY(m_server->createDatabase(name).ok());
+        m_conninfo = m_server->conninfo(name);
+        auto db = Db::Connection::open(m_conninfo);
+        QVERIFY(db.ok());
+        Db::Migrator migrator(db.value(), {});
+        QVERIFY(migrator
+                    .start(migration("operations:\n  - create_table:\n      name: orders\n      columns:\n"
+                                     "        - {name: id, type: serial, pk: true}\n"
+                                     "        - {name: total, type: integer}\n",
+                                     QStringLiteral("v1")))
+                    .ok());
+        QVERIFY(migrator.complete().ok());
+        QVERIFY(
+            db.value()
+                ->execute(QStringLiteral("INSERT INTO orders (total) SELECT n FROM generate_series(1, %1) n").arg(rows))
+                .ok());
+        const auto annotate = [this](const std::string &path, const std::string &key, const QString &value) {
+            return api()->patch(path, "application/merge-patch+json",
+                                R"({"metadata":{"annotations":{")" + key + R"(":")" + value.toStdString() + R"("}}})");
+        };
+        QCOMPARE(annotate("/api/v1/namespaces/demo/services/checkout", "curtain.dev/database", m_conninfo), 200);
+        QCOMPARE(annotate("/apis/apps/v1/namespaces/demo/deployments/checkout-blue", "curtain.dev/schema-version",
+                          QStringLiteral("v1")),
+                 200);
+        QCOMPARE(annotate("/apis/apps/v1/namespaces/demo/deployments/checkout-green", "curtain.dev/schema-version",
+                          QStringLiteral("v2")),
+                 200);
+        window()->selectRelease(QStringLiteral("checkout"));
+        QTRY_VERIFY_WITH_TIMEOUT(child<QWidget>("databasePanel") && child<QWidget>("databasePanel")->isVisible(),
+                                 20000);
+    }
+
+    static Db::Migration migration(const QByteArray &yaml, const QString &name)
+    {
+        return Engine::parseMigrationText(yaml, name, name).value();
+    }
+
+    QByteArray v2() const
+    {
+        return "operations:\n  - add_column:\n      table: orders\n      up: total * 100\n"
+               "      column: {name: total_cents, type: bigint}\n";
+    }
+
+private Q_SLOTS:
+    void expand_showsTheBackfillThenBothVersionsLive()
+    {
+        releaseOnDatabase(300'000);
+        QTRY_VERIFY_WITH_TIMEOUT(text("databaseState", "databasePanel").contains(QStringLiteral("No migration yet")) ||
+                                     text("databaseState", "databasePanel").contains(QStringLiteral("Contracted")),
+                                 20000);
+        QCOMPARE(
+            text("databaseColors", "databasePanel"),
+            QStringLiteral("blue (v1.4.2) needs v1 ✓ live\ngreen (v1.5.0) needs v2 ✗ not there yet — expand first"));
+        const QString file = Test::writeFile(m_dir.filePath(QStringLiteral("v2.yaml")), v2());
+        window()->setMigrationFileChooser([file] { return file; });
+        click("expandButton");
+        auto *progress = child<QProgressBar>("backfillProgress", "databasePanel");
+        QTRY_VERIFY_WITH_TIMEOUT(progress->isVisible() && progress->value() >= progress->maximum() / 4, 20000);
+        Test::saveScreenshot(window(), QStringLiteral("database-backfill"));
+        QTRY_VERIFY_WITH_TIMEOUT(window()->lastActionText().contains(QStringLiteral("✓")), 60000);
+        QVERIFY2(window()->lastActionText().contains(QStringLiteral("expanded to v2")),
+                 qPrintable(window()->lastActionText()));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            text("databaseState", "databasePanel")
+                .startsWith(QStringLiteral("Expanded — both versions live: v1 (old) and v2 (new).")),
+            20000);
+        QCOMPARE(text("databaseColors", "databasePanel"),
+                 QStringLiteral("blue (v1.4.2) needs v1 ✓ live\ngreen (v1.5.0) needs v2 ✓ live"));
+    }
+
+    void contract_isOffWhileBlueServesTheOldVersion()
+    {
+        releaseOnDatabase(10);
+        auto db = Db::Connection::open(m_conninfo);
+        QVERIFY(db.ok());
+        QVERIFY(Db::Migrator(db.value(), {}).start(migration(v2(), QStringLiteral("v2"))).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(text("databaseState", "databasePanel").startsWith(QStringLiteral("Expanded")), 20000);
+        auto *contract = child<QPushButton>("contractButton", "databasePanel");
+        QTRY_VERIFY(contract->isVisible());
+        QVERIFY(!contract->isEnabled());
+        QVERIFY2(contract->toolTip().startsWith(QStringLiteral("cannot contract v2: blue (v1.4.2) still uses schema "
+                                                               "version v1, which the contract drops — it has 100 % "
+                                                               "of traffic and 3 ready pods.")),
+                 qPrintable(contract->toolTip()));
+        QVERIFY2(
+            text("databaseGate", "databasePanel").startsWith(QStringLiteral("Contract is off: cannot contract v2")),
+            qPrintable(text("databaseGate", "databasePanel")));
+        // Abort is also off: green, on v2, has ready pods (no traffic yet).
+        QVERIFY(!child<QPushButton>("abortMigrationButton", "databasePanel")->isEnabled());
+        Test::saveScreenshot(window(), QStringLiteral("database-refused-contract"));
+    }
+};
+
+QTEST_MAIN(TestDatabasePanel)
+#include "tst_databasepanel.moc"

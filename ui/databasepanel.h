@@ -1,0 +1,54 @@
+#pragma once
+
+#include "core/release.h"
+#include "core/schemagate.h"
+
+#include <QWidget>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+
+namespace Curtain::Ui {
+
+// The release's database, when its route names one: the migration's phase (none, expanded — both
+// versions live, contracted), which schema version each color needs and whether it is there, the
+// backfill's progress with rate and time left, and Expand…, Contract and Abort migration — each
+// off, with the schema gate's reason, when it would break a color that still serves.
+class DatabasePanel final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit DatabasePanel(QWidget *parent = nullptr);
+
+    void setRelease(const Core::ReleaseSnapshot *release); // hidden when it names no database
+    void setBusy(bool busy);
+    void setProgress(const QString &table, qint64 done, qint64 total); // a backfill running here
+
+    QString stateText() const;
+    QString colorsText() const;
+    QString gateText() const;
+
+Q_SIGNALS:
+    void migrationRequested(Curtain::Core::SchemaRequest::Step step);
+
+private:
+    void applyButtons();
+
+    std::optional<Core::ReleaseSnapshot> m_release;
+    bool m_busy = false;
+    qint64 m_progressStartedMs = 0;
+    qint64 m_progressStartDone = 0;
+    QLabel *m_title;
+    QLabel *m_state;
+    QLabel *m_colors;
+    QProgressBar *m_progress;
+    QLabel *m_rate;
+    QLabel *m_gate; // why Contract is off, in words, while both versions live
+    QPushButton *m_expand;
+    QPushButton *m_contract;
+    QPushButton *m_abort;
+};
+
+} // namespace Curtain::Ui

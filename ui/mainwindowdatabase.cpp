@@ -1,0 +1,95 @@
+// MainWindow's schema migration steps: Expand (a migration file), Contract and Abort, through the
+// engine's schema gate and off the GUI thread; the Database row shows the backfill as it runs.
+
+#include "mainwindow.h"
+
+#include "databasepanel.h"
+#include "theme.h"
+
+#include "core/futures.h"
+
+#include <QFile>
+#include <QFileDialog>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTime>
+
+namespace Curtain::Ui {
+
+void MainWindow::runMigration(Core::SchemaRequest::Step step)
+{
+    const Core::ReleaseSnapshot *release = current();
+    if (!release || !m_engine) {
+        return;
+    }
+    Core::SchemaRequest request;
+    request.step = step;
+    request.release = release->key().toString();
+    const QString name = shownName(release->key());
+    const QString database = Core::databaseLabel(release->database);
+    const auto go = [this, name](const Core::SchemaRequest &request) {
+        m_database->setBusy(true);
+        m_lastAction->setText(tr("%1 on %2…").arg(Core::schemaStepName(request.step), name));
+        m_lastAction->setStyleSheet(QString());
+        Core::onFinished(m_engine->migrate(request), this, [this, request, name](const Core::Result<QString> &result) {
+            m_database->setBusy(false);
+            loadHistory(); // the step's own record
+            const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+            if (result.ok()) {
+                m_lastAction->setText(tr("%1  ✓ %2: %3").arg(time, name, result.value()));
+                m_lastAction->setStyleSheet(QString());
+            } else {
+                m_lastAction->setText(tr("%1  ✗ %2 on %3 failed: %4")
+                                          .arg(time, Core::schemaStepName(request.step), name, result.error().message));
+                m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
+            }
+            Q_EMIT actionFinished(result.ok(), result.ok() ? result.value() : result.error().message);
+        });
+    };
+    if (step == Core::SchemaRequest::Expand) {
+        const QString file = m_chooseMigrationFile
+                                 ? m_chooseMigrationFile()
+                                 : QFileDialog::getOpenFileName(this, tr("Expand %1: migration file").arg(name),
+                                                                QString(), tr("Migrations (*.yaml *.yml *.json)"));
+        if (file.isEmpty()) {
+            return;
+        }
+        QFile in(file);
+        if (!in.open(QIODevice::ReadOnly) || in.size() > 16 * 1024 * 1024) {
+            m_lastAction->setText(
+                tr("✗ cannot read %1: %2").arg(file, in.size() > 0 ? tr("larger than 16 MiB") : in.errorString()));
+            m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
+            return;
+        }
+        request.migrationText = in.readAll();
+        request.migrationFile = file;
+        return go(request);
+    }
+    // Contract and Abort each drop a version for good: ask once, Cancel by default.
+    const QString context = m_engine->cluster().name;
+    const Core::DatabaseState state = release->databaseState.value_or(Core::DatabaseState{});
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Curtain"),
+                                step == Core::SchemaRequest::Contract
+                                    ? tr("%1 · %2: contract migration %3 on database %4?\n\nSchema version %5 is "
+                                         "dropped with the old columns and tables. After this, a rollback to a "
+                                         "color that uses it is no longer possible.")
+                                          .arg(context, name, state.migration, database, state.oldVersion)
+                                    : tr("%1 · %2: abort migration %3 on database %4?\n\nSchema version %5 and "
+                                         "everything the migration added are dropped; the database goes back to how "
+                                         "it was before it started.")
+                                          .arg(context, name, state.migration, database, state.newVersion),
+                                QMessageBox::Cancel, this);
+    QPushButton *yes = box->addButton(step == Core::SchemaRequest::Contract ? tr("Contract") : tr("Abort migration"),
+                                      QMessageBox::DestructiveRole);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [box, yes, go, request] {
+        if (box->clickedButton() == yes) {
+            go(request);
+        }
+    });
+    box->open();
+}
+
+} // namespace Curtain::Ui
