@@ -48,10 +48,11 @@ void MainWindow::runMigration(Core::SchemaRequest::Step step)
         });
     };
     if (step == Core::SchemaRequest::Expand) {
-        const QString file = m_chooseMigrationFile
-                                 ? m_chooseMigrationFile()
-                                 : QFileDialog::getOpenFileName(this, tr("Expand %1: migration file").arg(name),
-                                                                QString(), tr("Migrations (*.yaml *.yml *.json)"));
+        const QString file =
+            m_chooseMigrationFile
+                ? m_chooseMigrationFile()
+                : QFileDialog::getOpenFileName(this, tr("Expand %1: migration file").arg(name),
+                                               release->migrationsDirectory, tr("Migrations (*.yaml *.yml *.json)"));
         if (file.isEmpty()) {
             return;
         }

@@ -2,6 +2,8 @@
 
 #include "settings.h"
 
+#include "demodatabase.h"
+
 #include "core/futures.h"
 #include "engine/releaseengine.h"
 #include "fleetwindow.h"
@@ -69,26 +71,33 @@ WindowManager::~WindowManager()
 
 Engine::ClusterHostFactory WindowManager::builtinDemo()
 {
+    // The demo cluster and the database behind its orders release live and go together.
+    struct Hosted
+    {
+        std::shared_ptr<Sim::DemoCluster> demo;
+        std::shared_ptr<void> orders; // declared after the demo: stopped first
+    };
     struct Running
     {
         QMutex lock;
-        std::weak_ptr<Sim::DemoCluster> demo;
+        std::weak_ptr<Hosted> hosted;
     };
     auto running = std::make_shared<Running>();
     return [running]() -> Core::Result<Engine::HostedCluster> {
         const QMutexLocker locker(&running->lock);
-        std::shared_ptr<Sim::DemoCluster> demo = running->demo.lock();
-        if (!demo) {
+        std::shared_ptr<Hosted> hosted = running->hosted.lock();
+        if (!hosted) {
             std::string error;
-            demo = Sim::startBuiltinDemo(&error);
+            std::shared_ptr<Sim::DemoCluster> demo = Sim::startBuiltinDemo(&error);
             if (!demo) {
                 return Core::makeError(
                     Core::ErrorKind::Unreachable,
                     QStringLiteral("cannot start the demo cluster: %1").arg(QString::fromStdString(error)));
             }
-            running->demo = demo;
+            hosted = std::make_shared<Hosted>(Hosted{demo, addOrdersRelease(demo)});
+            running->hosted = hosted;
         }
-        return Engine::HostedCluster{QString::fromStdString(demo->url()), demo};
+        return Engine::HostedCluster{QString::fromStdString(hosted->demo->url()), hosted};
     };
 }
 

@@ -29,5 +29,7 @@ inline const QString metricsPathAnnotation = QStringLiteral("prometheus.io/path"
 inline const QString databaseAnnotation = QStringLiteral("curtain.dev/database");
 inline const QString databaseSchemaAnnotation = QStringLiteral("curtain.dev/database-schema");
 inline const QString schemaVersionAnnotation = QStringLiteral("curtain.dev/schema-version");
+inline const QString migrationsAnnotation = QStringLiteral("curtain.dev/migrations"); // a directory of files
+inline const QString databaseUnavailableAnnotation = QStringLiteral("curtain.dev/database-unavailable");
 
 } // namespace Curtain::Adapters::Conventions

@@ -58,6 +58,8 @@ void completeSnapshot(Core::ReleaseSnapshot &snapshot, const Kube::Reader &route
     snapshot.problem = environmentProblem;
     snapshot.previous = Core::parseColor(annotation(Conventions::previousAnnotation));
     snapshot.database = annotation(Conventions::databaseAnnotation);
+    snapshot.migrationsDirectory = annotation(Conventions::migrationsAnnotation);
+    snapshot.databaseUnavailable = annotation(Conventions::databaseUnavailableAnnotation);
     if (const QString schema = annotation(Conventions::databaseSchemaAnnotation); !schema.isEmpty()) {
         snapshot.databaseSchema = schema;
     }

@@ -142,6 +142,8 @@ struct ReleaseSnapshot
     QString database;                         // curtain.dev/database on the route: the schema gate's database
     QString databaseSchema = QStringLiteral("public"); // curtain.dev/database-schema: its tables' schema
     std::optional<DatabaseState> databaseState;        // the engine's last reading of it
+    QString migrationsDirectory; // curtain.dev/migrations: where its migration files are (Expand starts there)
+    QString databaseUnavailable; // curtain.dev/database-unavailable: why there is no database to read (the demo's)
     Capabilities capabilities;
     QDateTime observedAt;
 

@@ -228,6 +228,10 @@ void ReleaseEngine::rebuild()
         if (!release.database.isEmpty()) {
             // The schema gate needs the database's state before it says what may move.
             release.databaseState = m_databases->state(release.database, release.databaseSchema);
+            if (!release.databaseUnavailable.isEmpty()) {
+                release.databaseState->read = false; // whoever made the route says why there is none
+                release.databaseState->error = release.databaseUnavailable;
+            }
             release.capabilities = Core::computeCapabilities(release);
             if (!databases.contains(std::pair{release.database, release.databaseSchema})) {
                 databases.append({release.database, release.databaseSchema});

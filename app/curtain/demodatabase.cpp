@@ -1,0 +1,151 @@
+#include "demodatabase.h"
+
+#include "db/connection.h"
+#include "db/localserver.h"
+#include "db/migrator.h"
+#include "engine/migrationfile.h"
+#include "sim/democluster.h"
+#include "sim/objectstore.h"
+#include "sim/resourcetypes.h"
+#include "sim/scenario.h"
+
+#include <QDir>
+#include <QFile>
+
+#include <thread>
+
+namespace Curtain::Ui {
+
+namespace {
+
+const char *ordersScenario = R"(namespace: demo
+releases:
+  - name: orders
+    route: service
+    serving: blue
+    requestsPerSecond: 80
+    environments:
+      blue:  {version: v3.2.0, replicas: 3}
+      green: {version: v3.3.0, replicas: 3}
+)";
+
+const char *firstMigration = R"(operations:
+  - create_table:
+      name: orders
+      columns:
+        - {name: id, type: serial, pk: true}
+        - {name: customer, type: text}
+        - {name: total, type: integer}
+)";
+
+// What green (v3.3.0) needs: totals in cents, and the customer called the buyer.
+const char *nextMigration = R"(# The next migration of the demo's orders: start it with Expand… on the orders release.
+operations:
+  - add_column:
+      table: orders
+      up: total * 100
+      column: {name: total_cents, type: bigint}
+  - rename_column: {table: orders, from: customer, to: buyer}
+)";
+
+void patch(Sim::ObjectStore &store, const char *kind, const std::string &name, const nlohmann::json &body)
+{
+    if (const Sim::ResourceType *type = Sim::findResourceTypeByKind(kind)) {
+        (void)store.patch(*type, "demo", name, "application/merge-patch+json", body.dump(), false);
+    }
+}
+
+// The database behind orders: a private PostgreSQL at 01_orders with 20,000 orders.
+class OrdersDatabase
+{
+public:
+    explicit OrdersDatabase(std::shared_ptr<Sim::DemoCluster> demo)
+        : m_worker([this, demo = std::move(demo)] { prepare(*demo); })
+    {}
+    ~OrdersDatabase() { m_worker.join(); } // the server (if any) stops after the preparation ends
+
+private:
+    void prepare(Sim::DemoCluster &demo)
+    {
+        QString problem;
+        auto server = Db::LocalServer::start();
+        if (!server.ok()) {
+            problem = server.error().message;
+        } else {
+            m_server = std::move(server).value();
+            problem = migrateToFirst();
+        }
+        Sim::ObjectStore &store = demo.store();
+        if (!problem.isEmpty()) {
+            // The Database row says why there is none, and what to install.
+            patch(store, "Service", "orders",
+                  {{"metadata",
+                    {{"annotations",
+                      {{"curtain.dev/database", "service=orders-demo"},
+                       {"curtain.dev/database-unavailable",
+                        QStringLiteral("the demo's database could not start: %1").arg(problem).toStdString()}}}}}});
+            qWarning("demo: orders has no database: %s", qPrintable(problem));
+            return;
+        }
+        patch(store, "Deployment", "orders-blue",
+              {{"metadata", {{"annotations", {{"curtain.dev/schema-version", "01_orders"}}}}}});
+        patch(store, "Deployment", "orders-green",
+              {{"metadata", {{"annotations", {{"curtain.dev/schema-version", "02_orders_cents"}}}}}});
+        patch(store, "Service", "orders",
+              {{"metadata",
+                {{"annotations",
+                  {{"curtain.dev/database", m_server->conninfo(QStringLiteral("orders")).toStdString()},
+                   {"curtain.dev/migrations", m_server->directory().toStdString()}}}}}});
+    }
+
+    QString migrateToFirst()
+    {
+        if (auto made = m_server->createDatabase(QStringLiteral("orders")); !made.ok()) {
+            return made.error().message;
+        }
+        auto db = Db::Connection::open(m_server->conninfo(QStringLiteral("orders")));
+        if (!db.ok()) {
+            return db.error().message;
+        }
+        Db::MigratorOptions options;
+        options.actor = QStringLiteral("demo");
+        Db::Migrator migrator(db.value(), options);
+        const auto first =
+            Engine::parseMigrationText(firstMigration, QStringLiteral("01_orders.yaml"), QStringLiteral("01_orders"));
+        for (const Core::Result<Core::Done> &step : {migrator.start(first.value()), migrator.complete()}) {
+            if (!step.ok()) {
+                return step.error().message;
+            }
+        }
+        if (auto filled = db.value()->execute(QStringLiteral("INSERT INTO orders (customer, total) SELECT 'customer ' "
+                                                             "|| n, n % 500 FROM generate_series(1, 20000) n"));
+            !filled.ok()) {
+            return filled.error().message;
+        }
+        QFile next(QDir(m_server->directory()).filePath(QStringLiteral("02_orders_cents.yaml")));
+        if (!next.open(QIODevice::WriteOnly) || next.write(nextMigration) < 0) {
+            return next.errorString();
+        }
+        return {};
+    }
+
+    std::unique_ptr<Db::LocalServer> m_server;
+    std::thread m_worker; // last: started once the members it uses exist
+};
+
+} // namespace
+
+std::shared_ptr<void> addOrdersRelease(const std::shared_ptr<Sim::DemoCluster> &demo)
+{
+    auto scenario = Sim::parseScenario(ordersScenario);
+    if (auto *objects = std::get_if<Sim::Scenario>(&scenario)) {
+        for (const nlohmann::json &object : objects->objects) {
+            if (const Sim::ResourceType *type = Sim::findResourceTypeByKind(object.value("kind", ""))) {
+                (void)demo->store().create(*type, type->namespaced ? "demo" : "", object); // "demo" exists already
+            }
+        }
+    }
+    return std::make_shared<OrdersDatabase>(demo);
+}
+
+} // namespace Curtain::Ui
