@@ -28,7 +28,14 @@ void MainWindow::runMigration(Core::SchemaRequest::Step step)
     request.release = release->key().toString();
     const QString name = shownName(release->key());
     const QString database = Core::databaseLabel(release->database);
-    const auto go = [this, name](const Core::SchemaRequest &request) {
+    Engine::ReleaseEngine *const engine = m_engine; // a context may switch while a dialog is open
+    const auto go = [this, name, engine](const Core::SchemaRequest &request) {
+        if (m_engine != engine) {
+            m_lastAction->setText(tr("✗ %1 on %2 was not sent: the context changed while you chose")
+                                      .arg(Core::schemaStepName(request.step), name));
+            m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
+            return;
+        }
         m_database->setBusy(true);
         m_lastAction->setText(tr("%1 on %2…").arg(Core::schemaStepName(request.step), name));
         m_lastAction->setStyleSheet(QString());

@@ -21,6 +21,22 @@ bool inUse(const Environment &env)
     return env.present && (env.trafficPercent > 0 || env.readyReplicas > 0);
 }
 
+// A color in use that names no schema version may use the one about to go: refuse rather than guess.
+std::optional<Error> undeclaredInUse(const ReleaseSnapshot &release, const QString &what, const QString &version)
+{
+    for (Color color : {Color::Blue, Color::Green}) {
+        const Environment &env = release.environment(color);
+        if (env.schemaVersion.isEmpty() && inUse(env)) {
+            return makeError(ErrorKind::Refused,
+                             QStringLiteral("cannot %1: %2 (%3) names no schema version (curtain.dev/schema-version, "
+                                            "or a search_path in PGOPTIONS), so Curtain cannot tell whether it still "
+                                            "uses %4 — it has %5. Name its version, or scale it to 0 first.")
+                                 .arg(what, colorName(color), env.version, version, trafficAndPods(env)));
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 QString schemaStepName(SchemaRequest::Step step)
@@ -40,12 +56,14 @@ QString databaseLabel(const QString &conninfo)
 {
     static const QRegularExpression key(QStringLiteral("(?:^|\\s)(service|dbname)\\s*=\\s*'?([^\\s']+)"));
     const QRegularExpressionMatch match = key.match(conninfo);
-    if (match.hasMatch()) {
+    if (match.hasMatch() && !match.captured(2).contains(QLatin1Char('@')) &&
+        !match.captured(2).contains(QLatin1String("://"))) {
         return match.captured(2);
     }
     static const QRegularExpression uri(QStringLiteral("^postgres(?:ql)?://[^/]*/([^?]+)"));
     const QRegularExpressionMatch path = uri.match(conninfo);
-    return path.hasMatch() ? path.captured(1) : QStringLiteral("the database");
+    return path.hasMatch() && !path.captured(1).contains(QLatin1Char('@')) ? path.captured(1)
+                                                                           : QStringLiteral("the database");
 }
 
 QString searchPathVersion(const QString &pgoptions)
@@ -58,6 +76,8 @@ QString searchPathVersion(const QString &pgoptions)
     QString first = match.captured(1).section(QLatin1Char(','), 0, 0).trimmed();
     if (first.size() >= 2 && first.startsWith(QLatin1Char('"')) && first.endsWith(QLatin1Char('"'))) {
         first = first.mid(1, first.size() - 2);
+    } else {
+        first = first.toLower(); // PostgreSQL folds an unquoted name
     }
     return first.startsWith(QLatin1Char('$')) ? QString() : first; // "$user" names no version
 }
@@ -131,6 +151,10 @@ std::optional<Error> contractGate(const ReleaseSnapshot &release)
                                                             "database %1")
                                                  .arg(databaseLabel(release.database)));
     }
+    if (auto undeclared =
+            undeclaredInUse(release, QStringLiteral("contract %1").arg(state->migration), state->oldVersion)) {
+        return undeclared;
+    }
     for (Color color : {Color::Blue, Color::Green}) {
         const Environment &env = release.environment(color);
         if (env.schemaVersion == state->oldVersion && inUse(env)) {
@@ -162,6 +186,10 @@ std::optional<Error> abortGate(const ReleaseSnapshot &release)
                                    .arg(state->migration)
                              : QStringLiteral("nothing to abort: no migration is in progress on database %1")
                                    .arg(databaseLabel(release.database)));
+    }
+    if (auto undeclared =
+            undeclaredInUse(release, QStringLiteral("abort %1").arg(state->migration), state->newVersion)) {
+        return undeclared;
     }
     for (Color color : {Color::Blue, Color::Green}) {
         const Environment &env = release.environment(color);

@@ -25,7 +25,8 @@ bool conninfoHasPassword(const QString &conninfo)
     }
     bool found = false;
     for (PQconninfoOption *option = options; option->keyword; ++option) {
-        found = found || (QByteArray(option->keyword) == "password" && option->val && *option->val);
+        const QByteArray key(option->keyword);
+        found = found || ((key == "password" || key == "sslpassword") && option->val && *option->val);
     }
     PQconninfoFree(options);
     return found;

@@ -85,7 +85,9 @@ Core::Result<Core::Done> Migrator::run(const QStringList &statements)
         auto done = m_db->execute(statement);
         if (!done.ok()) {
             Core::Error error = done.error();
-            error.message = QStringLiteral("%1\n  in: %2").arg(error.message, statement.left(300));
+            // The statement's first words only: raw SQL may carry a secret (ALTER ROLE … PASSWORD).
+            error.message = QStringLiteral("%1\n  in: %2 …")
+                                .arg(error.message, statement.simplified().section(QLatin1Char(' '), 0, 2));
             return error;
         }
     }
@@ -425,10 +427,10 @@ Core::Result<Core::Done> Migrator::backfillTable(const QString &table, const QSt
 
 Core::Result<QJsonObject> Migrator::lockActive(const QString &name)
 {
-    const auto rows =
-        m_db->query(QStringLiteral("SELECT steps::text FROM %1 WHERE schema = $1 AND state = 'started' FOR UPDATE")
-                        .arg(state(QStringLiteral("migrations"))),
-                    {m_options.schema});
+    const auto rows = m_db->query(
+        QStringLiteral("SELECT steps::text FROM %1 WHERE schema = $1 AND state = 'started' AND name = $2 FOR UPDATE")
+            .arg(state(QStringLiteral("migrations"))),
+        {m_options.schema, name});
     if (!rows.ok()) {
         return rows.error();
     }

@@ -32,9 +32,13 @@ Core::DatabaseState readDatabaseState(const QString &conninfo, const QString &sc
     // A database that does not answer must not hold the gate for long: libpq's own connect timeout.
     const bool uri =
         conninfo.startsWith(QLatin1String("postgres://")) || conninfo.startsWith(QLatin1String("postgresql://"));
-    auto db = Db::Connection::open(uri || conninfo.contains(QLatin1String("connect_timeout"))
-                                       ? conninfo
-                                       : conninfo + QStringLiteral(" connect_timeout=5"));
+    QString bounded = conninfo;
+    if (!conninfo.contains(QLatin1String("connect_timeout"))) {
+        bounded += uri ? QString(conninfo.contains(QLatin1Char('?')) ? QStringLiteral("&connect_timeout=5")
+                                                                     : QStringLiteral("?connect_timeout=5"))
+                       : QStringLiteral(" connect_timeout=5");
+    }
+    auto db = Db::Connection::open(bounded);
     if (!db.ok()) {
         state.error = db.error().message;
         return state;

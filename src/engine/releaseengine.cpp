@@ -82,6 +82,10 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
 
 ReleaseEngine::~ReleaseEngine()
 {
+    m_schemaCancel->store(true); // a backfill stops at its next batch; the migration stays started
+    for (QFuture<Result<QString>> &run : m_schemaRuns) {
+        run.waitForFinished();
+    }
     // Plans, drivers, actions, metrics and the cache's informers all talk through the client:
     // they go first (QObject would delete children in creation order, the client first).
     for (const quint64 stream : std::as_const(m_logStreams)) {
@@ -324,8 +328,12 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
         return finish(error);
     }
     const ReleaseSnapshot before = *found;
-    if (!before.database.isEmpty() && !request.databaseRead) {
-        // The gate decides on the database as it is now, not as it was at the last poll.
+    const bool haveReading = before.databaseState && before.databaseState->read;
+    if (!before.database.isEmpty() && !request.databaseRead &&
+        !(request.kind == Core::ActionKind::Rollback && haveReading)) {
+        // The gate decides on the database as it is now, not as it was at the last poll. Rollback
+        // goes at once on the last reading (at most 5 s old); only without any reading does it wait
+        // for one (libpq's connect timeout bounds it at 5 s) — the trap needs to be seen.
         Core::ActionRequest again = request;
         again.databaseRead = true;
         return m_databases->refresh(before.database, before.databaseSchema, [this, again, promise] {

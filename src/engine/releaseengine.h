@@ -166,6 +166,10 @@ private:
     Core::ReleaseSnapshots m_releases;
     QList<std::shared_ptr<QPromise<Core::Result<Core::ReleaseSnapshots>>>> m_syncWaiters;
     std::atomic<quint64> m_nextLog{1};
+    // Schema steps running on worker threads: told to stop at the next batch and waited for when
+    // the engine goes, so no progress report reaches a freed engine.
+    std::shared_ptr<std::atomic_bool> m_schemaCancel = std::make_shared<std::atomic_bool>(false);
+    QList<QFuture<Core::Result<QString>>> m_schemaRuns;
     QHash<quint64, quint64> m_logStreams; // followLog id → the client's stream
 };
 

@@ -25,7 +25,8 @@ namespace {
 
 // One step on the database, blocking: what the worker thread runs.
 Result<QString> runStep(const QString &conninfo, const Db::MigratorOptions &options, SchemaRequest::Step step,
-                        const std::optional<Db::Migration> &migration, const Db::ProgressFunction &progress)
+                        const std::optional<Db::Migration> &migration, const Db::ProgressFunction &progress,
+                        std::shared_ptr<std::atomic_bool> cancel)
 {
     auto db = Db::Connection::open(conninfo);
     if (!db.ok()) {
@@ -34,8 +35,8 @@ Result<QString> runStep(const QString &conninfo, const Db::MigratorOptions &opti
     Db::Migrator migrator(db.value(), options);
     QElapsedTimer clock;
     clock.start();
-    const Result<Core::Done> done = step == SchemaRequest::Expand     ? migrator.start(*migration, progress)
-                                    : step == SchemaRequest::Contract ? migrator.complete(progress)
+    const Result<Core::Done> done = step == SchemaRequest::Expand ? migrator.start(*migration, progress, cancel.get())
+                                    : step == SchemaRequest::Contract ? migrator.complete(progress, cancel.get())
                                                                       : migrator.rollback();
     if (!done.ok()) {
         return done.error();
@@ -128,20 +129,24 @@ QFuture<Result<QString>> ReleaseEngine::migrate(const SchemaRequest &request)
                     this, [this, release, p] { Q_EMIT schemaProgress(release, p.table, p.done, p.total); });
             };
             const Core::ReleaseSnapshot snapshot = *now;
-            Core::onFinished(QtConcurrent::run(runStep, conninfo, options, request.step, migration, progress), this,
-                             [this, request, snapshot, finish, conninfo, schema](const Result<QString> &result) {
-                                 m_auditor->recordMigration(
-                                     snapshot, result.ok() ? reasonFor(request.step) : QStringLiteral("SchemaFailed"),
-                                     result.ok() ? QStringLiteral("applied") : QStringLiteral("failed"),
-                                     result.ok() ? result.value()
-                                                 : QStringLiteral("%1: %2").arg(Core::schemaStepName(request.step),
-                                                                                result.error().message));
-                                 // What the console shows next is the database after the step.
-                                 m_databases->refresh(conninfo, schema, [this, result, finish] {
-                                     rebuild();
-                                     finish(result);
-                                 });
-                             });
+            m_schemaRuns.removeIf([](const QFuture<Result<QString>> &run) { return run.isFinished(); });
+            const QFuture<Result<QString>> run =
+                QtConcurrent::run(runStep, conninfo, options, request.step, migration, progress, m_schemaCancel);
+            m_schemaRuns.append(run);
+            Core::onFinished(
+                run, this, [this, request, snapshot, finish, conninfo, schema](const Result<QString> &result) {
+                    m_auditor->recordMigration(
+                        snapshot, result.ok() ? reasonFor(request.step) : QStringLiteral("SchemaFailed"),
+                        result.ok() ? QStringLiteral("applied") : QStringLiteral("failed"),
+                        result.ok()
+                            ? result.value()
+                            : QStringLiteral("%1: %2").arg(Core::schemaStepName(request.step), result.error().message));
+                    // What the console shows next is the database after the step.
+                    m_databases->refresh(conninfo, schema, [this, result, finish] {
+                        rebuild();
+                        finish(result);
+                    });
+                });
         });
     });
     return future;

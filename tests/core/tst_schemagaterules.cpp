@@ -67,6 +67,10 @@ private Q_SLOTS:
                                       << "app_v3";
         QTest::newRow("$user") << "-c search_path=$user,public"
                                << "";
+        QTest::newRow("folded") << "-c search_path=Orders_V2"
+                                << "orders_v2";
+        QTest::newRow("quoted keeps case") << "-c search_path=\"Orders_V2\""
+                                           << "Orders_V2";
         QTest::newRow("none") << "-c work_mem=64MB"
                               << "";
     }
@@ -84,6 +88,10 @@ private Q_SLOTS:
                  QStringLiteral("shop"));
         QCOMPARE(databaseLabel(QStringLiteral("postgresql://app@db/shop?sslmode=require")), QStringLiteral("shop"));
         QCOMPARE(databaseLabel(QStringLiteral("host=db")), QStringLiteral("the database"));
+        // A URI where a name was expected may carry a password: never shown.
+        QCOMPARE(databaseLabel(QStringLiteral("dbname=postgresql://app:secret@db/shop")),
+                 QStringLiteral("the database"));
+        QCOMPARE(databaseLabel(QStringLiteral("postgresql://app:secret@db/shop")), QStringLiteral("shop"));
     }
 
     void trafficTowardsAMissingVersion_isRefused()
@@ -164,6 +172,10 @@ private Q_SLOTS:
                  qPrintable(contractGate(r)->message));
         r.blue.readyReplicas = 0;
         QVERIFY(!contractGate(r).has_value());
+        // A color in use that names no version might use the old one: no contract on a guess.
+        r.green.schemaVersion.clear();
+        QVERIFY2(contractGate(r)->message.contains(QStringLiteral("green (v1.5.0) names no schema version")),
+                 qPrintable(contractGate(r)->message));
     }
 };
 
