@@ -42,6 +42,7 @@ private:
     QString referencedColumn(const QString &table, const QString &column) const;
     QList<ViewColumn> oldColumns(const ViewTable *view) const;
     bool indexExists(const QString &name) const;
+    const ConstraintInfo *constraintOf(const ViewTable *view, const QString &name); // fails when missing
     void fail(const QString &text);
 
     // Statements that several operations share.

@@ -364,15 +364,23 @@ void Planner::carryTogether(const ViewTable *view, const QMap<QString, QString> 
     }
 }
 
+const ConstraintInfo *Planner::constraintOf(const ViewTable *view, const QString &name)
+{
+    const ConstraintInfo *found = physicalTableInfo(view) ? physicalTableInfo(view)->constraint(name) : nullptr;
+    if (!found) {
+        fail(QStringLiteral("constraint \"%1\" does not exist on table \"%2\"").arg(name, view->name));
+    }
+    return found;
+}
+
 void Planner::add(const DropConstraint &op)
 {
     ViewTable *view = table(op.table);
     if (!view) {
         return;
     }
-    const ConstraintInfo *k = physicalTableInfo(view) ? physicalTableInfo(view)->constraint(op.name) : nullptr;
+    const ConstraintInfo *k = constraintOf(view, op.name);
     if (!k) {
-        fail(QStringLiteral("constraint \"%1\" does not exist on table \"%2\"").arg(op.name, op.table));
         return;
     }
     if (k->columns.size() != 1) {
@@ -400,9 +408,8 @@ void Planner::add(const DropMultiColumnConstraint &op)
     if (!view) {
         return;
     }
-    const ConstraintInfo *k = physicalTableInfo(view) ? physicalTableInfo(view)->constraint(op.name) : nullptr;
+    const ConstraintInfo *k = constraintOf(view, op.name);
     if (!k) {
-        fail(QStringLiteral("constraint \"%1\" does not exist on table \"%2\"").arg(op.name, op.table));
         return;
     }
     const ConstraintInfo constraint = *k;
