@@ -24,8 +24,21 @@ Core::Result<QByteArray> readInputFile(const QString &path, qint64 limit, const 
         return Core::makeError(Core::ErrorKind::InvalidInput,
                                QStringLiteral("cannot be read (%1)").arg(file.errorString()));
     }
-    // One byte past the limit tells "exactly at the limit" from "larger", also for endless files.
-    QByteArray content = file.read(limit + 1);
+    // Read in chunks up to one byte past the limit: that byte tells "exactly at the limit" from
+    // "larger", also for endless files. (QIODevice::read(limit + 1) would allocate and clear the
+    // whole limit, 16 MiB for a 2 KiB kubeconfig.)
+    QByteArray content;
+    if (!file.isSequential()) {
+        content.reserve(qMin(file.size(), limit) + 1);
+    }
+    char chunk[64 * 1024];
+    while (content.size() <= limit) {
+        const qint64 got = file.read(chunk, qMin<qint64>(sizeof chunk, limit + 1 - content.size()));
+        if (got <= 0) {
+            break; // the end, or an error that file.error() names below
+        }
+        content.append(chunk, qsizetype(got));
+    }
     if (content.size() > limit) {
         return Core::makeError(
             Core::ErrorKind::InvalidInput,
