@@ -23,8 +23,9 @@ struct ConnectionGuard::Connection
 {
     enum class Phase { Reading, Serving, Watching, Closed };
 
-    int socket = -1; // the guard's own duplicate: shutting it down ends the connection, and while it is
-                     // open the socket's number cannot be reused by another connection
+    int socket = -1;       // the guard's own duplicate: shutting it down ends the connection, and while it is
+                           // open the socket's number cannot be reused by another connection
+    int serverSocket = -1; // the number the server's worker uses; the worker closes it, not the guard
     unsigned long inode = 0;
     Phase phase = Phase::Reading;
     Clock::time_point deadline;
@@ -146,6 +147,8 @@ httplib::TaskQueue *ConnectionGuard::newTaskQueue()
 // the one of ours (accepted on our port, not listening) that the guard does not know yet; the
 // process's open descriptors are listed by the kernel in /proc/self/fd. When that does not single
 // one out, the connection runs unguarded, as it would without the guard.
+// The numbers that guarded connections' workers still use are not looked at: a worker closes its
+// socket when it likes, and a descriptor must not be examined while another thread may close it.
 std::shared_ptr<ConnectionGuard::Connection> ConnectionGuard::adoptAcceptedSocket()
 {
     std::lock_guard lock(m_mutex);
@@ -154,6 +157,9 @@ std::shared_ptr<ConnectionGuard::Connection> ConnectionGuard::adoptAcceptedSocke
     std::error_code error;
     for (const auto &entry : std::filesystem::directory_iterator("/proc/self/fd", error)) {
         const int fd = std::atoi(entry.path().filename().c_str());
+        if (m_serverSockets.count(fd)) {
+            continue;
+        }
         struct stat info
         {
         };
@@ -185,6 +191,8 @@ std::shared_ptr<ConnectionGuard::Connection> ConnectionGuard::adoptAcceptedSocke
         return nullptr;
     }
     connection->inode = info.st_ino;
+    connection->serverSocket = found.front().first;
+    m_serverSockets.insert(connection->serverSocket);
     connection->deadline = Clock::now() + m_limits.readDeadline;
     m_connections.emplace(connection->inode, connection);
     return connection;
@@ -213,6 +221,7 @@ void ConnectionGuard::release(const std::shared_ptr<Connection> &connection)
 {
     std::lock_guard lock(m_mutex);
     m_connections.erase(connection->inode);
+    m_serverSockets.erase(connection->serverSocket);
     ::close(connection->socket);
     connection->socket = -1;
 }

@@ -87,6 +87,7 @@ private:
     std::condition_variable m_wake;
     std::map<unsigned long, std::shared_ptr<Connection>> m_connections; // by socket inode
     std::set<unsigned long> m_unguarded; // accepted sockets the guard could not tell apart
+    std::set<int> m_serverSockets;       // descriptors the workers of guarded connections use
     std::size_t m_watches = 0;
     bool m_stopping = false;
     std::thread m_watchdog;
