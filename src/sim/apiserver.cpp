@@ -109,7 +109,7 @@ int ApiServer::start(const std::string &host, int port, std::string *error)
         return -1;
     }
     m_address = host + ":" + std::to_string(bound);
-    m_guard->setPort(bound);
+    m_guard->setListener(bound, int(listening));
     m_listener = std::make_unique<Listener>();
     m_listener->thread = std::thread([this] { m_server->listen_after_bind(); });
     return bound;

@@ -132,10 +132,11 @@ ConnectionGuard::~ConnectionGuard()
     closeAll();
 }
 
-void ConnectionGuard::setPort(int port)
+void ConnectionGuard::setListener(int port, int listeningSocket)
 {
     std::lock_guard lock(m_mutex);
     m_port = port;
+    m_listeningSocket = listeningSocket;
 }
 
 httplib::TaskQueue *ConnectionGuard::newTaskQueue()
@@ -147,8 +148,9 @@ httplib::TaskQueue *ConnectionGuard::newTaskQueue()
 // the one of ours (accepted on our port, not listening) that the guard does not know yet; the
 // process's open descriptors are listed by the kernel in /proc/self/fd. When that does not single
 // one out, the connection runs unguarded, as it would without the guard.
-// The numbers that guarded connections' workers still use are not looked at: a worker closes its
-// socket when it likes, and a descriptor must not be examined while another thread may close it.
+// The numbers that guarded connections' workers still use are not looked at, nor the listening
+// socket: a worker closes its socket when it likes, the server closes the listening one when it
+// stops, and a descriptor must not be examined while another thread may close it.
 std::shared_ptr<ConnectionGuard::Connection> ConnectionGuard::adoptAcceptedSocket()
 {
     std::lock_guard lock(m_mutex);
@@ -157,7 +159,7 @@ std::shared_ptr<ConnectionGuard::Connection> ConnectionGuard::adoptAcceptedSocke
     std::error_code error;
     for (const auto &entry : std::filesystem::directory_iterator("/proc/self/fd", error)) {
         const int fd = std::atoi(entry.path().filename().c_str());
-        if (m_serverSockets.count(fd)) {
+        if (fd == m_listeningSocket || m_serverSockets.count(fd)) {
             continue;
         }
         struct stat info

@@ -42,8 +42,9 @@ public:
     ConnectionGuard(const ConnectionGuard &) = delete;
     ConnectionGuard &operator=(const ConnectionGuard &) = delete;
 
-    // The port the server accepts connections on: how the guard recognises their sockets.
-    void setPort(int port);
+    // The port the server accepts connections on, how the guard recognises their sockets, and the
+    // listening socket, which it leaves alone (the server closes it when it stops).
+    void setListener(int port, int listeningSocket);
     // For httplib::Server::new_task_queue; the server deletes it after shutdown().
     httplib::TaskQueue *newTaskQueue();
 
@@ -83,6 +84,7 @@ private:
 
     Limits m_limits;
     int m_port = 0;
+    int m_listeningSocket = -1;
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::map<unsigned long, std::shared_ptr<Connection>> m_connections; // by socket inode
