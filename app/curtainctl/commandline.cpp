@@ -70,6 +70,11 @@ Schema migrations (pgroll's file format, expand/contract, on PostgreSQL; no clus
       --schema NAME         the tables' schema (default public)
       --lock-timeout MS     how long one statement waits for a lock before it is retried (500)
       --batch-size ROWS     rows per backfill batch (1000); --batch-delay MS between batches (0)
+  migration lint FILE...   what in SQL files (Flyway, golang-migrate, Rails, Django dumps) or pgroll
+                           files breaks the version still serving or takes a long lock, each with
+                           file:line, why, and the expand/contract way to write it; exit 1 when
+                           there are findings, 2 when a file cannot be read or parsed
+      --assume-in-transaction  the tool that runs the files wraps each in a transaction
 
 RELEASE is a name, or NAMESPACE/NAME when the name exists in several namespaces.
 
@@ -205,6 +210,8 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
                 return std::nullopt;
             }
             (arg == QLatin1String("--lock-timeout") ? inv.lockTimeoutMs : size ? inv.batchSize : inv.batchDelayMs) = n;
+        } else if (arg == QLatin1String("--assume-in-transaction")) {
+            inv.assumeInTransaction = true;
         } else if (arg == QLatin1String("-n") || arg == QLatin1String("--namespace")) {
             const auto v = value(arg);
             if (!v) {
@@ -274,24 +281,35 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
         inv.files = positional;
     } else if (command == QLatin1String("migration")) {
         const QString sub = positional.isEmpty() ? QString() : positional.takeFirst();
-        const bool withFile = sub == QLatin1String("start");
-        if ((sub != QLatin1String("status") && sub != QLatin1String("start") && sub != QLatin1String("complete") &&
-             sub != QLatin1String("rollback")) ||
-            positional.size() != (withFile ? 1 : 0)) {
-            *error = QStringLiteral("usage: curtainctl migration status|start FILE|complete|rollback --release "
-                                    "RELEASE | --database CONNINFO [--schema NAME]");
-            return std::nullopt;
+        if (sub == QLatin1String("lint")) {
+            if (positional.isEmpty()) {
+                *error = QStringLiteral("usage: curtainctl migration lint FILE... [--assume-in-transaction] [-o json] "
+                                        "(SQL files, or pgroll files: .yaml, .yml, .json)");
+                return std::nullopt;
+            }
+            inv.command = Command::Migration;
+            inv.migrationCommand = sub;
+            inv.files = positional;
+        } else {
+            const bool withFile = sub == QLatin1String("start");
+            if ((sub != QLatin1String("status") && sub != QLatin1String("start") && sub != QLatin1String("complete") &&
+                 sub != QLatin1String("rollback")) ||
+                positional.size() != (withFile ? 1 : 0)) {
+                *error = QStringLiteral("usage: curtainctl migration status|start FILE|complete|rollback --release "
+                                        "RELEASE | --database CONNINFO [--schema NAME], or migration lint FILE...");
+                return std::nullopt;
+            }
+            if (inv.database.isEmpty() == inv.release.isEmpty()) {
+                *error = QStringLiteral("migration %1 needs --release RELEASE (its route names the database, and the "
+                                        "schema gate checks what each color uses) or --database CONNINFO (a libpq "
+                                        "connection string or service name, e.g. \"service=orders\"; no gate)")
+                             .arg(sub);
+                return std::nullopt;
+            }
+            inv.command = Command::Migration;
+            inv.migrationCommand = sub;
+            inv.files = positional;
         }
-        if (inv.database.isEmpty() == inv.release.isEmpty()) {
-            *error = QStringLiteral("migration %1 needs --release RELEASE (its route names the database, and the "
-                                    "schema gate checks what each color uses) or --database CONNINFO (a libpq "
-                                    "connection string or service name, e.g. \"service=orders\"; no gate)")
-                         .arg(sub);
-            return std::nullopt;
-        }
-        inv.command = Command::Migration;
-        inv.migrationCommand = sub;
-        inv.files = positional;
     } else if (command == QLatin1String("run")) {
         if (!needs(1, QStringLiteral("RELEASE [--plan FILE]"))) {
             return std::nullopt;

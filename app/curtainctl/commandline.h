@@ -37,6 +37,7 @@ struct Invocation
     int lockTimeoutMs = 500;
     int batchSize = 1000;
     int batchDelayMs = 0;
+    bool assumeInTransaction = false; // migration lint: each file runs inside a transaction
     bool showHelp = false;
     bool showVersion = false;
 };

@@ -456,6 +456,12 @@ int main(int argc, char *argv[])
         return code;
     }
 
+    if (invocation->command == Ctl::Command::Migration && invocation->migrationCommand == QLatin1String("lint")) {
+        QString out;
+        const int code = Ctl::migrationLint(*invocation, &out);
+        writeOut(out);
+        return code;
+    }
     if (invocation->command == Ctl::Command::Migration && invocation->release.isEmpty()) {
         const auto done = Ctl::migration(*invocation, [](const QString &line) { writeErr(line + QLatin1Char('\n')); });
         if (!done.ok()) {

@@ -169,4 +169,104 @@ Core::Result<QString> migration(const Invocation &invocation, const std::functio
     return QString(text + statusText(status.value()));
 }
 
+namespace {
+
+QJsonObject findingJson(const Db::LintFinding &finding)
+{
+    QJsonObject object{{QStringLiteral("rule"), finding.rule},
+                       {QStringLiteral("risk"), Db::lintRiskName(finding.risk)},
+                       {QStringLiteral("line"), finding.line},
+                       {QStringLiteral("column"), finding.column},
+                       {QStringLiteral("statement"), finding.statement},
+                       {QStringLiteral("problem"), finding.problem},
+                       {QStringLiteral("fix"), finding.fix}};
+    if (!finding.where.isEmpty()) {
+        object.insert(QStringLiteral("where"), finding.where);
+    }
+    if (!finding.pgroll.isEmpty()) {
+        object.insert(QStringLiteral("pgroll"),
+                      QJsonDocument::fromJson(finding.pgroll.toUtf8()).object()); // made by the linter: valid
+    }
+    return object;
+}
+
+QString riskText(Db::LintRisk risk)
+{
+    switch (risk) {
+    case Db::LintRisk::Breaks:
+        return QStringLiteral("breaks the previous version");
+    case Db::LintRisk::Locks:
+        return QStringLiteral("long lock");
+    case Db::LintRisk::Fails:
+        return QStringLiteral("fails");
+    }
+    return {};
+}
+
+QString findingText(const QString &file, const Db::LintFinding &finding)
+{
+    QString place = file;
+    if (!finding.where.isEmpty()) {
+        place += QStringLiteral(": ") + finding.where;
+    }
+    if (finding.line > 0) {
+        place += QStringLiteral(":%1:%2").arg(finding.line).arg(finding.column);
+    }
+    QString text = QStringLiteral("%1: %2 (%3)\n").arg(place, finding.rule, riskText(finding.risk));
+    if (!finding.statement.isEmpty()) {
+        text += QStringLiteral("    %1\n").arg(Core::shown(finding.statement));
+    }
+    text += QStringLiteral("  why: %1\n  fix: %2\n").arg(finding.problem, finding.fix);
+    if (!finding.pgroll.isEmpty()) {
+        text += QStringLiteral("  pgroll: %1\n").arg(finding.pgroll);
+    }
+    return text;
+}
+
+} // namespace
+
+int migrationLint(const Invocation &invocation, QString *out)
+{
+    Db::LintOptions options;
+    options.inTransaction = invocation.assumeInTransaction;
+    QJsonArray files;
+    QString text;
+    int findings = 0;
+    int unreadable = 0;
+    for (const QString &file : invocation.files) {
+        const auto linted = Engine::lintMigrationFile(file, options);
+        QJsonObject entry{{QStringLiteral("file"), file}};
+        if (!linted.ok()) {
+            ++unreadable;
+            entry.insert(QStringLiteral("error"), linted.error().message);
+            text += QStringLiteral("%1\n").arg(linted.error().message);
+        } else {
+            QJsonArray list;
+            for (const Db::LintFinding &finding : linted.value()) {
+                list.append(findingJson(finding));
+                text += findingText(file, finding);
+            }
+            findings += int(linted.value().size());
+            entry.insert(QStringLiteral("findings"), list);
+        }
+        files.append(entry);
+    }
+    const int code = unreadable > 0 ? UsageError : findings > 0 ? ActionFailed : Success;
+    if (invocation.format == OutputFormat::Json) {
+        *out = QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("files"), files},
+                                                           {QStringLiteral("findings"), findings},
+                                                           {QStringLiteral("unreadable"), unreadable}})
+                                     .toJson(QJsonDocument::Indented));
+        return code;
+    }
+    text += QStringLiteral("%1 %2: %3 %4%5\n")
+                .arg(invocation.files.size())
+                .arg(invocation.files.size() == 1 ? QStringLiteral("file") : QStringLiteral("files"))
+                .arg(findings)
+                .arg(findings == 1 ? QStringLiteral("finding") : QStringLiteral("findings"))
+                .arg(unreadable > 0 ? QStringLiteral(", %1 not linted").arg(unreadable) : QString());
+    *out = text;
+    return code;
+}
+
 } // namespace Curtain::Ctl

@@ -13,4 +13,9 @@ namespace Curtain::Ctl {
 // JSON), or the error; `progress` gets a line at most once a second while a backfill runs.
 Core::Result<QString> migration(const Invocation &invocation, const std::function<void(const QString &)> &progress);
 
+// `curtainctl migration lint FILE...`: the findings of every file (a table, or JSON with -o json) in
+// `out`; exit 0 when there are none, 1 when there are, 2 when a file cannot be read or parsed (the
+// other files are still linted, and the error is in `out` too).
+int migrationLint(const Invocation &invocation, QString *out);
+
 } // namespace Curtain::Ctl

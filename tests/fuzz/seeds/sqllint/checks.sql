@@ -1,0 +1,5 @@
+ALTER TABLE o ADD CONSTRAINT c CHECK (a > 0 AND b IN (1, 2)) NOT VALID;
+ALTER TABLE o VALIDATE CONSTRAINT c;
+SET statement_timeout TO 0;
+DROP DATABASE d;
+/* unterminated
