@@ -24,6 +24,10 @@ class QPushButton;
 class QSplitter;
 class QTableView;
 
+namespace Curtain::Db {
+struct LintFinding;
+} // namespace Curtain::Db
+
 namespace Curtain::Models {
 class ReleaseListModel;
 }
@@ -104,6 +108,8 @@ private:
                  std::function<void()> cancelled);
     void run(Core::ActionRequest request);
     void runMigration(Core::SchemaRequest::Step step); // mainwindowdatabase.cpp
+    void confirmDespiteFindings(const QString &file, const QList<Db::LintFinding> &findings,
+                                const std::function<void()> &expand);
     void showFailure(); // the selected release's failed action, if one is not yet dismissed
     void retryFailed();
     void dismissFailure();

@@ -7,15 +7,45 @@
 #include "theme.h"
 
 #include "core/futures.h"
+#include "engine/migrationfile.h"
 
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTime>
 
 namespace Curtain::Ui {
+
+// What the linter found in a migration's raw SQL, before Expand runs it: Cancel by default.
+void MainWindow::confirmDespiteFindings(const QString &file, const QList<Db::LintFinding> &findings,
+                                        const std::function<void()> &expand)
+{
+    QStringList details;
+    for (const Db::LintFinding &finding : findings) {
+        details << tr("%1: %2\n  %3\n  fix: %4").arg(finding.where, finding.rule, finding.problem, finding.fix);
+    }
+    auto *box =
+        new QMessageBox(QMessageBox::Warning, tr("Curtain"),
+                        tr("The linter found %1 in %2:\n\n%3\n\nExpand anyway?")
+                            .arg(findings.size() == 1 ? tr("1 problem") : tr("%1 problems").arg(findings.size()), file,
+                                 details.join(QStringLiteral("\n\n"))),
+                        QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("lintFindings"));
+    box->setStyleSheet(
+        QStringLiteral("QLabel#qt_msgbox_label { min-width: 36em; }")); // findings are sentences: room for them
+    QPushButton *anyway = box->addButton(tr("Expand anyway"), QMessageBox::AcceptRole);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [box, anyway, expand] {
+        if (box->clickedButton() == anyway) {
+            expand();
+        }
+    });
+    box->open();
+}
 
 void MainWindow::runMigration(Core::SchemaRequest::Step step)
 {
@@ -72,7 +102,11 @@ void MainWindow::runMigration(Core::SchemaRequest::Step step)
         }
         request.migrationText = in.readAll();
         request.migrationFile = file;
-        return go(request);
+        const QList<Db::LintFinding> findings = Engine::lintMigrationText(request.migrationText, file);
+        if (findings.isEmpty()) {
+            return go(request);
+        }
+        return confirmDespiteFindings(QFileInfo(file).fileName(), findings, [go, request] { go(request); });
     }
     // Contract and Abort each drop a version for good: ask once, Cancel by default.
     const QString context = m_engine->cluster().name;

@@ -12,6 +12,7 @@
 #include "testpostgres.h"
 #include "testsupport.h"
 
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QTemporaryDir>
@@ -104,6 +105,49 @@ private Q_SLOTS:
             20000);
         QCOMPARE(text("databaseColors", "databasePanel"),
                  QStringLiteral("blue (v1.4.2) needs v1 ✓ live\ngreen (v1.5.0) needs v2 ✓ live"));
+    }
+
+    void expand_showsTheLintersFindingsFirst()
+    {
+        releaseOnDatabase(10);
+        QTRY_VERIFY_WITH_TIMEOUT(text("databaseState", "databasePanel").contains(QStringLiteral("Contracted")), 20000);
+        // Raw SQL that builds an index under a write lock, and cannot be undone by a rollback.
+        const QString file = Test::writeFile(m_dir.filePath(QStringLiteral("v2.yaml")),
+                                             "operations:\n  - sql:\n      up: CREATE INDEX orders_total ON orders "
+                                             "(total)\n");
+        window()->setMigrationFileChooser([file] { return file; });
+        const auto findings = [this] { return window()->findChild<QMessageBox *>(QStringLiteral("lintFindings")); };
+
+        click("expandButton");
+        QTRY_VERIFY(findings() && findings()->isVisible());
+        const QString shown = findings()->text();
+        QVERIFY2(shown.startsWith(QStringLiteral("The linter found 2 problems in v2.yaml:")), qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral("operations[0].sql.up: require-concurrent-index-creation")),
+                 qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral("operations[0].sql: raw-sql-without-down")), qPrintable(shown));
+        Test::saveScreenshot(findings(), QStringLiteral("database-lint-findings"));
+        findings()->button(QMessageBox::Cancel)->click();
+        QTRY_VERIFY(!findings());
+        // Cancelled: nothing ran, the database has no migration.
+        auto db = Db::Connection::open(m_conninfo);
+        QVERIFY(db.ok());
+        const auto status = Db::Migrator(db.value(), {}).status();
+        QVERIFY(status.ok());
+        QCOMPARE(status.value().latest->name, QStringLiteral("v1"));
+
+        click("expandButton");
+        QTRY_VERIFY(findings() && findings()->isVisible());
+        QPushButton *anyway = nullptr;
+        for (QAbstractButton *button : findings()->buttons()) {
+            if (button->text() == QStringLiteral("Expand anyway")) {
+                anyway = qobject_cast<QPushButton *>(button);
+            }
+        }
+        QVERIFY(anyway);
+        anyway->click();
+        QTRY_VERIFY_WITH_TIMEOUT(window()->lastActionText().contains(QStringLiteral("✓")), 60000);
+        QVERIFY2(window()->lastActionText().contains(QStringLiteral("expanded to v2")),
+                 qPrintable(window()->lastActionText()));
     }
 
     void contract_isOffWhileBlueServesTheOldVersion()
