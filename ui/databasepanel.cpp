@@ -66,11 +66,26 @@ DatabasePanel::DatabasePanel(QWidget *parent) : QWidget(parent)
     m_contract = button(tr("Contract"), QStringLiteral("contractButton"), Core::SchemaRequest::Contract);
     m_abort = button(tr("Abort migration"), QStringLiteral("abortMigrationButton"), Core::SchemaRequest::Abort);
 
+    m_stop = new QPushButton(tr("Stop backfill"), this);
+    m_stop->setObjectName(QStringLiteral("stopBackfillButton"));
+    m_stop->setAccessibleName(m_stop->text());
+    m_stop->setMinimumHeight(30);
+    m_stop->setToolTip(tr("Stop at the next batch: the migration stays started, both versions keep working; "
+                          "Contract runs the rest of the backfill, Abort migration drops it"));
+    m_stop->setVisible(false);
+    connect(m_stop, &QPushButton::clicked, this, [this] {
+        if (m_release) {
+            m_stop->setEnabled(false); // once: the step says when it has stopped
+            Q_EMIT stopRequested(m_release->key().toString());
+        }
+    });
+
     auto *buttons = new QHBoxLayout;
     buttons->setContentsMargins(0, 0, 0, 0);
     buttons->addWidget(m_expand);
     buttons->addWidget(m_contract);
     buttons->addWidget(m_abort);
+    buttons->addWidget(m_stop);
     buttons->addStretch(1);
     auto *progress = new QHBoxLayout;
     progress->setContentsMargins(0, 0, 0, 0);
@@ -221,6 +236,10 @@ void DatabasePanel::applyButtons()
           tr("Undo migration %1: the database goes back to how it was before it started").arg(state.migration));
     m_contract->setVisible(expanded);
     m_abort->setVisible(expanded);
+    m_stop->setVisible(m_busy);
+    if (!m_busy) {
+        m_stop->setEnabled(true);
+    }
     m_gate->setText(gateText());
     m_gate->setVisible(!m_gate->text().isEmpty());
 }

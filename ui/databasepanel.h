@@ -32,6 +32,7 @@ public:
 
 Q_SIGNALS:
     void migrationRequested(Curtain::Core::SchemaRequest::Step step);
+    void stopRequested(const QString &release); // the running backfill, at its next batch
 
 private:
     void applyButtons();
@@ -49,6 +50,7 @@ private:
     QPushButton *m_expand;
     QPushButton *m_contract;
     QPushButton *m_abort;
+    QPushButton *m_stop; // while a step runs: stops its backfill; the migration stays started
 };
 
 } // namespace Curtain::Ui

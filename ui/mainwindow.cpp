@@ -109,6 +109,11 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_rollout = new RolloutPanel(this);
     m_database = new DatabasePanel(this);
     connect(m_database, &DatabasePanel::migrationRequested, this, &MainWindow::runMigration);
+    connect(m_database, &DatabasePanel::stopRequested, this, [this](const QString &release) {
+        if (m_engine) {
+            m_engine->stopSchemaStep(release);
+        }
+    });
     m_actions = new ActionBar(this); // after the plan: Tab walks the screen top to bottom
 
     auto *panels = new QHBoxLayout;

@@ -76,6 +76,10 @@ void MainWindow::runMigration(Core::SchemaRequest::Step step)
             if (result.ok()) {
                 m_lastAction->setText(tr("%1  ✓ %2: %3").arg(time, name, result.value()));
                 m_lastAction->setStyleSheet(QString());
+            } else if (result.error().kind == Core::ErrorKind::Cancelled) {
+                m_lastAction->setText(tr("%1  ■ %2 on %3 stopped: %4")
+                                          .arg(time, Core::schemaStepName(request.step), name, result.error().message));
+                m_lastAction->setStyleSheet(QString());
             } else {
                 m_lastAction->setText(tr("%1  ✗ %2 on %3 failed: %4")
                                           .arg(time, Core::schemaStepName(request.step), name, result.error().message));

@@ -82,7 +82,9 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
 
 ReleaseEngine::~ReleaseEngine()
 {
-    m_schemaCancel->store(true); // a backfill stops at its next batch; the migration stays started
+    for (const std::shared_ptr<std::atomic_bool> &stop : std::as_const(m_schemaStops)) {
+        stop->store(true); // a backfill stops at its next batch; the migration stays started
+    }
     for (QFuture<Result<QString>> &run : m_schemaRuns) {
         run.waitForFinished();
     }

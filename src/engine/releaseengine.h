@@ -92,6 +92,9 @@ public:
     // (refused while one on the new version has). Runs off this thread; recorded in the history.
     // Thread-safe; backfill progress arrives through schemaProgress.
     QFuture<Core::Result<QString>> migrate(const Core::SchemaRequest &request);
+    // Stops the release's running schema step at its next backfill batch; the migration stays started
+    // (Contract runs the rest of the backfill, Abort drops it). Thread-safe.
+    void stopSchemaStep(const QString &release);
     // Saves a plan on the release's route (annotation curtain.dev/plan) for every console; thread-safe.
     QFuture<Core::Result<Core::Done>> savePlan(const QString &release, const Core::Plan &plan);
     void resumePlan(const QString &release);                   // thread-safe: a human ends a pause
@@ -168,7 +171,7 @@ private:
     std::atomic<quint64> m_nextLog{1};
     // Schema steps running on worker threads: told to stop at the next batch and waited for when
     // the engine goes, so no progress report reaches a freed engine.
-    std::shared_ptr<std::atomic_bool> m_schemaCancel = std::make_shared<std::atomic_bool>(false);
+    QHash<QString, std::shared_ptr<std::atomic_bool>> m_schemaStops; // release → its running step's stop
     QList<QFuture<Core::Result<QString>>> m_schemaRuns;
     QHash<quint64, quint64> m_logStreams; // followLog id → the client's stream
 };

@@ -130,14 +130,26 @@ QFuture<Result<QString>> ReleaseEngine::migrate(const SchemaRequest &request)
             };
             const Core::ReleaseSnapshot snapshot = *now;
             m_schemaRuns.removeIf([](const QFuture<Result<QString>> &run) { return run.isFinished(); });
+            auto stop = std::make_shared<std::atomic_bool>(false);
+            m_schemaStops.insert(release, stop);
             const QFuture<Result<QString>> run =
-                QtConcurrent::run(runStep, conninfo, options, request.step, migration, progress, m_schemaCancel);
+                QtConcurrent::run(runStep, conninfo, options, request.step, migration, progress, stop);
             m_schemaRuns.append(run);
             Core::onFinished(
-                run, this, [this, request, snapshot, finish, conninfo, schema](const Result<QString> &result) {
+                run, this,
+                [this, request, snapshot, finish, conninfo, schema, release, stop](const Result<QString> &result) {
+                    if (m_schemaStops.value(release) == stop) {
+                        m_schemaStops.remove(release);
+                    }
+                    const bool stopped = !result.ok() && result.error().kind == ErrorKind::Cancelled;
                     m_auditor->recordMigration(
-                        snapshot, result.ok() ? reasonFor(request.step) : QStringLiteral("SchemaFailed"),
-                        result.ok() ? QStringLiteral("applied") : QStringLiteral("failed"),
+                        snapshot,
+                        result.ok() ? reasonFor(request.step)
+                        : stopped   ? QStringLiteral("SchemaStopped")
+                                    : QStringLiteral("SchemaFailed"),
+                        result.ok() ? QStringLiteral("applied")
+                        : stopped   ? QStringLiteral("stopped")
+                                    : QStringLiteral("failed"),
                         result.ok()
                             ? result.value()
                             : QStringLiteral("%1: %2").arg(Core::schemaStepName(request.step), result.error().message));
@@ -150,6 +162,15 @@ QFuture<Result<QString>> ReleaseEngine::migrate(const SchemaRequest &request)
         });
     });
     return future;
+}
+
+void ReleaseEngine::stopSchemaStep(const QString &release)
+{
+    QMetaObject::invokeMethod(this, [this, release] {
+        if (const auto stop = m_schemaStops.value(release)) {
+            stop->store(true);
+        }
+    });
 }
 
 } // namespace Curtain::Engine

@@ -107,6 +107,37 @@ private Q_SLOTS:
                  QStringLiteral("blue (v1.4.2) needs v1 ✓ live\ngreen (v1.5.0) needs v2 ✓ live"));
     }
 
+    void stopBackfill_leavesBothVersionsLiveAndTheRestForContract()
+    {
+        releaseOnDatabase(300'000);
+        QTRY_VERIFY_WITH_TIMEOUT(text("databaseState", "databasePanel").contains(QStringLiteral("Contracted")), 20000);
+        const QString file = Test::writeFile(m_dir.filePath(QStringLiteral("v2.yaml")), v2());
+        window()->setMigrationFileChooser([file] { return file; });
+        auto *stop = child<QPushButton>("stopBackfillButton", "databasePanel");
+        QVERIFY(!stop->isVisible());
+        click("expandButton");
+        auto *progress = child<QProgressBar>("backfillProgress", "databasePanel");
+        QTRY_VERIFY_WITH_TIMEOUT(progress->isVisible() && progress->value() > 0, 20000);
+        QVERIFY(stop->isVisible() && stop->isEnabled());
+        stop->click();
+        QTRY_VERIFY_WITH_TIMEOUT(window()->lastActionText().contains(QStringLiteral("■")), 30000);
+        QVERIFY2(window()->lastActionText().contains(QStringLiteral("expand on checkout stopped: backfill stopped at")),
+                 qPrintable(window()->lastActionText()));
+        QVERIFY(!stop->isVisible());
+        // Started, not finished: both versions are live, and the database says how far the backfill got.
+        auto db = Db::Connection::open(m_conninfo);
+        QVERIFY(db.ok());
+        const auto status = Db::Migrator(db.value(), {}).status();
+        QVERIFY(status.ok() && status.value().latest);
+        QCOMPARE(status.value().latest->name, QStringLiteral("v2"));
+        QCOMPARE(status.value().latest->state, QStringLiteral("started"));
+        QVERIFY(!status.value().latest->backfillFinished);
+        QVERIFY2(status.value().latest->backfillDone < 300'000,
+                 qPrintable(QString::number(status.value().latest->backfillDone)));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            text("databaseState", "databasePanel").startsWith(QStringLiteral("Expanded — both versions live")), 20000);
+    }
+
     void expand_showsTheLintersFindingsFirst()
     {
         releaseOnDatabase(10);
