@@ -103,6 +103,30 @@ std::optional<Error> requireReady(const ReleaseSnapshot &release, Color color, c
     return std::nullopt;
 }
 
+// A flip sends everything at once: the color taking it over must be able to carry what the serving
+// color carries now. (A rollback is exempt: the way back always goes.)
+std::optional<Error> requireCapacity(const ReleaseSnapshot &release, Color target, Color serving)
+{
+    const Environment &to = release.environment(target);
+    const Environment &from = release.environment(serving);
+    if (to.readyReplicas >= from.readyReplicas) {
+        return std::nullopt;
+    }
+    const int needed = from.readyReplicas;
+    return makeError(
+        ErrorKind::Refused,
+        QStringLiteral("cannot flip %1: %2 (%3) has %4 ready %5, and %6 (%7) carries all traffic on %8; "
+                       "scale %2 to %8 first (kubectl scale deployment %9 --replicas=%8%10) and flip "
+                       "when they are ready")
+            .arg(release.name, colorName(target), to.version)
+            .arg(to.readyReplicas)
+            .arg(to.readyReplicas == 1 ? QStringLiteral("replica") : QStringLiteral("replicas"))
+            .arg(colorName(serving), from.version)
+            .arg(needed)
+            .arg(to.deployment.isEmpty() ? release.name + QLatin1Char('-') + colorName(target) : to.deployment,
+                 release.namespaceName.isEmpty() ? QString() : QStringLiteral(" -n %1").arg(release.namespaceName)));
+}
+
 } // namespace
 
 namespace {
@@ -161,6 +185,9 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
         const Color serving = release.blue.trafficPercent >= release.green.trafficPercent ? Color::Blue : Color::Green;
         const Color target = otherColor(serving);
         if (auto error = requireReady(release, target, QStringLiteral("flip"))) {
+            return *error;
+        }
+        if (auto error = requireCapacity(release, target, serving)) {
             return *error;
         }
         return allTo(target, serving);

@@ -125,10 +125,27 @@ private Q_SLOTS:
 
     void flip_movesEverythingToTheOtherColor()
     {
-        const auto plan =
-            planAction(release(RouteKind::ServiceSelector, 100, Color::Blue), {ActionKind::Flip, {}, 0, {}});
+        const auto plan = planAction(release(RouteKind::ServiceSelector, 100, Color::Blue, std::nullopt, 4),
+                                     {ActionKind::Flip, {}, 0, {}});
         QVERIFY(plan.ok());
         QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue}));
+    }
+
+    void flip_toASmallerColor_isRefusedWithTheWayToScaleIt()
+    {
+        // Blue carries everything on 4 ready replicas; green has 2.
+        const auto plan =
+            planAction(release(RouteKind::ServiceSelector, 100, Color::Blue), {ActionKind::Flip, {}, 0, {}});
+        QVERIFY(!plan.ok());
+        QCOMPARE(plan.error().kind, ErrorKind::Refused);
+        QCOMPARE(plan.error().message,
+                 QStringLiteral("cannot flip catalog: green (v2.4.0) has 2 ready replicas, and blue (v2.3.0) carries "
+                                "all traffic on 4; scale green to 4 first (kubectl scale deployment catalog-green "
+                                "--replicas=4 -n demo) and flip when they are ready"));
+        // The way back is never refused for capacity: after a flip to green, rollback to a smaller blue goes.
+        ReleaseSnapshot flipped = release(RouteKind::ServiceSelector, 0, Color::Green, Color::Blue, 4);
+        flipped.blue.readyReplicas = 1;
+        QVERIFY(planAction(flipped, {ActionKind::Rollback, {}, 0, {}}).ok());
     }
 
     void rollback_duringCanary_returnsAllTrafficToStable()
@@ -184,11 +201,17 @@ private Q_SLOTS:
 
     void capabilities_followThePlans()
     {
-        const Capabilities selector = computeCapabilities(release(RouteKind::ServiceSelector, 100, Color::Blue));
+        const Capabilities selector =
+            computeCapabilities(release(RouteKind::ServiceSelector, 100, Color::Blue, std::nullopt, 4));
         QVERIFY(!selector.setWeight.enabled);
         QVERIFY(selector.setWeight.reason.contains(QStringLiteral("Flip")));
         QVERIFY(selector.flip.enabled);
         QVERIFY(!selector.rollback.enabled);
+        // Green with half of blue's ready replicas: Flip is off and says how to scale it.
+        const Capabilities smaller = computeCapabilities(release(RouteKind::ServiceSelector, 100, Color::Blue));
+        QVERIFY(!smaller.flip.enabled);
+        QVERIFY2(smaller.flip.reason.contains(QStringLiteral("scale green to 4 first")),
+                 qPrintable(smaller.flip.reason));
 
         const Capabilities canary = computeCapabilities(release(RouteKind::HttpRoute, 95, Color::Blue));
         QVERIFY(canary.setWeight.enabled);

@@ -19,7 +19,7 @@ ReleaseSnapshot route(RouteKind kind, int greenWeight, Color stable = Color::Blu
         Color::Blue, true, QStringLiteral("catalog-blue"), QStringLiteral("v2.3.0"), 4, 4, 100 - greenWeight, {}, true,
         {},          {}};
     r.green = {
-        Color::Green, true, QStringLiteral("catalog-green"), QStringLiteral("v2.4.0"), 2, 2, greenWeight, {}, true,
+        Color::Green, true, QStringLiteral("catalog-green"), QStringLiteral("v2.4.0"), 4, 4, greenWeight, {}, true,
         {},           {}};
     r.stable = stable;
     return r;

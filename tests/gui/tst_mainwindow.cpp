@@ -95,6 +95,11 @@ private Q_SLOTS:
     void flipTowardsTheCandidate_asksAndEnterCancels()
     {
         waitForReleases();
+        // Green as big as blue (4): a flip to a smaller color is refused for capacity.
+        QCOMPARE(api()->patch("/apis/apps/v1/namespaces/demo/deployments/catalog-green", "application/merge-patch+json",
+                              R"({"spec":{"replicas":4}})"),
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(window()->findChild<QPushButton *>(QStringLiteral("flipButton"))->isEnabled(), 20000);
         click("flipButton");
         Ui::ConfirmMoveDialog *dialog = Test::findVisibleConfirmation(window());
         QVERIFY(dialog);
@@ -172,6 +177,10 @@ private Q_SLOTS:
     void keysOnly_reachEveryAction()
     {
         waitForReleases();
+        // Green as big as blue (4): a flip to a smaller color is refused for capacity.
+        QCOMPARE(api()->patch("/apis/apps/v1/namespaces/demo/deployments/catalog-green", "application/merge-patch+json",
+                              R"({"spec":{"replicas":4}})"),
+                 200);
         QVERIFY(QTest::qWaitForWindowActive(window()));
         QTest::keyClick(window(), Qt::Key_L, Qt::ControlModifier); // View ▸ Release list
         auto *list = child<QTableView>("releaseList");
@@ -195,8 +204,9 @@ private Q_SLOTS:
         QVERIFY(!Test::findVisibleConfirmation(window()));
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
 
-        QTRY_VERIFY(window()->findChild<QAction *>(QStringLiteral("flipAction"))->isEnabled()); // nothing in flight
-        QTest::keyClick(window(), Qt::Key_F, Qt::ControlModifier | Qt::ShiftModifier);          // Flip asks…
+        QTRY_VERIFY_WITH_TIMEOUT(window()->findChild<QAction *>(QStringLiteral("flipAction"))->isEnabled(),
+                                 20000); // nothing in flight, and green ready at 4
+        QTest::keyClick(window(), Qt::Key_F, Qt::ControlModifier | Qt::ShiftModifier); // Flip asks…
         dialog = Test::findVisibleConfirmation(window());
         QVERIFY(dialog);
         QTest::keyClick(dialog, Qt::Key_Escape); // …and Escape sends nothing

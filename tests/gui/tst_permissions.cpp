@@ -67,7 +67,11 @@ private Q_SLOTS:
     {
         window()->selectRelease(QStringLiteral("catalog"));
         QTRY_COMPARE(window()->selectedRelease().name, QStringLiteral("catalog"));
-        QTRY_VERIFY(button("flipButton")->isEnabled());
+        // Green as big as blue (4): a flip to a smaller color is refused for capacity.
+        QCOMPARE(api()->patch("/apis/apps/v1/namespaces/demo/deployments/catalog-green", "application/merge-patch+json",
+                              R"({"spec":{"replicas":4}})"),
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(button("flipButton")->isEnabled(), 20000);
         QVERIFY(button("promoteButton")->isEnabled());
     }
 
