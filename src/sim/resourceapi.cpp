@@ -1,4 +1,5 @@
 #include "sim/resourceapi.h"
+#include "sim/scalesubresource.h"
 
 #include "sim/admission.h"
 #include "sim/clustermodel.h"
@@ -9,6 +10,7 @@
 #include "sim/objectstore.h"
 #include "sim/rbac.h"
 #include "sim/requesttarget.h"
+#include "sim/scalesubresource.h"
 #include "sim/tables.h"
 #include "sim/watchserver.h"
 
@@ -67,6 +69,10 @@ void ResourceApi::get(const httplib::Request &req, httplib::Response &res)
     }
     if (type.kind == "Pod" && target->subresource.size() == 1 && target->subresource[0] == "log") {
         return podLog(req, res, *target);
+    }
+    if (isScaleTarget(*target)) {
+        const auto scale = getScale(m_store, *target);
+        return failed(scale, res) ? void() : sendJson(res, 200, std::get<json>(scale));
     }
     if (target->name.empty()) {
         return list(req, res, *target);
@@ -223,6 +229,10 @@ void ResourceApi::list(const httplib::Request &req, httplib::Response &res, cons
 
 void ResourceApi::patch(const httplib::Request &req, httplib::Response &res)
 {
+    if (const auto target = parseTarget(req.path); target && isScaleTarget(*target)) {
+        const auto scale = patchScale(m_store, *target, req.get_header_value("Content-Type"), req.body);
+        return failed(scale, res) ? void() : sendJson(res, 200, std::get<json>(scale));
+    }
     bool status = false;
     if (const auto target = objectTarget(req, res, &status)) {
         const auto patched = m_store.patch(*target->type, target->namespaceName, target->name,
@@ -235,6 +245,10 @@ void ResourceApi::patch(const httplib::Request &req, httplib::Response &res)
 
 void ResourceApi::update(const httplib::Request &req, httplib::Response &res)
 {
+    if (const auto target = parseTarget(req.path); target && isScaleTarget(*target)) {
+        const auto scale = updateScale(m_store, *target, req.body);
+        return failed(scale, res) ? void() : sendJson(res, 200, std::get<json>(scale));
+    }
     bool status = false;
     const auto target = objectTarget(req, res, &status);
     if (!target) {

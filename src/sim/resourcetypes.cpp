@@ -158,6 +158,15 @@ json apiResourceListDocument(const std::string &group, const std::string &versio
                                  {"kind", "Pod"},
                                  {"verbs", {"get"}}});
         }
+        if (type.kind == "Deployment" || type.kind == "ReplicaSet") {
+            resources.push_back({{"name", type.plural + "/scale"},
+                                 {"singularName", ""},
+                                 {"namespaced", true},
+                                 {"group", "autoscaling"},
+                                 {"version", "v1"},
+                                 {"kind", "Scale"},
+                                 {"verbs", {"get", "patch", "update"}}});
+        }
         if (type.hasStatus) {
             resources.push_back({{"name", type.plural + "/status"},
                                  {"singularName", ""},

@@ -1,6 +1,7 @@
 // kubectl is the second, independent client: it must read and patch the demo cluster, and a change
 // it makes must reach Curtain's snapshot through the watch within a second.
 
+#include "core/action.h"
 #include "engine/releaseengine.h"
 #include "engine/session.h"
 
@@ -145,6 +146,45 @@ private Q_SLOTS:
         // The issue's contract: visible within a second of kubectl returning.
         QTRY_VERIFY_WITH_TIMEOUT(checkoutServesGreen(), 1000);
         qInfo("kubectl patch → Curtain snapshot: %lld ms", sincePatch.elapsed());
+    }
+
+    // A flip to a smaller color is refused with the kubectl command that fixes it; on the demo that
+    // command works (the /scale subresource), and the flip is then allowed.
+    void scale_isTheWayOutOfACapacityRefusal()
+    {
+        const Engine::SessionPtr session = Engine::Session::openEndpoint({QStringLiteral("sim"), m_sim.url()});
+        Engine::ReleaseEngine *engine = session->engine();
+        QSignalSpy changes(engine, &Engine::ReleaseEngine::releasesChanged);
+        engine->start();
+        const auto catalog = [&]() -> std::optional<Core::ReleaseSnapshot> {
+            for (qsizetype i = changes.size() - 1; i >= 0; --i) {
+                for (const auto &release : changes.at(i).at(0).value<Core::ReleaseSnapshots>()) {
+                    if (release.name == QLatin1String("catalog")) {
+                        return release;
+                    }
+                }
+            }
+            return std::nullopt;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(catalog() && catalog()->green.readyReplicas == 2, 10000);
+        const auto refused = Core::planAction(*catalog(), {Core::ActionKind::Flip, {}, 0, {}});
+        QVERIFY(!refused.ok());
+        const QString advice =
+            refused.error().message.section(QStringLiteral("first ("), 1).section(QLatin1Char(')'), 0, 0);
+        QCOMPARE(advice, QStringLiteral("kubectl scale deployment catalog-green --replicas=4 -n demo"));
+
+        int code = 0;
+        const QString out = kubectl(advice.split(QLatin1Char(' ')).mid(1), &code);
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("deployment.apps/catalog-green scaled")), qPrintable(out));
+        QTRY_VERIFY_WITH_TIMEOUT(catalog() && catalog()->green.readyReplicas == 4, 20000);
+        QVERIFY(Core::planAction(*catalog(), {Core::ActionKind::Flip, {}, 0, {}}).ok());
+        // The Scale reads back as kube-apiserver serves it.
+        const QString scale = kubectl({QStringLiteral("get"), QStringLiteral("--raw"),
+                                       QStringLiteral("/apis/apps/v1/namespaces/demo/deployments/catalog-green/scale")},
+                                      &code);
+        QVERIFY2(code == 0 && scale.contains(QStringLiteral(R"("kind":"Scale")")) &&
+                     scale.contains(QStringLiteral(R"("spec":{"replicas":4})")),
+                 qPrintable(scale));
     }
 
     void create_isAcceptedAndReadBack()

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "sim/apistatus.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace Curtain::Sim {
+
+class ObjectStore;
+struct ResourceType;
+struct Target;
+
+// The /scale subresource of Deployments and ReplicaSets: an autoscaling/v1 Scale, as `kubectl scale`
+// and autoscalers read and write it. A write changes the object's spec.replicas and nothing else.
+bool isScaleTarget(const Target &target);
+Outcome<nlohmann::json> getScale(const ObjectStore &store, const Target &target);
+// PATCH (merge, strategic merge or JSON patch of the Scale) and PUT (a whole Scale; its
+// metadata.resourceVersion, when set, must be the object's).
+Outcome<nlohmann::json> patchScale(ObjectStore &store, const Target &target, const std::string &contentType,
+                                   const std::string &body);
+Outcome<nlohmann::json> updateScale(ObjectStore &store, const Target &target, const std::string &body);
+
+} // namespace Curtain::Sim
