@@ -12,6 +12,9 @@
 #include <QDir>
 #include <QFile>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 namespace Curtain::Ui {
@@ -62,11 +65,27 @@ public:
     explicit OrdersDatabase(std::shared_ptr<Sim::DemoCluster> demo)
         : m_worker([this, demo = std::move(demo)] { prepare(*demo); })
     {}
-    ~OrdersDatabase() { m_worker.join(); } // the server (if any) stops after the preparation ends
+    ~OrdersDatabase()
+    {
+        {
+            const std::lock_guard lock(m_mutex);
+            m_closing = true;
+        }
+        m_wake.notify_all();
+        m_worker.join(); // the server (if any) stops after the preparation ends
+    }
 
 private:
     void prepare(Sim::DemoCluster &demo)
     {
+        // The window comes first: initdb and the server's start take about a second of CPU, which on
+        // two cores doubled the console's cold start. The console paints within a few hundred ms.
+        {
+            std::unique_lock lock(m_mutex);
+            if (m_wake.wait_for(lock, std::chrono::milliseconds(1500), [this] { return m_closing; })) {
+                return; // closed before it was needed
+            }
+        }
         QString problem;
         auto server = Db::LocalServer::start();
         if (!server.ok()) {
@@ -130,6 +149,9 @@ private:
     }
 
     std::unique_ptr<Db::LocalServer> m_server;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_closing = false;
     std::thread m_worker; // last: started once the members it uses exist
 };
 
