@@ -75,6 +75,10 @@ Schema migrations (pgroll's file format, expand/contract, on PostgreSQL; no clus
                            file:line, why, and the expand/contract way to write it; exit 1 when
                            there are findings, 2 when a file cannot be read or parsed
       --assume-in-transaction  the tool that runs the files wraps each in a transaction
+  migration rehearse FILE  on a scratch copy of --database's schema (same server, dropped after):
+                           start, both versions read, rollback (must leave the schema as it was),
+                           start, complete — each step timed, with its lock retries
+      --rows N              rows copied per table from the live database (0)
 
 RELEASE is a name, or NAMESPACE/NAME when the name exists in several namespaces.
 
@@ -210,6 +214,17 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
                 return std::nullopt;
             }
             (arg == QLatin1String("--lock-timeout") ? inv.lockTimeoutMs : size ? inv.batchSize : inv.batchDelayMs) = n;
+        } else if (arg == QLatin1String("--rows")) {
+            const auto v = value(arg);
+            if (!v) {
+                return std::nullopt;
+            }
+            bool number = false;
+            inv.sampleRows = v->toInt(&number);
+            if (!number || inv.sampleRows < 0 || inv.sampleRows > 10'000'000) {
+                *error = QStringLiteral("--rows \"%1\" is not a row count from 0 to 10000000").arg(Core::shown(*v));
+                return std::nullopt;
+            }
         } else if (arg == QLatin1String("--assume-in-transaction")) {
             inv.assumeInTransaction = true;
         } else if (arg == QLatin1String("-n") || arg == QLatin1String("--namespace")) {
@@ -285,6 +300,16 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             if (positional.isEmpty()) {
                 *error = QStringLiteral("usage: curtainctl migration lint FILE... [--assume-in-transaction] [-o json] "
                                         "(SQL files, or pgroll files: .yaml, .yml, .json)");
+                return std::nullopt;
+            }
+            inv.command = Command::Migration;
+            inv.migrationCommand = sub;
+            inv.files = positional;
+        } else if (sub == QLatin1String("rehearse")) {
+            if (positional.size() != 1 || inv.database.isEmpty()) {
+                *error = QStringLiteral("usage: curtainctl migration rehearse FILE --database CONNINFO [--rows N] "
+                                        "[--schema NAME] (a scratch copy of that database's schema is made on its "
+                                        "server, and dropped after)");
                 return std::nullopt;
             }
             inv.command = Command::Migration;

@@ -38,6 +38,7 @@ struct Invocation
     int batchSize = 1000;
     int batchDelayMs = 0;
     bool assumeInTransaction = false; // migration lint: each file runs inside a transaction
+    int sampleRows = 0;               // migration rehearse: rows copied per table
     bool showHelp = false;
     bool showVersion = false;
 };

@@ -462,6 +462,16 @@ int main(int argc, char *argv[])
         writeOut(out);
         return code;
     }
+    if (invocation->command == Ctl::Command::Migration && invocation->migrationCommand == QLatin1String("rehearse")) {
+        QString out;
+        const auto code =
+            Ctl::migrationRehearse(*invocation, &out, [](const QString &line) { writeErr(line + QLatin1Char('\n')); });
+        if (!code.ok()) {
+            return report(code.error(), invocation->format);
+        }
+        writeOut(out);
+        return code.value();
+    }
     if (invocation->command == Ctl::Command::Migration && invocation->release.isEmpty()) {
         const auto done = Ctl::migration(*invocation, [](const QString &line) { writeErr(line + QLatin1Char('\n')); });
         if (!done.ok()) {

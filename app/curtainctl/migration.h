@@ -18,4 +18,10 @@ Core::Result<QString> migration(const Invocation &invocation, const std::functio
 // other files are still linted, and the error is in `out` too).
 int migrationLint(const Invocation &invocation, QString *out);
 
+// `curtainctl migration rehearse FILE --database CONNINFO`: each step's outcome and time (a table, or
+// JSON) in `out`; 0 when every step passed, 1 when one failed, or the error when there was nothing to
+// rehearse on (the file, the database, pg_dump, CREATEDB).
+Core::Result<int> migrationRehearse(const Invocation &invocation, QString *out,
+                                    const std::function<void(const QString &)> &progress);
+
 } // namespace Curtain::Ctl

@@ -32,6 +32,32 @@ bool conninfoHasPassword(const QString &conninfo)
     return found;
 }
 
+QString conninfoWithDatabase(const QString &conninfo, const QString &database)
+{
+    char *error = nullptr;
+    PQconninfoOption *options = PQconninfoParse(conninfo.toUtf8().constData(), &error);
+    PQfreemem(error);
+    if (!options) {
+        return {};
+    }
+    const auto quoted = [](QString value) -> QString { // a QString: a builder would outlive `value`
+        return QLatin1Char('\'') +
+               value.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+                   .replace(QLatin1Char('\''), QStringLiteral("\\'")) +
+               QLatin1Char('\'');
+    };
+    QStringList parts;
+    for (PQconninfoOption *option = options; option->keyword; ++option) {
+        const QString key = QString::fromUtf8(option->keyword);
+        if (key != QLatin1String("dbname") && option->val && *option->val) {
+            parts << key + QLatin1Char('=') + quoted(QString::fromUtf8(option->val));
+        }
+    }
+    PQconninfoFree(options);
+    parts << QStringLiteral("dbname=") + quoted(database);
+    return parts.join(QLatin1Char(' '));
+}
+
 Core::Result<std::shared_ptr<Connection>> Connection::open(const QString &conninfo)
 {
     if (conninfoHasPassword(conninfo)) {

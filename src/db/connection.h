@@ -65,5 +65,8 @@ using ConnectionPtr = std::shared_ptr<Connection>;
 
 // Whether a connection string names a password (key=value or URI form), which Curtain refuses.
 bool conninfoHasPassword(const QString &conninfo);
+// The same connection parameters with another database: "host=db dbname=orders" and
+// "postgresql://db/orders" both become "host='db' dbname='scratch'". Empty when it does not parse.
+QString conninfoWithDatabase(const QString &conninfo, const QString &database);
 
 } // namespace Curtain::Db

@@ -112,6 +112,57 @@ private Q_SLOTS:
                  qPrintable(late.err));
     }
 
+    void rehearse_runsEveryStepOnAScratchCopyAndLeavesTheLiveDatabase()
+    {
+        const QString conninfo = freshDatabase();
+        QVERIFY(!conninfo.isEmpty());
+        const QString v2 =
+            file(QStringLiteral("02_email.yaml"),
+                 "operations:\n  - add_column:\n      table: orders\n      up: customer || '@example.org'\n"
+                 "      column: {name: email, type: text}\n");
+        const Test::CtlRun run = Test::runCurtainctl({QStringLiteral("migration"), QStringLiteral("rehearse"), v2,
+                                                      QStringLiteral("--database"), conninfo, QStringLiteral("--rows"),
+                                                      QStringLiteral("1000")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
+        for (const char *step :
+             {"✓ copy schema", "✓ start", "✓ both versions", "✓ rollback", "✓ start again", "✓ complete"}) {
+            QVERIFY2(run.out.contains(QString::fromUtf8(step)), qPrintable(run.out));
+        }
+        QVERIFY2(run.out.contains(QStringLiteral("1000 rows sampled per table: 1000 rows")), qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral("the schema is as it was before start")), qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral("backfilled 1000 rows")), qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral("views read in 01_orders and 02_email")), qPrintable(run.out));
+        QVERIFY2(
+            run.out.endsWith(QStringLiteral("Rehearsal passed: every step worked on a copy of the live schema.\n")),
+            qPrintable(run.out));
+
+        // The live database is as it was (01_orders, 5000 rows, no email), and no scratch database is left.
+        auto db = Db::Connection::open(conninfo);
+        QVERIFY(db.ok());
+        const auto state = db.value()->query(QStringLiteral(
+            "SELECT (SELECT count(*) FROM curtain.migrations), (SELECT count(*) FROM orders), "
+            "(SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name LIKE "
+            "'%email%'), (SELECT count(*) FROM pg_database WHERE datname LIKE 'curtain_rehearsal_%')"));
+        QVERIFY(state.ok());
+        QCOMPARE(state.value().values.value(0),
+                 (QStringList{QStringLiteral("1"), QStringLiteral("5000"), QStringLiteral("0"), QStringLiteral("0")}));
+
+        // A migration that cannot start fails its rehearsal, exit 1, and still leaves nothing behind.
+        const QString broken =
+            file(QStringLiteral("03_broken.yaml"), "operations:\n  - add_column:\n      table: invoices\n"
+                                                   "      column: {name: total, type: integer, nullable: true}\n");
+        const Test::CtlRun failed = Test::runCurtainctl(
+            {QStringLiteral("migration"), QStringLiteral("rehearse"), broken, QStringLiteral("--database"), conninfo});
+        QCOMPARE(failed.exitCode, 1);
+        QVERIFY2(failed.out.contains(QStringLiteral("✗ start")) &&
+                     failed.out.contains(QStringLiteral("Rehearsal failed at start")),
+                 qPrintable(failed.out));
+        const auto left = db.value()->query(
+            QStringLiteral("SELECT count(*) FROM pg_database WHERE datname LIKE 'curtain_rehearsal_%'"));
+        QVERIFY(left.ok());
+        QCOMPARE(left.value().at(0, 0), QStringLiteral("0"));
+    }
+
     void badInput_isNamedAndChangesNothing()
     {
         const QString conninfo = freshDatabase();
