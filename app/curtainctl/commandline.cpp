@@ -32,6 +32,9 @@ Commands:
   flip RELEASE             all traffic to the other environment, in one write
   rollback RELEASE         all traffic back to the last known-good environment (an Argo Rollout:
                            abort, then undo the template to the stable revision)
+  scale RELEASE COLOR N    resize blue's or green's Deployment to N replicas (a flip needs the
+                           color taking over to be as big as the one serving); a color with traffic
+                           is never scaled down
 
 Argo Rollouts (the same requests as kubectl argo rollouts; the controller moves the traffic):
   promote RELEASE [--full] end the current pause or skip the current step; --full: all steps at once
@@ -335,6 +338,24 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             inv.migrationCommand = sub;
             inv.files = positional;
         }
+    } else if (command == QLatin1String("scale")) {
+        if (!needs(3, QStringLiteral("RELEASE blue|green REPLICAS"))) {
+            return std::nullopt;
+        }
+        bool number = false;
+        inv.scaleReplicas = positional[2].toInt(&number);
+        if (positional[1] != QLatin1String("blue") && positional[1] != QLatin1String("green")) {
+            *error = QStringLiteral("scale: \"%1\" is not a color; give blue or green").arg(Core::shown(positional[1]));
+            return std::nullopt;
+        }
+        if (!number || inv.scaleReplicas < 0 || inv.scaleReplicas > 10'000) {
+            *error =
+                QStringLiteral("scale: \"%1\" is not a replica count from 0 to 10000").arg(Core::shown(positional[2]));
+            return std::nullopt;
+        }
+        inv.command = Command::Scale;
+        inv.release = positional[0];
+        inv.scaleColor = positional[1] == QLatin1String("blue") ? Core::Color::Blue : Core::Color::Green;
     } else if (command == QLatin1String("run")) {
         if (!needs(1, QStringLiteral("RELEASE [--plan FILE]"))) {
             return std::nullopt;
@@ -388,7 +409,7 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
         *error = QStringLiteral(
                      "unknown command \"%1\"; commands: contexts, releases, status, history, set-weight, promote, "
                      "flip, rollback, run, inspect, abort, retry, pause, resume, restart, undo, set-image, "
-                     "migration")
+                     "scale, migration")
                      .arg(Core::shown(command));
         return std::nullopt;
     }

@@ -9,7 +9,7 @@
 
 namespace Curtain::Ctl {
 
-enum class Command { Contexts, Releases, Status, Action, Run, Inspect, History, Migration };
+enum class Command { Contexts, Releases, Status, Action, Run, Inspect, History, Migration, Scale };
 enum class OutputFormat { Table, Json };
 
 struct Invocation
@@ -39,6 +39,9 @@ struct Invocation
     int batchDelayMs = 0;
     bool assumeInTransaction = false; // migration lint: each file runs inside a transaction
     int sampleRows = 0;               // migration rehearse: rows copied per table
+    // scale RELEASE COLOR REPLICAS
+    Core::Color scaleColor = Core::Color::Blue;
+    int scaleReplicas = 0;
     bool showHelp = false;
     bool showVersion = false;
 };

@@ -526,6 +526,15 @@ int main(int argc, char *argv[])
             code = history(engine, *invocation);
         } else if (invocation->command == Ctl::Command::Migration) {
             code = migrationOnRelease(engine, *invocation);
+        } else if (invocation->command == Ctl::Command::Scale) {
+            const auto scaled =
+                await(engine->scale(invocation->release, invocation->scaleColor, invocation->scaleReplicas),
+                      clusterWaitMs(engine) + 15'000, QStringLiteral("scale"));
+            if (scaled.ok()) {
+                writeOut(scaled.value() + QLatin1Char('\n'));
+            } else {
+                code = report(scaled.error(), invocation->format);
+            }
         } else if (invocation->command == Ctl::Command::Status) {
             // Resolve the name the same way actions do, so errors read the same.
             const Core::ReleaseSnapshot *found = nullptr;

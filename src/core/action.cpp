@@ -116,8 +116,8 @@ std::optional<Error> requireCapacity(const ReleaseSnapshot &release, Color targe
     return makeError(
         ErrorKind::Refused,
         QStringLiteral("cannot flip %1: %2 (%3) has %4 ready %5, and %6 (%7) carries all traffic on %8; "
-                       "scale %2 to %8 first (kubectl scale deployment %9 --replicas=%8%10) and flip "
-                       "when they are ready")
+                       "scale %2 to %8 first — curtainctl scale %1 %2 %8 (or kubectl scale deployment %9 "
+                       "--replicas=%8%10) — and flip when they are ready")
             .arg(release.name, colorName(target), to.version)
             .arg(to.readyReplicas)
             .arg(to.readyReplicas == 1 ? QStringLiteral("replica") : QStringLiteral("replicas"))

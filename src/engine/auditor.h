@@ -46,6 +46,12 @@ public:
     // SchemaAborted, or SchemaRefused / SchemaFailed), sent from this program.
     void recordMigration(const Core::ReleaseSnapshot &release, const QString &reason, const QString &outcome,
                          const QString &note);
+    // Any other change to a release (Scaled, ScaleRefused): the same record, one reason each.
+    void recordChange(const Core::ReleaseSnapshot &release, const QString &reason, const QString &outcome,
+                      const QString &note)
+    {
+        recordMigration(release, reason, outcome, note);
+    }
     // Resolves once every Event sent so far was answered (or failed): what curtainctl waits for
     // before it exits. Call on the engine's thread.
     QFuture<Core::Done> settled();

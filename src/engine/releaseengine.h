@@ -92,6 +92,9 @@ public:
     // (refused while one on the new version has). Runs off this thread; recorded in the history.
     // Thread-safe; backfill progress arrives through schemaProgress.
     QFuture<Core::Result<QString>> migrate(const Core::SchemaRequest &request);
+    // Resizes one color's Deployment (its /scale subresource): the way out of a flip refused for
+    // capacity. Refused for the color that carries traffic when it would shrink. Thread-safe.
+    QFuture<Core::Result<QString>> scale(const QString &release, Core::Color color, int replicas);
     // Stops the release's running schema step at its next backfill batch; the migration stays started
     // (Contract runs the rest of the backfill, Abort drops it). Thread-safe.
     void stopSchemaStep(const QString &release);

@@ -140,8 +140,9 @@ private Q_SLOTS:
         QCOMPARE(plan.error().kind, ErrorKind::Refused);
         QCOMPARE(plan.error().message,
                  QStringLiteral("cannot flip catalog: green (v2.4.0) has 2 ready replicas, and blue (v2.3.0) carries "
-                                "all traffic on 4; scale green to 4 first (kubectl scale deployment catalog-green "
-                                "--replicas=4 -n demo) and flip when they are ready"));
+                                "all traffic on 4; scale green to 4 first — curtainctl scale catalog green 4 (or "
+                                "kubectl scale deployment catalog-green --replicas=4 -n demo) — and flip when they "
+                                "are ready"));
         // The way back is never refused for capacity: after a flip to green, rollback to a smaller blue goes.
         ReleaseSnapshot flipped = release(RouteKind::ServiceSelector, 0, Color::Green, Color::Blue, 4);
         flipped.blue.readyReplicas = 1;

@@ -148,6 +148,47 @@ private Q_SLOTS:
         QCOMPARE(m_api->checkoutColor(), std::string("blue"));
     }
 
+    // A flip to a smaller color is refused; curtainctl scale is the way out, and afterwards the idle
+    // color may shrink — but never the one with traffic.
+    void scale_makesRoomForAFlip_andShrinksOnlyTheIdleColor()
+    {
+        Run run = ctl({QStringLiteral("flip"), QStringLiteral("catalog")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(QStringLiteral("scale green to 4 first — curtainctl scale catalog green 4")),
+                 qPrintable(run.err));
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
+
+        run = ctl({QStringLiteral("scale"), QStringLiteral("catalog"), QStringLiteral("green"), QStringLiteral("4")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.out.startsWith(QStringLiteral("catalog green (v2.4.0) scaled from 2 to 4 replicas")),
+                 qPrintable(run.out));
+        const auto greenReady = [this] {
+            const Run status = ctl({QStringLiteral("status"), QStringLiteral("catalog")});
+            static const QRegularExpression ready(QStringLiteral("green +candidate +v2\\.4\\.0 +4/4 "));
+            return status.out.contains(ready);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(greenReady(), 30000);
+
+        run = ctl({QStringLiteral("scale"), QStringLiteral("catalog"), QStringLiteral("blue"), QStringLiteral("0")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(QStringLiteral("it carries 100 % of traffic; move the traffic away first")),
+                 qPrintable(run.err));
+
+        run = ctl({QStringLiteral("flip"), QStringLiteral("catalog")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(0LL, 100LL));
+        run = ctl({QStringLiteral("scale"), QStringLiteral("catalog"), QStringLiteral("blue"), QStringLiteral("0")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.out.startsWith(QStringLiteral("catalog blue (v2.3.0) scaled from 4 to 0 replicas")),
+                 qPrintable(run.out));
+
+        run =
+            ctl({QStringLiteral("scale"), QStringLiteral("catalog"), QStringLiteral("green"), QStringLiteral("many")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(QStringLiteral("\"many\" is not a replica count from 0 to 10000")),
+                 qPrintable(run.err));
+    }
+
     void promote_thenRollback_restoreStable()
     {
         QCOMPARE(ctl({QStringLiteral("promote"), QStringLiteral("catalog")}).exitCode, 0);

@@ -170,7 +170,7 @@ private Q_SLOTS:
         const auto refused = Core::planAction(*catalog(), {Core::ActionKind::Flip, {}, 0, {}});
         QVERIFY(!refused.ok());
         const QString advice =
-            refused.error().message.section(QStringLiteral("first ("), 1).section(QLatin1Char(')'), 0, 0);
+            refused.error().message.section(QStringLiteral("(or "), 1).section(QLatin1Char(')'), 0, 0);
         QCOMPARE(advice, QStringLiteral("kubectl scale deployment catalog-green --replicas=4 -n demo"));
 
         int code = 0;
