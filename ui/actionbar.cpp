@@ -2,6 +2,8 @@
 
 #include "theme.h"
 
+#include "core/capacity.h"
+
 #include <QAction>
 #include <QHBoxLayout>
 #include <QPushButton>
@@ -29,10 +31,16 @@ ActionBar::ActionBar(QWidget *parent) : QWidget(parent)
         button->setMinimumHeight(36);
         button->setMinimumWidth(110);
     }
+    m_scale = new QPushButton(this);
+    m_scale->setObjectName(QStringLiteral("scaleForFlipButton"));
+    m_scale->setMinimumHeight(36);
+    m_scale->setVisible(false);
+    connect(m_scale, &QPushButton::clicked, this, [this] { Q_EMIT scaleRequested(m_scaleColor, m_scaleReplicas); });
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_promote);
     layout->addWidget(m_flip);
+    layout->addWidget(m_scale);
     layout->addStretch(1);
     layout->addWidget(m_rollback);
     // The actions carry the shortcuts (in the Release menu, and here for a window without one).
@@ -86,11 +94,30 @@ void ActionBar::setRelease(const Core::ReleaseSnapshot &release)
               .arg(Core::colorName(release.candidate()), release.environment(release.candidate()).version));
     apply(m_flip, m_capabilities.flip, tr("Move all traffic to the other environment in one write"));
     apply(m_rollback, m_capabilities.rollback, tr("All traffic back to the last known-good environment, now"));
+    // Flip off because the color taking over is smaller: offer to grow it (nothing moves traffic).
+    const std::optional<Core::CapacityShortfall> shortfall = Core::flipShortfall(release);
+    const bool offer = shortfall && !m_capabilities.flip.enabled && release.environment(shortfall->target).present &&
+                       release.environment(shortfall->target).readyReplicas > 0 &&
+                       release.environment(shortfall->target).desiredReplicas < shortfall->needed;
+    m_scale->setVisible(offer);
+    if (offer) {
+        m_scaleColor = shortfall->target;
+        m_scaleReplicas = shortfall->needed;
+        m_scale->setText(tr("Scale %1 to %2").arg(Core::colorName(m_scaleColor)).arg(m_scaleReplicas));
+        m_scale->setToolTip(tr("%1 has %2 ready replicas and %3 carries all traffic on %4: grow %1 to %4, then "
+                               "flip when they are ready")
+                                .arg(Core::colorName(m_scaleColor))
+                                .arg(shortfall->ready)
+                                .arg(Core::colorName(shortfall->serving))
+                                .arg(m_scaleReplicas));
+        m_scale->setEnabled(!m_busy);
+    }
 }
 
 void ActionBar::clear()
 {
     m_capabilities = {};
+    m_scale->setVisible(false);
     for (QPushButton *button : {m_promote, m_flip, m_rollback}) {
         button->setEnabled(false);
         button->setToolTip(tr("Select a release"));

@@ -33,6 +33,8 @@ Q_SIGNALS:
     void promoteRequested();
     void flipRequested();
     void rollbackRequested();
+    // The one safe way past a flip refused for capacity: the color taking over grown to `replicas`.
+    void scaleRequested(Curtain::Core::Color color, int replicas);
 
 private:
     void apply(QPushButton *button, const Core::Capability &capability, const QString &what);
@@ -40,6 +42,9 @@ private:
     QPushButton *m_promote;
     QPushButton *m_flip;
     QPushButton *m_rollback;
+    QPushButton *m_scale; // "Scale green to 4": shown while Flip is off for capacity alone
+    Core::Color m_scaleColor = Core::Color::Green;
+    int m_scaleReplicas = 0;
     QAction *m_promoteAction;
     QAction *m_flipAction;
     QAction *m_rollbackAction;

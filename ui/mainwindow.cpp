@@ -237,6 +237,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
             confirmThenRun({Core::ActionKind::Flip, release->key().toString(), 0, release->routeResourceVersion});
         }
     });
+    connect(m_actions, &ActionBar::scaleRequested, this, &MainWindow::scaleForFlip);
     connect(m_actions, &ActionBar::rollbackRequested, this, [this] {
         // Rollback acts on the cluster's latest state, never on what this window last saw.
         if (const Core::ReleaseSnapshot *release = current()) {

@@ -107,7 +107,8 @@ private:
     void confirm(const Core::ReleaseSnapshot &release, const Core::UnprovenMove &move, std::function<void()> go,
                  std::function<void()> cancelled);
     void run(Core::ActionRequest request);
-    void runMigration(Core::SchemaRequest::Step step); // mainwindowdatabase.cpp
+    void runMigration(Core::SchemaRequest::Step step);  // mainwindowdatabase.cpp
+    void scaleForFlip(Core::Color color, int replicas); // mainwindowdatabase.cpp
     void confirmDespiteFindings(const QString &file, const QList<Db::LintFinding> &findings,
                                 const std::function<void()> &expand);
     void showFailure(); // the selected release's failed action, if one is not yet dismissed

@@ -1,5 +1,6 @@
 // MainWindow's schema migration steps: Expand (a migration file), Contract and Abort, through the
-// engine's schema gate and off the GUI thread; the Database row shows the backfill as it runs.
+// engine's schema gate and off the GUI thread; the Database row shows the backfill as it runs. And
+// the other step of a blue-green window that is not a traffic move: growing the color a flip needs.
 
 #include "mainwindow.h"
 
@@ -136,6 +137,30 @@ void MainWindow::runMigration(Core::SchemaRequest::Step step)
         }
     });
     box->open();
+}
+
+void MainWindow::scaleForFlip(Core::Color color, int replicas)
+{
+    const Core::ReleaseSnapshot *release = current();
+    if (!release || !m_engine) {
+        return;
+    }
+    const QString name = shownName(release->key());
+    m_lastAction->setText(tr("Scaling %1 %2 to %3…").arg(name, Core::colorName(color)).arg(replicas));
+    m_lastAction->setStyleSheet(QString());
+    Core::onFinished(m_engine->scale(release->key().toString(), color, replicas), this,
+                     [this, name](const Core::Result<QString> &result) {
+                         const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+                         if (result.ok()) {
+                             m_lastAction->setText(
+                                 tr("%1  ✓ %2 — Flip turns on when they are ready").arg(time, result.value()));
+                             m_lastAction->setStyleSheet(QString());
+                         } else {
+                             m_lastAction->setText(tr("%1  ✗ scale on %2: %3").arg(time, name, result.error().message));
+                             m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
+                         }
+                         loadHistory();
+                     });
 }
 
 } // namespace Curtain::Ui

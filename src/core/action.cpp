@@ -1,5 +1,7 @@
 #include "core/action.h"
 
+#include "core/capacity.h"
+
 #include "core/rolloutcontrol.h"
 #include "core/schemagate.h"
 
@@ -105,14 +107,17 @@ std::optional<Error> requireReady(const ReleaseSnapshot &release, Color color, c
 
 // A flip sends everything at once: the color taking it over must be able to carry what the serving
 // color carries now. (A rollback is exempt: the way back always goes.)
-std::optional<Error> requireCapacity(const ReleaseSnapshot &release, Color target, Color serving)
+std::optional<Error> requireCapacity(const ReleaseSnapshot &release)
 {
-    const Environment &to = release.environment(target);
-    const Environment &from = release.environment(serving);
-    if (to.readyReplicas >= from.readyReplicas) {
+    const std::optional<CapacityShortfall> shortfall = flipShortfall(release);
+    if (!shortfall) {
         return std::nullopt;
     }
-    const int needed = from.readyReplicas;
+    const Color target = shortfall->target;
+    const Color serving = shortfall->serving;
+    const Environment &to = release.environment(target);
+    const Environment &from = release.environment(serving);
+    const int needed = shortfall->needed;
     return makeError(
         ErrorKind::Refused,
         QStringLiteral("cannot flip %1: %2 (%3) has %4 ready %5, and %6 (%7) carries all traffic on %8; "
@@ -187,7 +192,7 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
         if (auto error = requireReady(release, target, QStringLiteral("flip"))) {
             return *error;
         }
-        if (auto error = requireCapacity(release, target, serving)) {
+        if (auto error = requireCapacity(release)) {
             return *error;
         }
         return allTo(target, serving);

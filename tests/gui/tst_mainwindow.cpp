@@ -90,6 +90,29 @@ private Q_SLOTS:
         QCOMPARE(track->focusPolicy(), Qt::StrongFocus);
     }
 
+    // Flip to a color smaller than the serving one is off, and the bar offers the one safe action:
+    // grow it. Once it is ready, Flip turns on and the offer goes.
+    void flipRefusedForCapacity_offersToScaleTheCandidate()
+    {
+        waitForReleases();
+        auto *scale = window()->findChild<QPushButton *>(QStringLiteral("scaleForFlipButton"));
+        auto *flip = window()->findChild<QPushButton *>(QStringLiteral("flipButton"));
+        QTRY_VERIFY(scale->isVisible());
+        QCOMPARE(scale->text(), QStringLiteral("Scale green to 4"));
+        QVERIFY(!flip->isEnabled());
+        QVERIFY2(flip->toolTip().contains(QStringLiteral("green (v2.4.0) has 2 ready replicas")),
+                 qPrintable(flip->toolTip()));
+        Test::saveScreenshot(window(), QStringLiteral("flip-capacity"));
+        scale->click();
+        QTRY_VERIFY_WITH_TIMEOUT(window()->lastActionText().contains(QStringLiteral("✓")), 20000);
+        QVERIFY2(
+            window()->lastActionText().contains(QStringLiteral("catalog green (v2.4.0) scaled from 2 to 4 replicas")),
+            qPrintable(window()->lastActionText()));
+        QTRY_VERIFY_WITH_TIMEOUT(flip->isEnabled(), 20000);
+        QVERIFY(!scale->isVisible());
+        QCOMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL)); // scaling moved no traffic
+    }
+
     // Flip on a canary at 0 % asks first, naming context, release and change; Cancel is the default,
     // so Enter sends nothing, and the slider and the cluster stay where they were.
     void flipTowardsTheCandidate_asksAndEnterCancels()
