@@ -77,6 +77,10 @@ void MainWindow::runMigration(Core::SchemaRequest::Step step)
             if (result.ok()) {
                 m_lastAction->setText(tr("%1  ✓ %2: %3").arg(time, name, result.value()));
                 m_lastAction->setStyleSheet(QString());
+            } else if (result.error().kind == Core::ErrorKind::NotConfirmed) {
+                m_lastAction->setText(tr("%1  ? %2 on %3 sent, not confirmed: %4")
+                                          .arg(time, Core::schemaStepName(request.step), name, result.error().message));
+                m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
             } else if (result.error().kind == Core::ErrorKind::Cancelled) {
                 m_lastAction->setText(tr("%1  ■ %2 on %3 stopped: %4")
                                           .arg(time, Core::schemaStepName(request.step), name, result.error().message));

@@ -198,4 +198,9 @@ void Connection::cancel()
     }
 }
 
+bool Connection::broken() const
+{
+    return PQstatus(m_connection) != CONNECTION_OK;
+}
+
 } // namespace Curtain::Db

@@ -51,6 +51,8 @@ public:
 
     // Asks the server to stop the statement running now; safe from another thread.
     void cancel();
+    // The server is gone (it closed the connection, or the network did): a statement sent now is lost.
+    bool broken() const;
 
 private:
     explicit Connection(pg_conn *connection);

@@ -108,6 +108,15 @@ Core::Result<Core::Done> Migrator::transaction(const std::function<Core::Result<
             if (done.ok()) {
                 return done;
             }
+            if (m_db->broken()) {
+                // The COMMIT left; whether PostgreSQL made it durable before the connection went is
+                // unknown to this side. Saying "failed" could make someone run it twice.
+                return Core::makeError(Core::ErrorKind::NotConfirmed,
+                                       QStringLiteral("the COMMIT was sent, and the connection was lost before "
+                                                      "PostgreSQL answered (%1); it may or may not have taken: read "
+                                                      "curtainctl migration status before running it again")
+                                           .arg(done.error().message));
+            }
         }
         const bool lockBusy = m_db->lastSqlState() == QLatin1String("55P03");
         (void)m_db->execute(QStringLiteral("ROLLBACK"));

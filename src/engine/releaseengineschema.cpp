@@ -142,13 +142,15 @@ QFuture<Result<QString>> ReleaseEngine::migrate(const SchemaRequest &request)
                         m_schemaStops.remove(release);
                     }
                     const bool stopped = !result.ok() && result.error().kind == ErrorKind::Cancelled;
+                    const bool unknown = !result.ok() && result.error().kind == ErrorKind::NotConfirmed;
                     m_auditor->recordMigration(
                         snapshot,
-                        result.ok() ? reasonFor(request.step)
-                        : stopped   ? QStringLiteral("SchemaStopped")
-                                    : QStringLiteral("SchemaFailed"),
+                        result.ok() || unknown ? reasonFor(request.step)
+                        : stopped              ? QStringLiteral("SchemaStopped")
+                                               : QStringLiteral("SchemaFailed"),
                         result.ok() ? QStringLiteral("applied")
                         : stopped   ? QStringLiteral("stopped")
+                        : unknown   ? QStringLiteral("not confirmed")
                                     : QStringLiteral("failed"),
                         result.ok()
                             ? result.value()

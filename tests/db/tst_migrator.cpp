@@ -346,6 +346,38 @@ private Q_SLOTS:
         QCOMPARE(status.value().liveVersions(), QStringList{QStringLiteral("v2")});
     }
 
+    // The connection dies while PostgreSQL runs the COMMIT (a deferred trigger ends its own backend):
+    // the step is "sent, not confirmed", never "failed", and what really happened is read afterwards.
+    void lostCommit_isSentNotConfirmed()
+    {
+        freshItems(1);
+        Db::Migrator migrator(m_db, {});
+        const auto lost = migrator.start(
+            migration("operations:\n  - sql:\n      up: |\n"
+                      "        CREATE TABLE commit_guard (id int);\n"
+                      "        CREATE FUNCTION commit_guard_end() RETURNS trigger LANGUAGE plpgsql AS\n"
+                      "          $$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;\n"
+                      "        CREATE CONSTRAINT TRIGGER commit_guard AFTER INSERT ON commit_guard\n"
+                      "          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION commit_guard_end();\n"
+                      "        INSERT INTO commit_guard VALUES (1);\n"
+                      "      down: DROP TABLE commit_guard; DROP FUNCTION commit_guard_end();\n",
+                      QStringLiteral("v2")));
+        QVERIFY(!lost.ok());
+        QCOMPARE(lost.error().kind, Core::ErrorKind::NotConfirmed);
+        QVERIFY2(lost.error().message.startsWith(QStringLiteral("the COMMIT was sent, and the connection was lost "
+                                                                "before PostgreSQL answered")),
+                 qPrintable(lost.error().message));
+        QVERIFY2(lost.error().message.endsWith(QStringLiteral("it may or may not have taken: read curtainctl "
+                                                              "migration status before running it again")),
+                 qPrintable(lost.error().message));
+        // Here the server ended the transaction with its backend: v1 is still the only version.
+        auto again = Db::Connection::open(m_conninfo);
+        QVERIFY2(again.ok(), why(again).constData());
+        const auto status = Db::Migrator(again.value(), {}).status();
+        QVERIFY(status.ok());
+        QCOMPARE(status.value().latest->name, QStringLiteral("v1"));
+    }
+
     // Refused before anything runs: a missing table changes nothing and leaves no active migration.
     void refusedMigration_changesNothing()
     {
