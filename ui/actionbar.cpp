@@ -35,7 +35,13 @@ ActionBar::ActionBar(QWidget *parent) : QWidget(parent)
     m_scale->setObjectName(QStringLiteral("scaleForFlipButton"));
     m_scale->setMinimumHeight(36);
     m_scale->setVisible(false);
-    connect(m_scale, &QPushButton::clicked, this, [this] { Q_EMIT scaleRequested(m_scaleColor, m_scaleReplicas); });
+    connect(m_scale, &QPushButton::clicked, this, [this] {
+        if (m_flipWaiting) {
+            Q_EMIT cancelFlipRequested();
+        } else {
+            Q_EMIT flipWhenReadyRequested();
+        }
+    });
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_promote);
@@ -82,11 +88,13 @@ void ActionBar::apply(QPushButton *button, const Core::Capability &capability, c
 void ActionBar::setRelease(const Core::ReleaseSnapshot &release)
 {
     m_capabilities = release.capabilities;
+    m_scaleOffered = false;
     if (release.routeKind == Core::RouteKind::ArgoRollout) {
         apply(m_promote, m_capabilities.promote,
               tr("End the current pause or skip to the next step (kubectl argo rollouts promote)"));
         apply(m_flip, m_capabilities.flip, QString());
         apply(m_rollback, m_capabilities.rollback, m_capabilities.rollback.reason);
+        showScale();
         return;
     }
     apply(m_promote, m_capabilities.promote,
@@ -94,29 +102,46 @@ void ActionBar::setRelease(const Core::ReleaseSnapshot &release)
               .arg(Core::colorName(release.candidate()), release.environment(release.candidate()).version));
     apply(m_flip, m_capabilities.flip, tr("Move all traffic to the other environment in one write"));
     apply(m_rollback, m_capabilities.rollback, tr("All traffic back to the last known-good environment, now"));
-    // Flip off because the color taking over is smaller: offer to grow it (nothing moves traffic).
+    // Flip off because the color taking over is smaller: offer to grow it and flip once it is ready.
     const std::optional<Core::CapacityShortfall> shortfall = Core::flipShortfall(release);
-    const bool offer = shortfall && !m_capabilities.flip.enabled && release.environment(shortfall->target).present &&
-                       release.environment(shortfall->target).readyReplicas > 0 &&
-                       release.environment(shortfall->target).desiredReplicas < shortfall->needed;
-    m_scale->setVisible(offer);
-    if (offer) {
-        m_scaleColor = shortfall->target;
-        m_scaleReplicas = shortfall->needed;
-        m_scale->setText(tr("Scale %1 to %2").arg(Core::colorName(m_scaleColor)).arg(m_scaleReplicas));
-        m_scale->setToolTip(tr("%1 has %2 ready replicas and %3 carries all traffic on %4: grow %1 to %4, then "
-                               "flip when they are ready")
-                                .arg(Core::colorName(m_scaleColor))
+    m_scaleOffered = shortfall && !m_capabilities.flip.enabled && release.environment(shortfall->target).present &&
+                     release.environment(shortfall->target).readyReplicas > 0;
+    if (m_scaleOffered) {
+        const QString color = Core::colorName(shortfall->target);
+        m_scale->setText(tr("Scale %1 to %2, flip when ready").arg(color).arg(shortfall->needed));
+        m_scale->setToolTip(tr("%1 has %2 ready replicas and %3 carries all traffic on %4: grow %1 to %4, wait "
+                               "until they are ready, then flip (asked once, now)")
+                                .arg(color)
                                 .arg(shortfall->ready)
                                 .arg(Core::colorName(shortfall->serving))
-                                .arg(m_scaleReplicas));
-        m_scale->setEnabled(!m_busy);
+                                .arg(shortfall->needed));
     }
+    showScale();
+}
+
+void ActionBar::setFlipWaiting(std::optional<std::pair<int, int>> readyOfNeeded)
+{
+    m_flipWaiting = readyOfNeeded;
+    showScale();
+}
+
+void ActionBar::showScale()
+{
+    m_scale->setVisible(m_scaleOffered || m_flipWaiting);
+    if (m_flipWaiting) {
+        m_scale->setText(tr("Cancel flip (%1 of %2 ready)").arg(m_flipWaiting->first).arg(m_flipWaiting->second));
+        m_scale->setToolTip(tr("The flip waits for the pods; cancel it and nothing moves (the scale stays)"));
+        m_scale->setEnabled(true);
+        return;
+    }
+    m_scale->setEnabled(!m_busy);
 }
 
 void ActionBar::clear()
 {
     m_capabilities = {};
+    m_scaleOffered = false;
+    m_flipWaiting.reset();
     m_scale->setVisible(false);
     for (QPushButton *button : {m_promote, m_flip, m_rollback}) {
         button->setEnabled(false);
@@ -131,6 +156,7 @@ void ActionBar::setBusy(bool busy)
     apply(m_promote, m_capabilities.promote, m_promote->toolTip());
     apply(m_flip, m_capabilities.flip, m_flip->toolTip());
     apply(m_rollback, m_capabilities.rollback, m_rollback->toolTip());
+    showScale();
 }
 
 } // namespace Curtain::Ui

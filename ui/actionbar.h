@@ -21,6 +21,8 @@ public:
     void setRelease(const Core::ReleaseSnapshot &release);
     void clear();
     void setBusy(bool busy); // an action is in flight: Promote and Flip wait, Rollback never does
+    // A flip of the shown release waits for its color: `ready` of `needed` replicas; nothing: none waits.
+    void setFlipWaiting(std::optional<std::pair<int, int>> readyOfNeeded);
 
     QPushButton *rollbackButton() const { return m_rollback; }
     // The same three as menu actions with their shortcuts (Rollback Ctrl+R), enabled exactly when
@@ -33,8 +35,10 @@ Q_SIGNALS:
     void promoteRequested();
     void flipRequested();
     void rollbackRequested();
-    // The one safe way past a flip refused for capacity: the color taking over grown to `replicas`.
-    void scaleRequested(Curtain::Core::Color color, int replicas);
+    // The one safe way past a flip refused for capacity: the color taking over grown to the serving
+    // color's size, and the flip once its pods are ready — one step, cancellable while it waits.
+    void flipWhenReadyRequested();
+    void cancelFlipRequested();
 
 private:
     void apply(QPushButton *button, const Core::Capability &capability, const QString &what);
@@ -42,9 +46,10 @@ private:
     QPushButton *m_promote;
     QPushButton *m_flip;
     QPushButton *m_rollback;
-    QPushButton *m_scale; // "Scale green to 4": shown while Flip is off for capacity alone
-    Core::Color m_scaleColor = Core::Color::Green;
-    int m_scaleReplicas = 0;
+    QPushButton *m_scale; // "Scale green to 4, flip when ready": while Flip is off for capacity alone
+    bool m_scaleOffered = false;
+    std::optional<std::pair<int, int>> m_flipWaiting; // ready, needed
+    void showScale();
     QAction *m_promoteAction;
     QAction *m_flipAction;
     QAction *m_rollbackAction;

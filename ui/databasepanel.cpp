@@ -1,5 +1,6 @@
 #include "databasepanel.h"
 
+#include "settings.h"
 #include "theme.h"
 
 #include <QDateTime>
@@ -8,6 +9,8 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSpinBox>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace Curtain::Ui {
@@ -80,9 +83,29 @@ DatabasePanel::DatabasePanel(QWidget *parent) : QWidget(parent)
         }
     });
 
+    m_soakLabel = new QLabel(tr("Soak"), this);
+    m_soak = new QSpinBox(this);
+    m_soak->setObjectName(QStringLiteral("soakMinutes"));
+    m_soak->setAccessibleName(tr("Soak before contract, in minutes"));
+    m_soak->setRange(0, 24 * 60);
+    m_soak->setSuffix(tr(" min"));
+    m_soak->setValue(Settings::soakMinutes());
+    m_soak->setToolTip(tr("How long the new version must carry all traffic, alone, before Contract drops the old "
+                          "one and the instant rollback with it"));
+    m_soakLabel->setBuddy(m_soak);
+    connect(m_soak, &QSpinBox::valueChanged, this, [this](int minutes) {
+        Settings::setSoakMinutes(minutes);
+        applyButtons();
+    });
+    m_soakClock = new QTimer(this);
+    m_soakClock->setInterval(15'000);
+    connect(m_soakClock, &QTimer::timeout, this, &DatabasePanel::applyButtons);
+
     auto *buttons = new QHBoxLayout;
     buttons->setContentsMargins(0, 0, 0, 0);
     buttons->addWidget(m_expand);
+    buttons->addWidget(m_soakLabel);
+    buttons->addWidget(m_soak);
     buttons->addWidget(m_contract);
     buttons->addWidget(m_abort);
     buttons->addWidget(m_stop);
@@ -229,12 +252,19 @@ void DatabasePanel::applyButtons()
                       : std::nullopt,
           tr("Start a migration file (pgroll format): the new version's schema and the changes both versions "
              "survive"));
-    apply(m_contract, Core::contractGate(*m_release),
+    apply(m_contract, Core::contractGate(*m_release, soakSeconds(), QDateTime::currentDateTimeUtc()),
           tr("Drop the old version %1 and make the breaking changes; rollback to a color on it ends")
               .arg(state.oldVersion));
     apply(m_abort, Core::abortGate(*m_release),
           tr("Undo migration %1: the database goes back to how it was before it started").arg(state.migration));
     m_contract->setVisible(expanded);
+    m_soak->setVisible(expanded);
+    m_soakLabel->setVisible(expanded);
+    if (expanded) {
+        m_soakClock->start();
+    } else {
+        m_soakClock->stop();
+    }
     m_abort->setVisible(expanded);
     m_stop->setVisible(m_busy);
     if (!m_busy) {
@@ -249,11 +279,22 @@ QString DatabasePanel::gateText() const
     if (!m_release || !m_release->databaseState || m_release->databaseState->phase != QLatin1String("expanded")) {
         return {};
     }
-    if (const std::optional<Core::Error> refused = Core::contractGate(*m_release)) {
+    if (const std::optional<Core::Error> refused =
+            Core::contractGate(*m_release, soakSeconds(), QDateTime::currentDateTimeUtc())) {
         return tr("Contract is off: %1").arg(refused->message);
     }
     return tr("No color uses %1 any more: Contract is safe (instant rollback to it ends).")
         .arg(m_release->databaseState->oldVersion);
+}
+
+int DatabasePanel::soakSeconds() const
+{
+    return m_soak->value() * 60;
+}
+
+void DatabasePanel::setSoakMinutes(int minutes)
+{
+    m_soak->setValue(minutes);
 }
 
 } // namespace Curtain::Ui

@@ -8,6 +8,8 @@
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QSpinBox;
+class QTimer;
 
 namespace Curtain::Ui {
 
@@ -29,6 +31,9 @@ public:
     QString stateText() const;
     QString colorsText() const;
     QString gateText() const;
+    // The soak chosen for Contract: how long the new version must have had all traffic (seconds).
+    int soakSeconds() const;
+    void setSoakMinutes(int minutes);
 
 Q_SIGNALS:
     void migrationRequested(Curtain::Core::SchemaRequest::Step step);
@@ -51,6 +56,9 @@ private:
     QPushButton *m_contract;
     QPushButton *m_abort;
     QPushButton *m_stop; // while a step runs: stops its backfill; the migration stays started
+    QLabel *m_soakLabel;
+    QSpinBox *m_soak;    // minutes; shown while a migration is expanded
+    QTimer *m_soakClock; // the soak ends with time, not with a change on the cluster: look again
 };
 
 } // namespace Curtain::Ui

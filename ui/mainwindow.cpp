@@ -11,6 +11,7 @@
 #include "environmentpanel.h"
 #include "failurebanner.h"
 #include "healthdelegate.h"
+#include "idlewindowrow.h"
 #include "notifier.h"
 #include "settings.h"
 #include "theme.h"
@@ -108,13 +109,9 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     m_plan = new PlanPanel(this);
     m_rollout = new RolloutPanel(this);
     m_database = new DatabasePanel(this);
-    connect(m_database, &DatabasePanel::migrationRequested, this, &MainWindow::runMigration);
-    connect(m_database, &DatabasePanel::stopRequested, this, [this](const QString &release) {
-        if (m_engine) {
-            m_engine->stopSchemaStep(release);
-        }
-    });
+    m_idle = new IdleWindowRow(this);
     m_actions = new ActionBar(this); // after the plan: Tab walks the screen top to bottom
+    connectWindowSteps();
 
     auto *panels = new QHBoxLayout;
     panels->addWidget(m_blue);
@@ -132,6 +129,7 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
     detailLayout->addWidget(m_subheading);
     detailLayout->addLayout(panels);
     detailLayout->addWidget(m_slider);
+    detailLayout->addWidget(m_idle);     // what the last flip left waiting, and its cost
     detailLayout->addWidget(m_database); // beside the traffic it gates
     detailLayout->addLayout(charts, 1);
     detailLayout->addWidget(m_plan);
@@ -237,7 +235,6 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
             confirmThenRun({Core::ActionKind::Flip, release->key().toString(), 0, release->routeResourceVersion});
         }
     });
-    connect(m_actions, &ActionBar::scaleRequested, this, &MainWindow::scaleForFlip);
     connect(m_actions, &ActionBar::rollbackRequested, this, [this] {
         // Rollback acts on the cluster's latest state, never on what this window last saw.
         if (const Core::ReleaseSnapshot *release = current()) {
@@ -302,6 +299,8 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
     m_history = Models::MetricHistory();
     m_actionTimes.clear();
     m_historyShownFor = {};
+    m_idle->clearSchedules(); // scheduled with the engine that goes now
+    m_flipWaiting.clear();
     closeLogs();
     m_notifier->reset();
     m_model->setReleases({});
@@ -355,13 +354,7 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
             [this](const QString &release, const Core::PlanProgress &progress, const Core::Judgement &judgement) {
                 m_plan->setProgress(keyOf(release), progress, judgement);
             });
-    connect(m_engine, &Engine::ReleaseEngine::schemaProgress, this,
-            [this](const QString &release, const QString &table, qint64 done, qint64 total) {
-                const Core::ReleaseSnapshot *shown = current();
-                if (!fromAnotherEngine() && shown && shown->key().toString() == release) {
-                    m_database->setProgress(table, done, total);
-                }
-            });
+    connectEngineSteps();
     m_drivenHere.clear();
     if (synced) {
         onReleases(*synced);
@@ -467,6 +460,7 @@ void MainWindow::onReleases(const Core::ReleaseSnapshots &releases)
     }
     updateNamespaces(releases);
     m_model->setReleases(releases);
+    m_idle->observe(releases);
     m_notifier->observe(m_engine->cluster().name, *m_model);
     if (m_model->rowOf(m_selected) < 0 && !releases.isEmpty()) {
         m_selected = releases.front().key();
@@ -546,6 +540,7 @@ void MainWindow::showSelected()
         m_plan->setRelease(nullptr, false);
         m_rollout->setRelease(nullptr);
         m_database->setRelease(nullptr);
+        m_idle->setRelease(nullptr);
         return;
     }
     m_heading->setText(shownName(release->key()));
@@ -564,6 +559,9 @@ void MainWindow::showSelected()
     m_slider->setRelease(*release);
     m_actions->setRelease(*release);
     m_actions->setBusy(m_inFlight > 0);
+    m_actions->setFlipWaiting(
+        m_flipWaiting.contains(release->key()) ? std::optional(m_flipWaiting.value(release->key())) : std::nullopt);
+    m_idle->setRelease(release);
     // An Argo Rollout walks its own steps: step control instead of a plan.
     const bool rollout = release->routeKind == Core::RouteKind::ArgoRollout;
     m_plan->setRelease(rollout ? nullptr : release, m_drivenHere.contains(release->key()));

@@ -41,6 +41,7 @@ class HistoryWindow;
 class Notifier;
 class MetricChart;
 class DatabasePanel;
+class IdleWindowRow;
 class PlanPanel;
 class RolloutPanel;
 class WeightSlider;
@@ -107,8 +108,12 @@ private:
     void confirm(const Core::ReleaseSnapshot &release, const Core::UnprovenMove &move, std::function<void()> go,
                  std::function<void()> cancelled);
     void run(Core::ActionRequest request);
-    void runMigration(Core::SchemaRequest::Step step);  // mainwindowdatabase.cpp
-    void scaleForFlip(Core::Color color, int replicas); // mainwindowdatabase.cpp
+    void runMigration(Core::SchemaRequest::Step step); // mainwindowdatabase.cpp
+    // mainwindowdatabase.cpp: the other steps of a blue-green window
+    void connectWindowSteps();
+    void connectEngineSteps(); // on each new engine
+    void flipWhenReady(); // grow the color taking over, flip once it is ready (asked once)
+    void scaleIdleDown(const Core::ReleaseKey &release, Core::Color color);
     void confirmDespiteFindings(const QString &file, const QList<Db::LintFinding> &findings,
                                 const std::function<void()> &expand);
     void showFailure(); // the selected release's failed action, if one is not yet dismissed
@@ -150,6 +155,8 @@ private:
     PlanPanel *m_plan;
     RolloutPanel *m_rollout;
     DatabasePanel *m_database;
+    IdleWindowRow *m_idle;
+    QHash<Core::ReleaseKey, std::pair<int, int>> m_flipWaiting; // flips waiting here: ready, needed
     std::function<QString()> m_chooseMigrationFile;
     FailureBanner *m_banner;
     FailureBanner *m_rollbackMark;

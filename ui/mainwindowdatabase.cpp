@@ -4,9 +4,13 @@
 
 #include "mainwindow.h"
 
+#include "actionbar.h"
 #include "databasepanel.h"
+#include "idlewindowrow.h"
 #include "theme.h"
 
+#include "core/capacity.h"
+#include "core/confirmation.h"
 #include "core/futures.h"
 #include "engine/migrationfile.h"
 
@@ -57,6 +61,7 @@ void MainWindow::runMigration(Core::SchemaRequest::Step step)
     Core::SchemaRequest request;
     request.step = step;
     request.release = release->key().toString();
+    request.soakSeconds = m_database->soakSeconds();
     const QString name = shownName(release->key());
     const QString database = Core::databaseLabel(release->database);
     Engine::ReleaseEngine *const engine = m_engine; // a context may switch while a dialog is open
@@ -143,24 +148,113 @@ void MainWindow::runMigration(Core::SchemaRequest::Step step)
     box->open();
 }
 
-void MainWindow::scaleForFlip(Core::Color color, int replicas)
+void MainWindow::connectWindowSteps()
+{
+    connect(m_database, &DatabasePanel::migrationRequested, this, &MainWindow::runMigration);
+    connect(m_database, &DatabasePanel::stopRequested, this, [this](const QString &release) {
+        if (m_engine) {
+            m_engine->stopSchemaStep(release);
+        }
+    });
+    connect(m_actions, &ActionBar::flipWhenReadyRequested, this, &MainWindow::flipWhenReady);
+    connect(m_actions, &ActionBar::cancelFlipRequested, this, [this] {
+        if (const Core::ReleaseSnapshot *release = current(); release && m_engine) {
+            m_engine->cancelFlipWhenReady(release->key().toString());
+        }
+    });
+    connect(m_idle, &IdleWindowRow::scaleDownDue, this, &MainWindow::scaleIdleDown);
+    connect(m_idle, &IdleWindowRow::scheduled, this, [this](const QString &message) {
+        m_lastAction->setText(tr("%1  %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), message));
+        m_lastAction->setStyleSheet(QString());
+    });
+}
+
+// What the engine says of the window's steps: a flip waiting for its pods, a backfill's progress.
+void MainWindow::connectEngineSteps()
+{
+    connect(m_engine, &Engine::ReleaseEngine::flipWaiting, this,
+            [this](const QString &release, Core::Color, int ready, int needed) {
+                if (!fromAnotherEngine() && m_flipWaiting.contains(keyOf(release))) {
+                    m_flipWaiting.insert(keyOf(release), {ready, needed});
+                    showSelected();
+                }
+            });
+    connect(m_engine, &Engine::ReleaseEngine::schemaProgress, this,
+            [this](const QString &release, const QString &table, qint64 done, qint64 total) {
+                const Core::ReleaseSnapshot *shown = current();
+                if (!fromAnotherEngine() && shown && shown->key().toString() == release) {
+                    m_database->setProgress(table, done, total);
+                }
+            });
+}
+
+// "Scale green to 4, flip when ready": asked once, as the flip itself would be once the pods are there.
+void MainWindow::flipWhenReady()
 {
     const Core::ReleaseSnapshot *release = current();
-    if (!release || !m_engine) {
+    const std::optional<Core::CapacityShortfall> shortfall = release ? Core::flipShortfall(*release) : std::nullopt;
+    if (!release || !m_engine || !shortfall) {
         return;
     }
-    const QString name = shownName(release->key());
-    m_lastAction->setText(tr("Scaling %1 %2 to %3…").arg(name, Core::colorName(color)).arg(replicas));
-    m_lastAction->setStyleSheet(QString());
-    Core::onFinished(m_engine->scale(release->key().toString(), color, replicas), this,
-                     [this, name](const Core::Result<QString> &result) {
+    const Core::ReleaseKey key = release->key();
+    const Core::ActionRequest flip{Core::ActionKind::Flip, key.toString(), 0, release->routeResourceVersion};
+    Engine::ReleaseEngine *const engine = m_engine;
+    const auto go = [this, key, flip, engine, shortfall] {
+        if (m_engine != engine) {
+            return;
+        }
+        m_flipWaiting.insert(key, {shortfall->ready, shortfall->needed});
+        showSelected();
+        m_lastAction->setText(tr("Scaling %1 %2 to %3; the flip follows when they are ready…")
+                                  .arg(shownName(key), Core::colorName(shortfall->target))
+                                  .arg(shortfall->needed));
+        m_lastAction->setStyleSheet(QString());
+        Core::onFinished(m_engine->flipWhenReady(flip.release, flip.expectedResourceVersion, 10 * 60 * 1000), this,
+                         [this, key, engine](const Core::Result<Core::ActionOutcome> &result) {
+                             if (m_engine != engine) {
+                                 return;
+                             }
+                             m_flipWaiting.remove(key);
+                             loadHistory();
+                             const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+                             if (result.ok()) {
+                                 m_lastAction->setText(tr("%1  ✓ %2").arg(time, result.value().summary));
+                                 m_lastAction->setStyleSheet(QString());
+                             } else {
+                                 m_lastAction->setText(tr("%1  ✗ %2").arg(time, result.error().message));
+                                 m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
+                             }
+                             showSelected();
+                             Q_EMIT actionFinished(result.ok(),
+                                                   result.ok() ? result.value().summary : result.error().message);
+                         });
+    };
+    // The question the flip would ask once the pods are ready, asked now: the release as it will be.
+    Core::ReleaseSnapshot grown = *release;
+    grown.environment(shortfall->target).readyReplicas = shortfall->needed;
+    grown.environment(shortfall->target).desiredReplicas = shortfall->needed;
+    if (const std::optional<Core::UnprovenMove> move = Core::unprovenMove(grown, flip)) {
+        return confirm(grown, *move, go, [] {});
+    }
+    go();
+}
+
+// The idle color's delay ran out: to 0, unless it took traffic meanwhile (the engine refuses then).
+void MainWindow::scaleIdleDown(const Core::ReleaseKey &release, Core::Color color)
+{
+    if (!m_engine) {
+        return;
+    }
+    Core::onFinished(m_engine->scale(release.toString(), color, 0), this,
+                     [this, release, color](const Core::Result<QString> &result) {
                          const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
                          if (result.ok()) {
-                             m_lastAction->setText(
-                                 tr("%1  ✓ %2 — Flip turns on when they are ready").arg(time, result.value()));
+                             m_lastAction->setText(tr("%1  ✓ %2").arg(time, result.value()));
                              m_lastAction->setStyleSheet(QString());
                          } else {
-                             m_lastAction->setText(tr("%1  ✗ scale on %2: %3").arg(time, name, result.error().message));
+                             m_lastAction->setText(
+                                 tr("%1  ✗ scale-down of %2 %3: %4")
+                                     .arg(time, shownName(release), Core::colorName(color), result.error().message));
                              m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
                          }
                          loadHistory();

@@ -1,6 +1,7 @@
 #include "settings.h"
 
 #include "core/confirmation.h"
+#include "core/schemagate.h"
 
 #include <QSettings>
 
@@ -75,6 +76,29 @@ void setLastSession(const LastSession &session)
     QSettings settings;
     settings.setValue(QStringLiteral("session/context"), session.context);
     settings.setValue(QStringLiteral("session/namespace"), session.namespaceName);
+}
+
+int soakMinutes()
+{
+    return std::clamp(QSettings()
+                          .value(QStringLiteral("migrations/soakMinutes"), Core::SchemaRequest::defaultSoakSeconds / 60)
+                          .toInt(),
+                      0, 24 * 60);
+}
+
+void setSoakMinutes(int minutes)
+{
+    QSettings().setValue(QStringLiteral("migrations/soakMinutes"), minutes);
+}
+
+int scaleDownMinutes()
+{
+    return std::clamp(QSettings().value(QStringLiteral("migrations/scaleDownMinutes"), 30).toInt(), 0, 24 * 60);
+}
+
+void setScaleDownMinutes(int minutes)
+{
+    QSettings().setValue(QStringLiteral("migrations/scaleDownMinutes"), minutes);
 }
 
 } // namespace Curtain::Ui::Settings

@@ -40,4 +40,12 @@ struct LastSession
 LastSession lastSession();
 void setLastSession(const LastSession &session);
 
+// migrations/soakMinutes: how long the new version must carry all traffic before Contract
+// (default Core::SchemaRequest::defaultSoakSeconds); migrations/scaleDownMinutes: the delay offered
+// before an idle color is scaled down after a flip (default 30).
+int soakMinutes();
+void setSoakMinutes(int minutes);
+int scaleDownMinutes();
+void setScaleDownMinutes(int minutes);
+
 } // namespace Curtain::Ui::Settings

@@ -1,9 +1,12 @@
 // curtain-sim: the demo cluster, standalone. kubectl, curtainctl, Curtain and the tests talk to it
 // as they would to a real API server.
 
+#include "ordersrelease.h"
+
 #include "sim/democluster.h"
 #include "sim/scenario.h"
 
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <fstream>
@@ -30,6 +33,10 @@ small Rollouts controller), a workload and traffic model, and Prometheus metrics
   --token-file FILE accept the tokens in FILE, one "TOKEN [EXPIRES_UNIX_SECONDS]" per line,
                     re-read when it changes; an expired token gets 401
   --extra-releases N  add N more releases (no traffic) in namespace fleet, for scale tests
+  --orders          add the release orders on a real database, as the console's demo has it: a
+                    private PostgreSQL (started as an unprivileged user, on a free port, removed on
+                    exit) at schema version 01_orders; green needs 02_orders_cents, whose file is
+                    named by the route's curtain.dev/migrations. Ready before the address is printed
   --faults JSON     inject faults, e.g. '{"errorRate":0.1,"throttleRate":0.1,"retryAfterSeconds":1,
                     "delayMs":200}'; change them at run time with PUT /curtain-sim/faults (also
                     "dropWatches":true, "expireResumes":true, "argoControllerDown":true)
@@ -65,6 +72,7 @@ int main(int argc, char *argv[])
     std::string scenarioFile;
     Curtain::Sim::ServerOptions options;
     int extraReleases = 0;
+    bool withOrders = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto value = [&](const char *flag) -> std::string {
@@ -125,6 +133,8 @@ int main(int argc, char *argv[])
             options.auditLogFile = value("--audit-log");
         } else if (arg == "--schemaless-crds") {
             options.schemalessCustomResources = true;
+        } else if (arg == "--orders") {
+            withOrders = true;
         } else if (arg == "--token-file") {
             options.tokenFile = value("--token-file");
         } else {
@@ -165,16 +175,25 @@ int main(int argc, char *argv[])
 
     auto &scenario = std::get<Curtain::Sim::Scenario>(parsed);
     scenario.addGeneratedReleases(extraReleases);
-    Curtain::Sim::DemoCluster cluster(std::move(scenario), options);
+    const auto cluster = std::make_shared<Curtain::Sim::DemoCluster>(std::move(scenario), options);
     std::string error;
-    const int bound = cluster.start(host, port, &error);
+    const int bound = cluster->start(host, port, &error);
     if (bound < 0) {
         return fail(error, 1);
     }
-    std::cout << "curtain-sim: serving the demo cluster at " << cluster.url() << std::endl;
+    std::shared_ptr<Curtain::Demo::OrdersRelease> orders;
+    if (withOrders) {
+        // Ready before the address is printed: a script that reads it can use the database at once.
+        orders = Curtain::Demo::addOrdersRelease(cluster, std::chrono::milliseconds(0));
+        if (const QString problem = orders->waitUntilPrepared(); !problem.isEmpty()) {
+            std::cerr << "curtain-sim: orders has no database: " << problem.toStdString() << "\n";
+        }
+    }
+    std::cout << "curtain-sim: serving the demo cluster at " << cluster->url() << std::endl;
 
     int received = 0;
     sigwait(&stopSignals, &received);
-    cluster.stop();
+    orders.reset(); // its database first, then the cluster
+    cluster->stop();
     return 0;
 }

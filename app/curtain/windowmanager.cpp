@@ -2,7 +2,7 @@
 
 #include "settings.h"
 
-#include "demodatabase.h"
+#include "ordersrelease.h"
 
 #include "core/futures.h"
 #include "engine/releaseengine.h"
@@ -75,7 +75,7 @@ Engine::ClusterHostFactory WindowManager::builtinDemo()
     struct Hosted
     {
         std::shared_ptr<Sim::DemoCluster> demo;
-        std::shared_ptr<void> orders; // declared after the demo: stopped first
+        std::shared_ptr<Demo::OrdersRelease> orders; // declared after the demo: stopped first
     };
     struct Running
     {
@@ -94,7 +94,8 @@ Engine::ClusterHostFactory WindowManager::builtinDemo()
                     Core::ErrorKind::Unreachable,
                     QStringLiteral("cannot start the demo cluster: %1").arg(QString::fromStdString(error)));
             }
-            hosted = std::make_shared<Hosted>(Hosted{demo, addOrdersRelease(demo)});
+            hosted =
+                std::make_shared<Hosted>(Hosted{demo, Demo::addOrdersRelease(demo, std::chrono::milliseconds(1500))});
             running->hosted = hosted;
         }
         return Engine::HostedCluster{QString::fromStdString(hosted->demo->url()), hosted};

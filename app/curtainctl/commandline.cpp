@@ -30,11 +30,16 @@ Commands:
   set-weight RELEASE N     send N % of traffic (0–100) to the candidate (weighted routes only)
   promote RELEASE          the candidate becomes stable and takes 100 %
   flip RELEASE             all traffic to the other environment, in one write
+      --scale-first         when the color taking over is smaller: scale it to the serving color's
+                           size, wait until its pods are ready (--ready-timeout, 10m), then flip
   rollback RELEASE         all traffic back to the last known-good environment (an Argo Rollout:
                            abort, then undo the template to the stable revision)
   scale RELEASE COLOR N    resize blue's or green's Deployment to N replicas (a flip needs the
                            color taking over to be as big as the one serving); a color with traffic
                            is never scaled down
+      --after DURATION      wait first (30m, 1h): the idle color after a flip, scaled down once
+                           instant rollback is no longer wanted; nothing happens if it has traffic
+                           by then
 
 Argo Rollouts (the same requests as kubectl argo rollouts; the controller moves the traffic):
   promote RELEASE [--full] end the current pause or skip the current step; --full: all steps at once
@@ -78,10 +83,13 @@ Schema migrations (pgroll's file format, expand/contract, on PostgreSQL; no clus
                            file:line, why, and the expand/contract way to write it; exit 1 when
                            there are findings, 2 when a file cannot be read or parsed
       --assume-in-transaction  the tool that runs the files wraps each in a transaction
-  migration rehearse FILE  on a scratch copy of --database's schema (same server, dropped after):
+  migration rehearse FILE  on a scratch copy of the database's schema (same server, dropped after):
                            start, both versions read, rollback (must leave the schema as it was),
-                           start, complete — each step timed, with its lock retries
+                           start, complete — each step timed, with its lock retries; with
+                           --release, the route's database, and the rehearsal goes in its history
       --rows N              rows copied per table from the live database (0)
+      --soak DURATION       complete --release: the new version must have carried all traffic for
+                           this long, since the flip (15m; 0 to skip)
 
 RELEASE is a name, or NAMESPACE/NAME when the name exists in several namespaces.
 
@@ -132,6 +140,7 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
 {
     Invocation inv;
     QStringList positional;
+    QStringList seen; // options whose value was given, to refuse them where they mean nothing
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         const QString &arg = arguments[i];
         auto value = [&](const QString &flag) -> std::optional<QString> {
@@ -228,6 +237,24 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
                 *error = QStringLiteral("--rows \"%1\" is not a row count from 0 to 10000000").arg(Core::shown(*v));
                 return std::nullopt;
             }
+        } else if (arg == QLatin1String("--soak") || arg == QLatin1String("--after") ||
+                   arg == QLatin1String("--ready-timeout")) {
+            const auto v = value(arg);
+            if (!v) {
+                return std::nullopt;
+            }
+            const std::optional<int> seconds = Core::parseDuration(*v);
+            if (!seconds) {
+                *error = QStringLiteral("%1 \"%2\" is not a duration; write it as 30m, 90s, 1h or 1h30m")
+                             .arg(arg, Core::shown(*v));
+                return std::nullopt;
+            }
+            (arg == QLatin1String("--soak")    ? inv.soakSeconds
+             : arg == QLatin1String("--after") ? inv.afterSeconds
+                                               : inv.readyTimeoutSeconds) = *seconds;
+            seen << arg;
+        } else if (arg == QLatin1String("--scale-first")) {
+            inv.scaleFirst = true;
         } else if (arg == QLatin1String("--assume-in-transaction")) {
             inv.assumeInTransaction = true;
         } else if (arg == QLatin1String("-n") || arg == QLatin1String("--namespace")) {
@@ -309,10 +336,10 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             inv.migrationCommand = sub;
             inv.files = positional;
         } else if (sub == QLatin1String("rehearse")) {
-            if (positional.size() != 1 || inv.database.isEmpty()) {
-                *error = QStringLiteral("usage: curtainctl migration rehearse FILE --database CONNINFO [--rows N] "
-                                        "[--schema NAME] (a scratch copy of that database's schema is made on its "
-                                        "server, and dropped after)");
+            if (positional.size() != 1 || inv.database.isEmpty() == inv.release.isEmpty()) {
+                *error = QStringLiteral("usage: curtainctl migration rehearse FILE --release RELEASE | --database "
+                                        "CONNINFO [--rows N] [--schema NAME] (a scratch copy of that database's "
+                                        "schema is made on its server, and dropped after)");
                 return std::nullopt;
             }
             inv.command = Command::Migration;
@@ -419,6 +446,24 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
     }
     if (inv.revision != 0 && inv.action.kind != Core::ActionKind::Undo) {
         *error = QStringLiteral("--to-revision goes with undo only");
+        return std::nullopt;
+    }
+    const bool flip = inv.command == Command::Action && inv.action.kind == Core::ActionKind::Flip;
+    if (seen.contains(QStringLiteral("--soak")) &&
+        !(inv.command == Command::Migration && inv.migrationCommand == QLatin1String("complete"))) {
+        *error = QStringLiteral("--soak goes with migration complete --release only");
+        return std::nullopt;
+    }
+    if (seen.contains(QStringLiteral("--after")) && inv.command != Command::Scale) {
+        *error = QStringLiteral("--after goes with scale only");
+        return std::nullopt;
+    }
+    if ((inv.scaleFirst || seen.contains(QStringLiteral("--ready-timeout"))) && !flip) {
+        *error = QStringLiteral("--scale-first and --ready-timeout go with flip only");
+        return std::nullopt;
+    }
+    if (seen.contains(QStringLiteral("--ready-timeout")) && !inv.scaleFirst) {
+        *error = QStringLiteral("--ready-timeout goes with flip --scale-first");
         return std::nullopt;
     }
     if (const QString problem = nameError(inv); !problem.isEmpty()) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/action.h"
+#include "core/schemagate.h"
 
 #include <QString>
 #include <QStringList>
@@ -37,11 +38,16 @@ struct Invocation
     int lockTimeoutMs = 500;
     int batchSize = 1000;
     int batchDelayMs = 0;
-    bool assumeInTransaction = false; // migration lint: each file runs inside a transaction
-    int sampleRows = 0;               // migration rehearse: rows copied per table
-    // scale RELEASE COLOR REPLICAS
+    bool assumeInTransaction = false;                          // migration lint: each file runs inside a transaction
+    int sampleRows = 0;                                        // migration rehearse: rows copied per table
+    int soakSeconds = Core::SchemaRequest::defaultSoakSeconds; // migration complete --release: --soak
+    // scale RELEASE COLOR REPLICAS [--after DURATION]
     Core::Color scaleColor = Core::Color::Blue;
     int scaleReplicas = 0;
+    int afterSeconds = 0; // wait this long first (an idle color's delayed scale-down)
+    // flip RELEASE --scale-first [--ready-timeout DURATION]: grow the smaller color, flip when ready
+    bool scaleFirst = false;
+    int readyTimeoutSeconds = 600;
     bool showHelp = false;
     bool showVersion = false;
 };

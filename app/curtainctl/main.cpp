@@ -4,6 +4,8 @@
 #include "inspect.h"
 #include "migration.h"
 #include "output.h"
+#include "terminal.h"
+#include "windowsteps.h"
 
 #include "core/displaytext.h"
 #include "engine/clusterselection.h"
@@ -31,92 +33,14 @@
 #include <cstdio>
 
 using namespace Curtain;
+using Ctl::await;
+using Ctl::clusterWaitMs;
+using Ctl::report;
+using Ctl::writeErr;
+using Ctl::writeError;
+using Ctl::writeOut;
 
 namespace {
-
-// Output carries names and messages from the cluster and from files: no control character in
-// them reaches the terminal raw (tables and JSON keep their own line breaks).
-QString printableLines(const QString &text)
-{
-    QStringList lines = text.split(QLatin1Char('\n'));
-    for (QString &line : lines) {
-        line = Core::withoutControlCharacters(line);
-    }
-    return lines.join(QLatin1Char('\n'));
-}
-
-void writeOut(const QString &text)
-{
-    std::fputs(printableLines(text).toLocal8Bit().constData(), stdout);
-    std::fflush(stdout);
-}
-
-void writeErr(const QString &text)
-{
-    std::fputs(printableLines(text).toLocal8Bit().constData(), stderr);
-}
-
-// One message on one line, however long or strange its parts: the values in it are shortened
-// where they are put in; this bounds the whole.
-void writeError(const QString &message, const QString &prefix = QStringLiteral("curtainctl: "))
-{
-    writeErr(prefix + Core::shown(message, 4000) + QLatin1Char('\n'));
-}
-
-// Waits for a future on this (otherwise idle) thread, but never forever.
-template <typename T>
-Core::Result<T> await(QFuture<Core::Result<T>> future, int timeoutMs, const QString &what)
-{
-    QEventLoop loop;
-    QFutureWatcher<Core::Result<T>> watcher;
-    QObject::connect(&watcher, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    watcher.setFuture(future);
-    if (!future.isFinished()) {
-        loop.exec();
-    }
-    if (!future.isFinished() || future.resultCount() == 0) {
-        return Core::makeError(Core::ErrorKind::Timeout,
-                               QStringLiteral("%1 took longer than %2 s; the cluster may be overloaded or unreachable")
-                                   .arg(what)
-                                   .arg(timeoutMs / 1000));
-    }
-    return future.result();
-}
-
-// How long to wait on the cluster: 30 s, plus the time an exec plugin may take to give the
-// credential first, so that a hung plugin is reported as one, not as an overloaded cluster.
-int clusterWaitMs(const Engine::ReleaseEngine *engine)
-{
-    return 30'000 + (engine->cluster().execCredential ? Kube::Credentials::pluginTimeoutMs() : 0);
-}
-
-int exitCodeFor(const Core::Error &error)
-{
-    switch (error.kind) {
-    case Core::ErrorKind::Unreachable:
-    case Core::ErrorKind::Unauthorized:
-    case Core::ErrorKind::Timeout:
-        return Ctl::Unreachable;
-    case Core::ErrorKind::InvalidInput:
-        return Ctl::UsageError;
-    case Core::ErrorKind::NotConfirmed:
-        return Ctl::NotConfirmed;
-    case Core::ErrorKind::Server: // an overloaded or failing server is not the action's fault
-        return error.httpStatus >= 500 || error.httpStatus == 429 ? Ctl::Unreachable : Ctl::ActionFailed;
-    default:
-        return Ctl::ActionFailed;
-    }
-}
-
-int report(const Core::Error &error, Ctl::OutputFormat format)
-{
-    if (format == Ctl::OutputFormat::Json) {
-        writeOut(Ctl::errorJson(error));
-    }
-    writeError(error.message);
-    return exitCodeFor(error);
-}
 
 // The demo context: the built-in demo cluster, started in this process for as long as it is used.
 Engine::ClusterHostFactory builtinDemo()
@@ -352,77 +276,6 @@ int history(Engine::ReleaseEngine *engine, const Ctl::Invocation &invocation)
     return Ctl::Success;
 }
 
-// `migration … --release R`: the release's route names the database, and the steps go through the
-// engine's schema gate and into the release's history.
-int migrationOnRelease(Engine::ReleaseEngine *engine, const Ctl::Invocation &invocation)
-{
-    Core::Error error;
-    if (invocation.migrationCommand == QLatin1String("status")) {
-        Core::Result<QString> database = Core::makeError(Core::ErrorKind::NotFound, QString());
-        QMetaObject::invokeMethod(
-            engine,
-            [&] {
-                const Core::ReleaseSnapshot *found = engine->releaseOnThread(invocation.release, &error);
-                database =
-                    !found ? Core::Result<QString>(error)
-                    : found->database.isEmpty()
-                        ? Core::Result<QString>(Core::makeError(
-                              Core::ErrorKind::Refused, QStringLiteral("%1 names no database: annotate its route with "
-                                                                       "curtain.dev/database=SERVICE")
-                                                            .arg(found->name)))
-                        : Core::Result<QString>(found->database + QChar(0) + found->databaseSchema);
-            },
-            Qt::BlockingQueuedConnection);
-        if (!database.ok()) {
-            return report(database.error(), invocation.format);
-        }
-        Ctl::Invocation direct = invocation;
-        direct.database = database.value().section(QChar(0), 0, 0);
-        direct.schema = database.value().section(QChar(0), 1);
-        const auto done = Ctl::migration(direct, [](const QString &) {});
-        if (!done.ok()) {
-            return report(done.error(), invocation.format);
-        }
-        writeOut(done.value());
-        return Ctl::Success;
-    }
-    Core::SchemaRequest request;
-    request.release = invocation.release;
-    request.step = invocation.migrationCommand == QLatin1String("start")      ? Core::SchemaRequest::Expand
-                   : invocation.migrationCommand == QLatin1String("complete") ? Core::SchemaRequest::Contract
-                                                                              : Core::SchemaRequest::Abort;
-    if (request.step == Core::SchemaRequest::Expand) {
-        request.migrationFile = invocation.files.value(0);
-        const auto text = Kube::readConfigFile(request.migrationFile);
-        if (!text.ok()) {
-            return report(
-                Core::makeError(
-                    Core::ErrorKind::InvalidInput,
-                    QStringLiteral("the migration file %1 %2").arg(request.migrationFile, text.error().message)),
-                invocation.format);
-        }
-        request.migrationText = text.value();
-    }
-    QObject context;
-    QObject::connect(
-        engine, &Engine::ReleaseEngine::schemaProgress, &context,
-        [](const QString &, const QString &table, qint64 done, qint64 total) {
-            writeErr(QStringLiteral("backfill %1: %2 of %3 rows\n").arg(table).arg(done).arg(total));
-        },
-        Qt::QueuedConnection);
-    const auto result =
-        await(engine->migrate(request), std::numeric_limits<int>::max(), QStringLiteral("the migration"));
-    if (!result.ok()) {
-        return report(result.error(), invocation.format);
-    }
-    writeOut(invocation.format == Ctl::OutputFormat::Json
-                 ? QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("ok"), true},
-                                                               {QStringLiteral("summary"), result.value()}})
-                                         .toJson(QJsonDocument::Indented))
-                 : QStringLiteral("%1: %2\n").arg(invocation.release, result.value()));
-    return Ctl::Success;
-}
-
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
@@ -462,7 +315,8 @@ int main(int argc, char *argv[])
         writeOut(out);
         return code;
     }
-    if (invocation->command == Ctl::Command::Migration && invocation->migrationCommand == QLatin1String("rehearse")) {
+    if (invocation->command == Ctl::Command::Migration && invocation->migrationCommand == QLatin1String("rehearse") &&
+        invocation->release.isEmpty()) {
         QString out;
         const auto code =
             Ctl::migrationRehearse(*invocation, &out, [](const QString &line) { writeErr(line + QLatin1Char('\n')); });
@@ -525,16 +379,11 @@ int main(int argc, char *argv[])
         } else if (invocation->command == Ctl::Command::History) {
             code = history(engine, *invocation);
         } else if (invocation->command == Ctl::Command::Migration) {
-            code = migrationOnRelease(engine, *invocation);
+            code = Ctl::migrationOnRelease(engine, *invocation);
         } else if (invocation->command == Ctl::Command::Scale) {
-            const auto scaled =
-                await(engine->scale(invocation->release, invocation->scaleColor, invocation->scaleReplicas),
-                      clusterWaitMs(engine) + 15'000, QStringLiteral("scale"));
-            if (scaled.ok()) {
-                writeOut(scaled.value() + QLatin1Char('\n'));
-            } else {
-                code = report(scaled.error(), invocation->format);
-            }
+            code = Ctl::scaleColor(engine, *invocation);
+        } else if (invocation->scaleFirst) {
+            code = Ctl::flipWhenReady(engine, *invocation);
         } else if (invocation->command == Ctl::Command::Status) {
             // Resolve the name the same way actions do, so errors read the same.
             const Core::ReleaseSnapshot *found = nullptr;

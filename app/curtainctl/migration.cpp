@@ -270,13 +270,8 @@ int migrationLint(const Invocation &invocation, QString *out)
     return code;
 }
 
-Core::Result<int> migrationRehearse(const Invocation &invocation, QString *out,
-                                    const std::function<void(const QString &)> &progress)
+Db::RehearsalOptions rehearsalOptions(const Invocation &invocation)
 {
-    const auto file = Engine::loadMigrationFile(invocation.files.value(0));
-    if (!file.ok()) {
-        return file.error();
-    }
     Db::RehearsalOptions options;
     options.migrator.schema = invocation.schema;
     options.migrator.lockTimeoutMs = invocation.lockTimeoutMs;
@@ -284,11 +279,25 @@ Core::Result<int> migrationRehearse(const Invocation &invocation, QString *out,
     options.migrator.batchDelayMs = invocation.batchDelayMs;
     options.migrator.actor = localActor() + QStringLiteral(" (rehearsal)");
     options.sampleRows = invocation.sampleRows;
-    const auto report = Db::rehearse(invocation.database, file.value(), options, progress);
+    return options;
+}
+
+Core::Result<int> migrationRehearse(const Invocation &invocation, QString *out,
+                                    const std::function<void(const QString &)> &progress)
+{
+    const auto file = Engine::loadMigrationFile(invocation.files.value(0));
+    if (!file.ok()) {
+        return file.error();
+    }
+    const auto report = Db::rehearse(invocation.database, file.value(), rehearsalOptions(invocation), progress);
     if (!report.ok()) {
         return report.error();
     }
-    const Db::RehearsalReport &r = report.value();
+    return rehearsalOutput(invocation, file.value().name, report.value(), out);
+}
+
+int rehearsalOutput(const Invocation &invocation, const QString &migration, const Db::RehearsalReport &r, QString *out)
+{
     if (invocation.format == OutputFormat::Json) {
         QJsonArray steps;
         for (const Db::RehearsalStep &step : r.steps) {
@@ -298,15 +307,15 @@ Core::Result<int> migrationRehearse(const Invocation &invocation, QString *out,
                                      {QStringLiteral("lockRetries"), step.lockRetries},
                                      {QStringLiteral("detail"), step.detail}});
         }
-        *out = QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("migration"), file.value().name},
+        *out = QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("migration"), migration},
                                                            {QStringLiteral("scratchDatabase"), r.scratchDatabase},
                                                            {QStringLiteral("ok"), r.ok()},
                                                            {QStringLiteral("steps"), steps}})
                                      .toJson(QJsonDocument::Indented));
         return r.ok() ? int(Success) : int(ActionFailed);
     }
-    QString text = QStringLiteral("Rehearsal of %1 on a scratch copy (%2, dropped after):\n")
-                       .arg(file.value().name, r.scratchDatabase);
+    QString text =
+        QStringLiteral("Rehearsal of %1 on a scratch copy (%2, dropped after):\n").arg(migration, r.scratchDatabase);
     for (const Db::RehearsalStep &step : r.steps) {
         text += QStringLiteral("  %1 %2 %3 ms, %4 lock retries: %5\n")
                     .arg(step.ok ? QStringLiteral("✓") : QStringLiteral("✗"), step.name.leftJustified(14))

@@ -1,5 +1,6 @@
 #include "output.h"
 
+#include "core/capacity.h"
 #include "core/displaytext.h"
 #include "core/rolloutcontrol.h"
 #include "inspect.h"
@@ -77,6 +78,17 @@ json snapshotJson(const Core::ReleaseSnapshot &r)
     }
     if (!r.problem.isEmpty()) {
         j["problem"] = s(r.problem);
+    }
+    j["switchedAt"] = r.switchedAt.isValid() ? json(s(r.switchedAt.toUTC().toString(Qt::ISODate))) : json(nullptr);
+    if (const std::optional<Core::IdleWindow> idle = Core::idleWindow(r)) {
+        j["idle"] = {
+            {"color", s(Core::colorName(idle->color))},
+            {"version", s(idle->version)},
+            {"replicas", idle->replicas},
+            {"ready", idle->ready},
+            {"cpuRequested", idle->cpu},
+            {"memoryRequestedBytes", idle->memory},
+            {"since", idle->since.isValid() ? json(s(idle->since.toUTC().toString(Qt::ISODate))) : json(nullptr)}};
     }
     return j;
 }
@@ -205,6 +217,12 @@ QString releaseStatusText(const Core::ReleaseSnapshot &r)
                      env.present ? env.rolloutMessage : QStringLiteral("no Deployment")});
     }
     out += table(rows);
+    if (const std::optional<Core::IdleWindow> idle = Core::idleWindow(r)) {
+        out += QStringLiteral("\nIdle:      %1.\n           It ends when you scale it down: curtainctl scale %2 %3 0 "
+                              "--after 30m\n")
+                   .arg(Core::idleWindowText(*idle, QDateTime::currentDateTimeUtc()), r.key().toString(),
+                        Core::colorName(idle->color));
+    }
     out += QLatin1Char('\n');
     auto line = [](const QString &name, const Core::Capability &c) {
         return QStringLiteral("  %1 %2\n")

@@ -12,6 +12,9 @@ inline const QString releaseLabel = QStringLiteral("curtain.dev/release");
 inline const QString colorLabel = QStringLiteral("curtain.dev/color");
 inline const QString stableAnnotation = QStringLiteral("curtain.dev/stable-color");
 inline const QString previousAnnotation = QStringLiteral("curtain.dev/previous-color");
+// When the serving color took all traffic (RFC 3339, UTC), written with the flip, promote or rollback
+// that did it and removed while traffic is split: how long the idle color has waited, and the soak.
+inline const QString switchedAtAnnotation = QStringLiteral("curtain.dev/switched-at");
 inline const QString planAnnotation = QStringLiteral("curtain.dev/plan");                  // the saved plan
 inline const QString planProgressAnnotation = QStringLiteral("curtain.dev/plan-progress"); // where it is
 // Istio: which DestinationRule subset is each color (when the subsets are not named blue/green).

@@ -1,6 +1,7 @@
 #include "adapters/environmentreader.h"
 
 #include "adapters/conventions.h"
+#include "core/quantity.h"
 #include "core/schemagate.h"
 #include "kube/apinames.h"
 
@@ -47,6 +48,21 @@ QString schemaVersionOf(const Reader &deployment)
         }
     }
     return {};
+}
+
+// What one pod of the template requests: the sum over its containers (init containers run before,
+// not beside them, so they do not add to what a running pod holds).
+std::pair<double, double> podRequestsOf(const Reader &deployment)
+{
+    double cpu = 0;
+    double memory = 0;
+    for (const Reader &container :
+         deployment.field("spec").field("template").field("spec").field("containers").items()) {
+        const Reader requests = container.field("resources").field("requests");
+        cpu += Core::parseQuantity(requests.field("cpu").scalarText()).value_or(0);
+        memory += Core::parseQuantity(requests.field("memory").scalarText()).value_or(0);
+    }
+    return {cpu, memory};
 }
 
 std::pair<QString, bool> rolloutStatus(const Reader &deployment)
@@ -107,6 +123,7 @@ Core::Environment readEnvironment(const ClusterView &view, const QString &namesp
         env.readyReplicas = int(reader.field("status").field("readyReplicas").integer(0, 0, INT_MAX));
         std::tie(env.rolloutMessage, env.rolloutComplete) = rolloutStatus(reader);
         env.schemaVersion = schemaVersionOf(reader);
+        std::tie(env.podCpuRequest, env.podMemoryRequest) = podRequestsOf(reader);
         if (!reader.ok() && problem && problem->isEmpty()) {
             *problem = QStringLiteral("Deployment %1/%2: %3").arg(namespaceName, env.deployment, reader.problem());
         }

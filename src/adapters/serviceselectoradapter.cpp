@@ -81,6 +81,10 @@ Core::Result<RoutePatch> ServiceSelectorAdapter::doWrite(const Kube::Reader &rea
     patch["metadata"]["annotations"][Conventions::stableAnnotation.toStdString()] = color.toStdString();
     const Json previous = target.previous ? Json(Core::colorName(*target.previous).toStdString()) : Json(nullptr);
     patch["metadata"]["annotations"][Conventions::previousAnnotation.toStdString()] = previous;
+    if (target.switchedAt.isValid()) {
+        const std::string key = Conventions::switchedAtAnnotation.toStdString();
+        patch["metadata"]["annotations"][key] = target.switchedAt.toUTC().toString(Qt::ISODate).toStdString();
+    }
     patch["spec"]["selector"][Conventions::colorLabel.toStdString()] = color.toStdString();
     return RoutePatch{objectPath(route), Kube::PatchType::Merge, QByteArray::fromStdString(patch.dump())};
 }

@@ -75,6 +75,15 @@ std::string annotationPointer(const QString &key)
     return "/metadata/annotations/" + escaped.toStdString();
 }
 
+namespace {
+
+std::string switchedAtText(const Core::TargetState &target)
+{
+    return target.switchedAt.toUTC().toString(Qt::ISODate).toStdString();
+}
+
+} // namespace
+
 void appendRoleOperations(Json &ops, const Json &route, const Core::TargetState &target)
 {
     const std::string stable = Core::colorName(target.stable).toStdString();
@@ -85,6 +94,9 @@ void appendRoleOperations(Json &ops, const Json &route, const Core::TargetState 
         if (target.previous) {
             annotations[Conventions::previousAnnotation.toStdString()] =
                 Core::colorName(*target.previous).toStdString();
+        }
+        if (target.switchedAt.isValid()) {
+            annotations[Conventions::switchedAtAnnotation.toStdString()] = switchedAtText(target);
         }
         ops.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", annotations}});
         return;
@@ -97,6 +109,13 @@ void appendRoleOperations(Json &ops, const Json &route, const Core::TargetState 
     } else if (hasPrevious) {
         ops.push_back({{"op", "remove"}, {"path", annotationPointer(Conventions::previousAnnotation)}});
     }
+    if (target.switchedAt.isValid()) {
+        ops.push_back({{"op", "add"},
+                       {"path", annotationPointer(Conventions::switchedAtAnnotation)},
+                       {"value", switchedAtText(target)}});
+    } else if (!target.isWhole() && !Kube::annotation(route, Conventions::switchedAtAnnotation).isEmpty()) {
+        ops.push_back({{"op", "remove"}, {"path", annotationPointer(Conventions::switchedAtAnnotation)}});
+    }
 }
 
 Json roleAnnotations(const Json &route, const Core::TargetState &target)
@@ -106,6 +125,11 @@ Json roleAnnotations(const Json &route, const Core::TargetState &target)
         annotations[Conventions::previousAnnotation.toStdString()] = Core::colorName(*target.previous).toStdString();
     } else if (!Kube::annotation(route, Conventions::previousAnnotation).isEmpty()) {
         annotations[Conventions::previousAnnotation.toStdString()] = nullptr;
+    }
+    if (target.switchedAt.isValid()) {
+        annotations[Conventions::switchedAtAnnotation.toStdString()] = switchedAtText(target);
+    } else if (!target.isWhole() && !Kube::annotation(route, Conventions::switchedAtAnnotation).isEmpty()) {
+        annotations[Conventions::switchedAtAnnotation.toStdString()] = nullptr;
     }
     return annotations;
 }

@@ -74,7 +74,7 @@ Result<int> parseWeight(const QString &text)
 
 TargetState currentState(const ReleaseSnapshot &release)
 {
-    return TargetState{release.blue.trafficPercent, release.green.trafficPercent, release.stable, release.previous};
+    return TargetState{release.blue.trafficPercent, release.green.trafficPercent, release.stable, release.previous, {}};
 }
 
 namespace {
@@ -122,7 +122,8 @@ std::optional<Error> requireCapacity(const ReleaseSnapshot &release)
         ErrorKind::Refused,
         QStringLiteral("cannot flip %1: %2 (%3) has %4 ready %5, and %6 (%7) carries all traffic on %8; "
                        "scale %2 to %8 first — curtainctl scale %1 %2 %8 (or kubectl scale deployment %9 "
-                       "--replicas=%8%10) — and flip when they are ready")
+                       "--replicas=%8%10) — and flip when they are ready; or both in one step: curtainctl flip %1 "
+                       "--scale-first")
             .arg(release.name, colorName(target), to.version)
             .arg(to.readyReplicas)
             .arg(to.readyReplicas == 1 ? QStringLiteral("replica") : QStringLiteral("replicas"))

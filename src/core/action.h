@@ -53,9 +53,19 @@ struct TargetState
     int greenWeight = 0;
     Color stable = Color::Blue;
     std::optional<Color> previous;
+    // Set by the engine when this write gives all traffic to a color that did not have it: written as
+    // curtain.dev/switched-at, the start of the idle color's window and of the soak before a contract.
+    // Not part of where the route ends up (==): a time is not a state to compare.
+    QDateTime switchedAt;
 
     int weight(Color color) const { return color == Color::Blue ? blueWeight : greenWeight; }
-    bool operator==(const TargetState &) const = default;
+    // True when everything goes to one color.
+    bool isWhole() const { return blueWeight == 0 || greenWeight == 0; }
+    bool operator==(const TargetState &other) const
+    {
+        return blueWeight == other.blueWeight && greenWeight == other.greenWeight && stable == other.stable &&
+               previous == other.previous;
+    }
 };
 
 struct ActionOutcome

@@ -1,5 +1,8 @@
 #include "core/capacity.h"
 
+#include "core/quantity.h"
+#include "core/schemagate.h"
+
 namespace Curtain::Core {
 
 std::optional<CapacityShortfall> flipShortfall(const ReleaseSnapshot &release)
@@ -13,6 +16,48 @@ std::optional<CapacityShortfall> flipShortfall(const ReleaseSnapshot &release)
         return std::nullopt;
     }
     return CapacityShortfall{target, ready, serving, needed};
+}
+
+std::optional<IdleWindow> idleWindow(const ReleaseSnapshot &release)
+{
+    if (release.routeKind == RouteKind::ArgoRollout || !release.previous || !release.problem.isEmpty()) {
+        return std::nullopt;
+    }
+    const Environment &idle = release.environment(*release.previous);
+    if (!idle.present || idle.trafficPercent != 0 || idle.desiredReplicas == 0) {
+        return std::nullopt;
+    }
+    return IdleWindow{*release.previous,
+                      idle.version,
+                      idle.desiredReplicas,
+                      idle.readyReplicas,
+                      idle.podCpuRequest * idle.desiredReplicas,
+                      idle.podMemoryRequest * idle.desiredReplicas,
+                      release.switchedAt};
+}
+
+QString idleWindowText(const IdleWindow &window, const QDateTime &now)
+{
+    const QString since = window.since.isValid()
+                              ? QStringLiteral("since %1 (%2)")
+                                    .arg(window.since.toLocalTime().toString(QStringLiteral("HH:mm")),
+                                         durationText(window.since.secsTo(now)))
+                              : QStringLiteral("since a flip made outside Curtain");
+    QString reserve;
+    if (window.cpu > 0 || window.memory > 0) {
+        QStringList parts;
+        if (window.cpu > 0) {
+            parts << cpuText(window.cpu);
+        }
+        if (window.memory > 0) {
+            parts << memoryText(window.memory);
+        }
+        reserve = QStringLiteral(" reserving %1").arg(parts.join(QStringLiteral(" and ")));
+    }
+    return QStringLiteral("%1 (%2) idle %3: %4 %5%6; Rollback to it is instant while they run")
+        .arg(colorName(window.color), window.version, since)
+        .arg(window.replicas)
+        .arg(window.replicas == 1 ? QStringLiteral("pod") : QStringLiteral("pods"), reserve);
 }
 
 } // namespace Curtain::Core

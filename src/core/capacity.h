@@ -2,6 +2,8 @@
 
 #include "core/release.h"
 
+#include <QDateTime>
+
 #include <optional>
 
 namespace Curtain::Core {
@@ -17,5 +19,26 @@ struct CapacityShortfall
 
 // What stands between this release and a flip, capacity-wise; nothing when the target is big enough.
 std::optional<CapacityShortfall> flipShortfall(const ReleaseSnapshot &release);
+
+// After a flip or promote, the color that served before keeps running, serving nothing: Rollback to
+// it is instant for as long as it does, and it costs what its pods reserve.
+struct IdleWindow
+{
+    Color color; // the idle color (the release's previous one)
+    QString version;
+    int replicas = 0; // desired
+    int ready = 0;
+    double cpu = 0;    // cores requested by all its pods
+    double memory = 0; // bytes requested by all its pods
+    QDateTime since;   // when it stopped serving (curtain.dev/switched-at); invalid when unknown
+};
+
+// The release's idle color, or nothing (no flip recorded, the color has traffic or no pods, or an
+// Argo Rollout, whose controller keeps its own scaleDownDelaySeconds).
+std::optional<IdleWindow> idleWindow(const ReleaseSnapshot &release);
+
+// "blue (v1.4.2) idle since 12:04 (43 min): 4 pods reserve 1 CPU and 1 GiB; Rollback to it is instant
+// while they run"
+QString idleWindowText(const IdleWindow &window, const QDateTime &now);
 
 } // namespace Curtain::Core

@@ -66,6 +66,10 @@ struct Environment
     // The database schema version its pods use (curtain.dev/schema-version, else the search_path in
     // PGOPTIONS); empty when it declares none.
     QString schemaVersion;
+    // What one pod requests (the sum over its containers' resources.requests): cores and bytes, 0
+    // when none is declared. Times the replicas, what this color costs while it waits idle.
+    double podCpuRequest = 0;
+    double podMemoryRequest = 0;
 };
 
 // Why an action is or is not possible right now; the UI shows the reason on a disabled control.
@@ -132,14 +136,16 @@ struct ReleaseSnapshot
     Environment blue;
     Environment green;
     Color stable = Color::Blue;
-    std::optional<Color> previous;            // the color that served before the last flip or promote
-    QString problem;                          // set when the route cannot be read as a release (and actions are off)
-    QString plan;                             // the release's saved plan as written on the route (JSON), if any
-    std::optional<Plan> savedPlan;            // the same, parsed; nullopt when absent or not a valid plan
-    std::optional<PlanProgress> planProgress; // where a plan is, as its driver last wrote it on the route
-    QString planDriver;                       // who drives a running plan; empty when none runs
-    std::optional<RolloutStatus> rollout;     // Argo Rollouts only: the status as its kubectl plugin shows it
-    QString database;                         // curtain.dev/database on the route: the schema gate's database
+    std::optional<Color> previous; // the color that served before the last flip or promote
+    QDateTime
+        switchedAt;  // since when the serving color has had all traffic (curtain.dev/switched-at); invalid: unknown
+    QString problem; // set when the route cannot be read as a release (and actions are off)
+    QString plan;    // the release's saved plan as written on the route (JSON), if any
+    std::optional<Plan> savedPlan;                     // the same, parsed; nullopt when absent or not a valid plan
+    std::optional<PlanProgress> planProgress;          // where a plan is, as its driver last wrote it on the route
+    QString planDriver;                                // who drives a running plan; empty when none runs
+    std::optional<RolloutStatus> rollout;              // Argo Rollouts only: the status as its kubectl plugin shows it
+    QString database;                                  // curtain.dev/database on the route: the schema gate's database
     QString databaseSchema = QStringLiteral("public"); // curtain.dev/database-schema: its tables' schema
     std::optional<DatabaseState> databaseState;        // the engine's last reading of it
     QString migrationsDirectory; // curtain.dev/migrations: where its migration files are (Expand starts there)

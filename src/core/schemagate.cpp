@@ -138,7 +138,59 @@ std::optional<Error> schemaGate(const ReleaseSnapshot &release, int kind, const 
     return std::nullopt;
 }
 
-std::optional<Error> contractGate(const ReleaseSnapshot &release)
+QString durationText(qint64 seconds)
+{
+    if (seconds < 60) {
+        return QStringLiteral("%1 s").arg(std::max<qint64>(seconds, 0));
+    }
+    const qint64 minutes = seconds / 60;
+    if (minutes < 60) {
+        return QStringLiteral("%1 min").arg(minutes);
+    }
+    return QStringLiteral("%1 h %2 min").arg(minutes / 60).arg(minutes % 60, 2, 10, QLatin1Char('0'));
+}
+
+namespace {
+
+// The soak: the new version carries everything, alone, for a while before the old one goes for good.
+std::optional<Error> soakRefusal(const ReleaseSnapshot &release, const DatabaseState &state, int soakSeconds,
+                                 const QDateTime &now)
+{
+    if (soakSeconds <= 0) {
+        return std::nullopt;
+    }
+    for (Color color : {Color::Blue, Color::Green}) {
+        const Environment &env = release.environment(color);
+        if (env.schemaVersion != state.newVersion || env.trafficPercent != 100) {
+            continue;
+        }
+        const QString soak = durationText(soakSeconds);
+        if (!release.switchedAt.isValid()) {
+            return makeError(ErrorKind::Refused,
+                             QStringLiteral("cannot contract %1 yet: Curtain cannot tell since when %2 (%3) has "
+                                            "carried all traffic — it was switched outside Curtain, and the route "
+                                            "has no curtain.dev/switched-at. Contract with a soak of 0 if you have "
+                                            "watched it for the %4 soak.")
+                                 .arg(state.migration, colorName(color), env.version, soak));
+        }
+        const qint64 served = release.switchedAt.secsTo(now);
+        if (served < soakSeconds) {
+            const QDateTime from = release.switchedAt.addSecs(soakSeconds);
+            return makeError(ErrorKind::Refused,
+                             QStringLiteral("cannot contract %1 yet: %2 (%3) has carried all traffic for %4 of the "
+                                            "%5 soak (since %6); contract from %7 — until then Rollback stays "
+                                            "instant")
+                                 .arg(state.migration, colorName(color), env.version, durationText(served), soak,
+                                      release.switchedAt.toLocalTime().toString(QStringLiteral("HH:mm")),
+                                      from.toLocalTime().toString(QStringLiteral("HH:mm"))));
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<Error> contractGate(const ReleaseSnapshot &release, int soakSeconds, const QDateTime &now)
 {
     const std::optional<DatabaseState> &state = release.databaseState;
     if (!state || !state->read) {
@@ -150,6 +202,9 @@ std::optional<Error> contractGate(const ReleaseSnapshot &release)
         return makeError(ErrorKind::Refused, QStringLiteral("nothing to contract: no migration is in progress on "
                                                             "database %1")
                                                  .arg(databaseLabel(release.database)));
+    }
+    if (auto soaking = soakRefusal(release, *state, soakSeconds, now)) {
+        return soaking;
     }
     if (auto undeclared =
             undeclaredInUse(release, QStringLiteral("contract %1").arg(state->migration), state->oldVersion)) {

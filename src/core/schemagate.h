@@ -20,6 +20,8 @@ struct SchemaRequest
     QString release;
     QByteArray migrationText; // Expand: the migration file (YAML or JSON)
     QString migrationFile;    // Expand: its path, which names it in errors and, without a name, the migration
+    int soakSeconds = defaultSoakSeconds; // Contract: how long the new version must have had all traffic
+    static constexpr int defaultSoakSeconds = 15 * 60;
 };
 QString schemaStepName(SchemaRequest::Step step); // expand, contract, abort
 
@@ -29,9 +31,14 @@ QString schemaStepName(SchemaRequest::Step step); // expand, contract, abort
 // shown to break anything, and it must always work when it can).
 std::optional<Error> schemaGate(const ReleaseSnapshot &release, int kind, const TargetState &target);
 
-// Contract (complete) drops the old version: refused while a color that uses it has traffic or
-// ready pods, naming them and the next step.
-std::optional<Error> contractGate(const ReleaseSnapshot &release);
+// Contract (complete) drops the old version, and with it the instant rollback: refused until the
+// color on the new version has carried all traffic for `soakSeconds` (since the route's
+// curtain.dev/switched-at; 0 skips the soak), and while a color that uses the old version has
+// traffic or ready pods — naming them, when the soak ends, and the next step.
+std::optional<Error> contractGate(const ReleaseSnapshot &release, int soakSeconds, const QDateTime &now);
+
+// "4 min", "1 h 05 min", "40 s": a duration as the console says it.
+QString durationText(qint64 seconds);
 
 // Abort (roll back the migration) drops the new version: refused while a color that uses it has
 // traffic or ready pods.

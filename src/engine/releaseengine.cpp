@@ -82,6 +82,12 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
 
 ReleaseEngine::~ReleaseEngine()
 {
+    for (const QString &key : m_pendingFlips.keys()) {
+        endPendingFlip(key, Core::makeError(ErrorKind::Cancelled,
+                                            QStringLiteral("%1 was not flipped: the console closed while the flip "
+                                                           "waited")
+                                                .arg(key)));
+    }
     for (const std::shared_ptr<std::atomic_bool> &stop : std::as_const(m_schemaStops)) {
         stop->store(true); // a backfill stops at its next batch; the migration stays started
     }
@@ -252,6 +258,7 @@ void ReleaseEngine::rebuild()
     }
     watchForLapsedDrivers();
     Q_EMIT releasesChanged(m_releases);
+    checkPendingFlips();
 }
 
 // A plan's driver holds the release while its heartbeat is younger than 30 s. Nothing on the route

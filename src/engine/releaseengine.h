@@ -11,6 +11,7 @@
 #include "core/pods.h"
 #include "core/release.h"
 #include "core/schemagate.h"
+#include "db/rehearsal.h"
 #include "engine/connectionstate.h"
 #include "engine/planrunner.h"
 #include "engine/releaseaccess.h"
@@ -92,9 +93,24 @@ public:
     // (refused while one on the new version has). Runs off this thread; recorded in the history.
     // Thread-safe; backfill progress arrives through schemaProgress.
     QFuture<Core::Result<QString>> migrate(const Core::SchemaRequest &request);
+    // Rehearses a migration on a scratch copy of the release's database (Db::rehearse, off this
+    // thread; `progress` is called there) and records the result in the release's history
+    // (SchemaRehearsed, passed or failed). Thread-safe.
+    QFuture<Core::Result<Db::RehearsalReport>> rehearse(const QString &release, const Db::Migration &migration,
+                                                        Db::RehearsalOptions options,
+                                                        std::function<void(const QString &)> progress);
     // Resizes one color's Deployment (its /scale subresource): the way out of a flip refused for
     // capacity. Refused for the color that carries traffic when it would shrink. Thread-safe.
     QFuture<Core::Result<QString>> scale(const QString &release, Core::Color color, int replicas);
+    // Flip, after growing the color that takes over when it is smaller than the one serving: scales
+    // it to the serving color's ready replicas (as scale()), waits until that many are ready
+    // (progress through flipWaiting), then flips through the usual pipeline — the gate, the route
+    // version `expectedResourceVersion` (the one the user confirmed; empty: any), the read-back.
+    // Without a shortfall it flips at once. The wait ends, with nothing flipped, after `timeoutMs`,
+    // on cancelFlipWhenReady, or when someone else moves the traffic meanwhile. Thread-safe.
+    QFuture<Core::Result<Core::ActionOutcome>> flipWhenReady(const QString &release,
+                                                             const QString &expectedResourceVersion, int timeoutMs);
+    void cancelFlipWhenReady(const QString &release); // thread-safe
     // Stops the release's running schema step at its next backfill batch; the migration stays started
     // (Contract runs the rest of the backfill, Abort drops it). Thread-safe.
     void stopSchemaStep(const QString &release);
@@ -129,6 +145,8 @@ Q_SIGNALS:
     void metricsFailed(const QString &release, const QString &message);
     void logText(quint64 id, const QString &text);
     void logEnded(quint64 id, const QString &error); // empty: the server ended the stream
+    // A flip waits for the color taking over: `ready` of `needed` replicas so far.
+    void flipWaiting(const QString &release, Curtain::Core::Color color, int ready, int needed);
     void planUpdated(const QString &release, const Curtain::Core::PlanProgress &progress,
                      const Curtain::Core::Judgement &judgement);
 
@@ -177,6 +195,22 @@ private:
     QHash<QString, std::shared_ptr<std::atomic_bool>> m_schemaStops; // release → its running step's stop
     QList<QFuture<Core::Result<QString>>> m_schemaRuns;
     QHash<quint64, quint64> m_logStreams; // followLog id → the client's stream
+    // Flips waiting for the color taking over to be ready, by release key.
+    struct PendingFlip
+    {
+        quint64 id = 0;
+        Core::Color serving = Core::Color::Blue;
+        int needed = 0;
+        int lastReady = -1;
+        QString expectedResourceVersion;
+        std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise;
+    };
+    QHash<QString, PendingFlip> m_pendingFlips;
+    quint64 m_nextPendingFlip = 1;
+    void flipWhenReadyOnThread(const QString &release, const QString &expectedResourceVersion, int timeoutMs,
+                               std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise);
+    void checkPendingFlips();
+    void endPendingFlip(const QString &key, const Core::Error &why);
 };
 
 } // namespace Curtain::Engine

@@ -9,6 +9,7 @@
 #include "core/futures.h"
 #include "db/connection.h"
 #include "db/migrator.h"
+#include "db/rehearsal.h"
 
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -111,10 +112,11 @@ QFuture<Result<QString>> ReleaseEngine::migrate(const SchemaRequest &request)
             if (!now) {
                 return finish(missing);
             }
-            const std::optional<Core::Error> refused = request.step == SchemaRequest::Contract
-                                                           ? Core::contractGate(*now)
-                                                       : request.step == SchemaRequest::Abort ? Core::abortGate(*now)
-                                                                                              : std::nullopt;
+            const std::optional<Core::Error> refused =
+                request.step == SchemaRequest::Contract
+                    ? Core::contractGate(*now, request.soakSeconds, QDateTime::currentDateTimeUtc())
+                : request.step == SchemaRequest::Abort ? Core::abortGate(*now)
+                                                       : std::nullopt;
             if (refused) {
                 m_auditor->recordMigration(*now, QStringLiteral("SchemaRefused"), QStringLiteral("refused"),
                                            refused->message);
@@ -162,6 +164,59 @@ QFuture<Result<QString>> ReleaseEngine::migrate(const SchemaRequest &request)
                     });
                 });
         });
+    });
+    return future;
+}
+
+QFuture<Result<Db::RehearsalReport>> ReleaseEngine::rehearse(const QString &release, const Db::Migration &migration,
+                                                             Db::RehearsalOptions options,
+                                                             std::function<void(const QString &)> progress)
+{
+    auto promise = std::make_shared<QPromise<Result<Db::RehearsalReport>>>();
+    promise->start();
+    QFuture<Result<Db::RehearsalReport>> future = promise->future();
+    QMetaObject::invokeMethod(this, [this, release, migration, options, progress, promise]() mutable {
+        const auto finish = [promise](const Result<Db::RehearsalReport> &result) {
+            promise->addResult(result);
+            promise->finish();
+        };
+        Core::Error error;
+        const Core::ReleaseSnapshot *found = findRelease(release, &error);
+        if (!found) {
+            return finish(error);
+        }
+        if (found->database.isEmpty()) {
+            return finish(Core::makeError(ErrorKind::Refused,
+                                          QStringLiteral("%1 names no database: annotate its route with "
+                                                         "curtain.dev/database=SERVICE, or rehearse with --database")
+                                              .arg(found->name)));
+        }
+        options.migrator.schema = found->databaseSchema;
+        options.migrator.actor = m_auditor->actor() + QStringLiteral(" (rehearsal)");
+        const Core::ReleaseSnapshot snapshot = *found;
+        const QString conninfo = found->database;
+        Core::onFinished(
+            QtConcurrent::run([conninfo, migration, options, progress] {
+                return Db::rehearse(conninfo, migration, options, progress);
+            }),
+            this, [this, snapshot, migration, finish](const Result<Db::RehearsalReport> &report) {
+                QStringList steps;
+                if (report.ok()) {
+                    for (const Db::RehearsalStep &step : report.value().steps) {
+                        steps << QStringLiteral("%1 %2 %3 ms")
+                                     .arg(step.ok ? QStringLiteral("✓") : QStringLiteral("✗"), step.name)
+                                     .arg(step.ms);
+                    }
+                }
+                const bool passed = report.ok() && report.value().ok();
+                m_auditor->recordChange(
+                    snapshot, QStringLiteral("SchemaRehearsed"),
+                    passed ? QStringLiteral("passed") : QStringLiteral("failed"),
+                    report.ok() ? QStringLiteral("rehearsal of %1 on a scratch copy: %2")
+                                      .arg(migration.name, steps.join(QStringLiteral(", ")))
+                                : QStringLiteral("rehearsal of %1: %2").arg(migration.name, report.error().message));
+                finish(report);
+            });
     });
     return future;
 }

@@ -88,6 +88,10 @@ void RouteAction::start()
         return finish(ActionOutcome{m_request, m_before, m_before,
                                     QStringLiteral("%1: already there, nothing to change").arg(m_before.name)});
     }
+    if (m_target.isWhole() &&
+        m_target.weight(m_target.stable) != m_before.environment(m_target.stable).trafficPercent) {
+        m_target.switchedAt = QDateTime::currentDateTimeUtc(); // the serving color's window starts with this write
+    }
     write(route.value());
 }
 

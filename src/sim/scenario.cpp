@@ -110,6 +110,8 @@ json deployment(const std::string &ns, const std::string &release, const std::st
                  {{"containers",
                    {{{"name", release},
                      {"image", "registry.demo.local/" + release + ":" + version},
+                     // What each pod reserves on its node: what an idle color costs while it waits.
+                     {"resources", {{"requests", {{"cpu", "250m"}, {"memory", "256Mi"}}}}},
                      {"ports", {{{"name", "http"}, {"containerPort", 8080}, {"protocol", "TCP"}}}}}}}}}}}}}};
 }
 

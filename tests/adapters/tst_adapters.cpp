@@ -104,7 +104,7 @@ private Q_SLOTS:
     void servicePatch_isAMergePatchGuardedByResourceVersion()
     {
         const auto patch = Adapters::ServiceSelectorAdapter().write(object("Service", "web"), m_view,
-                                                                    {100, 0, Core::Color::Blue, std::nullopt});
+                                                                    {100, 0, Core::Color::Blue, std::nullopt, {}});
         QVERIFY(patch.ok());
         QCOMPARE(patch.value().type, Kube::PatchType::Merge);
         QCOMPARE(patch.value().path, QStringLiteral("/api/v1/namespaces/shop/services/web"));
@@ -121,14 +121,15 @@ private Q_SLOTS:
     void servicePatch_refusesASplit()
     {
         const auto patch = Adapters::ServiceSelectorAdapter().write(object("Service", "web"), m_view,
-                                                                    {50, 50, Core::Color::Blue, std::nullopt});
+                                                                    {50, 50, Core::Color::Blue, std::nullopt, {}});
         QVERIFY(!patch.ok());
     }
 
     void httpRoutePatch_testsEveryBackendAndKeepsTheRestOfTheRule()
     {
         const Json &route = object("HTTPRoute", "search");
-        const auto patch = Adapters::HttpRouteAdapter().write(route, m_view, {75, 25, Core::Color::Blue, std::nullopt});
+        const auto patch =
+            Adapters::HttpRouteAdapter().write(route, m_view, {75, 25, Core::Color::Blue, std::nullopt, {}});
         QVERIFY(patch.ok());
         QCOMPARE(patch.value().type, Kube::PatchType::Json);
         const Json ops = Json::parse(patch.value().body.toStdString());
@@ -150,7 +151,7 @@ private Q_SLOTS:
     {
         Json moved = object("HTTPRoute", "search");
         const auto patch =
-            Adapters::HttpRouteAdapter().write(moved, m_view, {0, 100, Core::Color::Green, Core::Color::Blue});
+            Adapters::HttpRouteAdapter().write(moved, m_view, {0, 100, Core::Color::Green, Core::Color::Blue, {}});
         QVERIFY(patch.ok());
         std::swap(moved["spec"]["rules"][0]["backendRefs"][0], moved["spec"]["rules"][0]["backendRefs"][1]);
         QVERIFY_THROWS_EXCEPTION(Json::exception, moved.patch(Json::parse(patch.value().body.toStdString())));
@@ -159,7 +160,7 @@ private Q_SLOTS:
     void httpRoutePatch_neverWritesAllZero()
     {
         const auto patch = Adapters::HttpRouteAdapter().write(object("HTTPRoute", "search"), m_view,
-                                                              {0, 0, Core::Color::Blue, std::nullopt});
+                                                              {0, 0, Core::Color::Blue, std::nullopt, {}});
         QVERIFY(!patch.ok());
     }
 };

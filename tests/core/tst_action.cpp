@@ -120,7 +120,7 @@ private Q_SLOTS:
     {
         const auto plan = planAction(release(RouteKind::HttpRoute, 75, Color::Blue), {ActionKind::Promote, {}, 0, {}});
         QVERIFY(plan.ok());
-        QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue}));
+        QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue, {}}));
     }
 
     void flip_movesEverythingToTheOtherColor()
@@ -128,7 +128,7 @@ private Q_SLOTS:
         const auto plan = planAction(release(RouteKind::ServiceSelector, 100, Color::Blue, std::nullopt, 4),
                                      {ActionKind::Flip, {}, 0, {}});
         QVERIFY(plan.ok());
-        QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue}));
+        QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue, {}}));
     }
 
     void flip_toASmallerColor_isRefusedWithTheWayToScaleIt()
@@ -142,7 +142,7 @@ private Q_SLOTS:
                  QStringLiteral("cannot flip catalog: green (v2.4.0) has 2 ready replicas, and blue (v2.3.0) carries "
                                 "all traffic on 4; scale green to 4 first — curtainctl scale catalog green 4 (or "
                                 "kubectl scale deployment catalog-green --replicas=4 -n demo) — and flip when they "
-                                "are ready"));
+                                "are ready; or both in one step: curtainctl flip catalog --scale-first"));
         // The way back is never refused for capacity: after a flip to green, rollback to a smaller blue goes.
         ReleaseSnapshot flipped = release(RouteKind::ServiceSelector, 0, Color::Green, Color::Blue, 4);
         flipped.blue.readyReplicas = 1;
@@ -153,7 +153,7 @@ private Q_SLOTS:
     {
         const auto plan = planAction(release(RouteKind::HttpRoute, 75, Color::Blue), {ActionKind::Rollback, {}, 0, {}});
         QVERIFY(plan.ok());
-        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, std::nullopt}));
+        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, std::nullopt, {}}));
     }
 
     void rollback_afterFlip_returnsToThePreviousColor()
@@ -161,7 +161,7 @@ private Q_SLOTS:
         const auto plan = planAction(release(RouteKind::ServiceSelector, 0, Color::Green, Color::Blue),
                                      {ActionKind::Rollback, {}, 0, {}});
         QVERIFY(plan.ok());
-        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, std::nullopt}));
+        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, std::nullopt, {}}));
     }
 
     void rollback_withNothingToRollBack_isRefusedAndSaysWhy()

@@ -161,21 +161,53 @@ private Q_SLOTS:
     void contractAndAbort_waitForTheColorsThatUseTheVersion()
     {
         ReleaseSnapshot r = release(QStringLiteral("expanded"), {QStringLiteral("s1"), QStringLiteral("s2")});
-        QVERIFY(contractGate(r).has_value()); // blue on s1 serves
-        QVERIFY(abortGate(r).has_value());    // green on s2 has 3 ready pods
+        QVERIFY(contractGate(r, 0, QDateTime::currentDateTimeUtc()).has_value()); // blue on s1 serves
+        QVERIFY(abortGate(r).has_value());                                        // green on s2 has 3 ready pods
         r.green.readyReplicas = 0;
         QVERIFY(!abortGate(r).has_value());
         r.blue.trafficPercent = 0;
         r.green.trafficPercent = 100;
         r.blue.readyReplicas = 1;
-        QVERIFY2(contractGate(r)->message.contains(QStringLiteral("it has 0 % of traffic and 1 ready pod.")),
-                 qPrintable(contractGate(r)->message));
+        QVERIFY2(contractGate(r, 0, QDateTime::currentDateTimeUtc())
+                     ->message.contains(QStringLiteral("it has 0 % of traffic and 1 ready pod.")),
+                 qPrintable(contractGate(r, 0, QDateTime::currentDateTimeUtc())->message));
         r.blue.readyReplicas = 0;
-        QVERIFY(!contractGate(r).has_value());
+        QVERIFY(!contractGate(r, 0, QDateTime::currentDateTimeUtc()).has_value());
         // A color in use that names no version might use the old one: no contract on a guess.
         r.green.schemaVersion.clear();
-        QVERIFY2(contractGate(r)->message.contains(QStringLiteral("green (v1.5.0) names no schema version")),
-                 qPrintable(contractGate(r)->message));
+        QVERIFY2(contractGate(r, 0, QDateTime::currentDateTimeUtc())
+                     ->message.contains(QStringLiteral("green (v1.5.0) names no schema version")),
+                 qPrintable(contractGate(r, 0, QDateTime::currentDateTimeUtc())->message));
+    }
+
+    // The soak: the new version must have carried all traffic, alone, for the time chosen — measured
+    // from the flip that gave it everything (curtain.dev/switched-at), not from when anyone looked.
+    void contract_waitsForTheSoakSinceTheFlip()
+    {
+        ReleaseSnapshot r = release(QStringLiteral("expanded"), {QStringLiteral("s1"), QStringLiteral("s2")});
+        r.blue.trafficPercent = 0;
+        r.blue.readyReplicas = 0;
+        r.green.trafficPercent = 100;
+        const QDateTime now = QDateTime::fromString(QStringLiteral("2026-12-03T12:10:00Z"), Qt::ISODate);
+        r.switchedAt = now.addSecs(-4 * 60);
+        const std::optional<Error> soaking = contractGate(r, 15 * 60, now);
+        QVERIFY(soaking.has_value());
+        QVERIFY2(soaking->message.contains(QStringLiteral("has carried all traffic for 4 min of the 15 min soak")),
+                 qPrintable(soaking->message));
+        const QString from = now.addSecs(11 * 60).toLocalTime().toString(QStringLiteral("HH:mm"));
+        QVERIFY2(soaking->message.contains(QStringLiteral("contract from %1").arg(from)), qPrintable(soaking->message));
+        QVERIFY(!contractGate(r, 4 * 60, now).has_value()); // a shorter soak, chosen: over
+        QVERIFY(!contractGate(r, 0, now).has_value());
+        r.switchedAt = now.addSecs(-16 * 60);
+        QVERIFY(!contractGate(r, 15 * 60, now).has_value());
+        // Switched outside Curtain: nobody knows since when, so no contract on a guess — but a soak
+        // of 0, chosen by a person who watched it, goes through.
+        r.switchedAt = QDateTime();
+        const std::optional<Error> unknown = contractGate(r, 15 * 60, now);
+        QVERIFY(unknown.has_value());
+        QVERIFY2(unknown->message.contains(QStringLiteral("cannot tell since when green")),
+                 qPrintable(unknown->message));
+        QVERIFY(!contractGate(r, 0, now).has_value());
     }
 };
 

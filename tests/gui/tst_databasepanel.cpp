@@ -4,6 +4,7 @@
 
 #include "mainwindow.h"
 
+#include "confirmmovedialog.h"
 #include "databasepanel.h"
 #include "db/connection.h"
 #include "db/migrator.h"
@@ -15,6 +16,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -201,6 +203,48 @@ private Q_SLOTS:
         // Abort is also off: green, on v2, has ready pods (no traffic yet).
         QVERIFY(!child<QPushButton>("abortMigrationButton", "databasePanel")->isEnabled());
         Test::saveScreenshot(window(), QStringLiteral("database-refused-contract"));
+    }
+
+    // After the flip, the old version's color idles; Contract waits for the soak chosen in the row
+    // (15 min by default), measured from the flip, and then for blue's pods to go.
+    void contract_waitsForTheSoakAfterTheFlip()
+    {
+        releaseOnDatabase(10);
+        auto db = Db::Connection::open(m_conninfo);
+        QVERIFY(db.ok());
+        QVERIFY(Db::Migrator(db.value(), {}).start(migration(v2(), QStringLiteral("v2"))).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(text("databaseState", "databasePanel").startsWith(QStringLiteral("Expanded")), 20000);
+        auto *flip = child<QPushButton>("flipButton");
+        QTRY_VERIFY_WITH_TIMEOUT(flip->isEnabled(), 20000);
+        flip->click();
+        Ui::ConfirmMoveDialog *dialog = Test::findVisibleConfirmation(window());
+        QVERIFY(dialog);
+        dialog->findChild<QPushButton *>(QStringLiteral("confirmButton"))->click();
+        QTRY_VERIFY_WITH_TIMEOUT(window()->lastActionText().contains(QStringLiteral("✓")), 20000);
+
+        auto *soak = child<QSpinBox>("soakMinutes", "databasePanel");
+        auto *contract = child<QPushButton>("contractButton", "databasePanel");
+        QVERIFY(soak->isVisible());
+        QCOMPARE(soak->value(), 15);
+        QTRY_VERIFY2_WITH_TIMEOUT(contract->toolTip().contains(QStringLiteral("of the 15 min soak")),
+                                  qPrintable(contract->toolTip()), 20000);
+        QVERIFY(!contract->isEnabled());
+        QVERIFY2(contract->toolTip().startsWith(QStringLiteral("cannot contract v2 yet: green (v1.5.0) has carried all "
+                                                               "traffic for")),
+                 qPrintable(contract->toolTip()));
+        QVERIFY2(contract->toolTip().contains(QStringLiteral("until then Rollback stays instant")),
+                 qPrintable(contract->toolTip()));
+        Test::saveScreenshot(window(), QStringLiteral("database-soak"));
+        soak->setValue(0); // a person who watched it long enough chooses no soak
+        QTRY_VERIFY2(contract->toolTip().contains(QStringLiteral("scale blue to 0 first")),
+                     qPrintable(contract->toolTip()));
+        QCOMPARE(api()->patch("/apis/apps/v1/namespaces/demo/deployments/checkout-blue/scale",
+                              "application/merge-patch+json", R"({"spec":{"replicas":0}})"),
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(contract->isEnabled(), 20000);
+        QVERIFY2(text("databaseGate", "databasePanel").startsWith(QStringLiteral("No color uses v1 any more")),
+                 qPrintable(text("databaseGate", "databasePanel")));
+        soak->setValue(15); // the setting is the user's: leave it as found
     }
 };
 

@@ -25,6 +25,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTest>
 #include <QWheelEvent>
@@ -90,27 +91,54 @@ private Q_SLOTS:
         QCOMPARE(track->focusPolicy(), Qt::StrongFocus);
     }
 
-    // Flip to a color smaller than the serving one is off, and the bar offers the one safe action:
-    // grow it. Once it is ready, Flip turns on and the offer goes.
-    void flipRefusedForCapacity_offersToScaleTheCandidate()
+    // Flip to a color smaller than the serving one is off, and the bar offers the one safe action as
+    // one step: grow it and flip once it is ready — asked once, now, as the flip would ask. While it
+    // waits the button counts the pods and cancels; the flip then goes through the usual pipeline.
+    void flipRefusedForCapacity_scalesThenFlipsWhenReady()
     {
         waitForReleases();
         auto *scale = window()->findChild<QPushButton *>(QStringLiteral("scaleForFlipButton"));
         auto *flip = window()->findChild<QPushButton *>(QStringLiteral("flipButton"));
         QTRY_VERIFY(scale->isVisible());
-        QCOMPARE(scale->text(), QStringLiteral("Scale green to 4"));
+        QCOMPARE(scale->text(), QStringLiteral("Scale green to 4, flip when ready"));
         QVERIFY(!flip->isEnabled());
         QVERIFY2(flip->toolTip().contains(QStringLiteral("green (v2.4.0) has 2 ready replicas")),
                  qPrintable(flip->toolTip()));
         Test::saveScreenshot(window(), QStringLiteral("flip-capacity"));
         scale->click();
-        QTRY_VERIFY_WITH_TIMEOUT(window()->lastActionText().contains(QStringLiteral("✓")), 20000);
-        QVERIFY2(
-            window()->lastActionText().contains(QStringLiteral("catalog green (v2.4.0) scaled from 2 to 4 replicas")),
-            qPrintable(window()->lastActionText()));
-        QTRY_VERIFY_WITH_TIMEOUT(flip->isEnabled(), 20000);
-        QVERIFY(!scale->isVisible());
-        QCOMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL)); // scaling moved no traffic
+        Ui::ConfirmMoveDialog *dialog = Test::findVisibleConfirmation(window());
+        QVERIFY(dialog);
+        QCOMPARE(dialog->findChild<QLabel *>(QStringLiteral("confirmSummary"))->text(),
+                 QStringLiteral("demo · demo/catalog: green v2.4.0 0 % → 100 %, and it becomes stable"));
+        QCOMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL)); // nothing sent while it asks
+        dialog->findChild<QPushButton *>(QStringLiteral("confirmButton"))->click();
+        QTRY_VERIFY_WITH_TIMEOUT(window()->lastActionText().contains(QStringLiteral("✓")), 30000);
+        QVERIFY2(window()->lastActionText().contains(QStringLiteral("flipped")) ||
+                     window()->lastActionText().contains(QStringLiteral("100 %")),
+                 qPrintable(window()->lastActionText()));
+        QCOMPARE(api()->catalogWeights(), std::make_pair(0LL, 100LL));
+        QTRY_VERIFY(!scale->isVisible());
+
+        // Blue now waits idle: since when, its pods and what they reserve, and the offer to scale it
+        // down later, saying that the instant rollback ends then.
+        auto *idle = window()->findChild<QLabel *>(QStringLiteral("idleWindowText"));
+        QTRY_VERIFY(idle->isVisible());
+        QVERIFY2(idle->text().contains(QStringLiteral("blue (v2.3.0) idle since")), qPrintable(idle->text()));
+        QVERIFY2(idle->text().contains(QStringLiteral("4 pods reserving 1 CPU and 1 GiB; Rollback to it is instant")),
+                 qPrintable(idle->text()));
+        auto *delay = window()->findChild<QSpinBox *>(QStringLiteral("scaleDownDelay"));
+        QCOMPARE(delay->value(), 30);
+        click("scheduleScaleDownButton");
+        QVERIFY2(idle->text().contains(QStringLiteral("Scales down to 0 at")), qPrintable(idle->text()));
+        QVERIFY2(idle->text().contains(QStringLiteral("instant rollback ends then")), qPrintable(idle->text()));
+        Test::saveScreenshot(window(), QStringLiteral("idle-window"));
+        click("cancelScaleDownButton"); // Keep it
+        QVERIFY(!idle->text().contains(QStringLiteral("Scales down")));
+        delay->setValue(0);
+        click("scheduleScaleDownButton");
+        QTRY_VERIFY_WITH_TIMEOUT(window()->lastActionText().contains(QStringLiteral("scaled from 4 to 0")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!idle->isVisible(), 20000); // no pods left: no window, and no instant rollback
+        QCOMPARE(api()->catalogWeights(), std::make_pair(0LL, 100LL));
     }
 
     // Flip on a canary at 0 % asks first, naming context, release and change; Cancel is the default,

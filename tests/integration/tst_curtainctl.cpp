@@ -4,7 +4,10 @@
 #include "ctlrunner.h"
 #include "testsupport.h"
 
+#include <QDateTime>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -187,6 +190,41 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(run.err.contains(QStringLiteral("\"many\" is not a replica count from 0 to 10000")),
                  qPrintable(run.err));
+    }
+
+    // "Scale green to 4, flip when ready" in one command; then the idle blue with its cost, and its
+    // scale-down after a delay, which is skipped if blue took the traffic back meanwhile.
+    void flipScaleFirst_thenTheIdleColorAndItsDelayedScaleDown()
+    {
+        Run run = ctl({QStringLiteral("flip"), QStringLiteral("catalog"), QStringLiteral("--scale-first")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.err.contains(QStringLiteral("waiting for green,")), qPrintable(run.err));
+        QVERIFY2(run.out.contains(QStringLiteral("stable is now green (v2.4.0)")), qPrintable(run.out));
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(0LL, 100LL));
+
+        run = ctl({QStringLiteral("status"), QStringLiteral("catalog")});
+        QVERIFY2(run.out.contains(QStringLiteral("Idle:      blue (v2.3.0) idle since ")), qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral("4 pods reserving 1 CPU and 1 GiB; Rollback to it is instant")),
+                 qPrintable(run.out));
+        run = ctl({QStringLiteral("-o"), QStringLiteral("json"), QStringLiteral("status"), QStringLiteral("catalog")});
+        const QJsonObject idle = QJsonDocument::fromJson(run.out.toUtf8()).object()[QStringLiteral("idle")].toObject();
+        QCOMPARE(idle[QStringLiteral("color")].toString(), QStringLiteral("blue"));
+        QCOMPARE(idle[QStringLiteral("cpuRequested")].toDouble(), 1.0);
+        QCOMPARE(idle[QStringLiteral("memoryRequestedBytes")].toDouble(), 1024.0 * 1024 * 1024);
+        QVERIFY(QDateTime::fromString(idle[QStringLiteral("since")].toString(), Qt::ISODate).isValid());
+
+        run = ctl({QStringLiteral("scale"), QStringLiteral("catalog"), QStringLiteral("blue"), QStringLiteral("0"),
+                   QStringLiteral("--after"), QStringLiteral("1s")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.err.contains(QStringLiteral("catalog blue scales to 0 at")), qPrintable(run.err));
+        QVERIFY2(run.out.startsWith(QStringLiteral("catalog blue (v2.3.0) scaled from 4 to 0 replicas")),
+                 qPrintable(run.out));
+        run = ctl({QStringLiteral("status"), QStringLiteral("catalog")});
+        QVERIFY2(!run.out.contains(QStringLiteral("Idle:")), qPrintable(run.out)); // no pods: no window
+        QCOMPARE(ctl({QStringLiteral("scale"), QStringLiteral("catalog"), QStringLiteral("blue"), QStringLiteral("1"),
+                      QStringLiteral("--after"), QStringLiteral("soon")})
+                     .exitCode,
+                 2);
     }
 
     void promote_thenRollback_restoreStable()

@@ -7,6 +7,8 @@
 #include "testpostgres.h"
 #include "testsupport.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -161,6 +163,43 @@ private Q_SLOTS:
             QStringLiteral("SELECT count(*) FROM pg_database WHERE datname LIKE 'curtain_rehearsal_%'"));
         QVERIFY(left.ok());
         QCOMPARE(left.value().at(0, 0), QStringLiteral("0"));
+    }
+
+    // curtain-sim --orders: the demo's orders release on its own PostgreSQL, ready when the address
+    // is printed. A rehearsal through the release finds the database the route names and goes into
+    // the release's history with its steps.
+    void simOrders_rehearsalThroughTheReleaseIsInItsHistory()
+    {
+        Test::SimProcess sim;
+        QString error;
+        QVERIFY2(sim.start(&error, {QStringLiteral("--orders")}), qPrintable(error));
+        const auto ctl = [&sim](QStringList arguments) {
+            return Test::runCurtainctl(QStringList{QStringLiteral("--server"), sim.url()} + arguments);
+        };
+        const Test::CtlRun status = ctl({QStringLiteral("migration"), QStringLiteral("status"),
+                                         QStringLiteral("--release"), QStringLiteral("orders")});
+        QVERIFY2(status.exitCode == 0, qPrintable(status.err));
+        QVERIFY2(status.out.contains(QStringLiteral("version 01_orders is the only one live")), qPrintable(status.out));
+        const auto route = Test::ApiReader(sim.port()).get("/api/v1/namespaces/demo/services/orders");
+        QVERIFY(route);
+        const QString directory =
+            QString::fromStdString(route->at("metadata").at("annotations").value("curtain.dev/migrations", ""));
+        const QString next = QDir(directory).filePath(QStringLiteral("02_orders_cents.yaml"));
+        QVERIFY2(QFile::exists(next), qPrintable(next));
+
+        const Test::CtlRun rehearsed =
+            ctl({QStringLiteral("migration"), QStringLiteral("rehearse"), next, QStringLiteral("--release"),
+                 QStringLiteral("orders"), QStringLiteral("--rows"), QStringLiteral("100")});
+        QVERIFY2(rehearsed.exitCode == 0, qPrintable(rehearsed.err));
+        QVERIFY2(rehearsed.out.contains(QStringLiteral("Rehearsal passed")), qPrintable(rehearsed.out));
+        const Test::CtlRun history = ctl({QStringLiteral("history"), QStringLiteral("orders")});
+        QVERIFY2(history.out.contains(QStringLiteral("SchemaRehearsed")), qPrintable(history.out));
+        QVERIFY2(history.out.contains(QStringLiteral("rehearsal of 02_orders_cents on a scratch copy: ✓ copy schema")),
+                 qPrintable(history.out));
+        // The live database did not move.
+        QVERIFY(ctl({QStringLiteral("migration"), QStringLiteral("status"), QStringLiteral("--release"),
+                     QStringLiteral("orders")})
+                    .out.contains(QStringLiteral("version 01_orders is the only one live")));
     }
 
     void badInput_isNamedAndChangesNothing()

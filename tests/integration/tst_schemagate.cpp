@@ -144,9 +144,18 @@ private Q_SLOTS:
                                                      "pods. Move all traffic to green and scale blue to 0 first")),
                  qPrintable(refused.err));
         QCOMPARE(ctl({QStringLiteral("flip"), QStringLiteral("checkout")}).exitCode, 0);
+        // Just flipped: green has not carried everything for the soak (15 min unless chosen).
+        const Test::CtlRun soaking = ctl({QStringLiteral("migration"), QStringLiteral("complete"),
+                                          QStringLiteral("--release"), QStringLiteral("checkout")});
+        QCOMPARE(soaking.exitCode, 1);
+        QVERIFY2(soaking.err.contains(QStringLiteral("cannot contract v2 yet: green (v1.5.0) has carried all traffic "
+                                                     "for")),
+                 qPrintable(soaking.err));
+        QVERIFY2(soaking.err.contains(QStringLiteral("of the 15 min soak")), qPrintable(soaking.err));
         scale("checkout-blue", 0);
-        const Test::CtlRun contracted = ctl({QStringLiteral("migration"), QStringLiteral("complete"),
-                                             QStringLiteral("--release"), QStringLiteral("checkout")});
+        const Test::CtlRun contracted =
+            ctl({QStringLiteral("migration"), QStringLiteral("complete"), QStringLiteral("--release"),
+                 QStringLiteral("checkout"), QStringLiteral("--soak"), QStringLiteral("0")});
         QVERIFY2(contracted.exitCode == 0, qPrintable(contracted.err));
         QVERIFY2(contracted.out.contains(QStringLiteral("only v2 is live")), qPrintable(contracted.out));
     }
@@ -158,7 +167,7 @@ private Q_SLOTS:
         expandAndFlip();
         scale("checkout-blue", 0);
         QCOMPARE(ctl({QStringLiteral("migration"), QStringLiteral("complete"), QStringLiteral("--release"),
-                      QStringLiteral("checkout")})
+                      QStringLiteral("checkout"), QStringLiteral("--soak"), QStringLiteral("0")})
                      .exitCode,
                  0);
         scale("checkout-blue", 3); // blue is ready to take traffic again: only its schema is missing

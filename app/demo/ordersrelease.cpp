@@ -1,4 +1,4 @@
-#include "demodatabase.h"
+#include "ordersrelease.h"
 
 #include "db/connection.h"
 #include "db/localserver.h"
@@ -17,7 +17,7 @@
 #include <mutex>
 #include <thread>
 
-namespace Curtain::Ui {
+namespace Curtain::Demo {
 
 namespace {
 
@@ -59,13 +59,25 @@ void patch(Sim::ObjectStore &store, const char *kind, const std::string &name, c
 }
 
 // The database behind orders: a private PostgreSQL at 01_orders with 20,000 orders.
-class OrdersDatabase
+class OrdersDatabase final : public OrdersRelease
 {
 public:
-    explicit OrdersDatabase(std::shared_ptr<Sim::DemoCluster> demo)
-        : m_worker([this, demo = std::move(demo)] { prepare(*demo); })
+    OrdersDatabase(std::shared_ptr<Sim::DemoCluster> demo, std::chrono::milliseconds startDelay)
+        : m_startDelay(startDelay), m_worker([this, demo = std::move(demo)] {
+              const QString problem = prepare(*demo);
+              const std::lock_guard lock(m_mutex);
+              m_prepared = true;
+              m_problem = problem;
+              m_wake.notify_all();
+          })
     {}
-    ~OrdersDatabase()
+    QString waitUntilPrepared() override
+    {
+        std::unique_lock lock(m_mutex);
+        m_wake.wait(lock, [this] { return m_prepared; });
+        return m_problem;
+    }
+    ~OrdersDatabase() override
     {
         {
             const std::lock_guard lock(m_mutex);
@@ -76,14 +88,14 @@ public:
     }
 
 private:
-    void prepare(Sim::DemoCluster &demo)
+    QString prepare(Sim::DemoCluster &demo)
     {
-        // The window comes first: initdb and the server's start take about a second of CPU, which on
-        // two cores doubled the console's cold start. The console paints within a few hundred ms.
+        // The console's window comes first: initdb and the server's start take about a second of CPU,
+        // which on two cores doubled its cold start. It paints within a few hundred ms.
         {
             std::unique_lock lock(m_mutex);
-            if (m_wake.wait_for(lock, std::chrono::milliseconds(1500), [this] { return m_closing; })) {
-                return; // closed before it was needed
+            if (m_wake.wait_for(lock, m_startDelay, [this] { return m_closing; })) {
+                return QStringLiteral("closed before it started"); // closed before it was needed
             }
         }
         QString problem;
@@ -104,7 +116,7 @@ private:
                        {"curtain.dev/database-unavailable",
                         QStringLiteral("the demo's database could not start: %1").arg(problem).toStdString()}}}}}});
             qWarning("demo: orders has no database: %s", qPrintable(problem));
-            return;
+            return problem;
         }
         patch(store, "Deployment", "orders-blue",
               {{"metadata", {{"annotations", {{"curtain.dev/schema-version", "01_orders"}}}}}});
@@ -115,6 +127,7 @@ private:
                 {{"annotations",
                   {{"curtain.dev/database", m_server->conninfo(QStringLiteral("orders")).toStdString()},
                    {"curtain.dev/migrations", m_server->directory().toStdString()}}}}}});
+        return {};
     }
 
     QString migrateToFirst()
@@ -152,12 +165,16 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_closing = false;
+    bool m_prepared = false;
+    QString m_problem;
+    std::chrono::milliseconds m_startDelay;
     std::thread m_worker; // last: started once the members it uses exist
 };
 
 } // namespace
 
-std::shared_ptr<void> addOrdersRelease(const std::shared_ptr<Sim::DemoCluster> &demo)
+std::shared_ptr<OrdersRelease> addOrdersRelease(const std::shared_ptr<Sim::DemoCluster> &demo,
+                                                std::chrono::milliseconds startDelay)
 {
     auto scenario = Sim::parseScenario(ordersScenario);
     if (auto *objects = std::get_if<Sim::Scenario>(&scenario)) {
@@ -167,7 +184,7 @@ std::shared_ptr<void> addOrdersRelease(const std::shared_ptr<Sim::DemoCluster> &
             }
         }
     }
-    return std::make_shared<OrdersDatabase>(demo);
+    return std::make_shared<OrdersDatabase>(demo, startDelay);
 }
 
-} // namespace Curtain::Ui
+} // namespace Curtain::Demo
