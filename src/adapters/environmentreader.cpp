@@ -26,30 +26,6 @@ QString versionOf(const Reader &deployment)
     return image.isEmpty() ? QStringLiteral("unknown") : Core::imageTag(image);
 }
 
-// The schema version the pods use: the annotation on the Deployment or its pod template, else the
-// first schema of the search_path PGOPTIONS gives any container.
-QString schemaVersionOf(const Reader &deployment)
-{
-    const std::string key = Conventions::schemaVersionAnnotation.toStdString();
-    const Reader podTemplate = deployment.field("spec").field("template");
-    for (const Reader &metadata : {deployment.field("metadata"), podTemplate.field("metadata")}) {
-        if (const QString version = metadata.field("annotations").field(key).string(); !version.isEmpty()) {
-            return version;
-        }
-    }
-    for (const Reader &container : podTemplate.field("spec").field("containers").items()) {
-        for (const Reader &variable : container.field("env").items()) {
-            if (variable.field("name").string() == QLatin1String("PGOPTIONS")) {
-                if (const QString version = Core::searchPathVersion(variable.field("value").string());
-                    !version.isEmpty()) {
-                    return version;
-                }
-            }
-        }
-    }
-    return {};
-}
-
 // What one pod of the template requests: the sum over its containers (init containers run before,
 // not beside them, so they do not add to what a running pod holds).
 std::pair<double, double> podRequestsOf(const Reader &deployment)
@@ -98,6 +74,28 @@ std::pair<QString, bool> rolloutStatus(const Reader &deployment)
 }
 
 } // namespace
+
+QString schemaVersionOf(const Reader &deployment)
+{
+    const std::string key = Conventions::schemaVersionAnnotation.toStdString();
+    const Reader podTemplate = deployment.field("spec").field("template");
+    for (const Reader &metadata : {deployment.field("metadata"), podTemplate.field("metadata")}) {
+        if (const QString version = metadata.field("annotations").field(key).string(); !version.isEmpty()) {
+            return version;
+        }
+    }
+    for (const Reader &container : podTemplate.field("spec").field("containers").items()) {
+        for (const Reader &variable : container.field("env").items()) {
+            if (variable.field("name").string() == QLatin1String("PGOPTIONS")) {
+                if (const QString version = Core::searchPathVersion(variable.field("value").string());
+                    !version.isEmpty()) {
+                    return version;
+                }
+            }
+        }
+    }
+    return {};
+}
 
 std::optional<Core::Color> serviceColor(const Json &service)
 {

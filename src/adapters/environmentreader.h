@@ -14,6 +14,11 @@ Core::Environment readEnvironment(const ClusterView &view, const QString &namesp
 // kubectl's rollout predicate (kubectl/pkg/polymorphichelpers/rollout_status.go): message and done.
 std::pair<QString, bool> rolloutStatus(const Kube::Json &deployment);
 
+// The schema version a workload's pods use (a Deployment or a ReplicaSet): the annotation
+// curtain.dev/schema-version on it or its pod template, else the first schema of the search_path
+// PGOPTIONS gives any container; empty when it names none.
+QString schemaVersionOf(const Kube::Reader &workload);
+
 // The color a Service stands for: its curtain.dev/color label.
 std::optional<Core::Color> serviceColor(const Kube::Json &service);
 

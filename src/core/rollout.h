@@ -23,6 +23,7 @@ struct ReplicaSetInfo
     int ready = 0;
     int available = 0;
     QString image;
+    QString schemaVersion; // what its pods need of the release's database (see Environment::schemaVersion)
 };
 
 struct AnalysisRunInfo

@@ -1,5 +1,8 @@
 #include "core/rolloutcontrol.h"
 
+#include "core/action.h"
+#include "core/schemagate.h"
+
 namespace Curtain::Core {
 
 namespace {
@@ -7,6 +10,52 @@ namespace {
 QString revisionText(const ReplicaSetInfo &rs)
 {
     return QStringLiteral("revision %1 (%2)").arg(rs.revision).arg(imageTag(rs.image));
+}
+
+const ReplicaSetInfo *revisionOf(const RolloutStatus &r, int revision)
+{
+    for (const ReplicaSetInfo &rs : r.replicaSets) {
+        if (rs.revision == revision) {
+            return &rs;
+        }
+    }
+    return nullptr;
+}
+
+// The schema gate on a Rollout: an action that sends traffic to `target`'s pods asks whether the
+// schema version they need is live. The question is put to Core::schemaGate on the release as it
+// would be with `target` taking all traffic, so the refusals (the trap after a contract above all)
+// read as they do for any route, and Rollback still goes while the database cannot be read.
+std::optional<Error> rolloutSchemaRefusal(const ReleaseSnapshot &release, const ReplicaSetInfo &target, bool back)
+{
+    if (release.database.isEmpty() || target.schemaVersion.isEmpty()) {
+        return std::nullopt;
+    }
+    const bool isStable = release.rollout && release.rollout->replicaSet(QStringLiteral("stable")) == &target;
+    const Color color = isStable ? release.stable : otherColor(release.stable);
+    ReleaseSnapshot probe = release;
+    Environment &env = probe.environment(color);
+    env.color = color;
+    env.present = true;
+    env.version = imageTag(target.image);
+    env.schemaVersion = target.schemaVersion;
+    env.trafficPercent = 0; // what it may have now does not matter: it is about to get everything
+    probe.environment(otherColor(color)).trafficPercent = 100;
+    TargetState all;
+    all.blueWeight = color == Color::Blue ? 100 : 0;
+    all.greenWeight = 100 - all.blueWeight;
+    all.stable = color;
+    return schemaGate(probe, int(back ? ActionKind::Rollback : ActionKind::Promote), all);
+}
+
+void gate(Capability &capability, const ReleaseSnapshot &release, const ReplicaSetInfo *target, bool back)
+{
+    if (!capability.enabled || !target) {
+        return;
+    }
+    if (const std::optional<Error> refused = rolloutSchemaRefusal(release, *target, back)) {
+        capability = {false, refused->message};
+    }
 }
 
 } // namespace
@@ -98,11 +147,32 @@ Capabilities rolloutCapabilities(const ReleaseSnapshot &release)
     caps.restart = {true, {}};
     caps.undo = r.replicaSets.size() >= 2 ? Capability{true, {}}
                                           : Capability{false, QStringLiteral("only one revision is kept")};
-    if (const auto rollback = planRolloutRollback(release); rollback.ok()) {
+    const auto rollback = planRolloutRollback(release);
+    if (rollback.ok()) {
         caps.rollback = {true, rollback.value().description};
     } else {
         caps.rollback = {false, rollback.error().message};
     }
+    // Each control that moves traffic towards a revision, through the schema gate.
+    const ReplicaSetInfo *stableRs = r.replicaSet(QStringLiteral("stable"));
+    const ReplicaSetInfo *candidateRs = r.replicaSet(QStringLiteral("canary"));
+    if (!candidateRs) {
+        candidateRs = r.replicaSet(QStringLiteral("preview"));
+    }
+    for (Capability *forward : {&caps.promote, &caps.promoteFull, &caps.retry}) {
+        gate(*forward, release, candidateRs, false);
+    }
+    gate(caps.abort, release, stableRs, true);
+    if (rollback.ok()) {
+        gate(caps.rollback, release, revisionOf(r, rollback.value().undoRevision), true);
+    }
+    const ReplicaSetInfo *previous = nullptr;
+    for (const ReplicaSetInfo &rs : r.replicaSets) {
+        if (stableRs && rs.revision < stableRs->revision && (!previous || rs.revision > previous->revision)) {
+            previous = &rs;
+        }
+    }
+    gate(caps.undo, release, previous, true);
     return caps;
 }
 

@@ -477,6 +477,14 @@ void RolloutController::reconcileOne(const json &rollout)
                                    availableTotal >= replicas ? "Rollout has minimum availability"
                                                               : "Rollout does not have minimum availability",
                                    nowText));
+    // As Argo's controller (utils/conditions): True once the update is fully promoted; its
+    // lastTransitionTime is when the new revision took everything.
+    conditions.push_back(condition("Completed", promoted, promoted ? "RolloutCompleted" : "RolloutNotCompleted",
+                                   promoted ? "Rollout completed update to revision " + std::to_string(revision) +
+                                                  " (" + podHash + "): Rollout is Completed"
+                                            : "Rollout not completed, started update to revision " +
+                                                  std::to_string(revision) + " (" + podHash + ")",
+                                   nowText));
     conditions.push_back(condition("Healthy", phase == "Healthy",
                                    phase == "Healthy" ? "RolloutHealthy" : "RolloutHealthyIncomplete",
                                    phase == "Healthy" ? "Rollout is healthy" : "Rollout is not healthy", nowText));

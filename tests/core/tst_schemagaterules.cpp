@@ -1,6 +1,7 @@
 // The schema gate's rules on plain values: which moves, contracts and aborts it lets through.
 
 #include "core/action.h"
+#include "core/rolloutcontrol.h"
 #include "core/schemagate.h"
 
 #include <QTest>
@@ -38,6 +39,47 @@ ReleaseSnapshot release(const QString &phase, const QStringList &live, const QSt
     state.newVersion = live.isEmpty() ? QString() : live.last();
     state.migration = QStringLiteral("s2");
     r.databaseState = state;
+    return r;
+}
+
+// An Argo canary on the same database: stable revision 1 on s1, the update to revision 2 on s2 either
+// in flight (canary at 25 %) or fully promoted (revision 1 kept, still scaled up).
+ReleaseSnapshot rollout(const QString &phase, const QStringList &live, const QStringList &gone, bool promoted)
+{
+    ReleaseSnapshot r = release(phase, live, gone);
+    r.routeKind = RouteKind::ArgoRollout;
+    RolloutStatus status;
+    status.strategy = QStringLiteral("Canary");
+    ReplicaSetInfo one{QStringLiteral("checkout-aaa"),
+                       QStringLiteral("aaa"),
+                       {},
+                       QStringLiteral("Healthy"),
+                       1,
+                       3,
+                       3,
+                       3,
+                       QStringLiteral("registry/checkout:v1.4.2"),
+                       QStringLiteral("s1")};
+    ReplicaSetInfo two{QStringLiteral("checkout-bbb"),
+                       QStringLiteral("bbb"),
+                       {},
+                       QStringLiteral("Healthy"),
+                       2,
+                       3,
+                       3,
+                       3,
+                       QStringLiteral("registry/checkout:v1.5.0"),
+                       QStringLiteral("s2")};
+    (promoted ? two : one).roles << QStringLiteral("stable");
+    if (!promoted) {
+        two.roles << QStringLiteral("canary");
+        status.actualWeight = 25;
+    }
+    status.replicaSets = {two, one};
+    status.stableHash = promoted ? QStringLiteral("bbb") : QStringLiteral("aaa");
+    status.currentHash = QStringLiteral("bbb");
+    status.steps = {QStringLiteral("setWeight 25"), QStringLiteral("pause (until promoted)")};
+    r.rollout = status;
     return r;
 }
 
@@ -178,6 +220,40 @@ private Q_SLOTS:
         QVERIFY2(contractGate(r, 0, QDateTime::currentDateTimeUtc())
                      ->message.contains(QStringLiteral("green (v1.5.0) names no schema version")),
                  qPrintable(contractGate(r, 0, QDateTime::currentDateTimeUtc())->message));
+    }
+
+    // An Argo Rollout is gated the same way, per revision: its ReplicaSets' pod templates say what
+    // they need, and the controller's actions that send traffic towards a revision ask the gate.
+    void argoRollout_promoteWaitsForTheVersion_andRollbackAfterContractIsTheTrap()
+    {
+        ReleaseSnapshot inFlight = rollout(QStringLiteral("contracted"), {QStringLiteral("s1")}, {}, false);
+        Capabilities caps = computeCapabilities(inFlight);
+        QVERIFY(!caps.promote.enabled);
+        QVERIFY2(caps.promote.reason.contains(QStringLiteral("needs schema version s2 of database orders, which does "
+                                                             "not exist yet")),
+                 qPrintable(caps.promote.reason));
+        QVERIFY(!caps.promoteFull.enabled);
+        QVERIFY2(caps.abort.enabled, qPrintable(caps.abort.reason)); // back to s1, which is live
+        QVERIFY(caps.rollback.enabled);
+
+        inFlight = rollout(QStringLiteral("expanded"), {QStringLiteral("s1"), QStringLiteral("s2")}, {}, false);
+        QVERIFY(computeCapabilities(inFlight).promote.enabled);
+
+        // Promoted and contracted: s1 is gone, and revision 1 still runs — the rollback would break it.
+        ReleaseSnapshot after =
+            rollout(QStringLiteral("contracted"), {QStringLiteral("s2")}, {QStringLiteral("s1")}, true);
+        caps = computeCapabilities(after);
+        QVERIFY(!caps.rollback.enabled);
+        QVERIFY2(caps.rollback.reason.contains(QStringLiteral("migration s2 contracted it")),
+                 qPrintable(caps.rollback.reason));
+        QVERIFY(!caps.undo.enabled);
+        // While the database cannot be read, Rollback goes: it cannot be shown to break anything.
+        after.databaseState->read = false;
+        QVERIFY(computeCapabilities(after).rollback.enabled);
+        // No database named: no gate at all.
+        after = rollout(QStringLiteral("contracted"), {QStringLiteral("s2")}, {QStringLiteral("s1")}, true);
+        after.database.clear();
+        QVERIFY(computeCapabilities(after).rollback.enabled);
     }
 
     // The soak: the new version must have carried all traffic, alone, for the time chosen — measured

@@ -38,6 +38,7 @@ Core::Environment environmentOf(const Core::ReplicaSetInfo &rs, Color color)
     env.version = Core::imageTag(rs.image);
     env.desiredReplicas = rs.desired;
     env.readyReplicas = rs.ready;
+    env.schemaVersion = rs.schemaVersion;
     env.rolloutComplete = rs.health == QLatin1String("Healthy") || rs.health == QLatin1String("ScaledDown");
     env.rolloutMessage = QStringLiteral("revision %1 · %2 · %3 of %4 available")
                              .arg(rs.revision)
@@ -129,6 +130,18 @@ void RolloutAdapter::doRead(const Kube::Reader &rollout, const ClusterView &view
     snapshot.environment(snapshot.stable).trafficPercent = 100 - candidateShare;
     if (candidate && status.fullyPromoted()) {
         snapshot.previous = other;
+    }
+    // Since when the stable revision has had everything: the controller's Completed condition (Argo
+    // writes no curtain.dev/switched-at); what the soak before a contract counts from.
+    snapshot.switchedAt = QDateTime();
+    if (status.fullyPromoted()) {
+        for (const Kube::Reader &condition : rollout.field("status").field("conditions").items()) {
+            if (condition.field("type").string() == QLatin1String("Completed") &&
+                condition.field("status").string() == QLatin1String("True")) {
+                snapshot.switchedAt =
+                    QDateTime::fromString(condition.field("lastTransitionTime").string(), Qt::ISODate);
+            }
+        }
     }
 }
 

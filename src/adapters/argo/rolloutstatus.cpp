@@ -1,6 +1,7 @@
 #include "adapters/argo/rolloutstatus.h"
 
 #include "adapters/conventions.h"
+#include "adapters/environmentreader.h"
 
 #include <QRegularExpression>
 
@@ -191,6 +192,7 @@ ReplicaSetInfo replicaSetInfo(const Json &object, const RolloutStatus &out, cons
     info.ready = count(rs.field("status").field("readyReplicas"));
     info.available = count(rs.field("status").field("availableReplicas"));
     info.image = rs.field("spec").field("template").field("spec").field("containers").item(0).field("image").string();
+    info.schemaVersion = schemaVersionOf(rs);
     info.health = replicaSetHealth(rs);
     if (info.podTemplateHash == out.stableHash) {
         info.roles << QStringLiteral("stable");
