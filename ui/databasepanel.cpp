@@ -3,7 +3,11 @@
 #include "settings.h"
 #include "theme.h"
 
+#include "engine/migrationfile.h"
+
 #include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
@@ -52,6 +56,9 @@ DatabasePanel::DatabasePanel(QWidget *parent) : QWidget(parent)
     m_rate->setObjectName(QStringLiteral("backfillRate"));
     m_rate->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::secondaryText().name()));
     m_rate->setVisible(false);
+    m_pending = new QLabel(this);
+    m_pending->setObjectName(QStringLiteral("databasePending"));
+    m_pending->setWordWrap(true);
     m_gate = new QLabel(this);
     m_gate->setObjectName(QStringLiteral("databaseGate"));
     m_gate->setWordWrap(true);
@@ -121,6 +128,7 @@ DatabasePanel::DatabasePanel(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_state);
     layout->addWidget(m_colors);
     layout->addLayout(progress);
+    layout->addWidget(m_pending);
     layout->addLayout(buttons);
     layout->addWidget(m_gate);
     setVisible(false);
@@ -272,6 +280,59 @@ void DatabasePanel::applyButtons()
     }
     m_gate->setText(gateText());
     m_gate->setVisible(!m_gate->text().isEmpty());
+    showPending();
+}
+
+void DatabasePanel::showPending()
+{
+    const QString text = pendingText();
+    m_pending->setText(text);
+    m_pending->setVisible(!text.isEmpty());
+}
+
+QString DatabasePanel::pendingText() const
+{
+    if (!m_release || m_release->migrationsDirectory.isEmpty() || !m_release->databaseState ||
+        !m_release->databaseState->read || m_release->databaseState->phase == QLatin1String("expanded")) {
+        return {};
+    }
+    // The next migration: the first file, by name, after the last one the database ran.
+    const QString last = m_release->databaseState->migration;
+    QFileInfo next;
+    const QFileInfoList files =
+        QDir(m_release->migrationsDirectory)
+            .entryInfoList({QStringLiteral("*.yaml"), QStringLiteral("*.yml"), QStringLiteral("*.json")}, QDir::Files,
+                           QDir::Name);
+    for (const QFileInfo &file : files) {
+        if (file.completeBaseName() > last) {
+            next = file;
+            break;
+        }
+    }
+    if (!next.exists()) {
+        return {};
+    }
+    if (m_lintedPath != next.filePath() || m_lintedModified != next.lastModified()) { // lint once per version
+        m_lintedPath = next.filePath();
+        m_lintedModified = next.lastModified();
+        const auto findings = Engine::lintMigrationFile(next.filePath());
+        if (!findings.ok()) {
+            m_lintedSummary = tr("it does not parse: %1").arg(findings.error().message);
+        } else if (findings.value().isEmpty()) {
+            m_lintedSummary = tr("the linter finds nothing that breaks the serving version or takes a long "
+                                 "lock");
+        } else {
+            QStringList rules;
+            for (const Db::LintFinding &finding : findings.value()) {
+                rules << (finding.where.isEmpty() ? finding.rule : tr("%1 (%2)").arg(finding.rule, finding.where));
+            }
+            m_lintedSummary = tr("the linter finds %1: %2 — Expand… lists them with their fixes")
+                                  .arg(findings.value().size() == 1 ? tr("1 problem")
+                                                                    : tr("%1 problems").arg(findings.value().size()),
+                                       rules.join(QStringLiteral(", ")));
+        }
+    }
+    return tr("Next: %1 — %2.").arg(next.fileName(), m_lintedSummary);
 }
 
 QString DatabasePanel::gateText() const

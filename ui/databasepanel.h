@@ -3,6 +3,7 @@
 #include "core/release.h"
 #include "core/schemagate.h"
 
+#include <QDateTime>
 #include <QWidget>
 
 class QLabel;
@@ -31,6 +32,7 @@ public:
     QString stateText() const;
     QString colorsText() const;
     QString gateText() const;
+    QString pendingText() const; // the next migration file and what the linter says of it
     // The soak chosen for Contract: how long the new version must have had all traffic (seconds).
     int soakSeconds() const;
     void setSoakMinutes(int minutes);
@@ -51,7 +53,13 @@ private:
     QLabel *m_colors;
     QProgressBar *m_progress;
     QLabel *m_rate;
-    QLabel *m_gate; // why Contract is off, in words, while both versions live
+    QLabel *m_gate;    // why Contract is off, in words, while both versions live
+    QLabel *m_pending; // the next file in curtain.dev/migrations and the linter's word on it
+    void showPending();
+    // The last file linted, by path and modification time: releases update every few seconds.
+    mutable QString m_lintedPath;
+    mutable QDateTime m_lintedModified;
+    mutable QString m_lintedSummary;
     QPushButton *m_expand;
     QPushButton *m_contract;
     QPushButton *m_abort;

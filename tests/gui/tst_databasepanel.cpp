@@ -150,6 +150,18 @@ private Q_SLOTS:
                                              "(total)\n");
         window()->setMigrationFileChooser([file] { return file; });
         const auto findings = [this] { return window()->findChild<QMessageBox *>(QStringLiteral("lintFindings")); };
+        // Where the release keeps its migrations: the row names the next file and the linter's word
+        // on it before anyone presses Expand.
+        QCOMPARE(api()->patch("/api/v1/namespaces/demo/services/checkout", "application/merge-patch+json",
+                              R"({"metadata":{"annotations":{"curtain.dev/migrations":")" + m_dir.path().toStdString() +
+                                  R"("}}})"),
+                 200);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            text("databasePending", "databasePanel")
+                .startsWith(QStringLiteral("Next: v2.yaml — the linter finds 2 problems: "
+                                           "require-concurrent-index-creation (operations[0].sql.up), "
+                                           "raw-sql-without-down (operations[0].sql)")),
+            qPrintable(text("databasePending", "databasePanel")), 20000);
 
         click("expandButton");
         QTRY_VERIFY(findings() && findings()->isVisible());
