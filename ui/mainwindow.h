@@ -112,7 +112,7 @@ private:
     // mainwindowdatabase.cpp: the other steps of a blue-green window
     void connectWindowSteps();
     void connectEngineSteps(); // on each new engine
-    void flipWhenReady(); // grow the color taking over, flip once it is ready (asked once)
+    void flipWhenReady();      // grow the color taking over, flip once it is ready (asked once)
     void scaleIdleDown(const Core::ReleaseKey &release, Core::Color color);
     void confirmDespiteFindings(const QString &file, const QList<Db::LintFinding> &findings,
                                 const std::function<void()> &expand);
