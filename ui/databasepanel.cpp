@@ -13,6 +13,7 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -101,7 +102,9 @@ DatabasePanel::DatabasePanel(QWidget *parent) : QWidget(parent)
                           "one and the instant rollback with it"));
     m_soakLabel->setBuddy(m_soak);
     connect(m_soak, &QSpinBox::valueChanged, this, [this](int minutes) {
-        Settings::setSoakMinutes(minutes);
+        if (minutes > 0) {
+            Settings::setSoakMinutes(minutes); // a soak of 0 is a decision about one release, not a habit
+        }
         applyButtons();
     });
     m_soakClock = new QTimer(this);
@@ -146,6 +149,8 @@ void DatabasePanel::setRelease(const Core::ReleaseSnapshot *release)
     if (other) {
         m_progress->setVisible(false);
         m_rate->setVisible(false);
+        const QSignalBlocker quiet(m_soak);
+        m_soak->setValue(Settings::soakMinutes()); // each release starts from the remembered soak
     }
     m_title->setText(tr("Database %1").arg(Core::databaseLabel(release->database)));
     m_state->setText(stateText());

@@ -64,9 +64,13 @@ void IdleWindowRow::observe(const Core::ReleaseSnapshots &releases)
     for (auto it = m_scheduled.begin(); it != m_scheduled.end();) {
         const auto release = std::find_if(releases.cbegin(), releases.cend(),
                                           [&](const Core::ReleaseSnapshot &r) { return r.key() == it.key(); });
+        if (release != releases.cend() && !release->problem.isEmpty()) {
+            ++it; // read badly this once: nothing is known to have changed
+            continue;
+        }
         const std::optional<Core::IdleWindow> idle =
             release == releases.cend() ? std::nullopt : Core::idleWindow(*release);
-        if (!idle || idle->color != it->color) {
+        if (!idle || idle->color != it->color || idle->version != it->version) {
             Q_EMIT scheduled(tr("Scale-down of %1 %2 dropped: it is no longer idle")
                                  .arg(it.key().toString(), Core::colorName(it->color)));
             it = m_scheduled.erase(it);
@@ -101,7 +105,8 @@ void IdleWindowRow::schedule()
     if (!m_release || !m_window) {
         return;
     }
-    const Scheduled entry{m_window->color, QDateTime::currentDateTimeUtc().addSecs(qint64(m_delay->value()) * 60)};
+    const Scheduled entry{m_window->color, m_window->version,
+                          QDateTime::currentDateTimeUtc().addSecs(qint64(m_delay->value()) * 60)};
     m_scheduled.insert(m_release->key(), entry);
     Q_EMIT scheduled(tr("%1 %2 scales down to 0 at %3; instant rollback to it ends then")
                          .arg(m_release->name, Core::colorName(entry.color),

@@ -47,6 +47,7 @@ private:
     struct Scheduled
     {
         Core::Color color;
+        QString version; // the pods it was scheduled for: a new version deployed there is not idle
         QDateTime at;
     };
     std::optional<Core::ReleaseSnapshot> m_release;

@@ -209,6 +209,7 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             (arg == QLatin1String("--database") ? inv.database
              : arg == QLatin1String("--schema") ? inv.schema
                                                 : inv.release) = *v;
+            seen << arg;
         } else if (arg == QLatin1String("--lock-timeout") || arg == QLatin1String("--batch-size") ||
                    arg == QLatin1String("--batch-delay")) {
             const auto v = value(arg);
@@ -244,8 +245,10 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
                 return std::nullopt;
             }
             const std::optional<int> seconds = Core::parseDuration(*v);
-            if (!seconds) {
-                *error = QStringLiteral("%1 \"%2\" is not a duration; write it as 30m, 90s, 1h or 1h30m")
+            constexpr int week = 7 * 24 * 3600; // a bound that keeps every timer in range
+            if (!seconds || *seconds > week) {
+                *error = QStringLiteral("%1 \"%2\" is not a duration up to a week; write it as 30m, 90s, 1h or "
+                                        "1h30m")
                              .arg(arg, Core::shown(*v));
                 return std::nullopt;
             }
@@ -450,8 +453,19 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
     }
     const bool flip = inv.command == Command::Action && inv.action.kind == Core::ActionKind::Flip;
     if (seen.contains(QStringLiteral("--soak")) &&
-        !(inv.command == Command::Migration && inv.migrationCommand == QLatin1String("complete"))) {
-        *error = QStringLiteral("--soak goes with migration complete --release only");
+        !(inv.command == Command::Migration && inv.migrationCommand == QLatin1String("complete") &&
+          !inv.release.isEmpty())) {
+        *error = QStringLiteral("--soak goes with migration complete --release only (with --database there is no "
+                                "gate, and no flip to count from)");
+        return std::nullopt;
+    }
+    if (seen.contains(QStringLiteral("--ready-timeout")) && inv.readyTimeoutSeconds < 1) {
+        *error = QStringLiteral("--ready-timeout must be at least 1s");
+        return std::nullopt;
+    }
+    if (seen.contains(QStringLiteral("--schema")) && inv.command == Command::Migration && !inv.release.isEmpty()) {
+        *error = QStringLiteral("--schema goes with --database; with --release the route names the schema "
+                                "(curtain.dev/database-schema)");
         return std::nullopt;
     }
     if (seen.contains(QStringLiteral("--after")) && inv.command != Command::Scale) {

@@ -4,6 +4,7 @@
 #include "output.h"
 #include "terminal.h"
 
+#include "core/handoff.h"
 #include "core/schemagate.h"
 #include "engine/migrationfile.h"
 #include "engine/releaseengine.h"
@@ -13,6 +14,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <chrono>
 #include <limits>
 
 namespace Curtain::Ctl {
@@ -48,20 +50,17 @@ int migrationOnRelease(Engine::ReleaseEngine *engine, const Invocation &invocati
     Core::Error error;
     if (invocation.migrationCommand == QLatin1String("status")) {
         Core::Result<QString> database = Core::makeError(Core::ErrorKind::NotFound, QString());
-        QMetaObject::invokeMethod(
-            engine,
-            [&] {
-                const Core::ReleaseSnapshot *found = engine->releaseOnThread(invocation.release, &error);
-                database =
-                    !found ? Core::Result<QString>(error)
-                    : found->database.isEmpty()
-                        ? Core::Result<QString>(Core::makeError(
-                              Core::ErrorKind::Refused, QStringLiteral("%1 names no database: annotate its route with "
-                                                                       "curtain.dev/database=SERVICE")
-                                                            .arg(found->name)))
-                        : Core::Result<QString>(found->database + QChar(0) + found->databaseSchema);
-            },
-            Qt::BlockingQueuedConnection);
+        Core::runAndWait(engine, [&] {
+            const Core::ReleaseSnapshot *found = engine->releaseOnThread(invocation.release, &error);
+            database =
+                !found ? Core::Result<QString>(error)
+                : found->database.isEmpty()
+                    ? Core::Result<QString>(Core::makeError(
+                          Core::ErrorKind::Refused, QStringLiteral("%1 names no database: annotate its route with "
+                                                                   "curtain.dev/database=SERVICE")
+                                                        .arg(found->name)))
+                    : Core::Result<QString>(found->database + QChar(0) + found->databaseSchema);
+        });
         if (!database.ok()) {
             return report(database.error(), invocation.format);
         }
@@ -120,13 +119,13 @@ int scaleColor(Engine::ReleaseEngine *engine, const Invocation &invocation)
 {
     if (invocation.afterSeconds > 0) {
         const QDateTime at = QDateTime::currentDateTime().addSecs(invocation.afterSeconds);
-        writeErr(QStringLiteral("%1 %2 scales to %3 at %4 (in %5); Ctrl+C cancels. If it carries traffic by then, "
-                                "nothing is scaled.\n")
+        writeErr(QStringLiteral("%1 %2 scales to %3 at %4 (in %5); Ctrl+C cancels. A scale down is refused if the "
+                                "color carries traffic by then.\n")
                      .arg(invocation.release, Core::colorName(invocation.scaleColor))
                      .arg(invocation.scaleReplicas)
                      .arg(at.toString(QStringLiteral("HH:mm:ss")), Core::durationText(invocation.afterSeconds)));
         QEventLoop wait;
-        QTimer::singleShot(qint64(invocation.afterSeconds) * 1000, &wait, &QEventLoop::quit);
+        QTimer::singleShot(std::chrono::seconds(invocation.afterSeconds), &wait, &QEventLoop::quit);
         wait.exec();
     }
     const auto scaled = await(engine->scale(invocation.release, invocation.scaleColor, invocation.scaleReplicas),
@@ -155,8 +154,18 @@ int flipWhenReady(Engine::ReleaseEngine *engine, const Invocation &invocation)
         },
         Qt::QueuedConnection);
     const int timeoutMs = invocation.readyTimeoutSeconds * 1000;
-    const auto outcome = await(engine->flipWhenReady(invocation.release, QString(), timeoutMs),
-                               timeoutMs + clusterWaitMs(engine) + 15'000, QStringLiteral("flip"));
+    const int waitMs = timeoutMs + clusterWaitMs(engine) + 15'000;
+    auto outcome =
+        await(engine->flipWhenReady(invocation.release, QString(), timeoutMs), waitMs, QStringLiteral("flip"));
+    if (!outcome.ok() && outcome.error().kind == Core::ErrorKind::Timeout &&
+        outcome.error().message.contains(QLatin1String("took longer than"))) {
+        // The engine's own wait ends first; past this guard its flip may have been sent.
+        outcome = Core::makeError(Core::ErrorKind::NotConfirmed,
+                                  QStringLiteral("flip on %1: no verdict within %2 s; it may or may not have been "
+                                                 "applied — look with `curtainctl status %1` before trying again")
+                                      .arg(invocation.release)
+                                      .arg(waitMs / 1000));
+    }
     if (!outcome.ok()) {
         return report(outcome.error(), invocation.format);
     }

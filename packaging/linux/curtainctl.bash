@@ -4,8 +4,8 @@ _curtainctl()
     local cur prev words cword
     _init_completion || return
 
-    local commands="contexts releases status set-weight promote flip rollback run inspect abort retry pause resume restart undo set-image"
-    local options="--context --kubeconfig --demo --server -n --namespace -o --output --plan --full --to-revision --prometheus-token-file --prometheus-basic-auth-file --help --version"
+    local commands="contexts releases status history set-weight promote flip rollback scale run inspect abort retry pause resume restart undo set-image migration"
+    local options="--context --kubeconfig --demo --server -n --namespace -o --output --plan --full --to-revision --prometheus-token-file --prometheus-basic-auth-file --scale-first --ready-timeout --after --release --database --schema --soak --rows --lock-timeout --batch-size --batch-delay --assume-in-transaction --help --version"
 
     case $prev in
         --kubeconfig | --plan | --prometheus-token-file | --prometheus-basic-auth-file)
@@ -20,7 +20,8 @@ _curtainctl()
             COMPREPLY=($(compgen -W "$(curtainctl contexts 2>/dev/null | sed 's/^[* ] //')" -- "$cur"))
             return
             ;;
-        --server | -n | --namespace | --to-revision)
+        --server | -n | --namespace | --to-revision | --ready-timeout | --after | --soak | --database | --schema | \
+            --rows | --lock-timeout | --batch-size | --batch-delay | --release)
             return
             ;;
     esac
@@ -35,7 +36,8 @@ _curtainctl()
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
             --context | --kubeconfig | --server | -n | --namespace | -o | --output | --plan | --to-revision | \
-                --prometheus-token-file | --prometheus-basic-auth-file)
+                --prometheus-token-file | --prometheus-basic-auth-file | --ready-timeout | --after | --soak | \
+                --database | --schema | --rows | --lock-timeout | --batch-size | --batch-delay | --release)
                 ((i++))
                 ;;
             -*) ;;
@@ -50,6 +52,12 @@ _curtainctl()
         COMPREPLY=($(compgen -W "$commands" -- "$cur"))
     elif [[ $command == inspect ]]; then
         _filedir '@(yaml|yml|json)'
+    elif [[ $command == migration ]]; then
+        if [[ $prev == migration ]]; then
+            COMPREPLY=($(compgen -W "status start complete rollback lint rehearse" -- "$cur"))
+        else
+            _filedir '@(yaml|yml|json|sql)'
+        fi
     elif [[ $command != contexts && $command != releases ]]; then
         # Release names, from the same cluster options as the line being completed.
         local cluster=() j

@@ -9,9 +9,9 @@ namespace Curtain::Core {
 std::optional<double> parseQuantity(const QString &text)
 {
     // The grammar of k8s.io/apimachinery's resource.Quantity: a signed decimal, then a binary
-    // suffix (Ki … Ei), a decimal suffix (m, k, M … E) or a decimal exponent (e3, E-2).
+    // suffix (Ki … Ei), a decimal suffix (n, u, m, k, M … E) or a decimal exponent (e3, E-2).
     static const QRegularExpression shape(QStringLiteral(
-        "^([+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]{1,3})?$"));
+        "^([+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]{1,3})?$"));
     if (text.size() > 64) {
         return std::nullopt;
     }
@@ -30,6 +30,10 @@ std::optional<double> parseQuantity(const QString &text)
         scale = std::pow(1024.0, double(QStringLiteral("KMGTPE").indexOf(suffix.at(0)) + 1));
     } else if (suffix == QLatin1String("m")) {
         scale = 1e-3;
+    } else if (suffix == QLatin1String("u")) {
+        scale = 1e-6;
+    } else if (suffix == QLatin1String("n")) {
+        scale = 1e-9;
     } else if (suffix.size() == 1) {
         scale = std::pow(1000.0, double(QStringLiteral("kMGTPE").indexOf(suffix.at(0)) + 1));
     } else if (!suffix.isEmpty()) {

@@ -105,6 +105,19 @@ Result<RolloutRollback> planRolloutRollback(const ReleaseSnapshot &release)
     return plan;
 }
 
+std::optional<Error> rolloutUndoRefusal(const ReleaseSnapshot &release, int revision)
+{
+    if (!release.rollout) {
+        return std::nullopt;
+    }
+    // The ReplicaSet the undo puts back, chosen as the plugin does: the one of `revision`, or the
+    // second newest for "previous" (replicaSets are newest first).
+    const QList<ReplicaSetInfo> &sets = release.rollout->replicaSets;
+    const ReplicaSetInfo *target =
+        revision == 0 ? (sets.size() >= 2 ? &sets[1] : nullptr) : revisionOf(*release.rollout, revision);
+    return target ? rolloutSchemaRefusal(release, *target, true) : std::nullopt;
+}
+
 Capabilities rolloutCapabilities(const ReleaseSnapshot &release)
 {
     Capabilities caps;
@@ -159,6 +172,11 @@ Capabilities rolloutCapabilities(const ReleaseSnapshot &release)
     if (!candidateRs) {
         candidateRs = r.replicaSet(QStringLiteral("preview"));
     }
+    for (const ReplicaSetInfo &rs : r.replicaSets) {
+        if (!candidateRs && !r.fullyPromoted() && rs.podTemplateHash == r.currentHash) {
+            candidateRs = &rs; // a blue-green update without a preview Service: the new template's
+        }
+    }
     for (Capability *forward : {&caps.promote, &caps.promoteFull, &caps.retry}) {
         gate(*forward, release, candidateRs, false);
     }
@@ -166,13 +184,11 @@ Capabilities rolloutCapabilities(const ReleaseSnapshot &release)
     if (rollback.ok()) {
         gate(caps.rollback, release, revisionOf(r, rollback.value().undoRevision), true);
     }
-    const ReplicaSetInfo *previous = nullptr;
-    for (const ReplicaSetInfo &rs : r.replicaSets) {
-        if (stableRs && rs.revision < stableRs->revision && (!previous || rs.revision > previous->revision)) {
-            previous = &rs;
+    if (caps.undo.enabled) {
+        if (const std::optional<Error> refused = rolloutUndoRefusal(release, 0)) {
+            caps.undo = {false, refused->message};
         }
     }
-    gate(caps.undo, release, previous, true);
     return caps;
 }
 

@@ -23,6 +23,10 @@ struct RolloutRollback
 
 Result<RolloutRollback> planRolloutRollback(const ReleaseSnapshot &release);
 
+// Why an undo to `revision` (0: the previous one) would break the pods it brings back — their schema
+// version is not live on the release's database — or nothing.
+std::optional<Error> rolloutUndoRefusal(const ReleaseSnapshot &release, int revision);
+
 // Said wherever Rollback on a Rollout is offered: a GitOps tool would sync the new version back.
 QString gitOpsNote();
 

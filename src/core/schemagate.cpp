@@ -168,8 +168,9 @@ std::optional<Error> soakRefusal(const ReleaseSnapshot &release, const DatabaseS
         if (!release.switchedAt.isValid()) {
             return makeError(ErrorKind::Refused,
                              QStringLiteral("cannot contract %1 yet: Curtain cannot tell since when %2 (%3) has "
-                                            "carried all traffic — it was switched outside Curtain, and the route "
-                                            "has no curtain.dev/switched-at. Contract with a soak of 0 if you have "
+                                            "carried all traffic — the route has no curtain.dev/switched-at (it "
+                                            "was switched outside Curtain, or before Curtain stamped its flips) "
+                                            "and no Completed condition. Contract with a soak of 0 if you have "
                                             "watched it for the %4 soak.")
                                  .arg(state.migration, colorName(color), env.version, soak));
         }

@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "core/futures.h"
+#include "core/handoff.h"
 #include "core/judgetext.h"
 
 #include "adapters/conventions.h"
@@ -296,7 +297,7 @@ void PlanRunner::nextStep()
     persist(true);
     Q_EMIT updated(m_progress, m_judgement);
     // Go straight on when the next step needs no waiting (e.g. set weight right after an analysis).
-    QMetaObject::invokeMethod(
+    Core::post(
         this,
         [this] {
             if (m_finished || m_busy) {

@@ -9,6 +9,8 @@
 
 #include "core/displaytext.h"
 #include "core/futures.h"
+#include "core/handoff.h"
+#include "core/rolloutcontrol.h"
 
 #include "adapters/clusterview.h"
 #include "adapters/conventions.h"
@@ -125,7 +127,7 @@ void ReleaseEngine::startOnThread()
 
 void ReleaseEngine::republish()
 {
-    QMetaObject::invokeMethod(this, [this] {
+    Core::post(this, [this] {
         Q_EMIT connectionChanged(m_cache->state(), m_cache->failureDetail());
         Q_EMIT freshnessChanged(m_cache->freshness());
         if (m_cache->hasSynced()) {
@@ -136,7 +138,7 @@ void ReleaseEngine::republish()
 
 void ReleaseEngine::enableMetrics(int intervalMs)
 {
-    QMetaObject::invokeMethod(this, [this, intervalMs] {
+    Core::post(this, [this, intervalMs] {
         if (m_metrics) {
             return;
         }
@@ -154,7 +156,7 @@ QFuture<Result<ReleaseSnapshots>> ReleaseEngine::whenSynced()
     auto promise = std::make_shared<QPromise<Result<ReleaseSnapshots>>>();
     promise->start();
     QFuture<Result<ReleaseSnapshots>> future = promise->future();
-    QMetaObject::invokeMethod(this, [this, promise] {
+    Core::post(this, [this, promise] {
         m_syncWaiters.append(promise);
         onConnection();
     });
@@ -315,7 +317,7 @@ QFuture<Result<ActionOutcome>> ReleaseEngine::perform(Core::ActionRequest reques
     auto promise = std::make_shared<QPromise<Result<ActionOutcome>>>();
     promise->start();
     QFuture<Result<ActionOutcome>> future = promise->future();
-    QMetaObject::invokeMethod(this, [this, request, promise] { performOnThread(request, promise); });
+    Core::post(this, [this, request, promise] { performOnThread(request, promise); });
     return future;
 }
 
@@ -403,7 +405,15 @@ void ReleaseEngine::performOnRollout(const Core::ActionRequest &request, const R
         {Core::ActionKind::Abort, &caps.abort},         {Core::ActionKind::Retry, &caps.retry},
         {Core::ActionKind::Pause, &caps.pause},         {Core::ActionKind::Resume, &caps.resume},
         {Core::ActionKind::Rollback, &caps.rollback},   {Core::ActionKind::Undo, &caps.undo}};
-    if (const Core::Capability *gate = gates.value(request.kind); gate && !gate->enabled) {
+    const Core::Capability *gate = gates.value(request.kind);
+    std::optional<Core::Capability> undo;
+    if (request.kind == Core::ActionKind::Undo && request.revision != 0) {
+        // The capability speaks of the previous revision; an undo to a chosen one asks for that one.
+        const std::optional<Core::Error> refused = Core::rolloutUndoRefusal(before, request.revision);
+        undo = refused ? Core::Capability{false, refused->message} : Core::Capability{true, {}};
+        gate = &*undo;
+    }
+    if (gate && !gate->enabled) {
         return finish(Core::makeError(
             ErrorKind::Refused,
             QStringLiteral("cannot %1 %2: %3").arg(Core::actionName(request.kind), before.name, gate->reason)));
@@ -446,7 +456,7 @@ QFuture<Result<Core::PlanProgress>> ReleaseEngine::runPlan(const QString &releas
     auto promise = std::make_shared<QPromise<Result<Core::PlanProgress>>>();
     promise->start();
     QFuture<Result<Core::PlanProgress>> future = promise->future();
-    QMetaObject::invokeMethod(this, [this, given = release, plan, options, promise] {
+    Core::post(this, [this, given = release, plan, options, promise] {
         // One runner per release, whatever the caller called it ("catalog" or "demo/catalog"), and
         // progress always names it as namespace/name.
         const QString release = runnerKey(given);
@@ -478,7 +488,7 @@ QFuture<Result<Core::PlanProgress>> ReleaseEngine::runPlan(const QString &releas
 
 void ReleaseEngine::resumePlan(const QString &release)
 {
-    QMetaObject::invokeMethod(this, [this, release] {
+    Core::post(this, [this, release] {
         if (PlanRunner *runner = m_runners.value(runnerKey(release))) {
             runner->resume();
         }
@@ -487,7 +497,7 @@ void ReleaseEngine::resumePlan(const QString &release)
 
 void ReleaseEngine::stopPlan(const QString &release, const QString &why)
 {
-    QMetaObject::invokeMethod(this, [this, release, why] {
+    Core::post(this, [this, release, why] {
         if (PlanRunner *runner = m_runners.value(runnerKey(release))) {
             runner->stop(why);
         }
@@ -499,7 +509,7 @@ QFuture<Result<Core::Done>> ReleaseEngine::savePlan(const QString &release, cons
     auto promise = std::make_shared<QPromise<Result<Core::Done>>>();
     promise->start();
     QFuture<Result<Core::Done>> future = promise->future();
-    QMetaObject::invokeMethod(this, [this, release, plan, promise] {
+    Core::post(this, [this, release, plan, promise] {
         auto finish = [promise](const Result<Core::Done> &r) {
             promise->addResult(r);
             promise->finish();

@@ -104,8 +104,9 @@ public:
     QFuture<Core::Result<QString>> scale(const QString &release, Core::Color color, int replicas);
     // Flip, after growing the color that takes over when it is smaller than the one serving: scales
     // it to the serving color's ready replicas (as scale()), waits until that many are ready
-    // (progress through flipWaiting), then flips through the usual pipeline — the gate, the route
-    // version `expectedResourceVersion` (the one the user confirmed; empty: any), the read-back.
+    // (progress through flipWaiting), then flips through the usual pipeline — the gate, the
+    // conditional write, the read-back. `expectedResourceVersion` (the route version the user
+    // confirmed; empty: any) must hold when it starts; while it waits, the serving color must.
     // Without a shortfall it flips at once. The wait ends, with nothing flipped, after `timeoutMs`,
     // on cancelFlipWhenReady, or when someone else moves the traffic meanwhile. Thread-safe.
     QFuture<Core::Result<Core::ActionOutcome>> flipWhenReady(const QString &release,
@@ -199,10 +200,10 @@ private:
     struct PendingFlip
     {
         quint64 id = 0;
+        QString release; // its key
         Core::Color serving = Core::Color::Blue;
         int needed = 0;
         int lastReady = -1;
-        QString expectedResourceVersion;
         std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise;
     };
     QHash<QString, PendingFlip> m_pendingFlips;

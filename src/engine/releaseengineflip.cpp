@@ -6,6 +6,8 @@
 
 #include "core/capacity.h"
 #include "core/futures.h"
+#include "core/handoff.h"
+#include "engine/permissions.h"
 
 namespace Curtain::Engine {
 
@@ -28,7 +30,7 @@ QFuture<Result<ActionOutcome>> ReleaseEngine::flipWhenReady(const QString &relea
     auto promise = std::make_shared<QPromise<Result<ActionOutcome>>>();
     promise->start();
     QFuture<Result<ActionOutcome>> future = promise->future();
-    QMetaObject::invokeMethod(this, [this, release, expectedResourceVersion, timeoutMs, promise] {
+    Core::post(this, [this, release, expectedResourceVersion, timeoutMs, promise] {
         flipWhenReadyOnThread(release, expectedResourceVersion, timeoutMs, promise);
     });
     return future;
@@ -72,9 +74,15 @@ void ReleaseEngine::flipWhenReadyOnThread(const QString &release, const QString 
     if (const Result<Core::TargetState> planned = Core::planAction(grown, flip); !planned.ok()) {
         return fail(planned.error());
     }
+    grown.capabilities = Core::computeCapabilities(grown);
+    m_permissions->apply(grown);
+    applyFreshness(grown);
+    if (!grown.capabilities.flip.enabled) { // not allowed to write the route, or the data is stale
+        return fail(Core::makeError(
+            ErrorKind::Refused, QStringLiteral("cannot flip %1: %2").arg(before.name, grown.capabilities.flip.reason)));
+    }
     const quint64 id = m_nextPendingFlip++;
-    m_pendingFlips.insert(key,
-                          PendingFlip{id, shortfall->serving, shortfall->needed, -1, expectedResourceVersion, promise});
+    m_pendingFlips.insert(key, PendingFlip{id, key, shortfall->serving, shortfall->needed, -1, promise});
     QTimer::singleShot(timeoutMs, this, [this, key, id, timeoutMs] {
         const auto pending = m_pendingFlips.constFind(key);
         if (pending == m_pendingFlips.constEnd() || pending->id != id) {
@@ -112,34 +120,51 @@ void ReleaseEngine::flipWhenReadyOnThread(const QString &release, const QString 
 
 void ReleaseEngine::checkPendingFlips()
 {
-    for (const QString &key : m_pendingFlips.keys()) {
-        PendingFlip &pending = m_pendingFlips[key];
+    // Decide first, act after: a flip performed here may finish at once and rebuild, which calls
+    // this again — the table must not change under the loop.
+    QList<std::pair<QString, Core::Error>> ended;
+    QList<PendingFlip> ready;
+    for (auto it = m_pendingFlips.begin(); it != m_pendingFlips.end(); ++it) {
+        const QString &key = it.key();
+        PendingFlip &pending = it.value();
         Core::Error error;
         const Core::ReleaseSnapshot *release = findRelease(key, &error);
         if (!release) {
-            endPendingFlip(key, error);
+            ended.append({key, error});
             continue;
         }
         if (servingColor(*release) != pending.serving) {
-            endPendingFlip(key, Core::makeError(ErrorKind::Conflict,
-                                                QStringLiteral("%1 was not flipped: its traffic moved while the flip "
-                                                               "waited (now blue %2 %, green %3 %)")
-                                                    .arg(key)
-                                                    .arg(release->blue.trafficPercent)
-                                                    .arg(release->green.trafficPercent)));
+            ended.append({key, Core::makeError(ErrorKind::Conflict,
+                                               QStringLiteral("%1 was not flipped: its traffic moved while the flip "
+                                                              "waited (now blue %2 %, green %3 %)")
+                                                   .arg(key)
+                                                   .arg(release->blue.trafficPercent)
+                                                   .arg(release->green.trafficPercent))});
             continue;
         }
         const Core::Color target = Core::otherColor(pending.serving);
-        const int ready = release->environment(target).readyReplicas;
-        if (ready != pending.lastReady) {
-            pending.lastReady = ready;
-            Q_EMIT flipWaiting(key, target, ready, pending.needed);
+        const int readyNow = release->environment(target).readyReplicas;
+        if (readyNow != pending.lastReady) {
+            pending.lastReady = readyNow;
+            Q_EMIT flipWaiting(key, target, readyNow, pending.needed);
         }
-        if (ready < pending.needed) {
-            continue;
+        if (readyNow >= pending.needed) {
+            ready.append(pending);
         }
-        const PendingFlip go = m_pendingFlips.take(key);
-        performOnThread(Core::ActionRequest{Core::ActionKind::Flip, key, 0, go.expectedResourceVersion}, go.promise);
+    }
+    for (const auto &[key, why] : ended) {
+        endPendingFlip(key, why);
+    }
+    for (const PendingFlip &go : ready) {
+        const QString key = go.release;
+        if (!m_pendingFlips.contains(key) || m_pendingFlips.value(key).id != go.id) {
+            continue; // ended or replaced meanwhile
+        }
+        m_pendingFlips.remove(key);
+        // The serving color was checked on every change while it waited: the flip goes on the route
+        // as it is now, not only as it was when the user confirmed (an unrelated annotation may
+        // have moved its version meanwhile).
+        performOnThread(Core::ActionRequest{Core::ActionKind::Flip, key, 0, {}}, go.promise);
     }
 }
 
@@ -154,7 +179,7 @@ void ReleaseEngine::endPendingFlip(const QString &key, const Core::Error &why)
 
 void ReleaseEngine::cancelFlipWhenReady(const QString &release)
 {
-    QMetaObject::invokeMethod(this, [this, release] {
+    Core::post(this, [this, release] {
         for (const QString &key : m_pendingFlips.keys()) {
             if (Core::ReleaseKey::fromString(release).matches(Core::ReleaseKey::fromString(key))) {
                 endPendingFlip(key, Core::makeError(ErrorKind::Cancelled,

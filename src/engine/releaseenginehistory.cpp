@@ -8,6 +8,7 @@
 
 #include "core/displaytext.h"
 #include "core/futures.h"
+#include "core/handoff.h"
 #include "kube/apinames.h"
 #include "kube/kubeclient.h"
 
@@ -29,7 +30,7 @@ QFuture<Result<T>> askAboutRelease(ReleaseEngine *engine, const QString &release
     auto promise = std::make_shared<QPromise<Result<T>>>();
     promise->start();
     QFuture<Result<T>> future = promise->future();
-    QMetaObject::invokeMethod(engine, [engine, release, promise, ask] {
+    Core::post(engine, [engine, release, promise, ask] {
         Core::Error error;
         const ReleaseSnapshot *found = engine->releaseOnThread(release, &error);
         if (!found) {
@@ -52,7 +53,7 @@ QFuture<Core::Done> ReleaseEngine::auditSettled()
     auto promise = std::make_shared<QPromise<Core::Done>>();
     promise->start();
     QFuture<Core::Done> future = promise->future();
-    QMetaObject::invokeMethod(this, [this, promise] {
+    Core::post(this, [this, promise] {
         Core::onFinished(m_auditor->settled(), this, [promise](Core::Done) {
             promise->addResult(Core::Done{});
             promise->finish();
@@ -71,7 +72,7 @@ QFuture<Result<Core::EnvironmentPods>> ReleaseEngine::pods(const QString &releas
 quint64 ReleaseEngine::followLog(const QString &namespaceName, const QString &pod, int tailLines)
 {
     const quint64 id = m_nextLog++;
-    QMetaObject::invokeMethod(this, [this, id, namespaceName, pod, tailLines] {
+    Core::post(this, [this, id, namespaceName, pod, tailLines] {
         for (const auto &[name, problem] : {std::pair{namespaceName, Kube::namespaceProblem(namespaceName)},
                                             std::pair{pod, Kube::objectNameProblem(pod)}}) {
             if (!problem.isEmpty()) {
@@ -103,7 +104,7 @@ quint64 ReleaseEngine::followLog(const QString &namespaceName, const QString &po
 
 void ReleaseEngine::stopLog(quint64 id)
 {
-    QMetaObject::invokeMethod(this, [this, id] {
+    Core::post(this, [this, id] {
         if (const auto stream = m_logStreams.take(id)) {
             m_client->stopWatch(stream);
         }

@@ -4,8 +4,10 @@
 #include "engine/releaseengine.h"
 
 #include "engine/auditor.h"
+#include "engine/clustercache.h"
 
 #include "core/futures.h"
+#include "core/handoff.h"
 #include "kube/json.h"
 #include "kube/kubeclient.h"
 
@@ -54,7 +56,7 @@ QFuture<Result<QString>> ReleaseEngine::scale(const QString &release, Core::Colo
     auto promise = std::make_shared<QPromise<Result<QString>>>();
     promise->start();
     QFuture<Result<QString>> future = promise->future();
-    QMetaObject::invokeMethod(this, [this, release, color, replicas, promise] {
+    Core::post(this, [this, release, color, replicas, promise] {
         const auto finish = [promise](const Result<QString> &result) {
             promise->addResult(result);
             promise->finish();
@@ -65,7 +67,15 @@ QFuture<Result<QString>> ReleaseEngine::scale(const QString &release, Core::Colo
             return finish(error);
         }
         const Core::ReleaseSnapshot before = *found;
-        if (const auto refused = scaleRefusal(before, color, replicas)) {
+        std::optional<Core::Error> refused = scaleRefusal(before, color, replicas);
+        if (!refused && replicas < before.environment(color).desiredReplicas && !m_cache->freshness().live) {
+            // Shrinking is safe only for a color known to serve nothing now, not as last seen.
+            refused = Core::makeError(ErrorKind::Refused,
+                                      QStringLiteral("cannot scale %1 %2 down: the data shown is stale (%3), so "
+                                                     "Curtain cannot tell whether it serves traffic now")
+                                          .arg(before.name, Core::colorName(color), m_cache->freshness().reason));
+        }
+        if (refused) {
             m_auditor->recordChange(before, QStringLiteral("ScaleRefused"), QStringLiteral("refused"),
                                     refused->message);
             return finish(*refused);

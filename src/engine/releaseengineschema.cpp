@@ -7,6 +7,7 @@
 #include "engine/migrationfile.h"
 
 #include "core/futures.h"
+#include "core/handoff.h"
 #include "db/connection.h"
 #include "db/migrator.h"
 #include "db/rehearsal.h"
@@ -76,7 +77,7 @@ QFuture<Result<QString>> ReleaseEngine::migrate(const SchemaRequest &request)
     auto promise = std::make_shared<QPromise<Result<QString>>>();
     promise->start();
     QFuture<Result<QString>> future = promise->future();
-    QMetaObject::invokeMethod(this, [this, request, promise] {
+    Core::post(this, [this, request, promise] {
         const auto finish = [promise](const Result<QString> &result) {
             promise->addResult(result);
             promise->finish();
@@ -127,8 +128,7 @@ QFuture<Result<QString>> ReleaseEngine::migrate(const SchemaRequest &request)
             options.actor = m_auditor->actor();
             const QString release = now->key().toString();
             const Db::ProgressFunction progress = [this, release](const Db::BackfillProgress &p) {
-                QMetaObject::invokeMethod(
-                    this, [this, release, p] { Q_EMIT schemaProgress(release, p.table, p.done, p.total); });
+                Core::post(this, [this, release, p] { Q_EMIT schemaProgress(release, p.table, p.done, p.total); });
             };
             const Core::ReleaseSnapshot snapshot = *now;
             m_schemaRuns.removeIf([](const QFuture<Result<QString>> &run) { return run.isFinished(); });
@@ -175,7 +175,7 @@ QFuture<Result<Db::RehearsalReport>> ReleaseEngine::rehearse(const QString &rele
     auto promise = std::make_shared<QPromise<Result<Db::RehearsalReport>>>();
     promise->start();
     QFuture<Result<Db::RehearsalReport>> future = promise->future();
-    QMetaObject::invokeMethod(this, [this, release, migration, options, progress, promise]() mutable {
+    Core::post(this, [this, release, migration, options, progress, promise]() mutable {
         const auto finish = [promise](const Result<Db::RehearsalReport> &result) {
             promise->addResult(result);
             promise->finish();
@@ -223,7 +223,7 @@ QFuture<Result<Db::RehearsalReport>> ReleaseEngine::rehearse(const QString &rele
 
 void ReleaseEngine::stopSchemaStep(const QString &release)
 {
-    QMetaObject::invokeMethod(this, [this, release] {
+    Core::post(this, [this, release] {
         if (const auto stop = m_schemaStops.value(release)) {
             stop->store(true);
         }

@@ -1,5 +1,7 @@
 #include "net/httpclient.h"
 
+#include "core/handoff.h"
+
 #include <QHash>
 #include <QPointer>
 #include <QPromise>
@@ -438,7 +440,7 @@ void startQueued(QObject *client, Transfer *transfer, Start start)
     };
     auto owned = std::make_shared<Owned>();
     owned->transfer = transfer;
-    QMetaObject::invokeMethod(
+    Core::post(
         client, [owned, start] { start(std::exchange(owned->transfer, nullptr)); }, Qt::QueuedConnection);
 }
 
@@ -482,7 +484,7 @@ StreamId HttpClient::openStream(HttpRequest request, StreamHandlers handlers)
 
 void HttpClient::cancel(StreamId id)
 {
-    QMetaObject::invokeMethod(
+    Core::post(
         this, [this, id] { d->cancel(id); }, Qt::QueuedConnection);
 }
 

@@ -2,33 +2,13 @@
 
 #include "net/httpclient.h"
 
+#include "core/handoff.h"
+
 #include <QMutexLocker>
 
-#include <future>
 #include <memory>
 
 namespace Curtain::Net {
-
-namespace {
-
-// Runs `work` on the network thread and waits until it has run. Not BlockingQueuedConnection: its
-// hand-back goes through Qt's own semaphore, which ThreadSanitizer cannot see in a Qt built without
-// it, so every object deleted over there was reported as a race; a std::promise it sees.
-void runThereAndWait(QObject *context, std::function<void()> work)
-{
-    auto done = std::make_shared<std::promise<void>>(); // the network thread keeps it alive to the end
-    std::future<void> finished = done->get_future();
-    QMetaObject::invokeMethod(
-        context,
-        [done, work = std::move(work)] {
-            work();
-            done->set_value();
-        },
-        Qt::QueuedConnection);
-    finished.wait();
-}
-
-} // namespace
 
 NetworkThread::NetworkThread()
 {
@@ -47,7 +27,7 @@ NetworkThread::~NetworkThread()
         m_adopted.clear();
     }
     doomed.append(m_http); // the HTTP client last
-    runThereAndWait(m_http, [doomed] {
+    Core::runAndWait(m_http, [doomed] {
         for (QObject *object : doomed) {
             delete object;
         }
@@ -71,7 +51,7 @@ void NetworkThread::dispose(QObject *object)
             return; // not ours, or already gone with the thread
         }
     }
-    runThereAndWait(m_http, [object] { delete object; });
+    Core::runAndWait(m_http, [object] { delete object; });
 }
 
 } // namespace Curtain::Net

@@ -44,6 +44,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("text");
         QTest::addColumn<double>("value"); // -1: not a quantity
         QTest::newRow("millicores") << QStringLiteral("250m") << 0.25;
+        QTest::newRow("microcores") << QStringLiteral("100u") << 100e-6;
+        QTest::newRow("nanocores") << QStringLiteral("500n") << 500e-9;
         QTest::newRow("cores") << QStringLiteral("2") << 2.0;
         QTest::newRow("fraction") << QStringLiteral("1.5") << 1.5;
         QTest::newRow("leading dot") << QStringLiteral(".5") << 0.5;
