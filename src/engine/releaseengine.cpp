@@ -112,7 +112,8 @@ ReleaseEngine::~ReleaseEngine()
 
 void ReleaseEngine::start()
 {
-    QMetaObject::invokeMethod(this, &ReleaseEngine::startOnThread, Qt::QueuedConnection);
+    Core::post(
+        this, [this] { startOnThread(); }, Qt::QueuedConnection); // built on another thread: hand over
 }
 
 void ReleaseEngine::startOnThread()
