@@ -124,9 +124,8 @@ void ReleaseEngine::checkPendingFlips()
     // this again — the table must not change under the loop.
     QList<std::pair<QString, Core::Error>> ended;
     QList<PendingFlip> ready;
-    for (auto it = m_pendingFlips.begin(); it != m_pendingFlips.end(); ++it) {
-        const QString &key = it.key();
-        PendingFlip &pending = it.value();
+    for (PendingFlip &pending : m_pendingFlips) {
+        const QString &key = pending.release;
         Core::Error error;
         const Core::ReleaseSnapshot *release = findRelease(key, &error);
         if (!release) {
