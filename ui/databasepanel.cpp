@@ -303,17 +303,26 @@ QString DatabasePanel::pendingText() const
     }
     // The next migration: the first file, by name, after the last one the database ran.
     const QString last = m_release->databaseState->migration;
-    QFileInfo next;
-    const QFileInfoList files =
-        QDir(m_release->migrationsDirectory)
-            .entryInfoList({QStringLiteral("*.yaml"), QStringLiteral("*.yml"), QStringLiteral("*.json")}, QDir::Files,
-                           QDir::Name);
-    for (const QFileInfo &file : files) {
-        if (file.completeBaseName() > last) {
-            next = file;
-            break;
+    // The directory is read at most every 10 s (and when it or the last migration changes): the
+    // release updates every few seconds, and this runs on the GUI thread.
+    const QString listingKey = m_release->migrationsDirectory + QChar(0) + last;
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    if (listingKey != m_listingKey || nowMs - m_listedAtMs > 10'000) {
+        m_listingKey = listingKey;
+        m_listedAtMs = nowMs;
+        m_next = QFileInfo();
+        const QFileInfoList files =
+            QDir(m_release->migrationsDirectory)
+                .entryInfoList({QStringLiteral("*.yaml"), QStringLiteral("*.yml"), QStringLiteral("*.json")},
+                               QDir::Files, QDir::Name);
+        for (const QFileInfo &file : files) {
+            if (file.completeBaseName() > last) {
+                m_next = file;
+                break;
+            }
         }
     }
+    const QFileInfo &next = m_next;
     if (!next.exists()) {
         return {};
     }

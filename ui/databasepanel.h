@@ -4,6 +4,7 @@
 #include "core/schemagate.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QWidget>
 
 class QLabel;
@@ -57,6 +58,9 @@ private:
     QLabel *m_pending; // the next file in curtain.dev/migrations and the linter's word on it
     void showPending();
     // The last file linted, by path and modification time: releases update every few seconds.
+    mutable QString m_listingKey; // directory and last migration of the last listing
+    mutable qint64 m_listedAtMs = 0;
+    mutable QFileInfo m_next;
     mutable QString m_lintedPath;
     mutable QDateTime m_lintedModified;
     mutable QString m_lintedSummary;

@@ -3,7 +3,7 @@
 #include "settings.h"
 #include "theme.h"
 
-#include "core/schemagate.h"
+#include "core/judgetext.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -153,8 +153,9 @@ void IdleWindowRow::refresh()
     const QDateTime at = scheduledAt(m_release->key());
     QString text = tr("◷ ") + Core::idleWindowText(*m_window, now) + QLatin1Char('.');
     if (at.isValid()) {
-        text += tr(" Scales down to 0 at %1 (in %2): instant rollback ends then.")
-                    .arg(at.toLocalTime().toString(QStringLiteral("HH:mm")), Core::durationText(now.secsTo(at)));
+        text +=
+            tr(" Scales down to 0 at %1 (in %2): instant rollback ends then.")
+                .arg(at.toLocalTime().toString(QStringLiteral("HH:mm")), Core::formatDuration(double(now.secsTo(at))));
     }
     m_text->setText(text);
     m_text->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::secondaryText().name()));

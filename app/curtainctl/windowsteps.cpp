@@ -5,6 +5,7 @@
 #include "terminal.h"
 
 #include "core/handoff.h"
+#include "core/judgetext.h"
 #include "core/schemagate.h"
 #include "engine/migrationfile.h"
 #include "engine/releaseengine.h"
@@ -123,7 +124,7 @@ int scaleColor(Engine::ReleaseEngine *engine, const Invocation &invocation)
                                 "color carries traffic by then.\n")
                      .arg(invocation.release, Core::colorName(invocation.scaleColor))
                      .arg(invocation.scaleReplicas)
-                     .arg(at.toString(QStringLiteral("HH:mm:ss")), Core::durationText(invocation.afterSeconds)));
+                     .arg(at.toString(QStringLiteral("HH:mm:ss")), Core::formatDuration(invocation.afterSeconds)));
         QEventLoop wait;
         QTimer::singleShot(std::chrono::seconds(invocation.afterSeconds), &wait, &QEventLoop::quit);
         wait.exec();

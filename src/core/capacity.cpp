@@ -1,7 +1,7 @@
 #include "core/capacity.h"
 
+#include "core/judgetext.h"
 #include "core/quantity.h"
-#include "core/schemagate.h"
 
 namespace Curtain::Core {
 
@@ -41,7 +41,7 @@ QString idleWindowText(const IdleWindow &window, const QDateTime &now)
     const QString since = window.since.isValid()
                               ? QStringLiteral("since %1 (%2)")
                                     .arg(window.since.toLocalTime().toString(QStringLiteral("HH:mm")),
-                                         durationText(window.since.secsTo(now)))
+                                         formatDuration(double(window.since.secsTo(now))))
                               : QStringLiteral("since a flip made outside Curtain");
     QString reserve;
     if (window.cpu > 0 || window.memory > 0) {

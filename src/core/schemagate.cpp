@@ -1,5 +1,7 @@
 #include "core/schemagate.h"
 
+#include "core/judgetext.h"
+
 #include "core/action.h"
 
 #include <QRegularExpression>
@@ -138,18 +140,6 @@ std::optional<Error> schemaGate(const ReleaseSnapshot &release, int kind, const 
     return std::nullopt;
 }
 
-QString durationText(qint64 seconds)
-{
-    if (seconds < 60) {
-        return QStringLiteral("%1 s").arg(std::max<qint64>(seconds, 0));
-    }
-    const qint64 minutes = seconds / 60;
-    if (minutes < 60) {
-        return QStringLiteral("%1 min").arg(minutes);
-    }
-    return QStringLiteral("%1 h %2 min").arg(minutes / 60).arg(minutes % 60, 2, 10, QLatin1Char('0'));
-}
-
 namespace {
 
 // The soak: the new version carries everything, alone, for a while before the old one goes for good.
@@ -164,7 +154,7 @@ std::optional<Error> soakRefusal(const ReleaseSnapshot &release, const DatabaseS
         if (env.schemaVersion != state.newVersion || env.trafficPercent != 100) {
             continue;
         }
-        const QString soak = durationText(soakSeconds);
+        const QString soak = formatDuration(soakSeconds);
         if (!release.switchedAt.isValid()) {
             return makeError(ErrorKind::Refused,
                              QStringLiteral("cannot contract %1 yet: Curtain cannot tell since when %2 (%3) has "
@@ -181,8 +171,8 @@ std::optional<Error> soakRefusal(const ReleaseSnapshot &release, const DatabaseS
                              QStringLiteral("cannot contract %1 yet: %2 (%3) has carried all traffic for %4 of the "
                                             "%5 soak (since %6); contract from %7 — until then Rollback stays "
                                             "instant")
-                                 .arg(state.migration, colorName(color), env.version, durationText(served), soak,
-                                      release.switchedAt.toLocalTime().toString(QStringLiteral("HH:mm")),
+                                 .arg(state.migration, colorName(color), env.version, formatDuration(double(served)),
+                                      soak, release.switchedAt.toLocalTime().toString(QStringLiteral("HH:mm")),
                                       from.toLocalTime().toString(QStringLiteral("HH:mm"))));
         }
     }

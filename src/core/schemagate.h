@@ -37,9 +37,6 @@ std::optional<Error> schemaGate(const ReleaseSnapshot &release, int kind, const 
 // traffic or ready pods — naming them, when the soak ends, and the next step.
 std::optional<Error> contractGate(const ReleaseSnapshot &release, int soakSeconds, const QDateTime &now);
 
-// "4 min", "1 h 05 min", "40 s": a duration as the console says it.
-QString durationText(qint64 seconds);
-
 // Abort (roll back the migration) drops the new version: refused while a color that uses it has
 // traffic or ready pods.
 std::optional<Error> abortGate(const ReleaseSnapshot &release);
