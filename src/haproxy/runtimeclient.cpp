@@ -44,6 +44,12 @@ QString sizeText(qint64 bytes)
     return QStringLiteral("%1 bytes").arg(bytes);
 }
 
+// What a socket still holds when it reports the peer gone; it may be closed already.
+QByteArray unread(QIODevice *device)
+{
+    return device->isOpen() && device->bytesAvailable() > 0 ? device->readAll() : QByteArray();
+}
+
 // One command over one connection (or one run of the command endpoint). Lives on the client's
 // thread, answers its promise exactly once, and deletes itself after answering.
 class Exchange final : public QObject
@@ -72,6 +78,10 @@ public:
             if (device) {
                 device->disconnect(this);
             }
+        }
+        if (m_process && m_process->state() != QProcess::NotRunning) {
+            m_process->kill();
+            m_process->waitForFinished(1000);
         }
     }
 
@@ -103,7 +113,7 @@ private:
         m_local = std::make_unique<QLocalSocket>();
         connect(m_local.get(), &QLocalSocket::connected, this, [this] { sendCommand(m_local.get()); });
         connect(m_local.get(), &QLocalSocket::readyRead, this, [this] { receive(m_local->readAll()); });
-        connect(m_local.get(), &QLocalSocket::disconnected, this, [this] { peerClosed(m_local->readAll()); });
+        connect(m_local.get(), &QLocalSocket::disconnected, this, [this] { peerClosed(unread(m_local.get())); });
         connect(m_local.get(), &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError error) {
             const QString &path = m_target.endpoint.path;
             if (error == QLocalSocket::PeerClosedError) {
@@ -132,7 +142,7 @@ private:
         m_tcp = std::make_unique<QTcpSocket>();
         connect(m_tcp.get(), &QTcpSocket::connected, this, [this] { sendCommand(m_tcp.get()); });
         connect(m_tcp.get(), &QTcpSocket::readyRead, this, [this] { receive(m_tcp->readAll()); });
-        connect(m_tcp.get(), &QTcpSocket::disconnected, this, [this] { peerClosed(m_tcp->readAll()); });
+        connect(m_tcp.get(), &QTcpSocket::disconnected, this, [this] { peerClosed(unread(m_tcp.get())); });
         connect(m_tcp.get(), &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
             if (error == QAbstractSocket::RemoteHostClosedError) {
                 return; // disconnected() ends the exchange
@@ -209,7 +219,8 @@ private:
     {
         receive(m_process->readAllStandardOutput());
         keepErrors();
-        if (!m_promise) {
+        if (!m_promise) { // answered already (a timeout, a reply too large): the killed process is gone now
+            deleteLater();
             return;
         }
         const QString said = QString::fromUtf8(m_errorTail.trimmed());
@@ -237,7 +248,8 @@ private:
         finish(std::move(error));
     }
 
-    // Answers once; the connection or process is dropped with this object.
+    // Answers once. The connection goes with this object; a process still running is killed first,
+    // and processEnded() deletes this once it is gone, so nothing waits for it here.
     void finish(Result<QString> result)
     {
         if (!m_promise) {
@@ -247,7 +259,11 @@ private:
         const auto promise = std::exchange(m_promise, nullptr);
         promise->addResult(std::move(result));
         promise->finish();
-        deleteLater();
+        if (m_process && m_process->state() != QProcess::NotRunning) {
+            m_process->kill();
+        } else {
+            deleteLater();
+        }
     }
 
     RuntimeTarget m_target;
