@@ -154,6 +154,7 @@ private Q_SLOTS:
     void controlChangesBehaviour();
     void survivesBadClients();
     void exitsZeroOnSigterm();
+    void endsWithItsParent();
     void refusesBadCommandLine();
 
 private:
@@ -360,6 +361,51 @@ void TestBackend::exitsZeroOnSigterm()
     QCOMPARE(process.exitCode(), 0);
     // Its ports are closed with it.
     QVERIFY(!clientFor(m_backend->pods().front().port)->Get("/healthz"));
+}
+
+// A script that starts pods and dies leaves no listener behind: the kernel tells the backend when
+// its parent goes (PR_SET_PDEATHSIG), and it stops as on SIGTERM.
+void TestBackend::endsWithItsParent()
+{
+    QProcess parent;
+    Test::endsWithTheTest(parent);
+    parent.setProcessChannelMode(QProcess::MergedChannels);
+    // The shell starts the backend in the background (its standard input is then /dev/null), says
+    // its pid, and lives until the test closes the shell's standard input.
+    parent.start(QStringLiteral("/bin/sh"),
+                 {QStringLiteral("-c"), QStringLiteral("\"$0\" \"$@\" & echo \"pid $!\"; read line"),
+                  Test::binary(QStringLiteral("curtain-backend")), QStringLiteral("--color"), QStringLiteral("blue"),
+                  QStringLiteral("--version"), QStringLiteral("v1"), QStringLiteral("--latency"), QStringLiteral("0")});
+    QVERIFY(parent.waitForStarted(5000));
+    QByteArray output;
+    while (!(output.contains("pid ") && output.contains("blue-1 ") && output.endsWith('\n'))) {
+        QVERIFY2(parent.waitForReadyRead(10'000), output.constData());
+        output += parent.readAll();
+    }
+    long long pid = 0;
+    int port = 0;
+    for (const QByteArray &line : output.trimmed().split('\n')) {
+        if (line.startsWith("pid ")) {
+            pid = line.mid(4).toLongLong();
+        } else if (line.startsWith("blue-1 ")) {
+            port = line.mid(line.lastIndexOf(':') + 1).toInt();
+        }
+    }
+    QVERIFY2(pid > 0 && port > 0, output.constData());
+    const auto res = clientFor(port)->Get("/");
+    QVERIFY(res);
+    QCOMPARE(res->status, 200);
+
+    parent.closeWriteChannel();
+    QVERIFY(parent.waitForFinished(10'000));
+    // Gone, or a zombie waiting for its new parent to reap it: either way no longer running.
+    const auto running = [pid] {
+        const QByteArray stat = Test::readFile(QStringLiteral("/proc/%1/stat").arg(pid));
+        const qsizetype state = stat.lastIndexOf(')') + 2;
+        return !stat.isEmpty() && stat.size() > state && stat.at(state) != 'Z';
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!running(), 10'000);
+    QVERIFY(!clientFor(port)->Get("/healthz"));
 }
 
 void TestBackend::refusesBadCommandLine()
