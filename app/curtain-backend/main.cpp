@@ -19,6 +19,14 @@ using namespace Curtain::Backend;
 
 int main(int argc, char *argv[])
 {
+    // Block the stop signals first, before any thread starts, so only sigwait below receives them,
+    // and one that arrives while the pods start still ends the program cleanly once they are up.
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+
     const CommandLine commandLine = parseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
     if (commandLine.action == CommandLine::Action::Help) {
         std::cout << usageText;
@@ -38,12 +46,8 @@ int main(int argc, char *argv[])
         return 0; // it went before we asked
     }
 #endif
-    // Block the stop signals before any thread starts, so only sigwait below receives them.
-    sigset_t stopSignals;
-    sigemptyset(&stopSignals);
-    sigaddset(&stopSignals, SIGINT);
-    sigaddset(&stopSignals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    // A client that hangs up while its answer is written must cost a failed write, not the process.
+    std::signal(SIGPIPE, SIG_IGN);
 
     std::vector<std::unique_ptr<PodServer>> pods;
     std::vector<std::string> lines;
