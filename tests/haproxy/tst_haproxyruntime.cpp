@@ -9,6 +9,7 @@
 #include "haproxy/runtimereplies.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QLocalServer>
 #include <QLocalSocket>
@@ -311,6 +312,23 @@ private Q_SLOTS:
         QVERIFY2(
             big.error().message.contains(QStringLiteral("more than 1000 bytes, the limit for one runtime API reply")),
             qPrintable(big.error().message));
+    }
+
+    void destroyingTheClient_cancelsWhatRuns()
+    {
+        const auto future =
+            m_client->send(RuntimeTarget{QStringLiteral("lb-e"),
+                                         commandEndpoint({QStringLiteral("sleep"), QStringLiteral("30")}).value()},
+                           QStringLiteral("show stat"));
+        QTRY_VERIFY(!m_client->children().isEmpty()); // the exchange runs (its command started or starting)
+        QElapsedTimer elapsed;
+        elapsed.start();
+        m_client.reset();
+        QVERIFY2(elapsed.elapsed() < 5000, "the client waited for the command instead of killing it");
+        QVERIFY(future.isFinished());
+        QCOMPARE(future.resultCount(), 1);
+        QCOMPARE(future.result().error().kind, Core::ErrorKind::Cancelled);
+        QVERIFY(future.result().error().message.contains(QStringLiteral("\"lb-e\"")));
     }
 };
 
