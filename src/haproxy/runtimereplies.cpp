@@ -176,7 +176,10 @@ QString adminStateName(AdminState state)
 AdminState adminStateFromBits(int bits)
 {
     // SRV_ADMF_*: FMAINT 0x01, IMAINT 0x02, CMAINT 0x04, FDRAIN 0x08, IDRAIN 0x10, RMAINT 0x20, HMAINT 0x40.
-    constexpr int maintenance = 0x01 | 0x02 | 0x04 | 0x20 | 0x40;
+    // CMAINT only records that the configuration said `disabled`: `disabled` starts a server at 5
+    // (FMAINT | CMAINT), and `set server … state ready` leaves 4 with the server taking traffic
+    // (checked against HAProxy 2.6.12), so it is not maintenance by itself.
+    constexpr int maintenance = 0x01 | 0x02 | 0x20 | 0x40;
     constexpr int drain = 0x08 | 0x10;
     if (bits & maintenance) {
         return AdminState::Maint;

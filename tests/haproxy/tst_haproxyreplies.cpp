@@ -204,7 +204,8 @@ private Q_SLOTS:
         QTest::newRow("none") << 0 << AdminState::Ready;
         QTest::newRow("FMAINT") << 0x01 << AdminState::Maint;
         QTest::newRow("IMAINT") << 0x02 << AdminState::Maint;
-        QTest::newRow("CMAINT") << 0x04 << AdminState::Maint;
+        QTest::newRow("CMAINT alone: configured disabled, since set ready") << 0x04 << AdminState::Ready;
+        QTest::newRow("disabled in the configuration") << (0x04 | 0x01) << AdminState::Maint;
         QTest::newRow("FDRAIN") << 0x08 << AdminState::Drain;
         QTest::newRow("IDRAIN") << 0x10 << AdminState::Drain;
         QTest::newRow("RMAINT") << 0x20 << AdminState::Maint;
