@@ -17,6 +17,8 @@ Cluster (like kubectl: --kubeconfig, else KUBECONFIG, else ~/.kube/config, its c
   --kubeconfig FILE   read exactly this kubeconfig file
   --demo              the built-in demo cluster, started in-process
   --server URL        a Kubernetes API server URL without kubeconfig, e.g. a running curtain-sim
+  --haproxy FILE      an HAProxy fleet file instead (instances, their runtime sockets, releases;
+                      see README "HAProxy fleets"); --fleet NAME picks one when it has several
   -n, --namespace NS  only releases in this namespace (default: the context's, else all namespaces)
   -o, --output FORMAT table (default) or json
 
@@ -158,6 +160,14 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             inv.demo = true;
         } else if (arg == QLatin1String("--full")) {
             inv.full = true;
+        } else if (arg == QLatin1String("--maint")) {
+            inv.maintAfterDrain = true;
+        } else if (arg == QLatin1String("--haproxy") || arg == QLatin1String("--fleet")) {
+            const auto v = value(arg);
+            if (!v) {
+                return std::nullopt;
+            }
+            (arg == QLatin1String("--haproxy") ? inv.haproxyConfig : inv.fleet) = *v;
         } else if (arg == QLatin1String("--to-revision")) {
             const auto v = value(arg);
             if (!v) {
@@ -291,6 +301,16 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
     }
     if (inv.demo && !inv.server.isEmpty()) {
         *error = QStringLiteral("give either --demo or --server, not both");
+        return std::nullopt;
+    }
+    if (!inv.haproxyConfig.isEmpty() && (inv.demo || !inv.server.isEmpty() || !inv.contexts.isEmpty() ||
+                                         !inv.kubeconfig.isEmpty() || !inv.namespaceName.isEmpty())) {
+        *error = QStringLiteral("--haproxy opens an HAProxy fleet: give it without --demo, --server, --context, "
+                                "--kubeconfig or -n");
+        return std::nullopt;
+    }
+    if (inv.haproxyConfig.isEmpty() && (!inv.fleet.isEmpty() || inv.maintAfterDrain)) {
+        *error = QStringLiteral("--fleet and --maint work on an HAProxy fleet: add --haproxy FILE");
         return std::nullopt;
     }
     if (positional.isEmpty()) {

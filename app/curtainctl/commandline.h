@@ -21,6 +21,9 @@ struct Invocation
     QString context;      // the first --context
     QStringList contexts; // every --context: several make `releases` a fleet view
     QString namespaceName;
+    QString haproxyConfig;        // --haproxy FILE: an HAProxy fleet file instead of a Kubernetes cluster
+    QString fleet;                // --fleet NAME: which fleet of that file (needed when it has several)
+    bool maintAfterDrain = false; // --maint: the HAProxy color left without traffic goes to maintenance once drained
     OutputFormat format = OutputFormat::Table;
     Command command = Command::Releases;
     QString release;

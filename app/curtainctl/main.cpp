@@ -1,6 +1,7 @@
 // curtainctl: every console action, for scripts and pipelines. It runs the same engine as the GUI.
 
 #include "commandline.h"
+#include "fleetctl.h"
 #include "inspect.h"
 #include "migration.h"
 #include "output.h"
@@ -296,6 +297,10 @@ int main(int argc, char *argv[])
     if (invocation->showVersion) {
         writeOut(QStringLiteral("curtainctl %1\n").arg(QStringLiteral(CURTAIN_VERSION)));
         return Ctl::Success;
+    }
+
+    if (!invocation->haproxyConfig.isEmpty()) {
+        return Ctl::onHAProxyFleet(*invocation);
     }
 
     if (invocation->command == Ctl::Command::Inspect) {

@@ -5,10 +5,10 @@ _curtainctl()
     _init_completion || return
 
     local commands="contexts releases status history set-weight promote flip rollback scale run inspect abort retry pause resume restart undo set-image migration"
-    local options="--context --kubeconfig --demo --server -n --namespace -o --output --plan --full --to-revision --prometheus-token-file --prometheus-basic-auth-file --scale-first --ready-timeout --after --release --database --schema --soak --rows --lock-timeout --batch-size --batch-delay --assume-in-transaction --help --version"
+    local options="--context --kubeconfig --demo --server --haproxy --fleet --maint -n --namespace -o --output --plan --full --to-revision --prometheus-token-file --prometheus-basic-auth-file --scale-first --ready-timeout --after --release --database --schema --soak --rows --lock-timeout --batch-size --batch-delay --assume-in-transaction --help --version"
 
     case $prev in
-        --kubeconfig | --plan | --prometheus-token-file | --prometheus-basic-auth-file)
+        --kubeconfig | --haproxy | --plan | --prometheus-token-file | --prometheus-basic-auth-file)
             _filedir
             return
             ;;
@@ -20,7 +20,7 @@ _curtainctl()
             COMPREPLY=($(compgen -W "$(curtainctl contexts 2>/dev/null | sed 's/^[* ] //')" -- "$cur"))
             return
             ;;
-        --server | -n | --namespace | --to-revision | --ready-timeout | --after | --soak | --database | --schema | \
+        --server | --fleet | -n | --namespace | --to-revision | --ready-timeout | --after | --soak | --database | --schema | \
             --rows | --lock-timeout | --batch-size | --batch-delay | --release)
             return
             ;;
@@ -35,7 +35,7 @@ _curtainctl()
     local i command=""
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            --context | --kubeconfig | --server | -n | --namespace | -o | --output | --plan | --to-revision | \
+            --context | --kubeconfig | --server | --haproxy | --fleet | -n | --namespace | -o | --output | --plan | --to-revision | \
                 --prometheus-token-file | --prometheus-basic-auth-file | --ready-timeout | --after | --soak | \
                 --database | --schema | --rows | --lock-timeout | --batch-size | --batch-delay | --release)
                 ((i++))
@@ -60,14 +60,15 @@ _curtainctl()
         fi
     elif [[ $command != contexts && $command != releases ]]; then
         # Release names, from the same cluster options as the line being completed.
-        local cluster=() j
+        local cluster=() j column=2
         for ((j = 1; j < cword; j++)); do
             case ${words[j]} in
-                --context | --kubeconfig | --server | -n | --namespace) cluster+=("${words[j]}" "${words[j + 1]}") ;;
+                --context | --kubeconfig | --server | -n | --namespace | --fleet) cluster+=("${words[j]}" "${words[j + 1]}") ;;
+                --haproxy) cluster+=("${words[j]}" "${words[j + 1]}") column=1 ;; # a fleet's table starts with the release
                 --demo) cluster+=(--demo) ;;
             esac
         done
-        COMPREPLY=($(compgen -W "$(curtainctl "${cluster[@]}" releases 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur"))
+        COMPREPLY=($(compgen -W "$(curtainctl "${cluster[@]}" releases 2>/dev/null | awk -v c=$column 'NR > 1 && !/^!/ { print $c }')" -- "$cur"))
     fi
 } &&
     complete -F _curtainctl curtainctl

@@ -1,0 +1,308 @@
+#include "fleetctl.h"
+
+#include "terminal.h"
+
+#include "core/displaytext.h"
+#include "engine/fleetfile.h"
+#include "haproxy/fleetwriter.h"
+#include "haproxy/runtimeclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QThread>
+
+#include <cmath>
+
+namespace Curtain::Ctl {
+
+namespace {
+
+using namespace Curtain::HAProxy;
+
+QString percent(double share)
+{
+    return QString::number(std::round(share * 1000) / 10) + QStringLiteral(" %");
+}
+
+const ReleaseState *releaseIn(const FleetState &state, const QString &name)
+{
+    for (const ReleaseState &release : state.releases) {
+        if (release.config.name == name) {
+            return &release;
+        }
+    }
+    return nullptr;
+}
+
+QString kindName(ReleaseKind kind)
+{
+    return kind == ReleaseKind::Servers ? QStringLiteral("weights") : QStringLiteral("map");
+}
+
+QJsonObject serverJson(const ServerView &server)
+{
+    return QJsonObject{
+        {QStringLiteral("name"), server.name},     {QStringLiteral("address"), server.addr},
+        {QStringLiteral("status"), server.status}, {QStringLiteral("admin"), adminStateName(server.admin)},
+        {QStringLiteral("weight"), server.weight}, {QStringLiteral("sessions"), server.scur},
+        {QStringLiteral("requests"), server.stot}, {QStringLiteral("errors5xx"), server.hrsp5xx}};
+}
+
+QJsonObject releaseJson(const ReleaseState &release)
+{
+    QJsonObject colors;
+    for (const auto &[name, view] :
+         {std::pair{QStringLiteral("blue"), &release.blue}, std::pair{QStringLiteral("green"), &release.green}}) {
+        QJsonArray servers;
+        for (const ServerView &server : view->servers) {
+            servers.append(serverJson(server));
+        }
+        colors.insert(name, QJsonObject{{QStringLiteral("share"), view->share}, {QStringLiteral("servers"), servers}});
+    }
+    QJsonObject object{{QStringLiteral("name"), release.config.name},
+                       {QStringLiteral("kind"), kindName(release.config.kind)},
+                       {QStringLiteral("blue"), colors.value(QStringLiteral("blue"))},
+                       {QStringLiteral("green"), colors.value(QStringLiteral("green"))},
+                       {QStringLiteral("problems"), QJsonArray::fromStringList(release.problems)}};
+    if (release.config.kind == ReleaseKind::Servers) {
+        object.insert(QStringLiteral("backend"), release.config.backend);
+    } else {
+        object.insert(QStringLiteral("map"), release.config.map);
+        object.insert(QStringLiteral("key"), release.config.key);
+    }
+    return object;
+}
+
+QString json(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented));
+}
+
+QString releasesTable(const FleetState &state)
+{
+    QString out = QStringLiteral("%1 %2 %3 %4 %5\n")
+                      .arg(QStringLiteral("RELEASE"), -20)
+                      .arg(QStringLiteral("KIND"), -8)
+                      .arg(QStringLiteral("BLUE"), -8)
+                      .arg(QStringLiteral("GREEN"), -8)
+                      .arg(QStringLiteral("PROBLEMS"));
+    for (const ReleaseState &release : state.releases) {
+        out += QStringLiteral("%1 %2 %3 %4 %5\n")
+                   .arg(release.config.name, -20)
+                   .arg(kindName(release.config.kind), -8)
+                   .arg(percent(release.blue.share), -8)
+                   .arg(percent(release.green.share), -8)
+                   .arg(release.problems.isEmpty() ? QStringLiteral("-") : release.problems.join(QStringLiteral("; ")));
+    }
+    for (const QString &problem : state.problems) {
+        out += QStringLiteral("! ") + problem + QLatin1Char('\n');
+    }
+    return out;
+}
+
+QString statusText(const ReleaseState &release, const QString &fleet)
+{
+    QString out =
+        QStringLiteral("%1 on fleet %2 (%3)\n").arg(release.config.name, fleet, kindName(release.config.kind));
+    for (const auto &[name, view] :
+         {std::pair{QStringLiteral("blue"), &release.blue}, std::pair{QStringLiteral("green"), &release.green}}) {
+        out += QStringLiteral("  %1: %2 of traffic\n").arg(name, percent(view->share));
+        for (const ServerView &server : view->servers) {
+            out += QStringLiteral("    %1 %2 %3 %4 weight %5, %6 sessions, %7 requests, %8 5xx\n")
+                       .arg(server.name, -12)
+                       .arg(server.addr, -22)
+                       .arg(server.status, -10)
+                       .arg(adminStateName(server.admin), -6)
+                       .arg(server.weight)
+                       .arg(server.scur)
+                       .arg(server.stot)
+                       .arg(server.hrsp5xx);
+        }
+    }
+    for (const QString &problem : release.problems) {
+        out += QStringLiteral("  ! ") + problem + QLatin1Char('\n');
+    }
+    return out;
+}
+
+int exitFor(const WriteReport &report)
+{
+    switch (report.outcome) {
+    case WriteReport::Outcome::Applied:
+        return Success;
+    case WriteReport::Outcome::Refused:
+    case WriteReport::Outcome::Reverted:
+        return ActionFailed;
+    case WriteReport::Outcome::NotConfirmed:
+        return NotConfirmed;
+    }
+    return ActionFailed;
+}
+
+int reportWrite(const WriteReport &report, OutputFormat format)
+{
+    if (format == OutputFormat::Json) {
+        QJsonObject object{{QStringLiteral("outcome"), outcomeName(report.outcome)},
+                           {QStringLiteral("summary"), report.summary},
+                           {QStringLiteral("commands"), QJsonArray::fromStringList(report.commands)},
+                           {QStringLiteral("warnings"), QJsonArray::fromStringList(report.warnings)}};
+        if (!report.problem.isEmpty()) {
+            object.insert(QStringLiteral("problem"), report.problem);
+        }
+        writeOut(json(object));
+    } else if (report.applied()) {
+        writeOut(report.summary + QLatin1Char('\n'));
+    }
+    for (const QString &warning : report.warnings) {
+        writeError(warning, QStringLiteral("curtainctl: warning: "));
+    }
+    if (!report.applied()) {
+        writeError(QStringLiteral("%1 %2: %3").arg(report.summary, outcomeName(report.outcome), report.problem));
+    }
+    return exitFor(report);
+}
+
+Core::Error refused(const QString &message)
+{
+    return Core::makeError(Core::ErrorKind::Refused, message);
+}
+
+// Where an action sends a weighted release's traffic: a share of green, or why it cannot say.
+Core::Result<double> targetShare(FleetWriter &writer, const ReleaseState &release, const Core::ActionRequest &action)
+{
+    const QString &name = release.config.name;
+    switch (action.kind) {
+    case Core::ActionKind::SetWeight:
+        return action.weight / 100.0;
+    case Core::ActionKind::Flip:
+        if (release.blue.share > 0 && release.green.share > 0) {
+            return refused(QStringLiteral("%1 is split (blue %2, green %3): a flip moves all traffic from one color to "
+                                          "the other; say where it goes with set-weight %1 0 or 100")
+                               .arg(name, percent(release.blue.share), percent(release.green.share)));
+        }
+        return release.green.share > 0 ? 0.0 : 1.0;
+    case Core::ActionKind::Promote:
+    case Core::ActionKind::Rollback: {
+        // The configuration's initial weights name the last known-good color.
+        const std::optional<Color> configured = writer.configuredColor(name);
+        if (!configured) {
+            return refused(QStringLiteral("HAProxy's configuration gives %1's initial weight to both colors or to "
+                                          "neither, so there is no known-good color to return to; say where traffic "
+                                          "goes with set-weight %1 0 (all blue) or 100 (all green)")
+                               .arg(name));
+        }
+        const Color to = action.kind == Core::ActionKind::Rollback
+                             ? *configured
+                             : (*configured == Color::Blue ? Color::Green : Color::Blue);
+        return to == Color::Green ? 1.0 : 0.0;
+    }
+    default:
+        return refused(QStringLiteral("%1 is an Argo Rollouts action; HAProxy releases take set-weight, promote, flip "
+                                      "and rollback")
+                           .arg(Core::actionName(action.kind)));
+    }
+}
+
+int act(FleetWriter &writer, const ReleaseState &release, const Invocation &invocation)
+{
+    const Core::ActionRequest &action = invocation.action;
+    if (release.config.kind == ReleaseKind::MapSwitch) {
+        if (action.kind != Core::ActionKind::Flip) {
+            return report(refused(QStringLiteral("%1 switches between two backends by a map entry: it takes flip, "
+                                                 "which is also its rollback")
+                                      .arg(release.config.name)),
+                          invocation.format);
+        }
+        const Color to = release.green.share > 0 ? Color::Blue : Color::Green;
+        return reportWrite(writer.switchMap(release.config.name, to), invocation.format);
+    }
+    const Core::Result<double> share = targetShare(writer, release, action);
+    if (!share.ok()) {
+        return report(share.error(), invocation.format);
+    }
+    WriteOptions options;
+    options.maintAfterDrain = invocation.maintAfterDrain;
+    return reportWrite(writer.setGreenShare(release.config.name, share.value(), options), invocation.format);
+}
+
+} // namespace
+
+int onHAProxyFleet(const Invocation &invocation)
+{
+    const auto fleets = Engine::readFleetFile(invocation.haproxyConfig);
+    const auto fleet = fleets.ok() ? Engine::chooseFleet(fleets.value(), invocation.fleet, invocation.haproxyConfig)
+                                   : Core::Result<FleetConfig>(fleets.error());
+    if (!fleet.ok()) {
+        return report(fleet.error(), invocation.format);
+    }
+    // The runtime client lives on a thread of its own; this thread waits on each exchange.
+    QThread network;
+    network.setObjectName(QStringLiteral("curtain-haproxy"));
+    auto *client = new RuntimeClient;
+    client->moveToThread(&network);
+    QObject::connect(&network, &QThread::finished, client, &QObject::deleteLater);
+    network.start();
+    const Exchange exchange = [client](const InstanceConfig &instance, const QString &command) {
+        QFuture<Core::Result<QString>> reply = client->send(RuntimeTarget{instance.name, instance.endpoint}, command);
+        reply.waitForFinished();
+        return reply.resultCount() > 0
+                   ? reply.result()
+                   : Core::Result<QString>(
+                         Core::makeError(Core::ErrorKind::Cancelled, instance.name + QStringLiteral(": no answer")));
+    };
+    FleetWriter writer(fleet.value(), exchange, [](int ms) { QThread::msleep(ulong(ms)); });
+    const int code = runOnFleet(writer, fleet.value(), invocation);
+    network.quit();
+    network.wait();
+    return code;
+}
+
+int runOnFleet(FleetWriter &writer, const FleetConfig &fleet, const Invocation &invocation)
+{
+    if (invocation.command != Command::Releases && invocation.command != Command::Status &&
+        invocation.command != Command::Action) {
+        return report(
+            Core::makeError(Core::ErrorKind::InvalidInput,
+                            QStringLiteral("on an HAProxy fleet curtainctl takes releases, status, set-weight, "
+                                           "promote, flip and rollback; the other commands need a Kubernetes "
+                                           "cluster")),
+            invocation.format);
+    }
+    if (invocation.command == Command::Releases) {
+        const FleetState state = writer.read();
+        if (invocation.format == OutputFormat::Json) {
+            QJsonArray releases;
+            for (const ReleaseState &release : state.releases) {
+                releases.append(releaseJson(release));
+            }
+            writeOut(json(QJsonObject{{QStringLiteral("fleet"), fleet.name},
+                                      {QStringLiteral("releases"), releases},
+                                      {QStringLiteral("problems"), QJsonArray::fromStringList(state.problems)}}));
+        } else {
+            writeOut(releasesTable(state));
+        }
+        return state.problems.isEmpty() ? Success : Unreachable;
+    }
+    const FleetState state = writer.read();
+    const ReleaseState *release = releaseIn(state, invocation.release);
+    if (!release) {
+        QStringList names;
+        for (const ReleaseConfig &known : fleet.releases) {
+            names << known.name;
+        }
+        return report(
+            Core::makeError(Core::ErrorKind::NotFound, QStringLiteral("fleet %1 has no release \"%2\"; it has %3")
+                                                           .arg(fleet.name, Core::shown(invocation.release, 80),
+                                                                names.join(QStringLiteral(", ")))),
+            invocation.format);
+    }
+    if (invocation.command == Command::Status) {
+        writeOut(invocation.format == OutputFormat::Json ? json(releaseJson(*release))
+                                                         : statusText(*release, fleet.name));
+        return state.problems.isEmpty() ? Success : Unreachable;
+    }
+    return act(writer, *release, invocation);
+}
+
+} // namespace Curtain::Ctl
