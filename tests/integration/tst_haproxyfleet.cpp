@@ -1,0 +1,185 @@
+// curtainctl on an HAProxy fleet, against real HAProxy instances and real pods (curtain-backend):
+// what a release engineer sees on the command line and what real requests then reach.
+
+#include "ctlrunner.h"
+#include "haproxylab.h"
+
+#include <QTest>
+
+using namespace Curtain::Test;
+
+namespace {
+
+QStringList on(const HAProxyLab &lab, const QStringList &command)
+{
+    return QStringList{QStringLiteral("--haproxy"), lab.fleetFile()} + command;
+}
+
+QString describe(const CtlRun &run)
+{
+    return QStringLiteral("exit %1\nout: %2\nerr: %3").arg(run.exitCode).arg(run.out, run.err);
+}
+
+} // namespace
+
+class TestHAProxyFleet : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void releases_showsEachColorsShare();
+    void flip_bringsGreenUpThenMovesAllTraffic();
+    void rollback_returnsToTheConfiguredColor();
+    void setWeight_splitsRealTraffic();
+    void greenFailingItsChecks_noTrafficMoves();
+    void haPair_oneInstanceRefuses_theOtherIsSetBack();
+    void haPair_oneInstanceUnreachable_nothingChanges();
+    void reloadInTheMiddle_keepsTheWeights();
+};
+
+void TestHAProxyFleet::releases_showsEachColorsShare()
+{
+    HAProxyLab lab;
+    const QString problem = lab.start({});
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const CtlRun run = runCurtainctl(on(lab, {QStringLiteral("releases")}));
+    QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
+    QVERIFY2(run.out.contains(QRegularExpression(QStringLiteral("catalog\\s+weights\\s+100 %\\s+0 %"))),
+             qPrintable(run.out));
+
+    const CtlRun status = runCurtainctl(on(lab, {QStringLiteral("status"), QStringLiteral("catalog")}));
+    QVERIFY2(status.exitCode == 0, qPrintable(describe(status)));
+    QVERIFY2(status.out.contains(QLatin1String("green: 0 % of traffic")), qPrintable(status.out));
+    QVERIFY2(status.out.contains(QRegularExpression(QStringLiteral("green-1 .* MAINT\\s+maint\\s+weight 0"))),
+             qPrintable(status.out));
+}
+
+void TestHAProxyFleet::flip_bringsGreenUpThenMovesAllTraffic()
+{
+    HAProxyLab lab;
+    const QString problem = lab.start({});
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QCOMPARE(lab.sample(0, 20).value(QStringLiteral("blue")), 20);
+
+    const CtlRun run = runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("catalog")}));
+    QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
+    QVERIFY2(run.out.contains(QLatin1String("catalog: green 100 %, blue 0 % on lb-0")), qPrintable(run.out));
+    // Green was in maintenance: brought to ready and weighted; blue drained, not in maintenance.
+    const QHash<QString, QString> servers = lab.servers(0);
+    QCOMPARE(servers.value(QStringLiteral("green-1")), QStringLiteral("100/ready"));
+    QCOMPARE(servers.value(QStringLiteral("green-2")), QStringLiteral("100/ready"));
+    QCOMPARE(servers.value(QStringLiteral("blue-1")), QStringLiteral("0/drain"));
+    QCOMPARE(servers.value(QStringLiteral("blue-2")), QStringLiteral("0/drain"));
+    const QHash<QString, int> answers = lab.sample(0, 20);
+    QCOMPARE(answers.value(QStringLiteral("green")), 20);
+}
+
+void TestHAProxyFleet::rollback_returnsToTheConfiguredColor()
+{
+    HAProxyLab lab;
+    const QString problem = lab.start({});
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const CtlRun flip = runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("catalog")}));
+    QVERIFY2(flip.exitCode == 0, qPrintable(describe(flip)));
+
+    const CtlRun rollback = runCurtainctl(on(lab, {QStringLiteral("rollback"), QStringLiteral("catalog")}));
+    QVERIFY2(rollback.exitCode == 0, qPrintable(describe(rollback)));
+    QVERIFY2(rollback.out.contains(QLatin1String("catalog: green 0 %, blue 100 %")), qPrintable(rollback.out));
+    QCOMPARE(lab.sample(0, 20).value(QStringLiteral("blue")), 20);
+    QCOMPARE(lab.servers(0).value(QStringLiteral("green-1")), QStringLiteral("0/drain"));
+}
+
+void TestHAProxyFleet::setWeight_splitsRealTraffic()
+{
+    HAProxyLab lab;
+    const QString problem = lab.start({});
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const CtlRun run =
+        runCurtainctl(on(lab, {QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("25")}));
+    QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
+    QVERIFY2(run.out.contains(QLatin1String("green 24.8 %, blue 75.2 %")), qPrintable(run.out));
+    // Round robin over weights 100, 100 (blue) and 33, 33 (green): 24.8 % of 400 requests, give or take a cycle.
+    const QHash<QString, int> answers = lab.sample(0, 400);
+    QCOMPARE(answers.value(QStringLiteral("error")), 0);
+    const int green = answers.value(QStringLiteral("green"));
+    QVERIFY2(green >= 80 && green <= 120, qPrintable(QStringLiteral("green answered %1 of 400").arg(green)));
+}
+
+void TestHAProxyFleet::greenFailingItsChecks_noTrafficMoves()
+{
+    HAProxyLab lab;
+    const QString problem = lab.start({});
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY(lab.setHealthy(QStringLiteral("green"), false));
+
+    const CtlRun run =
+        runCurtainctl(on(lab, {QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("50")}), 90'000);
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(QLatin1String("no traffic was moved")) &&
+                 run.err.contains(QLatin1String("green-1 on lb-0")),
+             qPrintable(describe(run)));
+    QVERIFY2(run.err.contains(QLatin1String("set back as it was")), qPrintable(run.err));
+    QCOMPARE(lab.servers(0).value(QStringLiteral("green-1")), QStringLiteral("0/maint"));
+    QCOMPARE(lab.sample(0, 20).value(QStringLiteral("blue")), 20);
+}
+
+void TestHAProxyFleet::haPair_oneInstanceRefuses_theOtherIsSetBack()
+{
+    HAProxyLab lab;
+    HAProxyLab::Options options;
+    options.instances = 2;
+    options.lastInstanceOperatorOnly = true; // lb-1 reads, and refuses every change
+    const QString problem = lab.start(options);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+
+    const CtlRun run = runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("catalog")}));
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(QLatin1String("lb-1 did not take")) &&
+                 run.err.contains(QLatin1String("Permission denied")),
+             qPrintable(describe(run)));
+    QVERIFY2(run.err.contains(QLatin1String("every instance was set back as it was")), qPrintable(run.err));
+    for (int i = 0; i < 2; ++i) {
+        const QHash<QString, QString> servers = lab.servers(i);
+        QCOMPARE(servers.value(QStringLiteral("blue-1")), QStringLiteral("100/ready"));
+        QCOMPARE(servers.value(QStringLiteral("green-1")), QStringLiteral("0/maint"));
+        QCOMPARE(lab.sample(i, 10).value(QStringLiteral("blue")), 10);
+    }
+}
+
+void TestHAProxyFleet::haPair_oneInstanceUnreachable_nothingChanges()
+{
+    HAProxyLab lab;
+    HAProxyLab::Options options;
+    options.instances = 2;
+    options.lastInstanceMissing = true;
+    const QString problem = lab.start(options);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+
+    const CtlRun run = runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("catalog")}));
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(QLatin1String("lb-1 could not be read, so nothing was changed on any instance")),
+             qPrintable(describe(run)));
+    QCOMPARE(lab.servers(0).value(QStringLiteral("green-1")), QStringLiteral("0/maint"));
+    QCOMPARE(lab.servers(0).value(QStringLiteral("blue-1")), QStringLiteral("100/ready"));
+}
+
+void TestHAProxyFleet::reloadInTheMiddle_keepsTheWeights()
+{
+    HAProxyLab lab;
+    const QString problem = lab.start({});
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const CtlRun run =
+        runCurtainctl(on(lab, {QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("50")}));
+    QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
+
+    QVERIFY2(lab.reload(0), "haproxy did not reload");
+    // The new worker read the server-state file Curtain wrote: still half and half.
+    const QHash<QString, QString> servers = lab.servers(0);
+    QCOMPARE(servers.value(QStringLiteral("green-1")), QStringLiteral("100/ready"));
+    QCOMPARE(servers.value(QStringLiteral("blue-1")), QStringLiteral("100/ready"));
+    const CtlRun status = runCurtainctl(on(lab, {QStringLiteral("status"), QStringLiteral("catalog")}));
+    QVERIFY2(status.out.contains(QLatin1String("green: 50 % of traffic")), qPrintable(describe(status)));
+}
+
+QTEST_GUILESS_MAIN(TestHAProxyFleet)
+#include "tst_haproxyfleet.moc"
