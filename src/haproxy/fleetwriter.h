@@ -30,7 +30,7 @@ struct WriteOptions
 {
     int upTimeoutMs = 15'000;    // a server brought to ready must pass its checks by then
     int drainTimeoutMs = 30'000; // the drained color's sessions must reach 0 by then (else: said, left in drain)
-    int pollMs = 250;
+    int pollMs = 100;
     bool maintAfterDrain = false; // once drained, `state maint` (stops its health checks too)
 };
 
