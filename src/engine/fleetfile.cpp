@@ -22,13 +22,15 @@ Core::Result<QList<HAProxy::FleetConfig>> readFleetFile(const QString &path)
     if (!documents.ok()) {
         return documents.error();
     }
-    if (documents.value().empty() || !documents.value().front().is_object()) {
+    const std::vector<Kube::Json> &all = documents.value();
+    const Kube::Json *root = all.empty() ? nullptr : &all[0]; // the first document
+    if (!root || !root->is_object()) {
         return Core::makeError(Core::ErrorKind::InvalidInput,
-                               QStringLiteral("%1: a fleet file is a mapping with \"fleets\" (see `curtainctl "
-                                              "--help`)")
+                               QStringLiteral("%1: a fleet file is a mapping with \"fleets\" (see README \"HAProxy "
+                                              "fleets\")")
                                    .arg(path));
     }
-    const QJsonDocument json = QJsonDocument::fromJson(QByteArray::fromStdString(documents.value().front().dump()));
+    const QJsonDocument json = QJsonDocument::fromJson(QByteArray::fromStdString(root->dump()));
     return HAProxy::parseFleetConfig(QJsonValue(json.object()), path);
 }
 
