@@ -31,7 +31,7 @@ bool waitUntil(Done done, int ms)
 
 // One HTTP/1.0 request on a fresh connection: the status code and the body.
 std::pair<int, QByteArray> httpRequest(const QString &hostPort, const QByteArray &method, const QByteArray &path,
-                                       const QByteArray &body = {})
+                                       const QByteArray &body = {}, const QByteArray &hostHeader = "lab")
 {
     const QString host = hostPort.section(QLatin1Char(':'), 0, 0);
     const quint16 port = quint16(hostPort.section(QLatin1Char(':'), 1, 1).toUInt());
@@ -40,7 +40,7 @@ std::pair<int, QByteArray> httpRequest(const QString &hostPort, const QByteArray
     if (!socket.waitForConnected(5000)) {
         return {0, {}};
     }
-    QByteArray request = method + ' ' + path + " HTTP/1.0\r\nHost: lab\r\n";
+    QByteArray request = method + ' ' + path + " HTTP/1.0\r\nHost: " + hostHeader + "\r\n";
     if (!body.isEmpty()) {
         request +=
             "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + QByteArray::number(body.size()) +
@@ -141,6 +141,7 @@ QString HAProxyLab::startInstance(int index, bool operatorOnly)
                                     "    option http-ignore-probes\n"
                                     "frontend web\n"
                                     "    bind 127.0.0.1:%4\n"
+                                    "    use_backend %[req.hdr(host),lower,map(%5,catalog)]\n"
                                     "    default_backend catalog\n"
                                     "backend catalog\n"
                                     "    balance roundrobin\n"
@@ -148,7 +149,8 @@ QString HAProxyLab::startInstance(int index, bool operatorOnly)
                                     "    default-server check inter 200ms fall 2 rise 2\n")
                          .arg(instance.socket, operatorOnly ? QStringLiteral("operator") : QStringLiteral("admin"),
                               m_dir.filePath(QStringLiteral("lb-%1.state").arg(index)))
-                         .arg(instance.webPort);
+                         .arg(instance.webPort)
+                         .arg(mapFile());
     for (const QString &color : {QStringLiteral("blue"), QStringLiteral("green")}) {
         const QStringList &addresses = m_podAddresses.value(color);
         for (int i = 0; i < addresses.size(); ++i) {
@@ -160,6 +162,22 @@ QString HAProxyLab::startInstance(int index, bool operatorOnly)
                          color == QLatin1String("green") ? QStringLiteral(" disabled") : QString());
         }
     }
+    // The map release: a Host switched between two backends of the same pods by bg.map.
+    for (const QString &color : {QStringLiteral("blue"), QStringLiteral("green")}) {
+        config += QStringLiteral("backend checkout_%1\n"
+                                 "    option httpchk GET /healthz\n"
+                                 "    default-server check inter 200ms fall 2 rise 2\n")
+                      .arg(color);
+        const QStringList &addresses = m_podAddresses.value(color);
+        for (int i = 0; i < addresses.size(); ++i) {
+            config += QStringLiteral("    server %1-%2 %3\n").arg(color).arg(i + 1).arg(addresses[i]);
+        }
+    }
+    QFile map(mapFile());
+    if (!map.exists() && (!map.open(QIODevice::WriteOnly) || map.write("checkout.example checkout_blue\n") < 0)) {
+        return QStringLiteral("cannot write %1").arg(mapFile());
+    }
+    map.close();
     const QString configFile = m_dir.filePath(QStringLiteral("lb-%1.cfg").arg(index));
     QFile file(configFile);
     if (!file.open(QIODevice::WriteOnly) || file.write(config.toUtf8()) < 0) {
@@ -195,7 +213,10 @@ QString HAProxyLab::writeFleetFile(const Options &options)
                     .arg(m_dir.filePath(QStringLiteral("lb-%1.sock").arg(i)),
                          m_dir.filePath(QStringLiteral("lb-%1.state").arg(i)));
     }
-    yaml += QStringLiteral("    releases:\n      - name: catalog\n        backend: catalog\n");
+    yaml += QStringLiteral("    releases:\n      - name: catalog\n        backend: catalog\n"
+                           "      - name: checkout\n        map: %1\n        key: checkout.example\n"
+                           "        blue: checkout_blue\n        green: checkout_green\n")
+                .arg(mapFile());
     QFile file(fleetFile());
     if (!file.open(QIODevice::WriteOnly) || file.write(yaml.toUtf8()) < 0) {
         return QStringLiteral("cannot write %1").arg(fleetFile());
@@ -237,12 +258,12 @@ QHash<QString, QString> HAProxyLab::servers(int index) const
     return servers;
 }
 
-QHash<QString, int> HAProxyLab::sample(int index, int count) const
+QHash<QString, int> HAProxyLab::sample(int index, int count, const QByteArray &host) const
 {
     QHash<QString, int> answers;
     const QString frontend = QStringLiteral("127.0.0.1:%1").arg(m_instances.at(size_t(index)).webPort);
     for (int i = 0; i < count; ++i) {
-        const auto [status, body] = httpRequest(frontend, "GET", "/");
+        const auto [status, body] = httpRequest(frontend, "GET", "/", {}, host);
         answers[status == 200 ? QString::fromUtf8(body).section(QLatin1Char(' '), 0, 0) : QStringLiteral("error")] += 1;
     }
     return answers;

@@ -15,7 +15,8 @@ namespace Curtain::Test {
 // Real parts on loopback for the HAProxy tests: blue and green pods served by curtain-backend, and
 // one or more HAProxy 2.6 instances (an HA pair is two) in master-worker mode, each with an admin
 // runtime socket, a server-state file and a frontend, balancing the backend `catalog` between
-// blue-1, blue-2 (weight 100) and green-1, green-2 (weight 0, in maintenance: not started yet).
+// blue-1, blue-2 (weight 100) and green-1, green-2 (weight 0, in maintenance: not started yet), and
+// sending the Host checkout.example to checkout_blue or checkout_green as bg.map says.
 // Everything is stopped when the lab goes away.
 class HAProxyLab
 {
@@ -37,6 +38,8 @@ public:
     QString start(const Options &options);
 
     QString fleetFile() const { return m_dir.filePath(QStringLiteral("fleet.yaml")); }
+    // bg.map: the Host checkout.example goes to checkout_blue or checkout_green (the map release).
+    QString mapFile() const { return m_dir.filePath(QStringLiteral("bg.map")); }
     int webPort(int index) const { return m_instances.at(size_t(index)).webPort; }   // its frontend on 127.0.0.1
     QString socket(int index) const { return m_instances.at(size_t(index)).socket; } // its runtime API
     // One runtime API command to instance `index`, through its socket; the reply, or "ERROR: …".
@@ -45,7 +48,7 @@ public:
     QHash<QString, QString> servers(int index) const;
     // Sends `count` real requests through instance `index`'s frontend: answers by color ("blue",
     // "green"), and "error" for anything but a 200 from a pod.
-    QHash<QString, int> sample(int index, int count) const;
+    QHash<QString, int> sample(int index, int count, const QByteArray &host = "lab") const;
     // HAProxy's own reload (SIGUSR2 to the master): the new worker reads the server-state file.
     bool reload(int index);
     // Tells a color's pods to fail their health checks (curtain-backend's /control).

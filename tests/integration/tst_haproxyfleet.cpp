@@ -35,6 +35,7 @@ private Q_SLOTS:
     void haPair_oneInstanceRefuses_theOtherIsSetBack();
     void haPair_oneInstanceUnreachable_nothingChanges();
     void reloadInTheMiddle_keepsTheWeights();
+    void mapRelease_flipSwitchesTheHostAndBack();
 };
 
 void TestHAProxyFleet::releases_showsEachColorsShare()
@@ -179,6 +180,31 @@ void TestHAProxyFleet::reloadInTheMiddle_keepsTheWeights()
     QCOMPARE(servers.value(QStringLiteral("blue-1")), QStringLiteral("100/ready"));
     const CtlRun status = runCurtainctl(on(lab, {QStringLiteral("status"), QStringLiteral("catalog")}));
     QVERIFY2(status.out.contains(QLatin1String("green: 50 % of traffic")), qPrintable(describe(status)));
+}
+
+void TestHAProxyFleet::mapRelease_flipSwitchesTheHostAndBack()
+{
+    HAProxyLab lab;
+    const QString problem = lab.start({});
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QCOMPARE(lab.sample(0, 10, "checkout.example").value(QStringLiteral("blue")), 10);
+
+    const CtlRun flip = runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("checkout")}));
+    QVERIFY2(flip.exitCode == 0, qPrintable(describe(flip)));
+    QVERIFY2(flip.out.contains(QLatin1String("checkout: all traffic to green (checkout_green) on lb-0")),
+             qPrintable(flip.out));
+    // The map file on disk still says blue: the report says a reload would undo it.
+    QVERIFY2(flip.err.contains(QLatin1String("HAProxy keeps this until its next reload")), qPrintable(flip.err));
+    QCOMPARE(lab.sample(0, 10, "checkout.example").value(QStringLiteral("green")), 10);
+    QCOMPARE(lab.sample(0, 10).value(QStringLiteral("blue")), 10); // other hosts: catalog, untouched
+
+    const CtlRun rollback = runCurtainctl(on(lab, {QStringLiteral("rollback"), QStringLiteral("checkout")}));
+    QCOMPARE(rollback.exitCode, 1);
+    QVERIFY2(rollback.err.contains(QLatin1String("it takes flip, which is also its rollback")),
+             qPrintable(describe(rollback)));
+    const CtlRun back = runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("checkout")}));
+    QVERIFY2(back.exitCode == 0, qPrintable(describe(back)));
+    QCOMPARE(lab.sample(0, 10, "checkout.example").value(QStringLiteral("blue")), 10);
 }
 
 QTEST_GUILESS_MAIN(TestHAProxyFleet)
