@@ -5,6 +5,7 @@
 
 #include <QSaveFile>
 
+#include <algorithm>
 #include <cmath>
 
 namespace Curtain::HAProxy {
@@ -114,12 +115,28 @@ Core::Result<ColorWeights> weightsForShare(double greenShare, int blueServers, i
     if (greenShare == 1) {
         return ColorWeights{0, FullWeight};
     }
-    // Each server's weight in proportion to its color's share per server; the larger color gets 100.
-    const double green = greenShare / greenServers;
-    const double blue = (1 - greenShare) / blueServers;
-    const double scale = FullWeight / std::max(green, blue);
-    ColorWeights weights{std::max(1, int(std::lround(blue * scale))), std::max(1, int(std::lround(green * scale)))};
-    return weights;
+    // The pair of per-server weights (1..256, HAProxy's range) whose serving share is nearest the
+    // one asked for; of equally near pairs, the one whose larger weight is nearest 100, the weight
+    // people write. 5 % over 2 + 2 servers is 95 and 5 (exact); 25 % is 99 and 33 (exact).
+    const auto distance = [](const ColorWeights &w) { return std::abs(std::max(w.blue, w.green) - FullWeight); };
+    ColorWeights best{FullWeight, 0};
+    double bestError = 2;
+    for (int green = 1; green <= 256; ++green) {
+        const double ideal = green * (1 - greenShare) * greenServers / (greenShare * blueServers);
+        // Clamped: a share too small for 256 to 1 still gets the nearest there is.
+        for (const double candidate : {std::floor(ideal), std::ceil(ideal)}) {
+            const int blue = int(std::clamp(candidate, 1.0, 256.0));
+            const double share =
+                double(green) * greenServers / (double(green) * greenServers + double(blue) * blueServers);
+            const double error = std::abs(share - greenShare);
+            if (error < bestError - 1e-12 ||
+                (std::abs(error - bestError) <= 1e-12 && distance({blue, green}) < distance(best))) {
+                best = {blue, green};
+                bestError = error;
+            }
+        }
+    }
+    return best;
 }
 
 FleetWriter::FleetWriter(FleetConfig fleet, Exchange exchange, Pause pause)

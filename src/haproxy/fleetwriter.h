@@ -34,9 +34,9 @@ struct WriteOptions
     bool maintAfterDrain = false; // once drained, `state maint` (stops its health checks too)
 };
 
-// The per-server weight of each color for a share of green, at most 100 each, so that the serving
-// weights give the share within half a percent; 0 and 1 are exact. An error for a share outside
-// 0..1 or a color with no servers that must carry traffic.
+// The per-server weight of each color (1..256) for a share of green: the nearest HAProxy can hold,
+// exact for whole percentages on small fleets; 0 and 1 give 100 and 0. An error for a share
+// outside 0..1 or a color with no servers that must carry traffic.
 struct ColorWeights
 {
     int blue = 0;
