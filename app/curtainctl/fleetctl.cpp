@@ -168,6 +168,18 @@ Core::Error refused(const QString &message)
     return Core::makeError(Core::ErrorKind::Refused, message);
 }
 
+// A flip moves all traffic from the color that has it to the other; when neither has it (every
+// server down, or a map entry pointing elsewhere), which way is "the other" is not known, and
+// guessing could send traffic to a version nobody proved.
+Core::Error neitherCarries(const ReleaseState &release)
+{
+    return refused(QStringLiteral("neither color of %1 carries traffic now (%2), so a flip has no side to move from; "
+                                  "nothing was changed — look with status %1")
+                       .arg(release.config.name, release.problems.isEmpty()
+                                                     ? QStringLiteral("no serving server")
+                                                     : release.problems.join(QStringLiteral("; "))));
+}
+
 // Where an action sends a weighted release's traffic: a share of green, or why it cannot say.
 Core::Result<double> targetShare(FleetWriter &writer, const ReleaseState &release, const Core::ActionRequest &action)
 {
@@ -181,20 +193,20 @@ Core::Result<double> targetShare(FleetWriter &writer, const ReleaseState &releas
                                           "the other; say where it goes with set-weight %1 0 or 100")
                                .arg(name, percent(release.blue.share), percent(release.green.share)));
         }
+        if (release.blue.share == 0 && release.green.share == 0) {
+            return neitherCarries(release);
+        }
         return release.green.share > 0 ? 0.0 : 1.0;
     case Core::ActionKind::Promote:
     case Core::ActionKind::Rollback: {
         // The configuration's initial weights name the last known-good color.
-        const std::optional<Color> configured = writer.configuredColor(name);
-        if (!configured) {
-            return refused(QStringLiteral("HAProxy's configuration gives %1's initial weight to both colors or to "
-                                          "neither, so there is no known-good color to return to; say where traffic "
-                                          "goes with set-weight %1 0 (all blue) or 100 (all green)")
-                               .arg(name));
+        const Core::Result<Color> configured = writer.configuredColor(name);
+        if (!configured.ok()) {
+            return configured.error();
         }
         const Color to = action.kind == Core::ActionKind::Rollback
-                             ? *configured
-                             : (*configured == Color::Blue ? Color::Green : Color::Blue);
+                             ? configured.value()
+                             : (configured.value() == Color::Blue ? Color::Green : Color::Blue);
         return to == Color::Green ? 1.0 : 0.0;
     }
     default:
@@ -213,6 +225,9 @@ int act(FleetWriter &writer, const ReleaseState &release, const Invocation &invo
                                                  "which is also its rollback")
                                       .arg(release.config.name)),
                           invocation.format);
+        }
+        if (release.blue.share == 0 && release.green.share == 0) {
+            return report(neitherCarries(release), invocation.format);
         }
         const Color to = release.green.share > 0 ? Color::Blue : Color::Green;
         return reportWrite(writer.switchMap(release.config.name, to), invocation.format);

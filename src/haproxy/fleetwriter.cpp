@@ -196,13 +196,18 @@ QList<InstanceReading> FleetWriter::readAll() const
     return readings;
 }
 
-std::optional<Color> FleetWriter::configuredColor(const QString &release) const
+Core::Result<Color> FleetWriter::configuredColor(const QString &release) const
 {
     const ReleaseConfig *config = releaseNamed(release);
     if (!config || config->kind != ReleaseKind::Servers || m_fleet.instances.isEmpty()) {
-        return std::nullopt;
+        return refusal(
+            QStringLiteral("%1 is not a weighted release of fleet %2").arg(Core::shown(release, 80), m_fleet.name));
     }
     const InstanceReading reading = readInstance(m_fleet.instances.first());
+    if (reading.error) {
+        return refusal(QStringLiteral("%1 could not be read, so nothing was changed: %2")
+                           .arg(reading.instance, reading.error->message));
+    }
     int blue = 0;
     int green = 0;
     for (const ServerState &server : reading.servers.servers) {
@@ -211,8 +216,12 @@ std::optional<Color> FleetWriter::configuredColor(const QString &release) const
             (*color == Color::Blue ? blue : green) += server.initialWeight;
         }
     }
-    if (reading.error || (blue > 0) == (green > 0)) {
-        return std::nullopt;
+    if ((blue > 0) == (green > 0)) {
+        return refusal(
+            QStringLiteral("HAProxy's configuration gives %1's initial weight to %2, so there is no "
+                           "known-good color to return to; say where traffic goes with set-weight %1 0 "
+                           "(all blue) or 100 (all green)")
+                .arg(config->name, blue > 0 ? QStringLiteral("both colors") : QStringLiteral("neither color")));
     }
     return blue > 0 ? Color::Blue : Color::Green;
 }

@@ -75,9 +75,10 @@ public:
     // Moves a weighted release (blue and green servers of one backend) to `greenShare` (0..1).
     WriteReport setGreenShare(const QString &release, double greenShare, const WriteOptions &options = {});
     // The color HAProxy's configuration gives a weighted release's traffic: the one whose servers
-    // have an initial weight (the first instance's `show servers state`); none when both or neither
-    // do. The configuration is the last known-good, so Rollback returns there.
-    std::optional<Color> configuredColor(const QString &release) const;
+    // have an initial weight (the first instance's `show servers state`). The configuration is the
+    // last known-good, so Rollback returns there. An error when both or neither color has one, or
+    // the instance cannot be read — each said as such.
+    Core::Result<Color> configuredColor(const QString &release) const;
     // Points a map-switched release's key at its blue or green backend.
     WriteReport switchMap(const QString &release, Color to, const WriteOptions &options = {});
 

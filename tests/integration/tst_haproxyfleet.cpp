@@ -36,6 +36,7 @@ private Q_SLOTS:
     void haPair_oneInstanceUnreachable_nothingChanges();
     void reloadInTheMiddle_keepsTheWeights();
     void mapRelease_flipSwitchesTheHostAndBack();
+    void mapPointingElsewhere_flipMovesNothing();
 };
 
 void TestHAProxyFleet::releases_showsEachColorsShare()
@@ -205,6 +206,25 @@ void TestHAProxyFleet::mapRelease_flipSwitchesTheHostAndBack()
     const CtlRun back = runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("checkout")}));
     QVERIFY2(back.exitCode == 0, qPrintable(describe(back)));
     QCOMPARE(lab.sample(0, 10, "checkout.example").value(QStringLiteral("blue")), 10);
+}
+
+// The map entry names a third backend: no side to flip from, so nothing moves towards green.
+void TestHAProxyFleet::mapPointingElsewhere_flipMovesNothing()
+{
+    HAProxyLab lab;
+    const QString problem = lab.start({});
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QCOMPARE(lab.runtime(0, QStringLiteral("set map %1 checkout.example catalog").arg(lab.mapFile())).trimmed(),
+             QString());
+
+    const CtlRun flip = runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("checkout")}));
+    QCOMPARE(flip.exitCode, 1);
+    QVERIFY2(flip.err.contains(QLatin1String("neither color of checkout carries traffic now")) &&
+                 flip.err.contains(QLatin1String("nothing was changed")),
+             qPrintable(describe(flip)));
+    QVERIFY2(lab.runtime(0, QStringLiteral("show map %1").arg(lab.mapFile()))
+                 .contains(QLatin1String("checkout.example catalog")),
+             "the map entry was changed");
 }
 
 QTEST_GUILESS_MAIN(TestHAProxyFleet)
