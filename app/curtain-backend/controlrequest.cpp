@@ -148,6 +148,12 @@ std::variant<Behaviour, std::string> applyControl(const Behaviour &current, std:
     }
     if (latencyGiven && !p99Given) {
         next.p99 = scaledP99(current, next.latency);
+        // Scaled, it may pass the hour a duration may name (found by fuzz_backendcontrol: latency=504s
+        // made a p99 of 4032s that /control answered with and could not read back).
+        if (next.p99 > Micros(3'600'000'000LL)) {
+            return "latency " + formatDuration(next.latency) + " would make p99 " + formatDuration(next.p99) +
+                   " at the present spread, over the 1 h limit: give p99 too";
+        }
     }
     if (next.p99 < next.latency) {
         return "p99 " + formatDuration(next.p99) + " is below latency " + formatDuration(next.latency) +

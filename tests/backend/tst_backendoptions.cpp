@@ -227,6 +227,9 @@ void TestBackendOptions::controlRefusals_data()
         << form << QStringLiteral("latency=50") << QStringLiteral("latency \"50\" is not a duration");
     QTest::newRow("p99 under median") << form << QStringLiteral("latency=50ms&p99=10ms")
                                       << QStringLiteral("p99 10ms is below latency 50ms");
+    // Found by fuzz_backendcontrol: the default spread (8x) would take p99 past the hour a duration may name.
+    QTest::newRow("scaled p99 past an hour")
+        << form << QStringLiteral("latency=504s") << QStringLiteral("would make p99 4032s at the present spread");
     QTest::newRow("healthy maybe") << form << QStringLiteral("healthy=maybe")
                                    << QStringLiteral("healthy \"maybe\" is not true or false");
     QTest::newRow("unknown field") << form << QStringLiteral("error-rate=0.1&color=red")
