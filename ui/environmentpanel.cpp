@@ -209,6 +209,8 @@ void EnvironmentPanel::setRelease(const Core::ReleaseSnapshot &release)
     const Core::Environment &env = release.environment(m_color);
     const bool stable = release.stable == m_color;
     const bool rollout = release.routeKind == Core::RouteKind::ArgoRollout;
+    const bool haproxy =
+        release.routeKind == Core::RouteKind::HAProxyServers || release.routeKind == Core::RouteKind::HAProxyMap;
     // An Argo Rollout's environments are its ReplicaSets; a canary, preview or previous revision.
     const QString role = stable                                            ? tr("stable")
                          : !rollout                                        ? tr("candidate")
@@ -216,29 +218,44 @@ void EnvironmentPanel::setRelease(const Core::ReleaseSnapshot &release)
                          : release.strategy() == Core::Strategy::BlueGreen ? tr("preview")
                                                                            : tr("canary");
     m_role->setText(role);
+    // An HAProxy fleet's servers are no pods: no pod list, Events or log.
+    for (QWidget *podPart : std::initializer_list<QWidget *>{m_pods, m_warnings, m_eventsButton, m_logButton}) {
+        podPart->setVisible(!haproxy);
+    }
     if (!env.present) {
         clear();
         m_role->setText(role);
-        m_status->setText(rollout ? tr("No revision in flight: the Rollout runs one ReplicaSet.")
-                                  : tr("No Deployment labelled curtain.dev/color=%1 for %2.")
-                                        .arg(Core::colorName(m_color), release.name));
+        m_status->setText(rollout   ? tr("No revision in flight: the Rollout runs one ReplicaSet.")
+                          : haproxy ? tr("No %1-* servers in backend %2.").arg(Core::colorName(m_color), env.deployment)
+                                    : tr("No Deployment labelled curtain.dev/color=%1 for %2.")
+                                          .arg(Core::colorName(m_color), release.name));
         return;
     }
     m_version->setText(env.version);
     m_version->setToolTip(env.deployment);
     m_traffic->setText(QStringLiteral("%1 %").arg(env.trafficPercent));
     m_traffic->setToolTip(tr("share of %1's traffic").arg(release.name));
-    m_replicas->setText(tr("%1 of %2 replicas ready").arg(env.readyReplicas).arg(env.desiredReplicas));
+    m_replicas->setText((haproxy ? tr("%1 of %2 servers up") : tr("%1 of %2 replicas ready"))
+                            .arg(env.readyReplicas)
+                            .arg(env.desiredReplicas));
     m_readiness->setRange(0, std::max(1, env.desiredReplicas));
     m_readiness->setValue(env.readyReplicas);
-    m_status->setText(
-        (rollout ? tr("ReplicaSet %1: %2") : tr("Deployment %1: %2")).arg(env.deployment, env.rolloutMessage));
+    m_status->setText((rollout   ? tr("ReplicaSet %1: %2")
+                       : haproxy ? tr("Backend %1: %2")
+                                 : tr("Deployment %1: %2"))
+                          .arg(env.deployment, env.rolloutMessage));
 }
 
 void EnvironmentPanel::setMetrics(const Core::MetricPoint &point)
 {
     if (!point.hasTraffic) {
         m_metrics->setText(tr("No requests in the last 30 s"));
+        return;
+    }
+    if (!point.hasLatency) {
+        m_metrics->setText(tr("%1 req/s · errors %2 % · no latency quantiles from this source")
+                               .arg(point.requestsPerSecond, 0, 'f', 1)
+                               .arg(point.errorRatio * 100.0, 0, 'f', 2));
         return;
     }
     m_metrics->setText(tr("%1 req/s · errors %2 % · p99 %3 ms")

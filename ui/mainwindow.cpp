@@ -45,7 +45,7 @@
 
 namespace Curtain::Ui {
 
-MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDescription, QWidget *parent)
+MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDescription, QWidget *parent)
     : QMainWindow(parent), m_model(new Models::ReleaseListModel(this)), m_chartTimer(this)
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -276,26 +276,37 @@ MainWindow::MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDesc
         }
     });
     // The engine hears of releases as "namespace/name": a bare name is ambiguous across namespaces.
-    connect(m_plan, &PlanPanel::resumeRequested, this, [this] { m_engine->resumePlan(planTarget(m_selected)); });
-    connect(m_plan, &PlanPanel::stopRequested, this,
-            [this] { m_engine->stopPlan(planTarget(m_selected), tr("Stopped from the console; the weight holds.")); });
+    connect(m_plan, &PlanPanel::resumeRequested, this, [this] {
+        if (m_kube) {
+            m_kube->resumePlan(planTarget(m_selected));
+        }
+    });
+    connect(m_plan, &PlanPanel::stopRequested, this, [this] {
+        if (m_kube) {
+            m_kube->stopPlan(planTarget(m_selected), tr("Stopped from the console; the weight holds."));
+        }
+    });
     connect(m_plan, &PlanPanel::saveRequested, this, [this](const Core::Plan &plan) {
         const Core::ReleaseKey release = m_selected;
+        if (!m_kube) {
+            return;
+        }
         Core::onFinished(
-            m_engine->savePlan(release.toString(), plan), this, [this, release](const Core::Result<Core::Done> &r) {
+            m_kube->savePlan(release.toString(), plan), this, [this, release](const Core::Result<Core::Done> &r) {
                 m_lastAction->setText(r.ok() ? tr("Plan saved on %1").arg(shownName(release)) : r.error().message);
             });
     });
     showSelected();
 }
 
-void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &clusterDescription,
+void MainWindow::setEngine(Engine::ReleaseSource *engine, const QString &clusterDescription,
                            const std::optional<Core::ReleaseSnapshots> &synced)
 {
     if (m_engine) {
         disconnect(m_engine, nullptr, this, nullptr);
     }
     m_engine = engine;
+    m_kube = qobject_cast<Engine::ReleaseEngine *>(engine);
     m_history = Models::MetricHistory();
     m_actionTimes.clear();
     m_historyShownFor = {};
@@ -307,7 +318,7 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
     m_inFlight = 0;
     m_lastAction->clear();
     m_lastAction->setStyleSheet({});
-    m_cluster->setText(tr("Cluster: %1").arg(clusterDescription));
+    m_cluster->setText(m_engine && !m_kube ? clusterDescription : tr("Cluster: %1").arg(clusterDescription));
     m_model->setAcknowledgedRollbacks(m_engine ? Settings::acknowledgedRollbacks(m_engine->cluster().name)
                                                : QHash<Core::ReleaseKey, QDateTime>());
     if (!m_engine) { // the session is still being opened
@@ -319,6 +330,7 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
     // Stays for as long as the window talks to this cluster: nobody should forget it.
     const Core::ClusterDescription cluster = m_engine->cluster();
     m_insecure->setVisible(cluster.insecureSkipTlsVerify);
+    m_namespaces->setVisible(m_kube != nullptr); // an HAProxy fleet has no namespaces
     {
         const QString ns = cluster.namespaceName;
         const QSignalBlocker blocker(m_namespaces);
@@ -330,59 +342,39 @@ void MainWindow::setEngine(Engine::ReleaseEngine *engine, const QString &cluster
     }
     m_insecure->setToolTip(tr("Anyone between you and %1 can read and change this traffic.").arg(cluster.server));
     onConnection(synced ? Engine::ConnectionState::Live : Engine::ConnectionState::Connecting, {});
-    connect(m_engine, &Engine::ReleaseEngine::releasesChanged, this, &MainWindow::onReleases);
-    connect(m_engine, &Engine::ReleaseEngine::metricsUpdated, this, &MainWindow::onMetrics);
-    connect(m_engine, &Engine::ReleaseEngine::connectionChanged, this, &MainWindow::onConnection);
-    connect(m_engine, &Engine::ReleaseEngine::freshnessChanged, this, [this](const Core::DataFreshness &freshness) {
+    connect(m_engine, &Engine::ReleaseSource::releasesChanged, this, &MainWindow::onReleases);
+    connect(m_engine, &Engine::ReleaseSource::metricsUpdated, this, &MainWindow::onMetrics);
+    connect(m_engine, &Engine::ReleaseSource::connectionChanged, this, &MainWindow::onConnection);
+    connect(m_engine, &Engine::ReleaseSource::freshnessChanged, this, [this](const Core::DataFreshness &freshness) {
         m_freshness = freshness;
         showConnection();
         m_notifier->setFreshness(m_engine->cluster().name, freshness);
     });
-    connect(m_engine, &Engine::ReleaseEngine::cacheReset, this, [this](const QString &detail) {
+    connect(m_engine, &Engine::ReleaseSource::cacheReset, this, [this](const QString &detail) {
         showMessage(tr("The cluster is not in the state shown before — %1. What you see now is what the server "
                        "returned.")
                         .arg(detail));
     });
     // The engine may have started before this window listened: have it say again where it is.
     m_engine->republish();
-    connect(m_engine, &Engine::ReleaseEngine::metricsFailed, this,
+    connect(m_engine, &Engine::ReleaseSource::metricsFailed, this,
             [this](const QString &release, const QString &message) {
                 m_metricsError.insert(release, message);
                 showConnection();
             });
-    connect(m_engine, &Engine::ReleaseEngine::planUpdated, this,
-            [this](const QString &release, const Core::PlanProgress &progress, const Core::Judgement &judgement) {
-                m_plan->setProgress(keyOf(release), progress, judgement);
-            });
-    connectEngineSteps();
+    if (m_kube) {
+        connect(m_kube, &Engine::ReleaseEngine::planUpdated, this,
+                [this](const QString &release, const Core::PlanProgress &progress, const Core::Judgement &judgement) {
+                    m_plan->setProgress(keyOf(release), progress, judgement);
+                });
+        connectEngineSteps();
+    }
     m_drivenHere.clear();
     if (synced) {
         onReleases(*synced);
     }
     showSelected();
     refreshCharts();
-}
-
-void MainWindow::setContexts(const QStringList &contexts, const QString &current)
-{
-    const QSignalBlocker blocker(m_contexts);
-    m_contexts->clear();
-    m_contexts->addItems(contexts);
-    m_contexts->setCurrentText(current);
-    m_contexts->setVisible(contexts.size() > 1);
-    m_fleet->setVisible(contexts.size() > 1);
-}
-
-void MainWindow::showSwitching(const QString &target)
-{
-    m_lastAction->setText(tr("switching to %1…").arg(target));
-    m_lastAction->setStyleSheet({});
-}
-
-void MainWindow::showMessage(const QString &message)
-{
-    m_lastAction->setText(message);
-    m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
 }
 
 const Core::ReleaseSnapshot *MainWindow::current() const
@@ -422,28 +414,6 @@ void MainWindow::selectRelease(const Core::ReleaseKey &release)
 QString MainWindow::lastActionText() const
 {
     return m_lastAction->text();
-}
-
-void MainWindow::updateNamespaces(const Core::ReleaseSnapshots &releases)
-{
-    bool grew = false;
-    for (const Core::ReleaseSnapshot &release : releases) {
-        if (!m_knownNamespaces.contains(release.namespaceName)) {
-            m_knownNamespaces << release.namespaceName;
-            grew = true;
-        }
-    }
-    if (!grew) {
-        return;
-    }
-    m_knownNamespaces.sort();
-    const QString current = m_namespaces->currentIndex() == 0 ? QString() : m_namespaces->currentText();
-    const QSignalBlocker blocker(m_namespaces);
-    while (m_namespaces->count() > 1) {
-        m_namespaces->removeItem(1);
-    }
-    m_namespaces->addItems(m_knownNamespaces);
-    m_namespaces->setCurrentIndex(current.isEmpty() ? 0 : m_namespaces->findText(current));
 }
 
 bool MainWindow::fromAnotherEngine() const
@@ -544,10 +514,13 @@ void MainWindow::showSelected()
         return;
     }
     m_heading->setText(shownName(release->key()));
-    QString sub = tr("%1 · %2 %3/%4 · stable %5 (%6)")
-                      .arg(Core::strategyName(release->strategy()), Core::routeKindName(release->routeKind),
-                           release->namespaceName, release->routeName, Core::colorName(release->stable),
-                           release->environment(release->stable).version);
+    // A fleet's releases have no namespace: the route is the backend (or the map and its key).
+    const QString route = release->namespaceName.isEmpty()
+                              ? release->routeName
+                              : release->namespaceName + QLatin1Char('/') + release->routeName;
+    QString sub = tr("%1 · %2 %3 · stable %4 (%5)")
+                      .arg(Core::strategyName(release->strategy()), Core::routeKindName(release->routeKind), route,
+                           Core::colorName(release->stable), release->environment(release->stable).version);
     if (!release->problem.isEmpty()) {
         sub += QStringLiteral("\n⚠ ") + release->problem;
     }
@@ -565,6 +538,9 @@ void MainWindow::showSelected()
     // An Argo Rollout walks its own steps: step control instead of a plan.
     const bool rollout = release->routeKind == Core::RouteKind::ArgoRollout;
     m_plan->setRelease(rollout ? nullptr : release, m_drivenHere.contains(release->key()));
+    if (!m_kube) {
+        m_plan->setVisible(false); // plans run on a cluster (an HAProxy fleet has no runner yet)
+    }
     m_rollout->setRelease(release);
     m_rollout->setBusy(m_inFlight > 0);
     m_database->setRelease(release);

@@ -5,6 +5,7 @@
 #include "core/metricpoint.h"
 #include "core/release.h"
 #include "engine/releaseengine.h"
+#include "engine/releasesource.h"
 #include "models/metrichistory.h"
 
 #include <QElapsedTimer>
@@ -55,11 +56,11 @@ class MainWindow final : public QMainWindow
 public:
     // `engine` lives on the network thread; the window talks to it through queued signals and futures;
     // `engine` may be null while the first session is still being opened.
-    MainWindow(Engine::ReleaseEngine *engine, const QString &clusterDescription, QWidget *parent = nullptr);
+    MainWindow(Engine::ReleaseSource *engine, const QString &clusterDescription, QWidget *parent = nullptr);
 
     // Points the window at another cluster's engine (after a context switch); forgets the old data
     // and shows `synced`, the engine's first snapshot, when the caller waited for it.
-    void setEngine(Engine::ReleaseEngine *engine, const QString &clusterDescription,
+    void setEngine(Engine::ReleaseSource *engine, const QString &clusterDescription,
                    const std::optional<Core::ReleaseSnapshots> &synced = std::nullopt);
     void setContexts(const QStringList &contexts, const QString &current);
     void showSwitching(const QString &target); // the current session keeps running until the next is open
@@ -137,7 +138,8 @@ private:
     Core::ReleaseKey keyOf(const QString &engineName) const;   // a release as the engine names it, as a key
     QString planTarget(const Core::ReleaseKey &release) const; // how runPlan/resumePlan/stopPlan name it
 
-    Engine::ReleaseEngine *m_engine = nullptr;
+    Engine::ReleaseSource *m_engine = nullptr; // what serves the releases: a cluster or an HAProxy fleet
+    Engine::ReleaseEngine *m_kube = nullptr;   // the same when it is a cluster: pods, logs, plans, schema, history
     Models::ReleaseListModel *m_model;
     Models::MetricHistory m_history;
     QSortFilterProxyModel *m_proxy;

@@ -94,8 +94,12 @@ void MainWindow::run(Core::ActionRequest request)
             if (result.ok()) {
                 m_failures.remove(release); // resolved: a retry, or a later action, went through
                 showFailure();
-                m_lastAction->setText(tr("%1  ✓ %2").arg(time, result.value().summary));
-                m_lastAction->setStyleSheet(QString());
+                // Sent and accepted, but what was read back does not show it yet: never a tick.
+                const bool confirmed = result.value().confirmed;
+                m_lastAction->setText(
+                    (confirmed ? tr("%1  ✓ %2") : tr("%1  ⚠ not confirmed: %2")).arg(time, result.value().summary));
+                m_lastAction->setStyleSheet(confirmed ? QString()
+                                                      : QStringLiteral("color: %1;").arg(Theme::waiting().name()));
                 if (request.kind == Core::ActionKind::SetWeight) {
                     m_slider->setApplied(request.weight);
                 }
@@ -123,12 +127,15 @@ void MainWindow::run(Core::ActionRequest request)
 void MainWindow::startPlan(const Core::Plan &plan)
 {
     const Core::ReleaseKey release = m_selected;
+    if (!m_kube) {
+        return; // plans run on a cluster's releases (the panel is hidden otherwise)
+    }
     Engine::PlanOptions options;
     options.identity =
         QStringLiteral("curtain@%1/%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
     m_drivenHere.insert(release);
     m_lastAction->setText(tr("Plan started on %1").arg(shownName(release)));
-    Core::onFinished(m_engine->runPlan(planTarget(release), plan, options), this,
+    Core::onFinished(m_kube->runPlan(planTarget(release), plan, options), this,
                      [this, release](const Core::Result<Core::PlanProgress> &end) {
                          m_drivenHere.remove(release);
                          m_lastAction->setText(

@@ -55,7 +55,7 @@ void MainWindow::confirmDespiteFindings(const QString &file, const QList<Db::Lin
 void MainWindow::runMigration(Core::SchemaRequest::Step step)
 {
     const Core::ReleaseSnapshot *release = current();
-    if (!release || !m_engine) {
+    if (!release || !m_kube) {
         return;
     }
     Core::SchemaRequest request;
@@ -64,9 +64,9 @@ void MainWindow::runMigration(Core::SchemaRequest::Step step)
     request.soakSeconds = m_database->soakSeconds();
     const QString name = shownName(release->key());
     const QString database = Core::databaseLabel(release->database);
-    Engine::ReleaseEngine *const engine = m_engine; // a context may switch while a dialog is open
+    Engine::ReleaseEngine *const engine = m_kube; // a context may switch while a dialog is open
     const auto go = [this, name, engine](const Core::SchemaRequest &request) {
-        if (m_engine != engine) {
+        if (m_kube != engine) {
             m_lastAction->setText(tr("✗ %1 on %2 was not sent: the context changed while you chose")
                                       .arg(Core::schemaStepName(request.step), name));
             m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
@@ -75,7 +75,7 @@ void MainWindow::runMigration(Core::SchemaRequest::Step step)
         m_database->setBusy(true);
         m_lastAction->setText(tr("%1 on %2…").arg(Core::schemaStepName(request.step), name));
         m_lastAction->setStyleSheet(QString());
-        Core::onFinished(m_engine->migrate(request), this, [this, request, name](const Core::Result<QString> &result) {
+        Core::onFinished(m_kube->migrate(request), this, [this, request, name](const Core::Result<QString> &result) {
             m_database->setBusy(false);
             loadHistory(); // the step's own record
             const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
@@ -123,7 +123,7 @@ void MainWindow::runMigration(Core::SchemaRequest::Step step)
         return confirmDespiteFindings(QFileInfo(file).fileName(), findings, [go, request] { go(request); });
     }
     // Contract and Abort each drop a version for good: ask once, Cancel by default.
-    const QString context = m_engine->cluster().name;
+    const QString context = m_kube->cluster().name;
     const Core::DatabaseState state = release->databaseState.value_or(Core::DatabaseState{});
     auto *box = new QMessageBox(QMessageBox::Warning, tr("Curtain"),
                                 step == Core::SchemaRequest::Contract
@@ -152,14 +152,14 @@ void MainWindow::connectWindowSteps()
 {
     connect(m_database, &DatabasePanel::migrationRequested, this, &MainWindow::runMigration);
     connect(m_database, &DatabasePanel::stopRequested, this, [this](const QString &release) {
-        if (m_engine) {
-            m_engine->stopSchemaStep(release);
+        if (m_kube) {
+            m_kube->stopSchemaStep(release);
         }
     });
     connect(m_actions, &ActionBar::flipWhenReadyRequested, this, &MainWindow::flipWhenReady);
     connect(m_actions, &ActionBar::cancelFlipRequested, this, [this] {
-        if (const Core::ReleaseSnapshot *release = current(); release && m_engine) {
-            m_engine->cancelFlipWhenReady(release->key().toString());
+        if (const Core::ReleaseSnapshot *release = current(); release && m_kube) {
+            m_kube->cancelFlipWhenReady(release->key().toString());
         }
     });
     connect(m_idle, &IdleWindowRow::scaleDownDue, this, &MainWindow::scaleIdleDown);
@@ -172,14 +172,14 @@ void MainWindow::connectWindowSteps()
 // What the engine says of the window's steps: a flip waiting for its pods, a backfill's progress.
 void MainWindow::connectEngineSteps()
 {
-    connect(m_engine, &Engine::ReleaseEngine::flipWaiting, this,
+    connect(m_kube, &Engine::ReleaseEngine::flipWaiting, this,
             [this](const QString &release, Core::Color, int ready, int needed) {
                 if (!fromAnotherEngine() && m_flipWaiting.contains(keyOf(release))) {
                     m_flipWaiting.insert(keyOf(release), {ready, needed});
                     showSelected();
                 }
             });
-    connect(m_engine, &Engine::ReleaseEngine::schemaProgress, this,
+    connect(m_kube, &Engine::ReleaseEngine::schemaProgress, this,
             [this](const QString &release, const QString &table, qint64 done, qint64 total) {
                 const Core::ReleaseSnapshot *shown = current();
                 if (!fromAnotherEngine() && shown && shown->key().toString() == release) {
@@ -193,14 +193,14 @@ void MainWindow::flipWhenReady()
 {
     const Core::ReleaseSnapshot *release = current();
     const std::optional<Core::CapacityShortfall> shortfall = release ? Core::flipShortfall(*release) : std::nullopt;
-    if (!release || !m_engine || !shortfall) {
+    if (!release || !m_kube || !shortfall) {
         return;
     }
     const Core::ReleaseKey key = release->key();
     const Core::ActionRequest flip{Core::ActionKind::Flip, key.toString(), 0, release->routeResourceVersion};
-    Engine::ReleaseEngine *const engine = m_engine;
+    Engine::ReleaseEngine *const engine = m_kube;
     const auto go = [this, key, flip, engine, shortfall] {
-        if (m_engine != engine) {
+        if (m_kube != engine) {
             return;
         }
         m_flipWaiting.insert(key, {shortfall->ready, shortfall->needed});
@@ -209,9 +209,9 @@ void MainWindow::flipWhenReady()
                                   .arg(shownName(key), Core::colorName(shortfall->target))
                                   .arg(shortfall->needed));
         m_lastAction->setStyleSheet(QString());
-        Core::onFinished(m_engine->flipWhenReady(flip.release, flip.expectedResourceVersion, 10 * 60 * 1000), this,
+        Core::onFinished(m_kube->flipWhenReady(flip.release, flip.expectedResourceVersion, 10 * 60 * 1000), this,
                          [this, key, engine](const Core::Result<Core::ActionOutcome> &result) {
-                             if (m_engine != engine) {
+                             if (m_kube != engine) {
                                  return;
                              }
                              m_flipWaiting.remove(key);
@@ -242,10 +242,10 @@ void MainWindow::flipWhenReady()
 // The idle color's delay ran out: to 0, unless it took traffic meanwhile (the engine refuses then).
 void MainWindow::scaleIdleDown(const Core::ReleaseKey &release, Core::Color color)
 {
-    if (!m_engine) {
+    if (!m_kube) {
         return;
     }
-    Core::onFinished(m_engine->scale(release.toString(), color, 0), this,
+    Core::onFinished(m_kube->scale(release.toString(), color, 0), this,
                      [this, release, color](const Core::Result<QString> &result) {
                          const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
                          if (result.ok()) {

@@ -39,17 +39,17 @@ void MainWindow::connectPods()
 
 void MainWindow::loadPods()
 {
-    if (!m_engine || m_selected.isEmpty()) {
+    if (!m_kube || m_selected.isEmpty()) {
         return;
     }
     const Core::ReleaseKey release = m_selected;
-    Engine::ReleaseEngine *engine = m_engine;
+    Engine::ReleaseEngine *engine = m_kube;
     for (const Core::Color color : {Core::Color::Blue, Core::Color::Green}) {
         const quint64 asked = ++m_podsAsked[color == Core::Color::Blue ? 0 : 1];
-        Core::onFinished(m_engine->pods(release.toString(), color), this,
+        Core::onFinished(m_kube->pods(release.toString(), color), this,
                          [this, release, engine, color, asked](const Core::Result<Core::EnvironmentPods> &pods) {
                              const int index = color == Core::Color::Blue ? 0 : 1;
-                             if (asked != m_podsAsked[index] || engine != m_engine || release != m_selected) {
+                             if (asked != m_podsAsked[index] || engine != m_kube || release != m_selected) {
                                  return; // a newer question, another release or another cluster since
                              }
                              EnvironmentPanel *panel = color == Core::Color::Blue ? m_blue : m_green;
@@ -115,10 +115,10 @@ void MainWindow::showWarnings(Core::Color color)
 
 void MainWindow::openLog(const QString &namespaceName, const QString &pod)
 {
-    if (!m_engine) {
+    if (!m_kube) {
         return;
     }
-    auto *window = new PodLogWindow(m_engine, namespaceName, pod, this);
+    auto *window = new PodLogWindow(m_kube, namespaceName, pod, this);
     window->show();
     window->raise();
     window->activateWindow();

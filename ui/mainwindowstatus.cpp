@@ -1,13 +1,17 @@
 // MainWindow's status line: whether the data is live or how old it is, and why — the promise that
-// the console shows the server's state or says how old it is.
+// the console shows the server's state or says how old it is; and where the window looks (the
+// context and namespace switchers).
 
 #include "mainwindow.h"
 
 #include "environmentpanel.h"
 #include "theme.h"
 
+#include <QComboBox>
 #include <QDateTime>
 #include <QLabel>
+#include <QPushButton>
+#include <QSet>
 #include <QTableView>
 
 namespace Curtain::Ui {
@@ -84,6 +88,50 @@ void MainWindow::showConnection()
         m_connection->setToolTip(tr("%1 Only Rollback is possible until the console is live again.").arg(bound));
         break;
     }
+}
+
+void MainWindow::setContexts(const QStringList &contexts, const QString &current)
+{
+    const QSignalBlocker blocker(m_contexts);
+    m_contexts->clear();
+    m_contexts->addItems(contexts);
+    m_contexts->setCurrentText(current);
+    m_contexts->setVisible(contexts.size() > 1);
+    m_fleet->setVisible(contexts.size() > 1);
+}
+
+void MainWindow::showSwitching(const QString &target)
+{
+    m_lastAction->setText(tr("switching to %1…").arg(target));
+    m_lastAction->setStyleSheet({});
+}
+
+void MainWindow::showMessage(const QString &message)
+{
+    m_lastAction->setText(message);
+    m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
+}
+
+void MainWindow::updateNamespaces(const Core::ReleaseSnapshots &releases)
+{
+    bool grew = false;
+    for (const Core::ReleaseSnapshot &release : releases) {
+        if (!m_knownNamespaces.contains(release.namespaceName)) {
+            m_knownNamespaces << release.namespaceName;
+            grew = true;
+        }
+    }
+    if (!grew) {
+        return;
+    }
+    m_knownNamespaces.sort();
+    const QString current = m_namespaces->currentIndex() == 0 ? QString() : m_namespaces->currentText();
+    const QSignalBlocker blocker(m_namespaces);
+    while (m_namespaces->count() > 1) {
+        m_namespaces->removeItem(1);
+    }
+    m_namespaces->addItems(m_knownNamespaces);
+    m_namespaces->setCurrentIndex(current.isEmpty() ? 0 : m_namespaces->findText(current));
 }
 
 } // namespace Curtain::Ui

@@ -150,15 +150,25 @@ int main(int argc, char *argv[])
                        "quit (for benchmarks)."));
     const QCommandLineOption fleetOption(QStringLiteral("fleet"),
                                          QStringLiteral("Open the fleet view of every context at start."));
+    const QCommandLineOption haproxy(
+        QStringLiteral("haproxy"),
+        QStringLiteral("Open an HAProxy fleet from this fleet file instead of a cluster (see the README, \"HAProxy "
+                       "fleets\")."),
+        QStringLiteral("file"));
+    const QCommandLineOption haproxyFleet(QStringLiteral("haproxy-fleet"),
+                                          QStringLiteral("Which fleet of the --haproxy file (default: its only one)."),
+                                          QStringLiteral("name"));
     parser.addOption(fleetOption);
+    parser.addOptions({haproxy, haproxyFleet});
     parser.addOptions({demo, server, kubeconfig, context, namespaceOption, release, size, screenshot, screenshotDelay,
                        exitWhenShown});
     parser.process(app);
 
     Ui::WindowManager::Options options;
-    options.choice = {parser.isSet(demo), parser.value(server), parser.value(kubeconfig), parser.value(context),
-                      parser.value(namespaceOption)};
-    options.contextSwitcher = !parser.isSet(server) && !parser.isSet(demo);
+    options.choice = {parser.isSet(demo),        parser.value(server),          parser.value(kubeconfig),
+                      parser.value(context),     parser.value(namespaceOption), parser.value(haproxy),
+                      parser.value(haproxyFleet)};
+    options.contextSwitcher = !parser.isSet(server) && !parser.isSet(demo) && !parser.isSet(haproxy);
     options.rememberSession = options.contextSwitcher && !parser.isSet(context);
     options.metricsIntervalMs = parser.isSet(screenshot) ? 500 : 2000;
     options.size = windowSize(parser.value(size));
@@ -202,7 +212,7 @@ int main(int argc, char *argv[])
         QObject::connect(&manager, &Ui::WindowManager::opened, &manager, [&manager, file, delayMs] {
             Ui::MainWindow *window = manager.window();
             QObject::connect(
-                manager.session()->engine(), &Engine::ReleaseEngine::metricsUpdated, window,
+                manager.session()->source(), &Engine::ReleaseSource::metricsUpdated, window,
                 [window, file, delayMs] {
                     QTimer::singleShot(delayMs, window, [window, file] {
                         window->grab().save(file);

@@ -151,15 +151,15 @@ void WindowManager::openSession()
             if (std::exchange(*shown, true) || session != m_session.get()) {
                 return;
             }
-            m_window->setEngine(m_session->engine(), m_session->description(), synced);
+            m_window->setEngine(m_session->source(), m_session->description(), synced);
             if (m_options.contextSwitcher) {
                 m_window->setContexts(m_session->contexts(), m_session->contextName());
             }
             m_window->show();
-            m_session->engine()->enableMetrics(m_options.metricsIntervalMs);
+            m_session->source()->enableMetrics(m_options.metricsIntervalMs);
             Q_EMIT opened();
         };
-        Core::onFinished(m_session->engine()->whenSynced(), this,
+        Core::onFinished(m_session->source()->whenSynced(), this,
                          [showWindow](const Core::Result<Core::ReleaseSnapshots> &releases) {
                              showWindow(releases.ok() ? std::optional(releases.value()) : std::nullopt);
                          });
@@ -240,9 +240,9 @@ void WindowManager::request(const QString &target, const QFuture<SessionResult> 
         // Switch only to a cluster that answers: until its engine has listed everything, the
         // window keeps showing the current one.
         SessionPtr next = std::move(opened).value();
-        next->engine()->start();
-        next->engine()->enableMetrics(m_options.metricsIntervalMs);
-        const auto synced = next->engine()->whenSynced();
+        next->source()->start();
+        next->source()->enableMetrics(m_options.metricsIntervalMs);
+        const auto synced = next->source()->whenSynced();
         Core::onFinished(synced, this,
                          [this, generation, next = std::move(next),
                           fail](const Core::Result<Core::ReleaseSnapshots> &releases) mutable {
@@ -259,7 +259,7 @@ void WindowManager::adopt(SessionPtr next, const Core::ReleaseSnapshots &release
 {
     --m_pending;
     SessionPtr previous = std::exchange(m_session, std::move(next));
-    m_window->setEngine(m_session->engine(), m_session->description(), releases);
+    m_window->setEngine(m_session->source(), m_session->description(), releases);
     if (m_options.contextSwitcher) {
         m_window->setContexts(m_session->contexts(), m_session->contextName());
     }
@@ -313,20 +313,21 @@ void WindowManager::showFleet()
 
 void WindowManager::openFleetMember(const QString &context)
 {
-    const Engine::ClusterChoice choice{false, {}, m_options.choice.kubeconfig, context, m_options.choice.namespaceName};
+    const Engine::ClusterChoice choice{false, {}, m_options.choice.kubeconfig, context, m_options.choice.namespaceName,
+                                       {},    {}};
     takeWhenFinished(track(Session::open(choice, {false, m_startDemo, m_fleetNetwork, false})), this,
                      [this, context](SessionResult opened) {
                          if (!opened.ok()) {
                              m_fleetModel->setUnreachable(context, opened.error().message);
                              return;
                          }
-                         Engine::ReleaseEngine *member = opened.value()->engine();
+                         Engine::ReleaseSource *member = opened.value()->source();
                          Models::FleetModel *model = m_fleetModel.get();
-                         connect(member, &Engine::ReleaseEngine::releasesChanged, model,
+                         connect(member, &Engine::ReleaseSource::releasesChanged, model,
                                  [model, context](const Core::ReleaseSnapshots &releases) {
                                      model->setReleases(context, releases);
                                  });
-                         connect(member, &Engine::ReleaseEngine::connectionChanged, model,
+                         connect(member, &Engine::ReleaseSource::connectionChanged, model,
                                  [model, context](Engine::ConnectionState state, const QString &detail) {
                                      if (state == Engine::ConnectionState::Reconnecting) {
                                          model->setUnreachable(context, detail);
@@ -334,11 +335,11 @@ void WindowManager::openFleetMember(const QString &context)
                                  });
                          // What happens in the other contexts reaches the desktop too.
                          Notifier *notifier = m_window->notifier();
-                         connect(member, &Engine::ReleaseEngine::releasesChanged, notifier,
+                         connect(member, &Engine::ReleaseSource::releasesChanged, notifier,
                                  [notifier, context](const Core::ReleaseSnapshots &releases) {
                                      notifier->observeFleet(context, releases);
                                  });
-                         connect(member, &Engine::ReleaseEngine::freshnessChanged, notifier,
+                         connect(member, &Engine::ReleaseSource::freshnessChanged, notifier,
                                  [notifier, context](const Core::DataFreshness &freshness) {
                                      if (freshness.synced) {
                                          notifier->setFleetReachable(context, freshness.live, freshness.reason);

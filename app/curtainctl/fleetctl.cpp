@@ -3,6 +3,7 @@
 #include "terminal.h"
 
 #include "core/displaytext.h"
+#include "engine/fleetactions.h"
 #include "engine/fleetfile.h"
 #include "haproxy/fleetwriter.h"
 #include "haproxy/runtimeclient.h"
@@ -163,82 +164,26 @@ int reportWrite(const WriteReport &report, OutputFormat format)
     return exitFor(report);
 }
 
-Core::Error refused(const QString &message)
-{
-    return Core::makeError(Core::ErrorKind::Refused, message);
-}
-
-// A flip moves all traffic from the color that has it to the other; when neither has it (every
-// server down, or a map entry pointing elsewhere), which way is "the other" is not known, and
-// guessing could send traffic to a version nobody proved.
-Core::Error neitherCarries(const ReleaseState &release)
-{
-    return refused(QStringLiteral("neither color of %1 carries traffic now (%2), so a flip has no side to move from; "
-                                  "nothing was changed — look with status %1")
-                       .arg(release.config.name, release.problems.isEmpty()
-                                                     ? QStringLiteral("no serving server")
-                                                     : release.problems.join(QStringLiteral("; "))));
-}
-
-// Where an action sends a weighted release's traffic: a share of green, or why it cannot say.
-Core::Result<double> targetShare(FleetWriter &writer, const ReleaseState &release, const Core::ActionRequest &action)
-{
-    const QString &name = release.config.name;
-    switch (action.kind) {
-    case Core::ActionKind::SetWeight:
-        return action.weight / 100.0;
-    case Core::ActionKind::Flip:
-        if (release.blue.share > 0 && release.green.share > 0) {
-            return refused(QStringLiteral("%1 is split (blue %2, green %3): a flip moves all traffic from one color to "
-                                          "the other; say where it goes with set-weight %1 0 or 100")
-                               .arg(name, percent(release.blue.share), percent(release.green.share)));
-        }
-        if (release.blue.share == 0 && release.green.share == 0) {
-            return neitherCarries(release);
-        }
-        return release.green.share > 0 ? 0.0 : 1.0;
-    case Core::ActionKind::Promote:
-    case Core::ActionKind::Rollback: {
-        // The configuration's initial weights name the last known-good color.
-        const Core::Result<Color> configured = writer.configuredColor(name);
-        if (!configured.ok()) {
-            return configured.error();
-        }
-        const Color to = action.kind == Core::ActionKind::Rollback
-                             ? configured.value()
-                             : (configured.value() == Color::Blue ? Color::Green : Color::Blue);
-        return to == Color::Green ? 1.0 : 0.0;
-    }
-    default:
-        return refused(QStringLiteral("%1 is an Argo Rollouts action; HAProxy releases take set-weight, promote, flip "
-                                      "and rollback")
-                           .arg(Core::actionName(action.kind)));
-    }
-}
-
 int act(FleetWriter &writer, const ReleaseState &release, const Invocation &invocation)
 {
     const Core::ActionRequest &action = invocation.action;
-    if (release.config.kind == ReleaseKind::MapSwitch) {
-        if (action.kind != Core::ActionKind::Flip) {
-            return report(refused(QStringLiteral("%1 switches between two backends by a map entry: it takes flip, "
-                                                 "which is also its rollback")
-                                      .arg(release.config.name)),
-                          invocation.format);
-        }
-        if (release.blue.share == 0 && release.green.share == 0) {
-            return report(neitherCarries(release), invocation.format);
-        }
-        const Color to = release.green.share > 0 ? Color::Blue : Color::Green;
-        return reportWrite(writer.switchMap(release.config.name, to), invocation.format);
-    }
-    const Core::Result<double> share = targetShare(writer, release, action);
-    if (!share.ok()) {
-        return report(share.error(), invocation.format);
+    const bool weighted = release.config.kind == ReleaseKind::Servers;
+    const bool needsConfigured = action.kind == Core::ActionKind::Promote || action.kind == Core::ActionKind::Rollback;
+    // set-weight N on a fleet is green's share, as `releases` shows it.
+    const auto move = Engine::planFleetMove(
+        release,
+        weighted && needsConfigured ? writer.configuredColor(release.config.name)
+                                    : Core::Result<Color>(Core::makeError(Core::ErrorKind::InvalidInput, QString())),
+        action, action.weight / 100.0);
+    if (!move.ok()) {
+        return report(move.error(), invocation.format);
     }
     WriteOptions options;
     options.maintAfterDrain = invocation.maintAfterDrain;
-    return reportWrite(writer.setGreenShare(release.config.name, share.value(), options), invocation.format);
+    return reportWrite(move.value().kind == Engine::FleetMove::Kind::Map
+                           ? writer.switchMap(release.config.name, move.value().mapTo)
+                           : writer.setGreenShare(release.config.name, move.value().greenShare, options),
+                       invocation.format);
 }
 
 } // namespace

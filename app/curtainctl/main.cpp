@@ -70,8 +70,9 @@ int fleet(const Ctl::Invocation &invocation)
     for (const QString &context : invocation.contexts) {
         Member member;
         member.context = context;
-        auto opened = Engine::Session::openHere({false, {}, invocation.kubeconfig, context, invocation.namespaceName},
-                                                {false, builtinDemo(), network, false});
+        auto opened =
+            Engine::Session::openHere({false, {}, invocation.kubeconfig, context, invocation.namespaceName, {}, {}},
+                                      {false, builtinDemo(), network, false});
         if (opened.ok()) {
             member.session = std::move(opened).value();
             if (!member.session->warning().isEmpty()) {
@@ -358,8 +359,13 @@ int main(int argc, char *argv[])
         return fleet(*invocation);
     }
 
-    Engine::ClusterChoice choice{invocation->demo, invocation->server, invocation->kubeconfig, invocation->context,
-                                 invocation->namespaceName};
+    Engine::ClusterChoice choice{invocation->demo,
+                                 invocation->server,
+                                 invocation->kubeconfig,
+                                 invocation->context,
+                                 invocation->namespaceName,
+                                 {},
+                                 {}};
     auto opened = Engine::Session::openHere(choice, {false, builtinDemo(), {}, false});
     if (!opened.ok()) {
         return report(opened.error(), invocation->format);

@@ -19,14 +19,25 @@ std::optional<UnprovenMove> routeMove(const ReleaseSnapshot &release, const Acti
     if (request.kind == ActionKind::Rollback) {
         return std::nullopt;
     }
-    const Result<TargetState> target = planAction(release, request);
-    if (!target.ok()) {
-        return std::nullopt;
-    }
     const Color candidate = release.candidate();
     const int before = release.environment(candidate).trafficPercent;
-    const int after = target.value().weight(candidate);
-    const bool becomesStable = target.value().stable == candidate;
+    int after = 0;
+    bool becomesStable = false;
+    if (release.routeKind == RouteKind::HAProxyServers || release.routeKind == RouteKind::HAProxyMap) {
+        // The fleet writer brings a color's servers up itself (make-before-break), so a color not up
+        // yet is no reason to skip the question; the configured color stays stable.
+        after = request.kind == ActionKind::SetWeight ? request.weight
+                : request.kind == ActionKind::Promote ? 100
+                : request.kind == ActionKind::Flip    ? (before == 0 ? 100 : 0)
+                                                      : before;
+    } else {
+        const Result<TargetState> target = planAction(release, request);
+        if (!target.ok()) {
+            return std::nullopt;
+        }
+        after = target.value().weight(candidate);
+        becomesStable = target.value().stable == candidate;
+    }
     if (after <= before && !becomesStable) {
         return std::nullopt;
     }

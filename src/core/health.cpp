@@ -55,7 +55,7 @@ QString overBudget(const ReleaseSnapshot &release, const ReleaseMetrics &metrics
         if (provenErrorRatio(point) > budget.maxErrorRatio) {
             reasons << QStringLiteral("%1 at %2 errors (budget %3)")
                            .arg(serving, percent(point.errorRatio), percent(budget.maxErrorRatio));
-        } else if (budget.maxP99Seconds && point.p99Seconds > *budget.maxP99Seconds) {
+        } else if (budget.maxP99Seconds && point.hasLatency && point.p99Seconds > *budget.maxP99Seconds) {
             reasons << QStringLiteral("%1 with p99 %2 ms (budget %3 ms)")
                            .arg(serving)
                            .arg(point.p99Seconds * 1000.0, 0, 'f', 0)

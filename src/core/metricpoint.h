@@ -17,6 +17,7 @@ struct MetricPoint
     double p99Seconds = 0.0;
     bool hasTraffic = false; // false: no requests in the window, so ratio and quantiles mean nothing
     double requests = 0.0;   // how many the window held: what a ratio's certainty rests on
+    bool hasLatency = true;  // false: the source keeps no latency quantiles (HAProxy's counters)
 };
 
 struct ReleaseMetrics

@@ -35,6 +35,10 @@ QString routeKindName(RouteKind kind)
         return QStringLiteral("NGINX canary Ingress");
     case RouteKind::ArgoRollout:
         return QStringLiteral("Argo Rollout");
+    case RouteKind::HAProxyServers:
+        return QStringLiteral("HAProxy server weights");
+    case RouteKind::HAProxyMap:
+        return QStringLiteral("HAProxy map");
     }
     return {};
 }
@@ -48,6 +52,10 @@ QString routeObjectKind(RouteKind kind)
         return QStringLiteral("Ingress");
     case RouteKind::ArgoRollout:
         return QStringLiteral("Rollout");
+    case RouteKind::HAProxyServers:
+        return QStringLiteral("backend");
+    case RouteKind::HAProxyMap:
+        return QStringLiteral("map");
     case RouteKind::HttpRoute:
     case RouteKind::VirtualService:
     case RouteKind::TrafficSplit:

@@ -31,16 +31,19 @@ enum class RouteKind {
     TrafficSplit,    // SMI TrafficSplit backend weights
     NginxCanary,     // ingress-nginx canary Ingress: canary-weight annotations
     ArgoRollout,     // Argo Rollouts owns the weights; Curtain drives the controller
+    HAProxyServers,  // an HAProxy backend's blue-* and green-* servers: their weights (runtime API)
+    HAProxyMap,      // an HAProxy map entry switching between a blue and a green backend
 };
 
 QString routeKindName(RouteKind kind);
-// The Kubernetes kind of the route object: Service, HTTPRoute, VirtualService, TrafficSplit, Ingress, Rollout.
+// The kind of the route object: Service, HTTPRoute, VirtualService, TrafficSplit, Ingress, Rollout
+// (Kubernetes), backend or map (HAProxy).
 QString routeObjectKind(RouteKind kind);
 // Routes whose weights Curtain writes itself (the slider moves them).
 constexpr bool isWeighted(RouteKind kind)
 {
     return kind == RouteKind::HttpRoute || kind == RouteKind::VirtualService || kind == RouteKind::TrafficSplit ||
-           kind == RouteKind::NginxCanary;
+           kind == RouteKind::NginxCanary || kind == RouteKind::HAProxyServers;
 }
 
 enum class Strategy { BlueGreen, Canary };
@@ -159,7 +162,8 @@ struct ReleaseSnapshot
         if (rollout) {
             return rollout->strategy == QLatin1String("BlueGreen") ? Strategy::BlueGreen : Strategy::Canary;
         }
-        return routeKind == RouteKind::ServiceSelector ? Strategy::BlueGreen : Strategy::Canary;
+        return routeKind == RouteKind::ServiceSelector || routeKind == RouteKind::HAProxyMap ? Strategy::BlueGreen
+                                                                                             : Strategy::Canary;
     }
     Color candidate() const { return otherColor(stable); }
     const Environment &environment(Color color) const { return color == Color::Blue ? blue : green; }

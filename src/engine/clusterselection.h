@@ -16,6 +16,8 @@ struct ClusterChoice
     QString kubeconfig;    // --kubeconfig: exactly this file
     QString context;       // a kubeconfig context, or "demo"
     QString namespaceName; // -n: overrides the context's namespace
+    QString haproxyFile;   // --haproxy: an HAProxy fleet file instead of a cluster
+    QString haproxyFleet;  // which of its fleets (empty: the only one)
 };
 
 struct SelectedCluster

@@ -47,7 +47,7 @@ void registerMetaTypes()
 } // namespace
 
 ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoint, QObject *parent)
-    : QObject(parent), m_endpoint(endpoint), m_http(http),
+    : ReleaseSource(parent), m_endpoint(endpoint), m_http(http),
       m_client(new Kube::KubeClient(http, std::move(endpoint), this)),
       m_cache(new ClusterCache(m_client, m_endpoint.namespaceName, {}, this)),
       m_permissions(new Permissions(m_client, this)), m_auditor(new Auditor(m_client, m_endpoint, this)),

@@ -15,6 +15,7 @@
 #include "engine/connectionstate.h"
 #include "engine/planrunner.h"
 #include "engine/releaseaccess.h"
+#include "engine/releasesource.h"
 
 #include <QFuture>
 #include <QHash>
@@ -48,7 +49,7 @@ class Permissions;
 // stale, every write but Rollback is refused, and Rollback first reads the route from the server.
 // Both the GUI and curtainctl drive it. Lives on the network thread; public methods marked
 // thread-safe may be called from anywhere and answer through futures or queued signals.
-class ReleaseEngine final : public QObject, public ReleaseAccess
+class ReleaseEngine final : public ReleaseSource, public ReleaseAccess
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ReleaseEngine)
@@ -59,18 +60,18 @@ public:
     ~ReleaseEngine() override;
 
     // The cluster as the console may show it: no credential in it.
-    Core::ClusterDescription cluster() const
+    Core::ClusterDescription cluster() const override
     {
         return {m_endpoint.name, m_endpoint.server, m_endpoint.namespaceName, m_endpoint.insecureSkipTlsVerify,
                 m_endpoint.exec.has_value()};
     }
 
-    void start(); // thread-safe; once
+    void start() override; // thread-safe; once
     // Emits the current connection state, freshness and (once synced) releases again, for a
     // receiver that connected after the engine started (thread-safe).
-    void republish();
-    void enableMetrics(int intervalMs = 2000);                  // thread-safe
-    QFuture<Core::Result<Core::ReleaseSnapshots>> whenSynced(); // thread-safe; fails on the first error
+    void republish() override;
+    void enableMetrics(int intervalMs = 2000) override;                  // thread-safe
+    QFuture<Core::Result<Core::ReleaseSnapshots>> whenSynced() override; // thread-safe; fails on the first error
     QFuture<Core::Result<Core::ActionOutcome>> perform(Core::ActionRequest request) override; // thread-safe
 
     // Drives a plan on a release (thread-safe); the future resolves when the plan ends, or with the
@@ -133,17 +134,8 @@ public:
         return found ? Core::Result<Core::ReleaseSnapshot>(*found) : Core::Result<Core::ReleaseSnapshot>(error);
     }
 
-Q_SIGNALS:
-    void releasesChanged(const Curtain::Core::ReleaseSnapshots &releases);
+Q_SIGNALS: // and ReleaseSource's: releasesChanged, connectionChanged, freshnessChanged, cacheReset, metrics…
     void schemaProgress(const QString &release, const QString &table, qint64 done, qint64 total);
-    void connectionChanged(Curtain::Engine::ConnectionState state, const QString &detail);
-    // Whether the shown data is live, and if not since when and why (see Core::DataFreshness).
-    void freshnessChanged(const Curtain::Core::DataFreshness &freshness);
-    // The server's state was not the one the cache held (a restarted or restored server): the
-    // cache was reloaded, and this says what was seen.
-    void cacheReset(const QString &detail);
-    void metricsUpdated(const Curtain::Core::ReleaseMetrics &metrics);
-    void metricsFailed(const QString &release, const QString &message);
     void logText(quint64 id, const QString &text);
     void logEnded(quint64 id, const QString &error); // empty: the server ended the stream
     // A flip waits for the color taking over: `ready` of `needed` replicas so far.

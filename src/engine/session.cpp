@@ -1,5 +1,7 @@
 #include "engine/session.h"
 
+#include "engine/fleetengine.h"
+#include "engine/fleetfile.h"
 #include "engine/releaseengine.h"
 #include "net/networkthread.h"
 
@@ -15,6 +17,9 @@ QFuture<SessionResult> Session::open(ClusterChoice choice, SessionOptions option
 
 SessionResult Session::openHere(const ClusterChoice &choice, const SessionOptions &options)
 {
+    if (!choice.haproxyFile.isEmpty()) {
+        return openFleet(choice, options);
+    }
     const auto selected = selectCluster(choice, options.demoWhenNoKubeconfig);
     if (!selected.ok()) {
         return selected.error();
@@ -65,6 +70,10 @@ SessionPtr Session::openEndpoint(const Core::ClusterEndpoint &endpoint, std::sha
 QFuture<SessionResult> Session::withNamespace(SessionPtr from, QString namespaceName)
 {
     return QtConcurrent::run([from = std::move(from), namespaceName = std::move(namespaceName)]() -> SessionResult {
+        if (!from->m_engine) {
+            return Core::makeError(Core::ErrorKind::InvalidInput,
+                                   QStringLiteral("%1 is an HAProxy fleet: it has no namespaces").arg(from->m_context));
+        }
         SessionPtr session(new Session);
         session->m_choice = from->m_choice;
         session->m_choice.namespaceName = namespaceName;
@@ -89,17 +98,42 @@ QFuture<void> Session::close(SessionPtr session)
     return QtConcurrent::run([session = std::move(session)]() mutable { session.reset(); });
 }
 
+SessionResult Session::openFleet(const ClusterChoice &choice, const SessionOptions &options)
+{
+    const auto fleets = readFleetFile(choice.haproxyFile);
+    if (!fleets.ok()) {
+        return fleets.error();
+    }
+    const auto fleet = chooseFleet(fleets.value(), choice.haproxyFleet, choice.haproxyFile);
+    if (!fleet.ok()) {
+        return fleet.error();
+    }
+    SessionPtr session(new Session);
+    session->m_choice = choice;
+    session->m_context = QStringLiteral("haproxy:") + fleet.value().name;
+    session->m_description = QStringLiteral("HAProxy fleet %1 (%2)").arg(fleet.value().name, choice.haproxyFile);
+    session->m_contexts = {session->m_context};
+    session->m_network = options.network ? options.network : std::make_shared<Net::NetworkThread>();
+    session->m_source = new FleetEngine(fleet.value(), choice.haproxyFile);
+    session->m_network->adopt(session->m_source);
+    if (options.startEngine) {
+        session->m_source->start();
+    }
+    return session;
+}
+
 void Session::attach(const Core::ClusterEndpoint &endpoint)
 {
     m_endpoint = endpoint;
     m_engine = new ReleaseEngine(m_network->http(), endpoint);
+    m_source = m_engine;
     m_network->adopt(m_engine);
 }
 
 Session::~Session()
 {
-    if (m_engine) {
-        m_network->dispose(m_engine); // its watches close while the thread and the cluster are still up
+    if (m_source) {
+        m_network->dispose(m_source); // its watches close while the thread and the cluster are still up
     }
     m_network.reset();
     m_host.reset();

@@ -18,6 +18,7 @@ class NetworkThread;
 namespace Curtain::Engine {
 
 class ReleaseEngine;
+class ReleaseSource;
 
 // A cluster that runs only while sessions talk to it (the in-process demo): where it listens, and
 // what keeps it running. The last session using it destroys it, after its engine.
@@ -67,7 +68,9 @@ public:
     static QFuture<void> close(SessionPtr session);
     ~Session();
 
-    ReleaseEngine *engine() const { return m_engine; }
+    // What serves the releases: a cluster's ReleaseEngine or an HAProxy fleet's FleetEngine.
+    ReleaseSource *source() const { return m_source; }
+    ReleaseEngine *engine() const { return m_engine; } // null for an HAProxy fleet
     Net::NetworkThread *network() const { return m_network.get(); }
     const ClusterChoice &choice() const { return m_choice; } // what opened it, namespace included
     QString contextName() const { return m_context; }        // a kubeconfig context, "demo" or "server"
@@ -81,6 +84,7 @@ public:
 private:
     Session() = default;
     void attach(const Core::ClusterEndpoint &endpoint); // the engine, adopted by the network thread
+    static SessionResult openFleet(const ClusterChoice &choice, const SessionOptions &options);
 
     ClusterChoice m_choice;
     QString m_context;
@@ -91,7 +95,8 @@ private:
     // Destroyed in the reverse order: the engine, then the thread it lived on, then the cluster it talked to.
     std::shared_ptr<void> m_host;
     std::shared_ptr<Net::NetworkThread> m_network;
-    ReleaseEngine *m_engine = nullptr; // owned by m_network
+    ReleaseSource *m_source = nullptr; // owned by m_network
+    ReleaseEngine *m_engine = nullptr; // m_source, when it is a cluster's
 };
 
 } // namespace Curtain::Engine

@@ -50,7 +50,8 @@ QList<QPointF> MetricHistory::points(const Core::ReleaseKey &release, Core::Colo
     const auto &all = *it;
     std::vector<const Core::MetricPoint *> visible;
     for (const Core::MetricPoint &p : all) {
-        if (p.hasTraffic && p.timeMs >= nowMs - m_spanMs) {
+        // A source without latency quantiles (HAProxy's counters) draws no latency line, not a zero one.
+        if (p.hasTraffic && p.timeMs >= nowMs - m_spanMs && (series != Series::P99Latency || p.hasLatency)) {
             visible.push_back(&p);
         }
     }

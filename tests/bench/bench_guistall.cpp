@@ -163,7 +163,7 @@ int main(int argc, char *argv[])
     config.close();
 
     Ui::WindowManager::Options options;
-    options.choice = {false, {}, config.fileName(), Engine::demoContextName, {}};
+    options.choice = {false, {}, config.fileName(), Engine::demoContextName, {}, {}, {}};
     options.metricsIntervalMs = 500;
     Ui::WindowManager manager(options, Ui::WindowManager::builtinDemo());
     manager.open();

@@ -112,7 +112,7 @@ private Q_SLOTS:
         QSettings().clear(); // every function starts from the defaults
         m_demosStarted = 0;
         Ui::WindowManager::Options options;
-        options.choice = {false, {}, m_kubeconfig, Engine::demoContextName, {}};
+        options.choice = {false, {}, m_kubeconfig, Engine::demoContextName, {}, {}, {}};
         options.metricsIntervalMs = 250;
         m_manager = std::make_unique<Ui::WindowManager>(options, demoFactory());
         QSignalSpy opened(m_manager.get(), &Ui::WindowManager::opened);
@@ -140,7 +140,7 @@ private Q_SLOTS:
 
         cleanup();
         Ui::WindowManager::Options options;
-        options.choice = {false, {}, m_kubeconfig, {}, {}}; // no --context: this kubeconfig has no current one
+        options.choice = {false, {}, m_kubeconfig, {}, {}, {}, {}}; // no --context: this kubeconfig has no current one
         options.rememberSession = true;
         m_manager = std::make_unique<Ui::WindowManager>(options, demoFactory());
         QSignalSpy opened(m_manager.get(), &Ui::WindowManager::opened);
@@ -151,7 +151,7 @@ private Q_SLOTS:
 
         cleanup();
         QSettings().setValue(QStringLiteral("session/context"), QStringLiteral("deleted-since"));
-        options.choice = {false, {}, m_kubeconfig, Engine::demoContextName, {}};
+        options.choice = {false, {}, m_kubeconfig, Engine::demoContextName, {}, {}, {}};
         options.choice.context.clear();
         m_manager = std::make_unique<Ui::WindowManager>(options, demoFactory());
         QSignalSpy failed(m_manager.get(), &Ui::WindowManager::openFailed);
@@ -168,7 +168,7 @@ private Q_SLOTS:
     {
         cleanup(); // a window of its own, watched from before it opens
         Ui::WindowManager::Options options;
-        options.choice = {false, {}, m_kubeconfig, Engine::demoContextName, {}};
+        options.choice = {false, {}, m_kubeconfig, Engine::demoContextName, {}, {}, {}};
         m_manager = std::make_unique<Ui::WindowManager>(options, demoFactory());
         bool visible = false;
         QStringList listedAtOpen;
@@ -202,7 +202,7 @@ private Q_SLOTS:
 
         cleanup();
         Ui::WindowManager::Options options;
-        options.choice = {false, {}, m_kubeconfig, Engine::demoContextName, {}};
+        options.choice = {false, {}, m_kubeconfig, Engine::demoContextName, {}, {}, {}};
         m_manager = std::make_unique<Ui::WindowManager>(options, demoFactory());
         QSignalSpy opened(m_manager.get(), &Ui::WindowManager::opened);
         m_manager->open();
@@ -249,7 +249,7 @@ private Q_SLOTS:
         config.write("current-context: c\nclusters: [foo]\ncontexts: [{name: c, context: {cluster: foo}}]\n");
         config.close();
         Ui::WindowManager::Options options;
-        options.choice = {false, {}, path, {}, {}};
+        options.choice = {false, {}, path, {}, {}, {}, {}};
         Ui::WindowManager manager(options, demoFactory());
         QSignalSpy failed(&manager, &Ui::WindowManager::openFailed);
         manager.open();
@@ -275,7 +275,7 @@ private Q_SLOTS:
                          .toUtf8());
         config.close();
         Ui::WindowManager::Options options;
-        options.choice = {false, {}, path, Engine::demoContextName, {}};
+        options.choice = {false, {}, path, Engine::demoContextName, {}, {}, {}};
         Ui::WindowManager manager(options, demoFactory());
         QSignalSpy opened(&manager, &Ui::WindowManager::opened);
         manager.open();

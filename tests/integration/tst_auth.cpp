@@ -94,7 +94,7 @@ class TestAuth : public QObject
     Core::Result<Core::ReleaseSnapshots> syncWith(const QString &kubeconfigFile, Engine::SessionPtr &session,
                                                   Engine::ReleaseEngine **engineOut = nullptr)
     {
-        auto opened = Engine::Session::openHere({false, {}, kubeconfigFile, {}, {}});
+        auto opened = Engine::Session::openHere({false, {}, kubeconfigFile, {}, {}, {}, {}});
         if (!opened.ok()) {
             return opened.error();
         }
