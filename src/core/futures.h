@@ -3,6 +3,7 @@
 #include <QFuture>
 #include <QFutureWatcher>
 #include <QObject>
+#include <QPromise>
 
 #include <utility>
 
@@ -28,6 +29,18 @@ void onFinished(const QFuture<T> &future, QObject *context, Handler handler)
                          }
                      });
     watcher->setFuture(future);
+}
+
+// A future that has finished already, holding `value`: an answer that needs no waiting, from an
+// interface whose other implementations do wait.
+template <typename T>
+QFuture<T> readyFuture(T value)
+{
+    QPromise<T> promise;
+    promise.start();
+    promise.addResult(std::move(value));
+    promise.finish();
+    return promise.future();
 }
 
 } // namespace Curtain::Core

@@ -1,6 +1,6 @@
 #include "fakeplanparts.h"
 
-#include <QPromise>
+#include "core/futures.h"
 
 namespace Curtain::Test {
 
@@ -12,18 +12,7 @@ namespace {
 template <typename T>
 QFuture<Result<T>> ready(Result<T> value)
 {
-    QPromise<Result<T>> promise;
-    promise.start();
-    promise.addResult(std::move(value));
-    promise.finish();
-    return promise.future();
-}
-
-Core::Error httpError(Core::ErrorKind kind, int status, const QString &message)
-{
-    Core::Error error = Core::makeError(kind, message);
-    error.httpStatus = status;
-    return error;
+    return Core::readyFuture(std::move(value));
 }
 
 } // namespace
@@ -69,7 +58,7 @@ QFuture<Result<Core::ActionOutcome>> FakeReleases::perform(Core::ActionRequest r
     if (conflicts > 0) {
         --conflicts;
         return ready<Core::ActionOutcome>(
-            httpError(Core::ErrorKind::Conflict, 409, QStringLiteral("catalog was changed by someone else")));
+            Core::makeError(Core::ErrorKind::Conflict, QStringLiteral("catalog was changed by someone else"), 409));
     }
     const Core::ReleaseSnapshot before = release;
     switch (request.kind) {
@@ -89,58 +78,6 @@ QFuture<Result<Core::ActionOutcome>> FakeReleases::perform(Core::ActionRequest r
             Core::makeError(Core::ErrorKind::Refused, QStringLiteral("not an action a plan sends")));
     }
     return ready<Core::ActionOutcome>(Core::ActionOutcome{request, before, release, QStringLiteral("done")});
-}
-
-QFuture<Result<Json>> FakeObjects::get(const QString &path)
-{
-    const auto found = m_objects.find(path);
-    if (found == m_objects.end()) {
-        return ready<Json>(httpError(Core::ErrorKind::NotFound, 404, path + QStringLiteral(" not found")));
-    }
-    return ready<Json>(found->second);
-}
-
-QFuture<Result<Json>> FakeObjects::create(const QString &collectionPath, const QByteArray &body)
-{
-    Json object = Json::parse(body.toStdString());
-    const QString path = collectionPath + QLatin1Char('/') + Kube::stringAt(object, "/metadata/name");
-    if (m_objects.count(path)) {
-        return ready<Json>(httpError(Core::ErrorKind::Conflict, 409, path + QStringLiteral(" already exists")));
-    }
-    ++writes;
-    put(path, object);
-    return ready<Json>(m_objects[path]);
-}
-
-QFuture<Result<Json>> FakeObjects::mergePatch(const QString &path, const QByteArray &body)
-{
-    const auto found = m_objects.find(path);
-    if (found == m_objects.end()) {
-        return ready<Json>(httpError(Core::ErrorKind::NotFound, 404, path + QStringLiteral(" not found")));
-    }
-    const Json patch = Json::parse(body.toStdString());
-    const QString expected = Kube::stringAt(patch, "/metadata/resourceVersion");
-    if (!expected.isEmpty() && expected != Kube::stringAt(found->second, "/metadata/resourceVersion")) {
-        return ready<Json>(httpError(Core::ErrorKind::Conflict, 409,
-                                     QStringLiteral("the object has been modified; please apply your changes "
-                                                    "to the latest version and try again")));
-    }
-    ++writes;
-    found->second.merge_patch(patch);
-    found->second["metadata"]["resourceVersion"] = std::to_string(++m_version);
-    return ready<Json>(found->second);
-}
-
-void FakeObjects::put(const QString &path, Json object)
-{
-    object["metadata"]["resourceVersion"] = std::to_string(++m_version);
-    m_objects[path] = std::move(object);
-}
-
-Json FakeObjects::object(const QString &path) const
-{
-    const auto found = m_objects.find(path);
-    return found == m_objects.end() ? Json() : found->second;
 }
 
 FakeTraffic::FakeTraffic(const Bench::TrafficParams &params, const FakeReleases *releases, Core::Clock *clock)

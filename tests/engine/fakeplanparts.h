@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/clock.h"
+#include "engine/memoryplanobjects.h"
 #include "engine/planlease.h"
 #include "engine/releaseaccess.h"
 #include "metrics/countersource.h"
@@ -33,23 +34,8 @@ public:
     QList<Core::ActionRequest> performed;
 };
 
-// An API server's object store in memory: get/create/merge-patch with resourceVersions, 404 for a
-// missing object and 409 for a write conditional on an old version.
-class FakeObjects final : public Engine::PlanObjects
-{
-public:
-    QFuture<Core::Result<Kube::Json>> get(const QString &path) override;
-    QFuture<Core::Result<Kube::Json>> create(const QString &collectionPath, const QByteArray &body) override;
-    QFuture<Core::Result<Kube::Json>> mergePatch(const QString &path, const QByteArray &body) override;
-
-    void put(const QString &path, Kube::Json object); // as another client would write it
-    Kube::Json object(const QString &path) const;
-    int writes = 0;
-
-private:
-    std::map<QString, Kube::Json> m_objects;
-    long long m_version = 100;
-};
+// An API server's object store in memory (the one an HAProxy fleet's plans use).
+using FakeObjects = Engine::MemoryPlanObjects;
 
 // Both arms' counters from the Canary Bench traffic generator, advanced by the fake clock at the
 // release's current weight. `down` makes every sample fail like an unreachable Prometheus.
