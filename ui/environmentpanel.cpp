@@ -225,10 +225,11 @@ void EnvironmentPanel::setRelease(const Core::ReleaseSnapshot &release)
     if (!env.present) {
         clear();
         m_role->setText(role);
-        m_status->setText(rollout   ? tr("No revision in flight: the Rollout runs one ReplicaSet.")
-                          : haproxy ? tr("No %1-* servers in backend %2.").arg(Core::colorName(m_color), env.deployment)
-                                    : tr("No Deployment labelled curtain.dev/color=%1 for %2.")
-                                          .arg(Core::colorName(m_color), release.name));
+        m_status->setText(rollout ? tr("No revision in flight: the Rollout runs one ReplicaSet.")
+                          : haproxy
+                              ? tr("No %1-* servers in backend %2.").arg(Core::colorName(m_color), release.routeName)
+                              : tr("No Deployment labelled curtain.dev/color=%1 for %2.")
+                                    .arg(Core::colorName(m_color), release.name));
         return;
     }
     m_version->setText(env.version);
@@ -240,10 +241,11 @@ void EnvironmentPanel::setRelease(const Core::ReleaseSnapshot &release)
                             .arg(env.desiredReplicas));
     m_readiness->setRange(0, std::max(1, env.desiredReplicas));
     m_readiness->setValue(env.readyReplicas);
-    m_status->setText((rollout   ? tr("ReplicaSet %1: %2")
-                       : haproxy ? tr("Backend %1: %2")
-                                 : tr("Deployment %1: %2"))
-                          .arg(env.deployment, env.rolloutMessage));
+    // An HAProxy color's message names its backend itself (a map release has one per color).
+    m_status->setText(
+        haproxy
+            ? env.rolloutMessage
+            : (rollout ? tr("ReplicaSet %1: %2") : tr("Deployment %1: %2")).arg(env.deployment, env.rolloutMessage));
 }
 
 void EnvironmentPanel::setMetrics(const Core::MetricPoint &point)

@@ -277,18 +277,20 @@ MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDesc
     });
     // The engine hears of releases as "namespace/name": a bare name is ambiguous across namespaces.
     connect(m_plan, &PlanPanel::resumeRequested, this, [this] {
-        if (m_kube) {
-            m_kube->resumePlan(planTarget(m_selected));
+        if (m_engine) {
+            m_engine->resumePlan(planTarget(m_selected));
         }
     });
     connect(m_plan, &PlanPanel::stopRequested, this, [this] {
-        if (m_kube) {
-            m_kube->stopPlan(planTarget(m_selected), tr("Stopped from the console; the weight holds."));
+        if (m_engine) {
+            m_engine->stopPlan(planTarget(m_selected), tr("Stopped from the console; the weight holds."));
         }
     });
     connect(m_plan, &PlanPanel::saveRequested, this, [this](const Core::Plan &plan) {
         const Core::ReleaseKey release = m_selected;
         if (!m_kube) {
+            m_lastAction->setText(tr("A plan is saved on the release's route in a cluster; an HAProxy fleet has "
+                                     "none — keep it in a plan file"));
             return;
         }
         Core::onFinished(
@@ -362,11 +364,11 @@ void MainWindow::setEngine(Engine::ReleaseSource *engine, const QString &cluster
                 m_metricsError.insert(release, message);
                 showConnection();
             });
+    connect(m_engine, &Engine::ReleaseSource::planUpdated, this,
+            [this](const QString &release, const Core::PlanProgress &progress, const Core::Judgement &judgement) {
+                m_plan->setProgress(keyOf(release), progress, judgement);
+            });
     if (m_kube) {
-        connect(m_kube, &Engine::ReleaseEngine::planUpdated, this,
-                [this](const QString &release, const Core::PlanProgress &progress, const Core::Judgement &judgement) {
-                    m_plan->setProgress(keyOf(release), progress, judgement);
-                });
         connectEngineSteps();
     }
     m_drivenHere.clear();
@@ -538,9 +540,6 @@ void MainWindow::showSelected()
     // An Argo Rollout walks its own steps: step control instead of a plan.
     const bool rollout = release->routeKind == Core::RouteKind::ArgoRollout;
     m_plan->setRelease(rollout ? nullptr : release, m_drivenHere.contains(release->key()));
-    if (!m_kube) {
-        m_plan->setVisible(false); // plans run on a cluster (an HAProxy fleet has no runner yet)
-    }
     m_rollout->setRelease(release);
     m_rollout->setBusy(m_inFlight > 0);
     m_database->setRelease(release);

@@ -127,15 +127,15 @@ void MainWindow::run(Core::ActionRequest request)
 void MainWindow::startPlan(const Core::Plan &plan)
 {
     const Core::ReleaseKey release = m_selected;
-    if (!m_kube) {
-        return; // plans run on a cluster's releases (the panel is hidden otherwise)
+    if (!m_engine) {
+        return;
     }
     Engine::PlanOptions options;
     options.identity =
         QStringLiteral("curtain@%1/%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
     m_drivenHere.insert(release);
     m_lastAction->setText(tr("Plan started on %1").arg(shownName(release)));
-    Core::onFinished(m_kube->runPlan(planTarget(release), plan, options), this,
+    Core::onFinished(m_engine->runPlan(planTarget(release), plan, options), this,
                      [this, release](const Core::Result<Core::PlanProgress> &end) {
                          m_drivenHere.remove(release);
                          m_lastAction->setText(

@@ -1,12 +1,15 @@
 #include "fleetctl.h"
 
+#include "planrun.h"
 #include "terminal.h"
 
 #include "core/displaytext.h"
 #include "engine/fleetactions.h"
+#include "engine/fleetengine.h"
 #include "engine/fleetfile.h"
 #include "haproxy/fleetwriter.h"
 #include "haproxy/runtimeclient.h"
+#include "net/networkthread.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -186,6 +189,20 @@ int act(FleetWriter &writer, const ReleaseState &release, const Invocation &invo
                        invocation.format);
 }
 
+// `run` on a fleet: the console's fleet engine, headless, with the plan runner and the judge.
+int runFleetPlan(const FleetConfig &fleet, const Invocation &invocation)
+{
+    Net::NetworkThread network;
+    auto *engine = new Engine::FleetEngine(fleet, invocation.haproxyConfig, network.http());
+    network.adopt(engine);
+    engine->start();
+    const auto synced = await(engine->whenSynced(), 30'000, QStringLiteral("fleet %1").arg(fleet.name));
+    const int code =
+        synced.ok() ? runPlan(engine, invocation, synced.value()) : report(synced.error(), invocation.format);
+    network.dispose(engine);
+    return code;
+}
+
 } // namespace
 
 int onHAProxyFleet(const Invocation &invocation)
@@ -195,6 +212,9 @@ int onHAProxyFleet(const Invocation &invocation)
                                    : Core::Result<FleetConfig>(fleets.error());
     if (!fleet.ok()) {
         return report(fleet.error(), invocation.format);
+    }
+    if (invocation.command == Command::Run) {
+        return runFleetPlan(fleet.value(), invocation);
     }
     // The runtime client lives on a thread of its own; this thread waits on each exchange.
     QThread network;
@@ -225,7 +245,7 @@ int runOnFleet(FleetWriter &writer, const FleetConfig &fleet, const Invocation &
         return report(
             Core::makeError(Core::ErrorKind::InvalidInput,
                             QStringLiteral("on an HAProxy fleet curtainctl takes releases, status, set-weight, "
-                                           "promote, flip and rollback; the other commands need a Kubernetes "
+                                           "promote, flip, rollback and run; the other commands need a Kubernetes "
                                            "cluster")),
             invocation.format);
     }

@@ -4,8 +4,11 @@
 #include "core/handoff.h"
 #include "engine/fleetactions.h"
 #include "engine/fleetreleases.h"
+#include "engine/planrunner.h"
 #include "haproxy/fleetwriter.h"
 #include "haproxy/runtimeclient.h"
+#include "metrics/countersource.h"
+#include "metrics/prometheusclient.h"
 
 #include <QDateTime>
 #include <QtConcurrent/QtConcurrentRun>
@@ -83,8 +86,9 @@ Core::Result<Core::ActionOutcome> outcomeOf(const Core::ActionRequest &request, 
 
 } // namespace
 
-FleetEngine::FleetEngine(HAProxy::FleetConfig fleet, QString file, QObject *parent)
-    : ReleaseSource(parent), m_fleet(std::move(fleet)), m_file(std::move(file)), m_link(std::make_shared<FleetLink>())
+FleetEngine::FleetEngine(HAProxy::FleetConfig fleet, QString file, Net::HttpClient *http, QObject *parent)
+    : ReleaseSource(parent), m_fleet(std::move(fleet)), m_file(std::move(file)), m_http(http),
+      m_link(std::make_shared<FleetLink>())
 {
     m_clientThread.setObjectName(QStringLiteral("curtain-haproxy"));
     m_link->client = new HAProxy::RuntimeClient;
@@ -337,6 +341,96 @@ void FleetEngine::performOnThread(const Core::ActionRequest &request,
                          finish(outcome);
                          poll(); // the whole fleet as it is now, for everyone who watches it
                      });
+}
+
+Core::Result<Core::ReleaseSnapshot> FleetEngine::currentRelease(const QString &key) const
+{
+    const QString name = Core::ReleaseKey::fromString(key).name;
+    for (const Core::ReleaseSnapshot &release : m_releases) {
+        if (release.name == name) {
+            return release;
+        }
+    }
+    return Core::makeError(Core::ErrorKind::NotFound,
+                           QStringLiteral("fleet %1 has no release \"%2\"").arg(m_fleet.name, key));
+}
+
+QFuture<Core::Result<Core::PlanProgress>> FleetEngine::runPlan(const QString &release, const Core::Plan &plan,
+                                                               const PlanOptions &options)
+{
+    auto promise = std::make_shared<QPromise<Core::Result<Core::PlanProgress>>>();
+    promise->start();
+    Core::post(this, [this, release, plan, options, promise] {
+        auto fail = [promise](const Core::Error &error) {
+            promise->addResult(error);
+            promise->finish();
+        };
+        const Core::Result<Core::ReleaseSnapshot> found = currentRelease(release);
+        if (!found.ok()) {
+            return fail(found.error());
+        }
+        const QString name = found.value().name;
+        if (m_runners.contains(name)) {
+            return fail(Core::makeError(Core::ErrorKind::Refused,
+                                        QStringLiteral("a plan is already running on %1 here").arg(name)));
+        }
+        // The judge reads the apps' own counters: HAProxy's show no latency quantiles.
+        Metrics::PrometheusEndpoint endpoint = options.prometheus;
+        endpoint.url = plan.metricsSource == QLatin1String("scrape") || plan.metricsSource.isEmpty()
+                           ? m_fleet.prometheus
+                           : plan.metricsSource;
+        if (endpoint.url.isEmpty()) {
+            return fail(Core::makeError(
+                Core::ErrorKind::InvalidInput,
+                QStringLiteral("a plan on fleet %1 needs Prometheus: set prometheus: in the fleet file, or a "
+                               "metrics source in the plan")
+                    .arg(m_fleet.name)));
+        }
+        auto *parts = new QObject(this); // the plan's Prometheus client and counters, gone with the plan
+        Metrics::QueryTemplates templates;
+        templates.requests = plan.requestsQuery.isEmpty() ? templates.requests : plan.requestsQuery;
+        templates.errors = plan.errorsQuery.isEmpty() ? templates.errors : plan.errorsQuery;
+        templates.buckets = plan.bucketsQuery.isEmpty() ? templates.buckets : plan.bucketsQuery;
+        auto *counters =
+            new Metrics::PrometheusCounters(new Metrics::PrometheusClient(m_http, endpoint, parts), templates, parts);
+        if (m_planObjects.object(found.value().routePath).is_null()) {
+            m_planObjects.put(found.value().routePath, Kube::Json{{"metadata", {{"name", name.toStdString()}}}});
+        }
+        auto *runner = new PlanRunner(PlanParts{this, &m_planObjects, counters, nullptr}, name, plan, options, this);
+        m_runners.insert(name, runner);
+        connect(runner, &PlanRunner::updated, this,
+                [this, name](const Core::PlanProgress &progress, const Core::Judgement &judgement) {
+                    Q_EMIT planUpdated(name, progress, judgement);
+                });
+        connect(runner, &PlanRunner::finished, this,
+                [this, runner, parts, name, promise](const Core::Result<Core::PlanProgress> &end) {
+                    m_runners.remove(name);
+                    runner->deleteLater();
+                    parts->deleteLater();
+                    promise->addResult(end);
+                    promise->finish();
+                });
+        runner->start();
+    });
+    return promise->future();
+}
+
+void FleetEngine::resumePlan(const QString &release)
+{
+    Core::post(this, [this, release] {
+        if (PlanRunner *runner = m_runners.value(Core::ReleaseKey::fromString(release).name)) {
+            runner->resume();
+        }
+    });
+}
+
+void FleetEngine::stopPlan(const QString &release, const QString &why)
+{
+    Core::post(this, [this, release, why] {
+        if (PlanRunner *runner = m_runners.value(Core::ReleaseKey::fromString(release).name)) {
+            runner->stop(why);
+        }
+    });
 }
 
 } // namespace Curtain::Engine

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/memoryplanobjects.h"
+#include "engine/releaseaccess.h"
 #include "engine/releasesource.h"
 #include "haproxy/fleetconfig.h"
 #include "haproxy/fleetstate.h"
@@ -16,6 +18,9 @@
 namespace Curtain::HAProxy {
 class RuntimeClient;
 }
+namespace Curtain::Net {
+class HttpClient;
+}
 
 namespace Curtain::Engine {
 
@@ -27,14 +32,15 @@ struct FleetLink; // the runtime client as the pool's threads reach it
 // reads and writes run on a small pool, one read and one write at a time. When the engine goes, a
 // write in flight stops waiting (health checks, drain) and ends as the writer ends any write —
 // applied, or set back on every instance — before the client's thread stops.
-class FleetEngine final : public ReleaseSource
+class FleetEngine final : public ReleaseSource, public ReleaseAccess
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(FleetEngine)
 
 public:
-    // `file` is the fleet file it came from, shown where a cluster shows its server.
-    FleetEngine(HAProxy::FleetConfig fleet, QString file, QObject *parent = nullptr);
+    // `file` is the fleet file it came from, shown where a cluster shows its server; `http` reaches
+    // the Prometheus a plan's judge reads (the fleet file's, unless the plan names one).
+    FleetEngine(HAProxy::FleetConfig fleet, QString file, Net::HttpClient *http, QObject *parent = nullptr);
     ~FleetEngine() override;
 
     Core::ClusterDescription cluster() const override;
@@ -43,6 +49,14 @@ public:
     void enableMetrics(int intervalMs = 2000) override;
     QFuture<Core::Result<Core::ReleaseSnapshots>> whenSynced() override;
     QFuture<Core::Result<Core::ActionOutcome>> perform(Core::ActionRequest request) override;
+    // Plans on weighted releases, judged on the apps' own counters in Prometheus. The Lease and the
+    // progress stay in this process (MemoryPlanObjects): a fleet has no API server to hold them.
+    QFuture<Core::Result<Core::PlanProgress>> runPlan(const QString &release, const Core::Plan &plan,
+                                                      const PlanOptions &options) override;
+    void resumePlan(const QString &release) override;
+    void stopPlan(const QString &release, const QString &why) override;
+    // ReleaseAccess, for the plan runner; call on the engine's thread.
+    Core::Result<Core::ReleaseSnapshot> currentRelease(const QString &key) const override;
 
     // How often the fleet is read; before start(). Tests make it short.
     void setPollInterval(int ms) { m_pollMs = ms; }
@@ -64,6 +78,9 @@ private:
 
     HAProxy::FleetConfig m_fleet;
     QString m_file;
+    Net::HttpClient *m_http;
+    MemoryPlanObjects m_planObjects;
+    QHash<QString, PlanRunner *> m_runners; // by release name, while a plan runs here
     QThread m_clientThread;
     std::shared_ptr<FleetLink> m_link;
     QThreadPool m_pool;

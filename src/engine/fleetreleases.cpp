@@ -36,12 +36,15 @@ Core::Environment environmentOf(const ReleaseState &release, HAProxy::Color colo
                       .arg(server.weight);
     }
     environment.version = names.join(QStringLiteral(", "));
-    environment.deployment =
+    // What the judge's queries call the color's workload ({{deployment}}): RELEASE-COLOR, the label
+    // the apps' metrics carry (the README's convention; curtain-backend --deployment sets it).
+    environment.deployment = release.config.name + QLatin1Char('-') + HAProxy::colorName(color);
+    environment.trafficPercent = int(std::lround(view.share * 100));
+    const QString backend =
         release.config.kind == ReleaseKind::Servers
             ? release.config.backend
             : (color == HAProxy::Color::Blue ? release.config.blueBackend : release.config.greenBackend);
-    environment.trafficPercent = int(std::lround(view.share * 100));
-    environment.rolloutMessage = states.join(QStringLiteral("; "));
+    environment.rolloutMessage = QStringLiteral("backend %1: %2").arg(backend, states.join(QStringLiteral("; ")));
     environment.rolloutComplete = true; // a fleet's servers have no rollout of their own
     return environment;
 }
@@ -132,6 +135,7 @@ Core::ReleaseSnapshot fleetRelease(const ReleaseState &release, std::optional<HA
     snapshot.routeKind = servers ? Core::RouteKind::HAProxyServers : Core::RouteKind::HAProxyMap;
     snapshot.routeName = servers ? release.config.backend : release.config.map + QLatin1Char(' ') + release.config.key;
     snapshot.routeResourceVersion = fleetVersion(release);
+    snapshot.routePath = QStringLiteral("haproxy/") + release.config.name; // where a plan keeps its progress
     snapshot.blue = environmentOf(release, HAProxy::Color::Blue);
     snapshot.green = environmentOf(release, HAProxy::Color::Green);
     if (configuredColor) {

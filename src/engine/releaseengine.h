@@ -77,7 +77,7 @@ public:
     // Drives a plan on a release (thread-safe); the future resolves when the plan ends, or with the
     // reason it could not start. Progress arrives through planUpdated.
     QFuture<Core::Result<Core::PlanProgress>> runPlan(const QString &release, const Core::Plan &plan,
-                                                      const PlanOptions &options);
+                                                      const PlanOptions &options) override;
     // Resolves when every Event written so far was answered: wait for it before the process ends
     // (thread-safe).
     QFuture<Core::Done> auditSettled();
@@ -118,8 +118,8 @@ public:
     void stopSchemaStep(const QString &release);
     // Saves a plan on the release's route (annotation curtain.dev/plan) for every console; thread-safe.
     QFuture<Core::Result<Core::Done>> savePlan(const QString &release, const Core::Plan &plan);
-    void resumePlan(const QString &release);                   // thread-safe: a human ends a pause
-    void stopPlan(const QString &release, const QString &why); // thread-safe: the weight holds
+    void resumePlan(const QString &release) override;                   // thread-safe: a human ends a pause
+    void stopPlan(const QString &release, const QString &why) override; // thread-safe: the weight holds
 
     // The release as the engine sees it now; call on the engine's thread.
     const Core::ReleaseSnapshot *releaseOnThread(const QString &name, Core::Error *error) const
@@ -140,8 +140,6 @@ Q_SIGNALS: // and ReleaseSource's: releasesChanged, connectionChanged, freshness
     void logEnded(quint64 id, const QString &error); // empty: the server ended the stream
     // A flip waits for the color taking over: `ready` of `needed` replicas so far.
     void flipWaiting(const QString &release, Curtain::Core::Color color, int ready, int needed);
-    void planUpdated(const QString &release, const Curtain::Core::PlanProgress &progress,
-                     const Curtain::Core::Judgement &judgement);
 
 private:
     void startOnThread();

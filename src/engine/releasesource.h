@@ -3,10 +3,13 @@
 #include "core/action.h"
 #include "core/clusterdescription.h"
 #include "core/freshness.h"
+#include "core/judge.h"
 #include "core/metricpoint.h"
+#include "core/plan.h"
 #include "core/release.h"
 #include "core/result.h"
 #include "engine/connectionstate.h"
+#include "engine/planrunner.h"
 
 #include <QFuture>
 #include <QObject>
@@ -15,8 +18,8 @@ namespace Curtain::Engine {
 
 // What the console needs of whatever serves a session's releases: a Kubernetes cluster
 // (ReleaseEngine) or an HAProxy fleet (FleetEngine). The releases, how live they are, their
-// metrics, and the four actions every release kind knows — set weight, promote, flip, rollback.
-// What only a cluster has (pods, logs, plans, migrations, Events) stays on ReleaseEngine; the
+// metrics, the four actions every release kind knows — set weight, promote, flip, rollback — and
+// plans. What only a cluster has (pods, logs, migrations, Events) stays on ReleaseEngine; the
 // console asks for it with qobject_cast and hides it otherwise. Methods marked thread-safe may be
 // called from any thread; signals arrive from the implementer's thread.
 class ReleaseSource : public QObject
@@ -39,6 +42,12 @@ public:
     virtual QFuture<Core::Result<Core::ReleaseSnapshots>> whenSynced() = 0;
     // An action, checked and written; the verdict comes from what the source reads back (thread-safe).
     virtual QFuture<Core::Result<Core::ActionOutcome>> perform(Core::ActionRequest request) = 0;
+    // Drives a plan on a release (thread-safe); the future resolves when the plan ends, or with the
+    // reason it could not start. Progress arrives through planUpdated.
+    virtual QFuture<Core::Result<Core::PlanProgress>> runPlan(const QString &release, const Core::Plan &plan,
+                                                              const PlanOptions &options) = 0;
+    virtual void resumePlan(const QString &release) = 0;                   // thread-safe: a human ends a pause
+    virtual void stopPlan(const QString &release, const QString &why) = 0; // thread-safe: the weight holds
 
 Q_SIGNALS:
     void releasesChanged(const Curtain::Core::ReleaseSnapshots &releases);
@@ -50,6 +59,8 @@ Q_SIGNALS:
     void cacheReset(const QString &detail);
     void metricsUpdated(const Curtain::Core::ReleaseMetrics &metrics);
     void metricsFailed(const QString &release, const QString &message);
+    void planUpdated(const QString &release, const Curtain::Core::PlanProgress &progress,
+                     const Curtain::Core::Judgement &judgement);
 };
 
 } // namespace Curtain::Engine

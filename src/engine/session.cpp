@@ -114,7 +114,7 @@ SessionResult Session::openFleet(const ClusterChoice &choice, const SessionOptio
     session->m_description = QStringLiteral("HAProxy fleet %1 (%2)").arg(fleet.value().name, choice.haproxyFile);
     session->m_contexts = {session->m_context};
     session->m_network = options.network ? options.network : std::make_shared<Net::NetworkThread>();
-    session->m_source = new FleetEngine(fleet.value(), choice.haproxyFile);
+    session->m_source = new FleetEngine(fleet.value(), choice.haproxyFile, session->m_network->http());
     session->m_network->adopt(session->m_source);
     if (options.startEngine) {
         session->m_source->start();

@@ -1,6 +1,6 @@
 // An HAProxy fleet in the console, as a release engineer opens it with `curtain --haproxy FILE`:
 // real HAProxy, real pods (curtain-backend), real requests. The window lists the fleet's releases
-// with their servers and shares, hides what only a cluster has (pods, plans, namespaces), and its
+// with their servers and shares, hides what only a cluster has (pods, namespaces), and its
 // Flip and Rollback move the traffic HAProxy really sends.
 
 #include "../integration/haproxylab.h"
@@ -114,7 +114,7 @@ private Q_SLOTS:
             20000);
         QVERIFY2(text("metricsLabel", "bluePanel").contains(QStringLiteral("no latency quantiles")),
                  qPrintable(text("metricsLabel", "bluePanel")));
-        for (const char *clusterOnly : {"namespaceSwitcher", "planPanel", "podList"}) {
+        for (const char *clusterOnly : {"namespaceSwitcher", "podList"}) {
             for (QWidget *widget : window()->findChildren<QWidget *>(QString::fromLatin1(clusterOnly))) {
                 QVERIFY2(!widget->isVisible(), clusterOnly);
             }

@@ -1,6 +1,7 @@
 #include "haproxylab.h"
 
 #include "ctlrunner.h"
+#include "testsupport.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
@@ -61,6 +62,12 @@ std::pair<int, QByteArray> httpRequest(const QString &hostPort, const QByteArray
 
 HAProxyLab::~HAProxyLab()
 {
+    for (QProcess *helper : {m_load.get(), m_prometheus.get()}) {
+        if (helper) {
+            helper->terminate();
+            helper->waitForFinished(5000);
+        }
+    }
     for (Instance &instance : m_instances) {
         instance.process->terminate();
         instance.process->waitForFinished(5000);
@@ -93,7 +100,66 @@ QString HAProxyLab::start(const Options &options)
             return problem;
         }
     }
+    if (options.prometheus) {
+        if (const QString problem = startPrometheus(); !problem.isEmpty()) {
+            return problem;
+        }
+    }
     return writeFleetFile(options);
+}
+
+QString HAProxyLab::startPrometheus()
+{
+    const QString program = findProgram(QStringLiteral("prometheus"));
+    if (program.isEmpty()) {
+        return QStringLiteral("prometheus is missing: install the Debian package prometheus (./scripts/setup does)");
+    }
+    QStringList targets;
+    for (const QString &color : {QStringLiteral("blue"), QStringLiteral("green")}) {
+        for (const QString &address : m_podAddresses.value(color)) {
+            targets << QStringLiteral("'%1'").arg(address);
+        }
+    }
+    const QString config = QStringLiteral("global: {scrape_interval: 1s}\nscrape_configs:\n"
+                                          "  - job_name: pods\n    static_configs: [{targets: [%1]}]\n")
+                               .arg(targets.join(QStringLiteral(", ")));
+    QFile file(m_dir.filePath(QStringLiteral("prometheus.yml")));
+    if (!file.open(QIODevice::WriteOnly) || file.write(config.toUtf8()) < 0) {
+        return QStringLiteral("cannot write %1").arg(file.fileName());
+    }
+    file.close();
+    m_prometheusPort = freePort();
+    m_prometheus = std::make_unique<QProcess>();
+    m_prometheus->setProcessChannelMode(QProcess::MergedChannels);
+    endsWithTheTest(*m_prometheus);
+    m_prometheus->start(program, {QStringLiteral("--config.file=") + file.fileName(),
+                                  QStringLiteral("--storage.tsdb.path=") + m_dir.filePath(QStringLiteral("tsdb")),
+                                  QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(m_prometheusPort)});
+    if (!m_prometheus->waitForStarted()) {
+        return QStringLiteral("prometheus did not start: ") + m_prometheus->errorString();
+    }
+    // Ready once it answers its readiness probe; the plan's judge waits for data itself.
+    const bool ready = waitUntil(
+        [this] {
+            return httpRequest(QStringLiteral("127.0.0.1:%1").arg(m_prometheusPort), "GET", "/-/ready").first == 200;
+        },
+        30'000);
+    return ready ? QString()
+                 : QStringLiteral("prometheus did not become ready: ") + QString::fromUtf8(m_prometheus->readAll());
+}
+
+QString HAProxyLab::startLoad(int index)
+{
+    const QString wrk = findProgram(QStringLiteral("wrk"));
+    if (wrk.isEmpty()) {
+        return QStringLiteral("wrk is missing: install the Debian package wrk (./scripts/setup does)");
+    }
+    m_load = std::make_unique<QProcess>();
+    m_load->setProcessChannelMode(QProcess::MergedChannels);
+    endsWithTheTest(*m_load);
+    m_load->start(wrk, {QStringLiteral("-t1"), QStringLiteral("-c2"), QStringLiteral("-d600s"),
+                        QStringLiteral("http://127.0.0.1:%1/").arg(webPort(index))});
+    return m_load->waitForStarted() ? QString() : QStringLiteral("wrk did not start: ") + m_load->errorString();
 }
 
 QString HAProxyLab::startPods(const QString &color, const QString &version, double errorRate)
@@ -103,7 +169,8 @@ QString HAProxyLab::startPods(const QString &color, const QString &version, doub
     process->setArguments({QStringLiteral("--color"), color, QStringLiteral("--version"), version,
                            QStringLiteral("--pods"), QStringLiteral("2"), QStringLiteral("--latency"),
                            QStringLiteral("1ms"), QStringLiteral("--p99"), QStringLiteral("5ms"),
-                           QStringLiteral("--error-rate"), QString::number(errorRate)});
+                           QStringLiteral("--error-rate"), QString::number(errorRate), QStringLiteral("--deployment"),
+                           QStringLiteral("catalog-") + color});
     process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     process->start();
     QStringList addresses;
@@ -212,6 +279,9 @@ QString HAProxyLab::writeFleetFile(const Options &options)
                     .arg(i)
                     .arg(m_dir.filePath(QStringLiteral("lb-%1.sock").arg(i)),
                          m_dir.filePath(QStringLiteral("lb-%1.state").arg(i)));
+    }
+    if (options.prometheus) {
+        yaml += QStringLiteral("    prometheus: http://127.0.0.1:%1\n").arg(m_prometheusPort);
     }
     yaml += QStringLiteral("    releases:\n      - name: catalog\n        backend: catalog\n"
                            "      - name: checkout\n        map: %1\n        key: checkout.example\n"

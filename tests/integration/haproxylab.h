@@ -16,7 +16,8 @@ namespace Curtain::Test {
 // one or more HAProxy 2.6 instances (an HA pair is two) in master-worker mode, each with an admin
 // runtime socket, a server-state file and a frontend, balancing the backend `catalog` between
 // blue-1, blue-2 (weight 100) and green-1, green-2 (weight 0, in maintenance: not started yet), and
-// sending the Host checkout.example to checkout_blue or checkout_green as bg.map says.
+// sending the Host checkout.example to checkout_blue or checkout_green as bg.map says. The pods'
+// metrics carry deployment=catalog-COLOR, what a plan's judge reads through Prometheus.
 // Everything is stopped when the lab goes away.
 class HAProxyLab
 {
@@ -27,6 +28,7 @@ public:
         bool lastInstanceOperatorOnly = false; // its socket reads but refuses every `set` (level operator)
         bool lastInstanceMissing = false;      // the fleet file names a socket nobody listens on
         double greenErrorRate = 0;
+        bool prometheus = false; // a Prometheus scraping every pod each second, named in the fleet file
     };
 
     HAProxyLab() = default;
@@ -53,6 +55,8 @@ public:
     bool reload(int index);
     // Tells a color's pods to fail their health checks (curtain-backend's /control).
     bool setHealthy(const QString &color, bool healthy) const;
+    // Starts a steady load through instance `index` (wrk, 2 connections) that runs until the lab goes.
+    QString startLoad(int index);
 
 private:
     struct Instance
@@ -65,11 +69,15 @@ private:
     QString startPods(const QString &color, const QString &version, double errorRate);
     QString startInstance(int index, bool operatorOnly);
     QString writeFleetFile(const Options &options);
+    QString startPrometheus();
 
     QTemporaryDir m_dir;
     std::vector<std::unique_ptr<QProcess>> m_pods;
     QHash<QString, QStringList> m_podAddresses; // color → "127.0.0.1:port" per pod, in order
     std::vector<Instance> m_instances;
+    std::unique_ptr<QProcess> m_prometheus;
+    int m_prometheusPort = 0;
+    std::unique_ptr<QProcess> m_load;
 };
 
 } // namespace Curtain::Test

@@ -4,6 +4,8 @@
 #include "ctlrunner.h"
 #include "haproxylab.h"
 
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Curtain::Test;
@@ -37,6 +39,7 @@ private Q_SLOTS:
     void reloadInTheMiddle_keepsTheWeights();
     void mapRelease_flipSwitchesTheHostAndBack();
     void mapPointingElsewhere_flipMovesNothing();
+    void plan_rollsBackAGreenThatFailsRealRequests();
 };
 
 void TestHAProxyFleet::releases_showsEachColorsShare()
@@ -225,6 +228,37 @@ void TestHAProxyFleet::mapPointingElsewhere_flipMovesNothing()
     QVERIFY2(lab.runtime(0, QStringLiteral("show map %1").arg(lab.mapFile()))
                  .contains(QLatin1String("checkout.example catalog")),
              "the map entry was changed");
+}
+
+// Item 3 of issue 15, end to end: real requests (wrk) through HAProxy to pods of which green fails 3 %,
+// counted by the pods and read through a real Prometheus. `curtainctl run` moves 25 % to green; the
+// judge fails green on its error budget and the plan puts every request back on blue.
+void TestHAProxyFleet::plan_rollsBackAGreenThatFailsRealRequests()
+{
+    HAProxyLab lab;
+    HAProxyLab::Options options;
+    options.greenErrorRate = 0.03;
+    options.prometheus = true;
+    QString problem = lab.start(options);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    problem = lab.startLoad(0);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QTemporaryDir dir;
+    QFile plan(dir.filePath(QStringLiteral("plan.yaml")));
+    QVERIFY(plan.open(QIODevice::WriteOnly));
+    plan.write("steps:\n  - setWeight: 25\n  - pause: {duration: 5m}\n  - analysis: {timeout: 5m}\n"
+               "judge: {warmupSeconds: 5}\n");
+    plan.close();
+    const CtlRun run = runCurtainctl(
+        on(lab, {QStringLiteral("run"), QStringLiteral("catalog"), QStringLiteral("--plan"), plan.fileName()}),
+        240'000);
+    QVERIFY2(run.exitCode == 1, qPrintable(describe(run)));
+    QVERIFY2(run.out.contains(QLatin1String("catalog: Rolled back automatically: green failed")),
+             qPrintable(describe(run)));
+    QVERIFY2(run.err.contains(QLatin1String("step 1/3 set weight 25 %")), qPrintable(run.err));
+    // Green carried traffic before the verdict; every request goes to blue again.
+    QCOMPARE(lab.servers(0).value(QStringLiteral("green-1")).section(QLatin1Char('/'), 0, 0), QStringLiteral("0"));
+    QCOMPARE(lab.sample(0, 30).value(QStringLiteral("blue")), 30);
 }
 
 QTEST_GUILESS_MAIN(TestHAProxyFleet)
