@@ -35,15 +35,15 @@ void MainWindow::showHistory()
 
 void MainWindow::loadHistory()
 {
-    if (!m_kube || m_selected.isEmpty()) {
+    if (!m_engine || m_selected.isEmpty()) {
         return;
     }
     const Core::ReleaseKey release = m_selected;
     const quint64 asked = ++m_historyAsked;
-    Engine::ReleaseEngine *engine = m_kube;
-    Core::onFinished(m_kube->history(release.toString()), this,
+    Engine::ReleaseSource *engine = m_engine;
+    Core::onFinished(m_engine->history(release.toString()), this,
                      [this, release, asked, engine](const Core::Result<Core::ReleaseHistory> &history) {
-                         if (asked != m_historyAsked || engine != m_kube) {
+                         if (asked != m_historyAsked || engine != m_engine) {
                              return; // a newer question, or another cluster, since
                          }
                          if (!history.ok()) {

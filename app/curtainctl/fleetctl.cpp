@@ -1,5 +1,6 @@
 #include "fleetctl.h"
 
+#include "output.h"
 #include "planrun.h"
 #include "terminal.h"
 
@@ -7,6 +8,8 @@
 #include "engine/fleetactions.h"
 #include "engine/fleetengine.h"
 #include "engine/fleetfile.h"
+#include "engine/fleetjournal.h"
+#include "engine/journal.h"
 #include "haproxy/fleetwriter.h"
 #include "haproxy/runtimeclient.h"
 #include "net/networkthread.h"
@@ -167,7 +170,14 @@ int reportWrite(const WriteReport &report, OutputFormat format)
     return exitFor(report);
 }
 
-int act(FleetWriter &writer, const ReleaseState &release, const Invocation &invocation)
+void journal(const Engine::FleetActionRecord &record)
+{
+    if (const auto written = Engine::journalFleetAction(record); !written.ok()) {
+        writeError(written.error().message, QStringLiteral("curtainctl: warning: "));
+    }
+}
+
+int act(FleetWriter &writer, const FleetConfig &fleet, const ReleaseState &release, const Invocation &invocation)
 {
     const Core::ActionRequest &action = invocation.action;
     const bool weighted = release.config.kind == ReleaseKind::Servers;
@@ -178,15 +188,43 @@ int act(FleetWriter &writer, const ReleaseState &release, const Invocation &invo
         weighted && needsConfigured ? writer.configuredColor(release.config.name)
                                     : Core::Result<Color>(Core::makeError(Core::ErrorKind::InvalidInput, QString())),
         action, action.weight / 100.0);
+    Engine::FleetActionRecord record{
+        fleet.name, invocation.haproxyConfig, action, QStringLiteral("refused"), {}, release, {}};
     if (!move.ok()) {
+        record.note = move.error().message;
+        journal(record);
         return report(move.error(), invocation.format);
     }
     WriteOptions options;
     options.maintAfterDrain = invocation.maintAfterDrain;
-    return reportWrite(move.value().kind == Engine::FleetMove::Kind::Map
-                           ? writer.switchMap(release.config.name, move.value().mapTo)
-                           : writer.setGreenShare(release.config.name, move.value().greenShare, options),
-                       invocation.format);
+    const WriteReport written = move.value().kind == Engine::FleetMove::Kind::Map
+                                    ? writer.switchMap(release.config.name, move.value().mapTo)
+                                    : writer.setGreenShare(release.config.name, move.value().greenShare, options);
+    const bool sent = written.applied() || written.outcome == WriteReport::Outcome::NotConfirmed;
+    record.outcome = written.outcome == WriteReport::Outcome::NotConfirmed ? QStringLiteral("unconfirmed")
+                                                                           : outcomeName(written.outcome);
+    record.note = written.applied() ? written.summary : written.summary + QStringLiteral(": ") + written.problem;
+    record.after = sent ? std::optional(written.after) : std::nullopt;
+    journal(record);
+    return reportWrite(written, invocation.format);
+}
+
+int history(const FleetConfig &fleet, const Invocation &invocation)
+{
+    const Core::ReleaseHistory found = Engine::fleetHistory(invocation.haproxyConfig, invocation.release);
+    if (invocation.format == OutputFormat::Json) {
+        writeOut(historyJson(invocation.release, found, Engine::Journal().path()));
+    } else if (found.entries.isEmpty()) {
+        writeOut(QStringLiteral("No actions on %1 of fleet %2 are recorded in this machine's journal (%3).\n")
+                     .arg(invocation.release, fleet.name, Engine::Journal().path()));
+    } else {
+        writeOut(historyTable(found));
+    }
+    if (!found.journalProblem.isEmpty()) {
+        writeError(QStringLiteral("the journal was changed: %1").arg(found.journalProblem),
+                   QStringLiteral("curtainctl: warning: "));
+    }
+    return Success;
 }
 
 // `run` on a fleet: the console's fleet engine, headless, with the plan runner and the judge.
@@ -240,13 +278,17 @@ int onHAProxyFleet(const Invocation &invocation)
 
 int runOnFleet(FleetWriter &writer, const FleetConfig &fleet, const Invocation &invocation)
 {
+    if (invocation.command == Command::History) {
+        return history(fleet, invocation);
+    }
     if (invocation.command != Command::Releases && invocation.command != Command::Status &&
         invocation.command != Command::Action) {
         return report(
-            Core::makeError(Core::ErrorKind::InvalidInput,
-                            QStringLiteral("on an HAProxy fleet curtainctl takes releases, status, set-weight, "
-                                           "promote, flip, rollback and run; the other commands need a Kubernetes "
-                                           "cluster")),
+            Core::makeError(
+                Core::ErrorKind::InvalidInput,
+                QStringLiteral("on an HAProxy fleet curtainctl takes releases, status, set-weight, "
+                               "promote, flip, rollback, run and history; the other commands need a Kubernetes "
+                               "cluster")),
             invocation.format);
     }
     if (invocation.command == Command::Releases) {
@@ -282,7 +324,7 @@ int runOnFleet(FleetWriter &writer, const FleetConfig &fleet, const Invocation &
                                                          : statusText(*release, fleet.name));
         return state.problems.isEmpty() ? Success : Unreachable;
     }
-    return act(writer, *release, invocation);
+    return act(writer, fleet, *release, invocation);
 }
 
 } // namespace Curtain::Ctl

@@ -3,6 +3,7 @@
 #include "core/futures.h"
 #include "core/handoff.h"
 #include "engine/fleetactions.h"
+#include "engine/fleetjournal.h"
 #include "engine/fleetreleases.h"
 #include "engine/planrunner.h"
 #include "haproxy/fleetwriter.h"
@@ -272,11 +273,29 @@ QFuture<Core::Result<Core::ActionOutcome>> FleetEngine::perform(Core::ActionRequ
 void FleetEngine::performOnThread(const Core::ActionRequest &request,
                                   const std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> &promise)
 {
-    auto finish = [promise](const Core::Result<Core::ActionOutcome> &result) {
+    const HAProxy::ReleaseState *state = stateOf(request.release);
+    // Every verdict, a refusal too, goes into the journal: who asked what, and what came of it.
+    auto finish = [this, promise, request, before = state ? std::optional(*state) : std::nullopt](
+                      const Core::Result<Core::ActionOutcome> &result, const HAProxy::WriteReport *report = nullptr) {
+        FleetActionRecord record{m_fleet.name, m_file, request, QStringLiteral("refused"), QString(), before, {}};
+        if (report) {
+            record.outcome = report->outcome == HAProxy::WriteReport::Outcome::NotConfirmed
+                                 ? QStringLiteral("unconfirmed")
+                                 : HAProxy::outcomeName(report->outcome);
+            if (!report->before.config.name.isEmpty()) {
+                record.before = report->before;
+            }
+            record.after = report->applied() || report->outcome == HAProxy::WriteReport::Outcome::NotConfirmed
+                               ? std::optional(report->after)
+                               : std::nullopt;
+        }
+        record.note = result.ok() ? result.value().summary : result.error().message;
+        if (const auto written = journalFleetAction(record); !written.ok()) {
+            qWarning("curtain: %s", qPrintable(written.error().message));
+        }
         promise->addResult(result);
         promise->finish();
     };
-    const HAProxy::ReleaseState *state = stateOf(request.release);
     const Core::ReleaseSnapshot *shown = nullptr;
     for (const Core::ReleaseSnapshot &release : m_releases) {
         if (state && release.name == state->config.name) {
@@ -338,7 +357,7 @@ void FleetEngine::performOnThread(const Core::ActionRequest &request,
                              }
                              Q_EMIT releasesChanged(m_releases);
                          }
-                         finish(outcome);
+                         finish(outcome, &report);
                          poll(); // the whole fleet as it is now, for everyone who watches it
                      });
 }
@@ -431,6 +450,13 @@ void FleetEngine::stopPlan(const QString &release, const QString &why)
             runner->stop(why);
         }
     });
+}
+
+QFuture<Core::Result<Core::ReleaseHistory>> FleetEngine::history(const QString &release)
+{
+    const QString file = m_file;
+    const QString name = Core::ReleaseKey::fromString(release).name;
+    return QtConcurrent::run([file, name] { return Core::Result<Core::ReleaseHistory>(fleetHistory(file, name)); });
 }
 
 } // namespace Curtain::Engine

@@ -55,6 +55,8 @@ public:
                                                       const PlanOptions &options) override;
     void resumePlan(const QString &release) override;
     void stopPlan(const QString &release, const QString &why) override;
+    // This machine's journal of the release (fleetHistory), read off the calling thread.
+    QFuture<Core::Result<Core::ReleaseHistory>> history(const QString &release) override;
     // ReleaseAccess, for the plan runner; call on the engine's thread.
     Core::Result<Core::ReleaseSnapshot> currentRelease(const QString &key) const override;
 

@@ -82,7 +82,7 @@ public:
     // (thread-safe).
     QFuture<Core::Done> auditSettled();
     // The release's history: this machine's journal and the cluster's Events (thread-safe).
-    QFuture<Core::Result<Core::ReleaseHistory>> history(const QString &release);
+    QFuture<Core::Result<Core::ReleaseHistory>> history(const QString &release) override;
     // What runs one environment of a release: its pods and their Warning events (thread-safe).
     QFuture<Core::Result<Core::EnvironmentPods>> pods(const QString &release, Core::Color color);
     // Follows a pod's log as `kubectl logs -f --tail N` does: text arrives through logText(id, …)

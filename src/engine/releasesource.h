@@ -3,6 +3,7 @@
 #include "core/action.h"
 #include "core/clusterdescription.h"
 #include "core/freshness.h"
+#include "core/history.h"
 #include "core/judge.h"
 #include "core/metricpoint.h"
 #include "core/plan.h"
@@ -19,7 +20,7 @@ namespace Curtain::Engine {
 // What the console needs of whatever serves a session's releases: a Kubernetes cluster
 // (ReleaseEngine) or an HAProxy fleet (FleetEngine). The releases, how live they are, their
 // metrics, the four actions every release kind knows — set weight, promote, flip, rollback — and
-// plans. What only a cluster has (pods, logs, migrations, Events) stays on ReleaseEngine; the
+// plans, and the history. What only a cluster has (pods, logs, migrations) stays on ReleaseEngine; the
 // console asks for it with qobject_cast and hides it otherwise. Methods marked thread-safe may be
 // called from any thread; signals arrive from the implementer's thread.
 class ReleaseSource : public QObject
@@ -48,6 +49,9 @@ public:
                                                               const PlanOptions &options) = 0;
     virtual void resumePlan(const QString &release) = 0;                   // thread-safe: a human ends a pause
     virtual void stopPlan(const QString &release, const QString &why) = 0; // thread-safe: the weight holds
+    // Who did what to the release: this machine's journal, and the cluster's Events where there are
+    // any (thread-safe).
+    virtual QFuture<Core::Result<Core::ReleaseHistory>> history(const QString &release) = 0;
 
 Q_SIGNALS:
     void releasesChanged(const Curtain::Core::ReleaseSnapshots &releases);

@@ -10,12 +10,14 @@
 #include "windowmanager.h"
 
 #include <QAbstractItemView>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Curtain;
@@ -25,6 +27,7 @@ class TestFleetConsole : public QObject
     Q_OBJECT
 
     std::unique_ptr<Test::HAProxyLab> m_lab;
+    QTemporaryDir m_dir; // the journal
     std::unique_ptr<Ui::WindowManager> m_manager;
 
     Ui::MainWindow *window() const { return m_manager->window(); }
@@ -66,7 +69,11 @@ class TestFleetConsole : public QObject
     }
 
 private Q_SLOTS:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        qputenv("CURTAIN_JOURNAL", m_dir.filePath(QStringLiteral("journal.jsonl")).toUtf8());
+    }
 
     void init()
     {
@@ -140,6 +147,18 @@ private Q_SLOTS:
                                   qPrintable(window()->lastActionText()), 60000);
         QTRY_COMPARE_WITH_TIMEOUT(text("trafficLabel", "bluePanel"), QStringLiteral("100 %"), 10000);
         QCOMPARE(m_lab->sample(0, 30).value(QStringLiteral("blue")), 30);
+        // Both are in this machine's journal, as the console's.
+        QFile journal(m_dir.filePath(QStringLiteral("journal.jsonl")));
+        QVERIFY(journal.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = journal.readAll().split('\n');
+        QVERIFY2(lines.size() >= 2, "no journal records");
+        const QByteArray flipped = lines.at(lines.size() - 3), rolledBack = lines.at(lines.size() - 2);
+        QVERIFY2(flipped.contains("\"action\":\"Flip\"") && flipped.contains("\"outcome\":\"applied\"") &&
+                     flipped.contains("\"via\":\"console\"") &&
+                     flipped.contains("\"after\":{\"blue\":0,\"green\":100}"),
+                 flipped.constData());
+        QVERIFY2(rolledBack.contains("\"action\":\"Rollback\"") && rolledBack.contains("\"context\":\"haproxy:lab\""),
+                 rolledBack.constData());
     }
 };
 

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void mapRelease_flipSwitchesTheHostAndBack();
     void mapPointingElsewhere_flipMovesNothing();
     void plan_rollsBackAGreenThatFailsRealRequests();
+    void history_recordsWhoDidWhatAndTheOutcome();
 };
 
 void TestHAProxyFleet::releases_showsEachColorsShare()
@@ -259,6 +260,33 @@ void TestHAProxyFleet::plan_rollsBackAGreenThatFailsRealRequests()
     // Green carried traffic before the verdict; every request goes to blue again.
     QCOMPARE(lab.servers(0).value(QStringLiteral("green-1")).section(QLatin1Char('/'), 0, 0), QStringLiteral("0"));
     QCOMPARE(lab.sample(0, 30).value(QStringLiteral("blue")), 30);
+}
+
+// A fleet has no Events: every action, a refused one too, goes into this machine's journal, and
+// `history` reads it back for that fleet's release.
+void TestHAProxyFleet::history_recordsWhoDidWhatAndTheOutcome()
+{
+    HAProxyLab lab;
+    const QString problem = lab.start({});
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QTemporaryDir dir;
+    qputenv("CURTAIN_JOURNAL", dir.filePath(QStringLiteral("journal.jsonl")).toUtf8());
+    const auto ctl = [&lab](const QStringList &command) { return runCurtainctl(on(lab, command)); };
+    QCOMPARE(ctl({QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("40")}).exitCode, 0);
+    const CtlRun split = ctl({QStringLiteral("flip"), QStringLiteral("catalog")});
+    QVERIFY2(split.exitCode != 0, qPrintable(describe(split)));
+    QCOMPARE(ctl({QStringLiteral("rollback"), QStringLiteral("catalog")}).exitCode, 0);
+    const CtlRun history = ctl({QStringLiteral("history"), QStringLiteral("catalog")});
+    qunsetenv("CURTAIN_JOURNAL");
+    QVERIFY2(history.exitCode == 0, qPrintable(describe(history)));
+    const QStringList rows = history.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(rows.size(), 4); // the header and three actions, newest first
+    QVERIFY2(rows.at(1).contains(QRegularExpression(QStringLiteral("Rollback\\s+applied\\s+curtainctl"))),
+             qPrintable(history.out));
+    QVERIFY2(rows.at(2).contains(QRegularExpression(QStringLiteral("Flip\\s+refused\\s+curtainctl.*is split"))),
+             qPrintable(history.out));
+    QVERIFY2(rows.at(3).contains(QRegularExpression(QStringLiteral("SetWeight\\s+applied.*green 40 %"))),
+             qPrintable(history.out));
 }
 
 QTEST_GUILESS_MAIN(TestHAProxyFleet)

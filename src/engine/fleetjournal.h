@@ -1,0 +1,32 @@
+#pragma once
+
+#include "core/action.h"
+#include "core/history.h"
+#include "haproxy/fleetstate.h"
+
+#include <optional>
+
+namespace Curtain::Engine {
+
+// Who did what to an HAProxy fleet, in this machine's journal (a fleet has no Events to write to):
+// every action the console, curtainctl or a plan sent or refused, with the shares before and after.
+// Records carry the fleet file as their "server" and "haproxy:FLEET" as their context, so a
+// release's history is told apart from a cluster's release of the same name.
+struct FleetActionRecord
+{
+    QString fleet;     // the fleet's name
+    QString fleetFile; // the file it was read from (made absolute)
+    Core::ActionRequest request;
+    QString outcome; // applied, unconfirmed, refused, reverted
+    QString note;    // the summary, or why not
+    std::optional<HAProxy::ReleaseState> before;
+    std::optional<HAProxy::ReleaseState> after;
+};
+
+// Appends the record; an error names the journal file (the action itself is not undone by it).
+Core::Result<Core::Done> journalFleetAction(const FleetActionRecord &record);
+
+// The journal's records of `release` on the fleet read from `fleetFile`, newest first.
+Core::ReleaseHistory fleetHistory(const QString &fleetFile, const QString &release);
+
+} // namespace Curtain::Engine
