@@ -221,10 +221,14 @@ void FleetEngine::accept(const Reading &reading)
         }
         releases.append(snapshot);
     }
-    if (m_metrics && m_last) {
-        const double seconds = double(reading.atMs - m_last->atMs) / 1000.0;
+    slideWindow(reading);
+    if (m_metrics && m_window.size() > 1) {
+        // Over the window (30 s, as a cluster's metrics): one-second rounds of a few requests would
+        // make every error a spike.
+        const Reading &base = m_window.front();
+        const double seconds = double(reading.atMs - base.atMs) / 1000.0;
         for (const HAProxy::ReleaseState &release : reading.state.releases) {
-            for (const HAProxy::ReleaseState &before : m_last->state.releases) {
+            for (const HAProxy::ReleaseState &before : base.state.releases) {
                 if (before.config.name == release.config.name) {
                     Q_EMIT metricsUpdated(fleetMetrics(before, release, seconds, reading.atMs));
                 }
@@ -245,6 +249,33 @@ void FleetEngine::accept(const Reading &reading)
     for (const auto &waiter : std::exchange(m_syncWaiters, {})) {
         waiter->addResult(m_releases);
         waiter->finish();
+    }
+}
+
+void FleetEngine::slideWindow(const Reading &reading)
+{
+    auto total = [](const Reading &from, const QString &release) {
+        qint64 requests = 0;
+        for (const HAProxy::ReleaseState &state : from.state.releases) {
+            for (const HAProxy::ColorView *view : {&state.blue, &state.green}) {
+                for (const HAProxy::ServerView &server : view->servers) {
+                    requests += state.config.name == release ? server.reqTot + server.stot : 0;
+                }
+            }
+        }
+        return requests;
+    };
+    // A reload starts HAProxy's counters again: the window starts again with it.
+    for (const HAProxy::ReleaseState &release : reading.state.releases) {
+        if (!m_window.empty() && total(reading, release.config.name) < total(m_window.back(), release.config.name)) {
+            m_window.clear();
+            break;
+        }
+    }
+    m_window.push_back(reading);
+    // The front is the newest reading at least a window old, the base every difference is taken from.
+    while (m_window.size() > 2 && reading.atMs - m_window[1].atMs >= metricsWindowMs) {
+        m_window.pop_front();
     }
 }
 

@@ -12,6 +12,7 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#include <deque>
 #include <memory>
 #include <optional>
 
@@ -73,7 +74,7 @@ private:
 
     void poll();
     void accept(const Reading &reading);
-    void publishFreshness();
+    void slideWindow(const Reading &reading);
     void performOnThread(const Core::ActionRequest &request,
                          const std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> &promise);
     const HAProxy::ReleaseState *stateOf(const QString &release) const;
@@ -93,6 +94,8 @@ private:
     bool m_writing = false;
     bool m_metrics = false;
     std::optional<Reading> m_last;
+    std::deque<Reading> m_window; // the readings the metrics' window spans, oldest first
+    static constexpr qint64 metricsWindowMs = 30'000;
     Core::ReleaseSnapshots m_releases;
     Core::DataFreshness m_freshness;
     ConnectionState m_connection = ConnectionState::Connecting;
