@@ -225,7 +225,7 @@ void FleetEngine::accept(const Reading &reading)
     if (m_metrics && m_window.size() > 1) {
         // Over the window (30 s, as a cluster's metrics): one-second rounds of a few requests would
         // make every error a spike.
-        const Reading &base = m_window.front();
+        const Reading &base = m_window[0];
         const double seconds = double(reading.atMs - base.atMs) / 1000.0;
         for (const HAProxy::ReleaseState &release : reading.state.releases) {
             for (const HAProxy::ReleaseState &before : base.state.releases) {
@@ -267,7 +267,8 @@ void FleetEngine::slideWindow(const Reading &reading)
     };
     // A reload starts HAProxy's counters again: the window starts again with it.
     for (const HAProxy::ReleaseState &release : reading.state.releases) {
-        if (!m_window.empty() && total(reading, release.config.name) < total(m_window.back(), release.config.name)) {
+        if (!m_window.empty() &&
+            total(reading, release.config.name) < total(m_window[m_window.size() - 1], release.config.name)) {
             m_window.clear();
             break;
         }
