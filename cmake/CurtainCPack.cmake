@@ -19,7 +19,8 @@ if(UNIX AND NOT APPLE)
     set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
     set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
     set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins")
-    set(CPACK_DEBIAN_PACKAGE_SUGGESTS "kubernetes-client")
+    # kubectl beside the console; HAProxy (with Prometheus and wrk) for the console's lab context.
+    set(CPACK_DEBIAN_PACKAGE_SUGGESTS "kubernetes-client, haproxy, prometheus, wrk")
     set(CPACK_DEBIAN_PACKAGE_SECTION "devel")
     set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
     # The extended description, wrapped under 80 columns (CPack puts the summary first and indents).

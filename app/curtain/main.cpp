@@ -173,6 +173,9 @@ int main(int argc, char *argv[])
     options.metricsIntervalMs = parser.isSet(screenshot) ? 500 : 2000;
     options.size = windowSize(parser.value(size));
     options.aboutText = aboutText();
+    if (options.contextSwitcher) {
+        options.startLab = Ui::WindowManager::builtinLab(Ui::WindowManager::labBackendProgram());
+    }
     Ui::WindowManager manager(options, Ui::WindowManager::builtinDemo());
     QObject::connect(&manager, &Ui::WindowManager::openFailed, &app, [](const QString &message) {
         std::fprintf(stderr, "curtain: %s\n", qPrintable(message));

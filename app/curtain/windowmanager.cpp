@@ -2,6 +2,7 @@
 
 #include "settings.h"
 
+#include "fleetlab.h"
 #include "ordersrelease.h"
 
 #include "core/futures.h"
@@ -13,9 +14,13 @@
 #include "notifier.h"
 #include "sim/democluster.h"
 
+#include <QCoreApplication>
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QMutex>
 #include <QMutexLocker>
+#include <QStandardPaths>
+#include <QThread>
 #include <QTimer>
 
 namespace Curtain::Ui {
@@ -102,6 +107,93 @@ Engine::ClusterHostFactory WindowManager::builtinDemo()
     };
 }
 
+namespace {
+
+// The lab's processes belong to a thread of their own: on Linux they end with the thread that
+// started them, and a worker thread of the pool may retire while the lab is in use.
+class HostedLab
+{
+public:
+    HostedLab()
+    {
+        m_thread.start();
+        m_anchor.moveToThread(&m_thread);
+    }
+    ~HostedLab()
+    {
+        onLabThread([this] { m_lab.reset(); });
+        m_thread.quit();
+        m_thread.wait();
+    }
+    HostedLab(const HostedLab &) = delete;
+    HostedLab &operator=(const HostedLab &) = delete;
+
+    QString start(const QString &backendProgram)
+    {
+        QString problem;
+        onLabThread([&] {
+            m_lab = std::make_unique<Demo::FleetLab>();
+            Demo::FleetLab::Options options;
+            options.backendProgram = backendProgram;
+            options.latency = QStringLiteral("20ms"); // what scripts/lab serves: a latency worth charting
+            options.p99 = QStringLiteral("90ms");
+            options.greenErrorRate = 0.01; // green is a little worse: something for the judge to find
+            options.prometheus = !QStandardPaths::findExecutable(QStringLiteral("prometheus")).isEmpty();
+            problem = m_lab->start(options);
+            if (problem.isEmpty() && !QStandardPaths::findExecutable(QStringLiteral("wrk")).isEmpty()) {
+                problem = m_lab->startLoad(0, 4); // about 190 requests/s
+            }
+        });
+        return problem;
+    }
+    QString fleetFile() const { return m_lab->fleetFile(); }
+
+private:
+    void onLabThread(const std::function<void()> &work)
+    {
+        QMetaObject::invokeMethod(&m_anchor, work, Qt::BlockingQueuedConnection);
+    }
+
+    QThread m_thread;
+    QObject m_anchor; // lives on m_thread: what runs there is queued to it
+    std::unique_ptr<Demo::FleetLab> m_lab;
+};
+
+} // namespace
+
+QString WindowManager::labBackendProgram()
+{
+    const QString here = QCoreApplication::applicationDirPath();
+    const QString beside = here + QStringLiteral("/curtain-backend");
+    return QFileInfo(beside).isExecutable() ? beside : here + QStringLiteral("/../libexec/curtain/curtain-backend");
+}
+
+Engine::ClusterHostFactory WindowManager::builtinLab(const QString &backendProgram)
+{
+    if (!Demo::FleetLab::unavailable(backendProgram).isEmpty()) {
+        return {};
+    }
+    struct Running
+    {
+        QMutex lock;
+        std::weak_ptr<HostedLab> hosted;
+    };
+    auto running = std::make_shared<Running>();
+    return [running, backendProgram]() -> Core::Result<Engine::HostedCluster> {
+        const QMutexLocker locker(&running->lock);
+        std::shared_ptr<HostedLab> hosted = running->hosted.lock();
+        if (!hosted) {
+            hosted = std::make_shared<HostedLab>();
+            if (const QString problem = hosted->start(backendProgram); !problem.isEmpty()) {
+                return Core::makeError(Core::ErrorKind::Unreachable,
+                                       QStringLiteral("cannot start the lab: %1").arg(problem));
+            }
+            running->hosted = hosted;
+        }
+        return Engine::HostedCluster{hosted->fleetFile(), hosted};
+    };
+}
+
 void WindowManager::open()
 {
     if (m_options.rememberSession && m_options.choice.context.isEmpty() && !m_options.choice.demo &&
@@ -122,7 +214,9 @@ void WindowManager::open()
 
 void WindowManager::openSession()
 {
-    Engine::SessionOptions options{m_options.demoWhenNoKubeconfig, m_startDemo, {}, true, true};
+    Engine::SessionOptions options = sessionOptions();
+    options.demoWhenNoKubeconfig = m_options.demoWhenNoKubeconfig;
+    options.startEngine = true;
     // The session opens on a worker thread (the demo starts listening there) and its engine starts
     // listing at once, while this thread builds the window: on two cores, neither waits for the
     // other. The window asks the engine to republish what it missed (MainWindow::setEngine).
@@ -200,8 +294,10 @@ void WindowManager::switchContext(const QString &context)
     Engine::ClusterChoice next = m_session->choice();
     next.demo = false;
     next.server.clear();
+    next.haproxyFile.clear();
+    next.haproxyFleet.clear();
     next.context = context;
-    request(context, track(Session::open(next, {false, m_startDemo, {}, true})));
+    request(context, track(Session::open(next, sessionOptions())));
 }
 
 void WindowManager::switchNamespace(const QString &namespaceName)
@@ -271,9 +367,20 @@ void WindowManager::adopt(SessionPtr next, const Core::ReleaseSnapshots &release
     Q_EMIT switched(true, {});
 }
 
+Engine::SessionOptions WindowManager::sessionOptions() const
+{
+    Engine::SessionOptions options;
+    options.startDemo = m_startDemo;
+    options.startLab = m_options.startLab;
+    options.listContexts = true;
+    return options;
+}
+
 void WindowManager::rememberSession()
 {
-    if (m_options.contextSwitcher && m_session) { // a kubeconfig's context (not --server, not --demo)
+    // A kubeconfig's context or the demo (not --server, not --demo); never the lab, which starts
+    // processes: it is opened only when picked.
+    if (m_options.contextSwitcher && m_session && m_session->contextName() != Engine::labContextName) {
         Settings::setLastSession({m_session->contextName(), m_session->namespaceName()});
     }
 }
@@ -304,7 +411,9 @@ void WindowManager::showFleet()
         // Every context at once, all on one network thread.
         m_fleetNetwork = std::make_shared<Net::NetworkThread>();
         for (const QString &context : m_session ? m_session->contexts() : QStringList()) {
-            openFleetMember(context);
+            if (context != Engine::labContextName) { // one fleet already, and started only when picked
+                openFleetMember(context);
+            }
         }
     }
     m_fleetWindow->show();
@@ -315,39 +424,38 @@ void WindowManager::openFleetMember(const QString &context)
 {
     const Engine::ClusterChoice choice{false, {}, m_options.choice.kubeconfig, context, m_options.choice.namespaceName,
                                        {},    {}};
-    takeWhenFinished(track(Session::open(choice, {false, m_startDemo, m_fleetNetwork, false})), this,
-                     [this, context](SessionResult opened) {
-                         if (!opened.ok()) {
-                             m_fleetModel->setUnreachable(context, opened.error().message);
-                             return;
-                         }
-                         Engine::ReleaseSource *member = opened.value()->source();
-                         Models::FleetModel *model = m_fleetModel.get();
-                         connect(member, &Engine::ReleaseSource::releasesChanged, model,
-                                 [model, context](const Core::ReleaseSnapshots &releases) {
-                                     model->setReleases(context, releases);
-                                 });
-                         connect(member, &Engine::ReleaseSource::connectionChanged, model,
-                                 [model, context](Engine::ConnectionState state, const QString &detail) {
-                                     if (state == Engine::ConnectionState::Reconnecting) {
-                                         model->setUnreachable(context, detail);
-                                     }
-                                 });
-                         // What happens in the other contexts reaches the desktop too.
-                         Notifier *notifier = m_window->notifier();
-                         connect(member, &Engine::ReleaseSource::releasesChanged, notifier,
-                                 [notifier, context](const Core::ReleaseSnapshots &releases) {
-                                     notifier->observeFleet(context, releases);
-                                 });
-                         connect(member, &Engine::ReleaseSource::freshnessChanged, notifier,
-                                 [notifier, context](const Core::DataFreshness &freshness) {
-                                     if (freshness.synced) {
-                                         notifier->setFleetReachable(context, freshness.live, freshness.reason);
-                                     }
-                                 });
-                         member->start();
-                         m_fleetSessions.push_back(std::move(opened).value());
-                     });
+    Engine::SessionOptions options = sessionOptions();
+    options.network = m_fleetNetwork;
+    options.listContexts = false;
+    takeWhenFinished(track(Session::open(choice, std::move(options))), this, [this, context](SessionResult opened) {
+        if (!opened.ok()) {
+            m_fleetModel->setUnreachable(context, opened.error().message);
+            return;
+        }
+        Engine::ReleaseSource *member = opened.value()->source();
+        Models::FleetModel *model = m_fleetModel.get();
+        connect(member, &Engine::ReleaseSource::releasesChanged, model,
+                [model, context](const Core::ReleaseSnapshots &releases) { model->setReleases(context, releases); });
+        connect(member, &Engine::ReleaseSource::connectionChanged, model,
+                [model, context](Engine::ConnectionState state, const QString &detail) {
+                    if (state == Engine::ConnectionState::Reconnecting) {
+                        model->setUnreachable(context, detail);
+                    }
+                });
+        // What happens in the other contexts reaches the desktop too.
+        Notifier *notifier = m_window->notifier();
+        connect(
+            member, &Engine::ReleaseSource::releasesChanged, notifier,
+            [notifier, context](const Core::ReleaseSnapshots &releases) { notifier->observeFleet(context, releases); });
+        connect(member, &Engine::ReleaseSource::freshnessChanged, notifier,
+                [notifier, context](const Core::DataFreshness &freshness) {
+                    if (freshness.synced) {
+                        notifier->setFleetReachable(context, freshness.live, freshness.reason);
+                    }
+                });
+        member->start();
+        m_fleetSessions.push_back(std::move(opened).value());
+    });
 }
 
 } // namespace Curtain::Ui

@@ -45,6 +45,8 @@ public:
         // No context given: start on the context and namespace last shown (settings), falling back
         // to the kubeconfig's current context when that one cannot be opened any more.
         bool rememberSession = false;
+        // Offers the "lab" context and starts it when picked (see builtinLab()); empty: no lab.
+        Engine::ClusterHostFactory startLab;
     };
 
     // `startDemo` starts the demo cluster; see builtinDemo().
@@ -54,6 +56,12 @@ public:
     // The built-in demo cluster, started in this process. While a session uses it, every other
     // session opened on the demo context talks to the same one.
     static Engine::ClusterHostFactory builtinDemo();
+    // The lab: HAProxy, curtain-backend pods (`backendProgram`), Prometheus and a steady load from
+    // wrk when they are installed, all on loopback and started in this process's name; it stops
+    // when the last session on it closes. Empty when it cannot run here (HAProxy missing).
+    static Engine::ClusterHostFactory builtinLab(const QString &backendProgram);
+    // Where curtain-backend is: beside this program, or in its libexec directory once installed.
+    static QString labBackendProgram();
 
     // Opens the first session off the GUI thread; the window shows once the session has listed the
     // cluster (or after 300 ms, still connecting), so its first paint holds the releases.
@@ -80,6 +88,7 @@ private:
     void rememberSession(); // the context and namespace now shown, for the next start
     void retire(Engine::SessionPtr session);
     void openFleetMember(const QString &context);
+    Engine::SessionOptions sessionOptions() const; // how every session of this console opens
 
     Options m_options;
     Engine::ClusterHostFactory m_startDemo;

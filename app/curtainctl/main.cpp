@@ -71,9 +71,11 @@ int fleet(const Ctl::Invocation &invocation)
     for (const QString &context : invocation.contexts) {
         Member member;
         member.context = context;
-        auto opened =
-            Engine::Session::openHere({false, {}, invocation.kubeconfig, context, invocation.namespaceName, {}, {}},
-                                      {false, builtinDemo(), network, false});
+        Engine::SessionOptions options;
+        options.startDemo = builtinDemo();
+        options.network = network;
+        auto opened = Engine::Session::openHere(
+            {false, {}, invocation.kubeconfig, context, invocation.namespaceName, {}, {}}, options);
         if (opened.ok()) {
             member.session = std::move(opened).value();
             if (!member.session->warning().isEmpty()) {
@@ -236,7 +238,9 @@ int main(int argc, char *argv[])
                                  invocation->namespaceName,
                                  {},
                                  {}};
-    auto opened = Engine::Session::openHere(choice, {false, builtinDemo(), {}, false});
+    Engine::SessionOptions options;
+    options.startDemo = builtinDemo();
+    auto opened = Engine::Session::openHere(choice, options);
     if (!opened.ok()) {
         return report(opened.error(), invocation->format);
     }

@@ -29,6 +29,8 @@ struct SelectedCluster
 };
 
 inline const QString demoContextName = QStringLiteral("demo");
+// The lab: an HAProxy fleet on loopback that the console starts itself (real HAProxy, real pods).
+inline const QString labContextName = QStringLiteral("lab");
 
 // Resolves a choice the way kubectl would: --server, else --context/current-context from
 // --kubeconfig, KUBECONFIG or ~/.kube/config. With no kubeconfig at all, the demo cluster if

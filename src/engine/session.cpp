@@ -20,6 +20,9 @@ SessionResult Session::openHere(const ClusterChoice &choice, const SessionOption
     if (!choice.haproxyFile.isEmpty()) {
         return openFleet(choice, options);
     }
+    if (choice.context == labContextName && options.startLab && !choice.demo && choice.server.isEmpty()) {
+        return openLab(choice, options);
+    }
     const auto selected = selectCluster(choice, options.demoWhenNoKubeconfig);
     if (!selected.ok()) {
         return selected.error();
@@ -31,8 +34,7 @@ SessionResult Session::openHere(const ClusterChoice &choice, const SessionOption
     session->m_warning = selected.value().warning;
     session->m_context = selected.value().demo ? demoContextName : endpoint.name;
     if (options.listContexts) {
-        const auto contexts = availableContexts(choice.kubeconfig, nullptr);
-        session->m_contexts = contexts.ok() ? contexts.value() : QStringList{demoContextName};
+        session->m_contexts = contextsFor(choice, options);
     }
     if (selected.value().demo) {
         if (!options.startDemo) {
@@ -120,6 +122,40 @@ SessionResult Session::openFleet(const ClusterChoice &choice, const SessionOptio
         session->m_source->start();
     }
     return session;
+}
+
+SessionResult Session::openLab(const ClusterChoice &choice, const SessionOptions &options)
+{
+    const auto started = options.startLab();
+    if (!started.ok()) {
+        return started.error();
+    }
+    ClusterChoice fleetChoice = choice;
+    fleetChoice.haproxyFile = started.value().url;
+    fleetChoice.haproxyFleet.clear();
+    auto opened = openFleet(fleetChoice, options);
+    if (!opened.ok()) {
+        return opened;
+    }
+    const SessionPtr &session = opened.value();
+    session->m_choice = choice; // switching away from it is switching away from "lab", not from a file
+    session->m_host = started.value().keepAlive;
+    session->m_context = labContextName;
+    session->m_description = QStringLiteral("lab: HAProxy and pods on this machine (%1)").arg(fleetChoice.haproxyFile);
+    if (options.listContexts) {
+        session->m_contexts = contextsFor(choice, options);
+    }
+    return opened;
+}
+
+QStringList Session::contextsFor(const ClusterChoice &choice, const SessionOptions &options)
+{
+    const auto contexts = availableContexts(choice.kubeconfig, nullptr);
+    QStringList names = contexts.ok() ? contexts.value() : QStringList{demoContextName};
+    if (options.startLab && !names.contains(labContextName)) { // a kubeconfig's own "lab" comes first
+        names << labContextName;
+    }
+    return names;
 }
 
 void Session::attach(const Core::ClusterEndpoint &endpoint)

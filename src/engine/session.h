@@ -24,7 +24,7 @@ class ReleaseSource;
 // what keeps it running. The last session using it destroys it, after its engine.
 struct HostedCluster
 {
-    QString url;
+    QString url; // the API server; for the lab, the fleet file that names its HAProxy instances
     std::shared_ptr<void> keepAlive;
 };
 // Starts a hosted cluster (called on a worker thread), or says why it could not.
@@ -37,6 +37,7 @@ struct SessionOptions
     std::shared_ptr<Net::NetworkThread> network; // share this thread (the fleet); empty: one of its own
     bool listContexts = false;                   // also read every context the user can switch to
     bool startEngine = false;                    // start listing at once, before anyone listens (see republish())
+    ClusterHostFactory startLab;                 // how the lab context starts; without one it is not offered
 };
 
 class Session;
@@ -73,18 +74,20 @@ public:
     ReleaseEngine *engine() const { return m_engine; } // null for an HAProxy fleet
     Net::NetworkThread *network() const { return m_network.get(); }
     const ClusterChoice &choice() const { return m_choice; } // what opened it, namespace included
-    QString contextName() const { return m_context; }        // a kubeconfig context, "demo" or "server"
+    QString contextName() const { return m_context; }        // a kubeconfig context, "demo", "lab" or "server"
     QString description() const { return m_description; }    // for titles; never contains secrets
     QString warning() const { return m_warning; }            // SelectedCluster::warning, or empty
     QString server() const;                                  // the URL the engine talks to
     QString namespaceName() const;                           // empty: all namespaces
-    bool isDemo() const { return bool(m_host); }
-    QStringList contexts() const { return m_contexts; } // with SessionOptions::listContexts
+    bool isDemo() const { return bool(m_host); }             // the demo or the lab: started by this program
+    QStringList contexts() const { return m_contexts; }      // with SessionOptions::listContexts
 
 private:
     Session() = default;
     void attach(const Core::ClusterEndpoint &endpoint); // the engine, adopted by the network thread
     static SessionResult openFleet(const ClusterChoice &choice, const SessionOptions &options);
+    static SessionResult openLab(const ClusterChoice &choice, const SessionOptions &options);
+    static QStringList contextsFor(const ClusterChoice &choice, const SessionOptions &options);
 
     ClusterChoice m_choice;
     QString m_context;

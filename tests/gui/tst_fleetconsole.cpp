@@ -6,6 +6,7 @@
 #include "../integration/haproxylab.h"
 
 #include "confirmmovedialog.h"
+#include "guitestbase.h"
 #include "mainwindow.h"
 #include "windowmanager.h"
 
@@ -32,24 +33,9 @@ class TestFleetConsole : public QObject
 
     Ui::MainWindow *window() const { return m_manager->window(); }
 
-    QString text(const char *label, const char *panel) const
-    {
-        auto *inside = window()->findChild<QWidget *>(QString::fromLatin1(panel));
-        auto *found = inside ? inside->findChild<QLabel *>(QString::fromLatin1(label)) : nullptr;
-        return found ? found->text() : QStringLiteral("<no %1 in %2>").arg(QLatin1String(label), QLatin1String(panel));
-    }
+    QString text(const char *label, const char *panel) const { return Test::labelIn(window(), label, panel); }
 
-    QStringList listed() const
-    {
-        QStringList names;
-        for (const QAbstractItemView *view : window()->findChildren<QAbstractItemView *>()) {
-            const QAbstractItemModel *model = view->model();
-            for (int row = 0; model && row < model->rowCount(); ++row) {
-                names << model->index(row, 0).data().toString();
-            }
-        }
-        return names;
-    }
+    QStringList listed() const { return Test::listedIn(window()); }
 
     void clickAndConfirm(const char *button)
     {

@@ -9,6 +9,7 @@
 
 #include "testsupport.h"
 
+#include <QAbstractItemView>
 #include <QLineEdit>
 #include <QSettings>
 #include <QStandardPaths>
@@ -24,6 +25,25 @@ Ui::ConfirmMoveDialog *findVisibleConfirmation(QWidget *window)
         }
     }
     return nullptr;
+}
+
+QStringList listedIn(QWidget *window)
+{
+    QStringList names;
+    for (const QAbstractItemView *view : window->findChildren<QAbstractItemView *>()) {
+        const QAbstractItemModel *model = view->model();
+        for (int row = 0; model && row < model->rowCount(); ++row) {
+            names << model->index(row, 0).data().toString();
+        }
+    }
+    return names;
+}
+
+QString labelIn(QWidget *window, const char *label, const char *inside)
+{
+    auto *parent = window->findChild<QWidget *>(QString::fromLatin1(inside));
+    auto *found = parent ? parent->findChild<QLabel *>(QString::fromLatin1(label)) : nullptr;
+    return found ? found->text() : QStringLiteral("<no %1 in %2>").arg(QLatin1String(label), QLatin1String(inside));
 }
 
 void saveScreenshot(QWidget *widget, const QString &name)

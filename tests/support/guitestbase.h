@@ -40,6 +40,11 @@ Ui::ConfirmMoveDialog *findVisibleConfirmation(QWidget *window);
 void saveScreenshot(QWidget *widget, const QString &name);
 // Answers that question with its confirm button, typing the release's name first when asked to.
 void confirmMove(QWidget *window);
+// The first column of every list in `window`: the releases it shows (for windows this fixture did
+// not open, such as the window manager's).
+QStringList listedIn(QWidget *window);
+// The text of label `label` inside widget `inside` of `window`, or "<no LABEL in INSIDE>".
+QString labelIn(QWidget *window, const char *label, const char *inside);
 
 // The one GUI fixture: every test function gets a fresh in-process demo cluster, an engine on its
 // own network thread and a MainWindow shown offscreen (KeePassXC's GuiTestBase), so each function
