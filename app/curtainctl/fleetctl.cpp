@@ -181,13 +181,14 @@ int act(FleetWriter &writer, const FleetConfig &fleet, const ReleaseState &relea
 {
     const Core::ActionRequest &action = invocation.action;
     const bool weighted = release.config.kind == ReleaseKind::Servers;
-    const bool needsConfigured = action.kind == Core::ActionKind::Promote || action.kind == Core::ActionKind::Rollback;
-    // set-weight N on a fleet is green's share, as `releases` shows it.
+    // Rollback returns to the configured color, Promote leaves it, and set-weight N gives N % to the
+    // other one, the candidate — as the console's slider does.
+    const bool needsConfigured = action.kind != Core::ActionKind::Flip;
     const auto move = Engine::planFleetMove(
         release,
         weighted && needsConfigured ? writer.configuredColor(release.config.name)
                                     : Core::Result<Color>(Core::makeError(Core::ErrorKind::InvalidInput, QString())),
-        action, action.weight / 100.0);
+        action);
     Engine::FleetActionRecord record{
         fleet.name, invocation.haproxyConfig, action, QStringLiteral("refused"), {}, release, {}};
     if (!move.ok()) {

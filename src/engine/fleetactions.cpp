@@ -33,8 +33,16 @@ Core::Error neitherCarries(const ReleaseState &release)
 
 } // namespace
 
+Color fleetStableColor(const ReleaseState &release, std::optional<Color> configured)
+{
+    if (configured) {
+        return *configured;
+    }
+    return release.green.share > release.blue.share ? Color::Green : Color::Blue;
+}
+
 Core::Result<FleetMove> planFleetMove(const ReleaseState &release, const Core::Result<Color> &configured,
-                                      const Core::ActionRequest &action, double setWeightGreenShare)
+                                      const Core::ActionRequest &action)
 {
     const QString &name = release.config.name;
     const bool neither = release.blue.share == 0 && release.green.share == 0;
@@ -50,8 +58,12 @@ Core::Result<FleetMove> planFleetMove(const ReleaseState &release, const Core::R
         return FleetMove{FleetMove::Kind::Map, 0, release.green.share > 0 ? Color::Blue : Color::Green};
     }
     switch (action.kind) {
-    case Core::ActionKind::SetWeight:
-        return FleetMove{FleetMove::Kind::Share, setWeightGreenShare, Color::Blue};
+    case Core::ActionKind::SetWeight: {
+        const double candidate = action.weight / 100.0;
+        const bool greenIsCandidate = fleetStableColor(release, configured.ok() ? std::optional(configured.value())
+                                                                                : std::nullopt) == Color::Blue;
+        return FleetMove{FleetMove::Kind::Share, greenIsCandidate ? candidate : 1.0 - candidate, Color::Blue};
+    }
     case Core::ActionKind::Flip:
         if (release.blue.share > 0 && release.green.share > 0) {
             return refused(QStringLiteral("%1 is split (blue %2, green %3): a flip moves all traffic from one color to "

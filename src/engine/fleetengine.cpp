@@ -356,10 +356,7 @@ void FleetEngine::performOnThread(const Core::ActionRequest &request,
                          QStringLiteral("HAProxy's configuration of %1 weights both colors or neither, so the "
                                         "known-good color is not known; nothing was changed")
                              .arg(state->config.name)));
-    // The slider is the candidate's share; the writer speaks of green's.
-    const double candidate = request.weight / 100.0;
-    const double green = shown->candidate() == Core::Color::Green ? candidate : 1.0 - candidate;
-    const auto move = planFleetMove(*state, known, request, green);
+    const auto move = planFleetMove(*state, known, request); // the slider is the candidate's share
     if (!move.ok()) {
         return finish(move.error());
     }

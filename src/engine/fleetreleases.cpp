@@ -1,5 +1,7 @@
 #include "engine/fleetreleases.h"
 
+#include "engine/fleetactions.h"
+
 #include <QCryptographicHash>
 
 #include <algorithm>
@@ -138,11 +140,7 @@ Core::ReleaseSnapshot fleetRelease(const ReleaseState &release, std::optional<HA
     snapshot.routePath = QStringLiteral("haproxy/") + release.config.name; // where a plan keeps its progress
     snapshot.blue = environmentOf(release, HAProxy::Color::Blue);
     snapshot.green = environmentOf(release, HAProxy::Color::Green);
-    if (configuredColor) {
-        snapshot.stable = coreColor(*configuredColor);
-    } else {
-        snapshot.stable = release.green.share > release.blue.share ? Core::Color::Green : Core::Color::Blue;
-    }
+    snapshot.stable = coreColor(fleetStableColor(release, configuredColor));
     snapshot.problem = release.problems.join(QStringLiteral("; "));
     snapshot.observedAt = observedAt;
     snapshot.capabilities = capabilitiesOf(snapshot, servers && configuredColor.has_value());

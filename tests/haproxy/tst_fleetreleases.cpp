@@ -120,33 +120,51 @@ private Q_SLOTS:
 
     void moves_followTheConfiguration()
     {
-        const auto flip = Engine::planFleetMove(catalog(0), Color::Blue, request(Core::ActionKind::Flip), 0);
+        const auto flip = Engine::planFleetMove(catalog(0), Color::Blue, request(Core::ActionKind::Flip));
         QVERIFY(flip.ok());
         QCOMPARE(flip.value().greenShare, 1.0);
-        const auto rollback = Engine::planFleetMove(catalog(1), Color::Blue, request(Core::ActionKind::Rollback), 0);
+        const auto rollback = Engine::planFleetMove(catalog(1), Color::Blue, request(Core::ActionKind::Rollback));
         QVERIFY(rollback.ok());
         QCOMPARE(rollback.value().greenShare, 0.0);
-        const auto promote = Engine::planFleetMove(catalog(0.05), Color::Blue, request(Core::ActionKind::Promote), 0);
+        const auto promote = Engine::planFleetMove(catalog(0.05), Color::Blue, request(Core::ActionKind::Promote));
         QCOMPARE(promote.value().greenShare, 1.0);
-        const auto split = Engine::planFleetMove(catalog(0.25), Color::Blue, request(Core::ActionKind::Flip), 0);
+        const auto split = Engine::planFleetMove(catalog(0.25), Color::Blue, request(Core::ActionKind::Flip));
         QVERIFY(!split.ok());
         QVERIFY(split.error().message.contains(QStringLiteral("is split")));
         const auto unknown = Engine::planFleetMove(
             catalog(1), Core::makeError(Core::ErrorKind::Refused, QStringLiteral("both colors are weighted")),
-            request(Core::ActionKind::Rollback), 0);
+            request(Core::ActionKind::Rollback));
         QVERIFY(!unknown.ok());
         QCOMPARE(unknown.error().message, QStringLiteral("both colors are weighted"));
+    }
+
+    // set-weight N gives N % to the candidate, the color HAProxy's configuration does not weight —
+    // whichever it is, in curtainctl as on the console's slider.
+    void setWeight_isTheCandidatesShare()
+    {
+        const auto toGreen = Engine::planFleetMove(catalog(0), Color::Blue, request(Core::ActionKind::SetWeight, 5));
+        QVERIFY(toGreen.ok());
+        QCOMPARE(toGreen.value().greenShare, 0.05);
+        const auto toBlue = Engine::planFleetMove(catalog(1), Color::Green, request(Core::ActionKind::SetWeight, 5));
+        QVERIFY(toBlue.ok());
+        QCOMPARE(toBlue.value().greenShare, 0.95);
+        // Configured both or neither: the color carrying more traffic is stable.
+        const auto unknown = Core::Result<Color>(Core::makeError(Core::ErrorKind::Refused, QStringLiteral("both")));
+        QCOMPARE(
+            Engine::planFleetMove(catalog(1), unknown, request(Core::ActionKind::SetWeight, 25)).value().greenShare,
+            0.75);
+        QCOMPARE(Engine::fleetRelease(catalog(1), Color::Green, {}).candidate(), Core::Color::Blue);
     }
 
     void mapRelease_takesFlipOnly()
     {
         ReleaseState map = catalog(0);
         map.config.kind = ReleaseKind::MapSwitch;
-        const auto flip = Engine::planFleetMove(map, Color::Blue, request(Core::ActionKind::Flip), 0);
+        const auto flip = Engine::planFleetMove(map, Color::Blue, request(Core::ActionKind::Flip));
         QVERIFY(flip.ok());
         QCOMPARE(flip.value().kind, Engine::FleetMove::Kind::Map);
         QCOMPARE(flip.value().mapTo, Color::Green);
-        QVERIFY(!Engine::planFleetMove(map, Color::Blue, request(Core::ActionKind::SetWeight, 5), 0.05).ok());
+        QVERIFY(!Engine::planFleetMove(map, Color::Blue, request(Core::ActionKind::SetWeight, 5)).ok());
         const Core::ReleaseSnapshot shown = Engine::fleetRelease(map, std::nullopt, {});
         QCOMPARE(shown.strategy(), Core::Strategy::BlueGreen);
         QVERIFY(!shown.capabilities.rollback.enabled);
