@@ -308,6 +308,9 @@ QString FleetLab::writeFleetFile(const Options &options)
                     .arg(i)
                     .arg(m_dir.filePath(QStringLiteral("lb-%1.sock").arg(i)),
                          m_dir.filePath(QStringLiteral("lb-%1.state").arg(i)));
+        if (options.writeMapFiles) {
+            yaml += QStringLiteral("        writeMapFiles: true\n");
+        }
     }
     if (options.prometheus) {
         yaml += QStringLiteral("    prometheus: http://127.0.0.1:%1\n").arg(m_prometheusPort);

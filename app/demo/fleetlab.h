@@ -34,7 +34,8 @@ public:
         double greenErrorRate = 0;
         QString latency = QStringLiteral("1ms"); // the pods' median and 99th percentile
         QString p99 = QStringLiteral("5ms");
-        bool prometheus = false; // a Prometheus scraping every pod each second, named in the fleet file
+        bool prometheus = false;    // a Prometheus scraping every pod each second, named in the fleet file
+        bool writeMapFiles = false; // the fleet file says the map file is on this machine (it is)
     };
 
     FleetLab() = default;

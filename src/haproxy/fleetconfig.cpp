@@ -205,8 +205,9 @@ Core::Result<Endpoint> instanceEndpoint(const Entry &entry)
 
 Core::Result<InstanceConfig> parseInstance(const Entry &entry)
 {
-    if (const auto unknown = entry.unknownKey({QStringLiteral("name"), QStringLiteral("socket"),
-                                               QStringLiteral("command"), QStringLiteral("stateFile")})) {
+    if (const auto unknown =
+            entry.unknownKey({QStringLiteral("name"), QStringLiteral("socket"), QStringLiteral("command"),
+                              QStringLiteral("stateFile"), QStringLiteral("writeMapFiles")})) {
         return *unknown;
     }
     InstanceConfig instance;
@@ -226,6 +227,16 @@ Core::Result<InstanceConfig> parseInstance(const Entry &entry)
         return stateFile.error();
     }
     instance.stateFile = stateFile.value();
+    // YAML's true and false reach here as text (the fleet file's scalars are read as written).
+    const QJsonValue writeMaps = entry.object().value(QStringLiteral("writeMapFiles"));
+    const QString flag = writeMaps.isBool() ? (writeMaps.toBool() ? QStringLiteral("true") : QStringLiteral("false"))
+                                            : writeMaps.toString();
+    if (!writeMaps.isUndefined() && flag != QLatin1String("true") && flag != QLatin1String("false")) {
+        return entry.error(
+            QStringLiteral("writeMapFiles is %1, expected true or false")
+                .arg(writeMaps.isString() ? QStringLiteral("\"%1\"").arg(Core::shown(flag, 60)) : typeName(writeMaps)));
+    }
+    instance.writeMapFiles = flag == QLatin1String("true");
     return instance;
 }
 

@@ -18,6 +18,8 @@
 //             socket: unix:/run/haproxy/admin.sock   # or tcp:HOST:PORT, ipv4@HOST:PORT
 //             stateFile: /var/lib/haproxy/server-state  # optional: `show servers state` is written
 //                                                       # here after each change (server-state-file)
+//             writeMapFiles: true                       # optional: its map files are on this machine;
+//                                                       # a map switch is written into them too
 //           - name: lb-b
 //             command: [ssh, lb-b, socat, -, /run/haproxy/admin.sock]  # stdin/stdout are the socket
 //         prometheus: http://127.0.0.1:9090  # optional, for the judge
@@ -38,7 +40,8 @@ struct InstanceConfig
 {
     QString name;
     Endpoint endpoint;
-    QString stateFile; // empty: none
+    QString stateFile;          // empty: none
+    bool writeMapFiles = false; // its map files are on this machine: a switch is written there too
 };
 
 enum class ReleaseKind {

@@ -124,6 +124,7 @@ private:
     void confirm(const ReleaseConfig &release, const std::function<QString(const ReleaseState &)> &differs,
                  WriteReport &report);
     void saveServerState(WriteReport &report);
+    void writeMapFiles(const ReleaseConfig &release, const QString &target, WriteReport &report);
 
     FleetConfig m_fleet;
     Exchange m_exchange;

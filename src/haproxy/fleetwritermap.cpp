@@ -2,10 +2,17 @@
 
 #include "core/displaytext.h"
 
+#include <QFile>
+#include <QSaveFile>
+
 #include <algorithm>
 
 // A map release: one map key whose value names the blue or the green backend; it switches whole.
 namespace Curtain::HAProxy {
+
+namespace {
+constexpr qint64 maxMapFileBytes = 16 * 1024 * 1024; // HAProxy's maps are lines of text; more is not one
+}
 
 WriteReport FleetWriter::switchMap(const QString &name, Color to, const WriteOptions &options)
 {
@@ -69,14 +76,57 @@ WriteReport FleetWriter::switchMap(const QString &name, Color to, const WriteOpt
             return share == 1 ? QString() : QStringLiteral("%1 not carrying all traffic").arg(target);
         },
         report);
-    report.warnings << QStringLiteral("HAProxy keeps this until its next reload; the map file %1 still names the "
-                                      "old backend unless it is written too")
-                           .arg(release->map);
+    if (!sent.isEmpty()) {
+        writeMapFiles(*release, target, report);
+    }
     if (report.applied()) {
         report.summary = QStringLiteral("%1: all traffic to %2 (%3) on %4")
                              .arg(release->name, colorName(to), target, instanceNames().join(QStringLiteral(", ")));
     }
     return report;
+}
+
+// HAProxy reads its map files only when it starts: a switch made through the runtime API dies with
+// a reload unless the file says the same. Instances whose map files are on this machine get the
+// entry written (atomically, every other line kept); for the others the report says what to write.
+void FleetWriter::writeMapFiles(const ReleaseConfig &release, const QString &target, WriteReport &report)
+{
+    QStringList elsewhere;
+    bool written = false;
+    for (const InstanceConfig &instance : m_fleet.instances) {
+        if (!instance.writeMapFiles) {
+            elsewhere << instance.name;
+            continue;
+        }
+        if (written) {
+            continue; // one file on this machine, shared by every local instance
+        }
+        QFile current(release.map);
+        const auto edited =
+            current.open(QIODevice::ReadOnly) && current.size() <= maxMapFileBytes
+                ? withMapEntry(QString::fromUtf8(current.readAll()), release.key, target)
+                : Core::Result<QString>(Core::makeError(
+                      Core::ErrorKind::InvalidInput,
+                      current.isOpen() ? QStringLiteral("it is larger than %1 bytes").arg(maxMapFileBytes)
+                                       : current.errorString()));
+        current.close();
+        QSaveFile file(release.map);
+        if (edited.ok() && file.open(QIODevice::WriteOnly) && file.write(edited.value().toUtf8()) >= 0 &&
+            file.commit()) {
+            written = true;
+            continue;
+        }
+        report.warnings << QStringLiteral("%1: the map file %2 was not written (%3): a reload would undo this switch; "
+                                          "write \"%4 %5\" there by hand")
+                               .arg(instance.name, release.map,
+                                    edited.ok() ? file.errorString() : edited.error().message, release.key, target);
+    }
+    if (!elsewhere.isEmpty()) {
+        report.warnings << QStringLiteral("HAProxy keeps this until its next reload; the map file %1 on %2 still "
+                                          "names the old backend unless it is written too (writeMapFiles: true in the "
+                                          "fleet file when it is on this machine)")
+                               .arg(release.map, elsewhere.join(QStringLiteral(", ")));
+    }
 }
 
 } // namespace Curtain::HAProxy

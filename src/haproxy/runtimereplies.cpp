@@ -401,4 +401,34 @@ Core::Result<Core::Done> checkCommandReply(const QString &reply)
         QStringLiteral("HAProxy refused the command: \"%1\"").arg(Core::shown(reply.trimmed(), 300)));
 }
 
+Core::Result<QString> withMapEntry(const QString &mapFile, const QString &key, const QString &value)
+{
+    QStringList lines = mapFile.split(QLatin1Char('\n'));
+    for (QString &line : lines) {
+        const QString content = line.trimmed();
+        if (content.isEmpty() || content.startsWith(QLatin1Char('#'))) {
+            continue;
+        }
+        const qsizetype leading = line.indexOf(content.front());
+        qsizetype keyEnd = leading;
+        while (keyEnd < line.size() && line[keyEnd] != QLatin1Char(' ') && line[keyEnd] != QLatin1Char('\t')) {
+            ++keyEnd;
+        }
+        if (QStringView(line).mid(leading, keyEnd - leading) != key) {
+            continue;
+        }
+        // The separator as written, then the new value; a trailing '\r' (a file from Windows) stays.
+        qsizetype valueStart = keyEnd;
+        while (valueStart < line.size() &&
+               (line[valueStart] == QLatin1Char(' ') || line[valueStart] == QLatin1Char('\t'))) {
+            ++valueStart;
+        }
+        const QString separator = valueStart > keyEnd ? line.mid(keyEnd, valueStart - keyEnd) : QStringLiteral(" ");
+        const QString ending = line.endsWith(QLatin1Char('\r')) ? QStringLiteral("\r") : QString();
+        line = line.left(keyEnd) + separator + value + ending;
+        return lines.join(QLatin1Char('\n'));
+    }
+    return Core::makeError(Core::ErrorKind::InvalidInput, QStringLiteral("it has no entry %1").arg(key));
+}
+
 } // namespace Curtain::HAProxy

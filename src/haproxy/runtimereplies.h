@@ -111,6 +111,12 @@ struct MapTable
 };
 Core::Result<MapTable> parseShowMap(const QString &text);
 
+// A map file's text with `key`'s value set to `value`, every other line (comments, blank lines,
+// other keys, a key's later duplicates) kept byte for byte. HAProxy reads a map file as one
+// "key value" per line, both separated by spaces or tabs, `#` starting a comment. An error when the
+// file has no such key (a switch must not invent an entry the configuration never had).
+Core::Result<QString> withMapEntry(const QString &mapFile, const QString &key, const QString &value);
+
 // HAProxy answers a successful `set …`, `enable …`, `del …` with an empty line; any text is its
 // refusal ("Absolute weight can only be between 0 and 256 inclusive."), quoted in the error.
 // Not for commands whose success has words (`prepare map`, `set server … addr`).

@@ -34,6 +34,7 @@ const QByteArray example = R"(fleets:
       - name: lb-a
         socket: unix:/run/haproxy/admin.sock
         stateFile: /var/lib/haproxy/server-state
+        writeMapFiles: true
       - name: lb-b
         command: [ssh, lb-b, socat, -, /run/haproxy/admin.sock]
     prometheus: http://127.0.0.1:9090
@@ -83,7 +84,9 @@ private Q_SLOTS:
         QCOMPARE(shop.instances[1].endpoint.argv,
                  QStringList({QStringLiteral("ssh"), QStringLiteral("lb-b"), QStringLiteral("socat"),
                               QStringLiteral("-"), QStringLiteral("/run/haproxy/admin.sock")}));
+        QVERIFY(shop.instances[0].writeMapFiles);
         QVERIFY(shop.instances[1].stateFile.isEmpty());
+        QVERIFY(!shop.instances[1].writeMapFiles);
         QCOMPARE(shop.releases.size(), 2);
         QCOMPARE(shop.releases[0].kind, ReleaseKind::Servers);
         QCOMPARE(shop.releases[0].backend, QStringLiteral("catalog"));
@@ -129,7 +132,10 @@ private Q_SLOTS:
                               "unix:/run/haproxy/admin.sock");
         QTest::newRow("socket typo") << exampleWith("        socket:", "        soket:")
                                      << QStringLiteral("instances[0] (lb-a): unknown key \"soket\"; expected name, "
-                                                       "socket, command, stateFile");
+                                                       "socket, command, stateFile, writeMapFiles");
+        QTest::newRow("writeMapFiles as text")
+            << exampleWith("writeMapFiles: true", "writeMapFiles: yes please")
+            << QStringLiteral("instances[0] (lb-a): writeMapFiles is \"yes please\", expected true or false");
         QTest::newRow("bad socket")
             << exampleWith("unix:/run/haproxy/admin.sock\n", "unix:run/admin.sock\n")
             << QStringLiteral("instances[0] (lb-a): runtime API address \"unix:run/admin.sock\" is not an absolute "

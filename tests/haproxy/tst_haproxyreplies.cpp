@@ -255,6 +255,25 @@ private Q_SLOTS:
         QVERIFY(unknown.error().message.contains(QStringLiteral("\"Unknown map identifier.")));
     }
 
+    // A switch written into the map file changes the key's value and nothing else.
+    void mapFileEntry_keepsEveryOtherLine()
+    {
+        const QString file = QStringLiteral("# hosts\n  checkout.example\tcheckout_blue\r\nshop.example checkout_blue\n"
+                                            "checkout.example checkout_blue\n");
+        const auto edited = withMapEntry(file, QStringLiteral("checkout.example"), QStringLiteral("checkout_green"));
+        QVERIFY(edited.ok());
+        QCOMPARE(edited.value(), QStringLiteral("# hosts\n  checkout.example\tcheckout_green\r\n"
+                                                "shop.example checkout_blue\ncheckout.example checkout_blue\n"));
+        // Not a prefix match, never a comment, and no entry invented.
+        const auto missing = withMapEntry(QStringLiteral("#checkout.example a\ncheckout.example.org b\n"),
+                                          QStringLiteral("checkout.example"), QStringLiteral("c"));
+        QVERIFY(!missing.ok());
+        QCOMPARE(missing.error().message, QStringLiteral("it has no entry checkout.example"));
+        // A key alone on its line gets a separator.
+        QCOMPARE(withMapEntry(QStringLiteral("k"), QStringLiteral("k"), QStringLiteral("v")).value(),
+                 QStringLiteral("k v"));
+    }
+
     void commandReply()
     {
         QVERIFY(checkCommandReply(QStringLiteral("\n")).ok());
