@@ -3,6 +3,7 @@
 
 #include "ctlrunner.h"
 #include "haproxylab.h"
+#include "testsupport.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -22,6 +23,51 @@ QString describe(const CtlRun &run)
     return QStringLiteral("exit %1\nout: %2\nerr: %3").arg(run.exitCode).arg(run.out, run.err);
 }
 
+// Starts an HA pair whose lb-1 is reached through a command endpoint (as `ssh host socat …` would
+// be) whose process is killed at the command that takes blue-1's weight away, mid-flip: once, or
+// from then on. Returns an error, or empty.
+QString startPairWithDyingSocket(HAProxyLab &lab, const QTemporaryDir &dir, bool forGood)
+{
+    HAProxyLab::Options options;
+    options.instances = 2;
+    if (const QString problem = lab.start(options); !problem.isEmpty()) {
+        return problem;
+    }
+    const QString socat = findProgram(QStringLiteral("socat"));
+    if (socat.isEmpty()) {
+        return QStringLiteral("socat is missing: install the Debian package socat (./scripts/setup does)");
+    }
+    const QString script = dir.filePath(QStringLiteral("lb-1-pipe.sh"));
+    const QString died = dir.filePath(QStringLiteral("died"));
+    QFile file(script);
+    const QString body = QStringLiteral("IFS= read -r line\n"
+                                        "if [ -e '%1' ] && [ %2 = 1 ]; then kill -KILL $$; fi\n"
+                                        "case \"$line\" in \"set server catalog/blue-1 weight 0\"*)\n"
+                                        "  if [ ! -e '%1' ]; then : > '%1'; kill -KILL $$; fi ;;\n"
+                                        "esac\n"
+                                        "printf '%s\\n' \"$line\" | exec '%3' - 'unix-connect:%4'\n")
+                             .arg(died, forGood ? QStringLiteral("1") : QStringLiteral("0"), socat, lab.socket(1));
+    if (!file.open(QIODevice::WriteOnly) || file.write(body.toUtf8()) < 0) {
+        return QStringLiteral("cannot write ") + script;
+    }
+    file.close();
+    QFile fleet(lab.fleetFile());
+    if (!fleet.open(QIODevice::ReadOnly)) {
+        return QStringLiteral("cannot read ") + lab.fleetFile();
+    }
+    QString yaml = QString::fromUtf8(fleet.readAll());
+    fleet.close();
+    const QString direct = QStringLiteral("socket: unix:") + lab.socket(1);
+    if (!yaml.contains(direct)) {
+        return QStringLiteral("the lab's fleet file names no ") + direct;
+    }
+    yaml.replace(direct, QStringLiteral("command: [sh, '%1']").arg(script));
+    if (!fleet.open(QIODevice::WriteOnly) || fleet.write(yaml.toUtf8()) < 0) {
+        return QStringLiteral("cannot write ") + lab.fleetFile();
+    }
+    return QString();
+}
+
 } // namespace
 
 class TestHAProxyFleet : public QObject
@@ -36,9 +82,12 @@ private Q_SLOTS:
     void greenFailingItsChecks_noTrafficMoves();
     void haPair_oneInstanceRefuses_theOtherIsSetBack();
     void haPair_oneInstanceUnreachable_nothingChanges();
+    void socketDiesMidFlip_everyInstanceIsSetBack();
+    void socketDeadForGood_namesWhatToSendAgain();
     void reloadInTheMiddle_keepsTheWeights();
     void mapRelease_flipSwitchesTheHostAndBack();
     void mapPointingElsewhere_flipMovesNothing();
+    void mapFileWritten_flipSurvivesAReload();
     void plan_rollsBackAGreenThatFailsRealRequests();
     void history_recordsWhoDidWhatAndTheOutcome();
 };
@@ -169,6 +218,52 @@ void TestHAProxyFleet::haPair_oneInstanceUnreachable_nothingChanges()
     QCOMPARE(lab.servers(0).value(QStringLiteral("blue-1")), QStringLiteral("100/ready"));
 }
 
+// lb-1's socket dies after green got its weight on both instances and blue lost it on lb-0: the
+// flip stops there, and what it changed is set back on both, so the pair never disagrees.
+void TestHAProxyFleet::socketDiesMidFlip_everyInstanceIsSetBack()
+{
+    HAProxyLab lab;
+    QTemporaryDir dir;
+    const QString problem = startPairWithDyingSocket(lab, dir, false);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+
+    const CtlRun run = runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("catalog")}));
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(QLatin1String("lb-1")), qPrintable(describe(run)));
+    QVERIFY2(run.err.contains(QLatin1String("every instance was set back as it was")), qPrintable(describe(run)));
+    QVERIFY2(!run.err.contains(dir.path()) && !run.out.contains(dir.path()), "the command's arguments were shown");
+    QVERIFY(QFile::exists(dir.filePath(QStringLiteral("died")))); // it did die mid-flip
+    for (int i = 0; i < 2; ++i) {
+        const QHash<QString, QString> servers = lab.servers(i);
+        QCOMPARE(servers.value(QStringLiteral("blue-1")), QStringLiteral("100/ready"));
+        QCOMPARE(servers.value(QStringLiteral("blue-2")), QStringLiteral("100/ready"));
+        QCOMPARE(servers.value(QStringLiteral("green-1")), QStringLiteral("0/maint"));
+        QCOMPARE(servers.value(QStringLiteral("green-2")), QStringLiteral("0/maint"));
+        QCOMPARE(lab.sample(i, 10).value(QStringLiteral("blue")), 10);
+    }
+}
+
+// The same death, but lb-1 stays unreachable: lb-0 is set back, and what lb-1 still holds is named
+// as commands a person can send once it answers again (exit 5: sent, not confirmed).
+void TestHAProxyFleet::socketDeadForGood_namesWhatToSendAgain()
+{
+    HAProxyLab lab;
+    QTemporaryDir dir;
+    const QString problem = startPairWithDyingSocket(lab, dir, true);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+
+    const CtlRun run = runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("catalog")}));
+    QCOMPARE(run.exitCode, 5);
+    QVERIFY2(run.err.contains(QLatin1String("could not be set back, send them again")) &&
+                 run.err.contains(QLatin1String("lb-1: `set server catalog/green-1")),
+             qPrintable(describe(run)));
+    // lb-0 is as it was; lb-1 still has green weighted (make-before-break: both colors serve there).
+    QCOMPARE(lab.servers(0).value(QStringLiteral("blue-1")), QStringLiteral("100/ready"));
+    QCOMPARE(lab.servers(0).value(QStringLiteral("green-1")), QStringLiteral("0/maint"));
+    QCOMPARE(lab.servers(1).value(QStringLiteral("green-1")), QStringLiteral("100/ready"));
+    QCOMPARE(lab.sample(1, 10).value(QStringLiteral("error")), 0);
+}
+
 void TestHAProxyFleet::reloadInTheMiddle_keepsTheWeights()
 {
     HAProxyLab lab;
@@ -209,6 +304,37 @@ void TestHAProxyFleet::mapRelease_flipSwitchesTheHostAndBack()
              qPrintable(describe(rollback)));
     const CtlRun back = runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("checkout")}));
     QVERIFY2(back.exitCode == 0, qPrintable(describe(back)));
+    QCOMPARE(lab.sample(0, 10, "checkout.example").value(QStringLiteral("blue")), 10);
+}
+
+// With the map file on this machine (writeMapFiles), a flip writes the entry there too: a reload in
+// the middle of the release keeps the Host on green instead of sending it back to blue.
+void TestHAProxyFleet::mapFileWritten_flipSurvivesAReload()
+{
+    HAProxyLab lab;
+    HAProxyLab::Options options;
+    options.writeMapFiles = true;
+    const QString problem = lab.start(options);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QFile map(lab.mapFile());
+    QVERIFY(map.open(QIODevice::WriteOnly | QIODevice::Append));
+    map.write("# the checkout hosts\nshop.example checkout_blue\n"); // other lines stay as they are
+    map.close();
+
+    const CtlRun flip = runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("checkout")}));
+    QVERIFY2(flip.exitCode == 0, qPrintable(describe(flip)));
+    QVERIFY2(!flip.err.contains(QLatin1String("until its next reload")), qPrintable(flip.err));
+    QVERIFY(map.open(QIODevice::ReadOnly));
+    QCOMPARE(map.readAll(), QByteArray("checkout.example checkout_green\n# the checkout hosts\n"
+                                       "shop.example checkout_blue\n"));
+    map.close();
+
+    QVERIFY2(lab.reload(0), "haproxy did not reload");
+    QCOMPARE(lab.sample(0, 10, "checkout.example").value(QStringLiteral("green")), 10);
+
+    const CtlRun back = runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("checkout")}));
+    QVERIFY2(back.exitCode == 0, qPrintable(describe(back)));
+    QVERIFY2(lab.reload(0), "haproxy did not reload");
     QCOMPARE(lab.sample(0, 10, "checkout.example").value(QStringLiteral("blue")), 10);
 }
 
