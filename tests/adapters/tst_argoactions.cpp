@@ -165,6 +165,13 @@ private Q_SLOTS:
         QVERIFY(plan.ok());
         QVERIFY(plan.value().writes[0].replace);
         QVERIFY(plan.value().writes[0].body["spec"]["template"]["spec"]["containers"][0]["image"] == "web:3");
+        // The image it already runs: nothing to send, and said so.
+        request.image = QStringLiteral("*=") +
+                        QString::fromStdString(canary({})["spec"]["template"]["spec"]["containers"][0]["image"]);
+        const auto same = planRolloutAction(canary({}), {}, request, {}, QDateTime::currentDateTimeUtc());
+        QVERIFY(same.ok());
+        QVERIFY(same.value().writes.isEmpty());
+        QVERIFY2(same.value().skipped.contains(QStringLiteral("nothing was sent")), qPrintable(same.value().skipped));
         request.image = QStringLiteral("web:3");
         const auto bad = planRolloutAction(canary({}), {}, request, {}, QDateTime::currentDateTimeUtc());
         QVERIFY(!bad.ok());

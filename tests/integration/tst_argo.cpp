@@ -221,6 +221,16 @@ private Q_SLOTS:
         QVERIFY(writes[0].contains(QStringLiteral("payments:v4.3.0")));
         QTRY_COMPARE_WITH_TIMEOUT(status(QStringLiteral("payments")).step, QStringLiteral("1/6"), 10000);
 
+        // The same image again: nothing to send and nothing to wait for, rather than ten seconds and
+        // a false "is Argo Rollouts running?".
+        before = writesTo(payments).size();
+        result = act(ActionKind::SetImage, QStringLiteral("payments"), 0,
+                     QStringLiteral("payments=registry.demo.local/payments:v4.3.0"));
+        QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message));
+        QVERIFY2(result.value().confirmed && result.value().summary.contains(QStringLiteral("nothing was sent")),
+                 qPrintable(result.value().summary));
+        QCOMPARE(newWrites(payments, before), QStringList());
+
         before = writesTo(payments).size();
         result = act(ActionKind::PromoteFull, QStringLiteral("payments"));
         QVERIFY(result.ok());

@@ -252,6 +252,13 @@ Core::Result<ArgoPlan> planRolloutAction(const Json &rollout, const Kube::Object
         if (!updated.ok()) {
             return updated.error();
         }
+        if (updated.value() == rollout) {
+            // The same image again changes nothing: the controller has no new revision to react
+            // to, and waiting for one would end in a false "is Argo Rollouts running?".
+            return ArgoPlan{{},
+                            QStringLiteral("skipped set-image (%1 already runs %2 where asked; nothing was sent)")
+                                .arg(Kube::objectName(rollout), request.image.mid(eq + 1))};
+        }
         return ArgoPlan{{ArgoWrite{rolloutPath(rollout), Kube::PatchType::Merge, updated.value(), std::nullopt, true}},
                         {}};
     }
