@@ -21,6 +21,8 @@ Cluster (like kubectl: --kubeconfig, else KUBECONFIG, else ~/.kube/config, its c
                       see README "HAProxy fleets"); --fleet NAME picks one when it has several
   -n, --namespace NS  only releases in this namespace (default: the context's, else all namespaces)
   -o, --output FORMAT table (default) or json
+  --request-timeout D how long one request to the API server waits for its answer (e.g. 5s, 1m;
+                      default 30s for a read, 15s for a write, then read back to learn its outcome)
 
 Commands:
   contexts                 list the kubeconfig contexts (and demo); * marks the current one
@@ -249,7 +251,7 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
                 return std::nullopt;
             }
         } else if (arg == QLatin1String("--soak") || arg == QLatin1String("--after") ||
-                   arg == QLatin1String("--ready-timeout")) {
+                   arg == QLatin1String("--ready-timeout") || arg == QLatin1String("--request-timeout")) {
             const auto v = value(arg);
             if (!v) {
                 return std::nullopt;
@@ -262,9 +264,14 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
                              .arg(arg, Core::shown(*v));
                 return std::nullopt;
             }
-            (arg == QLatin1String("--soak")    ? inv.soakSeconds
-             : arg == QLatin1String("--after") ? inv.afterSeconds
-                                               : inv.readyTimeoutSeconds) = *seconds;
+            if (arg == QLatin1String("--request-timeout") && (*seconds < 1 || *seconds > 3600)) {
+                *error = QStringLiteral("--request-timeout \"%1\" must be from 1s to 1h").arg(Core::shown(*v));
+                return std::nullopt;
+            }
+            (arg == QLatin1String("--soak")              ? inv.soakSeconds
+             : arg == QLatin1String("--after")           ? inv.afterSeconds
+             : arg == QLatin1String("--request-timeout") ? inv.requestTimeoutSeconds
+                                                         : inv.readyTimeoutSeconds) = *seconds;
             seen << arg;
         } else if (arg == QLatin1String("--scale-first")) {
             inv.scaleFirst = true;

@@ -51,6 +51,7 @@ struct Invocation
     // flip RELEASE --scale-first [--ready-timeout DURATION]: grow the smaller color, flip when ready
     bool scaleFirst = false;
     int readyTimeoutSeconds = 600;
+    int requestTimeoutSeconds = 0; // --request-timeout: one API request's bound; 0: 30 s reads, 15 s writes
     bool showHelp = false;
     bool showVersion = false;
 };

@@ -74,6 +74,7 @@ int fleet(const Ctl::Invocation &invocation)
         Engine::SessionOptions options;
         options.startDemo = builtinDemo();
         options.network = network;
+        options.requestTimeoutMs = invocation.requestTimeoutSeconds * 1000;
         auto opened = Engine::Session::openHere(
             {false, {}, invocation.kubeconfig, context, invocation.namespaceName, {}, {}}, options);
         if (opened.ok()) {
@@ -240,6 +241,7 @@ int main(int argc, char *argv[])
                                  {}};
     Engine::SessionOptions options;
     options.startDemo = builtinDemo();
+    options.requestTimeoutMs = invocation->requestTimeoutSeconds * 1000;
     auto opened = Engine::Session::openHere(choice, options);
     if (!opened.ok()) {
         return report(opened.error(), invocation->format);

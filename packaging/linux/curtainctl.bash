@@ -5,7 +5,7 @@ _curtainctl()
     _init_completion || return
 
     local commands="contexts releases status history set-weight promote flip rollback scale run inspect abort retry pause resume restart undo set-image migration"
-    local options="--context --kubeconfig --demo --server --haproxy --fleet --maint -n --namespace -o --output --plan --full --to-revision --prometheus-token-file --prometheus-basic-auth-file --scale-first --ready-timeout --after --release --database --schema --soak --rows --lock-timeout --batch-size --batch-delay --assume-in-transaction --help --version"
+    local options="--context --kubeconfig --demo --server --haproxy --fleet --maint -n --namespace -o --output --plan --full --to-revision --prometheus-token-file --prometheus-basic-auth-file --scale-first --ready-timeout --request-timeout --after --release --database --schema --soak --rows --lock-timeout --batch-size --batch-delay --assume-in-transaction --help --version"
 
     case $prev in
         --kubeconfig | --haproxy | --plan | --prometheus-token-file | --prometheus-basic-auth-file)
@@ -36,7 +36,7 @@ _curtainctl()
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
             --context | --kubeconfig | --server | --haproxy | --fleet | -n | --namespace | -o | --output | --plan | --to-revision | \
-                --prometheus-token-file | --prometheus-basic-auth-file | --ready-timeout | --after | --soak | \
+                --prometheus-token-file | --prometheus-basic-auth-file | --ready-timeout | --request-timeout | --after | --soak | \
                 --database | --schema | --rows | --lock-timeout | --batch-size | --batch-delay | --release)
                 ((i++))
                 ;;

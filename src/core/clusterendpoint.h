@@ -49,6 +49,9 @@ struct ClusterEndpoint
     std::optional<ExecPlugin> exec;
     QString sourceFile; // the kubeconfig file the user entry came from, for messages
     QString userName;   // that user entry's name, for messages
+    // How long one request may wait for its answer (kubectl's --request-timeout); 0: 30 s for a
+    // read, 15 s for a write.
+    int requestTimeoutMs = 0;
 };
 
 } // namespace Curtain::Core

@@ -50,6 +50,7 @@ SessionResult Session::openHere(const ClusterChoice &choice, const SessionOption
         session->m_description = QStringLiteral("demo (%1)").arg(endpoint.server);
     }
     session->m_network = options.network ? options.network : std::make_shared<Net::NetworkThread>();
+    endpoint.requestTimeoutMs = options.requestTimeoutMs;
     session->attach(endpoint);
     if (options.startEngine) {
         session->m_engine->start();

@@ -38,6 +38,7 @@ struct SessionOptions
     bool listContexts = false;                   // also read every context the user can switch to
     bool startEngine = false;                    // start listing at once, before anyone listens (see republish())
     ClusterHostFactory startLab;                 // how the lab context starts; without one it is not offered
+    int requestTimeoutMs = 0;                    // one API request's bound (ClusterEndpoint); 0: the defaults
 };
 
 class Session;

@@ -13,6 +13,7 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <algorithm>
 #include <memory>
 
 namespace Curtain::Kube {
@@ -121,7 +122,13 @@ Net::HttpRequest KubeClient::request(QByteArray method, const QString &path,
     r.tls.insecureSkipVerify = m_endpoint.insecureSkipTlsVerify;
     r.tls.serverName = m_endpoint.tlsServerName;
     r.proxyUrl = m_endpoint.proxyUrl;
+    r.timeoutMs = requestTimeout(readTimeoutMs);
     return r;
+}
+
+int KubeClient::requestTimeout(int fallbackMs) const
+{
+    return m_endpoint.requestTimeoutMs > 0 ? m_endpoint.requestTimeoutMs : fallbackMs;
 }
 
 void KubeClient::authorize(Net::HttpRequest &request, const Credential &credential)
@@ -210,7 +217,7 @@ QFuture<Result<Json>> KubeClient::get(const QString &path, int timeoutMs)
 {
     const QString what = QStringLiteral("GET %1").arg(path);
     Net::HttpRequest r = request("GET", path);
-    r.timeoutMs = timeoutMs;
+    r.timeoutMs = timeoutMs > 0 ? std::min(timeoutMs, r.timeoutMs) : r.timeoutMs;
     return send(r).then([what](const Result<HttpResponse> &reply) { return parseJsonReply(reply, what); });
 }
 
@@ -292,7 +299,7 @@ QFuture<Result<ListResult>> KubeClient::list(const QString &collectionPath, cons
 QFuture<Result<Json>> KubeClient::patch(const QString &path, PatchType type, const QByteArray &body)
 {
     Net::HttpRequest r = request("PATCH", path, {{QStringLiteral("fieldManager"), QStringLiteral("curtain")}});
-    r.timeoutMs = writeTimeoutMs;
+    r.timeoutMs = requestTimeout(writeTimeoutMs);
     r.headers.append({QByteArrayLiteral("Content-Type"), contentType(type)});
     r.body = body;
     const QString what = QStringLiteral("PATCH %1").arg(path);
@@ -302,7 +309,7 @@ QFuture<Result<Json>> KubeClient::patch(const QString &path, PatchType type, con
 QFuture<Result<Json>> KubeClient::replace(const QString &path, const QByteArray &body)
 {
     Net::HttpRequest r = request("PUT", path, {{QStringLiteral("fieldManager"), QStringLiteral("curtain")}});
-    r.timeoutMs = writeTimeoutMs;
+    r.timeoutMs = requestTimeout(writeTimeoutMs);
     r.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
     r.body = body;
     const QString what = QStringLiteral("PUT %1").arg(path);
@@ -312,7 +319,7 @@ QFuture<Result<Json>> KubeClient::replace(const QString &path, const QByteArray 
 QFuture<Result<Json>> KubeClient::create(const QString &collectionPath, const QByteArray &body)
 {
     Net::HttpRequest r = request("POST", collectionPath);
-    r.timeoutMs = writeTimeoutMs;
+    r.timeoutMs = requestTimeout(writeTimeoutMs);
     r.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
     r.body = body;
     const QString what = QStringLiteral("POST %1").arg(collectionPath);

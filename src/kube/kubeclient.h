@@ -51,10 +51,12 @@ public:
 
     const ClusterEndpoint &endpoint() const { return m_endpoint; }
 
-    QFuture<Core::Result<Json>> get(const QString &path, int timeoutMs = 30'000);
-    // How long a write waits for its answer. Shorter than the reads' bound, so an action can still
-    // read back and say what the cluster shows before a caller (curtainctl: 45 s) gives up on it.
+    // `timeoutMs` 0: the endpoint's request timeout; else the shorter of the two.
+    QFuture<Core::Result<Json>> get(const QString &path, int timeoutMs = 0);
+    // How long a write waits for its answer by default. Shorter than the reads' bound, so an action
+    // can still read back and say what the cluster shows before a caller (curtainctl: 45 s) gives up.
     static constexpr int writeTimeoutMs = 15'000;
+    static constexpr int readTimeoutMs = 30'000;
     QFuture<Core::Result<QByteArray>> getRaw(const QString &path);
     // Lists a collection, following `continue` tokens in pages of `pageSize`.
     QFuture<Core::Result<ListResult>> list(const QString &collectionPath, const QString &labelSelector = {},
@@ -80,6 +82,7 @@ private:
     int retryAfter(const Net::HttpRequest &request, const Core::Result<Net::HttpResponse> &reply);
     static constexpr int maxRetries = 5;
     static void authorize(Net::HttpRequest &request, const Credential &credential);
+    int requestTimeout(int fallbackMs) const; // the endpoint's request timeout, else `fallbackMs`
     Net::HttpRequest request(QByteArray method, const QString &path,
                              const QList<QPair<QString, QString>> &query = {}) const;
 

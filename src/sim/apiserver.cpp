@@ -122,6 +122,7 @@ void ApiServer::stop()
     }
     m_store.stop();
     m_model.pods().stop(); // log followers end too
+    m_faults.stopHolding();
     m_server->stop();
     if (m_listener->thread.joinable()) {
         m_listener->thread.join();
@@ -136,10 +137,10 @@ bool ApiServer::applyFaults(const httplib::Request &req, httplib::Response &res,
     }
     const Faults::Decision decision = m_faults.decide();
     if (decision.delayMs > 0) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(decision.delayMs)); // the injected slowness itself
+        m_faults.hold(decision.delayMs); // the injected slowness itself
     }
     if (decision.writeDelayMs > 0 && (req.method == "PATCH" || req.method == "PUT")) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(decision.writeDelayMs)); // a write that lands late
+        m_faults.hold(decision.writeDelayMs); // a write that lands late
     }
     if (decision.status == 0) {
         return false;
@@ -172,7 +173,7 @@ void ApiServer::routes()
         return boundary([this, handler](const httplib::Request &req, httplib::Response &res) {
             (m_resources.get()->*handler)(req, res);
             if (const int ms = m_faults.writeReplyDelayMs(); ms > 0 && (req.method == "PATCH" || req.method == "PUT")) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(ms)); // applied; the answer comes late
+                m_faults.hold(ms); // applied; the answer comes late
             }
         });
     };

@@ -74,4 +74,19 @@ Faults::Decision Faults::decide()
     return decision;
 }
 
+void Faults::hold(int ms)
+{
+    std::unique_lock lock(m_holdMutex);
+    m_holdEnded.wait_for(lock, std::chrono::milliseconds(ms), [this] { return m_stopping; });
+}
+
+void Faults::stopHolding()
+{
+    {
+        const std::lock_guard lock(m_holdMutex);
+        m_stopping = true;
+    }
+    m_holdEnded.notify_all();
+}
+
 } // namespace Curtain::Sim

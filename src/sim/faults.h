@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <random>
 #include <string>
@@ -38,6 +39,11 @@ public:
     bool argoControllerDown() const { return m_argoControllerDown.load(); }
     int writeReplyDelayMs() const { return m_writeReplyDelayMs.load(); }
 
+    // An injected delay: `ms`, or less when the server stops meanwhile (a held request must not
+    // keep curtain-sim from exiting).
+    void hold(int ms);
+    void stopHolding();
+
 private:
     mutable std::mutex m_mutex;
     double m_errorRate = 0.0;
@@ -51,6 +57,9 @@ private:
     std::atomic<bool> m_expireResumes{false};
     std::atomic<bool> m_argoControllerDown{false};
     std::mt19937_64 m_random{20261126};
+    std::mutex m_holdMutex;
+    std::condition_variable m_holdEnded;
+    bool m_stopping = false;
 };
 
 } // namespace Curtain::Sim

@@ -269,6 +269,14 @@ private Q_SLOTS:
         QTest::newRow("set-image without =")
             << QStringList{QStringLiteral("set-image"), QStringLiteral("payments"), QStringLiteral("payments:v9")} << 2
             << QStringLiteral("CONTAINER=IMAGE");
+        QTest::newRow("request timeout of 0")
+            << QStringList{QStringLiteral("--request-timeout"), QStringLiteral("0s"), QStringLiteral("set-weight"),
+                           QStringLiteral("catalog"), QStringLiteral("20")}
+            << 2 << QStringLiteral("--request-timeout \"0s\" must be from 1s to 1h");
+        QTest::newRow("request timeout without unit")
+            << QStringList{QStringLiteral("--request-timeout"), QStringLiteral("soon"), QStringLiteral("set-weight"),
+                           QStringLiteral("catalog"), QStringLiteral("20")}
+            << 2 << QStringLiteral("is not a duration");
     }
 
     void failures_haveTheirExitCodeAndChangeNothing()

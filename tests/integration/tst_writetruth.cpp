@@ -52,8 +52,9 @@ private Q_SLOTS:
     void lostReply_isConfirmedByReadingBack()
     {
         startSim();
-        setFaults(R"({"writeReplyDelayMs":25000})"); // applied at once, answered after the client gave up
-        const Test::CtlRun run = ctl({QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("30")});
+        setFaults(R"({"writeReplyDelayMs":8000})"); // applied at once, answered after the client gave up
+        const Test::CtlRun run = ctl({QStringLiteral("--request-timeout"), QStringLiteral("3s"),
+                                      QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("30")});
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QVERIFY2(run.out.contains(QStringLiteral("confirmed by reading it back")), qPrintable(run.out));
         QCOMPARE(m_api->catalogWeights(), std::make_pair(70LL, 30LL));
@@ -63,8 +64,10 @@ private Q_SLOTS:
     {
         startSim();
         const auto [blue, green] = m_api->catalogWeights();
-        setFaults(R"({"writeDelayMs":22000})"); // stored only after the client's 15 s and its read-backs
-        const Test::CtlRun run = ctl({QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("30")});
+        // Stored only after the client's 3 s and its three read-backs (at 3, 4 and 6 s).
+        setFaults(R"({"writeDelayMs":10000})");
+        const Test::CtlRun run = ctl({QStringLiteral("--request-timeout"), QStringLiteral("3s"),
+                                      QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("30")});
         QCOMPARE(run.exitCode, 5);
         QVERIFY2(run.err.contains(QStringLiteral("was sent but not confirmed")), qPrintable(run.err));
         QVERIFY2(run.err.contains(QStringLiteral("the cluster now shows blue %1 %, green %2 %").arg(blue).arg(green)),
