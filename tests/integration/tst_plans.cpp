@@ -234,7 +234,7 @@ private Q_SLOTS:
         startPrometheus();
         const QString file =
             planFile(QStringLiteral("typo.yaml"),
-                     QStringLiteral("steps:\n  - setWeight: 5\n  - analysis: {timeout: 8s}\nmetrics:\n"
+                     QStringLiteral("steps:\n  - setWeight: 5\n  - analysis: {timeout: 4s}\nmetrics:\n"
                                     "  source: http://127.0.0.1:%1\n  requests: 'sum(http_requests_total{'\n")
                          .arg(m_prometheusPort)
                          .toUtf8());
