@@ -89,7 +89,7 @@ Core::Result<Core::ActionOutcome> outcomeOf(const Core::ActionRequest &request, 
 
 FleetEngine::FleetEngine(HAProxy::FleetConfig fleet, QString file, Net::HttpClient *http, QObject *parent)
     : ReleaseSource(parent), m_fleet(std::move(fleet)), m_file(std::move(file)), m_http(http),
-      m_link(std::make_shared<FleetLink>())
+      m_planObjects(FilePlanObjects::fileFor(m_file, m_fleet.name)), m_link(std::make_shared<FleetLink>())
 {
     m_clientThread.setObjectName(QStringLiteral("curtain-haproxy"));
     m_link->client = new HAProxy::RuntimeClient;
@@ -441,8 +441,12 @@ QFuture<Core::Result<Core::PlanProgress>> FleetEngine::runPlan(const QString &re
         templates.buckets = plan.bucketsQuery.isEmpty() ? templates.buckets : plan.bucketsQuery;
         auto *counters =
             new Metrics::PrometheusCounters(new Metrics::PrometheusClient(m_http, endpoint, parts), templates, parts);
-        if (m_planObjects.object(found.value().routePath).is_null()) {
-            m_planObjects.put(found.value().routePath, Kube::Json{{"metadata", {{"name", name.toStdString()}}}});
+        // The runner keeps its progress on the release's route object, as on a cluster.
+        if (const auto kept =
+                m_planObjects.ensure(found.value().routePath, Kube::Json{{"metadata", {{"name", name.toStdString()}}}});
+            !kept.ok()) {
+            parts->deleteLater();
+            return fail(kept.error());
         }
         auto *runner = new PlanRunner(PlanParts{this, &m_planObjects, counters, nullptr}, name, plan, options, this);
         m_runners.insert(name, runner);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "engine/memoryplanobjects.h"
+#include "engine/fileplanobjects.h"
 #include "engine/releaseaccess.h"
 #include "engine/releasesource.h"
 #include "haproxy/fleetconfig.h"
@@ -50,8 +50,9 @@ public:
     void enableMetrics(int intervalMs = 2000) override;
     QFuture<Core::Result<Core::ReleaseSnapshots>> whenSynced() override;
     QFuture<Core::Result<Core::ActionOutcome>> perform(Core::ActionRequest request) override;
-    // Plans on weighted releases, judged on the apps' own counters in Prometheus. The Lease and the
-    // progress stay in this process (MemoryPlanObjects): a fleet has no API server to hold them.
+    // Plans on weighted releases, judged on the apps' own counters in Prometheus. A fleet has no API
+    // server to hold the Lease and the progress: they are kept in a file on this machine
+    // (FilePlanObjects), so a console and curtainctl here never drive one release at once.
     QFuture<Core::Result<Core::PlanProgress>> runPlan(const QString &release, const Core::Plan &plan,
                                                       const PlanOptions &options) override;
     void resumePlan(const QString &release) override;
@@ -82,7 +83,7 @@ private:
     HAProxy::FleetConfig m_fleet;
     QString m_file;
     Net::HttpClient *m_http;
-    MemoryPlanObjects m_planObjects;
+    FilePlanObjects m_planObjects;
     QHash<QString, PlanRunner *> m_runners; // by release name, while a plan runs here
     QThread m_clientThread;
     std::shared_ptr<FleetLink> m_link;

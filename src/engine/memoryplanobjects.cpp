@@ -79,6 +79,12 @@ void MemoryPlanObjects::put(const QString &path, Json object)
     m_objects[path] = std::move(object);
 }
 
+void MemoryPlanObjects::restore(State state)
+{
+    m_objects = std::move(state.objects);
+    m_version = state.version;
+}
+
 Json MemoryPlanObjects::object(const QString &path) const
 {
     const auto found = m_objects.find(path);

@@ -6,10 +6,10 @@
 
 namespace Curtain::Engine {
 
-// The plan driver's Lease and progress kept in this process, with an API server's rules: get, create
-// and merge patch with resourceVersions, 404 for a missing object, 409 for a write conditional on an
-// old version. Where there is no API server to hold them (an HAProxy fleet), and in the plan runner's
-// own tests. Two processes driving one fleet do not see each other's Lease.
+// The plan driver's Lease and progress kept in memory, with an API server's rules: get, create and
+// merge patch with resourceVersions, 404 for a missing object, 409 for a write conditional on an
+// old version. FilePlanObjects keeps its state in a file for an HAProxy fleet; the plan runner's
+// own tests use it as it is.
 class MemoryPlanObjects final : public PlanObjects
 {
 public:
@@ -20,6 +20,15 @@ public:
     void put(const QString &path, Kube::Json object); // as another client would write it
     Kube::Json object(const QString &path) const;     // null when there is none
     int writes = 0;                                   // creates and patches that were accepted
+
+    // Everything held, to keep it elsewhere (FilePlanObjects) and take it up again.
+    struct State
+    {
+        std::map<QString, Kube::Json> objects;
+        long long version = 100; // the last resourceVersion given
+    };
+    State state() const { return {m_objects, m_version}; }
+    void restore(State state);
 
 private:
     std::map<QString, Kube::Json> m_objects;

@@ -4,6 +4,7 @@
 
 #include "core/judge.h"
 #include "core/plan.h"
+#include "engine/fileplanobjects.h"
 #include "engine/planfile.h"
 
 #include <QJsonDocument>
@@ -47,6 +48,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         Core::Judge judge(progress.value().plan.judge);
         (void)judge.restoreState(progress.value().judgeState);
         (void)judge.saveState();
+    }
+    // A fleet's plan state file: what it reads is written back the same.
+    if (const auto state = Engine::readPlanObjects(text); state.ok()) {
+        const auto again = Engine::readPlanObjects(Engine::writePlanObjects(state.value()));
+        if (!again.ok() || again.value().version != state.value().version ||
+            again.value().objects.size() != state.value().objects.size()) {
+            __builtin_trap();
+        }
     }
     return 0;
 }

@@ -18,6 +18,13 @@ QStringList on(const HAProxyLab &lab, const QStringList &command)
     return QStringList{QStringLiteral("--haproxy"), lab.fleetFile()} + command;
 }
 
+// A plan file in `dir`; its path.
+QString writePlan(const QTemporaryDir &dir, const QByteArray &text)
+{
+    QFile plan(dir.filePath(QStringLiteral("plan.yaml")));
+    return plan.open(QIODevice::WriteOnly) && plan.write(text) == text.size() ? plan.fileName() : QString();
+}
+
 QString describe(const CtlRun &run)
 {
     return QStringLiteral("exit %1\nout: %2\nerr: %3").arg(run.exitCode).arg(run.out, run.err);
@@ -74,7 +81,10 @@ class TestHAProxyFleet : public QObject
 {
     Q_OBJECT
 
+    QTemporaryDir m_state; // the journal and the fleets' plan state, not the user's
+
 private Q_SLOTS:
+    void initTestCase();
     void releases_showsEachColorsShare();
     void flip_bringsGreenUpThenMovesAllTraffic();
     void rollback_returnsToTheConfiguredColor();
@@ -89,8 +99,14 @@ private Q_SLOTS:
     void mapPointingElsewhere_flipMovesNothing();
     void mapFileWritten_flipSurvivesAReload();
     void plan_rollsBackAGreenThatFailsRealRequests();
+    void plan_aSecondDriverOnThisMachineIsRefused();
     void history_recordsWhoDidWhatAndTheOutcome();
 };
+
+void TestHAProxyFleet::initTestCase()
+{
+    qputenv("CURTAIN_JOURNAL", m_state.filePath(QStringLiteral("journal.jsonl")).toUtf8());
+}
 
 void TestHAProxyFleet::releases_showsEachColorsShare()
 {
@@ -371,14 +387,11 @@ void TestHAProxyFleet::plan_rollsBackAGreenThatFailsRealRequests()
     problem = lab.startLoad(0);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QTemporaryDir dir;
-    QFile plan(dir.filePath(QStringLiteral("plan.yaml")));
-    QVERIFY(plan.open(QIODevice::WriteOnly));
-    plan.write("steps:\n  - setWeight: 25\n  - pause: {duration: 5m}\n  - analysis: {timeout: 5m}\n"
-               "judge: {warmupSeconds: 5}\n");
-    plan.close();
+    const QString plan = writePlan(dir, "steps:\n  - setWeight: 25\n  - pause: {duration: 5m}\n"
+                                        "  - analysis: {timeout: 5m}\njudge: {warmupSeconds: 5}\n");
+    QVERIFY(!plan.isEmpty());
     const CtlRun run = runCurtainctl(
-        on(lab, {QStringLiteral("run"), QStringLiteral("catalog"), QStringLiteral("--plan"), plan.fileName()}),
-        240'000);
+        on(lab, {QStringLiteral("run"), QStringLiteral("catalog"), QStringLiteral("--plan"), plan}), 240'000);
     QVERIFY2(run.exitCode == 1, qPrintable(describe(run)));
     QVERIFY2(run.out.contains(QLatin1String("catalog: Rolled back automatically: green failed")),
              qPrintable(describe(run)));
@@ -386,6 +399,36 @@ void TestHAProxyFleet::plan_rollsBackAGreenThatFailsRealRequests()
     // Green carried traffic before the verdict; every request goes to blue again.
     QCOMPARE(lab.servers(0).value(QStringLiteral("green-1")).section(QLatin1Char('/'), 0, 0), QStringLiteral("0"));
     QCOMPARE(lab.sample(0, 30).value(QStringLiteral("blue")), 30);
+}
+
+// HAProxy has nowhere to keep a Lease, so this machine keeps it: while curtainctl drives a plan on
+// the fleet, a second driver (another curtainctl, or a console) is refused and moves nothing.
+void TestHAProxyFleet::plan_aSecondDriverOnThisMachineIsRefused()
+{
+    HAProxyLab lab;
+    HAProxyLab::Options options;
+    options.prometheus = true;
+    const QString problem = lab.start(options);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QTemporaryDir dir;
+    const QString plan = writePlan(dir, "steps:\n  - setWeight: 25\n  - pause: {duration: 10m}\n  - analysis: {}\n");
+    QVERIFY(!plan.isEmpty());
+    const QStringList run = on(lab, {QStringLiteral("run"), QStringLiteral("catalog"), QStringLiteral("--plan"), plan});
+    QProcess driver;
+    startCurtainctl(driver, run);
+    QTRY_VERIFY_WITH_TIMEOUT(lab.servers(0).value(QStringLiteral("green-1")).startsWith(QLatin1String("33/")), 20000);
+
+    const CtlRun second = runCurtainctl(run);
+    QCOMPARE(second.exitCode, 1);
+    QVERIFY2(second.err.contains(QLatin1String("is driven by curtainctl@")), qPrintable(describe(second)));
+    QCOMPARE(lab.servers(0).value(QStringLiteral("green-1")), QStringLiteral("33/ready")); // nothing moved
+
+    // Rollback is always one command away, plan or not.
+    const CtlRun rollback = runCurtainctl(on(lab, {QStringLiteral("rollback"), QStringLiteral("catalog")}));
+    QVERIFY2(rollback.exitCode == 0, qPrintable(describe(rollback)));
+    QCOMPARE(lab.sample(0, 20).value(QStringLiteral("blue")), 20);
+    driver.kill();
+    driver.waitForFinished(5000);
 }
 
 // A fleet has no Events: every action, a refused one too, goes into this machine's journal, and
