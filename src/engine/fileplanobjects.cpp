@@ -42,24 +42,25 @@ Result<MemoryPlanObjects::State> readPlanObjects(const QByteArray &text)
 {
     const Json parsed = Json::parse(text.constData(), text.constData() + text.size(), nullptr, false);
     const auto invalid = [](const QString &why) { return Core::makeError(Core::ErrorKind::InvalidInput, why); };
-    if (!parsed.is_object()) {
+    const Kube::Reader root(parsed);
+    if (!root.isObject()) {
         return invalid(QStringLiteral("is not a JSON object"));
     }
-    const auto version = parsed.find("version");
-    const auto objects = parsed.find("objects");
-    if (version == parsed.end() || !version->is_number_integer() || version->get<long long>() < 0) {
+    const std::optional<long long> version = root.field("version").optionalInteger(0);
+    if (!version) {
         return invalid(QStringLiteral("has no version counter"));
     }
-    if (objects == parsed.end() || !objects->is_object()) {
+    const Kube::Reader objects = root.field("objects");
+    if (!objects.isObject()) {
         return invalid(QStringLiteral("has no objects"));
     }
     MemoryPlanObjects::State state;
-    state.version = version->get<long long>();
-    for (const auto &[path, object] : objects->items()) {
-        if (!object.is_object()) {
+    state.version = *version;
+    for (const auto &[path, object] : objects.members()) {
+        if (!object.isObject()) {
             return invalid(QStringLiteral("holds %1, which is not an object").arg(QString::fromStdString(path)));
         }
-        state.objects[QString::fromStdString(path)] = object;
+        state.objects[QString::fromStdString(path)] = *object.json();
     }
     return state;
 }
