@@ -21,7 +21,11 @@ SessionResult Session::openHere(const ClusterChoice &choice, const SessionOption
         return openFleet(choice, options);
     }
     if (choice.context == labContextName && options.startLab && !choice.demo && choice.server.isEmpty()) {
-        return openLab(choice, options);
+        // A kubeconfig context of that name comes first, as contextsFor() lists it.
+        const auto contexts = availableContexts(choice.kubeconfig, nullptr);
+        if (!contexts.ok() || !contexts.value().contains(labContextName)) {
+            return openLab(choice, options);
+        }
     }
     const auto selected = selectCluster(choice, options.demoWhenNoKubeconfig);
     if (!selected.ok()) {
