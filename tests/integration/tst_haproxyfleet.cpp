@@ -75,6 +75,15 @@ QString startPairWithDyingSocket(HAProxyLab &lab, const QTemporaryDir &dir, bool
     return QString();
 }
 
+// The flip of catalog on that pair; a CtlRun with exit code -1 and the reason when the pair did not start.
+CtlRun flipWithDyingSocket(HAProxyLab &lab, const QTemporaryDir &dir, bool forGood)
+{
+    if (const QString problem = startPairWithDyingSocket(lab, dir, forGood); !problem.isEmpty()) {
+        return CtlRun{-1, {}, problem};
+    }
+    return runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("catalog")}));
+}
+
 } // namespace
 
 class TestHAProxyFleet : public QObject
@@ -240,10 +249,8 @@ void TestHAProxyFleet::socketDiesMidFlip_everyInstanceIsSetBack()
 {
     HAProxyLab lab;
     QTemporaryDir dir;
-    const QString problem = startPairWithDyingSocket(lab, dir, false);
-    QVERIFY2(problem.isEmpty(), qPrintable(problem));
-
-    const CtlRun run = runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("catalog")}));
+    const CtlRun run = flipWithDyingSocket(lab, dir, false);
+    QVERIFY2(run.exitCode >= 0, qPrintable(run.err));
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(run.err.contains(QLatin1String("lb-1")), qPrintable(describe(run)));
     QVERIFY2(run.err.contains(QLatin1String("every instance was set back as it was")), qPrintable(describe(run)));
@@ -265,10 +272,8 @@ void TestHAProxyFleet::socketDeadForGood_namesWhatToSendAgain()
 {
     HAProxyLab lab;
     QTemporaryDir dir;
-    const QString problem = startPairWithDyingSocket(lab, dir, true);
-    QVERIFY2(problem.isEmpty(), qPrintable(problem));
-
-    const CtlRun run = runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("catalog")}));
+    const CtlRun run = flipWithDyingSocket(lab, dir, true);
+    QVERIFY2(run.exitCode >= 0, qPrintable(run.err));
     QCOMPARE(run.exitCode, 5);
     QVERIFY2(run.err.contains(QLatin1String("could not be set back, send them again")) &&
                  run.err.contains(QLatin1String("lb-1: `set server catalog/green-1")),
