@@ -209,8 +209,9 @@ void WindowManager::open()
             m_fromSettings = true;
         }
     }
-    setupWindow();
+    // The session first: it opens on a worker thread while this one builds the window.
     openSession();
+    setupWindow();
 }
 
 void WindowManager::openSession()
