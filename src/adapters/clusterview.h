@@ -25,6 +25,7 @@ struct ClusterView
         rollouts = other.rollouts;
         replicaSets = other.replicaSets;
         analysisRuns = other.analysisRuns;
+        featureFlags = other.featureFlags;
         m_index = {};
         return *this;
     }
@@ -38,6 +39,7 @@ struct ClusterView
     Kube::ObjectList rollouts;     // argoproj.io Rollouts labelled curtain.dev/release
     Kube::ObjectList replicaSets;  // the ReplicaSets those Rollouts own
     Kube::ObjectList analysisRuns; // and their AnalysisRuns
+    Kube::ObjectList featureFlags; // core.openfeature.dev FeatureFlags labelled curtain.dev/release
 
     // "namespace/release/color" → the color's Deployment or Service.
     const Kube::Json *deploymentFor(const QString &ns, const QString &release, const QString &color) const;

@@ -33,6 +33,13 @@ inline const QString databaseAnnotation = QStringLiteral("curtain.dev/database")
 inline const QString databaseSchemaAnnotation = QStringLiteral("curtain.dev/database-schema");
 inline const QString schemaVersionAnnotation = QStringLiteral("curtain.dev/schema-version");
 inline const QString migrationsAnnotation = QStringLiteral("curtain.dev/migrations"); // a directory of files
+// OpenFeature flags: which flag of a FeatureFlag resource is the release (needed only when several
+// flags split by `fractional`), and which of its variants is each color (default: "blue", "green").
+inline const QString flagAnnotation = QStringLiteral("curtain.dev/flag");
+inline QString variantAnnotation(const QString &color)
+{
+    return QStringLiteral("curtain.dev/%1-variant").arg(color);
+}
 inline const QString databaseUnavailableAnnotation = QStringLiteral("curtain.dev/database-unavailable");
 
 } // namespace Curtain::Adapters::Conventions

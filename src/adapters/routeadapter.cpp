@@ -5,6 +5,7 @@
 #include "adapters/argo/rolloutadapter.h"
 #include "adapters/conventions.h"
 #include "adapters/environmentreader.h"
+#include "adapters/featureflagadapter.h"
 #include "adapters/httprouteadapter.h"
 #include "adapters/nginxcanaryadapter.h"
 #include "adapters/serviceselectoradapter.h"
@@ -25,6 +26,7 @@ const std::vector<std::unique_ptr<RouteAdapter>> &allAdapters()
         list.push_back(std::make_unique<TrafficSplitAdapter>());
         list.push_back(std::make_unique<NginxCanaryAdapter>());
         list.push_back(std::make_unique<RolloutAdapter>());
+        list.push_back(std::make_unique<FeatureFlagAdapter>());
         return list;
     }();
     return adapters;

@@ -39,6 +39,8 @@ QString routeKindName(RouteKind kind)
         return QStringLiteral("HAProxy server weights");
     case RouteKind::HAProxyMap:
         return QStringLiteral("HAProxy map");
+    case RouteKind::FeatureFlag:
+        return QStringLiteral("feature flag");
     }
     return {};
 }
@@ -56,6 +58,8 @@ QString routeObjectKind(RouteKind kind)
         return QStringLiteral("backend");
     case RouteKind::HAProxyMap:
         return QStringLiteral("map");
+    case RouteKind::FeatureFlag:
+        return QStringLiteral("FeatureFlag");
     case RouteKind::HttpRoute:
     case RouteKind::VirtualService:
     case RouteKind::TrafficSplit:

@@ -33,6 +33,7 @@ enum class RouteKind {
     ArgoRollout,     // Argo Rollouts owns the weights; Curtain drives the controller
     HAProxyServers,  // an HAProxy backend's blue-* and green-* servers: their weights (runtime API)
     HAProxyMap,      // an HAProxy map entry switching between a blue and a green backend
+    FeatureFlag,     // an OpenFeature flagd flag: the weights of its `fractional` split between two variants
 };
 
 QString routeKindName(RouteKind kind);
@@ -43,7 +44,7 @@ QString routeObjectKind(RouteKind kind);
 constexpr bool isWeighted(RouteKind kind)
 {
     return kind == RouteKind::HttpRoute || kind == RouteKind::VirtualService || kind == RouteKind::TrafficSplit ||
-           kind == RouteKind::NginxCanary || kind == RouteKind::HAProxyServers;
+           kind == RouteKind::NginxCanary || kind == RouteKind::HAProxyServers || kind == RouteKind::FeatureFlag;
 }
 
 enum class Strategy { BlueGreen, Canary };

@@ -84,6 +84,9 @@ ClusterCache::ClusterCache(Kube::KubeClient *client, const QString &namespaceNam
     watch(QStringLiteral("/apis/apps/v1"), QStringLiteral("replicasets"), true, &View::replicaSets,
           Adapters::Conventions::podTemplateHashLabel);
     watch(QStringLiteral("/apis/argoproj.io/v1alpha1"), QStringLiteral("analysisruns"), true, &View::analysisRuns, {});
+    // The OpenFeature Operator's flag definitions, which flagd reads.
+    watch(QStringLiteral("/apis/core.openfeature.dev/v1beta1"), QStringLiteral("featureflags"), true,
+          &View::featureFlags, release);
 }
 
 ClusterCache::~ClusterCache()

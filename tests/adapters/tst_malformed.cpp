@@ -61,7 +61,7 @@ Json replicaSet(const char *hash, int revision)
 Adapters::ClusterView validView()
 {
     Adapters::ClusterView view;
-    for (const char *release : {"web", "catalog", "reviews", "orders", "search"}) {
+    for (const char *release : {"web", "catalog", "reviews", "orders", "search", "recommendations"}) {
         view.deployments.push_back(deployment(release, "blue"));
         view.deployments.push_back(deployment(release, "green"));
     }
@@ -115,6 +115,16 @@ Adapters::ClusterView validView()
            {"pauseConditions", {{{"reason", "CanaryPauseStep"}, {"startTime", "2026-11-26T10:00:00Z"}}}}}}});
     view.replicaSets.push_back(replicaSet("a", 1));
     view.replicaSets.push_back(replicaSet("b", 2));
+    view.featureFlags.push_back(
+        {{"metadata", metadata("flags", "recommendations", {{"curtain.dev/flag", "recommendations"}})},
+         {"spec",
+          {{"flagSpec",
+            {{"flags",
+              {{"recommendations",
+                {{"state", "ENABLED"},
+                 {"variants", {{"blue", "classic"}, {"green", "personalized"}}},
+                 {"defaultVariant", "blue"},
+                 {"targeting", {{"fractional", {{{"var", "userId"}}, {"blue", 85}, {"green", 15}}}}}}}}}}}}}});
     return view;
 }
 
@@ -136,6 +146,7 @@ const std::vector<Kind> &kinds()
         {"orders", "TrafficSplit", &Adapters::ClusterView::trafficSplits, {}},
         {"search", "Ingress", &Adapters::ClusterView::ingresses, {}},
         {"payments", "Rollout", &Adapters::ClusterView::rollouts, {}},
+        {"recommendations", "FeatureFlag", &Adapters::ClusterView::featureFlags, {}},
     };
     return all;
 }

@@ -1,5 +1,5 @@
 // Objects as the informers hand them to release discovery: a JSON array of objects, or a `*List`,
-// sorted into a ClusterView by kind (every route kind, Deployments, Argo Rollouts with their
+// sorted into a ClusterView by kind (every route kind, OpenFeature FeatureFlags, Deployments, Argo Rollouts with their
 // ReplicaSets and AnalysisRuns). Discovery, every adapter's write of every action, and Argo's status
 // derivation and action plans must answer anything with a value or an error, never a crash.
 
@@ -31,6 +31,7 @@ Kube::ObjectList *collectionFor(Adapters::ClusterView &view, const std::string &
         {"Rollout", &Adapters::ClusterView::rollouts},
         {"ReplicaSet", &Adapters::ClusterView::replicaSets},
         {"AnalysisRun", &Adapters::ClusterView::analysisRuns},
+        {"FeatureFlag", &Adapters::ClusterView::featureFlags},
     };
     const auto it = collections.find(kind);
     return it == collections.end() ? nullptr : &(view.*(it->second));
