@@ -215,6 +215,25 @@ std::vector<std::pair<json, double>> ClusterModel::targets(const TrafficSource &
         for (const json &b : split.value(json::json_pointer("/spec/backends"), json::array())) {
             backends.emplace_back(b.value("service", ""), b.value("weight", 0.0));
         }
+    } else if (source.kind == "FeatureFlag") {
+        // flagd's fractional buckets ([variant, weight]) of the release's flag; each variant is the
+        // color the FeatureFlag's curtain.dev/<color>-variant annotation names.
+        const json flag = object("FeatureFlag", source.name);
+        const json annotations = flag.value(json::json_pointer("/metadata/annotations"), json::object());
+        const json split = flag.value(
+            json::json_pointer("/spec/flagSpec/flags/" + source.name + "/targeting/fractional"), json::array());
+        for (const json &bucket : split) {
+            if (!bucket.is_array() || bucket.empty() || !bucket[0].is_string()) {
+                continue;
+            }
+            const double weight = bucket.size() > 1 && bucket[1].is_number() ? bucket[1].get<double>() : 1.0;
+            for (const char *color : {"blue", "green"}) {
+                if (annotations.value(std::string("curtain.dev/") + color + "-variant", std::string(color)) ==
+                    bucket[0]) {
+                    backends.emplace_back(source.name + "-" + color, weight);
+                }
+            }
+        }
     } else if (source.kind == "Ingress") {
         // ingress-nginx: canary Ingresses for the primary's host take canary-weight/total of it.
         const json primary = object("Ingress", source.name);

@@ -73,6 +73,8 @@ const std::vector<ResourceType> &resourceTypes()
          {}},
         {"coordination.k8s.io", "v1", "leases", "lease", "Lease", true, true, false, false, {}},
         {"gateway.networking.k8s.io", "v1", "httproutes", "httproute", "HTTPRoute", true, false, true, true, {}},
+        // The OpenFeature Operator's flag definitions, which flagd reads.
+        {"core.openfeature.dev", "v1beta1", "featureflags", "featureflag", "FeatureFlag", true, false, true, true, {}},
     };
     return types;
 }

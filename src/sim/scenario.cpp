@@ -193,6 +193,34 @@ void addRollout(Scenario &scenario, const std::string &ns, const std::string &na
     }
 }
 
+// An OpenFeature Operator FeatureFlag whose flag `name` sends each caller to one variant by flagd's
+// sticky `fractional` split; each variant is one color's Deployment behind the root Service. A second
+// flag beside it is one the release must leave alone.
+json featureFlag(const json &metadata, const std::string &name, const std::string &blueVariant,
+                 const std::string &greenVariant, int blue, int green)
+{
+    json flagged = metadata;
+    flagged["annotations"]["curtain.dev/blue-variant"] = blueVariant;
+    flagged["annotations"]["curtain.dev/green-variant"] = greenVariant;
+    const json split = {
+        {"fractional",
+         {{{"cat", {{{"var", "$flagd.flagKey"}}, {{"var", "userId"}}}}}, {blueVariant, blue}, {greenVariant, green}}}};
+    return {
+        {"apiVersion", "core.openfeature.dev/v1beta1"},
+        {"kind", "FeatureFlag"},
+        {"metadata", flagged},
+        {"spec",
+         {{"flagSpec",
+           {{"flags",
+             {{name,
+               {{"state", "ENABLED"},
+                {"variants", {{blueVariant, blueVariant}, {greenVariant, greenVariant}}},
+                {"defaultVariant", blueVariant},
+                {"targeting", split}}},
+              {"dark-mode",
+               {{"state", "ENABLED"}, {"variants", {{"on", true}, {"off", false}}}, {"defaultVariant", "off"}}}}}}}}}};
+}
+
 Scenario build(const YAML::Node &root)
 {
     Scenario scenario;
@@ -246,7 +274,8 @@ Scenario build(const YAML::Node &root)
             svc["metadata"]["annotations"]["curtain.dev/stable-color"] = serving;
             scenario.objects.push_back(svc);
             scenario.traffic.push_back({ns, "Service", name, rps});
-        } else if (route == "httproute" || route == "virtualservice" || route == "trafficsplit" || route == "nginx") {
+        } else if (route == "httproute" || route == "virtualservice" || route == "trafficsplit" || route == "nginx" ||
+                   route == "featureflag") {
             const int blue = int(number(release["weights"], "blue", 100, where + ".weights"));
             const int green = int(number(release["weights"], "green", 0, where + ".weights"));
             if (blue < 0 || green < 0 || blue + green == 0) {
@@ -284,6 +313,13 @@ Scenario build(const YAML::Node &root)
                       {{"hosts", {name}},
                        {"http", {{{"route", {destination("blue", blue), destination("green", green)}}}}}}}});
                 scenario.traffic.push_back({ns, "VirtualService", name, rps});
+            } else if (route == "featureflag") {
+                const YAML::Node variants = release["variants"];
+                scenario.objects.push_back(service(ns, name, {{"app", name}}, {{"app", name}}, ip++));
+                scenario.objects.push_back(
+                    featureFlag(metadata, name, variants ? text(variants, "blue", where) : std::string("blue"),
+                                variants ? text(variants, "green", where) : std::string("green"), blue, green));
+                scenario.traffic.push_back({ns, "FeatureFlag", name, rps});
             } else if (route == "trafficsplit") {
                 // The root Service clients call; the TrafficSplit decides which backend answers.
                 scenario.objects.push_back(service(ns, name, {{"app", name}}, {{"app", name}}, ip++));
@@ -329,7 +365,7 @@ Scenario build(const YAML::Node &root)
         } else {
             throw ScenarioError{
                 where + ": route \"" + route +
-                "\" is not one of: service, httproute, virtualservice, trafficsplit, nginx, argo-canary, "
+                "\" is not one of: service, httproute, virtualservice, trafficsplit, nginx, featureflag, argo-canary, "
                 "argo-bluegreen"};
         }
     }
