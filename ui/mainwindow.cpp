@@ -517,9 +517,11 @@ void MainWindow::showSelected()
     }
     m_heading->setText(shownName(release->key()));
     // A fleet's releases have no namespace: the route is the backend (or the map and its key).
-    const QString route = release->namespaceName.isEmpty()
-                              ? release->routeName
-                              : release->namespaceName + QLatin1Char('/') + release->routeName;
+    QString route = release->namespaceName.isEmpty() ? release->routeName
+                                                     : release->namespaceName + QLatin1Char('/') + release->routeName;
+    if (!release->routeDetail.isEmpty()) {
+        route += QStringLiteral(" (%1)").arg(release->routeDetail);
+    }
     QString sub = tr("%1 · %2 %3 · stable %4 (%5)")
                       .arg(Core::strategyName(release->strategy()), Core::routeKindName(release->routeKind), route,
                            Core::colorName(release->stable), release->environment(release->stable).version);

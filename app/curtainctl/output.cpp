@@ -54,6 +54,7 @@ json snapshotJson(const Core::ReleaseSnapshot &r)
               {"route",
                {{"kind", s(Core::routeKindName(r.routeKind))},
                 {"name", s(r.routeName)},
+                {"detail", s(r.routeDetail)},
                 {"resourceVersion", s(r.routeResourceVersion)}}},
               {"stable", s(Core::colorName(r.stable))},
               {"candidate", s(Core::colorName(r.candidate()))},
@@ -201,6 +202,9 @@ QString releaseStatusText(const Core::ReleaseSnapshot &r)
     out += QStringLiteral("Strategy:  %1, routed by %2 %3 (resourceVersion %4)\n")
                .arg(Core::strategyName(r.strategy()), Core::routeKindName(r.routeKind), r.routeName,
                     r.routeResourceVersion);
+    if (!r.routeDetail.isEmpty()) {
+        out += QStringLiteral("Route:     %1\n").arg(r.routeDetail);
+    }
     out += QStringLiteral("Health:    %1\n").arg(r.health());
     if (!r.problem.isEmpty()) {
         out += QStringLiteral("Problem:   %1\n").arg(r.problem);

@@ -157,6 +157,9 @@ void FeatureFlagAdapter::doRead(const Kube::Reader &route, const ClusterView &, 
         return;
     }
     const Split &split = located.value();
+    snapshot.routeDetail =
+        QStringLiteral("flag %1: blue = %2, green = %3")
+            .arg(split.flagKey, QString::fromStdString(split.blueVariant), QString::fromStdString(split.greenVariant));
     long long blue = 0;
     long long green = 0;
     const std::vector<Kube::Reader> items = split.list->items();

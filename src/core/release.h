@@ -137,6 +137,8 @@ struct ReleaseSnapshot
     QString routeName;
     QString routeResourceVersion;
     QString routePath; // the route object's API path, for writes that are not actions (plans)
+    // What the route kind adds to the route's name, e.g. "flag recommendations: blue = classic, green = personalized".
+    QString routeDetail;
     Environment blue;
     Environment green;
     Color stable = Color::Blue;
