@@ -127,16 +127,20 @@ Core::Environment readEnvironment(const ClusterView &view, const QString &namesp
         }
     }
     if (const Json *service = view.colorServiceFor(namespaceName, release, Core::colorName(color))) {
-        // Scraped through the API server's service proxy, which works wherever the user may proxy.
-        QString path = Kube::annotation(*service, Conventions::metricsPathAnnotation);
-        if (path.isEmpty()) {
-            path = QStringLiteral("/metrics");
-        }
-        env.metricsPath =
-            QStringLiteral("/api/v1/namespaces/%1/services/%2/proxy%3")
-                .arg(Kube::pathSegment(namespaceName), Kube::pathSegment(Kube::objectName(*service)), path);
+        env.metricsPath = metricsPathOf(*service);
     }
     return env;
+}
+
+QString metricsPathOf(const Kube::Json &service)
+{
+    // Scraped through the API server's service proxy, which works wherever the user may proxy.
+    QString path = Kube::annotation(service, Conventions::metricsPathAnnotation);
+    if (path.isEmpty()) {
+        path = QStringLiteral("/metrics");
+    }
+    return QStringLiteral("/api/v1/namespaces/%1/services/%2/proxy%3")
+        .arg(Kube::pathSegment(Kube::objectNamespace(service)), Kube::pathSegment(Kube::objectName(service)), path);
 }
 
 } // namespace Curtain::Adapters

@@ -11,6 +11,10 @@ namespace Curtain::Adapters {
 Core::Environment readEnvironment(const ClusterView &view, const QString &namespaceName, const QString &release,
                                   Core::Color color, QString *problem = nullptr);
 
+// Where a Service's Prometheus exposition is read: its service-proxy path, with the path from its
+// prometheus.io/path annotation (default /metrics).
+QString metricsPathOf(const Kube::Json &service);
+
 // kubectl's rollout predicate (kubectl/pkg/polymorphichelpers/rollout_status.go): message and done.
 std::pair<QString, bool> rolloutStatus(const Kube::Json &deployment);
 

@@ -1,6 +1,7 @@
 #include "adapters/featureflagadapter.h"
 
 #include "adapters/conventions.h"
+#include "adapters/environmentreader.h"
 #include "adapters/weightedroute.h"
 #include "kube/apinames.h"
 
@@ -149,7 +150,8 @@ QString FeatureFlagAdapter::objectPath(const Json &route) const
         .arg(Kube::pathSegment(Kube::objectNamespace(route)), Kube::pathSegment(Kube::objectName(route)));
 }
 
-void FeatureFlagAdapter::doRead(const Kube::Reader &route, const ClusterView &, Core::ReleaseSnapshot &snapshot) const
+void FeatureFlagAdapter::doRead(const Kube::Reader &route, const ClusterView &view,
+                                Core::ReleaseSnapshot &snapshot) const
 {
     const Core::Result<Split> located = locateSplit(route);
     if (!located.ok()) {
@@ -193,6 +195,18 @@ void FeatureFlagAdapter::doRead(const Kube::Reader &route, const ClusterView &, 
         }
     }
     Weighted::applyWeights(snapshot, route, blue, green, split.what);
+    // One Deployment serving both variants has no per-color Service: its metrics are the release's
+    // Service's, told apart by their variant label (README, "Feature-flag rollouts").
+    if (const Json *service = view.service(snapshot.namespaceName, snapshot.name)) {
+        for (const Color color : {Color::Blue, Color::Green}) {
+            Core::Environment &env = color == Color::Blue ? snapshot.blue : snapshot.green;
+            if (env.metricsPath.isEmpty()) {
+                env.metricsPath = metricsPathOf(*service);
+                env.metricsVariant =
+                    QString::fromStdString(color == Color::Blue ? split.blueVariant : split.greenVariant);
+            }
+        }
+    }
 }
 
 Core::Result<RoutePatch> FeatureFlagAdapter::doWrite(const Kube::Reader &reader, const ClusterView &,

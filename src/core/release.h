@@ -74,6 +74,9 @@ struct Environment
     // when none is declared. Times the replicas, what this color costs while it waits idle.
     double podCpuRequest = 0;
     double podMemoryRequest = 0;
+    // When set, only the samples labelled variant="<this>" at metricsPath are this environment's:
+    // a flag rollout whose one Deployment serves both variants labels its metrics so.
+    QString metricsVariant = {};
 };
 
 // Why an action is or is not possible right now; the UI shows the reason on a disabled control.

@@ -103,12 +103,15 @@ Core::Result<QList<Sample>> parseExposition(const QByteArray &text)
     return samples;
 }
 
-CounterReading readCounters(const QList<Sample> &samples, qint64 timeMs)
+CounterReading readCounters(const QList<Sample> &samples, qint64 timeMs, const QString &variant)
 {
     CounterReading reading;
     reading.timeMs = timeMs;
     std::map<double, double> buckets;
     for (const Sample &s : samples) {
+        if (!variant.isEmpty() && s.labels.value(QStringLiteral("variant")) != variant) {
+            continue;
+        }
         if (s.name == QLatin1String("http_requests_total")) {
             reading.requests += s.value;
             if (s.labels.value(QStringLiteral("code")).startsWith(QLatin1Char('5'))) {

@@ -31,7 +31,8 @@ struct CounterReading
     std::vector<std::pair<double, double>> buckets; // http_request_duration_seconds_bucket: (le, cumulative count)
 };
 
-CounterReading readCounters(const QList<Sample> &samples, qint64 timeMs);
+// With `variant`, only the samples labelled variant="<variant>" count (a flag rollout's variant).
+CounterReading readCounters(const QList<Sample> &samples, qint64 timeMs, const QString &variant = {});
 
 // Prometheus' histogram_quantile over cumulative buckets (linear within a bucket). NaN when empty.
 double histogramQuantile(double q, const std::vector<std::pair<double, double>> &buckets);

@@ -20,7 +20,7 @@ void ScrapeSource::setReleases(const Core::ReleaseSnapshots &releases)
         for (Core::Color color : {Core::Color::Blue, Core::Color::Green}) {
             const Core::Environment &env = release.environment(color);
             if (!env.metricsPath.isEmpty()) {
-                targets.append({release.key(), color, env.metricsPath});
+                targets.append({release.key(), color, env.metricsPath, env.metricsVariant});
             }
         }
     }
@@ -51,7 +51,7 @@ void ScrapeSource::scrapeNow()
             if (it == m_windows.end()) {
                 it = m_windows.insert(key, SlidingWindow(m_windowMs));
             }
-            it->add(readCounters(samples.value(), QDateTime::currentMSecsSinceEpoch()));
+            it->add(readCounters(samples.value(), QDateTime::currentMSecsSinceEpoch(), target.variant));
             publish(target.release);
         });
     }

@@ -39,6 +39,7 @@ private:
         Core::ReleaseKey release;
         Core::Color color;
         QString path;
+        QString variant; // only samples with this variant label, when set
     };
 
     using WindowKey = std::pair<Core::ReleaseKey, Core::Color>;

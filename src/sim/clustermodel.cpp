@@ -222,18 +222,28 @@ std::vector<std::pair<json, double>> ClusterModel::targets(const TrafficSource &
         const json annotations = flag.value(json::json_pointer("/metadata/annotations"), json::object());
         const json split = flag.value(
             json::json_pointer("/spec/flagSpec/flags/" + source.name + "/targeting/fractional"), json::array());
+        // Each variant is served by the Deployment whose pods say they serve it: no Service between.
+        double total = 0;
+        std::vector<std::pair<json, double>> variants;
         for (const json &bucket : split) {
             if (!bucket.is_array() || bucket.empty() || !bucket[0].is_string()) {
                 continue;
             }
             const double weight = bucket.size() > 1 && bucket[1].is_number() ? bucket[1].get<double>() : 1.0;
             for (const char *color : {"blue", "green"}) {
-                if (annotations.value(std::string("curtain.dev/") + color + "-variant", std::string(color)) ==
-                    bucket[0]) {
-                    backends.emplace_back(source.name + "-" + color, weight);
+                const std::string variant =
+                    annotations.value(std::string("curtain.dev/") + color + "-variant", std::string(color));
+                const json deployment = object("Deployment", source.name + "-" + color);
+                if (variant == bucket[0] && integerAt(deployment, "/status/readyReplicas", 0) > 0 && weight > 0) {
+                    variants.emplace_back(deployment, weight);
+                    total += weight;
                 }
             }
         }
+        for (const auto &[deployment, weight] : variants) {
+            out.emplace_back(deployment, weight / total);
+        }
+        return out;
     } else if (source.kind == "Ingress") {
         // ingress-nginx: canary Ingresses for the primary's host take canary-weight/total of it.
         const json primary = object("Ingress", source.name);
@@ -340,8 +350,13 @@ std::optional<std::string> ClusterModel::exposition(const std::string &ns, const
                  "# TYPE http_request_duration_seconds histogram\n";
     for (const json &deployment : deployments) {
         const auto it = m_counters.find(keyOf(deployment));
-        const std::string labels =
+        std::string labels =
             "deployment=\"" + textAt(deployment, "/metadata/name") + "\",version=\"" + versionOf(deployment) + "\"";
+        // A flag rollout's pods label their requests with the variant they served.
+        if (const std::string variant = textAt(deployment, "/spec/template/metadata/labels/curtain.dev~1variant");
+            !variant.empty()) {
+            labels += ",variant=\"" + variant + "\"";
+        }
         const Counters empty{{}, {{200, 0.0}, {500, 0.0}}, std::vector<double>(bucketBounds().size(), 0.0), 0.0, 0.0};
         const Counters &c = it == m_counters.end() ? empty : it->second;
         for (const auto &[code, count] : c.requestsByCode) {

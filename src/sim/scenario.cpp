@@ -221,6 +221,31 @@ json featureFlag(const json &metadata, const std::string &name, const std::strin
                {{"state", "ENABLED"}, {"variants", {{"on", true}, {"off", false}}}, {"defaultVariant", "off"}}}}}}}}}};
 }
 
+// A flag rollout as an application serves one: the flag picks a variant per user, and the metrics of
+// the one Service carry the variant as a label. Each variant's code runs in its color's Deployment
+// (the pod template says which variant it serves); there are no per-color Services.
+void addFlagRelease(Scenario &scenario, const json &metadata, const std::string &blueVariant,
+                    const std::string &greenVariant, int blue, int green, int ipSuffix)
+{
+    const std::string ns = metadata.value("namespace", "");
+    const std::string name = metadata.value("name", "");
+    std::erase_if(scenario.objects, [&](const json &object) {
+        return object.value("kind", "") == "Service" && (object["metadata"].value("name", "") == name + "-blue" ||
+                                                         object["metadata"].value("name", "") == name + "-green");
+    });
+    for (json &object : scenario.objects) {
+        if (object.value("kind", "") == "Deployment") {
+            const std::string deploymentName = object["metadata"].value("name", "");
+            if (deploymentName == name + "-blue" || deploymentName == name + "-green") {
+                object["spec"]["template"]["metadata"]["labels"]["curtain.dev/variant"] =
+                    deploymentName == name + "-blue" ? blueVariant : greenVariant;
+            }
+        }
+    }
+    scenario.objects.push_back(service(ns, name, {{"curtain.dev/release", name}}, {{"app", name}}, ipSuffix));
+    scenario.objects.push_back(featureFlag(metadata, name, blueVariant, greenVariant, blue, green));
+}
+
 Scenario build(const YAML::Node &root)
 {
     Scenario scenario;
@@ -315,10 +340,8 @@ Scenario build(const YAML::Node &root)
                 scenario.traffic.push_back({ns, "VirtualService", name, rps});
             } else if (route == "featureflag") {
                 const YAML::Node variants = release["variants"];
-                scenario.objects.push_back(service(ns, name, {{"app", name}}, {{"app", name}}, ip++));
-                scenario.objects.push_back(
-                    featureFlag(metadata, name, variants ? text(variants, "blue", where) : std::string("blue"),
-                                variants ? text(variants, "green", where) : std::string("green"), blue, green));
+                addFlagRelease(scenario, metadata, variants ? text(variants, "blue", where) : std::string("blue"),
+                               variants ? text(variants, "green", where) : std::string("green"), blue, green, ip++);
                 scenario.traffic.push_back({ns, "FeatureFlag", name, rps});
             } else if (route == "trafficsplit") {
                 // The root Service clients call; the TrafficSplit decides which backend answers.

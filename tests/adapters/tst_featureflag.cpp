@@ -145,6 +145,34 @@ private Q_SLOTS:
     }
 
     // A JSON patch: the resourceVersion is tested, the one list replaced, the roles recorded.
+    // One Deployment per variant behind the release's one Service: both colors scrape that Service
+    // and tell their requests apart by the variant label. A color's own Service wins when it has one.
+    void read_withoutColorServices_bothScrapeTheReleaseServiceByVariant()
+    {
+        Adapters::ClusterView view;
+        view.services.push_back({{"metadata", {{"name", "recommendations"}, {"namespace", "demo"}}}});
+        Core::ReleaseSnapshot r = Adapters::FeatureFlagAdapter().read(featureFlag(), view);
+        const QString path = QStringLiteral("/api/v1/namespaces/demo/services/recommendations/proxy/metrics");
+        QCOMPARE(r.blue.metricsPath, path);
+        QCOMPARE(r.blue.metricsVariant, QStringLiteral("classic"));
+        QCOMPARE(r.green.metricsPath, path);
+        QCOMPARE(r.green.metricsVariant, QStringLiteral("personalized"));
+
+        view.services.push_back(
+            {{"metadata",
+              {{"name", "recommendations-green"},
+               {"namespace", "demo"},
+               {"labels", {{"curtain.dev/release", "recommendations"}, {"curtain.dev/color", "green"}}}}}});
+        r = Adapters::FeatureFlagAdapter().read(featureFlag(), view);
+        QCOMPARE(r.green.metricsPath,
+                 QStringLiteral("/api/v1/namespaces/demo/services/recommendations-green/proxy/metrics"));
+        QVERIFY(r.green.metricsVariant.isEmpty());
+        QCOMPARE(r.blue.metricsVariant, QStringLiteral("classic"));
+
+        // Without any Service there is nothing to scrape, and nothing pretends otherwise.
+        QVERIFY(read(featureFlag()).blue.metricsPath.isEmpty());
+    }
+
     void write_replacesTheOneSplitAndNothingElse()
     {
         const Json flag = featureFlag("web/recommendations~2", {{"curtain.dev/flag", "web/recommendations~2"}});

@@ -77,14 +77,6 @@ std::string routePath(const std::string &ns)
     return "/apis/gateway.networking.k8s.io/v1/namespaces/" + ns + "/httproutes/checkout";
 }
 
-// The error percentage an environment panel shows, or -1 before it has traffic.
-double shownErrorPercent(const QString &metricsText)
-{
-    static const QRegularExpression errors(QStringLiteral("errors ([0-9.]+) %"));
-    const QRegularExpressionMatch match = errors.match(metricsText);
-    return match.hasMatch() ? match.captured(1).toDouble() : -1.0;
-}
-
 } // namespace
 
 class TestTwoNamespaces : public QObject
@@ -228,12 +220,12 @@ private Q_SLOTS:
         QVERIFY(errors);
         clickRow(QStringLiteral("shop-eu/checkout"));
         QTRY_VERIFY_WITH_TIMEOUT(errors->pointCount() >= 8 && errors->maximumShown() > 10.0, 15000);
-        QTRY_VERIFY(shownErrorPercent(text("metricsLabel", "bluePanel")) > 10.0);
+        QTRY_VERIFY(Test::shownErrorPercent(text("metricsLabel", "bluePanel")) > 10.0);
 
         // shop's stable version never fails: one sample of shop-eu's in its history would show.
         clickRow(QStringLiteral("shop/checkout"));
         QTRY_COMPARE(text("versionLabel", "bluePanel"), QStringLiteral("v1.0.0"));
-        QCOMPARE(shownErrorPercent(text("metricsLabel", "bluePanel")), 0.0);
+        QCOMPARE(Test::shownErrorPercent(text("metricsLabel", "bluePanel")), 0.0);
         QTRY_VERIFY(errors->pointCount() >= 8);
         QCOMPARE(errors->maximumShown(), 0.0);
     }

@@ -91,6 +91,24 @@ private Q_SLOTS:
         QVERIFY(!window.point().hasTraffic);
     }
 
+    // One Deployment serving both of a flag's variants: each variant's counters are its own.
+    void counters_ofAVariant_countOnlyItsSamples()
+    {
+        const auto samples = parseExposition("http_requests_total{code=\"200\",variant=\"classic\"} 900\n"
+                                             "http_requests_total{code=\"500\",variant=\"classic\"} 0\n"
+                                             "http_requests_total{code=\"200\",variant=\"personalized\"} 70\n"
+                                             "http_requests_total{code=\"500\",variant=\"personalized\"} 30\n");
+        QVERIFY(samples.ok());
+        const CounterReading classic = readCounters(samples.value(), 0, QStringLiteral("classic"));
+        QCOMPARE(classic.requests, 900.0);
+        QCOMPARE(classic.errors, 0.0);
+        const CounterReading personalized = readCounters(samples.value(), 0, QStringLiteral("personalized"));
+        QCOMPARE(personalized.requests, 100.0);
+        QCOMPARE(personalized.errors, 30.0);
+        QCOMPARE(readCounters(samples.value(), 0).requests, 1000.0);
+        QCOMPARE(readCounters(samples.value(), 0, QStringLiteral("dark-mode")).requests, 0.0);
+    }
+
     void window_withNoRequests_hasNoTraffic()
     {
         SlidingWindow window;

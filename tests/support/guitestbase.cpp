@@ -11,6 +11,7 @@
 
 #include <QAbstractItemView>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -44,6 +45,13 @@ QString labelIn(QWidget *window, const char *label, const char *inside)
     auto *parent = window->findChild<QWidget *>(QString::fromLatin1(inside));
     auto *found = parent ? parent->findChild<QLabel *>(QString::fromLatin1(label)) : nullptr;
     return found ? found->text() : QStringLiteral("<no %1 in %2>").arg(QLatin1String(label), QLatin1String(inside));
+}
+
+double shownErrorPercent(const QString &metricsText)
+{
+    static const QRegularExpression errors(QStringLiteral("errors ([0-9.]+) %"));
+    const QRegularExpressionMatch match = errors.match(metricsText);
+    return match.hasMatch() ? match.captured(1).toDouble() : -1.0;
 }
 
 void saveScreenshot(QWidget *widget, const QString &name)

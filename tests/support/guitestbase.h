@@ -45,6 +45,8 @@ void confirmMove(QWidget *window);
 QStringList listedIn(QWidget *window);
 // The text of label `label` inside widget `inside` of `window`, or "<no LABEL in INSIDE>".
 QString labelIn(QWidget *window, const char *label, const char *inside);
+// The error percentage an environment panel's metrics line shows, or -1 before it has traffic.
+double shownErrorPercent(const QString &metricsText);
 
 // The one GUI fixture: every test function gets a fresh in-process demo cluster, an engine on its
 // own network thread and a MainWindow shown offscreen (KeePassXC's GuiTestBase), so each function
