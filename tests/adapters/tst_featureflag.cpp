@@ -158,12 +158,15 @@ private Q_SLOTS:
         QCOMPARE(r.green.metricsPath, path);
         QCOMPARE(r.green.metricsVariant, QStringLiteral("personalized"));
 
-        view.services.push_back(
+        // A view indexes its objects once: the next moment of the cluster is a new view.
+        Adapters::ClusterView withColorService;
+        withColorService.services = view.services;
+        withColorService.services.push_back(
             {{"metadata",
               {{"name", "recommendations-green"},
                {"namespace", "demo"},
                {"labels", {{"curtain.dev/release", "recommendations"}, {"curtain.dev/color", "green"}}}}}});
-        r = Adapters::FeatureFlagAdapter().read(featureFlag(), view);
+        r = Adapters::FeatureFlagAdapter().read(featureFlag(), withColorService);
         QCOMPARE(r.green.metricsPath,
                  QStringLiteral("/api/v1/namespaces/demo/services/recommendations-green/proxy/metrics"));
         QVERIFY(r.green.metricsVariant.isEmpty());
