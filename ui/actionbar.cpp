@@ -97,6 +97,14 @@ void ActionBar::setRelease(const Core::ReleaseSnapshot &release)
         showScale();
         return;
     }
+    if (release.routeKind == Core::RouteKind::FlaggerCanary) {
+        apply(m_promote, m_capabilities.promote,
+              tr("Open the loadtester gate Flagger waits at, and close it again once Flagger has passed it"));
+        apply(m_flip, m_capabilities.flip, QString());
+        apply(m_rollback, m_capabilities.rollback, tr("Fail the canary now: %1").arg(m_capabilities.rollback.reason));
+        showScale();
+        return;
+    }
     apply(m_promote, m_capabilities.promote,
           tr("Make %1 (%2) stable with 100 % of traffic")
               .arg(Core::colorName(release.candidate()), release.environment(release.candidate()).version));

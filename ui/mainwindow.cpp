@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "canarypanel.h"
 #include "planpanel.h"
 #include "rolloutpanel.h"
 
@@ -108,6 +109,7 @@ MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDesc
     m_latency->setObjectName(QStringLiteral("latencyChart"));
     m_plan = new PlanPanel(this);
     m_rollout = new RolloutPanel(this);
+    m_canary = new CanaryPanel(this);
     m_database = new DatabasePanel(this);
     m_idle = new IdleWindowRow(this);
     m_actions = new ActionBar(this); // after the plan: Tab walks the screen top to bottom
@@ -134,6 +136,7 @@ MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDesc
     detailLayout->addLayout(charts, 1);
     detailLayout->addWidget(m_plan);
     detailLayout->addWidget(m_rollout);
+    detailLayout->addWidget(m_canary);
     auto *scroll = new QScrollArea(this);
     scroll->setObjectName(QStringLiteral("detailScroll"));
     scroll->setWidget(detail);
@@ -267,6 +270,11 @@ MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDesc
             Core::ActionRequest request{kind, release->key().toString(), 0, release->routeResourceVersion};
             request.revision = revision;
             confirmThenRun(request);
+        }
+    });
+    connect(m_canary, &CanaryPanel::actionRequested, this, [this](Core::ActionKind kind) {
+        if (const Core::ReleaseSnapshot *release = current()) {
+            confirmThenRun({kind, release->key().toString(), 0, release->routeResourceVersion});
         }
     });
     connect(m_plan, &PlanPanel::startRequested, this, [this](const Core::Plan &plan) {
@@ -505,12 +513,15 @@ void MainWindow::showSelected()
     if (!release) {
         m_heading->setText(tr("No release selected"));
         m_subheading->setText(tr("Releases appear here when a route (Service, HTTPRoute, VirtualService, TrafficSplit, "
-                                 "canary Ingress or Argo Rollout) carries the label curtain.dev/release."));
+                                 "canary Ingress, FeatureFlag) carries the label curtain.dev/release, and for every "
+                                 "Argo Rollout and Flagger "
+                                 "Canary."));
         m_blue->clear();
         m_green->clear();
         m_actions->clear();
         m_plan->setRelease(nullptr, false);
         m_rollout->setRelease(nullptr);
+        m_canary->setRelease(nullptr);
         m_database->setRelease(nullptr);
         m_idle->setRelease(nullptr);
         return;
@@ -539,11 +550,14 @@ void MainWindow::showSelected()
     m_actions->setFlipWaiting(
         m_flipWaiting.contains(release->key()) ? std::optional(m_flipWaiting.value(release->key())) : std::nullopt);
     m_idle->setRelease(release);
-    // An Argo Rollout walks its own steps: step control instead of a plan.
-    const bool rollout = release->routeKind == Core::RouteKind::ArgoRollout;
+    // An Argo Rollout and a Flagger canary walk their own steps: their controls instead of a plan.
+    const bool rollout =
+        release->routeKind == Core::RouteKind::ArgoRollout || release->routeKind == Core::RouteKind::FlaggerCanary;
     m_plan->setRelease(rollout ? nullptr : release, m_drivenHere.contains(release->key()));
     m_rollout->setRelease(release);
     m_rollout->setBusy(m_inFlight > 0);
+    m_canary->setRelease(release);
+    m_canary->setBusy(m_inFlight > 0);
     m_database->setRelease(release);
     if (std::exchange(m_historyShownFor, release->key()) != release->key()) {
         loadHistory(); // the chart marks, and the History window if it is open, follow the selection

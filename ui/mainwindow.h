@@ -44,6 +44,7 @@ class MetricChart;
 class DatabasePanel;
 class IdleWindowRow;
 class PlanPanel;
+class CanaryPanel;
 class RolloutPanel;
 class WeightSlider;
 
@@ -156,6 +157,7 @@ private:
     ActionBar *m_actions;
     PlanPanel *m_plan;
     RolloutPanel *m_rollout;
+    CanaryPanel *m_canary;
     DatabasePanel *m_database;
     IdleWindowRow *m_idle;
     QHash<Core::ReleaseKey, std::pair<int, int>> m_flipWaiting; // flips waiting here: ready, needed

@@ -5,6 +5,7 @@
 #include "mainwindow.h"
 
 #include "actionbar.h"
+#include "canarypanel.h"
 #include "confirmmovedialog.h"
 #include "failurebanner.h"
 #include "models/releaselistmodel.h"
@@ -81,6 +82,7 @@ void MainWindow::run(Core::ActionRequest request)
     ++m_inFlight;
     m_actions->setBusy(true);
     m_rollout->setBusy(true);
+    m_canary->setBusy(true);
     m_lastAction->setText(
         tr("%1 %2…").arg(Core::actionName(request.kind), shownName(Core::ReleaseKey::fromString(request.release))));
     Core::onFinished(
@@ -88,6 +90,7 @@ void MainWindow::run(Core::ActionRequest request)
             --m_inFlight;
             m_actions->setBusy(m_inFlight > 0);
             m_rollout->setBusy(m_inFlight > 0);
+            m_canary->setBusy(m_inFlight > 0);
             const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
             const Core::ReleaseKey release = Core::ReleaseKey::fromString(request.release);
             loadHistory(); // the action's own record: a mark on the charts, a row in History

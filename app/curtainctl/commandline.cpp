@@ -61,6 +61,14 @@ Argo Rollouts (the same requests as kubectl argo rollouts; the controller moves 
       --prometheus-token-file FILE        bearer token for a Prometheus metrics source
       --prometheus-basic-auth-file FILE   "user:password" for a Prometheus metrics source
 
+Flagger canaries (Flagger moves the traffic; Curtain opens its gates as the loadtester's API does):
+  promote RELEASE          open the flagger-loadtester gate the canary waits at (confirm-rollout,
+                           confirm-traffic-increase, confirm-promotion), and close it again once
+                           Flagger has passed it: gates live in the loadtester's memory
+  rollback RELEASE         fail the analysis now: the Canary's rollback gate, else status.failedChecks
+                           raised to the threshold; Flagger routes everything to the primary
+  suspend RELEASE          freeze the canary where it is (spec.suspend); resume RELEASE ends it
+
   inspect FILE...          an Argo Rollout's status from saved objects (the Rollout with its
                            ReplicaSets and AnalysisRuns, YAML or JSON), as kubectl argo rollouts
                            get shows it; no cluster needed
@@ -465,7 +473,7 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
     } else {
         *error = QStringLiteral(
                      "unknown command \"%1\"; commands: contexts, releases, status, history, set-weight, promote, "
-                     "flip, rollback, run, inspect, abort, retry, pause, resume, restart, undo, set-image, "
+                     "flip, rollback, run, inspect, abort, retry, pause, suspend, resume, restart, undo, set-image, "
                      "scale, migration")
                      .arg(Core::shown(command));
         return std::nullopt;

@@ -1,5 +1,6 @@
 #include "output.h"
 
+#include "canaryoutput.h"
 #include "core/capacity.h"
 #include "core/displaytext.h"
 #include "core/rolloutcontrol.h"
@@ -76,6 +77,11 @@ json snapshotJson(const Core::ReleaseSnapshot &r)
               std::pair{"undo", &r.capabilities.undo}}) {
             j["actions"][name] = capabilityJson(*capability);
         }
+    }
+    if (r.canary) {
+        j["canary"] = canaryJson(*r.canary);
+        j["actions"]["suspend"] = capabilityJson(r.capabilities.pause);
+        j["actions"]["resume"] = capabilityJson(r.capabilities.resume);
     }
     if (!r.problem.isEmpty()) {
         j["problem"] = s(r.problem);
@@ -250,6 +256,11 @@ QString releaseStatusText(const Core::ReleaseSnapshot &r)
                    .arg(r.capabilities.rollback.enabled ? r.capabilities.rollback.reason
                                                         : QStringLiteral("abort, then undo to the stable revision"),
                         Core::gitOpsNote());
+    }
+    if (r.canary) {
+        out += line(QStringLiteral("suspend"), r.capabilities.pause);
+        out += line(QStringLiteral("resume"), r.capabilities.resume);
+        out += QStringLiteral("\nFlagger canary:\n") + canaryText(*r.canary);
     }
     return out;
 }

@@ -23,6 +23,7 @@ const ClusterView::Index &ClusterView::index() const
         return m_index;
     }
     for (const Kube::Json &d : deployments) {
+        m_index.deploymentsByName.insert(key(Kube::objectNamespace(d), Kube::objectName(d)), &d);
         const QString release = Kube::label(d, Conventions::releaseLabel);
         if (!release.isEmpty()) {
             m_index.deployments.insert(key(Kube::objectNamespace(d), release, Kube::label(d, Conventions::colorLabel)),
@@ -50,6 +51,11 @@ const Kube::Json *ClusterView::deploymentFor(const QString &ns, const QString &r
 const Kube::Json *ClusterView::colorServiceFor(const QString &ns, const QString &release, const QString &color) const
 {
     return index().colorServices.value(key(ns, release, color));
+}
+
+const Kube::Json *ClusterView::deployment(const QString &ns, const QString &name) const
+{
+    return index().deploymentsByName.value(key(ns, name));
 }
 
 const Kube::Json *ClusterView::service(const QString &ns, const QString &name) const

@@ -26,6 +26,7 @@ struct ClusterView
         replicaSets = other.replicaSets;
         analysisRuns = other.analysisRuns;
         featureFlags = other.featureFlags;
+        canaries = other.canaries;
         m_index = {};
         return *this;
     }
@@ -40,18 +41,21 @@ struct ClusterView
     Kube::ObjectList replicaSets;  // the ReplicaSets those Rollouts own
     Kube::ObjectList analysisRuns; // and their AnalysisRuns
     Kube::ObjectList featureFlags; // core.openfeature.dev FeatureFlags labelled curtain.dev/release
+    Kube::ObjectList canaries;     // every flagger.app Canary
 
     // "namespace/release/color" → the color's Deployment or Service.
     const Kube::Json *deploymentFor(const QString &ns, const QString &release, const QString &color) const;
     const Kube::Json *colorServiceFor(const QString &ns, const QString &release, const QString &color) const;
-    // "namespace/name" → the Service of that name.
+    // "namespace/name" → the Service or Deployment of that name (a watched one: labelled with a release).
     const Kube::Json *service(const QString &ns, const QString &name) const;
+    const Kube::Json *deployment(const QString &ns, const QString &name) const;
 
 private:
     struct Index
     {
         bool built = false;
         QHash<QString, const Kube::Json *> deployments;
+        QHash<QString, const Kube::Json *> deploymentsByName;
         QHash<QString, const Kube::Json *> colorServices;
         QHash<QString, const Kube::Json *> services;
     };

@@ -107,24 +107,33 @@ std::pair<QString, bool> rolloutStatus(const Json &deployment)
     return rolloutStatus(Reader(deployment));
 }
 
+Core::Environment environmentOf(const Json &deployment, Core::Color color, QString *problem)
+{
+    Core::Environment env;
+    env.color = color;
+    const Reader reader(deployment);
+    env.present = true;
+    env.deployment = Kube::objectName(deployment);
+    env.version = versionOf(reader);
+    env.desiredReplicas = int(reader.field("spec").field("replicas").integer(1, 0, INT_MAX));
+    env.readyReplicas = int(reader.field("status").field("readyReplicas").integer(0, 0, INT_MAX));
+    std::tie(env.rolloutMessage, env.rolloutComplete) = rolloutStatus(reader);
+    env.schemaVersion = schemaVersionOf(reader);
+    std::tie(env.podCpuRequest, env.podMemoryRequest) = podRequestsOf(reader);
+    if (!reader.ok() && problem && problem->isEmpty()) {
+        *problem = QStringLiteral("Deployment %1/%2: %3")
+                       .arg(Kube::objectNamespace(deployment), env.deployment, reader.problem());
+    }
+    return env;
+}
+
 Core::Environment readEnvironment(const ClusterView &view, const QString &namespaceName, const QString &release,
                                   Core::Color color, QString *problem)
 {
     Core::Environment env;
     env.color = color;
     if (const Json *deployment = view.deploymentFor(namespaceName, release, Core::colorName(color))) {
-        const Reader reader(*deployment);
-        env.present = true;
-        env.deployment = Kube::objectName(*deployment);
-        env.version = versionOf(reader);
-        env.desiredReplicas = int(reader.field("spec").field("replicas").integer(1, 0, INT_MAX));
-        env.readyReplicas = int(reader.field("status").field("readyReplicas").integer(0, 0, INT_MAX));
-        std::tie(env.rolloutMessage, env.rolloutComplete) = rolloutStatus(reader);
-        env.schemaVersion = schemaVersionOf(reader);
-        std::tie(env.podCpuRequest, env.podMemoryRequest) = podRequestsOf(reader);
-        if (!reader.ok() && problem && problem->isEmpty()) {
-            *problem = QStringLiteral("Deployment %1/%2: %3").arg(namespaceName, env.deployment, reader.problem());
-        }
+        env = environmentOf(*deployment, color, problem);
     }
     if (const Json *service = view.colorServiceFor(namespaceName, release, Core::colorName(color))) {
         env.metricsPath = metricsPathOf(*service);

@@ -11,6 +11,9 @@ namespace Curtain::Adapters {
 Core::Environment readEnvironment(const ClusterView &view, const QString &namespaceName, const QString &release,
                                   Core::Color color, QString *problem = nullptr);
 
+// One Deployment as a color's environment (no metrics path: the route kind decides where they are).
+Core::Environment environmentOf(const Kube::Json &deployment, Core::Color color, QString *problem = nullptr);
+
 // Where a Service's Prometheus exposition is read: its service-proxy path, with the path from its
 // prometheus.io/path annotation (default /metrics).
 QString metricsPathOf(const Kube::Json &service);

@@ -6,6 +6,7 @@
 #include "adapters/conventions.h"
 #include "adapters/environmentreader.h"
 #include "adapters/featureflagadapter.h"
+#include "adapters/flagger/canaryadapter.h"
 #include "adapters/httprouteadapter.h"
 #include "adapters/nginxcanaryadapter.h"
 #include "adapters/serviceselectoradapter.h"
@@ -27,6 +28,7 @@ const std::vector<std::unique_ptr<RouteAdapter>> &allAdapters()
         list.push_back(std::make_unique<NginxCanaryAdapter>());
         list.push_back(std::make_unique<RolloutAdapter>());
         list.push_back(std::make_unique<FeatureFlagAdapter>());
+        list.push_back(std::make_unique<CanaryAdapter>());
         return list;
     }();
     return adapters;

@@ -1,7 +1,7 @@
 #include "core/action.h"
 
+#include "core/canarycontrol.h"
 #include "core/capacity.h"
-
 #include "core/rolloutcontrol.h"
 #include "core/schemagate.h"
 
@@ -40,6 +40,9 @@ QString actionName(ActionKind kind)
 
 std::optional<ActionKind> parseActionName(const QString &name)
 {
+    if (name == QLatin1String("suspend")) {
+        return ActionKind::Pause; // Flagger's word for it (spec.suspend)
+    }
     for (ActionKind kind : {ActionKind::SetWeight, ActionKind::Promote, ActionKind::Flip, ActionKind::Rollback,
                             ActionKind::PromoteFull, ActionKind::Abort, ActionKind::Retry, ActionKind::Pause,
                             ActionKind::Resume, ActionKind::Restart, ActionKind::Undo, ActionKind::SetImage}) {
@@ -149,6 +152,12 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
                                         "controller's own actions instead")
                              .arg(release.name));
     }
+    if (release.routeKind == RouteKind::FlaggerCanary) {
+        return makeError(ErrorKind::Refused,
+                         QStringLiteral("%1 is a Flagger canary: Flagger moves the traffic, Curtain opens its gates "
+                                        "instead")
+                             .arg(release.name));
+    }
     if (isControllerAction(request.kind)) {
         return makeError(ErrorKind::Refused,
                          QStringLiteral("%1 is an Argo Rollouts action, and %2 is routed by a %3; use set-weight, "
@@ -247,6 +256,9 @@ Capabilities computeCapabilities(const ReleaseSnapshot &release)
 {
     if (release.routeKind == RouteKind::ArgoRollout) {
         return rolloutCapabilities(release);
+    }
+    if (release.routeKind == RouteKind::FlaggerCanary) {
+        return canaryCapabilities(release);
     }
     Capabilities caps;
     const Capability argoOnly{false, QStringLiteral("Argo Rollouts only")};

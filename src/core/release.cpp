@@ -41,6 +41,8 @@ QString routeKindName(RouteKind kind)
         return QStringLiteral("HAProxy map");
     case RouteKind::FeatureFlag:
         return QStringLiteral("feature flag");
+    case RouteKind::FlaggerCanary:
+        return QStringLiteral("Flagger canary");
     }
     return {};
 }
@@ -60,6 +62,8 @@ QString routeObjectKind(RouteKind kind)
         return QStringLiteral("map");
     case RouteKind::FeatureFlag:
         return QStringLiteral("FeatureFlag");
+    case RouteKind::FlaggerCanary:
+        return QStringLiteral("Canary");
     case RouteKind::HttpRoute:
     case RouteKind::VirtualService:
     case RouteKind::TrafficSplit:

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/canary.h"
 #include "core/databasestate.h"
 #include "core/plan.h"
 #include "core/rollout.h"
@@ -34,6 +35,7 @@ enum class RouteKind {
     HAProxyServers,  // an HAProxy backend's blue-* and green-* servers: their weights (runtime API)
     HAProxyMap,      // an HAProxy map entry switching between a blue and a green backend
     FeatureFlag,     // an OpenFeature flagd flag: the weights of its `fractional` split between two variants
+    FlaggerCanary,   // a Flagger Canary: Flagger owns the weights; Curtain opens its gates
 };
 
 QString routeKindName(RouteKind kind);
@@ -154,6 +156,7 @@ struct ReleaseSnapshot
     std::optional<PlanProgress> planProgress;          // where a plan is, as its driver last wrote it on the route
     QString planDriver;                                // who drives a running plan; empty when none runs
     std::optional<RolloutStatus> rollout;              // Argo Rollouts only: the status as its kubectl plugin shows it
+    std::optional<CanaryStatus> canary;                // Flagger canaries only: the status as Flagger writes it
     QString database;                                  // curtain.dev/database on the route: the schema gate's database
     QString databaseSchema = QStringLiteral("public"); // curtain.dev/database-schema: its tables' schema
     std::optional<DatabaseState> databaseState;        // the engine's last reading of it
@@ -167,6 +170,9 @@ struct ReleaseSnapshot
     {
         if (rollout) {
             return rollout->strategy == QLatin1String("BlueGreen") ? Strategy::BlueGreen : Strategy::Canary;
+        }
+        if (canary) {
+            return canary->blueGreen() ? Strategy::BlueGreen : Strategy::Canary;
         }
         return routeKind == RouteKind::ServiceSelector || routeKind == RouteKind::HAProxyMap ? Strategy::BlueGreen
                                                                                              : Strategy::Canary;

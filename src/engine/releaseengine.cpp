@@ -1,6 +1,7 @@
 #include "engine/releaseengine.h"
 
 #include "engine/auditor.h"
+#include "engine/canarydriver.h"
 #include "engine/clustercache.h"
 #include "engine/databasemonitor.h"
 #include "engine/permissions.h"
@@ -14,6 +15,7 @@
 
 #include "adapters/clusterview.h"
 #include "adapters/conventions.h"
+#include "adapters/flagger/canaryadapter.h"
 #include "adapters/routeadapter.h"
 #include "kube/kubeclient.h"
 #include "metrics/scrapesource.h"
@@ -390,6 +392,9 @@ void ReleaseEngine::performNow(const Core::ActionRequest &request, const Release
     if (before.routeKind == Core::RouteKind::ArgoRollout) {
         return performOnRollout(request, before, finish);
     }
+    if (before.routeKind == Core::RouteKind::FlaggerCanary) {
+        return performOnCanary(request, before, finish);
+    }
     auto *action = new RouteAction(m_client, m_cache, m_permissions, request, before, this);
     connect(action, &RouteAction::finished, this, finish);
     action->start();
@@ -438,6 +443,24 @@ void ReleaseEngine::performOnRollout(const Core::ActionRequest &request, const R
     driver->observe = [this](const QString &path, const Json &object) { m_cache->offer(path, object); };
     driver->currentView = [this] { return m_cache->view(); };
     connect(driver, &RolloutDriver::finished, this, [driver, finish](const Result<ActionOutcome> &outcome) {
+        driver->deleteLater();
+        finish(outcome);
+    });
+    driver->start();
+}
+
+void ReleaseEngine::performOnCanary(const Core::ActionRequest &request, const ReleaseSnapshot &before,
+                                    const std::function<void(const Result<ActionOutcome> &)> &finish)
+{
+    auto *driver = new CanaryDriver(m_client, before, request, this);
+    // As for Rollouts: every copy goes into the cache, and Flagger's reaction is read from there.
+    driver->observe = [this](const QString &path, const Json &object) { m_cache->offer(path, object); };
+    driver->readRelease = [this](const Json &canary) {
+        ReleaseSnapshot read = Adapters::CanaryAdapter().read(canary, m_cache->view());
+        read.capabilities = Core::computeCapabilities(read);
+        return read;
+    };
+    connect(driver, &CanaryDriver::finished, this, [driver, finish](const Result<ActionOutcome> &outcome) {
         driver->deleteLater();
         finish(outcome);
     });

@@ -154,6 +154,8 @@ private:
                     const std::function<void(const Core::Result<Core::ActionOutcome> &)> &finish);
     void performOnRollout(const Core::ActionRequest &request, const Core::ReleaseSnapshot &before,
                           const std::function<void(const Core::Result<Core::ActionOutcome> &)> &finish);
+    void performOnCanary(const Core::ActionRequest &request, const Core::ReleaseSnapshot &before,
+                         const std::function<void(const Core::Result<Core::ActionOutcome> &)> &finish);
     void applyFreshness(Core::ReleaseSnapshot &release) const;
     QString runnerKey(const QString &release) const;
     void recordPlanProgress(

@@ -326,6 +326,25 @@ QFuture<Result<Json>> KubeClient::create(const QString &collectionPath, const QB
     return send(r).then([what](const Result<HttpResponse> &reply) { return parseJsonReply(reply, what); });
 }
 
+QFuture<Result<HttpResponse>> KubeClient::postRaw(const QString &path, const QByteArray &body)
+{
+    Net::HttpRequest r = request("POST", path);
+    r.timeoutMs = requestTimeout(writeTimeoutMs);
+    r.headers[0].second = QByteArrayLiteral("text/plain, */*");
+    r.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    r.body = body;
+    const QString what = QStringLiteral("POST %1").arg(path);
+    return send(r).then([what](const Result<HttpResponse> &reply) -> Result<HttpResponse> {
+        if (!reply.ok()) {
+            return reply.error();
+        }
+        if (reply.value().status / 100 != 2) {
+            return apiError(reply.value().status, reply.value().body, what);
+        }
+        return reply.value();
+    });
+}
+
 Net::StreamId KubeClient::streamText(const QString &path, const QList<QPair<QString, QString>> &query,
                                      std::function<void(const QByteArray &)> onText,
                                      std::function<void(const Core::Result<Core::Done> &)> onClosed)

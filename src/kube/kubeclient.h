@@ -63,6 +63,9 @@ public:
                                            int pageSize = 500);
     QFuture<Core::Result<Json>> patch(const QString &path, PatchType type, const QByteArray &body);
     QFuture<Core::Result<Json>> create(const QString &collectionPath, const QByteArray &body);
+    // A POST whose answer is not an object (a service proxy's, e.g. a loadtester's 202 "Accepted"):
+    // the response of a 2xx, else the error as for any other request.
+    QFuture<Core::Result<Net::HttpResponse>> postRaw(const QString &path, const QByteArray &body);
     // PUT: replaces the whole object; its metadata.resourceVersion makes a stale copy a 409.
     QFuture<Core::Result<Json>> replace(const QString &path, const QByteArray &body);
     Net::StreamId watch(const QString &collectionPath, const QString &labelSelector, const QString &resourceVersion,

@@ -65,6 +65,13 @@ Adapters::ClusterView validView()
         view.deployments.push_back(deployment(release, "blue"));
         view.deployments.push_back(deployment(release, "green"));
     }
+    // A Flagger canary's: its target and the primary Flagger made of it, found by name.
+    for (const char *name : {"podinfo", "podinfo-primary"}) {
+        Json d = deployment("podinfo", "blue");
+        d["metadata"]["name"] = name;
+        d["metadata"]["labels"].erase("curtain.dev/color");
+        view.deployments.push_back(d);
+    }
     view.services.push_back({{"metadata", metadata("web", "web", {{"curtain.dev/previous-color", "blue"}})},
                              {"spec", {{"selector", {{"app", "web"}, {"curtain.dev/color", "green"}}}}}});
     view.httpRoutes.push_back(
@@ -125,6 +132,26 @@ Adapters::ClusterView validView()
                  {"variants", {{"blue", "classic"}, {"green", "personalized"}}},
                  {"defaultVariant", "blue"},
                  {"targeting", {{"fractional", {{{"var", "userId"}}, {"blue", 85}, {"green", 15}}}}}}}}}}}}}});
+    view.canaries.push_back(
+        {{"metadata", metadata("podinfo", "podinfo")},
+         {"spec",
+          {{"targetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "podinfo"}}},
+           {"suspend", false},
+           {"analysis",
+            {{"interval", "15s"},
+             {"threshold", 5},
+             {"stepWeight", 10},
+             {"maxWeight", 50},
+             {"webhooks",
+              {{{"name", "promotion"},
+                {"type", "confirm-promotion"},
+                {"url", "http://flagger-loadtester.shop/gate/check"}}}}}}}},
+         {"status",
+          {{"phase", "WaitingPromotion"},
+           {"canaryWeight", 50},
+           {"failedChecks", 0},
+           {"iterations", 0},
+           {"conditions", {{{"type", "Promoted"}, {"status", "Unknown"}, {"message", "Waiting for approval."}}}}}}});
     return view;
 }
 
@@ -147,6 +174,7 @@ const std::vector<Kind> &kinds()
         {"search", "Ingress", &Adapters::ClusterView::ingresses, {}},
         {"payments", "Rollout", &Adapters::ClusterView::rollouts, {}},
         {"recommendations", "FeatureFlag", &Adapters::ClusterView::featureFlags, {}},
+        {"podinfo", "Canary", &Adapters::ClusterView::canaries, {}},
     };
     return all;
 }

@@ -1,10 +1,11 @@
 // Objects as the informers hand them to release discovery: a JSON array of objects, or a `*List`,
-// sorted into a ClusterView by kind (every route kind, OpenFeature FeatureFlags, Deployments, Argo Rollouts with their
-// ReplicaSets and AnalysisRuns). Discovery, every adapter's write of every action, and Argo's status
-// derivation and action plans must answer anything with a value or an error, never a crash.
+// sorted into a ClusterView by kind (every route kind, OpenFeature FeatureFlags, Flagger Canaries, Deployments, Argo
+// Rollouts with their ReplicaSets and AnalysisRuns). Discovery, every adapter's write of every action, and Argo's
+// status derivation and action plans must answer anything with a value or an error, never a crash.
 
 #include "adapters/argo/rolloutactions.h"
 #include "adapters/argo/rolloutstatus.h"
+#include "adapters/flagger/canaryactions.h"
 #include "adapters/routeadapter.h"
 #include "core/action.h"
 #include "core/rolloutcontrol.h"
@@ -32,6 +33,7 @@ Kube::ObjectList *collectionFor(Adapters::ClusterView &view, const std::string &
         {"ReplicaSet", &Adapters::ClusterView::replicaSets},
         {"AnalysisRun", &Adapters::ClusterView::analysisRuns},
         {"FeatureFlag", &Adapters::ClusterView::featureFlags},
+        {"Canary", &Adapters::ClusterView::canaries},
     };
     const auto it = collections.find(kind);
     return it == collections.end() ? nullptr : &(view.*(it->second));
@@ -109,6 +111,21 @@ void planEveryArgoAction(const Json &rollout, const Adapters::ClusterView &view,
     (void)Adapters::Argo::planRolloutAction(rollout, view.replicaSets, undo, rollback, now);
 }
 
+// What the console and curtainctl send for a Flagger Canary: gates and conditional patches.
+void planEveryCanaryAction(Core::ReleaseSnapshot snapshot)
+{
+    snapshot.capabilities = Core::computeCapabilities(snapshot);
+    using Core::ActionKind;
+    for (ActionKind kind : {ActionKind::Promote, ActionKind::Rollback, ActionKind::Pause, ActionKind::Resume,
+                            ActionKind::SetWeight, ActionKind::Abort}) {
+        (void)Adapters::Flagger::planCanaryAction(snapshot, request(kind, snapshot.name));
+    }
+    if (snapshot.canary) {
+        (void)snapshot.canary->summary();
+        (void)snapshot.canary->intervalMs();
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
@@ -124,6 +141,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             writeEveryAction(*adapter, *route, view);
             if (adapter->kind() == Core::RouteKind::ArgoRollout) {
                 planEveryArgoAction(*route, view, adapter->read(*route, view));
+            }
+            if (adapter->kind() == Core::RouteKind::FlaggerCanary) {
+                planEveryCanaryAction(adapter->read(*route, view));
             }
         }
     }

@@ -1,0 +1,182 @@
+#include "engine/canarydriver.h"
+
+#include "adapters/clusterview.h"
+#include "adapters/flagger/canaryadapter.h"
+#include "adapters/flagger/canarystatus.h"
+#include "core/canarycontrol.h"
+#include "core/clock.h"
+#include "core/futures.h"
+#include "kube/kubeclient.h"
+
+#include <algorithm>
+
+namespace Curtain::Engine {
+
+using Adapters::Flagger::CanaryWrite;
+using Core::ActionKind;
+using Core::Result;
+using Kube::Json;
+
+CanaryDriver::CanaryDriver(Kube::KubeClient *client, Core::ReleaseSnapshot before, Core::ActionRequest request,
+                           QObject *parent, Core::Clock *clock)
+    : QObject(parent), m_client(client), m_before(std::move(before)), m_request(std::move(request)),
+      m_clock(clock ? clock : Core::Clock::system())
+{}
+
+qint64 CanaryDriver::reactionWaitMs() const
+{
+    const qint64 interval = m_before.canary ? m_before.canary->intervalMs() : 60'000;
+    return std::min<qint64>(2 * interval + 15'000, 10 * 60'000);
+}
+
+void CanaryDriver::start()
+{
+    const auto plan = Adapters::Flagger::planCanaryAction(m_before, m_request);
+    if (!plan.ok()) {
+        return finish(plan.error());
+    }
+    m_plan = plan.value();
+    sendNext();
+}
+
+QString CanaryDriver::done() const
+{
+    return m_sent.isEmpty() ? QStringLiteral("nothing was changed")
+                            : QStringLiteral("already done: %1").arg(m_sent.join(QStringLiteral(", ")));
+}
+
+void CanaryDriver::sendNext()
+{
+    if (m_next >= m_plan.writes.size()) {
+        m_waitStartedMs = m_clock->nowMs();
+        return awaitFlagger();
+    }
+    const CanaryWrite write = m_plan.writes[m_next];
+    auto failed = [this, write](const Core::Error &error) {
+        Core::Error reported = error;
+        reported.message = QStringLiteral("%1 on %2 failed: %3 (%4)")
+                               .arg(Core::actionName(m_request.kind), m_before.name, error.message, done());
+        if (write.gate && error.httpStatus == 404) {
+            reported.message += QStringLiteral("; is the flagger-loadtester Service the Canary's webhook names "
+                                               "running?");
+        }
+        finish(reported);
+    };
+    if (write.gate) {
+        Core::onFinished(m_client->postRaw(write.path, write.body), this,
+                         [this, write, failed](const Result<Net::HttpResponse> &reply) {
+                             if (!reply.ok()) {
+                                 return failed(reply.error());
+                             }
+                             m_sent << write.description;
+                             ++m_next;
+                             sendNext();
+                         });
+        return;
+    }
+    Core::onFinished(m_client->patch(write.path, Kube::PatchType::Merge, write.body), this,
+                     [this, write, failed](const Result<Json> &written) {
+                         if (!written.ok()) {
+                             return failed(written.error());
+                         }
+                         seen(written.value());
+                         m_sent << write.description;
+                         ++m_next;
+                         sendNext();
+                     });
+}
+
+bool CanaryDriver::reacted(const Core::CanaryStatus &now) const
+{
+    const Core::CanaryStatus &was = *m_before.canary;
+    switch (m_request.kind) {
+    case ActionKind::Promote:
+        if (was.phase == QLatin1String("Progressing")) { // through confirm-traffic-increase: a step up
+            return now.canaryWeight > was.canaryWeight || now.phase != was.phase;
+        }
+        if (was.phase == QLatin1String("WaitingPromotion")) {
+            return now.phase == QLatin1String("Promoting") || now.phase == QLatin1String("Finalising") ||
+                   now.phase == QLatin1String("Succeeded");
+        }
+        return now.phase != was.phase;
+    case ActionKind::Rollback:
+        return now.phase == QLatin1String("Failed");
+    case ActionKind::Pause:
+        return now.suspended;
+    case ActionKind::Resume:
+        return !now.suspended;
+    default:
+        return true;
+    }
+}
+
+void CanaryDriver::awaitFlagger()
+{
+    const QString path = Adapters::Flagger::canaryPath(m_before.namespaceName, m_before.routeName);
+    Core::onFinished(m_client->get(path), this, [this](const Result<Json> &fresh) {
+        if (fresh.ok()) {
+            seen(fresh.value());
+        }
+        Core::ReleaseSnapshot after = m_before;
+        if (fresh.ok()) {
+            after = readRelease ? readRelease(fresh.value())
+                                : Adapters::CanaryAdapter().read(fresh.value(), Adapters::ClusterView());
+        }
+        const bool done = after.canary && reacted(*after.canary);
+        if (!done && m_clock->nowMs() - m_waitStartedMs < reactionWaitMs()) {
+            return m_clock->callAfter(pollMs, this, [this] { awaitFlagger(); });
+        }
+        closeGates(after, done);
+    });
+}
+
+void CanaryDriver::closeGates(const Core::ReleaseSnapshot &after, bool reacted)
+{
+    if (!m_plan.closeAfter.isEmpty()) {
+        const CanaryWrite close = m_plan.closeAfter.takeFirst();
+        Core::onFinished(m_client->postRaw(close.path, close.body), this,
+                         [this, close, after, reacted](const Result<Net::HttpResponse> &reply) {
+                             m_sent << (reply.ok() ? close.description
+                                                   : QStringLiteral("could not close the gate (%1): it stays open "
+                                                                    "and would pass the next release; close it with "
+                                                                    "POST %2")
+                                                         .arg(reply.error().message, close.path));
+                             closeGates(after, reacted);
+                         });
+        return;
+    }
+    QString summary = QStringLiteral("%1: %2 — %3")
+                          .arg(m_before.name, Core::actionName(m_request.kind), m_sent.join(QStringLiteral(", ")));
+    if (after.canary) {
+        summary += QStringLiteral("; now %1").arg(after.canary->summary());
+    }
+    if (!reacted) {
+        summary += QStringLiteral("; Flagger has not acted after %1 s (its interval is %2) — is Flagger running?")
+                       .arg((m_clock->nowMs() - m_waitStartedMs) / 1000)
+                       .arg(m_before.canary->interval.isEmpty() ? QStringLiteral("1m") : m_before.canary->interval);
+    }
+    if (m_request.kind == ActionKind::Promote && after.canary && after.canary->phase == QLatin1String("Succeeded")) {
+        summary += QStringLiteral(". ") + Core::flaggerPromotedNote();
+    }
+    Core::ActionOutcome outcome{m_request, m_before, after, summary};
+    outcome.confirmed = reacted;
+    finish(outcome);
+}
+
+void CanaryDriver::seen(const Json &canary)
+{
+    if (observe) {
+        observe(Adapters::Flagger::canaryPath(Kube::objectNamespace(canary), Kube::objectName(canary)), canary);
+    }
+}
+
+void CanaryDriver::finish(const Result<Core::ActionOutcome> &outcome)
+{
+    if (m_finished) {
+        return;
+    }
+    m_finished = true;
+    Q_EMIT finished(outcome);
+}
+
+} // namespace Curtain::Engine
