@@ -86,6 +86,32 @@ HistoryEntry historyEntryFromRecord(const QJsonObject &record)
     return entry;
 }
 
+// Flagger gives every Event the reason "Synced"; what happened is in the message
+// (pkg/controller/scheduler.go's wording), so the history names it from there.
+QString flaggerAction(const QString &message)
+{
+    static const std::pair<const char *, const char *> meanings[] = {
+        {"New revision detected", "NewRevision"},
+        {"Starting canary analysis", "AnalysisStarted"},
+        {"Advance ", "WeightAdvanced"},
+        {"Halt ", "Halted"},
+        {"Rolling back ", "RollingBack"},
+        {"Canary failed", "Failed"},
+        {"Copying ", "Promoting"},
+        {"Routing all traffic to primary", "Finalising"},
+        {"Promotion completed", "Promoted"},
+        {"Initialization done", "Initialized"},
+        {"Confirm-rollout check", "WaitingForApproval"},
+        {"Pre-rollout check", "PreRolloutCheck"},
+    };
+    for (const auto &[prefix, action] : meanings) {
+        if (message.startsWith(QLatin1String(prefix))) {
+            return QString::fromLatin1(action);
+        }
+    }
+    return QStringLiteral("Synced");
+}
+
 HistoryEntry historyEntryFromEvent(const QJsonObject &event)
 {
     const QJsonObject metadata = objectAt(event, "metadata");
@@ -116,6 +142,9 @@ HistoryEntry historyEntryFromEvent(const QJsonObject &event)
     // Curtain's own Events say what was done in `action`; a controller's say it in `reason`.
     const bool curtains = reporter == QLatin1String("curtain.dev/console");
     entry.action = curtains && !text(event, "action").isEmpty() ? text(event, "action") : text(event, "reason");
+    if (reporter == QLatin1String("flagger") && entry.action == QLatin1String("Synced")) {
+        entry.action = flaggerAction(text(event, v1 ? "note" : "message"));
+    }
     entry.outcome = text(annotations, "curtain.dev/outcome");
     entry.note = text(event, v1 ? "note" : "message");
     entry.via = text(annotations, "curtain.dev/via");

@@ -85,6 +85,34 @@ private Q_SLOTS:
         QVERIFY(entry.warning);
     }
 
+    // Flagger's Events all say "Synced": the history names what happened from the message.
+    void flaggerEvent_isNamedByItsMessage()
+    {
+        const auto flagger = [](const char *message, const char *type) {
+            return Core::historyEntryFromEvent(parsed(QStringLiteral(R"({
+                "metadata": {"name": "podinfo.18a", "namespace": "test"},
+                "involvedObject": {"kind": "Canary", "name": "podinfo"},
+                "reason": "Synced", "message": "%1", "type": "%2",
+                "source": {"component": "flagger"}, "lastTimestamp": "2026-12-03T09:00:00Z"})")
+                                                          .arg(QLatin1String(message), QLatin1String(type))
+                                                          .toUtf8()
+                                                          .constData()));
+        };
+        Core::HistoryEntry entry = flagger("Advance podinfo.test canary weight 20", "Normal");
+        QCOMPARE(entry.action, QStringLiteral("WeightAdvanced"));
+        QCOMPARE(entry.actor, QStringLiteral("flagger"));
+        QCOMPARE(entry.object, QStringLiteral("Canary/podinfo"));
+        QCOMPARE(entry.note, QStringLiteral("Advance podinfo.test canary weight 20"));
+        entry = flagger("Rolling back podinfo.test failed checks threshold reached 5", "Warning");
+        QCOMPARE(entry.action, QStringLiteral("RollingBack"));
+        QVERIFY(entry.warning);
+        QCOMPARE(flagger("Promotion completed! Scaling down podinfo.test", "Normal").action,
+                 QStringLiteral("Promoted"));
+        QCOMPARE(flagger("Halt podinfo.test advancement waiting for approval confirm-promotion", "Normal").action,
+                 QStringLiteral("Halted"));
+        QCOMPARE(flagger("something new in a later Flagger", "Normal").action, QStringLiteral("Synced"));
+    }
+
     void malformedEvent_givesEmptyFields()
     {
         const Core::HistoryEntry entry = Core::historyEntryFromEvent(
