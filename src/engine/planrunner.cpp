@@ -82,6 +82,12 @@ void PlanRunner::start()
                                                    "steps. Use promote, pause, abort and retry instead of a plan.")
                                         .arg(m_release)));
     }
+    if (release->routeKind == Core::RouteKind::FlaggerCanary) {
+        return fail(Core::makeError(Core::ErrorKind::Refused,
+                                    QStringLiteral("%1 is a Flagger canary: Flagger walks its own analysis. Use "
+                                                   "promote, rollback and suspend instead of a plan.")
+                                        .arg(m_release)));
+    }
     if (!Core::isWeighted(release->routeKind)) {
         return fail(Core::makeError(Core::ErrorKind::Refused,
                                     QStringLiteral("%1 is routed by a Service selector, which is all-or-nothing: a "
