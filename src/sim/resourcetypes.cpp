@@ -73,6 +73,8 @@ const std::vector<ResourceType> &resourceTypes()
          {}},
         {"coordination.k8s.io", "v1", "leases", "lease", "Lease", true, true, false, false, {}},
         {"gateway.networking.k8s.io", "v1", "httproutes", "httproute", "HTTPRoute", true, false, true, true, {}},
+        // Flagger's Canary, with the status subresource its CRD declares (and no short name).
+        {"flagger.app", "v1beta1", "canaries", "canary", "Canary", true, false, true, true, {}},
         // The OpenFeature Operator's flag definitions, which flagd reads.
         {"core.openfeature.dev", "v1beta1", "featureflags", "featureflag", "FeatureFlag", true, false, true, true, {}},
     };
@@ -151,6 +153,8 @@ json apiResourceListDocument(const std::string &group, const std::string &versio
             resource["categories"] = {"all"};
         } else if (type.group == "argoproj.io") {
             resource["categories"] = {"all", "argoproj"}; // as Argo's CRDs declare
+        } else if (type.kind == "Canary") {
+            resource["categories"] = {"all"}; // as Flagger's CRD declares
         }
         resources.push_back(resource);
         if (type.kind == "Pod") {

@@ -56,6 +56,41 @@ std::string ports(const json &service)
     return text.empty() ? "<none>" : text;
 }
 
+// Flagger's CRD printer columns (name, type, priority, JSON path), in its order.
+struct PrinterColumn
+{
+    const char *name;
+    const char *type;
+    int priority;
+    const char *path;
+};
+const PrinterColumn canaryColumns[] = {
+    {"Status", "string", 0, "/status/phase"},
+    {"Weight", "string", 0, "/status/canaryWeight"},
+    {"Suspended", "boolean", 1, "/spec/suspend"},
+    {"FailedChecks", "string", 1, "/status/failedChecks"},
+    {"Interval", "string", 1, "/spec/analysis/interval"},
+    {"Mirror", "boolean", 1, "/spec/analysis/mirror"},
+    {"StepWeight", "string", 1, "/spec/analysis/stepWeight"},
+    {"StepWeights", "string", 1, "/spec/analysis/stepWeights"},
+    {"MaxWeight", "string", 1, "/spec/analysis/maxWeight"},
+    {"LastTransitionTime", "string", 0, "/status/lastTransitionTime"},
+};
+
+// A custom resource's cell as kube-apiserver's CRD table convertor makes it: a string column prints
+// what the JSON path finds (a list as JSON), a boolean column takes only a boolean; a missing value is null.
+json printerCell(const json &object, const PrinterColumn &column)
+{
+    const json *value = fieldAt(object, column.path);
+    if (!value || value->is_null()) {
+        return nullptr;
+    }
+    if (std::string(column.type) == "boolean") {
+        return value->is_boolean() ? *value : json();
+    }
+    return value->is_string() ? *value : json(value->dump());
+}
+
 } // namespace
 
 bool wantsTable(const std::string &accept)
@@ -102,10 +137,18 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
             column("Restarts", "string", "The number of times the containers in this pod have been restarted."));
         columns.push_back(column("IP", "string", "IP address allocated to the pod.", 1));
         columns.push_back(column("Node", "string", "Name of the node this pod is running on.", 1));
+    } else if (type.kind == "Canary") {
+        for (const PrinterColumn &printer : canaryColumns) {
+            columns.push_back(column(printer.name, printer.type, "", printer.priority));
+        }
     }
-    columns.push_back(
-        column("Age", "string",
-               "CreationTimestamp is a timestamp representing the server time when this object was created."));
+    // A CRD that declares its printer columns gets no Age column unless it declares one (Flagger's does not).
+    const bool withAge = type.kind != "Canary";
+    if (withAge) {
+        columns.push_back(
+            column("Age", "string",
+                   "CreationTimestamp is a timestamp representing the server time when this object was created."));
+    }
     json rows = json::array();
     for (const json &object : objects) {
         // Objects of schemaless kinds can hold anything: every cell reads without throwing.
@@ -160,8 +203,14 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
             cells.push_back(std::to_string(restarts));
             cells.push_back(textAt(object, "/status/podIP", "<none>"));
             cells.push_back(textAt(object, "/spec/nodeName", "<none>"));
+        } else if (type.kind == "Canary") {
+            for (const PrinterColumn &printer : canaryColumns) {
+                cells.push_back(printerCell(object, printer));
+            }
         }
-        cells.push_back(age(object));
+        if (withAge) {
+            cells.push_back(age(object));
+        }
         rows.push_back({{"cells", cells},
                         {"object",
                          {{"kind", "PartialObjectMetadata"},

@@ -292,6 +292,59 @@ void checkTrafficSplit(Checker &check, const json &spec)
     });
 }
 
+// Flagger's CRD schema (structural: types and required fields) for what its controller reads.
+void checkCanary(Checker &check, const json &spec)
+{
+    if (check.required(spec, "targetRef", "spec.targetRef", "object")) {
+        for (const char *field : {"apiVersion", "kind", "name"}) {
+            check.required(spec["targetRef"], field, std::string("spec.targetRef.") + field, "string");
+        }
+    }
+    check.typed(spec, "provider", "spec.provider", "string");
+    check.typed(spec, "suspend", "spec.suspend", "boolean");
+    check.typed(spec, "skipAnalysis", "spec.skipAnalysis", "boolean");
+    check.typed(spec, "progressDeadlineSeconds", "spec.progressDeadlineSeconds", "number");
+    if (check.typed(spec, "service", "spec.service", "object") && spec.contains("service")) {
+        const json &service = spec["service"];
+        check.typed(service, "name", "spec.service.name", "string");
+        check.typed(service, "port", "spec.service.port", "number");
+        check.typed(service, "portName", "spec.service.portName", "string");
+        check.typed(service, "gatewayRefs", "spec.service.gatewayRefs", "array");
+        check.typed(service, "hosts", "spec.service.hosts", "array");
+    }
+    if (!check.required(spec, "analysis", "spec.analysis", "object")) {
+        return;
+    }
+    const json &analysis = spec["analysis"];
+    check.typed(analysis, "interval", "spec.analysis.interval", "string");
+    for (const char *field : {"iterations", "threshold", "maxWeight", "stepWeight", "stepWeightPromotion"}) {
+        check.typed(analysis, field, std::string("spec.analysis.") + field, "number");
+    }
+    check.typed(analysis, "mirror", "spec.analysis.mirror", "boolean");
+    if (check.typed(analysis, "stepWeights", "spec.analysis.stepWeights", "array") &&
+        analysis.contains("stepWeights")) {
+        for (std::size_t i = 0; i < analysis["stepWeights"].size() && !check.failed(); ++i) {
+            check.typedValue(analysis["stepWeights"][i], indexed("spec.analysis.stepWeights", i), "number");
+        }
+    }
+    forEachObject(check, analysis, "metrics", "spec.analysis.metrics", [&](const json &metric, const auto &at) {
+        check.required(metric, "name", at + ".name", "string");
+        check.typed(metric, "threshold", at + ".threshold", "number");
+        if (check.typed(metric, "thresholdRange", at + ".thresholdRange", "object") &&
+            metric.contains("thresholdRange")) {
+            check.typed(metric["thresholdRange"], "min", at + ".thresholdRange.min", "number");
+            check.typed(metric["thresholdRange"], "max", at + ".thresholdRange.max", "number");
+        }
+    });
+    forEachObject(check, analysis, "webhooks", "spec.analysis.webhooks", [&](const json &hook, const auto &at) {
+        check.required(hook, "name", at + ".name", "string");
+        check.required(hook, "url", at + ".url", "string");
+        check.typed(hook, "type", at + ".type", "string");
+        check.typed(hook, "timeout", at + ".timeout", "string");
+        check.typed(hook, "metadata", at + ".metadata", "object");
+    });
+}
+
 void checkSpec(Checker &check, const json &object)
 {
     const ResourceType &type = check.type();
@@ -317,6 +370,8 @@ void checkSpec(Checker &check, const json &object)
         checkVirtualService(check, spec);
     } else if (type.kind == "TrafficSplit") {
         checkTrafficSplit(check, spec);
+    } else if (type.kind == "Canary") {
+        checkCanary(check, spec);
     }
 }
 
