@@ -60,13 +60,30 @@ const std::vector<double> &ClusterModel::bucketBounds()
 }
 
 ClusterModel::ClusterModel(ObjectStore &store, const Scenario &scenario)
-    : m_store(store), m_scenario(scenario), m_rollouts(store), m_pods(store, m_scenario), m_random(scenario.seed)
+    : m_store(store), m_scenario(scenario), m_rollouts(store),
+      m_flagger(store, [this](const std::string &ns, const std::string &name) { return trafficOf(ns, name); }),
+      m_pods(store, m_scenario), m_random(scenario.seed)
 {}
+
+std::optional<WorkloadTraffic> ClusterModel::trafficOf(const std::string &ns, const std::string &deployment) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_counters.find(ns + "/" + deployment);
+    if (it == m_counters.end()) {
+        return std::nullopt;
+    }
+    WorkloadTraffic traffic{it->second.count, 0.0, bucketBounds(), it->second.buckets};
+    for (const auto &[code, count] : it->second.requestsByCode) {
+        traffic.errors += code >= 500 ? count : 0.0;
+    }
+    return traffic;
+}
 
 void ClusterModel::tick(Clock::time_point now)
 {
     advanceRollouts(now);
     m_rollouts.reconcile(now, m_argoRunning);
+    m_flagger.reconcile(now, std::chrono::system_clock::now());
     m_pods.reconcile(now);
     const double seconds = m_lastTick ? std::chrono::duration<double>(now - *m_lastTick).count() : 0.0;
     m_lastTick = now;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sim/flaggercontroller.h"
 #include "sim/objectstore.h"
 #include "sim/podmodel.h"
 #include "sim/rolloutcontroller.h"
@@ -32,6 +33,8 @@ public:
     static const std::vector<double> &bucketBounds();
     // Pods, their logs and the kubelet's events (thread-safe to read logs from).
     PodModel &pods() { return m_pods; }
+    // The flagger-loadtester gates Flagger's webhooks read (thread-safe).
+    LoadtesterGates &loadtesterGates() { return m_flagger.gates(); }
 
 private:
     struct Counters
@@ -50,10 +53,13 @@ private:
     // The Deployments and ReplicaSets (Argo's) whose pods a Service selector picks.
     std::vector<nlohmann::json> selectedWorkloads(const std::string &ns, const nlohmann::json &selector) const;
     void serve(const nlohmann::json &deployment, double requests);
+    // What one Deployment has served so far, for Flagger's metric checks.
+    std::optional<WorkloadTraffic> trafficOf(const std::string &ns, const std::string &deployment) const;
 
     ObjectStore &m_store;
     Scenario m_scenario;
     RolloutController m_rollouts;
+    FlaggerController m_flagger;
     PodModel m_pods;
     std::atomic<bool> m_argoRunning{true};
     mutable std::mutex m_mutex;
