@@ -43,6 +43,12 @@ std::optional<Target> objectTarget(const httplib::Request &req, httplib::Respons
     return target;
 }
 
+bool isServiceProxy(const Target &target)
+{
+    return target.type && target.type->kind == "Service" && !target.name.empty() && !target.subresource.empty() &&
+           target.subresource[0] == "proxy";
+}
+
 } // namespace
 
 ResourceApi::ResourceApi(ObjectStore &store, ClusterModel &model, Faults &faults, ConnectionGuard &guard,
@@ -64,8 +70,8 @@ void ResourceApi::get(const httplib::Request &req, httplib::Response &res)
         return sendStatus(res, noSuchResource);
     }
     const ResourceType &type = *target->type;
-    if (type.kind == "Service" && !target->subresource.empty() && target->subresource[0] == "proxy") {
-        return proxyMetrics(res, *target);
+    if (isServiceProxy(*target)) {
+        return proxy(req, res, *target);
     }
     if (type.kind == "Pod" && target->subresource.size() == 1 && target->subresource[0] == "log") {
         return podLog(req, res, *target);
@@ -87,7 +93,40 @@ void ResourceApi::get(const httplib::Request &req, httplib::Response &res)
     sendJson(res, 200, std::get<json>(object));
 }
 
-// The service proxy: /api/v1/namespaces/NS/services/NAME[:PORT]/proxy/PATH
+// The service proxy: /api/v1/namespaces/NS/services/NAME[:PORT]/proxy/PATH. The demo's pods serve
+// /metrics; a flagger-loadtester Service's pod serves the loadtester's gate API.
+void ResourceApi::proxy(const httplib::Request &req, httplib::Response &res, const Target &target)
+{
+    const std::string service = target.name.substr(0, target.name.find(':'));
+    if (service != "flagger-loadtester" || (target.subresource.size() == 2 && target.subresource[1] == "metrics")) {
+        return req.method == "GET" ? proxyMetrics(res, target) : sendStatus(res, methodNotAllowed);
+    }
+    const auto found = m_store.get(*target.type, target.namespaceName, service);
+    if (failed(found, res)) {
+        return;
+    }
+    // NAME:PORT names the Service's port by name or number, as kube-apiserver resolves it.
+    if (const auto colon = target.name.find(':'); colon != std::string::npos) {
+        const std::string port = target.name.substr(colon + 1);
+        bool known = false;
+        for (const json &p : valueAt(std::get<json>(found), "/spec/ports", json::array())) {
+            known = known || textAt(p, "/name") == port || std::to_string(integerAt(p, "/port", 0)) == port;
+        }
+        if (!known) {
+            return sendStatus(res, {503, "ServiceUnavailable",
+                                    "no service port \"" + port + "\" found for service \"" + service + "\""});
+        }
+    }
+    std::string path;
+    for (std::size_t i = 1; i < target.subresource.size(); ++i) {
+        path += "/" + target.subresource[i];
+    }
+    const LoadtesterGates::Reply reply =
+        m_model.loadtesterGates().serve(target.namespaceName + "/" + service, path.empty() ? "/" : path, req.body);
+    res.status = reply.status;
+    res.set_content(reply.body, "text/plain; charset=utf-8");
+}
+
 void ResourceApi::proxyMetrics(httplib::Response &res, const Target &target)
 {
     const std::string service = target.name.substr(0, target.name.find(':'));
@@ -266,6 +305,9 @@ void ResourceApi::update(const httplib::Request &req, httplib::Response &res)
 void ResourceApi::create(const httplib::Request &req, httplib::Response &res)
 {
     const auto target = parseTarget(req.path);
+    if (target && isServiceProxy(*target)) {
+        return proxy(req, res, *target); // a POST through the proxy is the pod's, whatever its body
+    }
     if (!target || !target->type || !target->name.empty()) {
         return sendStatus(res, methodNotAllowed);
     }

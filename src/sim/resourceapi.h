@@ -21,7 +21,8 @@ struct Target;
 
 // The handlers of resource requests under /api and /apis: discovery, get, list (chunked with
 // limit+continue), watch, patch, update, create and delete, the /status subresource,
-// SelfSubjectAccessReview and each Service's /proxy/metrics. Each answers one request;
+// SelfSubjectAccessReview and the service proxy (each Service's /proxy/metrics, a flagger-loadtester's
+// gate API). Each answers one request;
 // ApiServer puts them behind its authentication and its catching boundary.
 // The one user every request the sim lets through is made as (SelfSubjectReview, 403 messages).
 inline constexpr const char *simUser = "curtain-sim-user";
@@ -39,6 +40,7 @@ public:
 
 private:
     void list(const httplib::Request &req, httplib::Response &res, const Target &target);
+    void proxy(const httplib::Request &req, httplib::Response &res, const Target &target);
     void proxyMetrics(httplib::Response &res, const Target &target);
     void podLog(const httplib::Request &req, httplib::Response &res, const Target &target);
     void accessReview(const nlohmann::json &review, httplib::Response &res);

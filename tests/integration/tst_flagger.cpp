@@ -1,0 +1,207 @@
+// curtain-sim's Flagger as its clients meet it: the flagger-loadtester's gate API through the API
+// server's service proxy (with the sim's RBAC), and a Canary created over the API that the sim's
+// controller initializes and kubectl lists with Flagger's printer columns. Each test starts its own sim.
+
+#include "testsupport.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <httplib.h>
+
+#include <memory>
+
+using namespace Curtain;
+using nlohmann::json;
+
+namespace {
+
+const std::string proxy = "/api/v1/namespaces/demo/services/flagger-loadtester:http/proxy";
+const std::string podinfo = R"({"name":"podinfo","namespace":"demo"})";
+
+struct Reply
+{
+    int code = -1;
+    std::string body;
+    json status() const { return json::parse(body, nullptr, false); } // a Kubernetes Status, if it is one
+};
+
+json deployment(const std::string &name)
+{
+    const json labels = {{"app", name}};
+    return {
+        {"metadata", {{"name", name}}},
+        {"spec",
+         {{"replicas", 2},
+          {"selector", {{"matchLabels", labels}}},
+          {"template",
+           {{"metadata", {{"labels", labels}}},
+            {"spec", {{"containers", {{{"name", name}, {"image", "registry.demo.local/" + name + ":1.0.0"}}}}}}}}}}};
+}
+
+json canary(const std::string &name)
+{
+    return {{"apiVersion", "flagger.app/v1beta1"},
+            {"kind", "Canary"},
+            {"metadata", {{"name", name}}},
+            {"spec",
+             {{"provider", "gatewayapi:v1"},
+              {"targetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", name}}},
+              {"service", {{"port", 80}, {"gatewayRefs", {{{"name", "demo-gateway"}}}}}},
+              {"analysis", {{"interval", "10s"}, {"threshold", 5}, {"maxWeight", 50}, {"stepWeight", 10}}}}}};
+}
+
+} // namespace
+
+class TestFlagger : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<Test::SimProcess> m_sim;
+    QTemporaryDir m_dir;
+
+    void start(const QStringList &arguments = {})
+    {
+        m_sim = std::make_unique<Test::SimProcess>();
+        QString error;
+        if (!m_sim->start(&error, arguments)) {
+            QFAIL(qPrintable(error));
+        }
+    }
+    Reply request(const std::string &method, const std::string &path, const std::string &body = {}) const
+    {
+        httplib::Client client("127.0.0.1", m_sim->port());
+        client.set_read_timeout(10);
+        const auto res = method == "GET" ? client.Get(path.c_str())
+                                         : client.Post(path.c_str(), body, "application/x-www-form-urlencoded");
+        return res ? Reply{res->status, res->body} : Reply{};
+    }
+    Reply post(const std::string &path, const json &object) const
+    {
+        httplib::Client client("127.0.0.1", m_sim->port());
+        const auto res = client.Post(path.c_str(), object.dump(), "application/json");
+        return res ? Reply{res->status, res->body} : Reply{};
+    }
+    void addLoadtester()
+    {
+        const json service = {{"metadata", {{"name", "flagger-loadtester"}}},
+                              {"spec",
+                               {{"selector", {{"app", "flagger-loadtester"}}},
+                                {"ports", {{{"name", "http"}, {"port", 80}, {"targetPort", 8080}}}}}}};
+        QCOMPARE(post("/api/v1/namespaces/demo/services", service).code, 201);
+    }
+
+private Q_SLOTS:
+    void cleanup() { m_sim.reset(); }
+
+    // The loadtester's answers (pkg/loadtester/server.go), reached as `kubectl proxy` users reach it.
+    void gates_answerThroughTheServiceProxy()
+    {
+        start();
+        const Reply missing = request("POST", proxy + "/gate/open", podinfo);
+        QCOMPARE(missing.code, 404);
+        QCOMPARE(missing.status().value("message", ""), std::string(R"(services "flagger-loadtester" not found)"));
+        addLoadtester();
+        QCOMPARE(request("POST", proxy + "/gate/check", podinfo).code, 403);
+        QCOMPARE(request("POST", proxy + "/gate/check", podinfo).body, std::string("Forbidden"));
+        QCOMPARE(request("POST", proxy + "/gate/open", podinfo).code, 202);
+        const Reply approved = request("POST", proxy + "/gate/check", podinfo);
+        QCOMPARE(approved.code, 200);
+        QCOMPARE(approved.body, std::string("Approved"));
+        // The same pod by port number, and by the Service's name alone.
+        QCOMPARE(
+            request("POST", "/api/v1/namespaces/demo/services/flagger-loadtester:80/proxy/gate/check", podinfo).code,
+            200);
+        QCOMPARE(request("POST", "/api/v1/namespaces/demo/services/flagger-loadtester/proxy/gate/close", podinfo).code,
+                 202);
+        QCOMPARE(request("POST", proxy + "/gate/check", podinfo).code, 403);
+        QCOMPARE(request("POST", proxy + "/rollback/open", podinfo).code, 202);
+        QCOMPARE(request("POST", proxy + "/rollback/check", podinfo).body, std::string("Approved"));
+        QCOMPARE(request("POST", proxy + "/rollback/close", podinfo).code, 202);
+        QCOMPARE(request("POST", proxy + "/rollback/check", podinfo).code, 403);
+        QCOMPARE(request("GET", proxy + "/gate/approve").code, 200);
+        QCOMPARE(request("POST", proxy + "/gate/halt", podinfo).code, 403);
+        for (const char *bad : {"{name:podinfo}", "", R"({"name":["podinfo"]})"}) {
+            QCOMPARE(request("POST", proxy + "/gate/open", bad).code, 400);
+        }
+        const Reply noPort =
+            request("POST", "/api/v1/namespaces/demo/services/flagger-loadtester:grpc/proxy/gate/open");
+        QCOMPARE(noPort.code, 503);
+        QCOMPARE(noPort.status().value("message", ""),
+                 std::string(R"(no service port "grpc" found for service "flagger-loadtester")"));
+        // Every other Service still serves its metrics through the proxy.
+        const Reply metrics = request("GET", "/api/v1/namespaces/demo/services/catalog-blue/proxy/metrics");
+        QCOMPARE(metrics.code, 200);
+        QVERIFY2(metrics.body.find("http_requests_total") != std::string::npos, metrics.body.c_str());
+    }
+
+    // The proxy is services/proxy to the sim's RBAC: a POST needs create, a GET needs get.
+    void gates_areBehindRbac()
+    {
+        const QString rules = m_dir.filePath(QStringLiteral("rbac.yaml"));
+        QVERIFY(!Test::writeFile(rules, "deny:\n  - {verb: create, resource: services/proxy, namespace: demo}\n")
+                     .isEmpty());
+        start({QStringLiteral("--rbac"), rules});
+        addLoadtester();
+        const Reply denied = request("POST", proxy + "/gate/open", podinfo);
+        QCOMPARE(denied.code, 403);
+        QVERIFY2(denied.status().value("message", "").find(R"(cannot create resource "services/proxy")") !=
+                     std::string::npos,
+                 denied.body.c_str());
+        QCOMPARE(request("GET", proxy + "/gate/approve").code, 200);
+    }
+
+    // A Canary written over the API: the controller initializes it, and kubectl reads it as it reads
+    // Flagger's (printer columns, category all, the Promoted condition CI waits on).
+    void canary_isInitializedAndReadByKubectl()
+    {
+        const QString kubectl = Test::findProgram(QStringLiteral("kubectl"));
+        if (kubectl.isEmpty()) {
+            QFAIL("kubectl is not installed: install the Debian package kubernetes-client (./scripts/setup does)");
+        }
+        start();
+        QCOMPARE(post("/apis/apps/v1/namespaces/demo/deployments", deployment("web")).code, 201);
+        QCOMPARE(post("/apis/flagger.app/v1beta1/namespaces/demo/canaries", canary("web")).code, 201);
+        const Test::ApiReader api(m_sim->port());
+        const std::string path = "/apis/flagger.app/v1beta1/namespaces/demo/canaries/web";
+        QTRY_VERIFY_WITH_TIMEOUT(api.get(path).value_or(json()).value(json::json_pointer("/status/phase"), "") ==
+                                     "Initialized",
+                                 30'000); // the primary's two pods, then the next 10 s interval
+        const auto route = api.get("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/web");
+        QVERIFY(route);
+        QCOMPARE(route->value(json::json_pointer("/spec/rules/0/backendRefs/0/weight"), -1), 100);
+        QVERIFY(api.get("/api/v1/namespaces/demo/services/web-canary"));
+
+        const auto run = [&](const QStringList &arguments) {
+            int code = -1;
+            const QString out = Test::runKubectl(kubectl, m_sim->url(), m_dir.path(), arguments, &code);
+            return std::make_pair(code, out);
+        };
+        const QStringList inDemo = {QStringLiteral("-n"), QStringLiteral("demo")};
+        auto [code, out] = run(QStringList{QStringLiteral("get"), QStringLiteral("canaries")} + inDemo);
+        QVERIFY2(code == 0, qPrintable(out));
+        const QString header = out.section(QLatin1Char('\n'), 0, 0).simplified();
+        QCOMPARE(header, QStringLiteral("NAME STATUS WEIGHT LASTTRANSITIONTIME"));
+        QVERIFY2(out.section(QLatin1Char('\n'), 1, 1).simplified().startsWith(QLatin1String("web Initialized 0 ")),
+                 qPrintable(out));
+        std::tie(code, out) = run(QStringList{QStringLiteral("get"), QStringLiteral("canaries"), QStringLiteral("-o"),
+                                              QStringLiteral("wide")} +
+                                  inDemo);
+        QCOMPARE(out.section(QLatin1Char('\n'), 0, 0).simplified(),
+                 QStringLiteral("NAME STATUS WEIGHT SUSPENDED FAILEDCHECKS INTERVAL MIRROR STEPWEIGHT STEPWEIGHTS "
+                                "MAXWEIGHT LASTTRANSITIONTIME"));
+        for (const QString &kinds : {QStringLiteral("canaries,featureflags"), QStringLiteral("all")}) {
+            std::tie(code, out) = run(QStringList{QStringLiteral("get"), kinds} + inDemo);
+            QVERIFY2(code == 0 && out.contains(QLatin1String("canary.flagger.app/web")), qPrintable(out));
+        }
+        QVERIFY2(out.contains(QLatin1String("deployment.apps/web-primary")), qPrintable(out));
+        std::tie(code, out) =
+            run(QStringList{QStringLiteral("wait"), QStringLiteral("canary/web"),
+                            QStringLiteral("--for=condition=promoted"), QStringLiteral("--timeout=10s")} +
+                inDemo);
+        QVERIFY2(code == 0 && out.contains(QLatin1String("condition met")), qPrintable(out));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFlagger)
+#include "tst_flagger.moc"
