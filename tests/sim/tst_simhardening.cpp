@@ -242,6 +242,52 @@ private Q_SLOTS:
         QVERIFY(modelStillRuns());
     }
 
+    // A Canary Flagger's Go types cannot hold: refused in the words of the CRD's structural schema,
+    // and, where the CRD has none, stored and left alone by the sim's Flagger while the model goes on.
+    void malformedCanary_isRefusedOrLeftAlone_data()
+    {
+        QTest::addColumn<QString>("pointer");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("types"); // expected, found
+        QTest::newRow("stepWeight") << QStringLiteral("/spec/analysis/stepWeight") << QStringLiteral(R"("ten")")
+                                    << QStringLiteral("spec.analysis.stepWeight") << QStringLiteral("number string");
+        QTest::newRow("targetRef") << QStringLiteral("/spec/targetRef") << QStringLiteral("5")
+                                   << QStringLiteral("spec.targetRef") << QStringLiteral("object integer");
+        QTest::newRow("webhooks") << QStringLiteral("/spec/analysis/webhooks") << QStringLiteral(R"("x")")
+                                  << QStringLiteral("spec.analysis.webhooks") << QStringLiteral("array string");
+    }
+    void malformedCanary_isRefusedOrLeftAlone()
+    {
+        QFETCH(QString, pointer);
+        QFETCH(QString, value);
+        QFETCH(QString, field);
+        QFETCH(QString, types);
+        json canary = {{"metadata", {{"name", "broken"}}},
+                       {"spec",
+                        {{"targetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "catalog-blue"}}},
+                         {"analysis", {{"interval", "10s"}, {"stepWeight", 10}, {"webhooks", json::array()}}}}}};
+        canary[json::json_pointer(pointer.toStdString())] = json::parse(value.toStdString());
+        const std::string canaries = "/apis/flagger.app/v1beta1/namespaces/demo/canaries";
+        QVERIFY(start());
+        const Reply refused = post(canaries, canary.dump());
+        QCOMPARE(refused.code, 422);
+        const std::string expected = field.section(QLatin1Char(' '), 0, 0).toStdString() + ": Invalid value: \"" +
+                                     types.section(QLatin1Char(' '), 1).toStdString() + "\": " + field.toStdString() +
+                                     " in body must be of type " + types.section(QLatin1Char(' '), 0, 0).toStdString();
+        QVERIFY2(refused.message().find(expected) != std::string::npos, refused.message().c_str());
+
+        QVERIFY(start({QStringLiteral("--schemaless-crds")}));
+        const Reply stored = post(canaries, canary.dump());
+        QCOMPARE(stored.code, 201);
+        QVERIFY(modelStillRuns()); // more than a second of the model's ticks
+        const Reply after = get(canaries + "/broken");
+        QCOMPARE(after.body.value(json::json_pointer("/metadata/resourceVersion"), ""),
+                 stored.body.value(json::json_pointer("/metadata/resourceVersion"), "-"));
+        QVERIFY2(!after.body.contains("status"), after.body.dump().c_str());
+        QCOMPARE(get(deployments + "/catalog-blue-primary").code, 404);
+    }
+
     void deeplyNestedBody_is400_data()
     {
         QTest::addColumn<QString>("method");
