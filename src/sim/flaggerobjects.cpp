@@ -30,6 +30,22 @@ json withoutToolkit(const json &map)
     return out;
 }
 
+// The target's own labels Flagger copies to the primary Deployment: those under -include-label-prefix,
+// which the sim's Flagger runs with as app.kubernetes.io (Flagger's kustomize installs) and
+// curtain.dev (so the console finds the primary of a release it watches).
+json includedLabels(const json &labels)
+{
+    json out = json::object();
+    for (auto it = labels.begin(); labels.is_object() && it != labels.end(); ++it) {
+        const std::string &key = it.key();
+        if (key.find(toolkitMarker) == std::string::npos &&
+            (key.rfind("app.kubernetes.io", 0) == 0 || key.rfind("curtain.dev", 0) == 0)) {
+            out[key] = it.value();
+        }
+    }
+    return out;
+}
+
 // makeAnnotations: the template's annotations with a fresh flagger-id, so the pods roll.
 json podAnnotations(const json &annotations, const std::string &seed)
 {
@@ -175,15 +191,16 @@ bool FlaggerObjects::ensurePrimary(const json &target)
             spec[field] = *value;
         }
     }
-    const json primary = {{"apiVersion", "apps/v1"},
-                          {"kind", "Deployment"},
-                          {"metadata",
-                           {{"name", m_canary.primaryDeployment()},
-                            {"namespace", m_canary.namespaceName},
-                            {"labels", primaryLabels(json::object())},
-                            {"annotations", withoutToolkit(valueAt(target, "/metadata/annotations", json::object()))},
-                            {"ownerReferences", ownerReferences()}}},
-                          {"spec", spec}};
+    const json primary = {
+        {"apiVersion", "apps/v1"},
+        {"kind", "Deployment"},
+        {"metadata",
+         {{"name", m_canary.primaryDeployment()},
+          {"namespace", m_canary.namespaceName},
+          {"labels", primaryLabels(includedLabels(valueAt(target, "/metadata/labels", json::object())))},
+          {"annotations", withoutToolkit(valueAt(target, "/metadata/annotations", json::object()))},
+          {"ownerReferences", ownerReferences()}}},
+        {"spec", spec}};
     return std::holds_alternative<json>(m_store.create(type("Deployment"), m_canary.namespaceName, primary));
 }
 
@@ -216,6 +233,8 @@ void FlaggerObjects::promote(const json &target)
         (*primary)["spec"] = spec;
         (*primary)["metadata"]["annotations"] =
             withoutToolkit(valueAt(target, "/metadata/annotations", json::object()));
+        (*primary)["metadata"]["labels"] =
+            primaryLabels(includedLabels(valueAt(target, "/metadata/labels", json::object())));
         const auto written = m_store.update(type("Deployment"), m_canary.namespaceName, m_canary.primaryDeployment(),
                                             primary->dump(), false);
         if (std::holds_alternative<json>(written) || std::get<ApiStatus>(written).code != 409) {

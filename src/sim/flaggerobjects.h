@@ -15,7 +15,9 @@ namespace Curtain::Sim {
 // controller and its kubernetes and Gateway API routers do: the primary Deployment <target>-primary
 // (the target's pod template under the selector label's value + "-primary"), the Services <apex>
 // and <apex>-primary (the primary's pods) and <apex>-canary (the target's), and the HTTPRoute <apex>
-// whose two backendRefs carry the weights. Every object it creates is owned by the Canary.
+// whose two backendRefs carry the weights. Every object it creates is owned by the Canary. The
+// primary takes the target's labels under app.kubernetes.io and curtain.dev, as Flagger run with
+// -include-label-prefix=app.kubernetes.io,curtain.dev copies them.
 class FlaggerObjects
 {
 public:

@@ -8,12 +8,15 @@ namespace {
 
 const std::string image = "registry.demo.local/podinfo";
 
-json deployment(const std::string &ns, const std::string &name, const std::string &containerImage, int replicas)
+json deployment(const std::string &ns, const std::string &name, const std::string &containerImage, int replicas,
+                const json &release = json::object())
 {
     const json labels = {{"app", name}};
+    json metadataLabels = labels;
+    metadataLabels.update(release);
     return {{"apiVersion", "apps/v1"},
             {"kind", "Deployment"},
-            {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels}}},
+            {"metadata", {{"name", name}, {"namespace", ns}, {"labels", metadataLabels}}},
             {"spec",
              {{"replicas", replicas},
               {"selector", {{"matchLabels", labels}}},
@@ -67,7 +70,9 @@ json canary(const std::string &ns)
 
 void addFlaggerRelease(Scenario &scenario, const std::string &ns, int &ipSuffix)
 {
-    scenario.objects.push_back(deployment(ns, "podinfo", image + ":6.0.0", 2));
+    // The release label on the target: the console watches the Deployments of its releases, and
+    // Flagger copies the label to podinfo-primary.
+    scenario.objects.push_back(deployment(ns, "podinfo", image + ":6.0.0", 2, {{"curtain.dev/release", "podinfo"}}));
     scenario.objects.push_back(deployment(ns, "flagger-loadtester", "ghcr.io/fluxcd/flagger-loadtester:0.38.0", 1));
     scenario.objects.push_back(
         {{"apiVersion", "v1"},

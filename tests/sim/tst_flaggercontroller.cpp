@@ -49,6 +49,10 @@ private Q_SLOTS:
     // the target scaled to 0 once the primary is ready.
     void initialization_createsPrimaryServicesAndRoute()
     {
+        const json labels = {{"metadata", {{"labels", {{"curtain.dev/release", "podinfo"}, {"team", "web"}}}}}};
+        QVERIFY(std::holds_alternative<json>(m_bed->store.patch(*Sim::findResourceTypeByKind("Deployment"), "test",
+                                                                "podinfo", "application/merge-patch+json",
+                                                                labels.dump(), false)));
         m_bed->create(Test::FlaggerTestbed::canary());
         m_bed->step(); // a new Canary runs at once; the primary it makes is not ready yet
         QCOMPARE(m_bed->phase(), std::string("Initializing"));
@@ -58,6 +62,10 @@ private Q_SLOTS:
         QCOMPARE(integerAt(primary, "/spec/replicas", 0), 2LL);
         QCOMPARE(m_bed->image("podinfo-primary"), std::string("podinfo:6.0.0"));
         QCOMPARE(textAt(primary, "/metadata/ownerReferences/0/kind"), std::string("Canary"));
+        // Only the labels under Flagger's -include-label-prefix (app.kubernetes.io, curtain.dev here).
+        const json primaryLabels = valueAt(primary, "/metadata/labels", json());
+        QVERIFY2(primaryLabels == json({{"app", "podinfo-primary"}, {"curtain.dev/release", "podinfo"}}),
+                 primaryLabels.dump().c_str());
         QVERIFY(m_bed->object("HTTPRoute", "podinfo").is_null()); // not before the primary is ready
         QVERIFY(m_bed->hasEvent("podinfo-primary.test not ready: waiting for rollout to finish: observed deployment "
                                 "generation less than desired generation"));

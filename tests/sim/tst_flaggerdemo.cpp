@@ -85,6 +85,8 @@ private Q_SLOTS:
         QCOMPARE(textAt(canary, "/spec/analysis/webhooks/1/url"),
                  std::string("http://flagger-loadtester.demo/rollback/check"));
         QCOMPARE(image("podinfo"), std::string("registry.demo.local/podinfo:6.0.0"));
+        QCOMPARE(textAt(object("Deployment", "podinfo"), "/metadata/labels/curtain.dev~1release"),
+                 std::string("podinfo"));
         QVERIFY(!object("Deployment", "flagger-loadtester").is_null());
         const json loadtester = object("Service", "flagger-loadtester");
         QCOMPARE(textAt(loadtester, "/spec/ports/0/name"), std::string("http"));
@@ -99,6 +101,8 @@ private Q_SLOTS:
         QCOMPARE(image("podinfo"), std::string("registry.demo.local/podinfo:6.1.0"));
         QVERIFY(textAt(object("Canary", "podinfo"), "/metadata/annotations/sim.curtain.dev~1then-set-image").empty());
         QCOMPARE(image("podinfo-primary"), std::string("registry.demo.local/podinfo:6.0.0"));
+        QCOMPARE(textAt(object("Deployment", "podinfo-primary"), "/metadata/labels/curtain.dev~1release"),
+                 std::string("podinfo"));
         QCOMPARE(weight(0), 50LL);
         QCOMPARE(weight(1), 50LL);
         std::string events;
