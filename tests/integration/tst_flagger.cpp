@@ -1,7 +1,9 @@
 // curtain-sim's Flagger as its clients meet it: the flagger-loadtester's gate API through the API
-// server's service proxy (with the sim's RBAC), and a Canary created over the API that the sim's
-// controller initializes and kubectl lists with Flagger's printer columns. Each test starts its own sim.
+// server's service proxy (with the sim's RBAC), a Canary created over the API that the sim's
+// controller initializes and kubectl lists with Flagger's printer columns, and curtainctl rolling a
+// canary back through the rollback gate. Each test starts its own sim.
 
+#include "ctlrunner.h"
 #include "testsupport.h"
 
 #include <QTemporaryDir>
@@ -17,7 +19,7 @@ using nlohmann::json;
 namespace {
 
 const std::string proxy = "/api/v1/namespaces/demo/services/flagger-loadtester:http/proxy";
-const std::string podinfo = R"({"name":"podinfo","namespace":"demo"})";
+const std::string podinfoGate = R"({"name":"podinfo","namespace":"demo"})";
 
 struct Reply
 {
@@ -98,29 +100,30 @@ private Q_SLOTS:
     void gates_answerThroughTheServiceProxy()
     {
         start();
-        const Reply missing = request("POST", proxy + "/gate/open", podinfo);
+        const Reply missing = request("POST", proxy + "/gate/open", podinfoGate);
         QCOMPARE(missing.code, 404);
         QCOMPARE(missing.status().value("message", ""), std::string(R"(services "flagger-loadtester" not found)"));
         addLoadtester();
-        QCOMPARE(request("POST", proxy + "/gate/check", podinfo).code, 403);
-        QCOMPARE(request("POST", proxy + "/gate/check", podinfo).body, std::string("Forbidden"));
-        QCOMPARE(request("POST", proxy + "/gate/open", podinfo).code, 202);
-        const Reply approved = request("POST", proxy + "/gate/check", podinfo);
+        QCOMPARE(request("POST", proxy + "/gate/check", podinfoGate).code, 403);
+        QCOMPARE(request("POST", proxy + "/gate/check", podinfoGate).body, std::string("Forbidden"));
+        QCOMPARE(request("POST", proxy + "/gate/open", podinfoGate).code, 202);
+        const Reply approved = request("POST", proxy + "/gate/check", podinfoGate);
         QCOMPARE(approved.code, 200);
         QCOMPARE(approved.body, std::string("Approved"));
         // The same pod by port number, and by the Service's name alone.
+        QCOMPARE(request("POST", "/api/v1/namespaces/demo/services/flagger-loadtester:80/proxy/gate/check", podinfoGate)
+                     .code,
+                 200);
         QCOMPARE(
-            request("POST", "/api/v1/namespaces/demo/services/flagger-loadtester:80/proxy/gate/check", podinfo).code,
-            200);
-        QCOMPARE(request("POST", "/api/v1/namespaces/demo/services/flagger-loadtester/proxy/gate/close", podinfo).code,
-                 202);
-        QCOMPARE(request("POST", proxy + "/gate/check", podinfo).code, 403);
-        QCOMPARE(request("POST", proxy + "/rollback/open", podinfo).code, 202);
-        QCOMPARE(request("POST", proxy + "/rollback/check", podinfo).body, std::string("Approved"));
-        QCOMPARE(request("POST", proxy + "/rollback/close", podinfo).code, 202);
-        QCOMPARE(request("POST", proxy + "/rollback/check", podinfo).code, 403);
+            request("POST", "/api/v1/namespaces/demo/services/flagger-loadtester/proxy/gate/close", podinfoGate).code,
+            202);
+        QCOMPARE(request("POST", proxy + "/gate/check", podinfoGate).code, 403);
+        QCOMPARE(request("POST", proxy + "/rollback/open", podinfoGate).code, 202);
+        QCOMPARE(request("POST", proxy + "/rollback/check", podinfoGate).body, std::string("Approved"));
+        QCOMPARE(request("POST", proxy + "/rollback/close", podinfoGate).code, 202);
+        QCOMPARE(request("POST", proxy + "/rollback/check", podinfoGate).code, 403);
         QCOMPARE(request("GET", proxy + "/gate/approve").code, 200);
-        QCOMPARE(request("POST", proxy + "/gate/halt", podinfo).code, 403);
+        QCOMPARE(request("POST", proxy + "/gate/halt", podinfoGate).code, 403);
         for (const char *bad : {"{name:podinfo}", "", R"({"name":["podinfo"]})"}) {
             QCOMPARE(request("POST", proxy + "/gate/open", bad).code, 400);
         }
@@ -143,7 +146,7 @@ private Q_SLOTS:
                      .isEmpty());
         start({QStringLiteral("--rbac"), rules});
         addLoadtester();
-        const Reply denied = request("POST", proxy + "/gate/open", podinfo);
+        const Reply denied = request("POST", proxy + "/gate/open", podinfoGate);
         QCOMPARE(denied.code, 403);
         QVERIFY2(denied.status().value("message", "").find(R"(cannot create resource "services/proxy")") !=
                      std::string::npos,
@@ -200,6 +203,44 @@ private Q_SLOTS:
                             QStringLiteral("--for=condition=promoted"), QStringLiteral("--timeout=10s")} +
                 inDemo);
         QVERIFY2(code == 0 && out.contains(QLatin1String("condition met")), qPrintable(out));
+    }
+
+    // Curtain's own client on the sim's Flagger: curtainctl rolls a progressing canary back through
+    // the loadtester's rollback gate, waits for Flagger to act, and closes the gate again.
+    void curtainctlRollback_goesThroughTheRollbackGate()
+    {
+        start();
+        addLoadtester();
+        const json release = {{"curtain.dev/release", "podinfo"}};
+        json target = deployment("podinfo");
+        target["metadata"]["labels"] = release;
+        json podinfo = canary("podinfo");
+        podinfo["metadata"]["labels"] = release;
+        // The sim's scripted update: a new revision once the Canary is initialized.
+        podinfo["metadata"]["annotations"] = {{"sim.curtain.dev/then-set-image", "registry.demo.local/podinfo:2.0.0"}};
+        podinfo["spec"]["analysis"]["webhooks"] = {
+            {{"name", "rollback"}, {"type", "rollback"}, {"url", "http://flagger-loadtester.demo/rollback/check"}}};
+        QCOMPARE(post("/apis/apps/v1/namespaces/demo/deployments", target).code, 201);
+        QCOMPARE(post("/apis/flagger.app/v1beta1/namespaces/demo/canaries", podinfo).code, 201);
+        const Test::ApiReader api(m_sim->port());
+        const auto phase = [&] {
+            return api.get("/apis/flagger.app/v1beta1/namespaces/demo/canaries/podinfo")
+                .value_or(json())
+                .value(json::json_pointer("/status/phase"), "");
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(phase() == "Progressing", 40'000); // initialized, then the new revision
+
+        const Test::CtlRun run =
+            Test::runCurtainctl({QStringLiteral("--server"), m_sim->url(), QStringLiteral("-n"), QStringLiteral("demo"),
+                                 QStringLiteral("rollback"), QStringLiteral("podinfo")},
+                                60'000);
+        QVERIFY2(run.exitCode == 0 && run.out.contains(QLatin1String("opened the rollback gate")),
+                 qPrintable(run.out + run.err));
+        QCOMPARE(phase(), std::string("Failed"));
+        const auto route = api.get("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/podinfo");
+        QVERIFY(route);
+        QCOMPARE(route->value(json::json_pointer("/spec/rules/0/backendRefs/0/weight"), -1), 100);
+        QCOMPARE(request("POST", proxy + "/rollback/check", podinfoGate).code, 403); // closed again
     }
 };
 
