@@ -45,11 +45,15 @@ using TrafficReader =
 //   Succeeded. A failed check adds one to status.failedChecks; at analysis.threshold, or when the
 //   rollback gate is open, the canary is rolled back: route 100/0, target at 0, phase Failed.
 // - spec.suspend skips the Canary; spec.skipAnalysis promotes a new revision at once.
+// The status is written as Flagger's setStatusPhase writes it, quirks too: WaitingPromotion sets
+// canaryWeight to 0 and iterations to analysis.iterations - 1 (-1 for a stepWeight canary) while
+// the route keeps its last weights.
 // Events are Flagger's: reason Synced, source flagger, its message texts, identical ones counted.
 // Webhooks to http://flagger-loadtester.<ns>[:port]/… are answered by the in-process loadtester
-// (LoadtesterGates); other URLs fail as unreachable. Metrics other than the two builtins pass: the
-// demo cluster has no metric providers. A/B matches, mirroring, HPAs and config tracking are not
-// modelled, nor is progressDeadlineSeconds. A missing provider is read as the Gateway API one.
+// (LoadtesterGates); other URLs fail as unreachable; `event` webhooks are not called. Metrics other
+// than the two builtins pass: the demo cluster has no metric providers. A/B matches, mirroring,
+// HPAs, config tracking and progressDeadlineSeconds are not modelled, nor deletion (finalizers,
+// revertOnDeletion). A missing provider is read as the Gateway API one.
 // The annotation sim.curtain.dev/then-set-image on a Canary is the demo's own: once the Canary is
 // Initialized, the target's first container is set to that image and the annotation removed.
 class FlaggerController
