@@ -261,6 +261,9 @@ QString releaseStatusText(const Core::ReleaseSnapshot &r)
         out += line(QStringLiteral("suspend"), r.capabilities.pause);
         out += line(QStringLiteral("resume"), r.capabilities.resume);
         out += QStringLiteral("\nFlagger canary:\n") + canaryText(*r.canary);
+        if (r.capabilities.rollback.enabled) {
+            out += QStringLiteral("\nRollback here means: %1.\n").arg(r.capabilities.rollback.reason);
+        }
     }
     return out;
 }

@@ -4,6 +4,8 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <algorithm>
+
 namespace Curtain::Core {
 
 namespace {
@@ -32,6 +34,29 @@ qint64 CanaryStatus::intervalMs() const
     }
     // Bounded: a day is more than any analysis interval.
     return at == interval.size() && total > 0 && total <= 86'400'000 ? total : 60'000;
+}
+
+int CanaryStatus::routedWeight() const
+{
+    const bool waiting = phase == QLatin1String("WaitingPromotion");
+    const bool promoting = phase == QLatin1String("Promoting");
+    if (!waiting && !promoting) {
+        return canaryWeight;
+    }
+    if (blueGreen()) {
+        return promoting ? 100 : 0; // Flagger sends everything to the canary while it copies the spec
+    }
+    return std::min(100, stepWeights.isEmpty() ? (maxWeight > 0 ? maxWeight : 100) : stepWeights.back());
+}
+
+QString CanaryStatus::weightNote() const
+{
+    if (routedWeight() == canaryWeight) {
+        return {};
+    }
+    return QStringLiteral("the route holds %1 % (Flagger writes status.canaryWeight 0 in %2)")
+        .arg(routedWeight())
+        .arg(phase);
 }
 
 bool CanaryStatus::inFlight() const
@@ -84,8 +109,8 @@ QString CanaryStatus::summary() const
         parts << QStringLiteral("iteration %1 of %2").arg(iterations).arg(analysisIterations);
     } else {
         const int top = stepWeights.isEmpty() ? maxWeight : stepWeights.back();
-        parts << (top > 0 ? QStringLiteral("weight %1 % of %2").arg(canaryWeight).arg(top)
-                          : QStringLiteral("weight %1 %").arg(canaryWeight));
+        parts << (top > 0 ? QStringLiteral("weight %1 % of %2").arg(routedWeight()).arg(top)
+                          : QStringLiteral("weight %1 %").arg(routedWeight()));
     }
     parts << QStringLiteral("failed checks %1/%2").arg(failedChecks).arg(threshold);
     if (const QString waiting = waitingFor(); !waiting.isEmpty()) {

@@ -37,7 +37,7 @@ struct CanaryStatus
     QString phase;   // status.phase; empty before Flagger has seen the Canary
     int canaryWeight = 0;
     int failedChecks = 0;
-    int iterations = 0;
+    int iterations = 0;     // -1 is what Flagger writes while a stepWeight canary waits for promotion
     int threshold = 0;          // analysis.threshold
     int maxWeight = 0;          // analysis.maxWeight
     int stepWeight = 0;         // analysis.stepWeight
@@ -57,6 +57,12 @@ struct CanaryStatus
     // absent or unreadable.
     qint64 intervalMs() const;
     bool blueGreen() const { return analysisIterations > 0 && stepWeight == 0 && stepWeights.isEmpty(); }
+    // The candidate's share of traffic. status.canaryWeight is it while Flagger steps; from
+    // WaitingPromotion on Flagger writes 0 there while its route still holds the last step (all of
+    // it once a blue-green promotes), until Finalising routes everything to the primary.
+    int routedWeight() const;
+    // Set when routedWeight() is not status.canaryWeight: why, for the one who compares.
+    QString weightNote() const;
     // Between "new revision detected" and the end of the promotion: the canary has pods and may
     // have traffic.
     bool inFlight() const;

@@ -73,7 +73,7 @@ Capabilities canaryCapabilities(const ReleaseSnapshot &release)
         *c = argoOnly;
     }
     const Capability owned{false, QStringLiteral("Flagger moves the weights of %1 step by step; use Promote, "
-                                                 "Rollback or Pause")
+                                                 "Rollback or Suspend")
                                       .arg(release.name)};
     caps.setWeight = owned;
     caps.flip = owned;

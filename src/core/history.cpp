@@ -101,7 +101,7 @@ QString flaggerAction(const QString &message)
         {"Routing all traffic to primary", "Finalising"},
         {"Promotion completed", "Promoted"},
         {"Initialization done", "Initialized"},
-        {"Confirm-rollout check", "WaitingForApproval"},
+        {"Confirm-", "GatePassed"}, // "Confirm-promotion check confirm-promotion passed"
         {"Pre-rollout check", "PreRolloutCheck"},
     };
     for (const auto &[prefix, action] : meanings) {

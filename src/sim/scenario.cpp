@@ -1,5 +1,7 @@
 #include "sim/scenario.h"
 
+#include "sim/flaggerscenario.h"
+
 #include <QFile>
 
 #include <cstdio>
@@ -276,6 +278,14 @@ Scenario build(const YAML::Node &root)
             addRollout(scenario, ns, name, route == "argo-bluegreen", release, where, ip);
             continue;
         }
+        if (route == "flagger") {
+            // Flagger's tutorial release, as the demo shows it (see flaggerscenario.h).
+            if (name != "podinfo") {
+                throw ScenarioError{where + ": the flagger route is Flagger's podinfo tutorial; name it podinfo"};
+            }
+            addFlaggerRelease(scenario, ns, ip);
+            continue;
+        }
         const YAML::Node envs = release["environments"];
         if (!envs || !envs["blue"] || !envs["green"]) {
             throw ScenarioError{where + ": needs environments.blue and environments.green"};
@@ -389,7 +399,7 @@ Scenario build(const YAML::Node &root)
             throw ScenarioError{
                 where + ": route \"" + route +
                 "\" is not one of: service, httproute, virtualservice, trafficsplit, nginx, featureflag, argo-canary, "
-                "argo-bluegreen"};
+                "argo-bluegreen, flagger"};
         }
     }
     return scenario;

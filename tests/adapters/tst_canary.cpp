@@ -96,6 +96,23 @@ private Q_SLOTS:
         QVERIFY(!r.capabilities.flip.enabled);
     }
 
+    // From WaitingPromotion on Flagger writes canaryWeight 0 and iterations -1 (analysis.iterations
+    // - 1) while the route still holds the last step: the release shows the route's share.
+    void read_waitingPromotion_showsTheHeldStep()
+    {
+        Json object = canary("WaitingPromotion", gates(), 0);
+        object["status"]["iterations"] = -1;
+        Core::ReleaseSnapshot r = read(object);
+        QVERIFY2(r.problem.isEmpty(), qPrintable(r.problem));
+        QCOMPARE(r.green.trafficPercent, 50);
+        QVERIFY2(r.canary->weightNote().contains(QLatin1String("the route holds 50 %")),
+                 qPrintable(r.canary->weightNote()));
+        object["status"]["phase"] = "Succeeded";
+        QCOMPARE(read(object).green.trafficPercent, 0);
+        object["status"]["iterations"] = -2;
+        QVERIFY(!read(object).problem.isEmpty()); // no phase of Flagger's writes that
+    }
+
     void read_unwatchedTarget_saysWhichLabelToAdd()
     {
         const Core::ReleaseSnapshot r = read(canary("Initialized"), false);

@@ -6,6 +6,7 @@
 #include "ctlrunner.h"
 #include "testsupport.h"
 
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -62,11 +63,23 @@ class TestFlagger : public QObject
     std::unique_ptr<Test::SimProcess> m_sim;
     QTemporaryDir m_dir;
 
+    // A sim with the namespace demo and one plain release, catalog: the built-in demo has a podinfo
+    // canary and a loadtester, which these tests make themselves.
     void start(const QStringList &arguments = {})
     {
         m_sim = std::make_unique<Test::SimProcess>();
+        QVERIFY(m_dir.isValid());
+        const QString scenario = Test::writeFile(m_dir.filePath(QStringLiteral("empty.yaml")),
+                                                 QByteArrayLiteral("namespace: demo\n"
+                                                                   "releases:\n"
+                                                                   "  - name: catalog\n"
+                                                                   "    route: httproute\n"
+                                                                   "    weights: {blue: 100, green: 0}\n"
+                                                                   "    environments:\n"
+                                                                   "      blue:  {version: v1, replicas: 1}\n"
+                                                                   "      green: {version: v2, replicas: 1}\n"));
         QString error;
-        if (!m_sim->start(&error, arguments)) {
+        if (!m_sim->start(&error, QStringList{QStringLiteral("--scenario"), scenario} + arguments)) {
             QFAIL(qPrintable(error));
         }
     }
@@ -91,6 +104,36 @@ class TestFlagger : public QObject
                                {{"selector", {{"app", "flagger-loadtester"}}},
                                 {"ports", {{{"name", "http"}, {"port", 80}, {"targetPort", 8080}}}}}}};
         QCOMPARE(post("/api/v1/namespaces/demo/services", service).code, 201);
+    }
+
+    // A Canary podinfo over a Deployment podinfo labelled for Curtain, updated once initialized, so
+    // Flagger starts an analysis of 2.0.0 at once.
+    void addUpdatingCanary(const json &webhooks, long long stepWeight = 10)
+    {
+        const json release = {{"curtain.dev/release", "podinfo"}};
+        json target = deployment("podinfo");
+        target["metadata"]["labels"] = release;
+        json podinfo = canary("podinfo");
+        podinfo["metadata"]["labels"] = release;
+        podinfo["metadata"]["annotations"] = {{"sim.curtain.dev/then-set-image", "registry.demo.local/podinfo:2.0.0"}};
+        podinfo["spec"]["analysis"]["webhooks"] = webhooks;
+        podinfo["spec"]["analysis"]["stepWeight"] = stepWeight;
+        QCOMPARE(post("/apis/apps/v1/namespaces/demo/deployments", target).code, 201);
+        QCOMPARE(post("/apis/flagger.app/v1beta1/namespaces/demo/canaries", podinfo).code, 201);
+    }
+    json podinfo() const
+    {
+        return Test::ApiReader(m_sim->port())
+            .get("/apis/flagger.app/v1beta1/namespaces/demo/canaries/podinfo")
+            .value_or(json::object());
+    }
+    std::string phase() const { return podinfo().value(json::json_pointer("/status/phase"), ""); }
+    Test::CtlRun ctl(const QStringList &arguments) const
+    {
+        return Test::runCurtainctl(
+            QStringList{QStringLiteral("--server"), m_sim->url(), QStringLiteral("-n"), QStringLiteral("demo")} +
+                arguments,
+            60'000);
     }
 
 private Q_SLOTS:
@@ -205,35 +248,32 @@ private Q_SLOTS:
         QVERIFY2(code == 0 && out.contains(QLatin1String("condition met")), qPrintable(out));
     }
 
-    // Curtain's own client on the sim's Flagger: curtainctl rolls a progressing canary back through
-    // the loadtester's rollback gate, waits for Flagger to act, and closes the gate again.
-    void curtainctlRollback_goesThroughTheRollbackGate()
+    // Curtain's own client on the sim's Flagger: curtainctl suspends and resumes a progressing
+    // canary, then rolls it back through the loadtester's rollback gate, waits for Flagger to act,
+    // and closes the gate again.
+    void curtainctlSuspendResumeAndRollback_throughTheRollbackGate()
     {
         start();
         addLoadtester();
-        const json release = {{"curtain.dev/release", "podinfo"}};
-        json target = deployment("podinfo");
-        target["metadata"]["labels"] = release;
-        json podinfo = canary("podinfo");
-        podinfo["metadata"]["labels"] = release;
-        // The sim's scripted update: a new revision once the Canary is initialized.
-        podinfo["metadata"]["annotations"] = {{"sim.curtain.dev/then-set-image", "registry.demo.local/podinfo:2.0.0"}};
-        podinfo["spec"]["analysis"]["webhooks"] = {
-            {{"name", "rollback"}, {"type", "rollback"}, {"url", "http://flagger-loadtester.demo/rollback/check"}}};
-        QCOMPARE(post("/apis/apps/v1/namespaces/demo/deployments", target).code, 201);
-        QCOMPARE(post("/apis/flagger.app/v1beta1/namespaces/demo/canaries", podinfo).code, 201);
+        addUpdatingCanary(
+            {{{"name", "rollback"}, {"type", "rollback"}, {"url", "http://flagger-loadtester.demo/rollback/check"}}});
         const Test::ApiReader api(m_sim->port());
-        const auto phase = [&] {
-            return api.get("/apis/flagger.app/v1beta1/namespaces/demo/canaries/podinfo")
-                .value_or(json())
-                .value(json::json_pointer("/status/phase"), "");
-        };
         QTRY_VERIFY_WITH_TIMEOUT(phase() == "Progressing", 40'000); // initialized, then the new revision
 
-        const Test::CtlRun run =
-            Test::runCurtainctl({QStringLiteral("--server"), m_sim->url(), QStringLiteral("-n"), QStringLiteral("demo"),
-                                 QStringLiteral("rollback"), QStringLiteral("podinfo")},
-                                60'000);
+        // Suspend freezes it (spec.suspend) and status says so; Resume lets it go on.
+        Test::CtlRun suspended = ctl({QStringLiteral("suspend"), QStringLiteral("podinfo")});
+        QVERIFY2(suspended.exitCode == 0 && suspended.out.contains(QLatin1String("set spec.suspend to true")),
+                 qPrintable(suspended.out + suspended.err));
+        QCOMPARE(podinfo().value(json::json_pointer("/spec/suspend"), false), true);
+        suspended = ctl({QStringLiteral("status"), QStringLiteral("podinfo")});
+        QVERIFY2(suspended.out.contains(QLatin1String("Suspended:     yes")), qPrintable(suspended.out));
+        QVERIFY2(suspended.out.contains(QStringLiteral("suspend        no — already suspended")),
+                 qPrintable(suspended.out));
+        const Test::CtlRun resumed = ctl({QStringLiteral("resume"), QStringLiteral("podinfo")});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.out + resumed.err));
+        QCOMPARE(podinfo().value(json::json_pointer("/spec/suspend"), true), false);
+
+        const Test::CtlRun run = ctl({QStringLiteral("rollback"), QStringLiteral("podinfo")});
         QVERIFY2(run.exitCode == 0 && run.out.contains(QLatin1String("opened the rollback gate")),
                  qPrintable(run.out + run.err));
         QCOMPARE(phase(), std::string("Failed"));
@@ -241,6 +281,35 @@ private Q_SLOTS:
         QVERIFY(route);
         QCOMPARE(route->value(json::json_pointer("/spec/rules/0/backendRefs/0/weight"), -1), 100);
         QCOMPARE(request("POST", proxy + "/rollback/check", podinfoGate).code, 403); // closed again
+    }
+
+    // Promote at WaitingPromotion opens the confirm-promotion gate, sees Flagger pass it, and closes
+    // it again: the loadtester would otherwise wave the next release through.
+    void curtainctlPromote_opensTheGateAndClosesIt()
+    {
+        start();
+        addLoadtester();
+        addUpdatingCanary(
+            {{{"name", "ask"}, {"type", "confirm-promotion"}, {"url", "http://flagger-loadtester.demo/gate/check"}}},
+            50);
+        QTRY_VERIFY_WITH_TIMEOUT(phase() == "WaitingPromotion", 60'000);
+        Test::CtlRun run = ctl({QStringLiteral("status"), QStringLiteral("podinfo")});
+        QVERIFY2(run.out.contains(QLatin1String("Waiting for:   confirm-promotion (gate at flagger-loadtester.demo)")),
+                 qPrintable(run.out));
+        // Flagger writes canaryWeight 0 while it waits; the route still holds the last step.
+        QVERIFY2(run.out.contains(QRegularExpression(QStringLiteral("green +candidate +2\\.0\\.0 +2/2 +50 %"))),
+                 qPrintable(run.out));
+
+        run = ctl({QStringLiteral("promote"), QStringLiteral("podinfo")});
+        QVERIFY2(run.exitCode == 0 && run.out.contains(QLatin1String("opened the gate (confirm-promotion)")) &&
+                     run.out.contains(QLatin1String("again")),
+                 qPrintable(run.out + run.err));
+        QCOMPARE(request("POST", proxy + "/gate/check", podinfoGate).code, 403); // closed again
+        // Flagger passed the gate: the primary takes the candidate's template now.
+        QVERIFY2(run.out.contains(QLatin1String("now Promoting")) ||
+                     run.out.contains(QLatin1String("now Finalising")) ||
+                     run.out.contains(QLatin1String("now Succeeded")),
+                 qPrintable(run.out));
     }
 };
 

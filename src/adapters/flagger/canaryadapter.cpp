@@ -73,8 +73,8 @@ void CanaryAdapter::doRead(const Kube::Reader &canary, const ClusterView &view, 
         snapshot.blue.metricsPath = servicePath(ns, status.primary);
         snapshot.green.metricsPath = servicePath(ns, status.target + QStringLiteral("-canary"));
     }
-    snapshot.green.trafficPercent = status.canaryWeight;
-    snapshot.blue.trafficPercent = 100 - status.canaryWeight;
+    snapshot.green.trafficPercent = status.routedWeight();
+    snapshot.blue.trafficPercent = 100 - status.routedWeight();
     // Once promoted, the primary runs the candidate's template: no way back but a new release.
     snapshot.switchedAt = status.phase == QLatin1String("Succeeded") ? status.lastTransitionTime : QDateTime();
     snapshot.routeDetail = QStringLiteral("Flagger canary of Deployment %1: %2").arg(status.target, status.summary());

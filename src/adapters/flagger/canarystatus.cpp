@@ -2,6 +2,7 @@
 
 #include "kube/apinames.h"
 
+#include <algorithm>
 #include <climits>
 
 namespace Curtain::Adapters::Flagger {
@@ -56,7 +57,8 @@ Core::CanaryStatus readCanaryStatus(const Reader &canary)
     status.phase = s.field("phase").string();
     status.canaryWeight = int(s.field("canaryWeight").integer(0, 0, 100));
     status.failedChecks = count(s.field("failedChecks"));
-    status.iterations = count(s.field("iterations"));
+    // -1 while a stepWeight canary waits for promotion (analysis.iterations - 1): no count to show.
+    status.iterations = std::max(0, int(s.field("iterations").integer(0, -1, INT_MAX)));
     status.lastAppliedSpec = s.field("lastAppliedSpec").string();
     status.lastPromotedSpec = s.field("lastPromotedSpec").string();
     status.lastTransitionTime = QDateTime::fromString(s.field("lastTransitionTime").string(), Qt::ISODate);
