@@ -38,9 +38,9 @@ QString canaryText(const Core::CanaryStatus &c)
     };
     row(QStringLiteral("Phase:"), c.phase.isEmpty() ? QStringLiteral("(not initialized by Flagger yet)") : c.phase);
     row(QStringLiteral("Target:"), QStringLiteral("Deployment %1 (primary %2)").arg(c.target, c.primary));
-    row(QStringLiteral("Weight:"), c.weightNote().isEmpty()
-                                       ? QStringLiteral("%1 % to the canary").arg(c.canaryWeight)
-                                       : QStringLiteral("%1 % to the canary: %2").arg(c.routedWeight()).arg(c.weightNote()));
+    row(QStringLiteral("Weight:"),
+        c.weightNote().isEmpty() ? QStringLiteral("%1 % to the canary").arg(c.canaryWeight)
+                                 : QStringLiteral("%1 % to the canary: %2").arg(c.routedWeight()).arg(c.weightNote()));
     row(QStringLiteral("Steps:"),
         steps(c) + QStringLiteral(", every %1").arg(c.interval.isEmpty() ? QStringLiteral("1m") : c.interval));
     row(QStringLiteral("Failed checks:"), QStringLiteral("%1 of %2").arg(c.failedChecks).arg(c.threshold));
