@@ -32,15 +32,18 @@ QString labelSelector(const Kube::Json &workload)
     return terms.join(QLatin1Char(','));
 }
 
-QList<Core::HistoryEntry> warningsAbout(const QByteArray &listJson, const QSet<QString> &names)
+// `objects` as "Kind/name": a Flagger Canary is usually named like its Deployment, and its
+// Warnings are not the Deployment's.
+QList<Core::HistoryEntry> warningsAbout(const QByteArray &listJson, const QSet<QString> &objects)
 {
     QList<Core::HistoryEntry> warnings;
     const QJsonArray items = QJsonDocument::fromJson(listJson).object().value(QLatin1String("items")).toArray();
     for (const QJsonValue &item : items) {
         const QJsonObject event = item.toObject();
-        const QString about =
-            event.value(QLatin1String("involvedObject")).toObject().value(QLatin1String("name")).toString();
-        if (names.contains(about)) {
+        const QJsonObject involved = event.value(QLatin1String("involvedObject")).toObject();
+        const QString about = involved.value(QLatin1String("kind")).toString() + QLatin1Char('/') +
+                              involved.value(QLatin1String("name")).toString();
+        if (objects.contains(about)) {
             warnings.append(Core::historyEntryFromEvent(event));
         }
     }
@@ -124,9 +127,9 @@ readEnvironmentPods(Kube::KubeClient *client, const Core::ReleaseSnapshot &relea
                 return finish(pods.error());
             }
             result->pods = podsFromItems(pods.value().items);
-            QSet<QString> names{workloadName};
+            QSet<QString> names{kind + QLatin1Char('/') + workloadName};
             for (const Core::PodInfo &pod : result->pods) {
-                names.insert(pod.name);
+                names.insert(QStringLiteral("Pod/") + pod.name);
             }
             const QString eventsPath =
                 QStringLiteral("/api/v1/namespaces/%1/events?limit=500&fieldSelector=type%3DWarning").arg(ns);

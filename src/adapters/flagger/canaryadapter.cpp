@@ -77,7 +77,7 @@ void CanaryAdapter::doRead(const Kube::Reader &canary, const ClusterView &view, 
     snapshot.blue.trafficPercent = 100 - status.routedWeight();
     // Once promoted, the primary runs the candidate's template: no way back but a new release.
     snapshot.switchedAt = status.phase == QLatin1String("Succeeded") ? status.lastTransitionTime : QDateTime();
-    snapshot.routeDetail = QStringLiteral("Flagger canary of Deployment %1: %2").arg(status.target, status.summary());
+    snapshot.routeDetail = status.summary();
     snapshot.canary = std::move(status);
 }
 
