@@ -133,6 +133,15 @@ QString ReleaseSnapshot::health() const
     if (rollout) { // the controller's own phase: healthy, progressing, paused, degraded
         return rollout->status.toLower();
     }
+    if (canary) { // Flagger's phases that need a person's eye first
+        if (canary->phase == QLatin1String("Failed")) {
+            return QStringLiteral("degraded");
+        }
+        if (canary->suspended || canary->phase == QLatin1String("Waiting") ||
+            canary->phase == QLatin1String("WaitingPromotion")) {
+            return QStringLiteral("paused");
+        }
+    }
     const Environment &serving = environment(stable);
     if (!serving.present || (serving.trafficPercent > 0 && serving.readyReplicas == 0)) {
         return QStringLiteral("down");

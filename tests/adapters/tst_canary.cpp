@@ -105,6 +105,7 @@ private Q_SLOTS:
         Core::ReleaseSnapshot r = read(object);
         QVERIFY2(r.problem.isEmpty(), qPrintable(r.problem));
         QCOMPARE(r.green.trafficPercent, 50);
+        QCOMPARE(r.health(), QStringLiteral("paused")); // waits for a person
         QVERIFY2(r.canary->weightNote().contains(QLatin1String("the route holds 50 %")),
                  qPrintable(r.canary->weightNote()));
         object["status"]["phase"] = "Succeeded";

@@ -69,6 +69,15 @@ void CanaryAdapter::doRead(const Kube::Reader &canary, const ClusterView &view, 
                                           "curtain.dev/release=%3 (Flagger copies the label to %4)")
                                .arg(ns, status.target, snapshot.name, status.primary);
     }
+    if (!status.target.isEmpty() && !snapshot.blue.present) {
+        // Flagger copies only the label prefixes given with -include-label-prefix to the primary.
+        snapshot.blue.rolloutMessage =
+            status.phase.isEmpty() || status.phase == QLatin1String("Initializing")
+                ? QStringLiteral("Flagger has not made %1 yet").arg(status.primary)
+                : QStringLiteral("%1 is not watched: run Flagger with -include-label-prefix=curtain.dev so it copies "
+                                 "the release label from %2")
+                      .arg(status.primary, status.target);
+    }
     if (!status.target.isEmpty()) {
         snapshot.blue.metricsPath = servicePath(ns, status.primary);
         snapshot.green.metricsPath = servicePath(ns, status.target + QStringLiteral("-canary"));
