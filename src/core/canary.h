@@ -37,7 +37,7 @@ struct CanaryStatus
     QString phase;   // status.phase; empty before Flagger has seen the Canary
     int canaryWeight = 0;
     int failedChecks = 0;
-    int iterations = 0;     // -1 is what Flagger writes while a stepWeight canary waits for promotion
+    int iterations = 0;         // -1 is what Flagger writes while a stepWeight canary waits for promotion
     int threshold = 0;          // analysis.threshold
     int maxWeight = 0;          // analysis.maxWeight
     int stepWeight = 0;         // analysis.stepWeight

@@ -83,8 +83,8 @@ void Permissions::apply(Core::ReleaseSnapshot &release)
             .arg(what, known.reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(known.reason));
     Core::Capabilities &c = release.capabilities;
     // Argo's and Flagger's controllers own the weights: no permission would give a slider or a flip.
-    const bool argo = release.routeKind == Core::RouteKind::ArgoRollout ||
-                      release.routeKind == Core::RouteKind::FlaggerCanary;
+    const bool argo =
+        release.routeKind == Core::RouteKind::ArgoRollout || release.routeKind == Core::RouteKind::FlaggerCanary;
     for (Core::Capability *capability : {&c.setWeight, &c.promote, &c.flip, &c.rollback}) {
         const bool structural =
             (capability == &c.setWeight && (release.routeKind == Core::RouteKind::ServiceSelector || argo)) ||
