@@ -60,7 +60,7 @@ void CanaryDriver::sendNext()
             reported.message += QStringLiteral("; is the flagger-loadtester Service the Canary's webhook names "
                                                "running?");
         }
-        finish(reported);
+        closeOpenedThenFail(reported);
     };
     if (write.gate) {
         Core::onFinished(m_client->postRaw(write.path, write.body), this,
@@ -108,6 +108,29 @@ bool CanaryDriver::reacted(const Core::CanaryStatus &now) const
     default:
         return true;
     }
+}
+
+// A later request failed after gates were opened: close those again (the ones before this write,
+// in order), so a failed action leaves no gate open to wave a release through, then report.
+void CanaryDriver::closeOpenedThenFail(Core::Error error)
+{
+    const int opened = int(std::count_if(m_plan.writes.begin(), m_plan.writes.begin() + m_next,
+                                         [](const CanaryWrite &w) { return w.gate; }));
+    if (opened == 0 || m_plan.closeAfter.isEmpty()) {
+        return finish(error);
+    }
+    m_plan.closeAfter = m_plan.closeAfter.mid(0, std::min<qsizetype>(opened, m_plan.closeAfter.size()));
+    const CanaryWrite close = m_plan.closeAfter.takeFirst();
+    m_plan.writes.removeAt(0); // one opened gate accounted for
+    --m_next;
+    Core::onFinished(m_client->postRaw(close.path, close.body), this,
+                     [this, close, error](const Result<Net::HttpResponse> &reply) mutable {
+                         error.message += reply.ok() ? QStringLiteral("; %1").arg(close.description)
+                                                     : QStringLiteral("; the gate could not be closed (%1): close it "
+                                                                      "with POST %2")
+                                                           .arg(reply.error().message, close.path);
+                         closeOpenedThenFail(error);
+                     });
 }
 
 void CanaryDriver::awaitFlagger()

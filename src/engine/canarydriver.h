@@ -50,6 +50,7 @@ private:
     void sendNext();
     void awaitFlagger();
     void closeGates(const Core::ReleaseSnapshot &after, bool reacted);
+    void closeOpenedThenFail(Core::Error error);
     bool reacted(const Core::CanaryStatus &now) const;
     void seen(const Kube::Json &canary);
     void finish(const Core::Result<Core::ActionOutcome> &outcome);
