@@ -77,7 +77,8 @@ bool isUtf8(const std::string &text)
 class JsonBuilder final : public YAML::EventHandler
 {
 public:
-    explicit JsonBuilder(YamlScalars scalars) : m_scalars(scalars) {}
+    explicit JsonBuilder(YamlScalars scalars, ScalarOffsets *offsets = nullptr) : m_scalars(scalars), m_offsets(offsets)
+    {}
 
     void startDocument()
     {
@@ -118,6 +119,9 @@ public:
         }
         // A key is text whatever it looks like: JSON keys are strings.
         const bool text = m_scalars == YamlScalars::Text || expectingKey();
+        if (m_offsets && !expectingKey()) {
+            (*m_offsets)[pointerHere()] = mark.pos;
+        }
         place(mark, text ? Json(value) : typedScalar(tag, value), anchor, 1);
     }
     void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor,
@@ -149,6 +153,23 @@ private:
     };
 
     bool expectingKey() const { return !m_open.empty() && m_open.back().value.is_object() && !m_open.back().key; }
+
+    // The JSON pointer of the value about to be placed (RFC 6901: "~" → "~0", "/" → "~1").
+    std::string pointerHere() const
+    {
+        std::string pointer;
+        for (const Open &open : m_open) {
+            pointer += '/';
+            if (open.value.is_array()) {
+                pointer += std::to_string(open.value.size());
+                continue;
+            }
+            for (const char c : open.key.value_or(std::string())) {
+                pointer += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+            }
+        }
+        return pointer;
+    }
 
     void count(const YAML::Mark &mark, std::size_t nodes)
     {
@@ -208,6 +229,7 @@ private:
     }
 
     YamlScalars m_scalars;
+    ScalarOffsets *m_offsets = nullptr;
     std::vector<Open> m_open;
     std::unordered_map<YAML::anchor_t, Anchored> m_anchors;
     std::size_t m_nodes = 0; // across all documents: they share one budget
@@ -222,14 +244,40 @@ Core::Error yamlError(const QString &origin, const QString &problem, const YAML:
                            QStringLiteral("%1: %2 (%3)").arg(origin, problem, where(mark)));
 }
 
+Core::Result<std::vector<Json>> parseDocuments(const QByteArray &text, const QString &origin, YamlScalars scalars,
+                                               ScalarOffsets *offsets);
+
 } // namespace
 
 Core::Result<std::vector<Json>> parseYamlDocuments(const QByteArray &text, const QString &origin, YamlScalars scalars)
 {
+    return parseDocuments(text, origin, scalars, nullptr);
+}
+
+Core::Result<std::pair<Json, ScalarOffsets>> parseYamlWithOffsets(const QByteArray &text, const QString &origin)
+{
+    ScalarOffsets offsets;
+    auto documents = parseDocuments(text, origin, YamlScalars::Typed, &offsets);
+    if (!documents.ok()) {
+        return documents.error();
+    }
+    if (documents.value().size() != 1) {
+        return Core::makeError(
+            Core::ErrorKind::InvalidInput,
+            QStringLiteral("%1: holds %2 YAML documents, expected one").arg(origin).arg(documents.value().size()));
+    }
+    return std::pair{std::move(documents.value()[0]), std::move(offsets)};
+}
+
+namespace {
+
+Core::Result<std::vector<Json>> parseDocuments(const QByteArray &text, const QString &origin, YamlScalars scalars,
+                                               ScalarOffsets *offsets)
+{
     std::vector<Json> documents;
     std::istringstream input(text.toStdString());
     YAML::Parser parser(input);
-    JsonBuilder builder(scalars);
+    JsonBuilder builder(scalars, offsets);
     int previousStart = -1;
     try {
         for (;;) {
@@ -254,6 +302,8 @@ Core::Result<std::vector<Json>> parseYamlDocuments(const QByteArray &text, const
     }
     return documents;
 }
+
+} // namespace
 
 Core::Result<std::vector<Json>> parseObjects(const QByteArray &text, const QString &origin)
 {

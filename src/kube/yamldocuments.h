@@ -8,6 +8,9 @@
 #include <QString>
 #include <QStringList>
 
+#include <map>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace Curtain::Kube {
@@ -22,6 +25,14 @@ enum class YamlScalars { Typed, Text };
 // `origin`, the line and the limit. Never loops: a parser that stops advancing is an error.
 Core::Result<std::vector<Json>> parseYamlDocuments(const QByteArray &text, const QString &origin,
                                                    YamlScalars scalars = YamlScalars::Typed);
+
+// Where each scalar value of a document starts in its text (a byte offset), by JSON pointer
+// ("/flags/new-ui/targeting/fractional/1/1"). Keys, and values reached through an alias, have none.
+using ScalarOffsets = std::map<std::string, int>;
+
+// One document (YAML or JSON, typed scalars) with the offsets of its scalars, for editing a value
+// in place and leaving every other byte of a file a person wrote as it was.
+Core::Result<std::pair<Json, ScalarOffsets>> parseYamlWithOffsets(const QByteArray &text, const QString &origin);
 
 // Kubernetes objects from YAML or JSON text as kubectl reads a file: several `---` documents, and
 // `kind: List` (or any *List) flattened into its items. `origin` names the file in errors.
