@@ -513,9 +513,8 @@ void MainWindow::showSelected()
     if (!release) {
         m_heading->setText(tr("No release selected"));
         m_subheading->setText(tr("Releases appear here when a route (Service, HTTPRoute, VirtualService, TrafficSplit, "
-                                 "canary Ingress, FeatureFlag) carries the label curtain.dev/release, and for every "
-                                 "Argo Rollout and Flagger "
-                                 "Canary."));
+                                 "canary Ingress, FeatureFlag, ConfigMap with a flagd file) carries the label "
+                                 "curtain.dev/release, and for every Argo Rollout and Flagger Canary."));
         m_blue->clear();
         m_green->clear();
         m_actions->clear();

@@ -27,6 +27,7 @@ struct ClusterView
         analysisRuns = other.analysisRuns;
         featureFlags = other.featureFlags;
         canaries = other.canaries;
+        configMaps = other.configMaps;
         m_index = {};
         return *this;
     }
@@ -42,6 +43,7 @@ struct ClusterView
     Kube::ObjectList analysisRuns; // and their AnalysisRuns
     Kube::ObjectList featureFlags; // core.openfeature.dev FeatureFlags labelled curtain.dev/release
     Kube::ObjectList canaries;     // every flagger.app Canary
+    Kube::ObjectList configMaps;   // ConfigMaps labelled curtain.dev/release (flagd files)
 
     // "namespace/release/color" → the color's Deployment or Service.
     const Kube::Json *deploymentFor(const QString &ns, const QString &release, const QString &color) const;

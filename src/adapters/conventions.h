@@ -36,6 +36,8 @@ inline const QString migrationsAnnotation = QStringLiteral("curtain.dev/migratio
 // OpenFeature flags: which flag of a FeatureFlag resource is the release (needed only when several
 // flags split by `fractional`), and which of its variants is each color (default: "blue", "green").
 inline const QString flagAnnotation = QStringLiteral("curtain.dev/flag");
+// A flagd file in a ConfigMap: which data key holds it (needed only when several could).
+inline const QString flagFileAnnotation = QStringLiteral("curtain.dev/flag-file");
 inline QString variantAnnotation(const QString &color)
 {
     return QStringLiteral("curtain.dev/%1-variant").arg(color);

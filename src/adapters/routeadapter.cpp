@@ -5,7 +5,8 @@
 #include "adapters/argo/rolloutadapter.h"
 #include "adapters/conventions.h"
 #include "adapters/environmentreader.h"
-#include "adapters/featureflagadapter.h"
+#include "adapters/flagd/featureflagadapter.h"
+#include "adapters/flagd/flagconfigmapadapter.h"
 #include "adapters/flagger/canaryadapter.h"
 #include "adapters/httprouteadapter.h"
 #include "adapters/nginxcanaryadapter.h"
@@ -28,6 +29,7 @@ const std::vector<std::unique_ptr<RouteAdapter>> &allAdapters()
         list.push_back(std::make_unique<NginxCanaryAdapter>());
         list.push_back(std::make_unique<RolloutAdapter>());
         list.push_back(std::make_unique<FeatureFlagAdapter>());
+        list.push_back(std::make_unique<FlagConfigMapAdapter>());
         list.push_back(std::make_unique<CanaryAdapter>());
         return list;
     }();

@@ -43,6 +43,8 @@ QString routeKindName(RouteKind kind)
         return QStringLiteral("feature flag");
     case RouteKind::FlaggerCanary:
         return QStringLiteral("Flagger canary");
+    case RouteKind::FlagConfigMap:
+        return QStringLiteral("feature flag file");
     }
     return {};
 }
@@ -64,6 +66,8 @@ QString routeObjectKind(RouteKind kind)
         return QStringLiteral("FeatureFlag");
     case RouteKind::FlaggerCanary:
         return QStringLiteral("Canary");
+    case RouteKind::FlagConfigMap:
+        return QStringLiteral("ConfigMap");
     case RouteKind::HttpRoute:
     case RouteKind::VirtualService:
     case RouteKind::TrafficSplit:

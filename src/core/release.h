@@ -36,6 +36,7 @@ enum class RouteKind {
     HAProxyMap,      // an HAProxy map entry switching between a blue and a green backend
     FeatureFlag,     // an OpenFeature flagd flag: the weights of its `fractional` split between two variants
     FlaggerCanary,   // a Flagger Canary: Flagger owns the weights; Curtain opens its gates
+    FlagConfigMap,   // a flagd file in a ConfigMap: the same split as FeatureFlag, edited in the file's text
 };
 
 QString routeKindName(RouteKind kind);
@@ -46,7 +47,8 @@ QString routeObjectKind(RouteKind kind);
 constexpr bool isWeighted(RouteKind kind)
 {
     return kind == RouteKind::HttpRoute || kind == RouteKind::VirtualService || kind == RouteKind::TrafficSplit ||
-           kind == RouteKind::NginxCanary || kind == RouteKind::HAProxyServers || kind == RouteKind::FeatureFlag;
+           kind == RouteKind::NginxCanary || kind == RouteKind::HAProxyServers || kind == RouteKind::FeatureFlag ||
+           kind == RouteKind::FlagConfigMap;
 }
 
 enum class Strategy { BlueGreen, Canary };

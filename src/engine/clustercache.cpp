@@ -87,6 +87,8 @@ ClusterCache::ClusterCache(Kube::KubeClient *client, const QString &namespaceNam
     // The OpenFeature Operator's flag definitions, which flagd reads.
     watch(QStringLiteral("/apis/core.openfeature.dev/v1beta1"), QStringLiteral("featureflags"), true,
           &View::featureFlags, release);
+    // flagd files kept in ConfigMaps: only those labelled as a release are watched.
+    watch(QStringLiteral("/api/v1"), QStringLiteral("configmaps"), true, &View::configMaps, release);
     // Every Flagger Canary is a release, like every Rollout.
     watch(QStringLiteral("/apis/flagger.app/v1beta1"), QStringLiteral("canaries"), true, &View::canaries, {});
 }

@@ -2,7 +2,7 @@
 // `fractional` weights read as traffic shares, what Curtain refuses to guess, and that a write
 // replaces the one split and nothing else.
 
-#include "adapters/featureflagadapter.h"
+#include "adapters/flagd/featureflagadapter.h"
 
 #include <QTest>
 

@@ -132,6 +132,16 @@ Adapters::ClusterView validView()
                  {"variants", {{"blue", "classic"}, {"green", "personalized"}}},
                  {"defaultVariant", "blue"},
                  {"targeting", {{"fractional", {{{"var", "userId"}}, {"blue", 85}, {"green", 15}}}}}}}}}}}}}});
+    // A flagd file in a ConfigMap: its text is read by the flag file parser (fuzzed on its own).
+    view.configMaps.push_back(
+        {{"metadata", metadata("banners-flags", "banners",
+                               {{"curtain.dev/flag-file", "flags.json"},
+                                {"curtain.dev/blue-variant", "blue"},
+                                {"curtain.dev/green-variant", "green"}})},
+         {"data",
+          {{"flags.json", R"({"flags": {"banners": {"state": "ENABLED", "variants": {"blue": 1, "green": 2},
+              "defaultVariant": "blue", "targeting": {"fractional": [["blue", 70], ["green", 30]]}}}})"},
+           {"README", "the banners flags"}}}});
     view.canaries.push_back(
         {{"metadata", metadata("podinfo", "podinfo")},
          {"spec",
@@ -175,6 +185,7 @@ const std::vector<Kind> &kinds()
         {"payments", "Rollout", &Adapters::ClusterView::rollouts, {}},
         {"recommendations", "FeatureFlag", &Adapters::ClusterView::featureFlags, {}},
         {"podinfo", "Canary", &Adapters::ClusterView::canaries, {}},
+        {"banners", "ConfigMap", &Adapters::ClusterView::configMaps, {}},
     };
     return all;
 }

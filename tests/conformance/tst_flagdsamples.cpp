@@ -3,7 +3,8 @@
 // (the four-way headerColor split: red and yellow are neither color), and a write to a rollout flag added beside them
 // leaves every sample flag and evaluator exactly as flagd's authors wrote it.
 
-#include "adapters/featureflagadapter.h"
+#include "adapters/flagd/featureflagadapter.h"
+#include "adapters/flagd/flagconfigmapadapter.h"
 #include "kube/yamldocuments.h"
 
 #include "testsupport.h"
@@ -40,13 +41,44 @@ Json featureFlag(const Json &definitions, const std::string &flag, bool withRoll
             {"spec", {{"flagSpec", spec}}}};
 }
 
+// A sample file's text with a blue/green rollout flag written into it, as its own author would: the
+// first flag of `flags`, in the file's own syntax.
+QByteArray withRolloutFlag(const QByteArray &file, bool yaml)
+{
+    QByteArray text = file;
+    if (yaml) {
+        const qsizetype at = text.indexOf("\nflags:\n") + qsizetype(sizeof("\nflags:\n")) - 1;
+        return text.insert(at, "  rollout:\n    state: ENABLED\n    variants: {blue: v1, green: v2}\n"
+                               "    defaultVariant: blue\n    targeting:\n      fractional:\n"
+                               "        - [blue, 80]\n        - [green, 20]\n");
+    }
+    const qsizetype at = text.indexOf("\"flags\": {") + qsizetype(sizeof("\"flags\": {")) - 1;
+    return text.insert(at, "\n    \"rollout\": {\"state\": \"ENABLED\", \"variants\": {\"blue\": \"v1\", \"green\": "
+                           "\"v2\"}, \"defaultVariant\": \"blue\", \"targeting\": {\"fractional\": [[\"blue\", 80], "
+                           "[\"green\", 20]]}},");
+}
+
+Json configMap(const std::string &key, const QByteArray &text, const std::string &flag)
+{
+    return {{"apiVersion", "v1"},
+            {"kind", "ConfigMap"},
+            {"metadata",
+             {{"name", "samples"},
+              {"namespace", "demo"},
+              {"resourceVersion", "7"},
+              {"labels", {{"curtain.dev/release", "samples"}}},
+              {"annotations", {{"curtain.dev/flag", flag}}}}},
+            {"data", {{key, text.toStdString()}}}};
+}
+
 } // namespace
 
 class TestFlagdSamples : public QObject
 {
     Q_OBJECT
 
-    QList<QPair<QString, Json>> m_samples; // file name, definitions
+    QList<QPair<QString, Json>> m_samples;     // file name, definitions
+    QList<QPair<QString, QByteArray>> m_texts; // file name, the file as flagd's authors wrote it
 
 private Q_SLOTS:
     void initTestCase()
@@ -62,6 +94,7 @@ private Q_SLOTS:
             QCOMPARE(documents.value().size(), std::size_t(1));
             QVERIFY2(documents.value()[0]["flags"].size() >= 8, qPrintable(name));
             m_samples.append({name, documents.value()[0]});
+            m_texts.append({name, Test::readFile(path)});
         }
     }
 
@@ -122,6 +155,32 @@ private Q_SLOTS:
             original.erase("$schema");
             QCOMPARE(QString::fromStdString(applied["spec"]["flagSpec"].dump()),
                      QString::fromStdString(original.dump()));
+        }
+    }
+
+    // The same files kept in a ConfigMap as flagd reads them: the four-way split is named, and a
+    // write to the rollout flag changes its two numbers and not one other byte of either file.
+    void inAConfigMap_theFilesAreReadAndWrittenInPlace()
+    {
+        for (const auto &[name, text] : std::as_const(m_texts)) {
+            const bool yaml = name.endsWith(QLatin1String(".yaml"));
+            const Adapters::FlagConfigMapAdapter adapter;
+            const Core::ReleaseSnapshot four = adapter.read(configMap(name.toStdString(), text, "headerColor"), {});
+            QVERIFY2(four.problem.contains(QLatin1String("gives weight 25 to variant \"red\"")),
+                     qPrintable(four.problem));
+
+            const QByteArray file = withRolloutFlag(text, yaml);
+            const Json object = configMap(name.toStdString(), file, "rollout");
+            const Core::ReleaseSnapshot r = adapter.read(object, {});
+            QVERIFY2(r.problem.isEmpty(), qPrintable(name + QStringLiteral(": ") + r.problem));
+            QCOMPARE(r.green.trafficPercent, 20);
+            const auto patch = adapter.write(object, {}, {30, 70, Core::Color::Green, Core::Color::Blue, {}});
+            QVERIFY2(patch.ok(), patch.ok() ? "" : qPrintable(patch.error().message));
+            const Json applied = object.patch(Json::parse(patch.value().body.toStdString()));
+            QByteArray expected = file;
+            expected.replace(yaml ? "[blue, 80]" : "[\"blue\", 80]", yaml ? "[blue, 30]" : "[\"blue\", 30]");
+            expected.replace(yaml ? "[green, 20]" : "[\"green\", 20]", yaml ? "[green, 70]" : "[\"green\", 70]");
+            QCOMPARE(QByteArray::fromStdString(applied["data"][name.toStdString()].get<std::string>()), expected);
         }
     }
 };

@@ -1,7 +1,8 @@
 // Objects as the informers hand them to release discovery: a JSON array of objects, or a `*List`,
-// sorted into a ClusterView by kind (every route kind, OpenFeature FeatureFlags, Flagger Canaries, Deployments, Argo
-// Rollouts with their ReplicaSets and AnalysisRuns). Discovery, every adapter's write of every action, and Argo's
-// status derivation and action plans must answer anything with a value or an error, never a crash.
+// sorted into a ClusterView by kind (every route kind, OpenFeature FeatureFlags, flagd files in ConfigMaps, Flagger
+// Canaries, Deployments, Argo Rollouts with their ReplicaSets and AnalysisRuns). Discovery, every adapter's write of
+// every action, and Argo's status derivation and action plans must answer anything with a value or an error, never a
+// crash.
 
 #include "adapters/argo/rolloutactions.h"
 #include "adapters/argo/rolloutstatus.h"
@@ -34,6 +35,7 @@ Kube::ObjectList *collectionFor(Adapters::ClusterView &view, const std::string &
         {"AnalysisRun", &Adapters::ClusterView::analysisRuns},
         {"FeatureFlag", &Adapters::ClusterView::featureFlags},
         {"Canary", &Adapters::ClusterView::canaries},
+        {"ConfigMap", &Adapters::ClusterView::configMaps},
     };
     const auto it = collections.find(kind);
     return it == collections.end() ? nullptr : &(view.*(it->second));

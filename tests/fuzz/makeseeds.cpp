@@ -263,7 +263,7 @@ int main(int argc, char **argv)
     // Every target gets its directory, seeded here or not, so the replay tests can name them all.
     for (const char *target :
          {"watchdecoder", "releases", "kubeconfig", "yamldocuments", "execcredential", "exposition", "prometheusreply",
-          "planfile", "simrequest", "history", "migration", "sqllint", "haproxy", "backendcontrol"}) {
+          "planfile", "simrequest", "history", "migration", "sqllint", "haproxy", "backendcontrol", "flagfile"}) {
         g_out.mkpath(QString::fromLatin1(target));
     }
     const Demo demo;
@@ -275,6 +275,15 @@ int main(int argc, char **argv)
             documents += "---\n" + object.dump(2) + "\n";
         }
         write("yamldocuments", release + ".yaml", documents);
+        for (const json &object : objects) {
+            // The flagd files the demo keeps in ConfigMaps, as their text.
+            const json data = object.value("kind", "") == "ConfigMap" ? object.value("data", json::object()) : json();
+            for (const auto &[key, text] : data.items()) {
+                if (text.is_string()) {
+                    write("flagfile", release + "-" + key, text.get<std::string>());
+                }
+            }
+        }
         writeWatch(release, objects);
         writeRequests(release, objects);
         writeMetrics(demo, release, ns);
