@@ -2,6 +2,8 @@
 
 #include "sim/jsonread.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -182,6 +184,69 @@ std::vector<json> ClusterModel::selectedWorkloads(const std::string &ns, const j
     return selected;
 }
 
+// The fractional list of flag `flagKey` in any flagd file (JSON or YAML) among a ConfigMap's data.
+// Only the path to the list is followed, so aliases are never expanded; a file that does not parse
+// sends nobody anywhere, as flagd keeps serving its last good file.
+json ClusterModel::fractionalInFlagFiles(const json &configMap, const std::string &flagKey)
+{
+    const json data = configMap.value("data", json::object());
+    for (const auto &[key, text] : data.items()) {
+        if (!text.is_string()) {
+            continue;
+        }
+        try {
+            const YAML::Node file = YAML::Load(text.get<std::string>());
+            const YAML::Node list = file["flags"][flagKey]["targeting"]["fractional"];
+            if (!list.IsSequence()) {
+                continue;
+            }
+            json buckets = json::array();
+            for (const YAML::Node &bucket : list) {
+                if (!bucket.IsSequence() || bucket.size() == 0 || !bucket[0].IsScalar()) {
+                    continue;
+                }
+                buckets.push_back(json::array({bucket[0].Scalar(), bucket.size() > 1 ? bucket[1].as<double>() : 1.0}));
+            }
+            return buckets;
+        } catch (const YAML::Exception &) {
+            continue;
+        }
+    }
+    return json::array();
+}
+
+// Each variant is served by the Deployment whose pods say they serve it: no Service between. The
+// holder's curtain.dev/<color>-variant annotations name each color's variant.
+std::vector<std::pair<json, double>> ClusterModel::variantShares(const json &holder, const json &split,
+                                                                 const std::string &ns,
+                                                                 const std::string &release) const
+{
+    const json annotations = holder.value(json::json_pointer("/metadata/annotations"), json::object());
+    double total = 0;
+    std::vector<std::pair<json, double>> variants;
+    for (const json &bucket : split) {
+        if (!bucket.is_array() || bucket.empty() || !bucket[0].is_string()) {
+            continue;
+        }
+        const double weight = bucket.size() > 1 && bucket[1].is_number() ? bucket[1].get<double>() : 1.0;
+        for (const char *color : {"blue", "green"}) {
+            const std::string variant =
+                annotations.value(std::string("curtain.dev/") + color + "-variant", std::string(color));
+            const auto found = m_store.get(type("Deployment"), ns, release + "-" + color);
+            const json deployment = std::holds_alternative<json>(found) ? std::get<json>(found) : json();
+            if (variant == bucket[0] && integerAt(deployment, "/status/readyReplicas", 0) > 0 && weight > 0) {
+                variants.emplace_back(deployment, weight);
+                total += weight;
+            }
+        }
+    }
+    std::vector<std::pair<json, double>> out;
+    for (const auto &[deployment, weight] : variants) {
+        out.emplace_back(deployment, weight / total);
+    }
+    return out;
+}
+
 std::vector<std::pair<json, double>> ClusterModel::targets(const TrafficSource &source) const
 {
     // A Service spreads its share over the ready pods of every Deployment it selects.
@@ -232,35 +297,17 @@ std::vector<std::pair<json, double>> ClusterModel::targets(const TrafficSource &
         for (const json &b : split.value(json::json_pointer("/spec/backends"), json::array())) {
             backends.emplace_back(b.value("service", ""), b.value("weight", 0.0));
         }
-    } else if (source.kind == "FeatureFlag") {
-        // flagd's fractional buckets ([variant, weight]) of the release's flag; each variant is the
-        // color the FeatureFlag's curtain.dev/<color>-variant annotation names.
-        const json flag = object("FeatureFlag", source.name);
-        const json annotations = flag.value(json::json_pointer("/metadata/annotations"), json::object());
-        const json split = flag.value(
-            json::json_pointer("/spec/flagSpec/flags/" + source.name + "/targeting/fractional"), json::array());
-        // Each variant is served by the Deployment whose pods say they serve it: no Service between.
-        double total = 0;
-        std::vector<std::pair<json, double>> variants;
-        for (const json &bucket : split) {
-            if (!bucket.is_array() || bucket.empty() || !bucket[0].is_string()) {
-                continue;
-            }
-            const double weight = bucket.size() > 1 && bucket[1].is_number() ? bucket[1].get<double>() : 1.0;
-            for (const char *color : {"blue", "green"}) {
-                const std::string variant =
-                    annotations.value(std::string("curtain.dev/") + color + "-variant", std::string(color));
-                const json deployment = object("Deployment", source.name + "-" + color);
-                if (variant == bucket[0] && integerAt(deployment, "/status/readyReplicas", 0) > 0 && weight > 0) {
-                    variants.emplace_back(deployment, weight);
-                    total += weight;
-                }
-            }
-        }
-        for (const auto &[deployment, weight] : variants) {
-            out.emplace_back(deployment, weight / total);
-        }
-        return out;
+    } else if (source.kind == "FeatureFlag" || source.kind == "ConfigMap") {
+        // flagd's fractional buckets of the release's flag, from the FeatureFlag resource or from the
+        // flagd file a ConfigMap holds (as flagd would read the mounted file).
+        const json holder = source.kind == "FeatureFlag" ? object("FeatureFlag", source.name)
+                                                         : object("ConfigMap", source.name + "-flags");
+        const json split =
+            source.kind == "FeatureFlag"
+                ? holder.value(json::json_pointer("/spec/flagSpec/flags/" + source.name + "/targeting/fractional"),
+                               json::array())
+                : fractionalInFlagFiles(holder, source.name);
+        return variantShares(holder, split, source.namespaceName, source.name);
     } else if (source.kind == "Ingress") {
         // ingress-nginx: canary Ingresses for the primary's host take canary-weight/total of it.
         const json primary = object("Ingress", source.name);

@@ -50,6 +50,10 @@ private:
     void advanceDeployment(const nlohmann::json &deployment, std::chrono::steady_clock::time_point now);
     void sendTraffic(double seconds);
     std::vector<std::pair<nlohmann::json, double>> targets(const TrafficSource &source) const;
+    static nlohmann::json fractionalInFlagFiles(const nlohmann::json &configMap, const std::string &flagKey);
+    std::vector<std::pair<nlohmann::json, double>> variantShares(const nlohmann::json &holder,
+                                                                 const nlohmann::json &split, const std::string &ns,
+                                                                 const std::string &release) const;
     // The Deployments and ReplicaSets (Argo's) whose pods a Service selector picks.
     std::vector<nlohmann::json> selectedWorkloads(const std::string &ns, const nlohmann::json &selector) const;
     void serve(const nlohmann::json &deployment, double requests);

@@ -358,6 +358,17 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
     if (!uid.is_null() && uid != "" && uid != stored["metadata"]["uid"]) {
         return invalid(type, name, "metadata.uid", "Invalid value: " + uid.dump() + ": field is immutable");
     }
+    // An immutable ConfigMap keeps its data and stays immutable (kube's ValidateConfigMapUpdate).
+    if (stored.value("immutable", false) == true) {
+        for (const char *field : {"data", "binaryData"}) {
+            if (patched.value(field, json()) != stored.value(field, json())) {
+                return invalid(type, name, field, "Forbidden: field is immutable when `immutable` is set");
+            }
+        }
+        if (patched.value("immutable", json()) != true) {
+            return invalid(type, name, "immutable", "Forbidden: field is immutable when `immutable` is set");
+        }
+    }
     // Server-owned fields cannot be changed by a write; name and namespace were checked against the URL.
     for (const char *field : {"name", "namespace", "uid", "creationTimestamp", "generation"}) {
         if (stored["metadata"].contains(field)) {

@@ -5,6 +5,7 @@
 #include <QFile>
 
 #include <cstdio>
+#include <set>
 
 #include <yaml-cpp/yaml.h>
 
@@ -223,11 +224,54 @@ json featureFlag(const json &metadata, const std::string &name, const std::strin
                {{"state", "ENABLED"}, {"variants", {{"on", true}, {"off", false}}}, {"defaultVariant", "off"}}}}}}}}}};
 }
 
+// The same flag as flagd's own file, as a person keeps it in Git and a ConfigMap mounts it where flagd
+// reads it (--uri file:/etc/flagd/flags.yaml): YAML with comments, the release's flag beside another.
+json flagFileConfigMap(const json &metadata, const std::string &name, const std::string &blueVariant,
+                       const std::string &greenVariant, int blue, int green)
+{
+    json configMap = metadata;
+    configMap["name"] = name + "-flags";
+    configMap["annotations"]["curtain.dev/blue-variant"] = blueVariant;
+    configMap["annotations"]["curtain.dev/green-variant"] = greenVariant;
+    const std::string file = "# flagd flags of " + name +
+                             ", mounted at /etc/flagd/flags.yaml\n"
+                             "flags:\n"
+                             "  " +
+                             name +
+                             ":\n"
+                             "    state: ENABLED\n"
+                             "    variants:\n"
+                             "      " +
+                             blueVariant + ": " + blueVariant +
+                             "\n"
+                             "      " +
+                             greenVariant + ": " + greenVariant +
+                             "\n"
+                             "    defaultVariant: " +
+                             blueVariant +
+                             "\n"
+                             "    targeting:\n"
+                             "      # sticky per user: the same user keeps the same variant as weights move\n"
+                             "      fractional:\n"
+                             "        - cat: [{var: $flagd.flagKey}, {var: userId}]\n"
+                             "        - [" +
+                             blueVariant + ", " + std::to_string(blue) +
+                             "]\n"
+                             "        - [" +
+                             greenVariant + ", " + std::to_string(green) +
+                             "]\n"
+                             "  dark-mode:\n"
+                             "    state: ENABLED\n"
+                             "    variants: {'on': true, 'off': false}\n"
+                             "    defaultVariant: 'off'\n";
+    return {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", configMap}, {"data", {{"flags.yaml", file}}}};
+}
+
 // A flag rollout as an application serves one: the flag picks a variant per user, and the metrics of
 // the one Service carry the variant as a label. Each variant's code runs in its color's Deployment
 // (the pod template says which variant it serves); there are no per-color Services.
 void addFlagRelease(Scenario &scenario, const json &metadata, const std::string &blueVariant,
-                    const std::string &greenVariant, int blue, int green, int ipSuffix)
+                    const std::string &greenVariant, int blue, int green, int ipSuffix, bool inConfigMap)
 {
     const std::string ns = metadata.value("namespace", "");
     const std::string name = metadata.value("name", "");
@@ -245,7 +289,8 @@ void addFlagRelease(Scenario &scenario, const json &metadata, const std::string 
         }
     }
     scenario.objects.push_back(service(ns, name, {{"curtain.dev/release", name}}, {{"app", name}}, ipSuffix));
-    scenario.objects.push_back(featureFlag(metadata, name, blueVariant, greenVariant, blue, green));
+    scenario.objects.push_back(inConfigMap ? flagFileConfigMap(metadata, name, blueVariant, greenVariant, blue, green)
+                                           : featureFlag(metadata, name, blueVariant, greenVariant, blue, green));
 }
 
 Scenario build(const YAML::Node &root)
@@ -270,9 +315,14 @@ Scenario build(const YAML::Node &root)
     if (!root["releases"] || !root["releases"].IsSequence()) {
         throw ScenarioError{"the scenario has no \"releases\" list"};
     }
+    std::set<std::string> names;
     for (const YAML::Node &release : root["releases"]) {
         const std::string name = text(release, "name", "a release");
         const std::string where = "release " + name;
+        // Two releases of one name would share Deployments and Services and fight over them.
+        if (!names.insert(name).second) {
+            throw ScenarioError{where + ": the scenario names two releases " + name + "; give each its own name"};
+        }
         const std::string route = text(release, "route", where);
         if (route == "argo-canary" || route == "argo-bluegreen") {
             addRollout(scenario, ns, name, route == "argo-bluegreen", release, where, ip);
@@ -310,7 +360,7 @@ Scenario build(const YAML::Node &root)
             scenario.objects.push_back(svc);
             scenario.traffic.push_back({ns, "Service", name, rps});
         } else if (route == "httproute" || route == "virtualservice" || route == "trafficsplit" || route == "nginx" ||
-                   route == "featureflag") {
+                   route == "featureflag" || route == "flagfile") {
             const int blue = int(number(release["weights"], "blue", 100, where + ".weights"));
             const int green = int(number(release["weights"], "green", 0, where + ".weights"));
             if (blue < 0 || green < 0 || blue + green == 0) {
@@ -348,11 +398,13 @@ Scenario build(const YAML::Node &root)
                       {{"hosts", {name}},
                        {"http", {{{"route", {destination("blue", blue), destination("green", green)}}}}}}}});
                 scenario.traffic.push_back({ns, "VirtualService", name, rps});
-            } else if (route == "featureflag") {
+            } else if (route == "featureflag" || route == "flagfile") {
                 const YAML::Node variants = release["variants"];
+                const bool inConfigMap = route == "flagfile";
                 addFlagRelease(scenario, metadata, variants ? text(variants, "blue", where) : std::string("blue"),
-                               variants ? text(variants, "green", where) : std::string("green"), blue, green, ip++);
-                scenario.traffic.push_back({ns, "FeatureFlag", name, rps});
+                               variants ? text(variants, "green", where) : std::string("green"), blue, green, ip++,
+                               inConfigMap);
+                scenario.traffic.push_back({ns, inConfigMap ? "ConfigMap" : "FeatureFlag", name, rps});
             } else if (route == "trafficsplit") {
                 // The root Service clients call; the TrafficSplit decides which backend answers.
                 scenario.objects.push_back(service(ns, name, {{"app", name}}, {{"app", name}}, ip++));
@@ -398,7 +450,8 @@ Scenario build(const YAML::Node &root)
         } else {
             throw ScenarioError{
                 where + ": route \"" + route +
-                "\" is not one of: service, httproute, virtualservice, trafficsplit, nginx, featureflag, argo-canary, "
+                "\" is not one of: service, httproute, virtualservice, trafficsplit, nginx, featureflag, flagfile, "
+                "argo-canary, "
                 "argo-bluegreen, flagger"};
         }
     }

@@ -127,6 +127,8 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
         }
     } else if (type.kind == "HTTPRoute") {
         columns.push_back(column("Hostnames", "string", "Hostnames the route matches."));
+    } else if (type.kind == "ConfigMap") {
+        columns.push_back(column("Data", "string", "Data contains the configuration data."));
     } else if (type.kind == "Namespace") {
         columns.push_back(column("Status", "string", "The status of the namespace"));
     } else if (type.kind == "Pod") {
@@ -188,6 +190,14 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
                 hosts += host.is_string() ? host.get<std::string>() : host.dump();
             }
             cells.push_back(hosts);
+        } else if (type.kind == "ConfigMap") {
+            // kube-apiserver counts the keys of data and binaryData together.
+            std::size_t keys = 0;
+            for (const char *field : {"/data", "/binaryData"}) {
+                const json map = valueAt(object, field, json::object());
+                keys += map.is_object() ? map.size() : 0;
+            }
+            cells.push_back(static_cast<long long>(keys));
         } else if (type.kind == "Namespace") {
             cells.push_back("Active");
         } else if (type.kind == "Pod") {

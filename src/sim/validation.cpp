@@ -345,6 +345,20 @@ void checkCanary(Checker &check, const json &spec)
     });
 }
 
+// A ConfigMap's data and binaryData map keys to strings; immutable is a boolean.
+void checkConfigMap(Checker &check, const json &object)
+{
+    check.typed(object, "immutable", "immutable", "boolean");
+    for (const char *key : {"data", "binaryData"}) {
+        if (!check.typed(object, key, key, "object") || !object.contains(key) || object[key].is_null()) {
+            continue;
+        }
+        for (const auto &[entry, value] : object[key].items()) {
+            check.typedValue(value, std::string(key) + "[" + entry + "]", "string");
+        }
+    }
+}
+
 void checkSpec(Checker &check, const json &object)
 {
     const ResourceType &type = check.type();
@@ -406,6 +420,9 @@ std::optional<ApiStatus> validateObject(const ResourceType &type, const json &ob
             check.fail("", "must not nest deeper than " + std::to_string(maxJsonDepth) + " levels");
         }
         checkMetadata(check, metadata);
+        if (!check.failed() && type.kind == "ConfigMap") {
+            checkConfigMap(check, object);
+        }
         if (!check.failed() && !(schemaless && !type.builtin)) {
             checkSpec(check, object);
         }

@@ -3,6 +3,7 @@
 
 #include "sim/objectstore.h"
 #include "sim/patching.h"
+#include "sim/scenario.h"
 
 #include <QTest>
 
@@ -116,6 +117,38 @@ private Q_SLOTS:
                         R"([{"op":"replace","path":"/spec/rules/0/backendRefs/0/weight","value":-3}])", false);
         QCOMPARE(codeOf(result), 422);
         QVERIFY(std::get<ApiStatus>(result).message.find("spec.rules[0].backendRefs[0].weight") != std::string::npos);
+    }
+
+    // ConfigMaps as kube-apiserver keeps them: data holds strings, and an immutable one keeps its data.
+    void configMap_dataIsStrings_andImmutableKeepsIt()
+    {
+        ObjectStore store;
+        const ResourceType &configMaps = *findResourceType("", "v1", "configmaps");
+        QCOMPARE(codeOf(store.create(configMaps, "shop", {{"metadata", {{"name", "bad"}}}, {"data", {{"n", 5}}}})),
+                 422);
+        const json flags = {{"metadata", {{"name", "flags"}}}, {"data", {{"flags.yaml", "flags: {}"}}}};
+        const std::string rv = rvOf(store.create(configMaps, "shop", flags));
+        const auto changed = store.patch(configMaps, "shop", "flags", "application/merge-patch+json",
+                                         R"({"data":{"flags.yaml":"flags: {a: 1}"},"immutable":true})", false);
+        QCOMPARE(codeOf(changed), 200);
+        const auto refused = store.patch(configMaps, "shop", "flags", "application/merge-patch+json",
+                                         R"({"data":{"flags.yaml":"flags: {a: 2}"}})", false);
+        QCOMPARE(codeOf(refused), 422);
+        QVERIFY2(std::get<ApiStatus>(refused).message.find("data: Forbidden: field is immutable") != std::string::npos,
+                 std::get<ApiStatus>(refused).message.c_str());
+        QVERIFY(rvOf(changed) != rv);
+    }
+
+    // Two releases of one name would share their Deployments: the scenario names the clash instead.
+    void scenario_twoReleasesOfOneName_isAnError()
+    {
+        const std::string environments = ", environments: {blue: {version: v1}, green: {version: v2}}}\n";
+        const auto parsed = parseScenario("releases:\n  - {name: shop, route: service" + environments +
+                                          "  - {name: shop, route: flagfile" + environments);
+        QVERIFY(std::holds_alternative<std::string>(parsed));
+        QCOMPARE(
+            QString::fromStdString(std::get<std::string>(parsed)),
+            QStringLiteral("scenario: release shop: the scenario names two releases shop; give each its own name"));
     }
 
     void patch_thatChangesNothing_keepsTheVersion()
