@@ -294,7 +294,7 @@ private Q_SLOTS:
         QCOMPARE(list->model()->rowCount(), 1);
         QCOMPARE(list->model()->index(0, Models::ReleaseListModel::Name).data().toString(), QStringLiteral("checkout"));
         filter->clear();
-        QCOMPARE(list->model()->rowCount(), 10);
+        QCOMPARE(list->model()->rowCount(), 11);
 
         QTest::mouseClick(
             list->horizontalHeader()->viewport(), Qt::LeftButton, {},

@@ -141,7 +141,7 @@ private Q_SLOTS:
         Engine::SessionPtr session;
         const auto synced = syncWith(good, session);
         QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
-        QCOMPARE(synced.value().size(), 10); // the demo: 7 routed releases, 2 Argo Rollouts and a Flagger canary
+        QCOMPARE(synced.value().size(), 11); // the demo: 8 routed releases, 2 Argo Rollouts and a Flagger canary
 
         const QString wrong =
             kubeconfig(QStringLiteral("wrong.yaml"), sim.url(), QStringLiteral("    certificate-authority: ca.crt\n"),

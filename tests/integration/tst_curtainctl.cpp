@@ -327,7 +327,7 @@ private Q_SLOTS:
                                     QStringLiteral("releases")});
         QCOMPARE(run.exitCode, 3); // one context could not be read: scripts must notice
         const QStringList lines = run.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-        QCOMPARE(lines.size(), 12); // header, the unreachable context, the demo's 10 releases
+        QCOMPARE(lines.size(), 13); // header, the unreachable context, the demo's 11 releases
         QVERIFY2(lines[1].startsWith(QLatin1String("prod-us")) && lines[1].contains(QStringLiteral("unreachable")),
                  qPrintable(run.out));
         // Needing attention first (the canary, the paused Rollouts), then the settled ones.

@@ -1,9 +1,10 @@
 // A rollout behind an OpenFeature flag, checked by flagd's own evaluator: curtainctl moves the demo's
-// `recommendations` flag (a FeatureFlag in curtain-sim), and @openfeature/flagd-core, run with Node
-// on the definition as the cluster now holds it, decides for 10,000 users which variant each gets.
-// Real processes: curtain-sim, curtainctl, kubectl and node.
+// `recommendations` flag (a FeatureFlag in curtain-sim) and its `banners` flag (flagd's YAML file in a
+// ConfigMap), and @openfeature/flagd-core, run with Node on the definition as the cluster now holds
+// it, decides for 10,000 users which variant each gets. Real processes: curtain-sim, curtainctl, node.
 
 #include "ctlrunner.h"
+#include "kube/yamldocuments.h"
 #include "testsupport.h"
 
 #include <QFile>
@@ -24,15 +25,19 @@ namespace {
 
 const QString release = QStringLiteral("demo/recommendations");
 const std::string flagPath = "/apis/core.openfeature.dev/v1beta1/namespaces/demo/featureflags/recommendations";
+const QString fileRelease = QStringLiteral("demo/banners");
+const std::string configMapPath = "/api/v1/namespaces/demo/configmaps/banners-flags";
 constexpr int users = 10000;
 
 // What flagd served: users per variant, and who got the smaller variants.
 struct Served
 {
     QHash<QString, int> variants;
-    QSet<QString> personalized;
+    QHash<QString, QSet<QString>> keys; // of every variant but the largest
     QString error;
-    double personalizedPercent() const { return 100.0 * variants.value(QStringLiteral("personalized")) / users; }
+    double percent(const QString &variant) const { return 100.0 * variants.value(variant) / users; }
+    double personalizedPercent() const { return percent(QStringLiteral("personalized")); }
+    QSet<QString> personalized() const { return keys.value(QStringLiteral("personalized")); }
 };
 
 } // namespace
@@ -56,13 +61,32 @@ class TestFlagRollout : public QObject
     // flagd's evaluator on spec.flagSpec of the FeatureFlag as the sim holds it now.
     Served serve()
     {
-        Served served;
         const nlohmann::json flag = featureFlag();
-        const QString file = Test::writeFile(m_dir.filePath(QStringLiteral("flags.json")),
-                                             QByteArray::fromStdString(flag["spec"]["flagSpec"].dump()));
+        return evaluate(QByteArray::fromStdString(flag["spec"]["flagSpec"].dump()), QStringLiteral("recommendations"));
+    }
+
+    // The ConfigMap's flagd file as the sim holds it now (flagd-core reads JSON: the YAML is converted).
+    QByteArray flagFile() const
+    {
+        const auto configMap = Test::ApiReader(m_sim->port()).get(configMapPath);
+        return configMap ? QByteArray::fromStdString((*configMap)["data"].value("flags.yaml", "")) : QByteArray();
+    }
+    Served serveFile()
+    {
+        const auto documents = Kube::parseYamlDocuments(flagFile(), QStringLiteral("flags.yaml"));
+        if (!documents.ok() || documents.value().size() != 1) {
+            return Served{{}, {}, QStringLiteral("the ConfigMap holds no readable flag file")};
+        }
+        return evaluate(QByteArray::fromStdString(documents.value()[0].dump()), QStringLiteral("banners"));
+    }
+
+    Served evaluate(const QByteArray &definitions, const QString &flagKey)
+    {
+        Served served;
+        const QString file = Test::writeFile(m_dir.filePath(QStringLiteral("flags.json")), definitions);
         QProcess node;
         Test::endsWithTheTest(node);
-        node.start(m_node, {m_evaluator, file, QStringLiteral("recommendations"), QString::number(users)});
+        node.start(m_node, {m_evaluator, file, flagKey, QString::number(users)});
         if (!node.waitForFinished(60000) || node.exitCode() != 0) {
             served.error = QString::fromUtf8(node.readAllStandardError());
             return served;
@@ -72,16 +96,18 @@ class TestFlagRollout : public QObject
         for (auto it = variants.begin(); it != variants.end(); ++it) {
             served.variants.insert(it.key(), it.value().toInt());
         }
-        for (const QJsonValue &key :
-             result.value(QLatin1String("keys")).toObject().value(QLatin1String("personalized")).toArray()) {
-            served.personalized.insert(key.toString());
+        const QJsonObject keys = result.value(QLatin1String("keys")).toObject();
+        for (auto it = keys.begin(); it != keys.end(); ++it) {
+            for (const QJsonValue &key : it.value().toArray()) {
+                served.keys[it.key()].insert(key.toString());
+            }
         }
         return served;
     }
 
-    void setWeight(int percent)
+    void setWeight(int percent, const QString &which = release)
     {
-        const Test::CtlRun run = ctl({QStringLiteral("set-weight"), release, QString::number(percent)});
+        const Test::CtlRun run = ctl({QStringLiteral("set-weight"), which, QString::number(percent)});
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     }
 
@@ -153,14 +179,14 @@ private Q_SLOTS:
     {
         const Served at5 = serve();
         QVERIFY2(at5.error.isEmpty(), qPrintable(at5.error));
-        QVERIFY(at5.personalized.size() > 300);
+        QVERIFY(at5.personalized().size() > 300);
         setWeight(25);
         const Served at25 = serve();
         QVERIFY2(at25.error.isEmpty(), qPrintable(at25.error));
-        const QSet<QString> left = at5.personalized - at25.personalized;
+        const QSet<QString> left = at5.personalized() - at25.personalized();
         QVERIFY2(left.isEmpty(), qPrintable(QStringLiteral("%1 of %2 canary users left it at 25 %, e.g. %3")
                                                 .arg(left.size())
-                                                .arg(at5.personalized.size())
+                                                .arg(at5.personalized().size())
                                                 .arg(left.isEmpty() ? QString() : *left.begin())));
     }
 
@@ -190,6 +216,44 @@ private Q_SLOTS:
         const Served served = serve();
         QVERIFY2(served.error.isEmpty(), qPrintable(served.error));
         QCOMPARE(served.variants.value(QStringLiteral("classic")), users);
+    }
+
+    // The file in the ConfigMap: flagd serves the weights Curtain wrote into its text, the canary's
+    // users stay in it from 10 % to 25 %, and Rollback serves stable to everyone.
+    void flagFileInAConfigMap_servesWhatCurtainWrote()
+    {
+        const Test::CtlRun status = ctl({QStringLiteral("status"), fileRelease});
+        QCOMPARE(status.exitCode, 0);
+        QVERIFY2(status.out.contains(QLatin1String("feature flag file banners-flags")), qPrintable(status.out));
+        const Served at10 = serveFile();
+        QVERIFY2(at10.error.isEmpty(), qPrintable(at10.error));
+        QVERIFY2(qAbs(at10.percent(QStringLiteral("seasonal")) - 10.0) <= 2.0,
+                 qPrintable(QString::number(at10.percent(QStringLiteral("seasonal")))));
+        setWeight(25, fileRelease);
+        const Served at25 = serveFile();
+        QVERIFY2(at25.error.isEmpty(), qPrintable(at25.error));
+        QVERIFY2(qAbs(at25.percent(QStringLiteral("seasonal")) - 25.0) <= 2.0,
+                 qPrintable(QString::number(at25.percent(QStringLiteral("seasonal")))));
+        const QSet<QString> left =
+            at10.keys.value(QStringLiteral("seasonal")) - at25.keys.value(QStringLiteral("seasonal"));
+        QVERIFY2(at10.keys.value(QStringLiteral("seasonal")).size() > 700 && left.isEmpty(),
+                 qPrintable(QStringLiteral("%1 canary users left it at 25 %").arg(left.size())));
+
+        const Test::CtlRun rollback = ctl({QStringLiteral("rollback"), fileRelease});
+        QVERIFY2(rollback.exitCode == 0, qPrintable(rollback.err));
+        QCOMPARE(serveFile().variants.value(QStringLiteral("classic")), users);
+    }
+
+    // The write changed the two numbers in the file's text: its comments and the other flag are
+    // byte for byte what the sim's author wrote.
+    void flagFileInAConfigMap_keepsEveryOtherByte()
+    {
+        const QByteArray before = flagFile();
+        QVERIFY(before.contains("        - [classic, 90]\n        - [seasonal, 10]\n"));
+        setWeight(40, fileRelease);
+        QByteArray expected = before;
+        expected.replace("- [classic, 90]", "- [classic, 60]").replace("- [seasonal, 10]", "- [seasonal, 40]");
+        QCOMPARE(flagFile(), expected);
     }
 };
 
