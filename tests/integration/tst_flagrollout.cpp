@@ -1,5 +1,5 @@
 // A rollout behind an OpenFeature flag, checked by flagd's own evaluator: curtainctl moves the demo's
-// `recommendations` flag (a FeatureFlag in curtain-sim) and its `banners` flag (flagd's YAML file in a
+// `recommendations` flag (a FeatureFlag in curtain-sim) and its `offers` flag (flagd's YAML file in a
 // ConfigMap), and @openfeature/flagd-core, run with Node on the definition as the cluster now holds
 // it, decides for 10,000 users which variant each gets. Real processes: curtain-sim, curtainctl, node.
 
@@ -25,8 +25,8 @@ namespace {
 
 const QString release = QStringLiteral("demo/recommendations");
 const std::string flagPath = "/apis/core.openfeature.dev/v1beta1/namespaces/demo/featureflags/recommendations";
-const QString fileRelease = QStringLiteral("demo/banners");
-const std::string configMapPath = "/api/v1/namespaces/demo/configmaps/banners-flags";
+const QString fileRelease = QStringLiteral("demo/offers");
+const std::string configMapPath = "/api/v1/namespaces/demo/configmaps/offers-flags";
 constexpr int users = 10000;
 
 // What flagd served: users per variant, and who got the smaller variants.
@@ -77,7 +77,7 @@ class TestFlagRollout : public QObject
         if (!documents.ok() || documents.value().size() != 1) {
             return Served{{}, {}, QStringLiteral("the ConfigMap holds no readable flag file")};
         }
-        return evaluate(QByteArray::fromStdString(documents.value()[0].dump()), QStringLiteral("banners"));
+        return evaluate(QByteArray::fromStdString(documents.value()[0].dump()), QStringLiteral("offers"));
     }
 
     Served evaluate(const QByteArray &definitions, const QString &flagKey)
@@ -224,7 +224,7 @@ private Q_SLOTS:
     {
         const Test::CtlRun status = ctl({QStringLiteral("status"), fileRelease});
         QCOMPARE(status.exitCode, 0);
-        QVERIFY2(status.out.contains(QLatin1String("feature flag file banners-flags")), qPrintable(status.out));
+        QVERIFY2(status.out.contains(QLatin1String("feature flag file offers-flags")), qPrintable(status.out));
         const Served at10 = serveFile();
         QVERIFY2(at10.error.isEmpty(), qPrintable(at10.error));
         QVERIFY2(qAbs(at10.percent(QStringLiteral("seasonal")) - 10.0) <= 2.0,
