@@ -26,16 +26,21 @@ CanaryPanel::CanaryPanel(QWidget *parent) : QWidget(parent)
     m_suspend->setObjectName(QStringLiteral("suspendButton"));
     m_resume = new QPushButton(tr("Resume"), this);
     m_resume->setObjectName(QStringLiteral("canaryResumeButton"));
-    for (QPushButton *b : {m_suspend, m_resume}) {
+    m_closeGates = new QPushButton(tr("Close gates"), this);
+    m_closeGates->setObjectName(QStringLiteral("closeGatesButton"));
+    for (QPushButton *b : {m_suspend, m_resume, m_closeGates}) {
         b->setMinimumHeight(30);
     }
     connect(m_suspend, &QPushButton::clicked, this, [this] { Q_EMIT actionRequested(Core::ActionKind::Pause); });
     connect(m_resume, &QPushButton::clicked, this, [this] { Q_EMIT actionRequested(Core::ActionKind::Resume); });
+    connect(m_closeGates, &QPushButton::clicked, this,
+            [this] { Q_EMIT actionRequested(Core::ActionKind::CloseGates); });
 
     auto *buttons = new QHBoxLayout;
     buttons->setContentsMargins(0, 0, 0, 0);
     buttons->addWidget(m_suspend);
     buttons->addWidget(m_resume);
+    buttons->addWidget(m_closeGates);
     buttons->addStretch(1);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 4, 0, 0);
@@ -68,9 +73,11 @@ void CanaryPanel::setRelease(const Core::ReleaseSnapshot *release)
         gates << tr("%1 → %2.%3%4").arg(gate.type, gate.serviceName, gate.serviceNamespace, gate.path);
     }
     m_gates->setVisible(!gates.isEmpty());
-    m_gates->setText(tr("Gates: %1. The loadtester keeps gates in memory and an open one lets the next release "
-                        "through; Curtain closes each gate it opens once Flagger has passed it.")
-                         .arg(gates.join(QStringLiteral("; "))));
+    m_gates->setText(
+        tr("Gates: %1. The loadtester keeps gates in memory and an open one lets the next release "
+           "through; Curtain closes each gate it opens once Flagger has passed it, and Close gates closes them all, "
+           "whoever opened them.")
+            .arg(gates.join(QStringLiteral("; "))));
     applyCapabilities();
 }
 
@@ -88,6 +95,9 @@ void CanaryPanel::applyCapabilities()
     m_resume->setEnabled(m_capabilities.resume.enabled && !m_busy);
     m_resume->setToolTip(m_capabilities.resume.enabled ? tr("Let Flagger go on (spec.suspend: false)")
                                                        : m_capabilities.resume.reason);
+    m_closeGates->setVisible(m_capabilities.closeGates.enabled || !m_capabilities.closeGates.reason.isEmpty());
+    m_closeGates->setEnabled(m_capabilities.closeGates.enabled && !m_busy);
+    m_closeGates->setToolTip(m_capabilities.closeGates.reason);
 }
 
 } // namespace Curtain::Ui

@@ -11,8 +11,8 @@ class QPushButton;
 namespace Curtain::Ui {
 
 // A Flagger canary's state under the charts: phase, weight against its steps, failed checks
-// against the threshold, what waits for a person, the loadtester gates and what they mean, and
-// Suspend/Resume (spec.suspend). Promote and Rollback are the action bar's, as for every release.
+// against the threshold, what waits for a person, the loadtester gates and what they mean,
+// Suspend/Resume (spec.suspend) and Close gates. Promote and Rollback are the action bar's, as for every release.
 class CanaryPanel : public QWidget
 {
     Q_OBJECT
@@ -35,6 +35,7 @@ private:
     QLabel *m_gates;
     QPushButton *m_suspend;
     QPushButton *m_resume;
+    QPushButton *m_closeGates;
 };
 
 } // namespace Curtain::Ui

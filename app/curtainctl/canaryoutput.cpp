@@ -67,7 +67,8 @@ QString canaryText(const Core::CanaryStatus &c)
     }
     if (!c.gates.isEmpty()) {
         out += QStringLiteral("  Loadtester gates live in its memory and stay open until closed; Curtain closes "
-                              "each gate it opened once Flagger has passed it.\n");
+                              "each gate it opened once Flagger has passed it, and close-gates closes them all, "
+                              "whoever opened them.\n");
     }
     if (c.phase == QLatin1String("Succeeded")) {
         out += QStringLiteral("  %1.\n").arg(Core::flaggerPromotedNote());

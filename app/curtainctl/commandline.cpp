@@ -68,6 +68,8 @@ Flagger canaries (Flagger moves the traffic; Curtain opens its gates as the load
   rollback RELEASE         fail the analysis now: the Canary's rollback gate, else status.failedChecks
                            raised to the threshold; Flagger routes everything to the primary
   suspend RELEASE          freeze the canary where it is (spec.suspend); resume RELEASE ends it
+  close-gates RELEASE      close every loadtester gate the Canary names (/gate and /rollback),
+                           whoever opened it: an open gate passes the next release unasked
 
   inspect FILE...          an Argo Rollout's status from saved objects (the Rollout with its
                            ReplicaSets and AnalysisRuns, YAML or JSON), as kubectl argo rollouts
@@ -473,8 +475,8 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
     } else {
         *error = QStringLiteral(
                      "unknown command \"%1\"; commands: contexts, releases, status, history, set-weight, promote, "
-                     "flip, rollback, run, inspect, abort, retry, pause, suspend, resume, restart, undo, set-image, "
-                     "scale, migration")
+                     "flip, rollback, run, inspect, abort, retry, pause, suspend, resume, close-gates, restart, undo, "
+                     "set-image, scale, migration")
                      .arg(Core::shown(command));
         return std::nullopt;
     }

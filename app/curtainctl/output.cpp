@@ -82,6 +82,7 @@ json snapshotJson(const Core::ReleaseSnapshot &r)
         j["canary"] = canaryJson(*r.canary);
         j["actions"]["suspend"] = capabilityJson(r.capabilities.pause);
         j["actions"]["resume"] = capabilityJson(r.capabilities.resume);
+        j["actions"]["closeGates"] = capabilityJson(r.capabilities.closeGates);
     }
     if (!r.problem.isEmpty()) {
         j["problem"] = s(r.problem);
@@ -260,6 +261,7 @@ QString releaseStatusText(const Core::ReleaseSnapshot &r)
     if (r.canary) {
         out += line(QStringLiteral("suspend"), r.capabilities.pause);
         out += line(QStringLiteral("resume"), r.capabilities.resume);
+        out += line(QStringLiteral("close-gates"), r.capabilities.closeGates);
         out += QStringLiteral("\nFlagger canary:\n") + canaryText(*r.canary);
         if (r.capabilities.rollback.enabled) {
             out += QStringLiteral("\nRollback here means: %1.\n").arg(r.capabilities.rollback.reason);

@@ -34,6 +34,8 @@ QString actionName(ActionKind kind)
         return QStringLiteral("undo");
     case ActionKind::SetImage:
         return QStringLiteral("set-image");
+    case ActionKind::CloseGates:
+        return QStringLiteral("close-gates");
     }
     return {};
 }
@@ -43,9 +45,10 @@ std::optional<ActionKind> parseActionName(const QString &name)
     if (name == QLatin1String("suspend")) {
         return ActionKind::Pause; // Flagger's word for it (spec.suspend)
     }
-    for (ActionKind kind : {ActionKind::SetWeight, ActionKind::Promote, ActionKind::Flip, ActionKind::Rollback,
-                            ActionKind::PromoteFull, ActionKind::Abort, ActionKind::Retry, ActionKind::Pause,
-                            ActionKind::Resume, ActionKind::Restart, ActionKind::Undo, ActionKind::SetImage}) {
+    for (ActionKind kind :
+         {ActionKind::SetWeight, ActionKind::Promote, ActionKind::Flip, ActionKind::Rollback, ActionKind::PromoteFull,
+          ActionKind::Abort, ActionKind::Retry, ActionKind::Pause, ActionKind::Resume, ActionKind::Restart,
+          ActionKind::Undo, ActionKind::SetImage, ActionKind::CloseGates}) {
         if (actionName(kind) == name) {
             return kind;
         }
@@ -232,6 +235,7 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
     case ActionKind::Restart:
     case ActionKind::Undo:
     case ActionKind::SetImage:
+    case ActionKind::CloseGates:
         break; // refused above
     }
     return makeError(ErrorKind::InvalidInput, QStringLiteral("unknown action"));

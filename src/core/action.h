@@ -23,6 +23,8 @@ enum class ActionKind {
     Restart,
     Undo,
     SetImage,
+    // Flagger: close every loadtester gate the Canary names, whoever opened it.
+    CloseGates,
 };
 
 // Actions only a controller (Argo Rollouts) performs.

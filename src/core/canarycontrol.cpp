@@ -1,5 +1,7 @@
 #include "core/canarycontrol.h"
 
+#include <algorithm>
+
 namespace Curtain::Core {
 
 namespace {
@@ -79,7 +81,7 @@ Capabilities canaryCapabilities(const ReleaseSnapshot &release)
     caps.flip = owned;
     if (!release.problem.isEmpty() || !release.canary) {
         const Capability broken{false, release.problem};
-        caps.promote = caps.rollback = caps.pause = caps.resume = broken;
+        caps.promote = caps.rollback = caps.pause = caps.resume = caps.closeGates = broken;
         return caps;
     }
     const CanaryStatus &canary = *release.canary;
@@ -95,6 +97,14 @@ Capabilities canaryCapabilities(const ReleaseSnapshot &release)
     }
     caps.pause = canary.suspended ? Capability{false, QStringLiteral("already suspended")} : Capability{true, {}};
     caps.resume = canary.suspended ? Capability{true, {}} : Capability{false, QStringLiteral("not suspended")};
+    // Whoever opened a gate and whatever the phase: an open gate passes the next release unasked.
+    const bool manualGate =
+        std::any_of(canary.gates.begin(), canary.gates.end(), [](const CanaryGate &gate) { return gate.isManual(); });
+    caps.closeGates =
+        manualGate ? Capability{true, QStringLiteral("close every loadtester gate of %1, whoever "
+                                                     "opened it")
+                                          .arg(release.name)}
+                   : Capability{false, QStringLiteral("Canary %1 names no flagger-loadtester gate").arg(release.name)};
     return caps;
 }
 

@@ -104,6 +104,7 @@ struct Capabilities
     Capability resume;
     Capability restart;
     Capability undo;
+    Capability closeGates; // Flagger: the loadtester gates the Canary names
 };
 
 // Who a release is. Names repeat across namespaces (a `checkout` in `shop` and one in `shop-eu`), so

@@ -48,11 +48,25 @@ QString CanaryDriver::done() const
 void CanaryDriver::sendNext()
 {
     if (m_next >= m_plan.writes.size()) {
+        if (!m_unclosed.isEmpty()) {
+            return finish(Core::makeError(Core::ErrorKind::Server,
+                                          QStringLiteral("close-gates on %1: %2 could not be closed: %3; they stay "
+                                                         "open and pass the next release unasked (%4)")
+                                              .arg(m_before.name)
+                                              .arg(m_unclosed.size())
+                                              .arg(m_unclosed.join(QStringLiteral(", ")), done())));
+        }
         m_waitStartedMs = m_clock->nowMs();
         return awaitFlagger();
     }
     const CanaryWrite write = m_plan.writes[m_next];
     auto failed = [this, write](const Core::Error &error) {
+        if (m_request.kind == ActionKind::CloseGates) {
+            // Closing is cleanup: one unreachable loadtester must not keep the others' gates open.
+            m_unclosed << QStringLiteral("%1 failed (%2)").arg(write.path, error.message);
+            ++m_next;
+            return sendNext();
+        }
         Core::Error reported = error;
         reported.message = QStringLiteral("%1 on %2 failed: %3 (%4)")
                                .arg(Core::actionName(m_request.kind), m_before.name, error.message, done());

@@ -61,6 +61,7 @@ private:
     Core::ActionRequest m_request;
     Adapters::Flagger::CanaryPlan m_plan;
     QStringList m_sent;
+    QStringList m_unclosed; // close-gates: the gates that could not be closed, and why
     int m_next = 0;
     Core::Clock *m_clock;
     qint64 m_waitStartedMs = 0;

@@ -190,6 +190,7 @@ bool RolloutDriver::reacted(const Core::RolloutStatus &now) const
     case ActionKind::Restart:
     case ActionKind::SetWeight:
     case ActionKind::Flip:
+    case ActionKind::CloseGates:
         return true;
     }
     return true;

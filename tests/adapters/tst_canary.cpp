@@ -243,6 +243,39 @@ private Q_SLOTS:
                  text({{"metadata", {{"resourceVersion", "41"}}}, {"spec", {{"suspend", false}}}}));
     }
 
+    // Close-gates closes the /gate and the /rollback gate of the loadtester, in any phase (a gate
+    // someone left open after a release would pass the next one); fixed answers are no gates.
+    void closeGates_closesEveryManualGateInAnyPhase()
+    {
+        for (const char *phase : {"Succeeded", "Progressing", "Failed"}) {
+            const Core::ReleaseSnapshot r = read(canary(phase, gates(), 0));
+            QVERIFY2(r.capabilities.closeGates.enabled, qPrintable(r.capabilities.closeGates.reason));
+            const auto plan = Adapters::Flagger::planCanaryAction(r, action(ActionKind::CloseGates));
+            QVERIFY(plan.ok());
+            QStringList paths;
+            for (const auto &write : plan.value().writes) {
+                QVERIFY(write.gate);
+                QCOMPARE(body(write.body), text(Json{{"name", "podinfo"}, {"namespace", "test"}}));
+                paths << write.path;
+            }
+            QCOMPARE(paths, QStringList({QStringLiteral("/api/v1/namespaces/test/services/flagger-loadtester:80/proxy/"
+                                                        "gate/close"),
+                                         QStringLiteral("/api/v1/namespaces/test/services/flagger-loadtester:80/proxy/"
+                                                        "rollback/close")}));
+            QVERIFY(plan.value().closeAfter.isEmpty());
+        }
+        const Core::ReleaseSnapshot none =
+            read(canary("Progressing",
+                        Json::array({{{"name", "go"},
+                                      {"type", "confirm-rollout"},
+                                      {"url", "http://flagger-loadtester.test/gate/approve"}}}),
+                        0));
+        QVERIFY(!none.capabilities.closeGates.enabled);
+        QVERIFY2(none.capabilities.closeGates.reason.contains(QLatin1String("names no flagger-loadtester gate")),
+                 qPrintable(none.capabilities.closeGates.reason));
+        QCOMPARE(Core::parseActionName(QStringLiteral("close-gates")), std::optional(ActionKind::CloseGates));
+    }
+
     void otherActions_areRefusedNamingFlagger()
     {
         const Core::ReleaseSnapshot r = read(canary("Progressing", gates(), 20));

@@ -67,8 +67,17 @@ private Q_SLOTS:
         QCOMPARE(asked.size(), 1);
         QCOMPARE(asked.front().front().value<Core::ActionKind>(), Core::ActionKind::Pause);
 
+        // Close gates: every loadtester gate, whoever opened it.
+        auto *closeGates = panel.findChild<QPushButton *>(QStringLiteral("closeGatesButton"));
+        QVERIFY(closeGates->isEnabled());
+        QVERIFY2(closeGates->toolTip().contains(QLatin1String("whoever opened it")), qPrintable(closeGates->toolTip()));
+        QTest::mouseClick(closeGates, Qt::LeftButton);
+        QCOMPARE(asked.size(), 2);
+        QCOMPARE(asked.back().front().value<Core::ActionKind>(), Core::ActionKind::CloseGates);
+
         panel.setBusy(true); // an action in flight: nothing else starts
         QVERIFY(!suspend->isEnabled());
+        QVERIFY(!closeGates->isEnabled());
     }
 
     void suspended_offersResume_andOtherReleasesHideThePanel()

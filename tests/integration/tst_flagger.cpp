@@ -311,6 +311,36 @@ private Q_SLOTS:
                      run.out.contains(QLatin1String("now Succeeded")),
                  qPrintable(run.out));
     }
+
+    // Two rollback webhooks, the second naming a loadtester that is not there. Rollback opens the
+    // first gate, fails on the second, and closes the first again before it reports. Then someone
+    // opens a gate by hand: close-gates closes it, and says which gate it could not reach.
+    void failedRollback_closesWhatItOpened_andCloseGatesClosesOthers()
+    {
+        start();
+        addLoadtester();
+        addUpdatingCanary(
+            {{{"name", "rollback"}, {"type", "rollback"}, {"url", "http://flagger-loadtester.demo/rollback/check"}},
+             {{"name", "elsewhere"}, {"type", "rollback"}, {"url", "http://missing-loadtester.demo/rollback/check"}}});
+        QTRY_VERIFY_WITH_TIMEOUT(phase() == "Progressing", 40'000);
+
+        Test::CtlRun run = ctl({QStringLiteral("rollback"), QStringLiteral("podinfo")});
+        QVERIFY2(run.exitCode != 0, qPrintable(run.out + run.err));
+        QVERIFY2(run.err.contains(QLatin1String("missing-loadtester")) &&
+                     run.err.contains(QLatin1String("closed the rollback gate at flagger-loadtester.demo again")),
+                 qPrintable(run.err));
+        QCOMPARE(request("POST", proxy + "/rollback/check", podinfoGate).code, 403);
+
+        QCOMPARE(request("POST", proxy + "/rollback/open", podinfoGate).code, 202); // by hand, with curl
+        QCOMPARE(request("POST", proxy + "/rollback/check", podinfoGate).code, 200);
+        run = ctl({QStringLiteral("close-gates"), QStringLiteral("podinfo")});
+        QVERIFY2(run.exitCode != 0, qPrintable(run.out + run.err));
+        QVERIFY2(run.err.contains(QLatin1String("1 could not be closed")) &&
+                     run.err.contains(QLatin1String("missing-loadtester")) &&
+                     run.err.contains(QLatin1String("closed the rollback gate at flagger-loadtester.demo")),
+                 qPrintable(run.err));
+        QCOMPARE(request("POST", proxy + "/rollback/check", podinfoGate).code, 403);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFlagger)

@@ -264,6 +264,7 @@ Core::Result<ArgoPlan> planRolloutAction(const Json &rollout, const Kube::Object
     }
     case ActionKind::SetWeight:
     case ActionKind::Flip:
+    case ActionKind::CloseGates:
         break;
     }
     return Core::makeError(Core::ErrorKind::Refused,

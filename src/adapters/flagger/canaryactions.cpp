@@ -57,15 +57,16 @@ QString gateEndpoint(const Core::CanaryGate &gate, const QString &verb)
 Core::Result<CanaryPlan> planCanaryAction(const Core::ReleaseSnapshot &release, const Core::ActionRequest &request)
 {
     const Core::Capabilities caps = Core::canaryCapabilities(release);
-    const Core::Capability *allowed = request.kind == ActionKind::Promote    ? &caps.promote
-                                      : request.kind == ActionKind::Rollback ? &caps.rollback
-                                      : request.kind == ActionKind::Pause    ? &caps.pause
-                                      : request.kind == ActionKind::Resume   ? &caps.resume
-                                                                             : nullptr;
+    const Core::Capability *allowed = request.kind == ActionKind::Promote      ? &caps.promote
+                                      : request.kind == ActionKind::Rollback   ? &caps.rollback
+                                      : request.kind == ActionKind::Pause      ? &caps.pause
+                                      : request.kind == ActionKind::Resume     ? &caps.resume
+                                      : request.kind == ActionKind::CloseGates ? &caps.closeGates
+                                                                               : nullptr;
     if (!allowed) {
         return Core::makeError(Core::ErrorKind::Refused,
                                QStringLiteral("%1 is a Flagger canary: Flagger moves its traffic; use promote, "
-                                              "rollback, pause or resume")
+                                              "rollback, pause, resume or close-gates")
                                    .arg(release.name));
     }
     if (!allowed->enabled || !release.canary) {
@@ -98,6 +99,22 @@ Core::Result<CanaryPlan> planCanaryAction(const Core::ReleaseSnapshot &release, 
         plan.writes.append(
             patch(release, {}, {{"spec", {{"suspend", suspend}}}},
                   suspend ? QStringLiteral("set spec.suspend to true") : QStringLiteral("set spec.suspend to false")));
+        break;
+    }
+    case ActionKind::CloseGates: {
+        QStringList closed; // one close per endpoint, however many webhooks name it
+        for (const Core::CanaryGate &gate : canary.gates) {
+            const QString path = gateEndpoint(gate, QStringLiteral("close"));
+            if (!gate.isManual() || closed.contains(path)) {
+                continue;
+            }
+            closed << path;
+            const bool rollback = gate.path.startsWith(QLatin1String("/rollback"));
+            plan.writes.append({true, path, gatePayload(canary),
+                                QStringLiteral("closed the %1 at %2.%3")
+                                    .arg(rollback ? QStringLiteral("rollback gate") : QStringLiteral("gate"),
+                                         gate.serviceName, gate.serviceNamespace)});
+        }
         break;
     }
     default:

@@ -29,8 +29,9 @@ struct CanaryPlan
 QString gateEndpoint(const Core::CanaryGate &gate, const QString &verb);
 
 // The requests of Promote (open the gate that waits now), Rollback (the rollback gate, else
-// status.failedChecks up to the threshold), Pause and Resume (spec.suspend) on a Canary whose
-// capability allows it; other actions are refused with the reason.
+// status.failedChecks up to the threshold), Pause and Resume (spec.suspend) and CloseGates (close
+// each of its loadtester gates, /gate and /rollback) on a Canary whose capability allows it; other
+// actions are refused with the reason.
 Core::Result<CanaryPlan> planCanaryAction(const Core::ReleaseSnapshot &release, const Core::ActionRequest &request);
 
 } // namespace Curtain::Adapters::Flagger
