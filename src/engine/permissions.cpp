@@ -36,17 +36,19 @@ bool allowedIn(const Core::Result<Json> &answer)
 Permissions::Permissions(Kube::KubeClient *client, QObject *parent) : QObject(parent), m_client(client)
 {}
 
-void Permissions::ask(const QString &key, const QString &group, const QString &resource, const QString &namespaceName)
+void Permissions::ask(const QString &key, const Question &question)
 {
     m_answers[key].pending = true;
+    Json attributes = {{"namespace", question.namespaceName.toStdString()},
+                       {"verb", question.verb.toStdString()},
+                       {"group", question.group.toStdString()},
+                       {"resource", question.resource.toStdString()}};
+    if (!question.subresource.isEmpty()) {
+        attributes["subresource"] = question.subresource.toStdString();
+    }
     const Json review = {{"kind", "SelfSubjectAccessReview"},
                          {"apiVersion", "authorization.k8s.io/v1"},
-                         {"spec",
-                          {{"resourceAttributes",
-                            {{"namespace", namespaceName.toStdString()},
-                             {"verb", "patch"},
-                             {"group", group.toStdString()},
-                             {"resource", resource.toStdString()}}}}}};
+                         {"spec", {{"resourceAttributes", attributes}}}};
     Core::onFinished(m_client->create(QStringLiteral("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"),
                                       QByteArray::fromStdString(review.dump())),
                      this, [this, key](const Core::Result<Json> &answer) {
@@ -59,18 +61,29 @@ void Permissions::ask(const QString &key, const QString &group, const QString &r
                      });
 }
 
+Permissions::Answer Permissions::answer(const Question &question)
+{
+    const QString key =
+        QStringLiteral("%1|%2|%3|%4|%5")
+            .arg(question.verb, question.group, question.resource, question.subresource, question.namespaceName);
+    const Answer known = m_answers.value(key);
+    if (!known.pending && QDateTime::currentMSecsSinceEpoch() - known.checkedMs > rememberMs) {
+        ask(key, question);
+    }
+    return known;
+}
+
 void Permissions::apply(Core::ReleaseSnapshot &release)
 {
     const Adapters::RouteAdapter *adapter = Adapters::adapterFor(release.routeKind);
     if (!adapter) {
         return;
     }
-    const QString key =
-        QStringLiteral("patch|%1|%2|%3").arg(adapter->group(), adapter->resource(), release.namespaceName);
-    const Answer known = m_answers.value(key);
-    if (!known.pending && QDateTime::currentMSecsSinceEpoch() - known.checkedMs > rememberMs) {
-        ask(key, adapter->group(), adapter->resource(), release.namespaceName);
+    if (release.canary) {
+        applyGates(release);
     }
+    const Answer known =
+        answer({QStringLiteral("patch"), adapter->group(), adapter->resource(), {}, release.namespaceName});
     if (known.allowed) {
         return;
     }
@@ -98,6 +111,35 @@ void Permissions::apply(Core::ReleaseSnapshot &release)
          {&c.promoteFull, &c.abort, &c.retry, &c.pause, &c.resume, &c.restart, &c.undo}) {
         if (capability->enabled) {
             *capability = Core::Capability{false, reason};
+        }
+    }
+}
+
+// A loadtester gate is opened and closed through the API server's service proxy: a POST, which
+// RBAC checks as `create services/proxy` in the loadtester's namespace.
+void Permissions::applyGates(Core::ReleaseSnapshot &release)
+{
+    Core::Capabilities &c = release.capabilities;
+    for (const Core::CanaryGate &gate : std::as_const(release.canary->gates)) {
+        if (!gate.isManual()) {
+            continue;
+        }
+        const Answer known = answer(
+            {QStringLiteral("create"), {}, QStringLiteral("services"), QStringLiteral("proxy"), gate.serviceNamespace});
+        if (known.allowed) {
+            continue;
+        }
+        const QString reason =
+            QStringLiteral("You may not create services/proxy in namespace %1, which opening and closing the gates of "
+                           "%2 needs%3.")
+                .arg(gate.serviceNamespace, gate.serviceName,
+                     known.reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(known.reason));
+        const bool rollbackGate = gate.type == QLatin1String("rollback");
+        for (Core::Capability *capability : {&c.promote, &c.rollback, &c.closeGates}) {
+            // Promote and CloseGates always use a gate; Rollback only when there is a rollback gate.
+            if (capability->enabled && (capability != &c.rollback || rollbackGate)) {
+                *capability = Core::Capability{false, reason};
+            }
         }
     }
 }

@@ -13,7 +13,8 @@ namespace Curtain::Engine {
 
 // What the user may do, asked of the cluster with SelfSubjectAccessReviews and remembered for a
 // minute. Every action writes the route, so one question per namespace and route kind covers them
-// all (as `kubectl auth can-i patch services -n NS`): 2,000 releases cost a handful of reviews.
+// all (as `kubectl auth can-i patch services -n NS`): 2,000 releases cost a handful of reviews. A
+// Flagger Canary's gates add one per loadtester namespace (`create services/proxy`).
 // Lives on the network thread.
 class Permissions final : public QObject
 {
@@ -39,7 +40,18 @@ private:
         QString reason;
         qint64 checkedMs = 0;
     };
-    void ask(const QString &key, const QString &group, const QString &resource, const QString &namespaceName);
+    struct Question
+    {
+        QString verb;
+        QString group;
+        QString resource;
+        QString subresource;
+        QString namespaceName;
+    };
+    // What is known (allowed until told otherwise), asking again when it is older than a minute.
+    Answer answer(const Question &question);
+    void ask(const QString &key, const Question &question);
+    void applyGates(Core::ReleaseSnapshot &release);
 
     Kube::KubeClient *m_client;
     QHash<QString, Answer> m_answers; // by verb|group|resource|namespace

@@ -1,5 +1,6 @@
 // Actions the user may not perform are offered disabled, naming the missing permission — checked
-// with SelfSubjectAccessReview against a demo cluster whose RBAC rules deny patching Services.
+// with SelfSubjectAccessReview against a demo cluster whose RBAC rules deny patching Services and
+// reaching them through the service proxy (which Flagger's loadtester gates need).
 
 #include "engine/releaseengine.h"
 #include "engine/session.h"
@@ -28,7 +29,8 @@ class TestPermissions : public Test::GuiTestBase
         const QString path = m_dir.filePath(QStringLiteral("rbac.yaml"));
         QFile rules(path);
         if (rules.open(QIODevice::WriteOnly)) {
-            rules.write("deny:\n  - {verb: patch, resource: services, namespace: demo}\n");
+            rules.write("deny:\n  - {verb: patch, resource: services, namespace: demo}\n"
+                        "  - {verb: create, resource: services/proxy, namespace: demo}\n");
         }
         Sim::ServerOptions options;
         options.rbacFile = path.toStdString();
@@ -53,6 +55,22 @@ private Q_SLOTS:
             button("flipButton")->toolTip().contains(QStringLiteral("You may not patch services in namespace demo")),
             qPrintable(button("flipButton")->toolTip()));
         QVERIFY(button("rollbackButton")->isVisible()); // never hidden
+    }
+
+    // The demo's podinfo rolls back through its loadtester's rollback gate: without the proxy, the
+    // button says which permission that needs. Patching Canaries stays allowed.
+    void deniedServiceProxy_disablesTheGateActions()
+    {
+        QTRY_COMPARE(window()->selectedRelease().name, QStringLiteral("catalog"));
+        window()->selectRelease(QStringLiteral("podinfo"));
+        QTRY_COMPARE(window()->selectedRelease().name, QStringLiteral("podinfo"));
+        // Flagger starts its analysis at its first 10 s interval; from then on Rollback applies.
+        QTRY_VERIFY_WITH_TIMEOUT(button("rollbackButton")
+                                     ->toolTip()
+                                     .contains(QStringLiteral("You may not create services/proxy in namespace demo")),
+                                 40000);
+        QVERIFY(!button("rollbackButton")->isEnabled());
+        QVERIFY(button("rollbackButton")->isVisible());
     }
 
     void insecureCluster_showsAWarningThatStays()
