@@ -112,9 +112,10 @@ private Q_SLOTS:
         for (const auto &release : json["releases"]) {
             names << QString::fromStdString(release["name"]);
         }
-        QCOMPARE(names.join(QLatin1Char(' ')),
-                 QStringLiteral(
-                     "catalog checkout ledger payments podinfo ratings recommendations reviews search storefront"));
+        QCOMPARE(
+            names.join(QLatin1Char(' ')),
+            QStringLiteral(
+                "catalog checkout ledger offers payments podinfo ratings recommendations reviews search storefront"));
         QVERIFY(json["releases"][1]["environments"][1]["version"] == "v1.5.0");
     }
 
