@@ -23,6 +23,8 @@ Cluster (like kubectl: --kubeconfig, else KUBECONFIG, else ~/.kube/config, its c
   -o, --output FORMAT table (default) or json
   --request-timeout D how long one request to the API server waits for its answer (e.g. 5s, 1m;
                       default 30s for a read, 15s for a write, then read back to learn its outcome)
+  --sync-timeout D    how long a busy or failing API server (5xx, 429, timeouts) is retried while
+                      reading the releases before the command gives up with exit code 3 (default 20s)
 
 Commands:
   contexts                 list the kubeconfig contexts (and demo); * marks the current one
@@ -261,7 +263,8 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
                 return std::nullopt;
             }
         } else if (arg == QLatin1String("--soak") || arg == QLatin1String("--after") ||
-                   arg == QLatin1String("--ready-timeout") || arg == QLatin1String("--request-timeout")) {
+                   arg == QLatin1String("--ready-timeout") || arg == QLatin1String("--request-timeout") ||
+                   arg == QLatin1String("--sync-timeout")) {
             const auto v = value(arg);
             if (!v) {
                 return std::nullopt;
@@ -274,13 +277,15 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
                              .arg(arg, Core::shown(*v));
                 return std::nullopt;
             }
-            if (arg == QLatin1String("--request-timeout") && (*seconds < 1 || *seconds > 3600)) {
-                *error = QStringLiteral("--request-timeout \"%1\" must be from 1s to 1h").arg(Core::shown(*v));
+            if ((arg == QLatin1String("--request-timeout") || arg == QLatin1String("--sync-timeout")) &&
+                (*seconds < 1 || *seconds > 3600)) {
+                *error = QStringLiteral("%1 \"%2\" must be from 1s to 1h").arg(arg, Core::shown(*v));
                 return std::nullopt;
             }
             (arg == QLatin1String("--soak")              ? inv.soakSeconds
              : arg == QLatin1String("--after")           ? inv.afterSeconds
              : arg == QLatin1String("--request-timeout") ? inv.requestTimeoutSeconds
+             : arg == QLatin1String("--sync-timeout")    ? inv.syncTimeoutSeconds
                                                          : inv.readyTimeoutSeconds) = *seconds;
             seen << arg;
         } else if (arg == QLatin1String("--scale-first")) {

@@ -52,6 +52,7 @@ struct Invocation
     bool scaleFirst = false;
     int readyTimeoutSeconds = 600;
     int requestTimeoutSeconds = 0; // --request-timeout: one API request's bound; 0: 30 s reads, 15 s writes
+    int syncTimeoutSeconds = 0;    // --sync-timeout: retries of a failing server while syncing; 0: 20 s
     bool showHelp = false;
     bool showVersion = false;
 };

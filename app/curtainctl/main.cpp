@@ -75,6 +75,7 @@ int fleet(const Ctl::Invocation &invocation)
         options.startDemo = builtinDemo();
         options.network = network;
         options.requestTimeoutMs = invocation.requestTimeoutSeconds * 1000;
+        options.syncRetryMs = invocation.syncTimeoutSeconds * 1000;
         auto opened = Engine::Session::openHere(
             {false, {}, invocation.kubeconfig, context, invocation.namespaceName, {}, {}}, options);
         if (opened.ok()) {
@@ -242,6 +243,7 @@ int main(int argc, char *argv[])
     Engine::SessionOptions options;
     options.startDemo = builtinDemo();
     options.requestTimeoutMs = invocation->requestTimeoutSeconds * 1000;
+    options.syncRetryMs = invocation->syncTimeoutSeconds * 1000;
     auto opened = Engine::Session::openHere(choice, options);
     if (!opened.ok()) {
         return report(opened.error(), invocation->format);

@@ -62,7 +62,6 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
     m_recheck.setInterval(60'000); // permissions can change without any object changing
     m_syncDeadline = new QTimer(this);
     m_syncDeadline->setSingleShot(true);
-    m_syncDeadline->setInterval(syncDeadlineMs);
     connect(m_syncDeadline, &QTimer::timeout, this, [this] {
         m_syncDeadlinePassed = true;
         if (!m_cache->hasSynced() && m_cache->state() != ConnectionState::Reconnecting) {
@@ -180,7 +179,7 @@ void ReleaseEngine::onConnection()
         const bool transient = kind == Core::ErrorKind::Server || kind == Core::ErrorKind::Timeout;
         if (transient && !m_syncDeadlinePassed) {
             if (!m_syncDeadline->isActive()) {
-                m_syncDeadline->start();
+                m_syncDeadline->start(m_syncRetryMs);
             }
             return;
         }
@@ -189,7 +188,7 @@ void ReleaseEngine::onConnection()
             Core::makeError(kind,
                             m_syncDeadlinePassed ? QStringLiteral("%1 (still failing after %2 s of retries)")
                                                        .arg(m_cache->failureDetail())
-                                                       .arg(syncDeadlineMs / 1000)
+                                                       .arg(m_syncRetryMs / 1000)
                                                  : m_cache->failureDetail(),
                             m_cache->failureStatus());
         for (const auto &waiter : std::exchange(m_syncWaiters, {})) {

@@ -67,6 +67,9 @@ public:
     }
 
     void start() override; // thread-safe; once
+    // How long a busy or failing server (5xx, 429, timeouts) is retried while syncing before a
+    // waiting command gets the error (20 s); set before start().
+    void setSyncRetryMs(int ms) { m_syncRetryMs = ms; }
     // Emits the current connection state, freshness and (once synced) releases again, for a
     // receiver that connected after the engine started (thread-safe).
     void republish() override;
@@ -179,7 +182,7 @@ private:
     void watchForLapsedDrivers();
     QTimer *m_syncDeadline = nullptr; // transient failures while syncing are retried until it fires
     bool m_syncDeadlinePassed = false;
-    static constexpr int syncDeadlineMs = 20'000;
+    int m_syncRetryMs = 20'000; // see setSyncRetryMs()
     Core::ReleaseSnapshots m_releases;
     QList<std::shared_ptr<QPromise<Core::Result<Core::ReleaseSnapshots>>>> m_syncWaiters;
     std::atomic<quint64> m_nextLog{1};

@@ -56,6 +56,9 @@ SessionResult Session::openHere(const ClusterChoice &choice, const SessionOption
     session->m_network = options.network ? options.network : std::make_shared<Net::NetworkThread>();
     endpoint.requestTimeoutMs = options.requestTimeoutMs;
     session->attach(endpoint);
+    if (options.syncRetryMs > 0) {
+        session->m_engine->setSyncRetryMs(options.syncRetryMs);
+    }
     if (options.startEngine) {
         session->m_engine->start();
     }

@@ -39,6 +39,7 @@ struct SessionOptions
     bool startEngine = false;                    // start listing at once, before anyone listens (see republish())
     ClusterHostFactory startLab;                 // how the lab context starts; without one it is not offered
     int requestTimeoutMs = 0;                    // one API request's bound (ClusterEndpoint); 0: the defaults
+    int syncRetryMs = 0;                         // ReleaseEngine::setSyncRetryMs; 0: its default
 };
 
 class Session;

@@ -279,6 +279,10 @@ private Q_SLOTS:
             << QStringList{QStringLiteral("--request-timeout"), QStringLiteral("soon"), QStringLiteral("set-weight"),
                            QStringLiteral("catalog"), QStringLiteral("20")}
             << 2 << QStringLiteral("is not a duration");
+        QTest::newRow("sync timeout of 2h")
+            << QStringList{QStringLiteral("--sync-timeout"), QStringLiteral("2h"), QStringLiteral("set-weight"),
+                           QStringLiteral("catalog"), QStringLiteral("20")}
+            << 2 << QStringLiteral("--sync-timeout \"2h\" must be from 1s to 1h");
     }
 
     void failures_haveTheirExitCodeAndChangeNothing()

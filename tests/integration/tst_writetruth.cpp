@@ -109,9 +109,11 @@ private Q_SLOTS:
     void overloadedServer_exitsWith3()
     {
         startSim({QStringLiteral("--faults"), QStringLiteral(R"({"errorRate":1.0,"errorStatus":503})")});
-        const Test::CtlRun run = ctl({QStringLiteral("releases")});
-        QCOMPARE(run.exitCode, 3); // the server's trouble, not the command's
-        QVERIFY2(run.err.contains(QStringLiteral("still failing after")), qPrintable(run.err));
+        // Retried for 3 s (--sync-timeout; 20 s by default), then the server's trouble, not the command's.
+        const Test::CtlRun run =
+            ctl({QStringLiteral("--sync-timeout"), QStringLiteral("3s"), QStringLiteral("releases")});
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY2(run.err.contains(QStringLiteral("still failing after 3 s of retries")), qPrintable(run.err));
     }
 
     void controllerThatNeverReacts_exitsWith5()
