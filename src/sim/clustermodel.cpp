@@ -65,7 +65,9 @@ ClusterModel::ClusterModel(ObjectStore &store, const Scenario &scenario)
     : m_store(store), m_scenario(scenario), m_rollouts(store),
       m_flagger(store, [this](const std::string &ns, const std::string &name) { return trafficOf(ns, name); }),
       m_pods(store, m_scenario), m_random(scenario.seed)
-{}
+{
+    m_flagger.setMinimumInterval(scenario.flaggerMinimumInterval);
+}
 
 std::optional<WorkloadTraffic> ClusterModel::trafficOf(const std::string &ns, const std::string &deployment) const
 {

@@ -221,13 +221,13 @@ std::optional<FlaggerCanary> readCanary(const json &object)
     return canary;
 }
 
-std::chrono::milliseconds FlaggerCanary::interval() const
+std::chrono::milliseconds FlaggerCanary::interval(std::chrono::milliseconds minimum) const
 {
     const auto parsed = parseGoDuration(intervalText);
     if (intervalText.empty() || !parsed) {
         return 60s;
     }
-    return std::max<std::chrono::milliseconds>(std::chrono::duration_cast<std::chrono::milliseconds>(*parsed), 10s);
+    return std::max<std::chrono::milliseconds>(std::chrono::duration_cast<std::chrono::milliseconds>(*parsed), minimum);
 }
 
 long long FlaggerCanary::maxCanaryWeight() const

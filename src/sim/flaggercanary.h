@@ -69,8 +69,9 @@ struct FlaggerCanary
     std::string primaryDeployment() const { return targetName + "-primary"; }
     std::string primaryService() const { return serviceName + "-primary"; }
     std::string canaryService() const { return serviceName + "-canary"; }
-    // GetAnalysisInterval: 60 s when missing or not a Go duration, at least 10 s.
-    std::chrono::milliseconds interval() const;
+    // GetAnalysisInterval: 60 s when missing or not a Go duration, at least Flagger's 10 s (a
+    // scenario may lower the floor for tests: Scenario::flaggerMinimumInterval).
+    std::chrono::milliseconds interval(std::chrono::milliseconds minimum = std::chrono::seconds(10)) const;
     // GetAnalysisThreshold: 1 unless set above 0.
     long long analysisThreshold() const { return threshold > 0 ? threshold : 1; }
     // The last weight of the canary strategy: the last stepWeights entry, else maxWeight, else 100.

@@ -58,7 +58,7 @@ void FlaggerController::reconcile(Clock::time_point now, std::chrono::system_clo
         const std::string key = canary->key();
         present.insert(key);
         // Flagger's per-Canary job: it runs when it starts, then on its ticker; a new interval is a new job.
-        const auto interval = canary->interval();
+        const auto interval = canary->interval(m_minimumInterval);
         auto [job, added] = m_jobs.try_emplace(key, Job{now, interval});
         if (!added && now < job->second.next && job->second.interval == interval) {
             continue;

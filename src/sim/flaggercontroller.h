@@ -69,6 +69,9 @@ public:
     // The loadtesters' gates its webhooks read; the API server's service proxy writes them.
     LoadtesterGates &gates() { return m_gates; }
 
+    // Flagger's floor under analysis.interval is 10 s; a scenario may lower it to make tests fast.
+    void setMinimumInterval(std::chrono::milliseconds minimum) { m_minimumInterval = minimum; }
+
 private:
     struct Pass; // one run of one Canary
 
@@ -107,6 +110,7 @@ private:
     ObjectStore &m_store;
     TrafficReader m_traffic;
     LoadtesterGates m_gates;
+    std::chrono::milliseconds m_minimumInterval = std::chrono::seconds(10);
     struct Job
     {
         std::chrono::steady_clock::time_point next;

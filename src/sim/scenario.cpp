@@ -298,6 +298,13 @@ Scenario build(const YAML::Node &root)
     Scenario scenario;
     const std::string ns = root["namespace"] ? root["namespace"].as<std::string>() : "demo";
     scenario.seed = root["seed"] ? root["seed"].as<unsigned long long>() : 1;
+    if (const YAML::Node minimum = root["flaggerMinimumIntervalSeconds"]) {
+        const int seconds = minimum.as<int>();
+        if (seconds < 1 || seconds > 10) {
+            throw ScenarioError{"flaggerMinimumIntervalSeconds must be between 1 and 10 (Flagger's own is 10)"};
+        }
+        scenario.flaggerMinimumInterval = std::chrono::seconds(seconds);
+    }
     scenario.objects.push_back({{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}});
     scenario.objects.push_back({{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "default"}}}});
     if (const YAML::Node behaviours = root["behaviour"]) {

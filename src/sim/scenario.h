@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <variant>
@@ -34,6 +35,9 @@ struct Scenario
     Behaviour defaultBehaviour;
     std::vector<TrafficSource> traffic;
     unsigned long long seed = 1;
+    // Flagger analyses at most every 10 s; a test scenario may say `flaggerMinimumIntervalSeconds: 1`
+    // to run the same steps ten times faster.
+    std::chrono::milliseconds flaggerMinimumInterval = std::chrono::seconds(10);
 
     const Behaviour &behaviourFor(const std::string &image) const;
 

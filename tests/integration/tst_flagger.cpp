@@ -51,7 +51,7 @@ json canary(const std::string &name)
              {{"provider", "gatewayapi:v1"},
               {"targetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", name}}},
               {"service", {{"port", 80}, {"gatewayRefs", {{{"name", "demo-gateway"}}}}}},
-              {"analysis", {{"interval", "10s"}, {"threshold", 5}, {"maxWeight", 50}, {"stepWeight", 10}}}}}};
+              {"analysis", {{"interval", "3s"}, {"threshold", 5}, {"maxWeight", 50}, {"stepWeight", 10}}}}}};
 }
 
 } // namespace
@@ -64,13 +64,15 @@ class TestFlagger : public QObject
     QTemporaryDir m_dir;
 
     // A sim with the namespace demo and one plain release, catalog: the built-in demo has a podinfo
-    // canary and a loadtester, which these tests make themselves.
+    // canary and a loadtester, which these tests make themselves. Its Flagger takes intervals down to
+    // 1 s (Flagger's floor is 10 s), so the Canaries here step every 3 s.
     void start(const QStringList &arguments = {})
     {
         m_sim = std::make_unique<Test::SimProcess>();
         QVERIFY(m_dir.isValid());
         const QString scenario = Test::writeFile(m_dir.filePath(QStringLiteral("empty.yaml")),
                                                  QByteArrayLiteral("namespace: demo\n"
+                                                                   "flaggerMinimumIntervalSeconds: 1\n"
                                                                    "releases:\n"
                                                                    "  - name: catalog\n"
                                                                    "    route: httproute\n"
@@ -212,7 +214,7 @@ private Q_SLOTS:
         const std::string path = "/apis/flagger.app/v1beta1/namespaces/demo/canaries/web";
         QTRY_VERIFY_WITH_TIMEOUT(api.get(path).value_or(json()).value(json::json_pointer("/status/phase"), "") ==
                                      "Initialized",
-                                 30'000); // the primary's two pods, then the next 10 s interval
+                                 30'000); // the primary's two pods, then the next 3 s interval
         const auto route = api.get("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/web");
         QVERIFY(route);
         QCOMPARE(route->value(json::json_pointer("/spec/rules/0/backendRefs/0/weight"), -1), 100);

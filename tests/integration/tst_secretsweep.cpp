@@ -10,6 +10,7 @@
 #include "testsupport.h"
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QDirIterator>
 #include <QFile>
 #include <QProcess>
@@ -18,6 +19,9 @@
 #include <QUuid>
 
 #include <httplib.h>
+
+#include <memory>
+#include <vector>
 
 using namespace Curtain;
 
@@ -218,6 +222,7 @@ private Q_SLOTS:
         };
         // Every level of logging the programs have, on for the whole sweep.
         qputenv("QT_LOGGING_RULES", "*.debug=true");
+        QList<QStringList> planRuns;
         for (const QString &context : contexts) {
             for (const QStringList &command : commands) {
                 for (const char *format : {"table", "json"}) {
@@ -226,13 +231,29 @@ private Q_SLOTS:
                            command);
                 }
             }
-            // A plan run with both Prometheus credentials. It holds for an hour when it cannot judge, so
-            // it is cut off after its first seconds, which carry the Prometheus errors.
-            runCtl({QStringLiteral("--kubeconfig"), config, QStringLiteral("--context"), context, QStringLiteral("run"),
-                    QStringLiteral("catalog"), QStringLiteral("--plan"), path(QStringLiteral("plan.yaml")),
-                    QStringLiteral("--prometheus-token-file"), path(QStringLiteral("prometheus-token")),
-                    QStringLiteral("--prometheus-basic-auth-file"), path(QStringLiteral("prometheus-basic"))},
-                   4'000);
+            planRuns.append({QStringLiteral("--kubeconfig"), config, QStringLiteral("--context"), context,
+                             QStringLiteral("run"), QStringLiteral("catalog"), QStringLiteral("--plan"),
+                             path(QStringLiteral("plan.yaml")), QStringLiteral("--prometheus-token-file"),
+                             path(QStringLiteral("prometheus-token")), QStringLiteral("--prometheus-basic-auth-file"),
+                             path(QStringLiteral("prometheus-basic"))});
+        }
+        // A plan run with both Prometheus credentials in every context, side by side. It holds for an
+        // hour when it cannot judge, so each is cut off after its first 4 s, which carry the Prometheus
+        // errors.
+        std::vector<std::unique_ptr<QProcess>> plans;
+        for (const QStringList &arguments : std::as_const(planRuns)) {
+            plans.push_back(std::make_unique<QProcess>());
+            Test::startCurtainctl(*plans.back(), arguments);
+        }
+        const QDeadlineTimer cutOff(4'000);
+        for (std::size_t i = 0; i < plans.size(); ++i) {
+            const Test::CtlRun run =
+                Test::finishCurtainctl(*plans[i], int(std::max<qint64>(1, cutOff.remainingTime())));
+            QCoreApplication::processEvents(); // drains the sim's request log, as runCtl does
+            m_sim->errorOutput();
+            const QString where = QStringLiteral("curtainctl %1").arg(planRuns[qsizetype(i)].join(QLatin1Char(' ')));
+            see(where + QStringLiteral(" (stdout)"), run.out.toUtf8());
+            see(where + QStringLiteral(" (stderr)"), run.err.toUtf8());
         }
         // The console, offscreen, until both panels show the cluster (its errors are the ones
         // curtainctl printed above: both read the same messages from the engine).
