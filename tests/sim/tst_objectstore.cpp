@@ -151,6 +151,21 @@ private Q_SLOTS:
             QStringLiteral("scenario: release shop: the scenario names two releases shop; give each its own name"));
     }
 
+    // A test may run the sim's Flagger faster than Flagger's 10 s floor, but not at 0 or above it.
+    void scenario_flaggerMinimumInterval_isBounded()
+    {
+        const std::string releases = "releases:\n  - {name: shop, route: service, environments: {blue: {version: v1}, "
+                                     "green: {version: v2}}}\n";
+        const auto fast = parseScenario("flaggerMinimumIntervalSeconds: 1\n" + releases);
+        QVERIFY(std::holds_alternative<Scenario>(fast));
+        QCOMPARE(std::get<Scenario>(fast).flaggerMinimumInterval.count(), 1000);
+        QCOMPARE(std::get<Scenario>(parseScenario(releases)).flaggerMinimumInterval.count(), 10000);
+        const auto zero = parseScenario("flaggerMinimumIntervalSeconds: 0\n" + releases);
+        QVERIFY(std::holds_alternative<std::string>(zero));
+        QVERIFY2(std::get<std::string>(zero).find("between 1 and 10") != std::string::npos,
+                 std::get<std::string>(zero).c_str());
+    }
+
     void patch_thatChangesNothing_keepsTheVersion()
     {
         ObjectStore store;
