@@ -16,6 +16,9 @@ inline constexpr qint64 maxCredentialFileBytes = 1024 * 1024;
 
 // YAML converted to JSON: nodes emitted, aliases counted at their full size each time they repeat.
 inline constexpr std::size_t maxYamlNodes = 1'000'000;
+// And the text those nodes hold, an alias again counted each time it repeats: a 1 MiB ConfigMap
+// whose list repeats a 500 KB string 100,000 times is refused before it is copied.
+inline constexpr std::size_t maxYamlTextBytes = 64 * 1024 * 1024;
 // Nesting of maps and lists in YAML, and of objects and arrays in JSON from outside.
 inline constexpr int maxYamlDepth = 100;
 inline constexpr std::size_t maxJsonDepth = 100;

@@ -77,7 +77,9 @@ bool isUtf8(const std::string &text)
 class JsonBuilder final : public YAML::EventHandler
 {
 public:
-    explicit JsonBuilder(YamlScalars scalars, ScalarOffsets *offsets = nullptr) : m_scalars(scalars), m_offsets(offsets)
+    // With `offsets`, records where each scalar under the JSON pointer `within` stands.
+    explicit JsonBuilder(YamlScalars scalars, ScalarOffsets *offsets = nullptr, std::string within = {})
+        : m_scalars(scalars), m_offsets(offsets), m_within(std::move(within))
     {}
 
     void startDocument()
@@ -98,8 +100,8 @@ public:
     void OnDocumentEnd() override {}
     void OnNull(const YAML::Mark &mark, YAML::anchor_t anchor) override
     {
-        count(mark, 1);
-        place(mark, Json(), anchor, 1);
+        count(mark, 1, 0);
+        place(mark, Json(), anchor, 1, 0);
     }
     void OnAlias(const YAML::Mark &mark, YAML::anchor_t anchor) override
     {
@@ -107,22 +109,22 @@ public:
         if (found == m_anchors.end()) {
             throw Stop{QStringLiteral("an alias refers to no anchor"), mark};
         }
-        count(mark, found->second.nodes); // before copying it
-        place(mark, found->second.value, 0, found->second.nodes);
+        count(mark, found->second.nodes, found->second.bytes); // before copying it
+        place(mark, found->second.value, 0, found->second.nodes, found->second.bytes);
     }
     void OnScalar(const YAML::Mark &mark, const std::string &tag, YAML::anchor_t anchor,
                   const std::string &value) override
     {
-        count(mark, 1);
+        count(mark, 1, value.size());
         if (!isUtf8(value)) {
             throw Stop{QStringLiteral("holds text that is not UTF-8; save the file as UTF-8"), mark};
         }
         // A key is text whatever it looks like: JSON keys are strings.
         const bool text = m_scalars == YamlScalars::Text || expectingKey();
         if (m_offsets && !expectingKey()) {
-            (*m_offsets)[pointerHere()] = mark.pos;
+            recordOffset(mark);
         }
-        place(mark, text ? Json(value) : typedScalar(tag, value), anchor, 1);
+        place(mark, text ? Json(value) : typedScalar(tag, value), anchor, 1, value.size());
     }
     void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor,
                          YAML::EmitterStyle::value) override
@@ -143,41 +145,71 @@ private:
         Json value;
         YAML::anchor_t anchor = 0;
         std::size_t nodesBefore = 0;
+        std::size_t bytesBefore = 0;
         std::optional<std::string> key; // a map's key, waiting for its value
         YAML::Mark mark;
+        std::size_t pointerBefore = 0; // m_pointer's length before this container's token
     };
     struct Anchored
     {
         Json value;
         std::size_t nodes = 0;
+        std::size_t bytes = 0;
     };
 
     bool expectingKey() const { return !m_open.empty() && m_open.back().value.is_object() && !m_open.back().key; }
 
-    // The JSON pointer of the value about to be placed (RFC 6901: "~" → "~0", "/" → "~1").
-    std::string pointerHere() const
+    // "/" and the token of the value about to be placed in the innermost container (RFC 6901:
+    // "~" → "~0", "/" → "~1"); empty at the top.
+    std::string tokenHere() const
     {
-        std::string pointer;
-        for (const Open &open : m_open) {
-            pointer += '/';
-            if (open.value.is_array()) {
-                pointer += std::to_string(open.value.size());
-                continue;
-            }
-            for (const char c : open.key.value_or(std::string())) {
-                pointer += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
-            }
+        if (m_open.empty()) {
+            return {};
         }
-        return pointer;
+        const Open &open = m_open.back();
+        if (open.value.is_array()) {
+            return "/" + std::to_string(open.value.size());
+        }
+        std::string token = "/";
+        for (const char c : open.key.value_or(std::string())) {
+            token += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+        }
+        return token;
     }
 
-    void count(const YAML::Mark &mark, std::size_t nodes)
+    // Whether the container at m_pointer may hold values under m_within (one is a prefix of the
+    // other): the only places whose pointers are spelled out, so a deep file costs nothing more.
+    bool nearWithin() const
+    {
+        const std::size_t n = std::min(m_pointer.size(), m_within.size());
+        return m_pointer.compare(0, n, m_within, 0, n) == 0;
+    }
+
+    void recordOffset(const YAML::Mark &mark)
+    {
+        if (!nearWithin()) {
+            return;
+        }
+        std::string pointer = m_pointer + tokenHere();
+        if (pointer.compare(0, m_within.size(), m_within) == 0) {
+            (*m_offsets)[std::move(pointer)] = mark.pos;
+        }
+    }
+
+    void count(const YAML::Mark &mark, std::size_t nodes, std::size_t bytes)
     {
         m_nodes += nodes;
+        m_bytes += bytes;
         if (m_nodes > Limits::maxYamlNodes) {
             throw Stop{QStringLiteral("expands to more than %1 nodes, the limit for YAML (aliases that repeat "
                                       "aliases?)")
                            .arg(Limits::maxYamlNodes),
+                       mark};
+        }
+        if (m_bytes > Limits::maxYamlTextBytes) {
+            throw Stop{QStringLiteral("expands to more than %1 MiB of text, the limit for YAML (aliases that repeat "
+                                      "long text?)")
+                           .arg(Limits::maxYamlTextBytes / (1024 * 1024)),
                        mark};
         }
     }
@@ -193,21 +225,29 @@ private:
                        mark};
         }
         const std::size_t before = m_nodes;
-        count(mark, 1);
-        m_open.push_back({std::move(container), anchor, before, std::nullopt, mark});
+        const std::size_t bytesBefore = m_bytes;
+        count(mark, 1, 0);
+        const std::size_t pointerBefore = m_pointer.size();
+        if (m_offsets && nearWithin()) {
+            m_pointer += tokenHere();
+        } else if (m_offsets) {
+            m_pointer += "/~"; // far from m_within: a token no pointer has keeps it far, cheaply
+        }
+        m_open.push_back({std::move(container), anchor, before, bytesBefore, std::nullopt, mark, pointerBefore});
     }
 
     void close()
     {
         Open done = std::move(m_open.back());
         m_open.pop_back();
-        place(done.mark, std::move(done.value), done.anchor, m_nodes - done.nodesBefore);
+        m_pointer.resize(done.pointerBefore);
+        place(done.mark, std::move(done.value), done.anchor, m_nodes - done.nodesBefore, m_bytes - done.bytesBefore);
     }
 
-    void place(const YAML::Mark &mark, Json value, YAML::anchor_t anchor, std::size_t nodes)
+    void place(const YAML::Mark &mark, Json value, YAML::anchor_t anchor, std::size_t nodes, std::size_t bytes)
     {
         if (anchor != 0) {
-            m_anchors[anchor] = {value, nodes};
+            m_anchors[anchor] = {value, nodes, bytes};
         }
         if (m_open.empty()) {
             m_document = std::move(value);
@@ -230,9 +270,12 @@ private:
 
     YamlScalars m_scalars;
     ScalarOffsets *m_offsets = nullptr;
+    std::string m_within;
+    std::string m_pointer; // of the innermost open container, while offsets are recorded
     std::vector<Open> m_open;
     std::unordered_map<YAML::anchor_t, Anchored> m_anchors;
     std::size_t m_nodes = 0; // across all documents: they share one budget
+    std::size_t m_bytes = 0;
     std::optional<Json> m_document;
     bool m_started = false;
     YAML::Mark m_documentMark;
@@ -245,19 +288,20 @@ Core::Error yamlError(const QString &origin, const QString &problem, const YAML:
 }
 
 Core::Result<std::vector<Json>> parseDocuments(const QByteArray &text, const QString &origin, YamlScalars scalars,
-                                               ScalarOffsets *offsets);
+                                               ScalarOffsets *offsets, const std::string &within);
 
 } // namespace
 
 Core::Result<std::vector<Json>> parseYamlDocuments(const QByteArray &text, const QString &origin, YamlScalars scalars)
 {
-    return parseDocuments(text, origin, scalars, nullptr);
+    return parseDocuments(text, origin, scalars, nullptr, {});
 }
 
-Core::Result<std::pair<Json, ScalarOffsets>> parseYamlWithOffsets(const QByteArray &text, const QString &origin)
+Core::Result<std::pair<Json, ScalarOffsets>> parseYamlWithOffsets(const QByteArray &text, const QString &origin,
+                                                                  const std::string &within)
 {
     ScalarOffsets offsets;
-    auto documents = parseDocuments(text, origin, YamlScalars::Typed, &offsets);
+    auto documents = parseDocuments(text, origin, YamlScalars::Typed, &offsets, within);
     if (!documents.ok()) {
         return documents.error();
     }
@@ -272,12 +316,12 @@ Core::Result<std::pair<Json, ScalarOffsets>> parseYamlWithOffsets(const QByteArr
 namespace {
 
 Core::Result<std::vector<Json>> parseDocuments(const QByteArray &text, const QString &origin, YamlScalars scalars,
-                                               ScalarOffsets *offsets)
+                                               ScalarOffsets *offsets, const std::string &within)
 {
     std::vector<Json> documents;
     std::istringstream input(text.toStdString());
     YAML::Parser parser(input);
-    JsonBuilder builder(scalars, offsets);
+    JsonBuilder builder(scalars, offsets, within);
     int previousStart = -1;
     try {
         for (;;) {

@@ -30,9 +30,11 @@ Core::Result<std::vector<Json>> parseYamlDocuments(const QByteArray &text, const
 // ("/flags/new-ui/targeting/fractional/1/1"). Keys, and values reached through an alias, have none.
 using ScalarOffsets = std::map<std::string, int>;
 
-// One document (YAML or JSON, typed scalars) with the offsets of its scalars, for editing a value
-// in place and leaving every other byte of a file a person wrote as it was.
-Core::Result<std::pair<Json, ScalarOffsets>> parseYamlWithOffsets(const QByteArray &text, const QString &origin);
+// One document (YAML or JSON, typed scalars) with the offsets of its scalars under the JSON pointer
+// `within` (only there: a file's other parts cost no more than parsing), for editing a value in place
+// and leaving every other byte of a file a person wrote as it was.
+Core::Result<std::pair<Json, ScalarOffsets>> parseYamlWithOffsets(const QByteArray &text, const QString &origin,
+                                                                  const std::string &within);
 
 // Kubernetes objects from YAML or JSON text as kubectl reads a file: several `---` documents, and
 // `kind: List` (or any *List) flattened into its items. `origin` names the file in errors.

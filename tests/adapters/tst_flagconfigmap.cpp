@@ -239,6 +239,32 @@ private Q_SLOTS:
         QVERIFY2(patch.error().message.contains(problem), qPrintable(patch.error().message));
     }
 
+    // A byte-order mark before the file is kept, and the weights are still found where they stand.
+    void write_afterAByteOrderMark_editsInPlace()
+    {
+        const std::string file = "\xEF\xBB\xBF" + yamlFile;
+        const Json object = configMap({{"flags.yaml", file}});
+        const auto patch = write(object, 70, 30);
+        QVERIFY2(patch.ok(), patch.ok() ? "" : qPrintable(patch.error().message));
+        const std::string expected = replaced(replaced(file, "[classic,  90]", "[classic,  70]"),
+                                              "- seasonal\n          - 10", "- seasonal\n          - 30");
+        QCOMPARE(QString::fromStdString(applied(object, patch.value())["data"]["flags.yaml"].get<std::string>()),
+                 QString::fromStdString(expected));
+    }
+
+    // A file that repeats a long text through aliases is refused before it is copied: 700 uses of
+    // 100 KB would be 70 MB from a file of 103 KB.
+    void read_aliasesRepeatingLongText_areANamedProblem()
+    {
+        std::string file = "long: &text " + std::string(100'000, 'x') + "\nrepeats: [";
+        for (int i = 0; i < 700; ++i) {
+            file += i == 0 ? "*text" : ", *text";
+        }
+        file += "]\n" + yamlFile;
+        const Core::ReleaseSnapshot r = read(configMap({{"flags.yaml", file}}));
+        QVERIFY2(r.problem.contains(QLatin1String("expands to more than 64 MiB of text")), qPrintable(r.problem));
+    }
+
     void write_immutableConfigMap_isRefused()
     {
         Json object = configMap({{"flags.yaml", yamlFile}});
@@ -255,8 +281,8 @@ private Q_SLOTS:
     {
         const QByteArray text = "flags: {x: {weights: [0x5A, 10]}}\n";
         Json intended = {{"flags", {{"x", {{"weights", {70, 10}}}}}}};
-        const auto edited =
-            Adapters::Flagd::editInPlace(text, Adapters::Flagd::FileFormat::Yaml, intended, QStringLiteral("f"));
+        const auto edited = Adapters::Flagd::editInPlace(text, Adapters::Flagd::FileFormat::Yaml, intended, "/flags",
+                                                         QStringLiteral("f"));
         QVERIFY(!edited.ok());
         QVERIFY2(edited.error().message.contains(QLatin1String("is not written as 90")),
                  qPrintable(edited.error().message));

@@ -163,8 +163,8 @@ Core::Result<RoutePatch> FlagConfigMapAdapter::doWrite(const Kube::Reader &route
                                                              .arg(file.value().origin));
     }
     *list = Flagd::targetList(located.value(), target);
-    const Core::Result<QByteArray> edited =
-        Flagd::editInPlace(file.value().text, file.value().format, intended, file.value().origin);
+    const Core::Result<QByteArray> edited = Flagd::editInPlace(file.value().text, file.value().format, intended,
+                                                               located.value().pointer, file.value().origin);
     if (!edited.ok()) {
         return edited.error();
     }

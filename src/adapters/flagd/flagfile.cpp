@@ -149,16 +149,22 @@ Core::Result<Json> parseFlagFile(const QByteArray &text, FileFormat format, cons
 }
 
 Core::Result<QByteArray> editInPlace(const QByteArray &original, FileFormat format, const Json &intended,
-                                     const QString &origin)
+                                     const std::string &within, const QString &origin)
 {
     const Core::Result<Json> document = parseFlagFile(original, format, origin);
     if (!document.ok()) {
         return document.error();
     }
-    // JSON is YAML as well: the YAML reader knows where each scalar stands, in either format.
-    const auto located = Kube::parseYamlWithOffsets(original, origin);
+    // JSON is YAML as well: the YAML reader knows where each scalar stands, in either format. It
+    // counts from after a byte-order mark, which the file keeps.
+    const QByteArray bom("\xEF\xBB\xBF");
+    const qsizetype skipped = original.startsWith(bom) ? bom.size() : 0;
+    auto located = Kube::parseYamlWithOffsets(original.mid(skipped), origin, within);
     if (!located.ok()) {
         return refused(QStringLiteral("%1 cannot be edited in place: %2").arg(origin, located.error().message));
+    }
+    for (auto &[pointer, offset] : located.value().second) {
+        offset += int(skipped);
     }
     Core::Result<std::vector<NumberEdit>> edits =
         numberEdits(document.value(), intended, located.value().second, origin);

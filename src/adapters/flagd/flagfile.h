@@ -21,12 +21,12 @@ FileFormat fileFormatOf(const QString &fileName, const QByteArray &text);
 // The file's one document, or an error naming `origin`, the line and what is wrong.
 Core::Result<Kube::Json> parseFlagFile(const QByteArray &text, FileFormat format, const QString &origin);
 
-// The text of `original`, edited so that it reads as `intended`: each number that differs is
-// rewritten where it stands. Anything else that differs (a key or a bucket added or removed, a
-// string changed) cannot be written in place and is refused, as is an edit whose result does not
-// read back as `intended`.
+// The text of `original`, edited so that it reads as `intended`: each number that differs, all of
+// them under the JSON pointer `within`, is rewritten where it stands. Anything else that differs (a
+// key or a bucket added or removed, a string changed, a change outside `within`) cannot be written
+// in place and is refused, as is an edit whose result does not read back as `intended`.
 Core::Result<QByteArray> editInPlace(const QByteArray &original, FileFormat format, const Kube::Json &intended,
-                                     const QString &origin);
+                                     const std::string &within, const QString &origin);
 
 // The value at an RFC 6901 JSON pointer, or nullptr where there is none; never throws.
 Kube::Json *valueAt(Kube::Json &document, const std::string &pointer);
