@@ -187,8 +187,9 @@ std::vector<json> ClusterModel::selectedWorkloads(const std::string &ns, const j
 }
 
 // The fractional list of flag `flagKey` in any flagd file (JSON or YAML) among a ConfigMap's data.
-// Only the path to the list is followed, so aliases are never expanded; a file that does not parse
-// sends nobody anywhere, as flagd keeps serving its last good file.
+// Only the path to the list is followed and only short variant names in a short list are copied, so
+// aliases repeating long text cost nothing; a file that does not parse sends nobody anywhere, as
+// flagd keeps serving its last good file.
 json ClusterModel::fractionalInFlagFiles(const json &configMap, const std::string &flagKey)
 {
     const json data = configMap.value("data", json::object());
@@ -204,7 +205,11 @@ json ClusterModel::fractionalInFlagFiles(const json &configMap, const std::strin
             }
             json buckets = json::array();
             for (const YAML::Node &bucket : list) {
-                if (!bucket.IsSequence() || bucket.size() == 0 || !bucket[0].IsScalar()) {
+                if (buckets.size() >= 64) {
+                    break;
+                }
+                if (!bucket.IsSequence() || bucket.size() == 0 || !bucket[0].IsScalar() ||
+                    bucket[0].Scalar().size() > 253) {
                     continue;
                 }
                 buckets.push_back(json::array({bucket[0].Scalar(), bucket.size() > 1 ? bucket[1].as<double>() : 1.0}));

@@ -359,7 +359,7 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
         return invalid(type, name, "metadata.uid", "Invalid value: " + uid.dump() + ": field is immutable");
     }
     // An immutable ConfigMap keeps its data and stays immutable (kube's ValidateConfigMapUpdate).
-    if (stored.value("immutable", false) == true) {
+    if (type.kind == "ConfigMap" && stored.contains("immutable") && stored["immutable"] == true) {
         for (const char *field : {"data", "binaryData"}) {
             if (patched.value(field, json()) != stored.value(field, json())) {
                 return invalid(type, name, field, "Forbidden: field is immutable when `immutable` is set");
