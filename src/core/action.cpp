@@ -161,6 +161,12 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
                                         "instead")
                              .arg(release.name));
     }
+    if (request.kind == ActionKind::CloseGates) {
+        return makeError(ErrorKind::Refused,
+                         QStringLiteral("close-gates closes a Flagger canary's loadtester gates, and %1 is routed by a "
+                                        "%2")
+                             .arg(release.name, routeKindName(release.routeKind)));
+    }
     if (isControllerAction(request.kind)) {
         return makeError(ErrorKind::Refused,
                          QStringLiteral("%1 is an Argo Rollouts action, and %2 is routed by a %3; use set-weight, "

@@ -30,7 +30,7 @@ enum class ActionKind {
 // Actions only a controller (Argo Rollouts) performs.
 constexpr bool isControllerAction(ActionKind kind)
 {
-    return kind >= ActionKind::PromoteFull;
+    return kind >= ActionKind::PromoteFull && kind != ActionKind::CloseGates;
 }
 
 QString actionName(ActionKind kind);

@@ -49,7 +49,7 @@ void CanaryDriver::sendNext()
 {
     if (m_next >= m_plan.writes.size()) {
         if (!m_unclosed.isEmpty()) {
-            return finish(Core::makeError(Core::ErrorKind::Server,
+            return finish(Core::makeError(m_unclosedKind,
                                           QStringLiteral("close-gates on %1: %2 could not be closed: %3; they stay "
                                                          "open and pass the next release unasked (%4)")
                                               .arg(m_before.name)
@@ -64,6 +64,9 @@ void CanaryDriver::sendNext()
         if (m_request.kind == ActionKind::CloseGates) {
             // Closing is cleanup: one unreachable loadtester must not keep the others' gates open.
             m_unclosed << QStringLiteral("%1 failed (%2)").arg(write.path, error.message);
+            if (m_unclosed.size() == 1) {
+                m_unclosedKind = error.kind;
+            }
             ++m_next;
             return sendNext();
         }

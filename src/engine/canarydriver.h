@@ -62,6 +62,7 @@ private:
     Adapters::Flagger::CanaryPlan m_plan;
     QStringList m_sent;
     QStringList m_unclosed; // close-gates: the gates that could not be closed, and why
+    Core::ErrorKind m_unclosedKind = Core::ErrorKind::Server; // and the first one's kind
     int m_next = 0;
     Core::Clock *m_clock;
     qint64 m_waitStartedMs = 0;

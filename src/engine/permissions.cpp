@@ -136,8 +136,10 @@ void Permissions::applyGates(Core::ReleaseSnapshot &release)
                      known.reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(known.reason));
         const bool rollbackGate = gate.type == QLatin1String("rollback");
         for (Core::Capability *capability : {&c.promote, &c.rollback, &c.closeGates}) {
-            // Promote and CloseGates always use a gate; Rollback only when there is a rollback gate.
-            if (capability->enabled && (capability != &c.rollback || rollbackGate)) {
+            // Promote opens the gate it waits at (never a rollback gate), Rollback the rollback gate
+            // (else it patches the Canary), CloseGates every gate.
+            const bool uses = capability == &c.closeGates || (capability == &c.rollback) == rollbackGate;
+            if (capability->enabled && uses) {
                 *capability = Core::Capability{false, reason};
             }
         }

@@ -274,6 +274,13 @@ private Q_SLOTS:
         QVERIFY2(none.capabilities.closeGates.reason.contains(QLatin1String("names no flagger-loadtester gate")),
                  qPrintable(none.capabilities.closeGates.reason));
         QCOMPARE(Core::parseActionName(QStringLiteral("close-gates")), std::optional(ActionKind::CloseGates));
+        Core::ReleaseSnapshot routed;
+        routed.name = QStringLiteral("catalog");
+        routed.routeKind = Core::RouteKind::HttpRoute;
+        const auto refused = Core::planAction(routed, {ActionKind::CloseGates, routed.name, 0, {}});
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.contains(QLatin1String("closes a Flagger canary's loadtester gates")),
+                 qPrintable(refused.error().message));
     }
 
     void otherActions_areRefusedNamingFlagger()
