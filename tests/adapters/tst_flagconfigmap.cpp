@@ -252,6 +252,21 @@ private Q_SLOTS:
                  QString::fromStdString(expected));
     }
 
+    // JSON written by Python's json.dumps escapes an emoji as two UTF-16 surrogates; the weights
+    // after it are still edited in place, and the emoji stays as it was written.
+    void write_jsonWithSurrogateEscapes_editsInPlace()
+    {
+        const std::string file = replaced(jsonFile, "\"c\"", "\"\\ud83c\\udf84 c\"");
+        const Json object = configMap({{"flags.json", file}});
+        QVERIFY(read(object).problem.isEmpty());
+        const auto patch = write(object, 5, 95);
+        QVERIFY2(patch.ok(), patch.ok() ? "" : qPrintable(patch.error().message));
+        const std::string expected =
+            replaced(file, "[[\"classic\", 90], [\"seasonal\",10]]", "[[\"classic\", 5], [\"seasonal\",95]]");
+        QCOMPARE(QString::fromStdString(applied(object, patch.value())["data"]["flags.json"].get<std::string>()),
+                 QString::fromStdString(expected));
+    }
+
     // A file that repeats a long text through aliases is refused before it is copied: 700 uses of
     // 100 KB would be 70 MB from a file of 103 KB.
     void read_aliasesRepeatingLongText_areANamedProblem()

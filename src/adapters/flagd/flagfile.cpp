@@ -31,6 +31,24 @@ struct NumberEdit
     std::string after;
 };
 
+// JSON escapes a character outside the BMP as two UTF-16 surrogates ("\ud83d\ude00", as Python's
+// json.dumps writes an emoji); yaml-cpp refuses them. Only for finding where numbers stand, each
+// surrogate escape becomes "\u0041", as long, so every offset stays where it is in the real text.
+QByteArray maskSurrogateEscapes(QByteArray text)
+{
+    for (qsizetype i = 0; i + 5 < text.size(); ++i) {
+        if (text[i] != '\\' || text[i + 1] != 'u') {
+            continue;
+        }
+        bool hex = false;
+        const uint code = text.mid(i + 2, 4).toUInt(&hex, 16);
+        if (hex && code >= 0xD800 && code <= 0xDFFF) {
+            text.replace(i + 2, 4, "0041");
+        }
+    }
+    return text;
+}
+
 bool continuesNumber(char c)
 {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '+' || c == '-';
@@ -159,7 +177,9 @@ Core::Result<QByteArray> editInPlace(const QByteArray &original, FileFormat form
     // counts from after a byte-order mark, which the file keeps.
     const QByteArray bom("\xEF\xBB\xBF");
     const qsizetype skipped = original.startsWith(bom) ? bom.size() : 0;
-    auto located = Kube::parseYamlWithOffsets(original.mid(skipped), origin, within);
+    const QByteArray scanned = original.mid(skipped);
+    auto located = Kube::parseYamlWithOffsets(format == FileFormat::Json ? maskSurrogateEscapes(scanned) : scanned,
+                                              origin, within);
     if (!located.ok()) {
         return refused(QStringLiteral("%1 cannot be edited in place: %2").arg(origin, located.error().message));
     }
