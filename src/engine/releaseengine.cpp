@@ -64,10 +64,7 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
     m_syncDeadline->setSingleShot(true);
     connect(m_syncDeadline, &QTimer::timeout, this, [this] {
         m_syncDeadlinePassed = true;
-        if (!m_cache->hasSynced() && m_cache->state() != ConnectionState::Reconnecting) {
-            return; // listing again right now: the next failure, if any, ends the wait
-        }
-        onConnection();
+        onConnection(); // a failure seen since the wait began ends it now; else the next one does
     });
     connect(&m_recheck, &QTimer::timeout, this, &ReleaseEngine::scheduleRebuild);
     m_driverLapse.setSingleShot(true);
@@ -160,6 +157,11 @@ QFuture<Result<ReleaseSnapshots>> ReleaseEngine::whenSynced()
     QFuture<Result<ReleaseSnapshots>> future = promise->future();
     Core::post(this, [this, promise] {
         m_syncWaiters.append(promise);
+        // The deadline counts from when the wait begins, not from the first failure reported: a
+        // request retried after Retry-After reports its failure only seconds later.
+        if (!m_cache->hasSynced() && !m_syncDeadline->isActive() && !m_syncDeadlinePassed) {
+            m_syncDeadline->start(m_syncRetryMs);
+        }
         onConnection();
     });
     return future;
@@ -167,42 +169,50 @@ QFuture<Result<ReleaseSnapshots>> ReleaseEngine::whenSynced()
 
 void ReleaseEngine::onConnection()
 {
+    const bool synced = m_cache->hasSynced();
+    if (m_cache->state() == ConnectionState::Reconnecting && !synced) {
+        // Kept: while the informers list again, the state reads Connecting, and the deadline may
+        // pass just then.
+        m_syncFailure = Core::makeError(m_cache->failureKind(), m_cache->failureDetail(), m_cache->failureStatus());
+    }
     if (m_syncWaiters.isEmpty()) {
         return;
     }
-    const bool synced = m_cache->hasSynced();
-    if (m_cache->state() == ConnectionState::Reconnecting && !synced) {
-        // A busy or flaky server (5xx, 429, a timeout) gets the informers' retries until the sync
-        // deadline; a refused connection or credential, or a server that is not one, does not heal
-        // by waiting.
-        const Core::ErrorKind kind = m_cache->failureKind();
-        const bool transient = kind == Core::ErrorKind::Server || kind == Core::ErrorKind::Timeout;
-        if (transient && !m_syncDeadlinePassed) {
-            if (!m_syncDeadline->isActive()) {
-                m_syncDeadline->start(m_syncRetryMs);
-            }
-            return;
-        }
-        // Keep what went wrong: a refused credential is not a network problem.
-        const Core::Error error =
-            Core::makeError(kind,
-                            m_syncDeadlinePassed ? QStringLiteral("%1 (still failing after %2 s of retries)")
-                                                       .arg(m_cache->failureDetail())
-                                                       .arg(m_syncRetryMs / 1000)
-                                                 : m_cache->failureDetail(),
-                            m_cache->failureStatus());
-        for (const auto &waiter : std::exchange(m_syncWaiters, {})) {
-            waiter->addResult(error);
-            waiter->finish();
-        }
-    } else if (synced) {
+    if (synced) {
         m_syncDeadline->stop();
         m_syncDeadlinePassed = false;
+        m_syncFailure.reset();
         rebuild();
         for (const auto &waiter : std::exchange(m_syncWaiters, {})) {
             waiter->addResult(m_releases);
             waiter->finish();
         }
+        return;
+    }
+    if (!m_syncFailure) {
+        return; // still listing, nothing failed yet
+    }
+    // A busy or flaky server (5xx, 429, a timeout) gets the informers' retries until the sync
+    // deadline; a refused connection or credential, or a server that is not one, does not heal
+    // by waiting.
+    const bool transient =
+        m_syncFailure->kind == Core::ErrorKind::Server || m_syncFailure->kind == Core::ErrorKind::Timeout;
+    if (transient && !m_syncDeadlinePassed) {
+        if (!m_syncDeadline->isActive()) {
+            m_syncDeadline->start(m_syncRetryMs);
+        }
+        return;
+    }
+    // Keep what went wrong: a refused credential is not a network problem.
+    const Core::Error error = Core::makeError(m_syncFailure->kind,
+                                              transient ? QStringLiteral("%1 (still failing after %2 s of retries)")
+                                                              .arg(m_syncFailure->message)
+                                                              .arg(m_syncRetryMs / 1000)
+                                                        : m_syncFailure->message,
+                                              m_syncFailure->httpStatus);
+    for (const auto &waiter : std::exchange(m_syncWaiters, {})) {
+        waiter->addResult(error);
+        waiter->finish();
     }
 }
 

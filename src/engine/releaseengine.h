@@ -25,6 +25,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 namespace Curtain::Kube {
 class KubeClient;
@@ -182,7 +183,8 @@ private:
     void watchForLapsedDrivers();
     QTimer *m_syncDeadline = nullptr; // transient failures while syncing are retried until it fires
     bool m_syncDeadlinePassed = false;
-    int m_syncRetryMs = 20'000; // see setSyncRetryMs()
+    std::optional<Core::Error> m_syncFailure; // the last failure while not synced
+    int m_syncRetryMs = 20'000;               // see setSyncRetryMs()
     Core::ReleaseSnapshots m_releases;
     QList<std::shared_ptr<QPromise<Core::Result<Core::ReleaseSnapshots>>>> m_syncWaiters;
     std::atomic<quint64> m_nextLog{1};
