@@ -315,7 +315,8 @@ QString FleetLab::writeFleetFile(const Options &options)
     if (options.prometheus) {
         yaml += QStringLiteral("    prometheus: http://127.0.0.1:%1\n").arg(m_prometheusPort);
     }
-    yaml += QStringLiteral("    releases:\n      - name: catalog\n        backend: catalog\n"
+    // Its servers are checked every 200 ms and UP after two passes: 5 s is ample.
+    yaml += QStringLiteral("    releases:\n      - name: catalog\n        backend: catalog\n        upTimeout: 5s\n"
                            "      - name: checkout\n        map: %1\n        key: checkout.example\n"
                            "        blue: checkout_blue\n        green: checkout_green\n")
                 .arg(mapFile());

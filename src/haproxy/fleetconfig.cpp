@@ -1,6 +1,7 @@
 #include "haproxy/fleetconfig.h"
 
 #include "core/displaytext.h"
+#include "core/plan.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -273,12 +274,32 @@ Core::Result<ReleaseConfig> parseMapRelease(const Entry &entry, ReleaseConfig re
     return release;
 }
 
+// A duration key (15s, 2m, or seconds as a number) between 1 s and 1 h, in milliseconds;
+// `fallback` when absent.
+Core::Result<int> timeoutMs(const Entry &entry, const QString &key, int fallback)
+{
+    if (!entry.has(key)) {
+        return fallback;
+    }
+    const QJsonValue value = entry.object().value(key);
+    const QString text = value.isDouble() ? QString::number(value.toDouble()) : value.toString();
+    const std::optional<int> seconds = value.isDouble() || value.isString() ? Core::parseDuration(text) : std::nullopt;
+    if (!seconds || *seconds < 1 || *seconds > 3600) {
+        return entry.error(QStringLiteral("%1 is %2, expected a duration from 1s to 1h such as 15s or 2m")
+                               .arg(key, value.isString() || value.isDouble()
+                                             ? QStringLiteral("\"%1\"").arg(Core::shown(text, 40))
+                                             : typeName(value)));
+    }
+    return *seconds * 1000;
+}
+
 Core::Result<ReleaseConfig> parseRelease(const Entry &entry)
 {
     const QStringList mapKeys{QStringLiteral("map"), QStringLiteral("key"), QStringLiteral("blue"),
                               QStringLiteral("green")};
-    if (const auto unknown =
-            entry.unknownKey(QStringList{QStringLiteral("name"), QStringLiteral("backend")} + mapKeys)) {
+    const QStringList backendKeys{QStringLiteral("backend"), QStringLiteral("upTimeout"),
+                                  QStringLiteral("drainTimeout")};
+    if (const auto unknown = entry.unknownKey(QStringList{QStringLiteral("name")} + backendKeys + mapKeys)) {
         return *unknown;
     }
     ReleaseConfig release;
@@ -296,13 +317,29 @@ Core::Result<ReleaseConfig> parseRelease(const Entry &entry)
                                               : QStringLiteral("says neither which backend nor which map")));
     }
     if (byMap) {
+        for (const QString &key : {QStringLiteral("upTimeout"), QStringLiteral("drainTimeout")}) {
+            if (entry.has(key)) {
+                return entry.error(QStringLiteral("%1 is for a release of blue and green servers in one backend; a map "
+                                                  "switch waits for no server, remove it")
+                                       .arg(key));
+            }
+        }
         return parseMapRelease(entry, std::move(release));
     }
     const auto backend = proxyName(entry, QStringLiteral("backend"), QStringLiteral("catalog"));
+    const auto up = timeoutMs(entry, QStringLiteral("upTimeout"), release.upTimeoutMs);
+    const auto drain = timeoutMs(entry, QStringLiteral("drainTimeout"), release.drainTimeoutMs);
     if (!backend.ok()) {
         return backend.error();
     }
+    for (const auto *part : {&up, &drain}) {
+        if (!part->ok()) {
+            return part->error();
+        }
+    }
     release.backend = backend.value();
+    release.upTimeoutMs = up.value();
+    release.drainTimeoutMs = drain.value();
     return release;
 }
 

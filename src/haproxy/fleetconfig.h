@@ -26,6 +26,8 @@
 //         releases:
 //           - name: catalog                # blue and green servers of one backend, by weight:
 //             backend: catalog             # colors from server names (colorOfServer)
+//             upTimeout: 15s               # optional: servers brought to ready must be UP by then
+//             drainTimeout: 30s            # optional: the drained color's sessions end by then
 //           - name: checkout               # a map entry that switches between two backends
 //             map: /etc/haproxy/bg.map
 //             key: checkout.example.com
@@ -54,7 +56,11 @@ struct ReleaseConfig
     QString name;
     ReleaseKind kind = ReleaseKind::Servers;
     QString backend; // Servers
-    QString map;     // MapSwitch: the map file as HAProxy knows it
+    // Servers: how long a server brought to ready may take to pass its health checks (HAProxy's
+    // inter × rise, and some), and how long the color left without traffic may keep sessions.
+    int upTimeoutMs = 15'000;
+    int drainTimeoutMs = 30'000;
+    QString map; // MapSwitch: the map file as HAProxy knows it
     QString key;
     QString blueBackend;
     QString greenBackend;

@@ -334,7 +334,7 @@ bool FleetWriter::waitUntilUp(const ReleaseConfig &release, const QStringList &s
         if (!notUp.isEmpty()) {
             passes = 0;
         }
-        if (waited >= options.upTimeoutMs) {
+        if (waited >= release.upTimeoutMs) {
             break;
         }
         m_pause(options.pollMs);
@@ -342,7 +342,7 @@ bool FleetWriter::waitUntilUp(const ReleaseConfig &release, const QStringList &s
     }
     report.problem = QStringLiteral("no traffic was moved: %1 after %2 s of health checks")
                          .arg(notUp.join(QStringLiteral(", ")))
-                         .arg(options.upTimeoutMs / 1000.0);
+                         .arg(release.upTimeoutMs / 1000.0);
     return false;
 }
 
@@ -378,7 +378,7 @@ void FleetWriter::drain(const ReleaseConfig &release, const QStringList &servers
                 sessions += row ? row->scur.value_or(0) : 0;
             }
         }
-        if (sessions == 0 || waited >= options.drainTimeoutMs) {
+        if (sessions == 0 || waited >= release.drainTimeoutMs) {
             break;
         }
         m_pause(options.pollMs);
@@ -387,7 +387,7 @@ void FleetWriter::drain(const ReleaseConfig &release, const QStringList &servers
         report.warnings << QStringLiteral("%1 still had %2 sessions after %3 s: left in drain, not in maintenance")
                                .arg(servers.join(QStringLiteral(", ")))
                                .arg(sessions)
-                               .arg(options.drainTimeoutMs / 1000.0);
+                               .arg(release.drainTimeoutMs / 1000.0);
         return;
     }
     if (options.maintAfterDrain) {

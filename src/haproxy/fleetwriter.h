@@ -28,8 +28,6 @@ using Pause = std::function<void(int ms)>;
 
 struct WriteOptions
 {
-    int upTimeoutMs = 15'000;    // a server brought to ready must pass its checks by then
-    int drainTimeoutMs = 30'000; // the drained color's sessions must reach 0 by then (else: said, left in drain)
     int pollMs = 100;
     bool maintAfterDrain = false; // once drained, `state maint` (stops its health checks too)
 };

@@ -41,6 +41,7 @@ const QByteArray example = R"(fleets:
     releases:
       - name: catalog
         backend: catalog
+        upTimeout: 40s
       - name: checkout
         map: /etc/haproxy/bg.map
         key: checkout.example.com
@@ -90,6 +91,8 @@ private Q_SLOTS:
         QCOMPARE(shop.releases.size(), 2);
         QCOMPARE(shop.releases[0].kind, ReleaseKind::Servers);
         QCOMPARE(shop.releases[0].backend, QStringLiteral("catalog"));
+        QCOMPARE(shop.releases[0].upTimeoutMs, 40'000);
+        QCOMPARE(shop.releases[0].drainTimeoutMs, 30'000); // not given: the default
         const ReleaseConfig &checkout = shop.releases[1];
         QCOMPARE(checkout.kind, ReleaseKind::MapSwitch);
         QCOMPARE(checkout.map, QStringLiteral("/etc/haproxy/bg.map"));
@@ -176,6 +179,19 @@ private Q_SLOTS:
                            "checkout_blue\n        green: checkout_green\n",
                            "        backend: catalog\n")
             << QStringLiteral("releases[1]: route \"backend catalog\" appears twice");
+        QTest::newRow("upTimeout in words")
+            << exampleWith("upTimeout: 40s", "upTimeout: a while")
+            << QStringLiteral("releases[0] (catalog): upTimeout is \"a while\", expected a duration from 1s to 1h "
+                              "such as 15s or 2m");
+        QTest::newRow("upTimeout too long") << exampleWith("upTimeout: 40s", "upTimeout: 2h")
+                                            << QStringLiteral("upTimeout is \"2h\", expected a duration from 1s");
+        QTest::newRow("drainTimeout as a list") << exampleWith("upTimeout: 40s", "drainTimeout: [1]")
+                                                << QStringLiteral("drainTimeout is a list, expected a duration");
+        QTest::newRow("upTimeout on a map switch")
+            << exampleWith("        key: checkout.example.com\n",
+                           "        key: checkout.example.com\n        upTimeout: 5s\n")
+            << QStringLiteral("releases[1] (checkout): upTimeout is for a release of blue and green servers in one "
+                              "backend; a map switch waits for no server, remove it");
         QTest::newRow("bad prometheus") << exampleWith("http://127.0.0.1:9090", "127.0.0.1:9090")
                                         << QStringLiteral("prometheus \"127.0.0.1:9090\" is not an http:// or https:// "
                                                           "URL");
