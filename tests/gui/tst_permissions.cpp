@@ -24,6 +24,11 @@ class TestPermissions : public Test::GuiTestBase
 
     QTemporaryDir m_dir;
 
+    // The sim's Flagger may analyse every second (the test below sets podinfo's interval to 1 s).
+    std::string scenarioText() const override
+    {
+        return "flaggerMinimumIntervalSeconds: 1\n" + Sim::builtinScenarioText();
+    }
     Sim::ServerOptions serverOptions() const override
     {
         const QString path = m_dir.filePath(QStringLiteral("rbac.yaml"));
@@ -64,7 +69,11 @@ private Q_SLOTS:
         QTRY_COMPARE(window()->selectedRelease().name, QStringLiteral("catalog"));
         window()->selectRelease(QStringLiteral("podinfo"));
         QTRY_COMPARE(window()->selectedRelease().name, QStringLiteral("podinfo"));
-        // Flagger starts its analysis at its first 10 s interval; from then on Rollback applies.
+        // Flagger starts its analysis at its first interval (a new interval starts it at once); from
+        // then on Rollback applies.
+        QCOMPARE(api()->patch("/apis/flagger.app/v1beta1/namespaces/demo/canaries/podinfo",
+                              "application/merge-patch+json", R"({"spec":{"analysis":{"interval":"1s"}}})"),
+                 200);
         QTRY_VERIFY_WITH_TIMEOUT(button("rollbackButton")
                                      ->toolTip()
                                      .contains(QStringLiteral("You may not create services/proxy in namespace demo")),

@@ -195,12 +195,13 @@ private Q_SLOTS:
         QCOMPARE(actions.last(), QStringLiteral("PlanStarted"));
     }
 
-    // Prometheus as the source: the faulty canary is rolled back, with the evidence for a pipeline.
+    // Prometheus as the source: the faulty canary is rolled back, with the evidence for a pipeline. At
+    // 25 % the candidate serves enough requests for the judge to decide within seconds.
     void prometheusSource_rollsBackTheFaultyCanary_withEvidence()
     {
         startPrometheus();
         const QString file = planFile(QStringLiteral("prom.yaml"),
-                                      QStringLiteral("steps:\n  - setWeight: 5\n  - analysis: {timeout: 3m}\n"
+                                      QStringLiteral("steps:\n  - setWeight: 25\n  - analysis: {timeout: 3m}\n"
                                                      "metrics:\n  source: http://127.0.0.1:%1\n")
                                           .arg(m_prometheusPort)
                                           .toUtf8());

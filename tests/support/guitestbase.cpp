@@ -92,7 +92,7 @@ void GuiTestBase::init()
     // …and with a journal of its own (the history of what it did, and nothing else).
     m_journalDir = std::make_unique<QTemporaryDir>();
     qputenv("CURTAIN_JOURNAL", m_journalDir->filePath(QStringLiteral("journal.jsonl")).toUtf8());
-    auto scenario = Sim::parseScenario(Sim::builtinScenarioText());
+    auto scenario = Sim::parseScenario(scenarioText());
     QVERIFY(std::holds_alternative<Sim::Scenario>(scenario));
     m_demo = std::make_unique<Sim::DemoCluster>(std::get<Sim::Scenario>(std::move(scenario)), serverOptions());
     std::string error;

@@ -2,6 +2,7 @@
 
 #include "core/clusterendpoint.h"
 #include "engine/session.h"
+#include "sim/scenario.h"
 #include "sim/serveroptions.h"
 
 #include <QLabel>
@@ -60,6 +61,7 @@ public:
     ~GuiTestBase() override;
 
 protected:
+    virtual std::string scenarioText() const { return Sim::builtinScenarioText(); }
     virtual Sim::ServerOptions serverOptions() const { return {}; } // e.g. RBAC rules
     virtual void adjustEndpoint(Core::ClusterEndpoint &) const {}
     virtual int metricsIntervalMs() const { return 0; } // 0: no metrics polling
