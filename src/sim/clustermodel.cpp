@@ -176,11 +176,13 @@ std::vector<json> ClusterModel::selectedWorkloads(const std::string &ns, const j
 {
     std::vector<json> selected;
     for (const char *kind : {"Deployment", "ReplicaSet"}) {
-        for (const json &workload : m_store.list(type(kind), ns, nullptr).items) {
-            const json labels = workload.value(json::json_pointer("/spec/template/metadata/labels"), json::object());
-            if (selectorMatches(selector, labels)) {
-                selected.push_back(workload);
-            }
+        // Only the selected ones are copied: the others are looked at under the store's lock.
+        const auto keep = [&](const json &workload) {
+            return selectorMatches(
+                selector, workload.value(json::json_pointer("/spec/template/metadata/labels"), json::object()));
+        };
+        for (json &workload : m_store.list(type(kind), ns, keep).items) {
+            selected.push_back(std::move(workload));
         }
     }
     return selected;
@@ -393,13 +395,23 @@ void ClusterModel::serve(const json &deployment, double requests)
 void ClusterModel::sendTraffic(double seconds)
 {
     std::lock_guard lock(m_mutex);
-    for (const TrafficSource &source : m_scenario.traffic) {
-        try {
-            for (const auto &[deployment, share] : targets(source)) {
-                serve(deployment, source.requestsPerSecond * share * seconds);
+    // Where each source's requests land changes only with a write to the store: worked out again
+    // only then, not ten times a second.
+    const std::uint64_t version = m_store.currentResourceVersion();
+    if (version != m_targetsVersion || m_targets.size() != m_scenario.traffic.size()) {
+        m_targets.assign(m_scenario.traffic.size(), {});
+        for (std::size_t i = 0; i < m_scenario.traffic.size(); ++i) {
+            try {
+                m_targets[i] = targets(m_scenario.traffic[i]);
+            } catch (const std::exception &) {
+                // A route the model cannot read serves nothing, as a mesh rejects such a config.
             }
-        } catch (const std::exception &) {
-            // A route the model cannot read serves nothing, as a mesh rejects such a config.
+        }
+        m_targetsVersion = version;
+    }
+    for (std::size_t i = 0; i < m_scenario.traffic.size(); ++i) {
+        for (const auto &[deployment, share] : m_targets[i]) {
+            serve(deployment, m_scenario.traffic[i].requestsPerSecond * share * seconds);
         }
     }
 }

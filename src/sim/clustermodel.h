@@ -72,6 +72,9 @@ private:
     std::map<std::string, nlohmann::json> m_templates; // the pod template each Deployment last rolled out
     std::mt19937_64 m_random;
     std::optional<std::chrono::steady_clock::time_point> m_lastTick;
+    // targets() of each traffic source, as of store version m_targetsVersion.
+    std::vector<std::vector<std::pair<nlohmann::json, double>>> m_targets;
+    std::uint64_t m_targetsVersion = 0;
 };
 
 } // namespace Curtain::Sim

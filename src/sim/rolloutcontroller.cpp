@@ -228,12 +228,9 @@ void RolloutController::reconcileOne(const json &rollout)
     const std::string stepsHash = podTemplateHash(steps);
     json status = rollout.value("status", json::object());
 
-    std::vector<json> owned;
-    for (const json &rs : m_store.all(type("ReplicaSet"))) {
-        if (rs["metadata"].value("namespace", "") == ns && ownedBy(rs, rollout)) {
-            owned.push_back(rs);
-        }
-    }
+    // Only its own ReplicaSets are copied (the filter runs under the store's lock).
+    std::vector<json> owned =
+        m_store.list(type("ReplicaSet"), ns, [&rollout](const json &rs) { return ownedBy(rs, rollout); }).items;
 
     // A new revision: its ReplicaSet, and the status reset argo-rollouts does (resetRolloutStatus).
     if (status.value("currentPodHash", "") != podHash ||
