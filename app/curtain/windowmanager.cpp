@@ -375,6 +375,7 @@ Engine::SessionOptions WindowManager::sessionOptions() const
     options.startDemo = m_startDemo;
     options.startLab = m_options.startLab;
     options.listContexts = true;
+    options.liveBoundMs = m_options.liveBoundMs;
     return options;
 }
 

@@ -47,6 +47,7 @@ public:
         bool rememberSession = false;
         // Offers the "lab" context and starts it when picked (see builtinLab()); empty: no lab.
         Engine::ClusterHostFactory startLab;
+        int liveBoundMs = 0; // every session's freshness bound (SessionOptions); 0: the default, 15 s
     };
 
     // `startDemo` starts the demo cluster; see builtinDemo().

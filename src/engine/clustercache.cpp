@@ -93,6 +93,13 @@ ClusterCache::ClusterCache(Kube::KubeClient *client, const QString &namespaceNam
     watch(QStringLiteral("/apis/flagger.app/v1beta1"), QStringLiteral("canaries"), true, &View::canaries, {});
 }
 
+void ClusterCache::setLiveBound(int liveBoundMs)
+{
+    m_options.liveBoundMs = liveBoundMs;
+    m_options.heartbeatMs = std::max(250, liveBoundMs / 3);
+    m_freshness.boundSeconds = m_options.liveBoundMs / 1000;
+}
+
 ClusterCache::~ClusterCache()
 {
     qDeleteAll(m_collections); // the informers themselves are children, deleted after this

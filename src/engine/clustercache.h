@@ -47,6 +47,9 @@ public:
     ~ClusterCache() override;
 
     void start();
+    // How long silence or trouble may last before the data is stale; heartbeats come after a third
+    // of it. Before start().
+    void setLiveBound(int liveBoundMs);
     bool hasSynced() const;
     ConnectionState state() const { return m_state; }
     Core::DataFreshness freshness() const { return m_freshness; }

@@ -135,6 +135,11 @@ void ReleaseEngine::republish()
     });
 }
 
+void ReleaseEngine::setLiveBound(int ms)
+{
+    m_cache->setLiveBound(ms);
+}
+
 void ReleaseEngine::enableMetrics(int intervalMs)
 {
     Core::post(this, [this, intervalMs] {

@@ -71,6 +71,9 @@ public:
     // How long a busy or failing server (5xx, 429, timeouts) is retried while syncing before a
     // waiting command gets the error (20 s); set before start().
     void setSyncRetryMs(int ms) { m_syncRetryMs = ms; }
+    // How long the server may be silent or in trouble before what is shown is stale (15 s); set
+    // before start().
+    void setLiveBound(int ms);
     // Emits the current connection state, freshness and (once synced) releases again, for a
     // receiver that connected after the engine started (thread-safe).
     void republish() override;

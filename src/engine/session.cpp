@@ -59,6 +59,9 @@ SessionResult Session::openHere(const ClusterChoice &choice, const SessionOption
     if (options.syncRetryMs > 0) {
         session->m_engine->setSyncRetryMs(options.syncRetryMs);
     }
+    if (options.liveBoundMs > 0) {
+        session->m_engine->setLiveBound(options.liveBoundMs);
+    }
     if (options.startEngine) {
         session->m_engine->start();
     }

@@ -276,6 +276,7 @@ private Q_SLOTS:
         config.close();
         Ui::WindowManager::Options options;
         options.choice = {false, {}, path, Engine::demoContextName, {}, {}, {}};
+        options.liveBoundMs = 3000; // stale (then lost) 3 s after the second cluster stops, not 15
         Ui::WindowManager manager(options, demoFactory());
         QSignalSpy opened(&manager, &Ui::WindowManager::opened);
         manager.open();
@@ -311,7 +312,7 @@ private Q_SLOTS:
         };
         QTRY_COMPARE_WITH_TIMEOUT(about(QStringLiteral("second"), QStringLiteral("checkout is down")), 1, 20000);
 
-        // Stale after its 15 s bound, then lost after the (shortened) delay.
+        // Stale after its (shortened) bound, then lost after the (shortened) delay.
         second->stop();
         QTRY_COMPARE_WITH_TIMEOUT(about(QStringLiteral("second"), QStringLiteral("cluster lost")), 1, 40000);
         QCOMPARE(about(QStringLiteral("second"), QStringLiteral("checkout is down")), 1);

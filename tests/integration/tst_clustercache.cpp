@@ -31,10 +31,13 @@ class TestClusterCache : public QObject
         QVERIFY2(m_sim->start(&error, arguments), qPrintable(error));
     }
 
-    void startEngine()
+    void startEngine(int liveBoundMs = 0)
     {
         m_session = Engine::Session::openEndpoint({QStringLiteral("sim"), m_sim->url()});
         m_engine = m_session->engine();
+        if (liveBoundMs > 0) {
+            m_engine->setLiveBound(liveBoundMs);
+        }
         connect(m_engine, &Engine::ReleaseEngine::releasesChanged, this,
                 [this](const Core::ReleaseSnapshots &releases) { m_releases = releases; });
         m_engine->start();
@@ -82,7 +85,7 @@ private Q_SLOTS:
     void silentServer_isStaleWithinTheBound_andOnlyRollbackPasses()
     {
         startSim({});
-        startEngine();
+        startEngine(4000); // the console's 15 s, shortened: stale 4 s after the server goes silent
         QSignalSpy freshness(m_engine, &Engine::ReleaseEngine::freshnessChanged);
         QCOMPARE(::kill(pid_t(m_sim->pid()), SIGSTOP), 0); // answers nothing, closes nothing
 
