@@ -20,6 +20,7 @@
 
 #include <httplib.h>
 
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -126,15 +127,26 @@ class TestSecretSweep : public QObject
 
     void see(const QString &where, const QByteArray &what) { m_seen.append({where, what}); }
 
-    void runCtl(const QStringList &arguments, int timeoutMs = 30'000)
+    // Runs every command line, two at a time (a run mostly waits on the sim or on a port that
+    // refuses), and keeps what each printed.
+    void runAll(const QList<QStringList> &runs, int timeoutMs = 30'000)
     {
-        const Test::CtlRun run = Test::runCurtainctl(arguments, timeoutMs);
-        const QString where = QStringLiteral("curtainctl %1").arg(arguments.join(QLatin1Char(' ')));
-        // Drains the sim's request log: with a full pipe it would stop answering.
-        QCoreApplication::processEvents();
-        m_sim->errorOutput();
-        see(where + QStringLiteral(" (stdout)"), run.out.toUtf8());
-        see(where + QStringLiteral(" (stderr)"), run.err.toUtf8());
+        std::deque<std::pair<std::unique_ptr<QProcess>, QStringList>> running;
+        qsizetype next = 0;
+        while (next < runs.size() || !running.empty()) {
+            while (running.size() < 2 && next < runs.size()) {
+                running.emplace_back(std::make_unique<QProcess>(), runs[next++]);
+                Test::startCurtainctl(*running.back().first, running.back().second);
+            }
+            const Test::CtlRun run = Test::finishCurtainctl(*running.front().first, timeoutMs);
+            const QString where = QStringLiteral("curtainctl %1").arg(running.front().second.join(QLatin1Char(' ')));
+            running.pop_front();
+            // Drains the sim's request log: with a full pipe it would stop answering.
+            QCoreApplication::processEvents();
+            m_sim->errorOutput();
+            see(where + QStringLiteral(" (stdout)"), run.out.toUtf8());
+            see(where + QStringLiteral(" (stderr)"), run.err.toUtf8());
+        }
     }
 
 private Q_SLOTS:
@@ -222,13 +234,14 @@ private Q_SLOTS:
         };
         // Every level of logging the programs have, on for the whole sweep.
         qputenv("QT_LOGGING_RULES", "*.debug=true");
+        QList<QStringList> runs;
         QList<QStringList> planRuns;
         for (const QString &context : contexts) {
             for (const QStringList &command : commands) {
                 for (const char *format : {"table", "json"}) {
-                    runCtl(QStringList{QStringLiteral("--kubeconfig"), config, QStringLiteral("--context"), context,
-                                       QStringLiteral("-o"), QString::fromLatin1(format)} +
-                           command);
+                    runs.append(QStringList{QStringLiteral("--kubeconfig"), config, QStringLiteral("--context"),
+                                            context, QStringLiteral("-o"), QString::fromLatin1(format)} +
+                                command);
                 }
             }
             planRuns.append({QStringLiteral("--kubeconfig"), config, QStringLiteral("--context"), context,
@@ -237,6 +250,7 @@ private Q_SLOTS:
                              path(QStringLiteral("prometheus-token")), QStringLiteral("--prometheus-basic-auth-file"),
                              path(QStringLiteral("prometheus-basic"))});
         }
+        runAll(runs);
         // A plan run with both Prometheus credentials in every context, side by side. It holds for an
         // hour when it cannot judge, so each is cut off after its first 4 s, which carry the Prometheus
         // errors.
@@ -249,7 +263,7 @@ private Q_SLOTS:
         for (std::size_t i = 0; i < plans.size(); ++i) {
             const Test::CtlRun run =
                 Test::finishCurtainctl(*plans[i], int(std::max<qint64>(1, cutOff.remainingTime())));
-            QCoreApplication::processEvents(); // drains the sim's request log, as runCtl does
+            QCoreApplication::processEvents(); // drains the sim's request log, as runAll does
             m_sim->errorOutput();
             const QString where = QStringLiteral("curtainctl %1").arg(planRuns[qsizetype(i)].join(QLatin1Char(' ')));
             see(where + QStringLiteral(" (stdout)"), run.out.toUtf8());
