@@ -21,8 +21,12 @@ function(curtain_add_test name)
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE curtain_build_settings curtain_testsupport Qt6::Test ${ARG_LIBS})
     add_test(NAME ${name} COMMAND ${name})
+    # The journal and settings of what a test runs (curtainctl, curtain) stay in the build tree,
+    # one place per test, never in the user's home.
+    set(test_home "XDG_STATE_HOME=${PROJECT_BINARY_DIR}/test-home/${name}/state")
+    string(APPEND test_home ";XDG_CONFIG_HOME=${PROJECT_BINARY_DIR}/test-home/${name}/config")
     set_tests_properties(${name} PROPERTIES
         LABELS "${ARG_LABELS}"
         TIMEOUT ${ARG_TIMEOUT}
-        ENVIRONMENT "LC_ALL=C.UTF-8;QT_QPA_PLATFORM=offscreen;QTEST_FUNCTION_TIMEOUT=${qtest_timeout_ms};CURTAIN_BIN_DIR=${PROJECT_BINARY_DIR}/bin;CURTAIN_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+        ENVIRONMENT "LC_ALL=C.UTF-8;QT_QPA_PLATFORM=offscreen;QTEST_FUNCTION_TIMEOUT=${qtest_timeout_ms};CURTAIN_BIN_DIR=${PROJECT_BINARY_DIR}/bin;CURTAIN_SOURCE_DIR=${PROJECT_SOURCE_DIR};${test_home}")
 endfunction()
