@@ -10,6 +10,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
+#include <mutex>
+
 #include <pwd.h>
 #include <unistd.h>
 
@@ -40,7 +42,7 @@ QString postgresBinDir()
     return onPath.isEmpty() ? QString() : QFileInfo(onPath).canonicalPath();
 }
 
-Core::Result<std::unique_ptr<LocalServer>> LocalServer::start()
+Core::Result<std::unique_ptr<LocalServer>> LocalServer::start(bool copyFirstInitdb)
 {
     std::unique_ptr<LocalServer> server(new LocalServer);
     server->m_binDir = postgresBinDir();
@@ -75,12 +77,7 @@ Core::Result<std::unique_ptr<LocalServer>> LocalServer::start()
         }
     }
     const QString data = server->m_directory + QStringLiteral("/data");
-    auto made = server->runAsOwner(QStringLiteral("initdb"),
-                                   {QStringLiteral("-D"), data, QStringLiteral("-U"), QString::fromLatin1(superuser),
-                                    QStringLiteral("-A"), QStringLiteral("trust"), QStringLiteral("-E"),
-                                    QStringLiteral("UTF8"), QStringLiteral("--locale=C"), QStringLiteral("--no-sync")},
-                                   120'000);
-    if (!made.ok()) {
+    if (auto made = server->makeCluster(data, copyFirstInitdb); !made.ok()) {
         return made.error();
     }
     // Disposable data: no fsync; only the private socket, no TCP port to collide on.
@@ -100,6 +97,67 @@ Core::Result<std::unique_ptr<LocalServer>> LocalServer::start()
     }
     server->m_running = true;
     return server;
+}
+
+namespace {
+
+// The first fresh cluster this process made, kept for copies; removed when the process exits.
+struct FirstCluster
+{
+    std::mutex lock;
+    QString directory; // holds data/; empty until made
+    ~FirstCluster()
+    {
+        if (!directory.isEmpty()) {
+            QDir(directory).removeRecursively();
+        }
+    }
+};
+
+FirstCluster &firstCluster()
+{
+    static FirstCluster first;
+    return first;
+}
+
+// `cp -a`: owner, modes and the 0700 data directory PostgreSQL insists on come along.
+bool copyTree(const QString &from, const QString &to)
+{
+    QProcess copy;
+    copy.start(QStringLiteral("cp"), {QStringLiteral("-a"), from, to});
+    return copy.waitForFinished(60'000) && copy.exitStatus() == QProcess::NormalExit && copy.exitCode() == 0;
+}
+
+} // namespace
+
+Core::Result<Core::Done> LocalServer::makeCluster(const QString &data, bool copyFirstInitdb)
+{
+    FirstCluster &first = firstCluster();
+    std::unique_lock lock(first.lock, std::defer_lock);
+    if (copyFirstInitdb) {
+        lock.lock();
+        if (!first.directory.isEmpty() && copyTree(first.directory + QStringLiteral("/data"), data)) {
+            return Core::Done{};
+        }
+    }
+    auto made = runAsOwner(QStringLiteral("initdb"),
+                           {QStringLiteral("-D"), data, QStringLiteral("-U"), QString::fromLatin1(superuser),
+                            QStringLiteral("-A"), QStringLiteral("trust"), QStringLiteral("-E"), QStringLiteral("UTF8"),
+                            QStringLiteral("--locale=C"), QStringLiteral("--no-sync")},
+                           120'000);
+    if (!made.ok()) {
+        return made.error();
+    }
+    if (copyFirstInitdb && first.directory.isEmpty()) {
+        QTemporaryDir kept(QDir::tempPath() + QStringLiteral("/curtain-postgres-first-XXXXXX"));
+        kept.setAutoRemove(false);
+        if (kept.isValid() && copyTree(data, kept.path() + QStringLiteral("/data"))) {
+            first.directory = kept.path();
+        } else if (kept.isValid()) {
+            QDir(kept.path()).removeRecursively(); // no copies then: every server runs initdb
+        }
+    }
+    return Core::Done{};
 }
 
 LocalServer::~LocalServer()

@@ -17,7 +17,9 @@ class LocalServer
 {
 public:
     // Fails naming the Debian package when PostgreSQL's server programs are not installed.
-    static Core::Result<std::unique_ptr<LocalServer>> start();
+    // `copyFirstInitdb`: initdb (a second or more) runs once in this process; later servers start
+    // from a copy of that fresh cluster (for test suites that start one per test function).
+    static Core::Result<std::unique_ptr<LocalServer>> start(bool copyFirstInitdb = false);
     ~LocalServer();
     LocalServer(const LocalServer &) = delete;
     LocalServer &operator=(const LocalServer &) = delete;
@@ -31,6 +33,7 @@ public:
 private:
     LocalServer() = default;
     Core::Result<QString> runAsOwner(const QString &program, const QStringList &arguments, int timeoutMs);
+    Core::Result<Core::Done> makeCluster(const QString &data, bool copyFirstInitdb);
 
     QString m_directory; // data/, the socket and the log live here
     QString m_owner;     // the user the cluster runs as; empty: this process's user

@@ -10,7 +10,7 @@ namespace Curtain::Test {
 // server names the Debian package to install).
 inline QString startPostgres(std::unique_ptr<Db::LocalServer> *server)
 {
-    auto started = Db::LocalServer::start();
+    auto started = Db::LocalServer::start(true); // initdb once per suite, then copies
     if (!started.ok()) {
         return started.error().message;
     }
