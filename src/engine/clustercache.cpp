@@ -220,6 +220,7 @@ void ClusterCache::updateState()
 {
     ConnectionState state = ConnectionState::Live;
     QString detail;
+    m_listingFailure.reset();
     for (const Collection *c : std::as_const(m_collections)) {
         const Informer *informer = c->informer;
         if (informer->state() == Informer::State::Retrying) {
@@ -227,6 +228,9 @@ void ClusterCache::updateState()
             detail = informer->lastError();
             m_failureKind = informer->lastErrorKind();
             m_failureStatus = informer->lastErrorStatus();
+            if (!informer->hasSynced()) {
+                m_listingFailure = Core::makeError(m_failureKind, detail, m_failureStatus);
+            }
         } else if (state == ConnectionState::Live && informer->state() == Informer::State::Listing) {
             state = ConnectionState::Connecting;
         }

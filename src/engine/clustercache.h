@@ -9,6 +9,7 @@
 #include <QObject>
 
 #include <memory>
+#include <optional>
 
 namespace Curtain::Adapters {
 struct ClusterView;
@@ -57,6 +58,10 @@ public:
     Core::ErrorKind failureKind() const { return m_failureKind; }
     int failureStatus() const { return m_failureStatus; } // and its HTTP status, if any
     QString failureDetail() const { return m_failureDetail; }
+    // The failure of a collection that has never listed: what stands between the cache and its
+    // first sync. A collection that listed and then lost its watch is being repaired (it lists
+    // again); it does not keep the cache from syncing.
+    std::optional<Core::Error> listingFailure() const { return m_listingFailure; }
 
     // One consistent moment of every collection. Objects are shared with the cache, not copied.
     Adapters::ClusterView view() const;
@@ -92,6 +97,7 @@ private:
     Core::ErrorKind m_failureKind = Core::ErrorKind::Unreachable;
     int m_failureStatus = 0;
     QString m_failureDetail;
+    std::optional<Core::Error> m_listingFailure;
     QString m_announcedDetail;
     qint64 m_lastProbeMs = 0;    // the last answered heartbeat
     qint64 m_troubleSinceMs = 0; // since when a collection has been reconnecting or relisting

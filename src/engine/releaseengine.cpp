@@ -175,10 +175,12 @@ QFuture<Result<ReleaseSnapshots>> ReleaseEngine::whenSynced()
 void ReleaseEngine::onConnection()
 {
     const bool synced = m_cache->hasSynced();
-    if (m_cache->state() == ConnectionState::Reconnecting && !synced) {
-        // Kept: while the informers list again, the state reads Connecting, and the deadline may
-        // pass just then.
-        m_syncFailure = Core::makeError(m_cache->failureKind(), m_cache->failureDetail(), m_cache->failureStatus());
+    if (!synced && m_cache->listingFailure()) {
+        // Only a list that failed holds the sync up: a watch dropped after its list (a proxy cutting
+        // streams, a busy server) is repaired by listing again and must not fail the wait. Kept:
+        // while the informers list again, the state reads Connecting, and the deadline may pass
+        // just then.
+        m_syncFailure = m_cache->listingFailure();
     }
     if (m_syncWaiters.isEmpty()) {
         return;
