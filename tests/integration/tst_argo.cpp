@@ -11,8 +11,6 @@
 
 #include <httplib.h>
 
-#include <fstream>
-
 using namespace Curtain;
 using Core::ActionKind;
 using nlohmann::json;
@@ -37,9 +35,8 @@ class TestArgo : public QObject
     std::vector<json> writesTo(const QString &path) const
     {
         std::vector<json> lines;
-        std::ifstream in(auditPath().toStdString());
-        for (std::string line; std::getline(in, line);) {
-            const json entry = json::parse(line);
+        // The sim may be appending the Event that records the last action as this reads.
+        for (const json &entry : Test::finishedJsonLines(auditPath())) {
             const QString uri = QString::fromStdString(entry["requestURI"]).section(QLatin1Char('?'), 0, 0);
             if (uri == path || uri == path + QLatin1String("/status")) {
                 lines.push_back(entry);

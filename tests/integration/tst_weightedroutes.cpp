@@ -10,7 +10,7 @@
 
 #include <httplib.h>
 
-#include <fstream>
+#include <sstream>
 
 using namespace Curtain;
 using nlohmann::json;
@@ -29,9 +29,8 @@ class TestWeightedRoutes : public QObject
     std::vector<json> audit(const QString &path = QStringLiteral("/apis/")) const
     {
         std::vector<json> lines;
-        std::ifstream in(auditPath().toStdString());
-        for (std::string line; std::getline(in, line);) {
-            const json entry = json::parse(line);
+        // The sim may be appending the Event that records the last action as this reads.
+        for (const json &entry : Test::finishedJsonLines(auditPath())) {
             const QString uri = QString::fromStdString(entry["requestURI"]);
             if (uri.startsWith(path) && !uri.contains(QLatin1String("selfsubject")) &&
                 !uri.startsWith(QLatin1String("/apis/events.k8s.io/"))) {

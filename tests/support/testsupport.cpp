@@ -17,6 +17,17 @@
 
 namespace Curtain::Test {
 
+std::vector<nlohmann::json> finishedJsonLines(const QString &path)
+{
+    std::vector<nlohmann::json> lines;
+    const std::string text = readFile(path).toStdString();
+    std::size_t start = 0;
+    for (std::size_t end = text.find('\n'); end != std::string::npos; end = text.find('\n', start = end + 1)) {
+        lines.push_back(nlohmann::json::parse(text.substr(start, end - start)));
+    }
+    return lines;
+}
+
 QString binary(const QString &name)
 {
     return qEnvironmentVariable("CURTAIN_BIN_DIR") + QLatin1Char('/') + name;

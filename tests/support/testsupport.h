@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <vector>
+
 #include <memory>
 #include <optional>
 
@@ -17,6 +19,11 @@ QString projectFixture(const QString &relativePath);
 QByteArray readFile(const QString &path);
 // Writes `text` to `path`; the path, or empty when it could not be written.
 QString writeFile(const QString &path, const QByteArray &text);
+
+// The JSON lines of a file another thread or process is still appending to (curtain-sim's audit
+// log): only the lines it has finished, ending in a newline. A line half written is left for the
+// next read rather than failing to parse.
+std::vector<nlohmann::json> finishedJsonLines(const QString &path);
 
 // The upstream conformance data (../shared/fixtures, or CURTAIN_UPSTREAM_FIXTURES); empty when absent.
 QString upstreamFixtures();
