@@ -135,7 +135,7 @@ bool ApiServer::applyFaults(const httplib::Request &req, httplib::Response &res,
     if (publicInfo || req.path.rfind("/curtain-sim/", 0) == 0) {
         return false;
     }
-    const Faults::Decision decision = m_faults.decide();
+    const Faults::Decision decision = m_faults.decide(req.path);
     if (decision.delayMs > 0) {
         m_faults.hold(decision.delayMs); // the injected slowness itself
     }

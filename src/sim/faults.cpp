@@ -22,6 +22,8 @@ std::string Faults::apply(const json &plan)
             m_retryAfterSeconds = it->get<int>();
         } else if (key == "delayMs" && it->is_number_integer()) {
             m_delayMs = it->get<int>();
+        } else if (key == "delayPathPrefix" && it->is_string()) {
+            m_delayPathPrefix = it->get<std::string>();
         } else if (key == "writeDelayMs" && it->is_number_integer()) {
             m_writeDelayMs = it->get<int>();
         } else if (key == "writeReplyDelayMs" && it->is_number_integer()) {
@@ -51,17 +53,20 @@ json Faults::plan() const
             {"throttleRate", m_throttleRate},
             {"retryAfterSeconds", m_retryAfterSeconds},
             {"delayMs", m_delayMs},
+            {"delayPathPrefix", m_delayPathPrefix},
             {"writeDelayMs", m_writeDelayMs},
             {"writeReplyDelayMs", m_writeReplyDelayMs.load()},
             {"expireResumes", m_expireResumes.load()},
             {"argoControllerDown", m_argoControllerDown.load()}};
 }
 
-Faults::Decision Faults::decide()
+Faults::Decision Faults::decide(const std::string &path)
 {
     std::lock_guard lock(m_mutex);
     Decision decision;
-    decision.delayMs = m_delayMs;
+    if (path.rfind(m_delayPathPrefix, 0) == 0) {
+        decision.delayMs = m_delayMs;
+    }
     decision.writeDelayMs = m_writeDelayMs;
     std::uniform_real_distribution<double> roll(0.0, 1.0);
     if (m_throttleRate > 0 && roll(m_random) < m_throttleRate) {

@@ -26,13 +26,15 @@ public:
     };
 
     // Applies a JSON plan: {"errorRate":0.2,"errorStatus":503,"throttleRate":0.1,"retryAfterSeconds":1,
-    // "delayMs":200,"writeDelayMs":20000,"writeReplyDelayMs":20000,"dropWatches":true,"expireResumes":true,
-    // "argoControllerDown":true}. Unknown keys are an error. writeDelayMs holds a write before it is
-    // applied; writeReplyDelayMs applies it and then holds the reply (a reply lost on the way back).
+    // "delayMs":200,"delayPathPrefix":"/apis/argoproj.io/","writeDelayMs":20000,"writeReplyDelayMs":20000,
+    // "dropWatches":true,"expireResumes":true,"argoControllerDown":true}. Unknown keys are an error.
+    // delayPathPrefix limits delayMs to the paths under it (one slow API group, the others quick);
+    // empty, every path. writeDelayMs holds a write before it is applied; writeReplyDelayMs applies
+    // it and then holds the reply (a reply lost on the way back).
     std::string apply(const nlohmann::json &plan);
     nlohmann::json plan() const;
 
-    Decision decide();
+    Decision decide(const std::string &path);
     std::uint64_t dropGeneration() const { return m_dropGeneration.load(); }
     bool expireResumes() const { return m_expireResumes.load(); }
     // The Argo Rollouts controller has stopped: Rollouts keep whatever status they had.
@@ -51,6 +53,7 @@ private:
     double m_throttleRate = 0.0;
     int m_retryAfterSeconds = 1;
     int m_delayMs = 0;
+    std::string m_delayPathPrefix;
     int m_writeDelayMs = 0;
     std::atomic<int> m_writeReplyDelayMs{0};
     std::atomic<std::uint64_t> m_dropGeneration{0};
