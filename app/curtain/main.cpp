@@ -80,6 +80,20 @@ std::optional<QSize> windowSize(const QString &option)
     std::exit(2);
 }
 
+// --screenshot-delay: seconds, up to ten minutes (a longer wait is a typo, and 1e300 s would
+// overflow the milliseconds).
+int screenshotDelayMs(const QString &option)
+{
+    bool ok = false;
+    const double seconds = option.toDouble(&ok);
+    if (ok && seconds >= 0 && seconds <= 600) {
+        return int(seconds * 1000);
+    }
+    std::fprintf(stderr, "curtain: --screenshot-delay %s is not a delay; give seconds from 0 to 600, e.g. 1.5\n",
+                 qPrintable(option));
+    std::exit(2);
+}
+
 bool hasDisplay()
 {
 #if defined(Q_OS_LINUX) || defined(Q_OS_FREEBSD)
@@ -211,7 +225,7 @@ int main(int argc, char *argv[])
     }
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
-        const int delayMs = int(parser.value(screenshotDelay).toDouble() * 1000);
+        const int delayMs = screenshotDelayMs(parser.value(screenshotDelay));
         QObject::connect(&manager, &Ui::WindowManager::opened, &manager, [&manager, file, delayMs] {
             Ui::MainWindow *window = manager.window();
             QObject::connect(

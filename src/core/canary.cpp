@@ -18,7 +18,7 @@ const QStringList gatePaths = {QStringLiteral("/gate/check"), QStringLiteral("/g
 qint64 CanaryStatus::intervalMs() const
 {
     static const QRegularExpression part(QStringLiteral("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)"));
-    qint64 total = 0;
+    double total = 0; // summed before the bound is checked: "99999999999999999999h" overflows a qint64
     qsizetype at = 0;
     for (QRegularExpressionMatchIterator it = part.globalMatch(interval); it.hasNext();) {
         const QRegularExpressionMatch m = it.next();
@@ -30,10 +30,10 @@ qint64 CanaryStatus::intervalMs() const
                             : m.captured(2) == QLatin1String("s") ? 1000
                             : m.captured(2) == QLatin1String("m") ? 60'000
                                                                   : 3'600'000;
-        total += qint64(m.captured(1).toDouble() * unit);
+        total += m.captured(1).toDouble() * unit;
     }
     // Bounded: a day is more than any analysis interval.
-    return at == interval.size() && total > 0 && total <= 86'400'000 ? total : 60'000;
+    return at == interval.size() && total >= 1 && total <= 86'400'000 ? qint64(total) : 60'000;
 }
 
 int CanaryStatus::routedWeight() const

@@ -156,14 +156,17 @@ private Q_SLOTS:
     void interval_readsGoDurations()
     {
         Core::CanaryStatus c;
-        for (const auto &[text, ms] : std::initializer_list<std::pair<const char *, qint64>>{{"15s", 15'000},
-                                                                                             {"1m", 60'000},
-                                                                                             {"1m30s", 90'000},
-                                                                                             {"500ms", 500},
-                                                                                             {"", 60'000},
-                                                                                             {"ten", 60'000},
-                                                                                             {"5x", 60'000},
-                                                                                             {"999999h", 60'000}}) {
+        for (const auto &[text, ms] :
+             std::initializer_list<std::pair<const char *, qint64>>{{"15s", 15'000},
+                                                                    {"1m", 60'000},
+                                                                    {"1m30s", 90'000},
+                                                                    {"500ms", 500},
+                                                                    {"", 60'000},
+                                                                    {"ten", 60'000},
+                                                                    {"5x", 60'000},
+                                                                    {"999999h", 60'000},
+                                                                    // past a qint64 in ms
+                                                                    {"99999999999999999999h", 60'000}}) {
             c.interval = QString::fromLatin1(text);
             QCOMPARE(c.intervalMs(), ms);
         }

@@ -148,6 +148,13 @@ private Q_SLOTS:
         QCOMPARE(Adapters::Argo::parseArgoDuration(Kube::Json("30")), std::optional<double>(30));
         QCOMPARE(Adapters::Argo::parseArgoDuration(Kube::Json("1h30m")), std::optional<double>(5400));
         QCOMPARE(Adapters::Argo::parseArgoDuration(Kube::Json("soon")), std::nullopt);
+        // Beyond what Go's int64 nanoseconds hold, or negative: not a duration (1e303 s once went on
+        // into a millisecond count, undefined behaviour that UBSan stops).
+        QCOMPARE(Adapters::Argo::parseArgoDuration(Kube::Json(1e303)), std::nullopt);
+        QCOMPARE(Adapters::Argo::parseArgoDuration(Kube::Json("1e303")), std::nullopt);
+        QCOMPARE(Adapters::Argo::parseArgoDuration(Kube::Json("3000000h")), std::nullopt);
+        QCOMPARE(Adapters::Argo::parseArgoDuration(Kube::Json(-5)), std::nullopt);
+        QCOMPARE(Adapters::Argo::parseArgoDuration(Kube::Json("2562047h")), std::optional<double>(2562047.0 * 3600));
     }
 };
 

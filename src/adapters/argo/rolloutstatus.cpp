@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 
 namespace Curtain::Adapters::Argo {
 
@@ -296,11 +297,26 @@ void derivePauses(const Reader &rollout, const std::vector<Reader> &steps, Rollo
 
 } // namespace
 
+namespace {
+
+// A Go time.Duration is int64 nanoseconds: about 292 years. Longer, negative or not finite is not a
+// duration Argo could hold (and 1e303 s would overflow any clock arithmetic done with it).
+std::optional<double> withinGoDuration(double seconds)
+{
+    constexpr double longestGoDurationSeconds = 9'223'372'036.0;
+    if (!std::isfinite(seconds) || seconds < 0 || seconds > longestGoDurationSeconds) {
+        return std::nullopt;
+    }
+    return seconds;
+}
+
+} // namespace
+
 std::optional<double> parseArgoDuration(const Json &value)
 {
     const Reader reader(value);
     if (value.is_number()) {
-        return reader.number();
+        return withinGoDuration(reader.number());
     }
     if (!value.is_string()) {
         return std::nullopt;
@@ -309,7 +325,7 @@ std::optional<double> parseArgoDuration(const Json &value)
     bool plain = false;
     const double seconds = s.toDouble(&plain);
     if (plain) {
-        return seconds;
+        return withinGoDuration(seconds);
     }
     static const QRegularExpression part(QStringLiteral("(\\d+(?:\\.\\d+)?)(h|ms|m|s)"));
     double total = 0;
@@ -327,7 +343,7 @@ std::optional<double> parseArgoDuration(const Json &value)
                  : unit == QLatin1String("ms") ? n / 1000
                                                : n;
     }
-    return consumed == s.size() && consumed > 0 ? std::optional<double>(total) : std::nullopt;
+    return consumed == s.size() && consumed > 0 ? withinGoDuration(total) : std::nullopt;
 }
 
 Core::Result<RolloutStatus> deriveRolloutStatus(const Json &rollout, const Kube::ObjectList &replicaSets,

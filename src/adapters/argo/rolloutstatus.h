@@ -22,7 +22,8 @@ Core::Result<RolloutStatus> deriveRolloutStatus(const Kube::Json &rollout, const
 Core::Result<RolloutStatus> deriveRolloutStatus(const Kube::Reader &rollout, const Kube::ObjectList &replicaSets,
                                                 const Kube::ObjectList &analysisRuns);
 
-// Argo's pause durations: an int, "30", or a Go duration ("10m", "1h30m", "1.5s"). nullopt: invalid.
+// Argo's pause durations: an int, "30", or a Go duration ("10m", "1h30m", "1.5s"). nullopt: invalid,
+// negative, or longer than a Go duration can be (about 292 years).
 std::optional<double> parseArgoDuration(const Kube::Json &value);
 
 } // namespace Curtain::Adapters::Argo
