@@ -31,9 +31,6 @@ using Engine::SessionResult;
 
 namespace {
 
-// How long the first window waits for the cluster's releases before it shows without them.
-constexpr int firstListWaitMs = 300;
-
 // Core::onFinished, but the result is moved out of the future: a session then has no owner left in
 // a finished future, and whoever closes it really is the last to let go (on a worker thread).
 template <typename T, typename Handler>
@@ -259,7 +256,7 @@ void WindowManager::openSession()
                          [showWindow](const Core::Result<Core::ReleaseSnapshots> &releases) {
                              showWindow(releases.ok() ? std::optional(releases.value()) : std::nullopt);
                          });
-        QTimer::singleShot(firstListWaitMs, this, [showWindow] { showWindow(std::nullopt); });
+        QTimer::singleShot(m_options.firstListWaitMs, this, [showWindow] { showWindow(std::nullopt); });
     });
 }
 

@@ -48,6 +48,9 @@ public:
         // Offers the "lab" context and starts it when picked (see builtinLab()); empty: no lab.
         Engine::ClusterHostFactory startLab;
         int liveBoundMs = 0; // every session's freshness bound (SessionOptions); 0: the default, 15 s
+        // How long the first window waits for the first list before it shows, saying it is
+        // connecting: long enough for a near cluster, short enough that a slow one is not a blank wait.
+        int firstListWaitMs = 300;
     };
 
     // `startDemo` starts the demo cluster; see builtinDemo().
@@ -65,7 +68,7 @@ public:
     static QString labBackendProgram();
 
     // Opens the first session off the GUI thread; the window shows once the session has listed the
-    // cluster (or after 300 ms, still connecting), so its first paint holds the releases.
+    // cluster (or after Options::firstListWaitMs, still connecting), so its first paint holds the releases.
     void open();
     void openSession(); // the first session, on m_options.choice
     MainWindow *window() const { return m_window.get(); }

@@ -169,6 +169,8 @@ private Q_SLOTS:
         cleanup(); // a window of its own, watched from before it opens
         Ui::WindowManager::Options options;
         options.choice = {false, {}, m_kubeconfig, Engine::demoContextName, {}, {}, {}};
+        // Waits as long as the demo needs on a slow machine (a sanitized build lists in over 300 ms).
+        options.firstListWaitMs = 20000;
         m_manager = std::make_unique<Ui::WindowManager>(options, demoFactory());
         bool visible = false;
         QStringList listedAtOpen;
@@ -194,7 +196,7 @@ private Q_SLOTS:
         QVERIFY(window->width() <= std::max(screen.width(), window->minimumSizeHint().width()));
         window->resize(1100, 700);
         window->selectRelease(QStringLiteral("search"));
-        QTRY_COMPARE(window->selectedRelease(), Core::ReleaseKey(QStringLiteral("demo"), QStringLiteral("search")));
+        QTRY_COMPARE(window->selectedRelease(), (Core::ReleaseKey{QStringLiteral("demo"), QStringLiteral("search")}));
         auto *splitter = window->findChild<QSplitter *>(QStringLiteral("listDetailSplitter"));
         splitter->setSizes({300, 800});
         const QList<int> split = splitter->sizes();
@@ -210,7 +212,7 @@ private Q_SLOTS:
         QCOMPARE(m_manager->window()->size(), QSize(1100, 700));
         QCOMPARE(m_manager->window()->findChild<QSplitter *>(QStringLiteral("listDetailSplitter"))->sizes(), split);
         QTRY_COMPARE(m_manager->window()->selectedRelease(),
-                     Core::ReleaseKey(QStringLiteral("demo"), QStringLiteral("search")));
+                     (Core::ReleaseKey{QStringLiteral("demo"), QStringLiteral("search")}));
     }
 
     void contextThatCannotBeOpened_keepsTheCurrentSessionAndSaysWhy()

@@ -46,7 +46,12 @@ private Q_SLOTS:
     {
         const Engine::SessionPtr session = Engine::Session::openEndpoint({QStringLiteral("sim"), m_sim.url()});
         Engine::ReleaseEngine *engine = session->engine();
-        QSignalSpy snapshots(engine, &Engine::ReleaseEngine::releasesChanged);
+        // Collected on this thread: the engine publishes from its own, and a QSignalSpy there would
+        // append while this thread reads it, and after it is gone (ASan saw both).
+        QList<Core::ReleaseSnapshots> snapshots;
+        QObject collector; // destroyed first: no snapshot arrives after the list is gone
+        connect(engine, &Engine::ReleaseEngine::releasesChanged, &collector,
+                [&snapshots](const Core::ReleaseSnapshots &releases) { snapshots.append(releases); });
         engine->start();
         QVERIFY(Test::waitFor(engine->whenSynced()).ok());
 
@@ -88,9 +93,10 @@ private Q_SLOTS:
         QCOMPARE(faults(R"({"throttleRate":0,"errorRate":0,"expireResumes":false})"), 200);
 
         Test::ApiReader api(m_sim.port());
-        const auto [blue, green] = api.catalogWeights();
+        const auto weights = api.catalogWeights();
         const std::string color = api.checkoutColor();
         auto matches = [&] {
+            const auto [blue, green] = weights; // clang 14 cannot capture structured bindings
             const auto synced = Test::waitFor(engine->whenSynced());
             if (!synced.ok()) {
                 return false;
@@ -111,8 +117,8 @@ private Q_SLOTS:
 
         // Never back in time: the route versions Curtain published only ever grew.
         long long last = 0;
-        for (const QList<QVariant> &signal : std::as_const(snapshots)) {
-            for (const auto &release : signal.at(0).value<Core::ReleaseSnapshots>()) {
+        for (const Core::ReleaseSnapshots &snapshot : std::as_const(snapshots)) {
+            for (const auto &release : snapshot) {
                 if (release.name == QLatin1String("catalog")) {
                     const long long version = release.routeResourceVersion.toLongLong();
                     QVERIFY2(

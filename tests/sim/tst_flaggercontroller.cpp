@@ -155,7 +155,9 @@ private Q_SLOTS:
     void confirmRollout_waitsWithoutFailingUntilTheGateOpens()
     {
         json canary = Test::FlaggerTestbed::canary();
-        canary["spec"]["analysis"]["webhooks"] = {Test::FlaggerTestbed::webhook("confirm-rollout", "/gate/check")};
+        // json::array: a braced list of one json is a copy under clang and an array under gcc.
+        canary["spec"]["analysis"]["webhooks"] =
+            json::array({Test::FlaggerTestbed::webhook("confirm-rollout", "/gate/check")});
         m_bed->create(canary);
         QVERIFY(m_bed->stepUntil("Initialized"));
         m_bed->setImage("podinfo:6.1.0");
