@@ -333,8 +333,11 @@ private Q_SLOTS:
         QVERIFY2(switched.last().at(0).toBool(), qPrintable(switched.last().at(1).toString()));
         QCOMPARE(m_manager->session()->server(), url); // the same cluster, same port
         QCOMPARE(m_manager->session()->namespaceName(), QStringLiteral("demo"));
+        // As below: under load (a sanitized build) the filtered list may follow the switch by one
+        // rebuild of the engine's releases.
+        QTRY_VERIFY2_WITH_TIMEOUT(!lists(QStringLiteral("inventory")), qPrintable(listed().join(QLatin1Char(','))),
+                                  10000);
         QVERIFY(lists(QStringLiteral("checkout")));
-        QVERIFY2(!lists(QStringLiteral("inventory")), qPrintable(listed().join(QLatin1Char(','))));
 
         m_manager->switchNamespace(QString()); // all namespaces
         QVERIFY(switched.wait(20000));
