@@ -8,11 +8,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string s(const QString &text)
-{
-    return text.toStdString();
-}
-
 QString steps(const Core::CanaryStatus &c)
 {
     if (c.blueGreen()) {
@@ -80,18 +75,19 @@ json canaryJson(const Core::CanaryStatus &c)
 {
     json gates = json::array();
     for (const Core::CanaryGate &gate : c.gates) {
-        gates.push_back({{"type", s(gate.type)},
-                         {"name", s(gate.name)},
-                         {"url", s(gate.url)},
-                         {"service", s(gate.serviceNamespace + QLatin1Char('/') + gate.serviceName)}});
+        gates.push_back(
+            {{"type", gate.type.toStdString()},
+             {"name", gate.name.toStdString()},
+             {"url", gate.url.toStdString()},
+             {"service", QString(gate.serviceNamespace + QLatin1Char('/') + gate.serviceName).toStdString()}});
     }
     json stepWeights = json::array();
     for (int w : c.stepWeights) {
         stepWeights.push_back(w);
     }
-    return {{"phase", s(c.phase)},
-            {"target", s(c.target)},
-            {"primary", s(c.primary)},
+    return {{"phase", c.phase.toStdString()},
+            {"target", c.target.toStdString()},
+            {"primary", c.primary.toStdString()},
             {"canaryWeight", c.canaryWeight},
             {"routedWeight", c.routedWeight()},
             {"failedChecks", c.failedChecks},
@@ -100,13 +96,13 @@ json canaryJson(const Core::CanaryStatus &c)
             {"stepWeight", c.stepWeight},
             {"stepWeights", stepWeights},
             {"maxWeight", c.maxWeight},
-            {"interval", s(c.interval)},
+            {"interval", c.interval.toStdString()},
             {"suspended", c.suspended},
-            {"promoted", s(c.promoted)},
-            {"promotedMessage", s(c.promotedMessage)},
-            {"lastAppliedSpec", s(c.lastAppliedSpec)},
-            {"lastPromotedSpec", s(c.lastPromotedSpec)},
-            {"waitingFor", s(c.waitingFor())},
+            {"promoted", c.promoted.toStdString()},
+            {"promotedMessage", c.promotedMessage.toStdString()},
+            {"lastAppliedSpec", c.lastAppliedSpec.toStdString()},
+            {"lastPromotedSpec", c.lastPromotedSpec.toStdString()},
+            {"waitingFor", c.waitingFor().toStdString()},
             {"gates", gates}};
 }
 

@@ -81,7 +81,7 @@ QJsonObject releaseJson(const ReleaseState &release)
     return object;
 }
 
-QString json(const QJsonObject &object)
+QString jsonText(const QJsonObject &object)
 {
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented));
 }
@@ -157,7 +157,7 @@ int reportWrite(const WriteReport &report, OutputFormat format)
         if (!report.problem.isEmpty()) {
             object.insert(QStringLiteral("problem"), report.problem);
         }
-        writeOut(json(object));
+        writeOut(jsonText(object));
     } else if (report.applied()) {
         writeOut(report.summary + QLatin1Char('\n'));
     }
@@ -299,9 +299,9 @@ int runOnFleet(FleetWriter &writer, const FleetConfig &fleet, const Invocation &
             for (const ReleaseState &release : state.releases) {
                 releases.append(releaseJson(release));
             }
-            writeOut(json(QJsonObject{{QStringLiteral("fleet"), fleet.name},
-                                      {QStringLiteral("releases"), releases},
-                                      {QStringLiteral("problems"), QJsonArray::fromStringList(state.problems)}}));
+            writeOut(jsonText(QJsonObject{{QStringLiteral("fleet"), fleet.name},
+                                          {QStringLiteral("releases"), releases},
+                                          {QStringLiteral("problems"), QJsonArray::fromStringList(state.problems)}}));
         } else {
             writeOut(releasesTable(state));
         }
@@ -321,7 +321,7 @@ int runOnFleet(FleetWriter &writer, const FleetConfig &fleet, const Invocation &
             invocation.format);
     }
     if (invocation.command == Command::Status) {
-        writeOut(invocation.format == OutputFormat::Json ? json(releaseJson(*release))
+        writeOut(invocation.format == OutputFormat::Json ? jsonText(releaseJson(*release))
                                                          : statusText(*release, fleet.name));
         return state.problems.isEmpty() ? Success : Unreachable;
     }

@@ -1,5 +1,7 @@
 #include "core/displaytext.h"
 
+#include <algorithm>
+
 namespace Curtain::Core {
 
 namespace {
@@ -43,6 +45,12 @@ QString withoutControlCharacters(const QString &text)
         }
     }
     return out;
+}
+
+bool hasControlOrSpace(const QString &text)
+{
+    return std::any_of(text.begin(), text.end(),
+                       [](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f || c.isSpace(); });
 }
 
 QString shown(const QString &text, qsizetype maxChars)

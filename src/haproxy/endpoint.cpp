@@ -17,16 +17,6 @@ Core::Error invalid(const QString &text, const QString &problem)
                            QStringLiteral("runtime API address \"%1\" %2; %3").arg(Core::shown(text), problem, forms));
 }
 
-bool hasControlOrSpace(const QString &text)
-{
-    for (const QChar c : text) {
-        if (c.unicode() < 0x20 || c.unicode() == 0x7f || c.isSpace()) {
-            return true;
-        }
-    }
-    return false;
-}
-
 Core::Result<Endpoint> unixEndpoint(const QString &text, const QString &path)
 {
     if (!path.startsWith(QLatin1Char('/'))) {
@@ -98,7 +88,7 @@ Core::Result<Endpoint> parseEndpoint(const QString &text)
         return Core::makeError(Core::ErrorKind::InvalidInput,
                                QStringLiteral("the runtime API address is empty; %1").arg(forms));
     }
-    if (hasControlOrSpace(text)) {
+    if (Core::hasControlOrSpace(text)) {
         return invalid(text, QStringLiteral("contains a space or a control character (a command goes in a list "
                                             "under `command`, one argument per item)"));
     }

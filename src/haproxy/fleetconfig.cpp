@@ -39,12 +39,6 @@ QString typeName(const QJsonValue &value)
     return QStringLiteral("missing");
 }
 
-bool hasControlOrSpace(const QString &text)
-{
-    return std::any_of(text.begin(), text.end(),
-                       [](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f || c.isSpace(); });
-}
-
 // Reads one entry, naming it in every error: "fleet.yaml: fleets[0] (shop-edge): instances[1] (lb-b): …".
 class Entry
 {
@@ -159,7 +153,7 @@ Core::Result<QString> absolutePath(const Entry &entry, const QString &key, bool 
 {
     auto value = entry.text(key, required, example);
     if (value.ok() && !value.value().isEmpty() &&
-        (!value.value().startsWith(QLatin1Char('/')) || hasControlOrSpace(value.value()))) {
+        (!value.value().startsWith(QLatin1Char('/')) || Core::hasControlOrSpace(value.value()))) {
         return entry.error(QStringLiteral("%1 \"%2\" is not an absolute path without spaces; write e.g. %3")
                                .arg(key, Core::shown(value.value(), 80), example));
     }
@@ -256,7 +250,7 @@ Core::Result<ReleaseConfig> parseMapRelease(const Entry &entry, ReleaseConfig re
     // The key is one argument of `set map`: no space, no ';' (a second command), no '\' (an escape),
     // and no leading '#' (which HAProxy reads as an entry's reference).
     const QString &keyText = key.value();
-    if (hasControlOrSpace(keyText) || keyText.contains(QLatin1Char(';')) || keyText.contains(QLatin1Char('\\')) ||
+    if (Core::hasControlOrSpace(keyText) || keyText.contains(QLatin1Char(';')) || keyText.contains(QLatin1Char('\\')) ||
         keyText.startsWith(QLatin1Char('#'))) {
         return entry.error(QStringLiteral("key \"%1\" cannot be sent to HAProxy as one argument: no spaces, ';' or "
                                           "'\\', and no leading '#'")
@@ -352,7 +346,7 @@ Core::Result<QString> prometheusUrl(const Entry &entry)
     const QUrl url(text.value(), QUrl::StrictMode);
     const QString scheme = url.scheme().toLower();
     if (!url.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https")) ||
-        url.host().isEmpty() || hasControlOrSpace(text.value())) {
+        url.host().isEmpty() || Core::hasControlOrSpace(text.value())) {
         return entry.error(QStringLiteral("prometheus \"%1\" is not an http:// or https:// URL with a host; write e.g. "
                                           "http://127.0.0.1:9090")
                                .arg(Core::shown(text.value(), 80)));

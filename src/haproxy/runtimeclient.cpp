@@ -52,11 +52,11 @@ QByteArray unread(QIODevice *device)
 
 // One command over one connection (or one run of the command endpoint). Lives on the client's
 // thread, answers its promise exactly once, and deletes itself after answering.
-class Exchange final : public QObject
+class CommandExchange final : public QObject
 {
 public:
-    Exchange(RuntimeTarget target, QString command, RuntimeLimits limits,
-             std::unique_ptr<QPromise<Result<QString>>> promise, QObject *parent)
+    CommandExchange(RuntimeTarget target, QString command, RuntimeLimits limits,
+                    std::unique_ptr<QPromise<Result<QString>>> promise, QObject *parent)
         : QObject(parent), m_target(std::move(target)), m_command(std::move(command).toUtf8() + '\n'), m_limits(limits),
           m_promise(std::move(promise))
     {
@@ -67,7 +67,7 @@ public:
         });
     }
 
-    ~Exchange() override
+    ~CommandExchange() override
     {
         if (m_promise) { // the client went away mid-exchange
             finish(Core::makeError(ErrorKind::Cancelled, prefix() + QStringLiteral("cancelled: the client shut down")));
@@ -170,7 +170,7 @@ private:
             sendCommand(m_process.get());
             m_process->closeWriteChannel(); // socat and ssh pass the end of input on; HAProxy answers, then closes
         });
-        connect(m_process.get(), &QProcess::finished, this, &Exchange::processEnded);
+        connect(m_process.get(), &QProcess::finished, this, &CommandExchange::processEnded);
         connect(m_process.get(), &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
             if (error == QProcess::FailedToStart) { // no finished() follows
                 // Not errorString(): it quotes the program, and the argv stays unsaid.
@@ -302,7 +302,7 @@ QFuture<Result<QString>> RuntimeClient::send(const RuntimeTarget &target, const 
     Core::post(
         this,
         [this, pending, target, command, limits] {
-            auto *exchange = new Exchange(target, command, limits, std::move(*pending), this);
+            auto *exchange = new CommandExchange(target, command, limits, std::move(*pending), this);
             exchange->start();
         },
         Qt::QueuedConnection);

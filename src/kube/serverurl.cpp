@@ -8,7 +8,7 @@ namespace Curtain::Kube {
 
 namespace {
 
-Core::Error problem(const QString &message)
+Core::Error invalidServer(const QString &message)
 {
     return Core::makeError(Core::ErrorKind::InvalidInput, message);
 }
@@ -36,31 +36,33 @@ Core::Result<QString> parseServerUrl(const QString &text)
     // QUrl's tolerant parsing would turn "http://h:1 /x" into a request to port 80; refuse instead.
     for (const QChar c : text) {
         if (c.unicode() <= 0x20 || c.unicode() == 0x7f || c.category() == QChar::Other_Control) {
-            return problem(QStringLiteral("contains a space or a control character"));
+            return invalidServer(QStringLiteral("contains a space or a control character"));
         }
     }
     if (!text.contains(QLatin1String("://"))) {
-        return problem(QStringLiteral("has no scheme; write it as https://HOST:PORT"));
+        return invalidServer(QStringLiteral("has no scheme; write it as https://HOST:PORT"));
     }
     const QUrl url(text, QUrl::StrictMode);
     if (!url.isValid()) {
         // QUrl's message quotes the input, which may be huge.
-        return problem(QStringLiteral("is not a valid URL (%1)").arg(Core::shown(url.errorString(), 160)));
+        return invalidServer(QStringLiteral("is not a valid URL (%1)").arg(Core::shown(url.errorString(), 160)));
     }
     const QString scheme = url.scheme();
     if (scheme != QLatin1String("https") && scheme != QLatin1String("http")) {
-        return problem(QStringLiteral("has the scheme \"%1\"; an API server is reached over https:// (or http:// "
-                                      "on this machine)")
-                           .arg(scheme.left(20)));
+        return invalidServer(QStringLiteral("has the scheme \"%1\"; an API server is reached over https:// (or http:// "
+                                            "on this machine)")
+                                 .arg(scheme.left(20)));
     }
     if (url.host().isEmpty()) {
-        return problem(QStringLiteral("has no host"));
+        return invalidServer(QStringLiteral("has no host"));
     }
     if (!url.userInfo().isEmpty()) {
-        return problem(QStringLiteral("carries a user name or password; give credentials in the kubeconfig user"));
+        return invalidServer(
+            QStringLiteral("carries a user name or password; give credentials in the kubeconfig user"));
     }
     if (url.hasQuery() || url.hasFragment()) {
-        return problem(QStringLiteral("has a query or a fragment (?… or #…), which an API server URL cannot have"));
+        return invalidServer(
+            QStringLiteral("has a query or a fragment (?… or #…), which an API server URL cannot have"));
     }
     QString normalised = url.toString(QUrl::FullyEncoded);
     while (normalised.endsWith(QLatin1Char('/'))) {

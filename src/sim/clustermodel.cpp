@@ -17,11 +17,6 @@ namespace {
 
 constexpr auto replicaStep = std::chrono::milliseconds(600); // one pod becomes ready per step
 
-const ResourceType &type(const char *kind)
-{
-    return *findResourceTypeByKind(kind);
-}
-
 std::string keyOf(const json &object)
 {
     return textAt(object, "/metadata/namespace") + "/" + textAt(object, "/metadata/name");
@@ -105,7 +100,7 @@ void ClusterModel::advanceRollouts(Clock::time_point now)
                integerAt(d, "/status/readyReplicas", 0) != desired ||
                integerAt(d, "/status/updatedReplicas", 0) != desired;
     };
-    for (const json &deployment : m_store.select(type("Deployment"), unsettled)) {
+    for (const json &deployment : m_store.select(builtInType("Deployment"), unsettled)) {
         try {
             advanceDeployment(deployment, now);
         } catch (const std::exception &) {
@@ -150,7 +145,7 @@ void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point n
     updated = std::min(updated, desired);
     const bool complete = updated == desired && ready == desired;
     const std::string name = textAt(deployment, "/metadata/name");
-    m_store.updateStatus(type("Deployment"), textAt(deployment, "/metadata/namespace"), name, [&](json &object) {
+    m_store.updateStatus(builtInType("Deployment"), textAt(deployment, "/metadata/namespace"), name, [&](json &object) {
         json &status = object["status"];
         status["observedGeneration"] = generation;
         status["replicas"] = desired;
@@ -181,7 +176,7 @@ std::vector<json> ClusterModel::selectedWorkloads(const std::string &ns, const j
             return selectorMatches(
                 selector, workload.value(json::json_pointer("/spec/template/metadata/labels"), json::object()));
         };
-        for (json &workload : m_store.list(type(kind), ns, keep).items) {
+        for (json &workload : m_store.list(builtInType(kind), ns, keep).items) {
             selected.push_back(std::move(workload));
         }
     }
@@ -241,7 +236,7 @@ std::vector<std::pair<json, double>> ClusterModel::variantShares(const json &hol
         for (const char *color : {"blue", "green"}) {
             const std::string variant =
                 annotations.value(std::string("curtain.dev/") + color + "-variant", std::string(color));
-            const auto found = m_store.get(type("Deployment"), ns, release + "-" + color);
+            const auto found = m_store.get(builtInType("Deployment"), ns, release + "-" + color);
             const json deployment = std::holds_alternative<json>(found) ? std::get<json>(found) : json();
             if (variant == bucket[0] && integerAt(deployment, "/status/readyReplicas", 0) > 0 && weight > 0) {
                 variants.emplace_back(deployment, weight);
@@ -260,7 +255,7 @@ std::vector<std::pair<json, double>> ClusterModel::targets(const TrafficSource &
 {
     // A Service spreads its share over the ready pods of every Deployment it selects.
     auto viaService = [&](const std::string &serviceName, double share, std::vector<std::pair<json, double>> &out) {
-        const auto service = m_store.get(type("Service"), source.namespaceName, serviceName);
+        const auto service = m_store.get(builtInType("Service"), source.namespaceName, serviceName);
         if (!std::holds_alternative<json>(service)) {
             return;
         }
@@ -285,7 +280,7 @@ std::vector<std::pair<json, double>> ClusterModel::targets(const TrafficSource &
     // Every weighted route comes down to Services and their relative weights.
     std::vector<std::pair<std::string, double>> backends;
     auto object = [&](const char *kind, const std::string &name) {
-        const auto found = m_store.get(type(kind), source.namespaceName, name);
+        const auto found = m_store.get(builtInType(kind), source.namespaceName, name);
         return std::holds_alternative<json>(found) ? std::get<json>(found) : json();
     };
     if (source.kind == "HTTPRoute") {
@@ -325,7 +320,7 @@ std::vector<std::pair<json, double>> ClusterModel::targets(const TrafficSource &
             return ingress.value(json::json_pointer("/spec/rules/0/http/paths/0/backend/service/name"), "");
         };
         double canaryShare = 0;
-        for (const json &ingress : m_store.list(type("Ingress"), source.namespaceName, nullptr).items) {
+        for (const json &ingress : m_store.list(builtInType("Ingress"), source.namespaceName, nullptr).items) {
             const json annotations = ingress.value(json::json_pointer("/metadata/annotations"), json::object());
             if (annotations.value("nginx.ingress.kubernetes.io/canary", "") != "true" ||
                 ingress.value(json::json_pointer("/spec/rules/0/host"), "") != host) {
@@ -418,7 +413,7 @@ void ClusterModel::sendTraffic(double seconds)
 
 std::optional<std::string> ClusterModel::exposition(const std::string &ns, const std::string &serviceName) const
 {
-    const auto service = m_store.get(type("Service"), ns, serviceName);
+    const auto service = m_store.get(builtInType("Service"), ns, serviceName);
     if (!std::holds_alternative<json>(service)) {
         return std::nullopt;
     }

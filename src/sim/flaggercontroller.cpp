@@ -13,11 +13,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-const ResourceType &type(const char *kind)
-{
-    return *findResourceTypeByKind(kind);
-}
-
 bool isOneOf(const std::string &phase, std::initializer_list<const char *> phases)
 {
     return std::any_of(phases.begin(), phases.end(), [&](const char *p) { return phase == p; });
@@ -50,7 +45,7 @@ FlaggerController::~FlaggerController() = default;
 void FlaggerController::reconcile(Clock::time_point now, std::chrono::system_clock::time_point wallNow)
 {
     std::set<std::string> present;
-    for (const json &object : m_store.all(type("Canary"))) {
+    for (const json &object : m_store.all(builtInType("Canary"))) {
         std::optional<FlaggerCanary> canary = readCanary(object);
         if (!canary) {
             continue; // Flagger's informer cannot decode it: Flagger never sees it
@@ -127,7 +122,7 @@ bool FlaggerController::prepare(Pass &p)
     if (!cd.targetKind.empty() && cd.targetKind != "Deployment") {
         return false; // DaemonSet and Service targets are not modelled
     }
-    const auto found = m_store.get(type("Deployment"), cd.namespaceName, cd.targetName);
+    const auto found = m_store.get(builtInType("Deployment"), cd.namespaceName, cd.targetName);
     if (const auto *error = std::get_if<ApiStatus>(&found)) {
         event(p, true, "deployment " + cd.targetName + "." + cd.namespaceName + " get query error: " + error->message);
         return false;
@@ -407,11 +402,12 @@ void FlaggerController::demoUpdate(Pass &p)
     }
     const json image = json::array(
         {{{"op", "replace"}, {"path", "/spec/template/spec/containers/0/image"}, {"value", cd.thenSetImage}}});
-    m_store.patch(type("Deployment"), cd.namespaceName, cd.targetName, "application/json-patch+json", image.dump(),
-                  false);
+    m_store.patch(builtInType("Deployment"), cd.namespaceName, cd.targetName, "application/json-patch+json",
+                  image.dump(), false);
     const json annotation =
         json::array({{{"op", "remove"}, {"path", "/metadata/annotations/sim.curtain.dev~1then-set-image"}}});
-    m_store.patch(type("Canary"), cd.namespaceName, cd.name, "application/json-patch+json", annotation.dump(), false);
+    m_store.patch(builtInType("Canary"), cd.namespaceName, cd.name, "application/json-patch+json", annotation.dump(),
+                  false);
 }
 
 } // namespace Curtain::Sim

@@ -14,11 +14,6 @@ namespace {
 const char *const toolkitMarker = "toolkit.fluxcd.io"; // Flux's own metadata, which Flagger never copies
 const char *const mergePatch = "application/merge-patch+json";
 
-const ResourceType &type(const char *kind)
-{
-    return *findResourceTypeByKind(kind);
-}
-
 json withoutToolkit(const json &map)
 {
     json out = json::object();
@@ -125,7 +120,7 @@ json FlaggerObjects::primaryLabels(const json &labels) const
 
 std::optional<json> FlaggerObjects::deployment(const std::string &name) const
 {
-    const auto found = m_store.get(type("Deployment"), m_canary.namespaceName, name);
+    const auto found = m_store.get(builtInType("Deployment"), m_canary.namespaceName, name);
     return std::holds_alternative<json>(found) ? std::optional<json>(std::get<json>(found)) : std::nullopt;
 }
 
@@ -146,7 +141,7 @@ void FlaggerObjects::reconcileServices(bool apex)
     }
     for (const auto &[name, pods] : services) {
         const json selector = {{m_label.first, pods}};
-        const auto found = m_store.get(type("Service"), m_canary.namespaceName, name);
+        const auto found = m_store.get(builtInType("Service"), m_canary.namespaceName, name);
         if (!std::holds_alternative<json>(found)) {
             json service = {{"apiVersion", "v1"},
                             {"kind", "Service"},
@@ -156,7 +151,7 @@ void FlaggerObjects::reconcileServices(bool apex)
                               {"labels", {{m_label.first, name}}},
                               {"ownerReferences", ownerReferences()}}},
                             {"spec", {{"type", "ClusterIP"}, {"selector", selector}, {"ports", ports}}}};
-            m_store.create(type("Service"), m_canary.namespaceName, service);
+            m_store.create(builtInType("Service"), m_canary.namespaceName, service);
             continue;
         }
         const json &existing = std::get<json>(found);
@@ -165,8 +160,8 @@ void FlaggerObjects::reconcileServices(bool apex)
             // A JSON patch replaces the selector whole, as Flagger's update does (a merge patch would keep extra keys).
             const json patch = json::array({{{"op", "add"}, {"path", "/spec/selector"}, {"value", selector}},
                                             {{"op", "add"}, {"path", "/spec/ports"}, {"value", ports}}});
-            m_store.patch(type("Service"), m_canary.namespaceName, name, "application/json-patch+json", patch.dump(),
-                          false);
+            m_store.patch(builtInType("Service"), m_canary.namespaceName, name, "application/json-patch+json",
+                          patch.dump(), false);
         }
     }
 }
@@ -201,7 +196,7 @@ bool FlaggerObjects::ensurePrimary(const json &target)
           {"annotations", withoutToolkit(valueAt(target, "/metadata/annotations", json::object()))},
           {"ownerReferences", ownerReferences()}}},
         {"spec", spec}};
-    return std::holds_alternative<json>(m_store.create(type("Deployment"), m_canary.namespaceName, primary));
+    return std::holds_alternative<json>(m_store.create(builtInType("Deployment"), m_canary.namespaceName, primary));
 }
 
 void FlaggerObjects::promote(const json &target)
@@ -235,8 +230,8 @@ void FlaggerObjects::promote(const json &target)
             withoutToolkit(valueAt(target, "/metadata/annotations", json::object()));
         (*primary)["metadata"]["labels"] =
             primaryLabels(includedLabels(valueAt(target, "/metadata/labels", json::object())));
-        const auto written = m_store.update(type("Deployment"), m_canary.namespaceName, m_canary.primaryDeployment(),
-                                            primary->dump(), false);
+        const auto written = m_store.update(builtInType("Deployment"), m_canary.namespaceName,
+                                            m_canary.primaryDeployment(), primary->dump(), false);
         if (std::holds_alternative<json>(written) || std::get<ApiStatus>(written).code != 409) {
             return;
         }
@@ -247,7 +242,7 @@ void FlaggerObjects::scale(const std::string &name, long long replicas)
 {
     const auto found = deployment(name);
     if (found && integerAt(*found, "/spec/replicas", 1) != replicas) {
-        m_store.patch(type("Deployment"), m_canary.namespaceName, name, mergePatch,
+        m_store.patch(builtInType("Deployment"), m_canary.namespaceName, name, mergePatch,
                       json{{"spec", {{"replicas", replicas}}}}.dump(), false);
     }
 }
@@ -276,7 +271,7 @@ std::optional<std::string> FlaggerObjects::reconcileRoute()
     if (m_canary.provider.rfind("gatewayapi", 0) == 0 && m_canary.gatewayRefs.empty()) {
         return std::string("GatewayRefs must be specified when using Gateway API as a provider.");
     }
-    const ResourceType &routeType = type("HTTPRoute");
+    const ResourceType &routeType = builtInType("HTTPRoute");
     const auto found = m_store.get(routeType, m_canary.namespaceName, m_canary.serviceName);
     if (!std::holds_alternative<json>(found)) {
         const json route = {{"apiVersion", "gateway.networking.k8s.io/v1"},
@@ -303,7 +298,7 @@ std::optional<std::string> FlaggerObjects::reconcileRoute()
 
 std::optional<std::pair<long long, long long>> FlaggerObjects::routes(std::string *problem) const
 {
-    const auto found = m_store.get(type("HTTPRoute"), m_canary.namespaceName, m_canary.serviceName);
+    const auto found = m_store.get(builtInType("HTTPRoute"), m_canary.namespaceName, m_canary.serviceName);
     if (const auto *error = std::get_if<ApiStatus>(&found)) {
         *problem = "HTTPRoute " + m_canary.serviceName + "." + m_canary.namespaceName + " get error: " + error->message;
         return std::nullopt;
@@ -331,7 +326,7 @@ void FlaggerObjects::setRoutes(long long primaryWeight, long long canaryWeight)
 {
     const json patch =
         json::array({{{"op", "add"}, {"path", "/spec"}, {"value", routeSpec(primaryWeight, canaryWeight)}}});
-    m_store.patch(type("HTTPRoute"), m_canary.namespaceName, m_canary.serviceName, "application/json-patch+json",
+    m_store.patch(builtInType("HTTPRoute"), m_canary.namespaceName, m_canary.serviceName, "application/json-patch+json",
                   patch.dump(), false);
 }
 

@@ -15,11 +15,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-const ResourceType &type(const char *kind)
-{
-    return *findResourceTypeByKind(kind);
-}
-
 // Five characters of kube's pod-name alphabet, the same for the same input.
 std::string suffix(const std::string &seed)
 {
@@ -50,7 +45,7 @@ void PodModel::reconcile(Clock::time_point now)
             const auto it = m_workloads.find(workloadKey(workload));
             return it == m_workloads.end() || it->second.signature != textAt(workload, "/metadata/resourceVersion");
         };
-        for (const json &workload : m_store.select(type(kind), changed)) {
+        for (const json &workload : m_store.select(builtInType(kind), changed)) {
             try {
                 syncPods(workload);
             } catch (const std::exception &) {
@@ -121,17 +116,17 @@ void PodModel::syncPods(const json &workload)
     }
     for (const std::string &old : known.pods) {
         if (std::find(wanted.begin(), wanted.end(), old) == wanted.end()) {
-            m_store.remove(type("Pod"), ns, old);
+            m_store.remove(builtInType("Pod"), ns, old);
         }
     }
     for (std::size_t i = 0; i < wanted.size(); ++i) {
         const bool isReady = static_cast<long long>(i) < ready;
-        const auto existing = m_store.get(type("Pod"), ns, wanted[i]);
+        const auto existing = m_store.get(builtInType("Pod"), ns, wanted[i]);
         if (!std::holds_alternative<json>(existing)) {
-            m_store.create(type("Pod"), ns, podFor(workload, wanted[i], isReady));
+            m_store.create(builtInType("Pod"), ns, podFor(workload, wanted[i], isReady));
             continue;
         }
-        m_store.updateStatus(type("Pod"), ns, wanted[i], [&](json &pod) {
+        m_store.updateStatus(builtInType("Pod"), ns, wanted[i], [&](json &pod) {
             json &status = pod["status"];
             status["conditions"] = json::array({{{"type", "Ready"}, {"status", isReady ? "True" : "False"}}});
             for (json &container : status["containerStatuses"]) {
@@ -143,7 +138,7 @@ void PodModel::syncPods(const json &workload)
     }
     known.pods = wanted;
     // The version read after the pods were written: the workload itself did not change since.
-    const auto now = m_store.get(type(kind.c_str()), ns, name);
+    const auto now = m_store.get(builtInType(kind.c_str()), ns, name);
     known.signature =
         std::holds_alternative<json>(now) ? textAt(std::get<json>(now), "/metadata/resourceVersion") : std::string();
 }
@@ -158,7 +153,7 @@ void PodModel::kubeletTrouble(Clock::time_point now)
         const std::string rest = key.substr(key.find('/') + 1);
         const std::string ns = rest.substr(0, rest.find('/'));
         const std::string name = rest.substr(rest.find('/') + 1);
-        const auto found = m_store.get(type(kind.c_str()), ns, name);
+        const auto found = m_store.get(builtInType(kind.c_str()), ns, name);
         if (!std::holds_alternative<json>(found)) {
             continue;
         }
@@ -174,14 +169,14 @@ void PodModel::kubeletTrouble(Clock::time_point now)
         const int round = ++m_troubleRound;
         next->second = now + std::chrono::seconds(60);
         const std::string pod = workload.pods[std::size_t(round) % workload.pods.size()];
-        const auto podObject = m_store.get(type("Pod"), ns, pod);
+        const auto podObject = m_store.get(builtInType("Pod"), ns, pod);
         if (!std::holds_alternative<json>(podObject)) {
             continue;
         }
         recordEvent(m_store, std::get<json>(podObject), "Warning", "Unhealthy",
                     "Readiness probe failed: HTTP probe failed with statuscode: 503", "kubelet");
         if (round % 5 == 0) {
-            m_store.updateStatus(type("Pod"), ns, pod, [](json &p) {
+            m_store.updateStatus(builtInType("Pod"), ns, pod, [](json &p) {
                 for (json &container : p["status"]["containerStatuses"]) {
                     if (container.is_object()) {
                         container["restartCount"] = integerAt(container, "/restartCount", 0) + 1;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 
 namespace Curtain::Sim {
 
@@ -100,6 +101,15 @@ const ResourceType *findResourceTypeByKind(const std::string &kind)
         }
     }
     return nullptr;
+}
+
+const ResourceType &builtInType(const std::string &kind)
+{
+    const ResourceType *type = findResourceTypeByKind(kind);
+    if (type == nullptr) {
+        throw std::logic_error("curtain-sim names a kind it does not serve: " + kind);
+    }
+    return *type;
 }
 
 json apiVersionsDocument(const std::string &serverAddress)

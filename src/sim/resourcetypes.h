@@ -30,6 +30,8 @@ struct ResourceType
 const std::vector<ResourceType> &resourceTypes();
 const ResourceType *findResourceType(const std::string &group, const std::string &version, const std::string &plural);
 const ResourceType *findResourceTypeByKind(const std::string &kind);
+// A kind the sim's own controllers name (one resourceTypes() lists); any other is a bug in the sim.
+const ResourceType &builtInType(const std::string &kind);
 
 // Legacy discovery documents (APIVersions, APIGroupList, APIResourceList), as kube-apiserver serves them.
 nlohmann::json apiVersionsDocument(const std::string &serverAddress);

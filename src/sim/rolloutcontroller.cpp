@@ -21,11 +21,6 @@ const char *const hashLabel = "rollouts-pod-template-hash";
 const char *const revisionAnnotation = "rollout.argoproj.io/revision";
 const char *const scaleDownAnnotation = "argo-rollouts.argoproj.io/scale-down-deadline";
 
-const ResourceType &type(const char *kind)
-{
-    return *findResourceTypeByKind(kind);
-}
-
 std::string rfc3339(Wall::time_point at)
 {
     const std::time_t t = Wall::to_time_t(at);
@@ -136,7 +131,7 @@ std::string RolloutController::podTemplateHash(const json &podTemplate)
 
 void RolloutController::reconcile(Clock::time_point now, bool controllerRunning)
 {
-    for (const json &rollout : controllerRunning ? m_store.all(type("Rollout")) : std::vector<json>()) {
+    for (const json &rollout : controllerRunning ? m_store.all(builtInType("Rollout")) : std::vector<json>()) {
         try {
             reconcileOne(rollout);
         } catch (const std::exception &) {
@@ -160,7 +155,7 @@ json RolloutController::ensureReplicaSet(const json &rollout, const std::string 
             }
             // An older revision becomes current again (undo): it takes the next number.
             const json bump = {{"metadata", {{"annotations", {{revisionAnnotation, std::to_string(highest + 1)}}}}}};
-            const auto patched = m_store.patch(type("ReplicaSet"), ns, rs["metadata"].value("name", ""),
+            const auto patched = m_store.patch(builtInType("ReplicaSet"), ns, rs["metadata"].value("name", ""),
                                                "application/merge-patch+json", bump.dump(), false);
             return std::holds_alternative<json>(patched) ? std::get<json>(patched) : rs;
         }
@@ -184,7 +179,7 @@ json RolloutController::ensureReplicaSet(const json &rollout, const std::string 
                           {"controller", true},
                           {"blockOwnerDeletion", true}}}}}},
                      {"spec", {{"replicas", 0}, {"selector", selector}, {"template", podTemplate}}}};
-    const auto created = m_store.create(type("ReplicaSet"), ns, rs);
+    const auto created = m_store.create(builtInType("ReplicaSet"), ns, rs);
     const json stored = std::holds_alternative<json>(created) ? std::get<json>(created) : rs;
     owned.push_back(stored);
     return stored;
@@ -195,7 +190,7 @@ void RolloutController::scale(const json &rs, long long replicas)
     if (integerAt(rs, "/spec/replicas", 1) == replicas) {
         return;
     }
-    m_store.patch(type("ReplicaSet"), rs["metadata"].value("namespace", ""), rs["metadata"].value("name", ""),
+    m_store.patch(builtInType("ReplicaSet"), rs["metadata"].value("namespace", ""), rs["metadata"].value("name", ""),
                   "application/merge-patch+json", json{{"spec", {{"replicas", replicas}}}}.dump(), false);
 }
 
@@ -204,12 +199,12 @@ void RolloutController::pointService(const std::string &ns, const std::string &s
     if (service.empty() || hash.empty()) {
         return;
     }
-    const auto found = m_store.get(type("Service"), ns, service);
+    const auto found = m_store.get(builtInType("Service"), ns, service);
     if (!std::holds_alternative<json>(found) ||
         std::get<json>(found).value(json::json_pointer("/spec/selector/rollouts-pod-template-hash"), "") == hash) {
         return;
     }
-    m_store.patch(type("Service"), ns, service, "application/merge-patch+json",
+    m_store.patch(builtInType("Service"), ns, service, "application/merge-patch+json",
                   json{{"spec", {{"selector", {{hashLabel, hash}}}}}}.dump(), false);
 }
 
@@ -230,7 +225,7 @@ void RolloutController::reconcileOne(const json &rollout)
 
     // Only its own ReplicaSets are copied (the filter runs under the store's lock).
     std::vector<json> owned =
-        m_store.list(type("ReplicaSet"), ns, [&rollout](const json &rs) { return ownedBy(rs, rollout); }).items;
+        m_store.list(builtInType("ReplicaSet"), ns, [&rollout](const json &rs) { return ownedBy(rs, rollout); }).items;
 
     // A new revision: its ReplicaSet, and the status reset argo-rollouts does (resetRolloutStatus).
     if (status.value("currentPodHash", "") != podHash ||
@@ -376,7 +371,8 @@ void RolloutController::reconcileOne(const json &rollout)
                 for (const json &rs : owned) {
                     if (rs.value(json::json_pointer("/metadata/labels/rollouts-pod-template-hash"), "") == active) {
                         m_store.patch(
-                            type("ReplicaSet"), ns, rs["metadata"].value("name", ""), "application/merge-patch+json",
+                            builtInType("ReplicaSet"), ns, rs["metadata"].value("name", ""),
+                            "application/merge-patch+json",
                             json{{"metadata", {{"annotations", {{scaleDownAnnotation, rfc3339(Wall::now() + delay)}}}}}}
                                 .dump(),
                             false);
@@ -393,7 +389,7 @@ void RolloutController::reconcileOne(const json &rollout)
         }
         for (const json &listed : owned) {
             // Read again: a promotion above may just have given it its scale-down deadline.
-            const auto fresh = m_store.get(type("ReplicaSet"), ns, listed["metadata"].value("name", ""));
+            const auto fresh = m_store.get(builtInType("ReplicaSet"), ns, listed["metadata"].value("name", ""));
             const json &rs = std::holds_alternative<json>(fresh) ? std::get<json>(fresh) : listed;
             const std::string hash = rs.value(json::json_pointer("/metadata/labels/rollouts-pod-template-hash"), "");
             const auto deadline = parseRfc3339(rs.value(
@@ -412,7 +408,7 @@ void RolloutController::reconcileOne(const json &rollout)
     long long total = 0;
     long long ready = 0;
     long long availableTotal = 0;
-    for (const json &rs : m_store.all(type("ReplicaSet"))) {
+    for (const json &rs : m_store.all(builtInType("ReplicaSet"))) {
         if (rs["metadata"].value("namespace", "") == ns && ownedBy(rs, rollout)) {
             total += integerAt(rs, "/status/replicas", 0);
             ready += integerAt(rs, "/status/readyReplicas", 0);
@@ -500,7 +496,7 @@ void RolloutController::reconcileOne(const json &rollout)
     }
     status["conditions"] = conditions;
     if (const json before = rollout.value("status", json::object()); status != before) {
-        m_store.updateStatus(type("Rollout"), ns, name, [&](json &object) { object["status"] = status; });
+        m_store.updateStatus(builtInType("Rollout"), ns, name, [&](json &object) { object["status"] = status; });
         recordRolloutEvents(m_store, rollout, before, status, revision);
     }
 
@@ -511,7 +507,7 @@ void RolloutController::reconcileOne(const json &rollout)
         json patch =
             json::array({{{"op", "replace"}, {"path", "/spec/template/spec/containers/0/image"}, {"value", nextImage}},
                          {{"op", "remove"}, {"path", "/metadata/annotations/sim.curtain.dev~1then-set-image"}}});
-        m_store.patch(type("Rollout"), ns, name, "application/json-patch+json", patch.dump(), false);
+        m_store.patch(builtInType("Rollout"), ns, name, "application/json-patch+json", patch.dump(), false);
     }
 }
 
@@ -523,7 +519,7 @@ void RolloutController::advanceReplicaSets(Clock::time_point now)
                integerAt(rs, "/status/replicas", -1) != desired ||
                integerAt(rs, "/status/observedGeneration", 0) != integerAt(rs, "/metadata/generation", 1);
     };
-    for (const json &rs : m_store.select(type("ReplicaSet"), unsettled)) {
+    for (const json &rs : m_store.select(builtInType("ReplicaSet"), unsettled)) {
         const std::string ns = textAt(rs, "/metadata/namespace");
         const std::string name = textAt(rs, "/metadata/name");
         const long long desired = integerAt(rs, "/spec/replicas", 1);
@@ -539,7 +535,7 @@ void RolloutController::advanceReplicaSets(Clock::time_point now)
             ready = desired; // scale-down is immediate
         }
         try {
-            m_store.updateStatus(type("ReplicaSet"), ns, name, [&](json &object) {
+            m_store.updateStatus(builtInType("ReplicaSet"), ns, name, [&](json &object) {
                 json &status = object["status"];
                 status["replicas"] = desired;
                 status["readyReplicas"] = ready;

@@ -38,7 +38,7 @@ std::string selectorText(const json &object)
     return text;
 }
 
-json integerAt(const json &object, const json::json_pointer &pointer)
+json integerOrZero(const json &object, const json::json_pointer &pointer)
 {
     return object.contains(pointer) && object.at(pointer).is_number_integer() ? object.at(pointer) : json(0);
 }
@@ -55,9 +55,9 @@ json scaleOf(const json &object)
     return {{"kind", "Scale"},
             {"apiVersion", "autoscaling/v1"},
             {"metadata", scaleMetadata},
-            {"spec", {{"replicas", integerAt(object, json::json_pointer("/spec/replicas"))}}},
+            {"spec", {{"replicas", integerOrZero(object, json::json_pointer("/spec/replicas"))}}},
             {"status",
-             {{"replicas", integerAt(object, json::json_pointer("/status/replicas"))},
+             {{"replicas", integerOrZero(object, json::json_pointer("/status/replicas"))},
               {"selector", selectorText(object)}}}};
 }
 

@@ -29,7 +29,7 @@ QString metricsPath(const Kube::Reader &rollout, const char *serviceField)
         .arg(Kube::pathSegment(rollout.field("metadata").field("namespace").string()), Kube::pathSegment(service));
 }
 
-Core::Environment environmentOf(const Core::ReplicaSetInfo &rs, Color color)
+Core::Environment environmentOfReplicaSet(const Core::ReplicaSetInfo &rs, Color color)
 {
     Core::Environment env;
     env.color = color;
@@ -105,12 +105,12 @@ void RolloutAdapter::doRead(const Kube::Reader &rollout, const ClusterView &view
         return;
     }
     snapshot.stable = stable->revision % 2 == 1 ? Color::Blue : Color::Green;
-    snapshot.environment(snapshot.stable) = environmentOf(*stable, snapshot.stable);
+    snapshot.environment(snapshot.stable) = environmentOfReplicaSet(*stable, snapshot.stable);
     snapshot.environment(snapshot.stable).metricsPath =
         metricsPath(rollout, blueGreen ? "activeService" : "stableService");
     const Color other = Core::otherColor(snapshot.stable);
     if (candidate) {
-        snapshot.environment(other) = environmentOf(*candidate, other);
+        snapshot.environment(other) = environmentOfReplicaSet(*candidate, other);
         if (!status.fullyPromoted()) {
             snapshot.environment(other).metricsPath =
                 metricsPath(rollout, blueGreen ? "previewService" : "canaryService");

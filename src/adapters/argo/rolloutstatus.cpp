@@ -295,10 +295,6 @@ void derivePauses(const Reader &rollout, const std::vector<Reader> &steps, Rollo
     }
 }
 
-} // namespace
-
-namespace {
-
 // A Go time.Duration is int64 nanoseconds: about 292 years. Longer, negative or not finite is not a
 // duration Argo could hold (and 1e303 s would overflow any clock arithmetic done with it).
 std::optional<double> withinGoDuration(double seconds)

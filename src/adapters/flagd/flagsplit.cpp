@@ -57,7 +57,7 @@ bool isBucket(const Kube::Reader &item)
     return item.isArray();
 }
 
-Core::Error refused(const QString &message)
+Core::Error refusedSplit(const QString &message)
 {
     return Core::makeError(Core::ErrorKind::Refused, message);
 }
@@ -77,11 +77,12 @@ Core::Result<QString> releaseFlagKey(const FlagSet &set)
     if (splitting.size() == 1) {
         return splitting.first();
     }
-    return refused(splitting.isEmpty()
-                       ? QStringLiteral("%1 has no flag whose targeting splits callers with fractional").arg(set.holder)
-                       : QStringLiteral("%1 has several flags that split callers (%2); name the release's flag in "
-                                        "the annotation %3")
-                             .arg(set.holder, splitting.join(QStringLiteral(", ")), Conventions::flagAnnotation));
+    return refusedSplit(
+        splitting.isEmpty()
+            ? QStringLiteral("%1 has no flag whose targeting splits callers with fractional").arg(set.holder)
+            : QStringLiteral("%1 has several flags that split callers (%2); name the release's flag in "
+                             "the annotation %3")
+                  .arg(set.holder, splitting.join(QStringLiteral(", ")), Conventions::flagAnnotation));
 }
 
 } // namespace
@@ -97,21 +98,21 @@ Core::Result<Split> locateSplit(const FlagSet &set)
     split.what = QStringLiteral("flag %1 of %2").arg(split.flagKey, set.holder);
     const Kube::Reader flag = set.flags.field(split.flagKey.toStdString());
     if (!flag.isObject()) {
-        return refused(QStringLiteral("%1 has no flag %2 (named by %3)")
-                           .arg(set.holder, split.flagKey, Conventions::flagAnnotation));
+        return refusedSplit(QStringLiteral("%1 has no flag %2 (named by %3)")
+                                .arg(set.holder, split.flagKey, Conventions::flagAnnotation));
     }
     if (const QString state = flag.field("state").string(); state != QLatin1String("ENABLED")) {
-        return refused(QStringLiteral("%1 is %2: flagd gives every caller the application's default, so no split "
-                                      "applies; set its state to ENABLED")
-                           .arg(split.what, state.isEmpty() ? QStringLiteral("without a state") : state));
+        return refusedSplit(QStringLiteral("%1 is %2: flagd gives every caller the application's default, so no split "
+                                           "applies; set its state to ENABLED")
+                                .arg(split.what, state.isEmpty() ? QStringLiteral("without a state") : state));
     }
     const auto fractionals = fractionalsOf(flag);
     if (fractionals.size() != 1) {
-        return refused(fractionals.empty()
-                           ? QStringLiteral("%1 has no fractional split in its targeting").arg(split.what)
-                           : QStringLiteral("%1 has %2 fractional splits; Curtain moves a flag with exactly one")
-                                 .arg(split.what)
-                                 .arg(fractionals.size()));
+        return refusedSplit(fractionals.empty()
+                                ? QStringLiteral("%1 has no fractional split in its targeting").arg(split.what)
+                                : QStringLiteral("%1 has %2 fractional splits; Curtain moves a flag with exactly one")
+                                      .arg(split.what)
+                                      .arg(fractionals.size()));
     }
     split.pointer = set.flagsPointer + "/" + pointerToken(split.flagKey.toStdString()) + fractionals[0].first;
     split.list.emplace(fractionals[0].second);
@@ -123,10 +124,10 @@ Core::Result<Split> locateSplit(const FlagSet &set)
             variant = colorName.toStdString();
         }
         if (!flag.field("variants").field(variant).exists()) {
-            return refused(QStringLiteral("%1 has no variant \"%2\" for %3; name the variants with %4 and %5")
-                               .arg(split.what, QString::fromStdString(variant), colorName,
-                                    Conventions::variantAnnotation(QStringLiteral("blue")),
-                                    Conventions::variantAnnotation(QStringLiteral("green"))));
+            return refusedSplit(QStringLiteral("%1 has no variant \"%2\" for %3; name the variants with %4 and %5")
+                                    .arg(split.what, QString::fromStdString(variant), colorName,
+                                         Conventions::variantAnnotation(QStringLiteral("blue")),
+                                         Conventions::variantAnnotation(QStringLiteral("green"))));
         }
         (color == Color::Blue ? split.blueVariant : split.greenVariant) = variant;
     }
@@ -148,9 +149,10 @@ Core::Result<std::pair<long long, long long>> readWeights(const Split &split)
         const std::string variant = items[i].item(0).stdString();
         const Kube::Reader weightField = items[i].item(1);
         if (weightField.isObject() || weightField.isArray()) {
-            return refused(QStringLiteral("%1: %2 is a JSONLogic expression; Curtain reads and writes whole-number "
-                                          "weights only, so write the weight as a number")
-                               .arg(split.what, weightField.path()));
+            return refusedSplit(
+                QStringLiteral("%1: %2 is a JSONLogic expression; Curtain reads and writes whole-number "
+                               "weights only, so write the weight as a number")
+                    .arg(split.what, weightField.path()));
         }
         const long long weight = weightField.exists() ? weightField.integer(0, 0, Weighted::maxWeight) : 1;
         if (variant == split.blueVariant) {
@@ -158,12 +160,13 @@ Core::Result<std::pair<long long, long long>> readWeights(const Split &split)
         } else if (variant == split.greenVariant) {
             green += weight;
         } else if (weight > 0) {
-            return refused(QStringLiteral("%1 gives weight %2 to variant \"%3\", which is neither blue (\"%4\") nor "
-                                          "green (\"%5\"); Curtain moves a split between two variants")
-                               .arg(split.what)
-                               .arg(weight)
-                               .arg(QString::fromStdString(variant), QString::fromStdString(split.blueVariant),
-                                    QString::fromStdString(split.greenVariant)));
+            return refusedSplit(
+                QStringLiteral("%1 gives weight %2 to variant \"%3\", which is neither blue (\"%4\") nor "
+                               "green (\"%5\"); Curtain moves a split between two variants")
+                    .arg(split.what)
+                    .arg(weight)
+                    .arg(QString::fromStdString(variant), QString::fromStdString(split.blueVariant),
+                         QString::fromStdString(split.greenVariant)));
         }
     }
     return std::pair{blue, green};
