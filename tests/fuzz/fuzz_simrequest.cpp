@@ -21,7 +21,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 using namespace Curtain;
 using nlohmann::json;
@@ -34,15 +36,39 @@ const Sim::Scenario &demoScenario()
     return scenario;
 }
 
+// One demo object as fillStore needs it, looked up once per process rather than once per input.
+struct DemoObject
+{
+    const Sim::ResourceType *type;
+    std::string namespaceName;
+    std::string name;
+    json object;
+};
+
+const std::vector<DemoObject> &demoObjects()
+{
+    static const std::vector<DemoObject> objects = [] {
+        std::vector<DemoObject> found;
+        for (const json &object : demoScenario().objects) {
+            const Sim::ResourceType *type = Sim::findResourceTypeByKind(object.value("kind", ""));
+            if (type) {
+                const json &metadata = object["metadata"];
+                found.push_back({type, type->namespaced ? metadata.value("namespace", "default") : "",
+                                 metadata.value("name", ""), object});
+            }
+        }
+        return found;
+    }();
+    return objects;
+}
+
 // Only the objects the input names (the Namespace "demo" too, when it does): creating the whole demo
 // for every input would make each ten times slower, and a request reaches only what it names.
 void fillStore(Sim::ObjectStore &store, std::string_view input)
 {
-    for (const json &object : demoScenario().objects) {
-        const Sim::ResourceType *type = Sim::findResourceTypeByKind(object.value("kind", ""));
-        const std::string name = object["metadata"].value("name", "");
-        if (type && input.find(name) != std::string_view::npos) {
-            store.create(*type, type->namespaced ? object["metadata"].value("namespace", "default") : "", object);
+    for (const DemoObject &demo : demoObjects()) {
+        if (input.find(demo.name) != std::string_view::npos) {
+            store.create(*demo.type, demo.namespaceName, demo.object);
         }
     }
 }
