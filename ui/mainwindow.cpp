@@ -316,6 +316,7 @@ void MainWindow::setEngine(Engine::ReleaseSource *engine, const QString &cluster
         disconnect(m_engine, nullptr, this, nullptr);
     }
     m_engine = engine;
+    ++m_engineGeneration;
     m_kube = qobject_cast<Engine::ReleaseEngine *>(engine);
     m_history = Models::MetricHistory();
     m_actionTimes.clear();
@@ -352,30 +353,33 @@ void MainWindow::setEngine(Engine::ReleaseSource *engine, const QString &cluster
     }
     m_insecure->setToolTip(tr("Anyone between you and %1 can read and change this traffic.").arg(cluster.server));
     onConnection(synced ? Engine::ConnectionState::Live : Engine::ConnectionState::Connecting, {});
-    connect(m_engine, &Engine::ReleaseSource::releasesChanged, this, &MainWindow::onReleases);
-    connect(m_engine, &Engine::ReleaseSource::metricsUpdated, this, &MainWindow::onMetrics);
-    connect(m_engine, &Engine::ReleaseSource::connectionChanged, this, &MainWindow::onConnection);
-    connect(m_engine, &Engine::ReleaseSource::freshnessChanged, this, [this](const Core::DataFreshness &freshness) {
+    connectShown(m_engine, &Engine::ReleaseSource::releasesChanged,
+                 [this](const Core::ReleaseSnapshots &releases) { onReleases(releases); });
+    connectShown(m_engine, &Engine::ReleaseSource::metricsUpdated,
+                 [this](const Core::ReleaseMetrics &metrics) { onMetrics(metrics); });
+    connectShown(m_engine, &Engine::ReleaseSource::connectionChanged,
+                 [this](Engine::ConnectionState state, const QString &detail) { onConnection(state, detail); });
+    connectShown(m_engine, &Engine::ReleaseSource::freshnessChanged, [this](const Core::DataFreshness &freshness) {
         m_freshness = freshness;
         showConnection();
         m_notifier->setFreshness(m_engine->cluster().name, freshness);
     });
-    connect(m_engine, &Engine::ReleaseSource::cacheReset, this, [this](const QString &detail) {
+    connectShown(m_engine, &Engine::ReleaseSource::cacheReset, [this](const QString &detail) {
         showMessage(tr("The cluster is not in the state shown before — %1. What you see now is what the server "
                        "returned.")
                         .arg(detail));
     });
     // The engine may have started before this window listened: have it say again where it is.
     m_engine->republish();
-    connect(m_engine, &Engine::ReleaseSource::metricsFailed, this,
-            [this](const QString &release, const QString &message) {
-                m_metricsError.insert(release, message);
-                showConnection();
-            });
-    connect(m_engine, &Engine::ReleaseSource::planUpdated, this,
-            [this](const QString &release, const Core::PlanProgress &progress, const Core::Judgement &judgement) {
-                m_plan->setProgress(keyOf(release), progress, judgement);
-            });
+    connectShown(m_engine, &Engine::ReleaseSource::metricsFailed,
+                 [this](const QString &release, const QString &message) {
+                     m_metricsError.insert(release, message);
+                     showConnection();
+                 });
+    connectShown(m_engine, &Engine::ReleaseSource::planUpdated,
+                 [this](const QString &release, const Core::PlanProgress &progress, const Core::Judgement &judgement) {
+                     m_plan->setProgress(keyOf(release), progress, judgement);
+                 });
     if (m_kube) {
         connectEngineSteps();
     }
@@ -426,18 +430,8 @@ QString MainWindow::lastActionText() const
     return m_lastAction->text();
 }
 
-bool MainWindow::fromAnotherEngine() const
-{
-    // Signals cross threads queued: one the previous engine sent before the switch can arrive after
-    // it, and would put the old cluster's (or namespace's) releases back on screen.
-    return sender() && sender() != m_engine;
-}
-
 void MainWindow::onReleases(const Core::ReleaseSnapshots &releases)
 {
-    if (fromAnotherEngine()) {
-        return;
-    }
     updateNamespaces(releases);
     m_model->setReleases(releases);
     m_idle->observe(releases);
@@ -572,9 +566,6 @@ void MainWindow::showSelected()
 
 void MainWindow::onMetrics(const Core::ReleaseMetrics &metrics)
 {
-    if (fromAnotherEngine()) {
-        return;
-    }
     m_history.add(metrics);
     m_model->setMetrics(metrics);
     m_notifier->observe(m_engine->cluster().name, *m_model); // "degraded (metrics)" comes from here

@@ -98,7 +98,20 @@ protected:
     void closeEvent(QCloseEvent *event) override; // remembers the layout for the next start
 
 private:
-    bool fromAnotherEngine() const; // inside a slot: the signal came from an engine no longer shown
+    // Connects a signal of the engine now shown. Signals cross threads queued, and a disconnect does
+    // not take back what is already queued: a call the previous engine queued before a switch still
+    // arrives after it, and Qt then names no sender. Each connection carries the generation of the
+    // engine it was made for, so such a call is dropped and never puts the old cluster's (or
+    // namespace's) state back on screen.
+    template <typename Source, typename Signal, typename Handler>
+    void connectShown(Source *engine, Signal signal, Handler handler)
+    {
+        connect(engine, signal, this, [this, generation = m_engineGeneration, handler](const auto &...args) {
+            if (generation == m_engineGeneration) {
+                handler(args...);
+            }
+        });
+    }
     void onReleases(const Core::ReleaseSnapshots &releases);
     void onMetrics(const Core::ReleaseMetrics &metrics);
     void onConnection(Engine::ConnectionState state, const QString &detail);
@@ -205,6 +218,7 @@ private:
     Core::ReleaseKey m_selected; // without a namespace only until a release of that name is listed
     QString m_about;
     int m_inFlight = 0;
+    quint64 m_engineGeneration = 0; // one more for every engine shown: see connectShown
 };
 
 } // namespace Curtain::Ui

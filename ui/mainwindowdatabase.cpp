@@ -172,20 +172,20 @@ void MainWindow::connectWindowSteps()
 // What the engine says of the window's steps: a flip waiting for its pods, a backfill's progress.
 void MainWindow::connectEngineSteps()
 {
-    connect(m_kube, &Engine::ReleaseEngine::flipWaiting, this,
-            [this](const QString &release, Core::Color, int ready, int needed) {
-                if (!fromAnotherEngine() && m_flipWaiting.contains(keyOf(release))) {
-                    m_flipWaiting.insert(keyOf(release), {ready, needed});
-                    showSelected();
-                }
-            });
-    connect(m_kube, &Engine::ReleaseEngine::schemaProgress, this,
-            [this](const QString &release, const QString &table, qint64 done, qint64 total) {
-                const Core::ReleaseSnapshot *shown = current();
-                if (!fromAnotherEngine() && shown && shown->key().toString() == release) {
-                    m_database->setProgress(table, done, total);
-                }
-            });
+    connectShown(m_kube, &Engine::ReleaseEngine::flipWaiting,
+                 [this](const QString &release, Core::Color, int ready, int needed) {
+                     if (m_flipWaiting.contains(keyOf(release))) {
+                         m_flipWaiting.insert(keyOf(release), {ready, needed});
+                         showSelected();
+                     }
+                 });
+    connectShown(m_kube, &Engine::ReleaseEngine::schemaProgress,
+                 [this](const QString &release, const QString &table, qint64 done, qint64 total) {
+                     const Core::ReleaseSnapshot *shown = current();
+                     if (shown && shown->key().toString() == release) {
+                         m_database->setProgress(table, done, total);
+                     }
+                 });
 }
 
 // "Scale green to 4, flip when ready": asked once, as the flip itself would be once the pods are there.

@@ -18,9 +18,6 @@ namespace Curtain::Ui {
 
 void MainWindow::onConnection(Engine::ConnectionState state, const QString &detail)
 {
-    if (fromAnotherEngine()) {
-        return;
-    }
     m_connectionState = state;
     m_connectionDetail = detail;
     // What is on screen was last confirmed before the drop or the silence: grey it, never show it as live.

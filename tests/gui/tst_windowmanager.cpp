@@ -5,6 +5,7 @@
 #include "engine/releaseengine.h"
 #include "engine/session.h"
 #include "fleetwindow.h"
+#include "futurewait.h"
 #include "mainwindow.h"
 #include "notifier.h"
 #include "sim/democluster.h"
@@ -333,21 +334,63 @@ private Q_SLOTS:
         QVERIFY2(switched.last().at(0).toBool(), qPrintable(switched.last().at(1).toString()));
         QCOMPARE(m_manager->session()->server(), url); // the same cluster, same port
         QCOMPARE(m_manager->session()->namespaceName(), QStringLiteral("demo"));
-        // As below: under load (a sanitized build) the filtered list may follow the switch by one
-        // rebuild of the engine's releases.
-        QTRY_VERIFY2_WITH_TIMEOUT(!lists(QStringLiteral("inventory")), qPrintable(listed().join(QLatin1Char(','))),
-                                  10000);
+        QVERIFY2(!lists(QStringLiteral("inventory")), qPrintable(listed().join(QLatin1Char(','))));
         QVERIFY(lists(QStringLiteral("checkout")));
 
         m_manager->switchNamespace(QString()); // all namespaces
         QVERIFY(switched.wait(20000));
         QVERIFY(switched.last().at(0).toBool());
         QCOMPARE(m_manager->session()->server(), url);
-        // The switch shows the first complete listing; under load the release list the engine builds
-        // from it may follow that first paint by one rebuild.
-        QTRY_VERIFY_WITH_TIMEOUT(lists(QStringLiteral("inventory")), 10000);
+        QVERIFY(lists(QStringLiteral("inventory")));
         QVERIFY(lists(QStringLiteral("checkout")));
         QCOMPARE(m_demosStarted, 1);
+    }
+
+    // What the previous engine queued for the window before a switch arrives after it (seen under
+    // a sanitized build's load: the old namespace's releases listed again after "switched"). Made
+    // certain here: the shown engine publishes, its signals wait in the window's queue, the window
+    // takes the next engine, then the queue runs.
+    void switch_signalsTheOldEngineQueuedNeverReachTheWindow()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(lists(QStringLiteral("inventory")), 20000);
+        // The manager keeps its session for the whole test: a pointer that does not own it will do.
+        const Engine::SessionPtr current(Engine::SessionPtr(), m_manager->session());
+        const auto next = Test::waitFor(Engine::Session::withNamespace(current, QStringLiteral("demo")));
+        QVERIFY2(next.ok(), next.ok() ? "" : qPrintable(next.error().message));
+        Engine::ReleaseSource *nextSource = next.value()->source();
+        nextSource->start();
+        const auto synced = Test::waitFor(nextSource->whenSynced());
+        QVERIFY2(synced.ok(), synced.ok() ? "" : qPrintable(synced.error().message));
+
+        Engine::ReleaseSource *previous = m_manager->session()->source();
+        previous->republish();
+        // The engine's thread has run the republish once this returns: its signals are queued.
+        QVERIFY(QMetaObject::invokeMethod(
+            previous, [] {}, Qt::BlockingQueuedConnection));
+        Ui::MainWindow *window = m_manager->window();
+        // Every state of the list from the switch on, however briefly shown: the next engine's own
+        // publication follows the old one's closely and would cover it.
+        QStringList shownAfterSwitch;
+        QObject watcher;
+        const QAbstractItemModel *list = window->findChild<QAbstractItemView *>(QStringLiteral("releaseList"))->model();
+        auto record = [&] {
+            if (lists(QStringLiteral("inventory"))) {
+                shownAfterSwitch << listed().join(QLatin1Char(','));
+            }
+        };
+        connect(list, &QAbstractItemModel::modelReset, &watcher, record);
+        connect(list, &QAbstractItemModel::rowsInserted, &watcher, record);
+        connect(list, &QAbstractItemModel::dataChanged, &watcher, record);
+        connect(list, &QAbstractItemModel::layoutChanged, &watcher, record);
+        window->setEngine(nextSource, next.value()->description(), synced.value());
+        QCoreApplication::processEvents();
+        QVERIFY2(shownAfterSwitch.isEmpty(), qPrintable(shownAfterSwitch.join(QLatin1Char('\n'))));
+        QVERIFY(!lists(QStringLiteral("inventory")));
+        QVERIFY(lists(QStringLiteral("checkout")));
+
+        // The window goes back to the manager's session before `next` ends.
+        window->setEngine(previous, m_manager->session()->description(), std::nullopt);
+        QTRY_VERIFY_WITH_TIMEOUT(lists(QStringLiteral("inventory")), 20000);
     }
 };
 
