@@ -50,7 +50,7 @@ QString withoutControlCharacters(const QString &text)
 bool hasControlOrSpace(const QString &text)
 {
     return std::any_of(text.begin(), text.end(),
-                       [](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f || c.isSpace(); });
+                       [](QChar c) { return c.category() == QChar::Other_Control || c.isSpace(); });
 }
 
 QString shown(const QString &text, qsizetype maxChars)

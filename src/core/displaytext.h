@@ -13,8 +13,8 @@ QString shown(const QString &text, qsizetype maxChars = 200);
 // The escaping of shown() without the cut: for a whole message about to be printed.
 QString withoutControlCharacters(const QString &text);
 
-// Whether text holds a C0 control, DEL or whitespace: such text cannot be one token of a
-// configuration line, an address or a path.
+// Whether text holds a control character (C0, DEL, C1) or whitespace (Unicode's too): such text
+// cannot be one token of a configuration line, an address, a path or a URL.
 bool hasControlOrSpace(const QString &text);
 
 } // namespace Curtain::Core

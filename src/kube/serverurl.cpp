@@ -34,10 +34,8 @@ bool isLoopback(const QString &host)
 Core::Result<QString> parseServerUrl(const QString &text)
 {
     // QUrl's tolerant parsing would turn "http://h:1 /x" into a request to port 80; refuse instead.
-    for (const QChar c : text) {
-        if (c.unicode() <= 0x20 || c.unicode() == 0x7f || c.category() == QChar::Other_Control) {
-            return invalidServer(QStringLiteral("contains a space or a control character"));
-        }
+    if (Core::hasControlOrSpace(text)) {
+        return invalidServer(QStringLiteral("contains a space or a control character"));
     }
     if (!text.contains(QLatin1String("://"))) {
         return invalidServer(QStringLiteral("has no scheme; write it as https://HOST:PORT"));

@@ -42,6 +42,32 @@ private Q_SLOTS:
         QCOMPARE(Core::shown(QString(200, QLatin1Char('b'))), QString(200, QLatin1Char('b')));
         QCOMPARE(Core::withoutControlCharacters(name).size(), 100000);
     }
+
+    // One token of a fleet file, an HAProxy address or a server URL: no control character of any
+    // kind (a C1 one included: terminals act on some), no space of any kind.
+    void tokens_refuseControlsAndSpaces_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("refused");
+        QTest::newRow("plain") << QStringLiteral("https://10.0.0.7:6443/x") << false;
+        QTest::newRow("not ascii") << QStringLiteral("grün-blau") << false;
+        QTest::newRow("space") << QStringLiteral("http://h:1 /x") << true;
+        QTest::newRow("tab") << QStringLiteral("a\tb") << true;
+        QTest::newRow("NUL") << QString(QChar(0)) << true;
+        QTest::newRow("CR") << QStringLiteral("a\rb") << true;
+        QTest::newRow("DEL") << QString(QChar(0x7f)) << true;
+        QTest::newRow("C1 CSI") << QString(QChar(0x9b)) + QStringLiteral("2J") << true;
+        QTest::newRow("C1 NEL") << QStringLiteral("a") + QChar(0x85) << true;
+        QTest::newRow("no-break space") << QStringLiteral("a") + QChar(0xa0) + QStringLiteral("b") << true;
+        QTest::newRow("ideographic space") << QString(QChar(0x3000)) << true;
+    }
+
+    void tokens_refuseControlsAndSpaces()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, refused);
+        QCOMPARE(Core::hasControlOrSpace(text), refused);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDisplayText)
