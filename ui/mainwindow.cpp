@@ -301,8 +301,15 @@ MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDesc
                                      "none — keep it in a plan file"));
             return;
         }
+        const quint64 generation = m_engineGeneration;
+        const QString cluster = m_kube->cluster().name;
         Core::onFinished(
-            m_kube->savePlan(release.toString(), plan), this, [this, release](const Core::Result<Core::Done> &r) {
+            m_kube->savePlan(release.toString(), plan), this,
+            [this, release, generation, cluster](const Core::Result<Core::Done> &r) {
+                if (!stillShown(generation)) {
+                    return reportFromElsewhere(
+                        cluster, r.ok() ? tr("Plan saved on %1").arg(release.toString()) : r.error().message, !r.ok());
+                }
                 m_lastAction->setText(r.ok() ? tr("Plan saved on %1").arg(shownName(release)) : r.error().message);
             });
     });
@@ -326,7 +333,17 @@ void MainWindow::setEngine(Engine::ReleaseSource *engine, const QString &cluster
     closeLogs();
     m_notifier->reset();
     m_model->setReleases({});
-    m_inFlight = 0;
+    m_inFlight = 0; // what is in flight now reports as from elsewhere (reportFromElsewhere)
+    m_actions->setBusy(false);
+    m_rollout->setBusy(false);
+    m_canary->setBusy(false);
+    m_database->setBusy(false);
+    // A failure, a Retry or a scrape error of the previous cluster's release must not stick to a
+    // release of the same name in this one: Retry would send it here.
+    m_failures.clear();
+    showFailure();
+    m_metricsAt.clear();
+    m_metricsError.clear();
     m_lastAction->clear();
     m_lastAction->setStyleSheet({});
     m_cluster->setText(m_engine && !m_kube ? clusterDescription : tr("Cluster: %1").arg(clusterDescription));

@@ -98,6 +98,10 @@ protected:
     void closeEvent(QCloseEvent *event) override; // remembers the layout for the next start
 
 private:
+    // Replies cross a switch too: one to a request made of an engine no longer shown belongs to
+    // that cluster, not to the releases on screen now. It is still told, naming its cluster.
+    bool stillShown(quint64 generation) const { return generation == m_engineGeneration; }
+    void reportFromElsewhere(const QString &cluster, const QString &report, bool bad);
     // Connects a signal of the engine now shown. Signals cross threads queued, and a disconnect does
     // not take back what is already queued: a call the previous engine queued before a switch still
     // arrives after it, and Qt then names no sender. Each connection carries the generation of the

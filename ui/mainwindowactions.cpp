@@ -85,8 +85,24 @@ void MainWindow::run(Core::ActionRequest request)
     m_canary->setBusy(true);
     m_lastAction->setText(
         tr("%1 %2…").arg(Core::actionName(request.kind), shownName(Core::ReleaseKey::fromString(request.release))));
+    const quint64 generation = m_engineGeneration;
+    const QString cluster = m_engine->cluster().name;
     Core::onFinished(
-        m_engine->perform(request), this, [this, request](const Core::Result<Core::ActionOutcome> &result) {
+        m_engine->perform(request), this,
+        [this, request, generation, cluster](const Core::Result<Core::ActionOutcome> &result) {
+            if (!stillShown(generation)) {
+                const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+                const bool confirmed = result.ok() && result.value().confirmed;
+                reportFromElsewhere(
+                    cluster,
+                    !result.ok()
+                        ? tr("%1  ✗ %2 failed: %3").arg(time, Core::actionName(request.kind), result.error().message)
+                    : confirmed ? tr("%1  ✓ %2").arg(time, result.value().summary)
+                                : tr("%1  ⚠ not confirmed: %2").arg(time, result.value().summary),
+                    !confirmed);
+                Q_EMIT actionFinished(result.ok(), result.ok() ? result.value().summary : result.error().message);
+                return;
+            }
             --m_inFlight;
             m_actions->setBusy(m_inFlight > 0);
             m_rollout->setBusy(m_inFlight > 0);
@@ -138,14 +154,23 @@ void MainWindow::startPlan(const Core::Plan &plan)
         QStringLiteral("curtain@%1/%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
     m_drivenHere.insert(release);
     m_lastAction->setText(tr("Plan started on %1").arg(shownName(release)));
-    Core::onFinished(m_engine->runPlan(planTarget(release), plan, options), this,
-                     [this, release](const Core::Result<Core::PlanProgress> &end) {
-                         m_drivenHere.remove(release);
-                         m_lastAction->setText(
-                             end.ok() ? QStringLiteral("%1: %2").arg(shownName(release), end.value().outcome)
-                                      : end.error().message);
-                         showSelected();
-                     });
+    const quint64 generation = m_engineGeneration;
+    const QString cluster = m_engine->cluster().name;
+    Core::onFinished(
+        m_engine->runPlan(planTarget(release), plan, options), this,
+        [this, release, generation, cluster](const Core::Result<Core::PlanProgress> &end) {
+            if (!stillShown(generation)) {
+                return reportFromElsewhere(cluster,
+                                           end.ok()
+                                               ? QStringLiteral("%1: %2").arg(release.toString(), end.value().outcome)
+                                               : end.error().message,
+                                           !end.ok());
+            }
+            m_drivenHere.remove(release);
+            m_lastAction->setText(end.ok() ? QStringLiteral("%1: %2").arg(shownName(release), end.value().outcome)
+                                           : end.error().message);
+            showSelected();
+        });
     showSelected();
 }
 
@@ -185,6 +210,12 @@ void MainWindow::acknowledgeRollback()
         Settings::acknowledgeRollback(m_engine->cluster().name, release->key(), release->planProgress->startedAt);
     }
     showRollbackMark();
+}
+
+void MainWindow::reportFromElsewhere(const QString &cluster, const QString &report, bool bad)
+{
+    m_lastAction->setText(tr("%1 — in %2, not the cluster shown now").arg(report, cluster));
+    m_lastAction->setStyleSheet(bad ? QStringLiteral("color: %1;").arg(Theme::danger().name()) : QString());
 }
 
 void MainWindow::showFailure()

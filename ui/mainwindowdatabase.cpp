@@ -64,9 +64,10 @@ void MainWindow::runMigration(Core::SchemaRequest::Step step)
     request.soakSeconds = m_database->soakSeconds();
     const QString name = shownName(release->key());
     const QString database = Core::databaseLabel(release->database);
-    Engine::ReleaseEngine *const engine = m_kube; // a context may switch while a dialog is open
-    const auto go = [this, name, engine](const Core::SchemaRequest &request) {
-        if (m_kube != engine) {
+    const quint64 generation = m_engineGeneration; // a context may switch while a dialog is open
+    const QString cluster = m_kube->cluster().name;
+    const auto go = [this, name, generation, cluster](const Core::SchemaRequest &request) {
+        if (!stillShown(generation)) {
             m_lastAction->setText(tr("✗ %1 on %2 was not sent: the context changed while you chose")
                                       .arg(Core::schemaStepName(request.step), name));
             m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
@@ -75,28 +76,40 @@ void MainWindow::runMigration(Core::SchemaRequest::Step step)
         m_database->setBusy(true);
         m_lastAction->setText(tr("%1 on %2…").arg(Core::schemaStepName(request.step), name));
         m_lastAction->setStyleSheet(QString());
-        Core::onFinished(m_kube->migrate(request), this, [this, request, name](const Core::Result<QString> &result) {
-            m_database->setBusy(false);
-            loadHistory(); // the step's own record
-            const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
-            if (result.ok()) {
-                m_lastAction->setText(tr("%1  ✓ %2: %3").arg(time, name, result.value()));
-                m_lastAction->setStyleSheet(QString());
-            } else if (result.error().kind == Core::ErrorKind::NotConfirmed) {
-                m_lastAction->setText(tr("%1  ? %2 on %3 sent, not confirmed: %4")
-                                          .arg(time, Core::schemaStepName(request.step), name, result.error().message));
-                m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
-            } else if (result.error().kind == Core::ErrorKind::Cancelled) {
-                m_lastAction->setText(tr("%1  ■ %2 on %3 stopped: %4")
-                                          .arg(time, Core::schemaStepName(request.step), name, result.error().message));
-                m_lastAction->setStyleSheet(QString());
-            } else {
-                m_lastAction->setText(tr("%1  ✗ %2 on %3 failed: %4")
-                                          .arg(time, Core::schemaStepName(request.step), name, result.error().message));
-                m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
-            }
-            Q_EMIT actionFinished(result.ok(), result.ok() ? result.value() : result.error().message);
-        });
+        Core::onFinished(m_kube->migrate(request), this,
+                         [this, request, name, generation, cluster](const Core::Result<QString> &result) {
+                             if (!stillShown(generation)) {
+                                 return reportFromElsewhere(cluster,
+                                                            result.ok() ? tr("✓ %1: %2").arg(name, result.value())
+                                                                        : tr("✗ %1 on %2: %3")
+                                                                              .arg(Core::schemaStepName(request.step),
+                                                                                   name, result.error().message),
+                                                            !result.ok());
+                             }
+                             m_database->setBusy(false);
+                             loadHistory(); // the step's own record
+                             const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+                             if (result.ok()) {
+                                 m_lastAction->setText(tr("%1  ✓ %2: %3").arg(time, name, result.value()));
+                                 m_lastAction->setStyleSheet(QString());
+                             } else if (result.error().kind == Core::ErrorKind::NotConfirmed) {
+                                 m_lastAction->setText(
+                                     tr("%1  ? %2 on %3 sent, not confirmed: %4")
+                                         .arg(time, Core::schemaStepName(request.step), name, result.error().message));
+                                 m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
+                             } else if (result.error().kind == Core::ErrorKind::Cancelled) {
+                                 m_lastAction->setText(
+                                     tr("%1  ■ %2 on %3 stopped: %4")
+                                         .arg(time, Core::schemaStepName(request.step), name, result.error().message));
+                                 m_lastAction->setStyleSheet(QString());
+                             } else {
+                                 m_lastAction->setText(
+                                     tr("%1  ✗ %2 on %3 failed: %4")
+                                         .arg(time, Core::schemaStepName(request.step), name, result.error().message));
+                                 m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
+                             }
+                             Q_EMIT actionFinished(result.ok(), result.ok() ? result.value() : result.error().message);
+                         });
     };
     if (step == Core::SchemaRequest::Expand) {
         const QString file =
@@ -198,9 +211,13 @@ void MainWindow::flipWhenReady()
     }
     const Core::ReleaseKey key = release->key();
     const Core::ActionRequest flip{Core::ActionKind::Flip, key.toString(), 0, release->routeResourceVersion};
-    Engine::ReleaseEngine *const engine = m_kube;
-    const auto go = [this, key, flip, engine, shortfall] {
-        if (m_kube != engine) {
+    const quint64 generation = m_engineGeneration; // a context may switch while the dialog is open
+    const QString cluster = m_kube->cluster().name;
+    const auto go = [this, key, flip, generation, cluster, shortfall] {
+        if (!stillShown(generation)) {
+            m_lastAction->setText(
+                tr("✗ Flip of %1 was not sent: the context changed while you chose").arg(key.toString()));
+            m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
             return;
         }
         m_flipWaiting.insert(key, {shortfall->ready, shortfall->needed});
@@ -209,25 +226,28 @@ void MainWindow::flipWhenReady()
                                   .arg(shownName(key), Core::colorName(shortfall->target))
                                   .arg(shortfall->needed));
         m_lastAction->setStyleSheet(QString());
-        Core::onFinished(m_kube->flipWhenReady(flip.release, flip.expectedResourceVersion, 10 * 60 * 1000), this,
-                         [this, key, engine](const Core::Result<Core::ActionOutcome> &result) {
-                             if (m_kube != engine) {
-                                 return;
-                             }
-                             m_flipWaiting.remove(key);
-                             loadHistory();
-                             const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
-                             if (result.ok()) {
-                                 m_lastAction->setText(tr("%1  ✓ %2").arg(time, result.value().summary));
-                                 m_lastAction->setStyleSheet(QString());
-                             } else {
-                                 m_lastAction->setText(tr("%1  ✗ %2").arg(time, result.error().message));
-                                 m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
-                             }
-                             showSelected();
-                             Q_EMIT actionFinished(result.ok(),
-                                                   result.ok() ? result.value().summary : result.error().message);
-                         });
+        Core::onFinished(
+            m_kube->flipWhenReady(flip.release, flip.expectedResourceVersion, 10 * 60 * 1000), this,
+            [this, key, generation, cluster](const Core::Result<Core::ActionOutcome> &result) {
+                const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+                if (!stillShown(generation)) {
+                    return reportFromElsewhere(cluster,
+                                               result.ok() ? tr("%1  ✓ %2").arg(time, result.value().summary)
+                                                           : tr("%1  ✗ %2").arg(time, result.error().message),
+                                               !result.ok());
+                }
+                m_flipWaiting.remove(key);
+                loadHistory();
+                if (result.ok()) {
+                    m_lastAction->setText(tr("%1  ✓ %2").arg(time, result.value().summary));
+                    m_lastAction->setStyleSheet(QString());
+                } else {
+                    m_lastAction->setText(tr("%1  ✗ %2").arg(time, result.error().message));
+                    m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
+                }
+                showSelected();
+                Q_EMIT actionFinished(result.ok(), result.ok() ? result.value().summary : result.error().message);
+            });
     };
     // The question the flip would ask once the pods are ready, asked now: the release as it will be.
     Core::ReleaseSnapshot grown = *release;
@@ -245,9 +265,17 @@ void MainWindow::scaleIdleDown(const Core::ReleaseKey &release, Core::Color colo
     if (!m_kube) {
         return;
     }
+    const quint64 generation = m_engineGeneration;
+    const QString cluster = m_kube->cluster().name;
     Core::onFinished(m_kube->scale(release.toString(), color, 0), this,
-                     [this, release, color](const Core::Result<QString> &result) {
+                     [this, release, color, generation, cluster](const Core::Result<QString> &result) {
                          const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+                         if (!stillShown(generation)) {
+                             return reportFromElsewhere(cluster,
+                                                        result.ok() ? tr("%1  ✓ %2").arg(time, result.value())
+                                                                    : result.error().message,
+                                                        !result.ok());
+                         }
                          if (result.ok()) {
                              m_lastAction->setText(tr("%1  ✓ %2").arg(time, result.value()));
                              m_lastAction->setStyleSheet(QString());

@@ -40,10 +40,10 @@ void MainWindow::loadHistory()
     }
     const Core::ReleaseKey release = m_selected;
     const quint64 asked = ++m_historyAsked;
-    Engine::ReleaseSource *engine = m_engine;
+    const quint64 generation = m_engineGeneration;
     Core::onFinished(m_engine->history(release.toString()), this,
-                     [this, release, asked, engine](const Core::Result<Core::ReleaseHistory> &history) {
-                         if (asked != m_historyAsked || engine != m_engine) {
+                     [this, release, asked, generation](const Core::Result<Core::ReleaseHistory> &history) {
+                         if (asked != m_historyAsked || !stillShown(generation)) {
                              return; // a newer question, or another cluster, since
                          }
                          if (!history.ok()) {

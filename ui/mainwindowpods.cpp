@@ -43,13 +43,13 @@ void MainWindow::loadPods()
         return;
     }
     const Core::ReleaseKey release = m_selected;
-    Engine::ReleaseEngine *engine = m_kube;
+    const quint64 generation = m_engineGeneration;
     for (const Core::Color color : {Core::Color::Blue, Core::Color::Green}) {
         const quint64 asked = ++m_podsAsked[color == Core::Color::Blue ? 0 : 1];
         Core::onFinished(m_kube->pods(release.toString(), color), this,
-                         [this, release, engine, color, asked](const Core::Result<Core::EnvironmentPods> &pods) {
+                         [this, release, generation, color, asked](const Core::Result<Core::EnvironmentPods> &pods) {
                              const int index = color == Core::Color::Blue ? 0 : 1;
-                             if (asked != m_podsAsked[index] || engine != m_kube || release != m_selected) {
+                             if (asked != m_podsAsked[index] || !stillShown(generation) || release != m_selected) {
                                  return; // a newer question, another release or another cluster since
                              }
                              EnvironmentPanel *panel = color == Core::Color::Blue ? m_blue : m_green;

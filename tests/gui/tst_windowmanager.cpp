@@ -12,12 +12,15 @@
 #include "sim/objectstore.h"
 #include "sim/resourcetypes.h"
 #include "sim/scenario.h"
+#include "testsupport.h"
 #include "windowmanager.h"
 
 #include <QAbstractItemView>
 #include <QApplication>
 #include <QComboBox>
 #include <QFile>
+#include <QPushButton>
+#include <QScopeGuard>
 #include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
@@ -25,6 +28,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 using namespace Curtain;
 
@@ -355,7 +359,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(lists(QStringLiteral("inventory")), 20000);
         // The manager keeps its session for the whole test: a pointer that does not own it will do.
         const Engine::SessionPtr current(Engine::SessionPtr(), m_manager->session());
-        const auto next = Test::waitFor(Engine::Session::withNamespace(current, QStringLiteral("demo")));
+        QFuture<Engine::SessionResult> opening = Engine::Session::withNamespace(current, QStringLiteral("demo"));
+        const auto openingEnds = qScopeGuard([&opening] { opening.waitForFinished(); }); // it reads `current`
+        const auto next = Test::waitFor(opening);
         QVERIFY2(next.ok(), next.ok() ? "" : qPrintable(next.error().message));
         Engine::ReleaseSource *nextSource = next.value()->source();
         nextSource->start();
@@ -368,6 +374,10 @@ private Q_SLOTS:
         QVERIFY(QMetaObject::invokeMethod(
             previous, [] {}, Qt::BlockingQueuedConnection));
         Ui::MainWindow *window = m_manager->window();
+        // Whatever happens below, the window goes back to the manager's session before `next` ends.
+        const auto backToTheManagersSession = qScopeGuard([this, window, previous] {
+            window->setEngine(previous, m_manager->session()->description(), std::nullopt);
+        });
         // Every state of the list from the switch on, however briefly shown: the next engine's own
         // publication follows the old one's closely and would cover it.
         QStringList shownAfterSwitch;
@@ -387,10 +397,34 @@ private Q_SLOTS:
         QVERIFY2(shownAfterSwitch.isEmpty(), qPrintable(shownAfterSwitch.join(QLatin1Char('\n'))));
         QVERIFY(!lists(QStringLiteral("inventory")));
         QVERIFY(lists(QStringLiteral("checkout")));
+    }
 
-        // The window goes back to the manager's session before `next` ends.
-        window->setEngine(previous, m_manager->session()->description(), std::nullopt);
-        QTRY_VERIFY_WITH_TIMEOUT(lists(QStringLiteral("inventory")), 20000);
+    // A failed action stays with the release it failed on, in its cluster: after a switch, the
+    // release of the same name shows no failure, so Retry cannot send the old request to the new
+    // engine.
+    void switch_leavesAFailureWithTheClusterItHappenedIn()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(lists(QStringLiteral("offers")), 20000);
+        Ui::MainWindow *window = m_manager->window();
+        window->selectRelease(QStringLiteral("demo/offers")); // 90/10 in the demo: something to roll back
+        auto *rollback = window->findChild<QPushButton *>(QStringLiteral("rollbackButton"));
+        QVERIFY(rollback);
+        QTRY_VERIFY_WITH_TIMEOUT(rollback->isEnabled(), 20000);
+        const Test::ApiReader api(QUrl(QString::fromStdString(m_demo->url())).port());
+        QCOMPARE(api.setFaults(R"({"errorRate":1.0,"errorStatus":422})"), 200);
+        QTest::mouseClick(rollback, Qt::LeftButton);
+        QTRY_VERIFY2_WITH_TIMEOUT(window->failureText().contains(QStringLiteral("Rollback on")) &&
+                                      window->failureText().contains(QStringLiteral("offers")),
+                                  qPrintable(window->failureText()), 20000);
+        QCOMPARE(api.setFaults(R"({"errorRate":0})"), 200);
+
+        QSignalSpy switched(m_manager.get(), &Ui::WindowManager::switched);
+        m_manager->switchNamespace(QStringLiteral("demo"));
+        QVERIFY(switched.wait(20000));
+        QVERIFY2(switched.last().at(0).toBool(), qPrintable(switched.last().at(1).toString()));
+        window->selectRelease(QStringLiteral("demo/offers"));
+        QCOMPARE(window->selectedRelease().toString(), QStringLiteral("demo/offers"));
+        QCOMPARE(window->failureText(), QString());
     }
 };
 
