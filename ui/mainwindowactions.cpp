@@ -95,7 +95,9 @@ void MainWindow::run(Core::ActionRequest request)
                 const bool confirmed = result.ok() && result.value().confirmed;
                 reportFromElsewhere(
                     cluster,
-                    !result.ok()
+                    !result.ok() && result.error().kind == Core::ErrorKind::NotConfirmed
+                        ? tr("%1  ⚠ not confirmed: %2").arg(time, result.error().message)
+                    : !result.ok()
                         ? tr("%1  ✗ %2 failed: %3").arg(time, Core::actionName(request.kind), result.error().message)
                     : confirmed ? tr("%1  ✓ %2").arg(time, result.value().summary)
                                 : tr("%1  ⚠ not confirmed: %2").arg(time, result.value().summary),

@@ -88,6 +88,16 @@ ReleaseEngine::~ReleaseEngine()
                                                            "waited")
                                                 .arg(key)));
     }
+    for (const ActionInFlight &action : std::as_const(m_actionsInFlight)) {
+        if (const auto promise = action.promise.lock(); promise && !promise->future().isFinished()) {
+            promise->addResult(Core::makeError(
+                ErrorKind::NotConfirmed,
+                QStringLiteral("%1 on %2 was under way when this session closed (the context or namespace changed): "
+                               "what it sent may have been applied; open this context again to see")
+                    .arg(Core::actionName(action.request.kind), action.request.release)));
+            promise->finish();
+        }
+    }
     for (const std::shared_ptr<std::atomic_bool> &stop : std::as_const(m_schemaStops)) {
         stop->store(true); // a backfill stops at its next batch; the migration stays started
     }
@@ -336,7 +346,14 @@ QFuture<Result<ActionOutcome>> ReleaseEngine::perform(Core::ActionRequest reques
     auto promise = std::make_shared<QPromise<Result<ActionOutcome>>>();
     promise->start();
     QFuture<Result<ActionOutcome>> future = promise->future();
-    Core::post(this, [this, request, promise] { performOnThread(request, promise); });
+    Core::post(this, [this, request, promise] {
+        m_actionsInFlight.removeIf([](const ActionInFlight &action) {
+            const auto alive = action.promise.lock();
+            return !alive || alive->future().isFinished();
+        });
+        m_actionsInFlight.append({request, promise});
+        performOnThread(request, promise);
+    });
     return future;
 }
 

@@ -207,6 +207,14 @@ private:
         std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise;
     };
     QHash<QString, PendingFlip> m_pendingFlips;
+    // Actions under way, so that an engine closed meanwhile (a context or namespace switch) still
+    // tells what became of each: its write may have been sent, so "not confirmed", never silence.
+    struct ActionInFlight
+    {
+        Core::ActionRequest request;
+        std::weak_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise;
+    };
+    QList<ActionInFlight> m_actionsInFlight;
     quint64 m_nextPendingFlip = 1;
     void flipWhenReadyOnThread(const QString &release, const QString &expectedResourceVersion, int timeoutMs,
                                std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise);

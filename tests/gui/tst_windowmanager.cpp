@@ -426,6 +426,36 @@ private Q_SLOTS:
         QCOMPARE(window->selectedRelease().toString(), QStringLiteral("demo/offers"));
         QCOMPARE(window->failureText(), QString());
     }
+
+    // An action under way when the session closes still gets its report, naming its cluster: its
+    // write was sent and may land, so "not confirmed", never silence.
+    void switch_whileAnActionIsUnderWay_reportsItAsNotConfirmed()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(lists(QStringLiteral("offers")), 20000);
+        Ui::MainWindow *window = m_manager->window();
+        window->selectRelease(QStringLiteral("demo/offers"));
+        auto *rollback = window->findChild<QPushButton *>(QStringLiteral("rollbackButton"));
+        QVERIFY(rollback);
+        QTRY_VERIFY_WITH_TIMEOUT(rollback->isEnabled(), 20000);
+        const Test::ApiReader api(QUrl(QString::fromStdString(m_demo->url())).port());
+        QCOMPARE(api.setFaults(R"({"writeDelayMs":20000})"), 200); // the write is held, reads are not
+        QTest::mouseClick(rollback, Qt::LeftButton);
+        QTRY_VERIFY2_WITH_TIMEOUT(window->lastActionText().startsWith(QStringLiteral("rollback"), Qt::CaseInsensitive),
+                                  qPrintable(window->lastActionText()), 5000);
+
+        QSignalSpy switched(m_manager.get(), &Ui::WindowManager::switched);
+        m_manager->switchNamespace(QStringLiteral("demo"));
+        QVERIFY(switched.wait(20000));
+        QVERIFY2(switched.last().at(0).toBool(), qPrintable(switched.last().at(1).toString()));
+        QTRY_VERIFY2_WITH_TIMEOUT(window->lastActionText().contains(QStringLiteral("not the cluster shown now")),
+                                  qPrintable(window->lastActionText()), 15000);
+        QVERIFY2(window->lastActionText().contains(QStringLiteral("not confirmed")),
+                 qPrintable(window->lastActionText()));
+        QVERIFY2(window->lastActionText().contains(QStringLiteral("may have been applied")),
+                 qPrintable(window->lastActionText()));
+        QCOMPARE(window->failureText(), QString());
+        QCOMPARE(api.setFaults(R"({"writeDelayMs":0})"), 200);
+    }
 };
 
 QTEST_MAIN(TestWindowManager)
