@@ -14,6 +14,7 @@ namespace Curtain::Ui {
 
 struct EvidenceChart::Private
 {
+    int pointCount = 0;
     QChart *chart = nullptr;
     QLineSeries *errors = nullptr;
     QLineSeries *latency = nullptr;
@@ -25,6 +26,21 @@ struct EvidenceChart::Private
 
 EvidenceChart::EvidenceChart(QWidget *parent) : QWidget(parent), d(new Private)
 {
+    setMinimumHeight(170);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+}
+
+EvidenceChart::~EvidenceChart()
+{
+    delete d;
+}
+
+void EvidenceChart::ensureChart()
+{
+    if (d->chart) {
+        return;
+    }
     d->chart = new QChart;
     // Before any series: a theme sets every colour, and ours (blue, green) are set after it.
     d->chart->setTheme(Theme::isDark(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight);
@@ -65,20 +81,18 @@ EvidenceChart::EvidenceChart(QWidget *parent) : QWidget(parent), d(new Private)
     }
     auto *view = new QChartView(d->chart, this);
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumHeight(170);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(view);
-}
-
-EvidenceChart::~EvidenceChart()
-{
-    delete d;
+    layout()->addWidget(view);
+    view->show(); // a child added to a widget already on screen is not shown by itself
 }
 
 void EvidenceChart::setSeries(const QList<QPointF> &errors, const QList<QPointF> &latency,
                               const QList<QPointF> &budgets)
 {
+    d->pointCount = int(errors.size() + latency.size());
+    if (!d->chart && errors.isEmpty() && latency.isEmpty() && budgets.isEmpty()) {
+        return; // built with the first evidence: most windows never run a plan
+    }
+    ensureChart();
     d->errors->replace(errors);
     d->latency->replace(latency);
     d->budgets->replace(budgets);
@@ -101,7 +115,7 @@ void EvidenceChart::setSeries(const QList<QPointF> &errors, const QList<QPointF>
 
 int EvidenceChart::pointCount() const
 {
-    return int(d->errors->count() + d->latency->count());
+    return d->pointCount;
 }
 
 } // namespace Curtain::Ui

@@ -8,6 +8,7 @@ namespace Curtain::Ui {
 
 // The judge's evidence over time: for the error and latency comparisons and the absolute budgets,
 // how far each test's log likelihood ratio has come towards its own roll-back line (1 = roll back).
+// The chart is built with the first evidence: until a plan runs, the widget is an empty, hidden box.
 class EvidenceChart final : public QWidget
 {
     Q_OBJECT
@@ -21,6 +22,8 @@ public:
     int pointCount() const;
 
 private:
+    void ensureChart();
+
     struct Private;
     Private *d;
 };

@@ -6,34 +6,82 @@
 #include <QChartView>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QPainter>
 #include <QScatterSeries>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
 #include <algorithm>
+#include <utility>
 
 namespace Curtain::Ui {
 
 struct MetricChart::Private
 {
+    QString title;
+    QString unit;
+    double minimumRange = 1.0;
+    // What is shown, kept here too: the chart may not exist yet.
+    QList<QPointF> bluePoints;
+    QList<QPointF> greenPoints;
+    QList<QPointF> markers;
+    double top = 1.0;
+    bool buildQueued = false;
+
     QChart *chart = nullptr;
     QLineSeries *blue = nullptr;
     QLineSeries *green = nullptr;
     QScatterSeries *actions = nullptr;
     QValueAxis *x = nullptr;
     QValueAxis *y = nullptr;
-    double minimumRange = 1.0;
 };
 
 MetricChart::MetricChart(const QString &title, const QString &unit, double minimumRange, QWidget *parent)
     : QWidget(parent), d(new Private)
 {
+    d->title = title;
+    d->unit = unit;
     d->minimumRange = minimumRange;
+    d->top = minimumRange;
+    setMinimumHeight(200);
+    setToolTip(tr("%1 for blue and green over the last ten minutes; ▲ on the time axis: an action on the release "
+                  "(View ▸ History says which)")
+                   .arg(title));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+}
+
+MetricChart::~MetricChart()
+{
+    delete d;
+}
+
+void MetricChart::paintEvent(QPaintEvent *event)
+{
+    QWidget::paintEvent(event);
+    if (d->chart) {
+        return; // the chart view covers the widget
+    }
+    // Until the chart is built: its title where the chart will put it.
+    QPainter painter(this);
+    painter.setPen(palette().color(QPalette::WindowText));
+    painter.drawText(rect().adjusted(4, 14, -4, -4), Qt::AlignTop | Qt::AlignHCenter, d->title);
+    if (!std::exchange(d->buildQueued, true)) {
+        QTimer::singleShot(0, this, &MetricChart::ensureChart);
+    }
+}
+
+void MetricChart::ensureChart()
+{
+    if (d->chart) {
+        return;
+    }
     d->chart = new QChart;
     // Before any series: a theme sets every colour, and ours (blue, green) are set after it.
     d->chart->setTheme(Theme::isDark(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight);
     d->chart->setAnimationOptions(QChart::NoAnimation);
-    d->chart->setTitle(title);
+    d->chart->setTitle(d->title);
     d->chart->legend()->setAlignment(Qt::AlignBottom);
     d->chart->setMargins(QMargins(4, 4, 4, 4));
     d->chart->setBackgroundRoundness(0);
@@ -51,9 +99,8 @@ MetricChart::MetricChart(const QString &title, const QString &unit, double minim
     d->x->setLabelFormat(QStringLiteral("%.0f"));
     d->x->setTitleText(tr("minutes ago"));
     d->y = new QValueAxis;
-    d->y->setRange(0, minimumRange);
     d->y->setLabelFormat(QStringLiteral("%.1f"));
-    d->y->setTitleText(unit);
+    d->y->setTitleText(d->unit);
     d->chart->addAxis(d->x, Qt::AlignBottom);
     d->chart->addAxis(d->y, Qt::AlignLeft);
     // Actions sit on the time axis as small triangles in the text colour: where the lines changed
@@ -68,36 +115,38 @@ MetricChart::MetricChart(const QString &title, const QString &unit, double minim
     for (QLegendMarker *marker : d->chart->legend()->markers(d->actions)) {
         marker->setVisible(false); // the legend names the colors; the marks explain themselves (tooltip)
     }
-    setToolTip(tr("%1 for blue and green over the last ten minutes; ▲ on the time axis: an action on the release "
-                  "(View ▸ History says which)")
-                   .arg(title));
     for (QXYSeries *series : std::initializer_list<QXYSeries *>{d->blue, d->green, d->actions}) {
         series->attachAxis(d->x);
         series->attachAxis(d->y);
     }
+    d->blue->replace(d->bluePoints);
+    d->green->replace(d->greenPoints);
+    d->actions->replace(d->markers);
+    d->y->setRange(0, d->top);
+    d->y->applyNiceNumbers();
     auto *view = new QChartView(d->chart, this);
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumHeight(200);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(view);
-}
-
-MetricChart::~MetricChart()
-{
-    delete d;
+    layout()->addWidget(view);
+    view->show(); // a child added to a widget already on screen is not shown by itself
 }
 
 void MetricChart::setSeries(const QList<QPointF> &blue, const QList<QPointF> &green)
 {
-    d->blue->replace(blue);
-    d->green->replace(green);
+    d->bluePoints = blue;
+    d->greenPoints = green;
     double top = d->minimumRange;
     for (const QList<QPointF> *points : {&blue, &green}) {
         for (const QPointF &p : *points) {
             top = std::max(top, p.y() * 1.2);
         }
     }
+    d->top = top;
+    if (!d->chart && blue.isEmpty() && green.isEmpty()) {
+        return; // nothing to draw yet: the chart is built after the first frame
+    }
+    ensureChart();
+    d->blue->replace(blue);
+    d->green->replace(green);
     d->y->setRange(0, top);
     d->y->applyNiceNumbers(); // ticks at 0, 1, 2 … rather than 0, 1.37, 2.74 …
 }
@@ -108,24 +157,32 @@ void MetricChart::setMarkers(const QList<double> &minutesAgo)
     for (double x : minutesAgo) {
         points.append({x, 0.0});
     }
-    d->actions->replace(points);
+    d->markers = points;
+    if (d->chart) {
+        d->actions->replace(points);
+    }
+}
+
+QSize MetricChart::sizeHint() const
+{
+    return {320, 200}; // the height is the minimum: the charts take what the panels leave
 }
 
 int MetricChart::markerCount() const
 {
-    return int(d->actions->count());
+    return int(d->markers.size());
 }
 
 int MetricChart::pointCount() const
 {
-    return int(d->blue->count() + d->green->count());
+    return int(d->bluePoints.size() + d->greenPoints.size());
 }
 
 double MetricChart::maximumShown() const
 {
     double top = 0;
-    for (QLineSeries *series : {d->blue, d->green}) {
-        for (const QPointF &p : series->points()) {
+    for (const QList<QPointF> *points : {&d->bluePoints, &d->greenPoints}) {
+        for (const QPointF &p : *points) {
             top = std::max(top, p.y());
         }
     }
