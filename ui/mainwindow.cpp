@@ -176,44 +176,7 @@ MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDesc
     m_splitter->setSizes({460, 820});
     setCentralWidget(m_splitter);
 
-    m_cluster = new QLabel(this);
-    m_cluster->setObjectName(QStringLiteral("clusterLabel"));
-    m_insecure = new QLabel(tr("⚠ TLS verification is off (insecure-skip-tls-verify)"), this);
-    m_insecure->setObjectName(QStringLiteral("insecureWarning"));
-    m_insecure->setStyleSheet(QStringLiteral("color: white; background: %1; padding: 1px 6px; font-weight: bold;")
-                                  .arg(Theme::dangerFill.name()));
-    m_connection = new QLabel(this);
-    m_connection->setObjectName(QStringLiteral("connectionLabel"));
-    m_lastAction = new QLabel(this);
-    m_lastAction->setObjectName(QStringLiteral("lastActionLabel"));
-    m_contexts = new QComboBox(this);
-    m_contexts->setObjectName(QStringLiteral("contextSwitcher"));
-    m_contexts->setToolTip(tr("Cluster context (from kubeconfig; demo is the built-in demo cluster)"));
-    m_contexts->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_contexts->setAccessibleName(tr("Cluster context"));
-    m_contexts->setVisible(false);
-    connect(m_contexts, &QComboBox::activated, this,
-            [this](int index) { Q_EMIT contextRequested(m_contexts->itemText(index)); });
-    m_fleet = new QPushButton(tr("Fleet…"), this);
-    m_fleet->setObjectName(QStringLiteral("fleetButton"));
-    m_fleet->setToolTip(tr("Every release of every context in one table, needing attention first"));
-    m_fleet->setVisible(false);
-    connect(m_fleet, &QPushButton::clicked, this, &MainWindow::fleetRequested);
-    m_namespaces = new QComboBox(this);
-    m_namespaces->setObjectName(QStringLiteral("namespaceSwitcher"));
-    m_namespaces->setToolTip(tr("Namespace: the releases of one namespace, or of all you may see"));
-    m_namespaces->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_namespaces->setAccessibleName(tr("Namespace"));
-    m_namespaces->addItem(tr("all namespaces"));
-    connect(m_namespaces, &QComboBox::activated, this,
-            [this](int index) { Q_EMIT namespaceRequested(index == 0 ? QString() : m_namespaces->itemText(index)); });
-    statusBar()->addWidget(m_contexts);
-    statusBar()->addWidget(m_namespaces);
-    statusBar()->addWidget(m_fleet);
-    statusBar()->addWidget(m_cluster);
-    statusBar()->addWidget(m_insecure);
-    statusBar()->addWidget(m_connection);
-    statusBar()->addWidget(m_lastAction, 1);
+    buildStatusBar();
     setEngine(engine, clusterDescription);
 
     connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &index) {

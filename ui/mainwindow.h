@@ -102,6 +102,10 @@ private:
     // that cluster, not to the releases on screen now. It is still told, naming its cluster.
     bool stillShown(quint64 generation) const { return generation == m_engineGeneration; }
     void reportFromElsewhere(const QString &cluster, const QString &report, bool bad);
+    // A switch closes the session that drives this window's plans: asked first (mainwindowstatus.cpp).
+    void switchAway(const QString &target, const std::function<void()> &requestSwitch);
+    void showWhereTheWindowLooks(); // the switchers back on the context and namespace shown
+    void buildStatusBar();          // the switchers, the cluster, its liveness and the last action
     // Connects a signal of the engine now shown. Signals cross threads queued, and a disconnect does
     // not take back what is already queued: a call the previous engine queued before a switch still
     // arrives after it, and Qt then names no sender. Each connection carries the generation of the

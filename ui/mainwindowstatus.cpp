@@ -10,11 +10,59 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSet>
+#include <QStatusBar>
 #include <QTableView>
 
 namespace Curtain::Ui {
+
+void MainWindow::buildStatusBar()
+{
+    m_cluster = new QLabel(this);
+    m_cluster->setObjectName(QStringLiteral("clusterLabel"));
+    m_insecure = new QLabel(tr("⚠ TLS verification is off (insecure-skip-tls-verify)"), this);
+    m_insecure->setObjectName(QStringLiteral("insecureWarning"));
+    m_insecure->setStyleSheet(QStringLiteral("color: white; background: %1; padding: 1px 6px; font-weight: bold;")
+                                  .arg(Theme::dangerFill.name()));
+    m_connection = new QLabel(this);
+    m_connection->setObjectName(QStringLiteral("connectionLabel"));
+    m_lastAction = new QLabel(this);
+    m_lastAction->setObjectName(QStringLiteral("lastActionLabel"));
+    m_contexts = new QComboBox(this);
+    m_contexts->setObjectName(QStringLiteral("contextSwitcher"));
+    m_contexts->setToolTip(tr("Cluster context (from kubeconfig; demo is the built-in demo cluster)"));
+    m_contexts->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_contexts->setAccessibleName(tr("Cluster context"));
+    m_contexts->setVisible(false);
+    connect(m_contexts, &QComboBox::activated, this, [this](int index) {
+        const QString context = m_contexts->itemText(index);
+        switchAway(context, [this, context] { Q_EMIT contextRequested(context); });
+    });
+    m_fleet = new QPushButton(tr("Fleet…"), this);
+    m_fleet->setObjectName(QStringLiteral("fleetButton"));
+    m_fleet->setToolTip(tr("Every release of every context in one table, needing attention first"));
+    m_fleet->setVisible(false);
+    connect(m_fleet, &QPushButton::clicked, this, &MainWindow::fleetRequested);
+    m_namespaces = new QComboBox(this);
+    m_namespaces->setObjectName(QStringLiteral("namespaceSwitcher"));
+    m_namespaces->setToolTip(tr("Namespace: the releases of one namespace, or of all you may see"));
+    m_namespaces->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_namespaces->setAccessibleName(tr("Namespace"));
+    m_namespaces->addItem(tr("all namespaces"));
+    connect(m_namespaces, &QComboBox::activated, this, [this](int index) {
+        const QString namespaceName = index == 0 ? QString() : m_namespaces->itemText(index);
+        switchAway(m_namespaces->itemText(index), [this, namespaceName] { Q_EMIT namespaceRequested(namespaceName); });
+    });
+    statusBar()->addWidget(m_contexts);
+    statusBar()->addWidget(m_namespaces);
+    statusBar()->addWidget(m_fleet);
+    statusBar()->addWidget(m_cluster);
+    statusBar()->addWidget(m_insecure);
+    statusBar()->addWidget(m_connection);
+    statusBar()->addWidget(m_lastAction, 1);
+}
 
 void MainWindow::onConnection(Engine::ConnectionState state, const QString &detail)
 {
@@ -95,6 +143,53 @@ void MainWindow::setContexts(const QStringList &contexts, const QString &current
     m_contexts->setCurrentText(current);
     m_contexts->setVisible(contexts.size() > 1);
     m_fleet->setVisible(contexts.size() > 1);
+}
+
+void MainWindow::switchAway(const QString &target, const std::function<void()> &requestSwitch)
+{
+    if (m_drivenHere.isEmpty()) {
+        return requestSwitch();
+    }
+    // The plan's judge and its Lease live in this session: after a switch nobody advances it, and
+    // nobody rolls it back when the candidate fails. Staying is the default.
+    QStringList plans;
+    for (const Core::ReleaseKey &release : std::as_const(m_drivenHere)) {
+        plans << shownName(release);
+    }
+    plans.sort();
+    auto *box = new QMessageBox(
+        QMessageBox::Warning, tr("Curtain"),
+        tr("The plan on %1 runs from this window. Switching to %2 stops driving it: the candidate keeps the "
+           "traffic it has now, and nothing judges it or rolls it back until someone presses Take over plan (or "
+           "runs curtainctl run again). Rollback stays possible at any time.")
+            .arg(plans.join(QStringLiteral(", ")), target),
+        QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("leaveDrivenPlan"));
+    box->button(QMessageBox::Cancel)->setText(tr("Stay"));
+    QPushButton *anyway = box->addButton(tr("Switch anyway"), QMessageBox::DestructiveRole);
+    anyway->setObjectName(QStringLiteral("switchAnyway"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, anyway, requestSwitch] {
+        if (box->clickedButton() == anyway) {
+            requestSwitch();
+        } else {
+            showWhereTheWindowLooks();
+        }
+    });
+    box->open();
+}
+
+void MainWindow::showWhereTheWindowLooks()
+{
+    if (!m_engine) {
+        return;
+    }
+    const Core::ClusterDescription cluster = m_engine->cluster();
+    const QSignalBlocker contexts(m_contexts);
+    m_contexts->setCurrentText(cluster.name);
+    const QSignalBlocker namespaces(m_namespaces);
+    m_namespaces->setCurrentIndex(cluster.namespaceName.isEmpty() ? 0 : m_namespaces->findText(cluster.namespaceName));
 }
 
 void MainWindow::showSwitching(const QString &target)

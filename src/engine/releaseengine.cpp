@@ -98,6 +98,17 @@ ReleaseEngine::~ReleaseEngine()
             promise->finish();
         }
     }
+    for (auto plan = m_planPromises.cbegin(); plan != m_planPromises.cend(); ++plan) {
+        if (const auto promise = plan.value().lock(); promise && !promise->future().isFinished()) {
+            promise->addResult(Core::makeError(
+                ErrorKind::Cancelled,
+                QStringLiteral("the plan on %1 stopped being driven when this session closed (the context or namespace "
+                               "changed): the candidate keeps the traffic the plan gave it, and nothing judges it "
+                               "until someone presses Take over plan or runs curtainctl run again")
+                    .arg(plan.key())));
+            promise->finish();
+        }
+    }
     for (const std::shared_ptr<std::atomic_bool> &stop : std::as_const(m_schemaStops)) {
         stop->store(true); // a backfill stops at its next batch; the migration stays started
     }
@@ -525,6 +536,7 @@ QFuture<Result<Core::PlanProgress>> ReleaseEngine::runPlan(const QString &releas
         }
         auto *runner = new PlanRunner(this, m_client, m_http, given, plan, options, this);
         m_runners.insert(release, runner);
+        m_planPromises.insert(release, promise);
         connect(runner, &PlanRunner::updated, this,
                 [this, release, last = std::make_shared<std::optional<std::pair<int, Core::PlanState>>>()](
                     const Core::PlanProgress &progress, const Core::Judgement &judgement) {
@@ -534,6 +546,7 @@ QFuture<Result<Core::PlanProgress>> ReleaseEngine::runPlan(const QString &releas
         connect(runner, &PlanRunner::finished, this,
                 [this, runner, release, promise](const Result<Core::PlanProgress> &end) {
                     m_runners.remove(release);
+                    m_planPromises.remove(release);
                     runner->deleteLater();
                     promise->addResult(end);
                     promise->finish();

@@ -215,6 +215,9 @@ private:
         std::weak_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise;
     };
     QList<ActionInFlight> m_actionsInFlight;
+    // The same for plans driven here: closing the session stops driving them, and whoever started
+    // one hears that it stopped, and where it was left.
+    QHash<QString, std::weak_ptr<QPromise<Core::Result<Core::PlanProgress>>>> m_planPromises;
     quint64 m_nextPendingFlip = 1;
     void flipWhenReadyOnThread(const QString &release, const QString &expectedResourceVersion, int timeoutMs,
                                std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise);

@@ -6,8 +6,10 @@
 #include "engine/session.h"
 #include "fleetwindow.h"
 #include "futurewait.h"
+#include "guitestbase.h"
 #include "mainwindow.h"
 #include "notifier.h"
+#include "planpanel.h"
 #include "sim/democluster.h"
 #include "sim/objectstore.h"
 #include "sim/resourcetypes.h"
@@ -19,6 +21,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QFile>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QScreen>
@@ -455,6 +458,66 @@ private Q_SLOTS:
                  qPrintable(window->lastActionText()));
         QCOMPARE(window->failureText(), QString());
         QCOMPARE(api.setFaults(R"({"writeDelayMs":0})"), 200);
+    }
+
+    // A plan driven from this window lives in its session: a switch would leave the candidate where
+    // it is with nobody judging it. The switcher asks first (Stay is the default), and after
+    // "Switch anyway" the plan's end is still reported, naming where it was left.
+    void switch_whileAPlanRunsHere_asksFirst_andReportsThePlanStopped()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(lists(QStringLiteral("search")), 20000);
+        Ui::MainWindow *window = m_manager->window();
+        window->selectRelease(QStringLiteral("demo/search"));
+        auto *start = window->findChild<QPushButton *>(QStringLiteral("startPlan"));
+        QVERIFY(start);
+        QTRY_VERIFY_WITH_TIMEOUT(start->isVisible() && start->isEnabled(), 20000);
+        QTest::mouseClick(start, Qt::LeftButton);
+        Test::confirmMove(window);
+        QTRY_VERIFY2_WITH_TIMEOUT(window->planPanel()->timelineText().contains(QStringLiteral("set weight 5 %")),
+                                  qPrintable(window->planPanel()->timelineText()), 20000);
+
+        auto *namespaces = window->findChild<QComboBox *>(QStringLiteral("namespaceSwitcher"));
+        QVERIFY(namespaces);
+        QTRY_VERIFY(namespaces->findText(QStringLiteral("team-b")) > 0);
+        auto pick = [namespaces](const QString &name) {
+            const int index = namespaces->findText(name);
+            namespaces->setCurrentIndex(index);
+            Q_EMIT namespaces->activated(index);
+        };
+        auto question = [window]() -> QMessageBox * {
+            for (auto *box : window->findChildren<QMessageBox *>(QStringLiteral("leaveDrivenPlan"))) {
+                if (box->isVisible()) {
+                    return box;
+                }
+            }
+            return nullptr;
+        };
+        pick(QStringLiteral("team-b"));
+        QMessageBox *box = question();
+        QVERIFY(box);
+        QVERIFY2(
+            box->text().contains(QStringLiteral("The plan on demo/search runs from this window. Switching to team-b "
+                                                "stops driving it")),
+            qPrintable(box->text()));
+        QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
+        QTest::mouseClick(box->button(QMessageBox::Cancel), Qt::LeftButton); // Stay
+        QTRY_VERIFY(!question());
+        QCOMPARE(namespaces->currentIndex(), 0); // back on "all namespaces", where the window still looks
+        QVERIFY(!m_manager->isSwitching());
+        QVERIFY2(!lastAction().startsWith(QStringLiteral("switching")), qPrintable(lastAction()));
+
+        QSignalSpy switched(m_manager.get(), &Ui::WindowManager::switched);
+        pick(QStringLiteral("team-b"));
+        box = question();
+        QVERIFY(box);
+        QTest::mouseClick(box->findChild<QPushButton *>(QStringLiteral("switchAnyway")), Qt::LeftButton);
+        QVERIFY(switched.wait(20000));
+        QVERIFY2(switched.last().at(0).toBool(), qPrintable(switched.last().at(1).toString()));
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            lastAction().contains(QStringLiteral("stopped being driven when this session closed")),
+            qPrintable(lastAction()), 15000);
+        QVERIFY2(lastAction().contains(QStringLiteral("demo/search")), qPrintable(lastAction()));
+        QVERIFY2(lastAction().contains(QStringLiteral("not the cluster shown now")), qPrintable(lastAction()));
     }
 };
 
