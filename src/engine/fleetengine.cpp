@@ -104,6 +104,7 @@ FleetEngine::FleetEngine(HAProxy::FleetConfig fleet, QString file, Net::HttpClie
 
 FleetEngine::~FleetEngine()
 {
+    m_drivenPlans.endAll();
     m_timer.stop();
     m_link->stopping = true;
     m_pool.waitForDone(); // the client's thread still answers: a write in flight ends cleanly
@@ -450,6 +451,7 @@ QFuture<Core::Result<Core::PlanProgress>> FleetEngine::runPlan(const QString &re
         }
         auto *runner = new PlanRunner(PlanParts{this, &m_planObjects, counters, nullptr}, name, plan, options, this);
         m_runners.insert(name, runner);
+        m_drivenPlans.add(name, promise);
         connect(runner, &PlanRunner::updated, this,
                 [this, name](const Core::PlanProgress &progress, const Core::Judgement &judgement) {
                     Q_EMIT planUpdated(name, progress, judgement);
@@ -457,6 +459,7 @@ QFuture<Core::Result<Core::PlanProgress>> FleetEngine::runPlan(const QString &re
         connect(runner, &PlanRunner::finished, this,
                 [this, runner, parts, name, promise](const Core::Result<Core::PlanProgress> &end) {
                     m_runners.remove(name);
+                    m_drivenPlans.remove(name);
                     runner->deleteLater();
                     parts->deleteLater();
                     promise->addResult(end);

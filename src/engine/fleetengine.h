@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/drivenplans.h"
 #include "engine/fileplanobjects.h"
 #include "engine/releaseaccess.h"
 #include "engine/releasesource.h"
@@ -85,6 +86,7 @@ private:
     Net::HttpClient *m_http;
     FilePlanObjects m_planObjects;
     QHash<QString, PlanRunner *> m_runners; // by release name, while a plan runs here
+    DrivenPlans m_drivenPlans;              // their starters hear it when closing stops them
     QThread m_clientThread;
     std::shared_ptr<FleetLink> m_link;
     QThreadPool m_pool;

@@ -13,6 +13,7 @@
 #include "core/schemagate.h"
 #include "db/rehearsal.h"
 #include "engine/connectionstate.h"
+#include "engine/drivenplans.h"
 #include "engine/planrunner.h"
 #include "engine/releaseaccess.h"
 #include "engine/releasesource.h"
@@ -215,9 +216,7 @@ private:
         std::weak_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise;
     };
     QList<ActionInFlight> m_actionsInFlight;
-    // The same for plans driven here: closing the session stops driving them, and whoever started
-    // one hears that it stopped, and where it was left.
-    QHash<QString, std::weak_ptr<QPromise<Core::Result<Core::PlanProgress>>>> m_planPromises;
+    DrivenPlans m_drivenPlans; // the same for plans: their starters hear that closing stopped them
     quint64 m_nextPendingFlip = 1;
     void flipWhenReadyOnThread(const QString &release, const QString &expectedResourceVersion, int timeoutMs,
                                std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise);
