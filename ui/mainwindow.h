@@ -66,7 +66,10 @@ public:
     void setContexts(const QStringList &contexts, const QString &current);
     void showSwitching(const QString &target); // the current session keeps running until the next is open
     void showMessage(const QString &message);  // e.g. a context that could not be opened
-    void setAboutText(const QString &html);    // Help ▸ About: name, version, links (from the branding)
+    // A switch to `target` closes the session that drives this window's plans: while one runs, the
+    // user is asked first, and `requestSwitch` runs only if they choose to switch anyway.
+    void switchAway(const QString &target, const std::function<void()> &requestSwitch);
+    void setAboutText(const QString &html); // Help ▸ About: name, version, links (from the branding)
     // The layout the user left (settings): the splitter, the release, and unless `keepSize` the
     // window's geometry. Without a saved geometry the window fits the screen it opens on. Unless
     // `keepSize`, closing the window saves the layout again.
@@ -102,8 +105,6 @@ private:
     // that cluster, not to the releases on screen now. It is still told, naming its cluster.
     bool stillShown(quint64 generation) const { return generation == m_engineGeneration; }
     void reportFromElsewhere(const QString &cluster, const QString &report, bool bad);
-    // A switch closes the session that drives this window's plans: asked first (mainwindowstatus.cpp).
-    void switchAway(const QString &target, const std::function<void()> &requestSwitch);
     void showWhereTheWindowLooks(); // the switchers back on the context and namespace shown
     void buildStatusBar();          // the switchers, the cluster, its liveness and the last action
     // Connects a signal of the engine now shown. Signals cross threads queued, and a disconnect does
@@ -209,6 +210,7 @@ private:
     QLabel *m_cluster;
     QLabel *m_insecure;
     QComboBox *m_contexts;
+    QString m_shownContext; // the context the switcher names as shown (setContexts)
     QPushButton *m_fleet;
     QComboBox *m_namespaces;
     QStringList m_knownNamespaces;

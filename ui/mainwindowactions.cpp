@@ -216,7 +216,11 @@ void MainWindow::acknowledgeRollback()
 
 void MainWindow::reportFromElsewhere(const QString &cluster, const QString &report, bool bad)
 {
-    m_lastAction->setText(tr("%1 — in %2, not the cluster shown now").arg(report, cluster));
+    // Same cluster, another engine: the namespace changed, not the cluster.
+    const bool sameCluster = m_engine && m_engine->cluster().name == cluster;
+    m_lastAction->setText(
+        (sameCluster ? tr("%1 — in %2, not the namespace shown now") : tr("%1 — in %2, not the cluster shown now"))
+            .arg(report, cluster));
     m_lastAction->setStyleSheet(bad ? QStringLiteral("color: %1;").arg(Theme::danger().name()) : QString());
 }
 

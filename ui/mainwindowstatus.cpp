@@ -38,6 +38,9 @@ void MainWindow::buildStatusBar()
     m_contexts->setVisible(false);
     connect(m_contexts, &QComboBox::activated, this, [this](int index) {
         const QString context = m_contexts->itemText(index);
+        if (context == m_shownContext) {
+            return Q_EMIT contextRequested(context); // nothing closes: no question
+        }
         switchAway(context, [this, context] { Q_EMIT contextRequested(context); });
     });
     m_fleet = new QPushButton(tr("Fleet…"), this);
@@ -53,6 +56,9 @@ void MainWindow::buildStatusBar()
     m_namespaces->addItem(tr("all namespaces"));
     connect(m_namespaces, &QComboBox::activated, this, [this](int index) {
         const QString namespaceName = index == 0 ? QString() : m_namespaces->itemText(index);
+        if (m_engine && namespaceName == m_engine->cluster().namespaceName) {
+            return Q_EMIT namespaceRequested(namespaceName);
+        }
         switchAway(m_namespaces->itemText(index), [this, namespaceName] { Q_EMIT namespaceRequested(namespaceName); });
     });
     statusBar()->addWidget(m_contexts);
@@ -141,6 +147,7 @@ void MainWindow::setContexts(const QStringList &contexts, const QString &current
     m_contexts->clear();
     m_contexts->addItems(contexts);
     m_contexts->setCurrentText(current);
+    m_shownContext = current;
     m_contexts->setVisible(contexts.size() > 1);
     m_fleet->setVisible(contexts.size() > 1);
 }
@@ -170,8 +177,10 @@ void MainWindow::switchAway(const QString &target, const std::function<void()> &
     anyway->setObjectName(QStringLiteral("switchAnyway"));
     box->setDefaultButton(QMessageBox::Cancel);
     box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::finished, this, [this, box, anyway, requestSwitch] {
-        if (box->clickedButton() == anyway) {
+    // Asked of the session shown now: if another took its place meanwhile (the Fleet window
+    // switched), the answer is about a plan no longer driven here.
+    connect(box, &QMessageBox::finished, this, [this, box, anyway, requestSwitch, generation = m_engineGeneration] {
+        if (box->clickedButton() == anyway && stillShown(generation)) {
             requestSwitch();
         } else {
             showWhereTheWindowLooks();
@@ -185,9 +194,9 @@ void MainWindow::showWhereTheWindowLooks()
     if (!m_engine) {
         return;
     }
-    const Core::ClusterDescription cluster = m_engine->cluster();
     const QSignalBlocker contexts(m_contexts);
-    m_contexts->setCurrentText(cluster.name);
+    m_contexts->setCurrentText(m_shownContext);
+    const Core::ClusterDescription cluster = m_engine->cluster();
     const QSignalBlocker namespaces(m_namespaces);
     m_namespaces->setCurrentIndex(cluster.namespaceName.isEmpty() ? 0 : m_namespaces->findText(cluster.namespaceName));
 }

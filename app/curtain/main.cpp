@@ -4,6 +4,7 @@
 #include "engine/releaseengine.h"
 #include "engine/session.h"
 #include "mainwindow.h"
+#include "shownreporter.h"
 #include "windowmanager.h"
 
 #include "branding.h"
@@ -20,7 +21,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
-#include <utility>
 
 using namespace Curtain;
 
@@ -103,57 +103,6 @@ bool hasDisplay()
 #else
     return true;
 #endif
-}
-
-// --exit-when-shown: "shown" once the window is open, its panels hold a release's data, a paint of the
-// window has followed, and the event loop has turned once more (the backing store is flushed by
-// then) — as bench_barewindow reports its first painted frame.
-class ShownReporter final : public QObject
-{
-public:
-    ShownReporter(Ui::WindowManager &manager, const QElapsedTimer &sinceStart)
-        : QObject(&manager), m_manager(manager), m_sinceStart(sinceStart)
-    {
-        connect(manager.window(), &Ui::MainWindow::releaseShown, this, [this] { see(DataShown); });
-        connect(&manager, &Ui::WindowManager::opened, this, [this] { see(WindowOpen); });
-    }
-
-protected:
-    bool eventFilter(QObject *watched, QEvent *event) override
-    {
-        auto *widget = qobject_cast<QWidget *>(watched);
-        if (event->type() == QEvent::Paint && widget && widget->window() == m_manager.window() &&
-            !std::exchange(m_reported, true)) {
-            qApp->removeEventFilter(this);
-            QTimer::singleShot(0, qApp, [this] {
-                std::printf("shown %.1f ms, resident %.1f MB\n", double(m_sinceStart.nsecsElapsed()) / 1e6,
-                            residentMegabytes());
-                std::fflush(stdout);
-                QApplication::quit();
-            });
-        }
-        return false;
-    }
-
-private:
-    enum Seen { DataShown = 1, WindowOpen = 2 };
-    void see(Seen what)
-    {
-        if ((m_seen |= what) == (DataShown | WindowOpen) && !std::exchange(m_watching, true)) {
-            qApp->installEventFilter(this); // the next paint puts the data on screen
-        }
-    }
-
-    Ui::WindowManager &m_manager;
-    const QElapsedTimer &m_sinceStart;
-    int m_seen = 0;
-    bool m_watching = false;
-    bool m_reported = false;
-};
-
-void reportWhenShown(Ui::WindowManager &manager, const QElapsedTimer &sinceStart)
-{
-    new ShownReporter(manager, sinceStart);
 }
 
 } // namespace
@@ -255,7 +204,7 @@ int main(int argc, char *argv[])
         QObject::connect(&manager, &Ui::WindowManager::opened, &manager, &Ui::WindowManager::showFleet);
     }
     if (parser.isSet(exitWhenShown)) {
-        reportWhenShown(manager, sinceStart);
+        new ShownReporter(manager, sinceStart, residentMegabytes); // the manager owns it
     }
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);

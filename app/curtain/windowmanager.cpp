@@ -304,6 +304,10 @@ void WindowManager::switchNamespace(const QString &namespaceName)
     if (!m_session) {
         return;
     }
+    if (namespaceName == m_session->choice().namespaceName && !isSwitching()) {
+        Q_EMIT switched(true, {}); // what is shown already: the plans it drives go on
+        return;
+    }
     // The same cluster (for the demo: the same running demo and its state) seen through another
     // namespace: only the engine is new.
     const QString target = namespaceName.isEmpty() ? tr("all namespaces") : namespaceName;
@@ -402,8 +406,11 @@ void WindowManager::showFleet()
                     if (m_session && context == m_session->contextName()) {
                         m_window->selectRelease(release);
                     } else {
-                        m_fleetPendingRelease = release;
-                        switchContext(context);
+                        // A plan driven in the window would stop: the window asks first, as its switcher does.
+                        m_window->switchAway(context, [this, context, release] {
+                            m_fleetPendingRelease = release;
+                            switchContext(context);
+                        });
                     }
                     m_window->raise();
                     m_window->activateWindow();
