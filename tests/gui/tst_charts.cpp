@@ -5,11 +5,49 @@
 #include "charts/evidencechart.h"
 #include "charts/metricchart.h"
 
+#include <QChartView>
 #include <QGraphicsView>
 #include <QHBoxLayout>
+#include <QScatterSeries>
 #include <QTest>
+#include <QValueAxis>
 
 using namespace Curtain;
+
+namespace {
+
+// What the built chart draws, read from Qt Charts itself rather than from the widget's own copy.
+struct Drawn
+{
+    qsizetype blue = -1;
+    qsizetype green = -1;
+    qsizetype marks = -1;
+    double top = -1;
+};
+
+Drawn drawn(const QWidget &chart)
+{
+    const auto *view = chart.findChild<QChartView *>();
+    if (!view) {
+        return {};
+    }
+    Drawn d;
+    for (QAbstractSeries *series : view->chart()->series()) {
+        const auto *xy = qobject_cast<QXYSeries *>(series);
+        if (qobject_cast<QScatterSeries *>(series)) {
+            d.marks = xy->count();
+        } else if (series->name() == QStringLiteral("blue")) {
+            d.blue = xy->count();
+        } else if (series->name() == QStringLiteral("green")) {
+            d.green = xy->count();
+        }
+    }
+    const auto axes = view->chart()->axes(Qt::Vertical);
+    d.top = axes.isEmpty() ? -1 : qobject_cast<QValueAxis *>(axes.first())->max();
+    return d;
+}
+
+} // namespace
 
 class TestCharts : public QObject
 {
@@ -43,9 +81,16 @@ private Q_SLOTS:
         QCOMPARE(chart.pointCount(), 3);
         QCOMPARE(chart.markerCount(), 1);
         QCOMPARE(chart.maximumShown(), 2.5);
+        const Drawn first = drawn(chart);
+        QCOMPARE(first.blue, 2);
+        QCOMPARE(first.green, 1);
+        QCOMPARE(first.marks, 1); // the mark given before the chart existed is on it
+        QVERIFY2(first.top >= 3.0, qPrintable(QString::number(first.top))); // 2.5 with room above
         chart.setSeries({}, {}); // another release without samples: an empty chart, not the last one's
         QCOMPARE(chart.pointCount(), 0);
         QCOMPARE(chart.maximumShown(), 0.0);
+        QCOMPARE(drawn(chart).blue, 0);
+        QCOMPARE(drawn(chart).green, 0);
     }
 
     void metricCharts_sideBySide_shareTheWidthEvenly()
@@ -59,9 +104,11 @@ private Q_SLOTS:
         layout->addWidget(errors);
         layout->addWidget(latency);
         window.resize(1000, 300);
+        errors->setSeries({{0.0, 1.0}}, {}); // this chart is built now, the other after the first frame
+        QVERIFY(errors->findChild<QGraphicsView *>());
+        QVERIFY(!latency->findChild<QGraphicsView *>());
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        errors->setSeries({{0.0, 1.0}}, {}); // the first chart built before the second
         QTRY_VERIFY(latency->findChild<QGraphicsView *>());
         QTRY_VERIFY(latency->findChild<QGraphicsView *>()->isVisible());
         QVERIFY2(qAbs(errors->width() - latency->width()) <= 2,
@@ -77,6 +124,13 @@ private Q_SLOTS:
         chart.setSeries({{0.5, 0.2}}, {{0.5, -0.1}}, {});
         QVERIFY(chart.findChild<QGraphicsView *>());
         QCOMPARE(chart.pointCount(), 2);
+        qsizetype drawnPoints = 0;
+        for (QAbstractSeries *series : chart.findChild<QChartView *>()->chart()->series()) {
+            if (series->name() == QStringLiteral("errors") || series->name() == QStringLiteral("latency")) {
+                drawnPoints += qobject_cast<QXYSeries *>(series)->count();
+            }
+        }
+        QCOMPARE(drawnPoints, 2);
     }
 };
 
