@@ -63,8 +63,11 @@ void MetricChart::paintEvent(QPaintEvent *event)
     if (d->chart) {
         return; // the chart view covers the widget
     }
-    // Until the chart is built: its title where the chart will put it.
+    // Until the chart is built: its background and title where the chart will put them (Qt Charts
+    // leaves 9 px around the background; the light theme's is white), so the next frame only adds.
     QPainter painter(this);
+    painter.fillRect(rect().adjusted(9, 9, -9, -9),
+                     Theme::isDark(palette()) ? palette().color(QPalette::Base) : QColor(Qt::white));
     painter.setPen(palette().color(QPalette::WindowText));
     painter.drawText(rect().adjusted(4, 14, -4, -4), Qt::AlignTop | Qt::AlignHCenter, d->title);
     if (!std::exchange(d->buildQueued, true)) {
