@@ -7,7 +7,13 @@
 #include <QStringList>
 
 // What the console remembers between runs, through QSettings (on Linux ~/.config/Curtain/Curtain.conf).
+// Changes are written on a thread of their own, never the GUI thread's; every read sees the changes
+// made before it.
 namespace Curtain::Ui::Settings {
+
+// Waits until every change made so far is written. Before QApplication ends (the window manager
+// and the main window do it), and before reading the file by other means (tests).
+void flush();
 
 // safety/protectedContexts: wildcard patterns ("*prod*", "arn:*:cluster/live-*") of kubeconfig
 // contexts where moving traffic towards an unproven version needs the release's name typed.

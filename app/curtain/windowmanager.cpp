@@ -57,7 +57,8 @@ WindowManager::WindowManager(Options options, Engine::ClusterHostFactory startDe
 WindowManager::~WindowManager()
 {
     m_fleetWindow.reset();
-    m_window.reset(); // it talks to the current engine
+    m_window.reset();  // it talks to the current engine
+    Settings::flush(); // what it remembered (layout, session) is written before QApplication ends
     for (QFuture<SessionResult> &opening : m_opening) {
         if (opening.isValid()) { // not yet taken: what it opens closes with it, below
             opening.waitForFinished();

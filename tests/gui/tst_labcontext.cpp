@@ -5,6 +5,7 @@
 #include "engine/clusterselection.h"
 #include "guitestbase.h"
 #include "mainwindow.h"
+#include "settings.h"
 #include "windowmanager.h"
 
 #include <QAbstractItemView>
@@ -119,6 +120,7 @@ private Q_SLOTS:
         QVERIFY(switched.wait(60000));
         QVERIFY2(switched.last().at(0).toBool(), qPrintable(switched.last().at(1).toString()));
         // The next start opens the demo again, as the last context worth remembering.
+        Ui::Settings::flush(); // written on a thread of its own
         QCOMPARE(QSettings().value(QStringLiteral("session/context")).toString(), QStringLiteral("demo"));
     }
 

@@ -7,6 +7,7 @@
 #include "models/releaselistmodel.h"
 #include "notifier.h"
 #include "planpanel.h"
+#include "settings.h"
 #include "sim/democluster.h"
 
 #include "guitestbase.h"
@@ -142,6 +143,7 @@ private Q_SLOTS:
         click("rollbackMarkAcknowledgeButton");
         QCOMPARE(window()->rollbackMarkText(), QString());
         QCOMPARE(healthOf(QStringLiteral("catalog")), QStringLiteral("healthy"));
+        Ui::Settings::flush(); // written on a thread of its own
         QVERIFY(QSettings().value(QStringLiteral("history/acknowledgedRollbacks")).toStringList().size() == 1);
     }
 };

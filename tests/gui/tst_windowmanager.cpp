@@ -10,6 +10,7 @@
 #include "mainwindow.h"
 #include "notifier.h"
 #include "planpanel.h"
+#include "settings.h"
 #include "sim/democluster.h"
 #include "sim/objectstore.h"
 #include "sim/resourcetypes.h"
@@ -143,6 +144,7 @@ private Q_SLOTS:
         m_manager->switchNamespace(QStringLiteral("demo"));
         QVERIFY(switched.wait(20'000));
         QCOMPARE(switched.last().at(0).toBool(), true);
+        Ui::Settings::flush(); // written on a thread of its own
         QCOMPARE(QSettings().value(QStringLiteral("session/context")).toString(), Engine::demoContextName);
         QCOMPARE(QSettings().value(QStringLiteral("session/namespace")).toString(), QStringLiteral("demo"));
 

@@ -4,6 +4,7 @@
 #include "engine/releaseengine.h"
 #include "engine/session.h"
 #include "mainwindow.h"
+#include "settings.h"
 #include "sim/democluster.h"
 #include "sim/scenario.h"
 
@@ -114,7 +115,8 @@ void GuiTestBase::init()
 
 void GuiTestBase::cleanup()
 {
-    m_window.reset(); // before the engine it points at
+    m_window.reset();      // before the engine it points at
+    Ui::Settings::flush(); // what it remembered is written before the next function clears it
     m_session.reset();
     m_api.reset();
     m_demo.reset();
