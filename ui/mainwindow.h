@@ -66,6 +66,7 @@ public:
     void setContexts(const QStringList &contexts, const QString &current);
     void showSwitching(const QString &target); // the current session keeps running until the next is open
     void showMessage(const QString &message);  // e.g. a context that could not be opened
+    void showWhereTheWindowLooks();            // the switchers back on the context and namespace shown
     // A switch to `target` closes the session that drives this window's plans: while one runs, the
     // user is asked first, and `requestSwitch` runs only if they choose to switch anyway.
     void switchAway(const QString &target, const std::function<void()> &requestSwitch);
@@ -105,8 +106,7 @@ private:
     // that cluster, not to the releases on screen now. It is still told, naming its cluster.
     bool stillShown(quint64 generation) const { return generation == m_engineGeneration; }
     void reportFromElsewhere(const QString &cluster, const QString &report, bool bad);
-    void showWhereTheWindowLooks(); // the switchers back on the context and namespace shown
-    void buildStatusBar();          // the switchers, the cluster, its liveness and the last action
+    void buildStatusBar(); // the switchers, the cluster, its liveness and the last action
     // Connects a signal of the engine now shown. Signals cross threads queued, and a disconnect does
     // not take back what is already queued: a call the previous engine queued before a switch still
     // arrives after it, and Qt then names no sender. Each connection carries the generation of the

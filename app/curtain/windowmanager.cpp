@@ -322,11 +322,12 @@ void WindowManager::request(const QString &target, const QFuture<SessionResult> 
     m_window->showSwitching(target);
     auto fail = [this, target](const QString &message) {
         --m_pending;
-        // The current session goes on; the switcher points at it again.
+        // The current session goes on; both switchers point at it again, not at what failed.
         m_window->showMessage(tr("Cannot switch to %1: %2").arg(target, message));
         if (m_options.contextSwitcher) {
             m_window->setContexts(m_session->contexts(), m_session->contextName());
         }
+        m_window->showWhereTheWindowLooks();
         Q_EMIT switched(false, message);
     };
     takeWhenFinished(future, this, [this, generation, fail](SessionResult opened) {

@@ -355,6 +355,28 @@ private Q_SLOTS:
         QCOMPARE(m_demosStarted, 1);
     }
 
+    // Once left pointing at the namespace that failed, while the window went on showing all of them.
+    void namespaceThatCannotBeOpened_leavesTheSwitcherOnTheNamespaceShown()
+    {
+        auto *namespaces = m_manager->window()->findChild<QComboBox *>(QStringLiteral("namespaceSwitcher"));
+        QVERIFY(namespaces);
+        QTRY_VERIFY_WITH_TIMEOUT(namespaces->findText(QStringLiteral("team-b")) > 0, 20000);
+        QCOMPARE(namespaces->currentIndex(), 0); // all namespaces
+        const Test::ApiReader api(QUrl(QString::fromStdString(m_demo->url())).port());
+        QCOMPARE(api.setFaults(R"({"errorRate":1.0,"errorStatus":401})"), 200);
+
+        QSignalSpy switched(m_manager.get(), &Ui::WindowManager::switched);
+        namespaces->setCurrentIndex(namespaces->findText(QStringLiteral("team-b"))); // as a user picks it
+        Q_EMIT namespaces->activated(namespaces->currentIndex());
+        QVERIFY(switched.wait(20000));
+        QCOMPARE(api.setFaults(R"({"errorRate":0})"), 200);
+
+        QCOMPARE(switched.last().at(0).toBool(), false);
+        QVERIFY2(lastAction().contains(QStringLiteral("Cannot switch to team-b")), qPrintable(lastAction()));
+        QCOMPARE(m_manager->session()->namespaceName(), QString());
+        QCOMPARE(namespaces->currentText(), namespaces->itemText(0));
+    }
+
     // What the previous engine queued for the window before a switch arrives after it (seen under
     // a sanitized build's load: the old namespace's releases listed again after "switched"). Made
     // certain here: the shown engine publishes, its signals wait in the window's queue, the window
