@@ -77,6 +77,10 @@ int main(int argc, char *argv[])
             }
         }
     }
+    if (ours.contains(-1) || theirs.contains(-1)) {
+        std::fprintf(stderr, "a command failed (above): no figures printed\n");
+        return 1;
+    }
     std::printf("rollback of a 25 %% canary on curtain-sim, wall time per command, median of %d\n", runs);
     std::printf("  curtainctl rollback (list+watch sync, conditional JSON patch, read-back): %7.1f ms\n",
                 Curtain::Test::median(ours));

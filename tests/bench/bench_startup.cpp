@@ -50,6 +50,12 @@ int main(int argc, char *argv[])
         curtain << runOnce(Curtain::Test::binary(QStringLiteral("curtain")),
                            {QStringLiteral("--demo"), QStringLiteral("--exit-when-shown")});
     }
+    for (const QList<double> *runs : {&bare, &floor, &curtain}) {
+        if (runs->contains(-1)) {
+            std::fprintf(stderr, "a run failed (above): no figures printed\n");
+            return 1;
+        }
+    }
     auto line = [](const char *what, const QList<double> &ms) {
         std::printf("  %-40s median %7.1f ms   min %7.1f ms   max %7.1f ms\n", what, Curtain::Test::median(ms),
                     *std::min_element(ms.begin(), ms.end()), *std::max_element(ms.begin(), ms.end()));

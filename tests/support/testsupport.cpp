@@ -1,5 +1,6 @@
 #include "testsupport.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -30,7 +31,12 @@ std::vector<nlohmann::json> finishedJsonLines(const QString &path)
 
 QString binary(const QString &name)
 {
-    return qEnvironmentVariable("CURTAIN_BIN_DIR") + QLatin1Char('/') + name;
+    // Without CURTAIN_BIN_DIR (a test or benchmark started by hand), the programs built beside it.
+    QString dir = qEnvironmentVariable("CURTAIN_BIN_DIR");
+    if (dir.isEmpty() && QCoreApplication::instance()) {
+        dir = QCoreApplication::applicationDirPath();
+    }
+    return dir + QLatin1Char('/') + name;
 }
 
 QString projectFixture(const QString &relativePath)
