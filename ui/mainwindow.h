@@ -65,8 +65,9 @@ public:
                    const std::optional<Core::ReleaseSnapshots> &synced = std::nullopt);
     void setContexts(const QStringList &contexts, const QString &current);
     void showSwitching(const QString &target); // the current session keeps running until the next is open
-    void showMessage(const QString &message);  // e.g. a context that could not be opened
-    void showWhereTheWindowLooks();            // the switchers back on the context and namespace shown
+    void showSwitchCancelled(const QString &target);
+    void showMessage(const QString &message); // e.g. a context that could not be opened
+    void showWhereTheWindowLooks();           // the switchers back on the context and namespace shown
     // A switch to `target` closes the session that drives this window's plans: while one runs, the
     // user is asked first, and `requestSwitch` runs only if they choose to switch anyway.
     void switchAway(const QString &target, const std::function<void()> &requestSwitch);

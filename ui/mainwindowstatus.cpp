@@ -207,6 +207,12 @@ void MainWindow::showSwitching(const QString &target)
     m_lastAction->setStyleSheet({});
 }
 
+void MainWindow::showSwitchCancelled(const QString &target)
+{
+    m_lastAction->setText(tr("switch to %1 cancelled: this window stays where it is").arg(target));
+    m_lastAction->setStyleSheet({});
+}
+
 void MainWindow::showMessage(const QString &message)
 {
     m_lastAction->setText(message);

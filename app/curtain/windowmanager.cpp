@@ -23,6 +23,8 @@
 #include <QThread>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace Curtain::Ui {
 
 using Engine::Session;
@@ -287,8 +289,8 @@ void WindowManager::switchContext(const QString &context)
     if (!m_session) {
         return;
     }
-    if (context == m_session->contextName() && !isSwitching()) {
-        Q_EMIT switched(true, {});
+    if (context == m_session->contextName()) {
+        stayOnShown();
         return;
     }
     Engine::ClusterChoice next = m_session->choice();
@@ -305,8 +307,8 @@ void WindowManager::switchNamespace(const QString &namespaceName)
     if (!m_session) {
         return;
     }
-    if (namespaceName == m_session->choice().namespaceName && !isSwitching()) {
-        Q_EMIT switched(true, {}); // what is shown already: the plans it drives go on
+    if (namespaceName == m_session->choice().namespaceName) {
+        stayOnShown(); // what is shown already: the plans it drives go on
         return;
     }
     // The same cluster (for the demo: the same running demo and its state) seen through another
@@ -315,13 +317,29 @@ void WindowManager::switchNamespace(const QString &namespaceName)
     request(target, track(Session::withNamespace(m_session, namespaceName)));
 }
 
+void WindowManager::stayOnShown()
+{
+    if (m_switching) {
+        // The session being opened is closed unused when it answers (its generation is old then),
+        // and the plans this window drives go on.
+        ++m_generation;
+        m_switching = false;
+        m_fleetPendingRelease = {};
+        m_window->showSwitchCancelled(m_switchTarget);
+        m_window->showWhereTheWindowLooks();
+    }
+    Q_EMIT switched(true, {});
+}
+
 void WindowManager::request(const QString &target, const QFuture<SessionResult> &future)
 {
     const quint64 generation = ++m_generation;
-    ++m_pending;
+    ++m_requestsInFlight;
+    m_switching = true;
+    m_switchTarget = target;
     m_window->showSwitching(target);
     auto fail = [this, target](const QString &message) {
-        --m_pending;
+        m_switching = false;
         // The current session goes on; both switchers point at it again, not at what failed.
         m_window->showMessage(tr("Cannot switch to %1: %2").arg(target, message));
         if (m_options.contextSwitcher) {
@@ -332,11 +350,11 @@ void WindowManager::request(const QString &target, const QFuture<SessionResult> 
     };
     takeWhenFinished(future, this, [this, generation, fail](SessionResult opened) {
         if (generation != m_generation || !opened.ok()) {
+            --m_requestsInFlight;
             if (opened.ok()) {
-                --m_pending;
                 return retire(std::move(opened).value());
             }
-            return generation != m_generation ? void(--m_pending) : fail(opened.error().message);
+            return generation != m_generation ? void() : fail(opened.error().message);
         }
         // Switch only to a cluster that answers: until its engine has listed everything, the
         // window keeps showing the current one.
@@ -347,9 +365,10 @@ void WindowManager::request(const QString &target, const QFuture<SessionResult> 
         Core::onFinished(synced, this,
                          [this, generation, next = std::move(next),
                           fail](const Core::Result<Core::ReleaseSnapshots> &releases) mutable {
+                             --m_requestsInFlight;
                              if (generation != m_generation || !releases.ok()) {
                                  retire(std::move(next));
-                                 return generation != m_generation ? void(--m_pending) : fail(releases.error().message);
+                                 return generation != m_generation ? void() : fail(releases.error().message);
                              }
                              adopt(std::move(next), releases.value());
                          });
@@ -358,7 +377,7 @@ void WindowManager::request(const QString &target, const QFuture<SessionResult> 
 
 void WindowManager::adopt(SessionPtr next, const Core::ReleaseSnapshots &releases)
 {
-    --m_pending;
+    m_switching = false;
     SessionPtr previous = std::exchange(m_session, std::move(next));
     m_window->setEngine(m_session->source(), m_session->description(), releases);
     if (m_options.contextSwitcher) {
@@ -391,6 +410,12 @@ void WindowManager::rememberSession()
     }
 }
 
+bool WindowManager::isSettled() const
+{
+    return m_requestsInFlight == 0 &&
+           std::all_of(m_closing.begin(), m_closing.end(), [](const QFuture<void> &f) { return f.isFinished(); });
+}
+
 void WindowManager::retire(SessionPtr session)
 {
     // Closing stops watches, joins a thread and maybe the demo's: never on this thread.
@@ -406,6 +431,7 @@ void WindowManager::showFleet()
         connect(m_fleetWindow.get(), &FleetWindow::openRequested, this,
                 [this](const QString &context, const Core::ReleaseKey &release) {
                     if (m_session && context == m_session->contextName()) {
+                        switchContext(context); // a switch away under way is cancelled
                         m_window->selectRelease(release);
                     } else {
                         // A plan driven in the window would stop: the window asks first, as its switcher does.

@@ -73,8 +73,11 @@ public:
     void openSession(); // the first session, on m_options.choice
     MainWindow *window() const { return m_window.get(); }
     Engine::Session *session() const { return m_session.get(); }
-    bool isSwitching() const { return m_pending != 0; }
+    bool isSwitching() const { return m_switching; }
+    // No session is being opened, synced or closed, a cancelled one included.
+    bool isSettled() const;
 
+    // Picking the context (or namespace) shown while a switch is under way cancels that switch.
     void switchContext(const QString &context);
     void switchNamespace(const QString &namespaceName); // the demo keeps its one cluster
     void showFleet();
@@ -89,6 +92,7 @@ private:
     void request(const QString &target, const QFuture<Engine::SessionResult> &future);
     QFuture<Engine::SessionResult> track(QFuture<Engine::SessionResult> opening);
     void adopt(Engine::SessionPtr next, const Core::ReleaseSnapshots &releases);
+    void stayOnShown();     // picked what is shown again: the switch under way is dropped
     void rememberSession(); // the context and namespace now shown, for the next start
     void retire(Engine::SessionPtr session);
     void openFleetMember(const QString &context);
@@ -98,8 +102,10 @@ private:
     Engine::ClusterHostFactory m_startDemo;
     Engine::SessionPtr m_session;
     std::unique_ptr<MainWindow> m_window;
-    quint64 m_generation = 0; // the newest request; older answers are closed unused
-    int m_pending = 0;
+    quint64 m_generation = 0;                        // the newest request; older answers are closed unused
+    bool m_switching = false;                        // the newest request is still under way
+    int m_requestsInFlight = 0;                      // it and the cancelled ones not answered yet
+    QString m_switchTarget;                          // what it switches to, as the window named it
     QList<QFuture<Engine::SessionResult>> m_opening; // waited for at exit
     QList<QFuture<void>> m_closing;                  // waited for at exit
 

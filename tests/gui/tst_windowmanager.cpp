@@ -377,6 +377,41 @@ private Q_SLOTS:
         QCOMPARE(namespaces->currentText(), namespaces->itemText(0));
     }
 
+    // Picking the namespace shown while a switch is under way keeps this session, and the switch,
+    // once its session has opened, changes nothing. It used to open the shown namespace again as a
+    // new session, which stops the plans the window drives.
+    void pickingWhatIsShown_whileASwitchIsUnderWay_cancelsTheSwitch()
+    {
+        auto *namespaces = m_manager->window()->findChild<QComboBox *>(QStringLiteral("namespaceSwitcher"));
+        QVERIFY(namespaces);
+        QTRY_VERIFY_WITH_TIMEOUT(namespaces->findText(QStringLiteral("team-b")) > 0, 20000);
+        Engine::Session *before = m_manager->session();
+        const Test::ApiReader api(QUrl(QString::fromStdString(m_demo->url())).port());
+        QCOMPARE(api.setFaults(R"({"delayMs":1500})"), 200); // the new session lists slowly
+        auto fast = qScopeGuard([&api] { api.setFaults(R"({"delayMs":0})"); });
+
+        QSignalSpy switched(m_manager.get(), &Ui::WindowManager::switched);
+        namespaces->setCurrentIndex(namespaces->findText(QStringLiteral("team-b")));
+        Q_EMIT namespaces->activated(namespaces->currentIndex());
+        QVERIFY(m_manager->isSwitching());
+        namespaces->setCurrentIndex(0); // all namespaces, as shown
+        Q_EMIT namespaces->activated(0);
+
+        QCOMPARE(switched.size(), 1);
+        QVERIFY(switched.first().at(0).toBool());
+        QVERIFY(!m_manager->isSwitching());
+        QCOMPARE(lastAction(), QStringLiteral("switch to team-b cancelled: this window stays where it is"));
+        QCOMPARE(namespaces->currentIndex(), 0);
+
+        // The cancelled session opens, lists and is closed unused.
+        QTRY_VERIFY_WITH_TIMEOUT(m_manager->isSettled(), 20000);
+        QCOMPARE(m_manager->session(), before);
+        QCOMPARE(m_manager->session()->namespaceName(), QString());
+        QCOMPARE(switched.size(), 1);
+        QCOMPARE(namespaces->currentIndex(), 0);
+        QVERIFY(lists(QStringLiteral("inventory"))); // still every namespace's releases
+    }
+
     // What the previous engine queued for the window before a switch arrives after it (seen under
     // a sanitized build's load: the old namespace's releases listed again after "switched"). Made
     // certain here: the shown engine publishes, its signals wait in the window's queue, the window
