@@ -3,19 +3,24 @@
 #include "core/confirmation.h"
 #include "core/schemagate.h"
 
+#include <QMutex>
+#include <QMutexLocker>
 #include <QSettings>
 #include <QThreadPool>
+#include <QVariant>
 
-#include <functional>
+#include <algorithm>
+#include <utility>
 
 namespace Curtain::Ui::Settings {
 
 namespace {
 
-// Every change is written on one thread of its own, in order: QSettings rewrites the whole file and
-// syncs it to disk on each change, which on a busy disk held the GUI thread for 0.3–0.9 s during a
-// context switch (bench_guistall). Reads wait for the writes before them (flush()), so what was
-// remembered is what is read back.
+// What is remembered lives in memory once read: the GUI thread reads only there. Every change is
+// made there at once and written to the file on one thread of its own, in order: QSettings rewrites
+// the whole file and syncs it to disk on each change, which on a busy disk held the GUI thread for
+// 0.3–0.9 s during a context switch (bench_guistall), and a QSettings read waits while another
+// thread syncs the file.
 QThreadPool &writer()
 {
     static QThreadPool *const pool = [] {
@@ -26,11 +31,49 @@ QThreadPool &writer()
     return *pool;
 }
 
-void write(std::function<void(QSettings &)> change)
+struct Memory
 {
-    writer().start([change = std::move(change)] {
+    QMutex mutex;
+    bool loaded = false;
+    QHash<QString, QVariant> values;
+};
+
+Memory &memory()
+{
+    static Memory *const kept = new Memory; // never destroyed, like the writer
+    return *kept;
+}
+
+// The file is read once, the first time anything is asked for (or after reload()).
+QVariant value(const QString &key, const QVariant &defaultValue = {})
+{
+    Memory &m = memory();
+    QMutexLocker lock(&m.mutex);
+    if (!m.loaded) {
+        writer().waitForDone(); // after reload(): what this process wrote before is in the file
+        const QSettings settings;
+        for (const QString &stored : settings.allKeys()) {
+            m.values.insert(stored, settings.value(stored));
+        }
+        m.loaded = true;
+    }
+    return m.values.value(key, defaultValue);
+}
+
+void setValues(const QList<std::pair<QString, QVariant>> &changes)
+{
+    {
+        Memory &m = memory();
+        QMutexLocker lock(&m.mutex);
+        for (const auto &[key, changed] : changes) {
+            m.values.insert(key, changed);
+        }
+    }
+    writer().start([changes] {
         QSettings settings;
-        change(settings);
+        for (const auto &[key, changed] : changes) {
+            settings.setValue(key, changed);
+        }
     }); // the QSettings is destroyed here, on the writer's thread: that is when the file is written
 }
 
@@ -41,11 +84,29 @@ void flush()
     writer().waitForDone();
 }
 
+void reload()
+{
+    Memory &m = memory();
+    QMutexLocker lock(&m.mutex);
+    writer().waitForDone();
+    m.loaded = false;
+    m.values.clear();
+}
+
+void clear()
+{
+    {
+        Memory &m = memory();
+        QMutexLocker lock(&m.mutex);
+        m.values.clear();
+        m.loaded = true;
+    }
+    writer().start([] { QSettings().clear(); });
+}
+
 QStringList protectedContexts()
 {
-    flush();
-    const QSettings settings;
-    return settings.value(QStringLiteral("safety/protectedContexts"), Core::defaultProtectedContexts()).toStringList();
+    return value(QStringLiteral("safety/protectedContexts"), Core::defaultProtectedContexts()).toStringList();
 }
 
 namespace {
@@ -58,9 +119,8 @@ const QChar separator(0x1f); // unit separator: in no context, namespace or name
 
 QHash<Core::ReleaseKey, QDateTime> acknowledgedRollbacks(const QString &context)
 {
-    flush();
     QHash<Core::ReleaseKey, QDateTime> acknowledged;
-    const QStringList entries = QSettings().value(acknowledgedKey).toStringList();
+    const QStringList entries = value(acknowledgedKey).toStringList();
     for (const QString &entry : entries) { // "context␟namespace/name␟plan start"
         const QStringList parts = entry.split(separator);
         if (parts.size() == 3 && parts[0] == context) {
@@ -75,75 +135,59 @@ void acknowledgeRollback(const QString &context, const Core::ReleaseKey &release
 {
     const QString prefix = context + separator + release.toString() + separator;
     const QString entry = prefix + planStartedAt.toString(Qt::ISODateWithMs);
-    write([prefix, entry](QSettings &settings) {
-        QStringList entries = settings.value(acknowledgedKey).toStringList();
-        entries.removeIf([&prefix](const QString &kept) { return kept.startsWith(prefix); });
-        entries.append(entry);
-        if (entries.size() > acknowledgedKept) {
-            entries.remove(0, entries.size() - acknowledgedKept);
-        }
-        settings.setValue(acknowledgedKey, entries);
-    });
+    QStringList entries = value(acknowledgedKey).toStringList();
+    entries.removeIf([&prefix](const QString &kept) { return kept.startsWith(prefix); });
+    entries.append(entry);
+    if (entries.size() > acknowledgedKept) {
+        entries.remove(0, entries.size() - acknowledgedKept);
+    }
+    setValues({{acknowledgedKey, entries}});
 }
 
 WindowLayout windowLayout()
 {
-    flush();
-    const QSettings settings;
-    return {settings.value(QStringLiteral("window/geometry")).toByteArray(),
-            settings.value(QStringLiteral("window/splitter")).toByteArray(),
-            settings.value(QStringLiteral("window/release")).toString()};
+    return {value(QStringLiteral("window/geometry")).toByteArray(),
+            value(QStringLiteral("window/splitter")).toByteArray(), value(QStringLiteral("window/release")).toString()};
 }
 
 void setWindowLayout(const WindowLayout &layout)
 {
-    write([layout](QSettings &settings) {
-        settings.setValue(QStringLiteral("window/geometry"), layout.geometry);
-        settings.setValue(QStringLiteral("window/splitter"), layout.splitter);
-        settings.setValue(QStringLiteral("window/release"), layout.release);
-    });
+    setValues({{QStringLiteral("window/geometry"), layout.geometry},
+               {QStringLiteral("window/splitter"), layout.splitter},
+               {QStringLiteral("window/release"), layout.release}});
 }
 
 LastSession lastSession()
 {
-    flush();
-    const QSettings settings;
-    return {settings.value(QStringLiteral("session/context")).toString(),
-            settings.value(QStringLiteral("session/namespace")).toString()};
+    return {value(QStringLiteral("session/context")).toString(), value(QStringLiteral("session/namespace")).toString()};
 }
 
 void setLastSession(const LastSession &session)
 {
-    write([session](QSettings &settings) {
-        settings.setValue(QStringLiteral("session/context"), session.context);
-        settings.setValue(QStringLiteral("session/namespace"), session.namespaceName);
-    });
+    setValues({{QStringLiteral("session/context"), session.context},
+               {QStringLiteral("session/namespace"), session.namespaceName}});
 }
 
 int soakMinutes()
 {
-    flush();
-    return std::clamp(QSettings()
-                          .value(QStringLiteral("migrations/soakMinutes"), Core::SchemaRequest::defaultSoakSeconds / 60)
-                          .toInt(),
-                      0, 24 * 60);
+    return std::clamp(
+        value(QStringLiteral("migrations/soakMinutes"), Core::SchemaRequest::defaultSoakSeconds / 60).toInt(), 0,
+        24 * 60);
 }
 
 void setSoakMinutes(int minutes)
 {
-    write([minutes](QSettings &settings) { settings.setValue(QStringLiteral("migrations/soakMinutes"), minutes); });
+    setValues({{QStringLiteral("migrations/soakMinutes"), minutes}});
 }
 
 int scaleDownMinutes()
 {
-    flush();
-    return std::clamp(QSettings().value(QStringLiteral("migrations/scaleDownMinutes"), 30).toInt(), 0, 24 * 60);
+    return std::clamp(value(QStringLiteral("migrations/scaleDownMinutes"), 30).toInt(), 0, 24 * 60);
 }
 
 void setScaleDownMinutes(int minutes)
 {
-    write(
-        [minutes](QSettings &settings) { settings.setValue(QStringLiteral("migrations/scaleDownMinutes"), minutes); });
+    setValues({{QStringLiteral("migrations/scaleDownMinutes"), minutes}});
 }
 
 } // namespace Curtain::Ui::Settings

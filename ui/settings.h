@@ -7,13 +7,18 @@
 #include <QStringList>
 
 // What the console remembers between runs, through QSettings (on Linux ~/.config/Curtain/Curtain.conf).
-// Changes are written on a thread of their own, never the GUI thread's; every read sees the changes
-// made before it.
+// The file is read once, at the first question; after that reads and changes are in memory, and
+// changes are written on a thread of their own, never the GUI thread's.
 namespace Curtain::Ui::Settings {
 
 // Waits until every change made so far is written. Before QApplication ends (the window manager
 // and the main window do it), and before reading the file by other means (tests).
 void flush();
+// Reads the file again at the next question: after something else changed it (a test, another
+// program).
+void reload();
+// Forgets everything remembered, in memory and in the file: every setting is its default again.
+void clear();
 
 // safety/protectedContexts: wildcard patterns ("*prod*", "arn:*:cluster/live-*") of kubeconfig
 // contexts where moving traffic towards an unproven version needs the release's name typed.

@@ -8,6 +8,7 @@
 #include "confirmmovedialog.h"
 #include "guitestbase.h"
 #include "mainwindow.h"
+#include "settings.h"
 #include "windowmanager.h"
 
 #include <QAbstractItemView>
@@ -15,7 +16,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -63,7 +63,7 @@ private Q_SLOTS:
 
     void init()
     {
-        QSettings().clear();
+        Ui::Settings::clear();
         m_lab = std::make_unique<Test::HAProxyLab>();
         const QString failed = m_lab->start({});
         QVERIFY2(failed.isEmpty(), qPrintable(failed));

@@ -74,7 +74,7 @@ private Q_SLOTS:
         }
     }
 
-    void init() { QSettings().clear(); }
+    void init() { Ui::Settings::clear(); }
     void cleanup() { m_manager.reset(); }
 
     void labContext_opensRealHAProxyAndStopsItWhenLeft()

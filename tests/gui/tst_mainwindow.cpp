@@ -13,6 +13,7 @@
 #include "sim/democluster.h"
 
 #include "guitestbase.h"
+#include "settings.h"
 #include "testsupport.h"
 
 #include <QAction>
@@ -195,6 +196,7 @@ private Q_SLOTS:
     void protectedContext_needsTheReleaseNameTyped()
     {
         QSettings().setValue(QStringLiteral("safety/protectedContexts"), QStringList{QStringLiteral("dem*")});
+        Ui::Settings::reload(); // set by hand in the file, as a user does
         waitForReleases();
         click("preset25");
         Ui::ConfirmMoveDialog *dialog = Test::findVisibleConfirmation(window());

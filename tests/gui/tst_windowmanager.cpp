@@ -118,7 +118,7 @@ private Q_SLOTS:
 
     void init()
     {
-        QSettings().clear(); // every function starts from the defaults
+        Ui::Settings::clear(); // every function starts from the defaults
         m_demosStarted = 0;
         Ui::WindowManager::Options options;
         options.choice = {false, {}, m_kubeconfig, Engine::demoContextName, {}, {}, {}};
@@ -161,6 +161,7 @@ private Q_SLOTS:
 
         cleanup();
         QSettings().setValue(QStringLiteral("session/context"), QStringLiteral("deleted-since"));
+        Ui::Settings::reload(); // what an earlier run left in the file
         options.choice = {false, {}, m_kubeconfig, Engine::demoContextName, {}, {}, {}};
         options.choice.context.clear();
         m_manager = std::make_unique<Ui::WindowManager>(options, demoFactory());
@@ -306,7 +307,11 @@ private Q_SLOTS:
             return qsizetype(0);
         };
         QTRY_VERIFY_WITH_TIMEOUT(fleetLists() > 0, 20000);
-        QVERIFY(notifier->shown().isEmpty()); // nothing at start
+        QStringList atStart;
+        for (const Core::Notification &n : notifier->shown()) {
+            atStart << n.title + QStringLiteral(": ") + n.body;
+        }
+        QVERIFY2(atStart.isEmpty(), qPrintable(atStart.join(QLatin1Char('\n')))); // nothing at start
 
         // Blue serves checkout in the second cluster; without its Deployment the release is down.
         const auto removed =

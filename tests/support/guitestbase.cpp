@@ -13,7 +13,6 @@
 #include <QAbstractItemView>
 #include <QLineEdit>
 #include <QRegularExpression>
-#include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
@@ -89,7 +88,7 @@ GuiTestBase::~GuiTestBase() = default;
 
 void GuiTestBase::init()
 {
-    QSettings().clear(); // every function starts from the defaults
+    Ui::Settings::clear(); // every function starts from the defaults
     // …and with a journal of its own (the history of what it did, and nothing else).
     m_journalDir = std::make_unique<QTemporaryDir>();
     qputenv("CURTAIN_JOURNAL", m_journalDir->filePath(QStringLiteral("journal.jsonl")).toUtf8());
