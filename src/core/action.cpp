@@ -143,7 +143,9 @@ std::optional<Error> requireCapacity(const ReleaseSnapshot &release)
 
 namespace {
 
-Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionRequest &request)
+// What the action would make of the roles and weights. With `checkColors`, the color it moves
+// traffic to must also be ready (and, for a flip, big enough).
+Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionRequest &request, bool checkColors)
 {
     if (!release.problem.isEmpty()) {
         return makeError(ErrorKind::Refused,
@@ -189,7 +191,8 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
                                  .arg(request.weight));
         }
         if (request.weight > 0) {
-            if (auto error = requireReady(release, candidate, QStringLiteral("send traffic to"))) {
+            if (auto error =
+                    checkColors ? requireReady(release, candidate, QStringLiteral("send traffic to")) : std::nullopt) {
                 return *error;
             }
         }
@@ -205,7 +208,7 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
             // pipeline step must not roll production back. Going back is Rollback's (or Flip's).
             return currentState(release);
         }
-        if (auto error = requireReady(release, candidate, QStringLiteral("promote"))) {
+        if (auto error = checkColors ? requireReady(release, candidate, QStringLiteral("promote")) : std::nullopt) {
             return *error;
         }
         return allTo(candidate, stable);
@@ -213,10 +216,10 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
         // Flip moves everything to the environment that is not serving the majority now.
         const Color serving = release.blue.trafficPercent >= release.green.trafficPercent ? Color::Blue : Color::Green;
         const Color target = otherColor(serving);
-        if (auto error = requireReady(release, target, QStringLiteral("flip"))) {
+        if (auto error = checkColors ? requireReady(release, target, QStringLiteral("flip")) : std::nullopt) {
             return *error;
         }
-        if (auto error = requireCapacity(release)) {
+        if (auto error = checkColors ? requireCapacity(release) : std::nullopt) {
             return *error;
         }
         return allTo(target, serving);
@@ -228,7 +231,7 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
         }
         if (release.previous && *release.previous != stable) {
             const Color target = *release.previous;
-            if (auto error = requireReady(release, target, QStringLiteral("roll back"))) {
+            if (auto error = checkColors ? requireReady(release, target, QStringLiteral("roll back")) : std::nullopt) {
                 return *error;
             }
             return allTo(target, std::nullopt);
@@ -264,22 +267,24 @@ QString promotedAlreadyText(const ReleaseSnapshot &release)
     const Color stable = release.stable;
     const Color replaced = release.candidate();
     return QStringLiteral("%1 is promoted already: %2 (%3) is stable with all traffic, and %4 (%5) is the version it "
-                          "replaced; Rollback goes back to it")
+                          "replaced; promoting that would be a rollback")
         .arg(release.name, colorName(stable), release.environment(stable).version, colorName(replaced),
              release.environment(replaced).version);
 }
 
 Result<TargetState> planAction(const ReleaseSnapshot &release, const ActionRequest &request)
 {
-    Result<TargetState> target = planRoles(release, request);
-    if (target.ok()) {
-        // Roles and weights allow it; the database may not (a color on a schema version that is
-        // not there).
-        if (std::optional<Error> refused = schemaGate(release, int(request.kind), target.value())) {
-            return *refused;
-        }
+    const Result<TargetState> intended = planRoles(release, request, false);
+    if (!intended.ok()) {
+        return intended;
     }
-    return target;
+    // Roles and weights allow it; the database may not (a color on a schema version that is not
+    // there). Asked before the colors' readiness: when the schema forbids the move, "wait until it
+    // is ready" would send the user waiting for nothing.
+    if (std::optional<Error> refused = schemaGate(release, int(request.kind), intended.value())) {
+        return *refused;
+    }
+    return planRoles(release, request, true);
 }
 
 Capabilities computeCapabilities(const ReleaseSnapshot &release)

@@ -134,7 +134,7 @@ private Q_SLOTS:
         QVERIFY(!caps.promote.enabled);
         QCOMPARE(caps.promote.reason,
                  QStringLiteral("catalog is promoted already: green (v2.4.0) is stable with all traffic, and blue "
-                                "(v2.3.0) is the version it replaced; Rollback goes back to it"));
+                                "(v2.3.0) is the version it replaced; promoting that would be a rollback"));
         QVERIFY(caps.rollback.enabled);
 
         // A canary of the old version (someone sent it traffic again) may still be promoted.

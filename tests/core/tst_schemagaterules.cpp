@@ -176,6 +176,16 @@ private Q_SLOTS:
                  qPrintable(trap.error().message));
         QVERIFY(!computeCapabilities(r).rollback.enabled);
         QVERIFY(computeCapabilities(r).rollback.reason.contains(QStringLiteral("Safe path: keep green serving")));
+
+        // Blue scaled down after the flip, as it is before a contract: the schema is still the
+        // reason, not readiness ("wait until it is ready" would send the user waiting for nothing).
+        r.blue.desiredReplicas = r.blue.readyReplicas = 0;
+        const auto scaledDown = ask(r, ActionKind::Rollback);
+        QVERIFY(!scaledDown.ok());
+        QVERIFY2(scaledDown.error().message.contains(QStringLiteral("migration s2 contracted it")),
+                 qPrintable(scaledDown.error().message));
+        QVERIFY2(computeCapabilities(r).flip.reason.contains(QStringLiteral("migration s2 contracted it")),
+                 qPrintable(computeCapabilities(r).flip.reason));
     }
 
     void unreadableDatabase_holdsMovesButNotRollback()
