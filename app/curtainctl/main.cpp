@@ -257,7 +257,11 @@ int main(int argc, char *argv[])
         }
         Engine::ReleaseEngine *engine = session->engine();
         engine->start();
-        const auto synced = await(engine->whenSynced(), clusterWaitMs(engine), QStringLiteral("reading the cluster"));
+        // A report prints what the schema gate says: the release's database is read first.
+        const bool reports =
+            invocation->command == Ctl::Command::Status || invocation->command == Ctl::Command::Releases;
+        const auto synced = await(reports ? engine->whenSyncedWithDatabases() : engine->whenSynced(),
+                                  clusterWaitMs(engine), QStringLiteral("reading the cluster"));
         if (!synced.ok()) {
             code = report(synced.error(), invocation->format);
         } else if (invocation->command == Ctl::Command::Run) {

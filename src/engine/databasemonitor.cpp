@@ -134,6 +134,17 @@ Core::DatabaseState DatabaseMonitor::state(const QString &conninfo, const QStrin
     return unread;
 }
 
+QList<std::pair<QString, QString>> DatabaseMonitor::unread() const
+{
+    QList<std::pair<QString, QString>> found;
+    for (const auto &[conninfo, schema] : m_watched) {
+        if (!m_states.contains(keyOf(conninfo, schema))) {
+            found.append({conninfo, schema});
+        }
+    }
+    return found;
+}
+
 void DatabaseMonitor::refresh(const QString &conninfo, const QString &schema, std::function<void()> done)
 {
     m_waiting[keyOf(conninfo, schema)].append(std::move(done));

@@ -27,6 +27,8 @@ public:
     void watch(const QList<std::pair<QString, QString>> &databases);
     // The last reading; a not-yet-read state (read == false) before the first one.
     Core::DatabaseState state(const QString &conninfo, const QString &schema) const;
+    // The databases watched that have no reading yet.
+    QList<std::pair<QString, QString>> unread() const;
     // Reads now and calls `done` on this object's thread with the result.
     void refresh(const QString &conninfo, const QString &schema, std::function<void()> done);
 

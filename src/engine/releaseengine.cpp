@@ -183,6 +183,34 @@ QFuture<Result<ReleaseSnapshots>> ReleaseEngine::whenSynced()
     return future;
 }
 
+QFuture<Result<ReleaseSnapshots>> ReleaseEngine::whenSyncedWithDatabases()
+{
+    auto promise = std::make_shared<QPromise<Result<ReleaseSnapshots>>>();
+    promise->start();
+    QFuture<Result<ReleaseSnapshots>> future = promise->future();
+    Core::post(this, [this, promise] {
+        Core::onFinished(whenSynced(), this, [this, promise](const Result<ReleaseSnapshots> &synced) {
+            const QList<std::pair<QString, QString>> unread = synced.ok() ? m_databases->unread() : decltype(unread)();
+            if (unread.isEmpty()) {
+                promise->addResult(synced);
+                promise->finish();
+                return;
+            }
+            auto left = std::make_shared<qsizetype>(unread.size());
+            for (const auto &[conninfo, schema] : unread) {
+                m_databases->refresh(conninfo, schema, [this, promise, left] {
+                    if (--*left == 0) {
+                        rebuild(); // with the readings
+                        promise->addResult(m_releases);
+                        promise->finish();
+                    }
+                });
+            }
+        });
+    });
+    return future;
+}
+
 void ReleaseEngine::onConnection()
 {
     const bool synced = m_cache->hasSynced();

@@ -80,6 +80,10 @@ public:
     void republish() override;
     void enableMetrics(int intervalMs = 2000) override;                  // thread-safe
     QFuture<Core::Result<Core::ReleaseSnapshots>> whenSynced() override; // thread-safe; fails on the first error
+    // As whenSynced, and after every database a release names has been read once (or failed to
+    // be, within libpq's connect timeout): what a one-shot report prints, where the schema gate's
+    // answers must not read "not read yet". Thread-safe.
+    QFuture<Core::Result<Core::ReleaseSnapshots>> whenSyncedWithDatabases();
     QFuture<Core::Result<Core::ActionOutcome>> perform(Core::ActionRequest request) override; // thread-safe
 
     // Drives a plan on a release (thread-safe); the future resolves when the plan ends, or with the
