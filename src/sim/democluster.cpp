@@ -3,6 +3,7 @@
 #include "sim/apiserver.h"
 #include "sim/clustermodel.h"
 #include "sim/objectstore.h"
+#include "sim/resourcetypes.h"
 
 namespace Curtain::Sim {
 
@@ -61,10 +62,35 @@ int DemoCluster::start(const std::string &host, int port, std::string *error)
     m_ticker = std::thread([this] {
         while (m_running) {
             m_model->tick(std::chrono::steady_clock::now());
+            {
+                const std::lock_guard lock(m_tickMutex); // a waiter checks between its test and its wait
+            }
+            m_ticked.notify_all();
             std::this_thread::sleep_for(std::chrono::milliseconds(100)); // the model's clock, not a wait on a result
         }
     });
     return bound;
+}
+
+bool DemoCluster::waitUntilSettled(std::chrono::milliseconds timeout)
+{
+    const ResourceType *rollouts = findResourceTypeByKind("Rollout");
+    const auto settled = [this, rollouts] {
+        const json::json_pointer scripted("/metadata/annotations/sim.curtain.dev~1then-set-image");
+        const json::json_pointer generation("/metadata/generation");
+        const json::json_pointer observed("/status/observedGeneration"); // Argo writes it as text
+        const json::json_pointer phase("/status/phase");
+        for (const json &rollout : m_store->all(*rollouts)) {
+            const bool seen = rollout.contains(generation) && rollout.contains(observed) &&
+                              rollout.at(observed) == rollout.at(generation).dump();
+            if (rollout.contains(scripted) || !seen || !rollout.contains(phase) || rollout.at(phase) == "Progressing") {
+                return false;
+            }
+        }
+        return true;
+    };
+    std::unique_lock lock(m_tickMutex);
+    return m_ticked.wait_for(lock, timeout, settled);
 }
 
 void DemoCluster::stop()

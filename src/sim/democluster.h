@@ -4,7 +4,10 @@
 #include "sim/serveroptions.h"
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -27,6 +30,12 @@ public:
     int start(const std::string &host, int port, std::string *error);
     void stop();
 
+    // Waits, at most `timeout`, until the scenario's scripted start is over: every Argo Rollout's
+    // update to its candidate has begun and stands at a step (not Progressing). A one-shot client
+    // (curtainctl --demo) then acts on the demo as the console shows it after a few seconds. False
+    // when the time ran out.
+    bool waitUntilSettled(std::chrono::milliseconds timeout);
+
     std::string url() const { return m_url; }
     ObjectStore &store() { return *m_store; }
 
@@ -37,6 +46,8 @@ private:
     std::unique_ptr<ApiServer> m_server;
     std::thread m_ticker;
     std::atomic<bool> m_running{false};
+    std::mutex m_tickMutex;
+    std::condition_variable m_ticked;
     std::string m_url;
     bool m_https = false;
 };

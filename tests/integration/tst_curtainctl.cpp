@@ -379,6 +379,12 @@ private Q_SLOTS:
             {QStringLiteral("--demo"), QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("5")});
         QCOMPARE(run.exitCode, 0);
         QVERIFY(run.out.contains(QStringLiteral("green 0 % → 5 %")));
+        // The README's Argo example: the demo's update stands at its pause before the command acts
+        // (it once ran the moment the demo started, and found nothing to promote).
+        const Run promote =
+            curtainctl({QStringLiteral("--demo"), QStringLiteral("promote"), QStringLiteral("payments")});
+        QVERIFY2(promote.exitCode == 0, qPrintable(promote.err));
+        QVERIFY2(promote.out.contains(QStringLiteral("payments: promote sent")), qPrintable(promote.out));
     }
 };
 
