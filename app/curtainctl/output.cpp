@@ -212,7 +212,11 @@ QString releaseStatusText(const Core::ReleaseSnapshot &r)
     if (!r.routeDetail.isEmpty()) {
         out += QStringLiteral("Route:     %1\n").arg(r.routeDetail);
     }
-    out += QStringLiteral("Health:    %1\n").arg(r.health());
+    // A one-shot reading has no request rates: the console's "degraded (metrics)" needs a window of
+    // scrapes. Said, so that nobody gates a pipeline on this line alone.
+    out += QStringLiteral("Health:    %1 (from the cluster's objects; error rates and latency are judged by "
+                          "`curtainctl run` and the console)\n")
+               .arg(r.health());
     if (!r.problem.isEmpty()) {
         out += QStringLiteral("Problem:   %1\n").arg(r.problem);
     }

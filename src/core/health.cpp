@@ -91,7 +91,12 @@ QString healthWithMetrics(const ReleaseSnapshot &release, const ReleaseMetrics *
     if (metrics && !overBudget(release, *metrics).isEmpty()) {
         return QStringLiteral("degraded (metrics)");
     }
-    return unacknowledgedRollback(release, acknowledgedRollback).isEmpty() ? health : QStringLiteral("rolled back");
+    // "rolled back" while the rollback's state holds: once the candidate has traffic again (a new
+    // canary), the list says what runs now; the mark above the panels keeps the story.
+    const bool stillRolledBack = release.candidateWeight() == 0;
+    return !stillRolledBack || unacknowledgedRollback(release, acknowledgedRollback).isEmpty()
+               ? health
+               : QStringLiteral("rolled back");
 }
 
 } // namespace Curtain::Core

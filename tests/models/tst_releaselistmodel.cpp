@@ -192,6 +192,13 @@ private Q_SLOTS:
         r.planProgress->startedAt = progress.startedAt.addSecs(3600); // the next plan rolled back too
         model.setReleases({r});
         QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("rolled back"));
+
+        // Someone sends the candidate traffic again: the list says what runs now (it said "rolled
+        // back" while 25 % went to green); the mark above the panels keeps the story.
+        r.blue.trafficPercent = 75;
+        r.green.trafficPercent = 25;
+        model.setReleases({r});
+        QCOMPARE(cell(model, 0, Models::ReleaseListModel::Health), QStringLiteral("canary"));
     }
 };
 
