@@ -32,6 +32,19 @@ std::optional<Core::Error> scaleRefusal(const Core::ReleaseSnapshot &release, Co
         return Core::makeError(ErrorKind::InvalidInput,
                                QStringLiteral("%1 replicas is outside 0–%2").arg(replicas).arg(maxReplicas));
     }
+    if (release.routeKind == Core::RouteKind::ArgoRollout) {
+        // Its ReplicaSets are the controller's: a resize of one would be undone, and its name is
+        // a ReplicaSet's, not a Deployment's.
+        return Core::makeError(ErrorKind::Refused,
+                               QStringLiteral("cannot scale %1 %2: %1 is an Argo Rollout, whose controller sizes its "
+                                              "ReplicaSets from spec.replicas; change that instead (kubectl scale "
+                                              "rollout %1 --replicas=%3%4)")
+                                   .arg(release.name, Core::colorName(color))
+                                   .arg(replicas)
+                                   .arg(release.namespaceName.isEmpty()
+                                            ? QString()
+                                            : QStringLiteral(" -n %1").arg(release.namespaceName)));
+    }
     if (!env.present || env.deployment.isEmpty()) {
         return Core::makeError(ErrorKind::Refused,
                                QStringLiteral("cannot scale %1: the %2 environment has no Deployment")

@@ -267,6 +267,10 @@ private Q_SLOTS:
         QTest::newRow("weight on a Rollout")
             << QStringList{QStringLiteral("set-weight"), QStringLiteral("payments"), QStringLiteral("20")} << 1
             << QStringLiteral("Argo Rollouts owns the weights");
+        QTest::newRow("scale a Rollout") // once a raw 404 for a Deployment named after a ReplicaSet
+            << QStringList{QStringLiteral("scale"), QStringLiteral("payments"), QStringLiteral("green"),
+                           QStringLiteral("3")}
+            << 1 << QStringLiteral("payments is an Argo Rollout, whose controller sizes its ReplicaSets");
         QTest::newRow("--full elsewhere")
             << QStringList{QStringLiteral("abort"), QStringLiteral("payments"), QStringLiteral("--full")} << 2
             << QStringLiteral("--full goes with promote only");
