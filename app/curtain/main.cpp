@@ -105,12 +105,28 @@ bool hasDisplay()
 #endif
 }
 
+// --help and --version print and quit: they need no display (over ssh, in a container, in CI).
+bool onlyAsksAboutItself(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray argument(argv[i]);
+        if (argument == "--help" || argument == "-h" || argument == "-?" || argument == "--help-all" ||
+            argument == "--version" || argument == "-v") {
+            return true;
+        }
+    }
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
     QElapsedTimer sinceStart;
     sinceStart.start();
+    if (!hasDisplay() && onlyAsksAboutItself(argc, argv)) {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
     if (!hasDisplay()) {
         std::fputs("curtain: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
                    "Run it from a desktop session, or headless on a virtual display:\n"

@@ -7,6 +7,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -108,6 +109,34 @@ private Q_SLOTS:
     {
         m_sim.reset();
         m_dir.reset();
+    }
+
+    // The console at a terminal without a display (ssh, a container): --help and --version answer,
+    // anything that opens a window says how to run it instead. Both once said "no display found".
+    void console_withoutADisplay_answersHelpAndVersion()
+    {
+        const auto console = [](const QStringList &arguments) {
+            QProcess process;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) {
+                env.remove(QString::fromLatin1(name));
+            }
+            process.setProcessEnvironment(env);
+            process.start(Test::binary(QStringLiteral("curtain")), arguments);
+            process.waitForFinished(60'000);
+            return std::pair{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+                             QString::fromUtf8(process.readAllStandardOutput() + process.readAllStandardError())};
+        };
+        const auto [versionCode, version] = console({QStringLiteral("--version")});
+        QCOMPARE(versionCode, 0);
+        QVERIFY2(version.startsWith(QStringLiteral("Curtain ")), qPrintable(version));
+        const auto [helpCode, help] = console({QStringLiteral("--help")});
+        QCOMPARE(helpCode, 0);
+        QVERIFY2(help.contains(QStringLiteral("--demo")), qPrintable(help));
+        const auto [demoCode, demo] = console({QStringLiteral("--demo")});
+        QCOMPARE(demoCode, 1);
+        QVERIFY2(demo.contains(QStringLiteral("no display found")) && demo.contains(QStringLiteral("xvfb-run")),
+                 qPrintable(demo));
     }
 
     void inspect_endsOnHostileFilesWithAnError_data()
