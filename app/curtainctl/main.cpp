@@ -224,6 +224,10 @@ int main(int argc, char *argv[])
         if (!contexts.ok()) {
             return report(contexts.error(), invocation->format);
         }
+        if (invocation->format == Ctl::OutputFormat::Json) {
+            writeOut(Ctl::contextsJson(contexts.value(), current));
+            return Ctl::Success;
+        }
         QString out;
         for (const QString &name : contexts.value()) {
             out += (name == current ? QStringLiteral("* ") : QStringLiteral("  ")) + name + QLatin1Char('\n');

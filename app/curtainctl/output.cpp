@@ -283,6 +283,15 @@ QString releasesJson(const Core::ReleaseSnapshots &releases)
     return fromJson({{"releases", list}});
 }
 
+QString contextsJson(const QStringList &contexts, const QString &current)
+{
+    json names = json::array();
+    for (const QString &name : contexts) {
+        names.push_back(s(name));
+    }
+    return fromJson({{"contexts", names}, {"current", s(current)}});
+}
+
 QString releaseJson(const Core::ReleaseSnapshot &release)
 {
     return fromJson(snapshotJson(release));

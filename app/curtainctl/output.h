@@ -5,6 +5,7 @@
 #include "core/release.h"
 
 #include <QString>
+#include <QStringList>
 
 namespace Curtain::Ctl {
 
@@ -24,6 +25,8 @@ QString fleetJson(const QList<ContextReleases> &fleet);
 QString releaseStatusText(const Core::ReleaseSnapshot &release);
 QString releasesJson(const Core::ReleaseSnapshots &releases);
 QString releaseJson(const Core::ReleaseSnapshot &release);
+// {"contexts": [...], "current": "..."}: the kubeconfig's contexts, the demo's included.
+QString contextsJson(const QStringList &contexts, const QString &current);
 QString outcomeJson(const Core::ActionOutcome &outcome);
 QString errorJson(const Core::Error &error);
 // A release's history, newest first: when, who, what, the result, through what, and what changed.

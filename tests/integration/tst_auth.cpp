@@ -358,6 +358,13 @@ private Q_SLOTS:
         QVERIFY(ctl.waitForFinished(30000));
         QCOMPARE(QString::fromUtf8(ctl.readAllStandardOutput()), QStringLiteral("* test\n  demo\n"));
         ctl.start(Test::binary(QStringLiteral("curtainctl")),
+                  {QStringLiteral("--kubeconfig"), config, QStringLiteral("-o"), QStringLiteral("json"),
+                   QStringLiteral("contexts")});
+        QVERIFY(ctl.waitForFinished(30000));
+        const auto contexts = nlohmann::json::parse(ctl.readAllStandardOutput().toStdString(), nullptr, false);
+        QCOMPARE(QString::fromStdString(contexts.dump()),
+                 QStringLiteral(R"({"contexts":["test","demo"],"current":"test"})"));
+        ctl.start(Test::binary(QStringLiteral("curtainctl")),
                   {QStringLiteral("--kubeconfig"), config, QStringLiteral("--context"), QStringLiteral("test"),
                    QStringLiteral("releases")});
         QVERIFY(ctl.waitForFinished(30000));
