@@ -113,8 +113,9 @@ Every action is recorded as an Event on the release's route (with the user the c
 in a hash-chained journal in the user's state directory ($CURTAIN_JOURNAL to choose another file).
 
 Exit codes: 0 success (run: promoted), 1 action refused or failed (run: rolled back or stopped),
-2 usage error (or a bad plan), 3 cluster unreachable or authentication failed, 4 run: held until the
-plan's deadline without a decision.
+2 usage error (or a bad plan), 3 cluster unreachable, overloaded (5xx, 429) or authentication failed,
+4 run: held until the plan's deadline without a decision, 5 sent, not confirmed: the write left and
+its outcome is unknown (look with `curtainctl status` before acting again).
 )");
 }
 
@@ -395,8 +396,9 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             if ((sub != QLatin1String("status") && sub != QLatin1String("start") && sub != QLatin1String("complete") &&
                  sub != QLatin1String("rollback")) ||
                 positional.size() != (withFile ? 1 : 0)) {
-                *error = QStringLiteral("usage: curtainctl migration status|start FILE|complete|rollback --release "
-                                        "RELEASE | --database CONNINFO [--schema NAME], or migration lint FILE...");
+                *error = QStringLiteral("usage: curtainctl migration status|start FILE|complete|rollback|rehearse "
+                                        "FILE --release RELEASE | --database CONNINFO [--schema NAME], or migration "
+                                        "lint FILE...");
                 return std::nullopt;
             }
             if (inv.database.isEmpty() == inv.release.isEmpty()) {
