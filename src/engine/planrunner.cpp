@@ -148,10 +148,26 @@ void PlanRunner::begin(const Core::ReleaseSnapshot &release)
         m_progress.outcome.clear();
     }
     m_judgement = m_judge.current();
+    restartStepJudge(release); // resumed: this weight's evidence starts again (it is not saved)
     persist(true);
     Q_EMIT updated(m_progress, m_judgement);
     scheduleTick();
     tick();
+}
+
+void PlanRunner::restartStepJudge(const Core::ReleaseSnapshot &release)
+{
+    Core::JudgeSettings settings = m_progress.plan.judge;
+    settings.warmupSeconds = 0; // the candidate's warm-up belongs to its first traffic, judged above
+    m_stepJudge.emplace(settings);
+    m_stepJudge->setArmNames(Core::colorName(release.candidate()), Core::colorName(release.stable));
+    m_stepJudgement = m_stepJudge->current();
+}
+
+bool PlanRunner::judgesTheStep() const
+{
+    const QList<Core::PlanStep> &steps = m_progress.plan.steps;
+    return m_progress.step >= steps.size() || steps[m_progress.step].kind == StepKind::Analysis;
 }
 
 void PlanRunner::resume()
@@ -207,6 +223,18 @@ void PlanRunner::tick()
         if (sample.ok()) {
             m_metricsProblem.clear();
             m_judgement = m_judge.observe(sample.value());
+            if (m_stepJudge) {
+                m_stepJudgement = m_stepJudge->observe(sample.value());
+            }
+            if (m_judgement.verdict == Core::Verdict::Pass && m_stepJudgement.verdict != Core::Verdict::Pass &&
+                judgesTheStep()) {
+                // What the plan does now is wait: say for what.
+                m_judgement.verdict = Core::Verdict::Hold;
+                m_judgement.reason = QStringLiteral("The rollout so far passes; %1 % is judged on its own requests "
+                                                    "before the plan goes on: %2")
+                                         .arg(r->candidateWeight())
+                                         .arg(m_stepJudgement.reason);
+            }
         } else {
             // An unreachable Prometheus or a bad query is not evidence either way: hold, and say why.
             m_metricsProblem = sample.error().message;
@@ -246,9 +274,11 @@ void PlanRunner::advance(const Core::ReleaseSnapshot &release, const Core::Judge
         return;
     }
     const qint64 elapsed = m_progress.stepStartedAt.secsTo(m_clock->now());
+    // A check passes on the whole rollout's evidence and on its own weight's.
+    const bool passed = judgement.verdict == Core::Verdict::Pass && m_stepJudgement.verdict == Core::Verdict::Pass;
     if (m_progress.step >= m_progress.plan.steps.size()) {
         // After the last step only a Pass promotes: a plan never promotes a candidate it has no data on.
-        if (judgement.verdict == Core::Verdict::Pass) {
+        if (passed) {
             act(ActionKind::Promote, 0, [this, judgement](bool ok, const QString &message) {
                 end(ok ? PlanState::Promoted : PlanState::Held,
                     ok ? QStringLiteral("Promoted: %1").arg(judgement.reason)
@@ -264,16 +294,19 @@ void PlanRunner::advance(const Core::ReleaseSnapshot &release, const Core::Judge
     case StepKind::SetWeight:
         if (release.candidateWeight() == step.weight) {
             m_expectedWeight = step.weight;
+            restartStepJudge(release);
             nextStep();
         } else {
-            act(ActionKind::SetWeight, step.weight, [this, weight = step.weight](bool ok, const QString &message) {
-                if (!ok) {
-                    return end(PlanState::Held,
-                               QStringLiteral("Could not set the weight to %1 %: %2").arg(weight).arg(message));
-                }
-                m_expectedWeight = weight;
-                nextStep();
-            });
+            act(ActionKind::SetWeight, step.weight,
+                [this, release, weight = step.weight](bool ok, const QString &message) {
+                    if (!ok) {
+                        return end(PlanState::Held,
+                                   QStringLiteral("Could not set the weight to %1 %: %2").arg(weight).arg(message));
+                    }
+                    m_expectedWeight = weight;
+                    restartStepJudge(release);
+                    nextStep();
+                });
         }
         break;
     case StepKind::Pause:
@@ -285,7 +318,7 @@ void PlanRunner::advance(const Core::ReleaseSnapshot &release, const Core::Judge
         }
         break;
     case StepKind::Analysis:
-        if (judgement.verdict == Core::Verdict::Pass) {
+        if (passed) {
             nextStep();
         } else if (elapsed >= step.timeoutSeconds) {
             end(PlanState::Held, QStringLiteral("Held: step %1 (analysis) reached its %2 limit. %3")

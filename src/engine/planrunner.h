@@ -83,6 +83,8 @@ private:
     void fail(const Core::Error &error);
     void persist(bool force, std::function<void()> then = {});
     std::optional<Core::ReleaseSnapshot> current() const;
+    void restartStepJudge(const Core::ReleaseSnapshot &release); // the weight was just set
+    bool judgesTheStep() const; // an analysis step, or the promote after the last step, is due
 
     ReleaseAccess *m_releases;
     PlanObjects *m_objects;
@@ -95,6 +97,11 @@ private:
     Core::PlanProgress m_progress;
     Core::Judge m_judge;
     Core::Judgement m_judgement;
+    // The same test on the requests since the weight was last set: an analysis step (and the promote
+    // after the last step) needs its Pass too, so a check at 50 % judges 50 %, not the evidence of
+    // 10 %. Only the rollout-long judge may Fail: its false-rollback rate is the one α bounds.
+    std::optional<Core::Judge> m_stepJudge;
+    Core::Judgement m_stepJudgement;
     bool m_busy = false; // an action or a sample is in flight
     bool m_finished = false;
     int m_conflicts = 0;       // consecutive 409s on the plan's own writes

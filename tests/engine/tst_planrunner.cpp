@@ -59,7 +59,8 @@ class TestPlanRunner : public QObject
     std::unique_ptr<Test::FakeTraffic> m_traffic;
     std::unique_ptr<Engine::PlanRunner> m_runner;
     std::optional<Core::Result<Core::PlanProgress>> m_end;
-    Core::PlanProgress m_last; // the last progress the runner reported
+    Core::PlanProgress m_last;       // the last progress the runner reported
+    Core::Judgement m_lastJudgement; // and the judgement the console shows with it
     int m_tickMs = tickMs;
 
     void start(const QByteArray &yaml, const Bench::TrafficParams &params = traffic(), bool headless = false,
@@ -79,7 +80,10 @@ class TestPlanRunner : public QObject
             Engine::PlanParts{m_releases.get(), m_objects.get(), m_traffic.get(), m_clock.get()},
             QStringLiteral("catalog"), plan.value(), options);
         connect(m_runner.get(), &Engine::PlanRunner::updated, this,
-                [this](const Core::PlanProgress &progress, const Core::Judgement &) { m_last = progress; });
+                [this](const Core::PlanProgress &progress, const Core::Judgement &judgement) {
+                    m_last = progress;
+                    m_lastJudgement = judgement;
+                });
         connect(m_runner.get(), &Engine::PlanRunner::finished, this,
                 [this](const Core::Result<Core::PlanProgress> &end) { m_end = end; });
         m_runner->start();
@@ -176,6 +180,32 @@ private Q_SLOTS:
         const qsizetype sent = m_releases->performed.size();
         runFor(60'000);
         QCOMPARE(m_releases->performed.size(), sent); // nothing ticks after the end
+    }
+
+    // A check after a higher weight judges that weight: it once passed in no time on the evidence of
+    // the weight before, so 50 % was never looked at before the promote.
+    void analysisAfterAHigherWeight_waitsForThatWeightsOwnPass()
+    {
+        start("steps:\n  - setWeight: 10\n  - analysis: {timeout: 1h}\n  - setWeight: 50\n"
+              "  - analysis: {timeout: 1h}\n" +
+              judge);
+        for (int ticks = 0; ticks < 3600 && m_last.step < 3 && !m_end; ++ticks) {
+            runFor(m_tickMs);
+        }
+        QVERIFY2(!m_end, qPrintable(outcome()));
+        QCOMPARE(m_last.step, 3);
+        QCOMPARE(weight(), 50);
+        runFor(m_tickMs);
+        QCOMPARE(m_last.step, 3);
+        QCOMPARE(m_lastJudgement.verdict, Core::Verdict::Hold);
+        QVERIFY2(m_lastJudgement.reason.startsWith(QStringLiteral("The rollout so far passes; 50 % is judged on its "
+                                                                  "own requests before the plan goes on: ")),
+                 qPrintable(m_lastJudgement.reason));
+
+        const qint64 judgingFifty = m_tickMs + runToEnd(4 * 3600'000);
+        QVERIFY2(endState() == PlanState::Promoted, qPrintable(outcome()));
+        QVERIFY2(judgingFifty >= 10 * m_tickMs, qPrintable(QString::number(judgingFifty)));
+        QCOMPARE(actions(), QList<ActionKind>({ActionKind::SetWeight, ActionKind::SetWeight, ActionKind::Promote}));
     }
 
     void lease_isRenewedWhileDriving()
