@@ -393,8 +393,15 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
     // already has the snapshot that goes with it.
     auto finish = [this, promise, request](const Result<ActionOutcome> &result) {
         rebuild();
-        Core::Error ignored;
-        m_auditor->recordAction(request, findRelease(request.release, &ignored), result);
+        // A plan's write that met a conflict is tried again on the plan's next tick: usually the
+        // conflict is the plan's own progress write, not yet in the cache, and nothing changed. It
+        // is no event for the history ("changed by someone else" was false); a conflict that
+        // persists ends the plan Held, and that is recorded.
+        const bool planRetries = request.fromPlan && !result.ok() && result.error().kind == Core::ErrorKind::Conflict;
+        if (!planRetries) {
+            Core::Error ignored;
+            m_auditor->recordAction(request, findRelease(request.release, &ignored), result);
+        }
         promise->addResult(result);
         promise->finish();
     };

@@ -208,6 +208,42 @@ private Q_SLOTS:
         QVERIFY(act(Core::ActionKind::Rollback, QStringLiteral("catalog")).ok());
     }
 
+    // A plan's write that meets a conflict is tried again on the plan's next tick: it is no
+    // "refused … changed by someone else" in the history (it was the plan's own progress write).
+    // A person's refused write is.
+    void planConflict_isNoHistory_butAPersonsIs()
+    {
+        const QString seen = snapshot(QStringLiteral("catalog")).routeResourceVersion;
+        QCOMPARE(m_api->patch("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog",
+                              "application/json-patch+json",
+                              R"([{"op":"replace","path":"/spec/rules/0/backendRefs/0/weight","value":90},)"
+                              R"({"op":"replace","path":"/spec/rules/0/backendRefs/1/weight","value":10}])"),
+                 200);
+        QTRY_VERIFY(snapshot(QStringLiteral("catalog")).routeResourceVersion != seen);
+        const auto refusedEvents = [this] {
+            const auto events = m_api->get("/apis/events.k8s.io/v1/namespaces/demo/events");
+            int count = 0;
+            for (const nlohmann::json &event :
+                 events ? events->value("items", nlohmann::json::array()) : nlohmann::json::array()) {
+                count += event.value("reason", "") == "ActionRefused" ? 1 : 0;
+            }
+            return count;
+        };
+        const auto byPlan = m_cluster->act({Core::ActionKind::SetWeight, QStringLiteral("catalog"), 50, seen, true});
+        QVERIFY(!byPlan.ok());
+        QCOMPARE(byPlan.error().kind, Core::ErrorKind::Conflict);
+        const auto planAudited = m_cluster->engine->auditSettled();
+        QTRY_VERIFY_WITH_TIMEOUT(planAudited.isFinished(), 10000);
+        QCOMPARE(refusedEvents(), 0);
+
+        const auto byPerson = act(Core::ActionKind::SetWeight, QStringLiteral("catalog"), 50, seen);
+        QCOMPARE(byPerson.error().kind, Core::ErrorKind::Conflict);
+        const auto personAudited = m_cluster->engine->auditSettled();
+        QTRY_VERIFY_WITH_TIMEOUT(personAudited.isFinished(), 10000);
+        QCOMPARE(refusedEvents(), 1);
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(90LL, 10LL));
+    }
+
     void serverConflict_isAConflictErrorInTheServersWords()
     {
         // The write path the engine uses when its view is stale at the server: a 409, never a retry.
