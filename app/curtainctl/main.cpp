@@ -296,10 +296,7 @@ int main(int argc, char *argv[])
                 }
             }
             if (!found) {
-                code = report(Core::makeError(Core::ErrorKind::NotFound,
-                                              QStringLiteral("no release named \"%1\"; known releases: %2")
-                                                  .arg(Core::shown(invocation->release),
-                                                       Core::shown(known.join(QStringLiteral(", ")), 2000))),
+                code = report(Core::noReleaseNamed(invocation->release, known, engine->cluster().namespaceName),
                               invocation->format);
             } else {
                 writeOut(invocation->format == Ctl::OutputFormat::Json ? Ctl::releaseJson(*found)

@@ -40,6 +40,14 @@ QString actionName(ActionKind kind)
     return {};
 }
 
+QString actionNameOn(ActionKind kind, RouteKind route)
+{
+    if (route == RouteKind::FlaggerCanary && kind == ActionKind::Pause) {
+        return QStringLiteral("suspend");
+    }
+    return actionName(kind);
+}
+
 std::optional<ActionKind> parseActionName(const QString &name)
 {
     if (name == QLatin1String("suspend")) {
@@ -170,10 +178,13 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
                              .arg(release.name, routeKindName(release.routeKind)));
     }
     if (isControllerAction(request.kind)) {
+        const bool flaggerToo = request.kind == ActionKind::Pause || request.kind == ActionKind::Resume;
         return makeError(ErrorKind::Refused,
-                         QStringLiteral("%1 is an Argo Rollouts action, and %2 is routed by a %3; use set-weight, "
-                                        "promote, flip or rollback (a plan has its own pause and resume)")
-                             .arg(actionName(request.kind), release.name, routeKindName(release.routeKind)));
+                         QStringLiteral("%1 is an Argo Rollouts action%2, and %3 is routed by its %4; use "
+                                        "set-weight, promote, flip or rollback (a plan has its own pause and resume)")
+                             .arg(actionName(request.kind),
+                                  flaggerToo ? QStringLiteral(" (and a Flagger canary's: suspend, resume)") : QString(),
+                                  release.name, routeKindName(release.routeKind)));
     }
     const Color stable = release.stable;
     const Color candidate = release.candidate();

@@ -34,6 +34,8 @@ constexpr bool isControllerAction(ActionKind kind)
 }
 
 QString actionName(ActionKind kind);
+// The verb as the route's own tool says it: a Flagger canary is suspended and resumed, not paused.
+QString actionNameOn(ActionKind kind, RouteKind route);
 std::optional<ActionKind> parseActionName(const QString &name);
 
 struct ActionRequest

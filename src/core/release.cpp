@@ -1,5 +1,7 @@
 #include "core/release.h"
 
+#include "core/displaytext.h"
+
 #include <QHashFunctions>
 
 namespace Curtain::Core {
@@ -161,6 +163,23 @@ QString ReleaseSnapshot::health() const
         return QStringLiteral("canary");
     }
     return QStringLiteral("healthy");
+}
+
+Error noReleaseNamed(const QString &name, const QStringList &known, const QString &namespaceName)
+{
+    const QString where =
+        namespaceName.isEmpty() ? QString() : QStringLiteral(" in namespace %1").arg(shown(namespaceName));
+    if (known.isEmpty()) {
+        return makeError(
+            ErrorKind::NotFound,
+            QStringLiteral("no release named \"%1\"%2: %3 no releases (no route%4 is labelled "
+                           "curtain.dev/release)")
+                .arg(shown(name), where,
+                     namespaceName.isEmpty() ? QStringLiteral("the cluster has") : QStringLiteral("it has"),
+                     namespaceName.isEmpty() ? QString() : QStringLiteral(" in it")));
+    }
+    return makeError(ErrorKind::NotFound, QStringLiteral("no release named \"%1\"%2; known releases: %3")
+                                              .arg(shown(name), where, shown(known.join(QStringLiteral(", ")), 2000)));
 }
 
 } // namespace Curtain::Core

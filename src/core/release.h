@@ -3,12 +3,14 @@
 #include "core/canary.h"
 #include "core/databasestate.h"
 #include "core/plan.h"
+#include "core/result.h"
 #include "core/rollout.h"
 
 #include <QDateTime>
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 #include <compare>
 #include <optional>
@@ -192,6 +194,10 @@ using ReleaseSnapshots = QList<ReleaseSnapshot>;
 // How urgently a health (ReleaseSnapshot::health, or "unreachable") needs a person: 0 is the most
 // urgent. Fleet views in the console and curtainctl sort by it.
 int attentionRank(const QString &health);
+
+// Why no release answers to `name`: the releases there are, or that there are none — in
+// `namespaceName` when the view is one namespace (empty: every namespace the user may see).
+Error noReleaseNamed(const QString &name, const QStringList &known, const QString &namespaceName);
 
 } // namespace Curtain::Core
 

@@ -71,8 +71,9 @@ void CanaryDriver::sendNext()
             return sendNext();
         }
         Core::Error reported = error;
-        reported.message = QStringLiteral("%1 on %2 failed: %3 (%4)")
-                               .arg(Core::actionName(m_request.kind), m_before.name, error.message, done());
+        reported.message =
+            QStringLiteral("%1 on %2 failed: %3 (%4)")
+                .arg(Core::actionNameOn(m_request.kind, m_before.routeKind), m_before.name, error.message, done());
         if (write.gate && error.httpStatus == 404) {
             reported.message += QStringLiteral("; is the flagger-loadtester Service the Canary's webhook names "
                                                "running?");
@@ -186,7 +187,8 @@ void CanaryDriver::closeGates(const Core::ReleaseSnapshot &after, bool reacted)
         return;
     }
     QString summary = QStringLiteral("%1: %2 — %3")
-                          .arg(m_before.name, Core::actionName(m_request.kind), m_sent.join(QStringLiteral(", ")));
+                          .arg(m_before.name, Core::actionNameOn(m_request.kind, m_before.routeKind),
+                               m_sent.join(QStringLiteral(", ")));
     if (after.canary) {
         summary += QStringLiteral("; now %1").arg(after.canary->summary());
     }

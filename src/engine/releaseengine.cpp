@@ -355,13 +355,7 @@ const ReleaseSnapshot *ReleaseEngine::findRelease(const QString &name, Core::Err
         return matches.first();
     }
     if (matches.isEmpty()) {
-        *error = Core::makeError(
-            ErrorKind::NotFound,
-            known.isEmpty() ? QStringLiteral("no release named \"%1\": the cluster has no releases (no route is "
-                                             "labelled curtain.dev/release)")
-                                  .arg(Core::shown(name))
-                            : QStringLiteral("no release named \"%1\"; known releases: %2")
-                                  .arg(Core::shown(name), Core::shown(known.join(QStringLiteral(", ")), 2000)));
+        *error = Core::noReleaseNamed(name, known, m_endpoint.namespaceName);
     } else {
         *error = Core::makeError(
             ErrorKind::InvalidInput,
@@ -489,9 +483,9 @@ void ReleaseEngine::performOnRollout(const Core::ActionRequest &request, const R
         gate = &*undo;
     }
     if (gate && !gate->enabled) {
-        return finish(Core::makeError(
-            ErrorKind::Refused,
-            QStringLiteral("cannot %1 %2: %3").arg(Core::actionName(request.kind), before.name, gate->reason)));
+        return finish(Core::makeError(ErrorKind::Refused, QStringLiteral("cannot %1 %2: %3")
+                                                              .arg(Core::actionNameOn(request.kind, before.routeKind),
+                                                                   before.name, gate->reason)));
     }
     if (!before.problem.isEmpty()) {
         return finish(Core::makeError(ErrorKind::Refused,

@@ -224,7 +224,8 @@ void RolloutDriver::awaitController()
                     .arg(waitedMs() / 1000);
         }
         if (m_request.kind == ActionKind::Rollback || m_request.kind == ActionKind::Undo) {
-            summary += QLatin1Char(' ') + Core::gitOpsNote();
+            const bool ended = summary.endsWith(QLatin1Char('?')) || summary.endsWith(QLatin1Char('.'));
+            summary += (ended ? QStringLiteral(" ") : QStringLiteral(". ")) + Core::gitOpsNote();
         }
         Core::ActionOutcome outcome{m_request, m_before, after, summary};
         outcome.confirmed = done; // accepted, but not acted on: the caller must not take it as done

@@ -267,6 +267,13 @@ private Q_SLOTS:
         QTest::newRow("weight on a Rollout")
             << QStringList{QStringLiteral("set-weight"), QStringLiteral("payments"), QStringLiteral("20")} << 1
             << QStringLiteral("Argo Rollouts owns the weights");
+        QTest::newRow("namespace without releases") // once "known releases: " and nothing after it
+            << QStringList{QStringLiteral("-n"), QStringLiteral("elsewhere"), QStringLiteral("status"),
+                           QStringLiteral("catalog")}
+            << 1 << QStringLiteral("no release named \"catalog\" in namespace elsewhere: it has no releases");
+        QTest::newRow("pause on an HTTPRoute") << QStringList{QStringLiteral("suspend"), QStringLiteral("catalog")} << 1
+                                               << QStringLiteral("(and a Flagger canary's: suspend, resume), and "
+                                                                 "catalog is routed by its HTTPRoute");
         QTest::newRow("scale a Rollout") // once a raw 404 for a Deployment named after a ReplicaSet
             << QStringList{QStringLiteral("scale"), QStringLiteral("payments"), QStringLiteral("green"),
                            QStringLiteral("3")}

@@ -70,9 +70,9 @@ Core::Result<CanaryPlan> planCanaryAction(const Core::ReleaseSnapshot &release, 
                                    .arg(release.name));
     }
     if (!allowed->enabled || !release.canary) {
-        return Core::makeError(
-            Core::ErrorKind::Refused,
-            QStringLiteral("cannot %1 %2: %3").arg(Core::actionName(request.kind), release.name, allowed->reason));
+        return Core::makeError(Core::ErrorKind::Refused, QStringLiteral("cannot %1 %2: %3")
+                                                             .arg(Core::actionNameOn(request.kind, release.routeKind),
+                                                                  release.name, allowed->reason));
     }
     const Core::CanaryStatus &canary = *release.canary;
     CanaryPlan plan;
