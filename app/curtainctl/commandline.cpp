@@ -167,7 +167,8 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             }
             return arguments[++i];
         };
-        if (arg == QLatin1String("-h") || arg == QLatin1String("--help")) {
+        if (arg == QLatin1String("-h") || arg == QLatin1String("--help") ||
+            (arg == QLatin1String("help") && positional.isEmpty())) { // "curtainctl help", as git has it
             inv.showHelp = true;
         } else if (arg == QLatin1String("--version")) {
             inv.showVersion = true;

@@ -229,6 +229,17 @@ private Q_SLOTS:
                  2);
     }
 
+    // "curtainctl help" as well as --help, and every exit code a script may meet (5 was missing).
+    void help_printsUsageAndEveryExitCode()
+    {
+        for (const QString &asked : {QStringLiteral("help"), QStringLiteral("--help")}) {
+            const Run run = curtainctl({asked});
+            QCOMPARE(run.exitCode, 0);
+            QVERIFY2(run.out.startsWith(QStringLiteral("Usage: curtainctl")), qPrintable(run.out));
+            QVERIFY2(run.out.contains(QStringLiteral("5 sent, not confirmed")), qPrintable(run.out));
+        }
+    }
+
     void promote_thenRollback_restoreStable()
     {
         QCOMPARE(ctl({QStringLiteral("promote"), QStringLiteral("catalog")}).exitCode, 0);
