@@ -184,6 +184,12 @@ void RouteAction::judge(const QString &path, std::optional<Core::Error> writeErr
         } else if (!m_readBackError.isEmpty()) {
             summary += QStringLiteral(" (as the server's reply says; reading it back failed: %1)").arg(m_readBackError);
         }
+        if (after.routeKind == Core::RouteKind::FlagConfigMap) {
+            // What was written is the ConfigMap; flagd reads its file through the kubelet's mount.
+            summary += QStringLiteral("; written to ConfigMap %1, which flagd serves once the kubelet refreshes its "
+                                      "mount (within about a minute)")
+                           .arg(after.routeName);
+        }
         return finish(ActionOutcome{m_request, m_before, after, summary});
     }
     const QString shown = QStringLiteral("the cluster now shows blue %1 %, green %2 %, stable %3")

@@ -241,6 +241,10 @@ private Q_SLOTS:
 
         const Test::CtlRun rollback = ctl({QStringLiteral("rollback"), fileRelease});
         QVERIFY2(rollback.exitCode == 0, qPrintable(rollback.err));
+        // The report says what was written and when flagd will serve it (the kubelet's mount).
+        QVERIFY2(rollback.out.contains(QLatin1String("written to ConfigMap offers-flags, which flagd serves once the "
+                                                     "kubelet refreshes its mount")),
+                 qPrintable(rollback.out));
         QCOMPARE(serveFile().variants.value(QStringLiteral("classic")), users);
     }
 
