@@ -98,7 +98,35 @@ bool wantsTable(const std::string &accept)
     return accept.find("as=Table") != std::string::npos;
 }
 
-json tableOf(const ResourceType &type, const std::vector<json> &objects, std::uint64_t resourceVersion)
+namespace {
+
+// kube-apiserver's Ingress printer: the rules' hosts ("*" for a rule without one), and the load
+// balancer's addresses.
+std::string ingressHosts(const json &object)
+{
+    std::string hosts;
+    const json rules = valueAt(object, "/spec/rules", json::array());
+    for (const json &rule : rules.is_array() ? rules : json::array()) {
+        hosts += (hosts.empty() ? "" : ",") + textAt(rule, "/host", "*");
+    }
+    return hosts.empty() ? "*" : hosts;
+}
+
+std::string ingressAddress(const json &object)
+{
+    std::string address;
+    const json points = valueAt(object, "/status/loadBalancer/ingress", json::array());
+    for (const json &point : points.is_array() ? points : json::array()) {
+        const std::string one = textAt(point, "/ip", textAt(point, "/hostname", ""));
+        if (!one.empty()) {
+            address += (address.empty() ? "" : ",") + one;
+        }
+    }
+    return address;
+}
+
+// The columns kubectl prints for `type` (after Name; Age is added by tableOf).
+json columnsOf(const ResourceType &type)
 {
     json columns = json::array({column("Name", "string", "Name must be unique within a namespace.")});
     if (type.kind == "Deployment") {
@@ -127,6 +155,11 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
         }
     } else if (type.kind == "HTTPRoute") {
         columns.push_back(column("Hostnames", "string", "Hostnames the route matches."));
+    } else if (type.kind == "Ingress") {
+        columns.push_back(column("Class", "string", "The name of the IngressClass resource."));
+        columns.push_back(column("Hosts", "string", "Hosts that incoming requests are matched against."));
+        columns.push_back(column("Address", "string", "Address is a list containing ingress points."));
+        columns.push_back(column("Ports", "string", "Ports of TLS configurations that open."));
     } else if (type.kind == "ConfigMap") {
         columns.push_back(column("Data", "string", "Data contains the configuration data."));
     } else if (type.kind == "Namespace") {
@@ -144,6 +177,89 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
             columns.push_back(column(printer.name, printer.type, "", printer.priority));
         }
     }
+    return columns;
+}
+
+// One row's cells, in columnsOf's order.
+json cellsOf(const ResourceType &type, const json &object)
+{
+    json cells = json::array({textAt(object, "/metadata/name")});
+    if (type.kind == "Deployment") {
+        cells.push_back(std::to_string(integerAt(object, "/status/readyReplicas", 0)) + "/" +
+                        std::to_string(integerAt(object, "/spec/replicas", 1)));
+        cells.push_back(integerAt(object, "/status/updatedReplicas", 0));
+        cells.push_back(integerAt(object, "/status/availableReplicas", 0));
+    } else if (type.kind == "Service") {
+        std::string selector;
+        const json selectorMap = valueAt(object, "/spec/selector", json::object());
+        for (auto it = selectorMap.begin(); selectorMap.is_object() && it != selectorMap.end(); ++it) {
+            selector += (selector.empty() ? "" : ",") + it.key() + "=" +
+                        (it->is_string() ? it->get<std::string>() : it->dump());
+        }
+        cells.push_back(textAt(object, "/spec/type", "ClusterIP"));
+        cells.push_back(textAt(object, "/spec/clusterIP", "None"));
+        cells.push_back("<none>");
+        cells.push_back(ports(object));
+        cells.push_back(selector.empty() ? "<none>" : selector);
+    } else if (type.kind == "Rollout" || type.kind == "ReplicaSet") {
+        cells.push_back(integerAt(object, "/spec/replicas", 1));
+        cells.push_back(integerAt(object, "/status/replicas", 0));
+        cells.push_back(
+            integerAt(object, type.kind == "Rollout" ? "/status/updatedReplicas" : "/status/readyReplicas", 0));
+        if (type.kind == "Rollout") {
+            cells.push_back(integerAt(object, "/status/availableReplicas", 0));
+        }
+    } else if (type.kind == "HTTPRoute") {
+        std::string hosts;
+        const json hostnames = valueAt(object, "/spec/hostnames", json::array());
+        for (const json &host : hostnames) {
+            if (!hosts.empty()) {
+                hosts += ',';
+            }
+            hosts += host.is_string() ? host.get<std::string>() : host.dump();
+        }
+        cells.push_back(hosts);
+    } else if (type.kind == "Ingress") {
+        cells.push_back(textAt(object, "/spec/ingressClassName", "<none>"));
+        cells.push_back(ingressHosts(object));
+        cells.push_back(ingressAddress(object));
+        cells.push_back(valueAt(object, "/spec/tls", json::array()).empty() ? "80" : "80, 443");
+    } else if (type.kind == "ConfigMap") {
+        // kube-apiserver counts the keys of data and binaryData together.
+        std::size_t keys = 0;
+        for (const char *field : {"/data", "/binaryData"}) {
+            const json map = valueAt(object, field, json::object());
+            keys += map.is_object() ? map.size() : 0;
+        }
+        cells.push_back(static_cast<long long>(keys));
+    } else if (type.kind == "Namespace") {
+        cells.push_back("Active");
+    } else if (type.kind == "Pod") {
+        long long ready = 0;
+        long long restarts = 0;
+        const json statuses = valueAt(object, "/status/containerStatuses", json::array());
+        for (const json &container : statuses) {
+            ready += valueAt(container, "/ready", false) == true ? 1 : 0;
+            restarts += integerAt(container, "/restartCount", 0);
+        }
+        cells.push_back(std::to_string(ready) + "/" + std::to_string(statuses.is_array() ? statuses.size() : 0));
+        cells.push_back(textAt(object, "/status/phase", "Pending"));
+        cells.push_back(std::to_string(restarts));
+        cells.push_back(textAt(object, "/status/podIP", "<none>"));
+        cells.push_back(textAt(object, "/spec/nodeName", "<none>"));
+    } else if (type.kind == "Canary") {
+        for (const PrinterColumn &printer : canaryColumns) {
+            cells.push_back(printerCell(object, printer));
+        }
+    }
+    return cells;
+}
+
+} // namespace
+
+json tableOf(const ResourceType &type, const std::vector<json> &objects, std::uint64_t resourceVersion)
+{
+    json columns = columnsOf(type);
     // A CRD that declares its printer columns gets no Age column unless it declares one (Flagger's does not).
     const bool withAge = type.kind != "Canary";
     if (withAge) {
@@ -154,70 +270,7 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
     json rows = json::array();
     for (const json &object : objects) {
         // Objects of schemaless kinds can hold anything: every cell reads without throwing.
-        json cells = json::array({textAt(object, "/metadata/name")});
-        if (type.kind == "Deployment") {
-            cells.push_back(std::to_string(integerAt(object, "/status/readyReplicas", 0)) + "/" +
-                            std::to_string(integerAt(object, "/spec/replicas", 1)));
-            cells.push_back(integerAt(object, "/status/updatedReplicas", 0));
-            cells.push_back(integerAt(object, "/status/availableReplicas", 0));
-        } else if (type.kind == "Service") {
-            std::string selector;
-            const json selectorMap = valueAt(object, "/spec/selector", json::object());
-            for (auto it = selectorMap.begin(); selectorMap.is_object() && it != selectorMap.end(); ++it) {
-                selector += (selector.empty() ? "" : ",") + it.key() + "=" +
-                            (it->is_string() ? it->get<std::string>() : it->dump());
-            }
-            cells.push_back(textAt(object, "/spec/type", "ClusterIP"));
-            cells.push_back(textAt(object, "/spec/clusterIP", "None"));
-            cells.push_back("<none>");
-            cells.push_back(ports(object));
-            cells.push_back(selector.empty() ? "<none>" : selector);
-        } else if (type.kind == "Rollout" || type.kind == "ReplicaSet") {
-            cells.push_back(integerAt(object, "/spec/replicas", 1));
-            cells.push_back(integerAt(object, "/status/replicas", 0));
-            cells.push_back(
-                integerAt(object, type.kind == "Rollout" ? "/status/updatedReplicas" : "/status/readyReplicas", 0));
-            if (type.kind == "Rollout") {
-                cells.push_back(integerAt(object, "/status/availableReplicas", 0));
-            }
-        } else if (type.kind == "HTTPRoute") {
-            std::string hosts;
-            const json hostnames = valueAt(object, "/spec/hostnames", json::array());
-            for (const json &host : hostnames) {
-                if (!hosts.empty()) {
-                    hosts += ',';
-                }
-                hosts += host.is_string() ? host.get<std::string>() : host.dump();
-            }
-            cells.push_back(hosts);
-        } else if (type.kind == "ConfigMap") {
-            // kube-apiserver counts the keys of data and binaryData together.
-            std::size_t keys = 0;
-            for (const char *field : {"/data", "/binaryData"}) {
-                const json map = valueAt(object, field, json::object());
-                keys += map.is_object() ? map.size() : 0;
-            }
-            cells.push_back(static_cast<long long>(keys));
-        } else if (type.kind == "Namespace") {
-            cells.push_back("Active");
-        } else if (type.kind == "Pod") {
-            long long ready = 0;
-            long long restarts = 0;
-            const json statuses = valueAt(object, "/status/containerStatuses", json::array());
-            for (const json &container : statuses) {
-                ready += valueAt(container, "/ready", false) == true ? 1 : 0;
-                restarts += integerAt(container, "/restartCount", 0);
-            }
-            cells.push_back(std::to_string(ready) + "/" + std::to_string(statuses.is_array() ? statuses.size() : 0));
-            cells.push_back(textAt(object, "/status/phase", "Pending"));
-            cells.push_back(std::to_string(restarts));
-            cells.push_back(textAt(object, "/status/podIP", "<none>"));
-            cells.push_back(textAt(object, "/spec/nodeName", "<none>"));
-        } else if (type.kind == "Canary") {
-            for (const PrinterColumn &printer : canaryColumns) {
-                cells.push_back(printerCell(object, printer));
-            }
-        }
+        json cells = cellsOf(type, object);
         if (withAge) {
             cells.push_back(age(object));
         }

@@ -8,6 +8,7 @@
 #include "testsupport.h"
 
 #include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -114,6 +115,13 @@ private Q_SLOTS:
                      QStringLiteral("jsonpath={.apiVersion}")},
                     &code);
         QCOMPARE(beta, QStringLiteral("networking.istio.io/v1beta1"));
+        // Ingresses as kube-apiserver prints them (once only NAME and AGE).
+        const QString ingresses = kubectl(
+            {QStringLiteral("get"), QStringLiteral("ingresses"), QStringLiteral("-n"), QStringLiteral("demo")}, &code);
+        QVERIFY2(code == 0 && ingresses.contains(QRegularExpression(
+                                  QStringLiteral("NAME +CLASS +HOSTS +ADDRESS +PORTS +AGE\n"
+                                                 "storefront +nginx +storefront\\.demo\\.example +80 "))),
+                 qPrintable(ingresses));
     }
 
     void patch_flipsTheServiceAndCurtainSeesItThroughTheWatch()
