@@ -214,11 +214,6 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
         return state;
     }
     case ActionKind::Promote:
-        if (isPromotedAlready(release)) {
-            // Promoting again would hand everything back to the version just replaced: a retried
-            // pipeline step must not roll production back. Going back is Rollback's (or Flip's).
-            return currentState(release);
-        }
         if (auto error = checkColors ? requireReady(release, candidate, QStringLiteral("promote")) : std::nullopt) {
             return *error;
         }
@@ -268,21 +263,6 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
 
 } // namespace
 
-bool isPromotedAlready(const ReleaseSnapshot &release)
-{
-    return release.candidateWeight() == 0 && release.previous == release.candidate();
-}
-
-QString promotedAlreadyText(const ReleaseSnapshot &release)
-{
-    const Color stable = release.stable;
-    const Color replaced = release.candidate();
-    return QStringLiteral("%1 is promoted already: %2 (%3) is stable with all traffic, and %4 (%5) is the version it "
-                          "replaced; promoting that would be a rollback")
-        .arg(release.name, colorName(stable), release.environment(stable).version, colorName(replaced),
-             release.environment(replaced).version);
-}
-
 Result<TargetState> planAction(const ReleaseSnapshot &release, const ActionRequest &request)
 {
     const Result<TargetState> intended = planRoles(release, request, false);
@@ -319,9 +299,7 @@ Capabilities computeCapabilities(const ReleaseSnapshot &release)
             return Capability{false, plan.error().message};
         }
         if (plan.value() == currentState(release)) {
-            return Capability{false, kind == ActionKind::Promote && isPromotedAlready(release)
-                                         ? promotedAlreadyText(release)
-                                         : QStringLiteral("nothing to change")};
+            return Capability{false, QStringLiteral("nothing to change")};
         }
         return Capability{true, {}};
     };

@@ -87,11 +87,6 @@ struct ActionOutcome
 // InvalidInput error that names the value and the allowed range.
 Result<int> parseWeight(const QString &text);
 
-// The candidate holds no traffic and is the version the stable one replaced (a promote or flip
-// happened): promoting it would be a rollback, so Promote plans no change.
-bool isPromotedAlready(const ReleaseSnapshot &release);
-QString promotedAlreadyText(const ReleaseSnapshot &release); // why Promote changes nothing then
-
 // The role and weight logic of DESIGN.md's actions, independent of how a route is written.
 Result<TargetState> planAction(const ReleaseSnapshot &release, const ActionRequest &request);
 

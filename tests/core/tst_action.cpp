@@ -123,27 +123,6 @@ private Q_SLOTS:
         QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue, {}}));
     }
 
-    // A retried promote once handed everything back to the version it had just replaced.
-    void promote_again_changesNothingAndSaysRollbackGoesBack()
-    {
-        const ReleaseSnapshot promoted = release(RouteKind::HttpRoute, 0, Color::Green, Color::Blue);
-        const auto plan = planAction(promoted, {ActionKind::Promote, {}, 0, {}});
-        QVERIFY(plan.ok());
-        QCOMPARE(plan.value(), currentState(promoted));
-        const Capabilities caps = computeCapabilities(promoted);
-        QVERIFY(!caps.promote.enabled);
-        QCOMPARE(caps.promote.reason,
-                 QStringLiteral("catalog is promoted already: green (v2.4.0) is stable with all traffic, and blue "
-                                "(v2.3.0) is the version it replaced; promoting that would be a rollback"));
-        QVERIFY(caps.rollback.enabled);
-
-        // A canary of the old version (someone sent it traffic again) may still be promoted.
-        const ReleaseSnapshot canaryOfOld = release(RouteKind::HttpRoute, 10, Color::Green, Color::Blue);
-        const auto again = planAction(canaryOfOld, {ActionKind::Promote, {}, 0, {}});
-        QVERIFY(again.ok());
-        QCOMPARE(again.value(), (TargetState{100, 0, Color::Blue, Color::Green, {}}));
-    }
-
     void flip_movesEverythingToTheOtherColor()
     {
         const auto plan = planAction(release(RouteKind::ServiceSelector, 100, Color::Blue, std::nullopt, 4),
