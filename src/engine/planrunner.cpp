@@ -148,15 +148,23 @@ void PlanRunner::begin(const Core::ReleaseSnapshot &release)
         m_progress.outcome.clear();
     }
     m_judgement = m_judge.current();
-    restartStepJudge(release); // resumed: this weight's evidence starts again (it is not saved)
+    restartStepJudge(release, release.candidateWeight()); // resumed: this weight's evidence starts again
     persist(true);
     Q_EMIT updated(m_progress, m_judgement);
     scheduleTick();
     tick();
 }
 
-void PlanRunner::restartStepJudge(const Core::ReleaseSnapshot &release)
+void PlanRunner::restartStepJudge(const Core::ReleaseSnapshot &release, int weight)
 {
+    m_stepJudge.reset();
+    m_stepJudgement = {};
+    if (weight <= 0 || weight >= 100) {
+        // One side serves nothing: this weight has no comparison of its own, and the rollout-long
+        // judge decides alone (a plan that ends at 100 % promotes on it, as it always did).
+        m_stepJudgement.verdict = Core::Verdict::Pass;
+        return;
+    }
     Core::JudgeSettings settings = m_progress.plan.judge;
     settings.warmupSeconds = 0; // the candidate's warm-up belongs to its first traffic, judged above
     m_stepJudge.emplace(settings);
@@ -230,10 +238,16 @@ void PlanRunner::tick()
                 judgesTheStep()) {
                 // What the plan does now is wait: say for what.
                 m_judgement.verdict = Core::Verdict::Hold;
-                m_judgement.reason = QStringLiteral("The rollout so far passes; %1 % is judged on its own requests "
-                                                    "before the plan goes on: %2")
-                                         .arg(r->candidateWeight())
-                                         .arg(m_stepJudgement.reason);
+                m_judgement.reason =
+                    m_stepJudgement.verdict == Core::Verdict::Fail
+                        ? QStringLiteral("At %1 % %2 does worse than %3 on this weight's own requests (%4); the plan "
+                                         "holds here while the rollout-long judge, which alone rolls back, decides")
+                              .arg(r->candidateWeight())
+                              .arg(Core::colorName(r->candidate()), Core::colorName(r->stable), m_stepJudgement.reason)
+                        : QStringLiteral("The rollout so far passes; %1 % is judged on its own requests before the "
+                                         "plan goes on: %2")
+                              .arg(r->candidateWeight())
+                              .arg(m_stepJudgement.reason);
             }
         } else {
             // An unreachable Prometheus or a bad query is not evidence either way: hold, and say why.
@@ -294,7 +308,7 @@ void PlanRunner::advance(const Core::ReleaseSnapshot &release, const Core::Judge
     case StepKind::SetWeight:
         if (release.candidateWeight() == step.weight) {
             m_expectedWeight = step.weight;
-            restartStepJudge(release);
+            restartStepJudge(release, step.weight);
             nextStep();
         } else {
             act(ActionKind::SetWeight, step.weight,
@@ -304,7 +318,7 @@ void PlanRunner::advance(const Core::ReleaseSnapshot &release, const Core::Judge
                                    QStringLiteral("Could not set the weight to %1 %: %2").arg(weight).arg(message));
                     }
                     m_expectedWeight = weight;
-                    restartStepJudge(release);
+                    restartStepJudge(release, weight);
                     nextStep();
                 });
         }

@@ -83,7 +83,7 @@ private:
     void fail(const Core::Error &error);
     void persist(bool force, std::function<void()> then = {});
     std::optional<Core::ReleaseSnapshot> current() const;
-    void restartStepJudge(const Core::ReleaseSnapshot &release); // the weight was just set
+    void restartStepJudge(const Core::ReleaseSnapshot &release, int weight); // `weight` was just set
     bool judgesTheStep() const; // an analysis step, or the promote after the last step, is due
 
     ReleaseAccess *m_releases;

@@ -208,6 +208,17 @@ private Q_SLOTS:
         QCOMPARE(actions(), QList<ActionKind>({ActionKind::SetWeight, ActionKind::SetWeight, ActionKind::Promote}));
     }
 
+    // At 100 % stable serves nothing: that weight has no comparison of its own, and the plan promotes
+    // on the rollout's evidence (a review found it held for the hour instead).
+    void planEndingAtAHundred_promotes()
+    {
+        start("steps:\n  - setWeight: 10\n  - analysis: {timeout: 1h}\n  - setWeight: 100\n" + judge);
+        runToEnd(4 * 3600'000);
+        QVERIFY2(endState() == PlanState::Promoted, qPrintable(outcome()));
+        QCOMPARE(actions(), QList<ActionKind>({ActionKind::SetWeight, ActionKind::SetWeight, ActionKind::Promote}));
+        QCOMPARE(m_releases->performed.at(1).weight, 100);
+    }
+
     void lease_isRenewedWhileDriving()
     {
         start("steps:\n  - setWeight: 5\n  - pause: {duration: 10m}\n" + judge);
