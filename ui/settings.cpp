@@ -102,6 +102,7 @@ void clear()
         m.loaded = true;
     }
     writer().start([] { QSettings().clear(); });
+    writer().waitForDone(); // whoever writes the file next (a test, as a user would) is not undone
 }
 
 QStringList protectedContexts()

@@ -17,7 +17,8 @@ void flush();
 // Reads the file again at the next question: after something else changed it (a test, another
 // program).
 void reload();
-// Forgets everything remembered, in memory and in the file: every setting is its default again.
+// Forgets everything remembered, in memory and in the file (before it returns): every setting is
+// its default again.
 void clear();
 
 // safety/protectedContexts: wildcard patterns ("*prod*", "arn:*:cluster/live-*") of kubeconfig
