@@ -90,6 +90,15 @@ class TestEngine : public QObject
         return m_cluster->act({kind, release, weight, rv});
     }
     Core::ReleaseSnapshot snapshot(const QString &name) { return m_cluster->snapshot(name); }
+    // Another client moves catalog's canary to 10 % behind this console's back.
+    void someoneElseMovesCatalogTo10()
+    {
+        QCOMPARE(m_api->patch("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog",
+                              "application/json-patch+json",
+                              R"([{"op":"replace","path":"/spec/rules/0/backendRefs/0/weight","value":90},)"
+                              R"({"op":"replace","path":"/spec/rules/0/backendRefs/1/weight","value":10}])"),
+                 200);
+    }
 
 private Q_SLOTS:
     void init()
@@ -193,12 +202,7 @@ private Q_SLOTS:
     void staleView_isAConflictThatSaysWhatChanged()
     {
         const QString seen = snapshot(QStringLiteral("catalog")).routeResourceVersion;
-        // Someone else moves the canary to 10 % behind this console's back.
-        QCOMPARE(m_api->patch("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog",
-                              "application/json-patch+json",
-                              R"([{"op":"replace","path":"/spec/rules/0/backendRefs/0/weight","value":90},)"
-                              R"({"op":"replace","path":"/spec/rules/0/backendRefs/1/weight","value":10}])"),
-                 200);
+        someoneElseMovesCatalogTo10();
         QTRY_VERIFY(snapshot(QStringLiteral("catalog")).routeResourceVersion != seen);
         const auto result = act(Core::ActionKind::SetWeight, QStringLiteral("catalog"), 50, seen);
         QVERIFY(!result.ok());
@@ -214,11 +218,7 @@ private Q_SLOTS:
     void planConflict_isNoHistory_butAPersonsIs()
     {
         const QString seen = snapshot(QStringLiteral("catalog")).routeResourceVersion;
-        QCOMPARE(m_api->patch("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog",
-                              "application/json-patch+json",
-                              R"([{"op":"replace","path":"/spec/rules/0/backendRefs/0/weight","value":90},)"
-                              R"({"op":"replace","path":"/spec/rules/0/backendRefs/1/weight","value":10}])"),
-                 200);
+        someoneElseMovesCatalogTo10();
         QTRY_VERIFY(snapshot(QStringLiteral("catalog")).routeResourceVersion != seen);
         const auto refusedEvents = [this] {
             const auto events = m_api->get("/apis/events.k8s.io/v1/namespaces/demo/events");
