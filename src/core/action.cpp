@@ -186,6 +186,10 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
                                   flaggerToo ? QStringLiteral(" (and a Flagger canary's: suspend, resume)") : QString(),
                                   release.name, routeKindName(release.routeKind)));
     }
+    const auto readyFor = [&release, checkColors](Color color, const QString &action) {
+        return checkColors ? requireReady(release, color, action) : std::nullopt;
+    };
+    const auto bigEnough = [&release, checkColors] { return checkColors ? requireCapacity(release) : std::nullopt; };
     const Color stable = release.stable;
     const Color candidate = release.candidate();
     switch (request.kind) {
@@ -202,8 +206,7 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
                                  .arg(request.weight));
         }
         if (request.weight > 0) {
-            if (auto error =
-                    checkColors ? requireReady(release, candidate, QStringLiteral("send traffic to")) : std::nullopt) {
+            if (auto error = readyFor(candidate, QStringLiteral("send traffic to"))) {
                 return *error;
             }
         }
@@ -214,7 +217,7 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
         return state;
     }
     case ActionKind::Promote:
-        if (auto error = checkColors ? requireReady(release, candidate, QStringLiteral("promote")) : std::nullopt) {
+        if (auto error = readyFor(candidate, QStringLiteral("promote"))) {
             return *error;
         }
         return allTo(candidate, stable);
@@ -222,10 +225,10 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
         // Flip moves everything to the environment that is not serving the majority now.
         const Color serving = release.blue.trafficPercent >= release.green.trafficPercent ? Color::Blue : Color::Green;
         const Color target = otherColor(serving);
-        if (auto error = checkColors ? requireReady(release, target, QStringLiteral("flip")) : std::nullopt) {
+        if (auto error = readyFor(target, QStringLiteral("flip"))) {
             return *error;
         }
-        if (auto error = checkColors ? requireCapacity(release) : std::nullopt) {
+        if (auto error = bigEnough()) {
             return *error;
         }
         return allTo(target, serving);
@@ -237,7 +240,7 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
         }
         if (release.previous && *release.previous != stable) {
             const Color target = *release.previous;
-            if (auto error = checkColors ? requireReady(release, target, QStringLiteral("roll back")) : std::nullopt) {
+            if (auto error = readyFor(target, QStringLiteral("roll back"))) {
                 return *error;
             }
             return allTo(target, std::nullopt);
