@@ -12,6 +12,9 @@ inline const QString releaseLabel = QStringLiteral("curtain.dev/release");
 inline const QString colorLabel = QStringLiteral("curtain.dev/color");
 inline const QString stableAnnotation = QStringLiteral("curtain.dev/stable-color");
 inline const QString previousAnnotation = QStringLiteral("curtain.dev/previous-color");
+// The version the previous color served when it was replaced: a promote run again finds the candidate
+// is that version still (a retry, which must not roll back), not a new one deployed on the idle color.
+inline const QString previousVersionAnnotation = QStringLiteral("curtain.dev/previous-version");
 // When the serving color took all traffic (RFC 3339, UTC), written with the flip, promote or rollback
 // that did it and removed while traffic is split: how long the idle color has waited, and the soak.
 inline const QString switchedAtAnnotation = QStringLiteral("curtain.dev/switched-at");

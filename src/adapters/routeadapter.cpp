@@ -63,6 +63,7 @@ void completeSnapshot(Core::ReleaseSnapshot &snapshot, const Kube::Reader &route
         readEnvironment(view, snapshot.namespaceName, snapshot.name, Core::Color::Green, &environmentProblem);
     snapshot.problem = environmentProblem;
     snapshot.previous = Core::parseColor(annotation(Conventions::previousAnnotation));
+    snapshot.previousVersion = snapshot.previous ? annotation(Conventions::previousVersionAnnotation) : QString();
     snapshot.switchedAt = QDateTime::fromString(annotation(Conventions::switchedAtAnnotation), Qt::ISODate);
     snapshot.database = annotation(Conventions::databaseAnnotation);
     snapshot.migrationsDirectory = annotation(Conventions::migrationsAnnotation);

@@ -60,6 +60,7 @@ void ServiceSelectorAdapter::doRead(const Kube::Reader &route, const ClusterView
     snapshot.environment(Core::otherColor(*serving)).trafficPercent = 0;
     if (snapshot.previous == snapshot.stable) {
         snapshot.previous.reset();
+        snapshot.previousVersion.clear();
     }
 }
 
@@ -81,6 +82,10 @@ Core::Result<RoutePatch> ServiceSelectorAdapter::doWrite(const Kube::Reader &rea
     patch["metadata"]["annotations"][Conventions::stableAnnotation.toStdString()] = color.toStdString();
     const Json previous = target.previous ? Json(Core::colorName(*target.previous).toStdString()) : Json(nullptr);
     patch["metadata"]["annotations"][Conventions::previousAnnotation.toStdString()] = previous;
+    const Json previousVersion = target.previous && !target.previousVersion.isEmpty()
+                                     ? Json(target.previousVersion.toStdString())
+                                     : Json(nullptr);
+    patch["metadata"]["annotations"][Conventions::previousVersionAnnotation.toStdString()] = previousVersion;
     if (target.switchedAt.isValid()) {
         const std::string key = Conventions::switchedAtAnnotation.toStdString();
         patch["metadata"]["annotations"][key] = target.switchedAt.toUTC().toString(Qt::ISODate).toStdString();

@@ -53,6 +53,7 @@ void applyWeights(Core::ReleaseSnapshot &snapshot, const Kube::Reader &route, lo
     snapshot.stable = annotated ? *annotated : (blue >= green ? Color::Blue : Color::Green);
     if (snapshot.previous == snapshot.stable) {
         snapshot.previous.reset();
+        snapshot.previousVersion.clear();
     }
 }
 
@@ -89,11 +90,16 @@ void appendRoleOperations(Json &ops, const Json &route, const Core::TargetState 
     const std::string stable = Core::colorName(target.stable).toStdString();
     const bool hasAnnotations = Kube::Reader(route).field("metadata").field("annotations").exists();
     const bool hasPrevious = !Kube::annotation(route, Conventions::previousAnnotation).isEmpty();
+    const bool hasPreviousVersion = !Kube::annotation(route, Conventions::previousVersionAnnotation).isEmpty();
+    const bool writesPreviousVersion = target.previous && !target.previousVersion.isEmpty();
     if (!hasAnnotations) {
         Json annotations = {{Conventions::stableAnnotation.toStdString(), stable}};
         if (target.previous) {
             annotations[Conventions::previousAnnotation.toStdString()] =
                 Core::colorName(*target.previous).toStdString();
+        }
+        if (writesPreviousVersion) {
+            annotations[Conventions::previousVersionAnnotation.toStdString()] = target.previousVersion.toStdString();
         }
         if (target.switchedAt.isValid()) {
             annotations[Conventions::switchedAtAnnotation.toStdString()] = switchedAtText(target);
@@ -108,6 +114,13 @@ void appendRoleOperations(Json &ops, const Json &route, const Core::TargetState 
                        {"value", Core::colorName(*target.previous).toStdString()}});
     } else if (hasPrevious) {
         ops.push_back({{"op", "remove"}, {"path", annotationPointer(Conventions::previousAnnotation)}});
+    }
+    if (writesPreviousVersion) {
+        ops.push_back({{"op", "add"},
+                       {"path", annotationPointer(Conventions::previousVersionAnnotation)},
+                       {"value", target.previousVersion.toStdString()}});
+    } else if (hasPreviousVersion) {
+        ops.push_back({{"op", "remove"}, {"path", annotationPointer(Conventions::previousVersionAnnotation)}});
     }
     if (target.switchedAt.isValid()) {
         ops.push_back({{"op", "add"},
@@ -125,6 +138,11 @@ Json roleAnnotations(const Json &route, const Core::TargetState &target)
         annotations[Conventions::previousAnnotation.toStdString()] = Core::colorName(*target.previous).toStdString();
     } else if (!Kube::annotation(route, Conventions::previousAnnotation).isEmpty()) {
         annotations[Conventions::previousAnnotation.toStdString()] = nullptr;
+    }
+    if (target.previous && !target.previousVersion.isEmpty()) {
+        annotations[Conventions::previousVersionAnnotation.toStdString()] = target.previousVersion.toStdString();
+    } else if (!Kube::annotation(route, Conventions::previousVersionAnnotation).isEmpty()) {
+        annotations[Conventions::previousVersionAnnotation.toStdString()] = nullptr;
     }
     if (target.switchedAt.isValid()) {
         annotations[Conventions::switchedAtAnnotation.toStdString()] = switchedAtText(target);

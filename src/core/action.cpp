@@ -88,7 +88,8 @@ Result<int> parseWeight(const QString &text)
 
 TargetState currentState(const ReleaseSnapshot &release)
 {
-    return TargetState{release.blue.trafficPercent, release.green.trafficPercent, release.stable, release.previous, {}};
+    return TargetState{release.blue.trafficPercent, release.green.trafficPercent, release.stable, release.previous, {},
+                       release.previousVersion};
 }
 
 namespace {
@@ -100,6 +101,18 @@ TargetState allTo(Color color, std::optional<Color> previous)
     state.greenWeight = color == Color::Green ? 100 : 0;
     state.stable = color;
     state.previous = previous;
+    return state;
+}
+
+// All traffic to `color`, and `replaced` remembered as the previous color with the version it serves
+// now (unless that is unknown: then no retry of a promote can be told from a new version).
+TargetState replacing(const ReleaseSnapshot &release, Color color, Color replaced)
+{
+    TargetState state = allTo(color, replaced);
+    const QString version = release.environment(replaced).version;
+    if (version != QLatin1String("unknown")) {
+        state.previousVersion = version;
+    }
     return state;
 }
 
@@ -217,10 +230,15 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
         return state;
     }
     case ActionKind::Promote:
+        if (isPromotedAlready(release)) {
+            // Promoting again would hand everything back to the version just replaced: a retried
+            // pipeline step must not roll production back. Going back is Rollback's (or Flip's).
+            return currentState(release);
+        }
         if (auto error = readyFor(candidate, QStringLiteral("promote"))) {
             return *error;
         }
-        return allTo(candidate, stable);
+        return replacing(release, candidate, stable);
     case ActionKind::Flip: {
         // Flip moves everything to the environment that is not serving the majority now.
         const Color serving = release.blue.trafficPercent >= release.green.trafficPercent ? Color::Blue : Color::Green;
@@ -231,7 +249,7 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
         if (auto error = bigEnough()) {
             return *error;
         }
-        return allTo(target, serving);
+        return replacing(release, target, serving);
     }
     case ActionKind::Rollback: {
         if (release.candidateWeight() > 0) {
@@ -265,6 +283,23 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
 }
 
 } // namespace
+
+bool isPromotedAlready(const ReleaseSnapshot &release)
+{
+    const Color candidate = release.candidate();
+    return release.candidateWeight() == 0 && release.previous == candidate && !release.previousVersion.isEmpty() &&
+           release.environment(candidate).version == release.previousVersion;
+}
+
+QString promotedAlreadyText(const ReleaseSnapshot &release)
+{
+    const Color replaced = release.candidate();
+    return QStringLiteral("%1 is promoted already: %2 (%3) serves all traffic, and %4 still runs %5, the version it "
+                          "replaced; promoting that would be a rollback (Rollback goes back; deploy a new version on "
+                          "%4 to promote it)")
+        .arg(release.name, colorName(release.stable), release.environment(release.stable).version, colorName(replaced),
+             release.previousVersion);
+}
 
 Result<TargetState> planAction(const ReleaseSnapshot &release, const ActionRequest &request)
 {
@@ -302,7 +337,9 @@ Capabilities computeCapabilities(const ReleaseSnapshot &release)
             return Capability{false, plan.error().message};
         }
         if (plan.value() == currentState(release)) {
-            return Capability{false, QStringLiteral("nothing to change")};
+            return Capability{false, kind == ActionKind::Promote && isPromotedAlready(release)
+                                         ? promotedAlreadyText(release)
+                                         : QStringLiteral("nothing to change")};
         }
         return Capability{true, {}};
     };

@@ -61,6 +61,9 @@ struct TargetState
     // curtain.dev/switched-at, the start of the idle color's window and of the soak before a contract.
     // Not part of where the route ends up (==): a time is not a state to compare.
     QDateTime switchedAt;
+    // The version `previous` served when it was replaced, written beside it (curtain.dev/previous-version)
+    // so that a promote run again can tell a retry from a new version. Not part of ==, like switchedAt.
+    QString previousVersion;
 
     int weight(Color color) const { return color == Color::Blue ? blueWeight : greenWeight; }
     // True when everything goes to one color.
@@ -86,6 +89,12 @@ struct ActionOutcome
 // Parses a weight as users type it ("25", "25%", " 5 "). Anything else, or outside 0–100, is an
 // InvalidInput error that names the value and the allowed range.
 Result<int> parseWeight(const QString &text);
+
+// The candidate holds no traffic and is still the version the stable one replaced (a promote or
+// flip happened, and nothing new was deployed on the idle color since): promoting it would be a
+// rollback, so Promote plans no change.
+bool isPromotedAlready(const ReleaseSnapshot &release);
+QString promotedAlreadyText(const ReleaseSnapshot &release); // why Promote changes nothing then
 
 // The role and weight logic of DESIGN.md's actions, independent of how a route is written.
 Result<TargetState> planAction(const ReleaseSnapshot &release, const ActionRequest &request);

@@ -153,6 +153,7 @@ struct ReleaseSnapshot
     Environment green;
     Color stable = Color::Blue;
     std::optional<Color> previous; // the color that served before the last flip or promote
+    QString previousVersion;       // the version it served then (curtain.dev/previous-version); empty: unknown
     QDateTime
         switchedAt;  // since when the serving color has had all traffic (curtain.dev/switched-at); invalid: unknown
     QString problem; // set when the route cannot be read as a release (and actions are off)

@@ -85,8 +85,11 @@ void RouteAction::start()
     }
     m_target = plan.value();
     if (m_target == Core::currentState(m_before)) {
+        const bool promoted = m_request.kind == Core::ActionKind::Promote && Core::isPromotedAlready(m_before);
         return finish(ActionOutcome{m_request, m_before, m_before,
-                                    QStringLiteral("%1: already there, nothing to change").arg(m_before.name)});
+                                    promoted
+                                        ? Core::promotedAlreadyText(m_before) + QStringLiteral("; nothing changed")
+                                        : QStringLiteral("%1: already there, nothing to change").arg(m_before.name)});
     }
     if (m_target.isWhole() &&
         m_target.weight(m_target.stable) != m_before.environment(m_target.stable).trafficPercent) {

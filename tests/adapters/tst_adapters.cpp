@@ -104,7 +104,7 @@ private Q_SLOTS:
     void servicePatch_isAMergePatchGuardedByResourceVersion()
     {
         const auto patch = Adapters::ServiceSelectorAdapter().write(object("Service", "web"), m_view,
-                                                                    {100, 0, Core::Color::Blue, std::nullopt, {}});
+                                                                    {100, 0, Core::Color::Blue, std::nullopt, {}, {}});
         QVERIFY(patch.ok());
         QCOMPARE(patch.value().type, Kube::PatchType::Merge);
         QCOMPARE(patch.value().path, QStringLiteral("/api/v1/namespaces/shop/services/web"));
@@ -118,10 +118,32 @@ private Q_SLOTS:
         QVERIFY(!applied["metadata"]["annotations"].contains("curtain.dev/previous-color"));
     }
 
+    // What a promote replaced is written beside the previous color, so that a promote run again
+    // can tell a retry from a new version; a write without it removes the key.
+    void servicePatch_remembersTheVersionItReplaced()
+    {
+        const Adapters::ServiceSelectorAdapter adapter;
+        const auto promote = adapter.write(object("Service", "web"), m_view,
+                                           {0, 100, Core::Color::Green, Core::Color::Blue, {}, QStringLiteral("v1")});
+        QVERIFY(promote.ok());
+        Json promoted = object("Service", "web");
+        promoted.merge_patch(Json::parse(promote.value().body.toStdString()));
+        QVERIFY(promoted["metadata"]["annotations"]["curtain.dev/previous-version"] == "v1");
+        const Core::ReleaseSnapshot read = adapter.read(promoted, m_view);
+        QCOMPARE(read.previous, std::optional(Core::Color::Blue));
+        QCOMPARE(read.previousVersion, QStringLiteral("v1"));
+
+        const auto back = adapter.write(promoted, m_view, {100, 0, Core::Color::Blue, std::nullopt, {}, {}});
+        QVERIFY(back.ok());
+        promoted.merge_patch(Json::parse(back.value().body.toStdString()));
+        QVERIFY(!promoted["metadata"]["annotations"].contains("curtain.dev/previous-version"));
+        QVERIFY(adapter.read(promoted, m_view).previousVersion.isEmpty());
+    }
+
     void servicePatch_refusesASplit()
     {
         const auto patch = Adapters::ServiceSelectorAdapter().write(object("Service", "web"), m_view,
-                                                                    {50, 50, Core::Color::Blue, std::nullopt, {}});
+                                                                    {50, 50, Core::Color::Blue, std::nullopt, {}, {}});
         QVERIFY(!patch.ok());
     }
 
@@ -129,7 +151,7 @@ private Q_SLOTS:
     {
         const Json &route = object("HTTPRoute", "search");
         const auto patch =
-            Adapters::HttpRouteAdapter().write(route, m_view, {75, 25, Core::Color::Blue, std::nullopt, {}});
+            Adapters::HttpRouteAdapter().write(route, m_view, {75, 25, Core::Color::Blue, std::nullopt, {}, {}});
         QVERIFY(patch.ok());
         QCOMPARE(patch.value().type, Kube::PatchType::Json);
         const Json ops = Json::parse(patch.value().body.toStdString());
@@ -151,7 +173,7 @@ private Q_SLOTS:
     {
         Json moved = object("HTTPRoute", "search");
         const auto patch =
-            Adapters::HttpRouteAdapter().write(moved, m_view, {0, 100, Core::Color::Green, Core::Color::Blue, {}});
+            Adapters::HttpRouteAdapter().write(moved, m_view, {0, 100, Core::Color::Green, Core::Color::Blue, {}, {}});
         QVERIFY(patch.ok());
         std::swap(moved["spec"]["rules"][0]["backendRefs"][0], moved["spec"]["rules"][0]["backendRefs"][1]);
         QVERIFY_THROWS_EXCEPTION(Json::exception, moved.patch(Json::parse(patch.value().body.toStdString())));
@@ -160,7 +182,7 @@ private Q_SLOTS:
     void httpRoutePatch_neverWritesAllZero()
     {
         const auto patch = Adapters::HttpRouteAdapter().write(object("HTTPRoute", "search"), m_view,
-                                                              {0, 0, Core::Color::Blue, std::nullopt, {}});
+                                                              {0, 0, Core::Color::Blue, std::nullopt, {}, {}});
         QVERIFY(!patch.ok());
     }
 };

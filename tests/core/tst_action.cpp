@@ -120,7 +120,55 @@ private Q_SLOTS:
     {
         const auto plan = planAction(release(RouteKind::HttpRoute, 75, Color::Blue), {ActionKind::Promote, {}, 0, {}});
         QVERIFY(plan.ok());
-        QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue, {}}));
+        QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue, {}, {}}));
+        // The version it replaced is written beside the previous color.
+        QCOMPARE(plan.value().previousVersion, QStringLiteral("v2.3.0"));
+    }
+
+    // A retried promote once handed everything back to the version it had just replaced, exit 0.
+    void promote_again_changesNothingAndSaysRollbackGoesBack()
+    {
+        ReleaseSnapshot promoted = release(RouteKind::HttpRoute, 0, Color::Green, Color::Blue);
+        promoted.previousVersion = QStringLiteral("v2.3.0");
+        const auto plan = planAction(promoted, {ActionKind::Promote, {}, 0, {}});
+        QVERIFY(plan.ok());
+        QCOMPARE(plan.value(), currentState(promoted));
+        const Capabilities caps = computeCapabilities(promoted);
+        QVERIFY(!caps.promote.enabled);
+        QCOMPARE(caps.promote.reason,
+                 QStringLiteral("catalog is promoted already: green (v2.4.0) serves all traffic, and blue still runs "
+                                "v2.3.0, the version it replaced; promoting that would be a rollback (Rollback goes "
+                                "back; deploy a new version on blue to promote it)"));
+        QVERIFY(caps.rollback.enabled);
+        QVERIFY(caps.flip.enabled); // a flip is a switch, both ways, by name
+    }
+
+    // The blue-green cycle: after a promote, the next version is deployed on the idle color and promoted.
+    void promote_newVersionOnTheIdleColor_promotes()
+    {
+        ReleaseSnapshot next = release(RouteKind::HttpRoute, 0, Color::Green, Color::Blue);
+        next.previousVersion = QStringLiteral("v2.3.0");
+        next.blue.version = QStringLiteral("v2.5.0");
+        const auto plan = planAction(next, {ActionKind::Promote, {}, 0, {}});
+        QVERIFY(plan.ok());
+        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, Color::Green, {}, {}}));
+        QCOMPARE(plan.value().previousVersion, QStringLiteral("v2.4.0"));
+        QVERIFY(computeCapabilities(next).promote.enabled);
+
+        // A route promoted before the version was recorded (or with versions unknown) promotes as it did.
+        ReleaseSnapshot unrecorded = release(RouteKind::HttpRoute, 0, Color::Green, Color::Blue);
+        QVERIFY(computeCapabilities(unrecorded).promote.enabled);
+        unrecorded.green.version = QStringLiteral("unknown"); // the one it replaces
+        const auto unknown = planAction(unrecorded, {ActionKind::Promote, {}, 0, {}});
+        QVERIFY(unknown.ok());
+        QVERIFY(unknown.value().previousVersion.isEmpty()); // "unknown" is no version to compare with
+
+        // A canary of the old version (someone sent it traffic again) may still be promoted.
+        ReleaseSnapshot canaryOfOld = release(RouteKind::HttpRoute, 10, Color::Green, Color::Blue);
+        canaryOfOld.previousVersion = QStringLiteral("v2.3.0");
+        const auto again = planAction(canaryOfOld, {ActionKind::Promote, {}, 0, {}});
+        QVERIFY(again.ok());
+        QCOMPARE(again.value(), (TargetState{100, 0, Color::Blue, Color::Green, {}, {}}));
     }
 
     void flip_movesEverythingToTheOtherColor()
@@ -128,7 +176,7 @@ private Q_SLOTS:
         const auto plan = planAction(release(RouteKind::ServiceSelector, 100, Color::Blue, std::nullopt, 4),
                                      {ActionKind::Flip, {}, 0, {}});
         QVERIFY(plan.ok());
-        QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue, {}}));
+        QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue, {}, {}}));
     }
 
     void flip_toASmallerColor_isRefusedWithTheWayToScaleIt()
@@ -153,7 +201,7 @@ private Q_SLOTS:
     {
         const auto plan = planAction(release(RouteKind::HttpRoute, 75, Color::Blue), {ActionKind::Rollback, {}, 0, {}});
         QVERIFY(plan.ok());
-        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, std::nullopt, {}}));
+        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, std::nullopt, {}, {}}));
     }
 
     void rollback_afterFlip_returnsToThePreviousColor()
@@ -161,7 +209,7 @@ private Q_SLOTS:
         const auto plan = planAction(release(RouteKind::ServiceSelector, 0, Color::Green, Color::Blue),
                                      {ActionKind::Rollback, {}, 0, {}});
         QVERIFY(plan.ok());
-        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, std::nullopt, {}}));
+        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, std::nullopt, {}, {}}));
     }
 
     void rollback_withNothingToRollBack_isRefusedAndSaysWhy()

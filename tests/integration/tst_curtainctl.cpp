@@ -248,6 +248,40 @@ private Q_SLOTS:
         QCOMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
     }
 
+    // A pipeline that retries a promote (say after exit 5) once handed everything back to the version
+    // the first run had replaced, exit 0. The blue-green cycle must still work: the next version,
+    // deployed on the idle color, is promoted.
+    void promote_again_changesNothing_untilANewVersionIsOnTheIdleColor()
+    {
+        QCOMPARE(ctl({QStringLiteral("promote"), QStringLiteral("catalog")}).exitCode, 0);
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(0LL, 100LL));
+        const Run again = ctl({QStringLiteral("promote"), QStringLiteral("catalog")});
+        QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+        QVERIFY2(again.out.contains(QStringLiteral("catalog is promoted already: green (v2.4.0) serves all traffic, "
+                                                   "and blue still runs v2.3.0")),
+                 qPrintable(again.out));
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(0LL, 100LL));
+
+        // v2.5.0 rolls out on blue (label and image, as a deploy pipeline sets them).
+        QCOMPARE(m_api->patch("/apis/apps/v1/namespaces/demo/deployments/catalog-blue",
+                              "application/strategic-merge-patch+json",
+                              R"({"metadata":{"labels":{"app.kubernetes.io/version":"v2.5.0"}}})"),
+                 200);
+        const Run next = ctl({QStringLiteral("promote"), QStringLiteral("catalog")});
+        QVERIFY2(next.exitCode == 0, qPrintable(next.err));
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
+        const auto route = m_api->get("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog");
+        QVERIFY(route);
+        QCOMPARE((*route)["metadata"]["annotations"].value("curtain.dev/previous-version", ""), "v2.4.0");
+
+        // A rollback forgets the previous color, and the version with it.
+        QCOMPARE(ctl({QStringLiteral("rollback"), QStringLiteral("catalog")}).exitCode, 0);
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(0LL, 100LL));
+        const auto rolledBack = m_api->get("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog");
+        QVERIFY(rolledBack);
+        QVERIFY(!(*rolledBack)["metadata"]["annotations"].contains("curtain.dev/previous-version"));
+    }
+
     void failures_haveTheirExitCodeAndChangeNothing_data()
     {
         QTest::addColumn<QStringList>("arguments");
