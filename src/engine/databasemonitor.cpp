@@ -43,6 +43,14 @@ Core::DatabaseState readDatabaseState(const QString &conninfo, const QString &sc
         state.error = db.error().message;
         return state;
     }
+    // A server that accepts and then hangs (a lock on the state table, an overloaded server) must not
+    // hold a reading either: it is a few small SELECTs.
+    if (const auto limited =
+            db.value()->execute(QStringLiteral("SET statement_timeout = '5s'; SET lock_timeout = '2s'"));
+        !limited.ok()) {
+        state.error = limited.error().message;
+        return state;
+    }
     Db::MigratorOptions options;
     options.schema = schema;
     const auto status = Db::Migrator(db.value(), options).status();
@@ -84,8 +92,9 @@ Core::DatabaseState readDatabaseState(const QString &conninfo, const QString &sc
     return state;
 }
 
-DatabaseMonitor::DatabaseMonitor(QObject *parent) : QObject(parent), m_poll(this) // moves with the engine
+DatabaseMonitor::DatabaseMonitor(QObject *parent) : QObject(parent), m_poll(this), m_readers(this) // both move with the engine
 {
+    m_readers.setMaxThreadCount(16);
     m_poll.setInterval(5000);
     connect(&m_poll, &QTimer::timeout, this, [this] {
         for (const auto &[conninfo, schema] : std::as_const(m_watched)) {
@@ -159,7 +168,7 @@ void DatabaseMonitor::read(const QString &conninfo, const QString &schema)
     }
     m_inFlight.insert(key);
     m_running.removeIf([](const QFuture<void> &f) { return f.isFinished(); });
-    QFuture<Core::DatabaseState> reading = QtConcurrent::run(readDatabaseState, conninfo, schema);
+    QFuture<Core::DatabaseState> reading = QtConcurrent::run(&m_readers, readDatabaseState, conninfo, schema);
     m_running.append(QFuture<void>(reading));
     Core::onFinished(reading, this, [this, key](const Core::DatabaseState &state) {
         m_inFlight.remove(key);

@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QObject>
 #include <QSet>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <functional>
@@ -44,9 +45,14 @@ private:
     QSet<QString> m_inFlight;
     QHash<QString, QList<std::function<void()>>> m_waiting; // who waits for a reading
     QList<QFuture<void>> m_running;
+    // Readings wait on the network, not the CPU: a pool of their own, wider than the global one (as
+    // many threads as cores), so that a few databases that do not answer cannot queue the rest
+    // behind their connect timeouts.
+    QThreadPool m_readers;
 };
 
-// One blocking reading (Db::Migrator::status and the schemas that exist), as the gate needs it.
+// One blocking reading (Db::Migrator::status and the schemas that exist), as the gate needs it,
+// bounded: libpq's connect timeout, then a statement and lock timeout for the reading itself.
 Core::DatabaseState readDatabaseState(const QString &conninfo, const QString &schema);
 
 } // namespace Curtain::Engine
