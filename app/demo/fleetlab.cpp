@@ -115,6 +115,7 @@ QString FleetLab::start(const Options &options)
     if (!m_dir.isValid()) {
         return QStringLiteral("cannot create a temporary directory: ") + m_dir.errorString();
     }
+    m_checkInterval = options.checkInterval;
     for (const auto &[color, version, errors] :
          {std::tuple{QStringLiteral("blue"), QStringLiteral("v1.4.0"), 0.0},
           std::tuple{QStringLiteral("green"), QStringLiteral("v1.5.0"), options.greenErrorRate}}) {
@@ -245,11 +246,11 @@ QString FleetLab::startInstance(int index, bool operatorOnly)
                                     "backend catalog\n"
                                     "    balance roundrobin\n"
                                     "    option httpchk GET /healthz\n"
-                                    "    default-server check inter 200ms fall 2 rise 2\n")
+                                    "    default-server check inter %6 fall 2 rise 2\n")
                          .arg(instance.socket, operatorOnly ? QStringLiteral("operator") : QStringLiteral("admin"),
                               m_dir.filePath(QStringLiteral("lb-%1.state").arg(index)))
                          .arg(instance.webPort)
-                         .arg(mapFile());
+                         .arg(mapFile(), m_checkInterval);
     for (const QString &color : {QStringLiteral("blue"), QStringLiteral("green")}) {
         const QStringList &addresses = m_podAddresses.value(color);
         for (int i = 0; i < addresses.size(); ++i) {
@@ -265,8 +266,8 @@ QString FleetLab::startInstance(int index, bool operatorOnly)
     for (const QString &color : {QStringLiteral("blue"), QStringLiteral("green")}) {
         config += QStringLiteral("backend checkout_%1\n"
                                  "    option httpchk GET /healthz\n"
-                                 "    default-server check inter 200ms fall 2 rise 2\n")
-                      .arg(color);
+                                 "    default-server check inter %2 fall 2 rise 2\n")
+                      .arg(color, m_checkInterval);
         const QStringList &addresses = m_podAddresses.value(color);
         for (int i = 0; i < addresses.size(); ++i) {
             config += QStringLiteral("    server %1-%2 %3\n").arg(color).arg(i + 1).arg(addresses[i]);

@@ -36,6 +36,7 @@ public:
         QString p99 = QStringLiteral("5ms");
         bool prometheus = false;    // a Prometheus scraping every pod each second, named in the fleet file
         bool writeMapFiles = false; // the fleet file says the map file is on this machine (it is)
+        QString checkInterval = QStringLiteral("200ms"); // every server's health-check interval (inter)
     };
 
     FleetLab() = default;
@@ -80,6 +81,7 @@ private:
     QTemporaryDir m_dir;
     std::vector<std::unique_ptr<QProcess>> m_pods;
     QHash<QString, QStringList> m_podAddresses; // color → "127.0.0.1:port" per pod, in order
+    QString m_checkInterval;
     std::vector<Instance> m_instances;
     std::unique_ptr<QProcess> m_prometheus;
     int m_prometheusPort = 0;

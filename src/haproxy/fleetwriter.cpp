@@ -54,8 +54,11 @@ const StatRow *statOf(const InstanceReading &reading, const QString &backend, co
     return nullptr;
 }
 
-// UP by its health checks: a server leaving maintenance is shown UP at once, before any check has
-// run, so its last check must have passed too (L4OK, L6OK, L7OK; "* " marks one in progress).
+// UP by its health checks. A server leaving maintenance is shown UP at once, with the last check
+// from before it (checks pause in maintenance) and its health at `rise`: one failure from DOWN
+// ("UP 1/2"). So it counts only at full health (rise + fall - 1, shown as a bare "UP"), which takes
+// fall - 1 checks passed since, and with its last check passed (L4OK, L6OK, L7OK; "* " marks one in
+// progress). With `fall 1` full health comes at once: nothing proves a fresh check then.
 // A server without checks ("no check") is taken at its word.
 bool passedChecks(const StatRow &row)
 {
@@ -65,7 +68,11 @@ bool passedChecks(const StatRow &row)
     }
     QString check = row.checkStatus;
     check.remove(QLatin1String("* "));
-    return status == ServerStatus::Up && check.startsWith(QLatin1Char('L')) && check.endsWith(QLatin1String("OK"));
+    const bool fullHealth = row.checkHealth && row.checkRise && row.checkFall
+                                ? *row.checkHealth >= *row.checkRise + *row.checkFall - 1
+                                : !row.status.contains(QLatin1Char('/')); // "UP 1/3": going down
+    return status == ServerStatus::Up && fullHealth && check.startsWith(QLatin1Char('L')) &&
+           check.endsWith(QLatin1String("OK"));
 }
 
 QString percent(double share)

@@ -154,6 +154,9 @@ StatRow statRow(RowReader &reader, int line)
     row.rtimeMs = reader.number("rtime");
     row.ttimeMs = reader.number("ttime");
     row.checkStatus = reader.text("check_status");
+    row.checkHealth = reader.number("check_health");
+    row.checkRise = reader.number("check_rise");
+    row.checkFall = reader.number("check_fall");
     row.addr = reader.text("addr");
     return row;
 }

@@ -46,6 +46,10 @@ struct StatRow
     std::optional<qint64> rtimeMs; // average over the last 1024 requests
     std::optional<qint64> ttimeMs;
     QString checkStatus;
+    // The health counter of the checks: from 0 (down) to rise + fall - 1 (up with every chance left).
+    std::optional<qint64> checkHealth;
+    std::optional<qint64> checkRise;
+    std::optional<qint64> checkFall;
     QString addr;
 
     bool isServer() const

@@ -99,6 +99,7 @@ private Q_SLOTS:
     void rollback_returnsToTheConfiguredColor();
     void setWeight_splitsRealTraffic();
     void greenFailingItsChecks_noTrafficMoves();
+    void greenFailingAfterMaintenance_staleChecksMoveNothing();
     void haPair_oneInstanceRefuses_theOtherIsSetBack();
     void haPair_oneInstanceUnreachable_nothingChanges();
     void socketDiesMidFlip_everyInstanceIsSetBack();
@@ -199,6 +200,39 @@ void TestHAProxyFleet::greenFailingItsChecks_noTrafficMoves()
                  run.err.contains(QLatin1String("green-1 on lb-0")),
              qPrintable(describe(run)));
     QVERIFY2(run.err.contains(QLatin1String("set back as it was")), qPrintable(run.err));
+    QCOMPARE(lab.servers(0).value(QStringLiteral("green-1")), QStringLiteral("0/maint"));
+    QCOMPARE(lab.sample(0, 20).value(QStringLiteral("blue")), 20);
+}
+
+// Green passed its checks, went into maintenance, and broke there (checks pause in maintenance). Out
+// of it HAProxy shows it UP at once ("UP 1/2": up, on its last chance) with the last check from
+// before: once, the flip moved all traffic to it, exit 0, and HAProxy then took both servers DOWN.
+void TestHAProxyFleet::greenFailingAfterMaintenance_staleChecksMoveNothing()
+{
+    HAProxyLab lab;
+    HAProxyLab::Options options;
+    options.checkInterval = QStringLiteral("1s"); // the first check after maintenance comes late
+    const QString problem = lab.start(options);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    for (const QString &server : {QStringLiteral("green-1"), QStringLiteral("green-2")}) {
+        QVERIFY(lab.runtime(0, QStringLiteral("set server catalog/%1 state ready").arg(server)).trimmed().isEmpty());
+    }
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            const QString stat = lab.runtime(0, QStringLiteral("show stat"));
+            return stat.count(QRegularExpression(QStringLiteral("\\ncatalog,green-\\d,[^\\n]*,UP,[^\\n]*L7OK"))) == 2;
+        },
+        10'000));
+    for (const QString &server : {QStringLiteral("green-1"), QStringLiteral("green-2")}) {
+        QVERIFY(lab.runtime(0, QStringLiteral("set server catalog/%1 state maint").arg(server)).trimmed().isEmpty());
+    }
+    QVERIFY(lab.setHealthy(QStringLiteral("green"), false));
+
+    const CtlRun run = runCurtainctl(on(lab, {QStringLiteral("flip"), QStringLiteral("catalog")}), 90'000);
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(QLatin1String("no traffic was moved")) &&
+                 run.err.contains(QLatin1String("green-1 on lb-0")),
+             qPrintable(describe(run)));
     QCOMPARE(lab.servers(0).value(QStringLiteral("green-1")), QStringLiteral("0/maint"));
     QCOMPARE(lab.sample(0, 20).value(QStringLiteral("blue")), 20);
 }
