@@ -5,10 +5,12 @@
 #include "terminal.h"
 
 #include "core/displaytext.h"
+#include "engine/fileplanobjects.h"
 #include "engine/fleetactions.h"
 #include "engine/fleetengine.h"
 #include "engine/fleetfile.h"
 #include "engine/fleetjournal.h"
+#include "engine/fleetreleases.h"
 #include "engine/journal.h"
 #include "haproxy/fleetwriter.h"
 #include "haproxy/runtimeclient.h"
@@ -190,7 +192,18 @@ int act(FleetWriter &writer, const FleetConfig &fleet, const ReleaseState &relea
                                     : Core::Result<Color>(Core::makeError(Core::ErrorKind::InvalidInput, QString())),
         action);
     Engine::FleetActionRecord record{
-        fleet.name, invocation.haproxyConfig, action, QStringLiteral("refused"), {}, release, {}};
+        fleet.name, HAProxy::fleetIdentity(fleet), action, QStringLiteral("refused"), {}, release, {}};
+    if (action.kind != Core::ActionKind::Rollback) {
+        // A plan on this machine (a console's, or curtainctl run's) owns the weights while it runs.
+        Engine::FilePlanObjects plans(Engine::FilePlanObjects::fileFor(record.identity));
+        const auto plan = plans.get(Engine::fleetPlanPath(release.config.name)).result();
+        if (const QString driver = plan.ok() ? Engine::fleetPlanDriver(plan.value()) : QString(); !driver.isEmpty()) {
+            const Core::Error refused = Core::refusedWhileDriven(release.config.name, driver);
+            record.note = refused.message;
+            journal(record);
+            return report(refused, invocation.format);
+        }
+    }
     if (!move.ok()) {
         record.note = move.error().message;
         journal(record);
@@ -212,7 +225,8 @@ int act(FleetWriter &writer, const FleetConfig &fleet, const ReleaseState &relea
 
 int history(const FleetConfig &fleet, const Invocation &invocation)
 {
-    const Core::ReleaseHistory found = Engine::fleetHistory(invocation.haproxyConfig, invocation.release);
+    const Core::ReleaseHistory found =
+        Engine::fleetHistory(HAProxy::fleetIdentity(fleet), invocation.haproxyConfig, invocation.release);
     if (invocation.format == OutputFormat::Json) {
         writeOut(historyJson(invocation.release, found, Engine::Journal().path()));
     } else if (found.entries.isEmpty()) {

@@ -72,7 +72,13 @@ void completeSnapshot(Core::ReleaseSnapshot &snapshot, const Kube::Reader &route
         snapshot.databaseSchema = schema;
     }
     snapshot.observedAt = QDateTime::currentDateTimeUtc();
-    // Plans live on the route whatever its kind (curtain.dev/plan, curtain.dev/plan-progress).
+    // Plans live on the route whatever its kind.
+    readPlanAnnotations(snapshot, annotations);
+}
+
+void readPlanAnnotations(Core::ReleaseSnapshot &snapshot, const Kube::Reader &annotations)
+{
+    auto annotation = [&annotations](const QString &key) { return annotations.field(key.toStdString()).string(); };
     snapshot.plan = annotation(Conventions::planAnnotation);
     if (const auto saved = Core::parsePlan(QJsonDocument::fromJson(snapshot.plan.toUtf8()).object()); saved.ok()) {
         snapshot.savedPlan = saved.value();

@@ -63,5 +63,9 @@ Core::ReleaseSnapshots discoverReleases(const ClusterView &view);
 
 // Fills what every adapter shares: identity, environments, roles and plans from annotations.
 void completeSnapshot(Core::ReleaseSnapshot &snapshot, const Kube::Reader &route, const ClusterView &view);
+// The plan a route object keeps in its annotations (curtain.dev/plan, curtain.dev/plan-progress):
+// the saved plan, where it is, and who drives it while its heartbeat is recent. An HAProxy fleet's
+// releases keep theirs on an object of the same shape in a file.
+void readPlanAnnotations(Core::ReleaseSnapshot &snapshot, const Kube::Reader &annotations);
 
 } // namespace Curtain::Adapters

@@ -316,6 +316,20 @@ Result<TargetState> planAction(const ReleaseSnapshot &release, const ActionReque
     return planRoles(release, request, true);
 }
 
+Capability drivenByPlan(const QString &driver)
+{
+    return {false,
+            QStringLiteral("A plan driven by %1 is running; stop it first (Rollback always works and ends the plan)")
+                .arg(driver)};
+}
+
+Error refusedWhileDriven(const QString &release, const QString &driver)
+{
+    return makeError(ErrorKind::Refused, QStringLiteral("%1 is driven by a plan (%2); stop the plan first, or press "
+                                                        "Rollback, which always works and ends it")
+                                             .arg(release, driver));
+}
+
 Capabilities computeCapabilities(const ReleaseSnapshot &release)
 {
     if (release.routeKind == RouteKind::ArgoRollout) {
@@ -357,9 +371,7 @@ Capabilities computeCapabilities(const ReleaseSnapshot &release)
     caps.rollback = probe(ActionKind::Rollback);
     if (!release.planDriver.isEmpty()) {
         // A running plan owns the weights; hands off, except the one button that must always work.
-        const Capability driven{false, QStringLiteral("A plan driven by %1 is running; stop it first (Rollback "
-                                                      "always works and ends the plan)")
-                                           .arg(release.planDriver)};
+        const Capability driven = drivenByPlan(release.planDriver);
         caps.setWeight = caps.setWeight.enabled ? driven : caps.setWeight;
         caps.promote = caps.promote.enabled ? driven : caps.promote;
         caps.flip = caps.flip.enabled ? driven : caps.flip;

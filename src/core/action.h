@@ -96,6 +96,11 @@ Result<int> parseWeight(const QString &text);
 bool isPromotedAlready(const ReleaseSnapshot &release);
 QString promotedAlreadyText(const ReleaseSnapshot &release); // why Promote changes nothing then
 
+// What every action but Rollback says while a plan driven by `driver` runs on the release, and why
+// one asked for anyway (from curtainctl, or a second console) is refused.
+Capability drivenByPlan(const QString &driver);
+Error refusedWhileDriven(const QString &release, const QString &driver);
+
 // The role and weight logic of DESIGN.md's actions, independent of how a route is written.
 Result<TargetState> planAction(const ReleaseSnapshot &release, const ActionRequest &request);
 

@@ -92,7 +92,8 @@ Core::DatabaseState readDatabaseState(const QString &conninfo, const QString &sc
     return state;
 }
 
-DatabaseMonitor::DatabaseMonitor(QObject *parent) : QObject(parent), m_poll(this), m_readers(this) // both move with the engine
+DatabaseMonitor::DatabaseMonitor(QObject *parent)
+    : QObject(parent), m_poll(this), m_readers(this) // both move with the engine
 {
     m_readers.setMaxThreadCount(16);
     m_poll.setInterval(5000);

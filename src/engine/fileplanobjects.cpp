@@ -4,7 +4,6 @@
 #include "engine/journal.h"
 #include "kube/json.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -65,11 +64,11 @@ Result<MemoryPlanObjects::State> readPlanObjects(const QByteArray &text)
     return state;
 }
 
-QString FilePlanObjects::fileFor(const QString &fleetFile, const QString &fleet)
+QString FilePlanObjects::fileFor(const QString &fleetIdentity)
 {
-    // One file per fleet: its name comes from the fleet file's full path and the fleet's name.
-    const QByteArray key = (QFileInfo(fleetFile).absoluteFilePath() + QLatin1Char('\n') + fleet).toUtf8();
-    const QString id = QString::fromLatin1(QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex().left(16));
+    // One file per fleet, whichever file describes it; the identity is a hash already.
+    QString id = fleetIdentity;
+    id.remove(QStringLiteral("fleet:"));
     return QFileInfo(Journal::defaultPath()).absolutePath() + QStringLiteral("/fleet-plans/") + id +
            QStringLiteral(".json");
 }

@@ -25,8 +25,8 @@ public:
     Core::Result<Core::Done> ensure(const QString &path, const Kube::Json &object);
 
     QString file() const { return m_file; }
-    // Where the plans of `fleet` from `fleetFile` are kept: beside this machine's journal.
-    static QString fileFor(const QString &fleetFile, const QString &fleet);
+    // Where the plans of a fleet (HAProxy::fleetIdentity) are kept: beside this machine's journal.
+    static QString fileFor(const QString &fleetIdentity);
 
 private:
     Core::Result<Kube::Json> locked(const std::function<Core::Result<Kube::Json>(MemoryPlanObjects &)> &operation);

@@ -12,6 +12,7 @@
 #include "metrics/prometheusclient.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <atomic>
@@ -85,11 +86,26 @@ Core::Result<Core::ActionOutcome> outcomeOf(const Core::ActionRequest &request, 
     return outcome;
 }
 
+// The plan objects of the fleet's releases, from the file this machine's consoles and curtainctl
+// share (a plan driven elsewhere on this machine shows, and locks the release, here too).
+void readPlans(const QString &planFile, const HAProxy::FleetConfig &fleet, QHash<QString, Kube::Json> &plans)
+{
+    if (!QFileInfo::exists(planFile)) {
+        return;
+    }
+    FilePlanObjects objects(planFile);
+    for (const HAProxy::ReleaseConfig &release : fleet.releases) {
+        if (const auto object = objects.get(fleetPlanPath(release.name)).result(); object.ok()) {
+            plans.insert(release.name, object.value());
+        }
+    }
+}
+
 } // namespace
 
 FleetEngine::FleetEngine(HAProxy::FleetConfig fleet, QString file, Net::HttpClient *http, QObject *parent)
     : ReleaseSource(parent), m_fleet(std::move(fleet)), m_file(std::move(file)), m_http(http),
-      m_planObjects(FilePlanObjects::fileFor(m_file, m_fleet.name)), m_link(std::make_shared<FleetLink>())
+      m_planObjects(FilePlanObjects::fileFor(HAProxy::fleetIdentity(m_fleet))), m_link(std::make_shared<FleetLink>())
 {
     m_clientThread.setObjectName(QStringLiteral("curtain-haproxy"));
     m_link->client = new HAProxy::RuntimeClient;
@@ -168,11 +184,13 @@ void FleetEngine::poll()
     m_reading = true;
     const HAProxy::FleetConfig fleet = m_fleet;
     const std::shared_ptr<FleetLink> link = m_link;
+    const QString planFile = m_planObjects.file();
     Core::onFinished(QtConcurrent::run(&m_pool,
-                                       [fleet, link] {
+                                       [fleet, link, planFile] {
                                            const FleetWriter writer = writerThrough(fleet, link);
                                            Reading reading;
                                            reading.state = writer.read();
+                                           readPlans(planFile, fleet, reading.plans);
                                            for (const HAProxy::ReleaseConfig &release : fleet.releases) {
                                                if (release.kind != HAProxy::ReleaseKind::Servers) {
                                                    continue;
@@ -214,6 +232,9 @@ void FleetEngine::accept(const Reading &reading)
     Core::ReleaseSnapshots releases;
     for (const HAProxy::ReleaseState &release : reading.state.releases) {
         Core::ReleaseSnapshot snapshot = fleetRelease(release, reading.configured.value(release.config.name), now);
+        if (const auto plan = reading.plans.constFind(release.config.name); plan != reading.plans.cend()) {
+            applyFleetPlan(snapshot, *plan);
+        }
         if (failed > 0) {
             // An instance that cannot be read may hold other weights: say so on every release.
             const QString unread = QStringLiteral("not every instance answered: %1")
@@ -310,7 +331,8 @@ void FleetEngine::performOnThread(const Core::ActionRequest &request,
     // Every verdict, a refusal too, goes into the journal: who asked what, and what came of it.
     auto finish = [this, promise, request, before = state ? std::optional(*state) : std::nullopt](
                       const Core::Result<Core::ActionOutcome> &result, const HAProxy::WriteReport *report = nullptr) {
-        FleetActionRecord record{m_fleet.name, m_file, request, QStringLiteral("refused"), QString(), before, {}};
+        FleetActionRecord record{
+            m_fleet.name, HAProxy::fleetIdentity(m_fleet), request, QStringLiteral("refused"), QString(), before, {}};
         if (report) {
             record.outcome = report->outcome == HAProxy::WriteReport::Outcome::NotConfirmed
                                  ? QStringLiteral("unconfirmed")
@@ -339,6 +361,13 @@ void FleetEngine::performOnThread(const Core::ActionRequest &request,
         return finish(
             Core::makeError(Core::ErrorKind::NotFound,
                             QStringLiteral("fleet %1 has no release \"%2\"").arg(m_fleet.name, request.release)));
+    }
+    if (!request.fromPlan && request.kind != Core::ActionKind::Rollback) {
+        // Read now, not as of the last poll: a plan on this machine may have started since.
+        const auto plan = m_planObjects.get(fleetPlanPath(state->config.name)).result();
+        if (const QString driver = plan.ok() ? fleetPlanDriver(plan.value()) : QString(); !driver.isEmpty()) {
+            return finish(Core::refusedWhileDriven(state->config.name, driver));
+        }
     }
     if (m_writing) {
         return finish(busy(m_fleet.name));
@@ -491,8 +520,10 @@ void FleetEngine::stopPlan(const QString &release, const QString &why)
 QFuture<Core::Result<Core::ReleaseHistory>> FleetEngine::history(const QString &release)
 {
     const QString file = m_file;
+    const QString identity = HAProxy::fleetIdentity(m_fleet);
     const QString name = Core::ReleaseKey::fromString(release).name;
-    return QtConcurrent::run([file, name] { return Core::Result<Core::ReleaseHistory>(fleetHistory(file, name)); });
+    return QtConcurrent::run(
+        [identity, file, name] { return Core::Result<Core::ReleaseHistory>(fleetHistory(identity, file, name)); });
 }
 
 } // namespace Curtain::Engine

@@ -71,6 +71,7 @@ private:
     {
         HAProxy::FleetState state;
         QHash<QString, std::optional<HAProxy::Color>> configured; // weighted releases' configured color
+        QHash<QString, Kube::Json> plans; // each release's plan object in the fleet's plan file, by name
         qint64 atMs = 0;
     };
 

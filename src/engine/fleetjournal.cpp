@@ -40,7 +40,8 @@ QString absolute(const QString &file)
 
 Core::Result<Core::Done> journalFleetAction(const FleetActionRecord &record)
 {
-    const QString user = QStringLiteral("local:") + qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+    const QString name = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+    const QString user = QStringLiteral("local:") + (name.isEmpty() ? QStringLiteral("unknown") : name);
     const QString context = QStringLiteral("haproxy:") + record.fleet;
     const QString instance = Core::shown(QSysInfo::machineHostName(), 100) + QLatin1Char('/') +
                              QString::number(QCoreApplication::applicationPid());
@@ -51,7 +52,7 @@ Core::Result<Core::Done> journalFleetAction(const FleetActionRecord &record)
         {QStringLiteral("via"), via(record.request)},
         {QStringLiteral("note"), Core::shown(record.note, 400)},
         {QStringLiteral("context"), context},
-        {QStringLiteral("server"), absolute(record.fleetFile)},
+        {QStringLiteral("server"), record.identity},
         {QStringLiteral("namespace"), QString()},
         {QStringLiteral("release"), Core::shown(Core::ReleaseKey::fromString(record.request.release).name, 253)},
         {QStringLiteral("user"), user},
@@ -75,15 +76,15 @@ Core::Result<Core::Done> journalFleetAction(const FleetActionRecord &record)
     return Journal().append(entry);
 }
 
-Core::ReleaseHistory fleetHistory(const QString &fleetFile, const QString &release)
+Core::ReleaseHistory fleetHistory(const QString &identity, const QString &fleetFile, const QString &release)
 {
     const Journal::Reading reading = Journal().read();
     Core::ReleaseHistory history;
     history.journalProblem = reading.problem;
-    const QString server = absolute(fleetFile);
+    const QString file = absolute(fleetFile);
     for (const QJsonObject &record : reading.records) {
-        if (record.value(QLatin1String("server")).toString() == server &&
-            record.value(QLatin1String("release")).toString() == release) {
+        const QString server = record.value(QLatin1String("server")).toString();
+        if ((server == identity || server == file) && record.value(QLatin1String("release")).toString() == release) {
             history.entries.append(Core::historyEntryFromRecord(record));
         }
     }

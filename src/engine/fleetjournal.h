@@ -10,12 +10,13 @@ namespace Curtain::Engine {
 
 // Who did what to an HAProxy fleet, in this machine's journal (a fleet has no Events to write to):
 // every action the console, curtainctl or a plan sent or refused, with the shares before and after.
-// Records carry the fleet file as their "server" and "haproxy:FLEET" as their context, so a
-// release's history is told apart from a cluster's release of the same name.
+// Records carry the fleet's identity (HAProxy::fleetIdentity) as their "server" and "haproxy:FLEET"
+// as their context, so a release's history is told apart from a cluster's release of the same name,
+// and found again from any file that describes the same fleet.
 struct FleetActionRecord
 {
-    QString fleet;     // the fleet's name
-    QString fleetFile; // the file it was read from (made absolute)
+    QString fleet;    // the fleet's name
+    QString identity; // HAProxy::fleetIdentity
     Core::ActionRequest request;
     QString outcome; // applied, unconfirmed, refused, reverted
     QString note;    // the summary, or why not
@@ -26,7 +27,8 @@ struct FleetActionRecord
 // Appends the record; an error names the journal file (the action itself is not undone by it).
 Core::Result<Core::Done> journalFleetAction(const FleetActionRecord &record);
 
-// The journal's records of `release` on the fleet read from `fleetFile`, newest first.
-Core::ReleaseHistory fleetHistory(const QString &fleetFile, const QString &release);
+// The journal's records of `release` on the fleet `identity`, newest first; records written before
+// fleets had an identity name their fleet file, `fleetFile` (made absolute), instead.
+Core::ReleaseHistory fleetHistory(const QString &identity, const QString &fleetFile, const QString &release);
 
 } // namespace Curtain::Engine

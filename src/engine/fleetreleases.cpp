@@ -1,5 +1,7 @@
 #include "engine/fleetreleases.h"
 
+#include "adapters/routeadapter.h"
+#include "core/action.h"
 #include "engine/fleetactions.h"
 
 #include <QCryptographicHash>
@@ -137,7 +139,7 @@ Core::ReleaseSnapshot fleetRelease(const ReleaseState &release, std::optional<HA
     snapshot.routeKind = servers ? Core::RouteKind::HAProxyServers : Core::RouteKind::HAProxyMap;
     snapshot.routeName = servers ? release.config.backend : release.config.map + QLatin1Char(' ') + release.config.key;
     snapshot.routeResourceVersion = fleetVersion(release);
-    snapshot.routePath = QStringLiteral("haproxy/") + release.config.name; // where a plan keeps its progress
+    snapshot.routePath = fleetPlanPath(release.config.name);
     snapshot.blue = environmentOf(release, HAProxy::Color::Blue);
     snapshot.green = environmentOf(release, HAProxy::Color::Green);
     snapshot.stable = coreColor(fleetStableColor(release, configuredColor));
@@ -145,6 +147,32 @@ Core::ReleaseSnapshot fleetRelease(const ReleaseState &release, std::optional<HA
     snapshot.observedAt = observedAt;
     snapshot.capabilities = capabilitiesOf(snapshot, servers && configuredColor.has_value());
     return snapshot;
+}
+
+QString fleetPlanPath(const QString &release)
+{
+    return QStringLiteral("haproxy/") + release;
+}
+
+void applyFleetPlan(Core::ReleaseSnapshot &snapshot, const Kube::Json &planObject)
+{
+    Adapters::readPlanAnnotations(snapshot, Kube::Reader(planObject).field("metadata").field("annotations"));
+    if (snapshot.planDriver.isEmpty()) {
+        return;
+    }
+    Core::Capabilities &can = snapshot.capabilities;
+    for (Core::Capability *held : {&can.setWeight, &can.promote, &can.flip}) {
+        if (held->enabled) {
+            *held = Core::drivenByPlan(snapshot.planDriver);
+        }
+    }
+}
+
+QString fleetPlanDriver(const Kube::Json &planObject)
+{
+    Core::ReleaseSnapshot snapshot;
+    Adapters::readPlanAnnotations(snapshot, Kube::Reader(planObject).field("metadata").field("annotations"));
+    return snapshot.planDriver;
 }
 
 Core::ReleaseMetrics fleetMetrics(const ReleaseState &before, const ReleaseState &now, double seconds, qint64 nowMs)

@@ -3,6 +3,7 @@
 #include "core/metricpoint.h"
 #include "core/release.h"
 #include "haproxy/fleetstate.h"
+#include "kube/json.h"
 
 #include <QDateTime>
 
@@ -20,6 +21,16 @@ namespace Curtain::Engine {
 // problem, and still every action but a refused one stays on: Rollback above all.
 Core::ReleaseSnapshot fleetRelease(const HAProxy::ReleaseState &release, std::optional<HAProxy::Color> configuredColor,
                                    const QDateTime &observedAt);
+
+// Where a plan on the release keeps its Lease and progress in the fleet's plan file: the object a
+// cluster's route would be (FilePlanObjects).
+QString fleetPlanPath(const QString &release);
+
+// The plan that object holds: what ran, where it is, and who drives it. While a driver's heartbeat is
+// recent the weights are its own: every action but Rollback is off, as on a cluster.
+void applyFleetPlan(Core::ReleaseSnapshot &snapshot, const Kube::Json &planObject);
+// Who drives a plan on the release now, by that object (empty: nobody, or a driver gone quiet).
+QString fleetPlanDriver(const Kube::Json &planObject);
 
 // A fingerprint of what a write would change (each server's weight, admin state and status, the map
 // entry): the release's "resource version", so an action confirmed on one reading is refused when the

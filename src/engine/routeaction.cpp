@@ -74,10 +74,7 @@ void RouteAction::start()
                                 .arg(Core::colorName(m_before.stable))));
     }
     if (!m_before.planDriver.isEmpty() && !m_request.fromPlan && m_request.kind != Core::ActionKind::Rollback) {
-        return finish(Core::makeError(ErrorKind::Refused,
-                                      QStringLiteral("%1 is driven by a plan (%2); stop the plan first, or press "
-                                                     "Rollback, which always works and ends it")
-                                          .arg(m_before.name, m_before.planDriver)));
+        return finish(Core::refusedWhileDriven(m_before.name, m_before.planDriver));
     }
     const Result<Core::TargetState> plan = Core::planAction(m_before, m_request);
     if (!plan.ok()) {

@@ -3,6 +3,7 @@
 #include "core/displaytext.h"
 #include "core/plan.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -474,6 +475,21 @@ bool isProxyName(const QString &name)
 {
     static const QRegularExpression form(QStringLiteral("^[A-Za-z0-9_.:-]{1,255}$"));
     return form.match(name).hasMatch();
+}
+
+QString fleetIdentity(const FleetConfig &fleet)
+{
+    QStringList endpoints;
+    for (const InstanceConfig &instance : fleet.instances) {
+        const Endpoint &endpoint = instance.endpoint;
+        endpoints << (endpoint.kind == Endpoint::Kind::Command
+                          ? QStringLiteral("command:") + endpoint.argv.join(QChar(0))
+                          : endpoint.describe());
+    }
+    endpoints.sort();
+    const QByteArray key = (fleet.name + QChar(0) + endpoints.join(QChar(1))).toUtf8();
+    return QStringLiteral("fleet:") +
+           QString::fromLatin1(QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex().left(16));
 }
 
 } // namespace Curtain::HAProxy

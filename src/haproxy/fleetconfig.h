@@ -78,6 +78,12 @@ struct FleetConfig
 // errors start with `fileName` and name the entry and the fix.
 Core::Result<QList<FleetConfig>> parseFleetConfig(const QJsonValue &document, const QString &fileName);
 
+// What a fleet is, whichever file describes it: its name and its instances' runtime APIs, in any
+// order. Plan Leases and the journal are keyed by it, so a copy of the file, or a second file with
+// other timeouts, drives and records the same fleet. A hash (a command endpoint's arguments may
+// hold secrets), e.g. "fleet:1f0c3a9e5b7d2468".
+QString fleetIdentity(const FleetConfig &fleet);
+
 // Whether `name` can stand in a runtime API command as a backend or server name: HAProxy's own
 // identifier characters (letters, digits, '-', '_', '.', ':'), so no space or ';' can start a
 // second argument or command.

@@ -462,6 +462,24 @@ void TestHAProxyFleet::plan_aSecondDriverOnThisMachineIsRefused()
     QVERIFY2(second.err.contains(QLatin1String("is driven by curtainctl@")), qPrintable(describe(second)));
     QCOMPARE(lab.servers(0).value(QStringLiteral("green-1")), QStringLiteral("33/ready")); // nothing moved
 
+    // The same fleet read from a copy of its file is the same fleet: its plan Lease holds there too.
+    const QString copy = dir.filePath(QStringLiteral("fleet-copy.yaml"));
+    QVERIFY(QFile::copy(lab.fleetFile(), copy));
+    const CtlRun fromCopy = runCurtainctl({QStringLiteral("--haproxy"), copy, QStringLiteral("run"),
+                                           QStringLiteral("catalog"), QStringLiteral("--plan"), plan});
+    QCOMPARE(fromCopy.exitCode, 1);
+    QVERIFY2(fromCopy.err.contains(QLatin1String("is driven by curtainctl@")), qPrintable(describe(fromCopy)));
+
+    // A person's set-weight would end the plan's control of the weights: refused while it runs,
+    // as on a cluster (once it went through, exit 0, and the plan stopped).
+    const CtlRun weight =
+        runCurtainctl(on(lab, {QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("50")}));
+    QCOMPARE(weight.exitCode, 1);
+    QVERIFY2(weight.err.contains(QLatin1String("catalog is driven by a plan (curtainctl@")),
+             qPrintable(describe(weight)));
+    QCOMPARE(lab.servers(0).value(QStringLiteral("green-1")), QStringLiteral("33/ready"));
+    QCOMPARE(driver.state(), QProcess::Running);
+
     // Rollback is always one command away, plan or not.
     const CtlRun rollback = runCurtainctl(on(lab, {QStringLiteral("rollback"), QStringLiteral("catalog")}));
     QVERIFY2(rollback.exitCode == 0, qPrintable(describe(rollback)));
@@ -484,7 +502,11 @@ void TestHAProxyFleet::history_recordsWhoDidWhatAndTheOutcome()
     const CtlRun split = ctl({QStringLiteral("flip"), QStringLiteral("catalog")});
     QVERIFY2(split.exitCode != 0, qPrintable(describe(split)));
     QCOMPARE(ctl({QStringLiteral("rollback"), QStringLiteral("catalog")}).exitCode, 0);
-    const CtlRun history = ctl({QStringLiteral("history"), QStringLiteral("catalog")});
+    // Read through a copy of the fleet file: the same fleet, so the same history.
+    const QString copy = dir.filePath(QStringLiteral("fleet-copy.yaml"));
+    QVERIFY(QFile::copy(lab.fleetFile(), copy));
+    const CtlRun history =
+        runCurtainctl({QStringLiteral("--haproxy"), copy, QStringLiteral("history"), QStringLiteral("catalog")});
     qunsetenv("CURTAIN_JOURNAL");
     QVERIFY2(history.exitCode == 0, qPrintable(describe(history)));
     const QStringList rows = history.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
