@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <limits>
 
 namespace Curtain::Core {
@@ -33,6 +34,46 @@ std::optional<int> durationValue(const QJsonValue &value)
         return waitSeconds(value.toDouble());
     }
     return value.isString() ? parseDuration(value.toString()) : std::nullopt;
+}
+
+int editDistance(const QString &a, const QString &b)
+{
+    QList<int> row(b.size() + 1);
+    for (int j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (int i = 1; i <= a.size(); ++i) {
+        int diagonal = row[0];
+        row[0] = i;
+        for (int j = 1; j <= b.size(); ++j) {
+            const int above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// A key the plan format does not have is a mistake to name, not a setting to drop: a misspelt
+// "maxErorRate" would otherwise run the plan without the limit its author wrote.
+std::optional<Error> unknownKey(const QJsonObject &object, const QStringList &known, const QString &where)
+{
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (known.contains(it.key())) {
+            continue;
+        }
+        QString nearest;
+        for (const QString &candidate : known) {
+            if (editDistance(it.key().left(64), candidate) <= 2) {
+                nearest = candidate;
+            }
+        }
+        return invalid(QStringLiteral("%1: unknown key \"%2\"%3; %1 takes %4")
+                           .arg(where, it.key().left(64),
+                                nearest.isEmpty() ? QString() : QStringLiteral(" (did you mean %1?)").arg(nearest),
+                                known.join(QStringLiteral(", "))));
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -121,6 +162,12 @@ QJsonObject Plan::toJson() const
 Result<Plan> parsePlan(const QJsonObject &object)
 {
     Plan plan;
+    if (auto unknown = unknownKey(
+            object,
+            {QStringLiteral("name"), QStringLiteral("steps"), QStringLiteral("judge"), QStringLiteral("metrics")},
+            QStringLiteral("the plan"))) {
+        return *unknown;
+    }
     const QJsonValue name = object.value(QStringLiteral("name"));
     if (!name.isUndefined() && !name.isNull() && !name.isString()) {
         return invalid(QStringLiteral("the plan's \"name\" must be text, e.g. name: careful canary"));
@@ -152,6 +199,9 @@ Result<Plan> parsePlan(const QJsonObject &object)
             s.weight = int(w);
         } else if (kind == QLatin1String("pause")) {
             s.kind = StepKind::Pause;
+            if (auto unknown = unknownKey(value.toObject(), {QStringLiteral("duration")}, stepName(i, kind))) {
+                return *unknown;
+            }
             const QJsonValue duration = value.toObject().value(QStringLiteral("duration"));
             if (!duration.isUndefined() && !duration.isNull()) {
                 s.durationSeconds = durationValue(duration);
@@ -162,6 +212,9 @@ Result<Plan> parsePlan(const QJsonObject &object)
             }
         } else if (kind == QLatin1String("analysis")) {
             s.kind = StepKind::Analysis;
+            if (auto unknown = unknownKey(value.toObject(), {QStringLiteral("timeout")}, stepName(i, kind))) {
+                return *unknown;
+            }
             const QJsonValue timeout = value.toObject().value(QStringLiteral("timeout"));
             if (!timeout.isUndefined()) {
                 const auto t = durationValue(timeout);
@@ -177,12 +230,22 @@ Result<Plan> parsePlan(const QJsonObject &object)
         }
         plan.steps.append(s);
     }
+    const QJsonObject judge = object.value(QStringLiteral("judge")).toObject();
+    if (auto unknown = unknownKey(judge, QStringList(JudgeSettings().toJson().keys()), QStringLiteral("judge"))) {
+        return *unknown;
+    }
     QString judgeError;
-    plan.judge = JudgeSettings::fromJson(object.value(QStringLiteral("judge")).toObject(), &judgeError);
+    plan.judge = JudgeSettings::fromJson(judge, &judgeError);
     if (!judgeError.isEmpty()) {
         return invalid(QStringLiteral("judge: ") + judgeError);
     }
     const QJsonObject metrics = object.value(QStringLiteral("metrics")).toObject();
+    if (auto unknown = unknownKey(
+            metrics,
+            {QStringLiteral("source"), QStringLiteral("requests"), QStringLiteral("errors"), QStringLiteral("buckets")},
+            QStringLiteral("metrics"))) {
+        return *unknown;
+    }
     plan.metricsSource = metrics.value(QStringLiteral("source")).toString(QStringLiteral("scrape"));
     if (plan.metricsSource != QLatin1String("scrape") && !plan.metricsSource.startsWith(QLatin1String("http://")) &&
         !plan.metricsSource.startsWith(QLatin1String("https://"))) {

@@ -51,6 +51,16 @@ private Q_SLOTS:
                                    << "judge: alpha must be a number between";
         QTest::newRow("bad source") << R"({"steps": [{"setWeight": 5}], "metrics": {"source": "graphite"}})"
                                     << "metrics.source \"graphite\" is neither";
+        // A misspelt key ran the plan without the limit its author wrote.
+        QTest::newRow("misspelt judge key")
+            << R"({"steps": [{"setWeight": 5}], "judge": {"maxErorRate": 0.5}})"
+            << "judge: unknown key \"maxErorRate\" (did you mean maxErrorRate?); judge takes";
+        QTest::newRow("unknown top-level key") << R"({"steps": [{"setWeight": 5}], "jugde": {}})"
+                                               << "the plan: unknown key \"jugde\" (did you mean judge?)";
+        QTest::newRow("unknown pause key") << R"({"steps": [{"pause": {"duraton": "5m"}}]})"
+                                           << "step 1 (pause): unknown key \"duraton\" (did you mean duration?)";
+        QTest::newRow("unknown metrics key") << R"({"steps": [{"setWeight": 5}], "metrics": {"query": "x"}})"
+                                             << "metrics: unknown key \"query\"; metrics takes source, requests";
     }
     void badPlans_areRefusedNamingTheStep()
     {
