@@ -141,6 +141,7 @@ int exitFor(const WriteReport &report)
     case WriteReport::Outcome::Applied:
         return Success;
     case WriteReport::Outcome::Refused:
+        return report.unreachable ? Unreachable : ActionFailed;
     case WriteReport::Outcome::Reverted:
         return ActionFailed;
     case WriteReport::Outcome::NotConfirmed:

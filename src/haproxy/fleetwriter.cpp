@@ -19,6 +19,15 @@ Core::Error refusal(const QString &message)
     return Core::makeError(Core::ErrorKind::Refused, message);
 }
 
+// An instance that could not be read refuses a write too, but the way out is the network, not the
+// request: curtainctl exits 3 for it, as for a cluster it cannot reach.
+Core::Error unreadable(const QString &instance, const QString &why, const QString &nothingChanged)
+{
+    return Core::makeError(
+        Core::ErrorKind::Unreachable,
+        QStringLiteral("%1 could not be read, so nothing was changed%2: %3").arg(instance, nothingChanged, why));
+}
+
 QString serverCommand(const QString &backend, const QString &server, const QString &what)
 {
     return QStringLiteral("set server %1/%2 %3").arg(backend, server, what);
@@ -212,8 +221,7 @@ Core::Result<Color> FleetWriter::configuredColor(const QString &release) const
     }
     const InstanceReading reading = readInstance(m_fleet.instances.first());
     if (reading.error) {
-        return refusal(QStringLiteral("%1 could not be read, so nothing was changed: %2")
-                           .arg(reading.instance, reading.error->message));
+        return unreadable(reading.instance, reading.error->message, QString());
     }
     int blue = 0;
     int green = 0;
@@ -246,8 +254,7 @@ Core::Result<FleetWriter::Snapshot> FleetWriter::snapshot(const ReleaseConfig &r
     snapshot.readings = readAll();
     for (const InstanceReading &reading : snapshot.readings) {
         if (reading.error) {
-            return refusal(QStringLiteral("%1 could not be read, so nothing was changed on any instance: %2")
-                               .arg(reading.instance, reading.error->message));
+            return unreadable(reading.instance, reading.error->message, QStringLiteral(" on any instance"));
         }
     }
     const FleetState state = assembleFleetState(m_fleet, snapshot.readings);
@@ -504,6 +511,7 @@ WriteReport FleetWriter::setGreenShare(const QString &name, double greenShare, c
                     : Core::Result<ColorWeights>(before.error());
     if (!weights.ok()) {
         report.problem = weights.error().message;
+        report.unreachable = weights.error().kind == Core::ErrorKind::Unreachable;
         return report;
     }
     report.before = before.value().release;

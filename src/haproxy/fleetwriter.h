@@ -52,10 +52,11 @@ struct WriteReport
         NotConfirmed, // commands were sent and what the fleet holds now is not what was asked (said how)
     };
     Outcome outcome = Outcome::Refused;
-    QString summary;      // "catalog: green 20 %, blue 80 % on lb-a and lb-b"
-    QString problem;      // why it was refused, reverted or not confirmed; HAProxy's own words quoted
-    QStringList warnings; // "blue still had 3 sessions after 30 s: left in drain"
-    QStringList commands; // every command sent, "lb-a: set server catalog/green-1 weight 20" (no secrets)
+    bool unreachable = false; // refused because an instance could not be read (nothing was changed)
+    QString summary;          // "catalog: green 20 %, blue 80 % on lb-a and lb-b"
+    QString problem;          // why it was refused, reverted or not confirmed; HAProxy's own words quoted
+    QStringList warnings;     // "blue still had 3 sessions after 30 s: left in drain"
+    QStringList commands;     // every command sent, "lb-a: set server catalog/green-1 weight 20" (no secrets)
     ReleaseState before;
     ReleaseState after; // as read back (Applied and NotConfirmed)
 

@@ -29,6 +29,7 @@ WriteReport FleetWriter::switchMap(const QString &name, Color to, const WriteOpt
     const Core::Result<Snapshot> before = snapshot(*release);
     if (!before.ok()) {
         report.problem = before.error().message;
+        report.unreachable = before.error().kind == Core::ErrorKind::Unreachable;
         return report;
     }
     report.before = before.value().release;
