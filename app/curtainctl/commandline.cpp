@@ -103,7 +103,7 @@ Schema migrations (pgroll's file format, expand/contract, on PostgreSQL; no clus
                            start, both versions read, rollback (must leave the schema as it was),
                            start, complete — each step timed, with its lock retries; with
                            --release, the route's database, and the rehearsal goes in its history
-      --rows N              rows copied per table from the live database (0)
+      --rows N              rows copied per table from the live database (1000; 0: schema only)
       --soak DURATION       complete --release: the new version must have carried all traffic for
                            this long, since the flip (15m; 0 to skip)
 

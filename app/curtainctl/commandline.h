@@ -41,8 +41,8 @@ struct Invocation
     int lockTimeoutMs = 500;
     int batchSize = 1000;
     int batchDelayMs = 0;
-    bool assumeInTransaction = false;                          // migration lint: each file runs inside a transaction
-    int sampleRows = 0;                                        // migration rehearse: rows copied per table
+    bool assumeInTransaction = false; // migration lint: each file runs inside a transaction
+    int sampleRows = 1000;            // migration rehearse: rows copied per table (enough to run the backfill)
     int soakSeconds = Core::SchemaRequest::defaultSoakSeconds; // migration complete --release: --soak
     // scale RELEASE COLOR REPLICAS [--after DURATION]
     Core::Color scaleColor = Core::Color::Blue;

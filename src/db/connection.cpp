@@ -8,9 +8,20 @@ namespace Curtain::Db {
 
 namespace {
 
+// libpq's messages are several lines ("…Connection refused\n\tIs the server running…", "ERROR: …\n
+// DETAIL: …"): one line for a terminal, a log and an Event, its parts joined by "; ".
 QString fromPg(const char *text)
 {
-    return text ? QString::fromUtf8(text).trimmed() : QString();
+    if (!text) {
+        return {};
+    }
+    QStringList parts;
+    for (const QString &line : QString::fromUtf8(text).split(QLatin1Char('\n'))) {
+        if (const QString part = line.trimmed(); !part.isEmpty()) {
+            parts << part;
+        }
+    }
+    return parts.join(QStringLiteral("; "));
 }
 
 } // namespace
