@@ -124,10 +124,10 @@ Core::Result<Core::Done> Migrator::transaction(const std::function<Core::Result<
             if (lockBusy) {
                 Core::Error error = done.error();
                 error.message = QStringLiteral("a lock was not available within %1 ms, %2 times; the application "
-                                               "holds it too long (a long transaction?): %3")
+                                               "holds it too long (a long transaction?): %3%4")
                                     .arg(m_options.lockTimeoutMs)
                                     .arg(attempt + 1)
-                                    .arg(error.message);
+                                    .arg(error.message, lockHolders());
                 return error;
             }
             return done;
@@ -136,6 +136,33 @@ Core::Result<Core::Done> Migrator::transaction(const std::function<Core::Result<
         QThread::msleep(ulong(backoffMs + int(QRandomGenerator::global()->bounded(backoffMs / 2 + 1))));
         backoffMs = std::min(backoffMs * 2, 5000);
     }
+}
+
+// The sessions holding locks on the schema's tables, longest transaction first: who to ask, or to
+// end. Their queries are left out (they may carry data); pid, user, program, state and age are not.
+QString Migrator::lockHolders()
+{
+    const auto holders = m_db->query(
+        QStringLiteral(
+            "SELECT a.pid, coalesce(a.usename, ''), coalesce(a.application_name, ''), coalesce(a.state, ''), "
+            "coalesce(extract(epoch FROM now() - a.xact_start)::bigint, 0), "
+            "string_agg(DISTINCT c.relname, ', ' ORDER BY c.relname) "
+            "FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.granted AND n.nspname = $1 AND l.pid <> pg_backend_pid() AND c.relkind IN ('r', 'p') "
+            "GROUP BY 1, 2, 3, 4, 5 ORDER BY 5 DESC LIMIT 3"),
+        {m_options.schema});
+    if (!holders.ok() || holders.value().size() == 0) {
+        return {};
+    }
+    QStringList sessions;
+    for (const QStringList &row : holders.value().values) {
+        const QString program = row.value(2).isEmpty() ? QString() : row.value(2) + QStringLiteral(", ");
+        sessions << QStringLiteral("pid %1 (%2user %3, %4 for %5 s) on %6")
+                        .arg(row.value(0), program, row.value(1), row.value(3), row.value(4), row.value(5));
+    }
+    return QStringLiteral("; held now by %1 — end it with SELECT pg_cancel_backend(PID), or wait for it")
+        .arg(sessions.join(QStringLiteral(", ")));
 }
 
 Core::Result<Core::Done> Migrator::ensureState()

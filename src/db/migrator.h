@@ -88,6 +88,7 @@ public:
 private:
     Core::Result<Core::Done> ensureState();
     Core::Result<Core::Done> transaction(const std::function<Core::Result<Core::Done>()> &body);
+    QString lockHolders(); // who holds locks on the schema's tables now, for a lock that never came
     Core::Result<Core::Done> run(const QStringList &statements);
     Core::Result<Core::Done> backfillTable(const QString &table, const QStringList &key,
                                            const ProgressFunction &progress, const std::atomic_bool *cancel,

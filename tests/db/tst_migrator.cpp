@@ -293,6 +293,12 @@ private Q_SLOTS:
         QVERIFY(!refused.ok());
         QVERIFY2(refused.error().message.startsWith(QStringLiteral("a lock was not available within 100 ms, 3 times")),
                  qPrintable(refused.error().message));
+        // And who holds it: the session to ask about, or to end.
+        const QString holderPid = holder.value()->query(QStringLiteral("SELECT pg_backend_pid()")).value().at(0, 0);
+        QVERIFY2(refused.error().message.contains(QStringLiteral("held now by pid %1 (").arg(holderPid)) &&
+                     refused.error().message.contains(QStringLiteral("idle in transaction for ")) &&
+                     refused.error().message.contains(QStringLiteral(" on items")),
+                 qPrintable(refused.error().message));
         QCOMPARE(describe(), before);
         QCOMPARE(migrator.status().value().phase, Db::MigrationPhase::Contracted); // v1 still the latest
 
