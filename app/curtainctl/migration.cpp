@@ -1,4 +1,5 @@
 #include "migration.h"
+#include "output.h"
 
 #include "core/displaytext.h"
 #include "db/connection.h"
@@ -38,9 +39,15 @@ QString statusJson(const Db::MigrationStatus &status)
     for (const Db::MigrationRecord &r : status.history) {
         history.append(recordJson(r));
     }
+    // The version before the first migration is the bare tables: named by their schema, as the
+    // text and the gate name it, not "".
+    QStringList liveVersions;
+    for (const QString &version : status.liveVersions()) {
+        liveVersions << (version.isEmpty() ? status.schema : version);
+    }
     QJsonObject object{{QStringLiteral("schema"), status.schema},
                        {QStringLiteral("phase"), Db::migrationPhaseName(status.phase)},
-                       {QStringLiteral("liveVersions"), QJsonArray::fromStringList(status.liveVersions())},
+                       {QStringLiteral("liveVersions"), QJsonArray::fromStringList(liveVersions)},
                        {QStringLiteral("history"), history}};
     if (status.latest) {
         object.insert(QStringLiteral("latest"), recordJson(*status.latest));
@@ -78,13 +85,13 @@ QString statusText(const Db::MigrationStatus &status)
                    .arg(status.schema, status.latest->versionSchema);
         break;
     }
-    text += QStringLiteral("\nMIGRATION  STATE  STARTED  BY  FINISHED  BY\n");
+    QList<QStringList> rows{{QStringLiteral("MIGRATION"), QStringLiteral("STATE"), QStringLiteral("STARTED"),
+                             QStringLiteral("BY"), QStringLiteral("FINISHED"), QStringLiteral("BY")}};
     for (const Db::MigrationRecord &r : status.history) {
-        text += QStringLiteral("%1  %2  %3  %4  %5  %6\n")
-                    .arg(r.name, r.state, when(r.startedAt), r.startedBy, when(r.finishedAt),
-                         r.finishedBy.isEmpty() ? QStringLiteral("-") : r.finishedBy);
+        rows.append({r.name, r.state, when(r.startedAt), r.startedBy, when(r.finishedAt),
+                     r.finishedBy.isEmpty() ? QStringLiteral("-") : r.finishedBy});
     }
-    return text;
+    return text + QLatin1Char('\n') + table(rows);
 }
 
 QString localActor()

@@ -106,6 +106,14 @@ QString fromJson(const json &j)
     return QString::fromStdString(j.dump(2)) + QLatin1Char('\n');
 }
 
+QString describe(const Core::Environment &env)
+{
+    return env.present ? QStringLiteral("%1 %2").arg(Core::colorName(env.color), env.version)
+                       : QStringLiteral("%1 (none)").arg(Core::colorName(env.color));
+}
+
+} // namespace
+
 QString table(const QList<QStringList> &rows)
 {
     QList<qsizetype> widths;
@@ -127,14 +135,6 @@ QString table(const QList<QStringList> &rows)
     }
     return out;
 }
-
-QString describe(const Core::Environment &env)
-{
-    return env.present ? QStringLiteral("%1 %2").arg(Core::colorName(env.color), env.version)
-                       : QStringLiteral("%1 (none)").arg(Core::colorName(env.color));
-}
-
-} // namespace
 
 QString releasesTable(const Core::ReleaseSnapshots &releases)
 {

@@ -9,6 +9,8 @@
 
 namespace Curtain::Ctl {
 
+// Rows as columns padded to their widest cell, two spaces apart (the first row is the header).
+QString table(const QList<QStringList> &rows);
 QString releasesTable(const Core::ReleaseSnapshots &releases);
 
 // One context's part of a fleet view: its releases, or why it could not be read.

@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -112,6 +113,34 @@ private Q_SLOTS:
         QCOMPARE(late.exitCode, 1);
         QVERIFY2(late.err.contains(QStringLiteral("a completed migration cannot be rolled back")),
                  qPrintable(late.err));
+    }
+
+    // The version before the first migration is the bare tables, named by their schema in JSON as in
+    // the text (it was ""), and the history is a table whose columns line up.
+    void status_namesTheBareTablesAndAlignsItsColumns()
+    {
+        const QString name = QStringLiteral("orders%1").arg(++m_databases);
+        QVERIFY(m_server->createDatabase(name).ok());
+        const QString conninfo = m_server->conninfo(name);
+        const Test::CtlRun started =
+            Test::runCurtainctl({QStringLiteral("migration"), QStringLiteral("start"),
+                                 file(QStringLiteral("01_orders.yaml"),
+                                      "operations:\n  - create_table:\n      name: orders\n      columns:\n"
+                                      "        - {name: id, type: serial, pk: true}\n"),
+                                 QStringLiteral("--database"), conninfo});
+        QVERIFY2(started.exitCode == 0, qPrintable(started.err));
+        const Test::CtlRun json =
+            Test::runCurtainctl({QStringLiteral("migration"), QStringLiteral("status"), QStringLiteral("--database"),
+                                 conninfo, QStringLiteral("-o"), QStringLiteral("json")});
+        QCOMPARE(QJsonDocument::fromJson(json.out.toUtf8()).object().value(QStringLiteral("liveVersions")).toArray(),
+                 QJsonArray({QStringLiteral("public"), QStringLiteral("01_orders")}));
+        const Test::CtlRun text = Test::runCurtainctl(
+            {QStringLiteral("migration"), QStringLiteral("status"), QStringLiteral("--database"), conninfo});
+        const QStringList lines = text.out.split(QLatin1Char('\n'));
+        const qsizetype header = lines.indexOf(QRegularExpression(QStringLiteral("MIGRATION .*")));
+        QVERIFY2(header > 0 && header + 1 < lines.size(), qPrintable(text.out));
+        // The STATE column starts where its heading does.
+        QCOMPARE(lines[header + 1].indexOf(QStringLiteral("started")), lines[header].indexOf(QStringLiteral("STATE")));
     }
 
     void rehearse_runsEveryStepOnAScratchCopyAndLeavesTheLiveDatabase()
