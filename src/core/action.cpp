@@ -147,7 +147,7 @@ std::optional<Error> requireCapacity(const ReleaseSnapshot &release)
     const int needed = shortfall->needed;
     return makeError(
         ErrorKind::Refused,
-        QStringLiteral("cannot flip %1: %2 (%3) has %4 ready %5, and %6 (%7) carries all traffic on %8; "
+        QStringLiteral("cannot flip %1: %2 (%3) has %4 ready %5, and %6 (%7) carries %11 on %8; "
                        "scale %2 to %8 first — curtainctl scale %1 %2 %8 (or kubectl scale deployment %9 "
                        "--replicas=%8%10) — and flip when they are ready; or both in one step: curtainctl flip %1 "
                        "--scale-first")
@@ -157,7 +157,9 @@ std::optional<Error> requireCapacity(const ReleaseSnapshot &release)
             .arg(colorName(serving), from.version)
             .arg(needed)
             .arg(to.deployment.isEmpty() ? release.name + QLatin1Char('-') + colorName(target) : to.deployment,
-                 release.namespaceName.isEmpty() ? QString() : QStringLiteral(" -n %1").arg(release.namespaceName)));
+                 release.namespaceName.isEmpty() ? QString() : QStringLiteral(" -n %1").arg(release.namespaceName))
+            .arg(from.trafficPercent == 100 ? QStringLiteral("all traffic")
+                                            : QStringLiteral("%1 % of the traffic").arg(from.trafficPercent)));
 }
 
 } // namespace

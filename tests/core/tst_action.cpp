@@ -191,6 +191,11 @@ private Q_SLOTS:
                                 "all traffic on 4; scale green to 4 first — curtainctl scale catalog green 4 (or "
                                 "kubectl scale deployment catalog-green --replicas=4 -n demo) — and flip when they "
                                 "are ready; or both in one step: curtainctl flip catalog --scale-first"));
+        // During a canary it said "all traffic" of a blue that carried 95 %.
+        const auto split = planAction(release(RouteKind::HttpRoute, 95, Color::Blue), {ActionKind::Flip, {}, 0, {}});
+        QVERIFY(!split.ok());
+        QVERIFY2(split.error().message.contains(QStringLiteral("blue (v2.3.0) carries 95 % of the traffic on 4;")),
+                 qPrintable(split.error().message));
         // The way back is never refused for capacity: after a flip to green, rollback to a smaller blue goes.
         ReleaseSnapshot flipped = release(RouteKind::ServiceSelector, 0, Color::Green, Color::Blue, 4);
         flipped.blue.readyReplicas = 1;
