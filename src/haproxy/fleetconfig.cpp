@@ -111,8 +111,11 @@ public:
         if (value.isUndefined() && minimum == 0) {
             return QJsonArray();
         }
-        if (!value.isArray() || value.toArray().size() < minimum) {
+        if (!value.isArray()) {
             return error(QStringLiteral("%1 is %2, expected a list of %3").arg(key, typeName(value), what));
+        }
+        if (value.toArray().size() < minimum) {
+            return error(QStringLiteral("%1 is an empty list, expected a list of %2").arg(key, what));
         }
         const QJsonArray array = value.toArray();
         if (array.size() > maxEntries) {

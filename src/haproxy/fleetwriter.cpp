@@ -558,6 +558,11 @@ WriteReport FleetWriter::setGreenShare(const QString &name, double greenShare, c
     saveServerState(report);
     if (report.applied()) {
         report.summary = shareSummary(*release, report.after.green.share, instanceNames());
+        if (report.commands.isEmpty()) {
+            // Run again (a retried pipeline step): say so, as a cluster's release does.
+            report.summary = QStringLiteral("%1: already there, nothing to change (%2)")
+                                 .arg(release->name, report.summary.section(QStringLiteral(": "), 1));
+        }
     }
     return report;
 }

@@ -223,7 +223,7 @@ private Q_SLOTS:
                                              << "write both colors' buckets as [\"variant\", weight]";
         QTest::newRow("a weight through an alias") << "[classic,  90]"
                                                    << "[classic, *w]"
-                                                   << "is not a number rewritten in place";
+                                                   << "is not written where it is used (a YAML alias or merge key";
     }
     void write_whatCannotBeEditedInPlace_isRefused()
     {

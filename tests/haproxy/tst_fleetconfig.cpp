@@ -113,8 +113,8 @@ private Q_SLOTS:
         QTest::newRow("not a mapping") << QByteArray("- a\n- b\n")
                                        << QStringLiteral("fleets.yaml: is a list, expected a mapping");
         QTest::newRow("no fleets") << QByteArray("fleets: []\n")
-                                   << QStringLiteral("fleets.yaml: fleets is a list, expected a list of fleets (at "
-                                                     "least one)");
+                                   << QStringLiteral("fleets.yaml: fleets is an empty list, expected a list of "
+                                                     "fleets (at least one)");
         QTest::newRow("top-level typo") << QByteArray("fleet: []\n")
                                         << QStringLiteral("fleets.yaml: unknown key \"fleet\"; expected fleets");
         QTest::newRow("fleet without name")
@@ -124,8 +124,8 @@ private Q_SLOTS:
         QTest::newRow("bad fleet name") << exampleWith("name: shop-edge", "name: shop edge")
                                         << QStringLiteral("fleets[0] (shop edge): name \"shop edge\" is not a name");
         QTest::newRow("no instances") << QByteArray("fleets:\n  - name: a\n    instances: []\n")
-                                      << QStringLiteral("fleets.yaml: fleets[0] (a): instances is a list, expected a "
-                                                        "list of HAProxy instances (at least one)");
+                                      << QStringLiteral("fleets.yaml: fleets[0] (a): instances is an empty list, "
+                                                        "expected a list of HAProxy instances (at least one)");
         QTest::newRow("both socket and command")
             << exampleWith("        stateFile: /var/lib/haproxy/server-state\n", "        command: [socat]\n")
             << QStringLiteral("fleets.yaml: fleets[0] (shop-edge): instances[0] (lb-a): has both socket and command");

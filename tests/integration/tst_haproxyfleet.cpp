@@ -179,6 +179,12 @@ void TestHAProxyFleet::setWeight_splitsRealTraffic()
         runCurtainctl(on(lab, {QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("25")}));
     QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
     QVERIFY2(run.out.contains(QLatin1String("green 25 %, blue 75 %")), qPrintable(run.out));
+    // Run again, as a retried pipeline step: nothing sent, and said so.
+    const CtlRun again =
+        runCurtainctl(on(lab, {QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("25")}));
+    QVERIFY2(again.exitCode == 0, qPrintable(describe(again)));
+    QVERIFY2(again.out.startsWith(QLatin1String("catalog: already there, nothing to change (green 25 %, blue 75 %")),
+             qPrintable(again.out));
     // Round robin over weights 99, 99 (blue) and 33, 33 (green): 25 % of 400 requests, give or take a cycle.
     const QHash<QString, int> answers = lab.sample(0, 400);
     QCOMPARE(answers.value(QStringLiteral("error")), 0);

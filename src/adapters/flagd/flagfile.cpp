@@ -67,6 +67,12 @@ Core::Result<std::vector<NumberEdit>> numberEdits(const Json &document, const Js
         const auto found = offsets.find(path);
         const bool numbers = operation.field("op").stdString() == "replace" && before && after &&
                              before->is_number_integer() && after->is_number_integer();
+        if (numbers && found == offsets.end()) {
+            return refused(QStringLiteral("%1: the weight at %2 is not written where it is used (a YAML alias or merge "
+                                          "key brings it from elsewhere, so rewriting it would change every place "
+                                          "that uses it); write the number itself in both colors' buckets")
+                               .arg(origin, QString::fromStdString(path)));
+        }
         if (!numbers || found == offsets.end()) {
             return refused(QStringLiteral("%1: the change at %2 is not a number rewritten in place; Curtain edits only "
                                           "the weights of a file a person wrote, so write both colors' buckets as "
