@@ -84,6 +84,9 @@ struct ActionOutcome
     // False when the writes were accepted but the cluster has not shown their effect (an Argo
     // controller that did not react in time): sent, not confirmed.
     bool confirmed = true;
+    // False when this action wrote nothing: the release was there already (a retry, or someone
+    // else's change that got there first). Audited as "unchanged", not "applied".
+    bool changed = true;
 };
 
 // Parses a weight as users type it ("25", "25%", " 5 "). Anything else, or outside 0–100, is an

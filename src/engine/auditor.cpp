@@ -23,11 +23,15 @@ namespace {
 
 constexpr auto reportingController = "curtain.dev/console";
 
+// "applied"; "unchanged" when the action had nothing to write (the release was there already);
 // "refused" when the cluster or Curtain said no before anything changed; "unconfirmed" when a write
 // left and its effect is unknown; "failed" otherwise.
 QString outcomeOf(const Core::Result<Core::ActionOutcome> &result)
 {
     if (result.ok()) {
+        if (!result.value().changed) {
+            return QStringLiteral("unchanged");
+        }
         return result.value().confirmed ? QStringLiteral("applied") : QStringLiteral("unconfirmed");
     }
     const Core::Error &error = result.error();
@@ -58,6 +62,9 @@ QString reasonFor(Core::ActionKind kind, const QString &outcome)
     }
     if (outcome == QLatin1String("unconfirmed")) {
         return QStringLiteral("ActionNotConfirmed");
+    }
+    if (outcome == QLatin1String("unchanged")) {
+        return QStringLiteral("NothingToChange");
     }
     switch (kind) {
     case Core::ActionKind::SetWeight:
@@ -189,7 +196,7 @@ void Auditor::recordAction(const Core::ActionRequest &request, const Core::Relea
     } else {
         entry.insert(QStringLiteral("note"), Core::shown(result.error().message, 400));
     }
-    const bool warning = outcome != QLatin1String("applied");
+    const bool warning = outcome != QLatin1String("applied") && outcome != QLatin1String("unchanged");
     if (!before) {
         entry.insert(QStringLiteral("release"), Core::shown(request.release, 253));
         Core::ReleaseSnapshot unknown;

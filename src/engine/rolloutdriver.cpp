@@ -47,8 +47,10 @@ void RolloutDriver::start()
         return finish(plan.error());
     }
     if (plan.value().writes.isEmpty()) {
-        return finish(Core::ActionOutcome{m_request, m_before, m_before,
-                                          QStringLiteral("%1: %2").arg(m_before.name, plan.value().skipped)});
+        Core::ActionOutcome skipped{m_request, m_before, m_before,
+                                    QStringLiteral("%1: %2").arg(m_before.name, plan.value().skipped)};
+        skipped.changed = false;
+        return finish(skipped);
     }
     m_writes = plan.value().writes;
     sendNext();

@@ -83,10 +83,11 @@ void RouteAction::start()
     m_target = plan.value();
     if (m_target == Core::currentState(m_before)) {
         const bool promoted = m_request.kind == Core::ActionKind::Promote && Core::isPromotedAlready(m_before);
-        return finish(ActionOutcome{m_request, m_before, m_before,
-                                    promoted
-                                        ? Core::promotedAlreadyText(m_before) + QStringLiteral("; nothing changed")
-                                        : QStringLiteral("%1: already there, nothing to change").arg(m_before.name)});
+        ActionOutcome there{m_request, m_before, m_before,
+                            promoted ? Core::promotedAlreadyText(m_before) + QStringLiteral("; nothing changed")
+                                     : QStringLiteral("%1: already there, nothing to change").arg(m_before.name)};
+        there.changed = false;
+        return finish(there);
     }
     if (m_target.isWhole() &&
         m_target.weight(m_target.stable) != m_before.environment(m_target.stable).trafficPercent) {
@@ -173,6 +174,19 @@ void RouteAction::judge(const QString &path, std::optional<Core::Error> writeErr
     }
     const ReleaseSnapshot after = readFromCache(route.value());
     const Core::TargetState now = Core::currentState(after);
+    if (now == m_target && writeError && !outcomeUnknown(*writeError) &&
+        (writeError->httpStatus == 409 || writeError->httpStatus == 422)) {
+        // Refused, so this write did nothing; someone else's change got the route here first.
+        ActionOutcome there{m_request, m_before, after,
+                            QStringLiteral("%1: already there — someone else changed it to blue %2 %, green %3 % "
+                                           "just before this %4, which wrote nothing (%5)")
+                                .arg(m_before.name)
+                                .arg(after.blue.trafficPercent)
+                                .arg(after.green.trafficPercent)
+                                .arg(Core::actionName(m_request.kind), writeError->message)};
+        there.changed = false;
+        return finish(there);
+    }
     if (now == m_target) {
         QString summary = Core::describeChange(m_before, after);
         if (writeError) {

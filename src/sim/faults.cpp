@@ -36,6 +36,8 @@ std::string Faults::apply(const json &plan)
             m_expireResumes = it->get<bool>();
         } else if (key == "argoControllerDown" && it->is_boolean()) {
             m_argoControllerDown = it->get<bool>();
+        } else if (key == "heldRequests") {
+            // Read-only (what is held now): a plan read with GET may be PUT back as it is.
         } else {
             return "unknown or mistyped fault \"" + key +
                    "\" (errorRate, errorStatus, throttleRate, retryAfterSeconds, delayMs, writeDelayMs, "
@@ -57,7 +59,8 @@ json Faults::plan() const
             {"writeDelayMs", m_writeDelayMs},
             {"writeReplyDelayMs", m_writeReplyDelayMs.load()},
             {"expireResumes", m_expireResumes.load()},
-            {"argoControllerDown", m_argoControllerDown.load()}};
+            {"argoControllerDown", m_argoControllerDown.load()},
+            {"heldRequests", m_held.load()}};
 }
 
 Faults::Decision Faults::decide(const std::string &path)
@@ -81,8 +84,10 @@ Faults::Decision Faults::decide(const std::string &path)
 
 void Faults::hold(int ms)
 {
+    ++m_held;
     std::unique_lock lock(m_holdMutex);
     m_holdEnded.wait_for(lock, std::chrono::milliseconds(ms), [this] { return m_stopping; });
+    --m_held;
 }
 
 void Faults::stopHolding()

@@ -42,7 +42,8 @@ public:
     int writeReplyDelayMs() const { return m_writeReplyDelayMs.load(); }
 
     // An injected delay: `ms`, or less when the server stops meanwhile (a held request must not
-    // keep curtain-sim from exiting).
+    // keep curtain-sim from exiting). plan() says how many requests are held now ("heldRequests",
+    // read-only): a test knows its write is held before it acts behind its back.
     void hold(int ms);
     void stopHolding();
 
@@ -63,6 +64,7 @@ private:
     std::mutex m_holdMutex;
     std::condition_variable m_holdEnded;
     bool m_stopping = false;
+    std::atomic<int> m_held{0};
 };
 
 } // namespace Curtain::Sim

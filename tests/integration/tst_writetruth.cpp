@@ -7,6 +7,7 @@
 #include "ctlrunner.h"
 #include "testsupport.h"
 
+#include <QProcess>
 #include <QTest>
 
 #include <httplib.h>
@@ -58,6 +59,46 @@ private Q_SLOTS:
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QVERIFY2(run.out.contains(QStringLiteral("confirmed by reading it back")), qPrintable(run.out));
         QCOMPARE(m_api->catalogWeights(), std::make_pair(70LL, 30LL));
+    }
+
+    // Another client makes the very change while this write is on its way: the write is refused
+    // (409) and wrote nothing. Once it said "confirmed by reading it back: the reply was lost",
+    // exit 0, and recorded someone else's change as its own (an "applied" TrafficShifted Event).
+    void sameChangeByAnotherClient_isAlreadyThereNotApplied()
+    {
+        startSim();
+        setFaults(R"({"writeDelayMs":4000})");
+        QProcess run;
+        Test::startCurtainctl(run, {QStringLiteral("--server"), m_sim->url(), QStringLiteral("set-weight"),
+                                    QStringLiteral("catalog"), QStringLiteral("10")});
+        const auto held = [this] {
+            httplib::Client sim("127.0.0.1", m_sim->port());
+            const auto reply = sim.Get("/curtain-sim/faults");
+            return reply && reply->status == 200 &&
+                   nlohmann::json::parse(reply->body, nullptr, false).value("heldRequests", 0) > 0;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(held(), 20000);
+        setFaults(R"({"writeDelayMs":0})");
+        QCOMPARE(m_api->patch("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog",
+                              "application/json-patch+json",
+                              R"([{"op":"replace","path":"/spec/rules/0/backendRefs/0/weight","value":90},)"
+                              R"({"op":"replace","path":"/spec/rules/0/backendRefs/1/weight","value":10}])"),
+                 200);
+        QVERIFY(run.waitForFinished(60'000));
+        const QString out = QString::fromUtf8(run.readAllStandardOutput());
+        QVERIFY2(run.exitCode() == 0, qPrintable(out + QString::fromUtf8(run.readAllStandardError())));
+        QVERIFY2(out.contains(QStringLiteral("catalog: already there — someone else changed it to blue 90 %, green "
+                                             "10 % just before this set-weight, which wrote nothing")),
+                 qPrintable(out));
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(90LL, 10LL));
+        const auto events = m_api->get("/apis/events.k8s.io/v1/namespaces/demo/events");
+        QVERIFY(events);
+        QStringList reasons;
+        for (const nlohmann::json &event : events->value("items", nlohmann::json::array())) {
+            reasons << QString::fromStdString(event.value("reason", ""));
+        }
+        QVERIFY2(!reasons.contains(QStringLiteral("TrafficShifted")), qPrintable(reasons.join(u' ')));
+        QVERIFY2(reasons.contains(QStringLiteral("NothingToChange")), qPrintable(reasons.join(u' ')));
     }
 
     void lateWrite_isSentNotConfirmed_andSaysWhatTheClusterShows()
