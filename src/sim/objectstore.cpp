@@ -211,7 +211,7 @@ Outcome<json> ObjectStore::get(const ResourceType &type, const std::string &ns, 
     return asServed(type, it->second);
 }
 
-Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &ns, json object)
+Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &ns, json object, bool dryRun)
 {
     if (EventViews::isEventsV1(type)) {
         if (auto error = EventViews::validateEventsV1(object)) {
@@ -249,6 +249,9 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
     if (auto error = tooLarge(bytes)) {
         return *error;
     }
+    if (dryRun) {
+        return asServed(type, object); // as kube-apiserver answers one: no resourceVersion yet
+    }
     bump(object);
     m_objects[key(type, ns, name)] = object;
     record("ADDED", type, ns, object, bytes);
@@ -256,7 +259,8 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
 }
 
 Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns, const std::string &name,
-                                 const std::string &contentType, const std::string &body, bool statusSubresource)
+                                 const std::string &contentType, const std::string &body, bool statusSubresource,
+                                 bool dryRun)
 {
     const std::string media = mediaType(contentType);
     const std::string accepted = type.builtin ? "application/json-patch+json, application/merge-patch+json, "
@@ -296,11 +300,11 @@ Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns
     if (auto error = nameMismatch(patched, name)) {
         return *error;
     }
-    return commit(type, ns, name, std::move(patched), statusSubresource);
+    return commit(type, ns, name, std::move(patched), statusSubresource, dryRun);
 }
 
 Outcome<json> ObjectStore::update(const ResourceType &type, const std::string &ns, const std::string &name,
-                                  const std::string &body, bool statusSubresource)
+                                  const std::string &body, bool statusSubresource, bool dryRun)
 {
     Outcome<json> parsed = parseBody(body);
     if (const auto *error = std::get_if<ApiStatus>(&parsed)) {
@@ -338,13 +342,13 @@ Outcome<json> ObjectStore::update(const ResourceType &type, const std::string &n
     if (auto error = adoptNamespace(type, ns, object)) {
         return *error;
     }
-    return commit(type, ns, name, std::move(object), statusSubresource);
+    return commit(type, ns, name, std::move(object), statusSubresource, dryRun);
 }
 
 // The end of every write: the resourceVersion precondition, server-owned fields kept, status
 // only through its subresource, validation, generation, history. Runs under the store's lock.
 Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &ns, const std::string &name,
-                                  json patched, bool statusSubresource)
+                                  json patched, bool statusSubresource, bool dryRun)
 {
     const auto it = m_objects.find(key(type, ns, name));
     const json &stored = it->second;
@@ -402,18 +406,36 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
     if (auto error = tooLarge(bytes)) {
         return *error;
     }
+    if (dryRun) {
+        return asServed(type, patched); // what it would be, at the resourceVersion it still has
+    }
     bump(patched);
     it->second = patched;
     record("MODIFIED", type, ns, patched, bytes);
     return asServed(type, patched);
 }
 
-Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &ns, const std::string &name)
+Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &ns, const std::string &name,
+                                  const RemoveOptions &options)
 {
     std::lock_guard lock(m_mutex);
     const auto it = m_objects.find(key(type, ns, name));
     if (it == m_objects.end()) {
         return notFound(type, name);
+    }
+    const std::string uid = textAt(it->second, "/metadata/uid");
+    const std::string version = textAt(it->second, "/metadata/resourceVersion");
+    if (!options.uid.empty() && options.uid != uid) {
+        return conflict(type, name,
+                        "Precondition failed: UID in precondition: " + options.uid + ", UID in object meta: " + uid);
+    }
+    if (!options.resourceVersion.empty() && options.resourceVersion != version) {
+        return conflict(type, name,
+                        "Precondition failed: ResourceVersion in precondition: " + options.resourceVersion +
+                            ", ResourceVersion in object meta: " + version);
+    }
+    if (options.dryRun) {
+        return asServed(type, it->second);
     }
     json object = it->second;
     m_objects.erase(it);

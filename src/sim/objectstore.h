@@ -44,6 +44,15 @@ struct ListSnapshot
 // that watches resume from (older versions answer 410 Expired), bounded in events and in bytes: a
 // few large objects written often must not hold the sim's memory, nor slow every watch that scans
 // the history. Thread-safe.
+// A DELETE's options: DeleteOptions' preconditions (the object is deleted only if its uid and
+// resourceVersion are these, when given) and dryRun.
+struct RemoveOptions
+{
+    std::string uid;
+    std::string resourceVersion;
+    bool dryRun = false;
+};
+
 class ObjectStore
 {
 public:
@@ -61,13 +70,18 @@ public:
                       const std::function<bool(const nlohmann::json &)> &filter, std::size_t offset = 0,
                       std::size_t limit = 0) const;
     Outcome<nlohmann::json> get(const ResourceType &type, const std::string &ns, const std::string &name) const;
-    Outcome<nlohmann::json> create(const ResourceType &type, const std::string &ns, nlohmann::json object);
+    // Every write takes `dryRun` (kube's dryRun=All): checked and answered as it would be stored, and
+    // nothing stored — no resourceVersion spent, no watch event.
+    Outcome<nlohmann::json> create(const ResourceType &type, const std::string &ns, nlohmann::json object,
+                                   bool dryRun = false);
     Outcome<nlohmann::json> patch(const ResourceType &type, const std::string &ns, const std::string &name,
-                                  const std::string &contentType, const std::string &body, bool statusSubresource);
+                                  const std::string &contentType, const std::string &body, bool statusSubresource,
+                                  bool dryRun = false);
     // PUT: the whole object replaced, guarded by its metadata.resourceVersion (which must be set).
     Outcome<nlohmann::json> update(const ResourceType &type, const std::string &ns, const std::string &name,
-                                   const std::string &body, bool statusSubresource);
-    Outcome<nlohmann::json> remove(const ResourceType &type, const std::string &ns, const std::string &name);
+                                   const std::string &body, bool statusSubresource, bool dryRun = false);
+    Outcome<nlohmann::json> remove(const ResourceType &type, const std::string &ns, const std::string &name,
+                                   const RemoveOptions &options = {});
     // For the simulated controllers: change an object's status in place (a status-subresource write).
     bool updateStatus(const ResourceType &type, const std::string &ns, const std::string &name,
                       const std::function<void(nlohmann::json &object)> &mutate);
@@ -88,7 +102,7 @@ public:
 private:
     static std::string key(const ResourceType &type, const std::string &ns, const std::string &name);
     Outcome<nlohmann::json> commit(const ResourceType &type, const std::string &ns, const std::string &name,
-                                   nlohmann::json patched, bool statusSubresource);
+                                   nlohmann::json patched, bool statusSubresource, bool dryRun);
     void record(const char *eventType, const ResourceType &type, const std::string &ns, const nlohmann::json &object,
                 std::size_t bytes);
     std::uint64_t bump(nlohmann::json &object);

@@ -43,6 +43,57 @@ std::optional<Target> objectTarget(const httplib::Request &req, httplib::Respons
     return target;
 }
 
+// kube's dryRun query parameter: absent, or "All" (checked and answered, nothing stored).
+std::optional<ApiStatus> dryRunOf(const httplib::Request &req, bool *dryRun)
+{
+    *dryRun = false;
+    if (!req.has_param("dryRun")) {
+        return std::nullopt;
+    }
+    const std::string value = req.get_param_value("dryRun");
+    if (value != "All") {
+        return ApiStatus{400, "BadRequest",
+                         "Invalid dry run value: dryRun: Unsupported value: \"" + value.substr(0, 40) +
+                             "\": supported values: \"All\"",
+                         nullptr};
+    }
+    *dryRun = true;
+    return std::nullopt;
+}
+
+// A DELETE's body, when it has one: DeleteOptions' preconditions and dryRun.
+Outcome<RemoveOptions> removeOptionsOf(const httplib::Request &req, bool dryRun)
+{
+    RemoveOptions options;
+    options.dryRun = dryRun;
+    if (req.body.empty()) {
+        return options;
+    }
+    const Outcome<json> parsed = parseBody(req.body);
+    if (const auto *status = std::get_if<ApiStatus>(&parsed)) {
+        return *status;
+    }
+    const json &body = std::get<json>(parsed);
+    if (!body.is_object()) {
+        return badRequest("the request body is not a DeleteOptions object");
+    }
+    options.uid = textAt(body, "/preconditions/uid");
+    options.resourceVersion = textAt(body, "/preconditions/resourceVersion");
+    const json dryRuns = body.value("dryRun", json::array());
+    if (dryRuns.is_array()) {
+        for (const json &value : dryRuns) {
+            if (value != "All") {
+                return ApiStatus{400, "BadRequest",
+                                 "Invalid dry run value: dryRun: Unsupported value: " + value.dump().substr(0, 40) +
+                                     ": supported values: \"All\"",
+                                 nullptr};
+            }
+            options.dryRun = true;
+        }
+    }
+    return options;
+}
+
 bool isServiceProxy(const Target &target)
 {
     return target.type && target.type->kind == "Service" && !target.name.empty() && !target.subresource.empty() &&
@@ -268,14 +319,18 @@ void ResourceApi::list(const httplib::Request &req, httplib::Response &res, cons
 
 void ResourceApi::patch(const httplib::Request &req, httplib::Response &res)
 {
+    bool dryRun = false;
+    if (const auto problem = dryRunOf(req, &dryRun)) {
+        return sendStatus(res, *problem);
+    }
     if (const auto target = parseTarget(req.path); target && isScaleTarget(*target)) {
-        const auto scale = patchScale(m_store, *target, req.get_header_value("Content-Type"), req.body);
+        const auto scale = patchScale(m_store, *target, req.get_header_value("Content-Type"), req.body, dryRun);
         return failed(scale, res) ? void() : sendJson(res, 200, std::get<json>(scale));
     }
     bool status = false;
     if (const auto target = objectTarget(req, res, &status)) {
         const auto patched = m_store.patch(*target->type, target->namespaceName, target->name,
-                                           req.get_header_value("Content-Type"), req.body, status);
+                                           req.get_header_value("Content-Type"), req.body, status, dryRun);
         if (!failed(patched, res)) {
             sendJson(res, 200, std::get<json>(patched));
         }
@@ -284,8 +339,12 @@ void ResourceApi::patch(const httplib::Request &req, httplib::Response &res)
 
 void ResourceApi::update(const httplib::Request &req, httplib::Response &res)
 {
+    bool dryRun = false;
+    if (const auto problem = dryRunOf(req, &dryRun)) {
+        return sendStatus(res, *problem);
+    }
     if (const auto target = parseTarget(req.path); target && isScaleTarget(*target)) {
-        const auto scale = updateScale(m_store, *target, req.body);
+        const auto scale = updateScale(m_store, *target, req.body, dryRun);
         return failed(scale, res) ? void() : sendJson(res, 200, std::get<json>(scale));
     }
     bool status = false;
@@ -296,7 +355,7 @@ void ResourceApi::update(const httplib::Request &req, httplib::Response &res)
     if (const auto problem = Admission::jsonBody(req)) {
         return sendStatus(res, *problem);
     }
-    const auto updated = m_store.update(*target->type, target->namespaceName, target->name, req.body, status);
+    const auto updated = m_store.update(*target->type, target->namespaceName, target->name, req.body, status, dryRun);
     if (!failed(updated, res)) {
         sendJson(res, 200, std::get<json>(updated));
     }
@@ -331,7 +390,11 @@ void ResourceApi::create(const httplib::Request &req, httplib::Response &res)
     if (const auto problem = Admission::namespaceExists(m_store, *target->type, target->namespaceName)) {
         return sendStatus(res, *problem);
     }
-    const auto created = m_store.create(*target->type, target->namespaceName, object);
+    bool dryRun = false;
+    if (const auto problem = dryRunOf(req, &dryRun)) {
+        return sendStatus(res, *problem);
+    }
+    const auto created = m_store.create(*target->type, target->namespaceName, object, dryRun);
     if (!failed(created, res)) {
         sendJson(res, 201, std::get<json>(created));
     }
@@ -373,7 +436,16 @@ void ResourceApi::remove(const httplib::Request &req, httplib::Response &res)
     if (!target || !target->type || target->name.empty()) {
         return sendStatus(res, methodNotAllowed);
     }
-    const auto removed = m_store.remove(*target->type, target->namespaceName, target->name);
+    bool dryRun = false;
+    if (const auto problem = dryRunOf(req, &dryRun)) {
+        return sendStatus(res, *problem);
+    }
+    const auto options = removeOptionsOf(req, dryRun);
+    if (failed(options, res)) {
+        return;
+    }
+    const auto removed =
+        m_store.remove(*target->type, target->namespaceName, target->name, std::get<RemoveOptions>(options));
     if (!failed(removed, res)) {
         sendJson(res, 200, std::get<json>(removed));
     }

@@ -62,7 +62,7 @@ json scaleOf(const json &object)
 }
 
 // The object's spec.replicas set to what the changed Scale says; validation is the object's own.
-Outcome<json> applyReplicas(ObjectStore &store, const Target &target, const json &scale)
+Outcome<json> applyReplicas(ObjectStore &store, const Target &target, const json &scale, bool dryRun)
 {
     json replicas = nullptr;
     if (scale.is_object() && scale.contains("spec") && scale["spec"].is_object() &&
@@ -75,7 +75,7 @@ Outcome<json> applyReplicas(ObjectStore &store, const Target &target, const json
                          nullptr};
     }
     const auto patched = store.patch(*target.type, target.namespaceName, target.name, "application/merge-patch+json",
-                                     json{{"spec", {{"replicas", replicas}}}}.dump(), false);
+                                     json{{"spec", {{"replicas", replicas}}}}.dump(), false, dryRun);
     if (const auto *status = std::get_if<ApiStatus>(&patched)) {
         return *status;
     }
@@ -100,7 +100,7 @@ Outcome<json> getScale(const ObjectStore &store, const Target &target)
 }
 
 Outcome<json> patchScale(ObjectStore &store, const Target &target, const std::string &contentType,
-                         const std::string &body)
+                         const std::string &body, bool dryRun)
 {
     const auto current = getScale(store, target);
     if (const auto *status = std::get_if<ApiStatus>(&current)) {
@@ -127,10 +127,10 @@ Outcome<json> patchScale(ObjectStore &store, const Target &target, const std::st
     } else {
         return unsupportedPatch;
     }
-    return applyReplicas(store, target, scale);
+    return applyReplicas(store, target, scale, dryRun);
 }
 
-Outcome<json> updateScale(ObjectStore &store, const Target &target, const std::string &body)
+Outcome<json> updateScale(ObjectStore &store, const Target &target, const std::string &body, bool dryRun)
 {
     const auto current = getScale(store, target);
     if (const auto *status = std::get_if<ApiStatus>(&current)) {
@@ -155,7 +155,7 @@ Outcome<json> updateScale(ObjectStore &store, const Target &target, const std::s
                              "try again",
                          nullptr};
     }
-    return applyReplicas(store, target, scale);
+    return applyReplicas(store, target, scale, dryRun);
 }
 
 } // namespace Curtain::Sim

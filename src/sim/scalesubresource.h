@@ -19,7 +19,8 @@ Outcome<nlohmann::json> getScale(const ObjectStore &store, const Target &target)
 // PATCH (merge, strategic merge or JSON patch of the Scale) and PUT (a whole Scale; its
 // metadata.resourceVersion, when set, must be the object's).
 Outcome<nlohmann::json> patchScale(ObjectStore &store, const Target &target, const std::string &contentType,
-                                   const std::string &body);
-Outcome<nlohmann::json> updateScale(ObjectStore &store, const Target &target, const std::string &body);
+                                   const std::string &body, bool dryRun = false);
+Outcome<nlohmann::json> updateScale(ObjectStore &store, const Target &target, const std::string &body,
+                                    bool dryRun = false);
 
 } // namespace Curtain::Sim

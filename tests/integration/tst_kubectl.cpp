@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <httplib.h>
+
 using namespace Curtain;
 
 class TestKubectl : public QObject
@@ -241,6 +243,74 @@ private Q_SLOTS:
         const QString out = kubectl(arguments, &code);
         QVERIFY(code != 0);
         QVERIFY2(out.contains(expected), qPrintable(out));
+    }
+
+    // kubectl's --dry-run=server (and so kubectl diff) asks the server to check a write and store
+    // nothing. The sim used to store it: `kubectl diff` changed the demo.
+    void serverDryRun_checksAndStoresNothing()
+    {
+        int code = 0;
+        const auto rv = [&](const QString &kindAndName) {
+            return kubectl({QStringLiteral("get"), kindAndName, QStringLiteral("-n"), QStringLiteral("demo"),
+                            QStringLiteral("-o"), QStringLiteral("jsonpath={.metadata.resourceVersion}")},
+                           &code);
+        };
+        const QString before = rv(QStringLiteral("deployment/search-green"));
+        const QString replicas =
+            kubectl({QStringLiteral("get"), QStringLiteral("deployment/search-green"), QStringLiteral("-n"),
+                     QStringLiteral("demo"), QStringLiteral("-o"), QStringLiteral("jsonpath={.spec.replicas}")},
+                    &code);
+        for (const QStringList &command :
+             {QStringList{QStringLiteral("scale"), QStringLiteral("deployment/search-green"),
+                          QStringLiteral("--replicas=7")},
+              QStringList{QStringLiteral("patch"), QStringLiteral("deployment/search-green"), QStringLiteral("--type"),
+                          QStringLiteral("merge"), QStringLiteral("-p"), QStringLiteral(R"({"spec":{"replicas":9}})")},
+              QStringList{QStringLiteral("label"), QStringLiteral("deployment/search-green"),
+                          QStringLiteral("tried=yes")},
+              QStringList{QStringLiteral("create"), QStringLiteral("configmap"), QStringLiteral("dry-made"),
+                          QStringLiteral("--from-literal=a=b")},
+              QStringList{QStringLiteral("delete"), QStringLiteral("deployment/search-green")}}) {
+            const QString out = kubectl(
+                command + QStringList{QStringLiteral("-n"), QStringLiteral("demo"), QStringLiteral("--dry-run=server")},
+                &code);
+            QVERIFY2(code == 0, qPrintable(out)); // accepted; what was stored is checked below
+        }
+        QCOMPARE(rv(QStringLiteral("deployment/search-green")), before);
+        QCOMPARE(kubectl({QStringLiteral("get"), QStringLiteral("deployment/search-green"), QStringLiteral("-n"),
+                          QStringLiteral("demo"), QStringLiteral("-o"), QStringLiteral("jsonpath={.spec.replicas}")},
+                         &code),
+                 replicas);
+        const QString made = kubectl(
+            {QStringLiteral("get"), QStringLiteral("configmap/dry-made"), QStringLiteral("-n"), QStringLiteral("demo")},
+            &code);
+        QVERIFY2(code != 0 && made.contains(QStringLiteral("NotFound")), qPrintable(made));
+    }
+
+    // DeleteOptions' preconditions, as kubectl's and client-go's careful deletes send them: a uid or
+    // resourceVersion that is not the object's is a 409, and the object stays.
+    void deletePreconditions_protectTheObject()
+    {
+        int code = 0;
+        const QString uid =
+            kubectl({QStringLiteral("get"), QStringLiteral("configmap/offers-flags"), QStringLiteral("-n"),
+                     QStringLiteral("demo"), QStringLiteral("-o"), QStringLiteral("jsonpath={.metadata.uid}")},
+                    &code);
+        QVERIFY2(code == 0 && !uid.isEmpty(), qPrintable(uid));
+        httplib::Client sim("127.0.0.1", m_sim.port());
+        for (const std::string &preconditions :
+             {std::string(R"({"uid":"not-its-uid"})"), std::string(R"({"resourceVersion":"1"})")}) {
+            const auto reply =
+                sim.Delete("/api/v1/namespaces/demo/configmaps/offers-flags",
+                           R"({"kind":"DeleteOptions","apiVersion":"v1","preconditions":)" + preconditions + "}",
+                           "application/json");
+            QVERIFY(reply);
+            QCOMPARE(reply->status, 409);
+            QVERIFY2(reply->body.find("Precondition failed") != std::string::npos, reply->body.c_str());
+        }
+        QCOMPARE(kubectl({QStringLiteral("get"), QStringLiteral("configmap/offers-flags"), QStringLiteral("-n"),
+                          QStringLiteral("demo"), QStringLiteral("-o"), QStringLiteral("jsonpath={.metadata.uid}")},
+                         &code),
+                 uid);
     }
 
     void strategicPatchOnACustomResource_isRefusedLikeARealServer()
