@@ -139,7 +139,9 @@ void ResourceApi::get(const httplib::Request &req, httplib::Response &res)
         return;
     }
     if (wantsTable(req.get_header_value("Accept"))) {
-        return sendJson(res, 200, tableOf(type, {std::get<json>(object)}, m_store.currentResourceVersion()));
+        return sendJson(res, 200,
+                        tableOf(type, {std::get<json>(object)}, m_store.currentResourceVersion(),
+                                param(req, "includeObject") == "Object"));
     }
     sendJson(res, 200, std::get<json>(object));
 }
@@ -302,7 +304,8 @@ void ResourceApi::list(const httplib::Request &req, httplib::Response &res, cons
         metadata["remainingItemCount"] = snapshot.matching - offset - limit;
     }
     if (wantsTable(req.get_header_value("Accept"))) {
-        return sendJson(res, 200, tableOf(type, snapshot.items, snapshot.resourceVersion));
+        return sendJson(
+            res, 200, tableOf(type, snapshot.items, snapshot.resourceVersion, param(req, "includeObject") == "Object"));
     }
     json items = json::array();
     for (json &item : snapshot.items) {
@@ -367,7 +370,10 @@ void ResourceApi::create(const httplib::Request &req, httplib::Response &res)
     if (target && isServiceProxy(*target)) {
         return proxy(req, res, *target); // a POST through the proxy is the pod's, whatever its body
     }
-    if (!target || !target->type || !target->name.empty()) {
+    if (target && !target->type) {
+        return sendStatus(res, noSuchResource); // as a GET of it: the server has no such resource
+    }
+    if (!target || !target->name.empty()) {
         return sendStatus(res, methodNotAllowed);
     }
     if (const auto problem = Admission::jsonBody(req)) {
@@ -433,7 +439,10 @@ void ResourceApi::selfReview(httplib::Response &res)
 void ResourceApi::remove(const httplib::Request &req, httplib::Response &res)
 {
     const auto target = parseTarget(req.path);
-    if (!target || !target->type || target->name.empty()) {
+    if (target && !target->type) {
+        return sendStatus(res, noSuchResource);
+    }
+    if (!target || target->name.empty()) {
         return sendStatus(res, methodNotAllowed);
     }
     bool dryRun = false;

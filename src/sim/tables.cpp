@@ -257,7 +257,8 @@ json cellsOf(const ResourceType &type, const json &object)
 
 } // namespace
 
-json tableOf(const ResourceType &type, const std::vector<json> &objects, std::uint64_t resourceVersion)
+json tableOf(const ResourceType &type, const std::vector<json> &objects, std::uint64_t resourceVersion,
+             bool wholeObjects)
 {
     json columns = columnsOf(type);
     // A CRD that declares its printer columns gets no Age column unless it declares one (Flagger's does not).
@@ -274,11 +275,15 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
         if (withAge) {
             cells.push_back(age(object));
         }
-        rows.push_back({{"cells", cells},
-                        {"object",
-                         {{"kind", "PartialObjectMetadata"},
-                          {"apiVersion", "meta.k8s.io/v1"},
-                          {"metadata", object["metadata"]}}}});
+        json row = {{"cells", cells}};
+        if (wholeObjects) {
+            row["object"] = object;
+        } else {
+            row["object"] = {{"kind", "PartialObjectMetadata"},
+                             {"apiVersion", "meta.k8s.io/v1"},
+                             {"metadata", object.value("metadata", json::object())}};
+        }
+        rows.push_back(std::move(row));
     }
     return {{"kind", "Table"},
             {"apiVersion", "meta.k8s.io/v1"},

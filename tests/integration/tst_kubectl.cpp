@@ -15,6 +15,8 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+
 using namespace Curtain;
 
 class TestKubectl : public QObject
@@ -311,6 +313,42 @@ private Q_SLOTS:
                           QStringLiteral("demo"), QStringLiteral("-o"), QStringLiteral("jsonpath={.metadata.uid}")},
                          &code),
                  uid);
+    }
+
+    // --sort-by on a field beyond metadata needs whole objects in the Table (includeObject=Object):
+    // with metadata only, kubectl printed "No resources found" for 24 Events.
+    void sortBy_aSpecField_listsEveryObject()
+    {
+        int code = 0;
+        const QString out =
+            kubectl({QStringLiteral("get"), QStringLiteral("deployments"), QStringLiteral("-n"), QStringLiteral("demo"),
+                     QStringLiteral("--sort-by=.spec.replicas"), QStringLiteral("-o"),
+                     QStringLiteral("custom-columns=NAME:.metadata.name,"
+                                    "REPLICAS:.spec.replicas")},
+                    &code);
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("catalog-blue")), qPrintable(out));
+        QList<int> replicas;
+        for (const QString &line : out.split(QLatin1Char('\n'), Qt::SkipEmptyParts).mid(1)) {
+            replicas << line.section(QLatin1Char(' '), -1).toInt();
+        }
+        QVERIFY2(replicas.size() > 5 && std::is_sorted(replicas.cbegin(), replicas.cend()), qPrintable(out));
+        const QString events = kubectl({QStringLiteral("get"), QStringLiteral("events"), QStringLiteral("-n"),
+                                        QStringLiteral("demo"), QStringLiteral("--sort-by=.lastTimestamp")},
+                                       &code);
+        QVERIFY2(code == 0 && !events.contains(QStringLiteral("No resources found")), qPrintable(events));
+    }
+
+    // A resource the server does not serve is a 404 whatever the verb (it was a 405 for a POST, so
+    // `kubectl auth can-i --list` failed).
+    void unservedResource_isNotFoundForEveryVerb()
+    {
+        httplib::Client sim("127.0.0.1", m_sim.port());
+        const auto posted = sim.Post("/api/v1/namespaces/demo/secrets", "{}", "application/json");
+        QVERIFY(posted);
+        QCOMPARE(posted->status, 404);
+        const auto deleted = sim.Delete("/api/v1/namespaces/demo/secrets/x");
+        QVERIFY(deleted);
+        QCOMPARE(deleted->status, 404);
     }
 
     void strategicPatchOnACustomResource_isRefusedLikeARealServer()
