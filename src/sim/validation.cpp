@@ -160,6 +160,52 @@ std::optional<std::string> nameProblem(const ResourceType &type, const std::stri
     return std::nullopt;
 }
 
+// A label or annotation key: an optional DNS subdomain prefix and "/", then a name of up to 63
+// characters (kube's IsQualifiedName, in its words).
+std::optional<std::string> qualifiedNameProblem(const std::string &key)
+{
+    static const std::regex namePart("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+    static const std::regex subdomain("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    const std::size_t slash = key.find('/');
+    if (slash != std::string::npos && key.find('/', slash + 1) != std::string::npos) {
+        return "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
+               "with an alphanumeric character, with an optional DNS subdomain prefix and '/'";
+    }
+    const std::string prefix = slash == std::string::npos ? std::string() : key.substr(0, slash);
+    const std::string name = slash == std::string::npos ? key : key.substr(slash + 1);
+    if (slash != std::string::npos && (prefix.empty() || prefix.size() > 253 || !std::regex_match(prefix, subdomain))) {
+        return "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
+               "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
+               "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+    }
+    if (name.empty()) {
+        return "name part must be non-empty";
+    }
+    if (name.size() > 63) {
+        return "name part must be no more than 63 characters";
+    }
+    if (!std::regex_match(name, namePart)) {
+        return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+               "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
+               "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> labelValueProblem(const std::string &value)
+{
+    static const std::regex labelValue("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
+    if (value.size() > 63) {
+        return "must be no more than 63 characters";
+    }
+    if (!std::regex_match(value, labelValue)) {
+        return "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and "
+               "must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', "
+               "regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+    }
+    return std::nullopt;
+}
+
 void checkMetadata(Checker &check, const json &metadata)
 {
     if (!check.required(metadata, "name", "metadata.name", "string")) {
@@ -181,7 +227,15 @@ void checkMetadata(Checker &check, const json &metadata)
             continue;
         }
         for (auto it = metadata[map].begin(); it != metadata[map].end() && !check.failed(); ++it) {
+            if (const auto problem = qualifiedNameProblem(it.key())) {
+                return check.invalidValue(field, it.key(), *problem);
+            }
             check.typed(metadata[map], it.key().c_str(), field + "[" + it.key() + "]", "string");
+            if (std::string(map) == "labels" && it->is_string()) {
+                if (const auto problem = labelValueProblem(it->get_ref<const std::string &>())) {
+                    return check.invalidValue(field, it->get_ref<const std::string &>(), *problem);
+                }
+            }
             if (std::string(map) == "annotations" && it->is_string()) {
                 annotationBytes += it.key().size() + it->get_ref<const std::string &>().size();
             }

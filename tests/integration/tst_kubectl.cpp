@@ -236,6 +236,22 @@ private Q_SLOTS:
                            QStringLiteral(R"({"spec":{"replicas":1000000000000}})")}
             << QStringLiteral(R"(The Deployment "checkout-blue" is invalid: spec.replicas: Invalid value: )"
                               R"(1000000000000: must be less than or equal to 2147483647)");
+        // Label and annotation keys and label values are checked as kube-apiserver checks them.
+        QTest::newRow("label key with a space")
+            << QStringList{QStringLiteral("label"), QStringLiteral("deployment/checkout-blue"),
+                           QStringLiteral("bad label=x"), QStringLiteral("-n"), QStringLiteral("demo")}
+            << QStringLiteral(R"(metadata.labels: Invalid value: "bad label": name part must consist of)");
+        QTest::newRow("label value with a space")
+            << QStringList{QStringLiteral("patch"),  QStringLiteral("deployment/checkout-blue"),
+                           QStringLiteral("-n"),     QStringLiteral("demo"),
+                           QStringLiteral("--type"), QStringLiteral("merge"),
+                           QStringLiteral("-p"),     QStringLiteral(R"({"metadata":{"labels":{"team":"a b"}}})")}
+            << QStringLiteral(R"(metadata.labels: Invalid value: "a b": a valid label must be an empty string)");
+        QTest::newRow("annotation key") << QStringList{QStringLiteral("annotate"),
+                                                       QStringLiteral("deployment/checkout-blue"),
+                                                       QStringLiteral("bad key!=x"), QStringLiteral("-n"),
+                                                       QStringLiteral("demo")}
+                                        << QStringLiteral(R"(metadata.annotations: Invalid value: "bad key!")");
     }
     void refusals_readAsFromARealServer()
     {
