@@ -120,6 +120,33 @@ std::optional<ApiStatus> tooLarge(std::size_t bytes)
     return ApiStatus{413, "RequestEntityTooLarge", "etcdserver: request is too large"};
 }
 
+// Fields kube-apiserver keeps as they were set: a workload's selector (apps/v1), a Service's
+// cluster IP (left out of a write, it is kept).
+std::optional<ApiStatus> immutableChanged(const ResourceType &type, const std::string &name, const json &stored,
+                                          json &patched)
+{
+    if (!type.builtin || !stored.contains("spec") || !stored["spec"].is_object() || !patched.contains("spec") ||
+        !patched["spec"].is_object()) {
+        return std::nullopt;
+    }
+    const json &before = stored["spec"];
+    json &after = patched["spec"];
+    if ((type.kind == "Deployment" || type.kind == "ReplicaSet") &&
+        after.value("selector", json()) != before.value("selector", json())) {
+        return invalid(type, name, "spec.selector",
+                       "Invalid value: " + after.value("selector", json()).dump() + ": field is immutable");
+    }
+    if (type.kind == "Service" && before.contains("clusterIP")) {
+        if (!after.contains("clusterIP")) {
+            after["clusterIP"] = before["clusterIP"];
+        } else if (after["clusterIP"] != before["clusterIP"]) {
+            return invalid(type, name, "spec.clusterIP",
+                           "Invalid value: " + after["clusterIP"].dump() + ": field is immutable");
+        }
+    }
+    return std::nullopt;
+}
+
 ApiStatus conflict(const ResourceType &type, const std::string &name, const std::string &why)
 {
     return {409,
@@ -381,6 +408,9 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
     }
     patched["kind"] = stored["kind"];
     patched["apiVersion"] = stored["apiVersion"];
+    if (auto error = immutableChanged(type, name, stored, patched)) {
+        return *error;
+    }
     if (type.hasStatus) {
         // The main resource ignores status; the /status subresource ignores everything else.
         if (statusSubresource) {

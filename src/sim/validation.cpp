@@ -275,6 +275,22 @@ void checkWorkload(Checker &check, const json &spec)
     if (check.required(spec, "selector", "spec.selector", "object")) {
         checkPodTemplate(check, spec);
     }
+    // The selector must select the pods the template makes (kube's ValidateDeploymentSpec).
+    if (check.failed() || !spec.is_object()) {
+        return;
+    }
+    const json selector = spec.value("selector", json());
+    if (!selector.is_object() || !selector.contains("matchLabels") || !selector["matchLabels"].is_object()) {
+        return;
+    }
+    const json labels =
+        spec.value("template", json::object()).value("metadata", json::object()).value("labels", json::object());
+    for (auto it = selector["matchLabels"].begin(); it != selector["matchLabels"].end(); ++it) {
+        if (!labels.is_object() || labels.value(it.key(), json()) != *it) {
+            return check.invalidValue("spec.template.metadata.labels", labels,
+                                      "`selector` does not match template `labels`");
+        }
+    }
 }
 
 void checkService(Checker &check, const json &spec)

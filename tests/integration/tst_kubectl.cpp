@@ -252,6 +252,23 @@ private Q_SLOTS:
                                                        QStringLiteral("bad key!=x"), QStringLiteral("-n"),
                                                        QStringLiteral("demo")}
                                         << QStringLiteral(R"(metadata.annotations: Invalid value: "bad key!")");
+        // What kube-apiserver keeps as set, and a selector that must select the template's pods.
+        const auto patchOf = [](const QString &object, const QString &type, const QString &body) {
+            return QStringList{QStringLiteral("patch"),  object, QStringLiteral("-n"), QStringLiteral("demo"),
+                               QStringLiteral("--type"), type,   QStringLiteral("-p"), body};
+        };
+        QTest::newRow("selector is immutable")
+            << patchOf(QStringLiteral("deployment/checkout-blue"), QStringLiteral("merge"),
+                       QStringLiteral(R"({"spec":{"selector":{"matchLabels":{"app":"other"}}}})"))
+            << QStringLiteral("spec.selector: Invalid value: ");
+        QTest::newRow("cluster IP is immutable")
+            << patchOf(QStringLiteral("service/checkout"), QStringLiteral("merge"),
+                       QStringLiteral(R"({"spec":{"clusterIP":"10.96.9.9"}})"))
+            << QStringLiteral(R"(spec.clusterIP: Invalid value: "10.96.9.9": field is immutable)");
+        QTest::newRow("selector must match the template")
+            << patchOf(QStringLiteral("deployment/checkout-blue"), QStringLiteral("json"),
+                       QStringLiteral(R"([{"op":"replace","path":"/spec/template/metadata/labels/app","value":"x"}])"))
+            << QStringLiteral("`selector` does not match template `labels`");
     }
     void refusals_readAsFromARealServer()
     {
