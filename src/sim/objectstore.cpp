@@ -269,6 +269,9 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
         << (random() & 0xfff) << "-" << std::setw(12) << (random() & 0xffffffffffff);
     object["metadata"]["uid"] = uid.str();
     object["metadata"]["creationTimestamp"] = nowRfc3339();
+    if (type.builtin && type.kind == "Namespace") {
+        object["status"] = {{"phase", "Active"}}; // kubectl describe ns shows it; nothing here terminates one
+    }
     if (type.hasGeneration) {
         object["metadata"]["generation"] = 1;
     }

@@ -121,6 +121,9 @@ void ResourceApi::get(const httplib::Request &req, httplib::Response &res)
         return sendStatus(res, noSuchResource);
     }
     const ResourceType &type = *target->type;
+    if (type.kind == "SelfSubjectAccessReview" || type.kind == "SelfSubjectReview") {
+        return sendStatus(res, methodNotAllowed); // create-only: a question, not something stored
+    }
     if (isServiceProxy(*target)) {
         return proxy(req, res, *target);
     }

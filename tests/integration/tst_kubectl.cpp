@@ -382,6 +382,16 @@ private Q_SLOTS:
         const auto deleted = sim.Delete("/api/v1/namespaces/demo/secrets/x");
         QVERIFY(deleted);
         QCOMPARE(deleted->status, 404);
+        // A review is a question to create, never a list to read (it answered 200 and an empty list).
+        const auto reviews = sim.Get("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews");
+        QVERIFY(reviews);
+        QCOMPARE(reviews->status, 405);
+        // And a Namespace is Active, as `kubectl describe ns` shows it (its Status was empty).
+        int code = 0;
+        QCOMPARE(kubectl({QStringLiteral("get"), QStringLiteral("namespace"), QStringLiteral("demo"),
+                          QStringLiteral("-o"), QStringLiteral("jsonpath={.status.phase}")},
+                         &code),
+                 QStringLiteral("Active"));
     }
 
     void strategicPatchOnACustomResource_isRefusedLikeARealServer()
