@@ -15,6 +15,8 @@ inline const QString previousAnnotation = QStringLiteral("curtain.dev/previous-c
 // The version the previous color served when it was replaced: a promote run again finds the candidate
 // is that version still (a retry, which must not roll back), not a new one deployed on the idle color.
 inline const QString previousVersionAnnotation = QStringLiteral("curtain.dev/previous-version");
+// …and that color's pod template then (a hash): the same version string rolled out again is new.
+inline const QString previousTemplateAnnotation = QStringLiteral("curtain.dev/previous-template");
 // When the serving color took all traffic (RFC 3339, UTC), written with the flip, promote or rollback
 // that did it and removed while traffic is split: how long the idle color has waited, and the soak.
 inline const QString switchedAtAnnotation = QStringLiteral("curtain.dev/switched-at");

@@ -5,6 +5,8 @@
 #include "core/schemagate.h"
 #include "kube/apinames.h"
 
+#include <QCryptographicHash>
+
 #include <climits>
 
 namespace Curtain::Adapters {
@@ -120,6 +122,11 @@ Core::Environment environmentOf(const Json &deployment, Core::Color color, QStri
     std::tie(env.rolloutMessage, env.rolloutComplete) = rolloutStatus(reader);
     env.schemaVersion = schemaVersionOf(reader);
     std::tie(env.podCpuRequest, env.podMemoryRequest) = podRequestsOf(reader);
+    if (const Json *podTemplate = reader.field("spec").field("template").json(); podTemplate) {
+        const std::string text = podTemplate->dump(-1, ' ', false, Json::error_handler_t::replace);
+        env.templateHash = QString::fromLatin1(
+            QCryptographicHash::hash(QByteArray::fromStdString(text), QCryptographicHash::Sha256).toHex().left(16));
+    }
     if (!reader.ok() && problem && problem->isEmpty()) {
         *problem = QStringLiteral("Deployment %1/%2: %3")
                        .arg(Kube::objectNamespace(deployment), env.deployment, reader.problem());

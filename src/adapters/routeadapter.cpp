@@ -64,6 +64,7 @@ void completeSnapshot(Core::ReleaseSnapshot &snapshot, const Kube::Reader &route
     snapshot.problem = environmentProblem;
     snapshot.previous = Core::parseColor(annotation(Conventions::previousAnnotation));
     snapshot.previousVersion = snapshot.previous ? annotation(Conventions::previousVersionAnnotation) : QString();
+    snapshot.previousTemplate = snapshot.previous ? annotation(Conventions::previousTemplateAnnotation) : QString();
     snapshot.switchedAt = QDateTime::fromString(annotation(Conventions::switchedAtAnnotation), Qt::ISODate);
     snapshot.database = annotation(Conventions::databaseAnnotation);
     snapshot.migrationsDirectory = annotation(Conventions::migrationsAnnotation);
@@ -80,7 +81,9 @@ void readPlanAnnotations(Core::ReleaseSnapshot &snapshot, const Kube::Reader &an
 {
     auto annotation = [&annotations](const QString &key) { return annotations.field(key.toStdString()).string(); };
     snapshot.plan = annotation(Conventions::planAnnotation);
-    if (const auto saved = Core::parsePlan(QJsonDocument::fromJson(snapshot.plan.toUtf8()).object()); saved.ok()) {
+    if (const auto saved =
+            Core::parsePlan(QJsonDocument::fromJson(snapshot.plan.toUtf8()).object(), Core::UnknownKeys::Ignored);
+        saved.ok()) {
         snapshot.savedPlan = saved.value();
     }
     const QString progress = annotation(Conventions::planProgressAnnotation);

@@ -1,6 +1,7 @@
 #include "adapters/serviceselectoradapter.h"
 
 #include "adapters/conventions.h"
+#include "adapters/weightedroute.h"
 #include "kube/apinames.h"
 
 namespace Curtain::Adapters {
@@ -82,10 +83,10 @@ Core::Result<RoutePatch> ServiceSelectorAdapter::doWrite(const Kube::Reader &rea
     patch["metadata"]["annotations"][Conventions::stableAnnotation.toStdString()] = color.toStdString();
     const Json previous = target.previous ? Json(Core::colorName(*target.previous).toStdString()) : Json(nullptr);
     patch["metadata"]["annotations"][Conventions::previousAnnotation.toStdString()] = previous;
-    const Json previousVersion = target.previous && !target.previousVersion.isEmpty()
-                                     ? Json(target.previousVersion.toStdString())
-                                     : Json(nullptr);
-    patch["metadata"]["annotations"][Conventions::previousVersionAnnotation.toStdString()] = previousVersion;
+    for (const auto &[key, value] : Weighted::replacedRecord(target)) {
+        const Json recorded = value.isEmpty() ? Json(nullptr) : Json(value.toStdString());
+        patch["metadata"]["annotations"][key.toStdString()] = recorded;
+    }
     if (target.switchedAt.isValid()) {
         const std::string key = Conventions::switchedAtAnnotation.toStdString();
         patch["metadata"]["annotations"][key] = target.switchedAt.toUTC().toString(Qt::ISODate).toStdString();

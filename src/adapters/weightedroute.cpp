@@ -85,21 +85,29 @@ std::string switchedAtText(const Core::TargetState &target)
 
 } // namespace
 
+std::array<std::pair<QString, QString>, 2> replacedRecord(const Core::TargetState &target)
+{
+    const bool recorded = target.previous.has_value();
+    return {std::pair{Conventions::previousVersionAnnotation, recorded ? target.previousVersion : QString()},
+            std::pair{Conventions::previousTemplateAnnotation, recorded ? target.previousTemplate : QString()}};
+}
+
 void appendRoleOperations(Json &ops, const Json &route, const Core::TargetState &target)
 {
     const std::string stable = Core::colorName(target.stable).toStdString();
     const bool hasAnnotations = Kube::Reader(route).field("metadata").field("annotations").exists();
     const bool hasPrevious = !Kube::annotation(route, Conventions::previousAnnotation).isEmpty();
-    const bool hasPreviousVersion = !Kube::annotation(route, Conventions::previousVersionAnnotation).isEmpty();
-    const bool writesPreviousVersion = target.previous && !target.previousVersion.isEmpty();
+    const auto recorded = replacedRecord(target);
     if (!hasAnnotations) {
         Json annotations = {{Conventions::stableAnnotation.toStdString(), stable}};
         if (target.previous) {
             annotations[Conventions::previousAnnotation.toStdString()] =
                 Core::colorName(*target.previous).toStdString();
         }
-        if (writesPreviousVersion) {
-            annotations[Conventions::previousVersionAnnotation.toStdString()] = target.previousVersion.toStdString();
+        for (const auto &[key, value] : recorded) {
+            if (!value.isEmpty()) {
+                annotations[key.toStdString()] = value.toStdString();
+            }
         }
         if (target.switchedAt.isValid()) {
             annotations[Conventions::switchedAtAnnotation.toStdString()] = switchedAtText(target);
@@ -115,12 +123,12 @@ void appendRoleOperations(Json &ops, const Json &route, const Core::TargetState 
     } else if (hasPrevious) {
         ops.push_back({{"op", "remove"}, {"path", annotationPointer(Conventions::previousAnnotation)}});
     }
-    if (writesPreviousVersion) {
-        ops.push_back({{"op", "add"},
-                       {"path", annotationPointer(Conventions::previousVersionAnnotation)},
-                       {"value", target.previousVersion.toStdString()}});
-    } else if (hasPreviousVersion) {
-        ops.push_back({{"op", "remove"}, {"path", annotationPointer(Conventions::previousVersionAnnotation)}});
+    for (const auto &[key, value] : recorded) {
+        if (!value.isEmpty()) {
+            ops.push_back({{"op", "add"}, {"path", annotationPointer(key)}, {"value", value.toStdString()}});
+        } else if (!Kube::annotation(route, key).isEmpty()) {
+            ops.push_back({{"op", "remove"}, {"path", annotationPointer(key)}});
+        }
     }
     if (target.switchedAt.isValid()) {
         ops.push_back({{"op", "add"},
@@ -139,10 +147,12 @@ Json roleAnnotations(const Json &route, const Core::TargetState &target)
     } else if (!Kube::annotation(route, Conventions::previousAnnotation).isEmpty()) {
         annotations[Conventions::previousAnnotation.toStdString()] = nullptr;
     }
-    if (target.previous && !target.previousVersion.isEmpty()) {
-        annotations[Conventions::previousVersionAnnotation.toStdString()] = target.previousVersion.toStdString();
-    } else if (!Kube::annotation(route, Conventions::previousVersionAnnotation).isEmpty()) {
-        annotations[Conventions::previousVersionAnnotation.toStdString()] = nullptr;
+    for (const auto &[key, value] : replacedRecord(target)) {
+        if (!value.isEmpty()) {
+            annotations[key.toStdString()] = value.toStdString();
+        } else if (!Kube::annotation(route, key).isEmpty()) {
+            annotations[key.toStdString()] = nullptr;
+        }
     }
     if (target.switchedAt.isValid()) {
         annotations[Conventions::switchedAtAnnotation.toStdString()] = switchedAtText(target);

@@ -5,6 +5,7 @@
 #include "core/release.h"
 #include "kube/json.h"
 
+#include <array>
 #include <optional>
 #include <string>
 
@@ -33,6 +34,9 @@ std::vector<const Kube::Json *> labelledRoutes(const Kube::ObjectList &objects, 
 std::string annotationPointer(const QString &key);
 
 // JSON patch operations that record the target's roles on the route (stable, previous).
+// The replaced color's version and pod template, as annotation key and value (empty: remove it):
+// written beside curtain.dev/previous-color by every route kind that keeps roles.
+std::array<std::pair<QString, QString>, 2> replacedRecord(const Core::TargetState &target);
 void appendRoleOperations(Kube::Json &operations, const Kube::Json &route, const Core::TargetState &target);
 
 // The same for a merge patch: the annotations object (null deletes a key).

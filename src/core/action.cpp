@@ -89,7 +89,7 @@ Result<int> parseWeight(const QString &text)
 TargetState currentState(const ReleaseSnapshot &release)
 {
     return TargetState{release.blue.trafficPercent, release.green.trafficPercent, release.stable, release.previous, {},
-                       release.previousVersion};
+                       release.previousVersion,     release.previousTemplate};
 }
 
 namespace {
@@ -112,6 +112,7 @@ TargetState replacing(const ReleaseSnapshot &release, Color color, Color replace
     const QString version = release.environment(replaced).version;
     if (version != QLatin1String("unknown")) {
         state.previousVersion = version;
+        state.previousTemplate = release.environment(replaced).templateHash;
     }
     return state;
 }
@@ -251,7 +252,9 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
         if (auto error = bigEnough()) {
             return *error;
         }
-        return replacing(release, target, serving);
+        // Back to stable from a candidate that carried most traffic: the candidate was never
+        // promoted, so it is no "version replaced" (Promote of it stays a promote).
+        return target == stable ? allTo(target, std::nullopt) : replacing(release, target, serving);
     }
     case ActionKind::Rollback: {
         if (release.candidateWeight() > 0) {
@@ -288,9 +291,13 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
 
 bool isPromotedAlready(const ReleaseSnapshot &release)
 {
+    // The same version string is not enough: a mutable tag (latest), an unbumped label or a new env
+    // roll out a new build under it. The pod template must be the one replaced, too, when recorded.
     const Color candidate = release.candidate();
+    const Environment &idle = release.environment(candidate);
+    const bool sameTemplate = release.previousTemplate.isEmpty() || idle.templateHash == release.previousTemplate;
     return release.candidateWeight() == 0 && release.previous == candidate && !release.previousVersion.isEmpty() &&
-           release.environment(candidate).version == release.previousVersion;
+           idle.version == release.previousVersion && sameTemplate;
 }
 
 QString promotedAlreadyText(const ReleaseSnapshot &release)

@@ -64,6 +64,7 @@ struct TargetState
     // The version `previous` served when it was replaced, written beside it (curtain.dev/previous-version)
     // so that a promote run again can tell a retry from a new version. Not part of ==, like switchedAt.
     QString previousVersion;
+    QString previousTemplate; // and its pod template's fingerprint (Environment::templateHash)
 
     int weight(Color color) const { return color == Color::Blue ? blueWeight : greenWeight; }
     // True when everything goes to one color.

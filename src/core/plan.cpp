@@ -56,16 +56,18 @@ int editDistance(const QString &a, const QString &b)
 
 // A key the plan format does not have is a mistake to name, not a setting to drop: a misspelt
 // "maxErorRate" would otherwise run the plan without the limit its author wrote.
-std::optional<Error> unknownKey(const QJsonObject &object, const QStringList &known, const QString &where)
+std::optional<Error> refusedKey(const QJsonObject &object, const QStringList &known, const QString &where)
 {
     for (auto it = object.begin(); it != object.end(); ++it) {
         if (known.contains(it.key())) {
             continue;
         }
         QString nearest;
+        int nearestDistance = 3; // within two edits, or no suggestion
         for (const QString &candidate : known) {
-            if (editDistance(it.key().left(64), candidate) <= 2) {
+            if (const int distance = editDistance(it.key().left(64), candidate); distance < nearestDistance) {
                 nearest = candidate;
+                nearestDistance = distance;
             }
         }
         return invalid(QStringLiteral("%1: unknown key \"%2\"%3; %1 takes %4")
@@ -159,8 +161,12 @@ QJsonObject Plan::toJson() const
     return object;
 }
 
-Result<Plan> parsePlan(const QJsonObject &object)
+Result<Plan> parsePlan(const QJsonObject &object, UnknownKeys unknownKeys)
 {
+    // Written by Curtain (maybe a newer one): only the keys it knows are read.
+    const auto unknownKey = [unknownKeys](const QJsonObject &where, const QStringList &known, const QString &what) {
+        return unknownKeys == UnknownKeys::Refused ? refusedKey(where, known, what) : std::nullopt;
+    };
     Plan plan;
     if (auto unknown = unknownKey(
             object,
@@ -199,6 +205,10 @@ Result<Plan> parsePlan(const QJsonObject &object)
             s.weight = int(w);
         } else if (kind == QLatin1String("pause")) {
             s.kind = StepKind::Pause;
+            if (!value.isObject() && !value.isNull()) {
+                return invalid(QStringLiteral("%1: write pause: {duration: 15m}, or pause: {} to wait for a person")
+                                   .arg(stepName(i, kind)));
+            }
             if (auto unknown = unknownKey(value.toObject(), {QStringLiteral("duration")}, stepName(i, kind))) {
                 return *unknown;
             }
@@ -212,6 +222,10 @@ Result<Plan> parsePlan(const QJsonObject &object)
             }
         } else if (kind == QLatin1String("analysis")) {
             s.kind = StepKind::Analysis;
+            if (!value.isObject() && !value.isNull()) {
+                return invalid(
+                    QStringLiteral("%1: write analysis: {timeout: 30m}, or analysis: {}").arg(stepName(i, kind)));
+            }
             if (auto unknown = unknownKey(value.toObject(), {QStringLiteral("timeout")}, stepName(i, kind))) {
                 return *unknown;
             }
@@ -229,6 +243,15 @@ Result<Plan> parsePlan(const QJsonObject &object)
                 QStringLiteral("step %1: unknown step \"%2\"; use setWeight, pause or analysis").arg(i + 1).arg(kind));
         }
         plan.steps.append(s);
+    }
+    for (const QString &section : {QStringLiteral("judge"), QStringLiteral("metrics")}) {
+        const QJsonValue value = object.value(section);
+        if (!value.isUndefined() && !value.isNull() && !value.isObject()) {
+            return invalid(QStringLiteral("%1 must be a mapping of settings, e.g. %2")
+                               .arg(section, section == QLatin1String("judge")
+                                                 ? QStringLiteral("judge: {alpha: 0.01}")
+                                                 : QStringLiteral("metrics: {source: scrape}")));
+        }
     }
     const QJsonObject judge = object.value(QStringLiteral("judge")).toObject();
     if (auto unknown = unknownKey(judge, QStringList(JudgeSettings().toJson().keys()), QStringLiteral("judge"))) {
@@ -344,7 +367,7 @@ std::optional<Verdict> parseVerdict(const QString &name)
 
 Result<PlanProgress> PlanProgress::fromJson(const QJsonObject &object)
 {
-    auto plan = parsePlan(object.value(QStringLiteral("plan")).toObject());
+    auto plan = parsePlan(object.value(QStringLiteral("plan")).toObject(), UnknownKeys::Ignored);
     if (!plan.ok()) {
         return plan.error();
     }

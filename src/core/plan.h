@@ -44,7 +44,11 @@ std::optional<Verdict> parseVerdict(const QString &name);
 
 // Parses a plan (already converted from YAML when it came from a file). Every problem names the
 // step and the fix; a plan with any problem is refused whole.
-Result<Plan> parsePlan(const QJsonObject &object);
+// A person's plan is refused for a key it does not know (a typo drops a limit); what Curtain wrote
+// itself (a route's plan and progress annotations, maybe by a newer version) is read with
+// `unknownKeys` Ignored.
+enum class UnknownKeys { Refused, Ignored };
+Result<Plan> parsePlan(const QJsonObject &object, UnknownKeys unknownKeys = UnknownKeys::Refused);
 // Additionally refuses what a run without a console cannot do: a pause that only a human can end.
 Result<Done> checkHeadless(const Plan &plan);
 // "15m", "90s", "1h", "1h30m" or a number of seconds.

@@ -80,6 +80,9 @@ struct Environment
     // when none is declared. Times the replicas, what this color costs while it waits idle.
     double podCpuRequest = 0;
     double podMemoryRequest = 0;
+    // A fingerprint of the Deployment's pod template: changes with every rollout (a new image, even
+    // under the same tag, a new env), not with scaling. Empty when there is no template to read.
+    QString templateHash = {};
     // When set, only the samples labelled variant="<this>" at metricsPath are this environment's:
     // a flag rollout whose one Deployment serves both variants labels its metrics so.
     QString metricsVariant = {};
@@ -154,6 +157,7 @@ struct ReleaseSnapshot
     Color stable = Color::Blue;
     std::optional<Color> previous; // the color that served before the last flip or promote
     QString previousVersion;       // the version it served then (curtain.dev/previous-version); empty: unknown
+    QString previousTemplate;      // its pod template then (curtain.dev/previous-template, a templateHash)
     QDateTime
         switchedAt;  // since when the serving color has had all traffic (curtain.dev/switched-at); invalid: unknown
     QString problem; // set when the route cannot be read as a release (and actions are off)

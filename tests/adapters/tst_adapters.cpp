@@ -103,8 +103,8 @@ private Q_SLOTS:
 
     void servicePatch_isAMergePatchGuardedByResourceVersion()
     {
-        const auto patch = Adapters::ServiceSelectorAdapter().write(object("Service", "web"), m_view,
-                                                                    {100, 0, Core::Color::Blue, std::nullopt, {}, {}});
+        const auto patch = Adapters::ServiceSelectorAdapter().write(
+            object("Service", "web"), m_view, {100, 0, Core::Color::Blue, std::nullopt, {}, {}, {}});
         QVERIFY(patch.ok());
         QCOMPARE(patch.value().type, Kube::PatchType::Merge);
         QCOMPARE(patch.value().path, QStringLiteral("/api/v1/namespaces/shop/services/web"));
@@ -123,8 +123,9 @@ private Q_SLOTS:
     void servicePatch_remembersTheVersionItReplaced()
     {
         const Adapters::ServiceSelectorAdapter adapter;
-        const auto promote = adapter.write(object("Service", "web"), m_view,
-                                           {0, 100, Core::Color::Green, Core::Color::Blue, {}, QStringLiteral("v1")});
+        const auto promote =
+            adapter.write(object("Service", "web"), m_view,
+                          {0, 100, Core::Color::Green, Core::Color::Blue, {}, QStringLiteral("v1"), {}});
         QVERIFY(promote.ok());
         Json promoted = object("Service", "web");
         promoted.merge_patch(Json::parse(promote.value().body.toStdString()));
@@ -133,7 +134,7 @@ private Q_SLOTS:
         QCOMPARE(read.previous, std::optional(Core::Color::Blue));
         QCOMPARE(read.previousVersion, QStringLiteral("v1"));
 
-        const auto back = adapter.write(promoted, m_view, {100, 0, Core::Color::Blue, std::nullopt, {}, {}});
+        const auto back = adapter.write(promoted, m_view, {100, 0, Core::Color::Blue, std::nullopt, {}, {}, {}});
         QVERIFY(back.ok());
         promoted.merge_patch(Json::parse(back.value().body.toStdString()));
         QVERIFY(!promoted["metadata"]["annotations"].contains("curtain.dev/previous-version"));
@@ -142,8 +143,8 @@ private Q_SLOTS:
 
     void servicePatch_refusesASplit()
     {
-        const auto patch = Adapters::ServiceSelectorAdapter().write(object("Service", "web"), m_view,
-                                                                    {50, 50, Core::Color::Blue, std::nullopt, {}, {}});
+        const auto patch = Adapters::ServiceSelectorAdapter().write(
+            object("Service", "web"), m_view, {50, 50, Core::Color::Blue, std::nullopt, {}, {}, {}});
         QVERIFY(!patch.ok());
     }
 
@@ -151,7 +152,7 @@ private Q_SLOTS:
     {
         const Json &route = object("HTTPRoute", "search");
         const auto patch =
-            Adapters::HttpRouteAdapter().write(route, m_view, {75, 25, Core::Color::Blue, std::nullopt, {}, {}});
+            Adapters::HttpRouteAdapter().write(route, m_view, {75, 25, Core::Color::Blue, std::nullopt, {}, {}, {}});
         QVERIFY(patch.ok());
         QCOMPARE(patch.value().type, Kube::PatchType::Json);
         const Json ops = Json::parse(patch.value().body.toStdString());
@@ -172,8 +173,8 @@ private Q_SLOTS:
     void httpRoutePatch_failsItsTestWhenABackendMoved()
     {
         Json moved = object("HTTPRoute", "search");
-        const auto patch =
-            Adapters::HttpRouteAdapter().write(moved, m_view, {0, 100, Core::Color::Green, Core::Color::Blue, {}, {}});
+        const auto patch = Adapters::HttpRouteAdapter().write(
+            moved, m_view, {0, 100, Core::Color::Green, Core::Color::Blue, {}, {}, {}});
         QVERIFY(patch.ok());
         std::swap(moved["spec"]["rules"][0]["backendRefs"][0], moved["spec"]["rules"][0]["backendRefs"][1]);
         QVERIFY_THROWS_EXCEPTION(Json::exception, moved.patch(Json::parse(patch.value().body.toStdString())));
@@ -182,7 +183,7 @@ private Q_SLOTS:
     void httpRoutePatch_neverWritesAllZero()
     {
         const auto patch = Adapters::HttpRouteAdapter().write(object("HTTPRoute", "search"), m_view,
-                                                              {0, 0, Core::Color::Blue, std::nullopt, {}, {}});
+                                                              {0, 0, Core::Color::Blue, std::nullopt, {}, {}, {}});
         QVERIFY(!patch.ok());
     }
 };

@@ -59,7 +59,7 @@ Core::ReleaseSnapshot read(const Json &flag)
 Core::Result<Adapters::RoutePatch> write(const Json &flag, int blue, int green)
 {
     Adapters::ClusterView view;
-    return Adapters::FeatureFlagAdapter().write(flag, view, {blue, green, Core::Color::Blue, std::nullopt, {}, {}});
+    return Adapters::FeatureFlagAdapter().write(flag, view, {blue, green, Core::Color::Blue, std::nullopt, {}, {}, {}});
 }
 
 } // namespace

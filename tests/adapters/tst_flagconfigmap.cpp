@@ -56,7 +56,8 @@ Core::ReleaseSnapshot read(const Json &object)
 
 Core::Result<Adapters::RoutePatch> write(const Json &object, int blue, int green)
 {
-    return Adapters::FlagConfigMapAdapter().write(object, {}, {blue, green, Core::Color::Blue, std::nullopt, {}, {}});
+    return Adapters::FlagConfigMapAdapter().write(object, {},
+                                                  {blue, green, Core::Color::Blue, std::nullopt, {}, {}, {}});
 }
 
 // The ConfigMap as the API server holds it after the patch.

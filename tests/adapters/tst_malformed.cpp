@@ -357,7 +357,7 @@ class TestMalformed : public QObject
             }
         }
         const Json &route = (view.*kind.list)[0];
-        const auto patch = adapter->write(route, view, {50, 50, Core::Color::Blue, std::nullopt, {}, {}});
+        const auto patch = adapter->write(route, view, {50, 50, Core::Color::Blue, std::nullopt, {}, {}, {}});
         if (!problem.isEmpty() && patch.ok()) {
             return QStringLiteral("write accepted for a release with a problem: ") + problem;
         }

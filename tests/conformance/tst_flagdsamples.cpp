@@ -144,8 +144,8 @@ private Q_SLOTS:
             const Core::ReleaseSnapshot r = Adapters::FeatureFlagAdapter().read(flag, {});
             QVERIFY2(r.problem.isEmpty(), qPrintable(r.problem));
             QCOMPARE(r.green.trafficPercent, 20);
-            const auto patch =
-                Adapters::FeatureFlagAdapter().write(flag, {}, {30, 70, Core::Color::Green, Core::Color::Blue, {}, {}});
+            const auto patch = Adapters::FeatureFlagAdapter().write(
+                flag, {}, {30, 70, Core::Color::Green, Core::Color::Blue, {}, {}, {}});
             QVERIFY2(patch.ok(), patch.ok() ? "" : qPrintable(patch.error().message));
             Json applied = flag.patch(Json::parse(patch.value().body.toStdString()));
             QCOMPARE(QString::fromStdString(applied[rolloutSplit].dump()),
@@ -174,7 +174,7 @@ private Q_SLOTS:
             const Core::ReleaseSnapshot r = adapter.read(object, {});
             QVERIFY2(r.problem.isEmpty(), qPrintable(name + QStringLiteral(": ") + r.problem));
             QCOMPARE(r.green.trafficPercent, 20);
-            const auto patch = adapter.write(object, {}, {30, 70, Core::Color::Green, Core::Color::Blue, {}, {}});
+            const auto patch = adapter.write(object, {}, {30, 70, Core::Color::Green, Core::Color::Blue, {}, {}, {}});
             QVERIFY2(patch.ok(), patch.ok() ? "" : qPrintable(patch.error().message));
             const Json applied = object.patch(Json::parse(patch.value().body.toStdString()));
             QByteArray expected = file;

@@ -75,7 +75,7 @@ private Q_SLOTS:
         const Test::HttpFile reference =
             readHttpFile(upstream(QStringLiteral("constructed/requests/06-virtualservice-weights.json-patch.http")));
         const auto patch =
-            Adapters::VirtualServiceAdapter().write(route, view, {75, 25, Core::Color::Blue, {}, {}, {}});
+            Adapters::VirtualServiceAdapter().write(route, view, {75, 25, Core::Color::Blue, {}, {}, {}, {}});
         QVERIFY(patch.ok());
         samePathAndType(patch.value(), reference);
         containsEveryOperation(json::parse(patch.value().body.toStdString()), json::parse(reference.body));
@@ -118,7 +118,8 @@ private Q_SLOTS:
 
         const Test::HttpFile reference =
             readHttpFile(upstream(QStringLiteral("constructed/requests/07-trafficsplit-weights.merge-patch.http")));
-        const auto patch = Adapters::TrafficSplitAdapter().write(split, view, {90, 10, Core::Color::Blue, {}, {}, {}});
+        const auto patch =
+            Adapters::TrafficSplitAdapter().write(split, view, {90, 10, Core::Color::Blue, {}, {}, {}, {}});
         QVERIFY(patch.ok());
         samePathAndType(patch.value(), reference);
         const json ours = json::parse(patch.value().body.toStdString());
@@ -146,7 +147,8 @@ private Q_SLOTS:
 
         const Test::HttpFile reference =
             readHttpFile(upstream(QStringLiteral("constructed/requests/08-nginx-canary-weight.merge-patch.http")));
-        const auto patch = Adapters::NginxCanaryAdapter().write(canary, view, {70, 30, Core::Color::Blue, {}, {}, {}});
+        const auto patch =
+            Adapters::NginxCanaryAdapter().write(canary, view, {70, 30, Core::Color::Blue, {}, {}, {}, {}});
         QVERIFY(patch.ok());
         samePathAndType(patch.value(), reference);
         const json ours = json::parse(patch.value().body.toStdString());

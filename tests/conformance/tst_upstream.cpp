@@ -214,7 +214,7 @@ private Q_SLOTS:
         const HttpFile reference =
             readHttpFile(upstream(QStringLiteral("constructed/requests/04-httproute-weights.json-patch.http")));
         const auto patch =
-            Adapters::HttpRouteAdapter().write(route, view, {90, 10, Core::Color::Blue, std::nullopt, {}, {}});
+            Adapters::HttpRouteAdapter().write(route, view, {90, 10, Core::Color::Blue, std::nullopt, {}, {}, {}});
         QVERIFY(patch.ok());
         QCOMPARE(patch.value().path.toStdString(), reference.path.substr(0, reference.path.find('?')));
         QCOMPARE(Kube::contentType(patch.value().type).toStdString(), reference.contentType);

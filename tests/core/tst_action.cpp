@@ -120,7 +120,7 @@ private Q_SLOTS:
     {
         const auto plan = planAction(release(RouteKind::HttpRoute, 75, Color::Blue), {ActionKind::Promote, {}, 0, {}});
         QVERIFY(plan.ok());
-        QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue, {}, {}}));
+        QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue, {}, {}, {}}));
         // The version it replaced is written beside the previous color.
         QCOMPARE(plan.value().previousVersion, QStringLiteral("v2.3.0"));
     }
@@ -143,6 +143,35 @@ private Q_SLOTS:
         QVERIFY(caps.flip.enabled); // a flip is a switch, both ways, by name
     }
 
+    // A new build under the same version string (a mutable tag, an unbumped label, a new env) is a
+    // new pod template: it is promoted, not taken for the build it replaced.
+    void promote_newBuildUnderTheSameVersion_promotes()
+    {
+        ReleaseSnapshot promoted = release(RouteKind::HttpRoute, 0, Color::Green, Color::Blue);
+        promoted.previousVersion = QStringLiteral("v2.3.0");
+        promoted.previousTemplate = QStringLiteral("aaaa");
+        promoted.blue.templateHash = QStringLiteral("aaaa");
+        QVERIFY(isPromotedAlready(promoted));
+        promoted.blue.templateHash = QStringLiteral("bbbb"); // rolled out again as v2.3.0
+        QVERIFY(!isPromotedAlready(promoted));
+        const auto plan = planAction(promoted, {ActionKind::Promote, {}, 0, {}});
+        QVERIFY(plan.ok());
+        QCOMPARE(plan.value().stable, Color::Blue);
+    }
+
+    // A flip back to stable from a candidate that carried most traffic abandons the candidate: it
+    // was never promoted, so it is no version "replaced", and promoting it later is a promote.
+    void flipBackToStable_leavesTheCandidatePromotable()
+    {
+        const ReleaseSnapshot canary = release(RouteKind::HttpRoute, 30, Color::Blue); // green 70 %
+        const auto back = planAction(canary, {ActionKind::Flip, {}, 0, {}});
+        QVERIFY(back.ok());
+        QCOMPARE(back.value(), (TargetState{100, 0, Color::Blue, std::nullopt, {}, {}, {}}));
+        ReleaseSnapshot after = release(RouteKind::HttpRoute, 100, Color::Blue);
+        QVERIFY(!isPromotedAlready(after));
+        QVERIFY(computeCapabilities(after).promote.enabled);
+    }
+
     // The blue-green cycle: after a promote, the next version is deployed on the idle color and promoted.
     void promote_newVersionOnTheIdleColor_promotes()
     {
@@ -151,7 +180,7 @@ private Q_SLOTS:
         next.blue.version = QStringLiteral("v2.5.0");
         const auto plan = planAction(next, {ActionKind::Promote, {}, 0, {}});
         QVERIFY(plan.ok());
-        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, Color::Green, {}, {}}));
+        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, Color::Green, {}, {}, {}}));
         QCOMPARE(plan.value().previousVersion, QStringLiteral("v2.4.0"));
         QVERIFY(computeCapabilities(next).promote.enabled);
 
@@ -168,7 +197,7 @@ private Q_SLOTS:
         canaryOfOld.previousVersion = QStringLiteral("v2.3.0");
         const auto again = planAction(canaryOfOld, {ActionKind::Promote, {}, 0, {}});
         QVERIFY(again.ok());
-        QCOMPARE(again.value(), (TargetState{100, 0, Color::Blue, Color::Green, {}, {}}));
+        QCOMPARE(again.value(), (TargetState{100, 0, Color::Blue, Color::Green, {}, {}, {}}));
     }
 
     void flip_movesEverythingToTheOtherColor()
@@ -176,7 +205,7 @@ private Q_SLOTS:
         const auto plan = planAction(release(RouteKind::ServiceSelector, 100, Color::Blue, std::nullopt, 4),
                                      {ActionKind::Flip, {}, 0, {}});
         QVERIFY(plan.ok());
-        QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue, {}, {}}));
+        QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue, {}, {}, {}}));
     }
 
     void flip_toASmallerColor_isRefusedWithTheWayToScaleIt()
@@ -206,7 +235,7 @@ private Q_SLOTS:
     {
         const auto plan = planAction(release(RouteKind::HttpRoute, 75, Color::Blue), {ActionKind::Rollback, {}, 0, {}});
         QVERIFY(plan.ok());
-        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, std::nullopt, {}, {}}));
+        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, std::nullopt, {}, {}, {}}));
     }
 
     void rollback_afterFlip_returnsToThePreviousColor()
@@ -214,7 +243,7 @@ private Q_SLOTS:
         const auto plan = planAction(release(RouteKind::ServiceSelector, 0, Color::Green, Color::Blue),
                                      {ActionKind::Rollback, {}, 0, {}});
         QVERIFY(plan.ok());
-        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, std::nullopt, {}, {}}));
+        QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, std::nullopt, {}, {}, {}}));
     }
 
     void rollback_withNothingToRollBack_isRefusedAndSaysWhy()

@@ -59,6 +59,13 @@ private Q_SLOTS:
                                                << "the plan: unknown key \"jugde\" (did you mean judge?)";
         QTest::newRow("unknown pause key") << R"({"steps": [{"pause": {"duraton": "5m"}}]})"
                                            << "step 1 (pause): unknown key \"duraton\" (did you mean duration?)";
+        QTest::newRow("pause not a mapping") << R"({"steps": [{"pause": "15m"}]})"
+                                             << "step 1 (pause): write pause: {duration: 15m}";
+        QTest::newRow("judge not a mapping") << R"({"steps": [{"setWeight": 5}], "judge": [1]})"
+                                             << "judge must be a mapping of settings";
+        // The nearest key, not the last one within two edits (maxErrorRatio is two away).
+        QTest::newRow("nearest suggestion") << R"({"steps": [{"setWeight": 5}], "judge": {"maxErrorRat": 2}})"
+                                            << "judge: unknown key \"maxErrorRat\" (did you mean maxErrorRate?)";
         QTest::newRow("unknown metrics key") << R"({"steps": [{"setWeight": 5}], "metrics": {"query": "x"}})"
                                              << "metrics: unknown key \"query\"; metrics takes source, requests";
     }

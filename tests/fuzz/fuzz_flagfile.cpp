@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         }
         const Core::ReleaseSnapshot snapshot = adapter.read(object, {});
         for (const auto &[blue, green] : {std::pair{95, 5}, std::pair{0, 100}, std::pair{100, 0}}) {
-            const auto patch = adapter.write(object, {}, {blue, green, Core::Color::Blue, std::nullopt, {}, {}});
+            const auto patch = adapter.write(object, {}, {blue, green, Core::Color::Blue, std::nullopt, {}, {}, {}});
             if (!patch.ok()) {
                 continue;
             }

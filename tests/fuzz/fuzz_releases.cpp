@@ -87,9 +87,9 @@ void writeEveryAction(const Adapters::RouteAdapter &adapter, const Json &route, 
         }
     }
     // And targets the action logic would never plan: write() is the boundary, it must refuse them.
-    (void)adapter.write(route, view, Core::TargetState{0, 0, Core::Color::Green, std::nullopt, {}, {}});
+    (void)adapter.write(route, view, Core::TargetState{0, 0, Core::Color::Green, std::nullopt, {}, {}, {}});
     (void)adapter.write(route, view,
-                        Core::TargetState{70, 30, Core::Color::Green, Core::Color::Blue, {}, QStringLiteral("v1")});
+                        Core::TargetState{70, 30, Core::Color::Green, Core::Color::Blue, {}, QStringLiteral("v1"), {}});
 }
 
 // What the console and curtainctl send for an Argo Rollout: the controller's own actions.

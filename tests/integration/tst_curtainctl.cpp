@@ -262,10 +262,11 @@ private Q_SLOTS:
                  qPrintable(again.out));
         QCOMPARE(m_api->catalogWeights(), std::make_pair(0LL, 100LL));
 
-        // v2.5.0 rolls out on blue (label and image, as a deploy pipeline sets them).
+        // A new build rolls out on blue under the same version string (a mutable tag, an unbumped
+        // label): its pod template is new, so it is promoted, not taken for the one replaced.
         QCOMPARE(m_api->patch("/apis/apps/v1/namespaces/demo/deployments/catalog-blue",
                               "application/strategic-merge-patch+json",
-                              R"({"metadata":{"labels":{"app.kubernetes.io/version":"v2.5.0"}}})"),
+                              R"({"spec":{"template":{"metadata":{"annotations":{"build":"2026-12-05.2"}}}}})"),
                  200);
         const Run next = ctl({QStringLiteral("promote"), QStringLiteral("catalog")});
         QVERIFY2(next.exitCode == 0, qPrintable(next.err));
@@ -273,6 +274,7 @@ private Q_SLOTS:
         const auto route = m_api->get("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog");
         QVERIFY(route);
         QCOMPARE((*route)["metadata"]["annotations"].value("curtain.dev/previous-version", ""), "v2.4.0");
+        QCOMPARE((*route)["metadata"]["annotations"].value("curtain.dev/previous-template", "").size(), 16u);
 
         // A rollback forgets the previous color, and the version with it.
         QCOMPARE(ctl({QStringLiteral("rollback"), QStringLiteral("catalog")}).exitCode, 0);
