@@ -198,8 +198,11 @@ int act(FleetWriter &writer, const FleetConfig &fleet, const ReleaseState &relea
         // A plan on this machine (a console's, or curtainctl run's) owns the weights while it runs.
         Engine::FilePlanObjects plans(Engine::FilePlanObjects::fileFor(record.identity));
         const auto plan = plans.get(Engine::fleetPlanPath(release.config.name)).result();
-        if (const QString driver = plan.ok() ? Engine::fleetPlanDriver(plan.value()) : QString(); !driver.isEmpty()) {
-            const Core::Error refused = Core::refusedWhileDriven(release.config.name, driver);
+        const QString driver = plan.ok() ? Engine::fleetPlanDriver(plan.value()) : QString();
+        if ((!plan.ok() && plan.error().kind != Core::ErrorKind::NotFound) || !driver.isEmpty()) {
+            // Driven, or unknown whether it is (the plan file locked or damaged): nothing moves.
+            const Core::Error refused =
+                plan.ok() ? Core::refusedWhileDriven(release.config.name, driver) : plan.error();
             record.note = refused.message;
             journal(record);
             return report(refused, invocation.format);

@@ -161,7 +161,8 @@ QString Migrator::lockHolders()
         sessions << QStringLiteral("pid %1 (%2user %3, %4 for %5 s) on %6")
                         .arg(row.value(0), program, row.value(1), row.value(3), row.value(4), row.value(5));
     }
-    return QStringLiteral("; held now by %1 — end it with SELECT pg_cancel_backend(PID), or wait for it")
+    return QStringLiteral("; held now by %1 — end it with SELECT pg_terminate_backend(PID) (a session idle in "
+                          "a transaction keeps its locks through pg_cancel_backend), or wait for it")
         .arg(sessions.join(QStringLiteral(", ")));
 }
 

@@ -365,6 +365,9 @@ void FleetEngine::performOnThread(const Core::ActionRequest &request,
     if (!request.fromPlan && request.kind != Core::ActionKind::Rollback) {
         // Read now, not as of the last poll: a plan on this machine may have started since.
         const auto plan = m_planObjects.get(fleetPlanPath(state->config.name)).result();
+        if (!plan.ok() && plan.error().kind != Core::ErrorKind::NotFound) {
+            return finish(plan.error()); // whether a plan drives it is unknown: nothing moves
+        }
         if (const QString driver = plan.ok() ? fleetPlanDriver(plan.value()) : QString(); !driver.isEmpty()) {
             return finish(Core::refusedWhileDriven(state->config.name, driver));
         }

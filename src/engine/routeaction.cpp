@@ -174,7 +174,7 @@ void RouteAction::judge(const QString &path, std::optional<Core::Error> writeErr
     }
     const ReleaseSnapshot after = readFromCache(route.value());
     const Core::TargetState now = Core::currentState(after);
-    if (now == m_target && writeError && !outcomeUnknown(*writeError) &&
+    if (now == m_target && writeError && !outcomeUnknown(*writeError) && !m_earlierMayHaveApplied &&
         (writeError->httpStatus == 409 || writeError->httpStatus == 422)) {
         // Refused, so this write did nothing; someone else's change got the route here first.
         ActionOutcome there{m_request, m_before, after,
@@ -212,6 +212,7 @@ void RouteAction::judge(const QString &path, std::optional<Core::Error> writeErr
         // The server said it failed (5xx, 429) and the route is as it was: the write is conditional
         // on this resourceVersion, so sending it again cannot apply it twice.
         const int waitMs = std::clamp(writeError->retryAfterSeconds * 1000, 200, 2000);
+        m_earlierMayHaveApplied = m_earlierMayHaveApplied || outcomeUnknown(*writeError);
         return QTimer::singleShot(waitMs, this, [this, fresh = route.value()] { write(fresh); });
     }
     if (writeError && outcomeUnknown(*writeError)) {

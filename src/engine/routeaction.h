@@ -57,8 +57,11 @@ private:
     Core::ReleaseSnapshot m_before;
     const Adapters::RouteAdapter *m_adapter;
     Core::TargetState m_target;
-    int m_readBacks = 0;     // read-backs retried so far
-    int m_writes = 1;        // writes sent so far
+    int m_readBacks = 0; // read-backs retried so far
+    int m_writes = 1;    // writes sent so far
+    // An earlier attempt of this action failed in a way that may still have applied it (a 500 or 504):
+    // a later 409 with the route at the target may be that attempt, not someone else.
+    bool m_earlierMayHaveApplied = false;
     QString m_writtenOver;   // the route's resourceVersion the write was conditional on
     QString m_readBackError; // why the last read-back failed, when the write's own reply had to do
 

@@ -411,7 +411,7 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
     }
     patched["kind"] = stored["kind"];
     patched["apiVersion"] = stored["apiVersion"];
-    if (auto error = immutableChanged(type, name, stored, patched)) {
+    if (auto error = statusSubresource ? std::nullopt : immutableChanged(type, name, stored, patched)) {
         return *error;
     }
     if (type.hasStatus) {
