@@ -16,6 +16,8 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto replicaStep = std::chrono::milliseconds(600); // one pod becomes ready per step
+// A pod made again after someone deleted it: its container starts and passes the readiness probe.
+constexpr auto podRestart = std::chrono::seconds(2);
 
 std::string keyOf(const json &object)
 {
@@ -83,7 +85,14 @@ void ClusterModel::tick(Clock::time_point now)
     advanceRollouts(now);
     m_rollouts.reconcile(now, m_argoRunning);
     m_flagger.reconcile(now, std::chrono::system_clock::now());
-    m_pods.reconcile(now);
+    for (const PodModel::Replaced &workload : m_pods.reconcile(now)) {
+        const std::string key = workload.ns + "/" + workload.name;
+        if (workload.kind == "Deployment") {
+            m_nextStep[key] = now + podRestart;
+        } else {
+            m_rollouts.holdReadiness(key, now + podRestart);
+        }
+    }
     const double seconds = m_lastTick ? std::chrono::duration<double>(now - *m_lastTick).count() : 0.0;
     m_lastTick = now;
     if (seconds > 0) {

@@ -525,6 +525,23 @@ ObjectStore::WaitResult ObjectStore::waitForEvents(const ResourceType &type, con
     }
 }
 
+std::optional<std::vector<std::pair<std::string, std::string>>> ObjectStore::deletedSince(const ResourceType &type,
+                                                                                          std::uint64_t since) const
+{
+    std::lock_guard lock(m_mutex);
+    if (since < m_compactedThrough) {
+        return std::nullopt;
+    }
+    std::vector<std::pair<std::string, std::string>> names;
+    for (const StoredEvent &event : m_history) {
+        if (event.resourceVersion > since && event.type == "DELETED" &&
+            (event.resource == &type || event.resource->storageKey() == type.storageKey())) {
+            names.emplace_back(event.namespaceName, textAt(event.object, "/metadata/name"));
+        }
+    }
+    return names;
+}
+
 std::uint64_t ObjectStore::currentResourceVersion() const
 {
     std::lock_guard lock(m_mutex);

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -95,6 +96,10 @@ public:
     // `deadline` for the first one.
     WaitResult waitForEvents(const ResourceType &type, const std::string &ns, std::uint64_t since,
                              std::chrono::steady_clock::time_point deadline, std::vector<StoredEvent> *out) const;
+    // The names of the objects of `type` deleted after `since` (namespace, name), oldest first;
+    // nullopt when the history no longer reaches back that far.
+    std::optional<std::vector<std::pair<std::string, std::string>>> deletedSince(const ResourceType &type,
+                                                                                 std::uint64_t since) const;
     std::uint64_t currentResourceVersion() const;
     std::uint64_t oldestResumableVersion() const;
     void stop(); // wakes every waiting watch

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 #include <functional>
+#include <numeric>
 
 namespace Curtain::Sim {
 
@@ -36,8 +37,16 @@ std::string workloadKey(const json &workload)
 
 } // namespace
 
-void PodModel::reconcile(Clock::time_point now)
+std::string PodModel::podName(const Workload &workload, const std::string &name, std::size_t replica)
 {
+    const std::string seed = name + "#" + std::to_string(replica);
+    const unsigned remade = workload.remade[replica];
+    return workload.prefix + suffix(remade == 0 ? seed : seed + "@" + std::to_string(remade));
+}
+
+std::vector<PodModel::Replaced> PodModel::reconcile(Clock::time_point now)
+{
+    std::vector<Replaced> replaced = replaceDeletedPods();
     for (const char *kind : {"Deployment", "ReplicaSet"}) {
         // Only workloads that changed since their pods were made: thousands of settled ones cost a
         // string comparison each.
@@ -54,6 +63,66 @@ void PodModel::reconcile(Clock::time_point now)
         }
     }
     kubeletTrouble(now);
+    return replaced;
+}
+
+std::vector<PodModel::Replaced> PodModel::replaceDeletedPods()
+{
+    const std::uint64_t upTo = m_store.currentResourceVersion();
+    std::vector<std::pair<std::string, std::string>> deleted;
+    if (auto since = m_store.deletedSince(builtInType("Pod"), m_deletionsSeen)) {
+        deleted = std::move(*since);
+    } else { // the history no longer reaches back to the last look: every pod the model keeps is looked up
+        for (const auto &[podKey, slot] : m_podSlots) {
+            const std::string ns = podKey.substr(0, podKey.find('/'));
+            const std::string pod = podKey.substr(podKey.find('/') + 1);
+            if (!std::holds_alternative<json>(m_store.get(builtInType("Pod"), ns, pod))) {
+                deleted.emplace_back(ns, pod);
+            }
+        }
+    }
+    m_deletionsSeen = upTo;
+    std::vector<Replaced> replaced;
+    for (const auto &[ns, pod] : deleted) {
+        const auto it = m_podSlots.find(ns + "/" + pod);
+        if (it == m_podSlots.end() || std::holds_alternative<json>(m_store.get(builtInType("Pod"), ns, pod))) {
+            continue; // one the model removed itself, or made again since
+        }
+        const Slot slot = it->second;
+        m_podSlots.erase(it);
+        Workload &workload = m_workloads[slot.workload];
+        if (slot.replica >= workload.remade.size()) {
+            continue;
+        }
+        const std::string kind = slot.workload.substr(0, slot.workload.find('/'));
+        const std::string name = slot.workload.substr(slot.workload.rfind('/') + 1);
+        // Was it one of the ready ones? Those are the oldest; a pod still starting leaves readiness as it is.
+        const auto found = m_store.get(builtInType(kind.c_str()), ns, name);
+        if (!std::holds_alternative<json>(found)) {
+            continue;
+        }
+        const long long ready = integerAt(std::get<json>(found), "/status/readyReplicas", 0);
+        const auto older = std::count_if(workload.births.begin(), workload.births.end(),
+                                         [&](std::uint64_t birth) { return birth < workload.births[slot.replica]; });
+        ++workload.remade[slot.replica];
+        workload.births[slot.replica] = ++m_births;
+        workload.signature.clear(); // its pods are made again on this tick
+        recordEvent(m_store, std::get<json>(found), "Normal", "SuccessfulCreate",
+                    "Created pod: " + podName(workload, name, slot.replica), "replicaset-controller");
+        if (older < ready) {
+            m_store.updateStatus(builtInType(kind.c_str()), ns, name, [](json &object) {
+                json &status = object["status"];
+                const long long now = std::max(0LL, integerAt(object, "/status/readyReplicas", 0) - 1);
+                status["readyReplicas"] = now;
+                status["availableReplicas"] = now;
+                if (textAt(object, "/kind") == "Deployment") {
+                    status["unavailableReplicas"] = integerAt(object, "/spec/replicas", 1) - now;
+                }
+            });
+            replaced.push_back({kind, ns, name});
+        }
+    }
+    return replaced;
 }
 
 json PodModel::podFor(const json &workload, const std::string &name, bool ready) const
@@ -109,18 +178,40 @@ void PodModel::syncPods(const json &workload)
     const std::string prefix = kind == "Deployment"
                                    ? name + "-" + suffix(valueAt(workload, "/spec/template", json()).dump()) + "-"
                                    : name + "-";
-    Workload &known = m_workloads[workloadKey(workload)];
-    std::vector<std::string> wanted;
-    for (long long i = 0; i < std::min(desired, 100LL); ++i) {
-        wanted.push_back(prefix + suffix(name + "#" + std::to_string(i)));
+    const std::string key = workloadKey(workload);
+    Workload &known = m_workloads[key];
+    const auto count = static_cast<std::size_t>(std::min(desired, 100LL));
+    if (known.prefix != prefix) { // a new template: new pods from the first
+        known.prefix = prefix;
+        known.remade.clear();
+        known.births.clear();
     }
+    known.remade.resize(count, 0);
+    while (known.births.size() < count) {
+        known.births.push_back(++m_births);
+    }
+    known.births.resize(count);
+    std::vector<std::string> wanted;
+    for (std::size_t i = 0; i < count; ++i) {
+        wanted.push_back(podName(known, name, i));
+    }
+    // The oldest pods are the ready ones; one made again after a delete starts last.
+    std::vector<std::size_t> byAge(count);
+    std::iota(byAge.begin(), byAge.end(), std::size_t(0));
+    std::sort(byAge.begin(), byAge.end(),
+              [&](std::size_t a, std::size_t b) { return known.births[a] < known.births[b]; });
     for (const std::string &old : known.pods) {
         if (std::find(wanted.begin(), wanted.end(), old) == wanted.end()) {
+            m_podSlots.erase(ns + "/" + old);
             m_store.remove(builtInType("Pod"), ns, old);
         }
     }
-    for (std::size_t i = 0; i < wanted.size(); ++i) {
-        const bool isReady = static_cast<long long>(i) < ready;
+    std::vector<std::string> oldestFirst;
+    for (std::size_t rank = 0; rank < count; ++rank) {
+        const std::size_t i = byAge[rank];
+        const bool isReady = static_cast<long long>(rank) < ready;
+        oldestFirst.push_back(wanted[i]);
+        m_podSlots[ns + "/" + wanted[i]] = {key, i};
         const auto existing = m_store.get(builtInType("Pod"), ns, wanted[i]);
         if (!std::holds_alternative<json>(existing)) {
             m_store.create(builtInType("Pod"), ns, podFor(workload, wanted[i], isReady));
@@ -136,7 +227,7 @@ void PodModel::syncPods(const json &workload)
             }
         });
     }
-    known.pods = wanted;
+    known.pods = std::move(oldestFirst);
     // The version read after the pods were written: the workload itself did not change since.
     const auto now = m_store.get(builtInType(kind.c_str()), ns, name);
     known.signature =

@@ -21,14 +21,24 @@ namespace Curtain::Sim {
 // created as replicas appear, Ready as they become ready, removed as they go; their logs, one
 // access-log line per request the traffic model serves them (a version failing 3 % of requests
 // logs 3 % 5xx lines); and, for a version over 2 % errors, the kubelet's Warning events (Unhealthy
-// 5 s after its pods are ready, then every minute; a restart with BackOff every fifth time). Logs are read from the
-// API's threads while the model's tick writes them: thread-safe.
+// 5 s after its pods are ready, then every minute; a restart with BackOff every fifth time). A pod
+// someone deletes is made again under a new name, as its ReplicaSet would, and counts as not ready
+// until its workload's readiness comes back. Logs are read from the API's threads while the model's
+// tick writes them: thread-safe.
 class PodModel
 {
 public:
     PodModel(ObjectStore &store, const Scenario &scenario) : m_store(store), m_scenario(scenario) {}
 
-    void reconcile(std::chrono::steady_clock::time_point now); // from the model's tick
+    // A workload one of whose pods someone deleted: it is one ready pod short until the new one starts.
+    struct Replaced
+    {
+        std::string kind; // Deployment or ReplicaSet
+        std::string ns;
+        std::string name;
+    };
+    // From the model's tick: the workloads whose deleted pods were made again on this tick.
+    std::vector<Replaced> reconcile(std::chrono::steady_clock::time_point now);
 
     // `count` requests of `workload` served now, `errors` of them 5xx, with these latencies (seconds).
     void logRequests(const nlohmann::json &workload, long long count, long long errors,
@@ -51,21 +61,34 @@ public:
 private:
     struct Workload
     {
-        std::string signature; // what the pods were made from: replicas, ready, template
-        std::vector<std::string> pods;
+        std::string signature;             // what the pods were made from: replicas, ready, template
+        std::string prefix;                // the pods' names before their own suffix
+        std::vector<unsigned> remade;      // per replica: how often its pod was deleted and made again
+        std::vector<std::uint64_t> births; // per replica: when its pod was made, in the model's count
+        std::vector<std::string> pods;     // oldest first: the ready ones lead
     };
     struct Log
     {
         std::deque<std::string> lines;
         std::uint64_t next = 0;
     };
+    static std::string podName(const Workload &workload, const std::string &name, std::size_t replica);
     void syncPods(const nlohmann::json &workload);
+    std::vector<Replaced> replaceDeletedPods();
     nlohmann::json podFor(const nlohmann::json &workload, const std::string &name, bool ready) const;
     void kubeletTrouble(std::chrono::steady_clock::time_point now);
 
     ObjectStore &m_store;
     const Scenario &m_scenario;
     std::map<std::string, Workload> m_workloads; // by kind/namespace/name; the tick thread's own
+    struct Slot
+    {
+        std::string workload; // its key in m_workloads
+        std::size_t replica = 0;
+    };
+    std::map<std::string, Slot> m_podSlots; // by namespace/pod: the pods the model made and still keeps
+    std::uint64_t m_deletionsSeen = 0;      // the store's resourceVersion up to which deletions were looked at
+    std::uint64_t m_births = 0;
     std::map<std::string, std::chrono::steady_clock::time_point> m_nextTrouble;
     mutable std::mutex m_mutex; // the logs
     mutable std::condition_variable m_logged;

@@ -36,6 +36,13 @@ public:
     // One pass: every Rollout (unless the controller is down), then the ReplicaSets' pods.
     void reconcile(std::chrono::steady_clock::time_point now, bool controllerRunning = true);
 
+    // The ReplicaSet namespace/name makes its next pod ready no sooner than `until` (a pod made
+    // again after a delete is starting).
+    void holdReadiness(const std::string &replicaSet, std::chrono::steady_clock::time_point until)
+    {
+        m_nextPod[replicaSet] = until;
+    }
+
     // The pod-template-hash of a pod template, in the Kubernetes alphabet (no vowels).
     static std::string podTemplateHash(const nlohmann::json &podTemplate);
 

@@ -8,6 +8,7 @@
 #include "testsupport.h"
 
 #include <QElapsedTimer>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -75,6 +76,65 @@ private Q_SLOTS:
             &code);
         QVERIFY(code != 0);
         QVERIFY2(out.contains(QLatin1String("pods \"no-such-pod\" not found")), qPrintable(out));
+    }
+
+    // kubectl delete pod: the workload makes a new pod under a new name, which starts not ready, and
+    // the Deployment counts one ready pod fewer until it is, as kube's ReplicaSet controller would.
+    void deletedPod_isMadeAgainUnderANewName()
+    {
+        const QStringList listBlue = {QStringLiteral("get"),  QStringLiteral("pods"), QStringLiteral("-n"),
+                                      QStringLiteral("demo"), QStringLiteral("-o"),   QStringLiteral("name")};
+        int code = -1;
+        const QString replicas = kubectl({QStringLiteral("get"), QStringLiteral("deployment"),
+                                          QStringLiteral("catalog-blue"), QStringLiteral("-n"), QStringLiteral("demo"),
+                                          QStringLiteral("-o"), QStringLiteral("jsonpath={.spec.replicas}")},
+                                         &code);
+        QVERIFY2(code == 0 && replicas.toInt() > 0, qPrintable(replicas));
+        const auto bluePods = [&] {
+            QStringList pods = kubectl(listBlue, &code).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+            pods.removeIf([](const QString &pod) { return !pod.startsWith(QLatin1String("pod/catalog-blue-")); });
+            return pods;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(bluePods().size(), replicas.toInt(), 10'000);
+        const QString victim = bluePods().constFirst().mid(4);
+
+        QProcess watch; // every change of the Deployment's readiness, in order
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), m_home.path());
+        env.remove(QStringLiteral("KUBECONFIG"));
+        watch.setProcessEnvironment(env);
+        Test::endsWithTheTest(watch);
+        watch.start(m_kubectl, {QStringLiteral("--server"), m_sim.url(), QStringLiteral("get"),
+                                QStringLiteral("deployment"), QStringLiteral("catalog-blue"), QStringLiteral("-n"),
+                                QStringLiteral("demo"), QStringLiteral("--watch"), QStringLiteral("-o"),
+                                QStringLiteral("jsonpath={.status.readyReplicas}{\"\\n\"}")});
+        QString seen;
+        QTRY_VERIFY_WITH_TIMEOUT((seen += QString::fromUtf8(watch.readAllStandardOutput()))
+                                     .split(QLatin1Char('\n'), Qt::SkipEmptyParts)
+                                     .contains(replicas),
+                                 10'000);
+
+        const QString deleted = kubectl(
+            {QStringLiteral("delete"), QStringLiteral("pod"), victim, QStringLiteral("-n"), QStringLiteral("demo")},
+            &code);
+        QVERIFY2(code == 0 && deleted.contains(QStringLiteral("deleted")), qPrintable(deleted));
+        // Full, one short while the new pod starts, full again.
+        const QString shortOne = QString::number(replicas.toInt() - 1);
+        QTRY_VERIFY_WITH_TIMEOUT((seen += QString::fromUtf8(watch.readAllStandardOutput()))
+                                     .contains(shortOne + QLatin1Char('\n') + replicas),
+                                 15'000);
+        watch.kill();
+        watch.waitForFinished();
+        const QStringList after = bluePods();
+        QCOMPARE(after.size(), replicas.toInt());
+        QVERIFY2(!after.contains(QStringLiteral("pod/") + victim), qPrintable(after.join(QLatin1Char(' '))));
+        QString listed; // every pod ready again
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            !(listed = kubectl({QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"),
+                                QStringLiteral("demo"), QStringLiteral("-l"), QStringLiteral("app=catalog")},
+                               &code))
+                 .contains(QStringLiteral("0/1")),
+            qPrintable(listed), 5'000);
     }
 
     void get_listsTheDemoObjects()
