@@ -218,11 +218,8 @@ int act(FleetWriter &writer, const FleetConfig &fleet, const ReleaseState &relea
     const WriteReport written = move.value().kind == Engine::FleetMove::Kind::Map
                                     ? writer.switchMap(release.config.name, move.value().mapTo)
                                     : writer.setGreenShare(release.config.name, move.value().greenShare, options);
-    const bool sent = written.applied() || written.outcome == WriteReport::Outcome::NotConfirmed;
-    record.outcome = written.outcome == WriteReport::Outcome::NotConfirmed ? QStringLiteral("unconfirmed")
-                                                                           : outcomeName(written.outcome);
+    record.take(written);
     record.note = written.applied() ? written.summary : written.summary + QStringLiteral(": ") + written.problem;
-    record.after = sent ? std::optional(written.after) : std::nullopt;
     journal(record);
     return reportWrite(written, invocation.format);
 }

@@ -76,6 +76,7 @@ Core::Result<Core::ActionOutcome> outcomeOf(const Core::ActionRequest &request, 
     outcome.before = before;
     outcome.after = fleetRelease(report.after, configured, QDateTime::currentDateTimeUtc());
     outcome.summary = report.summary;
+    outcome.changed = !(report.applied() && report.commands.isEmpty()); // no command: it was there already
     for (const QString &warning : report.warnings) {
         outcome.summary += QStringLiteral("; ") + warning;
     }
@@ -334,15 +335,7 @@ void FleetEngine::performOnThread(const Core::ActionRequest &request,
         FleetActionRecord record{
             m_fleet.name, HAProxy::fleetIdentity(m_fleet), request, QStringLiteral("refused"), QString(), before, {}};
         if (report) {
-            record.outcome = report->outcome == HAProxy::WriteReport::Outcome::NotConfirmed
-                                 ? QStringLiteral("unconfirmed")
-                                 : HAProxy::outcomeName(report->outcome);
-            if (!report->before.config.name.isEmpty()) {
-                record.before = report->before;
-            }
-            record.after = report->applied() || report->outcome == HAProxy::WriteReport::Outcome::NotConfirmed
-                               ? std::optional(report->after)
-                               : std::nullopt;
+            record.take(*report);
         }
         record.note = result.ok() ? result.value().summary : result.error().message;
         if (const auto written = journalFleetAction(record); !written.ok()) {

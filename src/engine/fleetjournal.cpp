@@ -1,5 +1,7 @@
 #include "engine/fleetjournal.h"
 
+#include "haproxy/fleetwriter.h"
+
 #include "core/displaytext.h"
 #include "engine/journal.h"
 
@@ -38,6 +40,21 @@ QString absolute(const QString &file)
 
 } // namespace
 
+void FleetActionRecord::take(const HAProxy::WriteReport &report)
+{
+    using Outcome = HAProxy::WriteReport::Outcome;
+    outcome =
+        report.outcome == Outcome::NotConfirmed ? QStringLiteral("unconfirmed") : HAProxy::outcomeName(report.outcome);
+    if (report.applied() && report.commands.isEmpty()) {
+        outcome = QStringLiteral("unchanged"); // run again: nothing was sent, as a cluster's release audits it
+    }
+    if (!report.before.config.name.isEmpty()) {
+        before = report.before;
+    }
+    const bool sent = report.applied() || report.outcome == Outcome::NotConfirmed;
+    after = sent ? std::optional(report.after) : std::nullopt;
+}
+
 Core::Result<Core::Done> journalFleetAction(const FleetActionRecord &record)
 {
     const QString name = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
@@ -59,7 +76,9 @@ Core::Result<Core::Done> journalFleetAction(const FleetActionRecord &record)
         {QStringLiteral("userSource"), QStringLiteral("local")},
         {QStringLiteral("instance"), instance},
         {QStringLiteral("type"),
-         record.outcome == QLatin1String("applied") ? QStringLiteral("Normal") : QStringLiteral("Warning")},
+         record.outcome == QLatin1String("applied") || record.outcome == QLatin1String("unchanged")
+             ? QStringLiteral("Normal")
+             : QStringLiteral("Warning")},
         {QStringLiteral("event"), QString()}};
     if (record.request.kind == Core::ActionKind::SetWeight) {
         entry.insert(QStringLiteral("weight"), record.request.weight);

@@ -6,6 +6,10 @@
 
 #include <optional>
 
+namespace Curtain::HAProxy {
+struct WriteReport;
+}
+
 namespace Curtain::Engine {
 
 // Who did what to an HAProxy fleet, in this machine's journal (a fleet has no Events to write to):
@@ -18,10 +22,13 @@ struct FleetActionRecord
     QString fleet;    // the fleet's name
     QString identity; // HAProxy::fleetIdentity
     Core::ActionRequest request;
-    QString outcome; // applied, unconfirmed, refused, reverted
+    QString outcome; // applied, unchanged, unconfirmed, refused, reverted
     QString note;    // the summary, or why not
     std::optional<HAProxy::ReleaseState> before;
     std::optional<HAProxy::ReleaseState> after;
+
+    // What a write did, in the journal's words and with what the fleet held after it.
+    void take(const HAProxy::WriteReport &report);
 };
 
 // Appends the record; an error names the journal file (the action itself is not undone by it).

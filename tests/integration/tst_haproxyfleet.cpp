@@ -509,6 +509,7 @@ void TestHAProxyFleet::history_recordsWhoDidWhatAndTheOutcome()
     qputenv("CURTAIN_JOURNAL", dir.filePath(QStringLiteral("journal.jsonl")).toUtf8());
     const auto ctl = [&lab](const QStringList &command) { return runCurtainctl(on(lab, command)); };
     QCOMPARE(ctl({QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("40")}).exitCode, 0);
+    QCOMPARE(ctl({QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("40")}).exitCode, 0);
     const CtlRun split = ctl({QStringLiteral("flip"), QStringLiteral("catalog")});
     QVERIFY2(split.exitCode != 0, qPrintable(describe(split)));
     QCOMPARE(ctl({QStringLiteral("rollback"), QStringLiteral("catalog")}).exitCode, 0);
@@ -520,12 +521,15 @@ void TestHAProxyFleet::history_recordsWhoDidWhatAndTheOutcome()
     qunsetenv("CURTAIN_JOURNAL");
     QVERIFY2(history.exitCode == 0, qPrintable(describe(history)));
     const QStringList rows = history.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-    QCOMPARE(rows.size(), 4); // the header and three actions, newest first
+    QCOMPARE(rows.size(), 5); // the header and four actions, newest first
     QVERIFY2(rows.at(1).contains(QRegularExpression(QStringLiteral("Rollback\\s+applied\\s+curtainctl"))),
              qPrintable(history.out));
     QVERIFY2(rows.at(2).contains(QRegularExpression(QStringLiteral("Flip\\s+refused\\s+curtainctl.*is split"))),
              qPrintable(history.out));
-    QVERIFY2(rows.at(3).contains(QRegularExpression(QStringLiteral("SetWeight\\s+applied.*green 40 %"))),
+    // Run again: nothing was sent, and the journal does not call it applied.
+    QVERIFY2(rows.at(3).contains(QRegularExpression(QStringLiteral("SetWeight\\s+unchanged.*already there"))),
+             qPrintable(history.out));
+    QVERIFY2(rows.at(4).contains(QRegularExpression(QStringLiteral("SetWeight\\s+applied.*green 40 %"))),
              qPrintable(history.out));
 }
 
