@@ -64,6 +64,13 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
     m_syncDeadline->setSingleShot(true);
     connect(m_syncDeadline, &QTimer::timeout, this, [this] {
         m_syncDeadlinePassed = true;
+        if (!m_cache->hasSynced() && !m_syncFailure) {
+            if (const auto retried = m_client->lastRetried()) {
+                // The client retries after Retry-After (up to 5 times, 30 s each) before an informer
+                // hears of a failure: the deadline is the user's bound, not those retries'.
+                m_syncFailure = retried;
+            }
+        }
         onConnection(); // a failure seen since the wait began ends it now; else the next one does
     });
     connect(&m_recheck, &QTimer::timeout, this, &ReleaseEngine::scheduleRebuild);

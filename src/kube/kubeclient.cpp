@@ -152,12 +152,18 @@ int KubeClient::retryAfter(const Net::HttpRequest &request, const Result<HttpRes
         return 0;
     }
     const int status = reply.value().status;
+    if (status / 100 == 2) {
+        m_lastRetried.reset(); // the server answers again
+    }
     const int seconds = reply.value().header("Retry-After").toInt();
     const bool retriable = status == 429 || (status >= 500 && seconds > 0 && request.method == "GET");
     if (!retriable || ++m_retries[request.url] > maxRetries) {
         m_retries.remove(request.url);
         return 0;
     }
+    const QString what = QStringLiteral("%1 %2").arg(QString::fromLatin1(request.method), QUrl(request.url).path());
+    m_lastRetried = apiError(status, reply.value().body, what);
+    m_lastRetried->message += QStringLiteral(" (retried after Retry-After)");
     return std::clamp(seconds, 1, 30);
 }
 

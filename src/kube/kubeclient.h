@@ -12,6 +12,7 @@
 #include <QString>
 
 #include <functional>
+#include <optional>
 
 namespace Curtain::Kube {
 
@@ -79,6 +80,10 @@ public:
 
     QString url(const QString &path, const QList<QPair<QString, QString>> &query = {}) const;
 
+    // The last answer a read was retried after (Retry-After), as an error: what a deadline that
+    // passes during those retries reports. Empty until one was.
+    std::optional<Core::Error> lastRetried() const { return m_lastRetried; }
+
 private:
     QFuture<Core::Result<Net::HttpResponse>> send(const Net::HttpRequest &request);
     Core::Error refusedCredentials(const Net::HttpRequest &request, const Net::HttpResponse &response) const;
@@ -93,6 +98,7 @@ private:
     ClusterEndpoint m_endpoint;
     Credentials *m_credentials;
     QHash<QString, int> m_retries; // by URL, while a request is being retried after Retry-After
+    std::optional<Core::Error> m_lastRetried;
 };
 
 } // namespace Curtain::Kube

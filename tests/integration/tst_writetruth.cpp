@@ -157,6 +157,21 @@ private Q_SLOTS:
         QVERIFY2(run.err.contains(QStringLiteral("still failing after 3 s of retries")), qPrintable(run.err));
     }
 
+    // A server that asks to come back in 30 s: the client's own retries (five, after Retry-After)
+    // would take minutes before the informers hear of it. --sync-timeout is the user's bound.
+    void retryAfterLongerThanTheDeadline_endsAtTheDeadline()
+    {
+        startSim({QStringLiteral("--faults"),
+                  QStringLiteral(R"({"errorRate":1.0,"errorStatus":503,"retryAfterSeconds":30})")});
+        const Test::CtlRun run = Test::runCurtainctl(
+            {QStringLiteral("--server"), m_sim->url(), QStringLiteral("--sync-timeout"), QStringLiteral("2s"),
+             QStringLiteral("releases")},
+            25'000); // the deadline, with room for a loaded machine; a minute and more before the fix
+        QCOMPARE(run.exitCode, 3);
+        QVERIFY2(run.err.contains(QStringLiteral("(HTTP 503) (retried after Retry-After) (still failing after 2 s")),
+                 qPrintable(run.err));
+    }
+
     void controllerThatNeverReacts_exitsWith5()
     {
         startSim();
