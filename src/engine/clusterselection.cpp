@@ -61,7 +61,7 @@ Core::Result<SelectedCluster> selectCluster(const ClusterChoice &choice, bool de
         if (!server.ok()) {
             return Core::makeError(
                 Core::ErrorKind::InvalidInput,
-                QStringLiteral("--server \"%1\" %2").arg(Core::shown(choice.server), server.error().message));
+                QStringLiteral("--server \"%1\" %2").arg(Kube::shownServerUrl(choice.server), server.error().message));
         }
         SelectedCluster selected;
         selected.endpoint = Core::ClusterEndpoint(QStringLiteral("server"), server.value());

@@ -103,7 +103,8 @@ std::optional<Core::Error> applyCluster(const Kubeconfig::Cluster &cluster, cons
     }
     const auto server = parseServerUrl(cluster.server);
     if (!server.ok()) {
-        return invalid(QStringLiteral(": server \"%1\" %2").arg(Core::shown(cluster.server), server.error().message));
+        return invalid(
+            QStringLiteral(": server \"%1\" %2").arg(shownServerUrl(cluster.server), server.error().message));
     }
     endpoint.server = server.value();
     endpoint.tlsServerName = cluster.tlsServerName;

@@ -4,6 +4,8 @@
 
 #include <QUrl>
 
+#include <algorithm>
+
 namespace Curtain::Kube {
 
 namespace {
@@ -67,6 +69,23 @@ Core::Result<QString> parseServerUrl(const QString &text)
         normalised.chop(1);
     }
     return normalised;
+}
+
+QString shownServerUrl(const QString &text)
+{
+    const qsizetype scheme = text.indexOf(QLatin1String("://"));
+    const qsizetype start = scheme < 0 ? 0 : scheme + 3;
+    qsizetype end = text.size();
+    for (const QChar stop : {QLatin1Char('/'), QLatin1Char('?'), QLatin1Char('#')}) {
+        if (const qsizetype at = text.indexOf(stop, start); at >= 0) {
+            end = std::min(end, at);
+        }
+    }
+    const qsizetype at = text.lastIndexOf(QLatin1Char('@'), end - 1);
+    if (at < start) {
+        return Core::shown(text);
+    }
+    return Core::shown(text.left(start) + QStringLiteral("***") + text.mid(at));
 }
 
 QString plainHttpWarning(const QString &url)

@@ -16,4 +16,8 @@ Core::Result<QString> parseServerUrl(const QString &text);
 // the token and every object unencrypted. Empty for https and for this machine (loopback).
 QString plainHttpWarning(const QString &url);
 
+// The server URL as it may be shown (in an error, a log): user name and password, if any, are
+// replaced by "***", so a password typed into a URL never reaches a terminal or a CI log.
+QString shownServerUrl(const QString &text);
+
 } // namespace Curtain::Kube

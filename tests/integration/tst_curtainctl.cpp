@@ -365,6 +365,21 @@ private Q_SLOTS:
         QVERIFY2(run.err.contains(QStringLiteral("cannot reach")), qPrintable(run.err));
     }
 
+    // A password typed into --server is refused without being printed back (CI logs keep stderr).
+    void passwordInServerUrl_isNeverPrinted()
+    {
+        for (const QString &format : {QStringLiteral("table"), QStringLiteral("json")}) {
+            const Run run = curtainctl({QStringLiteral("--server"), QStringLiteral("http://admin:hunter2@127.0.0.1:1"),
+                                        QStringLiteral("-o"), format, QStringLiteral("releases")});
+            QCOMPARE(run.exitCode, 2);
+            QVERIFY2(run.err.contains(QStringLiteral("\"http://***@127.0.0.1:1\" carries a user name or password")) ||
+                         run.out.contains(QStringLiteral("http://***@127.0.0.1:1")),
+                     qPrintable(run.out + run.err));
+            const QString printed = run.out + run.err;
+            QVERIFY2(!printed.contains(QStringLiteral("hunter2")), qPrintable(printed));
+        }
+    }
+
     void noCluster_isAUsageError()
     {
         const Run run = curtainctl({QStringLiteral("releases")});

@@ -69,6 +69,26 @@ private Q_SLOTS:
         QVERIFY(!parsed.error().message.contains(QStringLiteral("secret")));
     }
 
+    // A password typed into the URL is refused, and never shown back (terminals and CI logs keep it).
+    void userInfo_isNeverShown_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("user and password")
+            << QStringLiteral("http://admin:hunter2@127.0.0.1:1") << QStringLiteral("http://***@127.0.0.1:1");
+        QTest::newRow("token as user, with a path") << QStringLiteral("https://hunter2@api.example:6443/k8s/x@y")
+                                                    << QStringLiteral("https://***@api.example:6443/k8s/x@y");
+        QTest::newRow("no scheme") << QStringLiteral("admin:hunter2@10.0.0.1") << QStringLiteral("***@10.0.0.1");
+        QTest::newRow("none") << QStringLiteral("https://10.0.0.1:6443/a@b")
+                              << QStringLiteral("https://10.0.0.1:6443/a@b");
+    }
+    void userInfo_isNeverShown()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, shown);
+        QCOMPARE(Kube::shownServerUrl(text), shown);
+    }
+
     void plainHttpToAnotherMachine_isWarnedAbout()
     {
         QVERIFY(Kube::plainHttpWarning(QStringLiteral("https://10.0.0.5:6443")).isEmpty());
