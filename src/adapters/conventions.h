@@ -27,6 +27,9 @@ inline QString subsetAnnotation(const QString &color)
 {
     return QStringLiteral("curtain.dev/%1-subset").arg(color);
 }
+// Argo Rollouts: the pod-template-hash a Rollback of Curtain's left (written with its undo). After
+// it, "the revision before" is the one just rolled back from: a Rollback run again must not undo to it.
+inline const QString rolledBackFromAnnotation = QStringLiteral("curtain.dev/rolled-back-from");
 // Argo Rollouts: the label on a Rollout's ReplicaSets (and pods) naming its pod template.
 inline const QString podTemplateHashLabel = QStringLiteral("rollouts-pod-template-hash");
 inline const QString versionLabel = QStringLiteral("app.kubernetes.io/version");

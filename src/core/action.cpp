@@ -5,6 +5,8 @@
 #include "core/rolloutcontrol.h"
 #include "core/schemagate.h"
 
+#include <algorithm>
+
 namespace Curtain::Core {
 
 QString actionName(ActionKind kind)
@@ -123,6 +125,15 @@ std::optional<Error> requireReady(const ReleaseSnapshot &release, Color color, c
     if (!env.present) {
         return makeError(ErrorKind::Refused, QStringLiteral("cannot %1 %2: the %3 environment has no Deployment")
                                                  .arg(action, release.name, colorName(color)));
+    }
+    if (env.readyReplicas == 0 && env.desiredReplicas == 0) {
+        // Scaled to zero: waiting would never end. The way out is the command that sizes it.
+        const int size = std::max(1, release.environment(otherColor(color)).desiredReplicas);
+        return makeError(ErrorKind::Refused,
+                         QStringLiteral("cannot %1 %2: %3 (%4) is scaled to 0 replicas; scale it up first "
+                                        "(curtainctl scale %2 %3 %5), then try again once they are ready")
+                             .arg(action, release.name, colorName(color), env.version)
+                             .arg(size));
     }
     if (env.readyReplicas == 0) {
         return makeError(ErrorKind::Refused,

@@ -98,6 +98,15 @@ Result<RolloutRollback> planRolloutRollback(const ReleaseSnapshot &release)
                                         "revision")
                              .arg(release.name, stable ? revisionText(*stable) : QStringLiteral("one revision")));
     }
+    if (!r.rolledBackFrom.isEmpty() && previous->podTemplateHash == r.rolledBackFrom) {
+        // Curtain's last Rollback came from there: going back to it would undo the rollback.
+        return makeError(ErrorKind::Refused,
+                         QStringLiteral("%1 has nothing to roll back: it was rolled back from %2, and %3 serves all "
+                                        "traffic; to run %2 again, undo to it (curtainctl undo %1 --to-revision %4)")
+                             .arg(release.name, revisionText(*previous),
+                                  stable ? revisionText(*stable) : QStringLiteral("the stable revision"))
+                             .arg(previous->revision));
+    }
     RolloutRollback plan{false, previous->revision, true, {}};
     plan.description = QStringLiteral("undo the template to the previous %1 and promote it at once, skipping the "
                                       "steps (it is known good)")

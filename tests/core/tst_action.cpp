@@ -246,6 +246,20 @@ private Q_SLOTS:
         QCOMPARE(plan.value(), (TargetState{100, 0, Color::Blue, std::nullopt, {}, {}, {}}));
     }
 
+    // Waiting would never end for a color scaled to zero: the refusal gives the command that sizes it.
+    void rollback_toAColorScaledToZero_namesTheScaleCommand()
+    {
+        ReleaseSnapshot flipped = release(RouteKind::ServiceSelector, 0, Color::Green, Color::Blue);
+        flipped.blue.readyReplicas = 0;
+        flipped.blue.desiredReplicas = 0;
+        flipped.green.desiredReplicas = 4;
+        const auto plan = planAction(flipped, {ActionKind::Rollback, {}, 0, {}});
+        QVERIFY(!plan.ok());
+        QVERIFY2(plan.error().message.contains(QStringLiteral("is scaled to 0 replicas; scale it up first (curtainctl "
+                                                              "scale catalog blue 4), then try again")),
+                 qPrintable(plan.error().message));
+    }
+
     void rollback_withNothingToRollBack_isRefusedAndSaysWhy()
     {
         const auto plan =

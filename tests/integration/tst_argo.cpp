@@ -313,6 +313,22 @@ private Q_SLOTS:
         QVERIFY(result.value().after.rollout->fullyPromoted());
         const Core::ReleaseSnapshot back = result.value().after;
         QCOMPARE(back.environment(back.stable).version, QStringLiteral("v7.0.3"));
+        // The undo recorded the template it left, so a Rollback run again (a retried pipeline step)
+        // does not undo the rollback: "the revision before" is now the one just rolled back from.
+        QVERIFY2(writes[0].contains(QStringLiteral("\"path\":\"/metadata/annotations")) &&
+                     writes[0].contains(QStringLiteral("rolled-back-from")),
+                 qPrintable(writes[0]));
+        QTRY_VERIFY_WITH_TIMEOUT(!status(QStringLiteral("ledger")).rolledBackFrom.isEmpty(), 10000);
+        before = writesTo(ledger).size();
+        const auto again = act(ActionKind::Rollback, QStringLiteral("ledger"));
+        QVERIFY(!again.ok());
+        QVERIFY2(again.error().message.contains(QStringLiteral("ledger has nothing to roll back: it was rolled back "
+                                                               "from revision")) &&
+                     again.error().message.contains(QStringLiteral("(v7.1.0)")),
+                 qPrintable(again.error().message));
+        QCOMPARE(newWrites(ledger, before), QStringList());
+        QCOMPARE(snapshot(QStringLiteral("ledger")).environment(snapshot(QStringLiteral("ledger")).stable).version,
+                 QStringLiteral("v7.0.3"));
     }
 
     void rolloutWithoutStatus_isAProblemAndRefusesActions()

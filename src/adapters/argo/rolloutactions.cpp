@@ -198,6 +198,28 @@ Core::Result<Json> withImage(const Json &rollout, const QString &container, cons
     return updated;
 }
 
+namespace {
+
+// The undo's JSON patch also records the template it leaves, in the same write: a Rollback run
+// again then knows the revision before is the one it came from (Core::planRolloutRollback).
+void markRolledBackFrom(const Json &rollout, ArgoWrite &undo)
+{
+    const QString left = Kube::Reader(rollout).field("status").field("currentPodHash").string();
+    if (left.isEmpty() || !undo.body.is_array()) {
+        return;
+    }
+    const std::string key = Conventions::rolledBackFromAnnotation.toStdString();
+    if (Kube::Reader(rollout).field("metadata").field("annotations").isObject()) {
+        undo.body.push_back({{"op", "add"},
+                             {"path", "/metadata/annotations/curtain.dev~1rolled-back-from"},
+                             {"value", left.toStdString()}});
+    } else {
+        undo.body.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", {{key, left.toStdString()}}}});
+    }
+}
+
+} // namespace
+
 Core::Result<ArgoPlan> planRolloutAction(const Json &rollout, const Kube::ObjectList &replicaSets,
                                          const Core::ActionRequest &request, const Core::RolloutRollback &rollback,
                                          const QDateTime &now)
@@ -229,7 +251,11 @@ Core::Result<ArgoPlan> planRolloutAction(const Json &rollout, const Kube::Object
         if (rollback.abort) {
             plan.writes.append(planAbort(rollout).writes);
         }
-        plan.writes.append(undo.value().writes);
+        ArgoPlan undone = undo.value();
+        if (!undone.writes.isEmpty()) {
+            markRolledBackFrom(rollout, undone.writes.last());
+        }
+        plan.writes.append(undone.writes);
         if (rollback.promoteFull && !undo.value().writes.isEmpty()) {
             // A template change resets status.promoteFull: it must follow the controller's reset.
             ArgoWrite full = statusPatch(rollout, {{"promoteFull", true}});
