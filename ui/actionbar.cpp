@@ -112,7 +112,8 @@ void ActionBar::setRelease(const Core::ReleaseSnapshot &release)
     apply(m_rollback, m_capabilities.rollback, tr("All traffic back to the last known-good environment, now"));
     // Flip off because the color taking over is smaller: offer to grow it and flip once it is ready.
     const std::optional<Core::CapacityShortfall> shortfall = Core::flipShortfall(release);
-    m_scaleOffered = shortfall && !m_capabilities.flip.enabled && release.environment(shortfall->target).present &&
+    m_scaleOffered = shortfall && !m_capabilities.flip.enabled && m_capabilities.scale.enabled &&
+                     release.environment(shortfall->target).present &&
                      release.environment(shortfall->target).readyReplicas > 0;
     if (m_scaleOffered) {
         const QString color = Core::colorName(shortfall->target);

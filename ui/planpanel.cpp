@@ -58,6 +58,7 @@ PlanPanel::PlanPanel(QWidget *parent)
     setObjectName(QStringLiteral("planPanel"));
     m_template->setObjectName(QStringLiteral("planTemplate"));
     m_start->setObjectName(QStringLiteral("startPlan"));
+    m_edit->setObjectName(QStringLiteral("editPlan"));
     m_resume->setObjectName(QStringLiteral("resumePlan"));
     m_stop->setObjectName(QStringLiteral("stopPlan"));
     m_timeline->setObjectName(QStringLiteral("planTimeline"));
@@ -68,8 +69,7 @@ PlanPanel::PlanPanel(QWidget *parent)
         label->setWordWrap(true);
         label->setTextFormat(Qt::RichText);
     }
-    m_start->setToolTip(tr("Set weights step by step; the judge compares the candidate with stable all along, "
-                           "rolls back the moment it is worse and promotes when it is shown not to be"));
+    m_start->setToolTip(startToolTip());
     m_resume->setToolTip(tr("End a pause that waits for a human"));
     m_stop->setToolTip(tr("Stop driving; the weight stays where it is"));
 
@@ -144,6 +144,12 @@ void PlanPanel::editPlan()
     dialog.exec();
 }
 
+QString PlanPanel::startToolTip()
+{
+    return tr("Set weights step by step; the judge compares the candidate with stable all along, rolls back the "
+              "moment it is worse and promotes when it is shown not to be");
+}
+
 void PlanPanel::setRelease(const Core::ReleaseSnapshot *release, bool drivenHere)
 {
     const bool weighted = release && Core::isWeighted(release->routeKind);
@@ -190,11 +196,16 @@ void PlanPanel::setRelease(const Core::ReleaseSnapshot *release, bool drivenHere
     m_start->setText(orphaned ? tr("Take over plan") : tr("Start plan"));
     // Where no plan can run, the row says why instead of offering a switched-off "Start plan".
     m_weighted = weighted;
+    // A plan moves weights and is saved on the route: off whenever a weight may not be set (stale
+    // data, no permission to patch the route, a problem on the release).
+    m_writable = release->capabilities.setWeight;
     for (QWidget *control : std::initializer_list<QWidget *>{m_template, m_edit, m_start}) {
         control->setVisible(weighted);
-        control->setEnabled(weighted && !running);
+        control->setEnabled(weighted && !running && (control == m_template || m_writable.enabled));
     }
-    m_start->setToolTip(weighted ? m_start->toolTip()
+    const QString offReason = m_writable.enabled || running ? QString() : m_writable.reason;
+    m_edit->setToolTip(offReason);
+    m_start->setToolTip(weighted ? (offReason.isEmpty() ? startToolTip() : offReason)
                                  : tr("%1 is routed by a Service selector (all or nothing): use Flip. Plans need "
                                       "a weighted route.")
                                        .arg(m_release.name));
@@ -230,9 +241,9 @@ void PlanPanel::setProgress(const Core::ReleaseKey &release, const Core::PlanPro
         m_resume->setVisible(progress.state == Core::PlanState::Paused);
         m_stop->setVisible(!Core::isFinal(progress.state));
         const bool running = !Core::isFinal(progress.state);
-        m_start->setEnabled(!running);
+        m_start->setEnabled(!running && m_writable.enabled);
         m_template->setEnabled(!running);
-        m_edit->setEnabled(!running);
+        m_edit->setEnabled(!running && m_writable.enabled);
         show(shown, running, progress.driver);
     }
 }

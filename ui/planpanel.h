@@ -46,7 +46,8 @@ Q_SIGNALS:
     void saveRequested(const Curtain::Core::Plan &plan);
 
 private:
-    bool m_weighted = true; // the release has a weighted route, so a plan can run on it
+    bool m_weighted = true;                // the release has a weighted route, so a plan can run on it
+    Core::Capability m_writable{true, {}}; // may a weight be set (a plan started, saved)? else why not
     struct Shown
     {
         Core::PlanProgress progress;
@@ -59,6 +60,7 @@ private:
     Core::Plan chosenPlan() const;
     void editPlan();
     void show(const Shown &shown, bool running, const QString &driver);
+    static QString startToolTip();
 
     Core::ReleaseKey m_release; // the release shown; texts name it by its name, the heading says where
     std::optional<Core::Plan> m_savedPlan;

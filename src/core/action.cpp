@@ -389,12 +389,14 @@ Capabilities computeCapabilities(const ReleaseSnapshot &release)
     caps.promote = probe(ActionKind::Promote);
     caps.flip = probe(ActionKind::Flip);
     caps.rollback = probe(ActionKind::Rollback);
+    caps.scale = release.problem.isEmpty() ? Capability{true, {}} : Capability{false, release.problem};
     if (!release.planDriver.isEmpty()) {
         // A running plan owns the weights; hands off, except the one button that must always work.
         const Capability driven = drivenByPlan(release.planDriver);
         caps.setWeight = caps.setWeight.enabled ? driven : caps.setWeight;
         caps.promote = caps.promote.enabled ? driven : caps.promote;
         caps.flip = caps.flip.enabled ? driven : caps.flip;
+        caps.scale = caps.scale.enabled ? driven : caps.scale;
     }
     return caps;
 }

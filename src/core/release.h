@@ -110,6 +110,9 @@ struct Capabilities
     Capability restart;
     Capability undo;
     Capability closeGates; // Flagger: the loadtester gates the Canary names
+    // Resizing a color (and the flip that waits for it): off while stale, driven by a plan, or
+    // without permission to patch the route, like every write but Rollback.
+    Capability scale;
 };
 
 // Who a release is. Names repeat across namespaces (a `checkout` in `shop` and one in `shop-eu`), so

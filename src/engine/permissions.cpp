@@ -98,7 +98,7 @@ void Permissions::apply(Core::ReleaseSnapshot &release)
     // Argo's and Flagger's controllers own the weights: no permission would give a slider or a flip.
     const bool argo =
         release.routeKind == Core::RouteKind::ArgoRollout || release.routeKind == Core::RouteKind::FlaggerCanary;
-    for (Core::Capability *capability : {&c.setWeight, &c.promote, &c.flip, &c.rollback}) {
+    for (Core::Capability *capability : {&c.setWeight, &c.promote, &c.flip, &c.rollback, &c.scale}) {
         const bool structural =
             (capability == &c.setWeight && (release.routeKind == Core::RouteKind::ServiceSelector || argo)) ||
             (capability == &c.flip && argo);

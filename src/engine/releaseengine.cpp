@@ -287,7 +287,7 @@ void ReleaseEngine::applyFreshness(ReleaseSnapshot &release) const
             .arg(freshness.reason);
     Core::Capabilities &c = release.capabilities;
     for (Core::Capability *capability : {&c.setWeight, &c.promote, &c.flip, &c.promoteFull, &c.abort, &c.retry,
-                                         &c.pause, &c.resume, &c.restart, &c.undo}) {
+                                         &c.pause, &c.resume, &c.restart, &c.undo, &c.scale}) {
         if (capability->enabled) {
             *capability = Core::Capability{false, reason};
         }
@@ -299,6 +299,14 @@ void ReleaseEngine::rebuild()
     // Until every collection has been listed once, a release could look half there (a route
     // without its Deployments, or missing entirely): publish nothing rather than something wrong.
     if (!m_cache->hasSynced()) {
+        if (!m_releases.isEmpty() && !m_cache->freshness().live) {
+            // Listing again after a drop: what was published stays on screen as it was, but no
+            // longer offers any write but Rollback.
+            for (ReleaseSnapshot &release : m_releases) {
+                applyFreshness(release);
+            }
+            Q_EMIT releasesChanged(m_releases);
+        }
         return;
     }
     m_releases = Adapters::discoverReleases(m_cache->view());

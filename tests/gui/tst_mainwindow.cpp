@@ -507,7 +507,9 @@ private Q_SLOTS:
         QTRY_COMPARE(text("replicasLabel", "greenPanel"), QStringLiteral("0 of 0 replicas ready"));
         click("preset50");
         QTRY_VERIFY(text("weightState", "weightSlider").contains(QStringLiteral("not applied")));
-        QVERIFY2(window()->lastActionText().contains(QStringLiteral("0 of 0 replicas ready")),
+        QVERIFY2(window()->lastActionText().contains(
+                     QStringLiteral("green (v2.4.0) is scaled to 0 replicas; scale it up first (curtainctl scale "
+                                    "catalog green 4)")),
                  qPrintable(window()->lastActionText()));
         QCOMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
         QCOMPARE(child<QSlider>("weightTrack")->value(), 0);
@@ -566,11 +568,22 @@ private Q_SLOTS:
     void lostCluster_marksTheDataStaleWithItsAgeAndKeepsRunning()
     {
         QTRY_VERIFY(text("connectionLabel", nullptr).contains(QStringLiteral("live")));
+        QTRY_VERIFY(window()->selectedRelease().name == QStringLiteral("catalog"));
+        // Live: catalog's green is smaller than blue, so the console offers to grow it and flip.
+        QTRY_VERIFY(child<QPushButton>("scaleForFlipButton")->isVisible());
+        QTRY_VERIFY(child<QPushButton>("startPlan")->isEnabled());
         demo()->stop(); // the cluster goes away under the console
         QTRY_VERIFY_WITH_TIMEOUT(text("connectionLabel", nullptr).contains(QStringLiteral("stale for")), 15000);
         QVERIFY(!window()->findChild<QWidget *>(QStringLiteral("bluePanel"))->isEnabled());
         QVERIFY(!text("connectionLabel", nullptr).contains(QStringLiteral("live")));
         QVERIFY(window()->isVisible());
+        // Stale past the live bound (15 s): every write but Rollback is off — a plan, its editor and
+        // the scale-then-flip too.
+        QTRY_VERIFY_WITH_TIMEOUT(!child<QPushButton>("startPlan")->isEnabled(), 30'000);
+        QVERIFY2(child<QPushButton>("startPlan")->toolTip().contains(QStringLiteral("only Rollback is possible")),
+                 qPrintable(child<QPushButton>("startPlan")->toolTip()));
+        QVERIFY(!child<QPushButton>("editPlan")->isEnabled());
+        QVERIFY(!child<QPushButton>("scaleForFlipButton")->isVisible());
     }
 };
 
