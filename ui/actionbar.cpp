@@ -21,12 +21,13 @@ ActionBar::ActionBar(QWidget *parent) : QWidget(parent)
     m_rollback->setObjectName(QStringLiteral("rollbackButton"));
     m_rollback->setMinimumHeight(36);
     m_rollback->setMinimumWidth(180);
-    // Filled red while it can act; outlined when there is nothing to roll back (any palette).
+    // Filled red while it can act; outlined in the palette's disabled grey when there is nothing to
+    // roll back, so it reads as off beside Promote and Flip (any palette).
     m_rollback->setStyleSheet(
         QStringLiteral("QPushButton { background: %1; color: white; font-weight: bold; border-radius: 4px; "
-                       "padding: 6px 18px; } QPushButton:disabled { background: transparent; color: %2; "
-                       "border: 1px solid %2; }")
-            .arg(Theme::dangerFill.name(), Theme::secondaryText().name()));
+                       "padding: 6px 18px; } QPushButton:disabled { background: transparent; color: palette(mid); "
+                       "border: 1px solid palette(mid); }")
+            .arg(Theme::dangerFill.name()));
     for (QPushButton *button : {m_promote, m_flip}) {
         button->setMinimumHeight(36);
         button->setMinimumWidth(110);

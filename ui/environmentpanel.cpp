@@ -234,8 +234,11 @@ void EnvironmentPanel::setRelease(const Core::ReleaseSnapshot &release)
     }
     m_version->setText(env.version);
     m_version->setToolTip(env.deployment);
-    m_traffic->setText(QStringLiteral("%1 %").arg(env.trafficPercent));
-    m_traffic->setToolTip(tr("share of %1's traffic").arg(release.name));
+    // A route that cannot be read has no share to show: a 0 % would say it gets no traffic.
+    m_traffic->setText(release.problem.isEmpty() ? QStringLiteral("%1 %").arg(env.trafficPercent)
+                                                 : QStringLiteral("— %"));
+    m_traffic->setToolTip(release.problem.isEmpty() ? tr("share of %1's traffic").arg(release.name)
+                                                    : tr("unknown: %1").arg(release.problem));
     m_replicas->setText((haproxy ? tr("%1 of %2 servers up") : tr("%1 of %2 replicas ready"))
                             .arg(env.readyReplicas)
                             .arg(env.desiredReplicas));

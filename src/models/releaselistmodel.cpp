@@ -139,8 +139,9 @@ QVariant ReleaseListModel::data(const QModelIndex &index, int role) const
         return Core::strategyName(release.strategy());
     case StableVersion:
         return release.environment(release.stable).version;
-    case CandidateWeight:
-        return QStringLiteral("%1 %").arg(release.candidateWeight());
+    case CandidateWeight: // unknown while the route cannot be read
+        return release.problem.isEmpty() ? QStringLiteral("%1 %").arg(release.candidateWeight())
+                                         : QStringLiteral("— %");
     case Health:
         return Core::healthWithMetrics(release, metrics == m_metrics.constEnd() ? nullptr : &*metrics,
                                        m_acknowledged.value(release.key()));

@@ -83,6 +83,18 @@ private Q_SLOTS:
         QCOMPARE(model.rowOf(Core::ReleaseKey::fromString(QStringLiteral("catalog"))), 1);
     }
 
+    // A route that cannot be read has no candidate share: "0 %" would say the candidate gets nothing.
+    void unreadableRoute_showsNoShare()
+    {
+        Models::ReleaseListModel model;
+        Core::ReleaseSnapshot broken =
+            release(QStringLiteral("shop"), QStringLiteral("storefront"), QStringLiteral("v5"));
+        broken.problem = QStringLiteral("canary Ingress storefront-canary has canary-weight \"150\"");
+        model.setReleases({release(QStringLiteral("shop"), QStringLiteral("checkout"), QStringLiteral("v1")), broken});
+        QCOMPARE(cell(model, 0, Models::ReleaseListModel::CandidateWeight), QStringLiteral("0 %"));
+        QCOMPARE(cell(model, 1, Models::ReleaseListModel::CandidateWeight), QStringLiteral("— %"));
+    }
+
     void sameKeysAgain_changeCellsNotRows()
     {
         Models::ReleaseListModel model;
