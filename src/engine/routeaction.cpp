@@ -105,10 +105,12 @@ void RouteAction::write(const Json &route)
     const QString path = patch.value().path;
     m_writtenOver = Kube::resourceVersion(route);
     m_readBacks = 0;
+    m_writtenAs.clear();
     Core::onFinished(m_client->patch(path, patch.value().type, patch.value().body), this,
                      [this, path](const Result<Json> &written) {
                          if (written.ok()) {
                              m_cache->offer(path, written.value()); // the reply is the object as written
+                             m_writtenAs = Kube::resourceVersion(written.value());
                          }
                          readBack(path, written.ok() ? std::nullopt : std::optional<Core::Error>(written.error()));
                      });
@@ -236,6 +238,15 @@ void RouteAction::judge(const QString &path, std::optional<Core::Error> writeErr
             reported.message += QStringLiteral("; %1 is unchanged").arg(m_before.name);
         }
         return finish(reported);
+    }
+    if (!m_writtenAs.isEmpty() && Kube::resourceVersion(route.value()) != m_writtenAs) {
+        // The server stored this write (its reply says so) and the route has changed since: someone
+        // else wrote after it. Not "nothing changed", and not where it was asked to be either.
+        return finish(Core::makeError(
+            ErrorKind::NotConfirmed,
+            QStringLiteral("%1: the %2 was applied (resourceVersion %3), then someone else changed %1: %4. Look with "
+                           "`curtainctl status %1` before trying again")
+                .arg(m_before.name, Core::actionName(m_request.kind), m_writtenAs, shown)));
     }
     finish(Core::makeError(ErrorKind::Server,
                            QStringLiteral("the cluster accepted the %1 but %2 reads back as blue %3 %, green %4 %")

@@ -63,6 +63,7 @@ private:
     // a later 409 with the route at the target may be that attempt, not someone else.
     bool m_earlierMayHaveApplied = false;
     QString m_writtenOver;   // the route's resourceVersion the write was conditional on
+    QString m_writtenAs;     // the resourceVersion the server gave the written route (its 200 reply)
     QString m_readBackError; // why the last read-back failed, when the write's own reply had to do
 
     // A write whose answer was lost is read back up to three times (at once, then after 1 s and

@@ -101,6 +101,38 @@ private Q_SLOTS:
         QVERIFY2(reasons.contains(QStringLiteral("NothingToChange")), qPrintable(reasons.join(u' ')));
     }
 
+    // This write is stored, and another client changes the route while its answer is on the way
+    // back. It once exited 1, "the cluster accepted the set-weight but catalog reads back as …",
+    // a "server error", though the write had moved traffic (exit 1 means nothing was changed).
+    void appliedThenChangedBySomeoneElse_isNotConfirmedNotFailed()
+    {
+        startSim();
+        setFaults(R"({"writeReplyDelayMs":3000})"); // stored at once, answered 3 s later
+        QProcess run;
+        Test::startCurtainctl(run, {QStringLiteral("--server"), m_sim->url(), QStringLiteral("set-weight"),
+                                    QStringLiteral("catalog"), QStringLiteral("5")});
+        const auto held = [this] {
+            httplib::Client sim("127.0.0.1", m_sim->port());
+            const auto reply = sim.Get("/curtain-sim/faults");
+            return reply && reply->status == 200 &&
+                   nlohmann::json::parse(reply->body, nullptr, false).value("heldRequests", 0) > 0;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(held(), 20000);
+        QTRY_COMPARE(m_api->catalogWeights(), std::make_pair(95LL, 5LL)); // this write is in
+        QCOMPARE(m_api->patch("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog",
+                              "application/json-patch+json",
+                              R"([{"op":"replace","path":"/spec/rules/0/backendRefs/0/weight","value":50},)"
+                              R"({"op":"replace","path":"/spec/rules/0/backendRefs/1/weight","value":50}])"),
+                 200);
+        QVERIFY(run.waitForFinished(60'000));
+        const QString err = QString::fromUtf8(run.readAllStandardError());
+        QVERIFY2(run.exitCode() == 5, qPrintable(QString::number(run.exitCode()) + QLatin1Char(' ') + err));
+        QVERIFY2(err.contains(QStringLiteral("the set-weight was applied (resourceVersion ")) &&
+                     err.contains(QStringLiteral("then someone else changed catalog: the cluster now shows blue 50 "
+                                                 "%, green 50 %")),
+                 qPrintable(err));
+    }
+
     void lateWrite_isSentNotConfirmed_andSaysWhatTheClusterShows()
     {
         startSim();
