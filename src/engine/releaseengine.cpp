@@ -90,10 +90,12 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
 ReleaseEngine::~ReleaseEngine()
 {
     for (const QString &key : m_pendingFlips.keys()) {
-        endPendingFlip(key, Core::makeError(ErrorKind::Cancelled,
-                                            QStringLiteral("%1 was not flipped: the console closed while the flip "
-                                                           "waited")
-                                                .arg(key)));
+        endPendingFlip(key,
+                       Core::makeError(ErrorKind::Cancelled,
+                                       QStringLiteral("%1 was not flipped: the console closed while the flip "
+                                                      "waited")
+                                           .arg(key)),
+                       false);
     }
     for (const ActionInFlight &action : std::as_const(m_actionsInFlight)) {
         if (const auto promise = action.promise.lock(); promise && !promise->future().isFinished()) {

@@ -225,7 +225,8 @@ private:
     void flipWhenReadyOnThread(const QString &release, const QString &expectedResourceVersion, int timeoutMs,
                                std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise);
     void checkPendingFlips();
-    void endPendingFlip(const QString &key, const Core::Error &why);
+    // Ends the wait with `why`, recorded like any refused action (unless the engine is closing).
+    void endPendingFlip(const QString &key, const Core::Error &why, bool record = true);
 };
 
 } // namespace Curtain::Engine

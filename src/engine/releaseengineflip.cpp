@@ -39,7 +39,10 @@ QFuture<Result<ActionOutcome>> ReleaseEngine::flipWhenReady(const QString &relea
 void ReleaseEngine::flipWhenReadyOnThread(const QString &release, const QString &expectedResourceVersion, int timeoutMs,
                                           std::shared_ptr<QPromise<Result<ActionOutcome>>> promise)
 {
-    const auto fail = [promise](const Core::Error &error) {
+    const auto fail = [this, promise, release](const Core::Error &error) {
+        Core::Error ignored; // refused before anything was scaled: in the history like any refusal
+        m_auditor->recordAction(Core::ActionRequest{Core::ActionKind::Flip, release, 0, {}},
+                                findRelease(release, &ignored), error);
         promise->addResult(error);
         promise->finish();
     };
@@ -91,10 +94,11 @@ void ReleaseEngine::flipWhenReadyOnThread(const QString &release, const QString 
         Core::Error unused;
         const Core::ReleaseSnapshot *now = findRelease(key, &unused);
         const Core::Color target = Core::otherColor(pending->serving);
-        endPendingFlip(key, Core::makeError(ErrorKind::Timeout,
+        // Refused, not a timeout of the cluster's: it answered all along, the pods did not get ready.
+        endPendingFlip(key, Core::makeError(ErrorKind::Refused,
                                             QStringLiteral("%1 was not flipped: %2 had %3 of %4 replicas ready after "
-                                                           "%5 s; look at its pods (Events, Log…) — the scale stays, "
-                                                           "nothing moved")
+                                                           "%5 s; look at its pods and their Events — the scale "
+                                                           "stays, no traffic moved")
                                                 .arg(key, Core::colorName(target))
                                                 .arg(now ? now->environment(target).readyReplicas : 0)
                                                 .arg(pending->needed)
@@ -167,9 +171,14 @@ void ReleaseEngine::checkPendingFlips()
     }
 }
 
-void ReleaseEngine::endPendingFlip(const QString &key, const Core::Error &why)
+void ReleaseEngine::endPendingFlip(const QString &key, const Core::Error &why, bool record)
 {
     const PendingFlip pending = m_pendingFlips.take(key);
+    if (record) {
+        Core::Error ignored;
+        m_auditor->recordAction(Core::ActionRequest{Core::ActionKind::Flip, key, 0, {}}, findRelease(key, &ignored),
+                                why);
+    }
     if (pending.promise) {
         pending.promise->addResult(why);
         pending.promise->finish();

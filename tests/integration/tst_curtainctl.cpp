@@ -229,6 +229,30 @@ private Q_SLOTS:
                  2);
     }
 
+    // Pods that are not ready in time: the flip is refused (exit 1, not 3: the cluster answered all
+    // along), no traffic moves, and the history has it beside the scale.
+    void flipScaleFirst_notReadyInTime_isRefusedAndRecorded()
+    {
+        QTemporaryDir dir;
+        qputenv("CURTAIN_JOURNAL", dir.filePath(QStringLiteral("journal.jsonl")).toUtf8());
+        // Green grows from 2 to 4 replicas, one every 0.6 s: not within 1 s.
+        const Run run = ctl({QStringLiteral("flip"), QStringLiteral("catalog"), QStringLiteral("--scale-first"),
+                             QStringLiteral("--ready-timeout"), QStringLiteral("1s")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(QStringLiteral("was not flipped: green had ")) &&
+                     run.err.contains(QStringLiteral("of 4 replicas ready after 1 s; look at its pods and their "
+                                                     "Events — the scale stays, no traffic moved")),
+                 qPrintable(run.err));
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
+        const Run history = ctl({QStringLiteral("history"), QStringLiteral("catalog")});
+        qunsetenv("CURTAIN_JOURNAL");
+        QVERIFY2(history.out.contains(QRegularExpression(QStringLiteral("Flip\\s+refused\\s+curtainctl.*was not "
+                                                                        "flipped"))),
+                 qPrintable(history.out));
+        QVERIFY2(history.out.contains(QRegularExpression(QStringLiteral("Scaled\\s+applied"))),
+                 qPrintable(history.out));
+    }
+
     // "curtainctl help" as well as --help, and every exit code a script may meet (5 was missing).
     void help_printsUsageAndEveryExitCode()
     {
