@@ -93,6 +93,9 @@ struct Capability
 {
     bool enabled = false;
     QString reason;
+    // Off because the release is where this action would take it already (paused, aborted, all
+    // traffic on stable): asked for anyway, it changes nothing and succeeds, as a retried step should.
+    bool already = false;
 };
 
 struct Capabilities

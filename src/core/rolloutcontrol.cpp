@@ -58,6 +58,19 @@ void gate(Capability &capability, const ReleaseSnapshot &release, const ReplicaS
     }
 }
 
+// The revision that served before the stable one (a fully promoted Rollout's way back).
+const ReplicaSetInfo *previousRevision(const RolloutStatus &r)
+{
+    const ReplicaSetInfo *stable = r.replicaSet(QStringLiteral("stable"));
+    const ReplicaSetInfo *previous = nullptr;
+    for (const ReplicaSetInfo &rs : r.replicaSets) {
+        if (stable && rs.revision < stable->revision && (!previous || rs.revision > previous->revision)) {
+            previous = &rs;
+        }
+    }
+    return previous;
+}
+
 } // namespace
 
 QString gitOpsNote()
@@ -86,12 +99,7 @@ Result<RolloutRollback> planRolloutRollback(const ReleaseSnapshot &release)
         return plan;
     }
     // Fully promoted: roll back to the revision that served before this one.
-    const ReplicaSetInfo *previous = nullptr;
-    for (const ReplicaSetInfo &rs : r.replicaSets) {
-        if (stable && rs.revision < stable->revision && (!previous || rs.revision > previous->revision)) {
-            previous = &rs;
-        }
-    }
+    const ReplicaSetInfo *previous = previousRevision(r);
     if (!previous) {
         return makeError(ErrorKind::Refused,
                          QStringLiteral("%1 has nothing to roll back: it runs %2 everywhere and keeps no earlier "
@@ -146,8 +154,8 @@ Capabilities rolloutCapabilities(const ReleaseSnapshot &release)
     }
     const RolloutStatus &r = *release.rollout;
     const bool inFlight = !r.fullyPromoted();
-    const Capability nothing{false,
-                             QStringLiteral("nothing to promote: %1 runs one revision everywhere").arg(release.name)};
+    const Capability nothing{
+        false, QStringLiteral("nothing to promote: %1 runs one revision everywhere").arg(release.name), true};
     const Capability aborted{false, QStringLiteral("aborted: Retry starts the steps again, Rollback returns to stable "
                                                    "for good")};
     caps.promote = !inFlight ? nothing : r.aborted ? aborted : Capability{true, {}};
@@ -155,14 +163,14 @@ Capabilities rolloutCapabilities(const ReleaseSnapshot &release)
         caps.promote = {true, {}}; // promote also ends a manual pause, as the plugin's does
     }
     caps.promoteFull = !inFlight ? nothing : Capability{true, {}};
-    caps.abort = !inFlight   ? Capability{false, QStringLiteral("nothing to abort: no update is in flight")}
-                 : r.aborted ? Capability{false, QStringLiteral("already aborted")}
+    caps.abort = !inFlight   ? Capability{false, QStringLiteral("nothing to abort: no update is in flight"), true}
+                 : r.aborted ? Capability{false, QStringLiteral("already aborted"), true}
                              : Capability{true, {}};
     caps.retry = r.aborted && inFlight ? Capability{true, {}}
                                        : Capability{false, QStringLiteral("Retry restarts an aborted update; %1 is not "
                                                                           "aborted")
                                                                .arg(release.name)};
-    caps.pause = r.manuallyPaused ? Capability{false, QStringLiteral("already paused")} : Capability{true, {}};
+    caps.pause = r.manuallyPaused ? Capability{false, QStringLiteral("already paused"), true} : Capability{true, {}};
     caps.resume = r.manuallyPaused ? Capability{true, {}}
                                    : Capability{false, QStringLiteral("not paused by hand (a step's pause ends with "
                                                                       "Promote)")};
@@ -173,7 +181,10 @@ Capabilities rolloutCapabilities(const ReleaseSnapshot &release)
     if (rollback.ok()) {
         caps.rollback = {true, rollback.value().description};
     } else {
-        caps.rollback = {false, rollback.error().message};
+        // Rolled back by Curtain already: the way back it would take is the way it came.
+        const ReplicaSetInfo *previous = r.fullyPromoted() ? previousRevision(r) : nullptr;
+        caps.rollback = {false, rollback.error().message,
+                         previous && !r.rolledBackFrom.isEmpty() && previous->podTemplateHash == r.rolledBackFrom};
     }
     // Each control that moves traffic towards a revision, through the schema gate.
     const ReplicaSetInfo *stableRs = r.replicaSet(QStringLiteral("stable"));

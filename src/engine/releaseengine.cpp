@@ -472,12 +472,27 @@ void ReleaseEngine::performNow(const Core::ActionRequest &request, const Release
     if (before.routeKind == Core::RouteKind::ArgoRollout) {
         return performOnRollout(request, before, finish);
     }
+    if (request.kind == Core::ActionKind::Rollback && before.capabilities.rollback.already) {
+        return finish(alreadyThere(request, before, before.capabilities.rollback.reason));
+    }
     if (before.routeKind == Core::RouteKind::FlaggerCanary) {
         return performOnCanary(request, before, finish);
     }
     auto *action = new RouteAction(m_client, m_cache, m_permissions, request, before, this);
     connect(action, &RouteAction::finished, this, finish);
     action->start();
+}
+
+// An action whose end state the release is in already: nothing to send, and a success — a retried
+// pipeline step ("rollback", "abort", "pause" again) must not fail when the release is safe.
+ActionOutcome ReleaseEngine::alreadyThere(const Core::ActionRequest &request, const ReleaseSnapshot &before,
+                                          const QString &why)
+{
+    const QString said =
+        why.startsWith(before.name + QLatin1Char(' ')) ? why : before.name + QStringLiteral(": ") + why;
+    ActionOutcome there{request, before, before, said + QStringLiteral("; nothing was sent")};
+    there.changed = false;
+    return there;
 }
 
 void ReleaseEngine::performOnRollout(const Core::ActionRequest &request, const ReleaseSnapshot &before,
@@ -498,6 +513,9 @@ void ReleaseEngine::performOnRollout(const Core::ActionRequest &request, const R
         const std::optional<Core::Error> refused = Core::rolloutUndoRefusal(before, request.revision);
         undo = refused ? Core::Capability{false, refused->message} : Core::Capability{true, {}};
         gate = &*undo;
+    }
+    if (gate && !gate->enabled && gate->already) {
+        return finish(alreadyThere(request, before, gate->reason));
     }
     if (gate && !gate->enabled) {
         return finish(Core::makeError(ErrorKind::Refused, QStringLiteral("cannot %1 %2: %3")

@@ -226,6 +226,8 @@ private:
                                std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise);
     void checkPendingFlips();
     // Ends the wait with `why`, recorded like any refused action (unless the engine is closing).
+    static Core::ActionOutcome alreadyThere(const Core::ActionRequest &request, const Core::ReleaseSnapshot &before,
+                                            const QString &why);
     void endPendingFlip(const QString &key, const Core::Error &why, bool record = true);
 };
 
