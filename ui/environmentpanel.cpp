@@ -1,5 +1,7 @@
 #include "environmentpanel.h"
 
+#include "core/action.h"
+
 #include "theme.h"
 
 #include <QGridLayout>
@@ -212,7 +214,10 @@ void EnvironmentPanel::setRelease(const Core::ReleaseSnapshot &release)
     const bool haproxy =
         release.routeKind == Core::RouteKind::HAProxyServers || release.routeKind == Core::RouteKind::HAProxyMap;
     // An Argo Rollout's environments are its ReplicaSets; a canary, preview or previous revision.
+    // After a promote or flip, the idle color runs the version it replaced: the way back, no candidate.
+    const bool replaced = !stable && !rollout && Core::isPromotedAlready(release);
     const QString role = stable                                            ? tr("stable")
+                         : replaced                                        ? tr("previous · rollback target")
                          : !rollout                                        ? tr("candidate")
                          : release.previous == m_color                     ? tr("previous")
                          : release.strategy() == Core::Strategy::BlueGreen ? tr("preview")

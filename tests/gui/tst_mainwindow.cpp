@@ -490,6 +490,8 @@ private Q_SLOTS:
         QTRY_COMPARE(api()->checkoutColor(), std::string("green"));
         QTRY_VERIFY(window()->lastActionText().contains(QStringLiteral("✓ checkout: blue 100 % → 0 %")));
         QTRY_COMPARE(text("roleLabel", "greenPanel"), QStringLiteral("stable"));
+        // The version the flip replaced is the way back, not a candidate to promote.
+        QCOMPARE(text("roleLabel", "bluePanel"), QStringLiteral("previous · rollback target"));
         click("rollbackButton");
         QTRY_COMPARE(api()->checkoutColor(), std::string("blue"));
         // The cluster changes before the console hears back; wait for what the user sees.
