@@ -227,7 +227,7 @@ void Auditor::recordMigration(const Core::ReleaseSnapshot &release, const QStrin
                       {QStringLiteral("outcome"), outcome},
                       {QStringLiteral("via"), through()},
                       {QStringLiteral("note"), Core::shown(note, 400)}};
-    record(entry, release, reason, outcome != QLatin1String("applied"));
+    record(entry, release, reason, outcome != QLatin1String("applied") && outcome != QLatin1String("unchanged"));
 }
 
 void Auditor::record(QJsonObject entry, const Core::ReleaseSnapshot &release, const QString &reason, bool warning)

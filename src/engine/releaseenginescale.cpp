@@ -94,6 +94,15 @@ QFuture<Result<QString>> ReleaseEngine::scale(const QString &release, Core::Colo
             return finish(*refused);
         }
         const Core::Environment &env = before.environment(color);
+        if (env.desiredReplicas == replicas) {
+            // Run again: nothing to write, and said so (the journal too: unchanged, not applied).
+            const QString note = QStringLiteral("%1 %2 (%3) has %4 replicas already, nothing to change; %5 ready now")
+                                     .arg(before.name, Core::colorName(color), env.version)
+                                     .arg(replicas)
+                                     .arg(env.readyReplicas);
+            m_auditor->recordChange(before, QStringLiteral("Scaled"), QStringLiteral("unchanged"), note);
+            return finish(note);
+        }
         const QString path = QStringLiteral("/apis/apps/v1/namespaces/%1/deployments/%2/scale")
                                  .arg(before.namespaceName, env.deployment);
         const Json patch = {{"spec", {{"replicas", replicas}}}};

@@ -186,6 +186,11 @@ private Q_SLOTS:
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QVERIFY2(run.out.startsWith(QStringLiteral("catalog blue (v2.3.0) scaled from 4 to 0 replicas")),
                  qPrintable(run.out));
+        // Run again: nothing written, and said so.
+        run = ctl({QStringLiteral("scale"), QStringLiteral("catalog"), QStringLiteral("blue"), QStringLiteral("0")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY2(run.out.startsWith(QStringLiteral("catalog blue (v2.3.0) has 0 replicas already, nothing to change")),
+                 qPrintable(run.out));
 
         run =
             ctl({QStringLiteral("scale"), QStringLiteral("catalog"), QStringLiteral("green"), QStringLiteral("many")});
