@@ -299,9 +299,12 @@ QString releaseJson(const Core::ReleaseSnapshot &release)
 
 QString outcomeJson(const Core::ActionOutcome &outcome)
 {
-    return fromJson({{"ok", true},
+    // "ok" as the exit code has it: a write sent and not confirmed (exit 5) is not ok for a script.
+    return fromJson({{"ok", outcome.confirmed},
                      {"confirmed", outcome.confirmed},
+                     {"changed", outcome.changed},
                      {"action", s(Core::actionName(outcome.request.kind))},
+                     {"namespace", s(outcome.after.namespaceName)},
                      {"release", s(outcome.after.name)},
                      {"summary", s(outcome.summary)},
                      {"before", snapshotJson(outcome.before)},

@@ -213,6 +213,14 @@ private Q_SLOTS:
         const Test::CtlRun run = ctl({QStringLiteral("pause"), QStringLiteral("payments")});
         QCOMPARE(run.exitCode, 5); // the write was accepted, nothing happened: not a success
         QVERIFY2(run.out.contains(QStringLiteral("no reaction after 10 s")), qPrintable(run.out));
+        // A script reading JSON sees the same: not ok, not confirmed.
+        const Test::CtlRun json =
+            ctl({QStringLiteral("-o"), QStringLiteral("json"), QStringLiteral("resume"), QStringLiteral("payments")});
+        QCOMPARE(json.exitCode, 5);
+        const auto parsed = nlohmann::json::parse(json.out.toStdString(), nullptr, false);
+        QVERIFY2(parsed.is_object() && parsed.value("ok", true) == false && parsed.value("confirmed", true) == false &&
+                     parsed.value("namespace", "") == "demo",
+                 qPrintable(json.out));
     }
 };
 
