@@ -1,6 +1,7 @@
 #include "environmentpanel.h"
 
 #include "core/action.h"
+#include "core/displaytext.h"
 
 #include "theme.h"
 
@@ -174,7 +175,8 @@ void EnvironmentPanel::setPods(const Core::EnvironmentPods &pods)
 void EnvironmentPanel::setPodsError(const QString &message)
 {
     m_pods->clear();
-    m_warnings->setText(tr("Pods not read: %1").arg(message));
+    m_warnings->setText(tr("Pods not read: %1").arg(Core::briefly(message)));
+    m_warnings->setToolTip(message);
     m_logButton->setEnabled(false);
     m_eventsButton->setEnabled(false);
 }

@@ -4,6 +4,8 @@
 
 #include "mainwindow.h"
 
+#include "core/displaytext.h"
+
 #include "environmentpanel.h"
 #include "theme.h"
 
@@ -133,10 +135,11 @@ void MainWindow::showConnection()
         break;
     case Engine::ConnectionState::Reconnecting:
     case Engine::ConnectionState::Stale:
-        m_connection->setText(age >= 0 ? tr("⚠ stale for %1 s — %2").arg(age).arg(m_connectionDetail)
-                                       : tr("⚠ not connected — %1").arg(m_connectionDetail));
+        m_connection->setText(age >= 0 ? tr("⚠ stale for %1 s — %2").arg(age).arg(Core::briefly(m_connectionDetail))
+                                       : tr("⚠ not connected — %1").arg(Core::briefly(m_connectionDetail)));
         m_connection->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(Theme::danger().name()));
-        m_connection->setToolTip(tr("%1 Only Rollback is possible until the console is live again.").arg(bound));
+        m_connection->setToolTip(
+            tr("%1\n%2 Only Rollback is possible until the console is live again.").arg(m_connectionDetail, bound));
         break;
     }
 }

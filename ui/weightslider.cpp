@@ -1,5 +1,7 @@
 #include "weightslider.h"
 
+#include "core/displaytext.h"
+
 #include "theme.h"
 
 #include <QHBoxLayout>
@@ -133,7 +135,8 @@ void WeightSlider::setRelease(const Core::ReleaseSnapshot &release)
     for (QPushButton *button : std::as_const(m_presets)) {
         button->setEnabled(capability.enabled);
     }
-    m_reason->setText(capability.enabled ? QString() : capability.reason);
+    m_reason->setText(capability.enabled ? QString() : Core::briefly(capability.reason));
+    m_reason->setToolTip(capability.enabled ? QString() : capability.reason);
     m_reason->setVisible(!capability.enabled);
     setToolTip(capability.enabled ? QString() : capability.reason);
     m_applied = release.candidateWeight();

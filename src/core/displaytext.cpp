@@ -1,5 +1,7 @@
 #include "core/displaytext.h"
 
+#include <QRegularExpression>
+
 #include <algorithm>
 
 namespace Curtain::Core {
@@ -63,6 +65,16 @@ QString shown(const QString &text, qsizetype maxChars)
         --cut; // never half a character
     }
     return withoutControlCharacters(text.left(cut)) + QStringLiteral("…");
+}
+
+QString briefly(const QString &message)
+{
+    static const QRegularExpression url(QStringLiteral(R"((https?://[^/\s?#]+)[/?#][^\s),;]*)"));
+    static const QRegularExpression detail(QStringLiteral(R"((cannot reach \S+) \([^()]*\))"));
+    QString out = message;
+    out.replace(url, QStringLiteral("\\1"));
+    out.replace(detail, QStringLiteral("\\1"));
+    return out;
 }
 
 } // namespace Curtain::Core

@@ -13,6 +13,11 @@ QString shown(const QString &text, qsizetype maxChars = 200);
 // The escaping of shown() without the cut: for a whole message about to be printed.
 QString withoutControlCharacters(const QString &text);
 
+// A message for a narrow place on screen: every URL in it cut to scheme, host and port, and the
+// libcurl detail in parentheses after "cannot reach" dropped ("cannot reach http://10.0.0.1:6443").
+// The whole message belongs in the tooltip beside it.
+QString briefly(const QString &message);
+
 // Whether text holds a control character (C0, DEL, C1) or whitespace (Unicode's too): such text
 // cannot be one token of a configuration line, an address, a path or a URL.
 bool hasControlOrSpace(const QString &text);

@@ -45,6 +45,30 @@ private Q_SLOTS:
 
     // One token of a fleet file, an HAProxy address or a server URL: no control character of any
     // kind (a C1 one included: terminals act on some), no space of any kind.
+    // On a status bar or beside a pod table: the host and port say where, the path and libcurl's
+    // detail only make the line wrap (they stay in the tooltip).
+    void briefly_keepsWhereNotHow_data()
+    {
+        QTest::addColumn<QString>("message");
+        QTest::addColumn<QString>("brief");
+        QTest::newRow("unreachable")
+            << QStringLiteral("cannot reach http://127.0.0.1:58681/apis/flagger.app/v1beta1/canaries?limit=500 "
+                              "(Failed to connect to 127.0.0.1 port 58681 after 17 ms: Couldn't connect to server); "
+                              "check that the cluster is running")
+            << QStringLiteral("cannot reach http://127.0.0.1:58681; check that the cluster is running");
+        QTest::newRow("url in parentheses")
+            << QStringLiteral("stale (last list of https://api.example:6443/api/v1/pods)")
+            << QStringLiteral("stale (last list of https://api.example:6443)");
+        QTest::newRow("no url") << QStringLiteral("HTTP 503 (injected fault)")
+                                << QStringLiteral("HTTP 503 (injected fault)");
+    }
+    void briefly_keepsWhereNotHow()
+    {
+        QFETCH(QString, message);
+        QFETCH(QString, brief);
+        QCOMPARE(Core::briefly(message), brief);
+    }
+
     void tokens_refuseControlsAndSpaces_data()
     {
         QTest::addColumn<QString>("text");
