@@ -30,6 +30,9 @@ inline QString subsetAnnotation(const QString &color)
 // Argo Rollouts: the pod-template-hash a Rollback of Curtain's left (written with its undo). After
 // it, "the revision before" is the one just rolled back from: a Rollback run again must not undo to it.
 inline const QString rolledBackFromAnnotation = QStringLiteral("curtain.dev/rolled-back-from");
+// …and the one it went back to: the mark holds only while that one is still stable (a later deploy,
+// or the same bad template deployed again, makes the revision before a legitimate way back).
+inline const QString rolledBackToAnnotation = QStringLiteral("curtain.dev/rolled-back-to");
 // Argo Rollouts: the label on a Rollout's ReplicaSets (and pods) naming its pod template.
 inline const QString podTemplateHashLabel = QStringLiteral("rollouts-pod-template-hash");
 inline const QString versionLabel = QStringLiteral("app.kubernetes.io/version");

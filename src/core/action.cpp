@@ -350,37 +350,6 @@ Error refusedWhileDriven(const QString &release, const QString &driver)
                                              .arg(release, driver));
 }
 
-const Capability *capabilityOf(const Capabilities &caps, ActionKind kind)
-{
-    switch (kind) {
-    case ActionKind::SetWeight:
-        return &caps.setWeight;
-    case ActionKind::Promote:
-        return &caps.promote;
-    case ActionKind::Flip:
-        return &caps.flip;
-    case ActionKind::Rollback:
-        return &caps.rollback;
-    case ActionKind::PromoteFull:
-        return &caps.promoteFull;
-    case ActionKind::Abort:
-        return &caps.abort;
-    case ActionKind::Retry:
-        return &caps.retry;
-    case ActionKind::Pause:
-        return &caps.pause;
-    case ActionKind::Resume:
-        return &caps.resume;
-    case ActionKind::Undo:
-        return &caps.undo;
-    case ActionKind::Restart:
-    case ActionKind::SetImage:
-    case ActionKind::CloseGates:
-        break;
-    }
-    return nullptr;
-}
-
 Capabilities computeCapabilities(const ReleaseSnapshot &release)
 {
     if (release.routeKind == RouteKind::ArgoRollout) {
@@ -422,9 +391,6 @@ Capabilities computeCapabilities(const ReleaseSnapshot &release)
     caps.promote = probe(ActionKind::Promote);
     caps.flip = probe(ActionKind::Flip);
     caps.rollback = probe(ActionKind::Rollback);
-    // All traffic on stable and nothing earlier to go to: where a rollback leads already.
-    caps.rollback.already = !caps.rollback.enabled && release.problem.isEmpty() && release.candidateWeight() == 0 &&
-                            !(release.previous && *release.previous != release.stable);
     caps.scale = release.problem.isEmpty() ? Capability{true, {}} : Capability{false, release.problem};
     if (!release.planDriver.isEmpty()) {
         // A running plan owns the weights; hands off, except the one button that must always work.

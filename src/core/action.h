@@ -113,8 +113,6 @@ TargetState currentState(const ReleaseSnapshot &release);
 
 // What the user may do with the release now, and why not.
 Capabilities computeCapabilities(const ReleaseSnapshot &release);
-// The capability that gates `kind` (nullptr for actions without one).
-const Capability *capabilityOf(const Capabilities &caps, ActionKind kind);
 
 // A one-line description of a state change, e.g. "catalog: green 25 % → 0 %, blue serves 100 %".
 QString describeChange(const ReleaseSnapshot &before, const ReleaseSnapshot &after);

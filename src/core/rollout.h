@@ -66,6 +66,7 @@ struct RolloutStatus
     QString stableHash;          // status.stableRS
     QString currentHash;         // status.currentPodHash
     QString rolledBackFrom;      // the pod-template-hash Curtain's last Rollback left (curtain.dev/rolled-back-from)
+    QString rolledBackTo;        // and the one it went back to (curtain.dev/rolled-back-to)
     // Set when the controller has not caught up with a change (a new generation, an unpause): the
     // console shows "waiting for the controller" with how long it has been.
     QString waitingFor;

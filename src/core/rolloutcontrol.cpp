@@ -71,6 +71,15 @@ const ReplicaSetInfo *previousRevision(const RolloutStatus &r)
     return previous;
 }
 
+// Curtain's last Rollback left `previous` for the revision that is stable still: undoing to
+// `previous` would undo that rollback. A later deploy (the same bad template again included) makes
+// another revision stable, and the mark no longer applies.
+bool rolledBackAlready(const RolloutStatus &r, const ReplicaSetInfo *previous)
+{
+    return previous && !r.rolledBackFrom.isEmpty() && !r.rolledBackTo.isEmpty() &&
+           previous->podTemplateHash == r.rolledBackFrom && r.stableHash == r.rolledBackTo;
+}
+
 } // namespace
 
 QString gitOpsNote()
@@ -106,7 +115,7 @@ Result<RolloutRollback> planRolloutRollback(const ReleaseSnapshot &release)
                                         "revision")
                              .arg(release.name, stable ? revisionText(*stable) : QStringLiteral("one revision")));
     }
-    if (!r.rolledBackFrom.isEmpty() && previous->podTemplateHash == r.rolledBackFrom) {
+    if (rolledBackAlready(r, previous)) {
         // Curtain's last Rollback came from there: going back to it would undo the rollback.
         return makeError(ErrorKind::Refused,
                          QStringLiteral("%1 has nothing to roll back: it was rolled back from %2, and %3 serves all "
@@ -182,9 +191,8 @@ Capabilities rolloutCapabilities(const ReleaseSnapshot &release)
         caps.rollback = {true, rollback.value().description};
     } else {
         // Rolled back by Curtain already: the way back it would take is the way it came.
-        const ReplicaSetInfo *previous = r.fullyPromoted() ? previousRevision(r) : nullptr;
         caps.rollback = {false, rollback.error().message,
-                         previous && !r.rolledBackFrom.isEmpty() && previous->podTemplateHash == r.rolledBackFrom};
+                         r.fullyPromoted() && rolledBackAlready(r, previousRevision(r))};
     }
     // Each control that moves traffic towards a revision, through the schema gate.
     const ReplicaSetInfo *stableRs = r.replicaSet(QStringLiteral("stable"));

@@ -301,14 +301,6 @@ void ReleaseEngine::rebuild()
     // Until every collection has been listed once, a release could look half there (a route
     // without its Deployments, or missing entirely): publish nothing rather than something wrong.
     if (!m_cache->hasSynced()) {
-        if (!m_releases.isEmpty() && !m_cache->freshness().live) {
-            // Listing again after a drop: what was published stays on screen as it was, but no
-            // longer offers any write but Rollback.
-            for (ReleaseSnapshot &release : m_releases) {
-                applyFreshness(release);
-            }
-            Q_EMIT releasesChanged(m_releases);
-        }
         return;
     }
     m_releases = Adapters::discoverReleases(m_cache->view());
@@ -471,9 +463,6 @@ void ReleaseEngine::performNow(const Core::ActionRequest &request, const Release
 {
     if (before.routeKind == Core::RouteKind::ArgoRollout) {
         return performOnRollout(request, before, finish);
-    }
-    if (request.kind == Core::ActionKind::Rollback && before.capabilities.rollback.already) {
-        return finish(alreadyThere(request, before, before.capabilities.rollback.reason));
     }
     if (before.routeKind == Core::RouteKind::FlaggerCanary) {
         return performOnCanary(request, before, finish);

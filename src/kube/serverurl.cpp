@@ -42,6 +42,11 @@ Core::Result<QString> parseServerUrl(const QString &text)
     if (!text.contains(QLatin1String("://"))) {
         return invalidServer(QStringLiteral("has no scheme; write it as https://HOST:PORT"));
     }
+    if (text.contains(QLatin1Char('@'))) {
+        // Before QUrl: its error text would quote the whole input, password and all.
+        return invalidServer(
+            QStringLiteral("carries a user name or password; give credentials in the kubeconfig user"));
+    }
     const QUrl url(text, QUrl::StrictMode);
     if (!url.isValid()) {
         // QUrl's message quotes the input, which may be huge.
@@ -73,15 +78,11 @@ Core::Result<QString> parseServerUrl(const QString &text)
 
 QString shownServerUrl(const QString &text)
 {
+    // Everything between the scheme and the last '@' may be user info, however the password is
+    // spelt ('/', '?', '#' and '@' included): none of it is shown.
     const qsizetype scheme = text.indexOf(QLatin1String("://"));
     const qsizetype start = scheme < 0 ? 0 : scheme + 3;
-    qsizetype end = text.size();
-    for (const QChar stop : {QLatin1Char('/'), QLatin1Char('?'), QLatin1Char('#')}) {
-        if (const qsizetype at = text.indexOf(stop, start); at >= 0) {
-            end = std::min(end, at);
-        }
-    }
-    const qsizetype at = text.lastIndexOf(QLatin1Char('@'), end - 1);
+    const qsizetype at = text.lastIndexOf(QLatin1Char('@'));
     if (at < start) {
         return Core::shown(text);
     }

@@ -53,6 +53,30 @@ class TestRolloutControl : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // Fully promoted on c, the revision before is b. While
+    // the rollback's mark says "left b for c" and c is stable, Rollback would undo it: it is there
+    // already. Once another template is stable (a later deploy), the mark no longer applies.
+    void rolledBackMark_holdsOnlyWhileItsTargetIsStable()
+    {
+        ReleaseSnapshot rolledBack = rollout(QStringLiteral("c"), QStringLiteral("c"));
+        rolledBack.rollout->rolledBackFrom = QStringLiteral("b");
+        rolledBack.rollout->rolledBackTo = QStringLiteral("c");
+        Capabilities caps = computeCapabilities(rolledBack);
+        QVERIFY(!caps.rollback.enabled);
+        QVERIFY(caps.rollback.already);
+        QVERIFY2(caps.rollback.reason.contains(QStringLiteral("it was rolled back from revision 2 (v2)")),
+                 qPrintable(caps.rollback.reason));
+
+        ReleaseSnapshot redeployed = rolledBack; // b's template again, promoted: c is no longer what it went to
+        redeployed.rollout->rolledBackTo = QStringLiteral("a");
+        caps = computeCapabilities(redeployed);
+        QVERIFY2(caps.rollback.enabled, qPrintable(caps.rollback.reason));
+        QVERIFY(!caps.rollback.already);
+        const auto plan = planRolloutRollback(redeployed);
+        QVERIFY(plan.ok());
+        QCOMPARE(plan.value().undoRevision, 2);
+    }
+
     void canaryInFlight_everyStepControlButRetry()
     {
         const Capabilities caps = rollout(QStringLiteral("b"), QStringLiteral("c")).capabilities;

@@ -107,7 +107,7 @@ private Q_SLOTS:
     void appliedThenChangedBySomeoneElse_isNotConfirmedNotFailed()
     {
         startSim();
-        setFaults(R"({"writeReplyDelayMs":3000})"); // stored at once, answered 3 s later
+        setFaults(R"({"writeReplyDelayMs":8000})"); // stored at once, answered 8 s later
         QProcess run;
         Test::startCurtainctl(run, {QStringLiteral("--server"), m_sim->url(), QStringLiteral("set-weight"),
                                     QStringLiteral("catalog"), QStringLiteral("5")});
@@ -119,11 +119,14 @@ private Q_SLOTS:
         };
         QTRY_VERIFY_WITH_TIMEOUT(held(), 20000);
         QTRY_COMPARE(m_api->catalogWeights(), std::make_pair(95LL, 5LL)); // this write is in
-        QCOMPARE(m_api->patch("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog",
-                              "application/json-patch+json",
-                              R"([{"op":"replace","path":"/spec/rules/0/backendRefs/0/weight","value":50},)"
-                              R"({"op":"replace","path":"/spec/rules/0/backendRefs/1/weight","value":50}])"),
-                 200);
+        // Another client moves it: stored at once too, its own answer held as long (hence the patience).
+        httplib::Client other("127.0.0.1", m_sim->port());
+        other.set_read_timeout(30, 0);
+        const auto moved = other.Patch("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog",
+                                       R"([{"op":"replace","path":"/spec/rules/0/backendRefs/0/weight","value":50},)"
+                                       R"({"op":"replace","path":"/spec/rules/0/backendRefs/1/weight","value":50}])",
+                                       "application/json-patch+json");
+        QVERIFY(moved && moved->status == 200);
         QVERIFY(run.waitForFinished(60'000));
         const QString err = QString::fromUtf8(run.readAllStandardError());
         QVERIFY2(run.exitCode() == 5, qPrintable(QString::number(run.exitCode()) + QLatin1Char(' ') + err));

@@ -76,17 +76,28 @@ private Q_SLOTS:
         QTest::addColumn<QString>("shown");
         QTest::newRow("user and password")
             << QStringLiteral("http://admin:hunter2@127.0.0.1:1") << QStringLiteral("http://***@127.0.0.1:1");
-        QTest::newRow("token as user, with a path") << QStringLiteral("https://hunter2@api.example:6443/k8s/x@y")
-                                                    << QStringLiteral("https://***@api.example:6443/k8s/x@y");
+        QTest::newRow("token as user") << QStringLiteral("https://hunter2@api.example:6443/k8s")
+                                       << QStringLiteral("https://***@api.example:6443/k8s");
         QTest::newRow("no scheme") << QStringLiteral("admin:hunter2@10.0.0.1") << QStringLiteral("***@10.0.0.1");
-        QTest::newRow("none") << QStringLiteral("https://10.0.0.1:6443/a@b")
-                              << QStringLiteral("https://10.0.0.1:6443/a@b");
+        QTest::newRow("password with a slash")
+            << QStringLiteral("https://admin:ab/cd@api.example:6443") << QStringLiteral("https://***@api.example:6443");
+        QTest::newRow("password that is no valid URL")
+            << QStringLiteral("https://admin:h%zz{@10.0.0.1") << QStringLiteral("https://***@10.0.0.1");
+        QTest::newRow("none") << QStringLiteral("https://10.0.0.1:6443/api")
+                              << QStringLiteral("https://10.0.0.1:6443/api");
     }
     void userInfo_isNeverShown()
     {
         QFETCH(QString, text);
         QFETCH(QString, shown);
         QCOMPARE(Kube::shownServerUrl(text), shown);
+        if (text.contains(QLatin1Char('@'))) { // refused, and the reason quotes none of it
+            const auto parsed = Kube::parseServerUrl(text);
+            QVERIFY(!parsed.ok());
+            for (const QString &secret : {QStringLiteral("hunter2"), QStringLiteral("ab/cd"), QStringLiteral("h%zz")}) {
+                QVERIFY2(!parsed.error().message.contains(secret), qPrintable(parsed.error().message));
+            }
+        }
     }
 
     void plainHttpToAnotherMachine_isWarnedAbout()

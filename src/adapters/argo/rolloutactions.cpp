@@ -200,21 +200,32 @@ Core::Result<Json> withImage(const Json &rollout, const QString &container, cons
 
 namespace {
 
-// The undo's JSON patch also records the template it leaves, in the same write: a Rollback run
-// again then knows the revision before is the one it came from (Core::planRolloutRollback).
-void markRolledBackFrom(const Json &rollout, ArgoWrite &undo)
+// The undo's JSON patch also records the template it leaves and the one it returns to, in the same
+// write: while that one is stable, a Rollback run again knows the revision before is the one it came
+// from (Core::planRolloutRollback).
+void markRolledBack(const Json &rollout, const Kube::ObjectList &replicaSets, int toRevision, ArgoWrite &undo)
 {
     const QString left = Kube::Reader(rollout).field("status").field("currentPodHash").string();
-    if (left.isEmpty() || !undo.body.is_array()) {
+    QString to;
+    for (const Json &rs : replicaSets) {
+        if (owns(rs, rollout) &&
+            Kube::annotation(rs, QStringLiteral("rollout.argoproj.io/revision")).toInt() == toRevision) {
+            to = Kube::label(rs, Conventions::podTemplateHashLabel);
+        }
+    }
+    if (left.isEmpty() || to.isEmpty() || !undo.body.is_array()) {
         return;
     }
-    const std::string key = Conventions::rolledBackFromAnnotation.toStdString();
+    const Json marks = {{Conventions::rolledBackFromAnnotation.toStdString(), left.toStdString()},
+                        {Conventions::rolledBackToAnnotation.toStdString(), to.toStdString()}};
     if (Kube::Reader(rollout).field("metadata").field("annotations").isObject()) {
-        undo.body.push_back({{"op", "add"},
-                             {"path", "/metadata/annotations/curtain.dev~1rolled-back-from"},
-                             {"value", left.toStdString()}});
+        for (const auto &[key, value] : marks.items()) {
+            const std::string escaped =
+                QString::fromStdString(key).replace(QLatin1Char('/'), QStringLiteral("~1")).toStdString();
+            undo.body.push_back({{"op", "add"}, {"path", "/metadata/annotations/" + escaped}, {"value", value}});
+        }
     } else {
-        undo.body.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", {{key, left.toStdString()}}}});
+        undo.body.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", marks}});
     }
 }
 
@@ -253,7 +264,7 @@ Core::Result<ArgoPlan> planRolloutAction(const Json &rollout, const Kube::Object
         }
         ArgoPlan undone = undo.value();
         if (!undone.writes.isEmpty()) {
-            markRolledBackFrom(rollout, undone.writes.last());
+            markRolledBack(rollout, replicaSets, rollback.undoRevision, undone.writes.last());
         }
         plan.writes.append(undone.writes);
         if (rollback.promoteFull && !undo.value().writes.isEmpty()) {

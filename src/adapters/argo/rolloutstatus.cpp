@@ -398,10 +398,9 @@ Core::Result<RolloutStatus> deriveRolloutStatus(const Reader &rollout, const Kub
 
     out.stableHash = status.field("stableRS").string();
     out.currentHash = status.field("currentPodHash").string();
-    out.rolledBackFrom = rollout.field("metadata")
-                             .field("annotations")
-                             .field(Conventions::rolledBackFromAnnotation.toStdString())
-                             .string();
+    const Reader annotations = rollout.field("metadata").field("annotations");
+    out.rolledBackFrom = annotations.field(Conventions::rolledBackFromAnnotation.toStdString()).string();
+    out.rolledBackTo = annotations.field(Conventions::rolledBackToAnnotation.toStdString()).string();
     // Argo's schema allows any int32 here; an index outside the steps must not be read as one.
     out.stepIndex = count(status.field("currentStepIndex"));
     out.aborted = status.field("abort").boolean();
