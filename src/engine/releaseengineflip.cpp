@@ -7,6 +7,7 @@
 #include "core/capacity.h"
 #include "core/futures.h"
 #include "core/handoff.h"
+#include "engine/auditor.h"
 #include "engine/permissions.h"
 
 namespace Curtain::Engine {
