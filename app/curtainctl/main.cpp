@@ -114,6 +114,21 @@ int fleet(const Ctl::Invocation &invocation)
     return unreachable ? Ctl::Unreachable : Ctl::Success;
 }
 
+// Whether the command line asks for JSON, read before it is known to parse: a usage error is
+// then also a JSON object on stdout, as every other failure is for a script.
+bool asksForJson(const QStringList &arguments)
+{
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments.at(i);
+        if (argument == QLatin1String("--output=json") || argument == QLatin1String("-ojson") ||
+            ((argument == QLatin1String("-o") || argument == QLatin1String("--output")) &&
+             arguments.value(i + 1) == QLatin1String("json"))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 } // namespace
 
 // The Events an action or a plan wrote are sent while the command reports; give them a moment to
@@ -166,6 +181,9 @@ int main(int argc, char *argv[])
     if (!invocation) {
         writeError(usageError);
         writeErr(QStringLiteral("Run 'curtainctl --help' for usage.\n"));
+        if (asksForJson(app.arguments().mid(1))) {
+            writeOut(Ctl::errorJson(Core::makeError(Core::ErrorKind::InvalidInput, usageError)));
+        }
         return Ctl::UsageError;
     }
     if (invocation->showHelp) {

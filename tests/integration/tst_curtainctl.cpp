@@ -409,6 +409,19 @@ private Q_SLOTS:
         }
     }
 
+    // A script asking for JSON gets JSON for a usage error too, not an empty stdout.
+    void usageError_withJson_isAJsonObject()
+    {
+        const Run run = curtainctl({QStringLiteral("--server"), QStringLiteral("http://127.0.0.1:1"),
+                                    QStringLiteral("-o"), QStringLiteral("json"), QStringLiteral("set-weight"),
+                                    QStringLiteral("catalog"), QStringLiteral("130")});
+        QCOMPARE(run.exitCode, 2);
+        const auto json = nlohmann::json::parse(run.out.toStdString(), nullptr, false);
+        QVERIFY2(json.is_object() && json.value("ok", true) == false &&
+                     json["error"].value("message", "").find("130") != std::string::npos,
+                 qPrintable(run.out));
+    }
+
     void noCluster_isAUsageError()
     {
         const Run run = curtainctl({QStringLiteral("releases")});
