@@ -120,6 +120,23 @@ private Q_SLOTS:
         QCOMPARE(read(after).green.trafficPercent, 30);
     }
 
+    // flagd adds up the buckets of a variant named twice. Found by the fuzzer: the weight was written
+    // into each, so 95/5 read back as classic 190 against seasonal 5.
+    void write_variantNamedTwice_readsBackAsAsked()
+    {
+        const std::string file = replaced(yamlFile, "        - [classic,  90]      # stable\n",
+                                          "        - [classic,  45]      # stable\n        - [classic, 45]\n");
+        const Json object = configMap({{"flags.yaml", file}});
+        QCOMPARE(read(object).green.trafficPercent, 10);
+        const auto patch = write(object, 95, 5);
+        QVERIFY2(patch.ok(), patch.ok() ? "" : qPrintable(patch.error().message));
+        const Json after = applied(object, patch.value());
+        const Core::ReleaseSnapshot back = read(after);
+        QVERIFY2(back.problem.isEmpty(), qPrintable(back.problem));
+        QCOMPARE(back.green.trafficPercent, 5);
+        QCOMPARE(back.blue.trafficPercent, 95);
+    }
+
     void write_json_keepsTabsAndSpacing()
     {
         const Json object = configMap({{"flags.json", jsonFile}});

@@ -187,8 +187,11 @@ Json targetList(const Split &split, const Core::TargetState &target)
         if (!blue && variant != split.greenVariant) {
             continue;
         }
-        list[i] = Json::array({variant, target.weight(blue ? Color::Blue : Color::Green)});
-        (blue ? blueSet : greenSet) = true;
+        // flagd adds up the buckets of a variant named twice: the first carries the weight, any
+        // later one 0 (the weight written into each made it count twice).
+        bool &set = blue ? blueSet : greenSet;
+        list[i] = Json::array({variant, set ? 0 : target.weight(blue ? Color::Blue : Color::Green)});
+        set = true;
     }
     if (!blueSet) {
         list.push_back(Json::array({split.blueVariant, target.weight(Color::Blue)}));
