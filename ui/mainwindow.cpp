@@ -46,6 +46,28 @@
 
 namespace Curtain::Ui {
 
+namespace {
+
+// The detail in its scroll area. QScrollArea takes a widget's heightForWidth (its preferred height,
+// which word-wrapped labels make it ask for) as the least height it may get, so the charts kept
+// their preferred height and at 1280×800 the Argo step buttons went under the action bar. When the
+// detail fits at its minimum, that is its least height: charts and pod tables give up what they can
+// and nothing scrolls. When it does not fit even so (1024×640), it scrolls at its preferred height
+// rather than squeezing every table to two rows.
+class DetailPane final : public QWidget
+{
+public:
+    using QWidget::QWidget;
+    int heightForWidth(int width) const override
+    {
+        const int least = layout()->totalMinimumHeightForWidth(width);
+        const int available = parentWidget() ? parentWidget()->height() : 0; // the scroll area's viewport
+        return least <= available ? least : layout()->totalHeightForWidth(width);
+    }
+};
+
+} // namespace
+
 MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDescription, QWidget *parent)
     : QMainWindow(parent), m_model(new Models::ReleaseListModel(this)), m_chartTimer(this)
 {
@@ -74,8 +96,10 @@ MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDesc
     m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
     m_list->verticalHeader()->hide();
-    m_list->horizontalHeader()->setStretchLastSection(true);
+    // Every column but the name as wide as its contents ("degraded (metrics)" whole); the name takes
+    // what is left and elides, so the list needs no horizontal scroll bar at its starting width.
     m_list->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_list->horizontalHeader()->setSectionResizeMode(Models::ReleaseListModel::Name, QHeaderView::Stretch);
     m_list->setShowGrid(false);
     m_list->setWordWrap(false); // "degraded (metrics)" elides in a narrow list rather than doubling the row
     m_list->setAlternatingRowColors(true);
@@ -124,7 +148,7 @@ MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDesc
 
     // The detail scrolls when the window is small (1024×640); what must never scroll away stays
     // outside it: a failed action and a rollback mark above, Promote, Flip and Rollback below.
-    auto *detail = new QWidget(this);
+    auto *detail = new DetailPane(this);
     auto *detailLayout = new QVBoxLayout(detail);
     detailLayout->setContentsMargins(12, 8, 12, 8);
     detailLayout->addWidget(m_heading);

@@ -269,6 +269,7 @@ void PlanPanel::show(const Shown &shown, bool running, const QString &driver)
         m_outcome->clear();
         m_chart->setSeries({}, {}, {});
         m_chart->hide(); // nothing to plot: leave the room to the live charts
+        hideEmptyLines();
         return;
     }
     QStringList steps;
@@ -342,6 +343,15 @@ void PlanPanel::show(const Shown &shown, bool running, const QString &driver)
             : QString());
     m_chart->setSeries(shown.errors, shown.latency, shown.budgets);
     m_chart->setVisible(!shown.errors.isEmpty());
+    hideEmptyLines();
+}
+
+// A line with nothing to say takes no room: the live charts above get it.
+void PlanPanel::hideEmptyLines()
+{
+    for (QLabel *label : {m_timeline, m_status, m_evidence, m_outcome}) {
+        label->setVisible(!label->text().isEmpty());
+    }
 }
 
 QString PlanPanel::timelineText() const

@@ -60,6 +60,7 @@ private:
     Core::Plan chosenPlan() const;
     void editPlan();
     void show(const Shown &shown, bool running, const QString &driver);
+    void hideEmptyLines();
     static QString startToolTip();
 
     Core::ReleaseKey m_release; // the release shown; texts name it by its name, the heading says where

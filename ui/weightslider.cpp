@@ -59,6 +59,7 @@ WeightSlider::WeightSlider(QWidget *parent) : QWidget(parent), m_keyboardSettle(
     m_value->setFont(bold);
     m_stateLabel = new QLabel(this);
     m_stateLabel->setObjectName(QStringLiteral("weightState"));
+    m_stateLabel->hide(); // the row under the slider takes room only when it has something to say
     m_reason = new QLabel(this);
     m_reason->setObjectName(QStringLiteral("weightReason"));
     m_reason->setWordWrap(true);
@@ -144,7 +145,7 @@ void WeightSlider::setRelease(const Core::ReleaseSnapshot &release)
     // Rollback, another console, a plan), it would be a claim about a state that is gone.
     if (otherRelease || (m_state == State::Applied && m_applied != m_appliedShown)) {
         m_state = State::Idle;
-        m_stateLabel->clear();
+        showState({}, {}, {});
     }
     // Never move the handle under the user's finger or over a request still in flight.
     if (!m_slider->isSliderDown() && m_state != State::Pending && !m_keyboardSettle.isActive()) {
@@ -155,9 +156,7 @@ void WeightSlider::setRelease(const Core::ReleaseSnapshot &release)
 void WeightSlider::setPending(int weight)
 {
     m_state = State::Pending;
-    m_stateLabel->setText(tr("⟳ applying %1 %…").arg(weight));
-    m_stateLabel->setStyleSheet(QString());
-    m_stateLabel->setToolTip(QString());
+    showState(tr("⟳ applying %1 %…").arg(weight), {}, {});
 }
 
 void WeightSlider::setApplied(int weight)
@@ -166,27 +165,30 @@ void WeightSlider::setApplied(int weight)
     m_applied = weight;
     m_appliedShown = weight;
     showValue(weight);
-    m_stateLabel->setText(tr("✓ applied %1 %").arg(weight));
-    m_stateLabel->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::healthColor(QStringLiteral("healthy")).name()));
-    m_stateLabel->setToolTip(QString());
+    showState(tr("✓ applied %1 %").arg(weight),
+              QStringLiteral("color: %1;").arg(Theme::healthColor(QStringLiteral("healthy")).name()), {});
 }
 
 void WeightSlider::revert()
 {
     m_state = State::Idle;
     showValue(m_applied);
-    m_stateLabel->setText(tr("not sent"));
-    m_stateLabel->setStyleSheet(QString());
-    m_stateLabel->setToolTip(QString());
+    showState(tr("not sent"), {}, {});
 }
 
 void WeightSlider::setFailed(const QString &message)
 {
     m_state = State::Failed;
     showValue(m_applied);
-    m_stateLabel->setText(tr("✗ not applied"));
-    m_stateLabel->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
-    m_stateLabel->setToolTip(message);
+    showState(tr("✗ not applied"), QStringLiteral("color: %1;").arg(Theme::danger().name()), message);
+}
+
+void WeightSlider::showState(const QString &text, const QString &style, const QString &toolTip)
+{
+    m_stateLabel->setText(text);
+    m_stateLabel->setStyleSheet(style);
+    m_stateLabel->setToolTip(toolTip);
+    m_stateLabel->setVisible(!text.isEmpty());
 }
 
 } // namespace Curtain::Ui

@@ -38,6 +38,7 @@ Q_SIGNALS:
 private:
     void request(int weight);
     void showValue(int weight);
+    void showState(const QString &text, const QString &style, const QString &toolTip);
 
     QSlider *m_slider;
     QLabel *m_value;

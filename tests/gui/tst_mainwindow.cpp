@@ -23,6 +23,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
@@ -552,6 +554,28 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(
             text("lastActionLabel", nullptr).contains(QStringLiteral("v4.1.0 serves all traffic")),
             qPrintable(text("lastActionLabel", nullptr)), 15000);
+    }
+
+    // At 1280×800, the most common laptop size, the Argo step buttons were half under the action
+    // bar (the detail scrolled at its preferred height) and the list needed a horizontal scroll bar.
+    void at1280x800_theArgoStepsAndTheWholeListShowWithoutScrolling()
+    {
+        window()->resize(1280, 800);
+        waitForReleases();
+        window()->selectRelease(QStringLiteral("payments"));
+        QTRY_VERIFY_WITH_TIMEOUT(text("rolloutState", "rolloutPanel").contains(QStringLiteral("step 1/6")), 20000);
+        auto *scroll = child<QScrollArea>("detailScroll");
+        QTRY_COMPARE(scroll->verticalScrollBar()->maximum(), 0);
+        const QRect viewport = scroll->viewport()->rect();
+        const auto buttons = child<QWidget>("rolloutPanel")->findChildren<QPushButton *>();
+        QVERIFY(!buttons.isEmpty());
+        for (const QPushButton *button : buttons) {
+            if (button->isVisible()) {
+                const QRect shown(button->mapTo(scroll->viewport(), QPoint()), button->size());
+                QVERIFY2(viewport.contains(shown), qPrintable(button->text()));
+            }
+        }
+        QVERIFY(!child<QTableView>("releaseList")->horizontalScrollBar()->isVisible());
     }
 
     void namespaceSwitcher_offersTheNamespacesSeenAndAsksForOne()

@@ -4,7 +4,6 @@
 
 #include <QChart>
 #include <QChartView>
-#include <QLegendMarker>
 #include <QLineSeries>
 #include <QPainter>
 #include <QScatterSeries>
@@ -44,7 +43,9 @@ MetricChart::MetricChart(const QString &title, const QString &unit, double minim
     d->unit = unit;
     d->minimumRange = minimumRange;
     d->top = minimumRange;
-    setMinimumHeight(200);
+    // The colours are named in the title, not in a legend row: at 1280×800 the window has no 25 px
+    // to spare under each chart (the Argo step buttons went under the action bar).
+    setMinimumHeight(176);
     setToolTip(tr("%1 for blue and green over the last ten minutes; ▲ on the time axis: an action on the release "
                   "(View ▸ History says which)")
                    .arg(title));
@@ -84,8 +85,8 @@ void MetricChart::ensureChart()
     // Before any series: a theme sets every colour, and ours (blue, green) are set after it.
     d->chart->setTheme(Theme::isDark(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight);
     d->chart->setAnimationOptions(QChart::NoAnimation);
-    d->chart->setTitle(d->title);
-    d->chart->legend()->setAlignment(Qt::AlignBottom);
+    d->chart->setTitle(titleWithColors());
+    d->chart->legend()->hide();
     d->chart->setMargins(QMargins(4, 4, 4, 4));
     d->chart->setBackgroundRoundness(0);
     for (auto [series, color] : {std::pair{&d->blue, Core::Color::Blue}, std::pair{&d->green, Core::Color::Green}}) {
@@ -115,9 +116,6 @@ void MetricChart::ensureChart()
     d->actions->setColor(palette().color(QPalette::WindowText));
     d->actions->setBorderColor(palette().color(QPalette::Window));
     d->chart->addSeries(d->actions);
-    for (QLegendMarker *marker : d->chart->legend()->markers(d->actions)) {
-        marker->setVisible(false); // the legend names the colors; the marks explain themselves (tooltip)
-    }
     for (QXYSeries *series : std::initializer_list<QXYSeries *>{d->blue, d->green, d->actions}) {
         series->attachAxis(d->x);
         series->attachAxis(d->y);
@@ -131,6 +129,17 @@ void MetricChart::ensureChart()
     view->setRenderHint(QPainter::Antialiasing);
     layout()->addWidget(view);
     view->show(); // a child added to a widget already on screen is not shown by itself
+}
+
+// "p99 latency  ■ blue  ■ green", each square in its line's colour (a chart title is rich text).
+QString MetricChart::titleWithColors() const
+{
+    QString title = d->title.toHtmlEscaped();
+    for (Core::Color color : {Core::Color::Blue, Core::Color::Green}) {
+        title += QStringLiteral("&nbsp;&nbsp; <span style=\"color:%1\">■</span>&nbsp;%2")
+                     .arg(Theme::color(color).name(), Core::colorName(color).toHtmlEscaped());
+    }
+    return title;
 }
 
 void MetricChart::setSeries(const QList<QPointF> &blue, const QList<QPointF> &green)

@@ -35,6 +35,7 @@ protected:
 
 private:
     void ensureChart();
+    QString titleWithColors() const;
 
     struct Private;
     Private *d;
