@@ -180,9 +180,15 @@ Capabilities rolloutCapabilities(const ReleaseSnapshot &release)
                                                                           "aborted")
                                                                .arg(release.name)};
     caps.pause = r.manuallyPaused ? Capability{false, QStringLiteral("already paused"), true} : Capability{true, {}};
-    caps.resume = r.manuallyPaused ? Capability{true, {}}
-                                   : Capability{false, QStringLiteral("not paused by hand (a step's pause ends with "
-                                                                      "Promote)")};
+    // Resume ends a pause made by hand. A step's pause is not one (Promote ends it: refused, so a
+    // pipeline does not take "resumed" for "moving"); a rollout not paused at all is already running.
+    const bool running = r.status == QLatin1String("Healthy") || r.status == QLatin1String("Progressing");
+    const QString notPaused = QStringLiteral("not paused: the rollout is %1").arg(r.status.toLower());
+    const Capability stepPause{false, QStringLiteral("not paused by hand (a step's pause ends with Promote)")};
+    caps.resume = r.manuallyPaused                      ? Capability{true, {}}
+                  : running                             ? Capability{false, notPaused, true}
+                  : r.status == QLatin1String("Paused") ? stepPause
+                                                        : Capability{false, notPaused};
     caps.restart = {true, {}};
     caps.undo = r.replicaSets.size() >= 2 ? Capability{true, {}}
                                           : Capability{false, QStringLiteral("only one revision is kept")};

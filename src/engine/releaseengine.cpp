@@ -539,6 +539,13 @@ void ReleaseEngine::performOnRollout(const Core::ActionRequest &request, const R
 void ReleaseEngine::performOnCanary(const Core::ActionRequest &request, const ReleaseSnapshot &before,
                                     const std::function<void(const Result<ActionOutcome> &)> &finish)
 {
+    const Core::Capabilities &caps = before.capabilities;
+    const Core::Capability *gate = request.kind == Core::ActionKind::Pause    ? &caps.pause
+                                   : request.kind == Core::ActionKind::Resume ? &caps.resume
+                                                                              : nullptr;
+    if (gate && !gate->enabled && gate->already) {
+        return finish(alreadyThere(request, before, gate->reason));
+    }
     auto *driver = new CanaryDriver(m_client, before, request, this);
     // As for Rollouts: every copy goes into the cache, and Flagger's reaction is read from there.
     driver->observe = [this](const QString &path, const Json &object) { m_cache->offer(path, object); };

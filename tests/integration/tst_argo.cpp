@@ -147,6 +147,20 @@ private Q_SLOTS:
         QVERIFY(!result.value().after.rollout->manuallyPaused);
     }
 
+    // Resume is for a pause made by hand. At a step's pause it is refused: Promote ends that one, and
+    // a pipeline must not read "resumed" as "moving". (On a rollout that runs it is a success that
+    // sends nothing: setImageThenPromoteFull_thenUndoToARevision.)
+    void resume_atAStepPause_isRefused()
+    {
+        QTRY_VERIFY(status(QStringLiteral("payments")).status == QStringLiteral("Paused"));
+        const std::size_t before = writesTo(payments).size();
+        const auto result = act(ActionKind::Resume, QStringLiteral("payments"));
+        QVERIFY(!result.ok());
+        QVERIFY2(result.error().message.contains(QStringLiteral("a step's pause ends with Promote")),
+                 qPrintable(result.error().message));
+        QCOMPARE(newWrites(payments, before), QStringList());
+    }
+
     void abortThenRetry_likeArgo()
     {
         std::size_t before = writesTo(payments).size();
@@ -240,6 +254,17 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(status(QStringLiteral("payments")).fullyPromoted(), 10000);
         const Core::ReleaseSnapshot promoted = snapshot(QStringLiteral("payments"));
         QCOMPARE(promoted.environment(promoted.stable).version, QStringLiteral("v4.3.0"));
+
+        // Resume on a rollout that runs finds it where it would put it, as pause run twice does: a
+        // retried pipeline step succeeds and sends nothing.
+        QTRY_COMPARE_WITH_TIMEOUT(status(QStringLiteral("payments")).status, QStringLiteral("Healthy"), 15000);
+        before = writesTo(payments).size();
+        result = act(ActionKind::Resume, QStringLiteral("payments"));
+        QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message));
+        QVERIFY(!result.value().changed);
+        QCOMPARE(result.value().summary,
+                 QStringLiteral("payments: not paused: the rollout is healthy; nothing was sent"));
+        QCOMPARE(newWrites(payments, before), QStringList());
 
         // Undo to a revision that was never kept: a clear error naming the kept ones, nothing sent.
         before = writesTo(payments).size();

@@ -271,9 +271,19 @@ private Q_SLOTS:
         QVERIFY2(suspended.out.contains(QLatin1String("Suspended:     yes")), qPrintable(suspended.out));
         QVERIFY2(suspended.out.contains(QStringLiteral("suspend        no — already suspended")),
                  qPrintable(suspended.out));
-        const Test::CtlRun resumed = ctl({QStringLiteral("resume"), QStringLiteral("podinfo")});
+        // Run again (a retried pipeline step), each finds the canary where it would put it: exit 0,
+        // nothing sent.
+        suspended = ctl({QStringLiteral("suspend"), QStringLiteral("podinfo")});
+        QVERIFY2(suspended.exitCode == 0 &&
+                     suspended.out.contains(QLatin1String("already suspended; nothing was sent")),
+                 qPrintable(suspended.out + suspended.err));
+        Test::CtlRun resumed = ctl({QStringLiteral("resume"), QStringLiteral("podinfo")});
         QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.out + resumed.err));
         QCOMPARE(podinfo().value(json::json_pointer("/spec/suspend"), true), false);
+        resumed = ctl({QStringLiteral("resume"), QStringLiteral("podinfo")});
+        QVERIFY2(resumed.exitCode == 0 && resumed.out.contains(QLatin1String("not suspended: Flagger is running its "
+                                                                             "analysis; nothing was sent")),
+                 qPrintable(resumed.out + resumed.err));
 
         const Test::CtlRun run = ctl({QStringLiteral("rollback"), QStringLiteral("podinfo")});
         QVERIFY2(run.exitCode == 0 && run.out.contains(QLatin1String("opened the rollback gate")),
