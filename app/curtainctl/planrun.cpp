@@ -138,6 +138,11 @@ int runPlan(Engine::ReleaseSource *engine, const Invocation &invocation, const C
     if (invocation.format == OutputFormat::Json) {
         QJsonObject out = end.toJson();
         out.remove(QStringLiteral("judge"));
+        // As every action's object: "ok" as the exit code has it (only a promoted plan is), and
+        // which release it was.
+        out[QStringLiteral("ok")] = end.state == Core::PlanState::Promoted;
+        out[QStringLiteral("release")] = release ? release->name : invocation.release;
+        out[QStringLiteral("namespace")] = release ? release->namespaceName : invocation.namespaceName;
         out[QStringLiteral("judgement")] = judgementJson(finalJudgement);
         writeOut(QString::fromUtf8(QJsonDocument(out).toJson(QJsonDocument::Indented)));
     } else {

@@ -214,6 +214,9 @@ private Q_SLOTS:
         QVERIFY2(out.value("outcome", std::string()).rfind("Rolled back automatically: green", 0) == 0,
                  qPrintable(run.out));
         QVERIFY(out["state"] == "rolled back");
+        QVERIFY2(out.value("ok", true) == false && out.value("release", "") == "catalog" &&
+                     out.value("namespace", "") == "demo",
+                 qPrintable(run.out)); // as every action's object: a script checks "ok"
         QVERIFY(out["judgement"]["verdict"] == "Fail");
         bool failedMetric = false;
         for (const auto &metric : out["judgement"]["metrics"]) {
