@@ -43,6 +43,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <utility>
 
 namespace Curtain::Ui {
 
@@ -162,6 +163,7 @@ MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDesc
     detailLayout->addWidget(m_rollout);
     detailLayout->addWidget(m_canary);
     auto *scroll = new QScrollArea(this);
+    m_detailScroll = scroll;
     scroll->setObjectName(QStringLiteral("detailScroll"));
     scroll->setWidget(detail);
     scroll->setWidgetResizable(true);
@@ -502,6 +504,11 @@ void MainWindow::setAboutText(const QString &html)
 void MainWindow::showSelected()
 {
     const Core::ReleaseSnapshot *release = current();
+    if (std::exchange(m_shownRelease, m_selected) != m_selected) {
+        // Another release opens at its heading, not at the scroll position the last one had (at
+        // 1024×640 that hid the name of the release being acted on).
+        m_detailScroll->verticalScrollBar()->setValue(0);
+    }
     showFailure();
     showRollbackMark();
     // Which context and which release, once each: the taskbar tells two windows apart by it.

@@ -22,6 +22,7 @@ class QLineEdit;
 class QSortFilterProxyModel;
 class QLabel;
 class QPushButton;
+class QScrollArea;
 class QSplitter;
 class QTableView;
 
@@ -207,7 +208,9 @@ private:
     Core::ReleaseKey m_historyShownFor; // the release whose history was last asked for on selection
     QHash<Core::ReleaseKey, QList<QDateTime>> m_actionTimes;
     QSplitter *m_splitter = nullptr;
-    bool m_rememberLayout = false; // set by restoreLayout() unless the size was given
+    QScrollArea *m_detailScroll = nullptr;
+    Core::ReleaseKey m_shownRelease; // the release the detail showed last
+    bool m_rememberLayout = false;   // set by restoreLayout() unless the size was given
     QLabel *m_cluster;
     QLabel *m_insecure;
     QComboBox *m_contexts;

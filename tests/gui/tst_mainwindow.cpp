@@ -578,6 +578,25 @@ private Q_SLOTS:
         QVERIFY(!child<QTableView>("releaseList")->horizontalScrollBar()->isVisible());
     }
 
+    // At 1024×640 the detail scrolls; the next release picked opens at its name, not scrolled down
+    // to where the last one was left.
+    void anotherRelease_opensAtItsHeading()
+    {
+        window()->resize(1024, 640);
+        waitForReleases();
+        window()->selectRelease(QStringLiteral("payments"));
+        QTRY_VERIFY(child<QWidget>("rolloutPanel")->isVisible());
+        auto *scroll = child<QScrollArea>("detailScroll");
+        QTRY_VERIFY(scroll->verticalScrollBar()->maximum() > 0);
+        scroll->verticalScrollBar()->setValue(scroll->verticalScrollBar()->maximum());
+        window()->selectRelease(QStringLiteral("catalog"));
+        QTRY_COMPARE(window()->selectedRelease().name, QStringLiteral("catalog"));
+        QCOMPARE(scroll->verticalScrollBar()->value(), 0);
+        const QLabel *heading = child<QLabel>("releaseHeading");
+        QCOMPARE(heading->text(), QStringLiteral("catalog"));
+        QVERIFY(heading->visibleRegion().boundingRect().height() == heading->height());
+    }
+
     void namespaceSwitcher_offersTheNamespacesSeenAndAsksForOne()
     {
         auto *namespaces = window()->findChild<QComboBox *>(QStringLiteral("namespaceSwitcher"));
