@@ -38,6 +38,15 @@ class TestWriteTruth : public QObject
         QVERIFY(reply && reply->status == 200);
     }
 
+    // The sim has a request of this test's curtainctl in its hands (delayed by a fault).
+    bool holdsARequest() const
+    {
+        httplib::Client sim("127.0.0.1", m_sim->port());
+        const auto reply = sim.Get("/curtain-sim/faults");
+        return reply && reply->status == 200 &&
+               nlohmann::json::parse(reply->body, nullptr, false).value("heldRequests", 0) > 0;
+    }
+
     Test::CtlRun ctl(const QStringList &arguments)
     {
         return Test::runCurtainctl(QStringList{QStringLiteral("--server"), m_sim->url()} + arguments, 90'000);
@@ -71,13 +80,7 @@ private Q_SLOTS:
         QProcess run;
         Test::startCurtainctl(run, {QStringLiteral("--server"), m_sim->url(), QStringLiteral("set-weight"),
                                     QStringLiteral("catalog"), QStringLiteral("10")});
-        const auto held = [this] {
-            httplib::Client sim("127.0.0.1", m_sim->port());
-            const auto reply = sim.Get("/curtain-sim/faults");
-            return reply && reply->status == 200 &&
-                   nlohmann::json::parse(reply->body, nullptr, false).value("heldRequests", 0) > 0;
-        };
-        QTRY_VERIFY_WITH_TIMEOUT(held(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(holdsARequest(), 20000);
         setFaults(R"({"writeDelayMs":0})");
         QCOMPARE(m_api->patch("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog",
                               "application/json-patch+json",
@@ -111,13 +114,7 @@ private Q_SLOTS:
         QProcess run;
         Test::startCurtainctl(run, {QStringLiteral("--server"), m_sim->url(), QStringLiteral("set-weight"),
                                     QStringLiteral("catalog"), QStringLiteral("5")});
-        const auto held = [this] {
-            httplib::Client sim("127.0.0.1", m_sim->port());
-            const auto reply = sim.Get("/curtain-sim/faults");
-            return reply && reply->status == 200 &&
-                   nlohmann::json::parse(reply->body, nullptr, false).value("heldRequests", 0) > 0;
-        };
-        QTRY_VERIFY_WITH_TIMEOUT(held(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(holdsARequest(), 20000);
         QTRY_COMPARE(m_api->catalogWeights(), std::make_pair(95LL, 5LL)); // this write is in
         // Another client moves it: stored at once too, its own answer held as long (hence the patience).
         httplib::Client other("127.0.0.1", m_sim->port());
