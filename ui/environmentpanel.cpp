@@ -175,7 +175,7 @@ void EnvironmentPanel::setPods(const Core::EnvironmentPods &pods)
 void EnvironmentPanel::setPodsError(const QString &message)
 {
     m_pods->clear();
-    m_warnings->setText(tr("Pods not read: %1").arg(Core::briefly(message)));
+    m_warnings->setText(tr("Pods not read: %1").arg(Core::headline(message)));
     m_warnings->setToolTip(message);
     m_logButton->setEnabled(false);
     m_eventsButton->setEnabled(false);

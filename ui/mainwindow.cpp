@@ -67,6 +67,25 @@ public:
     }
 };
 
+// The detail's scroll area. A widget inside it that is disabled while it has the focus (the slider
+// or a plan button, when the data turns stale) hands the focus on, and QScrollArea scrolls to the
+// next one as if Tab had been pressed — taking the release's name out of sight. Only Tab scrolls.
+class DetailScroll final : public QScrollArea
+{
+public:
+    using QScrollArea::QScrollArea;
+
+protected:
+    bool focusNextPrevChild(bool next) override
+    {
+        const QWidget *from = QApplication::focusWidget();
+        if (from && !from->isEnabled()) {
+            return QWidget::focusNextPrevChild(next);
+        }
+        return QScrollArea::focusNextPrevChild(next);
+    }
+};
+
 } // namespace
 
 MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDescription, QWidget *parent)
@@ -162,7 +181,7 @@ MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDesc
     detailLayout->addWidget(m_plan);
     detailLayout->addWidget(m_rollout);
     detailLayout->addWidget(m_canary);
-    auto *scroll = new QScrollArea(this);
+    auto *scroll = new DetailScroll(this);
     m_detailScroll = scroll;
     scroll->setObjectName(QStringLiteral("detailScroll"));
     scroll->setWidget(detail);

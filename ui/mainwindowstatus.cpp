@@ -9,6 +9,7 @@
 #include "environmentpanel.h"
 #include "theme.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QDateTime>
 #include <QLabel>
@@ -17,6 +18,8 @@
 #include <QSet>
 #include <QStatusBar>
 #include <QTableView>
+
+#include <algorithm>
 
 namespace Curtain::Ui {
 
@@ -78,8 +81,17 @@ void MainWindow::onConnection(Engine::ConnectionState state, const QString &deta
     m_connectionDetail = detail;
     // What is on screen was last confirmed before the drop or the silence: grey it, never show it as live.
     const bool stale = state == Engine::ConnectionState::Reconnecting || state == Engine::ConnectionState::Stale;
-    for (QWidget *widget :
-         {static_cast<QWidget *>(m_blue), static_cast<QWidget *>(m_green), static_cast<QWidget *>(m_list)}) {
+    const QList<QWidget *> greyed = {m_blue, m_green, m_list};
+    const QWidget *focused = QApplication::focusWidget();
+    if (stale && focused && std::any_of(greyed.begin(), greyed.end(), [focused](const QWidget *w) {
+            return w == focused || w->isAncestorOf(focused);
+        })) {
+        // Disabling the focused widget hands the focus down the chain into the detail, and the
+        // scroll area scrolls to it: the release's name and panels went out of sight just when
+        // they turned stale. The filter box is outside the detail and stays usable.
+        m_filter->setFocus();
+    }
+    for (QWidget *widget : greyed) {
         widget->setEnabled(!stale);
     }
     showConnection();
@@ -135,8 +147,9 @@ void MainWindow::showConnection()
         break;
     case Engine::ConnectionState::Reconnecting:
     case Engine::ConnectionState::Stale:
-        m_connection->setText(age >= 0 ? tr("⚠ stale for %1 s — %2").arg(age).arg(Core::briefly(m_connectionDetail))
-                                       : tr("⚠ not connected — %1").arg(Core::briefly(m_connectionDetail)));
+        // The status bar has one line: what is wrong; the advice is in the tooltip and the banner.
+        m_connection->setText(age >= 0 ? tr("⚠ stale for %1 s — %2").arg(age).arg(Core::headline(m_connectionDetail))
+                                       : tr("⚠ not connected — %1").arg(Core::headline(m_connectionDetail)));
         m_connection->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(Theme::danger().name()));
         m_connection->setToolTip(
             tr("%1\n%2 Only Rollback is possible until the console is live again.").arg(m_connectionDetail, bound));

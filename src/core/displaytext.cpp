@@ -77,4 +77,9 @@ QString briefly(const QString &message)
     return out;
 }
 
+QString headline(const QString &message)
+{
+    return briefly(message).section(QStringLiteral("; "), 0, 0);
+}
+
 } // namespace Curtain::Core

@@ -18,6 +18,10 @@ QString withoutControlCharacters(const QString &text);
 // The whole message belongs in the tooltip beside it.
 QString briefly(const QString &message);
 
+// briefly(), and only its first clause (up to "; "): what went wrong, without the advice that
+// follows — for a status line or a panel's one line, whose tooltip holds the whole message.
+QString headline(const QString &message);
+
 // Whether text holds a control character (C0, DEL, C1) or whitespace (Unicode's too): such text
 // cannot be one token of a configuration line, an address, a path or a URL.
 bool hasControlOrSpace(const QString &text);

@@ -69,6 +69,16 @@ private Q_SLOTS:
         QCOMPARE(Core::briefly(message), brief);
     }
 
+    // A status line keeps what is wrong and leaves the advice to its tooltip.
+    void headline_isTheFirstClauseBriefly()
+    {
+        QCOMPARE(Core::headline(QStringLiteral("cannot reach http://127.0.0.1:58681/api/v1/pods (Couldn't connect to "
+                                               "server); check that the cluster is running and the address is right")),
+                 QStringLiteral("cannot reach http://127.0.0.1:58681"));
+        QCOMPARE(Core::headline(QStringLiteral("HTTP 503 (injected fault)")),
+                 QStringLiteral("HTTP 503 (injected fault)"));
+    }
+
     void tokens_refuseControlsAndSpaces_data()
     {
         QTest::addColumn<QString>("text");
