@@ -36,8 +36,9 @@ Commands:
   set-weight RELEASE N     send N % of traffic (0–100) to the candidate (weighted routes only)
   promote RELEASE          the candidate becomes stable and takes 100 %
   flip RELEASE             all traffic to the other environment, in one write
-      --scale-first         when the color taking over is smaller: scale it to the serving color's
-                           size, wait until its pods are ready (--ready-timeout, 10m), then flip
+      --scale-first         (promote or flip) when the color taking over is smaller: scale it to the
+                           size of the one serving, wait until its pods are ready (--ready-timeout,
+                           10m), then move
   rollback RELEASE         all traffic back to the last known-good environment (an Argo Rollout:
                            abort, then undo the template to the stable revision)
   scale RELEASE COLOR N    resize blue's or green's Deployment to N replicas (a flip needs the
@@ -496,7 +497,9 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
         *error = QStringLiteral("--to-revision goes with undo only");
         return std::nullopt;
     }
-    const bool flip = inv.command == Command::Action && inv.action.kind == Core::ActionKind::Flip;
+    // The moves that send all traffic at once, and so may grow the color taking over first.
+    const bool flip = inv.command == Command::Action &&
+                      (inv.action.kind == Core::ActionKind::Flip || inv.action.kind == Core::ActionKind::Promote);
     if (seen.contains(QStringLiteral("--soak")) &&
         !(inv.command == Command::Migration && inv.migrationCommand == QLatin1String("complete") &&
           !inv.release.isEmpty())) {
@@ -518,11 +521,11 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
         return std::nullopt;
     }
     if ((inv.scaleFirst || seen.contains(QStringLiteral("--ready-timeout"))) && !flip) {
-        *error = QStringLiteral("--scale-first and --ready-timeout go with flip only");
+        *error = QStringLiteral("--scale-first and --ready-timeout go with flip and promote only");
         return std::nullopt;
     }
     if (seen.contains(QStringLiteral("--ready-timeout")) && !inv.scaleFirst) {
-        *error = QStringLiteral("--ready-timeout goes with flip --scale-first");
+        *error = QStringLiteral("--ready-timeout goes with --scale-first (flip or promote)");
         return std::nullopt;
     }
     if (const QString problem = nameError(inv); !problem.isEmpty()) {

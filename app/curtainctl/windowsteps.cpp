@@ -156,16 +156,18 @@ int flipWhenReady(Engine::ReleaseEngine *engine, const Invocation &invocation)
         Qt::QueuedConnection);
     const int timeoutMs = invocation.readyTimeoutSeconds * 1000;
     const int waitMs = timeoutMs + clusterWaitMs(engine) + 15'000;
-    auto outcome =
-        await(engine->flipWhenReady(invocation.release, QString(), timeoutMs), waitMs, QStringLiteral("flip"));
+    const Core::ActionKind kind = invocation.action.kind; // flip or promote: the command line allows no other
+    const QString verb = Core::actionName(kind);
+    auto outcome = await(engine->flipWhenReady(invocation.release, QString(), timeoutMs, kind), waitMs, verb);
     if (!outcome.ok() && outcome.error().kind == Core::ErrorKind::Timeout &&
         outcome.error().message.contains(QLatin1String("took longer than"))) {
         // The engine's own wait ends first; past this guard its flip may have been sent.
         outcome = Core::makeError(Core::ErrorKind::NotConfirmed,
-                                  QStringLiteral("flip on %1: no verdict within %2 s; it may or may not have been "
+                                  QStringLiteral("%3 on %1: no verdict within %2 s; it may or may not have been "
                                                  "applied — look with `curtainctl status %1` before trying again")
                                       .arg(invocation.release)
-                                      .arg(waitMs / 1000));
+                                      .arg(waitMs / 1000)
+                                      .arg(verb));
     }
     if (!outcome.ok()) {
         return report(outcome.error(), invocation.format);

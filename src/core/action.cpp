@@ -144,11 +144,11 @@ std::optional<Error> requireReady(const ReleaseSnapshot &release, Color color, c
     return std::nullopt;
 }
 
-// A flip sends everything at once: the color taking it over must be able to carry what the serving
-// color carries now. (A rollback is exempt: the way back always goes.)
-std::optional<Error> requireCapacity(const ReleaseSnapshot &release)
+// A flip or a promote sends everything at once: the color taking it over must be able to carry what
+// the other color carries now. (A rollback is exempt: the way back always goes.)
+std::optional<Error> requireCapacity(const ReleaseSnapshot &release, const std::optional<CapacityShortfall> &shortfall,
+                                     const QString &verb)
 {
-    const std::optional<CapacityShortfall> shortfall = flipShortfall(release);
     if (!shortfall) {
         return std::nullopt;
     }
@@ -157,11 +157,13 @@ std::optional<Error> requireCapacity(const ReleaseSnapshot &release)
     const Environment &to = release.environment(target);
     const Environment &from = release.environment(serving);
     const int needed = shortfall->needed;
+    const QString namespaceFlag =
+        release.namespaceName.isEmpty() ? QString() : QStringLiteral(" -n %1").arg(release.namespaceName);
     return makeError(
         ErrorKind::Refused,
-        QStringLiteral("cannot flip %1: %2 (%3) has %4 ready %5, and %6 (%7) carries %11 on %8; "
-                       "scale %2 to %8 first — curtainctl scale %1 %2 %8 (or kubectl scale deployment %9 "
-                       "--replicas=%8%10) — and flip when they are ready; or both in one step: curtainctl flip %1 "
+        QStringLiteral("cannot %12 %1: %2 (%3) has %4 ready %5, and %6 (%7) carries %11 on %8; "
+                       "scale %2 to %8 first — curtainctl scale %1 %2 %8%10 (or kubectl scale deployment %9 "
+                       "--replicas=%8%10) — and %12 when they are ready; or both in one step: curtainctl %12 %1 "
                        "--scale-first")
             .arg(release.name, colorName(target), to.version)
             .arg(to.readyReplicas)
@@ -169,9 +171,10 @@ std::optional<Error> requireCapacity(const ReleaseSnapshot &release)
             .arg(colorName(serving), from.version)
             .arg(needed)
             .arg(to.deployment.isEmpty() ? release.name + QLatin1Char('-') + colorName(target) : to.deployment,
-                 release.namespaceName.isEmpty() ? QString() : QStringLiteral(" -n %1").arg(release.namespaceName))
+                 namespaceFlag)
             .arg(from.trafficPercent == 100 ? QStringLiteral("all traffic")
-                                            : QStringLiteral("%1 % of the traffic").arg(from.trafficPercent)));
+                                            : QStringLiteral("%1 % of the traffic").arg(from.trafficPercent),
+                 verb));
 }
 
 } // namespace
@@ -216,7 +219,10 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
     const auto readyFor = [&release, checkColors](Color color, const QString &action) {
         return checkColors ? requireReady(release, color, action) : std::nullopt;
     };
-    const auto bigEnough = [&release, checkColors] { return checkColors ? requireCapacity(release) : std::nullopt; };
+    const auto bigEnough = [&release, checkColors](const std::optional<CapacityShortfall> &shortfall,
+                                                   const QString &verb) {
+        return checkColors ? requireCapacity(release, shortfall, verb) : std::nullopt;
+    };
     const Color stable = release.stable;
     const Color candidate = release.candidate();
     switch (request.kind) {
@@ -252,6 +258,9 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
         if (auto error = readyFor(candidate, QStringLiteral("promote"))) {
             return *error;
         }
+        if (auto error = bigEnough(promoteShortfall(release), QStringLiteral("promote"))) {
+            return *error;
+        }
         return replacing(release, candidate, stable);
     case ActionKind::Flip: {
         // Flip moves everything to the environment that is not serving the majority now.
@@ -260,7 +269,7 @@ Result<TargetState> planRoles(const ReleaseSnapshot &release, const ActionReques
         if (auto error = readyFor(target, QStringLiteral("flip"))) {
             return *error;
         }
-        if (auto error = bigEnough()) {
+        if (auto error = bigEnough(flipShortfall(release), QStringLiteral("flip"))) {
             return *error;
         }
         // Back to stable from a candidate that carried most traffic: the candidate was never

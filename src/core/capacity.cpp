@@ -18,6 +18,18 @@ std::optional<CapacityShortfall> flipShortfall(const ReleaseSnapshot &release)
     return CapacityShortfall{target, ready, serving, needed};
 }
 
+std::optional<CapacityShortfall> promoteShortfall(const ReleaseSnapshot &release)
+{
+    // A promote sends everything to the candidate: it must carry what stable carries now.
+    const Color target = release.candidate();
+    const int ready = release.environment(target).readyReplicas;
+    const int needed = release.environment(release.stable).readyReplicas;
+    if (ready >= needed) {
+        return std::nullopt;
+    }
+    return CapacityShortfall{target, ready, release.stable, needed};
+}
+
 std::optional<IdleWindow> idleWindow(const ReleaseSnapshot &release)
 {
     if (release.routeKind == RouteKind::ArgoRollout || !release.previous || !release.problem.isEmpty()) {

@@ -19,6 +19,8 @@ struct CapacityShortfall
 
 // What stands between this release and a flip, capacity-wise; nothing when the target is big enough.
 std::optional<CapacityShortfall> flipShortfall(const ReleaseSnapshot &release);
+// The same for a promote, whose target is the candidate whatever its share.
+std::optional<CapacityShortfall> promoteShortfall(const ReleaseSnapshot &release);
 
 // After a flip or promote, the color that served before keeps running, serving nothing: Rollback to
 // it is instant for as long as it does, and it costs what its pods reserve.

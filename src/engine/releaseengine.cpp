@@ -8,6 +8,7 @@
 #include "engine/rolloutdriver.h"
 #include "engine/routeaction.h"
 
+#include "core/capacity.h"
 #include "core/displaytext.h"
 #include "core/futures.h"
 #include "core/handoff.h"
@@ -426,6 +427,13 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
             rebuild();
             performOnThread(again, promise);
         });
+    }
+    if (request.fromPlan && request.kind == Core::ActionKind::Promote && !m_pendingFlips.contains(request.release) &&
+        before.routeKind != Core::RouteKind::ArgoRollout && before.routeKind != Core::RouteKind::FlaggerCanary &&
+        Core::promoteShortfall(before)) {
+        // The plan's promote on Pass, to a candidate smaller than stable: grown first, as Argo
+        // Rollouts and Flagger do, rather than overloading it or holding the plan at its last weight.
+        return flipWhenReadyOnThread(request, 10 * 60 * 1000, promise);
     }
     const Core::DataFreshness freshness = m_cache->freshness();
     if (freshness.live) {

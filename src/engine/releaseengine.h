@@ -122,8 +122,10 @@ public:
     // confirmed; empty: any) must hold when it starts; while it waits, the serving color must.
     // Without a shortfall it flips at once. The wait ends, with nothing flipped, after `timeoutMs`,
     // on cancelFlipWhenReady, or when someone else moves the traffic meanwhile. Thread-safe.
+    // With `kind` Promote, the same for a promote: the candidate grows to stable's ready replicas.
     QFuture<Core::Result<Core::ActionOutcome>> flipWhenReady(const QString &release,
-                                                             const QString &expectedResourceVersion, int timeoutMs);
+                                                             const QString &expectedResourceVersion, int timeoutMs,
+                                                             Core::ActionKind kind = Core::ActionKind::Flip);
     void cancelFlipWhenReady(const QString &release); // thread-safe
     // Stops the release's running schema step at its next backfill batch; the migration stays started
     // (Contract runs the rest of the backfill, Abort drops it). Thread-safe.
@@ -205,8 +207,11 @@ private:
     struct PendingFlip
     {
         quint64 id = 0;
-        QString release; // its key
-        Core::Color serving = Core::Color::Blue;
+        QString release;                                // its key
+        Core::ActionKind kind = Core::ActionKind::Flip; // or Promote
+        bool fromPlan = false;                          // the promote at the end of a plan
+        Core::Color serving = Core::Color::Blue;        // the color whose traffic moves
+        Core::Color target = Core::Color::Green;        // the color that grows and takes it
         int needed = 0;
         int lastReady = -1;
         std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise;
@@ -222,7 +227,7 @@ private:
     QList<ActionInFlight> m_actionsInFlight;
     DrivenPlans m_drivenPlans; // the same for plans: their starters hear that closing stopped them
     quint64 m_nextPendingFlip = 1;
-    void flipWhenReadyOnThread(const QString &release, const QString &expectedResourceVersion, int timeoutMs,
+    void flipWhenReadyOnThread(const Core::ActionRequest &move, int timeoutMs,
                                std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise);
     void checkPendingFlips();
     // Ends the wait with `why`, recorded like any refused action (unless the engine is closing).

@@ -1,6 +1,7 @@
-// ReleaseEngine::flipWhenReady: "scale green to 4, flip when ready" as one step. A flip sends all
-// traffic at once, so a smaller color is grown first and the flip waits for its pods; the flip
-// itself then goes through the same pipeline (schema gate, capacity, conditional write) as any.
+// ReleaseEngine::flipWhenReady: "scale green to 4, flip when ready" as one step — and the same for a
+// promote. Both send all traffic at once, so a smaller color is grown first and the move waits for
+// its pods; the move itself then goes through the same pipeline (schema gate, capacity, conditional
+// write) as any.
 
 #include "engine/releaseengine.h"
 
@@ -23,27 +24,47 @@ Core::Color servingColor(const Core::ReleaseSnapshot &release)
     return release.blue.trafficPercent >= release.green.trafficPercent ? Core::Color::Blue : Core::Color::Green;
 }
 
+// What stands between the release and the move: a flip goes to the color not serving the majority,
+// a promote to the candidate whatever its share.
+std::optional<Core::CapacityShortfall> shortfallFor(Core::ActionKind kind, const Core::ReleaseSnapshot &release)
+{
+    return kind == Core::ActionKind::Promote ? Core::promoteShortfall(release) : Core::flipShortfall(release);
+}
+
+// The color whose traffic the move takes over; it must still be that one when the wait ends.
+Core::Color givingColor(Core::ActionKind kind, const Core::ReleaseSnapshot &release)
+{
+    return kind == Core::ActionKind::Promote ? release.stable : servingColor(release);
+}
+
+QString pastTense(Core::ActionKind kind)
+{
+    return kind == Core::ActionKind::Promote ? QStringLiteral("promoted") : QStringLiteral("flipped");
+}
+
 } // namespace
 
 QFuture<Result<ActionOutcome>> ReleaseEngine::flipWhenReady(const QString &release,
-                                                            const QString &expectedResourceVersion, int timeoutMs)
+                                                            const QString &expectedResourceVersion, int timeoutMs,
+                                                            Core::ActionKind kind)
 {
     auto promise = std::make_shared<QPromise<Result<ActionOutcome>>>();
     promise->start();
     QFuture<Result<ActionOutcome>> future = promise->future();
-    Core::post(this, [this, release, expectedResourceVersion, timeoutMs, promise] {
-        flipWhenReadyOnThread(release, expectedResourceVersion, timeoutMs, promise);
+    Core::post(this, [this, release, expectedResourceVersion, timeoutMs, kind, promise] {
+        flipWhenReadyOnThread(Core::ActionRequest{kind, release, 0, expectedResourceVersion}, timeoutMs, promise);
     });
     return future;
 }
 
-void ReleaseEngine::flipWhenReadyOnThread(const QString &release, const QString &expectedResourceVersion, int timeoutMs,
+void ReleaseEngine::flipWhenReadyOnThread(const Core::ActionRequest &move, int timeoutMs,
                                           std::shared_ptr<QPromise<Result<ActionOutcome>>> promise)
 {
-    const auto fail = [this, promise, release](const Core::Error &error) {
+    const QString &release = move.release;
+    const Core::ActionKind kind = move.kind;
+    const auto fail = [this, promise, move](const Core::Error &error) {
         Core::Error ignored; // refused before anything was scaled: in the history like any refusal
-        m_auditor->recordAction(Core::ActionRequest{Core::ActionKind::Flip, release, 0, {}},
-                                findRelease(release, &ignored), error);
+        m_auditor->recordAction(move, findRelease(move.release, &ignored), error);
         promise->addResult(error);
         promise->finish();
     };
@@ -54,20 +75,24 @@ void ReleaseEngine::flipWhenReadyOnThread(const QString &release, const QString 
     }
     const Core::ReleaseSnapshot before = *found;
     const QString key = Core::ReleaseKey{before.namespaceName, before.name}.toString();
-    Core::ActionRequest flip{Core::ActionKind::Flip, key, 0, expectedResourceVersion};
-    const std::optional<Core::CapacityShortfall> shortfall = Core::flipShortfall(before);
+    Core::ActionRequest flip = move;
+    flip.release = key;
+    const QString &expectedResourceVersion = move.expectedResourceVersion;
+    const std::optional<Core::CapacityShortfall> shortfall = shortfallFor(kind, before);
     if (!shortfall || before.routeKind == Core::RouteKind::ArgoRollout) {
         return performOnThread(flip, promise); // big enough already, or refused for its own reasons
     }
     if (!expectedResourceVersion.isEmpty() && expectedResourceVersion != before.routeResourceVersion) {
         return fail(Core::makeError(ErrorKind::Conflict,
-                                    QStringLiteral("%1 changed since you looked at it; nothing was scaled or flipped — "
+                                    QStringLiteral("%1 changed since you looked at it; nothing was scaled or %2 — "
                                                    "review it and try again")
-                                        .arg(before.name)));
+                                        .arg(before.name, pastTense(kind))));
     }
     if (m_pendingFlips.contains(key)) {
-        return fail(Core::makeError(ErrorKind::Refused, QStringLiteral("a flip of %1 already waits for %2 to be ready")
-                                                            .arg(before.name, Core::colorName(shortfall->target))));
+        return fail(
+            Core::makeError(ErrorKind::Refused, QStringLiteral("a %1 of %2 already waits for %3 to be ready")
+                                                    .arg(Core::actionName(m_pendingFlips.value(key).kind), before.name,
+                                                         Core::colorName(m_pendingFlips.value(key).target))));
     }
     // Every other reason to refuse the flip is known now: say it before anything is scaled. The
     // release as it will be once the pods are ready must pass the whole gate but for capacity.
@@ -81,12 +106,18 @@ void ReleaseEngine::flipWhenReadyOnThread(const QString &release, const QString 
     grown.capabilities = Core::computeCapabilities(grown);
     m_permissions->apply(grown);
     applyFreshness(grown);
-    if (!grown.capabilities.flip.enabled) { // not allowed to write the route, or the data is stale
+    const Core::Capability &allowed =
+        kind == Core::ActionKind::Promote ? grown.capabilities.promote : grown.capabilities.flip;
+    // (A plan's own promote: the release is driven by it, which turns the capability off for everyone
+    // else; the promote itself is checked again, stale data and permissions included, once ready.)
+    if (!allowed.enabled && !move.fromPlan) { // not allowed to write the route, or the data is stale
         return fail(Core::makeError(
-            ErrorKind::Refused, QStringLiteral("cannot flip %1: %2").arg(before.name, grown.capabilities.flip.reason)));
+            ErrorKind::Refused,
+            QStringLiteral("cannot %1 %2: %3").arg(Core::actionName(kind), before.name, allowed.reason)));
     }
     const quint64 id = m_nextPendingFlip++;
-    m_pendingFlips.insert(key, PendingFlip{id, key, shortfall->serving, shortfall->needed, -1, promise});
+    m_pendingFlips.insert(key, PendingFlip{id, key, kind, move.fromPlan, shortfall->serving, shortfall->target,
+                                           shortfall->needed, -1, promise});
     QTimer::singleShot(timeoutMs, this, [this, key, id, timeoutMs] {
         const auto pending = m_pendingFlips.constFind(key);
         if (pending == m_pendingFlips.constEnd() || pending->id != id) {
@@ -94,13 +125,13 @@ void ReleaseEngine::flipWhenReadyOnThread(const QString &release, const QString 
         }
         Core::Error unused;
         const Core::ReleaseSnapshot *now = findRelease(key, &unused);
-        const Core::Color target = Core::otherColor(pending->serving);
+        const Core::Color target = pending->target;
         // Refused, not a timeout of the cluster's: it answered all along, the pods did not get ready.
         endPendingFlip(key, Core::makeError(ErrorKind::Refused,
-                                            QStringLiteral("%1 was not flipped: %2 had %3 of %4 replicas ready after "
-                                                           "%5 s; look at its pods and their Events — the scale "
+                                            QStringLiteral("%1 was not %2: %3 had %4 of %5 replicas ready after "
+                                                           "%6 s; look at its pods and their Events — the scale "
                                                            "stays, no traffic moved")
-                                                .arg(key, Core::colorName(target))
+                                                .arg(key, pastTense(pending->kind), Core::colorName(target))
                                                 .arg(now ? now->environment(target).readyReplicas : 0)
                                                 .arg(pending->needed)
                                                 .arg(timeoutMs / 1000)));
@@ -108,19 +139,19 @@ void ReleaseEngine::flipWhenReadyOnThread(const QString &release, const QString 
     if (before.environment(shortfall->target).desiredReplicas >= shortfall->needed) {
         return checkPendingFlips(); // already growing: only the wait is left
     }
-    Core::onFinished(scale(key, shortfall->target, shortfall->needed), this,
-                     [this, key, id](const Result<QString> &scaled) {
-                         const auto pending = m_pendingFlips.constFind(key);
-                         if (pending == m_pendingFlips.constEnd() || pending->id != id) {
-                             return;
-                         }
-                         if (!scaled.ok()) {
-                             Core::Error why = scaled.error();
-                             why.message = QStringLiteral("%1 was not flipped: %2").arg(key, why.message);
-                             return endPendingFlip(key, why);
-                         }
-                         checkPendingFlips();
-                     });
+    Core::onFinished(
+        scale(key, shortfall->target, shortfall->needed), this, [this, key, id](const Result<QString> &scaled) {
+            const auto pending = m_pendingFlips.constFind(key);
+            if (pending == m_pendingFlips.constEnd() || pending->id != id) {
+                return;
+            }
+            if (!scaled.ok()) {
+                Core::Error why = scaled.error();
+                why.message = QStringLiteral("%1 was not %2: %3").arg(key, pastTense(pending->kind), why.message);
+                return endPendingFlip(key, why);
+            }
+            checkPendingFlips();
+        });
 }
 
 void ReleaseEngine::checkPendingFlips()
@@ -137,16 +168,16 @@ void ReleaseEngine::checkPendingFlips()
             ended.append({key, error});
             continue;
         }
-        if (servingColor(*release) != pending.serving) {
+        if (givingColor(pending.kind, *release) != pending.serving) {
             ended.append({key, Core::makeError(ErrorKind::Conflict,
-                                               QStringLiteral("%1 was not flipped: its traffic moved while the flip "
-                                                              "waited (now blue %2 %, green %3 %)")
-                                                   .arg(key)
+                                               QStringLiteral("%1 was not %2: its traffic moved while the %3 "
+                                                              "waited (now blue %4 %, green %5 %)")
+                                                   .arg(key, pastTense(pending.kind), Core::actionName(pending.kind))
                                                    .arg(release->blue.trafficPercent)
                                                    .arg(release->green.trafficPercent))});
             continue;
         }
-        const Core::Color target = Core::otherColor(pending.serving);
+        const Core::Color target = pending.target;
         const int readyNow = release->environment(target).readyReplicas;
         if (readyNow != pending.lastReady) {
             pending.lastReady = readyNow;
@@ -168,7 +199,7 @@ void ReleaseEngine::checkPendingFlips()
         // The serving color was checked on every change while it waited: the flip goes on the route
         // as it is now, not only as it was when the user confirmed (an unrelated annotation may
         // have moved its version meanwhile).
-        performOnThread(Core::ActionRequest{Core::ActionKind::Flip, key, 0, {}}, go.promise);
+        performOnThread(Core::ActionRequest{go.kind, key, 0, {}, go.fromPlan}, go.promise);
     }
 }
 
@@ -177,8 +208,7 @@ void ReleaseEngine::endPendingFlip(const QString &key, const Core::Error &why, b
     const PendingFlip pending = m_pendingFlips.take(key);
     if (record) {
         Core::Error ignored;
-        m_auditor->recordAction(Core::ActionRequest{Core::ActionKind::Flip, key, 0, {}}, findRelease(key, &ignored),
-                                why);
+        m_auditor->recordAction(Core::ActionRequest{pending.kind, key, 0, {}}, findRelease(key, &ignored), why);
     }
     if (pending.promise) {
         pending.promise->addResult(why);
@@ -192,9 +222,9 @@ void ReleaseEngine::cancelFlipWhenReady(const QString &release)
         for (const QString &key : m_pendingFlips.keys()) {
             if (Core::ReleaseKey::fromString(release).matches(Core::ReleaseKey::fromString(key))) {
                 endPendingFlip(key, Core::makeError(ErrorKind::Cancelled,
-                                                    QStringLiteral("%1 was not flipped: the wait was cancelled; the "
+                                                    QStringLiteral("%1 was not %2: the wait was cancelled; the "
                                                                    "scale stays")
-                                                        .arg(key)));
+                                                        .arg(key, pastTense(m_pendingFlips.value(key).kind))));
             }
         }
     });

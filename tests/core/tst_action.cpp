@@ -118,7 +118,8 @@ private Q_SLOTS:
 
     void promote_makesCandidateStableAndRemembersThePrevious()
     {
-        const auto plan = planAction(release(RouteKind::HttpRoute, 75, Color::Blue), {ActionKind::Promote, {}, 0, {}});
+        const auto plan = planAction(release(RouteKind::HttpRoute, 75, Color::Blue, std::nullopt, 4),
+                                     {ActionKind::Promote, {}, 0, {}});
         QVERIFY(plan.ok());
         QCOMPARE(plan.value(), (TargetState{0, 100, Color::Green, Color::Blue, {}, {}, {}}));
         // The version it replaced is written beside the previous color.
@@ -167,7 +168,7 @@ private Q_SLOTS:
         const auto back = planAction(canary, {ActionKind::Flip, {}, 0, {}});
         QVERIFY(back.ok());
         QCOMPARE(back.value(), (TargetState{100, 0, Color::Blue, std::nullopt, {}, {}, {}}));
-        ReleaseSnapshot after = release(RouteKind::HttpRoute, 100, Color::Blue);
+        ReleaseSnapshot after = release(RouteKind::HttpRoute, 100, Color::Blue, std::nullopt, 4);
         QVERIFY(!isPromotedAlready(after));
         QVERIFY(computeCapabilities(after).promote.enabled);
     }
@@ -200,6 +201,23 @@ private Q_SLOTS:
         QCOMPARE(again.value(), (TargetState{100, 0, Color::Blue, Color::Green, {}, {}, {}}));
     }
 
+    // A promote sends the candidate everything at once, as a flip does: a candidate smaller than
+    // stable is refused with the way to grow it (it went through, and 2 pods took 4 pods' load).
+    void promote_toASmallerCandidate_isRefusedWithTheWayToScaleIt()
+    {
+        const auto plan = planAction(release(RouteKind::HttpRoute, 75, Color::Blue), {ActionKind::Promote, {}, 0, {}});
+        QVERIFY(!plan.ok());
+        QCOMPARE(plan.error().kind, ErrorKind::Refused);
+        QCOMPARE(plan.error().message,
+                 QStringLiteral("cannot promote catalog: green (v2.4.0) has 2 ready replicas, and blue (v2.3.0) "
+                                "carries 75 % of the traffic on 4; scale green to 4 first — curtainctl scale catalog "
+                                "green 4 -n demo (or kubectl scale deployment catalog-green --replicas=4 -n demo) — "
+                                "and promote when they are ready; or both in one step: curtainctl promote catalog "
+                                "--scale-first"));
+        // Rollback is never refused for capacity: the way back always goes.
+        QVERIFY(planAction(release(RouteKind::HttpRoute, 75, Color::Blue), {ActionKind::Rollback, {}, 0, {}}).ok());
+    }
+
     void flip_movesEverythingToTheOtherColor()
     {
         const auto plan = planAction(release(RouteKind::ServiceSelector, 100, Color::Blue, std::nullopt, 4),
@@ -217,9 +235,9 @@ private Q_SLOTS:
         QCOMPARE(plan.error().kind, ErrorKind::Refused);
         QCOMPARE(plan.error().message,
                  QStringLiteral("cannot flip catalog: green (v2.4.0) has 2 ready replicas, and blue (v2.3.0) carries "
-                                "all traffic on 4; scale green to 4 first — curtainctl scale catalog green 4 (or "
-                                "kubectl scale deployment catalog-green --replicas=4 -n demo) — and flip when they "
-                                "are ready; or both in one step: curtainctl flip catalog --scale-first"));
+                                "all traffic on 4; scale green to 4 first — curtainctl scale catalog green 4 -n demo "
+                                "(or kubectl scale deployment catalog-green --replicas=4 -n demo) — and flip when "
+                                "they are ready; or both in one step: curtainctl flip catalog --scale-first"));
         // During a canary it said "all traffic" of a blue that carried 95 %.
         const auto split = planAction(release(RouteKind::HttpRoute, 95, Color::Blue), {ActionKind::Flip, {}, 0, {}});
         QVERIFY(!split.ok());
@@ -310,10 +328,17 @@ private Q_SLOTS:
         QVERIFY2(smaller.flip.reason.contains(QStringLiteral("scale green to 4 first")),
                  qPrintable(smaller.flip.reason));
 
-        const Capabilities canary = computeCapabilities(release(RouteKind::HttpRoute, 95, Color::Blue));
+        const Capabilities canary =
+            computeCapabilities(release(RouteKind::HttpRoute, 95, Color::Blue, std::nullopt, 4));
         QVERIFY(canary.setWeight.enabled);
         QVERIFY(canary.rollback.enabled);
         QVERIFY(canary.promote.enabled);
+        // The same canary on a green of 2 pods: Promote would hand them blue's load of 4.
+        const Capabilities small = computeCapabilities(release(RouteKind::HttpRoute, 95, Color::Blue));
+        QVERIFY(small.setWeight.enabled);
+        QVERIFY(!small.promote.enabled);
+        QVERIFY2(small.promote.reason.contains(QStringLiteral("curtainctl promote catalog --scale-first")),
+                 qPrintable(small.promote.reason));
     }
 
     void describeChange_namesWhatMoved()

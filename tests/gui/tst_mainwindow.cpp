@@ -469,6 +469,14 @@ private Q_SLOTS:
     void promotedCandidateOverItsErrorBudget_readsDegradedInTheList()
     {
         waitForReleases();
+        // Green as big as blue first: Promote is off while it would hand 2 pods the load of 4.
+        QVERIFY(!child<QPushButton>("promoteButton")->isEnabled());
+        QVERIFY2(child<QPushButton>("promoteButton")->toolTip().contains(QStringLiteral("scale green to 4 first")),
+                 qPrintable(child<QPushButton>("promoteButton")->toolTip()));
+        QCOMPARE(api()->patch("/apis/apps/v1/namespaces/demo/deployments/catalog-green",
+                              "application/strategic-merge-patch+json", R"({"spec":{"replicas":4}})"),
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>("promoteButton")->isEnabled(), 20000);
         clickAndConfirm("promoteButton");
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(0LL, 100LL));
         auto health = [this] {

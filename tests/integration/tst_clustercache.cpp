@@ -98,8 +98,8 @@ private Q_SLOTS:
         QVERIFY(lastFreshness().lastContact.isValid());
 
         // Nothing moves on a stale view; the capabilities say why.
-        QTRY_VERIFY(!m_releases.isEmpty() && !m_releases.front().capabilities.promote.enabled);
-        QVERIFY(m_releases.front().capabilities.promote.reason.contains(QStringLiteral("stale")));
+        QTRY_VERIFY(!m_releases.isEmpty() && !m_releases.front().capabilities.setWeight.enabled);
+        QVERIFY(m_releases.front().capabilities.setWeight.reason.contains(QStringLiteral("stale")));
         const auto refused = Test::waitFor(
             m_engine->perform({Core::ActionKind::SetWeight, QStringLiteral("demo/catalog"), 40, {}}), 5000);
         QVERIFY(!refused.ok());

@@ -269,9 +269,17 @@ private Q_SLOTS:
         }
     }
 
+    // Green has 2 pods and blue 4: a promote would hand green everything at once, so it is refused
+    // (nothing changes) with the way to grow it; --scale-first grows green, waits, then promotes.
     void promote_thenRollback_restoreStable()
     {
-        QCOMPARE(ctl({QStringLiteral("promote"), QStringLiteral("catalog")}).exitCode, 0);
+        const Run refused = ctl({QStringLiteral("promote"), QStringLiteral("catalog")});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(QStringLiteral("scale green to 4 first")), qPrintable(refused.err));
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
+        const Run promoted =
+            ctl({QStringLiteral("promote"), QStringLiteral("catalog"), QStringLiteral("--scale-first")});
+        QVERIFY2(promoted.exitCode == 0, qPrintable(promoted.out + promoted.err));
         QCOMPARE(m_api->catalogWeights(), std::make_pair(0LL, 100LL));
         QCOMPARE(ctl({QStringLiteral("rollback"), QStringLiteral("catalog")}).exitCode, 0);
         QCOMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
@@ -282,7 +290,8 @@ private Q_SLOTS:
     // deployed on the idle color, is promoted.
     void promote_again_changesNothing_untilANewVersionIsOnTheIdleColor()
     {
-        QCOMPARE(ctl({QStringLiteral("promote"), QStringLiteral("catalog")}).exitCode, 0);
+        QCOMPARE(ctl({QStringLiteral("promote"), QStringLiteral("catalog"), QStringLiteral("--scale-first")}).exitCode,
+                 0);
         QCOMPARE(m_api->catalogWeights(), std::make_pair(0LL, 100LL));
         const Run again = ctl({QStringLiteral("promote"), QStringLiteral("catalog")});
         QVERIFY2(again.exitCode == 0, qPrintable(again.err));

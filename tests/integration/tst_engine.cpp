@@ -135,10 +135,19 @@ private Q_SLOTS:
         QCOMPARE(m_api->catalogWeights(), std::make_pair(75LL, 25LL));
         QCOMPARE(result.value().after.green.trafficPercent, 25);
 
+        // Green has 2 pods and blue 4: a promote would send it everything at once, so it is refused
+        // and changes nothing, as a flip is — then done as one step that grows green first.
         result = act(Core::ActionKind::Promote, QStringLiteral("catalog"));
-        QVERIFY(result.ok());
+        QVERIFY(!result.ok());
+        QVERIFY2(result.error().message.contains(QStringLiteral("scale green to 4 first")),
+                 qPrintable(result.error().message));
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(75LL, 25LL));
+        result = Test::waitFor(
+            m_cluster->engine->flipWhenReady(QStringLiteral("catalog"), {}, 30'000, Core::ActionKind::Promote), 40'000);
+        QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message));
         QCOMPARE(m_api->catalogWeights(), std::make_pair(0LL, 100LL));
         QCOMPARE(result.value().after.stable, Core::Color::Green);
+        QCOMPARE(result.value().after.green.readyReplicas, 4);
 
         result = act(Core::ActionKind::Rollback, QStringLiteral("catalog"));
         QVERIFY(result.ok());

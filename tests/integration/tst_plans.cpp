@@ -163,9 +163,17 @@ private Q_SLOTS:
         QCOMPARE(weights("search"), std::make_pair(100LL, 0LL));
     }
 
-    // The direct scrape through the sim's service proxy, judged to a Pass, and the promote written.
+    // The direct scrape through the sim's service proxy, judged to a Pass, and the promote written —
+    // to a green of 2 pods beside blue's 4, which the plan grows to 4 first (as Argo Rollouts and
+    // Flagger do) rather than handing it blue's whole load or holding at its last weight.
     void healthyCanary_isPromoted()
     {
+        const std::string green = "/apis/apps/v1/namespaces/demo/deployments/search-green";
+        QCOMPARE(m_api->patch(green, "application/strategic-merge-patch+json", R"({"spec":{"replicas":2}})"), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(m_api->get(green)
+                                      .value_or(nlohmann::json::object())
+                                      .value(nlohmann::json::json_pointer("/status/readyReplicas"), -1),
+                                  2, 20'000);
         // No warm-up allowance: the sim's candidate is warm from its first request, and the Pass
         // comes as soon as the evidence is in rather than after a minute.
         const QString file =
@@ -177,6 +185,10 @@ private Q_SLOTS:
                  qPrintable(run.out));
         QCOMPARE(weights("search"), std::make_pair(0LL, 100LL));
         QCOMPARE(annotation("search", "curtain.dev~1stable-color"), std::string("green"));
+        const auto grown = m_api->get(green);
+        QVERIFY(grown);
+        QCOMPARE(grown->value(nlohmann::json::json_pointer("/spec/replicas"), -1), 4);
+        QCOMPARE(grown->value(nlohmann::json::json_pointer("/status/readyReplicas"), -1), 4);
 
         // The plan's history: its start, the weight it set, and its verdict, newest first.
         const CtlRun history =
