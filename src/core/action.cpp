@@ -164,7 +164,7 @@ std::optional<Error> requireCapacity(const ReleaseSnapshot &release, const std::
         QStringLiteral("cannot %12 %1: %2 (%3) has %4 ready %5, and %6 (%7) carries %11 on %8; "
                        "scale %2 to %8 first — curtainctl scale %1 %2 %8%10 (or kubectl scale deployment %9 "
                        "--replicas=%8%10) — and %12 when they are ready; or both in one step: curtainctl %12 %1 "
-                       "--scale-first")
+                       "--scale-first%10")
             .arg(release.name, colorName(target), to.version)
             .arg(to.readyReplicas)
             .arg(to.readyReplicas == 1 ? QStringLiteral("replica") : QStringLiteral("replicas"))

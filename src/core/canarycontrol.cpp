@@ -98,9 +98,11 @@ Capabilities canaryCapabilities(const ReleaseSnapshot &release)
     // Run again (a retried pipeline step), suspend and resume find the canary where they would put
     // it: a success that sends nothing, not a failure.
     caps.pause = canary.suspended ? Capability{false, QStringLiteral("already suspended"), true} : Capability{true, {}};
-    caps.resume = canary.suspended
-                      ? Capability{true, {}}
-                      : Capability{false, QStringLiteral("not suspended: Flagger is running its analysis"), true};
+    caps.resume = canary.suspended ? Capability{true, {}}
+                                   : Capability{false,
+                                                QStringLiteral("not suspended (phase %1)")
+                                                    .arg(canary.phase.isEmpty() ? QStringLiteral("new") : canary.phase),
+                                                true};
     // Whoever opened a gate and whatever the phase: an open gate passes the next release unasked.
     const bool manualGate =
         std::any_of(canary.gates.begin(), canary.gates.end(), [](const CanaryGate &gate) { return gate.isManual(); });

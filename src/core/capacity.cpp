@@ -20,7 +20,11 @@ std::optional<CapacityShortfall> flipShortfall(const ReleaseSnapshot &release)
 
 std::optional<CapacityShortfall> promoteShortfall(const ReleaseSnapshot &release)
 {
-    // A promote sends everything to the candidate: it must carry what stable carries now.
+    // A promote sends everything to the candidate: it must carry what stable carries now. (When
+    // stable carries nothing, the promote moves no traffic, only the roles.)
+    if (release.environment(release.stable).trafficPercent == 0) {
+        return std::nullopt;
+    }
     const Color target = release.candidate();
     const int ready = release.environment(target).readyReplicas;
     const int needed = release.environment(release.stable).readyReplicas;

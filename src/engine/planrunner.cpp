@@ -1,5 +1,6 @@
 #include "engine/planrunner.h"
 
+#include "core/capacity.h"
 #include "core/clock.h"
 #include "core/futures.h"
 #include "core/handoff.h"
@@ -291,6 +292,28 @@ void PlanRunner::advance(const Core::ReleaseSnapshot &release, const Core::Judge
     // A check passes on the whole rollout's evidence and on its own weight's.
     const bool passed = judgement.verdict == Core::Verdict::Pass && m_stepJudgement.verdict == Core::Verdict::Pass;
     if (m_progress.step >= m_progress.plan.steps.size()) {
+        // A promote hands the candidate everything at once, so it must be as big as stable (a pod
+        // restarting, an autoscaler still growing it): the plan waits for that as it waits for
+        // evidence, an hour at most. (An HAProxy fleet's servers are not pods: no such wait.)
+        const bool pods =
+            release.routeKind != Core::RouteKind::HAProxyServers && release.routeKind != Core::RouteKind::HAProxyMap;
+        if (const auto shortfall = pods ? Core::promoteShortfall(release) : std::nullopt; passed && shortfall) {
+            const QString waiting =
+                QStringLiteral("%1 has %2 of the %3 ready replicas %4 serves on; the promote waits for them "
+                               "(curtainctl scale %5 %1 %3)")
+                    .arg(Core::colorName(shortfall->target))
+                    .arg(shortfall->ready)
+                    .arg(shortfall->needed)
+                    .arg(Core::colorName(shortfall->serving), m_release);
+            if (elapsed >= 3600) {
+                end(PlanState::Held,
+                    QStringLiteral("Held at the end of the plan for an hour: the judge passed the candidate, but %1")
+                        .arg(waiting));
+            } else {
+                m_judgement.reason = judgement.reason + QStringLiteral(" — ") + waiting; // `judgement` is it
+            }
+            return;
+        }
         // After the last step only a Pass promotes: a plan never promotes a candidate it has no data on.
         if (passed) {
             act(ActionKind::Promote, 0, [this, judgement](bool ok, const QString &message) {

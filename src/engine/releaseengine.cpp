@@ -8,7 +8,6 @@
 #include "engine/rolloutdriver.h"
 #include "engine/routeaction.h"
 
-#include "core/capacity.h"
 #include "core/displaytext.h"
 #include "core/futures.h"
 #include "core/handoff.h"
@@ -91,11 +90,14 @@ ReleaseEngine::ReleaseEngine(Net::HttpClient *http, Core::ClusterEndpoint endpoi
 ReleaseEngine::~ReleaseEngine()
 {
     for (const QString &key : m_pendingFlips.keys()) {
+        const Core::ActionKind kind = m_pendingFlips.value(key).kind;
         endPendingFlip(key,
                        Core::makeError(ErrorKind::Cancelled,
-                                       QStringLiteral("%1 was not flipped: the console closed while the flip "
-                                                      "waited")
-                                           .arg(key)),
+                                       QStringLiteral("%1 was not %2: the console closed while the %3 waited")
+                                           .arg(key,
+                                                kind == Core::ActionKind::Promote ? QStringLiteral("promoted")
+                                                                                  : QStringLiteral("flipped"),
+                                                Core::actionName(kind))),
                        false);
     }
     for (const ActionInFlight &action : std::as_const(m_actionsInFlight)) {
@@ -427,13 +429,6 @@ void ReleaseEngine::performOnThread(Core::ActionRequest request,
             rebuild();
             performOnThread(again, promise);
         });
-    }
-    if (request.fromPlan && request.kind == Core::ActionKind::Promote && !m_pendingFlips.contains(request.release) &&
-        before.routeKind != Core::RouteKind::ArgoRollout && before.routeKind != Core::RouteKind::FlaggerCanary &&
-        Core::promoteShortfall(before)) {
-        // The plan's promote on Pass, to a candidate smaller than stable: grown first, as Argo
-        // Rollouts and Flagger do, rather than overloading it or holding the plan at its last weight.
-        return flipWhenReadyOnThread(request, 10 * 60 * 1000, promise);
     }
     const Core::DataFreshness freshness = m_cache->freshness();
     if (freshness.live) {

@@ -209,9 +209,9 @@ private:
         quint64 id = 0;
         QString release;                                // its key
         Core::ActionKind kind = Core::ActionKind::Flip; // or Promote
-        bool fromPlan = false;                          // the promote at the end of a plan
         Core::Color serving = Core::Color::Blue;        // the color whose traffic moves
         Core::Color target = Core::Color::Green;        // the color that grows and takes it
+        int targetShare = 0;                            // its traffic % when the wait began
         int needed = 0;
         int lastReady = -1;
         std::shared_ptr<QPromise<Core::Result<Core::ActionOutcome>>> promise;

@@ -79,8 +79,12 @@ void ReleaseEngine::flipWhenReadyOnThread(const Core::ActionRequest &move, int t
     flip.release = key;
     const QString &expectedResourceVersion = move.expectedResourceVersion;
     const std::optional<Core::CapacityShortfall> shortfall = shortfallFor(kind, before);
-    if (!shortfall || before.routeKind == Core::RouteKind::ArgoRollout) {
-        return performOnThread(flip, promise); // big enough already, or refused for its own reasons
+    // Big enough already; refused for its own reasons (a controller moves the traffic); or promoted
+    // already (a retried step: the promote says so and succeeds).
+    if (!shortfall || before.routeKind == Core::RouteKind::ArgoRollout ||
+        before.routeKind == Core::RouteKind::FlaggerCanary ||
+        (kind == Core::ActionKind::Promote && Core::isPromotedAlready(before))) {
+        return performOnThread(flip, promise);
     }
     if (!expectedResourceVersion.isEmpty() && expectedResourceVersion != before.routeResourceVersion) {
         return fail(Core::makeError(ErrorKind::Conflict,
@@ -108,16 +112,15 @@ void ReleaseEngine::flipWhenReadyOnThread(const Core::ActionRequest &move, int t
     applyFreshness(grown);
     const Core::Capability &allowed =
         kind == Core::ActionKind::Promote ? grown.capabilities.promote : grown.capabilities.flip;
-    // (A plan's own promote: the release is driven by it, which turns the capability off for everyone
-    // else; the promote itself is checked again, stale data and permissions included, once ready.)
-    if (!allowed.enabled && !move.fromPlan) { // not allowed to write the route, or the data is stale
+    if (!allowed.enabled) { // not allowed to write the route, or the data is stale
         return fail(Core::makeError(
             ErrorKind::Refused,
             QStringLiteral("cannot %1 %2: %3").arg(Core::actionName(kind), before.name, allowed.reason)));
     }
     const quint64 id = m_nextPendingFlip++;
-    m_pendingFlips.insert(key, PendingFlip{id, key, kind, move.fromPlan, shortfall->serving, shortfall->target,
-                                           shortfall->needed, -1, promise});
+    m_pendingFlips.insert(key, PendingFlip{id, key, kind, shortfall->serving, shortfall->target,
+                                           before.environment(shortfall->target).trafficPercent, shortfall->needed, -1,
+                                           promise});
     QTimer::singleShot(timeoutMs, this, [this, key, id, timeoutMs] {
         const auto pending = m_pendingFlips.constFind(key);
         if (pending == m_pendingFlips.constEnd() || pending->id != id) {
@@ -168,7 +171,10 @@ void ReleaseEngine::checkPendingFlips()
             ended.append({key, error});
             continue;
         }
-        if (givingColor(pending.kind, *release) != pending.serving) {
+        // Any move of the traffic meanwhile ends the wait: a Rollback of the canary (stable keeps its
+        // role, the candidate drops to 0 %) must not be followed by the promote it interrupted.
+        if (givingColor(pending.kind, *release) != pending.serving ||
+            release->environment(pending.target).trafficPercent != pending.targetShare) {
             ended.append({key, Core::makeError(ErrorKind::Conflict,
                                                QStringLiteral("%1 was not %2: its traffic moved while the %3 "
                                                               "waited (now blue %4 %, green %5 %)")
@@ -199,7 +205,7 @@ void ReleaseEngine::checkPendingFlips()
         // The serving color was checked on every change while it waited: the flip goes on the route
         // as it is now, not only as it was when the user confirmed (an unrelated annotation may
         // have moved its version meanwhile).
-        performOnThread(Core::ActionRequest{go.kind, key, 0, {}, go.fromPlan}, go.promise);
+        performOnThread(Core::ActionRequest{go.kind, key, 0, {}}, go.promise);
     }
 }
 

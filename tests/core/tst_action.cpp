@@ -213,7 +213,7 @@ private Q_SLOTS:
                                 "carries 75 % of the traffic on 4; scale green to 4 first — curtainctl scale catalog "
                                 "green 4 -n demo (or kubectl scale deployment catalog-green --replicas=4 -n demo) — "
                                 "and promote when they are ready; or both in one step: curtainctl promote catalog "
-                                "--scale-first"));
+                                "--scale-first -n demo"));
         // Rollback is never refused for capacity: the way back always goes.
         QVERIFY(planAction(release(RouteKind::HttpRoute, 75, Color::Blue), {ActionKind::Rollback, {}, 0, {}}).ok());
     }
@@ -237,7 +237,8 @@ private Q_SLOTS:
                  QStringLiteral("cannot flip catalog: green (v2.4.0) has 2 ready replicas, and blue (v2.3.0) carries "
                                 "all traffic on 4; scale green to 4 first — curtainctl scale catalog green 4 -n demo "
                                 "(or kubectl scale deployment catalog-green --replicas=4 -n demo) — and flip when "
-                                "they are ready; or both in one step: curtainctl flip catalog --scale-first"));
+                                "they are ready; or both in one step: curtainctl flip catalog --scale-first -n "
+                                "demo"));
         // During a canary it said "all traffic" of a blue that carried 95 %.
         const auto split = planAction(release(RouteKind::HttpRoute, 95, Color::Blue), {ActionKind::Flip, {}, 0, {}});
         QVERIFY(!split.ok());

@@ -281,6 +281,35 @@ private Q_SLOTS:
         QCOMPARE(m_releases->release.green.trafficPercent, 100);
     }
 
+    // A promote hands the candidate everything at once: with fewer ready pods than stable it waits
+    // (a pod restarting, an autoscaler growing it), says for what, and promotes once they are there.
+    void passWithASmallerCandidate_waitsForItsPods_thenPromotes()
+    {
+        m_releases->release.green.readyReplicas = 1; // blue has 2
+        start("steps:\n  - setWeight: 25\n" + judge);
+        runFor(3 * 3600'000 / 4);
+        QCOMPARE(actions(), QList<ActionKind>({ActionKind::SetWeight}));
+        QVERIFY(!m_end);
+        QVERIFY2(m_last.reason.contains(QStringLiteral("green has 1 of the 2 ready replicas blue serves on")),
+                 qPrintable(m_last.reason));
+        m_releases->release.green.readyReplicas = 2;
+        runToEnd(3600'000);
+        QVERIFY2(endState() == PlanState::Promoted, qPrintable(outcome()));
+        QCOMPARE(actions(), QList<ActionKind>({ActionKind::SetWeight, ActionKind::Promote}));
+    }
+
+    void passWithACandidateThatNeverGrows_holdsAfterAnHour()
+    {
+        m_releases->release.green.readyReplicas = 1;
+        start("steps:\n  - setWeight: 25\n" + judge);
+        runToEnd(4 * 3600'000);
+        QVERIFY2(endState() == PlanState::Held, qPrintable(outcome()));
+        QVERIFY2(outcome().startsWith(QStringLiteral("Held at the end of the plan for an hour: the judge passed the "
+                                                     "candidate, but green has 1 of the 2 ready replicas")),
+                 qPrintable(outcome()));
+        QCOMPARE(actions(), QList<ActionKind>({ActionKind::SetWeight}));
+    }
+
     void noEvidenceAfterTheLastStep_holdsAfterAnHour_neverPromotes()
     {
         start("steps:\n  - setWeight: 5\n" + judge, traffic(0.001, 0), false, slowTickMs);

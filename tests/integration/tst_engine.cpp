@@ -142,6 +142,16 @@ private Q_SLOTS:
         QVERIFY2(result.error().message.contains(QStringLiteral("scale green to 4 first")),
                  qPrintable(result.error().message));
         QCOMPARE(m_api->catalogWeights(), std::make_pair(75LL, 25LL));
+        // A Rollback while green grows ends the wait: the promote it interrupted never follows.
+        const auto interrupted =
+            m_cluster->engine->flipWhenReady(QStringLiteral("catalog"), {}, 30'000, Core::ActionKind::Promote);
+        QVERIFY(act(Core::ActionKind::Rollback, QStringLiteral("catalog")).ok());
+        const auto ended = Test::waitFor(interrupted, 40'000);
+        QVERIFY(!ended.ok());
+        QVERIFY2(ended.error().message.contains(QStringLiteral("was not promoted: its traffic moved while the promote "
+                                                               "waited")),
+                 qPrintable(ended.error().message));
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
         result = Test::waitFor(
             m_cluster->engine->flipWhenReady(QStringLiteral("catalog"), {}, 30'000, Core::ActionKind::Promote), 40'000);
         QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message));

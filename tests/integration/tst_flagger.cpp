@@ -281,8 +281,8 @@ private Q_SLOTS:
         QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.out + resumed.err));
         QCOMPARE(podinfo().value(json::json_pointer("/spec/suspend"), true), false);
         resumed = ctl({QStringLiteral("resume"), QStringLiteral("podinfo")});
-        QVERIFY2(resumed.exitCode == 0 && resumed.out.contains(QLatin1String("not suspended: Flagger is running its "
-                                                                             "analysis; nothing was sent")),
+        QVERIFY2(resumed.exitCode == 0 && resumed.out.contains(QLatin1String("not suspended (phase ")) &&
+                     resumed.out.contains(QLatin1String("; nothing was sent")),
                  qPrintable(resumed.out + resumed.err));
 
         const Test::CtlRun run = ctl({QStringLiteral("rollback"), QStringLiteral("podinfo")});
