@@ -119,6 +119,12 @@ TargetState replacing(const ReleaseSnapshot &release, Color color, Color replace
     return state;
 }
 
+// " -n NS" for a command the user is told to run: the release's namespace may not be their default.
+QString namespaceFlag(const ReleaseSnapshot &release)
+{
+    return release.namespaceName.isEmpty() ? QString() : QStringLiteral(" -n %1").arg(release.namespaceName);
+}
+
 std::optional<Error> requireReady(const ReleaseSnapshot &release, Color color, const QString &action)
 {
     const Environment &env = release.environment(color);
@@ -131,9 +137,10 @@ std::optional<Error> requireReady(const ReleaseSnapshot &release, Color color, c
         const int size = std::max(1, release.environment(otherColor(color)).desiredReplicas);
         return makeError(ErrorKind::Refused,
                          QStringLiteral("cannot %1 %2: %3 (%4) is scaled to 0 replicas; scale it up first "
-                                        "(curtainctl scale %2 %3 %5), then try again once they are ready")
+                                        "(curtainctl scale %2 %3 %5%6), then try again once they are ready")
                              .arg(action, release.name, colorName(color), env.version)
-                             .arg(size));
+                             .arg(size)
+                             .arg(namespaceFlag(release)));
     }
     if (env.readyReplicas == 0) {
         return makeError(ErrorKind::Refused,
@@ -157,8 +164,6 @@ std::optional<Error> requireCapacity(const ReleaseSnapshot &release, const std::
     const Environment &to = release.environment(target);
     const Environment &from = release.environment(serving);
     const int needed = shortfall->needed;
-    const QString namespaceFlag =
-        release.namespaceName.isEmpty() ? QString() : QStringLiteral(" -n %1").arg(release.namespaceName);
     return makeError(
         ErrorKind::Refused,
         QStringLiteral("cannot %12 %1: %2 (%3) has %4 ready %5, and %6 (%7) carries %11 on %8; "
@@ -171,7 +176,7 @@ std::optional<Error> requireCapacity(const ReleaseSnapshot &release, const std::
             .arg(colorName(serving), from.version)
             .arg(needed)
             .arg(to.deployment.isEmpty() ? release.name + QLatin1Char('-') + colorName(target) : to.deployment,
-                 namespaceFlag)
+                 namespaceFlag(release))
             .arg(from.trafficPercent == 100 ? QStringLiteral("all traffic")
                                             : QStringLiteral("%1 % of the traffic").arg(from.trafficPercent),
                  verb));

@@ -177,10 +177,12 @@ void ReleaseEngine::checkPendingFlips()
             release->environment(pending.target).trafficPercent != pending.targetShare) {
             ended.append({key, Core::makeError(ErrorKind::Conflict,
                                                QStringLiteral("%1 was not %2: its traffic moved while the %3 "
-                                                              "waited (now blue %4 %, green %5 %)")
+                                                              "waited (now blue %4 %, green %5 %); the %3 sent no "
+                                                              "traffic, and %6 keeps the replicas it was scaled to")
                                                    .arg(key, pastTense(pending.kind), Core::actionName(pending.kind))
                                                    .arg(release->blue.trafficPercent)
-                                                   .arg(release->green.trafficPercent))});
+                                                   .arg(release->green.trafficPercent)
+                                                   .arg(Core::colorName(pending.target)))});
             continue;
         }
         const Core::Color target = pending.target;

@@ -272,10 +272,11 @@ private Q_SLOTS:
         flipped.blue.readyReplicas = 0;
         flipped.blue.desiredReplicas = 0;
         flipped.green.desiredReplicas = 4;
+        flipped.namespaceName = QStringLiteral("shop"); // the command must work outside the default namespace
         const auto plan = planAction(flipped, {ActionKind::Rollback, {}, 0, {}});
         QVERIFY(!plan.ok());
         QVERIFY2(plan.error().message.contains(QStringLiteral("is scaled to 0 replicas; scale it up first (curtainctl "
-                                                              "scale catalog blue 4), then try again")),
+                                                              "scale catalog blue 4 -n shop), then try again")),
                  qPrintable(plan.error().message));
     }
 
