@@ -7,11 +7,8 @@
 #include "core/futures.h"
 
 #include "actionbar.h"
-#include "charts/metricchart.h"
 #include "databasepanel.h"
 #include "environmentpanel.h"
-#include "failurebanner.h"
-#include "healthdelegate.h"
 #include "idlewindowrow.h"
 #include "notifier.h"
 #include "settings.h"
@@ -23,70 +20,19 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QCoreApplication>
 #include <QDateTime>
-#include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
-#include <QMenu>
-#include <QMenuBar>
-#include <QMessageBox>
-#include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
-#include <QStatusBar>
 #include <QTableView>
-#include <QVBoxLayout>
 
 #include <algorithm>
 #include <utility>
 
 namespace Curtain::Ui {
-
-namespace {
-
-// The detail in its scroll area. QScrollArea takes a widget's heightForWidth (its preferred height,
-// which word-wrapped labels make it ask for) as the least height it may get, so the charts kept
-// their preferred height and at 1280×800 the Argo step buttons went under the action bar. When the
-// detail fits at its minimum, that is its least height: charts and pod tables give up what they can
-// and nothing scrolls. When it does not fit even so (1024×640), it scrolls at its preferred height
-// rather than squeezing every table to two rows.
-class DetailPane final : public QWidget
-{
-public:
-    using QWidget::QWidget;
-    int heightForWidth(int width) const override
-    {
-        const int least = layout()->totalMinimumHeightForWidth(width);
-        const int available = parentWidget() ? parentWidget()->height() : 0; // the scroll area's viewport
-        return least <= available ? least : layout()->totalHeightForWidth(width);
-    }
-};
-
-// The detail's scroll area. A widget inside it that is disabled while it has the focus (the slider
-// or a plan button, when the data turns stale) hands the focus on, and QScrollArea scrolls to the
-// next one as if Tab had been pressed — taking the release's name out of sight. Only Tab scrolls.
-class DetailScroll final : public QScrollArea
-{
-public:
-    using QScrollArea::QScrollArea;
-
-protected:
-    bool focusNextPrevChild(bool next) override
-    {
-        const QWidget *from = QApplication::focusWidget();
-        if (from && !from->isEnabled()) {
-            return QWidget::focusNextPrevChild(next);
-        }
-        return QScrollArea::focusNextPrevChild(next);
-    }
-};
-
-} // namespace
 
 MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDescription, QWidget *parent)
     : QMainWindow(parent), m_model(new Models::ReleaseListModel(this)), m_chartTimer(this)
@@ -94,127 +40,12 @@ MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDesc
     setObjectName(QStringLiteral("mainWindow"));
     m_notifier = new Notifier(this); // before setEngine below, which resets it
 
-    // The view sees the releases through a filter (the box above it, Ctrl+F) and sorts by any
-    // column; Health sorts by urgency. Until a header is clicked, the cluster's order.
-    m_proxy = new QSortFilterProxyModel(this);
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(Models::ReleaseListModel::SortRole);
-    m_proxy->setFilterKeyColumn(-1);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_filter = new QLineEdit(this);
-    m_filter->setObjectName(QStringLiteral("releaseFilter"));
-    m_filter->setPlaceholderText(tr("Filter releases (Ctrl+F)"));
-    m_filter->setAccessibleName(tr("Filter releases"));
-    m_filter->setClearButtonEnabled(true);
-    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
-    m_list = new QTableView(this);
-    m_list->setObjectName(QStringLiteral("releaseList"));
-    m_list->setModel(m_proxy);
-    m_list->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
-    m_list->setSortingEnabled(true);
-    m_list->setItemDelegate(new HealthDelegate(Models::ReleaseListModel::Health, m_list));
-    m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_list->verticalHeader()->hide();
-    // Every column but the name as wide as its contents ("degraded (metrics)" whole); the name takes
-    // what is left and elides, so the list needs no horizontal scroll bar at its starting width.
-    m_list->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_list->horizontalHeader()->setSectionResizeMode(Models::ReleaseListModel::Name, QHeaderView::Stretch);
-    m_list->setShowGrid(false);
-    m_list->setWordWrap(false); // "degraded (metrics)" elides in a narrow list rather than doubling the row
-    m_list->setAlternatingRowColors(true);
-    m_list->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
-    m_list->setAccessibleName(tr("Releases"));
-    m_list->setMinimumWidth(240); // the splitter starts it at 460: every column readable at 1280 px
-
-    m_heading = new QLabel(this);
-    m_heading->setObjectName(QStringLiteral("releaseHeading"));
-    QFont headingFont = m_heading->font();
-    headingFont.setPointSize(headingFont.pointSize() + 6);
-    headingFont.setBold(true);
-    m_heading->setFont(headingFont);
-    m_subheading = new QLabel(this);
-    m_subheading->setObjectName(QStringLiteral("releaseSubheading"));
-    m_subheading->setWordWrap(true);
-
-    m_banner = new FailureBanner(this);
-    connect(m_banner, &FailureBanner::retryRequested, this, &MainWindow::retryFailed);
-    connect(m_banner, &FailureBanner::dismissRequested, this, &MainWindow::dismissFailure);
-    m_rollbackMark = new FailureBanner(this);
-    m_rollbackMark->setAcknowledgeOnly(QStringLiteral("rollbackMark"));
-    connect(m_rollbackMark, &FailureBanner::dismissRequested, this, &MainWindow::acknowledgeRollback);
-    m_blue = new EnvironmentPanel(Core::Color::Blue, this);
-    m_green = new EnvironmentPanel(Core::Color::Green, this);
-    m_slider = new WeightSlider(this);
-    // Short axis titles: a chart at its minimum height elides a long one to "…".
-    m_errors = new MetricChart(tr("Errors (% of requests)"), tr("%"), 1.0, this);
-    m_errors->setObjectName(QStringLiteral("errorChart"));
-    m_latency = new MetricChart(tr("p99 latency"), tr("ms"), 100.0, this);
-    m_latency->setObjectName(QStringLiteral("latencyChart"));
-    m_plan = new PlanPanel(this);
-    m_rollout = new RolloutPanel(this);
-    m_canary = new CanaryPanel(this);
-    m_database = new DatabasePanel(this);
-    m_idle = new IdleWindowRow(this);
-    m_actions = new ActionBar(this); // after the plan: Tab walks the screen top to bottom
-    connectWindowSteps();
-
-    auto *panels = new QHBoxLayout;
-    panels->addWidget(m_blue);
-    panels->addWidget(m_green);
-    auto *charts = new QHBoxLayout;
-    charts->addWidget(m_errors);
-    charts->addWidget(m_latency);
-
-    // The detail scrolls when the window is small (1024×640); what must never scroll away stays
-    // outside it: a failed action and a rollback mark above, Promote, Flip and Rollback below.
-    auto *detail = new DetailPane(this);
-    auto *detailLayout = new QVBoxLayout(detail);
-    detailLayout->setContentsMargins(12, 8, 12, 8);
-    detailLayout->addWidget(m_heading);
-    detailLayout->addWidget(m_subheading);
-    detailLayout->addLayout(panels);
-    detailLayout->addWidget(m_slider);
-    detailLayout->addWidget(m_idle);     // what the last flip left waiting, and its cost
-    detailLayout->addWidget(m_database); // beside the traffic it gates
-    detailLayout->addLayout(charts, 1);
-    detailLayout->addWidget(m_plan);
-    detailLayout->addWidget(m_rollout);
-    detailLayout->addWidget(m_canary);
-    auto *scroll = new DetailScroll(this);
-    m_detailScroll = scroll;
-    scroll->setObjectName(QStringLiteral("detailScroll"));
-    scroll->setWidget(detail);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    // Up and down only: a narrow window takes width from the list (the splitter), not from the panels.
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(detail->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width());
-
-    auto *right = new QWidget(this);
-    auto *rightLayout = new QVBoxLayout(right);
-    rightLayout->setContentsMargins(0, 0, 0, 0);
-    rightLayout->setSpacing(0);
-    auto *banners = new QVBoxLayout;
-    banners->setContentsMargins(12, 6, 12, 0);
-    banners->addWidget(m_banner);
-    banners->addWidget(m_rollbackMark);
-    rightLayout->addLayout(banners);
-    rightLayout->addWidget(scroll, 1);
-    auto *actions = new QVBoxLayout;
-    actions->setContentsMargins(12, 6, 12, 8);
-    actions->addWidget(m_actions);
-    rightLayout->addLayout(actions);
-
+    // Created in the order Tab walks them: the filter and the list, then the detail top to bottom.
+    QWidget *left = buildReleaseList();
+    QWidget *right = buildDetail();
     m_splitter = new QSplitter(this);
     m_splitter->setObjectName(QStringLiteral("listDetailSplitter"));
     m_splitter->setChildrenCollapsible(false);
-    auto *left = new QWidget(this);
-    auto *leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->setSpacing(2);
-    leftLayout->addWidget(m_filter);
-    leftLayout->addWidget(m_list);
     m_splitter->addWidget(left);
     m_splitter->addWidget(right);
     m_splitter->setStretchFactor(1, 1);
@@ -230,28 +61,8 @@ MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDesc
         showSelected();
         refreshCharts();
     });
-    connect(m_slider, &WeightSlider::weightRequested, this, [this](int weight) {
-        if (const Core::ReleaseSnapshot *release = current()) {
-            confirmThenRun(
-                {Core::ActionKind::SetWeight, release->key().toString(), weight, release->routeResourceVersion});
-        }
-    });
-    connect(m_actions, &ActionBar::promoteRequested, this, [this] {
-        if (const Core::ReleaseSnapshot *release = current()) {
-            confirmThenRun({Core::ActionKind::Promote, release->key().toString(), 0, release->routeResourceVersion});
-        }
-    });
-    connect(m_actions, &ActionBar::flipRequested, this, [this] {
-        if (const Core::ReleaseSnapshot *release = current()) {
-            confirmThenRun({Core::ActionKind::Flip, release->key().toString(), 0, release->routeResourceVersion});
-        }
-    });
-    connect(m_actions, &ActionBar::rollbackRequested, this, [this] {
-        // Rollback acts on the cluster's latest state, never on what this window last saw.
-        if (const Core::ReleaseSnapshot *release = current()) {
-            run({Core::ActionKind::Rollback, release->key().toString(), 0, {}});
-        }
-    });
+    connectActionRequests();
+    connectPlanRequests();
     buildMenus();
     connectPods();
     connect(m_notifier, &Notifier::showWindowRequested, this, [this] {
@@ -273,54 +84,6 @@ MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDesc
     m_chartTimer.start();
     connect(&m_chartTimer, &QTimer::timeout, m_plan, &PlanPanel::refreshCountdown);
     connect(&m_chartTimer, &QTimer::timeout, m_rollout, &RolloutPanel::refreshCountdown);
-    connect(m_rollout, &RolloutPanel::actionRequested, this, [this](Core::ActionKind kind, int revision) {
-        if (const Core::ReleaseSnapshot *release = current()) {
-            Core::ActionRequest request{kind, release->key().toString(), 0, release->routeResourceVersion};
-            request.revision = revision;
-            confirmThenRun(request);
-        }
-    });
-    connect(m_canary, &CanaryPanel::actionRequested, this, [this](Core::ActionKind kind) {
-        if (const Core::ReleaseSnapshot *release = current()) {
-            confirmThenRun({kind, release->key().toString(), 0, release->routeResourceVersion});
-        }
-    });
-    connect(m_plan, &PlanPanel::startRequested, this, [this](const Core::Plan &plan) {
-        if (const Core::ReleaseSnapshot *release = current()) {
-            confirm(
-                *release, Core::unprovenPlan(*release, plan), [this, plan] { startPlan(plan); }, [] {});
-        }
-    });
-    // The engine hears of releases as "namespace/name": a bare name is ambiguous across namespaces.
-    connect(m_plan, &PlanPanel::resumeRequested, this, [this] {
-        if (m_engine) {
-            m_engine->resumePlan(planTarget(m_selected));
-        }
-    });
-    connect(m_plan, &PlanPanel::stopRequested, this, [this] {
-        if (m_engine) {
-            m_engine->stopPlan(planTarget(m_selected), tr("Stopped from the console; the weight holds."));
-        }
-    });
-    connect(m_plan, &PlanPanel::saveRequested, this, [this](const Core::Plan &plan) {
-        const Core::ReleaseKey release = m_selected;
-        if (!m_kube) {
-            m_lastAction->setText(tr("A plan is saved on the release's route in a cluster; an HAProxy fleet has "
-                                     "none — keep it in a plan file"));
-            return;
-        }
-        const quint64 generation = m_engineGeneration;
-        const QString cluster = m_kube->cluster().name;
-        Core::onFinished(
-            m_kube->savePlan(release.toString(), plan), this,
-            [this, release, generation, cluster](const Core::Result<Core::Done> &r) {
-                if (!stillShown(generation)) {
-                    return reportFromElsewhere(
-                        cluster, r.ok() ? tr("Plan saved on %1").arg(release.toString()) : r.error().message, !r.ok());
-                }
-                m_lastAction->setText(r.ok() ? tr("Plan saved on %1").arg(shownName(release)) : r.error().message);
-            });
-    });
     showSelected();
 }
 

@@ -108,6 +108,11 @@ private:
     // that cluster, not to the releases on screen now. It is still told, naming its cluster.
     bool stillShown(quint64 generation) const { return generation == m_engineGeneration; }
     void reportFromElsewhere(const QString &cluster, const QString &report, bool bad);
+    QWidget *buildReleaseList(); // mainwindowlayout.cpp: the filter and the list
+    QWidget *buildDetail();      // the panels, charts and action bar of the selected release
+    QWidget *layOutDetail();
+    void connectActionRequests(); // mainwindowactions.cpp
+    void connectPlanRequests();
     void buildStatusBar(); // the switchers, the cluster, its liveness and the last action
     // Connects a signal of the engine now shown. Signals cross threads queued, and a disconnect does
     // not take back what is already queued: a call the previous engine queued before a switch still

@@ -255,4 +255,84 @@ void MainWindow::dismissFailure()
     showFailure();
 }
 
+// The action bar, the slider and the Argo and Flagger panels ask; confirmThenRun asks the user
+// when the move goes towards an unproven version. Rollback never asks.
+void MainWindow::connectActionRequests()
+{
+    connect(m_slider, &WeightSlider::weightRequested, this, [this](int weight) {
+        if (const Core::ReleaseSnapshot *release = current()) {
+            confirmThenRun(
+                {Core::ActionKind::SetWeight, release->key().toString(), weight, release->routeResourceVersion});
+        }
+    });
+    connect(m_actions, &ActionBar::promoteRequested, this, [this] {
+        if (const Core::ReleaseSnapshot *release = current()) {
+            confirmThenRun({Core::ActionKind::Promote, release->key().toString(), 0, release->routeResourceVersion});
+        }
+    });
+    connect(m_actions, &ActionBar::flipRequested, this, [this] {
+        if (const Core::ReleaseSnapshot *release = current()) {
+            confirmThenRun({Core::ActionKind::Flip, release->key().toString(), 0, release->routeResourceVersion});
+        }
+    });
+    connect(m_actions, &ActionBar::rollbackRequested, this, [this] {
+        // Rollback acts on the cluster's latest state, never on what this window last saw.
+        if (const Core::ReleaseSnapshot *release = current()) {
+            run({Core::ActionKind::Rollback, release->key().toString(), 0, {}});
+        }
+    });
+    connect(m_rollout, &RolloutPanel::actionRequested, this, [this](Core::ActionKind kind, int revision) {
+        if (const Core::ReleaseSnapshot *release = current()) {
+            Core::ActionRequest request{kind, release->key().toString(), 0, release->routeResourceVersion};
+            request.revision = revision;
+            confirmThenRun(request);
+        }
+    });
+    connect(m_canary, &CanaryPanel::actionRequested, this, [this](Core::ActionKind kind) {
+        if (const Core::ReleaseSnapshot *release = current()) {
+            confirmThenRun({kind, release->key().toString(), 0, release->routeResourceVersion});
+        }
+    });
+}
+
+void MainWindow::connectPlanRequests()
+{
+    connect(m_plan, &PlanPanel::startRequested, this, [this](const Core::Plan &plan) {
+        if (const Core::ReleaseSnapshot *release = current()) {
+            confirm(
+                *release, Core::unprovenPlan(*release, plan), [this, plan] { startPlan(plan); }, [] {});
+        }
+    });
+    // The engine hears of releases as "namespace/name": a bare name is ambiguous across namespaces.
+    connect(m_plan, &PlanPanel::resumeRequested, this, [this] {
+        if (m_engine) {
+            m_engine->resumePlan(planTarget(m_selected));
+        }
+    });
+    connect(m_plan, &PlanPanel::stopRequested, this, [this] {
+        if (m_engine) {
+            m_engine->stopPlan(planTarget(m_selected), tr("Stopped from the console; the weight holds."));
+        }
+    });
+    connect(m_plan, &PlanPanel::saveRequested, this, [this](const Core::Plan &plan) {
+        const Core::ReleaseKey release = m_selected;
+        if (!m_kube) {
+            m_lastAction->setText(tr("A plan is saved on the release's route in a cluster; an HAProxy fleet has "
+                                     "none — keep it in a plan file"));
+            return;
+        }
+        const quint64 generation = m_engineGeneration;
+        const QString cluster = m_kube->cluster().name;
+        Core::onFinished(
+            m_kube->savePlan(release.toString(), plan), this,
+            [this, release, generation, cluster](const Core::Result<Core::Done> &r) {
+                if (!stillShown(generation)) {
+                    return reportFromElsewhere(
+                        cluster, r.ok() ? tr("Plan saved on %1").arg(release.toString()) : r.error().message, !r.ok());
+                }
+                m_lastAction->setText(r.ok() ? tr("Plan saved on %1").arg(shownName(release)) : r.error().message);
+            });
+    });
+}
+
 } // namespace Curtain::Ui

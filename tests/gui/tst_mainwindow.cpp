@@ -41,14 +41,6 @@ class TestMainWindow : public Test::GuiTestBase
 
     int metricsIntervalMs() const override { return 250; }
 
-    // The window is live on the demo's releases, with catalog selected and its workloads ready.
-    void waitForReleases()
-    {
-        QTRY_COMPARE(window()->selectedRelease().name, QStringLiteral("catalog"));
-        QTRY_VERIFY(text("connectionLabel", nullptr).contains(QStringLiteral("live")));
-        QTRY_COMPARE(text("replicasLabel", "greenPanel"), QStringLiteral("2 of 2 replicas ready"));
-    }
-
 private Q_SLOTS:
     void window_showsBothPanelsWithVersions()
     {
@@ -63,7 +55,7 @@ private Q_SLOTS:
 
     void preset_movesTrafficAndTheChartShowsTheCandidate()
     {
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         clickAndConfirm("preset25");
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(75LL, 25LL));
         QTRY_VERIFY(text("weightState", "weightSlider").contains(QStringLiteral("applied 25 %")));
@@ -79,7 +71,7 @@ private Q_SLOTS:
     // keeps its value, so nothing is sent (a changed value is what starts the send).
     void wheelOverTheSlider_movesNoTraffic()
     {
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         auto *track = child<QSlider>("weightTrack");
         QCOMPARE(track->value(), 0);
         const QPointF centre = track->rect().center();
@@ -99,7 +91,7 @@ private Q_SLOTS:
     // waits the button counts the pods and cancels; the flip then goes through the usual pipeline.
     void flipRefusedForCapacity_scalesThenFlipsWhenReady()
     {
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         auto *scale = window()->findChild<QPushButton *>(QStringLiteral("scaleForFlipButton"));
         auto *flip = window()->findChild<QPushButton *>(QStringLiteral("flipButton"));
         QTRY_VERIFY(scale->isVisible());
@@ -148,7 +140,7 @@ private Q_SLOTS:
     // so Enter sends nothing, and the slider and the cluster stay where they were.
     void flipTowardsTheCandidate_asksAndEnterCancels()
     {
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         // Green as big as blue (4): a flip to a smaller color is refused for capacity.
         QCOMPARE(api()->patch("/apis/apps/v1/namespaces/demo/deployments/catalog-green", "application/merge-patch+json",
                               R"({"spec":{"replicas":4}})"),
@@ -174,7 +166,7 @@ private Q_SLOTS:
     // The 100 % preset asks too; Escape cancels and the slider goes back to what the cluster has.
     void presetTowardsTheCandidate_asksAndEscapeLeavesTheSlider()
     {
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         click("preset100");
         Ui::ConfirmMoveDialog *dialog = Test::findVisibleConfirmation(window());
         QVERIFY(dialog);
@@ -199,7 +191,7 @@ private Q_SLOTS:
     {
         QSettings().setValue(QStringLiteral("safety/protectedContexts"), QStringList{QStringLiteral("dem*")});
         Ui::Settings::reload(); // set by hand in the file, as a user does
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         click("preset25");
         Ui::ConfirmMoveDialog *dialog = Test::findVisibleConfirmation(window());
         QVERIFY(dialog);
@@ -231,7 +223,7 @@ private Q_SLOTS:
     // a question answered from the keyboard, and Tab leaving the list.
     void keysOnly_reachEveryAction()
     {
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         // Green as big as blue (4): a flip to a smaller color is refused for capacity.
         QCOMPARE(api()->patch("/apis/apps/v1/namespaces/demo/deployments/catalog-green", "application/merge-patch+json",
                               R"({"spec":{"replicas":4}})"),
@@ -288,7 +280,7 @@ private Q_SLOTS:
     // not the row it was on.
     void releaseList_filtersAndSortsByUrgency()
     {
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         auto *list = child<QTableView>("releaseList");
         QVERIFY(QTest::qWaitForWindowActive(window()));
         QTest::keyClick(window(), Qt::Key_F, Qt::ControlModifier);
@@ -323,7 +315,7 @@ private Q_SLOTS:
 
     void rollbackButton_returnsTrafficToStable()
     {
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         clickAndConfirm("preset25");
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(75LL, 25LL));
         // As a user would: the move is confirmed on screen before Rollback is pressed.
@@ -344,7 +336,7 @@ private Q_SLOTS:
     // the cluster names, and the charts carry a mark where it happened.
     void history_showsEachActionWithItsActorAndMarksTheCharts()
     {
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         clickAndConfirm("preset25");
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(75LL, 25LL));
         QTest::keyClick(window(), Qt::Key_H, Qt::ControlModifier);
@@ -376,7 +368,7 @@ private Q_SLOTS:
     // release engineer looks at, in the panel of the failing version.
     void pods_listTheirWarningsAndALogThatFollows()
     {
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         auto *green = window()->findChild<Ui::EnvironmentPanel *>(QStringLiteral("greenPanel"));
         QVERIFY(green);
         QTRY_COMPARE(green->podCount(), 2);
@@ -409,7 +401,7 @@ private Q_SLOTS:
 
     void ctrlR_rollsBackWithoutAConfirmation()
     {
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         clickAndConfirm("preset5");
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(95LL, 5LL));
         // As a user would: the move's verdict is on screen before the key is pressed (else the
@@ -426,7 +418,7 @@ private Q_SLOTS:
     // status bar says next, and Retry sends it again.
     void failedRollback_staysInABannerWithRetry()
     {
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         clickAndConfirm("preset25");
         QTRY_COMPARE(api()->catalogWeights(), std::make_pair(75LL, 25LL));
         QTRY_VERIFY(window()->lastActionText().contains(QStringLiteral("✓")));
@@ -453,7 +445,7 @@ private Q_SLOTS:
 
     void failureBanner_staysUntilDismissed()
     {
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         QCOMPARE(api()->setFaults(R"({"errorRate":1.0,"errorStatus":422})"), 200);
         click("preset25");
         Test::confirmMove(window());
@@ -468,7 +460,7 @@ private Q_SLOTS:
     // v2.4.0 promoted and serving everything at ~3 % errors: the Deployments are fine, the release is not.
     void promotedCandidateOverItsErrorBudget_readsDegradedInTheList()
     {
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         // Green as big as blue first: Promote is off while it would hand 2 pods the load of 4.
         QVERIFY(!child<QPushButton>("promoteButton")->isEnabled());
         QVERIFY2(child<QPushButton>("promoteButton")->toolTip().contains(QStringLiteral("scale green to 4 first")),
@@ -491,7 +483,7 @@ private Q_SLOTS:
 
     void serviceSelectorRelease_disablesTheSliderAndSaysWhy()
     {
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         window()->selectRelease(QStringLiteral("checkout"));
         QTRY_COMPARE(text("versionLabel", "bluePanel"), QStringLiteral("v1.4.2"));
         QVERIFY(!child<QSlider>("weightTrack")->isEnabled());
@@ -521,7 +513,7 @@ private Q_SLOTS:
         QTRY_VERIFY(text("weightState", "weightSlider").contains(QStringLiteral("not applied")));
         QVERIFY2(window()->lastActionText().contains(
                      QStringLiteral("green (v2.4.0) is scaled to 0 replicas; scale it up first (curtainctl scale "
-                                    "catalog green 4)")),
+                                    "catalog green 4 -n demo)")),
                  qPrintable(window()->lastActionText()));
         QCOMPARE(api()->catalogWeights(), std::make_pair(100LL, 0LL));
         QCOMPARE(child<QSlider>("weightTrack")->value(), 0);
@@ -529,7 +521,7 @@ private Q_SLOTS:
 
     void argoRollout_stepControlReplacesTheSlider()
     {
-        waitForReleases();
+        QVERIFY(waitForDemoReady());
         window()->selectRelease(QStringLiteral("payments"));
         QTRY_VERIFY(child<QWidget>("rolloutPanel")->isVisible());
         QVERIFY(!window()->planPanel()->isVisible()); // the controller walks its own steps
@@ -562,95 +554,6 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(
             text("lastActionLabel", nullptr).contains(QStringLiteral("v4.1.0 serves all traffic")),
             qPrintable(text("lastActionLabel", nullptr)), 15000);
-    }
-
-    // At 1280×800, the most common laptop size, the Argo step buttons were half under the action
-    // bar (the detail scrolled at its preferred height) and the list needed a horizontal scroll bar.
-    void at1280x800_theArgoStepsAndTheWholeListShowWithoutScrolling()
-    {
-        window()->resize(1280, 800);
-        waitForReleases();
-        window()->selectRelease(QStringLiteral("payments"));
-        QTRY_VERIFY_WITH_TIMEOUT(text("rolloutState", "rolloutPanel").contains(QStringLiteral("step 1/6")), 20000);
-        auto *scroll = child<QScrollArea>("detailScroll");
-        QTRY_COMPARE(scroll->verticalScrollBar()->maximum(), 0);
-        const QRect viewport = scroll->viewport()->rect();
-        const auto buttons = child<QWidget>("rolloutPanel")->findChildren<QPushButton *>();
-        QVERIFY(!buttons.isEmpty());
-        for (const QPushButton *button : buttons) {
-            if (button->isVisible()) {
-                const QRect shown(button->mapTo(scroll->viewport(), QPoint()), button->size());
-                QVERIFY2(viewport.contains(shown), qPrintable(button->text()));
-            }
-        }
-        QVERIFY(!child<QTableView>("releaseList")->horizontalScrollBar()->isVisible());
-    }
-
-    // At 1024×640 the detail scrolls; the next release picked opens at its name, not scrolled down
-    // to where the last one was left.
-    void anotherRelease_opensAtItsHeading()
-    {
-        window()->resize(1024, 640);
-        waitForReleases();
-        window()->selectRelease(QStringLiteral("payments"));
-        QTRY_VERIFY(child<QWidget>("rolloutPanel")->isVisible());
-        auto *scroll = child<QScrollArea>("detailScroll");
-        QTRY_VERIFY(scroll->verticalScrollBar()->maximum() > 0);
-        scroll->verticalScrollBar()->setValue(scroll->verticalScrollBar()->maximum());
-        window()->selectRelease(QStringLiteral("catalog"));
-        QTRY_COMPARE(window()->selectedRelease().name, QStringLiteral("catalog"));
-        QCOMPARE(scroll->verticalScrollBar()->value(), 0);
-        const QLabel *heading = child<QLabel>("releaseHeading");
-        QCOMPARE(heading->text(), QStringLiteral("catalog"));
-        QVERIFY(heading->visibleRegion().boundingRect().height() == heading->height());
-    }
-
-    void namespaceSwitcher_offersTheNamespacesSeenAndAsksForOne()
-    {
-        auto *namespaces = window()->findChild<QComboBox *>(QStringLiteral("namespaceSwitcher"));
-        QVERIFY(namespaces);
-        QTRY_VERIFY(namespaces->findText(QStringLiteral("demo")) > 0);
-        QSignalSpy requested(window(), &Ui::MainWindow::namespaceRequested);
-        Q_EMIT namespaces->activated(namespaces->findText(QStringLiteral("demo")));
-        QCOMPARE(requested.size(), 1);
-        QCOMPARE(requested.at(0).at(0).toString(), QStringLiteral("demo"));
-        Q_EMIT namespaces->activated(0);
-        QCOMPARE(requested.at(1).at(0).toString(), QString()); // all namespaces
-    }
-
-    void lostCluster_marksTheDataStaleWithItsAgeAndKeepsRunning()
-    {
-        window()->resize(1024, 640); // the detail scrolls at this size
-        QTRY_VERIFY(text("connectionLabel", nullptr).contains(QStringLiteral("live")));
-        QTRY_VERIFY(window()->selectedRelease().name == QStringLiteral("catalog"));
-        window()->activateWindow();
-        child<QTableView>("releaseList")->setFocus();
-        QTRY_VERIFY(child<QTableView>("releaseList")->hasFocus());
-        // Live: catalog's green is smaller than blue, so the console offers to grow it and flip.
-        QTRY_VERIFY(child<QPushButton>("scaleForFlipButton")->isVisible());
-        QTRY_VERIFY(child<QPushButton>("startPlan")->isEnabled());
-        demo()->stop(); // the cluster goes away under the console
-        QTRY_VERIFY_WITH_TIMEOUT(text("connectionLabel", nullptr).contains(QStringLiteral("stale for")), 15000);
-        QVERIFY(!window()->findChild<QWidget *>(QStringLiteral("bluePanel"))->isEnabled());
-        QVERIFY(!text("connectionLabel", nullptr).contains(QStringLiteral("live")));
-        // One line on the status bar, what is wrong; the advice is in its tooltip (it ran off the
-        // window's edge at 1024 px). The first report may be the dropped watch; the failed relist says
-        // "cannot reach …; check that …".
-        QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>("connectionLabel")->toolTip().contains(QStringLiteral("check that")),
-                                 15000);
-        QVERIFY2(!text("connectionLabel", nullptr).contains(QStringLiteral("check that")),
-                 qPrintable(text("connectionLabel", nullptr)));
-        QVERIFY(window()->isVisible());
-        // Stale past the live bound (15 s): every write but Rollback is off — a plan, its editor and
-        // the scale-then-flip too.
-        QTRY_VERIFY_WITH_TIMEOUT(!child<QPushButton>("startPlan")->isEnabled(), 30'000);
-        QVERIFY2(child<QPushButton>("startPlan")->toolTip().contains(QStringLiteral("only Rollback is possible")),
-                 qPrintable(child<QPushButton>("startPlan")->toolTip()));
-        QVERIFY(!child<QPushButton>("editPlan")->isEnabled());
-        QVERIFY(!child<QPushButton>("scaleForFlipButton")->isVisible());
-        // The greyed list gave up the focus without it wandering down the detail (to the plan's
-        // combo box, once the slider was off too) and scrolling the release's name out of sight.
-        QCOMPARE(child<QScrollArea>("detailScroll")->verticalScrollBar()->value(), 0);
     }
 };
 

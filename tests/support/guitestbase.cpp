@@ -15,6 +15,7 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTest>
 
 namespace Curtain::Test {
 
@@ -140,6 +141,22 @@ QString GuiTestBase::text(const char *label, const char *inside) const
 {
     const QLabel *l = child<QLabel>(label, inside);
     return l ? l->text() : QString();
+}
+
+bool GuiTestBase::waitForDemoReady() const
+{
+    const auto ready = [this] {
+        return window()->selectedRelease().name == QLatin1String("catalog") &&
+               text("connectionLabel").contains(QLatin1String("live")) &&
+               text("replicasLabel", "greenPanel") == QLatin1String("2 of 2 replicas ready");
+    };
+    if (QTest::qWaitFor(ready, 10'000)) {
+        return true;
+    }
+    qWarning("not ready: selected %s, connection \"%s\", green \"%s\"",
+             qPrintable(window()->selectedRelease().toString()), qPrintable(text("connectionLabel")),
+             qPrintable(text("replicasLabel", "greenPanel")));
+    return false;
 }
 
 void GuiTestBase::click(const char *button)

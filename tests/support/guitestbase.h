@@ -79,6 +79,9 @@ protected:
         QWidget *parent = inside ? findWidget(inside) : rootWidget();
         return parent ? parent->template findChild<T *>(QLatin1String(name)) : nullptr;
     }
+    // The window is live on the demo's releases, with catalog selected and its green pods ready.
+    // False, with what the window showed instead as a warning, when it does not get there in 10 s.
+    [[nodiscard]] bool waitForDemoReady() const;
     // A label's text, or empty when there is no such label.
     QString text(const char *label, const char *inside = nullptr) const;
     // Clicks a button once it is enabled (its tooltip says why while it is not).
