@@ -35,7 +35,7 @@
 namespace Curtain::Ui {
 
 MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDescription, QWidget *parent)
-    : QMainWindow(parent), m_model(new Models::ReleaseListModel(this)), m_chartTimer(this)
+    : QMainWindow(parent), m_model(new Models::ReleaseListModel(this)), m_podsTimer(this), m_chartTimer(this)
 {
     setObjectName(QStringLiteral("mainWindow"));
     m_notifier = new Notifier(this); // before setEngine below, which resets it
@@ -353,6 +353,8 @@ void MainWindow::showSelected()
             }
         }
         loadPods();
+    } else if (podsBasis(*release) != m_podsReadFor) {
+        loadPods(); // "3 of 3 ready" above a list of two pods: scaled or rolled, so read them now
     }
     Q_EMIT releaseShown(release->key());
 }

@@ -158,6 +158,7 @@ private:
     QList<double> actionMarks(qint64 nowMs) const; // the selected release's actions, in minutes before now
     void connectPods();
     void loadPods(); // both panels' pods and Warning events, for the selected release
+    static QString podsBasis(const Core::ReleaseSnapshot &release); // what, changed, makes them worth reading again
     void showWarnings(Core::Color color);
     void openLog(const QString &namespaceName, const QString &pod);
     void closeLogs();
@@ -203,6 +204,7 @@ private:
     QSet<Core::ReleaseKey> m_drivenHere; // releases whose plan this window started
     void startPlan(const Core::Plan &plan);
     QTimer m_podsTimer;
+    QString m_podsReadFor;                // what the panels showed of the workloads when the pods were last asked for
     std::array<quint64, 2> m_podsAsked{}; // blue, green
     std::array<Core::EnvironmentPods, 2> m_pods;
     HistoryWindow *m_historyWindow = nullptr;

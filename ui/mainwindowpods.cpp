@@ -1,5 +1,6 @@
 // MainWindow's pods: each panel's pods and Warning events, refreshed every 5 s for the shown
-// release, the Warning events in a list of their own, and a pod's log followed in a window.
+// release and when its workloads change, the Warning events in a list of their own, and a pod's log followed in a
+// window.
 
 #include "mainwindow.h"
 
@@ -28,6 +29,9 @@ void MainWindow::connectPods()
                 [this](const QString &pod) { openLog(m_selected.namespaceName, pod); });
         connect(panel, &EnvironmentPanel::eventsRequested, this, [this, color] { showWarnings(color); });
     }
+    // Pods change without the release changing (a restart, a probe): asked for every 5 s, and at
+    // once when the panels' replica counts or template change.
+    m_podsTimer.setObjectName(QStringLiteral("podsRefresh"));
     m_podsTimer.setInterval(5'000);
     connect(&m_podsTimer, &QTimer::timeout, this, [this] {
         if (isVisible()) {
@@ -37,10 +41,25 @@ void MainWindow::connectPods()
     m_podsTimer.start();
 }
 
+QString MainWindow::podsBasis(const Core::ReleaseSnapshot &release)
+{
+    QString basis;
+    for (const Core::Environment *env : {&release.blue, &release.green}) {
+        basis += QStringLiteral("%1/%2/%3/%4|")
+                     .arg(env->readyReplicas)
+                     .arg(env->desiredReplicas)
+                     .arg(env->templateHash, env->rolloutMessage);
+    }
+    return basis;
+}
+
 void MainWindow::loadPods()
 {
     if (!m_kube || m_selected.isEmpty()) {
         return;
+    }
+    if (const Core::ReleaseSnapshot *shown = current()) {
+        m_podsReadFor = podsBasis(*shown);
     }
     const Core::ReleaseKey release = m_selected;
     const quint64 generation = m_engineGeneration;

@@ -59,7 +59,8 @@ const std::vector<double> &ClusterModel::bucketBounds()
 }
 
 ClusterModel::ClusterModel(ObjectStore &store, const Scenario &scenario)
-    : m_store(store), m_scenario(scenario), m_rollouts(store),
+    : m_store(store), m_scenario(scenario),
+      m_rollouts(store, [this](const json &replicaSet) { m_pods.podsBeforeStatus(replicaSet); }),
       m_flagger(store, [this](const std::string &ns, const std::string &name) { return trafficOf(ns, name); }),
       m_pods(store, m_scenario), m_random(scenario.seed)
 {
@@ -154,6 +155,11 @@ void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point n
     updated = std::min(updated, desired);
     const bool complete = updated == desired && ready == desired;
     const std::string name = textAt(deployment, "/metadata/name");
+    if (valueAt(deployment, "/status", json::object()).is_object()) {
+        json next = deployment;
+        next["status"]["readyReplicas"] = ready;
+        m_pods.podsBeforeStatus(next);
+    }
     m_store.updateStatus(builtInType("Deployment"), textAt(deployment, "/metadata/namespace"), name, [&](json &object) {
         json &status = object["status"];
         status["observedGeneration"] = generation;

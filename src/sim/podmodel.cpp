@@ -66,6 +66,15 @@ std::vector<PodModel::Replaced> PodModel::reconcile(Clock::time_point now)
     return replaced;
 }
 
+void PodModel::podsBeforeStatus(const json &workload)
+{
+    try {
+        syncPods(workload);
+    } catch (const std::exception &) {
+        // A workload the model cannot read keeps the pods it had, as in reconcile.
+    }
+}
+
 std::vector<PodModel::Replaced> PodModel::replaceDeletedPods()
 {
     const std::uint64_t upTo = m_store.currentResourceVersion();

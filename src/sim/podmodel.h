@@ -40,6 +40,11 @@ public:
     // From the model's tick: the workloads whose deleted pods were made again on this tick.
     std::vector<Replaced> reconcile(std::chrono::steady_clock::time_point now);
 
+    // The pods of `workload` as its controller is about to count them: called with the status it will
+    // write, before it writes it. In a cluster a pod turns ready (or goes) before the Deployment's or
+    // ReplicaSet's count includes it; a client that reads the pods on the count's event sees them so.
+    void podsBeforeStatus(const nlohmann::json &workload);
+
     // `count` requests of `workload` served now, `errors` of them 5xx, with these latencies (seconds).
     void logRequests(const nlohmann::json &workload, long long count, long long errors,
                      const std::vector<double> &latencies);

@@ -535,6 +535,9 @@ void RolloutController::advanceReplicaSets(Clock::time_point now)
             ready = desired; // scale-down is immediate
         }
         try {
+            json next = rs;
+            next["status"]["readyReplicas"] = ready;
+            m_podsBeforeStatus(next);
             m_store.updateStatus(builtInType("ReplicaSet"), ns, name, [&](json &object) {
                 json &status = object["status"];
                 status["replicas"] = desired;

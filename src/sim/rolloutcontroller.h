@@ -3,6 +3,7 @@
 #include "sim/objectstore.h"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -31,7 +32,10 @@ namespace Curtain::Sim {
 class RolloutController
 {
 public:
-    explicit RolloutController(ObjectStore &store) : m_store(store) {}
+    // `podsBeforeStatus` is called with a ReplicaSet as its new status will read, before it is written.
+    RolloutController(ObjectStore &store, std::function<void(const nlohmann::json &)> podsBeforeStatus)
+        : m_store(store), m_podsBeforeStatus(std::move(podsBeforeStatus))
+    {}
 
     // One pass: every Rollout (unless the controller is down), then the ReplicaSets' pods.
     void reconcile(std::chrono::steady_clock::time_point now, bool controllerRunning = true);
@@ -55,6 +59,7 @@ private:
     void pointService(const std::string &ns, const std::string &service, const std::string &hash);
 
     ObjectStore &m_store;
+    std::function<void(const nlohmann::json &)> m_podsBeforeStatus;
     std::map<std::string, std::chrono::steady_clock::time_point> m_nextPod; // per ReplicaSet: pod pacing
 };
 

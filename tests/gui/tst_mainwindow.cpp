@@ -31,6 +31,7 @@
 #include <QSpinBox>
 #include <QTableView>
 #include <QTest>
+#include <QTimer>
 #include <QWheelEvent>
 
 using namespace Curtain;
@@ -362,6 +363,30 @@ private Q_SLOTS:
         QTRY_COMPARE(errors->markerCount(), 2);
         history->resize(1000, 360);
         Test::saveScreenshot(history, QStringLiteral("curtain-history"));
+    }
+
+    // The pod list follows the replica count above it: scaled, the new pods are listed as soon as
+    // the panel counts them, not at the next periodic refresh (stopped here, so only that is seen).
+    void scaledGreen_listsItsNewPodsWithTheCount()
+    {
+        QVERIFY(waitForDemoReady());
+        auto *green = window()->findChild<Ui::EnvironmentPanel *>(QStringLiteral("greenPanel"));
+        QTRY_COMPARE(green->podCount(), 2);
+        window()->findChild<QTimer *>(QStringLiteral("podsRefresh"))->stop();
+        QCOMPARE(api()->patch("/apis/apps/v1/namespaces/demo/deployments/catalog-green", "application/merge-patch+json",
+                              R"({"spec":{"replicas":3}})"),
+                 200);
+        QTRY_COMPARE_WITH_TIMEOUT(text("replicasLabel", "greenPanel"), QStringLiteral("3 of 3 replicas ready"), 15'000);
+        const auto allReady = [green] {
+            for (int row = 0; row < green->podCount(); ++row) {
+                if (!green->podText(row).contains(QLatin1String(" | 1/1 | "))) {
+                    return false;
+                }
+            }
+            return green->podCount() == 3;
+        };
+        QTRY_VERIFY2(allReady(),
+                     qPrintable(QStringLiteral("%1 pods, first: %2").arg(green->podCount()).arg(green->podText(0))));
     }
 
     // When green fails, its pods, their Warning events and a log that follows: the first things a

@@ -1,0 +1,119 @@
+// The demo's pods against the counts above them, as a cluster orders them: a pod turns ready before
+// its Deployment's (or Argo ReplicaSet's) readyReplicas counts it. A client that reads the pods
+// when the count changes (the console does) must find them ready, never "3 of 3" above a 0/1 pod.
+
+#include "sim/clustermodel.h"
+#include "sim/objectstore.h"
+#include "sim/resourcetypes.h"
+#include "sim/scenario.h"
+
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <map>
+
+using namespace Curtain::Sim;
+using json = nlohmann::json;
+
+class TestPodModel : public QObject
+{
+    Q_OBJECT
+
+    static json workload(const std::string &kind, const std::string &name, int replicas)
+    {
+        const json labels = {{"app", name}};
+        return {{"apiVersion", "apps/v1"},
+                {"kind", kind},
+                {"metadata", {{"name", name}, {"namespace", "demo"}}},
+                {"spec",
+                 {{"replicas", replicas},
+                  {"selector", {{"matchLabels", labels}}},
+                  {"template",
+                   {{"metadata", {{"labels", labels}}},
+                    {"spec", {{"containers", json::array({{{"name", name}, {"image", "web:1"}}})}}}}}}}};
+    }
+
+    // Ticks the model (in steps of 100 ms of its clock) until the workload counts `ready` pods.
+    static bool tickUntilReady(ClusterModel &model, ObjectStore &store, const std::string &kind,
+                               const std::string &name, int ready)
+    {
+        auto now = std::chrono::steady_clock::now();
+        for (int step = 0; step < 600; ++step) {
+            model.tick(now);
+            now += std::chrono::milliseconds(100);
+            const auto found = store.get(builtInType(kind), "demo", name);
+            if (std::holds_alternative<json>(found) &&
+                std::get<json>(found).value("/status/readyReplicas"_json_pointer, -1) == ready) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+private Q_SLOTS:
+    void readyPods_comeBeforeTheCountThatIncludesThem_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("Deployment") << QStringLiteral("Deployment");
+        QTest::newRow("Argo's ReplicaSet") << QStringLiteral("ReplicaSet");
+    }
+
+    void readyPods_comeBeforeTheCountThatIncludesThem()
+    {
+        QFETCH(QString, kind);
+        const std::string type = kind.toStdString();
+        ObjectStore store;
+        ClusterModel model(store, Scenario{});
+        store.create(builtInType("Namespace"), {}, {{"metadata", {{"name", "demo"}}}});
+        const std::uint64_t since =
+            store.list(builtInType("Namespace"), {}, [](const json &) { return true; }).resourceVersion;
+        QVERIFY(std::holds_alternative<json>(store.create(builtInType(type), "demo", workload(type, "web", 1))));
+        QVERIFY(tickUntilReady(model, store, type, "web", 1));
+        const auto scaled = store.patch(builtInType(type), "demo", "web", "application/merge-patch+json",
+                                        R"({"spec":{"replicas":3}})", false);
+        QVERIFY(std::holds_alternative<json>(scaled));
+        QVERIFY(tickUntilReady(model, store, type, "web", 3));
+
+        // Replays every event in resourceVersion order: whenever the workload's count changes, the
+        // pods as a watcher knows them at that moment must include as many ready ones.
+        std::vector<StoredEvent> events;
+        store.waitForEvents(builtInType(type), "demo", since, std::chrono::steady_clock::now(), &events);
+        std::vector<StoredEvent> podEvents;
+        store.waitForEvents(builtInType("Pod"), "demo", since, std::chrono::steady_clock::now(), &podEvents);
+        events.insert(events.end(), podEvents.begin(), podEvents.end());
+        std::sort(events.begin(), events.end(),
+                  [](const StoredEvent &a, const StoredEvent &b) { return a.resourceVersion < b.resourceVersion; });
+        std::map<std::string, bool> podReady;
+        int countsChecked = 0;
+        for (const StoredEvent &event : events) {
+            const std::string name = event.object.value("/metadata/name"_json_pointer, std::string());
+            if (event.resource == &builtInType("Pod")) {
+                if (event.type == "DELETED") {
+                    podReady.erase(name);
+                } else {
+                    podReady[name] = event.object.value("/status/containerStatuses/0/ready"_json_pointer, false);
+                }
+                continue;
+            }
+            const int counted = event.object.value("/status/readyReplicas"_json_pointer, 0);
+            int ready = 0;
+            for (const auto &[pod, isReady] : podReady) {
+                ready += isReady ? 1 : 0;
+            }
+            QVERIFY2(ready >= counted, qPrintable(QStringLiteral("%1 counts %2 ready at resourceVersion %3; the pods "
+                                                                 "a watcher saw by then: %4 ready")
+                                                      .arg(kind)
+                                                      .arg(counted)
+                                                      .arg(event.resourceVersion)
+                                                      .arg(ready)));
+            ++countsChecked;
+        }
+        QVERIFY2(countsChecked >= 3, "the workload's count went 0, 1, 2, 3"); // the check above ran
+        QCOMPARE(int(podReady.size()), 3);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPodModel)
+#include "tst_podmodel.moc"
