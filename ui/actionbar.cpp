@@ -8,6 +8,8 @@
 #include <QHBoxLayout>
 #include <QPushButton>
 
+#include <array>
+
 namespace Curtain::Ui {
 
 ActionBar::ActionBar(QWidget *parent) : QWidget(parent)
@@ -37,10 +39,10 @@ ActionBar::ActionBar(QWidget *parent) : QWidget(parent)
     m_scale->setMinimumHeight(36);
     m_scale->setVisible(false);
     connect(m_scale, &QPushButton::clicked, this, [this] {
-        if (m_flipWaiting) {
-            Q_EMIT cancelFlipRequested();
+        if (m_waiting) {
+            Q_EMIT cancelWaitRequested();
         } else {
-            Q_EMIT flipWhenReadyRequested();
+            Q_EMIT scaleThenRequested(m_scaleKind);
         }
     });
     auto *layout = new QHBoxLayout(this);
@@ -111,36 +113,66 @@ void ActionBar::setRelease(const Core::ReleaseSnapshot &release)
               .arg(Core::colorName(release.candidate()), release.environment(release.candidate()).version));
     apply(m_flip, m_capabilities.flip, tr("Move all traffic to the other environment in one write"));
     apply(m_rollback, m_capabilities.rollback, tr("All traffic back to the last known-good environment, now"));
-    // Flip off because the color taking over is smaller: offer to grow it and flip once it is ready.
-    const std::optional<Core::CapacityShortfall> shortfall = Core::flipShortfall(release);
-    m_scaleOffered = shortfall && !m_capabilities.flip.enabled && m_capabilities.scale.enabled &&
-                     release.environment(shortfall->target).present &&
-                     release.environment(shortfall->target).readyReplicas > 0;
-    if (m_scaleOffered) {
-        const QString color = Core::colorName(shortfall->target);
-        m_scale->setText(tr("Scale %1 to %2, flip when ready").arg(color).arg(shortfall->needed));
-        m_scale->setToolTip(tr("%1 has %2 ready replicas and %3 carries all traffic on %4: grow %1 to %4, wait "
-                               "until they are ready, then flip (asked once, now)")
-                                .arg(color)
-                                .arg(shortfall->ready)
-                                .arg(Core::colorName(shortfall->serving))
-                                .arg(shortfall->needed));
-    }
+    offerScale(release);
     showScale();
 }
 
-void ActionBar::setFlipWaiting(std::optional<std::pair<int, int>> readyOfNeeded)
+// Promote or Flip off because the color taking over is smaller: offer to grow it and act once it is
+// ready. A canary is promoted, a blue-green release flipped; the other is offered when only it is off.
+void ActionBar::offerScale(const Core::ReleaseSnapshot &release)
 {
-    m_flipWaiting = readyOfNeeded;
+    const auto refused = [this, &release](Core::ActionKind kind) -> std::optional<Core::CapacityShortfall> {
+        const bool promote = kind == Core::ActionKind::Promote;
+        const Core::Capability &capability = promote ? m_capabilities.promote : m_capabilities.flip;
+        const std::optional<Core::CapacityShortfall> shortfall =
+            promote ? Core::promoteShortfall(release) : Core::flipShortfall(release);
+        if (!shortfall || capability.enabled || !m_capabilities.scale.enabled ||
+            !release.environment(shortfall->target).present ||
+            release.environment(shortfall->target).readyReplicas == 0) {
+            return std::nullopt;
+        }
+        return shortfall;
+    };
+    const bool canary = release.strategy() == Core::Strategy::Canary;
+    const std::array<Core::ActionKind, 2> order = canary
+                                                      ? std::array{Core::ActionKind::Promote, Core::ActionKind::Flip}
+                                                      : std::array{Core::ActionKind::Flip, Core::ActionKind::Promote};
+    for (const Core::ActionKind kind : order) {
+        const std::optional<Core::CapacityShortfall> shortfall = refused(kind);
+        if (!shortfall) {
+            continue;
+        }
+        m_scaleOffered = true;
+        m_scaleKind = kind;
+        const QString color = Core::colorName(shortfall->target);
+        const QString verb = Core::actionName(kind);
+        const int servingShare = release.environment(shortfall->serving).trafficPercent;
+        m_scale->setText(tr("Scale %1 to %2, %3 when ready").arg(color).arg(shortfall->needed).arg(verb));
+        m_scale->setToolTip(tr("%1 has %2 ready replicas and %3 carries %4 % of the traffic on %5: grow %1 to %5, "
+                               "wait until they are ready, then %6 (asked once, now)")
+                                .arg(color)
+                                .arg(shortfall->ready)
+                                .arg(Core::colorName(shortfall->serving))
+                                .arg(servingShare)
+                                .arg(shortfall->needed)
+                                .arg(verb));
+        return;
+    }
+}
+
+void ActionBar::setWaiting(const std::optional<Waiting> &waiting)
+{
+    m_waiting = waiting;
     showScale();
 }
 
 void ActionBar::showScale()
 {
-    m_scale->setVisible(m_scaleOffered || m_flipWaiting);
-    if (m_flipWaiting) {
-        m_scale->setText(tr("Cancel flip (%1 of %2 ready)").arg(m_flipWaiting->first).arg(m_flipWaiting->second));
-        m_scale->setToolTip(tr("The flip waits for the pods; cancel it and nothing moves (the scale stays)"));
+    m_scale->setVisible(m_scaleOffered || m_waiting);
+    if (m_waiting) {
+        const QString verb = Core::actionName(m_waiting->kind);
+        m_scale->setText(tr("Cancel %1 (%2 of %3 ready)").arg(verb).arg(m_waiting->ready).arg(m_waiting->needed));
+        m_scale->setToolTip(tr("The %1 waits for the pods; cancel it and nothing moves (the scale stays)").arg(verb));
         m_scale->setEnabled(true);
         return;
     }
@@ -151,7 +183,7 @@ void ActionBar::clear()
 {
     m_capabilities = {};
     m_scaleOffered = false;
-    m_flipWaiting.reset();
+    m_waiting.reset();
     m_scale->setVisible(false);
     for (QPushButton *button : {m_promote, m_flip, m_rollback}) {
         button->setEnabled(false);

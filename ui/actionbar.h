@@ -1,8 +1,11 @@
 #pragma once
 
+#include "core/action.h"
 #include "core/release.h"
 
 #include <QWidget>
+
+#include <optional>
 
 class QAction;
 class QPushButton;
@@ -21,8 +24,14 @@ public:
     void setRelease(const Core::ReleaseSnapshot &release);
     void clear();
     void setBusy(bool busy); // an action is in flight: Promote and Flip wait, Rollback never does
-    // A flip of the shown release waits for its color: `ready` of `needed` replicas; nothing: none waits.
-    void setFlipWaiting(std::optional<std::pair<int, int>> readyOfNeeded);
+    // A flip or promote of the shown release that waits for its color's pods; nothing: none waits.
+    struct Waiting
+    {
+        Core::ActionKind kind = Core::ActionKind::Flip;
+        int ready = 0;
+        int needed = 0;
+    };
+    void setWaiting(const std::optional<Waiting> &waiting);
 
     QPushButton *rollbackButton() const { return m_rollback; }
     // The same three as menu actions with their shortcuts (Rollback Ctrl+R), enabled exactly when
@@ -35,10 +44,11 @@ Q_SIGNALS:
     void promoteRequested();
     void flipRequested();
     void rollbackRequested();
-    // The one safe way past a flip refused for capacity: the color taking over grown to the serving
-    // color's size, and the flip once its pods are ready — one step, cancellable while it waits.
-    void flipWhenReadyRequested();
-    void cancelFlipRequested();
+    // The one safe way past a flip or promote refused for capacity: the color taking over grown to
+    // the serving color's size, and the action once its pods are ready — one step, cancellable
+    // while it waits. `kind` is Promote for a canary, Flip for blue-green (whichever is refused).
+    void scaleThenRequested(Core::ActionKind kind);
+    void cancelWaitRequested();
 
 private:
     void apply(QPushButton *button, const Core::Capability &capability, const QString &what);
@@ -48,7 +58,9 @@ private:
     QPushButton *m_rollback;
     QPushButton *m_scale; // "Scale green to 4, flip when ready": while Flip is off for capacity alone
     bool m_scaleOffered = false;
-    std::optional<std::pair<int, int>> m_flipWaiting; // ready, needed
+    Core::ActionKind m_scaleKind = Core::ActionKind::Flip; // what follows the scale
+    std::optional<Waiting> m_waiting;
+    void offerScale(const Core::ReleaseSnapshot &release);
     void showScale();
     QAction *m_promoteAction;
     QAction *m_flipAction;

@@ -100,7 +100,7 @@ void MainWindow::setEngine(Engine::ReleaseSource *engine, const QString &cluster
     m_actionTimes.clear();
     m_historyShownFor = {};
     m_idle->clearSchedules(); // scheduled with the engine that goes now
-    m_flipWaiting.clear();
+    m_waiting.clear();
     closeLogs();
     m_notifier->reset();
     m_model->setReleases({});
@@ -333,8 +333,8 @@ void MainWindow::showSelected()
     m_slider->setRelease(*release);
     m_actions->setRelease(*release);
     m_actions->setBusy(m_inFlight > 0);
-    m_actions->setFlipWaiting(
-        m_flipWaiting.contains(release->key()) ? std::optional(m_flipWaiting.value(release->key())) : std::nullopt);
+    m_actions->setWaiting(m_waiting.contains(release->key()) ? std::optional(m_waiting.value(release->key()))
+                                                             : std::nullopt);
     m_idle->setRelease(release);
     // An Argo Rollout and a Flagger canary walk their own steps: their controls instead of a plan.
     const bool rollout =

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "actionbar.h"
+
 #include "core/action.h"
 #include "core/confirmation.h"
 #include "core/metricpoint.h"
@@ -36,7 +38,6 @@ class ReleaseListModel;
 
 namespace Curtain::Ui {
 
-class ActionBar;
 class EnvironmentPanel;
 class FailureBanner;
 class HistoryWindow;
@@ -142,8 +143,8 @@ private:
     void runMigration(Core::SchemaRequest::Step step); // mainwindowdatabase.cpp
     // mainwindowdatabase.cpp: the other steps of a blue-green window
     void connectWindowSteps();
-    void connectEngineSteps(); // on each new engine
-    void flipWhenReady();      // grow the color taking over, flip once it is ready (asked once)
+    void connectEngineSteps();             // on each new engine
+    void scaleThen(Core::ActionKind kind); // grow the color taking over, then flip or promote (asked once)
     void scaleIdleDown(const Core::ReleaseKey &release, Core::Color color);
     void confirmDespiteFindings(const QString &file, const QList<Db::LintFinding> &findings,
                                 const std::function<void()> &expand);
@@ -190,7 +191,7 @@ private:
     CanaryPanel *m_canary;
     DatabasePanel *m_database;
     IdleWindowRow *m_idle;
-    QHash<Core::ReleaseKey, std::pair<int, int>> m_flipWaiting; // flips waiting here: ready, needed
+    QHash<Core::ReleaseKey, ActionBar::Waiting> m_waiting; // flips and promotes waiting here for pods
     std::function<QString()> m_chooseMigrationFile;
     FailureBanner *m_banner;
     FailureBanner *m_rollbackMark;

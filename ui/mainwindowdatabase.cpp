@@ -169,8 +169,8 @@ void MainWindow::connectWindowSteps()
             m_kube->stopSchemaStep(release);
         }
     });
-    connect(m_actions, &ActionBar::flipWhenReadyRequested, this, &MainWindow::flipWhenReady);
-    connect(m_actions, &ActionBar::cancelFlipRequested, this, [this] {
+    connect(m_actions, &ActionBar::scaleThenRequested, this, &MainWindow::scaleThen);
+    connect(m_actions, &ActionBar::cancelWaitRequested, this, [this] {
         if (const Core::ReleaseSnapshot *release = current(); release && m_kube) {
             m_kube->cancelFlipWhenReady(release->key().toString());
         }
@@ -187,8 +187,10 @@ void MainWindow::connectEngineSteps()
 {
     connectShown(m_kube, &Engine::ReleaseEngine::flipWaiting,
                  [this](const QString &release, Core::Color, int ready, int needed) {
-                     if (m_flipWaiting.contains(keyOf(release))) {
-                         m_flipWaiting.insert(keyOf(release), {ready, needed});
+                     const auto waiting = m_waiting.find(keyOf(release));
+                     if (waiting != m_waiting.end()) {
+                         waiting->ready = ready;
+                         waiting->needed = needed;
                          showSelected();
                      }
                  });
@@ -201,33 +203,39 @@ void MainWindow::connectEngineSteps()
                  });
 }
 
-// "Scale green to 4, flip when ready": asked once, as the flip itself would be once the pods are there.
-void MainWindow::flipWhenReady()
+// "Scale green to 4, flip (or promote) when ready": asked once, as the action itself would be once the
+// pods are there.
+void MainWindow::scaleThen(Core::ActionKind kind)
 {
     const Core::ReleaseSnapshot *release = current();
-    const std::optional<Core::CapacityShortfall> shortfall = release ? Core::flipShortfall(*release) : std::nullopt;
+    const bool promote = kind == Core::ActionKind::Promote;
+    const std::optional<Core::CapacityShortfall> shortfall = !release  ? std::nullopt
+                                                             : promote ? Core::promoteShortfall(*release)
+                                                                       : Core::flipShortfall(*release);
     if (!release || !m_kube || !shortfall) {
         return;
     }
     const Core::ReleaseKey key = release->key();
-    const Core::ActionRequest flip{Core::ActionKind::Flip, key.toString(), 0, release->routeResourceVersion};
+    const Core::ActionRequest move{kind, key.toString(), 0, release->routeResourceVersion};
     const quint64 generation = m_engineGeneration; // a context may switch while the dialog is open
     const QString cluster = m_kube->cluster().name;
-    const auto go = [this, key, flip, generation, cluster, shortfall] {
+    const auto go = [this, key, move, generation, cluster, shortfall] {
+        const QString verb = Core::actionName(move.kind);
         if (!stillShown(generation)) {
-            m_lastAction->setText(
-                tr("✗ Flip of %1 was not sent: the context changed while you chose").arg(key.toString()));
+            m_lastAction->setText(tr("✗ %1 of %2 was not sent: the context changed while you chose")
+                                      .arg(verb.left(1).toUpper() + verb.mid(1), key.toString()));
             m_lastAction->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::danger().name()));
             return;
         }
-        m_flipWaiting.insert(key, {shortfall->ready, shortfall->needed});
+        m_waiting.insert(key, {move.kind, shortfall->ready, shortfall->needed});
         showSelected();
-        m_lastAction->setText(tr("Scaling %1 %2 to %3; the flip follows when they are ready…")
+        m_lastAction->setText(tr("Scaling %1 %2 to %3; the %4 follows when they are ready…")
                                   .arg(shownName(key), Core::colorName(shortfall->target))
-                                  .arg(shortfall->needed));
+                                  .arg(shortfall->needed)
+                                  .arg(verb));
         m_lastAction->setStyleSheet(QString());
         Core::onFinished(
-            m_kube->flipWhenReady(flip.release, flip.expectedResourceVersion, 10 * 60 * 1000), this,
+            m_kube->flipWhenReady(move.release, move.expectedResourceVersion, 10 * 60 * 1000, move.kind), this,
             [this, key, generation, cluster](const Core::Result<Core::ActionOutcome> &result) {
                 const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
                 if (!stillShown(generation)) {
@@ -236,7 +244,7 @@ void MainWindow::flipWhenReady()
                                                            : tr("%1  ✗ %2").arg(time, result.error().message),
                                                !result.ok());
                 }
-                m_flipWaiting.remove(key);
+                m_waiting.remove(key);
                 loadHistory();
                 if (result.ok()) {
                     m_lastAction->setText(tr("%1  ✓ %2").arg(time, result.value().summary));
@@ -249,12 +257,12 @@ void MainWindow::flipWhenReady()
                 Q_EMIT actionFinished(result.ok(), result.ok() ? result.value().summary : result.error().message);
             });
     };
-    // The question the flip would ask once the pods are ready, asked now: the release as it will be.
+    // The question the action would ask once the pods are ready, asked now: the release as it will be.
     Core::ReleaseSnapshot grown = *release;
     grown.environment(shortfall->target).readyReplicas = shortfall->needed;
     grown.environment(shortfall->target).desiredReplicas = shortfall->needed;
-    if (const std::optional<Core::UnprovenMove> move = Core::unprovenMove(grown, flip)) {
-        return confirm(grown, *move, go, [] {});
+    if (const std::optional<Core::UnprovenMove> unproven = Core::unprovenMove(grown, move)) {
+        return confirm(grown, *unproven, go, [] {});
     }
     go();
 }
