@@ -10,6 +10,7 @@
 #include <QVariant>
 
 #include <algorithm>
+#include <functional>
 #include <utility>
 
 namespace Curtain::Ui::Settings {
@@ -77,6 +78,22 @@ void setValues(const QList<std::pair<QString, QVariant>> &changes)
     }); // the QSettings is destroyed here, on the writer's thread: that is when the file is written
 }
 
+// A list that other consoles change too (each process holds its own copy in memory): `change` is
+// applied to this process's copy and, on the writer's thread, to what the file holds by then, so an
+// entry another console wrote since this one read the file is kept rather than overwritten.
+void changeSharedList(const QString &key, const std::function<QStringList(QStringList)> &change)
+{
+    {
+        Memory &m = memory();
+        QMutexLocker lock(&m.mutex);
+        m.values.insert(key, change(m.values.value(key).toStringList()));
+    }
+    writer().start([key, change] {
+        QSettings settings;
+        settings.setValue(key, change(settings.value(key).toStringList()));
+    });
+}
+
 } // namespace
 
 void flush()
@@ -136,13 +153,15 @@ void acknowledgeRollback(const QString &context, const Core::ReleaseKey &release
 {
     const QString prefix = context + separator + release.toString() + separator;
     const QString entry = prefix + planStartedAt.toString(Qt::ISODateWithMs);
-    QStringList entries = value(acknowledgedKey).toStringList();
-    entries.removeIf([&prefix](const QString &kept) { return kept.startsWith(prefix); });
-    entries.append(entry);
-    if (entries.size() > acknowledgedKept) {
-        entries.remove(0, entries.size() - acknowledgedKept);
-    }
-    setValues({{acknowledgedKey, entries}});
+    value(acknowledgedKey); // the file read once, before this process's copy changes
+    changeSharedList(acknowledgedKey, [prefix, entry](QStringList entries) {
+        entries.removeIf([&prefix](const QString &kept) { return kept.startsWith(prefix); });
+        entries.append(entry);
+        if (entries.size() > acknowledgedKept) {
+            entries.remove(0, entries.size() - acknowledgedKept);
+        }
+        return entries;
+    });
 }
 
 WindowLayout windowLayout()

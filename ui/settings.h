@@ -27,7 +27,8 @@ void clear();
 QStringList protectedContexts();
 
 // history/acknowledgedRollbacks: the automatic rollbacks a person has acknowledged in `context`,
-// each known by its plan's start (the most recent 200 are kept).
+// each known by its plan's start (the most recent 200 are kept). Several consoles share the list:
+// an acknowledgement merges into what the file holds when it is written.
 QHash<Core::ReleaseKey, QDateTime> acknowledgedRollbacks(const QString &context);
 void acknowledgeRollback(const QString &context, const Core::ReleaseKey &release, const QDateTime &planStartedAt);
 
