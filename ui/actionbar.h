@@ -56,7 +56,7 @@ private:
     QPushButton *m_promote;
     QPushButton *m_flip;
     QPushButton *m_rollback;
-    QPushButton *m_scale; // "Scale green to 4, flip when ready": while Flip is off for capacity alone
+    QPushButton *m_scale; // "Scale green to 4, promote when ready": while Promote or Flip is off for capacity
     bool m_scaleOffered = false;
     Core::ActionKind m_scaleKind = Core::ActionKind::Flip; // what follows the scale
     std::optional<Waiting> m_waiting;

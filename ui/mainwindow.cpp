@@ -353,8 +353,8 @@ void MainWindow::showSelected()
             }
         }
         loadPods();
-    } else if (podsBasis(*release) != m_podsReadFor) {
-        loadPods(); // "3 of 3 ready" above a list of two pods: scaled or rolled, so read them now
+    } else if (podsBasis(*release) != m_podsReadFor && !m_podsSoon.isActive()) {
+        m_podsSoon.start(); // "3 of 3 ready" above a list of two pods: scaled or rolled, so read them soon
     }
     Q_EMIT releaseShown(release->key());
 }

@@ -39,6 +39,13 @@ void MainWindow::connectPods()
         }
     });
     m_podsTimer.start();
+    m_podsSoon.setSingleShot(true);
+    m_podsSoon.setInterval(300);
+    connect(&m_podsSoon, &QTimer::timeout, this, [this] {
+        if (isVisible()) {
+            loadPods();
+        }
+    });
 }
 
 QString MainWindow::podsBasis(const Core::ReleaseSnapshot &release)

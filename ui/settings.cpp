@@ -3,6 +3,7 @@
 #include "core/confirmation.h"
 #include "core/schemagate.h"
 
+#include <QLockFile>
 #include <QMutex>
 #include <QMutexLocker>
 #include <QSettings>
@@ -89,8 +90,12 @@ void changeSharedList(const QString &key, const std::function<QStringList(QStrin
         m.values.insert(key, change(m.values.value(key).toStringList()));
     }
     writer().start([key, change] {
-        QSettings settings;
+        // One console's read-modify-write at a time: QSettings locks the file only while it writes.
+        QLockFile lock(QSettings().fileName() + QStringLiteral(".lists.lock"));
+        lock.lock();        // a lock left by a console that died is taken over once stale (30 s)
+        QSettings settings; // reads the file as it is now, another console's change included
         settings.setValue(key, change(settings.value(key).toStringList()));
+        settings.sync();
     });
 }
 

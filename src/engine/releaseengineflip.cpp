@@ -178,7 +178,7 @@ void ReleaseEngine::checkPendingFlips()
             ended.append({key, Core::makeError(ErrorKind::Conflict,
                                                QStringLiteral("%1 was not %2: its traffic moved while the %3 "
                                                               "waited (now blue %4 %, green %5 %); the %3 sent no "
-                                                              "traffic, and %6 keeps the replicas it was scaled to")
+                                                              "traffic, and %6 keeps the scale it asked for")
                                                    .arg(key, pastTense(pending.kind), Core::actionName(pending.kind))
                                                    .arg(release->blue.trafficPercent)
                                                    .arg(release->green.trafficPercent)

@@ -83,10 +83,9 @@ std::optional<WorkloadTraffic> ClusterModel::trafficOf(const std::string &ns, co
 
 void ClusterModel::tick(Clock::time_point now)
 {
-    advanceRollouts(now);
-    m_rollouts.reconcile(now, m_argoRunning);
-    m_flagger.reconcile(now, std::chrono::system_clock::now());
-    for (const PodModel::Replaced &workload : m_pods.reconcile(now)) {
+    // Deleted pods first: the controllers below sync pods before they count them, and a pod made
+    // again must get a new name and start not ready, not come back as it was.
+    for (const PodModel::Replaced &workload : m_pods.replaceDeletedPods()) {
         const std::string key = workload.ns + "/" + workload.name;
         if (workload.kind == "Deployment") {
             m_nextStep[key] = now + podRestart;
@@ -94,6 +93,10 @@ void ClusterModel::tick(Clock::time_point now)
             m_rollouts.holdReadiness(key, now + podRestart);
         }
     }
+    advanceRollouts(now);
+    m_rollouts.reconcile(now, m_argoRunning);
+    m_flagger.reconcile(now, std::chrono::system_clock::now());
+    m_pods.reconcile(now);
     const double seconds = m_lastTick ? std::chrono::duration<double>(now - *m_lastTick).count() : 0.0;
     m_lastTick = now;
     if (seconds > 0) {
@@ -156,9 +159,9 @@ void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point n
     const bool complete = updated == desired && ready == desired;
     const std::string name = textAt(deployment, "/metadata/name");
     if (valueAt(deployment, "/status", json::object()).is_object()) {
-        json next = deployment;
-        next["status"]["readyReplicas"] = ready;
-        m_pods.podsBeforeStatus(next);
+        json counted = deployment;
+        counted["status"]["readyReplicas"] = ready;
+        m_pods.podsBeforeStatus(counted);
     }
     m_store.updateStatus(builtInType("Deployment"), textAt(deployment, "/metadata/namespace"), name, [&](json &object) {
         json &status = object["status"];

@@ -44,9 +44,8 @@ std::string PodModel::podName(const Workload &workload, const std::string &name,
     return workload.prefix + suffix(remade == 0 ? seed : seed + "@" + std::to_string(remade));
 }
 
-std::vector<PodModel::Replaced> PodModel::reconcile(Clock::time_point now)
+void PodModel::reconcile(Clock::time_point now)
 {
-    std::vector<Replaced> replaced = replaceDeletedPods();
     for (const char *kind : {"Deployment", "ReplicaSet"}) {
         // Only workloads that changed since their pods were made: thousands of settled ones cost a
         // string comparison each.
@@ -63,13 +62,21 @@ std::vector<PodModel::Replaced> PodModel::reconcile(Clock::time_point now)
         }
     }
     kubeletTrouble(now);
-    return replaced;
 }
 
 void PodModel::podsBeforeStatus(const json &workload)
 {
     try {
+        // Only for the workload as stored: one changed or deleted since the controller read it is
+        // left to reconcile, which reads it again (no pods for an object that is gone).
+        const auto stored = m_store.get(builtInType(textAt(workload, "/kind").c_str()),
+                                        textAt(workload, "/metadata/namespace"), textAt(workload, "/metadata/name"));
+        if (!std::holds_alternative<json>(stored) || textAt(std::get<json>(stored), "/metadata/resourceVersion") !=
+                                                         textAt(workload, "/metadata/resourceVersion")) {
+            return;
+        }
         syncPods(workload);
+        m_workloads[workloadKey(workload)].signature.clear(); // reconcile checks it once more
     } catch (const std::exception &) {
         // A workload the model cannot read keeps the pods it had, as in reconcile.
     }

@@ -37,8 +37,11 @@ public:
         std::string ns;
         std::string name;
     };
-    // From the model's tick: the workloads whose deleted pods were made again on this tick.
-    std::vector<Replaced> reconcile(std::chrono::steady_clock::time_point now);
+    // From the model's tick, first: the workloads whose deleted pods were made again on this tick
+    // (under new names, not ready), before any controller counts their pods.
+    std::vector<Replaced> replaceDeletedPods();
+    // From the model's tick, last: pods for every workload changed since, and the kubelet's trouble.
+    void reconcile(std::chrono::steady_clock::time_point now);
 
     // The pods of `workload` as its controller is about to count them: called with the status it will
     // write, before it writes it. In a cluster a pod turns ready (or goes) before the Deployment's or
@@ -79,7 +82,6 @@ private:
     };
     static std::string podName(const Workload &workload, const std::string &name, std::size_t replica);
     void syncPods(const nlohmann::json &workload);
-    std::vector<Replaced> replaceDeletedPods();
     nlohmann::json podFor(const nlohmann::json &workload, const std::string &name, bool ready) const;
     void kubeletTrouble(std::chrono::steady_clock::time_point now);
 

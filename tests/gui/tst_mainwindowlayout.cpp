@@ -24,6 +24,8 @@ class TestMainWindowLayout : public Test::GuiTestBase
 {
     Q_OBJECT
 
+    int metricsIntervalMs() const override { return 250; } // the panels' metrics lines take room too
+
 private Q_SLOTS:
     // At 1280×800, the most common laptop size, the Argo step buttons were half under the action
     // bar (the detail scrolled at its preferred height) and the list needed a horizontal scroll bar.
@@ -89,7 +91,7 @@ private Q_SLOTS:
         window()->activateWindow();
         child<QTableView>("releaseList")->setFocus();
         QTRY_VERIFY(child<QTableView>("releaseList")->hasFocus());
-        // Live: catalog's green is smaller than blue, so the console offers to grow it and flip.
+        // Live: catalog's green is smaller than blue, so the console offers to grow it and promote.
         QTRY_VERIFY(child<QPushButton>("scaleForFlipButton")->isVisible());
         QTRY_VERIFY(child<QPushButton>("startPlan")->isEnabled());
         demo()->stop(); // the cluster goes away under the console

@@ -6,11 +6,20 @@
 #include "core/release.h"
 
 #include <QCoreApplication>
+#include <QProcess>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTest>
 
 using namespace Curtain;
+
+// Settings in a test location, never the user's; the same file for this test and its other console.
+void useTestSettings()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("curtain-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_settings"));
+}
 
 class TestSettings : public QObject
 {
@@ -19,12 +28,7 @@ class TestSettings : public QObject
     const QString key = QStringLiteral("history/acknowledgedRollbacks");
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true); // never the user's settings
-        QCoreApplication::setOrganizationName(QStringLiteral("curtain-tests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_settings"));
-    }
+    void initTestCase() { useTestSettings(); }
 
     void init()
     {
@@ -39,11 +43,13 @@ private Q_SLOTS:
         const QDateTime planA = QDateTime::fromString(QStringLiteral("2026-12-05T10:00:00.000Z"), Qt::ISODateWithMs);
         const QDateTime planB = QDateTime::fromString(QStringLiteral("2026-12-05T11:00:00.000Z"), Qt::ISODateWithMs);
         QVERIFY(Ui::Settings::acknowledgedRollbacks(QStringLiteral("demo")).isEmpty()); // read once, now
-        {
-            QSettings other; // the other console, writing the file
-            other.setValue(key, QStringList{QStringLiteral("demo") + QChar(0x1f) + QStringLiteral("demo/payments") +
-                                            QChar(0x1f) + planA.toString(Qt::ISODateWithMs)});
-        }
+        // The other console: this binary again, in a process of its own, through the same code.
+        QProcess other;
+        other.start(
+            QCoreApplication::applicationFilePath(),
+            {QStringLiteral("--other-console"), QStringLiteral("demo/payments"), planA.toString(Qt::ISODateWithMs)});
+        QVERIFY(other.waitForFinished(30'000));
+        QCOMPARE(other.exitCode(), 0);
         Ui::Settings::acknowledgeRollback(QStringLiteral("demo"),
                                           Core::ReleaseKey::fromString(QStringLiteral("demo/catalog")), planB);
         Ui::Settings::flush();
@@ -70,5 +76,22 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSettings)
+// `--other-console RELEASE TIME`: acknowledges as a second console would, and exits.
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    if (argc == 4 && qstrcmp(argv[1], "--other-console") == 0) {
+        useTestSettings();
+        Ui::Settings::acknowledgedRollbacks(QStringLiteral("demo")); // a console reads the file at start
+        Ui::Settings::acknowledgeRollback(QStringLiteral("demo"),
+                                          Core::ReleaseKey::fromString(QString::fromUtf8(argv[2])),
+                                          QDateTime::fromString(QString::fromUtf8(argv[3]), Qt::ISODateWithMs));
+        Ui::Settings::flush();
+        return 0;
+    }
+    TestSettings test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
 #include "tst_settings.moc"

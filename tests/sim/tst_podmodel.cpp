@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -112,6 +113,55 @@ private Q_SLOTS:
         }
         QVERIFY2(countsChecked >= 3, "the workload's count went 0, 1, 2, 3"); // the check above ran
         QCOMPARE(int(podReady.size()), 3);
+    }
+
+    void deletedPodMidScale_comesBackUnderANewNameNotReady_data()
+    {
+        readyPods_comeBeforeTheCountThatIncludesThem_data();
+    }
+
+    // A pod deleted while its workload still scales up is made again as a ReplicaSet would make it:
+    // under a new name, not ready, and the workload counts one ready pod fewer until it starts.
+    void deletedPodMidScale_comesBackUnderANewNameNotReady()
+    {
+        QFETCH(QString, kind);
+        const std::string type = kind.toStdString();
+        ObjectStore store;
+        ClusterModel model(store, Scenario{});
+        store.create(builtInType("Namespace"), {}, {{"metadata", {{"name", "demo"}}}});
+        QVERIFY(std::holds_alternative<json>(store.create(builtInType(type), "demo", workload(type, "web", 1))));
+        QVERIFY(tickUntilReady(model, store, type, "web", 1));
+        QVERIFY(std::holds_alternative<json>(store.patch(
+            builtInType(type), "demo", "web", "application/merge-patch+json", "{\"spec\":{\"replicas\":3}}", false)));
+        QVERIFY(tickUntilReady(model, store, type, "web", 2));
+        const auto podsNow = [&store] {
+            std::map<std::string, bool> pods; // name: ready
+            for (const json &pod : store.all(builtInType("Pod"))) {
+                pods[pod.value("/metadata/name"_json_pointer, std::string())] =
+                    pod.value("/status/containerStatuses/0/ready"_json_pointer, false);
+            }
+            return pods;
+        };
+        const std::map<std::string, bool> before = podsNow();
+        QCOMPARE(int(before.size()), 3);
+        const auto deleted = std::find_if(before.begin(), before.end(), [](const auto &pod) { return pod.second; });
+        QVERIFY(deleted != before.end());
+        QVERIFY(std::holds_alternative<json>(store.remove(builtInType("Pod"), "demo", deleted->first)));
+
+        model.tick(std::chrono::steady_clock::now() + std::chrono::hours(1)); // long past any step's pacing
+        const std::map<std::string, bool> after = podsNow();
+        QCOMPARE(int(after.size()), 3);
+        QVERIFY2(after.count(deleted->first) == 0, deleted->first.c_str());
+        int made = 0;
+        for (const auto &[name, ready] : after) {
+            if (before.count(name) == 0) {
+                ++made;
+                QVERIFY2(!ready, name.c_str());
+            }
+        }
+        QCOMPARE(made, 1);
+        const auto stored = store.get(builtInType(type), "demo", "web");
+        QCOMPARE(std::get<json>(stored).value("/status/readyReplicas"_json_pointer, -1), 1);
     }
 };
 
