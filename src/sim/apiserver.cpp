@@ -7,6 +7,7 @@
 #include "sim/httpsupport.h"
 #include "sim/jsonbody.h"
 #include "sim/objectstore.h"
+#include "sim/openapidocs.h"
 #include "sim/patching.h"
 #include "sim/rbac.h"
 #include "sim/requesttarget.h"
@@ -334,6 +335,15 @@ void ApiServer::routeControl()
             }));
     svr.Get("/apis", boundary([](const httplib::Request &, httplib::Response &res) {
                 sendJson(res, 200, apiGroupListDocument());
+            }));
+    svr.Get("/openapi/v3",
+            boundary([](const httplib::Request &, httplib::Response &res) { sendJson(res, 200, openApiV3Root()); }));
+    svr.Get("/openapi/v3/(.+)", boundary([](const httplib::Request &req, httplib::Response &res) {
+                const json document = openApiV3Document(req.matches[1].str());
+                if (document.is_null()) {
+                    return sendStatus(res, {404, "NotFound", "the server could not find the requested resource"});
+                }
+                sendJson(res, 200, document);
             }));
 }
 

@@ -65,6 +65,7 @@ public:
     // as a CRD without a structural schema does, so clients can be tested against malformed objects.
     // Built-in kinds stay validated.
     void setSchemalessCustomResources(bool on) { m_schemaless = on; }
+    bool schemalessCustomResources() const { return m_schemaless; }
 
     // The objects that pass `filter`; with `limit`, only those from `offset` on (a page), copied.
     ListSnapshot list(const ResourceType &type, const std::string &ns,

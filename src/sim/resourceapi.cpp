@@ -4,6 +4,7 @@
 #include "sim/admission.h"
 #include "sim/clustermodel.h"
 #include "sim/connectionguard.h"
+#include "sim/fieldvalidation.h"
 #include "sim/httpsupport.h"
 #include "sim/jsonbody.h"
 #include "sim/jsonread.h"
@@ -93,6 +94,35 @@ Outcome<RemoveOptions> removeOptionsOf(const httplib::Request &req, bool dryRun)
     }
     return options;
 }
+
+} // namespace
+
+// fieldValidation for a custom resource only when the store checks custom resources at all.
+std::optional<ApiStatus> ResourceApi::checkFieldsOf(const httplib::Request &req, httplib::Response &res,
+                                                    const ResourceType &type, const json &object) const
+{
+    if (!type.builtin && m_store.schemalessCustomResources()) {
+        return std::nullopt;
+    }
+    return checkFields(req, res, type, object);
+}
+
+// The same for a PUT's or a merge or strategic-merge PATCH's body (a JSON patch names no fields);
+// a body that does not parse is left to the write, which names the problem.
+std::optional<ApiStatus> ResourceApi::checkPatchFields(const httplib::Request &req, httplib::Response &res,
+                                                       const ResourceType &type) const
+{
+    if (req.get_header_value("Content-Type").rfind("application/json-patch+json", 0) == 0) {
+        return std::nullopt;
+    }
+    const Outcome<json> body = parseBody(req.body);
+    if (!std::holds_alternative<json>(body)) {
+        return std::nullopt;
+    }
+    return checkFieldsOf(req, res, type, std::get<json>(body));
+}
+
+namespace {
 
 bool isServiceProxy(const Target &target)
 {
@@ -335,6 +365,9 @@ void ResourceApi::patch(const httplib::Request &req, httplib::Response &res)
     }
     bool status = false;
     if (const auto target = objectTarget(req, res, &status)) {
+        if (const auto problem = checkPatchFields(req, res, *target->type)) {
+            return sendStatus(res, *problem);
+        }
         const auto patched = m_store.patch(*target->type, target->namespaceName, target->name,
                                            req.get_header_value("Content-Type"), req.body, status, dryRun);
         if (!failed(patched, res)) {
@@ -359,6 +392,9 @@ void ResourceApi::update(const httplib::Request &req, httplib::Response &res)
         return;
     }
     if (const auto problem = Admission::jsonBody(req)) {
+        return sendStatus(res, *problem);
+    }
+    if (const auto problem = checkPatchFields(req, res, *target->type)) { // a whole object: a patch of all
         return sendStatus(res, *problem);
     }
     const auto updated = m_store.update(*target->type, target->namespaceName, target->name, req.body, status, dryRun);
@@ -401,6 +437,9 @@ void ResourceApi::create(const httplib::Request &req, httplib::Response &res)
     }
     bool dryRun = false;
     if (const auto problem = dryRunOf(req, &dryRun)) {
+        return sendStatus(res, *problem);
+    }
+    if (const auto problem = checkFieldsOf(req, res, *target->type, object)) {
         return sendStatus(res, *problem);
     }
     const auto created = m_store.create(*target->type, target->namespaceName, object, dryRun);

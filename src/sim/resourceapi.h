@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sim/apistatus.h"
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -17,6 +19,7 @@ class ConnectionGuard;
 class Faults;
 class ObjectStore;
 class RbacRules;
+struct ResourceType;
 struct Target;
 
 // The handlers of resource requests under /api and /apis: discovery, get, list (chunked with
@@ -45,6 +48,10 @@ private:
     void podLog(const httplib::Request &req, httplib::Response &res, const Target &target);
     void accessReview(const nlohmann::json &review, httplib::Response &res);
     void selfReview(httplib::Response &res);
+    std::optional<ApiStatus> checkFieldsOf(const httplib::Request &req, httplib::Response &res,
+                                           const ResourceType &type, const nlohmann::json &object) const;
+    std::optional<ApiStatus> checkPatchFields(const httplib::Request &req, httplib::Response &res,
+                                              const ResourceType &type) const;
 
     ObjectStore &m_store;
     ClusterModel &m_model;

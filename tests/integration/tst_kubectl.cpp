@@ -8,6 +8,7 @@
 #include "testsupport.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -273,6 +274,74 @@ private Q_SLOTS:
                       &code);
         QVERIFY2(code == 0, qPrintable(out));
         QCOMPARE(out, QStringLiteral("registry.demo.local/made:v1"));
+    }
+
+    // `kubectl apply -f` as a release engineer practises with it, without --validate=false: kubectl
+    // reads the OpenAPI v3 discovery, finds that the server checks fields, and leaves that to it. A
+    // typo is refused in the words a real cluster uses, and changes nothing.
+    void apply_needsNoFlagsAndRefusesATypo()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto write = [&dir](const QString &name, const QByteArray &text) {
+            QFile file(dir.filePath(name));
+            return file.open(QIODevice::WriteOnly) && file.write(text) == text.size() ? file.fileName() : QString();
+        };
+        const QByteArray deployment = "apiVersion: apps/v1\n"
+                                      "kind: Deployment\n"
+                                      "metadata: {name: applied-web, namespace: demo}\n"
+                                      "spec:\n"
+                                      "  replicas: 1\n"
+                                      "  selector: {matchLabels: {app: applied-web}}\n"
+                                      "  template:\n"
+                                      "    metadata: {labels: {app: applied-web}}\n"
+                                      "    spec: {containers: [{name: web, image: 'registry.demo.local/web:v1'}]}\n";
+        int code = -1;
+        QString out = kubectl(
+            {QStringLiteral("apply"), QStringLiteral("-f"), write(QStringLiteral("v1.yaml"), deployment)}, &code);
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("deployment.apps/applied-web created")), qPrintable(out));
+        QByteArray v2 = deployment;
+        v2.replace("web:v1", "web:v2");
+        out = kubectl({QStringLiteral("apply"), QStringLiteral("-f"), write(QStringLiteral("v2.yaml"), v2)}, &code);
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("deployment.apps/applied-web configured")), qPrintable(out));
+        const QStringList image{QStringLiteral("get"),
+                                QStringLiteral("deployment"),
+                                QStringLiteral("applied-web"),
+                                QStringLiteral("-n"),
+                                QStringLiteral("demo"),
+                                QStringLiteral("-o"),
+                                QStringLiteral("jsonpath={.spec.template.spec.containers[0].image}")};
+        QCOMPARE(kubectl(image, &code), QStringLiteral("registry.demo.local/web:v2"));
+
+        // Typos at the top and in metadata: refused on the update and on a create alike.
+        QByteArray typo = v2;
+        typo.replace("web:v2", "web:v3").replace("\nspec:", "\nsepc:");
+        out = kubectl({QStringLiteral("apply"), QStringLiteral("-f"), write(QStringLiteral("typo.yaml"), typo)}, &code);
+        QVERIFY2(code != 0 && out.contains(QStringLiteral("strict decoding error: unknown field \"sepc\"")),
+                 qPrintable(out));
+        QCOMPARE(kubectl(image, &code), QStringLiteral("registry.demo.local/web:v2"));
+        QByteArray labels = deployment;
+        labels.replace("applied-web, namespace", "applied-web-2, namespace")
+            .replace("metadata: {name", "metadata: {lables: {a: b}, name");
+        out = kubectl({QStringLiteral("create"), QStringLiteral("-f"), write(QStringLiteral("labels.yaml"), labels)},
+                      &code);
+        QVERIFY2(code != 0 && out.contains(QStringLiteral("unknown field \"metadata.lables\"")), qPrintable(out));
+        out = kubectl({QStringLiteral("get"), QStringLiteral("deployment"), QStringLiteral("applied-web-2"),
+                       QStringLiteral("-n"), QStringLiteral("demo")},
+                      &code);
+        QVERIFY2(code != 0 && out.contains(QStringLiteral("NotFound")), qPrintable(out));
+
+        // A custom resource goes the same way (its group's document lists it).
+        const QByteArray route = "apiVersion: gateway.networking.k8s.io/v1\n"
+                                 "kind: HTTPRoute\n"
+                                 "metadata: {name: applied-route, namespace: demo}\n"
+                                 "spec:\n"
+                                 "  parentRefs: [{name: demo-gateway}]\n"
+                                 "  rules: [{backendRefs: [{name: applied-web, port: 80, weight: 100}]}]\n";
+        out =
+            kubectl({QStringLiteral("apply"), QStringLiteral("-f"), write(QStringLiteral("route.yaml"), route)}, &code);
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("httproute.gateway.networking.k8s.io/applied-route created")),
+                 qPrintable(out));
     }
 
     // What the sim refuses, kubectl prints in the words it prints for a real cluster.

@@ -5,7 +5,9 @@
 #include "sim/connectionguard.h"
 #include "sim/faults.h"
 #include "sim/objectstore.h"
+#include "sim/openapidocs.h"
 #include "sim/resourceapi.h"
+#include "sim/resourcetypes.h"
 
 #include <httplib.h>
 
@@ -51,6 +53,20 @@ class TestResourceApi : public QObject
         return res;
     }
 
+    // A POST of `body` to demo's configmaps with these query parameters.
+    httplib::Response createConfigMap(const std::string &body, const httplib::Params &params)
+    {
+        httplib::Request req;
+        req.method = "POST";
+        req.path = "/api/v1/namespaces/demo/configmaps";
+        req.params = params;
+        req.body = body;
+        req.set_header("Content-Type", "application/json");
+        httplib::Response res;
+        m_api->create(req, res);
+        return res;
+    }
+
     // The Status a failed request answered, checked to be one.
     static json status(const httplib::Response &res)
     {
@@ -92,6 +108,71 @@ private Q_SLOTS:
         QVERIFY2(!body.is_null(), res.body.c_str());
         QCOMPARE(body.value("message", ""), std::string("services \"a\xef\xbf\xbd"
                                                         "b\" not found"));
+    }
+
+    // fieldValidation, as kube-apiserver reads it: Warn (the default) writes and names each unknown
+    // field in a Warning header; Strict refuses and stores nothing; Ignore says nothing.
+    void fieldValidation_warnsByDefaultAndStrictRefuses()
+    {
+        const std::string typo =
+            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\",\"lables\":{}},\"dta\":{}}";
+        httplib::Response res = createConfigMap(typo, {});
+        QCOMPARE(res.status, 201);
+        QCOMPARE(res.get_header_value_count("Warning"), std::size_t(2));
+        QCOMPARE(res.get_header_value("Warning", 0) + "|" + res.get_header_value("Warning", 1),
+                 std::string("299 - \"unknown field \\\"dta\\\"\"|299 - \"unknown field \\\"metadata.lables\\\"\""));
+
+        res = createConfigMap("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"b\"},\"dta\":{}}",
+                              {{"fieldValidation", "Strict"}});
+        QCOMPARE(res.status, 400);
+        QCOMPARE(status(res).value("message", ""),
+                 std::string("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: "
+                             "unknown field \"dta\""));
+        QCOMPARE(serve("GET", "/api/v1/namespaces/demo/configmaps/b").status, 404);
+
+        res = createConfigMap("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"},\"dta\":{}}",
+                              {{"fieldValidation", "Ignore"}});
+        QCOMPARE(res.status, 201);
+        QVERIFY(!res.has_header("Warning"));
+        res = createConfigMap("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"d\"}}",
+                              {{"fieldValidation", "strict"}});
+        QCOMPARE(res.status, 400);
+        QVERIFY2(status(res).value("message", "").find("supported values") != std::string::npos, res.body.c_str());
+    }
+
+    // What kubectl reads to decide that the server checks fields: every group-version in the root,
+    // and in each document the PATCH of every kind, marked with its kind and taking fieldValidation.
+    void openApiV3_listsEveryKindsPatchWithFieldValidation()
+    {
+        const json root = openApiV3Root();
+        for (const ResourceType &type : resourceTypes()) {
+            const std::string path = type.group.empty() ? "api/" + type.version : "apis/" + type.groupVersion();
+            const std::string url = root.value("/paths"_json_pointer, json::object())
+                                        .value(path, json::object())
+                                        .value("serverRelativeURL", "");
+            QVERIFY2(url.rfind("/openapi/v3/" + path + "?hash=", 0) == 0, path.c_str());
+            if (type.kind.rfind("SelfSubject", 0) == 0) {
+                continue; // created, never patched
+            }
+            const json document = openApiV3Document(path);
+            bool found = false;
+            for (const auto &[route, operations] : document.at("paths").items()) {
+                const json patch = operations.value("patch", json());
+                if (patch.is_null() || route.find("/status") != std::string::npos ||
+                    patch.value("/x-kubernetes-group-version-kind/kind"_json_pointer, "") != type.kind) {
+                    continue;
+                }
+                found = true;
+                bool validation = false;
+                for (const json &parameter : patch.at("parameters")) {
+                    validation = validation || (parameter.value("name", "") == "fieldValidation" &&
+                                                parameter.value("in", "") == "query");
+                }
+                QVERIFY2(validation, route.c_str());
+            }
+            QVERIFY2(found, type.kind.c_str());
+        }
+        QVERIFY(openApiV3Document("apis/nowhere.example/v1").is_null());
     }
 };
 

@@ -1,0 +1,140 @@
+#include "sim/fieldvalidation.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <set>
+
+namespace Curtain::Sim {
+
+using nlohmann::json;
+
+namespace {
+
+const std::set<std::string> &metadataFields()
+{
+    static const std::set<std::string> fields{"name",
+                                              "generateName",
+                                              "namespace",
+                                              "selfLink",
+                                              "uid",
+                                              "resourceVersion",
+                                              "generation",
+                                              "creationTimestamp",
+                                              "deletionTimestamp",
+                                              "deletionGracePeriodSeconds",
+                                              "labels",
+                                              "annotations",
+                                              "ownerReferences",
+                                              "finalizers",
+                                              "managedFields"};
+    return fields;
+}
+
+// The top level of each kind beyond apiVersion, kind and metadata (spec and status for most).
+std::set<std::string> topLevelFields(const ResourceType &type)
+{
+    if (type.kind == "ConfigMap") {
+        return {"data", "binaryData", "immutable"};
+    }
+    if (type.kind == "Event" && type.group.empty()) {
+        return {
+            "involvedObject", "reason", "message", "source",  "firstTimestamp",     "lastTimestamp",    "count", "type",
+            "eventTime",      "series", "action",  "related", "reportingComponent", "reportingInstance"};
+    }
+    if (type.kind == "Event") { // events.k8s.io/v1
+        return {"eventTime",
+                "series",
+                "reportingController",
+                "reportingInstance",
+                "action",
+                "reason",
+                "regarding",
+                "related",
+                "note",
+                "type",
+                "deprecatedSource",
+                "deprecatedFirstTimestamp",
+                "deprecatedLastTimestamp",
+                "deprecatedCount"};
+    }
+    return {"spec", "status"};
+}
+
+// Strategic-merge directives ("$patch", "$retainKeys", "$setElementOrder/…") are not fields.
+bool isDirective(const std::string &key)
+{
+    return !key.empty() && key.front() == '$';
+}
+
+// A field's name as a header may carry it: printable ASCII, no quote or backslash, at most 200 bytes.
+std::string headerSafe(const std::string &field)
+{
+    std::string safe = field.substr(0, 200);
+    std::replace_if(
+        safe.begin(), safe.end(), [](char c) { return c < 0x20 || c > 0x7e || c == '"' || c == '\\'; }, '?');
+    return safe;
+}
+
+} // namespace
+
+std::vector<std::string> unknownFields(const ResourceType &type, const json &object)
+{
+    std::vector<std::string> unknown;
+    if (!object.is_object()) {
+        return unknown;
+    }
+    const std::set<std::string> known = topLevelFields(type);
+    for (const auto &[key, value] : object.items()) {
+        if (key == "apiVersion" || key == "kind" || isDirective(key) || known.count(key) > 0) {
+            continue;
+        }
+        if (key != "metadata") {
+            unknown.push_back(key);
+            continue;
+        }
+        if (!value.is_object()) {
+            continue; // a type error, which the write itself reports
+        }
+        for (const auto &[field, ignored] : value.items()) {
+            if (!isDirective(field) && metadataFields().count(field) == 0) {
+                unknown.push_back("metadata." + field);
+            }
+        }
+    }
+    return unknown;
+}
+
+std::optional<ApiStatus> checkFields(const httplib::Request &req, httplib::Response &res, const ResourceType &type,
+                                     const json &object)
+{
+    const std::string directive = req.has_param("fieldValidation") ? req.get_param_value("fieldValidation") : "Warn";
+    if (directive != "Ignore" && directive != "Warn" && directive != "Strict") {
+        return badRequest("invalid fieldValidation directive: \"" + directive.substr(0, 40) +
+                          "\"; supported values: \"Ignore\", \"Warn\", \"Strict\"");
+    }
+    if (directive == "Ignore") {
+        return std::nullopt;
+    }
+    std::vector<std::string> unknown = unknownFields(type, object);
+    if (unknown.empty()) {
+        return std::nullopt;
+    }
+    if (unknown.size() > 20) {
+        unknown.resize(20); // one line per field is for a person, not for a request built to be huge
+    }
+    if (directive == "Warn") {
+        for (const std::string &field : unknown) {
+            res.set_header("Warning", "299 - \"unknown field \\\"" + headerSafe(field) + "\\\"\"");
+        }
+        return std::nullopt;
+    }
+    std::string fields;
+    for (const std::string &field : unknown) {
+        fields += (fields.empty() ? "" : ", ") + std::string("unknown field \"") + field.substr(0, 200) + "\"";
+    }
+    return badRequest(type.kind + " in version \"" + type.version + "\" cannot be handled as a " + type.kind +
+                      ": strict decoding error: " + fields);
+}
+
+} // namespace Curtain::Sim

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "sim/apistatus.h"
+#include "sim/resourcetypes.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace httplib {
+struct Request;
+struct Response;
+} // namespace httplib
+
+namespace Curtain::Sim {
+
+// kube's fieldValidation query parameter on create, update and patch: Strict refuses a request
+// naming a field its kind does not have (kubectl sends it for `apply -f` and friends, so a typo such
+// as `sepc:` fails as on a real cluster); Warn, the default, answers with a Warning header per
+// field; Ignore says nothing. The sim knows each kind's top level and metadata; fields inside spec
+// and status are not checked.
+
+// The fields of `object` (a whole object, or a merge or strategic-merge patch of one) that `type`
+// does not have, named as kube names them: "sepc", "metadata.lables".
+std::vector<std::string> unknownFields(const ResourceType &type, const nlohmann::json &object);
+
+// Applies the request's directive to `object`: the Status to answer instead (Strict with unknown
+// fields, or a directive that is none of the three), or nothing, with any warnings added to `res`.
+std::optional<ApiStatus> checkFields(const httplib::Request &req, httplib::Response &res, const ResourceType &type,
+                                     const nlohmann::json &object);
+
+} // namespace Curtain::Sim
