@@ -60,7 +60,7 @@ const std::vector<double> &ClusterModel::bucketBounds()
 
 ClusterModel::ClusterModel(ObjectStore &store, const Scenario &scenario)
     : m_store(store), m_scenario(scenario),
-      m_rollouts(store, [this](const json &replicaSet) { m_pods.podsBeforeStatus(replicaSet); }),
+      m_rollouts(store, [this](const json &replicaSet) { m_pods.podsBeforeStatus(replicaSet); }), m_replicaSets(store),
       m_flagger(store, [this](const std::string &ns, const std::string &name) { return trafficOf(ns, name); }),
       m_pods(store, m_scenario), m_random(scenario.seed)
 {
@@ -83,6 +83,7 @@ std::optional<WorkloadTraffic> ClusterModel::trafficOf(const std::string &ns, co
 
 void ClusterModel::tick(Clock::time_point now)
 {
+    m_replicaSets.collectGarbage(); // before anything reads what a deleted Deployment left behind
     // Deleted pods first: the controllers below sync pods before they count them, and a pod made
     // again must get a new name and start not ready, not come back as it was.
     for (const PodModel::Replaced &workload : m_pods.replaceDeletedPods()) {
@@ -111,7 +112,8 @@ void ClusterModel::advanceRollouts(Clock::time_point now)
         const long long desired = integerAt(d, "/spec/replicas", 1);
         return integerAt(d, "/metadata/generation", 1) != integerAt(d, "/status/observedGeneration", 0) ||
                integerAt(d, "/status/readyReplicas", 0) != desired ||
-               integerAt(d, "/status/updatedReplicas", 0) != desired;
+               integerAt(d, "/status/updatedReplicas", 0) != desired ||
+               !DeploymentReplicaSets::hasRevision(d); // its first ReplicaSet not made yet
     };
     for (const json &deployment : m_store.select(builtInType("Deployment"), unsettled)) {
         try {
@@ -135,6 +137,8 @@ void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point n
     const bool templateChanged = newGeneration && m_templates[key] != podTemplate;
     m_templates[key] = podTemplate;
     if (!newGeneration && updated == desired && ready == desired) {
+        // Settled, as the demo's Deployments start: only its first ReplicaSet to make.
+        m_replicaSets.annotateRevision(deployment, m_replicaSets.follow(deployment, updated, ready));
         return;
     }
     auto &next = m_nextStep[key];
@@ -158,6 +162,8 @@ void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point n
     updated = std::min(updated, desired);
     const bool complete = updated == desired && ready == desired;
     const std::string name = textAt(deployment, "/metadata/name");
+    const int revision = m_replicaSets.follow(deployment, updated, ready); // before the pods they own
+    const std::string rsName = DeploymentReplicaSets::replicaSetName(deployment);
     if (valueAt(deployment, "/status", json::object()).is_object()) {
         json counted = deployment;
         counted["status"]["readyReplicas"] = ready;
@@ -180,9 +186,10 @@ void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point n
                        ready > 0 ? "Deployment has minimum availability."
                                  : "Deployment does not have minimum availability."),
              condition("Progressing", true, complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
-                       complete ? "ReplicaSet \"" + name + "\" has successfully progressed."
-                                : "ReplicaSet \"" + name + "\" is progressing.")});
+                       complete ? "ReplicaSet \"" + rsName + "\" has successfully progressed."
+                                : "ReplicaSet \"" + rsName + "\" is progressing.")});
     });
+    m_replicaSets.annotateRevision(deployment, revision);
 }
 
 std::vector<json> ClusterModel::selectedWorkloads(const std::string &ns, const json &selector) const
@@ -191,8 +198,10 @@ std::vector<json> ClusterModel::selectedWorkloads(const std::string &ns, const j
     for (const char *kind : {"Deployment", "ReplicaSet"}) {
         // Only the selected ones are copied: the others are looked at under the store's lock.
         const auto keep = [&](const json &workload) {
-            return selectorMatches(
-                selector, workload.value(json::json_pointer("/spec/template/metadata/labels"), json::object()));
+            // A Deployment's own ReplicaSets serve nothing of their own: its traffic is the Deployment's.
+            return !DeploymentReplicaSets::ownedByDeployment(workload) &&
+                   selectorMatches(
+                       selector, workload.value(json::json_pointer("/spec/template/metadata/labels"), json::object()));
         };
         for (json &workload : m_store.list(builtInType(kind), ns, keep).items) {
             selected.push_back(std::move(workload));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sim/deploymentreplicasets.h"
 #include "sim/flaggercontroller.h"
 #include "sim/objectstore.h"
 #include "sim/podmodel.h"
@@ -63,6 +64,7 @@ private:
     ObjectStore &m_store;
     Scenario m_scenario;
     RolloutController m_rollouts;
+    DeploymentReplicaSets m_replicaSets;
     FlaggerController m_flagger;
     PodModel m_pods;
     std::atomic<bool> m_argoRunning{true};

@@ -1,6 +1,7 @@
 #include "sim/podmodel.h"
 
 #include "sim/controllerevents.h"
+#include "sim/deploymentreplicasets.h"
 #include "sim/jsonread.h"
 #include "sim/resourcetypes.h"
 
@@ -50,6 +51,9 @@ void PodModel::reconcile(Clock::time_point now)
         // Only workloads that changed since their pods were made: thousands of settled ones cost a
         // string comparison each.
         const auto changed = [this](const json &workload) {
+            if (DeploymentReplicaSets::ownedByDeployment(workload)) {
+                return false; // its pods are made for the Deployment itself
+            }
             const auto it = m_workloads.find(workloadKey(workload));
             return it == m_workloads.end() || it->second.signature != textAt(workload, "/metadata/resourceVersion");
         };
@@ -158,28 +162,36 @@ json PodModel::podFor(const json &workload, const std::string &name, bool ready)
                             {"restartCount", 0},
                             {"state", {{"running", {{"startedAt", utcNow(0)}}}}}});
     }
+    // A Deployment's pods belong to its current ReplicaSet (DeploymentReplicaSets keeps it) and
+    // carry its pod-template-hash; an Argo ReplicaSet's already have theirs in the template.
+    std::string owner = textAt(workload, "/metadata/name");
+    std::string ownerUid = textAt(workload, "/metadata/uid");
+    if (textAt(workload, "/kind") == "Deployment") {
+        owner = DeploymentReplicaSets::replicaSetName(workload);
+        labels["pod-template-hash"] = owner.substr(owner.rfind('-') + 1);
+        const auto replicaSet = m_store.get(builtInType("ReplicaSet"), ns, owner);
+        ownerUid = std::holds_alternative<json>(replicaSet) ? textAt(std::get<json>(replicaSet), "/metadata/uid") : "";
+    }
     const std::size_t h = std::hash<std::string>{}(name);
-    return {
-        {"metadata",
-         {{"name", name},
-          {"namespace", ns},
-          {"labels", labels},
-          {"ownerReferences",
-           json::array({{{"apiVersion", textAt(workload, "/apiVersion")},
-                         {"kind", textAt(workload, "/kind") == "Deployment" ? "ReplicaSet" : textAt(workload, "/kind")},
-                         {"name", textAt(workload, "/metadata/name")},
-                         {"uid", textAt(workload, "/metadata/uid")},
-                         {"controller", true}}})}}},
-        {"spec",
-         {{"containers", containers},
-          {"nodeName", "sim-node-" + std::to_string(h % 3 + 1)},
-          {"restartPolicy", "Always"}}},
-        {"status",
-         {{"phase", "Running"},
-          {"conditions", json::array({{{"type", "Ready"}, {"status", ready ? "True" : "False"}}})},
-          {"podIP", "10.42." + std::to_string(h % 200 + 1) + "." + std::to_string(h / 200 % 250 + 2)},
-          {"startTime", utcNow(0)},
-          {"containerStatuses", statuses}}}};
+    return {{"metadata",
+             {{"name", name},
+              {"namespace", ns},
+              {"labels", labels},
+              {"ownerReferences", json::array({{{"apiVersion", "apps/v1"},
+                                                {"kind", "ReplicaSet"},
+                                                {"name", owner},
+                                                {"uid", ownerUid},
+                                                {"controller", true}}})}}},
+            {"spec",
+             {{"containers", containers},
+              {"nodeName", "sim-node-" + std::to_string(h % 3 + 1)},
+              {"restartPolicy", "Always"}}},
+            {"status",
+             {{"phase", "Running"},
+              {"conditions", json::array({{{"type", "Ready"}, {"status", ready ? "True" : "False"}}})},
+              {"podIP", "10.42." + std::to_string(h % 200 + 1) + "." + std::to_string(h / 200 % 250 + 2)},
+              {"startTime", utcNow(0)},
+              {"containerStatuses", statuses}}}};
 }
 
 void PodModel::syncPods(const json &workload)
@@ -191,9 +203,8 @@ void PodModel::syncPods(const json &workload)
     const long long ready = std::clamp(integerAt(workload, "/status/readyReplicas", 0), 0LL, desired);
     // A Deployment's pods carry its template's hash (a new template makes new pods, as a new
     // ReplicaSet would); an Argo ReplicaSet already is one template.
-    const std::string prefix = kind == "Deployment"
-                                   ? name + "-" + suffix(valueAt(workload, "/spec/template", json()).dump()) + "-"
-                                   : name + "-";
+    const std::string prefix =
+        kind == "Deployment" ? DeploymentReplicaSets::replicaSetName(workload) + "-" : name + "-";
     const std::string key = workloadKey(workload);
     Workload &known = m_workloads[key];
     const auto count = static_cast<std::size_t>(std::min(desired, 100LL));

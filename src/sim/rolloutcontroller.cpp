@@ -1,6 +1,7 @@
 #include "sim/rolloutcontroller.h"
 
 #include "sim/controllerevents.h"
+#include "sim/deploymentreplicasets.h"
 #include "sim/jsonread.h"
 #include "sim/resourcetypes.h"
 
@@ -514,6 +515,9 @@ void RolloutController::reconcileOne(const json &rollout)
 void RolloutController::advanceReplicaSets(Clock::time_point now)
 {
     auto unsettled = [](const json &rs) {
+        if (DeploymentReplicaSets::ownedByDeployment(rs)) {
+            return false; // the deployment controller's (DeploymentReplicaSets), not Argo's
+        }
         const long long desired = integerAt(rs, "/spec/replicas", 1);
         return integerAt(rs, "/status/readyReplicas", -1) != desired ||
                integerAt(rs, "/status/replicas", -1) != desired ||
@@ -538,14 +542,7 @@ void RolloutController::advanceReplicaSets(Clock::time_point now)
             json next = rs;
             next["status"]["readyReplicas"] = ready;
             m_podsBeforeStatus(next);
-            m_store.updateStatus(builtInType("ReplicaSet"), ns, name, [&](json &object) {
-                json &status = object["status"];
-                status["replicas"] = desired;
-                status["readyReplicas"] = ready;
-                status["availableReplicas"] = ready;
-                status["fullyLabeledReplicas"] = desired;
-                status["observedGeneration"] = integerAt(object, "/metadata/generation", 1);
-            });
+            writeReplicaSetStatus(m_store, ns, name, desired, ready);
         } catch (const std::exception &) {
             // A status some client replaced with a non-object stays as it is, the other pods go on.
         }

@@ -344,6 +344,79 @@ private Q_SLOTS:
                  qPrintable(out));
     }
 
+    // A Deployment's ReplicaSets, as `kubectl rollout history` and `undo` need them: one per template,
+    // numbered; an undo brings the old one back under the next number; deleting the Deployment takes
+    // its ReplicaSets and pods with it.
+    void rolloutHistoryAndUndo_workOnADeployment()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto apply = [this, &dir](const QByteArray &image, int *code) -> QString {
+            QFile file(dir.filePath(QStringLiteral("undo.yaml")));
+            const QByteArray text = "apiVersion: apps/v1\n"
+                                    "kind: Deployment\n"
+                                    "metadata: {name: undo-web, namespace: demo}\n"
+                                    "spec:\n"
+                                    "  replicas: 2\n"
+                                    "  selector: {matchLabels: {app: undo-web}}\n"
+                                    "  template:\n"
+                                    "    metadata: {labels: {app: undo-web}}\n"
+                                    "    spec: {containers: [{name: web, image: 'registry.demo.local/web:" +
+                                    image + "'}]}\n";
+            if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size()) {
+                return QStringLiteral("cannot write ") + file.fileName();
+            }
+            file.close();
+            return kubectl({QStringLiteral("apply"), QStringLiteral("-f"), file.fileName()}, code);
+        };
+        const auto run = [this](const QString &command, int *code) {
+            return kubectl(command.split(QLatin1Char(' ')) + QStringList{QStringLiteral("-n"), QStringLiteral("demo")},
+                           code);
+        };
+        int code = -1;
+        QString out = apply("v1", &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        out = run(QStringLiteral("rollout status deployment/undo-web --timeout=30s"), &code);
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("successfully rolled out")), qPrintable(out));
+        out = apply("v2", &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        out = run(QStringLiteral("rollout status deployment/undo-web --timeout=30s"), &code);
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("successfully rolled out")), qPrintable(out));
+
+        out = run(QStringLiteral("rollout history deployment/undo-web"), &code);
+        QVERIFY2(code == 0 && QRegularExpression(QStringLiteral("\\n1 +<none>\\n2 +<none>\\n")).match(out).hasMatch(),
+                 qPrintable(out));
+        out = run(QStringLiteral("get rs -l app=undo-web -o name"), &code);
+        QCOMPARE(out.count(QStringLiteral("replicaset.apps/undo-web-")), 2);
+        // Each pod belongs to the current ReplicaSet, which the Deployment's revision names.
+        const QString current = run(QStringLiteral("get rs -l app=undo-web -o "
+                                                   "jsonpath={.items[?(@.spec.replicas==2)].metadata.name}"),
+                                    &code);
+        QVERIFY2(current.startsWith(QStringLiteral("undo-web-")), qPrintable(current));
+        QTRY_COMPARE(
+            run(QStringLiteral("get pods -l app=undo-web -o jsonpath={.items[*].metadata.ownerReferences[0].name}"),
+                &code),
+            current + QLatin1Char(' ') + current);
+
+        out = run(QStringLiteral("rollout undo deployment/undo-web"), &code);
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("rolled back")), qPrintable(out));
+        out = run(QStringLiteral("rollout status deployment/undo-web --timeout=30s"), &code);
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("successfully rolled out")), qPrintable(out));
+        QCOMPARE(
+            run(QStringLiteral("get deployment undo-web -o jsonpath={.spec.template.spec.containers[0].image}"), &code),
+            QStringLiteral("registry.demo.local/web:v1"));
+        out = run(QStringLiteral("rollout history deployment/undo-web"), &code);
+        QVERIFY2(QRegularExpression(QStringLiteral("\\n2 +<none>\\n3 +<none>\\n")).match(out).hasMatch(),
+                 qPrintable(out));
+        QCOMPARE(run(QStringLiteral("get rs -l app=undo-web -o name"), &code).count(QStringLiteral("replicaset.apps/")),
+                 2);
+
+        out = run(QStringLiteral("delete deployment undo-web"), &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (out = run(QStringLiteral("get rs,pods -l app=undo-web -o name"), &code)).trimmed().isEmpty(), 10'000);
+    }
+
     // What the sim refuses, kubectl prints in the words it prints for a real cluster.
     void refusals_readAsFromARealServer_data()
     {

@@ -1,0 +1,287 @@
+#include "sim/deploymentreplicasets.h"
+
+#include "sim/controllerevents.h"
+#include "sim/jsonread.h"
+#include "sim/objectstore.h"
+#include "sim/resourcetypes.h"
+#include "sim/rolloutcontroller.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace Curtain::Sim {
+
+using nlohmann::json;
+
+namespace {
+
+const char *const revisionAnnotation = "deployment.kubernetes.io/revision";
+const char *const hashLabel = "pod-template-hash";
+
+} // namespace
+
+void writeReplicaSetStatus(ObjectStore &store, const std::string &ns, const std::string &name, long long replicas,
+                           long long ready)
+{
+    try {
+        store.updateStatus(builtInType("ReplicaSet"), ns, name, [&](json &object) {
+            json &status = object["status"];
+            status["replicas"] = replicas;
+            status["fullyLabeledReplicas"] = replicas;
+            status["readyReplicas"] = ready;
+            status["availableReplicas"] = ready;
+            status["observedGeneration"] = integerAt(object, "/metadata/generation", 1);
+        });
+    } catch (const std::exception &) {
+        // Left as the client made it; the controller's next pass tries again.
+    }
+}
+
+bool DeploymentReplicaSets::hasRevision(const json &deployment)
+{
+    const auto metadata = deployment.find("metadata");
+    if (metadata == deployment.end() || !metadata->is_object()) {
+        return false;
+    }
+    const auto annotations = metadata->find("annotations");
+    return annotations != metadata->end() && annotations->is_object() && annotations->contains(revisionAnnotation);
+}
+
+int DeploymentReplicaSets::revisionOf(const json &object)
+{
+    const std::string text = textAt(object, "/metadata/annotations/deployment.kubernetes.io~1revision");
+    if (text.empty() || text.size() > 9 ||
+        !std::all_of(text.begin(), text.end(), [](unsigned char c) { return c >= '0' && c <= '9'; })) {
+        return 0;
+    }
+    return std::stoi(text);
+}
+
+namespace {
+
+bool ownedBy(const json &replicaSet, const std::string &deployment)
+{
+    for (const json &ref : valueAt(replicaSet, "/metadata/ownerReferences", json::array())) {
+        if (ref.is_object() && ref.value("kind", "") == "Deployment" && ref.value("name", "") == deployment &&
+            ref.value("controller", false)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+json newReplicaSet(const json &deployment, const std::string &hash, int revision)
+{
+    const std::string name = textAt(deployment, "/metadata/name");
+    json podTemplate = valueAt(deployment, "/spec/template", json::object());
+    podTemplate["metadata"]["labels"][hashLabel] = hash;
+    json selector = valueAt(deployment, "/spec/selector", json::object());
+    selector["matchLabels"][hashLabel] = hash;
+    return {{"apiVersion", "apps/v1"},
+            {"kind", "ReplicaSet"},
+            {"metadata",
+             {{"name", name + "-" + hash},
+              {"namespace", textAt(deployment, "/metadata/namespace")},
+              {"labels", podTemplate["metadata"]["labels"]},
+              {"annotations", {{revisionAnnotation, std::to_string(revision)}}},
+              {"ownerReferences",
+               {{{"apiVersion", "apps/v1"},
+                 {"kind", "Deployment"},
+                 {"name", name},
+                 {"uid", textAt(deployment, "/metadata/uid")},
+                 {"controller", true},
+                 {"blockOwnerDeletion", true}}}}}},
+            {"spec", {{"replicas", 0}, {"selector", selector}, {"template", podTemplate}}}};
+}
+
+// The template as the controller compares it: a null or empty-object field is an absent one (Go
+// decodes them all to the zero value; `kubectl rollout undo` sends "creationTimestamp": null and
+// "resources": {}), and the ReplicaSet's own pod-template-hash label is not part of it.
+json canonical(const json &value)
+{
+    if (value.is_object()) {
+        json out = json::object();
+        for (const auto &[key, field] : value.items()) {
+            json kept = canonical(field);
+            if (!kept.is_null() && !(kept.is_object() && kept.empty())) {
+                out[key] = std::move(kept);
+            }
+        }
+        return out;
+    }
+    if (value.is_array()) {
+        json out = json::array();
+        for (const json &item : value) {
+            out.push_back(canonical(item));
+        }
+        return out;
+    }
+    return value;
+}
+
+std::string templateHash(const json &deployment)
+{
+    json podTemplate = canonical(valueAt(deployment, "/spec/template", json::object()));
+    if (podTemplate.contains("metadata") && podTemplate["metadata"].is_object()) {
+        json &metadata = podTemplate["metadata"];
+        if (metadata.contains("labels") && metadata["labels"].is_object()) {
+            metadata["labels"].erase(hashLabel);
+            if (metadata["labels"].empty()) {
+                metadata.erase("labels");
+            }
+        }
+        if (metadata.empty()) {
+            podTemplate.erase("metadata");
+        }
+    }
+    return RolloutController::podTemplateHash(podTemplate);
+}
+
+} // namespace
+
+bool DeploymentReplicaSets::ownedByDeployment(const json &replicaSet)
+{
+    for (const json &ref : valueAt(replicaSet, "/metadata/ownerReferences", json::array())) {
+        if (ref.is_object() && ref.value("kind", "") == "Deployment" && ref.value("controller", false)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string DeploymentReplicaSets::replicaSetName(const json &deployment)
+{
+    return textAt(deployment, "/metadata/name") + "-" + templateHash(deployment);
+}
+
+int DeploymentReplicaSets::follow(const json &deployment, long long updated, long long ready)
+{
+    const std::string ns = textAt(deployment, "/metadata/namespace");
+    const std::string name = textAt(deployment, "/metadata/name");
+    const long long desired = std::max(0LL, integerAt(deployment, "/spec/replicas", 1));
+    const std::string hash = templateHash(deployment);
+    std::vector<json> owned = ownedReplicaSets(deployment, hash);
+    std::sort(owned.begin(), owned.end(), [](const json &a, const json &b) { return revisionOf(a) > revisionOf(b); });
+    const int highest = owned.empty() ? 0 : revisionOf(owned.front());
+    const auto current = std::find_if(owned.begin(), owned.end(), [&hash](const json &rs) {
+        return textAt(rs, "/metadata/labels/pod-template-hash") == hash;
+    });
+    int revision = highest;
+    std::string currentName = name + "-" + hash;
+    if (current == owned.end()) {
+        revision = highest + 1;
+        json replicaSet = newReplicaSet(deployment, hash, revision);
+        if (owned.empty() && integerAt(deployment, "/status/observedGeneration", 0) ==
+                                 integerAt(deployment, "/metadata/generation", 1)) {
+            // A Deployment that was settled before the model saw it (the demo's, at start): its
+            // ReplicaSet as it would be by now, not a scale-up happening now.
+            replicaSet["spec"]["replicas"] = desired;
+        }
+        const auto created = m_store.create(builtInType("ReplicaSet"), ns, replicaSet);
+        if (!std::holds_alternative<json>(created)) {
+            return 0; // a name taken by someone else's ReplicaSet: the Deployment goes on without one
+        }
+        owned.insert(owned.begin(), std::get<json>(created));
+        m_owned[ns + "/" + name].push_back(textAt(std::get<json>(created), "/metadata/name"));
+    } else if (revisionOf(*current) != highest) {
+        // An older template is current again (kubectl rollout undo): it takes the next number.
+        revision = highest + 1;
+        const json bump = {{"metadata", {{"annotations", {{revisionAnnotation, std::to_string(revision)}}}}}};
+        m_store.patch(builtInType("ReplicaSet"), ns, textAt(*current, "/metadata/name"), "application/merge-patch+json",
+                      bump.dump(), false);
+        std::rotate(owned.begin(), current, current + 1);
+    } else {
+        std::rotate(owned.begin(), current, current + 1);
+    }
+    // owned.front() is the current one; owned[1] the one the rollout moves away from.
+    for (std::size_t i = 0; i < owned.size(); ++i) {
+        const json &rs = owned[i];
+        const std::string rsName = textAt(rs, "/metadata/name");
+        const long long replicas = i == 0 ? desired : i == 1 ? std::max(0LL, desired - updated) : 0;
+        const long long readyHere = i == 0 ? std::min(ready, updated) : i == 1 ? std::max(0LL, ready - updated) : 0;
+        const long long before = integerAt(rs, "/spec/replicas", 0);
+        if (before != replicas) {
+            m_store.patch(builtInType("ReplicaSet"), ns, rsName, "application/merge-patch+json",
+                          json{{"spec", {{"replicas", replicas}}}}.dump(), false);
+            recordEvent(m_store, deployment, "Normal", "ScalingReplicaSet",
+                        std::string(replicas > before ? "Scaled up" : "Scaled down") + " replica set " + rsName +
+                            " to " + std::to_string(replicas) + " from " + std::to_string(before),
+                        "deployment-controller");
+        }
+        const long long shown = std::min(readyHere, replicas);
+        if (integerAt(rs, "/status/replicas", -1) != replicas || integerAt(rs, "/status/readyReplicas", -1) != shown) {
+            writeReplicaSetStatus(m_store, ns, rsName, replicas, shown);
+        }
+    }
+    return revision;
+}
+
+std::vector<json> DeploymentReplicaSets::ownedReplicaSets(const json &deployment, const std::string &hash)
+{
+    const std::string ns = textAt(deployment, "/metadata/namespace");
+    const std::string name = textAt(deployment, "/metadata/name");
+    std::vector<std::string> &names = m_owned[ns + "/" + name];
+    if (names.empty()) {
+        names.push_back(name + "-" + hash); // the one a first look may find (stored before the model ran)
+    }
+    std::vector<json> owned;
+    std::vector<std::string> kept;
+    for (const std::string &rsName : names) {
+        const auto found = m_store.get(builtInType("ReplicaSet"), ns, rsName);
+        if (std::holds_alternative<json>(found) && ownedBy(std::get<json>(found), name)) {
+            owned.push_back(std::get<json>(found));
+            kept.push_back(rsName);
+        }
+    }
+    names = std::move(kept); // deleted by someone meanwhile: forgotten
+    return owned;
+}
+
+void DeploymentReplicaSets::annotateRevision(const json &deployment, int revision)
+{
+    if (revision <= 0 || revisionOf(deployment) == revision) {
+        return;
+    }
+    const json patch = {{"metadata", {{"annotations", {{revisionAnnotation, std::to_string(revision)}}}}}};
+    m_store.patch(builtInType("Deployment"), textAt(deployment, "/metadata/namespace"),
+                  textAt(deployment, "/metadata/name"), "application/merge-patch+json", patch.dump(), false);
+}
+
+void DeploymentReplicaSets::collectGarbage()
+{
+    const std::uint64_t upTo = m_store.currentResourceVersion();
+    if (m_deletionsSeen == 0) { // the first look: what was deleted before the model ran is not ours
+        m_deletionsSeen = upTo;
+        return;
+    }
+    const auto deleted = m_store.deletedSince(builtInType("Deployment"), m_deletionsSeen);
+    m_deletionsSeen = upTo;
+    if (!deleted) {
+        return; // the history no longer reaches back: what it dropped stays (a restart of the sim clears it)
+    }
+    for (const auto &[ns, name] : *deleted) {
+        if (std::holds_alternative<json>(m_store.get(builtInType("Deployment"), ns, name))) {
+            continue; // made again since under the same name: its ReplicaSets are its own again
+        }
+        const auto owned =
+            m_store.list(builtInType("ReplicaSet"), ns, [&name](const json &rs) { return ownedBy(rs, name); }).items;
+        m_owned.erase(ns + "/" + name);
+        for (const json &rs : owned) {
+            const std::string rsName = textAt(rs, "/metadata/name");
+            const auto pods = m_store.list(builtInType("Pod"), ns, [&rsName](const json &pod) {
+                for (const json &ref : valueAt(pod, "/metadata/ownerReferences", json::array())) {
+                    if (ref.is_object() && ref.value("kind", "") == "ReplicaSet" && ref.value("name", "") == rsName) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+            for (const json &pod : pods.items) {
+                m_store.remove(builtInType("Pod"), ns, textAt(pod, "/metadata/name"));
+            }
+            m_store.remove(builtInType("ReplicaSet"), ns, rsName);
+        }
+    }
+}
+
+} // namespace Curtain::Sim
