@@ -83,25 +83,36 @@ std::optional<WorkloadTraffic> ClusterModel::trafficOf(const std::string &ns, co
 
 void ClusterModel::tick(Clock::time_point now)
 {
-    m_replicaSets.collectGarbage(); // before anything reads what a deleted Deployment left behind
+    // Each controller behind its own catch: an object no reader foresaw stops that controller's pass,
+    // never the sim (the tick runs on a thread of its own, where an exception would end the process).
+    const auto guarded = [](const auto &pass) {
+        try {
+            pass();
+        } catch (const std::exception &) {
+            // The next tick tries again; the API and the other controllers go on.
+        }
+    };
+    guarded([this] { m_replicaSets.collectGarbage(); }); // before anything reads what a deleted Deployment left
     // Deleted pods first: the controllers below sync pods before they count them, and a pod made
     // again must get a new name and start not ready, not come back as it was.
-    for (const PodModel::Replaced &workload : m_pods.replaceDeletedPods()) {
-        const std::string key = workload.ns + "/" + workload.name;
-        if (workload.kind == "Deployment") {
-            m_nextStep[key] = now + podRestart;
-        } else {
-            m_rollouts.holdReadiness(key, now + podRestart);
+    guarded([this, now] {
+        for (const PodModel::Replaced &workload : m_pods.replaceDeletedPods()) {
+            const std::string key = workload.ns + "/" + workload.name;
+            if (workload.kind == "Deployment") {
+                m_nextStep[key] = now + podRestart;
+            } else {
+                m_rollouts.holdReadiness(key, now + podRestart);
+            }
         }
-    }
-    advanceRollouts(now);
-    m_rollouts.reconcile(now, m_argoRunning);
-    m_flagger.reconcile(now, std::chrono::system_clock::now());
-    m_pods.reconcile(now);
+    });
+    guarded([this, now] { advanceRollouts(now); });
+    guarded([this, now] { m_rollouts.reconcile(now, m_argoRunning); });
+    guarded([this, now] { m_flagger.reconcile(now, std::chrono::system_clock::now()); });
+    guarded([this, now] { m_pods.reconcile(now); });
     const double seconds = m_lastTick ? std::chrono::duration<double>(now - *m_lastTick).count() : 0.0;
     m_lastTick = now;
     if (seconds > 0) {
-        sendTraffic(std::min(seconds, 5.0));
+        guarded([this, seconds] { sendTraffic(std::min(seconds, 5.0)); });
     }
 }
 

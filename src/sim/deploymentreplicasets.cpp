@@ -59,15 +59,33 @@ int DeploymentReplicaSets::revisionOf(const json &object)
 
 namespace {
 
-bool ownedBy(const json &replicaSet, const std::string &deployment)
+// The object's controller reference when it is a Deployment's, read without copying or throwing
+// (it runs in filters under the store's lock, on objects any client may have written).
+const json *deploymentController(const json &object)
 {
-    for (const json &ref : valueAt(replicaSet, "/metadata/ownerReferences", json::array())) {
-        if (ref.is_object() && ref.value("kind", "") == "Deployment" && ref.value("name", "") == deployment &&
-            ref.value("controller", false)) {
-            return true;
+    const json *refs = fieldAt(object, "/metadata/ownerReferences");
+    if (!refs || !refs->is_array()) {
+        return nullptr;
+    }
+    for (const json &ref : *refs) {
+        if (!ref.is_object()) {
+            continue;
+        }
+        const auto kind = ref.find("kind");
+        const auto controller = ref.find("controller");
+        if (kind != ref.end() && *kind == "Deployment" && controller != ref.end() && *controller == true) {
+            return &ref;
         }
     }
-    return false;
+    return nullptr;
+}
+
+// Owned as the controller and kubectl see it: by the Deployment's uid (a Deployment made again
+// under the same name does not own the ReplicaSets of the one before).
+bool ownedBy(const json &replicaSet, const std::string &deploymentUid)
+{
+    const json *ref = deploymentController(replicaSet);
+    return ref && textAt(*ref, "/uid") == deploymentUid;
 }
 
 json newReplicaSet(const json &deployment, const std::string &hash, int revision)
@@ -75,6 +93,17 @@ json newReplicaSet(const json &deployment, const std::string &hash, int revision
     const std::string name = textAt(deployment, "/metadata/name");
     json podTemplate = valueAt(deployment, "/spec/template", json::object());
     podTemplate["metadata"]["labels"][hashLabel] = hash;
+    // The Deployment's annotations, as the controller copies them (kubernetes.io/change-cause is what
+    // `kubectl rollout history` shows), but for its own bookkeeping and kubectl's last-applied copy.
+    json annotations = json::object();
+    const json copied = valueAt(deployment, "/metadata/annotations", json::object());
+    for (const auto &[key, value] : copied.items()) {
+        if (value.is_string() && key != "kubectl.kubernetes.io/last-applied-configuration" &&
+            key.rfind("deployment.kubernetes.io/", 0) != 0) {
+            annotations[key] = value;
+        }
+    }
+    annotations[revisionAnnotation] = std::to_string(revision);
     json selector = valueAt(deployment, "/spec/selector", json::object());
     selector["matchLabels"][hashLabel] = hash;
     return {{"apiVersion", "apps/v1"},
@@ -83,7 +112,7 @@ json newReplicaSet(const json &deployment, const std::string &hash, int revision
              {{"name", name + "-" + hash},
               {"namespace", textAt(deployment, "/metadata/namespace")},
               {"labels", podTemplate["metadata"]["labels"]},
-              {"annotations", {{revisionAnnotation, std::to_string(revision)}}},
+              {"annotations", annotations},
               {"ownerReferences",
                {{{"apiVersion", "apps/v1"},
                  {"kind", "Deployment"},
@@ -141,12 +170,7 @@ std::string templateHash(const json &deployment)
 
 bool DeploymentReplicaSets::ownedByDeployment(const json &replicaSet)
 {
-    for (const json &ref : valueAt(replicaSet, "/metadata/ownerReferences", json::array())) {
-        if (ref.is_object() && ref.value("kind", "") == "Deployment" && ref.value("controller", false)) {
-            return true;
-        }
-    }
-    return false;
+    return deploymentController(replicaSet) != nullptr;
 }
 
 std::string DeploymentReplicaSets::replicaSetName(const json &deployment)
@@ -177,9 +201,16 @@ int DeploymentReplicaSets::follow(const json &deployment, long long updated, lon
             // ReplicaSet as it would be by now, not a scale-up happening now.
             replicaSet["spec"]["replicas"] = desired;
         }
-        const auto created = m_store.create(builtInType("ReplicaSet"), ns, replicaSet);
+        auto created = m_store.create(builtInType("ReplicaSet"), ns, replicaSet);
         if (!std::holds_alternative<json>(created)) {
-            return 0; // a name taken by someone else's ReplicaSet: the Deployment goes on without one
+            // There already: its own from before the model ran (adopted), or someone else's (the
+            // Deployment then goes on without one, as the controller would report a collision).
+            created = m_store.get(builtInType("ReplicaSet"), ns, name + "-" + hash);
+            if (!std::holds_alternative<json>(created) ||
+                !ownedBy(std::get<json>(created), textAt(deployment, "/metadata/uid"))) {
+                return 0;
+            }
+            revision = std::max(revisionOf(std::get<json>(created)), highest);
         }
         owned.insert(owned.begin(), std::get<json>(created));
         m_owned[ns + "/" + name].push_back(textAt(std::get<json>(created), "/metadata/name"));
@@ -220,6 +251,7 @@ std::vector<json> DeploymentReplicaSets::ownedReplicaSets(const json &deployment
 {
     const std::string ns = textAt(deployment, "/metadata/namespace");
     const std::string name = textAt(deployment, "/metadata/name");
+    const std::string uid = textAt(deployment, "/metadata/uid");
     std::vector<std::string> &names = m_owned[ns + "/" + name];
     if (names.empty()) {
         names.push_back(name + "-" + hash); // the one a first look may find (stored before the model ran)
@@ -228,7 +260,7 @@ std::vector<json> DeploymentReplicaSets::ownedReplicaSets(const json &deployment
     std::vector<std::string> kept;
     for (const std::string &rsName : names) {
         const auto found = m_store.get(builtInType("ReplicaSet"), ns, rsName);
-        if (std::holds_alternative<json>(found) && ownedBy(std::get<json>(found), name)) {
+        if (std::holds_alternative<json>(found) && ownedBy(std::get<json>(found), uid)) {
             owned.push_back(std::get<json>(found));
             kept.push_back(rsName);
         }
@@ -254,27 +286,34 @@ void DeploymentReplicaSets::collectGarbage()
         m_deletionsSeen = upTo;
         return;
     }
-    const auto deleted = m_store.deletedSince(builtInType("Deployment"), m_deletionsSeen);
-    m_deletionsSeen = upTo;
-    if (!deleted) {
-        return; // the history no longer reaches back: what it dropped stays (a restart of the sim clears it)
-    }
-    for (const auto &[ns, name] : *deleted) {
-        if (std::holds_alternative<json>(m_store.get(builtInType("Deployment"), ns, name))) {
-            continue; // made again since under the same name: its ReplicaSets are its own again
+    std::vector<std::pair<std::string, std::string>> candidates;
+    if (auto deleted = m_store.deletedSince(builtInType("Deployment"), m_deletionsSeen)) {
+        candidates = std::move(*deleted);
+    } else { // the history no longer reaches back to the last look: every Deployment known is looked at
+        for (const auto &[key, names] : m_owned) {
+            candidates.emplace_back(key.substr(0, key.find('/')), key.substr(key.find('/') + 1));
         }
-        const auto owned =
-            m_store.list(builtInType("ReplicaSet"), ns, [&name](const json &rs) { return ownedBy(rs, name); }).items;
-        m_owned.erase(ns + "/" + name);
-        for (const json &rs : owned) {
+    }
+    m_deletionsSeen = upTo;
+    for (const auto &[ns, name] : candidates) {
+        const auto live = m_store.get(builtInType("Deployment"), ns, name);
+        // Made again under the same name since: the ReplicaSets of the one before are still garbage.
+        const std::string liveUid =
+            std::holds_alternative<json>(live) ? textAt(std::get<json>(live), "/metadata/uid") : "";
+        if (liveUid.empty()) {
+            m_owned.erase(ns + "/" + name);
+        }
+        const auto garbage = m_store.list(builtInType("ReplicaSet"), ns, [&name, &liveUid](const json &rs) {
+            const json *ref = deploymentController(rs);
+            return ref && textAt(*ref, "/name") == name && textAt(*ref, "/uid") != liveUid;
+        });
+        for (const json &rs : garbage.items) {
             const std::string rsName = textAt(rs, "/metadata/name");
             const auto pods = m_store.list(builtInType("Pod"), ns, [&rsName](const json &pod) {
-                for (const json &ref : valueAt(pod, "/metadata/ownerReferences", json::array())) {
-                    if (ref.is_object() && ref.value("kind", "") == "ReplicaSet" && ref.value("name", "") == rsName) {
-                        return true;
-                    }
-                }
-                return false;
+                const json *refs = fieldAt(pod, "/metadata/ownerReferences");
+                return refs && refs->is_array() && std::any_of(refs->begin(), refs->end(), [&rsName](const json &ref) {
+                           return textAt(ref, "/kind") == "ReplicaSet" && textAt(ref, "/name") == rsName;
+                       });
             });
             for (const json &pod : pods.items) {
                 m_store.remove(builtInType("Pod"), ns, textAt(pod, "/metadata/name"));

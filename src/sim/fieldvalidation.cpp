@@ -86,7 +86,8 @@ std::vector<std::string> unknownFields(const ResourceType &type, const json &obj
     }
     const std::set<std::string> known = topLevelFields(type);
     for (const auto &[key, value] : object.items()) {
-        if (key == "apiVersion" || key == "kind" || isDirective(key) || known.count(key) > 0) {
+        // A null names no field: in a patch it deletes one (kubectl apply's patch removing a typo).
+        if (key == "apiVersion" || key == "kind" || isDirective(key) || known.count(key) > 0 || value.is_null()) {
             continue;
         }
         if (key != "metadata") {
@@ -96,8 +97,8 @@ std::vector<std::string> unknownFields(const ResourceType &type, const json &obj
         if (!value.is_object()) {
             continue; // a type error, which the write itself reports
         }
-        for (const auto &[field, ignored] : value.items()) {
-            if (!isDirective(field) && metadataFields().count(field) == 0) {
+        for (const auto &[field, fieldValue] : value.items()) {
+            if (!isDirective(field) && !fieldValue.is_null() && metadataFields().count(field) == 0) {
                 unknown.push_back("metadata." + field);
             }
         }
@@ -105,10 +106,24 @@ std::vector<std::string> unknownFields(const ResourceType &type, const json &obj
     return unknown;
 }
 
+void pruneUnknownFields(const ResourceType &type, json &object)
+{
+    for (const std::string &field : unknownFields(type, object)) {
+        if (field.rfind("metadata.", 0) == 0) {
+            object["metadata"].erase(field.substr(9));
+        } else {
+            object.erase(field);
+        }
+    }
+}
+
 std::optional<ApiStatus> checkFields(const httplib::Request &req, httplib::Response &res, const ResourceType &type,
                                      const json &object)
 {
-    const std::string directive = req.has_param("fieldValidation") ? req.get_param_value("fieldValidation") : "Warn";
+    std::string directive = req.has_param("fieldValidation") ? req.get_param_value("fieldValidation") : "";
+    if (directive.empty()) {
+        directive = "Warn"; // absent or empty: the server's default
+    }
     if (directive != "Ignore" && directive != "Warn" && directive != "Strict") {
         return badRequest("invalid fieldValidation directive: \"" + directive.substr(0, 40) +
                           "\"; supported values: \"Ignore\", \"Warn\", \"Strict\"");

@@ -25,6 +25,10 @@ namespace Curtain::Sim {
 // does not have, named as kube names them: "sepc", "metadata.lables".
 std::vector<std::string> unknownFields(const ResourceType &type, const nlohmann::json &object);
 
+// Drops the fields unknownFields names, as kube's decoding into its types drops them under Warn
+// and Ignore: they are never stored, so the object read back can be written back under Strict.
+void pruneUnknownFields(const ResourceType &type, nlohmann::json &object);
+
 // Applies the request's directive to `object`: the Status to answer instead (Strict with unknown
 // fields, or a directive that is none of the three), or nothing, with any warnings added to `res`.
 std::optional<ApiStatus> checkFields(const httplib::Request &req, httplib::Response &res, const ResourceType &type,

@@ -98,28 +98,50 @@ Outcome<RemoveOptions> removeOptionsOf(const httplib::Request &req, bool dryRun)
 } // namespace
 
 // fieldValidation for a custom resource only when the store checks custom resources at all.
+// fieldValidation for a custom resource only when the store checks custom resources at all. What a
+// built-in kind does not have is dropped when not refused (kube's typed decoding drops it); custom
+// resources keep it, as a CRD preserving unknown fields would.
 std::optional<ApiStatus> ResourceApi::checkFieldsOf(const httplib::Request &req, httplib::Response &res,
-                                                    const ResourceType &type, const json &object) const
+                                                    const ResourceType &type, json &object, bool *pruned) const
 {
     if (!type.builtin && m_store.schemalessCustomResources()) {
         return std::nullopt;
     }
-    return checkFields(req, res, type, object);
+    if (auto problem = checkFields(req, res, type, object)) {
+        return problem;
+    }
+    if (type.builtin && !unknownFields(type, object).empty()) {
+        pruneUnknownFields(type, object);
+        if (pruned) {
+            *pruned = true;
+        }
+    }
+    return std::nullopt;
 }
 
-// The same for a PUT's or a merge or strategic-merge PATCH's body (a JSON patch names no fields);
-// a body that does not parse is left to the write, which names the problem.
+// The same for a PUT's or a merge or strategic-merge PATCH's body, rewritten into `body` when
+// something was dropped (a JSON patch names no fields; a body that does not parse is left to the
+// write, which names the problem).
 std::optional<ApiStatus> ResourceApi::checkPatchFields(const httplib::Request &req, httplib::Response &res,
-                                                       const ResourceType &type) const
+                                                       const ResourceType &type, std::string *body) const
 {
+    *body = req.body;
     if (req.get_header_value("Content-Type").rfind("application/json-patch+json", 0) == 0) {
         return std::nullopt;
     }
-    const Outcome<json> body = parseBody(req.body);
-    if (!std::holds_alternative<json>(body)) {
+    Outcome<json> parsed = parseBody(req.body);
+    if (!std::holds_alternative<json>(parsed) || !std::get<json>(parsed).is_object()) {
         return std::nullopt;
     }
-    return checkFieldsOf(req, res, type, std::get<json>(body));
+    json &object = std::get<json>(parsed);
+    bool pruned = false;
+    if (auto problem = checkFieldsOf(req, res, type, object, &pruned)) {
+        return problem;
+    }
+    if (pruned) {
+        *body = object.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+    return std::nullopt;
 }
 
 namespace {
@@ -365,11 +387,12 @@ void ResourceApi::patch(const httplib::Request &req, httplib::Response &res)
     }
     bool status = false;
     if (const auto target = objectTarget(req, res, &status)) {
-        if (const auto problem = checkPatchFields(req, res, *target->type)) {
+        std::string body;
+        if (const auto problem = checkPatchFields(req, res, *target->type, &body)) {
             return sendStatus(res, *problem);
         }
         const auto patched = m_store.patch(*target->type, target->namespaceName, target->name,
-                                           req.get_header_value("Content-Type"), req.body, status, dryRun);
+                                           req.get_header_value("Content-Type"), body, status, dryRun);
         if (!failed(patched, res)) {
             sendJson(res, 200, std::get<json>(patched));
         }
@@ -394,10 +417,11 @@ void ResourceApi::update(const httplib::Request &req, httplib::Response &res)
     if (const auto problem = Admission::jsonBody(req)) {
         return sendStatus(res, *problem);
     }
-    if (const auto problem = checkPatchFields(req, res, *target->type)) { // a whole object: a patch of all
+    std::string body;
+    if (const auto problem = checkPatchFields(req, res, *target->type, &body)) { // a whole object: a patch of all
         return sendStatus(res, *problem);
     }
-    const auto updated = m_store.update(*target->type, target->namespaceName, target->name, req.body, status, dryRun);
+    const auto updated = m_store.update(*target->type, target->namespaceName, target->name, body, status, dryRun);
     if (!failed(updated, res)) {
         sendJson(res, 200, std::get<json>(updated));
     }
@@ -439,10 +463,11 @@ void ResourceApi::create(const httplib::Request &req, httplib::Response &res)
     if (const auto problem = dryRunOf(req, &dryRun)) {
         return sendStatus(res, *problem);
     }
-    if (const auto problem = checkFieldsOf(req, res, *target->type, object)) {
+    json checked = object;
+    if (const auto problem = checkFieldsOf(req, res, *target->type, checked)) {
         return sendStatus(res, *problem);
     }
-    const auto created = m_store.create(*target->type, target->namespaceName, object, dryRun);
+    const auto created = m_store.create(*target->type, target->namespaceName, std::move(checked), dryRun);
     if (!failed(created, res)) {
         sendJson(res, 201, std::get<json>(created));
     }

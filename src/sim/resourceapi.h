@@ -49,9 +49,10 @@ private:
     void accessReview(const nlohmann::json &review, httplib::Response &res);
     void selfReview(httplib::Response &res);
     std::optional<ApiStatus> checkFieldsOf(const httplib::Request &req, httplib::Response &res,
-                                           const ResourceType &type, const nlohmann::json &object) const;
+                                           const ResourceType &type, nlohmann::json &object,
+                                           bool *pruned = nullptr) const;
     std::optional<ApiStatus> checkPatchFields(const httplib::Request &req, httplib::Response &res,
-                                              const ResourceType &type) const;
+                                              const ResourceType &type, std::string *body) const;
 
     ObjectStore &m_store;
     ClusterModel &m_model;

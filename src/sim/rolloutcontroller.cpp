@@ -84,12 +84,11 @@ std::optional<double> seconds(const json &value)
 
 bool ownedBy(const json &object, const json &rollout)
 {
-    for (const json &ref : object.value(json::json_pointer("/metadata/ownerReferences"), json::array())) {
-        if (ref.value("uid", "") == rollout["metadata"].value("uid", "")) {
-            return true;
-        }
-    }
-    return false;
+    // Read without copying or throwing: it filters every ReplicaSet under the store's lock.
+    const json *refs = fieldAt(object, "/metadata/ownerReferences");
+    const std::string uid = textAt(rollout, "/metadata/uid");
+    return refs && refs->is_array() && !uid.empty() &&
+           std::any_of(refs->begin(), refs->end(), [&uid](const json &ref) { return textAt(ref, "/uid") == uid; });
 }
 
 int revisionOf(const json &rs)
@@ -409,8 +408,11 @@ void RolloutController::reconcileOne(const json &rollout)
     long long total = 0;
     long long ready = 0;
     long long availableTotal = 0;
-    for (const json &rs : m_store.all(builtInType("ReplicaSet"))) {
-        if (rs["metadata"].value("namespace", "") == ns && ownedBy(rs, rollout)) {
+    // Only this Rollout's, filtered in the store: every Deployment has ReplicaSets too.
+    for (const json &rs :
+         m_store.list(builtInType("ReplicaSet"), ns, [&rollout](const json &rs) { return ownedBy(rs, rollout); })
+             .items) {
+        {
             total += integerAt(rs, "/status/replicas", 0);
             ready += integerAt(rs, "/status/readyReplicas", 0);
             availableTotal += integerAt(rs, "/status/availableReplicas", 0);

@@ -342,6 +342,11 @@ private Q_SLOTS:
             kubectl({QStringLiteral("apply"), QStringLiteral("-f"), write(QStringLiteral("route.yaml"), route)}, &code);
         QVERIFY2(code == 0 && out.contains(QStringLiteral("httproute.gateway.networking.k8s.io/applied-route created")),
                  qPrintable(out));
+        // Gone again, so that this function can run twice against one cluster.
+        out = kubectl({QStringLiteral("delete"), QStringLiteral("-f"), dir.filePath(QStringLiteral("route.yaml")),
+                       QStringLiteral("-f"), dir.filePath(QStringLiteral("v2.yaml"))},
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
     }
 
     // A Deployment's ReplicaSets, as `kubectl rollout history` and `undo` need them: one per template,

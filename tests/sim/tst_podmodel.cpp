@@ -163,6 +163,58 @@ private Q_SLOTS:
         const auto stored = store.get(builtInType(type), "demo", "web");
         QCOMPARE(std::get<json>(stored).value("/status/readyReplicas"_json_pointer, -1), 1);
     }
+
+    // What any client may store: ownerReferences of the wrong types on a Deployment and a ReplicaSet.
+    // The controllers read past them; the sim's tick goes on, and other Deployments still roll out.
+    void oddOwnerReferences_stopNothing()
+    {
+        ObjectStore store;
+        ClusterModel model(store, Scenario{});
+        store.create(builtInType("Namespace"), {}, {{"metadata", {{"name", "demo"}}}});
+        const json odd = json::parse(R"([{"kind": 1, "controller": "true", "name": 5}, "x", null])");
+        json deployment = workload("Deployment", "odd", 1);
+        deployment["metadata"]["ownerReferences"] = odd;
+        QVERIFY(std::holds_alternative<json>(store.create(builtInType("Deployment"), "demo", deployment)));
+        json replicaSet = workload("ReplicaSet", "odd-rs", 1);
+        replicaSet["metadata"]["ownerReferences"] = odd;
+        store.create(builtInType("ReplicaSet"), "demo", replicaSet); // refused or stored: either way, no crash
+        QVERIFY(std::holds_alternative<json>(
+            store.create(builtInType("Deployment"), "demo", workload("Deployment", "web", 2))));
+        QVERIFY(tickUntilReady(model, store, "Deployment", "web", 2));
+    }
+
+    // A Deployment deleted and made again under the same name does not own the ReplicaSets of the
+    // one before (kubectl reads history by the owner's uid): they and their pods go.
+    void deploymentMadeAgain_startsItsHistoryAnew()
+    {
+        ObjectStore store;
+        ClusterModel model(store, Scenario{});
+        store.create(builtInType("Namespace"), {}, {{"metadata", {{"name", "demo"}}}});
+        QVERIFY(std::holds_alternative<json>(
+            store.create(builtInType("Deployment"), "demo", workload("Deployment", "web", 2))));
+        QVERIFY(tickUntilReady(model, store, "Deployment", "web", 2));
+        const auto replicaSets = [&store] { return store.all(builtInType("ReplicaSet")); };
+        QCOMPARE(int(replicaSets().size()), 1);
+        const std::string before = replicaSets().front().value("/metadata/ownerReferences/0/uid"_json_pointer, "");
+        QVERIFY(std::holds_alternative<json>(store.remove(builtInType("Deployment"), "demo", "web")));
+        json again = workload("Deployment", "web", 2);
+        again["spec"]["template"]["spec"]["containers"][0]["image"] = "web:2";
+        QVERIFY(std::holds_alternative<json>(store.create(builtInType("Deployment"), "demo", again)));
+        QVERIFY(tickUntilReady(model, store, "Deployment", "web", 2));
+        const auto after = replicaSets();
+        QCOMPARE(int(after.size()), 1);
+        QVERIFY(after.front().value("/metadata/ownerReferences/0/uid"_json_pointer, "") != before);
+        QCOMPARE(after.front().value("/metadata/annotations/deployment.kubernetes.io~1revision"_json_pointer, ""),
+                 std::string("1"));
+        int pods = 0;
+        for (const json &pod : store.all(builtInType("Pod"))) {
+            pods += pod.value("/metadata/ownerReferences/0/name"_json_pointer, "") ==
+                            after.front().value("/metadata/name"_json_pointer, "")
+                        ? 1
+                        : 0;
+        }
+        QCOMPARE(pods, int(store.all(builtInType("Pod")).size())); // none left of the one before
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPodModel)
