@@ -133,6 +133,17 @@ void ClusterModel::advanceRollouts(Clock::time_point now)
             // One Deployment the model cannot read stays as it is; the others and the traffic go on.
         }
     }
+    // A ReplicaSet someone deleted under a settled Deployment: made again, as the controller would.
+    for (const std::string &key : m_replicaSets.takeOrphaned()) {
+        const auto found =
+            m_store.get(builtInType("Deployment"), key.substr(0, key.find('/')), key.substr(key.find('/') + 1));
+        if (std::holds_alternative<json>(found)) {
+            const json &deployment = std::get<json>(found);
+            m_replicaSets.annotateRevision(
+                deployment, m_replicaSets.follow(deployment, integerAt(deployment, "/status/updatedReplicas", 0),
+                                                 integerAt(deployment, "/status/readyReplicas", 0)));
+        }
+    }
 }
 
 void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point now)

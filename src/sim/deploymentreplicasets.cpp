@@ -279,6 +279,26 @@ void DeploymentReplicaSets::annotateRevision(const json &deployment, int revisio
                   textAt(deployment, "/metadata/name"), "application/merge-patch+json", patch.dump(), false);
 }
 
+std::vector<std::string> DeploymentReplicaSets::takeOrphaned()
+{
+    const std::uint64_t upTo = m_store.currentResourceVersion();
+    if (m_replicaSetDeletionsSeen == 0) {
+        m_replicaSetDeletionsSeen = upTo;
+        return {};
+    }
+    const auto deleted = m_store.deletedSince(builtInType("ReplicaSet"), m_replicaSetDeletionsSeen);
+    m_replicaSetDeletionsSeen = upTo;
+    std::vector<std::string> orphaned;
+    for (const auto &[ns, rsName] : deleted.value_or(std::vector<std::pair<std::string, std::string>>{})) {
+        for (const auto &[key, names] : m_owned) {
+            if (key.rfind(ns + "/", 0) == 0 && std::find(names.begin(), names.end(), rsName) != names.end()) {
+                orphaned.push_back(key);
+            }
+        }
+    }
+    return orphaned;
+}
+
 void DeploymentReplicaSets::collectGarbage()
 {
     const std::uint64_t upTo = m_store.currentResourceVersion();

@@ -40,6 +40,9 @@ public:
     void annotateRevision(const nlohmann::json &deployment, int revision);
     // ReplicaSets and pods of the Deployments deleted since the last call.
     void collectGarbage();
+    // The Deployments ("namespace/name") one of whose ReplicaSets someone deleted since the last
+    // call: the controller makes it again (follow), as it would for any Deployment without one.
+    std::vector<std::string> takeOrphaned();
 
     static bool ownedByDeployment(const nlohmann::json &replicaSet);
     static int revisionOf(const nlohmann::json &object); // its revision annotation; 0 without one
@@ -54,6 +57,7 @@ private:
 
     ObjectStore &m_store;
     std::uint64_t m_deletionsSeen = 0;
+    std::uint64_t m_replicaSetDeletionsSeen = 0;
     std::map<std::string, std::vector<std::string>> m_owned; // namespace/deployment: its ReplicaSets' names
 };
 

@@ -215,6 +215,28 @@ private Q_SLOTS:
         }
         QCOMPARE(pods, int(store.all(builtInType("Pod")).size())); // none left of the one before
     }
+
+    // `kubectl delete rs` of a Deployment's current ReplicaSet: the controller makes it again.
+    void deletedReplicaSet_isMadeAgain()
+    {
+        ObjectStore store;
+        ClusterModel model(store, Scenario{});
+        store.create(builtInType("Namespace"), {}, {{"metadata", {{"name", "demo"}}}});
+        QVERIFY(std::holds_alternative<json>(
+            store.create(builtInType("Deployment"), "demo", workload("Deployment", "web", 2))));
+        QVERIFY(tickUntilReady(model, store, "Deployment", "web", 2));
+        const auto replicaSets = store.all(builtInType("ReplicaSet"));
+        QCOMPARE(int(replicaSets.size()), 1);
+        const std::string name = replicaSets.front().value("/metadata/name"_json_pointer, "");
+        QVERIFY(std::holds_alternative<json>(store.remove(builtInType("ReplicaSet"), "demo", name)));
+        model.tick(std::chrono::steady_clock::now() + std::chrono::hours(1));
+        const auto made = store.get(builtInType("ReplicaSet"), "demo", name);
+        QVERIFY2(std::holds_alternative<json>(made), name.c_str());
+        const auto web = store.get(builtInType("Deployment"), "demo", "web");
+        QCOMPARE(std::get<json>(made).value("/metadata/ownerReferences/0/uid"_json_pointer, ""),
+                 std::get<json>(web).value("/metadata/uid"_json_pointer, "x"));
+        QCOMPARE(std::get<json>(made).value("/spec/replicas"_json_pointer, 0), 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPodModel)
