@@ -53,6 +53,15 @@ class TestPodModel : public QObject
         return false;
     }
 
+    // Namespace demo with the Deployment web, 2 replicas, rolled out.
+    static bool settledWeb(ObjectStore &store, ClusterModel &model)
+    {
+        store.create(builtInType("Namespace"), {}, {{"metadata", {{"name", "demo"}}}});
+        return std::holds_alternative<json>(
+                   store.create(builtInType("Deployment"), "demo", workload("Deployment", "web", 2))) &&
+               tickUntilReady(model, store, "Deployment", "web", 2);
+    }
+
 private Q_SLOTS:
     void readyPods_comeBeforeTheCountThatIncludesThem_data()
     {
@@ -189,10 +198,7 @@ private Q_SLOTS:
     {
         ObjectStore store;
         ClusterModel model(store, Scenario{});
-        store.create(builtInType("Namespace"), {}, {{"metadata", {{"name", "demo"}}}});
-        QVERIFY(std::holds_alternative<json>(
-            store.create(builtInType("Deployment"), "demo", workload("Deployment", "web", 2))));
-        QVERIFY(tickUntilReady(model, store, "Deployment", "web", 2));
+        QVERIFY(settledWeb(store, model));
         const auto replicaSets = [&store] { return store.all(builtInType("ReplicaSet")); };
         QCOMPARE(int(replicaSets().size()), 1);
         const std::string before = replicaSets().front().value("/metadata/ownerReferences/0/uid"_json_pointer, "");
@@ -221,10 +227,7 @@ private Q_SLOTS:
     {
         ObjectStore store;
         ClusterModel model(store, Scenario{});
-        store.create(builtInType("Namespace"), {}, {{"metadata", {{"name", "demo"}}}});
-        QVERIFY(std::holds_alternative<json>(
-            store.create(builtInType("Deployment"), "demo", workload("Deployment", "web", 2))));
-        QVERIFY(tickUntilReady(model, store, "Deployment", "web", 2));
+        QVERIFY(settledWeb(store, model));
         const auto replicaSets = store.all(builtInType("ReplicaSet"));
         QCOMPARE(int(replicaSets.size()), 1);
         const std::string name = replicaSets.front().value("/metadata/name"_json_pointer, "");
