@@ -205,7 +205,7 @@ private:
     QSet<Core::ReleaseKey> m_drivenHere; // releases whose plan this window started
     void startPlan(const Core::Plan &plan);
     QTimer m_podsTimer;
-    QTimer m_podsSoon; // one read for a burst of count changes (a rollout sends one per pod)
+    QTimer m_podsSoon;                    // one read for a burst of count changes (a rollout sends one per pod)
     QString m_podsReadFor;                // what the panels showed of the workloads when the pods were last asked for
     std::array<quint64, 2> m_podsAsked{}; // blue, green
     std::array<Core::EnvironmentPods, 2> m_pods;

@@ -148,9 +148,9 @@ private Q_SLOTS:
         QVERIFY(act(Core::ActionKind::Rollback, QStringLiteral("catalog")).ok());
         const auto ended = Test::waitFor(interrupted, 40'000);
         QVERIFY(!ended.ok());
-        QVERIFY2(ended.error().message.contains(QStringLiteral(
-                     "was not promoted: its traffic moved while the promote "
-                     "waited (now blue 100 %, green 0 %); the promote sent no traffic, and green keeps the scale it asked for")),
+        QVERIFY2(ended.error().message.contains(QStringLiteral("was not promoted: its traffic moved while the promote "
+                                                               "waited (now blue 100 %, green 0 %); the promote sent "
+                                                               "no traffic, and green keeps the scale it asked for")),
                  qPrintable(ended.error().message));
         QCOMPARE(m_api->catalogWeights(), std::make_pair(100LL, 0LL));
         result = Test::waitFor(
