@@ -315,7 +315,9 @@ void DeploymentReplicaSets::collectGarbage()
         }
     }
     m_deletionsSeen = upTo;
-    for (const auto &[ns, name] : candidates) {
+    for (const auto &candidate : candidates) {
+        const std::string &ns = candidate.first; // named: clang 14 cannot capture a structured binding
+        const std::string &name = candidate.second;
         const auto live = m_store.get(builtInType("Deployment"), ns, name);
         // Made again under the same name since: the ReplicaSets of the one before are still garbage.
         const std::string liveUid =
