@@ -466,6 +466,15 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
         if (!needs(2, QStringLiteral("RELEASE CONTAINER=IMAGE"))) {
             return std::nullopt;
         }
+        // The shape is checked here, before the cluster is asked anything: a bad argument is a
+        // usage error (exit 2) whatever state the release is in.
+        const qsizetype eq = positional[1].indexOf(QLatin1Char('='));
+        if (eq <= 0 || eq == positional[1].size() - 1) {
+            *error = QStringLiteral("set-image needs CONTAINER=IMAGE (e.g. payments=registry/payments:v2, or *=IMAGE "
+                                    "for every container), not \"%1\"")
+                         .arg(positional[1]);
+            return std::nullopt;
+        }
         inv.command = Command::Action;
         inv.release = positional[0];
         inv.action = {Core::ActionKind::SetImage, positional[0], 0, {}};
