@@ -19,6 +19,9 @@ function(curtain_add_test name)
         math(EXPR qtest_timeout_ms "${qtest_timeout_ms} * 4")
     endif()
     add_executable(${name} ${ARG_SOURCES})
+    # One source each: a unity build gains nothing, and gcc would warn (an error here) that the test
+    # class holds types of the file's anonymous namespace, as if the file were a header.
+    set_target_properties(${name} PROPERTIES UNITY_BUILD OFF)
     target_link_libraries(${name} PRIVATE curtain_build_settings curtain_testsupport Qt6::Test ${ARG_LIBS})
     add_test(NAME ${name} COMMAND ${name})
     # The journal and settings of what a test runs (curtainctl, curtain) stay in the build tree,

@@ -97,7 +97,6 @@ Outcome<RemoveOptions> removeOptionsOf(const httplib::Request &req, bool dryRun)
 
 } // namespace
 
-// fieldValidation for a custom resource only when the store checks custom resources at all.
 // fieldValidation for a custom resource only when the store checks custom resources at all. What a
 // built-in kind does not have is dropped when not refused (kube's typed decoding drops it); custom
 // resources keep it, as a CRD preserving unknown fields would.
