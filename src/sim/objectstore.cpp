@@ -4,6 +4,7 @@
 
 #include "sim/jsonbody.h"
 #include "sim/jsonread.h"
+#include "sim/quantity.h"
 #include "sim/validation.h"
 
 #include <ctime>
@@ -246,6 +247,9 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
         }
         object = EventViews::toCore(object);
     }
+    if (auto error = canonicalizeQuantities(type, object)) { // decoding comes before validation
+        return *error;
+    }
     if (auto error = validateObject(type, object, m_schemaless)) {
         return *error;
     }
@@ -425,6 +429,9 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
         } else {
             patched.erase("status");
         }
+    }
+    if (auto error = canonicalizeQuantities(type, patched)) {
+        return *error;
     }
     if (auto error = validateObject(type, patched, m_schemaless)) {
         return *error;

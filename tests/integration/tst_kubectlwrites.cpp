@@ -143,7 +143,9 @@ private Q_SLOTS:
                                     "  selector: {matchLabels: {app: undo-web}}\n"
                                     "  template:\n"
                                     "    metadata: {labels: {app: undo-web}}\n"
-                                    "    spec: {containers: [{name: web, image: 'registry.demo.local/web:" +
+                                    // cpu: 1 is a number here; kubectl's undo sends it back as "1"
+                                    "    spec: {containers: [{name: web, resources: {limits: {cpu: 1, memory: 0.5Gi}},"
+                                    " image: 'registry.demo.local/web:" +
                                     image + "'}]}\n";
             if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size()) {
                 return QStringLiteral("cannot write ") + file.fileName();
@@ -192,6 +194,11 @@ private Q_SLOTS:
                  qPrintable(out));
         QCOMPARE(run(QStringLiteral("get rs -l app=undo-web -o name"), &code).count(QStringLiteral("replicaset.apps/")),
                  2);
+        // Stored as kube-apiserver stores quantities, which is why the undo found its ReplicaSet again.
+        QCOMPARE(run(QStringLiteral(
+                         "get deployment undo-web -o jsonpath={.spec.template.spec.containers[0].resources.limits}"),
+                     &code),
+                 QStringLiteral(R"({"cpu":"1","memory":"512Mi"})"));
 
         out = run(QStringLiteral("delete deployment undo-web"), &code);
         QVERIFY2(code == 0, qPrintable(out));

@@ -1,0 +1,315 @@
+#include "sim/quantity.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace Curtain::Sim {
+
+using nlohmann::json;
+
+namespace {
+
+using Wide = std::uint64_t; // 128 bits would carry more digits, but MSVC has no such type
+
+enum class Format { DecimalSI, BinarySI, DecimalExponent };
+
+// A parsed quantity: (-1 if negative) × mantissa × 10^exponent, and the suffix family it was written in.
+struct Amount
+{
+    bool negative = false;
+    Wide mantissa = 0;
+    int exponent = 0;
+    Format format = Format::DecimalSI;
+};
+
+// Beyond these the written text is kept as it is (kube computes with arbitrary precision there).
+constexpr int maxDigits = 19;
+constexpr int maxExponent = 100;
+
+const std::array<const char *, 7> binarySuffixes = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+
+std::optional<int> decimalSuffix(const std::string &suffix)
+{
+    static const std::array<std::pair<const char *, int>, 10> suffixes = {
+        {{"", 0}, {"n", -9}, {"u", -6}, {"m", -3}, {"k", 3}, {"M", 6}, {"G", 9}, {"T", 12}, {"P", 15}, {"E", 18}}};
+    for (const auto &[text, exponent] : suffixes) {
+        if (suffix == text) {
+            return exponent;
+        }
+    }
+    return std::nullopt;
+}
+
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+// value × base^times, or nullopt when it does not fit.
+std::optional<Wide> scaled(Wide value, Wide base, int times)
+{
+    for (int i = 0; i < times; ++i) {
+        if (value > std::numeric_limits<Wide>::max() / base) {
+            return std::nullopt;
+        }
+        value *= base;
+    }
+    return value;
+}
+
+enum class Parsed { Ok, Invalid, TooLarge };
+
+// apimachinery's grammar: an optional sign, digits with at most one point (at least one digit), then
+// nothing, an SI or binary suffix, or e/E and a signed integer.
+Parsed parseAmount(const std::string &text, Amount *amount)
+{
+    std::size_t at = 0;
+    if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+        amount->negative = text[at] == '-';
+        ++at;
+    }
+    std::string digits; // every digit, the fraction's too
+    int fractionDigits = 0;
+    bool point = false;
+    for (; at < text.size() && (isDigit(text[at]) || text[at] == '.'); ++at) {
+        if (text[at] == '.') {
+            if (point) {
+                return Parsed::Invalid;
+            }
+            point = true;
+        } else {
+            digits += text[at];
+            fractionDigits += point ? 1 : 0;
+        }
+    }
+    if (digits.empty()) {
+        return Parsed::Invalid;
+    }
+    digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size())); // leading zeros add nothing
+    const std::string suffix = text.substr(at);
+    int exponent = -fractionDigits;
+    int binaryPower = 0;
+    if (const auto si = decimalSuffix(suffix)) {
+        exponent += *si;
+        amount->format = Format::DecimalSI;
+    } else if (const auto binary = std::find(binarySuffixes.begin() + 1, binarySuffixes.end(), suffix);
+               binary != binarySuffixes.end()) {
+        binaryPower = static_cast<int>(binary - binarySuffixes.begin());
+        amount->format = Format::BinarySI;
+    } else if (suffix[0] == 'e' || suffix[0] == 'E') {
+        std::size_t digit = 1;
+        const bool minus = suffix.size() > 1 && suffix[1] == '-';
+        if (suffix.size() > 1 && (suffix[1] == '-' || suffix[1] == '+')) {
+            digit = 2;
+        }
+        if (digit == suffix.size() || !std::all_of(suffix.begin() + static_cast<long>(digit), suffix.end(), isDigit)) {
+            return Parsed::Invalid;
+        }
+        if (suffix.size() - digit > 4) {
+            return Parsed::TooLarge;
+        }
+        const int written = std::stoi(suffix.substr(digit));
+        exponent += minus ? -written : written;
+        amount->format = Format::DecimalExponent;
+    } else {
+        return Parsed::Invalid;
+    }
+    while (!digits.empty() && digits.back() == '0') { // 1000 is 1e3: fewer digits to carry
+        digits.pop_back();
+        ++exponent;
+    }
+    if (static_cast<int>(digits.size()) > maxDigits || exponent > maxExponent || exponent < -maxExponent) {
+        return Parsed::TooLarge;
+    }
+    Wide mantissa = 0;
+    for (const char c : digits) {
+        const auto shifted = scaled(mantissa, 10, 1);
+        if (!shifted || *shifted > std::numeric_limits<Wide>::max() - static_cast<Wide>(c - '0')) {
+            return Parsed::TooLarge;
+        }
+        mantissa = *shifted + static_cast<Wide>(c - '0');
+    }
+    const auto inBytes = scaled(mantissa, 1024, binaryPower);
+    if (!inBytes) {
+        return Parsed::TooLarge;
+    }
+    amount->mantissa = *inBytes;
+    amount->exponent = exponent;
+    return Parsed::Ok;
+}
+
+std::string decimalText(Wide value)
+{
+    if (value == 0) {
+        return "0";
+    }
+    std::string text;
+    for (; value > 0; value /= 10) {
+        text.insert(text.begin(), static_cast<char>('0' + static_cast<int>(value % 10)));
+    }
+    return text;
+}
+
+// Rounded up (away from zero) to nano, as kube keeps no finer precision; then without trailing zeros.
+void normalize(Amount &amount)
+{
+    if (amount.exponent < -9) {
+        const auto divisor = scaled(1, 10, -9 - amount.exponent);
+        if (!divisor) {
+            amount.mantissa = amount.mantissa == 0 ? 0 : 1;
+        } else {
+            amount.mantissa = amount.mantissa / *divisor + (amount.mantissa % *divisor != 0 ? 1 : 0);
+        }
+        amount.exponent = -9;
+    }
+    while (amount.mantissa != 0 && amount.mantissa % 10 == 0) {
+        amount.mantissa /= 10;
+        ++amount.exponent;
+    }
+    if (amount.mantissa == 0) {
+        amount.exponent = 0;
+        amount.negative = false;
+    }
+}
+
+// The canonical text, or nullopt when it would not fit in 64 bits (the written text is kept then).
+std::optional<std::string> canonicalText(Amount amount)
+{
+    normalize(amount);
+    const std::string sign = amount.negative ? "-" : "";
+    if (amount.format == Format::BinarySI && amount.exponent >= 0) {
+        // Binary only for whole numbers of at least 1024; anything else reads as decimal.
+        const auto whole = scaled(amount.mantissa, 10, amount.exponent);
+        if (whole && *whole >= 1024) {
+            Wide rest = *whole;
+            std::size_t suffix = 0;
+            while (suffix + 1 < binarySuffixes.size() && rest % 1024 == 0) {
+                rest /= 1024;
+                ++suffix;
+            }
+            return sign + decimalText(rest) + binarySuffixes[suffix];
+        }
+    }
+    // Decimal: the exponent down to a multiple of three, the mantissa padded to match.
+    const int padding = ((amount.exponent % 3) + 3) % 3;
+    const auto padded = scaled(amount.mantissa, 10, padding);
+    if (!padded) {
+        return std::nullopt;
+    }
+    const int exponent = amount.exponent - padding;
+    const std::string number = sign + decimalText(*padded);
+    if (amount.format == Format::DecimalExponent || exponent > 18) {
+        return exponent == 0 ? number : number + "e" + std::to_string(exponent);
+    }
+    static const std::array<const char *, 10> si = {"n", "u", "m", "", "k", "M", "G", "T", "P", "E"};
+    return number + si[static_cast<std::size_t>((exponent + 9) / 3)];
+}
+
+json *member(json *parent, const char *key)
+{
+    if (!parent || !parent->is_object()) {
+        return nullptr;
+    }
+    const auto it = parent->find(key);
+    return it == parent->end() ? nullptr : &*it;
+}
+
+// The pod spec a kind carries, where its quantities are; null for kinds without one.
+json *podSpecOf(const ResourceType &type, json &object)
+{
+    json *spec = nullptr;
+    if (type.builtin && type.kind == "Pod") {
+        spec = member(&object, "spec");
+    } else if (type.builtin && (type.kind == "Deployment" || type.kind == "ReplicaSet")) {
+        spec = member(member(member(&object, "spec"), "template"), "spec");
+    }
+    return spec && spec->is_object() ? spec : nullptr;
+}
+
+// Each quantity of a name → quantity map with its canonical text, for writing once all are known;
+// false at the first value that is not a quantity.
+bool collect(json &map, std::vector<std::pair<json *, std::string>> &rewrites)
+{
+    if (!map.is_object()) {
+        return true; // a wrong shape is not a quantity's problem
+    }
+    for (json &value : map) {
+        const auto canonical = value.is_null() ? std::optional<std::string>("0") // Go's zero Quantity
+                                               : canonicalQuantity(value);
+        if (!canonical) {
+            return false;
+        }
+        rewrites.emplace_back(&value, *canonical);
+    }
+    return true;
+}
+
+} // namespace
+
+std::optional<std::string> canonicalQuantity(const json &value)
+{
+    std::string text;
+    if (value.is_string()) {
+        text = value.get<std::string>();
+    } else if (value.is_number()) {
+        text = value.dump(); // as Go reads an unquoted number: its literal text
+    } else {
+        return std::nullopt;
+    }
+    if (text.empty() || text.size() > 256) {
+        return std::nullopt;
+    }
+    Amount amount;
+    switch (parseAmount(text, &amount)) {
+    case Parsed::Ok:
+        if (auto canonical = canonicalText(amount)) {
+            return canonical;
+        }
+        return text;
+    case Parsed::TooLarge:
+        return text;
+    case Parsed::Invalid:
+        break;
+    }
+    return std::nullopt;
+}
+
+std::optional<ApiStatus> canonicalizeQuantities(const ResourceType &type, json &object)
+{
+    json *podSpec = podSpecOf(type, object);
+    if (!podSpec) {
+        return std::nullopt;
+    }
+    std::vector<std::pair<json *, std::string>> rewrites;
+    bool ok = true;
+    for (const char *list : {"containers", "initContainers", "ephemeralContainers"}) {
+        json *containers = member(podSpec, list);
+        if (!containers || !containers->is_array()) {
+            continue;
+        }
+        for (json &container : *containers) {
+            json *resources = member(&container, "resources");
+            for (const char *kind : {"limits", "requests"}) {
+                json *map = member(resources, kind);
+                ok = ok && (!map || collect(*map, rewrites));
+            }
+        }
+    }
+    json *overhead = member(podSpec, "overhead");
+    ok = ok && (!overhead || collect(*overhead, rewrites));
+    if (ok) {
+        for (auto &[value, canonical] : rewrites) { // all or nothing: a refused object stays as sent
+            *value = std::move(canonical);
+        }
+        return std::nullopt;
+    }
+    return ApiStatus{400, "BadRequest",
+                     type.kind + " in version \"" + type.version + "\" cannot be handled as a " + type.kind +
+                         ": quantities must match the regular expression "
+                         "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"};
+}
+
+} // namespace Curtain::Sim

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "sim/apistatus.h"
+#include "sim/resourcetypes.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+namespace Curtain::Sim {
+
+// Resource quantities ("250m", "1.5Gi", 2) as kube-apiserver stores them: parsed, rounded up to
+// nano, and written back in canonical form — the largest suffix of the same family that keeps the
+// number whole ("1.5" → "1500m", "1000" → "1k", "0.5Gi" → "512Mi", 1 → "1"). A client that decodes
+// an object into typed structs and sends it back (`kubectl rollout undo`, `kubectl edit`) sends
+// this form, so the template a ReplicaSet was made from compares equal again.
+
+// The canonical text of a quantity given as a JSON string or number; nullopt when it is not one
+// (kube's "quantities must match the regular expression …"). Values past 64 bits of
+// mantissa are kept as written. Never throws.
+std::optional<std::string> canonicalQuantity(const nlohmann::json &value);
+
+// Every quantity of a Pod's spec, or of a Deployment's or ReplicaSet's pod template (containers',
+// init containers' and ephemeral containers' requests and limits; the pod overhead), rewritten in
+// canonical form; a value that is not a quantity is kube's 400 BadRequest and changes nothing.
+// Other kinds pass untouched.
+std::optional<ApiStatus> canonicalizeQuantities(const ResourceType &type, nlohmann::json &object);
+
+} // namespace Curtain::Sim

@@ -1,0 +1,163 @@
+// Resource quantities as kube-apiserver stores them: what `kubectl get -o yaml` shows after an
+// apply, and what a client that round-trips an object through typed structs sends back.
+
+#include "sim/deploymentreplicasets.h"
+#include "sim/objectstore.h"
+#include "sim/quantity.h"
+
+#include <QTest>
+
+using namespace Curtain::Sim;
+using nlohmann::json;
+
+namespace {
+
+const ResourceType &deployments()
+{
+    return *findResourceType("apps", "v1", "deployments");
+}
+
+json deploymentWith(const json &limits)
+{
+    json container = {{"name", "web"}, {"image", "web:v1"}};
+    container["resources"]["limits"] = limits;
+    json deployment = {{"metadata", {{"name", "web"}}}};
+    deployment["spec"]["replicas"] = 1;
+    deployment["spec"]["selector"]["matchLabels"]["app"] = "web";
+    deployment["spec"]["template"]["metadata"]["labels"]["app"] = "web";
+    deployment["spec"]["template"]["spec"]["containers"] = json::array({container});
+    return deployment;
+}
+
+} // namespace
+
+class TestQuantity : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    // The forms kube-apiserver gives back, from the ones people write.
+    void canonical_isWhatTheApiServerStores_data()
+    {
+        QTest::addColumn<QByteArray>("written"); // JSON: a string or a number
+        QTest::addColumn<QString>("stored");
+        const std::pair<const char *, const char *> rows[] = {
+            {R"("1")", "1"},
+            {"1", "1"},
+            {"2.0", "2"},
+            {"0.5", "500m"},
+            {R"("1.5")", "1500m"},
+            {R"("1000m")", "1"},
+            {R"("100m")", "100m"},
+            {R"("1000")", "1k"},
+            {R"("1500")", "1500"},
+            {R"("1000k")", "1M"},
+            {R"("0.001k")", "1"},
+            {R"(".5")", "500m"},
+            {R"("5.")", "5"},
+            {R"("+1")", "1"},
+            {R"("-1")", "-1"},
+            {R"("-0")", "0"},
+            {R"("007")", "7"},
+            {R"("0.0000000001")", "1n"},
+            {R"("1Gi")", "1Gi"},
+            {R"("1024Mi")", "1Gi"},
+            {R"("0.5Gi")", "512Mi"},
+            {R"("1.5Gi")", "1536Mi"},
+            {R"("1.5Ki")", "1536"},
+            {R"("1100Ki")", "1100Ki"},
+            {R"("0Gi")", "0"},
+            {R"("0.5Ki")", "512"},
+            {R"("1024")", "1024"},
+            {R"("128974848")", "128974848"},
+            {R"("129M")", "129M"},
+            {R"("1e3")", "1e3"},
+            {R"("1E3")", "1e3"},
+            {R"("12e6")", "12e6"},
+            {R"("1.5e3")", "1500"},
+            {R"("1e-3")", "1e-3"},
+            {R"("1e21")", "1e21"},
+            {R"("1000000000000000000000")", "1e21"},
+            {R"("2E")", "2E"},
+            {R"("3n")", "3n"},
+        };
+        for (const auto &[written, stored] : rows) {
+            QTest::newRow(written) << QByteArray(written) << QString::fromUtf8(stored);
+        }
+    }
+    void canonical_isWhatTheApiServerStores()
+    {
+        QFETCH(QByteArray, written);
+        QFETCH(QString, stored);
+        const auto canonical = canonicalQuantity(json::parse(written.toStdString()));
+        QVERIFY(canonical);
+        QCOMPARE(QString::fromStdString(*canonical), stored);
+    }
+
+    void notAQuantity_isRefused_data()
+    {
+        QTest::addColumn<QByteArray>("written");
+        for (const char *written : {R"("")", R"("abc")", R"("1.2.3")", R"("1K")", R"("1 Gi")", R"("Gi")", R"("1e")",
+                                    R"("1e+")", R"("--1")", R"(".")", R"("1Gi5")", "true", "{}", "[1]"}) {
+            QTest::newRow(written) << QByteArray(written);
+        }
+    }
+    void notAQuantity_isRefused()
+    {
+        QFETCH(QByteArray, written);
+        QVERIFY(!canonicalQuantity(json::parse(written.toStdString())));
+    }
+
+    // Stored in canonical form, so `kubectl get -o yaml` shows cpu: "1", as on a real cluster.
+    void deployment_storesItsLimitsInCanonicalForm()
+    {
+        ObjectStore store;
+        const auto created = store.create(deployments(), "shop", deploymentWith({{"cpu", 1}, {"memory", "0.5Gi"}}));
+        QVERIFY(std::holds_alternative<json>(created));
+        const json stored = std::get<json>(store.get(deployments(), "shop", "web"));
+        const json limits = stored["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"];
+        QCOMPARE(QString::fromStdString(limits.dump()), QStringLiteral(R"({"cpu":"1","memory":"512Mi"})"));
+    }
+
+    // A value that is not a quantity is kube's 400, in its words, and nothing is stored or changed.
+    void badQuantity_isABadRequestAndChangesNothing()
+    {
+        ObjectStore store;
+        const auto refused = store.create(deployments(), "shop", deploymentWith({{"cpu", "lots"}}));
+        QVERIFY(std::holds_alternative<ApiStatus>(refused));
+        QCOMPARE(std::get<ApiStatus>(refused).code, 400);
+        QCOMPARE(std::get<ApiStatus>(refused).message,
+                 std::string(R"(Deployment in version "v1" cannot be handled as a Deployment: quantities must match )"
+                             R"(the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$')"));
+        QVERIFY(std::holds_alternative<ApiStatus>(store.get(deployments(), "shop", "web")));
+
+        QVERIFY(std::holds_alternative<json>(store.create(deployments(), "shop", deploymentWith({{"cpu", "2"}}))));
+        const auto patched = store.patch(
+            deployments(), "shop", "web", "application/json-patch+json",
+            R"([{"op":"replace","path":"/spec/template/spec/containers/0/resources/limits/cpu","value":"1 cpu"}])",
+            false);
+        QCOMPARE(std::holds_alternative<ApiStatus>(patched) ? std::get<ApiStatus>(patched).code : 200, 400);
+        const json stored = std::get<json>(store.get(deployments(), "shop", "web"));
+        QVERIFY(stored["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["cpu"] == "2");
+    }
+
+    // `kubectl rollout undo` decodes the old template into typed structs and sends it back with
+    // cpu: "1" where the file said cpu: 1; the template is the same one, so its ReplicaSet is reused
+    // (it used to hash differently and make a third ReplicaSet for the same pods).
+    void templateSentBackAsStrings_isTheSameTemplate()
+    {
+        ObjectStore store;
+        QVERIFY(std::holds_alternative<json>(store.create(deployments(), "shop", deploymentWith({{"cpu", 1}}))));
+        const std::string before =
+            DeploymentReplicaSets::replicaSetName(std::get<json>(store.get(deployments(), "shop", "web")));
+        const auto patched = store.patch(deployments(), "shop", "web", "application/merge-patch+json",
+                                         R"({"spec":{"template":{"spec":{"containers":[{"name":"web","image":"web:v1",)"
+                                         R"("resources":{"limits":{"cpu":"1000m"}}}]}}}})",
+                                         false);
+        QVERIFY(std::holds_alternative<json>(patched));
+        QCOMPARE(DeploymentReplicaSets::replicaSetName(std::get<json>(patched)), before);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestQuantity)
+#include "tst_quantity.moc"
