@@ -168,6 +168,10 @@ void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point n
         next = now + replicaStep;
         if (templateChanged && observed > 0) {
             updated = 0; // a new template: pods are replaced one by one, old ones keep serving
+        } else if (updated >= integerAt(deployment, "/status/replicas", 0)) {
+            // A scale (or the first pods of a new Deployment): the new pods come from the current
+            // template at once and turn ready one by one; no old ReplicaSet takes any of them.
+            updated = desired;
         }
     } else if (now < next) {
         return;
@@ -189,6 +193,7 @@ void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point n
     if (valueAt(deployment, "/status", json::object()).is_object()) {
         json counted = deployment;
         counted["status"]["readyReplicas"] = ready;
+        counted["status"]["updatedReplicas"] = updated;
         m_pods.podsBeforeStatus(counted);
     }
     m_store.updateStatus(builtInType("Deployment"), textAt(deployment, "/metadata/namespace"), name, [&](json &object) {

@@ -228,7 +228,10 @@ int DeploymentReplicaSets::follow(const json &deployment, long long updated, lon
     for (std::size_t i = 0; i < owned.size(); ++i) {
         const json &rs = owned[i];
         const std::string rsName = textAt(rs, "/metadata/name");
-        const long long replicas = i == 0 ? desired : i == 1 ? std::max(0LL, desired - updated) : 0;
+        // The new one grows as the old one shrinks while a new template rolls out; at once otherwise.
+        const long long replicas = i == 0   ? (owned.size() > 1 ? std::min(desired, updated) : desired)
+                                   : i == 1 ? std::max(0LL, desired - updated)
+                                            : 0;
         const long long readyHere = i == 0 ? std::min(ready, updated) : i == 1 ? std::max(0LL, ready - updated) : 0;
         const long long before = integerAt(rs, "/spec/replicas", 0);
         if (before != replicas) {

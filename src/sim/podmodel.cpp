@@ -194,25 +194,59 @@ json PodModel::podFor(const json &workload, const std::string &name, bool ready)
               {"containerStatuses", statuses}}}};
 }
 
+void PodModel::setReady(const std::string &ns, const std::string &pod, bool ready)
+{
+    m_store.updateStatus(builtInType("Pod"), ns, pod, [ready](json &object) {
+        json &status = object["status"];
+        status["conditions"] = json::array({{{"type", "Ready"}, {"status", ready ? "True" : "False"}}});
+        for (json &container : status["containerStatuses"]) {
+            if (container.is_object()) {
+                container["ready"] = ready;
+            }
+        }
+    });
+}
+
 void PodModel::syncPods(const json &workload)
 {
     const std::string kind = textAt(workload, "/kind");
     const std::string ns = textAt(workload, "/metadata/namespace");
     const std::string name = textAt(workload, "/metadata/name");
     const long long desired = std::max(0LL, integerAt(workload, "/spec/replicas", 1));
-    const long long ready = std::clamp(integerAt(workload, "/status/readyReplicas", 0), 0LL, desired);
+    long long ready = std::clamp(integerAt(workload, "/status/readyReplicas", 0), 0LL, desired);
+    const bool deployment = kind == "Deployment";
+    const long long updated =
+        deployment ? std::clamp(integerAt(workload, "/status/updatedReplicas", desired), 0LL, desired) : desired;
     // A Deployment's pods carry its template's hash (a new template makes new pods, as a new
     // ReplicaSet would); an Argo ReplicaSet already is one template.
     const std::string prefix =
-        kind == "Deployment" ? DeploymentReplicaSets::replicaSetName(workload) + "-" : name + "-";
+        deployment ? DeploymentReplicaSets::replicaSetName(workload) + "-" : name + "-";
     const std::string key = workloadKey(workload);
     Workload &known = m_workloads[key];
-    const auto count = static_cast<std::size_t>(std::min(desired, 100LL));
     if (known.prefix != prefix) { // a new template: new pods from the first
+        if (deployment) {
+            // The pods of the template before keep serving until new ones replace them.
+            for (const std::string &pod : known.pods) {
+                m_podSlots.erase(ns + "/" + pod);
+                known.outgoing.push_back(pod);
+            }
+            known.pods.clear();
+        }
         known.prefix = prefix;
         known.remade.clear();
         known.births.clear();
     }
+    // One old pod goes for each new one: as many stay as are not updated yet, the youngest going first.
+    while (known.outgoing.size() > static_cast<std::size_t>(desired - updated)) {
+        m_store.remove(builtInType("Pod"), ns, known.outgoing.back());
+        known.outgoing.pop_back();
+    }
+    const long long oldReady = std::min(static_cast<long long>(known.outgoing.size()), std::max(0LL, ready - updated));
+    ready -= oldReady;
+    for (std::size_t i = 0; i < known.outgoing.size(); ++i) {
+        setReady(ns, known.outgoing[i], static_cast<long long>(i) < oldReady);
+    }
+    const auto count = static_cast<std::size_t>(std::min(known.outgoing.empty() ? desired : updated, 100LL));
     known.remade.resize(count, 0);
     while (known.births.size() < count) {
         known.births.push_back(++m_births);
@@ -221,6 +255,9 @@ void PodModel::syncPods(const json &workload)
     std::vector<std::string> wanted;
     for (std::size_t i = 0; i < count; ++i) {
         wanted.push_back(podName(known, name, i));
+        // An undo brings back a template whose pods still serve: they are adopted, not made again.
+        known.outgoing.erase(std::remove(known.outgoing.begin(), known.outgoing.end(), wanted.back()),
+                             known.outgoing.end());
     }
     // The oldest pods are the ready ones; one made again after a delete starts last.
     std::vector<std::size_t> byAge(count);
@@ -244,15 +281,7 @@ void PodModel::syncPods(const json &workload)
             m_store.create(builtInType("Pod"), ns, podFor(workload, wanted[i], isReady));
             continue;
         }
-        m_store.updateStatus(builtInType("Pod"), ns, wanted[i], [&](json &pod) {
-            json &status = pod["status"];
-            status["conditions"] = json::array({{{"type", "Ready"}, {"status", isReady ? "True" : "False"}}});
-            for (json &container : status["containerStatuses"]) {
-                if (container.is_object()) {
-                    container["ready"] = isReady;
-                }
-            }
-        });
+        setReady(ns, wanted[i], isReady);
     }
     known.pods = std::move(oldestFirst);
     // The version read after the pods were written: the workload itself did not change since.

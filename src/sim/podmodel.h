@@ -74,6 +74,7 @@ private:
         std::vector<unsigned> remade;      // per replica: how often its pod was deleted and made again
         std::vector<std::uint64_t> births; // per replica: when its pod was made, in the model's count
         std::vector<std::string> pods;     // oldest first: the ready ones lead
+        std::vector<std::string> outgoing; // a Deployment's pods of earlier templates, still serving
     };
     struct Log
     {
@@ -82,6 +83,7 @@ private:
     };
     static std::string podName(const Workload &workload, const std::string &name, std::size_t replica);
     void syncPods(const nlohmann::json &workload);
+    void setReady(const std::string &ns, const std::string &pod, bool ready);
     nlohmann::json podFor(const nlohmann::json &workload, const std::string &name, bool ready) const;
     void kubeletTrouble(std::chrono::steady_clock::time_point now);
 

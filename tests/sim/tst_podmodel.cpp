@@ -222,6 +222,56 @@ private Q_SLOTS:
         QCOMPARE(pods, int(store.all(builtInType("Pod")).size())); // none left of the one before
     }
 
+    // A new template rolls out pod by pod: the old pods keep serving until new ones replace them, and
+    // each ReplicaSet counts the pods that carry its hash (`kubectl get rs` during a rollout used to
+    // show the old one with ready pods while every pod already carried the new hash).
+    void rollingOut_eachReplicaSetCountsItsOwnPods()
+    {
+        ObjectStore store;
+        ClusterModel model(store, Scenario{});
+        store.create(builtInType("Namespace"), {}, {{"metadata", {{"name", "demo"}}}});
+        QVERIFY(std::holds_alternative<json>(
+            store.create(builtInType("Deployment"), "demo", workload("Deployment", "web", 4))));
+        QVERIFY(tickUntilReady(model, store, "Deployment", "web", 4));
+        QVERIFY(std::holds_alternative<json>(
+            store.patch(builtInType("Deployment"), "demo", "web", "application/merge-patch+json",
+                        R"({"spec":{"template":{"spec":{"containers":[{"name":"web","image":"web:2"}]}}}})", false)));
+
+        bool sideBySide = false; // old and new pods both serving at some point
+        auto now = std::chrono::steady_clock::now();
+        for (int step = 0; step < 600; ++step) {
+            model.tick(now);
+            now += std::chrono::milliseconds(100);
+            std::map<std::string, std::pair<int, int>> podsByHash; // hash: pods, ready pods
+            for (const json &pod : store.all(builtInType("Pod"))) {
+                auto &[pods, ready] = podsByHash[pod.value("/metadata/labels/pod-template-hash"_json_pointer, "")];
+                ++pods;
+                ready += pod.value("/status/containerStatuses/0/ready"_json_pointer, false) ? 1 : 0;
+            }
+            int total = 0;
+            for (const auto &[hash, counts] : podsByHash) {
+                total += counts.first;
+            }
+            QCOMPARE(total, 4); // one old pod goes for each new one
+            sideBySide = sideBySide || podsByHash.size() == 2;
+            for (const json &rs : store.all(builtInType("ReplicaSet"))) {
+                const auto counts = podsByHash[rs.value("/metadata/labels/pod-template-hash"_json_pointer, "")];
+                const std::string name = rs.value("/metadata/name"_json_pointer, "");
+                QVERIFY2(rs.value("/status/replicas"_json_pointer, -1) == counts.first, name.c_str());
+                QVERIFY2(rs.value("/status/readyReplicas"_json_pointer, -1) == counts.second, name.c_str());
+            }
+            const json web = std::get<json>(store.get(builtInType("Deployment"), "demo", "web"));
+            if (web.value("/status/updatedReplicas"_json_pointer, 0) == 4 &&
+                web.value("/status/readyReplicas"_json_pointer, 0) == 4 && podsByHash.size() == 1) {
+                break;
+            }
+        }
+        QVERIFY(sideBySide);
+        for (const json &pod : store.all(builtInType("Pod"))) {
+            QCOMPARE(pod.value("/spec/containers/0/image"_json_pointer, ""), std::string("web:2"));
+        }
+    }
+
     // `kubectl delete rs` of a Deployment's current ReplicaSet: the controller makes it again.
     void deletedReplicaSet_isMadeAgain()
     {
