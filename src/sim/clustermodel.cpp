@@ -226,9 +226,10 @@ std::vector<json> ClusterModel::selectedWorkloads(const std::string &ns, const j
         // Only the selected ones are copied: the others are looked at under the store's lock.
         const auto keep = [&](const json &workload) {
             // A Deployment's own ReplicaSets serve nothing of their own: its traffic is the Deployment's.
-            return !DeploymentReplicaSets::ownedByDeployment(workload) &&
-                   selectorMatches(
-                       selector, workload.value(json::json_pointer("/spec/template/metadata/labels"), json::object()));
+            // The labels first, read in place: most workloads are not selected, and this runs for every
+            // workload of the namespace, for each traffic source, under the store's lock.
+            const json *labels = fieldAt(workload, "/spec/template/metadata/labels");
+            return labels && selectorMatches(selector, *labels) && !DeploymentReplicaSets::ownedByDeployment(workload);
         };
         for (json &workload : m_store.list(builtInType(kind), ns, keep).items) {
             selected.push_back(std::move(workload));

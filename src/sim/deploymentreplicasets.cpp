@@ -7,6 +7,8 @@
 #include "sim/rolloutcontroller.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <vector>
 
 namespace Curtain::Sim {
@@ -71,9 +73,11 @@ const json *deploymentController(const json &object)
         if (!ref.is_object()) {
             continue;
         }
+        // Compared in place: json == "Deployment" would build a json of the literal for every object.
         const auto kind = ref.find("kind");
         const auto controller = ref.find("controller");
-        if (kind != ref.end() && *kind == "Deployment" && controller != ref.end() && *controller == true) {
+        if (kind != ref.end() && kind->is_string() && kind->get_ref<const std::string &>() == "Deployment" &&
+            controller != ref.end() && controller->is_boolean() && controller->get<bool>()) {
             return &ref;
         }
     }
@@ -318,33 +322,52 @@ void DeploymentReplicaSets::collectGarbage()
         }
     }
     m_deletionsSeen = upTo;
+    if (candidates.empty()) {
+        return;
+    }
+    // Each candidate's uid now: "" when it is gone. Made again under the same name since, the
+    // ReplicaSets of the one before are still garbage.
+    std::map<std::string, std::string> liveUids; // namespace/name → uid
     for (const auto &candidate : candidates) {
-        const std::string &ns = candidate.first; // named: clang 14 cannot capture a structured binding
-        const std::string &name = candidate.second;
-        const auto live = m_store.get(builtInType("Deployment"), ns, name);
-        // Made again under the same name since: the ReplicaSets of the one before are still garbage.
-        const std::string liveUid =
-            std::holds_alternative<json>(live) ? textAt(std::get<json>(live), "/metadata/uid") : "";
-        if (liveUid.empty()) {
-            m_owned.erase(ns + "/" + name);
+        const std::string key = candidate.first + "/" + candidate.second;
+        const auto live = m_store.get(builtInType("Deployment"), candidate.first, candidate.second);
+        liveUids[key] = std::holds_alternative<json>(live) ? textAt(std::get<json>(live), "/metadata/uid") : "";
+        if (liveUids[key].empty()) {
+            m_owned.erase(key);
         }
-        const auto garbage = m_store.list(builtInType("ReplicaSet"), ns, [&name, &liveUid](const json &rs) {
-            const json *ref = deploymentController(rs);
-            return ref && textAt(*ref, "/name") == name && textAt(*ref, "/uid") != liveUid;
+    }
+    // One pass over the ReplicaSets, and one over the pods, whatever the number of candidates: after a
+    // compacted history that is every Deployment, and a pass per Deployment held the store for seconds.
+    const auto garbage = m_store.list(builtInType("ReplicaSet"), {}, [&liveUids](const json &rs) {
+        const json *ref = deploymentController(rs);
+        if (!ref) {
+            return false;
+        }
+        const auto it = liveUids.find(textAt(rs, "/metadata/namespace") + "/" + textAt(*ref, "/name"));
+        return it != liveUids.end() && textAt(*ref, "/uid") != it->second;
+    });
+    if (garbage.items.empty()) {
+        return;
+    }
+    std::set<std::string> garbageNames; // namespace/name
+    for (const json &rs : garbage.items) {
+        garbageNames.insert(textAt(rs, "/metadata/namespace") + "/" + textAt(rs, "/metadata/name"));
+    }
+    const auto pods = m_store.list(builtInType("Pod"), {}, [&garbageNames](const json &pod) {
+        const json *refs = fieldAt(pod, "/metadata/ownerReferences");
+        if (!refs || !refs->is_array()) {
+            return false;
+        }
+        const std::string ns = textAt(pod, "/metadata/namespace");
+        return std::any_of(refs->begin(), refs->end(), [&](const json &ref) {
+            return textAt(ref, "/kind") == "ReplicaSet" && garbageNames.count(ns + "/" + textAt(ref, "/name")) > 0;
         });
-        for (const json &rs : garbage.items) {
-            const std::string rsName = textAt(rs, "/metadata/name");
-            const auto pods = m_store.list(builtInType("Pod"), ns, [&rsName](const json &pod) {
-                const json *refs = fieldAt(pod, "/metadata/ownerReferences");
-                return refs && refs->is_array() && std::any_of(refs->begin(), refs->end(), [&rsName](const json &ref) {
-                           return textAt(ref, "/kind") == "ReplicaSet" && textAt(ref, "/name") == rsName;
-                       });
-            });
-            for (const json &pod : pods.items) {
-                m_store.remove(builtInType("Pod"), ns, textAt(pod, "/metadata/name"));
-            }
-            m_store.remove(builtInType("ReplicaSet"), ns, rsName);
-        }
+    });
+    for (const json &pod : pods.items) {
+        m_store.remove(builtInType("Pod"), textAt(pod, "/metadata/namespace"), textAt(pod, "/metadata/name"));
+    }
+    for (const json &rs : garbage.items) {
+        m_store.remove(builtInType("ReplicaSet"), textAt(rs, "/metadata/namespace"), textAt(rs, "/metadata/name"));
     }
 }
 

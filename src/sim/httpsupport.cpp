@@ -87,7 +87,12 @@ std::optional<std::function<bool(const json &)>> filterFor(const httplib::Reques
                 return false;
             }
         }
-        return !labels || labels->matches(valueAt(object, "/metadata/labels", json::object()));
+        if (!labels) {
+            return true;
+        }
+        static const json none = json::object();
+        const json *objectLabels = fieldAt(object, "/metadata/labels"); // read in place: this runs per object
+        return labels->matches(objectLabels ? *objectLabels : none);
     };
 }
 

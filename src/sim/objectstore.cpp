@@ -7,6 +7,7 @@
 #include "sim/quantity.h"
 #include "sim/validation.h"
 
+#include <algorithm>
 #include <ctime>
 #include <iomanip>
 #include <random>
@@ -515,10 +516,11 @@ ObjectStore::WaitResult ObjectStore::waitForEvents(const ResourceType &type, con
         if (m_stopped) {
             return WaitResult::Stopped;
         }
-        for (const StoredEvent &event : m_history) {
-            if (event.resourceVersion > since &&
-                (event.resource == &type || event.resource->storageKey() == type.storageKey()) &&
-                (ns.empty() || event.namespaceName == ns)) {
+        // The history is in resourceVersion order: only what came after `since` is looked at (every
+        // write wakes every watch, and scanning all of it each time held the lock for most writes).
+        for (auto it = eventsAfter(since); it != m_history.end(); ++it) {
+            const StoredEvent &event = *it;
+            if (event.resource->sharesStorageWith(type) && (ns.empty() || event.namespaceName == ns)) {
                 out->push_back(event);
                 out->back().object = asServed(type, event.object);
             }
@@ -540,13 +542,20 @@ std::optional<std::vector<std::pair<std::string, std::string>>> ObjectStore::del
         return std::nullopt;
     }
     std::vector<std::pair<std::string, std::string>> names;
-    for (const StoredEvent &event : m_history) {
-        if (event.resourceVersion > since && event.type == "DELETED" &&
-            (event.resource == &type || event.resource->storageKey() == type.storageKey())) {
+    for (auto it = eventsAfter(since); it != m_history.end(); ++it) {
+        const StoredEvent &event = *it;
+        if (event.type == "DELETED" && event.resource->sharesStorageWith(type)) {
             names.emplace_back(event.namespaceName, textAt(event.object, "/metadata/name"));
         }
     }
     return names;
+}
+
+std::deque<StoredEvent>::const_iterator ObjectStore::eventsAfter(std::uint64_t since) const
+{
+    return std::upper_bound(
+        m_history.begin(), m_history.end(), since,
+        [](std::uint64_t version, const StoredEvent &event) { return version < event.resourceVersion; });
 }
 
 std::uint64_t ObjectStore::currentResourceVersion() const

@@ -116,6 +116,7 @@ private:
     mutable std::mutex m_mutex;
     mutable std::condition_variable m_changed;
     std::map<std::string, nlohmann::json> m_objects;
+    std::deque<StoredEvent>::const_iterator eventsAfter(std::uint64_t since) const; // the lock held
     std::deque<StoredEvent> m_history;
     std::size_t m_historyLimit;
     std::size_t m_historyBytesLimit;

@@ -25,6 +25,17 @@ struct ResourceType
     std::string groupVersion() const { return group.empty() ? version : group + "/" + version; }
     std::string groupResource() const { return group.empty() ? plural : plural + "." + group; }
     std::string storageKey() const { return storedAs.empty() ? groupResource() : storedAs; }
+    // storageKey() == other.storageKey(), without building either (watch streams ask it per event).
+    bool sharesStorageWith(const ResourceType &other) const
+    {
+        if (this == &other) {
+            return true;
+        }
+        if (storedAs.empty() && other.storedAs.empty()) {
+            return plural == other.plural && group == other.group;
+        }
+        return storageKey() == other.storageKey();
+    }
 };
 
 const std::vector<ResourceType> &resourceTypes();

@@ -272,6 +272,38 @@ private Q_SLOTS:
         }
     }
 
+    // The garbage collector after the watch history was compacted past its last look (a burst of
+    // writes between two ticks, as when thousands of objects are made at once): every Deployment it
+    // knows is looked at, and a deleted one's ReplicaSets and pods still go, the others' stay.
+    void deletedDeployment_isCollectedAfterACompactedHistory()
+    {
+        ObjectStore store(40); // a short history: 40 events
+        ClusterModel model(store, Scenario{});
+        QVERIFY(settledWeb(store, model));
+        QVERIFY(std::holds_alternative<json>(
+            store.create(builtInType("Deployment"), "demo", workload("Deployment", "api", 1))));
+        QVERIFY(tickUntilReady(model, store, "Deployment", "api", 1));
+        QVERIFY(std::holds_alternative<json>(store.remove(builtInType("Deployment"), "demo", "web")));
+        for (int i = 0; i < 60; ++i) { // more writes than the history keeps, before the next tick
+            store.create(builtInType("ConfigMap"), "demo", {{"metadata", {{"name", "filler-" + std::to_string(i)}}}});
+        }
+        QVERIFY(!store.deletedSince(builtInType("Deployment"), 1).has_value()); // compacted indeed
+        model.tick(std::chrono::steady_clock::now() + std::chrono::hours(1));
+        const auto owners = [&store](const ResourceType &type) {
+            std::vector<std::string> names;
+            for (const json &object : store.all(type)) {
+                names.push_back(object.value("/metadata/ownerReferences/0/name"_json_pointer, ""));
+            }
+            return names;
+        };
+        const auto replicaSets = owners(builtInType("ReplicaSet"));
+        QCOMPARE(int(replicaSets.size()), 1);
+        QCOMPARE(replicaSets.front(), std::string("api"));
+        const auto pods = owners(builtInType("Pod"));
+        QCOMPARE(int(pods.size()), 1);
+        QVERIFY2(pods.front().rfind("api-", 0) == 0, pods.front().c_str());
+    }
+
     // `kubectl delete rs` of a Deployment's current ReplicaSet: the controller makes it again.
     void deletedReplicaSet_isMadeAgain()
     {
