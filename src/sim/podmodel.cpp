@@ -40,7 +40,8 @@ std::string workloadKey(const json &workload)
 
 std::string PodModel::podName(const Workload &workload, const std::string &name, std::size_t replica)
 {
-    const std::string seed = name + "#" + std::to_string(replica);
+    // Seeded with the prefix too: a new template's pods do not repeat the old ones' suffixes.
+    const std::string seed = workload.prefix + name + "#" + std::to_string(replica);
     const unsigned remade = workload.remade[replica];
     return workload.prefix + suffix(remade == 0 ? seed : seed + "@" + std::to_string(remade));
 }

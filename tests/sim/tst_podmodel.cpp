@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 
 using namespace Curtain::Sim;
 using json = nlohmann::json;
@@ -243,7 +244,10 @@ private Q_SLOTS:
             model.tick(now);
             now += std::chrono::milliseconds(100);
             std::map<std::string, std::pair<int, int>> podsByHash; // hash: pods, ready pods
+            std::set<std::string> suffixes; // kube's random part: never the same for an old and a new pod
             for (const json &pod : store.all(builtInType("Pod"))) {
+                const std::string name = pod.value("/metadata/name"_json_pointer, "");
+                QVERIFY2(suffixes.insert(name.substr(name.rfind('-') + 1)).second, name.c_str());
                 auto &[pods, ready] = podsByHash[pod.value("/metadata/labels/pod-template-hash"_json_pointer, "")];
                 ++pods;
                 ready += pod.value("/status/containerStatuses/0/ready"_json_pointer, false) ? 1 : 0;
