@@ -117,16 +117,37 @@ void pruneUnknownFields(const ResourceType &type, json &object)
     }
 }
 
+std::optional<ApiStatus> checkDirective(const httplib::Request &req)
+{
+    const std::string directive = req.has_param("fieldValidation") ? req.get_param_value("fieldValidation") : "";
+    if (directive.empty() || directive == "Ignore" || directive == "Warn" || directive == "Strict") {
+        return std::nullopt;
+    }
+    // The request's options failed validation: kube's 422 on CreateOptions, UpdateOptions or PatchOptions.
+    const std::string options = req.method == "POST"  ? "CreateOptions"
+                                : req.method == "PUT" ? "UpdateOptions"
+                                                      : "PatchOptions";
+    const std::string detail =
+        "Unsupported value: " + json(directive.substr(0, 40)).dump(-1, ' ', false, json::error_handler_t::replace) +
+        ": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\"";
+    return ApiStatus{
+        422,
+        "Invalid",
+        options + ".meta.k8s.io \"\" is invalid: fieldValidation: " + detail,
+        {{"kind", options},
+         {"group", "meta.k8s.io"},
+         {"causes", {{{"reason", "FieldValueNotSupported"}, {"message", detail}, {"field", "fieldValidation"}}}}}};
+}
+
 std::optional<ApiStatus> checkFields(const httplib::Request &req, httplib::Response &res, const ResourceType &type,
                                      const json &object)
 {
+    if (auto problem = checkDirective(req)) {
+        return problem;
+    }
     std::string directive = req.has_param("fieldValidation") ? req.get_param_value("fieldValidation") : "";
     if (directive.empty()) {
         directive = "Warn"; // absent or empty: the server's default
-    }
-    if (directive != "Ignore" && directive != "Warn" && directive != "Strict") {
-        return badRequest("invalid fieldValidation directive: \"" + directive.substr(0, 40) +
-                          "\"; supported values: \"Ignore\", \"Warn\", \"Strict\"");
     }
     if (directive == "Ignore") {
         return std::nullopt;

@@ -29,6 +29,10 @@ std::vector<std::string> unknownFields(const ResourceType &type, const nlohmann:
 // and Ignore: they are never stored, so the object read back can be written back under Strict.
 void pruneUnknownFields(const ResourceType &type, nlohmann::json &object);
 
+// A directive that is none of the three (nor empty), as kube's option validation refuses it before
+// anything else: 422 'PatchOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: …'.
+std::optional<ApiStatus> checkDirective(const httplib::Request &req);
+
 // Applies the request's directive to `object`: the Status to answer instead (Strict with unknown
 // fields, or a directive that is none of the three), or nothing, with any warnings added to `res`.
 std::optional<ApiStatus> checkFields(const httplib::Request &req, httplib::Response &res, const ResourceType &type,

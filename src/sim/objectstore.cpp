@@ -240,6 +240,12 @@ Outcome<json> ObjectStore::get(const ResourceType &type, const std::string &ns, 
     return asServed(type, it->second);
 }
 
+bool ObjectStore::contains(const ResourceType &type, const std::string &ns, const std::string &name) const
+{
+    std::lock_guard lock(m_mutex);
+    return m_objects.count(key(type, ns, name)) > 0;
+}
+
 Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &ns, json object, bool dryRun)
 {
     if (EventViews::isEventsV1(type)) {

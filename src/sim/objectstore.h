@@ -72,6 +72,7 @@ public:
                       const std::function<bool(const nlohmann::json &)> &filter, std::size_t offset = 0,
                       std::size_t limit = 0) const;
     Outcome<nlohmann::json> get(const ResourceType &type, const std::string &ns, const std::string &name) const;
+    bool contains(const ResourceType &type, const std::string &ns, const std::string &name) const; // no copy
     // Every write takes `dryRun` (kube's dryRun=All): checked and answered as it would be stored, and
     // nothing stored — no resourceVersion spent, no watch event.
     Outcome<nlohmann::json> create(const ResourceType &type, const std::string &ns, nlohmann::json object,

@@ -104,7 +104,7 @@ std::optional<ApiStatus> ResourceApi::checkFieldsOf(const httplib::Request &req,
                                                     const ResourceType &type, json &object, bool *pruned) const
 {
     if (!type.builtin && m_store.schemalessCustomResources()) {
-        return std::nullopt;
+        return checkDirective(req); // the options are checked whatever the object's schema
     }
     if (auto problem = checkFields(req, res, type, object)) {
         return problem;
@@ -386,6 +386,13 @@ void ResourceApi::patch(const httplib::Request &req, httplib::Response &res)
     }
     bool status = false;
     if (const auto target = objectTarget(req, res, &status)) {
+        // kube's order: the options, then the object (404), then the fields the patch would write.
+        if (const auto problem = checkDirective(req)) {
+            return sendStatus(res, *problem);
+        }
+        if (!m_store.contains(*target->type, target->namespaceName, target->name)) {
+            return sendStatus(res, notFound(*target->type, target->name));
+        }
         std::string body;
         if (const auto problem = checkPatchFields(req, res, *target->type, &body)) {
             return sendStatus(res, *problem);

@@ -150,8 +150,40 @@ private Q_SLOTS:
         QVERIFY(!res.has_header("Warning"));
         res = createConfigMap("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"d\"}}",
                               {{"fieldValidation", "strict"}});
+        QCOMPARE(res.status, 422); // the request's options are invalid, in kube's words
+        QCOMPARE(status(res).value("message", ""),
+                 std::string("CreateOptions.meta.k8s.io \"\" is invalid: fieldValidation: Unsupported value: "
+                             "\"strict\": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\""));
+        QCOMPARE(serve("GET", "/api/v1/namespaces/demo/configmaps/d").status, 404);
+    }
+
+    // A PATCH answers as kube-apiserver does, in its order: options first (422), then a missing
+    // object (404, even when the patch names an unknown field), then the fields (400).
+    void patch_checksOptionsThenTheObjectThenItsFields()
+    {
+        const auto patchConfigMap = [this](const std::string &name, const std::string &directive) {
+            httplib::Request req;
+            req.method = "PATCH";
+            req.path = "/api/v1/namespaces/demo/configmaps/" + name;
+            req.params = {{"fieldValidation", directive}};
+            req.body = "{\"dta\":{}}";
+            req.set_header("Content-Type", "application/merge-patch+json");
+            httplib::Response res;
+            m_api->patch(req, res);
+            return res;
+        };
+        httplib::Response res = patchConfigMap("missing", "Bogus");
+        QCOMPARE(res.status, 422);
+        QVERIFY2(status(res).value("message", "").rfind("PatchOptions.meta.k8s.io", 0) == 0, res.body.c_str());
+        res = patchConfigMap("missing", "Strict");
+        QCOMPARE(res.status, 404);
+        QCOMPARE(status(res).value("message", ""), std::string("configmaps \"missing\" not found"));
+        QCOMPARE(createConfigMap("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"there\"}}", {})
+                     .status,
+                 201);
+        res = patchConfigMap("there", "Strict");
         QCOMPARE(res.status, 400);
-        QVERIFY2(status(res).value("message", "").find("supported values") != std::string::npos, res.body.c_str());
+        QVERIFY2(status(res).value("message", "").find("unknown field \"dta\"") != std::string::npos, res.body.c_str());
     }
 
     // What kubectl reads to decide that the server checks fields: every group-version in the root,
