@@ -301,7 +301,7 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
 
 Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns, const std::string &name,
                                  const std::string &contentType, const std::string &body, bool statusSubresource,
-                                 bool dryRun)
+                                 bool dryRun, const AdmitPatched &admitPatched)
 {
     const std::string media = mediaType(contentType);
     const std::string accepted = type.builtin ? "application/json-patch+json, application/merge-patch+json, "
@@ -330,6 +330,11 @@ Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns
     json &patched = std::get<json>(applied);
     if (EventViews::isEventsV1(type)) {
         patched = EventViews::toCore(patched);
+    }
+    if (admitPatched) {
+        if (auto refused = admitPatched(patched)) {
+            return *refused;
+        }
     }
     if (!patched.is_object() || !patched.contains("metadata") || !patched["metadata"].is_object()) {
         return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request",

@@ -77,9 +77,12 @@ public:
     // nothing stored — no resourceVersion spent, no watch event.
     Outcome<nlohmann::json> create(const ResourceType &type, const std::string &ns, nlohmann::json object,
                                    bool dryRun = false);
+    // `admitPatched`, when given, sees the patched object before it is checked and stored (under the
+    // store's lock: keep it cheap) and may change it or refuse the write.
+    using AdmitPatched = std::function<std::optional<ApiStatus>(nlohmann::json &patched)>;
     Outcome<nlohmann::json> patch(const ResourceType &type, const std::string &ns, const std::string &name,
                                   const std::string &contentType, const std::string &body, bool statusSubresource,
-                                  bool dryRun = false);
+                                  bool dryRun = false, const AdmitPatched &admitPatched = {});
     // PUT: the whole object replaced, guarded by its metadata.resourceVersion (which must be set).
     Outcome<nlohmann::json> update(const ResourceType &type, const std::string &ns, const std::string &name,
                                    const std::string &body, bool statusSubresource, bool dryRun = false);

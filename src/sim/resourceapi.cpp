@@ -119,8 +119,8 @@ std::optional<ApiStatus> ResourceApi::checkFieldsOf(const httplib::Request &req,
 }
 
 // The same for a PUT's or a merge or strategic-merge PATCH's body, rewritten into `body` when
-// something was dropped (a JSON patch names no fields; a body that does not parse is left to the
-// write, which names the problem).
+// something was dropped (a JSON patch names no fields: its result is checked in the store; a body
+// that does not parse is left to the write, which names the problem).
 std::optional<ApiStatus> ResourceApi::checkPatchFields(const httplib::Request &req, httplib::Response &res,
                                                        const ResourceType &type, std::string *body) const
 {
@@ -397,8 +397,14 @@ void ResourceApi::patch(const httplib::Request &req, httplib::Response &res)
         if (const auto problem = checkPatchFields(req, res, *target->type, &body)) {
             return sendStatus(res, *problem);
         }
+        // A JSON patch names paths, not fields: what it adds is known once it is applied, and kube
+        // decodes that result under the directive.
+        ObjectStore::AdmitPatched checkResult;
+        if (req.get_header_value("Content-Type").rfind("application/json-patch+json", 0) == 0) {
+            checkResult = [&](json &patched) { return checkFieldsOf(req, res, *target->type, patched); };
+        }
         const auto patched = m_store.patch(*target->type, target->namespaceName, target->name,
-                                           req.get_header_value("Content-Type"), body, status, dryRun);
+                                           req.get_header_value("Content-Type"), body, status, dryRun, checkResult);
         if (!failed(patched, res)) {
             sendJson(res, 200, std::get<json>(patched));
         }

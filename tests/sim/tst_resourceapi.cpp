@@ -186,6 +186,38 @@ private Q_SLOTS:
         QVERIFY2(status(res).value("message", "").find("unknown field \"dta\"") != std::string::npos, res.body.c_str());
     }
 
+    // A JSON patch names paths; the fields it adds are checked on its result, as kube decodes it:
+    // Strict refuses `kubectl patch --type json` adding /dta, Warn names the field and drops it.
+    void jsonPatch_isCheckedOnWhatItWrites()
+    {
+        QCOMPARE(
+            createConfigMap("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"j\"}}", {}).status,
+            201);
+        const auto jsonPatch = [this](const std::string &directive) {
+            httplib::Request req;
+            req.method = "PATCH";
+            req.path = "/api/v1/namespaces/demo/configmaps/j";
+            req.params = {{"fieldValidation", directive}};
+            req.body =
+                R"([{"op":"add","path":"/dta","value":{"k":"v"}},{"op":"add","path":"/data","value":{"k":"v"}}])";
+            req.set_header("Content-Type", "application/json-patch+json");
+            httplib::Response res;
+            m_api->patch(req, res);
+            return res;
+        };
+        httplib::Response res = jsonPatch("Strict");
+        QCOMPARE(res.status, 400);
+        QVERIFY2(status(res).value("message", "").find("strict decoding error: unknown field \"dta\"") !=
+                     std::string::npos,
+                 res.body.c_str());
+        QVERIFY(!json::parse(serve("GET", "/api/v1/namespaces/demo/configmaps/j").body).contains("data"));
+        res = jsonPatch("Warn");
+        QCOMPARE(res.status, 200);
+        QCOMPARE(res.get_header_value("Warning"), std::string("299 - \"unknown field \\\"dta\\\"\""));
+        const json stored = json::parse(serve("GET", "/api/v1/namespaces/demo/configmaps/j").body);
+        QVERIFY2(!stored.contains("dta") && stored.value("data", json()) == json({{"k", "v"}}), stored.dump().c_str());
+    }
+
     // What kubectl reads to decide that the server checks fields: every group-version in the root,
     // and in each document the PATCH of every kind, marked with its kind and taking fieldValidation.
     void openApiV3_listsEveryKindsPatchWithFieldValidation()
