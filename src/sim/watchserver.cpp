@@ -4,6 +4,7 @@
 #include "sim/faults.h"
 #include "sim/httpsupport.h"
 #include "sim/objectstore.h"
+#include "sim/tables.h"
 
 #include <algorithm>
 #include <charconv>
@@ -64,6 +65,7 @@ public:
 
 private:
     bool sendEvents(httplib::DataSink &sink, const std::vector<StoredEvent> &events);
+    std::string objectEvent(const std::string &type, const json &object, std::uint64_t resourceVersion) const;
 
     WatchSources m_sources;
     const ResourceType &m_type;
@@ -74,6 +76,8 @@ private:
     std::string m_pending; // the initial events, or the 410 error
     bool m_finishAfterPending = false;
     bool m_bookmarks = false;
+    bool m_table = false;        // kubectl get -w asks for each event's object as a Table row
+    bool m_wholeObjects = false; // …carrying the whole object (includeObject=Object)
     Clock::time_point m_deadline;
     Clock::time_point m_lastSent = Clock::now();
 };
@@ -83,6 +87,8 @@ std::optional<ApiStatus> WatchStream::start(const httplib::Request &req)
     const std::string rv = param(req, "resourceVersion");
     const bool initialEvents = truthy(param(req, "sendInitialEvents"));
     m_bookmarks = truthy(param(req, "allowWatchBookmarks"));
+    m_table = wantsTable(req.get_header_value("Accept"));
+    m_wholeObjects = param(req, "includeObject") == "Object";
     const auto timeout = watchSeconds(param(req, "timeoutSeconds"));
     if (!timeout) {
         return badRequest("timeoutSeconds must be a number of seconds");
@@ -91,7 +97,7 @@ std::optional<ApiStatus> WatchStream::start(const httplib::Request &req)
     if (rv.empty() || rv == "0" || initialEvents) {
         const ListSnapshot snapshot = m_sources.store.list(m_type, m_ns, m_filter);
         for (const json &item : snapshot.items) {
-            m_pending += eventLine("ADDED", item);
+            m_pending += objectEvent("ADDED", item, snapshot.resourceVersion);
         }
         m_since = snapshot.resourceVersion;
         if (initialEvents) {
@@ -166,7 +172,7 @@ bool WatchStream::sendEvents(httplib::DataSink &sink, const std::vector<StoredEv
     for (const StoredEvent &event : events) {
         m_since = event.resourceVersion;
         if (m_filter(event.object)) {
-            out += eventLine(event.type, event.object);
+            out += objectEvent(event.type, event.object, event.resourceVersion);
         }
     }
     if (out.empty()) {
@@ -174,6 +180,14 @@ bool WatchStream::sendEvents(httplib::DataSink &sink, const std::vector<StoredEv
     }
     m_lastSent = Clock::now();
     return sink.write(out.data(), out.size());
+}
+
+// An ADDED, MODIFIED or DELETED event, its object as the request asked for it: as stored, or as a
+// Table of one row with the kind's columns (what kube-apiserver sends kubectl get -w; without it,
+// kubectl printed only NAME and AGE for every change).
+std::string WatchStream::objectEvent(const std::string &type, const json &object, std::uint64_t resourceVersion) const
+{
+    return eventLine(type, m_table ? tableOf(m_type, {object}, resourceVersion, m_wholeObjects) : object);
 }
 
 } // namespace

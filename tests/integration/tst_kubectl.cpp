@@ -137,6 +137,40 @@ private Q_SLOTS:
             qPrintable(listed), 5'000);
     }
 
+    // `kubectl get -w` prints each change in the kind's own columns: the sim sends each watch event's
+    // object as a Table row when asked (it sent plain objects, and kubectl printed NAME and AGE only).
+    void watch_printsEachChangeInTheKindsColumns()
+    {
+        QProcess watch;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), m_home.path());
+        env.remove(QStringLiteral("KUBECONFIG"));
+        watch.setProcessEnvironment(env);
+        Test::endsWithTheTest(watch);
+        watch.start(m_kubectl,
+                    {QStringLiteral("--server"), m_sim.url(), QStringLiteral("get"), QStringLiteral("deployment"),
+                     QStringLiteral("ratings-green"), QStringLiteral("-n"), QStringLiteral("demo"),
+                     QStringLiteral("--watch"), QStringLiteral("--output-watch-events")});
+        QString seen;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (seen += QString::fromUtf8(watch.readAllStandardOutput())).contains(QStringLiteral("UP-TO-DATE")), 10'000);
+        int code = -1;
+        const QString scaled = kubectl({QStringLiteral("scale"), QStringLiteral("deployment/ratings-green"),
+                                        QStringLiteral("--replicas=3"), QStringLiteral("-n"), QStringLiteral("demo")},
+                                       &code);
+        QVERIFY2(code == 0, qPrintable(scaled));
+        // EVENT NAME READY UP-TO-DATE AVAILABLE AGE, once all three replicas are ready.
+        const QRegularExpression readyRow(QStringLiteral("MODIFIED +ratings-green +3/3 +3 +3 +\\S+"));
+        QTRY_VERIFY2_WITH_TIMEOUT(readyRow.match(seen += QString::fromUtf8(watch.readAllStandardOutput())).hasMatch(),
+                                  qPrintable(seen), 15'000);
+        QCOMPARE(seen.count(QStringLiteral("UP-TO-DATE")), 1); // one header, then rows
+        watch.kill();
+        watch.waitForFinished();
+        kubectl({QStringLiteral("scale"), QStringLiteral("deployment/ratings-green"), QStringLiteral("--replicas=2"),
+                 QStringLiteral("-n"), QStringLiteral("demo")},
+                &code); // as it was, for the other functions
+    }
+
     void get_listsTheDemoObjects()
     {
         int code = 0;
