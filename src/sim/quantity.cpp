@@ -23,6 +23,7 @@ struct Amount
     Wide mantissa = 0;
     int exponent = 0;
     Format format = Format::DecimalSI;
+    bool keepWritten = false; // kube keeps the client's text (see parseAmount)
 };
 
 // Beyond these the written text is kept as it is (kube computes with arbitrary precision there).
@@ -71,7 +72,7 @@ Parsed parseAmount(const std::string &text, Amount *amount)
         amount->negative = text[at] == '-';
         ++at;
     }
-    std::string digits; // every digit, the fraction's too
+    std::string digits; // every digit, the fraction's too, as written
     int fractionDigits = 0;
     bool point = false;
     for (; at < text.size() && (isDigit(text[at]) || text[at] == '.'); ++at) {
@@ -88,6 +89,7 @@ Parsed parseAmount(const std::string &text, Amount *amount)
     if (digits.empty()) {
         return Parsed::Invalid;
     }
+    const std::string written = digits;
     digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size())); // leading zeros add nothing
     const std::string suffix = text.substr(at);
     int exponent = -fractionDigits;
@@ -111,11 +113,22 @@ Parsed parseAmount(const std::string &text, Amount *amount)
         if (suffix.size() - digit > 4) {
             return Parsed::TooLarge;
         }
-        const int written = std::stoi(suffix.substr(digit));
-        exponent += minus ? -written : written;
+        const int power = std::stoi(suffix.substr(digit));
+        exponent += minus ? -power : power;
         amount->format = Format::DecimalExponent;
     } else {
         return Parsed::Invalid;
+    }
+    // apimachinery keeps the text as written when it reads it on its fast path and the text looks
+    // canonical: decimal with a scale that is a multiple of 3 and at least milli, no trailing "000"
+    // and no leading zero ("1.250", "+1", "1E3", "100m"); binary without a fraction and with a
+    // number that is not a multiple of 8 ("1Gi", "1100Ki"). Anything else is written anew.
+    if (binaryPower > 0) {
+        amount->keepWritten = fractionDigits == 0 && static_cast<int>(written.size()) + binaryPower * 3 <= 14 &&
+                              (std::stoll(written) & 0x07) != 0;
+    } else {
+        amount->keepWritten = written.size() <= 18 && exponent >= -3 && exponent % 3 == 0 && written[0] != '0' &&
+                              !(written.size() >= 3 && written.ends_with("000"));
     }
     while (!digits.empty() && digits.back() == '0') { // 1000 is 1e3: fewer digits to carry
         digits.pop_back();
@@ -153,17 +166,18 @@ std::string decimalText(Wide value)
     return text;
 }
 
-// Rounded up (away from zero) to nano, as kube keeps no finer precision; then without trailing zeros.
+// Rounded up (away from zero) to milli, as kube's defaulting rounds every request and limit; then
+// without trailing zeros.
 void normalize(Amount &amount)
 {
-    if (amount.exponent < -9) {
-        const auto divisor = scaled(1, 10, -9 - amount.exponent);
+    if (amount.exponent < -3) {
+        const auto divisor = scaled(1, 10, -3 - amount.exponent);
         if (!divisor) {
             amount.mantissa = amount.mantissa == 0 ? 0 : 1;
         } else {
             amount.mantissa = amount.mantissa / *divisor + (amount.mantissa % *divisor != 0 ? 1 : 0);
         }
-        amount.exponent = -9;
+        amount.exponent = -3;
     }
     while (amount.mantissa != 0 && amount.mantissa % 10 == 0) {
         amount.mantissa /= 10;
@@ -265,6 +279,9 @@ std::optional<std::string> canonicalQuantity(const json &value)
     Amount amount;
     switch (parseAmount(text, &amount)) {
     case Parsed::Ok:
+        if (amount.keepWritten) {
+            return text;
+        }
         if (auto canonical = canonicalText(amount)) {
             return canonical;
         }

@@ -10,11 +10,12 @@
 
 namespace Curtain::Sim {
 
-// Resource quantities ("250m", "1.5Gi", 2) as kube-apiserver stores them: parsed, rounded up to
-// nano, and written back in canonical form — the largest suffix of the same family that keeps the
-// number whole ("1.5" → "1500m", "1000" → "1k", "0.5Gi" → "512Mi", 1 → "1"). A client that decodes
-// an object into typed structs and sends it back (`kubectl rollout undo`, `kubectl edit`) sends
-// this form, so the template a ReplicaSet was made from compares equal again.
+// Resource quantities ("250m", "1.5Gi", 2) as kube-apiserver stores requests and limits: parsed,
+// rounded up to milli, and written back in canonical form — the largest suffix of the same family
+// that keeps the number whole ("1.5" → "1500m", "1000" → "1k", "0.5Gi" → "512Mi", 1 → "1") —
+// unless apimachinery keeps the client's text ("1.250", "+1", "1E3" read as canonical enough). A
+// client that decodes an object into typed structs and sends it back (`kubectl rollout undo`,
+// `kubectl edit`) sends this form, so the template a ReplicaSet was made from compares equal again.
 
 // The canonical text of a quantity given as a JSON string or number; nullopt when it is not one
 // (kube's "quantities must match the regular expression …"). Values past 64 bits of

@@ -36,7 +36,8 @@ class TestQuantity : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    // The forms kube-apiserver gives back, from the ones people write.
+    // The forms kube-apiserver gives back, from the ones people write: rounded up to milli (its
+    // defaulting of requests and limits), and kept as written where apimachinery keeps the text.
     void canonical_isWhatTheApiServerStores_data()
     {
         QTest::addColumn<QByteArray>("written"); // JSON: a string or a number
@@ -54,12 +55,12 @@ private Q_SLOTS:
             {R"("1000k")", "1M"},
             {R"("0.001k")", "1"},
             {R"(".5")", "500m"},
-            {R"("5.")", "5"},
-            {R"("+1")", "1"},
+            {R"("5.")", "5."},
+            {R"("+1")", "+1"},
             {R"("-1")", "-1"},
             {R"("-0")", "0"},
             {R"("007")", "7"},
-            {R"("0.0000000001")", "1n"},
+            {R"("0.0000000001")", "1m"},
             {R"("1Gi")", "1Gi"},
             {R"("1024Mi")", "1Gi"},
             {R"("0.5Gi")", "512Mi"},
@@ -72,14 +73,17 @@ private Q_SLOTS:
             {R"("128974848")", "128974848"},
             {R"("129M")", "129M"},
             {R"("1e3")", "1e3"},
-            {R"("1E3")", "1e3"},
+            {R"("1E3")", "1E3"},
             {R"("12e6")", "12e6"},
             {R"("1.5e3")", "1500"},
             {R"("1e-3")", "1e-3"},
             {R"("1e21")", "1e21"},
             {R"("1000000000000000000000")", "1e21"},
             {R"("2E")", "2E"},
-            {R"("3n")", "3n"},
+            {R"("1.250")", "1.250"},
+            {R"("1.0001")", "1001m"},
+            {R"("100u")", "1m"},
+            {R"("3n")", "1m"},
         };
         for (const auto &[written, stored] : rows) {
             QTest::newRow(written) << QByteArray(written) << QString::fromUtf8(stored);
