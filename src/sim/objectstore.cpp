@@ -328,13 +328,13 @@ Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns
         return *error;
     }
     json &patched = std::get<json>(applied);
-    if (EventViews::isEventsV1(type)) {
-        patched = EventViews::toCore(patched);
-    }
-    if (admitPatched) {
+    if (admitPatched) { // in the shape the client wrote (an events.k8s.io Event before its core form)
         if (auto refused = admitPatched(patched)) {
             return *refused;
         }
+    }
+    if (EventViews::isEventsV1(type)) {
+        patched = EventViews::toCore(patched);
     }
     if (!patched.is_object() || !patched.contains("metadata") || !patched["metadata"].is_object()) {
         return ApiStatus{422, "Invalid", "the server rejected our request due to an error in our request",
