@@ -194,6 +194,7 @@ void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point n
         json counted = deployment;
         counted["status"]["readyReplicas"] = ready;
         counted["status"]["updatedReplicas"] = updated;
+        counted["status"]["observedGeneration"] = generation;
         m_pods.podsBeforeStatus(counted);
     }
     m_store.updateStatus(builtInType("Deployment"), textAt(deployment, "/metadata/namespace"), name, [&](json &object) {

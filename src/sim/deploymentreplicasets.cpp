@@ -228,16 +228,23 @@ int DeploymentReplicaSets::follow(const json &deployment, long long updated, lon
     } else {
         std::rotate(owned.begin(), current, current + 1);
     }
-    // owned.front() is the current one; owned[1] the one the rollout moves away from.
+    // owned.front() is the current one, the rest newest first. The old ones keep the pods not yet
+    // replaced, the oldest template's going first (as the controller scales down the oldest first);
+    // the newest old ones hold the ready pods.
+    long long oldLeft = std::max(0LL, desired - updated);
+    long long oldReadyLeft = std::max(0LL, ready - updated);
     for (std::size_t i = 0; i < owned.size(); ++i) {
         const json &rs = owned[i];
         const std::string rsName = textAt(rs, "/metadata/name");
-        // The new one grows as the old one shrinks while a new template rolls out; at once otherwise.
-        const long long replicas = i == 0   ? (owned.size() > 1 ? std::min(desired, updated) : desired)
-                                   : i == 1 ? std::max(0LL, desired - updated)
-                                            : 0;
-        const long long readyHere = i == 0 ? std::min(ready, updated) : i == 1 ? std::max(0LL, ready - updated) : 0;
         const long long before = integerAt(rs, "/spec/replicas", 0);
+        // The new one grows as the old ones shrink while a new template rolls out; at once otherwise.
+        const long long replicas = i == 0 ? (owned.size() > 1 ? std::min(desired, updated) : desired)
+                                          : std::min(std::max(0LL, before), oldLeft);
+        const long long readyHere = i == 0 ? std::min(ready, updated) : std::min(replicas, oldReadyLeft);
+        if (i > 0) {
+            oldLeft -= replicas;
+            oldReadyLeft -= readyHere;
+        }
         if (before != replicas) {
             m_store.patch(builtInType("ReplicaSet"), ns, rsName, "application/merge-patch+json",
                           json{{"spec", {{"replicas", replicas}}}}.dump(), false);

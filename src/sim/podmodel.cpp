@@ -220,32 +220,48 @@ void PodModel::syncPods(const json &workload)
         deployment ? std::clamp(integerAt(workload, "/status/updatedReplicas", desired), 0LL, desired) : desired;
     // A Deployment's pods carry its template's hash (a new template makes new pods, as a new
     // ReplicaSet would); an Argo ReplicaSet already is one template.
-    const std::string prefix =
-        deployment ? DeploymentReplicaSets::replicaSetName(workload) + "-" : name + "-";
+    const std::string prefix = deployment ? DeploymentReplicaSets::replicaSetName(workload) + "-" : name + "-";
+    if (deployment &&
+        integerAt(workload, "/metadata/generation", 1) != integerAt(workload, "/status/observedGeneration", 0)) {
+        return; // a change the controller has not seen yet: its pods follow once it counts them
+    }
     const std::string key = workloadKey(workload);
     Workload &known = m_workloads[key];
     if (known.prefix != prefix) { // a new template: new pods from the first
         if (deployment) {
-            // The pods of the template before keep serving until new ones replace them.
+            // The pods of the templates before keep serving until new ones replace them, oldest
+            // template first in line to go. Any of this template's own (an undo mid-rollout) go now:
+            // the new ReplicaSet counts only the pods it makes.
             for (const std::string &pod : known.pods) {
                 m_podSlots.erase(ns + "/" + pod);
                 known.outgoing.push_back(pod);
             }
             known.pods.clear();
+            const auto own =
+                std::stable_partition(known.outgoing.begin(), known.outgoing.end(),
+                                      [&prefix](const std::string &pod) { return pod.rfind(prefix, 0) != 0; });
+            for (auto it = own; it != known.outgoing.end(); ++it) {
+                m_store.remove(builtInType("Pod"), ns, *it);
+            }
+            known.outgoing.erase(own, known.outgoing.end());
         }
         known.prefix = prefix;
         known.remade.clear();
         known.births.clear();
     }
-    // One old pod goes for each new one: as many stay as are not updated yet, the youngest going first.
-    while (known.outgoing.size() > static_cast<std::size_t>(desired - updated)) {
-        m_store.remove(builtInType("Pod"), ns, known.outgoing.back());
-        known.outgoing.pop_back();
+    // One old pod goes for each new one: as many stay as are not updated yet, the oldest template's first.
+    const auto kept = static_cast<std::size_t>(desired - updated);
+    if (known.outgoing.size() > kept) {
+        const auto going = known.outgoing.begin() + static_cast<long>(known.outgoing.size() - kept);
+        for (auto it = known.outgoing.begin(); it != going; ++it) {
+            m_store.remove(builtInType("Pod"), ns, *it);
+        }
+        known.outgoing.erase(known.outgoing.begin(), going);
     }
     const long long oldReady = std::min(static_cast<long long>(known.outgoing.size()), std::max(0LL, ready - updated));
     ready -= oldReady;
-    for (std::size_t i = 0; i < known.outgoing.size(); ++i) {
-        setReady(ns, known.outgoing[i], static_cast<long long>(i) < oldReady);
+    for (std::size_t i = 0; i < known.outgoing.size(); ++i) { // the last ones are the ready ones
+        setReady(ns, known.outgoing[i], static_cast<long long>(known.outgoing.size() - i) <= oldReady);
     }
     const auto count = static_cast<std::size_t>(std::min(known.outgoing.empty() ? desired : updated, 100LL));
     known.remade.resize(count, 0);
@@ -256,9 +272,6 @@ void PodModel::syncPods(const json &workload)
     std::vector<std::string> wanted;
     for (std::size_t i = 0; i < count; ++i) {
         wanted.push_back(podName(known, name, i));
-        // An undo brings back a template whose pods still serve: they are adopted, not made again.
-        known.outgoing.erase(std::remove(known.outgoing.begin(), known.outgoing.end(), wanted.back()),
-                             known.outgoing.end());
     }
     // The oldest pods are the ready ones; one made again after a delete starts last.
     std::vector<std::size_t> byAge(count);

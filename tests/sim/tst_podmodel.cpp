@@ -225,20 +225,33 @@ private Q_SLOTS:
 
     // A new template rolls out pod by pod: the old pods keep serving until new ones replace them, and
     // each ReplicaSet counts the pods that carry its hash (`kubectl get rs` during a rollout used to
-    // show the old one with ready pods while every pod already carried the new hash).
+    // show the old one with ready pods while every pod already carried the new hash). With `again`,
+    // a third template arrives mid-rollout: the two old ones drain, the oldest first.
+    void rollingOut_eachReplicaSetCountsItsOwnPods_data()
+    {
+        QTest::addColumn<bool>("again");
+        QTest::newRow("one new template") << false;
+        QTest::newRow("another one mid-rollout") << true;
+    }
     void rollingOut_eachReplicaSetCountsItsOwnPods()
     {
+        QFETCH(bool, again);
         ObjectStore store;
         ClusterModel model(store, Scenario{});
         store.create(builtInType("Namespace"), {}, {{"metadata", {{"name", "demo"}}}});
         QVERIFY(std::holds_alternative<json>(
             store.create(builtInType("Deployment"), "demo", workload("Deployment", "web", 4))));
         QVERIFY(tickUntilReady(model, store, "Deployment", "web", 4));
-        QVERIFY(std::holds_alternative<json>(
-            store.patch(builtInType("Deployment"), "demo", "web", "application/merge-patch+json",
-                        R"({"spec":{"template":{"spec":{"containers":[{"name":"web","image":"web:2"}]}}}})", false)));
+        const auto setImage = [&store](const std::string &image) {
+            return std::holds_alternative<json>(store.patch(
+                builtInType("Deployment"), "demo", "web", "application/merge-patch+json",
+                R"({"spec":{"template":{"spec":{"containers":[{"name":"web","image":")" + image + R"("}]}}}})", false));
+        };
+        QVERIFY(setImage("web:2"));
 
         bool sideBySide = false; // old and new pods both serving at some point
+        std::size_t mostHashes = 0;
+        std::string finalImage = "web:2";
         auto now = std::chrono::steady_clock::now();
         for (int step = 0; step < 600; ++step) {
             model.tick(now);
@@ -257,22 +270,32 @@ private Q_SLOTS:
                 total += counts.first;
             }
             QCOMPARE(total, 4); // one old pod goes for each new one
-            sideBySide = sideBySide || podsByHash.size() == 2;
+            sideBySide = sideBySide || podsByHash.size() >= 2;
+            mostHashes = std::max(mostHashes, podsByHash.size());
             for (const json &rs : store.all(builtInType("ReplicaSet"))) {
-                const auto counts = podsByHash[rs.value("/metadata/labels/pod-template-hash"_json_pointer, "")];
+                const auto found = podsByHash.find(rs.value("/metadata/labels/pod-template-hash"_json_pointer, ""));
+                const auto counts = found == podsByHash.end() ? std::make_pair(0, 0) : found->second;
                 const std::string name = rs.value("/metadata/name"_json_pointer, "");
                 QVERIFY2(rs.value("/status/replicas"_json_pointer, -1) == counts.first, name.c_str());
                 QVERIFY2(rs.value("/status/readyReplicas"_json_pointer, -1) == counts.second, name.c_str());
             }
             const json web = std::get<json>(store.get(builtInType("Deployment"), "demo", "web"));
-            if (web.value("/status/updatedReplicas"_json_pointer, 0) == 4 &&
-                web.value("/status/readyReplicas"_json_pointer, 0) == 4 && podsByHash.size() == 1) {
+            const long long updated = web.value("/status/updatedReplicas"_json_pointer, 0);
+            if (again && finalImage == "web:2" && updated == 2) {
+                QVERIFY(setImage("web:3")); // two of four replaced: A and B serve side by side
+                finalImage = "web:3";
+                continue;
+            }
+            if (updated == 4 && web.value("/status/readyReplicas"_json_pointer, 0) == 4 && podsByHash.size() == 1 &&
+                web.value("/status/observedGeneration"_json_pointer, 0) ==
+                    web.value("/metadata/generation"_json_pointer, 1)) {
                 break;
             }
         }
         QVERIFY(sideBySide);
+        QVERIFY(!again || mostHashes == 3); // the first template's pods were still there when the third came
         for (const json &pod : store.all(builtInType("Pod"))) {
-            QCOMPARE(pod.value("/spec/containers/0/image"_json_pointer, ""), std::string("web:2"));
+            QCOMPARE(pod.value("/spec/containers/0/image"_json_pointer, ""), finalImage);
         }
     }
 
