@@ -261,9 +261,9 @@ int main(int argc, char **argv)
     }
     g_out = QDir(QString::fromLocal8Bit(argv[1]));
     // Every target gets its directory, seeded here or not, so the replay tests can name them all.
-    for (const char *target :
-         {"watchdecoder", "releases", "kubeconfig", "yamldocuments", "execcredential", "exposition", "prometheusreply",
-          "planfile", "simrequest", "history", "migration", "sqllint", "haproxy", "backendcontrol", "flagfile", "quantity"}) {
+    for (const char *target : {"watchdecoder", "releases", "kubeconfig", "yamldocuments", "execcredential",
+                               "exposition", "prometheusreply", "planfile", "simrequest", "history", "migration",
+                               "sqllint", "haproxy", "backendcontrol", "flagfile", "quantity"}) {
         g_out.mkpath(QString::fromLatin1(target));
     }
     const Demo demo;
