@@ -208,6 +208,47 @@ void PodModel::setReady(const std::string &ns, const std::string &pod, bool read
     });
 }
 
+// The pods of the templates before keep serving until new ones replace them, oldest template first
+// in line to go. Any of the new template's own (an undo mid-rollout) go now: the new ReplicaSet
+// counts only the pods it makes.
+void PodModel::startTemplate(Workload &known, const std::string &ns, const std::string &prefix, bool keepOldPods)
+{
+    if (keepOldPods) {
+        for (const std::string &pod : known.pods) {
+            m_podSlots.erase(ns + "/" + pod);
+            known.outgoing.push_back(pod);
+        }
+        known.pods.clear();
+        const auto own = std::stable_partition(known.outgoing.begin(), known.outgoing.end(),
+                                               [&prefix](const std::string &pod) { return pod.rfind(prefix, 0) != 0; });
+        for (auto it = own; it != known.outgoing.end(); ++it) {
+            m_store.remove(builtInType("Pod"), ns, *it);
+        }
+        known.outgoing.erase(own, known.outgoing.end());
+    }
+    known.prefix = prefix;
+    known.remade.clear();
+    known.births.clear();
+}
+
+// One old pod goes for each new one: `kept` stay, the oldest template's going first, and the last
+// of them are ready, up to `oldReady`. Returns how many ready ones they are.
+long long PodModel::retireOldPods(Workload &known, const std::string &ns, std::size_t kept, long long oldReady)
+{
+    if (known.outgoing.size() > kept) {
+        const auto going = known.outgoing.begin() + static_cast<long>(known.outgoing.size() - kept);
+        for (auto it = known.outgoing.begin(); it != going; ++it) {
+            m_store.remove(builtInType("Pod"), ns, *it);
+        }
+        known.outgoing.erase(known.outgoing.begin(), going);
+    }
+    oldReady = std::min(static_cast<long long>(known.outgoing.size()), oldReady);
+    for (std::size_t i = 0; i < known.outgoing.size(); ++i) {
+        setReady(ns, known.outgoing[i], static_cast<long long>(known.outgoing.size() - i) <= oldReady);
+    }
+    return oldReady;
+}
+
 void PodModel::syncPods(const json &workload)
 {
     const std::string kind = textAt(workload, "/kind");
@@ -228,41 +269,9 @@ void PodModel::syncPods(const json &workload)
     const std::string key = workloadKey(workload);
     Workload &known = m_workloads[key];
     if (known.prefix != prefix) { // a new template: new pods from the first
-        if (deployment) {
-            // The pods of the templates before keep serving until new ones replace them, oldest
-            // template first in line to go. Any of this template's own (an undo mid-rollout) go now:
-            // the new ReplicaSet counts only the pods it makes.
-            for (const std::string &pod : known.pods) {
-                m_podSlots.erase(ns + "/" + pod);
-                known.outgoing.push_back(pod);
-            }
-            known.pods.clear();
-            const auto own =
-                std::stable_partition(known.outgoing.begin(), known.outgoing.end(),
-                                      [&prefix](const std::string &pod) { return pod.rfind(prefix, 0) != 0; });
-            for (auto it = own; it != known.outgoing.end(); ++it) {
-                m_store.remove(builtInType("Pod"), ns, *it);
-            }
-            known.outgoing.erase(own, known.outgoing.end());
-        }
-        known.prefix = prefix;
-        known.remade.clear();
-        known.births.clear();
+        startTemplate(known, ns, prefix, deployment);
     }
-    // One old pod goes for each new one: as many stay as are not updated yet, the oldest template's first.
-    const auto kept = static_cast<std::size_t>(desired - updated);
-    if (known.outgoing.size() > kept) {
-        const auto going = known.outgoing.begin() + static_cast<long>(known.outgoing.size() - kept);
-        for (auto it = known.outgoing.begin(); it != going; ++it) {
-            m_store.remove(builtInType("Pod"), ns, *it);
-        }
-        known.outgoing.erase(known.outgoing.begin(), going);
-    }
-    const long long oldReady = std::min(static_cast<long long>(known.outgoing.size()), std::max(0LL, ready - updated));
-    ready -= oldReady;
-    for (std::size_t i = 0; i < known.outgoing.size(); ++i) { // the last ones are the ready ones
-        setReady(ns, known.outgoing[i], static_cast<long long>(known.outgoing.size() - i) <= oldReady);
-    }
+    ready -= retireOldPods(known, ns, static_cast<std::size_t>(desired - updated), std::max(0LL, ready - updated));
     const auto count = static_cast<std::size_t>(std::min(known.outgoing.empty() ? desired : updated, 100LL));
     known.remade.resize(count, 0);
     while (known.births.size() < count) {

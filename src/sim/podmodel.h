@@ -84,6 +84,8 @@ private:
     static std::string podName(const Workload &workload, const std::string &name, std::size_t replica);
     void syncPods(const nlohmann::json &workload);
     void setReady(const std::string &ns, const std::string &pod, bool ready);
+    void startTemplate(Workload &known, const std::string &ns, const std::string &prefix, bool keepOldPods);
+    long long retireOldPods(Workload &known, const std::string &ns, std::size_t kept, long long oldReady);
     nlohmann::json podFor(const nlohmann::json &workload, const std::string &name, bool ready) const;
     void kubeletTrouble(std::chrono::steady_clock::time_point now);
 
