@@ -159,6 +159,21 @@ ApiStatus conflict(const ResourceType &type, const std::string &name, const std:
 
 } // namespace
 
+ObjectStore::ObjectStore(const ObjectStore &other)
+{
+    const std::lock_guard lock(other.m_mutex);
+    m_objects = other.m_objects;
+    m_history = other.m_history;
+    m_historyLimit = other.m_historyLimit;
+    m_historyBytesLimit = other.m_historyBytesLimit;
+    m_historyBytes = other.m_historyBytes;
+    m_schemaless = other.m_schemaless;
+    m_version = other.m_version;
+    m_compactedThrough = other.m_compactedThrough;
+    m_uid = other.m_uid;
+    m_stopped = other.m_stopped;
+}
+
 std::string ObjectStore::key(const ResourceType &type, const std::string &ns, const std::string &name)
 {
     return type.storageKey() + "/" + ns + "/" + name;

@@ -60,6 +60,11 @@ public:
     explicit ObjectStore(std::size_t historyLimit = 5000, std::size_t historyBytes = 64 * 1024 * 1024)
         : m_historyLimit(historyLimit), m_historyBytesLimit(historyBytes)
     {}
+    // A store holding what `other` holds now (objects, history, versions) and no one waiting on it:
+    // the fuzz harness starts every input from a prepared store rather than creating, and so
+    // validating, the same objects again.
+    ObjectStore(const ObjectStore &other);
+    ObjectStore &operator=(const ObjectStore &) = delete;
 
     // Custom resources (HTTPRoute, VirtualService, TrafficSplit, Rollout…) accept any JSON object,
     // as a CRD without a structural schema does, so clients can be tested against malformed objects.

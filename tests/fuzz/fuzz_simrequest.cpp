@@ -21,6 +21,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,14 +65,30 @@ const std::vector<DemoObject> &demoObjects()
 }
 
 // Only the objects the input names (the Namespace "demo" too, when it does): creating the whole demo
-// for every input would make each ten times slower, and a request reaches only what it names.
-void fillStore(Sim::ObjectStore &store, std::string_view input)
+// for every input would make each ten times slower, and a request reaches only what it names. Each
+// set of named objects is created (and validated) once; an input gets a copy of that store.
+const Sim::ObjectStore &preparedStore(std::string_view input)
 {
+    static std::map<std::vector<bool>, std::unique_ptr<const Sim::ObjectStore>> prepared;
+    std::vector<bool> named;
     for (const DemoObject &demo : demoObjects()) {
-        if (input.find(demo.name) != std::string_view::npos) {
-            store.create(*demo.type, demo.namespaceName, demo.object);
-        }
+        named.push_back(input.find(demo.name) != std::string_view::npos);
     }
+    auto found = prepared.find(named);
+    if (found == prepared.end()) {
+        if (prepared.size() >= 4096) {
+            prepared.clear(); // memory stays bounded; a set seen again is prepared again
+        }
+        auto filled = std::make_unique<Sim::ObjectStore>();
+        for (std::size_t i = 0; i < named.size(); ++i) {
+            if (named[i]) {
+                const DemoObject &demo = demoObjects()[i];
+                filled->create(*demo.type, demo.namespaceName, demo.object);
+            }
+        }
+        found = prepared.emplace(std::move(named), std::move(filled)).first;
+    }
+    return *found->second;
 }
 
 std::string_view nextLine(std::string_view &text)
@@ -155,8 +173,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     static Sim::ConnectionGuard guard(Sim::ConnectionGuard::Limits{});
     static Sim::Faults faults;
     std::string_view input(reinterpret_cast<const char *>(data), size);
-    Sim::ObjectStore store;
-    fillStore(store, input);
+    Sim::ObjectStore store(preparedStore(input));
     // The model keeps a copy of its scenario; it needs the behaviours and traffic, not the objects.
     static const Sim::Scenario behaviour = [] {
         Sim::Scenario scenario = demoScenario();

@@ -193,6 +193,26 @@ private Q_SLOTS:
         QVERIFY(events.back().object["metadata"]["labels"]["n"] == "4");
     }
 
+    void copy_holdsTheSameStateAndGoesItsOwnWay()
+    {
+        ObjectStore prepared;
+        const std::string rv = rvOf(prepared.create(services(), "shop", serviceObject()));
+        ObjectStore copy(prepared);
+        QCOMPARE(rvOf(copy.get(services(), "shop", "app")), rv);
+        QCOMPARE(copy.currentResourceVersion(), prepared.currentResourceVersion());
+        std::vector<StoredEvent> events; // a watch from before the object sees it in the copy too
+        QCOMPARE(copy.waitForEvents(services(), "shop", std::stoull(rv) - 1, std::chrono::steady_clock::now(), &events),
+                 ObjectStore::WaitResult::Events);
+        QCOMPARE(events.size(), 1u);
+
+        const auto patched = copy.patch(services(), "shop", "app", "application/merge-patch+json",
+                                        R"({"spec":{"selector":{"version":"green"}}})", false);
+        QCOMPARE(codeOf(patched), 200);
+        QVERIFY(std::get<json>(prepared.get(services(), "shop", "app"))["spec"]["selector"]["version"] == "blue");
+        QCOMPARE(rvOf(prepared.get(services(), "shop", "app")), rv);
+        QVERIFY(copy.currentResourceVersion() > prepared.currentResourceVersion());
+    }
+
     void history_isBoundedInBytesToo()
     {
         ObjectStore store(5000, 1 << 20); // room for thousands of events, but only one MiB of them
