@@ -76,11 +76,17 @@ std::string headerSafe(const std::string &field)
     return safe;
 }
 
-} // namespace
-
-std::vector<std::string> unknownFields(const ResourceType &type, const json &object)
+// An unknown field where it was found: at the top level, or in metadata. Kept apart rather than
+// read back from "metadata.x", which is also what a top-level field of that name looks like.
+struct UnknownField
 {
-    std::vector<std::string> unknown;
+    bool inMetadata = false;
+    std::string name;
+};
+
+std::vector<UnknownField> findUnknownFields(const ResourceType &type, const json &object)
+{
+    std::vector<UnknownField> unknown;
     if (!object.is_object()) {
         return unknown;
     }
@@ -91,7 +97,7 @@ std::vector<std::string> unknownFields(const ResourceType &type, const json &obj
             continue;
         }
         if (key != "metadata") {
-            unknown.push_back(key);
+            unknown.push_back({false, key});
             continue;
         }
         if (!value.is_object()) {
@@ -99,21 +105,28 @@ std::vector<std::string> unknownFields(const ResourceType &type, const json &obj
         }
         for (const auto &[field, fieldValue] : value.items()) {
             if (!isDirective(field) && !fieldValue.is_null() && metadataFields().count(field) == 0) {
-                unknown.push_back("metadata." + field);
+                unknown.push_back({true, field});
             }
         }
     }
     return unknown;
 }
 
+} // namespace
+
+std::vector<std::string> unknownFields(const ResourceType &type, const json &object)
+{
+    std::vector<std::string> names;
+    for (const UnknownField &field : findUnknownFields(type, object)) {
+        names.push_back(field.inMetadata ? "metadata." + field.name : field.name);
+    }
+    return names;
+}
+
 void pruneUnknownFields(const ResourceType &type, json &object)
 {
-    for (const std::string &field : unknownFields(type, object)) {
-        if (field.rfind("metadata.", 0) == 0) {
-            object["metadata"].erase(field.substr(9));
-        } else {
-            object.erase(field);
-        }
+    for (const UnknownField &field : findUnknownFields(type, object)) {
+        (field.inMetadata ? object["metadata"] : object).erase(field.name);
     }
 }
 

@@ -157,6 +157,30 @@ private Q_SLOTS:
         QCOMPARE(serve("GET", "/api/v1/namespaces/demo/configmaps/d").status, 404);
     }
 
+    // A top-level field whose name starts with "metadata." is that field, not one in metadata: Warn
+    // drops it where it is. (It dropped metadata.name instead, and threw on a patch without metadata.)
+    void fieldValidation_topLevelFieldNamedLikeMetadata_isDroppedWhereItIs()
+    {
+        httplib::Response res = createConfigMap(
+            R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"m"},"metadata.name":"x","data":{}})", {});
+        QCOMPARE(res.status, 201);
+        QCOMPARE(res.get_header_value("Warning"), std::string("299 - \"unknown field \\\"metadata.name\\\"\""));
+        QCOMPARE(json::parse(res.body)["metadata"].value("name", ""), std::string("m"));
+
+        httplib::Request req;
+        req.method = "PATCH";
+        req.path = "/api/v1/namespaces/demo/configmaps/m";
+        req.body = R"({"metadata.":{"labels":{"a":"b"}},"data":{"k":"v"}})";
+        req.set_header("Content-Type", "application/merge-patch+json");
+        httplib::Response patched;
+        m_api->patch(req, patched);
+        QCOMPARE(patched.status, 200);
+        const json stored = json::parse(serve("GET", "/api/v1/namespaces/demo/configmaps/m").body);
+        QVERIFY2(stored["data"].value("k", "") == "v" && !stored.contains("metadata.") &&
+                     !stored["metadata"].contains("labels"),
+                 stored.dump().c_str());
+    }
+
     // A PATCH answers as kube-apiserver does, in its order: options first (422), then a missing
     // object (404, even when the patch names an unknown field), then the fields (400).
     void patch_checksOptionsThenTheObjectThenItsFields()
