@@ -261,6 +261,33 @@ bool collect(json &map, std::vector<std::pair<json *, std::string>> &rewrites)
     return true;
 }
 
+// -1, 0 or 1 as |a| is less than, equal to or greater than |b| (both normalized).
+int compareMagnitude(const Amount &a, const Amount &b)
+{
+    if (a.mantissa == 0 || b.mantissa == 0) {
+        return int(a.mantissa != 0) - int(b.mantissa != 0);
+    }
+    const bool aHigher = a.exponent >= b.exponent;
+    const Amount &higher = aHigher ? a : b;
+    const Amount &lower = aHigher ? b : a;
+    const auto lifted = scaled(higher.mantissa, 10, higher.exponent - lower.exponent);
+    const int higherVsLower = !lifted ? 1 : int(*lifted > lower.mantissa) - int(*lifted < lower.mantissa);
+    return aHigher ? higherVsLower : -higherVsLower;
+}
+
+std::optional<Amount> amountOf(const json &value)
+{
+    if (!value.is_string() && !value.is_number()) {
+        return std::nullopt;
+    }
+    Amount amount;
+    if (parseAmount(value.is_string() ? value.get<std::string>() : value.dump(), &amount) != Parsed::Ok) {
+        return std::nullopt;
+    }
+    normalize(amount);
+    return amount;
+}
+
 } // namespace
 
 std::optional<std::string> canonicalQuantity(const json &value)
@@ -327,6 +354,20 @@ std::optional<ApiStatus> canonicalizeQuantities(const ResourceType &type, json &
                      type.kind + " in version \"" + type.version + "\" cannot be handled as a " + type.kind +
                          ": quantities must match the regular expression "
                          "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"};
+}
+
+std::optional<int> compareQuantities(const json &a, const json &b)
+{
+    const auto left = amountOf(a);
+    const auto right = amountOf(b);
+    if (!left || !right) {
+        return std::nullopt;
+    }
+    if (left->negative != right->negative) {
+        return left->negative ? -1 : 1; // zero is never negative once normalized
+    }
+    const int magnitude = compareMagnitude(*left, *right);
+    return left->negative ? -magnitude : magnitude;
 }
 
 } // namespace Curtain::Sim

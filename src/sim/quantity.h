@@ -22,6 +22,10 @@ namespace Curtain::Sim {
 // mantissa are kept as written. Never throws.
 std::optional<std::string> canonicalQuantity(const nlohmann::json &value);
 
+// How two quantities compare: -1, 0 or 1 as `a` is less than, equal to or greater than `b` ("500m"
+// < "1" = "1000m" < "1Ki"); nullopt when either is not a quantity or is past 64 bits of mantissa.
+std::optional<int> compareQuantities(const nlohmann::json &a, const nlohmann::json &b);
+
 // Every quantity of a Pod's spec, or of a Deployment's or ReplicaSet's pod template (containers',
 // init containers' and ephemeral containers' requests and limits; the pod overhead), rewritten in
 // canonical form; a value that is not a quantity is kube's 400 BadRequest and changes nothing.

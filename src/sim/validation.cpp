@@ -1,6 +1,7 @@
 #include "sim/validation.h"
 
 #include "sim/jsonbody.h"
+#include "sim/quantity.h"
 
 #include <regex>
 
@@ -247,6 +248,35 @@ void checkMetadata(Checker &check, const json &metadata)
     }
 }
 
+// A container's requests and limits as kube's ValidateResourceRequirements reads them: none below
+// zero, and no request above its limit. (Their text is canonical by now: see canonicalizeQuantities.)
+void checkResources(Checker &check, const json &container, const std::string &field)
+{
+    const json resources = container.value("resources", json());
+    if (!resources.is_object()) {
+        return;
+    }
+    const json limits = resources.value("limits", json());
+    const json requests = resources.value("requests", json());
+    for (const auto *map : {&limits, &requests}) {
+        if (!map->is_object()) {
+            continue;
+        }
+        const std::string at = field + (map == &limits ? ".limits" : ".requests");
+        for (const auto &[name, quantity] : map->items()) {
+            if (compareQuantities(quantity, 0).value_or(0) < 0) {
+                return check.invalidValue(at + "[" + name + "]", quantity, "must be greater than or equal to 0");
+            }
+            const json limit = map == &requests && limits.is_object() ? limits.value(name, json()) : json();
+            if (!limit.is_null() && compareQuantities(quantity, limit).value_or(0) > 0) {
+                return check.invalidValue(at, quantity,
+                                          "must be less than or equal to " + name + " limit of " +
+                                              (limit.is_string() ? limit.get<std::string>() : limit.dump()));
+            }
+        }
+    }
+}
+
 void checkPodTemplate(Checker &check, const json &spec)
 {
     if (!check.required(spec, "template", "spec.template", "object") ||
@@ -263,6 +293,7 @@ void checkPodTemplate(Checker &check, const json &spec)
     forEachObject(check, podSpec, "containers", "spec.template.spec.containers", [&](const json &c, const auto &at) {
         check.required(c, "name", at + ".name", "string");
         check.required(c, "image", at + ".image", "string");
+        checkResources(check, c, at + ".resources");
     });
 }
 
@@ -432,6 +463,16 @@ void checkConfigMap(Checker &check, const json &object)
 void checkSpec(Checker &check, const json &object)
 {
     const ResourceType &type = check.type();
+    if (type.builtin && type.kind == "Pod") { // a pod's other fields are the controllers' (or kubectl run's)
+        const json spec = object.value("spec", json());
+        const json containers = spec.is_object() ? spec.value("containers", json()) : json();
+        for (std::size_t i = 0; containers.is_array() && i < containers.size(); ++i) {
+            if (containers[i].is_object()) {
+                checkResources(check, containers[i], indexed("spec.containers", i) + ".resources");
+            }
+        }
+        return;
+    }
     const bool needsSpec =
         !type.builtin || type.kind == "Deployment" || type.kind == "ReplicaSet" || type.kind == "Service";
     if (!needsSpec) {

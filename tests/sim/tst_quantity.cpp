@@ -145,6 +145,84 @@ private Q_SLOTS:
         QVERIFY(stored["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["cpu"] == "2");
     }
 
+    void compare_ordersByValueAcrossSuffixes_data()
+    {
+        QTest::addColumn<QString>("a");
+        QTest::addColumn<QString>("b");
+        QTest::addColumn<int>("order");
+        QTest::newRow("milli below one") << "500m"
+                                         << "1" << -1;
+        QTest::newRow("same value, two forms") << "1000m"
+                                               << "1" << 0;
+        QTest::newRow("binary above decimal") << "1Ki"
+                                              << "1k" << 1;
+        QTest::newRow("binary and bytes") << "1Gi"
+                                          << "1073741824" << 0;
+        QTest::newRow("exponent") << "1e3"
+                                  << "999" << 1;
+        QTest::newRow("negative below zero") << "-1m"
+                                             << "0" << -1;
+        QTest::newRow("negatives") << "-2"
+                                   << "-1" << -1;
+        QTest::newRow("far apart") << "1E"
+                                   << "1n" << 1;
+        QTest::newRow("zero, signed") << "-0"
+                                      << "+0" << 0;
+    }
+
+    void compare_ordersByValueAcrossSuffixes()
+    {
+        QFETCH(QString, a);
+        QFETCH(QString, b);
+        QFETCH(int, order);
+        QCOMPARE(compareQuantities(a.toStdString(), b.toStdString()), std::optional<int>(order));
+        QCOMPARE(compareQuantities(b.toStdString(), a.toStdString()), std::optional<int>(-order));
+        QCOMPARE(compareQuantities(a.toStdString(), "lots"), std::nullopt);
+    }
+
+    // kube's ValidateResourceRequirements: no quantity below zero, no request above its limit; 422 in
+    // its words, and nothing stored. (A negative request was stored, and a pod asked for -1 cpu.)
+    void negativeOrAboveItsLimit_isInvalid_data()
+    {
+        QTest::addColumn<QString>("resources");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("negative limit")
+            << R"({"limits":{"cpu":"-1"}})"
+            << R"(spec.template.spec.containers[0].resources.limits[cpu]: Invalid value: "-1": must be greater than or equal to 0)";
+        QTest::newRow("negative request")
+            << R"({"requests":{"memory":"-0.5Gi"}})"
+            << R"(spec.template.spec.containers[0].resources.requests[memory]: Invalid value: "-512Mi": must be greater than or equal to 0)";
+        QTest::newRow("request above limit")
+            << R"({"limits":{"cpu":1},"requests":{"cpu":"1.5"}})"
+            << R"(spec.template.spec.containers[0].resources.requests: Invalid value: "1500m": must be less than or equal to cpu limit of 1)";
+    }
+
+    void negativeOrAboveItsLimit_isInvalid()
+    {
+        QFETCH(QString, resources);
+        QFETCH(QString, message);
+        json deployment = deploymentWith(json::object());
+        deployment["spec"]["template"]["spec"]["containers"][0]["resources"] = json::parse(resources.toStdString());
+        ObjectStore store;
+        const auto refused = store.create(deployments(), "shop", deployment);
+        QVERIFY(std::holds_alternative<ApiStatus>(refused));
+        QCOMPARE(std::get<ApiStatus>(refused).code, 422);
+        QCOMPARE(QString::fromStdString(std::get<ApiStatus>(refused).message),
+                 QStringLiteral("Deployment.apps \"web\" is invalid: ") + message);
+        QVERIFY(std::holds_alternative<ApiStatus>(store.get(deployments(), "shop", "web")));
+
+        // At or below the limit, and zero, are fine; a Pod is checked as its template is.
+        deployment["spec"]["template"]["spec"]["containers"][0]["resources"] =
+            json::parse(R"({"limits":{"cpu":"1","memory":"1Gi"},"requests":{"cpu":"1000m","memory":"0"}})");
+        QVERIFY(std::holds_alternative<json>(store.create(deployments(), "shop", deployment)));
+        json pod = {{"metadata", {{"name", "web-1"}}}, {"spec", deployment["spec"]["template"]["spec"]}};
+        pod["spec"]["containers"][0]["resources"] = json::parse(resources.toStdString());
+        const auto refusedPod = store.create(*findResourceType("", "v1", "pods"), "shop", pod);
+        QVERIFY(std::holds_alternative<ApiStatus>(refusedPod));
+        QVERIFY2(std::get<ApiStatus>(refusedPod).message.find("spec.containers[0].resources.") != std::string::npos,
+                 std::get<ApiStatus>(refusedPod).message.c_str());
+    }
+
     // `kubectl rollout undo` decodes the old template into typed structs and sends it back with
     // cpu: "1" where the file said cpu: 1; the template is the same one, so its ReplicaSet is reused
     // (it used to hash differently and make a third ReplicaSet for the same pods).
