@@ -1,6 +1,7 @@
 // Resource quantities as curtain-sim stores them (kube-apiserver's canonical form): any text, and
 // a Deployment carrying it as a limit. A canonical form must read back as itself, and a refused
-// quantity must leave the object as it was.
+// quantity must leave the object as it was. Compared with others, a quantity equals its canonical
+// form, and the order reads the same both ways.
 
 #include "sim/quantity.h"
 
@@ -18,6 +19,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const auto canonical = canonicalQuantity(written);
     if (canonical && canonicalQuantity(json(*canonical)) != canonical) {
         __builtin_trap(); // not a fixed point: a client sending it back would change the template's hash
+    }
+    if (canonical && compareQuantities(written, *canonical).value_or(0) != 0) {
+        __builtin_trap(); // the canonical form is the same amount (or both are past comparing)
+    }
+    for (const char *other : {"0", "1", "999m", "1Ki", "-1", "1e3"}) {
+        const auto forth = compareQuantities(written, other);
+        const auto back = compareQuantities(other, written);
+        if (forth.has_value() != back.has_value() || (forth && *forth != -*back)) {
+            __builtin_trap();
+        }
     }
     // The same text as a JSON number, when it is one (what an unquoted YAML value becomes).
     const json number = json::parse(text, nullptr, false);
