@@ -5,7 +5,7 @@
 #include "engine/releaseengine.h"
 #include "engine/session.h"
 
-#include "testsupport.h"
+#include "kubectlsession.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
@@ -24,24 +24,15 @@ class TestKubectl : public QObject
 {
     Q_OBJECT
 
-    Test::SimProcess m_sim;
-    QString m_kubectl;
-    QTemporaryDir m_home; // kubectl's discovery cache goes here, not into the user's ~/.kube
+    Test::KubectlSession m_kubectl;
 
-    QString kubectl(const QStringList &arguments, int *exitCode)
-    {
-        return Test::runKubectl(m_kubectl, m_sim.url(), m_home.path(), arguments, exitCode);
-    }
+    QString kubectl(const QStringList &arguments, int *exitCode) { return m_kubectl.run(arguments, exitCode); }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_kubectl = Test::findProgram(QStringLiteral("kubectl"));
-        if (m_kubectl.isEmpty()) {
-            QFAIL("kubectl is not installed: install the Debian package kubernetes-client (./scripts/setup does)");
-        }
         QString error;
-        QVERIFY2(m_sim.start(&error), qPrintable(error));
+        QVERIFY2(m_kubectl.start(&error), qPrintable(error));
     }
 
     // Pods for the Deployments' replicas, and their logs: what kubectl shows a release engineer.
@@ -99,15 +90,9 @@ private Q_SLOTS:
         const QString victim = bluePods().constFirst().mid(4);
 
         QProcess watch; // every change of the Deployment's readiness, in order
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("HOME"), m_home.path());
-        env.remove(QStringLiteral("KUBECONFIG"));
-        watch.setProcessEnvironment(env);
-        Test::endsWithTheTest(watch);
-        watch.start(m_kubectl, {QStringLiteral("--server"), m_sim.url(), QStringLiteral("get"),
-                                QStringLiteral("deployment"), QStringLiteral("catalog-blue"), QStringLiteral("-n"),
-                                QStringLiteral("demo"), QStringLiteral("--watch"), QStringLiteral("-o"),
-                                QStringLiteral("jsonpath={.status.readyReplicas}{\"\\n\"}")});
+        m_kubectl.startIn(watch, {QStringLiteral("get"), QStringLiteral("deployment"), QStringLiteral("catalog-blue"),
+                                  QStringLiteral("-n"), QStringLiteral("demo"), QStringLiteral("--watch"),
+                                  QStringLiteral("-o"), QStringLiteral("jsonpath={.status.readyReplicas}{\"\\n\"}")});
         QString seen;
         QTRY_VERIFY_WITH_TIMEOUT((seen += QString::fromUtf8(watch.readAllStandardOutput()))
                                      .split(QLatin1Char('\n'), Qt::SkipEmptyParts)
@@ -142,15 +127,9 @@ private Q_SLOTS:
     void watch_printsEachChangeInTheKindsColumns()
     {
         QProcess watch;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("HOME"), m_home.path());
-        env.remove(QStringLiteral("KUBECONFIG"));
-        watch.setProcessEnvironment(env);
-        Test::endsWithTheTest(watch);
-        watch.start(m_kubectl,
-                    {QStringLiteral("--server"), m_sim.url(), QStringLiteral("get"), QStringLiteral("deployment"),
-                     QStringLiteral("ratings-green"), QStringLiteral("-n"), QStringLiteral("demo"),
-                     QStringLiteral("--watch"), QStringLiteral("--output-watch-events")});
+        m_kubectl.startIn(watch, {QStringLiteral("get"), QStringLiteral("deployment"), QStringLiteral("ratings-green"),
+                                  QStringLiteral("-n"), QStringLiteral("demo"), QStringLiteral("--watch"),
+                                  QStringLiteral("--output-watch-events")});
         QString seen;
         QTRY_VERIFY_WITH_TIMEOUT(
             (seen += QString::fromUtf8(watch.readAllStandardOutput())).contains(QStringLiteral("UP-TO-DATE")), 10'000);
@@ -224,7 +203,8 @@ private Q_SLOTS:
 
     void patch_flipsTheServiceAndCurtainSeesItThroughTheWatch()
     {
-        const Engine::SessionPtr session = Engine::Session::openEndpoint({QStringLiteral("sim"), m_sim.url()});
+        const Engine::SessionPtr session =
+            Engine::Session::openEndpoint({QStringLiteral("sim"), m_kubectl.sim().url()});
         Engine::ReleaseEngine *engine = session->engine();
         QSignalSpy changes(engine, &Engine::ReleaseEngine::releasesChanged);
         engine->start();
@@ -258,7 +238,8 @@ private Q_SLOTS:
     // command works (the /scale subresource), and the flip is then allowed.
     void scale_isTheWayOutOfACapacityRefusal()
     {
-        const Engine::SessionPtr session = Engine::Session::openEndpoint({QStringLiteral("sim"), m_sim.url()});
+        const Engine::SessionPtr session =
+            Engine::Session::openEndpoint({QStringLiteral("sim"), m_kubectl.sim().url()});
         Engine::ReleaseEngine *engine = session->engine();
         QSignalSpy changes(engine, &Engine::ReleaseEngine::releasesChanged);
         engine->start();
@@ -320,7 +301,7 @@ private Q_SLOTS:
     // `kubectl auth can-i --list` failed).
     void unservedResource_isNotFoundForEveryVerb()
     {
-        httplib::Client sim("127.0.0.1", m_sim.port());
+        httplib::Client sim("127.0.0.1", m_kubectl.sim().port());
         const auto posted = sim.Post("/api/v1/namespaces/demo/secrets", "{}", "application/json");
         QVERIFY(posted);
         QCOMPARE(posted->status, 404);

@@ -2,7 +2,7 @@
 // (with the server checking fields), rollout history and undo, dry runs and careful deletes, and
 // the refusals a real kube-apiserver gives, in its words.
 
-#include "testsupport.h"
+#include "kubectlsession.h"
 
 #include <QFile>
 #include <QRegularExpression>
@@ -17,24 +17,15 @@ class TestKubectlWrites : public QObject
 {
     Q_OBJECT
 
-    Test::SimProcess m_sim;
-    QString m_kubectl;
-    QTemporaryDir m_home; // kubectl's discovery cache goes here, not into the user's ~/.kube
+    Test::KubectlSession m_kubectl;
 
-    QString kubectl(const QStringList &arguments, int *exitCode)
-    {
-        return Test::runKubectl(m_kubectl, m_sim.url(), m_home.path(), arguments, exitCode);
-    }
+    QString kubectl(const QStringList &arguments, int *exitCode) { return m_kubectl.run(arguments, exitCode); }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        m_kubectl = Test::findProgram(QStringLiteral("kubectl"));
-        if (m_kubectl.isEmpty()) {
-            QFAIL("kubectl is not installed: install the Debian package kubernetes-client (./scripts/setup does)");
-        }
         QString error;
-        QVERIFY2(m_sim.start(&error), qPrintable(error));
+        QVERIFY2(m_kubectl.start(&error), qPrintable(error));
     }
 
     void create_isAcceptedAndReadBack()
@@ -323,7 +314,7 @@ private Q_SLOTS:
                      QStringLiteral("demo"), QStringLiteral("-o"), QStringLiteral("jsonpath={.metadata.uid}")},
                     &code);
         QVERIFY2(code == 0 && !uid.isEmpty(), qPrintable(uid));
-        httplib::Client sim("127.0.0.1", m_sim.port());
+        httplib::Client sim("127.0.0.1", m_kubectl.sim().port());
         for (const std::string &preconditions :
              {std::string(R"({"uid":"not-its-uid"})"), std::string(R"({"resourceVersion":"1"})")}) {
             const auto reply =
