@@ -167,7 +167,9 @@ void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point n
     if (newGeneration) {
         next = now + replicaStep;
         if (templateChanged && observed > 0) {
-            updated = 0; // a new template: pods are replaced one by one, old ones keep serving
+            // A new template: pods are replaced one by one, old ones keep serving. One rolled back to
+            // mid-rollout starts with its pods still there.
+            updated = std::min(m_pods.podsOfTemplate(deployment), desired);
         } else if (updated >= integerAt(deployment, "/status/replicas", 0)) {
             // A scale (or the first pods of a new Deployment): the new pods come from the current
             // template at once and turn ready one by one; no old ReplicaSet takes any of them.

@@ -38,12 +38,26 @@ std::string workloadKey(const json &workload)
 
 } // namespace
 
-std::string PodModel::podName(const Workload &workload, const std::string &name, std::size_t replica)
+// The pods' seeds count up from the workload's first ("prefix name #0", #1…): the demo's pods keep
+// their names from run to run, and one made again, or for a template rolled back to, is new.
+std::string PodModel::mintPodName(Workload &workload, const std::string &name)
 {
-    // Seeded with the prefix too: a new template's pods do not repeat the old ones' suffixes.
-    const std::string seed = workload.prefix + name + "#" + std::to_string(replica);
-    const unsigned remade = workload.remade[replica];
-    return workload.prefix + suffix(remade == 0 ? seed : seed + "@" + std::to_string(remade));
+    return workload.prefix + suffix(workload.prefix + name + "#" + std::to_string(workload.minted++));
+}
+
+long long PodModel::podsOfTemplate(const json &deployment) const
+{
+    const auto known = m_workloads.find(workloadKey(deployment));
+    if (known == m_workloads.end()) {
+        return 0;
+    }
+    const std::string prefix = DeploymentReplicaSets::replicaSetName(deployment) + "-";
+    long long count = 0;
+    for (const auto *pods : {&known->second.pods, &known->second.outgoing}) {
+        count += std::count_if(pods->begin(), pods->end(),
+                               [&prefix](const std::string &pod) { return pod.rfind(prefix, 0) == 0; });
+    }
+    return count;
 }
 
 void PodModel::reconcile(Clock::time_point now)
@@ -112,7 +126,7 @@ std::vector<PodModel::Replaced> PodModel::replaceDeletedPods()
         const Slot slot = it->second;
         m_podSlots.erase(it);
         Workload &workload = m_workloads[slot.workload];
-        if (slot.replica >= workload.remade.size()) {
+        if (slot.replica >= workload.names.size()) {
             continue;
         }
         const std::string kind = slot.workload.substr(0, slot.workload.find('/'));
@@ -125,11 +139,11 @@ std::vector<PodModel::Replaced> PodModel::replaceDeletedPods()
         const long long ready = integerAt(std::get<json>(found), "/status/readyReplicas", 0);
         const auto older = std::count_if(workload.births.begin(), workload.births.end(),
                                          [&](std::uint64_t birth) { return birth < workload.births[slot.replica]; });
-        ++workload.remade[slot.replica];
+        workload.names[slot.replica] = mintPodName(workload, name);
         workload.births[slot.replica] = ++m_births;
         workload.signature.clear(); // its pods are made again on this tick
         recordEvent(m_store, std::get<json>(found), "Normal", "SuccessfulCreate",
-                    "Created pod: " + podName(workload, name, slot.replica), "replicaset-controller");
+                    "Created pod: " + workload.names[slot.replica], "replicaset-controller");
         if (older < ready) {
             m_store.updateStatus(builtInType(kind.c_str()), ns, name, [](json &object) {
                 json &status = object["status"];
@@ -209,26 +223,28 @@ void PodModel::setReady(const std::string &ns, const std::string &pod, bool read
 }
 
 // The pods of the templates before keep serving until new ones replace them, oldest template first
-// in line to go. Any of the new template's own (an undo mid-rollout) go now: the new ReplicaSet
-// counts only the pods it makes.
+// in line to go. Any of the new template's own still serving (an undo mid-rollout) are its first
+// pods, the oldest: its ReplicaSet adopts them, and the Deployment counted them as updated.
 void PodModel::startTemplate(Workload &known, const std::string &ns, const std::string &prefix, bool keepOldPods)
 {
+    std::vector<std::string> adopted;
     if (keepOldPods) {
         for (const std::string &pod : known.pods) {
             m_podSlots.erase(ns + "/" + pod);
             known.outgoing.push_back(pod);
         }
-        known.pods.clear();
         const auto own = std::stable_partition(known.outgoing.begin(), known.outgoing.end(),
                                                [&prefix](const std::string &pod) { return pod.rfind(prefix, 0) != 0; });
-        for (auto it = own; it != known.outgoing.end(); ++it) {
-            m_store.remove(builtInType("Pod"), ns, *it);
-        }
+        adopted.assign(own, known.outgoing.end());
         known.outgoing.erase(own, known.outgoing.end());
+        known.pods = adopted; // as they are: syncPods removes any beyond the count it wants
     }
     known.prefix = prefix;
-    known.remade.clear();
+    known.names = std::move(adopted);
     known.births.clear();
+    while (known.births.size() < known.names.size()) {
+        known.births.push_back(++m_births);
+    }
 }
 
 // One old pod goes for each new one: `kept` stay, the oldest template's going first, and the last
@@ -273,15 +289,17 @@ void PodModel::syncPods(const json &workload)
     }
     ready -= retireOldPods(known, ns, static_cast<std::size_t>(desired - updated), std::max(0LL, ready - updated));
     const auto count = static_cast<std::size_t>(std::min(known.outgoing.empty() ? desired : updated, 100LL));
-    known.remade.resize(count, 0);
+    known.names.resize(count);
+    for (std::string &pod : known.names) {
+        if (pod.empty()) {
+            pod = mintPodName(known, name);
+        }
+    }
     while (known.births.size() < count) {
         known.births.push_back(++m_births);
     }
     known.births.resize(count);
-    std::vector<std::string> wanted;
-    for (std::size_t i = 0; i < count; ++i) {
-        wanted.push_back(podName(known, name, i));
-    }
+    const std::vector<std::string> wanted = known.names;
     // The oldest pods are the ready ones; one made again after a delete starts last.
     std::vector<std::size_t> byAge(count);
     std::iota(byAge.begin(), byAge.end(), std::size_t(0));

@@ -47,6 +47,9 @@ public:
     // write, before it writes it. In a cluster a pod turns ready (or goes) before the Deployment's or
     // ReplicaSet's count includes it; a client that reads the pods on the count's event sees them so.
     void podsBeforeStatus(const nlohmann::json &workload);
+    // How many pods of the Deployment's current template are still there from before (rolled back
+    // to mid-rollout): its new ReplicaSet starts with them, as kube's adopts its pods.
+    long long podsOfTemplate(const nlohmann::json &deployment) const;
 
     // `count` requests of `workload` served now, `errors` of them 5xx, with these latencies (seconds).
     void logRequests(const nlohmann::json &workload, long long count, long long errors,
@@ -71,7 +74,8 @@ private:
     {
         std::string signature;             // what the pods were made from: replicas, ready, template
         std::string prefix;                // the pods' names before their own suffix
-        std::vector<unsigned> remade;      // per replica: how often its pod was deleted and made again
+        std::vector<std::string> names;    // per replica: its pod's name
+        std::uint64_t minted = 0;          // names made so far: never one twice, across templates too
         std::vector<std::uint64_t> births; // per replica: when its pod was made, in the model's count
         std::vector<std::string> pods;     // oldest first: the ready ones lead
         std::vector<std::string> outgoing; // a Deployment's pods of earlier templates, still serving
@@ -81,7 +85,7 @@ private:
         std::deque<std::string> lines;
         std::uint64_t next = 0;
     };
-    static std::string podName(const Workload &workload, const std::string &name, std::size_t replica);
+    static std::string mintPodName(Workload &workload, const std::string &name);
     void syncPods(const nlohmann::json &workload);
     void setReady(const std::string &ns, const std::string &pod, bool ready);
     void startTemplate(Workload &known, const std::string &ns, const std::string &prefix, bool keepOldPods);

@@ -229,13 +229,14 @@ private Q_SLOTS:
     // a third template arrives mid-rollout: the two old ones drain, the oldest first.
     void rollingOut_eachReplicaSetCountsItsOwnPods_data()
     {
-        QTest::addColumn<bool>("again");
-        QTest::newRow("one new template") << false;
-        QTest::newRow("another one mid-rollout") << true;
+        QTest::addColumn<QString>("midway"); // the image set when two of four pods are replaced
+        QTest::newRow("one new template") << QString();
+        QTest::newRow("another one mid-rollout") << QStringLiteral("web:3");
+        QTest::newRow("back to the first mid-rollout") << QStringLiteral("web:1"); // kubectl rollout undo
     }
     void rollingOut_eachReplicaSetCountsItsOwnPods()
     {
-        QFETCH(bool, again);
+        QFETCH(QString, midway);
         ObjectStore store;
         ClusterModel model(store, Scenario{});
         store.create(builtInType("Namespace"), {}, {{"metadata", {{"name", "demo"}}}});
@@ -252,6 +253,8 @@ private Q_SLOTS:
         bool sideBySide = false; // old and new pods both serving at some point
         std::size_t mostHashes = 0;
         std::string finalImage = "web:2";
+        std::map<std::string, std::string> uids;   // every pod seen: a name is never given to another pod
+        std::vector<std::string> servingAtTheTurn; // the first template's pods when it is rolled back to
         auto now = std::chrono::steady_clock::now();
         for (int step = 0; step < 600; ++step) {
             model.tick(now);
@@ -261,6 +264,8 @@ private Q_SLOTS:
             for (const json &pod : store.all(builtInType("Pod"))) {
                 const std::string name = pod.value("/metadata/name"_json_pointer, "");
                 QVERIFY2(suffixes.insert(name.substr(name.rfind('-') + 1)).second, name.c_str());
+                const std::string uid = pod.value("/metadata/uid"_json_pointer, "");
+                QVERIFY2(uids.emplace(name, uid).first->second == uid, name.c_str());
                 auto &[pods, ready] = podsByHash[pod.value("/metadata/labels/pod-template-hash"_json_pointer, "")];
                 ++pods;
                 ready += pod.value("/status/containerStatuses/0/ready"_json_pointer, false) ? 1 : 0;
@@ -281,9 +286,14 @@ private Q_SLOTS:
             }
             const json web = std::get<json>(store.get(builtInType("Deployment"), "demo", "web"));
             const long long updated = web.value("/status/updatedReplicas"_json_pointer, 0);
-            if (again && finalImage == "web:2" && updated == 2) {
-                QVERIFY(setImage("web:3")); // two of four replaced: A and B serve side by side
-                finalImage = "web:3";
+            if (!midway.isEmpty() && finalImage == "web:2" && updated == 2) {
+                for (const json &pod : store.all(builtInType("Pod"))) {
+                    if (pod.value("/spec/containers/0/image"_json_pointer, "") == "web:1") {
+                        servingAtTheTurn.push_back(pod.value("/metadata/name"_json_pointer, ""));
+                    }
+                }
+                finalImage = midway.toStdString();
+                QVERIFY(setImage(finalImage)); // two of four replaced: both templates serve side by side
                 continue;
             }
             if (updated == 4 && web.value("/status/readyReplicas"_json_pointer, 0) == 4 && podsByHash.size() == 1 &&
@@ -293,10 +303,17 @@ private Q_SLOTS:
             }
         }
         QVERIFY(sideBySide);
-        QVERIFY(!again || mostHashes == 3); // the first template's pods were still there when the third came
+        QCOMPARE(mostHashes, std::size_t(midway == QLatin1String("web:3") ? 3 : 2)); // web:3 came beside both
         for (const json &pod : store.all(builtInType("Pod"))) {
             QCOMPARE(pod.value("/spec/containers/0/image"_json_pointer, ""), finalImage);
         }
+        // Rolled back to: the pods of the first template that were still serving serve on (kube's
+        // ReplicaSet adopts them), rather than being made again.
+        for (const std::string &pod :
+             midway == QLatin1String("web:1") ? servingAtTheTurn : std::vector<std::string>()) {
+            QVERIFY2(std::holds_alternative<json>(store.get(builtInType("Pod"), "demo", pod)), pod.c_str());
+        }
+        QVERIFY(midway != QLatin1String("web:1") || servingAtTheTurn.size() == 2);
     }
 
     // The garbage collector after the watch history was compacted past its last look (a burst of
