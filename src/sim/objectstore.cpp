@@ -170,8 +170,7 @@ ObjectStore::ObjectStore(const ObjectStore &other)
     m_schemaless = other.m_schemaless;
     m_version = other.m_version;
     m_compactedThrough = other.m_compactedThrough;
-    m_uid = other.m_uid;
-    m_stopped = other.m_stopped;
+    m_uid = other.m_uid; // m_stopped stays false: a copy is a store to use, whatever became of the original
 }
 
 std::string ObjectStore::key(const ResourceType &type, const std::string &ns, const std::string &name)

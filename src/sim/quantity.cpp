@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 #include <vector>
 
@@ -275,31 +277,42 @@ int compareMagnitude(const Amount &a, const Amount &b)
     return aHigher ? higherVsLower : -higherVsLower;
 }
 
-std::optional<Amount> amountOf(const json &value)
+std::optional<std::string> quantityText(const json &value)
 {
-    if (!value.is_string() && !value.is_number()) {
-        return std::nullopt;
+    if (value.is_string()) {
+        return value.get<std::string>();
     }
-    Amount amount;
-    if (parseAmount(value.is_string() ? value.get<std::string>() : value.dump(), &amount) != Parsed::Ok) {
-        return std::nullopt;
+    if (value.is_number()) {
+        return value.dump(); // as Go reads an unquoted number: its literal text
     }
-    normalize(amount);
-    return amount;
+    return std::nullopt;
+}
+
+// The value of a quantity past 64 bits of mantissa (or with an exponent past ±100), approximately:
+// enough to tell its sign and its order against the small numbers requests and limits hold.
+long double approximateAmount(const std::string &text)
+{
+    char *end = nullptr;
+    long double value = std::strtold(text.c_str(), &end); // the grammar was checked: digits, a point, e±N
+    const std::string suffix(end);
+    if (const auto si = decimalSuffix(suffix)) {
+        value *= std::pow(10.0L, *si);
+    } else if (const auto binary = std::find(binarySuffixes.begin() + 1, binarySuffixes.end(), suffix);
+               binary != binarySuffixes.end()) {
+        value *= std::pow(1024.0L, static_cast<int>(binary - binarySuffixes.begin()));
+    }
+    return value;
 }
 
 } // namespace
 
 std::optional<std::string> canonicalQuantity(const json &value)
 {
-    std::string text;
-    if (value.is_string()) {
-        text = value.get<std::string>();
-    } else if (value.is_number()) {
-        text = value.dump(); // as Go reads an unquoted number: its literal text
-    } else {
+    const auto written = quantityText(value);
+    if (!written) {
         return std::nullopt;
     }
+    const std::string &text = *written;
     if (text.empty() || text.size() > 256) {
         return std::nullopt;
     }
@@ -358,16 +371,30 @@ std::optional<ApiStatus> canonicalizeQuantities(const ResourceType &type, json &
 
 std::optional<int> compareQuantities(const json &a, const json &b)
 {
-    const auto left = amountOf(a);
-    const auto right = amountOf(b);
-    if (!left || !right) {
+    const auto leftText = quantityText(a);
+    const auto rightText = quantityText(b);
+    if (!leftText || !rightText) {
         return std::nullopt;
     }
-    if (left->negative != right->negative) {
-        return left->negative ? -1 : 1; // zero is never negative once normalized
+    Amount left;
+    Amount right;
+    const Parsed leftParsed = parseAmount(*leftText, &left);
+    const Parsed rightParsed = parseAmount(*rightText, &right);
+    if (leftParsed == Parsed::Invalid || rightParsed == Parsed::Invalid) {
+        return std::nullopt;
     }
-    const int magnitude = compareMagnitude(*left, *right);
-    return left->negative ? -magnitude : magnitude;
+    if (leftParsed == Parsed::TooLarge || rightParsed == Parsed::TooLarge) {
+        const long double l = approximateAmount(*leftText);
+        const long double r = approximateAmount(*rightText);
+        return int(l > r) - int(l < r);
+    }
+    normalize(left); // both rounded up to milli, as kube's defaulting rounds requests and limits
+    normalize(right);
+    if (left.negative != right.negative) {
+        return left.negative ? -1 : 1; // zero is never negative once normalized
+    }
+    const int magnitude = compareMagnitude(left, right);
+    return left.negative ? -magnitude : magnitude;
 }
 
 } // namespace Curtain::Sim

@@ -23,7 +23,10 @@ namespace Curtain::Sim {
 std::optional<std::string> canonicalQuantity(const nlohmann::json &value);
 
 // How two quantities compare: -1, 0 or 1 as `a` is less than, equal to or greater than `b` ("500m"
-// < "1" = "1000m" < "1Ki"); nullopt when either is not a quantity or is past 64 bits of mantissa.
+// < "1" = "1000m" < "1Ki"), each rounded up to milli first as kube's defaulting rounds requests and
+// limits before they are validated ("1n" = "1m"); nullopt when either is not a quantity. Past 19
+// digits or an exponent of ±100 the order is that of long doubles: the sign and any wide gap are
+// right, two such values within a rounding error of each other may compare equal. Never throws.
 std::optional<int> compareQuantities(const nlohmann::json &a, const nlohmann::json &b);
 
 // Every quantity of a Pod's spec, or of a Deployment's or ReplicaSet's pod template (containers',

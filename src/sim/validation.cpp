@@ -295,6 +295,8 @@ void checkPodTemplate(Checker &check, const json &spec)
         check.required(c, "image", at + ".image", "string");
         checkResources(check, c, at + ".resources");
     });
+    forEachObject(check, podSpec, "initContainers", "spec.template.spec.initContainers",
+                  [&](const json &c, const auto &at) { checkResources(check, c, at + ".resources"); });
 }
 
 void checkWorkload(Checker &check, const json &spec)
@@ -465,10 +467,12 @@ void checkSpec(Checker &check, const json &object)
     const ResourceType &type = check.type();
     if (type.builtin && type.kind == "Pod") { // a pod's other fields are the controllers' (or kubectl run's)
         const json spec = object.value("spec", json());
-        const json containers = spec.is_object() ? spec.value("containers", json()) : json();
-        for (std::size_t i = 0; containers.is_array() && i < containers.size(); ++i) {
-            if (containers[i].is_object()) {
-                checkResources(check, containers[i], indexed("spec.containers", i) + ".resources");
+        for (const char *list : {"containers", "initContainers"}) {
+            const json containers = spec.is_object() ? spec.value(list, json()) : json();
+            for (std::size_t i = 0; containers.is_array() && i < containers.size(); ++i) {
+                if (containers[i].is_object()) {
+                    checkResources(check, containers[i], indexed("spec." + std::string(list), i) + ".resources");
+                }
             }
         }
         return;

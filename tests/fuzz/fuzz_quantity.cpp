@@ -20,8 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     if (canonical && canonicalQuantity(json(*canonical)) != canonical) {
         __builtin_trap(); // not a fixed point: a client sending it back would change the template's hash
     }
-    if (canonical && compareQuantities(written, *canonical).value_or(0) != 0) {
-        __builtin_trap(); // the canonical form is the same amount (or both are past comparing)
+    if (text.size() <= 256 && compareQuantities(written, "0").has_value() != canonical.has_value()) {
+        __builtin_trap(); // what can be stored can be compared, and nothing else
+    }
+    if (canonical && canonical->size() < 19 && compareQuantities(written, *canonical) != 0) {
+        __builtin_trap(); // the canonical form is the same amount (exactly, below 19 digits)
     }
     for (const char *other : {"0", "1", "999m", "1Ki", "-1", "1e3"}) {
         const auto forth = compareQuantities(written, other);

@@ -76,8 +76,8 @@ const Sim::ObjectStore &preparedStore(std::string_view input)
     }
     auto found = prepared.find(named);
     if (found == prepared.end()) {
-        if (prepared.size() >= 4096) {
-            prepared.clear(); // memory stays bounded; a set seen again is prepared again
+        if (prepared.size() >= 256) { // about 0.5 MB each with every demo object: far below -rss_limit_mb
+            prepared.clear();         // a set seen again is prepared again
         }
         auto filled = std::make_unique<Sim::ObjectStore>();
         for (std::size_t i = 0; i < named.size(); ++i) {

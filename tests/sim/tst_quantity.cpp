@@ -168,6 +168,14 @@ private Q_SLOTS:
                                    << "1n" << 1;
         QTest::newRow("zero, signed") << "-0"
                                       << "+0" << 0;
+        QTest::newRow("rounded up to milli") << "1n"
+                                             << "1m" << 0;
+        QTest::newRow("past 19 digits") << "-99999999999999999999999"
+                                        << "0" << -1;
+        QTest::newRow("exponent past 100") << "3e200"
+                                           << "1" << 1;
+        QTest::newRow("tiny and negative") << "-1e-200"
+                                           << "0" << -1;
     }
 
     void compare_ordersByValueAcrossSuffixes()
@@ -195,6 +203,9 @@ private Q_SLOTS:
         QTest::newRow("request above limit")
             << R"({"limits":{"cpu":1},"requests":{"cpu":"1.5"}})"
             << R"(spec.template.spec.containers[0].resources.requests: Invalid value: "1500m": must be less than or equal to cpu limit of 1)";
+        QTest::newRow("far above its limit")
+            << R"({"limits":{"cpu":"1"},"requests":{"cpu":"3e200"}})"
+            << R"(spec.template.spec.containers[0].resources.requests: Invalid value: "3e200": must be less than or equal to cpu limit of 1)";
     }
 
     void negativeOrAboveItsLimit_isInvalid()
@@ -219,8 +230,19 @@ private Q_SLOTS:
         pod["spec"]["containers"][0]["resources"] = json::parse(resources.toStdString());
         const auto refusedPod = store.create(*findResourceType("", "v1", "pods"), "shop", pod);
         QVERIFY(std::holds_alternative<ApiStatus>(refusedPod));
-        QVERIFY2(std::get<ApiStatus>(refusedPod).message.find("spec.containers[0].resources.") != std::string::npos,
-                 std::get<ApiStatus>(refusedPod).message.c_str());
+        QCOMPARE(std::get<ApiStatus>(refusedPod).code, 422);
+        QCOMPARE(QString::fromStdString(std::get<ApiStatus>(refusedPod).message),
+                 QStringLiteral("Pod \"web-1\" is invalid: ") + message.mid(QStringLiteral("spec.template.").size()));
+
+        // An init container's, too.
+        deployment["spec"]["template"]["spec"]["initContainers"] = json::array(
+            {{{"name", "migrate"}, {"image", "web:v1"}, {"resources", json::parse(resources.toStdString())}}});
+        deployment["metadata"]["name"] = "web-init";
+        const auto refusedInit = store.create(deployments(), "shop", deployment);
+        QVERIFY(std::holds_alternative<ApiStatus>(refusedInit));
+        QVERIFY2(std::get<ApiStatus>(refusedInit).message.find("spec.template.spec.initContainers[0].resources") !=
+                     std::string::npos,
+                 std::get<ApiStatus>(refusedInit).message.c_str());
     }
 
     // `kubectl rollout undo` decodes the old template into typed structs and sends it back with
