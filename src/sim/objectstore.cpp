@@ -185,24 +185,9 @@ std::uint64_t ObjectStore::bump(json &object)
     return m_version;
 }
 
-void ObjectStore::record(const char *eventType, const ResourceType &type, const std::string &ns, const json &object,
-                         std::size_t bytes)
-{
-    m_history.push_back({m_version, eventType, &type, ns, object, bytes});
-    m_historyBytes += bytes;
-    while (m_history.size() > 1 && (m_history.size() > m_historyLimit || m_historyBytes > m_historyBytesLimit)) {
-        m_compactedThrough = m_history.front().resourceVersion;
-        m_historyBytes -= m_history.front().bytes;
-        m_history.pop_front();
-    }
-    m_changed.notify_all();
-}
-
-namespace {
-
 // A kind served in several versions (Istio's v1 and v1beta1) is stored once and read in the
 // version the request named; Events are stored in their core shape and read in either.
-json asServed(const ResourceType &type, json object)
+json ObjectStore::asServed(const ResourceType &type, json object)
 {
     if (EventViews::isEventsV1(type)) {
         return EventViews::toEventsV1(object);
@@ -212,8 +197,6 @@ json asServed(const ResourceType &type, json object)
     }
     return object;
 }
-
-} // namespace
 
 ListSnapshot ObjectStore::list(const ResourceType &type, const std::string &ns,
                                const std::function<bool(const json &)> &filter, std::size_t offset,
@@ -527,79 +510,6 @@ bool ObjectStore::updateStatus(const ResourceType &type, const std::string &ns, 
     it->second = updated;
     record("MODIFIED", type, ns, updated, updated.dump().size());
     return true;
-}
-
-ObjectStore::WaitResult ObjectStore::waitForEvents(const ResourceType &type, const std::string &ns, std::uint64_t since,
-                                                   std::chrono::steady_clock::time_point deadline,
-                                                   std::vector<StoredEvent> *out) const
-{
-    std::unique_lock lock(m_mutex);
-    if (since < m_compactedThrough) {
-        return WaitResult::Expired;
-    }
-    for (;;) {
-        if (m_stopped) {
-            return WaitResult::Stopped;
-        }
-        // The history is in resourceVersion order: only what came after `since` is looked at (every
-        // write wakes every watch, and scanning all of it each time held the lock for most writes).
-        for (auto it = eventsAfter(since); it != m_history.end(); ++it) {
-            const StoredEvent &event = *it;
-            if (event.resource->sharesStorageWith(type) && (ns.empty() || event.namespaceName == ns)) {
-                out->push_back(event);
-                out->back().object = asServed(type, event.object);
-            }
-        }
-        if (!out->empty()) {
-            return WaitResult::Events;
-        }
-        if (m_changed.wait_until(lock, deadline) == std::cv_status::timeout) {
-            return WaitResult::TimedOut;
-        }
-    }
-}
-
-std::optional<std::vector<std::pair<std::string, std::string>>> ObjectStore::deletedSince(const ResourceType &type,
-                                                                                          std::uint64_t since) const
-{
-    std::lock_guard lock(m_mutex);
-    if (since < m_compactedThrough) {
-        return std::nullopt;
-    }
-    std::vector<std::pair<std::string, std::string>> names;
-    for (auto it = eventsAfter(since); it != m_history.end(); ++it) {
-        const StoredEvent &event = *it;
-        if (event.type == "DELETED" && event.resource->sharesStorageWith(type)) {
-            names.emplace_back(event.namespaceName, textAt(event.object, "/metadata/name"));
-        }
-    }
-    return names;
-}
-
-std::deque<StoredEvent>::const_iterator ObjectStore::eventsAfter(std::uint64_t since) const
-{
-    return std::upper_bound(
-        m_history.begin(), m_history.end(), since,
-        [](std::uint64_t version, const StoredEvent &event) { return version < event.resourceVersion; });
-}
-
-std::uint64_t ObjectStore::currentResourceVersion() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_version;
-}
-
-std::uint64_t ObjectStore::oldestResumableVersion() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_compactedThrough;
-}
-
-void ObjectStore::stop()
-{
-    std::lock_guard lock(m_mutex);
-    m_stopped = true;
-    m_changed.notify_all();
 }
 
 } // namespace Curtain::Sim

@@ -116,6 +116,7 @@ public:
 
 private:
     static std::string key(const ResourceType &type, const std::string &ns, const std::string &name);
+    static nlohmann::json asServed(const ResourceType &type, nlohmann::json object);
     Outcome<nlohmann::json> commit(const ResourceType &type, const std::string &ns, const std::string &name,
                                    nlohmann::json patched, bool statusSubresource, bool dryRun);
     void record(const char *eventType, const ResourceType &type, const std::string &ns, const nlohmann::json &object,
@@ -125,6 +126,7 @@ private:
     mutable std::mutex m_mutex;
     mutable std::condition_variable m_changed;
     std::map<std::string, nlohmann::json> m_objects;
+    // The watch history (objectstorehistory.cpp).
     std::deque<StoredEvent>::const_iterator eventsAfter(std::uint64_t since) const; // the lock held
     std::deque<StoredEvent> m_history;
     std::size_t m_historyLimit;
