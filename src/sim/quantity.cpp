@@ -397,4 +397,25 @@ std::optional<int> compareQuantities(const json &a, const json &b)
     return left.negative ? -magnitude : magnitude;
 }
 
+std::optional<bool> isWholeQuantity(const json &value)
+{
+    const auto text = quantityText(value);
+    if (!text) {
+        return std::nullopt;
+    }
+    Amount amount;
+    switch (parseAmount(*text, &amount)) {
+    case Parsed::Invalid:
+        return std::nullopt;
+    case Parsed::TooLarge: {
+        const long double approximate = approximateAmount(*text);
+        return std::floor(approximate) == approximate;
+    }
+    case Parsed::Ok:
+        break;
+    }
+    normalize(amount); // no trailing zeros left: a fraction is a negative exponent
+    return amount.exponent >= 0;
+}
+
 } // namespace Curtain::Sim

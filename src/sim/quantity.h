@@ -29,6 +29,11 @@ std::optional<std::string> canonicalQuantity(const nlohmann::json &value);
 // right, two such values within a rounding error of each other may compare equal. Never throws.
 std::optional<int> compareQuantities(const nlohmann::json &a, const nlohmann::json &b);
 
+// Whether a quantity, rounded up to milli as kube reads it, is a whole number ("3", "3000m", "1Ki";
+// not "1500m" or "0.5"): extended resources must be. Past 64 bits of mantissa, as a long double.
+// nullopt when it is not a quantity. Never throws.
+std::optional<bool> isWholeQuantity(const nlohmann::json &value);
+
 // Every quantity of a Pod's spec, or of a Deployment's or ReplicaSet's pod template (containers',
 // init containers' and ephemeral containers' requests and limits; the pod overhead), rewritten in
 // canonical form; a value that is not a quantity is kube's 400 BadRequest and changes nothing.

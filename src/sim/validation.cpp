@@ -1,9 +1,8 @@
 #include "sim/validation.h"
 
 #include "sim/jsonbody.h"
+#include "sim/namerules.h"
 #include "sim/quantity.h"
-
-#include <regex>
 
 namespace Curtain::Sim {
 
@@ -132,81 +131,6 @@ void forEachObject(Checker &check, const json &parent, const char *key, const st
     }
 }
 
-// Names as kube-apiserver checks them: a Service's name becomes a DNS label (RFC 1035), a
-// Namespace's is one (RFC 1123); everything else, custom resources too, is an RFC 1123 subdomain.
-std::optional<std::string> nameProblem(const ResourceType &type, const std::string &name)
-{
-    static const std::regex subdomain("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    static const std::regex label("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    static const std::regex dns1035("[a-z]([-a-z0-9]*[a-z0-9])?");
-    const bool isLabel = type.builtin && (type.kind == "Service" || type.kind == "Namespace");
-    if (name.size() > (isLabel ? 63u : 253u)) {
-        return "must be no more than " + std::to_string(isLabel ? 63 : 253) + " characters";
-    }
-    if (type.builtin && type.kind == "Service" && !std::regex_match(name, dns1035)) {
-        return "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
-               "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', "
-               "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
-    }
-    if (type.builtin && type.kind == "Namespace" && !std::regex_match(name, label)) {
-        return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
-               "start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
-               "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-    }
-    if (!isLabel && !std::regex_match(name, subdomain)) {
-        return "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and "
-               "must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
-               "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-    }
-    return std::nullopt;
-}
-
-// A label or annotation key: an optional DNS subdomain prefix and "/", then a name of up to 63
-// characters (kube's IsQualifiedName, in its words).
-std::optional<std::string> qualifiedNameProblem(const std::string &key)
-{
-    static const std::regex namePart("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
-    static const std::regex subdomain("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    const std::size_t slash = key.find('/');
-    if (slash != std::string::npos && key.find('/', slash + 1) != std::string::npos) {
-        return "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
-               "with an alphanumeric character, with an optional DNS subdomain prefix and '/'";
-    }
-    const std::string prefix = slash == std::string::npos ? std::string() : key.substr(0, slash);
-    const std::string name = slash == std::string::npos ? key : key.substr(slash + 1);
-    if (slash != std::string::npos && (prefix.empty() || prefix.size() > 253 || !std::regex_match(prefix, subdomain))) {
-        return "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
-               "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
-               "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-    }
-    if (name.empty()) {
-        return "name part must be non-empty";
-    }
-    if (name.size() > 63) {
-        return "name part must be no more than 63 characters";
-    }
-    if (!std::regex_match(name, namePart)) {
-        return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
-               "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
-               "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
-    }
-    return std::nullopt;
-}
-
-std::optional<std::string> labelValueProblem(const std::string &value)
-{
-    static const std::regex labelValue("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
-    if (value.size() > 63) {
-        return "must be no more than 63 characters";
-    }
-    if (!std::regex_match(value, labelValue)) {
-        return "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and "
-               "must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', "
-               "regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
-    }
-    return std::nullopt;
-}
-
 void checkMetadata(Checker &check, const json &metadata)
 {
     if (!check.required(metadata, "name", "metadata.name", "string")) {
@@ -248,8 +172,34 @@ void checkMetadata(Checker &check, const json &metadata)
     }
 }
 
-// A container's requests and limits as kube's ValidateResourceRequirements reads them: none below
-// zero, and no request above its limit. (Their text is canonical by now: see canonicalizeQuantities.)
+std::string quantityWords(const json &quantity)
+{
+    return quantity.is_string() ? quantity.get<std::string>() : quantity.dump();
+}
+
+// One request or limit on its own (kube's ValidateResourceQuantityValue): a known name, not below
+// zero, whole for an extended resource. kube prints that last value as a Go struct; the sim as written.
+bool checkQuantity(Checker &check, const std::string &name, const json &quantity, const std::string &at)
+{
+    if (const auto problem = containerResourceNameProblem(name)) {
+        check.invalidValue(at, name, *problem);
+        return false;
+    }
+    if (compareQuantities(quantity, 0).value_or(0) < 0) {
+        check.invalidValue(at, quantity, "must be greater than or equal to 0");
+        return false;
+    }
+    if (isExtendedResource(name) && !isWholeQuantity(quantity).value_or(true)) {
+        check.invalidValue(at, quantity, "must be an integer");
+        return false;
+    }
+    return true;
+}
+
+// A container's requests and limits as kube's ValidateResourceRequirements reads them: each value on
+// its own, then every request against its limit (at most the limit; equal to it, and the limit
+// required, for what cannot be overcommitted), then huge pages only beside cpu or memory. Their
+// text is canonical by now (see canonicalizeQuantities).
 void checkResources(Checker &check, const json &container, const std::string &field)
 {
     const json resources = container.value("resources", json());
@@ -258,22 +208,44 @@ void checkResources(Checker &check, const json &container, const std::string &fi
     }
     const json limits = resources.value("limits", json());
     const json requests = resources.value("requests", json());
+    bool hugePages = false;
+    bool cpuOrMemory = false;
     for (const auto *map : {&limits, &requests}) {
         if (!map->is_object()) {
             continue;
         }
-        const std::string at = field + (map == &limits ? ".limits" : ".requests");
+        const bool isRequests = map == &requests;
+        const std::string at = field + (isRequests ? ".requests" : ".limits");
         for (const auto &[name, quantity] : map->items()) {
-            if (compareQuantities(quantity, 0).value_or(0) < 0) {
-                return check.invalidValue(at + "[" + name + "]", quantity, "must be greater than or equal to 0");
+            if (!checkQuantity(check, name, quantity, at + "[" + name + "]")) {
+                return;
             }
-            const json limit = map == &requests && limits.is_object() ? limits.value(name, json()) : json();
-            if (!limit.is_null() && compareQuantities(quantity, limit).value_or(0) > 0) {
+            hugePages = hugePages || isHugePages(name);
+            cpuOrMemory = cpuOrMemory || name == "cpu" || name == "memory";
+            if (!isRequests) {
+                continue;
+            }
+            const json limit = limits.is_object() ? limits.value(name, json()) : json();
+            if (limit.is_null()) {
+                if (!overcommitAllowed(name)) {
+                    return check.fail(field + ".limits",
+                                      "Required value: Limit must be set for non overcommitable resources");
+                }
+                continue;
+            }
+            const int order = compareQuantities(quantity, limit).value_or(0);
+            if (order != 0 && !overcommitAllowed(name)) {
                 return check.invalidValue(at, quantity,
-                                          "must be less than or equal to " + name + " limit of " +
-                                              (limit.is_string() ? limit.get<std::string>() : limit.dump()));
+                                          "must be equal to " + name + " limit of " + quantityWords(limit));
+            }
+            if (order > 0) {
+                return check.invalidValue(
+                    at, quantity, "must be less than or equal to " + name + " limit of " + quantityWords(limit));
             }
         }
+    }
+    if (hugePages && !cpuOrMemory) {
+        check.fail(field, "Forbidden: HugePages require cpu or memory");
     }
 }
 
@@ -511,8 +483,10 @@ ApiStatus invalid(const ResourceType &type, const std::string &name, const std::
 {
     // kube-apiserver names the kind with its group: Deployment.apps, HTTPRoute.gateway.networking.k8s.io.
     const std::string qualifiedKind = type.group.empty() ? type.kind : type.kind + "." + type.group;
-    const bool required = detail.rfind("Required value", 0) == 0;
-    json cause = {{"reason", required ? "FieldValueRequired" : "FieldValueInvalid"}, {"message", detail}};
+    const char *reason = detail.rfind("Required value", 0) == 0 ? "FieldValueRequired"
+                         : detail.rfind("Forbidden", 0) == 0    ? "FieldValueForbidden"
+                                                                : "FieldValueInvalid";
+    json cause = {{"reason", reason}, {"message", detail}};
     if (!field.empty()) {
         cause["field"] = field;
     }

@@ -188,9 +188,11 @@ private Q_SLOTS:
         QCOMPARE(compareQuantities(a.toStdString(), "lots"), std::nullopt);
     }
 
-    // kube's ValidateResourceRequirements: no quantity below zero, no request above its limit; 422 in
-    // its words, and nothing stored. (A negative request was stored, and a pod asked for -1 cpu.)
-    void negativeOrAboveItsLimit_isInvalid_data()
+    // kube's ValidateResourceRequirements: no quantity below zero, no request above its limit, and
+    // what cannot be overcommitted (extended resources, huge pages) requested exactly at a limit that
+    // is set, extended resources in whole units, huge pages beside cpu or memory; 422 in its words,
+    // and nothing stored. (A negative request was stored, and a pod asked for -1 cpu.)
+    void invalidRequestsAndLimits_areRefused_data()
     {
         QTest::addColumn<QString>("resources");
         QTest::addColumn<QString>("message");
@@ -206,9 +208,27 @@ private Q_SLOTS:
         QTest::newRow("far above its limit")
             << R"({"limits":{"cpu":"1"},"requests":{"cpu":"3e200"}})"
             << R"(spec.template.spec.containers[0].resources.requests: Invalid value: "3e200": must be less than or equal to cpu limit of 1)";
+        QTest::newRow("a GPU requested below its limit")
+            << R"({"limits":{"nvidia.com/gpu":2},"requests":{"nvidia.com/gpu":1}})"
+            << R"(spec.template.spec.containers[0].resources.requests: Invalid value: "1": must be equal to nvidia.com/gpu limit of 2)";
+        QTest::newRow("a GPU requested without a limit")
+            << R"({"requests":{"nvidia.com/gpu":"1"}})"
+            << R"(spec.template.spec.containers[0].resources.limits: Required value: Limit must be set for non overcommitable resources)";
+        QTest::newRow("half a GPU")
+            << R"({"limits":{"nvidia.com/gpu":"0.5"}})"
+            << R"(spec.template.spec.containers[0].resources.limits[nvidia.com/gpu]: Invalid value: "500m": must be an integer)";
+        QTest::newRow("huge pages requested below their limit")
+            << R"({"limits":{"hugepages-2Mi":"4Mi","memory":"1Gi"},"requests":{"hugepages-2Mi":"2Mi","memory":"1Gi"}})"
+            << R"(spec.template.spec.containers[0].resources.requests: Invalid value: "2Mi": must be equal to hugepages-2Mi limit of 4Mi)";
+        QTest::newRow("huge pages alone")
+            << R"({"limits":{"hugepages-2Mi":"4Mi"}})"
+            << R"(spec.template.spec.containers[0].resources: Forbidden: HugePages require cpu or memory)";
+        QTest::newRow("a resource no container has")
+            << R"({"limits":{"gpu":"1"}})"
+            << R"(spec.template.spec.containers[0].resources.limits[gpu]: Invalid value: "gpu": must be a standard resource for containers)";
     }
 
-    void negativeOrAboveItsLimit_isInvalid()
+    void invalidRequestsAndLimits_areRefused()
     {
         QFETCH(QString, resources);
         QFETCH(QString, message);
@@ -226,6 +246,15 @@ private Q_SLOTS:
         deployment["spec"]["template"]["spec"]["containers"][0]["resources"] =
             json::parse(R"({"limits":{"cpu":"1","memory":"1Gi"},"requests":{"cpu":"1000m","memory":"0"}})");
         QVERIFY(std::holds_alternative<json>(store.create(deployments(), "shop", deployment)));
+        // A GPU and huge pages at their limits, beside memory; an extended resource with a limit alone.
+        json other = deployment;
+        other["metadata"]["name"] = "gpu";
+        other["spec"]["template"]["spec"]["containers"][0]["resources"] = json::parse(
+            R"({"limits":{"nvidia.com/gpu":"1","hugepages-2Mi":"4Mi","memory":"1Gi","example.com/dongle":3},)"
+            R"("requests":{"nvidia.com/gpu":1,"hugepages-2Mi":"4Mi","memory":"512Mi"}})");
+        const auto accepted = store.create(deployments(), "shop", other);
+        QVERIFY2(std::holds_alternative<json>(accepted),
+                 std::holds_alternative<ApiStatus>(accepted) ? std::get<ApiStatus>(accepted).message.c_str() : "");
         json pod = {{"metadata", {{"name", "web-1"}}}, {"spec", deployment["spec"]["template"]["spec"]}};
         pod["spec"]["containers"][0]["resources"] = json::parse(resources.toStdString());
         const auto refusedPod = store.create(*findResourceType("", "v1", "pods"), "shop", pod);
