@@ -4,9 +4,20 @@
 
 namespace Curtain::Sim {
 
+namespace {
+
+// kube's RFC 1123 subdomain: its pattern, and the words its validators use for a name that misses it.
+const char *const subdomainPattern = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+const char *const subdomainWords =
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start "
+    "and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
+    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+
+} // namespace
+
 std::optional<std::string> nameProblem(const ResourceType &type, const std::string &name)
 {
-    static const std::regex subdomain("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    static const std::regex subdomain(subdomainPattern);
     static const std::regex label("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     static const std::regex dns1035("[a-z]([-a-z0-9]*[a-z0-9])?");
     const bool isLabel = type.builtin && (type.kind == "Service" || type.kind == "Namespace");
@@ -24,9 +35,7 @@ std::optional<std::string> nameProblem(const ResourceType &type, const std::stri
                "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
     }
     if (!isLabel && !std::regex_match(name, subdomain)) {
-        return "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and "
-               "must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
-               "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+        return subdomainWords;
     }
     return std::nullopt;
 }
@@ -34,7 +43,7 @@ std::optional<std::string> nameProblem(const ResourceType &type, const std::stri
 std::optional<std::string> qualifiedNameProblem(const std::string &key)
 {
     static const std::regex namePart("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
-    static const std::regex subdomain("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    static const std::regex subdomain(subdomainPattern);
     const std::size_t slash = key.find('/');
     if (slash != std::string::npos && key.find('/', slash + 1) != std::string::npos) {
         return "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
@@ -43,9 +52,7 @@ std::optional<std::string> qualifiedNameProblem(const std::string &key)
     const std::string prefix = slash == std::string::npos ? std::string() : key.substr(0, slash);
     const std::string name = slash == std::string::npos ? key : key.substr(slash + 1);
     if (slash != std::string::npos && (prefix.empty() || prefix.size() > 253 || !std::regex_match(prefix, subdomain))) {
-        return "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
-               "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
-               "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+        return std::string("prefix part ") + subdomainWords;
     }
     if (name.empty()) {
         return "name part must be non-empty";
