@@ -4,6 +4,8 @@
 #include "sim/namerules.h"
 #include "sim/quantity.h"
 
+#include <algorithm>
+
 namespace Curtain::Sim {
 
 using nlohmann::json;
@@ -41,30 +43,36 @@ bool hasType(const json &value, const std::string &expected)
     return actual == expected || (expected == "number" && actual == "integer");
 }
 
-// Walks one object and remembers the first problem, in the words of kube-apiserver's field errors.
+// Walks one object and collects its problems, in the words of kube-apiserver's field errors and
+// in the order it finds them; the same words twice count once, as kube's aggregate counts them.
 class Checker
 {
 public:
     Checker(const ResourceType &type, std::string name) : m_type(type), m_name(std::move(name)) {}
 
-    bool failed() const { return m_error.has_value(); }
-    std::optional<ApiStatus> result() const { return m_error; }
+    std::optional<ApiStatus> result() const
+    {
+        return m_errors.empty() ? std::nullopt : std::optional<ApiStatus>(invalid(m_type, m_name, m_errors));
+    }
 
     void fail(const std::string &field, const std::string &detail)
     {
-        if (!m_error) {
-            m_error = invalid(m_type, m_name, field, detail);
+        // kube lists every error; the sim keeps the first thousand, so that a body of 3 MB holding a
+        // million wrong values cannot make a Status of gigabytes.
+        if (m_errors.size() < maxErrors &&
+            std::find(m_errors.begin(), m_errors.end(), FieldError{field, detail}) == m_errors.end()) {
+            m_errors.push_back({field, detail});
         }
     }
     void invalidValue(const std::string &field, const json &value, const std::string &why)
     {
         fail(field, "Invalid value: " + value.dump() + ": " + why);
     }
-    // A value of the wrong type, as a structural schema words it.
+    // A value of the wrong type, as a structural schema words it; true when the type is right.
     bool typedValue(const json &value, const std::string &field, const std::string &expected)
     {
         if (hasType(value, expected)) {
-            return !failed();
+            return true;
         }
         const std::string actual = typeName(value);
         fail(field, "Invalid value: \"" + actual + "\": " + field + " in body must be of type " + expected + ": \"" +
@@ -75,7 +83,7 @@ public:
     bool typed(const json &parent, const char *key, const std::string &field, const std::string &expected)
     {
         if (!parent.is_object() || !parent.contains(key)) {
-            return !failed();
+            return true;
         }
         return typedValue(parent[key], field, expected);
     }
@@ -105,9 +113,10 @@ public:
     const ResourceType &type() const { return m_type; }
 
 private:
+    static constexpr std::size_t maxErrors = 1000;
     const ResourceType &m_type;
     std::string m_name;
-    std::optional<ApiStatus> m_error;
+    std::vector<FieldError> m_errors;
 };
 
 std::string indexed(const std::string &field, std::size_t i)
@@ -115,7 +124,7 @@ std::string indexed(const std::string &field, std::size_t i)
     return field + "[" + std::to_string(i) + "]";
 }
 
-// Each element of the list at parent[key] that is an object, with its field path; wrong types fail.
+// Each element of the list at parent[key] that is an object, with its field path; others are errors.
 template <typename Each>
 void forEachObject(Checker &check, const json &parent, const char *key, const std::string &field, Each each)
 {
@@ -123,25 +132,22 @@ void forEachObject(Checker &check, const json &parent, const char *key, const st
         return;
     }
     const json &list = parent[key];
-    for (std::size_t i = 0; i < list.size() && !check.failed(); ++i) {
-        if (!check.typedValue(list[i], indexed(field, i), "object")) {
-            return;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        if (check.typedValue(list[i], indexed(field, i), "object")) {
+            each(list[i], indexed(field, i));
         }
-        each(list[i], indexed(field, i));
     }
 }
 
 void checkMetadata(Checker &check, const json &metadata)
 {
-    if (!check.required(metadata, "name", "metadata.name", "string")) {
-        return;
-    }
-    const std::string name = metadata["name"].get<std::string>();
-    if (name.empty()) {
-        return check.fail("metadata.name", "Required value: name or generateName is required");
-    }
-    if (const auto problem = nameProblem(check.type(), name)) {
-        return check.invalidValue("metadata.name", name, *problem);
+    if (check.required(metadata, "name", "metadata.name", "string")) {
+        const std::string &name = metadata["name"].get_ref<const std::string &>();
+        if (name.empty()) {
+            check.fail("metadata.name", "Required value: name or generateName is required");
+        } else if (const auto problem = nameProblem(check.type(), name)) {
+            check.invalidValue("metadata.name", name, *problem);
+        }
     }
     check.typed(metadata, "namespace", "metadata.namespace", "string");
     check.typed(metadata, "uid", "metadata.uid", "string");
@@ -151,14 +157,14 @@ void checkMetadata(Checker &check, const json &metadata)
         if (!check.typed(metadata, map, field, "object") || !metadata.contains(map)) {
             continue;
         }
-        for (auto it = metadata[map].begin(); it != metadata[map].end() && !check.failed(); ++it) {
+        for (auto it = metadata[map].begin(); it != metadata[map].end(); ++it) {
             if (const auto problem = qualifiedNameProblem(it.key())) {
-                return check.invalidValue(field, it.key(), *problem);
+                check.invalidValue(field, it.key(), *problem);
             }
             check.typed(metadata[map], it.key().c_str(), field + "[" + it.key() + "]", "string");
             if (std::string(map) == "labels" && it->is_string()) {
                 if (const auto problem = labelValueProblem(it->get_ref<const std::string &>())) {
-                    return check.invalidValue(field, it->get_ref<const std::string &>(), *problem);
+                    check.invalidValue(field, it->get_ref<const std::string &>(), *problem);
                 }
             }
             if (std::string(map) == "annotations" && it->is_string()) {
@@ -177,23 +183,20 @@ std::string quantityWords(const json &quantity)
     return quantity.is_string() ? quantity.get<std::string>() : quantity.dump();
 }
 
-// One request or limit on its own (kube's ValidateResourceQuantityValue): a known name, not below
-// zero, whole for an extended resource. kube prints that last value as a Go struct; the sim as written.
-bool checkQuantity(Checker &check, const std::string &name, const json &quantity, const std::string &at)
+// One request or limit on its own (kube's validateContainerResourceName and
+// ValidateResourceQuantityValue): a known name, not below zero, whole for an extended resource.
+// kube prints that last value as a Go struct; the sim as written.
+void checkQuantity(Checker &check, const std::string &name, const json &quantity, const std::string &at)
 {
     if (const auto problem = containerResourceNameProblem(name)) {
         check.invalidValue(at, name, *problem);
-        return false;
     }
     if (compareQuantities(quantity, 0).value_or(0) < 0) {
         check.invalidValue(at, quantity, "must be greater than or equal to 0");
-        return false;
     }
     if (isExtendedResource(name) && !isWholeQuantity(quantity).value_or(true)) {
         check.invalidValue(at, quantity, "must be an integer");
-        return false;
     }
-    return true;
 }
 
 // A container's requests and limits as kube's ValidateResourceRequirements reads them: each value on
@@ -217,30 +220,25 @@ void checkResources(Checker &check, const json &container, const std::string &fi
         const bool isRequests = map == &requests;
         const std::string at = field + (isRequests ? ".requests" : ".limits");
         for (const auto &[name, quantity] : map->items()) {
-            if (!checkQuantity(check, name, quantity, at + "[" + name + "]")) {
-                return;
-            }
+            checkQuantity(check, name, quantity, at + "[" + name + "]");
             hugePages = hugePages || isHugePages(name);
             cpuOrMemory = cpuOrMemory || name == "cpu" || name == "memory";
+            const json limit = isRequests && limits.is_object() ? limits.value(name, json()) : json();
             if (!isRequests) {
                 continue;
             }
-            const json limit = limits.is_object() ? limits.value(name, json()) : json();
             if (limit.is_null()) {
                 if (!overcommitAllowed(name)) {
-                    return check.fail(field + ".limits",
-                                      "Required value: Limit must be set for non overcommitable resources");
+                    check.fail(field + ".limits", "Required value: Limit must be set for non overcommitable resources");
                 }
                 continue;
             }
             const int order = compareQuantities(quantity, limit).value_or(0);
             if (order != 0 && !overcommitAllowed(name)) {
-                return check.invalidValue(at, quantity,
-                                          "must be equal to " + name + " limit of " + quantityWords(limit));
-            }
-            if (order > 0) {
-                return check.invalidValue(
-                    at, quantity, "must be less than or equal to " + name + " limit of " + quantityWords(limit));
+                check.invalidValue(at, quantity, "must be equal to " + name + " limit of " + quantityWords(limit));
+            } else if (order > 0) {
+                check.invalidValue(at, quantity,
+                                   "must be less than or equal to " + name + " limit of " + quantityWords(limit));
             }
         }
     }
@@ -280,16 +278,16 @@ void checkWorkload(Checker &check, const json &spec)
     if (check.required(spec, "selector", "spec.selector", "object")) {
         checkPodTemplate(check, spec);
     }
-    // The selector must select the pods the template makes (kube's ValidateDeploymentSpec).
-    if (check.failed() || !spec.is_object()) {
+    // The selector must select the pods the template makes (kube's ValidateDeploymentSpec), when both
+    // are there to compare.
+    const json selector = spec.is_object() ? spec.value("selector", json()) : json();
+    const json template_ = spec.is_object() ? spec.value("template", json()) : json();
+    const json metadata = template_.is_object() ? template_.value("metadata", json()) : json();
+    if (!selector.is_object() || !selector.contains("matchLabels") || !selector["matchLabels"].is_object() ||
+        !template_.is_object() || (!metadata.is_null() && !metadata.is_object())) {
         return;
     }
-    const json selector = spec.value("selector", json());
-    if (!selector.is_object() || !selector.contains("matchLabels") || !selector["matchLabels"].is_object()) {
-        return;
-    }
-    const json labels =
-        spec.value("template", json::object()).value("metadata", json::object()).value("labels", json::object());
+    const json labels = metadata.is_object() ? metadata.value("labels", json::object()) : json::object();
     for (auto it = selector["matchLabels"].begin(); it != selector["matchLabels"].end(); ++it) {
         if (!labels.is_object() || labels.value(it.key(), json()) != *it) {
             return check.invalidValue("spec.template.metadata.labels", labels,
@@ -302,7 +300,7 @@ void checkService(Checker &check, const json &spec)
 {
     check.typed(spec, "selector", "spec.selector", "object");
     if (spec.contains("selector") && spec["selector"].is_object()) {
-        for (auto it = spec["selector"].begin(); it != spec["selector"].end() && !check.failed(); ++it) {
+        for (auto it = spec["selector"].begin(); it != spec["selector"].end(); ++it) {
             check.typed(spec["selector"], it.key().c_str(), "spec.selector[" + it.key() + "]", "string");
         }
     }
@@ -332,7 +330,7 @@ void checkWeight(Checker &check, const json &backend, const std::string &at, lon
 void checkHttpRoute(Checker &check, const json &spec)
 {
     if (check.typed(spec, "hostnames", "spec.hostnames", "array") && spec.contains("hostnames")) {
-        for (std::size_t i = 0; i < spec["hostnames"].size() && !check.failed(); ++i) {
+        for (std::size_t i = 0; i < spec["hostnames"].size(); ++i) {
             check.typedValue(spec["hostnames"][i], indexed("spec.hostnames", i), "string");
         }
     }
@@ -398,7 +396,7 @@ void checkCanary(Checker &check, const json &spec)
     check.typed(analysis, "mirror", "spec.analysis.mirror", "boolean");
     if (check.typed(analysis, "stepWeights", "spec.analysis.stepWeights", "array") &&
         analysis.contains("stepWeights")) {
-        for (std::size_t i = 0; i < analysis["stepWeights"].size() && !check.failed(); ++i) {
+        for (std::size_t i = 0; i < analysis["stepWeights"].size(); ++i) {
             check.typedValue(analysis["stepWeights"][i], indexed("spec.analysis.stepWeights", i), "number");
         }
     }
@@ -478,22 +476,34 @@ void checkSpec(Checker &check, const json &object)
 
 } // namespace
 
-ApiStatus invalid(const ResourceType &type, const std::string &name, const std::string &field,
-                  const std::string &detail)
+ApiStatus invalid(const ResourceType &type, const std::string &name, const std::vector<FieldError> &errors)
 {
-    // kube-apiserver names the kind with its group: Deployment.apps, HTTPRoute.gateway.networking.k8s.io.
+    // kube-apiserver names the kind with its group (Deployment.apps) and, past one error, lists them
+    // all in brackets: kubectl prints each cause on a line of its own.
     const std::string qualifiedKind = type.group.empty() ? type.kind : type.kind + "." + type.group;
-    const char *reason = detail.rfind("Required value", 0) == 0 ? "FieldValueRequired"
-                         : detail.rfind("Forbidden", 0) == 0    ? "FieldValueForbidden"
-                                                                : "FieldValueInvalid";
-    json cause = {{"reason", reason}, {"message", detail}};
-    if (!field.empty()) {
-        cause["field"] = field;
+    json causes = json::array();
+    std::string listed;
+    for (const FieldError &error : errors) {
+        const char *reason = error.detail.rfind("Required value", 0) == 0 ? "FieldValueRequired"
+                             : error.detail.rfind("Forbidden", 0) == 0    ? "FieldValueForbidden"
+                                                                          : "FieldValueInvalid";
+        json cause = {{"reason", reason}, {"message", error.detail}};
+        if (!error.field.empty()) {
+            cause["field"] = error.field;
+        }
+        causes.push_back(std::move(cause));
+        listed += (listed.empty() ? "" : ", ") + (error.field.empty() ? "" : error.field + ": ") + error.detail;
     }
     return {422,
             "Invalid",
-            qualifiedKind + " \"" + name + "\" is invalid: " + (field.empty() ? "" : field + ": ") + detail,
-            {{"name", name}, {"kind", type.kind}, {"group", type.group}, {"causes", {cause}}}};
+            qualifiedKind + " \"" + name + "\" is invalid: " + (errors.size() > 1 ? "[" + listed + "]" : listed),
+            {{"name", name}, {"kind", type.kind}, {"group", type.group}, {"causes", causes}}};
+}
+
+ApiStatus invalid(const ResourceType &type, const std::string &name, const std::string &field,
+                  const std::string &detail)
+{
+    return invalid(type, name, std::vector<FieldError>{{field, detail}});
 }
 
 std::optional<ApiStatus> validateObject(const ResourceType &type, const json &object, bool schemaless)
@@ -507,12 +517,13 @@ std::optional<ApiStatus> validateObject(const ResourceType &type, const json &ob
     try {
         if (nestedDeeperThan(object, maxJsonDepth)) {
             check.fail("", "must not nest deeper than " + std::to_string(maxJsonDepth) + " levels");
+            return check.result();
         }
         checkMetadata(check, metadata);
-        if (!check.failed() && type.kind == "ConfigMap") {
+        if (type.kind == "ConfigMap") {
             checkConfigMap(check, object);
         }
-        if (!check.failed() && !(schemaless && !type.builtin)) {
+        if (!(schemaless && !type.builtin)) {
             checkSpec(check, object);
         }
     } catch (const std::exception &) {

@@ -218,6 +218,17 @@ private Q_SLOTS:
                            QStringLiteral(R"({"spec":{"replicas":1000000000000}})")}
             << QStringLiteral(R"(The Deployment "checkout-blue" is invalid: spec.replicas: Invalid value: )"
                               R"(1000000000000: must be less than or equal to 2147483647)");
+        // Every problem, one line each, as kubectl prints a Status with several causes.
+        QTest::newRow("two problems at once")
+            << QStringList{QStringLiteral("patch"),
+                           QStringLiteral("deployment/checkout-blue"),
+                           QStringLiteral("-n"),
+                           QStringLiteral("demo"),
+                           QStringLiteral("--type"),
+                           QStringLiteral("merge"),
+                           QStringLiteral("-p"),
+                           QStringLiteral(R"({"metadata":{"labels":{"team":"a b"}},"spec":{"replicas":-1}})")}
+            << QStringLiteral("\n* spec.replicas: Invalid value: -1: must be greater than or equal to 0");
         // Label and annotation keys and label values are checked as kube-apiserver checks them.
         QTest::newRow("label key with a space")
             << QStringList{QStringLiteral("label"), QStringLiteral("deployment/checkout-blue"),

@@ -110,6 +110,49 @@ private Q_SLOTS:
                                                         "b\" not found"));
     }
 
+    // kube-apiserver lists every problem of an object, each a cause kubectl prints on a line of its
+    // own; the sim reported only the first, so fixing a manifest took one apply per mistake.
+    void invalidObject_namesEveryProblem()
+    {
+        const json deployment = json::parse(R"({"metadata":{"name":"web","labels":{"team":"a b"}},
+            "spec":{"replicas":-1,"selector":{"matchLabels":{"app":"web"}},
+                    "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web",
+                        "resources":{"limits":{"nvidia.com/gpu":2},"requests":{"nvidia.com/gpu":1}}}]}}}})");
+        const auto refused = m_store->create(*findResourceTypeByKind("Deployment"), "demo", deployment);
+        QVERIFY(std::holds_alternative<ApiStatus>(refused));
+        const ApiStatus &invalid = std::get<ApiStatus>(refused);
+        QCOMPARE(invalid.code, 422);
+        QStringList causes;
+        for (const json &cause : invalid.details.value("causes", json::array())) {
+            causes << QString::fromStdString(cause.value("field", "") + " " + cause.value("reason", ""));
+        }
+        QCOMPARE(causes, QStringList({QStringLiteral("metadata.labels FieldValueInvalid"),
+                                      QStringLiteral("spec.replicas FieldValueInvalid"),
+                                      QStringLiteral("spec.template.spec.containers[0].image FieldValueRequired"),
+                                      QStringLiteral("spec.template.spec.containers[0].resources.requests "
+                                                     "FieldValueInvalid")}));
+        const QString message = QString::fromStdString(invalid.message);
+        QVERIFY2(message.startsWith(QStringLiteral(R"(Deployment.apps "web" is invalid: [metadata.labels: )")),
+                 qPrintable(message));
+        QVERIFY2(message.endsWith(QStringLiteral(", spec.replicas: Invalid value: -1: must be greater than or equal to "
+                                                 "0, spec.template.spec.containers[0].image: Required value, "
+                                                 "spec.template.spec.containers[0].resources.requests: Invalid value: "
+                                                 R"("1": must be equal to nvidia.com/gpu limit of 2])")),
+                 qPrintable(message));
+        QVERIFY(std::holds_alternative<ApiStatus>(m_store->get(*findResourceTypeByKind("Deployment"), "demo", "web")));
+
+        // A body of many wrong values gets a Status of bounded size: the first thousand problems.
+        json route = {{"metadata", {{"name", "many"}}}, {"spec", {{"hostnames", json::array()}}}};
+        for (int i = 0; i < 5000; ++i) {
+            route["spec"]["hostnames"].push_back(i);
+        }
+        const auto many = m_store->create(*findResourceTypeByKind("HTTPRoute"), "demo", route);
+        QVERIFY(std::holds_alternative<ApiStatus>(many));
+        QCOMPARE(std::get<ApiStatus>(many).details["causes"].size(), std::size_t(1000));
+        QCOMPARE(std::get<ApiStatus>(many).details["causes"][999].value("field", ""),
+                 std::string("spec.hostnames[999]"));
+    }
+
     // fieldValidation, as kube-apiserver reads it: Warn (the default) writes and names each unknown
     // field in a Warning header; Strict refuses and stores nothing; Ignore says nothing.
     void fieldValidation_warnsByDefaultAndStrictRefuses()
