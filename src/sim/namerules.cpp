@@ -1,85 +1,123 @@
 #include "sim/namerules.h"
 
+#include <algorithm>
 #include <regex>
 
 namespace Curtain::Sim {
 
 namespace {
 
-// kube's RFC 1123 subdomain: its pattern, and the words its validators use for a name that misses it.
+// apimachinery's validation helpers, in their words: each problem of a value is one message.
+std::string maxLengthWords(std::size_t length)
+{
+    return "must be no more than " + std::to_string(length) + " characters";
+}
+
+std::string regexWords(const std::string &what, const std::string &pattern, const std::vector<std::string> &examples)
+{
+    std::string words = what + " (e.g. ";
+    for (std::size_t i = 0; i < examples.size(); ++i) {
+        words += (i > 0 ? " or '" : "'") + examples[i] + "', ";
+    }
+    return words + "regex used for validation is '" + pattern + "')";
+}
+
+// A value against a length and a pattern; both problems when it has both.
+std::vector<std::string> patternProblems(const std::string &value, std::size_t maxLength, const std::regex &regex,
+                                         const std::string &words)
+{
+    std::vector<std::string> problems;
+    if (value.size() > maxLength) {
+        problems.push_back(maxLengthWords(maxLength));
+    }
+    if (!std::regex_match(value, regex)) {
+        problems.push_back(words);
+    }
+    return problems;
+}
+
 const char *const subdomainPattern = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
-const char *const subdomainWords =
-    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start "
-    "and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
-    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const char *const labelPattern = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+const char *const dns1035Pattern = "[a-z]([-a-z0-9]*[a-z0-9])?";
+const char *const qualifiedPattern = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+const char *const labelValuePattern = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?";
+const char *const qualifiedWhat =
+    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+
+std::vector<std::string> subdomainProblems(const std::string &value)
+{
+    static const std::regex regex(subdomainPattern);
+    static const std::string words =
+        regexWords("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+                   "characters, '-' or '.', and must start and end with an alphanumeric "
+                   "character",
+                   subdomainPattern, {"example.com"});
+    return patternProblems(value, 253, regex, words);
+}
 
 } // namespace
 
-std::optional<std::string> nameProblem(const ResourceType &type, const std::string &name)
+std::vector<std::string> nameProblems(const ResourceType &type, const std::string &name)
 {
-    static const std::regex subdomain(subdomainPattern);
-    static const std::regex label("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    static const std::regex dns1035("[a-z]([-a-z0-9]*[a-z0-9])?");
-    const bool isLabel = type.builtin && (type.kind == "Service" || type.kind == "Namespace");
-    if (name.size() > (isLabel ? 63u : 253u)) {
-        return "must be no more than " + std::to_string(isLabel ? 63 : 253) + " characters";
+    if (type.builtin && type.kind == "Service") {
+        static const std::regex regex(dns1035Pattern);
+        static const std::string words = regexWords("a DNS-1035 label must consist of lower case alphanumeric "
+                                                    "characters or '-', start with an alphabetic character, and end "
+                                                    "with an alphanumeric character",
+                                                    dns1035Pattern, {"my-name", "abc-123"});
+        return patternProblems(name, 63, regex, words);
     }
-    if (type.builtin && type.kind == "Service" && !std::regex_match(name, dns1035)) {
-        return "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
-               "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', "
-               "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+    if (type.builtin && type.kind == "Namespace") {
+        static const std::regex regex(labelPattern);
+        static const std::string words = regexWords("a lowercase RFC 1123 label must consist of lower case "
+                                                    "alphanumeric characters or '-', and must start and end with an "
+                                                    "alphanumeric character",
+                                                    labelPattern, {"my-name", "123-abc"});
+        return patternProblems(name, 63, regex, words);
     }
-    if (type.builtin && type.kind == "Namespace" && !std::regex_match(name, label)) {
-        return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
-               "start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
-               "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-    }
-    if (!isLabel && !std::regex_match(name, subdomain)) {
-        return subdomainWords;
-    }
-    return std::nullopt;
+    return subdomainProblems(name);
 }
 
-std::optional<std::string> qualifiedNameProblem(const std::string &key)
+std::vector<std::string> qualifiedNameProblems(const std::string &key)
 {
-    static const std::regex namePart("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
-    static const std::regex subdomain(subdomainPattern);
+    static const std::regex namePart(qualifiedPattern);
+    static const std::string nameWords = regexWords(qualifiedWhat, qualifiedPattern, {"MyName", "my.name", "123-abc"});
     const std::size_t slash = key.find('/');
     if (slash != std::string::npos && key.find('/', slash + 1) != std::string::npos) {
-        return "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
-               "with an alphanumeric character, with an optional DNS subdomain prefix and '/'";
+        return {"a qualified name " + nameWords +
+                " with an optional DNS subdomain prefix and '/' (e.g. "
+                "'example.com/MyName')"};
     }
-    const std::string prefix = slash == std::string::npos ? std::string() : key.substr(0, slash);
+    std::vector<std::string> problems;
+    if (slash != std::string::npos) {
+        const std::string prefix = key.substr(0, slash);
+        if (prefix.empty()) {
+            problems.push_back("prefix part must be non-empty");
+        }
+        for (const std::string &problem : prefix.empty() ? std::vector<std::string>() : subdomainProblems(prefix)) {
+            problems.push_back("prefix part " + problem);
+        }
+    }
     const std::string name = slash == std::string::npos ? key : key.substr(slash + 1);
-    if (slash != std::string::npos && (prefix.empty() || prefix.size() > 253 || !std::regex_match(prefix, subdomain))) {
-        return std::string("prefix part ") + subdomainWords;
-    }
     if (name.empty()) {
-        return "name part must be non-empty";
-    }
-    if (name.size() > 63) {
-        return "name part must be no more than 63 characters";
+        problems.push_back("name part must be non-empty");
+    } else if (name.size() > 63) {
+        problems.push_back("name part " + maxLengthWords(63));
     }
     if (!std::regex_match(name, namePart)) {
-        return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
-               "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
-               "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+        problems.push_back("name part " + nameWords);
     }
-    return std::nullopt;
+    return problems;
 }
 
-std::optional<std::string> labelValueProblem(const std::string &value)
+std::vector<std::string> labelValueProblems(const std::string &value)
 {
-    static const std::regex labelValue("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
-    if (value.size() > 63) {
-        return "must be no more than 63 characters";
-    }
-    if (!std::regex_match(value, labelValue)) {
-        return "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and "
-               "must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', "
-               "regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
-    }
-    return std::nullopt;
+    static const std::regex regex(labelValuePattern);
+    static const std::string words = regexWords("a valid label must be an empty string or consist of alphanumeric "
+                                                "characters, '-', '_' or '.', and must start and end with an "
+                                                "alphanumeric character",
+                                                labelValuePattern, {"MyValue", "my_value", "12345"});
+    return patternProblems(value, 63, regex, words);
 }
 
 bool isNativeResource(const std::string &name)
@@ -99,22 +137,47 @@ bool overcommitAllowed(const std::string &name)
 
 bool isExtendedResource(const std::string &name)
 {
-    return !isNativeResource(name) && name.rfind("requests.", 0) != 0 && !qualifiedNameProblem("requests." + name);
+    return !isNativeResource(name) && name.rfind("requests.", 0) != 0 &&
+           qualifiedNameProblems("requests." + name).empty();
 }
 
-std::optional<std::string> containerResourceNameProblem(const std::string &name)
+std::vector<std::string> containerResourceNameProblems(const std::string &name)
 {
-    if (auto problem = qualifiedNameProblem(name)) {
-        return problem;
+    // kube's validateResourceName: a qualified name, and without a domain one of its standard resources…
+    static const std::vector<std::string> standard = {"cpu",
+                                                      "memory",
+                                                      "ephemeral-storage",
+                                                      "requests.cpu",
+                                                      "requests.memory",
+                                                      "requests.ephemeral-storage",
+                                                      "limits.cpu",
+                                                      "limits.memory",
+                                                      "limits.ephemeral-storage",
+                                                      "pods",
+                                                      "resourcequotas",
+                                                      "services",
+                                                      "replicationcontrollers",
+                                                      "secrets",
+                                                      "persistentvolumeclaims",
+                                                      "configmaps",
+                                                      "services.nodeports",
+                                                      "services.loadbalancers",
+                                                      "requests.storage"};
+    std::vector<std::string> problems = qualifiedNameProblems(name);
+    const bool domain = name.find('/') != std::string::npos;
+    if (problems.empty() && !domain && !isHugePages(name) && name.rfind("requests.hugepages-", 0) != 0 &&
+        std::find(standard.begin(), standard.end(), name) == standard.end()) {
+        problems.push_back("must be a standard resource type or fully qualified");
     }
-    if (name.find('/') == std::string::npos) {
+    // …then validateContainerResourceName: one a container can ask for.
+    if (!domain) {
         if (name != "cpu" && name != "memory" && name != "ephemeral-storage" && !isHugePages(name)) {
-            return "must be a standard resource for containers";
+            problems.push_back("must be a standard resource for containers");
         }
     } else if (!isNativeResource(name) && !isExtendedResource(name)) {
-        return "doesn't follow extended resource name standard";
+        problems.push_back("doesn't follow extended resource name standard");
     }
-    return std::nullopt;
+    return problems;
 }
 
 } // namespace Curtain::Sim

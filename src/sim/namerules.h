@@ -2,20 +2,21 @@
 
 #include "sim/resourcetypes.h"
 
-#include <optional>
 #include <string>
+#include <vector>
 
-// Names as kube-apiserver checks them, each answering nullopt or the problem in kube's words.
+// Names as kube-apiserver checks them, each answering its problems in kube's words (none: valid);
+// each is a field error of its own, as kube lists them.
 
 namespace Curtain::Sim {
 
 // An object's own name: a Service's becomes a DNS label (RFC 1035), a Namespace's is one (RFC 1123);
 // everything else, custom resources too, is an RFC 1123 subdomain.
-std::optional<std::string> nameProblem(const ResourceType &type, const std::string &name);
+std::vector<std::string> nameProblems(const ResourceType &type, const std::string &name);
 // A label or annotation key: an optional DNS subdomain prefix and "/", then a name of up to 63
 // characters (kube's IsQualifiedName).
-std::optional<std::string> qualifiedNameProblem(const std::string &key);
-std::optional<std::string> labelValueProblem(const std::string &value);
+std::vector<std::string> qualifiedNameProblems(const std::string &key);
+std::vector<std::string> labelValueProblems(const std::string &value);
 
 // Resource names as kube's helpers class them: native ones have no domain or kubernetes.io's; only
 // native ones other than huge pages may be overcommitted (a request below its limit); the rest,
@@ -25,6 +26,6 @@ bool isHugePages(const std::string &name);
 bool overcommitAllowed(const std::string &name);
 bool isExtendedResource(const std::string &name);
 // A key of a container's requests or limits (kube's validateContainerResourceName).
-std::optional<std::string> containerResourceNameProblem(const std::string &name);
+std::vector<std::string> containerResourceNameProblems(const std::string &name);
 
 } // namespace Curtain::Sim

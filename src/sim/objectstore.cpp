@@ -124,29 +124,51 @@ std::optional<ApiStatus> tooLarge(std::size_t bytes)
 
 // Fields kube-apiserver keeps as they were set: a workload's selector (apps/v1), a Service's
 // cluster IP (left out of a write, it is kept).
-std::optional<ApiStatus> immutableChanged(const ResourceType &type, const std::string &name, const json &stored,
-                                          json &patched)
+void checkImmutableSpec(const ResourceType &type, const json &stored, json &patched, std::vector<FieldError> &errors)
 {
     if (!type.builtin || !stored.contains("spec") || !stored["spec"].is_object() || !patched.contains("spec") ||
         !patched["spec"].is_object()) {
-        return std::nullopt;
+        return;
     }
     const json &before = stored["spec"];
     json &after = patched["spec"];
     if ((type.kind == "Deployment" || type.kind == "ReplicaSet") &&
         after.value("selector", json()) != before.value("selector", json())) {
-        return invalid(type, name, "spec.selector",
-                       "Invalid value: " + after.value("selector", json()).dump() + ": field is immutable");
+        errors.push_back(
+            {"spec.selector", "Invalid value: " + after.value("selector", json()).dump() + ": field is immutable"});
     }
     if (type.kind == "Service" && before.contains("clusterIP")) {
         if (!after.contains("clusterIP")) {
             after["clusterIP"] = before["clusterIP"];
         } else if (after["clusterIP"] != before["clusterIP"]) {
-            return invalid(type, name, "spec.clusterIP",
-                           "Invalid value: " + after["clusterIP"].dump() + ": field is immutable");
+            errors.push_back(
+                {"spec.clusterIP", "Invalid value: " + after["clusterIP"].dump() + ": field is immutable"});
         }
     }
-    return std::nullopt;
+}
+
+// What an update may not change of its metadata (the uid: kube's ValidateObjectMetaUpdate) and of
+// an immutable ConfigMap (kube's ValidateConfigMapUpdate), in kube's order.
+std::vector<FieldError> metadataAndConfigMapUpdateErrors(const ResourceType &type, const json &stored,
+                                                         const json &patched)
+{
+    std::vector<FieldError> errors;
+    const json uid = patched["metadata"].value("uid", json()); // a uid left out is the stored one
+    if (!uid.is_null() && uid != "" && uid != stored["metadata"]["uid"]) {
+        errors.push_back({"metadata.uid", "Invalid value: " + uid.dump() + ": field is immutable"});
+    }
+    if (type.kind == "ConfigMap" && stored.contains("immutable") && stored["immutable"] == true) {
+        const std::string forbidden = "Forbidden: field is immutable when `immutable` is set";
+        if (patched.value("immutable", json()) != true) {
+            errors.push_back({"immutable", forbidden});
+        }
+        for (const char *field : {"data", "binaryData"}) {
+            if (patched.value(field, json()) != stored.value(field, json())) {
+                errors.push_back({field, forbidden});
+            }
+        }
+    }
+    return errors;
 }
 
 ApiStatus conflict(const ResourceType &type, const std::string &name, const std::string &why)
@@ -254,6 +276,7 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
     if (auto error = canonicalizeQuantities(type, object)) { // decoding comes before validation
         return *error;
     }
+    defaultPodRequests(type, object);
     if (auto error = validateObject(type, object, m_schemaless)) {
         return *error;
     }
@@ -400,22 +423,7 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
         return conflict(type, name,
                         "the object has been modified; please apply your changes to the latest version and try again");
     }
-    // The uid is immutable; one left out is the stored one (kube's BeforeUpdate).
-    const json uid = patched["metadata"].value("uid", json());
-    if (!uid.is_null() && uid != "" && uid != stored["metadata"]["uid"]) {
-        return invalid(type, name, "metadata.uid", "Invalid value: " + uid.dump() + ": field is immutable");
-    }
-    // An immutable ConfigMap keeps its data and stays immutable (kube's ValidateConfigMapUpdate).
-    if (type.kind == "ConfigMap" && stored.contains("immutable") && stored["immutable"] == true) {
-        for (const char *field : {"data", "binaryData"}) {
-            if (patched.value(field, json()) != stored.value(field, json())) {
-                return invalid(type, name, field, "Forbidden: field is immutable when `immutable` is set");
-            }
-        }
-        if (patched.value("immutable", json()) != true) {
-            return invalid(type, name, "immutable", "Forbidden: field is immutable when `immutable` is set");
-        }
-    }
+    std::vector<FieldError> updateErrors = metadataAndConfigMapUpdateErrors(type, stored, patched);
     // Server-owned fields cannot be changed by a write; name and namespace were checked against the URL.
     for (const char *field : {"name", "namespace", "uid", "creationTimestamp", "generation"}) {
         if (stored["metadata"].contains(field)) {
@@ -424,8 +432,8 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
     }
     patched["kind"] = stored["kind"];
     patched["apiVersion"] = stored["apiVersion"];
-    if (auto error = statusSubresource ? std::nullopt : immutableChanged(type, name, stored, patched)) {
-        return *error;
+    if (!statusSubresource) {
+        checkImmutableSpec(type, stored, patched, updateErrors);
     }
     if (type.hasStatus) {
         // The main resource ignores status; the /status subresource ignores everything else.
@@ -439,11 +447,16 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
             patched.erase("status");
         }
     }
-    if (auto error = canonicalizeQuantities(type, patched)) {
+    if (auto error = canonicalizeQuantities(type, patched)) { // decoding comes before validation
         return *error;
     }
-    if (auto error = validateObject(type, patched, m_schemaless)) {
-        return *error;
+    defaultPodRequests(type, patched);
+    // Every problem in one answer, as kube's ValidateUpdate lists them: a ConfigMap's update checks
+    // first, other kinds' after the object's own.
+    std::vector<FieldError> errors = validationErrors(type, patched, m_schemaless);
+    errors.insert(type.kind == "ConfigMap" ? errors.begin() : errors.end(), updateErrors.begin(), updateErrors.end());
+    if (!errors.empty()) {
+        return invalid(type, name, errors);
     }
     if (patched == stored) {
         return asServed(type, stored); // a no-op write changes nothing, not even the resourceVersion

@@ -290,6 +290,84 @@ std::optional<std::string> quantityText(const json &value)
 
 // The value of a quantity past 64 bits of mantissa (or with an exponent past ±100), approximately:
 // enough to tell its sign and its order against the small numbers requests and limits hold.
+// A quantity past 64 bits (its grammar checked) read as its digits, without a sign or leading and
+// trailing zeros, and the power of ten and of 1024 that scale them.
+struct LongAmount
+{
+    bool negative = false;
+    std::string digits; // empty for zero
+    long exponent = 0;
+    int binaryPower = 0;
+};
+
+LongAmount longAmount(const std::string &text)
+{
+    LongAmount amount;
+    std::size_t at = 0;
+    if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+        amount.negative = text[at++] == '-';
+    }
+    long fractionDigits = 0;
+    bool point = false;
+    for (; at < text.size() && (isDigit(text[at]) || text[at] == '.'); ++at) {
+        if (text[at] == '.') {
+            point = true;
+        } else {
+            amount.digits += text[at];
+            fractionDigits += point ? 1 : 0;
+        }
+    }
+    const std::string suffix = text.substr(at);
+    amount.exponent = -fractionDigits;
+    if (const auto si = decimalSuffix(suffix)) {
+        amount.exponent += *si;
+    } else if (const auto binary = std::find(binarySuffixes.begin() + 1, binarySuffixes.end(), suffix);
+               binary != binarySuffixes.end()) {
+        amount.binaryPower = static_cast<int>(binary - binarySuffixes.begin());
+    } else if (!suffix.empty()) { // e±N: past a billion it is as good as infinite
+        const std::size_t digit = suffix.size() > 1 && (suffix[1] == '-' || suffix[1] == '+') ? 2 : 1;
+        const std::string power = suffix.substr(digit, 10);
+        const long magnitude = power.size() > 9 ? 1'000'000'000L : std::stol(power);
+        amount.exponent += suffix[1] == '-' ? -magnitude : magnitude;
+    }
+    amount.digits.erase(0, std::min(amount.digits.find_first_not_of('0'), amount.digits.size()));
+    while (!amount.digits.empty() && amount.digits.back() == '0') {
+        amount.digits.pop_back();
+        ++amount.exponent;
+    }
+    return amount;
+}
+
+// -1, 0 or 1: the sign of a quantity past 64 bits, exactly (its approximation can underflow to zero).
+int longSign(const std::string &text)
+{
+    const LongAmount amount = longAmount(text);
+    return amount.digits.empty() ? 0 : (amount.negative ? -1 : 1);
+}
+
+// Whether a decimal quantity past 64 bits, rounded up to milli, is whole: exact, from its digits;
+// nullopt for a binary one with a fraction.
+std::optional<bool> longIsWhole(const std::string &text)
+{
+    const LongAmount amount = longAmount(text);
+    if (amount.digits.empty() || amount.exponent >= 0) {
+        return true;
+    }
+    if (amount.binaryPower > 0) {
+        return std::nullopt;
+    }
+    // Below a milli there is a remainder (the last digit is not 0), so rounding up adds one milli:
+    // whole only when the millis before it end in 999. At a milli or above, never.
+    const unsigned long belowMilli = static_cast<unsigned long>(-amount.exponent);
+    if (belowMilli <= 3) {
+        return false;
+    }
+    const std::size_t cut = belowMilli - 3;
+    const std::string millis =
+        cut >= amount.digits.size() ? std::string() : amount.digits.substr(0, amount.digits.size() - cut);
+    return millis.size() >= 3 && millis.ends_with("999");
+}
+
 long double approximateAmount(const std::string &text)
 {
     char *end = nullptr;
@@ -386,6 +464,11 @@ std::optional<int> compareQuantities(const json &a, const json &b)
     if (leftParsed == Parsed::TooLarge || rightParsed == Parsed::TooLarge) {
         const long double l = approximateAmount(*leftText);
         const long double r = approximateAmount(*rightText);
+        if (l == r) { // within a rounding error, or both underflowed: their signs still differ exactly
+            const int leftSign = longSign(*leftText);
+            const int rightSign = longSign(*rightText);
+            return int(leftSign > rightSign) - int(leftSign < rightSign);
+        }
         return int(l > r) - int(l < r);
     }
     normalize(left); // both rounded up to milli, as kube's defaulting rounds requests and limits
@@ -395,6 +478,82 @@ std::optional<int> compareQuantities(const json &a, const json &b)
     }
     const int magnitude = compareMagnitude(left, right);
     return left.negative ? -magnitude : magnitude;
+}
+
+namespace {
+
+// A quantity as a whole number, rounded up as apimachinery's Value() rounds; nullopt past 64 bits.
+std::optional<Wide> wholeValue(const std::string &text, bool *negative)
+{
+    Amount amount;
+    if (parseAmount(text, &amount) != Parsed::Ok) {
+        return std::nullopt;
+    }
+    *negative = amount.negative;
+    if (amount.exponent >= 0) {
+        return scaled(amount.mantissa, 10, amount.exponent);
+    }
+    const auto divisor = scaled(1, 10, -amount.exponent);
+    if (!divisor) {
+        return amount.mantissa == 0 ? 0 : 1;
+    }
+    return amount.mantissa / *divisor + (amount.mantissa % *divisor != 0 ? 1 : 0);
+}
+
+} // namespace
+
+std::optional<bool> isHugePageMultiple(const std::string &pageSize, const json &value)
+{
+    const auto text = quantityText(value);
+    bool pageNegative = false;
+    bool valueNegative = false;
+    Amount page;
+    if (parseAmount(pageSize, &page) != Parsed::Ok) {
+        return false; // kube: a page size that is no quantity divides nothing
+    }
+    normalize(page);
+    const auto pageBytes = wholeValue(pageSize, &pageNegative);
+    if (pageNegative || page.mantissa == 0 || page.exponent < 0 || !pageBytes || *pageBytes == 0) {
+        return false;
+    }
+    const auto bytes = text ? wholeValue(*text, &valueNegative) : std::nullopt;
+    if (!bytes) {
+        return std::nullopt;
+    }
+    return *bytes % *pageBytes == 0;
+}
+
+void defaultPodRequests(const ResourceType &type, json &object)
+{
+    if (!type.builtin || type.kind != "Pod") {
+        return;
+    }
+    json *podSpec = member(&object, "spec");
+    for (const char *list : {"containers", "initContainers"}) {
+        json *containers = member(podSpec, list);
+        if (!containers || !containers->is_array()) {
+            continue;
+        }
+        for (json &container : *containers) {
+            json *resources = member(&container, "resources");
+            json *limits = member(resources, "limits");
+            if (!limits || !limits->is_object()) {
+                continue;
+            }
+            json &requests = (*resources)["requests"];
+            if (requests.is_null()) {
+                requests = json::object();
+            }
+            if (!requests.is_object()) {
+                continue; // not a ResourceList: validation names it
+            }
+            for (const auto &[name, limit] : limits->items()) {
+                if (!requests.contains(name)) {
+                    requests[name] = limit;
+                }
+            }
+        }
+    }
 }
 
 std::optional<bool> isWholeQuantity(const json &value)
@@ -408,6 +567,9 @@ std::optional<bool> isWholeQuantity(const json &value)
     case Parsed::Invalid:
         return std::nullopt;
     case Parsed::TooLarge: {
+        if (const auto exact = longIsWhole(*text)) {
+            return exact;
+        }
         const long double approximate = approximateAmount(*text);
         return std::floor(approximate) == approximate;
     }

@@ -29,6 +29,15 @@ std::optional<std::string> canonicalQuantity(const nlohmann::json &value);
 // right, two such values within a rounding error of each other may compare equal. Never throws.
 std::optional<int> compareQuantities(const nlohmann::json &a, const nlohmann::json &b);
 
+// Whether a huge-page quantity is a whole number of pages of `pageSize` ("2Mi" for hugepages-2Mi),
+// as kube's IsHugePageResourceValueDivisible reads it: a page size that is not a positive whole
+// quantity divides nothing. nullopt when the value is not a quantity or is past 64 bits.
+std::optional<bool> isHugePageMultiple(const std::string &pageSize, const nlohmann::json &value);
+
+// A Pod's containers and init containers request what they limit unless they request otherwise, as
+// kube's defaulting (SetDefaults_Pod) sets it; only for Pods, not pod templates. Never throws.
+void defaultPodRequests(const ResourceType &type, nlohmann::json &object);
+
 // Whether a quantity, rounded up to milli as kube reads it, is a whole number ("3", "3000m", "1Ki";
 // not "1500m" or "0.5"): extended resources must be. Past 64 bits of mantissa, as a long double.
 // nullopt when it is not a quantity. Never throws.

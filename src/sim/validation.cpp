@@ -5,6 +5,7 @@
 #include "sim/quantity.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace Curtain::Sim {
 
@@ -44,23 +45,19 @@ bool hasType(const json &value, const std::string &expected)
 }
 
 // Walks one object and collects its problems, in the words of kube-apiserver's field errors and
-// in the order it finds them; the same words twice count once, as kube's aggregate counts them.
+// in the order it finds them.
 class Checker
 {
 public:
-    Checker(const ResourceType &type, std::string name) : m_type(type), m_name(std::move(name)) {}
+    explicit Checker(const ResourceType &type) : m_type(type) {}
 
-    std::optional<ApiStatus> result() const
-    {
-        return m_errors.empty() ? std::nullopt : std::optional<ApiStatus>(invalid(m_type, m_name, m_errors));
-    }
+    const std::vector<FieldError> &errors() const { return m_errors; }
 
     void fail(const std::string &field, const std::string &detail)
     {
         // kube lists every error; the sim keeps the first thousand, so that a body of 3 MB holding a
         // million wrong values cannot make a Status of gigabytes.
-        if (m_errors.size() < maxErrors &&
-            std::find(m_errors.begin(), m_errors.end(), FieldError{field, detail}) == m_errors.end()) {
+        if (m_errors.size() < maxErrors) {
             m_errors.push_back({field, detail});
         }
     }
@@ -115,7 +112,6 @@ public:
 private:
     static constexpr std::size_t maxErrors = 1000;
     const ResourceType &m_type;
-    std::string m_name;
     std::vector<FieldError> m_errors;
 };
 
@@ -145,8 +141,10 @@ void checkMetadata(Checker &check, const json &metadata)
         const std::string &name = metadata["name"].get_ref<const std::string &>();
         if (name.empty()) {
             check.fail("metadata.name", "Required value: name or generateName is required");
-        } else if (const auto problem = nameProblem(check.type(), name)) {
-            check.invalidValue("metadata.name", name, *problem);
+        } else {
+            for (const std::string &problem : nameProblems(check.type(), name)) {
+                check.invalidValue("metadata.name", name, problem);
+            }
         }
     }
     check.typed(metadata, "namespace", "metadata.namespace", "string");
@@ -158,16 +156,22 @@ void checkMetadata(Checker &check, const json &metadata)
             continue;
         }
         for (auto it = metadata[map].begin(); it != metadata[map].end(); ++it) {
-            if (const auto problem = qualifiedNameProblem(it.key())) {
-                check.invalidValue(field, it.key(), *problem);
+            // kube checks an annotation's key in lower case: "Example.com/X" is a valid one.
+            const bool annotation = std::string(map) == "annotations";
+            std::string key = it.key();
+            if (annotation) {
+                std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+            }
+            for (const std::string &problem : qualifiedNameProblems(key)) {
+                check.invalidValue(field, it.key(), problem);
             }
             check.typed(metadata[map], it.key().c_str(), field + "[" + it.key() + "]", "string");
             if (std::string(map) == "labels" && it->is_string()) {
-                if (const auto problem = labelValueProblem(it->get_ref<const std::string &>())) {
-                    check.invalidValue(field, it->get_ref<const std::string &>(), *problem);
+                for (const std::string &problem : labelValueProblems(it->get_ref<const std::string &>())) {
+                    check.invalidValue(field, it->get_ref<const std::string &>(), problem);
                 }
             }
-            if (std::string(map) == "annotations" && it->is_string()) {
+            if (annotation && it->is_string()) {
                 annotationBytes += it.key().size() + it->get_ref<const std::string &>().size();
             }
         }
@@ -184,18 +188,23 @@ std::string quantityWords(const json &quantity)
 }
 
 // One request or limit on its own (kube's validateContainerResourceName and
-// ValidateResourceQuantityValue): a known name, not below zero, whole for an extended resource.
+// ValidateResourceQuantityValue): a known name, not below zero, whole for an extended resource, whole
+// pages for huge pages.
 // kube prints that last value as a Go struct; the sim as written.
 void checkQuantity(Checker &check, const std::string &name, const json &quantity, const std::string &at)
 {
-    if (const auto problem = containerResourceNameProblem(name)) {
-        check.invalidValue(at, name, *problem);
+    for (const std::string &problem : containerResourceNameProblems(name)) {
+        check.invalidValue(at, name, problem);
     }
     if (compareQuantities(quantity, 0).value_or(0) < 0) {
         check.invalidValue(at, quantity, "must be greater than or equal to 0");
     }
     if (isExtendedResource(name) && !isWholeQuantity(quantity).value_or(true)) {
         check.invalidValue(at, quantity, "must be an integer");
+    }
+    if (isHugePages(name) &&
+        !isHugePageMultiple(name.substr(std::string("hugepages-").size()), quantity).value_or(true)) {
+        check.invalidValue(at, quantity, quantityWords(quantity) + " is not positive integer multiple of " + name);
     }
 }
 
@@ -269,17 +278,10 @@ void checkPodTemplate(Checker &check, const json &spec)
                   [&](const json &c, const auto &at) { checkResources(check, c, at + ".resources"); });
 }
 
-void checkWorkload(Checker &check, const json &spec)
+// The selector must select the pods the template makes (kube's ValidatePodTemplateSpecForReplicaSet),
+// when both are there to compare.
+void checkSelectorMatchesTemplate(Checker &check, const json &spec)
 {
-    check.int32Range(spec, "replicas", "spec.replicas", 0);
-    if (check.type().kind == "Rollout") {
-        return; // Argo's schema leaves the template to the controller's own checks
-    }
-    if (check.required(spec, "selector", "spec.selector", "object")) {
-        checkPodTemplate(check, spec);
-    }
-    // The selector must select the pods the template makes (kube's ValidateDeploymentSpec), when both
-    // are there to compare.
     const json selector = spec.is_object() ? spec.value("selector", json()) : json();
     const json template_ = spec.is_object() ? spec.value("template", json()) : json();
     const json metadata = template_.is_object() ? template_.value("metadata", json()) : json();
@@ -293,6 +295,18 @@ void checkWorkload(Checker &check, const json &spec)
             return check.invalidValue("spec.template.metadata.labels", labels,
                                       "`selector` does not match template `labels`");
         }
+    }
+}
+
+void checkWorkload(Checker &check, const json &spec)
+{
+    check.int32Range(spec, "replicas", "spec.replicas", 0);
+    if (check.type().kind == "Rollout") {
+        return; // Argo's schema leaves the template to the controller's own checks
+    }
+    if (check.required(spec, "selector", "spec.selector", "object")) {
+        checkSelectorMatchesTemplate(check, spec); // kube names a mismatch before the template's problems
+        checkPodTemplate(check, spec);
     }
 }
 
@@ -476,27 +490,52 @@ void checkSpec(Checker &check, const json &object)
 
 } // namespace
 
+namespace {
+
+// The reason kube's field.ErrorType gives a cause, read from the words its ErrorBody starts with.
+const char *causeReason(const std::string &detail)
+{
+    static const std::pair<const char *, const char *> reasons[] = {{"Required value", "FieldValueRequired"},
+                                                                    {"Forbidden", "FieldValueForbidden"},
+                                                                    {"Too long", "FieldValueTooLong"},
+                                                                    {"Unsupported value", "FieldValueNotSupported"},
+                                                                    {"Duplicate value", "FieldValueDuplicate"}};
+    for (const auto &[words, reason] : reasons) {
+        if (detail.rfind(words, 0) == 0) {
+            return reason;
+        }
+    }
+    return "FieldValueInvalid";
+}
+
+} // namespace
+
 ApiStatus invalid(const ResourceType &type, const std::string &name, const std::vector<FieldError> &errors)
 {
-    // kube-apiserver names the kind with its group (Deployment.apps) and, past one error, lists them
-    // all in brackets: kubectl prints each cause on a line of its own.
+    // kube-apiserver names the kind with its group (Deployment.apps), gives every error a cause
+    // (kubectl prints one per line) and, past one, lists them in brackets, each text once (its
+    // aggregate drops repeats).
     const std::string qualifiedKind = type.group.empty() ? type.kind : type.kind + "." + type.group;
     json causes = json::array();
-    std::string listed;
+    std::vector<std::string> listed;
     for (const FieldError &error : errors) {
-        const char *reason = error.detail.rfind("Required value", 0) == 0 ? "FieldValueRequired"
-                             : error.detail.rfind("Forbidden", 0) == 0    ? "FieldValueForbidden"
-                                                                          : "FieldValueInvalid";
-        json cause = {{"reason", reason}, {"message", error.detail}};
+        json cause = {{"reason", causeReason(error.detail)}, {"message", error.detail}};
         if (!error.field.empty()) {
             cause["field"] = error.field;
         }
         causes.push_back(std::move(cause));
-        listed += (listed.empty() ? "" : ", ") + (error.field.empty() ? "" : error.field + ": ") + error.detail;
+        std::string text = (error.field.empty() ? "" : error.field + ": ") + error.detail;
+        if (std::find(listed.begin(), listed.end(), text) == listed.end()) {
+            listed.push_back(std::move(text));
+        }
+    }
+    std::string message;
+    for (const std::string &text : listed) {
+        message += (message.empty() ? "" : ", ") + text;
     }
     return {422,
             "Invalid",
-            qualifiedKind + " \"" + name + "\" is invalid: " + (errors.size() > 1 ? "[" + listed + "]" : listed),
+            qualifiedKind + " \"" + name + "\" is invalid: " + (listed.size() > 1 ? "[" + message + "]" : message),
             {{"name", name}, {"kind", type.kind}, {"group", type.group}, {"causes", causes}}};
 }
 
@@ -506,18 +545,17 @@ ApiStatus invalid(const ResourceType &type, const std::string &name, const std::
     return invalid(type, name, std::vector<FieldError>{{field, detail}});
 }
 
-std::optional<ApiStatus> validateObject(const ResourceType &type, const json &object, bool schemaless)
+std::vector<FieldError> validationErrors(const ResourceType &type, const json &object, bool schemaless)
 {
     if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object()) {
-        return invalid(type, "", "metadata", "Required value");
+        return {{"metadata", "Required value"}};
     }
     const json &metadata = object["metadata"];
-    const std::string name = metadata.value("name", json()).is_string() ? metadata["name"].get<std::string>() : "";
-    Checker check(type, name);
+    Checker check(type);
     try {
         if (nestedDeeperThan(object, maxJsonDepth)) {
             check.fail("", "must not nest deeper than " + std::to_string(maxJsonDepth) + " levels");
-            return check.result();
+            return check.errors();
         }
         checkMetadata(check, metadata);
         if (type.kind == "ConfigMap") {
@@ -531,7 +569,19 @@ std::optional<ApiStatus> validateObject(const ResourceType &type, const json &ob
         // refused, not the request failed.
         check.fail("", "does not match the schema of " + type.kind);
     }
-    return check.result();
+    return check.errors();
+}
+
+std::optional<ApiStatus> validateObject(const ResourceType &type, const json &object, bool schemaless)
+{
+    const std::vector<FieldError> errors = validationErrors(type, object, schemaless);
+    if (errors.empty()) {
+        return std::nullopt;
+    }
+    const json name = object.is_object() && object.contains("metadata") && object["metadata"].is_object()
+                          ? object["metadata"].value("name", json())
+                          : json();
+    return invalid(type, name.is_string() ? name.get<std::string>() : "", errors);
 }
 
 } // namespace Curtain::Sim

@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     if (text.size() <= 256 && whole.has_value() != canonical.has_value()) {
         __builtin_trap(); // every quantity is whole or not, and nothing else is either
     }
-    if (whole && canonical->size() < 19 && isWholeQuantity(*canonical) != whole) {
+    if (whole && canonical && canonical->size() < 19 && isWholeQuantity(*canonical) != whole) {
         __builtin_trap(); // the canonical form is as whole as what was written
     }
     for (const char *other : {"0", "1", "999m", "1Ki", "-1", "1e3"}) {

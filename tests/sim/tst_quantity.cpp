@@ -176,6 +176,8 @@ private Q_SLOTS:
                                            << "1" << 1;
         QTest::newRow("tiny and negative") << "-1e-200"
                                            << "0" << -1;
+        QTest::newRow("below what a long double holds") << "-1e-5000"
+                                                        << "0" << -1;
     }
 
     void compare_ordersByValueAcrossSuffixes()
@@ -188,6 +190,34 @@ private Q_SLOTS:
         QCOMPARE(compareQuantities(a.toStdString(), "lots"), std::nullopt);
     }
 
+    // Extended resources count whole units, judged after rounding up to milli as kube judges them
+    // (0.9999 is 1000m: whole); past 64 bits from the digits, not a long double (which took
+    // 1.00000000000000000001 for 1 and 1e-5000 for 0).
+    void whole_asKubeRoundsIt_data()
+    {
+        QTest::addColumn<QString>("quantity");
+        QTest::addColumn<bool>("whole");
+        QTest::newRow("3") << "3" << true;
+        QTest::newRow("3000m") << "3000m" << true;
+        QTest::newRow("1Ki") << "1Ki" << true;
+        QTest::newRow("1500m") << "1500m" << false;
+        QTest::newRow("0.5") << "0.5" << false;
+        QTest::newRow("0.9999, a milli below") << "0.9999" << true;
+        QTest::newRow("20 decimals") << "1.00000000000000000001" << false;
+        QTest::newRow("20 decimals, a milli below") << "1.99999999999999999999" << true;
+        QTest::newRow("1e-5000") << "1e-5000" << false;
+        QTest::newRow("23 digits") << "99999999999999999999999" << true;
+        QTest::newRow("1e300") << "1e300" << true;
+    }
+
+    void whole_asKubeRoundsIt()
+    {
+        QFETCH(QString, quantity);
+        QFETCH(bool, whole);
+        QCOMPARE(isWholeQuantity(quantity.toStdString()), std::optional<bool>(whole));
+        QCOMPARE(isWholeQuantity("half"), std::nullopt);
+    }
+
     // kube's ValidateResourceRequirements: no quantity below zero, no request above its limit, and
     // what cannot be overcommitted (extended resources, huge pages) requested exactly at a limit that
     // is set, extended resources in whole units, huge pages beside cpu or memory; 422 in its words,
@@ -196,42 +226,71 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("resources");
         QTest::addColumn<QString>("message");
+        // A Pod's, when it differs from the template's: a Pod requests what it limits unless it says
+        // otherwise (kube's SetDefaults_Pod), so a bad limit is a bad request too.
+        QTest::addColumn<QString>("podMessage");
         QTest::newRow("negative limit")
             << R"({"limits":{"cpu":"-1"}})"
-            << R"(spec.template.spec.containers[0].resources.limits[cpu]: Invalid value: "-1": must be greater than or equal to 0)";
+            << R"(spec.template.spec.containers[0].resources.limits[cpu]: Invalid value: "-1": must be greater than or equal to 0)"
+            << R"([spec.containers[0].resources.limits[cpu]: Invalid value: "-1": must be greater than or equal to 0, )"
+               R"(spec.containers[0].resources.requests[cpu]: Invalid value: "-1": must be greater than or equal to 0])";
         QTest::newRow("negative request")
             << R"({"requests":{"memory":"-0.5Gi"}})"
-            << R"(spec.template.spec.containers[0].resources.requests[memory]: Invalid value: "-512Mi": must be greater than or equal to 0)";
+            << R"(spec.template.spec.containers[0].resources.requests[memory]: Invalid value: "-512Mi": must be greater than or equal to 0)"
+            << QString();
         QTest::newRow("request above limit")
             << R"({"limits":{"cpu":1},"requests":{"cpu":"1.5"}})"
-            << R"(spec.template.spec.containers[0].resources.requests: Invalid value: "1500m": must be less than or equal to cpu limit of 1)";
+            << R"(spec.template.spec.containers[0].resources.requests: Invalid value: "1500m": must be less than or equal to cpu limit of 1)"
+            << QString();
         QTest::newRow("far above its limit")
             << R"({"limits":{"cpu":"1"},"requests":{"cpu":"3e200"}})"
-            << R"(spec.template.spec.containers[0].resources.requests: Invalid value: "3e200": must be less than or equal to cpu limit of 1)";
+            << R"(spec.template.spec.containers[0].resources.requests: Invalid value: "3e200": must be less than or equal to cpu limit of 1)"
+            << QString();
         QTest::newRow("a GPU requested below its limit")
             << R"({"limits":{"nvidia.com/gpu":2},"requests":{"nvidia.com/gpu":1}})"
-            << R"(spec.template.spec.containers[0].resources.requests: Invalid value: "1": must be equal to nvidia.com/gpu limit of 2)";
+            << R"(spec.template.spec.containers[0].resources.requests: Invalid value: "1": must be equal to nvidia.com/gpu limit of 2)"
+            << QString();
         QTest::newRow("a GPU requested without a limit")
             << R"({"requests":{"nvidia.com/gpu":"1"}})"
-            << R"(spec.template.spec.containers[0].resources.limits: Required value: Limit must be set for non overcommitable resources)";
+            << R"(spec.template.spec.containers[0].resources.limits: Required value: Limit must be set for non overcommitable resources)"
+            << QString();
         QTest::newRow("half a GPU")
             << R"({"limits":{"nvidia.com/gpu":"0.5"}})"
-            << R"(spec.template.spec.containers[0].resources.limits[nvidia.com/gpu]: Invalid value: "500m": must be an integer)";
+            << R"(spec.template.spec.containers[0].resources.limits[nvidia.com/gpu]: Invalid value: "500m": must be an integer)"
+            << R"([spec.containers[0].resources.limits[nvidia.com/gpu]: Invalid value: "500m": must be an integer, )"
+               R"(spec.containers[0].resources.requests[nvidia.com/gpu]: Invalid value: "500m": must be an integer])";
         QTest::newRow("huge pages requested below their limit")
             << R"({"limits":{"hugepages-2Mi":"4Mi","memory":"1Gi"},"requests":{"hugepages-2Mi":"2Mi","memory":"1Gi"}})"
-            << R"(spec.template.spec.containers[0].resources.requests: Invalid value: "2Mi": must be equal to hugepages-2Mi limit of 4Mi)";
+            << R"(spec.template.spec.containers[0].resources.requests: Invalid value: "2Mi": must be equal to hugepages-2Mi limit of 4Mi)"
+            << QString();
+        QTest::newRow("part of a huge page")
+            << R"({"limits":{"hugepages-2Mi":"3Mi","memory":"1Gi"},"requests":{"hugepages-2Mi":"3Mi","memory":"1Gi"}})"
+            << R"([spec.template.spec.containers[0].resources.limits[hugepages-2Mi]: Invalid value: "3Mi": 3Mi is not positive integer multiple of hugepages-2Mi, )"
+               R"(spec.template.spec.containers[0].resources.requests[hugepages-2Mi]: Invalid value: "3Mi": 3Mi is not positive integer multiple of hugepages-2Mi])"
+            << QString();
+        QTest::newRow("a page size that is none")
+            << R"({"limits":{"hugepages-bogus":"1","memory":"1Gi"},"requests":{"hugepages-bogus":"1","memory":"1Gi"}})"
+            << R"([spec.template.spec.containers[0].resources.limits[hugepages-bogus]: Invalid value: "1": 1 is not positive integer multiple of hugepages-bogus, )"
+               R"(spec.template.spec.containers[0].resources.requests[hugepages-bogus]: Invalid value: "1": 1 is not positive integer multiple of hugepages-bogus])"
+            << QString();
         QTest::newRow("huge pages alone")
             << R"({"limits":{"hugepages-2Mi":"4Mi"}})"
-            << R"(spec.template.spec.containers[0].resources: Forbidden: HugePages require cpu or memory)";
+            << R"(spec.template.spec.containers[0].resources: Forbidden: HugePages require cpu or memory)" << QString();
         QTest::newRow("a resource no container has")
             << R"({"limits":{"gpu":"1"}})"
-            << R"(spec.template.spec.containers[0].resources.limits[gpu]: Invalid value: "gpu": must be a standard resource for containers)";
+            << R"([spec.template.spec.containers[0].resources.limits[gpu]: Invalid value: "gpu": must be a standard resource type or fully qualified, )"
+               R"(spec.template.spec.containers[0].resources.limits[gpu]: Invalid value: "gpu": must be a standard resource for containers])"
+            << R"([spec.containers[0].resources.limits[gpu]: Invalid value: "gpu": must be a standard resource type or fully qualified, )"
+               R"(spec.containers[0].resources.limits[gpu]: Invalid value: "gpu": must be a standard resource for containers, )"
+               R"(spec.containers[0].resources.requests[gpu]: Invalid value: "gpu": must be a standard resource type or fully qualified, )"
+               R"(spec.containers[0].resources.requests[gpu]: Invalid value: "gpu": must be a standard resource for containers])";
     }
 
     void invalidRequestsAndLimits_areRefused()
     {
         QFETCH(QString, resources);
         QFETCH(QString, message);
+        QFETCH(QString, podMessage);
         json deployment = deploymentWith(json::object());
         deployment["spec"]["template"]["spec"]["containers"][0]["resources"] = json::parse(resources.toStdString());
         ObjectStore store;
@@ -261,7 +320,10 @@ private Q_SLOTS:
         QVERIFY(std::holds_alternative<ApiStatus>(refusedPod));
         QCOMPARE(std::get<ApiStatus>(refusedPod).code, 422);
         QCOMPARE(QString::fromStdString(std::get<ApiStatus>(refusedPod).message),
-                 QStringLiteral("Pod \"web-1\" is invalid: ") + message.mid(QStringLiteral("spec.template.").size()));
+                 QStringLiteral("Pod \"web-1\" is invalid: ") +
+                     (podMessage.isEmpty()
+                          ? QString(message).replace(QStringLiteral("spec.template.spec."), QStringLiteral("spec."))
+                          : podMessage));
 
         // An init container's, too.
         deployment["spec"]["template"]["spec"]["initContainers"] = json::array(

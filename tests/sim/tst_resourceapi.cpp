@@ -153,6 +153,52 @@ private Q_SLOTS:
                  std::string("spec.hostnames[999]"));
     }
 
+    // An update is refused with the object's own problems and what it may not change, together (it
+    // used to name only the immutable field); a repeated problem is one line of the message and a
+    // cause each, as kube's aggregate and causes count them.
+    void invalidUpdate_namesEveryProblem()
+    {
+        const ResourceType &deployments = *findResourceTypeByKind("Deployment");
+        const json deployment = json::parse(R"({"metadata":{"name":"web"},
+            "spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},
+                    "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"w"}]}}}})");
+        QVERIFY(std::holds_alternative<json>(m_store->create(deployments, "demo", deployment)));
+        const auto refused =
+            m_store->patch(deployments, "demo", "web", "application/merge-patch+json",
+                           R"({"spec":{"replicas":-1,"selector":{"matchLabels":{"app":"web","tier":"x"}}}})", false);
+        QVERIFY(std::holds_alternative<ApiStatus>(refused));
+        QStringList fields;
+        for (const json &cause : std::get<ApiStatus>(refused).details["causes"]) {
+            fields << QString::fromStdString(cause.value("field", ""));
+        }
+        // The new selector also no longer matches the template's labels: kube names that too.
+        QCOMPARE(fields, QStringList({QStringLiteral("spec.replicas"), QStringLiteral("spec.template.metadata.labels"),
+                                      QStringLiteral("spec.selector")}));
+
+        const ResourceType &pods = *findResourceTypeByKind("Pod");
+        const json pod = json::parse(R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"i",
+            "resources":{"requests":{"nvidia.com/gpu":"1","amd.com/gpu":"1"}}}]}})");
+        const auto twice = m_store->create(pods, "demo", pod);
+        QVERIFY(std::holds_alternative<ApiStatus>(twice));
+        QCOMPARE(std::get<ApiStatus>(twice).details["causes"].size(), std::size_t(2));
+        QCOMPARE(std::get<ApiStatus>(twice).message,
+                 std::string("Pod \"p\" is invalid: spec.containers[0].resources.limits: Required value: Limit must be "
+                             "set for non overcommitable resources"));
+        QCOMPARE(std::get<ApiStatus>(twice).details["causes"][0].value("reason", ""),
+                 std::string("FieldValueRequired"));
+    }
+
+    // kube defaults a Pod's requests to its limits (SetDefaults_Pod): `kubectl get pod -o yaml` shows them.
+    void pod_requestsWhatItLimits()
+    {
+        const json pod = json::parse(R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"i",
+            "resources":{"limits":{"cpu":"1","memory":"1Gi"},"requests":{"cpu":"500m"}}}]}})");
+        const auto created = m_store->create(*findResourceTypeByKind("Pod"), "demo", pod);
+        QVERIFY(std::holds_alternative<json>(created));
+        const json requests = std::get<json>(created)["spec"]["containers"][0]["resources"]["requests"];
+        QCOMPARE(requests.dump(), std::string(R"({"cpu":"500m","memory":"1Gi"})"));
+    }
+
     // fieldValidation, as kube-apiserver reads it: Warn (the default) writes and names each unknown
     // field in a Warning header; Strict refuses and stores nothing; Ignore says nothing.
     void fieldValidation_warnsByDefaultAndStrictRefuses()
