@@ -162,7 +162,8 @@ std::vector<std::string> containerResourceNameProblems(const std::string &name)
                                                       "configmaps",
                                                       "services.nodeports",
                                                       "services.loadbalancers",
-                                                      "requests.storage"};
+                                                      "requests.storage",
+                                                      "storage"};
     std::vector<std::string> problems = qualifiedNameProblems(name);
     const bool domain = name.find('/') != std::string::npos;
     if (problems.empty() && !domain && !isHugePages(name) && name.rfind("requests.hugepages-", 0) != 0 &&

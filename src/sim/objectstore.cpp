@@ -122,52 +122,68 @@ std::optional<ApiStatus> tooLarge(std::size_t bytes)
     return ApiStatus{413, "RequestEntityTooLarge", "etcdserver: request is too large"};
 }
 
-// Fields kube-apiserver keeps as they were set: a workload's selector (apps/v1), a Service's
-// cluster IP (left out of a write, it is kept).
-void checkImmutableSpec(const ResourceType &type, const json &stored, json &patched, std::vector<FieldError> &errors)
+// What an update may not change, as kube-apiserver lists it: the uid with the metadata's problems
+// (rest.BeforeUpdate), an immutable ConfigMap's data and a Service's cluster IP before the object's
+// other problems (their Validate…Update), a workload's selector (apps/v1) after them.
+struct UpdateErrors
 {
-    if (!type.builtin || !stored.contains("spec") || !stored["spec"].is_object() || !patched.contains("spec") ||
-        !patched["spec"].is_object()) {
-        return;
+    std::vector<FieldError> metadata;
+    std::vector<FieldError> beforeSpec;
+    std::vector<FieldError> afterSpec;
+};
+
+UpdateErrors updateErrors(const ResourceType &type, const json &stored, json &patched, bool statusSubresource)
+{
+    UpdateErrors errors;
+    const json uid = patched["metadata"].value("uid", json()); // a uid left out is the stored one
+    if (!uid.is_null() && uid != "" && uid != stored["metadata"]["uid"]) {
+        errors.metadata.push_back({"metadata.uid", "Invalid value: " + uid.dump() + ": field is immutable"});
+    }
+    if (type.kind == "ConfigMap" && stored.contains("immutable") && stored["immutable"] == true) {
+        const std::string forbidden = "Forbidden: field is immutable when `immutable` is set";
+        if (patched.value("immutable", json()) != true) {
+            errors.beforeSpec.push_back({"immutable", forbidden});
+        }
+        for (const char *field : {"data", "binaryData"}) {
+            if (patched.value(field, json()) != stored.value(field, json())) {
+                errors.beforeSpec.push_back({field, forbidden});
+            }
+        }
+    }
+    if (statusSubresource || !type.builtin || !stored.contains("spec") || !stored["spec"].is_object() ||
+        !patched.contains("spec") || !patched["spec"].is_object()) {
+        return errors;
     }
     const json &before = stored["spec"];
     json &after = patched["spec"];
     if ((type.kind == "Deployment" || type.kind == "ReplicaSet") &&
         after.value("selector", json()) != before.value("selector", json())) {
-        errors.push_back(
+        errors.afterSpec.push_back(
             {"spec.selector", "Invalid value: " + after.value("selector", json()).dump() + ": field is immutable"});
     }
-    if (type.kind == "Service" && before.contains("clusterIP")) {
+    if (type.kind == "Service" && before.contains("clusterIP")) { // left out of a write, it is kept
         if (!after.contains("clusterIP")) {
             after["clusterIP"] = before["clusterIP"];
         } else if (after["clusterIP"] != before["clusterIP"]) {
-            errors.push_back(
+            errors.beforeSpec.push_back(
                 {"spec.clusterIP", "Invalid value: " + after["clusterIP"].dump() + ": field is immutable"});
         }
     }
+    return errors;
 }
 
-// What an update may not change of its metadata (the uid: kube's ValidateObjectMetaUpdate) and of
-// an immutable ConfigMap (kube's ValidateConfigMapUpdate), in kube's order.
-std::vector<FieldError> metadataAndConfigMapUpdateErrors(const ResourceType &type, const json &stored,
-                                                         const json &patched)
+// The update's errors among the object's own, in kube's order.
+std::vector<FieldError> inUpdateOrder(std::vector<FieldError> validation, const UpdateErrors &update)
 {
-    std::vector<FieldError> errors;
-    const json uid = patched["metadata"].value("uid", json()); // a uid left out is the stored one
-    if (!uid.is_null() && uid != "" && uid != stored["metadata"]["uid"]) {
-        errors.push_back({"metadata.uid", "Invalid value: " + uid.dump() + ": field is immutable"});
+    const auto spec = std::stable_partition(validation.begin(), validation.end(), [](const FieldError &error) {
+        return error.field.rfind("metadata", 0) == 0;
+    });
+    std::vector<FieldError> errors(validation.begin(), spec);
+    for (const auto *part : {&update.metadata, &update.beforeSpec}) {
+        errors.insert(errors.end(), part->begin(), part->end());
     }
-    if (type.kind == "ConfigMap" && stored.contains("immutable") && stored["immutable"] == true) {
-        const std::string forbidden = "Forbidden: field is immutable when `immutable` is set";
-        if (patched.value("immutable", json()) != true) {
-            errors.push_back({"immutable", forbidden});
-        }
-        for (const char *field : {"data", "binaryData"}) {
-            if (patched.value(field, json()) != stored.value(field, json())) {
-                errors.push_back({field, forbidden});
-            }
-        }
-    }
+    errors.insert(errors.end(), spec, validation.end());
+    errors.insert(errors.end(), update.afterSpec.begin(), update.afterSpec.end());
     return errors;
 }
 
@@ -423,7 +439,7 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
         return conflict(type, name,
                         "the object has been modified; please apply your changes to the latest version and try again");
     }
-    std::vector<FieldError> updateErrors = metadataAndConfigMapUpdateErrors(type, stored, patched);
+    const UpdateErrors update = updateErrors(type, stored, patched, statusSubresource);
     // Server-owned fields cannot be changed by a write; name and namespace were checked against the URL.
     for (const char *field : {"name", "namespace", "uid", "creationTimestamp", "generation"}) {
         if (stored["metadata"].contains(field)) {
@@ -432,9 +448,6 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
     }
     patched["kind"] = stored["kind"];
     patched["apiVersion"] = stored["apiVersion"];
-    if (!statusSubresource) {
-        checkImmutableSpec(type, stored, patched, updateErrors);
-    }
     if (type.hasStatus) {
         // The main resource ignores status; the /status subresource ignores everything else.
         if (statusSubresource) {
@@ -451,10 +464,8 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
         return *error;
     }
     defaultPodRequests(type, patched);
-    // Every problem in one answer, as kube's ValidateUpdate lists them: a ConfigMap's update checks
-    // first, other kinds' after the object's own.
-    std::vector<FieldError> errors = validationErrors(type, patched, m_schemaless);
-    errors.insert(type.kind == "ConfigMap" ? errors.begin() : errors.end(), updateErrors.begin(), updateErrors.end());
+    // Every problem in one answer, as kube-apiserver lists them.
+    const std::vector<FieldError> errors = inUpdateOrder(validationErrors(type, patched, m_schemaless), update);
     if (!errors.empty()) {
         return invalid(type, name, errors);
     }

@@ -288,17 +288,28 @@ std::optional<std::string> quantityText(const json &value)
     return std::nullopt;
 }
 
-// The value of a quantity past 64 bits of mantissa (or with an exponent past ±100), approximately:
-// enough to tell its sign and its order against the small numbers requests and limits hold.
-// A quantity past 64 bits (its grammar checked) read as its digits, without a sign or leading and
-// trailing zeros, and the power of ten and of 1024 that scale them.
+// A quantity past 64 bits (its grammar checked) exactly: its decimal digits, without a sign or
+// leading and trailing zeros (a binary suffix multiplied in), and the power of ten that scales them.
 struct LongAmount
 {
     bool negative = false;
     std::string digits; // empty for zero
     long exponent = 0;
-    int binaryPower = 0;
 };
+
+// digits × factor, in decimal text.
+void multiplyDigits(std::string &digits, unsigned factor)
+{
+    unsigned long carry = 0;
+    for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+        carry += static_cast<unsigned long>(*it - '0') * factor;
+        *it = static_cast<char>('0' + carry % 10);
+        carry /= 10;
+    }
+    for (; carry > 0; carry /= 10) {
+        digits.insert(digits.begin(), static_cast<char>('0' + carry % 10));
+    }
+}
 
 LongAmount longAmount(const std::string &text)
 {
@@ -323,10 +334,13 @@ LongAmount longAmount(const std::string &text)
         amount.exponent += *si;
     } else if (const auto binary = std::find(binarySuffixes.begin() + 1, binarySuffixes.end(), suffix);
                binary != binarySuffixes.end()) {
-        amount.binaryPower = static_cast<int>(binary - binarySuffixes.begin());
-    } else if (!suffix.empty()) { // e±N: past a billion it is as good as infinite
+        for (auto power = binary - binarySuffixes.begin(); power > 0; --power) {
+            multiplyDigits(amount.digits, 1024);
+        }
+    } else if (!suffix.empty()) { // e±N, its leading zeros dropped; past a billion as good as infinite
         const std::size_t digit = suffix.size() > 1 && (suffix[1] == '-' || suffix[1] == '+') ? 2 : 1;
-        const std::string power = suffix.substr(digit, 10);
+        std::string power = suffix.substr(digit);
+        power.erase(0, std::min(power.find_first_not_of('0'), power.size() - 1));
         const long magnitude = power.size() > 9 ? 1'000'000'000L : std::stol(power);
         amount.exponent += suffix[1] == '-' ? -magnitude : magnitude;
     }
@@ -345,16 +359,12 @@ int longSign(const std::string &text)
     return amount.digits.empty() ? 0 : (amount.negative ? -1 : 1);
 }
 
-// Whether a decimal quantity past 64 bits, rounded up to milli, is whole: exact, from its digits;
-// nullopt for a binary one with a fraction.
-std::optional<bool> longIsWhole(const std::string &text)
+// Whether a quantity past 64 bits, rounded up to milli, is whole: exact, from its digits.
+bool longIsWhole(const std::string &text)
 {
     const LongAmount amount = longAmount(text);
     if (amount.digits.empty() || amount.exponent >= 0) {
         return true;
-    }
-    if (amount.binaryPower > 0) {
-        return std::nullopt;
     }
     // Below a milli there is a remainder (the last digit is not 0), so rounding up adds one milli:
     // whole only when the millis before it end in 999. At a milli or above, never.
@@ -368,6 +378,8 @@ std::optional<bool> longIsWhole(const std::string &text)
     return millis.size() >= 3 && millis.ends_with("999");
 }
 
+// The value of a quantity past 64 bits of mantissa (or with an exponent past ±100), approximately:
+// enough to tell its order against the small numbers requests and limits hold.
 long double approximateAmount(const std::string &text)
 {
     char *end = nullptr;
@@ -537,7 +549,7 @@ void defaultPodRequests(const ResourceType &type, json &object)
         for (json &container : *containers) {
             json *resources = member(&container, "resources");
             json *limits = member(resources, "limits");
-            if (!limits || !limits->is_object()) {
+            if (!limits || !limits->is_object() || limits->empty()) {
                 continue;
             }
             json &requests = (*resources)["requests"];
@@ -566,13 +578,8 @@ std::optional<bool> isWholeQuantity(const json &value)
     switch (parseAmount(*text, &amount)) {
     case Parsed::Invalid:
         return std::nullopt;
-    case Parsed::TooLarge: {
-        if (const auto exact = longIsWhole(*text)) {
-            return exact;
-        }
-        const long double approximate = approximateAmount(*text);
-        return std::floor(approximate) == approximate;
-    }
+    case Parsed::TooLarge:
+        return longIsWhole(*text);
     case Parsed::Ok:
         break;
     }

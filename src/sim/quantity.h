@@ -39,8 +39,8 @@ std::optional<bool> isHugePageMultiple(const std::string &pageSize, const nlohma
 void defaultPodRequests(const ResourceType &type, nlohmann::json &object);
 
 // Whether a quantity, rounded up to milli as kube reads it, is a whole number ("3", "3000m", "1Ki";
-// not "1500m" or "0.5"): extended resources must be. Past 64 bits of mantissa, as a long double.
-// nullopt when it is not a quantity. Never throws.
+// not "1500m" or "0.5"): extended resources must be. Exact past 64 bits of mantissa too (kube's cap
+// of such values at 2^63-1 is not modelled). nullopt when it is not a quantity. Never throws.
 std::optional<bool> isWholeQuantity(const nlohmann::json &value);
 
 // Every quantity of a Pod's spec, or of a Deployment's or ReplicaSet's pod template (containers',

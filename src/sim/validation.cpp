@@ -188,8 +188,7 @@ std::string quantityWords(const json &quantity)
 }
 
 // One request or limit on its own (kube's validateContainerResourceName and
-// ValidateResourceQuantityValue): a known name, not below zero, whole for an extended resource, whole
-// pages for huge pages.
+// ValidateResourceQuantityValue): a known name, not below zero, whole for an extended resource.
 // kube prints that last value as a Go struct; the sim as written.
 void checkQuantity(Checker &check, const std::string &name, const json &quantity, const std::string &at)
 {
@@ -202,8 +201,15 @@ void checkQuantity(Checker &check, const std::string &name, const json &quantity
     if (isExtendedResource(name) && !isWholeQuantity(quantity).value_or(true)) {
         check.invalidValue(at, quantity, "must be an integer");
     }
-    if (isHugePages(name) &&
-        !isHugePageMultiple(name.substr(std::string("hugepages-").size()), quantity).value_or(true)) {
+}
+
+// Huge pages come in whole pages (kube's validateResourceQuantityHugePageValue), checked last.
+void checkHugePages(Checker &check, const std::string &name, const json &quantity, const std::string &at)
+{
+    if (!isHugePages(name)) {
+        return;
+    }
+    if (!isHugePageMultiple(name.substr(std::string("hugepages-").size()), quantity).value_or(true)) {
         check.invalidValue(at, quantity, quantityWords(quantity) + " is not positive integer multiple of " + name);
     }
 }
@@ -233,22 +239,17 @@ void checkResources(Checker &check, const json &container, const std::string &fi
             hugePages = hugePages || isHugePages(name);
             cpuOrMemory = cpuOrMemory || name == "cpu" || name == "memory";
             const json limit = isRequests && limits.is_object() ? limits.value(name, json()) : json();
-            if (!isRequests) {
-                continue;
+            if (isRequests && limit.is_null() && !overcommitAllowed(name)) {
+                check.fail(field + ".limits", "Required value: Limit must be set for non overcommitable resources");
             }
-            if (limit.is_null()) {
-                if (!overcommitAllowed(name)) {
-                    check.fail(field + ".limits", "Required value: Limit must be set for non overcommitable resources");
-                }
-                continue;
-            }
-            const int order = compareQuantities(quantity, limit).value_or(0);
+            const int order = limit.is_null() ? 0 : compareQuantities(quantity, limit).value_or(0);
             if (order != 0 && !overcommitAllowed(name)) {
                 check.invalidValue(at, quantity, "must be equal to " + name + " limit of " + quantityWords(limit));
             } else if (order > 0) {
                 check.invalidValue(at, quantity,
                                    "must be less than or equal to " + name + " limit of " + quantityWords(limit));
             }
+            checkHugePages(check, name, quantity, at + "[" + name + "]");
         }
     }
     if (hugePages && !cpuOrMemory) {

@@ -208,6 +208,10 @@ private Q_SLOTS:
         QTest::newRow("1e-5000") << "1e-5000" << false;
         QTest::newRow("23 digits") << "99999999999999999999999" << true;
         QTest::newRow("1e300") << "1e300" << true;
+        QTest::newRow("exponent with leading zeros") << "1.5e0000000000" << false;
+        QTest::newRow("negative exponent with leading zeros") << "10e-0000000001" << true;
+        QTest::newRow("binary, 20 decimals") << "1.00000000000000000001Ki" << false;
+        QTest::newRow("binary, 20 decimals, whole") << "1.00000000000000000000Ki" << true;
     }
 
     void whole_asKubeRoundsIt()
@@ -266,6 +270,11 @@ private Q_SLOTS:
         QTest::newRow("part of a huge page")
             << R"({"limits":{"hugepages-2Mi":"3Mi","memory":"1Gi"},"requests":{"hugepages-2Mi":"3Mi","memory":"1Gi"}})"
             << R"([spec.template.spec.containers[0].resources.limits[hugepages-2Mi]: Invalid value: "3Mi": 3Mi is not positive integer multiple of hugepages-2Mi, )"
+               R"(spec.template.spec.containers[0].resources.requests[hugepages-2Mi]: Invalid value: "3Mi": 3Mi is not positive integer multiple of hugepages-2Mi])"
+            << QString();
+        QTest::newRow("part of a huge page, below its limit")
+            << R"({"limits":{"hugepages-2Mi":"4Mi","memory":"1Gi"},"requests":{"hugepages-2Mi":"3Mi","memory":"1Gi"}})"
+            << R"([spec.template.spec.containers[0].resources.requests: Invalid value: "3Mi": must be equal to hugepages-2Mi limit of 4Mi, )"
                R"(spec.template.spec.containers[0].resources.requests[hugepages-2Mi]: Invalid value: "3Mi": 3Mi is not positive integer multiple of hugepages-2Mi])"
             << QString();
         QTest::newRow("a page size that is none")

@@ -67,6 +67,16 @@ class TestResourceApi : public QObject
         return res;
     }
 
+    // The field of each cause of a 422, in order.
+    static QStringList causeFields(const ApiStatus &status)
+    {
+        QStringList fields;
+        for (const json &cause : status.details.value("causes", json::array())) {
+            fields << QString::fromStdString(cause.value("field", ""));
+        }
+        return fields;
+    }
+
     // The Status a failed request answered, checked to be one.
     static json status(const httplib::Response &res)
     {
@@ -174,6 +184,31 @@ private Q_SLOTS:
         // The new selector also no longer matches the template's labels: kube names that too.
         QCOMPARE(fields, QStringList({QStringLiteral("spec.replicas"), QStringLiteral("spec.template.metadata.labels"),
                                       QStringLiteral("spec.selector")}));
+
+        // The uid comes with the metadata's problems, an immutable ConfigMap's data and a Service's
+        // cluster IP before the object's other problems: kube-apiserver's order.
+        const auto uidToo = m_store->patch(deployments, "demo", "web", "application/merge-patch+json",
+                                           R"({"metadata":{"uid":"other"},"spec":{"replicas":-1}})", false);
+        QVERIFY(std::holds_alternative<ApiStatus>(uidToo));
+        QCOMPARE(causeFields(std::get<ApiStatus>(uidToo)),
+                 QStringList({QStringLiteral("metadata.uid"), QStringLiteral("spec.replicas")}));
+        const ResourceType &configMaps = *findResourceTypeByKind("ConfigMap");
+        QVERIFY(std::holds_alternative<json>(m_store->create(
+            configMaps, "demo", json::parse(R"({"metadata":{"name":"c"},"data":{"k":"v"},"immutable":true})"))));
+        const auto frozen = m_store->patch(configMaps, "demo", "c", "application/merge-patch+json",
+                                           R"({"metadata":{"labels":{"team":"a b"}},"data":{"k":"w"}})", false);
+        QVERIFY(std::holds_alternative<ApiStatus>(frozen));
+        QCOMPARE(causeFields(std::get<ApiStatus>(frozen)),
+                 QStringList({QStringLiteral("metadata.labels"), QStringLiteral("data")}));
+        const ResourceType &services = *findResourceTypeByKind("Service");
+        QVERIFY(std::holds_alternative<json>(m_store->create(
+            services, "demo",
+            json::parse(R"({"metadata":{"name":"s"},"spec":{"clusterIP":"10.96.0.9","ports":[{"port":80}]}})"))));
+        const auto moved = m_store->patch(services, "demo", "s", "application/merge-patch+json",
+                                          R"({"spec":{"clusterIP":"10.96.0.10","ports":[{"port":0}]}})", false);
+        QVERIFY(std::holds_alternative<ApiStatus>(moved));
+        QCOMPARE(causeFields(std::get<ApiStatus>(moved)),
+                 QStringList({QStringLiteral("spec.clusterIP"), QStringLiteral("spec.ports[0].port")}));
 
         const ResourceType &pods = *findResourceTypeByKind("Pod");
         const json pod = json::parse(R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"i",
