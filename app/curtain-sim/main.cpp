@@ -19,8 +19,10 @@ namespace {
 constexpr const char *usage = R"(Usage: curtain-sim [--port N] [--host ADDRESS] [--scenario FILE] [--log]
 
 Serves Curtain's demo cluster: a Kubernetes API subset with Deployments, ReplicaSets, Services,
-Ingresses, Gateway API HTTPRoutes, Istio VirtualServices, SMI TrafficSplits and Argo Rollouts (with a
-small Rollouts controller), a workload and traffic model, and Prometheus metrics per environment.
+Ingresses, Gateway API HTTPRoutes, Istio VirtualServices, SMI TrafficSplits, Argo Rollouts (with a
+small Rollouts controller), Flagger Canaries (with a small Flagger controller and its loadtester's
+gates), OpenFeature FeatureFlags and ConfigMaps (flagd files), a workload and traffic model, and
+Prometheus metrics per environment.
 
   --port N          port to listen on (default 0: pick a free one and print it)
   --host ADDRESS    address to listen on (default 127.0.0.1)

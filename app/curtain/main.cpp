@@ -186,7 +186,8 @@ int main(int argc, char *argv[])
                                         QStringLiteral("Read exactly this kubeconfig file."), QStringLiteral("file"));
     const QCommandLineOption context(
         QStringLiteral("context"),
-        QStringLiteral("A kubeconfig context (default: the current one; demo: the demo cluster)."),
+        QStringLiteral("A kubeconfig context (default: the one shown when the console last closed, else the "
+                       "kubeconfig's current one; demo: the demo cluster)."),
         QStringLiteral("name"));
     const QCommandLineOption namespaceOption({QStringLiteral("n"), QStringLiteral("namespace")},
                                              QStringLiteral("Only releases in this namespace."),
