@@ -3,7 +3,7 @@
 set(CURTAIN_APP_ID "dev.curtain.Curtain")
 set(CURTAIN_DISPLAY_NAME "Curtain")
 set(CURTAIN_SUMMARY "Blue-green and canary release console")
-set(CURTAIN_DESCRIPTION "Curtain shows each release as two environments, blue and green, side by side, moves traffic with a live weight slider, and promotes, flips and rolls back through the cluster's own APIs: Kubernetes Services, Gateway API HTTPRoutes, Istio, SMI, NGINX canary Ingresses and Argo Rollouts. Its judge compares the canary with stable and decides with sequential statistics.")
+set(CURTAIN_DESCRIPTION "Curtain shows each release as two environments, blue and green, side by side, moves traffic with a live weight slider, and promotes, flips and rolls back through the systems that route the traffic: Kubernetes Services, Gateway API HTTPRoutes, Istio, SMI, NGINX canary Ingresses, Argo Rollouts, Flagger canaries, OpenFeature flag rollouts and HAProxy fleets. Its judge compares the canary with stable and decides with sequential statistics; its schema gate runs expand/contract migrations and refuses any flip, rollback or contract that would break a version still serving.")
 set(CURTAIN_HOMEPAGE "${PROJECT_HOMEPAGE_URL}")
 set(CURTAIN_VENDOR "The Curtain developers")
 set(CURTAIN_CONTACT "maintainers@curtain.dev")
