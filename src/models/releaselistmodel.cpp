@@ -152,9 +152,9 @@ QVariant ReleaseListModel::data(const QModelIndex &index, int role) const
 
 QVariant ReleaseListModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    static const char *const titles[ColumnCount] = {QT_TR_NOOP("Release"),   QT_TR_NOOP("Namespace"),
-                                                    QT_TR_NOOP("Strategy"),  QT_TR_NOOP("Stable"),
-                                                    QT_TR_NOOP("Candidate"), QT_TR_NOOP("Health")};
+    static const char *const titles[ColumnCount] = {QT_TR_NOOP("Release"), QT_TR_NOOP("Namespace"),
+                                                    QT_TR_NOOP("Health"),  QT_TR_NOOP("Candidate"),
+                                                    QT_TR_NOOP("Stable"),  QT_TR_NOOP("Strategy")};
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount) {
         return {};
     }

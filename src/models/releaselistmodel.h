@@ -17,7 +17,8 @@ class ReleaseListModel final : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { Name, Namespace, Strategy, StableVersion, CandidateWeight, Health, ColumnCount };
+    // What needs a person first: at 1024 px the list shows only its first three or four columns.
+    enum Column { Name, Namespace, Health, CandidateWeight, StableVersion, Strategy, ColumnCount };
     // SortRole: what a column sorts by — Health by how urgently it needs a person, weights as numbers.
     enum Role { SnapshotRole = Qt::UserRole + 1, ReleaseKeyRole, SortRole };
 

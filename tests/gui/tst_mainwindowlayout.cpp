@@ -7,9 +7,11 @@
 #include "guitestbase.h"
 #include "testsupport.h"
 
+#include "models/releaselistmodel.h"
 #include "sim/democluster.h"
 
 #include <QComboBox>
+#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
 #include <QScrollArea>
@@ -49,6 +51,23 @@ private Q_SLOTS:
         }
         QVERIFY2(shownButtons >= 2, "the step controls (Promote step, Abort) are shown"); // at a pause
         QVERIFY(!child<QTableView>("releaseList")->horizontalScrollBar()->isVisible());
+    }
+
+    // At 1024×640 the list is at its narrowest and scrolls sideways: each release's health is in view
+    // beside its name, and its candidate's share starts there too (they came after the strategy and
+    // the stable version, behind the scroll bar).
+    void at1024x640_theListShowsEachReleasesHealthBesideItsName()
+    {
+        window()->resize(1024, 640);
+        QVERIFY(waitForDemoReady());
+        auto *list = child<QTableView>("releaseList");
+        QTRY_VERIFY(list->model()->rowCount() > 0);
+        QVERIFY(list->horizontalScrollBar()->maximum() > 0); // the narrow list this is about
+        const QHeaderView *header = list->horizontalHeader();
+        const int health = Models::ReleaseListModel::Health;
+        QVERIFY2(header->sectionViewportPosition(health) + header->sectionSize(health) <= list->viewport()->width(),
+                 "the Health column is whole in view");
+        QVERIFY(header->sectionViewportPosition(Models::ReleaseListModel::CandidateWeight) < list->viewport()->width());
     }
 
     // At 1024×640 the detail scrolls; the next release picked opens at its name, not scrolled down
