@@ -46,7 +46,7 @@ void EvidenceChart::ensureChart()
     d->chart->setTheme(Theme::isDark(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight);
     d->chart->setAnimationOptions(QChart::NoAnimation);
     // The scale goes in the title: a short chart elides a y-axis title to "…".
-    d->chart->setTitle(tr("Evidence that the candidate is worse (1 = the rollback line)"));
+    d->chart->setTitle(tr("Evidence against the candidate (1 = roll back)"));
     d->chart->legend()->setAlignment(Qt::AlignBottom);
     d->chart->setMargins(QMargins(4, 4, 4, 4));
     d->chart->setBackgroundRoundness(0);
