@@ -10,6 +10,10 @@ namespace Curtain::Sim::Http {
 
 using nlohmann::json;
 
+namespace {
+constexpr std::size_t gzipThresholdBytes = 128 * 1024; // kube-apiserver's defaultGzipThresholdBytes
+}
+
 std::string jsonText(const json &value)
 {
     return value.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -19,7 +23,13 @@ void sendJson(httplib::Response &res, int status, const json &body)
 {
     res.status = status;
     res.set_header("Cache-Control", "no-cache, private");
-    res.set_content(jsonText(body), "application/json");
+    std::string text = jsonText(body);
+    // kube-apiserver gzips a body only past 128 KiB, where it saves more than it costs; cpp-httplib
+    // gzips any "application/json" body for a client that accepts gzip, and leaves one alone whose
+    // media type names its charset. (A compressor per response is also most of the demo cluster's
+    // work while the console starts.)
+    const bool gzipped = text.size() > gzipThresholdBytes;
+    res.set_content(std::move(text), gzipped ? "application/json" : "application/json; charset=utf-8");
 }
 
 void sendStatus(httplib::Response &res, const ApiStatus &status)

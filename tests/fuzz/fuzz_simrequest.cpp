@@ -162,7 +162,7 @@ void serve(Sim::ResourceApi &api, const httplib::Request &req)
     if (status < 200 || status > 599) {
         __builtin_trap();
     }
-    if (res.get_header_value("Content-Type") == "application/json") {
+    if (res.get_header_value("Content-Type").rfind("application/json", 0) == 0) { // with a charset or not
         const json body = json::parse(res.body, nullptr, false);
         if (body.is_discarded() || (status >= 400 && body.value("kind", "") != "Status")) {
             __builtin_trap();

@@ -377,6 +377,40 @@ private Q_SLOTS:
         QVERIFY2(noRoute.isStatus("NotFound"), noRoute.body.dump().c_str());
     }
 
+    // kube-apiserver gzips a reply only past 128 KiB (defaultGzipThresholdBytes): below that a
+    // compressor costs more than it saves, and every informer's list and every write's reply is
+    // that small.
+    void repliesAreGzippedOnlyPast128KiB_asKubeApiserverDoes()
+    {
+        QVERIFY(start());
+        httplib::Client c = client();
+        c.set_decompress(false); // see the bytes as they came
+        const httplib::Headers acceptGzip = {{"Accept-Encoding", "gzip"}};
+        const auto small = c.Get(catalogBlue.c_str(), acceptGzip);
+        QVERIFY(small);
+        QCOMPARE(small->status, 200);
+        QVERIFY2(!small->has_header("Content-Encoding"), small->get_header_value("Content-Encoding").c_str());
+        QVERIFY2(small->get_header_value("Content-Type").rfind("application/json", 0) == 0,
+                 small->get_header_value("Content-Type").c_str());
+        QCOMPARE(json::parse(small->body, nullptr, false).value("kind", ""), std::string("Deployment"));
+
+        const json big = {{"metadata", {{"name", "big"}}}, {"data", {{"blob", std::string(200 << 10, 'x')}}}};
+        QCOMPARE(post("/api/v1/namespaces/demo/configmaps", big.dump()).code, 201);
+        const auto large = c.Get("/api/v1/namespaces/demo/configmaps/big", acceptGzip);
+        QVERIFY(large);
+        QCOMPARE(large->status, 200);
+        QCOMPARE(large->get_header_value("Content-Encoding"), std::string("gzip"));
+        QVERIFY2(large->body.size() < (16 << 10), std::to_string(large->body.size()).c_str());
+        QVERIFY(large->body.rfind("\x1f\x8b", 0) == 0); // gzip's magic
+        // A client that does not ask for gzip gets the body plain, however large.
+        const auto unasked = c.Get("/api/v1/namespaces/demo/configmaps/big");
+        QVERIFY(unasked);
+        QVERIFY(!unasked->has_header("Content-Encoding"));
+        const Reply plain = replyOf(unasked);
+        QCOMPARE(plain.code, 200);
+        QCOMPARE(plain.body.value(json::json_pointer("/data/blob"), std::string()).size(), std::size_t(200 << 10));
+    }
+
     void bodyOver3MB_is413()
     {
         QVERIFY(start());
