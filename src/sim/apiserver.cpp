@@ -196,6 +196,7 @@ ApiServer::boundary(std::function<void(const httplib::Request &, httplib::Respon
             res = httplib::Response();
             sendStatus(res, internalError(e.what()));
         }
+        sendSmallBodyUncompressed(res);
     };
 }
 
@@ -216,12 +217,14 @@ void ApiServer::routeBoundary()
         }
         res = httplib::Response();
         sendStatus(res, internalError(what));
+        sendSmallBodyUncompressed(res);
     });
     svr.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request &, httplib::Response &res) {
         if (!res.body.empty() || res.content_provider_) {
             return httplib::Server::HandlerResponse::Unhandled;
         }
         sendStatus(res, statusForCode(res.status));
+        sendSmallBodyUncompressed(res);
         return httplib::Server::HandlerResponse::Handled;
     }));
 }
@@ -232,7 +235,7 @@ void ApiServer::routeAuthentication()
     // Authentication, as kube-apiserver does it for us: a verified client certificate (the TLS layer
     // already demanded one when a client CA is set) or a bearer token we accept; the public-info
     // endpoints stay open to anonymous requests.
-    svr.set_pre_routing_handler([this](const httplib::Request &req, httplib::Response &res) {
+    auto admit = [this](const httplib::Request &req, httplib::Response &res) {
         const bool publicInfo =
             req.path == "/version" || req.path == "/healthz" || req.path == "/readyz" || req.path == "/livez";
         const bool certificate = !m_options.clientCaFile.empty();
@@ -266,6 +269,13 @@ void ApiServer::routeAuthentication()
         // The request body (if any) was never read: this connection cannot carry another request.
         res.set_header("Connection", "close");
         return httplib::Server::HandlerResponse::Handled;
+    };
+    svr.set_pre_routing_handler([admit](const httplib::Request &req, httplib::Response &res) {
+        const auto handled = admit(req, res);
+        if (handled == httplib::Server::HandlerResponse::Handled) {
+            sendSmallBodyUncompressed(res);
+        }
+        return handled;
     });
 }
 

@@ -4,6 +4,7 @@
 #include "sim/jsonread.h"
 #include "sim/patching.h"
 
+#include <memory>
 #include <sstream>
 
 namespace Curtain::Sim::Http {
@@ -23,13 +24,25 @@ void sendJson(httplib::Response &res, int status, const json &body)
 {
     res.status = status;
     res.set_header("Cache-Control", "no-cache, private");
-    std::string text = jsonText(body);
-    // kube-apiserver gzips a body only past 128 KiB, where it saves more than it costs; cpp-httplib
-    // gzips any "application/json" body for a client that accepts gzip, and leaves one alone whose
-    // media type names its charset. (A compressor per response is also most of the demo cluster's
-    // work while the console starts.)
-    const bool gzipped = text.size() > gzipThresholdBytes;
-    res.set_content(std::move(text), gzipped ? "application/json" : "application/json; charset=utf-8");
+    res.set_content(jsonText(body), "application/json");
+}
+
+void sendSmallBodyUncompressed(httplib::Response &res)
+{
+    if (res.content_provider_ || res.body.empty() || res.body.size() > gzipThresholdBytes) {
+        return;
+    }
+    const std::string type = res.get_header_value("Content-Type");
+    if (type.empty()) {
+        return;
+    }
+    auto body = std::make_shared<const std::string>(std::move(res.body));
+    res.body.clear();
+    res.headers.erase("Content-Type"); // set again below, once
+    res.set_content_provider(body->size(), type,
+                             [body](std::size_t offset, std::size_t length, httplib::DataSink &sink) {
+                                 return sink.write(body->data() + offset, length);
+                             });
 }
 
 void sendStatus(httplib::Response &res, const ApiStatus &status)

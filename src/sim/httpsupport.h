@@ -19,6 +19,11 @@ namespace Curtain::Sim::Http {
 // U+FFFD instead of an exception that turned the answer into a 500.
 std::string jsonText(const nlohmann::json &value);
 void sendJson(httplib::Response &res, int status, const nlohmann::json &body);
+// kube-apiserver gzips a reply only past 128 KiB, where that saves more than it costs; cpp-httplib
+// gzips any body a handler set for a client that accepts gzip (the console always does). Called
+// where a reply leaves the handlers: a smaller body goes out through a sized content provider,
+// which httplib sends as it is.
+void sendSmallBodyUncompressed(httplib::Response &res);
 void sendStatus(httplib::Response &res, const ApiStatus &status);
 bool truthy(const std::string &value); // a query flag as the API server reads it
 std::string param(const httplib::Request &req, const char *name);
