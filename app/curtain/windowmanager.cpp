@@ -19,6 +19,7 @@
 #include <QFutureWatcher>
 #include <QMutex>
 #include <QMutexLocker>
+#include <QPointer>
 #include <QStandardPaths>
 #include <QThread>
 #include <QTimer>
@@ -56,15 +57,27 @@ void takeWhenFinished(const QFuture<T> &future, QObject *context, Handler handle
 // Runs `then` once, when `window` is first exposed and drawn, or after `fallbackMs` if it is not
 // (a window that starts minimised or on another workspace is drawn only when it is looked at).
 // Expose is seen before the window paints itself; the zero timer runs once that frame is done.
+// Owned by `owner`, not by the window: the fallback runs even if the native window goes first.
 class AfterFirstFrame final : public QObject
 {
 public:
-    AfterFirstFrame(QWindow *window, int fallbackMs, std::function<void()> then)
-        : QObject(window), m_then(std::move(then))
+    AfterFirstFrame(QObject *owner, QWindow *window, int fallbackMs, std::function<void()> then)
+        : QObject(owner), m_window(window), m_then(std::move(then))
     {
-        window->installEventFilter(this);
-        QTimer::singleShot(fallbackMs, this, [this] { run(); });
+        if (m_window) {
+            m_window->installEventFilter(this);
+        }
+        // A platform may expose the window within show(), before this was made.
+        QTimer::singleShot(m_window && m_window->isExposed() ? 0 : fallbackMs, this, [this] { run(); });
     }
+    ~AfterFirstFrame() override
+    {
+        if (m_window) {
+            m_window->removeEventFilter(this);
+        }
+    }
+    AfterFirstFrame(const AfterFirstFrame &) = delete;
+    AfterFirstFrame &operator=(const AfterFirstFrame &) = delete;
 
 protected:
     bool eventFilter(QObject * /*window*/, QEvent *event) override
@@ -84,6 +97,7 @@ private:
         }
     }
 
+    QPointer<QWindow> m_window;
     std::function<void()> m_then;
 };
 
@@ -291,7 +305,7 @@ void WindowManager::openSession()
             m_window->show();
             // The first scrape of every release would take the CPU from the first frame (about
             // 20 ms of a 190 ms start on two cores): metrics follow that frame.
-            new AfterFirstFrame(m_window->windowHandle(), 500, [this, session] {
+            new AfterFirstFrame(this, m_window->windowHandle(), 500, [this, session] {
                 if (session == m_session.get()) {
                     m_session->source()->enableMetrics(m_options.metricsIntervalMs);
                 }
