@@ -63,9 +63,9 @@ ApiStatus statusForCode(int code)
     case 400:
         return badRequest("the server could not read the request");
     case 404:
-        return {404, "NotFound", "the server could not find the requested resource"};
+        return noSuchPath();
     case 405:
-        return {405, "MethodNotAllowed", "the server does not allow this method on the requested resource"};
+        return methodNotAllowed();
     case 413:
         return {413, "RequestEntityTooLarge", "Request entity too large: limit is " + std::to_string(maxBodyBytes)};
     case 414:

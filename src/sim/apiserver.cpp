@@ -351,7 +351,7 @@ void ApiServer::routeControl()
     svr.Get("/openapi/v3/(.+)", boundary([](const httplib::Request &req, httplib::Response &res) {
                 const json document = openApiV3Document(req.matches[1].str());
                 if (document.is_null()) {
-                    return sendStatus(res, {404, "NotFound", "the server could not find the requested resource"});
+                    return sendStatus(res, noSuchPath());
                 }
                 sendJson(res, 200, document);
             }));

@@ -29,6 +29,16 @@ ApiStatus badRequest(const std::string &message)
     return {400, "BadRequest", message};
 }
 
+ApiStatus noSuchPath()
+{
+    return {404, "NotFound", "the server could not find the requested resource", json::object()};
+}
+
+ApiStatus methodNotAllowed()
+{
+    return {405, "MethodNotAllowed", "the server does not allow this method on the requested resource", json::object()};
+}
+
 ApiStatus internalError(const std::string &what)
 {
     return {500, "InternalError", "Internal error occurred: " + what, {{"causes", {{{"message", what}}}}}};

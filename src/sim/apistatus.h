@@ -25,6 +25,10 @@ using Outcome = std::variant<T, ApiStatus>;
 
 ApiStatus notFound(const ResourceType &type, const std::string &name);
 ApiStatus badRequest(const std::string &message);
+// What kube-apiserver answers for a path, or a method on it, that it has no handler for
+// (NewGenericServerResponse): with an empty "details", which clients read (kubectl debug follows it).
+ApiStatus noSuchPath();       // 404 "the server could not find the requested resource"
+ApiStatus methodNotAllowed(); // 405 "the server does not allow this method on the requested resource"
 // An unexpected failure inside the sim, as kube-apiserver reports one of its own (NewInternalError).
 ApiStatus internalError(const std::string &what);
 

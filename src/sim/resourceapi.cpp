@@ -24,16 +24,14 @@ using nlohmann::json;
 
 namespace {
 
-const ApiStatus noSuchResource{404, "NotFound", "the server could not find the requested resource"};
-const ApiStatus methodNotAllowed{405, "MethodNotAllowed",
-                                 "the server does not allow this method on the requested resource"};
+const ApiStatus noSuchResource = noSuchPath();
 
 // A write's target: a named object of a known type, or its /status (`status` set).
 std::optional<Target> objectTarget(const httplib::Request &req, httplib::Response &res, bool *status)
 {
     auto target = parseTarget(req.path);
     if (!target || !target->type || target->name.empty()) {
-        sendStatus(res, methodNotAllowed);
+        sendStatus(res, methodNotAllowed());
         return std::nullopt;
     }
     *status = target->subresource.size() == 1 && target->subresource[0] == "status";
@@ -151,6 +149,17 @@ bool isServiceProxy(const Target &target)
            target.subresource[0] == "proxy";
 }
 
+bool isPodLog(const Target &target)
+{
+    return target.type && target.type->kind == "Pod" && target.subresource.size() == 1 &&
+           target.subresource[0] == "log";
+}
+
+bool isStatusTarget(const Target &target)
+{
+    return target.subresource.size() == 1 && target.subresource[0] == "status";
+}
+
 } // namespace
 
 ResourceApi::ResourceApi(ObjectStore &store, ClusterModel &model, Faults &faults, ConnectionGuard &guard,
@@ -173,17 +182,20 @@ void ResourceApi::get(const httplib::Request &req, httplib::Response &res)
     }
     const ResourceType &type = *target->type;
     if (type.kind == "SelfSubjectAccessReview" || type.kind == "SelfSubjectReview") {
-        return sendStatus(res, methodNotAllowed); // create-only: a question, not something stored
+        return sendStatus(res, methodNotAllowed()); // create-only: a question, not something stored
     }
     if (isServiceProxy(*target)) {
         return proxy(req, res, *target);
     }
-    if (type.kind == "Pod" && target->subresource.size() == 1 && target->subresource[0] == "log") {
+    if (isPodLog(*target)) {
         return podLog(req, res, *target);
     }
     if (isScaleTarget(*target)) {
         const auto scale = getScale(m_store, *target);
         return failed(scale, res) ? void() : sendJson(res, 200, std::get<json>(scale));
+    }
+    if (!target->subresource.empty() && !isStatusTarget(*target)) {
+        return sendStatus(res, noSuchResource); // a subresource this API server does not serve
     }
     if (target->name.empty()) {
         return list(req, res, *target);
@@ -206,7 +218,7 @@ void ResourceApi::proxy(const httplib::Request &req, httplib::Response &res, con
 {
     const std::string service = target.name.substr(0, target.name.find(':'));
     if (service != "flagger-loadtester" || (target.subresource.size() == 2 && target.subresource[1] == "metrics")) {
-        return req.method == "GET" ? proxyMetrics(res, target) : sendStatus(res, methodNotAllowed);
+        return req.method == "GET" ? proxyMetrics(res, target) : sendStatus(res, methodNotAllowed());
     }
     const auto found = m_store.get(*target.type, target.namespaceName, service);
     if (failed(found, res)) {
@@ -449,7 +461,7 @@ void ResourceApi::create(const httplib::Request &req, httplib::Response &res)
         return sendStatus(res, noSuchResource); // as a GET of it: the server has no such resource
     }
     if (!target || !target->name.empty()) {
-        return sendStatus(res, methodNotAllowed);
+        return sendStatus(res, methodNotAllowed());
     }
     if (const auto problem = Admission::jsonBody(req)) {
         return sendStatus(res, *problem);
@@ -522,7 +534,14 @@ void ResourceApi::remove(const httplib::Request &req, httplib::Response &res)
         return sendStatus(res, noSuchResource);
     }
     if (!target || target->name.empty()) {
-        return sendStatus(res, methodNotAllowed);
+        return sendStatus(res, methodNotAllowed());
+    }
+    if (!target->subresource.empty()) {
+        // No object is deleted through a subresource: the ones served here take no DELETE, and
+        // any other is no resource at all.
+        const bool served =
+            isStatusTarget(*target) || isScaleTarget(*target) || isServiceProxy(*target) || isPodLog(*target);
+        return sendStatus(res, served ? methodNotAllowed() : noSuchResource);
     }
     bool dryRun = false;
     if (const auto problem = dryRunOf(req, &dryRun)) {

@@ -417,6 +417,55 @@ private Q_SLOTS:
         QCOMPARE(plain.body.value(json::json_pointer("/data/blob"), std::string()).size(), std::size_t(200 << 10));
     }
 
+    // kube-apiserver deletes no object through a subresource: /status and /scale take no DELETE
+    // (405) and one it does not serve is no resource (404). The sim used to delete the object.
+    void deleteThroughASubresource_deletesNothing_data()
+    {
+        QTest::addColumn<QString>("suffix");
+        QTest::addColumn<int>("code");
+        QTest::newRow("status") << "/status" << 405;
+        QTest::newRow("scale") << "/scale" << 405;
+        QTest::newRow("unknown") << "/bogus" << 404;
+        QTest::newRow("deeper") << "/a/b/c" << 404;
+    }
+    void deleteThroughASubresource_deletesNothing()
+    {
+        QFETCH(QString, suffix);
+        QFETCH(int, code);
+        QVERIFY(start());
+        const Reply reply = replyOf(client().Delete((catalogBlue + suffix.toStdString()).c_str()));
+        QCOMPARE(reply.code, code);
+        QVERIFY2(reply.isStatus(code == 405 ? "MethodNotAllowed" : "NotFound"), reply.body.dump().c_str());
+        QCOMPARE(get(catalogBlue).code, 200);
+    }
+
+    // Only /status reads as the object; a subresource the sim does not serve is a 404, and like
+    // kube-apiserver's generic 404 it carries an empty "details" (kubectl debug dereferences it).
+    void unknownSubresource_isNotFoundWithEmptyDetails()
+    {
+        QVERIFY(start());
+        const Reply status = get(catalogBlue + "/status");
+        QCOMPARE(status.code, 200);
+        QCOMPARE(status.body.value("kind", ""), std::string("Deployment"));
+        std::string pod; // the model starts its pods just after the sim listens
+        const auto firstPod = [this] {
+            return get("/api/v1/namespaces/demo/pods")
+                .body.value(json::json_pointer("/items/0/metadata/name"), std::string());
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!(pod = firstPod()).empty(), 10000);
+        for (const std::string &path : {"/api/v1/namespaces/demo/pods/" + pod + "/nosuchsub", catalogBlue + "/bogus"}) {
+            const Reply reply = get(path);
+            QCOMPARE(reply.code, 404);
+            QVERIFY2(reply.isStatus("NotFound"), reply.body.dump().c_str());
+            QVERIFY2(reply.body.contains("details") && reply.body["details"] == json::object(),
+                     reply.body.dump().c_str());
+        }
+        const Reply debug = patch("/api/v1/namespaces/demo/pods/" + pod + "/ephemeralcontainers",
+                                  "application/strategic-merge-patch+json", "{}");
+        QCOMPARE(debug.code, 404);
+        QVERIFY2(debug.body.contains("details") && debug.body["details"].is_object(), debug.body.dump().c_str());
+    }
+
     void bodyOver3MB_is413()
     {
         QVERIFY(start());
