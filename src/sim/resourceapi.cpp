@@ -317,7 +317,8 @@ void ResourceApi::podLog(const httplib::Request &req, httplib::Response &res, co
     // kube-apiserver says text/plain; cpp-httplib would gzip any text/* stream for a client that
     // accepts gzip (kubectl does) and hold the lines in its compressor, so a follow is sent as bytes.
     res.set_chunked_content_provider(
-        "application/octet-stream", [follow, slot, &pods, ns, name](std::size_t, httplib::DataSink &sink) {
+        "application/octet-stream",
+        [follow, slot, &pods, &store = m_store, type = target.type, ns, name](std::size_t, httplib::DataSink &sink) {
             if (!follow->pending.empty()) {
                 const bool written = sink.write(follow->pending.data(), follow->pending.size());
                 follow->pending.clear();
@@ -330,6 +331,10 @@ void ResourceApi::podLog(const httplib::Request &req, httplib::Response &res, co
             }
             pods.waitForLines(ns, name, follow->next, std::min(follow->end, now + std::chrono::seconds(1)));
             const PodModel::LogLines more = pods.log(ns, name, follow->next, 0);
+            if (more.lines.empty() && std::holds_alternative<ApiStatus>(store.get(*type, ns, name))) {
+                sink.done(); // the pod is gone, and its container with it: the follow ends, as kubelet's
+                return true;
+            }
             follow->next = more.next;
             for (const std::string &line : more.lines) {
                 follow->pending += line + "\n";

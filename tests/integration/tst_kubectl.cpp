@@ -122,6 +122,38 @@ private Q_SLOTS:
             qPrintable(listed), 5'000);
     }
 
+    // `kubectl logs -f` ends when its pod goes, as the container's stream does on a kubelet (it
+    // hung until killed).
+    void logsFollow_endsWhenThePodIsDeleted()
+    {
+        int code = -1;
+        QString pod;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !(pod = kubectl({QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"),
+                             QStringLiteral("demo"), QStringLiteral("-l"), QStringLiteral("app=ledger"),
+                             QStringLiteral("-o"), QStringLiteral("jsonpath={.items[0].metadata.name}")},
+                            &code))
+                 .isEmpty(),
+            10'000);
+        QProcess follow;
+        m_kubectl.startIn(
+            follow, {QStringLiteral("logs"), QStringLiteral("-f"), QStringLiteral("-n"), QStringLiteral("demo"), pod});
+        QVERIFY2(follow.waitForStarted(5000), qPrintable(follow.errorString()));
+        QVERIFY2(!follow.waitForFinished(1500), follow.readAllStandardError().constData()); // following
+        const QString deleted = kubectl(
+            {QStringLiteral("delete"), QStringLiteral("pod"), pod, QStringLiteral("-n"), QStringLiteral("demo")},
+            &code);
+        QVERIFY2(code == 0, qPrintable(deleted));
+        const bool ended = follow.waitForFinished(10'000);
+        if (!ended) {
+            follow.kill();
+            follow.waitForFinished();
+        }
+        QVERIFY2(ended, "kubectl logs -f still follows a deleted pod after 10 s");
+        QCOMPARE(follow.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(follow.exitCode(), 0);
+    }
+
     // `kubectl get -w` prints each change in the kind's own columns: the sim sends each watch event's
     // object as a Table row when asked (it sent plain objects, and kubectl printed NAME and AGE only).
     void watch_printsEachChangeInTheKindsColumns()
