@@ -29,6 +29,15 @@ json condition(const std::string &type, bool status, const std::string &reason, 
     return {{"type", type}, {"status", status ? "True" : "False"}, {"reason", reason}, {"message", message}};
 }
 
+// What the controller says of a paused Deployment (kubectl rollout status keeps waiting on it).
+json pausedCondition()
+{
+    return {{"type", "Progressing"},
+            {"status", "Unknown"},
+            {"reason", "DeploymentPaused"},
+            {"message", "Deployment is paused"}};
+}
+
 // A workload's version: its app.kubernetes.io/version label, else its image's tag.
 std::string versionOf(const json &workload)
 {
@@ -157,6 +166,15 @@ void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point n
     const bool newGeneration = generation != observed;
     const json podTemplate = valueAt(deployment, "/spec/template", json());
     const bool templateChanged = newGeneration && m_templates[key] != podTemplate;
+    // `kubectl rollout pause`: the controller makes no ReplicaSet for a new template and replaces
+    // no pod until the Deployment is resumed (scaling still happens).
+    const bool paused = valueAt(deployment, "/spec/paused", json(false)) == json(true);
+    if (paused &&
+        !std::holds_alternative<json>(m_store.get(builtInType("ReplicaSet"), textAt(deployment, "/metadata/namespace"),
+                                                  DeploymentReplicaSets::replicaSetName(deployment)))) {
+        holdPaused(deployment);
+        return; // the template is not taken as seen: on resume it rolls out
+    }
     m_templates[key] = podTemplate;
     if (!newGeneration && updated == desired && ready == desired) {
         // Settled, as the demo's Deployments start: only its first ReplicaSet to make.
@@ -182,7 +200,7 @@ void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point n
         if (ready < desired) {
             ++ready;
         }
-        if (updated < desired) {
+        if (updated < desired && !paused) {
             ++updated;
         }
     }
@@ -215,11 +233,35 @@ void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point n
             {condition("Available", ready > 0, ready > 0 ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
                        ready > 0 ? "Deployment has minimum availability."
                                  : "Deployment does not have minimum availability."),
-             condition("Progressing", true, complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
-                       complete ? "ReplicaSet \"" + rsName + "\" has successfully progressed."
-                                : "ReplicaSet \"" + rsName + "\" is progressing.")});
+             paused ? pausedCondition()
+                    : condition("Progressing", true, complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+                                complete ? "ReplicaSet \"" + rsName + "\" has successfully progressed."
+                                         : "ReplicaSet \"" + rsName + "\" is progressing.")});
     });
     m_replicaSets.annotateRevision(deployment, revision);
+}
+
+// A paused Deployment whose new template has no ReplicaSet yet: the spec is seen, nothing rolls.
+void ClusterModel::holdPaused(const json &deployment)
+{
+    const long long generation = integerAt(deployment, "/metadata/generation", 1);
+    // No pod runs the new template yet: kubectl rollout status waits on "0 out of N new replicas".
+    const long long updated =
+        std::min<long long>(m_pods.podsOfTemplate(deployment), integerAt(deployment, "/spec/replicas", 1));
+    m_store.updateStatus(builtInType("Deployment"), textAt(deployment, "/metadata/namespace"),
+                         textAt(deployment, "/metadata/name"), [&](json &object) {
+                             json &status = object["status"];
+                             status["observedGeneration"] = generation;
+                             status["updatedReplicas"] = updated;
+                             json conditions = json::array();
+                             for (const json &c : valueAt(status, "/conditions", json::array())) {
+                                 if (textAt(c, "/type") != "Progressing") {
+                                     conditions.push_back(c);
+                                 }
+                             }
+                             conditions.push_back(pausedCondition());
+                             status["conditions"] = conditions;
+                         });
 }
 
 std::vector<json> ClusterModel::selectedWorkloads(const std::string &ns, const json &selector) const

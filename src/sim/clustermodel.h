@@ -49,6 +49,7 @@ private:
 
     void advanceRollouts(std::chrono::steady_clock::time_point now);
     void advanceDeployment(const nlohmann::json &deployment, std::chrono::steady_clock::time_point now);
+    void holdPaused(const nlohmann::json &deployment);
     void sendTraffic(double seconds);
     std::vector<std::pair<nlohmann::json, double>> targets(const TrafficSource &source) const;
     static nlohmann::json fractionalInFlagFiles(const nlohmann::json &configMap, const std::string &flagKey);

@@ -154,6 +154,62 @@ private Q_SLOTS:
         QCOMPARE(follow.exitCode(), 0);
     }
 
+    // Pause, change, resume: a paused Deployment's new template makes no ReplicaSet and replaces no
+    // pod, `rollout status` keeps waiting, and resume rolls it out (the sim rolled out at once).
+    void rolloutPause_holdsANewTemplateUntilResume()
+    {
+        const QStringList ns = {QStringLiteral("-n"), QStringLiteral("demo")};
+        const QString deployment = QStringLiteral("deployment/search-green");
+        int code = -1;
+        const auto replicaSets = [&] {
+            return kubectl(QStringList{QStringLiteral("get"), QStringLiteral("rs"), QStringLiteral("-l"),
+                                       QStringLiteral("app=search,curtain.dev/color=green"), QStringLiteral("-o"),
+                                       QStringLiteral("name")} +
+                               ns,
+                           &code)
+                .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!replicaSets().isEmpty(), 10'000);
+        const QStringList before = replicaSets();
+        QString out = kubectl(QStringList{QStringLiteral("rollout"), QStringLiteral("pause"), deployment} + ns, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        out = kubectl(QStringList{QStringLiteral("set"), QStringLiteral("image"), deployment,
+                                  QStringLiteral("*=example.com/search:v3.2.0")} +
+                          ns,
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        const auto progressing = [&] {
+            return kubectl(QStringList{QStringLiteral("get"), deployment, QStringLiteral("-o"),
+                                       QStringLiteral("jsonpath={.status.observedGeneration}={.metadata.generation} "
+                                                      "{.status.conditions[?(@.type==\"Progressing\")].reason}")} +
+                               ns,
+                           &code);
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            [&] {
+                const QStringList seen = progressing().split(QLatin1Char(' '));
+                const QStringList generations = seen.value(0).split(QLatin1Char('='));
+                return generations.size() == 2 && generations[0] == generations[1] &&
+                       seen.value(1) == QLatin1String("DeploymentPaused");
+            }(),
+            qPrintable(progressing()), 10'000);
+        QCOMPARE(replicaSets(), before); // the controller has seen the change and made nothing of it
+        out = kubectl(QStringList{QStringLiteral("rollout"), QStringLiteral("status"), deployment,
+                                  QStringLiteral("--timeout=2s")} +
+                          ns,
+                      &code);
+        QVERIFY2(code != 0 && out.contains(QStringLiteral("new replicas have been updated")), qPrintable(out));
+
+        out = kubectl(QStringList{QStringLiteral("rollout"), QStringLiteral("resume"), deployment} + ns, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        out = kubectl(QStringList{QStringLiteral("rollout"), QStringLiteral("status"), deployment,
+                                  QStringLiteral("--timeout=60s")} +
+                          ns,
+                      &code);
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("successfully rolled out")), qPrintable(out));
+        QCOMPARE(replicaSets().size(), before.size() + 1);
+    }
+
     // `kubectl get -w` prints each change in the kind's own columns: the sim sends each watch event's
     // object as a Table row when asked (it sent plain objects, and kubectl printed NAME and AGE only).
     void watch_printsEachChangeInTheKindsColumns()
