@@ -5,6 +5,7 @@
 #include "sim/jsonbody.h"
 #include "sim/jsonread.h"
 #include "sim/quantity.h"
+#include "sim/servicedefaults.h"
 #include "sim/validation.h"
 
 #include <algorithm>
@@ -168,6 +169,11 @@ UpdateErrors updateErrors(const ResourceType &type, const json &stored, json &pa
             errors.beforeSpec.push_back(
                 {"spec.clusterIP", "Invalid value: " + after["clusterIP"].dump() + ": field is immutable"});
         }
+        for (const char *allocated : {"clusterIPs", "ipFamilies", "ipFamilyPolicy"}) {
+            if (before.contains(allocated) && !after.contains(allocated)) {
+                after[allocated] = before[allocated];
+            }
+        }
     }
     return errors;
 }
@@ -309,6 +315,7 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
     }
     object["kind"] = type.kind;
     object["apiVersion"] = EventViews::isEventsV1(type) ? "v1" : type.groupVersion();
+    defaultService(type, object, std::uint32_t(m_uid));
     std::mt19937_64 random(++m_uid);
     std::ostringstream uid;
     uid << std::hex << std::setfill('0') << std::setw(8) << (random() & 0xffffffff) << "-" << std::setw(4)

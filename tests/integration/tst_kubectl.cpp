@@ -210,6 +210,50 @@ private Q_SLOTS:
         QCOMPARE(replicaSets().size(), before.size() + 1);
     }
 
+    // A Service made with kubectl gets what kube-apiserver fills in: a cluster IP of its own (the sim
+    // left none, and kubectl showed CLUSTER-IP None, as for a headless one), its families, the
+    // session affinity and each port's protocol; a headless one stays headless.
+    void createdService_getsAClusterIpAndDefaults()
+    {
+        const QStringList ns = {QStringLiteral("-n"), QStringLiteral("demo")};
+        int code = -1;
+        QString out =
+            kubectl(QStringList{QStringLiteral("create"), QStringLiteral("service"), QStringLiteral("clusterip"),
+                                QStringLiteral("probe-svc"), QStringLiteral("--tcp=80:8080")} +
+                        ns,
+                    &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        out = kubectl(QStringList{QStringLiteral("create"), QStringLiteral("service"), QStringLiteral("clusterip"),
+                                  QStringLiteral("probe-headless"), QStringLiteral("--clusterip=None")} +
+                          ns,
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        const auto fields = [&](const QString &service) {
+            return kubectl(QStringList{QStringLiteral("get"), QStringLiteral("service"), service, QStringLiteral("-o"),
+                                       QStringLiteral("jsonpath={.spec.clusterIP} {.spec.clusterIPs[0]} "
+                                                      "{.spec.ipFamilies[0]} {.spec.sessionAffinity} "
+                                                      "{.spec.ports[0].protocol}")} +
+                               ns,
+                           &code)
+                .split(QLatin1Char(' '));
+        };
+        const QStringList probe = fields(QStringLiteral("probe-svc"));
+        QCOMPARE(probe.size(), 5);
+        QVERIFY2(QRegularExpression(QStringLiteral(R"(^10\.\d+\.\d+\.\d+$)")).match(probe[0]).hasMatch(),
+                 qPrintable(probe.join(QLatin1Char(' '))));
+        QCOMPARE(probe[1], probe[0]);
+        QCOMPARE(probe.mid(2), (QStringList{QStringLiteral("IPv4"), QStringLiteral("None"), QStringLiteral("TCP")}));
+        QCOMPARE(fields(QStringLiteral("probe-headless")).constFirst(), QStringLiteral("None"));
+        out = kubectl(QStringList{QStringLiteral("get"), QStringLiteral("service"), QStringLiteral("probe-svc")} + ns,
+                      &code);
+        QVERIFY2(code == 0 && out.contains(probe[0]), qPrintable(out));
+        kubectl(QStringList{QStringLiteral("delete"), QStringLiteral("service"), QStringLiteral("probe-svc"),
+                            QStringLiteral("probe-headless")} +
+                    ns,
+                &code);
+        QCOMPARE(code, 0);
+    }
+
     // `kubectl get -w` prints each change in the kind's own columns: the sim sends each watch event's
     // object as a Table row when asked (it sent plain objects, and kubectl printed NAME and AGE only).
     void watch_printsEachChangeInTheKindsColumns()

@@ -1,0 +1,71 @@
+#include "sim/servicedefaults.h"
+
+#include <string>
+
+namespace Curtain::Sim {
+
+using nlohmann::json;
+
+namespace {
+
+// Within 10.96.0.0/12, kube's default service range, above the addresses the demo's own Services
+// take (10.96.0.x).
+std::string serviceAddress(std::uint32_t sequence)
+{
+    const std::uint32_t host = 256 + sequence % (16 * 65536 - 512);
+    const std::uint32_t address = (10u << 24) | (96u << 16) | host;
+    return std::to_string(address >> 24) + "." + std::to_string((address >> 16) & 0xff) + "." +
+           std::to_string((address >> 8) & 0xff) + "." + std::to_string(address & 0xff);
+}
+
+void keepOrSet(json &object, const char *field, json value)
+{
+    if (!object.contains(field) || object[field].is_null()) {
+        object[field] = std::move(value);
+    }
+}
+
+} // namespace
+
+void defaultService(const ResourceType &type, json &object, std::uint32_t sequence)
+{
+    if (!type.builtin || type.kind != "Service" || !object.is_object()) {
+        return;
+    }
+    if (!object.contains("spec") || object["spec"].is_null()) {
+        object["spec"] = json::object();
+    }
+    json &spec = object["spec"];
+    if (!spec.is_object()) {
+        return; // validation names it
+    }
+    keepOrSet(spec, "type", "ClusterIP");
+    if (!spec["type"].is_string() || spec["type"] == "ExternalName") {
+        return;
+    }
+    const bool unset = !spec.contains("clusterIP") || spec["clusterIP"].is_null() ||
+                       (spec["clusterIP"].is_string() && spec["clusterIP"].get_ref<const std::string &>().empty());
+    if (unset) {
+        spec["clusterIP"] = serviceAddress(sequence);
+    }
+    if (spec["clusterIP"].is_string()) {
+        keepOrSet(spec, "clusterIPs", json::array({spec["clusterIP"]}));
+    }
+    keepOrSet(spec, "ipFamilies", json::array({"IPv4"}));
+    keepOrSet(spec, "ipFamilyPolicy", "SingleStack");
+    keepOrSet(spec, "sessionAffinity", "None");
+    keepOrSet(spec, "internalTrafficPolicy", "Cluster");
+    if (spec.contains("ports") && spec["ports"].is_array()) {
+        for (json &port : spec["ports"]) {
+            if (!port.is_object()) {
+                continue;
+            }
+            keepOrSet(port, "protocol", "TCP");
+            if (port.contains("port")) {
+                keepOrSet(port, "targetPort", port["port"]);
+            }
+        }
+    }
+}
+
+} // namespace Curtain::Sim
