@@ -2,8 +2,12 @@
 
 #include "sim/jsonread.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstddef>
 #include <ctime>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 
 namespace Curtain::Sim {
@@ -12,13 +16,13 @@ using nlohmann::json;
 
 namespace {
 
-std::string age(const json &object)
+// kubectl's short duration since an RFC 3339 timestamp ("45s", "12m", "5h", "3d").
+std::string since(const std::string &timestamp)
 {
-    const std::string created = object["metadata"].value("creationTimestamp", "");
     std::tm tm{};
-    std::istringstream in(created);
-    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
-    if (in.fail()) {
+    std::istringstream in(timestamp);
+    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
+    if (timestamp.empty() || in.fail()) {
         return "<unknown>";
     }
     const long seconds = long(std::difftime(std::time(nullptr), timegm(&tm)));
@@ -32,6 +36,11 @@ std::string age(const json &object)
         return std::to_string(seconds / 3600) + "h";
     }
     return std::to_string(seconds / 86400) + "d";
+}
+
+std::string age(const json &object)
+{
+    return since(textAt(object, "/metadata/creationTimestamp"));
 }
 
 json column(const std::string &name, const std::string &type, const std::string &description, int priority = 0)
@@ -125,9 +134,116 @@ std::string ingressAddress(const json &object)
     return address;
 }
 
-// The columns kubectl prints for `type` (after Name; Age is added by tableOf).
+// A workload's pod template as kube-apiserver prints it with -o wide: container names, their
+// images, and the selector's labels (set-based terms as kubectl writes them).
+std::string joined(const json &containers, const char *field)
+{
+    std::string text;
+    for (const json &container : containers.is_array() ? containers : json::array()) {
+        text += (text.empty() ? "" : ",") + textAt(container, (std::string("/") + field).c_str());
+    }
+    return text;
+}
+
+std::string selectorText(const json &workload)
+{
+    std::string text;
+    const json labels = valueAt(workload, "/spec/selector/matchLabels", json::object());
+    for (auto it = labels.begin(); labels.is_object() && it != labels.end(); ++it) {
+        text += (text.empty() ? "" : ",") + it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
+    }
+    const json terms = valueAt(workload, "/spec/selector/matchExpressions", json::array());
+    for (const json &term : terms.is_array() ? terms : json::array()) {
+        const std::string op = textAt(term, "/operator");
+        std::string values;
+        for (const json &value : valueAt(term, "/values", json::array())) {
+            values += (values.empty() ? "" : ",") + (value.is_string() ? value.get<std::string>() : value.dump());
+        }
+        const std::string key = textAt(term, "/key");
+        const std::string one = op == "In"             ? key + " in (" + values + ")"
+                                : op == "NotIn"        ? key + " notin (" + values + ")"
+                                : op == "Exists"       ? key
+                                : op == "DoesNotExist" ? "!" + key
+                                                       : key + " " + op;
+        text += (text.empty() ? "" : ",") + one;
+    }
+    return text.empty() ? "<none>" : text;
+}
+
+void addTemplateColumns(json &columns)
+{
+    columns.push_back(column("Containers", "string", "Names of each container in the template.", 1));
+    columns.push_back(column("Images", "string", "Images referenced by each container in the template.", 1));
+    columns.push_back(column("Selector", "string", "Label selector for pods.", 1));
+}
+
+void addTemplateCells(json &cells, const json &workload)
+{
+    const json containers = valueAt(workload, "/spec/template/spec/containers", json::array());
+    cells.push_back(joined(containers, "name"));
+    cells.push_back(joined(containers, "image"));
+    cells.push_back(selectorText(workload));
+}
+
+// kube-apiserver's Event printer: no Name first and no Age, but when it was last seen, its type,
+// reason and object ("kind/name", the kind in lower case), and its message; the rest with -o wide.
+// Read from either form the one storage serves (core v1 or events.k8s.io/v1).
+json eventColumns()
+{
+    return json::array({column("Last Seen", "string", "The time at which the most recent occurrence was recorded."),
+                        column("Type", "string", "Type of this event (Normal, Warning)."),
+                        column("Reason", "string", "The reason the object's state changed."),
+                        column("Object", "string", "The object that this event is about."),
+                        column("Subobject", "string", "The part of the object this event is about.", 1),
+                        column("Source", "string", "The component reporting this event.", 1),
+                        column("Message", "string", "A human-readable description of the status of this operation."),
+                        column("First Seen", "string", "The time at which the event was first recorded.", 1),
+                        column("Count", "string", "The number of times this event has occurred.", 1),
+                        column("Name", "string", "Name must be unique within a namespace.", 1)});
+}
+
+json eventCells(const json &event)
+{
+    const json *involved = fieldAt(event, "/involvedObject");
+    const json regarding = involved ? *involved : valueAt(event, "/regarding", json::object());
+    std::string kind = textAt(regarding, "/kind");
+    std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    const std::string created = textAt(event, "/metadata/creationTimestamp");
+    const std::string first = textAt(event, "/firstTimestamp", textAt(event, "/deprecatedFirstTimestamp", ""));
+    const std::string last = textAt(event, "/lastTimestamp",
+                                    textAt(event, "/deprecatedLastTimestamp",
+                                           textAt(event, "/series/lastObservedTime",
+                                                  textAt(event, "/eventTime", first.empty() ? created : first))));
+    std::string source = textAt(event, "/source/component", textAt(event, "/reportingController", ""));
+    if (const std::string host = textAt(event, "/source/host"); !host.empty()) {
+        source += ", " + host;
+    }
+    const long long count = integerAt(event, "/count", integerAt(event, "/series/count", 1));
+    return json::array({since(last), textAt(event, "/type"), textAt(event, "/reason"),
+                        kind + "/" + textAt(regarding, "/name"), textAt(regarding, "/fieldPath"), source,
+                        textAt(event, "/message", textAt(event, "/note", "")), since(first.empty() ? last : first),
+                        std::to_string(count), textAt(event, "/metadata/name")});
+}
+
+// Where Age goes among `type`'s columns: before the ones only -o wide shows, as kube-apiserver puts
+// it; none for an Event (Last Seen says it) or a CRD that declares no Age column (Flagger's).
+std::optional<std::size_t> agePosition(const ResourceType &type, std::size_t columns)
+{
+    if (type.kind == "Canary" || type.kind == "Event") {
+        return std::nullopt;
+    }
+    if (type.kind == "Pod" || type.kind == "Deployment" || type.kind == "ReplicaSet") {
+        return 4; // after Name and three
+    }
+    return columns;
+}
+
+// The columns kubectl prints for `type` (Name first; Age is put in by tableOf).
 json columnsOf(const ResourceType &type)
 {
+    if (type.kind == "Event") {
+        return eventColumns();
+    }
     json columns = json::array({column("Name", "string", "Name must be unique within a namespace.")});
     if (type.kind == "Deployment") {
         columns.push_back(column("Ready", "string", "Number of the pod with ready state"));
@@ -135,6 +251,7 @@ json columnsOf(const ResourceType &type)
             "Up-to-date", "string",
             "Total number of non-terminated pods targeted by this deployment that have the desired template spec."));
         columns.push_back(column("Available", "string", "Total number of available pods targeted by this deployment."));
+        addTemplateColumns(columns);
     } else if (type.kind == "Service") {
         columns.push_back(column("Type", "string", "type determines how the Service is exposed."));
         columns.push_back(column("Cluster-IP", "string", "clusterIP is the IP address of the service."));
@@ -152,6 +269,8 @@ json columnsOf(const ResourceType &type)
                    type.kind == "Rollout" ? "Total number of pods with the desired template" : "Number of pods ready"));
         if (type.kind == "Rollout") {
             columns.push_back(column("Available", "integer", "Total number of available pods"));
+        } else {
+            addTemplateColumns(columns);
         }
     } else if (type.kind == "HTTPRoute") {
         columns.push_back(column("Hostnames", "string", "Hostnames the route matches."));
@@ -172,6 +291,8 @@ json columnsOf(const ResourceType &type)
             column("Restarts", "string", "The number of times the containers in this pod have been restarted."));
         columns.push_back(column("IP", "string", "IP address allocated to the pod.", 1));
         columns.push_back(column("Node", "string", "Name of the node this pod is running on.", 1));
+        columns.push_back(column("Nominated Node", "string", "Name of the node this pod is nominated to run on.", 1));
+        columns.push_back(column("Readiness Gates", "string", "The readiness gates of this pod.", 1));
     } else if (type.kind == "Canary") {
         for (const PrinterColumn &printer : canaryColumns) {
             columns.push_back(column(printer.name, printer.type, "", printer.priority));
@@ -183,12 +304,16 @@ json columnsOf(const ResourceType &type)
 // One row's cells, in columnsOf's order.
 json cellsOf(const ResourceType &type, const json &object)
 {
+    if (type.kind == "Event") {
+        return eventCells(object);
+    }
     json cells = json::array({textAt(object, "/metadata/name")});
     if (type.kind == "Deployment") {
         cells.push_back(std::to_string(integerAt(object, "/status/readyReplicas", 0)) + "/" +
                         std::to_string(integerAt(object, "/spec/replicas", 1)));
         cells.push_back(integerAt(object, "/status/updatedReplicas", 0));
         cells.push_back(integerAt(object, "/status/availableReplicas", 0));
+        addTemplateCells(cells, object);
     } else if (type.kind == "Service") {
         std::string selector;
         const json selectorMap = valueAt(object, "/spec/selector", json::object());
@@ -208,6 +333,8 @@ json cellsOf(const ResourceType &type, const json &object)
             integerAt(object, type.kind == "Rollout" ? "/status/updatedReplicas" : "/status/readyReplicas", 0));
         if (type.kind == "Rollout") {
             cells.push_back(integerAt(object, "/status/availableReplicas", 0));
+        } else {
+            addTemplateCells(cells, object);
         }
     } else if (type.kind == "HTTPRoute") {
         std::string hosts;
@@ -247,6 +374,8 @@ json cellsOf(const ResourceType &type, const json &object)
         cells.push_back(std::to_string(restarts));
         cells.push_back(textAt(object, "/status/podIP", "<none>"));
         cells.push_back(textAt(object, "/spec/nodeName", "<none>"));
+        cells.push_back(textAt(object, "/status/nominatedNodeName", "<none>"));
+        cells.push_back("<none>");
     } else if (type.kind == "Canary") {
         for (const PrinterColumn &printer : canaryColumns) {
             cells.push_back(printerCell(object, printer));
@@ -261,19 +390,19 @@ json tableOf(const ResourceType &type, const std::vector<json> &objects, std::ui
              bool wholeObjects)
 {
     json columns = columnsOf(type);
-    // A CRD that declares its printer columns gets no Age column unless it declares one (Flagger's does not).
-    const bool withAge = type.kind != "Canary";
-    if (withAge) {
-        columns.push_back(
-            column("Age", "string",
-                   "CreationTimestamp is a timestamp representing the server time when this object was created."));
+    const auto ageAt = agePosition(type, columns.size());
+    if (ageAt) {
+        columns.insert(columns.begin() + std::ptrdiff_t(*ageAt),
+                       column("Age", "string",
+                              "CreationTimestamp is a timestamp representing the server time when this object was "
+                              "created."));
     }
     json rows = json::array();
     for (const json &object : objects) {
         // Objects of schemaless kinds can hold anything: every cell reads without throwing.
         json cells = cellsOf(type, object);
-        if (withAge) {
-            cells.push_back(age(object));
+        if (ageAt) {
+            cells.insert(cells.begin() + std::ptrdiff_t(*ageAt), age(object));
         }
         json row = {{"cells", cells}};
         if (wholeObjects) {

@@ -295,6 +295,46 @@ private Q_SLOTS:
         QVERIFY2(out.contains(QStringLiteral("3/3")), qPrintable(out)); // server-side Table columns
     }
 
+    // The columns kube-apiserver's printers give: Events say when, what and about which object (the
+    // sim printed NAME and AGE only); -o wide shows a workload's images and selector, and a pod's
+    // Age before its wide columns.
+    void getEventsAndWide_printKubesColumns()
+    {
+        const QStringList ns = {QStringLiteral("-n"), QStringLiteral("demo")};
+        int code = -1;
+        const auto header = [](const QString &out) {
+            return out.section(QLatin1Char('\n'), 0, 0)
+                .split(QLatin1Char(' '), Qt::SkipEmptyParts)
+                .join(QLatin1Char(' '));
+        };
+        QString out;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (out = kubectl(QStringList{QStringLiteral("get"), QStringLiteral("events")} + ns, &code))
+                .contains(QStringLiteral("deployment/")),
+            10'000);
+        QCOMPARE(header(out), QStringLiteral("LAST SEEN TYPE REASON OBJECT MESSAGE"));
+        QVERIFY2(out.contains(QStringLiteral("Normal")) && out.contains(QStringLiteral("ScalingReplicaSet")),
+                 qPrintable(out));
+
+        out = kubectl(QStringList{QStringLiteral("get"), QStringLiteral("deployment"), QStringLiteral("catalog-blue"),
+                                  QStringLiteral("-o"), QStringLiteral("wide")} +
+                          ns,
+                      &code);
+        QCOMPARE(header(out), QStringLiteral("NAME READY UP-TO-DATE AVAILABLE AGE CONTAINERS IMAGES SELECTOR"));
+        QVERIFY2(out.contains(QStringLiteral(":v2.3.0")) && out.contains(QStringLiteral("app=catalog")),
+                 qPrintable(out));
+        out = kubectl(QStringList{QStringLiteral("get"), QStringLiteral("rs"), QStringLiteral("-l"),
+                                  QStringLiteral("app=catalog"), QStringLiteral("-o"), QStringLiteral("wide")} +
+                          ns,
+                      &code);
+        QCOMPARE(header(out), QStringLiteral("NAME DESIRED CURRENT READY AGE CONTAINERS IMAGES SELECTOR"));
+        out = kubectl(QStringList{QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-l"),
+                                  QStringLiteral("app=catalog"), QStringLiteral("-o"), QStringLiteral("wide")} +
+                          ns,
+                      &code);
+        QCOMPARE(header(out), QStringLiteral("NAME READY STATUS RESTARTS AGE IP NODE NOMINATED NODE READINESS GATES"));
+    }
+
     void get_readsEveryRouteKindAndArgosObjects()
     {
         int code = 0;
