@@ -2,6 +2,7 @@
 
 #include "sim/apiserver.h"
 #include "sim/clustermodel.h"
+#include "sim/deploymentreplicasets.h"
 #include "sim/objectstore.h"
 #include "sim/resourcetypes.h"
 
@@ -26,7 +27,7 @@ DemoCluster::DemoCluster(Scenario scenario, ServerOptions options)
             // The scenario describes a cluster that has been running: its Deployments are rolled out.
             m_store->updateStatus(*type, ns, object["metadata"].value("name", ""), [](json &d) {
                 const long long replicas = d["spec"].value("replicas", 1);
-                const std::string name = d["metadata"].value("name", "");
+                const std::string replicaSet = DeploymentReplicaSets::replicaSetName(d); // <name>-<hash>
                 d["status"] = {{"observedGeneration", d["metadata"].value("generation", 1)},
                                {"replicas", replicas},
                                {"updatedReplicas", replicas},
@@ -40,7 +41,7 @@ DemoCluster::DemoCluster(Scenario scenario, ServerOptions options)
                                  {{"type", "Progressing"},
                                   {"status", "True"},
                                   {"reason", "NewReplicaSetAvailable"},
-                                  {"message", "ReplicaSet \"" + name + "\" has successfully progressed."}}}}};
+                                  {"message", "ReplicaSet \"" + replicaSet + "\" has successfully progressed."}}}}};
             });
         }
     }

@@ -60,6 +60,44 @@ std::string param(const httplib::Request &req, const char *name)
     return req.has_param(name) ? req.get_param_value(name) : std::string();
 }
 
+namespace {
+
+// The fields kube-apiserver lets a list select on besides metadata.name and metadata.namespace:
+// a pod's (its registry's selectable fields, kube's defaults where the object leaves one out) and
+// an Event's.
+std::optional<std::string> selectableField(const ResourceType &type, const json &object, const std::string &label)
+{
+    if (!type.builtin || type.kind != "Pod") {
+        return EventViews::fieldValue(type, object, label);
+    }
+    struct Field
+    {
+        const char *label;
+        const char *pointer;
+        const char *unset;
+    };
+    static const Field podFields[] = {
+        {"spec.nodeName", "/spec/nodeName", ""},
+        {"spec.restartPolicy", "/spec/restartPolicy", "Always"},
+        {"spec.schedulerName", "/spec/schedulerName", "default-scheduler"},
+        {"spec.serviceAccountName", "/spec/serviceAccountName", "default"},
+        {"status.phase", "/status/phase", ""},
+        {"status.podIP", "/status/podIP", ""},
+        {"status.nominatedNodeName", "/status/nominatedNodeName", ""},
+    };
+    for (const Field &field : podFields) {
+        if (label == field.label) {
+            return textAt(object, field.pointer, field.unset);
+        }
+    }
+    if (label == "spec.hostNetwork") {
+        return valueAt(object, "/spec/hostNetwork", json(false)) == json(true) ? "true" : "false";
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 std::optional<std::function<bool(const json &)>> filterFor(const httplib::Request &req, const ResourceType &type,
                                                            ApiStatus *error)
 {
@@ -92,7 +130,7 @@ std::optional<std::function<bool(const json &)>> filterFor(const httplib::Reques
             const bool negated = eq > 0 && term[eq - 1] == '!';
             std::string label = term.substr(0, negated ? eq - 1 : eq);
             const bool known = label == "metadata.name" || label == "metadata.namespace" ||
-                               EventViews::fieldValue(type, json::object(), label).has_value();
+                               selectableField(type, json::object(), label).has_value();
             if (!known) {
                 *error = {400, "BadRequest", "field label not supported: " + label};
                 return std::nullopt;
@@ -105,7 +143,7 @@ std::optional<std::function<bool(const json &)>> filterFor(const httplib::Reques
         for (const Term &term : terms) {
             const std::string actual = term.label.rfind("metadata.", 0) == 0
                                            ? textAt(object, ("/metadata/" + term.label.substr(9)).c_str())
-                                           : EventViews::fieldValue(type, object, term.label).value_or("");
+                                           : selectableField(type, object, term.label).value_or("");
             if ((actual == term.value) == term.negated) {
                 return false;
             }

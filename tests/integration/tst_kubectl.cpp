@@ -295,6 +295,34 @@ private Q_SLOTS:
         QVERIFY2(out.contains(QStringLiteral("3/3")), qPrintable(out)); // server-side Table columns
     }
 
+    // The pod fields kube-apiserver selects on, the phase and the node above all (the sim refused
+    // them as "field label not supported").
+    void fieldSelector_picksPodsByPhaseAndNode()
+    {
+        const QStringList catalogPods = {QStringLiteral("get"), QStringLiteral("pods"),
+                                         QStringLiteral("-n"),  QStringLiteral("demo"),
+                                         QStringLiteral("-l"),  QStringLiteral("app=catalog"),
+                                         QStringLiteral("-o"),  QStringLiteral("jsonpath={.items[*].spec.nodeName}")};
+        int code = -1;
+        QString out;
+        QTRY_COMPARE_WITH_TIMEOUT(
+            (out = kubectl(catalogPods + QStringList{QStringLiteral("--field-selector=status.phase=Running")}, &code))
+                .split(QLatin1Char(' '), Qt::SkipEmptyParts)
+                .size(),
+            6, 10'000);
+        const QStringList nodes = out.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        out = kubectl(catalogPods + QStringList{QStringLiteral("--field-selector=spec.nodeName=") + nodes.first()},
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        const QStringList onIt = out.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        QCOMPARE(onIt.size(), int(nodes.count(nodes.first())));
+        QCOMPARE(onIt.count(nodes.first()), onIt.size());
+        out = kubectl(catalogPods + QStringList{QStringLiteral("--field-selector=status.phase!=Running")}, &code);
+        QVERIFY2(code == 0 && out.trimmed().isEmpty(), qPrintable(out));
+        out = kubectl(catalogPods + QStringList{QStringLiteral("--field-selector=spec.bogus=1")}, &code);
+        QVERIFY2(code != 0 && out.contains(QStringLiteral("field label not supported: spec.bogus")), qPrintable(out));
+    }
+
     // The columns kube-apiserver's printers give: Events say when, what and about which object (the
     // sim printed NAME and AGE only); -o wide shows a workload's images and selector, and a pod's
     // Age before its wide columns.
@@ -328,6 +356,15 @@ private Q_SLOTS:
                           ns,
                       &code);
         QCOMPARE(header(out), QStringLiteral("NAME DESIRED CURRENT READY AGE CONTAINERS IMAGES SELECTOR"));
+        // The Deployment names its ReplicaSet, not itself, as having progressed.
+        const QString replicaSet = out.section(QLatin1Char('\n'), 1, 1).section(QLatin1Char(' '), 0, 0);
+        QVERIFY2(replicaSet.startsWith(QStringLiteral("catalog-")), qPrintable(out));
+        const QString deployment = replicaSet.section(QLatin1Char('-'), 0, 1);
+        out = kubectl(QStringList{QStringLiteral("get"), QStringLiteral("deployment"), deployment, QStringLiteral("-o"),
+                                  QStringLiteral("jsonpath={.status.conditions[?(@.type==\"Progressing\")].message}")} +
+                          ns,
+                      &code);
+        QCOMPARE(out.trimmed(), QStringLiteral("ReplicaSet \"%1\" has successfully progressed.").arg(replicaSet));
         out = kubectl(QStringList{QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-l"),
                                   QStringLiteral("app=catalog"), QStringLiteral("-o"), QStringLiteral("wide")} +
                           ns,
