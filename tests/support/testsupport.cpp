@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -143,8 +144,12 @@ bool SimProcess::start(QString *error, const QStringList &extraArguments)
         return false;
     }
     QByteArray output;
+    // With --orders the address comes after a PostgreSQL cluster is made and started (initdb): seconds
+    // alone, and over ten with ASan on a machine running two suites at once.
+    QElapsedTimer waited;
+    waited.start();
     while (!output.contains('\n')) {
-        if (!m_process->waitForReadyRead(10000)) {
+        if (!m_process->waitForReadyRead(int(std::max<qint64>(1, 60'000 - waited.elapsed())))) {
             *error = QStringLiteral("curtain-sim printed no address: %1")
                          .arg(QString::fromUtf8(m_process->readAllStandardError()));
             return false;
