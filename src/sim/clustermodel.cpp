@@ -167,13 +167,14 @@ void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point n
     const json podTemplate = valueAt(deployment, "/spec/template", json());
     const bool templateChanged = newGeneration && m_templates[key] != podTemplate;
     // `kubectl rollout pause`: the controller makes no ReplicaSet for a new template and replaces
-    // no pod until the Deployment is resumed (scaling still happens).
+    // no pod until the Deployment is resumed. (A scale while a new template waits is not modelled:
+    // the running ReplicaSet keeps its size until resume.)
     const bool paused = valueAt(deployment, "/spec/paused", json(false)) == json(true);
     if (paused &&
         !std::holds_alternative<json>(m_store.get(builtInType("ReplicaSet"), textAt(deployment, "/metadata/namespace"),
                                                   DeploymentReplicaSets::replicaSetName(deployment)))) {
         holdPaused(deployment);
-        return; // the template is not taken as seen: on resume it rolls out
+        return;
     }
     m_templates[key] = podTemplate;
     if (!newGeneration && updated == desired && ready == desired) {
@@ -244,6 +245,9 @@ void ClusterModel::advanceDeployment(const json &deployment, Clock::time_point n
 // A paused Deployment whose new template has no ReplicaSet yet: the spec is seen, nothing rolls.
 void ClusterModel::holdPaused(const json &deployment)
 {
+    // Seen, though not rolled out: a later edit back to the running template is a change again (and
+    // finds its pods), and a resume of this one rolls it out from none of its pods.
+    m_templates[keyOf(deployment)] = valueAt(deployment, "/spec/template", json());
     const long long generation = integerAt(deployment, "/metadata/generation", 1);
     // No pod runs the new template yet: kubectl rollout status waits on "0 out of N new replicas".
     const long long updated =

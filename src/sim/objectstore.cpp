@@ -12,6 +12,7 @@
 #include <ctime>
 #include <iomanip>
 #include <random>
+#include <set>
 #include <sstream>
 
 namespace Curtain::Sim {
@@ -162,15 +163,15 @@ UpdateErrors updateErrors(const ResourceType &type, const json &stored, json &pa
         errors.afterSpec.push_back(
             {"spec.selector", "Invalid value: " + after.value("selector", json()).dump() + ": field is immutable"});
     }
-    if (type.kind == "Service" && before.contains("clusterIP")) { // left out of a write, it is kept
-        if (!after.contains("clusterIP")) {
+    if (type.kind == "Service" && before.contains("clusterIP")) { // left out of a write, or "", it is kept
+        if (leftEmpty(after, "clusterIP")) {
             after["clusterIP"] = before["clusterIP"];
         } else if (after["clusterIP"] != before["clusterIP"]) {
             errors.beforeSpec.push_back(
                 {"spec.clusterIP", "Invalid value: " + after["clusterIP"].dump() + ": field is immutable"});
         }
         for (const char *allocated : {"clusterIPs", "ipFamilies", "ipFamilyPolicy"}) {
-            if (before.contains(allocated) && !after.contains(allocated)) {
+            if (before.contains(allocated) && leftEmpty(after, allocated)) {
                 after[allocated] = before[allocated];
             }
         }
@@ -287,6 +288,33 @@ bool ObjectStore::contains(const ResourceType &type, const std::string &ns, cons
     return m_objects.count(key(type, ns, name)) > 0;
 }
 
+// A new Service's defaults and cluster IP, under the store's lock: the next address no Service
+// holds (a dry run takes none). An address a writer asks for is taken as asked: the demo's
+// scenarios number their own, and kube's "provided IP is already allocated" is not modelled.
+void ObjectStore::defaultNewService(const ResourceType &type, json &object, bool dryRun)
+{
+    if (!type.builtin || type.kind != "Service") {
+        return;
+    }
+    std::uint32_t next = m_nextServiceAddress;
+    defaultService(type, object, [&] {
+        std::set<std::string> held; // looked at only when an address is to be given
+        const std::string prefix = type.storageKey() + "/";
+        for (auto it = m_objects.lower_bound(prefix); it != m_objects.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+            held.insert(textAt(it->second, "/spec/clusterIP"));
+        }
+        std::string address = serviceAddress(next);
+        for (std::uint32_t tries = 0; held.count(address) && tries < 16 * 65536; ++tries) {
+            address = serviceAddress(++next);
+        }
+        ++next;
+        return address;
+    });
+    if (!dryRun) {
+        m_nextServiceAddress = next;
+    }
+}
+
 Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &ns, json object, bool dryRun)
 {
     if (EventViews::isEventsV1(type)) {
@@ -315,7 +343,7 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
     }
     object["kind"] = type.kind;
     object["apiVersion"] = EventViews::isEventsV1(type) ? "v1" : type.groupVersion();
-    defaultService(type, object, std::uint32_t(m_uid));
+    defaultNewService(type, object, dryRun);
     std::mt19937_64 random(++m_uid);
     std::ostringstream uid;
     uid << std::hex << std::setfill('0') << std::setw(8) << (random() & 0xffffffff) << "-" << std::setw(4)
@@ -447,6 +475,9 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
                         "the object has been modified; please apply your changes to the latest version and try again");
     }
     const UpdateErrors update = updateErrors(type, stored, patched, statusSubresource);
+    if (!statusSubresource) {
+        defaultService(type, patched); // what a replace leaves out, as on a create; no new address
+    }
     // Server-owned fields cannot be changed by a write; name and namespace were checked against the URL.
     for (const char *field : {"name", "namespace", "uid", "creationTimestamp", "generation"}) {
         if (stored["metadata"].contains(field)) {

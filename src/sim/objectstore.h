@@ -122,6 +122,7 @@ private:
     void record(const char *eventType, const ResourceType &type, const std::string &ns, const nlohmann::json &object,
                 std::size_t bytes);
     std::uint64_t bump(nlohmann::json &object);
+    void defaultNewService(const ResourceType &type, nlohmann::json &object, bool dryRun);
 
     mutable std::mutex m_mutex;
     mutable std::condition_variable m_changed;
@@ -136,6 +137,7 @@ private:
     std::uint64_t m_version = 100;
     std::uint64_t m_compactedThrough = 100;
     std::uint64_t m_uid = 0;
+    std::uint32_t m_nextServiceAddress = 0; // the next cluster IP a Service is offered
     bool m_stopped = false;
 };
 

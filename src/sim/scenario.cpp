@@ -118,20 +118,26 @@ json deployment(const std::string &ns, const std::string &release, const std::st
                      {"ports", {{{"name", "http"}, {"containerPort", 8080}, {"protocol", "TCP"}}}}}}}}}}}}}};
 }
 
+// `ipSuffix` 1-254 gives the Service 10.96.0.<ipSuffix>; 0 leaves its address to the store's allocator
+// (each cluster IP is one Service's, as kube-apiserver allocates them).
 json service(const std::string &ns, const std::string &name, const json &labels, const json &selector, int ipSuffix)
 {
-    return {{"apiVersion", "v1"},
-            {"kind", "Service"},
-            {"metadata",
-             {{"name", name},
-              {"namespace", ns},
-              {"labels", labels},
-              {"annotations", {{"prometheus.io/path", "/metrics"}}}}},
-            {"spec",
-             {{"type", "ClusterIP"},
-              {"clusterIP", "10.96.0." + std::to_string(ipSuffix)},
-              {"selector", selector},
-              {"ports", {{{"name", "http"}, {"port", 80}, {"targetPort", 8080}, {"protocol", "TCP"}}}}}}};
+    json made = {{"apiVersion", "v1"},
+                 {"kind", "Service"},
+                 {"metadata",
+                  {{"name", name},
+                   {"namespace", ns},
+                   {"labels", labels},
+                   {"annotations", {{"prometheus.io/path", "/metrics"}}}}},
+                 {"spec",
+                  {{"type", "ClusterIP"},
+                   {"clusterIP", "10.96.0." + std::to_string(ipSuffix)},
+                   {"selector", selector},
+                   {"ports", {{{"name", "http"}, {"port", 80}, {"targetPort", 8080}, {"protocol", "TCP"}}}}}}};
+    if (ipSuffix < 1 || ipSuffix > 254) {
+        made["spec"].erase("clusterIP");
+    }
+    return made;
 }
 
 // An Argo Rollout release: the Rollout at its stable version, the Services its strategy names, a
@@ -481,11 +487,11 @@ void Scenario::addGeneratedReleases(int count, const std::string &ns)
             objects.push_back(deployment(ns, release, color, std::string(color) == "blue" ? "v1.0.0" : "v1.1.0", 2));
             objects.push_back(service(ns, release + "-" + color,
                                       {{"curtain.dev/release", release}, {"curtain.dev/color", color}},
-                                      {{"app", release}, {"curtain.dev/color", color}}, 1));
+                                      {{"app", release}, {"curtain.dev/color", color}}, 0));
         }
         if (i % 2) {
             json svc = service(ns, release, {{"curtain.dev/release", release}},
-                               {{"app", release}, {"curtain.dev/color", "blue"}}, 1);
+                               {{"app", release}, {"curtain.dev/color", "blue"}}, 0);
             objects.push_back(svc);
         } else {
             objects.push_back(

@@ -6,10 +6,6 @@ namespace Curtain::Sim {
 
 using nlohmann::json;
 
-namespace {
-
-// Within 10.96.0.0/12, kube's default service range, above the addresses the demo's own Services
-// take (10.96.0.x).
 std::string serviceAddress(std::uint32_t sequence)
 {
     const std::uint32_t host = 256 + sequence % (16 * 65536 - 512);
@@ -17,6 +13,15 @@ std::string serviceAddress(std::uint32_t sequence)
     return std::to_string(address >> 24) + "." + std::to_string((address >> 16) & 0xff) + "." +
            std::to_string((address >> 8) & 0xff) + "." + std::to_string(address & 0xff);
 }
+
+bool leftEmpty(const json &spec, const char *field)
+{
+    const auto it = spec.find(field);
+    return it == spec.end() || it->is_null() || (it->is_string() && it->get_ref<const std::string &>().empty()) ||
+           (it->is_array() && it->empty());
+}
+
+namespace {
 
 void keepOrSet(json &object, const char *field, json value)
 {
@@ -27,7 +32,7 @@ void keepOrSet(json &object, const char *field, json value)
 
 } // namespace
 
-void defaultService(const ResourceType &type, json &object, std::uint32_t sequence)
+void defaultService(const ResourceType &type, json &object, const std::function<std::string()> &allocate)
 {
     if (!type.builtin || type.kind != "Service" || !object.is_object()) {
         return;
@@ -43,13 +48,11 @@ void defaultService(const ResourceType &type, json &object, std::uint32_t sequen
     if (!spec["type"].is_string() || spec["type"] == "ExternalName") {
         return;
     }
-    const bool unset = !spec.contains("clusterIP") || spec["clusterIP"].is_null() ||
-                       (spec["clusterIP"].is_string() && spec["clusterIP"].get_ref<const std::string &>().empty());
-    if (unset) {
-        spec["clusterIP"] = serviceAddress(sequence);
+    if (leftEmpty(spec, "clusterIP") && allocate) {
+        spec["clusterIP"] = allocate();
     }
-    if (spec["clusterIP"].is_string()) {
-        keepOrSet(spec, "clusterIPs", json::array({spec["clusterIP"]}));
+    if (spec.contains("clusterIP") && spec["clusterIP"].is_string() && leftEmpty(spec, "clusterIPs")) {
+        spec["clusterIPs"] = json::array({spec["clusterIP"]});
     }
     keepOrSet(spec, "ipFamilies", json::array({"IPv4"}));
     keepOrSet(spec, "ipFamilyPolicy", "SingleStack");

@@ -27,6 +27,14 @@ class TestKubectl : public QObject
     Test::KubectlSession m_kubectl;
 
     QString kubectl(const QStringList &arguments, int *exitCode) { return m_kubectl.run(arguments, exitCode); }
+    // The green ReplicaSets of `app` in the demo namespace, as `kubectl get rs -o OUTPUT` prints them.
+    QString greenReplicaSets(const QString &app, const QString &output, int *exitCode)
+    {
+        return kubectl({QStringLiteral("get"), QStringLiteral("rs"), QStringLiteral("-n"), QStringLiteral("demo"),
+                        QStringLiteral("-l"), QStringLiteral("app=%1,curtain.dev/color=green").arg(app),
+                        QStringLiteral("-o"), output},
+                       exitCode);
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -162,11 +170,7 @@ private Q_SLOTS:
         const QString deployment = QStringLiteral("deployment/search-green");
         int code = -1;
         const auto replicaSets = [&] {
-            return kubectl(QStringList{QStringLiteral("get"), QStringLiteral("rs"), QStringLiteral("-l"),
-                                       QStringLiteral("app=search,curtain.dev/color=green"), QStringLiteral("-o"),
-                                       QStringLiteral("name")} +
-                               ns,
-                           &code)
+            return greenReplicaSets(QStringLiteral("search"), QStringLiteral("name"), &code)
                 .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         };
         QTRY_VERIFY_WITH_TIMEOUT(!replicaSets().isEmpty(), 10'000);
@@ -210,6 +214,54 @@ private Q_SLOTS:
         QCOMPARE(replicaSets().size(), before.size() + 1);
     }
 
+    // Paused, a new image and then the running one again: the running ReplicaSet is the Deployment's
+    // again, with all its pods (it was scaled to 0 while its pods kept running), and no other is made.
+    void rolloutPause_anEditBackToTheRunningTemplateKeepsItsReplicaSet()
+    {
+        const QStringList ns = {QStringLiteral("-n"), QStringLiteral("demo")};
+        const QString deployment = QStringLiteral("deployment/reviews-green");
+        int code = -1;
+        const auto replicaSets = [&] {
+            return greenReplicaSets(QStringLiteral("reviews"),
+                                    QStringLiteral("jsonpath={range .items[*]}{.metadata.name}={.spec.replicas} {end}"),
+                                    &code)
+                .trimmed();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!replicaSets().isEmpty(), 10'000);
+        const QString before = replicaSets();
+        const QString image =
+            kubectl(QStringList{QStringLiteral("get"), deployment, QStringLiteral("-o"),
+                                QStringLiteral("jsonpath={.spec.template.spec.containers[0].image}")} +
+                        ns,
+                    &code);
+        QVERIFY2(code == 0 && !image.isEmpty(), qPrintable(image));
+        const auto run = [&](const QStringList &arguments) {
+            const QString out = kubectl(arguments + ns, &code);
+            QVERIFY2(code == 0, qPrintable(out));
+        };
+        run({QStringLiteral("rollout"), QStringLiteral("pause"), deployment});
+        run({QStringLiteral("set"), QStringLiteral("image"), deployment, QStringLiteral("*=example.com/reviews:v9")});
+        run({QStringLiteral("set"), QStringLiteral("image"), deployment, QStringLiteral("*=") + image});
+        const auto observed = [&] {
+            const QString seen = kubectl(QStringList{QStringLiteral("get"), deployment, QStringLiteral("-o"),
+                                                     QStringLiteral("jsonpath={.status.observedGeneration}="
+                                                                    "{.metadata.generation}")} +
+                                             ns,
+                                         &code);
+            return seen.section(QLatin1Char('='), 0, 0) == seen.section(QLatin1Char('='), 1, 1);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(observed(), 10'000);
+        QCOMPARE(replicaSets(), before);
+        const QString status = kubectl(QStringList{QStringLiteral("rollout"), QStringLiteral("status"), deployment,
+                                                   QStringLiteral("--timeout=10s")} +
+                                           ns,
+                                       &code);
+        QVERIFY2(code == 0 && status.contains(QStringLiteral("successfully rolled out")), qPrintable(status));
+        run({QStringLiteral("rollout"), QStringLiteral("resume"), deployment});
+        QTRY_VERIFY_WITH_TIMEOUT(observed(), 10'000);
+        QCOMPARE(replicaSets(), before);
+    }
+
     // A Service made with kubectl gets what kube-apiserver fills in: a cluster IP of its own (the sim
     // left none, and kubectl showed CLUSTER-IP None, as for a headless one), its families, the
     // session affinity and each port's protocol; a headless one stays headless.
@@ -247,6 +299,28 @@ private Q_SLOTS:
         out = kubectl(QStringList{QStringLiteral("get"), QStringLiteral("service"), QStringLiteral("probe-svc")} + ns,
                       &code);
         QVERIFY2(code == 0 && out.contains(probe[0]), qPrintable(out));
+        // A replace that leaves the address empty (as Helm charts and kubectl apply send it) keeps it,
+        // and gets the defaults it left out again.
+        nlohmann::json service = nlohmann::json::parse(
+            kubectl(QStringList{QStringLiteral("get"), QStringLiteral("service"), QStringLiteral("probe-svc"),
+                                QStringLiteral("-o"), QStringLiteral("json")} +
+                        ns,
+                    &code)
+                .toStdString(),
+            nullptr, false);
+        QVERIFY(service.is_object() && service.contains("spec"));
+        service["spec"]["clusterIP"] = "";
+        service["spec"].erase("clusterIPs");
+        service["spec"].erase("sessionAffinity");
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("probe-svc.json"));
+        QVERIFY(!Test::writeFile(file, QByteArray::fromStdString(service.dump())).isEmpty());
+        out = kubectl(QStringList{QStringLiteral("replace"), QStringLiteral("-f"), file} + ns, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        const QStringList replaced = fields(QStringLiteral("probe-svc"));
+        QCOMPARE(replaced.value(0), probe[0]);
+        QCOMPARE(replaced.value(1), probe[0]);
+        QCOMPARE(replaced.value(3), QStringLiteral("None"));
         kubectl(QStringList{QStringLiteral("delete"), QStringLiteral("service"), QStringLiteral("probe-svc"),
                             QStringLiteral("probe-headless")} +
                     ns,
