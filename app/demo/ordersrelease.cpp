@@ -178,13 +178,8 @@ std::shared_ptr<OrdersRelease> addOrdersRelease(const std::shared_ptr<Sim::DemoC
 {
     auto scenario = Sim::parseScenario(ordersScenario);
     if (auto *objects = std::get_if<Sim::Scenario>(&scenario)) {
-        for (nlohmann::json object : objects->objects) {
+        for (const nlohmann::json &object : objects->objects) {
             if (const Sim::ResourceType *type = Sim::findResourceTypeByKind(object.value("kind", ""))) {
-                if (type->kind == "Service" && object.contains("spec") && object["spec"].is_object()) {
-                    // A scenario of its own numbers its addresses as the demo's did: the store gives
-                    // these Services addresses no other Service holds.
-                    object["spec"].erase("clusterIP");
-                }
                 (void)demo->store().create(*type, type->namespaced ? "demo" : "", object); // "demo" exists already
             }
         }

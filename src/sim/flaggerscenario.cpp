@@ -68,7 +68,7 @@ json canary(const std::string &ns)
 
 } // namespace
 
-void addFlaggerRelease(Scenario &scenario, const std::string &ns, int &ipSuffix)
+void addFlaggerRelease(Scenario &scenario, const std::string &ns)
 {
     // The release label on the target: the console watches the Deployments of its releases, and
     // Flagger copies the label to podinfo-primary.
@@ -80,7 +80,6 @@ void addFlaggerRelease(Scenario &scenario, const std::string &ns, int &ipSuffix)
          {"metadata", {{"name", "flagger-loadtester"}, {"namespace", ns}, {"labels", {{"app", "flagger-loadtester"}}}}},
          {"spec",
           {{"type", "ClusterIP"},
-           {"clusterIP", "10.96.0." + std::to_string(ipSuffix++)},
            {"selector", {{"app", "flagger-loadtester"}}},
            {"ports", {{{"name", "http"}, {"port", 80}, {"targetPort", "http"}, {"protocol", "TCP"}}}}}}});
     scenario.objects.push_back(canary(ns));

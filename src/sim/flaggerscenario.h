@@ -13,8 +13,7 @@ namespace Curtain::Sim {
 // and podinfo are labelled curtain.dev/release: podinfo. Flagger makes podinfo-primary, the
 // Services podinfo, podinfo-primary and podinfo-canary, and the HTTPRoute podinfo, which takes 100
 // requests/s. Once the Canary is initialized the sim sets podinfo's image to 6.1.0, so the demo
-// shows a canary on its way to waiting for promotion. `ipSuffix` numbers the Services' cluster
-// IPs, as the other releases' do.
-void addFlaggerRelease(Scenario &scenario, const std::string &ns, int &ipSuffix);
+// shows a canary on its way to waiting for promotion.
+void addFlaggerRelease(Scenario &scenario, const std::string &ns);
 
 } // namespace Curtain::Sim

@@ -289,20 +289,30 @@ bool ObjectStore::contains(const ResourceType &type, const std::string &ns, cons
 }
 
 // A new Service's defaults and cluster IP, under the store's lock: the next address no Service
-// holds (a dry run takes none). An address a writer asks for is taken as asked: the demo's
-// scenarios number their own, and kube's "provided IP is already allocated" is not modelled.
-void ObjectStore::defaultNewService(const ResourceType &type, json &object, bool dryRun)
+// holds (a dry run takes none). An address the writer asks for that another Service holds is
+// refused, with kube-apiserver's allocator error.
+std::optional<ApiStatus> ObjectStore::defaultNewService(const ResourceType &type, json &object, bool dryRun)
 {
     if (!type.builtin || type.kind != "Service") {
-        return;
+        return std::nullopt;
     }
-    std::uint32_t next = m_nextServiceAddress;
-    defaultService(type, object, [&] {
-        std::set<std::string> held; // looked at only when an address is to be given
-        const std::string prefix = type.storageKey() + "/";
+    const std::string prefix = type.storageKey() + "/";
+    auto heldAddresses = [&] {
+        std::set<std::string> held;
         for (auto it = m_objects.lower_bound(prefix); it != m_objects.end() && it->first.rfind(prefix, 0) == 0; ++it) {
             held.insert(textAt(it->second, "/spec/clusterIP"));
         }
+        return held;
+    };
+    const std::string asked = textAt(object, "/spec/clusterIP");
+    if (!asked.empty() && asked != "None" && heldAddresses().count(asked)) {
+        return invalid(type, textAt(object, "/metadata/name"), "spec.clusterIPs",
+                       "Invalid value: []string{\"" + asked + "\"}: failed to allocate IP " + asked +
+                           ": provided IP is already allocated");
+    }
+    std::uint32_t next = m_nextServiceAddress;
+    defaultService(type, object, [&] {
+        const std::set<std::string> held = heldAddresses(); // only when an address is to be given
         std::string address = serviceAddress(next);
         for (std::uint32_t tries = 0; held.count(address) && tries < 16 * 65536; ++tries) {
             address = serviceAddress(++next);
@@ -313,6 +323,7 @@ void ObjectStore::defaultNewService(const ResourceType &type, json &object, bool
     if (!dryRun) {
         m_nextServiceAddress = next;
     }
+    return std::nullopt;
 }
 
 Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &ns, json object, bool dryRun)
@@ -343,7 +354,9 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
     }
     object["kind"] = type.kind;
     object["apiVersion"] = EventViews::isEventsV1(type) ? "v1" : type.groupVersion();
-    defaultNewService(type, object, dryRun);
+    if (auto error = defaultNewService(type, object, dryRun)) {
+        return *error;
+    }
     std::mt19937_64 random(++m_uid);
     std::ostringstream uid;
     uid << std::hex << std::setfill('0') << std::setw(8) << (random() & 0xffffffff) << "-" << std::setw(4)

@@ -122,7 +122,7 @@ private:
     void record(const char *eventType, const ResourceType &type, const std::string &ns, const nlohmann::json &object,
                 std::size_t bytes);
     std::uint64_t bump(nlohmann::json &object);
-    void defaultNewService(const ResourceType &type, nlohmann::json &object, bool dryRun);
+    std::optional<ApiStatus> defaultNewService(const ResourceType &type, nlohmann::json &object, bool dryRun);
 
     mutable std::mutex m_mutex;
     mutable std::condition_variable m_changed;

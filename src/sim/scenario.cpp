@@ -118,33 +118,28 @@ json deployment(const std::string &ns, const std::string &release, const std::st
                      {"ports", {{{"name", "http"}, {"containerPort", 8080}, {"protocol", "TCP"}}}}}}}}}}}}}};
 }
 
-// `ipSuffix` 1-254 gives the Service 10.96.0.<ipSuffix>; 0 leaves its address to the store's allocator
-// (each cluster IP is one Service's, as kube-apiserver allocates them).
-json service(const std::string &ns, const std::string &name, const json &labels, const json &selector, int ipSuffix)
+// A Service as a scenario writes it: no cluster IP, which the store allocates on create as
+// kube-apiserver does (each address one Service's).
+json service(const std::string &ns, const std::string &name, const json &labels, const json &selector)
 {
-    json made = {{"apiVersion", "v1"},
-                 {"kind", "Service"},
-                 {"metadata",
-                  {{"name", name},
-                   {"namespace", ns},
-                   {"labels", labels},
-                   {"annotations", {{"prometheus.io/path", "/metrics"}}}}},
-                 {"spec",
-                  {{"type", "ClusterIP"},
-                   {"clusterIP", "10.96.0." + std::to_string(ipSuffix)},
-                   {"selector", selector},
-                   {"ports", {{{"name", "http"}, {"port", 80}, {"targetPort", 8080}, {"protocol", "TCP"}}}}}}};
-    if (ipSuffix < 1 || ipSuffix > 254) {
-        made["spec"].erase("clusterIP");
-    }
-    return made;
+    return {{"apiVersion", "v1"},
+            {"kind", "Service"},
+            {"metadata",
+             {{"name", name},
+              {"namespace", ns},
+              {"labels", labels},
+              {"annotations", {{"prometheus.io/path", "/metrics"}}}}},
+            {"spec",
+             {{"type", "ClusterIP"},
+              {"selector", selector},
+              {"ports", {{{"name", "http"}, {"port", 80}, {"targetPort", 8080}, {"protocol", "TCP"}}}}}}};
 }
 
 // An Argo Rollout release: the Rollout at its stable version, the Services its strategy names, a
 // root Service for the traffic, and the scripted update to the candidate version (see
 // RolloutController: sim.curtain.dev/then-set-image).
 void addRollout(Scenario &scenario, const std::string &ns, const std::string &name, bool blueGreen,
-                const YAML::Node &release, const std::string &where, int &ip)
+                const YAML::Node &release, const std::string &where)
 {
     const YAML::Node versions = release["versions"];
     if (!versions || !versions["stable"]) {
@@ -190,14 +185,14 @@ void addRollout(Scenario &scenario, const std::string &ns, const std::string &na
     const std::vector<std::string> roles =
         blueGreen ? std::vector<std::string>{"active", "preview"} : std::vector<std::string>{"stable", "canary"};
     for (const std::string &role : roles) {
-        scenario.objects.push_back(service(ns, name + "-" + role, labels, labels, ip++));
+        scenario.objects.push_back(service(ns, name + "-" + role, labels, labels));
     }
     const double rps = number(release, "requestsPerSecond", 100, where);
     if (blueGreen) {
         scenario.traffic.push_back({ns, "Service", name + "-active", rps});
     } else {
         // A basic canary: clients reach every pod through one Service, so replicas set the split.
-        scenario.objects.push_back(service(ns, name, labels, labels, ip++));
+        scenario.objects.push_back(service(ns, name, labels, labels));
         scenario.traffic.push_back({ns, "Service", name, rps});
     }
 }
@@ -277,7 +272,7 @@ json flagFileConfigMap(const json &metadata, const std::string &name, const std:
 // the one Service carry the variant as a label. Each variant's code runs in its color's Deployment
 // (the pod template says which variant it serves); there are no per-color Services.
 void addFlagRelease(Scenario &scenario, const json &metadata, const std::string &blueVariant,
-                    const std::string &greenVariant, int blue, int green, int ipSuffix, bool inConfigMap)
+                    const std::string &greenVariant, int blue, int green, bool inConfigMap)
 {
     const std::string ns = metadata.value("namespace", "");
     const std::string name = metadata.value("name", "");
@@ -294,7 +289,7 @@ void addFlagRelease(Scenario &scenario, const json &metadata, const std::string 
             }
         }
     }
-    scenario.objects.push_back(service(ns, name, {{"curtain.dev/release", name}}, {{"app", name}}, ipSuffix));
+    scenario.objects.push_back(service(ns, name, {{"curtain.dev/release", name}}, {{"app", name}}));
     scenario.objects.push_back(inConfigMap ? flagFileConfigMap(metadata, name, blueVariant, greenVariant, blue, green)
                                            : featureFlag(metadata, name, blueVariant, greenVariant, blue, green));
 }
@@ -324,7 +319,6 @@ Scenario build(const YAML::Node &root)
             }
         }
     }
-    int ip = 10;
     if (!root["releases"] || !root["releases"].IsSequence()) {
         throw ScenarioError{"the scenario has no \"releases\" list"};
     }
@@ -338,7 +332,7 @@ Scenario build(const YAML::Node &root)
         }
         const std::string route = text(release, "route", where);
         if (route == "argo-canary" || route == "argo-bluegreen") {
-            addRollout(scenario, ns, name, route == "argo-bluegreen", release, where, ip);
+            addRollout(scenario, ns, name, route == "argo-bluegreen", release, where);
             continue;
         }
         if (route == "flagger") {
@@ -346,7 +340,7 @@ Scenario build(const YAML::Node &root)
             if (name != "podinfo") {
                 throw ScenarioError{where + ": the flagger route is Flagger's podinfo tutorial; name it podinfo"};
             }
-            addFlaggerRelease(scenario, ns, ip);
+            addFlaggerRelease(scenario, ns);
             continue;
         }
         const YAML::Node envs = release["environments"];
@@ -359,7 +353,7 @@ Scenario build(const YAML::Node &root)
                                                   int(number(env, "replicas", 2, where))));
             const json labels = {{"curtain.dev/release", name}, {"curtain.dev/color", color}};
             scenario.objects.push_back(
-                service(ns, name + "-" + color, labels, {{"app", name}, {"curtain.dev/color", color}}, ip++));
+                service(ns, name + "-" + color, labels, {{"app", name}, {"curtain.dev/color", color}}));
         }
         const double rps = number(release, "requestsPerSecond", 100, where);
         if (route == "service") {
@@ -367,8 +361,8 @@ Scenario build(const YAML::Node &root)
             if (serving != "blue" && serving != "green") {
                 throw ScenarioError{where + ": serving must be blue or green"};
             }
-            json svc = service(ns, name, {{"curtain.dev/release", name}},
-                               {{"app", name}, {"curtain.dev/color", serving}}, ip++);
+            json svc =
+                service(ns, name, {{"curtain.dev/release", name}}, {{"app", name}, {"curtain.dev/color", serving}});
             svc["metadata"]["annotations"]["curtain.dev/stable-color"] = serving;
             scenario.objects.push_back(svc);
             scenario.traffic.push_back({ns, "Service", name, rps});
@@ -415,12 +409,12 @@ Scenario build(const YAML::Node &root)
                 const YAML::Node variants = release["variants"];
                 const bool inConfigMap = route == "flagfile";
                 addFlagRelease(scenario, metadata, variants ? text(variants, "blue", where) : std::string("blue"),
-                               variants ? text(variants, "green", where) : std::string("green"), blue, green, ip++,
+                               variants ? text(variants, "green", where) : std::string("green"), blue, green,
                                inConfigMap);
                 scenario.traffic.push_back({ns, inConfigMap ? "ConfigMap" : "FeatureFlag", name, rps});
             } else if (route == "trafficsplit") {
                 // The root Service clients call; the TrafficSplit decides which backend answers.
-                scenario.objects.push_back(service(ns, name, {{"app", name}}, {{"app", name}}, ip++));
+                scenario.objects.push_back(service(ns, name, {{"app", name}}, {{"app", name}}));
                 scenario.objects.push_back({{"apiVersion", "split.smi-spec.io/v1alpha4"},
                                             {"kind", "TrafficSplit"},
                                             {"metadata", metadata},
@@ -487,11 +481,11 @@ void Scenario::addGeneratedReleases(int count, const std::string &ns)
             objects.push_back(deployment(ns, release, color, std::string(color) == "blue" ? "v1.0.0" : "v1.1.0", 2));
             objects.push_back(service(ns, release + "-" + color,
                                       {{"curtain.dev/release", release}, {"curtain.dev/color", color}},
-                                      {{"app", release}, {"curtain.dev/color", color}}, 0));
+                                      {{"app", release}, {"curtain.dev/color", color}}));
         }
         if (i % 2) {
             json svc = service(ns, release, {{"curtain.dev/release", release}},
-                               {{"app", release}, {"curtain.dev/color", "blue"}}, 0);
+                               {{"app", release}, {"curtain.dev/color", "blue"}});
             objects.push_back(svc);
         } else {
             objects.push_back(

@@ -17,7 +17,7 @@ namespace Curtain::Sim {
 void defaultService(const ResourceType &type, nlohmann::json &object,
                     const std::function<std::string()> &allocate = {});
 // The address the `sequence`-th allocation tries: within kube's default range 10.96.0.0/12, above
-// the 10.96.0.x the demo's own Services take.
+// 10.96.0.x, where clusters keep the kubernetes Service's and the DNS Service's addresses.
 std::string serviceAddress(std::uint32_t sequence);
 // True for a cluster IP field a writer left empty: absent, null, "" or [] (kube keeps the stored one).
 bool leftEmpty(const nlohmann::json &spec, const char *field);

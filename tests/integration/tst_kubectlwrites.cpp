@@ -274,6 +274,34 @@ private Q_SLOTS:
         QVERIFY2(out.contains(expected), qPrintable(out));
     }
 
+    // Each cluster IP is one Service's: one asked for that another Service holds is refused, in
+    // kube-apiserver's allocator words, and nothing is made (the sim took it, and two Services
+    // answered at one address).
+    void create_aServiceAtAHeldAddressIsRefused()
+    {
+        const QStringList ns = {QStringLiteral("-n"), QStringLiteral("demo")};
+        int code = -1;
+        const QString held = kubectl(QStringList{QStringLiteral("get"), QStringLiteral("service/checkout"),
+                                                 QStringLiteral("-o"), QStringLiteral("jsonpath={.spec.clusterIP}")} +
+                                         ns,
+                                     &code);
+        QVERIFY2(code == 0 && QRegularExpression(QStringLiteral(R"(^10\.\d+\.\d+\.\d+$)")).match(held).hasMatch(),
+                 qPrintable(held));
+        QString out = kubectl(QStringList{QStringLiteral("create"), QStringLiteral("service"),
+                                          QStringLiteral("clusterip"), QStringLiteral("twin"),
+                                          QStringLiteral("--tcp=80:8080"), QStringLiteral("--clusterip=") + held} +
+                                  ns,
+                              &code);
+        QVERIFY(code != 0);
+        QVERIFY2(out.contains(QStringLiteral(R"(Service "twin" is invalid: spec.clusterIPs: Invalid value: )"
+                                             R"([]string{"%1"}: failed to allocate IP %1: provided IP is already )"
+                                             R"(allocated)")
+                                  .arg(held)),
+                 qPrintable(out));
+        out = kubectl(QStringList{QStringLiteral("get"), QStringLiteral("service/twin")} + ns, &code);
+        QVERIFY2(code != 0 && out.contains(QStringLiteral(R"(services "twin" not found)")), qPrintable(out));
+    }
+
     // kubectl's --dry-run=server (and so kubectl diff) asks the server to check a write and store
     // nothing. The sim used to store it: `kubectl diff` changed the demo.
     void serverDryRun_checksAndStoresNothing()

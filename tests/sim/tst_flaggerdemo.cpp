@@ -55,8 +55,7 @@ private Q_SLOTS:
     {
         m_scenario = Scenario{};
         m_scenario.objects.push_back({{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "demo"}}}});
-        int ip = 10;
-        addFlaggerRelease(m_scenario, "demo", ip);
+        addFlaggerRelease(m_scenario, "demo");
         m_store = std::make_unique<ObjectStore>();
         for (const json &item : m_scenario.objects) {
             const ResourceType &type = *findResourceTypeByKind(textAt(item, "/kind"));
