@@ -1,0 +1,221 @@
+// What the demo's workloads do under kubectl, as kube's controllers would: a deleted pod is made
+// again, a followed log ends with its pod, and a paused rollout holds a new template until resumed.
+
+#include "kubectlsession.h"
+
+#include <QProcess>
+#include <QTest>
+
+using namespace Curtain;
+
+class TestKubectlWorkloads : public QObject
+{
+    Q_OBJECT
+
+    Test::KubectlSession m_kubectl;
+
+    QString kubectl(const QStringList &arguments, int *exitCode) { return m_kubectl.run(arguments, exitCode); }
+    // The green ReplicaSets of `app` in the demo namespace, as `kubectl get rs -o OUTPUT` prints them.
+    QString greenReplicaSets(const QString &app, const QString &output, int *exitCode)
+    {
+        return kubectl({QStringLiteral("get"), QStringLiteral("rs"), QStringLiteral("-n"), QStringLiteral("demo"),
+                        QStringLiteral("-l"), QStringLiteral("app=%1,curtain.dev/color=green").arg(app),
+                        QStringLiteral("-o"), output},
+                       exitCode);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_kubectl.start(&error), qPrintable(error));
+    }
+
+    // kubectl delete pod: the workload makes a new pod under a new name, which starts not ready, and
+    // the Deployment counts one ready pod fewer until it is, as kube's ReplicaSet controller would.
+    void deletedPod_isMadeAgainUnderANewName()
+    {
+        const QStringList listBlue = {QStringLiteral("get"),  QStringLiteral("pods"), QStringLiteral("-n"),
+                                      QStringLiteral("demo"), QStringLiteral("-o"),   QStringLiteral("name")};
+        int code = -1;
+        const QString replicas = kubectl({QStringLiteral("get"), QStringLiteral("deployment"),
+                                          QStringLiteral("catalog-blue"), QStringLiteral("-n"), QStringLiteral("demo"),
+                                          QStringLiteral("-o"), QStringLiteral("jsonpath={.spec.replicas}")},
+                                         &code);
+        QVERIFY2(code == 0 && replicas.toInt() > 0, qPrintable(replicas));
+        const auto bluePods = [&] {
+            QStringList pods = kubectl(listBlue, &code).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+            pods.removeIf([](const QString &pod) { return !pod.startsWith(QLatin1String("pod/catalog-blue-")); });
+            return pods;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(bluePods().size(), replicas.toInt(), 10'000);
+        const QString victim = bluePods().constFirst().mid(4);
+
+        QProcess watch; // every change of the Deployment's readiness, in order
+        m_kubectl.startIn(watch, {QStringLiteral("get"), QStringLiteral("deployment"), QStringLiteral("catalog-blue"),
+                                  QStringLiteral("-n"), QStringLiteral("demo"), QStringLiteral("--watch"),
+                                  QStringLiteral("-o"), QStringLiteral("jsonpath={.status.readyReplicas}{\"\\n\"}")});
+        QString seen;
+        QTRY_VERIFY_WITH_TIMEOUT((seen += QString::fromUtf8(watch.readAllStandardOutput()))
+                                     .split(QLatin1Char('\n'), Qt::SkipEmptyParts)
+                                     .contains(replicas),
+                                 10'000);
+
+        const QString deleted = kubectl(
+            {QStringLiteral("delete"), QStringLiteral("pod"), victim, QStringLiteral("-n"), QStringLiteral("demo")},
+            &code);
+        QVERIFY2(code == 0 && deleted.contains(QStringLiteral("deleted")), qPrintable(deleted));
+        // Full, one short while the new pod starts, full again.
+        const QString shortOne = QString::number(replicas.toInt() - 1);
+        QTRY_VERIFY_WITH_TIMEOUT((seen += QString::fromUtf8(watch.readAllStandardOutput()))
+                                     .contains(shortOne + QLatin1Char('\n') + replicas),
+                                 15'000);
+        watch.kill();
+        watch.waitForFinished();
+        const QStringList after = bluePods();
+        QCOMPARE(after.size(), replicas.toInt());
+        QVERIFY2(!after.contains(QStringLiteral("pod/") + victim), qPrintable(after.join(QLatin1Char(' '))));
+        QString listed; // every pod ready again
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            !(listed = kubectl({QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"),
+                                QStringLiteral("demo"), QStringLiteral("-l"), QStringLiteral("app=catalog")},
+                               &code))
+                 .contains(QStringLiteral("0/1")),
+            qPrintable(listed), 5'000);
+    }
+
+    // `kubectl logs -f` ends when its pod goes, as the container's stream does on a kubelet (it
+    // hung until killed).
+    void logsFollow_endsWhenThePodIsDeleted()
+    {
+        int code = -1;
+        QString pod;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !(pod = kubectl({QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"),
+                             QStringLiteral("demo"), QStringLiteral("-l"), QStringLiteral("app=ledger"),
+                             QStringLiteral("-o"), QStringLiteral("jsonpath={.items[0].metadata.name}")},
+                            &code))
+                 .isEmpty(),
+            10'000);
+        QProcess follow;
+        m_kubectl.startIn(
+            follow, {QStringLiteral("logs"), QStringLiteral("-f"), QStringLiteral("-n"), QStringLiteral("demo"), pod});
+        QVERIFY2(follow.waitForStarted(5000), qPrintable(follow.errorString()));
+        QVERIFY2(!follow.waitForFinished(1500), follow.readAllStandardError().constData()); // following
+        const QString deleted = kubectl(
+            {QStringLiteral("delete"), QStringLiteral("pod"), pod, QStringLiteral("-n"), QStringLiteral("demo")},
+            &code);
+        QVERIFY2(code == 0, qPrintable(deleted));
+        const bool ended = follow.waitForFinished(10'000);
+        if (!ended) {
+            follow.kill();
+            follow.waitForFinished();
+        }
+        QVERIFY2(ended, "kubectl logs -f still follows a deleted pod after 10 s");
+        QCOMPARE(follow.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(follow.exitCode(), 0);
+    }
+
+    // Pause, change, resume: a paused Deployment's new template makes no ReplicaSet and replaces no
+    // pod, `rollout status` keeps waiting, and resume rolls it out (the sim rolled out at once).
+    void rolloutPause_holdsANewTemplateUntilResume()
+    {
+        const QStringList ns = {QStringLiteral("-n"), QStringLiteral("demo")};
+        const QString deployment = QStringLiteral("deployment/search-green");
+        int code = -1;
+        const auto replicaSets = [&] {
+            return greenReplicaSets(QStringLiteral("search"), QStringLiteral("name"), &code)
+                .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!replicaSets().isEmpty(), 10'000);
+        const QStringList before = replicaSets();
+        QString out = kubectl(QStringList{QStringLiteral("rollout"), QStringLiteral("pause"), deployment} + ns, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        out = kubectl(QStringList{QStringLiteral("set"), QStringLiteral("image"), deployment,
+                                  QStringLiteral("*=example.com/search:v3.2.0")} +
+                          ns,
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        const auto progressing = [&] {
+            return kubectl(QStringList{QStringLiteral("get"), deployment, QStringLiteral("-o"),
+                                       QStringLiteral("jsonpath={.status.observedGeneration}={.metadata.generation} "
+                                                      "{.status.conditions[?(@.type==\"Progressing\")].reason}")} +
+                               ns,
+                           &code);
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            [&] {
+                const QStringList seen = progressing().split(QLatin1Char(' '));
+                const QStringList generations = seen.value(0).split(QLatin1Char('='));
+                return generations.size() == 2 && generations[0] == generations[1] &&
+                       seen.value(1) == QLatin1String("DeploymentPaused");
+            }(),
+            qPrintable(progressing()), 10'000);
+        QCOMPARE(replicaSets(), before); // the controller has seen the change and made nothing of it
+        out = kubectl(QStringList{QStringLiteral("rollout"), QStringLiteral("status"), deployment,
+                                  QStringLiteral("--timeout=2s")} +
+                          ns,
+                      &code);
+        QVERIFY2(code != 0 && out.contains(QStringLiteral("new replicas have been updated")), qPrintable(out));
+
+        out = kubectl(QStringList{QStringLiteral("rollout"), QStringLiteral("resume"), deployment} + ns, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        out = kubectl(QStringList{QStringLiteral("rollout"), QStringLiteral("status"), deployment,
+                                  QStringLiteral("--timeout=60s")} +
+                          ns,
+                      &code);
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("successfully rolled out")), qPrintable(out));
+        QCOMPARE(replicaSets().size(), before.size() + 1);
+    }
+
+    // Paused, a new image and then the running one again: the running ReplicaSet is the Deployment's
+    // again, with all its pods (it was scaled to 0 while its pods kept running), and no other is made.
+    void rolloutPause_anEditBackToTheRunningTemplateKeepsItsReplicaSet()
+    {
+        const QStringList ns = {QStringLiteral("-n"), QStringLiteral("demo")};
+        const QString deployment = QStringLiteral("deployment/reviews-green");
+        int code = -1;
+        const auto replicaSets = [&] {
+            return greenReplicaSets(QStringLiteral("reviews"),
+                                    QStringLiteral("jsonpath={range .items[*]}{.metadata.name}={.spec.replicas} {end}"),
+                                    &code)
+                .trimmed();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!replicaSets().isEmpty(), 10'000);
+        const QString before = replicaSets();
+        const QString image =
+            kubectl(QStringList{QStringLiteral("get"), deployment, QStringLiteral("-o"),
+                                QStringLiteral("jsonpath={.spec.template.spec.containers[0].image}")} +
+                        ns,
+                    &code);
+        QVERIFY2(code == 0 && !image.isEmpty(), qPrintable(image));
+        const auto run = [&](const QStringList &arguments) {
+            const QString out = kubectl(arguments + ns, &code);
+            QVERIFY2(code == 0, qPrintable(out));
+        };
+        run({QStringLiteral("rollout"), QStringLiteral("pause"), deployment});
+        run({QStringLiteral("set"), QStringLiteral("image"), deployment, QStringLiteral("*=example.com/reviews:v9")});
+        run({QStringLiteral("set"), QStringLiteral("image"), deployment, QStringLiteral("*=") + image});
+        const auto observed = [&] {
+            const QString seen = kubectl(QStringList{QStringLiteral("get"), deployment, QStringLiteral("-o"),
+                                                     QStringLiteral("jsonpath={.status.observedGeneration}="
+                                                                    "{.metadata.generation}")} +
+                                             ns,
+                                         &code);
+            return seen.section(QLatin1Char('='), 0, 0) == seen.section(QLatin1Char('='), 1, 1);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(observed(), 10'000);
+        QCOMPARE(replicaSets(), before);
+        const QString status = kubectl(QStringList{QStringLiteral("rollout"), QStringLiteral("status"), deployment,
+                                                   QStringLiteral("--timeout=10s")} +
+                                           ns,
+                                       &code);
+        QVERIFY2(code == 0 && status.contains(QStringLiteral("successfully rolled out")), qPrintable(status));
+        run({QStringLiteral("rollout"), QStringLiteral("resume"), deployment});
+        QTRY_VERIFY_WITH_TIMEOUT(observed(), 10'000);
+        QCOMPARE(replicaSets(), before);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKubectlWorkloads)
+#include "tst_kubectlworkloads.moc"
