@@ -244,17 +244,19 @@ json ObjectStore::asServed(const ResourceType &type, json object)
 }
 
 ListSnapshot ObjectStore::list(const ResourceType &type, const std::string &ns,
-                               const std::function<bool(const json &)> &filter, std::size_t offset,
+                               const std::function<bool(const json &)> &filter, const std::string &after,
                                std::size_t limit) const
 {
     std::lock_guard lock(m_mutex);
     ListSnapshot snapshot;
     snapshot.resourceVersion = m_version;
     const std::string prefix = type.storageKey() + "/" + (ns.empty() ? std::string() : ns + "/");
-    for (auto it = m_objects.lower_bound(prefix); it != m_objects.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+    auto it = after.empty() ? m_objects.lower_bound(prefix) : m_objects.upper_bound(prefix + after);
+    for (; it != m_objects.end() && it->first.rfind(prefix, 0) == 0; ++it) {
         if (!filter || filter(it->second)) {
-            if (snapshot.matching >= offset && (limit == 0 || snapshot.items.size() < limit)) {
+            if (limit == 0 || snapshot.items.size() < limit) {
                 snapshot.items.push_back(asServed(type, it->second)); // only the page is copied
+                snapshot.last = it->first.substr(prefix.size());
             }
             ++snapshot.matching;
         }

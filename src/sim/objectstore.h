@@ -38,7 +38,8 @@ struct ListSnapshot
 {
     std::vector<nlohmann::json> items;
     std::uint64_t resourceVersion = 0;
-    std::size_t matching = 0; // how many objects matched in all, of which `items` is a page
+    std::size_t matching = 0; // how many objects matched from the page's start on, of which `items` is a page
+    std::string last;         // the page's last key ("ns/name", or "name" within one namespace)
 };
 
 // The demo cluster's etcd: every object, one global resourceVersion counter, and an event history
@@ -72,9 +73,11 @@ public:
     void setSchemalessCustomResources(bool on) { m_schemaless = on; }
     bool schemalessCustomResources() const { return m_schemaless; }
 
-    // The objects that pass `filter`; with `limit`, only those from `offset` on (a page), copied.
+    // The objects that pass `filter`, in key order; with `limit`, a page of them from just after the
+    // key `after` on (ListSnapshot::last of the page before), copied. A page resumes after a key,
+    // not at a count: objects made or deleted between pages neither repeat nor hide the others.
     ListSnapshot list(const ResourceType &type, const std::string &ns,
-                      const std::function<bool(const nlohmann::json &)> &filter, std::size_t offset = 0,
+                      const std::function<bool(const nlohmann::json &)> &filter, const std::string &after = {},
                       std::size_t limit = 0) const;
     Outcome<nlohmann::json> get(const ResourceType &type, const std::string &ns, const std::string &name) const;
     bool contains(const ResourceType &type, const std::string &ns, const std::string &name) const; // no copy

@@ -354,29 +354,31 @@ void ResourceApi::list(const httplib::Request &req, httplib::Response &res, cons
     if (truthy(param(req, "watch"))) {
         return serveWatch({m_store, m_faults, m_guard}, req, res, type, target.namespaceName, *filter);
     }
-    // limit + continue: the token carries the list's version and the next offset.
-    std::size_t offset = 0;
-    std::size_t limit = 0;
-    try {
-        const std::string token = param(req, "continue");
-        offset = token.empty() ? 0 : std::stoul(token.substr(token.find(':') + 1));
-    } catch (const std::exception &) {
-        return sendStatus(res, badRequest("continue key is not valid: " + param(req, "continue")));
+    // limit + continue: the token carries the list's version and the key the next page starts after.
+    const std::string token = param(req, "continue");
+    const std::size_t colon = token.find(':');
+    if (!token.empty() && (colon == std::string::npos || colon + 1 == token.size())) {
+        return sendStatus(res, badRequest("continue key is not valid: " + token));
     }
+    const std::string after = token.empty() ? std::string() : token.substr(colon + 1);
+    std::size_t limit = 0;
     try {
         limit = param(req, "limit").empty() ? 0 : std::stoul(param(req, "limit"));
     } catch (const std::exception &) {
         return sendStatus(res, badRequest("limit must be a number"));
     }
-    ListSnapshot snapshot = m_store.list(type, target.namespaceName, *filter, offset, limit);
+    ListSnapshot snapshot = m_store.list(type, target.namespaceName, *filter, after, limit);
     json metadata = {{"resourceVersion", std::to_string(snapshot.resourceVersion)}};
-    if (limit > 0 && snapshot.matching > offset + limit) {
-        metadata["continue"] = std::to_string(snapshot.resourceVersion) + ":" + std::to_string(offset + limit);
-        metadata["remainingItemCount"] = snapshot.matching - offset - limit;
+    if (limit > 0 && snapshot.matching > limit) {
+        metadata["continue"] = std::to_string(snapshot.resourceVersion) + ":" + snapshot.last;
+        metadata["remainingItemCount"] = snapshot.matching - limit;
     }
     if (wantsTable(req.get_header_value("Accept"))) {
-        return sendJson(
-            res, 200, tableOf(type, snapshot.items, snapshot.resourceVersion, param(req, "includeObject") == "Object"));
+        // The page's continue token too: kubectl asks for tables 500 rows at a time and reads on
+        // only when a page says there is more.
+        json table = tableOf(type, snapshot.items, snapshot.resourceVersion, param(req, "includeObject") == "Object");
+        table["metadata"] = metadata;
+        return sendJson(res, 200, table);
     }
     json items = json::array();
     for (json &item : snapshot.items) {

@@ -135,6 +135,29 @@ private Q_SLOTS:
         QCOMPARE(code, 0);
     }
 
+    // kubectl reads a list 500 rows at a time and goes on while a page carries a continue token.
+    // The sim's tables carried none, so `kubectl get` over 500 objects printed the first 500. The
+    // demo's Services change only when someone changes them: paged, they read as one list.
+    void get_readsEveryPageOfAChunkedList()
+    {
+        const QStringList listServices = {QStringLiteral("get"), QStringLiteral("services"), QStringLiteral("-n"),
+                                          QStringLiteral("demo"), QStringLiteral("--no-headers")};
+        int code = -1;
+        const QString whole = kubectl(listServices + QStringList{QStringLiteral("--chunk-size=0")}, &code);
+        QVERIFY2(code == 0, qPrintable(whole));
+        const QString paged = kubectl(listServices + QStringList{QStringLiteral("--chunk-size=4")}, &code);
+        QVERIFY2(code == 0, qPrintable(paged));
+        const auto names = [](const QString &table) {
+            QStringList list;
+            for (const QString &line : table.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+                list << line.section(QLatin1Char(' '), 0, 0);
+            }
+            return list;
+        };
+        QVERIFY2(names(whole).size() > 8, qPrintable(whole));
+        QCOMPARE(names(paged), names(whole));
+    }
+
     // `kubectl get -w` prints each change in the kind's own columns: the sim sends each watch event's
     // object as a Table row when asked (it sent plain objects, and kubectl printed NAME and AGE only).
     void watch_printsEachChangeInTheKindsColumns()

@@ -1,5 +1,6 @@
-// curtain-sim speaks HTTP as kube-apiserver does where clients notice: when a reply is gzipped, and
-// what a subresource it does not serve answers (kubectl debug and careless DELETEs meet both). Each
+// curtain-sim speaks HTTP as kube-apiserver does where clients notice: when a reply is gzipped,
+// what a subresource it does not serve answers (kubectl debug and careless DELETEs meet both), and
+// how a list read in pages resumes. Each
 // test starts its own sim and asserts what a client sees.
 
 #include "simhttp.h"
@@ -9,6 +10,7 @@
 #include <httplib.h>
 
 #include <string>
+#include <vector>
 
 using namespace Curtain;
 using nlohmann::json;
@@ -117,6 +119,46 @@ private Q_SLOTS:
                                            "application/strategic-merge-patch+json", "{}");
         QCOMPARE(debug.code, 404);
         QVERIFY2(debug.body.contains("details") && debug.body["details"].is_object(), debug.body.dump().c_str());
+    }
+
+    // A list read in pages (limit + continue) resumes after the last object of the page before, as
+    // etcd's continue does: an object made meanwhile before that point neither repeats one already
+    // read nor hides one not yet read (the sim resumed at a count, and repeated one).
+    void pagedList_resumesAfterTheLastObjectRead()
+    {
+        QVERIFY(m_sim.start());
+        const std::string services = "/api/v1/namespaces/demo/services";
+        const SimReply whole = m_sim.get(services);
+        QCOMPARE(whole.code, 200);
+        std::vector<std::string> expected;
+        for (const json &item : whole.body.value("items", json::array())) {
+            expected.push_back(item["metadata"].value("name", ""));
+        }
+        QVERIFY(expected.size() > 10);
+        std::vector<std::string> read;
+        std::string token;
+        for (int page = 0; page < 100; ++page) {
+            const SimReply reply = m_sim.get(services + "?limit=5" + (token.empty() ? "" : "&continue=" + token));
+            QCOMPARE(reply.code, 200);
+            for (const json &item : reply.body.value("items", json::array())) {
+                read.push_back(item["metadata"].value("name", ""));
+            }
+            token = reply.body.value(json::json_pointer("/metadata/continue"), std::string());
+            if (page == 0) {
+                QCOMPARE(reply.body.value(json::json_pointer("/metadata/remainingItemCount"), 0),
+                         int(expected.size()) - 5);
+                // Sorts before everything: an offset would now point one object too early.
+                QCOMPARE(m_sim.post(services, R"({"metadata":{"name":"aaa"},"spec":{"ports":[{"port":80}]}})").code,
+                         201);
+            }
+            if (token.empty()) {
+                break;
+            }
+        }
+        QCOMPARE(read, expected);
+        const SimReply bad = m_sim.get(services + "?limit=5&continue=nonsense");
+        QCOMPARE(bad.code, 400);
+        QVERIFY2(bad.isStatus("BadRequest"), bad.body.dump().c_str());
     }
 };
 
