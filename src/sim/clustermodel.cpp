@@ -71,7 +71,7 @@ ClusterModel::ClusterModel(ObjectStore &store, const Scenario &scenario)
     : m_store(store), m_scenario(scenario),
       m_rollouts(store, [this](const json &replicaSet) { m_pods.podsBeforeStatus(replicaSet); }), m_replicaSets(store),
       m_flagger(store, [this](const std::string &ns, const std::string &name) { return trafficOf(ns, name); }),
-      m_pods(store, m_scenario), m_random(scenario.seed)
+      m_pods(store, m_scenario), m_endpoints(store), m_random(scenario.seed)
 {
     m_flagger.setMinimumInterval(scenario.flaggerMinimumInterval);
 }
@@ -118,6 +118,7 @@ void ClusterModel::tick(Clock::time_point now)
     guarded([this, now] { m_rollouts.reconcile(now, m_argoRunning); });
     guarded([this, now] { m_flagger.reconcile(now, std::chrono::system_clock::now()); });
     guarded([this, now] { m_pods.reconcile(now); });
+    guarded([this] { m_endpoints.reconcile(); }); // after the pods: what they are now
     const double seconds = m_lastTick ? std::chrono::duration<double>(now - *m_lastTick).count() : 0.0;
     m_lastTick = now;
     if (seconds > 0) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sim/deploymentreplicasets.h"
+#include "sim/endpointscontroller.h"
 #include "sim/flaggercontroller.h"
 #include "sim/objectstore.h"
 #include "sim/podmodel.h"
@@ -68,6 +69,7 @@ private:
     DeploymentReplicaSets m_replicaSets;
     FlaggerController m_flagger;
     PodModel m_pods;
+    EndpointsController m_endpoints;
     std::atomic<bool> m_argoRunning{true};
     mutable std::mutex m_mutex;
     std::map<std::string, Counters> m_counters; // by namespace/deployment

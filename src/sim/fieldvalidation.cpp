@@ -37,6 +37,9 @@ std::set<std::string> topLevelFields(const ResourceType &type)
     if (type.kind == "ConfigMap") {
         return {"data", "binaryData", "immutable"};
     }
+    if (type.kind == "Endpoints") {
+        return {"subsets"};
+    }
     if (type.kind == "Event" && type.group.empty()) {
         return {
             "involvedObject", "reason", "message", "source",  "firstTimestamp",     "lastTimestamp",    "count", "type",

@@ -14,6 +14,7 @@ const std::vector<ResourceType> &resourceTypes()
         {"", "v1", "namespaces", "namespace", "Namespace", false, true, true, false, {"ns"}},
         {"", "v1", "services", "service", "Service", true, true, true, false, {"svc"}},
         {"", "v1", "pods", "pod", "Pod", true, true, true, false, {"po"}},
+        {"", "v1", "endpoints", "endpoints", "Endpoints", true, true, false, false, {"ep"}},
         {"", "v1", "configmaps", "configmap", "ConfigMap", true, true, false, false, {"cm"}},
         {"", "v1", "events", "event", "Event", true, true, false, false, {"ev"}, "events"},
         {"events.k8s.io", "v1", "events", "event", "Event", true, true, false, false, {}, "events"},

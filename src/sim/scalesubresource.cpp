@@ -4,6 +4,7 @@
 #include "sim/objectstore.h"
 #include "sim/requesttarget.h"
 #include "sim/resourcetypes.h"
+#include "sim/tables.h"
 
 namespace Curtain::Sim {
 
@@ -15,28 +16,6 @@ const ApiStatus unsupportedPatch{415, "UnsupportedMediaType",
                                  "the body of the request was in an unknown format - accepted media types include: "
                                  "application/json-patch+json, application/merge-patch+json, "
                                  "application/strategic-merge-patch+json"};
-
-// "app=checkout,color=green": the selector as a Scale's status carries it (for autoscalers).
-std::string selectorText(const json &object)
-{
-    std::string text;
-    const json *labels = nullptr;
-    if (const auto spec = object.find("spec"); spec != object.end() && spec->is_object()) {
-        if (const auto selector = spec->find("selector"); selector != spec->end() && selector->is_object()) {
-            if (const auto match = selector->find("matchLabels"); match != selector->end() && match->is_object()) {
-                labels = &*match;
-            }
-        }
-    }
-    if (labels) {
-        for (auto it = labels->begin(); it != labels->end(); ++it) {
-            if (it.value().is_string()) {
-                text += (text.empty() ? "" : ",") + it.key() + "=" + it.value().get_ref<const std::string &>();
-            }
-        }
-    }
-    return text;
-}
 
 json integerOrZero(const json &object, const json::json_pointer &pointer)
 {
@@ -58,7 +37,7 @@ json scaleOf(const json &object)
             {"spec", {{"replicas", integerOrZero(object, json::json_pointer("/spec/replicas"))}}},
             {"status",
              {{"replicas", integerOrZero(object, json::json_pointer("/status/replicas"))},
-              {"selector", selectorText(object)}}}};
+              {"selector", formatLabelSelector(object)}}}};
 }
 
 // The object's spec.replicas set to what the changed Scale says; validation is the object's own.

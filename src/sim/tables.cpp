@@ -145,31 +145,6 @@ std::string joined(const json &containers, const char *field)
     return text;
 }
 
-std::string selectorText(const json &workload)
-{
-    std::string text;
-    const json labels = valueAt(workload, "/spec/selector/matchLabels", json::object());
-    for (auto it = labels.begin(); labels.is_object() && it != labels.end(); ++it) {
-        text += (text.empty() ? "" : ",") + it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
-    }
-    const json terms = valueAt(workload, "/spec/selector/matchExpressions", json::array());
-    for (const json &term : terms.is_array() ? terms : json::array()) {
-        const std::string op = textAt(term, "/operator");
-        std::string values;
-        for (const json &value : valueAt(term, "/values", json::array())) {
-            values += (values.empty() ? "" : ",") + (value.is_string() ? value.get<std::string>() : value.dump());
-        }
-        const std::string key = textAt(term, "/key");
-        const std::string one = op == "In"             ? key + " in (" + values + ")"
-                                : op == "NotIn"        ? key + " notin (" + values + ")"
-                                : op == "Exists"       ? key
-                                : op == "DoesNotExist" ? "!" + key
-                                                       : key + " " + op;
-        text += (text.empty() ? "" : ",") + one;
-    }
-    return text.empty() ? "<none>" : text;
-}
-
 void addTemplateColumns(json &columns)
 {
     columns.push_back(column("Containers", "string", "Names of each container in the template.", 1));
@@ -182,7 +157,8 @@ void addTemplateCells(json &cells, const json &workload)
     const json containers = valueAt(workload, "/spec/template/spec/containers", json::array());
     cells.push_back(joined(containers, "name"));
     cells.push_back(joined(containers, "image"));
-    cells.push_back(selectorText(workload));
+    const std::string selector = formatLabelSelector(workload);
+    cells.push_back(selector.empty() ? "<none>" : selector);
 }
 
 // kube-apiserver's Event printer: no Name first and no Age, but when it was last seen, its type,
@@ -223,6 +199,43 @@ json eventCells(const json &event)
                         kind + "/" + textAt(regarding, "/name"), textAt(regarding, "/fieldPath"), source,
                         textAt(event, "/message", textAt(event, "/note", "")), since(first.empty() ? last : first),
                         std::to_string(count), textAt(event, "/metadata/name")});
+}
+
+// kube's Endpoints column: IP:port for each ready address at each port (a bare IP where a subset
+// has no ports), the first three, then how many more.
+std::string endpointsCell(const json &endpoints)
+{
+    const json subsets = valueAt(endpoints, "/subsets", json::array());
+    if (!subsets.is_array() || subsets.empty()) {
+        return "<none>";
+    }
+    constexpr std::size_t shown = 3;
+    std::vector<std::string> list;
+    std::size_t count = 0;
+    for (const json &subset : subsets) {
+        const json addresses = valueAt(subset, "/addresses", json::array());
+        const json ports = valueAt(subset, "/ports", json::array());
+        if (!addresses.is_array() || !ports.is_array()) {
+            continue;
+        }
+        const std::size_t rounds = ports.empty() ? 1 : ports.size();
+        for (std::size_t p = 0; p < rounds; ++p) {
+            count += addresses.size();
+            for (const json &address : addresses) {
+                if (list.size() == shown) {
+                    break;
+                }
+                list.push_back(ports.empty()
+                                   ? textAt(address, "/ip")
+                                   : textAt(address, "/ip") + ":" + std::to_string(integerAt(ports[p], "/port", 0)));
+            }
+        }
+    }
+    std::string cell;
+    for (const std::string &entry : list) {
+        cell += (cell.empty() ? "" : ",") + entry;
+    }
+    return count > shown ? cell + " + " + std::to_string(count - shown) + " more..." : cell;
 }
 
 // Where Age goes among `type`'s columns: before the ones only -o wide shows, as kube-apiserver puts
@@ -279,6 +292,8 @@ json columnsOf(const ResourceType &type)
         columns.push_back(column("Hosts", "string", "Hosts that incoming requests are matched against."));
         columns.push_back(column("Address", "string", "Address is a list containing ingress points."));
         columns.push_back(column("Ports", "string", "Ports of TLS configurations that open."));
+    } else if (type.kind == "Endpoints") {
+        columns.push_back(column("Endpoints", "string", "The set of all endpoints is the union of all subsets."));
     } else if (type.kind == "ConfigMap") {
         columns.push_back(column("Data", "string", "Data contains the configuration data."));
     } else if (type.kind == "Namespace") {
@@ -351,6 +366,8 @@ json cellsOf(const ResourceType &type, const json &object)
         cells.push_back(ingressHosts(object));
         cells.push_back(ingressAddress(object));
         cells.push_back(valueAt(object, "/spec/tls", json::array()).empty() ? "80" : "80, 443");
+    } else if (type.kind == "Endpoints") {
+        cells.push_back(endpointsCell(object));
     } else if (type.kind == "ConfigMap") {
         // kube-apiserver counts the keys of data and binaryData together.
         std::size_t keys = 0;
@@ -385,6 +402,31 @@ json cellsOf(const ResourceType &type, const json &object)
 }
 
 } // namespace
+
+std::string formatLabelSelector(const json &workload)
+{
+    std::string text;
+    const json labels = valueAt(workload, "/spec/selector/matchLabels", json::object());
+    for (auto it = labels.begin(); labels.is_object() && it != labels.end(); ++it) {
+        text += (text.empty() ? "" : ",") + it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
+    }
+    const json terms = valueAt(workload, "/spec/selector/matchExpressions", json::array());
+    for (const json &term : terms.is_array() ? terms : json::array()) {
+        const std::string op = textAt(term, "/operator");
+        std::string values;
+        for (const json &value : valueAt(term, "/values", json::array())) {
+            values += (values.empty() ? "" : ",") + (value.is_string() ? value.get<std::string>() : value.dump());
+        }
+        const std::string key = textAt(term, "/key");
+        const std::string one = op == "In"             ? key + " in (" + values + ")"
+                                : op == "NotIn"        ? key + " notin (" + values + ")"
+                                : op == "Exists"       ? key
+                                : op == "DoesNotExist" ? "!" + key
+                                                       : key + " " + op;
+        text += (text.empty() ? "" : ",") + one;
+    }
+    return text;
+}
 
 json tableOf(const ResourceType &type, const std::vector<json> &objects, std::uint64_t resourceVersion,
              bool wholeObjects)

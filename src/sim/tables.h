@@ -18,4 +18,8 @@ bool wantsTable(const std::string &accept);
 nlohmann::json tableOf(const ResourceType &type, const std::vector<nlohmann::json> &objects,
                        std::uint64_t resourceVersion, bool wholeObjects = false);
 
+// A workload's spec.selector as kube's FormatLabelSelector writes it ("app=web,tier in (a,b)"); ""
+// when it selects by nothing. The Selector column and a Scale's status.selector.
+std::string formatLabelSelector(const nlohmann::json &workload);
+
 } // namespace Curtain::Sim

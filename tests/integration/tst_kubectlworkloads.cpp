@@ -1,9 +1,12 @@
 // What the demo's workloads do under kubectl, as kube's controllers would: a deleted pod is made
-// again, a followed log ends with its pod, and a paused rollout holds a new template until resumed.
+// again, a followed log ends with its pod, a paused rollout holds a new template until resumed, and
+// a Service's Endpoints list the pods it sends to.
 
 #include "kubectlsession.h"
 
 #include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Curtain;
@@ -214,6 +217,71 @@ private Q_SLOTS:
         run({QStringLiteral("rollout"), QStringLiteral("resume"), deployment});
         QTRY_VERIFY_WITH_TIMEOUT(observed(), 10'000);
         QCOMPARE(replicaSets(), before);
+    }
+
+    // kube's endpoints controller: a Service's Endpoints list the ready pods its selector picks, at
+    // the target port, and follow the selector when a flip changes it. `kubectl describe service`
+    // said "Endpoints: <none>" for every Service, as if nothing served.
+    void endpoints_followTheSelectorAsAFlipChangesIt()
+    {
+        const QStringList ns = {QStringLiteral("-n"), QStringLiteral("demo")};
+        int code = -1;
+        const auto sorted = [](const QString &words) {
+            QStringList list = words.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+            list.sort();
+            return list;
+        };
+        const auto podIps = [&](const QString &color) {
+            return sorted(
+                kubectl(QStringList{QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-l"),
+                                    QStringLiteral("app=checkout,curtain.dev/color=") + color, QStringLiteral("-o"),
+                                    QStringLiteral("jsonpath={.items[*].status.podIP}")} +
+                            ns,
+                        &code));
+        };
+        const auto endpointIps = [&](const QString &service) {
+            return sorted(
+                kubectl(QStringList{QStringLiteral("get"), QStringLiteral("endpoints"), service, QStringLiteral("-o"),
+                                    QStringLiteral("jsonpath={.subsets[*].addresses[*].ip}")} +
+                            ns,
+                        &code));
+        };
+        const QStringList blue = podIps(QStringLiteral("blue"));
+        const QStringList green = podIps(QStringLiteral("green"));
+        QVERIFY2(!blue.isEmpty() && !green.isEmpty(), qPrintable(blue.join(u' ') + u'|' + green.join(u' ')));
+        QTRY_COMPARE_WITH_TIMEOUT(endpointIps(QStringLiteral("checkout-blue")), blue, 10'000);
+        QString out =
+            kubectl(QStringList{QStringLiteral("describe"), QStringLiteral("service/checkout-blue")} + ns, &code);
+        QVERIFY2(code == 0 && out.contains(QRegularExpression(
+                                  QStringLiteral("Endpoints: +%1:8080").arg(QRegularExpression::escape(blue.first())))),
+                 qPrintable(out));
+
+        // A Service of the test's own, flipped from blue to green as Curtain flips one.
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("front.yaml"));
+        QVERIFY(!Test::writeFile(file, "apiVersion: v1\nkind: Service\nmetadata: {name: front, namespace: demo}\n"
+                                       "spec:\n  selector: {app: checkout, curtain.dev/color: blue}\n"
+                                       "  ports: [{name: http, port: 80, targetPort: http}]\n")
+                     .isEmpty());
+        out = kubectl({QStringLiteral("apply"), QStringLiteral("-f"), file}, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QTRY_COMPARE_WITH_TIMEOUT(endpointIps(QStringLiteral("front")), blue, 10'000);
+        out = kubectl(QStringList{QStringLiteral("patch"), QStringLiteral("service/front"), QStringLiteral("-p"),
+                                  QStringLiteral(R"({"spec":{"selector":{"curtain.dev/color":"green"}}})")} +
+                          ns,
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QTRY_COMPARE_WITH_TIMEOUT(endpointIps(QStringLiteral("front")), green, 10'000);
+        // Written again when someone deletes them, and gone with their Service.
+        out = kubectl(QStringList{QStringLiteral("delete"), QStringLiteral("endpoints/front")} + ns, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QTRY_COMPARE_WITH_TIMEOUT(endpointIps(QStringLiteral("front")), green, 10'000);
+        out = kubectl(QStringList{QStringLiteral("delete"), QStringLiteral("service/front")} + ns, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            kubectl(QStringList{QStringLiteral("get"), QStringLiteral("endpoints/front")} + ns, &code)
+                .contains(QStringLiteral(R"(endpoints "front" not found)")),
+            10'000);
     }
 };
 
