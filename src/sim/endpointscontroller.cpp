@@ -39,6 +39,15 @@ std::string pair(const std::string &key, const std::string &value)
     return key + "=" + value;
 }
 
+// Takes `name` out of the index entry `label`, and the entry with it once empty.
+void unfile(std::map<std::string, std::set<std::string>> &index, const std::string &label, const std::string &name)
+{
+    const auto filed = index.find(label);
+    if (filed != index.end() && filed->second.erase(name) && filed->second.empty()) {
+        index.erase(filed);
+    }
+}
+
 bool podReady(const json &pod)
 {
     const json *conditions = fieldAt(pod, "/status/conditions");
@@ -124,11 +133,13 @@ void EndpointsController::notePod(const std::string &ns, const json &pod, bool d
     if (const auto before = pods.find(name); before != pods.end()) {
         touchSelecting(ns, before->second.labels, touched); // the Services that picked it as it was
         for (const auto &[key, value] : before->second.labels) {
-            byLabel[pair(key, value)].erase(name);
+            unfile(byLabel, pair(key, value), name);
         }
         pods.erase(before);
     }
-    if (deleted || fieldAt(pod, "/metadata/deletionTimestamp")) {
+    // A pod being deleted or done (Succeeded, Failed) serves nothing: kube leaves it out.
+    const std::string phase = textAt(pod, "/status/phase");
+    if (deleted || fieldAt(pod, "/metadata/deletionTimestamp") || phase == "Succeeded" || phase == "Failed") {
         return;
     }
     PodEntry entry;
@@ -163,7 +174,7 @@ void EndpointsController::noteService(const std::string &ns, const json &service
     auto &services = m_services[ns];
     if (const auto before = services.find(name); before != services.end()) {
         const auto &[key, value] = *before->second.selector.begin();
-        m_servicesByLabel[ns][pair(key, value)].erase(name);
+        unfile(m_servicesByLabel[ns], pair(key, value), name);
         services.erase(before);
     }
     ServiceEntry entry;
@@ -214,6 +225,29 @@ void EndpointsController::touchSelecting(const std::string &ns, const std::map<s
     }
 }
 
+// The Service's ports at `pod`: each target port resolved (a named one through the pod's containers),
+// the ones the pod lacks left out.
+json EndpointsController::portsOf(const ServiceEntry &service, const PodEntry &pod)
+{
+    json ports = json::array();
+    for (const ServicePort &port : service.ports) {
+        long long number = port.targetNumber;
+        if (!port.targetName.empty()) {
+            const auto named = pod.namedPorts.find(port.targetName);
+            number = named == pod.namedPorts.end() ? 0 : named->second;
+        }
+        if (number <= 0) {
+            continue;
+        }
+        json entry = {{"port", number}, {"protocol", port.protocol}};
+        if (!port.name.empty()) {
+            entry["name"] = port.name;
+        }
+        ports.push_back(std::move(entry));
+    }
+    return ports;
+}
+
 // kube's subsets: the pods grouped by the ports they resolve to, addresses sorted by IP, a pod with
 // no IP yet left out (as is one a named target port is missing from).
 json EndpointsController::subsetsFor(const std::string &ns, const ServiceEntry &service) const
@@ -244,25 +278,10 @@ json EndpointsController::subsetsFor(const std::string &ns, const ServiceEntry &
         if (pod.ip.empty() || !selects(service.selector, pod.labels)) {
             continue;
         }
-        json ports = json::array();
-        bool resolved = true;
-        for (const ServicePort &port : service.ports) {
-            long long number = port.targetNumber;
-            if (!port.targetName.empty()) {
-                const auto named = pod.namedPorts.find(port.targetName);
-                number = named == pod.namedPorts.end() ? 0 : named->second;
-            }
-            if (number <= 0) {
-                resolved = false;
-                break;
-            }
-            json entry = {{"port", number}, {"protocol", port.protocol}};
-            if (!port.name.empty()) {
-                entry["name"] = port.name;
-            }
-            ports.push_back(std::move(entry));
-        }
-        if (!resolved) {
+        // Each port on its own: a pod without the port a named target asks for serves the others.
+        // A Service without ports lists its pods' bare addresses only when headless.
+        const json ports = portsOf(service, pod);
+        if (ports.empty() && (!service.ports.empty() || !service.headless)) {
             continue;
         }
         json address = {{"ip", pod.ip},
@@ -298,7 +317,10 @@ void EndpointsController::write(const Namespaced &key)
     const ResourceType &type = builtInType("Endpoints");
     const auto services = m_services.find(ns);
     if (services == m_services.end() || !services->second.count(name)) {
-        if (m_managed.erase(key)) { // its Service went, or lost its selector
+        // As kube: the Endpoints of a Service that went go with it, whoever wrote them; those of a
+        // Service that lost its selector (or became an ExternalName) are left to its owner.
+        m_managed.erase(key);
+        if (!m_store.contains(builtInType("Service"), ns, name)) {
             m_store.remove(type, ns, name);
         }
         return;
@@ -330,7 +352,7 @@ void EndpointsController::write(const Namespaced &key)
             endpoints["subsets"] = subsets;
         }
     });
-    if (!updated) {
+    if (!updated && m_store.contains(builtInType("Namespace"), "", ns)) { // none into a deleted namespace
         json endpoints = {{"metadata",
                            {{"name", name},
                             {"namespace", ns},

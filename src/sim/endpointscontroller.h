@@ -17,8 +17,8 @@ namespace Curtain::Sim {
 // `notReadyAddresses` — at each Service port's target port (a named one looked up in the pod's
 // containers). It is what `kubectl get endpoints` and `kubectl describe service` show, and what a
 // release engineer checks after a flip: which pods the Service sends to now. Endpoints of a Service
-// that is deleted, or that loses its selector, go with it; a selector-less Service's Endpoints are
-// its owner's to write, as in kube.
+// that is deleted go with it; a selector-less Service's Endpoints are its owner's to write, as in
+// kube, and so are those of a Service that loses its selector.
 //
 // Follows the store's history of Pods and Services, so a tick with no change to either costs one
 // look at the history; only the Services a change touches are looked at again.
@@ -63,6 +63,7 @@ private:
     void noteService(const std::string &ns, const nlohmann::json &service, bool deleted, std::set<Namespaced> *touched);
     void touchSelecting(const std::string &ns, const std::map<std::string, std::string> &labels,
                         std::set<Namespaced> *touched) const;
+    static nlohmann::json portsOf(const ServiceEntry &service, const PodEntry &pod);
     nlohmann::json subsetsFor(const std::string &ns, const ServiceEntry &service) const;
     void write(const Namespaced &service);
 

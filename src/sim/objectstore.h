@@ -126,6 +126,7 @@ private:
                 std::size_t bytes);
     std::uint64_t bump(nlohmann::json &object);
     std::optional<ApiStatus> defaultNewService(const ResourceType &type, nlohmann::json &object, bool dryRun);
+    void reindexAddress(const ResourceType &type, const nlohmann::json *before, const nlohmann::json *after);
 
     mutable std::mutex m_mutex;
     mutable std::condition_variable m_changed;
@@ -140,7 +141,8 @@ private:
     std::uint64_t m_version = 100;
     std::uint64_t m_compactedThrough = 100;
     std::uint64_t m_uid = 0;
-    std::uint32_t m_nextServiceAddress = 0; // the next cluster IP a Service is offered
+    std::uint32_t m_nextServiceAddress = 0;             // the next cluster IP a Service is offered
+    std::map<std::string, std::size_t> m_heldAddresses; // each cluster IP Services hold, and by how many
     bool m_stopped = false;
 };
 

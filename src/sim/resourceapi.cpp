@@ -371,7 +371,9 @@ void ResourceApi::list(const httplib::Request &req, httplib::Response &res, cons
     json metadata = {{"resourceVersion", std::to_string(snapshot.resourceVersion)}};
     if (limit > 0 && snapshot.matching > limit) {
         metadata["continue"] = std::to_string(snapshot.resourceVersion) + ":" + snapshot.last;
-        metadata["remainingItemCount"] = snapshot.matching - limit;
+        if (param(req, "labelSelector").empty() && param(req, "fieldSelector").empty()) {
+            metadata["remainingItemCount"] = snapshot.matching - limit; // kube counts only unfiltered lists
+        }
     }
     if (wantsTable(req.get_header_value("Accept"))) {
         // The page's continue token too: kubectl asks for tables 500 rows at a time and reads on

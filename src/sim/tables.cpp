@@ -405,25 +405,36 @@ json cellsOf(const ResourceType &type, const json &object)
 
 std::string formatLabelSelector(const json &workload)
 {
-    std::string text;
+    // kube sorts a selector's requirements by key, and the values of each.
+    std::vector<std::pair<std::string, std::string>> requirements; // key, as written
     const json labels = valueAt(workload, "/spec/selector/matchLabels", json::object());
     for (auto it = labels.begin(); labels.is_object() && it != labels.end(); ++it) {
-        text += (text.empty() ? "" : ",") + it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
+        requirements.emplace_back(it.key(), it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump()));
     }
     const json terms = valueAt(workload, "/spec/selector/matchExpressions", json::array());
     for (const json &term : terms.is_array() ? terms : json::array()) {
         const std::string op = textAt(term, "/operator");
-        std::string values;
+        std::vector<std::string> sorted;
         for (const json &value : valueAt(term, "/values", json::array())) {
-            values += (values.empty() ? "" : ",") + (value.is_string() ? value.get<std::string>() : value.dump());
+            sorted.push_back(value.is_string() ? value.get<std::string>() : value.dump());
+        }
+        std::sort(sorted.begin(), sorted.end());
+        std::string values;
+        for (const std::string &value : sorted) {
+            values += (values.empty() ? "" : ",") + value;
         }
         const std::string key = textAt(term, "/key");
-        const std::string one = op == "In"             ? key + " in (" + values + ")"
-                                : op == "NotIn"        ? key + " notin (" + values + ")"
-                                : op == "Exists"       ? key
-                                : op == "DoesNotExist" ? "!" + key
-                                                       : key + " " + op;
-        text += (text.empty() ? "" : ",") + one;
+        requirements.emplace_back(key, op == "In"             ? key + " in (" + values + ")"
+                                       : op == "NotIn"        ? key + " notin (" + values + ")"
+                                       : op == "Exists"       ? key
+                                       : op == "DoesNotExist" ? "!" + key
+                                                              : key + " " + op);
+    }
+    std::stable_sort(requirements.begin(), requirements.end(),
+                     [](const auto &a, const auto &b) { return a.first < b.first; });
+    std::string text;
+    for (const auto &requirement : requirements) {
+        text += (text.empty() ? "" : ",") + requirement.second;
     }
     return text;
 }

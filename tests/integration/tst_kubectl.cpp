@@ -136,26 +136,34 @@ private Q_SLOTS:
     }
 
     // kubectl reads a list 500 rows at a time and goes on while a page carries a continue token.
-    // The sim's tables carried none, so `kubectl get` over 500 objects printed the first 500. The
-    // demo's Services change only when someone changes them: paged, they read as one list.
+    // The sim's tables carried none, so `kubectl get` over 500 objects printed the first 500. Read
+    // in a namespace of the test's own (the demo's controllers make objects of their own at times).
     void get_readsEveryPageOfAChunkedList()
     {
-        const QStringList listServices = {QStringLiteral("get"), QStringLiteral("services"), QStringLiteral("-n"),
-                                          QStringLiteral("demo"), QStringLiteral("--no-headers")};
         int code = -1;
-        const QString whole = kubectl(listServices + QStringList{QStringLiteral("--chunk-size=0")}, &code);
-        QVERIFY2(code == 0, qPrintable(whole));
-        const QString paged = kubectl(listServices + QStringList{QStringLiteral("--chunk-size=4")}, &code);
+        QString out = kubectl({QStringLiteral("create"), QStringLiteral("namespace"), QStringLiteral("pages")}, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QStringList made;
+        for (int i = 0; i < 9; ++i) {
+            made << QStringLiteral("settings-%1").arg(i);
+            out = kubectl({QStringLiteral("create"), QStringLiteral("configmap"), made.last(), QStringLiteral("-n"),
+                           QStringLiteral("pages")},
+                          &code);
+            QVERIFY2(code == 0, qPrintable(out));
+        }
+        // The default output: kubectl asks for tables (-o name or custom columns read plain lists).
+        const QString paged =
+            kubectl({QStringLiteral("get"), QStringLiteral("configmaps"), QStringLiteral("-n"), QStringLiteral("pages"),
+                     QStringLiteral("--no-headers"), QStringLiteral("--chunk-size=4")},
+                    &code);
         QVERIFY2(code == 0, qPrintable(paged));
-        const auto names = [](const QString &table) {
-            QStringList list;
-            for (const QString &line : table.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
-                list << line.section(QLatin1Char(' '), 0, 0);
-            }
-            return list;
-        };
-        QVERIFY2(names(whole).size() > 8, qPrintable(whole));
-        QCOMPARE(names(paged), names(whole));
+        QStringList names;
+        for (const QString &line : paged.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+            names << line.section(QLatin1Char(' '), 0, 0);
+        }
+        QCOMPARE(names, made);
+        out = kubectl({QStringLiteral("delete"), QStringLiteral("namespace"), QStringLiteral("pages")}, &code);
+        QVERIFY2(code == 0, qPrintable(out));
     }
 
     // `kubectl get -w` prints each change in the kind's own columns: the sim sends each watch event's

@@ -283,6 +283,50 @@ private Q_SLOTS:
                 .contains(QStringLiteral(R"(endpoints "front" not found)")),
             10'000);
     }
+
+    // As kube's controller: a pod lacking the port a named target asks for still serves the others;
+    // Endpoints written by hand for a Service without a selector are left alone, and go with it.
+    void endpoints_keepWhatEachPodServesAndGoWithTheirService()
+    {
+        const QStringList ns = {QStringLiteral("-n"), QStringLiteral("demo")};
+        int code = -1;
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("services.yaml"));
+        QVERIFY(!Test::writeFile(file,
+                                 "apiVersion: v1\nkind: Service\nmetadata: {name: two-ports, namespace: demo}\n"
+                                 "spec:\n  selector: {app: checkout, curtain.dev/color: blue}\n"
+                                 "  ports: [{name: web, port: 80, targetPort: 8080},"
+                                 " {name: admin, port: 9000, targetPort: admin}]\n"
+                                 "---\napiVersion: v1\nkind: Service\nmetadata: {name: outside, namespace: demo}\n"
+                                 "spec:\n  ports: [{port: 5432}]\n"
+                                 "---\napiVersion: v1\nkind: Endpoints\nmetadata: {name: outside, namespace: demo}\n"
+                                 "subsets: [{addresses: [{ip: 192.168.1.10}], ports: [{port: 5432}]}]\n")
+                     .isEmpty());
+        QString out = kubectl({QStringLiteral("apply"), QStringLiteral("-f"), file}, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        const auto endpoints = [&](const QString &name) {
+            return kubectl(QStringList{QStringLiteral("get"), QStringLiteral("endpoints"), name, QStringLiteral("-o"),
+                                       QStringLiteral("jsonpath={.subsets[*].ports[*].name}:"
+                                                      "{.subsets[*].addresses[*].ip}")} +
+                               ns,
+                           &code);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(endpoints(QStringLiteral("two-ports")).startsWith(QStringLiteral("web:10.")), 10'000);
+        QCOMPARE(endpoints(QStringLiteral("outside")), QStringLiteral(":192.168.1.10"));
+        out = kubectl(QStringList{QStringLiteral("delete"), QStringLiteral("service/outside"),
+                                  QStringLiteral("service/two-ports")} +
+                          ns,
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            kubectl(QStringList{QStringLiteral("get"), QStringLiteral("endpoints/outside"),
+                                QStringLiteral("endpoints/two-ports"), QStringLiteral("--ignore-not-found")} +
+                        ns,
+                    &code)
+                .trimmed()
+                .isEmpty(),
+            10'000);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestKubectlWorkloads)

@@ -276,7 +276,7 @@ private Q_SLOTS:
 
     // Each cluster IP is one Service's: one asked for that another Service holds is refused, in
     // kube-apiserver's allocator words, and nothing is made (the sim took it, and two Services
-    // answered at one address).
+    // answered at one address); so is one that is no IP address or lies outside the service range.
     void create_aServiceAtAHeldAddressIsRefused()
     {
         const QStringList ns = {QStringLiteral("-n"), QStringLiteral("demo")};
@@ -298,6 +298,21 @@ private Q_SLOTS:
                                              R"(allocated)")
                                   .arg(held)),
                  qPrintable(out));
+        // Nor one that is no address, or one outside the cluster's service range.
+        const QList<std::pair<QString, QString>> unusable = {
+            {QStringLiteral("abc"), QStringLiteral(R"(spec.clusterIPs[0]: Invalid value: "abc": must be a valid IP )"
+                                                   R"(address, (e.g. 10.9.8.7 or 2001:db8::ffff))")},
+            {QStringLiteral("1.2.3.4"),
+             QStringLiteral(R"(failed to allocate IP 1.2.3.4: the provided IP (1.2.3.4) is not in the valid range. )"
+                            R"(The range of valid IPs is 10.96.0.0/12)")}};
+        for (const auto &[address, words] : unusable) {
+            out = kubectl(QStringList{QStringLiteral("create"), QStringLiteral("service"), QStringLiteral("clusterip"),
+                                      QStringLiteral("twin"), QStringLiteral("--tcp=80:8080"),
+                                      QStringLiteral("--clusterip=") + address} +
+                              ns,
+                          &code);
+            QVERIFY2(code != 0 && out.contains(words), qPrintable(out));
+        }
         out = kubectl(QStringList{QStringLiteral("get"), QStringLiteral("service/twin")} + ns, &code);
         QVERIFY2(code != 0 && out.contains(QStringLiteral(R"(services "twin" not found)")), qPrintable(out));
     }
