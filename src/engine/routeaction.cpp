@@ -205,6 +205,16 @@ void RouteAction::judge(const QString &path, std::optional<Core::Error> writeErr
         }
         return finish(ActionOutcome{m_request, m_before, after, summary});
     }
+    // Refused as stale (409, or 422 from the resourceVersion test) over a change that left the
+    // routing as this action found it — a plan driver's heartbeat, a label: the write did nothing,
+    // and the same write over the new version is what was asked. Rollback above all must not
+    // fail on another writer's annotations.
+    const bool refusedAsStale = writeError && !outcomeUnknown(*writeError) &&
+                                (writeError->httpStatus == 409 || writeError->httpStatus == 422) &&
+                                Kube::resourceVersion(route.value()) != m_writtenOver;
+    if (refusedAsStale && now == Core::currentState(m_before) && m_rewrites++ < writeAttempts) {
+        return write(route.value());
+    }
     const QString shown = QStringLiteral("the cluster now shows blue %1 %, green %2 %, stable %3")
                               .arg(after.blue.trafficPercent)
                               .arg(after.green.trafficPercent)

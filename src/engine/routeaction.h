@@ -59,6 +59,7 @@ private:
     Core::TargetState m_target;
     int m_readBacks = 0; // read-backs retried so far
     int m_writes = 1;    // writes sent so far
+    int m_rewrites = 0;  // writes sent again after a stale refusal over a change to no routing
     // An earlier attempt of this action failed in a way that may still have applied it (a 500 or 504):
     // a later 409 with the route at the target may be that attempt, not someone else.
     bool m_earlierMayHaveApplied = false;

@@ -156,7 +156,8 @@ private Q_SLOTS:
         QVERIFY2(weight.err.contains(QStringLiteral("driven by a plan")), qPrintable(weight.err));
         QCOMPARE(weights("search"), std::make_pair(95LL, 5LL));
 
-        QCOMPARE(ctl({QStringLiteral("rollback"), QStringLiteral("search")}).exitCode, 0);
+        const CtlRun rollback = ctl({QStringLiteral("rollback"), QStringLiteral("search")});
+        QVERIFY2(rollback.exitCode == 0, qPrintable(rollback.out + rollback.err));
         const CtlRun ended = Test::finishCurtainctl(driver, 30'000);
         QCOMPARE(ended.exitCode, 1);
         QVERIFY2(ended.out.contains(QStringLiteral("Rolled back by hand; the plan stopped.")), qPrintable(ended.out));

@@ -104,6 +104,29 @@ private Q_SLOTS:
         QVERIFY2(reasons.contains(QStringLiteral("NothingToChange")), qPrintable(reasons.join(u' ')));
     }
 
+    // Another writer changes only the route's annotations while this write is on its way (a plan
+    // driver's heartbeat does every 5 s): the write is refused as stale, and is written again over
+    // the new version, since the routing it was planned from is unchanged. It failed with "changed
+    // by someone else", and a rollback by hand failed so while a plan drove the release.
+    void annotationsChangedMidWrite_theWriteIsSentAgain()
+    {
+        startSim();
+        setFaults(R"({"writeDelayMs":4000})");
+        QProcess run;
+        Test::startCurtainctl(run, {QStringLiteral("--server"), m_sim->url(), QStringLiteral("set-weight"),
+                                    QStringLiteral("catalog"), QStringLiteral("30")});
+        QTRY_VERIFY_WITH_TIMEOUT(holdsARequest(), 20000);
+        setFaults(R"({"writeDelayMs":0})");
+        QCOMPARE(m_api->patch("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog",
+                              "application/merge-patch+json",
+                              R"({"metadata":{"annotations":{"example.com/heartbeat":"1"}}})"),
+                 200);
+        QVERIFY(run.waitForFinished(60'000));
+        const QString out = QString::fromUtf8(run.readAllStandardOutput());
+        QVERIFY2(run.exitCode() == 0, qPrintable(out + QString::fromUtf8(run.readAllStandardError())));
+        QCOMPARE(m_api->catalogWeights(), std::make_pair(70LL, 30LL));
+    }
+
     // This write is stored, and another client changes the route while its answer is on the way
     // back. It once exited 1, "the cluster accepted the set-weight but catalog reads back as …",
     // a "server error", though the write had moved traffic (exit 1 means nothing was changed).
