@@ -208,8 +208,10 @@ void RouteAction::judge(const QString &path, std::optional<Core::Error> writeErr
     // Refused as stale (409, or 422 from the resourceVersion test) over a change that left the
     // routing as this action found it — a plan driver's heartbeat, a label: the write did nothing,
     // and the same write over the new version is what was asked. Rollback above all must not
-    // fail on another writer's annotations.
+    // fail on another writer's annotations. Not so when the request names the version the user
+    // looked at: any change since is refused, whether the cache saw it before the write or not.
     const bool refusedAsStale = writeError && !outcomeUnknown(*writeError) &&
+                                m_request.expectedResourceVersion.isEmpty() &&
                                 (writeError->httpStatus == 409 || writeError->httpStatus == 422) &&
                                 Kube::resourceVersion(route.value()) != m_writtenOver;
     if (refusedAsStale && now == Core::currentState(m_before) && m_rewrites++ < writeAttempts) {

@@ -47,6 +47,21 @@ class TestWeightedRoutes : public QObject
 
     Core::ReleaseSnapshot snapshot(const QString &name) { return m_sim.snapshot(name); }
 
+    void setFaults(const std::string &faults)
+    {
+        httplib::Client sim("127.0.0.1", m_sim.port());
+        const auto reply = sim.Put("/curtain-sim/faults", faults, "application/json");
+        QVERIFY(reply && reply->status == 200);
+    }
+
+    // The sim holds a write of this test's engine (delayed by a fault).
+    bool holdsARequest() const
+    {
+        httplib::Client sim("127.0.0.1", m_sim.port());
+        const auto reply = sim.Get("/curtain-sim/faults");
+        return reply && reply->status == 200 && json::parse(reply->body, nullptr, false).value("heldRequests", 0) > 0;
+    }
+
     // The candidate's (green's) share as the route object itself says, read without Curtain.
     int greenShareOnCluster(const QString &kind, const std::string &path) const
     {
@@ -215,6 +230,27 @@ private Q_SLOTS:
         QCOMPARE(conflicted.error().kind, Core::ErrorKind::Conflict);
         QCOMPARE(greenShareOnCluster(QStringLiteral("VirtualService"), path), 40);
         QVERIFY(act(Core::ActionKind::Rollback, QStringLiteral("reviews")).ok());
+        QVERIFY(m_sim.api->get(path).value()["spec"]["http"] == before["spec"]["http"]);
+    }
+
+    // The same, when the other edit lands while the write is on its way (the cache had not seen it
+    // when the action checked the user's version): refused all the same. The engine once sent such
+    // a write again over the new version, so the outcome hung on which came first.
+    void routeChangedWhileTheWriteIsOnItsWay_isRefusedAndChangesNothing()
+    {
+        const std::string path = "/apis/networking.istio.io/v1/namespaces/demo/virtualservices/reviews";
+        const json before = m_sim.api->get(path).value();
+        const Core::ReleaseSnapshot seen = snapshot(QStringLiteral("reviews"));
+        setFaults(R"({"writeDelayMs":4000})");
+        const auto pending = m_sim.engine->perform(
+            {Core::ActionKind::SetWeight, QStringLiteral("reviews"), 35, seen.routeResourceVersion});
+        QTRY_VERIFY_WITH_TIMEOUT(holdsARequest(), 20000);
+        setFaults(R"({"writeDelayMs":0})");
+        QCOMPARE(m_sim.api->patch(path, "application/merge-patch+json", R"({"metadata":{"labels":{"team":"y"}}})"),
+                 200);
+        const auto conflicted = Test::waitFor(pending, 30'000);
+        QVERIFY(!conflicted.ok());
+        QVERIFY2(conflicted.error().kind == Core::ErrorKind::Conflict, qPrintable(conflicted.error().message));
         QVERIFY(m_sim.api->get(path).value()["spec"]["http"] == before["spec"]["http"]);
     }
 };
