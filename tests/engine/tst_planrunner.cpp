@@ -286,7 +286,8 @@ private Q_SLOTS:
     void passWithASmallerCandidate_waitsForItsPods_thenPromotes()
     {
         m_releases->release.green.readyReplicas = 1; // blue has 2
-        start("steps:\n  - setWeight: 25\n" + judge);
+        // 50 requests a second, looked at once a minute: see the next test.
+        start("steps:\n  - setWeight: 25\n" + judge, traffic(0.001, 50), false, slowTickMs);
         runFor(3 * 3600'000 / 4);
         QCOMPARE(actions(), QList<ActionKind>({ActionKind::SetWeight}));
         QVERIFY(!m_end);
@@ -301,7 +302,9 @@ private Q_SLOTS:
     void passWithACandidateThatNeverGrows_holdsAfterAnHour()
     {
         m_releases->release.green.readyReplicas = 1;
-        start("steps:\n  - setWeight: 25\n" + judge);
+        // Hours of traffic at 1,000 requests a second, looked at every 2 s, took 10–15 s of CPU per
+        // test (1–2 min under the sanitizers) for a judgement 50 a second, once a minute, gives as well.
+        start("steps:\n  - setWeight: 25\n" + judge, traffic(0.001, 50), false, slowTickMs);
         runToEnd(4 * 3600'000);
         QVERIFY2(endState() == PlanState::Held, qPrintable(outcome()));
         QVERIFY2(outcome().startsWith(QStringLiteral("Held at the end of the plan for an hour: the judge passed the "
