@@ -215,8 +215,7 @@ ObjectStore::ObjectStore(const ObjectStore &other)
     m_schemaless = other.m_schemaless;
     m_version = other.m_version;
     m_compactedThrough = other.m_compactedThrough;
-    m_heldAddresses = other.m_heldAddresses;
-    m_nextServiceAddress = other.m_nextServiceAddress;
+    m_addresses = other.m_addresses;
     m_uid = other.m_uid; // m_stopped stays false: a copy is a store to use, whatever became of the original
 }
 
@@ -292,110 +291,6 @@ bool ObjectStore::contains(const ResourceType &type, const std::string &ns, cons
     return m_objects.count(key(type, ns, name)) > 0;
 }
 
-namespace {
-
-// A dotted-quad IPv4 address as Go's net.ParseIP reads one (no leading zeros); nullopt otherwise.
-std::optional<std::uint32_t> ipv4(const std::string &text)
-{
-    std::uint32_t address = 0;
-    std::size_t at = 0;
-    for (int part = 0; part < 4; ++part) {
-        const std::size_t end = part < 3 ? text.find('.', at) : text.size();
-        const std::string digits = end == std::string::npos ? std::string() : text.substr(at, end - at);
-        if (digits.empty() || digits.size() > 3 || (digits.size() > 1 && digits[0] == '0') ||
-            !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
-            std::stoi(digits) > 255) {
-            return std::nullopt;
-        }
-        address = address << 8 | std::uint32_t(std::stoi(digits));
-        at = end + 1;
-    }
-    return address;
-}
-
-// The address a new Service asks for, as kube-apiserver's allocator takes it: clusterIP, or else the
-// first of clusterIPs (copied into clusterIP); it must be an IPv4 address in the service range and
-// held by no other Service. Headless ("None") and empty ask for nothing.
-std::optional<ApiStatus> checkAskedAddress(const ResourceType &type, json &object,
-                                           const std::function<bool(const std::string &)> &held)
-{
-    std::string asked = textAt(object, "/spec/clusterIP");
-    const json *listed = fieldAt(object, "/spec/clusterIPs");
-    if (asked.empty() && listed && listed->is_array() && !listed->empty() && listed->front().is_string()) {
-        asked = listed->front().get<std::string>();
-        object["spec"]["clusterIP"] = asked;
-    }
-    if (asked.empty() || asked == "None") {
-        return std::nullopt;
-    }
-    const std::string name = textAt(object, "/metadata/name");
-    const std::optional<std::uint32_t> parsed = ipv4(asked);
-    if (!parsed) {
-        return invalid(type, name, "spec.clusterIPs[0]",
-                       "Invalid value: \"" + asked +
-                           "\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
-    }
-    const std::string failed = "Invalid value: []string{\"" + asked + "\"}: failed to allocate IP " + asked + ": ";
-    if ((*parsed & 0xfff00000u) != 0x0a600000u) { // 10.96.0.0/12
-        return invalid(type, name, "spec.clusterIPs",
-                       failed + "the provided IP (" + asked +
-                           ") is not in the valid range. The range of valid IPs is 10.96.0.0/12");
-    }
-    if (held(asked)) {
-        return invalid(type, name, "spec.clusterIPs", failed + "provided IP is already allocated");
-    }
-    return std::nullopt;
-}
-
-} // namespace
-
-// A new Service's defaults and cluster IP, under the store's lock: the next address no Service
-// holds (a dry run takes none). An address the writer asks for that another Service holds is
-// refused, with kube-apiserver's allocator error.
-std::optional<ApiStatus> ObjectStore::defaultNewService(const ResourceType &type, json &object, bool dryRun)
-{
-    if (!type.builtin || type.kind != "Service") {
-        return std::nullopt;
-    }
-    const auto held = [this](const std::string &address) { return m_heldAddresses.count(address) > 0; };
-    if (auto refused = checkAskedAddress(type, object, held)) {
-        return refused;
-    }
-    std::uint32_t next = m_nextServiceAddress;
-    defaultService(type, object, [&] {
-        std::string address = serviceAddress(next);
-        for (std::uint32_t tries = 0; held(address) && tries < 16 * 65536; ++tries) {
-            address = serviceAddress(++next);
-        }
-        ++next;
-        return address;
-    });
-    if (!dryRun) {
-        m_nextServiceAddress = next;
-    }
-    return std::nullopt;
-}
-
-// The cluster IPs Services hold, kept with every write that stores or deletes one (a scan of every
-// Service per create made thousands of them quadratic). Under the store's lock.
-void ObjectStore::reindexAddress(const ResourceType &type, const json *before, const json *after)
-{
-    if (!type.builtin || type.kind != "Service") {
-        return;
-    }
-    const std::string was = before ? textAt(*before, "/spec/clusterIP") : std::string();
-    const std::string is = after ? textAt(*after, "/spec/clusterIP") : std::string();
-    if (was == is) {
-        return;
-    }
-    if (const auto held = m_heldAddresses.find(was); held != m_heldAddresses.end() && --held->second == 0) {
-        m_heldAddresses.erase(held);
-    }
-    if (!is.empty() && is != "None") {
-        ++m_heldAddresses[is];
-    }
-}
-
 Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &ns, json object, bool dryRun)
 {
     if (EventViews::isEventsV1(type)) {
@@ -424,7 +319,7 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
     }
     object["kind"] = type.kind;
     object["apiVersion"] = EventViews::isEventsV1(type) ? "v1" : type.groupVersion();
-    if (auto error = defaultNewService(type, object, dryRun)) {
+    if (auto error = m_addresses.assign(type, object, dryRun)) {
         return *error;
     }
     std::mt19937_64 random(++m_uid);
@@ -448,7 +343,7 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
         return asServed(type, object); // as kube-apiserver answers one: no resourceVersion yet
     }
     bump(object);
-    reindexAddress(type, nullptr, &object);
+    m_addresses.reindex(type, nullptr, &object);
     m_objects[key(type, ns, name)] = object;
     record("ADDED", type, ns, object, bytes);
     return asServed(type, object);
@@ -605,7 +500,7 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
         return asServed(type, patched); // what it would be, at the resourceVersion it still has
     }
     bump(patched);
-    reindexAddress(type, &it->second, &patched);
+    m_addresses.reindex(type, &it->second, &patched);
     it->second = patched;
     record("MODIFIED", type, ns, patched, bytes);
     return asServed(type, patched);
@@ -634,7 +529,7 @@ Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &n
         return asServed(type, it->second);
     }
     json object = it->second;
-    reindexAddress(type, &it->second, nullptr);
+    m_addresses.reindex(type, &it->second, nullptr);
     m_objects.erase(it);
     bump(object);
     record("DELETED", type, ns, object, object.dump().size());
@@ -655,7 +550,7 @@ bool ObjectStore::updateStatus(const ResourceType &type, const std::string &ns, 
         return true;
     }
     bump(updated);
-    reindexAddress(type, &it->second, &updated);
+    m_addresses.reindex(type, &it->second, &updated);
     it->second = updated;
     record("MODIFIED", type, ns, updated, updated.dump().size());
     return true;

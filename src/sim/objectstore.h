@@ -3,6 +3,7 @@
 #include "sim/apistatus.h"
 #include "sim/patching.h"
 #include "sim/resourcetypes.h"
+#include "sim/serviceaddresses.h"
 
 #include <nlohmann/json.hpp>
 
@@ -125,8 +126,6 @@ private:
     void record(const char *eventType, const ResourceType &type, const std::string &ns, const nlohmann::json &object,
                 std::size_t bytes);
     std::uint64_t bump(nlohmann::json &object);
-    std::optional<ApiStatus> defaultNewService(const ResourceType &type, nlohmann::json &object, bool dryRun);
-    void reindexAddress(const ResourceType &type, const nlohmann::json *before, const nlohmann::json *after);
 
     mutable std::mutex m_mutex;
     mutable std::condition_variable m_changed;
@@ -141,8 +140,7 @@ private:
     std::uint64_t m_version = 100;
     std::uint64_t m_compactedThrough = 100;
     std::uint64_t m_uid = 0;
-    std::uint32_t m_nextServiceAddress = 0;             // the next cluster IP a Service is offered
-    std::map<std::string, std::size_t> m_heldAddresses; // each cluster IP Services hold, and by how many
+    ServiceAddresses m_addresses; // the cluster IPs Services hold
     bool m_stopped = false;
 };
 
