@@ -1,5 +1,6 @@
 #include "sim/admission.h"
 
+#include "sim/jsonread.h"
 #include "sim/objectstore.h"
 
 #include <httplib.h>
@@ -46,13 +47,46 @@ std::optional<ApiStatus> jsonBody(const httplib::Request &req)
                      "application/json"};
 }
 
-std::optional<ApiStatus> namespaceExists(const ObjectStore &store, const ResourceType &type, const std::string &ns)
+std::optional<ApiStatus> namespaceOpen(const ObjectStore &store, const ResourceType &type, const std::string &ns,
+                                       const std::string &name)
 {
-    const ResourceType &namespaces = *findResourceTypeByKind("Namespace");
-    if (!type.namespaced || std::holds_alternative<nlohmann::json>(store.get(namespaces, {}, ns))) {
+    if (!type.namespaced) {
         return std::nullopt;
     }
-    return notFound(namespaces, ns);
+    const ResourceType &namespaces = builtInType("Namespace");
+    const auto found = store.get(namespaces, {}, ns);
+    if (!std::holds_alternative<nlohmann::json>(found)) {
+        return notFound(namespaces, ns);
+    }
+    if (!fieldAt(std::get<nlohmann::json>(found), "/metadata/deletionTimestamp")) {
+        return std::nullopt;
+    }
+    nlohmann::json details = {{"name", name},
+                              {"kind", type.plural},
+                              {"causes",
+                               {{{"reason", "NamespaceTerminating"},
+                                 {"message", "namespace " + ns + " is being terminated"},
+                                 {"field", "metadata.namespace"}}}}};
+    if (!type.group.empty()) {
+        details["group"] = type.group; // kube leaves the core group's empty name out
+    }
+    return ApiStatus{403, "Forbidden",
+                     type.groupResource() + " \"" + name +
+                         "\" is forbidden: unable to create new content in namespace " + ns +
+                         " because it is being terminated",
+                     details};
+}
+
+std::optional<ApiStatus> namespaceDeletable(const ResourceType &type, const std::string &name)
+{
+    if (!type.builtin || type.kind != "Namespace" ||
+        (name != "default" && name != "kube-system" && name != "kube-public")) {
+        return std::nullopt;
+    }
+    return ApiStatus{403,
+                     "Forbidden",
+                     "namespaces \"" + name + "\" is forbidden: this namespace may not be deleted",
+                     {{"name", name}, {"kind", "namespaces"}}};
 }
 
 } // namespace Admission

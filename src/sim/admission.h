@@ -27,8 +27,12 @@ namespace Admission {
 std::optional<ApiStatus> bodyLength(const httplib::Request &req);
 // Creates and updates take JSON only (415); patch types are the store's to check.
 std::optional<ApiStatus> jsonBody(const httplib::Request &req);
-// NamespaceLifecycle: objects are created only in a namespace that exists (404).
-std::optional<ApiStatus> namespaceExists(const ObjectStore &store, const ResourceType &type, const std::string &ns);
+// NamespaceLifecycle: objects are created only in a namespace that exists (404) and is not being
+// deleted (403); `name` is the new object's, for the message.
+std::optional<ApiStatus> namespaceOpen(const ObjectStore &store, const ResourceType &type, const std::string &ns,
+                                       const std::string &name);
+// NamespaceLifecycle: default, kube-system and kube-public are never deleted (403).
+std::optional<ApiStatus> namespaceDeletable(const ResourceType &type, const std::string &name);
 
 } // namespace Admission
 

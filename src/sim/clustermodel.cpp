@@ -71,7 +71,7 @@ ClusterModel::ClusterModel(ObjectStore &store, const Scenario &scenario)
     : m_store(store), m_scenario(scenario),
       m_rollouts(store, [this](const json &replicaSet) { m_pods.podsBeforeStatus(replicaSet); }), m_replicaSets(store),
       m_flagger(store, [this](const std::string &ns, const std::string &name) { return trafficOf(ns, name); }),
-      m_pods(store, m_scenario), m_endpoints(store), m_random(scenario.seed)
+      m_pods(store, m_scenario), m_endpoints(store), m_namespaces(store), m_random(scenario.seed)
 {
     m_flagger.setMinimumInterval(scenario.flaggerMinimumInterval);
 }
@@ -101,6 +101,7 @@ void ClusterModel::tick(Clock::time_point now)
             // The next tick tries again; the API and the other controllers go on.
         }
     };
+    guarded([this] { m_namespaces.reconcile(); });       // first: what a deleted namespace held is no one's to sync
     guarded([this] { m_replicaSets.collectGarbage(); }); // before anything reads what a deleted Deployment left
     // Deleted pods first: the controllers below sync pods before they count them, and a pod made
     // again must get a new name and start not ready, not come back as it was.

@@ -3,6 +3,7 @@
 #include "sim/deploymentreplicasets.h"
 #include "sim/endpointscontroller.h"
 #include "sim/flaggercontroller.h"
+#include "sim/namespacecontroller.h"
 #include "sim/objectstore.h"
 #include "sim/podmodel.h"
 #include "sim/rolloutcontroller.h"
@@ -70,6 +71,7 @@ private:
     FlaggerController m_flagger;
     PodModel m_pods;
     EndpointsController m_endpoints;
+    NamespaceController m_namespaces;
     std::atomic<bool> m_argoRunning{true};
     mutable std::mutex m_mutex;
     std::map<std::string, Counters> m_counters; // by namespace/deployment

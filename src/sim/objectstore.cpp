@@ -330,7 +330,11 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
     object["metadata"]["uid"] = uid.str();
     object["metadata"]["creationTimestamp"] = nowRfc3339();
     if (type.builtin && type.kind == "Namespace") {
-        object["status"] = {{"phase", "Active"}}; // kubectl describe ns shows it; nothing here terminates one
+        // As kube-apiserver fills them in: its finalizer (the namespace controller's), the label
+        // selectors of network policies match on, and the phase `kubectl get ns` shows.
+        object["spec"]["finalizers"] = json::array({"kubernetes"});
+        object["metadata"]["labels"]["kubernetes.io/metadata.name"] = name;
+        object["status"] = {{"phase", "Active"}};
     }
     if (type.hasGeneration) {
         object["metadata"]["generation"] = 1;
@@ -525,6 +529,9 @@ Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &n
                         "Precondition failed: ResourceVersion in precondition: " + options.resourceVersion +
                             ", ResourceVersion in object meta: " + version);
     }
+    if (type.builtin && type.kind == "Namespace" && !options.finalized) {
+        return markTerminating(type, it->second, options.dryRun);
+    }
     if (options.dryRun) {
         return asServed(type, it->second);
     }
@@ -534,6 +541,26 @@ Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &n
     bump(object);
     record("DELETED", type, ns, object, object.dump().size());
     return asServed(type, object);
+}
+
+// A deleted Namespace, as kube-apiserver answers its DELETE: still there, Terminating, until the
+// namespace controller has emptied it. A second delete changes nothing.
+json ObjectStore::markTerminating(const ResourceType &type, json &stored, bool dryRun)
+{
+    if (fieldAt(stored, "/metadata/deletionTimestamp")) {
+        return asServed(type, stored);
+    }
+    json terminating = stored;
+    terminating["metadata"]["deletionTimestamp"] = nowRfc3339();
+    terminating["metadata"]["deletionGracePeriodSeconds"] = 0;
+    terminating["status"]["phase"] = "Terminating";
+    if (dryRun) {
+        return asServed(type, terminating);
+    }
+    bump(terminating);
+    stored = terminating;
+    record("MODIFIED", type, {}, terminating, terminating.dump().size());
+    return asServed(type, terminating);
 }
 
 bool ObjectStore::updateStatus(const ResourceType &type, const std::string &ns, const std::string &name,

@@ -54,6 +54,9 @@ struct RemoveOptions
     std::string uid;
     std::string resourceVersion;
     bool dryRun = false;
+    // A Namespace is only marked Terminating by a delete; the namespace controller, having emptied
+    // it, removes it for good with this.
+    bool finalized = false;
 };
 
 class ObjectStore
@@ -126,6 +129,7 @@ private:
     void record(const char *eventType, const ResourceType &type, const std::string &ns, const nlohmann::json &object,
                 std::size_t bytes);
     std::uint64_t bump(nlohmann::json &object);
+    nlohmann::json markTerminating(const ResourceType &type, nlohmann::json &stored, bool dryRun);
 
     mutable std::mutex m_mutex;
     mutable std::condition_variable m_changed;

@@ -489,7 +489,8 @@ void ResourceApi::create(const httplib::Request &req, httplib::Response &res)
     if (target->type->kind == "SelfSubjectReview") {
         return selfReview(res);
     }
-    if (const auto problem = Admission::namespaceExists(m_store, *target->type, target->namespaceName)) {
+    if (const auto problem =
+            Admission::namespaceOpen(m_store, *target->type, target->namespaceName, textAt(object, "/metadata/name"))) {
         return sendStatus(res, *problem);
     }
     bool dryRun = false;
@@ -554,6 +555,9 @@ void ResourceApi::remove(const httplib::Request &req, httplib::Response &res)
     }
     bool dryRun = false;
     if (const auto problem = dryRunOf(req, &dryRun)) {
+        return sendStatus(res, *problem);
+    }
+    if (const auto problem = Admission::namespaceDeletable(*target->type, target->name)) {
         return sendStatus(res, *problem);
     }
     const auto options = removeOptionsOf(req, dryRun);

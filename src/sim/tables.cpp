@@ -377,7 +377,7 @@ json cellsOf(const ResourceType &type, const json &object)
         }
         cells.push_back(static_cast<long long>(keys));
     } else if (type.kind == "Namespace") {
-        cells.push_back("Active");
+        cells.push_back(textAt(object, "/status/phase", "Active"));
     } else if (type.kind == "Pod") {
         long long ready = 0;
         long long restarts = 0;

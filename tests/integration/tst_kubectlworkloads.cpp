@@ -1,6 +1,6 @@
 // What the demo's workloads do under kubectl, as kube's controllers would: a deleted pod is made
 // again, a followed log ends with its pod, a paused rollout holds a new template until resumed, and
-// a Service's Endpoints list the pods it sends to.
+// a Service's Endpoints list the pods it sends to, and a deleted namespace takes its content with it.
 
 #include "kubectlsession.h"
 
@@ -326,6 +326,50 @@ private Q_SLOTS:
                 .trimmed()
                 .isEmpty(),
             10'000);
+    }
+
+    // kubectl delete namespace: everything in it goes, then the namespace, and only then does
+    // kubectl return; one made again under that name starts empty. The sim kept every Deployment,
+    // pod and Service of a deleted namespace (`kubectl get all` still listed them), and a namespace
+    // made again found them there. The cluster's own namespaces are never deleted.
+    void deletedNamespace_takesEverythingInItAway()
+    {
+        const QString ns = QStringLiteral("scratch-delete");
+        const QStringList inNs = {QStringLiteral("-n"), ns};
+        int code = -1;
+        QString out = kubectl({QStringLiteral("create"), QStringLiteral("namespace"), ns}, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        out = kubectl(QStringList{QStringLiteral("create"), QStringLiteral("deployment"), QStringLiteral("web"),
+                                  QStringLiteral("--image=nginx"), QStringLiteral("--replicas=2")} +
+                          inNs,
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        out = kubectl(QStringList{QStringLiteral("expose"), QStringLiteral("deployment"), QStringLiteral("web"),
+                                  QStringLiteral("--port=80")} +
+                          inNs,
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        const QStringList everything = QStringList{QStringLiteral("get"), QStringLiteral("all,endpoints,events"),
+                                                   QStringLiteral("-o"), QStringLiteral("name")} +
+                                       inNs;
+        QTRY_VERIFY_WITH_TIMEOUT(kubectl(everything, &code).count(QStringLiteral("pod/web-")) == 2, 10'000);
+
+        out = kubectl({QStringLiteral("delete"), QStringLiteral("namespace"), ns}, &code);
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("namespace \"%1\" deleted").arg(ns)), qPrintable(out));
+        out = kubectl({QStringLiteral("get"), QStringLiteral("namespace"), ns}, &code); // gone when kubectl returned
+        QVERIFY2(code == 1 && out.contains(QStringLiteral("namespaces \"%1\" not found").arg(ns)), qPrintable(out));
+        QCOMPARE(kubectl(everything, &code).trimmed(), QString());
+
+        out = kubectl({QStringLiteral("create"), QStringLiteral("namespace"), ns}, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QCOMPARE(kubectl(everything, &code).trimmed(), QString());
+        out = kubectl({QStringLiteral("delete"), QStringLiteral("namespace"), ns}, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+
+        out = kubectl({QStringLiteral("delete"), QStringLiteral("namespace"), QStringLiteral("default")}, &code);
+        QVERIFY2(code == 1 && out.contains(QStringLiteral("namespaces \"default\" is forbidden: this namespace may "
+                                                          "not be deleted")),
+                 qPrintable(out));
     }
 };
 

@@ -120,6 +120,31 @@ private Q_SLOTS:
                                                         "b\" not found"));
     }
 
+    // A deleted namespace stays, Terminating, until the namespace controller has emptied it, and
+    // refuses new content meanwhile (kube's NamespaceLifecycle); then it and all it held are gone.
+    void deletedNamespace_refusesNewContent_untilItIsEmptiedAndGone()
+    {
+        QCOMPARE(createConfigMap(R"({"metadata":{"name":"kept"}})", {}).status, 201);
+        const httplib::Response deleted = serve("DELETE", "/api/v1/namespaces/demo");
+        QCOMPARE(deleted.status, 200);
+        const json terminating = json::parse(deleted.body, nullptr, false);
+        QCOMPARE(terminating.value("status", json::object()).value("phase", ""), std::string("Terminating"));
+        QCOMPARE(serve("GET", "/api/v1/namespaces/demo").status, 200);
+        QCOMPARE(serve("DELETE", "/api/v1/namespaces/demo").status, 200); // again: nothing more to do
+
+        const httplib::Response late = createConfigMap(R"({"metadata":{"name":"late"}})", {});
+        QCOMPARE(late.status, 403);
+        QCOMPARE(status(late).value("message", ""),
+                 std::string("configmaps \"late\" is forbidden: unable to create new content in namespace demo "
+                             "because it is being terminated"));
+        QCOMPARE(serve("GET", "/api/v1/namespaces/demo/configmaps/kept").status, 200);
+
+        m_model->tick(std::chrono::steady_clock::now());
+        QCOMPARE(serve("GET", "/api/v1/namespaces/demo/configmaps/kept").status, 404);
+        QCOMPARE(serve("GET", "/api/v1/namespaces/demo").status, 404);
+        QCOMPARE(createConfigMap(R"({"metadata":{"name":"later"}})", {}).status, 404);
+    }
+
     // kube-apiserver lists every problem of an object, each a cause kubectl prints on a line of its
     // own; the sim reported only the first, so fixing a manifest took one apply per mistake.
     void invalidObject_namesEveryProblem()
