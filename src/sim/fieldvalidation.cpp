@@ -1,5 +1,7 @@
 #include "sim/fieldvalidation.h"
 
+#include "sim/fieldschemas.h"
+
 #include <httplib.h>
 
 #include <algorithm>
@@ -10,26 +12,6 @@ namespace Curtain::Sim {
 using nlohmann::json;
 
 namespace {
-
-const std::set<std::string> &metadataFields()
-{
-    static const std::set<std::string> fields{"name",
-                                              "generateName",
-                                              "namespace",
-                                              "selfLink",
-                                              "uid",
-                                              "resourceVersion",
-                                              "generation",
-                                              "creationTimestamp",
-                                              "deletionTimestamp",
-                                              "deletionGracePeriodSeconds",
-                                              "labels",
-                                              "annotations",
-                                              "ownerReferences",
-                                              "finalizers",
-                                              "managedFields"};
-    return fields;
-}
 
 // The top level of each kind beyond apiVersion, kind and metadata (spec and status for most).
 std::set<std::string> topLevelFields(const ResourceType &type)
@@ -79,13 +61,43 @@ std::string headerSafe(const std::string &field)
     return safe;
 }
 
-// An unknown field where it was found: at the top level, or in metadata. Kept apart rather than
-// read back from "metadata.x", which is also what a top-level field of that name looks like.
+// An unknown field: where it is, and its name as kube prints it ("spec.template.spec.containers[0].imagee").
 struct UnknownField
 {
-    bool inMetadata = false;
+    json::json_pointer at;
     std::string name;
 };
+
+// The fields of `value` (an object, or each object of an array) that `schema` does not have, and
+// those inside the fields it knows. Depth is bounded by the schemas, never by the input: an array
+// in an array is not looked into.
+void findIn(const json &value, const FieldSchema &schema, const json::json_pointer &at, const std::string &name,
+            std::vector<UnknownField> &unknown)
+{
+    if (value.is_array()) {
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            if (value[i].is_object()) {
+                findIn(value[i], schema, at / i, name + "[" + std::to_string(i) + "]", unknown);
+            }
+        }
+        return;
+    }
+    if (!value.is_object()) {
+        return; // a type error, which the write itself reports
+    }
+    for (const auto &[key, field] : value.items()) {
+        // A null names no field: in a patch it deletes one (kubectl apply's patch removing a typo).
+        if (isDirective(key) || field.is_null()) {
+            continue;
+        }
+        const auto known = schema.fields.find(key);
+        if (known == schema.fields.end()) {
+            unknown.push_back({at / key, name + "." + key});
+        } else if (known->second) {
+            findIn(field, *known->second, at / key, name + "." + key, unknown);
+        }
+    }
+}
 
 std::vector<UnknownField> findUnknownFields(const ResourceType &type, const json &object)
 {
@@ -94,22 +106,18 @@ std::vector<UnknownField> findUnknownFields(const ResourceType &type, const json
         return unknown;
     }
     const std::set<std::string> known = topLevelFields(type);
+    const FieldSchema *spec = specSchema(type);
     for (const auto &[key, value] : object.items()) {
-        // A null names no field: in a patch it deletes one (kubectl apply's patch removing a typo).
-        if (key == "apiVersion" || key == "kind" || isDirective(key) || known.count(key) > 0 || value.is_null()) {
+        if (key == "apiVersion" || key == "kind" || isDirective(key) || value.is_null()) {
             continue;
         }
-        if (key != "metadata") {
-            unknown.push_back({false, key});
-            continue;
-        }
-        if (!value.is_object()) {
-            continue; // a type error, which the write itself reports
-        }
-        for (const auto &[field, fieldValue] : value.items()) {
-            if (!isDirective(field) && !fieldValue.is_null() && metadataFields().count(field) == 0) {
-                unknown.push_back({true, field});
-            }
+        const json::json_pointer at = json::json_pointer() / key;
+        if (key == "metadata") {
+            findIn(value, objectMetaSchema(), at, key, unknown);
+        } else if (key == "spec" && spec && known.count(key) > 0) {
+            findIn(value, *spec, at, key, unknown);
+        } else if (known.count(key) == 0) {
+            unknown.push_back({at, key});
         }
     }
     return unknown;
@@ -121,7 +129,7 @@ std::vector<std::string> unknownFields(const ResourceType &type, const json &obj
 {
     std::vector<std::string> names;
     for (const UnknownField &field : findUnknownFields(type, object)) {
-        names.push_back(field.inMetadata ? "metadata." + field.name : field.name);
+        names.push_back(field.name);
     }
     return names;
 }
@@ -129,7 +137,7 @@ std::vector<std::string> unknownFields(const ResourceType &type, const json &obj
 void pruneUnknownFields(const ResourceType &type, json &object)
 {
     for (const UnknownField &field : findUnknownFields(type, object)) {
-        (field.inMetadata ? object["metadata"] : object).erase(field.name);
+        object[field.at.parent_pointer()].erase(field.at.back()); // found there: an object holding it
     }
 }
 

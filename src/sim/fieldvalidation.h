@@ -18,11 +18,13 @@ namespace Curtain::Sim {
 // kube's fieldValidation query parameter on create, update and patch: Strict refuses a request
 // naming a field its kind does not have (kubectl sends it for `apply -f` and friends, so a typo such
 // as `sepc:` fails as on a real cluster); Warn, the default, answers with a Warning header per
-// field; Ignore says nothing. The sim knows each kind's top level and metadata; fields inside spec
-// and status are not checked.
+// field; Ignore says nothing. The sim knows each kind's top level and metadata, and the spec of the
+// kinds workloads are made of (fieldschemas.h): `replica: 3` in a Deployment is refused as on a real
+// cluster, not stored as one replica. Status is not checked.
 
 // The fields of `object` (a whole object, or a merge or strategic-merge patch of one) that `type`
-// does not have, named as kube names them: "sepc", "metadata.lables".
+// does not have, named as kube names them: "sepc", "metadata.lables", "spec.replica",
+// "spec.template.spec.containers[0].imagee".
 std::vector<std::string> unknownFields(const ResourceType &type, const nlohmann::json &object);
 
 // Drops the fields unknownFields names, as kube's decoding into its types drops them under Warn

@@ -81,11 +81,17 @@ private Q_SLOTS:
                                 QStringLiteral("jsonpath={.spec.template.spec.containers[0].image}")};
         QCOMPARE(kubectl(image, &code), QStringLiteral("registry.demo.local/web:v2"));
 
-        // Typos at the top and in metadata: refused on the update and on a create alike.
+        // Typos at the top, in metadata and in the spec: refused on the update and on a create alike.
         QByteArray typo = v2;
         typo.replace("web:v2", "web:v3").replace("\nspec:", "\nsepc:");
         out = kubectl({QStringLiteral("apply"), QStringLiteral("-f"), write(QStringLiteral("typo.yaml"), typo)}, &code);
         QVERIFY2(code != 0 && out.contains(QStringLiteral("strict decoding error: unknown field \"sepc\"")),
+                 qPrintable(out));
+        QCOMPARE(kubectl(image, &code), QStringLiteral("registry.demo.local/web:v2"));
+        typo = v2;
+        typo.replace("web:v2", "web:v3").replace("replicas: 1", "replica: 3");
+        out = kubectl({QStringLiteral("apply"), QStringLiteral("-f"), write(QStringLiteral("typo.yaml"), typo)}, &code);
+        QVERIFY2(code != 0 && out.contains(QStringLiteral("strict decoding error: unknown field \"spec.replica\"")),
                  qPrintable(out));
         QCOMPARE(kubectl(image, &code), QStringLiteral("registry.demo.local/web:v2"));
         QByteArray labels = deployment;

@@ -56,9 +56,13 @@ class TestResourceApi : public QObject
     // A POST of `body` to demo's configmaps with these query parameters.
     httplib::Response createConfigMap(const std::string &body, const httplib::Params &params)
     {
+        return create("/api/v1/namespaces/demo/configmaps", body, params);
+    }
+    httplib::Response create(const std::string &collection, const std::string &body, const httplib::Params &params)
+    {
         httplib::Request req;
         req.method = "POST";
-        req.path = "/api/v1/namespaces/demo/configmaps";
+        req.path = collection;
         req.params = params;
         req.body = body;
         req.set_header("Content-Type", "application/json");
@@ -304,6 +308,55 @@ private Q_SLOTS:
                  std::string("CreateOptions.meta.k8s.io \"\" is invalid: fieldValidation: Unsupported value: "
                              "\"strict\": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\""));
         QCOMPARE(serve("GET", "/api/v1/namespaces/demo/configmaps/d").status, 404);
+    }
+
+    // Inside a workload's spec too, with kube's paths: a Deployment's `replica: 3` was stored as a
+    // Deployment of one replica, and an `imagee` in a container passed unseen.
+    void fieldValidation_looksInsideWorkloadSpecs()
+    {
+        const std::string deployment = R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+            "spec":{"replica":3,"selector":{"matchLabels":{"app":"web"},"matchExpresions":[]},
+                    "template":{"metadata":{"labels":{"app":"web"},"lables":{}},"spec":{"containers":[
+                        {"name":"web","image":"web:v1","imagee":"web:v2","ports":[{"containerPort":80,"protocl":"TCP"}],
+                         "livenessProbe":{"anything":{"goes":"here"}}}]}}}})";
+        httplib::Response res =
+            create("/apis/apps/v1/namespaces/demo/deployments", deployment, {{"fieldValidation", "Strict"}});
+        QCOMPARE(res.status, 400);
+        QCOMPARE(status(res).value("message", ""),
+                 std::string("Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: "
+                             "unknown field \"spec.replica\", unknown field \"spec.selector.matchExpresions\", "
+                             "unknown field \"spec.template.metadata.lables\", unknown field "
+                             "\"spec.template.spec.containers[0].imagee\", unknown field "
+                             "\"spec.template.spec.containers[0].ports[0].protocl\""));
+        QCOMPARE(serve("GET", "/apis/apps/v1/namespaces/demo/deployments/web").status, 404);
+
+        res = create("/apis/apps/v1/namespaces/demo/deployments", deployment, {}); // Warn: written, without them
+        QCOMPARE(res.status, 201);
+        QCOMPARE(res.get_header_value_count("Warning"), std::size_t(5));
+        const json stored = json::parse(serve("GET", "/apis/apps/v1/namespaces/demo/deployments/web").body);
+        const json &container = stored["spec"]["template"]["spec"]["containers"][0];
+        QVERIFY2(!stored["spec"].contains("replica") && !container.contains("imagee") &&
+                     !container["ports"][0].contains("protocl") && container.value("image", "") == "web:v1" &&
+                     container["livenessProbe"].contains("anything"), // not looked into: kept as written
+                 stored.dump().c_str());
+
+        // A strategic-merge patch, as kubectl apply sends it: its directives are no fields.
+        httplib::Request req;
+        req.method = "PATCH";
+        req.path = "/api/v1/namespaces/demo/services/web";
+        QCOMPARE(create("/api/v1/namespaces/demo/services",
+                        R"({"metadata":{"name":"web"},"spec":{"selector":{"app":"web"},"ports":[{"port":80}]}})", {})
+                     .status,
+                 201);
+        req.params = {{"fieldValidation", "Strict"}};
+        req.body = R"({"spec":{"$setElementOrder/ports":[{"port":80}],"ports":[{"port":80,"targetport":8080}]}})";
+        req.set_header("Content-Type", "application/strategic-merge-patch+json");
+        httplib::Response patched;
+        m_api->patch(req, patched);
+        QCOMPARE(patched.status, 400);
+        QVERIFY2(status(patched).value("message", "").find("unknown field \"spec.ports[0].targetport\"") !=
+                     std::string::npos,
+                 patched.body.c_str());
     }
 
     // A top-level field whose name starts with "metadata." is that field, not one in metadata: Warn
