@@ -177,8 +177,11 @@ void RouteAction::judge(const QString &path, std::optional<Core::Error> writeErr
     const ReleaseSnapshot after = readFromCache(route.value());
     const Core::TargetState now = Core::currentState(after);
     if (now == m_target && writeError && !outcomeUnknown(*writeError) && !m_earlierMayHaveApplied &&
-        (writeError->httpStatus == 409 || writeError->httpStatus == 422)) {
-        // Refused, so this write did nothing; someone else's change got the route here first.
+        (writeError->httpStatus == 409 || writeError->httpStatus == 422) &&
+        m_request.expectedResourceVersion.isEmpty()) {
+        // Refused, so this write did nothing; someone else's change got the route here first. (A
+        // request from the version the user saw is refused below instead, as it is when the change
+        // came before the write.)
         ActionOutcome there{m_request, m_before, after,
                             QStringLiteral("%1: already there — someone else changed it to blue %2 %, green %3 % "
                                            "just before this %4, which wrote nothing (%5)")

@@ -47,11 +47,11 @@ class TestWeightedRoutes : public QObject
 
     Core::ReleaseSnapshot snapshot(const QString &name) { return m_sim.snapshot(name); }
 
-    void setFaults(const std::string &faults)
+    bool setFaults(const std::string &faults)
     {
         httplib::Client sim("127.0.0.1", m_sim.port());
         const auto reply = sim.Put("/curtain-sim/faults", faults, "application/json");
-        QVERIFY(reply && reply->status == 200);
+        return reply && reply->status == 200;
     }
 
     // The sim holds a write of this test's engine (delayed by a fault).
@@ -241,11 +241,11 @@ private Q_SLOTS:
         const std::string path = "/apis/networking.istio.io/v1/namespaces/demo/virtualservices/reviews";
         const json before = m_sim.api->get(path).value();
         const Core::ReleaseSnapshot seen = snapshot(QStringLiteral("reviews"));
-        setFaults(R"({"writeDelayMs":4000})");
+        QVERIFY(setFaults(R"({"writeDelayMs":4000})"));
         const auto pending = m_sim.engine->perform(
             {Core::ActionKind::SetWeight, QStringLiteral("reviews"), 35, seen.routeResourceVersion});
         QTRY_VERIFY_WITH_TIMEOUT(holdsARequest(), 20000);
-        setFaults(R"({"writeDelayMs":0})");
+        QVERIFY(setFaults(R"({"writeDelayMs":0})"));
         QCOMPARE(m_sim.api->patch(path, "application/merge-patch+json", R"({"metadata":{"labels":{"team":"y"}}})"),
                  200);
         const auto conflicted = Test::waitFor(pending, 30'000);
