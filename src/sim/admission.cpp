@@ -47,18 +47,16 @@ std::optional<ApiStatus> jsonBody(const httplib::Request &req)
                      "application/json"};
 }
 
-std::optional<ApiStatus> namespaceOpen(const ObjectStore &store, const ResourceType &type, const std::string &ns,
-                                       const std::string &name)
+std::optional<ApiStatus> namespaceRefusal(const ResourceType &type, const std::string &ns, const std::string &name,
+                                          const nlohmann::json *found, bool mustExist)
 {
     if (!type.namespaced) {
         return std::nullopt;
     }
-    const ResourceType &namespaces = builtInType("Namespace");
-    const auto found = store.get(namespaces, {}, ns);
-    if (!std::holds_alternative<nlohmann::json>(found)) {
-        return notFound(namespaces, ns);
+    if (!found) {
+        return mustExist ? std::optional(notFound(builtInType("Namespace"), ns)) : std::nullopt;
     }
-    if (!fieldAt(std::get<nlohmann::json>(found), "/metadata/deletionTimestamp")) {
+    if (!fieldAt(*found, "/metadata/deletionTimestamp")) {
         return std::nullopt;
     }
     nlohmann::json details = {{"name", name},
@@ -75,6 +73,17 @@ std::optional<ApiStatus> namespaceOpen(const ObjectStore &store, const ResourceT
                          "\" is forbidden: unable to create new content in namespace " + ns +
                          " because it is being terminated",
                      details};
+}
+
+std::optional<ApiStatus> namespaceOpen(const ObjectStore &store, const ResourceType &type, const std::string &ns,
+                                       const std::string &name)
+{
+    if (!type.namespaced) {
+        return std::nullopt;
+    }
+    const auto found = store.get(builtInType("Namespace"), {}, ns);
+    const auto *object = std::get_if<nlohmann::json>(&found);
+    return namespaceRefusal(type, ns, name, object, true);
 }
 
 std::optional<ApiStatus> namespaceDeletable(const ResourceType &type, const std::string &name)

@@ -3,6 +3,8 @@
 #include "sim/apistatus.h"
 #include "sim/resourcetypes.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -31,6 +33,11 @@ std::optional<ApiStatus> jsonBody(const httplib::Request &req);
 // deleted (403); `name` is the new object's, for the message.
 std::optional<ApiStatus> namespaceOpen(const ObjectStore &store, const ResourceType &type, const std::string &ns,
                                        const std::string &name);
+// The same for a namespace already looked up (`found`, null when there is none), as the store checks
+// under its lock: a terminating namespace refuses every create, a controller's too; a missing one
+// refuses a client's (`mustExist`).
+std::optional<ApiStatus> namespaceRefusal(const ResourceType &type, const std::string &ns, const std::string &name,
+                                          const nlohmann::json *found, bool mustExist);
 // NamespaceLifecycle: default, kube-system and kube-public are never deleted (403).
 std::optional<ApiStatus> namespaceDeletable(const ResourceType &type, const std::string &name);
 

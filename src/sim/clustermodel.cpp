@@ -1,6 +1,7 @@
 #include "sim/clustermodel.h"
 
 #include "sim/jsonread.h"
+#include "sim/keyedstate.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -101,7 +102,11 @@ void ClusterModel::tick(Clock::time_point now)
             // The next tick tries again; the API and the other controllers go on.
         }
     };
-    guarded([this] { m_namespaces.reconcile(); });       // first: what a deleted namespace held is no one's to sync
+    guarded([this] { // first: what a deleted namespace held is no one's to sync
+        for (const std::string &ns : m_namespaces.reconcile()) {
+            forgetNamespace(ns);
+        }
+    });
     guarded([this] { m_replicaSets.collectGarbage(); }); // before anything reads what a deleted Deployment left
     // Deleted pods first: the controllers below sync pods before they count them, and a pod made
     // again must get a new name and start not ready, not come back as it was.
@@ -125,6 +130,17 @@ void ClusterModel::tick(Clock::time_point now)
     if (seconds > 0) {
         guarded([this, seconds] { sendTraffic(std::min(seconds, 5.0)); });
     }
+}
+
+void ClusterModel::forgetNamespace(const std::string &ns)
+{
+    m_pods.forgetNamespace(ns);
+    m_replicaSets.forgetNamespace(ns);
+    m_rollouts.forgetNamespace(ns);
+    eraseKeysStartingWith(m_nextStep, ns + "/");
+    eraseKeysStartingWith(m_templates, ns + "/");
+    std::lock_guard lock(m_mutex);
+    eraseKeysStartingWith(m_counters, ns + "/");
 }
 
 void ClusterModel::advanceRollouts(Clock::time_point now)

@@ -50,6 +50,7 @@ private:
     };
 
     void advanceRollouts(std::chrono::steady_clock::time_point now);
+    void forgetNamespace(const std::string &ns); // what every part kept of a namespace that was deleted
     void advanceDeployment(const nlohmann::json &deployment, std::chrono::steady_clock::time_point now);
     void holdPaused(const nlohmann::json &deployment);
     void sendTraffic(double seconds);

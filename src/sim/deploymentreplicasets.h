@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sim/keyedstate.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -43,6 +45,8 @@ public:
     // The Deployments ("namespace/name") one of whose ReplicaSets someone deleted since the last
     // call: the controller makes it again (follow), as it would for any Deployment without one.
     std::vector<std::string> takeOrphaned();
+    // Drops what it kept of a namespace that was deleted.
+    void forgetNamespace(const std::string &ns) { eraseKeysStartingWith(m_owned, ns + "/"); }
 
     static bool ownedByDeployment(const nlohmann::json &replicaSet);
     static int revisionOf(const nlohmann::json &object); // its revision annotation; 0 without one

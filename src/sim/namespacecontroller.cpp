@@ -8,8 +8,9 @@ namespace Curtain::Sim {
 
 using nlohmann::json;
 
-void NamespaceController::reconcile()
+std::vector<std::string> NamespaceController::reconcile()
 {
+    std::vector<std::string> removed;
     const ResourceType &namespaces = builtInType("Namespace");
     const ListSnapshot terminating = m_store.list(
         namespaces, {}, [](const json &ns) { return fieldAt(ns, "/metadata/deletionTimestamp") != nullptr; });
@@ -18,8 +19,12 @@ void NamespaceController::reconcile()
         empty(name);
         RemoveOptions finalized;
         finalized.finalized = true;
-        m_store.remove(namespaces, {}, name, finalized);
+        // The store refuses new content in a terminating namespace, so emptied is empty: it can go.
+        if (std::holds_alternative<json>(m_store.remove(namespaces, {}, name, finalized))) {
+            removed.push_back(name);
+        }
     }
+    return removed;
 }
 
 void NamespaceController::empty(const std::string &ns)

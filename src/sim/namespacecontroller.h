@@ -2,6 +2,9 @@
 
 #include "sim/objectstore.h"
 
+#include <string>
+#include <vector>
+
 namespace Curtain::Sim {
 
 // kube's namespace controller: a deleted Namespace is only marked (deletionTimestamp, phase
@@ -15,8 +18,8 @@ public:
     explicit NamespaceController(ObjectStore &store) : m_store(store) {}
 
     // From the model's tick, before the other controllers: they then find nothing of a namespace
-    // that is going to make again.
-    void reconcile();
+    // that is going to make again. The namespaces removed, for the controllers to forget.
+    std::vector<std::string> reconcile();
 
 private:
     void empty(const std::string &ns);

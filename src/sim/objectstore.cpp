@@ -1,5 +1,6 @@
 #include "sim/objectstore.h"
 
+#include "sim/admission.h"
 #include "sim/eventviews.h"
 
 #include "sim/jsonbody.h"
@@ -291,7 +292,8 @@ bool ObjectStore::contains(const ResourceType &type, const std::string &ns, cons
     return m_objects.count(key(type, ns, name)) > 0;
 }
 
-Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &ns, json object, bool dryRun)
+Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &ns, json object, bool dryRun,
+                                  bool fromClient)
 {
     if (EventViews::isEventsV1(type)) {
         if (auto error = EventViews::validateEventsV1(object)) {
@@ -310,7 +312,19 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
         return *error;
     }
     const std::string name = object["metadata"]["name"];
+    // Set by the server only: a client's deletionTimestamp would have the namespace controller
+    // empty a namespace nobody deleted.
+    object["metadata"].erase("deletionTimestamp");
+    object["metadata"].erase("deletionGracePeriodSeconds");
+    if (auto refused = namespaceDefaults(type, name, object)) {
+        return *refused;
+    }
     std::lock_guard lock(m_mutex);
+    const auto home = type.namespaced ? m_objects.find(key(builtInType("Namespace"), {}, ns)) : m_objects.end();
+    if (auto refused = Admission::namespaceRefusal(type, ns, name, home == m_objects.end() ? nullptr : &home->second,
+                                                   fromClient)) {
+        return *refused; // checked again here: the namespace may have been deleted since the API looked
+    }
     if (m_objects.count(key(type, ns, name))) {
         return ApiStatus{409,
                          "AlreadyExists",
@@ -329,13 +343,6 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
         << (random() & 0xfff) << "-" << std::setw(12) << (random() & 0xffffffffffff);
     object["metadata"]["uid"] = uid.str();
     object["metadata"]["creationTimestamp"] = nowRfc3339();
-    if (type.builtin && type.kind == "Namespace") {
-        // As kube-apiserver fills them in: its finalizer (the namespace controller's), the label
-        // selectors of network policies match on, and the phase `kubectl get ns` shows.
-        object["spec"]["finalizers"] = json::array({"kubernetes"});
-        object["metadata"]["labels"]["kubernetes.io/metadata.name"] = name;
-        object["status"] = {{"phase", "Active"}};
-    }
     if (type.hasGeneration) {
         object["metadata"]["generation"] = 1;
     }
@@ -462,10 +469,16 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
         defaultService(type, patched); // what a replace leaves out, as on a create; no new address
     }
     // Server-owned fields cannot be changed by a write; name and namespace were checked against the URL.
-    for (const char *field : {"name", "namespace", "uid", "creationTimestamp", "generation"}) {
+    for (const char *field : {"name", "namespace", "uid", "creationTimestamp", "generation", "deletionTimestamp",
+                              "deletionGracePeriodSeconds"}) {
         if (stored["metadata"].contains(field)) {
             patched["metadata"][field] = stored["metadata"][field];
+        } else {
+            patched["metadata"].erase(field);
         }
+    }
+    if (type.builtin && type.kind == "Namespace") {
+        patched["spec"] = stored.value("spec", json::object()); // its finalizers are the controller's
     }
     patched["kind"] = stored["kind"];
     patched["apiVersion"] = stored["apiVersion"];
@@ -543,6 +556,42 @@ Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &n
     return asServed(type, object);
 }
 
+// A new Namespace as kube-apiserver fills it in: its finalizer (the namespace controller's) beside
+// any the writer gave, the label network policies' selectors match on, and the phase `kubectl get
+// ns` shows. A spec that is no NamespaceSpec is the decoder's 400.
+std::optional<ApiStatus> ObjectStore::namespaceDefaults(const ResourceType &type, const std::string &name, json &object)
+{
+    if (!type.builtin || type.kind != "Namespace") {
+        return std::nullopt;
+    }
+    json &spec = object["spec"];
+    if (spec.is_null()) {
+        spec = json::object();
+    }
+    json &finalizers = spec.is_object() ? spec["finalizers"] : spec;
+    if (finalizers.is_null()) {
+        finalizers = json::array();
+    }
+    if (!spec.is_object() || !finalizers.is_array() ||
+        !std::all_of(finalizers.begin(), finalizers.end(), [](const json &f) { return f.is_string(); })) {
+        return badRequest("Namespace in version \"v1\" cannot be handled as a Namespace: json: cannot unmarshal " +
+                          std::string(spec.is_object() ? "spec.finalizers" : "spec") +
+                          " into Go struct field Namespace.spec of type v1.NamespaceSpec");
+    }
+    if (std::find(finalizers.begin(), finalizers.end(), "kubernetes") == finalizers.end()) {
+        finalizers.push_back("kubernetes");
+    }
+    json &labels = object["metadata"]["labels"];
+    if (labels.is_null()) {
+        labels = json::object();
+    }
+    if (labels.is_object()) {
+        labels["kubernetes.io/metadata.name"] = name;
+    }
+    object["status"] = {{"phase", "Active"}};
+    return std::nullopt;
+}
+
 // A deleted Namespace, as kube-apiserver answers its DELETE: still there, Terminating, until the
 // namespace controller has emptied it. A second delete changes nothing.
 json ObjectStore::markTerminating(const ResourceType &type, json &stored, bool dryRun)
@@ -552,7 +601,9 @@ json ObjectStore::markTerminating(const ResourceType &type, json &stored, bool d
     }
     json terminating = stored;
     terminating["metadata"]["deletionTimestamp"] = nowRfc3339();
-    terminating["metadata"]["deletionGracePeriodSeconds"] = 0;
+    if (!terminating["status"].is_object()) {
+        terminating["status"] = json::object(); // whatever a write to /status left there
+    }
     terminating["status"]["phase"] = "Terminating";
     if (dryRun) {
         return asServed(type, terminating);

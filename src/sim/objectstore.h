@@ -87,8 +87,9 @@ public:
     bool contains(const ResourceType &type, const std::string &ns, const std::string &name) const; // no copy
     // Every write takes `dryRun` (kube's dryRun=All): checked and answered as it would be stored, and
     // nothing stored — no resourceVersion spent, no watch event.
+    // Never into a terminating namespace; a client's create (`fromClient`) only into one that exists.
     Outcome<nlohmann::json> create(const ResourceType &type, const std::string &ns, nlohmann::json object,
-                                   bool dryRun = false);
+                                   bool dryRun = false, bool fromClient = false);
     // `admitPatched`, when given, sees the patched object before it is checked and stored (under the
     // store's lock: keep it cheap) and may change it or refuse the write.
     using AdmitPatched = std::function<std::optional<ApiStatus>(nlohmann::json &patched)>;
@@ -129,6 +130,8 @@ private:
     void record(const char *eventType, const ResourceType &type, const std::string &ns, const nlohmann::json &object,
                 std::size_t bytes);
     std::uint64_t bump(nlohmann::json &object);
+    static std::optional<ApiStatus> namespaceDefaults(const ResourceType &type, const std::string &name,
+                                                      nlohmann::json &object);
     nlohmann::json markTerminating(const ResourceType &type, nlohmann::json &stored, bool dryRun);
 
     mutable std::mutex m_mutex;

@@ -3,6 +3,7 @@
 #include "sim/controllerevents.h"
 #include "sim/deploymentreplicasets.h"
 #include "sim/jsonread.h"
+#include "sim/keyedstate.h"
 #include "sim/resourcetypes.h"
 
 #include <cstdio>
@@ -42,7 +43,8 @@ std::string workloadKey(const json &workload)
 // their names from run to run, and one made again, or for a template rolled back to, is new.
 std::string PodModel::mintPodName(Workload &workload, const std::string &name)
 {
-    return workload.prefix + suffix(workload.prefix + name + "#" + std::to_string(workload.minted++));
+    return workload.prefix +
+           suffix(workload.prefix + name + "#" + workload.uid + "#" + std::to_string(workload.minted++));
 }
 
 long long PodModel::podsOfTemplate(const json &deployment) const
@@ -81,6 +83,18 @@ void PodModel::reconcile(Clock::time_point now)
         }
     }
     kubeletTrouble(now);
+}
+
+void PodModel::forgetNamespace(const std::string &ns)
+{
+    for (const char *kind : {"Deployment/", "ReplicaSet/"}) {
+        eraseKeysStartingWith(m_workloads, kind + ns + "/");
+        eraseKeysStartingWith(m_nextTrouble, kind + ns + "/");
+    }
+    eraseKeysStartingWith(m_podSlots, ns + "/");
+    std::lock_guard lock(m_mutex);
+    eraseKeysStartingWith(m_logs, ns + "/");
+    m_logged.notify_all(); // a follower of one of these logs finds its pod gone
 }
 
 void PodModel::podsBeforeStatus(const json &workload)
@@ -284,6 +298,7 @@ void PodModel::syncPods(const json &workload)
     }
     const std::string key = workloadKey(workload);
     Workload &known = m_workloads[key];
+    known.uid = textAt(workload, "/metadata/uid");
     if (known.prefix != prefix) { // a new template: new pods from the first
         startTemplate(known, ns, prefix, deployment);
     }

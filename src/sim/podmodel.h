@@ -42,6 +42,8 @@ public:
     std::vector<Replaced> replaceDeletedPods();
     // From the model's tick, last: pods for every workload changed since, and the kubelet's trouble.
     void reconcile(std::chrono::steady_clock::time_point now);
+    // Drops what the model kept of a namespace that was deleted (workloads, pod slots, logs).
+    void forgetNamespace(const std::string &ns);
 
     // The pods of `workload` as its controller is about to count them: called with the status it will
     // write, before it writes it. In a cluster a pod turns ready (or goes) before the Deployment's or
@@ -76,6 +78,7 @@ private:
         std::string prefix;                // the pods' names before their own suffix
         std::vector<std::string> names;    // per replica: its pod's name
         std::uint64_t minted = 0;          // names made so far: never one twice, across templates too
+        std::string uid;                   // the workload's: one made again under its name names anew
         std::vector<std::uint64_t> births; // per replica: when its pod was made, in the model's count
         std::vector<std::string> pods;     // oldest first: the ready ones lead
         std::vector<std::string> outgoing; // a Deployment's pods of earlier templates, still serving

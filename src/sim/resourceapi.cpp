@@ -501,7 +501,7 @@ void ResourceApi::create(const httplib::Request &req, httplib::Response &res)
     if (const auto problem = checkFieldsOf(req, res, *target->type, checked)) {
         return sendStatus(res, *problem);
     }
-    const auto created = m_store.create(*target->type, target->namespaceName, std::move(checked), dryRun);
+    const auto created = m_store.create(*target->type, target->namespaceName, std::move(checked), dryRun, true);
     if (!failed(created, res)) {
         sendJson(res, 201, std::get<json>(created));
     }

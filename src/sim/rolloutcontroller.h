@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sim/keyedstate.h"
 #include "sim/objectstore.h"
 
 #include <chrono>
@@ -46,6 +47,9 @@ public:
     {
         m_nextPod[replicaSet] = until;
     }
+
+    // Drops the pod pacing of a namespace that was deleted.
+    void forgetNamespace(const std::string &ns) { eraseKeysStartingWith(m_nextPod, ns + "/"); }
 
     // The pod-template-hash of a pod template, in the Kubernetes alphabet (no vowels).
     static std::string podTemplateHash(const nlohmann::json &podTemplate);

@@ -353,6 +353,8 @@ private Q_SLOTS:
                                                    QStringLiteral("-o"), QStringLiteral("name")} +
                                        inNs;
         QTRY_VERIFY_WITH_TIMEOUT(kubectl(everything, &code).count(QStringLiteral("pod/web-")) == 2, 10'000);
+        const QStringList podsBefore =
+            kubectl(everything, &code).split(QLatin1Char('\n')).filter(QStringLiteral("pod/"));
 
         out = kubectl({QStringLiteral("delete"), QStringLiteral("namespace"), ns}, &code);
         QVERIFY2(code == 0 && out.contains(QStringLiteral("namespace \"%1\" deleted").arg(ns)), qPrintable(out));
@@ -363,6 +365,16 @@ private Q_SLOTS:
         out = kubectl({QStringLiteral("create"), QStringLiteral("namespace"), ns}, &code);
         QVERIFY2(code == 0, qPrintable(out));
         QCOMPARE(kubectl(everything, &code).trimmed(), QString());
+        // The same Deployment again gets pods of its own: none of the names the deleted one's had.
+        out = kubectl(QStringList{QStringLiteral("create"), QStringLiteral("deployment"), QStringLiteral("web"),
+                                  QStringLiteral("--image=nginx"), QStringLiteral("--replicas=2")} +
+                          inNs,
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QTRY_VERIFY_WITH_TIMEOUT(kubectl(everything, &code).count(QStringLiteral("pod/web-")) == 2, 10'000);
+        for (const QString &pod : kubectl(everything, &code).split(QLatin1Char('\n')).filter(QStringLiteral("pod/"))) {
+            QVERIFY2(!podsBefore.contains(pod), qPrintable(pod + QLatin1String(" was the deleted namespace's")));
+        }
         out = kubectl({QStringLiteral("delete"), QStringLiteral("namespace"), ns}, &code);
         QVERIFY2(code == 0, qPrintable(out));
 

@@ -149,6 +149,37 @@ private Q_SLOTS:
         QCOMPARE(createConfigMap(R"({"metadata":{"name":"later"}})", {}).status, 404);
     }
 
+    // deletionTimestamp is the server's: a client that writes one deletes nothing (it had the
+    // namespace controller empty `default`, which no DELETE may touch), and a Namespace whose spec is
+    // no NamespaceSpec is the decoder's 400, not a 500.
+    void namespaceDeletion_isTheServersAlone()
+    {
+        httplib::Request req;
+        req.method = "PATCH";
+        req.path = "/api/v1/namespaces/demo";
+        req.body = R"({"metadata":{"deletionTimestamp":"2020-01-01T00:00:00Z"},"spec":{"finalizers":[]}})";
+        req.set_header("Content-Type", "application/merge-patch+json");
+        httplib::Response patched;
+        m_api->patch(req, patched);
+        QCOMPARE(patched.status, 200);
+        const json stored = json::parse(serve("GET", "/api/v1/namespaces/demo").body);
+        QVERIFY2(!stored["metadata"].contains("deletionTimestamp") &&
+                     stored["spec"]["finalizers"] == json::array({"kubernetes"}),
+                 stored.dump().c_str());
+        QCOMPARE(create("/api/v1/namespaces",
+                        R"({"metadata":{"name":"doomed","deletionTimestamp":"2020-01-01T00:00:00Z"}})", {})
+                     .status,
+                 201);
+        QCOMPARE(createConfigMap(R"({"metadata":{"name":"kept"}})", {}).status, 201);
+        m_model->tick(std::chrono::steady_clock::now());
+        QCOMPARE(serve("GET", "/api/v1/namespaces/doomed").status, 200);
+        QCOMPARE(serve("GET", "/api/v1/namespaces/demo/configmaps/kept").status, 200);
+
+        const httplib::Response notASpec = create("/api/v1/namespaces", R"({"metadata":{"name":"x"},"spec":"x"})", {});
+        QCOMPARE(notASpec.status, 400);
+        QCOMPARE(serve("GET", "/api/v1/namespaces/x").status, 404);
+    }
+
     // kube-apiserver lists every problem of an object, each a cause kubectl prints on a line of its
     // own; the sim reported only the first, so fixing a manifest took one apply per mistake.
     void invalidObject_namesEveryProblem()
