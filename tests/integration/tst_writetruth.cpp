@@ -47,6 +47,18 @@ class TestWriteTruth : public QObject
                nlohmann::json::parse(reply->body, nullptr, false).value("heldRequests", 0) > 0;
     }
 
+    // Starts `curtainctl ARGUMENTS…` against a new sim that holds writes for 4 s, and returns once
+    // the sim holds this one's; later writes (the test's own) go through at once.
+    bool startHeldWrite(QProcess &run, const QStringList &arguments)
+    {
+        startSim();
+        setFaults(R"({"writeDelayMs":4000})");
+        Test::startCurtainctl(run, QStringList{QStringLiteral("--server"), m_sim->url()} + arguments);
+        const bool held = QTest::qWaitFor([this] { return holdsARequest(); }, 20000);
+        setFaults(R"({"writeDelayMs":0})");
+        return held;
+    }
+
     Test::CtlRun ctl(const QStringList &arguments)
     {
         return Test::runCurtainctl(QStringList{QStringLiteral("--server"), m_sim->url()} + arguments, 90'000);
@@ -75,13 +87,8 @@ private Q_SLOTS:
     // exit 0, and recorded someone else's change as its own (an "applied" TrafficShifted Event).
     void sameChangeByAnotherClient_isAlreadyThereNotApplied()
     {
-        startSim();
-        setFaults(R"({"writeDelayMs":4000})");
         QProcess run;
-        Test::startCurtainctl(run, {QStringLiteral("--server"), m_sim->url(), QStringLiteral("set-weight"),
-                                    QStringLiteral("catalog"), QStringLiteral("10")});
-        QTRY_VERIFY_WITH_TIMEOUT(holdsARequest(), 20000);
-        setFaults(R"({"writeDelayMs":0})");
+        QVERIFY(startHeldWrite(run, {QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("10")}));
         QCOMPARE(m_api->patch("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog",
                               "application/json-patch+json",
                               R"([{"op":"replace","path":"/spec/rules/0/backendRefs/0/weight","value":90},)"
@@ -110,13 +117,8 @@ private Q_SLOTS:
     // by someone else", and a rollback by hand failed so while a plan drove the release.
     void annotationsChangedMidWrite_theWriteIsSentAgain()
     {
-        startSim();
-        setFaults(R"({"writeDelayMs":4000})");
         QProcess run;
-        Test::startCurtainctl(run, {QStringLiteral("--server"), m_sim->url(), QStringLiteral("set-weight"),
-                                    QStringLiteral("catalog"), QStringLiteral("30")});
-        QTRY_VERIFY_WITH_TIMEOUT(holdsARequest(), 20000);
-        setFaults(R"({"writeDelayMs":0})");
+        QVERIFY(startHeldWrite(run, {QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("30")}));
         QCOMPARE(m_api->patch("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/catalog",
                               "application/merge-patch+json",
                               R"({"metadata":{"annotations":{"example.com/heartbeat":"1"}}})"),
