@@ -122,6 +122,12 @@ std::vector<PodModel::Replaced> PodModel::replaceDeletedPods()
     if (auto since = m_store.deletedSince(builtInType("Pod"), m_deletionsSeen)) {
         deleted = std::move(*since);
     } else { // the history no longer reaches back to the last look: every pod the model keeps is looked up
+        std::map<std::string, std::string> live; // and the addresses start over from the pods there are
+        for (const json &pod : m_store.all(builtInType("Pod"))) {
+            live[textAt(pod, "/metadata/namespace") + "/" + textAt(pod, "/metadata/name")] =
+                textAt(pod, "/status/podIP");
+        }
+        m_addresses.rebuild(live);
         for (const auto &[podKey, slot] : m_podSlots) {
             const std::string ns = podKey.substr(0, podKey.find('/'));
             const std::string pod = podKey.substr(podKey.find('/') + 1);
@@ -133,6 +139,7 @@ std::vector<PodModel::Replaced> PodModel::replaceDeletedPods()
     m_deletionsSeen = upTo;
     std::vector<Replaced> replaced;
     for (const auto &[ns, pod] : deleted) {
+        m_addresses.release(ns + "/" + pod);
         const auto it = m_podSlots.find(ns + "/" + pod);
         if (it == m_podSlots.end() || std::holds_alternative<json>(m_store.get(builtInType("Pod"), ns, pod))) {
             continue; // one the model removed itself, or made again since
@@ -174,7 +181,7 @@ std::vector<PodModel::Replaced> PodModel::replaceDeletedPods()
     return replaced;
 }
 
-json PodModel::podFor(const json &workload, const std::string &name, bool ready) const
+json PodModel::podFor(const json &workload, const std::string &name, bool ready)
 {
     const std::string ns = textAt(workload, "/metadata/namespace");
     json labels = valueAt(workload, "/spec/template/metadata/labels", json::object());
@@ -201,26 +208,25 @@ json PodModel::podFor(const json &workload, const std::string &name, bool ready)
         const auto replicaSet = m_store.get(builtInType("ReplicaSet"), ns, owner);
         ownerUid = std::holds_alternative<json>(replicaSet) ? textAt(std::get<json>(replicaSet), "/metadata/uid") : "";
     }
-    const std::size_t h = std::hash<std::string>{}(name);
-    return {{"metadata",
-             {{"name", name},
-              {"namespace", ns},
-              {"labels", labels},
-              {"ownerReferences", json::array({{{"apiVersion", "apps/v1"},
-                                                {"kind", "ReplicaSet"},
-                                                {"name", owner},
-                                                {"uid", ownerUid},
-                                                {"controller", true}}})}}},
-            {"spec",
-             {{"containers", containers},
-              {"nodeName", "sim-node-" + std::to_string(h % 3 + 1)},
-              {"restartPolicy", "Always"}}},
-            {"status",
-             {{"phase", "Running"},
-              {"conditions", json::array({{{"type", "Ready"}, {"status", ready ? "True" : "False"}}})},
-              {"podIP", "10.42." + std::to_string(h % 200 + 1) + "." + std::to_string(h / 200 % 250 + 2)},
-              {"startTime", utcNow(0)},
-              {"containerStatuses", statuses}}}};
+    const int node = int(std::hash<std::string>{}(name) % PodAddresses::nodes) + 1;
+    return {
+        {"metadata",
+         {{"name", name},
+          {"namespace", ns},
+          {"labels", labels},
+          {"ownerReferences", json::array({{{"apiVersion", "apps/v1"},
+                                            {"kind", "ReplicaSet"},
+                                            {"name", owner},
+                                            {"uid", ownerUid},
+                                            {"controller", true}}})}}},
+        {"spec",
+         {{"containers", containers}, {"nodeName", "sim-node-" + std::to_string(node)}, {"restartPolicy", "Always"}}},
+        {"status",
+         {{"phase", "Running"},
+          {"conditions", json::array({{{"type", "Ready"}, {"status", ready ? "True" : "False"}}})},
+          {"podIP", m_addresses.take(ns + "/" + name, node)},
+          {"startTime", utcNow(0)},
+          {"containerStatuses", statuses}}}};
 }
 
 void PodModel::setReady(const std::string &ns, const std::string &pod, bool ready)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sim/objectstore.h"
+#include "sim/podaddresses.h"
 #include "sim/scenario.h"
 
 #include <nlohmann/json.hpp>
@@ -93,7 +94,7 @@ private:
     void setReady(const std::string &ns, const std::string &pod, bool ready);
     void startTemplate(Workload &known, const std::string &ns, const std::string &prefix, bool keepOldPods);
     long long retireOldPods(Workload &known, const std::string &ns, std::size_t kept, long long oldReady);
-    nlohmann::json podFor(const nlohmann::json &workload, const std::string &name, bool ready) const;
+    nlohmann::json podFor(const nlohmann::json &workload, const std::string &name, bool ready);
     void kubeletTrouble(std::chrono::steady_clock::time_point now);
 
     ObjectStore &m_store;
@@ -106,6 +107,7 @@ private:
     };
     std::map<std::string, Slot> m_podSlots; // by namespace/pod: the pods the model made and still keeps
     std::uint64_t m_deletionsSeen = 0;      // the store's resourceVersion up to which deletions were looked at
+    PodAddresses m_addresses;
     std::uint64_t m_births = 0;
     std::map<std::string, std::chrono::steady_clock::time_point> m_nextTrouble;
     mutable std::mutex m_mutex; // the logs

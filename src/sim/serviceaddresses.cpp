@@ -1,5 +1,6 @@
 #include "sim/serviceaddresses.h"
 
+#include "sim/ipv4.h"
 #include "sim/jsonread.h"
 #include "sim/servicedefaults.h"
 #include "sim/validation.h"
@@ -12,25 +13,6 @@ namespace Curtain::Sim {
 using nlohmann::json;
 
 namespace {
-
-// A dotted-quad IPv4 address as Go's net.ParseIP reads one (no leading zeros); nullopt otherwise.
-std::optional<std::uint32_t> ipv4(const std::string &text)
-{
-    std::uint32_t address = 0;
-    std::size_t at = 0;
-    for (int part = 0; part < 4; ++part) {
-        const std::size_t end = part < 3 ? text.find('.', at) : text.size();
-        const std::string digits = end == std::string::npos ? std::string() : text.substr(at, end - at);
-        if (digits.empty() || digits.size() > 3 || (digits.size() > 1 && digits[0] == '0') ||
-            !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
-            std::stoi(digits) > 255) {
-            return std::nullopt;
-        }
-        address = address << 8 | std::uint32_t(std::stoi(digits));
-        at = end + 1;
-    }
-    return address;
-}
 
 // The address a new Service asks for, as kube-apiserver's allocator takes it: clusterIP, or else the
 // first of clusterIPs (copied into clusterIP); it must be an IPv4 address in the service range and
@@ -48,7 +30,7 @@ std::optional<ApiStatus> checkAskedAddress(const ResourceType &type, json &objec
         return std::nullopt;
     }
     const std::string name = textAt(object, "/metadata/name");
-    const std::optional<std::uint32_t> parsed = ipv4(asked);
+    const std::optional<std::uint32_t> parsed = parseIpv4(asked);
     if (!parsed) {
         return invalid(type, name, "spec.clusterIPs[0]",
                        "Invalid value: \"" + asked +

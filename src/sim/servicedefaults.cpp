@@ -1,5 +1,7 @@
 #include "sim/servicedefaults.h"
 
+#include "sim/ipv4.h"
+
 #include <string>
 
 namespace Curtain::Sim {
@@ -9,9 +11,7 @@ using nlohmann::json;
 std::string serviceAddress(std::uint32_t sequence)
 {
     const std::uint32_t host = 256 + sequence % (16 * 65536 - 512);
-    const std::uint32_t address = (10u << 24) | (96u << 16) | host;
-    return std::to_string(address >> 24) + "." + std::to_string((address >> 16) & 0xff) + "." +
-           std::to_string((address >> 8) & 0xff) + "." + std::to_string(address & 0xff);
+    return formatIpv4((10u << 24) | (96u << 16) | host);
 }
 
 bool leftEmpty(const json &spec, const char *field)
