@@ -1,6 +1,7 @@
 #include "sim/fieldvalidation.h"
 
 #include "sim/fieldschemas.h"
+#include "sim/patching.h"
 
 #include <httplib.h>
 
@@ -46,10 +47,15 @@ std::set<std::string> topLevelFields(const ResourceType &type)
     return {"spec", "status"};
 }
 
-// Strategic-merge directives ("$patch", "$retainKeys", "$setElementOrder/…") are not fields.
-bool isDirective(const std::string &key)
+// Whether a key names no field: a strategic merge patch's directive, or a null that deletes one (in
+// a patch; in a merge patch only in its maps, since its lists are values, replaced whole). In a whole
+// object both are fields like any other ("$replicas": 3 or "imagee": null is refused under Strict).
+bool namesNoField(const std::string &key, const json &value, FieldBody body, bool inList)
 {
-    return !key.empty() && key.front() == '$';
+    if (body == FieldBody::StrategicMergePatch && isStrategicDirective(key)) {
+        return true;
+    }
+    return value.is_null() && (body == FieldBody::StrategicMergePatch || (body == FieldBody::MergePatch && !inList));
 }
 
 // A field's name as a header may carry it: printable ASCII, no quote or backslash, at most 200 bytes.
@@ -72,12 +78,12 @@ struct UnknownField
 // those inside the fields it knows. Depth is bounded by the schemas, never by the input: an array
 // in an array is not looked into.
 void findIn(const json &value, const FieldSchema &schema, const json::json_pointer &at, const std::string &name,
-            std::vector<UnknownField> &unknown)
+            FieldBody body, bool inList, std::vector<UnknownField> &unknown)
 {
     if (value.is_array()) {
         for (std::size_t i = 0; i < value.size(); ++i) {
             if (value[i].is_object()) {
-                findIn(value[i], schema, at / i, name + "[" + std::to_string(i) + "]", unknown);
+                findIn(value[i], schema, at / i, name + "[" + std::to_string(i) + "]", body, true, unknown);
             }
         }
         return;
@@ -86,20 +92,20 @@ void findIn(const json &value, const FieldSchema &schema, const json::json_point
         return; // a type error, which the write itself reports
     }
     for (const auto &[key, field] : value.items()) {
-        // A null names no field: in a patch it deletes one (kubectl apply's patch removing a typo).
-        if (isDirective(key) || field.is_null()) {
+        // kubectl apply's patch removing a typo names no field, for one.
+        if (namesNoField(key, field, body, inList)) {
             continue;
         }
         const auto known = schema.fields.find(key);
         if (known == schema.fields.end()) {
             unknown.push_back({at / key, name + "." + key});
         } else if (known->second) {
-            findIn(field, *known->second, at / key, name + "." + key, unknown);
+            findIn(field, *known->second, at / key, name + "." + key, body, inList, unknown);
         }
     }
 }
 
-std::vector<UnknownField> findUnknownFields(const ResourceType &type, const json &object)
+std::vector<UnknownField> findUnknownFields(const ResourceType &type, const json &object, FieldBody body)
 {
     std::vector<UnknownField> unknown;
     if (!object.is_object()) {
@@ -108,14 +114,14 @@ std::vector<UnknownField> findUnknownFields(const ResourceType &type, const json
     const std::set<std::string> known = topLevelFields(type);
     const FieldSchema *spec = specSchema(type);
     for (const auto &[key, value] : object.items()) {
-        if (key == "apiVersion" || key == "kind" || isDirective(key) || value.is_null()) {
+        if (key == "apiVersion" || key == "kind" || namesNoField(key, value, body, false)) {
             continue;
         }
         const json::json_pointer at = json::json_pointer() / key;
         if (key == "metadata") {
-            findIn(value, objectMetaSchema(), at, key, unknown);
+            findIn(value, objectMetaSchema(), at, key, body, false, unknown);
         } else if (key == "spec" && spec && known.count(key) > 0) {
-            findIn(value, *spec, at, key, unknown);
+            findIn(value, *spec, at, key, body, false, unknown);
         } else if (known.count(key) == 0) {
             unknown.push_back({at, key});
         }
@@ -125,18 +131,18 @@ std::vector<UnknownField> findUnknownFields(const ResourceType &type, const json
 
 } // namespace
 
-std::vector<std::string> unknownFields(const ResourceType &type, const json &object)
+std::vector<std::string> unknownFields(const ResourceType &type, const json &object, FieldBody body)
 {
     std::vector<std::string> names;
-    for (const UnknownField &field : findUnknownFields(type, object)) {
+    for (const UnknownField &field : findUnknownFields(type, object, body)) {
         names.push_back(field.name);
     }
     return names;
 }
 
-void pruneUnknownFields(const ResourceType &type, json &object)
+void pruneUnknownFields(const ResourceType &type, json &object, FieldBody body)
 {
-    for (const UnknownField &field : findUnknownFields(type, object)) {
+    for (const UnknownField &field : findUnknownFields(type, object, body)) {
         object[field.at.parent_pointer()].erase(field.at.back()); // found there: an object holding it
     }
 }
@@ -164,7 +170,7 @@ std::optional<ApiStatus> checkDirective(const httplib::Request &req)
 }
 
 std::optional<ApiStatus> checkFields(const httplib::Request &req, httplib::Response &res, const ResourceType &type,
-                                     const json &object)
+                                     const json &object, FieldBody body)
 {
     if (auto problem = checkDirective(req)) {
         return problem;
@@ -176,7 +182,7 @@ std::optional<ApiStatus> checkFields(const httplib::Request &req, httplib::Respo
     if (directive == "Ignore") {
         return std::nullopt;
     }
-    std::vector<std::string> unknown = unknownFields(type, object);
+    std::vector<std::string> unknown = unknownFields(type, object, body);
     if (unknown.empty()) {
         return std::nullopt;
     }

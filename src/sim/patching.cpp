@@ -9,12 +9,6 @@ using nlohmann::json;
 
 namespace {
 
-bool isDirective(const std::string &key)
-{
-    return key.rfind("$setElementOrder/", 0) == 0 || key == "$retainKeys" ||
-           key.rfind("$deleteFromPrimitiveList/", 0) == 0;
-}
-
 std::string mergeKeyFor(const std::string &field, const json &list)
 {
     if (field == "containers" || field == "initContainers" || field == "env" || field == "volumes" ||
@@ -44,7 +38,7 @@ json mergeMap(const json &original, const json &patch)
     json result = original.is_object() ? original : json::object();
     for (auto it = patch.begin(); it != patch.end(); ++it) {
         const std::string &key = it.key();
-        if (key == "$patch" || isDirective(key)) {
+        if (isStrategicDirective(key)) {
             continue;
         }
         if (it->is_null() || (it->is_object() && it->contains("$patch") && (*it)["$patch"] == "delete")) {
@@ -136,6 +130,12 @@ std::vector<std::string> splitTerms(const std::string &text)
 }
 
 } // namespace
+
+bool isStrategicDirective(const std::string &key)
+{
+    return key == "$patch" || key == "$retainKeys" || key.rfind("$setElementOrder/", 0) == 0 ||
+           key.rfind("$deleteFromPrimitiveList/", 0) == 0;
+}
 
 json strategicMerge(const json &original, const json &patch)
 {

@@ -12,6 +12,9 @@ namespace Curtain::Sim {
 // key (containers by name, ports by port), other lists are replaced; `$setElementOrder`,
 // `$retainKeys` and `$deleteFromPrimitiveList` directives are accepted and ignored.
 nlohmann::json strategicMerge(const nlohmann::json &original, const nlohmann::json &patch);
+// A strategic merge patch's directive key ($patch, $retainKeys, $setElementOrder/…,
+// $deleteFromPrimitiveList/…): no field.
+bool isStrategicDirective(const std::string &key);
 
 // A Kubernetes label selector ("app=web,tier!=db,track,!legacy,env in (a,b)") as a predicate.
 class LabelSelector

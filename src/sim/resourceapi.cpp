@@ -99,16 +99,17 @@ Outcome<RemoveOptions> removeOptionsOf(const httplib::Request &req, bool dryRun)
 // built-in kind does not have is dropped when not refused (kube's typed decoding drops it); custom
 // resources keep it, as a CRD preserving unknown fields would.
 std::optional<ApiStatus> ResourceApi::checkFieldsOf(const httplib::Request &req, httplib::Response &res,
-                                                    const ResourceType &type, json &object, bool *pruned) const
+                                                    const ResourceType &type, json &object, FieldBody body,
+                                                    bool *pruned) const
 {
     if (!type.builtin && m_store.schemalessCustomResources()) {
         return checkDirective(req); // the options are checked whatever the object's schema
     }
-    if (auto problem = checkFields(req, res, type, object)) {
+    if (auto problem = checkFields(req, res, type, object, body)) {
         return problem;
     }
-    if (type.builtin && !unknownFields(type, object).empty()) {
-        pruneUnknownFields(type, object);
+    if (type.builtin && !unknownFields(type, object, body).empty()) {
+        pruneUnknownFields(type, object, body);
         if (pruned) {
             *pruned = true;
         }
@@ -123,16 +124,21 @@ std::optional<ApiStatus> ResourceApi::checkPatchFields(const httplib::Request &r
                                                        const ResourceType &type, std::string *body) const
 {
     *body = req.body;
-    if (req.get_header_value("Content-Type").rfind("application/json-patch+json", 0) == 0) {
+    const std::string contentType = req.get_header_value("Content-Type");
+    if (contentType.rfind("application/json-patch+json", 0) == 0) {
         return std::nullopt;
     }
+    const FieldBody kind = contentType.rfind("application/merge-patch+json", 0) == 0 ? FieldBody::MergePatch
+                           : contentType.rfind("application/strategic-merge-patch+json", 0) == 0
+                               ? FieldBody::StrategicMergePatch
+                               : FieldBody::Object; // a PUT's whole object
     Outcome<json> parsed = parseBody(req.body);
     if (!std::holds_alternative<json>(parsed) || !std::get<json>(parsed).is_object()) {
         return std::nullopt;
     }
     json &object = std::get<json>(parsed);
     bool pruned = false;
-    if (auto problem = checkFieldsOf(req, res, type, object, &pruned)) {
+    if (auto problem = checkFieldsOf(req, res, type, object, kind, &pruned)) {
         return problem;
     }
     if (pruned) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sim/apistatus.h"
+#include "sim/fieldvalidation.h"
 
 #include <nlohmann/json.hpp>
 
@@ -50,7 +51,7 @@ private:
     void selfReview(httplib::Response &res);
     std::optional<ApiStatus> checkFieldsOf(const httplib::Request &req, httplib::Response &res,
                                            const ResourceType &type, nlohmann::json &object,
-                                           bool *pruned = nullptr) const;
+                                           FieldBody body = FieldBody::Object, bool *pruned = nullptr) const;
     std::optional<ApiStatus> checkPatchFields(const httplib::Request &req, httplib::Response &res,
                                               const ResourceType &type, std::string *body) const;
 

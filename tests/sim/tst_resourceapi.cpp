@@ -390,6 +390,45 @@ private Q_SLOTS:
                  patched.body.c_str());
     }
 
+    // Only a patch deletes with null (a merge patch in its maps, not in its lists, which are values),
+    // and only a strategic merge patch has $ directives: elsewhere they are fields, unknown ones
+    // here, and were stored under Strict.
+    void fieldValidation_nullsAndDollarKeys_areFieldsOutsidePatches()
+    {
+        const auto deployment = [](const std::string &extra) {
+            return R"({"metadata":{"name":"web"},"spec":{)" + extra +
+                   R"("selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},
+                   "spec":{"containers":[{"name":"web","image":"web:v1"}]}}}})";
+        };
+        const httplib::Params strict = {{"fieldValidation", "Strict"}};
+        const std::string collection = "/apis/apps/v1/namespaces/demo/deployments";
+        httplib::Response res = create(collection, deployment(R"("$replicas":3,)"), strict);
+        QCOMPARE(res.status, 400);
+        QVERIFY2(status(res).value("message", "").find(R"(unknown field "spec.$replicas")") != std::string::npos,
+                 res.body.c_str());
+        res = create(collection, deployment(R"("replica":null,)"), strict);
+        QCOMPARE(res.status, 400);
+        QVERIFY2(status(res).value("message", "").find(R"(unknown field "spec.replica")") != std::string::npos,
+                 res.body.c_str());
+        QCOMPARE(create(collection, deployment(""), strict).status, 201);
+
+        httplib::Request req;
+        req.method = "PATCH";
+        req.path = collection + "/web";
+        req.params = strict;
+        req.set_header("Content-Type", "application/merge-patch+json");
+        req.body = R"({"spec":{"replica":null,"template":{"spec":{"containers":[{"name":"web","image":"web:v2",
+                      "imagee":null}]}}}})";
+        httplib::Response patched;
+        m_api->patch(req, patched);
+        QCOMPARE(patched.status, 400); // the list's element is a value: its null is a field
+        QVERIFY2(
+            status(patched).value("message", "").find(R"(unknown field "spec.template.spec.containers[0].imagee")") !=
+                    std::string::npos &&
+                patched.body.find("spec.replica") == std::string::npos, // the map's deletes one
+            patched.body.c_str());
+    }
+
     // A top-level field whose name starts with "metadata." is that field, not one in metadata: Warn
     // drops it where it is. (It dropped metadata.name instead, and threw on a patch without metadata.)
     void fieldValidation_topLevelFieldNamedLikeMetadata_isDroppedWhereItIs()
