@@ -8,6 +8,7 @@
 #include "sim/quantity.h"
 #include "sim/servicedefaults.h"
 #include "sim/validation.h"
+#include "sim/workloaddefaults.h"
 
 #include <algorithm>
 #include <ctime>
@@ -305,6 +306,7 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
         return *error;
     }
     defaultPodRequests(type, object);
+    defaultWorkload(type, object);
     if (auto error = validateObject(type, object, m_schemaless)) {
         return *error;
     }
@@ -498,6 +500,7 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
         return *error;
     }
     defaultPodRequests(type, patched);
+    defaultWorkload(type, patched);
     // Every problem in one answer, as kube-apiserver lists them.
     const std::vector<FieldError> errors = inUpdateOrder(validationErrors(type, patched, m_schemaless), update);
     if (!errors.empty()) {

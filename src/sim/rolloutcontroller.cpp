@@ -4,6 +4,7 @@
 #include "sim/deploymentreplicasets.h"
 #include "sim/jsonread.h"
 #include "sim/resourcetypes.h"
+#include "sim/workloaddefaults.h"
 
 #include <algorithm>
 #include <cmath>
@@ -219,7 +220,11 @@ void RolloutController::reconcileOne(const json &rollout)
         json::json_pointer(blueGreen ? "/spec/strategy/blueGreen" : "/spec/strategy/canary"), json::object());
     const json steps = blueGreen ? json::array() : strategy.value("steps", json::array());
     const long long stepCount = static_cast<long long>(steps.size());
-    const std::string podHash = podTemplateHash(valueAt(rollout, "/spec/template", json::object()));
+    // Over the template as defaulted: the ReplicaSet's (the API server's defaults) and the one `undo`
+    // copies back from it name the same revision as the Rollout's own.
+    json desired = valueAt(rollout, "/spec/template", json::object());
+    defaultPodTemplate(desired);
+    const std::string podHash = podTemplateHash(desired);
     const std::string stepsHash = podTemplateHash(steps);
     json status = rollout.value("status", json::object());
 

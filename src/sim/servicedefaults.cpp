@@ -1,5 +1,6 @@
 #include "sim/servicedefaults.h"
 
+#include "sim/defaulting.h"
 #include "sim/ipv4.h"
 
 #include <string>
@@ -20,17 +21,6 @@ bool leftEmpty(const json &spec, const char *field)
     return it == spec.end() || it->is_null() || (it->is_string() && it->get_ref<const std::string &>().empty()) ||
            (it->is_array() && it->empty());
 }
-
-namespace {
-
-void keepOrSet(json &object, const char *field, json value)
-{
-    if (!object.contains(field) || object[field].is_null()) {
-        object[field] = std::move(value);
-    }
-}
-
-} // namespace
 
 void defaultService(const ResourceType &type, json &object, const std::function<std::string()> &allocate)
 {

@@ -68,6 +68,12 @@ private Q_SLOTS:
         QString out = kubectl(
             {QStringLiteral("apply"), QStringLiteral("-f"), write(QStringLiteral("v1.yaml"), deployment)}, &code);
         QVERIFY2(code == 0 && out.contains(QStringLiteral("deployment.apps/applied-web created")), qPrintable(out));
+        out = kubectl({QStringLiteral("describe"), QStringLiteral("deployment"), QStringLiteral("applied-web"),
+                       QStringLiteral("-n"), QStringLiteral("demo")},
+                      &code); // what the server filled in, as a cluster's defaulting does
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("StrategyType:           RollingUpdate")) &&
+                     out.contains(QStringLiteral("RollingUpdateStrategy:  25% max unavailable, 25% max surge")),
+                 qPrintable(out));
         QByteArray v2 = deployment;
         v2.replace("web:v1", "web:v2");
         out = kubectl({QStringLiteral("apply"), QStringLiteral("-f"), write(QStringLiteral("v2.yaml"), v2)}, &code);

@@ -429,6 +429,61 @@ private Q_SLOTS:
             patched.body.c_str());
     }
 
+    // What kube-apiserver's defaulting fills in is stored as on a cluster: `kubectl describe` said
+    // "StrategyType:" with nothing after it, and `get -o yaml` showed a spec no cluster stores. What
+    // the writer set is kept.
+    void workloads_getKubesDefaults_andKeepWhatWasSet()
+    {
+        const std::string collection = "/apis/apps/v1/namespaces/demo/deployments";
+        QCOMPARE(create(collection, R"({"metadata":{"name":"web"},"spec":{"selector":{"matchLabels":{"app":"web"}},
+            "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[
+                {"name":"a","image":"nginx","ports":[{"containerPort":80}],"readinessProbe":{"httpGet":{"port":80}}},
+                {"name":"b","image":"nginx:1.25"},{"name":"c","image":"registry:5000/web"},
+                {"name":"d","image":"web@sha256:0123"},{"name":"e","image":"web:latest"}]}}}})",
+                        {})
+                     .status,
+                 201);
+        json stored = json::parse(serve("GET", collection + "/web").body);
+        const json &spec = stored["spec"];
+        QCOMPARE(spec.value("replicas", 0), 1);
+        QCOMPARE(spec.value("revisionHistoryLimit", 0), 10);
+        QCOMPARE(spec.value("progressDeadlineSeconds", 0), 600);
+        QCOMPARE(spec["strategy"].dump(),
+                 std::string(R"({"rollingUpdate":{"maxSurge":"25%","maxUnavailable":"25%"},"type":"RollingUpdate"})"));
+        const json &pod = spec["template"]["spec"];
+        QCOMPARE(pod.value("restartPolicy", ""), std::string("Always"));
+        QCOMPARE(pod.value("dnsPolicy", ""), std::string("ClusterFirst"));
+        QCOMPARE(pod.value("schedulerName", ""), std::string("default-scheduler"));
+        QCOMPARE(pod.value("terminationGracePeriodSeconds", 0), 30);
+        QStringList pulls;
+        for (const json &container : pod["containers"]) {
+            pulls << QString::fromStdString(container.value("imagePullPolicy", ""));
+        }
+        QCOMPARE(pulls, QStringList({QStringLiteral("Always"), QStringLiteral("IfNotPresent"), QStringLiteral("Always"),
+                                     QStringLiteral("IfNotPresent"), QStringLiteral("Always")}));
+        const json &first = pod["containers"][0];
+        QCOMPARE(first["ports"][0].value("protocol", ""), std::string("TCP"));
+        QCOMPARE(first.value("terminationMessagePath", ""), std::string("/dev/termination-log"));
+        QCOMPARE(first["readinessProbe"].value("periodSeconds", 0), 10);
+        QCOMPARE(first["readinessProbe"]["httpGet"].value("scheme", ""), std::string("HTTP"));
+
+        // Set by the writer, kept; and an update is defaulted as a create is.
+        httplib::Request req;
+        req.method = "PATCH";
+        req.path = collection + "/web";
+        req.set_header("Content-Type", "application/merge-patch+json");
+        req.body = R"({"spec":{"strategy":{"type":"Recreate","rollingUpdate":null},"revisionHistoryLimit":3,
+                      "template":{"spec":{"dnsPolicy":"Default"}}}})";
+        httplib::Response patched;
+        m_api->patch(req, patched);
+        QCOMPARE(patched.status, 200);
+        stored = json::parse(serve("GET", collection + "/web").body);
+        QCOMPARE(stored["spec"]["strategy"].dump(), std::string(R"({"type":"Recreate"})"));
+        QCOMPARE(stored["spec"].value("revisionHistoryLimit", 0), 3);
+        QCOMPARE(stored["spec"]["template"]["spec"].value("dnsPolicy", ""), std::string("Default"));
+        QCOMPARE(stored["spec"]["template"]["spec"].value("restartPolicy", ""), std::string("Always"));
+    }
+
     // A top-level field whose name starts with "metadata." is that field, not one in metadata: Warn
     // drops it where it is. (It dropped metadata.name instead, and threw on a patch without metadata.)
     void fieldValidation_topLevelFieldNamedLikeMetadata_isDroppedWhereItIs()

@@ -1,0 +1,138 @@
+#include "sim/workloaddefaults.h"
+
+#include "sim/defaulting.h"
+
+#include <string>
+
+namespace Curtain::Sim {
+
+using nlohmann::json;
+
+namespace {
+
+// The object at `field`, made when absent; null when something else is there.
+json *objectAt(json &parent, const char *field)
+{
+    json &value = parent[field];
+    if (value.is_null()) {
+        value = json::object();
+    }
+    return value.is_object() ? &value : nullptr;
+}
+
+// "nginx", "nginx:latest" and "registry:5000/web" are pulled every time; a tag or a digest pins one.
+std::string pullPolicyFor(const json &image)
+{
+    if (!image.is_string()) {
+        return "IfNotPresent";
+    }
+    const std::string &name = image.get_ref<const std::string &>();
+    if (name.find('@') != std::string::npos) {
+        return "IfNotPresent";
+    }
+    const std::size_t slash = name.rfind('/');
+    const std::size_t colon = name.rfind(':');
+    const bool tagged = colon != std::string::npos && (slash == std::string::npos || colon > slash);
+    return !tagged || name.substr(colon + 1) == "latest" ? "Always" : "IfNotPresent";
+}
+
+void defaultProbe(json &container, const char *field)
+{
+    json &probe = container[field];
+    if (!probe.is_object()) {
+        if (probe.is_null()) {
+            container.erase(field);
+        }
+        return;
+    }
+    keepOrSet(probe, "timeoutSeconds", 1);
+    keepOrSet(probe, "periodSeconds", 10);
+    keepOrSet(probe, "successThreshold", 1);
+    keepOrSet(probe, "failureThreshold", 3);
+    if (probe.contains("httpGet") && probe["httpGet"].is_object()) {
+        keepOrSet(probe["httpGet"], "scheme", "HTTP");
+    }
+}
+
+void defaultContainers(json &spec, const char *field)
+{
+    if (!spec.contains(field) || !spec[field].is_array()) {
+        return;
+    }
+    for (json &container : spec[field]) {
+        if (!container.is_object()) {
+            continue;
+        }
+        keepOrSet(container, "imagePullPolicy", pullPolicyFor(container.value("image", json())));
+        keepOrSet(container, "terminationMessagePath", "/dev/termination-log");
+        keepOrSet(container, "terminationMessagePolicy", "File");
+        keepOrSet(container, "resources", json::object());
+        if (container.contains("ports") && container["ports"].is_array()) {
+            for (json &port : container["ports"]) {
+                if (port.is_object()) {
+                    keepOrSet(port, "protocol", "TCP");
+                }
+            }
+        }
+        for (const char *probe : {"livenessProbe", "readinessProbe", "startupProbe"}) {
+            if (container.contains(probe)) {
+                defaultProbe(container, probe);
+            }
+        }
+    }
+}
+
+void defaultPodSpec(json &spec)
+{
+    keepOrSet(spec, "restartPolicy", "Always");
+    keepOrSet(spec, "terminationGracePeriodSeconds", 30);
+    keepOrSet(spec, "dnsPolicy", "ClusterFirst");
+    keepOrSet(spec, "securityContext", json::object());
+    keepOrSet(spec, "schedulerName", "default-scheduler");
+    defaultContainers(spec, "initContainers");
+    defaultContainers(spec, "containers");
+}
+
+} // namespace
+
+void defaultPodTemplate(json &podTemplate)
+{
+    if (podTemplate.is_object() && podTemplate.contains("spec") && podTemplate["spec"].is_object()) {
+        defaultPodSpec(podTemplate["spec"]);
+    }
+}
+
+void defaultWorkload(const ResourceType &type, json &object)
+{
+    if (!type.builtin || !object.is_object() || !object.contains("spec") || !object["spec"].is_object()) {
+        return;
+    }
+    json &spec = object["spec"];
+    if (type.kind == "Deployment") {
+        keepOrSet(spec, "replicas", 1);
+        keepOrSet(spec, "revisionHistoryLimit", 10);
+        keepOrSet(spec, "progressDeadlineSeconds", 600);
+        if (json *strategy = objectAt(spec, "strategy")) {
+            keepOrSet(*strategy, "type", "RollingUpdate");
+            if ((*strategy)["type"] == "RollingUpdate") {
+                if (json *rolling = objectAt(*strategy, "rollingUpdate")) {
+                    keepOrSet(*rolling, "maxUnavailable", "25%");
+                    keepOrSet(*rolling, "maxSurge", "25%");
+                }
+            }
+        }
+        if (spec.contains("template")) {
+            defaultPodTemplate(spec["template"]);
+        }
+    } else if (type.kind == "ReplicaSet") {
+        keepOrSet(spec, "replicas", 1);
+        if (spec.contains("template")) {
+            defaultPodTemplate(spec["template"]);
+        }
+    } else if (type.kind == "Pod") {
+        keepOrSet(spec, "enableServiceLinks", true);
+        defaultPodSpec(spec);
+    }
+}
+
+} // namespace Curtain::Sim
