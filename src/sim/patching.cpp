@@ -47,6 +47,14 @@ json mergeMap(const json &original, const json &patch)
         }
         result[key] = result.contains(key) ? mergeValue(key, result[key], *it) : mergeValue(key, json(), *it);
     }
+    // $retainKeys: the map keeps only these (kubectl sends it for a Deployment's strategy, so that
+    // switching to Recreate drops rollingUpdate).
+    if (const auto retain = patch.find("$retainKeys"); retain != patch.end() && retain->is_array()) {
+        for (auto it = result.begin(); it != result.end();) {
+            it =
+                std::find(retain->begin(), retain->end(), it.key()) == retain->end() ? result.erase(it) : std::next(it);
+        }
+    }
     return result;
 }
 

@@ -9,8 +9,8 @@ namespace Curtain::Sim {
 
 // Strategic merge patch as the API server applies it to built-in types: maps merge key by key
 // (null deletes), `$patch: replace|delete` directives, lists of named things merge by their merge
-// key (containers by name, ports by port), other lists are replaced; `$setElementOrder`,
-// `$retainKeys` and `$deleteFromPrimitiveList` directives are accepted and ignored.
+// key (containers by name, ports by port), other lists are replaced; `$retainKeys` keeps only the keys
+// it lists; `$setElementOrder` and `$deleteFromPrimitiveList` directives are accepted and ignored.
 nlohmann::json strategicMerge(const nlohmann::json &original, const nlohmann::json &patch);
 // A strategic merge patch's directive key ($patch, $retainKeys, $setElementOrder/…,
 // $deleteFromPrimitiveList/…): no field.

@@ -18,10 +18,12 @@ class PodAddresses
 public:
     static constexpr int nodes = 3;
 
-    // The address of the new pod `podKey` ("namespace/name") on node 1..nodes; the one it holds if it
-    // has one already.
+    // The address of the new pod `podKey` ("namespace/name") on node 1..nodes (another node's when
+    // that one's range is full; "" when every range is); the one it holds if it has one already.
     std::string take(const std::string &podKey, int node);
     void release(const std::string &podKey);
+    // Frees what the pods of a deleted namespace held.
+    void forgetNamespace(const std::string &ns);
     // Starts over from the pods that exist (podKey → address), when their deletions cannot be followed.
     void rebuild(const std::map<std::string, std::string> &live);
 
@@ -31,7 +33,10 @@ private:
 
     std::map<std::string, std::uint32_t> m_byPod;
     std::set<std::uint32_t> m_held;
-    std::vector<std::uint32_t> m_next = std::vector<std::uint32_t>(nodes, 0); // per node: the offset tried next
+    std::vector<std::uint32_t> m_next = std::vector<std::uint32_t>(nodes, 0);  // per node: the offset tried next
+    std::vector<std::uint32_t> m_count = std::vector<std::uint32_t>(nodes, 0); // per node: addresses held
+    static int nodeOf(std::uint32_t address) { return int((address - base(1)) / perNode) + 1; }
+    void hold(const std::string &podKey, std::uint32_t address);
 };
 
 } // namespace Curtain::Sim

@@ -92,6 +92,7 @@ void PodModel::forgetNamespace(const std::string &ns)
         eraseKeysStartingWith(m_nextTrouble, kind + ns + "/");
     }
     eraseKeysStartingWith(m_podSlots, ns + "/");
+    m_addresses.forgetNamespace(ns);
     std::lock_guard lock(m_mutex);
     eraseKeysStartingWith(m_logs, ns + "/");
     m_logged.notify_all(); // a follower of one of these logs finds its pod gone
@@ -139,9 +140,12 @@ std::vector<PodModel::Replaced> PodModel::replaceDeletedPods()
     m_deletionsSeen = upTo;
     std::vector<Replaced> replaced;
     for (const auto &[ns, pod] : deleted) {
-        m_addresses.release(ns + "/" + pod);
+        const bool stillThere = std::holds_alternative<json>(m_store.get(builtInType("Pod"), ns, pod));
+        if (!stillThere) { // one made again under its name since (mid-tick) keeps the address it holds
+            m_addresses.release(ns + "/" + pod);
+        }
         const auto it = m_podSlots.find(ns + "/" + pod);
-        if (it == m_podSlots.end() || std::holds_alternative<json>(m_store.get(builtInType("Pod"), ns, pod))) {
+        if (it == m_podSlots.end() || stillThere) {
             continue; // one the model removed itself, or made again since
         }
         const Slot slot = it->second;
@@ -340,7 +344,10 @@ void PodModel::syncPods(const json &workload)
         m_podSlots[ns + "/" + wanted[i]] = {key, i};
         const auto existing = m_store.get(builtInType("Pod"), ns, wanted[i]);
         if (!std::holds_alternative<json>(existing)) {
-            m_store.create(builtInType("Pod"), ns, podFor(workload, wanted[i], isReady));
+            if (!std::holds_alternative<json>(
+                    m_store.create(builtInType("Pod"), ns, podFor(workload, wanted[i], isReady)))) {
+                m_addresses.release(ns + "/" + wanted[i]); // refused (its namespace is going): no pod holds it
+            }
             continue;
         }
         setReady(ns, wanted[i], isReady);

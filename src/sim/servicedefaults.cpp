@@ -55,7 +55,7 @@ void defaultService(const ResourceType &type, json &object, const std::function<
             }
             keepOrSet(port, "protocol", "TCP");
             if (port.contains("port")) {
-                keepOrSet(port, "targetPort", port["port"]);
+                keepOrSet(port, "targetPort", port["port"], true);
             }
         }
     }

@@ -305,6 +305,18 @@ void checkWorkload(Checker &check, const json &spec)
     if (check.type().kind == "Rollout") {
         return; // Argo's schema leaves the template to the controller's own checks
     }
+    if (check.type().kind == "Deployment" && spec.contains("strategy") && spec["strategy"].is_object()) {
+        const json &strategy = spec["strategy"];
+        const json type = strategy.value("type", json());
+        if (type.is_string() && type != "RollingUpdate" && type != "Recreate") {
+            check.fail("spec.strategy.type",
+                       "Unsupported value: " + type.dump(-1, ' ', false, json::error_handler_t::replace) +
+                           ": supported values: \"Recreate\", \"RollingUpdate\"");
+        } else if (type == "Recreate" && strategy.contains("rollingUpdate") && !strategy["rollingUpdate"].is_null()) {
+            check.fail("spec.strategy.rollingUpdate",
+                       "Forbidden: may not be specified when strategy `type` is 'Recreate'");
+        }
+    }
     if (check.required(spec, "selector", "spec.selector", "object")) {
         checkSelectorMatchesTemplate(check, spec); // kube names a mismatch before the template's problems
         checkPodTemplate(check, spec);

@@ -20,20 +20,21 @@ json *objectAt(json &parent, const char *field)
     return value.is_object() ? &value : nullptr;
 }
 
-// "nginx", "nginx:latest" and "registry:5000/web" are pulled every time; a tag or a digest pins one.
+// As kube's SetDefaults_Container: "nginx", "nginx:latest" (with a digest too) and
+// "registry:5000/web" are pulled every time; another tag or a digest pins the image.
 std::string pullPolicyFor(const json &image)
 {
-    if (!image.is_string()) {
-        return "IfNotPresent";
+    if (!image.is_string() || image.get_ref<const std::string &>().empty()) {
+        return "IfNotPresent"; // no reference kube can parse
     }
-    const std::string &name = image.get_ref<const std::string &>();
-    if (name.find('@') != std::string::npos) {
-        return "IfNotPresent";
-    }
+    const std::string &reference = image.get_ref<const std::string &>();
+    const std::size_t at = reference.find('@');
+    const std::string name = reference.substr(0, at);
     const std::size_t slash = name.rfind('/');
     const std::size_t colon = name.rfind(':');
     const bool tagged = colon != std::string::npos && (slash == std::string::npos || colon > slash);
-    return !tagged || name.substr(colon + 1) == "latest" ? "Always" : "IfNotPresent";
+    const std::string tag = tagged ? name.substr(colon + 1) : std::string();
+    return tag == "latest" || (tag.empty() && at == std::string::npos) ? "Always" : "IfNotPresent";
 }
 
 void defaultProbe(json &container, const char *field)
@@ -45,11 +46,12 @@ void defaultProbe(json &container, const char *field)
         }
         return;
     }
-    keepOrSet(probe, "timeoutSeconds", 1);
-    keepOrSet(probe, "periodSeconds", 10);
-    keepOrSet(probe, "successThreshold", 1);
-    keepOrSet(probe, "failureThreshold", 3);
+    keepOrSet(probe, "timeoutSeconds", 1, true);
+    keepOrSet(probe, "periodSeconds", 10, true);
+    keepOrSet(probe, "successThreshold", 1, true);
+    keepOrSet(probe, "failureThreshold", 3, true);
     if (probe.contains("httpGet") && probe["httpGet"].is_object()) {
+        keepOrSet(probe["httpGet"], "path", "/");
         keepOrSet(probe["httpGet"], "scheme", "HTTP");
     }
 }

@@ -88,6 +88,18 @@ private Q_SLOTS:
             again = addresses.take("demo/new-" + std::to_string(i), 1);
         }
         QCOMPARE(again, freed);
+
+        // A full node's pods go to the next node; with every range full, a pod has no address.
+        PodAddresses full;
+        std::string last;
+        for (int i = 0; i < 16'381 + 1; ++i) {
+            last = full.take("demo/fill-" + std::to_string(i), 1);
+        }
+        QVERIFY2(last.rfind("10.42.64.", 0) == 0, last.c_str());
+        for (int i = 0; i < 2 * 16'381 - 1; ++i) {
+            full.take("demo/more-" + std::to_string(i), 1);
+        }
+        QCOMPARE(full.take("demo/none", 1), std::string());
     }
 
     // The model's own pods: at a few thousand, each has an address no other pod has.

@@ -437,9 +437,11 @@ private Q_SLOTS:
         const std::string collection = "/apis/apps/v1/namespaces/demo/deployments";
         QCOMPARE(create(collection, R"({"metadata":{"name":"web"},"spec":{"selector":{"matchLabels":{"app":"web"}},
             "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[
-                {"name":"a","image":"nginx","ports":[{"containerPort":80}],"readinessProbe":{"httpGet":{"port":80}}},
+                {"name":"a","image":"nginx","ports":[{"containerPort":80}],
+                 "readinessProbe":{"httpGet":{"port":80},"periodSeconds":0}},
                 {"name":"b","image":"nginx:1.25"},{"name":"c","image":"registry:5000/web"},
-                {"name":"d","image":"web@sha256:0123"},{"name":"e","image":"web:latest"}]}}}})",
+                {"name":"d","image":"web@sha256:0123"},{"name":"e","image":"web:latest"},
+                {"name":"f","image":"web:latest@sha256:0123"},{"name":"g","image":"web:v1","imagePullPolicy":""}]}}}})",
                         {})
                      .status,
                  201);
@@ -460,12 +462,14 @@ private Q_SLOTS:
             pulls << QString::fromStdString(container.value("imagePullPolicy", ""));
         }
         QCOMPARE(pulls, QStringList({QStringLiteral("Always"), QStringLiteral("IfNotPresent"), QStringLiteral("Always"),
-                                     QStringLiteral("IfNotPresent"), QStringLiteral("Always")}));
+                                     QStringLiteral("IfNotPresent"), QStringLiteral("Always"), QStringLiteral("Always"),
+                                     QStringLiteral("IfNotPresent")})); // "" is unset, as kube's Go reads it
         const json &first = pod["containers"][0];
         QCOMPARE(first["ports"][0].value("protocol", ""), std::string("TCP"));
         QCOMPARE(first.value("terminationMessagePath", ""), std::string("/dev/termination-log"));
-        QCOMPARE(first["readinessProbe"].value("periodSeconds", 0), 10);
+        QCOMPARE(first["readinessProbe"].value("periodSeconds", 0), 10); // 0 is unset there too
         QCOMPARE(first["readinessProbe"]["httpGet"].value("scheme", ""), std::string("HTTP"));
+        QCOMPARE(first["readinessProbe"]["httpGet"].value("path", ""), std::string("/"));
 
         // Set by the writer, kept; and an update is defaulted as a create is.
         httplib::Request req;
@@ -482,6 +486,27 @@ private Q_SLOTS:
         QCOMPARE(stored["spec"].value("revisionHistoryLimit", 0), 3);
         QCOMPARE(stored["spec"]["template"]["spec"].value("dnsPolicy", ""), std::string("Default"));
         QCOMPARE(stored["spec"]["template"]["spec"].value("restartPolicy", ""), std::string("Always"));
+
+        // Back to a rolling update, then to Recreate as kubectl apply sends it: $retainKeys drops the
+        // rolling update's settings; a merge patch that leaves them is kube's 422.
+        req.body = R"({"spec":{"strategy":{"type":"RollingUpdate"}}})";
+        m_api->patch(req, patched);
+        QCOMPARE(patched.status, 200);
+        req.body = R"({"spec":{"strategy":{"type":"Recreate"}}})";
+        m_api->patch(req, patched);
+        QCOMPARE(patched.status, 422);
+        QVERIFY2(status(patched)
+                         .value("message", "")
+                         .find("spec.strategy.rollingUpdate: Forbidden: may not be "
+                               "specified when strategy `type` is 'Recreate'") != std::string::npos,
+                 patched.body.c_str());
+        req.headers.erase("Content-Type");
+        req.set_header("Content-Type", "application/strategic-merge-patch+json");
+        req.body = R"({"spec":{"strategy":{"$retainKeys":["type"],"type":"Recreate"}}})";
+        m_api->patch(req, patched);
+        QCOMPARE(patched.status, 200);
+        stored = json::parse(serve("GET", collection + "/web").body);
+        QCOMPARE(stored["spec"]["strategy"].dump(), std::string(R"({"type":"Recreate"})"));
     }
 
     // A top-level field whose name starts with "metadata." is that field, not one in metadata: Warn
