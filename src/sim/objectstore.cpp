@@ -559,64 +559,6 @@ Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &n
     return asServed(type, object);
 }
 
-// A new Namespace as kube-apiserver fills it in: its finalizer (the namespace controller's) beside
-// any the writer gave, the label network policies' selectors match on, and the phase `kubectl get
-// ns` shows. A spec that is no NamespaceSpec is the decoder's 400.
-std::optional<ApiStatus> ObjectStore::namespaceDefaults(const ResourceType &type, const std::string &name, json &object)
-{
-    if (!type.builtin || type.kind != "Namespace") {
-        return std::nullopt;
-    }
-    json &spec = object["spec"];
-    if (spec.is_null()) {
-        spec = json::object();
-    }
-    json &finalizers = spec.is_object() ? spec["finalizers"] : spec;
-    if (finalizers.is_null()) {
-        finalizers = json::array();
-    }
-    if (!spec.is_object() || !finalizers.is_array() ||
-        !std::all_of(finalizers.begin(), finalizers.end(), [](const json &f) { return f.is_string(); })) {
-        return badRequest("Namespace in version \"v1\" cannot be handled as a Namespace: json: cannot unmarshal " +
-                          std::string(spec.is_object() ? "spec.finalizers" : "spec") +
-                          " into Go struct field Namespace.spec of type v1.NamespaceSpec");
-    }
-    if (std::find(finalizers.begin(), finalizers.end(), "kubernetes") == finalizers.end()) {
-        finalizers.push_back("kubernetes");
-    }
-    json &labels = object["metadata"]["labels"];
-    if (labels.is_null()) {
-        labels = json::object();
-    }
-    if (labels.is_object()) {
-        labels["kubernetes.io/metadata.name"] = name;
-    }
-    object["status"] = {{"phase", "Active"}};
-    return std::nullopt;
-}
-
-// A deleted Namespace, as kube-apiserver answers its DELETE: still there, Terminating, until the
-// namespace controller has emptied it. A second delete changes nothing.
-json ObjectStore::markTerminating(const ResourceType &type, json &stored, bool dryRun)
-{
-    if (fieldAt(stored, "/metadata/deletionTimestamp")) {
-        return asServed(type, stored);
-    }
-    json terminating = stored;
-    terminating["metadata"]["deletionTimestamp"] = nowRfc3339();
-    if (!terminating["status"].is_object()) {
-        terminating["status"] = json::object(); // whatever a write to /status left there
-    }
-    terminating["status"]["phase"] = "Terminating";
-    if (dryRun) {
-        return asServed(type, terminating);
-    }
-    bump(terminating);
-    stored = terminating;
-    record("MODIFIED", type, {}, terminating, terminating.dump().size());
-    return asServed(type, terminating);
-}
-
 bool ObjectStore::updateStatus(const ResourceType &type, const std::string &ns, const std::string &name,
                                const std::function<void(json &)> &mutate)
 {
