@@ -2,6 +2,7 @@
 
 #include "sim/apistatus.h"
 #include "sim/controllerevents.h"
+#include "sim/jsonread.h"
 
 #include <algorithm>
 

@@ -30,6 +30,12 @@ std::string PodAddresses::take(const std::string &podKey, int node)
     return {}; // 49,143 pods hold every address: this one has none, as a pod no CNI could serve
 }
 
+int PodAddresses::nodeOfAddress(const std::string &address)
+{
+    const auto parsed = parseIpv4(address);
+    return parsed && *parsed >= base(1) && *parsed < base(1) + nodes * perNode ? nodeOf(*parsed) : 0;
+}
+
 void PodAddresses::hold(const std::string &podKey, std::uint32_t address)
 {
     m_held.insert(address);
@@ -63,8 +69,10 @@ void PodAddresses::rebuild(const std::map<std::string, std::string> &live)
     m_count.assign(nodes, 0);
     for (const auto &[podKey, text] : live) {
         const auto address = parseIpv4(text);
-        // Only addresses of the nodes' ranges: a client's pod may carry any it likes.
-        if (address && *address >= base(1) && *address < base(1) + nodes * perNode && m_held.count(*address) == 0) {
+        // Only the usable addresses of the nodes' ranges: a client's pod may carry any it likes.
+        const std::uint32_t offset = address ? (*address - base(1)) % perNode : 0;
+        if (address && *address >= base(1) && *address < base(1) + nodes * perNode && offset >= 2 &&
+            offset < perNode - 1 && m_held.count(*address) == 0) {
             hold(podKey, *address);
         }
     }

@@ -22,6 +22,8 @@ public:
     // that one's range is full; "" when every range is); the one it holds if it has one already.
     std::string take(const std::string &podKey, int node);
     void release(const std::string &podKey);
+    // The node whose range holds `address` (as take() gave it), or 0.
+    static int nodeOfAddress(const std::string &address);
     // Frees what the pods of a deleted namespace held.
     void forgetNamespace(const std::string &ns);
     // Starts over from the pods that exist (podKey → address), when their deletions cannot be followed.

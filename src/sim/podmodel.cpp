@@ -212,7 +212,9 @@ json PodModel::podFor(const json &workload, const std::string &name, bool ready)
         const auto replicaSet = m_store.get(builtInType("ReplicaSet"), ns, owner);
         ownerUid = std::holds_alternative<json>(replicaSet) ? textAt(std::get<json>(replicaSet), "/metadata/uid") : "";
     }
-    const int node = int(std::hash<std::string>{}(name) % PodAddresses::nodes) + 1;
+    const int preferred = int(std::hash<std::string>{}(name) % PodAddresses::nodes) + 1;
+    const std::string address = m_addresses.take(ns + "/" + name, preferred);
+    const int node = address.empty() ? preferred : PodAddresses::nodeOfAddress(address); // a full node's go on
     return {
         {"metadata",
          {{"name", name},
@@ -228,7 +230,7 @@ json PodModel::podFor(const json &workload, const std::string &name, bool ready)
         {"status",
          {{"phase", "Running"},
           {"conditions", json::array({{{"type", "Ready"}, {"status", ready ? "True" : "False"}}})},
-          {"podIP", m_addresses.take(ns + "/" + name, node)},
+          {"podIP", address},
           {"startTime", utcNow(0)},
           {"containerStatuses", statuses}}}};
 }

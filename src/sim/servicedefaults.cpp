@@ -45,9 +45,9 @@ void defaultService(const ResourceType &type, json &object, const std::function<
         spec["clusterIPs"] = json::array({spec["clusterIP"]});
     }
     keepOrSet(spec, "ipFamilies", json::array({"IPv4"}));
-    keepOrSet(spec, "ipFamilyPolicy", "SingleStack");
+    keepOrSetUnlessGiven(spec, "ipFamilyPolicy", "SingleStack");
     keepOrSet(spec, "sessionAffinity", "None");
-    keepOrSet(spec, "internalTrafficPolicy", "Cluster");
+    keepOrSetUnlessGiven(spec, "internalTrafficPolicy", "Cluster");
     if (spec.contains("ports") && spec["ports"].is_array()) {
         for (json &port : spec["ports"]) {
             if (!port.is_object()) {

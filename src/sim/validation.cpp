@@ -305,6 +305,10 @@ void checkWorkload(Checker &check, const json &spec)
     if (check.type().kind == "Rollout") {
         return; // Argo's schema leaves the template to the controller's own checks
     }
+    if (check.required(spec, "selector", "spec.selector", "object")) {
+        checkSelectorMatchesTemplate(check, spec); // kube names a mismatch before the template's problems
+        checkPodTemplate(check, spec);
+    }
     if (check.type().kind == "Deployment" && spec.contains("strategy") && spec["strategy"].is_object()) {
         const json &strategy = spec["strategy"];
         const json type = strategy.value("type", json());
@@ -316,10 +320,6 @@ void checkWorkload(Checker &check, const json &spec)
             check.fail("spec.strategy.rollingUpdate",
                        "Forbidden: may not be specified when strategy `type` is 'Recreate'");
         }
-    }
-    if (check.required(spec, "selector", "spec.selector", "object")) {
-        checkSelectorMatchesTemplate(check, spec); // kube names a mismatch before the template's problems
-        checkPodTemplate(check, spec);
     }
 }
 

@@ -118,8 +118,8 @@ void defaultWorkload(const ResourceType &type, json &object)
             keepOrSet(*strategy, "type", "RollingUpdate");
             if ((*strategy)["type"] == "RollingUpdate") {
                 if (json *rolling = objectAt(*strategy, "rollingUpdate")) {
-                    keepOrSet(*rolling, "maxUnavailable", "25%");
-                    keepOrSet(*rolling, "maxSurge", "25%");
+                    keepOrSetUnlessGiven(*rolling, "maxUnavailable", "25%");
+                    keepOrSetUnlessGiven(*rolling, "maxSurge", "25%");
                 }
             }
         }

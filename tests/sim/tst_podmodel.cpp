@@ -96,10 +96,18 @@ private Q_SLOTS:
             last = full.take("demo/fill-" + std::to_string(i), 1);
         }
         QVERIFY2(last.rfind("10.42.64.", 0) == 0, last.c_str());
+        QCOMPARE(PodAddresses::nodeOfAddress(last), 2); // the pod's node is the one whose address it has
         for (int i = 0; i < 2 * 16'381 - 1; ++i) {
             full.take("demo/more-" + std::to_string(i), 1);
         }
         QCOMPARE(full.take("demo/none", 1), std::string());
+
+        // Starting over from the pods there are keeps only usable addresses of the ranges: a network
+        // address or one outside them that a client's pod carries holds nothing.
+        PodAddresses rebuilt;
+        rebuilt.rebuild({{"demo/net", "10.42.0.0"}, {"demo/far", "192.168.1.7"}, {"demo/kept", "10.42.0.2"}});
+        QCOMPARE(rebuilt.take("demo/kept", 1), std::string("10.42.0.2"));
+        QCOMPARE(rebuilt.take("demo/new", 1), std::string("10.42.0.3"));
     }
 
     // The model's own pods: at a few thousand, each has an address no other pod has.
