@@ -112,6 +112,7 @@ void RouteAction::write(const Json &route)
                              m_cache->offer(path, written.value()); // the reply is the object as written
                              m_writtenAs = Kube::resourceVersion(written.value());
                          }
+                         m_readBackClock.start();
                          readBack(path, written.ok() ? std::nullopt : std::optional<Core::Error>(written.error()));
                      });
 }
@@ -137,7 +138,7 @@ void RouteAction::readBack(const QString &path, std::optional<Core::Error> write
             return judge(path, writeError);
         }
         const bool unknown = writeError && outcomeUnknown(*writeError);
-        if ((!writeError || unknown) && ++m_readBacks < readBackAttempts) {
+        if ((!writeError || unknown) && mayReadBackAgain()) {
             return retryReadBack(path, writeError);
         }
         if (!writeError) { // the reply to the write is in the cache: it is the server's own word
@@ -153,9 +154,14 @@ void RouteAction::readBack(const QString &path, std::optional<Core::Error> write
     });
 }
 
+bool RouteAction::mayReadBackAgain()
+{
+    return ++m_readBacks < readBackAttempts && m_readBackClock.elapsed() < readBackWindowMs;
+}
+
 void RouteAction::retryReadBack(const QString &path, std::optional<Core::Error> writeError)
 {
-    QTimer::singleShot(readBackDelayMs << (m_readBacks - 1), this,
+    QTimer::singleShot(std::min(readBackDelayMs << (m_readBacks - 1), readBackMaxDelayMs), this,
                        [this, path, writeError] { readBack(path, writeError); });
 }
 
@@ -225,15 +231,18 @@ void RouteAction::judge(const QString &path, std::optional<Core::Error> writeErr
                               .arg(after.green.trafficPercent)
                               .arg(Core::colorName(after.stable));
     const bool unchanged = Kube::resourceVersion(route.value()) == m_writtenOver;
-    if (writeError && answeredFailure(*writeError) && unchanged && m_writes++ < writeAttempts) {
+    if (writeError && answeredFailure(*writeError) && unchanged && m_writes < failedWriteAttempts) {
         // The server said it failed (5xx, 429) and the route is as it was: the write is conditional
-        // on this resourceVersion, so sending it again cannot apply it twice.
-        const int waitMs = std::clamp(writeError->retryAfterSeconds * 1000, 200, 2000);
+        // on this resourceVersion, so sending it again cannot apply it twice. Backing off (0.2, 0.4,
+        // 0.8, 1.6, 2 s, or the server's Retry-After up to 2 s) rides out a flaky server for ~5 s.
+        const int backoffMs = std::min(failedWriteFirstDelayMs << (m_writes - 1), failedWriteMaxDelayMs);
+        const int waitMs = std::clamp(writeError->retryAfterSeconds * 1000, backoffMs, failedWriteMaxDelayMs);
+        ++m_writes;
         m_earlierMayHaveApplied = m_earlierMayHaveApplied || outcomeUnknown(*writeError);
         return QTimer::singleShot(waitMs, this, [this, fresh = route.value()] { write(fresh); });
     }
     if (writeError && outcomeUnknown(*writeError)) {
-        if (++m_readBacks < readBackAttempts) {
+        if (mayReadBackAgain()) {
             return retryReadBack(path, writeError); // a slow server may still be storing it
         }
         return finish(notConfirmed(*writeError, shown));

@@ -162,7 +162,7 @@ private Q_SLOTS:
     {
         startSim();
         const auto [blue, green] = m_api->catalogWeights();
-        // Stored only after the client's 3 s and its three read-backs (at 3, 4 and 6 s).
+        // Stored only after the client's 3 s and its five read-backs (from 3 s to 5.75 s).
         setFaults(R"({"writeDelayMs":10000})");
         const Test::CtlRun run = ctl({QStringLiteral("--request-timeout"), QStringLiteral("3s"),
                                       QStringLiteral("set-weight"), QStringLiteral("catalog"), QStringLiteral("30")});
