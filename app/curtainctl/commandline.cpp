@@ -25,6 +25,9 @@ Cluster (like kubectl: --kubeconfig, else KUBECONFIG, else ~/.kube/config, its c
                       default 30s for a read, 15s for a write, then read back to learn its outcome)
   --sync-timeout D    how long a busy or failing API server (5xx, 429, timeouts) is retried while
                       reading the releases before the command gives up with exit code 3 (default 20s)
+  --reaction-timeout D how long an Argo Rollouts or Flagger action waits for its controller to react
+                      before it exits 5, "sent, not confirmed" (default 10s for Argo, two analysis
+                      intervals and 15s for Flagger)
 
 Commands:
   contexts                 list the kubeconfig contexts (and demo); * marks the current one
@@ -267,7 +270,7 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
             }
         } else if (arg == QLatin1String("--soak") || arg == QLatin1String("--after") ||
                    arg == QLatin1String("--ready-timeout") || arg == QLatin1String("--request-timeout") ||
-                   arg == QLatin1String("--sync-timeout")) {
+                   arg == QLatin1String("--sync-timeout") || arg == QLatin1String("--reaction-timeout")) {
             const auto v = value(arg);
             if (!v) {
                 return std::nullopt;
@@ -280,16 +283,18 @@ std::optional<Invocation> parseCommandLine(const QStringList &arguments, QString
                              .arg(arg, Core::shown(*v));
                 return std::nullopt;
             }
-            if ((arg == QLatin1String("--request-timeout") || arg == QLatin1String("--sync-timeout")) &&
+            if ((arg == QLatin1String("--request-timeout") || arg == QLatin1String("--sync-timeout") ||
+                 arg == QLatin1String("--reaction-timeout")) &&
                 (*seconds < 1 || *seconds > 3600)) {
                 *error = QStringLiteral("%1 \"%2\" must be from 1s to 1h").arg(arg, Core::shown(*v));
                 return std::nullopt;
             }
-            (arg == QLatin1String("--soak")              ? inv.soakSeconds
-             : arg == QLatin1String("--after")           ? inv.afterSeconds
-             : arg == QLatin1String("--request-timeout") ? inv.requestTimeoutSeconds
-             : arg == QLatin1String("--sync-timeout")    ? inv.syncTimeoutSeconds
-                                                         : inv.readyTimeoutSeconds) = *seconds;
+            (arg == QLatin1String("--soak")               ? inv.soakSeconds
+             : arg == QLatin1String("--after")            ? inv.afterSeconds
+             : arg == QLatin1String("--request-timeout")  ? inv.requestTimeoutSeconds
+             : arg == QLatin1String("--sync-timeout")     ? inv.syncTimeoutSeconds
+             : arg == QLatin1String("--reaction-timeout") ? inv.reactionTimeoutSeconds
+                                                          : inv.readyTimeoutSeconds) = *seconds;
             seen << arg;
         } else if (arg == QLatin1String("--scale-first")) {
             inv.scaleFirst = true;

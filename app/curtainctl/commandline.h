@@ -51,8 +51,9 @@ struct Invocation
     // flip RELEASE --scale-first [--ready-timeout DURATION]: grow the smaller color, flip when ready
     bool scaleFirst = false;
     int readyTimeoutSeconds = 600;
-    int requestTimeoutSeconds = 0; // --request-timeout: one API request's bound; 0: 30 s reads, 15 s writes
-    int syncTimeoutSeconds = 0;    // --sync-timeout: retries of a failing server while syncing; 0: 20 s
+    int requestTimeoutSeconds = 0;  // --request-timeout: one API request's bound; 0: 30 s reads, 15 s writes
+    int reactionTimeoutSeconds = 0; // --reaction-timeout: how long a controller may take to react; 0: default
+    int syncTimeoutSeconds = 0;     // --sync-timeout: retries of a failing server while syncing; 0: 20 s
     bool showHelp = false;
     bool showVersion = false;
 };

@@ -79,6 +79,7 @@ int fleet(const Ctl::Invocation &invocation)
         options.network = network;
         options.requestTimeoutMs = invocation.requestTimeoutSeconds * 1000;
         options.syncRetryMs = invocation.syncTimeoutSeconds * 1000;
+        options.reactionWaitMs = invocation.reactionTimeoutSeconds * 1000;
         auto opened = Engine::Session::openHere(
             {false, {}, invocation.kubeconfig, context, invocation.namespaceName, {}, {}}, options);
         if (opened.ok()) {
@@ -269,6 +270,7 @@ int main(int argc, char *argv[])
     options.startDemo = builtinDemo();
     options.requestTimeoutMs = invocation->requestTimeoutSeconds * 1000;
     options.syncRetryMs = invocation->syncTimeoutSeconds * 1000;
+    options.reactionWaitMs = invocation->reactionTimeoutSeconds * 1000;
     auto opened = Engine::Session::openHere(choice, options);
     if (!opened.ok()) {
         return report(opened.error(), invocation->format);

@@ -5,7 +5,7 @@ _curtainctl()
     _init_completion || return
 
     local commands="contexts releases status history set-weight promote flip rollback scale run inspect abort retry pause resume restart undo set-image suspend close-gates migration"
-    local options="--context --kubeconfig --demo --server --haproxy --fleet --maint -n --namespace -o --output --plan --full --to-revision --prometheus-token-file --prometheus-basic-auth-file --scale-first --ready-timeout --request-timeout --sync-timeout --after --release --database --schema --soak --rows --lock-timeout --batch-size --batch-delay --assume-in-transaction --help --version"
+    local options="--context --kubeconfig --demo --server --haproxy --fleet --maint -n --namespace -o --output --plan --full --to-revision --prometheus-token-file --prometheus-basic-auth-file --scale-first --ready-timeout --request-timeout --sync-timeout --reaction-timeout --after --release --database --schema --soak --rows --lock-timeout --batch-size --batch-delay --assume-in-transaction --help --version"
 
     case $prev in
         --kubeconfig | --haproxy | --plan | --prometheus-token-file | --prometheus-basic-auth-file)
@@ -20,7 +20,7 @@ _curtainctl()
             COMPREPLY=($(compgen -W "$(curtainctl contexts 2>/dev/null | sed 's/^[* ] //')" -- "$cur"))
             return
             ;;
-        --server | --fleet | -n | --namespace | --to-revision | --ready-timeout | --request-timeout | --sync-timeout | --after | \
+        --server | --fleet | -n | --namespace | --to-revision | --ready-timeout | --request-timeout | --sync-timeout | --reaction-timeout | --after | \
             --soak | --database | --schema | --rows | --lock-timeout | --batch-size | --batch-delay | --release)
             return
             ;;
@@ -36,7 +36,7 @@ _curtainctl()
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
             --context | --kubeconfig | --server | --haproxy | --fleet | -n | --namespace | -o | --output | --plan | --to-revision | \
-                --prometheus-token-file | --prometheus-basic-auth-file | --ready-timeout | --request-timeout | --sync-timeout | --after | --soak | \
+                --prometheus-token-file | --prometheus-basic-auth-file | --ready-timeout | --request-timeout | --sync-timeout | --reaction-timeout | --after | --soak | \
                 --database | --schema | --rows | --lock-timeout | --batch-size | --batch-delay | --release)
                 ((i++))
                 ;;

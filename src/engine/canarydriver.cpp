@@ -25,6 +25,9 @@ CanaryDriver::CanaryDriver(Kube::KubeClient *client, Core::ReleaseSnapshot befor
 
 qint64 CanaryDriver::reactionWaitMs() const
 {
+    if (m_reactionWaitMs > 0) {
+        return m_reactionWaitMs;
+    }
     const qint64 interval = m_before.canary ? m_before.canary->intervalMs() : 60'000;
     return std::min<qint64>(2 * interval + 15'000, 10 * 60'000);
 }

@@ -35,8 +35,10 @@ public:
 
     void start();
     static constexpr int pollMs = 500;
-    // How long Flagger may take: it acts at its next analysis interval.
+    // How long Flagger may take: it acts at its next analysis interval (two intervals and 15 s,
+    // at most 10 min), unless set.
     qint64 reactionWaitMs() const;
+    void setReactionWaitMs(qint64 ms) { m_reactionWaitMs = ms; }
 
     // Told of every copy of the Canary the driver reads or writes, and asked to read one as a
     // release (the engine's cache and its current view). Without them: the adapter on an empty view.
@@ -66,6 +68,7 @@ private:
     int m_next = 0;
     Core::Clock *m_clock;
     qint64 m_waitStartedMs = 0;
+    qint64 m_reactionWaitMs = 0; // 0: from the analysis interval
     bool m_finished = false;
 };
 

@@ -528,6 +528,9 @@ void ReleaseEngine::performOnRollout(const Core::ActionRequest &request, const R
         }
     }
     auto *driver = new RolloutDriver(m_client, view, before, rollout, request, this);
+    if (m_reactionWaitMs > 0) {
+        driver->setControllerWaitMs(m_reactionWaitMs);
+    }
     // Everything the driver reads or writes goes into the cache, and its verdict is read from
     // there: the panels show the controller's reaction as it arrives, never an older copy.
     driver->observe = [this](const QString &path, const Json &object) { m_cache->offer(path, object); };
@@ -550,6 +553,7 @@ void ReleaseEngine::performOnCanary(const Core::ActionRequest &request, const Re
         return finish(alreadyThere(request, before, gate->reason));
     }
     auto *driver = new CanaryDriver(m_client, before, request, this);
+    driver->setReactionWaitMs(m_reactionWaitMs);
     // As for Rollouts: every copy goes into the cache, and Flagger's reaction is read from there.
     driver->observe = [this](const QString &path, const Json &object) { m_cache->offer(path, object); };
     driver->readRelease = [this](const Json &canary) {

@@ -72,6 +72,9 @@ public:
     // How long a busy or failing server (5xx, 429, timeouts) is retried while syncing before a
     // waiting command gets the error (20 s); set before start().
     void setSyncRetryMs(int ms) { m_syncRetryMs = ms; }
+    // How long an Argo Rollouts or Flagger action waits for its controller's reaction before it
+    // reports none (0: the drivers' own, 10 s for Argo, two analysis intervals for Flagger).
+    void setReactionWaitMs(int ms) { m_reactionWaitMs = ms; }
     // How long the server may be silent or in trouble before what is shown is stale (15 s); set
     // before start().
     void setLiveBound(int ms);
@@ -195,6 +198,7 @@ private:
     bool m_syncDeadlinePassed = false;
     std::optional<Core::Error> m_syncFailure; // the last failure while not synced
     int m_syncRetryMs = 20'000;               // see setSyncRetryMs()
+    int m_reactionWaitMs = 0;                 // see setReactionWaitMs()
     Core::ReleaseSnapshots m_releases;
     QList<std::shared_ptr<QPromise<Core::Result<Core::ReleaseSnapshots>>>> m_syncWaiters;
     std::atomic<quint64> m_nextLog{1};

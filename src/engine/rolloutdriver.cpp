@@ -83,7 +83,7 @@ void RolloutDriver::awaitObserved()
             m_writes[m_next].afterController = false;
             return send(m_writes[m_next], false);
         }
-        if (waitedMs() >= controllerWaitMs) {
+        if (waitedMs() >= m_controllerWaitMs) {
             return finish(Core::makeError(
                 ErrorKind::Unreachable,
                 QStringLiteral("%1: the controller has not observed the change after %2 s, so the rest was not sent "
@@ -206,7 +206,7 @@ void RolloutDriver::awaitController()
         }
         const Core::ReleaseSnapshot after = snapshotOf(m_rollout);
         const bool done = after.rollout && reacted(*after.rollout);
-        if (!done && waitedMs() < controllerWaitMs) {
+        if (!done && waitedMs() < m_controllerWaitMs) {
             return m_clock->callAfter(pollMs, this, [this] { awaitController(); });
         }
         QString summary = QStringLiteral("%1: %2 sent").arg(m_before.name, Core::actionName(m_request.kind));

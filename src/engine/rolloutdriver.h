@@ -36,7 +36,9 @@ public:
                   Core::Clock *clock = nullptr);
 
     void start();
-    static constexpr int controllerWaitMs = 10'000;
+    // How long the controller may take to react before the action reports "no reaction" (10 s).
+    static constexpr int defaultControllerWaitMs = 10'000;
+    void setControllerWaitMs(int ms) { m_controllerWaitMs = ms; }
     static constexpr int pollMs = 250;
 
     // Told of every copy of the Rollout the driver reads or writes (the engine merges them into
@@ -73,6 +75,7 @@ private:
     int m_replaceAttempts = 0;
     Core::Clock *m_clock;
     qint64 m_waitStartedMs = 0;
+    int m_controllerWaitMs = defaultControllerWaitMs;
     bool m_finished = false;
 };
 

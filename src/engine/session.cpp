@@ -59,6 +59,7 @@ SessionResult Session::openHere(const ClusterChoice &choice, const SessionOption
     if (options.syncRetryMs > 0) {
         session->m_engine->setSyncRetryMs(options.syncRetryMs);
     }
+    session->m_engine->setReactionWaitMs(options.reactionWaitMs);
     if (options.liveBoundMs > 0) {
         session->m_engine->setLiveBound(options.liveBoundMs);
     }

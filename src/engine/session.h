@@ -40,6 +40,7 @@ struct SessionOptions
     ClusterHostFactory startLab;                 // how the lab context starts; without one it is not offered
     int requestTimeoutMs = 0;                    // one API request's bound (ClusterEndpoint); 0: the defaults
     int syncRetryMs = 0;                         // ReleaseEngine::setSyncRetryMs; 0: its default
+    int reactionWaitMs = 0;                      // ReleaseEngine::setReactionWaitMs; 0: the drivers' own
     int liveBoundMs = 0;                         // ReleaseEngine::setLiveBound; 0: its default (15 s)
 };
 

@@ -379,6 +379,10 @@ private Q_SLOTS:
             << QStringList{QStringLiteral("--sync-timeout"), QStringLiteral("2h"), QStringLiteral("set-weight"),
                            QStringLiteral("catalog"), QStringLiteral("20")}
             << 2 << QStringLiteral("--sync-timeout \"2h\" must be from 1s to 1h");
+        QTest::newRow("reaction timeout of 0")
+            << QStringList{QStringLiteral("--reaction-timeout"), QStringLiteral("0s"), QStringLiteral("pause"),
+                           QStringLiteral("payments")}
+            << 2 << QStringLiteral("--reaction-timeout \"0s\" must be from 1s to 1h");
     }
 
     void failures_haveTheirExitCodeAndChangeNothing()

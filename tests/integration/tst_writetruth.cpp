@@ -235,12 +235,15 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             ctl({QStringLiteral("status"), QStringLiteral("payments")}).out.contains(QStringLiteral("Paused")), 20000);
         setFaults(R"({"argoControllerDown":true})");
-        const Test::CtlRun run = ctl({QStringLiteral("pause"), QStringLiteral("payments")});
+        // 10 s by default; a pipeline that knows its controller may choose its own bound.
+        const Test::CtlRun run = ctl({QStringLiteral("--reaction-timeout"), QStringLiteral("2s"),
+                                      QStringLiteral("pause"), QStringLiteral("payments")});
         QCOMPARE(run.exitCode, 5); // the write was accepted, nothing happened: not a success
-        QVERIFY2(run.out.contains(QStringLiteral("no reaction after 10 s")), qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral("no reaction after 2 s")), qPrintable(run.out));
         // A script reading JSON sees the same: not ok, not confirmed.
         const Test::CtlRun json =
-            ctl({QStringLiteral("-o"), QStringLiteral("json"), QStringLiteral("resume"), QStringLiteral("payments")});
+            ctl({QStringLiteral("-o"), QStringLiteral("json"), QStringLiteral("--reaction-timeout"),
+                 QStringLiteral("1s"), QStringLiteral("resume"), QStringLiteral("payments")});
         QCOMPARE(json.exitCode, 5);
         const auto parsed = nlohmann::json::parse(json.out.toStdString(), nullptr, false);
         QVERIFY2(parsed.is_object() && parsed.value("ok", true) == false && parsed.value("confirmed", true) == false &&
