@@ -104,6 +104,9 @@ void GuiTestBase::init()
     adjustEndpoint(endpoint);
     m_session = Engine::Session::openEndpoint(endpoint);
     Engine::ReleaseEngine *engine = m_session->engine();
+    if (liveBoundMs() > 0) {
+        engine->setLiveBound(liveBoundMs());
+    }
     m_window = std::make_unique<Ui::MainWindow>(engine, clusterDescription());
     m_window->resize(windowSize());
     m_window->show();

@@ -65,6 +65,7 @@ protected:
     virtual Sim::ServerOptions serverOptions() const { return {}; } // e.g. RBAC rules
     virtual void adjustEndpoint(Core::ClusterEndpoint &) const {}
     virtual int metricsIntervalMs() const { return 0; } // 0: no metrics polling
+    virtual int liveBoundMs() const { return 0; }       // ReleaseEngine::setLiveBound; 0: its 15 s
     virtual QSize windowSize() const { return {1280, 800}; }
     virtual QString clusterDescription() const { return QStringLiteral("demo"); }
 
