@@ -2,6 +2,7 @@
 
 #include "sim/jsonread.h"
 #include "sim/keyedstate.h"
+#include "sim/nodes.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -108,6 +109,7 @@ void ClusterModel::tick(Clock::time_point now)
         }
     });
     guarded([this] { m_replicaSets.collectGarbage(); }); // before anything reads what a deleted Deployment left
+    guarded([this] { Nodes::registerAll(m_store); });    // a deleted Node's kubelet registers it again
     // Deleted pods first: the controllers below sync pods before they count them, and a pod made
     // again must get a new name and start not ready, not come back as it was.
     guarded([this, now] {

@@ -3,6 +3,7 @@
 #include "sim/apiserver.h"
 #include "sim/clustermodel.h"
 #include "sim/deploymentreplicasets.h"
+#include "sim/nodes.h"
 #include "sim/objectstore.h"
 #include "sim/resourcetypes.h"
 
@@ -16,6 +17,7 @@ DemoCluster::DemoCluster(Scenario scenario, ServerOptions options)
       m_server(std::make_unique<ApiServer>(*m_store, *m_model, options)), m_https(!options.tlsCertFile.empty())
 {
     m_store->setSchemalessCustomResources(options.schemalessCustomResources);
+    Nodes::registerAll(*m_store);
     for (const json &object : m_scenario.objects) {
         const ResourceType *type = findResourceTypeByKind(object.value("kind", ""));
         if (!type) {

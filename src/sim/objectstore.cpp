@@ -307,6 +307,9 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
     }
     defaultPodRequests(type, object);
     defaultWorkload(type, object);
+    if (fromClient && type.kind == "Pod") {
+        setCreatedPodStatus(object); // the scheduler and a kubelet take it from there (PodModel)
+    }
     if (auto error = validateObject(type, object, m_schemaless)) {
         return *error;
     }

@@ -6,6 +6,11 @@
 
 namespace Curtain::Sim {
 
+std::string PodAddresses::rangeOf(int node)
+{
+    return formatIpv4(base(std::clamp(node, 1, nodes))) + "/18";
+}
+
 std::string PodAddresses::take(const std::string &podKey, int node)
 {
     if (const auto held = m_byPod.find(podKey); held != m_byPod.end()) {

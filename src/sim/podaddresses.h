@@ -24,6 +24,8 @@ public:
     void release(const std::string &podKey);
     // The node whose range holds `address` (as take() gave it), or 0.
     static int nodeOfAddress(const std::string &address);
+    // Node 1..nodes's range as a CIDR (its Node's spec.podCIDR), e.g. "10.42.64.0/18".
+    static std::string rangeOf(int node);
     // Frees what the pods of a deleted namespace held.
     void forgetNamespace(const std::string &ns);
     // Starts over from the pods that exist (podKey → address), when their deletions cannot be followed.

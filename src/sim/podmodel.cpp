@@ -4,6 +4,7 @@
 #include "sim/deploymentreplicasets.h"
 #include "sim/jsonread.h"
 #include "sim/keyedstate.h"
+#include "sim/nodes.h"
 #include "sim/resourcetypes.h"
 
 #include <cstdio>
@@ -82,6 +83,7 @@ void PodModel::reconcile(Clock::time_point now)
             }
         }
     }
+    startStandalonePods();
     kubeletTrouble(now);
 }
 
@@ -215,24 +217,24 @@ json PodModel::podFor(const json &workload, const std::string &name, bool ready)
     const int preferred = int(std::hash<std::string>{}(name) % PodAddresses::nodes) + 1;
     const std::string address = m_addresses.take(ns + "/" + name, preferred);
     const int node = address.empty() ? preferred : PodAddresses::nodeOfAddress(address); // a full node's go on
-    return {
-        {"metadata",
-         {{"name", name},
-          {"namespace", ns},
-          {"labels", labels},
-          {"ownerReferences", json::array({{{"apiVersion", "apps/v1"},
-                                            {"kind", "ReplicaSet"},
-                                            {"name", owner},
-                                            {"uid", ownerUid},
-                                            {"controller", true}}})}}},
-        {"spec",
-         {{"containers", containers}, {"nodeName", "sim-node-" + std::to_string(node)}, {"restartPolicy", "Always"}}},
-        {"status",
-         {{"phase", "Running"},
-          {"conditions", json::array({{{"type", "Ready"}, {"status", ready ? "True" : "False"}}})},
-          {"podIP", address},
-          {"startTime", utcNow(0)},
-          {"containerStatuses", statuses}}}};
+    return {{"metadata",
+             {{"name", name},
+              {"namespace", ns},
+              {"labels", labels},
+              {"ownerReferences", json::array({{{"apiVersion", "apps/v1"},
+                                                {"kind", "ReplicaSet"},
+                                                {"name", owner},
+                                                {"uid", ownerUid},
+                                                {"controller", true}}})}}},
+            {"spec", {{"containers", containers}, {"nodeName", Nodes::name(node)}, {"restartPolicy", "Always"}}},
+            {"status",
+             {{"phase", "Running"},
+              {"conditions", json::array({{{"type", "Ready"}, {"status", ready ? "True" : "False"}}})},
+              {"hostIP", Nodes::internalIp(node)},
+              {"podIP", address},
+              {"podIPs", address.empty() ? json::array() : json::array({{{"ip", address}}})},
+              {"startTime", utcNow(0)},
+              {"containerStatuses", statuses}}}};
 }
 
 void PodModel::setReady(const std::string &ns, const std::string &pod, bool ready)

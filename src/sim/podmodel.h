@@ -96,6 +96,8 @@ private:
     long long retireOldPods(Workload &known, const std::string &ns, std::size_t kept, long long oldReady);
     nlohmann::json podFor(const nlohmann::json &workload, const std::string &name, bool ready);
     void kubeletTrouble(std::chrono::steady_clock::time_point now);
+    // The pods a client created itself: bound to a node and started (podmodelstandalone.cpp).
+    void startStandalonePods();
 
     ObjectStore &m_store;
     const Scenario &m_scenario;

@@ -12,6 +12,7 @@ const std::vector<ResourceType> &resourceTypes()
 {
     static const std::vector<ResourceType> types = {
         {"", "v1", "namespaces", "namespace", "Namespace", false, true, true, false, {"ns"}},
+        {"", "v1", "nodes", "node", "Node", false, true, true, false, {"no"}},
         {"", "v1", "services", "service", "Service", true, true, true, false, {"svc"}},
         {"", "v1", "pods", "pod", "Pod", true, true, true, false, {"po"}},
         {"", "v1", "endpoints", "endpoints", "Endpoints", true, true, false, false, {"ep"}},

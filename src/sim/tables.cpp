@@ -7,8 +7,10 @@
 #include <cstddef>
 #include <ctime>
 #include <iomanip>
+#include <map>
 #include <optional>
 #include <sstream>
+#include <string_view>
 
 namespace Curtain::Sim {
 
@@ -238,6 +240,56 @@ std::string endpointsCell(const json &endpoints)
     return count > shown ? cell + " + " + std::to_string(count - shown) + " more..." : cell;
 }
 
+// kube-apiserver's Node printer: Status, Roles, (Age,) Version; addresses and what the node runs with -o wide.
+void addNodeColumns(json &columns)
+{
+    columns.push_back(column("Status", "string", "The status of the node"));
+    columns.push_back(column("Roles", "string", "The roles of the node"));
+    columns.push_back(column("Version", "string", "Kubelet Version reported by the node."));
+    columns.push_back(column("Internal-IP", "string", "List of internal IPs.", 1));
+    columns.push_back(column("External-IP", "string", "List of external IPs.", 1));
+    columns.push_back(column("OS-Image", "string", "OS image reported by the node.", 1));
+    columns.push_back(column("Kernel-Version", "string", "Kernel version reported by the node.", 1));
+    columns.push_back(column("Container-Runtime", "string", "Container runtime reported by the node.", 1));
+}
+
+void addNodeCells(json &cells, const json &node)
+{
+    std::string status = "Unknown";
+    std::string roles;
+    std::map<std::string, std::string> addresses; // type → first address of that type
+    for (const json &condition : valueAt(node, "/status/conditions", json::array())) {
+        if (textAt(condition, "/type") == "Ready") {
+            status = textAt(condition, "/status") == "True" ? "Ready" : "NotReady";
+        }
+    }
+    if (valueAt(node, "/spec/unschedulable", false) == true) {
+        status += ",SchedulingDisabled";
+    }
+    const json labels = valueAt(node, "/metadata/labels", json::object());
+    for (auto it = labels.begin(); labels.is_object() && it != labels.end(); ++it) {
+        constexpr std::string_view role = "node-role.kubernetes.io/";
+        if (it.key().rfind(role, 0) == 0 && it.key().size() > role.size()) {
+            roles += (roles.empty() ? "" : ",") + it.key().substr(role.size());
+        }
+    }
+    for (const json &address : valueAt(node, "/status/addresses", json::array())) {
+        addresses.emplace(textAt(address, "/type"), textAt(address, "/address"));
+    }
+    const auto address = [&addresses](const char *type) {
+        const auto it = addresses.find(type);
+        return it == addresses.end() || it->second.empty() ? std::string("<none>") : it->second;
+    };
+    cells.push_back(status);
+    cells.push_back(roles.empty() ? "<none>" : roles);
+    cells.push_back(textAt(node, "/status/nodeInfo/kubeletVersion"));
+    cells.push_back(address("InternalIP"));
+    cells.push_back(address("ExternalIP"));
+    cells.push_back(textAt(node, "/status/nodeInfo/osImage", "<unknown>"));
+    cells.push_back(textAt(node, "/status/nodeInfo/kernelVersion", "<unknown>"));
+    cells.push_back(textAt(node, "/status/nodeInfo/containerRuntimeVersion", "<unknown>"));
+}
+
 // Where Age goes among `type`'s columns: before the ones only -o wide shows, as kube-apiserver puts
 // it; none for an Event (Last Seen says it) or a CRD that declares no Age column (Flagger's).
 std::optional<std::size_t> agePosition(const ResourceType &type, std::size_t columns)
@@ -247,6 +299,9 @@ std::optional<std::size_t> agePosition(const ResourceType &type, std::size_t col
     }
     if (type.kind == "Pod" || type.kind == "Deployment" || type.kind == "ReplicaSet") {
         return 4; // after Name and three
+    }
+    if (type.kind == "Node") {
+        return 3; // after Name, Status and Roles
     }
     return columns;
 }
@@ -298,6 +353,8 @@ json columnsOf(const ResourceType &type)
         columns.push_back(column("Data", "string", "Data contains the configuration data."));
     } else if (type.kind == "Namespace") {
         columns.push_back(column("Status", "string", "The status of the namespace"));
+    } else if (type.kind == "Node") {
+        addNodeColumns(columns);
     } else if (type.kind == "Pod") {
         columns.push_back(
             column("Ready", "string", "The aggregate readiness state of this pod for accepting traffic."));
@@ -378,6 +435,8 @@ json cellsOf(const ResourceType &type, const json &object)
         cells.push_back(static_cast<long long>(keys));
     } else if (type.kind == "Namespace") {
         cells.push_back(textAt(object, "/status/phase", "Active"));
+    } else if (type.kind == "Node") {
+        addNodeCells(cells, object);
     } else if (type.kind == "Pod") {
         long long ready = 0;
         long long restarts = 0;

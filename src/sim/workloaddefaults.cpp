@@ -1,6 +1,8 @@
 #include "sim/workloaddefaults.h"
 
 #include "sim/defaulting.h"
+#include "sim/jsonread.h"
+#include "sim/quantity.h"
 
 #include <string>
 
@@ -134,6 +136,36 @@ void defaultWorkload(const ResourceType &type, json &object)
     } else if (type.kind == "Pod") {
         keepOrSet(spec, "enableServiceLinks", true);
         defaultPodSpec(spec);
+    }
+}
+
+namespace {
+
+// kube's GetPodQOS over the containers and init containers, for CPU and memory.
+std::string qosClass(const json &pod)
+{
+    bool any = false;
+    bool guaranteed = true;
+    for (const char *list : {"/spec/containers", "/spec/initContainers"}) {
+        const json containers = valueAt(pod, list, json::array());
+        for (const json &container : containers.is_array() ? containers : json::array()) {
+            for (const char *resource : {"cpu", "memory"}) {
+                const json *request = fieldAt(container, std::string("/resources/requests/") + resource);
+                const json *limit = fieldAt(container, std::string("/resources/limits/") + resource);
+                any = any || request || limit;
+                guaranteed = guaranteed && request && limit && compareQuantities(*request, *limit) == 0;
+            }
+        }
+    }
+    return !any ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable";
+}
+
+} // namespace
+
+void setCreatedPodStatus(json &pod)
+{
+    if (pod.is_object()) {
+        pod["status"] = {{"phase", "Pending"}, {"qosClass", qosClass(pod)}};
     }
 }
 

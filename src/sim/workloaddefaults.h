@@ -19,5 +19,10 @@ void defaultWorkload(const ResourceType &type, nlohmann::json &object);
 // them to a Rollout's template before comparing it with a ReplicaSet's, which the API server
 // defaulted: `undo` copies such a template back into the Rollout.
 void defaultPodTemplate(nlohmann::json &podTemplate);
+// What kube's pod strategy makes of the status of a pod a client creates: Pending, with the pod's
+// QoS class (BestEffort without CPU or memory requests and limits, Guaranteed when every container
+// requests what it limits of both, else Burstable); any status the client sent is dropped. Call it
+// after defaultPodRequests. Never throws.
+void setCreatedPodStatus(nlohmann::json &pod);
 
 } // namespace Curtain::Sim

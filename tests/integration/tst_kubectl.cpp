@@ -8,6 +8,7 @@
 #include "kubectlsession.h"
 
 #include <QElapsedTimer>
+#include <QHostAddress>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -233,6 +234,78 @@ private Q_SLOTS:
         QVERIFY2(code == 0 && out.trimmed().isEmpty(), qPrintable(out));
         out = kubectl(catalogPods + QStringList{QStringLiteral("--field-selector=spec.bogus=1")}, &code);
         QVERIFY2(code != 0 && out.contains(QStringLiteral("field label not supported: spec.bogus")), qPrintable(out));
+    }
+
+    // The first thing anyone types on a new cluster, and a pod started by hand. The sim had no Nodes
+    // ("the server doesn't have a resource type"), and a pod no workload owned stayed Pending, 0/0,
+    // with no node or address. Now three Ready nodes; a pod of its own is bound to one and runs
+    // with an address of that node's range; one bound to a node there is not stays Pending; and
+    // a deleted Node comes back, as its kubelet registers it again.
+    void nodes_runThePodsAClientStartsByHand()
+    {
+        int code = -1;
+        QString out = kubectl(
+            {QStringLiteral("get"), QStringLiteral("nodes"), QStringLiteral("-o"), QStringLiteral("wide")}, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        for (int node : {1, 2, 3}) {
+            const QRegularExpression row(
+                QStringLiteral("\\nsim-node-%1 +Ready +\\S+ +\\S+ +v1\\.30\\.0 +172\\.18\\.0\\.%2 ")
+                    .arg(node)
+                    .arg(node + 1));
+            QVERIFY2(out.contains(row), qPrintable(out));
+        }
+        QVERIFY2(out.contains(QRegularExpression(QStringLiteral("sim-node-1 +Ready +control-plane "))),
+                 qPrintable(out));
+
+        const QString nowhere =
+            QStringLiteral("--overrides={\"apiVersion\":\"v1\",\"spec\":{\"nodeName\":\"elsewhere\"}}");
+        out = kubectl({QStringLiteral("run"), QStringLiteral("unplaced"), QStringLiteral("--image=nginx"), nowhere},
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        out = kubectl({QStringLiteral("run"), QStringLiteral("by-hand"), QStringLiteral("--image=nginx"),
+                       QStringLiteral("--labels=app=by-hand")},
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        out = kubectl({QStringLiteral("wait"), QStringLiteral("--for=condition=Ready"), QStringLiteral("pod/by-hand"),
+                       QStringLiteral("--timeout=20s")},
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        out = kubectl({QStringLiteral("get"), QStringLiteral("pod"), QStringLiteral("by-hand"), QStringLiteral("-o"),
+                       QStringLiteral("jsonpath={.spec.nodeName} {.status.podIP} {.status.hostIP} "
+                                      "{.status.phase} {.status.containerStatuses[0].ready}")},
+                      &code);
+        const QStringList pod = out.split(QLatin1Char(' '));
+        QVERIFY2(code == 0 && pod.size() == 5 && pod[3] == QLatin1String("Running") && pod[4] == QLatin1String("true"),
+                 qPrintable(out));
+        const QString node = pod[0];
+        out =
+            kubectl({QStringLiteral("get"), QStringLiteral("node"), node, QStringLiteral("-o"),
+                     QStringLiteral("jsonpath={.spec.podCIDR} {.status.addresses[?(@.type==\"InternalIP\")].address}")},
+                    &code);
+        const QStringList range = out.split(QLatin1Char(' '));
+        QVERIFY2(code == 0 && range.size() == 2, qPrintable(out));
+        QVERIFY2(QHostAddress(pod[1]).isInSubnet(QHostAddress::parseSubnet(range[0])),
+                 qPrintable(pod[1] + QStringLiteral(" is not in ") + range[0]));
+        QCOMPARE(pod[2], range[1]); // hostIP: its node's address
+        out = kubectl({QStringLiteral("describe"), QStringLiteral("node"), node}, &code);
+        QVERIFY2(code == 0 && out.contains(QRegularExpression(QStringLiteral("\\n +default +by-hand "))),
+                 qPrintable(out));
+        // The same tick that started by-hand passed over this one: still waiting for its node.
+        out = kubectl({QStringLiteral("get"), QStringLiteral("pod"), QStringLiteral("unplaced"), QStringLiteral("-o"),
+                       QStringLiteral("jsonpath={.status.phase}/{.status.podIP}")},
+                      &code);
+        QVERIFY2(code == 0 && out == QLatin1String("Pending/"), qPrintable(out));
+
+        out = kubectl({QStringLiteral("delete"), QStringLiteral("node"), QStringLiteral("sim-node-3")}, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            kubectl({QStringLiteral("get"), QStringLiteral("node"), QStringLiteral("sim-node-3")}, &code)
+                .contains(QStringLiteral("Ready")),
+            10'000);
+        kubectl(
+            {QStringLiteral("delete"), QStringLiteral("pod"), QStringLiteral("by-hand"), QStringLiteral("unplaced")},
+            &code);
+        QCOMPARE(code, 0);
     }
 
     // The columns kube-apiserver's printers give: Events say when, what and about which object (the

@@ -4,8 +4,12 @@
 // defaults kube fills in on Deployments, ReplicaSets and Pods.
 
 #include "resourceapifixture.h"
+#include "sim/nodes.h"
+#include "sim/podaddresses.h"
 
 #include <QTest>
+
+#include <set>
 
 using namespace Curtain::Sim;
 using nlohmann::json;
@@ -156,6 +160,51 @@ private Q_SLOTS:
     // What kube-apiserver's defaulting fills in is stored as on a cluster: `kubectl describe` said
     // "StrategyType:" with nothing after it, and `get -o yaml` showed a spec no cluster stores. What
     // the writer set is kept.
+    // A pod a client creates: kube's pod strategy drops whatever status it was sent and makes it
+    // Pending with its QoS class. The model's next tick registers the nodes, binds the pod to one
+    // and starts it there with an address of that node's range, keeping the class.
+    void createdPod_isPendingWithItsQosClass_thenRunsOnANode()
+    {
+        const std::string pods = "/api/v1/namespaces/demo/pods";
+        const auto pod = [](const std::string &name, const json &resources) {
+            const json container = {{"name", "c"}, {"image", "nginx"}, {"resources", resources}};
+            return json({{"metadata", {{"name", name}}},
+                         {"spec", {{"containers", json::array({container})}}},
+                         {"status", {{"phase", "Running"}, {"podIP", "192.0.2.1"}}}})
+                .dump();
+        };
+        const std::vector<std::pair<std::string, std::string>> classes = {
+            {"best", "BestEffort"}, {"burst", "Burstable"}, {"sure", "Guaranteed"}};
+        QCOMPARE(create(pods, pod("best", json::object()), {}).status, 201);
+        QCOMPARE(create(pods, pod("burst", {{"requests", {{"cpu", "100m"}}}}), {}).status, 201);
+        // Requests default to the limits: the same for CPU and memory is Guaranteed.
+        QCOMPARE(create(pods, pod("sure", {{"limits", {{"cpu", "1"}, {"memory", "1Gi"}}}}), {}).status, 201);
+        for (const auto &[name, qos] : classes) {
+            const json stored = json::parse(serve("GET", pods + "/" + name).body);
+            QCOMPARE(stored["status"].dump(), json({{"phase", "Pending"}, {"qosClass", qos}}).dump());
+            QVERIFY(!stored["spec"].contains("nodeName"));
+        }
+        m_model->tick(std::chrono::steady_clock::now());
+        std::set<std::string> addresses;
+        for (const auto &[name, qos] : classes) {
+            const json stored = json::parse(serve("GET", pods + "/" + name).body);
+            const json &status = stored["status"];
+            QCOMPARE(status.value("phase", ""), std::string("Running"));
+            QCOMPARE(status.value("qosClass", ""), qos);
+            const std::string node = stored["spec"].value("nodeName", "");
+            const std::string address = status.value("podIP", "");
+            QVERIFY2(Curtain::Sim::Nodes::number(node) > 0, node.c_str());
+            QCOMPARE(Curtain::Sim::PodAddresses::nodeOfAddress(address), Curtain::Sim::Nodes::number(node));
+            QCOMPARE(status.value("hostIP", ""), Curtain::Sim::Nodes::internalIp(Curtain::Sim::Nodes::number(node)));
+            QCOMPARE(status["containerStatuses"][0].value("ready", false), true);
+            addresses.insert(address);
+            const json registered = json::parse(serve("GET", "/api/v1/nodes/" + node).body);
+            QCOMPARE(registered["spec"].value("podCIDR", ""),
+                     Curtain::Sim::PodAddresses::rangeOf(Curtain::Sim::Nodes::number(node)));
+        }
+        QCOMPARE(addresses.size(), classes.size());
+    }
+
     void workloads_getKubesDefaults_andKeepWhatWasSet()
     {
         const std::string collection = "/apis/apps/v1/namespaces/demo/deployments";

@@ -1,0 +1,124 @@
+// PodModel: the pods a client made itself (kubectl run, a pod manifest), which no workload of the
+// model owns. The scheduler binds each to a node and that node's kubelet starts it.
+#include "sim/controllerevents.h"
+#include "sim/jsonread.h"
+#include "sim/nodes.h"
+#include "sim/podmodel.h"
+#include "sim/resourcetypes.h"
+
+#include <cstdio>
+#include <functional>
+
+namespace Curtain::Sim {
+
+using nlohmann::json;
+
+namespace {
+
+// Not started yet: no phase, or Pending, and not being deleted. Runs under the store's lock for
+// every pod on every tick, so it only looks up keys.
+bool waitingToStart(const json &pod)
+{
+    const auto metadata = pod.find("metadata");
+    if (metadata != pod.end() && metadata->is_object() && metadata->contains("deletionTimestamp")) {
+        return false;
+    }
+    const auto status = pod.find("status");
+    if (status == pod.end() || !status->is_object()) {
+        return true;
+    }
+    const auto phase = status->find("phase");
+    return phase == status->end() || *phase == "Pending";
+}
+
+// 64 hex digits, the same for the same pod and container, as a runtime's container ids look.
+std::string containerId(const std::string &seed)
+{
+    std::string id;
+    for (int part = 0; part < 4; ++part) {
+        char hex[17];
+        std::snprintf(hex, sizeof hex, "%016zx", std::hash<std::string>{}(seed + "#" + std::to_string(part)));
+        id += hex;
+    }
+    return id;
+}
+
+json condition(const char *type, const std::string &now)
+{
+    return {{"type", type}, {"status", "True"}, {"lastProbeTime", nullptr}, {"lastTransitionTime", now}};
+}
+
+// What the kubelet reports once every container runs: ready at once (the sim's images start at
+// once and no probe fails), one status per container in the spec's order.
+json runningStatus(const json &pod, const std::string &address, int node)
+{
+    const std::string now = utcNow(0);
+    json statuses = json::array();
+    const json containers = valueAt(pod, "/spec/containers", json::array());
+    for (const json &container : containers.is_array() ? containers : json::array()) {
+        const std::string name = textAt(container, "/name");
+        const std::string image = textAt(container, "/image");
+        statuses.push_back({{"name", name},
+                            {"image", image},
+                            {"imageID", image.empty() ? "" : image + "@sha256:" + std::string(64, '0')},
+                            {"containerID", "containerd://" + containerId(textAt(pod, "/metadata/uid") + "/" + name)},
+                            {"ready", true},
+                            {"started", true},
+                            {"restartCount", 0},
+                            {"state", {{"running", {{"startedAt", now}}}}}});
+    }
+    return {{"phase", "Running"},
+            {"conditions",
+             json::array({condition("PodReadyToStartContainers", now), condition("Initialized", now),
+                          condition("Ready", now), condition("ContainersReady", now), condition("PodScheduled", now)})},
+            {"hostIP", Nodes::internalIp(node)},
+            {"hostIPs", json::array({{{"ip", Nodes::internalIp(node)}}})},
+            {"podIP", address},
+            {"podIPs", json::array({{{"ip", address}}})},
+            {"startTime", now},
+            {"qosClass", textAt(pod, "/status/qosClass", "BestEffort")},
+            {"containerStatuses", statuses}};
+}
+
+} // namespace
+
+void PodModel::startStandalonePods()
+{
+    for (const json &pod : m_store.select(builtInType("Pod"), waitingToStart)) {
+        const std::string ns = textAt(pod, "/metadata/namespace");
+        const std::string name = textAt(pod, "/metadata/name");
+        const std::string key = ns + "/" + name;
+        if (m_podSlots.count(key) > 0) {
+            continue; // one of the model's own
+        }
+        const std::string bound = textAt(pod, "/spec/nodeName");
+        int node = bound.empty() ? int(std::hash<std::string>{}(name) % PodAddresses::nodes) + 1 : Nodes::number(bound);
+        if (node == 0) {
+            continue; // bound to a node the cluster does not have: Pending, as no kubelet runs it
+        }
+        const std::string address = m_addresses.take(key, node);
+        if (address.empty()) {
+            continue; // every range is full: no CNI could start it
+        }
+        if (bound.empty()) {
+            node = PodAddresses::nodeOfAddress(address); // a full node's go on to the next
+        }
+        const std::string uid = textAt(pod, "/metadata/uid");
+        bool started = false;
+        m_store.updateStatus(builtInType("Pod"), ns, name, [&](json &stored) {
+            const auto spec = stored.find("spec");
+            if (textAt(stored, "/metadata/uid") != uid || !waitingToStart(stored) || spec == stored.end() ||
+                !spec->is_object()) {
+                return; // deleted and made again since, or no longer waiting
+            }
+            (*spec)["nodeName"] = Nodes::name(node);
+            stored["status"] = runningStatus(stored, address, node);
+            started = true;
+        });
+        if (!started) {
+            m_addresses.release(key);
+        }
+    }
+}
+
+} // namespace Curtain::Sim
