@@ -1,6 +1,7 @@
 #include "sim/endpointscontroller.h"
 
 #include "sim/controllerevents.h"
+#include "sim/endpointslices.h"
 #include "sim/jsonread.h"
 
 #include <algorithm>
@@ -80,7 +81,7 @@ bool EndpointsController::follow(std::set<Namespaced> *touched)
     const std::uint64_t upTo = m_store.currentResourceVersion();
     const auto past = std::chrono::steady_clock::now(); // look, do not wait
     std::vector<StoredEvent> events;
-    for (const char *kind : {"Service", "Pod", "Endpoints"}) {
+    for (const char *kind : {"Service", "Pod", "Endpoints", "EndpointSlice"}) {
         if (m_store.waitForEvents(builtInType(kind), "", m_seen, past, &events) == ObjectStore::WaitResult::Expired) {
             return false;
         }
@@ -91,11 +92,14 @@ bool EndpointsController::follow(std::set<Namespaced> *touched)
         const bool deleted = event.type == "DELETED";
         if (event.resource->kind == "Service") {
             noteService(event.namespaceName, event.object, deleted, touched);
-        } else if (event.resource->kind == "Endpoints") {
-            // Its own writes come back here too; only an Endpoints someone else changed or deleted
-            // is written again (write() compares with what is stored).
-            const Namespaced key{event.namespaceName, textAt(event.object, "/metadata/name")};
-            if (m_managed.count(key)) {
+        } else if (event.resource->kind == "Endpoints" || event.resource->kind == "EndpointSlice") {
+            // Its own writes come back here too; only one someone else changed or deleted is
+            // written again (write() compares with what is stored).
+            const bool slice = event.resource->kind == "EndpointSlice";
+            const Namespaced key{
+                event.namespaceName,
+                textAt(event.object, slice ? "/metadata/labels/kubernetes.io~1service-name" : "/metadata/name")};
+            if (m_managed.count(key) || (slice && m_slices.count(key))) {
                 touched->insert(key);
             }
         } else {
@@ -183,6 +187,7 @@ void EndpointsController::noteService(const std::string &ns, const json &service
         return;
     }
     entry.labels = stringMap(service, "/metadata/labels");
+    entry.uid = textAt(service, "/metadata/uid");
     entry.publishNotReady = valueAt(service, "/spec/publishNotReadyAddresses", false) == true;
     entry.headless = textAt(service, "/spec/clusterIP") == "None";
     const json *ports = fieldAt(service, "/spec/ports");
@@ -323,6 +328,7 @@ void EndpointsController::write(const Namespaced &key)
         if (!m_store.contains(builtInType("Service"), ns, name)) {
             m_store.remove(type, ns, name);
         }
+        removeSlices(key);
         return;
     }
     const ServiceEntry &service = services->second.at(name);
@@ -335,6 +341,7 @@ void EndpointsController::write(const Namespaced &key)
         labels["service.kubernetes.io/headless"] = "";
     }
     m_managed.insert(key);
+    writeSlices(key, service.uid, labels, subsets);
     const auto stored = m_store.get(type, ns, name);
     if (const json *current = std::get_if<json>(&stored)) {
         if (valueAt(*current, "/subsets", json::array()) == subsets &&
@@ -363,6 +370,56 @@ void EndpointsController::write(const Namespaced &key)
         }
         m_store.create(type, ns, std::move(endpoints));
     }
+}
+
+void EndpointsController::writeSlices(const Namespaced &key, const std::string &uid, const json &labels,
+                                      const json &subsets)
+{
+    const ResourceType &type = builtInType("EndpointSlice");
+    WrittenSlices &written = m_slices[key];
+    if (!written.uid.empty() && written.uid != uid) {
+        removeSlices(key); // a Service made again under the name: its slices are new ones
+    }
+    const EndpointSlices::Service service{key.first, key.second, uid};
+    const std::vector<json> slices = EndpointSlices::fromSubsets(service, labels, subsets);
+    for (const json &slice : slices) {
+        const std::string name = textAt(slice, "/metadata/name");
+        const auto stored = m_store.get(type, key.first, name);
+        if (const json *current = std::get_if<json>(&stored); current && EndpointSlices::sameSlice(*current, slice)) {
+            continue;
+        }
+        const bool updated = m_store.updateStatus(type, key.first, name, [&slice](json &object) {
+            for (const char *field : {"addressType", "endpoints", "ports"}) {
+                if (slice.contains(field)) {
+                    object[field] = slice[field];
+                } else {
+                    object.erase(field);
+                }
+            }
+            object["metadata"]["labels"] = slice["metadata"]["labels"];
+            object["metadata"]["ownerReferences"] = slice["metadata"]["ownerReferences"];
+        });
+        if (!updated && m_store.contains(builtInType("Namespace"), "", key.first)) {
+            m_store.create(type, key.first, slice);
+        }
+    }
+    for (std::size_t i = slices.size(); i < written.count; ++i) {
+        m_store.remove(type, key.first, EndpointSlices::sliceName(service, i));
+    }
+    m_slices[key] = {uid, slices.size()};
+}
+
+void EndpointsController::removeSlices(const Namespaced &key)
+{
+    const auto written = m_slices.find(key);
+    if (written == m_slices.end()) {
+        return;
+    }
+    for (std::size_t i = 0; i < written->second.count; ++i) {
+        m_store.remove(builtInType("EndpointSlice"), key.first,
+                       EndpointSlices::sliceName({key.first, key.second, written->second.uid}, i));
+    }
+    m_slices.erase(written);
 }
 
 } // namespace Curtain::Sim

@@ -20,6 +20,9 @@ namespace Curtain::Sim {
 // that is deleted go with it; a selector-less Service's Endpoints are its owner's to write, as in
 // kube, and so are those of a Service that loses its selector.
 //
+// It writes each such Service's EndpointSlices too (src/sim/endpointslices.h), from the same
+// subsets, and deletes them with the Service or its selector.
+//
 // Follows the store's history of Pods and Services, so a tick with no change to either costs one
 // look at the history; only the Services a change touches are looked at again.
 class EndpointsController
@@ -51,6 +54,7 @@ private:
     {
         std::map<std::string, std::string> selector; // never empty: selector-less Services are not kept
         std::map<std::string, std::string> labels;
+        std::string uid; // the owner its EndpointSlices name
         std::vector<ServicePort> ports;
         bool publishNotReady = false;
         bool headless = false;
@@ -66,6 +70,9 @@ private:
     static nlohmann::json portsOf(const ServiceEntry &service, const PodEntry &pod);
     nlohmann::json subsetsFor(const std::string &ns, const ServiceEntry &service) const;
     void write(const Namespaced &service);
+    void writeSlices(const Namespaced &key, const std::string &uid, const nlohmann::json &labels,
+                     const nlohmann::json &subsets);
+    void removeSlices(const Namespaced &key);
 
     ObjectStore &m_store;
     std::uint64_t m_seen = 0;
@@ -77,6 +84,12 @@ private:
     std::map<std::string, std::map<std::string, std::set<std::string>>> m_podsByLabel;
     std::map<std::string, std::map<std::string, std::set<std::string>>> m_servicesByLabel;
     std::set<Namespaced> m_managed; // the Endpoints this controller writes
+    struct WrittenSlices
+    {
+        std::string uid;       // of the Service they were written for
+        std::size_t count = 0; // slices 0..count-1 of sliceName()
+    };
+    std::map<Namespaced, WrittenSlices> m_slices; // by Service
 };
 
 } // namespace Curtain::Sim

@@ -16,6 +16,7 @@ const std::vector<ResourceType> &resourceTypes()
         {"", "v1", "services", "service", "Service", true, true, true, false, {"svc"}},
         {"", "v1", "pods", "pod", "Pod", true, true, true, false, {"po"}},
         {"", "v1", "endpoints", "endpoints", "Endpoints", true, true, false, false, {"ep"}},
+        {"discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, true, false, true, {}},
         {"", "v1", "configmaps", "configmap", "ConfigMap", true, true, false, false, {"cm"}},
         {"", "v1", "events", "event", "Event", true, true, false, false, {"ev"}, "events"},
         {"events.k8s.io", "v1", "events", "event", "Event", true, true, false, false, {}, "events"},

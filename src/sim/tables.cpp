@@ -240,6 +240,37 @@ std::string endpointsCell(const json &endpoints)
     return count > shown ? cell + " + " + std::to_string(count - shown) + " more..." : cell;
 }
 
+// kube-apiserver's EndpointSlice printer: a list's first three, then how many more; "<unset>" for none.
+std::string firstThree(const std::vector<std::string> &items)
+{
+    if (items.empty()) {
+        return "<unset>";
+    }
+    std::string cell;
+    for (std::size_t i = 0; i < items.size() && i < 3; ++i) {
+        cell += (i == 0 ? "" : ",") + items[i];
+    }
+    return items.size() > 3 ? cell + " + " + std::to_string(items.size() - 3) + " more..." : cell;
+}
+
+void addEndpointSliceCells(json &cells, const json &slice)
+{
+    std::vector<std::string> ports;
+    std::vector<std::string> addresses;
+    for (const json &port : valueAt(slice, "/ports", json::array())) {
+        const json *number = fieldAt(port, "/port");
+        ports.push_back(number && number->is_number_integer() ? number->dump() : "<unset>");
+    }
+    for (const json &endpoint : valueAt(slice, "/endpoints", json::array())) {
+        for (const json &address : valueAt(endpoint, "/addresses", json::array())) {
+            addresses.push_back(address.is_string() ? address.get<std::string>() : address.dump());
+        }
+    }
+    cells.push_back(textAt(slice, "/addressType"));
+    cells.push_back(firstThree(ports));
+    cells.push_back(firstThree(addresses));
+}
+
 // kube-apiserver's Node printer: Status, Roles, (Age,) Version; addresses and what the node runs with -o wide.
 void addNodeColumns(json &columns)
 {
@@ -355,6 +386,12 @@ json columnsOf(const ResourceType &type)
         columns.push_back(column("Status", "string", "The status of the namespace"));
     } else if (type.kind == "Node") {
         addNodeColumns(columns);
+    } else if (type.kind == "EndpointSlice") {
+        columns.push_back(column("AddressType", "string",
+                                 "addressType specifies the type of address carried by this EndpointSlice."));
+        columns.push_back(column("Ports", "string",
+                                 "ports specifies the list of network ports exposed by each endpoint in this slice."));
+        columns.push_back(column("Endpoints", "string", "endpoints is a list of unique endpoints in this slice."));
     } else if (type.kind == "Pod") {
         columns.push_back(
             column("Ready", "string", "The aggregate readiness state of this pod for accepting traffic."));
@@ -437,6 +474,8 @@ json cellsOf(const ResourceType &type, const json &object)
         cells.push_back(textAt(object, "/status/phase", "Active"));
     } else if (type.kind == "Node") {
         addNodeCells(cells, object);
+    } else if (type.kind == "EndpointSlice") {
+        addEndpointSliceCells(cells, object);
     } else if (type.kind == "Pod") {
         long long ready = 0;
         long long restarts = 0;

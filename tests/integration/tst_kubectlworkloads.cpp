@@ -246,6 +246,25 @@ private Q_SLOTS:
                             ns,
                         &code));
         };
+        // The Service's EndpointSlices, as kube's EndpointSlice controller writes them (the sim served
+        // none: "the server doesn't have a resource type"): ready addresses, and the slices' names.
+        const auto sliceIps = [&](const QString &service) {
+            return sorted(
+                kubectl(QStringList{QStringLiteral("get"), QStringLiteral("endpointslices"), QStringLiteral("-l"),
+                                    QStringLiteral("kubernetes.io/service-name=") + service, QStringLiteral("-o"),
+                                    QStringLiteral("jsonpath={.items[*].endpoints[?(@.conditions.ready==true)]"
+                                                   ".addresses[0]}")} +
+                            ns,
+                        &code));
+        };
+        const auto sliceNames = [&](const QString &service) {
+            return kubectl(QStringList{QStringLiteral("get"), QStringLiteral("endpointslices"), QStringLiteral("-l"),
+                                       QStringLiteral("kubernetes.io/service-name=") + service, QStringLiteral("-o"),
+                                       QStringLiteral("name")} +
+                               ns,
+                           &code)
+                .trimmed();
+        };
         const QStringList blue = podIps(QStringLiteral("blue"));
         const QStringList green = podIps(QStringLiteral("green"));
         QVERIFY2(!blue.isEmpty() && !green.isEmpty(), qPrintable(blue.join(u' ') + u'|' + green.join(u' ')));
@@ -272,16 +291,25 @@ private Q_SLOTS:
                       &code);
         QVERIFY2(code == 0, qPrintable(out));
         QTRY_COMPARE_WITH_TIMEOUT(endpointIps(QStringLiteral("front")), green, 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(sliceIps(QStringLiteral("front")), green, 10'000);
+        const QString slice = sliceNames(QStringLiteral("front"));
+        QVERIFY2(slice.startsWith(QStringLiteral("endpointslice.discovery.k8s.io/front-")) && !slice.contains(u'\n'),
+                 qPrintable(slice));
+        out = kubectl(QStringList{QStringLiteral("get"), slice} + ns, &code);
+        QVERIFY2(code == 0 && out.contains(QRegularExpression(QStringLiteral("front-\\S+ +IPv4 +\\d+ +\\d+\\."))),
+                 qPrintable(out));
         // Written again when someone deletes them, and gone with their Service.
-        out = kubectl(QStringList{QStringLiteral("delete"), QStringLiteral("endpoints/front")} + ns, &code);
+        out = kubectl(QStringList{QStringLiteral("delete"), QStringLiteral("endpoints/front"), slice} + ns, &code);
         QVERIFY2(code == 0, qPrintable(out));
         QTRY_COMPARE_WITH_TIMEOUT(endpointIps(QStringLiteral("front")), green, 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(sliceIps(QStringLiteral("front")), green, 10'000);
         out = kubectl(QStringList{QStringLiteral("delete"), QStringLiteral("service/front")} + ns, &code);
         QVERIFY2(code == 0, qPrintable(out));
         QTRY_VERIFY_WITH_TIMEOUT(
             kubectl(QStringList{QStringLiteral("get"), QStringLiteral("endpoints/front")} + ns, &code)
                 .contains(QStringLiteral(R"(endpoints "front" not found)")),
             10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(sliceNames(QStringLiteral("front")), QString(), 10'000);
     }
 
     // As kube's controller: a pod lacking the port a named target asks for still serves the others;
