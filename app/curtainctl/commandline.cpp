@@ -27,7 +27,7 @@ Cluster (like kubectl: --kubeconfig, else KUBECONFIG, else ~/.kube/config, its c
                       reading the releases before the command gives up with exit code 3 (default 20s)
   --reaction-timeout D how long an Argo Rollouts or Flagger action waits for its controller to react
                       before it exits 5, "sent, not confirmed" (default 10s for Argo, two analysis
-                      intervals and 15s for Flagger)
+                      intervals and 15s for Flagger, and never less than one interval and 15s)
 
 Commands:
   contexts                 list the kubeconfig contexts (and demo); * marks the current one

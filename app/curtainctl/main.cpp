@@ -31,6 +31,7 @@
 #include <QSysInfo>
 #include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -323,9 +324,17 @@ int main(int argc, char *argv[])
                                                                        : Ctl::releaseStatusText(*found));
             }
         } else {
-            // The engine answers within its own bounds (a write's timeout, then its read-backs); this
-            // is only the last guard, and past it nobody knows whether the write landed.
-            const int waitMs = clusterWaitMs(engine) + 15'000;
+            // The engine answers within its own bounds (a write's timeout, then its read-backs, and
+            // the wait on a controller: a Flagger canary's is two analysis intervals); this is only
+            // the last guard, and past it nobody knows whether the write landed.
+            qint64 reactionMs = 0;
+            for (const Core::ReleaseSnapshot &r : synced.value()) {
+                if (r.name == invocation->release ||
+                    r.namespaceName + QLatin1Char('/') + r.name == invocation->release) {
+                    reactionMs = std::max(reactionMs, engine->reactionBoundMs(r));
+                }
+            }
+            const int waitMs = clusterWaitMs(engine) + 15'000 + int(reactionMs);
             auto outcome =
                 await(engine->perform(invocation->action), waitMs, Core::actionName(invocation->action.kind));
             if (!outcome.ok() && outcome.error().kind == Core::ErrorKind::Timeout &&

@@ -23,12 +23,12 @@ CanaryDriver::CanaryDriver(Kube::KubeClient *client, Core::ReleaseSnapshot befor
       m_clock(clock ? clock : Core::Clock::system())
 {}
 
-qint64 CanaryDriver::reactionWaitMs() const
+qint64 CanaryDriver::reactionWaitFor(const Core::ReleaseSnapshot &canary, qint64 setMs)
 {
-    if (m_reactionWaitMs > 0) {
-        return m_reactionWaitMs;
+    const qint64 interval = canary.canary ? canary.canary->intervalMs() : 60'000;
+    if (setMs > 0) {
+        return std::max<qint64>(setMs, interval + 15'000);
     }
-    const qint64 interval = m_before.canary ? m_before.canary->intervalMs() : 60'000;
     return std::min<qint64>(2 * interval + 15'000, 10 * 60'000);
 }
 

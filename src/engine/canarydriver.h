@@ -36,8 +36,10 @@ public:
     void start();
     static constexpr int pollMs = 500;
     // How long Flagger may take: it acts at its next analysis interval (two intervals and 15 s,
-    // at most 10 min), unless set.
-    qint64 reactionWaitMs() const;
+    // at most 10 min). One set with setReactionWaitMs() is never less than an interval and 15 s:
+    // a gate closed before Flagger looks would make the action do nothing.
+    qint64 reactionWaitMs() const { return reactionWaitFor(m_before, m_reactionWaitMs); }
+    static qint64 reactionWaitFor(const Core::ReleaseSnapshot &canary, qint64 setMs);
     void setReactionWaitMs(qint64 ms) { m_reactionWaitMs = ms; }
 
     // Told of every copy of the Canary the driver reads or writes, and asked to read one as a

@@ -487,6 +487,18 @@ ActionOutcome ReleaseEngine::alreadyThere(const Core::ActionRequest &request, co
     return there;
 }
 
+qint64 ReleaseEngine::reactionBoundMs(const Core::ReleaseSnapshot &release) const
+{
+    switch (release.routeKind) {
+    case Core::RouteKind::ArgoRollout:
+        return RolloutDriver::longestWaitMs(m_reactionWaitMs);
+    case Core::RouteKind::FlaggerCanary:
+        return CanaryDriver::reactionWaitFor(release, m_reactionWaitMs);
+    default:
+        return 0;
+    }
+}
+
 void ReleaseEngine::performOnRollout(const Core::ActionRequest &request, const ReleaseSnapshot &before,
                                      const std::function<void(const Result<ActionOutcome> &)> &finish)
 {

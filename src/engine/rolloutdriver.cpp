@@ -83,7 +83,9 @@ void RolloutDriver::awaitObserved()
             m_writes[m_next].afterController = false;
             return send(m_writes[m_next], false);
         }
-        if (waitedMs() >= m_controllerWaitMs) {
+        // Observing a write is not the reaction a shorter --reaction-timeout bounds: cutting it short
+        // would leave a Rollback half sent.
+        if (waitedMs() >= std::max(m_controllerWaitMs, defaultControllerWaitMs)) {
             return finish(Core::makeError(
                 ErrorKind::Unreachable,
                 QStringLiteral("%1: the controller has not observed the change after %2 s, so the rest was not sent "

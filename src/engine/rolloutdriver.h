@@ -9,6 +9,7 @@
 
 #include <QObject>
 
+#include <algorithm>
 #include <functional>
 
 namespace Curtain::Core {
@@ -36,9 +37,17 @@ public:
                   Core::Clock *clock = nullptr);
 
     void start();
-    // How long the controller may take to react before the action reports "no reaction" (10 s).
+    // How long the controller may take to react before the action reports "no reaction" (10 s);
+    // the wait for it to observe each write before the next is never shorter than the default.
     static constexpr int defaultControllerWaitMs = 10'000;
     void setControllerWaitMs(int ms) { m_controllerWaitMs = ms; }
+    // The longest an action on a Rollout can wait on its controller with this wait: each of up
+    // to three writes observed, then the reaction.
+    static qint64 longestWaitMs(int controllerWaitMs)
+    {
+        const qint64 wait = controllerWaitMs > 0 ? controllerWaitMs : defaultControllerWaitMs;
+        return 3 * std::max<qint64>(wait, defaultControllerWaitMs) + wait;
+    }
     static constexpr int pollMs = 250;
 
     // Told of every copy of the Rollout the driver reads or writes (the engine merges them into

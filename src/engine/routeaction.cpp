@@ -119,7 +119,8 @@ void RouteAction::write(const Json &route)
 
 bool RouteAction::answeredFailure(const Core::Error &error)
 {
-    return !error.requestSent && (error.httpStatus >= 500 || error.httpStatus == 429);
+    // Not a 429: KubeClient has sent the write again after each Retry-After already, five times.
+    return !error.requestSent && error.httpStatus >= 500;
 }
 
 bool RouteAction::outcomeUnknown(const Core::Error &error)
@@ -150,7 +151,9 @@ void RouteAction::readBack(const QString &path, std::optional<Core::Error> write
                 *writeError,
                 QStringLiteral("reading %1 back failed too (%2)").arg(m_before.routeName, fresh.error().message)));
         }
-        finish(*writeError); // refused outright: nothing was applied
+        // Refused outright, so nothing was applied: the route as the cache holds it decides whether
+        // the write is sent again (a flaky server fails the read-back too, now and then).
+        judge(path, writeError);
     });
 }
 
@@ -232,11 +235,11 @@ void RouteAction::judge(const QString &path, std::optional<Core::Error> writeErr
                               .arg(Core::colorName(after.stable));
     const bool unchanged = Kube::resourceVersion(route.value()) == m_writtenOver;
     if (writeError && answeredFailure(*writeError) && unchanged && m_writes < failedWriteAttempts) {
-        // The server said it failed (5xx, 429) and the route is as it was: the write is conditional
-        // on this resourceVersion, so sending it again cannot apply it twice. Backing off (0.2, 0.4,
-        // 0.8, 1.6, 2 s, or the server's Retry-After up to 2 s) rides out a flaky server for ~5 s.
+        // The server said it failed (5xx) and the route is as it was: the write is conditional on
+        // this resourceVersion, so sending it again cannot apply it twice. Backing off (0.2, 0.4,
+        // 0.8, 1.6, 2 s) rides out a flaky server for ~5 s; a Retry-After is honoured up to 10 s.
         const int backoffMs = std::min(failedWriteFirstDelayMs << (m_writes - 1), failedWriteMaxDelayMs);
-        const int waitMs = std::clamp(writeError->retryAfterSeconds * 1000, backoffMs, failedWriteMaxDelayMs);
+        const int waitMs = std::max(backoffMs, std::min(writeError->retryAfterSeconds * 1000, retryAfterCapMs));
         ++m_writes;
         m_earlierMayHaveApplied = m_earlierMayHaveApplied || outcomeUnknown(*writeError);
         return QTimer::singleShot(waitMs, this, [this, fresh = route.value()] { write(fresh); });

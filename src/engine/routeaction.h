@@ -71,9 +71,10 @@ private:
     QString m_readBackError; // why the last read-back failed, when the write's own reply had to do
 
     // A write whose answer was lost is read back up to five times (at once, then after 0.25, 0.5,
-    // 1 and 1 s), each read bounded, and none started later than 10 s after the first: the verdict
-    // comes within ~11 s of the write's own timeout even when every read times out, and a server
-    // that fails one request in four leaves the outcome unknown only once in ~1,000.
+    // 1 and 1 s: within 3 s when the server answers), each read bounded by 5 s, and none started
+    // later than 10 s after the first: the verdict comes within ~16 s of the write's own timeout
+    // even when every read times out, and a server that fails one request in four leaves the
+    // outcome unknown only once in ~1,000.
     static constexpr int readBackAttempts = 5;
     static constexpr int readBackDelayMs = 250;
     static constexpr int readBackMaxDelayMs = 1000;
@@ -81,11 +82,13 @@ private:
     static constexpr int readBackTimeoutMs = 5000;
     // A write refused as stale over a change to no routing is sent again up to 3 times.
     static constexpr int writeAttempts = 3;
-    // A write the server refused with 5xx or 429 is sent again (still conditional), 6 writes in
-    // all: one failure in four still fails an action only once in ~4,000.
+    // A write the server refused with a 5xx is sent again (still conditional), 6 writes in all:
+    // one failure in four still fails an action only once in ~4,000. (A 429 was sent again by
+    // KubeClient already.)
     static constexpr int failedWriteAttempts = 6;
     static constexpr int failedWriteFirstDelayMs = 200;
     static constexpr int failedWriteMaxDelayMs = 2000;
+    static constexpr int retryAfterCapMs = 10'000;
 };
 
 } // namespace Curtain::Engine
