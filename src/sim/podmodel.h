@@ -98,6 +98,7 @@ private:
     void kubeletTrouble(std::chrono::steady_clock::time_point now);
     // The pods a client created itself: bound to a node and started (podmodelstandalone.cpp).
     void startStandalonePods();
+    void markUnschedulable(const std::string &ns, const std::string &pod, const std::string &why);
 
     ObjectStore &m_store;
     const Scenario &m_scenario;

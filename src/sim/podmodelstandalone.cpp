@@ -8,6 +8,8 @@
 
 #include <cstdio>
 #include <functional>
+#include <string>
+#include <vector>
 
 namespace Curtain::Sim {
 
@@ -80,28 +82,85 @@ json runningStatus(const json &pod, const std::string &address, int node)
             {"containerStatuses", statuses}};
 }
 
+// The nodes the scheduler may bind `pod` to: those registered, not cordoned, whose labels carry
+// the pod's nodeSelector (affinity and taints are not modelled); when there is none, why, in the
+// scheduler's words.
+struct Placement
+{
+    std::vector<int> nodes;
+    std::string unschedulable;
+};
+
+Placement placementFor(const json &pod, const std::vector<json> &nodes)
+{
+    Placement placement;
+    int cordoned = 0;
+    int unmatched = 0;
+    const json selector = valueAt(pod, "/spec/nodeSelector", json::object());
+    for (const json &node : nodes) {
+        const int number = Nodes::number(textAt(node, "/metadata/name"));
+        if (number == 0) {
+            continue;
+        }
+        const json labels = valueAt(node, "/metadata/labels", json::object());
+        bool matches = selector.is_object() && labels.is_object();
+        for (auto it = selector.begin(); matches && it != selector.end(); ++it) {
+            const auto label = labels.find(it.key());
+            matches = label != labels.end() && *label == it.value();
+        }
+        if (valueAt(node, "/spec/unschedulable", false) == true) {
+            ++cordoned;
+        } else if (!matches) {
+            ++unmatched;
+        } else {
+            placement.nodes.push_back(number);
+        }
+    }
+    if (placement.nodes.empty()) {
+        std::string why;
+        if (cordoned > 0) {
+            why += std::to_string(cordoned) + " node(s) were unschedulable";
+        }
+        if (unmatched > 0) {
+            why += (why.empty() ? "" : ", ") + std::to_string(unmatched) +
+                   " node(s) didn't match Pod's node affinity/selector";
+        }
+        placement.unschedulable = "0/" + std::to_string(cordoned + unmatched) + " nodes are available" +
+                                  (why.empty() ? "" : ": " + why) + ".";
+    }
+    return placement;
+}
+
 } // namespace
 
 void PodModel::startStandalonePods()
 {
-    for (const json &pod : m_store.select(builtInType("Pod"), waitingToStart)) {
+    const std::vector<json> waiting = m_store.select(builtInType("Pod"), waitingToStart);
+    const std::vector<json> nodes = waiting.empty() ? std::vector<json>() : m_store.all(builtInType("Node"));
+    for (const json &pod : waiting) {
         const std::string ns = textAt(pod, "/metadata/namespace");
         const std::string name = textAt(pod, "/metadata/name");
         const std::string key = ns + "/" + name;
         if (m_podSlots.count(key) > 0) {
             continue; // one of the model's own
         }
-        const std::string bound = textAt(pod, "/spec/nodeName");
-        int node = bound.empty() ? int(std::hash<std::string>{}(name) % PodAddresses::nodes) + 1 : Nodes::number(bound);
+        const std::string bound = textAt(pod, "/spec/nodeName"); // bound already: no scheduler asked
+        int node = Nodes::number(bound);
+        if (bound.empty()) {
+            const Placement placement = placementFor(pod, nodes);
+            if (placement.nodes.empty()) {
+                markUnschedulable(ns, name, placement.unschedulable);
+                continue;
+            }
+            node = placement.nodes[std::hash<std::string>{}(name) % placement.nodes.size()];
+        }
         if (node == 0) {
             continue; // bound to a node the cluster does not have: Pending, as no kubelet runs it
         }
         const std::string address = m_addresses.take(key, node);
-        if (address.empty()) {
-            continue; // every range is full: no CNI could start it
-        }
-        if (bound.empty()) {
-            node = PodAddresses::nodeOfAddress(address); // a full node's go on to the next
+        if (PodAddresses::nodeOfAddress(address) != node) {
+            m_addresses.release(key); // the node's range is full: no CNI there could start it
+            continue;
         }
         const std::string uid = textAt(pod, "/metadata/uid");
         bool started = false;
@@ -118,6 +177,27 @@ void PodModel::startStandalonePods()
         if (!started) {
             m_addresses.release(key);
         }
+    }
+}
+
+void PodModel::markUnschedulable(const std::string &ns, const std::string &pod, const std::string &why)
+{
+    json marked;
+    m_store.updateStatus(builtInType("Pod"), ns, pod, [&why, &marked](json &stored) {
+        const auto status = stored.find("status");
+        if (status == stored.end() || !status->is_object() || textAt(*status, "/conditions/0/message") == why) {
+            return; // said already: no write, and no event, on every tick
+        }
+        marked = stored;
+        (*status)["conditions"] = json::array({{{"type", "PodScheduled"},
+                                                {"status", "False"},
+                                                {"reason", "Unschedulable"},
+                                                {"message", why},
+                                                {"lastProbeTime", nullptr},
+                                                {"lastTransitionTime", utcNow(0)}}});
+    });
+    if (!marked.is_null()) { // what `kubectl describe pod` shows under Events
+        recordEvent(m_store, marked, "Warning", "FailedScheduling", why, "default-scheduler");
     }
 }
 

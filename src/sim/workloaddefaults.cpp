@@ -4,6 +4,7 @@
 #include "sim/jsonread.h"
 #include "sim/quantity.h"
 
+#include <optional>
 #include <string>
 
 namespace Curtain::Sim {
@@ -141,9 +142,15 @@ void defaultWorkload(const ResourceType &type, json &object)
 
 namespace {
 
-// kube's GetPodQOS over the containers and init containers, for CPU and memory.
+// kube's GetPodQOS over the containers and init containers, for CPU and memory: only quantities
+// above zero count, and Guaranteed needs both limits on every container with requests equal to
+// them (a request is never above its limit, so kube's comparison of the sums comes to the same).
 std::string qosClass(const json &pod)
 {
+    const json zero = "0";
+    const auto positive = [&zero](const json *quantity) {
+        return quantity && compareQuantities(*quantity, zero) == std::optional<int>(1);
+    };
     bool any = false;
     bool guaranteed = true;
     for (const char *list : {"/spec/containers", "/spec/initContainers"}) {
@@ -152,8 +159,9 @@ std::string qosClass(const json &pod)
             for (const char *resource : {"cpu", "memory"}) {
                 const json *request = fieldAt(container, std::string("/resources/requests/") + resource);
                 const json *limit = fieldAt(container, std::string("/resources/limits/") + resource);
-                any = any || request || limit;
-                guaranteed = guaranteed && request && limit && compareQuantities(*request, *limit) == 0;
+                any = any || positive(request) || positive(limit);
+                guaranteed = guaranteed && positive(request) && positive(limit) &&
+                             compareQuantities(*request, *limit) == std::optional<int>(0);
             }
         }
     }

@@ -296,15 +296,42 @@ private Q_SLOTS:
                       &code);
         QVERIFY2(code == 0 && out == QLatin1String("Pending/"), qPrintable(out));
 
-        out = kubectl({QStringLiteral("delete"), QStringLiteral("node"), QStringLiteral("sim-node-3")}, &code);
+        // A nodeSelector picks the node; a cordoned node takes no new pod, and the scheduler says why.
+        const QString onTwo = QStringLiteral("--overrides={\"apiVersion\":\"v1\",\"spec\":{\"nodeSelector\":{"
+                                             "\"kubernetes.io/hostname\":\"sim-node-2\"}}}");
+        const auto podNode = [&](const QString &pod) {
+            return kubectl({QStringLiteral("get"), QStringLiteral("pod"), pod, QStringLiteral("-o"),
+                            QStringLiteral("jsonpath={.status.phase} {.spec.nodeName}")},
+                           &code);
+        };
+        out = kubectl({QStringLiteral("run"), QStringLiteral("picky"), QStringLiteral("--image=nginx"), onTwo}, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QTRY_COMPARE_WITH_TIMEOUT(podNode(QStringLiteral("picky")), QStringLiteral("Running sim-node-2"), 10'000);
+        out = kubectl({QStringLiteral("cordon"), QStringLiteral("sim-node-2")}, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        out =
+            kubectl({QStringLiteral("run"), QStringLiteral("waiting"), QStringLiteral("--image=nginx"), onTwo}, &code);
         QVERIFY2(code == 0, qPrintable(out));
         QTRY_VERIFY_WITH_TIMEOUT(
-            kubectl({QStringLiteral("get"), QStringLiteral("node"), QStringLiteral("sim-node-3")}, &code)
-                .contains(QStringLiteral("Ready")),
+            kubectl({QStringLiteral("describe"), QStringLiteral("pod"), QStringLiteral("waiting")}, &code)
+                .contains(QStringLiteral("0/3 nodes are available: 1 node(s) were unschedulable, "
+                                         "2 node(s) didn't match Pod's node affinity/selector.")),
             10'000);
-        kubectl(
-            {QStringLiteral("delete"), QStringLiteral("pod"), QStringLiteral("by-hand"), QStringLiteral("unplaced")},
-            &code);
+        QCOMPARE(podNode(QStringLiteral("waiting")), QStringLiteral("Pending "));
+        out = kubectl({QStringLiteral("uncordon"), QStringLiteral("sim-node-2")}, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QTRY_COMPARE_WITH_TIMEOUT(podNode(QStringLiteral("waiting")), QStringLiteral("Running sim-node-2"), 10'000);
+
+        const QStringList uidOfNode3 = {QStringLiteral("get"), QStringLiteral("node"), QStringLiteral("sim-node-3"),
+                                        QStringLiteral("-o"), QStringLiteral("jsonpath={.metadata.uid}")};
+        const QString uid = kubectl(uidOfNode3, &code);
+        QVERIFY2(code == 0 && !uid.isEmpty(), qPrintable(uid));
+        out = kubectl({QStringLiteral("delete"), QStringLiteral("node"), QStringLiteral("sim-node-3")}, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QTRY_VERIFY_WITH_TIMEOUT(!(out = kubectl(uidOfNode3, &code)).isEmpty() && code == 0 && out != uid, 10'000);
+        kubectl({QStringLiteral("delete"), QStringLiteral("pod"), QStringLiteral("by-hand"), QStringLiteral("unplaced"),
+                 QStringLiteral("picky"), QStringLiteral("waiting")},
+                &code);
         QCOMPARE(code, 0);
     }
 

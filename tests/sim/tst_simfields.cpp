@@ -157,9 +157,6 @@ private Q_SLOTS:
             patched.body.c_str());
     }
 
-    // What kube-apiserver's defaulting fills in is stored as on a cluster: `kubectl describe` said
-    // "StrategyType:" with nothing after it, and `get -o yaml` showed a spec no cluster stores. What
-    // the writer set is kept.
     // A pod a client creates: kube's pod strategy drops whatever status it was sent and makes it
     // Pending with its QoS class. The model's next tick registers the nodes, binds the pod to one
     // and starts it there with an address of that node's range, keeping the class.
@@ -174,8 +171,9 @@ private Q_SLOTS:
                 .dump();
         };
         const std::vector<std::pair<std::string, std::string>> classes = {
-            {"best", "BestEffort"}, {"burst", "Burstable"}, {"sure", "Guaranteed"}};
+            {"best", "BestEffort"}, {"zero", "BestEffort"}, {"burst", "Burstable"}, {"sure", "Guaranteed"}};
         QCOMPARE(create(pods, pod("best", json::object()), {}).status, 201);
+        QCOMPARE(create(pods, pod("zero", {{"requests", {{"cpu", "0"}}}}), {}).status, 201); // zero counts for nothing
         QCOMPARE(create(pods, pod("burst", {{"requests", {{"cpu", "100m"}}}}), {}).status, 201);
         // Requests default to the limits: the same for CPU and memory is Guaranteed.
         QCOMPARE(create(pods, pod("sure", {{"limits", {{"cpu", "1"}, {"memory", "1Gi"}}}}), {}).status, 201);
@@ -205,6 +203,9 @@ private Q_SLOTS:
         QCOMPARE(addresses.size(), classes.size());
     }
 
+    // What kube-apiserver's defaulting fills in is stored as on a cluster: `kubectl describe` said
+    // "StrategyType:" with nothing after it, and `get -o yaml` showed a spec no cluster stores. What
+    // the writer set is kept.
     void workloads_getKubesDefaults_andKeepWhatWasSet()
     {
         const std::string collection = "/apis/apps/v1/namespaces/demo/deployments";
