@@ -96,11 +96,16 @@ bool EndpointsController::follow(std::set<Namespaced> *touched)
             // Its own writes come back here too; only one someone else changed or deleted is
             // written again (write() compares with what is stored).
             const bool slice = event.resource->kind == "EndpointSlice";
-            const Namespaced key{
-                event.namespaceName,
-                textAt(event.object, slice ? "/metadata/labels/kubernetes.io~1service-name" : "/metadata/name")};
+            const std::string name = textAt(event.object, "/metadata/name");
+            const Namespaced key{event.namespaceName,
+                                 slice ? textAt(event.object, "/metadata/labels/kubernetes.io~1service-name") : name};
+            // A slice is ours by its name too (`<service>-<suffix>`): one whose label someone
+            // changed or removed is written back.
+            const Namespaced named{event.namespaceName, name.substr(0, name.rfind('-'))};
             if (m_managed.count(key) || (slice && m_slices.count(key))) {
                 touched->insert(key);
+            } else if (slice && name.find('-') != std::string::npos && m_slices.count(named)) {
+                touched->insert(named);
             }
         } else {
             notePod(event.namespaceName, event.object, deleted, touched);
@@ -376,9 +381,13 @@ void EndpointsController::writeSlices(const Namespaced &key, const std::string &
                                       const json &subsets)
 {
     const ResourceType &type = builtInType("EndpointSlice");
-    WrittenSlices &written = m_slices[key];
-    if (!written.uid.empty() && written.uid != uid) {
-        removeSlices(key); // a Service made again under the name: its slices are new ones
+    std::size_t before = 0; // slices written for this Service last time
+    if (const auto known = m_slices.find(key); known != m_slices.end()) {
+        if (known->second.uid != uid) {
+            removeSlices(key); // a Service made again under the name: its slices are new ones
+        } else {
+            before = known->second.count;
+        }
     }
     const EndpointSlices::Service service{key.first, key.second, uid};
     const std::vector<json> slices = EndpointSlices::fromSubsets(service, labels, subsets);
@@ -403,7 +412,7 @@ void EndpointsController::writeSlices(const Namespaced &key, const std::string &
             m_store.create(type, key.first, slice);
         }
     }
-    for (std::size_t i = slices.size(); i < written.count; ++i) {
+    for (std::size_t i = slices.size(); i < before; ++i) {
         m_store.remove(type, key.first, EndpointSlices::sliceName(service, i));
     }
     m_slices[key] = {uid, slices.size()};

@@ -96,7 +96,10 @@ Placement placementFor(const json &pod, const std::vector<json> &nodes)
     Placement placement;
     int cordoned = 0;
     int unmatched = 0;
-    const json selector = valueAt(pod, "/spec/nodeSelector", json::object());
+    json selector = valueAt(pod, "/spec/nodeSelector", json::object());
+    if (selector.is_null()) {
+        selector = json::object(); // as none
+    }
     for (const json &node : nodes) {
         const int number = Nodes::number(textAt(node, "/metadata/name"));
         if (number == 0) {
@@ -176,6 +179,16 @@ void PodModel::startStandalonePods()
         });
         if (!started) {
             m_addresses.release(key);
+            continue;
+        }
+        // What `kubectl describe pod` lists under Events, as the scheduler and the kubelet write them.
+        const json regarding = {
+            {"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", {{"name", name}, {"namespace", ns}, {"uid", uid}}}};
+        recordEvent(m_store, regarding, "Normal", "Scheduled",
+                    "Successfully assigned " + key + " to " + Nodes::name(node), "default-scheduler");
+        for (const json &container : valueAt(pod, "/spec/containers", json::array())) {
+            const std::string containerName = textAt(container, "/name");
+            recordEvent(m_store, regarding, "Normal", "Started", "Started container " + containerName, "kubelet");
         }
     }
 }

@@ -203,6 +203,38 @@ private Q_SLOTS:
         QCOMPARE(addresses.size(), classes.size());
     }
 
+    // A Service deleted and made again between two ticks (`kubectl replace --force`): its slice is
+    // the new Service's, owned by its uid. (The controller read freed memory here once.)
+    void remadeService_getsSlicesOfItsOwn()
+    {
+        const std::string services = "/api/v1/namespaces/demo/services";
+        const std::string slices = "/apis/discovery.k8s.io/v1/namespaces/demo/endpointslices";
+        const std::string service = json({{"metadata", {{"name", "web"}}},
+                                          {"spec", {{"selector", {{"app", "web"}}}, {"ports", {{{"port", 80}}}}}}})
+                                        .dump();
+        const auto owners = [&] {
+            std::vector<std::string> uids;
+            const json listed = json::parse(serve("GET", slices).body);
+            for (const json &slice : listed["items"]) {
+                uids.push_back(slice["metadata"]["ownerReferences"][0].value("uid", ""));
+            }
+            return uids;
+        };
+        QCOMPARE(create(services, service, {}).status, 201);
+        m_model->tick(std::chrono::steady_clock::now());
+        const std::string first = json::parse(serve("GET", services + "/web").body)["metadata"].value("uid", "");
+        QCOMPARE(owners(), std::vector<std::string>{first});
+        QCOMPARE(serve("DELETE", services + "/web").status, 200);
+        QCOMPARE(create(services, service, {}).status, 201);
+        m_model->tick(std::chrono::steady_clock::now());
+        const std::string second = json::parse(serve("GET", services + "/web").body)["metadata"].value("uid", "");
+        QVERIFY(second != first);
+        QCOMPARE(owners(), std::vector<std::string>{second});
+        QCOMPARE(serve("DELETE", services + "/web").status, 200);
+        m_model->tick(std::chrono::steady_clock::now());
+        QCOMPARE(owners(), std::vector<std::string>{});
+    }
+
     // What kube-apiserver's defaulting fills in is stored as on a cluster: `kubectl describe` said
     // "StrategyType:" with nothing after it, and `get -o yaml` showed a spec no cluster stores. What
     // the writer set is kept.
