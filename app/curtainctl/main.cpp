@@ -325,13 +325,13 @@ int main(int argc, char *argv[])
             }
         } else {
             // The engine answers within its own bounds (a write's timeout, then its read-backs, and
-            // the wait on a controller: a Flagger canary's is two analysis intervals); this is only
-            // the last guard, and past it nobody knows whether the write landed.
+            // the writes sent again or the wait on a controller: a Flagger canary's is two analysis
+            // intervals); this is only the last guard, and past it nobody knows whether the write landed.
             qint64 reactionMs = 0;
             for (const Core::ReleaseSnapshot &r : synced.value()) {
                 if (r.name == invocation->release ||
                     r.namespaceName + QLatin1Char('/') + r.name == invocation->release) {
-                    reactionMs = std::max(reactionMs, engine->reactionBoundMs(r));
+                    reactionMs = std::max(reactionMs, engine->actionWaitBoundMs(r));
                 }
             }
             const int waitMs = clusterWaitMs(engine) + 15'000 + int(reactionMs);

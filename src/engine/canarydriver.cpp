@@ -26,8 +26,8 @@ CanaryDriver::CanaryDriver(Kube::KubeClient *client, Core::ReleaseSnapshot befor
 qint64 CanaryDriver::reactionWaitFor(const Core::ReleaseSnapshot &canary, qint64 setMs)
 {
     const qint64 interval = canary.canary ? canary.canary->intervalMs() : 60'000;
-    if (setMs > 0) {
-        return std::max<qint64>(setMs, interval + 15'000);
+    if (setMs > 0) { // never so short that Flagger does not look, nor longer than asked for that
+        return std::max<qint64>(setMs, std::min<qint64>(interval + 15'000, 10 * 60'000));
     }
     return std::min<qint64>(2 * interval + 15'000, 10 * 60'000);
 }

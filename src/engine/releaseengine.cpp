@@ -487,7 +487,7 @@ ActionOutcome ReleaseEngine::alreadyThere(const Core::ActionRequest &request, co
     return there;
 }
 
-qint64 ReleaseEngine::reactionBoundMs(const Core::ReleaseSnapshot &release) const
+qint64 ReleaseEngine::actionWaitBoundMs(const Core::ReleaseSnapshot &release) const
 {
     switch (release.routeKind) {
     case Core::RouteKind::ArgoRollout:
@@ -495,7 +495,7 @@ qint64 ReleaseEngine::reactionBoundMs(const Core::ReleaseSnapshot &release) cons
     case Core::RouteKind::FlaggerCanary:
         return CanaryDriver::reactionWaitFor(release, m_reactionWaitMs);
     default:
-        return 0;
+        return RouteAction::retryBudgetMs;
     }
 }
 

@@ -75,9 +75,10 @@ public:
     // How long an Argo Rollouts or Flagger action waits for its controller's reaction before it
     // reports none (0: the drivers' own, 10 s for Argo, two analysis intervals for Flagger).
     void setReactionWaitMs(int ms) { m_reactionWaitMs = ms; }
-    // The longest an action on `release` may wait on its controller (Argo Rollouts, Flagger) before
-    // it gives its verdict; 0 for a release Curtain writes the routing of itself.
-    qint64 reactionBoundMs(const Core::ReleaseSnapshot &release) const;
+    // The longest an action on `release` may take past its requests' own timeouts before it gives
+    // its verdict: the wait on its controller (Argo Rollouts, Flagger), or the route action's
+    // writes sent again over a failing server.
+    qint64 actionWaitBoundMs(const Core::ReleaseSnapshot &release) const;
     // How long the server may be silent or in trouble before what is shown is stale (15 s); set
     // before start().
     void setLiveBound(int ms);

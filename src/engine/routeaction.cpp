@@ -106,6 +106,10 @@ void RouteAction::write(const Json &route)
     m_writtenOver = Kube::resourceVersion(route);
     m_readBacks = 0;
     m_writtenAs.clear();
+    m_readBackError.clear();
+    if (!m_writingClock.isValid()) {
+        m_writingClock.start();
+    }
     Core::onFinished(m_client->patch(path, patch.value().type, patch.value().body), this,
                      [this, path](const Result<Json> &written) {
                          if (written.ok()) {
@@ -153,6 +157,7 @@ void RouteAction::readBack(const QString &path, std::optional<Core::Error> write
         }
         // Refused outright, so nothing was applied: the route as the cache holds it decides whether
         // the write is sent again (a flaky server fails the read-back too, now and then).
+        m_readBackError = fresh.error().message;
         judge(path, writeError);
     });
 }
@@ -203,7 +208,11 @@ void RouteAction::judge(const QString &path, std::optional<Core::Error> writeErr
     }
     if (now == m_target) {
         QString summary = Core::describeChange(m_before, after);
-        if (writeError) {
+        if (writeError && !m_readBackError.isEmpty()) {
+            summary += QStringLiteral(" (as the cluster's watch shows it; the write failed — %1 — and reading it "
+                                      "back failed: %2)")
+                           .arg(writeError->message, m_readBackError);
+        } else if (writeError) {
             summary +=
                 QStringLiteral(" (confirmed by reading it back: the reply was lost — %1)").arg(writeError->message);
         } else if (!m_readBackError.isEmpty()) {
@@ -234,12 +243,15 @@ void RouteAction::judge(const QString &path, std::optional<Core::Error> writeErr
                               .arg(after.green.trafficPercent)
                               .arg(Core::colorName(after.stable));
     const bool unchanged = Kube::resourceVersion(route.value()) == m_writtenOver;
-    if (writeError && answeredFailure(*writeError) && unchanged && m_writes < failedWriteAttempts) {
+    const int backoffMs = std::min(failedWriteFirstDelayMs << (m_writes - 1), failedWriteMaxDelayMs);
+    const int waitMs = std::max(
+        backoffMs, std::clamp(writeError ? writeError->retryAfterSeconds : 0, 0, retryAfterCapMs / 1000) * 1000);
+    if (writeError && answeredFailure(*writeError) && unchanged && m_writes < failedWriteAttempts &&
+        m_writingClock.elapsed() + waitMs <= retryBudgetMs) {
         // The server said it failed (5xx) and the route is as it was: the write is conditional on
         // this resourceVersion, so sending it again cannot apply it twice. Backing off (0.2, 0.4,
-        // 0.8, 1.6, 2 s) rides out a flaky server for ~5 s; a Retry-After is honoured up to 10 s.
-        const int backoffMs = std::min(failedWriteFirstDelayMs << (m_writes - 1), failedWriteMaxDelayMs);
-        const int waitMs = std::max(backoffMs, std::min(writeError->retryAfterSeconds * 1000, retryAfterCapMs));
+        // 0.8, 1.6, 2 s) rides out a flaky server for ~5 s; a Retry-After is honoured up to 10 s,
+        // and no write is sent later than retryBudgetMs after the first.
         ++m_writes;
         m_earlierMayHaveApplied = m_earlierMayHaveApplied || outcomeUnknown(*writeError);
         return QTimer::singleShot(waitMs, this, [this, fresh = route.value()] { write(fresh); });
@@ -249,6 +261,9 @@ void RouteAction::judge(const QString &path, std::optional<Core::Error> writeErr
             return retryReadBack(path, writeError); // a slow server may still be storing it
         }
         return finish(notConfirmed(*writeError, shown));
+    }
+    if (writeError && m_earlierMayHaveApplied) {
+        return finish(notConfirmed(*writeError, shown)); // an earlier attempt's 500 or 504 may still land
     }
     if (writeError) {
         Core::Error reported = *writeError;

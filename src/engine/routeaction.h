@@ -31,6 +31,10 @@ class RouteAction final : public QObject
     Q_DISABLE_COPY_MOVE(RouteAction)
 
 public:
+    // No write is sent again later than this after the first: with the write's own timeout and
+    // its read-backs, the whole action ends within about a minute (curtainctl's last guard).
+    static constexpr int retryBudgetMs = 20'000;
+
     RouteAction(Kube::KubeClient *client, ClusterCache *cache, Permissions *permissions, Core::ActionRequest request,
                 Core::ReleaseSnapshot before, QObject *parent = nullptr);
 
@@ -61,6 +65,7 @@ private:
     Core::TargetState m_target;
     int m_readBacks = 0;           // read-backs retried so far
     QElapsedTimer m_readBackClock; // since the first read-back of the current write
+    QElapsedTimer m_writingClock;  // since the first write
     int m_writes = 1;              // writes sent so far
     int m_rewrites = 0;            // writes sent again after a stale refusal over a change to no routing
     // An earlier attempt of this action failed in a way that may still have applied it (a 500 or 504):
