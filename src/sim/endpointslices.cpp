@@ -1,8 +1,7 @@
 #include "sim/endpointslices.h"
 
 #include "sim/jsonread.h"
-
-#include <functional>
+#include "sim/namerules.h"
 
 namespace Curtain::Sim::EndpointSlices {
 
@@ -53,14 +52,7 @@ json slice(const Service &service, const json &labels, std::size_t index, json e
 
 std::string sliceName(const Service &service, std::size_t index)
 {
-    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
-    std::size_t h = std::hash<std::string>{}(service.ns + "/" + service.name + "#" + std::to_string(index));
-    std::string suffix;
-    for (int i = 0; i < 5; ++i) {
-        suffix += alphabet[h % (sizeof alphabet - 1)];
-        h /= (sizeof alphabet - 1);
-    }
-    return service.name + "-" + suffix;
+    return service.name + "-" + generatedSuffix(service.ns + "/" + service.name + "#" + std::to_string(index));
 }
 
 std::vector<json> fromSubsets(const Service &service, const json &labels, const json &subsets)

@@ -1,6 +1,7 @@
 #include "sim/namerules.h"
 
 #include <algorithm>
+#include <functional>
 #include <regex>
 
 namespace Curtain::Sim {
@@ -179,6 +180,18 @@ std::vector<std::string> containerResourceNameProblems(const std::string &name)
         problems.push_back("doesn't follow extended resource name standard");
     }
     return problems;
+}
+
+std::string generatedSuffix(const std::string &seed)
+{
+    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+    std::size_t h = std::hash<std::string>{}(seed);
+    std::string out;
+    for (int i = 0; i < 5; ++i) {
+        out += alphabet[h % (sizeof alphabet - 1)];
+        h /= (sizeof alphabet - 1);
+    }
+    return out;
 }
 
 } // namespace Curtain::Sim

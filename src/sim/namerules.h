@@ -28,4 +28,8 @@ bool isExtendedResource(const std::string &name);
 // A key of a container's requests or limits (kube's validateContainerResourceName).
 std::vector<std::string> containerResourceNameProblems(const std::string &name);
 
+// Five characters of the alphabet kube's generateName draws from (no vowels, no look-alikes),
+// the same for the same seed: the sim's generated names stay put from run to run.
+std::string generatedSuffix(const std::string &seed);
+
 } // namespace Curtain::Sim

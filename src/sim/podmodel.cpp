@@ -4,6 +4,7 @@
 #include "sim/deploymentreplicasets.h"
 #include "sim/jsonread.h"
 #include "sim/keyedstate.h"
+#include "sim/namerules.h"
 #include "sim/nodes.h"
 #include "sim/resourcetypes.h"
 
@@ -19,19 +20,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// Five characters of kube's pod-name alphabet, the same for the same input.
-std::string suffix(const std::string &seed)
-{
-    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
-    std::size_t h = std::hash<std::string>{}(seed);
-    std::string out;
-    for (int i = 0; i < 5; ++i) {
-        out += alphabet[h % (sizeof alphabet - 1)];
-        h /= (sizeof alphabet - 1);
-    }
-    return out;
-}
-
 std::string workloadKey(const json &workload)
 {
     return textAt(workload, "/kind") + "/" + textAt(workload, "/metadata/namespace") + "/" +
@@ -45,7 +33,7 @@ std::string workloadKey(const json &workload)
 std::string PodModel::mintPodName(Workload &workload, const std::string &name)
 {
     return workload.prefix +
-           suffix(workload.prefix + name + "#" + workload.uid + "#" + std::to_string(workload.minted++));
+           generatedSuffix(workload.prefix + name + "#" + workload.uid + "#" + std::to_string(workload.minted++));
 }
 
 long long PodModel::podsOfTemplate(const json &deployment) const
