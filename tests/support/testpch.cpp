@@ -1,0 +1,2 @@
+// Compiles tests/support/testpch.h into the precompiled header every suite reuses.
+#include "testpch.h"
