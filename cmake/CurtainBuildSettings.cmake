@@ -63,6 +63,7 @@ function(curtain_add_library name)
     add_library(${name} STATIC ${ARG_SOURCES})
     target_include_directories(${name} PUBLIC "${PROJECT_SOURCE_DIR}/src")
     target_link_libraries(${name} PUBLIC curtain_build_settings ${ARG_PUBLIC_LIBS} PRIVATE ${ARG_PRIVATE_LIBS})
+    curtain_use_pch(${name} core) # cmake/CurtainPrecompiled.cmake
 endfunction()
 
 # CURTAIN_FUZZ (tests/fuzz, scripts/fuzz): every layer gets libFuzzer's coverage hooks, so the fuzzer

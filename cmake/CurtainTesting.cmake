@@ -22,7 +22,7 @@ function(curtain_add_test name)
     # One source each: a unity build gains nothing, and gcc would warn (an error here) that the test
     # class holds types of the file's anonymous namespace, as if the file were a header.
     set_target_properties(${name} PROPERTIES UNITY_BUILD OFF)
-    target_precompile_headers(${name} REUSE_FROM curtain_test_pch) # tests/support/testpch.h
+    curtain_use_pch(${name} core)
     target_link_libraries(${name} PRIVATE curtain_build_settings curtain_testsupport Qt6::Test ${ARG_LIBS})
     add_test(NAME ${name} COMMAND ${name})
     # The journal and settings of what a test runs (curtainctl, curtain) stay in the build tree,

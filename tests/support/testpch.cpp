@@ -1,2 +1,0 @@
-// Compiles tests/support/testpch.h into the precompiled header every suite reuses.
-#include "testpch.h"
