@@ -21,7 +21,7 @@ CanaryPanel::CanaryPanel(QWidget *parent) : QWidget(parent)
     m_gates->setObjectName(QStringLiteral("canaryGates"));
     m_gates->setWordWrap(true);
     m_gates->setTextFormat(Qt::PlainText);
-    m_gates->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::secondaryText().name()));
+    Theme::setTextColor(*m_gates, Theme::secondaryText());
     m_suspend = new QPushButton(tr("Suspend"), this);
     m_suspend->setObjectName(QStringLiteral("suspendButton"));
     m_resume = new QPushButton(tr("Resume"), this);

@@ -55,7 +55,7 @@ DatabasePanel::DatabasePanel(QWidget *parent) : QWidget(parent)
     m_progress->setVisible(false);
     m_rate = new QLabel(this);
     m_rate->setObjectName(QStringLiteral("backfillRate"));
-    m_rate->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::secondaryText().name()));
+    Theme::setTextColor(*m_rate, Theme::secondaryText());
     m_rate->setVisible(false);
     m_pending = new QLabel(this);
     m_pending->setObjectName(QStringLiteral("databasePending"));
@@ -63,7 +63,7 @@ DatabasePanel::DatabasePanel(QWidget *parent) : QWidget(parent)
     m_gate = new QLabel(this);
     m_gate->setObjectName(QStringLiteral("databaseGate"));
     m_gate->setWordWrap(true);
-    m_gate->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::secondaryText().name()));
+    Theme::setTextColor(*m_gate, Theme::secondaryText());
 
     const auto button = [this](const QString &text, const QString &name, Core::SchemaRequest::Step step) {
         auto *b = new QPushButton(text, this);

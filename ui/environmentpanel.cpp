@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QTreeWidget>
@@ -30,35 +31,57 @@ QLabel *makeLabel(const QString &objectName, QWidget *parent, int pointDelta = 0
     return label;
 }
 
+const QMargins accentBorder(1, 5, 1, 1); // a band on top in the environment's colour
+
+// Ready replicas of desired: a rounded track in the palette's midlight, filled in the accent.
+class ReadinessBar final : public QProgressBar
+{
+public:
+    ReadinessBar(const QColor &accent, QWidget *parent) : QProgressBar(parent), m_accent(accent) {}
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter painter(this);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(palette().color(QPalette::Midlight));
+        painter.drawRoundedRect(QRectF(rect()), 3, 3);
+        const int span = maximum() - minimum();
+        if (span > 0 && value() > minimum()) {
+            QRectF chunk(rect());
+            chunk.setWidth(chunk.width() * (value() - minimum()) / span);
+            painter.setBrush(m_accent);
+            painter.drawRoundedRect(chunk, 3, 3);
+        }
+    }
+
+private:
+    QColor m_accent;
+};
+
 } // namespace
 
 EnvironmentPanel::EnvironmentPanel(Core::Color color, QWidget *parent) : QFrame(parent), m_color(color)
 {
     setObjectName(Core::colorName(color) + QStringLiteral("Panel"));
-    setFrameShape(QFrame::StyledPanel);
-    const QColor accent = Theme::color(color);
-    setStyleSheet(QStringLiteral("Curtain--Ui--EnvironmentPanel { border: 1px solid %1; border-top: 5px solid %1; "
-                                 "border-radius: 4px; }")
-                      .arg(accent.name()));
+    setFrameShape(QFrame::NoFrame); // paintEvent draws the coloured frame
+    setContentsMargins(accentBorder);
     setMinimumWidth(260);
 
     m_title = makeLabel(QStringLiteral("titleLabel"), this, 2, true);
     m_title->setText(Core::colorName(color).toUpper());
-    m_title->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::colorText(color).name()));
+    Theme::setTextColor(*m_title, Theme::colorText(color));
     m_role = makeLabel(QStringLiteral("roleLabel"), this);
     m_role->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_version = makeLabel(QStringLiteral("versionLabel"), this, 8, true);
     m_traffic = makeLabel(QStringLiteral("trafficLabel"), this, 8, true);
     m_traffic->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_replicas = makeLabel(QStringLiteral("replicasLabel"), this);
-    m_readiness = new QProgressBar(this);
+    m_readiness = new ReadinessBar(Theme::color(color), this);
     m_readiness->setObjectName(QStringLiteral("readinessBar"));
     m_readiness->setTextVisible(false);
     m_readiness->setMaximumHeight(8);
-    m_readiness->setStyleSheet(
-        QStringLiteral("QProgressBar { border: none; background: palette(midlight); border-radius: 3px; }"
-                       "QProgressBar::chunk { background: %1; border-radius: 3px; }")
-            .arg(accent.name()));
     m_status = makeLabel(QStringLiteral("statusLabel"), this);
     m_status->setWordWrap(true);
     m_metrics = makeLabel(QStringLiteral("metricsLabel"), this);
@@ -274,6 +297,11 @@ void EnvironmentPanel::setMetrics(const Core::MetricPoint &point)
                            .arg(point.requestsPerSecond, 0, 'f', 1)
                            .arg(point.errorRatio * 100.0, 0, 'f', 2)
                            .arg(point.p99Seconds * 1000.0, 0, 'f', 0));
+}
+
+void EnvironmentPanel::paintEvent(QPaintEvent *)
+{
+    Theme::paintAccentFrame(*this, Theme::color(m_color), accentBorder);
 }
 
 } // namespace Curtain::Ui

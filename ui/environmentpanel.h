@@ -36,6 +36,9 @@ Q_SIGNALS:
     void logRequested(const QString &pod);
     void eventsRequested();
 
+protected:
+    void paintEvent(QPaintEvent *event) override;
+
 private:
     void requestLog();
     Core::Color m_color;

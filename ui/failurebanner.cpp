@@ -8,15 +8,22 @@
 
 namespace Curtain::Ui {
 
+namespace {
+
+const QMargins bannerBorder(5, 1, 1, 1); // a band on the left in the danger colour
+const QColor bannerFill(0xfd, 0xec, 0xea);
+const QColor bannerText(0x5f, 0x11, 0x11);
+
+} // namespace
+
 FailureBanner::FailureBanner(QWidget *parent) : QFrame(parent)
 {
     setObjectName(QStringLiteral("failureBanner"));
-    setFrameShape(QFrame::StyledPanel);
+    setFrameShape(QFrame::NoFrame); // paintEvent draws the frame
+    setContentsMargins(bannerBorder);
     setAccessibleName(tr("Failed action"));
     // A tinted background with dark text keeps the contrast in light and dark palettes alike.
-    setStyleSheet(QStringLiteral("Curtain--Ui--FailureBanner { border: 1px solid %1; border-left: 5px solid %1; "
-                                 "border-radius: 4px; background: #fdecea; } QLabel { color: #5f1111; }")
-                      .arg(Theme::danger().name()));
+    Theme::setTextColor(*this, bannerText);
     m_headline = new QLabel(this);
     m_headline->setObjectName(QStringLiteral("failureHeadline"));
     m_headline->setTextFormat(Qt::PlainText);
@@ -65,6 +72,11 @@ void FailureBanner::showFailure(const QString &headline, const QString &detail)
 QString FailureBanner::text() const
 {
     return !isHidden() ? m_headline->text() + QLatin1Char('\n') + m_detail->text() : QString();
+}
+
+void FailureBanner::paintEvent(QPaintEvent *)
+{
+    Theme::paintAccentFrame(*this, Theme::danger(), bannerBorder, bannerFill);
 }
 
 } // namespace Curtain::Ui

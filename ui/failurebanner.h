@@ -27,6 +27,9 @@ Q_SIGNALS:
     void retryRequested();
     void dismissRequested();
 
+protected:
+    void paintEvent(QPaintEvent *event) override;
+
 private:
     QLabel *m_headline;
     QLabel *m_detail;

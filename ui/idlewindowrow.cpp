@@ -158,7 +158,7 @@ void IdleWindowRow::refresh()
                 .arg(at.toLocalTime().toString(QStringLiteral("HH:mm")), Core::formatDuration(double(now.secsTo(at))));
     }
     m_text->setText(text);
-    m_text->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::secondaryText().name()));
+    Theme::setTextColor(*m_text, Theme::secondaryText());
     m_delayLabel->setVisible(!at.isValid());
     m_delay->setVisible(!at.isValid());
     m_scaleDown->setVisible(!at.isValid());

@@ -42,7 +42,7 @@ RolloutPanel::RolloutPanel(QWidget *parent) : QWidget(parent)
     m_rollback = new QLabel(this);
     m_rollback->setObjectName(QStringLiteral("rolloutRollbackNote"));
     m_rollback->setWordWrap(true);
-    m_rollback->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::secondaryText().name()));
+    Theme::setTextColor(*m_rollback, Theme::secondaryText());
 
     m_promoteFull = addButton(tr("Promote full"), QStringLiteral("promoteFullButton"), ActionKind::PromoteFull);
     m_pause = addButton(tr("Pause"), QStringLiteral("pauseButton"), ActionKind::Pause);

@@ -1,5 +1,8 @@
 #include "theme.h"
 
+#include <QPainter>
+#include <QWidget>
+
 #include <cmath>
 
 namespace Curtain::Ui::Theme {
@@ -35,6 +38,24 @@ double contrastRatio(const QColor &a, const QColor &b)
 bool isDark(const QPalette &palette)
 {
     return luminance(palette.color(QPalette::Base)) < luminance(palette.color(QPalette::Text));
+}
+
+void paintAccentFrame(QWidget &widget, const QColor &accent, const QMargins &border, const QColor &fill)
+{
+    QPainter painter(&widget);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(accent);
+    painter.drawRoundedRect(QRectF(widget.rect()), 4, 4);
+    painter.setBrush(fill.isValid() ? fill : widget.palette().color(QPalette::Window));
+    painter.drawRoundedRect(QRectF(widget.rect().marginsRemoved(border)), 3, 3);
+}
+
+void setTextColor(QWidget &widget, const QColor &color)
+{
+    QPalette palette = widget.palette();
+    palette.setColor(QPalette::WindowText, color);
+    widget.setPalette(palette);
 }
 
 QColor color(Core::Color c)

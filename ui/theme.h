@@ -4,7 +4,10 @@
 
 #include <QColor>
 #include <QGuiApplication>
+#include <QMargins>
 #include <QPalette>
+
+class QWidget;
 
 // Colours with a meaning — identity (blue, green) and state (healthy, waiting, failing) — chosen for
 // the palette in use: each has a variant for light and one for dark backgrounds, and text in them
@@ -31,5 +34,13 @@ QColor waiting(const QPalette &palette = QGuiApplication::palette()); // text: h
 inline const QColor dangerFill{0xb7, 0x1c, 0x1c};
 // Secondary text (reasons, notes): between the palette's text and its window, still readable.
 QColor secondaryText(const QPalette &palette = QGuiApplication::palette());
+
+// Drawn, not style-sheeted: a style sheet on a container sends every widget inside it through
+// QStyleSheetStyle, which cost the first frame about 10 ms (README, cold start).
+// A rounded frame of `accent`, `border` wide on each side (the widget's contents margins should
+// match), filled with `fill` (the palette's window when invalid). Call from paintEvent.
+void paintAccentFrame(QWidget &widget, const QColor &accent, const QMargins &border, const QColor &fill = {});
+// The widget's text (QPalette::WindowText) in this colour; children inherit it.
+void setTextColor(QWidget &widget, const QColor &color);
 
 } // namespace Curtain::Ui::Theme

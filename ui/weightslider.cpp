@@ -63,7 +63,7 @@ WeightSlider::WeightSlider(QWidget *parent) : QWidget(parent), m_keyboardSettle(
     m_reason = new QLabel(this);
     m_reason->setObjectName(QStringLiteral("weightReason"));
     m_reason->setWordWrap(true);
-    m_reason->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::secondaryText().name()));
+    Theme::setTextColor(*m_reason, Theme::secondaryText());
 
     auto *row = new QHBoxLayout;
     row->addWidget(caption);

@@ -108,9 +108,8 @@ private Q_SLOTS:
         QVERIFY(Ui::Theme::isDark(palette));
         QVERIFY(Ui::Theme::contrastRatio(Ui::Theme::healthColor(QStringLiteral("healthy"), palette),
                                          palette.color(QPalette::Base)) >= 4.5);
-        QVERIFY(child<QLabel>("titleLabel", "greenPanel")
-                    ->styleSheet()
-                    .contains(Ui::Theme::colorText(Core::Color::Green, palette).name()));
+        QCOMPARE(child<QLabel>("titleLabel", "greenPanel")->palette().color(QPalette::WindowText),
+                 Ui::Theme::colorText(Core::Color::Green, palette));
         // The pods are in the panels too (read after the release), in the same palette.
         QTRY_COMPARE(window()->findChild<Ui::EnvironmentPanel *>(QStringLiteral("greenPanel"))->podCount(), 2);
         QTRY_COMPARE_WITH_TIMEOUT(window()->findChild<Ui::EnvironmentPanel *>(QStringLiteral("bluePanel"))->podCount(),
