@@ -19,6 +19,9 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     endif()
     target_compile_options(curtain_build_settings INTERFACE
         -Wall -Wextra -Wpedantic -Wnon-virtual-dtor -Woverloaded-virtual -Wcast-align)
+    # gcc leaves a precompiled header's contents out of an object's dependency record unless asked;
+    # layering_ui_headers reads those records to prove no ui/ object compiles nlohmann or curl.
+    target_compile_options(curtain_build_settings INTERFACE $<$<CXX_COMPILER_ID:GNU>:-fpch-deps>)
     if(CURTAIN_WARNINGS_AS_ERRORS)
         target_compile_options(curtain_build_settings INTERFACE -Werror)
         if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")

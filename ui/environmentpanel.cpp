@@ -15,6 +15,8 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace Curtain::Ui {
 
 namespace {
@@ -37,7 +39,12 @@ const QMargins accentBorder(1, 5, 1, 1); // a band on top in the environment's c
 class ReadinessBar final : public QProgressBar
 {
 public:
-    ReadinessBar(const QColor &accent, QWidget *parent) : QProgressBar(parent), m_accent(accent) {}
+    ReadinessBar(const QColor &accent, QWidget *parent) : QProgressBar(parent), m_accent(accent)
+    {
+        // QProgressBar repaints only past a step it measures in its own paintEvent, which this one
+        // replaces: without this, 100 → 2 of 100 ready would leave the bar full.
+        connect(this, &QProgressBar::valueChanged, this, qOverload<>(&QWidget::update));
+    }
 
 protected:
     void paintEvent(QPaintEvent *) override
@@ -273,7 +280,8 @@ void EnvironmentPanel::setRelease(const Core::ReleaseSnapshot &release)
                             .arg(env.readyReplicas)
                             .arg(env.desiredReplicas));
     m_readiness->setRange(0, std::max(1, env.desiredReplicas));
-    m_readiness->setValue(env.readyReplicas);
+    // More ready than desired (scaling down) is a full bar: QProgressBar ignores a value past its end.
+    m_readiness->setValue(std::clamp(env.readyReplicas, 0, m_readiness->maximum()));
     // An HAProxy color's message names its backend itself (a map release has one per color).
     m_status->setText(
         haproxy

@@ -12,6 +12,8 @@
 
 #include <QApplication>
 #include <QLabel>
+#include <QProgressBar>
+#include <QScreen>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QTableView>
@@ -97,6 +99,37 @@ private Q_SLOTS:
         QVERIFY(qAbs(Ui::Theme::contrastRatio(QColor(0x76, 0x76, 0x76), Qt::white) - 4.54) < 0.01);
         QVERIFY(Ui::Theme::isDark(darkPalette()));
         QVERIFY(!Ui::Theme::isDark(lightPalette()));
+    }
+
+    // The panel paints its readiness bar itself: what is on screen (the window's backing store, not
+    // a fresh render) follows every change of ready replicas, down as well as up, and more ready
+    // than desired (scaling down) is a full bar.
+    void readinessBar_onScreen_followsReadyOfDesired()
+    {
+        Ui::EnvironmentPanel panel(Core::Color::Blue);
+        panel.resize(420, 400);
+        Core::ReleaseSnapshot release;
+        release.name = QStringLiteral("wide");
+        release.blue.present = true;
+        const auto show = [&](int ready, int desired) {
+            release.blue.readyReplicas = ready;
+            release.blue.desiredReplicas = desired;
+            panel.setRelease(release);
+        };
+        show(1000, 1000);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        const auto *bar = panel.findChild<QProgressBar *>(QStringLiteral("readinessBar"));
+        QVERIFY(bar);
+        const QColor accent = Ui::Theme::color(Core::Color::Blue);
+        // A point at 90 % of the bar's width, in the middle of its height.
+        const QPoint at = bar->mapTo(&panel, QPoint(bar->width() * 9 / 10, bar->height() / 2));
+        const auto onScreen = [&] { return QColor(panel.screen()->grabWindow(panel.winId()).toImage().pixel(at)); };
+        QTRY_COMPARE(onScreen(), accent);
+        show(2, 1000);
+        QTRY_VERIFY2(onScreen() != accent, "2 of 1000 ready still shows a full bar");
+        show(5, 3);
+        QTRY_COMPARE(onScreen(), accent);
     }
 
     // The console in the dark palette: the list's health words and the panel titles read as such.
