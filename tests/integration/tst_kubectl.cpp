@@ -6,12 +6,12 @@
 #include "engine/session.h"
 
 #include "kubectlsession.h"
+#include "releasesseen.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QProcess>
 #include <QRegularExpression>
-#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -437,9 +437,9 @@ private Q_SLOTS:
         const Engine::SessionPtr session =
             Engine::Session::openEndpoint({QStringLiteral("sim"), m_kubectl.sim().url()});
         Engine::ReleaseEngine *engine = session->engine();
-        QSignalSpy changes(engine, &Engine::ReleaseEngine::releasesChanged);
+        const Test::ReleasesSeen changes(engine);
         engine->start();
-        QVERIFY(changes.wait(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(!changes.all().isEmpty(), 10000);
 
         int code = 0;
         const QString out =
@@ -451,8 +451,8 @@ private Q_SLOTS:
         QElapsedTimer sincePatch;
         sincePatch.start();
         auto checkoutServesGreen = [&] {
-            for (const QList<QVariant> &signal : std::as_const(changes)) {
-                for (const auto &release : signal.at(0).value<Core::ReleaseSnapshots>()) {
+            for (const Core::ReleaseSnapshots &releases : changes.all()) {
+                for (const auto &release : releases) {
                     if (release.name == QLatin1String("checkout") && release.green.trafficPercent == 100) {
                         return true;
                     }
@@ -472,11 +472,11 @@ private Q_SLOTS:
         const Engine::SessionPtr session =
             Engine::Session::openEndpoint({QStringLiteral("sim"), m_kubectl.sim().url()});
         Engine::ReleaseEngine *engine = session->engine();
-        QSignalSpy changes(engine, &Engine::ReleaseEngine::releasesChanged);
+        const Test::ReleasesSeen changes(engine);
         engine->start();
         const auto catalog = [&]() -> std::optional<Core::ReleaseSnapshot> {
-            for (qsizetype i = changes.size() - 1; i >= 0; --i) {
-                for (const auto &release : changes.at(i).at(0).value<Core::ReleaseSnapshots>()) {
+            for (qsizetype i = changes.all().size() - 1; i >= 0; --i) {
+                for (const auto &release : changes.all().at(i)) {
                     if (release.name == QLatin1String("catalog")) {
                         return release;
                     }

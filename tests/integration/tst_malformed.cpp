@@ -2,11 +2,11 @@
 // resources without a schema, its Argo controller stopped so a broken status stays broken):
 // curtainctl and the engine keep listing every release, name each problem, and the sim survives.
 
+#include "releasesseen.h"
 #include "simengine.h"
 #include "testsupport.h"
 
 #include <QProcess>
-#include <QSignalSpy>
 #include <QTest>
 
 using namespace Curtain;
@@ -104,7 +104,7 @@ private Q_SLOTS:
         Test::SimEngine sim;
         QString error;
         QVERIFY2(sim.start(&error, simArguments), qPrintable(error));
-        QSignalSpy changed(sim.engine, &Engine::ReleaseEngine::releasesChanged);
+        const Test::ReleasesSeen changed(sim.engine);
         const QString broken = breakObjects(*sim.api);
         QVERIFY2(broken.isEmpty(), qPrintable(broken));
         auto allNamed = [&] {
@@ -116,18 +116,18 @@ private Q_SLOTS:
             return true;
         };
         QTRY_VERIFY_WITH_TIMEOUT(allNamed(), 20000);
-        QVERIFY(!changed.isEmpty());
+        QVERIFY(!changed.all().isEmpty());
         for (const QString &name : healthyReleases) {
             const Core::ReleaseSnapshot release = sim.snapshot(name);
             QCOMPARE(release.name, name);
             QCOMPARE(release.problem, QString());
         }
         // A route emptied by a merge patch: the sim's traffic model and the engine both go on.
-        const int before = int(changed.size());
+        const int before = int(changed.all().size());
         QCOMPARE(sim.api->patch("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/search",
                                 "application/merge-patch+json", R"({"spec":null})"),
                  200);
-        QTRY_VERIFY_WITH_TIMEOUT(changed.size() > before, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(changed.all().size() > before, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(!sim.snapshot(QStringLiteral("search")).problem.isEmpty(), 20000);
         QVERIFY2(sim.api->get("/version").has_value(), "curtain-sim stopped answering");
         QCOMPARE(sim.snapshot(QStringLiteral("checkout")).problem, QString());
