@@ -178,6 +178,9 @@ void ApiServer::routes()
     auto resource = [this](void (ResourceApi::*handler)(const httplib::Request &, httplib::Response &)) {
         return boundary([this, handler](const httplib::Request &req, httplib::Response &res) {
             (m_resources.get()->*handler)(req, res);
+            if (m_onClientWrite && req.method != "GET" && res.status >= 200 && res.status < 300) {
+                m_onClientWrite();
+            }
             if (const int ms = m_faults.writeReplyDelayMs(); ms > 0 && (req.method == "PATCH" || req.method == "PUT")) {
                 m_faults.hold(ms); // applied; the answer comes late
             }

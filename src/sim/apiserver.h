@@ -35,6 +35,9 @@ public:
     int start(const std::string &host, int port, std::string *error);
     bool https() const { return !m_options.tlsCertFile.empty(); }
     void stop();
+    // Called after each write a client makes (a 2xx answer to POST, PUT, PATCH or DELETE), on the
+    // worker that served it. Set before start().
+    void setOnClientWrite(std::function<void()> wrote) { m_onClientWrite = std::move(wrote); }
 
 private:
     void routes();
@@ -57,6 +60,7 @@ private:
     std::unique_ptr<class ResourceApi> m_resources;
     std::string m_rbacError; // also a bad --faults plan: start() refuses with it
     Faults m_faults;
+    std::function<void()> m_onClientWrite;
     std::string m_address;
     std::unique_ptr<httplib::Server> m_server;
     struct Listener;

@@ -16,6 +16,7 @@ DemoCluster::DemoCluster(Scenario scenario, ServerOptions options)
       m_model(std::make_unique<ClusterModel>(*m_store, m_scenario)),
       m_server(std::make_unique<ApiServer>(*m_store, *m_model, options)), m_https(!options.tlsCertFile.empty())
 {
+    m_server->setOnClientWrite([this] { wakeControllers(); });
     m_store->setSchemalessCustomResources(options.schemalessCustomResources);
     Nodes::registerAll(*m_store);
     for (const json &object : m_scenario.objects) {
@@ -62,17 +63,39 @@ int DemoCluster::start(const std::string &host, int port, std::string *error)
     }
     m_url = (m_https ? "https://" : "http://") + host + ":" + std::to_string(bound);
     m_running = true;
-    m_ticker = std::thread([this] {
-        while (m_running) {
-            m_model->tick(std::chrono::steady_clock::now());
-            {
-                const std::lock_guard lock(m_tickMutex); // a waiter checks between its test and its wait
-            }
-            m_ticked.notify_all();
-            std::this_thread::sleep_for(std::chrono::milliseconds(100)); // the model's clock, not a wait on a result
-        }
-    });
+    m_ticker = std::thread([this] { runTicker(); });
     return bound;
+}
+
+// The model's clock: a round of every controller ten times a second, and one at once after a
+// client's write (no sooner than 20 ms after the last), as a watch event wakes a real controller.
+// Rounds are timed by `now`, so an early one moves nothing faster, it only sees the write sooner.
+void DemoCluster::runTicker()
+{
+    using std::chrono::milliseconds;
+    std::unique_lock lock(m_wakeMutex);
+    while (m_running) {
+        lock.unlock();
+        const auto ticked = std::chrono::steady_clock::now();
+        m_model->tick(ticked);
+        {
+            const std::lock_guard tick(m_tickMutex); // a waiter checks between its test and its wait
+        }
+        m_ticked.notify_all();
+        lock.lock();
+        m_wake.wait_until(lock, ticked + milliseconds(100), [this] { return m_woken || !m_running; });
+        m_wake.wait_until(lock, ticked + milliseconds(20), [this] { return !m_running; });
+        m_woken = false;
+    }
+}
+
+void DemoCluster::wakeControllers()
+{
+    {
+        const std::lock_guard lock(m_wakeMutex);
+        m_woken = true;
+    }
+    m_wake.notify_one();
 }
 
 bool DemoCluster::waitUntilSettled(std::chrono::milliseconds timeout)
@@ -98,7 +121,11 @@ bool DemoCluster::waitUntilSettled(std::chrono::milliseconds timeout)
 
 void DemoCluster::stop()
 {
-    m_running = false;
+    {
+        const std::lock_guard lock(m_wakeMutex); // the ticker tests m_running under it before it waits
+        m_running = false;
+    }
+    m_wake.notify_all();
     if (m_ticker.joinable()) {
         m_ticker.join();
     }

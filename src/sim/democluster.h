@@ -40,6 +40,13 @@ public:
     ObjectStore &store() { return *m_store; }
 
 private:
+    void runTicker();
+    void wakeControllers();
+
+    // Before the server, which calls wakeControllers() from its workers until it has stopped.
+    std::mutex m_wakeMutex;
+    std::condition_variable m_wake;
+    bool m_woken = false;
     Scenario m_scenario;
     std::unique_ptr<ObjectStore> m_store;
     std::unique_ptr<ClusterModel> m_model;
