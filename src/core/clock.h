@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QPointer>
 
+#include <algorithm>
 #include <functional>
 
 namespace Curtain::Core {
@@ -25,6 +26,14 @@ public:
 
     static Clock *system(); // the process-wide SystemClock
 };
+
+// The wait before looking again for something that usually comes soon (a controller's reaction):
+// half of what has been waited so far, from 50 ms up to `longestMs`. Quick for a controller that
+// reacts at once, and within a few requests of polling every `longestMs` for one that takes minutes.
+constexpr qint64 pollAgainAfterMs(qint64 waitedMs, qint64 longestMs)
+{
+    return waitedMs / 2 < 50 ? std::min<qint64>(50, longestMs) : std::min(waitedMs / 2, longestMs);
+}
 
 // The wall clock and QTimer.
 class SystemClock final : public Clock

@@ -168,7 +168,8 @@ void CanaryDriver::awaitFlagger()
         }
         const bool done = after.canary && reacted(*after.canary);
         if (!done && m_clock->nowMs() - m_waitStartedMs < reactionWaitMs()) {
-            return m_clock->callAfter(pollMs, this, [this] { awaitFlagger(); });
+            return m_clock->callAfter(Core::pollAgainAfterMs(m_clock->nowMs() - m_waitStartedMs, pollMs), this,
+                                      [this] { awaitFlagger(); });
         }
         closeGates(after, done);
     });

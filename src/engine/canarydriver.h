@@ -34,7 +34,7 @@ public:
                  QObject *parent = nullptr, Core::Clock *clock = nullptr);
 
     void start();
-    static constexpr int pollMs = 500;
+    static constexpr int pollMs = 500; // the longest between two reads (Core::pollAgainAfterMs)
     // How long Flagger may take: it acts at its next analysis interval (two intervals and 15 s,
     // at most 10 min). One set with setReactionWaitMs() is never less than an interval and 15 s:
     // a gate closed before Flagger looks would make the action do nothing.

@@ -94,7 +94,7 @@ void RolloutDriver::awaitObserved()
                     .arg(waitedMs() / 1000)
                     .arg(done())));
         }
-        m_clock->callAfter(pollMs, this, [this] { awaitObserved(); });
+        m_clock->callAfter(Core::pollAgainAfterMs(waitedMs(), pollMs), this, [this] { awaitObserved(); });
     });
 }
 
@@ -209,7 +209,7 @@ void RolloutDriver::awaitController()
         const Core::ReleaseSnapshot after = snapshotOf(m_rollout);
         const bool done = after.rollout && reacted(*after.rollout);
         if (!done && waitedMs() < m_controllerWaitMs) {
-            return m_clock->callAfter(pollMs, this, [this] { awaitController(); });
+            return m_clock->callAfter(Core::pollAgainAfterMs(waitedMs(), pollMs), this, [this] { awaitController(); });
         }
         QString summary = QStringLiteral("%1: %2 sent").arg(m_before.name, Core::actionName(m_request.kind));
         if (after.rollout) {

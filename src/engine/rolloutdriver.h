@@ -48,7 +48,7 @@ public:
         const qint64 wait = controllerWaitMs > 0 ? controllerWaitMs : defaultControllerWaitMs;
         return 3 * std::max<qint64>(wait, defaultControllerWaitMs) + wait;
     }
-    static constexpr int pollMs = 250;
+    static constexpr int pollMs = 250; // the longest between two reads (Core::pollAgainAfterMs)
 
     // Told of every copy of the Rollout the driver reads or writes (the engine merges them into
     // its cache), and asked for the cluster as it is now when judging the controller's reaction
