@@ -51,7 +51,7 @@ json canary(const std::string &name)
              {{"provider", "gatewayapi:v1"},
               {"targetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", name}}},
               {"service", {{"port", 80}, {"gatewayRefs", {{{"name", "demo-gateway"}}}}}},
-              {"analysis", {{"interval", "3s"}, {"threshold", 5}, {"maxWeight", 50}, {"stepWeight", 10}}}}}};
+              {"analysis", {{"interval", "1s"}, {"threshold", 5}, {"maxWeight", 50}, {"stepWeight", 10}}}}}};
 }
 
 } // namespace
@@ -65,7 +65,7 @@ class TestFlagger : public QObject
 
     // A sim with the namespace demo and one plain release, catalog: the built-in demo has a podinfo
     // canary and a loadtester, which these tests make themselves. Its Flagger takes intervals down to
-    // 1 s (Flagger's floor is 10 s), so the Canaries here step every 3 s.
+    // 1 s (Flagger's floor is 10 s), so the Canaries here step every second.
     void start(const QStringList &arguments = {})
     {
         m_sim = std::make_unique<Test::SimProcess>();
@@ -214,7 +214,7 @@ private Q_SLOTS:
         const std::string path = "/apis/flagger.app/v1beta1/namespaces/demo/canaries/web";
         QTRY_VERIFY_WITH_TIMEOUT(api.get(path).value_or(json()).value(json::json_pointer("/status/phase"), "") ==
                                      "Initialized",
-                                 30'000); // the primary's two pods, then the next 3 s interval
+                                 30'000); // the primary's two pods, then the next interval
         const auto route = api.get("/apis/gateway.networking.k8s.io/v1/namespaces/demo/httproutes/web");
         QVERIFY(route);
         QCOMPARE(route->value(json::json_pointer("/spec/rules/0/backendRefs/0/weight"), -1), 100);

@@ -63,8 +63,10 @@ class TestPlans : public QObject
         const auto &refs = (*r)["spec"]["rules"][0]["backendRefs"];
         return {refs[0].value("weight", 1LL), refs[1].value("weight", 1LL)};
     }
-    // A Prometheus scraping catalog's two environments through the sim, once it has their data.
-    void startPrometheus()
+    // A Prometheus scraping catalog's two environments through the sim, once it has their data (or,
+    // for a query Prometheus refuses whatever it holds, once it answers).
+    enum class Wait { ForData, ForReady };
+    void startPrometheus(Wait wait = Wait::ForData)
     {
         const QString program = Test::findProgram(QStringLiteral("prometheus"));
         QVERIFY2(!program.isEmpty(), "prometheus is not installed: apt-get install prometheus (./scripts/setup does)");
@@ -85,6 +87,10 @@ class TestPlans : public QObject
         QVERIFY2(m_prometheus->waitForStarted(), qPrintable(m_prometheus->errorString()));
         httplib::Client client("127.0.0.1", m_prometheusPort);
         auto hasData = [&] {
+            if (wait == Wait::ForReady) {
+                const auto r = client.Get("/-/ready");
+                return r && r->status == 200;
+            }
             const auto r =
                 client.Get("/api/v1/query?query=count(http_requests_total%7Bdeployment%3D%22catalog-green%22%7D)");
             return r && r->status == 200 && r->body.find("\"value\"") != std::string::npos;
@@ -263,7 +269,7 @@ private Q_SLOTS:
     // A PromQL mistake is Prometheus' own error, shown as is; the plan holds (exit 4) and moves nothing.
     void promqlError_holdsAndSaysWhy()
     {
-        startPrometheus();
+        startPrometheus(Wait::ForReady);
         const QString file =
             planFile(QStringLiteral("typo.yaml"),
                      QStringLiteral("steps:\n  - setWeight: 5\n  - analysis: {timeout: 4s}\nmetrics:\n"
