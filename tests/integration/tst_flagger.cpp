@@ -257,8 +257,11 @@ private Q_SLOTS:
     {
         start();
         addLoadtester();
+        // Steps of 1 %: Progressing lasts 50 intervals, longer than the six curtainctl runs below
+        // take on a loaded machine (a rollback is refused once the canary is promoted).
         addUpdatingCanary(
-            {{{"name", "rollback"}, {"type", "rollback"}, {"url", "http://flagger-loadtester.demo/rollback/check"}}});
+            {{{"name", "rollback"}, {"type", "rollback"}, {"url", "http://flagger-loadtester.demo/rollback/check"}}},
+            1);
         const Test::ApiReader api(m_sim->port());
         QTRY_VERIFY_WITH_TIMEOUT(phase() == "Progressing", 40'000); // initialized, then the new revision
 
@@ -333,7 +336,8 @@ private Q_SLOTS:
         addLoadtester();
         addUpdatingCanary(
             {{{"name", "rollback"}, {"type", "rollback"}, {"url", "http://flagger-loadtester.demo/rollback/check"}},
-             {{"name", "elsewhere"}, {"type", "rollback"}, {"url", "http://missing-loadtester.demo/rollback/check"}}});
+             {{"name", "elsewhere"}, {"type", "rollback"}, {"url", "http://missing-loadtester.demo/rollback/check"}}},
+            1); // Progressing for 50 intervals, as above
         QTRY_VERIFY_WITH_TIMEOUT(phase() == "Progressing", 40'000);
 
         Test::CtlRun run = ctl({QStringLiteral("rollback"), QStringLiteral("podinfo")});
