@@ -1,6 +1,7 @@
 // The floor under Curtain's cold start that no code of ours can lower: a process that loads the
-// same shared libraries as `curtain` (Qt Widgets, Charts and Svg, libcurl, yaml-cpp, cpp-httplib and
-// everything they load in turn) and does nothing else. bench_startup prints it beside the bare window.
+// same shared libraries as `curtain` (Qt Widgets, Charts, Svg and Network, libcurl, yaml-cpp,
+// cpp-httplib, libpq, libpg_query and everything they load in turn) and does nothing else.
+// bench_startup prints it beside the bare window.
 
 #include <cstdio>
 
