@@ -8,7 +8,6 @@
 #include "futurewait.h"
 #include "testsupport.h"
 
-#include <QSignalSpy>
 #include <QTest>
 
 #include <csignal>
@@ -23,6 +22,8 @@ class TestClusterCache : public QObject
     Engine::SessionPtr m_session;
     Engine::ReleaseEngine *m_engine = nullptr;
     Core::ReleaseSnapshots m_releases;
+    QStringList m_resets;                   // each cacheReset's detail
+    QList<Core::DataFreshness> m_freshness; // each freshnessChanged
 
     void startSim(const QStringList &arguments)
     {
@@ -38,8 +39,14 @@ class TestClusterCache : public QObject
         if (liveBoundMs > 0) {
             m_engine->setLiveBound(liveBoundMs);
         }
+        // Recorded on this thread: the engine emits on its network thread, where a QSignalSpy would
+        // append while the test reads.
         connect(m_engine, &Engine::ReleaseEngine::releasesChanged, this,
                 [this](const Core::ReleaseSnapshots &releases) { m_releases = releases; });
+        connect(m_engine, &Engine::ReleaseEngine::cacheReset, this,
+                [this](const QString &detail) { m_resets << detail; });
+        connect(m_engine, &Engine::ReleaseEngine::freshnessChanged, this,
+                [this](const Core::DataFreshness &freshness) { m_freshness << freshness; });
         m_engine->start();
         const auto synced = Test::waitFor(m_engine->whenSynced());
         QVERIFY2(synced.ok(), synced.ok() ? "" : qPrintable(synced.error().message));
@@ -61,6 +68,8 @@ private Q_SLOTS:
         m_session.reset();
         m_sim.reset();
         m_releases.clear();
+        m_resets.clear();
+        m_freshness.clear();
     }
 
     void restartedServer_isReloadedAndSaid()
@@ -69,15 +78,14 @@ private Q_SLOTS:
         startEngine();
         QCOMPARE(releasesIn(QStringLiteral("fleet")), 25);
         const QString port = QString::number(m_sim->port());
-        QSignalSpy reset(m_engine, &Engine::ReleaseEngine::cacheReset);
+        m_resets.clear();
 
         // The same address now serves another cluster: the demo alone, with fewer objects, so its
         // resourceVersions are behind everything the engine has seen.
         m_sim.reset();
         startSim({QStringLiteral("--port"), port});
-        QTRY_VERIFY_WITH_TIMEOUT(reset.size() > 0, 30000);
-        QVERIFY2(reset.at(0).at(0).toString().contains(QStringLiteral("went back")),
-                 qPrintable(reset.at(0).at(0).toString()));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_resets.isEmpty(), 30000);
+        QVERIFY2(m_resets.first().contains(QStringLiteral("went back")), qPrintable(m_resets.first()));
         QTRY_COMPARE_WITH_TIMEOUT(releasesIn(QStringLiteral("fleet")), 0, 10000);
         QVERIFY(releasesIn(QStringLiteral("demo")) > 0);
     }
@@ -86,12 +94,11 @@ private Q_SLOTS:
     {
         startSim({});
         startEngine(4000); // the console's 15 s, shortened: stale 4 s after the server goes silent
-        QSignalSpy freshness(m_engine, &Engine::ReleaseEngine::freshnessChanged);
+        m_freshness.clear();
         QCOMPARE(::kill(pid_t(m_sim->pid()), SIGSTOP), 0); // answers nothing, closes nothing
 
         auto lastFreshness = [&] {
-            return freshness.isEmpty() ? Core::DataFreshness{true, true, {}, 15, {}}
-                                       : freshness.last().at(0).value<Core::DataFreshness>();
+            return m_freshness.isEmpty() ? Core::DataFreshness{true, true, {}, 15, {}} : m_freshness.last();
         };
         QTRY_VERIFY_WITH_TIMEOUT(!lastFreshness().live, 30000);
         QVERIFY2(lastFreshness().reason.contains(QStringLiteral("not answered")), qPrintable(lastFreshness().reason));
