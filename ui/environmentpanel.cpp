@@ -42,7 +42,7 @@ public:
     ReadinessBar(const QColor &accent, QWidget *parent) : QProgressBar(parent), m_accent(accent)
     {
         // QProgressBar repaints only past a step it measures in its own paintEvent, which this one
-        // replaces: without this, 100 → 2 of 100 ready would leave the bar full.
+        // replaces: without this, 1000 → 2 of 1000 ready would leave the bar full.
         connect(this, &QProgressBar::valueChanged, this, qOverload<>(&QWidget::update));
     }
 
