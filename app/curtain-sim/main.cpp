@@ -41,7 +41,8 @@ Prometheus metrics per environment.
                     named by the route's curtain.dev/migrations. Ready before the address is printed
   --faults JSON     inject faults, e.g. '{"errorRate":0.1,"throttleRate":0.1,"retryAfterSeconds":1,
                     "delayMs":200}'; change them at run time with PUT /curtain-sim/faults (also
-                    "dropWatches":true, "expireResumes":true, "argoControllerDown":true)
+                    "dropWatches":true, "expireResumes":true, "argoControllerDown":true,
+                    "flaggerControllerDown":true)
   --audit-log FILE  append one JSON line per write request (verb, requestURI, contentType,
                     requestBody, responseCode), like kube-apiserver's audit log
   --rbac FILE       deny chosen verbs on chosen resources (YAML: deny: [{verb, resource,

@@ -57,6 +57,7 @@ ApiServer::ApiServer(ObjectStore &store, ClusterModel &model, ServerOptions opti
         const json plan = json::parse(m_options.faultsJson, nullptr, false);
         m_rbacError = plan.is_discarded() ? "--faults is not JSON: " + m_options.faultsJson : m_faults.apply(plan);
         m_model.setArgoControllerRunning(!m_faults.argoControllerDown());
+        m_model.setFlaggerRunning(!m_faults.flaggerControllerDown());
     }
     if (!m_options.rbacFile.empty()) {
         auto loaded = RbacRules::load(m_options.rbacFile);
@@ -326,6 +327,7 @@ void ApiServer::routeControl()
                 const std::string error = std::holds_alternative<json>(plan) ? m_faults.apply(std::get<json>(plan))
                                                                              : std::get<ApiStatus>(plan).message;
                 m_model.setArgoControllerRunning(!m_faults.argoControllerDown());
+                m_model.setFlaggerRunning(!m_faults.flaggerControllerDown());
                 if (!error.empty()) {
                     return sendStatus(res, {400, "BadRequest", error});
                 }

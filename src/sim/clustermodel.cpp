@@ -124,7 +124,11 @@ void ClusterModel::tick(Clock::time_point now)
     });
     guarded([this, now] { advanceRollouts(now); });
     guarded([this, now] { m_rollouts.reconcile(now, m_argoRunning); });
-    guarded([this, now] { m_flagger.reconcile(now, std::chrono::system_clock::now()); });
+    guarded([this, now] {
+        if (m_flaggerRunning) {
+            m_flagger.reconcile(now, std::chrono::system_clock::now());
+        }
+    });
     guarded([this, now] { m_pods.reconcile(now); });
     guarded([this] { m_endpoints.reconcile(); }); // after the pods: what they are now
     const double seconds = m_lastTick ? std::chrono::duration<double>(now - *m_lastTick).count() : 0.0;

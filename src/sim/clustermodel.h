@@ -30,6 +30,7 @@ public:
     void tick(std::chrono::steady_clock::time_point now);
     // A stopped Argo Rollouts controller (the argoControllerDown fault): ReplicaSets still run.
     void setArgoControllerRunning(bool running) { m_argoRunning = running; }
+    void setFlaggerRunning(bool running) { m_flaggerRunning = running; }
     // Prometheus exposition of the Deployments a Service selects; nullopt if there is no such Service.
     std::optional<std::string> exposition(const std::string &ns, const std::string &service) const;
 
@@ -74,6 +75,7 @@ private:
     EndpointsController m_endpoints;
     NamespaceController m_namespaces;
     std::atomic<bool> m_argoRunning{true};
+    std::atomic<bool> m_flaggerRunning{true};
     mutable std::mutex m_mutex;
     std::map<std::string, Counters> m_counters; // by namespace/deployment
     std::map<std::string, std::chrono::steady_clock::time_point> m_nextStep;

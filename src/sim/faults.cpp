@@ -36,12 +36,14 @@ std::string Faults::apply(const json &plan)
             m_expireResumes = it->get<bool>();
         } else if (key == "argoControllerDown" && it->is_boolean()) {
             m_argoControllerDown = it->get<bool>();
+        } else if (key == "flaggerControllerDown" && it->is_boolean()) {
+            m_flaggerControllerDown = it->get<bool>();
         } else if (key == "heldRequests") {
             // Read-only (what is held now): a plan read with GET may be PUT back as it is.
         } else {
             return "unknown or mistyped fault \"" + key +
                    "\" (errorRate, errorStatus, throttleRate, retryAfterSeconds, delayMs, writeDelayMs, "
-                   "writeReplyDelayMs, dropWatches, expireResumes, argoControllerDown)";
+                   "writeReplyDelayMs, dropWatches, expireResumes, argoControllerDown, flaggerControllerDown)";
         }
     }
     return {};
@@ -60,6 +62,7 @@ json Faults::plan() const
             {"writeReplyDelayMs", m_writeReplyDelayMs.load()},
             {"expireResumes", m_expireResumes.load()},
             {"argoControllerDown", m_argoControllerDown.load()},
+            {"flaggerControllerDown", m_flaggerControllerDown.load()},
             {"heldRequests", m_held.load()}};
 }
 

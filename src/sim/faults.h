@@ -27,7 +27,8 @@ public:
 
     // Applies a JSON plan: {"errorRate":0.2,"errorStatus":503,"throttleRate":0.1,"retryAfterSeconds":1,
     // "delayMs":200,"delayPathPrefix":"/apis/argoproj.io/","writeDelayMs":20000,"writeReplyDelayMs":20000,
-    // "dropWatches":true,"expireResumes":true,"argoControllerDown":true}. Unknown keys are an error.
+    // "dropWatches":true,"expireResumes":true,"argoControllerDown":true,"flaggerControllerDown":true}.
+    // Unknown keys are an error.
     // delayPathPrefix limits delayMs to the paths under it (one slow API group, the others quick);
     // empty, every path. writeDelayMs holds a write before it is applied; writeReplyDelayMs applies
     // it and then holds the reply (a reply lost on the way back).
@@ -39,6 +40,8 @@ public:
     bool expireResumes() const { return m_expireResumes.load(); }
     // The Argo Rollouts controller has stopped: Rollouts keep whatever status they had.
     bool argoControllerDown() const { return m_argoControllerDown.load(); }
+    // Flagger has stopped: Canaries keep their status, gates are not looked at.
+    bool flaggerControllerDown() const { return m_flaggerControllerDown.load(); }
     int writeReplyDelayMs() const { return m_writeReplyDelayMs.load(); }
 
     // An injected delay: `ms`, or less when the server stops meanwhile (a held request must not
@@ -60,6 +63,7 @@ private:
     std::atomic<std::uint64_t> m_dropGeneration{0};
     std::atomic<bool> m_expireResumes{false};
     std::atomic<bool> m_argoControllerDown{false};
+    std::atomic<bool> m_flaggerControllerDown{false};
     std::mt19937_64 m_random{20261126};
     std::mutex m_holdMutex;
     std::condition_variable m_holdEnded;

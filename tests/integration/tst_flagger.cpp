@@ -3,10 +3,19 @@
 // controller initializes and kubectl lists with Flagger's printer columns, and curtainctl rolling a
 // canary back through the rollback gate. Each test starts its own sim.
 
+#include "adapters/flagger/canaryadapter.h"
+#include "core/action.h"
+#include "core/clock.h"
+#include "engine/canarydriver.h"
+#include "kube/kubeclient.h"
+#include "net/httpclient.h"
+
 #include "ctlrunner.h"
+#include "futurewait.h"
 #include "testsupport.h"
 
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -356,6 +365,61 @@ private Q_SLOTS:
                      run.err.contains(QLatin1String("closed the rollback gate at flagger-loadtester.demo")),
                  qPrintable(run.err));
         QCOMPARE(request("POST", proxy + "/rollback/check", podinfoGate).code, 403);
+    }
+
+    // --reaction-timeout on a canary, in fake time: the wait for Flagger is never shorter than an
+    // interval and 15 s, whatever shorter time is asked (a gate closed before Flagger looks would
+    // make the action do nothing); then the action is reported as sent, not confirmed, and the gate
+    // it opened is closed again. The sim's Flagger is stopped, so that however slowly this machine
+    // runs, it cannot act within the driver's wait.
+    void reactionTimeout_isAtLeastAnIntervalAnd15s_thenNotConfirmed()
+    {
+        start();
+        addLoadtester();
+        addUpdatingCanary(
+            {{{"name", "rollback"}, {"type", "rollback"}, {"url", "http://flagger-loadtester.demo/rollback/check"}}},
+            1);
+        QTRY_VERIFY_WITH_TIMEOUT(phase() == "Progressing", 40'000);
+        httplib::Client sim("127.0.0.1", m_sim->port());
+        const auto stopped = sim.Put("/curtain-sim/faults", R"({"flaggerControllerDown":true})", "application/json");
+        QVERIFY(stopped && stopped->status == 200);
+
+        Net::HttpClient http;
+        Kube::KubeClient client(&http, Core::ClusterEndpoint{QStringLiteral("sim"), m_sim->url()});
+        const auto deployments = Test::waitFor(client.list(QStringLiteral("/apis/apps/v1/namespaces/demo/deployments"),
+                                                           QStringLiteral("curtain.dev/release")));
+        QVERIFY(deployments.ok());
+        Adapters::ClusterView view;
+        view.deployments = Kube::ObjectList(deployments.value().items);
+        Core::ReleaseSnapshot before = Adapters::CanaryAdapter().read(podinfo(), view);
+        before.capabilities = Core::computeCapabilities(before);
+        QVERIFY2(before.canary && before.capabilities.rollback.enabled, qPrintable(before.problem));
+        Core::ManualClock clock;
+        const qint64 startMs = clock.nowMs();
+        Engine::CanaryDriver driver(&client, before, {Core::ActionKind::Rollback, QStringLiteral("podinfo"), 0, {}},
+                                    nullptr, &clock);
+        driver.setReactionWaitMs(2'000); // --reaction-timeout 2s
+        QSignalSpy finished(&driver, &Engine::CanaryDriver::finished);
+        driver.start();
+        // The clock turns only while the driver waits on it (not while its requests are out).
+        while (finished.isEmpty() && clock.nowMs() - startMs < 60'000) {
+            QVERIFY(QTest::qWaitFor([&] { return !finished.isEmpty() || clock.pending() > 0; }, 5000));
+            if (finished.isEmpty()) {
+                clock.advance(100);
+            }
+        }
+        QCOMPARE(finished.size(), 1);
+        const auto outcome = finished.first().first().value<Core::Result<Core::ActionOutcome>>();
+        QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().message));
+        QVERIFY(!outcome.value().confirmed);
+        const qint64 waited = clock.nowMs() - startMs;
+        QVERIFY2(waited >= 16'000 && waited <= 17'000, qPrintable(QString::number(waited)));
+        QVERIFY2(outcome.value().summary.contains(QStringLiteral("opened the rollback gate")) &&
+                     outcome.value().summary.contains(
+                         QStringLiteral("Flagger has not acted after 16 s (its interval is 1s) — is Flagger running?")),
+                 qPrintable(outcome.value().summary));
+        QCOMPARE(request("POST", proxy + "/rollback/check", podinfoGate).code, 403); // closed again
+        QCOMPARE(phase(), std::string("Progressing"));                               // nothing happened
     }
 };
 
