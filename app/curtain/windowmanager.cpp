@@ -150,8 +150,9 @@ Engine::ClusterHostFactory WindowManager::builtinDemo()
                     Core::ErrorKind::Unreachable,
                     QStringLiteral("cannot start the demo cluster: %1").arg(QString::fromStdString(error)));
             }
-            hosted =
-                std::make_shared<Hosted>(Hosted{demo, Demo::addOrdersRelease(demo, std::chrono::milliseconds(1500))});
+            hosted = std::make_shared<Hosted>(
+                Hosted{demo, Demo::addOrdersRelease(demo, std::chrono::milliseconds(1500),
+                                                    Demo::DatabasePriority::BehindTheConsole)});
             running->hosted = hosted;
         }
         return Engine::HostedCluster{QString::fromStdString(hosted->demo->url()), hosted};

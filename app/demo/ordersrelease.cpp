@@ -62,8 +62,8 @@ void patch(Sim::ObjectStore &store, const char *kind, const std::string &name, c
 class OrdersDatabase final : public OrdersRelease
 {
 public:
-    OrdersDatabase(std::shared_ptr<Sim::DemoCluster> demo, std::chrono::milliseconds startDelay)
-        : m_startDelay(startDelay), m_worker([this, demo = std::move(demo)] {
+    OrdersDatabase(std::shared_ptr<Sim::DemoCluster> demo, std::chrono::milliseconds startDelay, int niceness)
+        : m_startDelay(startDelay), m_niceness(niceness), m_worker([this, demo = std::move(demo)] {
               const QString problem = prepare(*demo);
               const std::lock_guard lock(m_mutex);
               m_prepared = true;
@@ -99,7 +99,7 @@ private:
             }
         }
         QString problem;
-        auto server = Db::LocalServer::start();
+        auto server = Db::LocalServer::start(false, m_niceness);
         if (!server.ok()) {
             problem = server.error().message;
         } else {
@@ -168,13 +168,14 @@ private:
     bool m_prepared = false;
     QString m_problem;
     std::chrono::milliseconds m_startDelay;
+    int m_niceness;
     std::thread m_worker; // last: started once the members it uses exist
 };
 
 } // namespace
 
 std::shared_ptr<OrdersRelease> addOrdersRelease(const std::shared_ptr<Sim::DemoCluster> &demo,
-                                                std::chrono::milliseconds startDelay)
+                                                std::chrono::milliseconds startDelay, DatabasePriority priority)
 {
     auto scenario = Sim::parseScenario(ordersScenario);
     if (auto *objects = std::get_if<Sim::Scenario>(&scenario)) {
@@ -184,7 +185,7 @@ std::shared_ptr<OrdersRelease> addOrdersRelease(const std::shared_ptr<Sim::DemoC
             }
         }
     }
-    return std::make_shared<OrdersDatabase>(demo, startDelay);
+    return std::make_shared<OrdersDatabase>(demo, startDelay, priority == DatabasePriority::BehindTheConsole ? 10 : 0);
 }
 
 } // namespace Curtain::Demo

@@ -25,8 +25,14 @@ public:
     virtual QString waitUntilPrepared() = 0;
 };
 
+// Beside the console's window the database runs at a lower CPU priority (nice 10): it is there to
+// practise on, and on two cores its initdb and first migration made a context switch's events
+// wait over 16 ms.
+enum class DatabasePriority { Normal, BehindTheConsole };
+
 // Keep the result alive as long as the demo: the database stops with it.
 std::shared_ptr<OrdersRelease> addOrdersRelease(const std::shared_ptr<Sim::DemoCluster> &demo,
-                                                std::chrono::milliseconds startDelay);
+                                                std::chrono::milliseconds startDelay,
+                                                DatabasePriority priority = DatabasePriority::Normal);
 
 } // namespace Curtain::Demo

@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include <pwd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace Curtain::Db {
@@ -42,7 +43,7 @@ QString postgresBinDir()
     return onPath.isEmpty() ? QString() : QFileInfo(onPath).canonicalPath();
 }
 
-Core::Result<std::unique_ptr<LocalServer>> LocalServer::start(bool copyFirstInitdb)
+Core::Result<std::unique_ptr<LocalServer>> LocalServer::start(bool copyFirstInitdb, int niceness)
 {
     std::unique_ptr<LocalServer> server(new LocalServer);
     server->m_binDir = postgresBinDir();
@@ -59,6 +60,7 @@ Core::Result<std::unique_ptr<LocalServer>> LocalServer::start(bool copyFirstInit
     }
     directory.setAutoRemove(false); // ours now: removed in the destructor
     server->m_directory = directory.path();
+    server->m_niceness = niceness;
     if (geteuid() == 0) {
         const passwd *owner = getpwnam("postgres");
         if (!owner) {
@@ -179,6 +181,10 @@ Core::Result<QString> LocalServer::runAsOwner(const QString &program, const QStr
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.setWorkingDirectory(m_directory); // the owner may not enter ours
     const QString path = m_binDir + QLatin1Char('/') + program;
+    if (m_niceness > 0) {
+        const int niceness = m_niceness; // in the child, before runuser: what it starts inherits it
+        process.setChildProcessModifier([niceness] { (void)::setpriority(PRIO_PROCESS, 0, niceness); });
+    }
     if (m_owner.isEmpty()) {
         process.start(path, arguments);
     } else {

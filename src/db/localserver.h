@@ -19,7 +19,9 @@ public:
     // Fails naming the Debian package when PostgreSQL's server programs are not installed.
     // `copyFirstInitdb`: initdb (a second or more) runs once in this process; later servers start
     // from a copy of that fresh cluster (for test suites that start one per test function).
-    static Core::Result<std::unique_ptr<LocalServer>> start(bool copyFirstInitdb = false);
+    // `niceness`: initdb, pg_ctl and the server run at this nice value (the console's demo database
+    // runs at 10, behind the window it serves).
+    static Core::Result<std::unique_ptr<LocalServer>> start(bool copyFirstInitdb = false, int niceness = 0);
     ~LocalServer();
     LocalServer(const LocalServer &) = delete;
     LocalServer &operator=(const LocalServer &) = delete;
@@ -39,6 +41,7 @@ private:
     QString m_owner;     // the user the cluster runs as; empty: this process's user
     QString m_binDir;
     bool m_running = false;
+    int m_niceness = 0;
 };
 
 // Where PostgreSQL's server programs are (Debian: /usr/lib/postgresql/<version>/bin), else empty.
