@@ -132,6 +132,18 @@ class TestFlagger : public QObject
         QCOMPARE(post("/apis/apps/v1/namespaces/demo/deployments", target).code, 201);
         QCOMPARE(post("/apis/flagger.app/v1beta1/namespaces/demo/canaries", podinfo).code, 201);
     }
+    // A sim whose canary podinfo, behind the loadtester's rollback gate, is Progressing in steps of
+    // 1 %: it stays so for 50 intervals, longer than a test's curtainctl runs take on a loaded
+    // machine (a rollback is refused once the canary is promoted).
+    void startProgressingBehindARollbackGate()
+    {
+        start();
+        addLoadtester();
+        addUpdatingCanary(
+            {{{"name", "rollback"}, {"type", "rollback"}, {"url", "http://flagger-loadtester.demo/rollback/check"}}},
+            1);
+        QTRY_VERIFY_WITH_TIMEOUT(phase() == "Progressing", 40'000); // initialized, then the new revision
+    }
     json podinfo() const
     {
         return Test::ApiReader(m_sim->port())
@@ -264,15 +276,8 @@ private Q_SLOTS:
     // and closes the gate again.
     void curtainctlSuspendResumeAndRollback_throughTheRollbackGate()
     {
-        start();
-        addLoadtester();
-        // Steps of 1 %: Progressing lasts 50 intervals, longer than the six curtainctl runs below
-        // take on a loaded machine (a rollback is refused once the canary is promoted).
-        addUpdatingCanary(
-            {{{"name", "rollback"}, {"type", "rollback"}, {"url", "http://flagger-loadtester.demo/rollback/check"}}},
-            1);
+        startProgressingBehindARollbackGate();
         const Test::ApiReader api(m_sim->port());
-        QTRY_VERIFY_WITH_TIMEOUT(phase() == "Progressing", 40'000); // initialized, then the new revision
 
         // Suspend freezes it (spec.suspend) and status says so; Resume lets it go on.
         Test::CtlRun suspended = ctl({QStringLiteral("suspend"), QStringLiteral("podinfo")});
@@ -374,12 +379,7 @@ private Q_SLOTS:
     // runs, it cannot act within the driver's wait.
     void reactionTimeout_isAtLeastAnIntervalAnd15s_thenNotConfirmed()
     {
-        start();
-        addLoadtester();
-        addUpdatingCanary(
-            {{{"name", "rollback"}, {"type", "rollback"}, {"url", "http://flagger-loadtester.demo/rollback/check"}}},
-            1);
-        QTRY_VERIFY_WITH_TIMEOUT(phase() == "Progressing", 40'000);
+        startProgressingBehindARollbackGate();
         httplib::Client sim("127.0.0.1", m_sim->port());
         const auto stopped = sim.Put("/curtain-sim/faults", R"({"flaggerControllerDown":true})", "application/json");
         QVERIFY(stopped && stopped->status == 200);
