@@ -36,6 +36,12 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     endif()
     # scripts/sanitize builds these into build-asan and build-tsan. Undefined behaviour stops the
     # process like a memory error does, so a test cannot pass over it.
+    # A sanitizer's report needs file and line, not variables: line tables alone (-g1 in gcc) instead
+    # of full debug information write and link far less (a clean ASan build: see scripts/sanitize).
+    if(CURTAIN_SANITIZE AND NOT CURTAIN_SANITIZE STREQUAL "OFF")
+        target_compile_options(curtain_build_settings INTERFACE
+            $<$<CXX_COMPILER_ID:Clang>:-gline-tables-only> $<$<CXX_COMPILER_ID:GNU>:-g1>)
+    endif()
     if(CURTAIN_SANITIZE MATCHES "^(ON|address)$")
         target_compile_options(curtain_build_settings INTERFACE -fsanitize=address,undefined
             -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
