@@ -37,23 +37,6 @@ using Engine::SessionResult;
 
 namespace {
 
-// Core::onFinished, but the result is moved out of the future: a session then has no owner left in
-// a finished future, and whoever closes it really is the last to let go (on a worker thread).
-template <typename T, typename Handler>
-void takeWhenFinished(const QFuture<T> &future, QObject *context, Handler handler)
-{
-    auto *watcher = new QFutureWatcher<T>(context);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, context,
-                     [watcher, handler = std::move(handler)]() mutable {
-                         watcher->deleteLater();
-                         QFuture<T> done = watcher->future();
-                         if (done.resultCount() > 0) {
-                             handler(done.takeResult());
-                         }
-                     });
-    watcher->setFuture(future);
-}
-
 // Runs `then` once, when `window` is first exposed and drawn, or after `fallbackMs` if it is not
 // (a window that starts minimised or on another workspace is drawn only when it is looked at).
 // Expose is seen before the window paints itself; the zero timer runs once that frame is done.
@@ -275,7 +258,7 @@ void WindowManager::openSession()
     // listing at once, while this thread builds the window: on two cores, neither waits for the
     // other. The window asks the engine to republish what it missed (MainWindow::setEngine).
     const QFuture<SessionResult> opening = track(Session::open(m_options.choice, std::move(options)));
-    takeWhenFinished(opening, this, [this](SessionResult result) {
+    Core::onFinishedTakingResult(opening, this, [this](SessionResult result) {
         if (!result.ok() && std::exchange(m_fromSettings, false)) {
             // The context remembered from the last run is gone or broken: the kubeconfig's own.
             m_window->showMessage(tr("The last context, %1, cannot be opened (%2); showing the kubeconfig's current "
@@ -406,7 +389,7 @@ void WindowManager::request(const QString &target, const QFuture<SessionResult> 
         m_window->showWhereTheWindowLooks();
         Q_EMIT switched(false, message);
     };
-    takeWhenFinished(future, this, [this, generation, fail](SessionResult opened) {
+    Core::onFinishedTakingResult(future, this, [this, generation, fail](SessionResult opened) {
         if (generation != m_generation || !opened.ok()) {
             --m_requestsInFlight;
             if (opened.ok()) {
@@ -520,35 +503,38 @@ void WindowManager::openFleetMember(const QString &context)
     Engine::SessionOptions options = sessionOptions();
     options.network = m_fleetNetwork;
     options.listContexts = false;
-    takeWhenFinished(track(Session::open(choice, std::move(options))), this, [this, context](SessionResult opened) {
-        if (!opened.ok()) {
-            m_fleetModel->setUnreachable(context, opened.error().message);
-            return;
-        }
-        Engine::ReleaseSource *member = opened.value()->source();
-        Models::FleetModel *model = m_fleetModel.get();
-        connect(member, &Engine::ReleaseSource::releasesChanged, model,
+    Core::onFinishedTakingResult(
+        track(Session::open(choice, std::move(options))), this, [this, context](SessionResult opened) {
+            if (!opened.ok()) {
+                m_fleetModel->setUnreachable(context, opened.error().message);
+                return;
+            }
+            Engine::ReleaseSource *member = opened.value()->source();
+            Models::FleetModel *model = m_fleetModel.get();
+            connect(
+                member, &Engine::ReleaseSource::releasesChanged, model,
                 [model, context](const Core::ReleaseSnapshots &releases) { model->setReleases(context, releases); });
-        connect(member, &Engine::ReleaseSource::connectionChanged, model,
-                [model, context](Engine::ConnectionState state, const QString &detail) {
-                    if (state == Engine::ConnectionState::Reconnecting) {
-                        model->setUnreachable(context, detail);
-                    }
-                });
-        // What happens in the other contexts reaches the desktop too.
-        Notifier *notifier = m_window->notifier();
-        connect(
-            member, &Engine::ReleaseSource::releasesChanged, notifier,
-            [notifier, context](const Core::ReleaseSnapshots &releases) { notifier->observeFleet(context, releases); });
-        connect(member, &Engine::ReleaseSource::freshnessChanged, notifier,
-                [notifier, context](const Core::DataFreshness &freshness) {
-                    if (freshness.synced) {
-                        notifier->setFleetReachable(context, freshness.live, freshness.reason);
-                    }
-                });
-        member->start();
-        m_fleetSessions.push_back(std::move(opened).value());
-    });
+            connect(member, &Engine::ReleaseSource::connectionChanged, model,
+                    [model, context](Engine::ConnectionState state, const QString &detail) {
+                        if (state == Engine::ConnectionState::Reconnecting) {
+                            model->setUnreachable(context, detail);
+                        }
+                    });
+            // What happens in the other contexts reaches the desktop too.
+            Notifier *notifier = m_window->notifier();
+            connect(member, &Engine::ReleaseSource::releasesChanged, notifier,
+                    [notifier, context](const Core::ReleaseSnapshots &releases) {
+                        notifier->observeFleet(context, releases);
+                    });
+            connect(member, &Engine::ReleaseSource::freshnessChanged, notifier,
+                    [notifier, context](const Core::DataFreshness &freshness) {
+                        if (freshness.synced) {
+                            notifier->setFleetReachable(context, freshness.live, freshness.reason);
+                        }
+                    });
+            member->start();
+            m_fleetSessions.push_back(std::move(opened).value());
+        });
 }
 
 } // namespace Curtain::Ui

@@ -97,7 +97,8 @@ void Informer::relist()
     }
     setState(State::Listing);
     m_relistNeeded = false;
-    Core::onFinished(m_client->list(m_path, m_selector), this, [this](const Result<ListResult> &listed) {
+    // The list is this informer's alone: its objects move into the copy kept here, never copied.
+    Core::onFinishedTakingResult(m_client->list(m_path, m_selector), this, [this](Result<ListResult> listed) {
         if (!m_running) {
             return;
         }
@@ -116,7 +117,7 @@ void Informer::relist()
             m_relistNeeded = true;
             return retryLater(listed.error());
         }
-        applyList(listed.value());
+        applyList(std::move(listed).value());
         m_synced = true;
         m_failures = 0;
         heard();
@@ -125,7 +126,7 @@ void Informer::relist()
     });
 }
 
-void Informer::applyList(const ListResult &listed)
+void Informer::applyList(ListResult &&listed)
 {
     const QString listVersion = listed.resourceVersion;
     // A server whose versions went backwards is not the one this copy came from (restarted with
@@ -134,13 +135,13 @@ void Informer::applyList(const ListResult &listed)
                           isNewerVersion(m_highestVersion, listVersion) && m_highestVersion != listVersion;
     ObjectMap fresh;
     fresh.reserve(qsizetype(listed.items.size()));
-    for (const Json &item : listed.items) {
+    for (Json &item : listed.items) {
         const QString key = keyOf(item);
         const ObjectPtr held = wentBack ? nullptr : m_objects.value(key);
         // An action's read-back may already hold a version newer than this list: keep it.
         fresh.insert(key, held && isNewerVersion(resourceVersion(*held), resourceVersion(item))
                               ? held
-                              : std::make_shared<const Json>(item));
+                              : std::make_shared<const Json>(std::move(item)));
     }
     if (!wentBack) {
         // Objects the list does not have were deleted before it was taken, unless they were

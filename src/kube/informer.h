@@ -85,7 +85,7 @@ private:
     void retryLater(const Core::Error &why);
     void retryAfter(qint64 ms);
     void setState(State state, const QString &detail = {});
-    void applyList(const ListResult &listed);
+    void applyList(ListResult &&listed);
     bool merge(const Json &object);
     void heard();
     static QString keyOf(const Json &object);

@@ -277,15 +277,15 @@ QFuture<Result<ListResult>> KubeClient::list(const QString &collectionPath, cons
                              if (!page.ok()) {
                                  return fail(page.error());
                              }
-                             const Json &body = page.value();
+                             Json &body = page.value();
                              const auto items = body.find("items");
                              if (items == body.end() || !(items->is_array() || items->is_null())) {
                                  return fail(Core::makeError(
                                      ErrorKind::Protocol, QStringLiteral("%1: the reply has no items list").arg(what)));
                              }
                              if (items->is_array()) {
-                                 for (const Json &item : *items) {
-                                     state->result.items.push_back(item);
+                                 for (Json &item : *items) { // moved: the page is not read again
+                                     state->result.items.push_back(std::move(item));
                                  }
                              }
                              state->result.resourceVersion = stringAt(body, "/metadata/resourceVersion");
