@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QPromise>
 
+#include <type_traits>
 #include <utility>
 
 namespace Curtain::Core {
@@ -43,6 +44,8 @@ void onFinished(const QFuture<T> &future, QObject *context, Handler handler)
 template <typename T, typename Handler>
 void onFinishedTakingResult(const QFuture<T> &future, QObject *context, Handler handler)
 {
+    // takeResult moves only what moves without throwing; anything else it quietly copies.
+    static_assert(std::is_nothrow_move_constructible_v<T>, "a result taken from a future must move, not copy");
     whenFinished(future, context,
                  [handler = std::move(handler)](QFuture<T> &done) mutable { handler(done.takeResult()); });
 }
