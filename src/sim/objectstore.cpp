@@ -293,6 +293,18 @@ bool ObjectStore::contains(const ResourceType &type, const std::string &ns, cons
     return m_objects.count(key(type, ns, name)) > 0;
 }
 
+bool ObjectStore::inspect(const ResourceType &type, const std::string &ns, const std::string &name,
+                          const std::function<void(const json &object)> &look) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_objects.find(key(type, ns, name));
+    if (it == m_objects.end()) {
+        return false;
+    }
+    look(it->second);
+    return true;
+}
+
 Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &ns, json object, bool dryRun,
                                   bool fromClient)
 {

@@ -85,6 +85,10 @@ public:
                       std::size_t limit = 0) const;
     Outcome<nlohmann::json> get(const ResourceType &type, const std::string &ns, const std::string &name) const;
     bool contains(const ResourceType &type, const std::string &ns, const std::string &name) const; // no copy
+    // Runs `look` on the stored object, under the store's lock and without copying it (keep it cheap):
+    // for a controller that reads two fields of every workload each round. False when there is none.
+    bool inspect(const ResourceType &type, const std::string &ns, const std::string &name,
+                 const std::function<void(const nlohmann::json &object)> &look) const;
     // Every write takes `dryRun` (kube's dryRun=All): checked and answered as it would be stored, and
     // nothing stored — no resourceVersion spent, no watch event.
     // Never into a terminating namespace; a client's create (`fromClient`) only into one that exists.

@@ -59,6 +59,19 @@ private Q_SLOTS:
         QVERIFY(rvOf(patched) != rv);
     }
 
+    void inspect_readsTheStoredObject_andSaysWhenThereIsNone()
+    {
+        ObjectStore store;
+        store.create(services(), "shop", serviceObject());
+        std::string version;
+        QVERIFY(store.inspect(services(), "shop", "app",
+                              [&](const json &object) { version = object["spec"]["selector"].value("version", ""); }));
+        QCOMPARE(version, std::string("blue"));
+        bool looked = false;
+        QVERIFY(!store.inspect(services(), "shop", "missing", [&](const json &) { looked = true; }));
+        QVERIFY(!looked);
+    }
+
     void patch_withStaleVersion_is409AndChangesNothing()
     {
         ObjectStore store;
