@@ -38,7 +38,7 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     # process like a memory error does, so a test cannot pass over it.
     # A sanitizer's report needs file and line, not variables: line tables alone (-g1 in gcc) instead
     # of full debug information write and link far less (a clean ASan build: see scripts/sanitize).
-    if(CURTAIN_SANITIZE AND NOT CURTAIN_SANITIZE STREQUAL "OFF")
+    if(CURTAIN_SANITIZED)
         target_compile_options(curtain_build_settings INTERFACE
             $<$<CXX_COMPILER_ID:Clang>:-gline-tables-only> $<$<CXX_COMPILER_ID:GNU>:-g1>)
     endif()
@@ -49,7 +49,7 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     elseif(CURTAIN_SANITIZE STREQUAL "thread")
         target_compile_options(curtain_build_settings INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
         target_link_options(curtain_build_settings INTERFACE -fsanitize=thread)
-    elseif(CURTAIN_SANITIZE AND NOT CURTAIN_SANITIZE STREQUAL "OFF")
+    elseif(CURTAIN_SANITIZED)
         message(FATAL_ERROR "CURTAIN_SANITIZE=${CURTAIN_SANITIZE}: use address or thread")
     endif()
 elseif(MSVC)

@@ -13,7 +13,7 @@ function(curtain_add_test name)
         set(ARG_TIMEOUT 120)
     endif()
     set(qtest_timeout_ms 300000) # QTest's own default for one test function
-    if(CURTAIN_SANITIZE AND NOT CURTAIN_SANITIZE STREQUAL "OFF")
+    if(CURTAIN_SANITIZED)
         # Sanitized code (and every child process it starts) runs two to ten times slower.
         math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * 4")
         math(EXPR qtest_timeout_ms "${qtest_timeout_ms} * 4")
