@@ -12,6 +12,7 @@
 #include <QSysInfo>
 #include <QTimer>
 #include <QUrl>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <chrono>
 
@@ -128,7 +129,7 @@ QJsonObject toQt(const Kube::Json &json)
 
 Auditor::Auditor(Kube::KubeClient *client, const Core::ClusterEndpoint &endpoint, QObject *parent)
     : QObject(parent), m_client(client), m_context(endpoint.name), m_server(endpoint.server),
-      m_kubeconfigUser(endpoint.userName)
+      m_kubeconfigUser(endpoint.userName), m_journalIndex(std::make_shared<JournalIndex>(m_journal.path(), m_server))
 {
     m_actor = m_kubeconfigUser;
     m_actorSource = QStringLiteral("kubeconfig");
@@ -358,16 +359,7 @@ QFuture<Core::ReleaseHistory> Auditor::history(const Core::ReleaseSnapshot &rele
     auto promise = std::make_shared<QPromise<Core::ReleaseHistory>>();
     promise->start();
     auto history = std::make_shared<Core::ReleaseHistory>();
-    const Journal::Reading reading = m_journal.read();
-    history->journalProblem = reading.problem;
-    QList<Core::HistoryEntry> journal;
-    for (const QJsonObject &record : reading.records) {
-        if (record.value(QLatin1String("server")).toString() == m_server &&
-            record.value(QLatin1String("namespace")).toString() == release.namespaceName &&
-            record.value(QLatin1String("release")).toString() == release.name) {
-            journal.append(Core::historyEntryFromRecord(record));
-        }
-    }
+    auto journal = std::make_shared<QList<Core::HistoryEntry>>();
     // The route and both workloads: Curtain's Events, the controllers' (Argo's, Flagger's) and the
     // Deployments' scaling.
     QStringList objects;
@@ -380,7 +372,7 @@ QFuture<Core::ReleaseHistory> Auditor::history(const Core::ReleaseSnapshot &rele
         }
     }
     auto cluster = std::make_shared<QList<Core::HistoryEntry>>();
-    auto remaining = std::make_shared<int>(int(objects.size()));
+    auto remaining = std::make_shared<int>(int(objects.size()) + 1); // the Events' reads and the journal's
     auto finishOne = [promise, history, cluster, remaining, journal, release]() {
         if (--*remaining > 0) {
             return;
@@ -389,14 +381,19 @@ QFuture<Core::ReleaseHistory> Auditor::history(const Core::ReleaseSnapshot &rele
             entry.release = release.name;
             entry.namespaceName = release.namespaceName;
         }
-        history->entries = Core::mergeHistory(journal, *cluster);
+        history->entries = Core::mergeHistory(*journal, *cluster);
         promise->addResult(*history);
         promise->finish();
     };
-    if (objects.isEmpty()) {
-        ++*remaining;
-        finishOne();
-    }
+    const std::shared_ptr<JournalIndex> index = m_journalIndex;
+    Core::onFinished(QtConcurrent::run([index, namespaceName = release.namespaceName, name = release.name] {
+                         return index->entriesOf(namespaceName, name);
+                     }),
+                     this, [history, journal, finishOne](const JournalIndex::Found &found) {
+                         history->journalProblem = found.problem;
+                         *journal = found.entries;
+                         finishOne();
+                     });
     for (const QString &object : objects) {
         const QString path =
             QStringLiteral("/apis/events.k8s.io/v1/namespaces/%1/events?fieldSelector=%2&limit=500")

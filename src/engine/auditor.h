@@ -6,6 +6,7 @@
 #include "core/release.h"
 #include "core/result.h"
 #include "engine/journal.h"
+#include "engine/journalindex.h"
 
 #include <QFuture>
 #include <QObject>
@@ -56,7 +57,8 @@ public:
     // before it exits. Call on the engine's thread.
     QFuture<Core::Done> settled();
 
-    // The release's history: this machine's journal and the Events on its route and workloads.
+    // The release's history: this machine's journal (read on a worker, so that a long journal
+    // never holds up the engine's thread) and the Events on its route and workloads.
     QFuture<Core::ReleaseHistory> history(const Core::ReleaseSnapshot &release);
 
     QString actor() const { return m_actor; }
@@ -76,7 +78,8 @@ private:
     QString m_actor;       // who the cluster says we are; the kubeconfig user until it answers
     QString m_actorSource; // "cluster" or "kubeconfig"
     Journal m_journal;
-    int m_pendingEvents = 0; // Events sent and not answered
+    std::shared_ptr<JournalIndex> m_journalIndex; // shared with the worker that reads it
+    int m_pendingEvents = 0;                      // Events sent and not answered
     bool m_askingWho = false;
     static constexpr int whoAmIWaitMs = 3'000;
     struct Waiting

@@ -102,47 +102,78 @@ Core::Result<Core::Done> Journal::append(QJsonObject record)
 
 Journal::Reading Journal::read() const
 {
+    Cursor cursor;
+    return readFrom(cursor);
+}
+
+Journal::Reading Journal::readFrom(Cursor &cursor) const
+{
     Reading reading;
     QFile file(m_path);
     if (!file.open(QIODevice::ReadOnly)) {
         return reading; // nothing recorded yet
     }
-    QByteArray previousHash;
-    qint64 number = 0;
-    while (!file.atEnd()) {
-        // readLine(max) would set aside `max` bytes for every line: read each as long as it is.
-        QByteArray line = file.readLine();
-        if (line.endsWith('\n')) {
-            line.chop(1);
+    if (file.size() < cursor.offset) {
+        cursor = Cursor{};
+        reading.restarted = true;
+    }
+    if (!file.seek(cursor.offset)) {
+        reading.problem = QStringLiteral("the journal cannot be read: %1").arg(file.errorString());
+        return reading;
+    }
+    // One read and a scan for newlines: readLine() grows its buffer step by step for every line.
+    const QByteArray text = file.readAll();
+    qsizetype start = 0;
+    qsizetype torn = -1;
+    while (start < text.size()) {
+        const qsizetype end = text.indexOf('\n', start);
+        if (end < 0) {
+            torn = start;
+            break;
         }
+        // A view into `text`: no copy per line.
+        const QByteArray line = QByteArray::fromRawData(text.constData() + start, end - start);
+        start = end + 1;
+        cursor.offset += line.size() + 1;
         if (line.isEmpty()) {
             continue;
         }
-        ++number;
+        ++cursor.lines;
+        const QByteArray hash = hashOf(line);
         QJsonParseError error;
         const QJsonDocument document = QJsonDocument::fromJson(line, &error);
         if (!document.isObject()) {
-            if (reading.problem.isEmpty()) {
-                reading.problem = QStringLiteral("line %1 is not a record (%2)").arg(number).arg(error.errorString());
+            if (cursor.chainProblem.isEmpty()) {
+                cursor.chainProblem =
+                    QStringLiteral("line %1 is not a record (%2)").arg(cursor.lines).arg(error.errorString());
             }
-            previousHash = hashOf(line);
+            cursor.lastHash = hash;
             continue;
         }
-        const QJsonObject record = document.object();
-        if (reading.problem.isEmpty() && record.value(QLatin1String("prev")).toString().toLatin1() != previousHash) {
-            reading.problem =
-                QStringLiteral("line %1 does not follow the line before it: a line was changed or removed").arg(number);
+        QJsonObject record = document.object();
+        if (cursor.chainProblem.isEmpty() &&
+            record.value(QLatin1String("prev")).toString().toLatin1() != cursor.lastHash) {
+            cursor.chainProblem =
+                QStringLiteral("line %1 does not follow the line before it: a line was changed or removed")
+                    .arg(cursor.lines);
         }
-        previousHash = hashOf(line);
-        reading.records.append(record);
+        cursor.lastHash = hash;
+        reading.records.append(std::move(record));
+    }
+    reading.problem = cursor.chainProblem;
+    if (!reading.problem.isEmpty()) {
+        return reading;
     }
     const Head head = readHead(m_path);
-    if (reading.problem.isEmpty() && head.lines != number) {
+    if (torn >= 0) {
+        reading.problem =
+            QStringLiteral("line %1 has no end of line: an append was cut off or is under way").arg(cursor.lines + 1);
+    } else if (head.lines != cursor.lines) {
         reading.problem = QStringLiteral("the journal has %1 lines where it had %2: lines were removed at its end")
-                              .arg(number)
+                              .arg(cursor.lines)
                               .arg(head.lines);
-    } else if (reading.problem.isEmpty() && head.last != previousHash) {
-        reading.problem = QStringLiteral("line %1, the last, was changed").arg(number);
+    } else if (head.last != cursor.lastHash) {
+        reading.problem = QStringLiteral("line %1, the last, was changed").arg(cursor.lines);
     }
     return reading;
 }

@@ -31,8 +31,24 @@ public:
         // Empty when the chain holds; else where it breaks, e.g. "line 7 was changed or a line
         // before it removed". Records are still returned: the history is shown with the warning.
         QString problem;
+        // readFrom only: the file was shorter than where the last reading stopped (replaced or cut),
+        // so this reading started again from its first line and the caller's earlier records are void.
+        bool restarted = false;
     };
     Reading read() const;
+
+    // Where a reading stopped, so that the next one verifies and parses only the lines appended
+    // since: a console that shows history on every selection must not read a year's journal each time.
+    struct Cursor
+    {
+        qint64 offset = 0; // bytes consumed: whole lines only
+        qint64 lines = 0;
+        QByteArray lastHash;
+        QString chainProblem; // the first break found so far; it stays found
+    };
+    // The lines after `cursor`, which moves past them. A last line without its newline (an append
+    // cut off or under way) is reported and left for the next reading.
+    Reading readFrom(Cursor &cursor) const;
 
 private:
     QString m_path;

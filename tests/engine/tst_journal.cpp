@@ -2,6 +2,7 @@
 // changed, removed or cut-off line visible.
 
 #include "engine/journal.h"
+#include "engine/journalindex.h"
 
 #include <QFile>
 #include <QJsonObject>
@@ -40,6 +41,19 @@ class TestJournal : public QObject
         QList<QByteArray> result = file.readAll().split('\n');
         result.removeAll(QByteArray());
         return result;
+    }
+
+    static QByteArray readAll(const QString &path)
+    {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+
+    static void writeAll(const QString &path, const QByteArray &bytes)
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        QCOMPARE(file.write(bytes), bytes.size());
     }
 
     static void rewrite(const QString &path, const QList<QByteArray> &lines)
@@ -112,6 +126,114 @@ private Q_SLOTS:
         const auto reading = journal.read();
         QCOMPARE(reading.problem, QString());
         QCOMPARE(reading.records.size(), 7);
+    }
+
+    void readingFromACursor_returnsOnlyTheLinesAppendedSince()
+    {
+        Engine::Journal journal = fiveRecords(QStringLiteral("cursor"));
+        Engine::Journal::Cursor cursor;
+        QCOMPARE(journal.readFrom(cursor).records.size(), 5);
+        QCOMPARE(journal.readFrom(cursor).records.size(), 0);
+        Engine::Journal other(journal.path()); // another process appending to the same file
+        QVERIFY(other.append({{QStringLiteral("action"), QStringLiteral("Rollback")}}).ok());
+        const auto reading = journal.readFrom(cursor);
+        QCOMPARE(reading.problem, QString());
+        QVERIFY(!reading.restarted);
+        QCOMPARE(reading.records.size(), 1);
+        QCOMPARE(reading.records.front().value(QLatin1String("action")).toString(), QStringLiteral("Rollback"));
+        QCOMPARE(cursor.lines, 6);
+    }
+
+    void aBreakBeforeTheCursor_staysReported()
+    {
+        const Engine::Journal journal = fiveRecords(QStringLiteral("sticky"));
+        QList<QByteArray> text = lines(journal.path());
+        text[1].replace("\"user\":\"jane\"", "\"user\":\"mallory\"");
+        rewrite(journal.path(), text);
+        Engine::Journal::Cursor cursor;
+        QVERIFY(journal.readFrom(cursor).problem.contains(QLatin1String("line 3")));
+        const auto later = journal.readFrom(cursor); // nothing new, and the chain is still broken
+        QCOMPARE(later.records.size(), 0);
+        QVERIFY2(later.problem.contains(QLatin1String("line 3")), qPrintable(later.problem));
+    }
+
+    void aReplacedJournal_isReadAgainFromItsStart()
+    {
+        Engine::Journal journal = fiveRecords(QStringLiteral("replaced"));
+        Engine::Journal::Cursor cursor;
+        QCOMPARE(journal.readFrom(cursor).records.size(), 5);
+        QVERIFY(QFile::remove(journal.path()));
+        QVERIFY(QFile::remove(journal.path() + QStringLiteral(".head")));
+        QVERIFY(journal.append({{QStringLiteral("action"), QStringLiteral("Flip")}}).ok());
+        const auto reading = journal.readFrom(cursor);
+        QVERIFY(reading.restarted);
+        QCOMPARE(reading.problem, QString());
+        QCOMPARE(reading.records.size(), 1);
+        QCOMPARE(reading.records.front().value(QLatin1String("action")).toString(), QStringLiteral("Flip"));
+    }
+
+    // An append seen half-written (another process is writing it, or it was cut off) is named and
+    // left for the next reading, which takes the whole line once it is there.
+    void aLineWithoutItsNewline_isLeftForTheNextReading()
+    {
+        const Engine::Journal journal = fiveRecords(QStringLiteral("torn"));
+        const QByteArray intact = readAll(journal.path());
+        const QByteArray intactHead = readAll(journal.path() + QStringLiteral(".head"));
+        QVERIFY(Engine::Journal(journal.path()).append({{QStringLiteral("action"), QStringLiteral("Rollback")}}).ok());
+        const QByteArray sixth = readAll(journal.path()).mid(intact.size());
+        const QByteArray sixthHead = readAll(journal.path() + QStringLiteral(".head"));
+        writeAll(journal.path(), intact + sixth.left(sixth.size() / 2));
+        writeAll(journal.path() + QStringLiteral(".head"), intactHead);
+
+        Engine::Journal::Cursor cursor;
+        const auto torn = journal.readFrom(cursor);
+        QCOMPARE(torn.records.size(), 5);
+        QCOMPARE(torn.problem, QStringLiteral("line 6 has no end of line: an append was cut off or is under way"));
+
+        writeAll(journal.path(), intact + sixth);
+        writeAll(journal.path() + QStringLiteral(".head"), sixthHead);
+        const auto whole = journal.readFrom(cursor);
+        QCOMPARE(whole.problem, QString());
+        QCOMPARE(whole.records.size(), 1);
+        QCOMPARE(whole.records.front().value(QLatin1String("action")).toString(), QStringLiteral("Rollback"));
+    }
+
+    // What the console's history reads: one cluster's records of one release, caught up on each look.
+    void theIndex_givesOneReleasesRecordsOfOneCluster_andCatchesUp()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("index/journal.jsonl"));
+        Engine::Journal journal(path);
+        const auto record = [](const QString &server, const QString &ns, const QString &release,
+                               const QString &action) {
+            return QJsonObject{{QStringLiteral("server"), server},
+                               {QStringLiteral("namespace"), ns},
+                               {QStringLiteral("release"), release},
+                               {QStringLiteral("action"), action}};
+        };
+        const QString here = QStringLiteral("https://here:6443");
+        QVERIFY(
+            journal
+                .append(record(here, QStringLiteral("demo"), QStringLiteral("checkout"), QStringLiteral("SetWeight")))
+                .ok());
+        QVERIFY(journal.append(record(here, QStringLiteral("shop"), QStringLiteral("checkout"), QStringLiteral("Flip")))
+                    .ok());
+        QVERIFY(journal
+                    .append(record(QStringLiteral("https://elsewhere:6443"), QStringLiteral("demo"),
+                                   QStringLiteral("checkout"), QStringLiteral("Rollback")))
+                    .ok());
+        Engine::JournalIndex index(path, here);
+        auto found = index.entriesOf(QStringLiteral("demo"), QStringLiteral("checkout"));
+        QCOMPARE(found.problem, QString());
+        QCOMPARE(found.entries.size(), 1);
+        QCOMPARE(found.entries.front().action, QStringLiteral("SetWeight"));
+
+        QVERIFY(
+            journal.append(record(here, QStringLiteral("demo"), QStringLiteral("checkout"), QStringLiteral("Promote")))
+                .ok());
+        found = index.entriesOf(QStringLiteral("demo"), QStringLiteral("checkout"));
+        QCOMPARE(found.entries.size(), 2);
+        QCOMPARE(found.entries.back().action, QStringLiteral("Promote")); // oldest first, as the file
+        QCOMPARE(index.entriesOf(QStringLiteral("shop"), QStringLiteral("checkout")).entries.size(), 1);
     }
 
     void unwritableDirectory_isAnError()
