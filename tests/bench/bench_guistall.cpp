@@ -180,6 +180,9 @@ int main(int argc, char *argv[])
         qputenv("QT_QPA_PLATFORM", "offscreen");
     }
     TimedApplication app(argc, argv);
+    // Its actions go to a journal of its own: a benchmark is not part of the user's history.
+    const QTemporaryDir journalDir;
+    qputenv("CURTAIN_JOURNAL", journalDir.filePath(QStringLiteral("journal.jsonl")).toUtf8());
     // The context to switch to: a second demo cluster, named in a kubeconfig of its own.
     std::string error;
     auto other = Sim::startBuiltinDemo(&error);

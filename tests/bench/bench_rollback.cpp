@@ -36,6 +36,9 @@ double timed(const QString &program, const QStringList &arguments,
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    // Its actions go to a journal of its own: a benchmark is not part of the user's history.
+    const QTemporaryDir journalDir;
+    qputenv("CURTAIN_JOURNAL", journalDir.filePath(QStringLiteral("journal.jsonl")).toUtf8());
     Curtain::Test::SimProcess sim;
     QString error;
     if (!sim.start(&error)) {

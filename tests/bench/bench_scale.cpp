@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 
 #include <httplib.h>
 
@@ -23,6 +24,9 @@ using namespace Curtain;
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    // Its actions go to a journal of its own: a benchmark is not part of the user's history.
+    const QTemporaryDir journalDir;
+    qputenv("CURTAIN_JOURNAL", journalDir.filePath(QStringLiteral("journal.jsonl")).toUtf8());
     if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
         qputenv("QT_QPA_PLATFORM", "offscreen");
     }
