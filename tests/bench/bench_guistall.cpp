@@ -26,17 +26,27 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
+#include <sys/resource.h>
 
 using namespace Curtain;
 
 namespace {
 
-double threadCpuMs()
+// The calling thread's CPU time, and how often it was taken off its core: preempted (involuntary)
+// or waiting for something (voluntary).
+struct ThreadUsage
 {
-    timespec now{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return double(now.tv_sec) * 1e3 + double(now.tv_nsec) / 1e6;
+    double cpuMs = 0;
+    long preempted = 0;
+    long waited = 0;
+};
+
+ThreadUsage threadUsage()
+{
+    rusage usage{};
+    getrusage(RUSAGE_THREAD, &usage);
+    const auto ms = [](const timeval &t) { return double(t.tv_sec) * 1e3 + double(t.tv_usec) / 1e3; };
+    return {ms(usage.ru_utime) + ms(usage.ru_stime), usage.ru_nivcsw, usage.ru_nvcsw};
 }
 
 class TimedApplication final : public QApplication
@@ -66,16 +76,20 @@ public:
         const QString receiverName = receiver->objectName();
         const int type = event->type();
         m_timer.start();
-        const double cpuBefore = threadCpuMs();
+        const ThreadUsage before = threadUsage();
         const bool handled = QApplication::notify(receiver, event);
         const double ms = double(m_timer.nsecsElapsed()) / 1e6;
         dispatchMs << ms;
         if (ms > 16.0) {
             // The thread's own CPU time beside the wall time: on two cores the demo cluster and the
             // network thread can take the core from an event that itself needs far less.
-            overBudget << QStringLiteral("%1 ms (%2 ms of the GUI thread's CPU): event %3 to %4 %5")
+            const ThreadUsage after = threadUsage();
+            overBudget << QStringLiteral(
+                              "%1 ms (the GUI thread's CPU %2 ms, preempted %3×, waited %4×): event %5 to %6 %7")
                               .arg(ms, 0, 'f', 1)
-                              .arg(threadCpuMs() - cpuBefore, 0, 'f', 1)
+                              .arg(after.cpuMs - before.cpuMs, 0, 'f', 1)
+                              .arg(after.preempted - before.preempted)
+                              .arg(after.waited - before.waited)
                               .arg(type)
                               .arg(QLatin1String(receiverClass), receiverName);
         }
