@@ -8,6 +8,7 @@
 #include "sim/nodes.h"
 #include "sim/resourcetypes.h"
 
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <functional>
@@ -412,24 +413,33 @@ void PodModel::logRequests(const json &workload, long long count, long long erro
     const long long ready = std::clamp(integerAt(workload, "/status/readyReplicas", 1), 1LL,
                                        static_cast<long long>(it->second.pods.size()));
     const std::string ns = textAt(workload, "/metadata/namespace");
-    const std::string time = utcNow(3);
+    const auto time = std::make_shared<const std::string>(utcNow(3));
     std::lock_guard lock(m_mutex);
+    std::vector<Log *> logs; // the ready pods' logs, found once per round
+    for (long long p = 0; p < ready; ++p) {
+        logs.push_back(&m_logs[ns + "/" + it->second.pods[std::size_t(p)]]);
+    }
     for (long long i = 0; i < count; ++i) {
         const bool failed = i < errors; // which of the requests failed does not matter, how many does
         const double seconds = std::size_t(i) < latencies.size() ? latencies[std::size_t(i)] : 0.05;
-        char line[200];
-        std::snprintf(line, sizeof line, "%s \"GET /items/%llu HTTP/1.1\" %d %.0fms%s", time.c_str(),
-                      static_cast<unsigned long long>(++m_requestNumber % 100000), failed ? 500 : 200, seconds * 1000,
-                      failed ? " upstream error: connection reset by peer" : "");
-        const std::string &pod = it->second.pods[std::size_t(m_requestNumber % std::uint64_t(ready))];
-        Log &log = m_logs[ns + "/" + pod];
-        log.lines.push_back(line);
+        const auto request = static_cast<std::uint32_t>(++m_requestNumber % 100000);
+        Log &log = *logs[std::size_t(m_requestNumber % std::uint64_t(ready))];
+        log.lines.push_back({time, request, static_cast<std::uint32_t>(std::lround(seconds * 1000)), failed});
         ++log.next;
         while (log.lines.size() > bufferedLines) {
             log.lines.pop_front();
         }
     }
     m_logged.notify_all();
+}
+
+std::string PodModel::lineOf(const LogEntry &entry)
+{
+    char line[200];
+    std::snprintf(line, sizeof line, "%s \"GET /items/%u HTTP/1.1\" %d %ums%s", entry.time->c_str(), entry.request,
+                  entry.failed ? 500 : 200, entry.milliseconds,
+                  entry.failed ? " upstream error: connection reset by peer" : "");
+    return line;
 }
 
 PodModel::LogLines PodModel::log(const std::string &ns, const std::string &pod, std::uint64_t from,
@@ -448,7 +458,7 @@ PodModel::LogLines PodModel::log(const std::string &ns, const std::string &pod, 
     }
     LogLines out;
     for (std::uint64_t n = start; n < log.next; ++n) {
-        out.lines.push_back(log.lines[std::size_t(n - first)]);
+        out.lines.push_back(lineOf(log.lines[std::size_t(n - first)]));
     }
     out.next = log.next;
     return out;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -84,9 +85,19 @@ private:
         std::vector<std::string> pods;     // oldest first: the ready ones lead
         std::vector<std::string> outgoing; // a Deployment's pods of earlier templates, still serving
     };
+    // One access-log line, kept as its parts and written out only when read (`kubectl logs`): the
+    // demo serves thousands of requests a minute that no one reads.
+    struct LogEntry
+    {
+        std::shared_ptr<const std::string> time; // shared by the requests of one round
+        std::uint32_t request = 0;
+        std::uint32_t milliseconds = 0;
+        bool failed = false;
+    };
+    static std::string lineOf(const LogEntry &entry);
     struct Log
     {
-        std::deque<std::string> lines;
+        std::deque<LogEntry> lines;
         std::uint64_t next = 0;
     };
     static std::string mintPodName(Workload &workload, const std::string &name);
