@@ -79,6 +79,9 @@ bool EndpointsController::follow(std::set<Namespaced> *touched)
     // Read up to a version taken first: what is written meanwhile is read again next time, and
     // reading an event twice leaves the same state.
     const std::uint64_t upTo = m_store.currentResourceVersion();
+    if (upTo == m_seen) {
+        return true; // nothing written since: no history to scan
+    }
     const auto past = std::chrono::steady_clock::now(); // look, do not wait
     std::vector<StoredEvent> events;
     for (const char *kind : {"Service", "Pod", "Endpoints", "EndpointSlice"}) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace Curtain::Sim {
@@ -65,6 +66,11 @@ private:
     ObjectStore &m_store;
     std::function<void(const nlohmann::json &)> m_podsBeforeStatus;
     std::map<std::string, std::chrono::steady_clock::time_point> m_nextPod; // per ReplicaSet: pod pacing
+    // The store's version after the last pass over the Rollouts that wrote nothing, and whether that
+    // pass waited on the clock (a timed pause, a scale-down deadline): with neither changed, the next
+    // pass would change nothing either.
+    std::optional<std::uint64_t> m_quietAt;
+    bool m_waitsOnTime = false;
 };
 
 } // namespace Curtain::Sim
