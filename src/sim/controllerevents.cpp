@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -12,23 +13,67 @@ namespace Curtain::Sim {
 
 using nlohmann::json;
 
-std::string utcNow(int fractionDigits)
+std::string utcText(std::chrono::system_clock::time_point at, int fractionDigits)
 {
-    const auto now = std::chrono::system_clock::now();
-    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    const auto sinceEpoch = at.time_since_epoch();
+    const auto whole = std::chrono::floor<std::chrono::seconds>(sinceEpoch);
+    const std::time_t t = std::time_t(whole.count());
     std::tm tm{};
     gmtime_r(&t, &tm);
     char text[48];
     std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
     std::string result = text;
     if (fractionDigits > 0) {
-        const long long micros =
-            std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1'000'000;
+        const long long nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(sinceEpoch - whole).count();
         char fraction[16];
-        std::snprintf(fraction, sizeof fraction, ".%06lld", micros);
-        result += std::string(fraction).substr(0, std::size_t(std::min(fractionDigits, 6)) + 1);
+        std::snprintf(fraction, sizeof fraction, ".%09lld", nanos);
+        result += std::string(fraction).substr(0, std::size_t(std::min(fractionDigits, 9)) + 1);
     }
     return result + "Z";
+}
+
+std::optional<std::chrono::system_clock::time_point> parseRfc3339(const std::string &text)
+{
+    std::tm tm{};
+    int consumed = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                    &tm.tm_min, &tm.tm_sec, &consumed) != 6 ||
+        consumed != 19) {
+        return std::nullopt;
+    }
+    std::string_view rest = std::string_view(text).substr(19);
+    std::chrono::nanoseconds fraction{0};
+    if (!rest.empty() && rest.front() == '.') {
+        rest.remove_prefix(1);
+        long long scale = 100'000'000;
+        std::size_t digits = 0;
+        for (; digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits])); ++digits) {
+            fraction += std::chrono::nanoseconds((rest[digits] - '0') * scale);
+            scale /= 10;
+        }
+        if (digits == 0) {
+            return std::nullopt;
+        }
+        rest.remove_prefix(digits);
+    }
+    std::chrono::seconds offset{0};
+    if (rest == "Z" || rest == "z") {
+        // UTC
+    } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
+        int hours = 0;
+        int minutes = 0;
+        if (std::sscanf(std::string(rest.substr(1)).c_str(), "%2d:%2d", &hours, &minutes) != 2) {
+            return std::nullopt;
+        }
+        offset = std::chrono::hours(hours) + std::chrono::minutes(minutes);
+        offset = rest[0] == '+' ? offset : -offset;
+    } else {
+        return std::nullopt;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return std::chrono::system_clock::from_time_t(timegm(&tm)) - offset +
+           std::chrono::duration_cast<std::chrono::system_clock::duration>(fraction);
 }
 
 void recordEvent(ObjectStore &store, const json &regarding, const std::string &type, const std::string &reason,

@@ -397,6 +397,7 @@ void PodModel::kubeletTrouble(Clock::time_point now)
                     }
                 }
             });
+            restartContainers(ns, pod);
             recordEvent(m_store, std::get<json>(podObject), "Warning", "BackOff",
                         "Back-off restarting failed container in pod " + pod, "kubelet");
         }
@@ -413,7 +414,7 @@ void PodModel::logRequests(const json &workload, long long count, long long erro
     const long long ready = std::clamp(integerAt(workload, "/status/readyReplicas", 1), 1LL,
                                        static_cast<long long>(it->second.pods.size()));
     const std::string ns = textAt(workload, "/metadata/namespace");
-    const auto time = std::make_shared<const std::string>(utcNow(3));
+    const auto time = std::chrono::system_clock::now();
     std::lock_guard lock(m_mutex);
     std::vector<Log *> logs; // the ready pods' logs, found once per round
     for (long long p = 0; p < ready; ++p) {
@@ -433,17 +434,24 @@ void PodModel::logRequests(const json &workload, long long count, long long erro
     m_logged.notify_all();
 }
 
-std::string PodModel::lineOf(const LogEntry &entry)
+std::string PodModel::lineOf(const LogEntry &entry, bool timestamp)
 {
     char line[200];
-    std::snprintf(line, sizeof line, "%s \"GET /items/%u HTTP/1.1\" %d %ums%s", entry.time->c_str(), entry.request,
-                  entry.failed ? 500 : 200, entry.milliseconds,
+    std::snprintf(line, sizeof line, "%s \"GET /items/%u HTTP/1.1\" %d %ums%s", utcText(entry.at, 3).c_str(),
+                  entry.request, entry.failed ? 500 : 200, entry.milliseconds,
                   entry.failed ? " upstream error: connection reset by peer" : "");
-    return line;
+    return timestamp ? utcText(entry.at, 9) + " " + line : std::string(line);
 }
 
-PodModel::LogLines PodModel::log(const std::string &ns, const std::string &pod, std::uint64_t from,
-                                 std::size_t tail) const
+void PodModel::restartContainers(const std::string &ns, const std::string &pod)
+{
+    std::lock_guard lock(m_mutex);
+    Log &log = m_logs[ns + "/" + pod];
+    log.previous = std::move(log.lines);
+    log.lines.clear();
+}
+
+PodModel::LogLines PodModel::log(const std::string &ns, const std::string &pod, const LogRequest &request) const
 {
     std::lock_guard lock(m_mutex);
     const auto it = m_logs.find(ns + "/" + pod);
@@ -451,16 +459,25 @@ PodModel::LogLines PodModel::log(const std::string &ns, const std::string &pod, 
         return {};
     }
     const Log &log = it->second;
-    const std::uint64_t first = log.next - log.lines.size();
-    std::uint64_t start = std::max(from, first);
-    if (tail > 0 && log.next - start > tail) {
-        start = log.next - tail;
-    }
     LogLines out;
-    for (std::uint64_t n = start; n < log.next; ++n) {
-        out.lines.push_back(lineOf(log.lines[std::size_t(n - first)]));
-    }
     out.next = log.next;
+    // The run before the restart is numbered apart: a follow never resumes into it.
+    const std::deque<LogEntry> &entries = request.previous ? log.previous : log.lines;
+    const std::uint64_t end = request.previous ? entries.size() : log.next;
+    const std::uint64_t first = end - entries.size();
+    std::uint64_t start = std::max(request.from, first);
+    if (request.since) {
+        const auto after = std::partition_point(entries.begin() + std::ptrdiff_t(start - first), entries.end(),
+                                                [&](const LogEntry &entry) { return entry.at < *request.since; });
+        start = first + std::uint64_t(after - entries.begin());
+    }
+    start = std::min(start, end);
+    if (request.tail > 0 && end - start > request.tail) {
+        start = end - request.tail;
+    }
+    for (std::uint64_t n = start; n < end; ++n) {
+        out.lines.push_back(lineOf(entries[std::size_t(n - first)], request.timestamps));
+    }
     return out;
 }
 

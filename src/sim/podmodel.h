@@ -64,8 +64,20 @@ public:
         std::vector<std::string> lines;
         std::uint64_t next = 0; // the sequence number after the last line: where a follow resumes
     };
-    // The pod's buffered lines from `from` on (only the last `tail` of them when > 0).
-    LogLines log(const std::string &ns, const std::string &pod, std::uint64_t from, std::size_t tail) const;
+    // The pod's containers restarted (kubelet, after failed probes): its log starts again, and the run
+    // before is what `kubectl logs --previous` reads.
+    void restartContainers(const std::string &ns, const std::string &pod);
+    // What a pod's log request asks for, as kubelet reads PodLogOptions.
+    struct LogRequest
+    {
+        std::uint64_t from = 0; // the first sequence number wanted (a follow's next)
+        std::size_t tail = 0;   // only the last `tail` lines, when > 0
+        std::optional<std::chrono::system_clock::time_point> since;
+        bool timestamps = false; // each line starts with its time, RFC3339Nano
+        bool previous = false;   // the container's run before its last restart
+    };
+    // The pod's buffered lines the request asks for.
+    LogLines log(const std::string &ns, const std::string &pod, const LogRequest &request) const;
     // Waits until the pod has lines from `from` on, or `deadline`.
     void waitForLines(const std::string &ns, const std::string &pod, std::uint64_t from,
                       std::chrono::steady_clock::time_point deadline) const;
@@ -89,15 +101,16 @@ private:
     // demo serves thousands of requests a minute that no one reads.
     struct LogEntry
     {
-        std::shared_ptr<const std::string> time; // shared by the requests of one round
+        std::chrono::system_clock::time_point at;
         std::uint32_t request = 0;
         std::uint32_t milliseconds = 0;
         bool failed = false;
     };
-    static std::string lineOf(const LogEntry &entry);
+    static std::string lineOf(const LogEntry &entry, bool timestamp);
     struct Log
     {
         std::deque<LogEntry> lines;
+        std::deque<LogEntry> previous; // the container's run before its last restart
         std::uint64_t next = 0;
     };
     static std::string mintPodName(Workload &workload, const std::string &name);

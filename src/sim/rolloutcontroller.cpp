@@ -33,18 +33,6 @@ std::string rfc3339(Wall::time_point at)
     return text;
 }
 
-std::optional<Wall::time_point> parseRfc3339(const std::string &text)
-{
-    std::tm tm{};
-    if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-                    &tm.tm_sec) != 6) {
-        return std::nullopt;
-    }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    return Wall::from_time_t(timegm(&tm));
-}
-
 // A pause duration as Argo accepts it: seconds as a number or string, or "1h2m3s"-style text.
 std::optional<double> seconds(const json &value)
 {

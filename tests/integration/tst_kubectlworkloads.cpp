@@ -4,6 +4,7 @@
 
 #include "kubectlsession.h"
 
+#include <QDateTime>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -25,6 +26,16 @@ class TestKubectlWorkloads : public QObject
                         QStringLiteral("-l"), QStringLiteral("app=%1,curtain.dev/color=green").arg(app),
                         QStringLiteral("-o"), output},
                        exitCode);
+    }
+
+    // The name of the first pod of `app` in the demo namespace, or nothing yet.
+    QString firstPod(const QString &app)
+    {
+        int code = -1;
+        return kubectl({QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"), QStringLiteral("demo"),
+                        QStringLiteral("-l"), QStringLiteral("app=") + app, QStringLiteral("-o"),
+                        QStringLiteral("jsonpath={.items[0].metadata.name}")},
+                       &code);
     }
 
 private Q_SLOTS:
@@ -93,13 +104,7 @@ private Q_SLOTS:
     {
         int code = -1;
         QString pod;
-        QTRY_VERIFY_WITH_TIMEOUT(
-            !(pod = kubectl({QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"),
-                             QStringLiteral("demo"), QStringLiteral("-l"), QStringLiteral("app=ledger"),
-                             QStringLiteral("-o"), QStringLiteral("jsonpath={.items[0].metadata.name}")},
-                            &code))
-                 .isEmpty(),
-            10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(!(pod = firstPod(QStringLiteral("ledger"))).isEmpty(), 10'000);
         QProcess follow;
         m_kubectl.startIn(
             follow, {QStringLiteral("logs"), QStringLiteral("-f"), QStringLiteral("-n"), QStringLiteral("demo"), pod});
@@ -117,6 +122,48 @@ private Q_SLOTS:
         QVERIFY2(ended, "kubectl logs -f still follows a deleted pod after 10 s");
         QCOMPARE(follow.exitStatus(), QProcess::NormalExit);
         QCOMPARE(follow.exitCode(), 0);
+    }
+
+    // `kubectl logs` as a release engineer reads a pod: --since keeps the last seconds, --timestamps
+    // puts kubelet's time before each line, and --previous of a container that never restarted is
+    // kubelet's error, not an empty answer.
+    void logs_sinceTimestampsAndPrevious()
+    {
+        int code = -1;
+        QString pod;
+        QTRY_VERIFY_WITH_TIMEOUT(!(pod = firstPod(QStringLiteral("catalog"))).isEmpty(), 10'000);
+        const QStringList logs = {QStringLiteral("logs"), QStringLiteral("-n"), QStringLiteral("demo"), pod};
+        const auto lines = [&](const QStringList &more) {
+            return kubectl(logs + more, &code).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        };
+        const auto servedAt = [](const QString &line) { // each line begins with the time it was served
+            return QDateTime::fromString(line.section(QLatin1Char(' '), 0, 0), Qt::ISODateWithMs);
+        };
+        // The demo's traffic served long enough that a second's lines are not all of them.
+        QStringList all;
+        QTRY_VERIFY_WITH_TIMEOUT(!(all = lines({})).isEmpty() &&
+                                     servedAt(all.constFirst()) < QDateTime::currentDateTimeUtc().addSecs(-3),
+                                 15'000);
+        const QStringList stamped = lines({QStringLiteral("--timestamps")});
+        QCOMPARE(code, 0);
+        const QRegularExpression nano(
+            QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z \\S+ \"GET "));
+        QVERIFY(!stamped.isEmpty());
+        for (const QString &line : stamped) {
+            QVERIFY2(nano.match(line).hasMatch(), qPrintable(line));
+        }
+        const QDateTime asked = QDateTime::currentDateTimeUtc();
+        const QStringList recent = lines({QStringLiteral("--since=1s")});
+        QCOMPARE(code, 0);
+        QVERIFY2(recent.size() < all.size(), qPrintable(QStringLiteral("%1 of %2").arg(recent.size()).arg(all.size())));
+        for (const QString &line : recent) { // the server's "1 s ago" is after `asked` less a second
+            QVERIFY2(servedAt(line).isValid() && servedAt(line) >= asked.addMSecs(-1'500), qPrintable(line));
+        }
+        const QString previous = kubectl(logs + QStringList{QStringLiteral("--previous")}, &code);
+        QVERIFY(code != 0);
+        QVERIFY2(previous.contains(
+                     QStringLiteral("previous terminated container \"catalog\" in pod \"%1\" not found").arg(pod)),
+                 qPrintable(previous));
     }
 
     // Pause, change, resume: a paused Deployment's new template makes no ReplicaSet and replaces no

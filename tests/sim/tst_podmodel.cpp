@@ -133,6 +133,55 @@ private Q_SLOTS:
         QCOMPARE(addresses.size(), pods.size());
     }
 
+    // Access-log lines as `kubectl logs` asks for them: the last few, those since a time, with
+    // kubelet's timestamps, and after a restart the run before it (--previous) apart from the new one.
+    void podLog_answersTailSinceTimestampsAndPrevious()
+    {
+        ObjectStore store;
+        ClusterModel model(store, Scenario{});
+        QVERIFY(settledWeb(store, model));
+        const json web = std::get<json>(store.get(builtInType("Deployment"), "demo", "web"));
+        std::vector<std::string> pods;
+        for (const json &pod : store.all(builtInType("Pod"))) {
+            pods.push_back(pod.value("/metadata/name"_json_pointer, std::string()));
+        }
+        QCOMPARE(pods.size(), std::size_t(2));
+        const auto before = std::chrono::system_clock::now();
+        model.pods().logRequests(web, 10, 2, std::vector<double>(10, 0.025));
+        const auto lines = [&](const std::string &pod, PodModel::LogRequest request) {
+            return model.pods().log("demo", pod, request).lines;
+        };
+        const std::size_t first = lines(pods[0], {}).size();
+        QCOMPARE(first + lines(pods[1], {}).size(), std::size_t(10)); // the two pods served them
+        QVERIFY(first > 0);
+        QVERIFY2(lines(pods[0], {}).back().find("\"GET /items/") != std::string::npos,
+                 lines(pods[0], {}).back().c_str());
+
+        PodModel::LogRequest tail;
+        tail.tail = 1;
+        QCOMPARE(lines(pods[0], tail).size(), std::size_t(1));
+        PodModel::LogRequest since;
+        since.since = before + std::chrono::hours(1); // none that late
+        QCOMPARE(lines(pods[0], since).size(), std::size_t(0));
+        since.since = before - std::chrono::seconds(1);
+        QCOMPARE(lines(pods[0], since).size(), first);
+        PodModel::LogRequest stamped;
+        stamped.timestamps = true;
+        const std::string line = lines(pods[0], stamped).front();
+        // 2026-12-07T10:25:14.653828121Z, then the line as it is without timestamps
+        QVERIFY2(line.size() > 31 && line[10] == 'T' && line[29] == 'Z' && line[30] == ' ', line.c_str());
+        QCOMPARE(line.substr(31), lines(pods[0], {}).front());
+
+        model.pods().restartContainers("demo", pods[0]);
+        QCOMPARE(lines(pods[0], {}).size(), std::size_t(0)); // the new run has written nothing yet
+        PodModel::LogRequest previous;
+        previous.previous = true;
+        QCOMPARE(lines(pods[0], previous).size(), first);
+        model.pods().logRequests(web, 10, 0, {});
+        QVERIFY(!lines(pods[0], {}).empty() || !lines(pods[1], {}).empty());
+        QCOMPARE(lines(pods[0], previous).size(), first);
+    }
+
     void readyPods_comeBeforeTheCountThatIncludesThem_data()
     {
         QTest::addColumn<QString>("kind");
