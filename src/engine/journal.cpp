@@ -106,14 +106,36 @@ Journal::Reading Journal::read() const
     return readFrom(cursor);
 }
 
+bool Journal::continuesAt(QFile &file, const Cursor &cursor) const
+{
+    if (file.size() < cursor.offset) {
+        return false;
+    }
+    if (cursor.lastLineStart < 0) {
+        return true; // only empty lines read so far
+    }
+    if (!file.seek(cursor.lastLineStart)) {
+        return false;
+    }
+    const QByteArray last = file.read(cursor.offset - cursor.lastLineStart);
+    return last.endsWith('\n') && hashOf(last.chopped(1)) == cursor.lastHash;
+}
+
 Journal::Reading Journal::readFrom(Cursor &cursor) const
 {
     Reading reading;
+    // The lock an append holds while it writes its line and then the head: without it a reading
+    // between the two would see a line the head does not count yet. A journal in a place this
+    // process cannot write is read without it.
+    QLockFile lock(m_path + QStringLiteral(".lock"));
+    lock.setStaleLockTime(10'000);
+    const bool locked = lock.tryLock(2'000);
+    Q_UNUSED(locked)
     QFile file(m_path);
     if (!file.open(QIODevice::ReadOnly)) {
         return reading; // nothing recorded yet
     }
-    if (file.size() < cursor.offset) {
+    if (cursor.offset > 0 && !continuesAt(file, cursor)) {
         cursor = Cursor{};
         reading.restarted = true;
     }
@@ -123,22 +145,40 @@ Journal::Reading Journal::readFrom(Cursor &cursor) const
     }
     // One read and a scan for newlines: readLine() grows its buffer step by step for every line.
     const QByteArray text = file.readAll();
+    readLines(text, cursor, reading);
+    reading.problem = cursor.chainProblem;
+    if (!reading.problem.isEmpty()) {
+        return reading;
+    }
+    const Head head = readHead(m_path);
+    if (cursor.offset < file.pos()) {
+        reading.problem =
+            QStringLiteral("line %1 has no end of line: an append was cut off or is under way").arg(cursor.lines + 1);
+    } else if (head.lines != cursor.lines) {
+        reading.problem = QStringLiteral("the journal has %1 lines where it had %2: lines were removed at its end")
+                              .arg(cursor.lines)
+                              .arg(head.lines);
+    } else if (head.last != cursor.lastHash) {
+        reading.problem = QStringLiteral("line %1, the last, was changed").arg(cursor.lines);
+    }
+    return reading;
+}
+
+void Journal::readLines(const QByteArray &text, Cursor &cursor, Reading &reading)
+{
     qsizetype start = 0;
-    qsizetype torn = -1;
-    while (start < text.size()) {
-        const qsizetype end = text.indexOf('\n', start);
-        if (end < 0) {
-            torn = start;
-            break;
-        }
+    qsizetype end = 0;
+    while ((end = text.indexOf('\n', start)) >= 0) {
         // A view into `text`: no copy per line.
         const QByteArray line = QByteArray::fromRawData(text.constData() + start, end - start);
+        const qint64 lineStart = cursor.offset;
         start = end + 1;
         cursor.offset += line.size() + 1;
         if (line.isEmpty()) {
             continue;
         }
         ++cursor.lines;
+        cursor.lastLineStart = lineStart;
         const QByteArray hash = hashOf(line);
         QJsonParseError error;
         const QJsonDocument document = QJsonDocument::fromJson(line, &error);
@@ -160,22 +200,6 @@ Journal::Reading Journal::readFrom(Cursor &cursor) const
         cursor.lastHash = hash;
         reading.records.append(std::move(record));
     }
-    reading.problem = cursor.chainProblem;
-    if (!reading.problem.isEmpty()) {
-        return reading;
-    }
-    const Head head = readHead(m_path);
-    if (torn >= 0) {
-        reading.problem =
-            QStringLiteral("line %1 has no end of line: an append was cut off or is under way").arg(cursor.lines + 1);
-    } else if (head.lines != cursor.lines) {
-        reading.problem = QStringLiteral("the journal has %1 lines where it had %2: lines were removed at its end")
-                              .arg(cursor.lines)
-                              .arg(head.lines);
-    } else if (head.last != cursor.lastHash) {
-        reading.problem = QStringLiteral("line %1, the last, was changed").arg(cursor.lines);
-    }
-    return reading;
 }
 
 } // namespace Curtain::Engine

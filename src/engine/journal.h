@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+class QFile;
+
 namespace Curtain::Engine {
 
 // This machine's record of every action Curtain took, because the cluster forgets its Events after
@@ -41,16 +43,23 @@ public:
     // since: a console that shows history on every selection must not read a year's journal each time.
     struct Cursor
     {
-        qint64 offset = 0; // bytes consumed: whole lines only
+        qint64 offset = 0;         // bytes consumed: whole lines only
+        qint64 lastLineStart = -1; // where the last line read begins
         qint64 lines = 0;
         QByteArray lastHash;
         QString chainProblem; // the first break found so far; it stays found
     };
-    // The lines after `cursor`, which moves past them. A last line without its newline (an append
-    // cut off or under way) is reported and left for the next reading.
+    // The lines after `cursor`, which moves past them. The last line read is read and hashed again
+    // first: when it changed, or the file is shorter (replaced, cut), the reading starts over from
+    // the first line and says so (`restarted`), and the checks of a whole reading name the change.
+    // A change to an earlier line is found by a whole reading (JournalIndex makes one now and then).
+    // A last line without its newline (an append cut off) is reported and left for the next reading.
+    // Reads under the appenders' lock file, so that a line and its head are seen together.
     Reading readFrom(Cursor &cursor) const;
 
 private:
+    bool continuesAt(QFile &file, const Cursor &cursor) const;
+    static void readLines(const QByteArray &text, Cursor &cursor, Reading &reading);
     QString m_path;
 };
 

@@ -4,8 +4,8 @@
 
 namespace Curtain::Engine {
 
-JournalIndex::JournalIndex(QString journalPath, QString server)
-    : m_journal(std::move(journalPath)), m_server(std::move(server))
+JournalIndex::JournalIndex(QString journalPath, QString server, std::chrono::milliseconds wholeReadingEvery)
+    : m_journal(std::move(journalPath)), m_server(std::move(server)), m_wholeReadingEvery(wholeReadingEvery)
 {}
 
 QString JournalIndex::keyOf(const QString &namespaceName, const QString &release)
@@ -16,6 +16,12 @@ QString JournalIndex::keyOf(const QString &namespaceName, const QString &release
 JournalIndex::Found JournalIndex::entriesOf(const QString &namespaceName, const QString &release)
 {
     const QMutexLocker lock(&m_mutex);
+    if (!m_sinceWholeReading.isValid() ||
+        std::chrono::milliseconds(m_sinceWholeReading.elapsed()) >= m_wholeReadingEvery) {
+        m_cursor = {};
+        m_byRelease.clear();
+        m_sinceWholeReading.start();
+    }
     const Journal::Reading reading = m_journal.readFrom(m_cursor);
     if (reading.restarted) {
         m_byRelease.clear();

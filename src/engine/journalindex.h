@@ -3,8 +3,11 @@
 #include "core/history.h"
 #include "engine/journal.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QMutex>
+
+#include <chrono>
 
 namespace Curtain::Engine {
 
@@ -17,8 +20,11 @@ class JournalIndex
     Q_DISABLE_COPY_MOVE(JournalIndex)
 
 public:
-    // `server` is the cluster's address as the journal's records name it.
-    JournalIndex(QString journalPath, QString server);
+    // `server` is the cluster's address as the journal's records name it. A look after
+    // `wholeReadingEvery` reads and verifies the whole journal again: a line changed before the last
+    // one is found then (Journal::readFrom finds a changed last line at once).
+    JournalIndex(QString journalPath, QString server,
+                 std::chrono::milliseconds wholeReadingEvery = std::chrono::minutes(1));
 
     struct Found
     {
@@ -34,6 +40,8 @@ private:
     Journal m_journal;
     QString m_server;
     Journal::Cursor m_cursor;
+    std::chrono::milliseconds m_wholeReadingEvery;
+    QElapsedTimer m_sinceWholeReading; // invalid until the first
     QHash<QString, QList<Core::HistoryEntry>> m_byRelease;
 };
 

@@ -86,6 +86,13 @@ int main(int argc, char *argv[])
         },
         [&] { found = int(index->entriesOf(ns, release).entries.size()); });
 
+    // service-7 is every 20th record from the 8th; of the appended ones too.
+    const int expected = (appended - 7 + 19) / 20;
+    if (found != expected) {
+        std::fprintf(stderr, "the index found %d entries of %s where the journal has %d\n", found, qPrintable(release),
+                     expected);
+        return 1;
+    }
     std::printf("a release's history from a journal of %d records (%.1f MB), median of 9:\n", records,
                 double(QFileInfo(path).size()) / 1e6);
     std::printf("  the whole journal read and verified (each selection, before): %7.2f ms\n", whole);

@@ -172,6 +172,39 @@ private Q_SLOTS:
         QCOMPARE(reading.records.front().value(QLatin1String("action")).toString(), QStringLiteral("Flip"));
     }
 
+    // The last line read is checked again before a reading goes on: its edit is named at once.
+    void anEditOfTheLastLineRead_isFoundOnTheNextReading()
+    {
+        const Engine::Journal journal = fiveRecords(QStringLiteral("editedlater"));
+        Engine::Journal::Cursor cursor;
+        QCOMPARE(journal.readFrom(cursor).problem, QString());
+        QList<QByteArray> text = lines(journal.path());
+        text.last().replace("\"weight\":50", "\"weight\":90"); // the same length
+        rewrite(journal.path(), text);
+        const auto reading = journal.readFrom(cursor);
+        QVERIFY(reading.restarted);
+        QCOMPARE(reading.problem, QStringLiteral("line 5, the last, was changed"));
+    }
+
+    void aLongerJournalInItsPlace_isReadFromItsStart()
+    {
+        Engine::Journal journal = fiveRecords(QStringLiteral("swapped"));
+        Engine::Journal::Cursor cursor;
+        QCOMPARE(journal.readFrom(cursor).records.size(), 5);
+        Engine::Journal other(m_dir.filePath(QStringLiteral("swapped-other/journal.jsonl"))); // another history
+        for (int i = 0; i < 7; ++i) {
+            QVERIFY(other.append({{QStringLiteral("action"), QStringLiteral("Flip")}, {QStringLiteral("n"), i}}).ok());
+        }
+        for (const QString &suffix : {QString(), QStringLiteral(".head")}) {
+            QVERIFY(QFile::remove(journal.path() + suffix));
+            QVERIFY(QFile::copy(other.path() + suffix, journal.path() + suffix));
+        }
+        const auto reading = journal.readFrom(cursor);
+        QVERIFY(reading.restarted);
+        QCOMPARE(reading.problem, QString());
+        QCOMPARE(reading.records.size(), 7);
+    }
+
     // An append seen half-written (another process is writing it, or it was cut off) is named and
     // left for the next reading, which takes the whole line once it is there.
     void aLineWithoutItsNewline_isLeftForTheNextReading()
@@ -234,6 +267,30 @@ private Q_SLOTS:
         QCOMPARE(found.entries.size(), 2);
         QCOMPARE(found.entries.back().action, QStringLiteral("Promote")); // oldest first, as the file
         QCOMPARE(index.entriesOf(QStringLiteral("shop"), QStringLiteral("checkout")).entries.size(), 1);
+    }
+
+    // A line before the last one changed while the console runs: its next whole reading names it.
+    void theIndex_findsAnEarlierEdit_onItsNextWholeReading()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("indexedit/journal.jsonl"));
+        Engine::Journal journal(path);
+        const QString here = QStringLiteral("https://here:6443");
+        for (int weight = 10; weight <= 50; weight += 10) {
+            QVERIFY(journal
+                        .append({{QStringLiteral("server"), here},
+                                 {QStringLiteral("namespace"), QStringLiteral("demo")},
+                                 {QStringLiteral("release"), QStringLiteral("checkout")},
+                                 {QStringLiteral("weight"), weight}})
+                        .ok());
+        }
+        Engine::JournalIndex index(path, here, std::chrono::milliseconds(0)); // a whole reading every look
+        QCOMPARE(index.entriesOf(QStringLiteral("demo"), QStringLiteral("checkout")).problem, QString());
+        QList<QByteArray> text = lines(path);
+        text[1].replace("\"weight\":20", "\"weight\":90");
+        rewrite(path, text);
+        const auto found = index.entriesOf(QStringLiteral("demo"), QStringLiteral("checkout"));
+        QVERIFY2(found.problem.contains(QLatin1String("line 3")), qPrintable(found.problem));
+        QCOMPARE(found.entries.size(), 5); // each once, though read twice
     }
 
     void unwritableDirectory_isAnError()
