@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <string_view>
 
 namespace Curtain::Sim {
 
@@ -32,46 +32,83 @@ std::string utcText(std::chrono::system_clock::time_point at, int fractionDigits
     return result + "Z";
 }
 
-std::optional<std::chrono::system_clock::time_point> parseRfc3339(const std::string &text)
+namespace {
+
+// `count` digits of `text` from `at` as a number within [low, high], else nullopt.
+std::optional<int> digitsAt(std::string_view text, std::size_t at, std::size_t count, int low, int high)
 {
-    std::tm tm{};
-    int consumed = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                    &tm.tm_min, &tm.tm_sec, &consumed) != 6 ||
-        consumed != 19) {
+    if (at + count > text.size()) {
         return std::nullopt;
     }
-    std::string_view rest = std::string_view(text).substr(19);
+    int value = 0;
+    for (std::size_t i = at; i < at + count; ++i) {
+        if (text[i] < '0' || text[i] > '9') {
+            return std::nullopt;
+        }
+        value = value * 10 + (text[i] - '0');
+    }
+    return value >= low && value <= high ? std::optional(value) : std::nullopt;
+}
+
+bool separatorsAt(std::string_view text)
+{
+    return text.size() >= 19 && text[4] == '-' && text[7] == '-' && (text[10] == 'T' || text[10] == 't') &&
+           text[13] == ':' && text[16] == ':';
+}
+
+} // namespace
+
+std::optional<std::chrono::system_clock::time_point> parseRfc3339(const std::string &input)
+{
+    // Years the clock's count of nanoseconds can hold (1678–2262), fields in their ranges, digits only.
+    const std::string_view text(input);
+    const auto year = digitsAt(text, 0, 4, 1700, 2200);
+    const auto month = digitsAt(text, 5, 2, 1, 12);
+    const auto day = digitsAt(text, 8, 2, 1, 31);
+    const auto hour = digitsAt(text, 11, 2, 0, 23);
+    const auto minute = digitsAt(text, 14, 2, 0, 59);
+    const auto second = digitsAt(text, 17, 2, 0, 60);
+    if (!separatorsAt(text) || !year || !month || !day || !hour || !minute || !second) {
+        return std::nullopt;
+    }
+    const bool leap = (*year % 4 == 0 && *year % 100 != 0) || *year % 400 == 0;
+    constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (*day > days[*month - 1] + (*month == 2 && leap ? 1 : 0)) {
+        return std::nullopt; // no 31 February: timegm would make it 3 March
+    }
+    std::string_view rest = text.substr(19);
     std::chrono::nanoseconds fraction{0};
     if (!rest.empty() && rest.front() == '.') {
-        rest.remove_prefix(1);
+        std::size_t digits = 1;
         long long scale = 100'000'000;
-        std::size_t digits = 0;
-        for (; digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits])); ++digits) {
+        for (; digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9'; ++digits) {
             fraction += std::chrono::nanoseconds((rest[digits] - '0') * scale);
             scale /= 10;
         }
-        if (digits == 0) {
+        if (digits == 1) {
             return std::nullopt;
         }
         rest.remove_prefix(digits);
     }
-    std::chrono::seconds offset{0};
-    if (rest == "Z" || rest == "z") {
-        // UTC
-    } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
-        int hours = 0;
-        int minutes = 0;
-        if (std::sscanf(std::string(rest.substr(1)).c_str(), "%2d:%2d", &hours, &minutes) != 2) {
+    std::chrono::minutes offset{0};
+    if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
+        const auto hours = digitsAt(rest, 1, 2, 0, 23);
+        const auto minutes = digitsAt(rest, 4, 2, 0, 59);
+        if (!hours || !minutes) {
             return std::nullopt;
         }
-        offset = std::chrono::hours(hours) + std::chrono::minutes(minutes);
+        offset = std::chrono::hours(*hours) + std::chrono::minutes(*minutes);
         offset = rest[0] == '+' ? offset : -offset;
-    } else {
+    } else if (rest != "Z" && rest != "z") {
         return std::nullopt;
     }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
+    std::tm tm{};
+    tm.tm_year = *year - 1900;
+    tm.tm_mon = *month - 1;
+    tm.tm_mday = *day;
+    tm.tm_hour = *hour;
+    tm.tm_min = *minute;
+    tm.tm_sec = *second;
     return std::chrono::system_clock::from_time_t(timegm(&tm)) - offset +
            std::chrono::duration_cast<std::chrono::system_clock::duration>(fraction);
 }

@@ -14,6 +14,11 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <optional>
+#include <variant>
+#include <vector>
+
 namespace Curtain::Sim {
 
 using namespace Http;
@@ -39,73 +44,116 @@ std::optional<long long> numberParam(const httplib::Request &req, const char *na
     return std::nullopt;
 }
 
-// The request's PodLogOptions, or the message of the 400 kube-apiserver answers.
-std::variant<PodModel::LogRequest, std::string> logRequestOf(const httplib::Request &req, const json &pod,
-                                                             std::string *container, long long *limitBytes)
+// The options' own checks (ValidatePodLogOptions), all of them: kube-apiserver answers 422 Invalid
+// with every one it found.
+std::optional<ApiStatus> invalidOptions(const std::string &pod, std::optional<long long> tail,
+                                        std::optional<long long> limit, std::optional<long long> sinceSeconds,
+                                        bool sinceTime)
+{
+    std::vector<std::string> errors;
+    if (tail && *tail < 0) {
+        errors.push_back("tailLines: Invalid value: " + std::to_string(*tail) + ": must be greater than or equal to 0");
+    }
+    if (limit && *limit < 1) {
+        errors.push_back("limitBytes: Invalid value: " + std::to_string(*limit) + ": must be greater than 0");
+    }
+    if (sinceSeconds && sinceTime) {
+        errors.push_back(": Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified");
+    } else if (sinceSeconds && *sinceSeconds < 1) {
+        errors.push_back("sinceSeconds: Invalid value: " + std::to_string(*sinceSeconds) + ": must be greater than 0");
+    }
+    if (errors.empty()) {
+        return std::nullopt;
+    }
+    std::string joined = errors.front();
+    if (errors.size() > 1) {
+        joined = "[";
+        for (const std::string &error : errors) {
+            joined += (joined.size() > 1 ? ", " : "") + error;
+        }
+        joined += "]";
+    }
+    return ApiStatus{422,
+                     "Invalid",
+                     "PodLogOptions \"" + pod + "\" is invalid: " + joined,
+                     {{"name", pod}, {"kind", "PodLogOptions"}}};
+}
+
+// The container the request reads: the one named, or the pod's only one.
+std::optional<std::string> containerOf(const httplib::Request &req, const json &pod, std::string *problem)
+{
+    const json containers = valueAt(pod, "/spec/containers", json::array());
+    const std::string podName = textAt(pod, "/metadata/name");
+    const std::string named = param(req, "container");
+    std::string names;
+    bool known = false;
+    for (const json &c : containers) {
+        names += (names.empty() ? "" : " ") + textAt(c, "/name");
+        known = known || textAt(c, "/name") == named;
+    }
+    if (named.empty() && containers.size() > 1) {
+        *problem = "a container name must be specified for pod " + podName + ", choose one of: [" + names + "]";
+        return std::nullopt;
+    }
+    if (named.empty()) {
+        return containers.size() == 1 ? textAt(containers[0], "/name") : std::string();
+    }
+    if (!known) {
+        *problem = "container " + named + " is not valid for pod " + podName;
+        return std::nullopt;
+    }
+    return named;
+}
+
+// Whether kubelet holds the container's run before its last restart.
+bool restarted(const json &pod, const std::string &container)
+{
+    for (const json &status : valueAt(pod, "/status/containerStatuses", json::array())) {
+        if (textAt(status, "/name") == container && integerAt(status, "/restartCount", 0) > 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The request's PodLogOptions, or what kube-apiserver answers instead: 400 for a query it cannot
+// read, 422 for options that fail their checks, 400 from kubelet for a container it does not have.
+std::variant<PodModel::LogRequest, ApiStatus> logRequestOf(const httplib::Request &req, const json &pod,
+                                                           long long *limitBytes)
 {
     std::string problem;
     const auto tail = numberParam(req, "tailLines", &problem);
     const auto limit = numberParam(req, "limitBytes", &problem);
     const auto sinceSeconds = numberParam(req, "sinceSeconds", &problem);
-    if (!problem.empty()) {
-        return problem;
-    }
-    if (tail.value_or(0) < 0) {
-        return "tailLines: Invalid value: " + std::to_string(*tail) + ": must be greater than or equal to 0";
-    }
-    if (limit && *limit < 1) {
-        return "limitBytes: Invalid value: " + std::to_string(*limit) + ": must be greater than 0";
-    }
-    if (sinceSeconds && *sinceSeconds < 1) {
-        return "sinceSeconds: Invalid value: " + std::to_string(*sinceSeconds) + ": must be greater than 0";
-    }
     const std::string sinceTime = param(req, "sinceTime");
-    if (sinceSeconds && !sinceTime.empty()) {
-        return "at most one of `sinceTime` or `sinceSeconds` may be specified";
-    }
     PodModel::LogRequest request;
+    if (!sinceTime.empty() && !(request.since = parseRfc3339(sinceTime))) {
+        problem = "parsing time \"" + sinceTime + "\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"" + sinceTime +
+                  "\" as RFC 3339";
+    }
+    if (!problem.empty()) {
+        return badRequest(problem);
+    }
+    if (auto invalid = invalidOptions(textAt(pod, "/metadata/name"), tail, limit, sinceSeconds, !sinceTime.empty())) {
+        return *invalid;
+    }
     request.tail = std::size_t(tail.value_or(0));
     request.timestamps = truthy(param(req, "timestamps"));
     request.previous = truthy(param(req, "previous"));
     if (sinceSeconds) {
-        request.since = std::chrono::system_clock::now() - std::chrono::seconds(*sinceSeconds);
-    } else if (!sinceTime.empty()) {
-        request.since = parseRfc3339(sinceTime);
-        if (!request.since) {
-            return "parsing time \"" + sinceTime + "\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"" + sinceTime +
-                   "\" as RFC 3339";
-        }
+        // No earlier than the epoch: a huge value must not wrap the clock's count.
+        const auto now = std::chrono::system_clock::now();
+        const auto sinceEpoch = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+        request.since = now - std::chrono::seconds(std::min(*sinceSeconds, static_cast<long long>(sinceEpoch)));
     }
     *limitBytes = limit.value_or(0);
-
-    const json containers = valueAt(pod, "/spec/containers", json::array());
-    const std::string podName = textAt(pod, "/metadata/name");
-    *container = param(req, "container");
-    std::string names;
-    bool known = false;
-    for (const json &c : containers) {
-        names += (names.empty() ? "" : " ") + textAt(c, "/name");
-        known = known || textAt(c, "/name") == *container;
+    const auto container = containerOf(req, pod, &problem);
+    if (!container) {
+        return badRequest(problem);
     }
-    if (container->empty() && containers.size() > 1) {
-        return "a container name must be specified for pod " + podName + ", choose one of: [" + names + "]";
-    }
-    if (container->empty() && containers.size() == 1) {
-        *container = textAt(containers[0], "/name");
-    } else if (!container->empty() && !known) {
-        return "container " + *container + " is not valid for pod " + podName;
-    }
-    if (request.previous) {
-        // kubelet has the run before the last restart only when there was one.
-        long long restarts = 0;
-        for (const json &status : valueAt(pod, "/status/containerStatuses", json::array())) {
-            if (textAt(status, "/name") == *container) {
-                restarts = integerAt(status, "/restartCount", 0);
-            }
-        }
-        if (restarts == 0) {
-            return "previous terminated container \"" + *container + "\" in pod \"" + podName + "\" not found";
-        }
+    if (request.previous && !restarted(pod, *container)) {
+        return badRequest("previous terminated container \"" + *container + "\" in pod \"" +
+                          textAt(pod, "/metadata/name") + "\" not found");
     }
     return request;
 }
@@ -118,11 +166,10 @@ void ResourceApi::podLog(const httplib::Request &req, httplib::Response &res, co
     if (failed(pod, res)) {
         return;
     }
-    std::string container;
     long long limitBytes = 0;
-    const auto asked = logRequestOf(req, std::get<json>(pod), &container, &limitBytes);
-    if (const auto *problem = std::get_if<std::string>(&asked)) {
-        return sendStatus(res, badRequest(*problem));
+    const auto asked = logRequestOf(req, std::get<json>(pod), &limitBytes);
+    if (const auto *refused = std::get_if<ApiStatus>(&asked)) {
+        return sendStatus(res, *refused);
     }
     PodModel::LogRequest request = std::get<PodModel::LogRequest>(asked);
     PodModel &pods = m_model.pods();
@@ -136,6 +183,7 @@ void ResourceApi::podLog(const httplib::Request &req, httplib::Response &res, co
     }
     // The run before a restart has ended: there is nothing to follow in it.
     if (!truthy(param(req, "follow")) || request.previous) {
+        res.status = 200;
         res.set_content(text, "text/plain");
         return;
     }

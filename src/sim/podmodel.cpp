@@ -453,30 +453,34 @@ void PodModel::restartContainers(const std::string &ns, const std::string &pod)
 
 PodModel::LogLines PodModel::log(const std::string &ns, const std::string &pod, const LogRequest &request) const
 {
-    std::lock_guard lock(m_mutex);
-    const auto it = m_logs.find(ns + "/" + pod);
-    if (it == m_logs.end()) {
-        return {};
-    }
-    const Log &log = it->second;
     LogLines out;
-    out.next = log.next;
-    // The run before the restart is numbered apart: a follow never resumes into it.
-    const std::deque<LogEntry> &entries = request.previous ? log.previous : log.lines;
-    const std::uint64_t end = request.previous ? entries.size() : log.next;
-    const std::uint64_t first = end - entries.size();
-    std::uint64_t start = std::max(request.from, first);
-    if (request.since) {
-        const auto after = std::partition_point(entries.begin() + std::ptrdiff_t(start - first), entries.end(),
-                                                [&](const LogEntry &entry) { return entry.at < *request.since; });
-        start = first + std::uint64_t(after - entries.begin());
+    std::vector<LogEntry> chosen;
+    {
+        std::lock_guard lock(m_mutex);
+        const auto it = m_logs.find(ns + "/" + pod);
+        if (it == m_logs.end()) {
+            return {};
+        }
+        const Log &log = it->second;
+        out.next = log.next;
+        // The run before the restart is numbered apart: a follow never resumes into it.
+        const std::deque<LogEntry> &entries = request.previous ? log.previous : log.lines;
+        const std::uint64_t end = request.previous ? entries.size() : log.next;
+        const std::uint64_t first = end - entries.size();
+        std::uint64_t start = std::min(std::max(request.from, first), end);
+        if (request.since) { // entries are in the order they were served, so in time order
+            const auto after = std::partition_point(entries.begin() + std::ptrdiff_t(start - first), entries.end(),
+                                                    [&](const LogEntry &entry) { return entry.at < *request.since; });
+            start = first + std::uint64_t(after - entries.begin());
+        }
+        if (request.tail > 0 && end - start > request.tail) {
+            start = end - request.tail;
+        }
+        chosen.assign(entries.begin() + std::ptrdiff_t(start - first), entries.end());
     }
-    start = std::min(start, end);
-    if (request.tail > 0 && end - start > request.tail) {
-        start = end - request.tail;
-    }
-    for (std::uint64_t n = start; n < end; ++n) {
-        out.lines.push_back(lineOf(entries[std::size_t(n - first)], request.timestamps));
+    // Written out after the lock: the model's tick waits on it to log the next round.
+    for (const LogEntry &entry : chosen) {
+        out.lines.push_back(lineOf(entry, request.timestamps));
     }
     return out;
 }

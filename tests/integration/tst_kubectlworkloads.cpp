@@ -28,7 +28,7 @@ class TestKubectlWorkloads : public QObject
                        exitCode);
     }
 
-    // The name of the first pod of `app` in the demo namespace, or nothing yet.
+    // The name of the first pod of `app` (and any further labels) in the demo namespace, or nothing yet.
     QString firstPod(const QString &app)
     {
         int code = -1;
@@ -131,7 +131,8 @@ private Q_SLOTS:
     {
         int code = -1;
         QString pod;
-        QTRY_VERIFY_WITH_TIMEOUT(!(pod = firstPod(QStringLiteral("catalog"))).isEmpty(), 10'000);
+        // Blue's: its version fails too few probes for kubelet's restarts, so --previous has nothing.
+        QTRY_VERIFY_WITH_TIMEOUT(!(pod = firstPod(QStringLiteral("catalog,curtain.dev/color=blue"))).isEmpty(), 10'000);
         const QStringList logs = {QStringLiteral("logs"), QStringLiteral("-n"), QStringLiteral("demo"), pod};
         const auto lines = [&](const QStringList &more) {
             return kubectl(logs + more, &code).split(QLatin1Char('\n'), Qt::SkipEmptyParts);

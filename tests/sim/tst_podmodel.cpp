@@ -165,6 +165,19 @@ private Q_SLOTS:
         QCOMPARE(lines(pods[0], since).size(), std::size_t(0));
         since.since = before - std::chrono::seconds(1);
         QCOMPARE(lines(pods[0], since).size(), first);
+        // A second round a moment later: `since` between the two keeps the second's lines only, and
+        // `since` exactly at a line's time keeps that line.
+        const auto between = std::chrono::system_clock::now();
+        while (std::chrono::system_clock::now() <= between) {
+        } // the clock's next tick: the two rounds' times differ
+        const auto secondRound = std::chrono::system_clock::now();
+        model.pods().logRequests(web, 10, 0, {});
+        const std::size_t both = lines(pods[0], {}).size() + lines(pods[1], {}).size();
+        QCOMPARE(both, std::size_t(20));
+        since.since = between;
+        QCOMPARE(lines(pods[0], since).size() + lines(pods[1], since).size(), std::size_t(10));
+        since.since = secondRound - std::chrono::microseconds(1);
+        QCOMPARE(lines(pods[0], since).size() + lines(pods[1], since).size(), std::size_t(10));
         PodModel::LogRequest stamped;
         stamped.timestamps = true;
         const std::string line = lines(pods[0], stamped).front();
@@ -172,14 +185,17 @@ private Q_SLOTS:
         QVERIFY2(line.size() > 31 && line[10] == 'T' && line[29] == 'Z' && line[30] == ' ', line.c_str());
         QCOMPARE(line.substr(31), lines(pods[0], {}).front());
 
+        const std::size_t beforeRestart = lines(pods[0], {}).size();
         model.pods().restartContainers("demo", pods[0]);
         QCOMPARE(lines(pods[0], {}).size(), std::size_t(0)); // the new run has written nothing yet
         PodModel::LogRequest previous;
         previous.previous = true;
-        QCOMPARE(lines(pods[0], previous).size(), first);
+        QCOMPARE(lines(pods[0], previous).size(), beforeRestart);
+        const std::size_t otherPod = lines(pods[1], {}).size();
         model.pods().logRequests(web, 10, 0, {});
-        QVERIFY(!lines(pods[0], {}).empty() || !lines(pods[1], {}).empty());
-        QCOMPARE(lines(pods[0], previous).size(), first);
+        // The ten new lines: the first pod's in its new run, none added to the run before.
+        QCOMPARE(lines(pods[0], {}).size() + lines(pods[1], {}).size() - otherPod, std::size_t(10));
+        QCOMPARE(lines(pods[0], previous).size(), beforeRestart);
     }
 
     void readyPods_comeBeforeTheCountThatIncludesThem_data()

@@ -324,6 +324,49 @@ private Q_SLOTS:
         }
         QVERIFY(openApiV3Document("apis/nowhere.example/v1").is_null());
     }
+
+    // A pod's log options as kube-apiserver checks them: a query it cannot read is 400, options that
+    // fail their checks are 422 naming each, and a huge or out-of-range time is refused or clamped,
+    // never wrapped round the clock (which aborted the sanitized sim).
+    void podLog_optionsAreCheckedAsKubeChecksThem()
+    {
+        const json pod = {{"apiVersion", "v1"},
+                          {"kind", "Pod"},
+                          {"metadata", {{"name", "probe"}}},
+                          {"spec", {{"containers", json::array({{{"name", "app"}, {"image", "catalog:1"}}})}}}};
+        QCOMPARE(create("/api/v1/namespaces/demo/pods", pod.dump(), {}).status, 201);
+        const auto logOf = [this](const httplib::Params &params) {
+            httplib::Request req;
+            req.method = "GET";
+            req.path = "/api/v1/namespaces/demo/pods/probe/log";
+            req.params = params;
+            httplib::Response res;
+            m_api->get(req, res);
+            return res;
+        };
+        const auto message = [](const httplib::Response &res) { return status(res).value("message", std::string()); };
+
+        httplib::Response res = logOf({{"sinceSeconds", "0"}, {"tailLines", "-1"}});
+        QCOMPARE(res.status, 422);
+        QCOMPARE(message(res),
+                 std::string("PodLogOptions \"probe\" is invalid: [tailLines: Invalid value: -1: must be "
+                             "greater than or equal to 0, sinceSeconds: Invalid value: 0: must be greater "
+                             "than 0]"));
+        res = logOf({{"sinceSeconds", "5"}, {"sinceTime", "2026-12-07T10:11:12Z"}});
+        QCOMPARE(res.status, 422);
+        QVERIFY2(message(res).find("at most one of `sinceTime` or `sinceSeconds`") != std::string::npos,
+                 res.body.c_str());
+        for (const char *time : {"9999-01-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-12-07T10:11:12+99:00",
+                                 "2026-12-07T1:11:12Z", "2026-12-07T10:11:12", "-999-01-01T00:00:00Z"}) {
+            res = logOf({{"sinceTime", time}});
+            QVERIFY2(res.status == 400 && message(res).find("as RFC 3339") != std::string::npos, time);
+        }
+        QCOMPARE(logOf({{"sinceTime", "2026-12-07T10:11:12.25+01:00"}}).status, 200);
+        QCOMPARE(logOf({{"sinceSeconds", "9223372036854775807"}}).status, 200);
+        res = logOf({{"previous", "true"}});
+        QCOMPARE(res.status, 400);
+        QCOMPARE(message(res), std::string("previous terminated container \"app\" in pod \"probe\" not found"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestResourceApi)
