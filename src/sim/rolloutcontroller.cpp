@@ -127,8 +127,9 @@ void RolloutController::reconcile(Clock::time_point now, bool controllerRunning)
     if (!controllerRunning) {
         m_quietAt.reset();
     } else if (m_quietAt != before || m_waitsOnTime) {
-        m_waitsOnTime = false;
-        for (const json &rollout : m_store.all(builtInType("Rollout"))) {
+        const std::vector<json> rollouts = m_store.all(builtInType("Rollout"));
+        m_waitsOnTime = false; // reconcileOne says again what waits on the clock
+        for (const json &rollout : rollouts) {
             try {
                 reconcileOne(rollout);
             } catch (const std::exception &) {

@@ -41,7 +41,7 @@ class TestRolloutController : public QObject
         return std::holds_alternative<json>(found) ? std::get<json>(found) : json();
     }
 
-    // Ticks the model, 100 ms of its clock per round, until `done` holds or 10 s of real time pass:
+    // Ticks the model, 100 ms of its clock per round, until `done` holds or 15 s of real time pass:
     // the pauses below are on the wall clock, as Argo's are.
     template <typename Done>
     static bool tickUntil(ClusterModel &model, Done done)
@@ -50,7 +50,7 @@ class TestRolloutController : public QObject
         QElapsedTimer waited;
         waited.start();
         while (!done()) {
-            if (waited.elapsed() > 10'000) {
+            if (waited.elapsed() > 15'000) {
                 return false;
             }
             model.tick(now += std::chrono::milliseconds(100));
@@ -103,13 +103,13 @@ private Q_SLOTS:
     {
         ObjectStore store;
         ClusterModel model(store, Scenario{});
-        const json strategy = {{"blueGreen", {{"activeService", "shop"}, {"scaleDownDelaySeconds", 4}}}};
+        const json strategy = {{"blueGreen", {{"activeService", "shop"}, {"scaleDownDelaySeconds", 6}}}};
         QVERIFY(updated(store, model, strategy));
         QVERIFY(tickUntil(model, [&] {
             return stored(store, "Rollout", "shop").value("/status/stableRS"_json_pointer, "") ==
                    stored(store, "Rollout", "shop").value("/status/currentPodHash"_json_pointer, "x");
         }));
-        // Promoted. The old ReplicaSet keeps its pods for four seconds; the store goes quiet long before.
+        // Promoted. The old ReplicaSet keeps its pods for six seconds; the store goes quiet long before.
         const auto withPods = [&store] {
             int count = 0;
             for (const json &rs : store.all(builtInType("ReplicaSet"))) {
