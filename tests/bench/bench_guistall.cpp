@@ -26,7 +26,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#if defined(Q_OS_LINUX)
 #include <sys/resource.h>
+#endif
 
 using namespace Curtain;
 
@@ -41,12 +43,17 @@ struct ThreadUsage
     long waited = 0;
 };
 
+// Linux counts these per thread (RUSAGE_THREAD); elsewhere the line shows zeros.
 ThreadUsage threadUsage()
 {
+#if defined(Q_OS_LINUX)
     rusage usage{};
     getrusage(RUSAGE_THREAD, &usage);
     const auto ms = [](const timeval &t) { return double(t.tv_sec) * 1e3 + double(t.tv_usec) / 1e3; };
     return {ms(usage.ru_utime) + ms(usage.ru_stime), usage.ru_nivcsw, usage.ru_nvcsw};
+#else
+    return {};
+#endif
 }
 
 class TimedApplication final : public QApplication
