@@ -3,6 +3,7 @@
 #include "core/action.h"
 #include "core/displaytext.h"
 
+#include "copyablelabel.h"
 #include "theme.h"
 
 #include <QGridLayout>
@@ -29,7 +30,7 @@ QLabel *makeLabel(const QString &objectName, QWidget *parent, int pointDelta = 0
     font.setPointSize(font.pointSize() + pointDelta);
     font.setBold(bold);
     label->setFont(font);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    makeCopyable(*label);
     return label;
 }
 

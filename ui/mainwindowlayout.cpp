@@ -85,7 +85,11 @@ QWidget *MainWindow::buildReleaseList()
     m_filter->setObjectName(QStringLiteral("releaseFilter"));
     m_filter->setPlaceholderText(tr("Filter releases (Ctrl+F)"));
     m_filter->setAccessibleName(tr("Filter releases"));
-    m_filter->setClearButtonEnabled(true);
+    // The clear button shows only over text; Fusion looks its icon up in the icon themes, 2–3 ms of
+    // the first frame, so it is made with the first character.
+    connect(
+        m_filter, &QLineEdit::textChanged, m_filter, [this] { m_filter->setClearButtonEnabled(true); },
+        Qt::SingleShotConnection);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
     m_list = new QTableView(this);
     m_list->setObjectName(QStringLiteral("releaseList"));

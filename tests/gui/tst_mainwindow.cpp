@@ -31,7 +31,10 @@
 #include <QTableView>
 #include <QTest>
 #include <QTimer>
+#include <QToolButton>
 #include <QWheelEvent>
+
+#include <algorithm>
 
 using namespace Curtain;
 
@@ -239,7 +242,12 @@ private Q_SLOTS:
         QTest::keyClicks(filter, QStringLiteral("CHECK"));
         QCOMPARE(list->model()->rowCount(), 1);
         QCOMPARE(list->model()->index(0, Models::ReleaseListModel::Name).data().toString(), QStringLiteral("checkout"));
-        filter->clear();
+        // The clear button, as a user empties the filter (it is made with the first character).
+        const auto buttons = filter->findChildren<QToolButton *>();
+        const auto clear = std::find_if(buttons.begin(), buttons.end(), [](QToolButton *b) { return b->isVisible(); });
+        QVERIFY2(clear != buttons.end(), "a clear button shows over the filter's text");
+        QTest::mouseClick(*clear, Qt::LeftButton);
+        QCOMPARE(filter->text(), QString());
         QCOMPARE(list->model()->rowCount(), 11);
 
         QTest::mouseClick(

@@ -92,6 +92,60 @@ private Q_SLOTS:
         QVERIFY(heading->visibleRegion().boundingRect().height() == heading->height());
     }
 
+    // A panel's text is copied with the mouse (a version for a ticket, a status line). Selection is
+    // switched on when the pointer first enters a label, so pointing at one must not change the room
+    // it asks the layout for (nothing moves), and dragging across it must then select the text.
+    void panelText_isSelectedByDraggingAcrossIt_andPointingMovesNothing()
+    {
+        window()->resize(1280, 800);
+        QVERIFY(waitForDemoReady());
+        window()->selectRelease(QStringLiteral("catalog"));
+        auto *version = window()->findChild<QLabel *>(QStringLiteral("versionLabel"));
+        QVERIFY(version);
+        QTRY_VERIFY(version->text().startsWith(QLatin1Char('v')));
+        const QWidget *panel = version->parentWidget();
+        QTRY_VERIFY(!panel->findChild<QLabel *>(QStringLiteral("metricsLabel"))->text().isEmpty());
+        struct Room
+        {
+            QString text;
+            QSize hint;
+            int heightAtWidth = 0;
+            bool operator==(const Room &) const = default;
+        };
+        const auto room = [](const QLabel *label) {
+            return Room{label->text(), label->sizeHint(), label->heightForWidth(label->width())};
+        };
+        int pointedAt = 0;
+        for (QLabel *label : panel->findChildren<QLabel *>()) {
+            if (!label->isVisible() || label->text().isEmpty()) {
+                continue;
+            }
+            const Room before = room(label);
+            QVERIFY2(!(label->textInteractionFlags() & Qt::TextSelectableByMouse), qPrintable(label->objectName()));
+            QTest::mouseMove(label, label->rect().center());
+            QVERIFY2(label->textInteractionFlags() & Qt::TextSelectableByMouse, qPrintable(label->objectName()));
+            const Room after = room(label);
+            QVERIFY2(before.text != after.text || before == after,
+                     qPrintable(QStringLiteral("%1 \"%2\": %3x%4 (%5 at its width) became %6x%7 (%8)")
+                                    .arg(label->objectName(), after.text)
+                                    .arg(before.hint.width())
+                                    .arg(before.hint.height())
+                                    .arg(before.heightAtWidth)
+                                    .arg(after.hint.width())
+                                    .arg(after.hint.height())
+                                    .arg(after.heightAtWidth)));
+            ++pointedAt;
+        }
+        QVERIFY2(pointedAt >= 6, "title, role, version, traffic, replicas, status and metrics lines");
+        const QFontMetrics metrics(version->font());
+        const QPoint start(1, version->contentsRect().center().y());
+        const QPoint end(metrics.horizontalAdvance(version->text()) + 10, start.y());
+        QTest::mousePress(version, Qt::LeftButton, {}, start);
+        QTest::mouseMove(version, end);
+        QTest::mouseRelease(version, Qt::LeftButton, {}, end);
+        QCOMPARE(version->selectedText(), version->text());
+    }
+
     void namespaceSwitcher_offersTheNamespacesSeenAndAsksForOne()
     {
         auto *namespaces = window()->findChild<QComboBox *>(QStringLiteral("namespaceSwitcher"));
