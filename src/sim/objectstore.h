@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -126,6 +127,23 @@ public:
     std::uint64_t oldestResumableVersion() const;
     void stop(); // wakes every waiting watch
 
+    // While one lives, the writes of the thread that made it wake the waiting watches once, when it
+    // goes, not once each: every write woke every watch stream (about twenty for a console), and
+    // the demo's first controller rounds make hundreds of objects — thousands of context switches on
+    // two cores while the console starts. Writes from other threads (clients) still wake at once.
+    class WakeOnceAfter
+    {
+    public:
+        explicit WakeOnceAfter(ObjectStore &store);
+        ~WakeOnceAfter();
+        WakeOnceAfter(const WakeOnceAfter &) = delete;
+        WakeOnceAfter &operator=(const WakeOnceAfter &) = delete;
+
+    private:
+        ObjectStore &m_store;
+        bool m_holds = false; // false when the thread already held one (the outer one wakes)
+    };
+
 private:
     static std::string key(const ResourceType &type, const std::string &ns, const std::string &name);
     static nlohmann::json asServed(const ResourceType &type, nlohmann::json object);
@@ -153,6 +171,8 @@ private:
     std::uint64_t m_uid = 0;
     ServiceAddresses m_addresses; // the cluster IPs Services hold
     bool m_stopped = false;
+    std::optional<std::thread::id> m_wakeHolder; // the thread whose writes wake once (WakeOnceAfter)
+    bool m_wakePending = false;
 };
 
 } // namespace Curtain::Sim

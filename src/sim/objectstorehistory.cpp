@@ -3,6 +3,7 @@
 #include "sim/jsonread.h"
 
 #include <algorithm>
+#include <utility>
 
 // The store's watch history: every write is one event, kept in resourceVersion order within a
 // budget of events and bytes; watches wait on it and resume from it, and a version older than what
@@ -22,7 +23,32 @@ void ObjectStore::record(const char *eventType, const ResourceType &type, const 
         m_historyBytes -= m_history.front().bytes;
         m_history.pop_front();
     }
-    m_changed.notify_all();
+    if (m_wakeHolder == std::this_thread::get_id()) {
+        m_wakePending = true;
+    } else {
+        m_changed.notify_all();
+    }
+}
+
+ObjectStore::WakeOnceAfter::WakeOnceAfter(ObjectStore &store) : m_store(store)
+{
+    std::lock_guard lock(m_store.m_mutex);
+    if (!m_store.m_wakeHolder) {
+        m_store.m_wakeHolder = std::this_thread::get_id();
+        m_holds = true;
+    }
+}
+
+ObjectStore::WakeOnceAfter::~WakeOnceAfter()
+{
+    if (!m_holds) {
+        return;
+    }
+    std::lock_guard lock(m_store.m_mutex);
+    m_store.m_wakeHolder.reset();
+    if (std::exchange(m_store.m_wakePending, false)) {
+        m_store.m_changed.notify_all();
+    }
 }
 
 ObjectStore::WaitResult ObjectStore::waitForEvents(const ResourceType &type, const std::string &ns, std::uint64_t since,

@@ -7,8 +7,12 @@
 
 #include <QTest>
 
+#include <atomic>
+#include <thread>
+
 using namespace Curtain::Sim;
 using nlohmann::json;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -204,6 +208,57 @@ private Q_SLOTS:
         QCOMPARE(store.waitForEvents(services(), "shop", recent, deadline, &events), ObjectStore::WaitResult::Events);
         QCOMPARE(events.size(), 2u);
         QVERIFY(events.back().object["metadata"]["labels"]["n"] == "4");
+    }
+
+    // A controller round wakes the watches once, when it is done: a watch waiting then gets every
+    // write of the round, in order, and is not left waiting. A client's write made meanwhile from
+    // another thread wakes it at once.
+    void watch_getsARoundsWritesTogether_andAClientsWriteAtOnce()
+    {
+        ObjectStore store;
+        const std::uint64_t since = store.currentResourceVersion();
+        std::atomic<bool> waiting = false;
+        std::vector<StoredEvent> seen;
+        ObjectStore::WaitResult result = ObjectStore::WaitResult::TimedOut;
+        std::thread watch([&] {
+            waiting = true;
+            result = store.waitForEvents(services(), "shop", since, std::chrono::steady_clock::now() + 30s, &seen);
+        });
+        QTRY_VERIFY(waiting.load());
+        {
+            const ObjectStore::WakeOnceAfter round(store);
+            for (int i = 0; i < 3; ++i) {
+                json service = serviceObject();
+                service["metadata"]["name"] = "app-" + std::to_string(i);
+                QCOMPARE(codeOf(store.create(services(), "shop", service)), 200);
+            }
+        }
+        watch.join();
+        QCOMPARE(result, ObjectStore::WaitResult::Events);
+        QCOMPARE(seen.size(), 3u);
+        for (std::size_t i = 0; i < seen.size(); ++i) {
+            QCOMPARE(seen[i].object["metadata"]["name"].get<std::string>(), "app-" + std::to_string(i));
+        }
+
+        const std::uint64_t afterRound = store.currentResourceVersion();
+        seen.clear();
+        waiting = false;
+        std::thread secondWatch([&] {
+            waiting = true;
+            result = store.waitForEvents(services(), "shop", afterRound, std::chrono::steady_clock::now() + 30s, &seen);
+        });
+        QTRY_VERIFY(waiting.load());
+        const ObjectStore::WakeOnceAfter longRound(store); // held until the end of this test
+        std::thread client([&] {
+            json service = serviceObject();
+            service["metadata"]["name"] = "from-a-client";
+            store.create(services(), "shop", service);
+        });
+        client.join();
+        secondWatch.join(); // returns while the round is still held
+        QCOMPARE(result, ObjectStore::WaitResult::Events);
+        QCOMPARE(seen.size(), 1u);
+        QCOMPARE(seen[0].object["metadata"]["name"].get<std::string>(), std::string("from-a-client"));
     }
 
     void copy_holdsTheSameStateAndGoesItsOwnWay()
