@@ -94,7 +94,8 @@ std::optional<WorkloadTraffic> ClusterModel::trafficOf(const std::string &ns, co
 
 void ClusterModel::tick(Clock::time_point now)
 {
-    // The round's writes reach the watches together, when it is done (a round takes milliseconds).
+    // The round's writes reach the watches together, when it is done: later by the round's length
+    // (milliseconds for the demo, longer for thousands of objects or under a sanitizer).
     const ObjectStore::WakeOnceAfter oneWake(m_store);
     // Each controller behind its own catch: an object no reader foresaw stops that controller's pass,
     // never the sim (the tick runs on a thread of its own, where an exception would end the process).

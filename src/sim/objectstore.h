@@ -130,7 +130,9 @@ public:
     // While one lives, the writes of the thread that made it wake the waiting watches once, when it
     // goes, not once each: every write woke every watch stream (about twenty for a console), and
     // the demo's first controller rounds make hundreds of objects — thousands of context switches on
-    // two cores while the console starts. Writes from other threads (clients) still wake at once.
+    // two cores while the console starts. Writes from other threads (clients) still wake at once. One
+    // thread holds it at a time: another thread's (or a nested) one does nothing, and its writes wake
+    // as they always did.
     class WakeOnceAfter
     {
     public:
@@ -141,7 +143,7 @@ public:
 
     private:
         ObjectStore &m_store;
-        bool m_holds = false; // false when the thread already held one (the outer one wakes)
+        bool m_holds = false; // false when some thread held one already: that one wakes the watches
     };
 
 private:

@@ -56,15 +56,18 @@ ObjectStore::WaitResult ObjectStore::waitForEvents(const ResourceType &type, con
                                                    std::vector<StoredEvent> *out) const
 {
     std::unique_lock lock(m_mutex);
-    if (since < m_compactedThrough) {
-        return WaitResult::Expired;
-    }
     for (;;) {
         if (m_stopped) {
             return WaitResult::Stopped;
         }
-        // The history is in resourceVersion order: only what came after `since` is looked at (every
-        // write wakes every watch, and scanning all of it each time held the lock for most writes).
+        // Checked at every wake-up, not only at the first look: a controller round (one wake) or
+        // writers faster than this thread is scheduled can push the history past `since` while it
+        // sleeps, and what is left would be events with a gap, served as if complete.
+        if (since < m_compactedThrough) {
+            return WaitResult::Expired;
+        }
+        // The history is in resourceVersion order: only what came after `since` is looked at
+        // (scanning all of it at every wake-up held the lock for most writes).
         for (auto it = eventsAfter(since); it != m_history.end(); ++it) {
             const StoredEvent &event = *it;
             if (event.resource->sharesStorageWith(type) && (ns.empty() || event.namespaceName == ns)) {
