@@ -32,7 +32,9 @@ private:
 
 void makeCopyable(QLabel &label)
 {
-    if (!(label.textInteractionFlags() & Qt::TextSelectableByMouse)) {
+    if (label.wordWrap()) {
+        label.setTextInteractionFlags(label.textInteractionFlags() | Qt::TextSelectableByMouse);
+    } else if (!(label.textInteractionFlags() & Qt::TextSelectableByMouse)) {
         new SelectOnEnter(label); // the label owns it
     }
 }

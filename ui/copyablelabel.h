@@ -4,10 +4,12 @@ class QLabel;
 
 namespace Curtain::Ui {
 
-// Makes a label's text selectable with the mouse (a version, a status line, an error to paste into a
-// ticket) from the moment the pointer first enters it. A selectable QLabel lays out and paints its
-// text through a QTextDocument: for the two environment panels' eighteen labels that was 7–8 ms of
-// the GUI thread's CPU before the first frame, for a feature no one uses before pointing at a label.
+// Makes a label's text selectable with the mouse (a version, a replica count, a status line to paste
+// into a ticket). A selectable QLabel lays out and paints its text through a QTextDocument, which the
+// first frame pays for before anyone points at a label; so a one-line label becomes selectable when
+// the pointer first enters it (its size is the same either way). A word-wrapped one is selectable at
+// once: a QTextDocument prefers it narrower and taller than QLabel's own rule, and the switch would
+// move the layout around it at its next change of text.
 void makeCopyable(QLabel &label);
 
 } // namespace Curtain::Ui

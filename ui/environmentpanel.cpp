@@ -22,7 +22,10 @@ namespace Curtain::Ui {
 
 namespace {
 
-QLabel *makeLabel(const QString &objectName, QWidget *parent, int pointDelta = 0, bool bold = false)
+enum class Wrap { Line, Words };
+
+QLabel *makeLabel(const QString &objectName, QWidget *parent, int pointDelta = 0, bool bold = false,
+                  Wrap wrap = Wrap::Line)
 {
     auto *label = new QLabel(parent);
     label->setObjectName(objectName);
@@ -30,6 +33,7 @@ QLabel *makeLabel(const QString &objectName, QWidget *parent, int pointDelta = 0
     font.setPointSize(font.pointSize() + pointDelta);
     font.setBold(bold);
     label->setFont(font);
+    label->setWordWrap(wrap == Wrap::Words);
     makeCopyable(*label);
     return label;
 }
@@ -90,10 +94,8 @@ EnvironmentPanel::EnvironmentPanel(Core::Color color, QWidget *parent) : QFrame(
     m_readiness->setObjectName(QStringLiteral("readinessBar"));
     m_readiness->setTextVisible(false);
     m_readiness->setMaximumHeight(8);
-    m_status = makeLabel(QStringLiteral("statusLabel"), this);
-    m_status->setWordWrap(true);
-    m_metrics = makeLabel(QStringLiteral("metricsLabel"), this);
-    m_metrics->setWordWrap(true);
+    m_status = makeLabel(QStringLiteral("statusLabel"), this, 0, false, Wrap::Words);
+    m_metrics = makeLabel(QStringLiteral("metricsLabel"), this, 0, false, Wrap::Words);
 
     m_pods = new QTreeWidget(this);
     m_pods->setObjectName(QStringLiteral("podList"));
@@ -110,8 +112,7 @@ EnvironmentPanel::EnvironmentPanel(Core::Color color, QWidget *parent) : QFrame(
     m_pods->setMaximumHeight(m_pods->fontMetrics().height() * 7);
     m_pods->setMinimumHeight(m_pods->fontMetrics().height() * 4);
     connect(m_pods, &QTreeWidget::itemActivated, this, [this] { requestLog(); });
-    m_warnings = makeLabel(QStringLiteral("warningsLabel"), this);
-    m_warnings->setWordWrap(true);
+    m_warnings = makeLabel(QStringLiteral("warningsLabel"), this, 0, false, Wrap::Words);
     m_eventsButton = new QPushButton(tr("Events…"), this);
     m_eventsButton->setObjectName(QStringLiteral("eventsButton"));
     m_eventsButton->setAccessibleName(tr("%1's Warning events").arg(Core::colorName(color)));

@@ -1,6 +1,5 @@
 #include "failurebanner.h"
 
-#include "copyablelabel.h"
 #include "theme.h"
 
 #include <QGridLayout>
@@ -36,7 +35,7 @@ FailureBanner::FailureBanner(QWidget *parent) : QFrame(parent)
     m_detail->setObjectName(QStringLiteral("failureDetail"));
     m_detail->setTextFormat(Qt::PlainText);
     m_detail->setWordWrap(true);
-    makeCopyable(*m_detail); // to paste into a ticket
+    m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse); // to paste into a ticket
     m_retry = new QPushButton(tr("Retry"), this);
     m_retry->setObjectName(QStringLiteral("bannerRetryButton"));
     m_dismiss = new QPushButton(tr("Dismiss"), this);

@@ -92,9 +92,10 @@ private Q_SLOTS:
         QVERIFY(heading->visibleRegion().boundingRect().height() == heading->height());
     }
 
-    // A panel's text is copied with the mouse (a version for a ticket, a status line). Selection is
-    // switched on when the pointer first enters a label, so pointing at one must not change the room
-    // it asks the layout for (nothing moves), and dragging across it must then select the text.
+    // A panel's text is copied with the mouse (a version for a ticket, a status line). A one-line
+    // label's selection is switched on when the pointer first enters it, so pointing at one must not
+    // change the room it asks the layout for (nothing moves), and dragging across it must then select
+    // the text.
     void panelText_isSelectedByDraggingAcrossIt_andPointingMovesNothing()
     {
         window()->resize(1280, 800);
@@ -109,11 +110,15 @@ private Q_SLOTS:
         {
             QString text;
             QSize hint;
+            QSize minimum;
             int heightAtWidth = 0;
             bool operator==(const Room &) const = default;
         };
-        const auto room = [](const QLabel *label) {
-            return Room{label->text(), label->sizeHint(), label->heightForWidth(label->width())};
+        const auto room = [](QLabel *label) {
+            const QString text = label->text();
+            label->clear(); // a QLabel keeps its size hint until its text changes
+            label->setText(text);
+            return Room{text, label->sizeHint(), label->minimumSizeHint(), label->heightForWidth(label->width())};
         };
         int pointedAt = 0;
         for (QLabel *label : panel->findChildren<QLabel *>()) {
@@ -121,7 +126,6 @@ private Q_SLOTS:
                 continue;
             }
             const Room before = room(label);
-            QVERIFY2(!(label->textInteractionFlags() & Qt::TextSelectableByMouse), qPrintable(label->objectName()));
             QTest::mouseMove(label, label->rect().center());
             QVERIFY2(label->textInteractionFlags() & Qt::TextSelectableByMouse, qPrintable(label->objectName()));
             const Room after = room(label);
