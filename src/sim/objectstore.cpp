@@ -569,6 +569,9 @@ Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &n
     json object = it->second;
     m_addresses.reindex(type, &it->second, nullptr);
     m_objects.erase(it);
+    if (options.orphanDependents) {
+        orphanDependents(ns, uid);
+    }
     bump(object);
     record("DELETED", type, ns, object, object.dump().size());
     return asServed(type, object);

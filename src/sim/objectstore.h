@@ -58,6 +58,9 @@ struct RemoveOptions
     // A Namespace is only marked Terminating by a delete; the namespace controller, having emptied
     // it, removes it for good with this.
     bool finalized = false;
+    // propagationPolicy Orphan (kubectl delete --cascade=orphan): the objects it owns lose that
+    // owner reference and stay. Foreground is treated as Background: dependents go after the owner.
+    bool orphanDependents = false;
 };
 
 class ObjectStore
@@ -157,6 +160,7 @@ private:
     static std::optional<ApiStatus> namespaceDefaults(const ResourceType &type, const std::string &name,
                                                       nlohmann::json &object);
     nlohmann::json markTerminating(const ResourceType &type, nlohmann::json &stored, bool dryRun);
+    void orphanDependents(const std::string &ns, const std::string &ownerUid); // the lock held
 
     mutable std::mutex m_mutex;
     mutable std::condition_variable m_changed;

@@ -71,4 +71,40 @@ json ObjectStore::markTerminating(const ResourceType &type, json &stored, bool d
     return asServed(type, terminating);
 }
 
+// Kube's garbage collector orphans by removing the owner's reference from each dependent (a
+// MODIFIED event each) before the owner goes; the dependents then belong to no one and stay.
+void ObjectStore::orphanDependents(const std::string &ns, const std::string &ownerUid)
+{
+    if (ownerUid.empty()) {
+        return;
+    }
+    const json::json_pointer referencesAt("/metadata/ownerReferences");
+    for (auto &[storedKey, stored] : m_objects) {
+        if (!stored.contains(referencesAt) || !stored.at(referencesAt).is_array() ||
+            textAt(stored, "/metadata/namespace") != ns) {
+            continue;
+        }
+        const json &references = stored.at(referencesAt);
+        json kept = json::array();
+        for (const json &reference : references) {
+            if (!(reference.is_object() && reference.value("uid", json()) == ownerUid)) {
+                kept.push_back(reference);
+            }
+        }
+        const ResourceType *type = findResourceTypeByKind(textAt(stored, "/kind"));
+        if (kept.size() == references.size() || !type) {
+            continue;
+        }
+        json updated = stored;
+        if (kept.empty()) {
+            updated["metadata"].erase("ownerReferences");
+        } else {
+            updated["metadata"]["ownerReferences"] = std::move(kept);
+        }
+        bump(updated);
+        stored = std::move(updated);
+        record("MODIFIED", *type, ns, stored, stored.dump().size());
+    }
+}
+
 } // namespace Curtain::Sim

@@ -282,6 +282,34 @@ long long PodModel::retireOldPods(Workload &known, const std::string &ns, std::s
     return oldReady;
 }
 
+// A ReplicaSet that a Deployment's delete left behind (--cascade=orphan) keeps the pods made for that
+// Deployment's template, as kube's ReplicaSet controller adopts the pods that name it their owner:
+// their entry moves under the ReplicaSet's key, so it makes no second set.
+void PodModel::adoptOrphanedPods(const std::string &ns, const std::string &replicaSetKey, const std::string &prefix)
+{
+    const std::string deployments = "Deployment/" + ns + "/";
+    for (auto it = m_workloads.lower_bound(deployments);
+         it != m_workloads.end() && it->first.compare(0, deployments.size(), deployments) == 0; ++it) {
+        if (it->second.prefix != prefix ||
+            m_store.contains(builtInType("Deployment"), ns, it->first.substr(deployments.size()))) {
+            continue; // another template, or its Deployment still runs them
+        }
+        const std::string from = it->first;
+        m_workloads[replicaSetKey] = std::move(it->second);
+        m_workloads.erase(from);
+        for (auto &[pod, slot] : m_podSlots) {
+            if (slot.workload == from) {
+                slot.workload = replicaSetKey;
+            }
+        }
+        if (const auto trouble = m_nextTrouble.find(from); trouble != m_nextTrouble.end()) {
+            m_nextTrouble[replicaSetKey] = trouble->second;
+            m_nextTrouble.erase(from);
+        }
+        return;
+    }
+}
+
 void PodModel::syncPods(const json &workload)
 {
     const std::string kind = textAt(workload, "/kind");
@@ -300,6 +328,9 @@ void PodModel::syncPods(const json &workload)
         return; // a change the controller has not seen yet: its pods follow once it counts them
     }
     const std::string key = workloadKey(workload);
+    if (!deployment && !m_workloads.count(key)) {
+        adoptOrphanedPods(ns, key, prefix);
+    }
     Workload &known = m_workloads[key];
     known.uid = textAt(workload, "/metadata/uid");
     if (known.prefix != prefix) { // a new template: new pods from the first

@@ -122,6 +122,7 @@ private:
     void kubeletTrouble(std::chrono::steady_clock::time_point now);
     // The pods a client created itself: bound to a node and started (podmodelstandalone.cpp).
     void startStandalonePods();
+    void adoptOrphanedPods(const std::string &ns, const std::string &replicaSetKey, const std::string &prefix);
     void markUnschedulable(const std::string &ns, const std::string &pod, const std::string &why);
 
     ObjectStore &m_store;

@@ -60,12 +60,39 @@ std::optional<ApiStatus> dryRunOf(const httplib::Request &req, bool *dryRun)
     return std::nullopt;
 }
 
-// A DELETE's body, when it has one: DeleteOptions' preconditions and dryRun.
+// propagationPolicy, from the query or the body (the body wins, as kube's decoding merges them), and
+// the older orphanDependents; nullopt when it is one kube knows.
+std::optional<ApiStatus> readPropagation(const httplib::Request &req, const json *body, RemoveOptions &options)
+{
+    std::string policy = req.get_param_value("propagationPolicy");
+    if (body) {
+        policy = textAt(*body, "/propagationPolicy", policy);
+        options.orphanDependents = body->value("orphanDependents", json(false)) == json(true);
+    }
+    if (policy.empty()) {
+        return std::nullopt;
+    }
+    if (policy != "Orphan" && policy != "Background" && policy != "Foreground") {
+        return ApiStatus{422, "Invalid",
+                         "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"" +
+                             policy.substr(0, 40) +
+                             "\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"",
+                         nullptr};
+    }
+    options.orphanDependents = policy == "Orphan";
+    return std::nullopt;
+}
+
+// A DELETE's options: DeleteOptions' preconditions, dryRun and propagation, from its body when it
+// has one.
 Outcome<RemoveOptions> removeOptionsOf(const httplib::Request &req, bool dryRun)
 {
     RemoveOptions options;
     options.dryRun = dryRun;
     if (req.body.empty()) {
+        if (auto refused = readPropagation(req, nullptr, options)) {
+            return *refused;
+        }
         return options;
     }
     const Outcome<json> parsed = parseBody(req.body);
@@ -75,6 +102,9 @@ Outcome<RemoveOptions> removeOptionsOf(const httplib::Request &req, bool dryRun)
     const json &body = std::get<json>(parsed);
     if (!body.is_object()) {
         return badRequest("the request body is not a DeleteOptions object");
+    }
+    if (auto refused = readPropagation(req, &body, options)) {
+        return *refused;
     }
     options.uid = textAt(body, "/preconditions/uid");
     options.resourceVersion = textAt(body, "/preconditions/resourceVersion");

@@ -209,6 +209,58 @@ private Q_SLOTS:
             (out = run(QStringLiteral("get rs,pods -l app=undo-web -o name"), &code)).trimmed().isEmpty(), 10'000);
     }
 
+    // kubectl delete --cascade=orphan: the Deployment goes, its ReplicaSet and pods stay, owned by no
+    // Deployment, and the garbage collector leaves them (another Deployment's, deleted after, goes).
+    void deleteWithCascadeOrphan_leavesTheReplicaSetAndItsPods()
+    {
+        const auto run = [this](const QString &command, int *code) {
+            return kubectl(command.split(QLatin1Char(' ')) + QStringList{QStringLiteral("-n"), QStringLiteral("demo")},
+                           code);
+        };
+        int code = -1;
+        for (const QString &app : {QStringLiteral("orphan-web"), QStringLiteral("collected-web")}) {
+            QString out = run(
+                QStringLiteral("create deployment %1 --image=registry.demo.local/web:v1 --replicas=2").arg(app), &code);
+            QVERIFY2(code == 0, qPrintable(out));
+            out = run(QStringLiteral("rollout status deployment/%1 --timeout=30s").arg(app), &code);
+            QVERIFY2(code == 0 && out.contains(QStringLiteral("successfully rolled out")), qPrintable(out));
+        }
+        const QString replicaSet = run(QStringLiteral("get rs -l app=orphan-web -o name"), &code).trimmed();
+        QVERIFY2(code == 0 && replicaSet.startsWith(QStringLiteral("replicaset.apps/orphan-web-")),
+                 qPrintable(replicaSet));
+
+        // A policy kube does not know is refused, and the Deployment stays.
+        QString out = kubectl({QStringLiteral("delete"), QStringLiteral("--raw"),
+                               QStringLiteral("/apis/apps/v1/namespaces/demo/deployments/orphan-web"
+                                              "?propagationPolicy=Sometimes")},
+                              &code);
+        QVERIFY2(code != 0 && out.contains(QStringLiteral(R"(propagationPolicy: Unsupported value: "Sometimes")")),
+                 qPrintable(out));
+        QVERIFY2(run(QStringLiteral("get deployment orphan-web -o name"), &code).contains(QStringLiteral("orphan-web")),
+                 "a refused delete deletes nothing");
+
+        out = run(QStringLiteral("delete deployment orphan-web --cascade=orphan"), &code);
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("deleted")), qPrintable(out));
+        out = run(QStringLiteral("delete deployment collected-web"), &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            run(QStringLiteral("get rs,pods -l app=collected-web -o name"), &code).trimmed().isEmpty(), 10'000);
+
+        QCOMPARE(run(QStringLiteral("get rs -l app=orphan-web -o name"), &code).trimmed(), replicaSet);
+        QCOMPARE(run(QStringLiteral("get ") + replicaSet + QStringLiteral(" -o jsonpath={.metadata.ownerReferences}"),
+                     &code),
+                 QString());
+        const QString pods = run(QStringLiteral("get pods -l app=orphan-web -o name"), &code);
+        QCOMPARE(pods.count(QStringLiteral("pod/orphan-web-")), 2);
+        // Its pods are still the ReplicaSet's.
+        QVERIFY2(
+            run(QStringLiteral("get pods -l app=orphan-web -o jsonpath={.items[*].metadata.ownerReferences[0].kind}"),
+                &code) == QStringLiteral("ReplicaSet ReplicaSet"),
+            "the pods keep their ReplicaSet as owner");
+        out = run(QStringLiteral("delete ") + replicaSet, &code);
+        QVERIFY2(code == 0, qPrintable(out));
+    }
+
     // What the sim refuses, kubectl prints in the words it prints for a real cluster.
     void refusals_readAsFromARealServer_data()
     {
