@@ -43,6 +43,46 @@ int codeOf(const Outcome<json> &outcome)
     return std::holds_alternative<ApiStatus>(outcome) ? std::get<ApiStatus>(outcome).code : 200;
 }
 
+// A watch of the shop's Services from `since`, waiting on a thread of its own (20 s at most).
+class WaitingWatch
+{
+public:
+    WaitingWatch(const ObjectStore &store, std::uint64_t since)
+        : m_thread([this, &store, since] {
+              m_started = true;
+              m_result =
+                  store.waitForEvents(services(), "shop", since, std::chrono::steady_clock::now() + 20s, &m_seen);
+          })
+    {}
+    bool started() const { return m_started; }
+    // What the watch returned, once it has.
+    ObjectStore::WaitResult result()
+    {
+        m_thread.join();
+        return m_result;
+    }
+    const std::vector<StoredEvent> &seen() const { return m_seen; }
+
+private:
+    std::atomic<bool> m_started = false;
+    std::vector<StoredEvent> m_seen;
+    ObjectStore::WaitResult m_result = ObjectStore::WaitResult::TimedOut;
+    std::jthread m_thread; // last: it starts once the members it writes exist
+};
+
+// Services app-0, app-1… in a round of the controllers (one wake-up at its end); how many were made.
+int createdInOneRound(ObjectStore &store, int count)
+{
+    const ObjectStore::WakeOnceAfter round(store);
+    int created = 0;
+    for (int i = 0; i < count; ++i) {
+        json service = serviceObject();
+        service["metadata"]["name"] = "app-" + std::to_string(i);
+        created += codeOf(store.create(services(), "shop", service)) == 200 ? 1 : 0;
+    }
+    return created;
+}
+
 } // namespace
 
 class TestObjectStore : public QObject
@@ -216,38 +256,17 @@ private Q_SLOTS:
     void watch_getsARoundsWritesTogether_andAClientsWriteAtOnce()
     {
         ObjectStore store;
-        const std::uint64_t since = store.currentResourceVersion();
-        std::atomic<bool> waiting = false;
-        std::vector<StoredEvent> seen;
-        ObjectStore::WaitResult result = ObjectStore::WaitResult::TimedOut;
-        std::jthread watch([&] {
-            waiting = true;
-            result = store.waitForEvents(services(), "shop", since, std::chrono::steady_clock::now() + 20s, &seen);
-        });
-        QTRY_VERIFY(waiting.load());
-        {
-            const ObjectStore::WakeOnceAfter round(store);
-            for (int i = 0; i < 3; ++i) {
-                json service = serviceObject();
-                service["metadata"]["name"] = "app-" + std::to_string(i);
-                QCOMPARE(codeOf(store.create(services(), "shop", service)), 200);
-            }
-        }
-        watch.join();
-        QCOMPARE(result, ObjectStore::WaitResult::Events);
-        QCOMPARE(seen.size(), 3u);
-        for (std::size_t i = 0; i < seen.size(); ++i) {
-            QCOMPARE(seen[i].object["metadata"]["name"].get<std::string>(), "app-" + std::to_string(i));
+        WaitingWatch watch(store, store.currentResourceVersion());
+        QTRY_VERIFY(watch.started());
+        QCOMPARE(createdInOneRound(store, 3), 3);
+        QCOMPARE(watch.result(), ObjectStore::WaitResult::Events);
+        QCOMPARE(watch.seen().size(), 3u);
+        for (std::size_t i = 0; i < watch.seen().size(); ++i) {
+            QCOMPARE(watch.seen()[i].object["metadata"]["name"].get<std::string>(), "app-" + std::to_string(i));
         }
 
-        const std::uint64_t afterRound = store.currentResourceVersion();
-        seen.clear();
-        waiting = false;
-        std::jthread secondWatch([&] {
-            waiting = true;
-            result = store.waitForEvents(services(), "shop", afterRound, std::chrono::steady_clock::now() + 20s, &seen);
-        });
-        QTRY_VERIFY(waiting.load());
+        WaitingWatch second(store, store.currentResourceVersion());
+        QTRY_VERIFY(second.started());
         const ObjectStore::WakeOnceAfter longRound(store); // held until the end of this test
         std::jthread client([&] {
             json service = serviceObject();
@@ -255,10 +274,9 @@ private Q_SLOTS:
             store.create(services(), "shop", service);
         });
         client.join();
-        secondWatch.join(); // returns while the round is still held
-        QCOMPARE(result, ObjectStore::WaitResult::Events);
-        QCOMPARE(seen.size(), 1u);
-        QCOMPARE(seen[0].object["metadata"]["name"].get<std::string>(), std::string("from-a-client"));
+        QCOMPARE(second.result(), ObjectStore::WaitResult::Events); // while the round is still held
+        QCOMPARE(second.seen().size(), 1u);
+        QCOMPARE(second.seen()[0].object["metadata"]["name"].get<std::string>(), std::string("from-a-client"));
     }
 
     // A round that writes more than the history keeps, while a watch sleeps, ends that watch with
@@ -267,26 +285,11 @@ private Q_SLOTS:
     void watch_sleepingThroughARoundLongerThanTheHistory_expires()
     {
         ObjectStore store(3);
-        const std::uint64_t since = store.currentResourceVersion();
-        std::atomic<bool> waiting = false;
-        std::vector<StoredEvent> seen;
-        ObjectStore::WaitResult result = ObjectStore::WaitResult::TimedOut;
-        std::jthread watch([&] {
-            waiting = true;
-            result = store.waitForEvents(services(), "shop", since, std::chrono::steady_clock::now() + 20s, &seen);
-        });
-        QTRY_VERIFY(waiting.load());
-        {
-            const ObjectStore::WakeOnceAfter round(store);
-            for (int i = 0; i < 5; ++i) {
-                json service = serviceObject();
-                service["metadata"]["name"] = "app-" + std::to_string(i);
-                QCOMPARE(codeOf(store.create(services(), "shop", service)), 200);
-            }
-        }
-        watch.join();
-        QCOMPARE(result, ObjectStore::WaitResult::Expired);
-        QVERIFY(seen.empty());
+        WaitingWatch watch(store, store.currentResourceVersion());
+        QTRY_VERIFY(watch.started());
+        QCOMPARE(createdInOneRound(store, 5), 5);
+        QCOMPARE(watch.result(), ObjectStore::WaitResult::Expired);
+        QVERIFY(watch.seen().empty());
     }
 
     void copy_holdsTheSameStateAndGoesItsOwnWay()
