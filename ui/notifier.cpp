@@ -82,9 +82,9 @@ void Notifier::setFleetReachable(const QString &context, bool reachable, const Q
         if (reachable) {
             m_fleetLive.insert(context);
         }
-        if (FleetLoss loss = m_fleetLost.take(context); loss.timer) {
-            loss.timer->deleteLater();
-        }
+        // Deleted now, not later: a timeout already due would still fire in this turn of the event
+        // loop, for a loss that is over.
+        delete m_fleetLost.take(context).timer;
         return;
     }
     if (!m_fleetLive.contains(context) || m_fleetLost.contains(context)) {
