@@ -32,6 +32,7 @@ PodLogWindow::PodLogWindow(Engine::ReleaseEngine *engine, const QString &namespa
     m_follow->setChecked(true);
     m_follow->setToolTip(tr("Keep the newest line in view"));
     m_status->setObjectName(QStringLiteral("logStatus"));
+    m_status->setWordWrap(true);
     m_status->setText(tr("Following %1 (the last 200 lines, then new ones)…").arg(Core::shown(pod)));
     auto *bottom = new QHBoxLayout;
     bottom->addWidget(m_status, 1);
@@ -52,7 +53,9 @@ PodLogWindow::PodLogWindow(Engine::ReleaseEngine *engine, const QString &namespa
         }
         m_stream = 0;
         if (error.isEmpty()) {
-            m_status->setText(tr("The log stream ended (the pod stopped, or the server closed it)."));
+            m_status->setText(
+                tr("The log stream ended: the container stopped or restarted, the pod was deleted, or the server "
+                   "closed it. Open the log again to follow a new run."));
         } else {
             m_status->setText(tr("The log could not be read: %1").arg(Core::shown(error, 300)));
             QPalette palette = m_status->palette();

@@ -187,11 +187,11 @@ void ResourceApi::podLog(const httplib::Request &req, httplib::Response &res, co
         res.set_content(text, "text/plain");
         return;
     }
-    followLog(res, target, std::move(text), first.next, request.timestamps);
+    followLog(res, target, std::move(text), first.next, first.run, request.timestamps);
 }
 
 void ResourceApi::followLog(httplib::Response &res, const Target &target, std::string text, std::uint64_t next,
-                            bool timestamps)
+                            std::uint64_t run, bool timestamps)
 {
     auto slot = m_guard.openWatch(); // a follow holds a worker as a watch does, and counts as one
     if (!slot) {
@@ -201,10 +201,11 @@ void ResourceApi::followLog(httplib::Response &res, const Target &target, std::s
     {
         std::string pending;
         std::uint64_t next = 0;
+        std::uint64_t run = 0; // the container's run followed: the stream ends with it, as kubelet's
         std::chrono::steady_clock::time_point end;
     };
     auto follow = std::make_shared<Follow>(
-        Follow{std::move(text), next, std::chrono::steady_clock::now() + std::chrono::minutes(30)});
+        Follow{std::move(text), next, run, std::chrono::steady_clock::now() + std::chrono::minutes(30)});
     PodModel &pods = m_model.pods();
     const std::string ns = target.namespaceName;
     const std::string name = target.name;
@@ -223,12 +224,20 @@ void ResourceApi::followLog(httplib::Response &res, const Target &target, std::s
             sink.done();
             return true;
         }
-        pods.waitForLines(ns, name, follow->next, std::min(follow->end, now + std::chrono::seconds(1)));
+        pods.waitForLines(ns, name, follow->next, follow->run, std::min(follow->end, now + std::chrono::seconds(1)));
         PodModel::LogRequest more;
         more.from = follow->next;
         more.timestamps = timestamps;
-        const PodModel::LogLines lines = pods.log(ns, name, more);
-        if (lines.lines.empty() && std::holds_alternative<ApiStatus>(store.get(*type, ns, name))) {
+        PodModel::LogLines lines = pods.log(ns, name, more);
+        if (lines.run != follow->run) {
+            // The container restarted: what its run wrote after the last read, then the end.
+            more.previous = true;
+            lines = pods.log(ns, name, more);
+            if (lines.run != follow->run) {
+                lines.lines.clear(); // restarted twice since: that run's lines are gone
+            }
+            follow->end = now; // ends once they are written
+        } else if (lines.lines.empty() && std::holds_alternative<ApiStatus>(store.get(*type, ns, name))) {
             sink.done(); // the pod is gone, and its container with it: the follow ends, as kubelet's
             return true;
         }

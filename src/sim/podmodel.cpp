@@ -480,6 +480,9 @@ void PodModel::restartContainers(const std::string &ns, const std::string &pod)
     Log &log = m_logs[ns + "/" + pod];
     log.previous = std::move(log.lines);
     log.lines.clear();
+    log.runStart = log.next;
+    ++log.restarts;
+    m_logged.notify_all(); // a follow of the run that ended ends too
 }
 
 PodModel::LogLines PodModel::log(const std::string &ns, const std::string &pod, const LogRequest &request) const
@@ -493,11 +496,11 @@ PodModel::LogLines PodModel::log(const std::string &ns, const std::string &pod, 
             return {};
         }
         const Log &log = it->second;
-        out.next = log.next;
-        // The run before the restart is numbered apart: a follow never resumes into it.
         const std::deque<LogEntry> &entries = request.previous ? log.previous : log.lines;
-        const std::uint64_t end = request.previous ? entries.size() : log.next;
+        const std::uint64_t end = request.previous ? log.runStart : log.next;
         const std::uint64_t first = end - entries.size();
+        out.next = end;
+        out.run = request.previous && log.restarts > 0 ? log.restarts - 1 : log.restarts;
         std::uint64_t start = std::min(std::max(request.from, first), end);
         if (request.since) { // entries are in the order they were served, so in time order
             const auto after = std::partition_point(entries.begin() + std::ptrdiff_t(start - first), entries.end(),
@@ -516,13 +519,13 @@ PodModel::LogLines PodModel::log(const std::string &ns, const std::string &pod, 
     return out;
 }
 
-void PodModel::waitForLines(const std::string &ns, const std::string &pod, std::uint64_t from,
+void PodModel::waitForLines(const std::string &ns, const std::string &pod, std::uint64_t from, std::uint64_t run,
                             Clock::time_point deadline) const
 {
     std::unique_lock lock(m_mutex);
     m_logged.wait_until(lock, deadline, [&] {
         const auto it = m_logs.find(ns + "/" + pod);
-        return m_stopped || (it != m_logs.end() && it->second.next > from);
+        return m_stopped || (it != m_logs.end() && (it->second.next > from || it->second.restarts != run));
     });
 }
 

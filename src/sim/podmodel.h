@@ -63,9 +63,11 @@ public:
     {
         std::vector<std::string> lines;
         std::uint64_t next = 0; // the sequence number after the last line: where a follow resumes
+        std::uint64_t run = 0;  // which of the container's runs the lines are of: 0 until its first restart
     };
     // The pod's containers restarted (kubelet, after failed probes): its log starts again, and the run
-    // before is what `kubectl logs --previous` reads.
+    // before is what `kubectl logs --previous` reads. Both runs are numbered on from the same count,
+    // so a follow of the run that ended can still read what it had not, then end.
     void restartContainers(const std::string &ns, const std::string &pod);
     // What a pod's log request asks for, as kubelet reads PodLogOptions.
     struct LogRequest
@@ -78,8 +80,8 @@ public:
     };
     // The pod's buffered lines the request asks for.
     LogLines log(const std::string &ns, const std::string &pod, const LogRequest &request) const;
-    // Waits until the pod has lines from `from` on, or `deadline`.
-    void waitForLines(const std::string &ns, const std::string &pod, std::uint64_t from,
+    // Waits until the pod has lines from `from` on, its containers' run is no longer `run`, or `deadline`.
+    void waitForLines(const std::string &ns, const std::string &pod, std::uint64_t from, std::uint64_t run,
                       std::chrono::steady_clock::time_point deadline) const;
     void stop(); // wakes every follower
 
@@ -111,7 +113,9 @@ private:
     {
         std::deque<LogEntry> lines;
         std::deque<LogEntry> previous; // the container's run before its last restart
-        std::uint64_t next = 0;
+        std::uint64_t next = 0;        // the sequence number of the next line
+        std::uint64_t runStart = 0;    // the sequence number of the current run's first line
+        std::uint64_t restarts = 0;
     };
     static std::string mintPodName(Workload &workload, const std::string &name);
     void syncPods(const nlohmann::json &workload);

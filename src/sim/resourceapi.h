@@ -47,7 +47,9 @@ private:
     void proxy(const httplib::Request &req, httplib::Response &res, const Target &target);
     void proxyMetrics(httplib::Response &res, const Target &target);
     void podLog(const httplib::Request &req, httplib::Response &res, const Target &target); // podlogapi.cpp
-    void followLog(httplib::Response &res, const Target &target, std::string text, std::uint64_t next, bool timestamps);
+    // Streams the pod's log from `next` on while the container's `run` lasts (podlogapi.cpp).
+    void followLog(httplib::Response &res, const Target &target, std::string text, std::uint64_t next,
+                   std::uint64_t run, bool timestamps);
     void accessReview(const nlohmann::json &review, httplib::Response &res);
     void selfReview(httplib::Response &res);
     std::optional<ApiStatus> checkFieldsOf(const httplib::Request &req, httplib::Response &res,

@@ -367,6 +367,70 @@ private Q_SLOTS:
         QCOMPARE(res.status, 400);
         QCOMPARE(message(res), std::string("previous terminated container \"app\" in pod \"probe\" not found"));
     }
+
+    // `kubectl logs -f` follows one run of the container, as kubelet's stream does: a restart (kubelet,
+    // after failed probes) sends what that run wrote since the last read, then ends the stream. (It
+    // went on into the new run, and lost the lines written just before the restart.)
+    void podLogFollow_endsWithTheContainersRun()
+    {
+        const json web = {{"apiVersion", "apps/v1"},
+                          {"kind", "Deployment"},
+                          {"metadata", {{"name", "web"}, {"namespace", "demo"}}},
+                          {"spec",
+                           {{"replicas", 1},
+                            {"selector", {{"matchLabels", {{"app", "web"}}}}},
+                            {"template",
+                             {{"metadata", {{"labels", {{"app", "web"}}}}},
+                              {"spec", {{"containers", json::array({{{"name", "web"}, {"image", "web:1"}}})}}}}}}}};
+        QVERIFY(std::holds_alternative<json>(m_store->create(*findResourceTypeByKind("Deployment"), "demo", web)));
+        std::string pod;
+        auto now = std::chrono::steady_clock::now();
+        for (int round = 0; round < 100 && pod.empty(); ++round, now += std::chrono::milliseconds(100)) {
+            m_model->tick(now);
+            for (const json &found : m_store->all(*findResourceTypeByKind("Pod"))) {
+                pod = found.value("/metadata/name"_json_pointer, std::string());
+            }
+        }
+        QVERIFY(!pod.empty());
+        const json workload = std::get<json>(m_store->get(*findResourceTypeByKind("Deployment"), "demo", "web"));
+        PodModel &pods = m_model->pods();
+        pods.logRequests(workload, 4, 0, {});
+
+        httplib::Request req;
+        req.method = "GET";
+        req.path = "/api/v1/namespaces/demo/pods/" + pod + "/log";
+        req.params = {{"follow", "true"}};
+        httplib::Response res;
+        m_api->get(req, res);
+        QVERIFY(res.content_provider_);
+        std::string received;
+        bool ended = false;
+        httplib::DataSink sink;
+        sink.write = [&received](const char *data, std::size_t size) {
+            received.append(data, size);
+            return true;
+        };
+        sink.is_writable = [] { return true; };
+        sink.done = [&ended] { ended = true; };
+        QVERIFY(res.content_provider_(0, 0, sink));
+        QCOMPARE(std::count(received.begin(), received.end(), '\n'), 4);
+
+        pods.logRequests(workload, 3, 0, {}); // not read before the restart
+        pods.restartContainers("demo", pod);
+        pods.logRequests(workload, 5, 1, {});             // the new run's
+        for (int call = 0; call < 20 && !ended; ++call) { // each call waits at most a second for lines
+            QVERIFY(res.content_provider_(0, 0, sink));
+        }
+        QVERIFY2(ended, received.c_str());
+        PodModel::LogRequest previous;
+        previous.previous = true;
+        std::string run;
+        for (const std::string &line : pods.log("demo", pod, previous).lines) {
+            run += line + "\n";
+        }
+        QCOMPARE(std::count(run.begin(), run.end(), '\n'), 7);
+        QCOMPARE(received, run); // all of the run followed, and nothing of the next
+    }
 };
 
 QTEST_GUILESS_MAIN(TestResourceApi)
