@@ -228,14 +228,13 @@ void ResourceApi::followLog(httplib::Response &res, const Target &target, std::s
         PodModel::LogRequest more;
         more.from = follow->next;
         more.timestamps = timestamps;
+        more.run = follow->run;
         PodModel::LogLines lines = pods.log(ns, name, more);
         if (lines.run != follow->run) {
-            // The container restarted: what its run wrote after the last read, then the end.
+            // The container restarted: what its run wrote after the last read (none when it restarted
+            // twice since, and that run's lines are gone), then the end.
             more.previous = true;
             lines = pods.log(ns, name, more);
-            if (lines.run != follow->run) {
-                lines.lines.clear(); // restarted twice since: that run's lines are gone
-            }
             follow->end = now; // ends once they are written
         } else if (lines.lines.empty() && std::holds_alternative<ApiStatus>(store.get(*type, ns, name))) {
             sink.done(); // the pod is gone, and its container with it: the follow ends, as kubelet's

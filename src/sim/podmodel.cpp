@@ -501,6 +501,9 @@ PodModel::LogLines PodModel::log(const std::string &ns, const std::string &pod, 
         const std::uint64_t first = end - entries.size();
         out.next = end;
         out.run = request.previous && log.restarts > 0 ? log.restarts - 1 : log.restarts;
+        if (request.run && *request.run != out.run) {
+            return out; // a follow of a run that has ended: nothing of the next is written out for it
+        }
         std::uint64_t start = std::min(std::max(request.from, first), end);
         if (request.since) { // entries are in the order they were served, so in time order
             const auto after = std::partition_point(entries.begin() + std::ptrdiff_t(start - first), entries.end(),

@@ -75,8 +75,9 @@ public:
         std::uint64_t from = 0; // the first sequence number wanted (a follow's next)
         std::size_t tail = 0;   // only the last `tail` lines, when > 0
         std::optional<std::chrono::system_clock::time_point> since;
-        bool timestamps = false; // each line starts with its time, RFC3339Nano
-        bool previous = false;   // the container's run before its last restart
+        bool timestamps = false;          // each line starts with its time, RFC3339Nano
+        bool previous = false;            // the container's run before its last restart
+        std::optional<std::uint64_t> run; // only that run's lines: none when the lines asked for are another's
     };
     // The pod's buffered lines the request asks for.
     LogLines log(const std::string &ns, const std::string &pod, const LogRequest &request) const;
