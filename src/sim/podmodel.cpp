@@ -89,6 +89,20 @@ void PodModel::forgetNamespace(const std::string &ns)
     m_logged.notify_all(); // a follower of one of these logs finds its pod gone
 }
 
+// A pod's log goes with the pod, as its container's log files go on the node: a demo that runs for
+// days replaces pods at every rollout, and each kept up to two runs of lines.
+void PodModel::forgetLogs(const std::vector<std::string> &pods)
+{
+    if (pods.empty()) {
+        return;
+    }
+    std::lock_guard lock(m_mutex);
+    for (const std::string &pod : pods) {
+        m_logs.erase(pod);
+    }
+    m_logged.notify_all(); // a follower of one of these logs finds its pod gone
+}
+
 void PodModel::podsBeforeStatus(const json &workload)
 {
     try {
@@ -130,10 +144,12 @@ std::vector<PodModel::Replaced> PodModel::replaceDeletedPods()
     }
     m_deletionsSeen = upTo;
     std::vector<Replaced> replaced;
+    std::vector<std::string> gone;
     for (const auto &[ns, pod] : deleted) {
         const bool stillThere = std::holds_alternative<json>(m_store.get(builtInType("Pod"), ns, pod));
         if (!stillThere) { // one made again under its name since (mid-tick) keeps the address it holds
             m_addresses.release(ns + "/" + pod);
+            gone.push_back(ns + "/" + pod);
         }
         const auto it = m_podSlots.find(ns + "/" + pod);
         if (it == m_podSlots.end() || stillThere) {
@@ -173,6 +189,7 @@ std::vector<PodModel::Replaced> PodModel::replaceDeletedPods()
             replaced.push_back({kind, ns, name});
         }
     }
+    forgetLogs(gone);
     return replaced;
 }
 
@@ -421,6 +438,9 @@ void PodModel::kubeletTrouble(Clock::time_point now)
         recordEvent(m_store, std::get<json>(podObject), "Warning", "Unhealthy",
                     "Readiness probe failed: HTTP probe failed with statuscode: 503", "kubelet");
         if (round % 5 == 0) {
+            // The run before is readable (--previous) once the status counts the restart, as on a node
+            // whose kubelet reports a container after starting it again.
+            restartContainers(ns, pod);
             m_store.updateStatus(builtInType("Pod"), ns, pod, [](json &p) {
                 for (json &container : p["status"]["containerStatuses"]) {
                     if (container.is_object()) {
@@ -428,7 +448,6 @@ void PodModel::kubeletTrouble(Clock::time_point now)
                     }
                 }
             });
-            restartContainers(ns, pod);
             recordEvent(m_store, std::get<json>(podObject), "Warning", "BackOff",
                         "Back-off restarting failed container in pod " + pod, "kubelet");
         }

@@ -129,6 +129,7 @@ private:
     void startStandalonePods();
     void adoptOrphanedPods(const std::string &ns, const std::string &replicaSetKey, const std::string &prefix);
     void markUnschedulable(const std::string &ns, const std::string &pod, const std::string &why);
+    void forgetLogs(const std::vector<std::string> &pods); // by namespace/pod
 
     ObjectStore &m_store;
     const Scenario &m_scenario;

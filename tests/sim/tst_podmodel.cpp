@@ -133,6 +133,29 @@ private Q_SLOTS:
         QCOMPARE(addresses.size(), pods.size());
     }
 
+    // A deleted pod's log goes with it (a demo running for days replaced pods at every rollout, and
+    // kept each one's lines); the other pod's stays.
+    void podLog_goesWithItsPod()
+    {
+        ObjectStore store;
+        ClusterModel model(store, Scenario{});
+        QVERIFY(settledWeb(store, model));
+        const json web = std::get<json>(store.get(builtInType("Deployment"), "demo", "web"));
+        std::vector<std::string> pods;
+        for (const json &pod : store.all(builtInType("Pod"))) {
+            pods.push_back(pod.value("/metadata/name"_json_pointer, std::string()));
+        }
+        QCOMPARE(pods.size(), std::size_t(2));
+        model.pods().logRequests(web, 10, 0, {});
+        const auto lines = [&](const std::string &pod) { return model.pods().log("demo", pod, {}).lines.size(); };
+        QVERIFY(lines(pods[0]) > 0 && lines(pods[1]) > 0);
+        const std::size_t kept = lines(pods[1]);
+        QVERIFY(std::holds_alternative<json>(store.remove(builtInType("Pod"), "demo", pods[0])));
+        model.tick(std::chrono::steady_clock::now());
+        QCOMPARE(lines(pods[0]), std::size_t(0));
+        QCOMPARE(lines(pods[1]), kept);
+    }
+
     // Access-log lines as `kubectl logs` asks for them: the last few, those since a time, with
     // kubelet's timestamps, and after a restart the run before it (--previous) apart from the new one.
     void podLog_answersTailSinceTimestampsAndPrevious()
