@@ -103,16 +103,6 @@ void Notifier::setFleetReachable(const QString &context, bool reachable, const Q
     loss.timer->start(m_lostDelay);
 }
 
-void Notifier::forgetFleet()
-{
-    for (FleetLoss &loss : m_fleetLost) {
-        delete loss.timer;
-    }
-    m_fleetLost.clear();
-    m_fleetSeen.clear();
-    m_fleetLive.clear();
-}
-
 void Notifier::setLostDelay(int milliseconds)
 {
     m_lostDelay = milliseconds;

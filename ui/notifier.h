@@ -40,7 +40,6 @@ public:
     // weighs the metrics; a context seen again after leaving the screen starts afresh (no replay).
     void observeFleet(const QString &context, const Core::ReleaseSnapshots &releases);
     void setFleetReachable(const QString &context, bool reachable, const QString &reason);
-    void forgetFleet(); // the fleet window's sessions are gone
 
     void setLostDelay(int milliseconds); // a minute; shorter only in tests
 
