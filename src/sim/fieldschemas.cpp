@@ -23,6 +23,7 @@ struct Schemas
     FieldSchema replicaSetSpec;
     FieldSchema servicePort;
     FieldSchema serviceSpec;
+    FieldSchema scaleSpec;
 
     Schemas();
 };
@@ -44,6 +45,7 @@ Schemas::Schemas()
                          {"ownerReferences", nullptr},
                          {"finalizers", nullptr},
                          {"managedFields", nullptr}};
+    scaleSpec.fields = {{"replicas", nullptr}};
     labelSelectorRequirement.fields = {{"key", nullptr}, {"operator", nullptr}, {"values", nullptr}};
     labelSelector.fields = {{"matchLabels", nullptr}, {"matchExpressions", &labelSelectorRequirement}};
     containerPort.fields = {{"name", nullptr},
@@ -179,6 +181,9 @@ const FieldSchema *specSchema(const ResourceType &type)
     }
     if (type.kind == "Service") {
         return &schemas().serviceSpec;
+    }
+    if (type.kind == "Scale") {
+        return &schemas().scaleSpec;
     }
     return nullptr;
 }

@@ -17,7 +17,8 @@ struct FieldSchema
 };
 
 // The schema of `type`'s spec, for the kinds the demo's workloads are made of (Deployment,
-// ReplicaSet, Pod, Service); null for the others, whose spec is not looked into.
+// ReplicaSet, Pod, Service) and the Scale of their /scale; null for the others, whose spec is not
+// looked into.
 const FieldSchema *specSchema(const ResourceType &type);
 
 // ObjectMeta's fields (a pod template's metadata too).

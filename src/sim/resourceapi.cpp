@@ -177,6 +177,17 @@ std::optional<ApiStatus> ResourceApi::checkPatchFields(const httplib::Request &r
     return std::nullopt;
 }
 
+// A /scale write's body against autoscaling/v1 Scale, under the request's fieldValidation (a JSON
+// patch names paths, not fields: only its directive is checked).
+std::optional<ApiStatus> ResourceApi::checkScaleFields(const httplib::Request &req, httplib::Response &res,
+                                                       std::string *body) const
+{
+    if (auto problem = checkDirective(req)) {
+        return problem;
+    }
+    return checkPatchFields(req, res, scaleType(), body);
+}
+
 namespace {
 
 bool isServiceProxy(const Target &target)
@@ -356,7 +367,11 @@ void ResourceApi::patch(const httplib::Request &req, httplib::Response &res)
         return sendStatus(res, *problem);
     }
     if (const auto target = parseTarget(req.path); target && isScaleTarget(*target)) {
-        const auto scale = patchScale(m_store, *target, req.get_header_value("Content-Type"), req.body, dryRun);
+        std::string body;
+        if (const auto problem = checkScaleFields(req, res, &body)) {
+            return sendStatus(res, *problem);
+        }
+        const auto scale = patchScale(m_store, *target, req.get_header_value("Content-Type"), body, dryRun);
         return failed(scale, res) ? void() : sendJson(res, 200, std::get<json>(scale));
     }
     bool status = false;
@@ -393,7 +408,11 @@ void ResourceApi::update(const httplib::Request &req, httplib::Response &res)
         return sendStatus(res, *problem);
     }
     if (const auto target = parseTarget(req.path); target && isScaleTarget(*target)) {
-        const auto scale = updateScale(m_store, *target, req.body, dryRun);
+        std::string body;
+        if (const auto problem = checkScaleFields(req, res, &body)) {
+            return sendStatus(res, *problem);
+        }
+        const auto scale = updateScale(m_store, *target, body, dryRun);
         return failed(scale, res) ? void() : sendJson(res, 200, std::get<json>(scale));
     }
     bool status = false;

@@ -57,6 +57,8 @@ private:
                                            FieldBody body = FieldBody::Object, bool *pruned = nullptr) const;
     std::optional<ApiStatus> checkPatchFields(const httplib::Request &req, httplib::Response &res,
                                               const ResourceType &type, std::string *body) const;
+    std::optional<ApiStatus> checkScaleFields(const httplib::Request &req, httplib::Response &res,
+                                              std::string *body) const;
 
     ObjectStore &m_store;
     ClusterModel &m_model;

@@ -69,6 +69,12 @@ bool isScaleTarget(const Target &target)
            !target.name.empty() && target.subresource.size() == 1 && target.subresource[0] == "scale";
 }
 
+const ResourceType &scaleType()
+{
+    static const ResourceType scale{"autoscaling", "v1", "scale", "scale", "Scale", true, true, false, false, {}};
+    return scale;
+}
+
 Outcome<json> getScale(const ObjectStore &store, const Target &target)
 {
     const auto object = store.get(*target.type, target.namespaceName, target.name);

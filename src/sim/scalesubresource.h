@@ -15,6 +15,9 @@ struct Target;
 // The /scale subresource of Deployments and ReplicaSets: an autoscaling/v1 Scale, as `kubectl scale`
 // and autoscalers read and write it. A write changes the object's spec.replicas and nothing else.
 bool isScaleTarget(const Target &target);
+// autoscaling/v1 Scale, the kind the subresource reads and writes: what fieldValidation checks a
+// write's body against.
+const ResourceType &scaleType();
 Outcome<nlohmann::json> getScale(const ObjectStore &store, const Target &target);
 // PATCH (merge, strategic merge or JSON patch of the Scale) and PUT (a whole Scale; its
 // metadata.resourceVersion, when set, must be the object's).

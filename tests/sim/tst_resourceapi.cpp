@@ -431,6 +431,60 @@ private Q_SLOTS:
         QCOMPARE(std::count(run.begin(), run.end(), '\n'), 7);
         QCOMPARE(received, run); // all of the run followed, and nothing of the next
     }
+
+    // /scale is decoded as an autoscaling/v1 Scale under the request's fieldValidation, as kube decodes
+    // it: Strict refuses a field a Scale does not have (the write changes nothing), Warn (kubectl
+    // patch's default) names it in a Warning and writes what it knows, and an unknown directive is 422.
+    void scale_writesAreCheckedAgainstTheScaleKind()
+    {
+        const json web = {{"apiVersion", "apps/v1"},
+                          {"kind", "Deployment"},
+                          {"metadata", {{"name", "web"}, {"namespace", "demo"}}},
+                          {"spec",
+                           {{"replicas", 1},
+                            {"selector", {{"matchLabels", {{"app", "web"}}}}},
+                            {"template",
+                             {{"metadata", {{"labels", {{"app", "web"}}}}},
+                              {"spec", {{"containers", json::array({{{"name", "web"}, {"image", "web:1"}}})}}}}}}}};
+        QVERIFY(std::holds_alternative<json>(m_store->create(*findResourceTypeByKind("Deployment"), "demo", web)));
+        const std::string path = "/apis/apps/v1/namespaces/demo/deployments/web/scale";
+        const auto write = [&](const std::string &method, const std::string &directive, const std::string &body) {
+            httplib::Request req;
+            req.method = method;
+            req.path = path;
+            req.params = {{"fieldValidation", directive}};
+            req.body = body;
+            req.set_header("Content-Type", method == "PATCH" ? "application/merge-patch+json" : "application/json");
+            httplib::Response res;
+            method == "PATCH" ? m_api->patch(req, res) : m_api->update(req, res);
+            return res;
+        };
+        const auto replicas = [&] {
+            return json::parse(serve("GET", path).body).value("/spec/replicas"_json_pointer, -1);
+        };
+
+        httplib::Response res = write("PATCH", "Strict", R"({"spec":{"replicaz":3}})");
+        QCOMPARE(res.status, 400);
+        QCOMPARE(status(res).value("message", ""),
+                 std::string("Scale in version \"v1\" cannot be handled as a Scale: strict decoding error: unknown "
+                             "field \"spec.replicaz\""));
+        res = write("PUT", "Strict",
+                    R"({"apiVersion":"autoscaling/v1","kind":"Scale","metadata":{"name":"web","namespace":"demo"},)"
+                    R"("spec":{"replicas":4},"sepc":{}})");
+        QCOMPARE(res.status, 400);
+        QVERIFY2(status(res).value("message", "").find("unknown field \"sepc\"") != std::string::npos,
+                 res.body.c_str());
+        QCOMPARE(replicas(), 1);
+
+        res = write("PATCH", "Warn", R"({"spec":{"replicas":3,"replicaz":3}})");
+        QCOMPARE(res.status, 200);
+        QCOMPARE(res.get_header_value("Warning"), std::string("299 - \"unknown field \\\"spec.replicaz\\\"\""));
+        QCOMPARE(replicas(), 3);
+        res = write("PATCH", "Bogus", R"({"spec":{"replicas":5}})");
+        QCOMPARE(res.status, 422);
+        QCOMPARE(status(res).value("details", json::object()).value("kind", ""), std::string("PatchOptions"));
+        QCOMPARE(replicas(), 3);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestResourceApi)
