@@ -178,7 +178,7 @@ std::optional<ApiStatus> ResourceApi::checkPatchFields(const httplib::Request &r
 }
 
 // A /scale write's body against autoscaling/v1 Scale, under the request's fieldValidation (a JSON
-// patch names paths, not fields: only its directive is checked).
+// patch names paths, not fields: only its directive here, and the Scale it makes in patch()).
 std::optional<ApiStatus> ResourceApi::checkScaleFields(const httplib::Request &req, httplib::Response &res,
                                                        std::string *body) const
 {
@@ -371,7 +371,10 @@ void ResourceApi::patch(const httplib::Request &req, httplib::Response &res)
         if (const auto problem = checkScaleFields(req, res, &body)) {
             return sendStatus(res, *problem);
         }
-        const auto scale = patchScale(m_store, *target, req.get_header_value("Content-Type"), body, dryRun);
+        // A JSON patch names paths: the Scale it makes is what is decoded under the directive.
+        const auto checkResult = [&](const json &patched) { return checkFields(req, res, scaleType(), patched); };
+        const auto scale =
+            patchScale(m_store, *target, req.get_header_value("Content-Type"), body, dryRun, checkResult);
         return failed(scale, res) ? void() : sendJson(res, 200, std::get<json>(scale));
     }
     bool status = false;

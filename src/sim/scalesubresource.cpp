@@ -85,7 +85,7 @@ Outcome<json> getScale(const ObjectStore &store, const Target &target)
 }
 
 Outcome<json> patchScale(ObjectStore &store, const Target &target, const std::string &contentType,
-                         const std::string &body, bool dryRun)
+                         const std::string &body, bool dryRun, const AdmitScale &admitPatched)
 {
     const auto current = getScale(store, target);
     if (const auto *status = std::get_if<ApiStatus>(&current)) {
@@ -108,6 +108,11 @@ Outcome<json> patchScale(ObjectStore &store, const Target &target, const std::st
             scale = scale.patch(patch); // check-json-readers: allow (the boundary: a bad patch is a 422)
         } catch (const json::exception &error) {
             return ApiStatus{422, "Invalid", std::string("the JSON patch cannot be applied: ") + error.what(), nullptr};
+        }
+        if (admitPatched) {
+            if (auto refused = admitPatched(scale)) {
+                return *refused;
+            }
         }
     } else {
         return unsupportedPatch;

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+#include <optional>
 #include <string>
 
 namespace Curtain::Sim {
@@ -20,9 +22,11 @@ bool isScaleTarget(const Target &target);
 const ResourceType &scaleType();
 Outcome<nlohmann::json> getScale(const ObjectStore &store, const Target &target);
 // PATCH (merge, strategic merge or JSON patch of the Scale) and PUT (a whole Scale; its
-// metadata.resourceVersion, when set, must be the object's).
+// metadata.resourceVersion, when set, must be the object's). `admitPatched`, when given, sees the
+// Scale a JSON patch made before anything is written, and may refuse it (fieldValidation).
+using AdmitScale = std::function<std::optional<ApiStatus>(const nlohmann::json &scale)>;
 Outcome<nlohmann::json> patchScale(ObjectStore &store, const Target &target, const std::string &contentType,
-                                   const std::string &body, bool dryRun = false);
+                                   const std::string &body, bool dryRun = false, const AdmitScale &admitPatched = {});
 Outcome<nlohmann::json> updateScale(ObjectStore &store, const Target &target, const std::string &body,
                                     bool dryRun = false);
 

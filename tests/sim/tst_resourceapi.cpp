@@ -454,9 +454,12 @@ private Q_SLOTS:
             req.path = path;
             req.params = {{"fieldValidation", directive}};
             req.body = body;
-            req.set_header("Content-Type", method == "PATCH" ? "application/merge-patch+json" : "application/json");
+            req.set_header("Content-Type", method == "PATCH"       ? "application/merge-patch+json"
+                                           : method == "JSONPATCH" ? "application/json-patch+json"
+                                                                   : "application/json");
+            req.method = method == "JSONPATCH" ? "PATCH" : method;
             httplib::Response res;
-            method == "PATCH" ? m_api->patch(req, res) : m_api->update(req, res);
+            req.method == "PATCH" ? m_api->patch(req, res) : m_api->update(req, res);
             return res;
         };
         const auto replicas = [&] {
@@ -473,6 +476,10 @@ private Q_SLOTS:
                     R"("spec":{"replicas":4},"sepc":{}})");
         QCOMPARE(res.status, 400);
         QVERIFY2(status(res).value("message", "").find("unknown field \"sepc\"") != std::string::npos,
+                 res.body.c_str());
+        res = write("JSONPATCH", "Strict", R"([{"op":"add","path":"/spec/replicaz","value":2}])");
+        QCOMPARE(res.status, 400);
+        QVERIFY2(status(res).value("message", "").find("unknown field \"spec.replicaz\"") != std::string::npos,
                  res.body.c_str());
         QCOMPARE(replicas(), 1);
 
