@@ -64,6 +64,19 @@ class TestPodModel : public QObject
                tickUntilReady(model, store, "Deployment", "web", 2);
     }
 
+    // settledWeb, then the Deployment as stored and its pods' names.
+    static bool settledWebPods(ObjectStore &store, ClusterModel &model, json *web, std::vector<std::string> *pods)
+    {
+        if (!settledWeb(store, model)) {
+            return false;
+        }
+        *web = std::get<json>(store.get(builtInType("Deployment"), "demo", "web"));
+        for (const json &pod : store.all(builtInType("Pod"))) {
+            pods->push_back(pod.value("/metadata/name"_json_pointer, std::string()));
+        }
+        return true;
+    }
+
 private Q_SLOTS:
     // Every pod its own address, from its node's range, as a CNI hands them out; one freed by a pod
     // that went is given again. (They came from a hash of the pod's name: 566 of 8,057 pods shared
@@ -139,12 +152,9 @@ private Q_SLOTS:
     {
         ObjectStore store;
         ClusterModel model(store, Scenario{});
-        QVERIFY(settledWeb(store, model));
-        const json web = std::get<json>(store.get(builtInType("Deployment"), "demo", "web"));
+        json web;
         std::vector<std::string> pods;
-        for (const json &pod : store.all(builtInType("Pod"))) {
-            pods.push_back(pod.value("/metadata/name"_json_pointer, std::string()));
-        }
+        QVERIFY(settledWebPods(store, model, &web, &pods));
         QCOMPARE(pods.size(), std::size_t(2));
         model.pods().logRequests(web, 10, 0, {});
         const auto lines = [&](const std::string &pod) { return model.pods().log("demo", pod, {}).lines.size(); };
@@ -162,12 +172,9 @@ private Q_SLOTS:
     {
         ObjectStore store;
         ClusterModel model(store, Scenario{});
-        QVERIFY(settledWeb(store, model));
-        const json web = std::get<json>(store.get(builtInType("Deployment"), "demo", "web"));
+        json web;
         std::vector<std::string> pods;
-        for (const json &pod : store.all(builtInType("Pod"))) {
-            pods.push_back(pod.value("/metadata/name"_json_pointer, std::string()));
-        }
+        QVERIFY(settledWebPods(store, model, &web, &pods));
         QCOMPARE(pods.size(), std::size_t(2));
         const auto before = std::chrono::system_clock::now();
         model.pods().logRequests(web, 10, 2, std::vector<double>(10, 0.025));

@@ -14,6 +14,21 @@ class TestResourceApi : public QObject, protected Curtain::Test::ResourceApiFixt
 {
     Q_OBJECT
 
+    // demo/web, a Deployment of one replica, stored as a client's create would leave it.
+    bool createWeb()
+    {
+        const json web = {{"apiVersion", "apps/v1"},
+                          {"kind", "Deployment"},
+                          {"metadata", {{"name", "web"}, {"namespace", "demo"}}},
+                          {"spec",
+                           {{"replicas", 1},
+                            {"selector", {{"matchLabels", {{"app", "web"}}}}},
+                            {"template",
+                             {{"metadata", {{"labels", {{"app", "web"}}}}},
+                              {"spec", {{"containers", json::array({{{"name", "web"}, {"image", "web:1"}}})}}}}}}}};
+        return std::holds_alternative<json>(m_store->create(*findResourceTypeByKind("Deployment"), "demo", web));
+    }
+
 private Q_SLOTS:
     void init() { setUp(); }
     void cleanup() { tearDown(); }
@@ -373,16 +388,7 @@ private Q_SLOTS:
     // went on into the new run, and lost the lines written just before the restart.)
     void podLogFollow_endsWithTheContainersRun()
     {
-        const json web = {{"apiVersion", "apps/v1"},
-                          {"kind", "Deployment"},
-                          {"metadata", {{"name", "web"}, {"namespace", "demo"}}},
-                          {"spec",
-                           {{"replicas", 1},
-                            {"selector", {{"matchLabels", {{"app", "web"}}}}},
-                            {"template",
-                             {{"metadata", {{"labels", {{"app", "web"}}}}},
-                              {"spec", {{"containers", json::array({{{"name", "web"}, {"image", "web:1"}}})}}}}}}}};
-        QVERIFY(std::holds_alternative<json>(m_store->create(*findResourceTypeByKind("Deployment"), "demo", web)));
+        QVERIFY(createWeb());
         std::string pod;
         auto now = std::chrono::steady_clock::now();
         for (int round = 0; round < 100 && pod.empty(); ++round, now += std::chrono::milliseconds(100)) {
@@ -437,16 +443,7 @@ private Q_SLOTS:
     // patch's default) names it in a Warning and writes what it knows, and an unknown directive is 422.
     void scale_writesAreCheckedAgainstTheScaleKind()
     {
-        const json web = {{"apiVersion", "apps/v1"},
-                          {"kind", "Deployment"},
-                          {"metadata", {{"name", "web"}, {"namespace", "demo"}}},
-                          {"spec",
-                           {{"replicas", 1},
-                            {"selector", {{"matchLabels", {{"app", "web"}}}}},
-                            {"template",
-                             {{"metadata", {{"labels", {{"app", "web"}}}}},
-                              {"spec", {{"containers", json::array({{{"name", "web"}, {"image", "web:1"}}})}}}}}}}};
-        QVERIFY(std::holds_alternative<json>(m_store->create(*findResourceTypeByKind("Deployment"), "demo", web)));
+        QVERIFY(createWeb());
         const std::string path = "/apis/apps/v1/namespaces/demo/deployments/web/scale";
         const auto write = [&](const std::string &method, const std::string &directive, const std::string &body) {
             httplib::Request req;
