@@ -372,9 +372,9 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
     }
     bump(object);
     m_addresses.reindex(type, nullptr, &object);
-    m_objects[key(type, ns, name)] = object;
-    record("ADDED", type, ns, object, bytes);
-    return asServed(type, object);
+    const json &stored = m_objects[key(type, ns, name)] = std::move(object);
+    record("ADDED", type, ns, stored, bytes);
+    return asServed(type, stored);
 }
 
 Outcome<json> ObjectStore::patch(const ResourceType &type, const std::string &ns, const std::string &name,
@@ -536,9 +536,9 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
     }
     bump(patched);
     m_addresses.reindex(type, &it->second, &patched);
-    it->second = patched;
-    record("MODIFIED", type, ns, patched, bytes);
-    return asServed(type, patched);
+    it->second = std::move(patched);
+    record("MODIFIED", type, ns, it->second, bytes);
+    return asServed(type, it->second);
 }
 
 Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &ns, const std::string &name,
@@ -566,8 +566,8 @@ Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &n
     if (options.dryRun) {
         return asServed(type, it->second);
     }
-    json object = it->second;
     m_addresses.reindex(type, &it->second, nullptr);
+    json object = std::move(it->second);
     m_objects.erase(it);
     if (options.orphanDependents) {
         orphanDependents(ns, uid);
@@ -592,8 +592,8 @@ bool ObjectStore::updateStatus(const ResourceType &type, const std::string &ns, 
     }
     bump(updated);
     m_addresses.reindex(type, &it->second, &updated);
-    it->second = updated;
     record("MODIFIED", type, ns, updated, updated.dump().size());
+    it->second = std::move(updated);
     return true;
 }
 

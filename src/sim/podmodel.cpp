@@ -193,7 +193,20 @@ std::vector<PodModel::Replaced> PodModel::replaceDeletedPods()
     return replaced;
 }
 
-json PodModel::podFor(const json &workload, const std::string &name, bool ready)
+PodModel::PodOwner PodModel::ownerOf(const json &workload) const
+{
+    if (textAt(workload, "/kind") != "Deployment") {
+        return {textAt(workload, "/metadata/name"), textAt(workload, "/metadata/uid"), {}};
+    }
+    PodOwner owner;
+    owner.name = DeploymentReplicaSets::replicaSetName(workload);
+    owner.templateHash = owner.name.substr(owner.name.rfind('-') + 1);
+    m_store.inspect(builtInType("ReplicaSet"), textAt(workload, "/metadata/namespace"), owner.name,
+                    [&owner](const json &replicaSet) { owner.uid = textAt(replicaSet, "/metadata/uid"); });
+    return owner;
+}
+
+json PodModel::podFor(const json &workload, const PodOwner &owner, const std::string &name, bool ready)
 {
     const std::string ns = textAt(workload, "/metadata/namespace");
     json labels = valueAt(workload, "/spec/template/metadata/labels", json::object());
@@ -210,15 +223,9 @@ json PodModel::podFor(const json &workload, const std::string &name, bool ready)
                             {"restartCount", 0},
                             {"state", {{"running", {{"startedAt", utcNow(0)}}}}}});
     }
-    // A Deployment's pods belong to its current ReplicaSet (DeploymentReplicaSets keeps it) and
-    // carry its pod-template-hash; an Argo ReplicaSet's already have theirs in the template.
-    std::string owner = textAt(workload, "/metadata/name");
-    std::string ownerUid = textAt(workload, "/metadata/uid");
-    if (textAt(workload, "/kind") == "Deployment") {
-        owner = DeploymentReplicaSets::replicaSetName(workload);
-        labels["pod-template-hash"] = owner.substr(owner.rfind('-') + 1);
-        const auto replicaSet = m_store.get(builtInType("ReplicaSet"), ns, owner);
-        ownerUid = std::holds_alternative<json>(replicaSet) ? textAt(std::get<json>(replicaSet), "/metadata/uid") : "";
+    // An Argo ReplicaSet's pods already have their pod-template-hash in the template.
+    if (!owner.templateHash.empty()) {
+        labels["pod-template-hash"] = owner.templateHash;
     }
     const int preferred = int(std::hash<std::string>{}(name) % PodAddresses::nodes) + 1;
     const std::string address = m_addresses.take(ns + "/" + name, preferred);
@@ -229,8 +236,8 @@ json PodModel::podFor(const json &workload, const std::string &name, bool ready)
               {"labels", labels},
               {"ownerReferences", json::array({{{"apiVersion", "apps/v1"},
                                                 {"kind", "ReplicaSet"},
-                                                {"name", owner},
-                                                {"uid", ownerUid},
+                                                {"name", owner.name},
+                                                {"uid", owner.uid},
                                                 {"controller", true}}})}}},
             {"spec", {{"containers", containers}, {"nodeName", Nodes::name(node)}, {"restartPolicy", "Always"}}},
             {"status",
@@ -378,15 +385,18 @@ void PodModel::syncPods(const json &workload)
         }
     }
     std::vector<std::string> oldestFirst;
+    std::optional<PodOwner> owner; // read when the first missing pod is made
     for (std::size_t rank = 0; rank < count; ++rank) {
         const std::size_t i = byAge[rank];
         const bool isReady = static_cast<long long>(rank) < ready;
         oldestFirst.push_back(wanted[i]);
         m_podSlots[ns + "/" + wanted[i]] = {key, i};
-        const auto existing = m_store.get(builtInType("Pod"), ns, wanted[i]);
-        if (!std::holds_alternative<json>(existing)) {
+        if (!m_store.contains(builtInType("Pod"), ns, wanted[i])) {
+            if (!owner) {
+                owner = ownerOf(workload);
+            }
             if (!std::holds_alternative<json>(
-                    m_store.create(builtInType("Pod"), ns, podFor(workload, wanted[i], isReady)))) {
+                    m_store.create(builtInType("Pod"), ns, podFor(workload, *owner, wanted[i], isReady)))) {
                 m_addresses.release(ns + "/" + wanted[i]); // refused (its namespace is going): no pod holds it
             }
             continue;

@@ -123,7 +123,16 @@ private:
     void setReady(const std::string &ns, const std::string &pod, bool ready);
     void startTemplate(Workload &known, const std::string &ns, const std::string &prefix, bool keepOldPods);
     long long retireOldPods(Workload &known, const std::string &ns, std::size_t kept, long long oldReady);
-    nlohmann::json podFor(const nlohmann::json &workload, const std::string &name, bool ready);
+    // The ReplicaSet a workload's pods belong to: a Deployment's current one (DeploymentReplicaSets
+    // keeps it), else the workload itself (an Argo ReplicaSet). Read once for all the pods it makes.
+    struct PodOwner
+    {
+        std::string name;
+        std::string uid;
+        std::string templateHash; // a Deployment's pods carry it as their pod-template-hash label
+    };
+    PodOwner ownerOf(const nlohmann::json &workload) const;
+    nlohmann::json podFor(const nlohmann::json &workload, const PodOwner &owner, const std::string &name, bool ready);
     void kubeletTrouble(std::chrono::steady_clock::time_point now);
     // The pods a client created itself: bound to a node and started (podmodelstandalone.cpp).
     void startStandalonePods();
