@@ -152,7 +152,14 @@ void ReleaseEngine::republish()
     Core::post(this, [this] {
         Q_EMIT connectionChanged(m_cache->state(), m_cache->failureDetail());
         Q_EMIT freshnessChanged(m_cache->freshness());
-        if (m_cache->hasSynced()) {
+        if (!m_cache->hasSynced()) {
+            return;
+        }
+        // What was last published: any change since has its rebuild queued. A discovery of every
+        // release here took the engine's thread for milliseconds while a new window drew itself.
+        if (m_published) {
+            Q_EMIT releasesChanged(m_releases);
+        } else {
             rebuild();
         }
     });
@@ -329,6 +336,7 @@ void ReleaseEngine::rebuild()
         m_metrics->setReleases(m_releases);
     }
     watchForLapsedDrivers();
+    m_published = true;
     Q_EMIT releasesChanged(m_releases);
     checkPendingFlips();
 }

@@ -204,6 +204,7 @@ private:
     int m_syncRetryMs = 20'000;               // see setSyncRetryMs()
     int m_reactionWaitMs = 0;                 // see setReactionWaitMs()
     Core::ReleaseSnapshots m_releases;
+    bool m_published = false; // m_releases has been built from the synced cache
     QList<std::shared_ptr<QPromise<Core::Result<Core::ReleaseSnapshots>>>> m_syncWaiters;
     std::atomic<quint64> m_nextLog{1};
     // Schema steps running on worker threads: told to stop at the next batch and waited for when
