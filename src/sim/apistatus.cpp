@@ -15,6 +15,14 @@ json ApiStatus::toJson() const
     return status;
 }
 
+ApiStatus conflict(const ResourceType &type, const std::string &name, const std::string &why)
+{
+    return {409,
+            "Conflict",
+            "Operation cannot be fulfilled on " + type.groupResource() + " \"" + name + "\": " + why,
+            {{"name", name}, {"group", type.group}, {"kind", type.plural}}};
+}
+
 ApiStatus notFound(const ResourceType &type, const std::string &name)
 {
     json details = {{"name", name}, {"kind", type.plural}};

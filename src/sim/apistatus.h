@@ -24,6 +24,8 @@ template <typename T>
 using Outcome = std::variant<T, ApiStatus>;
 
 ApiStatus notFound(const ResourceType &type, const std::string &name);
+// 409 "Operation cannot be fulfilled on <resource> "<name>": <why>" (a precondition or version).
+ApiStatus conflict(const ResourceType &type, const std::string &name, const std::string &why);
 ApiStatus badRequest(const std::string &message);
 // What kube-apiserver answers for a path, or a method on it, that it has no handler for
 // (NewGenericServerResponse): with an empty "details", which clients read (kubectl debug follows it).

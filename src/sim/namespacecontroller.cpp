@@ -16,10 +16,13 @@ std::vector<std::string> NamespaceController::reconcile()
         namespaces, {}, [](const json &ns) { return fieldAt(ns, "/metadata/deletionTimestamp") != nullptr; });
     for (const json &ns : terminating.items) {
         const std::string name = textAt(ns, "/metadata/name");
-        empty(name);
+        // The store refuses new content in a terminating namespace, so emptied is empty, unless
+        // finalizers hold some of it: then the namespace waits for them, Terminating, as kube's does.
+        if (!empty(name)) {
+            continue;
+        }
         RemoveOptions finalized;
         finalized.finalized = true;
-        // The store refuses new content in a terminating namespace, so emptied is empty: it can go.
         if (std::holds_alternative<json>(m_store.remove(namespaces, {}, name, finalized))) {
             removed.push_back(name);
         }
@@ -27,17 +30,21 @@ std::vector<std::string> NamespaceController::reconcile()
     return removed;
 }
 
-void NamespaceController::empty(const std::string &ns)
+bool NamespaceController::empty(const std::string &ns)
 {
+    bool emptied = true;
     std::set<std::string> swept; // kinds served twice (Events in two groups) are stored once
     for (const ResourceType &type : resourceTypes()) {
         if (!type.namespaced || !swept.insert(type.storageKey()).second) {
             continue;
         }
         for (const json &object : m_store.list(type, ns, {}).items) {
-            m_store.remove(type, ns, textAt(object, "/metadata/name"), {});
+            const std::string name = textAt(object, "/metadata/name");
+            m_store.remove(type, ns, name, {});
+            emptied = emptied && !m_store.contains(type, ns, name);
         }
     }
+    return emptied;
 }
 
 } // namespace Curtain::Sim

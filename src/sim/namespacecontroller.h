@@ -22,7 +22,7 @@ public:
     std::vector<std::string> reconcile();
 
 private:
-    void empty(const std::string &ns);
+    bool empty(const std::string &ns); // false while finalizers hold some of what it held
 
     ObjectStore &m_store;
 };

@@ -196,14 +196,6 @@ std::vector<FieldError> inUpdateOrder(std::vector<FieldError> validation, const 
     return errors;
 }
 
-ApiStatus conflict(const ResourceType &type, const std::string &name, const std::string &why)
-{
-    return {409,
-            "Conflict",
-            "Operation cannot be fulfilled on " + type.groupResource() + " \"" + name + "\": " + why,
-            {{"name", name}, {"group", type.group}, {"kind", type.plural}}};
-}
-
 } // namespace
 
 ObjectStore::ObjectStore(const ObjectStore &other)
@@ -521,6 +513,9 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
     if (!errors.empty()) {
         return invalid(type, name, errors);
     }
+    if (auto refused = newFinalizerRefusal(type, name, stored, patched)) {
+        return *refused;
+    }
     if (patched == stored) {
         return asServed(type, stored); // a no-op write changes nothing, not even the resourceVersion
     }
@@ -535,46 +530,14 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
         return asServed(type, patched); // what it would be, at the resourceVersion it still has
     }
     bump(patched);
+    if (finalizedAway(patched)) {
+        m_addresses.reindex(type, &it->second, nullptr);
+        return finishDeletion(type, ns, it, std::move(patched));
+    }
     m_addresses.reindex(type, &it->second, &patched);
     it->second = std::move(patched);
     record("MODIFIED", type, ns, it->second, bytes);
     return asServed(type, it->second);
-}
-
-Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &ns, const std::string &name,
-                                  const RemoveOptions &options)
-{
-    std::lock_guard lock(m_mutex);
-    const auto it = m_objects.find(key(type, ns, name));
-    if (it == m_objects.end()) {
-        return notFound(type, name);
-    }
-    const std::string uid = textAt(it->second, "/metadata/uid");
-    const std::string version = textAt(it->second, "/metadata/resourceVersion");
-    if (!options.uid.empty() && options.uid != uid) {
-        return conflict(type, name,
-                        "Precondition failed: UID in precondition: " + options.uid + ", UID in object meta: " + uid);
-    }
-    if (!options.resourceVersion.empty() && options.resourceVersion != version) {
-        return conflict(type, name,
-                        "Precondition failed: ResourceVersion in precondition: " + options.resourceVersion +
-                            ", ResourceVersion in object meta: " + version);
-    }
-    if (type.builtin && type.kind == "Namespace" && !options.finalized) {
-        return markTerminating(type, it->second, options.dryRun);
-    }
-    if (options.dryRun) {
-        return asServed(type, it->second);
-    }
-    m_addresses.reindex(type, &it->second, nullptr);
-    json object = std::move(it->second);
-    m_objects.erase(it);
-    if (options.orphanDependents) {
-        orphanDependents(ns, uid);
-    }
-    bump(object);
-    record("DELETED", type, ns, object, object.dump().size());
-    return asServed(type, object);
 }
 
 bool ObjectStore::updateStatus(const ResourceType &type, const std::string &ns, const std::string &name,

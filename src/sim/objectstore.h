@@ -162,9 +162,19 @@ private:
     nlohmann::json markTerminating(const ResourceType &type, nlohmann::json &stored, bool dryRun);
     void orphanDependents(const std::string &ns, const std::string &ownerUid); // the lock held
 
+    // Deletion and finalizers (objectstoredeletion.cpp); the lock held.
+    using Objects = std::map<std::string, nlohmann::json>;
+    nlohmann::json holdForFinalizers(const ResourceType &type, const std::string &ns, nlohmann::json &stored,
+                                     bool dryRun);
+    static bool finalizedAway(const nlohmann::json &patched); // being deleted, and no finalizer left
+    static std::optional<ApiStatus> newFinalizerRefusal(const ResourceType &type, const std::string &name,
+                                                        const nlohmann::json &stored, const nlohmann::json &patched);
+    Outcome<nlohmann::json> finishDeletion(const ResourceType &type, const std::string &ns, Objects::iterator at,
+                                           nlohmann::json last);
+
     mutable std::mutex m_mutex;
     mutable std::condition_variable m_changed;
-    std::map<std::string, nlohmann::json> m_objects;
+    Objects m_objects;
     // The watch history (objectstorehistory.cpp).
     std::deque<StoredEvent>::const_iterator eventsAfter(std::uint64_t since) const; // the lock held
     std::deque<StoredEvent> m_history;

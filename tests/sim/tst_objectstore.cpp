@@ -1,6 +1,7 @@
 // The demo cluster's storage must behave like the API server: versions, conflicts, patch types,
 // validation and watch history.
 
+#include "sim/namespacecontroller.h"
 #include "sim/objectstore.h"
 #include "sim/patching.h"
 #include "sim/scenario.h"
@@ -41,6 +42,19 @@ std::string rvOf(const Outcome<json> &outcome)
 int codeOf(const Outcome<json> &outcome)
 {
     return std::holds_alternative<ApiStatus>(outcome) ? std::get<ApiStatus>(outcome).code : 200;
+}
+
+// A ConfigMap that a cleanup controller and an auditor hold on to until they are done with it.
+json heldConfigMap(const std::string &name)
+{
+    return {{"metadata", {{"name", name}, {"finalizers", {"example.com/cleanup", "example.com/audit"}}}},
+            {"data", {{"k", "v"}}}};
+}
+
+Outcome<json> setFinalizers(ObjectStore &store, const std::string &ns, const std::string &name, const json &finalizers)
+{
+    return store.patch(builtInType("ConfigMap"), ns, name, "application/merge-patch+json",
+                       json{{"metadata", {{"finalizers", finalizers}}}}.dump(), false);
 }
 
 // A watch of the shop's Services from `since`, waiting on a thread of its own (20 s at most).
@@ -359,6 +373,68 @@ private Q_SLOTS:
         QCOMPARE(codeOf(refused), 413);
         QVERIFY2(std::get<ApiStatus>(refused).message.find("accumulated size increase of copy") != std::string::npos,
                  std::get<ApiStatus>(refused).message.c_str());
+    }
+
+    // kube keeps an object its finalizers still name: a DELETE marks it, an update may only take
+    // finalizers off, and taking the last one off ends it, DELETED to watchers.
+    void delete_withFinalizers_waitsUntilTheLastOneIsTakenOff()
+    {
+        ObjectStore store;
+        const ResourceType &configMaps = builtInType("ConfigMap");
+        QCOMPARE(codeOf(store.create(configMaps, "shop", heldConfigMap("held"))), 200);
+        const std::uint64_t before = store.currentResourceVersion();
+        const Outcome<json> deleted = store.remove(configMaps, "shop", "held");
+        QCOMPARE(codeOf(deleted), 200);
+        QVERIFY(std::get<json>(deleted)["metadata"].contains("deletionTimestamp"));
+        QCOMPARE(std::get<json>(deleted)["metadata"]["deletionGracePeriodSeconds"], 0);
+        QVERIFY(store.contains(configMaps, "shop", "held"));
+        QCOMPARE(rvOf(store.remove(configMaps, "shop", "held")), rvOf(deleted)); // a second DELETE: no change
+
+        const Outcome<json> added =
+            setFinalizers(store, "shop", "held", {"example.com/cleanup", "example.com/audit", "example.com/late"});
+        QCOMPARE(codeOf(added), 422);
+        QVERIFY2(std::get<ApiStatus>(added).message.find(
+                     "metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, "
+                     "found new finalizers []string{\"example.com/late\"}") != std::string::npos,
+                 std::get<ApiStatus>(added).message.c_str());
+        QCOMPARE(codeOf(setFinalizers(store, "shop", "held", {"example.com/audit"})), 200);
+        QVERIFY(store.contains(configMaps, "shop", "held"));
+        QCOMPARE(codeOf(setFinalizers(store, "shop", "held", nullptr)), 200);
+        QVERIFY(!store.contains(configMaps, "shop", "held"));
+
+        std::vector<StoredEvent> events;
+        store.waitForEvents(configMaps, "shop", before, std::chrono::steady_clock::now(), &events);
+        std::vector<std::string> types;
+        for (const StoredEvent &event : events) {
+            types.push_back(event.type);
+        }
+        QCOMPARE(types, std::vector<std::string>({"MODIFIED", "MODIFIED", "DELETED"})); // marked, one off, gone
+        QVERIFY(!events.back().object["metadata"].contains("finalizers"));
+        // Without finalizers a DELETE still ends an object at once.
+        QCOMPARE(codeOf(store.create(configMaps, "shop", {{"metadata", {{"name", "free"}}}})), 200);
+        QCOMPARE(codeOf(store.remove(configMaps, "shop", "free")), 200);
+        QVERIFY(!store.contains(configMaps, "shop", "free"));
+    }
+
+    // The namespace controller empties a deleted namespace, and the namespace stays Terminating for
+    // as long as finalizers hold some of it.
+    void namespaceDeletion_waitsForWhatFinalizersHold()
+    {
+        ObjectStore store;
+        const ResourceType &namespaces = builtInType("Namespace");
+        const ResourceType &configMaps = builtInType("ConfigMap");
+        QCOMPARE(codeOf(store.create(namespaces, {}, {{"metadata", {{"name", "team"}}}})), 200);
+        QCOMPARE(codeOf(store.create(configMaps, "team", heldConfigMap("held"))), 200);
+        QCOMPARE(codeOf(store.create(configMaps, "team", {{"metadata", {{"name", "free"}}}})), 200);
+        QCOMPARE(codeOf(store.remove(namespaces, {}, "team")), 200);
+        NamespaceController controller(store);
+        QVERIFY(controller.reconcile().empty());
+        QVERIFY(store.contains(namespaces, {}, "team"));
+        QVERIFY(!store.contains(configMaps, "team", "free"));
+        QVERIFY(store.contains(configMaps, "team", "held"));
+        QCOMPARE(codeOf(setFinalizers(store, "team", "held", nullptr)), 200); // in a terminating namespace too
+        QCOMPARE(controller.reconcile(), std::vector<std::string>({"team"}));
+        QVERIFY(!store.contains(namespaces, {}, "team"));
     }
 
     void labelSelector_supportsTheKubernetesSyntax_data()
