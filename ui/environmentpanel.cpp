@@ -289,6 +289,11 @@ void EnvironmentPanel::setRelease(const Core::ReleaseSnapshot &release)
         haproxy
             ? env.rolloutMessage
             : (rollout ? tr("ReplicaSet %1: %2") : tr("Deployment %1: %2")).arg(env.deployment, env.rolloutMessage));
+    QPalette statusPalette; // resolves nothing of its own: the panel's colours
+    if (env.deleting) {     // going away while it may still serve: said in the colour of danger
+        statusPalette.setColor(QPalette::WindowText, Theme::danger(palette()));
+    }
+    m_status->setPalette(statusPalette);
 }
 
 void EnvironmentPanel::setMetrics(const Core::MetricPoint &point)

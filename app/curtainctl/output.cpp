@@ -44,7 +44,8 @@ json environmentJson(const Core::ReleaseSnapshot &release, Core::Color color)
             {"replicas", {{"desired", env.desiredReplicas}, {"ready", env.readyReplicas}}},
             {"trafficPercent", env.trafficPercent},
             {"role", color == release.stable ? "stable" : "candidate"},
-            {"rollout", {{"complete", env.rolloutComplete}, {"message", s(env.rolloutMessage)}}}};
+            {"rollout", {{"complete", env.rolloutComplete}, {"message", s(env.rolloutMessage)}}},
+            {"deleting", env.deleting}};
 }
 
 json snapshotJson(const Core::ReleaseSnapshot &r)

@@ -127,6 +127,20 @@ Core::Environment environmentOf(const Json &deployment, Core::Color color, QStri
         env.templateHash = QString::fromLatin1(
             QCryptographicHash::hash(QByteArray::fromStdString(text), QCryptographicHash::Sha256).toHex().left(16));
     }
+    if (const Reader deletion = reader.field("metadata").field("deletionTimestamp"); deletion.exists()) {
+        // Kept by its finalizers, it still serves (its pods run until it is gone), and says so.
+        env.deleting = true;
+        env.deletingSince = QDateTime::fromString(deletion.string(), Qt::ISODate);
+        QStringList finalizers;
+        for (const Reader &finalizer : reader.field("metadata").field("finalizers").items()) {
+            finalizers << finalizer.string();
+        }
+        env.rolloutMessage =
+            QStringLiteral("being deleted since %1%2; no traffic moves to it")
+                .arg(env.deletingSince.isValid() ? env.deletingSince.toUTC().toString(Qt::ISODate) : deletion.string(),
+                     finalizers.isEmpty() ? QString()
+                                          : QStringLiteral(", held by %1").arg(finalizers.join(QStringLiteral(", "))));
+    }
     if (!reader.ok() && problem && problem->isEmpty()) {
         *problem = QStringLiteral("Deployment %1/%2: %3")
                        .arg(Kube::objectNamespace(deployment), env.deployment, reader.problem());

@@ -132,6 +132,12 @@ std::optional<Error> requireReady(const ReleaseSnapshot &release, Color color, c
         return makeError(ErrorKind::Refused, QStringLiteral("cannot %1 %2: the %3 environment has no Deployment")
                                                  .arg(action, release.name, colorName(color)));
     }
+    if (env.deleting) {
+        // Its pods still answer, but not for long: whatever moved there would be dropped with them.
+        return makeError(ErrorKind::Refused,
+                         QStringLiteral("cannot %1 %2: %3's Deployment %4 is %5 (deploy %3 again first)")
+                             .arg(action, release.name, colorName(color), env.deployment, env.rolloutMessage));
+    }
     if (env.readyReplicas == 0 && env.desiredReplicas == 0) {
         // Scaled to zero: waiting would never end. The way out is the command that sizes it.
         const int size = std::max(1, release.environment(otherColor(color)).desiredReplicas);

@@ -156,6 +156,9 @@ QString ReleaseSnapshot::health() const
     if (cand.trafficPercent > 0 && cand.readyReplicas == 0) {
         return QStringLiteral("degraded");
     }
+    if ((serving.deleting && serving.trafficPercent > 0) || (cand.deleting && cand.trafficPercent > 0)) {
+        return QStringLiteral("degraded"); // serving from a Deployment that is going away
+    }
     if (!serving.rolloutComplete || (cand.present && !cand.rolloutComplete)) {
         return QStringLiteral("progressing");
     }

@@ -86,6 +86,10 @@ struct Environment
     // When set, only the samples labelled variant="<this>" at metricsPath are this environment's:
     // a flag rollout whose one Deployment serves both variants labels its metrics so.
     QString metricsVariant = {};
+    // metadata.deletionTimestamp is set: the Deployment is going away, kept only while finalizers
+    // (a controller's, a GitOps tool's, a foreground deletion's) hold it. No traffic moves to it.
+    bool deleting = false;
+    QDateTime deletingSince = {}; // invalid when the server's timestamp could not be read
 };
 
 // Why an action is or is not possible right now; the UI shows the reason on a disabled control.

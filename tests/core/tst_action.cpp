@@ -116,6 +116,34 @@ private Q_SLOTS:
         QVERIFY(plan.error().message.contains(QStringLiteral("0 of 2 replicas ready")));
     }
 
+    // A Deployment being deleted (its finalizers keep it, its pods still answer) takes no traffic,
+    // whatever button asks; the release serving from one is degraded; Rollback away from it works.
+    void anEnvironmentBeingDeleted_takesNoTraffic()
+    {
+        ReleaseSnapshot r = release(RouteKind::HttpRoute, 100, Color::Blue);
+        r.green.deleting = true;
+        r.green.deletingSince = QDateTime(QDate(2026, 12, 7), QTime(21, 8, 35), Qt::UTC);
+        r.green.rolloutMessage = QStringLiteral("being deleted since 2026-12-07T21:08:35Z, held by example.com/hold; "
+                                                "no traffic moves to it");
+        for (const ActionRequest &request :
+             {ActionRequest{ActionKind::SetWeight, {}, 5, {}}, ActionRequest{ActionKind::Promote, {}, 0, {}},
+              ActionRequest{ActionKind::Flip, {}, 0, {}}}) {
+            const auto plan = planAction(r, request);
+            QVERIFY(!plan.ok());
+            QCOMPARE(plan.error().kind, ErrorKind::Refused);
+            QVERIFY2(plan.error().message.contains(QStringLiteral(
+                         "green's Deployment catalog-green is being deleted since 2026-12-07T21:08:35Z, held by "
+                         "example.com/hold; no traffic moves to it (deploy green again first)")),
+                     qPrintable(plan.error().message));
+        }
+        QVERIFY(planAction(r, {ActionKind::SetWeight, {}, 0, {}}).ok()); // back to none stays possible
+        QCOMPARE(r.health(), QStringLiteral("healthy"));                 // it serves nothing yet
+        ReleaseSnapshot serving = release(RouteKind::HttpRoute, 75, Color::Blue);
+        serving.green.deleting = true;
+        QCOMPARE(serving.health(), QStringLiteral("degraded"));
+        QVERIFY(planAction(serving, {ActionKind::Rollback, {}, 0, {}}).ok());
+    }
+
     void promote_makesCandidateStableAndRemembersThePrevious()
     {
         const auto plan = planAction(release(RouteKind::HttpRoute, 75, Color::Blue, std::nullopt, 4),

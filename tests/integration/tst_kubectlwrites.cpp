@@ -2,6 +2,7 @@
 // (with the server checking fields), rollout history and undo, dry runs and careful deletes, and
 // the refusals a real kube-apiserver gives, in its words.
 
+#include "ctlrunner.h"
 #include "kubectlsession.h"
 
 #include <QFile>
@@ -259,6 +260,64 @@ private Q_SLOTS:
             "the pods keep their ReplicaSet as owner");
         out = run(QStringLiteral("delete ") + replicaSet, &code);
         QVERIFY2(code == 0, qPrintable(out));
+    }
+
+    // A Deployment its finalizers hold stays after `kubectl delete`, marked, and its pods still run:
+    // curtainctl says it is going away and moves no traffic to it. With the last finalizer taken
+    // off it is gone, its ReplicaSet and pods with it.
+    void deleteHeldByAFinalizer_movesNoTrafficToIt()
+    {
+        int code = -1;
+        const auto run = [this, &code](const QStringList &arguments) {
+            return kubectl(arguments + QStringList{QStringLiteral("-n"), QStringLiteral("demo")}, &code);
+        };
+        const QString deployment = QStringLiteral("deployment/checkout-green");
+        QString out = run({QStringLiteral("patch"), deployment, QStringLiteral("--type=merge"), QStringLiteral("-p"),
+                           QStringLiteral(R"({"metadata":{"finalizers":["example.com/hold"]}})")});
+        QVERIFY2(code == 0, qPrintable(out));
+        out = run({QStringLiteral("delete"), deployment, QStringLiteral("--wait=false")});
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("deleted")), qPrintable(out));
+        out = run({QStringLiteral("get"), deployment, QStringLiteral("-o"),
+                   QStringLiteral("jsonpath={.metadata.deletionTimestamp} {.status.readyReplicas}")});
+        QVERIFY2(code == 0 &&
+                     QRegularExpression(QStringLiteral(R"(^\d{4}-\d\d-\d\dT[\d:]+Z 3$)")).match(out).hasMatch(),
+                 qPrintable(out));
+
+        const QStringList cluster{QStringLiteral("--server"), m_kubectl.sim().url(), QStringLiteral("-n"),
+                                  QStringLiteral("demo")};
+        const Test::CtlRun status =
+            Test::runCurtainctl(cluster + QStringList{QStringLiteral("status"), QStringLiteral("checkout")});
+        QVERIFY2(status.exitCode == 0 &&
+                     status.out.contains(QStringLiteral("held by example.com/hold; no traffic moves to it")),
+                 qPrintable(status.out + status.err));
+        const Test::CtlRun flip =
+            Test::runCurtainctl(cluster + QStringList{QStringLiteral("flip"), QStringLiteral("checkout")});
+        QVERIFY2(flip.exitCode == 1 && flip.err.contains(QStringLiteral("cannot flip checkout: green's Deployment "
+                                                                        "checkout-green is being deleted since ")),
+                 qPrintable(flip.out + flip.err));
+        out = run({QStringLiteral("get"), QStringLiteral("service/checkout"), QStringLiteral("-o"),
+                   QStringLiteral(R"(jsonpath={.spec.selector.curtain\.dev/color})")});
+        QCOMPARE(out, QStringLiteral("blue"));
+
+        out = run({QStringLiteral("patch"), deployment, QStringLiteral("--type=merge"), QStringLiteral("-p"),
+                   QStringLiteral(R"({"metadata":{"finalizers":["example.com/hold","example.com/late"]}})")});
+        QVERIFY2(code != 0 &&
+                     out.contains(QStringLiteral("no new finalizers can be added if the object is being "
+                                                 "deleted, found new finalizers []string{\"example.com/late\"}")),
+                 qPrintable(out));
+        out = run({QStringLiteral("patch"), deployment, QStringLiteral("--type=json"), QStringLiteral("-p"),
+                   QStringLiteral(R"([{"op":"remove","path":"/metadata/finalizers"}])")});
+        QVERIFY2(code == 0, qPrintable(out));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            run({QStringLiteral("get"), QStringLiteral("deployments,rs,pods"), QStringLiteral("-l"),
+                 QStringLiteral("app=checkout,curtain.dev/color=green"), QStringLiteral("-o"), QStringLiteral("name")})
+                .trimmed()
+                .isEmpty(),
+            10'000);
+        const Test::CtlRun gone =
+            Test::runCurtainctl(cluster + QStringList{QStringLiteral("status"), QStringLiteral("checkout")});
+        QVERIFY2(gone.exitCode == 0 && gone.out.contains(QStringLiteral("no Deployment")),
+                 qPrintable(gone.out + gone.err));
     }
 
     // What the sim refuses, kubectl prints in the words it prints for a real cluster.
