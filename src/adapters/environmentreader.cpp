@@ -133,10 +133,12 @@ Core::Environment environmentOf(const Json &deployment, Core::Color color, QStri
         env.deletingSince = QDateTime::fromString(deletion.string(), Qt::ISODate);
         QStringList finalizers;
         for (const Reader &finalizer : reader.field("metadata").field("finalizers").items()) {
-            finalizers << finalizer.string();
+            if (finalizer.isString()) { // the API server only stores strings; anything else says nothing
+                finalizers << finalizer.string();
+            }
         }
         env.rolloutMessage =
-            QStringLiteral("being deleted since %1%2; no traffic moves to it")
+            QStringLiteral("being deleted since %1%2")
                 .arg(env.deletingSince.isValid() ? env.deletingSince.toUTC().toString(Qt::ISODate) : deletion.string(),
                      finalizers.isEmpty() ? QString()
                                           : QStringLiteral(", held by %1").arg(finalizers.join(QStringLiteral(", "))));

@@ -135,7 +135,8 @@ std::optional<Error> requireReady(const ReleaseSnapshot &release, Color color, c
     if (env.deleting) {
         // Its pods still answer, but not for long: whatever moved there would be dropped with them.
         return makeError(ErrorKind::Refused,
-                         QStringLiteral("cannot %1 %2: %3's Deployment %4 is %5 (deploy %3 again first)")
+                         QStringLiteral("cannot %1 %2: %3's Deployment %4 is %5, and no traffic may move to what is "
+                                        "going away (deploy %3 again first)")
                              .arg(action, release.name, colorName(color), env.deployment, env.rolloutMessage));
     }
     if (env.readyReplicas == 0 && env.desiredReplicas == 0) {

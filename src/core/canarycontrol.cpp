@@ -33,6 +33,11 @@ Capability promoteCapability(const ReleaseSnapshot &release, const CanaryStatus 
     if (canary.suspended) {
         return {false, QStringLiteral("Canary %1 is suspended: resume it first").arg(release.name)};
     }
+    if (const Environment &target = release.environment(Color::Green); target.deleting) {
+        // An opened gate lets Flagger send the canary more traffic, or all of it.
+        return {false, QStringLiteral("Canary %1's Deployment %2 is %3: no gate opens towards what is going away")
+                           .arg(release.name, target.deployment, target.rolloutMessage)};
+    }
     if (canary.gatesOf(type).isEmpty()) {
         return {false, type == QLatin1String("confirm-traffic-increase")
                            ? QStringLiteral("Flagger is analysing %1 and steps the weight itself; it promotes when the "

@@ -23,7 +23,9 @@ std::vector<std::string> NamespaceController::reconcile()
         }
         RemoveOptions finalized;
         finalized.finalized = true;
-        if (std::holds_alternative<json>(m_store.remove(namespaces, {}, name, finalized))) {
+        // A Namespace with finalizers of its own in metadata stays until they are taken off.
+        m_store.remove(namespaces, {}, name, finalized);
+        if (!m_store.contains(namespaces, {}, name)) {
             removed.push_back(name);
         }
     }

@@ -530,9 +530,13 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
         return asServed(type, patched); // what it would be, at the resourceVersion it still has
     }
     bump(patched);
-    if (finalizedAway(patched)) {
+    if (finalizedAway(type, patched)) {
+        // kube never stores the emptying update: watchers get the last stored object, DELETED at
+        // the new version; the writer gets what it wrote.
         m_addresses.reindex(type, &it->second, nullptr);
-        return finishDeletion(type, ns, it, std::move(patched));
+        it->second["metadata"]["resourceVersion"] = patched["metadata"]["resourceVersion"];
+        finishDeletion(type, ns, it, std::move(it->second));
+        return asServed(type, patched);
     }
     m_addresses.reindex(type, &it->second, &patched);
     it->second = std::move(patched);

@@ -166,7 +166,8 @@ private:
     using Objects = std::map<std::string, nlohmann::json>;
     nlohmann::json holdForFinalizers(const ResourceType &type, const std::string &ns, nlohmann::json &stored,
                                      bool dryRun);
-    static bool finalizedAway(const nlohmann::json &patched); // being deleted, and no finalizer left
+    // Being deleted, and no finalizer left (a Namespace ends through its controller instead).
+    static bool finalizedAway(const ResourceType &type, const nlohmann::json &patched);
     static std::optional<ApiStatus> newFinalizerRefusal(const ResourceType &type, const std::string &name,
                                                         const nlohmann::json &stored, const nlohmann::json &patched);
     Outcome<nlohmann::json> finishDeletion(const ResourceType &type, const std::string &ns, Objects::iterator at,

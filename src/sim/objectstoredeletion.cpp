@@ -57,6 +57,9 @@ Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &n
         return markTerminating(type, it->second, options.dryRun);
     }
     if (!finalizersOf(it->second).empty()) {
+        if (options.orphanDependents && !options.dryRun) {
+            orphanDependents(ns, uid); // kube's garbage collector does it at once (its "orphan" finalizer)
+        }
         return holdForFinalizers(type, ns, it->second, options.dryRun);
     }
     if (options.dryRun) {
@@ -89,8 +92,11 @@ json ObjectStore::holdForFinalizers(const ResourceType &type, const std::string 
     return asServed(type, stored);
 }
 
-bool ObjectStore::finalizedAway(const json &patched)
+bool ObjectStore::finalizedAway(const ResourceType &type, const json &patched)
 {
+    if (type.builtin && type.kind == "Namespace") {
+        return false; // Terminating until the namespace controller has emptied it (remove, finalized)
+    }
     return fieldAt(patched, "/metadata/deletionTimestamp") && finalizersOf(patched).empty();
 }
 

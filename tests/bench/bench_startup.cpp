@@ -33,11 +33,14 @@ Run runOnce(const QString &program, const QStringList &arguments)
     QByteArray printed;
     while (process.waitForReadyRead(30000)) {
         printed += process.readAllStandardOutput();
-        if (printed.contains("shown") && printed.contains('\n')) {
+        const qsizetype shown = printed.indexOf("shown");
+        const qsizetype end = shown < 0 ? -1 : printed.indexOf('\n', shown);
+        if (end >= 0) {
             Run run;
             run.wallMs = double(wall.nsecsElapsed()) / 1e6;
-            const qsizetype cpu = printed.indexOf("cpu ");
-            run.cpuMs = cpu < 0 ? -1 : printed.mid(cpu + 4).split(' ').value(0).toDouble();
+            const QByteArray line = printed.mid(shown, end - shown);
+            const qsizetype cpu = line.indexOf("cpu ");
+            run.cpuMs = cpu < 0 ? -1 : line.mid(cpu + 4).split(' ').value(0).toDouble();
             process.waitForFinished(30000);
             return run;
         }

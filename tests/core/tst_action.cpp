@@ -1,6 +1,7 @@
 // The role and weight logic behind every action: what each button does in each state, and why not.
 
 #include "core/action.h"
+#include "core/canarycontrol.h"
 
 #include <QTest>
 
@@ -31,6 +32,13 @@ ReleaseSnapshot release(RouteKind kind, int blueWeight, Color stable, std::optio
     r.stable = stable;
     r.previous = previous;
     return r;
+}
+
+// Why a Rollback of `release` is refused; empty when it is not.
+QString rollbackRefusal(const ReleaseSnapshot &release)
+{
+    const auto plan = planAction(release, {ActionKind::Rollback, {}, 0, {}});
+    return plan.ok() ? QString() : plan.error().message;
 }
 
 } // namespace
@@ -123,8 +131,7 @@ private Q_SLOTS:
         ReleaseSnapshot r = release(RouteKind::HttpRoute, 100, Color::Blue);
         r.green.deleting = true;
         r.green.deletingSince = QDateTime(QDate(2026, 12, 7), QTime(21, 8, 35), Qt::UTC);
-        r.green.rolloutMessage = QStringLiteral("being deleted since 2026-12-07T21:08:35Z, held by example.com/hold; "
-                                                "no traffic moves to it");
+        r.green.rolloutMessage = QStringLiteral("being deleted since 2026-12-07T21:08:35Z, held by example.com/hold");
         for (const ActionRequest &request :
              {ActionRequest{ActionKind::SetWeight, {}, 5, {}}, ActionRequest{ActionKind::Promote, {}, 0, {}},
               ActionRequest{ActionKind::Flip, {}, 0, {}}}) {
@@ -133,7 +140,7 @@ private Q_SLOTS:
             QCOMPARE(plan.error().kind, ErrorKind::Refused);
             QVERIFY2(plan.error().message.contains(QStringLiteral(
                          "green's Deployment catalog-green is being deleted since 2026-12-07T21:08:35Z, held by "
-                         "example.com/hold; no traffic moves to it (deploy green again first)")),
+                         "example.com/hold, and no traffic may move to what is going away (deploy green again first)")),
                      qPrintable(plan.error().message));
         }
         QVERIFY(planAction(r, {ActionKind::SetWeight, {}, 0, {}}).ok()); // back to none stays possible
@@ -141,7 +148,40 @@ private Q_SLOTS:
         ReleaseSnapshot serving = release(RouteKind::HttpRoute, 75, Color::Blue);
         serving.green.deleting = true;
         QCOMPARE(serving.health(), QStringLiteral("degraded"));
-        QVERIFY(planAction(serving, {ActionKind::Rollback, {}, 0, {}}).ok());
+        QVERIFY(planAction(serving, {ActionKind::Rollback, {}, 0, {}}).ok()); // a canary's: back to stable
+        // A Rollback that would flip back to a color going away is refused like any other move.
+        ReleaseSnapshot flipped = release(RouteKind::HttpRoute, 0, Color::Green, Color::Blue);
+        QCOMPARE(rollbackRefusal(flipped), QString());
+        flipped.blue.deleting = true;
+        const QString refusal = rollbackRefusal(flipped);
+        QVERIFY2(refusal.startsWith(QStringLiteral("cannot roll back catalog: blue's Deployment catalog-blue is ")),
+                 qPrintable(refusal));
+    }
+
+    // A Flagger canary waiting at a gate: the gate does not open towards a target being deleted.
+    void flaggerGate_doesNotOpenTowardsATargetBeingDeleted()
+    {
+        ReleaseSnapshot r;
+        r.name = QStringLiteral("podinfo");
+        r.namespaceName = QStringLiteral("demo");
+        r.routeKind = RouteKind::FlaggerCanary;
+        r.green = {Color::Green, true, QStringLiteral("podinfo"), QStringLiteral("6.0.1"), 2, 2, 10, {}, true, {}, {}};
+        CanaryStatus canary;
+        canary.name = r.name;
+        canary.namespaceName = r.namespaceName;
+        canary.target = QStringLiteral("podinfo");
+        canary.phase = QStringLiteral("WaitingPromotion");
+        canary.gates.append(
+            *parseGateUrl(QStringLiteral("http://flagger-loadtester.demo/gate/check"), r.namespaceName));
+        canary.gates.front().type = QStringLiteral("confirm-promotion");
+        r.canary = canary;
+        QVERIFY(canaryCapabilities(r).promote.enabled);
+        r.green.deleting = true;
+        r.green.rolloutMessage = QStringLiteral("being deleted since 2026-12-07T21:08:35Z");
+        const Capability promote = canaryCapabilities(r).promote;
+        QVERIFY(!promote.enabled);
+        QCOMPARE(promote.reason, QStringLiteral("Canary podinfo's Deployment podinfo is being deleted since "
+                                                "2026-12-07T21:08:35Z: no gate opens towards what is going away"));
     }
 
     void promote_makesCandidateStableAndRemembersThePrevious()
@@ -301,11 +341,10 @@ private Q_SLOTS:
         flipped.blue.desiredReplicas = 0;
         flipped.green.desiredReplicas = 4;
         flipped.namespaceName = QStringLiteral("shop"); // the command must work outside the default namespace
-        const auto plan = planAction(flipped, {ActionKind::Rollback, {}, 0, {}});
-        QVERIFY(!plan.ok());
-        QVERIFY2(plan.error().message.contains(QStringLiteral("is scaled to 0 replicas; scale it up first (curtainctl "
-                                                              "scale catalog blue 4 -n shop), then try again")),
-                 qPrintable(plan.error().message));
+        const QString refusal = rollbackRefusal(flipped);
+        QVERIFY2(refusal.contains(QStringLiteral("is scaled to 0 replicas; scale it up first (curtainctl scale catalog "
+                                                 "blue 4 -n shop), then try again")),
+                 qPrintable(refusal));
     }
 
     void rollback_withNothingToRollBack_isRefusedAndSaysWhy()

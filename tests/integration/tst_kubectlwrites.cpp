@@ -287,8 +287,8 @@ private Q_SLOTS:
                                   QStringLiteral("demo")};
         const Test::CtlRun status =
             Test::runCurtainctl(cluster + QStringList{QStringLiteral("status"), QStringLiteral("checkout")});
-        QVERIFY2(status.exitCode == 0 &&
-                     status.out.contains(QStringLiteral("held by example.com/hold; no traffic moves to it")),
+        QVERIFY2(status.exitCode == 0 && status.out.contains(QStringLiteral("being deleted since ")) &&
+                     status.out.contains(QStringLiteral(", held by example.com/hold\n")),
                  qPrintable(status.out + status.err));
         const Test::CtlRun flip =
             Test::runCurtainctl(cluster + QStringList{QStringLiteral("flip"), QStringLiteral("checkout")});

@@ -409,7 +409,8 @@ private Q_SLOTS:
             types.push_back(event.type);
         }
         QCOMPARE(types, std::vector<std::string>({"MODIFIED", "MODIFIED", "DELETED"})); // marked, one off, gone
-        QVERIFY(!events.back().object["metadata"].contains("finalizers"));
+        // As etcd's delete event: the last stored object (the emptying update is never stored).
+        QCOMPARE(events.back().object["metadata"]["finalizers"], json({"example.com/audit"}));
         // Without finalizers a DELETE still ends an object at once.
         QCOMPARE(codeOf(store.create(configMaps, "shop", {{"metadata", {{"name", "free"}}}})), 200);
         QCOMPARE(codeOf(store.remove(configMaps, "shop", "free")), 200);
@@ -435,6 +436,42 @@ private Q_SLOTS:
         QCOMPARE(codeOf(setFinalizers(store, "team", "held", nullptr)), 200); // in a terminating namespace too
         QCOMPARE(controller.reconcile(), std::vector<std::string>({"team"}));
         QVERIFY(!store.contains(namespaces, {}, "team"));
+    }
+
+    // A Terminating namespace has no metadata.finalizers, and an update to it (a label, its status)
+    // must not end it: only its controller does, once it is empty.
+    void terminatingNamespace_survivesAnUpdate()
+    {
+        ObjectStore store;
+        const ResourceType &namespaces = builtInType("Namespace");
+        QCOMPARE(codeOf(store.create(namespaces, {}, {{"metadata", {{"name", "team"}}}})), 200);
+        QCOMPARE(codeOf(store.create(builtInType("ConfigMap"), "team", heldConfigMap("held"))), 200);
+        QCOMPARE(codeOf(store.remove(namespaces, {}, "team")), 200);
+        QCOMPARE(codeOf(store.patch(namespaces, {}, "team", "application/merge-patch+json",
+                                    R"({"metadata":{"labels":{"owner":"payments"}}})", false)),
+                 200);
+        QVERIFY(store.contains(namespaces, {}, "team"));
+        QVERIFY(store.contains(builtInType("ConfigMap"), "team", "held"));
+    }
+
+    // --cascade=orphan on an object its finalizers hold: its dependents lose the reference at once,
+    // as kube's garbage collector does, and stay when it finally goes.
+    void orphanDelete_ofAHeldOwner_orphansAtOnce()
+    {
+        ObjectStore store;
+        const ResourceType &configMaps = builtInType("ConfigMap");
+        const std::string uid =
+            std::get<json>(store.create(configMaps, "shop", heldConfigMap("owner")))["metadata"]["uid"];
+        json dependent = {
+            {"metadata",
+             {{"name", "dependent"},
+              {"ownerReferences", {{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "owner"}, {"uid", uid}}}}}}};
+        QCOMPARE(codeOf(store.create(configMaps, "shop", dependent)), 200);
+        RemoveOptions orphan;
+        orphan.orphanDependents = true;
+        QCOMPARE(codeOf(store.remove(configMaps, "shop", "owner", orphan)), 200);
+        QVERIFY(store.contains(configMaps, "shop", "owner"));
+        QVERIFY(!std::get<json>(store.get(configMaps, "shop", "dependent"))["metadata"].contains("ownerReferences"));
     }
 
     void labelSelector_supportsTheKubernetesSyntax_data()
