@@ -156,6 +156,9 @@ void ClusterModel::advanceRollouts(Clock::time_point now)
 {
     // Only Deployments with something left to do: thousands of settled ones cost nothing per tick.
     auto unsettled = [](const json &d) {
+        if (fieldAt(d, "/metadata/deletionTimestamp")) {
+            return false; // kube's controller only reports on one being deleted: no new ReplicaSet, no scaling
+        }
         const long long desired = integerAt(d, "/spec/replicas", 1);
         return integerAt(d, "/metadata/generation", 1) != integerAt(d, "/status/observedGeneration", 0) ||
                integerAt(d, "/status/readyReplicas", 0) != desired ||
@@ -173,7 +176,7 @@ void ClusterModel::advanceRollouts(Clock::time_point now)
     for (const std::string &key : m_replicaSets.takeOrphaned()) {
         const auto found =
             m_store.get(builtInType("Deployment"), key.substr(0, key.find('/')), key.substr(key.find('/') + 1));
-        if (std::holds_alternative<json>(found)) {
+        if (std::holds_alternative<json>(found) && !fieldAt(std::get<json>(found), "/metadata/deletionTimestamp")) {
             const json &deployment = std::get<json>(found);
             m_replicaSets.annotateRevision(
                 deployment, m_replicaSets.follow(deployment, integerAt(deployment, "/status/updatedReplicas", 0),

@@ -317,6 +317,9 @@ Outcome<json> ObjectStore::create(const ResourceType &type, const std::string &n
     if (auto error = validateObject(type, object, m_schemaless)) {
         return *error;
     }
+    if (auto refused = finalizerRefusal(type, textAt(object, "/metadata/name"), nullptr, object)) {
+        return *refused;
+    }
     if (auto error = adoptNamespace(type, ns, object)) {
         return *error;
     }
@@ -513,7 +516,7 @@ Outcome<json> ObjectStore::commit(const ResourceType &type, const std::string &n
     if (!errors.empty()) {
         return invalid(type, name, errors);
     }
-    if (auto refused = newFinalizerRefusal(type, name, stored, patched)) {
+    if (auto refused = finalizerRefusal(type, name, &stored, patched)) {
         return *refused;
     }
     if (patched == stored) {

@@ -168,8 +168,8 @@ private:
                                      bool dryRun);
     // Being deleted, and no finalizer left (a Namespace ends through its controller instead).
     static bool finalizedAway(const ResourceType &type, const nlohmann::json &patched);
-    static std::optional<ApiStatus> newFinalizerRefusal(const ResourceType &type, const std::string &name,
-                                                        const nlohmann::json &stored, const nlohmann::json &patched);
+    static std::optional<ApiStatus> finalizerRefusal(const ResourceType &type, const std::string &name,
+                                                     const nlohmann::json *stored, const nlohmann::json &patched);
     Outcome<nlohmann::json> finishDeletion(const ResourceType &type, const std::string &ns, Objects::iterator at,
                                            nlohmann::json last);
 

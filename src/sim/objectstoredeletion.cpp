@@ -100,14 +100,30 @@ bool ObjectStore::finalizedAway(const ResourceType &type, const json &patched)
     return fieldAt(patched, "/metadata/deletionTimestamp") && finalizersOf(patched).empty();
 }
 
-// kube-apiserver's rule: while an object is being deleted its finalizers may only be taken off.
-std::optional<ApiStatus> ObjectStore::newFinalizerRefusal(const ResourceType &type, const std::string &name,
-                                                          const json &stored, const json &patched)
+// Finalizers are names (kube decodes them as []string), and while an object is being deleted they
+// may only be taken off. `stored` is null for a create.
+std::optional<ApiStatus> ObjectStore::finalizerRefusal(const ResourceType &type, const std::string &name,
+                                                       const json *stored, const json &patched)
 {
-    if (!fieldAt(stored, "/metadata/deletionTimestamp")) {
+    if (const json *finalizers = fieldAt(patched, "/metadata/finalizers"); finalizers && !finalizers->is_null()) {
+        if (!finalizers->is_array()) {
+            return invalid(type, name, "metadata.finalizers",
+                           "Invalid value: \"" + std::string(finalizers->type_name()) +
+                               "\": metadata.finalizers in body must be of type array");
+        }
+        for (std::size_t i = 0; i < finalizers->size(); ++i) {
+            if (!(*finalizers)[i].is_string()) {
+                const std::string field = "metadata.finalizers[" + std::to_string(i) + "]";
+                return invalid(type, name, field,
+                               "Invalid value: \"" + std::string((*finalizers)[i].type_name()) + "\": " + field +
+                                   " in body must be of type string");
+            }
+        }
+    }
+    if (!stored || !fieldAt(*stored, "/metadata/deletionTimestamp")) {
         return std::nullopt;
     }
-    const std::vector<std::string> before = finalizersOf(stored);
+    const std::vector<std::string> before = finalizersOf(*stored);
     std::string added;
     for (const std::string &finalizer : finalizersOf(patched)) {
         if (std::find(before.begin(), before.end(), finalizer) == before.end()) {

@@ -411,6 +411,16 @@ private Q_SLOTS:
         QCOMPARE(types, std::vector<std::string>({"MODIFIED", "MODIFIED", "DELETED"})); // marked, one off, gone
         // As etcd's delete event: the last stored object (the emptying update is never stored).
         QCOMPARE(events.back().object["metadata"]["finalizers"], json({"example.com/audit"}));
+        // Finalizers are names: anything else is refused, naming the item.
+        json numbered = heldConfigMap("numbered");
+        numbered["metadata"]["finalizers"] = {"example.com/cleanup", 7};
+        const Outcome<json> refused = store.create(configMaps, "shop", numbered);
+        QCOMPARE(codeOf(refused), 422);
+        QVERIFY2(
+            std::get<ApiStatus>(refused).message.find(
+                R"(metadata.finalizers[1]: Invalid value: "number": metadata.finalizers[1] in body must be of type string)") !=
+                std::string::npos,
+            std::get<ApiStatus>(refused).message.c_str());
         // Without finalizers a DELETE still ends an object at once.
         QCOMPARE(codeOf(store.create(configMaps, "shop", {{"metadata", {{"name", "free"}}}})), 200);
         QCOMPARE(codeOf(store.remove(configMaps, "shop", "free")), 200);

@@ -166,6 +166,36 @@ private Q_SLOTS:
         QCOMPARE(lines(pods[1]), kept);
     }
 
+    // A Deployment its finalizers keep after a DELETE is left as it is, as kube's controller leaves
+    // one being deleted: a scale makes no pods, a new template no ReplicaSet; its pods keep serving.
+    void deploymentBeingDeleted_isLeftAsItIs()
+    {
+        ObjectStore store;
+        ClusterModel model(store, Scenario{});
+        json web;
+        std::vector<std::string> pods;
+        QVERIFY(settledWebPods(store, model, &web, &pods));
+        const auto patchWeb = [&store](const std::string &patch) {
+            return std::holds_alternative<json>(
+                store.patch(builtInType("Deployment"), "demo", "web", "application/merge-patch+json", patch, false));
+        };
+        QVERIFY(patchWeb(R"({"metadata":{"finalizers":["example.com/hold"]}})"));
+        QVERIFY(std::holds_alternative<json>(store.remove(builtInType("Deployment"), "demo", "web")));
+        QVERIFY(
+            patchWeb(R"({"spec":{"replicas":3,"template":{"spec":{"containers":[{"name":"web","image":"web:2"}]}}}})"));
+        auto now = std::chrono::steady_clock::now();
+        for (int step = 0; step < 30; ++step) {
+            model.tick(now += std::chrono::milliseconds(100));
+        }
+        QCOMPARE(store.all(builtInType("Pod")).size(), std::size_t(2));
+        QCOMPARE(store.all(builtInType("ReplicaSet")).size(), std::size_t(1));
+        QVERIFY(patchWeb(R"({"metadata":{"finalizers":null}})")); // gone, and its ReplicaSet and pods after it
+        model.tick(now += std::chrono::milliseconds(100));
+        model.tick(now += std::chrono::milliseconds(100));
+        QVERIFY(store.all(builtInType("ReplicaSet")).empty());
+        QVERIFY(store.all(builtInType("Pod")).empty());
+    }
+
     // Access-log lines as `kubectl logs` asks for them: the last few, those since a time, with
     // kubelet's timestamps, and after a restart the run before it (--previous) apart from the new one.
     void podLog_answersTailSinceTimestampsAndPrevious()
