@@ -130,7 +130,7 @@ Core::Environment environmentOf(const Json &deployment, Core::Color color, QStri
     if (const Reader deletion = reader.field("metadata").field("deletionTimestamp"); deletion.exists()) {
         // Kept by its finalizers, it still serves (its pods run until it is gone), and says so.
         env.deleting = true;
-        env.deletingSince = QDateTime::fromString(deletion.string(), Qt::ISODate);
+        const QDateTime since = QDateTime::fromString(deletion.string(), Qt::ISODate);
         QStringList finalizers;
         for (const Reader &finalizer : reader.field("metadata").field("finalizers").items()) {
             if (finalizer.isString()) { // the API server only stores strings; anything else says nothing
@@ -139,7 +139,7 @@ Core::Environment environmentOf(const Json &deployment, Core::Color color, QStri
         }
         env.rolloutMessage =
             QStringLiteral("being deleted since %1%2")
-                .arg(env.deletingSince.isValid() ? env.deletingSince.toUTC().toString(Qt::ISODate) : deletion.string(),
+                .arg(since.isValid() ? since.toUTC().toString(Qt::ISODate) : deletion.string(),
                      finalizers.isEmpty() ? QString()
                                           : QStringLiteral(", held by %1").arg(finalizers.join(QStringLiteral(", "))));
     }

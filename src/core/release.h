@@ -87,9 +87,9 @@ struct Environment
     // a flag rollout whose one Deployment serves both variants labels its metrics so.
     QString metricsVariant = {};
     // metadata.deletionTimestamp is set: the Deployment is going away, kept only while finalizers
-    // (a controller's, a GitOps tool's, a foreground deletion's) hold it. No traffic moves to it.
+    // (a controller's, a GitOps tool's, a foreground deletion's) hold it. No move goes towards it;
+    // rolloutMessage says since when and who holds it.
     bool deleting = false;
-    QDateTime deletingSince = {}; // invalid when the server's timestamp could not be read
 };
 
 // Why an action is or is not possible right now; the UI shows the reason on a disabled control.

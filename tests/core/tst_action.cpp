@@ -130,7 +130,6 @@ private Q_SLOTS:
     {
         ReleaseSnapshot r = release(RouteKind::HttpRoute, 100, Color::Blue);
         r.green.deleting = true;
-        r.green.deletingSince = QDateTime(QDate(2026, 12, 7), QTime(21, 8, 35), Qt::UTC);
         r.green.rolloutMessage = QStringLiteral("being deleted since 2026-12-07T21:08:35Z, held by example.com/hold");
         for (const ActionRequest &request :
              {ActionRequest{ActionKind::SetWeight, {}, 5, {}}, ActionRequest{ActionKind::Promote, {}, 0, {}},

@@ -172,9 +172,7 @@ private Q_SLOTS:
     {
         ObjectStore store;
         ClusterModel model(store, Scenario{});
-        json web;
-        std::vector<std::string> pods;
-        QVERIFY(settledWebPods(store, model, &web, &pods));
+        QVERIFY(settledWeb(store, model));
         const auto patchWeb = [&store](const std::string &patch) {
             return std::holds_alternative<json>(
                 store.patch(builtInType("Deployment"), "demo", "web", "application/merge-patch+json", patch, false));
