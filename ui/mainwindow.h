@@ -159,6 +159,7 @@ private:
     QList<double> actionMarks(qint64 nowMs) const; // the selected release's actions, in minutes before now
     void connectPods();
     void loadPods(); // both panels' pods and Warning events, for the selected release
+    void recheckMissingPods(const Core::ReleaseSnapshot &shown, Core::Color color, const Core::EnvironmentPods &pods);
     static QString podsBasis(const Core::ReleaseSnapshot &release); // what, changed, makes them worth reading again
     void showWarnings(Core::Color color);
     void openLog(const QString &namespaceName, const QString &pod);
@@ -207,6 +208,9 @@ private:
     QTimer m_podsTimer;
     QTimer m_podsSoon;                    // one read for a burst of count changes (a rollout sends one per pod)
     QString m_podsReadFor;                // what the panels showed of the workloads when the pods were last asked for
+    QTimer m_podsRecheck;                 // fewer pods came back than were ready: read again, sooner than m_podsTimer
+    QString m_podsRecheckedFor;           // m_podsReadFor when that began
+    int m_podsRecheckMs = 100;            // doubling while it goes on, up to m_podsTimer's interval
     std::array<quint64, 2> m_podsAsked{}; // blue, green
     std::array<Core::EnvironmentPods, 2> m_pods;
     HistoryWindow *m_historyWindow = nullptr;

@@ -41,11 +41,14 @@ void MainWindow::connectPods()
     m_podsTimer.start();
     m_podsSoon.setSingleShot(true);
     m_podsSoon.setInterval(300);
-    connect(&m_podsSoon, &QTimer::timeout, this, [this] {
-        if (isVisible()) {
-            loadPods();
-        }
-    });
+    m_podsRecheck.setSingleShot(true);
+    for (QTimer *soon : {&m_podsSoon, &m_podsRecheck}) {
+        connect(soon, &QTimer::timeout, this, [this] {
+            if (isVisible()) {
+                loadPods();
+            }
+        });
+    }
 }
 
 QString MainWindow::podsBasis(const Core::ReleaseSnapshot &release)
@@ -86,12 +89,33 @@ void MainWindow::loadPods()
                              if (pods.ok()) {
                                  m_pods[index] = pods.value();
                                  panel->setPods(pods.value());
+                                 recheckMissingPods(*shown, color, pods.value());
                              } else {
                                  m_pods[index] = {};
                                  panel->setPodsError(pods.error().message);
                              }
                          });
     }
+}
+
+// "2 of 2 replicas ready" above fewer pods: the list was read before the pods it counts were
+// stored, or the read raced a change. Read again soon rather than at the next refresh, 5 s later —
+// after 0.1 s, then 0.2, 0.4… while it goes on (the demo cluster makes its pods after the first
+// frame; a real cluster's watch cache may lag behind the status).
+void MainWindow::recheckMissingPods(const Core::ReleaseSnapshot &shown, Core::Color color,
+                                    const Core::EnvironmentPods &pods)
+{
+    if (pods.pods.size() >= shown.environment(color).readyReplicas) {
+        return;
+    }
+    if (std::exchange(m_podsRecheckedFor, m_podsReadFor) != m_podsReadFor) {
+        m_podsRecheckMs = 100; // other counts, or another release: from the start
+    }
+    if (m_podsRecheck.isActive() || m_podsRecheckMs >= m_podsTimer.interval()) {
+        return;
+    }
+    m_podsRecheck.start(m_podsRecheckMs);
+    m_podsRecheckMs *= 2;
 }
 
 void MainWindow::showWarnings(Core::Color color)

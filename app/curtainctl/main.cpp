@@ -57,7 +57,7 @@ Engine::ClusterHostFactory builtinDemo()
         // The README's examples act on the demo's Argo updates at their pause, as the console shows
         // them: a command run the moment the demo starts would find them still progressing.
         demo->waitUntilSettled(std::chrono::seconds(10));
-        return Engine::HostedCluster{QString::fromStdString(demo->url()), demo};
+        return Engine::HostedCluster{QString::fromStdString(demo->url()), demo, {}};
     };
 }
 

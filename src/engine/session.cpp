@@ -50,6 +50,7 @@ SessionResult Session::openHere(const ClusterChoice &choice, const SessionOption
             return started.error();
         }
         session->m_host = started.value().keepAlive;
+        session->m_resumeHost = started.value().resume;
         endpoint.server = started.value().url;
         session->m_description = QStringLiteral("demo (%1)").arg(endpoint.server);
     }
@@ -96,6 +97,7 @@ QFuture<SessionResult> Session::withNamespace(SessionPtr from, QString namespace
         session->m_warning = from->m_warning;
         session->m_contexts = from->m_contexts;
         session->m_host = from->m_host;
+        session->m_resumeHost = from->m_resumeHost;
         // A thread of its own, not `from`'s: an engine disposed of while its HTTP client lives on
         // can still be handed a watch chunk (cancel is queued), see the report on the engine's
         // teardown. Closing the old session then takes its client down with it, as before.
@@ -152,6 +154,7 @@ SessionResult Session::openLab(const ClusterChoice &choice, const SessionOptions
     const SessionPtr &session = opened.value();
     session->m_choice = choice; // switching away from it is switching away from "lab", not from a file
     session->m_host = started.value().keepAlive;
+    session->m_resumeHost = started.value().resume;
     session->m_context = labContextName;
     session->m_description = QStringLiteral("lab: HAProxy and pods on this machine (%1)").arg(fleetChoice.haproxyFile);
     if (options.listContexts) {
@@ -185,6 +188,13 @@ Session::~Session()
     }
     m_network.reset();
     m_host.reset();
+}
+
+void Session::resumeHost() const
+{
+    if (m_resumeHost) {
+        m_resumeHost();
+    }
 }
 
 QString Session::server() const

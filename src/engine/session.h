@@ -26,6 +26,8 @@ struct HostedCluster
 {
     QString url; // the API server; for the lab, the fleet file that names its HAProxy instances
     std::shared_ptr<void> keepAlive;
+    // What it held back while the console starts, let go (the demo's controllers); may be empty.
+    std::function<void()> resume;
 };
 // Starts a hosted cluster (called on a worker thread), or says why it could not.
 using ClusterHostFactory = std::function<Core::Result<HostedCluster>()>;
@@ -84,7 +86,10 @@ public:
     QString server() const;                                  // the URL the engine talks to
     QString namespaceName() const;                           // empty: all namespaces
     bool isDemo() const { return bool(m_host); }             // the demo or the lab: started by this program
-    QStringList contexts() const { return m_contexts; }      // with SessionOptions::listContexts
+    // Lets the cluster this program hosts go on with what it held back (HostedCluster::resume):
+    // the console calls it once its first frame is shown. Nothing for any other cluster.
+    void resumeHost() const;
+    QStringList contexts() const { return m_contexts; } // with SessionOptions::listContexts
 
 private:
     Session() = default;
@@ -101,6 +106,7 @@ private:
     Core::ClusterEndpoint m_endpoint; // with its credentials: the engine and withNamespace() need them
     // Destroyed in the reverse order: the engine, then the thread it lived on, then the cluster it talked to.
     std::shared_ptr<void> m_host;
+    std::function<void()> m_resumeHost;
     std::shared_ptr<Net::NetworkThread> m_network;
     ReleaseSource *m_source = nullptr; // owned by m_network
     ReleaseEngine *m_engine = nullptr; // m_source, when it is a cluster's

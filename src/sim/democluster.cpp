@@ -79,6 +79,10 @@ void DemoCluster::runTicker()
     using Clock = std::chrono::steady_clock;
     using std::chrono::milliseconds;
     std::unique_lock lock(m_wakeMutex);
+    if (m_heldUntil) {
+        m_wake.wait_until(lock, *m_heldUntil, [this] { return !m_heldUntil || !m_running; });
+        m_heldUntil.reset();
+    }
     while (m_running) {
         lock.unlock();
         const auto started = Clock::now();
@@ -94,6 +98,21 @@ void DemoCluster::runTicker()
         m_wake.wait_until(lock, ended + milliseconds(20), [this] { return !m_running; });
         m_woken = false;
     }
+}
+
+void DemoCluster::holdControllers(std::chrono::milliseconds atMost)
+{
+    const std::lock_guard lock(m_wakeMutex);
+    m_heldUntil = std::chrono::steady_clock::now() + atMost;
+}
+
+void DemoCluster::resumeControllers()
+{
+    {
+        const std::lock_guard lock(m_wakeMutex);
+        m_heldUntil.reset();
+    }
+    m_wake.notify_all();
 }
 
 void DemoCluster::wakeControllers()
@@ -139,7 +158,7 @@ void DemoCluster::stop()
     m_server->stop();
 }
 
-std::unique_ptr<DemoCluster> startBuiltinDemo(std::string *error)
+std::unique_ptr<DemoCluster> startBuiltinDemo(std::string *error, std::chrono::milliseconds holdControllersAtMost)
 {
     auto parsed = parseScenario(builtinScenarioText());
     if (auto *message = std::get_if<std::string>(&parsed)) {
@@ -147,6 +166,9 @@ std::unique_ptr<DemoCluster> startBuiltinDemo(std::string *error)
         return nullptr;
     }
     auto cluster = std::make_unique<DemoCluster>(std::get<Scenario>(std::move(parsed)));
+    if (holdControllersAtMost.count() > 0) {
+        cluster->holdControllers(holdControllersAtMost);
+    }
     if (cluster->start("127.0.0.1", 0, error) < 0) {
         return nullptr;
     }

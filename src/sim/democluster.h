@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -28,6 +29,12 @@ public:
 
     // Returns the port it listens on (0 picks a free one), or -1 with `error` set.
     int start(const std::string &host, int port, std::string *error);
+    // Before start(): the API serves the scenario's objects at once, but the controllers' first round
+    // (the ReplicaSets, pods and EndpointSlices it makes, tens of milliseconds of CPU) waits for
+    // resumeControllers(), or `atMost` if that never comes. The console holds them while it paints
+    // its first frame, which needs none of those objects, on a machine of two cores.
+    void holdControllers(std::chrono::milliseconds atMost);
+    void resumeControllers();
     void stop();
 
     // Waits, at most `timeout`, until the scenario's scripted start is over: every Argo Rollout's
@@ -47,6 +54,7 @@ private:
     std::mutex m_wakeMutex;
     std::condition_variable m_wake;
     bool m_woken = false;
+    std::optional<std::chrono::steady_clock::time_point> m_heldUntil; // holdControllers(); empty once resumed
     Scenario m_scenario;
     std::unique_ptr<ObjectStore> m_store;
     std::unique_ptr<ClusterModel> m_model;
@@ -60,6 +68,7 @@ private:
 };
 
 // The built-in demo scenario, started on 127.0.0.1 and a free port; null with `error` set on failure.
-std::unique_ptr<DemoCluster> startBuiltinDemo(std::string *error);
+// With `holdControllersAtMost`, its controllers wait for resumeControllers() (holdControllers()).
+std::unique_ptr<DemoCluster> startBuiltinDemo(std::string *error, std::chrono::milliseconds holdControllersAtMost = {});
 
 } // namespace Curtain::Sim

@@ -82,7 +82,7 @@ class TestWindowManager : public QObject
             }
             ++m_demosStarted;
             m_demo = demo;
-            return Engine::HostedCluster{QString::fromStdString(demo->url()), demo};
+            return Engine::HostedCluster{QString::fromStdString(demo->url()), demo, {}};
         };
     }
 
