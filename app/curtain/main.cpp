@@ -1,6 +1,7 @@
 // curtain: the desktop console. With no --server it starts the built-in demo cluster in-process and
 // connects to it exactly as it would to a real cluster.
 
+#include "consolestyle.h"
 #include "engine/releaseengine.h"
 #include "engine/session.h"
 #include "mainwindow.h"
@@ -164,6 +165,7 @@ int main(int argc, char *argv[])
         return 1;
     }
     QApplication app(argc, argv);
+    QApplication::setStyle(new Ui::ConsoleStyle(QApplication::style()->name())); // before any widget
     QApplication::setApplicationName(QStringLiteral("Curtain"));
     QApplication::setApplicationDisplayName(QStringLiteral(CURTAIN_DISPLAY_NAME));
     QApplication::setOrganizationName(QStringLiteral("Curtain")); // settings: ~/.config/Curtain/Curtain.conf
