@@ -1,5 +1,6 @@
 #include "consolestyle.h"
 
+#include <QApplication>
 #include <QDir>
 #include <QGuiApplication>
 #include <QImageReader>
@@ -39,6 +40,15 @@ QIcon extensionIcon(const QString &prefix)
 
 ConsoleStyle::ConsoleStyle(const QString &baseStyleName) : QProxyStyle(baseStyleName)
 {}
+
+void ConsoleStyle::install()
+{
+    const QString base = QApplication::style()->name();
+    if (base.compare(QLatin1String("fusion"), Qt::CaseInsensitive) == 0 ||
+        base.compare(QLatin1String("windows"), Qt::CaseInsensitive) == 0) {
+        QApplication::setStyle(new ConsoleStyle(base));
+    }
+}
 
 QIcon ConsoleStyle::standardIcon(StandardPixmap which, const QStyleOption *option, const QWidget *widget) const
 {

@@ -206,11 +206,11 @@ private:
     QSet<Core::ReleaseKey> m_drivenHere; // releases whose plan this window started
     void startPlan(const Core::Plan &plan);
     QTimer m_podsTimer;
-    QTimer m_podsSoon;                    // one read for a burst of count changes (a rollout sends one per pod)
-    QString m_podsReadFor;                // what the panels showed of the workloads when the pods were last asked for
-    QTimer m_podsRecheck;                 // fewer pods came back than were ready: read again, sooner than m_podsTimer
-    QString m_podsRecheckedFor;           // m_podsReadFor when that began
-    int m_podsRecheckMs = 100;            // doubling while it goes on, up to m_podsTimer's interval
+    QTimer m_podsSoon;         // one read for a burst of count changes (a rollout sends one per pod)
+    QString m_podsReadFor;     // what the panels showed of the workloads when the pods were last asked for
+    QTimer m_podsRecheck;      // fewer pods came back than were ready: read again, sooner than m_podsTimer
+    QString m_podsAskedFor;    // the release and m_podsReadFor of the last read: another starts rechecks anew
+    int m_podsRecheckMs = 100; // doubling while it goes on, up to m_podsTimer's interval
     std::array<quint64, 2> m_podsAsked{}; // blue, green
     std::array<Core::EnvironmentPods, 2> m_pods;
     HistoryWindow *m_historyWindow = nullptr;

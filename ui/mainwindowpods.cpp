@@ -71,6 +71,11 @@ void MainWindow::loadPods()
     if (const Core::ReleaseSnapshot *shown = current()) {
         m_podsReadFor = podsBasis(*shown);
     }
+    const QString asked = m_selected.toString() + u'|' + m_podsReadFor;
+    if (std::exchange(m_podsAskedFor, asked) != asked) {
+        m_podsRecheck.stop(); // another release, or other counts: its own rechecks, from the shortest
+        m_podsRecheckMs = 100;
+    }
     const Core::ReleaseKey release = m_selected;
     const quint64 generation = m_engineGeneration;
     for (const Core::Color color : {Core::Color::Blue, Core::Color::Green}) {
@@ -105,13 +110,8 @@ void MainWindow::loadPods()
 void MainWindow::recheckMissingPods(const Core::ReleaseSnapshot &shown, Core::Color color,
                                     const Core::EnvironmentPods &pods)
 {
-    if (pods.pods.size() >= shown.environment(color).readyReplicas) {
-        return;
-    }
-    if (std::exchange(m_podsRecheckedFor, m_podsReadFor) != m_podsReadFor) {
-        m_podsRecheckMs = 100; // other counts, or another release: from the start
-    }
-    if (m_podsRecheck.isActive() || m_podsRecheckMs >= m_podsTimer.interval()) {
+    if (pods.pods.size() >= shown.environment(color).readyReplicas || m_podsRecheck.isActive() ||
+        m_podsRecheckMs >= m_podsTimer.interval()) {
         return;
     }
     m_podsRecheck.start(m_podsRecheckMs);

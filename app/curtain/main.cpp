@@ -165,7 +165,7 @@ int main(int argc, char *argv[])
         return 1;
     }
     QApplication app(argc, argv);
-    QApplication::setStyle(new Ui::ConsoleStyle(QApplication::style()->name())); // before any widget
+    Ui::ConsoleStyle::install(); // before any widget
     QApplication::setApplicationName(QStringLiteral("Curtain"));
     QApplication::setApplicationDisplayName(QStringLiteral(CURTAIN_DISPLAY_NAME));
     QApplication::setOrganizationName(QStringLiteral("Curtain")); // settings: ~/.config/Curtain/Curtain.conf

@@ -411,6 +411,7 @@ void WindowManager::request(const QString &target, const QFuture<SessionResult> 
         // window keeps showing the current one.
         SessionPtr next = std::move(opened).value();
         next->source()->start();
+        next->resumeHost(); // a demo started for this switch: no first frame to make room for
         next->source()->enableMetrics(m_options.metricsIntervalMs);
         const auto synced = next->source()->whenSynced();
         Core::onFinished(synced, this,
@@ -519,6 +520,7 @@ void WindowManager::openFleetMember(const QString &context)
                 m_fleetModel->setUnreachable(context, opened.error().message);
                 return;
             }
+            opened.value()->resumeHost(); // the demo as a fleet member: the window is up already
             Engine::ReleaseSource *member = opened.value()->source();
             Models::FleetModel *model = m_fleetModel.get();
             connect(

@@ -80,7 +80,8 @@ void DemoCluster::runTicker()
     using std::chrono::milliseconds;
     std::unique_lock lock(m_wakeMutex);
     if (m_heldUntil) {
-        m_wake.wait_until(lock, *m_heldUntil, [this] { return !m_heldUntil || !m_running; });
+        const auto until = *m_heldUntil; // resumeControllers() empties m_heldUntil while this waits
+        m_wake.wait_until(lock, until, [this] { return !m_heldUntil || !m_running; });
         m_heldUntil.reset();
     }
     while (m_running) {
