@@ -32,6 +32,7 @@ using Clock = std::chrono::steady_clock;
 struct ApiServer::Listener
 {
     std::thread thread;
+    std::atomic<bool> done{false}; // listen_after_bind() has returned
 };
 
 ApiServer::ApiServer(ObjectStore &store, ClusterModel &model, ServerOptions options)
@@ -118,7 +119,10 @@ int ApiServer::start(const std::string &host, int port, std::string *error)
     m_address = host + ":" + std::to_string(bound);
     m_guard->setListener(bound, int(listening));
     m_listener = std::make_unique<Listener>();
-    m_listener->thread = std::thread([this] { m_server->listen_after_bind(); });
+    m_listener->thread = std::thread([this, listener = m_listener.get()] {
+        m_server->listen_after_bind();
+        listener->done = true;
+    });
     return bound;
 }
 
@@ -130,7 +134,15 @@ void ApiServer::stop()
     m_store.stop();
     m_model.pods().stop(); // log followers end too
     m_faults.stopHolding();
-    m_server->stop();
+    // cpp-httplib's stop() reaches only a server whose thread has begun listening; one stopped just
+    // after start() would leave that thread in accept() for good (tst_democluster stops a demo so).
+    // Asked again until the thread is done: each time is a no-op until it listens.
+    while (!m_listener->done) {
+        m_server->stop();
+        if (!m_listener->done) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+    }
     if (m_listener->thread.joinable()) {
         m_listener->thread.join();
     }
