@@ -11,6 +11,7 @@
 #include "environmentpanel.h"
 #include "idlewindowrow.h"
 #include "notifier.h"
+#include "releasetable.h"
 #include "settings.h"
 #include "theme.h"
 #include "weightslider.h"
@@ -231,7 +232,7 @@ void MainWindow::onReleases(const Core::ReleaseSnapshots &releases)
     if (row >= 0) {
         m_selected = releases.at(row).key(); // a name asked for before it was listed now has its namespace
     }
-    m_list->setColumnHidden(Models::ReleaseListModel::Namespace, !m_model->severalNamespaces());
+    m_list->setNamespaceShown(m_model->severalNamespaces());
     if (row >= 0 && m_list->currentIndex().row() != viewRow(row)) {
         const QSignalBlocker blocker(m_list->selectionModel());
         m_list->selectRow(viewRow(row));

@@ -26,7 +26,6 @@ class QLabel;
 class QPushButton;
 class QScrollArea;
 class QSplitter;
-class QTableView;
 
 namespace Curtain::Db {
 struct LintFinding;
@@ -46,6 +45,7 @@ class MetricChart;
 class DatabasePanel;
 class IdleWindowRow;
 class PlanPanel;
+class ReleaseTable;
 class CanaryPanel;
 class RolloutPanel;
 class WeightSlider;
@@ -177,7 +177,7 @@ private:
     Models::MetricHistory m_history;
     QSortFilterProxyModel *m_proxy;
     QLineEdit *m_filter;
-    QTableView *m_list;
+    ReleaseTable *m_list;
     int viewRow(int modelRow) const; // the list's row of a release, or -1 while the filter hides it
     QLabel *m_heading;
     QLabel *m_subheading;

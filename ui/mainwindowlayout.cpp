@@ -13,6 +13,7 @@
 #include "healthdelegate.h"
 #include "idlewindowrow.h"
 #include "planpanel.h"
+#include "releasetable.h"
 #include "rolloutpanel.h"
 #include "weightslider.h"
 
@@ -91,23 +92,12 @@ QWidget *MainWindow::buildReleaseList()
         m_filter, &QLineEdit::textChanged, m_filter, [this] { m_filter->setClearButtonEnabled(true); },
         Qt::SingleShotConnection);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
-    m_list = new QTableView(this);
+    m_list = new ReleaseTable(this);
     m_list->setObjectName(QStringLiteral("releaseList"));
     m_list->setModel(m_proxy);
     m_list->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
     m_list->setSortingEnabled(true);
     m_list->setItemDelegate(new HealthDelegate(Models::ReleaseListModel::Health, m_list));
-    m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_list->verticalHeader()->hide();
-    // Every column but the name as wide as its contents ("degraded (metrics)" whole); the name takes
-    // what is left and elides, so the list needs no horizontal scroll bar at its starting width.
-    m_list->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_list->horizontalHeader()->setSectionResizeMode(Models::ReleaseListModel::Name, QHeaderView::Stretch);
-    m_list->setShowGrid(false);
-    m_list->setWordWrap(false); // "degraded (metrics)" elides in a narrow list rather than doubling the row
-    m_list->setAlternatingRowColors(true);
-    m_list->setTabKeyNavigation(false); // Tab leaves the list; the arrows move in it
     m_list->setAccessibleName(tr("Releases"));
     m_list->setMinimumWidth(240); // the splitter starts it at 460: every column readable at 1280 px
 

@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 
 #include "actionbar.h"
+#include "releasetable.h"
 #include "weightslider.h"
 
 #include <QAction>

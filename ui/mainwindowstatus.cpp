@@ -7,6 +7,7 @@
 #include "core/displaytext.h"
 
 #include "environmentpanel.h"
+#include "releasetable.h"
 #include "theme.h"
 
 #include <QApplication>
