@@ -108,7 +108,7 @@ WindowManager::~WindowManager()
     m_session.reset();
 }
 
-Engine::ClusterHostFactory WindowManager::builtinDemo()
+Engine::ClusterHostFactory WindowManager::builtinDemo(std::chrono::milliseconds holdControllersAtMost)
 {
     // The demo cluster and the database behind its orders release live and go together.
     struct Hosted
@@ -122,15 +122,16 @@ Engine::ClusterHostFactory WindowManager::builtinDemo()
         std::weak_ptr<Hosted> hosted;
     };
     auto running = std::make_shared<Running>();
-    return [running]() -> Core::Result<Engine::HostedCluster> {
+    return [running, holdControllersAtMost]() -> Core::Result<Engine::HostedCluster> {
         const QMutexLocker locker(&running->lock);
         std::shared_ptr<Hosted> hosted = running->hosted.lock();
         if (!hosted) {
             std::string error;
             // Its controllers' first round (tens of milliseconds of CPU making ReplicaSets, pods and
             // EndpointSlices) waits for the console's first frame, which shows none of them: on two
-            // cores it made the start 12-18 % slower. Resumed then (Session::resumeHost), or after 2 s.
-            std::shared_ptr<Sim::DemoCluster> demo = Sim::startBuiltinDemo(&error, std::chrono::seconds(2));
+            // cores it made the start 12-18 % slower. Resumed then (Session::resumeHost), or after
+            // `holdControllersAtMost`.
+            std::shared_ptr<Sim::DemoCluster> demo = Sim::startBuiltinDemo(&error, holdControllersAtMost);
             if (!demo) {
                 return Core::makeError(
                     Core::ErrorKind::Unreachable,

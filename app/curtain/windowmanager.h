@@ -9,6 +9,8 @@
 #include <QObject>
 #include <QSize>
 
+#include <chrono>
+
 #include <memory>
 #include <optional>
 #include <vector>
@@ -59,7 +61,9 @@ public:
 
     // The built-in demo cluster, started in this process. While a session uses it, every other
     // session opened on the demo context talks to the same one.
-    static Engine::ClusterHostFactory builtinDemo();
+    // Its controllers wait for the first frame, or for `holdControllersAtMost` if nobody resumes them.
+    static Engine::ClusterHostFactory
+    builtinDemo(std::chrono::milliseconds holdControllersAtMost = std::chrono::seconds(2));
     // The lab: HAProxy, curtain-backend pods (`backendProgram`), Prometheus and a steady load from
     // wrk when they are installed, all on loopback and started in this process's name; it stops
     // when the last session on it closes. Empty when it cannot run here (HAProxy missing).

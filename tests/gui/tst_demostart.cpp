@@ -1,13 +1,17 @@
 // The console's start on the built-in demo, as `curtain --demo` makes it: the demo's controllers wait
 // for the first frame (WindowManager::builtinDemo()), so the panels' first read of pods may come back
-// before the pods exist. They still show, without waiting for the next refresh.
+// before the pods exist. They still show, without waiting for the next refresh. The demo here holds
+// its controllers for an hour unless resumed, so a demo nobody resumes shows no pods at all.
 
 #include "engine/session.h"
 #include "environmentpanel.h"
 #include "mainwindow.h"
 #include "settings.h"
+#include "sim/democluster.h"
+#include "sim/scenario.h"
 #include "windowmanager.h"
 
+#include <QFile>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -22,6 +26,11 @@ class TestDemoStart : public QObject
 
     QTemporaryDir m_dir;
 
+    static const Ui::EnvironmentPanel *panel(Ui::WindowManager &manager, const char *name)
+    {
+        return manager.window()->findChild<Ui::EnvironmentPanel *>(QLatin1String(name));
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -35,7 +44,7 @@ private Q_SLOTS:
         Ui::WindowManager::Options options;
         options.choice = {false, {}, m_dir.filePath(QStringLiteral("no-kubeconfig")), Engine::demoContextName, {},
                           {},    {}};
-        Ui::WindowManager manager(options, Ui::WindowManager::builtinDemo());
+        Ui::WindowManager manager(options, Ui::WindowManager::builtinDemo(std::chrono::hours(1)));
         QSignalSpy opened(&manager, &Ui::WindowManager::opened);
         manager.open();
         // The periodic refresh out of the way (5 s; here 10 min): pods that show come from the panel
@@ -44,12 +53,43 @@ private Q_SLOTS:
         QVERIFY(refresh);
         refresh->setInterval(std::chrono::minutes(10));
         QVERIFY(opened.wait(20'000));
-        const auto *blue = manager.window()->findChild<Ui::EnvironmentPanel *>(QStringLiteral("bluePanel"));
-        const auto *green = manager.window()->findChild<Ui::EnvironmentPanel *>(QStringLiteral("greenPanel"));
+        const auto *blue = panel(manager, "bluePanel");
+        const auto *green = panel(manager, "greenPanel");
         QVERIFY(blue && green);
         // catalog, selected first: 4 of 4 ready in blue, 2 of 2 in green.
         QTRY_COMPARE_WITH_TIMEOUT(blue->podCount(), 4, 60'000);
         QTRY_COMPARE_WITH_TIMEOUT(green->podCount(), 2, 60'000);
+    }
+
+    // A demo opened by switching to it from another cluster has no first frame of its own to make
+    // room for: its controllers run as soon as the switch is done.
+    void switchToTheDemo_runsItsControllers()
+    {
+        Sim::DemoCluster empty{Sim::Scenario{}}; // a cluster with no release, to start on
+        std::string error;
+        QVERIFY2(empty.start("127.0.0.1", 0, &error) > 0, error.c_str());
+        const QString kubeconfig = m_dir.filePath(QStringLiteral("empty-config"));
+        QFile config(kubeconfig);
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(QStringLiteral("clusters:\n- {name: empty, cluster: {server: %1}}\n"
+                                    "contexts:\n- {name: empty, context: {cluster: empty}}\n")
+                         .arg(QString::fromStdString(empty.url()))
+                         .toUtf8());
+        config.close();
+        Ui::WindowManager::Options options;
+        options.choice = {false, {}, kubeconfig, QStringLiteral("empty"), {}, {}, {}};
+        Ui::WindowManager manager(options, Ui::WindowManager::builtinDemo(std::chrono::hours(1)));
+        QSignalSpy opened(&manager, &Ui::WindowManager::opened);
+        manager.open();
+        QVERIFY(opened.wait(20'000));
+        QCOMPARE(manager.session()->contextName(), QStringLiteral("empty"));
+
+        QSignalSpy switched(&manager, &Ui::WindowManager::switched);
+        manager.switchContext(Engine::demoContextName);
+        QVERIFY(switched.wait(20'000));
+        QVERIFY2(switched.first().first().toBool(), qPrintable(switched.first().at(1).toString()));
+        QTRY_COMPARE_WITH_TIMEOUT(panel(manager, "bluePanel")->podCount(), 4, 60'000);
+        QTRY_COMPARE_WITH_TIMEOUT(panel(manager, "greenPanel")->podCount(), 2, 60'000);
     }
 };
 
