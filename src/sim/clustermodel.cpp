@@ -113,6 +113,12 @@ void ClusterModel::tick(Clock::time_point now)
     });
     guarded([this] { m_replicaSets.collectGarbage(); }); // before anything reads what a deleted Deployment left
     guarded([this] { Nodes::registerAll(m_store); });    // a deleted Node's kubelet registers it again
+    guarded([this, now] {
+        if (now >= m_nextLeaseRenewal) {
+            m_nextLeaseRenewal = now + std::chrono::seconds(Nodes::leaseRenewSeconds);
+            Nodes::renewLeases(m_store);
+        }
+    });
     // Deleted pods first: the controllers below sync pods before they count them, and a pod made
     // again must get a new name and start not ready, not come back as it was.
     guarded([this, now] {

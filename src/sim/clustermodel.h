@@ -79,7 +79,8 @@ private:
     mutable std::mutex m_mutex;
     std::map<std::string, Counters> m_counters; // by namespace/deployment
     std::map<std::string, std::chrono::steady_clock::time_point> m_nextStep;
-    std::map<std::string, nlohmann::json> m_templates; // the pod template each Deployment last rolled out
+    std::chrono::steady_clock::time_point m_nextLeaseRenewal; // the kubelets' heartbeats (Nodes::renewLeases)
+    std::map<std::string, nlohmann::json> m_templates;        // the pod template each Deployment last rolled out
     std::mt19937_64 m_random;
     std::optional<std::chrono::steady_clock::time_point> m_lastTick;
     // targets() of each traffic source, as of store version m_targetsVersion.

@@ -1,6 +1,7 @@
 #include "sim/nodes.h"
 
 #include "sim/controllerevents.h"
+#include "sim/jsonread.h"
 #include "sim/objectstore.h"
 #include "sim/podaddresses.h"
 #include "sim/resourcetypes.h"
@@ -66,6 +67,23 @@ json nodeStatus(int node)
           {"systemUUID", ""}}}};
 }
 
+constexpr const char *leaseNamespace = "kube-node-lease";
+
+json leaseSpec(int node, const std::string &now)
+{
+    return {{"holderIdentity", name(node)}, {"leaseDurationSeconds", 40}, {"renewTime", now}};
+}
+
+// Kubelet's lease is owned by its Node, so a Node deleted takes it along (and one registered again
+// holds it under its new uid).
+json leaseOwner(const json &nodeObject)
+{
+    return json::array({{{"apiVersion", "v1"},
+                         {"kind", "Node"},
+                         {"name", textAt(nodeObject, "/metadata/name")},
+                         {"uid", textAt(nodeObject, "/metadata/uid")}}});
+}
+
 } // namespace
 
 std::string name(int node)
@@ -97,6 +115,36 @@ void registerAll(ObjectStore &store)
         }
         store.create(nodes, {}, nodeObject(node));
         store.updateStatus(nodes, {}, name(node), [node](json &object) { object["status"] = nodeStatus(node); });
+    }
+}
+
+void renewLeases(ObjectStore &store)
+{
+    const ResourceType &namespaces = builtInType("Namespace");
+    if (!store.contains(namespaces, {}, leaseNamespace)) {
+        store.create(namespaces, {},
+                     {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", leaseNamespace}}}});
+    }
+    const ResourceType &nodes = builtInType("Node");
+    const ResourceType &leases = builtInType("Lease");
+    const std::string now = utcNow(6); // a MicroTime
+    for (int node = 1; node <= PodAddresses::nodes; ++node) {
+        const Outcome<json> registered = store.get(nodes, {}, name(node));
+        const json *nodeObject = std::get_if<json>(&registered);
+        if (!nodeObject) {
+            continue; // registered again at the next tick, its lease with it
+        }
+        if (!store.contains(leases, leaseNamespace, name(node))) {
+            store.create(leases, leaseNamespace,
+                         {{"apiVersion", "coordination.k8s.io/v1"},
+                          {"kind", "Lease"},
+                          {"metadata", {{"name", name(node)}, {"ownerReferences", leaseOwner(*nodeObject)}}},
+                          {"spec", leaseSpec(node, now)}});
+            continue;
+        }
+        const json renewal = {{"metadata", {{"ownerReferences", leaseOwner(*nodeObject)}}},
+                              {"spec", leaseSpec(node, now)}};
+        store.patch(leases, leaseNamespace, name(node), "application/merge-patch+json", renewal.dump(), false);
     }
 }
 

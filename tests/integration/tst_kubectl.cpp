@@ -240,7 +240,7 @@ private Q_SLOTS:
     // ("the server doesn't have a resource type"), and a pod no workload owned stayed Pending, 0/0,
     // with no node or address. Now three Ready nodes; a pod of its own is bound to one and runs
     // with an address of that node's range; one bound to a node there is not stays Pending; and
-    // a deleted Node comes back, as its kubelet registers it again.
+    // a deleted Node comes back, as its kubelet registers it again. Each node renews its Lease.
     void nodes_runThePodsAClientStartsByHand()
     {
         int code = -1;
@@ -289,6 +289,9 @@ private Q_SLOTS:
         QCOMPARE(pod[2], range[1]); // hostIP: its node's address
         out = kubectl({QStringLiteral("describe"), QStringLiteral("node"), node}, &code);
         QVERIFY2(code == 0 && out.contains(QRegularExpression(QStringLiteral("\\n +default +by-hand "))),
+                 qPrintable(out));
+        // Its kubelet's heartbeat, not "Failed to get lease".
+        QVERIFY2(out.contains(QRegularExpression(QStringLiteral("\\nLease:\\n +HolderIdentity: +") + node)),
                  qPrintable(out));
         // The same tick that started by-hand passed over this one: still waiting for its node.
         out = kubectl({QStringLiteral("get"), QStringLiteral("pod"), QStringLiteral("unplaced"), QStringLiteral("-o"),
