@@ -22,6 +22,8 @@ namespace Curtain::Ui {
 
 namespace {
 
+constexpr int ageColumn = 3; // Pod, Ready, Restarts, Age, Node
+
 enum class Wrap { Line, Words };
 
 QLabel *makeLabel(const QString &objectName, QWidget *parent, int pointDelta = 0, bool bold = false,
@@ -157,6 +159,7 @@ void EnvironmentPanel::clear()
     m_metrics->clear();
     m_pods->clear();
     m_warnings->clear();
+    m_lastWarning.reset();
     m_eventsButton->setEnabled(false);
     m_logButton->setEnabled(false);
 }
@@ -172,6 +175,7 @@ void EnvironmentPanel::setPods(const Core::EnvironmentPods &pods)
                                          QString::number(pod.restarts), Core::shortAge(pod.created, now), pod.node});
         item->setToolTip(
             0, tr("%1 · %2 · containers: %3").arg(pod.name, pod.phase, pod.containerNames.join(QStringLiteral(", "))));
+        item->setData(ageColumn, Qt::UserRole, pod.created);
         if (!pod.ready()) {
             item->setForeground(1, Theme::waiting(palette()));
         }
@@ -188,6 +192,7 @@ void EnvironmentPanel::setPods(const Core::EnvironmentPods &pods)
     m_logButton->setEnabled(m_pods->topLevelItemCount() > 0);
     m_eventsButton->setEnabled(true);
     QPalette warningPalette = m_warnings->palette();
+    m_lastWarning.reset();
     if (!pods.warningsProblem.isEmpty()) {
         m_warnings->setText(tr("Events not read: %1").arg(pods.warningsProblem));
         warningPalette.setColor(QPalette::WindowText, Theme::secondaryText(palette()));
@@ -198,15 +203,39 @@ void EnvironmentPanel::setPods(const Core::EnvironmentPods &pods)
         const Core::HistoryEntry &last = pods.warnings.front();
         const QString count =
             pods.warnings.size() == 1 ? tr("1 Warning event") : tr("%1 Warning events").arg(pods.warnings.size());
-        m_warnings->setText(tr("%1, the last %2 ago: %3").arg(count, Core::shortAge(last.time, now), last.action));
+        m_lastWarning = LastWarning{count, last.time, last.action};
+        showLastWarning(now);
         warningPalette.setColor(QPalette::WindowText, Theme::danger(palette()));
     }
     m_warnings->setPalette(warningPalette);
 }
 
+void EnvironmentPanel::refreshAges()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (int i = 0; i < m_pods->topLevelItemCount(); ++i) {
+        QTreeWidgetItem *item = m_pods->topLevelItem(i);
+        const QString age = Core::shortAge(item->data(ageColumn, Qt::UserRole).toDateTime(), now);
+        if (item->text(ageColumn) != age) {
+            item->setText(ageColumn, age);
+        }
+    }
+    if (m_lastWarning) {
+        showLastWarning(now);
+    }
+}
+
+void EnvironmentPanel::showLastWarning(const QDateTime &now)
+{
+    m_warnings->setText(
+        tr("%1, the last %2 ago: %3")
+            .arg(m_lastWarning->count, Core::shortAge(m_lastWarning->time, now), m_lastWarning->action));
+}
+
 void EnvironmentPanel::setPodsError(const QString &message)
 {
     m_pods->clear();
+    m_lastWarning.reset();
     m_warnings->setText(tr("Pods not read: %1").arg(Core::headline(message)));
     m_warnings->setToolTip(message);
     m_logButton->setEnabled(false);

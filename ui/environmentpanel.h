@@ -6,6 +6,8 @@
 
 #include <QFrame>
 
+#include <optional>
+
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -28,6 +30,8 @@ public:
     void clear();
     void setPods(const Core::EnvironmentPods &pods);
     void setPodsError(const QString &message);
+    // Ages count on between reads of the pods (every 5 s): each pod's, and the last Warning's.
+    void refreshAges();
     int podCount() const;
     QString podText(int row) const; // "name | ready | restarts | age | node", for tests
     QString warningsText() const;
@@ -52,6 +56,14 @@ private:
     QLabel *m_metrics;
     QTreeWidget *m_pods;
     QLabel *m_warnings;
+    struct LastWarning
+    {
+        QString count; // "3 Warning events"
+        QDateTime time;
+        QString action;
+    };
+    std::optional<LastWarning> m_lastWarning; // while the warnings line names it
+    void showLastWarning(const QDateTime &now);
     QPushButton *m_eventsButton;
     QPushButton *m_logButton;
 };

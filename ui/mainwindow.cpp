@@ -85,6 +85,8 @@ MainWindow::MainWindow(Engine::ReleaseSource *engine, const QString &clusterDesc
     m_chartTimer.start();
     connect(&m_chartTimer, &QTimer::timeout, m_plan, &PlanPanel::refreshCountdown);
     connect(&m_chartTimer, &QTimer::timeout, m_rollout, &RolloutPanel::refreshCountdown);
+    connect(&m_chartTimer, &QTimer::timeout, m_blue, &EnvironmentPanel::refreshAges);
+    connect(&m_chartTimer, &QTimer::timeout, m_green, &EnvironmentPanel::refreshAges);
     showSelected();
 }
 

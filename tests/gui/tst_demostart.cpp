@@ -1,7 +1,8 @@
 // The console's start on the built-in demo, as `curtain --demo` makes it: the demo's controllers wait
 // for the first frame (WindowManager::builtinDemo()), so the panels' first read of pods may come back
 // before the pods exist. They still show, without waiting for the next refresh. The demo here holds
-// its controllers for an hour unless resumed, so a demo nobody resumes shows no pods at all.
+// its controllers for an hour unless resumed, so a demo nobody resumes shows no pods at all. Between
+// two reads of the pods, their ages count on.
 
 #include "engine/session.h"
 #include "environmentpanel.h"
@@ -59,6 +60,29 @@ private Q_SLOTS:
         // catalog, selected first: 4 of 4 ready in blue, 2 of 2 in green.
         QTRY_COMPARE_WITH_TIMEOUT(blue->podCount(), 4, 60'000);
         QTRY_COMPARE_WITH_TIMEOUT(green->podCount(), 2, 60'000);
+    }
+
+    // A pod's age counts on between the panel's reads of the pods, every 5 s (here 10 min): a pod
+    // of 3 s did not read "0s".
+    void podAges_countOnBetweenReads()
+    {
+        Ui::WindowManager::Options options;
+        options.choice = {false, {}, m_dir.filePath(QStringLiteral("no-kubeconfig")), Engine::demoContextName, {},
+                          {},    {}};
+        Ui::WindowManager manager(options, Ui::WindowManager::builtinDemo(std::chrono::hours(1)));
+        QSignalSpy opened(&manager, &Ui::WindowManager::opened);
+        manager.open();
+        auto *refresh = manager.window()->findChild<QTimer *>(QStringLiteral("podsRefresh"));
+        QVERIFY(refresh);
+        refresh->setInterval(std::chrono::minutes(10));
+        QVERIFY(opened.wait(20'000));
+        const auto *blue = panel(manager, "bluePanel");
+        QTRY_COMPARE_WITH_TIMEOUT(blue->podCount(), 4, 60'000);
+        const auto age = [blue] { return blue->podText(0).split(QStringLiteral(" | ")).value(3); };
+        const QString first = age();
+        QVERIFY2(first.endsWith(QLatin1Char('s')), qPrintable(blue->podText(0)));
+        QTRY_VERIFY2_WITH_TIMEOUT(age() != first, qPrintable(blue->podText(0)), 10'000);
+        QCOMPARE(blue->podCount(), 4);
     }
 
     // A demo opened by switching to it from another cluster has no first frame of its own to make
