@@ -24,6 +24,7 @@ ReleaseTable::ReleaseTable(QWidget *parent) : QTableView(parent), m_header(new H
     m_header->setSectionsClickable(true);
     m_header->setHighlightSections(true);
     m_header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    connect(m_header, &QHeaderView::sortIndicatorChanged, this, &ReleaseTable::fitColumnsSoon);
     setSelectionBehavior(QAbstractItemView::SelectRows);
     setSelectionMode(QAbstractItemView::SingleSelection);
     verticalHeader()->hide();
@@ -35,14 +36,26 @@ ReleaseTable::ReleaseTable(QWidget *parent) : QTableView(parent), m_header(new H
 
 void ReleaseTable::setModel(QAbstractItemModel *model)
 {
+    if (model == this->model()) {
+        return;
+    }
+    if (this->model()) {
+        disconnect(this->model(), nullptr, this, nullptr);
+    }
     QTableView::setModel(model);
+    if (!model) {
+        return;
+    }
     m_header->setSectionResizeMode(Column::Name, QHeaderView::Stretch);
     setColumnHidden(Column::Namespace, !m_namespaceShown);
-    // A longer version or health word may no longer fit beside the name.
+    // A longer version or health word may no longer fit beside the name; a shorter one, filtered
+    // out, may make room again.
     connect(model, &QAbstractItemModel::modelReset, this, &ReleaseTable::fitColumnsSoon);
     connect(model, &QAbstractItemModel::layoutChanged, this, &ReleaseTable::fitColumnsSoon);
     connect(model, &QAbstractItemModel::rowsInserted, this, &ReleaseTable::fitColumnsSoon);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, &ReleaseTable::fitColumnsSoon);
     connect(model, &QAbstractItemModel::dataChanged, this, &ReleaseTable::fitColumnsSoon);
+    connect(model, &QAbstractItemModel::headerDataChanged, this, &ReleaseTable::fitColumnsSoon);
     fitColumnsSoon();
 }
 
@@ -58,6 +71,15 @@ void ReleaseTable::resizeEvent(QResizeEvent *event)
 {
     QTableView::resizeEvent(event);
     fitColumns();
+}
+
+void ReleaseTable::changeEvent(QEvent *event)
+{
+    QTableView::changeEvent(event);
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange ||
+        event->type() == QEvent::LanguageChange) {
+        fitColumnsSoon();
+    }
 }
 
 void ReleaseTable::fitColumnsSoon()
@@ -81,11 +103,12 @@ void ReleaseTable::fitColumns()
         }
     }
     // Kept from the last one left out: the stable version stays while the strategy fits beside it.
+    // The column the list is sorted by stays, so the order never follows something out of sight.
     bool fits = true;
     for (auto column = std::rbegin(leftOutFirst); column != std::rend(leftOutFirst); ++column) {
         used += wantedWidth(*column);
         fits = fits && used <= viewport()->width();
-        setColumnHidden(*column, !fits);
+        setColumnHidden(*column, !fits && m_header->sortIndicatorSection() != *column);
     }
 }
 

@@ -9,7 +9,8 @@ namespace Curtain::Ui {
 // whole); the name takes what is left and elides. When the list is too narrow for all of them
 // (1024×640, or the splitter pulled left), it leaves out the columns the detail repeats — the
 // strategy, then the stable version — rather than scroll sideways, and brings them back as soon as
-// they fit again. The namespace column shows only while releases come from several namespaces.
+// they fit again. It never leaves out the column it is sorted by. The namespace column shows only
+// while releases come from several namespaces.
 class ReleaseTable final : public QTableView
 {
     Q_OBJECT
@@ -22,6 +23,7 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    void changeEvent(QEvent *event) override; // a font, style or language of other widths
 
 private:
     // Hands out the width a header section wants for its title, which QHeaderView keeps protected and

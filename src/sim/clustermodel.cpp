@@ -112,7 +112,12 @@ void ClusterModel::tick(Clock::time_point now)
         }
     });
     guarded([this] { m_replicaSets.collectGarbage(); }); // before anything reads what a deleted Deployment left
-    guarded([this] { Nodes::registerAll(m_store); });    // a deleted Node's kubelet registers it again
+    guarded([this, now] {
+        // A deleted Node's kubelet registers it again, and renews its Lease under the new Node.
+        if (Nodes::registerAll(m_store)) {
+            m_nextLeaseRenewal = now;
+        }
+    });
     guarded([this, now] {
         if (now >= m_nextLeaseRenewal) {
             m_nextLeaseRenewal = now + std::chrono::seconds(Nodes::leaseRenewSeconds);

@@ -74,8 +74,7 @@ json leaseSpec(int node, const std::string &now)
     return {{"holderIdentity", name(node)}, {"leaseDurationSeconds", 40}, {"renewTime", now}};
 }
 
-// Kubelet's lease is owned by its Node, so a Node deleted takes it along (and one registered again
-// holds it under its new uid).
+// Kubelet's lease names its Node as owner; a Node registered again (a new uid) takes it over at once.
 json leaseOwner(const json &nodeObject)
 {
     return json::array({{{"apiVersion", "v1"},
@@ -106,8 +105,9 @@ std::string internalIp(int node)
     return "172.18.0." + std::to_string(node + 1);
 }
 
-void registerAll(ObjectStore &store)
+bool registerAll(ObjectStore &store)
 {
+    bool registered = false;
     const ResourceType &nodes = builtInType("Node");
     for (int node = 1; node <= PodAddresses::nodes; ++node) {
         if (store.contains(nodes, {}, name(node))) {
@@ -115,7 +115,9 @@ void registerAll(ObjectStore &store)
         }
         store.create(nodes, {}, nodeObject(node));
         store.updateStatus(nodes, {}, name(node), [node](json &object) { object["status"] = nodeStatus(node); });
+        registered = true;
     }
+    return registered;
 }
 
 void renewLeases(ObjectStore &store)

@@ -18,7 +18,8 @@ std::string name(int node);          // "sim-node-N"
 int number(const std::string &name); // 1..PodAddresses::nodes, or 0 for any other name
 std::string internalIp(int node);    // 172.18.0.(N+1), as kind's nodes have
 // Registers every node (object and status) in `store`; those already there are left as they are.
-void registerAll(ObjectStore &store);
+// True when it registered one.
+bool registerAll(ObjectStore &store);
 // Each kubelet's heartbeat: its Lease in kube-node-lease (made with the namespace when missing),
 // held by its node for 40 s and renewed now. `kubectl describe node` reads it.
 void renewLeases(ObjectStore &store);

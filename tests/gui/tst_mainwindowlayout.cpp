@@ -69,7 +69,7 @@ private Q_SLOTS:
         QTRY_VERIFY(list->model()->rowCount() > 0);
         QTRY_VERIFY(list->isColumnHidden(Column::Strategy));
         QVERIFY(list->isColumnHidden(Column::StableVersion));
-        QVERIFY(!list->horizontalScrollBar()->isVisible());
+        QTRY_VERIFY(!list->horizontalScrollBar()->isVisible());
         const QHeaderView *header = list->horizontalHeader();
         for (const int column : {Column::Name, Column::Health, Column::CandidateWeight}) {
             const QString title = list->model()->headerData(column, Qt::Horizontal).toString();
@@ -86,6 +86,14 @@ private Q_SLOTS:
         QTRY_VERIFY(!list->isColumnHidden(Column::Strategy));
         QVERIFY(!list->isColumnHidden(Column::StableVersion));
         QTRY_VERIFY(!list->horizontalScrollBar()->isVisible());
+
+        // Sorted by its strategy, the list keeps that column when it narrows again.
+        list->sortByColumn(Column::Strategy, Qt::AscendingOrder);
+        window()->resize(1024, 640);
+        QTRY_VERIFY(list->isColumnHidden(Column::StableVersion));
+        QVERIFY(!list->isColumnHidden(Column::Strategy));
+        list->sortByColumn(Column::Name, Qt::AscendingOrder);
+        QTRY_VERIFY(list->isColumnHidden(Column::Strategy));
     }
 
     // At 1024×640 the detail scrolls; the next release picked opens at its name, not scrolled down

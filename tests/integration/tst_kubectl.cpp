@@ -306,6 +306,15 @@ private Q_SLOTS:
         out = kubectl({QStringLiteral("delete"), QStringLiteral("node"), QStringLiteral("sim-node-3")}, &code);
         QVERIFY2(code == 0, qPrintable(out));
         QTRY_VERIFY_WITH_TIMEOUT(!(out = kubectl(uidOfNode3, &code)).isEmpty() && code == 0 && out != uid, 10'000);
+        const QString newUid = out;
+        const QStringList leaseOwner = {QStringLiteral("get"),
+                                        QStringLiteral("lease"),
+                                        QStringLiteral("-n"),
+                                        QStringLiteral("kube-node-lease"),
+                                        QStringLiteral("sim-node-3"),
+                                        QStringLiteral("-o"),
+                                        QStringLiteral("jsonpath={.metadata.ownerReferences[0].uid}")};
+        QTRY_COMPARE_WITH_TIMEOUT(kubectl(leaseOwner, &code), newUid, 5'000); // its Lease under the new Node
         kubectl(
             {QStringLiteral("delete"), QStringLiteral("pod"), QStringLiteral("by-hand"), QStringLiteral("unplaced")},
             &code);
