@@ -1,5 +1,6 @@
 #include "sim/clustermodel.h"
 
+#include "sim/garbagecollector.h"
 #include "sim/jsonread.h"
 #include "sim/keyedstate.h"
 #include "sim/nodes.h"
@@ -112,14 +113,9 @@ void ClusterModel::tick(Clock::time_point now)
         }
     });
     guarded([this] { m_replicaSets.collectGarbage(); }); // before anything reads what a deleted Deployment left
-    guarded([this, now] {
-        // A deleted Node's kubelet registers it again, and renews its Lease under the new Node.
-        if (Nodes::registerAll(m_store)) {
-            m_nextLeaseRenewal = now;
-        }
-    });
-    guarded([this, now] {
-        if (now >= m_nextLeaseRenewal) {
+    guarded([this] { collectForegroundDeletions(m_store); });
+    guarded([this, now] { // a deleted Node's kubelet registers it again, and renews its Lease at once
+        if (Nodes::registerAll(m_store) || now >= m_nextLeaseRenewal) {
             m_nextLeaseRenewal = now + std::chrono::seconds(Nodes::leaseRenewSeconds);
             Nodes::renewLeases(m_store);
         }

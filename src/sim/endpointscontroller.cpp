@@ -198,6 +198,7 @@ void EndpointsController::noteService(const std::string &ns, const json &service
     entry.uid = textAt(service, "/metadata/uid");
     entry.publishNotReady = valueAt(service, "/spec/publishNotReadyAddresses", false) == true;
     entry.headless = textAt(service, "/spec/clusterIP") == "None";
+    entry.deleting = fieldAt(service, "/metadata/deletionTimestamp") != nullptr;
     const json *ports = fieldAt(service, "/spec/ports");
     for (std::size_t i = 0; ports && ports->is_array() && i < ports->size(); ++i) {
         const json &port = (*ports)[i];
@@ -340,6 +341,11 @@ void EndpointsController::write(const Namespaced &key)
         return;
     }
     const ServiceEntry &service = services->second.at(name);
+    if (service.deleting) {
+        // As kube's EndpointSlice controller: a Service being deleted (in the foreground, or held by a
+        // finalizer) gets no new slices; those it has go with it, or before it, by its owner reference.
+        return;
+    }
     const json subsets = subsetsFor(ns, service);
     json labels = json::object();
     for (const auto &[label, value] : service.labels) {

@@ -58,6 +58,7 @@ private:
         std::vector<ServicePort> ports;
         bool publishNotReady = false;
         bool headless = false;
+        bool deleting = false; // has a deletionTimestamp: nothing is written for it any more
     };
     using Namespaced = std::pair<std::string, std::string>; // namespace, name
 

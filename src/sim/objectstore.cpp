@@ -210,6 +210,7 @@ ObjectStore::ObjectStore(const ObjectStore &other)
     m_version = other.m_version;
     m_compactedThrough = other.m_compactedThrough;
     m_addresses = other.m_addresses;
+    m_foreground = other.m_foreground;
     m_uid = other.m_uid; // m_stopped stays false: a copy is a store to use, whatever became of the original
 }
 

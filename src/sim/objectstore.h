@@ -59,9 +59,16 @@ struct RemoveOptions
     // it, removes it for good with this.
     bool finalized = false;
     // propagationPolicy Orphan (kubectl delete --cascade=orphan): the objects it owns lose that
-    // owner reference and stay. Foreground is treated as Background: dependents go after the owner.
+    // owner reference and stay.
     bool orphanDependents = false;
+    // propagationPolicy Foreground (--cascade=foreground): an owner with dependents stays, marked,
+    // until the garbage collector has deleted them (collectForegroundDeletions). Background (the
+    // default): the owner goes at once, its dependents after it.
+    bool foreground = false;
 };
+
+// The finalizer that holds an owner deleted in the foreground.
+inline constexpr const char *foregroundFinalizer = "foregroundDeletion";
 
 class ObjectStore
 {
@@ -136,6 +143,25 @@ public:
     // two cores while the console starts. Writes from other threads (clients) still wake at once. One
     // thread holds it at a time: another thread's (or a nested) one does nothing, and its writes wake
     // as they always did.
+    // Foreground deletion, for the garbage collector (garbagecollector.h): the owners marked with
+    // foregroundDeletion, their dependents, and the finalizer taken off once those are gone.
+    struct ObjectName
+    {
+        const ResourceType *type = nullptr;
+        std::string ns;
+        std::string name;
+        std::string uid;
+    };
+    struct Dependent
+    {
+        ObjectName object;
+        bool blocksOwner = false; // its reference to the owner says blockOwnerDeletion
+        bool deleting = false;    // it has a deletionTimestamp already
+    };
+    std::vector<ObjectName> deletingInForeground();
+    std::vector<Dependent> dependentsOf(const ObjectName &owner) const;
+    void releaseForeground(const ObjectName &owner);
+
     class WakeOnceAfter
     {
     public:
@@ -172,6 +198,12 @@ private:
                                                      const nlohmann::json *stored, const nlohmann::json &patched);
     Outcome<nlohmann::json> finishDeletion(const ResourceType &type, const std::string &ns, Objects::iterator at,
                                            nlohmann::json last);
+    bool hasDependents(const std::string &ns, const std::string &uid) const;
+    void forEachDependent(const std::string &ns, const std::string &ownerUid,
+                          const std::function<void(const std::string &key, const nlohmann::json &dependent,
+                                                   bool blocksOwner)> &visit) const;
+    nlohmann::json holdForDependents(const ResourceType &type, const std::string &ns, Objects::iterator at,
+                                     bool dryRun);
 
     mutable std::mutex m_mutex;
     mutable std::condition_variable m_changed;
@@ -186,7 +218,8 @@ private:
     std::uint64_t m_version = 100;
     std::uint64_t m_compactedThrough = 100;
     std::uint64_t m_uid = 0;
-    ServiceAddresses m_addresses; // the cluster IPs Services hold
+    ServiceAddresses m_addresses;                   // the cluster IPs Services hold
+    std::map<std::string, ObjectName> m_foreground; // by key: the owners marked foregroundDeletion
     bool m_stopped = false;
     std::optional<std::thread::id> m_wakeHolder; // the thread whose writes wake once (WakeOnceAfter)
     bool m_wakePending = false;

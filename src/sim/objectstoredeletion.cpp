@@ -9,8 +9,8 @@
 
 // How a DELETE ends an object: at once, or, while metadata.finalizers names anyone still to clean
 // up (a controller, a GitOps tool, a person), marked with its deletionTimestamp and kept until the
-// last finalizer is taken off by an update, as kube-apiserver keeps it. Namespaces have their own
-// path (objectstorenamespaces.cpp).
+// last finalizer is taken off by an update, as kube-apiserver keeps it; deleted in the foreground,
+// kept until its dependents are gone. Namespaces have their own path (objectstorenamespaces.cpp).
 
 namespace Curtain::Sim {
 
@@ -55,6 +55,10 @@ Outcome<json> ObjectStore::remove(const ResourceType &type, const std::string &n
     }
     if (type.builtin && type.kind == "Namespace" && !options.finalized) {
         return markTerminating(type, it->second, options.dryRun);
+    }
+    if (options.foreground && !fieldAt(it->second, "/metadata/deletionTimestamp") &&
+        hasDependents(type.namespaced ? ns : std::string(), uid)) {
+        return holdForDependents(type, ns, it, options.dryRun);
     }
     if (!finalizersOf(it->second).empty()) {
         if (options.orphanDependents && !options.dryRun) {
@@ -147,6 +151,127 @@ Outcome<json> ObjectStore::finishDeletion(const ResourceType &type, const std::s
     m_objects.erase(at);
     record("DELETED", type, ns, last, last.dump().size());
     return asServed(type, last);
+}
+
+// propagationPolicy Foreground: an owner with dependents is kept, marked with deletionTimestamp and
+// the foregroundDeletion finalizer, until the garbage collector has deleted them
+// (collectForegroundDeletions); one without any goes at once. The lock held.
+bool ObjectStore::hasDependents(const std::string &ns, const std::string &uid) const
+{
+    bool found = false;
+    forEachDependent(ns, uid, [&found](const std::string &, const json &, bool) { found = true; });
+    return found;
+}
+
+// Each object whose ownerReferences name `ownerUid`: in `ns`, or anywhere when the owner is
+// cluster-scoped (ns empty). The lock held.
+void ObjectStore::forEachDependent(const std::string &ns, const std::string &ownerUid,
+                                   const std::function<void(const std::string &, const json &, bool)> &visit) const
+{
+    if (ownerUid.empty()) {
+        return;
+    }
+    for (const auto &[storedKey, stored] : m_objects) {
+        const json *references = fieldAt(stored, "/metadata/ownerReferences");
+        if (!references || !references->is_array() || (!ns.empty() && textAt(stored, "/metadata/namespace") != ns)) {
+            continue;
+        }
+        for (const json &reference : *references) {
+            if (reference.is_object() && reference.value("uid", json()) == ownerUid) {
+                visit(storedKey, stored, reference.value("blockOwnerDeletion", json(false)) == json(true));
+                break;
+            }
+        }
+    }
+}
+
+json ObjectStore::holdForDependents(const ResourceType &type, const std::string &ns, Objects::iterator at, bool dryRun)
+{
+    json deleting = at->second;
+    json &finalizers = deleting["metadata"]["finalizers"];
+    if (!finalizers.is_array()) {
+        finalizers = json::array();
+    }
+    finalizers.push_back(foregroundFinalizer);
+    deleting["metadata"]["deletionTimestamp"] = utcNow(0);
+    deleting["metadata"]["deletionGracePeriodSeconds"] = 0;
+    if (dryRun) {
+        return asServed(type, deleting);
+    }
+    bump(deleting);
+    at->second = std::move(deleting);
+    m_foreground[at->first] = {&type, ns, textAt(at->second, "/metadata/name"), textAt(at->second, "/metadata/uid")};
+    record("MODIFIED", type, ns, at->second, at->second.dump().size());
+    return asServed(type, at->second);
+}
+
+std::vector<ObjectStore::ObjectName> ObjectStore::deletingInForeground()
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<ObjectName> owners;
+    for (auto marked = m_foreground.begin(); marked != m_foreground.end();) {
+        const auto it = m_objects.find(marked->first);
+        const std::vector<std::string> finalizers =
+            it == m_objects.end() ? std::vector<std::string>{} : finalizersOf(it->second);
+        if (it == m_objects.end() || textAt(it->second, "/metadata/uid") != marked->second.uid ||
+            std::find(finalizers.begin(), finalizers.end(), foregroundFinalizer) == finalizers.end()) {
+            marked = m_foreground.erase(marked); // gone, made again, or its finalizer taken off by someone
+            continue;
+        }
+        owners.push_back(marked->second);
+        ++marked;
+    }
+    return owners;
+}
+
+std::vector<ObjectStore::Dependent> ObjectStore::dependentsOf(const ObjectName &owner) const
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<Dependent> dependents;
+    forEachDependent(owner.ns, owner.uid, [&dependents](const std::string &, const json &object, bool blocks) {
+        const ResourceType *type = findResourceTypeByKind(textAt(object, "/kind"));
+        if (type) {
+            dependents.push_back({{type, textAt(object, "/metadata/namespace"), textAt(object, "/metadata/name"),
+                                   textAt(object, "/metadata/uid")},
+                                  blocks,
+                                  fieldAt(object, "/metadata/deletionTimestamp") != nullptr});
+        }
+    });
+    return dependents;
+}
+
+// As kube's collector patches the finalizer away: watchers see the owner DELETED as it was last
+// stored, when no other finalizer holds it.
+void ObjectStore::releaseForeground(const ObjectName &owner)
+{
+    std::lock_guard lock(m_mutex);
+    const std::string storedKey = key(*owner.type, owner.ns, owner.name);
+    m_foreground.erase(storedKey);
+    const auto it = m_objects.find(storedKey);
+    if (it == m_objects.end() || textAt(it->second, "/metadata/uid") != owner.uid) {
+        return;
+    }
+    json released = it->second;
+    json kept = json::array();
+    for (const std::string &finalizer : finalizersOf(released)) {
+        if (finalizer != foregroundFinalizer) {
+            kept.push_back(finalizer);
+        }
+    }
+    if (kept.empty()) {
+        released["metadata"].erase("finalizers");
+    } else {
+        released["metadata"]["finalizers"] = std::move(kept);
+    }
+    bump(released);
+    if (finalizedAway(*owner.type, released)) {
+        m_addresses.reindex(*owner.type, &it->second, nullptr);
+        it->second["metadata"]["resourceVersion"] = released["metadata"]["resourceVersion"];
+        finishDeletion(*owner.type, owner.ns, it, std::move(it->second));
+        return;
+    }
+    it->second = std::move(released);
+    record("MODIFIED", *owner.type, owner.ns, it->second, it->second.dump().size());
 }
 
 } // namespace Curtain::Sim

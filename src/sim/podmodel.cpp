@@ -165,8 +165,8 @@ std::vector<PodModel::Replaced> PodModel::replaceDeletedPods()
         const std::string name = slot.workload.substr(slot.workload.rfind('/') + 1);
         // Was it one of the ready ones? Those are the oldest; a pod still starting leaves readiness as it is.
         const auto found = m_store.get(builtInType(kind.c_str()), ns, name);
-        if (!std::holds_alternative<json>(found)) {
-            continue;
+        if (!std::holds_alternative<json>(found) || fieldAt(std::get<json>(found), "/metadata/deletionTimestamp")) {
+            continue; // gone, or being deleted (its pods go first when in the foreground)
         }
         const long long ready = integerAt(std::get<json>(found), "/status/readyReplicas", 0);
         const auto older = std::count_if(workload.births.begin(), workload.births.end(),
@@ -238,7 +238,8 @@ json PodModel::podFor(const json &workload, const PodOwner &owner, const std::st
                                                 {"kind", "ReplicaSet"},
                                                 {"name", owner.name},
                                                 {"uid", owner.uid},
-                                                {"controller", true}}})}}},
+                                                {"controller", true},
+                                                {"blockOwnerDeletion", true}}})}}},
             {"spec", {{"containers", containers}, {"nodeName", Nodes::name(node)}, {"restartPolicy", "Always"}}},
             {"status",
              {{"phase", "Running"},
@@ -336,6 +337,9 @@ void PodModel::adoptOrphanedPods(const std::string &ns, const std::string &repli
 
 void PodModel::syncPods(const json &workload)
 {
+    if (fieldAt(workload, "/metadata/deletionTimestamp")) {
+        return; // kube's controllers make no pod for a workload being deleted
+    }
     const std::string kind = textAt(workload, "/kind");
     const std::string ns = textAt(workload, "/metadata/namespace");
     const std::string name = textAt(workload, "/metadata/name");

@@ -80,6 +80,7 @@ std::optional<ApiStatus> readPropagation(const httplib::Request &req, const json
                          nullptr};
     }
     options.orphanDependents = policy == "Orphan";
+    options.foreground = policy == "Foreground";
     return std::nullopt;
 }
 

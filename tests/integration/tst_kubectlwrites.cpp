@@ -262,6 +262,61 @@ private Q_SLOTS:
         QVERIFY2(code == 0, qPrintable(out));
     }
 
+    // kubectl delete --cascade=foreground: the Deployment stays, marked with the foregroundDeletion
+    // finalizer, until its ReplicaSet and pods are gone; no pod is made again meanwhile. A pod held
+    // by a finalizer of its own holds them all, as on a real cluster, until it is let go.
+    void deleteWithCascadeForeground_removesThePodsBeforeTheDeployment()
+    {
+        const auto run = [this](const QString &command, int *code) {
+            return kubectl(command.split(QLatin1Char(' ')) + QStringList{QStringLiteral("-n"), QStringLiteral("demo")},
+                           code);
+        };
+        int code = -1;
+        QString out =
+            run(QStringLiteral("create deployment fg-web --image=registry.demo.local/web:v1 --replicas=2"), &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        out = run(QStringLiteral("rollout status deployment/fg-web --timeout=30s"), &code);
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("successfully rolled out")), qPrintable(out));
+        const QStringList pods =
+            run(QStringLiteral("get pods -l app=fg-web -o name"), &code).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(pods.size(), 2);
+        const QString held = pods.first();
+        out = kubectl({QStringLiteral("patch"), held, QStringLiteral("-n"), QStringLiteral("demo"),
+                       QStringLiteral("--type=merge"), QStringLiteral("-p"),
+                       QStringLiteral(R"({"metadata":{"finalizers":["example.com/hold"]}})")},
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+
+        out = run(QStringLiteral("delete deployment fg-web --cascade=foreground --dry-run=server"), &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QCOMPARE(run(QStringLiteral("get deployment fg-web -o jsonpath={.metadata.finalizers}"), &code), QString());
+        out = run(QStringLiteral("delete deployment fg-web --cascade=foreground --wait=false"), &code);
+        QVERIFY2(code == 0 && out.contains(QStringLiteral("deleted")), qPrintable(out));
+        // The other pod goes; the held one stays, being deleted, and so do its owners.
+        QTRY_COMPARE_WITH_TIMEOUT(run(QStringLiteral("get pods -l app=fg-web -o name"), &code).trimmed(), held, 10'000);
+        QCOMPARE(run(QStringLiteral("get deployment fg-web -o jsonpath={.metadata.finalizers}"), &code),
+                 QStringLiteral(R"(["foregroundDeletion"])"));
+        QVERIFY(
+            !run(QStringLiteral("get deployment fg-web -o jsonpath={.metadata.deletionTimestamp}"), &code).isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            run(QStringLiteral("get rs -l app=fg-web -o jsonpath={.items[*].metadata.finalizers}"), &code),
+            QStringLiteral(R"(["foregroundDeletion"])"), 10'000);
+        QVERIFY2(
+            !run(QStringLiteral("get ") + held + QStringLiteral(" -o jsonpath={.metadata.deletionTimestamp}"), &code)
+                 .isEmpty(),
+            "the held pod is being deleted");
+
+        out = kubectl({QStringLiteral("patch"), held, QStringLiteral("-n"), QStringLiteral("demo"),
+                       QStringLiteral("--type=merge"), QStringLiteral("-p"),
+                       QStringLiteral(R"({"metadata":{"finalizers":null}})")},
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            run(QStringLiteral("get deployment,rs,pods -l app=fg-web -o name"), &code).trimmed().isEmpty() &&
+                run(QStringLiteral("get deployment fg-web -o name --ignore-not-found"), &code).trimmed().isEmpty(),
+            10'000);
+    }
+
     // A Deployment its finalizers hold stays after `kubectl delete`, marked, and its pods still run:
     // curtainctl says it is going away and moves no traffic to it. With the last finalizer taken
     // off it is gone, its ReplicaSet and pods with it.
