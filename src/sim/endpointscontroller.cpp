@@ -341,11 +341,6 @@ void EndpointsController::write(const Namespaced &key)
         return;
     }
     const ServiceEntry &service = services->second.at(name);
-    if (service.deleting) {
-        // As kube's EndpointSlice controller: a Service being deleted (in the foreground, or held by a
-        // finalizer) gets no new slices; those it has go with it, or before it, by its owner reference.
-        return;
-    }
     const json subsets = subsetsFor(ns, service);
     json labels = json::object();
     for (const auto &[label, value] : service.labels) {
@@ -355,7 +350,7 @@ void EndpointsController::write(const Namespaced &key)
         labels["service.kubernetes.io/headless"] = "";
     }
     m_managed.insert(key);
-    writeSlices(key, service.uid, labels, subsets);
+    writeSlices(key, service, labels, subsets);
     const auto stored = m_store.get(type, ns, name);
     if (const json *current = std::get_if<json>(&stored)) {
         if (valueAt(*current, "/subsets", json::array()) == subsets &&
@@ -386,9 +381,13 @@ void EndpointsController::write(const Namespaced &key)
     }
 }
 
-void EndpointsController::writeSlices(const Namespaced &key, const std::string &uid, const json &labels,
+// As kube's EndpointSlice controller: a Service being deleted (in the foreground, or held by a
+// finalizer) keeps its slices up to date but gets no new one, so that the garbage collector can
+// delete them before it.
+void EndpointsController::writeSlices(const Namespaced &key, const ServiceEntry &owner, const json &labels,
                                       const json &subsets)
 {
+    const std::string &uid = owner.uid;
     const ResourceType &type = builtInType("EndpointSlice");
     std::size_t before = 0; // slices written for this Service last time
     if (const auto known = m_slices.find(key); known != m_slices.end()) {
@@ -417,7 +416,7 @@ void EndpointsController::writeSlices(const Namespaced &key, const std::string &
             object["metadata"]["labels"] = slice["metadata"]["labels"];
             object["metadata"]["ownerReferences"] = slice["metadata"]["ownerReferences"];
         });
-        if (!updated && m_store.contains(builtInType("Namespace"), "", key.first)) {
+        if (!updated && !owner.deleting && m_store.contains(builtInType("Namespace"), "", key.first)) {
             m_store.create(type, key.first, slice);
         }
     }

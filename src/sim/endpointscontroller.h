@@ -58,7 +58,7 @@ private:
         std::vector<ServicePort> ports;
         bool publishNotReady = false;
         bool headless = false;
-        bool deleting = false; // has a deletionTimestamp: nothing is written for it any more
+        bool deleting = false; // has a deletionTimestamp: no new EndpointSlice is made for it
     };
     using Namespaced = std::pair<std::string, std::string>; // namespace, name
 
@@ -71,7 +71,7 @@ private:
     static nlohmann::json portsOf(const ServiceEntry &service, const PodEntry &pod);
     nlohmann::json subsetsFor(const std::string &ns, const ServiceEntry &service) const;
     void write(const Namespaced &service);
-    void writeSlices(const Namespaced &key, const std::string &uid, const nlohmann::json &labels,
+    void writeSlices(const Namespaced &key, const ServiceEntry &owner, const nlohmann::json &labels,
                      const nlohmann::json &subsets);
     void removeSlices(const Namespaced &key);
 

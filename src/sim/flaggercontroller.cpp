@@ -52,6 +52,9 @@ void FlaggerController::reconcile(Clock::time_point now, std::chrono::system_clo
         }
         const std::string key = canary->key();
         present.insert(key);
+        if (fieldAt(object, "/metadata/deletionTimestamp")) {
+            continue; // a Canary being deleted makes nothing again: its objects go with it
+        }
         // Flagger's per-Canary job: it runs when it starts, then on its ticker; a new interval is a new job.
         const auto interval = canary->interval(m_minimumInterval);
         auto [job, added] = m_jobs.try_emplace(key, Job{now, interval});

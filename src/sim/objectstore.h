@@ -137,14 +137,8 @@ public:
     std::uint64_t oldestResumableVersion() const;
     void stop(); // wakes every waiting watch
 
-    // While one lives, the writes of the thread that made it wake the waiting watches once, when it
-    // goes, not once each: every write woke every watch stream (about twenty for a console), and
-    // the demo's first controller rounds make hundreds of objects — thousands of context switches on
-    // two cores while the console starts. Writes from other threads (clients) still wake at once. One
-    // thread holds it at a time: another thread's (or a nested) one does nothing, and its writes wake
-    // as they always did.
     // Foreground deletion, for the garbage collector (garbagecollector.h): the owners marked with
-    // foregroundDeletion, their dependents, and the finalizer taken off once those are gone.
+    // foregroundDeletion, each with its dependents, and the finalizer taken off once those are gone.
     struct ObjectName
     {
         const ResourceType *type = nullptr;
@@ -157,11 +151,23 @@ public:
         ObjectName object;
         bool blocksOwner = false; // its reference to the owner says blockOwnerDeletion
         bool deleting = false;    // it has a deletionTimestamp already
+        bool owns = false;        // it is some object's owner in turn
     };
-    std::vector<ObjectName> deletingInForeground();
-    std::vector<Dependent> dependentsOf(const ObjectName &owner) const;
+    struct HeldOwner
+    {
+        ObjectName owner;
+        std::vector<Dependent> dependents;
+    };
+    // One look at every object while an owner is held, none otherwise.
+    std::vector<HeldOwner> heldForDependents();
     void releaseForeground(const ObjectName &owner);
 
+    // While one lives, the writes of the thread that made it wake the waiting watches once, when it
+    // goes, not once each: every write woke every watch stream (about twenty for a console), and
+    // the demo's first controller rounds make hundreds of objects — thousands of context switches on
+    // two cores while the console starts. Writes from other threads (clients) still wake at once. One
+    // thread holds it at a time: another thread's (or a nested) one does nothing, and its writes wake
+    // as they always did.
     class WakeOnceAfter
     {
     public:
@@ -199,9 +205,6 @@ private:
     Outcome<nlohmann::json> finishDeletion(const ResourceType &type, const std::string &ns, Objects::iterator at,
                                            nlohmann::json last);
     bool hasDependents(const std::string &ns, const std::string &uid) const;
-    void forEachDependent(const std::string &ns, const std::string &ownerUid,
-                          const std::function<void(const std::string &key, const nlohmann::json &dependent,
-                                                   bool blocksOwner)> &visit) const;
     nlohmann::json holdForDependents(const ResourceType &type, const std::string &ns, Objects::iterator at,
                                      bool dryRun);
 

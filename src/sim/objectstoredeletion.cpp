@@ -6,6 +6,8 @@
 #include "sim/validation.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 // How a DELETE ends an object: at once, or, while metadata.finalizers names anyone still to clean
 // up (a controller, a GitOps tool, a person), marked with its deletionTimestamp and kept until the
@@ -155,21 +157,12 @@ Outcome<json> ObjectStore::finishDeletion(const ResourceType &type, const std::s
 
 // propagationPolicy Foreground: an owner with dependents is kept, marked with deletionTimestamp and
 // the foregroundDeletion finalizer, until the garbage collector has deleted them
-// (collectForegroundDeletions); one without any goes at once. The lock held.
+// (collectForegroundDeletions); one without any goes at once. `ns` empty: a cluster-scoped owner,
+// whose dependents may be anywhere. The lock held.
 bool ObjectStore::hasDependents(const std::string &ns, const std::string &uid) const
 {
-    bool found = false;
-    forEachDependent(ns, uid, [&found](const std::string &, const json &, bool) { found = true; });
-    return found;
-}
-
-// Each object whose ownerReferences name `ownerUid`: in `ns`, or anywhere when the owner is
-// cluster-scoped (ns empty). The lock held.
-void ObjectStore::forEachDependent(const std::string &ns, const std::string &ownerUid,
-                                   const std::function<void(const std::string &, const json &, bool)> &visit) const
-{
-    if (ownerUid.empty()) {
-        return;
+    if (uid.empty()) {
+        return false;
     }
     for (const auto &[storedKey, stored] : m_objects) {
         const json *references = fieldAt(stored, "/metadata/ownerReferences");
@@ -177,12 +170,12 @@ void ObjectStore::forEachDependent(const std::string &ns, const std::string &own
             continue;
         }
         for (const json &reference : *references) {
-            if (reference.is_object() && reference.value("uid", json()) == ownerUid) {
-                visit(storedKey, stored, reference.value("blockOwnerDeletion", json(false)) == json(true));
-                break;
+            if (reference.is_object() && reference.value("uid", json()) == uid) {
+                return true;
             }
         }
     }
+    return false;
 }
 
 json ObjectStore::holdForDependents(const ResourceType &type, const std::string &ns, Objects::iterator at, bool dryRun)
@@ -192,7 +185,9 @@ json ObjectStore::holdForDependents(const ResourceType &type, const std::string 
     if (!finalizers.is_array()) {
         finalizers = json::array();
     }
-    finalizers.push_back(foregroundFinalizer);
+    if (std::find(finalizers.begin(), finalizers.end(), json(foregroundFinalizer)) == finalizers.end()) {
+        finalizers.push_back(foregroundFinalizer);
+    }
     deleting["metadata"]["deletionTimestamp"] = utcNow(0);
     deleting["metadata"]["deletionGracePeriodSeconds"] = 0;
     if (dryRun) {
@@ -205,10 +200,11 @@ json ObjectStore::holdForDependents(const ResourceType &type, const std::string 
     return asServed(type, at->second);
 }
 
-std::vector<ObjectStore::ObjectName> ObjectStore::deletingInForeground()
+std::vector<ObjectStore::HeldOwner> ObjectStore::heldForDependents()
 {
     std::lock_guard lock(m_mutex);
-    std::vector<ObjectName> owners;
+    std::vector<HeldOwner> held;
+    std::map<std::string, std::size_t> byUid; // an owner's uid: its place in `held`
     for (auto marked = m_foreground.begin(); marked != m_foreground.end();) {
         const auto it = m_objects.find(marked->first);
         const std::vector<std::string> finalizers =
@@ -218,26 +214,42 @@ std::vector<ObjectStore::ObjectName> ObjectStore::deletingInForeground()
             marked = m_foreground.erase(marked); // gone, made again, or its finalizer taken off by someone
             continue;
         }
-        owners.push_back(marked->second);
+        byUid[marked->second.uid] = held.size();
+        held.push_back({marked->second, {}});
         ++marked;
     }
-    return owners;
-}
-
-std::vector<ObjectStore::Dependent> ObjectStore::dependentsOf(const ObjectName &owner) const
-{
-    std::lock_guard lock(m_mutex);
-    std::vector<Dependent> dependents;
-    forEachDependent(owner.ns, owner.uid, [&dependents](const std::string &, const json &object, bool blocks) {
-        const ResourceType *type = findResourceTypeByKind(textAt(object, "/kind"));
-        if (type) {
-            dependents.push_back({{type, textAt(object, "/metadata/namespace"), textAt(object, "/metadata/name"),
-                                   textAt(object, "/metadata/uid")},
-                                  blocks,
-                                  fieldAt(object, "/metadata/deletionTimestamp") != nullptr});
+    if (held.empty()) {
+        return held;
+    }
+    std::set<std::string> owners; // every uid some object names as its owner
+    for (const auto &[storedKey, stored] : m_objects) {
+        const json *references = fieldAt(stored, "/metadata/ownerReferences");
+        if (!references || !references->is_array()) {
+            continue;
         }
-    });
-    return dependents;
+        const std::string ns = textAt(stored, "/metadata/namespace");
+        for (const json &reference : *references) {
+            const std::string uid = textAt(reference, "/uid");
+            owners.insert(uid);
+            const auto owner = byUid.find(uid);
+            const ResourceType *type = findResourceTypeByKind(textAt(stored, "/kind"));
+            if (owner == byUid.end() || !type ||
+                (!held[owner->second].owner.ns.empty() && held[owner->second].owner.ns != ns)) {
+                continue;
+            }
+            held[owner->second].dependents.push_back(
+                {{type, ns, textAt(stored, "/metadata/name"), textAt(stored, "/metadata/uid")},
+                 reference.value("blockOwnerDeletion", json(false)) == json(true),
+                 fieldAt(stored, "/metadata/deletionTimestamp") != nullptr,
+                 false});
+        }
+    }
+    for (HeldOwner &owner : held) {
+        for (Dependent &dependent : owner.dependents) {
+            dependent.owns = owners.count(dependent.object.uid) > 0;
+        }
+    }
+    return held;
 }
 
 // As kube's collector patches the finalizer away: watchers see the owner DELETED as it was last

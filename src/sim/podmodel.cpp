@@ -21,6 +21,24 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// Kube's ReplicaSet controller makes no pod for a ReplicaSet being deleted (its pods go before it in
+// a foreground deletion), and the Deployment controller none for a Deployment being deleted. The
+// pods of a Deployment are its ReplicaSet's: one a finalizer holds, with its ReplicaSet still
+// there, gets its deleted pods back.
+bool replicaSetGoing(const ObjectStore &store, const json &workload)
+{
+    if (textAt(workload, "/kind") != "Deployment") {
+        return fieldAt(workload, "/metadata/deletionTimestamp") != nullptr;
+    }
+    if (!fieldAt(workload, "/metadata/deletionTimestamp")) {
+        return false;
+    }
+    const auto replicaSet = store.get(builtInType("ReplicaSet"), textAt(workload, "/metadata/namespace"),
+                                      DeploymentReplicaSets::replicaSetName(workload));
+    const json *found = std::get_if<json>(&replicaSet);
+    return !found || fieldAt(*found, "/metadata/deletionTimestamp"); // none is made for a Deployment going
+}
+
 std::string workloadKey(const json &workload)
 {
     return textAt(workload, "/kind") + "/" + textAt(workload, "/metadata/namespace") + "/" +
@@ -165,8 +183,8 @@ std::vector<PodModel::Replaced> PodModel::replaceDeletedPods()
         const std::string name = slot.workload.substr(slot.workload.rfind('/') + 1);
         // Was it one of the ready ones? Those are the oldest; a pod still starting leaves readiness as it is.
         const auto found = m_store.get(builtInType(kind.c_str()), ns, name);
-        if (!std::holds_alternative<json>(found) || fieldAt(std::get<json>(found), "/metadata/deletionTimestamp")) {
-            continue; // gone, or being deleted (its pods go first when in the foreground)
+        if (!std::holds_alternative<json>(found) || replicaSetGoing(m_store, std::get<json>(found))) {
+            continue;
         }
         const long long ready = integerAt(std::get<json>(found), "/status/readyReplicas", 0);
         const auto older = std::count_if(workload.births.begin(), workload.births.end(),
@@ -337,8 +355,8 @@ void PodModel::adoptOrphanedPods(const std::string &ns, const std::string &repli
 
 void PodModel::syncPods(const json &workload)
 {
-    if (fieldAt(workload, "/metadata/deletionTimestamp")) {
-        return; // kube's controllers make no pod for a workload being deleted
+    if (replicaSetGoing(m_store, workload)) {
+        return;
     }
     const std::string kind = textAt(workload, "/kind");
     const std::string ns = textAt(workload, "/metadata/namespace");

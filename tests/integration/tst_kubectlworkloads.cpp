@@ -98,6 +98,46 @@ private Q_SLOTS:
             qPrintable(listed), 5'000);
     }
 
+    // A Deployment deleted while a finalizer holds it still has its ReplicaSet, which replaces a pod
+    // deleted meanwhile, as kube's does; let go, it goes with its pods.
+    void deletedPod_ofADeploymentAFinalizerHolds_isMadeAgain()
+    {
+        int code = -1;
+        const auto run = [this, &code](const QString &command) {
+            return kubectl(command.split(QLatin1Char(' ')) + QStringList{QStringLiteral("-n"), QStringLiteral("demo")},
+                           &code);
+        };
+        QString out = run(QStringLiteral("create deployment held-web --image=registry.demo.local/web:v1 --replicas=2"));
+        QVERIFY2(code == 0, qPrintable(out));
+        out = run(QStringLiteral("rollout status deployment/held-web --timeout=30s"));
+        QVERIFY2(code == 0, qPrintable(out));
+        out = kubectl({QStringLiteral("patch"), QStringLiteral("deployment/held-web"), QStringLiteral("-n"),
+                       QStringLiteral("demo"), QStringLiteral("--type=merge"), QStringLiteral("-p"),
+                       QStringLiteral(R"({"metadata":{"finalizers":["example.com/hold"]}})")},
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        out = run(QStringLiteral("delete deployment held-web --wait=false"));
+        QVERIFY2(code == 0, qPrintable(out));
+        const auto pods = [&] {
+            return run(QStringLiteral("get pods -l app=held-web -o name")).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(pods().size(), 2, 10'000);
+        const QString victim = pods().constFirst();
+        out = run(QStringLiteral("delete ") + victim);
+        QVERIFY2(code == 0, qPrintable(out));
+        QStringList now;
+        QTRY_VERIFY2_WITH_TIMEOUT((now = pods()).size() == 2 && !now.contains(victim), qPrintable(now.join(u' ')),
+                                  10'000);
+
+        out = kubectl({QStringLiteral("patch"), QStringLiteral("deployment/held-web"), QStringLiteral("-n"),
+                       QStringLiteral("demo"), QStringLiteral("--type=merge"), QStringLiteral("-p"),
+                       QStringLiteral(R"({"metadata":{"finalizers":null}})")},
+                      &code);
+        QVERIFY2(code == 0, qPrintable(out));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            run(QStringLiteral("get deployment,rs,pods -l app=held-web -o name")).trimmed().isEmpty(), 10'000);
+    }
+
     // `kubectl logs -f` ends when its pod goes, as the container's stream does on a kubelet (it
     // hung until killed).
     void logsFollow_endsWhenThePodIsDeleted()
