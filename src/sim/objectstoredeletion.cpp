@@ -228,11 +228,11 @@ std::vector<ObjectStore::HeldOwner> ObjectStore::heldForDependents()
             continue;
         }
         const std::string ns = textAt(stored, "/metadata/namespace");
+        const ResourceType *type = findResourceTypeByKind(textAt(stored, "/kind"));
         for (const json &reference : *references) {
             const std::string uid = textAt(reference, "/uid");
             owners.insert(uid);
             const auto owner = byUid.find(uid);
-            const ResourceType *type = findResourceTypeByKind(textAt(stored, "/kind"));
             if (owner == byUid.end() || !type ||
                 (!held[owner->second].owner.ns.empty() && held[owner->second].owner.ns != ns)) {
                 continue;

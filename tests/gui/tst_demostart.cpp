@@ -32,6 +32,27 @@ class TestDemoStart : public QObject
         return manager.window()->findChild<Ui::EnvironmentPanel *>(QLatin1String(name));
     }
 
+    Ui::WindowManager::Options onTheDemo() const
+    {
+        Ui::WindowManager::Options options;
+        options.choice = {false, {}, m_dir.filePath(QStringLiteral("no-kubeconfig")), Engine::demoContextName, {},
+                          {},    {}};
+        return options;
+    }
+
+    // Opens the first window with the periodic read of the pods (5 s) moved out of the way (10 min).
+    static bool openWithoutPodsRefresh(Ui::WindowManager &manager)
+    {
+        QSignalSpy opened(&manager, &Ui::WindowManager::opened);
+        manager.open();
+        auto *refresh = manager.window()->findChild<QTimer *>(QStringLiteral("podsRefresh"));
+        if (!refresh) {
+            return false;
+        }
+        refresh->setInterval(std::chrono::minutes(10));
+        return opened.wait(20'000);
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -42,18 +63,10 @@ private Q_SLOTS:
 
     void builtinDemo_showsItsPodsSoonAfterTheFirstFrame()
     {
-        Ui::WindowManager::Options options;
-        options.choice = {false, {}, m_dir.filePath(QStringLiteral("no-kubeconfig")), Engine::demoContextName, {},
-                          {},    {}};
-        Ui::WindowManager manager(options, Ui::WindowManager::builtinDemo(std::chrono::hours(1)));
-        QSignalSpy opened(&manager, &Ui::WindowManager::opened);
-        manager.open();
-        // The periodic refresh out of the way (5 s; here 10 min): pods that show come from the panel
-        // reading again because it got fewer than the replicas it counts as ready.
-        auto *refresh = manager.window()->findChild<QTimer *>(QStringLiteral("podsRefresh"));
-        QVERIFY(refresh);
-        refresh->setInterval(std::chrono::minutes(10));
-        QVERIFY(opened.wait(20'000));
+        // Pods that show come from the panel reading again because it got fewer than the replicas it
+        // counts as ready: the periodic refresh is out of the way.
+        Ui::WindowManager manager(onTheDemo(), Ui::WindowManager::builtinDemo(std::chrono::hours(1)));
+        QVERIFY(openWithoutPodsRefresh(manager));
         const auto *blue = panel(manager, "bluePanel");
         const auto *green = panel(manager, "greenPanel");
         QVERIFY(blue && green);
@@ -66,16 +79,8 @@ private Q_SLOTS:
     // of 3 s did not read "0s".
     void podAges_countOnBetweenReads()
     {
-        Ui::WindowManager::Options options;
-        options.choice = {false, {}, m_dir.filePath(QStringLiteral("no-kubeconfig")), Engine::demoContextName, {},
-                          {},    {}};
-        Ui::WindowManager manager(options, Ui::WindowManager::builtinDemo(std::chrono::hours(1)));
-        QSignalSpy opened(&manager, &Ui::WindowManager::opened);
-        manager.open();
-        auto *refresh = manager.window()->findChild<QTimer *>(QStringLiteral("podsRefresh"));
-        QVERIFY(refresh);
-        refresh->setInterval(std::chrono::minutes(10));
-        QVERIFY(opened.wait(20'000));
+        Ui::WindowManager manager(onTheDemo(), Ui::WindowManager::builtinDemo(std::chrono::hours(1)));
+        QVERIFY(openWithoutPodsRefresh(manager));
         const auto *blue = panel(manager, "bluePanel");
         QTRY_COMPARE_WITH_TIMEOUT(blue->podCount(), 4, 60'000);
         const auto age = [blue] { return blue->podText(0).split(QStringLiteral(" | ")).value(3); };
